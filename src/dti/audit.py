@@ -1,0 +1,360 @@
+"""Auditing published tables: everything a careful reader could check with the framework,
+the campaign's units and the tables themselves.
+
+Each table is checked on its own (a row that does not add up, a score above its max, a
+max row that is not the framework's, a ratio, rank, order or class that does not follow
+from the table's own totals) and against the other tables of its level (the same unit's
+same index printed differently). Ranks, order, ratios and classes are judged on the
+printed totals, so one wrong total is reported once, as a sum, not again as a rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from dti.campaign import Campaign
+from dti.fixedpoint import format_vi, from_scaled, to_scaled
+from dti.framework.model import Comparability
+from dti.rankings import Ranking, rank_index, rank_units
+from dti.reproduce import Reproduction, reproduce
+from dti.tables.published import PublishedRow, PublishedTable, Role
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # sum, over_max, max_row, cross_table, order, rank, ratio, class, previous_class, group
+    table: str
+    row: int | None
+    unit: str | None
+    column: str | None
+    published: str | None
+    expected: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = [self.table]
+        if self.row is not None:
+            where.append(f"dòng {self.row}")
+        if self.unit:
+            where.append(self.unit)
+        if self.column:
+            where.append(f"cột “{self.column}”")
+        return f"[{self.kind}] {', '.join(where)}: {self.message}"
+
+
+def _vi(value: Decimal) -> str:
+    return format_vi(value.normalize() if value == value.to_integral() else value)
+
+
+def audit(campaign: Campaign, tables: Sequence[PublishedTable]) -> list[Finding]:
+    """Every inconsistency in `tables`, table by table, then across tables."""
+    findings: list[Finding] = []
+    for table in tables:
+        findings.extend(_TableAudit(campaign, reproduce(table, campaign)).run())
+    findings.extend(_cross_table(campaign, tables))
+    return findings
+
+
+class _TableAudit:
+    def __init__(self, campaign: Campaign, repro: Reproduction):
+        self.campaign = campaign
+        self.repro = repro
+        self.table = repro.table
+        self.framework = repro.level.framework
+        self.names = {u.id: u.name for u in repro.level.units}
+        self.position = {unit: i for i, unit in enumerate(repro.result.scores.unit_ids)}
+
+    def run(self) -> Iterator[Finding]:
+        yield from self._max_row()
+        yield from self._over_max()
+        yield from self._sums()
+        printed = self._printed_ranking()
+        if printed is None:
+            return
+        yield from self._ratios(printed)
+        yield from self._ranks(printed)
+        yield from self._order(printed)
+        yield from self._classes(printed)
+        yield from self._previous_classes()
+
+    def _finding(
+        self, kind: str, row: PublishedRow | None, column: str | None, published: object,
+        expected: object, message: str,
+    ) -> Finding:  # fmt: skip
+        return Finding(
+            kind=kind,
+            table=self.table.source,
+            row=row.row if row else self.table.max_row_number,
+            unit=self.names[row.unit] if row else None,
+            column=column,
+            published=None if published is None else str(published),
+            expected=None if expected is None else str(expected),
+            message=message,
+        )
+
+    def _header(self, code: str) -> str:
+        for column in self.table.columns:
+            if column.node == code:
+                return column.header
+        total = self.table.column(Role.TOTAL)
+        return total.header if total and code == self.table.index else code
+
+    def _max_row(self) -> Iterator[Finding]:
+        for code, printed in (self.table.max_row or {}).items():
+            node = self.framework.by_code.get(code)
+            expected = node.max if node else self.framework.max
+            header = self._header(code) if node else "Tổng điểm"
+            if printed != expected:
+                yield self._finding(
+                    "max_row", None, header, printed, expected,
+                    f"điểm tối đa in {_vi(printed)}, bộ chỉ số quy định {_vi(expected)}",
+                )  # fmt: skip
+
+    def _over_max(self) -> Iterator[Finding]:
+        scores = self.repro.result.scores
+        for row in self.table.rows:
+            for code in self.framework.by_code:
+                value = self.table.score_of(row, code)
+                if value is None:
+                    continue
+                limit = from_scaled(int(scores.applicable_max[scores.node_index[code], self.position[row.unit]]))
+                if value > limit or value < 0:
+                    yield self._finding(
+                        "over_max", row, self._header(code), value, limit,
+                        f"điểm {_vi(value)} vượt điểm tối đa {_vi(limit)} áp dụng cho đơn vị",
+                    )  # fmt: skip
+
+    def _sums(self) -> Iterator[Finding]:
+        """Printed total against the sum of the printed components, under the policy."""
+        column = self.table.column(Role.TOTAL)
+        if column is None or self.table.index is not None:
+            return
+        scores, ranking = self.repro.result.scores, self.repro.ranking
+        roots = scores.root_rows
+        computed = {
+            scores.unit_ids[int(u)]: from_scaled(int(t), 2)
+            for u, t in zip(ranking.units, ranking.total)
+        }
+        for row in self.table.rows:
+            complete = bool(scores.answered[roots, self.position[row.unit]].all())
+            expected = computed.get(row.unit)
+            if row.total is None or not complete or expected is None or row.total == expected:
+                continue
+            yield self._finding(
+                "sum", row, column.header, row.total, expected,
+                f"tổng in {_vi(row.total)} khác tổng các chỉ số in trên cùng dòng "
+                f"({_vi(expected)}{self._removal_note(row)})",
+            )  # fmt: skip
+
+    def _removal_note(self, row: PublishedRow) -> str:
+        policy = self.repro.ranking.policy
+        if policy.comparability is not Comparability.REMOVE_BLOCK or policy.block is None:
+            return ""
+        scores = self.repro.result.scores
+        removed = scores.applicable_max[scores.node_index[policy.block], self.position[row.unit]]
+        if not removed:
+            return ""
+        block = self.framework.by_code[policy.block]
+        return f", đã trừ {_vi(from_scaled(int(removed), 2))} điểm {block.name}"
+
+    def _printed_ranking(self) -> Ranking | None:
+        """The ranking the table's own totals give under the level's policy."""
+        table, scores = self.table, self.repro.result.scores
+        policy = self.repro.ranking.policy
+        if policy.comparability is Comparability.NATIONAL_WEIGHTED and table.index is None:
+            return None
+        computed = {scores.unit_ids[int(u)]: int(t) for u, t in zip(self.repro.ranking.units, self.repro.ranking.total)}
+        printed = np.array(
+            [to_scaled(r.total) if r.total is not None else computed.get(r.unit, 0) for r in table.rows],
+            dtype=np.int64,
+        )
+        if table.index is not None:
+            printed = np.array([
+                to_scaled(v) if (v := table.score_of(r, table.index)) is not None else 0
+                for r in table.rows
+            ], dtype=np.int64)  # fmt: skip
+        members = np.array(sorted(int(u) for u in self.repro.ranking.units), dtype=np.int64)
+        names = self.repro.result.names
+        if table.index is not None:
+            everyone = np.arange(len(table.rows), dtype=np.int64)
+            return rank_index(scores, table.index, everyone, names, printed=printed)
+        return rank_units(scores, policy, members, names, self.repro.ranking.key, printed[members])
+
+    def _expected(self, ranking: Ranking) -> dict[str, tuple[int, Decimal, str | None, int]]:
+        """unit id -> (rank, displayed value, class, position in the expected order)."""
+        step = Decimal(1).scaleb(-ranking.policy.decimals)
+        ids = self.repro.result.scores.unit_ids
+        return {
+            ids[int(unit)]: (int(ranking.rank[i]), int(ranking.displayed[i]) * step, ranking.classes[i], i + 1)
+            for i, unit in enumerate(ranking.units)
+        }
+
+    def _ratios(self, ranking: Ranking) -> Iterator[Finding]:
+        column = self.table.column(Role.RATIO)
+        if column is None:
+            return
+        expected = self._expected(ranking)
+        for row in self.table.rows:
+            if row.ratio is None or row.unit not in expected:
+                continue
+            value = expected[row.unit][1]
+            if row.ratio.value != value:
+                yield self._finding(
+                    "ratio", row, column.header, row.ratio.value, value,
+                    f"tỷ lệ in {_vi(row.ratio.value)}%, theo điểm in trên dòng phải là {_vi(value)}%",
+                )  # fmt: skip
+
+    def _ranks(self, ranking: Ranking) -> Iterator[Finding]:
+        column = self.table.column(Role.RANK)
+        if column is None:
+            return
+        expected = self._expected(ranking)
+        previous: int | None = None
+        ties = "đồng hạng liền kề" if ranking.policy.ties.value == "dense" else "đồng hạng bỏ hạng kế"
+        for row in self.table.rows:
+            printed = previous if row.rank_blank else row.rank
+            previous = printed
+            if row.unit not in expected or printed is None:
+                continue
+            rank = expected[row.unit][0]
+            if printed != rank:
+                shown = "để trống (cùng hạng dòng trên)" if row.rank_blank else str(printed)
+                yield self._finding(
+                    "rank", row, column.header, printed, rank,
+                    f"xếp hạng in {shown}, theo điểm và quy tắc {ties} phải là {rank}",
+                )  # fmt: skip
+
+    def _order(self, ranking: Ranking) -> Iterator[Finding]:
+        """Rows out of place: those outside a longest run of rows already in order."""
+        expected = self._expected(ranking)
+        rows = [r for r in self.table.rows if r.unit in expected]
+        keys = [expected[r.unit][0] for r in rows]
+        kept = _longest_ordered(keys)
+        blocks: dict[int, list[int]] = {}
+        for rank, *_, position in expected.values():
+            blocks.setdefault(rank, []).append(position)
+        for index, row in enumerate(rows):
+            if index in kept:
+                continue
+            span = blocks[keys[index]]
+            where = f"{min(span)}" if len(span) == 1 else f"{min(span)}–{max(span)}"
+            yield self._finding(
+                "order", row, None, index + 1, where,
+                f"in ở vị trí {index + 1} nhưng theo điểm phải ở vị trí {where}",
+            )  # fmt: skip
+
+    def _classes(self, ranking: Ranking) -> Iterator[Finding]:
+        column = self.table.column(Role.CLASS)
+        if column is None:
+            return
+        expected = self._expected(ranking)
+        for row in self.table.rows:
+            label = expected.get(row.unit, (0, Decimal(0), None, 0))[2]
+            if row.class_label is not None and label is not None and row.class_label != label:
+                yield self._finding(
+                    "class", row, column.header, row.class_label, label,
+                    f"xếp loại in “{row.class_label}”, theo tổng điểm in trên dòng phải là “{label}”",
+                )  # fmt: skip
+
+    def _previous_classes(self) -> Iterator[Finding]:
+        column = self.table.column(Role.PREVIOUS)
+        known = {u.id: u.previous_class for u in self.repro.level.units}
+        for row in self.table.rows:
+            recorded = known.get(row.unit)
+            if column and row.previous_class and recorded and row.previous_class != recorded:
+                yield self._finding(
+                    "previous_class", row, column.header, row.previous_class, recorded,
+                    f"xếp loại năm trước in “{row.previous_class}”, dữ liệu đợt đánh giá ghi “{recorded}”",
+                )  # fmt: skip
+
+
+def _longest_ordered(keys: Sequence[int]) -> set[int]:
+    """Indices of a longest subsequence whose keys never decrease (rank 1 first).
+
+    Deterministic: among equally long runs, the one ending latest, built from the latest
+    predecessors, so the earliest rows are the ones reported as out of place."""
+    length = [1] * len(keys)
+    before = [-1] * len(keys)
+    for i in range(len(keys)):
+        for j in range(i):
+            if keys[j] <= keys[i] and length[j] + 1 >= length[i]:
+                length[i], before[i] = length[j] + 1, j
+    if not keys:
+        return set()
+    best = max(range(len(keys)), key=lambda i: (length[i], i))
+    kept = set()
+    while best >= 0:
+        kept.add(best)
+        best = before[best]
+    return kept
+
+
+@dataclass(frozen=True)
+class _Printed:
+    table: str
+    row: PublishedRow
+    column: str
+    value: Decimal
+
+
+def _cross_table(campaign: Campaign, tables: Sequence[PublishedTable]) -> Iterator[Finding]:
+    """The same unit's same index printed differently in two tables of one level."""
+    first: dict[tuple[str, str, str], _Printed] = {}
+    for table in tables:
+        names = {u.id: u.name for u in campaign.level(table.level).units}
+        for row in table.rows:
+            for code, header, value in _printed_scores(table, row):
+                key = (table.level, row.unit, code)
+                reference = first.setdefault(key, _Printed(table.source, row, header, value))
+                if reference.value == value:
+                    continue
+                hint = _copied_from(first, table, row, reference.table, names)
+                yield Finding(
+                    kind="cross_table",
+                    table=table.source,
+                    row=row.row,
+                    unit=names[row.unit],
+                    column=header,
+                    published=str(value),
+                    expected=str(reference.value),
+                    message=f"in {_vi(value)}, còn {reference.table} dòng {reference.row.row} in "
+                    f"{_vi(reference.value)}{hint}",
+                )
+
+
+def _printed_scores(table: PublishedTable, row: PublishedRow) -> Iterator[tuple[str, str, Decimal]]:
+    for column in table.columns:
+        if column.role is Role.NODE and column.node in row.nodes:
+            yield column.node, column.header, row.nodes[column.node]
+    total = table.column(Role.TOTAL)
+    if table.index is not None and table.index not in row.nodes and row.total is not None and total:
+        yield table.index, total.header, row.total
+
+
+def _copied_from(
+    first: dict[tuple[str, str, str], _Printed],
+    table: PublishedTable,
+    row: PublishedRow,
+    reference_table: str,
+    names: dict[str, str],
+) -> str:
+    """'; dòng này trùng số liệu của X' when the row carries another unit's numbers."""
+    mine = {code: value for code, _, value in _printed_scores(table, row)}
+    if len(mine) < 3:
+        return ""
+    others: dict[str, dict[str, Decimal]] = {}
+    for (level, unit, code), printed in first.items():
+        if level == table.level and unit != row.unit and printed.table == reference_table:
+            others.setdefault(unit, {})[code] = printed.value
+    for unit, values in others.items():
+        same = sum(1 for code, value in mine.items() if values.get(code) == value)
+        if same >= len(mine) - 1 and same >= 3:
+            return f"; các số của dòng này trùng với dòng của {names[unit]} ở {reference_table}"
+    return ""

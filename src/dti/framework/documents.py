@@ -1,0 +1,188 @@
+"""Reading YAML documents exactly, and checking them against the JSON Schema.
+
+Numbers in YAML become Decimal from their text (57.14 stays 57.14), duplicate keys are
+an error (PyYAML would silently keep the last), and every problem names the file and the
+path in the document, in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from jsonschema.exceptions import ValidationError
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {self.message}"
+
+
+class DocumentError(Exception):
+    """One or more problems in a framework or campaign file; str() lists them all."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _ExactLoader(yaml.SafeLoader):
+    """SafeLoader with Decimal numbers and no duplicate keys."""
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation as error:  # .inf, .nan
+        raise yaml.constructor.ConstructorError(
+            None, None, f"số không hợp lệ: {text}", node.start_mark
+        ) from error
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"khoá '{key}' bị lặp lại", key_node.start_mark
+            )
+        seen.add(key)
+    return dict(loader.construct_pairs(node))
+
+
+_ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_ExactLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file; syntax errors become a DocumentError naming line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DocumentError([Problem(str(path), "", f"không đọc được tệp: {error}")]) from error
+    try:
+        return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise DocumentError([Problem(str(path), where, f"lỗi cú pháp YAML: {problem}")]) from error
+
+
+def _schema() -> dict[str, Any]:
+    text = resources.files("dti.framework").joinpath("schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+SCHEMA = _schema()
+
+
+def schema_problems(document: Any, file: str) -> list[Problem]:
+    """Structural problems of a document against the schema branch its `kind` names."""
+    if not isinstance(document, dict):
+        return [Problem(file, "", "tệp phải là một bảng khoá: giá trị (mapping) YAML")]
+    kind = document.get("kind")
+    definition = {"framework": "frameworkFile", "campaign": "campaignFile"}.get(str(kind))
+    if definition is None:
+        return [Problem(file, "kind", "phải là 'framework' hoặc 'campaign'")]
+    schema = {**SCHEMA, "oneOf": None, "$ref": f"#/$defs/{definition}"}
+    del schema["oneOf"]
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path))):
+        for leaf in _specific(error):
+            problems.append(Problem(file, format_path(document, leaf.absolute_path), _vi(leaf)))
+    return problems
+
+
+def _specific(error: ValidationError) -> Iterable[ValidationError]:
+    """For a oneOf failure, the errors of the branch the document meant (its `type` matched)."""
+    if error.validator != "oneOf" or not error.context:
+        return [error]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    meant = [
+        errors
+        for errors in branches.values()
+        if not any(e.validator == "const" and list(e.path)[-1:] == ["type"] for e in errors)
+    ]
+    if len(meant) == 1:
+        return [leaf for sub in meant[0] for leaf in _specific(sub)]
+    return [error]
+
+
+def format_path(document: Any, path: Iterable[Any]) -> str:
+    """'levels[so].framework.nodes[hdcqs].max': list items named by their code where they have one."""
+    parts: list[str] = []
+    current = document
+    for step in path:
+        if isinstance(step, int):
+            item = current[step] if isinstance(current, list) and step < len(current) else None
+            label = item.get("code") or item.get("id") if isinstance(item, dict) else None
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{label if label else step}]"]
+            current = item
+        else:
+            parts.append(str(step))
+            current = current.get(step) if isinstance(current, dict) else None
+    return ".".join(parts)
+
+
+_TYPE_NAMES = {
+    "number": "một số",
+    "integer": "một số nguyên",
+    "string": "một chuỗi chữ",
+    "boolean": "true hoặc false",
+    "array": "một danh sách",
+    "object": "một bảng khoá: giá trị",
+}
+
+
+def _vi(error: ValidationError) -> str:
+    """A Vietnamese sentence for a schema error."""
+    arg: Any = error.validator_value
+    value = error.instance
+    messages: dict[str, str] = {
+        "required": "thiếu trường bắt buộc"
+        + "".join(f" '{k}'" for k in arg if isinstance(value, dict) and k not in value),
+        "type": f"phải là {_type_name(arg)}, không phải {value!r}",
+        "enum": f"giá trị {value!r} không hợp lệ; chọn một trong: {', '.join(map(str, arg))}",
+        "const": f"phải là {arg!r}",
+        "minimum": f"phải lớn hơn hoặc bằng {arg}, không phải {value}",
+        "exclusiveMinimum": f"phải lớn hơn {arg}, không phải {value}",
+        "maximum": f"phải nhỏ hơn hoặc bằng {arg}, không phải {value}",
+        "pattern": f"{value!r} không đúng dạng mã (chữ cái, chữ số, '_', '.', '-')",
+        "minItems": f"cần ít nhất {arg} phần tử",
+        "minLength": "không được để trống",
+        "maxLength": f"dài quá {arg} ký tự",
+    }
+    if error.validator == "additionalProperties" and isinstance(value, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(str(k) for k in value if k not in allowed)
+        return f"trường không được phép: {', '.join(extra)}; các trường hợp lệ: " + ", ".join(
+            sorted(allowed)
+        )
+    if error.validator == "propertyNames":
+        return f"tên thuộc tính không hợp lệ ({error.message})"
+    return messages.get(str(error.validator), error.message)
+
+
+def _type_name(arg: Any) -> str:
+    names = [arg] if isinstance(arg, str) else list(arg)
+    return " hoặc ".join(_TYPE_NAMES.get(n, n) for n in names)

@@ -1,0 +1,1 @@
+"""Reading published score tables: files into raw rows, cell text into numbers."""
