@@ -26,7 +26,9 @@ from dti.tables.published import PublishedRow, PublishedTable, Role
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # sum, over_max, max_row, cross_table, order, rank, ratio, class, previous_class, group
+    kind: (
+        str  # sum, over_max, max_row, cross_table, order, rank, ratio, class, previous_class, group
+    )
     table: str
     row: int | None
     unit: str | None
@@ -124,7 +126,9 @@ class _TableAudit:
                 value = self.table.score_of(row, code)
                 if value is None:
                     continue
-                limit = from_scaled(int(scores.applicable_max[scores.node_index[code], self.position[row.unit]]))
+                limit = from_scaled(
+                    int(scores.applicable_max[scores.node_index[code], self.position[row.unit]])
+                )
                 if value > limit or value < 0:
                     yield self._finding(
                         "over_max", row, self._header(code), value, limit,
@@ -170,9 +174,15 @@ class _TableAudit:
         policy = self.repro.ranking.policy
         if policy.comparability is Comparability.NATIONAL_WEIGHTED and table.index is None:
             return None
-        computed = {scores.unit_ids[int(u)]: int(t) for u, t in zip(self.repro.ranking.units, self.repro.ranking.total)}
+        computed = {
+            scores.unit_ids[int(u)]: int(t)
+            for u, t in zip(self.repro.ranking.units, self.repro.ranking.total)
+        }
         printed = np.array(
-            [to_scaled(r.total) if r.total is not None else computed.get(r.unit, 0) for r in table.rows],
+            [
+                to_scaled(r.total) if r.total is not None else computed.get(r.unit, 0)
+                for r in table.rows
+            ],
             dtype=np.int64,
         )
         if table.index is not None:
@@ -192,7 +202,12 @@ class _TableAudit:
         step = Decimal(1).scaleb(-ranking.policy.decimals)
         ids = self.repro.result.scores.unit_ids
         return {
-            ids[int(unit)]: (int(ranking.rank[i]), int(ranking.displayed[i]) * step, ranking.classes[i], i + 1)
+            ids[int(unit)]: (
+                int(ranking.rank[i]),
+                int(ranking.displayed[i]) * step,
+                ranking.classes[i],
+                i + 1,
+            )
             for i, unit in enumerate(ranking.units)
         }
 
@@ -217,7 +232,9 @@ class _TableAudit:
             return
         expected = self._expected(ranking)
         previous: int | None = None
-        ties = "đồng hạng liền kề" if ranking.policy.ties.value == "dense" else "đồng hạng bỏ hạng kế"
+        ties = (
+            "đồng hạng liền kề" if ranking.policy.ties.value == "dense" else "đồng hạng bỏ hạng kế"
+        )
         for row in self.table.rows:
             printed = previous if row.rank_blank else row.rank
             previous = printed

@@ -121,7 +121,9 @@ def _frameworks(
             if isinstance(raw["framework"], str):
                 frameworks[raw["code"]] = load_framework_file(path.parent / raw["framework"])
             else:
-                frameworks[raw["code"]] = build_framework(raw["framework"], file=str(path), path=where)
+                frameworks[raw["code"]] = build_framework(
+                    raw["framework"], file=str(path), path=where
+                )
         except DocumentError as error:
             problems.extend(error.problems)
     return frameworks
@@ -132,7 +134,7 @@ def _unit(raw: Mapping[str, Any]) -> Unit:
         id=raw["id"],
         name=raw["name"],
         level=raw["level"],
-        attributes=dict(raw.get("attributes", {})),
+        attributes={key: _attribute(value) for key, value in raw.get("attributes", {}).items()},
         parent=raw.get("parent"),
         aliases=tuple(raw.get("aliases", ())),
         previous_class=raw.get("previous_class"),
@@ -143,6 +145,13 @@ def _canonical_class(unit: Unit, framework: Framework) -> Unit:
     if unit.previous_class is None:
         return unit
     return replace(unit, previous_class=class_label(framework, unit.previous_class))
+
+
+def _attribute(value: object) -> AttributeValue:
+    """YAML integers become Decimals: conditions compare numbers exactly, never as floats."""
+    if isinstance(value, bool | str | Decimal):
+        return value
+    return Decimal(str(value))
 
 
 def _unit_problems(
@@ -225,7 +234,9 @@ def _table_problems(
             problems.append(Problem(file, f"{where}.level", f"không có khối '{table.level}'"))
             continue
         if table.index is not None and table.index not in {n.code for n in framework.main_indices}:
-            problems.append(Problem(file, f"{where}.index", f"'{table.index}' không phải chỉ số chính"))
+            problems.append(
+                Problem(file, f"{where}.index", f"'{table.index}' không phải chỉ số chính")
+            )
         if table.group is not None and table.group not in {g.code for g in framework.groups}:
             problems.append(Problem(file, f"{where}.group", f"không có nhóm '{table.group}'"))
     return problems

@@ -285,7 +285,9 @@ def _adjustments(
         if column is None:
             continue
         limit = to_scaled(adjustment.max)
-        for unit in np.flatnonzero(column.present & ((column.values < 0) | (column.values > limit))):
+        for unit in np.flatnonzero(
+            column.present & ((column.values < 0) | (column.values > limit))
+        ):
             problems.append(
                 InputProblem(
                     inputs.unit_ids[unit],

@@ -62,9 +62,7 @@ def div_half_up(numerator: AnyIntArray, denominator: AnyIntArray | int) -> AnyIn
     return result * sign  # type: ignore[no-any-return]
 
 
-def mul_div_half_up(
-    a: AnyIntArray, b: AnyIntArray | int, c: AnyIntArray | int
-) -> AnyIntArray:
+def mul_div_half_up(a: AnyIntArray, b: AnyIntArray | int, c: AnyIntArray | int) -> AnyIntArray:
     """round_half_up(a * b / c) without overflow: switches to Python integers when needed."""
     if _widen(a, b) or _widen(a, b, 2):
         a = np.asarray(a).astype(object)

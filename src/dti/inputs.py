@@ -140,7 +140,9 @@ def _put_formula(
     for name in rule.inputs:
         value = raw.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, Decimal | int)):
-            problems.append(InputProblem(unit, f"{node.code}.{name}", f"cần một số, không phải {value!r}"))
+            problems.append(
+                InputProblem(unit, f"{node.code}.{name}", f"cần một số, không phải {value!r}")
+            )
             continue
         column = inputs.formula_values.setdefault(f"{node.code}.{name}", [None] * inputs.size)
         column[position] = None if value is None else Decimal(value)

@@ -216,7 +216,9 @@ def _exact(values: _Values) -> np.ndarray:
     of this size never round to the same double and equal ones always do."""
     if values.national is not None:
         return np.array([float(v) for v in values.national])
-    den = np.maximum(values.den, 1) if not values.percent else np.where(values.den > 0, values.den, 1)
+    den = (
+        np.maximum(values.den, 1) if not values.percent else np.where(values.den > 0, values.den, 1)
+    )
     return values.num.astype(np.float64) / den.astype(np.float64)  # type: ignore[no-any-return]
 
 

@@ -78,7 +78,9 @@ def build_framework(data: Mapping[str, Any], *, file: str, path: str) -> Framewo
     )
     _check_unique_codes(context, nodes, path)
     ranking = _ranking(context, data["ranking"], f"{path}.ranking")
-    groups = tuple(_group(context, raw, data["ranking"], f"{path}.groups") for raw in data.get("groups", []))
+    groups = tuple(
+        _group(context, raw, data["ranking"], f"{path}.groups") for raw in data.get("groups", [])
+    )
     framework = Framework(
         code=data["code"],
         name=data["name"],

@@ -53,7 +53,7 @@ _UNIT_LABELS_AS_PRINTED = (
 _UNIT_LABELS_SHOWN = ", ".join(f"“{label}”" for label in _UNIT_LABELS_AS_PRINTED)
 
 
-def normalise_label(text: str) -> str:
+def _normalise_label(text: str) -> str:
     """Header text reduced for comparison: NFC, casefold, single spaces, no trailing * or :."""
     folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
     collapsed = " ".join(folded.split())
@@ -63,7 +63,7 @@ def normalise_label(text: str) -> str:
 
 
 UNIT_COLUMN_LABELS: frozenset[str] = frozenset(
-    normalise_label(label) for label in _UNIT_LABELS_AS_PRINTED
+    _normalise_label(label) for label in _UNIT_LABELS_AS_PRINTED
 )
 
 
@@ -182,11 +182,11 @@ def _build_table(rows: Sequence[RawRow], *, source: str, sheet: str | None) -> R
 
 
 def _is_header(row: RawRow) -> bool:
-    return any(normalise_label(cell) in UNIT_COLUMN_LABELS for cell in row.cells if cell)
+    return any(_normalise_label(cell) in UNIT_COLUMN_LABELS for cell in row.cells if cell)
 
 
 def _label_key(cells: Iterable[str]) -> tuple[str, ...]:
-    return tuple(normalise_label(cell) for cell in cells)
+    return tuple(_normalise_label(cell) for cell in cells)
 
 
 def _fit_to_header(row: RawRow, width: int, *, source: str, sheet: str | None) -> RawRow:

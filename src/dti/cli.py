@@ -1,0 +1,217 @@
+"""The `dti` command: validate and show frameworks, score and audit published tables.
+
+Errors in the user's input (a bad framework file, an unreadable table, a unit that cannot
+be matched) are printed in Vietnamese and exit with status 2; `dti audit` exits 1 when it
+finds inconsistencies. Run `dti --help` or `dti COMMAND --help`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.tree import Tree
+
+from dti import __version__
+from dti.audit import audit as audit_tables
+from dti.campaign import Campaign, load_campaign
+from dti.engine import InputError
+from dti.framework.describe import describe_node
+from dti.framework.documents import DocumentError, load_yaml
+from dti.framework.loader import load_framework_file
+from dti.framework.model import Framework, Node
+from dti.output import print_table, ranked_units, to_csv, to_json, to_xlsx
+from dti.reproduce import reproduce
+from dti.tables.published import PublishedTable, TableError, interpret
+from dti.tables.reader import TableReadError, read_table
+
+F = TypeVar("F", bound=Callable[..., Any])
+USER_ERRORS = (DocumentError, TableReadError, TableError, InputError, KeyError)
+
+
+def user_errors(function: F) -> F:
+    """Input problems become a clear message and exit status 2, never a traceback."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except USER_ERRORS as error:
+            message = error.args[0] if isinstance(error, KeyError) else str(error)
+            click.echo(f"Lỗi: {message}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dti")
+def main() -> None:
+    """DTI: đánh giá, xếp hạng chuyển đổi số. Digital Transformation Index scoring."""
+
+
+@main.group()
+def framework() -> None:
+    """Bộ chỉ số: kiểm tra và xem (framework files)."""
+
+
+@framework.command("validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@user_errors
+def framework_validate(file: Path) -> None:
+    """Check a framework or campaign FILE; list every problem with its path in the tree."""
+    frameworks = _frameworks(file)
+    for label, item in frameworks:
+        click.echo(
+            f"Hợp lệ: {label}{item.name} — {len(item.all_nodes)} tiêu chí, tối đa {item.max} điểm"
+        )
+
+
+@framework.command("show")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--level", help="Only this level of a campaign file.")
+@user_errors
+def framework_show(file: Path, level: str | None) -> None:
+    """Print the tree of FILE with max points, scoring rules and applicability."""
+    console = Console()
+    for label, item in _frameworks(file):
+        if level is not None and not label.startswith(f"{level}: "):
+            continue
+        tree = Tree(f"[bold]{label}{item.name}[/bold] — tối đa {item.max} điểm")
+        for root in item.nodes:
+            _branch(tree, root)
+        console.print(tree)
+
+
+def _branch(tree: Tree, node: Node) -> None:
+    branch = tree.add(describe_node(node))
+    for child in node.children:
+        _branch(branch, child)
+
+
+def _frameworks(file: Path) -> list[tuple[str, Framework]]:
+    document = load_yaml(file)
+    if isinstance(document, dict) and document.get("kind") == "campaign":
+        campaign = load_campaign(file)
+        return [(f"{code}: ", level.framework) for code, level in campaign.levels.items()]
+    return [("", load_framework_file(file))]
+
+
+def _table(
+    campaign: Campaign, path: Path, level: str | None, **options: str | None
+) -> PublishedTable:
+    return interpret(read_table(path), campaign, level=level, **options)
+
+
+@main.command()
+@click.argument(
+    "campaign_file",
+    metavar="CAMPAIGN",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.argument(
+    "table_file", metavar="TABLE", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--level", help="Level code (e.g. so, huyen, xa); guessed from the units if omitted.")
+@click.option("--group", help="Rank within this peer group of the level's framework.")
+@click.option("--index", "index", help="The table is the ranking of this main index.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table",
+    show_default=True, help="Output format; xlsx needs --out.",
+)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@user_errors
+def score(
+    campaign_file: Path, table_file: Path, level: str | None, group: str | None,
+    index: str | None, fmt: str, out: Path | None,
+) -> None:  # fmt: skip
+    """Compute the ranking from the component scores printed in TABLE."""
+    campaign = load_campaign(campaign_file)
+    table = _table(campaign, table_file, level, group=group, index=index)
+    repro = reproduce(table, campaign)
+    if repro.problems:
+        problems = "\n".join(f"  {p}" for p in repro.problems)
+        click.echo(f"Lỗi: {table.source}: điểm không hợp lệ:\n{problems}", err=True)
+        click.echo("Dùng `dti audit` để xem mọi sai lệch của bảng.", err=True)
+        sys.exit(2)
+    names = {u.id: u.name for u in repro.level.units}
+    rows = ranked_units(repro.ranking, repro.result.scores.unit_ids, names)
+    title = (
+        f"{campaign.province} {campaign.year} — {repro.level.name} — {table.title or table.source}"
+    )
+    _emit(rows, fmt, out, title, _meta(campaign, table, repro.ranking.key),
+          percent=repro.ranking.policy.comparability.value != "national_weighted")  # fmt: skip
+
+
+def _meta(campaign: Campaign, table: PublishedTable, key: str) -> dict[str, object]:
+    return {
+        "province": campaign.province, "year": campaign.year, "level": table.level,
+        "ranking": key, "table": table.source,
+    }  # fmt: skip
+
+
+def _emit(
+    rows: Sequence[Any],
+    fmt: str,
+    out: Path | None,
+    title: str,
+    meta: dict[str, object],
+    percent: bool,
+) -> None:
+    if fmt == "xlsx":
+        if out is None:
+            raise click.UsageError("--format xlsx cần --out FILE")
+        to_xlsx(rows, out, title)
+        click.echo(f"Đã ghi {out}", err=True)
+        return
+    if fmt == "table":
+        print_table(
+            rows, title, Console(file=out.open("w", encoding="utf-8") if out else None), percent
+        )
+        return
+    text = to_csv(rows) if fmt == "csv" else to_json(rows, meta)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+@main.command("audit")
+@click.argument(
+    "campaign_file",
+    metavar="CAMPAIGN",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.argument("table_files", metavar="TABLE...", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.option("--level", help="Level code for tables the campaign file does not list.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@user_errors
+def audit_command(
+    campaign_file: Path, table_files: Sequence[Path], level: str | None, fmt: str
+) -> None:
+    """Check published TABLEs: sums, maxima, ranks, order, ratios, classes, cross-table values.
+
+    Exit status 1 when anything is found, 0 when the tables are consistent."""
+    campaign = load_campaign(campaign_file)
+    tables = [_table(campaign, path, level) for path in table_files]
+    findings = audit_tables(campaign, tables)
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        click.echo(
+            f"{len(findings)} sai lệch trong {len(tables)} bảng."
+            if findings
+            else f"Không có sai lệch trong {len(tables)} bảng."
+        )
+    sys.exit(1 if findings else 0)
