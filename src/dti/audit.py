@@ -140,15 +140,13 @@ class _TableAudit:
         column = self.table.column(Role.TOTAL)
         if column is None or self.table.index is not None:
             return
-        scores, ranking = self.repro.result.scores, self.repro.ranking
+        scores = self.repro.result.scores
         roots = scores.root_rows
-        computed = {
-            scores.unit_ids[int(u)]: from_scaled(int(t), 2)
-            for u, t in zip(ranking.units, ranking.total)
-        }
+        computed = self._computed_totals()
         for row in self.table.rows:
             complete = bool(scores.answered[roots, self.position[row.unit]].all())
-            expected = computed.get(row.unit)
+            scaled = computed.get(row.unit)
+            expected = None if scaled is None else from_scaled(scaled, 2)
             if row.total is None or not complete or expected is None or row.total == expected:
                 continue
             yield self._finding(
@@ -156,6 +154,11 @@ class _TableAudit:
                 f"tổng in {_vi(row.total)} khác tổng các chỉ số in trên cùng dòng "
                 f"({_vi(expected)}{self._removal_note(row)})",
             )  # fmt: skip
+
+    def _computed_totals(self) -> dict[str, int]:
+        """unit id -> the total the ranking compares, computed from the printed components."""
+        ranking, ids = self.repro.ranking, self.repro.result.scores.unit_ids
+        return {ids[int(u)]: int(t) for u, t in zip(ranking.units, ranking.total, strict=True)}
 
     def _removal_note(self, row: PublishedRow) -> str:
         policy = self.repro.ranking.policy
@@ -174,10 +177,7 @@ class _TableAudit:
         policy = self.repro.ranking.policy
         if policy.comparability is Comparability.NATIONAL_WEIGHTED and table.index is None:
             return None
-        computed = {
-            scores.unit_ids[int(u)]: int(t)
-            for u, t in zip(self.repro.ranking.units, self.repro.ranking.total)
-        }
+        computed = self._computed_totals()
         printed = np.array(
             [
                 to_scaled(r.total) if r.total is not None else computed.get(r.unit, 0)
@@ -223,7 +223,8 @@ class _TableAudit:
             if row.ratio.value != value:
                 yield self._finding(
                     "ratio", row, column.header, row.ratio.value, value,
-                    f"tỷ lệ in {_vi(row.ratio.value)}%, theo điểm in trên dòng phải là {_vi(value)}%",
+                    f"tỷ lệ in {_vi(row.ratio.value)}%, "
+                    f"theo điểm in trên dòng phải là {_vi(value)}%",
                 )  # fmt: skip
 
     def _ranks(self, ranking: Ranking) -> Iterator[Finding]:
@@ -277,7 +278,8 @@ class _TableAudit:
             if row.class_label is not None and label is not None and row.class_label != label:
                 yield self._finding(
                     "class", row, column.header, row.class_label, label,
-                    f"xếp loại in “{row.class_label}”, theo tổng điểm in trên dòng phải là “{label}”",
+                    f"xếp loại in “{row.class_label}”, "
+                    f"theo tổng điểm in trên dòng phải là “{label}”",
                 )  # fmt: skip
 
     def _previous_classes(self) -> Iterator[Finding]:
@@ -288,7 +290,8 @@ class _TableAudit:
             if column and row.previous_class and recorded and row.previous_class != recorded:
                 yield self._finding(
                     "previous_class", row, column.header, row.previous_class, recorded,
-                    f"xếp loại năm trước in “{row.previous_class}”, dữ liệu đợt đánh giá ghi “{recorded}”",
+                    f"xếp loại năm trước in “{row.previous_class}”, "
+                    f"dữ liệu đợt đánh giá ghi “{recorded}”",
                 )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.tree import Tree
 
 from dti import __version__
@@ -83,14 +84,14 @@ def framework_show(file: Path, level: str | None) -> None:
     for label, item in _frameworks(file):
         if level is not None and not label.startswith(f"{level}: "):
             continue
-        tree = Tree(f"[bold]{label}{item.name}[/bold] — tối đa {item.max} điểm")
+        tree = Tree(f"[bold]{escape(label + item.name)}[/bold] — tối đa {item.max} điểm")
         for root in item.nodes:
             _branch(tree, root)
         console.print(tree)
 
 
 def _branch(tree: Tree, node: Node) -> None:
-    branch = tree.add(describe_node(node))
+    branch = tree.add(escape(describe_node(node)))
     for child in node.children:
         _branch(branch, child)
 

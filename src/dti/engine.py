@@ -16,7 +16,15 @@ import numpy as np
 
 from dti.campaign import AttributeValue
 from dti.expressions import Expression, ExpressionError
-from dti.fixedpoint import SCALE, SCALE_DIGITS, IntArray, from_scaled, mul_div_half_up, to_scaled
+from dti.fixedpoint import (
+    SCALE,
+    SCALE_DIGITS,
+    IntArray,
+    from_scaled,
+    mul_div_half_up,
+    points_vi,
+    to_scaled,
+)
 from dti.framework.model import (
     BandsRule,
     ChoiceRule,
@@ -211,7 +219,8 @@ def _rule_points(framework: Framework, node: Node, values: IntArray) -> IntArray
         return np.select(conditions, choices, default=0).astype(np.int64)
     assert isinstance(rule, CountRule)
     points = mul_div_half_up(np.maximum(values, 0), to_scaled(rule.points_each), SCALE * quantum)
-    return np.minimum(points * quantum, max_points).astype(np.int64)
+    capped: IntArray = np.minimum(points * quantum, max_points).astype(np.int64)
+    return capped
 
 
 def _formula(
@@ -227,7 +236,10 @@ def _formula(
     present = np.zeros(inputs.size, dtype=bool)
     places = Decimal(1).scaleb(-framework.score_decimals)
     for unit in range(inputs.size):
-        env = {n: (c[unit] if c is not None else None) for n, c in zip(rule.inputs, columns)}
+        env = {
+            n: (c[unit] if c is not None else None)
+            for n, c in zip(rule.inputs, columns, strict=True)
+        }
         if any(v is None for v in env.values()):
             continue
         try:
@@ -263,8 +275,8 @@ def _check_range(
         return
     wrong = given.present & ((given.values < 0) | (given.values > applicable_max))
     for unit in np.flatnonzero(wrong):
-        value = from_scaled(int(given.values[unit]))
-        limit = from_scaled(int(applicable_max[unit]))
+        value = points_vi(int(given.values[unit]))
+        limit = points_vi(int(applicable_max[unit]))
         reason = "tiêu chí không áp dụng cho đơn vị" if not applicable[unit] else "vượt điểm tối đa"
         problems.append(
             InputProblem(
@@ -292,7 +304,7 @@ def _adjustments(
                 InputProblem(
                     inputs.unit_ids[unit],
                     adjustment.code,
-                    f"điểm {from_scaled(int(column.values[unit]))} ngoài khoảng 0–{adjustment.max}",
+                    f"điểm {points_vi(int(column.values[unit]))} ngoài khoảng 0–{adjustment.max}",
                 )
             )
         points = np.where(column.present, np.clip(column.values, 0, limit), 0)

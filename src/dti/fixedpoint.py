@@ -77,3 +77,9 @@ def format_vi(value: Decimal, *, percent: bool = False) -> str:
     """A number the Vietnamese way: decimal comma, no thousands separator in tables."""
     text = f"{value:f}".replace(".", ",")
     return f"{text}%" if percent else text
+
+
+def points_vi(scaled: int) -> str:
+    """Scaled points for a message: '30', '37,24' (no trailing zeros, decimal comma)."""
+    value = Decimal(int(scaled)).scaleb(-SCALE_DIGITS).normalize()
+    return format_vi(value.quantize(Decimal(1)) if value == value.to_integral() else value)

@@ -112,7 +112,7 @@ def to_xlsx(rows: Sequence[RankedUnit], path: Path, title: str) -> None:
             [r.rank, r.unit, float(r.total), float(r.applicable_max), float(r.ratio), r.class_label]
         )
     sheet.freeze_panes = "A3"
-    for column, width in zip("ABCDEF", (10, 42, 12, 14, 10, 12)):
+    for column, width in zip("ABCDEF", (10, 42, 12, 14, 10, 12), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=3, min_col=3, max_col=5):
         for cell in row:

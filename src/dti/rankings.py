@@ -17,7 +17,7 @@ from fractions import Fraction
 import numpy as np
 
 from dti.engine import LevelScores
-from dti.fixedpoint import SCALE, IntArray, div_half_up, from_scaled, to_scaled
+from dti.fixedpoint import SCALE, AnyIntArray, IntArray, div_half_up, from_scaled, to_scaled
 from dti.framework.model import (
     ClassBasis,
     Classification,
@@ -216,10 +216,8 @@ def _exact(values: _Values) -> np.ndarray:
     of this size never round to the same double and equal ones always do."""
     if values.national is not None:
         return np.array([float(v) for v in values.national])
-    den = (
-        np.maximum(values.den, 1) if not values.percent else np.where(values.den > 0, values.den, 1)
-    )
-    return values.num.astype(np.float64) / den.astype(np.float64)  # type: ignore[no-any-return]
+    exact: np.ndarray = values.num.astype(np.float64) / np.maximum(values.den, 1).astype(np.float64)
+    return exact
 
 
 def _ranks(primary_sorted: np.ndarray, ties: Ties) -> IntArray:
@@ -263,9 +261,10 @@ def _class_measure(
     if classification.basis is ClassBasis.VALUE:
         shift = decimals - policy.decimals
         if shift >= 0:
-            return displayed * 10**shift
+            return np.asarray(displayed * 10**shift, dtype=np.int64)
         return np.array(div_half_up(displayed, 10**-shift), dtype=np.int64)
-    num, den = values.num, np.maximum(values.den, 1)
+    num: AnyIntArray = values.num
+    den: AnyIntArray | int = np.maximum(values.den, 1)
     if classification.basis is ClassBasis.PERCENT_OF_FRAMEWORK_MAX:
         den = to_scaled(framework.max)
     elif classification.basis is ClassBasis.PERCENT_OF_APPLICABLE_MAX:

@@ -56,13 +56,13 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"khoá '{key}' bị lặp lại", key_node.start_mark
             )
         seen.add(key)
-    return dict(loader.construct_pairs(node))
+    return dict(loader.construct_pairs(node))  # type: ignore[no-untyped-call]
 
 
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
@@ -76,7 +76,7 @@ def load_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         raise DocumentError([Problem(str(path), "", f"không đọc được tệp: {error}")]) from error
     try:
-        return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_ExactLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
@@ -113,23 +113,27 @@ def schema_problems(document: Any, file: str) -> list[Problem]:
 
 def _specific(error: ValidationError) -> Iterable[ValidationError]:
     """For a oneOf failure, the errors of the branch the document meant (its `type` matched)."""
-    if error.validator != "oneOf" or not error.context:
+    if str(error.validator) != "oneOf" or not error.context:
         return [error]
     branches: dict[Any, list[ValidationError]] = {}
     for sub in error.context:
         branches.setdefault(sub.schema_path[0], []).append(sub)
-    meant = [
-        errors
-        for errors in branches.values()
-        if not any(e.validator == "const" and list(e.path)[-1:] == ["type"] for e in errors)
-    ]
+    meant = [errors for errors in branches.values() if not any(map(_wrong_branch, errors))]
     if len(meant) == 1:
         return [leaf for sub in meant[0] for leaf in _specific(sub)]
     return [error]
 
 
+def _wrong_branch(error: ValidationError) -> bool:
+    """The branch was not the one meant: its `type` tag differs, or the value is not even
+    of the branch's kind (a mapping where the branch wants a file name)."""
+    validator = str(error.validator)
+    tag = validator == "const" and list(error.relative_path)[-1:] == ["type"]
+    return tag or (validator == "type" and not error.relative_path)
+
+
 def format_path(document: Any, path: Iterable[Any]) -> str:
-    """'levels[so].framework.nodes[hdcqs].max': list items named by their code where they have one."""
+    """'levels[so].framework.nodes[hdcqs].max': list items named by their code if they have one."""
     parts: list[str] = []
     current = document
     for step in path:
@@ -158,29 +162,50 @@ def _vi(error: ValidationError) -> str:
     """A Vietnamese sentence for a schema error."""
     arg: Any = error.validator_value
     value = error.instance
-    messages: dict[str, str] = {
-        "required": "thiếu trường bắt buộc"
-        + "".join(f" '{k}'" for k in arg if isinstance(value, dict) and k not in value),
-        "type": f"phải là {_type_name(arg)}, không phải {value!r}",
-        "enum": f"giá trị {value!r} không hợp lệ; chọn một trong: {', '.join(map(str, arg))}",
-        "const": f"phải là {arg!r}",
-        "minimum": f"phải lớn hơn hoặc bằng {arg}, không phải {value}",
-        "exclusiveMinimum": f"phải lớn hơn {arg}, không phải {value}",
-        "maximum": f"phải nhỏ hơn hoặc bằng {arg}, không phải {value}",
-        "pattern": f"{value!r} không đúng dạng mã (chữ cái, chữ số, '_', '.', '-')",
-        "minItems": f"cần ít nhất {arg} phần tử",
-        "minLength": "không được để trống",
-        "maxLength": f"dài quá {arg} ký tự",
-    }
-    if error.validator == "additionalProperties" and isinstance(value, dict):
-        allowed = set(error.schema.get("properties", {}))
-        extra = sorted(str(k) for k in value if k not in allowed)
-        return f"trường không được phép: {', '.join(extra)}; các trường hợp lệ: " + ", ".join(
-            sorted(allowed)
-        )
-    if error.validator == "propertyNames":
-        return f"tên thuộc tính không hợp lệ ({error.message})"
-    return messages.get(str(error.validator), error.message)
+    match str(error.validator):
+        case "required":
+            missing = [k for k in arg if isinstance(value, dict) and k not in value]
+            return "thiếu trường bắt buộc " + ", ".join(f"'{k}'" for k in missing)
+        case "type":
+            return f"phải là {_type_name(arg)}, không phải {value!r}"
+        case "enum":
+            return f"giá trị {value!r} không hợp lệ; chọn một trong: {', '.join(map(str, arg))}"
+        case "const":
+            return f"phải là {arg!r}"
+        case "minimum":
+            return f"phải lớn hơn hoặc bằng {arg}, không phải {value}"
+        case "exclusiveMinimum":
+            return f"phải lớn hơn {arg}, không phải {value}"
+        case "maximum":
+            return f"phải nhỏ hơn hoặc bằng {arg}, không phải {value}"
+        case "pattern":
+            return f"{value!r} không đúng dạng mã (chữ cái, chữ số, '_', '.', '-')"
+        case "minItems":
+            return f"cần ít nhất {arg} phần tử"
+        case "minLength":
+            return "không được để trống"
+        case "maxLength":
+            return f"dài quá {arg} ký tự"
+        case "additionalProperties" if isinstance(value, dict):
+            schema = error.schema if isinstance(error.schema, dict) else {}
+            allowed = set(schema.get("properties", {}))
+            extra = sorted(str(k) for k in value if k not in allowed)
+            return f"trường không được phép: {', '.join(extra)}; các trường hợp lệ: " + ", ".join(
+                sorted(allowed)
+            )
+        case "oneOf" if isinstance(value, dict) and _tags(arg):
+            return (
+                f"loại {value.get('type')!r} không hợp lệ; chọn một trong: {', '.join(_tags(arg))}"
+            )
+        case "propertyNames":
+            return f"tên thuộc tính không hợp lệ ({error.message})"
+    return str(error.message)
+
+
+def _tags(branches: Any) -> list[str]:
+    """The `type` values a oneOf of tagged branches accepts (the kinds of rule)."""
+    tags = [b.get("properties", {}).get("type", {}).get("const") for b in branches]
+    return [str(t) for t in tags] if all(tags) else []
 
 
 def _type_name(arg: Any) -> str:

@@ -117,7 +117,7 @@ def _node(context: _Context, raw: Mapping[str, Any], path: str, parent: NodeKind
         max=max_points,
         children=children,
         aliases=tuple(raw.get("aliases", ())),
-        weight=raw.get("weight"),
+        weight=Decimal(str(raw["weight"])) if "weight" in raw else None,
         applies_when=_expression(context, raw.get("applies_when"), f"{path}.applies_when"),
         rule=rule,
         source=Source(raw.get("source", "unit")),

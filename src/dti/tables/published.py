@@ -12,11 +12,11 @@ A blank rank cell means "tied with the row above", as Bình Định prints its t
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 
 from dti.campaign import Campaign, Level, TableSpec, class_names
 from dti.framework.model import Framework, NodeKind
@@ -128,20 +128,21 @@ def interpret(
     group: str | None = None,
 ) -> PublishedTable:
     """Read `raw` as a result table of the campaign. TableError lists every problem."""
-    spec = campaign.table_spec(raw.source) or TableSpec(file=raw.source, level=level or "")
+    source = Path(raw.source).name
+    spec = campaign.table_spec(source) or TableSpec(file=source, level=level or "")
     level_code = level or spec.level or _guess_level(raw, campaign)
     the_level = campaign.level(level_code)
     framework = the_level.framework
     index = index or spec.index or _index_from_title(framework, raw.title)
     problems: list[TableProblem] = []
-    columns = _columns(raw, framework, campaign.year, problems)
+    columns = _columns(raw, source, framework, campaign.year, problems)
     index = index or _single_index(columns, framework)
-    reader = _RowReader(raw.source, the_level, columns, _class_names(framework), problems)
+    reader = _RowReader(source, the_level, columns, _class_names(framework), problems)
     rows, max_row, max_row_number = reader.read(raw.rows)
     if problems:
         raise TableError(problems)
     return PublishedTable(
-        source=Path(raw.source).name,
+        source=source,
         title=spec.title or " ".join(raw.title),
         level=level_code,
         index=index,
@@ -186,7 +187,7 @@ def _node_for(framework: Framework, header: str) -> str | None:
 
 
 def _columns(
-    raw: RawTable, framework: Framework, year: int, problems: list[TableProblem]
+    raw: RawTable, source: str, framework: Framework, year: int, problems: list[TableProblem]
 ) -> list[TableColumn]:
     columns = []
     for position, header in enumerate(raw.header.cells):
@@ -195,7 +196,7 @@ def _columns(
             known = ", ".join(n.name for n in framework.all_nodes if n.kind is NodeKind.MAIN_INDEX)
             problems.append(
                 TableProblem(
-                    raw.source,
+                    source,
                     raw.header.number,
                     header,
                     f"không nhận ra cột; tên các chỉ số của bộ chỉ số: {known}",
