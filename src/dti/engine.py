@@ -269,8 +269,13 @@ def _check_range(
     applicable: np.ndarray,
     problems: list[InputProblem],
 ) -> None:
-    """A given score must lie in [0, applicable max] and only on applicable nodes."""
-    given = inputs.scores.get(node.code) or inputs.values.get(node.code)
+    """A given score must lie in [0, applicable max] and only on applicable nodes.
+
+    Raw rule inputs (a percentage, a count, an option) are not scores: only scores given at
+    a node, or entered as a leaf's score, are checked here."""
+    given = inputs.scores.get(node.code)
+    if given is None and node.is_leaf and isinstance(node.rule, EnteredRule):
+        given = inputs.values.get(node.code)
     if given is None:
         return
     wrong = given.present & ((given.values < 0) | (given.values > applicable_max))

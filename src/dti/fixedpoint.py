@@ -32,9 +32,11 @@ def to_scaled(value: Decimal) -> int:
 
 
 def from_scaled(scaled: int, decimals: int = SCALE_DIGITS) -> Decimal:
-    """The Decimal for a scaled integer, shown with `decimals` places (must not lose digits)."""
+    """The Decimal for a scaled integer with at least `decimals` places: 481.45 -> 481.45,
+    451 -> 451.00. Never rounds: a value with more digits keeps them all."""
     exact = Decimal(int(scaled)).scaleb(-SCALE_DIGITS)
-    return exact.quantize(Decimal(1).scaleb(-decimals)) if decimals < SCALE_DIGITS else exact
+    shown = exact.quantize(Decimal(1).scaleb(-decimals))
+    return shown if shown == exact else exact.normalize()
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:

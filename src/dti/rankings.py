@@ -9,6 +9,7 @@ then by name. See docs/scoring.md.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -244,8 +245,8 @@ def classify(
     labels: list[str | None] = [None] * len(displayed)
     step = 10**classification.decimals
     for band in reversed(classification.bands):
-        threshold = -((-band.min * step) // 1)  # ceil: the measure is an integer of 10^-d
-        for i in np.flatnonzero(measure >= int(threshold)):
+        threshold = math.ceil(band.min * step)  # the measure is an integer of 10^-decimals
+        for i in np.flatnonzero(measure >= threshold):
             labels[i] = band.label
     return labels
 

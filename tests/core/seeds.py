@@ -32,7 +32,7 @@ def printed_rows(path: Path) -> list[Printed]:
         lines = list(csv.reader(handle, delimiter="\t"))
     header = lines[0]
     return [
-        Printed(number, dict(zip(header, cells)))
+        Printed(number, dict(zip(header, cells, strict=False)))  # short rows: trailing blanks
         for number, cells in enumerate(lines[1:], start=2)
         if any(c.strip() for c in cells) and cells[0].strip() and cells[1].strip() != "Điểm tối đa"
     ]

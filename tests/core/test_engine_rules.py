@@ -192,3 +192,13 @@ def test_a_formula_error_is_reported_for_its_unit():
     scores = compute(XA, build_inputs(XA, [unit]))
     assert scores.node_score("cqs_dvctt", 0) == 0  # a negative result is clamped to 0
     assert scores.problems == ()
+
+
+def test_raw_rule_inputs_above_the_leaf_max_are_not_score_problems():
+    # 120 % signed and 25 articles are inputs, not scores: they score 15 and 10 points.
+    unit = UnitInput(
+        "u", WITH, values={"cqs_ky_so": D(120), "nts_tuyen_truyen": D(25), "tcs_quy_che": "chua"}
+    )
+    scores = compute(XA, build_inputs(XA, [unit]))
+    assert scores.problems == ()
+    assert (scores.node_score("cqs_ky_so", 0), scores.node_score("nts_tuyen_truyen", 0)) == (15, 10)
