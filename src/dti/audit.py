@@ -19,7 +19,7 @@ import numpy as np
 from dti.campaign import Campaign
 from dti.fixedpoint import format_vi, from_scaled, to_scaled
 from dti.framework.model import Comparability
-from dti.rankings import Ranking, rank_index, rank_units
+from dti.rankings import Ranking, order_by_name, rank_index, rank_units
 from dti.reproduce import Reproduction, reproduce
 from dti.tables.published import PublishedRow, PublishedTable, Role
 
@@ -191,7 +191,7 @@ class _TableAudit:
                 for r in table.rows
             ], dtype=np.int64)  # fmt: skip
         members = np.array(sorted(int(u) for u in self.repro.ranking.units), dtype=np.int64)
-        names = self.repro.result.names
+        names = order_by_name(self.repro.result.names)
         if table.index is not None:
             everyone = np.arange(len(table.rows), dtype=np.int64)
             return rank_index(scores, table.index, everyone, names, printed=printed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
 
@@ -88,6 +89,21 @@ class LevelInputs:
     def size(self) -> int:
         return len(self.unit_ids)
 
+    @cached_property
+    def attribute_sets(self) -> tuple[IntArray, list[Mapping[str, AttributeValue]]]:
+        """Each unit's number among the distinct sets of attributes, and one of each set:
+        conditions are evaluated once per set, not once per unit."""
+        seen: dict[tuple[tuple[str, object], ...], int] = {}
+        ids = np.empty(self.size, dtype=np.int64)
+        samples: list[Mapping[str, AttributeValue]] = []
+        for position, attrs in enumerate(self.attributes):
+            key = tuple(sorted(attrs.items()))
+            if key not in seen:
+                seen[key] = len(samples)
+                samples.append(attrs)
+            ids[position] = seen[key]
+        return ids, samples
+
 
 @dataclass
 class LevelScores:
@@ -163,23 +179,14 @@ def _applicability(
         if parent is not None:
             applicable[row] = applicable[index[parent.code]]
         if node.applies_when is not None:
-            applicable[row] &= evaluate_condition(node.applies_when, inputs.attributes)
+            applicable[row] &= evaluate_condition(node.applies_when, inputs)
     return applicable
 
 
-def evaluate_condition(
-    condition: Expression, attributes: Sequence[Mapping[str, AttributeValue]]
-) -> np.ndarray:
-    """The condition for each unit, evaluated once per distinct combination of attributes."""
-    names = sorted(condition.names)
-    cache: dict[tuple[object, ...], bool] = {}
-    result = np.zeros(len(attributes), dtype=bool)
-    for position, attrs in enumerate(attributes):
-        key = tuple(attrs.get(name) for name in names)
-        if key not in cache:
-            cache[key] = condition.evaluate_condition(attrs)
-        result[position] = cache[key]
-    return result
+def evaluate_condition(condition: Expression, inputs: LevelInputs) -> np.ndarray:
+    """The condition for each unit, evaluated once per distinct set of attributes."""
+    ids, samples = inputs.attribute_sets
+    return np.array([condition.evaluate_condition(attrs) for attrs in samples], dtype=bool)[ids]
 
 
 def _leaf(

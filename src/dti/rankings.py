@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -87,11 +88,12 @@ def rank_units(
     scores: LevelScores,
     policy: RankingPolicy,
     members: IntArray,
-    names: Sequence[str],
+    tie_order: IntArray,
     key: str = "general",
     printed: IntArray | None = None,
 ) -> Ranking:
-    """Rank the units at positions `members` under `policy`; `names` orders ties.
+    """Rank the units at positions `members` under `policy`; `tie_order` (from
+    `order_by_name`, one entry per unit of the level) orders units the policy ties.
 
     With `printed`, the compared totals are those (a published table's own totals, scaled,
     after any block removal) instead of the computed ones: the audit ranks a table on the
@@ -100,14 +102,14 @@ def rank_units(
     if printed is not None:
         removed = values.raw_total - values.num
         values = replace(values, num=printed, raw_total=printed + removed)
-    return _rank(scores.framework, values, policy, members, names, key)
+    return _rank(scores.framework, values, policy, members, tie_order, key)
 
 
 def rank_index(
     scores: LevelScores,
     code: str,
     members: IntArray,
-    names: Sequence[str],
+    tie_order: IntArray,
     printed: IntArray | None = None,
 ) -> Ranking:
     """Rank units on one main index: its score over its applicable max, as a percent.
@@ -128,7 +130,7 @@ def rank_index(
     if printed is not None:
         score = printed[keep]
     values = _Values(score, maximum, True, raw_total=score, raw_max=maximum, shown_max=maximum)
-    return _rank(framework, values, policy, members, names, f"index:{code}")
+    return _rank(framework, values, policy, members, tie_order, f"index:{code}")
 
 
 def _rank(
@@ -136,15 +138,13 @@ def _rank(
     values: _Values,
     policy: RankingPolicy,
     members: IntArray,
-    names: Sequence[str],
+    tie_order: IntArray,
     key: str,
 ) -> Ranking:
     displayed = _display(values, policy.decimals)
     exact = _exact(values)
     primary = displayed if policy.compare_displayed else exact
-    tiebreak = np.array([loose_label(names[int(m)]) for m in members], dtype=object)
-    name_order = np.argsort(np.argsort(tiebreak, kind="stable"), kind="stable")
-    order = np.lexsort((name_order, -exact, -primary))
+    order = np.lexsort((tie_order[members], -exact, -primary))
     classes = classify(framework, policy.classification, values, displayed, policy)
     return Ranking(
         key=key,
@@ -156,6 +156,21 @@ def _rank(
         displayed=displayed[order],
         classes=[classes[i] for i in order],
     )
+
+
+def order_by_name(names: Sequence[str]) -> IntArray:
+    """Each unit's place in name order (without diacritics). Names change far less often
+    than scores, so the order is remembered for the last few lists of names."""
+    return _order_by_name(tuple(names))
+
+
+@lru_cache(maxsize=16)
+def _order_by_name(names: tuple[str, ...]) -> IntArray:
+    labels = np.array([loose_label(name) for name in names], dtype=object)
+    order = np.empty(len(names), dtype=np.int64)
+    order[np.argsort(labels, kind="stable")] = np.arange(len(names))
+    order.flags.writeable = False  # shared between calls
+    return order
 
 
 def _comparable(scores: LevelScores, policy: RankingPolicy, members: IntArray) -> _Values:
@@ -242,13 +257,13 @@ def classify(
     if classification is None:
         return [None] * len(displayed)
     measure = _class_measure(framework, classification, values, displayed, policy)
-    labels: list[str | None] = [None] * len(displayed)
     step = 10**classification.decimals
-    for band in reversed(classification.bands):
-        threshold = math.ceil(band.min * step)  # the measure is an integer of 10^-decimals
-        for i in np.flatnonzero(measure >= threshold):
-            labels[i] = band.label
-    return labels
+    # The measure is an integer of 10^-decimals, so a band's min rounds up to the next one.
+    thresholds = np.array([math.ceil(b.min * step) for b in classification.bands])
+    reached = np.argmax(measure[:, None] >= thresholds[None, :], axis=1)
+    labels = np.array([b.label for b in classification.bands] + [None], dtype=object)
+    below_all = ~(measure[:, None] >= thresholds[None, :]).any(axis=1)
+    return list(labels[np.where(below_all, len(thresholds), reached)])
 
 
 def _class_measure(

@@ -10,7 +10,7 @@ import numpy as np
 from dti.engine import LevelInputs, LevelScores, compute, evaluate_condition
 from dti.fixedpoint import IntArray
 from dti.framework.model import Framework
-from dti.rankings import Ranking, rank_index, rank_units
+from dti.rankings import Ranking, order_by_name, rank_index, rank_units
 
 
 @dataclass
@@ -36,20 +36,21 @@ class LevelResult:
 def evaluate(framework: Framework, inputs: LevelInputs, names: Sequence[str]) -> LevelResult:
     """Scores, classes and every ranking for the units in `inputs` (`names` orders ties)."""
     scores = compute(framework, inputs)
+    ties = order_by_name(names)
     everyone: IntArray = np.arange(inputs.size, dtype=np.int64)
     groups = {
         group.code: rank_units(
             scores,
             group.ranking,
-            everyone[evaluate_condition(group.when, inputs.attributes)],
-            names,
+            everyone[evaluate_condition(group.when, inputs)],
+            ties,
             key=f"group:{group.code}",
         )
         for group in framework.groups
     }
     indices = {
-        index.code: rank_index(scores, index.code, everyone, names)
+        index.code: rank_index(scores, index.code, everyone, ties)
         for index in framework.main_indices
     }
-    general = rank_units(scores, framework.ranking, everyone, names)
+    general = rank_units(scores, framework.ranking, everyone, ties)
     return LevelResult(framework, scores, tuple(names), general, groups, indices)
