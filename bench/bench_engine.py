@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dti.engine import Column, LevelInputs, LevelScores, compute
+from dti.columns import Column, LevelInputs
+from dti.engine import LevelScores, compute
 from dti.fixedpoint import SCALE
 from dti.framework.loader import build_framework
 from dti.framework.model import Framework, Node
@@ -231,22 +232,14 @@ def raw_values(leaf: Node, units: int, rng: np.random.Generator) -> IntArray:
     return values
 
 
-def formula_columns(
-    leaf: Node, present: BoolArray, rng: np.random.Generator
-) -> dict[str, list[Decimal | None]]:
-    """Formula inputs as Decimals (None where unanswered): `done` out of `total`."""
+def formula_columns(leaf: Node, present: BoolArray, rng: np.random.Generator) -> dict[str, Column]:
+    """Formula inputs as scaled columns: `done` out of `total`."""
     total = rng.integers(1, 500, len(present))
     done = rng.integers(0, total + 1)
     return {
-        f"{leaf.code}.total": decimals(total, present),
-        f"{leaf.code}.done": decimals(done, present),
+        f"{leaf.code}.total": Column(total.astype(np.int64) * SCALE, present),
+        f"{leaf.code}.done": Column(done.astype(np.int64) * SCALE, present),
     }
-
-
-def decimals(values: IntArray, present: BoolArray) -> list[Decimal | None]:
-    return [
-        Decimal(v) if p else None for v, p in zip(values.tolist(), present.tolist(), strict=True)
-    ]
 
 
 def level_inputs(
@@ -255,18 +248,17 @@ def level_inputs(
     """Columnar inputs: not-applicable leaves and ~3 % of the others are left unanswered."""
     units = len(next(iter(attributes.values())))
     values: dict[str, Column] = {}
-    formula_values: dict[str, list[Decimal | None]] = {}
     for leaf in framework.leaves:
         present = applies(framework, leaf, attributes) & (rng.random(units) >= MISSING_RATE)
         if leaf.rule.type == "formula":
-            formula_values.update(formula_columns(leaf, present, rng))
+            values.update(formula_columns(leaf, present, rng))
         else:
             values[leaf.code] = Column(raw_values(leaf, units, rng), present)
     per_unit = tuple(
         {name: bool(flags[u]) for name, flags in attributes.items()} for u in range(units)
     )
     ids = tuple(f"u{u:05d}" for u in range(units))
-    return LevelInputs(ids, per_unit, values=values, formula_values=formula_values)
+    return LevelInputs(ids, per_unit, values=values)
 
 
 def make_case(units: int, leaves: int, seed: int = SEED) -> Case:
@@ -280,9 +272,8 @@ def make_case(units: int, leaves: int, seed: int = SEED) -> Case:
         for leaf in plain.leaves
         if framework.by_code[leaf.code].rule.type == "formula"
     }
-    plain_inputs = dataclasses.replace(
-        inputs, values={**inputs.values, **entered}, formula_values={}
-    )
+    plain_values = {code: c for code, c in inputs.values.items() if "." not in code}
+    plain_inputs = dataclasses.replace(inputs, values={**plain_values, **entered})
     return Case(framework, inputs, unit_names(units), attributes, plain, plain_inputs)
 
 

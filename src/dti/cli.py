@@ -22,7 +22,7 @@ from rich.tree import Tree
 from dti import __version__
 from dti.audit import audit as audit_tables
 from dti.campaign import Campaign, load_campaign
-from dti.engine import InputError
+from dti.columns import InputError
 from dti.framework.describe import describe_node
 from dti.framework.documents import DocumentError, load_yaml
 from dti.framework.loader import load_framework_file

@@ -1,108 +1,26 @@
 """The scoring engine: a framework and every unit's inputs in, every node's score and
 applicable max out, for all units of a level at once.
 
-Work is column by column (one criterion across all units) on integers counting
-1/10 000 of a point, so the result is exact and a national-scale level (11 000 units x
-100 criteria) computes in a fraction of a second. See docs/scoring.md for the rules.
+The tree is laid out level by level (all nodes of one depth together, children of one parent
+side by side), so each depth's parents are summed in one numpy call. Work is on integers
+counting 1/10 000 of a point, exact, and a national-scale level (11 000 units x 100
+criteria) computes in milliseconds. See docs/scoring.md for the rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
-from dti.campaign import AttributeValue
-from dti.expressions import Expression, ExpressionError
-from dti.fixedpoint import (
-    SCALE,
-    SCALE_DIGITS,
-    IntArray,
-    from_scaled,
-    mul_div_half_up,
-    points_vi,
-    to_scaled,
-)
-from dti.framework.model import (
-    BandsRule,
-    ChoiceRule,
-    CountRule,
-    EnteredRule,
-    FormulaRule,
-    Framework,
-    Node,
-    RatioRule,
-    YesNoRule,
-)
-
-RawValue = Decimal | bool | str
-
-
-@dataclass(frozen=True)
-class InputProblem:
-    unit: str
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.unit}, {self.code}: {self.message}"
-
-
-class InputError(ValueError):
-    def __init__(self, problems: Sequence[InputProblem]):
-        self.problems = tuple(problems)
-        super().__init__("\n".join(map(str, self.problems)))
-
-
-@dataclass
-class Column:
-    """One criterion's values across units: scaled integers (or option numbers) and a mask."""
-
-    values: IntArray
-    present: np.ndarray
-
-    @classmethod
-    def empty(cls, size: int) -> Column:
-        return cls(np.zeros(size, dtype=np.int64), np.zeros(size, dtype=bool))
-
-
-@dataclass
-class LevelInputs:
-    """Inputs of every unit of a level, by column.
-
-    `values` are raw leaf inputs by leaf code (for a formula, by "leaf.input"); `scores` are
-    scores given directly at any node (a published table with main-index scores only);
-    `formula_values` hold formula inputs as Decimals, evaluated unit by unit.
-    """
-
-    unit_ids: tuple[str, ...]
-    attributes: tuple[Mapping[str, AttributeValue], ...]
-    values: dict[str, Column] = field(default_factory=dict)
-    scores: dict[str, Column] = field(default_factory=dict)
-    adjustments: dict[str, Column] = field(default_factory=dict)
-    formula_values: dict[str, list[Decimal | None]] = field(default_factory=dict)
-
-    @property
-    def size(self) -> int:
-        return len(self.unit_ids)
-
-    @cached_property
-    def attribute_sets(self) -> tuple[IntArray, list[Mapping[str, AttributeValue]]]:
-        """Each unit's number among the distinct sets of attributes, and one of each set:
-        conditions are evaluated once per set, not once per unit."""
-        seen: dict[tuple[tuple[str, object], ...], int] = {}
-        ids = np.empty(self.size, dtype=np.int64)
-        samples: list[Mapping[str, AttributeValue]] = []
-        for position, attrs in enumerate(self.attributes):
-            key = tuple(sorted(attrs.items()))
-            if key not in seen:
-                seen[key] = len(samples)
-                samples.append(attrs)
-            ids[position] = seen[key]
-        return ids, samples
+from dti.columns import Column, InputProblem, LevelInputs
+from dti.expressions import Expression
+from dti.fixedpoint import IntArray, from_scaled, points_vi, to_scaled
+from dti.framework.model import EnteredRule, Framework, Node
+from dti.rules import leaf_points
 
 
 @dataclass
@@ -114,22 +32,40 @@ class LevelScores:
     node_index: Mapping[str, int]
     score: IntArray
     applicable_max: IntArray
-    answered: np.ndarray  # True where the node's score came from an input or a given score
+    leaf_answered: np.ndarray  # leaves' rows: the score came from an input or a given score
     bonus: IntArray
     penalty: IntArray
     problems: tuple[InputProblem, ...]
+    given: Mapping[int, np.ndarray] = field(default_factory=dict)  # row -> where a score was given
+
+    @cached_property
+    def answered(self) -> np.ndarray:
+        """True where every leaf under the node was answered, or its score was given."""
+        layout = _layout(self.framework)
+        answered = self.leaf_answered.copy()
+        for depth, below in _bottom_up(layout, everything=True):
+            if below is not None and len(depth.parents):
+                answered[depth.parents] = np.logical_and.reduceat(
+                    answered[below.rows], depth.starts, axis=0
+                )
+            for row in range(depth.rows.start, depth.rows.stop):
+                if row in self.given:
+                    answered[row] |= self.given[row]
+        return answered
 
     @property
     def root_rows(self) -> list[int]:
         return [self.node_index[root.code] for root in self.framework.nodes]
 
-    @property
+    @cached_property
     def total(self) -> IntArray:
-        return self.score[self.root_rows].sum(axis=0) + self.bonus - self.penalty  # type: ignore[no-any-return]
+        roots: IntArray = self.score[self.root_rows].sum(axis=0)
+        return roots + self.bonus - self.penalty
 
-    @property
+    @cached_property
     def total_applicable_max(self) -> IntArray:
-        return self.applicable_max[self.root_rows].sum(axis=0)  # type: ignore[no-any-return]
+        maximum: IntArray = self.applicable_max[self.root_rows].sum(axis=0)
+        return maximum
 
     def node_score(self, code: str, unit: int) -> Decimal:
         return from_scaled(int(self.score[self.node_index[code], unit]))
@@ -138,153 +74,147 @@ class LevelScores:
         return from_scaled(int(self.applicable_max[self.node_index[code], unit]))
 
 
+@dataclass(frozen=True)
+class _Depth:
+    """One depth of the tree: its rows, and how its parents sum the next depth's rows."""
+
+    rows: slice
+    parents: IntArray  # rows of this depth's nodes that have children
+    starts: IntArray  # where each parent's children begin, relative to the next depth's rows
+
+
+@dataclass(frozen=True)
+class _Layout:
+    nodes: tuple[Node, ...]  # breadth first: depth by depth, siblings together
+    index: Mapping[str, int]
+    depths: tuple[_Depth, ...]
+    full_max: IntArray
+    conditions: tuple[tuple[Expression, ...], ...]  # per row: its own and its ancestors'
+
+
+@lru_cache(maxsize=32)
+def _layout(framework: Framework) -> _Layout:
+    levels: list[list[tuple[Node, tuple[Expression, ...]]]] = [
+        [(root, _own(root, ())) for root in framework.nodes]
+    ]
+    while any(not node.is_leaf for node, _ in levels[-1]):
+        levels.append([(c, _own(c, path)) for n, path in levels[-1] for c in n.children])
+    ordered = [entry for level in levels for entry in level]
+    nodes = tuple(node for node, _ in ordered)
+    depths, offset = [], 0
+    for level in levels:
+        parents, starts, child = [], [], 0
+        for position, (node, _) in enumerate(level):
+            if node.children:
+                parents.append(offset + position)
+                starts.append(child)
+                child += len(node.children)
+        depths.append(_Depth(slice(offset, offset + len(level)), np.array(parents, dtype=np.int64),
+                             np.array(starts, dtype=np.int64)))  # fmt: skip
+        offset += len(level)
+    return _Layout(
+        nodes=nodes,
+        index={node.code: row for row, node in enumerate(nodes)},
+        depths=tuple(depths),
+        full_max=np.array([to_scaled(n.max) for n in nodes], dtype=np.int64),
+        conditions=tuple(path for _, path in ordered),
+    )
+
+
+def _own(node: Node, path: tuple[Expression, ...]) -> tuple[Expression, ...]:
+    return path + ((node.applies_when,) if node.applies_when is not None else ())
+
+
 def compute(framework: Framework, inputs: LevelInputs) -> LevelScores:
     """Scores of every node for every unit. Input problems are returned, not raised."""
-    nodes = framework.all_nodes
-    index = {node.code: row for row, node in enumerate(nodes)}
-    size = inputs.size
-    applicable = _applicability(framework, inputs, index)
-    score = np.zeros((len(nodes), size), dtype=np.int64)
-    answered = np.zeros((len(nodes), size), dtype=bool)
+    layout = _layout(framework)
+    ids, applicable_by_set, max_by_set = _per_attribute_set(layout, inputs)
+    applicable = applicable_by_set[:, ids]
+    score = np.zeros(applicable.shape, dtype=np.int64)
+    answered = np.zeros(applicable.shape, dtype=bool)
     problems: list[InputProblem] = []
-    full_max = np.array([to_scaled(n.max) for n in nodes], dtype=np.int64)
-    applicable_max = np.where(applicable, full_max[:, None], 0)
-    for node in reversed(nodes):  # children before parents
-        row = index[node.code]
+    for row, node in enumerate(layout.nodes):
         if node.is_leaf:
-            score[row], answered[row] = _leaf(framework, node, inputs, problems)
-        else:
-            children = [index[c.code] for c in node.children]
-            applicable_max[row] = applicable_max[children].sum(axis=0)
-            score[row] = score[children].sum(axis=0)
-            answered[row] = answered[children].all(axis=0)
-        _apply_given(node, inputs, row, score, answered)
-        score[row] = np.where(applicable[row], score[row], 0)
-        _check_range(node, inputs, score[row], applicable_max[row], applicable[row], problems)
+            score[row], answered[row] = leaf_points(framework, node, inputs, problems)
+    applicable_max = max_by_set[:, ids]
+    given: dict[int, np.ndarray] = {}
+    for depth, below in _bottom_up(layout, everything=True):
+        if below is not None and len(depth.parents):
+            score[depth.parents] = np.add.reduceat(score[below.rows], depth.starts, axis=0)
+        score[depth.rows] *= applicable[depth.rows]
+        for row in range(depth.rows.start, depth.rows.stop):
+            _given(
+                layout.nodes[row], inputs, row, score, given, applicable, applicable_max, problems
+            )
     bonus, penalty = _adjustments(framework, inputs, problems)
     return LevelScores(
-        framework, inputs.unit_ids, index, score, applicable_max, answered, bonus, penalty,
-        tuple(problems),
+        framework, inputs.unit_ids, layout.index, score, applicable_max, answered, bonus, penalty,
+        tuple(problems), given,
     )  # fmt: skip
 
 
-def _applicability(
-    framework: Framework, inputs: LevelInputs, index: Mapping[str, int]
-) -> np.ndarray:
-    """A node applies when its own condition holds and its parent applies."""
-    applicable = np.ones((len(index), inputs.size), dtype=bool)
-    for node in framework.all_nodes:
-        row = index[node.code]
-        parent = framework.parent_of.get(node.code)
-        if parent is not None:
-            applicable[row] = applicable[index[parent.code]]
-        if node.applies_when is not None:
-            applicable[row] &= evaluate_condition(node.applies_when, inputs)
-    return applicable
+def _bottom_up(layout: _Layout, everything: bool = False) -> list[tuple[_Depth, _Depth | None]]:
+    """(depth, the depth below it), deepest first: only depths with parents, or, with
+    `everything`, every depth (the deepest paired with None)."""
+    pairs = list(zip(layout.depths, (*layout.depths[1:], None), strict=True))
+    return [
+        (depth, below)
+        for depth, below in reversed(pairs)
+        if everything or (below is not None and len(depth.parents))
+    ]
 
 
-def evaluate_condition(condition: Expression, inputs: LevelInputs) -> np.ndarray:
-    """The condition for each unit, evaluated once per distinct set of attributes."""
+def _per_attribute_set(
+    layout: _Layout, inputs: LevelInputs
+) -> tuple[IntArray, np.ndarray, IntArray]:
+    """Applicability and applicable maxima depend only on a unit's attributes: they are
+    computed once per distinct set of attributes, then spread to the units."""
     ids, samples = inputs.attribute_sets
-    return np.array([condition.evaluate_condition(attrs) for attrs in samples], dtype=bool)[ids]
+    chains = {
+        chain: np.array([all(c.evaluate_condition(s) for c in chain) for s in samples], dtype=bool)
+        for chain in set(layout.conditions)
+    }
+    applicable = np.stack([chains[chain] for chain in layout.conditions])
+    maximum: IntArray = np.where(applicable, layout.full_max[:, None], 0)
+    for depth, below in _bottom_up(layout):
+        assert below is not None
+        maximum[depth.parents] = np.add.reduceat(maximum[below.rows], depth.starts, axis=0)
+    return ids, applicable, maximum
 
 
-def _leaf(
-    framework: Framework, node: Node, inputs: LevelInputs, problems: list[InputProblem]
-) -> tuple[IntArray, np.ndarray]:
-    rule = node.rule
-    if isinstance(rule, FormulaRule):
-        return _formula(framework, node, rule, inputs, problems)
-    column = inputs.values.get(node.code)
-    if column is None or isinstance(rule, EnteredRule):
-        column = column or Column.empty(inputs.size)
-        return np.where(column.present, column.values, 0), column.present.copy()
-    points = _rule_points(framework, node, column.values)
-    return np.where(column.present, points, 0), column.present.copy()
-
-
-def _quantum(framework: Framework) -> int:
-    """Rule results are rounded half up to the framework's score decimals."""
-    return int(10 ** (SCALE_DIGITS - framework.score_decimals))
-
-
-def _rule_points(framework: Framework, node: Node, values: IntArray) -> IntArray:
-    rule, max_points, quantum = node.rule, to_scaled(node.max), _quantum(framework)
-    if isinstance(rule, YesNoRule):
-        return np.where(values != 0, max_points, 0)
-    if isinstance(rule, ChoiceRule):
-        table = np.array([to_scaled(o.points) for o in rule.options] + [0], dtype=np.int64)
-        return table[np.clip(values, -1, len(rule.options) - 1)]
-    if isinstance(rule, RatioRule):
-        value = np.maximum(values, 0)
-        points = mul_div_half_up(value, max_points, to_scaled(rule.target) * quantum) * quantum
-        points = np.where(value < to_scaled(rule.minimum), 0, points)
-        return np.minimum(points, max_points) if rule.cap else points.astype(np.int64)
-    if isinstance(rule, BandsRule):
-        choices = [np.int64(to_scaled(b.points)) for b in rule.bands]
-        conditions = [values >= to_scaled(b.min) for b in rule.bands]
-        return np.select(conditions, choices, default=0).astype(np.int64)
-    assert isinstance(rule, CountRule)
-    points = mul_div_half_up(np.maximum(values, 0), to_scaled(rule.points_each), SCALE * quantum)
-    capped: IntArray = np.minimum(points * quantum, max_points).astype(np.int64)
-    return capped
-
-
-def _formula(
-    framework: Framework,
+def _given(
     node: Node,
-    rule: FormulaRule,
     inputs: LevelInputs,
+    row: int,
+    score: IntArray,
+    given_rows: dict[int, np.ndarray],
+    applicable: np.ndarray,
+    applicable_max: IntArray,
     problems: list[InputProblem],
-) -> tuple[IntArray, np.ndarray]:
-    """Formulas are evaluated unit by unit with exact Decimals, then rounded and clamped."""
-    columns = [inputs.formula_values.get(f"{node.code}.{name}") for name in rule.inputs]
-    score = np.zeros(inputs.size, dtype=np.int64)
-    present = np.zeros(inputs.size, dtype=bool)
-    places = Decimal(1).scaleb(-framework.score_decimals)
-    for unit in range(inputs.size):
-        env = {
-            n: (c[unit] if c is not None else None)
-            for n, c in zip(rule.inputs, columns, strict=True)
-        }
-        if any(v is None for v in env.values()):
-            continue
-        try:
-            value = rule.expression.evaluate_number(env)
-        except ExpressionError as error:
-            problems.append(InputProblem(inputs.unit_ids[unit], node.code, str(error)))
-            continue
-        clamped = min(max(value, Decimal(0)), node.max).quantize(places, rounding="ROUND_HALF_UP")
-        score[unit], present[unit] = to_scaled(clamped), True
-    return score, present
-
-
-def _apply_given(
-    node: Node, inputs: LevelInputs, row: int, score: IntArray, answered: np.ndarray
 ) -> None:
+    """A score given at a node replaces the computed one; it must lie in [0, applicable max].
+
+    Raw rule inputs (a percentage, a count, an option) are not scores: only scores given at
+    a node, or entered as a leaf's score, are checked."""
     given = inputs.scores.get(node.code)
+    entered = node.is_leaf and isinstance(node.rule, EnteredRule)
     if given is not None:
-        score[row] = np.where(given.present, given.values, score[row])
-        answered[row] |= given.present
+        score[row] = np.where(given.present & applicable[row], given.values, score[row])
+        given_rows[row] = given.present
+    elif entered:
+        given = inputs.values.get(node.code)
+    if given is not None:
+        _check_range(node, inputs, given, applicable_max[row], applicable[row], problems)
 
 
 def _check_range(
     node: Node,
     inputs: LevelInputs,
-    score: IntArray,
+    given: Column,
     applicable_max: IntArray,
     applicable: np.ndarray,
     problems: list[InputProblem],
 ) -> None:
-    """A given score must lie in [0, applicable max] and only on applicable nodes.
-
-    Raw rule inputs (a percentage, a count, an option) are not scores: only scores given at
-    a node, or entered as a leaf's score, are checked here."""
-    given = inputs.scores.get(node.code)
-    if given is None and node.is_leaf and isinstance(node.rule, EnteredRule):
-        given = inputs.values.get(node.code)
-    if given is None:
-        return
     wrong = given.present & ((given.values < 0) | (given.values > applicable_max))
     for unit in np.flatnonzero(wrong):
         value = points_vi(int(given.values[unit]))

@@ -43,14 +43,12 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def _widen(*arrays: AnyIntArray | int) -> bool:
-    """True when multiplying these may leave int64."""
-    bound = 1
-    for array in arrays:
-        peak = int(np.max(np.abs(array))) if isinstance(array, np.ndarray) and array.size else 0
-        peak = abs(array) if isinstance(array, int) else peak
-        bound *= max(peak, 1)
-    return bound >= _INT64_SAFE
+def _peak(value: AnyIntArray | int) -> int:
+    if isinstance(value, int):
+        return abs(value)
+    if value.size == 0:
+        return 0
+    return max(abs(int(value.max())), abs(int(value.min())))
 
 
 def div_half_up(numerator: AnyIntArray, denominator: AnyIntArray | int) -> AnyIntArray:
@@ -58,6 +56,8 @@ def div_half_up(numerator: AnyIntArray, denominator: AnyIntArray | int) -> AnyIn
 
     Denominators must be positive. Works on int64 and on object arrays of Python ints.
     """
+    if numerator.dtype != object and (numerator.size == 0 or numerator.min() >= 0):
+        return (2 * numerator + denominator) // (2 * denominator)
     sign = np.where(numerator < 0, -1, 1)
     magnitude = numerator * sign
     result = (2 * magnitude + denominator) // (2 * denominator)
@@ -66,7 +66,7 @@ def div_half_up(numerator: AnyIntArray, denominator: AnyIntArray | int) -> AnyIn
 
 def mul_div_half_up(a: AnyIntArray, b: AnyIntArray | int, c: AnyIntArray | int) -> AnyIntArray:
     """round_half_up(a * b / c) without overflow: switches to Python integers when needed."""
-    if _widen(a, b) or _widen(a, b, 2):
+    if a.dtype != object and 2 * max(_peak(a), 1) * max(_peak(b), 1) >= _INT64_SAFE:
         a = np.asarray(a).astype(object)
         if isinstance(b, np.ndarray):
             b = b.astype(object)

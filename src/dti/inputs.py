@@ -7,10 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import numpy as np
-
 from dti.campaign import AttributeValue
-from dti.engine import Column, InputError, InputProblem, LevelInputs, RawValue
+from dti.columns import Column, InputError, InputProblem, LevelInputs, RawValue
 from dti.fixedpoint import to_scaled
 from dti.framework.model import (
     ChoiceRule,
@@ -139,14 +137,17 @@ def _put_formula(
         return
     for name in rule.inputs:
         value = raw.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, Decimal | int)):
-            problems.append(
-                InputProblem(unit, f"{node.code}.{name}", f"cần một số, không phải {value!r}")
-            )
+        code = f"{node.code}.{name}"
+        if value is None:
             continue
-        column = inputs.formula_values.setdefault(f"{node.code}.{name}", [None] * inputs.size)
-        column[position] = None if value is None else Decimal(value)
-
-
-def members_array(positions: Sequence[int]) -> np.ndarray:
-    return np.asarray(positions, dtype=np.int64)
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            problems.append(InputProblem(unit, code, f"cần một số, không phải {value!r}"))
+            continue
+        try:
+            scaled = to_scaled(Decimal(value))
+        except ValueError as error:
+            problems.append(InputProblem(unit, code, str(error)))
+            continue
+        column = inputs.values.setdefault(code, Column.empty(inputs.size))
+        column.values[position] = scaled
+        column.present[position] = True

@@ -53,7 +53,7 @@ class Ranking:
     total: IntArray  # scaled points compared (after any block removal), per ranked unit
     maximum: IntArray  # scaled max shown beside it: comparable max, else the unit's applicable max
     displayed: IntArray  # value in units of 10^-decimals
-    classes: list[str | None]
+    classes: np.ndarray  # class label (or None) per ranked unit, an object array
 
     def rows(self, unit_ids: Sequence[str]) -> list[RankingRow]:
         step = Decimal(1).scaleb(-self.policy.decimals)
@@ -144,7 +144,7 @@ def _rank(
     displayed = _display(values, policy.decimals)
     exact = _exact(values)
     primary = displayed if policy.compare_displayed else exact
-    order = np.lexsort((tie_order[members], -exact, -primary))
+    order = _order(exact, tie_order[members])
     classes = classify(framework, policy.classification, values, displayed, policy)
     return Ranking(
         key=key,
@@ -154,7 +154,7 @@ def _rank(
         total=values.num[order],
         maximum=values.shown_max[order],
         displayed=displayed[order],
-        classes=[classes[i] for i in order],
+        classes=classes[order],
     )
 
 
@@ -236,6 +236,19 @@ def _exact(values: _Values) -> np.ndarray:
     return exact
 
 
+def _order(exact: np.ndarray, ties: IntArray) -> IntArray:
+    """Positions by exact value, high to low, then by `ties` (distinct numbers, so the key
+    `dense rank of the value × (max tie + 1) + tie` is unique and one unstable sort
+    suffices). The displayed value is a non-decreasing function of the exact one, so this
+    order also sorts the displayed values."""
+    if len(exact) == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, dense = np.unique(-exact, return_inverse=True)
+    key = dense.astype(np.int64) * (int(ties.max()) + 1) + ties
+    order: IntArray = np.argsort(key)
+    return order
+
+
 def _ranks(primary_sorted: np.ndarray, ties: Ties) -> IntArray:
     if len(primary_sorted) == 0:
         return np.zeros(0, dtype=np.int64)
@@ -252,10 +265,10 @@ def classify(
     values: _Values,
     displayed: IntArray,
     policy: RankingPolicy,
-) -> list[str | None]:
+) -> np.ndarray:
     """Each unit's class: the first band whose min the rounded measure reaches."""
     if classification is None:
-        return [None] * len(displayed)
+        return np.full(len(displayed), None, dtype=object)
     measure = _class_measure(framework, classification, values, displayed, policy)
     step = 10**classification.decimals
     # The measure is an integer of 10^-decimals, so a band's min rounds up to the next one.
@@ -263,7 +276,8 @@ def classify(
     reached = np.argmax(measure[:, None] >= thresholds[None, :], axis=1)
     labels = np.array([b.label for b in classification.bands] + [None], dtype=object)
     below_all = ~(measure[:, None] >= thresholds[None, :]).any(axis=1)
-    return list(labels[np.where(below_all, len(thresholds), reached)])
+    chosen: np.ndarray = labels[np.where(below_all, len(thresholds), reached)]
+    return chosen
 
 
 def _class_measure(

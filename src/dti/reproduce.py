@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dti.campaign import Campaign, Level
-from dti.engine import InputProblem
+from dti.columns import InputProblem
 from dti.inputs import UnitInput, build_inputs
 from dti.rankings import Ranking
 from dti.results import LevelResult, evaluate

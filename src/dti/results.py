@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dti.engine import LevelInputs, LevelScores, compute, evaluate_condition
+from dti.columns import LevelInputs, evaluate_condition
+from dti.engine import LevelScores, compute
 from dti.fixedpoint import IntArray
 from dti.framework.model import Framework
 from dti.rankings import Ranking, order_by_name, rank_index, rank_units

@@ -9,7 +9,8 @@ from fractions import Fraction
 import pytest
 
 from dti.campaign import load_campaign
-from dti.engine import InputError, compute
+from dti.columns import InputError
+from dti.engine import compute
 from dti.inputs import UnitInput, build_inputs
 from dti.results import evaluate
 from tests.conftest import EXAMPLES

@@ -226,7 +226,7 @@ class IndexRankings:
         return self.overrides.get(code, self.decimals)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: engines cache per framework
 class Framework:
     code: str
     name: str
