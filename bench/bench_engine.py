@@ -500,7 +500,7 @@ def breakdown_table(report: Report) -> list[str]:
     formulas = max(scores - report.without_formulas.median, 0.0)
     parts = [
         ("scores: leaf rules and tree (`dti.engine.compute`)", scores),
-        (f"… of which the {FORMULA_LEAVES} formula leaves (Decimal, unit by unit)", formulas),
+        (f"… of which the {FORMULA_LEAVES} formula leaves (exact fractions, by column)", formulas),
         ("rankings, classes (evaluate − compute)", engine - scores),
     ]
     lines = ["| part | median (s) | share of engine |", "|---|---:|---:|"]

@@ -25,37 +25,36 @@ from dti.rules import leaf_points
 
 @dataclass
 class LevelScores:
-    """Every node's score and applicable max for every unit (rows: nodes, columns: units)."""
+    """Every node's score and applicable max for every unit (rows: nodes, columns: units).
+
+    Applicable maxima depend only on a unit's attributes, so they are kept per distinct set
+    of attributes (`max_by_set`, columns: sets) and spread to units when asked for."""
 
     framework: Framework
     unit_ids: tuple[str, ...]
     node_index: Mapping[str, int]
     score: IntArray
-    applicable_max: IntArray
+    set_ids: IntArray  # each unit's set of attributes
+    max_by_set: IntArray
     leaf_answered: np.ndarray  # leaves' rows: the score came from an input or a given score
     bonus: IntArray
     penalty: IntArray
     problems: tuple[InputProblem, ...]
     given: Mapping[int, np.ndarray] = field(default_factory=dict)  # row -> where a score was given
 
-    @cached_property
-    def answered(self) -> np.ndarray:
-        """True where every leaf under the node was answered, or its score was given."""
-        layout = _layout(self.framework)
-        answered = self.leaf_answered.copy()
-        for depth, below in _bottom_up(layout, everything=True):
-            if below is not None and len(depth.parents):
-                answered[depth.parents] = np.logical_and.reduceat(
-                    answered[below.rows], depth.starts, axis=0
-                )
-            for row in range(depth.rows.start, depth.rows.stop):
-                if row in self.given:
-                    answered[row] |= self.given[row]
-        return answered
-
     @property
     def root_rows(self) -> list[int]:
         return [self.node_index[root.code] for root in self.framework.nodes]
+
+    @cached_property
+    def applicable_max(self) -> IntArray:
+        spread: IntArray = self.max_by_set[:, self.set_ids]
+        return spread
+
+    def max_of(self, row: int) -> IntArray:
+        """One node's applicable max per unit, without spreading the whole table."""
+        spread: IntArray = self.max_by_set[row, self.set_ids]
+        return spread
 
     @cached_property
     def total(self) -> IntArray:
@@ -64,58 +63,58 @@ class LevelScores:
 
     @cached_property
     def total_applicable_max(self) -> IntArray:
-        maximum: IntArray = self.applicable_max[self.root_rows].sum(axis=0)
-        return maximum
+        per_set: IntArray = self.max_by_set[self.root_rows].sum(axis=0)
+        return per_set[self.set_ids]
+
+    @cached_property
+    def answered(self) -> np.ndarray:
+        """True where every leaf under the node was answered, or its score was given."""
+        layout = _layout(self.framework)
+        answered = self.leaf_answered.copy()
+        for row, present in self.given.items():
+            answered[row] |= present
+        for parent, first, stop in reversed(layout.spans):
+            np.all(answered[first:stop], axis=0, out=answered[parent])
+            if parent in self.given:
+                answered[parent] |= self.given[parent]
+        return answered
 
     def node_score(self, code: str, unit: int) -> Decimal:
         return from_scaled(int(self.score[self.node_index[code], unit]))
 
     def node_max(self, code: str, unit: int) -> Decimal:
-        return from_scaled(int(self.applicable_max[self.node_index[code], unit]))
-
-
-@dataclass(frozen=True)
-class _Depth:
-    """One depth of the tree: its rows, and how its parents sum the next depth's rows."""
-
-    rows: slice
-    parents: IntArray  # rows of this depth's nodes that have children
-    starts: IntArray  # where each parent's children begin, relative to the next depth's rows
+        return from_scaled(int(self.max_by_set[self.node_index[code], self.set_ids[unit]]))
 
 
 @dataclass(frozen=True)
 class _Layout:
-    nodes: tuple[Node, ...]  # breadth first: depth by depth, siblings together
+    """The tree breadth first: depth by depth, each parent's children side by side, so a
+    parent sums one contiguous block of rows. `spans` lists (parent, first child row, end)
+    with parents in layout order: summing them in reverse goes from the leaves up."""
+
+    nodes: tuple[Node, ...]
     index: Mapping[str, int]
-    depths: tuple[_Depth, ...]
+    spans: tuple[tuple[int, int, int], ...]
     full_max: IntArray
     conditions: tuple[tuple[Expression, ...], ...]  # per row: its own and its ancestors'
 
 
 @lru_cache(maxsize=32)
 def _layout(framework: Framework) -> _Layout:
-    levels: list[list[tuple[Node, tuple[Expression, ...]]]] = [
-        [(root, _own(root, ())) for root in framework.nodes]
-    ]
-    while any(not node.is_leaf for node, _ in levels[-1]):
-        levels.append([(c, _own(c, path)) for n, path in levels[-1] for c in n.children])
-    ordered = [entry for level in levels for entry in level]
+    ordered = [(root, _own(root, ())) for root in framework.nodes]
+    spans: list[tuple[int, int, int]] = []
+    position = 0
+    while position < len(ordered):  # a queue: children are appended as parents are visited
+        node, path = ordered[position]
+        if node.children:
+            spans.append((position, len(ordered), len(ordered) + len(node.children)))
+            ordered.extend((child, _own(child, path)) for child in node.children)
+        position += 1
     nodes = tuple(node for node, _ in ordered)
-    depths, offset = [], 0
-    for level in levels:
-        parents, starts, child = [], [], 0
-        for position, (node, _) in enumerate(level):
-            if node.children:
-                parents.append(offset + position)
-                starts.append(child)
-                child += len(node.children)
-        depths.append(_Depth(slice(offset, offset + len(level)), np.array(parents, dtype=np.int64),
-                             np.array(starts, dtype=np.int64)))  # fmt: skip
-        offset += len(level)
     return _Layout(
         nodes=nodes,
         index={node.code: row for row, node in enumerate(nodes)},
-        depths=tuple(depths),
+        spans=tuple(spans),
         full_max=np.array([to_scaled(n.max) for n in nodes], dtype=np.int64),
         conditions=tuple(path for _, path in ordered),
     )
@@ -128,47 +127,39 @@ def _own(node: Node, path: tuple[Expression, ...]) -> tuple[Expression, ...]:
 def compute(framework: Framework, inputs: LevelInputs) -> LevelScores:
     """Scores of every node for every unit. Input problems are returned, not raised."""
     layout = _layout(framework)
-    ids, applicable_by_set, max_by_set = _per_attribute_set(layout, inputs)
-    applicable = applicable_by_set[:, ids]
-    score = np.zeros(applicable.shape, dtype=np.int64)
-    answered = np.zeros(applicable.shape, dtype=bool)
+    ids, chains, max_by_set = _per_attribute_set(layout, inputs)
+    score = np.zeros((len(layout.nodes), inputs.size), dtype=np.int64)
+    answered = np.zeros(score.shape, dtype=bool)
     problems: list[InputProblem] = []
+    leaves_by_chain: dict[tuple[Expression, ...], list[int]] = {}
     for row, node in enumerate(layout.nodes):
         if node.is_leaf:
             score[row], answered[row] = leaf_points(framework, node, inputs, problems)
-    applicable_max = max_by_set[:, ids]
+            leaves_by_chain.setdefault(layout.conditions[row], []).append(row)
+    applies = {chain: by_set[ids] for chain, by_set in chains.items()}
+    for chain, rows in leaves_by_chain.items():
+        if chain:  # a leaf that does not apply scores nothing, and neither do its ancestors
+            score[rows] *= applies[chain]
     given: dict[int, np.ndarray] = {}
-    for depth, below in _bottom_up(layout, everything=True):
-        if below is not None and len(depth.parents):
-            score[depth.parents] = np.add.reduceat(score[below.rows], depth.starts, axis=0)
-        score[depth.rows] *= applicable[depth.rows]
-        for row in range(depth.rows.start, depth.rows.stop):
-            _given(
-                layout.nodes[row], inputs, row, score, given, applicable, applicable_max, problems
-            )
+    check = _Given(layout, inputs, score, given, applies, ids, max_by_set, problems)
+    for parent, first, stop in reversed(layout.spans):  # children are complete: sum them
+        for row in range(first, stop):
+            check.apply(row)
+        np.sum(score[first:stop], axis=0, out=score[parent])
+    for row in range(len(framework.nodes)):  # the roots, first in the layout
+        check.apply(row)
     bonus, penalty = _adjustments(framework, inputs, problems)
     return LevelScores(
-        framework, inputs.unit_ids, layout.index, score, applicable_max, answered, bonus, penalty,
-        tuple(problems), given,
+        framework, inputs.unit_ids, layout.index, score, ids, max_by_set, answered, bonus,
+        penalty, tuple(problems), given,
     )  # fmt: skip
-
-
-def _bottom_up(layout: _Layout, everything: bool = False) -> list[tuple[_Depth, _Depth | None]]:
-    """(depth, the depth below it), deepest first: only depths with parents, or, with
-    `everything`, every depth (the deepest paired with None)."""
-    pairs = list(zip(layout.depths, (*layout.depths[1:], None), strict=True))
-    return [
-        (depth, below)
-        for depth, below in reversed(pairs)
-        if everything or (below is not None and len(depth.parents))
-    ]
 
 
 def _per_attribute_set(
     layout: _Layout, inputs: LevelInputs
-) -> tuple[IntArray, np.ndarray, IntArray]:
+) -> tuple[IntArray, dict[tuple[Expression, ...], np.ndarray], IntArray]:
     """Applicability and applicable maxima depend only on a unit's attributes: they are
-    computed once per distinct set of attributes, then spread to the units."""
+    computed once per distinct set of attributes (columns), to be spread to the units."""
     ids, samples = inputs.attribute_sets
     chains = {
         chain: np.array([all(c.evaluate_condition(s) for c in chain) for s in samples], dtype=bool)
@@ -176,35 +167,38 @@ def _per_attribute_set(
     }
     applicable = np.stack([chains[chain] for chain in layout.conditions])
     maximum: IntArray = np.where(applicable, layout.full_max[:, None], 0)
-    for depth, below in _bottom_up(layout):
-        assert below is not None
-        maximum[depth.parents] = np.add.reduceat(maximum[below.rows], depth.starts, axis=0)
-    return ids, applicable, maximum
+    for parent, first, stop in reversed(layout.spans):
+        maximum[parent] = maximum[first:stop].sum(axis=0)
+    return ids, chains, maximum
 
 
-def _given(
-    node: Node,
-    inputs: LevelInputs,
-    row: int,
-    score: IntArray,
-    given_rows: dict[int, np.ndarray],
-    applicable: np.ndarray,
-    applicable_max: IntArray,
-    problems: list[InputProblem],
-) -> None:
-    """A score given at a node replaces the computed one; it must lie in [0, applicable max].
+@dataclass
+class _Given:
+    """Scores given at nodes: they replace the computed score where the node applies, and
+    must lie in [0, applicable max]. Raw rule inputs (a percentage, a count, an option) are
+    not scores: only scores given at a node, or entered as a leaf's score, are checked."""
 
-    Raw rule inputs (a percentage, a count, an option) are not scores: only scores given at
-    a node, or entered as a leaf's score, are checked."""
-    given = inputs.scores.get(node.code)
-    entered = node.is_leaf and isinstance(node.rule, EnteredRule)
-    if given is not None:
-        score[row] = np.where(given.present & applicable[row], given.values, score[row])
-        given_rows[row] = given.present
-    elif entered:
-        given = inputs.values.get(node.code)
-    if given is not None:
-        _check_range(node, inputs, given, applicable_max[row], applicable[row], problems)
+    layout: _Layout
+    inputs: LevelInputs
+    score: IntArray
+    rows: dict[int, np.ndarray]
+    applies: Mapping[tuple[Expression, ...], np.ndarray]
+    set_ids: IntArray
+    max_by_set: IntArray
+    problems: list[InputProblem]
+
+    def apply(self, row: int) -> None:
+        node = self.layout.nodes[row]
+        applicable = self.applies[self.layout.conditions[row]]
+        given = self.inputs.scores.get(node.code)
+        if given is not None:
+            self.score[row] = np.where(given.present & applicable, given.values, self.score[row])
+            self.rows[row] = given.present
+        elif node.is_leaf and isinstance(node.rule, EnteredRule):
+            given = self.inputs.values.get(node.code)
+        if given is not None:
+            maximum = self.max_by_set[row, self.set_ids]
+            _check_range(node, self.inputs, given, maximum, applicable, self.problems)
 
 
 def _check_range(

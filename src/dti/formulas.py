@@ -57,6 +57,10 @@ Value = Fractions | Truths
 Evaluator = Callable[[Mapping[str, Fractions], int], Value]
 
 
+def _peak(array: AnyIntArray) -> int:
+    return max(abs(int(array.max())), abs(int(array.min()))) if array.size else 0
+
+
 def _dtype(number: int) -> type:
     return np.int64 if abs(number) < _INT64_SAFE else object
 
@@ -77,8 +81,16 @@ def _mul(a: AnyIntArray, b: AnyIntArray) -> AnyIntArray:
     return a.astype(object) * b.astype(object)  # type: ignore[no-any-return]
 
 
+_REDUCE_ABOVE = 2**31
+
+
 def _reduced(num: AnyIntArray, den: AnyIntArray, undefined: np.ndarray) -> Fractions:
-    if num.dtype == object or den.dtype == object:
+    """num / den with the common factors taken out once the numbers grow: exactness never
+    needs it (comparisons cross-multiply), but small numbers keep the arithmetic in int64."""
+    small = num.dtype != object and den.dtype != object
+    if small and max(_peak(num), _peak(den)) < _REDUCE_ABOVE:
+        return Fractions(num, den, undefined)
+    if not small:
         num, den = num.astype(object), den.astype(object)
         common = _gcd_object(num, den)
     else:

@@ -118,7 +118,8 @@ def rank_index(
     index scores, as in rank_units."""
     framework = scores.framework
     row = scores.node_index[code]
-    keep = scores.applicable_max[row, members] > 0
+    index_max = scores.max_of(row)
+    keep = index_max[members] > 0
     members = members[keep]
     settings = framework.index_rankings
     policy = RankingPolicy(
@@ -126,7 +127,7 @@ def rank_index(
         decimals=settings.decimals_for(code),
         ties=settings.ties,
     )
-    score, maximum = scores.score[row, members], scores.applicable_max[row, members]
+    score, maximum = scores.score[row, members], index_max[members]
     if printed is not None:
         score = printed[keep]
     values = _Values(score, maximum, True, raw_total=score, raw_max=maximum, shown_max=maximum)
@@ -185,20 +186,21 @@ def _comparable(scores: LevelScores, policy: RankingPolicy, members: IntArray) -
     if policy.comparability is Comparability.REMOVE_BLOCK:
         assert policy.block is not None
         row = scores.node_index[policy.block]
-        source = scores.score if policy.subtract_block_score else scores.applicable_max
+        removed = scores.score[row] if policy.subtract_block_score else scores.max_of(row)
         base = full - to_scaled(framework.by_code[policy.block].max)
-        return _Values(total - source[row, members], base, False, total, maximum, shown_max=base)
+        return _Values(total - removed[members], base, False, total, maximum, shown_max=base)
     return _national(scores, members)
 
 
 def _national(scores: LevelScores, members: IntArray) -> _Values:
     """Σ(index score / index max × weight) / Σ weights of applicable indices, on 0–1."""
     values: list[Fraction] = []
+    rows = [scores.node_index[index.code] for index in scores.framework.main_indices]
+    maxima = {row: scores.max_of(row) for row in rows}
     for unit in members:
         weighted, weights = Fraction(0), Fraction(0)
-        for index in scores.framework.main_indices:
-            row = scores.node_index[index.code]
-            maximum = int(scores.applicable_max[row, unit])
+        for index, row in zip(scores.framework.main_indices, rows, strict=True):
+            maximum = int(maxima[row][unit])
             if maximum > 0 and index.weight is not None:
                 weight = Fraction(index.weight)
                 weighted += Fraction(int(scores.score[row, unit]), maximum) * weight

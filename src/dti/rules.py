@@ -71,8 +71,11 @@ def _rule_points(framework: Framework, node: Node, values: IntArray) -> IntArray
         # gives the first band (from the top) it reaches; reaching none gives the trailing 0.
         table = np.array([to_scaled(b.points) for b in rule.bands] + [0], dtype=np.int64)
         ascending = np.array([to_scaled(b.min) for b in reversed(rule.bands)], dtype=np.int64)
-        reached = np.searchsorted(ascending, values, side="right")
-        return table[len(rule.bands) - reached]
+        reached = np.zeros(len(values), dtype=np.int64)
+        for minimum in ascending:
+            reached += values >= minimum
+        banded: IntArray = table[len(rule.bands) - reached]
+        return banded
     assert isinstance(rule, CountRule)
     points = mul_div_half_up(np.maximum(values, 0), to_scaled(rule.points_each), SCALE * quantum)
     capped: IntArray = np.minimum(points * quantum, max_points).astype(np.int64)

@@ -203,3 +203,25 @@ def test_raw_rule_inputs_above_the_leaf_max_are_not_score_problems():
     scores = compute(XA, build_inputs(XA, [unit]))
     assert scores.problems == ()
     assert (scores.node_score("cqs_ky_so", 0), scores.node_score("nts_tuyen_truyen", 0)) == (15, 10)
+
+
+def test_a_division_by_zero_is_reported_for_its_unit_with_the_evaluators_message():
+    from dti.framework.loader import build_framework
+
+    framework = build_framework(
+        {
+            "code": "f", "name": "F", "ranking": {"comparability": "plain_total"},
+            "nodes": [{"code": "a", "name": "A", "max": 10,
+                       "rule": {"type": "formula", "inputs": ["x", "y"], "expression": "x / y * 10"}}],
+        },
+        file="<test>", path="framework",
+    )  # fmt: skip
+    units = [
+        UnitInput("u1", values={"a": {"x": D(1), "y": D(0)}}),
+        UnitInput("u2", values={"a": {"x": D(1), "y": D(4)}}),
+    ]
+    scores = compute(framework, build_inputs(framework, units))
+    assert [p.unit for p in scores.problems] == ["u1"]
+    assert "chia cho 0" in scores.problems[0].message
+    assert (scores.node_score("a", 0), scores.node_score("a", 1)) == (0, D("2.5"))
+    assert not scores.answered[scores.node_index["a"], 0]
