@@ -16,15 +16,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 _SPACES = re.compile(r"\s+")
-_FOOTNOTE = re.compile(r"[\s*(¹²³)]+$")
+_FOOTNOTE = re.compile(r"[\s*¹²³]+$")
 _PUNCTUATION = re.compile(r"[^\w\s]")
+_SLASH = re.compile(r" ?/ ?")
 
 
 def normalize_label(text: str) -> str:
-    """NFC, case-folded, single-spaced, without trailing footnote stars and colons."""
-    text = unicodedata.normalize("NFC", text).casefold().replace("\u00a0", " ")
-    text = _FOOTNOTE.sub("", text.strip().rstrip(":"))
-    return _SPACES.sub(" ", text).strip()
+    """NFC, case-folded, single-spaced, without trailing footnote stars and colons;
+    "Đơn vị / Địa phương" and "Đơn vị/Địa phương" are the same label."""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    text = _FOOTNOTE.sub("", text.replace("\u00a0", " ").strip().rstrip(":"))
+    return _SLASH.sub("/", _SPACES.sub(" ", text).strip())
 
 
 def loose_label(text: str) -> str:

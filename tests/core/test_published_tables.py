@@ -144,3 +144,14 @@ def test_malformed_tables_name_the_row_and_column(tmp_path, old, new, message):
 def test_the_printed_rows_are_all_read():
     parsed = interpret(read_table(BANG_1), CAMPAIGN)
     assert len(parsed.rows) == len(printed_rows(BANG_1)) == 21
+
+
+@pytest.mark.parametrize("header", ["Tỷ lệ (%)", "Tỉ lệ", "TỶ LỆ", "Tỷ lệ %"])
+def test_ratio_headers_as_offices_write_them(tmp_path, header):
+    path = tmp_path / "bang.tsv"
+    path.write_text(
+        BANG_1.read_text(encoding="utf-8").replace("\tTỷ lệ\t", f"\t{header}\t", 1),
+        encoding="utf-8",
+    )
+    parsed = interpret(read_table(path), CAMPAIGN, level="so")
+    assert parsed.column(Role.RATIO) is not None

@@ -22,7 +22,7 @@ from dti.campaign import Campaign, Level, TableSpec, class_names
 from dti.framework.model import Framework, NodeKind
 from dti.names import footnote_marks, normalize_label
 from dti.tables.cells import CellError, ParsedNumber, is_blank, parse_number
-from dti.tables.reader import RawRow, RawTable
+from dti.tables.reader import UNIT_COLUMN_LABELS, RawRow, RawTable
 
 DEFAULT_CLASSES = {
     "xuất sắc": "Xuất sắc",
@@ -33,9 +33,9 @@ DEFAULT_CLASSES = {
     "yếu": "Yếu",
     "kém": "Kém",
 }
-_POSITION = {"stt", "tt", "số tt", "số thứ tự"}
-_RATIO = {"tỷ lệ", "tỉ lệ", "tỷ lệ (%)", "tỉ lệ (%)", "tỷ lệ %", "tỉ lệ %"}
-_MAX_ROW = {"điểm tối đa", "tối đa", "điểm chuẩn"}
+_POSITION = {normalize_label(x) for x in ("STT", "TT", "Số TT", "Số thứ tự")}
+_RATIO = {normalize_label(x) for x in ("Tỷ lệ", "Tỉ lệ", "Tỷ lệ (%)", "Tỉ lệ (%)", "Tỷ lệ %")}
+_MAX_ROW = {normalize_label(x) for x in ("Điểm tối đa", "Tối đa", "Điểm chuẩn")}
 _TOTAL_PREFIXES = ("tổng điểm", "tổng")
 _RANK_PREFIXES = ("xếp hạng", "thứ hạng", "hạng", "xếp loại", "nhóm mức độ", "mức độ", "phân loại")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -215,7 +215,7 @@ def _column(
     previous = any(y < year for y in years)
     if label in _POSITION:
         return TableColumn(position, header, Role.POSITION)
-    if _is_unit_label(label):
+    if label in UNIT_COLUMN_LABELS:
         return TableColumn(position, header, Role.UNIT)
     node = _node_for(framework, header)
     if node is not None:
@@ -230,10 +230,6 @@ def _column(
         role = Role.CLASS if _holds_classes(raw, framework, position) else Role.RANK
         return TableColumn(position, header, role)
     return None
-
-
-def _is_unit_label(label: str) -> bool:
-    return label in {"đơn vị", "tên đơn vị", "cơ quan", "tên cơ quan", "đơn vị/địa phương", "unit"}
 
 
 def _class_names(framework: Framework) -> dict[str, str]:

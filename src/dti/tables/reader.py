@@ -26,6 +26,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
+from dti.names import normalize_label
 from dti.tables.cells import is_blank
 
 if TYPE_CHECKING:
@@ -53,17 +54,8 @@ _UNIT_LABELS_AS_PRINTED = (
 _UNIT_LABELS_SHOWN = ", ".join(f"“{label}”" for label in _UNIT_LABELS_AS_PRINTED)
 
 
-def _normalise_label(text: str) -> str:
-    """Header text reduced for comparison: NFC, casefold, single spaces, no trailing * or :."""
-    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
-    collapsed = " ".join(folded.split())
-    # "Đơn vị / Địa phương" and "Đơn vị/Địa phương" are the same label.
-    collapsed = re.sub(r" ?/ ?", "/", collapsed)
-    return collapsed.rstrip("*: ")
-
-
 UNIT_COLUMN_LABELS: frozenset[str] = frozenset(
-    _normalise_label(label) for label in _UNIT_LABELS_AS_PRINTED
+    normalize_label(label) for label in _UNIT_LABELS_AS_PRINTED
 )
 
 
@@ -182,11 +174,11 @@ def _build_table(rows: Sequence[RawRow], *, source: str, sheet: str | None) -> R
 
 
 def _is_header(row: RawRow) -> bool:
-    return any(_normalise_label(cell) in UNIT_COLUMN_LABELS for cell in row.cells if cell)
+    return any(normalize_label(cell) in UNIT_COLUMN_LABELS for cell in row.cells if cell)
 
 
 def _label_key(cells: Iterable[str]) -> tuple[str, ...]:
-    return tuple(_normalise_label(cell) for cell in cells)
+    return tuple(normalize_label(cell) for cell in cells)
 
 
 def _fit_to_header(row: RawRow, width: int, *, source: str, sheet: str | None) -> RawRow:
