@@ -8,11 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dti.campaign import load_campaign
 from dti.reproduce import reproduce
 from dti.tables.published import Role, TableError, interpret
-from dti.tables.reader import read_table
+from dti.tables.reader import TableReadError, read_table
 from tests.core.seeds import BINHDINH, printed_rows, table
 
 CAMPAIGN = load_campaign(BINHDINH)
@@ -155,3 +157,31 @@ def test_ratio_headers_as_offices_write_them(tmp_path, header):
     )
     parsed = interpret(read_table(path), CAMPAIGN, level="so")
     assert parsed.column(Role.RATIO) is not None
+
+
+_CELLS = st.one_of(
+    st.sampled_from(
+        ["", "50", "99,3%", "TB", "Khá", "7", "-", "1.234,5", "Sở Y tế", "Sở Y tế**", "x", "100 %"]
+    ),
+    st.text(max_size=12),
+)
+
+
+@given(st.lists(st.lists(_CELLS, min_size=12, max_size=12), min_size=1, max_size=8))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_garbage_under_a_real_header_is_a_clear_error_or_a_table(tmp_path, rows):
+    header = BANG_1.read_text(encoding="utf-8").splitlines()[0]
+    body = "\n".join(
+        "\t".join(c.replace("\t", " ").replace("\n", " ").replace("\r", " ") for c in row)
+        for row in rows
+    )
+    path = tmp_path / "rac.tsv"
+    path.write_text(f"{header}\n{body}\n", encoding="utf-8")
+    try:
+        parsed = interpret(read_table(path), CAMPAIGN, level="so")
+    except (TableError, TableReadError) as error:
+        assert "rac.tsv" in str(error)
+        return
+    reproduce(parsed, CAMPAIGN)  # whatever was accepted can be scored without a traceback
