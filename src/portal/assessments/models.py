@@ -1,0 +1,92 @@
+"""A unit's self-assessment: answers per criterion, evidence, and the signed submission."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from portal.campaigns.models import CampaignUnit
+from portal.workflow import STATE_LABELS, SubmissionState
+
+
+class Submission(models.Model):
+    campaign_unit = models.OneToOneField(
+        CampaignUnit, on_delete=models.CASCADE, related_name="submission"
+    )
+    state = models.CharField(
+        "trạng thái", max_length=20, default=SubmissionState.NOT_STARTED,
+        choices=[(s.value, STATE_LABELS[s]) for s in SubmissionState],
+    )  # fmt: skip
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True)
+    snapshot = models.JSONField("bản chốt", null=True)  # answers + evidence hashes, immutable
+    snapshot_sha256 = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.campaign_unit}: {self.get_state_display()}"
+
+
+class Answer(models.Model):
+    """The value a unit declares for one criterion (raw input, or the score itself)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.CharField("tiêu chí", max_length=64)
+    value = models.JSONField("giá trị")
+    note = models.TextField("thuyết minh", blank=True)
+    version = models.PositiveIntegerField(
+        default=1
+    )  # optimistic locking: two people, one criterion
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "criterion"], name="answer_unique")
+        ]
+
+
+class Evidence(models.Model):
+    """A file or a link supporting a criterion. Files are stored outside the web root."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.CharField("tiêu chí", max_length=64)
+    url = models.URLField("liên kết", blank=True)
+    stored_name = models.CharField(max_length=200, blank=True)  # path under EVIDENCE_ROOT
+    original_name = models.CharField("tên tệp", max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["criterion", "uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(url="") | ~models.Q(stored_name=""),
+                name="evidence_file_or_link",
+            )
+        ]
+
+
+class SubmissionEvent(models.Model):
+    """Who moved the submission, when, and why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at"]

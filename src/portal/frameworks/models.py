@@ -1,0 +1,47 @@
+"""Frameworks stored per province, year and level: the core's framework document (the YAML
+format of docs/frameworks.md) kept as JSON with exact numbers as text."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from dti.framework.loader import build_framework
+from dti.framework.model import Framework
+from portal.accounts.models import Province
+
+
+class FrameworkVersion(models.Model):
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="frameworks")
+    year = models.PositiveSmallIntegerField("năm")
+    level = models.CharField("khối", max_length=32)
+    code = models.SlugField("mã", max_length=64)
+    name = models.CharField("tên", max_length=300)
+    source = models.CharField("văn bản ban hành", max_length=300, blank=True)
+    document = models.JSONField("nội dung", encoder=DjangoJSONEncoder)
+    cloned_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bộ chỉ số"
+        verbose_name_plural = "bộ chỉ số"
+        ordering = ["-year", "level", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="framework_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year}, {self.level})"
+
+    def build(self) -> Framework:
+        """The core's Framework for this version (numbers come back from JSON as exact text)."""
+        return build_framework(self.document, file=f"bộ chỉ số {self.code}", path="framework")
+
+    @property
+    def frozen(self) -> bool:
+        """A version used by a campaign that has been opened can no longer change."""
+        return self.campaign_levels.exclude(campaign__state="draft").exists()  # type: ignore[attr-defined]

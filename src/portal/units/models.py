@@ -1,0 +1,64 @@
+"""Units (đơn vị) of a province, their level and attributes, and their lineage through
+mergers, splits and renames, so history follows a unit by identity and not by name."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from portal.accounts.models import Province
+
+
+class Unit(models.Model):
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="units")
+    code = models.SlugField("mã", max_length=64)
+    name = models.CharField("tên", max_length=300)
+    level = models.CharField("khối", max_length=32)  # so, huyen, xa, ... (a campaign's level codes)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name="đơn vị cấp trên",
+    )  # fmt: skip
+    attributes = models.JSONField("thuộc tính", default=dict, blank=True)
+    aliases = models.JSONField("tên khác", default=list, blank=True)
+    active_from = models.DateField("hoạt động từ", null=True, blank=True)
+    active_until = models.DateField("hoạt động đến", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        ordering = ["level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="unit_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lineage(models.Model):
+    """One unit became (part of) another on a date: merged into, split from, renamed."""
+
+    class Kind(models.TextChoices):
+        MERGED_INTO = "merged_into", "Sáp nhập vào"
+        SPLIT_FROM = "split_from", "Tách ra từ"
+        RENAMED = "renamed", "Đổi tên thành"
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessor_links")
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    effective = models.DateField("có hiệu lực từ")
+    note = models.CharField("căn cứ", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "quan hệ kế thừa"
+        verbose_name_plural = "quan hệ kế thừa"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor", "kind"], name="lineage_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")), name="lineage_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.get_kind_display()})"

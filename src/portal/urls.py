@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("tai-khoan/", include("portal.accounts.urls")),
+    path("don-vi/", include("portal.units.urls")),
+    path("bo-chi-so/", include("portal.frameworks.urls")),
+    path("dot-danh-gia/", include("portal.campaigns.urls")),
+    path("tu-danh-gia/", include("portal.assessments.urls")),
+    path("api/", include("portal.api.urls")),
+    path("quan-tri/", admin.site.urls),
+]

@@ -1,0 +1,133 @@
+"""The states of a campaign and of a unit's submission, and who may move them: one table,
+checked by one function (`check`). Tested exhaustively: every machine × state × action × role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from portal.accounts.roles import Role
+
+
+class Machine(StrEnum):
+    CAMPAIGN = "campaign"
+    SUBMISSION = "submission"
+
+
+class CampaignState(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    SELF_ASSESSMENT_CLOSED = "self_assessment_closed"
+    IN_APPRAISAL = "in_appraisal"
+    FINALIZED = "finalized"
+    PUBLISHED = "published"
+
+
+class SubmissionState(StrEnum):
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+
+
+STATE_LABELS = {
+    CampaignState.DRAFT: "Đang soạn",
+    CampaignState.OPEN: "Đang tự đánh giá",
+    CampaignState.SELF_ASSESSMENT_CLOSED: "Đã đóng tự đánh giá",
+    CampaignState.IN_APPRAISAL: "Đang thẩm định",
+    CampaignState.FINALIZED: "Đã chốt kết quả",
+    CampaignState.PUBLISHED: "Đã công bố",
+    SubmissionState.NOT_STARTED: "Chưa bắt đầu",
+    SubmissionState.DRAFT: "Đang nhập",
+    SubmissionState.SUBMITTED: "Đã gửi, chờ phê duyệt",
+    SubmissionState.APPROVED: "Đã phê duyệt",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    machine: Machine
+    source: str
+    action: str
+    target: str
+    roles: frozenset[Role]
+    campaign_states: frozenset[CampaignState] = frozenset()  # submission moves need one of these
+
+
+_OFFICE = frozenset({Role.OFFICE_ADMIN})
+_REPORTER = frozenset({Role.REPORTER})
+_APPROVER = frozenset({Role.APPROVER})
+_OPEN = frozenset({CampaignState.OPEN})
+C, S = CampaignState, SubmissionState
+_CLOSED = C.SELF_ASSESSMENT_CLOSED
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Machine.CAMPAIGN, C.DRAFT, "open", C.OPEN, _OFFICE),
+    Transition(Machine.CAMPAIGN, C.OPEN, "close_self_assessment", _CLOSED, _OFFICE),
+    Transition(Machine.CAMPAIGN, _CLOSED, "reopen_self_assessment", C.OPEN, _OFFICE),
+    Transition(Machine.CAMPAIGN, _CLOSED, "start_appraisal", C.IN_APPRAISAL, _OFFICE),
+    Transition(Machine.CAMPAIGN, C.IN_APPRAISAL, "finalize", C.FINALIZED, _OFFICE),
+    Transition(Machine.CAMPAIGN, C.FINALIZED, "publish", C.PUBLISHED, _OFFICE),
+    Transition(Machine.SUBMISSION, S.NOT_STARTED, "save", S.DRAFT, _REPORTER, _OPEN),
+    Transition(Machine.SUBMISSION, S.DRAFT, "save", S.DRAFT, _REPORTER, _OPEN),
+    Transition(Machine.SUBMISSION, S.DRAFT, "submit", S.SUBMITTED, _REPORTER, _OPEN),
+    Transition(Machine.SUBMISSION, S.SUBMITTED, "approve", S.APPROVED, _APPROVER, _OPEN),
+    Transition(Machine.SUBMISSION, S.SUBMITTED, "return", S.DRAFT, _APPROVER, _OPEN),
+    Transition(Machine.SUBMISSION, S.APPROVED, "reopen", S.DRAFT, _OFFICE, _OPEN),
+)  # fmt: skip
+
+ACTION_LABELS = {
+    "open": "Mở đợt đánh giá",
+    "close_self_assessment": "Đóng tự đánh giá",
+    "reopen_self_assessment": "Mở lại tự đánh giá",
+    "start_appraisal": "Bắt đầu thẩm định",
+    "finalize": "Chốt kết quả",
+    "publish": "Công bố",
+    "save": "Lưu nháp",
+    "submit": "Gửi phê duyệt",
+    "approve": "Phê duyệt và ký",
+    "return": "Trả lại để sửa",
+    "reopen": "Mở lại bản đã phê duyệt",
+}
+
+
+class WorkflowError(Exception):
+    """A move the table does not allow; the message says why, in Vietnamese."""
+
+
+def check(
+    machine: Machine,
+    state: str,
+    action: str,
+    roles: frozenset[Role] | set[Role],
+    *,
+    campaign_state: str | None = None,
+) -> str:
+    """The state after `action`, or WorkflowError saying why it is not allowed."""
+    matches = [
+        t for t in TRANSITIONS if (t.machine, t.source, t.action) == (machine, state, action)
+    ]
+    if not matches:
+        raise WorkflowError(
+            f"Không thể “{ACTION_LABELS.get(action, action)}” khi đang ở trạng thái "
+            f"“{STATE_LABELS.get(state, state)}”."  # type: ignore[call-overload]
+        )
+    transition = matches[0]
+    if not transition.roles & set(roles):
+        raise WorkflowError(f"Bạn không có quyền “{ACTION_LABELS[action]}”.")
+    if transition.campaign_states and campaign_state not in transition.campaign_states:
+        raise WorkflowError("Đợt đánh giá không còn mở để tự đánh giá.")
+    return transition.target
+
+
+def actions_for(
+    machine: Machine, state: str, roles: set[Role], campaign_state: str | None = None
+) -> list[str]:
+    """The actions these roles may take from `state` (for buttons)."""
+    result = []
+    for t in TRANSITIONS:
+        allowed = not t.campaign_states or campaign_state in t.campaign_states
+        if (t.machine, t.source) == (machine, state) and t.roles & roles and allowed:
+            result.append(t.action)
+    return result

@@ -1,0 +1,116 @@
+"""The fixed cast every portal test uses (STYLE.md):
+
+- Lan reports for Sở Nội vụ; Minh approves for Sở Nội vụ;
+- Thảo reports for Sở Tư pháp and must see nothing of Sở Nội vụ's;
+- Hùng appraises; Hoa reads everything as leadership; Quang is the DTI office admin;
+- Khoa is the office admin of another province and sees nothing of this one;
+- an anonymous visitor sees only what is published.
+
+The province "Tỉnh Mẫu" runs the 2025 campaign with the illustrative framework of
+examples/mau-2025.yaml (every kind of scoring rule) for its provincial agencies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from dti.framework.documents import load_yaml
+from portal.accounts.models import Membership, Province, User
+from portal.accounts.roles import Role
+from portal.assessments.models import Submission
+from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.frameworks.models import FrameworkVersion
+from portal.units.models import Unit
+from portal.workflow import CampaignState
+
+REPO = Path(__file__).resolve().parents[2]
+PASSWORD = "mat-khau-thu-nghiem-2025"
+
+
+def framework_document() -> dict[str, object]:
+    """The commune framework of the illustrative campaign: every kind of rule."""
+    document = load_yaml(REPO / "examples" / "mau-2025.yaml")
+    level = next(level for level in document["levels"] if level["code"] == "xa")
+    return dict(level["framework"])
+
+
+@dataclass
+class Cast:
+    province: Province
+    other_province: Province
+    noi_vu: Unit
+    tu_phap: Unit
+    framework: FrameworkVersion
+    campaign: Campaign
+    noi_vu_entry: CampaignUnit
+    tu_phap_entry: CampaignUnit
+    lan: User
+    minh: User
+    thao: User
+    hung: User
+    hoa: User
+    quang: User
+    khoa: User
+
+    def client(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def make_user(username: str, full_name: str) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, full_name=full_name)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    province = Province.objects.create(code="tinh-mau", name="Tỉnh Mẫu")
+    other = Province.objects.create(code="tinh-khac", name="Tỉnh Khác")
+    noi_vu = Unit.objects.create(
+        province=province, code="so-noi-vu", name="Sở Nội vụ", level="so",
+        attributes={"has_online_public_services": True},
+    )  # fmt: skip
+    tu_phap = Unit.objects.create(
+        province=province, code="so-tu-phap", name="Sở Tư pháp", level="so",
+        attributes={"has_online_public_services": False},
+    )  # fmt: skip
+    framework = FrameworkVersion.objects.create(
+        province=province, year=2025, level="so", code="mau-2025-so",
+        name="Bộ chỉ số chuyển đổi số cấp sở 2025", document=framework_document(),
+    )  # fmt: skip
+    campaign = Campaign.objects.create(
+        province=province, year=2025, title="Đánh giá chuyển đổi số năm 2025",
+        state=CampaignState.OPEN, self_assessment_deadline=timezone.now() + timedelta(days=14),
+    )  # fmt: skip
+    CampaignLevel.objects.create(
+        campaign=campaign, level="so", name="Sở, ban, ngành", framework=framework
+    )
+    entries = [
+        CampaignUnit.objects.create(campaign=campaign, unit=u, level="so")
+        for u in (noi_vu, tu_phap)
+    ]
+    for entry in entries:
+        Submission.objects.create(campaign_unit=entry)
+    people = {
+        "lan": ("Nguyễn Thị Lan", Role.REPORTER, noi_vu, province),
+        "minh": ("Trần Văn Minh", Role.APPROVER, noi_vu, province),
+        "thao": ("Lê Thị Thảo", Role.REPORTER, tu_phap, province),
+        "hung": ("Phạm Văn Hùng", Role.APPRAISER, None, province),
+        "hoa": ("Võ Thị Hoa", Role.LEADERSHIP, None, province),
+        "quang": ("Đặng Minh Quang", Role.OFFICE_ADMIN, None, province),
+        "khoa": ("Bùi Đăng Khoa", Role.OFFICE_ADMIN, None, other),
+    }
+    users = {}
+    for username, (full_name, role, unit, where) in people.items():
+        users[username] = make_user(username, full_name)
+        Membership.objects.create(user=users[username], province=where, role=role, unit=unit)
+    return Cast(
+        province, other, noi_vu, tu_phap, framework, campaign, entries[0], entries[1], **users
+    )

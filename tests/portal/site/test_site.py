@@ -1,0 +1,32 @@
+"""Home page and health check."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.workflow import CampaignState
+from tests.portal.conftest import Cast
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_with_json(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_anonymous_home_lists_only_published_campaigns(cast: Cast):
+    page = cast.client(None).get("/").content.decode()
+    assert "Đánh giá chuyển đổi số năm 2025" not in page
+    cast.campaign.state = CampaignState.PUBLISHED
+    cast.campaign.save()
+    assert "Đánh giá chuyển đổi số năm 2025" in cast.client(None).get("/").content.decode()
+
+
+def test_home_lists_the_campaigns_of_the_users_province_only(cast: Cast):
+    assert "Đánh giá chuyển đổi số năm 2025" in cast.client(cast.lan).get("/").content.decode()
+    assert "Đánh giá chuyển đổi số năm 2025" not in cast.client(cast.khoa).get("/").content.decode()
+
+
+def test_login_page_is_in_vietnamese(client, db):
+    assert "Đăng nhập" in client.get("/tai-khoan/dang-nhap/").content.decode()
