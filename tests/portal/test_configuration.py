@@ -1,0 +1,65 @@
+"""Every setting is documented, and bad values stop the portal with a clear message."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.env import database_from_url, env_bool, env_int
+from tests.conftest import REPO
+
+SETTINGS = (REPO / "src/portal/settings.py").read_text(encoding="utf-8")
+VARIABLES = sorted(set(re.findall(r'env_\w+\(\s*"(DTI_[A-Z_]+)"', SETTINGS)))
+
+
+@pytest.mark.parametrize("name", VARIABLES)
+def test_every_variable_is_documented(name):
+    assert f"`{name}`" in (REPO / "docs/configuration.md").read_text(encoding="utf-8")
+    assert f"{name}=" in (REPO / ".env.example").read_text(encoding="utf-8")
+
+
+def test_variables_were_found():
+    assert len(VARIABLES) >= 8
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "đúng"])
+def test_a_bad_boolean_names_the_variable(monkeypatch, value):
+    monkeypatch.setenv("DTI_DEBUG", value)
+    with pytest.raises(ImproperlyConfigured, match="DTI_DEBUG"):
+        env_bool("DTI_DEBUG", True)
+
+
+def test_a_bad_number_names_the_variable(monkeypatch):
+    monkeypatch.setenv("DTI_EVIDENCE_MAX_MB", "hai mươi")
+    with pytest.raises(ImproperlyConfigured, match="DTI_EVIDENCE_MAX_MB"):
+        env_int("DTI_EVIDENCE_MAX_MB", 20, minimum=1)
+
+
+def test_database_urls(tmp_path):
+    sqlite = database_from_url("sqlite:///var/x.sqlite3", tmp_path)
+    assert sqlite["NAME"] == str(tmp_path / "var/x.sqlite3")
+    assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
+    postgres = database_from_url("postgresql://dti:m%C3%A1t@127.0.0.1:5433/dti", tmp_path)
+    assert (postgres["USER"], postgres["PASSWORD"], postgres["PORT"], postgres["NAME"]) == (
+        "dti",
+        "mát",
+        "5433",
+        "dti",
+    )
+    with pytest.raises(ImproperlyConfigured, match="DTI_DATABASE_URL"):
+        database_from_url("mysql://x", tmp_path)
+
+
+def test_production_refuses_the_development_secret(monkeypatch):
+    import subprocess
+    import sys
+
+    env = {"DTI_DEBUG": "false", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")}
+    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; import portal.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=REPO
+    )
+    assert result.returncode != 0
+    assert "DTI_SECRET_KEY must be set" in result.stderr
