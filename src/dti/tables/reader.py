@@ -5,6 +5,8 @@ unit column such as "Đơn vị"), keeps the title lines above it, drops blank r
 copies that reports repeat on every page, and keeps each row's physical line number for
 messages. The format is decided by content, not by the file name, because uploads arrive with
 any name. Every failure on bad input is a :class:`TableReadError` with a Vietnamese message.
+Workbooks are opened by :mod:`dti.tables.xlsx`; the types shared with it live in
+:mod:`dti.tables.raw` and are importable from here.
 """
 
 from __future__ import annotations
@@ -12,22 +14,21 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
 
 from dti.names import normalize_label
 from dti.tables.cells import is_blank
+from dti.tables.raw import UNIT_COLUMN_LABELS as UNIT_COLUMN_LABELS
+from dti.tables.raw import RawRow as RawRow
+from dti.tables.raw import RawTable as RawTable
+from dti.tables.raw import TableReadError as TableReadError
+from dti.tables.raw import no_header_error, thousands
+from dti.tables.xlsx import read_xlsx
 
 if TYPE_CHECKING:
     import _csv  # the reader's type; its line_num gives physical line numbers
@@ -35,83 +36,11 @@ if TYPE_CHECKING:
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 1_000
-# A sheet's XML is much larger than the zip holding it, but a ratio above this is a zip bomb.
-_MAX_UNPACK_RATIO = 50
 
 _XLSX_SIGNATURE = b"PK\x03\x04"
 _XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _TEXT_DELIMITERS = ("\t", ";", ",")
-
-_UNIT_LABELS_AS_PRINTED = (
-    "Đơn vị",
-    "Tên đơn vị",
-    "Cơ quan",
-    "Tên cơ quan",
-    "Đơn vị/Địa phương",
-    "Unit",
-)
-_UNIT_LABELS_SHOWN = ", ".join(f"“{label}”" for label in _UNIT_LABELS_AS_PRINTED)
-
-
-UNIT_COLUMN_LABELS: frozenset[str] = frozenset(
-    normalize_label(label) for label in _UNIT_LABELS_AS_PRINTED
-)
-
-
-@dataclass(frozen=True)
-class RawRow:
-    number: int
-    cells: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RawTable:
-    source: str
-    sheet: str | None
-    title: tuple[str, ...]
-    header: RawRow
-    rows: tuple[RawRow, ...]
-
-
-class TableReadError(Exception):
-    """A table file that cannot be read; ``str()`` names the file, sheet, row and column."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        source: str,
-        row: int | None = None,
-        column: str | None = None,
-        sheet: str | None = None,
-    ) -> None:
-        self.message = message
-        self.source = source
-        self.row = row
-        self.column = column
-        self.sheet = sheet
-        super().__init__(self._sentence())
-
-    def _sentence(self) -> str:
-        place = [self.source]
-        if self.sheet is not None:
-            place.append(f"trang tính “{self.sheet}”")
-        if self.row is not None:
-            place.append(f"dòng {self.row}")
-        if self.column is not None:
-            place.append(f"cột {self.column}")
-        return f"{', '.join(place)}: {self.message}"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only arguments defeat Exception's default pickling (multiprocessing, caches).
-        return (_rebuild_error, (self.message, self.source, self.row, self.column, self.sheet))
-
-
-def _rebuild_error(
-    message: str, source: str, row: int | None, column: str | None, sheet: str | None
-) -> TableReadError:
-    return TableReadError(message, source=source, row=row, column=column, sheet=sheet)
 
 
 # ---- entry points --------------------------------------------------------------------------
@@ -135,9 +64,11 @@ def read_table_bytes(
 ) -> RawTable:
     """Read a table held in memory (an upload); ``source`` names it in messages."""
     if len(data) > max_bytes:
-        raise TableReadError(f"tệp lớn hơn giới hạn {_thousands(max_bytes)} byte.", source=source)
+        raise TableReadError(f"tệp lớn hơn giới hạn {thousands(max_bytes)} byte.", source=source)
     if data.startswith(_XLSX_SIGNATURE):
-        return _read_xlsx(data, source=source, sheet=sheet, max_bytes=max_bytes)
+        return read_xlsx(
+            data, source=source, sheet=sheet, max_bytes=max_bytes, build_table=_sheet_table
+        )
     if data.startswith(_XLS_SIGNATURE):
         raise TableReadError(
             "tệp Excel 97–2003 (.xls) chưa được hỗ trợ; hãy lưu lại dưới dạng .xlsx.",
@@ -146,10 +77,6 @@ def read_table_bytes(
     if sheet is not None:
         raise TableReadError(f"tệp là bảng văn bản, không có trang tính “{sheet}”.", source=source)
     return _read_text(_decode(data, source), source=source)
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 # ---- building the table from rows ----------------------------------------------------------
@@ -201,14 +128,6 @@ def _shown(text: str, limit: int = 40) -> str:
     return f"“{text}”" if len(text) <= limit else f"“{text[:limit]}…”"
 
 
-def _no_header_error(source: str, sheet: str | None = None) -> TableReadError:
-    return TableReadError(
-        f"không tìm thấy dòng tiêu đề: cần một cột có nhãn {_UNIT_LABELS_SHOWN}.",
-        source=source,
-        sheet=sheet,
-    )
-
-
 def _without_trailing_blanks(cells: Sequence[str]) -> list[str]:
     end = len(cells)
     while end and not cells[end - 1]:
@@ -220,12 +139,12 @@ def _checked_row(number: int, cells: list[str], *, source: str, sheet: str | Non
     """A row within the size limits, trailing empty cells removed."""
     if number > MAX_ROWS:
         raise TableReadError(
-            f"bảng có hơn {_thousands(MAX_ROWS)} dòng, vượt giới hạn.", source=source, sheet=sheet
+            f"bảng có hơn {thousands(MAX_ROWS)} dòng, vượt giới hạn.", source=source, sheet=sheet
         )
     cells = _without_trailing_blanks(cells)
     if len(cells) > MAX_COLUMNS:
         raise TableReadError(
-            f"dòng có {_thousands(len(cells))} cột, vượt giới hạn {_thousands(MAX_COLUMNS)} cột.",
+            f"dòng có {thousands(len(cells))} cột, vượt giới hạn {thousands(MAX_COLUMNS)} cột.",
             source=source,
             sheet=sheet,
             row=number,
@@ -262,7 +181,7 @@ def _read_text(text: str, *, source: str) -> RawTable:
     rows = list(_text_rows(text, delimiter, source=source))
     table = _build_table(rows, source=source, sheet=None)
     if table is None:
-        raise _no_header_error(source)
+        raise no_header_error(source)
     return table
 
 
@@ -306,147 +225,20 @@ def _text_rows(text: str, delimiter: str, *, source: str) -> Iterator[RawRow]:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise TableReadError(
-            f"ô dài quá {_thousands(csv.field_size_limit())} ký tự "
+            f"ô dài quá {thousands(csv.field_size_limit())} ký tự "
             "(thường do thiếu dấu ngoặc kép đóng).",
             source=source,
             row=start,
         ) from exc
 
 
-# ---- XLSX workbooks ------------------------------------------------------------------------
+# ---- XLSX sheets (the workbook itself is read by dti.tables.xlsx) --------------------------
 
 
-def _read_xlsx(data: bytes, *, source: str, sheet: str | None, max_bytes: int) -> RawTable:
-    """Read a workbook, turning whatever its parsers raise into :class:`TableReadError`.
-
-    openpyxl, zipfile and the XML parser raise a dozen unrelated exception types on damaged
-    files (BadZipFile, KeyError, ParseError, ValueError, TypeError, EOFError, zlib.error...) and
-    rows are parsed lazily, so the whole read sits behind one boundary.
-    """
-    try:
-        _check_unpacked_size(data, source=source, max_bytes=max_bytes)
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return _read_workbook(workbook, source=source, sheet=sheet)
-        finally:
-            workbook.close()
-    except TableReadError:
-        raise
-    except Exception as exc:
-        raise TableReadError(
-            "không đọc được tệp XLSX: tệp hỏng hoặc không phải bảng tính Excel.", source=source
-        ) from exc
-
-
-def _check_unpacked_size(data: bytes, *, source: str, max_bytes: int) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > max_bytes * _MAX_UNPACK_RATIO:
-        raise TableReadError(
-            f"tệp XLSX giải nén ra {_thousands(unpacked)} byte, vượt giới hạn.", source=source
-        )
-
-
-class _Cell(Protocol):
-    @property
-    def value(self) -> object: ...
-    @property
-    def number_format(self) -> str: ...  # None on openpyxl's EmptyCell, hence `or ""` below
-
-
-class _Sheet(Protocol):
-    """What we use of openpyxl's read-only worksheet (its stubs type iter_rows unusably)."""
-
-    @property
-    def title(self) -> str: ...
-    def reset_dimensions(self) -> None: ...
-    def iter_rows(self) -> Iterator[tuple[_Cell, ...]]: ...
-
-
-def _read_workbook(workbook: Workbook, *, source: str, sheet: str | None) -> RawTable:
-    """The named sheet, else the first sheet that has a header row."""
-    if sheet is not None:
-        worksheet = _named_sheet(workbook, sheet, source=source)
-        table = _build_table(_sheet_rows(worksheet, source), source=source, sheet=worksheet.title)
-        if table is None:
-            raise _no_header_error(source, worksheet.title)
-        return table
-    for worksheet in workbook.worksheets:
-        table = _build_table(_sheet_rows(worksheet, source), source=source, sheet=worksheet.title)
-        if table is not None:
-            return table
-    raise TableReadError(
-        f"không trang tính nào ({_sheet_list(workbook)}) có dòng tiêu đề: "
-        f"cần một cột có nhãn {_UNIT_LABELS_SHOWN}.",
-        source=source,
-    )
-
-
-def _named_sheet(workbook: Workbook, sheet: str, *, source: str) -> _Sheet:
-    # Compare in NFC: sheet names written on macOS may arrive decomposed.
-    wanted = unicodedata.normalize("NFC", sheet)
-    for worksheet in workbook.worksheets:
-        if unicodedata.normalize("NFC", worksheet.title) == wanted:
-            return worksheet
-    raise TableReadError(
-        f"không có trang tính “{sheet}”; các trang tính trong tệp: {_sheet_list(workbook)}.",
-        source=source,
-    )
-
-
-def _sheet_list(workbook: Workbook) -> str:
-    return ", ".join(f"“{name}”" for name in workbook.sheetnames) or "không có"
-
-
-def _sheet_rows(worksheet: _Sheet, source: str) -> list[RawRow]:
-    # A wrong <dimension> in the file (some exporters write A1:XFD1048576) would otherwise
-    # pad every row to 16 384 cells and add empty rows up to a million.
-    worksheet.reset_dimensions()
-    return [
-        _checked_row(
-            number,
-            [_cell_text(cell.value, cell.number_format or "") for cell in cells],
-            source=source,
-            sheet=worksheet.title,
-        )
-        for number, cells in enumerate(worksheet.iter_rows(), start=1)
+def _sheet_table(rows: Iterable[list[str]], *, source: str, sheet: str) -> RawTable | None:
+    """A worksheet's table (see :class:`dti.tables.xlsx.TableBuilder`)."""
+    checked = [
+        _checked_row(number, cells, source=source, sheet=sheet)
+        for number, cells in enumerate(rows, start=1)
     ]
-
-
-def _cell_text(value: object, number_format: str) -> str:
-    """A cell value as the text a person sees, with numbers exact and percentages scaled."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, date):  # datetime is a date too
-        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-    if isinstance(value, int | float):
-        return _number_text(value, number_format)
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
-def _number_text(value: int | float, number_format: str) -> str:
-    # repr() is the shortest text that round-trips the float: 164.85, not 164.849999...
-    number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-    if not number.is_finite():
-        return repr(value)
-    decimals = _percent_decimals(number_format)
-    if decimals is not None:
-        with localcontext() as context:
-            context.prec = 1_000  # enough for any float times 100 at 30 decimals
-            scaled = (number * 100).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-        return f"{scaled:f}%"
-    if number == 0:
-        return "0"  # also for -0.0
-    return str(value) if isinstance(value, int) else f"{number.normalize():f}"
-
-
-def _percent_decimals(number_format: str) -> int | None:
-    """Decimals shown by a percent format ('0.0%' -> 1, '0%' -> 0); None if not a percent."""
-    positive = re.sub(r'"[^"]*"|\\.', "", number_format).split(";")[0]
-    if "%" not in positive:
-        return None
-    match = re.search(r"\.([0#?]+)", positive)
-    # Excel shows at most 30 decimals; the cap also bounds the quantize above.
-    return min(len(match.group(1)), 30) if match else 0
+    return _build_table(checked, source=source, sheet=sheet)
