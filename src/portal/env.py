@@ -54,12 +54,13 @@ def env_path(name: str, default: Path) -> Path:
 
 
 def database_from_url(url: str, base_dir: Path) -> dict[str, object]:
-    """`sqlite:///path/to/file.sqlite3` (relative to the project) or
-    `postgresql://user:password@host:port/name`."""
+    """`sqlite:///var/dti.sqlite3` (relative to the project), `sqlite:////srv/dti.sqlite3`
+    (absolute), or `postgresql://user:password@host:port/name`."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = Path(unquote(parsed.path.lstrip("/")) if parsed.netloc == "" else parsed.path)
-        path = path if path.is_absolute() else base_dir / path
+        raw = unquote(parsed.path)
+        path = Path("/" + raw.lstrip("/")) if raw.startswith("//") else base_dir / raw.lstrip("/")
+        path.parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(path),

@@ -31,17 +31,24 @@ class SubmissionState(StrEnum):
     APPROVED = "approved"
 
 
-STATE_LABELS = {
+# One table per machine: both have a "draft" state, with different names.
+CAMPAIGN_STATE_LABELS = {
     CampaignState.DRAFT: "Đang soạn",
     CampaignState.OPEN: "Đang tự đánh giá",
     CampaignState.SELF_ASSESSMENT_CLOSED: "Đã đóng tự đánh giá",
     CampaignState.IN_APPRAISAL: "Đang thẩm định",
     CampaignState.FINALIZED: "Đã chốt kết quả",
     CampaignState.PUBLISHED: "Đã công bố",
+}
+SUBMISSION_STATE_LABELS = {
     SubmissionState.NOT_STARTED: "Chưa bắt đầu",
     SubmissionState.DRAFT: "Đang nhập",
     SubmissionState.SUBMITTED: "Đã gửi, chờ phê duyệt",
     SubmissionState.APPROVED: "Đã phê duyệt",
+}
+STATE_LABELS = {
+    Machine.CAMPAIGN: CAMPAIGN_STATE_LABELS,
+    Machine.SUBMISSION: SUBMISSION_STATE_LABELS,
 }
 
 
@@ -109,9 +116,9 @@ def check(
         t for t in TRANSITIONS if (t.machine, t.source, t.action) == (machine, state, action)
     ]
     if not matches:
+        label = STATE_LABELS[machine].get(state, state)  # type: ignore[call-overload]
         raise WorkflowError(
-            f"Không thể “{ACTION_LABELS.get(action, action)}” khi đang ở trạng thái "
-            f"“{STATE_LABELS.get(state, state)}”."  # type: ignore[call-overload]
+            f"Không thể “{ACTION_LABELS.get(action, action)}” khi đang ở trạng thái “{label}”."
         )
     transition = matches[0]
     if not transition.roles & set(roles):

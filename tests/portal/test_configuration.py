@@ -40,6 +40,9 @@ def test_a_bad_number_names_the_variable(monkeypatch):
 def test_database_urls(tmp_path):
     sqlite = database_from_url("sqlite:///var/x.sqlite3", tmp_path)
     assert sqlite["NAME"] == str(tmp_path / "var/x.sqlite3")
+    absolute = database_from_url(f"sqlite:///{tmp_path}/abs/y.sqlite3", tmp_path / "elsewhere")
+    assert absolute["NAME"] == str(tmp_path / "abs/y.sqlite3")
+    assert (tmp_path / "abs").is_dir()
     assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
     postgres = database_from_url("postgresql://dti:m%C3%A1t@127.0.0.1:5433/dti", tmp_path)
     assert (postgres["USER"], postgres["PASSWORD"], postgres["PORT"], postgres["NAME"]) == (

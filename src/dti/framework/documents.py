@@ -75,13 +75,19 @@ def load_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise DocumentError([Problem(str(path), "", f"không đọc được tệp: {error}")]) from error
+    return load_yaml_text(text, str(path))
+
+
+def load_yaml_text(text: str, file: str) -> Any:
+    """Parse YAML text (an upload, a text box) exactly as load_yaml parses a file; `file`
+    names it in messages."""
     try:
         return yaml.load(text, Loader=_ExactLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
-        raise DocumentError([Problem(str(path), where, f"lỗi cú pháp YAML: {problem}")]) from error
+        raise DocumentError([Problem(file, where, f"lỗi cú pháp YAML: {problem}")]) from error
 
 
 def _schema() -> dict[str, Any]:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from portal.campaigns.models import CampaignUnit
-from portal.workflow import STATE_LABELS, SubmissionState
+from portal.workflow import SUBMISSION_STATE_LABELS, SubmissionState
 
 
 class Submission(models.Model):
@@ -15,17 +15,20 @@ class Submission(models.Model):
     )
     state = models.CharField(
         "trạng thái", max_length=20, default=SubmissionState.NOT_STARTED,
-        choices=[(s.value, STATE_LABELS[s]) for s in SubmissionState],
+        choices=[(s.value, SUBMISSION_STATE_LABELS[s]) for s in SubmissionState],
     )  # fmt: skip
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    submitted_at = models.DateTimeField(null=True)
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    approved_at = models.DateTimeField(null=True)
-    snapshot = models.JSONField("bản chốt", null=True)  # answers + evidence hashes, immutable
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # answers + notes + evidence hashes + computed scores as signed (see snapshot.py)
+    snapshot = models.JSONField("bản chốt", null=True, blank=True)
     snapshot_sha256 = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
@@ -37,7 +40,8 @@ class Answer(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
     criterion = models.CharField("tiêu chí", max_length=64)
-    value = models.JSONField("giá trị")
+    # None: not answered yet (a note may be kept before the value is known).
+    value = models.JSONField("giá trị", null=True, blank=True)
     note = models.TextField("thuyết minh", blank=True)
     version = models.PositiveIntegerField(
         default=1

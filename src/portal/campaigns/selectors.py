@@ -1,11 +1,20 @@
-"""Reading campaigns, always through what the person may see."""
+"""Reading campaigns, always through what the person may see: the list, the units of a
+level, last year's published results (following lineage through mergers), and the data of a
+campaign's page (portal.campaigns.page)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.db.models import Q, QuerySet
+
+from dti.fixedpoint import format_vi
+from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser
-from portal.campaigns.models import Campaign
+from portal.campaigns.models import Campaign, HistoricResult
+from portal.units.models import Lineage, Unit
 from portal.workflow import CampaignState
 
 
@@ -18,4 +27,71 @@ def campaigns_for_user(user: AnyUser) -> QuerySet[Campaign]:
         Campaign.objects.filter(province__memberships__user=user)
         .distinct()
         .select_related("province")
+    )
+
+
+def units_of_level(province: Province, level: str, year: int) -> QuerySet[Unit]:
+    """The province's units of a level that exist at some time in `year`."""
+    return Unit.objects.filter(province=province, level=level).filter(
+        Q(active_from__isnull=True) | Q(active_from__year__lte=year),
+        Q(active_until__isnull=True) | Q(active_until__year__gte=year),
+    )
+
+
+def number_vi(value: Decimal, *, percent: bool = False) -> str:
+    """A stored number (four decimal places) as printed: '481,45', '500', '99,3%'."""
+    return format_vi(value.normalize(), percent=percent)
+
+
+@dataclass(frozen=True)
+class PreviousResult:
+    """A unit's published result of the year before, or a predecessor's when it was merged."""
+
+    year: int
+    unit_name: str
+    rank: int | None
+    value: str
+    class_label: str
+    through_lineage: bool
+
+
+def previous_results(
+    campaign: Campaign, unit_ids: Iterable[int]
+) -> dict[int, list[PreviousResult]]:
+    """Last year's published results, by unit: its own, else those of the units it was
+    formed from (Lineage), which may have belonged to another province before a merger."""
+    unit_ids = list(unit_ids)
+    predecessors: dict[int, list[int]] = {}
+    for successor, predecessor in Lineage.objects.filter(successor_id__in=unit_ids).values_list(
+        "successor_id", "predecessor_id"
+    ):
+        predecessors.setdefault(successor, []).append(predecessor)
+    wanted = set(unit_ids).union(*predecessors.values())
+    found: dict[int, list[HistoricResult]] = {}
+    for result in HistoricResult.objects.filter(
+        campaign_unit__campaign__year=campaign.year - 1,
+        campaign_unit__campaign__historic=True,
+        campaign_unit__unit_id__in=wanted,
+    ).select_related("campaign_unit__unit"):
+        found.setdefault(result.campaign_unit.unit_id, []).append(result)
+    answer: dict[int, list[PreviousResult]] = {}
+    for unit_id in unit_ids:
+        own = found.get(unit_id, [])
+        inherited = [r for p in predecessors.get(unit_id, []) for r in found.get(p, [])]
+        rows = [_previous(r, campaign.year - 1, False) for r in own] or [
+            _previous(r, campaign.year - 1, True) for r in inherited
+        ]
+        if rows:
+            answer[unit_id] = rows
+    return answer
+
+
+def _previous(result: HistoricResult, year: int, through_lineage: bool) -> PreviousResult:
+    return PreviousResult(
+        year=year,
+        unit_name=result.campaign_unit.unit.name,
+        rank=result.rank,
+        value=number_vi(result.value, percent=result.percent),
+        class_label=result.class_label,
+        through_lineage=through_lineage,
     )

@@ -4,5 +4,15 @@ from portal.campaigns import views
 
 app_name = "campaigns"
 urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("tao/", views.create, name="create"),
+    path("nhap-ket-qua-da-cong-bo/", views.historic_import, name="historic_import"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sua/", views.edit, name="edit"),
+    path("<int:pk>/khoi/", views.level_add, name="level_add"),
+    path("<int:pk>/don-vi/", views.units_add, name="units_add"),
+    path("<int:pk>/don-vi/<int:entry_pk>/bo/", views.unit_remove, name="unit_remove"),
+    path("<int:pk>/gia-han/", views.extend, name="extend"),
+    path("<int:pk>/vong-tham-dinh/", views.round_set, name="round_set"),
+    path("<int:pk>/trang-thai/", views.transition, name="transition"),
 ]

@@ -1,9 +1,208 @@
-"""Campaign pages."""
+"""Campaign pages: the list, a campaign's page, and the office admin's forms and buttons.
+Each view fetches with permission, calls one service or selector, and responds."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
+from portal.campaigns import services
+from portal.campaigns.forms import (
+    CampaignEditForm,
+    CampaignForm,
+    ExtensionForm,
+    HistoricImportForm,
+    LevelForm,
+    RoundForm,
+    UnitsForm,
+)
+from portal.campaigns.historic import historic_campaign_import
+from portal.campaigns.models import Campaign
+from portal.campaigns.page import campaign_page
+from portal.campaigns.permissions import (
+    admin_provinces,
+    get_campaign_for_user,
+    get_campaign_unit,
+    require_admin_provinces,
+    viewer_in,
+)
+from portal.campaigns.selectors import campaigns_for_user
+from portal.workflow import ACTION_LABELS
+
+
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "campaigns": campaigns_for_user(request.user),
+        "can_create": bool(admin_provinces(request.user)),
+    }
+    return render(request, "campaigns/list.html", context)
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponseNotFound()
+    campaign = get_campaign_for_user(request.user, pk)
+    page = campaign_page(campaign, viewer_in(request.user, campaign.province_id))
+    return render(request, "campaigns/detail.html", {"page": page, "campaign": campaign})
+
+
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    apply: Callable[[dict[str, Any]], Campaign],
+    *,
+    heading: str,
+    done: str,
+    campaign: Campaign | None = None,
+) -> HttpResponse:
+    """Show the form; on a valid POST run the service, then go to the campaign's page.
+    A refusal from the service is shown on the form, in the service's words."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = apply(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, done)
+            return redirect("campaigns:detail", result.pk)
+    context = {"form": form, "heading": heading, "campaign": campaign}
+    return render(request, "campaigns/form.html", context)
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(require_admin_provinces(request.user), request.POST or None)
+    return _form_page(
+        request, form, lambda data: services.campaign_create(user=request.user, **data),
+        heading="Tạo đợt đánh giá", done="Đã tạo đợt đánh giá.",
+    )  # fmt: skip
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    initial = {f: getattr(campaign, f) for f in ("title", "self_assessment_deadline", "source")}
+    form = CampaignEditForm(request.POST or None, initial=initial)
+    return _form_page(
+        request, form,
+        lambda data: services.campaign_update(campaign=campaign, user=request.user, **data),
+        heading="Sửa thông tin đợt", done="Đã lưu thông tin đợt.", campaign=campaign,
+    )  # fmt: skip
+
+
+@login_required
+def level_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    form = LevelForm(campaign, request.POST or None)
+
+    def apply(data: dict[str, Any]) -> Campaign:
+        services.campaign_level_add(campaign=campaign, user=request.user, **data)
+        return campaign
+
+    return _form_page(
+        request, form, apply, heading="Thêm khối", done="Đã thêm khối.", campaign=campaign
+    )
+
+
+@login_required
+def units_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    form = UnitsForm(campaign, request.POST or None)
+
+    def apply(data: dict[str, Any]) -> Campaign:
+        units = None if data["everyone"] else list(data["units"])
+        services.campaign_units_add(
+            campaign=campaign, level=data["level"], units=units, user=request.user
+        )
+        return campaign
+
+    return _form_page(
+        request, form, apply, heading="Thêm đơn vị vào đợt", done="Đã thêm đơn vị.",
+        campaign=campaign,
+    )  # fmt: skip
+
+
+@login_required
+def round_set(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    form = RoundForm(request.POST or None, initial={"number": campaign.rounds.count() + 1})
+
+    def apply(data: dict[str, Any]) -> Campaign:
+        services.round_deadline_set(campaign=campaign, user=request.user, **data)
+        return campaign
+
+    return _form_page(
+        request, form, apply, heading="Hạn các vòng thẩm định", done="Đã lưu hạn thẩm định.",
+        campaign=campaign,
+    )  # fmt: skip
+
+
+@login_required
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    form = ExtensionForm(campaign, request.POST or None)
+
+    def apply(data: dict[str, Any]) -> Campaign:
+        services.campaign_unit_extend(entry=data["entry"], until=data["until"], user=request.user)
+        return campaign
+
+    return _form_page(
+        request, form, apply, heading="Gia hạn tự đánh giá cho đơn vị", done="Đã gia hạn.",
+        campaign=campaign,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def unit_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    entry = get_campaign_unit(campaign, entry_pk)
+    try:
+        services.campaign_unit_remove(entry=entry, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Đã bỏ {entry.unit.name} khỏi đợt đánh giá.")
+    return redirect("campaigns:detail", campaign.pk)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    action = request.POST.get("action", "")
+    try:
+        services.campaign_transition(campaign=campaign, action=action, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Đã thực hiện: {ACTION_LABELS[action]}.")
+    return redirect("campaigns:detail", campaign.pk)
+
+
+@login_required
+def historic_import(request: HttpRequest) -> HttpResponse:
+    provinces = require_admin_provinces(request.user)
+    form = HistoricImportForm(provinces, request.POST or None, request.FILES or None)
+
+    def apply(data: dict[str, Any]) -> Campaign:
+        upload = data.pop("table")
+        # One byte past the reader's limit is enough for it to refuse a file too large.
+        content = upload.read(MAX_TABLE_BYTES + 1)
+        return historic_campaign_import(
+            table_bytes=content, file_name=upload.name, user=request.user, **data
+        )
+
+    return _form_page(
+        request, form, apply, heading="Nhập kết quả đã công bố của năm trước",
+        done="Đã nhập kết quả đã công bố.",
+    )  # fmt: skip

@@ -6,6 +6,19 @@ from __future__ import annotations
 from django.db import models
 
 from portal.accounts.models import Province
+from portal.units.attributes import format_attributes
+
+# The usual level codes and their names; a province may use others (shown as typed).
+LEVEL_NAMES = {
+    "so": "Sở, ban, ngành",
+    "huyen": "UBND huyện, thị xã, thành phố",
+    "xa": "UBND xã, phường, thị trấn",
+    "bo": "Bộ, cơ quan ngang bộ",
+}
+
+
+def level_name(code: str) -> str:
+    return LEVEL_NAMES.get(code, code)
 
 
 class Unit(models.Model):
@@ -32,6 +45,14 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def level_name(self) -> str:
+        return level_name(self.level)
+
+    @property
+    def attributes_text(self) -> str:
+        return format_attributes(self.attributes)
 
 
 class Lineage(models.Model):

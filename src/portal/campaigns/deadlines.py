@@ -1,0 +1,42 @@
+"""Deadlines: how people type them (dd/mm/yyyy HH:MM, in the portal's time zone), how they
+are shown, and when a unit is late."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from portal.workflow import SubmissionState
+
+FORMAT = "%d/%m/%Y %H:%M"
+EXAMPLE = "31/03/2025 17:00"
+DONE = frozenset({SubmissionState.SUBMITTED, SubmissionState.APPROVED})
+
+
+def parse_deadline(text: str) -> datetime:
+    """'31/03/2025 17:00' in the portal's time zone; a date alone means the end of that day
+    (23:59), which is what an office means by "hạn đến ngày 31/03/2025"."""
+    text = " ".join(text.split())
+    for pattern, end_of_day in ((FORMAT, False), ("%d/%m/%Y", True)):
+        try:
+            parsed = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        if end_of_day:
+            parsed = datetime.combine(parsed.date(), time(23, 59))
+        return timezone.make_aware(parsed)
+    raise ValidationError(
+        f"“{text}” không đúng định dạng ngày giờ dd/mm/yyyy HH:MM (ví dụ {EXAMPLE}).",
+        code="invalid",
+    )
+
+
+def format_deadline(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime(FORMAT) if moment else ""
+
+
+def is_late(deadline: datetime | None, state: str, now: datetime) -> bool:
+    """Past the deadline (or the unit's extension) and neither submitted nor approved."""
+    return deadline is not None and now > deadline and state not in DONE

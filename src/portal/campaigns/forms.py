@@ -1,0 +1,130 @@
+"""Forms of the campaign pages. They check what a form can check (formats, required fields,
+choices limited to the user's province); the services check the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django import forms
+
+from portal.accounts.models import Province
+from portal.campaigns.deadlines import EXAMPLE, format_deadline, parse_deadline
+from portal.campaigns.models import Campaign, CampaignUnit
+from portal.frameworks.models import FrameworkVersion
+from portal.units.models import Unit
+
+
+class DeadlineField(forms.CharField):
+    """A moment typed as dd/mm/yyyy HH:MM (a date alone: 23:59 that day)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", f"dd/mm/yyyy HH:MM, ví dụ {EXAMPLE}")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "dd/mm/yyyy HH:MM"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+        text = super().to_python(value)
+        return parse_deadline(text) if text else None
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_deadline(value) if isinstance(value, datetime) else value
+
+
+class CampaignForm(forms.Form):
+    province = forms.ModelChoiceField(Province.objects.none(), label="Tỉnh", empty_label=None)
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    title = forms.CharField(label="Tên đợt đánh giá", max_length=300)
+    self_assessment_deadline = DeadlineField(label="Hạn tự đánh giá", required=False)
+    source = forms.CharField(label="Văn bản (kế hoạch, quyết định)", max_length=300, required=False)
+
+    def __init__(self, provinces: Sequence[Province], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in provinces]
+        )
+
+
+class CampaignEditForm(forms.Form):
+    title = forms.CharField(label="Tên đợt đánh giá", max_length=300)
+    self_assessment_deadline = DeadlineField(label="Hạn tự đánh giá", required=False)
+    source = forms.CharField(label="Văn bản (kế hoạch, quyết định)", max_length=300, required=False)
+
+
+class LevelForm(forms.Form):
+    level = forms.SlugField(label="Mã khối (ví dụ so, huyen, xa)", max_length=32)
+    name = forms.CharField(label="Tên khối (ví dụ Sở, ban, ngành)", max_length=200)
+    framework = forms.ModelChoiceField(FrameworkVersion.objects.none(), label="Bộ chỉ số")
+
+    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = FrameworkVersion.objects.filter(  # type: ignore[attr-defined]
+            province=campaign.province
+        )
+
+
+class UnitsForm(forms.Form):
+    level = forms.ChoiceField(label="Khối")
+    everyone = forms.BooleanField(label="Tất cả đơn vị của khối trong tỉnh", required=False)
+    units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(), label="Hoặc chọn đơn vị", required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [  # type: ignore[attr-defined]
+            (level.level, level.name) for level in campaign.levels.order_by("level")
+        ]
+        self.fields["units"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            province=campaign.province
+        ).exclude(campaign_entries__campaign=campaign)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("everyone") and not data.get("units"):
+            raise forms.ValidationError("Hãy chọn đơn vị, hoặc chọn tất cả đơn vị của khối.")
+        return data
+
+
+class RoundForm(forms.Form):
+    number = forms.IntegerField(label="Vòng thẩm định", min_value=1, max_value=10)
+    appraisal_due = DeadlineField(label="Hạn thẩm định (tổ thẩm định chấm)")
+    supplement_due = DeadlineField(label="Hạn bổ sung (đơn vị giải trình)", required=False)
+
+
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.unit.name)
+
+
+class ExtensionForm(forms.Form):
+    entry = UnitChoiceField(CampaignUnit.objects.none(), label="Đơn vị")
+    until = DeadlineField(label="Gia hạn tự đánh giá đến")
+
+    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = campaign.units.select_related("unit")  # type: ignore[attr-defined]
+
+
+class HistoricImportForm(forms.Form):
+    province = forms.ModelChoiceField(Province.objects.none(), label="Tỉnh", empty_label=None)
+    year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100)
+    title = forms.CharField(label="Tên đợt đánh giá", max_length=300)
+    source = forms.CharField(label="Văn bản công bố kết quả", max_length=300, required=False)
+    level = forms.SlugField(label="Mã khối (ví dụ so, huyen, xa)", max_length=32)
+    level_name = forms.CharField(label="Tên khối", max_length=200)
+    framework = forms.ModelChoiceField(FrameworkVersion.objects.none(), label="Bộ chỉ số")
+    table = forms.FileField(
+        label="Bảng kết quả đã công bố (XLSX, CSV hoặc TSV)",
+        help_text="Bảng xếp hạng tổng thể của khối: cột Đơn vị, điểm từng chỉ số chính.",
+    )
+
+    def __init__(self, provinces: Sequence[Province], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pks = [p.pk for p in provinces]
+        self.fields["province"].queryset = Province.objects.filter(pk__in=pks)  # type: ignore[attr-defined]
+        self.fields["framework"].queryset = FrameworkVersion.objects.filter(  # type: ignore[attr-defined]
+            province__in=pks
+        )

@@ -1,0 +1,240 @@
+"""What a campaign's page shows to one viewer, read in a fixed number of queries: levels and
+their frameworks, deadlines, the units in scope with their self-assessment progress, the
+office's dashboard (not started, in progress, submitted, approved, late), extensions,
+results imported from a published table with what the audit found in it, last year's
+results, and the log of changes. Reporters and approvers see the progress of their own
+units only; anonymous visitors of a published campaign see no progress at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
+from portal.campaigns.deadlines import is_late
+from portal.campaigns.models import (
+    Campaign,
+    CampaignEvent,
+    CampaignLevel,
+    CampaignUnit,
+    RoundDeadline,
+)
+from portal.campaigns.permissions import Viewer
+from portal.campaigns.selectors import PreviousResult, number_vi, previous_results
+from portal.workflow import (
+    ACTION_LABELS,
+    CAMPAIGN_STATE_LABELS,
+    SUBMISSION_STATE_LABELS,
+    CampaignState,
+    Machine,
+    SubmissionState,
+    actions_for,
+)
+
+S = SubmissionState
+LATE = "late"
+DASHBOARD_GROUPS = [
+    (S.NOT_STARTED, SUBMISSION_STATE_LABELS[S.NOT_STARTED]),
+    (S.DRAFT, "Đang thực hiện"),
+    (S.SUBMITTED, SUBMISSION_STATE_LABELS[S.SUBMITTED]),
+    (S.APPROVED, SUBMISSION_STATE_LABELS[S.APPROVED]),
+    (LATE, "Quá hạn"),
+]
+EVENTS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Result:
+    """A published result, as imported: numbers already written the Vietnamese way."""
+
+    rank: int | None
+    total: str
+    applicable_max: str
+    value: str
+    class_label: str
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    entry: CampaignUnit
+    progress_shown: bool  # False: the viewer may not see this unit's self-assessment
+    state: str
+    state_label: str
+    deadline: datetime | None
+    late: bool
+    last_change: datetime | None
+    result: Result | None
+    previous: list[PreviousResult]
+
+
+@dataclass
+class LevelView:
+    level: CampaignLevel
+    framework_url: str
+    rows: list[UnitRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DashboardGroup:
+    key: str
+    label: str
+    rows: list[UnitRow]
+
+
+@dataclass
+class CampaignPage:
+    campaign: Campaign
+    state_label: str
+    levels: list[LevelView]
+    rounds: list[RoundDeadline]
+    extensions: list[UnitRow]
+    dashboard: list[DashboardGroup] | None
+    events: list[CampaignEvent] | None
+    actions: list[tuple[str, str]]
+    editable: bool  # the office admin's forms and buttons
+    removable: bool  # units may still leave the scope (draft)
+    shows_progress: bool
+    has_previous: bool  # some unit has a result of the year before to compare with
+
+
+def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
+    levels = [
+        LevelView(level, framework_url(level.framework_id))
+        for level in campaign.levels.select_related("framework").order_by("level")
+    ]
+    rows = _unit_rows(campaign, viewer)
+    if campaign.historic:  # a published ranking reads in rank order
+        rows.sort(key=_rank_order)
+    by_code = {view.level.level: view for view in levels}
+    for row in rows:
+        if row.entry.level in by_code:
+            by_code[row.entry.level].rows.append(row)
+    office = viewer.sees_all_units and viewer.is_member
+    return CampaignPage(
+        campaign=campaign,
+        state_label=CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)],
+        levels=levels,
+        rounds=list(campaign.rounds.all()),
+        extensions=[r for r in rows if r.entry.extension_until and r.progress_shown],
+        dashboard=_dashboard(rows) if office and not campaign.historic else None,
+        events=_events(campaign) if office else None,
+        actions=_actions(campaign, viewer),
+        editable=viewer.is_office_admin and not campaign.historic,
+        removable=viewer.is_office_admin and campaign.state == CampaignState.DRAFT,
+        shows_progress=viewer.is_member and not campaign.historic,
+        has_previous=any(row.previous for row in rows),
+    )
+
+
+def _rank_order(row: UnitRow) -> tuple[bool, int]:
+    rank = row.result.rank if row.result else None
+    return (rank is None, rank or 0)
+
+
+def framework_url(pk: int) -> str:
+    """The framework's page; by path while the frameworks app does not name it yet."""
+    try:
+        return reverse("frameworks:detail", args=[pk])
+    except NoReverseMatch:
+        return f"/bo-chi-so/{pk}/"
+
+
+def _entries(campaign: Campaign) -> QuerySet[CampaignUnit]:
+    """Units in scope with their submission, result, and the time of their last change."""
+    on = {"submission__campaign_unit": OuterRef("pk")}
+
+    def latest(model: type, column: str) -> Subquery:
+        return Subquery(model.objects.filter(**on).order_by(f"-{column}").values(column)[:1])  # type: ignore[attr-defined]
+
+    return (
+        campaign.units.select_related("unit", "submission", "historic_result")
+        .annotate(
+            last_event=latest(SubmissionEvent, "at"),
+            last_answer=latest(Answer, "updated_at"),
+            last_evidence=latest(Evidence, "uploaded_at"),
+        )
+        .order_by("level", "unit__name")
+    )
+
+
+def _unit_rows(campaign: Campaign, viewer: Viewer) -> list[UnitRow]:
+    entries = list(_entries(campaign))
+    previous = previous_results(campaign, [e.unit_id for e in entries])
+    now = timezone.now()
+    rows = []
+    for entry in entries:
+        submission = _submission(entry)
+        state = submission.state if submission else S.NOT_STARTED
+        deadline = entry.extension_until or campaign.self_assessment_deadline
+        running = campaign.state != CampaignState.DRAFT and not campaign.historic
+        rows.append(
+            UnitRow(
+                entry=entry,
+                progress_shown=viewer.sees_unit(entry.unit_id),
+                state=state,
+                state_label=SUBMISSION_STATE_LABELS[SubmissionState(state)],
+                deadline=deadline,
+                late=running and is_late(deadline, state, now),
+                last_change=_last_change(entry, submission),
+                result=_result(entry),
+                previous=previous.get(entry.unit_id, []),
+            )
+        )
+    return rows
+
+
+def _submission(entry: CampaignUnit) -> Submission | None:
+    try:
+        return entry.submission  # type: ignore[no-any-return, attr-defined]
+    except ObjectDoesNotExist:  # no submission yet: the unit has not started
+        return None
+
+
+def _last_change(entry: CampaignUnit, submission: Submission | None) -> datetime | None:
+    if submission is None:
+        return None
+    moments = [
+        entry.last_event,  # type: ignore[attr-defined]
+        entry.last_answer,  # type: ignore[attr-defined]
+        entry.last_evidence,  # type: ignore[attr-defined]
+        submission.submitted_at,
+        submission.approved_at,
+    ]
+    return max((m for m in moments if m is not None), default=None)
+
+
+def _result(entry: CampaignUnit) -> Result | None:
+    try:
+        result = entry.historic_result  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+    return Result(
+        rank=result.rank,
+        total=number_vi(result.total),
+        applicable_max=number_vi(result.applicable_max),
+        value=number_vi(result.value, percent=result.percent),
+        class_label=result.class_label,
+    )
+
+
+def _dashboard(rows: list[UnitRow]) -> list[DashboardGroup]:
+    return [
+        DashboardGroup(key, label, [r for r in rows if (r.late if key == LATE else r.state == key)])
+        for key, label in DASHBOARD_GROUPS
+    ]
+
+
+def _events(campaign: Campaign) -> list[CampaignEvent]:
+    return list(campaign.events.select_related("actor").order_by("-at", "-pk")[:EVENTS_SHOWN])
+
+
+def _actions(campaign: Campaign, viewer: Viewer) -> list[tuple[str, str]]:
+    if campaign.historic:
+        return []
+    names = actions_for(Machine.CAMPAIGN, campaign.state, set(viewer.roles))
+    return [(name, ACTION_LABELS[name]) for name in names]

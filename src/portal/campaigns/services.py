@@ -1,0 +1,299 @@
+"""Changing campaigns: create, levels, units in scope, deadlines, extensions, and the
+campaign's workflow. Every function checks its input, leaves the database as it was when it
+refuses (ValidationError, in Vietnamese), and records who did what in a CampaignEvent.
+Importing published results of past years lives in portal.campaigns.historic."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dti.framework.documents import DocumentError
+from portal.accounts.models import Province, User
+from portal.accounts.permissions import roles_in
+from portal.campaigns.deadlines import format_deadline
+from portal.campaigns.models import (
+    Campaign,
+    CampaignEvent,
+    CampaignLevel,
+    CampaignUnit,
+    RoundDeadline,
+)
+from portal.campaigns.selectors import previous_results, units_of_level
+from portal.frameworks.models import FrameworkVersion
+from portal.units.models import Unit
+from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState, Machine, WorkflowError, check
+
+C = CampaignState
+BEFORE_RESULTS = frozenset({C.DRAFT, C.OPEN, C.SELF_ASSESSMENT_CLOSED, C.IN_APPRAISAL})
+
+
+def record(campaign: Campaign, action: str, user: User, note: str = "") -> None:
+    CampaignEvent.objects.create(campaign=campaign, action=action, actor=user, note=note)
+
+
+def _require_state(campaign: Campaign, states: frozenset[str], what: str) -> None:
+    if campaign.historic:
+        raise ValidationError("Đợt này là kết quả năm cũ nhập từ bảng đã công bố, không sửa được.")
+    if campaign.state not in states:
+        label = CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)]
+        raise ValidationError(f"Không thể {what} khi đợt đánh giá đang ở trạng thái “{label}”.")
+
+
+def _check_year_and_title(province: Province, year: int, title: str, pk: int | None) -> None:
+    if not 2000 <= year <= 2100:
+        raise ValidationError(f"Năm {year} không hợp lệ (từ 2000 đến 2100).")
+    same = Campaign.objects.filter(province=province, year=year, title=title.strip())
+    if same.exclude(pk=pk).exists():
+        raise ValidationError(
+            f"{province} đã có đợt đánh giá “{title.strip()}” năm {year}; hãy đặt tên khác."
+        )
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    province: Province,
+    year: int,
+    title: str,
+    self_assessment_deadline: datetime | None,
+    user: User,
+    source: str = "",
+) -> Campaign:
+    _check_year_and_title(province, year, title, None)
+    campaign = Campaign(
+        province=province, year=year, title=title.strip(), source=source.strip(),
+        self_assessment_deadline=self_assessment_deadline,
+    )  # fmt: skip
+    campaign.full_clean()
+    campaign.save()
+    record(campaign, "create", user)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    campaign: Campaign,
+    title: str,
+    self_assessment_deadline: datetime | None,
+    user: User,
+    source: str = "",
+) -> Campaign:
+    _require_state(campaign, BEFORE_RESULTS, "sửa thông tin đợt")
+    _check_year_and_title(campaign.province, campaign.year, title, campaign.pk)
+    if self_assessment_deadline is None and campaign.state != C.DRAFT:
+        raise ValidationError("Đợt đánh giá đã mở phải có hạn tự đánh giá.")
+    before = format_deadline(campaign.self_assessment_deadline)
+    campaign.title, campaign.source = title.strip(), source.strip()
+    campaign.self_assessment_deadline = self_assessment_deadline
+    campaign.full_clean()
+    campaign.save()
+    after = format_deadline(self_assessment_deadline)
+    note = f"hạn tự đánh giá: {before or '—'} → {after or '—'}" if before != after else ""
+    record(campaign, "update", user, note)
+    return campaign
+
+
+@transaction.atomic
+def campaign_level_add(
+    *, campaign: Campaign, level: str, name: str, framework: FrameworkVersion, user: User
+) -> CampaignLevel:
+    """A level of the campaign, scored with a framework version of the same province made
+    for that level."""
+    _require_state(campaign, frozenset({C.DRAFT}), "thêm khối")
+    level, name = level.strip(), name.strip()
+    problems = []
+    if framework.province_id != campaign.province_id:
+        problems.append(f"Bộ chỉ số “{framework.name}” không thuộc {campaign.province}.")
+    elif framework.level != level:
+        problems.append(
+            f"Bộ chỉ số “{framework.name}” dành cho khối “{framework.level}”, "
+            f"không phải khối “{level}”."
+        )
+    if campaign.levels.filter(level=level).exists():
+        problems.append(f"Đợt đánh giá đã có khối “{level}”.")
+    if problems:
+        raise ValidationError(problems)
+    try:
+        framework.build()
+    except DocumentError as error:
+        raise ValidationError(f"Bộ chỉ số “{framework.name}” có lỗi: {error}") from error
+    entry = CampaignLevel(campaign=campaign, level=level, name=name, framework=framework)
+    entry.full_clean()
+    entry.save()
+    record(campaign, "level_add", user, f"{name} ({level}): {framework.name}")
+    return entry
+
+
+@transaction.atomic
+def campaign_units_add(
+    *, campaign: Campaign, level: str, units: Sequence[Unit] | None, user: User
+) -> list[CampaignUnit]:
+    """Put units of `level` in the campaign's scope: the chosen ones, or with None every unit
+    of that level in the province. Units already in scope are left as they are; each new one
+    carries last year's class when a published result of last year is known."""
+    _require_state(campaign, frozenset({C.DRAFT, C.OPEN}), "thêm đơn vị")
+    level_entry = campaign.levels.filter(level=level).first()
+    if level_entry is None:
+        raise ValidationError(f"Đợt đánh giá chưa có khối “{level}”; hãy thêm khối trước.")
+    chosen = list(
+        units_of_level(campaign.province, level, campaign.year) if units is None else units
+    )
+    wrong = [u.name for u in chosen if u.province_id != campaign.province_id or u.level != level]
+    if wrong:
+        raise ValidationError(
+            f"Không thuộc khối {level_entry.name} của {campaign.province}: {', '.join(wrong)}."
+        )
+    if not chosen:
+        raise ValidationError(
+            f"{campaign.province} chưa có đơn vị nào thuộc khối {level_entry.name}."
+        )
+    present = set(campaign.units.values_list("unit_id", flat=True))
+    new = [u for u in chosen if u.pk not in present]
+    classes = previous_results(campaign, [u.pk for u in new])
+    entries = []
+    for unit in new:
+        last = classes.get(unit.pk, [])
+        entry = CampaignUnit(
+            campaign=campaign, unit=unit, level=level,
+            previous_class=last[0].class_label if len(last) == 1 else "",
+        )  # fmt: skip
+        entry.full_clean()
+        entries.append(entry)
+    CampaignUnit.objects.bulk_create(entries)
+    if entries:
+        record(campaign, "units_add", user, ", ".join(u.name for u in new))
+    return entries
+
+
+@transaction.atomic
+def campaign_unit_remove(*, entry: CampaignUnit, user: User) -> None:
+    campaign = entry.campaign
+    _require_state(campaign, frozenset({C.DRAFT}), "bỏ đơn vị khỏi đợt")
+    name = entry.unit.name
+    entry.delete()
+    record(campaign, "unit_remove", user, name)
+
+
+@transaction.atomic
+def round_deadline_set(
+    *,
+    campaign: Campaign,
+    number: int,
+    appraisal_due: datetime,
+    supplement_due: datetime | None,
+    user: User,
+) -> RoundDeadline:
+    """Set the deadlines of appraisal round `number`: rounds follow the self-assessment and
+    each other, and within a round the units' supplements follow the team's scoring."""
+    _require_state(campaign, BEFORE_RESULTS, "đặt hạn thẩm định")
+    problems = _round_problems(campaign, number, appraisal_due, supplement_due)
+    if problems:
+        raise ValidationError(problems)
+    deadline = campaign.rounds.filter(number=number).first() or RoundDeadline(
+        campaign=campaign, number=number
+    )
+    deadline.appraisal_due, deadline.supplement_due = appraisal_due, supplement_due
+    deadline.full_clean()
+    deadline.save()
+    note = f"vòng {number}: thẩm định đến {format_deadline(appraisal_due)}"
+    if supplement_due:
+        note += f", bổ sung đến {format_deadline(supplement_due)}"
+    record(campaign, "round_set", user, note)
+    return deadline
+
+
+def _round_problems(
+    campaign: Campaign, number: int, appraisal: datetime, supplement: datetime | None
+) -> list[str]:
+    problems = []
+    rounds = {r.number: r for r in campaign.rounds.all()}
+    if number < 1:
+        problems.append("Số vòng thẩm định bắt đầu từ 1.")
+    elif number > 1 and number - 1 not in rounds:
+        problems.append(f"Hãy đặt hạn vòng {number - 1} trước vòng {number}.")
+    start = campaign.self_assessment_deadline
+    if start and appraisal <= start:
+        problems.append(f"Hạn thẩm định phải sau hạn tự đánh giá ({format_deadline(start)}).")
+    previous = rounds.get(number - 1)
+    if previous:
+        end = previous.supplement_due or previous.appraisal_due
+        if appraisal <= end:
+            problems.append(
+                f"Hạn thẩm định vòng {number} phải sau vòng {number - 1} ({format_deadline(end)})."
+            )
+    following = rounds.get(number + 1)
+    if following and (supplement or appraisal) >= following.appraisal_due:
+        problems.append(
+            f"Vòng {number} phải kết thúc trước hạn thẩm định vòng {number + 1} "
+            f"({format_deadline(following.appraisal_due)})."
+        )
+    if supplement and supplement <= appraisal:
+        problems.append("Hạn bổ sung phải sau hạn thẩm định của cùng vòng.")
+    return problems
+
+
+@transaction.atomic
+def campaign_unit_extend(*, entry: CampaignUnit, until: datetime, user: User) -> CampaignUnit:
+    """Give one unit more time for its self-assessment."""
+    campaign = entry.campaign
+    _require_state(campaign, BEFORE_RESULTS, "gia hạn")
+    deadline = campaign.self_assessment_deadline
+    if deadline is None:
+        raise ValidationError("Đợt đánh giá chưa có hạn tự đánh giá để gia hạn.")
+    if until <= deadline:
+        raise ValidationError(
+            f"Ngày gia hạn ({format_deadline(until)}) phải sau hạn tự đánh giá "
+            f"({format_deadline(deadline)})."
+        )
+    entry.extension_until = until
+    entry.full_clean()
+    entry.save(update_fields=["extension_until"])
+    record(campaign, "extend", user, f"{entry.unit.name}: đến {format_deadline(until)}")
+    return entry
+
+
+@transaction.atomic
+def campaign_transition(*, campaign: Campaign, action: str, user: User) -> Campaign:
+    """Move the campaign through portal.workflow; opening needs something to assess."""
+    campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
+    if campaign.historic:
+        raise ValidationError("Đợt này là kết quả năm cũ nhập từ bảng đã công bố.")
+    try:
+        target = check(Machine.CAMPAIGN, campaign.state, action, roles_in(user, campaign.province))
+    except WorkflowError as error:
+        raise ValidationError(str(error)) from error
+    if action == "open":
+        problems = _opening_problems(campaign)
+        if problems:
+            raise ValidationError(problems)
+    campaign.state = target
+    campaign.full_clean()
+    campaign.save(update_fields=["state"])
+    record(campaign, action, user)
+    return campaign
+
+
+def _opening_problems(campaign: Campaign) -> list[str]:
+    problems = []
+    levels = list(campaign.levels.all())
+    in_scope = set(campaign.units.values_list("level", flat=True))
+    if not levels:
+        problems.append("Chưa có khối nào: hãy thêm khối và bộ chỉ số.")
+    elif not in_scope:
+        problems.append("Chưa có đơn vị nào trong phạm vi đánh giá.")
+    else:
+        problems += [
+            f"Khối {lv.name} chưa có đơn vị nào." for lv in levels if lv.level not in in_scope
+        ]
+    deadline = campaign.self_assessment_deadline
+    if deadline is None:
+        problems.append("Chưa đặt hạn tự đánh giá.")
+    elif deadline <= timezone.now():
+        problems.append(f"Hạn tự đánh giá ({format_deadline(deadline)}) đã qua.")
+    return problems

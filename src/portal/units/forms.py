@@ -1,0 +1,92 @@
+"""Forms of the unit registry. They only parse what people type; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from portal.accounts.models import Province
+from portal.units.attributes import AttributeValue, format_value, parse_attributes
+from portal.units.models import Lineage, Unit
+
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y"]
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": "Ngày không hợp lệ (cần dạng dd/mm/yyyy)."},
+    )  # fmt: skip
+
+
+class UnitForm(forms.Form):
+    code = forms.CharField(label="Mã", max_length=64, help_text="Ví dụ: so-noi-vu, xa-an-nhon.")
+    name = forms.CharField(label="Tên", max_length=300)
+    level = forms.CharField(label="Khối", max_length=32, help_text="so, huyen, xa, …")
+    parent = forms.ModelChoiceField(
+        label="Đơn vị cấp trên", queryset=Unit.objects.none(), required=False
+    )
+    attributes = forms.CharField(
+        label="Thuộc tính", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Mỗi dòng một thuộc tính dạng tên = giá trị; giá trị là true/false, "
+        "một số (3,5) hoặc chữ. Ví dụ: has_online_public_services = true",
+    )  # fmt: skip
+    aliases = forms.CharField(
+        label="Tên khác", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mỗi dòng một cách viết khác của tên (dùng khi đọc bảng đã công bố).",
+    )  # fmt: skip
+    active_from = _date_field("Hoạt động từ")
+    active_until = _date_field("Hoạt động đến")
+
+    def __init__(self, *args: Any, province: Province, unit: Unit | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        parents = Unit.objects.filter(province=province).order_by("level", "name")
+        if unit is not None:
+            parents = parents.exclude(pk=unit.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(unit: Unit) -> dict[str, Any]:
+        return {
+            "code": unit.code, "name": unit.name, "level": unit.level, "parent": unit.parent_id,
+            "attributes": "\n".join(f"{k} = {format_value(v)}" for k, v in unit.attributes.items()),
+            "aliases": "\n".join(unit.aliases), "active_from": unit.active_from,
+            "active_until": unit.active_until,
+        }  # fmt: skip
+
+    def clean_attributes(self) -> dict[str, AttributeValue]:
+        try:
+            return parse_attributes(self.cleaned_data["attributes"].splitlines())
+        except ValueError as error:
+            raise forms.ValidationError(f"Thuộc tính: {error}.") from error
+
+    def clean_aliases(self) -> list[str]:
+        lines = self.cleaned_data["aliases"].splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+
+class LineageForm(forms.Form):
+    predecessor = forms.ModelChoiceField(label="Đơn vị trước", queryset=Unit.objects.none())
+    kind = forms.ChoiceField(label="Loại", choices=Lineage.Kind.choices)
+    successor = forms.ModelChoiceField(label="Đơn vị sau", queryset=Unit.objects.none())
+    effective = forms.DateField(
+        label="Có hiệu lực từ", input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": "Ngày không hợp lệ (cần dạng dd/mm/yyyy)."},
+    )  # fmt: skip
+    note = forms.CharField(
+        label="Căn cứ", max_length=300, required=False,
+        help_text="Văn bản quyết định, ví dụ: Nghị quyết số 1662/NQ-UBTVQH15.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, province: Province, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(province=province).order_by("level", "name")
+        self.fields["predecessor"].queryset = units  # type: ignore[attr-defined]
+        self.fields["successor"].queryset = units  # type: ignore[attr-defined]
+
+
+class RegistryImportForm(forms.Form):
+    file = forms.FileField(label="Tệp Excel (.xlsx)")

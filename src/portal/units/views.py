@@ -1,0 +1,138 @@
+"""Pages of the unit registry (/don-vi/). Members of a province read; its office admin
+writes. Anonymous visitors are sent to the login page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.units import selectors, services
+from portal.units.forms import LineageForm, RegistryImportForm, UnitForm
+from portal.units.permissions import (
+    get_lineage_for_user,
+    get_province_for_user,
+    get_unit_for_user,
+)
+from portal.units.workbook import registry_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def registry(request: HttpRequest) -> HttpResponse:
+    registries = selectors.registries_for_user(request.user)
+    return render(request, "units/registry.html", {"registries": registries})
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    context = {
+        "unit": unit,
+        "history": selectors.unit_history(unit),
+        "children": selectors.unit_children(unit),
+        "can_write": selectors.can_write(request.user, unit.province),
+    }
+    return render(request, "units/unit_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest, province: str) -> HttpResponse:
+    where = get_province_for_user(request.user, province, write=True)
+    form = UnitForm(request.POST or None, province=where)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(province=where, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã thêm đơn vị {unit.name}.")
+            return redirect("units:detail", unit.pk)
+    return render(request, "units/unit_form.html", {"form": form, "province": where})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk, write=True)
+    form = UnitForm(
+        request.POST or None, province=unit.province, unit=unit, initial=UnitForm.initial_for(unit)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã lưu đơn vị {unit.name}.")
+            return redirect("units:detail", unit.pk)
+    context = {"form": form, "province": unit.province, "unit": unit}
+    return render(request, "units/unit_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lineage_create(request: HttpRequest, province: str) -> HttpResponse:
+    where = get_province_for_user(request.user, province, write=True)
+    initial = {"predecessor": request.GET.get("truoc"), "successor": request.GET.get("sau")}
+    form = LineageForm(request.POST or None, province=where, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.lineage_create(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã ghi nhận: {selectors.describe_link(link)}.")
+            return redirect("units:detail", link.predecessor_id)
+    return render(request, "units/lineage_form.html", {"form": form, "province": where})
+
+
+@login_required
+@require_POST
+def lineage_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_lineage_for_user(request.user, pk, write=True)
+    sentence = selectors.describe_link(link)
+    services.lineage_delete(link=link)
+    messages.success(request, f"Đã xoá quan hệ kế thừa: {sentence}.")
+    return redirect("units:detail", link.predecessor_id)
+
+
+@login_required
+@require_GET
+def registry_export(request: HttpRequest, province: str) -> HttpResponse:
+    where = get_province_for_user(request.user, province)
+    data = registry_workbook(selectors.province_units(where), selectors.province_lineage(where))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="don-vi-{where.code}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_import(request: HttpRequest, province: str) -> HttpResponse:
+    where = get_province_for_user(request.user, province, write=True)
+    form = RegistryImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = services.registry_import(
+                province=where, data=form.cleaned_data["file"].read()
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(
+                request,
+                f"Đã nhập danh mục: {summary.created} đơn vị mới, {summary.updated} đơn vị cập "
+                f"nhật, {summary.links} quan hệ kế thừa.",
+            )
+            return redirect("units:registry")
+    context = {"form": form, "province": where, "problems": problems}
+    return render(request, "units/registry_import.html", context)
