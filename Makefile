@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 TABLES := $(SHARED)/reference/tables
 
-.PHONY: run test lint bench install clean
+.PHONY: run rankings test system lint bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,13 +15,41 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# For now: the Bình Định 2023 rankings computed from the seed tables (the portal comes later).
+PORT ?= 8000
+
+# The portal with the demo province: migrate, load the demo once (it prints the logins), serve.
 run: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py load_demo --tables $(TABLES)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The scoring core alone: the Bình Định 2023 rankings computed from the printed tables.
+rankings: $(STAMP)
 	$(BIN)/dti score examples/binhdinh-2023.yaml $(TABLES)/binhdinh-2023/bang-1-tong-the-cap-so.tsv --level so
 	$(BIN)/dti score examples/binhdinh-2023.yaml $(TABLES)/binhdinh-2023/bang-2-tong-the-cap-huyen.tsv --level huyen
 
-test: $(STAMP)
-	$(BIN)/pytest -n auto -q
+# Everything on SQLite, then the portal's tests again on a throwaway PostgreSQL 15
+# (scripts/with-postgres). Both runs always happen; the target fails if either failed.
+test: system $(STAMP)
+	status=0; \
+	$(BIN)/pytest -n auto || status=1; \
+	scripts/with-postgres $(BIN)/pytest -n auto tests/portal -p no:cacheprovider || status=1; \
+	exit $$status
+
+# What the tests need from Debian (PostgreSQL 15, Chromium for the browser tests, fonts with
+# Vietnamese glyphs), installed with apt-get only when missing: as root, or through sudo.
+SYSTEM_PACKAGES := postgresql-15 chromium chromium-driver fonts-liberation2 fonts-noto-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
+
+system:
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$package 2>/dev/null | grep -q 'ok installed' \
+	    || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "Installing" $$missing; \
+	    $(APT_INSTALL) $$missing || { $(SUDO) apt-get update -q && $(APT_INSTALL) $$missing; }; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "portal.campaigns",
     "portal.assessments",
     "portal.api",
+    "portal.demo",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "src" / "portal" / "static"]  # the site-wide stylesheet
 STATIC_ROOT = env_path("DTI_STATIC_ROOT", BASE_DIR / "var" / "static")
 
 # Evidence files live outside the web root and are only served through a permission check.

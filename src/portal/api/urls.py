@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portal.api.views import api
 
 app_name = "api"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [path("", api.urls)]

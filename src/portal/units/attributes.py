@@ -84,7 +84,8 @@ def format_value(value: AttributeValue) -> str:
 
 
 def format_attributes(attributes: Mapping[str, AttributeValue], separator: str = "; ") -> str:
-    return separator.join(f"{key}={format_value(value)}" for key, value in attributes.items())
+    # Sorted: PostgreSQL's jsonb does not keep the order the keys were written in.
+    return separator.join(f"{key}={format_value(attributes[key])}" for key in sorted(attributes))
 
 
 def as_core_value(value: AttributeValue) -> bool | Decimal | str:

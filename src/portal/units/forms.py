@@ -51,7 +51,9 @@ class UnitForm(forms.Form):
     def initial_for(unit: Unit) -> dict[str, Any]:
         return {
             "code": unit.code, "name": unit.name, "level": unit.level, "parent": unit.parent_id,
-            "attributes": "\n".join(f"{k} = {format_value(v)}" for k, v in unit.attributes.items()),
+            "attributes": "\n".join(
+                f"{k} = {format_value(unit.attributes[k])}" for k in sorted(unit.attributes)
+            ),
             "aliases": "\n".join(unit.aliases), "active_from": unit.active_from,
             "active_until": unit.active_until,
         }  # fmt: skip

@@ -51,6 +51,11 @@ class Unit(models.Model):
         return level_name(self.level)
 
     @property
+    def sorted_attributes(self) -> list[tuple[str, object]]:
+        """Attributes in name order (PostgreSQL's jsonb does not keep insertion order)."""
+        return sorted(self.attributes.items())
+
+    @property
     def attributes_text(self) -> str:
         return format_attributes(self.attributes)
 

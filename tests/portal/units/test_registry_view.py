@@ -52,7 +52,7 @@ def test_it_groups_units_by_level_with_parents_and_attributes(cast: Cast):
     )
     page = cast.client(cast.hoa).get("/don-vi/").content.decode()
     assert "UBND huyện, thị xã, thành phố" in page and "UBND xã, phường, thị trấn" in page
-    assert "has_online_public_services=true; dan_so=12500" in page
+    assert "dan_so=12500; has_online_public_services=true" in page
     assert "Xã A1" in page
 
 

@@ -1,0 +1,114 @@
+"""Reads behind the API endpoints. Each takes an object the permission functions already
+returned, so nothing here decides who may see what (except which submission states show)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+
+from dti.framework.describe import describe_rule
+from dti.framework.model import Node
+from portal.accounts.models import Province
+from portal.accounts.permissions import AnyUser
+from portal.api.permissions import visible_unit_ids
+from portal.assessments.models import Answer, Evidence, Submission
+from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.frameworks.models import FrameworkVersion
+from portal.units.models import Unit
+from portal.workflow import SUBMISSION_STATE_LABELS, SubmissionState
+
+
+def campaign_with_plan(campaign: Campaign) -> Campaign:
+    """The campaign with its levels (and their frameworks) and round deadlines loaded."""
+    levels = CampaignLevel.objects.select_related("framework").order_by("level")
+    prefetch_related_objects([campaign], Prefetch("levels", queryset=levels), "rounds")
+    return campaign
+
+
+def _submission_state(entry: CampaignUnit) -> str:
+    submission = getattr(entry, "submission", None)  # absent until the unit starts
+    return submission.state if submission is not None else SubmissionState.NOT_STARTED.value
+
+
+def _label(state: str) -> str:
+    return SUBMISSION_STATE_LABELS[SubmissionState(state)]
+
+
+def campaign_units_for_user(user: AnyUser, campaign: Campaign) -> list[dict[str, Any]]:
+    """The units in the campaign's scope; the submission state only where the user may
+    see that unit's work."""
+    visible = visible_unit_ids(user, campaign.province_id)
+    rows = []
+    for entry in campaign.units.select_related("unit", "submission"):  # type: ignore[attr-defined]
+        state = _submission_state(entry) if visible is None or entry.unit_id in visible else None
+        rows.append(
+            {
+                "id": entry.pk,
+                "unit": entry.unit,
+                "level": entry.level,
+                "previous_class": entry.previous_class,
+                "extension_until": entry.extension_until,
+                "submission_state": state,
+                "submission_state_label": _label(state) if state else None,
+            }
+        )
+    return rows
+
+
+def units_of_province(province: Province) -> QuerySet[Unit]:
+    return Unit.objects.filter(province=province).select_related("parent")
+
+
+def _node(node: Node) -> dict[str, Any]:
+    return {
+        "code": node.code,
+        "name": node.name,
+        "kind": node.kind.value,
+        "max": node.max,
+        "weight": node.weight,
+        "source": node.source.value,
+        "rule": node.rule.type if node.is_leaf else None,
+        "rule_text": describe_rule(node.rule, node.max) if node.is_leaf else None,
+        "applies_when": node.applies_when.source if node.applies_when is not None else None,
+        "measure": node.measure,
+        "guidance": node.guidance,
+        "children": [_node(child) for child in node.children],
+    }
+
+
+def framework_with_tree(framework: FrameworkVersion) -> dict[str, Any]:
+    """The stored document, and the tree the core builds from it with every node's max."""
+    built = framework.build()
+    return {
+        "id": framework.pk,
+        "code": framework.code,
+        "name": framework.name,
+        "year": framework.year,
+        "level": framework.level,
+        "source": framework.source,
+        "province": framework.province,
+        "max": built.max,
+        "document": framework.document,
+        "tree": [_node(root) for root in built.nodes],
+    }
+
+
+def answers_of(entry: CampaignUnit) -> dict[str, Any]:
+    """A unit's answers and evidence metadata; empty while the unit has not started."""
+    submission = Submission.objects.filter(campaign_unit=entry).first()
+    state = submission.state if submission else SubmissionState.NOT_STARTED.value
+    answers: list[Answer] = []
+    evidence: list[Evidence] = []
+    if submission is not None:
+        answers = list(submission.answers.select_related("updated_by").order_by("criterion"))
+        evidence = list(submission.evidence.select_related("uploaded_by"))
+    return {
+        "campaign_unit": entry.pk,
+        "campaign": entry.campaign_id,
+        "unit": entry.unit,
+        "submission_state": state,
+        "submission_state_label": _label(state),
+        "answers": answers,
+        "evidence": evidence,
+    }

@@ -1,0 +1,92 @@
+"""The read API at /api/ (django-ninja): the same objects and the same permission rules as
+the portal's pages, as JSON, described by /api/openapi.json. See docs/portal-api.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import django_auth
+
+from portal.api import schemas
+from portal.api.permissions import (
+    get_campaign_for_user,
+    get_campaign_unit_for_user,
+    get_framework_for_user,
+    get_province_for_member,
+)
+from portal.api.selectors import (
+    answers_of,
+    campaign_units_for_user,
+    campaign_with_plan,
+    framework_with_tree,
+    units_of_province,
+)
+from portal.campaigns.selectors import campaigns_for_user
+
+api = NinjaAPI(
+    title="DTI API",
+    version="1",
+    description="Đọc đợt đánh giá, đơn vị, bộ chỉ số và kết quả tự đánh giá của tỉnh.",
+    urls_namespace="api:v1",  # nested in the app namespace "api" of portal/api/urls.py
+    # Ninja's docs page loads Swagger UI from a CDN unless "ninja" is an installed app:
+    # nothing may come from outside at run time, so there is no docs page.
+    docs_url=None,
+)
+NOT_FOUND = {404: schemas.ErrorOut}
+LOGIN = {401: schemas.ErrorOut, 404: schemas.ErrorOut}
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def login_required(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "Cần đăng nhập."}, status=401)
+
+
+@api.get("/campaigns", response=list[schemas.CampaignOut])
+def campaigns(request: HttpRequest) -> Any:
+    """The campaigns of the provinces where you hold a role; for visitors, the published ones."""
+    return campaigns_for_user(request.user)
+
+
+@api.get("/campaigns/{campaign_id}", response={200: schemas.CampaignDetailOut, **NOT_FOUND})
+def campaign(request: HttpRequest, campaign_id: int) -> Any:
+    """A campaign with its levels (and their frameworks), deadlines and state."""
+    return campaign_with_plan(get_campaign_for_user(request.user, campaign_id))
+
+
+@api.get(
+    "/campaigns/{campaign_id}/units", response={200: list[schemas.CampaignUnitOut], **NOT_FOUND}
+)
+def campaign_units(request: HttpRequest, campaign_id: int) -> Any:
+    """The units in the campaign's scope, with the submission state of those you may see."""
+    return campaign_units_for_user(request.user, get_campaign_for_user(request.user, campaign_id))
+
+
+@api.get("/units", auth=django_auth, response={200: list[schemas.UnitOut], **LOGIN})
+def units(request: HttpRequest, province: str) -> Any:
+    """The unit registry of a province (its code), for people holding a role there."""
+    return units_of_province(get_province_for_member(request.user, province))
+
+
+@api.get("/frameworks/{framework_id}", response={200: schemas.FrameworkOut, **NOT_FOUND})
+def framework(request: HttpRequest, framework_id: int) -> Any:
+    """A framework version: the stored document and its tree with every node's max points."""
+    return framework_with_tree(get_framework_for_user(request.user, framework_id))
+
+
+@api.get(
+    "/campaign-units/{campaign_unit_id}/answers",
+    auth=django_auth,
+    response={200: schemas.AnswersOut, **LOGIN},
+)
+def answers(request: HttpRequest, campaign_unit_id: int) -> Any:
+    """A unit's self-assessment answers, notes and evidence metadata: for its reporter and
+    approver, and the province's office admins, appraisers and leadership."""
+    return answers_of(get_campaign_unit_for_user(request.user, campaign_unit_id))

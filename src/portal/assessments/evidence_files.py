@@ -1,0 +1,188 @@
+"""Evidence files on disk: what a file really is (by its content, never its name), where it
+is kept (under settings.EVIDENCE_ROOT, with a random name), and the upload guard that stops
+reading an oversized upload instead of spooling it to disk."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
+
+from dti.fixedpoint import format_vi, round_half_up
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    content_type: str
+
+
+KINDS = {
+    "pdf": Kind("PDF", "application/pdf"),
+    "docx": Kind("DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": Kind("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "png": Kind("PNG", "image/png"),
+    "jpeg": Kind("JPEG", "image/jpeg"),
+}
+EXTENSIONS = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "png": "png",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+}
+ACCEPTED = "PDF, DOCX, XLSX, PNG, JPEG"
+# A multipart body carries the file plus boundaries and a few small fields.
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    size: int
+    sha256: str
+
+
+def megabytes(size: int) -> str:
+    """Sizes for messages: 20 MB, 1,5 MB."""
+    value = round_half_up(Decimal(size) / (1024 * 1024), 1)
+    whole = value == value.to_integral_value()
+    return f"{format_vi(value.quantize(Decimal(1)) if whole else value)} MB"
+
+
+def too_large_message(size: int) -> str:
+    limit = megabytes(settings.EVIDENCE_MAX_BYTES)
+    shown = f" ({megabytes(size)})" if size > settings.EVIDENCE_MAX_BYTES else ""
+    return f"Tệp quá lớn{shown}; mỗi tệp minh chứng tối đa {limit}."
+
+
+def request_too_large(request: HttpRequest) -> bool:
+    """Refuse before reading the body: the declared length already exceeds the limit."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > settings.EVIDENCE_MAX_BYTES + MULTIPART_ALLOWANCE
+
+
+def declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+class SizeGuard(FileUploadHandler):
+    """First upload handler: stops the upload (without reading the rest of the body) as soon
+    as a file passes the limit, whatever length the client declared."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.tripped = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > settings.EVIDENCE_MAX_BYTES:
+            self.tripped = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def kind_of(upload: UploadedFile) -> Kind:
+    """The accepted kind the file's name claims, checked against its content."""
+    name = upload.name or ""
+    extension = PurePosixPath(name).suffix.lower().lstrip(".")
+    claimed = EXTENSIONS.get(extension)
+    if claimed is None:
+        raise ValidationError(f"Chỉ nhận tệp {ACCEPTED}; “{name}” không thuộc các loại này.")
+    actual = detect(upload)
+    if actual != claimed:
+        found = f"nội dung là {KINDS[actual].label}" if actual else "không nhận ra nội dung"
+        raise ValidationError(
+            f"Tệp “{name}” không phải {KINDS[claimed].label} ({found}); "
+            f"chỉ nhận tệp {ACCEPTED} đúng với phần mở rộng."
+        )
+    return KINDS[claimed]
+
+
+def detect(upload: UploadedFile) -> str | None:
+    """pdf, docx, xlsx, png or jpeg from the bytes themselves; None for anything else."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return _office_kind(upload)
+    guessed = filetype.guess(head)
+    if guessed is None:
+        return None
+    return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpeg"}.get(guessed.mime)
+
+
+def _office_kind(upload: UploadedFile) -> str | None:
+    """DOCX and XLSX are zip files: [Content_Types].xml plus the word/ or xl/ parts."""
+    try:
+        with zipfile.ZipFile(upload.file) as archive:  # type: ignore[arg-type]
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    return None
+
+
+def store(upload: UploadedFile) -> StoredFile:
+    """Copy the upload under EVIDENCE_ROOT with a random name, hashing it on the way."""
+    token = secrets.token_hex(20)
+    stored_name = f"{token[:2]}/{token}"
+    path = evidence_path(stored_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    upload.seek(0)
+    try:
+        with path.open("xb") as target:
+            for chunk in upload.chunks():
+                size += len(chunk)
+                if size > settings.EVIDENCE_MAX_BYTES:
+                    raise ValidationError(too_large_message(size))
+                digest.update(chunk)
+                target.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return StoredFile(stored_name, size, digest.hexdigest())
+
+
+def evidence_path(stored_name: str) -> Path:
+    root = Path(settings.EVIDENCE_ROOT).resolve()
+    path = (root / stored_name).resolve()
+    if root not in path.parents:  # stored names are ours, but never follow one out of the root
+        raise ValueError(f"stored evidence name outside EVIDENCE_ROOT: {stored_name!r}")
+    return path
+
+
+def open_stored(stored_name: str) -> IO[bytes]:
+    return evidence_path(stored_name).open("rb")
+
+
+def remove_stored(stored_name: str) -> None:
+    evidence_path(stored_name).unlink(missing_ok=True)

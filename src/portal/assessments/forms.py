@@ -1,0 +1,249 @@
+"""Reading what people type into the self-assessment page.
+
+The answers form is built from the framework (one input per rule, see docs/portal-self-
+assessment.md), so it is a plain class rather than a Django Form: every leaf brings its own
+fields. Numbers are read the Vietnamese way ("87,5", "1.234,5") by the core's cell reader
+and kept as exact decimal strings, the way the core wants them."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import URLValidator
+
+from dti.fixedpoint import format_vi, to_scaled
+from dti.framework.model import (
+    BandsRule,
+    ChoiceRule,
+    CountRule,
+    EnteredRule,
+    FormulaRule,
+    Node,
+    RatioRule,
+    YesNoRule,
+)
+from dti.tables.cells import CellError, ParsedNumber, parse_number
+
+AnswerValue = bool | str | dict[str, str] | None  # as stored in Answer.value
+# "1.200" is 1200 to most people and 1,2 to the table reader: one separator followed by
+# exactly three digits is refused rather than guessed.
+_AMBIGUOUS = re.compile(r"[+\-−]?[0-9]{1,3}[.,][0-9]{3}\s*%?")
+NOTE_MAX_LENGTH = 5000
+
+
+def value_field(code: str, input_name: str = "") -> str:
+    return f"value:{code}:{input_name}" if input_name else f"value:{code}"
+
+
+def note_field(code: str) -> str:
+    return f"note:{code}"
+
+
+def version_field(code: str) -> str:
+    return f"version:{code}"
+
+
+def loaded_field(code: str) -> str:
+    return f"loaded:{code}"
+
+
+def canonical_answer(value: AnswerValue, note: str) -> str:
+    """An answer as one canonical text. The page carries the one it loaded, so a save only
+    touches criteria the person changed: an untouched field never overwrites someone else's."""
+    return json.dumps({"note": note, "value": value}, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class PostedAnswer:
+    value: AnswerValue
+    note: str
+    version: int  # the Answer.version the page was loaded with; 0 when there was none
+    loaded: str  # canonical_answer() of what the page was loaded with
+
+    @property
+    def changed(self) -> bool:
+        return canonical_answer(self.value, self.note) != self.loaded
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone else saved a criterion after the page was loaded: what they saved, who, when."""
+
+    value: str
+    note: str
+    by: str
+    at: datetime
+
+
+class AnswersForm:
+    """The answers posted for `leaves`; a leaf is read when the page carried its version
+    field (an unticked Có/Không sends nothing else)."""
+
+    def __init__(self, leaves: Iterable[Node], data: Mapping[str, str]):
+        self.leaves = [leaf for leaf in leaves if version_field(leaf.code) in data]
+        self.data = data
+        self.errors: dict[str, str] = {}  # field name -> message
+        self.cleaned: dict[str, PostedAnswer] = {}
+        for leaf in self.leaves:
+            self._read(leaf)
+
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def text(self, field: str) -> str:
+        return str(self.data.get(field, ""))
+
+    def _read(self, leaf: Node) -> None:
+        value = self._value(leaf)
+        note = self.text(note_field(leaf.code)).strip()
+        if len(note) > NOTE_MAX_LENGTH:
+            self.errors[note_field(leaf.code)] = (
+                f"Thuyết minh dài {len(note)} ký tự, tối đa {NOTE_MAX_LENGTH}."
+            )
+        version = self.text(version_field(leaf.code))
+        self.cleaned[leaf.code] = PostedAnswer(
+            value,
+            note,
+            int(version) if version.isdigit() else 0,
+            self.text(loaded_field(leaf.code)),
+        )
+
+    def _value(self, leaf: Node) -> AnswerValue:
+        rule = leaf.rule
+        if isinstance(rule, FormulaRule):
+            return self._formula(leaf, rule)
+        field = value_field(leaf.code)
+        text = self.text(field).strip()
+        if not text:
+            return None
+        try:
+            return _clean(leaf, text)
+        except ValueError as error:
+            self.errors[field] = str(error)
+            return None
+
+    def _formula(self, leaf: Node, rule: FormulaRule) -> AnswerValue:
+        values: dict[str, str] = {}
+        for name in rule.inputs:
+            field = value_field(leaf.code, name)
+            text = self.text(field).strip()
+            if not text:
+                continue
+            try:
+                values[name] = str(_number(text))
+            except ValueError as error:
+                self.errors[field] = str(error)
+        return values or None
+
+
+def _clean(leaf: Node, text: str) -> AnswerValue:
+    """The stored value for one typed answer; ValueError says, in Vietnamese, what is wrong."""
+    rule = leaf.rule
+    if isinstance(rule, YesNoRule):
+        if text not in ("yes", "no"):
+            raise ValueError("Chọn Có hoặc Không.")
+        return text == "yes"
+    if isinstance(rule, ChoiceRule):
+        if text not in {option.value for option in rule.options}:
+            raise ValueError("Chọn một mức trong danh sách.")
+        return text
+    parsed = _parsed(text, percent_allowed=isinstance(rule, RatioRule | BandsRule))
+    number = parsed.value
+    if number < 0:
+        raise ValueError(f"Không được là số âm (đã nhập “{text}”).")
+    if isinstance(rule, EnteredRule) and number > leaf.max:
+        raise ValueError(f"Điểm phải từ 0 đến {format_vi(leaf.max)} (đã nhập “{text}”).")
+    if isinstance(rule, CountRule) and parsed.decimals:
+        raise ValueError(f"Số lượng phải là số nguyên (đã nhập “{text}”).")
+    if isinstance(rule, RatioRule | BandsRule) and leaf.measure == "%" and number > 100:
+        raise ValueError(f"Tỷ lệ phải từ 0 đến 100% (đã nhập “{text}”).")
+    return str(number)
+
+
+def _number(text: str) -> Decimal:
+    return _parsed(text).value
+
+
+def _parsed(text: str, *, percent_allowed: bool = False) -> ParsedNumber:
+    if _AMBIGUOUS.fullmatch(text.strip()):
+        raise ValueError(
+            f"“{text}” không rõ là số nghìn hay số thập phân: viết liền nếu là số nghìn "
+            "(ví dụ 1200), hoặc dùng dấu phẩy thập phân với ít chữ số hơn (ví dụ 1,2)."
+        )
+    try:
+        parsed = parse_number(text)
+    except CellError as error:
+        raise ValueError(f"Không phải một số: {error}") from None
+    if parsed.percent and not percent_allowed:
+        raise ValueError(f"Nhập số, không kèm dấu % (đã nhập “{text}”).")
+    try:
+        to_scaled(parsed.value)
+    except ValueError:
+        raise ValueError(f"Tối đa 4 chữ số thập phân (đã nhập “{text}”).") from None
+    return parsed
+
+
+def display_text(leaf: Node, value: AnswerValue, input_name: str = "") -> str:
+    """A stored value as it appears in its input: numbers with a decimal comma."""
+    if isinstance(value, dict):
+        value = value.get(input_name)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(leaf.rule, ChoiceRule):
+        return str(value)
+    try:
+        return format_vi(Decimal(str(value)))
+    except ArithmeticError:
+        return str(value)
+
+
+def answer_label(leaf: Node, value: AnswerValue) -> str:
+    """A stored value in words, for messages: Có, the option's label, 87,5, online: 12."""
+    rule = leaf.rule
+    if value is None:
+        return "(để trống)"
+    if isinstance(rule, YesNoRule):
+        return "Có" if value is True else "Không"
+    if isinstance(rule, ChoiceRule):
+        labels = {option.value: option.label for option in rule.options}
+        return labels.get(str(value), str(value))
+    if isinstance(value, dict):
+        return "; ".join(f"{name}: {display_text(leaf, value, name)}" for name in value)
+    return display_text(leaf, value)
+
+
+class EvidenceFileForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp minh chứng", error_messages={"required": "Chọn một tệp để tải lên."}
+    )
+
+
+class EvidenceLinkForm(forms.Form):
+    url = forms.URLField(
+        label="Liên kết",
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={
+            "required": "Nhập địa chỉ liên kết.",
+            "invalid": "Địa chỉ liên kết không hợp lệ (cần dạng https://…).",
+        },
+    )
+    name = forms.CharField(label="Mô tả", max_length=255, required=False)
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label="Lý do trả lại",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Ghi rõ lý do trả lại để đơn vị sửa."},
+    )

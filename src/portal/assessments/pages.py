@@ -1,0 +1,146 @@
+"""What the self-assessment pages show: the form's context, the live score as JSON, and the
+status page ("what is still missing", the submission's state and history)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from dti.framework.model import Framework
+from portal.accounts.permissions import AnyUser
+from portal.accounts.roles import Role
+from portal.assessments.forms import AnswersForm, AnswerValue, Conflict
+from portal.assessments.models import SubmissionEvent
+from portal.assessments.permissions import unit_roles
+from portal.assessments.scoring import LiveScore, points_text, score_answers
+from portal.assessments.selectors import (
+    answers_of,
+    campaign_block_reason,
+    deadline_of,
+    edit_block_reason,
+    evidence_of,
+    framework_for,
+    submission_for,
+)
+from portal.assessments.sheet import SheetData, build_sheet
+from portal.campaigns.models import CampaignUnit
+from portal.workflow import ACTION_LABELS, Machine, actions_for
+
+
+def stored_values(entry: CampaignUnit) -> dict[str, AnswerValue]:
+    return {code: a.value for code, a in answers_of(submission_for(entry)).items()}
+
+
+def posted_answers(entry: CampaignUnit, form: AnswersForm) -> dict[str, AnswerValue]:
+    """The stored answers with what the page posted on top (the page's current values)."""
+    values = stored_values(entry)
+    values.update({code: posted.value for code, posted in form.cleaned.items()})
+    return values
+
+
+def summary(live: LiveScore) -> dict[str, Any]:
+    """The live score's numbers as the page prints them."""
+    return {
+        "total": points_text(live.total),
+        "max": points_text(live.applicable_max),
+        "ratio": f"{points_text(live.ratio)}%",
+        "class": live.class_label or "",
+        "error": live.error,
+        "indices": [
+            {
+                "code": i.code, "name": i.name, "score": points_text(i.score),
+                "max": points_text(i.max), "answered": i.answered, "required": i.required,
+            }
+            for i in live.indices
+        ],
+        "missing": [{"code": leaf.code, "name": leaf.name} for leaf in live.missing],
+    }  # fmt: skip
+
+
+def live_json(
+    framework: Framework,
+    entry: CampaignUnit,
+    values: Mapping[str, AnswerValue],
+    form: AnswersForm,
+) -> dict[str, Any]:
+    live = score_answers(framework, entry.unit, values)
+    criteria = {
+        code: {
+            "score": points_text(live.scores.get(code, Decimal(0))),
+            "max": points_text(live.maxima.get(code, framework.by_code[code].max)),
+            "answered": live.answered.get(code, False),
+            "applies": live.applies.get(code, True),
+            "problem": live.problems.get(code, ""),
+        }
+        for code in framework.by_code
+    }
+    return {"errors": form.errors, "criteria": criteria, **summary(live)}
+
+
+def _roles_and_block(user: AnyUser, entry: CampaignUnit) -> tuple[set[Role], str]:
+    """The user's roles, and why the answers cannot change now ('' when they can)."""
+    return unit_roles(user, entry), edit_block_reason(entry, submission_for(entry))
+
+
+def form_context(
+    user: AnyUser,
+    entry: CampaignUnit,
+    *,
+    framework: Framework | None = None,
+    form: AnswersForm | None = None,
+    conflicts: Mapping[str, Conflict] | None = None,
+) -> dict[str, Any]:
+    framework = framework or framework_for(entry)
+    submission = submission_for(entry)
+    answers = answers_of(submission)
+    values: dict[str, AnswerValue] = {code: a.value for code, a in answers.items()}
+    if form is not None:
+        values.update({code: posted.value for code, posted in form.cleaned.items()})
+    live = score_answers(framework, entry.unit, values)
+    roles, block = _roles_and_block(user, entry)
+    readonly = block or ("" if Role.REPORTER in roles else "Bạn chỉ có quyền xem bản này.")
+    editable = not readonly and not live.error  # live.error: the unit cannot be scored at all
+    data = SheetData(
+        framework, answers, evidence_of(submission), live, editable=editable,
+        form=form, conflicts=conflicts or {},
+    )  # fmt: skip
+    return {
+        "entry": entry,
+        "submission": submission,
+        "framework": framework,
+        "indices": build_sheet(data),
+        "summary": summary(live),
+        "editable": editable,
+        "readonly_reason": readonly,
+        "deadline": deadline_of(entry),
+        "can_submit": "submit" in _actions(submission.state, roles, entry),
+    }
+
+
+def _actions(state: str, roles: set[Role], entry: CampaignUnit) -> list[str]:
+    return actions_for(Machine.SUBMISSION, state, roles, entry.campaign.state)
+
+
+def status_context(user: AnyUser, entry: CampaignUnit) -> dict[str, Any]:
+    framework = framework_for(entry)
+    submission = submission_for(entry)
+    live = score_answers(framework, entry.unit, stored_values(entry))
+    roles, block = unit_roles(user, entry), campaign_block_reason(entry)
+    actions = [a for a in _actions(submission.state, roles, entry) if a != "save"]
+    if block and "submit" in actions:  # past the deadline the button would only be refused
+        actions.remove("submit")
+    events = (
+        SubmissionEvent.objects.filter(submission=submission).select_related("actor")
+        if submission.pk
+        else []
+    )
+    return {
+        "entry": entry,
+        "submission": submission,
+        "summary": summary(live),
+        "deadline": deadline_of(entry),
+        "block_reason": block,
+        "actions": [(action, ACTION_LABELS[action]) for action in actions],
+        "events": [(event, ACTION_LABELS.get(event.action, event.action)) for event in events],
+    }

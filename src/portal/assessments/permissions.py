@@ -1,0 +1,39 @@
+"""Who may see and change a unit's self-assessment.
+
+Outsiders (another unit's reporter, another province's admin) get 404: they learn nothing,
+not even that the unit takes part. Members who may only read (the approver, office admin,
+appraisers, leadership) get 403 when they try to write."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from portal.accounts.permissions import AnyUser, roles_for_unit
+from portal.accounts.roles import Role
+from portal.campaigns.models import CampaignUnit
+
+
+def get_campaign_unit_for_user(
+    user: AnyUser, pk: int, *, write: bool = False, role: Role = Role.REPORTER
+) -> CampaignUnit:
+    """The campaign's entry for one unit, if the user may see it.
+
+    With `write`, the user must also hold `role` for the unit (the reporter fills in the
+    self-assessment; the approver approves or returns it; the office admin reopens it)."""
+    entry = (
+        CampaignUnit.objects.select_related("campaign", "unit", "submission").filter(pk=pk).first()
+    )
+    if entry is None:
+        raise Http404("Không tìm thấy đơn vị trong đợt đánh giá.")
+    roles = roles_for_unit(user, entry.campaign.province_id, entry.unit_id)
+    if not roles:
+        raise Http404("Không tìm thấy đơn vị trong đợt đánh giá.")
+    if write and role not in roles:
+        raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+    return entry
+
+
+def unit_roles(user: AnyUser, entry: CampaignUnit) -> set[Role]:
+    """The roles through which the user reaches this entry (for the page's buttons)."""
+    return roles_for_unit(user, entry.campaign.province_id, entry.unit_id)

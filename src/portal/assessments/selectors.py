@@ -1,0 +1,113 @@
+"""Reading self-assessments: the entries a person works on, the framework and answers of
+one entry, and whether it can still be changed (state, campaign, deadline)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dti.framework.model import Framework
+from portal.accounts.permissions import AnyUser
+from portal.accounts.roles import UNIT_ROLES
+from portal.assessments.models import Answer, Evidence, Submission
+from portal.campaigns.models import CampaignLevel, CampaignUnit
+from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState, SubmissionState
+
+EDITABLE_STATES = frozenset({SubmissionState.NOT_STARTED, SubmissionState.DRAFT})
+
+
+def entries_for_user(user: AnyUser) -> QuerySet[CampaignUnit]:
+    """The campaign entries of the units the user reports or approves for, in campaigns
+    that have been opened (newest first). One query."""
+    if not user.is_authenticated:
+        return CampaignUnit.objects.none()
+    return (
+        CampaignUnit.objects.filter(
+            unit__memberships__user=user,
+            unit__memberships__role__in=list(UNIT_ROLES),
+            campaign__historic=False,
+        )
+        .exclude(campaign__state=CampaignState.DRAFT)
+        .select_related("campaign", "unit", "submission")
+        .distinct()
+        .order_by("-campaign__year", "campaign__title", "unit__name")
+    )
+
+
+def framework_for(entry: CampaignUnit) -> Framework:
+    """The core framework of the entry's level in its campaign."""
+    level = (
+        CampaignLevel.objects.select_related("framework")
+        .filter(campaign_id=entry.campaign_id, level=entry.level)
+        .first()
+    )
+    if level is None:
+        raise Http404("Đợt đánh giá chưa có bộ chỉ số cho khối của đơn vị.")
+    return level.framework.build()
+
+
+def submission_for(entry: CampaignUnit) -> Submission:
+    """The entry's submission; an unsaved, not-started one if nobody has written yet."""
+    try:
+        return entry.submission  # type: ignore[attr-defined,no-any-return]
+    except Submission.DoesNotExist:
+        return Submission(campaign_unit=entry)
+
+
+def answers_of(submission: Submission) -> dict[str, Answer]:
+    if submission.pk is None:
+        return {}
+    answers = Answer.objects.filter(submission=submission).select_related("updated_by")
+    return {answer.criterion: answer for answer in answers}
+
+
+def evidence_of(submission: Submission) -> dict[str, list[Evidence]]:
+    by_criterion: dict[str, list[Evidence]] = {}
+    if submission.pk is None:
+        return by_criterion
+    for item in Evidence.objects.filter(submission=submission).select_related("uploaded_by"):
+        by_criterion.setdefault(item.criterion, []).append(item)
+    return by_criterion
+
+
+def deadline_of(entry: CampaignUnit) -> datetime | None:
+    """The campaign's self-assessment deadline, or the unit's extension when later."""
+    deadline = entry.campaign.self_assessment_deadline
+    if deadline is None:
+        return None
+    extension = entry.extension_until
+    return max(deadline, extension) if extension is not None else deadline
+
+
+def date_text(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def campaign_block_reason(entry: CampaignUnit, now: datetime | None = None) -> str:
+    """Why nothing of the self-assessment may change now (campaign state, deadline); ''
+    while the campaign is open and before the deadline."""
+    campaign = entry.campaign
+    if campaign.state != CampaignState.OPEN:
+        state = CAMPAIGN_STATE_LABELS.get(CampaignState(campaign.state), campaign.state)
+        return f"Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: {state})."
+    deadline = deadline_of(entry)
+    if deadline is not None and (now or timezone.now()) > deadline:
+        return f"Đã hết hạn tự đánh giá (hạn {date_text(deadline)})."
+    return ""
+
+
+def edit_block_reason(
+    entry: CampaignUnit, submission: Submission, now: datetime | None = None
+) -> str:
+    """Why the answers and evidence cannot change now; '' when they can."""
+    reason = campaign_block_reason(entry, now)
+    if reason:
+        return reason
+    if submission.state == SubmissionState.SUBMITTED:
+        return "Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được."
+    if submission.state == SubmissionState.APPROVED:
+        return "Bản tự đánh giá đã được phê duyệt: không sửa được."
+    return ""

@@ -1,0 +1,280 @@
+"""Writing self-assessments: saving answers (with optimistic locking), evidence, and the
+submission's moves (submit, approve, return, reopen) through portal.workflow.check.
+
+Every function locks the submission row first, so two saves of one unit run one after the
+other; on a ValidationError nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from dti.framework.model import Framework, Node
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.assessments import evidence_files
+from portal.assessments.forms import Conflict, PostedAnswer, answer_label, canonical_answer
+from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
+from portal.assessments.permissions import unit_roles
+from portal.assessments.scoring import applicability, required, score_answers, unit_attributes
+from portal.assessments.selectors import (
+    answers_of,
+    campaign_block_reason,
+    edit_block_reason,
+    framework_for,
+)
+from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot_sha256
+from portal.campaigns.models import CampaignUnit
+from portal.workflow import Machine, SubmissionState, WorkflowError, check
+
+
+class AnswerConflict(ValidationError):
+    """Someone else saved some of these criteria since the page was loaded."""
+
+    def __init__(self, conflicts: dict[str, Conflict]):
+        self.conflicts = conflicts
+        super().__init__(
+            f"{len(conflicts)} tiêu chí vừa được người khác lưu sau khi bạn mở trang; "
+            "chưa lưu gì. Xem giá trị của họ bên dưới, sửa lại nếu cần rồi bấm Lưu nháp lần nữa."
+        )
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: int
+    state: str
+
+
+def editable_leaves(framework: Framework, entry: CampaignUnit) -> list[Node]:
+    """The leaves the unit answers: those that apply to it, except system-sourced ones."""
+    try:
+        applies = applicability(framework, unit_attributes(entry.unit))
+    except ValueError:  # a missing attribute: the page says so; nothing can be answered
+        return []
+    return [leaf for leaf in framework.leaves if required(leaf) and applies[leaf.code]]
+
+
+@transaction.atomic
+def answers_save(
+    *, entry: CampaignUnit, actor: User, answers: Mapping[str, PostedAnswer]
+) -> SaveResult:
+    submission = _open_for_edit(entry, actor)
+    leaves = {leaf.code: leaf for leaf in editable_leaves(framework_for(entry), entry)}
+    unknown = sorted(set(answers) - set(leaves))
+    if unknown:
+        raise ValidationError(f"Đơn vị không nhập được các tiêu chí: {', '.join(unknown)}.")
+    current = answers_of(submission)
+    writes, conflicts = [], {}
+    for code, posted in answers.items():
+        answer = current.get(code)
+        stored = (
+            canonical_answer(answer.value, answer.note) if answer else canonical_answer(None, "")
+        )
+        if canonical_answer(posted.value, posted.note) == stored or not posted.changed:
+            continue  # nothing new, or untouched on the page: keep what is stored
+        if posted.version != (answer.version if answer else 0):
+            conflicts[code] = _conflict(leaves[code], answer)
+        else:
+            writes.append((code, posted, answer))
+    if conflicts:
+        raise AnswerConflict(conflicts)
+    for code, posted, answer in writes:
+        _write(submission, code, posted, answer, actor)
+    if writes or submission.state != SubmissionState.DRAFT:
+        note = "Lưu " + ", ".join(code for code, _, _ in writes) if writes else ""
+        _move(entry, submission, actor, "save", note)
+    return SaveResult(len(writes), submission.state)
+
+
+def _conflict(leaf: Node, answer: Answer | None) -> Conflict:
+    if answer is None:  # cannot happen with a version above 0, but say something useful
+        return Conflict("(đã bị xoá)", "", "?", timezone.now())
+    value = answer_label(leaf, answer.value)
+    return Conflict(value, answer.note, str(answer.updated_by), answer.updated_at)
+
+
+def _write(
+    submission: Submission, code: str, posted: PostedAnswer, answer: Answer | None, actor: User
+) -> None:
+    if answer is None:
+        answer = Answer(submission=submission, criterion=code, version=0)
+    answer.value, answer.note = posted.value, posted.note
+    answer.version += 1
+    answer.updated_by = actor
+    answer.full_clean()
+    answer.save()
+
+
+def _locked_submission(entry: CampaignUnit) -> Submission:
+    submission, _ = Submission.objects.select_for_update().get_or_create(campaign_unit=entry)
+    return submission
+
+
+def _open_for_edit(entry: CampaignUnit, actor: User) -> Submission:
+    """The locked submission, if the actor may change it now; else a ValidationError."""
+    if Role.REPORTER not in unit_roles(actor, entry):
+        raise PermissionDenied("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá.")
+    submission = _locked_submission(entry)
+    reason = edit_block_reason(entry, submission)
+    if reason:
+        raise ValidationError(reason)
+    return submission
+
+
+def _move(
+    entry: CampaignUnit, submission: Submission, actor: User, action: str, note: str = ""
+) -> None:
+    """Move the submission through the workflow table and record who did it."""
+    try:
+        target = check(
+            Machine.SUBMISSION,
+            submission.state,
+            action,
+            unit_roles(actor, entry),
+            campaign_state=entry.campaign.state,
+        )
+    except WorkflowError as error:
+        raise ValidationError(str(error)) from None
+    submission.state = target
+    submission.full_clean()
+    submission.save()
+    SubmissionEvent.objects.create(submission=submission, action=action, actor=actor, note=note)
+
+
+# ---- evidence --------------------------------------------------------------------------
+
+
+def _evidence_criterion(entry: CampaignUnit, criterion: str) -> None:
+    codes = {leaf.code for leaf in editable_leaves(framework_for(entry), entry)}
+    if criterion not in codes:
+        raise ValidationError(f"Không thêm minh chứng được cho tiêu chí “{criterion}”.")
+
+
+@transaction.atomic
+def evidence_add_file(
+    *, entry: CampaignUnit, actor: User, criterion: str, upload: UploadedFile
+) -> Evidence:
+    submission = _open_for_edit(entry, actor)
+    _evidence_criterion(entry, criterion)
+    if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(evidence_files.too_large_message(upload.size or 0))
+    kind = evidence_files.kind_of(upload)
+    stored = evidence_files.store(upload)
+    try:
+        evidence = Evidence(
+            submission=submission, criterion=criterion, stored_name=stored.stored_name,
+            original_name=(upload.name or "")[-255:], content_type=kind.content_type,
+            size=stored.size, sha256=stored.sha256, uploaded_by=actor,
+        )  # fmt: skip
+        evidence.full_clean()
+        evidence.save()
+        _record_evidence(entry, submission, actor, f"Thêm tệp {evidence.original_name}")
+    except BaseException:
+        evidence_files.remove_stored(stored.stored_name)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_add_link(
+    *, entry: CampaignUnit, actor: User, criterion: str, url: str, name: str = ""
+) -> Evidence:
+    submission = _open_for_edit(entry, actor)
+    _evidence_criterion(entry, criterion)
+    evidence = Evidence(
+        submission=submission, criterion=criterion, url=url, original_name=name or url[:255],
+        uploaded_by=actor,
+    )  # fmt: skip
+    evidence.full_clean()
+    evidence.save()
+    _record_evidence(entry, submission, actor, f"Thêm liên kết {url}")
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, entry: CampaignUnit, actor: User, evidence: Evidence) -> None:
+    submission = _open_for_edit(entry, actor)
+    if evidence.submission_id != submission.pk:
+        raise ValidationError("Minh chứng không thuộc bản tự đánh giá này.")
+    stored_name = evidence.stored_name
+    evidence.delete()
+    _record_evidence(entry, submission, actor, f"Xoá minh chứng {evidence.original_name}")
+    if stored_name:  # the file goes only once the row is surely gone
+        transaction.on_commit(lambda: evidence_files.remove_stored(stored_name))
+
+
+def _record_evidence(entry: CampaignUnit, submission: Submission, actor: User, note: str) -> None:
+    """Evidence is part of the draft: adding some starts it, like saving an answer."""
+    _move(entry, submission, actor, "save", note)
+
+
+# ---- submission ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_submit(*, entry: CampaignUnit, actor: User) -> Submission:
+    submission = _locked_submission(entry)
+    reason = campaign_block_reason(entry)
+    if reason:
+        raise ValidationError(reason)
+    framework = framework_for(entry)
+    answers = list(answers_of(submission).values())
+    live = score_answers(framework, entry.unit, {a.criterion: a.value for a in answers})
+    if live.error or live.problems:
+        raise ValidationError(live.error or "Còn giá trị không tính được điểm: " + "; ".join(
+            f"{code}: {message}" for code, message in live.problems.items()
+        ))  # fmt: skip
+    if live.missing:
+        names = "; ".join(f"{leaf.code} {leaf.name}" for leaf in live.missing)
+        raise ValidationError(f"Chưa gửi được: còn thiếu {len(live.missing)} tiêu chí: {names}.")
+    snapshot = build_snapshot(entry, framework, answers, submission.evidence.all())
+    submission.snapshot, submission.snapshot_sha256 = snapshot, snapshot_sha256(snapshot)
+    submission.submitted_by, submission.submitted_at = actor, timezone.now()
+    _move(entry, submission, actor, "submit", f"SHA-256 {submission.snapshot_sha256}")
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, entry: CampaignUnit, actor: User) -> Submission:
+    submission = _locked_submission(entry)
+    if submission.state == SubmissionState.SUBMITTED:
+        _check_snapshot(entry, submission)
+    submission.approved_by, submission.approved_at = actor, timezone.now()
+    _move(entry, submission, actor, "approve", f"SHA-256 {submission.snapshot_sha256}")
+    return submission
+
+
+def _check_snapshot(entry: CampaignUnit, submission: Submission) -> None:
+    """The stored snapshot still hashes to the signed hash, and still describes the data."""
+    framework = framework_for(entry)
+    answers = answers_of(submission).values()
+    fresh = build_snapshot(entry, framework, answers, submission.evidence.all())
+    intact = snapshot_sha256(submission.snapshot) == submission.snapshot_sha256
+    if not intact or canonical_json(fresh) != canonical_json(submission.snapshot):
+        raise ValidationError(
+            "Bản chốt không còn khớp với dữ liệu đã gửi (dữ liệu đã bị thay đổi sau khi gửi): "
+            "không phê duyệt được. Hãy trả lại để đơn vị kiểm tra và gửi lại."
+        )
+
+
+@transaction.atomic
+def submission_return(*, entry: CampaignUnit, actor: User, note: str) -> Submission:
+    submission = _locked_submission(entry)
+    submission.snapshot, submission.snapshot_sha256 = None, ""
+    _move(entry, submission, actor, "return", note)
+    return submission
+
+
+@transaction.atomic
+def submission_reopen(*, entry: CampaignUnit, actor: User, note: str) -> Submission:
+    submission = _locked_submission(entry)
+    submission.snapshot, submission.snapshot_sha256 = None, ""
+    submission.approved_by, submission.approved_at = None, None
+    _move(entry, submission, actor, "reopen", note)
+    return submission

@@ -1,0 +1,239 @@
+"""Self-assessment pages: the unit's form, its live score, drafts, evidence, and the
+submission's moves. Each view fetches the entry through the permission check, calls one
+service or selector and responds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.accounts.roles import Role
+from portal.assessments import evidence_files, services
+from portal.assessments.forms import AnswersForm, EvidenceFileForm, EvidenceLinkForm, ReturnForm
+from portal.assessments.models import Evidence
+from portal.assessments.pages import form_context, live_json, posted_answers, status_context
+from portal.assessments.permissions import get_campaign_unit_for_user
+from portal.assessments.selectors import entries_for_user, framework_for
+from portal.campaigns.models import CampaignUnit
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    entries = entries_for_user(request.user)
+    return render(request, "assessments/mine.html", {"entries": entries})
+
+
+@login_required
+@require_GET
+def form(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk)
+    return render(request, "assessments/form.html", form_context(request.user, entry))
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk, write=True)
+    framework = framework_for(entry)
+    answers = AnswersForm(services.editable_leaves(framework, entry), request.POST)
+    if not answers.is_valid():
+        messages.error(request, f"Chưa lưu: {len(answers.errors)} ô nhập chưa đúng, xem bên dưới.")
+        context = form_context(request.user, entry, framework=framework, form=answers)
+        return render(request, "assessments/form.html", context, status=400)
+    try:
+        result = services.answers_save(entry=entry, actor=request.user, answers=answers.cleaned)
+    except services.AnswerConflict as conflict:
+        messages.error(request, conflict.messages[0])
+        context = form_context(
+            request.user, entry, framework=framework, form=answers, conflicts=conflict.conflicts
+        )
+        return render(request, "assessments/form.html", context, status=409)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessments:form", pk=entry.pk)
+    messages.success(request, f"Đã lưu nháp ({result.saved} tiêu chí thay đổi).")
+    return redirect("assessments:form", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def score(request: HttpRequest, pk: int) -> JsonResponse:
+    """The self-score of the values on the page, without saving anything."""
+    entry = get_campaign_unit_for_user(request.user, pk)
+    framework = framework_for(entry)
+    answers = AnswersForm(services.editable_leaves(framework, entry), request.POST)
+    return JsonResponse(live_json(framework, entry, posted_answers(entry, answers), answers))
+
+
+# ---- evidence --------------------------------------------------------------------------
+
+
+def _to_criterion(entry: CampaignUnit, criterion: str) -> HttpResponse:
+    return redirect(reverse("assessments:form", args=[entry.pk]) + f"#tc-{criterion}")
+
+
+@login_required
+@csrf_exempt  # checked below, after the size guard is in place (reading the token reads the body)
+def evidence_upload(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk, write=True)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    if evidence_files.request_too_large(request):
+        size = evidence_files.declared_length(request)
+        messages.error(request, f"{criterion}: {evidence_files.too_large_message(size)}")
+        return _to_criterion(entry, criterion)
+    guard = evidence_files.SizeGuard(request)
+    request.upload_handlers.insert(0, guard)
+    return _evidence_upload(request, entry, criterion, guard)
+
+
+@csrf_protect
+def _evidence_upload(
+    request: HttpRequest, entry: CampaignUnit, criterion: str, guard: evidence_files.SizeGuard
+) -> HttpResponse:
+    upload_form = EvidenceFileForm(request.POST, request.FILES)
+    if guard.tripped:
+        message = evidence_files.too_large_message(evidence_files.declared_length(request))
+        messages.error(request, f"{criterion}: {message}")
+    elif not upload_form.is_valid():
+        messages.error(request, f"{criterion}: {' '.join(upload_form.errors['file'])}")
+    else:
+        upload = upload_form.cleaned_data["file"]
+        try:
+            services.evidence_add_file(
+                entry=entry, actor=request.user, criterion=criterion, upload=upload
+            )
+            messages.success(request, f"{criterion}: đã thêm tệp “{upload.name}”.")
+        except ValidationError as error:
+            messages.error(request, f"{criterion}: {' '.join(error.messages)}")
+    return _to_criterion(entry, criterion)
+
+
+@login_required
+@require_POST
+def evidence_link(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk, write=True)
+    link_form = EvidenceLinkForm(request.POST)
+    if not link_form.is_valid():
+        errors = [e for field_errors in link_form.errors.values() for e in field_errors]
+        messages.error(request, f"{criterion}: {' '.join(errors)}")
+        return _to_criterion(entry, criterion)
+    try:
+        services.evidence_add_link(
+            entry=entry, actor=request.user, criterion=criterion, **link_form.cleaned_data
+        )
+        messages.success(request, f"{criterion}: đã thêm liên kết.")
+    except ValidationError as error:
+        messages.error(request, f"{criterion}: {' '.join(error.messages)}")
+    return _to_criterion(entry, criterion)
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk, write=True)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
+    try:
+        services.evidence_delete(entry=entry, actor=request.user, evidence=evidence)
+        messages.success(request, f"Đã xoá minh chứng “{evidence.original_name}”.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _to_criterion(entry, evidence.criterion)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    entry = get_campaign_unit_for_user(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
+    if not evidence.stored_name:
+        raise Http404("Minh chứng này là liên kết, không có tệp.")
+    try:
+        handle = evidence_files.open_stored(evidence.stored_name)
+    except FileNotFoundError:
+        raise Http404("Không tìm thấy tệp minh chứng.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---- submission ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk)
+    return render(request, "assessments/status.html", status_context(request.user, entry))
+
+
+def _move(
+    request: HttpRequest, entry: CampaignUnit, action: Callable[[], object], done: str
+) -> HttpResponse:
+    try:
+        action()
+        messages.success(request, done)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("assessments:status", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk, write=True)
+    return _move(
+        request, entry,
+        lambda: services.submission_submit(entry=entry, actor=request.user),
+        "Đã gửi bản tự đánh giá để thủ trưởng phê duyệt.",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
+    return _move(
+        request, entry,
+        lambda: services.submission_approve(entry=entry, actor=request.user),
+        "Đã phê duyệt và ký bản tự đánh giá.",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def return_(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
+    return _reasoned(request, entry, services.submission_return, "Đã trả lại để đơn vị sửa.")
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.OFFICE_ADMIN)
+    return _reasoned(request, entry, services.submission_reopen, "Đã mở lại bản tự đánh giá.")
+
+
+def _reasoned(
+    request: HttpRequest, entry: CampaignUnit, service: Callable[..., object], done: str
+) -> HttpResponse:
+    reason = ReturnForm(request.POST)
+    if not reason.is_valid():
+        messages.error(request, " ".join(reason.errors["note"]))
+        return redirect("assessments:status", pk=entry.pk)
+    note = reason.cleaned_data["note"]
+    return _move(request, entry, lambda: service(entry=entry, actor=request.user, note=note), done)

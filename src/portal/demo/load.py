@@ -1,0 +1,177 @@
+"""Loading the demo: two provinces with their published history and an open campaign in
+which units are at every stage. Everything goes through the portal's own services, as a
+person would, so the demo is what the product really does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts.models import Membership, Province, User
+from portal.accounts.roles import Role
+from portal.assessments.forms import PostedAnswer, canonical_answer
+from portal.assessments.services import (
+    answers_save,
+    evidence_add_file,
+    evidence_add_link,
+    submission_approve,
+    submission_submit,
+)
+from portal.campaigns.historic import historic_campaign_import
+from portal.campaigns.models import Campaign, CampaignUnit
+from portal.campaigns.services import (
+    campaign_create,
+    campaign_level_add,
+    campaign_transition,
+    campaign_units_add,
+)
+from portal.demo.people import PASSWORD, PEOPLE
+from portal.demo.provinces import SEEDS, SeedProvince, create_province, current_framework_document
+from portal.frameworks.models import FrameworkVersion
+from portal.units.models import Unit
+
+Say = Callable[[str], None]
+# A minimal, valid one-page PDF: what a unit uploads as its plan.
+PLAN_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def load_demo(*, tables: Path, say: Say) -> bool:
+    """Load the demo once; False when it is already there."""
+    if Province.objects.filter(code=SEEDS[0].code).exists():
+        return False
+    with transaction.atomic():
+        provinces = {seed.code: create_province(seed)[0] for seed in SEEDS}
+        users = {p.username: _person(p.username, p.full_name) for p in PEOPLE}
+        for person in PEOPLE:
+            _membership(
+                users[person.username], provinces[person.province], person.role, person.unit
+            )
+        for seed in SEEDS:
+            _history(seed, provinces[seed.code], tables, _office_admin(provinces[seed.code]), say)
+        _current_campaign(provinces[SEEDS[0].code], users["quang"], say)
+    return True
+
+
+def _person(username: str, full_name: str) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, full_name=full_name)
+
+
+def _membership(user: User, province: Province, role: Role, unit_code: str | None) -> None:
+    unit = Unit.objects.get(province=province, code=unit_code) if unit_code else None
+    Membership.objects.create(user=user, province=province, role=role, unit=unit)
+
+
+def _office_admin(province: Province) -> User:
+    return Membership.objects.filter(province=province, role=Role.OFFICE_ADMIN).first().user  # type: ignore[union-attr]
+
+
+def _history(seed: SeedProvince, province: Province, tables: Path, user: User, say: Say) -> None:
+    """The seed report's tables, imported as the province's published history."""
+    for level, table in seed.tables:
+        path = tables / table
+        framework = FrameworkVersion.objects.get(province=province, level=level)
+        campaign = historic_campaign_import(
+            province=province, year=framework.year, title=f"Kết quả DTI năm {framework.year}",
+            level=level, level_name=_level_name(level), framework=framework,
+            table_bytes=path.read_bytes(), file_name=path.name, user=user,
+        )  # fmt: skip
+        say(f"  {province.name} {framework.year}: {path.name} → {campaign}")
+
+
+def _level_name(level: str) -> str:
+    return {"so": "Sở, ban, ngành", "huyen": "UBND huyện, thị xã, thành phố"}.get(level, level)
+
+
+def _current_campaign(province: Province, office: User, say: Say) -> Campaign:
+    framework = FrameworkVersion.objects.create(
+        province=province, year=2025, level="so", code="binhdinh-2025-so",
+        name="Bộ chỉ số chuyển đổi số cấp sở năm 2025", document=current_framework_document(),
+        created_by=office,
+    )  # fmt: skip
+    campaign = campaign_create(
+        province=province, year=2025, title="Đánh giá chuyển đổi số năm 2025",
+        self_assessment_deadline=timezone.now() + timedelta(days=30), user=office,
+    )  # fmt: skip
+    campaign_level_add(
+        campaign=campaign, level="so", name="Sở, ban, ngành", framework=framework, user=office
+    )
+    campaign_units_add(campaign=campaign, level="so", units=None, user=office)
+    campaign_transition(campaign=campaign, action="open", user=office)
+    _fill(campaign, province, say)
+    return campaign
+
+
+def _fill(campaign: Campaign, province: Province, say: Say) -> None:
+    """Units at every stage: approved, submitted, half-done, not started."""
+    entries = list(
+        CampaignUnit.objects.filter(campaign=campaign).select_related("unit").order_by("unit__name")
+    )
+    by_code = {entry.unit.code: entry for entry in entries}
+    half_done = [by_code["so-noi-vu"]]  # Lan's unit: she can go on and submit it
+    not_started = [by_code["so-tu-phap"]]  # Thảo's unit
+    others = [e for e in entries if e not in half_done + not_started]
+    stages = {"approved": others[:6], "submitted": others[6:9], "draft": half_done + others[9:12]}
+    for stage, group in stages.items():
+        for position, entry in enumerate(group):
+            reporter, approver = _unit_people(province, entry.unit)
+            _answer(entry, reporter, position, complete=stage != "draft")
+            if stage != "draft":
+                submission_submit(entry=entry, actor=reporter)
+            if stage == "approved":
+                submission_approve(entry=entry, actor=approver)
+        label = {"approved": "đã phê duyệt", "submitted": "đã gửi", "draft": "đang nhập"}[stage]
+        say(f"  {campaign}: {len(group)} đơn vị {label}")
+
+
+def _unit_people(province: Province, unit: Unit) -> tuple[User, User]:
+    """The unit's reporter and approver (the demo cast where it has them)."""
+    found = {
+        m.role: m.user
+        for m in Membership.objects.filter(province=province, unit=unit).select_related("user")
+    }
+    reporter = found.get(Role.REPORTER) or _demo_account(province, unit, Role.REPORTER, "bc")
+    approver = found.get(Role.APPROVER) or _demo_account(province, unit, Role.APPROVER, "ld")
+    return reporter, approver
+
+
+def _demo_account(province: Province, unit: Unit, role: Role, prefix: str) -> User:
+    user = _person(f"{prefix}-{unit.code}"[:150], f"{Role(role).label} — {unit.name}")
+    Membership.objects.create(user=user, province=province, role=role, unit=unit)
+    return user
+
+
+def _answer(entry: CampaignUnit, reporter: User, position: int, *, complete: bool) -> None:
+    values: dict[str, Any] = {
+        "nts_ke_hoach": True,
+        "nts_tuyen_truyen": str(8 + 3 * position),
+        "tcs_quy_che": ("day_du", "mot_phan")[position % 2],
+        "cqs_ky_so": str(Decimal("72.5") + 4 * position),
+        "cqs_so_hoa": str(60 + 7 * position),
+        "xhs_danh_gia": str(Decimal("18.5") + position),  # self-scored; the appraisers re-score it
+    }
+    if not complete:
+        values = dict(list(values.items())[:3])
+    posted = {
+        code: PostedAnswer(value=value, note="", version=0, loaded=canonical_answer(None, ""))
+        for code, value in values.items()
+    }
+    answers_save(entry=entry, actor=reporter, answers=posted)
+    plan = SimpleUploadedFile("ke-hoach-chuyen-doi-so-2025.pdf", PLAN_PDF, "application/pdf")
+    evidence_add_file(entry=entry, actor=reporter, criterion="nts_ke_hoach", upload=plan)
+    if complete:
+        evidence_add_link(
+            entry=entry, actor=reporter, criterion="cqs_ky_so",
+            url="https://vanban.binhdinh.gov.vn/thong-ke-ky-so-2025", name="Thống kê ký số 2025",
+        )  # fmt: skip

@@ -1,0 +1,142 @@
+"""Helpers for the self-assessment tests: evidence stored in a temporary folder, and the
+form's fields read from the page the way a browser would post them."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from html.parser import HTMLParser
+
+import pytest
+from django.http import HttpResponse
+
+from portal.campaigns.models import CampaignUnit
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 44
+    + b"\x80\x00\x00\x00"
+)
+
+
+def office_file(part: str) -> bytes:
+    """A minimal DOCX (part "word") or XLSX (part "xl"): a zip with the parts Office needs."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        name = "word/document.xml" if part == "word" else "xl/workbook.xml"
+        archive.writestr(name, '<?xml version="1.0"?><document/>')
+    return buffer.getvalue()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # test_browser_form.py is marked like tests/browser (which registers it when collected)
+    config.addinivalue_line("markers", "browser: drives the real pages in headless Chromium")
+
+
+@pytest.fixture(autouse=True)
+def evidence_root(settings, tmp_path):
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    return settings.EVIDENCE_ROOT
+
+
+def url(name: str, entry: CampaignUnit, *args: object) -> str:
+    from django.urls import reverse
+
+    return reverse(f"assessments:{name}", args=[entry.pk, *args])
+
+
+class _Fields(HTMLParser):
+    """The name/value pairs a browser posts for the controls of the form with id `form`."""
+
+    def __init__(self, form: str):
+        super().__init__()
+        self.form = form
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        a = {k: v or "" for k, v in attrs}
+        if tag in ("input", "select", "textarea") and a.get("form") != self.form:
+            return
+        if tag == "input" and a.get("type") == "radio":
+            if "checked" in a:
+                self.fields[a["name"]] = a["value"]
+        elif tag == "input":
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "select":
+            self._select = a["name"]
+            self.fields.setdefault(a["name"], "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def form_fields(response: HttpResponse) -> dict[str, str]:
+    """The answers form's fields as the page renders them (what "Lưu nháp" would post)."""
+    parser = _Fields("answers")
+    parser.feed(response.content.decode())
+    return parser.fields
+
+
+# Every criterion Sở Nội vụ must answer, typed the Vietnamese way.
+COMPLETE = {
+    "value:nts_ke_hoach": "yes",
+    "value:nts_tuyen_truyen": "4",
+    "value:tcs_quy_che": "day_du",
+    "value:cqs_ky_so": "87,5",
+    "value:cqs_so_hoa": "75",
+    "value:xhs_danh_gia": "20",
+}
+
+
+def save(client, entry: CampaignUnit, **changes: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """Open the form, change some fields (by field name, ':' written '__'), press Lưu nháp."""
+    fields = form_fields(client.get(url("form", entry)))
+    fields.update({name.replace("__", ":"): value for name, value in changes.items()})
+    return client.post(url("save", entry), fields)
+
+
+def save_fields(client, entry: CampaignUnit, values: dict[str, str]) -> HttpResponse:  # type: ignore[no-untyped-def]
+    fields = form_fields(client.get(url("form", entry)))
+    fields.update(values)
+    return client.post(url("save", entry), fields)
+
+
+def set_source(cast, code: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    """Change who provides one criterion in the cast's framework (e.g. the system-sourced
+    formula becomes a unit-declared one, to exercise formula inputs)."""
+    document = cast.framework.document
+
+    def walk(nodes):  # type: ignore[no-untyped-def]
+        for node in nodes:
+            if node["code"] == code:
+                node["source"] = source
+            walk(node.get("children", []))
+
+    walk(document["nodes"])
+    cast.framework.save()
+
+
+@pytest.fixture
+def unit_formula(cast):  # type: ignore[no-untyped-def]
+    """The formula criterion cqs_dvctt declared by the unit (online, total), applying only to
+    units with online public services (Sở Nội vụ: yes; Sở Tư pháp: no)."""
+    set_source(cast, "cqs_dvctt", "unit")
+    return cast

@@ -1,0 +1,65 @@
+"""The database the suite runs on is the one DTI_DATABASE_URL names (`make test` runs the
+portal's tests a second time on PostgreSQL 15), and the SQLite default is set for
+concurrent use: WAL, so a unit saving does not lock out readers."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from django.db.utils import ConnectionHandler
+
+from portal.env import database_from_url
+
+
+@pytest.mark.django_db
+def test_it_runs_on_the_database_dti_database_url_names():
+    url = os.environ.get("DTI_DATABASE_URL", "sqlite:///var/dti.sqlite3")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    assert connection.vendor == expected
+    if expected == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version_num")
+            (version,) = cursor.fetchone()
+        assert int(version) // 10000 == 15
+
+
+@pytest.fixture
+def sqlite_file(tmp_path, django_db_blocker):
+    """Two connections to one SQLite file, opened with the settings' OPTIONS (pytest-django's
+    own test database is in memory, where WAL does not exist)."""
+    settings = database_from_url("sqlite:///dti.sqlite3", tmp_path)  # as the default, relative
+    settings["OPTIONS"]["timeout"] = 1  # type: ignore[index]  # fail fast if locking is wrong
+    handler = ConnectionHandler({"default": dict(settings), "reader": dict(settings)})
+    with django_db_blocker.unblock():
+        yield handler["default"], handler["reader"]
+        handler.close_all()
+
+
+def test_the_sqlite_file_database_uses_wal(sqlite_file):
+    writer, _ = sqlite_file
+    with writer.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 1  # NORMAL: safe with WAL, no fsync per commit
+
+
+def test_a_writer_commits_while_a_reader_is_reading(sqlite_file):
+    writer, reader = sqlite_file
+    with writer.cursor() as cursor:
+        cursor.execute("CREATE TABLE answer (value INTEGER)")
+        cursor.execute("INSERT INTO answer VALUES (1)")
+    with reader.cursor() as read:
+        read.execute("BEGIN")  # a long read, e.g. a page listing answers, holds a snapshot
+        read.execute("SELECT count(*) FROM answer")
+        assert read.fetchone()[0] == 1
+        # Without WAL this commit would wait for the reader's lock and fail after the timeout.
+        with writer.cursor() as cursor:
+            cursor.execute("INSERT INTO answer VALUES (2)")
+        read.execute("SELECT count(*) FROM answer")
+        assert read.fetchone()[0] == 1  # the reader keeps its consistent snapshot
+        read.execute("COMMIT")
+        read.execute("SELECT count(*) FROM answer")
+        assert read.fetchone()[0] == 2
