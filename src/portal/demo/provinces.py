@@ -68,4 +68,17 @@ def current_framework_document() -> dict[str, Any]:
     level = next(level for level in document["levels"] if level["code"] == "xa")
     framework: dict[str, Any] = dict(level["framework"])
     framework.update(code="binhdinh-2025-so", name="Bộ chỉ số chuyển đổi số cấp sở năm 2025")
-    return framework
+    return _for_agencies(framework)
+
+
+def _for_agencies(document: Any) -> Any:
+    """The commune framework's wording, said of a provincial agency."""
+    if isinstance(document, dict):
+        return {key: _for_agencies(value) for key, value in document.items()}
+    if isinstance(document, list):
+        return [_for_agencies(item) for item in document]
+    if isinstance(document, str):
+        return document.replace("Chủ tịch UBND xã", "Thủ trưởng đơn vị").replace(
+            "trang thông tin điện tử xã", "trang thông tin điện tử của đơn vị"
+        )
+    return document

@@ -30,3 +30,14 @@ def test_home_lists_the_campaigns_of_the_users_province_only(cast: Cast):
 
 def test_login_page_is_in_vietnamese(client, db):
     assert "Đăng nhập" in client.get("/tai-khoan/dang-nhap/").content.decode()
+
+
+def test_the_404_and_403_pages_are_in_vietnamese(cast: Cast):
+    thao = cast.client(cast.thao)
+    missing = thao.get(f"/tu-danh-gia/{cast.noi_vu_entry.pk}/")
+    assert missing.status_code == 404
+    assert "Không tìm thấy trang" in missing.content.decode()
+    assert "Sở Nội vụ" not in missing.content.decode()
+    refused = cast.client(cast.hoa).post(f"/tu-danh-gia/{cast.noi_vu_entry.pk}/luu-nhap/")
+    assert refused.status_code == 403
+    assert "Bạn không có quyền làm việc này" in refused.content.decode()

@@ -1,0 +1,192 @@
+"""End-to-end journeys in headless Chromium, through the pages only (the database is read to
+check the outcome, and written only to move the clock's deadline): Lan fills in, saves,
+attaches evidence and submits Sở Nội vụ's self-assessment and Minh approves it; Thảo of Sở
+Tư pháp learns nothing of it; after the deadline the form is read-only and refuses saves."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from portal.assessments.models import Answer, Evidence, Submission
+from portal.campaigns.models import Campaign
+from tests.browser.fixtures import log_in
+from tests.portal.assessments.conftest import PDF, url
+from tests.portal.conftest import Cast
+
+pytestmark = pytest.mark.browser
+
+# What Lan types, criterion by criterion, and the live self-score the page then shows.
+TYPED = [
+    ("cqs_ky_so", "87,5", "13,13", "13,13"),  # a percentage, typed the Vietnamese way
+    ("nts_ke_hoach", "Có", "5", "18,13"),  # yes/no
+    ("tcs_quy_che", "Ban hành đầy đủ", "10", "28,13"),  # a choice
+    ("nts_tuyen_truyen", "4", "2", "30,13"),  # a count, 0,5 each
+    ("cqs_so_hoa", "75", "10", "40,13"),  # bands
+    ("xhs_danh_gia", "20", "20", "60,13"),  # the appraisers' criterion, self-scored
+]
+SAVED = {
+    "cqs_ky_so": "87.5", "nts_ke_hoach": True, "tcs_quy_che": "day_du",
+    "nts_tuyen_truyen": "4", "cqs_so_hoa": "75", "xhs_danh_gia": "20",
+}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def evidence_root(settings, tmp_path: Path) -> Path:
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    return settings.EVIDENCE_ROOT
+
+
+@pytest.fixture
+def other_page(browser: Browser, live_server) -> Iterator[Page]:
+    """A second person's browser: its own context, so no cookie is shared with `page`."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def answer(page: Page, code: str, typed: str) -> None:
+    criterion = page.locator(f"#tc-{code}")
+    if criterion.locator("select").count():
+        criterion.locator("select").select_option(label=typed)
+    elif criterion.locator('input[type="radio"]').count():
+        criterion.get_by_label(typed, exact=True).check()
+    else:
+        page.locator(f'[name="value:{code}"]').fill(typed)
+
+
+def attach(page: Page, code: str, path: Path) -> None:
+    criterion = page.locator(f"#tc-{code}")
+    criterion.locator('input[type="file"]').set_input_files(path)
+    criterion.get_by_role("button", name="Tải lên").click()
+    expect(page.locator(".messages")).to_contain_text(f"{code}: đã thêm tệp “{path.name}”.")
+
+
+def pdf_file(tmp_path: Path) -> Path:
+    path = tmp_path / "ke-hoach-cds-2025.pdf"
+    path.write_bytes(PDF)
+    return path
+
+
+def press(page: Page, button: str, state: str) -> None:
+    page.get_by_role("button", name=button).click()
+    expect(page.locator("#state")).to_have_text(state)
+
+
+def assert_png(path: Path) -> None:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+    assert width > 0 and height > 0
+
+
+def test_lan_fills_in_and_submits_then_minh_approves(
+    page: Page, other_page: Page, cast: Cast, tmp_path: Path
+):
+    log_in(page, "lan")
+    page.get_by_role("link", name="Sở Nội vụ").click()
+    expect(page.get_by_role("heading", name="Tự đánh giá: Sở Nội vụ")).to_be_visible()
+    for code, typed, score, total in TYPED:
+        answer(page, code, typed)
+        expect(page.locator(f'[data-score="{code}"]')).to_have_text(score)
+        expect(page.locator('[data-summary="total"]')).to_have_text(total)
+    expect(page.locator('[data-summary="ratio"]')).to_have_text("60,1%")
+    expect(page.locator('[data-summary="class"]')).to_have_text("Trung bình")
+    expect(page.locator('aside [data-index-score="hoat_dong_chinh_quyen_so"]')).to_have_text(
+        "23,13"
+    )
+    expect(page.locator("aside #missing")).to_have_text("Đã trả lời đủ các tiêu chí.")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu nháp (6 tiêu chí thay đổi).")
+    expect(page.locator('[name="value:cqs_ky_so"]')).to_have_value("87,5")
+    assert dict(Answer.objects.values_list("criterion", "value")) == SAVED
+
+    attach(page, "nts_ke_hoach", pdf_file(tmp_path))
+    expect(page.locator("#tc-nts_ke_hoach .evidence a")).to_have_text("ke-hoach-cds-2025.pdf")
+    assert Evidence.objects.get().sha256 == hashlib.sha256(PDF).hexdigest()
+
+    page.get_by_role("link", name="Kiểm tra và gửi phê duyệt →").click()
+    expect(page.locator("#missing")).to_have_text("Không còn thiếu tiêu chí nào.")
+    press(page, "Gửi phê duyệt", "Đã gửi, chờ phê duyệt")
+
+    log_in(other_page, "minh")
+    other_page.get_by_role("link", name="Còn thiếu gì?").click()
+    expect(other_page.locator("#state")).to_have_text("Đã gửi, chờ phê duyệt")
+    press(other_page, "Phê duyệt và ký", "Đã phê duyệt")
+    sha256 = Submission.objects.get(campaign_unit=cast.noi_vu_entry).snapshot_sha256
+    assert re.fullmatch(r"[0-9a-f]{64}", sha256)
+    expect(other_page.locator("code")).to_have_text(sha256)
+
+    screenshot = tmp_path / "approved.png"
+    other_page.screenshot(path=screenshot, full_page=True)
+    assert_png(screenshot)
+
+
+def test_thao_learns_nothing_of_so_noi_vu(page: Page, other_page: Page, cast: Cast, tmp_path):
+    entry = cast.noi_vu_entry
+    log_in(other_page, "lan")
+    other_page.goto(url("form", entry))
+    attach(other_page, "nts_ke_hoach", pdf_file(tmp_path))
+    download = other_page.locator("#tc-nts_ke_hoach .evidence a").get_attribute("href")
+    assert other_page.request.get(download).body() == PDF  # Lan's own file: she gets it
+
+    log_in(page, "thao")
+    page.goto("/tu-danh-gia/")
+    expect(page.locator("table.my-entries")).to_contain_text("Sở Tư pháp")
+    expect(page.get_by_text("Sở Nội vụ")).to_have_count(0)
+    for path in (url("form", entry), url("status", entry), download):
+        response = page.goto(path)
+        assert response is not None and response.status == 404, path
+        expect(page.locator("body")).not_to_contain_text("Sở Nội vụ")
+    api = page.request.get(f"/api/campaign-units/{entry.pk}/answers")
+    assert api.status == 404
+    assert api.json() == {"detail": "Không tìm thấy."}
+
+
+def posted_fields(page: Page) -> dict[str, str]:
+    """What the answers form would post now (the CSRF token included)."""
+    return page.evaluate(
+        "() => Object.fromEntries(new FormData(document.getElementById('answers')))"
+    )
+
+
+def test_after_the_deadline_the_form_is_read_only_and_refuses_saves(page: Page, cast: Cast):
+    entry = cast.noi_vu_entry
+    log_in(page, "lan")
+    page.goto(url("form", entry))
+    answer(page, "cqs_ky_so", "87,5")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu nháp (1 tiêu chí thay đổi).")
+    stale = posted_fields(page) | {"value:cqs_ky_so": "50"}  # a page left open too long
+    deadline = timezone.now() - timedelta(hours=1)
+    Campaign.objects.filter(pk=cast.campaign.pk).update(self_assessment_deadline=deadline)
+
+    page.reload()
+    expect(page.locator("p.readonly")).to_contain_text("Đã hết hạn tự đánh giá (hạn ")
+    expect(page.get_by_role("button", name="Lưu nháp")).to_have_count(0)
+    expect(page.locator('input[type="file"]')).to_have_count(0)
+    expect(page.locator('[form="answers"]')).not_to_have_count(0)
+    changeable = page.eval_on_selector_all(
+        '[form="answers"]', "els => els.filter(e => !e.readOnly && !e.disabled).map(e => e.name)"
+    )
+    assert changeable == []
+    expect(page.locator('[name="value:cqs_ky_so"]')).to_have_value("87,5")
+
+    response = page.request.post(url("save", entry), form=stale)
+    assert "Đã hết hạn tự đánh giá" in response.text()
+    assert list(Answer.objects.values_list("criterion", "value")) == [("cqs_ky_so", "87.5")]
+
+    page.goto(url("status", entry))
+    expect(page.locator(".card .error")).to_contain_text("Đã hết hạn tự đánh giá")
+    expect(page.get_by_role("button", name="Gửi phê duyệt")).to_have_count(0)
