@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 TABLES := $(SHARED)/reference/tables
 
-.PHONY: run rankings test system lint bench install clean
+.PHONY: run rankings test system messages lint bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The English interface: the .po catalogues compiled into the .mo files Django reads (built,
+# never committed; docs/i18n.md). msgfmt comes from Debian's gettext, installed when missing.
+PO_FILES := $(wildcard src/portal/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+messages: $(MO_FILES)
+
+$(MO_FILES): %.mo: %.po $(STAMP)
+	@command -v msgfmt >/dev/null || { $(APT_INSTALL) gettext \
+	    || { $(SUDO) apt-get update -q && $(APT_INSTALL) gettext; }; }
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	touch $@
+
 PORT ?= 8000
 
 # The portal with the demo province: migrate, load the demo once (it prints the logins), serve.
-run: $(STAMP)
+run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_demo --tables $(TABLES)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -30,15 +43,16 @@ rankings: $(STAMP)
 
 # Everything on SQLite, then the portal's tests again on a throwaway PostgreSQL 15
 # (scripts/with-postgres). Both runs always happen; the target fails if either failed.
-test: system $(STAMP)
+test: system $(STAMP) messages
 	status=0; \
 	$(BIN)/pytest -n auto || status=1; \
 	scripts/with-postgres $(BIN)/pytest -n auto tests/portal -p no:cacheprovider || status=1; \
 	exit $$status
 
 # What the tests need from Debian (PostgreSQL 15, Chromium for the browser tests, fonts with
-# Vietnamese glyphs), installed with apt-get only when missing: as root, or through sudo.
-SYSTEM_PACKAGES := postgresql-15 chromium chromium-driver fonts-liberation2 fonts-noto-core
+# Vietnamese glyphs, gettext's msgfmt for the messages), installed with apt-get only when
+# missing: as root, or through sudo.
+SYSTEM_PACKAGES := postgresql-15 chromium chromium-driver fonts-liberation2 fonts-noto-core gettext
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 

@@ -58,6 +58,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE, LANGUAGES
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.accounts.context.roles",
@@ -81,7 +82,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Vietnamese first, English through Django i18n; Vietnamese number and date formats.
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]  # as the switcher shows them (docs/i18n.md)
 LOCALE_PATHS = [BASE_DIR / "src" / "portal" / "locale"]
 TIME_ZONE = env_str("DTI_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True

@@ -12,5 +12,6 @@ urlpatterns = [
     path("dot-danh-gia/", include("portal.campaigns.urls")),
     path("tu-danh-gia/", include("portal.assessments.urls")),
     path("api/", include("portal.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher in base.html
     path("quan-tri/", admin.site.urls),
 ]

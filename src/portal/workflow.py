@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext, gettext_lazy
+
 from portal.accounts.roles import Role
 
 
@@ -31,20 +33,21 @@ class SubmissionState(StrEnum):
     APPROVED = "approved"
 
 
-# One table per machine: both have a "draft" state, with different names.
+# One table per machine: both have a "draft" state, with different names. The labels are
+# lazy: they are read in the language of the request (docs/i18n.md); the keys stay plain.
 CAMPAIGN_STATE_LABELS = {
-    CampaignState.DRAFT: "Đang soạn",
-    CampaignState.OPEN: "Đang tự đánh giá",
-    CampaignState.SELF_ASSESSMENT_CLOSED: "Đã đóng tự đánh giá",
-    CampaignState.IN_APPRAISAL: "Đang thẩm định",
-    CampaignState.FINALIZED: "Đã chốt kết quả",
-    CampaignState.PUBLISHED: "Đã công bố",
+    CampaignState.DRAFT: gettext_lazy("Đang soạn"),
+    CampaignState.OPEN: gettext_lazy("Đang tự đánh giá"),
+    CampaignState.SELF_ASSESSMENT_CLOSED: gettext_lazy("Đã đóng tự đánh giá"),
+    CampaignState.IN_APPRAISAL: gettext_lazy("Đang thẩm định"),
+    CampaignState.FINALIZED: gettext_lazy("Đã chốt kết quả"),
+    CampaignState.PUBLISHED: gettext_lazy("Đã công bố"),
 }
 SUBMISSION_STATE_LABELS = {
-    SubmissionState.NOT_STARTED: "Chưa bắt đầu",
-    SubmissionState.DRAFT: "Đang nhập",
-    SubmissionState.SUBMITTED: "Đã gửi, chờ phê duyệt",
-    SubmissionState.APPROVED: "Đã phê duyệt",
+    SubmissionState.NOT_STARTED: gettext_lazy("Chưa bắt đầu"),
+    SubmissionState.DRAFT: gettext_lazy("Đang nhập"),
+    SubmissionState.SUBMITTED: gettext_lazy("Đã gửi, chờ phê duyệt"),
+    SubmissionState.APPROVED: gettext_lazy("Đã phê duyệt"),
 }
 STATE_LABELS = {
     Machine.CAMPAIGN: CAMPAIGN_STATE_LABELS,
@@ -85,22 +88,22 @@ TRANSITIONS: tuple[Transition, ...] = (
 )  # fmt: skip
 
 ACTION_LABELS = {
-    "open": "Mở đợt đánh giá",
-    "close_self_assessment": "Đóng tự đánh giá",
-    "reopen_self_assessment": "Mở lại tự đánh giá",
-    "start_appraisal": "Bắt đầu thẩm định",
-    "finalize": "Chốt kết quả",
-    "publish": "Công bố",
-    "save": "Lưu nháp",
-    "submit": "Gửi phê duyệt",
-    "approve": "Phê duyệt và ký",
-    "return": "Trả lại để sửa",
-    "reopen": "Mở lại bản đã phê duyệt",
+    "open": gettext_lazy("Mở đợt đánh giá"),
+    "close_self_assessment": gettext_lazy("Đóng tự đánh giá"),
+    "reopen_self_assessment": gettext_lazy("Mở lại tự đánh giá"),
+    "start_appraisal": gettext_lazy("Bắt đầu thẩm định"),
+    "finalize": gettext_lazy("Chốt kết quả"),
+    "publish": gettext_lazy("Công bố"),
+    "save": gettext_lazy("Lưu nháp"),
+    "submit": gettext_lazy("Gửi phê duyệt"),
+    "approve": gettext_lazy("Phê duyệt và ký"),
+    "return": gettext_lazy("Trả lại để sửa"),
+    "reopen": gettext_lazy("Mở lại bản đã phê duyệt"),
 }
 
 
 class WorkflowError(Exception):
-    """A move the table does not allow; the message says why, in Vietnamese."""
+    """A move the table does not allow; the message says why, in the active language."""
 
 
 def check(
@@ -118,13 +121,16 @@ def check(
     if not matches:
         label = STATE_LABELS[machine].get(state, state)  # type: ignore[call-overload]
         raise WorkflowError(
-            f"Không thể “{ACTION_LABELS.get(action, action)}” khi đang ở trạng thái “{label}”."
+            gettext("Không thể “%(action)s” khi đang ở trạng thái “%(state)s”.")
+            % {"action": ACTION_LABELS.get(action, action), "state": label}
         )
     transition = matches[0]
     if not transition.roles & set(roles):
-        raise WorkflowError(f"Bạn không có quyền “{ACTION_LABELS[action]}”.")
+        raise WorkflowError(
+            gettext("Bạn không có quyền “%(action)s”.") % {"action": ACTION_LABELS[action]}
+        )
     if transition.campaign_states and campaign_state not in transition.campaign_states:
-        raise WorkflowError("Đợt đánh giá không còn mở để tự đánh giá.")
+        raise WorkflowError(gettext("Đợt đánh giá không còn mở để tự đánh giá."))
     return transition.target
 
 

@@ -66,3 +66,10 @@ def test_production_refuses_the_development_secret(monkeypatch):
     )
     assert result.returncode != 0
     assert "DTI_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_migrations_are_up_to_date():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits non-zero if not

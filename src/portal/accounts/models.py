@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from portal.accounts.roles import UNIT_ROLES, Role
 
@@ -12,11 +13,11 @@ class Province(models.Model):
     """A tenant: a province, or the national level. Every object is scoped to one."""
 
     code = models.SlugField(unique=True)
-    name = models.CharField("tên", max_length=200)
+    name = models.CharField(gettext_lazy("tên"), max_length=200)
 
     class Meta:
-        verbose_name = "tỉnh"
-        verbose_name_plural = "tỉnh"
+        verbose_name = gettext_lazy("tỉnh")
+        verbose_name_plural = gettext_lazy("tỉnh")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -24,11 +25,11 @@ class Province(models.Model):
 
 
 class User(AbstractUser):
-    full_name = models.CharField("họ và tên", max_length=200, blank=True)
+    full_name = models.CharField(gettext_lazy("họ và tên"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "người dùng"
-        verbose_name_plural = "người dùng"
+        verbose_name = gettext_lazy("người dùng")
+        verbose_name_plural = gettext_lazy("người dùng")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -39,22 +40,22 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    role = models.CharField(gettext_lazy("vai trò"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
 
     class Meta:
-        verbose_name = "vai trò"
-        verbose_name_plural = "vai trò"
+        verbose_name = gettext_lazy("vai trò")
+        verbose_name_plural = gettext_lazy("vai trò")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "province", "role", "unit"], name="membership_unique"
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=list(UNIT_ROLES), unit__isnull=False)
-                    | (~models.Q(role__in=list(UNIT_ROLES)) & models.Q(unit__isnull=True))
+                    models.Q(role__in=sorted(UNIT_ROLES), unit__isnull=False)
+                    | (~models.Q(role__in=sorted(UNIT_ROLES)) & models.Q(unit__isnull=True))
                 ),
                 name="membership_unit_roles_name_a_unit",
             ),

@@ -28,7 +28,7 @@ class CampaignOut(Schema):
 
     @staticmethod
     def resolve_state_label(obj: Any) -> str:
-        return CAMPAIGN_STATE_LABELS[CampaignState(obj.state)]
+        return str(CAMPAIGN_STATE_LABELS[CampaignState(obj.state)])  # lazy: the request's language
 
 
 class FrameworkRef(Schema):

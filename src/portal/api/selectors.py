@@ -32,7 +32,7 @@ def _submission_state(entry: CampaignUnit) -> str:
 
 
 def _label(state: str) -> str:
-    return SUBMISSION_STATE_LABELS[SubmissionState(state)]
+    return str(SUBMISSION_STATE_LABELS[SubmissionState(state)])  # lazy: in the request's language
 
 
 def campaign_units_for_user(user: AnyUser, campaign: Campaign) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import django_auth
@@ -41,12 +42,12 @@ LOGIN = {401: schemas.ErrorOut, 404: schemas.ErrorOut}
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+    return api.create_response(request, {"detail": gettext("Không tìm thấy.")}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def login_required(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "Cần đăng nhập."}, status=401)
+    return api.create_response(request, {"detail": gettext("Cần đăng nhập.")}, status=401)
 
 
 @api.get("/campaigns", response=list[schemas.CampaignOut])

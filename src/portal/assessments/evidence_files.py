@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from dti.fixedpoint import format_vi, round_half_up
 
@@ -64,8 +65,10 @@ def megabytes(size: int) -> str:
 
 def too_large_message(size: int) -> str:
     limit = megabytes(settings.EVIDENCE_MAX_BYTES)
-    shown = f" ({megabytes(size)})" if size > settings.EVIDENCE_MAX_BYTES else ""
-    return f"Tệp quá lớn{shown}; mỗi tệp minh chứng tối đa {limit}."
+    if size > settings.EVIDENCE_MAX_BYTES:
+        message = gettext("Tệp quá lớn (%(size)s); mỗi tệp minh chứng tối đa %(limit)s.")
+        return message % {"size": megabytes(size), "limit": limit}
+    return gettext("Tệp quá lớn; mỗi tệp minh chứng tối đa %(limit)s.") % {"limit": limit}
 
 
 def request_too_large(request: HttpRequest) -> bool:
@@ -108,13 +111,23 @@ def kind_of(upload: UploadedFile) -> Kind:
     extension = PurePosixPath(name).suffix.lower().lstrip(".")
     claimed = EXTENSIONS.get(extension)
     if claimed is None:
-        raise ValidationError(f"Chỉ nhận tệp {ACCEPTED}; “{name}” không thuộc các loại này.")
+        raise ValidationError(
+            gettext("Chỉ nhận tệp %(accepted)s; “%(name)s” không thuộc các loại này.")
+            % {"accepted": ACCEPTED, "name": name}
+        )
     actual = detect(upload)
     if actual != claimed:
-        found = f"nội dung là {KINDS[actual].label}" if actual else "không nhận ra nội dung"
+        found = (
+            gettext("nội dung là %(kind)s") % {"kind": KINDS[actual].label}
+            if actual
+            else gettext("không nhận ra nội dung")
+        )
         raise ValidationError(
-            f"Tệp “{name}” không phải {KINDS[claimed].label} ({found}); "
-            f"chỉ nhận tệp {ACCEPTED} đúng với phần mở rộng."
+            gettext(
+                "Tệp “%(name)s” không phải %(kind)s (%(found)s); "
+                "chỉ nhận tệp %(accepted)s đúng với phần mở rộng."
+            )
+            % {"name": name, "kind": KINDS[claimed].label, "found": found, "accepted": ACCEPTED}
         )
     return KINDS[claimed]
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.translation import gettext, gettext_lazy
 
 from dti.fixedpoint import format_vi, to_scaled
 from dti.framework.model import (
@@ -103,9 +104,9 @@ class AnswersForm:
         value = self._value(leaf)
         note = self.text(note_field(leaf.code)).strip()
         if len(note) > NOTE_MAX_LENGTH:
-            self.errors[note_field(leaf.code)] = (
-                f"Thuyết minh dài {len(note)} ký tự, tối đa {NOTE_MAX_LENGTH}."
-            )
+            self.errors[note_field(leaf.code)] = gettext(
+                "Thuyết minh dài %(length)s ký tự, tối đa %(max)s."
+            ) % {"length": len(note), "max": NOTE_MAX_LENGTH}
         version = self.text(version_field(leaf.code))
         self.cleaned[leaf.code] = PostedAnswer(
             value,
@@ -143,26 +144,34 @@ class AnswersForm:
 
 
 def _clean(leaf: Node, text: str) -> AnswerValue:
-    """The stored value for one typed answer; ValueError says, in Vietnamese, what is wrong."""
+    """The stored value for one typed answer; ValueError says what is wrong (in the active
+    language)."""
     rule = leaf.rule
     if isinstance(rule, YesNoRule):
         if text not in ("yes", "no"):
-            raise ValueError("Chọn Có hoặc Không.")
+            raise ValueError(gettext("Chọn Có hoặc Không."))
         return text == "yes"
     if isinstance(rule, ChoiceRule):
         if text not in {option.value for option in rule.options}:
-            raise ValueError("Chọn một mức trong danh sách.")
+            raise ValueError(gettext("Chọn một mức trong danh sách."))
         return text
     parsed = _parsed(text, percent_allowed=isinstance(rule, RatioRule | BandsRule))
     number = parsed.value
     if number < 0:
-        raise ValueError(f"Không được là số âm (đã nhập “{text}”).")
+        raise ValueError(gettext("Không được là số âm (đã nhập “%(text)s”).") % {"text": text})
     if isinstance(rule, EnteredRule) and number > leaf.max:
-        raise ValueError(f"Điểm phải từ 0 đến {format_vi(leaf.max)} (đã nhập “{text}”).")
+        raise ValueError(
+            gettext("Điểm phải từ 0 đến %(max)s (đã nhập “%(text)s”).")
+            % {"max": format_vi(leaf.max), "text": text}
+        )
     if isinstance(rule, CountRule) and parsed.decimals:
-        raise ValueError(f"Số lượng phải là số nguyên (đã nhập “{text}”).")
+        raise ValueError(
+            gettext("Số lượng phải là số nguyên (đã nhập “%(text)s”).") % {"text": text}
+        )
     if isinstance(rule, RatioRule | BandsRule) and leaf.measure == "%" and number > 100:
-        raise ValueError(f"Tỷ lệ phải từ 0 đến 100% (đã nhập “{text}”).")
+        raise ValueError(
+            gettext("Tỷ lệ phải từ 0 đến 100%% (đã nhập “%(text)s”).") % {"text": text}
+        )
     return str(number)
 
 
@@ -173,19 +182,26 @@ def _number(text: str) -> Decimal:
 def _parsed(text: str, *, percent_allowed: bool = False) -> ParsedNumber:
     if _AMBIGUOUS.fullmatch(text.strip()):
         raise ValueError(
-            f"“{text}” không rõ là số nghìn hay số thập phân: viết liền nếu là số nghìn "
-            "(ví dụ 1200), hoặc dùng dấu phẩy thập phân với ít chữ số hơn (ví dụ 1,2)."
+            gettext(
+                "“%(text)s” không rõ là số nghìn hay số thập phân: viết liền nếu là số nghìn "
+                "(ví dụ 1200), hoặc dùng dấu phẩy thập phân với ít chữ số hơn (ví dụ 1,2)."
+            )
+            % {"text": text}
         )
     try:
         parsed = parse_number(text)
     except CellError as error:
-        raise ValueError(f"Không phải một số: {error}") from None
+        raise ValueError(gettext("Không phải một số: %(error)s") % {"error": error}) from None
     if parsed.percent and not percent_allowed:
-        raise ValueError(f"Nhập số, không kèm dấu % (đã nhập “{text}”).")
+        raise ValueError(
+            gettext("Nhập số, không kèm dấu %% (đã nhập “%(text)s”).") % {"text": text}
+        )
     try:
         to_scaled(parsed.value)
     except ValueError:
-        raise ValueError(f"Tối đa 4 chữ số thập phân (đã nhập “{text}”).") from None
+        raise ValueError(
+            gettext("Tối đa 4 chữ số thập phân (đã nhập “%(text)s”).") % {"text": text}
+        ) from None
     return parsed
 
 
@@ -209,9 +225,9 @@ def answer_label(leaf: Node, value: AnswerValue) -> str:
     """A stored value in words, for messages: Có, the option's label, 87,5, online: 12."""
     rule = leaf.rule
     if value is None:
-        return "(để trống)"
+        return gettext("(để trống)")
     if isinstance(rule, YesNoRule):
-        return "Có" if value is True else "Không"
+        return gettext("Có") if value is True else gettext("Không")
     if isinstance(rule, ChoiceRule):
         labels = {option.value: option.label for option in rule.options}
         return labels.get(str(value), str(value))
@@ -222,28 +238,29 @@ def answer_label(leaf: Node, value: AnswerValue) -> str:
 
 class EvidenceFileForm(forms.Form):
     file = forms.FileField(
-        label="Tệp minh chứng", error_messages={"required": "Chọn một tệp để tải lên."}
+        label=gettext_lazy("Tệp minh chứng"),
+        error_messages={"required": gettext_lazy("Chọn một tệp để tải lên.")},
     )
 
 
 class EvidenceLinkForm(forms.Form):
     url = forms.URLField(
-        label="Liên kết",
+        label=gettext_lazy("Liên kết"),
         max_length=200,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"])],
         error_messages={
-            "required": "Nhập địa chỉ liên kết.",
-            "invalid": "Địa chỉ liên kết không hợp lệ (cần dạng https://…).",
+            "required": gettext_lazy("Nhập địa chỉ liên kết."),
+            "invalid": gettext_lazy("Địa chỉ liên kết không hợp lệ (cần dạng https://…)."),
         },
     )
-    name = forms.CharField(label="Mô tả", max_length=255, required=False)
+    name = forms.CharField(label=gettext_lazy("Mô tả"), max_length=255, required=False)
 
 
 class ReturnForm(forms.Form):
     note = forms.CharField(
-        label="Lý do trả lại",
+        label=gettext_lazy("Lý do trả lại"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Ghi rõ lý do trả lại để đơn vị sửa."},
+        error_messages={"required": gettext_lazy("Ghi rõ lý do trả lại để đơn vị sửa.")},
     )

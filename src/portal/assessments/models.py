@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from portal.campaigns.models import CampaignUnit
 from portal.workflow import SUBMISSION_STATE_LABELS, SubmissionState
@@ -14,7 +15,7 @@ class Submission(models.Model):
         CampaignUnit, on_delete=models.CASCADE, related_name="submission"
     )
     state = models.CharField(
-        "trạng thái", max_length=20, default=SubmissionState.NOT_STARTED,
+        gettext_lazy("trạng thái"), max_length=20, default=SubmissionState.NOT_STARTED,
         choices=[(s.value, SUBMISSION_STATE_LABELS[s]) for s in SubmissionState],
     )  # fmt: skip
     submitted_by = models.ForeignKey(
@@ -28,7 +29,7 @@ class Submission(models.Model):
     )  # fmt: skip
     approved_at = models.DateTimeField(null=True, blank=True)
     # answers + notes + evidence hashes + computed scores as signed (see snapshot.py)
-    snapshot = models.JSONField("bản chốt", null=True, blank=True)
+    snapshot = models.JSONField(gettext_lazy("bản chốt"), null=True, blank=True)
     snapshot_sha256 = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
@@ -39,10 +40,10 @@ class Answer(models.Model):
     """The value a unit declares for one criterion (raw input, or the score itself)."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
-    criterion = models.CharField("tiêu chí", max_length=64)
+    criterion = models.CharField(gettext_lazy("tiêu chí"), max_length=64)
     # None: not answered yet (a note may be kept before the value is known).
-    value = models.JSONField("giá trị", null=True, blank=True)
-    note = models.TextField("thuyết minh", blank=True)
+    value = models.JSONField(gettext_lazy("giá trị"), null=True, blank=True)
+    note = models.TextField(gettext_lazy("thuyết minh"), blank=True)
     version = models.PositiveIntegerField(
         default=1
     )  # optimistic locking: two people, one criterion
@@ -61,10 +62,10 @@ class Evidence(models.Model):
     """A file or a link supporting a criterion. Files are stored outside the web root."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="evidence")
-    criterion = models.CharField("tiêu chí", max_length=64)
-    url = models.URLField("liên kết", blank=True)
+    criterion = models.CharField(gettext_lazy("tiêu chí"), max_length=64)
+    url = models.URLField(gettext_lazy("liên kết"), blank=True)
     stored_name = models.CharField(max_length=200, blank=True)  # path under EVIDENCE_ROOT
-    original_name = models.CharField("tên tệp", max_length=255, blank=True)
+    original_name = models.CharField(gettext_lazy("tên tệp"), max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)

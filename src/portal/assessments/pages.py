@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from dti.framework.model import Framework
 from portal.accounts.permissions import AnyUser
 from portal.accounts.roles import Role
@@ -99,7 +101,7 @@ def form_context(
         values.update({code: posted.value for code, posted in form.cleaned.items()})
     live = score_answers(framework, entry.unit, values)
     roles, block = _roles_and_block(user, entry)
-    readonly = block or ("" if Role.REPORTER in roles else "Bạn chỉ có quyền xem bản này.")
+    readonly = block or ("" if Role.REPORTER in roles else gettext("Bạn chỉ có quyền xem bản này."))
     editable = not readonly and not live.error  # live.error: the unit cannot be scored at all
     data = SheetData(
         framework, answers, evidence_of(submission), live, editable=editable,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 
 from portal.accounts.permissions import AnyUser, roles_for_unit
 from portal.accounts.roles import Role
@@ -25,12 +26,12 @@ def get_campaign_unit_for_user(
         CampaignUnit.objects.select_related("campaign", "unit", "submission").filter(pk=pk).first()
     )
     if entry is None:
-        raise Http404("Không tìm thấy đơn vị trong đợt đánh giá.")
+        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
     roles = roles_for_unit(user, entry.campaign.province_id, entry.unit_id)
     if not roles:
-        raise Http404("Không tìm thấy đơn vị trong đợt đánh giá.")
+        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
     if write and role not in roles:
-        raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+        raise PermissionDenied(gettext("Bạn chỉ có quyền xem bản tự đánh giá này."))
     return entry
 
 

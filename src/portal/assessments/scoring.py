@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from dti.campaign import AttributeValue
 from dti.columns import InputError, RawValue
 from dti.engine import LevelScores
@@ -92,10 +94,12 @@ def score_answers(
         unit_input = UnitInput(unit=unit.code, attributes=attributes, values=values)
         result = evaluate(framework, build_inputs(framework, [unit_input]), [unit.name])
     except ExpressionError as error:
-        return LiveScore(error=f"Không tính được điểm: thuộc tính của đơn vị chưa đủ ({error}).")
+        message = gettext("Không tính được điểm: thuộc tính của đơn vị chưa đủ (%(error)s).")
+        return LiveScore(error=message % {"error": error})
     except InputError as error:
         problems = {_leaf_code(framework, p.code): p.message for p in error.problems}
-        return LiveScore(problems=problems, error="Có giá trị không dùng được để tính điểm.")
+        message = gettext("Có giá trị không dùng được để tính điểm.")
+        return LiveScore(problems=problems, error=message)
     return _live(framework, result, applies)
 
 

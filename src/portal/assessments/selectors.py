@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dti.framework.model import Framework
 from portal.accounts.permissions import AnyUser
@@ -45,7 +46,7 @@ def framework_for(entry: CampaignUnit) -> Framework:
         .first()
     )
     if level is None:
-        raise Http404("Đợt đánh giá chưa có bộ chỉ số cho khối của đơn vị.")
+        raise Http404(gettext("Đợt đánh giá chưa có bộ chỉ số cho khối của đơn vị."))
     return level.framework.build()
 
 
@@ -92,10 +93,14 @@ def campaign_block_reason(entry: CampaignUnit, now: datetime | None = None) -> s
     campaign = entry.campaign
     if campaign.state != CampaignState.OPEN:
         state = CAMPAIGN_STATE_LABELS.get(CampaignState(campaign.state), campaign.state)
-        return f"Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: {state})."
+        return gettext("Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: %(state)s).") % {
+            "state": state
+        }
     deadline = deadline_of(entry)
     if deadline is not None and (now or timezone.now()) > deadline:
-        return f"Đã hết hạn tự đánh giá (hạn {date_text(deadline)})."
+        return gettext("Đã hết hạn tự đánh giá (hạn %(deadline)s).") % {
+            "deadline": date_text(deadline)
+        }
     return ""
 
 
@@ -107,7 +112,7 @@ def edit_block_reason(
     if reason:
         return reason
     if submission.state == SubmissionState.SUBMITTED:
-        return "Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được."
+        return gettext("Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được.")
     if submission.state == SubmissionState.APPROVED:
-        return "Bản tự đánh giá đã được phê duyệt: không sửa được."
+        return gettext("Bản tự đánh giá đã được phê duyệt: không sửa được.")
     return ""

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node
 from portal.accounts.models import User
@@ -40,8 +41,11 @@ class AnswerConflict(ValidationError):
     def __init__(self, conflicts: dict[str, Conflict]):
         self.conflicts = conflicts
         super().__init__(
-            f"{len(conflicts)} tiêu chí vừa được người khác lưu sau khi bạn mở trang; "
-            "chưa lưu gì. Xem giá trị của họ bên dưới, sửa lại nếu cần rồi bấm Lưu nháp lần nữa."
+            gettext(
+                "%(count)s tiêu chí vừa được người khác lưu sau khi bạn mở trang; chưa lưu gì. "
+                "Xem giá trị của họ bên dưới, sửa lại nếu cần rồi bấm Lưu nháp lần nữa."
+            )
+            % {"count": len(conflicts)}
         )
 
 
@@ -68,7 +72,10 @@ def answers_save(
     leaves = {leaf.code: leaf for leaf in editable_leaves(framework_for(entry), entry)}
     unknown = sorted(set(answers) - set(leaves))
     if unknown:
-        raise ValidationError(f"Đơn vị không nhập được các tiêu chí: {', '.join(unknown)}.")
+        raise ValidationError(
+            gettext("Đơn vị không nhập được các tiêu chí: %(codes)s.")
+            % {"codes": ", ".join(unknown)}
+        )
     current = answers_of(submission)
     writes, conflicts = [], {}
     for code, posted in answers.items():
@@ -94,7 +101,7 @@ def answers_save(
 
 def _conflict(leaf: Node, answer: Answer | None) -> Conflict:
     if answer is None:  # cannot happen with a version above 0, but say something useful
-        return Conflict("(đã bị xoá)", "", "?", timezone.now())
+        return Conflict(gettext("(đã bị xoá)"), "", "?", timezone.now())
     value = answer_label(leaf, answer.value)
     return Conflict(value, answer.note, str(answer.updated_by), answer.updated_at)
 
@@ -119,7 +126,7 @@ def _locked_submission(entry: CampaignUnit) -> Submission:
 def _open_for_edit(entry: CampaignUnit, actor: User) -> Submission:
     """The locked submission, if the actor may change it now; else a ValidationError."""
     if Role.REPORTER not in unit_roles(actor, entry):
-        raise PermissionDenied("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá.")
+        raise PermissionDenied(gettext("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá."))
     submission = _locked_submission(entry)
     reason = edit_block_reason(entry, submission)
     if reason:
@@ -153,7 +160,10 @@ def _move(
 def _evidence_criterion(entry: CampaignUnit, criterion: str) -> None:
     codes = {leaf.code for leaf in editable_leaves(framework_for(entry), entry)}
     if criterion not in codes:
-        raise ValidationError(f"Không thêm minh chứng được cho tiêu chí “{criterion}”.")
+        raise ValidationError(
+            gettext("Không thêm minh chứng được cho tiêu chí “%(criterion)s”.")
+            % {"criterion": criterion}
+        )
 
 
 @transaction.atomic
@@ -201,7 +211,7 @@ def evidence_add_link(
 def evidence_delete(*, entry: CampaignUnit, actor: User, evidence: Evidence) -> None:
     submission = _open_for_edit(entry, actor)
     if evidence.submission_id != submission.pk:
-        raise ValidationError("Minh chứng không thuộc bản tự đánh giá này.")
+        raise ValidationError(gettext("Minh chứng không thuộc bản tự đánh giá này."))
     stored_name = evidence.stored_name
     evidence.delete()
     _record_evidence(entry, submission, actor, f"Xoá minh chứng {evidence.original_name}")
@@ -227,12 +237,17 @@ def submission_submit(*, entry: CampaignUnit, actor: User) -> Submission:
     answers = list(answers_of(submission).values())
     live = score_answers(framework, entry.unit, {a.criterion: a.value for a in answers})
     if live.error or live.problems:
-        raise ValidationError(live.error or "Còn giá trị không tính được điểm: " + "; ".join(
-            f"{code}: {message}" for code, message in live.problems.items()
-        ))  # fmt: skip
+        problems = "; ".join(f"{code}: {message}" for code, message in live.problems.items())
+        raise ValidationError(
+            live.error
+            or gettext("Còn giá trị không tính được điểm: %(problems)s") % {"problems": problems}
+        )
     if live.missing:
         names = "; ".join(f"{leaf.code} {leaf.name}" for leaf in live.missing)
-        raise ValidationError(f"Chưa gửi được: còn thiếu {len(live.missing)} tiêu chí: {names}.")
+        raise ValidationError(
+            gettext("Chưa gửi được: còn thiếu %(count)s tiêu chí: %(names)s.")
+            % {"count": len(live.missing), "names": names}
+        )
     snapshot = build_snapshot(entry, framework, answers, submission.evidence.all())
     submission.snapshot, submission.snapshot_sha256 = snapshot, snapshot_sha256(snapshot)
     submission.submitted_by, submission.submitted_at = actor, timezone.now()
@@ -258,8 +273,10 @@ def _check_snapshot(entry: CampaignUnit, submission: Submission) -> None:
     intact = snapshot_sha256(submission.snapshot) == submission.snapshot_sha256
     if not intact or canonical_json(fresh) != canonical_json(submission.snapshot):
         raise ValidationError(
-            "Bản chốt không còn khớp với dữ liệu đã gửi (dữ liệu đã bị thay đổi sau khi gửi): "
-            "không phê duyệt được. Hãy trả lại để đơn vị kiểm tra và gửi lại."
+            gettext(
+                "Bản chốt không còn khớp với dữ liệu đã gửi (dữ liệu đã bị thay đổi sau khi gửi): "
+                "không phê duyệt được. Hãy trả lại để đơn vị kiểm tra và gửi lại."
+            )
         )
 
 

@@ -8,6 +8,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_lazy
+
 from dti.framework.describe import describe_rule
 from dti.framework.model import (
     ChoiceRule,
@@ -32,9 +34,9 @@ from portal.assessments.models import Answer, Evidence
 from portal.assessments.scoring import IndexScore, LiveScore, points_text
 
 SOURCE_LABELS = {
-    Source.UNIT: "Đơn vị kê khai",
-    Source.SYSTEM: "Lấy từ hệ thống dùng chung (chỉ xem)",
-    Source.APPRAISERS: "Tổ thẩm định chấm; đơn vị tự chấm trước",
+    Source.UNIT: gettext_lazy("Đơn vị kê khai"),
+    Source.SYSTEM: gettext_lazy("Lấy từ hệ thống dùng chung (chỉ xem)"),
+    Source.APPRAISERS: gettext_lazy("Tổ thẩm định chấm; đơn vị tự chấm trước"),
 }
 
 
@@ -178,15 +180,16 @@ def _inputs(node: Node, value: AnswerValue, form: AnswersForm | None) -> list[In
     text = display_text(node, value)
     name = value_field(node.code)
     if isinstance(rule, YesNoRule):
-        return [view(name, "Trả lời", text, "yes_no", options=(("yes", "Có"), ("no", "Không")))]
+        options = (("yes", gettext("Có")), ("no", gettext("Không")))
+        return [view(name, gettext("Trả lời"), text, "yes_no", options=options)]
     if isinstance(rule, ChoiceRule):
         options = tuple((o.value, o.label) for o in rule.options)
-        return [view(name, "Mức đạt được", text, "choice", options=options)]
+        return [view(name, gettext("Mức đạt được"), text, "choice", options=options)]
     labels = {
-        "entered": ("Điểm tự chấm", "điểm", "number"),
-        "count": ("Số lượng", node.measure, "whole"),
-        "ratio": ("Tỷ lệ", node.measure or "%", "number"),
-        "bands": ("Tỷ lệ", node.measure or "%", "number"),
+        "entered": (gettext("Điểm tự chấm"), gettext("điểm"), "number"),
+        "count": (gettext("Số lượng"), node.measure, "whole"),
+        "ratio": (gettext("Tỷ lệ"), node.measure or "%", "number"),
+        "bands": (gettext("Tỷ lệ"), node.measure or "%", "number"),
     }
     label, suffix, kind = labels[rule.type]
     return [view(name, label, text, kind, suffix=suffix)]

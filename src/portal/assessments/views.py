@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -46,7 +47,11 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     framework = framework_for(entry)
     answers = AnswersForm(services.editable_leaves(framework, entry), request.POST)
     if not answers.is_valid():
-        messages.error(request, f"Chưa lưu: {len(answers.errors)} ô nhập chưa đúng, xem bên dưới.")
+        messages.error(
+            request,
+            gettext("Chưa lưu: %(count)s ô nhập chưa đúng, xem bên dưới.")
+            % {"count": len(answers.errors)},
+        )
         context = form_context(request.user, entry, framework=framework, form=answers)
         return render(request, "assessments/form.html", context, status=400)
     try:
@@ -60,7 +65,9 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("assessments:form", pk=entry.pk)
-    messages.success(request, f"Đã lưu nháp ({result.saved} tiêu chí thay đổi).")
+    messages.success(
+        request, gettext("Đã lưu nháp (%(count)s tiêu chí thay đổi).") % {"count": result.saved}
+    )
     return redirect("assessments:form", pk=entry.pk)
 
 
@@ -112,7 +119,11 @@ def _evidence_upload(
             services.evidence_add_file(
                 entry=entry, actor=request.user, criterion=criterion, upload=upload
             )
-            messages.success(request, f"{criterion}: đã thêm tệp “{upload.name}”.")
+            messages.success(
+                request,
+                gettext("%(criterion)s: đã thêm tệp “%(name)s”.")
+                % {"criterion": criterion, "name": upload.name},
+            )
         except ValidationError as error:
             messages.error(request, f"{criterion}: {' '.join(error.messages)}")
     return _to_criterion(entry, criterion)
@@ -131,7 +142,9 @@ def evidence_link(request: HttpRequest, pk: int, criterion: str) -> HttpResponse
         services.evidence_add_link(
             entry=entry, actor=request.user, criterion=criterion, **link_form.cleaned_data
         )
-        messages.success(request, f"{criterion}: đã thêm liên kết.")
+        messages.success(
+            request, gettext("%(criterion)s: đã thêm liên kết.") % {"criterion": criterion}
+        )
     except ValidationError as error:
         messages.error(request, f"{criterion}: {' '.join(error.messages)}")
     return _to_criterion(entry, criterion)
@@ -144,7 +157,9 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
     try:
         services.evidence_delete(entry=entry, actor=request.user, evidence=evidence)
-        messages.success(request, f"Đã xoá minh chứng “{evidence.original_name}”.")
+        messages.success(
+            request, gettext("Đã xoá minh chứng “%(name)s”.") % {"name": evidence.original_name}
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _to_criterion(entry, evidence.criterion)
@@ -156,11 +171,11 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     entry = get_campaign_unit_for_user(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
     if not evidence.stored_name:
-        raise Http404("Minh chứng này là liên kết, không có tệp.")
+        raise Http404(gettext("Minh chứng này là liên kết, không có tệp."))
     try:
         handle = evidence_files.open_stored(evidence.stored_name)
     except FileNotFoundError:
-        raise Http404("Không tìm thấy tệp minh chứng.") from None
+        raise Http404(gettext("Không tìm thấy tệp minh chứng.")) from None
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -199,7 +214,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(
         request, entry,
         lambda: services.submission_submit(entry=entry, actor=request.user),
-        "Đã gửi bản tự đánh giá để thủ trưởng phê duyệt.",
+        gettext("Đã gửi bản tự đánh giá để thủ trưởng phê duyệt."),
     )  # fmt: skip
 
 
@@ -210,7 +225,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(
         request, entry,
         lambda: services.submission_approve(entry=entry, actor=request.user),
-        "Đã phê duyệt và ký bản tự đánh giá.",
+        gettext("Đã phê duyệt và ký bản tự đánh giá."),
     )  # fmt: skip
 
 
@@ -218,14 +233,16 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def return_(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
-    return _reasoned(request, entry, services.submission_return, "Đã trả lại để đơn vị sửa.")
+    done = gettext("Đã trả lại để đơn vị sửa.")
+    return _reasoned(request, entry, services.submission_return, done)
 
 
 @login_required
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.OFFICE_ADMIN)
-    return _reasoned(request, entry, services.submission_reopen, "Đã mở lại bản tự đánh giá.")
+    done = gettext("Đã mở lại bản tự đánh giá.")
+    return _reasoned(request, entry, services.submission_reopen, done)
 
 
 def _reasoned(

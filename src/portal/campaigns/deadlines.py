@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portal.workflow import SubmissionState
 
@@ -28,7 +29,8 @@ def parse_deadline(text: str) -> datetime:
             parsed = datetime.combine(parsed.date(), time(23, 59))
         return timezone.make_aware(parsed)
     raise ValidationError(
-        f"“{text}” không đúng định dạng ngày giờ dd/mm/yyyy HH:MM (ví dụ {EXAMPLE}).",
+        gettext("“%(text)s” không đúng định dạng ngày giờ dd/mm/yyyy HH:MM (ví dụ %(example)s).")
+        % {"text": text, "example": EXAMPLE},
         code="invalid",
     )
 

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.accounts.models import Province
 from portal.campaigns.deadlines import EXAMPLE, format_deadline, parse_deadline
@@ -20,7 +22,8 @@ class DeadlineField(forms.CharField):
     """A moment typed as dd/mm/yyyy HH:MM (a date alone: 23:59 that day)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", f"dd/mm/yyyy HH:MM, ví dụ {EXAMPLE}")
+        help_text = format_lazy(gettext_lazy("dd/mm/yyyy HH:MM, ví dụ {example}"), example=EXAMPLE)
+        kwargs.setdefault("help_text", help_text)  # lazy: fields are built at import
         kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "dd/mm/yyyy HH:MM"}))
         super().__init__(**kwargs)
 
@@ -33,11 +36,15 @@ class DeadlineField(forms.CharField):
 
 
 class CampaignForm(forms.Form):
-    province = forms.ModelChoiceField(Province.objects.none(), label="Tỉnh", empty_label=None)
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
-    title = forms.CharField(label="Tên đợt đánh giá", max_length=300)
-    self_assessment_deadline = DeadlineField(label="Hạn tự đánh giá", required=False)
-    source = forms.CharField(label="Văn bản (kế hoạch, quyết định)", max_length=300, required=False)
+    province = forms.ModelChoiceField(
+        Province.objects.none(), label=gettext_lazy("Tỉnh"), empty_label=None
+    )
+    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=gettext_lazy("Tên đợt đánh giá"), max_length=300)
+    self_assessment_deadline = DeadlineField(label=gettext_lazy("Hạn tự đánh giá"), required=False)
+    source = forms.CharField(
+        label=gettext_lazy("Văn bản (kế hoạch, quyết định)"), max_length=300, required=False
+    )
 
     def __init__(self, provinces: Sequence[Province], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,15 +54,19 @@ class CampaignForm(forms.Form):
 
 
 class CampaignEditForm(forms.Form):
-    title = forms.CharField(label="Tên đợt đánh giá", max_length=300)
-    self_assessment_deadline = DeadlineField(label="Hạn tự đánh giá", required=False)
-    source = forms.CharField(label="Văn bản (kế hoạch, quyết định)", max_length=300, required=False)
+    title = forms.CharField(label=gettext_lazy("Tên đợt đánh giá"), max_length=300)
+    self_assessment_deadline = DeadlineField(label=gettext_lazy("Hạn tự đánh giá"), required=False)
+    source = forms.CharField(
+        label=gettext_lazy("Văn bản (kế hoạch, quyết định)"), max_length=300, required=False
+    )
 
 
 class LevelForm(forms.Form):
-    level = forms.SlugField(label="Mã khối (ví dụ so, huyen, xa)", max_length=32)
-    name = forms.CharField(label="Tên khối (ví dụ Sở, ban, ngành)", max_length=200)
-    framework = forms.ModelChoiceField(FrameworkVersion.objects.none(), label="Bộ chỉ số")
+    level = forms.SlugField(label=gettext_lazy("Mã khối (ví dụ so, huyen, xa)"), max_length=32)
+    name = forms.CharField(label=gettext_lazy("Tên khối (ví dụ Sở, ban, ngành)"), max_length=200)
+    framework = forms.ModelChoiceField(
+        FrameworkVersion.objects.none(), label=gettext_lazy("Bộ chỉ số")
+    )
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,10 +76,12 @@ class LevelForm(forms.Form):
 
 
 class UnitsForm(forms.Form):
-    level = forms.ChoiceField(label="Khối")
-    everyone = forms.BooleanField(label="Tất cả đơn vị của khối trong tỉnh", required=False)
+    level = forms.ChoiceField(label=gettext_lazy("Khối"))
+    everyone = forms.BooleanField(
+        label=gettext_lazy("Tất cả đơn vị của khối trong tỉnh"), required=False
+    )
     units = forms.ModelMultipleChoiceField(
-        Unit.objects.none(), label="Hoặc chọn đơn vị", required=False,
+        Unit.objects.none(), label=gettext_lazy("Hoặc chọn đơn vị"), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 
@@ -84,14 +97,18 @@ class UnitsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("everyone") and not data.get("units"):
-            raise forms.ValidationError("Hãy chọn đơn vị, hoặc chọn tất cả đơn vị của khối.")
+            raise forms.ValidationError(
+                gettext("Hãy chọn đơn vị, hoặc chọn tất cả đơn vị của khối.")
+            )
         return data
 
 
 class RoundForm(forms.Form):
-    number = forms.IntegerField(label="Vòng thẩm định", min_value=1, max_value=10)
-    appraisal_due = DeadlineField(label="Hạn thẩm định (tổ thẩm định chấm)")
-    supplement_due = DeadlineField(label="Hạn bổ sung (đơn vị giải trình)", required=False)
+    number = forms.IntegerField(label=gettext_lazy("Vòng thẩm định"), min_value=1, max_value=10)
+    appraisal_due = DeadlineField(label=gettext_lazy("Hạn thẩm định (tổ thẩm định chấm)"))
+    supplement_due = DeadlineField(
+        label=gettext_lazy("Hạn bổ sung (đơn vị giải trình)"), required=False
+    )
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -100,8 +117,8 @@ class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class ExtensionForm(forms.Form):
-    entry = UnitChoiceField(CampaignUnit.objects.none(), label="Đơn vị")
-    until = DeadlineField(label="Gia hạn tự đánh giá đến")
+    entry = UnitChoiceField(CampaignUnit.objects.none(), label=gettext_lazy("Đơn vị"))
+    until = DeadlineField(label=gettext_lazy("Gia hạn tự đánh giá đến"))
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,16 +126,24 @@ class ExtensionForm(forms.Form):
 
 
 class HistoricImportForm(forms.Form):
-    province = forms.ModelChoiceField(Province.objects.none(), label="Tỉnh", empty_label=None)
-    year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100)
-    title = forms.CharField(label="Tên đợt đánh giá", max_length=300)
-    source = forms.CharField(label="Văn bản công bố kết quả", max_length=300, required=False)
-    level = forms.SlugField(label="Mã khối (ví dụ so, huyen, xa)", max_length=32)
-    level_name = forms.CharField(label="Tên khối", max_length=200)
-    framework = forms.ModelChoiceField(FrameworkVersion.objects.none(), label="Bộ chỉ số")
+    province = forms.ModelChoiceField(
+        Province.objects.none(), label=gettext_lazy("Tỉnh"), empty_label=None
+    )
+    year = forms.IntegerField(label=gettext_lazy("Năm đánh giá"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=gettext_lazy("Tên đợt đánh giá"), max_length=300)
+    source = forms.CharField(
+        label=gettext_lazy("Văn bản công bố kết quả"), max_length=300, required=False
+    )
+    level = forms.SlugField(label=gettext_lazy("Mã khối (ví dụ so, huyen, xa)"), max_length=32)
+    level_name = forms.CharField(label=gettext_lazy("Tên khối"), max_length=200)
+    framework = forms.ModelChoiceField(
+        FrameworkVersion.objects.none(), label=gettext_lazy("Bộ chỉ số")
+    )
     table = forms.FileField(
-        label="Bảng kết quả đã công bố (XLSX, CSV hoặc TSV)",
-        help_text="Bảng xếp hạng tổng thể của khối: cột Đơn vị, điểm từng chỉ số chính.",
+        label=gettext_lazy("Bảng kết quả đã công bố (XLSX, CSV hoặc TSV)"),
+        help_text=gettext_lazy(
+            "Bảng xếp hạng tổng thể của khối: cột Đơn vị, điểm từng chỉ số chính."
+        ),
     )
 
     def __init__(self, provinces: Sequence[Province], *args: Any, **kwargs: Any) -> None:

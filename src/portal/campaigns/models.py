@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from portal.accounts.models import Province
 from portal.frameworks.models import FrameworkVersion
@@ -15,20 +16,24 @@ from portal.workflow import ACTION_LABELS, CAMPAIGN_STATE_LABELS, CampaignState
 
 class Campaign(models.Model):
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="campaigns")
-    year = models.PositiveSmallIntegerField("năm")
-    title = models.CharField("tên đợt", max_length=300)
+    year = models.PositiveSmallIntegerField(gettext_lazy("năm"))
+    title = models.CharField(gettext_lazy("tên đợt"), max_length=300)
     state = models.CharField(
-        "trạng thái", max_length=32, default=CampaignState.DRAFT,
+        gettext_lazy("trạng thái"), max_length=32, default=CampaignState.DRAFT,
         choices=[(s.value, CAMPAIGN_STATE_LABELS[s]) for s in CampaignState],
     )  # fmt: skip
-    self_assessment_deadline = models.DateTimeField("hạn tự đánh giá", null=True, blank=True)
-    historic = models.BooleanField("kết quả năm cũ (nhập từ bảng đã công bố)", default=False)
-    source = models.CharField("văn bản", max_length=300, blank=True)
+    self_assessment_deadline = models.DateTimeField(
+        gettext_lazy("hạn tự đánh giá"), null=True, blank=True
+    )
+    historic = models.BooleanField(
+        gettext_lazy("kết quả năm cũ (nhập từ bảng đã công bố)"), default=False
+    )
+    source = models.CharField(gettext_lazy("văn bản"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "đợt đánh giá"
-        verbose_name_plural = "đợt đánh giá"
+        verbose_name = gettext_lazy("đợt đánh giá")
+        verbose_name_plural = gettext_lazy("đợt đánh giá")
         ordering = ["-year", "title"]
         constraints = [
             models.UniqueConstraint(fields=["province", "year", "title"], name="campaign_unique"),
@@ -40,15 +45,15 @@ class Campaign(models.Model):
 
 class CampaignLevel(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField("khối", max_length=32)
-    name = models.CharField("tên khối", max_length=200)
+    level = models.CharField(gettext_lazy("khối"), max_length=32)
+    name = models.CharField(gettext_lazy("tên khối"), max_length=200)
     framework = models.ForeignKey(
         FrameworkVersion, on_delete=models.PROTECT, related_name="campaign_levels"
     )
     # What dti.audit found in the published table a historic level was imported from. Kept,
     # because the table itself is not: the page shows them as "Sai lệch trong bảng đã công bố".
     published_findings = models.JSONField(
-        "sai lệch trong bảng đã công bố", default=list, blank=True
+        gettext_lazy("sai lệch trong bảng đã công bố"), default=list, blank=True
     )
 
     class Meta:
@@ -64,9 +69,9 @@ class RoundDeadline(models.Model):
     """Deadlines of an appraisal round: the team's scoring, then the units' supplements."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rounds")
-    number = models.PositiveSmallIntegerField("vòng")
-    appraisal_due = models.DateTimeField("hạn thẩm định")
-    supplement_due = models.DateTimeField("hạn bổ sung", null=True, blank=True)
+    number = models.PositiveSmallIntegerField(gettext_lazy("vòng"))
+    appraisal_due = models.DateTimeField(gettext_lazy("hạn thẩm định"))
+    supplement_due = models.DateTimeField(gettext_lazy("hạn bổ sung"), null=True, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -78,9 +83,9 @@ class CampaignUnit(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="units")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="campaign_entries")
-    level = models.CharField("khối", max_length=32)
-    previous_class = models.CharField("xếp loại năm trước", max_length=40, blank=True)
-    extension_until = models.DateTimeField("gia hạn đến", null=True, blank=True)
+    level = models.CharField(gettext_lazy("khối"), max_length=32)
+    previous_class = models.CharField(gettext_lazy("xếp loại năm trước"), max_length=40, blank=True)
+    extension_until = models.DateTimeField(gettext_lazy("gia hạn đến"), null=True, blank=True)
 
     class Meta:
         ordering = ["level", "unit__name"]
@@ -98,25 +103,27 @@ class HistoricResult(models.Model):
     campaign_unit = models.OneToOneField(
         CampaignUnit, on_delete=models.CASCADE, related_name="historic_result"
     )
-    rank = models.PositiveIntegerField("xếp hạng", null=True)
-    total = models.DecimalField("tổng điểm", max_digits=10, decimal_places=4)
-    applicable_max = models.DecimalField("điểm tối đa áp dụng", max_digits=10, decimal_places=4)
-    value = models.DecimalField("giá trị xếp hạng", max_digits=10, decimal_places=4)
-    percent = models.BooleanField("giá trị là tỷ lệ phần trăm", default=True)
-    class_label = models.CharField("xếp loại", max_length=40, blank=True)
-    index_scores = models.JSONField("điểm chỉ số chính", default=dict)
-    source_table = models.CharField("bảng nguồn", max_length=200)
+    rank = models.PositiveIntegerField(gettext_lazy("xếp hạng"), null=True)
+    total = models.DecimalField(gettext_lazy("tổng điểm"), max_digits=10, decimal_places=4)
+    applicable_max = models.DecimalField(
+        gettext_lazy("điểm tối đa áp dụng"), max_digits=10, decimal_places=4
+    )
+    value = models.DecimalField(gettext_lazy("giá trị xếp hạng"), max_digits=10, decimal_places=4)
+    percent = models.BooleanField(gettext_lazy("giá trị là tỷ lệ phần trăm"), default=True)
+    class_label = models.CharField(gettext_lazy("xếp loại"), max_length=40, blank=True)
+    index_scores = models.JSONField(gettext_lazy("điểm chỉ số chính"), default=dict)
+    source_table = models.CharField(gettext_lazy("bảng nguồn"), max_length=200)
 
 
 EVENT_LABELS = {
-    "create": "Tạo đợt đánh giá",
-    "update": "Sửa thông tin đợt",
-    "level_add": "Thêm khối",
-    "units_add": "Thêm đơn vị",
-    "unit_remove": "Bỏ đơn vị",
-    "round_set": "Đặt hạn thẩm định",
-    "extend": "Gia hạn",
-    "historic_import": "Nhập kết quả đã công bố",
+    "create": gettext_lazy("Tạo đợt đánh giá"),
+    "update": gettext_lazy("Sửa thông tin đợt"),
+    "level_add": gettext_lazy("Thêm khối"),
+    "units_add": gettext_lazy("Thêm đơn vị"),
+    "unit_remove": gettext_lazy("Bỏ đơn vị"),
+    "round_set": gettext_lazy("Đặt hạn thẩm định"),
+    "extend": gettext_lazy("Gia hạn"),
+    "historic_import": gettext_lazy("Nhập kết quả đã công bố"),
     **ACTION_LABELS,  # the workflow's moves
 }
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
 from portal.campaigns.deadlines import is_late
@@ -40,10 +41,10 @@ S = SubmissionState
 LATE = "late"
 DASHBOARD_GROUPS = [
     (S.NOT_STARTED, SUBMISSION_STATE_LABELS[S.NOT_STARTED]),
-    (S.DRAFT, "Đang thực hiện"),
+    (S.DRAFT, gettext_lazy("Đang thực hiện")),
     (S.SUBMITTED, SUBMISSION_STATE_LABELS[S.SUBMITTED]),
     (S.APPROVED, SUBMISSION_STATE_LABELS[S.APPROVED]),
-    (LATE, "Quá hạn"),
+    (LATE, gettext_lazy("Quá hạn")),
 ]
 EVENTS_SHOWN = 50
 

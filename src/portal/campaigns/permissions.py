@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, Province
 from portal.accounts.permissions import AnyUser
@@ -59,11 +60,13 @@ def get_campaign_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Cam
     viewer = viewer_in(user, campaign.province_id)
     if write:
         if not viewer.is_member:
-            raise Http404("Không tìm thấy đợt đánh giá.")
+            raise Http404(gettext("Không tìm thấy đợt đánh giá."))
         if not viewer.is_office_admin:
-            raise PermissionDenied("Chỉ quản trị của Sở chủ trì được thay đổi đợt đánh giá.")
+            raise PermissionDenied(
+                gettext("Chỉ quản trị của Sở chủ trì được thay đổi đợt đánh giá.")
+            )
     elif not viewer.is_member and campaign.state != CampaignState.PUBLISHED:
-        raise Http404("Không tìm thấy đợt đánh giá.")
+        raise Http404(gettext("Không tìm thấy đợt đánh giá."))
     return campaign
 
 
@@ -89,5 +92,5 @@ def admin_provinces(user: AnyUser) -> list[Province]:
 def require_admin_provinces(user: AnyUser) -> list[Province]:
     provinces = admin_provinces(user)
     if not provinces:
-        raise PermissionDenied("Chỉ quản trị của Sở chủ trì được tạo đợt đánh giá.")
+        raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì được tạo đợt đánh giá."))
     return provinces

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dti.framework.documents import DocumentError
 from portal.accounts.models import Province, User
@@ -38,19 +39,27 @@ def record(campaign: Campaign, action: str, user: User, note: str = "") -> None:
 
 def _require_state(campaign: Campaign, states: frozenset[str], what: str) -> None:
     if campaign.historic:
-        raise ValidationError("Đợt này là kết quả năm cũ nhập từ bảng đã công bố, không sửa được.")
+        raise ValidationError(
+            gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố, không sửa được.")
+        )
     if campaign.state not in states:
         label = CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)]
-        raise ValidationError(f"Không thể {what} khi đợt đánh giá đang ở trạng thái “{label}”.")
+        raise ValidationError(
+            gettext("Không thể %(what)s khi đợt đánh giá đang ở trạng thái “%(state)s”.")
+            % {"what": what, "state": label}
+        )
 
 
 def _check_year_and_title(province: Province, year: int, title: str, pk: int | None) -> None:
     if not 2000 <= year <= 2100:
-        raise ValidationError(f"Năm {year} không hợp lệ (từ 2000 đến 2100).")
+        raise ValidationError(
+            gettext("Năm %(year)s không hợp lệ (từ 2000 đến 2100).") % {"year": year}
+        )
     same = Campaign.objects.filter(province=province, year=year, title=title.strip())
     if same.exclude(pk=pk).exists():
         raise ValidationError(
-            f"{province} đã có đợt đánh giá “{title.strip()}” năm {year}; hãy đặt tên khác."
+            gettext("%(province)s đã có đợt đánh giá “%(title)s” năm %(year)s; hãy đặt tên khác.")
+            % {"province": province, "title": title.strip(), "year": year}
         )
 
 
@@ -84,10 +93,10 @@ def campaign_update(
     user: User,
     source: str = "",
 ) -> Campaign:
-    _require_state(campaign, BEFORE_RESULTS, "sửa thông tin đợt")
+    _require_state(campaign, BEFORE_RESULTS, gettext("sửa thông tin đợt"))
     _check_year_and_title(campaign.province, campaign.year, title, campaign.pk)
     if self_assessment_deadline is None and campaign.state != C.DRAFT:
-        raise ValidationError("Đợt đánh giá đã mở phải có hạn tự đánh giá.")
+        raise ValidationError(gettext("Đợt đánh giá đã mở phải có hạn tự đánh giá."))
     before = format_deadline(campaign.self_assessment_deadline)
     campaign.title, campaign.source = title.strip(), source.strip()
     campaign.self_assessment_deadline = self_assessment_deadline
@@ -105,24 +114,33 @@ def campaign_level_add(
 ) -> CampaignLevel:
     """A level of the campaign, scored with a framework version of the same province made
     for that level."""
-    _require_state(campaign, frozenset({C.DRAFT}), "thêm khối")
+    _require_state(campaign, frozenset({C.DRAFT}), gettext("thêm khối"))
     level, name = level.strip(), name.strip()
     problems = []
     if framework.province_id != campaign.province_id:
-        problems.append(f"Bộ chỉ số “{framework.name}” không thuộc {campaign.province}.")
+        problems.append(
+            gettext("Bộ chỉ số “%(framework)s” không thuộc %(province)s.")
+            % {"framework": framework.name, "province": campaign.province}
+        )
     elif framework.level != level:
         problems.append(
-            f"Bộ chỉ số “{framework.name}” dành cho khối “{framework.level}”, "
-            f"không phải khối “{level}”."
+            gettext(
+                "Bộ chỉ số “%(framework)s” dành cho khối “%(framework_level)s”, "
+                "không phải khối “%(level)s”."
+            )
+            % {"framework": framework.name, "framework_level": framework.level, "level": level}
         )
     if campaign.levels.filter(level=level).exists():
-        problems.append(f"Đợt đánh giá đã có khối “{level}”.")
+        problems.append(gettext("Đợt đánh giá đã có khối “%(level)s”.") % {"level": level})
     if problems:
         raise ValidationError(problems)
     try:
         framework.build()
     except DocumentError as error:
-        raise ValidationError(f"Bộ chỉ số “{framework.name}” có lỗi: {error}") from error
+        raise ValidationError(
+            gettext("Bộ chỉ số “%(framework)s” có lỗi: %(error)s")
+            % {"framework": framework.name, "error": error}
+        ) from error
     entry = CampaignLevel(campaign=campaign, level=level, name=name, framework=framework)
     entry.full_clean()
     entry.save()
@@ -137,21 +155,26 @@ def campaign_units_add(
     """Put units of `level` in the campaign's scope: the chosen ones, or with None every unit
     of that level in the province. Units already in scope are left as they are; each new one
     carries last year's class when a published result of last year is known."""
-    _require_state(campaign, frozenset({C.DRAFT, C.OPEN}), "thêm đơn vị")
+    _require_state(campaign, frozenset({C.DRAFT, C.OPEN}), gettext("thêm đơn vị"))
     level_entry = campaign.levels.filter(level=level).first()
     if level_entry is None:
-        raise ValidationError(f"Đợt đánh giá chưa có khối “{level}”; hãy thêm khối trước.")
+        raise ValidationError(
+            gettext("Đợt đánh giá chưa có khối “%(level)s”; hãy thêm khối trước.")
+            % {"level": level}
+        )
     chosen = list(
         units_of_level(campaign.province, level, campaign.year) if units is None else units
     )
     wrong = [u.name for u in chosen if u.province_id != campaign.province_id or u.level != level]
     if wrong:
         raise ValidationError(
-            f"Không thuộc khối {level_entry.name} của {campaign.province}: {', '.join(wrong)}."
+            gettext("Không thuộc khối %(level)s của %(province)s: %(units)s.")
+            % {"level": level_entry.name, "province": campaign.province, "units": ", ".join(wrong)}
         )
     if not chosen:
         raise ValidationError(
-            f"{campaign.province} chưa có đơn vị nào thuộc khối {level_entry.name}."
+            gettext("%(province)s chưa có đơn vị nào thuộc khối %(level)s.")
+            % {"province": campaign.province, "level": level_entry.name}
         )
     present = set(campaign.units.values_list("unit_id", flat=True))
     new = [u for u in chosen if u.pk not in present]
@@ -174,7 +197,7 @@ def campaign_units_add(
 @transaction.atomic
 def campaign_unit_remove(*, entry: CampaignUnit, user: User) -> None:
     campaign = entry.campaign
-    _require_state(campaign, frozenset({C.DRAFT}), "bỏ đơn vị khỏi đợt")
+    _require_state(campaign, frozenset({C.DRAFT}), gettext("bỏ đơn vị khỏi đợt"))
     name = entry.unit.name
     entry.delete()
     record(campaign, "unit_remove", user, name)
@@ -191,7 +214,7 @@ def round_deadline_set(
 ) -> RoundDeadline:
     """Set the deadlines of appraisal round `number`: rounds follow the self-assessment and
     each other, and within a round the units' supplements follow the team's scoring."""
-    _require_state(campaign, BEFORE_RESULTS, "đặt hạn thẩm định")
+    _require_state(campaign, BEFORE_RESULTS, gettext("đặt hạn thẩm định"))
     problems = _round_problems(campaign, number, appraisal_due, supplement_due)
     if problems:
         raise ValidationError(problems)
@@ -214,27 +237,40 @@ def _round_problems(
     problems = []
     rounds = {r.number: r for r in campaign.rounds.all()}
     if number < 1:
-        problems.append("Số vòng thẩm định bắt đầu từ 1.")
+        problems.append(gettext("Số vòng thẩm định bắt đầu từ 1."))
     elif number > 1 and number - 1 not in rounds:
-        problems.append(f"Hãy đặt hạn vòng {number - 1} trước vòng {number}.")
+        problems.append(
+            gettext("Hãy đặt hạn vòng %(previous)s trước vòng %(number)s.")
+            % {"previous": number - 1, "number": number}
+        )
     start = campaign.self_assessment_deadline
     if start and appraisal <= start:
-        problems.append(f"Hạn thẩm định phải sau hạn tự đánh giá ({format_deadline(start)}).")
+        problems.append(
+            gettext("Hạn thẩm định phải sau hạn tự đánh giá (%(deadline)s).")
+            % {"deadline": format_deadline(start)}
+        )
     previous = rounds.get(number - 1)
     if previous:
         end = previous.supplement_due or previous.appraisal_due
         if appraisal <= end:
             problems.append(
-                f"Hạn thẩm định vòng {number} phải sau vòng {number - 1} ({format_deadline(end)})."
+                gettext("Hạn thẩm định vòng %(number)s phải sau vòng %(previous)s (%(deadline)s).")
+                % {"number": number, "previous": number - 1, "deadline": format_deadline(end)}
             )
     following = rounds.get(number + 1)
     if following and (supplement or appraisal) >= following.appraisal_due:
         problems.append(
-            f"Vòng {number} phải kết thúc trước hạn thẩm định vòng {number + 1} "
-            f"({format_deadline(following.appraisal_due)})."
+            gettext(
+                "Vòng %(number)s phải kết thúc trước hạn thẩm định vòng %(next)s (%(deadline)s)."
+            )
+            % {
+                "number": number,
+                "next": number + 1,
+                "deadline": format_deadline(following.appraisal_due),
+            }
         )
     if supplement and supplement <= appraisal:
-        problems.append("Hạn bổ sung phải sau hạn thẩm định của cùng vòng.")
+        problems.append(gettext("Hạn bổ sung phải sau hạn thẩm định của cùng vòng."))
     return problems
 
 
@@ -242,14 +278,14 @@ def _round_problems(
 def campaign_unit_extend(*, entry: CampaignUnit, until: datetime, user: User) -> CampaignUnit:
     """Give one unit more time for its self-assessment."""
     campaign = entry.campaign
-    _require_state(campaign, BEFORE_RESULTS, "gia hạn")
+    _require_state(campaign, BEFORE_RESULTS, gettext("gia hạn"))
     deadline = campaign.self_assessment_deadline
     if deadline is None:
-        raise ValidationError("Đợt đánh giá chưa có hạn tự đánh giá để gia hạn.")
+        raise ValidationError(gettext("Đợt đánh giá chưa có hạn tự đánh giá để gia hạn."))
     if until <= deadline:
         raise ValidationError(
-            f"Ngày gia hạn ({format_deadline(until)}) phải sau hạn tự đánh giá "
-            f"({format_deadline(deadline)})."
+            gettext("Ngày gia hạn (%(until)s) phải sau hạn tự đánh giá (%(deadline)s).")
+            % {"until": format_deadline(until), "deadline": format_deadline(deadline)}
         )
     entry.extension_until = until
     entry.full_clean()
@@ -263,7 +299,7 @@ def campaign_transition(*, campaign: Campaign, action: str, user: User) -> Campa
     """Move the campaign through portal.workflow; opening needs something to assess."""
     campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
     if campaign.historic:
-        raise ValidationError("Đợt này là kết quả năm cũ nhập từ bảng đã công bố.")
+        raise ValidationError(gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố."))
     try:
         target = check(Machine.CAMPAIGN, campaign.state, action, roles_in(user, campaign.province))
     except WorkflowError as error:
@@ -284,16 +320,21 @@ def _opening_problems(campaign: Campaign) -> list[str]:
     levels = list(campaign.levels.all())
     in_scope = set(campaign.units.values_list("level", flat=True))
     if not levels:
-        problems.append("Chưa có khối nào: hãy thêm khối và bộ chỉ số.")
+        problems.append(gettext("Chưa có khối nào: hãy thêm khối và bộ chỉ số."))
     elif not in_scope:
-        problems.append("Chưa có đơn vị nào trong phạm vi đánh giá.")
+        problems.append(gettext("Chưa có đơn vị nào trong phạm vi đánh giá."))
     else:
         problems += [
-            f"Khối {lv.name} chưa có đơn vị nào." for lv in levels if lv.level not in in_scope
+            gettext("Khối %(level)s chưa có đơn vị nào.") % {"level": lv.name}
+            for lv in levels
+            if lv.level not in in_scope
         ]
     deadline = campaign.self_assessment_deadline
     if deadline is None:
-        problems.append("Chưa đặt hạn tự đánh giá.")
+        problems.append(gettext("Chưa đặt hạn tự đánh giá."))
     elif deadline <= timezone.now():
-        problems.append(f"Hạn tự đánh giá ({format_deadline(deadline)}) đã qua.")
+        problems.append(
+            gettext("Hạn tự đánh giá (%(deadline)s) đã qua.")
+            % {"deadline": format_deadline(deadline)}
+        )
     return problems

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
@@ -81,7 +82,8 @@ def create(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(require_admin_provinces(request.user), request.POST or None)
     return _form_page(
         request, form, lambda data: services.campaign_create(user=request.user, **data),
-        heading="Tạo đợt đánh giá", done="Đã tạo đợt đánh giá.",
+        heading=gettext("Tạo đợt đánh giá"),
+        done=gettext("Đã tạo đợt đánh giá."),
     )  # fmt: skip
 
 
@@ -93,7 +95,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request, form,
         lambda data: services.campaign_update(campaign=campaign, user=request.user, **data),
-        heading="Sửa thông tin đợt", done="Đã lưu thông tin đợt.", campaign=campaign,
+        heading=gettext("Sửa thông tin đợt"),
+        done=gettext("Đã lưu thông tin đợt."), campaign=campaign,
     )  # fmt: skip
 
 
@@ -107,7 +110,12 @@ def level_add(request: HttpRequest, pk: int) -> HttpResponse:
         return campaign
 
     return _form_page(
-        request, form, apply, heading="Thêm khối", done="Đã thêm khối.", campaign=campaign
+        request,
+        form,
+        apply,
+        heading=gettext("Thêm khối"),
+        done=gettext("Đã thêm khối."),
+        campaign=campaign,
     )
 
 
@@ -124,7 +132,8 @@ def units_add(request: HttpRequest, pk: int) -> HttpResponse:
         return campaign
 
     return _form_page(
-        request, form, apply, heading="Thêm đơn vị vào đợt", done="Đã thêm đơn vị.",
+        request, form, apply, heading=gettext("Thêm đơn vị vào đợt"),
+        done=gettext("Đã thêm đơn vị."),
         campaign=campaign,
     )  # fmt: skip
 
@@ -139,7 +148,8 @@ def round_set(request: HttpRequest, pk: int) -> HttpResponse:
         return campaign
 
     return _form_page(
-        request, form, apply, heading="Hạn các vòng thẩm định", done="Đã lưu hạn thẩm định.",
+        request, form, apply, heading=gettext("Hạn các vòng thẩm định"),
+        done=gettext("Đã lưu hạn thẩm định."),
         campaign=campaign,
     )  # fmt: skip
 
@@ -154,7 +164,8 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
         return campaign
 
     return _form_page(
-        request, form, apply, heading="Gia hạn tự đánh giá cho đơn vị", done="Đã gia hạn.",
+        request, form, apply, heading=gettext("Gia hạn tự đánh giá cho đơn vị"),
+        done=gettext("Đã gia hạn."),
         campaign=campaign,
     )  # fmt: skip
 
@@ -170,7 +181,9 @@ def unit_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"Đã bỏ {entry.unit.name} khỏi đợt đánh giá.")
+        messages.success(
+            request, gettext("Đã bỏ %(unit)s khỏi đợt đánh giá.") % {"unit": entry.unit.name}
+        )
     return redirect("campaigns:detail", campaign.pk)
 
 
@@ -185,7 +198,9 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"Đã thực hiện: {ACTION_LABELS[action]}.")
+        messages.success(
+            request, gettext("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]}
+        )
     return redirect("campaigns:detail", campaign.pk)
 
 
@@ -203,6 +218,6 @@ def historic_import(request: HttpRequest) -> HttpResponse:
         )
 
     return _form_page(
-        request, form, apply, heading="Nhập kết quả đã công bố của năm trước",
-        done="Đã nhập kết quả đã công bố.",
+        request, form, apply, heading=gettext("Nhập kết quả đã công bố của năm trước"),
+        done=gettext("Đã nhập kết quả đã công bố."),
     )  # fmt: skip

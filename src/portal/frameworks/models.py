@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from dti.framework.loader import build_framework
 from dti.framework.model import Framework
@@ -14,12 +15,12 @@ from portal.accounts.models import Province
 
 class FrameworkVersion(models.Model):
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="frameworks")
-    year = models.PositiveSmallIntegerField("năm")
-    level = models.CharField("khối", max_length=32)
-    code = models.SlugField("mã", max_length=64)
-    name = models.CharField("tên", max_length=300)
-    source = models.CharField("văn bản ban hành", max_length=300, blank=True)
-    document = models.JSONField("nội dung", encoder=DjangoJSONEncoder)
+    year = models.PositiveSmallIntegerField(gettext_lazy("năm"))
+    level = models.CharField(gettext_lazy("khối"), max_length=32)
+    code = models.SlugField(gettext_lazy("mã"), max_length=64)
+    name = models.CharField(gettext_lazy("tên"), max_length=300)
+    source = models.CharField(gettext_lazy("văn bản ban hành"), max_length=300, blank=True)
+    document = models.JSONField(gettext_lazy("nội dung"), encoder=DjangoJSONEncoder)
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones"
     )
@@ -27,8 +28,8 @@ class FrameworkVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "bộ chỉ số"
-        verbose_name_plural = "bộ chỉ số"
+        verbose_name = gettext_lazy("bộ chỉ số")
+        verbose_name_plural = gettext_lazy("bộ chỉ số")
         ordering = ["-year", "level", "code"]
         constraints = [
             models.UniqueConstraint(fields=["province", "code"], name="framework_code_unique"),

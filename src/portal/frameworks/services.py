@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext, gettext_noop
 
 from dti.framework.documents import DocumentError
 from portal.accounts.models import Province, User
@@ -24,12 +25,13 @@ from portal.frameworks.documents import (
 from portal.frameworks.models import FrameworkVersion
 from portal.frameworks.workbook import read_framework_workbook
 
-FROZEN = (
+# Kept as the Vietnamese text (tests and pages compare it); translated where it is shown.
+FROZEN = gettext_noop(
     "Bộ chỉ số này đã được dùng trong một đợt đánh giá đã mở nên không thể sửa hay xoá: "
     "điểm của các đơn vị đã được chấm theo nó. Hãy nhân bản thành một phiên bản mới rồi sửa."
 )
 _VERSION_CODE = re.compile(r"^[-a-zA-Z0-9_]+$")  # FrameworkVersion.code is a slug
-EDITED = "nội dung bộ chỉ số"
+EDITED = "nội dung bộ chỉ số"  # where the core's problems point: stays as the core writes
 
 
 def _problems(error: DocumentError) -> ValidationError:
@@ -63,16 +65,18 @@ def _take_identity(version: FrameworkVersion, framework: dict[str, Any]) -> None
     version.source = str(framework.get("source", ""))
     errors: dict[str, str] = {}
     if not _VERSION_CODE.match(version.code):
-        errors["code"] = (
-            f"Mã bộ chỉ số “{version.code}” chỉ được gồm chữ cái không dấu, chữ số, - và _."
-        )
+        errors["code"] = gettext(
+            "Mã bộ chỉ số “%(code)s” chỉ được gồm chữ cái không dấu, chữ số, - và _."
+        ) % {"code": version.code}
     taken = FrameworkVersion.objects.filter(province_id=version.province_id, code=version.code)
     if version.pk is not None:
         taken = taken.exclude(pk=version.pk)
     if taken.exists():
-        errors["code"] = f"Tỉnh đã có bộ chỉ số mã “{version.code}”: hãy chọn mã khác."
+        errors["code"] = gettext("Tỉnh đã có bộ chỉ số mã “%(code)s”: hãy chọn mã khác.") % {
+            "code": version.code
+        }
     if len(version.name) > 300 or len(version.source) > 300:
-        errors["name"] = "Tên bộ chỉ số và văn bản ban hành dài tối đa 300 ký tự."
+        errors["name"] = gettext("Tên bộ chỉ số và văn bản ban hành dài tối đa 300 ký tự.")
     if errors:
         raise ValidationError(errors)
     version.full_clean(validate_constraints=False)
@@ -132,7 +136,7 @@ def framework_update(
 ) -> FrameworkVersion:
     """Replace a version's document by YAML text (the `framework:` mapping)."""
     if version.frozen:
-        raise ValidationError(FROZEN)
+        raise ValidationError(gettext(FROZEN))
     try:
         framework = parse_yaml_text(text, EDITED)
         check_framework(framework, EDITED)
@@ -147,10 +151,13 @@ def framework_update(
 @transaction.atomic
 def framework_delete(*, version: FrameworkVersion) -> None:
     if version.frozen:
-        raise ValidationError(FROZEN)
+        raise ValidationError(gettext(FROZEN))
     try:
         version.delete()
     except ProtectedError as error:
         raise ValidationError(
-            "Bộ chỉ số đang được gắn với một đợt đánh giá (bản nháp): gỡ khỏi đợt đó trước khi xoá."
+            gettext(
+                "Bộ chỉ số đang được gắn với một đợt đánh giá (bản nháp): "
+                "gỡ khỏi đợt đó trước khi xoá."
+            )
         ) from error

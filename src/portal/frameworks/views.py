@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dti.framework.documents import DocumentError
@@ -116,7 +117,7 @@ def import_xlsx(request: HttpRequest, province: str) -> HttpResponse:
 
 
 def _imported(request: HttpRequest, version: FrameworkVersion) -> HttpResponse:
-    messages.success(request, f"Đã nhập bộ chỉ số {version.name}.")
+    messages.success(request, gettext("Đã nhập bộ chỉ số %(name)s.") % {"name": version.name})
     return redirect("frameworks:detail", version.pk)
 
 
@@ -141,7 +142,10 @@ def clone(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Đã nhân bản thành {copy.name}. Hãy sửa phiên bản mới.")
+            messages.success(
+                request,
+                gettext("Đã nhân bản thành %(name)s. Hãy sửa phiên bản mới.") % {"name": copy.name},
+            )
             return redirect("frameworks:edit", copy.pk)
     return render(request, "frameworks/clone.html", {"form": form, "version": version})
 
@@ -160,7 +164,7 @@ def _clone_defaults(version: FrameworkVersion) -> dict[str, object]:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_framework_for_user(request.user, pk, write=True)
     if version.frozen:
-        messages.error(request, services.FROZEN)
+        messages.error(request, gettext(services.FROZEN))
         return redirect("frameworks:detail", version.pk)
     initial = {"year": version.year, "level": version.level,
                "text": dump_yaml(selectors.framework_mapping(version))}  # fmt: skip
@@ -172,7 +176,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             problems = error.messages
         else:
-            messages.success(request, f"Đã lưu bộ chỉ số {version.name}.")
+            messages.success(
+                request, gettext("Đã lưu bộ chỉ số %(name)s.") % {"name": version.name}
+            )
             return redirect("frameworks:detail", version.pk)
     context = {"form": form, "version": version, "problems": problems}
     return render(request, "frameworks/edit.html", context)
@@ -189,6 +195,6 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
             return redirect("frameworks:detail", version.pk)
-        messages.success(request, f"Đã xoá bộ chỉ số {version.name}.")
+        messages.success(request, gettext("Đã xoá bộ chỉ số %(name)s.") % {"name": version.name})
         return redirect("frameworks:index")
     return render(request, "frameworks/delete.html", {"version": version})

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class UnitsConfig(AppConfig):
     name = "portal.units"
     label = "units"
-    verbose_name = "Đơn vị"
+    verbose_name = pgettext_lazy("section", "Đơn vị")

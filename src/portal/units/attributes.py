@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 AttributeValue = bool | int | float | str
 
 KEY = re.compile(r"^[a-z_][a-z0-9_]*$")  # the core's rule for attribute names
@@ -63,13 +65,16 @@ def parse_attributes(entries: Iterable[str]) -> dict[str, AttributeValue]:
         key, equals, value = entry.partition("=")
         key = key.strip()
         if not equals or not value.strip():
-            raise ValueError(f"“{entry}” phải có dạng tên = giá trị")
+            raise ValueError(gettext("“%(entry)s” phải có dạng tên = giá trị") % {"entry": entry})
         if not KEY.match(key):
             raise ValueError(
-                f"tên thuộc tính “{key}” chỉ được dùng chữ thường không dấu, chữ số và dấu _"
+                gettext(
+                    "tên thuộc tính “%(key)s” chỉ được dùng chữ thường không dấu, chữ số và dấu _"
+                )
+                % {"key": key}
             )
         if key in attributes:
-            raise ValueError(f"thuộc tính “{key}” bị lặp lại")
+            raise ValueError(gettext("thuộc tính “%(key)s” bị lặp lại") % {"key": key})
         attributes[key] = parse_value(value)
     return attributes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.accounts.models import Province
 from portal.units.attributes import AttributeValue, format_value, parse_attributes
@@ -17,28 +18,38 @@ def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
         label=label, required=False, input_formats=DATE_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        error_messages={"invalid": "Ngày không hợp lệ (cần dạng dd/mm/yyyy)."},
+        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ (cần dạng dd/mm/yyyy).")},
     )  # fmt: skip
 
 
 class UnitForm(forms.Form):
-    code = forms.CharField(label="Mã", max_length=64, help_text="Ví dụ: so-noi-vu, xa-an-nhon.")
-    name = forms.CharField(label="Tên", max_length=300)
-    level = forms.CharField(label="Khối", max_length=32, help_text="so, huyen, xa, …")
+    code = forms.CharField(
+        label=gettext_lazy("Mã"),
+        max_length=64,
+        help_text=gettext_lazy("Ví dụ: so-noi-vu, xa-an-nhon."),
+    )
+    name = forms.CharField(label=gettext_lazy("Tên"), max_length=300)
+    level = forms.CharField(
+        label=gettext_lazy("Khối"), max_length=32, help_text=gettext_lazy("so, huyen, xa, …")
+    )
     parent = forms.ModelChoiceField(
-        label="Đơn vị cấp trên", queryset=Unit.objects.none(), required=False
+        label=gettext_lazy("Đơn vị cấp trên"), queryset=Unit.objects.none(), required=False
     )
     attributes = forms.CharField(
-        label="Thuộc tính", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Mỗi dòng một thuộc tính dạng tên = giá trị; giá trị là true/false, "
-        "một số (3,5) hoặc chữ. Ví dụ: has_online_public_services = true",
+        label=gettext_lazy("Thuộc tính"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Mỗi dòng một thuộc tính dạng tên = giá trị; giá trị là true/false, "
+            "một số (3,5) hoặc chữ. Ví dụ: has_online_public_services = true"
+        ),
     )  # fmt: skip
     aliases = forms.CharField(
-        label="Tên khác", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Mỗi dòng một cách viết khác của tên (dùng khi đọc bảng đã công bố).",
+        label=gettext_lazy("Tên khác"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Mỗi dòng một cách viết khác của tên (dùng khi đọc bảng đã công bố)."
+        ),
     )  # fmt: skip
-    active_from = _date_field("Hoạt động từ")
-    active_until = _date_field("Hoạt động đến")
+    active_from = _date_field(gettext_lazy("Hoạt động từ"))
+    active_until = _date_field(gettext_lazy("Hoạt động đến"))
 
     def __init__(self, *args: Any, province: Province, unit: Unit | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -62,7 +73,9 @@ class UnitForm(forms.Form):
         try:
             return parse_attributes(self.cleaned_data["attributes"].splitlines())
         except ValueError as error:
-            raise forms.ValidationError(f"Thuộc tính: {error}.") from error
+            raise forms.ValidationError(
+                gettext("Thuộc tính: %(error)s.") % {"error": error}
+            ) from error
 
     def clean_aliases(self) -> list[str]:
         lines = self.cleaned_data["aliases"].splitlines()
@@ -70,17 +83,21 @@ class UnitForm(forms.Form):
 
 
 class LineageForm(forms.Form):
-    predecessor = forms.ModelChoiceField(label="Đơn vị trước", queryset=Unit.objects.none())
-    kind = forms.ChoiceField(label="Loại", choices=Lineage.Kind.choices)
-    successor = forms.ModelChoiceField(label="Đơn vị sau", queryset=Unit.objects.none())
+    predecessor = forms.ModelChoiceField(
+        label=gettext_lazy("Đơn vị trước"), queryset=Unit.objects.none()
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=Lineage.Kind.choices)
+    successor = forms.ModelChoiceField(
+        label=gettext_lazy("Đơn vị sau"), queryset=Unit.objects.none()
+    )
     effective = forms.DateField(
-        label="Có hiệu lực từ", input_formats=DATE_FORMATS,
+        label=gettext_lazy("Có hiệu lực từ"), input_formats=DATE_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        error_messages={"invalid": "Ngày không hợp lệ (cần dạng dd/mm/yyyy)."},
+        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ (cần dạng dd/mm/yyyy).")},
     )  # fmt: skip
     note = forms.CharField(
-        label="Căn cứ", max_length=300, required=False,
-        help_text="Văn bản quyết định, ví dụ: Nghị quyết số 1662/NQ-UBTVQH15.",
+        label=gettext_lazy("Căn cứ"), max_length=300, required=False,
+        help_text=gettext_lazy("Văn bản quyết định, ví dụ: Nghị quyết số 1662/NQ-UBTVQH15."),
     )  # fmt: skip
 
     def __init__(self, *args: Any, province: Province, **kwargs: Any):
@@ -91,4 +108,4 @@ class LineageForm(forms.Form):
 
 
 class RegistryImportForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx)")
+    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))

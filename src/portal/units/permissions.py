@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser, roles_in
@@ -17,9 +18,9 @@ def check_province_access(user: AnyUser, province_id: int, *, write: bool = Fals
     """404 unless the user holds a role in the province; 403 on a write by a non-admin."""
     roles = roles_in(user, province_id)
     if not roles:
-        raise Http404("Không tìm thấy.")
+        raise Http404(gettext("Không tìm thấy."))
     if write and Role.OFFICE_ADMIN not in roles:
-        raise PermissionDenied("Chỉ quản trị của Sở chủ trì được thay đổi.")
+        raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì được thay đổi."))
 
 
 def get_province_for_user(user: AnyUser, code: str, *, write: bool = False) -> Province:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.utils.translation import gettext
+
 from portal.accounts.models import Membership, Province
 from portal.accounts.permissions import AnyUser, is_office_admin
 from portal.accounts.roles import Role
@@ -79,10 +81,10 @@ def describe_link(link: Lineage) -> str:
     """'UBND xã A sáp nhập vào UBND xã C' — the sentence a reader expects."""
     before, after = link.predecessor.name, link.successor.name
     if link.kind == Lineage.Kind.SPLIT_FROM:
-        return f"{after} tách ra từ {before}"
+        return gettext("%(after)s tách ra từ %(before)s") % {"after": after, "before": before}
     if link.kind == Lineage.Kind.RENAMED:
-        return f"{before} đổi tên thành {after}"
-    return f"{before} sáp nhập vào {after}"
+        return gettext("%(before)s đổi tên thành %(after)s") % {"before": before, "after": after}
+    return gettext("%(before)s sáp nhập vào %(after)s") % {"before": before, "after": after}
 
 
 @dataclass(frozen=True)

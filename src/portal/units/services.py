@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from portal.accounts.models import Province
 from portal.units.attributes import KEY, AttributeValue
@@ -92,13 +93,13 @@ def _unit_problems(unit: Unit) -> dict[str, str]:
     if unit.pk is not None:
         taken = taken.exclude(pk=unit.pk)
     if unit.code and not UNIT_CODE.match(unit.code):
-        errors["code"] = (
+        errors["code"] = gettext(
             "Mã chỉ gồm chữ cái không dấu, chữ số, dấu - và dấu _ (ví dụ: so-noi-vu, xa-an-nhon)."
         )
     elif unit.code and taken.exists():
-        errors["code"] = f"Mã đơn vị “{unit.code}” đã có trong tỉnh."
+        errors["code"] = gettext("Mã đơn vị “%(code)s” đã có trong tỉnh.") % {"code": unit.code}
     if unit.level and not LEVEL_CODE.match(unit.level):
-        errors["level"] = (
+        errors["level"] = gettext(
             "Mã khối chỉ gồm chữ cái không dấu, chữ số và các dấu _ . - (ví dụ: so, xa)."
         )
     if unit.parent is not None:
@@ -106,23 +107,27 @@ def _unit_problems(unit: Unit) -> dict[str, str]:
         if parent_problem:
             errors["parent"] = parent_problem
     if unit.active_from and unit.active_until and unit.active_until < unit.active_from:
-        errors["active_until"] = "Ngày ngừng hoạt động phải sau ngày bắt đầu hoạt động."
+        errors["active_until"] = gettext("Ngày ngừng hoạt động phải sau ngày bắt đầu hoạt động.")
     attribute_problem = _attributes_problem(unit.attributes)
     if attribute_problem:
         errors["attributes"] = attribute_problem
     if any(";" in alias for alias in unit.aliases):
-        errors["aliases"] = "Tên khác không được chứa dấu “;” (dấu phân cách trong tệp Excel)."
+        errors["aliases"] = gettext(
+            "Tên khác không được chứa dấu “;” (dấu phân cách trong tệp Excel)."
+        )
     return errors
 
 
 def _parent_problem(unit: Unit, parent: Unit) -> str:
     if parent.province_id != unit.province_id:
-        return "Đơn vị cấp trên phải thuộc cùng tỉnh."
+        return gettext("Đơn vị cấp trên phải thuộc cùng tỉnh.")
     ancestor: Unit | None = parent
     seen: set[int] = set()
     while ancestor is not None and ancestor.pk not in seen:
         if unit.pk is not None and ancestor.pk == unit.pk:
-            return "Đơn vị cấp trên không được là chính đơn vị này hoặc một đơn vị cấp dưới của nó."
+            return gettext(
+                "Đơn vị cấp trên không được là chính đơn vị này hoặc một đơn vị cấp dưới của nó."
+            )
         seen.add(ancestor.pk)
         ancestor = ancestor.parent
     return ""
@@ -131,9 +136,13 @@ def _parent_problem(unit: Unit, parent: Unit) -> str:
 def _attributes_problem(attributes: Mapping[str, object]) -> str:
     for key, value in attributes.items():
         if not KEY.match(str(key)):
-            return f"Tên thuộc tính “{key}” chỉ được dùng chữ thường không dấu, chữ số và dấu _."
+            return gettext(
+                "Tên thuộc tính “%(key)s” chỉ được dùng chữ thường không dấu, chữ số và dấu _."
+            ) % {"key": key}
         if not isinstance(value, bool | int | float | str):
-            return f"Thuộc tính “{key}” phải là true/false, một số hoặc một đoạn chữ."
+            return gettext("Thuộc tính “%(key)s” phải là true/false, một số hoặc một đoạn chữ.") % {
+                "key": key
+            }
     return ""
 
 
@@ -144,11 +153,11 @@ def lineage_create(
     """Record that `predecessor` was merged into, split into, or renamed to `successor`."""
     errors: dict[str, str] = {}
     if predecessor.pk == successor.pk:
-        errors["successor"] = "Một đơn vị không thể kế thừa chính nó."
+        errors["successor"] = gettext("Một đơn vị không thể kế thừa chính nó.")
     elif predecessor.province_id != successor.province_id:
-        errors["successor"] = "Hai đơn vị phải thuộc cùng tỉnh."
+        errors["successor"] = gettext("Hai đơn vị phải thuộc cùng tỉnh.")
     elif Lineage.objects.filter(predecessor=predecessor, successor=successor, kind=kind).exists():
-        errors["successor"] = "Quan hệ kế thừa này đã được ghi nhận."
+        errors["successor"] = gettext("Quan hệ kế thừa này đã được ghi nhận.")
     if errors:
         raise ValidationError(errors)
     link = Lineage(

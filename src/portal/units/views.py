@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.units import selectors, services
@@ -53,7 +54,7 @@ def unit_create(request: HttpRequest, province: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Đã thêm đơn vị {unit.name}.")
+            messages.success(request, gettext("Đã thêm đơn vị %(name)s.") % {"name": unit.name})
             return redirect("units:detail", unit.pk)
     return render(request, "units/unit_form.html", {"form": form, "province": where})
 
@@ -71,7 +72,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Đã lưu đơn vị {unit.name}.")
+            messages.success(request, gettext("Đã lưu đơn vị %(name)s.") % {"name": unit.name})
             return redirect("units:detail", unit.pk)
     context = {"form": form, "province": unit.province, "unit": unit}
     return render(request, "units/unit_form.html", context)
@@ -89,7 +90,9 @@ def lineage_create(request: HttpRequest, province: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Đã ghi nhận: {selectors.describe_link(link)}.")
+            messages.success(
+                request, gettext("Đã ghi nhận: %(link)s.") % {"link": selectors.describe_link(link)}
+            )
             return redirect("units:detail", link.predecessor_id)
     return render(request, "units/lineage_form.html", {"form": form, "province": where})
 
@@ -100,7 +103,7 @@ def lineage_delete(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_lineage_for_user(request.user, pk, write=True)
     sentence = selectors.describe_link(link)
     services.lineage_delete(link=link)
-    messages.success(request, f"Đã xoá quan hệ kế thừa: {sentence}.")
+    messages.success(request, gettext("Đã xoá quan hệ kế thừa: %(link)s.") % {"link": sentence})
     return redirect("units:detail", link.predecessor_id)
 
 
@@ -130,8 +133,11 @@ def registry_import(request: HttpRequest, province: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Đã nhập danh mục: {summary.created} đơn vị mới, {summary.updated} đơn vị cập "
-                f"nhật, {summary.links} quan hệ kế thừa.",
+                gettext(
+                    "Đã nhập danh mục: %(created)s đơn vị mới, %(updated)s đơn vị cập nhật, "
+                    "%(links)s quan hệ kế thừa."
+                )
+                % {"created": summary.created, "updated": summary.updated, "links": summary.links},
             )
             return redirect("units:registry")
     context = {"form": form, "province": where, "problems": problems}

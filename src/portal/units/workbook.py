@@ -26,7 +26,15 @@ UNIT_COLUMNS = (
 )  # fmt: skip
 LINEAGE_SHEET = "Kế thừa"
 LINEAGE_COLUMNS = ("Mã đơn vị trước", "Loại", "Mã đơn vị sau", "Có hiệu lực từ", "Căn cứ")
-KIND_BY_LABEL = {label.lower(): kind for kind, label in Lineage.Kind.choices} | {
+# The file's own words for the kinds of link: the workbook is a Vietnamese file format,
+# whatever language the page that exports or imports it speaks (the model's labels follow
+# the page, see docs/i18n.md).
+KIND_LABELS = {
+    Lineage.Kind.MERGED_INTO: "Sáp nhập vào",
+    Lineage.Kind.SPLIT_FROM: "Tách ra từ",
+    Lineage.Kind.RENAMED: "Đổi tên thành",
+}
+KIND_BY_LABEL = {label.lower(): kind.value for kind, label in KIND_LABELS.items()} | {
     kind: kind for kind in Lineage.Kind.values
 }
 DATE_FORMAT = "DD/MM/YYYY"
@@ -81,8 +89,8 @@ def registry_workbook(units: Sequence[Unit], links: Sequence[Lineage]) -> bytes:
     _header(links_sheet, LINEAGE_COLUMNS, widths=(18, 16, 18, 14, 50))
     for link in links:
         links_sheet.append([
-            link.predecessor.code, link.get_kind_display(), link.successor.code, link.effective,
-            link.note or None,
+            link.predecessor.code, KIND_LABELS[Lineage.Kind(link.kind)], link.successor.code,
+            link.effective, link.note or None,
         ])  # fmt: skip
     _date_columns(links_sheet, "D")
     out = BytesIO()
@@ -196,7 +204,7 @@ def _lineage_row(number: int, cells: dict[str, Any], report: _Reporter) -> Linea
             report.fail(column, "không được để trống")
     kind = KIND_BY_LABEL.get(text(cells["Loại"]).lower())
     if kind is None:
-        labels = ", ".join(label for _, label in Lineage.Kind.choices)
+        labels = ", ".join(KIND_LABELS.values())
         report.fail("Loại", f"“{text(cells['Loại'])}” không hợp lệ; chọn một trong: {labels}")
     effective = _date_cell(cells, "Có hiệu lực từ", report)
     if effective is None and not report.failed:

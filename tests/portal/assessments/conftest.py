@@ -24,11 +24,17 @@ EXE = (
 
 def office_file(part: str) -> bytes:
     """A minimal DOCX (part "word") or XLSX (part "xl"): a zip with the parts Office needs."""
+    name = "word/document.xml" if part == "word" else "xl/workbook.xml"
+    return zip_of({"[Content_Types].xml": '<?xml version="1.0"?><Types/>', name: "<document/>"})
+
+
+def zip_of(members: dict[str, str]) -> bytes:
+    """A zip with a fixed timestamp: the same bytes every run, so parametrized test ids built
+    from them are the same in every xdist worker."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        name = "word/document.xml" if part == "word" else "xl/workbook.xml"
-        archive.writestr(name, '<?xml version="1.0"?><document/>')
+        for name, text in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 

@@ -5,15 +5,13 @@ people who may see the unit; links too; deletion while the draft is editable."""
 from __future__ import annotations
 
 import hashlib
-import zipfile
-from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.assessments.models import Evidence, Submission
 from portal.workflow import SubmissionState
-from tests.portal.assessments.conftest import EXE, JPEG, PDF, PNG, office_file, url
+from tests.portal.assessments.conftest import EXE, JPEG, PDF, PNG, office_file, url, zip_of
 from tests.portal.conftest import Cast
 
 DOCX = office_file("word")
@@ -61,10 +59,7 @@ def test_it_accepts_each_kind_by_its_content(
 
 
 def zip_without_office_parts() -> bytes:
-    buffer = BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("readme.txt", "không phải tài liệu Word")
-    return buffer.getvalue()
+    return zip_of({"readme.txt": "không phải tài liệu Word"})
 
 
 @pytest.mark.parametrize(
