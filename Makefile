@@ -52,7 +52,7 @@ test: system $(STAMP) messages
 # What the tests need from Debian (PostgreSQL 15, Chromium for the browser tests, fonts with
 # Vietnamese glyphs, gettext's msgfmt for the messages), installed with apt-get only when
 # missing: as root, or through sudo.
-SYSTEM_PACKAGES := postgresql-15 chromium chromium-driver fonts-liberation2 fonts-noto-core gettext
+SYSTEM_PACKAGES := postgresql-15 chromium chromium-driver fonts-liberation2 fonts-noto-core gettext libreoffice-writer-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
@@ -72,6 +72,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py --out docs/performance.md
+	$(BIN)/python bench/bench_reports.py --out docs/performance-reports.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

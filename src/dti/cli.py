@@ -1,4 +1,5 @@
-"""The `dti` command: validate and show frameworks, score and audit published tables.
+"""The `dti` command: validate and show frameworks, score and audit published tables, and
+write the official report.
 
 Errors in the user's input (a bad framework file, an unreadable table, a unit that cannot
 be matched) are printed in Vietnamese and exit with status 2; `dti audit` exits 1 when it
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +19,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
 
 from dti import __version__
@@ -28,6 +31,15 @@ from dti.framework.documents import DocumentError, load_yaml
 from dti.framework.loader import load_framework_file
 from dti.framework.model import Framework, Node
 from dti.output import print_table, ranked_units, to_csv, to_json, to_xlsx
+from dti.reports.charts import ChartError
+from dti.reports.data import build_report
+from dti.reports.docx import render_docx
+from dti.reports.model import PreviousResults
+from dti.reports.pdf import PdfError, convert_to_pdf
+from dti.reports.sources import ReportSourceError, results_from_tables
+from dti.reports.templates import TemplateError, render_template
+from dti.reports.texts import load_texts
+from dti.reports.xlsx import render_xlsx
 from dti.reproduce import reproduce
 from dti.tables.published import PublishedTable, TableError, interpret
 from dti.tables.reader import TableReadError, read_table
@@ -216,3 +228,136 @@ def audit_command(
             else f"Không có sai lệch trong {len(tables)} bảng."
         )
     sys.exit(1 if findings else 0)
+
+
+# ---- dti report ------------------------------------------------------------------------------
+
+REPORT_ERRORS = (ReportSourceError, TemplateError, PdfError, ChartError)
+
+
+@main.command("report")
+@click.argument(
+    "campaign_file",
+    metavar="CAMPAIGN",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--level",
+    "levels",
+    metavar="LEVEL",
+    multiple=True,
+    help="Level code; repeat for several. Default: every level with a general table.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["docx", "xlsx", "pdf"]),
+    default="docx",
+    show_default=True,
+    help="The report (docx, pdf) or its appendix tables (xlsx).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write.",
+)
+@click.option(
+    "--tables",
+    "tables_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of the campaign's published tables. Default: the campaign file's folder.",
+)
+@click.option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The office's own DOCX template (docxtpl placeholders, docs/reports.md).",
+)
+@click.option(
+    "--texts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML file of the office's texts: header, remarks, recommendations…",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Last year's campaign file, for the change of the average.",
+)
+@click.option(
+    "--previous-tables",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of last year's tables. Default: that campaign file's folder.",
+)
+@click.option(
+    "--charts/--no-charts",
+    default=True,
+    show_default=True,
+    help="Embed the charts in the DOCX/PDF.",
+)
+@click.option("--profiles", is_flag=True, help="Add one chart per unit after the appendices.")
+def report_command(out: Path, **options: Any) -> None:
+    """Write the official report of CAMPAIGN: DOCX, PDF (LibreOffice) or XLSX appendices."""
+    request = _ReportRequest(**options)
+    steps = ["Đọc đợt đánh giá", "Tính kết quả", "Lập báo cáo", f"Ghi {request.fmt.upper()}"]
+    if request.fmt == "pdf":
+        steps.insert(3, "Chuyển sang PDF (LibreOffice)")
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+        task = progress.add_task(steps[0], total=len(steps))
+
+        def step(done: int) -> None:
+            progress.update(task, completed=done, description=steps[min(done, len(steps) - 1)])
+
+        try:
+            data = request.render(step)
+        except REPORT_ERRORS + USER_ERRORS as error:
+            progress.stop()  # the message goes below the bar, not into it
+            message = error.args[0] if isinstance(error, KeyError) else str(error)
+            click.echo(f"Lỗi: {message}", err=True)
+            sys.exit(2)
+        out.write_bytes(data)
+        progress.update(task, completed=len(steps), description=f"Đã ghi {out}")
+
+
+@dataclass(frozen=True)
+class _ReportRequest:
+    campaign_file: Path
+    levels: tuple[str, ...]
+    fmt: str
+    tables_dir: Path | None
+    template: Path | None
+    texts: Path | None
+    previous: Path | None
+    previous_tables: Path | None
+    charts: bool
+    profiles: bool
+
+    def render(self, step: Callable[[int], None]) -> bytes:
+        """The file's bytes; `step(n)` after each of the steps the progress bar shows."""
+        campaign = load_campaign(self.campaign_file)
+        step(1)
+        tables = self.tables_dir or self.campaign_file.parent
+        results = results_from_tables(campaign, tables, self.levels or None)
+        texts = load_texts(self.texts) if self.texts else None
+        report = build_report(campaign, results, texts=texts, previous=self._previous())
+        step(2)
+        if self.fmt == "xlsx":
+            step(3)
+            return render_xlsx(report)
+        if self.template is not None:
+            docx = render_template(self.template.read_bytes(), report, charts=self.charts)
+        else:
+            docx = render_docx(report, charts=self.charts, profiles=self.profiles)
+        step(3)
+        if self.fmt == "docx":
+            return docx
+        pdf = convert_to_pdf(docx)
+        step(4)
+        return pdf
+
+    def _previous(self) -> PreviousResults | None:
+        if self.previous is None:
+            return None
+        campaign = load_campaign(self.previous)
+        results = results_from_tables(campaign, self.previous_tables or self.previous.parent)
+        return PreviousResults(campaign.year, results)

@@ -1,0 +1,78 @@
+"""DOCX to PDF with LibreOffice headless.
+
+Each conversion runs in its own temporary directory with its own LibreOffice profile
+(`-env:UserInstallation`): two conversions sharing a profile block each other, and the
+second one silently writes nothing. The process group is killed on timeout, and the output
+is checked to exist and to be a PDF; every failure is a PdfError with a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+SOFFICE_NAMES = ("soffice", "libreoffice")
+TIMEOUT_SECONDS = 180.0
+
+
+class PdfError(RuntimeError):
+    """The PDF could not be made; the message says why, in Vietnamese."""
+
+
+def find_soffice() -> str:
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise PdfError(
+        "Không tìm thấy LibreOffice (lệnh soffice) để chuyển báo cáo sang PDF. Cài gói Debian "
+        "libreoffice-writer-nogui (`make test` cài gói này), hoặc xuất DOCX rồi tự chuyển."
+    )
+
+
+def convert_to_pdf(docx: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """The PDF of a DOCX document, as LibreOffice Writer prints it."""
+    soffice = find_soffice()
+    with tempfile.TemporaryDirectory(prefix="dti-pdf-") as folder:
+        work = Path(folder)
+        source = work / "bao-cao.docx"
+        source.write_bytes(docx)
+        out = work / "out"
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless", "--norestore", "--nolockcheck", "--nodefault",
+            "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out), str(source),
+        ]  # fmt: skip
+        returncode, errors = _run(command, timeout)
+        return _checked(out / "bao-cao.pdf", returncode, errors)
+
+
+def _run(command: list[str], timeout: float) -> tuple[int, str]:
+    """Run in a new process group, so a timeout ends soffice and the children it forks."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        _, errors = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise PdfError(
+            f"LibreOffice không chuyển xong báo cáo sang PDF trong {timeout:g} giây."
+        ) from None
+    return process.returncode, errors.decode("utf-8", "replace")
+
+
+def _checked(output: Path, returncode: int, errors: str) -> bytes:
+    if not output.is_file():
+        detail = errors.strip().splitlines()[-1] if errors.strip() else "không có thông báo"
+        raise PdfError(f"LibreOffice không tạo được tệp PDF (mã thoát {returncode}; {detail}).")
+    data = output.read_bytes()
+    if not data.startswith(b"%PDF-"):
+        raise PdfError("Tệp LibreOffice tạo ra không phải tệp PDF.")
+    return data

@@ -1,0 +1,303 @@
+"""The office's own DOCX template, filled with docxtpl (Jinja2 tags typed in Word).
+
+The placeholders are the keys of `template_context` (docs/reports.md lists them with an
+example template). Placeholders are checked before rendering and rendering is strict: an
+unknown name, a bad tag or a file that is not a DOCX raises TemplateError, whose message
+names the placeholder or quotes the paragraph, in Vietnamese. Values are XML-escaped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import jinja2
+from docx.opc.exceptions import PackageNotFoundError
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage  # no stubs
+
+from dti.reports import charts as chart
+from dti.reports import statements as say
+from dti.reports.model import (
+    Appendix,
+    ClassCount,
+    GroupSummary,
+    IndexSummary,
+    LevelReport,
+    RankedLine,
+    Report,
+)
+from dti.reports.numbers import count_text, percent_text, points_text
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[{%][^}%]*")  # whole, or left unterminated
+_NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
+_UNDEFINED = re.compile(r"'([^']+)' is undefined")
+
+
+class TemplateError(ValueError):
+    """The template cannot be filled; `placeholder` names the faulty one when known."""
+
+    def __init__(self, message: str, placeholder: str | None = None):
+        super().__init__(message)
+        self.placeholder = placeholder
+
+
+def render_template(template: bytes, report: Report, *, charts: bool = True) -> bytes:
+    """The office's template filled with the report; TemplateError on any template fault."""
+    document = _open(template)
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    context = template_context(report, document if charts else None)
+    try:
+        unknown = sorted(document.get_undeclared_template_variables(environment) - set(context))
+        if unknown:
+            names = ", ".join(f"“{name}”" for name in unknown)
+            known = ", ".join(sorted(context))
+            raise TemplateError(
+                f"Mẫu báo cáo dùng trường không có: {names}. Các trường có sẵn: {known}.",
+                unknown[0],
+            )
+        document.render(context, jinja_env=environment, autoescape=True)
+    except jinja2.TemplateSyntaxError as error:
+        raise _syntax_error(document, error) from None
+    except jinja2.UndefinedError as error:
+        raise _undefined_error(error) from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as error:
+        if isinstance(error, TemplateError):
+            raise
+        raise TemplateError(f"Mẫu báo cáo lỗi khi điền dữ liệu: {error}.") from None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _open(template: bytes) -> DocxTemplate:
+    document = DocxTemplate(io.BytesIO(template))
+    try:
+        document.init_docx()
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+        raise TemplateError("Tệp mẫu báo cáo không phải tệp Word (.docx) hợp lệ.") from None
+    return document
+
+
+def _syntax_error(document: DocxTemplate, error: jinja2.TemplateSyntaxError) -> TemplateError:
+    """Jinja's line numbers count lines of WordprocessingML, useless to an office: the
+    faulty tag is found again in the document's own paragraphs."""
+    found = _faulty_tag(_paragraph_texts(document.docx))
+    if found is None:
+        return TemplateError(f"Mẫu báo cáo sai cú pháp: {_explain(error.message or '')}.")
+    tag, paragraph = found
+    return TemplateError(
+        f"Mẫu báo cáo sai cú pháp ở thẻ “{tag}” trong đoạn “{paragraph.strip()}”: "
+        f"{_explain(error.message or '')}.",
+        tag,
+    )
+
+
+def _paragraph_texts(document: Any) -> Iterator[str]:
+    """Every paragraph of the body, its tables (nested too), headers and footers."""
+    yield from _block_texts(document)
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            yield from _block_texts(part)
+
+
+def _block_texts(block: Any) -> Iterator[str]:
+    for paragraph in block.paragraphs:
+        yield paragraph.text
+    for table in block.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield from _block_texts(cell)
+
+
+_OPENERS = {"for": "endfor", "if": "endif"}
+_INNER = {"else", "elif", "set", "endfor", "endif"}
+
+
+def _faulty_tag(paragraphs: Iterable[str]) -> tuple[str, str] | None:
+    """The first tag that is unterminated, unknown, badly written or closes nothing, else
+    the last block left open; with the paragraph that holds it."""
+    environment = jinja2.Environment()
+    open_blocks: list[tuple[str, str]] = []
+    for paragraph in paragraphs:
+        for tag in _TAG.findall(paragraph):
+            if not tag.endswith(("}}", "%}")):
+                return tag.strip(), paragraph
+            if tag.startswith("{{"):
+                try:
+                    environment.parse(tag)
+                except jinja2.TemplateSyntaxError:
+                    return tag, paragraph
+                continue
+            name = _name(tag)
+            if name in _OPENERS:
+                open_blocks.append((tag, paragraph))
+            elif name in ("endfor", "endif"):
+                if not open_blocks or _OPENERS[_name(open_blocks[-1][0])] != name:
+                    return tag, paragraph
+                open_blocks.pop()
+            elif name not in _INNER:
+                return tag, paragraph
+    return open_blocks[-1] if open_blocks else None
+
+
+_DOCXTPL_PREFIXES = {"p", "tr", "tc", "r"}  # {%tr for … %}: docxtpl's row, cell, run tags
+
+
+def _name(tag: str) -> str:
+    """The statement of a block tag: 'for' for '{%tr for row in rows %}'."""
+    words = tag[2:-2].strip().lstrip("-").split()
+    return words[1] if words and words[0] in _DOCXTPL_PREFIXES else (words or [""])[0]
+
+
+def _explain(message: str) -> str:
+    if "unexpected end of template" in message.lower():
+        return "thiếu thẻ đóng (ví dụ {% endfor %} hoặc {% endif %})"
+    unknown_tag = re.search(r"unknown tag '([^']+)'", message)
+    if unknown_tag:
+        return f"thẻ “{unknown_tag.group(1)}” không hợp lệ"
+    unexpected = re.search(r"unexpected '([^']+)'", message)
+    if unexpected:
+        return f"ký tự “{unexpected.group(1)}” không đúng chỗ"
+    return f"lỗi cú pháp Jinja ({message})"
+
+
+def _undefined_error(error: jinja2.UndefinedError) -> TemplateError:
+    message = str(error.message or "")
+    match = _NO_ATTRIBUTE.search(message) or _UNDEFINED.search(message)
+    name = match.group(1) if match else message
+    return TemplateError(f"Mẫu báo cáo dùng trường không có: “{name}”.", name)
+
+
+# ---- the context: every placeholder an office template may use ----------------------------
+
+
+def template_context(report: Report, document: DocxTemplate | None = None) -> dict[str, Any]:
+    """The report as plain values for a template; charts need the template `document`."""
+    header = report.header
+    return {
+        "province": report.province,
+        "year": report.year,
+        "title": report.title,
+        "source": report.source,
+        "parent_body": header.parent_body,
+        "issuing_body": header.issuing_body,
+        "number": header.number,
+        "place_date": header.place_date,
+        "legal_bases": list(report.legal_bases),
+        "purpose": list(report.purpose),
+        "method": list(report.method),
+        "process": list(report.process),
+        "general_remarks": list(report.general_remarks),
+        "recommendations": list(report.recommendations),
+        "recipients": list(report.recipients),
+        "signer_title": report.signer_title,
+        "signer_name": report.signer_name,
+        "levels": [_level(level, document) for level in report.levels],
+        "commendation_sentences": [say.commendation_sentence(lv) for lv in report.levels],
+        "appendices": [_appendix(appendix) for appendix in report.appendices],
+    }
+
+
+def _level(level: LevelReport, document: DocxTemplate | None) -> dict[str, Any]:
+    average = level.average
+    return {
+        "code": level.code,
+        "name": level.name,
+        "unit_count": level.unit_count,
+        "framework_name": level.framework_name,
+        "framework_source": level.framework_source,
+        "framework_max": points_text(level.framework_max),
+        "intro": say.level_intro(level),
+        "method": say.method_sentence(level),
+        "ranking_text": level.ranking_text,
+        "class_text": level.class_text,
+        "classes": [_class(item) for item in level.classes],
+        "class_sentences": say.class_sentences(level.classes),
+        "groups": [_group(group) for group in level.groups],
+        "indices": [_index(index) for index in level.indices],
+        "top": [_line(line) for line in level.top],
+        "bottom": [_line(line) for line in level.bottom],
+        "top_sentence": say.top_sentence(level),
+        "bottom_sentence": say.bottom_sentence(level),
+        "average": average.text,
+        "average_sentence": say.average_sentence(level),
+        "commendations": [line.name for line in level.commendations],
+        "commendation_basis": level.commendation_basis,
+        "commendation_sentence": say.commendation_sentence(level),
+        "appendices": [appendix.label for appendix in level.appendices],
+        **_charts(level, document),
+    }
+
+
+def _group(group: GroupSummary) -> dict[str, Any]:
+    return {
+        "name": group.name,
+        "size": group.size,
+        "intro": say.group_intro(group),
+        "appendix": group.appendix,
+        "classes": [_class(item) for item in group.classes],
+        "class_sentences": say.class_sentences(group.classes),
+    }
+
+
+def _class(item: ClassCount) -> dict[str, Any]:
+    return {
+        "label": item.label,
+        "count": item.count,
+        "count_text": count_text(item.count),
+        "share": percent_text(item.share, trim=True),
+        "units": [line.name for line in item.units],
+        "sentence": say.class_sentence(item),
+    }
+
+
+def _index(index: IndexSummary) -> dict[str, Any]:
+    return {
+        "name": index.name,
+        "applicable": index.applicable,
+        "reached": index.reached,
+        "reached_percent": percent_text(index.reached_percent, trim=True),
+        "below_percent": percent_text(index.below_percent, trim=True),
+        "average_percent": percent_text(index.average_percent, trim=True),
+        "sentence": say.index_sentence(index),
+        "remark": index.remark,
+    }
+
+
+def _line(line: RankedLine) -> dict[str, Any]:
+    return {"rank": line.rank, "name": line.name, "value": line.text, "class": line.class_label}
+
+
+def _appendix(appendix: Appendix) -> dict[str, Any]:
+    return {
+        "label": appendix.label,
+        "title": appendix.title,
+        "tables": [
+            {
+                "title": t.title,
+                "note": t.note,
+                "headers": [column.header for column in t.columns],
+                "max_row": [cell.text for cell in t.max_row] if t.max_row else [],
+                "rows": [[cell.text for cell in row] for row in t.rows],
+            }
+            for t in appendix.tables
+        ],
+    }
+
+
+def _charts(level: LevelReport, document: DocxTemplate | None) -> dict[str, Any]:
+    """InlineImages of the level's charts; empty strings when rendering without charts."""
+    if document is None:
+        return {"chart_classes": "", "chart_indices": ""}
+    classes = chart.class_distribution(level.classes, f"Xếp loại khối {level.name}")
+    indices = chart.index_averages(level.indices, f"Tỷ lệ điểm bình quân — khối {level.name}")
+    return {
+        "chart_classes": InlineImage(document, io.BytesIO(classes), width=Mm(150))
+        if level.classes
+        else "",
+        "chart_indices": InlineImage(document, io.BytesIO(indices), width=Mm(150)),
+    }

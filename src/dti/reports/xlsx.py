@@ -1,0 +1,87 @@
+"""The appendices as a workbook: one sheet per appendix table. Row 1 holds the title, row 2
+the note, row 3 the header (frozen, with a filter), then one row per unit in rank order and,
+after a blank row, the maxima. Numbers are stored as numbers (percents as fractions
+formatted '0.0%', so a spreadsheet computes with them)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dti.reports.model import Appendix, AppendixTable, Cell, Column, ColumnKind, Report
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+_FIRST_DATA_ROW = 4  # title, reference, header
+_WIDTHS = {ColumnKind.RANK: 7, ColumnKind.TEXT: 14, ColumnKind.POINTS: 12}
+
+
+def render_xlsx(report: Report) -> bytes:
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for appendix in report.appendices:
+        for table in appendix.tables:
+            _sheet(workbook.create_sheet(table.sheet), appendix, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _number_format(column: Column) -> str:
+    decimals = "." + "0" * column.decimals if column.decimals else ""
+    if column.kind is ColumnKind.PERCENT:
+        return f"0{decimals}%"
+    if column.kind in (ColumnKind.POINTS, ColumnKind.DTI):
+        return f"0{decimals}"
+    return "General"
+
+
+def _value(column: Column, cell: Cell) -> float | int | str | None:
+    """What the spreadsheet stores: floats for numbers (a percent as its fraction)."""
+    if isinstance(cell.value, Decimal):
+        value = cell.value / 100 if column.kind is ColumnKind.PERCENT else cell.value
+        return float(value)
+    return cell.value
+
+
+def _sheet(sheet: Worksheet, appendix: Appendix, table: AppendixTable) -> None:
+    title = f"{appendix.label}. {appendix.title}"
+    sheet["A1"] = f"{title} — {table.title}" if table.title else title
+    sheet["A1"].font = Font(bold=True, size=12)
+    if table.note:
+        sheet["A2"] = f"Ghi chú: {table.note}"
+        sheet["A2"].font = Font(italic=True)
+    header_row = _FIRST_DATA_ROW - 1
+    for position, column in enumerate(table.columns, start=1):
+        header = sheet.cell(row=header_row, column=position, value=column.header)
+        header.font = Font(bold=True)
+        header.fill = _HEADER_FILL
+        header.border = _BORDER
+        header.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        width = 40 if column.header == "Đơn vị" else _WIDTHS.get(column.kind, 11)
+        sheet.column_dimensions[get_column_letter(position)].width = width
+    for offset, cells in enumerate(table.rows):
+        _data_row(sheet, _FIRST_DATA_ROW + offset, table.columns, cells)
+    end = header_row + len(table.rows)
+    if table.max_row is not None:  # below the units, so sorting and filtering leave it alone
+        _data_row(sheet, end + 2, table.columns, table.max_row)
+    sheet.freeze_panes = f"C{_FIRST_DATA_ROW}"  # the header and the rank and unit columns
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{end}"
+    sheet.row_dimensions[header_row].height = 45
+
+
+def _data_row(
+    sheet: Worksheet, row: int, columns: tuple[Column, ...], cells: tuple[Cell, ...]
+) -> None:
+    for position, (column, value) in enumerate(zip(columns, cells, strict=True), start=1):
+        stored = sheet.cell(row=row, column=position, value=_value(column, value))
+        stored.number_format = _number_format(column)
+        stored.border = _BORDER
