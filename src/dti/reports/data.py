@@ -29,8 +29,10 @@ def build_report(
     *,
     texts: ReportTexts | None = None,
     previous: PreviousResults | None = None,
+    draft: bool = False,
 ) -> Report:
-    """The report of `results` (level code -> result, in the order given)."""
+    """The report of `results` (level code -> result, in the order given); `draft` marks
+    a report whose results are not published yet."""
     texts = texts or ReportTexts()
     numbers = count(1)
     levels = tuple(
@@ -65,6 +67,7 @@ def build_report(
         recipients=texts.recipients,
         signer_title=texts.signer_title,
         signer_name=texts.signer_name,
+        draft=draft,
     )
 
 

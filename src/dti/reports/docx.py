@@ -24,7 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from dti.reports import charts as chart
 from dti.reports import statements as say
-from dti.reports.model import Appendix, LevelReport, Report
+from dti.reports.model import DRAFT, Appendix, LevelReport, Report
 from dti.reports.texts import BLANK
 from dti.reports.word_tables import appendix_table, borderless
 from dti.reports.wordml import page_field, rule_below, use_font
@@ -41,6 +41,8 @@ def render_docx(report: Report, *, charts: bool = True, profiles: bool = False) 
     use_font(document, BODY_PT)
     _properties(document, report)
     _portrait(document)
+    if report.draft:  # above the header, on the right
+        _line(document, DRAFT, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.RIGHT, after=6)
     _header(document, report)
     _title(document, report)
     _section_one(document, report)
@@ -59,7 +61,7 @@ def render_docx(report: Report, *, charts: bool = True, profiles: bool = False) 
 def _properties(document: Document, report: Report) -> None:
     """The file's own metadata; python-docx's template would name itself the author."""
     properties = document.core_properties
-    properties.title = report.title
+    properties.title = f"{DRAFT} - {report.title}" if report.draft else report.title
     properties.subject = f"Chỉ số chuyển đổi số (DTI) {report.province} năm {report.year}"
     properties.author = properties.last_modified_by = report.header.issuing_body.strip("…")
     properties.language = "vi-VN"

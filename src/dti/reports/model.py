@@ -10,6 +10,8 @@ from enum import Enum
 
 from dti.results import LevelResult
 
+DRAFT = "DỰ THẢO"  # how a Vietnamese office marks a document not yet issued
+
 
 class ColumnKind(str, Enum):
     RANK = "rank"
@@ -170,6 +172,7 @@ class Report:
     recipients: tuple[str, ...]
     signer_title: str
     signer_name: str
+    draft: bool = False  # not yet published: the renderers mark it "DỰ THẢO"
 
     @property
     def appendices(self) -> tuple[Appendix, ...]:

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dti.reports.model import Appendix, AppendixTable, Cell, Column, ColumnKind, Report
+from dti.reports.model import DRAFT, Appendix, AppendixTable, Cell, Column, ColumnKind, Report
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -30,6 +30,9 @@ def render_xlsx(report: Report) -> bytes:
     for appendix in report.appendices:
         for table in appendix.tables:
             _sheet(workbook.create_sheet(table.sheet), appendix, table)
+    if report.draft and workbook.worksheets:
+        title = workbook.worksheets[0]["A1"]
+        title.value = f"{DRAFT} — {title.value}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -126,14 +126,14 @@ def _core_units(units: Mapping[str, Unit], level: str) -> tuple[CoreUnit, ...]:
             id=unit.code,
             name=unit.name,
             level=level,
-            attributes=_attributes(unit.attributes),
+            attributes=core_attributes(unit.attributes),
             aliases=tuple(unit.aliases or ()),
         )
         for unit in units.values()
     )
 
 
-def _attributes(stored: Mapping[str, object]) -> dict[str, AttributeValue]:
+def core_attributes(stored: Mapping[str, object]) -> dict[str, AttributeValue]:
     """JSON numbers become Decimals: conditions compare numbers exactly, never as floats."""
     result: dict[str, AttributeValue] = {}
     for key, value in (stored or {}).items():

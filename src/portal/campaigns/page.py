@@ -101,6 +101,7 @@ class CampaignPage:
     removable: bool  # units may still leave the scope (draft)
     shows_progress: bool
     has_previous: bool  # some unit has a result of the year before to compare with
+    has_results: bool  # some unit has a computed result: the campaign has a report
 
 
 def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
@@ -129,6 +130,7 @@ def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
         removable=viewer.is_office_admin and campaign.state == CampaignState.DRAFT,
         shows_progress=viewer.is_member and not campaign.historic,
         has_previous=any(row.previous for row in rows),
+        has_results=any(row.result for row in rows),
     )
 
 

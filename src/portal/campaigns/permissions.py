@@ -17,6 +17,10 @@ from portal.accounts.roles import READ_ALL_ROLES, Role
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.workflow import CampaignState
 
+# Who downloads a campaign's official report. Anonymous visitors will download the published
+# one from the public portal (a later issue); until then they learn nothing here either.
+REPORT_ROLES = frozenset({Role.OFFICE_ADMIN, Role.LEADERSHIP})
+
 
 @dataclass(frozen=True)
 class Viewer:
@@ -36,6 +40,10 @@ class Viewer:
     @property
     def is_office_admin(self) -> bool:
         return Role.OFFICE_ADMIN in self.roles
+
+    @property
+    def downloads_report(self) -> bool:
+        return bool(self.roles & REPORT_ROLES)
 
     def sees_unit(self, unit_id: int) -> bool:
         """Reporters and approvers see their own units' progress, nobody else's."""
@@ -67,6 +75,20 @@ def get_campaign_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Cam
             )
     elif not viewer.is_member and campaign.state != CampaignState.PUBLISHED:
         raise Http404(gettext("Không tìm thấy đợt đánh giá."))
+    return campaign
+
+
+def get_campaign_report_for_user(user: AnyUser, pk: int) -> Campaign:
+    """The campaign if the user may download its report: office admin and leadership;
+    other members get 403, outsiders and anonymous visitors 404."""
+    campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
+    viewer = viewer_in(user, campaign.province_id)
+    if not viewer.is_member:
+        raise Http404(gettext("Không tìm thấy đợt đánh giá."))
+    if not viewer.downloads_report:
+        raise PermissionDenied(
+            gettext("Chỉ quản trị của Sở chủ trì và lãnh đạo được tải báo cáo của đợt.")
+        )
     return campaign
 
 

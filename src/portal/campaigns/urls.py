@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/gia-han/", views.extend, name="extend"),
     path("<int:pk>/vong-tham-dinh/", views.round_set, name="round_set"),
     path("<int:pk>/trang-thai/", views.transition, name="transition"),
+    path("<int:pk>/bao-cao.<str:fmt>", views.report_download, name="report"),
 ]

@@ -10,11 +10,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from dti.reports.pdf import PdfError
 from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
 from portal.campaigns import services
 from portal.campaigns.forms import (
@@ -32,10 +33,12 @@ from portal.campaigns.page import campaign_page
 from portal.campaigns.permissions import (
     admin_provinces,
     get_campaign_for_user,
+    get_campaign_report_for_user,
     get_campaign_unit,
     require_admin_provinces,
     viewer_in,
 )
+from portal.campaigns.report import FORMATS, campaign_report, has_report
 from portal.campaigns.selectors import campaigns_for_user
 from portal.workflow import ACTION_LABELS
 
@@ -50,8 +53,30 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk)
-    page = campaign_page(campaign, viewer_in(request.user, campaign.province_id))
-    return render(request, "campaigns/detail.html", {"page": page, "campaign": campaign})
+    viewer = viewer_in(request.user, campaign.province_id)
+    page = campaign_page(campaign, viewer)
+    context = {
+        "page": page,
+        "campaign": campaign,
+        "downloads_report": viewer.downloads_report and page.has_results,
+    }
+    return render(request, "campaigns/detail.html", context)
+
+
+def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The official report as an attachment; a PDF that LibreOffice cannot make is a page
+    saying so (503), the DOCX and XLSX still being there to download."""
+    campaign = get_campaign_report_for_user(request.user, pk)
+    if fmt not in FORMATS or not has_report(campaign):
+        raise Http404(gettext("Đợt đánh giá chưa có kết quả để lập báo cáo."))
+    try:
+        report = campaign_report(campaign, fmt)
+    except PdfError as error:
+        context = {"campaign": campaign, "message": str(error)}
+        return render(request, "campaigns/report_error.html", context, status=503)
+    response = HttpResponse(report.content, content_type=report.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.name}"'
+    return response
 
 
 def _form_page(

@@ -1,0 +1,143 @@
+"""The official report of a campaign with computed results, as the office downloads it
+(DOCX, XLSX, PDF) from the campaign's page.
+
+The results are recomputed by the core from what the portal stores: each unit's main-index
+scores and its attributes, evaluated with the level's framework, exactly as the core
+recomputes a published table (dti.reproduce). Today the campaigns with results are the
+historic ones imported from published tables; a campaign not yet published gets a report
+marked "DỰ THẢO" (draft). The core renders; nothing here touches a document's layout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.text import slugify
+
+from dti.campaign import Campaign as CoreCampaign
+from dti.campaign import Level as CoreLevel
+from dti.campaign import Unit as CoreUnit
+from dti.inputs import UnitInput, build_inputs
+from dti.reports.data import build_report
+from dti.reports.docx import render_docx
+from dti.reports.pdf import convert_to_pdf
+from dti.reports.xlsx import render_xlsx
+from dti.results import LevelResult, evaluate
+from portal.campaigns.historic import core_attributes
+from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.workflow import CampaignState
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def _entries_with_results(campaign: Campaign) -> dict[str, list[CampaignUnit]]:
+    """Units with a stored result, per level, in rank order (ties by name)."""
+    entries = (
+        CampaignUnit.objects.filter(campaign=campaign, historic_result__isnull=False)
+        .select_related("unit", "historic_result")
+        .order_by("level", "historic_result__rank", "unit__name")
+    )
+    by_level: dict[str, list[CampaignUnit]] = {}
+    for entry in entries:
+        by_level.setdefault(entry.level, []).append(entry)
+    return by_level
+
+
+def has_report(campaign: Campaign) -> bool:
+    """Whether some level has computed results: only then is there a report to download."""
+    return CampaignUnit.objects.filter(campaign=campaign, historic_result__isnull=False).exists()
+
+
+def _core_level(level: CampaignLevel, entries: Sequence[CampaignUnit]) -> CoreLevel:
+    units = tuple(
+        CoreUnit(
+            id=entry.unit.code,
+            name=entry.unit.name,
+            level=level.level,
+            attributes=core_attributes(entry.unit.attributes),
+            aliases=tuple(entry.unit.aliases or ()),
+            previous_class=entry.previous_class or None,
+        )
+        for entry in entries
+    )
+    return CoreLevel(level.level, level.name, level.framework.build(), units)
+
+
+def _level_result(level: CoreLevel, entries: Sequence[CampaignUnit]) -> LevelResult:
+    """The level evaluated from each unit's stored main-index scores."""
+    inputs = [
+        UnitInput(
+            unit.id,
+            unit.attributes,
+            scores={
+                code: Decimal(score)
+                for code, score in entry.historic_result.index_scores.items()  # type: ignore[attr-defined]
+            },
+        )
+        for unit, entry in zip(level.units, entries, strict=True)
+    ]
+    framework = level.framework
+    return evaluate(framework, build_inputs(framework, inputs), [u.name for u in level.units])
+
+
+def _computed(campaign: Campaign) -> tuple[CoreCampaign, dict[str, LevelResult]]:
+    """The core's campaign (levels with results only) and each level's result."""
+    by_level = _entries_with_results(campaign)
+    levels = {
+        level.level: _core_level(level, by_level[level.level])
+        for level in CampaignLevel.objects.filter(campaign=campaign)
+        .select_related("framework")
+        .order_by("pk")
+        if by_level.get(level.level)
+    }
+    core = CoreCampaign(
+        province=campaign.province.name, year=campaign.year, title=campaign.title,
+        levels=levels, source=campaign.source,
+    )  # fmt: skip
+    results = {code: _level_result(level, by_level[code]) for code, level in levels.items()}
+    return core, results
+
+
+def campaign_report_results(campaign: Campaign) -> dict[str, LevelResult]:
+    """Each level's result (level code -> result); levels without results are left out."""
+    return _computed(campaign)[1]
+
+
+def campaign_report(campaign: Campaign, fmt: str) -> ReportFile:
+    """The report as a file ("docx", "xlsx" or "pdf"). PdfError when LibreOffice cannot
+    convert it."""
+    core, results = _computed(campaign)
+    draft = campaign.state != CampaignState.PUBLISHED
+    report = build_report(core, results, draft=draft)
+    if fmt == "xlsx":
+        content = render_xlsx(report)
+    else:
+        docx = render_docx(report)
+        content = docx if fmt == "docx" else convert_to_pdf(docx)
+    return ReportFile(_file_name(campaign, fmt, draft), FORMATS[fmt], content)
+
+
+def _file_name(campaign: Campaign, fmt: str, draft: bool) -> str:
+    """'bao-cao-danh-gia-xep-hang-chuyen-doi-so-nam-2023-du-thao.docx': ASCII, so every
+    browser keeps it."""
+    words = ["bao-cao", slugify(_ascii(campaign.title)) or str(campaign.year)]
+    if draft:
+        words.append("du-thao")
+    return f"{'-'.join(words)}.{fmt}"
+
+
+def _ascii(text: str) -> str:
+    """Vietnamese without its marks ('đ' has none to strip, so it is replaced first)."""
+    return text.replace("đ", "d").replace("Đ", "D")

@@ -1,0 +1,155 @@
+"""The office admin and leadership download the official report of a campaign with results
+(Bình Định's published table of 2023, imported), as DOCX, XLSX and PDF; a campaign not
+published yet gives a draft. Everyone else is refused."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from dti.reports.pdf import PdfError
+from portal.accounts.models import Membership
+from portal.accounts.roles import Role
+from portal.campaigns.models import Campaign
+from portal.campaigns.report import campaign_report_results
+from portal.units.models import Unit
+from portal.workflow import CampaignState
+from tests.portal.campaigns.conftest import person
+from tests.portal.campaigns.test_historic_import import run_import
+
+
+@pytest.fixture
+def published(cast, binhdinh) -> Campaign:
+    """Bình Định 2023 imported, with the cast holding their roles in Bình Định too."""
+    campaign = run_import(binhdinh)
+    units = {"noi_vu": "so-noi-vu", "tu_phap": "so-tu-phap"}
+    roles = {
+        "quang": (Role.OFFICE_ADMIN, None), "hoa": (Role.LEADERSHIP, None),
+        "hung": (Role.APPRAISER, None), "lan": (Role.REPORTER, units["noi_vu"]),
+        "minh": (Role.APPROVER, units["noi_vu"]), "thao": (Role.REPORTER, units["tu_phap"]),
+    }  # fmt: skip
+    for name, (role, code) in roles.items():
+        unit = Unit.objects.get(province=binhdinh.province, code=code) if code else None
+        Membership.objects.create(
+            user=getattr(cast, name), province=binhdinh.province, role=role, unit=unit
+        )
+    return campaign
+
+
+def url(campaign: Campaign, fmt: str) -> str:
+    return f"/dot-danh-gia/{campaign.pk}/bao-cao.{fmt}"
+
+
+def docx_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_it_recomputes_the_ranking_from_the_stored_index_scores(published):
+    results = campaign_report_results(published)
+    assert list(results) == ["so"]
+    general = results["so"].general
+    rows = general.rows(results["so"].scores.unit_ids)
+    first = rows[0]
+    assert (first.unit, first.rank, first.value) == (
+        "so-thong-tin-va-truyen-thong", 1, Decimal("99.3"),
+    )  # fmt: skip
+    assert len(rows) == 21
+
+
+def test_the_office_admin_downloads_the_docx(cast, published):
+    response = cast.client(cast.quang).get(url(published, "docx"))
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    disposition = response["Content-Disposition"]
+    assert disposition == (
+        'attachment; filename="bao-cao-danh-gia-xep-hang-chuyen-doi-so-nam-2023.docx"'
+    )
+    text = docx_text(response.content)
+    assert "Sở Thông tin và Truyền thông" in text and "Sở Nội vụ" in text
+    assert "Phụ lục I".upper() in text
+    assert "DỰ THẢO" not in text  # published
+
+
+def test_the_office_admin_downloads_the_xlsx(cast, published):
+    response = cast.client(cast.quang).get(url(published, "xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('nam-2023.xlsx"')
+    workbook = load_workbook(io.BytesIO(response.content))
+    first = workbook.worksheets[0]
+    assert not str(first["A1"].value).startswith("DỰ THẢO")
+    assert "Sở Thông tin và Truyền thông" in [c.value for c in first["B"]]
+
+
+def test_leadership_downloads_the_pdf(cast, published):
+    response = cast.client(cast.hoa).get(url(published, "pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_a_campaign_not_yet_published_gives_a_draft(cast, published):
+    Campaign.objects.filter(pk=published.pk).update(state=CampaignState.FINALIZED)
+    client = cast.client(cast.quang)
+    response = client.get(url(published, "docx"))
+    assert response["Content-Disposition"].endswith('nam-2023-du-thao.docx"')
+    document = Document(io.BytesIO(response.content))
+    assert document.paragraphs[0].text == "DỰ THẢO"
+    assert document.core_properties.title.startswith("DỰ THẢO")
+    workbook = load_workbook(io.BytesIO(client.get(url(published, "xlsx")).content))
+    assert str(workbook.worksheets[0]["A1"].value).startswith("DỰ THẢO — Phụ lục I")
+    assert "bản dự thảo" in client.get(f"/dot-danh-gia/{published.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        pytest.param(None, 404, id="anonymous"),
+        pytest.param("khoa", 404, id="khoa-other-province"),
+        pytest.param("lan", 403, id="lan-reporter"),
+        pytest.param("minh", 403, id="minh-approver"),
+        pytest.param("thao", 403, id="thao-reporter"),
+        pytest.param("hung", 403, id="hung-appraiser"),
+    ],
+)
+def test_it_refuses_everyone_but_the_office_admin_and_leadership(cast, published, who, status):
+    client = cast.client(person(cast, who))
+    for fmt in ("docx", "xlsx", "pdf"):
+        assert client.get(url(published, fmt)).status_code == status
+    assert "Tải báo cáo" not in client.get(f"/dot-danh-gia/{published.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["quang", "hoa"])
+def test_the_campaign_page_shows_the_buttons_to_who_may_download(cast, published, who):
+    page = cast.client(getattr(cast, who)).get(f"/dot-danh-gia/{published.pk}/").content.decode()
+    for fmt in ("docx", "xlsx", "pdf"):
+        assert f'href="{url(published, fmt)}"' in page
+    assert "Tải báo cáo (DOCX)" in page and "Tải báo cáo (PDF)" in page
+    assert "bản dự thảo" not in page
+
+
+def test_a_campaign_without_results_has_no_report(cast):
+    client = cast.client(cast.quang)
+    assert "Tải báo cáo" not in client.get(f"/dot-danh-gia/{cast.campaign.pk}/").content.decode()
+    assert client.get(url(cast.campaign, "docx")).status_code == 404
+    assert campaign_report_results(cast.campaign) == {}
+
+
+def test_an_unknown_format_is_not_found(cast, published):
+    assert cast.client(cast.quang).get(url(published, "odt")).status_code == 404
+
+
+def test_a_pdf_that_cannot_be_made_is_explained(cast, published, monkeypatch):
+    def missing(docx: bytes) -> bytes:
+        raise PdfError("Không tìm thấy LibreOffice (soffice).")
+
+    monkeypatch.setattr("portal.campaigns.report.convert_to_pdf", missing)
+    response = cast.client(cast.quang).get(url(published, "pdf"))
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Không tạo được báo cáo PDF" in page and "Không tìm thấy LibreOffice" in page
