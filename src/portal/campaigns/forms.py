@@ -153,3 +153,65 @@ class HistoricImportForm(forms.Form):
         self.fields["framework"].queryset = FrameworkVersion.objects.filter(  # type: ignore[attr-defined]
             province__in=pks
         )
+
+
+def _lines_field(label: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Mỗi dòng một đoạn; để trống: dùng nội dung mặc định."),
+    )  # fmt: skip
+
+
+class ReportTextsForm(forms.Form):
+    """The office's texts of the report, then one remark box per main index of each level."""
+
+    parent_body = forms.CharField(label=gettext_lazy("Cơ quan chủ quản"), required=False)
+    issuing_body = forms.CharField(label=gettext_lazy("Cơ quan ban hành"), required=False)
+    number = forms.CharField(label=gettext_lazy("Số văn bản"), required=False)
+    place_date = forms.CharField(label=gettext_lazy("Địa danh, ngày tháng"), required=False)
+    title = forms.CharField(label=gettext_lazy("Tên báo cáo"), required=False, max_length=300)
+    legal_bases = _lines_field(gettext_lazy("Căn cứ"))
+    purpose = _lines_field(gettext_lazy("Mục đích"))
+    method = _lines_field(gettext_lazy("Phương pháp (đoạn thêm)"))
+    process = _lines_field(gettext_lazy("Quá trình thực hiện"))
+    general_remarks = _lines_field(gettext_lazy("Nhận xét chung"))
+    recommendations = _lines_field(gettext_lazy("Kiến nghị, đề xuất"))
+    recipients = _lines_field(gettext_lazy("Nơi nhận"))
+    signer_title = forms.CharField(label=gettext_lazy("Chức danh người ký"), required=False)
+    signer_name = forms.CharField(label=gettext_lazy("Người ký"), required=False)
+
+    def __init__(self, levels: Sequence[Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.remark_levels = []
+        for level in levels:
+            names = []
+            for slot in level.slots:
+                name = f"remark__{slot.key}"
+                self.fields[name] = forms.CharField(
+                    label=f"{slot.code}. {slot.name}", required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )  # fmt: skip
+                names.append(name)
+            self.remark_levels.append((level, names))
+
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if not name.startswith("remark__")]
+
+    def remark_groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(level, [self[name] for name in names]) for level, names in self.remark_levels]
+
+    def split(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(texts, remarks keyed "level.index") from the cleaned data."""
+        data = self.cleaned_data
+        texts = {k: v for k, v in data.items() if not k.startswith("remark__")}
+        remarks = {
+            k.removeprefix("remark__"): v for k, v in data.items() if k.startswith("remark__")
+        }
+        return texts, remarks
+
+
+class ReportTemplateForm(forms.Form):
+    template = forms.FileField(
+        label=gettext_lazy("Mẫu báo cáo của Sở (DOCX, tối đa 5 MB)"),
+        help_text=gettext_lazy("Trường dữ liệu theo docs/reports.md, ví dụ {{ province }}."),
+    )

@@ -124,6 +124,9 @@ EVENT_LABELS = {
     "round_set": gettext_lazy("Đặt hạn thẩm định"),
     "extend": gettext_lazy("Gia hạn"),
     "historic_import": gettext_lazy("Nhập kết quả đã công bố"),
+    "report_texts": gettext_lazy("Lưu văn bản báo cáo"),
+    "report_template": gettext_lazy("Tải lên mẫu báo cáo"),
+    "report_template_remove": gettext_lazy("Bỏ mẫu báo cáo"),
     **ACTION_LABELS,  # the workflow's moves
 }
 
@@ -146,3 +149,38 @@ class CampaignEvent(models.Model):
     @property
     def label(self) -> str:
         return EVENT_LABELS.get(self.action, self.action)
+
+
+class CampaignReportTexts(models.Model):
+    """The office's words for a campaign's official report (dti.reports.texts.ReportTexts),
+    and its own DOCX template. Lists are kept one paragraph per line; an empty field means
+    the core's default."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="report_texts")
+    parent_body = models.CharField(gettext_lazy("cơ quan chủ quản"), max_length=300, blank=True)
+    issuing_body = models.CharField(gettext_lazy("cơ quan ban hành"), max_length=300, blank=True)
+    number = models.CharField(gettext_lazy("số văn bản"), max_length=100, blank=True)
+    place_date = models.CharField(gettext_lazy("địa danh, ngày tháng"), max_length=200, blank=True)
+    title = models.CharField(gettext_lazy("tên báo cáo"), max_length=300, blank=True)
+    legal_bases = models.TextField(gettext_lazy("căn cứ"), blank=True)
+    purpose = models.TextField(gettext_lazy("mục đích"), blank=True)
+    method = models.TextField(gettext_lazy("phương pháp (đoạn thêm)"), blank=True)
+    process = models.TextField(gettext_lazy("quá trình thực hiện"), blank=True)
+    general_remarks = models.TextField(gettext_lazy("nhận xét chung"), blank=True)
+    recommendations = models.TextField(gettext_lazy("kiến nghị, đề xuất"), blank=True)
+    recipients = models.TextField(gettext_lazy("nơi nhận"), blank=True)
+    # {"level.index": text}: one remark per main index of each level.
+    remarks = models.JSONField(gettext_lazy("nhận xét theo chỉ số chính"), default=dict, blank=True)
+    signer_title = models.CharField(gettext_lazy("chức danh người ký"), max_length=200, blank=True)
+    signer_name = models.CharField(gettext_lazy("người ký"), max_length=200, blank=True)
+    # The office's DOCX template, checked at upload by rendering it once; small (≤ 5 MB), so
+    # kept in the database with the texts rather than on a disk the portal may not share.
+    template = models.BinaryField(gettext_lazy("mẫu báo cáo (DOCX)"), null=True, blank=True)
+    template_name = models.CharField(gettext_lazy("tên tệp mẫu"), max_length=255, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: văn bản báo cáo"

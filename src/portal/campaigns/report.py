@@ -21,11 +21,19 @@ from dti.campaign import Unit as CoreUnit
 from dti.inputs import UnitInput, build_inputs
 from dti.reports.data import build_report
 from dti.reports.docx import render_docx
+from dti.reports.model import Report
 from dti.reports.pdf import convert_to_pdf
+from dti.reports.templates import render_template
+from dti.reports.texts import ReportTexts
 from dti.reports.xlsx import render_xlsx
 from dti.results import LevelResult, evaluate
 from portal.campaigns.historic import core_attributes
-from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.campaigns.models import (
+    Campaign,
+    CampaignLevel,
+    CampaignReportTexts,
+    CampaignUnit,
+)
 from portal.workflow import CampaignState
 
 FORMATS = {
@@ -115,18 +123,62 @@ def campaign_report_results(campaign: Campaign) -> dict[str, LevelResult]:
     return _computed(campaign)[1]
 
 
-def campaign_report(campaign: Campaign, fmt: str) -> ReportFile:
-    """The report as a file ("docx", "xlsx" or "pdf"). PdfError when LibreOffice cannot
-    convert it."""
+def report_texts(campaign: Campaign) -> ReportTexts:
+    """The office's texts kept for the campaign, as the core takes them; defaults when none.
+    An empty list field keeps the core's default (purpose, recipients)."""
+    stored = CampaignReportTexts.objects.filter(campaign=campaign).first()
+    if stored is None:
+        return ReportTexts()
+    lines = {name: _lines(getattr(stored, name)) for name in TEXT_LISTS}
+    lists = {name: paragraphs for name, paragraphs in lines.items() if paragraphs}
+    strings = {name: getattr(stored, name).strip() for name in TEXT_STRINGS}
+    if not strings["signer_title"]:
+        strings["signer_title"] = ReportTexts.signer_title
+    remarks = {key: text for key, text in (stored.remarks or {}).items() if text.strip()}
+    return ReportTexts(**strings, **lists, remarks=remarks)
+
+
+TEXT_STRINGS = (
+    "parent_body", "issuing_body", "number", "place_date", "title", "signer_title", "signer_name",
+)  # fmt: skip
+TEXT_LISTS = (
+    "legal_bases", "purpose", "method", "process", "general_remarks", "recommendations",
+    "recipients",
+)  # fmt: skip
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def campaign_report_model(campaign: Campaign) -> Report:
+    """The core's report of the campaign, with the office's texts."""
     core, results = _computed(campaign)
     draft = campaign.state != CampaignState.PUBLISHED
-    report = build_report(core, results, draft=draft)
+    return build_report(core, results, texts=report_texts(campaign), draft=draft)
+
+
+def office_template(campaign: Campaign) -> bytes | None:
+    template = (
+        CampaignReportTexts.objects.filter(campaign=campaign)
+        .values_list("template", flat=True)
+        .first()
+    )
+    return bytes(template) if template else None
+
+
+def campaign_report(campaign: Campaign, fmt: str) -> ReportFile:
+    """The report as a file ("docx", "xlsx" or "pdf"); the DOCX (and the PDF made from it)
+    fills the office's own template when it has one. PdfError when LibreOffice cannot
+    convert it."""
+    report = campaign_report_model(campaign)
     if fmt == "xlsx":
         content = render_xlsx(report)
     else:
-        docx = render_docx(report)
+        template = office_template(campaign)
+        docx = render_template(template, report) if template else render_docx(report)
         content = docx if fmt == "docx" else convert_to_pdf(docx)
-    return ReportFile(_file_name(campaign, fmt, draft), FORMATS[fmt], content)
+    return ReportFile(_file_name(campaign, fmt, report.draft), FORMATS[fmt], content)
 
 
 def _file_name(campaign: Campaign, fmt: str, draft: bool) -> str:

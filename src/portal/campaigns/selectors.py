@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from dti.fixedpoint import format_vi
 from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser
-from portal.campaigns.models import Campaign, HistoricResult
+from portal.campaigns.models import Campaign, CampaignLevel, HistoricResult
 from portal.units.models import Lineage, Unit
 from portal.workflow import CampaignState
 
@@ -95,3 +95,33 @@ def _previous(result: HistoricResult, year: int, through_lineage: bool) -> Previ
         class_label=result.class_label,
         through_lineage=through_lineage,
     )
+
+
+@dataclass(frozen=True)
+class RemarkSlot:
+    key: str  # "level.index", as dti.reports.texts.ReportTexts.remarks keys it
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LevelSlots:
+    code: str
+    name: str
+    slots: tuple[RemarkSlot, ...]
+
+
+def remark_slots(campaign: Campaign) -> list[LevelSlots]:
+    """Where the office may write a remark: each main index of each level's framework."""
+    levels = CampaignLevel.objects.filter(campaign=campaign).select_related("framework")
+    return [
+        LevelSlots(
+            level.level,
+            level.name,
+            tuple(
+                RemarkSlot(f"{level.level}.{node.code}", node.code, node.name)
+                for node in level.framework.build().main_indices
+            ),
+        )
+        for level in levels.order_by("pk")
+    ]

@@ -16,4 +16,12 @@ urlpatterns = [
     path("<int:pk>/vong-tham-dinh/", views.round_set, name="round_set"),
     path("<int:pk>/trang-thai/", views.transition, name="transition"),
     path("<int:pk>/bao-cao.<str:fmt>", views.report_download, name="report"),
+    path("<int:pk>/van-ban-bao-cao/", views.report_texts, name="report_texts"),
+    path("<int:pk>/van-ban-bao-cao/mau/", views.report_template, name="report_template"),
+    path(
+        "<int:pk>/van-ban-bao-cao/mau/bo/",
+        views.report_template_delete,
+        name="report_template_delete",
+    ),
+    path("<int:pk>/bieu-do/<str:level>/<str:kind>.png", views.chart, name="chart"),
 ]

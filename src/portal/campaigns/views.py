@@ -12,10 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from dti.reports import charts
 from dti.reports.pdf import PdfError
+from dti.reports.templates import TemplateError
 from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
 from portal.campaigns import services
 from portal.campaigns.forms import (
@@ -24,6 +27,8 @@ from portal.campaigns.forms import (
     ExtensionForm,
     HistoricImportForm,
     LevelForm,
+    ReportTemplateForm,
+    ReportTextsForm,
     RoundForm,
     UnitsForm,
 )
@@ -38,8 +43,14 @@ from portal.campaigns.permissions import (
     require_admin_provinces,
     viewer_in,
 )
-from portal.campaigns.report import FORMATS, campaign_report, has_report
-from portal.campaigns.selectors import campaigns_for_user
+from portal.campaigns.report import FORMATS, campaign_report, campaign_report_model, has_report
+from portal.campaigns.report_texts import (
+    MAX_TEMPLATE_BYTES,
+    report_template_remove,
+    report_template_set,
+    report_texts_save,
+)
+from portal.campaigns.selectors import campaigns_for_user, remark_slots
 from portal.workflow import ACTION_LABELS
 
 
@@ -59,6 +70,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "campaign": campaign,
         "downloads_report": viewer.downloads_report and page.has_results,
+        "edits_report": viewer.is_office_admin and page.has_results,
+        "chart_levels": {v.level.level for v in page.levels if any(r.result for r in v.rows)},
     }
     return render(request, "campaigns/detail.html", context)
 
@@ -71,12 +84,102 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404(gettext("Đợt đánh giá chưa có kết quả để lập báo cáo."))
     try:
         report = campaign_report(campaign, fmt)
-    except PdfError as error:
-        context = {"campaign": campaign, "message": str(error)}
+    except (PdfError, TemplateError) as error:
+        context = {"campaign": campaign, "message": str(error), "fmt": fmt}
         return render(request, "campaigns/report_error.html", context, status=503)
     response = HttpResponse(report.content, content_type=report.content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.name}"'
     return response
+
+
+def chart(request: HttpRequest, pk: int, level: str, kind: str) -> HttpResponse:
+    """A level's chart as the report draws it: units per class, or each main index's
+    average; whoever may read the campaign's page may see it."""
+    campaign = get_campaign_for_user(request.user, pk)
+    if kind not in ("classes", "indices") or not has_report(campaign):
+        raise Http404(gettext("Không có biểu đồ này."))
+    report = campaign_report_model(campaign)
+    found = [item for item in report.levels if item.code == level]
+    if not found:
+        raise Http404(gettext("Không có biểu đồ này."))
+    shown = found[0]
+    if kind == "classes":
+        png = charts.class_distribution(shown.classes, gettext("Xếp loại khối %s") % shown.name)
+    else:
+        title = gettext("Tỷ lệ điểm bình quân — khối %s") % shown.name
+        png = charts.index_averages(shown.indices, title)
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+def _report_texts_page(
+    request: HttpRequest, campaign: Campaign, texts_form: ReportTextsForm | None = None,
+    template_form: ReportTemplateForm | None = None, status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    stored = getattr(campaign, "report_texts", None)
+    if texts_form is None:
+        initial = (
+            {name: getattr(stored, name) for name in ReportTextsForm.base_fields} if stored else {}
+        )
+        remarks = stored.remarks if stored else {}
+        initial |= {f"remark__{key}": text for key, text in remarks.items()}
+        texts_form = ReportTextsForm(remark_slots(campaign), initial=initial)
+    context = {
+        "campaign": campaign, "form": texts_form,
+        "template_form": template_form or ReportTemplateForm(),
+        "template_name": stored.template_name if stored and stored.template else "",
+    }  # fmt: skip
+    return render(request, "campaigns/report_texts.html", context, status=status)
+
+
+@login_required
+def report_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office's texts of the report: header, paragraphs, a remark per main index."""
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    if request.method != "POST":
+        return _report_texts_page(request, campaign)
+    form = ReportTextsForm(remark_slots(campaign), request.POST)
+    if form.is_valid():
+        texts, remarks = form.split()
+        try:
+            report_texts_save(campaign=campaign, user=request.user, texts=texts, remarks=remarks)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, gettext("Đã lưu văn bản báo cáo."))
+            return redirect("campaigns:report_texts", campaign.pk)
+    return _report_texts_page(request, campaign, texts_form=form)
+
+
+@login_required
+@require_POST
+def report_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the office's DOCX template; a faulty one is shown on the page, not kept."""
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    form = ReportTemplateForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["template"]
+        content = upload.read(MAX_TEMPLATE_BYTES + 1)  # one byte past is enough to refuse
+        try:
+            report_template_set(
+                campaign=campaign, user=request.user, content=content, file_name=upload.name
+            )
+        except ValidationError as error:
+            form.add_error("template", error.messages)
+        else:
+            messages.success(request, gettext("Đã lưu mẫu báo cáo của Sở."))
+            return redirect("campaigns:report_texts", campaign.pk)
+    return _report_texts_page(request, campaign, template_form=form)
+
+
+@login_required
+@require_POST
+def report_template_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    report_template_remove(campaign=campaign, user=request.user)
+    messages.success(request, gettext("Đã bỏ mẫu báo cáo; báo cáo dùng mẫu mặc định."))
+    return redirect("campaigns:report_texts", campaign.pk)
 
 
 def _form_page(

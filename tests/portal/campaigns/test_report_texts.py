@@ -1,0 +1,156 @@
+"""The office admin keeps the report's texts and its own DOCX template per campaign at
+/dot-danh-gia/<pk>/van-ban-bao-cao/; the downloaded report uses them. A template that does
+not fill is refused at upload, naming the placeholder, and nothing is saved."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+
+from portal.campaigns.models import Campaign, CampaignEvent, CampaignReportTexts
+from portal.campaigns.selectors import remark_slots
+from tests.portal.campaigns.conftest import REFUSED, person
+from tests.portal.campaigns.test_report_download import docx_text, published, url  # noqa: F401
+
+
+def page(campaign: Campaign) -> str:
+    return f"/dot-danh-gia/{campaign.pk}/van-ban-bao-cao/"
+
+
+def template_docx(*paragraphs: str) -> bytes:
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, campaign: Campaign, content: bytes, name: str = "mau.docx"):  # type: ignore[no-untyped-def]
+    file = SimpleUploadedFile(name, content)
+    return client.post(f"{page(campaign)}mau/", {"template": file})
+
+
+def saved_state(campaign: Campaign) -> tuple[object, ...]:
+    return (
+        list(CampaignReportTexts.objects.filter(campaign=campaign).values_list("template", "remarks")),
+        CampaignEvent.objects.filter(campaign=campaign).count(),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("who", "status"), REFUSED)
+def test_it_refuses_everyone_but_the_office_admin(cast, published, who, status):  # noqa: F811
+    client = cast.client(person(cast, who))
+    before = saved_state(published)
+    assert client.get(page(published)).status_code == status
+    assert client.post(page(published), {"recommendations": "X"}).status_code == status
+    assert upload(client, published, template_docx("{{ province }}")).status_code == status
+    assert client.post(f"{page(published)}mau/bo/").status_code == status
+    assert saved_state(published) == before
+
+
+def test_it_lists_a_remark_box_per_main_index_with_its_name(cast, published):  # noqa: F811
+    response = cast.client(cast.quang).get(page(published))
+    assert response.status_code == 200
+    content = response.content.decode()
+    slots = remark_slots(published)[0].slots
+    assert len(slots) >= 5
+    for slot in slots:
+        assert f'name="remark__{slot.key}"' in content
+        assert slot.name in content
+    assert "Nhận xét theo chỉ số chính — khối Sở, ban, ngành" in content
+
+
+def test_saved_texts_appear_in_the_downloaded_docx(cast, published):  # noqa: F811
+    client = cast.client(cast.quang)
+    slot = remark_slots(published)[0].slots[0]
+    data = {
+        "issuing_body": "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+        "recommendations": "Đầu tư hạ tầng số cho cấp huyện.\nĐào tạo cán bộ chuyên trách.",
+        "signer_name": "Nguyễn Văn An",
+        f"remark__{slot.key}": "Chỉ số này cần cải thiện rõ rệt.",
+    }
+    response = client.post(page(published), data)
+    assert response.status_code == 302
+    stored = CampaignReportTexts.objects.get(campaign=published)
+    assert stored.remarks == {slot.key: "Chỉ số này cần cải thiện rõ rệt."}
+    assert stored.updated_by == cast.quang
+    text = docx_text(client.get(url(published, "docx")).content)
+    assert "Chỉ số này cần cải thiện rõ rệt." in text
+    assert "Đầu tư hạ tầng số cho cấp huyện." in text
+    assert "Đào tạo cán bộ chuyên trách." in text
+    assert "Nguyễn Văn An" in text
+    assert "Chỉ số này cần cải thiện rõ rệt." in client.get(page(published)).content.decode()
+
+
+def test_the_office_template_fills_the_docx_download(cast, published):  # noqa: F811
+    client = cast.client(cast.quang)
+    client.post(page(published), {"recommendations": "Tăng cường an toàn thông tin."})
+    template = template_docx(
+        "BÁO CÁO CỦA TỈNH {{ province }} NĂM {{ year }}",
+        "{% for r in recommendations %}{{ r }} {% endfor %}",
+        "{% for level in levels %}Khối {{ level.name }}: {{ level.unit_count }} đơn vị{% endfor %}",
+    )
+    response = upload(client, published, template)
+    assert response.status_code == 302
+    assert CampaignReportTexts.objects.get(campaign=published).template_name == "mau.docx"
+    assert "Đang dùng mẫu “mau.docx”" in client.get(page(published)).content.decode()
+    text = docx_text(client.get(url(published, "docx")).content)
+    assert "BÁO CÁO CỦA TỈNH Bình Định NĂM 2023" in text
+    assert "Tăng cường an toàn thông tin." in text
+    assert "Khối Sở, ban, ngành: 21 đơn vị" in text
+    assert "Phụ lục I".upper() not in text  # the office's layout, not the core's
+
+
+def test_removing_the_template_goes_back_to_the_default_layout(cast, published):  # noqa: F811
+    client = cast.client(cast.quang)
+    upload(client, published, template_docx("Mẫu riêng {{ year }}"))
+    assert client.post(f"{page(published)}mau/bo/").status_code == 302
+    assert not CampaignReportTexts.objects.get(campaign=published).template
+    text = docx_text(client.get(url(published, "docx")).content)
+    assert "Mẫu riêng" not in text and "Phụ lục I".upper() in text
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(template_docx("Số {{ so_van_ban }}"), "so_van_ban", id="unknown-placeholder"),
+        pytest.param(template_docx("Kính gửi {{ parent_body }"), "parent_body", id="broken-tag"),
+        pytest.param(b"PK not really a docx", "không phải tệp Word", id="not-a-docx"),
+        pytest.param(b"x" * (5 * 1024 * 1024 + 1), "lớn hơn 5 MB", id="too-large"),
+    ],
+)
+def test_a_template_that_does_not_fill_is_refused(cast, published, content, expected):  # noqa: F811
+    client = cast.client(cast.quang)
+    before = saved_state(published)
+    response = upload(client, published, content)
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert saved_state(published) == before
+
+
+def test_a_refused_template_keeps_the_previous_one(cast, published):  # noqa: F811
+    client = cast.client(cast.quang)
+    upload(client, published, template_docx("Mẫu cũ {{ year }}"))
+    upload(client, published, template_docx("{{ khong_co }}"), name="moi.docx")
+    assert CampaignReportTexts.objects.get(campaign=published).template_name == "mau.docx"
+
+
+@pytest.mark.parametrize(("who", "shown"), [("quang", True), ("hoa", False), ("hung", False)])
+def test_the_campaign_page_links_the_texts_for_the_office_admin_only(cast, published, who, shown):  # noqa: F811
+    content = cast.client(getattr(cast, who)).get(f"/dot-danh-gia/{published.pk}/").content
+    assert (f'href="{page(published)}"' in content.decode()) is shown
+
+
+def test_a_stored_template_that_no_longer_fills_is_explained(cast, published):  # noqa: F811
+    CampaignReportTexts.objects.create(
+        campaign=published, updated_by=cast.quang, template=template_docx("{{ khong_co }}"),
+        template_name="cu.docx",
+    )  # fmt: skip
+    response = cast.client(cast.quang).get(url(published, "docx"))
+    assert response.status_code == 503
+    content = response.content.decode()
+    assert "Không tạo được báo cáo" in content and "khong_co" in content
