@@ -21,7 +21,7 @@ from dti.campaign import Unit as CoreUnit
 from dti.inputs import UnitInput, build_inputs
 from dti.reports.data import build_report
 from dti.reports.docx import render_docx
-from dti.reports.model import Report
+from dti.reports.model import PreviousResults, Report
 from dti.reports.pdf import convert_to_pdf
 from dti.reports.templates import render_template
 from dti.reports.texts import ReportTexts
@@ -152,10 +152,21 @@ def _lines(text: str) -> tuple[str, ...]:
 
 
 def campaign_report_model(campaign: Campaign) -> Report:
-    """The core's report of the campaign, with the office's texts."""
+    """The core's report of the campaign, with the office's texts and, when the province has
+    results for the year before, the change of the average on that year."""
     core, results = _computed(campaign)
     draft = campaign.state != CampaignState.PUBLISHED
-    return build_report(core, results, texts=report_texts(campaign), draft=draft)
+    previous = _previous_results(campaign)
+    return build_report(core, results, texts=report_texts(campaign), previous=previous, draft=draft)
+
+
+def _previous_results(campaign: Campaign) -> PreviousResults | None:
+    """The province's results of the year before: its campaign of that year with results."""
+    earlier = Campaign.objects.filter(province=campaign.province, year=campaign.year - 1)
+    for candidate in earlier.order_by("-historic", "pk"):
+        if has_report(candidate):
+            return PreviousResults(candidate.year, campaign_report_results(candidate))
+    return None
 
 
 def office_template(campaign: Campaign) -> bytes | None:

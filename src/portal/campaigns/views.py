@@ -17,9 +17,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dti.reports import charts
+from dti.reports.model import LevelReport
 from dti.reports.pdf import PdfError
 from dti.reports.templates import TemplateError
 from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
+from portal.accounts.permissions import roles_for_unit
 from portal.campaigns import services
 from portal.campaigns.forms import (
     CampaignEditForm,
@@ -51,7 +53,8 @@ from portal.campaigns.report_texts import (
     report_texts_save,
 )
 from portal.campaigns.selectors import campaigns_for_user, remark_slots
-from portal.workflow import ACTION_LABELS
+from portal.units.models import Unit
+from portal.workflow import ACTION_LABELS, CampaignState
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
@@ -93,17 +96,22 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def chart(request: HttpRequest, pk: int, level: str, kind: str) -> HttpResponse:
-    """A level's chart as the report draws it: units per class, or each main index's
-    average; whoever may read the campaign's page may see it."""
+    """A level's chart as the report draws it: units per class, each main index's average,
+    or one unit's profile (`unit-<code>`). Whoever may read the campaign's page sees the
+    level charts; a unit's profile, until the campaign is published, only those who may see
+    that unit."""
     campaign = get_campaign_for_user(request.user, pk)
-    if kind not in ("classes", "indices") or not has_report(campaign):
+    unit_code = kind.removeprefix("unit-") if kind.startswith("unit-") else None
+    if (kind not in ("classes", "indices") and unit_code is None) or not has_report(campaign):
         raise Http404(gettext("Không có biểu đồ này."))
     report = campaign_report_model(campaign)
     found = [item for item in report.levels if item.code == level]
     if not found:
         raise Http404(gettext("Không có biểu đồ này."))
     shown = found[0]
-    if kind == "classes":
+    if unit_code is not None:
+        png = _unit_profile_png(request, campaign, shown, unit_code)
+    elif kind == "classes":
         png = charts.class_distribution(shown.classes, gettext("Xếp loại khối %s") % shown.name)
     else:
         title = gettext("Tỷ lệ điểm bình quân — khối %s") % shown.name
@@ -111,6 +119,19 @@ def chart(request: HttpRequest, pk: int, level: str, kind: str) -> HttpResponse:
     response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, private=True, max_age=300)
     return response
+
+
+def _unit_profile_png(
+    request: HttpRequest, campaign: Campaign, level: LevelReport, unit_code: str
+) -> bytes:
+    profile = next((p for p in level.profiles if p.unit == unit_code), None)
+    unit = Unit.objects.filter(province=campaign.province, code=unit_code).first()
+    if profile is None or unit is None:
+        raise Http404(gettext("Không có biểu đồ này."))
+    published = campaign.state == CampaignState.PUBLISHED
+    if not published and not roles_for_unit(request.user, campaign.province_id, unit.pk):
+        raise Http404(gettext("Không có biểu đồ này."))
+    return charts.unit_profile(profile, level.indices)
 
 
 def _report_texts_page(

@@ -55,3 +55,35 @@ def test_a_campaign_without_results_has_no_charts(cast):
     page = client.get(f"/dot-danh-gia/{cast.campaign.pk}/").content.decode()
     assert "/bieu-do/" not in page
     assert client.get(chart(cast.campaign, "classes")).status_code == 404
+
+
+def test_a_units_profile_is_linked_from_the_page_and_served(cast, published):  # noqa: F811
+    client = cast.client(cast.quang)
+    profile = chart(published, "unit-so-noi-vu")
+    assert f'href="{profile}"' in client.get(f"/dot-danh-gia/{published.pk}/").content.decode()
+    response = client.get(profile)
+    assert response.status_code == 200 and response.content.startswith(PNG)
+    assert client.get(chart(published, "unit-khong-co")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("lan", 200),
+        ("minh", 200),
+        ("hung", 200),
+        ("hoa", 200),
+        ("quang", 200),
+        ("thao", 404),
+        ("khoa", 404),
+    ],
+)
+def test_before_publication_a_units_profile_is_for_who_may_see_the_unit(
+    cast,
+    published,  # noqa: F811
+    who,
+    status,
+):
+    Campaign.objects.filter(pk=published.pk).update(state=CampaignState.FINALIZED)
+    response = cast.client(person(cast, who)).get(chart(published, "unit-so-noi-vu"))
+    assert response.status_code == status

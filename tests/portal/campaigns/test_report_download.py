@@ -153,3 +153,12 @@ def test_a_pdf_that_cannot_be_made_is_explained(cast, published, monkeypatch):
     assert response.status_code == 503
     page = response.content.decode()
     assert "Không tạo được báo cáo PDF" in page and "Không tìm thấy LibreOffice" in page
+
+
+def test_the_report_compares_the_average_with_the_year_before(cast, published, binhdinh):
+    later = run_import(binhdinh, title="Kết quả DTI (bản năm sau)")
+    Campaign.objects.filter(pk=later.pk).update(year=2024)
+    later.refresh_from_db()
+    response = cast.client(cast.quang).get(url(later, "docx"))
+    assert response.status_code == 200
+    assert "so với năm 2023" in docx_text(response.content)
