@@ -20,6 +20,7 @@ from dti.framework.model import ChoiceRule, Framework, Node, Source, YesNoRule
 from dti.inputs import UnitInput, build_inputs
 from dti.results import LevelResult, evaluate
 from portal.assessments.forms import AnswerValue
+from portal.units.core import core_attributes
 from portal.units.models import Unit
 
 RATIO_DECIMALS = 1
@@ -55,13 +56,7 @@ class LiveScore:
 
 def unit_attributes(unit: Unit) -> dict[str, AttributeValue]:
     """The unit's attributes as the core reads them (JSON numbers become exact decimals)."""
-    result: dict[str, AttributeValue] = {}
-    for name, value in (unit.attributes or {}).items():
-        if isinstance(value, bool | str):
-            result[name] = value
-        elif isinstance(value, int | float):
-            result[name] = Decimal(str(value))
-    return result
+    return core_attributes(unit.attributes)
 
 
 def required(node: Node) -> bool:

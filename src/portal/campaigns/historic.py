@@ -10,16 +10,14 @@ rank that does not follow) is kept on the level and shown on the campaign's page
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dti.audit import audit
-from dti.campaign import AttributeValue, condition_names
 from dti.campaign import Campaign as CoreCampaign
 from dti.campaign import Level as CoreLevel
-from dti.campaign import Unit as CoreUnit
+from dti.campaign import condition_names
 from dti.columns import InputError, InputProblem
 from dti.framework.documents import DocumentError
 from dti.framework.model import Framework
@@ -31,6 +29,7 @@ from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit, Histo
 from portal.campaigns.selectors import units_of_level
 from portal.campaigns.services import record
 from portal.frameworks.models import FrameworkVersion
+from portal.units.core import core_unit
 from portal.units.models import Unit
 from portal.workflow import CampaignState
 
@@ -55,9 +54,10 @@ def historic_campaign_import(
     campaign = _campaign(province, year, title.strip(), level, source.strip())
     core_framework = _framework(framework, province, level)
     units = {u.code: u for u in units_of_level(province, level, year)}
+    core_units = tuple(core_unit(unit, level) for unit in units.values())
     core = CoreCampaign(
         province=province.name, year=year, title=campaign.title, source=campaign.source,
-        levels={level: CoreLevel(level, level_name, core_framework, _core_units(units, level))},
+        levels={level: CoreLevel(level, level_name, core_framework, core_units)},
     )  # fmt: skip
     table = _table(table_bytes, file_name, core, level)
     _check_attributes(table, units, core_framework)
@@ -117,31 +117,6 @@ def _framework(framework: FrameworkVersion, province: Province, level: str) -> F
         raise ValidationError(
             [f"Bộ chỉ số “{framework.name}” có lỗi: {p}" for p in error.problems]
         ) from error
-
-
-def _core_units(units: Mapping[str, Unit], level: str) -> tuple[CoreUnit, ...]:
-    """The core's units, built from the database: id = the unit's code."""
-    return tuple(
-        CoreUnit(
-            id=unit.code,
-            name=unit.name,
-            level=level,
-            attributes=core_attributes(unit.attributes),
-            aliases=tuple(unit.aliases or ()),
-        )
-        for unit in units.values()
-    )
-
-
-def core_attributes(stored: Mapping[str, object]) -> dict[str, AttributeValue]:
-    """JSON numbers become Decimals: conditions compare numbers exactly, never as floats."""
-    result: dict[str, AttributeValue] = {}
-    for key, value in (stored or {}).items():
-        if isinstance(value, bool | str):
-            result[key] = value
-        elif isinstance(value, int | float):
-            result[key] = Decimal(str(value))
-    return result
 
 
 def _table(data: bytes, file_name: str, core: CoreCampaign, level: str) -> PublishedTable:

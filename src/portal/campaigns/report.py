@@ -17,7 +17,6 @@ from django.utils.text import slugify
 
 from dti.campaign import Campaign as CoreCampaign
 from dti.campaign import Level as CoreLevel
-from dti.campaign import Unit as CoreUnit
 from dti.inputs import UnitInput, build_inputs
 from dti.reports.data import build_report
 from dti.reports.docx import render_docx
@@ -27,13 +26,13 @@ from dti.reports.templates import render_template
 from dti.reports.texts import ReportTexts
 from dti.reports.xlsx import render_xlsx
 from dti.results import LevelResult, evaluate
-from portal.campaigns.historic import core_attributes
 from portal.campaigns.models import (
     Campaign,
     CampaignLevel,
     CampaignReportTexts,
     CampaignUnit,
 )
+from portal.units.core import core_unit
 from portal.workflow import CampaignState
 
 FORMATS = {
@@ -69,17 +68,7 @@ def has_report(campaign: Campaign) -> bool:
 
 
 def _core_level(level: CampaignLevel, entries: Sequence[CampaignUnit]) -> CoreLevel:
-    units = tuple(
-        CoreUnit(
-            id=entry.unit.code,
-            name=entry.unit.name,
-            level=level.level,
-            attributes=core_attributes(entry.unit.attributes),
-            aliases=tuple(entry.unit.aliases or ()),
-            previous_class=entry.previous_class or None,
-        )
-        for entry in entries
-    )
+    units = tuple(core_unit(entry.unit, level.level, entry.previous_class) for entry in entries)
     return CoreLevel(level.level, level.name, level.framework.build(), units)
 
 
