@@ -140,12 +140,12 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def campaign_report_model(campaign: Campaign) -> Report:
+def campaign_report_model(campaign: Campaign, *, compare: bool = True) -> Report:
     """The core's report of the campaign, with the office's texts and, when the province has
-    results for the year before, the change of the average on that year."""
+    results for the year before (and `compare`), the change of the average on that year."""
     core, results = _computed(campaign)
     draft = campaign.state != CampaignState.PUBLISHED
-    previous = _previous_results(campaign)
+    previous = _previous_results(campaign) if compare else None
     return build_report(core, results, texts=report_texts(campaign), previous=previous, draft=draft)
 
 

@@ -53,6 +53,7 @@ from portal.campaigns.report_texts import (
     report_texts_save,
 )
 from portal.campaigns.selectors import campaigns_for_user, remark_slots
+from portal.responses import attachment
 from portal.units.models import Unit
 from portal.workflow import ACTION_LABELS, CampaignState
 
@@ -90,9 +91,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     except (PdfError, TemplateError) as error:
         context = {"campaign": campaign, "message": str(error), "fmt": fmt}
         return render(request, "campaigns/report_error.html", context, status=503)
-    response = HttpResponse(report.content, content_type=report.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report.name}"'
-    return response
+    return attachment(report.content, report.content_type, report.name)
 
 
 def chart(request: HttpRequest, pk: int, level: str, kind: str) -> HttpResponse:
@@ -104,7 +103,7 @@ def chart(request: HttpRequest, pk: int, level: str, kind: str) -> HttpResponse:
     unit_code = kind.removeprefix("unit-") if kind.startswith("unit-") else None
     if (kind not in ("classes", "indices") and unit_code is None) or not has_report(campaign):
         raise Http404(gettext("Không có biểu đồ này."))
-    report = campaign_report_model(campaign)
+    report = campaign_report_model(campaign, compare=False)  # a chart needs no last year
     found = [item for item in report.levels if item.code == level]
     if not found:
         raise Http404(gettext("Không có biểu đồ này."))

@@ -20,6 +20,7 @@ from portal.frameworks.forms import CloneForm, EditForm, XlsxImportForm, YamlImp
 from portal.frameworks.models import FrameworkVersion
 from portal.frameworks.permissions import get_framework_for_user
 from portal.frameworks.workbook import framework_workbook
+from portal.responses import attachment
 from portal.units.permissions import get_province_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,7 +55,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def download_yaml(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_framework_for_user(request.user, pk)
     text = dump_yaml(framework_file(selectors.framework_mapping(version)))
-    return _attachment(text.encode("utf-8"), "text/yaml; charset=utf-8", f"{version.code}.yaml")
+    return attachment(text.encode("utf-8"), "text/yaml; charset=utf-8", f"{version.code}.yaml")
 
 
 @login_required
@@ -62,19 +63,13 @@ def download_yaml(request: HttpRequest, pk: int) -> HttpResponse:
 def download_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_framework_for_user(request.user, pk)
     data = framework_workbook(selectors.framework_mapping(version))
-    return _attachment(data, XLSX, f"{version.code}.xlsx")
+    return attachment(data, XLSX, f"{version.code}.xlsx")
 
 
 @login_required
 @require_GET
 def blank_template(request: HttpRequest) -> HttpResponse:
-    return _attachment(framework_workbook({}), XLSX, "mau-bo-chi-so.xlsx")
-
-
-def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(framework_workbook({}), XLSX, "mau-bo-chi-so.xlsx")
 
 
 @login_required

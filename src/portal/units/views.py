@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.responses import attachment
 from portal.units import selectors, services
 from portal.units.forms import LineageForm, RegistryImportForm, UnitForm
 from portal.units.permissions import (
@@ -112,9 +113,7 @@ def lineage_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def registry_export(request: HttpRequest, province: str) -> HttpResponse:
     where = get_province_for_user(request.user, province)
     data = registry_workbook(selectors.province_units(where), selectors.province_lineage(where))
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="don-vi-{where.code}.xlsx"'
-    return response
+    return attachment(data, XLSX, f"don-vi-{where.code}.xlsx")
 
 
 @login_required
