@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "portal.frameworks",
     "portal.campaigns",
     "portal.assessments",
+    "portal.appraisals",
+    "portal.notifications",
+    "portal.indicators",
+    "portal.audit",
     "portal.api",
     "portal.demo",
 ]
@@ -101,6 +105,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("DTI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DTI_FROM_EMAIL", "dti@localhost")
+EMAIL_HOST = env_str("DTI_EMAIL_HOST", "localhost")  # for the SMTP backend
+EMAIL_PORT = env_int("DTI_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("DTI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DTI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DTI_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 20
+# The portal's address as people reach it, for the links in e-mails.
+DTI_SITE_URL = env_str("DTI_SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

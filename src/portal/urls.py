@@ -11,6 +11,10 @@ urlpatterns = [
     path("bo-chi-so/", include("portal.frameworks.urls")),
     path("dot-danh-gia/", include("portal.campaigns.urls")),
     path("tu-danh-gia/", include("portal.assessments.urls")),
+    path("tham-dinh/", include("portal.appraisals.urls")),
+    path("chi-so-he-thong/", include("portal.indicators.urls")),
+    path("thong-bao/", include("portal.notifications.urls")),
+    path("nhat-ky/", include("portal.audit.urls")),
     path("api/", include("portal.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher in base.html
     path("quan-tri/", admin.site.urls),

@@ -15,6 +15,7 @@ from portal.accounts.roles import Role
 class Machine(StrEnum):
     CAMPAIGN = "campaign"
     SUBMISSION = "submission"
+    ROUND = "round"
 
 
 class CampaignState(StrEnum):
@@ -33,6 +34,25 @@ class SubmissionState(StrEnum):
     APPROVED = "approved"
 
 
+class RoundState(StrEnum):
+    """An appraisal round: planned, the team scores, results go back to the units (which
+    confirm or supplement), closed. The final round is agreed instead of returned."""
+
+    PLANNED = "planned"
+    SCORING = "scoring"
+    RETURNED = "returned"
+    CLOSED = "closed"
+    AGREED = "agreed"
+
+
+class TeamRole(StrEnum):
+    """Roles held on a campaign's appraisal team (portal.appraisals.TeamMember), not in the
+    province: they sit beside the Membership roles in the sets `check` is given."""
+
+    CHAIR = "team_chair"
+    APPRAISER = "team_appraiser"
+
+
 # One table per machine: both have a "draft" state, with different names. The labels are
 # lazy: they are read in the language of the request (docs/i18n.md); the keys stay plain.
 CAMPAIGN_STATE_LABELS = {
@@ -49,9 +69,21 @@ SUBMISSION_STATE_LABELS = {
     SubmissionState.SUBMITTED: gettext_lazy("Đã gửi, chờ phê duyệt"),
     SubmissionState.APPROVED: gettext_lazy("Đã phê duyệt"),
 }
+ROUND_STATE_LABELS = {
+    RoundState.PLANNED: gettext_lazy("Chưa bắt đầu"),
+    RoundState.SCORING: gettext_lazy("Tổ đang chấm"),
+    RoundState.RETURNED: gettext_lazy("Đã trả kết quả, đơn vị giải trình, bổ sung"),
+    RoundState.CLOSED: gettext_lazy("Đã kết thúc"),
+    RoundState.AGREED: gettext_lazy("Tổ đã thống nhất điểm"),
+}
 STATE_LABELS = {
     Machine.CAMPAIGN: CAMPAIGN_STATE_LABELS,
     Machine.SUBMISSION: SUBMISSION_STATE_LABELS,
+    Machine.ROUND: ROUND_STATE_LABELS,
+}
+ROLE_LABELS = {
+    TeamRole.CHAIR: gettext_lazy("Tổ trưởng tổ thẩm định"),
+    TeamRole.APPRAISER: gettext_lazy("Thành viên tổ thẩm định (được phân công)"),
 }
 
 
@@ -61,15 +93,18 @@ class Transition:
     source: str
     action: str
     target: str
-    roles: frozenset[Role]
-    campaign_states: frozenset[CampaignState] = frozenset()  # submission moves need one of these
+    roles: frozenset[str]  # Role (held in the province) or TeamRole (held on the team)
+    campaign_states: frozenset[CampaignState] = frozenset()  # submission and round moves need one
 
 
 _OFFICE = frozenset({Role.OFFICE_ADMIN})
 _REPORTER = frozenset({Role.REPORTER})
 _APPROVER = frozenset({Role.APPROVER})
+_CHAIR = frozenset({TeamRole.CHAIR})
+_TEAM = frozenset({TeamRole.APPRAISER})
 _OPEN = frozenset({CampaignState.OPEN})
-C, S = CampaignState, SubmissionState
+_APPRAISAL = frozenset({CampaignState.IN_APPRAISAL})
+C, S, R = CampaignState, SubmissionState, RoundState
 _CLOSED = C.SELF_ASSESSMENT_CLOSED
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -77,7 +112,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Machine.CAMPAIGN, C.OPEN, "close_self_assessment", _CLOSED, _OFFICE),
     Transition(Machine.CAMPAIGN, _CLOSED, "reopen_self_assessment", C.OPEN, _OFFICE),
     Transition(Machine.CAMPAIGN, _CLOSED, "start_appraisal", C.IN_APPRAISAL, _OFFICE),
-    Transition(Machine.CAMPAIGN, C.IN_APPRAISAL, "finalize", C.FINALIZED, _OFFICE),
+    Transition(Machine.CAMPAIGN, C.IN_APPRAISAL, "finalize", C.FINALIZED, _CHAIR),
     Transition(Machine.CAMPAIGN, C.FINALIZED, "publish", C.PUBLISHED, _OFFICE),
     Transition(Machine.SUBMISSION, S.NOT_STARTED, "save", S.DRAFT, _REPORTER, _OPEN),
     Transition(Machine.SUBMISSION, S.DRAFT, "save", S.DRAFT, _REPORTER, _OPEN),
@@ -85,6 +120,17 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Machine.SUBMISSION, S.SUBMITTED, "approve", S.APPROVED, _APPROVER, _OPEN),
     Transition(Machine.SUBMISSION, S.SUBMITTED, "return", S.DRAFT, _APPROVER, _OPEN),
     Transition(Machine.SUBMISSION, S.APPROVED, "reopen", S.DRAFT, _OFFICE, _OPEN),
+    # Appraisal rounds. "score" and "respond" do not move the round: they say who may
+    # write in which state (an assigned appraiser while the team scores; the unit's
+    # reporter while results are returned). Only a non-final round is returned; only the
+    # final round is agreed (portal.appraisals.rounds checks which round it is).
+    Transition(Machine.ROUND, R.PLANNED, "open_round", R.SCORING, _CHAIR, _APPRAISAL),
+    Transition(Machine.ROUND, R.SCORING, "score", R.SCORING, _TEAM, _APPRAISAL),
+    Transition(Machine.ROUND, R.SCORING, "return_results", R.RETURNED, _CHAIR, _APPRAISAL),
+    Transition(Machine.ROUND, R.RETURNED, "respond", R.RETURNED, _REPORTER, _APPRAISAL),
+    Transition(Machine.ROUND, R.RETURNED, "close_round", R.CLOSED, _CHAIR, _APPRAISAL),
+    Transition(Machine.ROUND, R.SCORING, "agree", R.AGREED, _CHAIR, _APPRAISAL),
+    Transition(Machine.ROUND, R.AGREED, "reopen_round", R.SCORING, _CHAIR, _APPRAISAL),
 )  # fmt: skip
 
 ACTION_LABELS = {
@@ -99,6 +145,13 @@ ACTION_LABELS = {
     "approve": gettext_lazy("Phê duyệt và ký"),
     "return": gettext_lazy("Trả lại để sửa"),
     "reopen": gettext_lazy("Mở lại bản đã phê duyệt"),
+    "open_round": gettext_lazy("Bắt đầu vòng thẩm định"),
+    "score": gettext_lazy("Chấm điểm thẩm định"),
+    "return_results": gettext_lazy("Trả kết quả cho đơn vị"),
+    "respond": gettext_lazy("Giải trình, bổ sung"),
+    "close_round": gettext_lazy("Kết thúc vòng"),
+    "agree": gettext_lazy("Thống nhất điểm vòng cuối"),
+    "reopen_round": gettext_lazy("Mở lại vòng cuối"),
 }
 
 
@@ -110,7 +163,7 @@ def check(
     machine: Machine,
     state: str,
     action: str,
-    roles: frozenset[Role] | set[Role],
+    roles: frozenset[str] | set[Role] | set[str],
     *,
     campaign_state: str | None = None,
 ) -> str:
@@ -130,12 +183,17 @@ def check(
             gettext("Bạn không có quyền “%(action)s”.") % {"action": ACTION_LABELS[action]}
         )
     if transition.campaign_states and campaign_state not in transition.campaign_states:
+        if machine is Machine.ROUND:
+            raise WorkflowError(gettext("Đợt đánh giá không ở giai đoạn thẩm định."))
         raise WorkflowError(gettext("Đợt đánh giá không còn mở để tự đánh giá."))
     return transition.target
 
 
 def actions_for(
-    machine: Machine, state: str, roles: set[Role], campaign_state: str | None = None
+    machine: Machine,
+    state: str,
+    roles: set[Role] | set[str] | frozenset[str],
+    campaign_state: str | None = None,
 ) -> list[str]:
     """The actions these roles may take from `state` (for buttons)."""
     result = []

@@ -15,14 +15,17 @@ from portal.workflow import (
     TRANSITIONS,
     CampaignState,
     Machine,
+    RoundState,
     SubmissionState,
+    TeamRole,
     WorkflowError,
     actions_for,
     check,
 )
 
-C, S = CampaignState, SubmissionState
+C, S, R = CampaignState, SubmissionState, RoundState
 OFFICE, REPORTER, APPROVER = Role.OFFICE_ADMIN, Role.REPORTER, Role.APPROVER
+CHAIR, TEAM = TeamRole.CHAIR, TeamRole.APPRAISER
 
 # The workflow as the product describes it (DOMAIN.md, "The campaign"), written out by hand
 # so that the table is checked against the intent and not only against itself:
@@ -32,7 +35,7 @@ SPEC = {
     (Machine.CAMPAIGN, C.OPEN, "close_self_assessment", C.SELF_ASSESSMENT_CLOSED, OFFICE, None),
     (Machine.CAMPAIGN, C.SELF_ASSESSMENT_CLOSED, "reopen_self_assessment", C.OPEN, OFFICE, None),
     (Machine.CAMPAIGN, C.SELF_ASSESSMENT_CLOSED, "start_appraisal", C.IN_APPRAISAL, OFFICE, None),
-    (Machine.CAMPAIGN, C.IN_APPRAISAL, "finalize", C.FINALIZED, OFFICE, None),
+    (Machine.CAMPAIGN, C.IN_APPRAISAL, "finalize", C.FINALIZED, CHAIR, None),
     (Machine.CAMPAIGN, C.FINALIZED, "publish", C.PUBLISHED, OFFICE, None),
     (Machine.SUBMISSION, S.NOT_STARTED, "save", S.DRAFT, REPORTER, C.OPEN),
     (Machine.SUBMISSION, S.DRAFT, "save", S.DRAFT, REPORTER, C.OPEN),
@@ -40,18 +43,27 @@ SPEC = {
     (Machine.SUBMISSION, S.SUBMITTED, "approve", S.APPROVED, APPROVER, C.OPEN),
     (Machine.SUBMISSION, S.SUBMITTED, "return", S.DRAFT, APPROVER, C.OPEN),
     (Machine.SUBMISSION, S.APPROVED, "reopen", S.DRAFT, OFFICE, C.OPEN),
+    (Machine.ROUND, R.PLANNED, "open_round", R.SCORING, CHAIR, C.IN_APPRAISAL),
+    (Machine.ROUND, R.SCORING, "score", R.SCORING, TEAM, C.IN_APPRAISAL),
+    (Machine.ROUND, R.SCORING, "return_results", R.RETURNED, CHAIR, C.IN_APPRAISAL),
+    (Machine.ROUND, R.RETURNED, "respond", R.RETURNED, REPORTER, C.IN_APPRAISAL),
+    (Machine.ROUND, R.RETURNED, "close_round", R.CLOSED, CHAIR, C.IN_APPRAISAL),
+    (Machine.ROUND, R.SCORING, "agree", R.AGREED, CHAIR, C.IN_APPRAISAL),
+    (Machine.ROUND, R.AGREED, "reopen_round", R.SCORING, CHAIR, C.IN_APPRAISAL),
 }
 
 STATES: dict[Machine, list[str]] = {
     Machine.CAMPAIGN: list(CampaignState),
     Machine.SUBMISSION: list(SubmissionState),
+    Machine.ROUND: list(RoundState),
 }
-# Every state of both machines is tried on each machine: a state of the other machine
-# must never move.
-ALL_STATES = [*CampaignState, *SubmissionState]
+# Every state of every machine is tried on each machine: a state of another machine must
+# never move. Roles are the province's (Role) and the appraisal team's (TeamRole).
+ALL_STATES = [*CampaignState, *SubmissionState, *RoundState]
+ALL_ROLES = [*Role, *TeamRole]
 ROLE_SETS = [
     frozenset(roles)
-    for roles in chain.from_iterable(combinations(list(Role), n) for n in range(len(Role) + 1))
+    for roles in chain.from_iterable(combinations(ALL_ROLES, n) for n in range(len(ALL_ROLES) + 1))
 ]
 CAMPAIGN_STATES: list[str | None] = [None, *CampaignState]
 
@@ -134,6 +146,8 @@ def refusal(
         return f"Không thể “{ACTION_LABELS[action]}” khi đang ở trạng thái “{label}”."
     if not rows[0].roles & roles:
         return f"Bạn không có quyền “{ACTION_LABELS[action]}”."
+    if machine is Machine.ROUND:
+        return "Đợt đánh giá không ở giai đoạn thẩm định."
     return "Đợt đánh giá không còn mở để tự đánh giá."
 
 

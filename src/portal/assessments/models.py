@@ -73,6 +73,12 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Supplemented while this appraisal round's results were returned; None: filed with the
+    # self-assessment (and part of its signed snapshot).
+    round = models.ForeignKey(
+        "campaigns.AppraisalRound", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="evidence",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["criterion", "uploaded_at"]

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
 from portal.campaigns.models import (
+    AppraisalRound,
     Campaign,
     CampaignEvent,
     CampaignLevel,
     CampaignUnit,
     HistoricResult,
-    RoundDeadline,
 )
 
 
@@ -16,8 +16,8 @@ class CampaignLevelInline(admin.TabularInline):
     exclude = ["published_findings"]
 
 
-class RoundDeadlineInline(admin.TabularInline):
-    model = RoundDeadline
+class AppraisalRoundInline(admin.TabularInline):
+    model = AppraisalRound
     extra = 0
 
 
@@ -26,7 +26,7 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ("title", "year", "province", "state", "historic")
     list_filter = ("province", "year", "state", "historic")
     search_fields = ("title",)
-    inlines = [CampaignLevelInline, RoundDeadlineInline]
+    inlines = [CampaignLevelInline, AppraisalRoundInline]
 
 
 @admin.register(CampaignUnit)

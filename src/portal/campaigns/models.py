@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy
 from portal.accounts.models import Province
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
-from portal.workflow import ACTION_LABELS, CAMPAIGN_STATE_LABELS, CampaignState
+from portal.workflow import (
+    ACTION_LABELS,
+    CAMPAIGN_STATE_LABELS,
+    ROUND_STATE_LABELS,
+    CampaignState,
+    RoundState,
+)
 
 
 class Campaign(models.Model):
@@ -65,17 +71,27 @@ class CampaignLevel(models.Model):
         return f"{self.campaign} — {self.name}"
 
 
-class RoundDeadline(models.Model):
-    """Deadlines of an appraisal round: the team's scoring, then the units' supplements."""
+class AppraisalRound(models.Model):
+    """An appraisal round: its deadlines (the team's scoring, then the units' supplements)
+    and its state in the round machine of portal.workflow. The last round of a campaign is
+    `final`: it is agreed by the team instead of returned, and finalization follows it."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField(gettext_lazy("vòng"))
     appraisal_due = models.DateTimeField(gettext_lazy("hạn thẩm định"))
     supplement_due = models.DateTimeField(gettext_lazy("hạn bổ sung"), null=True, blank=True)
+    state = models.CharField(
+        gettext_lazy("trạng thái"), max_length=20, default=RoundState.PLANNED,
+        choices=[(s.value, ROUND_STATE_LABELS[s]) for s in RoundState],
+    )  # fmt: skip
+    final = models.BooleanField(gettext_lazy("vòng cuối"), default=False)
 
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="round_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: vòng {self.number}"
 
 
 class CampaignUnit(models.Model):

@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
 from portal.campaigns.deadlines import is_late
 from portal.campaigns.models import (
+    AppraisalRound,
     Campaign,
     CampaignEvent,
     CampaignLevel,
     CampaignUnit,
-    RoundDeadline,
 )
 from portal.campaigns.permissions import Viewer
 from portal.campaigns.selectors import PreviousResult, number_vi, previous_results
@@ -92,7 +92,7 @@ class CampaignPage:
     campaign: Campaign
     state_label: str
     levels: list[LevelView]
-    rounds: list[RoundDeadline]
+    rounds: list[AppraisalRound]
     extensions: list[UnitRow]
     dashboard: list[DashboardGroup] | None
     events: list[CampaignEvent] | None

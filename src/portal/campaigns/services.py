@@ -18,11 +18,11 @@ from portal.accounts.models import Province, User
 from portal.accounts.permissions import roles_in
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import (
+    AppraisalRound,
     Campaign,
     CampaignEvent,
     CampaignLevel,
     CampaignUnit,
-    RoundDeadline,
 )
 from portal.campaigns.selectors import previous_results, units_of_level
 from portal.frameworks.models import FrameworkVersion
@@ -211,14 +211,14 @@ def round_deadline_set(
     appraisal_due: datetime,
     supplement_due: datetime | None,
     user: User,
-) -> RoundDeadline:
+) -> AppraisalRound:
     """Set the deadlines of appraisal round `number`: rounds follow the self-assessment and
     each other, and within a round the units' supplements follow the team's scoring."""
     _require_state(campaign, BEFORE_RESULTS, gettext("đặt hạn thẩm định"))
     problems = _round_problems(campaign, number, appraisal_due, supplement_due)
     if problems:
         raise ValidationError(problems)
-    deadline = campaign.rounds.filter(number=number).first() or RoundDeadline(
+    deadline = campaign.rounds.filter(number=number).first() or AppraisalRound(
         campaign=campaign, number=number
     )
     deadline.appraisal_due, deadline.supplement_due = appraisal_due, supplement_due

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.campaigns.models import RoundDeadline
+from portal.campaigns.models import AppraisalRound
 from portal.workflow import CampaignState
 from tests.portal.conftest import Cast
 
@@ -84,7 +84,7 @@ def test_it_shows_a_campaign_to_members_and_published_ones_to_all(cast: Cast, na
 
 def test_it_shows_levels_deadlines_and_state(cast: Cast):
     due = timezone.now() + timedelta(days=30)
-    RoundDeadline.objects.create(campaign=cast.campaign, number=1, appraisal_due=due)
+    AppraisalRound.objects.create(campaign=cast.campaign, number=1, appraisal_due=due)
     body = cast.client(cast.lan).get(f"/api/campaigns/{cast.campaign.pk}").json()
     assert body["state"] == "open"
     assert body["self_assessment_deadline"] is not None

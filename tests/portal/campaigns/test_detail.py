@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from portal.assessments.models import Answer, Submission, SubmissionEvent
-from portal.campaigns.models import CampaignUnit, RoundDeadline
+from portal.campaigns.models import CampaignUnit, AppraisalRound
 from portal.units.models import Unit
 from portal.workflow import CampaignState, SubmissionState
 from tests.portal.campaigns.conftest import person
@@ -52,7 +52,7 @@ def test_a_missing_campaign_is_404(cast):
 def test_it_shows_the_state_levels_framework_deadlines_and_units(cast):
     cast.campaign.self_assessment_deadline = DEADLINE
     cast.campaign.save()
-    RoundDeadline.objects.create(
+    AppraisalRound.objects.create(
         campaign=cast.campaign, number=1, appraisal_due=datetime(2025, 4, 15, 17, 0, tzinfo=HCM),
         supplement_due=datetime(2025, 4, 25, 17, 0, tzinfo=HCM),
     )  # fmt: skip

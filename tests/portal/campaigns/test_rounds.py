@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.campaigns.models import RoundDeadline
+from portal.campaigns.models import AppraisalRound
 from portal.campaigns.services import round_deadline_set
 from tests.portal.campaigns.conftest import REFUSED, person, snapshot
 
@@ -42,7 +42,7 @@ def test_it_refuses_everyone_but_the_provinces_office_admin(cast, campaign, who,
     assert (
         client.post(url, {"number": 1, "appraisal_due": "15/04/2099 17:00"}).status_code == status
     )
-    assert not RoundDeadline.objects.exists()
+    assert not AppraisalRound.objects.exists()
 
 
 def test_the_office_admin_sets_a_round_through_the_form(cast, campaign):
@@ -98,4 +98,4 @@ def test_a_deadline_in_another_format_is_refused_clearly(cast, campaign):
     assert (
         "“15.04.2099” không đúng định dạng ngày giờ dd/mm/yyyy HH:MM" in response.content.decode()
     )
-    assert not RoundDeadline.objects.exists()
+    assert not AppraisalRound.objects.exists()

@@ -1,0 +1,1 @@
+"""Values of system-sourced criteria, imported from the province's shared systems."""
