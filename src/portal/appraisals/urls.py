@@ -1,4 +1,8 @@
 from django.urls import path  # noqa: F401
 
+from portal.appraisals import unit_urls
+
 app_name = "appraisals"
-urlpatterns: list = []
+urlpatterns: list = [
+    *unit_urls.urlpatterns,
+]
