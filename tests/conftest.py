@@ -1,9 +1,14 @@
-"""Paths every test shares. The published tables are read where they live, in
+"""Paths every test shares, and the test databases' settings. The published tables are read where they live, in
 shared/reference/tables/ next to the repository: never copied into it."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -13,3 +18,29 @@ if not TABLES.is_dir():  # fail loudly: these tests must not pass vacuously
     raise RuntimeError(
         f"Published reference tables not found at {TABLES}: check out shared/ beside the repo"
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+) -> Iterator[None]:
+    """The live server answers each request in a new thread; with persistent connections
+    (CONN_MAX_AGE) those threads would keep PostgreSQL sessions open after the tests, and the
+    test database could not be dropped. Tests close every connection at the end of a request.
+
+    SQLite's test database is a file (one per test process), as in production, not Django's
+    default shared-cache memory database: there, two connections writing at once fail with
+    "database table is locked" instead of waiting their turn, so concurrency could not be
+    tested the way the product runs."""
+    from django.conf import settings
+
+    folders = []
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            folder = Path(tempfile.mkdtemp(prefix="dti-test-db-"))
+            folders.append(folder)
+            database["TEST"] = {**database.get("TEST", {}), "NAME": str(folder / "test.sqlite3")}
+    yield
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -73,14 +73,3 @@ def log_in(page: Page, username: str) -> None:
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(lambda url: "/dang-nhap/" not in url)
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """The live server answers each request in a new thread; with persistent connections
-    (CONN_MAX_AGE) those threads would keep PostgreSQL sessions open after the tests, and the
-    test database could not be dropped. Tests close every connection at the end of a request."""
-    from django.conf import settings
-
-    for database in settings.DATABASES.values():
-        database["CONN_MAX_AGE"] = 0

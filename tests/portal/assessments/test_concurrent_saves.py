@@ -1,0 +1,59 @@
+"""Two people saving the same criterion at the same moment, each from the page they loaded:
+one save wins, the other is refused with the winner's value (HTTP 409), and the database
+holds exactly the winner's value, once, with one entry in the audit trail. Real threads on
+real connections: the submission row is locked (SELECT … FOR UPDATE on PostgreSQL, an
+IMMEDIATE transaction on SQLite), so the two saves run one after the other."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from portal.accounts.models import Membership, User
+from portal.accounts.roles import Role
+from portal.assessments.models import Answer
+from tests.portal.assessments.conftest import form_fields, url
+from tests.portal.conftest import Cast
+
+
+@pytest.fixture
+def huong(cast: Cast) -> User:
+    user = User.objects.create_user(username="huong", password="x" * 16, full_name="Đỗ Thu Hương")
+    Membership.objects.create(
+        user=user, province=cast.province, role=Role.REPORTER, unit=cast.noi_vu
+    )
+    return user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_one_criterion_at_once_one_wins_and_the_other_is_told(
+    cast: Cast, huong: User
+):
+    people = {"lan": (cast.client(cast.lan), "60"), "huong": (cast.client(huong), "75")}
+    pages = {
+        name: form_fields(client.get(url("form", cast.noi_vu_entry)))
+        for name, (client, _) in people.items()
+    }
+    barrier = threading.Barrier(len(people))
+    status: dict[str, int] = {}
+
+    def save(name: str) -> None:
+        client, value = people[name]
+        try:
+            barrier.wait(timeout=10)
+            data = {**pages[name], "value:cqs_ky_so": value}
+            status[name] = client.post(url("save", cast.noi_vu_entry), data).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(status.values()) == [302, 409], status
+    winner = next(name for name, code in status.items() if code == 302)
+    row = Answer.objects.select_related("updated_by").get(criterion="cqs_ky_so")
+    assert (row.value, row.version, row.updated_by.username) == (people[winner][1], 1, winner)
