@@ -12,7 +12,8 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    # "results_returned", "supplement_requested", "supplement_received", "deadline_near"…
+    # "results_returned", "supplement_requested", "supplement_received", "finalized", and the
+    # reminders "deadline_self_assessment", "deadline_appraisal", "deadline_supplement"
     kind = models.CharField(max_length=40)
     title = models.CharField(gettext_lazy("tiêu đề"), max_length=300)
     body = models.TextField(gettext_lazy("nội dung"), blank=True)
@@ -20,7 +21,7 @@ class Notification(models.Model):
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    # Reminders are sent once per user and key (e.g. "deadline:supplement:<round>:<unit>"):
+    # Reminders are sent once per user and key (e.g. "deadline:self:<campaign unit>:<deadline>"):
     # the reminder command can run every hour without repeating itself.
     key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

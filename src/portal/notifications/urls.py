@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portal.notifications import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("da-doc-het/", views.read_all, name="read_all"),
+    path("<int:pk>/da-doc/", views.read, name="read"),
+    path("<int:pk>/mo/", views.open_, name="open"),
+]

@@ -1,0 +1,65 @@
+"""`manage.py send_reminders [--hours 48] [--dry-run]`: remind people of the deadlines that
+fall within the next hours, once per person and deadline; meant to run every hour
+(docs/portal-notifications.md)."""
+
+from __future__ import annotations
+
+from argparse import ArgumentTypeError
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone, translation
+
+from portal.notifications import services
+from portal.notifications.reminders import APPRAISAL, SELF_ASSESSMENT, SUPPLEMENT
+
+LABELS = {
+    SELF_ASSESSMENT: "Nhắc hạn tự đánh giá",
+    APPRAISAL: "Nhắc hạn thẩm định",
+    SUPPLEMENT: "Nhắc hạn bổ sung",
+}
+
+
+def positive_hours(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ArgumentTypeError(f"số giờ phải là số nguyên dương, không phải {text!r}")
+    return int(text)
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhắc các hạn sắp đến (tự đánh giá, thẩm định, bổ sung) trong số giờ tới, mỗi người một "
+        "lần cho mỗi hạn; gửi lại các e-mail thông báo chưa gửi được."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--hours", type=positive_hours, default=48,
+            help="nhắc các hạn rơi vào số giờ tới (mặc định 48)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--dry-run", action="store_true", help="chỉ in ra sẽ nhắc gì, không gửi gì"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        dry_run: bool = options["dry_run"]
+        # The reminders are stored text: written in the portal's language, whatever the shell's.
+        with translation.override(settings.LANGUAGE_CODE):
+            if not dry_run:
+                retried = services.notifications_email_unsent()
+            found, counts = services.reminders_send(
+                now=timezone.now(), within=timedelta(hours=options["hours"]), dry_run=dry_run
+            )
+        if options["verbosity"] >= 2:
+            for reminder in found:
+                names = ", ".join(str(user) for user in reminder.users) or "(không có ai)"
+                self.stdout.write(f"  {reminder.title} → {names}")
+        verb = "sẽ gửi" if dry_run else "đã gửi"
+        for kind, label in LABELS.items():
+            self.stdout.write(f"{label}: {verb} {counts[kind]} thông báo")
+        if dry_run:
+            self.stdout.write("Chạy thử: không gửi gì.")
+        else:
+            self.stdout.write(f"E-mail gửi lại: {retried}")
