@@ -159,3 +159,42 @@ class AnswersOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+# ---- pushing system values (POST /api/indicators) ----------------------------------------
+
+
+class SystemValueIn(Schema):
+    """One value: a unit × a criterion (× a formula input), as in a JSON upload."""
+
+    unit: str  # the unit's code or name
+    criterion: str  # a system-sourced criterion of the unit's level framework
+    input: str | None = None  # the formula input, for a criterion scored by a formula
+    value: bool | int | float | str  # a number, "có"/"không" (yes/no), or an option's key
+    measured_at: str  # dd/mm/yyyy [HH:MM] or ISO 8601
+    source: str | None = None  # default: the body's source
+
+
+class SystemValuesIn(Schema):
+    campaign: int
+    source: str | None = None
+    values: list[SystemValueIn]
+
+
+class ImportedOut(Schema):
+    batch: int
+    campaign: int
+    count: int
+    source: str
+    at: datetime
+
+
+class ImportProblemOut(Schema):
+    row: int | None  # the item's position in `values`, from 1; null for the body as a whole
+    column: str  # the field: unit, criterion, input, value, measured_at, source ("" for none)
+    message: str
+
+
+class ImportErrorOut(Schema):
+    detail: str
+    errors: list[ImportProblemOut]

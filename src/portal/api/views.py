@@ -1,15 +1,17 @@
-"""The read API at /api/ (django-ninja): the same objects and the same permission rules as
-the portal's pages, as JSON, described by /api/openapi.json. See docs/portal-api.md."""
+"""The API at /api/ (django-ninja): the same objects and the same permission rules as the
+portal's pages, as JSON, described by /api/openapi.json. See docs/portal-api.md. Reads use
+the portal's session; the one write, POST /api/indicators, another system's token."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
-from ninja.security import django_auth
+from ninja.security import HttpBearer, django_auth
 
 from portal.api import schemas
 from portal.api.permissions import (
@@ -26,6 +28,10 @@ from portal.api.selectors import (
     units_of_province,
 )
 from portal.campaigns.selectors import campaigns_for_user
+from portal.indicators import services as indicators
+from portal.indicators.models import ApiToken
+from portal.indicators.permissions import get_campaign_for_token
+from portal.indicators.rows import MAX_BYTES, ImportRefused
 
 api = NinjaAPI(
     title="DTI API",
@@ -91,3 +97,75 @@ def answers(request: HttpRequest, campaign_unit_id: int) -> Any:
     """A unit's self-assessment answers, notes and evidence metadata: for its reporter and
     approver, and the province's office admins, appraisers and leadership."""
     return answers_of(get_campaign_unit_for_user(request.user, campaign_unit_id))
+
+
+# ---- pushing system values with a token (docs/portal-indicators.md) -----------------------
+
+
+class TokenRefused(AuthenticationError):
+    """No valid token: missing, wrong or revoked (which of them is not said)."""
+
+
+class PushToken(HttpBearer):
+    """`Authorization: Bearer <token>`, a token an office admin created on
+    /chi-so-he-thong/tinh/<province>/ma-truy-cap/."""
+
+    def __call__(self, request: HttpRequest) -> ApiToken:
+        token = super().__call__(request)
+        if token is None:
+            raise TokenRefused
+        return token  # type: ignore[no-any-return]
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        return indicators.api_token_use(text=token)
+
+
+@api.exception_handler(TokenRefused)
+def token_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    message = gettext(
+        "Cần mã truy cập hợp lệ (tiêu đề Authorization: Bearer kèm mã); mã sai hoặc đã thu "
+        "hồi không dùng được."
+    )
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    message = gettext("Dữ liệu quá lớn: tối đa %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
+    return api.create_response(request, {"detail": message}, status=413)
+
+
+PUSH_REFUSALS = {401: schemas.ErrorOut, 404: schemas.ErrorOut, 409: schemas.ErrorOut}
+
+
+@api.post(
+    "/indicators",
+    auth=PushToken(),
+    response={200: schemas.ImportedOut, 400: schemas.ImportErrorOut, **PUSH_REFUSALS},
+)
+def indicators_push(request: HttpRequest, payload: schemas.SystemValuesIn) -> Any:
+    """Push the values of system-sourced criteria for units of a campaign (the format of a
+    JSON upload): all of them are written, or none (400, every problem with its item)."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    campaign = get_campaign_for_token(token, payload.campaign)
+    try:
+        batch = indicators.system_values_push(campaign=campaign, token=token, data=request.body)
+    except ImportRefused as refused:
+        return 400, _refusal(refused)
+    except ValidationError as error:  # the campaign takes no values now
+        return 409, {"detail": " ".join(error.messages)}
+    return 200, {
+        "batch": batch.pk, "campaign": campaign.pk, "count": batch.count,
+        "source": batch.source, "at": batch.at,
+    }  # fmt: skip
+
+
+def _refusal(refused: ImportRefused) -> dict[str, Any]:
+    detail = gettext("Chưa nhập gì: %(count)s lỗi.") % {"count": len(refused.problems)}
+    errors = [
+        {"row": problem.row, "column": problem.column, "message": problem.message}
+        for problem in refused.problems
+    ]
+    return {"detail": detail, "errors": errors}

@@ -27,11 +27,14 @@ from portal.assessments.selectors import (
 )
 from portal.assessments.sheet import SheetData, build_sheet
 from portal.campaigns.models import CampaignUnit
+from portal.indicators.selectors import system_values_for, with_system_values
 from portal.workflow import ACTION_LABELS, Machine, actions_for
 
 
 def stored_values(entry: CampaignUnit) -> dict[str, AnswerValue]:
-    return {code: a.value for code, a in answers_of(submission_for(entry)).items()}
+    """The unit's stored answers, with the values imported from the shared systems."""
+    answers = {code: a.value for code, a in answers_of(submission_for(entry)).items()}
+    return with_system_values(answers, system_values_for(entry))
 
 
 def posted_answers(entry: CampaignUnit, form: AnswersForm) -> dict[str, AnswerValue]:
@@ -96,7 +99,8 @@ def form_context(
     framework = framework or framework_for(entry)
     submission = submission_for(entry)
     answers = answers_of(submission)
-    values: dict[str, AnswerValue] = {code: a.value for code, a in answers.items()}
+    system = system_values_for(entry)
+    values = with_system_values({code: a.value for code, a in answers.items()}, system)
     if form is not None:
         values.update({code: posted.value for code, posted in form.cleaned.items()})
     live = score_answers(framework, entry.unit, values)
@@ -105,7 +109,7 @@ def form_context(
     editable = not readonly and not live.error  # live.error: the unit cannot be scored at all
     data = SheetData(
         framework, answers, evidence_of(submission), live, editable=editable,
-        form=form, conflicts=conflicts or {},
+        form=form, conflicts=conflicts or {}, system=system,
     )  # fmt: skip
     return {
         "entry": entry,

@@ -32,6 +32,8 @@ from portal.assessments.forms import (
 )
 from portal.assessments.models import Answer, Evidence
 from portal.assessments.scoring import IndexScore, LiveScore, points_text
+from portal.indicators.models import SystemValue
+from portal.indicators.selectors import value_label
 
 SOURCE_LABELS = {
     Source.UNIT: gettext_lazy("Đơn vị kê khai"),
@@ -72,6 +74,8 @@ class CriterionView:
     max: str = ""
     problem: str = ""
     conflict: Conflict | None = None
+    system: SystemValue | None = None  # a system-sourced leaf's imported value, read-only
+    system_label: str = ""
 
 
 @dataclass
@@ -98,6 +102,7 @@ class SheetData:
     editable: bool
     form: AnswersForm | None = None
     conflicts: Mapping[str, Conflict] = field(default_factory=dict)
+    system: Mapping[str, SystemValue] = field(default_factory=dict)  # by criterion code
 
 
 def build_sheet(data: SheetData) -> list[IndexView]:
@@ -145,6 +150,10 @@ def _leaf(data: SheetData, row: CriterionView) -> None:
     row.problem = data.live.problems.get(node.code, "")
     row.note_name, row.version_name = note_field(node.code), version_field(node.code)
     stored_value = answer.value if answer else None
+    if node.source is Source.SYSTEM:  # the unit sees the imported value, never edits it
+        row.system = data.system.get(node.code)
+        stored_value = row.system.value if row.system else None
+        row.system_label = value_label(node, stored_value) if row.system else ""
     row.note = answer.note if answer else ""
     row.version = answer.version if answer else 0
     row.loaded = canonical_answer(stored_value, row.note)

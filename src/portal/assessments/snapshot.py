@@ -16,6 +16,7 @@ from dti.framework.model import Framework
 from portal.assessments.models import Answer, Evidence
 from portal.assessments.scoring import score_answers
 from portal.campaigns.models import CampaignUnit
+from portal.indicators.selectors import system_records, system_values_for
 
 SNAPSHOT_VERSION = 1
 
@@ -35,15 +36,25 @@ def build_snapshot(
     framework: Framework,
     answers: Iterable[Answer],
     evidence: Iterable[Evidence],
+    system: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Answers, notes, evidence (name, size, SHA-256, link) and the computed self-scores."""
+    """Answers, notes, evidence (name, size, SHA-256, link), the values imported from the
+    shared systems (value, source, measuring time) and the computed self-scores.
+
+    `system`: the system values to score with, as the snapshot keeps them (system_records);
+    None for the unit's current ones. Checking a signed snapshot passes the ones it kept: a
+    value imported after the unit signed does not make its signature look forged."""
     answered = {
         a.criterion: {"value": a.value, "note": a.note}
         for a in answers
         if a.value is not None or a.note
     }
-    live = score_answers(framework, entry.unit, {c: a["value"] for c, a in answered.items()})
-    return {
+    if system is None:
+        system = system_records(system_values_for(entry))
+    values = {c: a["value"] for c, a in answered.items()}
+    values.update({code: record["value"] for code, record in system.items()})
+    live = score_answers(framework, entry.unit, values)
+    snapshot = {
         "version": SNAPSHOT_VERSION,
         "campaign": {"id": entry.campaign_id, "year": entry.campaign.year},
         "unit": {"code": entry.unit.code, "name": entry.unit.name},
@@ -62,6 +73,9 @@ def build_snapshot(
             "class": live.class_label,
         },
     }
+    if system:  # absent rather than empty: snapshots signed before imports existed still match
+        snapshot["system"] = {code: dict(record) for code, record in system.items()}
+    return snapshot
 
 
 def _evidence(item: Evidence) -> dict[str, Any]:

@@ -4,6 +4,7 @@ person would, so the demo is what the product really does."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -35,6 +36,8 @@ from portal.campaigns.services import (
 from portal.demo.people import PASSWORD, PEOPLE
 from portal.demo.provinces import SEEDS, SeedProvince, create_province, current_framework_document
 from portal.frameworks.models import FrameworkVersion
+from portal.indicators.rows import read_upload
+from portal.indicators.services import system_values_import
 from portal.units.models import Unit
 
 Say = Callable[[str], None]
@@ -109,8 +112,28 @@ def _current_campaign(province: Province, office: User, say: Say) -> Campaign:
     )
     campaign_units_add(campaign=campaign, level="so", units=None, user=office)
     campaign_transition(campaign=campaign, action="open", user=office)
+    _system_values(campaign, say)
     _fill(campaign, province, say)
     return campaign
+
+
+def _system_values(campaign: Campaign, say: Say) -> None:
+    """The online public service portal's statistics (cqs_dvctt: records filed online of all
+    records), imported before the units sign, for every unit offering online services."""
+    entries = CampaignUnit.objects.filter(campaign=campaign).select_related("unit")
+    offering = [e for e in entries if e.unit.attributes.get("has_online_public_services")]
+    items = [
+        {"unit": entry.unit.code, "criterion": "cqs_dvctt", "input": name, "value": value,
+         "measured_at": "30/06/2025 17:00"}
+        for position, entry in enumerate(sorted(offering, key=lambda e: e.unit.code))
+        for name, value in (("online", 450 + 41 * position), ("total", 1000 + 15 * position))
+    ]  # fmt: skip
+    upload = read_upload(json.dumps({"values": items}).encode(), "so-lieu-mau.json")
+    batch = system_values_import(
+        campaign=campaign, rows=upload.rows, source="Cổng dịch vụ công tỉnh",
+        file_name="so-lieu-mau.json", format=upload.format, actor_name="Nhập mẫu",
+    )  # fmt: skip
+    say(f"  {campaign}: {batch.count} số liệu từ cổng dịch vụ công")
 
 
 def _fill(campaign: Campaign, province: Province, say: Say) -> None:

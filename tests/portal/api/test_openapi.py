@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import REPO
 
-PATHS = {
+READS = {
     "/api/campaigns",
     "/api/campaigns/{campaign_id}",
     "/api/campaigns/{campaign_id}/units",
@@ -17,6 +17,8 @@ PATHS = {
     "/api/frameworks/{framework_id}",
     "/api/campaign-units/{campaign_unit_id}/answers",
 }
+WRITES = {"/api/indicators"}  # pushed by another system with a token
+PATHS = READS | WRITES
 
 
 @pytest.fixture
@@ -31,12 +33,21 @@ def test_it_is_valid_json_with_title_version_and_paths(openapi):
     assert openapi["openapi"].startswith("3.")
     assert (openapi["info"]["title"], openapi["info"]["version"]) == ("DTI API", "1")
     assert set(openapi["paths"]) == PATHS
-    assert all(set(methods) == {"get"} for methods in openapi["paths"].values())
+    assert all(set(openapi["paths"][path]) == {"get"} for path in READS)
+    assert all(set(openapi["paths"][path]) == {"post"} for path in WRITES)
 
 
 def test_login_only_endpoints_declare_the_session(openapi):
-    secured = {path for path, ops in openapi["paths"].items() if ops["get"].get("security")}
+    secured = {path for path in READS if openapi["paths"][path]["get"].get("security")}
     assert secured == {"/api/units", "/api/campaign-units/{campaign_unit_id}/answers"}
+
+
+def test_the_push_declares_its_bearer_token_and_its_body(openapi):
+    push = openapi["paths"]["/api/indicators"]["post"]
+    (scheme,) = push["security"][0]
+    assert openapi["components"]["securitySchemes"][scheme] == {"type": "http", "scheme": "bearer"}
+    assert "requestBody" in push
+    assert {"200", "400", "401", "404", "409"} <= set(push["responses"])
 
 
 def test_there_is_no_docs_page_pulling_swagger_from_a_cdn(client, db):
@@ -46,7 +57,8 @@ def test_there_is_no_docs_page_pulling_swagger_from_a_cdn(client, db):
 @pytest.mark.parametrize("path", sorted(PATHS))
 def test_every_endpoint_is_documented(path):
     doc = (REPO / "docs/portal-api.md").read_text(encoding="utf-8")
-    assert f"`GET {path}" in doc, f"{path} is not in docs/portal-api.md"
+    method = "POST" if path in WRITES else "GET"
+    assert f"`{method} {path}" in doc, f"{path} is not in docs/portal-api.md"
 
 
 @pytest.mark.django_db

@@ -1,0 +1,178 @@
+"""Reading system values: a unit's values for its self-assessment page, score and snapshot;
+a campaign's values, imports and gaps for the office's page; a province's API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+
+from dti.expressions import ExpressionError
+from dti.framework.model import FormulaRule, Node, Source
+from portal.accounts.models import Province
+from portal.accounts.permissions import AnyUser
+from portal.accounts.roles import READ_ALL_ROLES, Role
+from portal.assessments.forms import AnswerValue, answer_label
+from portal.assessments.scoring import applicability, unit_attributes
+from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.indicators.models import ApiToken, ImportBatch, SystemValue
+from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState
+
+IMPORT_STATES = frozenset(
+    {CampaignState.OPEN, CampaignState.SELF_ASSESSMENT_CLOSED, CampaignState.IN_APPRAISAL}
+)
+
+
+# ---- one unit: what its self-assessment scores with ------------------------------------
+
+
+def system_values_for(entry: CampaignUnit) -> dict[str, SystemValue]:
+    """The unit's imported values in the campaign, by criterion code. One query."""
+    if entry.pk is None:
+        return {}
+    return {value.criterion: value for value in SystemValue.objects.filter(campaign_unit=entry)}
+
+
+def with_system_values(
+    answers: Mapping[str, AnswerValue], system: Mapping[str, SystemValue]
+) -> dict[str, AnswerValue]:
+    """The unit's answers with the system values beside them, for
+    portal.assessments.scoring.score_answers. The unit never answers a system-sourced
+    criterion, so they meet only by code; should an answer be stored for one anyway, the
+    system's value wins."""
+    return {**answers, **{code: value.value for code, value in system.items()}}
+
+
+def system_records(system: Mapping[str, SystemValue]) -> dict[str, dict[str, Any]]:
+    """The values as the submission's snapshot keeps them: value, source, measuring time."""
+    return {
+        code: {
+            "value": value.value,
+            "source": value.source,
+            "measured_at": value.measured_at.astimezone(UTC).isoformat(),
+        }
+        for code, value in system.items()
+    }
+
+
+def value_label(leaf: Node, value: AnswerValue) -> str:
+    """A value in words (Có, an option's label, 87,5, "online: 1200; total: 2000"), a
+    formula's inputs in the rule's order: PostgreSQL's jsonb does not keep the stored order."""
+    if isinstance(value, dict) and isinstance(leaf.rule, FormulaRule):
+        value = {name: value[name] for name in leaf.rule.inputs if name in value}
+    return answer_label(leaf, value)
+
+
+# ---- one campaign ------------------------------------------------------------------------
+
+
+def import_block_reason(campaign: Campaign) -> str:
+    """Why the campaign takes no system values now ('' when it does)."""
+    if campaign.state in IMPORT_STATES and not campaign.historic:
+        return ""
+    state = CAMPAIGN_STATE_LABELS.get(CampaignState(campaign.state), campaign.state)
+    if campaign.state == CampaignState.DRAFT:
+        message = gettext("Đợt đánh giá chưa mở (trạng thái: %(state)s): chưa nhập số liệu được.")
+    elif campaign.historic:
+        message = gettext("Đợt đánh giá này là kết quả năm cũ nhập từ bảng đã công bố.")
+    else:
+        message = gettext(
+            "Đợt đánh giá đã chốt kết quả (trạng thái: %(state)s): số liệu từ hệ thống không "
+            "còn thay đổi được, vì kết quả đã tính bằng số liệu lúc chốt."
+        )
+    return message % {"state": state}
+
+
+def batches_of(campaign: Campaign) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(campaign=campaign).select_related("created_by", "token")
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    entry: CampaignUnit
+    leaf: Node
+    value: SystemValue | None
+
+    @property
+    def label(self) -> str:
+        return value_label(self.leaf, self.value.value) if self.value else ""
+
+
+@dataclass(frozen=True)
+class CampaignValues:
+    rows: list[ValueRow]  # every unit × system-sourced criterion that applies to it
+    unknown: list[CampaignUnit]  # units whose attributes do not say what applies
+
+    @property
+    def present(self) -> int:
+        return sum(1 for row in self.rows if row.value is not None)
+
+
+def campaign_values(campaign: Campaign) -> CampaignValues:
+    """Each unit's system-sourced criteria and their current values. Three queries."""
+    levels = CampaignLevel.objects.filter(campaign=campaign).select_related("framework")
+    frameworks = {level.level: level.framework.build() for level in levels}
+    values = {
+        (value.campaign_unit_id, value.criterion): value
+        for value in SystemValue.objects.filter(campaign_unit__campaign=campaign)
+    }
+    rows, unknown = [], []
+    for entry in CampaignUnit.objects.filter(campaign=campaign).select_related("unit"):
+        framework = frameworks.get(entry.level)
+        leaves = [] if framework is None else [
+            leaf for leaf in framework.leaves if leaf.source is Source.SYSTEM
+        ]  # fmt: skip
+        if not leaves:
+            continue
+        try:
+            applies = applicability(framework, unit_attributes(entry.unit))  # type: ignore[arg-type]
+        except (ExpressionError, ValueError):
+            unknown.append(entry)
+            continue
+        rows += [
+            ValueRow(entry, leaf, values.get((entry.pk, leaf.code)))
+            for leaf in leaves
+            if applies[leaf.code]
+        ]
+    return CampaignValues(rows, unknown)
+
+
+# ---- pages -------------------------------------------------------------------------------
+
+
+def campaigns_for_user(user: AnyUser) -> QuerySet[Campaign]:
+    """The current campaigns of the provinces where the user reads everything (office
+    admin, appraiser, leadership): where system values are imported and looked at."""
+    if not user.is_authenticated:
+        return Campaign.objects.none()
+    return (
+        Campaign.objects.filter(
+            province__memberships__user=user,
+            province__memberships__role__in=sorted(READ_ALL_ROLES),
+            historic=False,
+        )
+        .select_related("province")
+        .distinct()
+        .order_by("-year", "title")
+    )
+
+
+def token_provinces(user: AnyUser) -> list[Province]:
+    """The provinces whose API tokens the user manages (office admin)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Province.objects.filter(
+            memberships__user=user, memberships__role=Role.OFFICE_ADMIN
+        ).distinct()
+    )
+
+
+def tokens_of(province_id: int) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(province_id=province_id).select_related(
+        "campaign", "created_by", "revoked_by"
+    )

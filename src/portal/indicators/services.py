@@ -1,0 +1,189 @@
+"""Writing system values (imports from a file or the API, all or nothing, each value in the
+audit trail) and the API tokens other systems push them with."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from portal.accounts.models import Province, User
+from portal.accounts.permissions import is_office_admin
+from portal.audit.services import audit_record
+from portal.campaigns.models import Campaign
+from portal.indicators.checks import PlannedValue, plan_import
+from portal.indicators.models import ApiToken, ImportBatch, ImportFormat, SystemValue
+from portal.indicators.rows import ImportRefused, Problem, Row, read_json_body, read_upload
+from portal.indicators.selectors import import_block_reason
+
+TOKEN_PREFIX = "dti_"
+PREFIX_LENGTH = 12  # "dti_" and 8 random characters: shown on the page, used to look up
+
+
+def _require_office_admin(actor: User, province_id: int) -> None:
+    if not is_office_admin(actor, province_id):
+        raise PermissionDenied(
+            gettext(
+                "Chỉ quản trị của Sở chủ trì được nhập số liệu từ hệ thống và quản lý mã truy cập."
+            )
+        )
+
+
+# ---- imports -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def system_values_upload(
+    *, campaign: Campaign, actor: User, data: bytes, file_name: str, source: str
+) -> ImportBatch:
+    """Import an uploaded CSV, XLSX or JSON file; `source` is the default of its rows."""
+    _require_office_admin(actor, campaign.province_id)
+    _check_campaign(campaign)
+    upload = read_upload(data, file_name)
+    if upload.campaign is not None and upload.campaign != campaign.pk:
+        message = gettext("tệp ghi đợt đánh giá %(other)s, không phải đợt này (%(this)s)")
+        problem = {"other": upload.campaign, "this": campaign.pk}
+        raise ImportRefused([Problem(message % problem, file_name)])
+    return system_values_import(
+        campaign=campaign, rows=upload.rows, source=source.strip() or upload.source,
+        file_name=file_name, format=upload.format, actor=actor,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def system_values_push(*, campaign: Campaign, token: ApiToken, data: bytes) -> ImportBatch:
+    """Import the API's JSON body, pushed with `token` (already checked to reach `campaign`)."""
+    _check_campaign(campaign)
+    upload = read_json_body(data)
+    return system_values_import(
+        campaign=campaign, rows=upload.rows, source=upload.source, file_name="",
+        format=ImportFormat.API, token=token, actor_name=f"API: {token.name}",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def system_values_import(
+    *,
+    campaign: Campaign,
+    rows: Sequence[Row],
+    source: str,
+    file_name: str,
+    format: str,
+    actor: User | None = None,
+    token: ApiToken | None = None,
+    actor_name: str = "",
+) -> ImportBatch:
+    """Write every row's value, replacing the unit's earlier value of the criterion, and
+    record each in the audit trail; or write nothing and raise ImportRefused (every problem,
+    by file, row and column) or ValidationError (the campaign takes no values now).
+
+    `actor` is the person importing; None for a push (`token`) or the demo loader, then
+    `actor_name` says who it was ("API: <token name>", "Nhập mẫu")."""
+    campaign = _check_campaign(campaign)
+    planned = plan_import(campaign, rows, source)
+    batch = ImportBatch(
+        campaign=campaign, source=(source.strip() or _sources(planned))[:200],
+        file_name=file_name[-255:], format=format, created_by=actor, token=token,
+        actor_name=(str(actor) if actor else actor_name)[:200], count=len(planned),
+    )  # fmt: skip
+    batch.full_clean()
+    batch.save()
+    current = {
+        (value.campaign_unit_id, value.criterion): value
+        for value in SystemValue.objects.select_for_update().filter(
+            campaign_unit__campaign=campaign, criterion__in={p.leaf.code for p in planned}
+        )
+    }
+    for plan in planned:
+        _write(plan, batch, current.get((plan.entry.pk, plan.leaf.code)), actor)
+    return batch
+
+
+def _check_campaign(campaign: Campaign) -> Campaign:
+    """The campaign, locked, if it takes system values now (so a finalization waits for
+    the import, or the import sees the finalized state); else a ValidationError saying why."""
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    reason = import_block_reason(locked)
+    if reason:
+        raise ValidationError(reason)
+    return locked
+
+
+def _sources(planned: Sequence[PlannedValue]) -> str:
+    return "; ".join(dict.fromkeys(plan.source for plan in planned))
+
+
+def _write(
+    plan: PlannedValue, batch: ImportBatch, value: SystemValue | None, actor: User | None
+) -> None:
+    old = value.value if value is not None else None
+    if value is None:
+        value = SystemValue(campaign_unit=plan.entry, criterion=plan.leaf.code)
+    value.value, value.source, value.measured_at = plan.value, plan.source, plan.measured_at
+    value.imported_at, value.batch = batch.at, batch
+    # Its unit and batch are the objects just read and written; the one row per unit ×
+    # criterion is `value` itself.
+    value.full_clean(exclude=["campaign_unit", "batch"], validate_unique=False)
+    value.save()
+    measured = timezone.localtime(plan.measured_at).strftime("%d/%m/%Y %H:%M")
+    audit_record(
+        actor=actor, actor_name=batch.actor_name, entity="system_value", action="import",
+        old=old, new=value.value, reason=f"{value.source}, đo lúc {measured}",
+        campaign=batch.campaign, unit=plan.entry.unit, criterion=plan.leaf.code,
+        entity_id=value.pk,
+    )  # fmt: skip
+
+
+# ---- API tokens --------------------------------------------------------------------------
+
+
+def token_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, province: Province, actor: User, name: str, campaign: Campaign | None = None
+) -> tuple[ApiToken, str]:
+    """A new token and its text, which is shown once and never stored (only its SHA-256)."""
+    _require_office_admin(actor, province.pk)
+    if campaign is not None and campaign.province_id != province.pk:
+        raise ValidationError(gettext("Đợt đánh giá không thuộc tỉnh này."))
+    text = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        province=province, campaign=campaign, name=name.strip(), token_hash=token_digest(text),
+        prefix=text[:PREFIX_LENGTH], created_by=actor,
+    )  # fmt: skip
+    token.full_clean()
+    token.save()
+    return token, text
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    _require_office_admin(actor, token.province_id)
+    if token.revoked_at is None:
+        token.revoked_at, token.revoked_by = timezone.now(), actor
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
+def api_token_use(*, text: str) -> ApiToken | None:
+    """The active token whose text this is, its last use recorded; None for a wrong or
+    revoked one. The hashes are compared in constant time."""
+    if not text.startswith(TOKEN_PREFIX) or len(text) > 200:
+        return None
+    digest = token_digest(text)
+    candidates = ApiToken.objects.filter(prefix=text[:PREFIX_LENGTH], revoked_at__isnull=True)
+    for token in candidates.select_related("province", "campaign"):
+        if hmac.compare_digest(token.token_hash, digest):
+            token.last_used_at = timezone.now()
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+            return token
+    return None
