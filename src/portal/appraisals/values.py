@@ -15,6 +15,7 @@ from portal.appraisals.models import Appraisal, Response
 from portal.assessments.forms import AnswerValue
 from portal.assessments.models import Answer
 from portal.campaigns.models import AppraisalRound, CampaignUnit
+from portal.indicators.selectors import system_values_for
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,13 @@ class Trail:
         return {code: self.appraised(code, round_number) for code in codes}
 
 
-def trail_for(entry: CampaignUnit, extra: Mapping[str, AnswerValue] | None = None) -> Trail:
-    """The unit's trail, in three queries. `extra`: values the unit does not answer itself
-    (system-sourced criteria), merged under the answers."""
-    answers: dict[str, AnswerValue] = dict(extra or {})
+def trail_for(entry: CampaignUnit) -> Trail:
+    """The unit's trail, in four queries: its answers, and the values of system-sourced
+    criteria imported from the province's systems (the unit never answers those, so the
+    two never overlap), then the team's values and the unit's responses per round."""
+    answers: dict[str, AnswerValue] = {
+        code: system.value for code, system in system_values_for(entry).items()
+    }
     answers.update(
         Answer.objects.filter(submission__campaign_unit=entry).values_list("criterion", "value")
     )

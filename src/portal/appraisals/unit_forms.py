@@ -1,0 +1,131 @@
+"""Reading a unit's response to one criterion of a returned round.
+
+The new value is typed into the very inputs of the self-assessment page and read by its
+AnswersForm (portal.assessments.forms): the same names, the same Vietnamese numbers, the same
+messages; only the kind of response, the reply and the version loaded are read here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext
+
+from dti.framework.model import Framework, Node, Source
+from portal.appraisals.models import ResponseKind
+from portal.appraisals.unit_selectors import UnitResults
+from portal.assessments.forms import AnswersForm, AnswerValue, version_field
+from portal.assessments.models import Answer
+from portal.assessments.scoring import LiveScore
+from portal.assessments.sheet import InputView, SheetData, build_sheet
+
+REPLY_MAX_LENGTH = 5000
+
+
+def kind_field(code: str) -> str:
+    return f"kind:{code}"
+
+
+def reply_field(code: str) -> str:
+    return f"reply:{code}"
+
+
+@dataclass(frozen=True)
+class PostedResponse:
+    criterion: str
+    kind: str  # ResponseKind
+    value: AnswerValue  # the new value (supplement only); None keeps the appraised one
+    reply: str
+    version: int  # the Response.version the page was loaded with; 0 when there was none
+
+
+class ResponseForm:
+    """One criterion's response as posted by its form on the results page."""
+
+    def __init__(self, leaf: Node, data: Mapping[str, str]):
+        code = leaf.code
+        self.leaf, self.data = leaf, data
+        self.errors: dict[str, str] = {}
+        version = str(data.get(version_field(code), "") or "0")
+        # One value per name (a QueryDict unpacked with ** would give lists); AnswersForm
+        # reads a leaf only when the page carried its version field.
+        flat = {name: str(data.get(name, "")) for name in data}
+        self.answers = AnswersForm([leaf], {**flat, version_field(code): version})
+        kind = str(data.get(kind_field(code), ""))
+        if kind not in ResponseKind.values:
+            self.errors[kind_field(code)] = gettext(
+                "Chọn “Đồng ý” hoặc “Giải trình, bổ sung” cho tiêu chí %(code)s."
+            ) % {"code": code}
+        value = None
+        if kind == ResponseKind.SUPPLEMENT and leaf.source is not Source.SYSTEM:
+            self.errors.update(self.answers.errors)
+            value = self.answers.cleaned[code].value
+        reply = str(data.get(reply_field(code), "")).strip()
+        if len(reply) > REPLY_MAX_LENGTH:
+            self.errors[reply_field(code)] = gettext(
+                "Giải trình dài %(length)s ký tự, tối đa %(max)s."
+            ) % {"length": len(reply), "max": REPLY_MAX_LENGTH}
+        self.cleaned = PostedResponse(
+            code, kind, value, reply, int(version) if version.isdigit() else 0
+        )
+
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def text(self, name: str) -> str:
+        return str(self.data.get(name, ""))
+
+
+def response_inputs(
+    framework: Framework, values: Mapping[str, AnswerValue], bound: ResponseForm | None = None
+) -> dict[str, list[InputView]]:
+    """Every leaf's value inputs, built by the self-assessment's sheet: the same widgets per
+    rule and the same formatting of stored values. `values`: what to show in them; `bound`:
+    a posted form to show again as typed, with its errors."""
+    answers = {code: Answer(criterion=code, value=value) for code, value in values.items()}
+    data = SheetData(
+        framework, answers, {}, LiveScore(), editable=True,
+        form=bound.answers if bound is not None else None,
+    )  # fmt: skip
+    return {
+        row.node.code: row.inputs
+        for index in build_sheet(data)
+        for row in index.rows
+        if row.node.is_leaf
+    }
+
+
+@dataclass
+class RowForm:
+    """What one criterion's response form shows: the stored response, or what was posted
+    (with its errors), or — after a conflict — what was posted beside the other person's
+    response, carrying their version so that a second press overwrites on purpose."""
+
+    kind: str
+    reply: str
+    version: int
+    inputs: list[InputView]
+    errors: dict[str, str]
+    conflict: Any = None  # responses.ResponseConflict
+
+
+def attach_forms(
+    results: UnitResults, bound: ResponseForm | None = None, conflict: Any = None
+) -> None:
+    """Give every row the reporter may answer now its response form."""
+    rows = [row for index in results.indices for row in index.rows if row.open]
+    stored = {row.node.code: row.response.value if row.response else None for row in rows}
+    inputs = response_inputs(results.framework, stored, bound)
+    for row in rows:
+        code, response = row.node.code, row.response
+        form = RowForm(
+            response.kind if response else "", response.reply if response else "",
+            response.version if response else 0, inputs.get(code, []), {},
+        )  # fmt: skip
+        if bound is not None and bound.leaf.code == code:
+            form.kind, form.reply = bound.text(kind_field(code)), bound.text(reply_field(code))
+            form.errors, form.conflict = bound.errors, conflict
+            if conflict is None:
+                form.version = bound.cleaned.version
+        row.form = form

@@ -1,0 +1,382 @@
+"""Reading the unit's side of appraisal: who reaches a unit's appraisal and how far, which
+rounds a unit is shown, when its responses are due, and the results page of one round.
+
+Two reaches, as on the team's pages (portal.appraisals.permissions.get_entry_for_team): the
+province's office admin, leadership and appraisers and the campaign's team see every round;
+the unit's own reporter and approver see only the rounds whose results were returned to
+them (a round returned or closed; the final round once the campaign is finalized). A team
+member who reports or approves for the unit, without a province-wide role, reaches it as
+the unit does: nobody reads the team's unfinished scoring of his own unit. Everyone else
+(another unit's people, another province's) gets 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from dti.framework.model import Framework, Node, Source
+from portal.accounts.permissions import AnyUser, roles_for_unit
+from portal.accounts.roles import READ_ALL_ROLES, UNIT_ROLES, Role
+from portal.appraisals.models import Appraisal, EvidenceVerdict, Response
+from portal.appraisals.permissions import main_index_of, team_member
+from portal.appraisals.values import Trail, trail_for
+from portal.assessments.forms import answer_label
+from portal.assessments.models import Evidence
+from portal.assessments.scoring import LiveScore, points_text, score_answers
+from portal.assessments.selectors import framework_for
+from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
+from portal.workflow import CampaignState, RoundState
+
+RETURNED_STATES = frozenset({RoundState.RETURNED, RoundState.CLOSED})
+FINALIZED_STATES = frozenset({CampaignState.FINALIZED, CampaignState.PUBLISHED})
+NOT_FOUND = "Không tìm thấy đơn vị trong đợt đánh giá."
+
+
+@dataclass(frozen=True)
+class UnitAccess:
+    """How a person reaches one unit's appraisal."""
+
+    entry: CampaignUnit
+    roles: frozenset[Role]  # province roles that reach the unit
+    full: bool  # every round (office, leadership, appraisers, the team); else returned ones
+
+    @property
+    def reporter(self) -> bool:
+        return Role.REPORTER in self.roles
+
+
+def get_unit_access_for_user(user: AnyUser, pk: int, *, write: bool = False) -> UnitAccess:
+    """404 to whoever may not see the unit's appraisal; with `write`, 403 to everyone but
+    the unit's reporter (the approver, the office, leadership and the team only read)."""
+    entry = (
+        CampaignUnit.objects.select_related("campaign", "unit", "submission")
+        .filter(pk=pk, campaign__historic=False)
+        .first()
+    )
+    if entry is None or not user.is_authenticated:
+        raise Http404(gettext(NOT_FOUND))
+    roles = frozenset(roles_for_unit(user, entry.campaign.province_id, entry.unit_id))
+    own = bool(roles & UNIT_ROLES)
+    full = bool(roles & READ_ALL_ROLES) or (
+        not own and team_member(user, entry.campaign_id) is not None
+    )
+    if not (full or own):
+        raise Http404(gettext(NOT_FOUND))
+    if write and Role.REPORTER not in roles:
+        raise PermissionDenied(
+            gettext("Chỉ cán bộ đầu mối của đơn vị được giải trình, bổ sung kết quả thẩm định.")
+        )
+    return UnitAccess(entry, roles, full)
+
+
+def returned_to_unit(round: AppraisalRound, campaign: Campaign) -> bool:
+    """Whether the round's results are the unit's to see."""
+    if round.final:
+        return campaign.state in FINALIZED_STATES
+    return round.state in RETURNED_STATES
+
+
+def rounds_for(access: UnitAccess) -> list[AppraisalRound]:
+    """The rounds this person is shown, ascending: every round the team has started for the
+    full reach, only the returned ones for the unit."""
+    campaign = access.entry.campaign
+    rounds = AppraisalRound.objects.filter(campaign=campaign).exclude(state=RoundState.PLANNED)
+    if access.full:
+        return list(rounds)
+    return [r for r in rounds if returned_to_unit(r, campaign)]
+
+
+def response_due(round: AppraisalRound, appraisal: Appraisal | None) -> datetime | None:
+    """When the unit's response to one criterion is due: the team's own deadline for it
+    when set (Appraisal.supplement_due), else the round's (None: no deadline at all). The
+    same rule the team's notification of returned results states."""
+    if appraisal is not None and appraisal.supplement_due is not None:
+        return appraisal.supplement_due
+    return round.supplement_due
+
+
+def date_text(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
+# ---- the results returned to the unit ------------------------------------------------------
+
+
+@dataclass
+class EvidenceLine:
+    item: Evidence
+    verdict: EvidenceVerdict | None  # the team's, in the round shown
+    supplemented: bool  # filed in answer to the round shown
+
+
+@dataclass
+class ResultRow:
+    node: Node
+    applies: bool
+    system: bool
+    self_text: str
+    self_points: str
+    appraised_text: str
+    appraised_points: str
+    max: str
+    lowered: bool  # the team scored it below the self-score
+    appraisal: Appraisal | None  # the team's row in the round shown (remark, request)
+    response: Response | None
+    response_text: str  # the value the unit supplemented, in words
+    due: datetime | None
+    overdue: bool
+    open: bool  # the reporter may respond to it now
+    evidence: list[EvidenceLine] = field(default_factory=list)
+    form: Any = None  # unit_forms.RowForm, for the reporter while the row is open
+
+
+@dataclass
+class ResultIndex:
+    node: Node
+    self_points: str
+    appraised_points: str
+    max: str
+    rows: list[ResultRow]
+
+
+@dataclass
+class Totals:
+    points: str
+    max: str
+    ratio: str
+    class_label: str
+
+
+@dataclass
+class UnitResults:
+    access: UnitAccess
+    framework: Framework
+    round: AppraisalRound | None  # None: nothing returned yet
+    returned: list[AppraisalRound]  # every round returned to the unit, to switch between
+    indices: list[ResultIndex]
+    self_total: Totals | None
+    appraised_total: Totals | None
+    responding: bool  # the round takes responses now (returned, reporter)
+    trail: Trail | None = None
+
+
+def unit_results(access: UnitAccess, number: int | None = None) -> UnitResults:
+    """The results of round `number` (default: the latest returned) as the unit sees them.
+    The same page for every reader: the team sees exactly what was returned."""
+    entry = access.entry
+    framework = framework_for(entry)
+    returned = [r for r in rounds_for(access) if returned_to_unit(r, entry.campaign)]
+    chosen = [r for r in returned if number is None or r.number == number]
+    if number is not None and not chosen:
+        raise Http404(gettext("Vòng thẩm định này chưa trả kết quả cho đơn vị."))
+    if not chosen:
+        return UnitResults(access, framework, None, returned, [], None, None, False)
+    round = chosen[-1]
+    trail = trail_for(entry)
+    codes = [leaf.code for leaf in framework.leaves]
+    own = score_answers(framework, entry.unit, trail.values_at(0, codes))
+    appraised = score_answers(framework, entry.unit, trail.values_at(round.number, codes))
+    responding = (
+        access.reporter
+        and round.state == RoundState.RETURNED
+        and entry.campaign.state == CampaignState.IN_APPRAISAL
+    )
+    rows = _rows(framework, entry, round, trail, (own, appraised), responding)
+    indices = [
+        ResultIndex(
+            index, points_text(own.scores.get(index.code, Decimal(0))),
+            points_text(appraised.scores.get(index.code, Decimal(0))), points_text(index.max),
+            [row for row in rows if main_index_of(framework, row.node.code) == index.code],
+        )
+        for index in framework.main_indices
+    ]  # fmt: skip
+    return UnitResults(
+        access, framework, round, returned, indices, _totals(own), _totals(appraised),
+        responding, trail,
+    )  # fmt: skip
+
+
+def _totals(live: LiveScore) -> Totals:
+    return Totals(
+        points_text(live.total),
+        points_text(live.applicable_max),
+        f"{points_text(live.ratio)}%",
+        live.class_label or "",
+    )
+
+
+def _rows(
+    framework: Framework,
+    entry: CampaignUnit,
+    round: AppraisalRound,
+    trail: Trail,
+    scores: tuple[LiveScore, LiveScore],
+    responding: bool,
+) -> list[ResultRow]:
+    own, appraised = scores
+    evidence = _evidence_by_criterion(entry, round)
+    now = timezone.now()
+    rows = []
+    for leaf in framework.leaves:
+        code = leaf.code
+        appraisal = trail.scored_in(code, round.number)
+        due = response_due(round, appraisal)
+        applies = appraised.applies.get(code, True)
+        own_points = own.scores.get(code, Decimal(0))
+        points = appraised.scores.get(code, Decimal(0))
+        response = trail.responses.get((round.number, code))
+        supplemented = response.value if response is not None else None
+        rows.append(
+            ResultRow(
+                node=leaf, applies=applies, system=leaf.source is Source.SYSTEM,
+                self_text=answer_label(leaf, trail.values_at(0, [code])[code]),
+                self_points=points_text(own_points),
+                appraised_text=answer_label(leaf, trail.appraised(code, round.number)),
+                appraised_points=points_text(points), max=points_text(leaf.max),
+                lowered=points < own_points, appraisal=appraisal,
+                response=response,
+                response_text=answer_label(leaf, supplemented) if supplemented is not None else "",
+                due=due, overdue=due is not None and now > due,
+                open=responding and applies and (due is None or now <= due),
+                evidence=evidence.get(code, []),
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _evidence_by_criterion(
+    entry: CampaignUnit, round: AppraisalRound
+) -> dict[str, list[EvidenceLine]]:
+    """The unit's evidence filed up to this round, each with the team's verdict in it."""
+    verdicts = {
+        v.evidence_id: v
+        for v in EvidenceVerdict.objects.filter(
+            round=round, evidence__submission__campaign_unit=entry
+        )
+    }
+    items = Evidence.objects.filter(submission__campaign_unit=entry).select_related("round")
+    lines: dict[str, list[EvidenceLine]] = {}
+    for item in items:
+        if item.round is not None and item.round.number > round.number:
+            continue  # filed in answer to a later round
+        line = EvidenceLine(item, verdicts.get(item.pk), item.round_id == round.pk)
+        lines.setdefault(item.criterion, []).append(line)
+    return lines
+
+
+# ---- what needs the unit's attention -----------------------------------------------------------
+
+
+@dataclass
+class Pending:
+    """A supplement the team asked for and the unit has not answered yet."""
+
+    round: AppraisalRound
+    code: str
+    name: str
+    request: str
+    due: datetime | None
+    overdue: bool
+
+
+@dataclass
+class RoundTodo:
+    round: AppraisalRound
+    due: datetime | None  # the round's own supplement deadline
+    scored: int  # criteria the team scored or remarked on in the round
+    answered: int  # criteria the unit has responded to
+
+
+@dataclass
+class UnitTodo:
+    entry: CampaignUnit
+    rounds: list[RoundTodo]
+    pending: list[Pending]  # soonest deadline first; none last
+
+
+def unit_todo(user: AnyUser) -> list[UnitTodo]:
+    """Per unit the user reports or approves for, in campaigns being appraised: the rounds
+    returned and awaiting its response, and the supplements still unanswered. Five queries,
+    however many units, rounds and criteria."""
+    if not user.is_authenticated:
+        return []
+    entries = list(
+        CampaignUnit.objects.filter(
+            unit__memberships__user=user, unit__memberships__role__in=list(UNIT_ROLES),
+            campaign__state=CampaignState.IN_APPRAISAL, campaign__historic=False,
+        )
+        .select_related("campaign", "unit").distinct()
+        .order_by("-campaign__year", "campaign__title", "unit__name")
+    )  # fmt: skip
+    rounds = list(
+        AppraisalRound.objects.filter(
+            campaign__in={e.campaign_id for e in entries}, state=RoundState.RETURNED
+        )
+    )
+    appraisals = list(Appraisal.objects.filter(campaign_unit__in=entries, round__in=rounds))
+    answered = set(
+        Response.objects.filter(campaign_unit__in=entries, round__in=rounds).values_list(
+            "campaign_unit_id", "round_id", "criterion"
+        )
+    )
+    names = _criterion_names(entries)
+    result = []
+    for entry in entries:
+        mine = [r for r in rounds if r.campaign_id == entry.campaign_id]
+        scored = [a for a in appraisals if a.campaign_unit_id == entry.pk]
+        todo = UnitTodo(entry, [], [])
+        for round in mine:
+            keys = {(entry.pk, round.pk, a.criterion) for a in scored if a.round_id == round.pk}
+            todo.rounds.append(
+                RoundTodo(round, round.supplement_due, len(keys), len(keys & answered))
+            )
+        todo.pending = _pending(entry, mine, scored, answered, names.get(entry.pk, {}))
+        if todo.rounds:
+            result.append(todo)
+    return result
+
+
+def _pending(
+    entry: CampaignUnit,
+    rounds: list[AppraisalRound],
+    scored: list[Appraisal],
+    answered: set[tuple[int, int, str]],
+    names: dict[str, str],
+) -> list[Pending]:
+    by_pk, now = {r.pk: r for r in rounds}, timezone.now()
+    pending = []
+    for appraisal in scored:
+        round = by_pk[appraisal.round_id]
+        if not appraisal.supplement_requested:
+            continue
+        if (entry.pk, round.pk, appraisal.criterion) in answered:
+            continue
+        due = response_due(round, appraisal)
+        pending.append(
+            Pending(
+                round, appraisal.criterion, names.get(appraisal.criterion, appraisal.criterion),
+                appraisal.supplement_request, due, due is not None and now > due,
+            )
+        )  # fmt: skip
+    far = datetime.max.replace(tzinfo=timezone.get_current_timezone())
+    return sorted(pending, key=lambda p: (p.due or far, p.round.number, p.code))
+
+
+def _criterion_names(entries: list[CampaignUnit]) -> dict[int, dict[str, str]]:
+    """Each entry's criterion names, from its level's framework (one query)."""
+    levels = CampaignLevel.objects.filter(
+        campaign__in={e.campaign_id for e in entries}
+    ).select_related("framework")
+    built = {(level.campaign_id, level.level): level.framework.build() for level in levels}
+    names = {}
+    for entry in entries:
+        framework = built.get((entry.campaign_id, entry.level))
+        names[entry.pk] = {n.code: n.name for n in framework.all_nodes} if framework else {}
+    return names

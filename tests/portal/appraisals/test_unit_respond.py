@@ -1,0 +1,212 @@
+"""Responding through the results page: each criterion's form confirms or supplements, the
+new value typed into the self-assessment's own inputs and read the Vietnamese way; bad input
+and late answers are refused with a clear message and nothing written; two reporters saving
+one criterion: the second sees the first one's answer, and may then overwrite on purpose."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from portal.appraisals.models import Response
+from portal.audit.models import AuditEntry
+from portal.notifications.models import Notification
+from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
+from tests.portal.appraisals.unit_fixtures import (
+    SUPPLEMENT_DUE,
+    Appraised,
+    respond_url,
+    response_fields,
+    results_url,
+)
+from tests.portal.assessments.conftest import set_source
+
+
+def opened(client, appraised: Appraised, code: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    html = client.get(results_url(appraised.entry)).content.decode()
+    return response_fields(html, code)
+
+
+def post(client, appraised: Appraised, code: str, fields: dict[str, str], **changes: str):  # type: ignore[no-untyped-def]
+    data = {**fields, **{name.replace("__", ":"): value for name, value in changes.items()}}
+    return client.post(respond_url(appraised.entry, code), data)
+
+
+def written() -> tuple[int, int, int]:
+    return Response.objects.count(), AuditEntry.objects.count(), Notification.objects.count()
+
+
+def test_the_reporter_confirms_through_the_page(appraised: Appraised):
+    client = appraised.cast.client(appraised.cast.lan)
+    fields = opened(client, appraised, "cqs_ky_so")
+    response = post(client, appraised, "cqs_ky_so", fields, kind__cqs_ky_so="confirm")
+    assert response.status_code == 302
+    assert response.url.endswith("?vong=1#tc-cqs_ky_so")
+    saved = Response.objects.get()
+    assert (saved.kind, saved.value, saved.criterion) == ("confirm", None, "cqs_ky_so")
+    html = client.get(response.url).content.decode()
+    assert "Đã lưu phản hồi tiêu chí cqs_ky_so." in html
+    assert "Đồng ý với kết quả thẩm định" in html
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "stored"),
+    [
+        ("nts_ke_hoach", "no", False),
+        ("nts_tuyen_truyen", "6", "6"),
+        ("tcs_quy_che", "mot_phan", "mot_phan"),
+        ("cqs_ky_so", "92,5", "92.5"),
+        ("cqs_so_hoa", "80", "80"),
+        ("xhs_danh_gia", "22,5", "22.5"),
+    ],
+)
+def test_the_reporter_supplements_each_kind_of_value_as_typed(
+    appraised: Appraised, code, typed, stored
+):
+    client = appraised.cast.client(appraised.cast.lan)
+    html = client.get(results_url(appraised.entry)).content.decode()
+    assert f'name="value:{code}"' in html  # the self-assessment's own input for the rule
+    fields = response_fields(html, code)
+    data = {f"kind:{code}": "supplement", f"value:{code}": typed, f"reply:{code}": "Số liệu mới."}
+    assert post(client, appraised, code, fields, **{k.replace(":", "__"): v for k, v in data.items()}).status_code == 302  # fmt: skip
+    saved = Response.objects.get()
+    assert (saved.kind, saved.value, saved.reply) == ("supplement", stored, "Số liệu mới.")
+    html = client.get(results_url(appraised.entry)).content.decode()
+    row = html[html.index(f'id="tc-{code}"') :]
+    assert "Số liệu mới." in row[: row.index("</article>")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1.200", "không rõ là số nghìn hay số thập phân"),
+        ("mười", "Không phải một số"),
+        ("-5", "Không được là số âm"),
+    ],
+)
+def test_a_bad_value_is_refused_as_the_self_assessment_refuses_it(
+    appraised: Appraised, typed, message
+):
+    client = appraised.cast.client(appraised.cast.lan)
+    fields = opened(client, appraised, "cqs_ky_so")
+    response = post(
+        client, appraised, "cqs_ky_so", fields,
+        kind__cqs_ky_so="supplement", value__cqs_ky_so=typed,
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "Chưa lưu phản hồi" in html
+    assert f'value="{typed}"' in html  # what was typed stays
+    assert written() == (0, 0, 0)
+
+
+def test_a_response_needs_its_kind(appraised: Appraised):
+    client = appraised.cast.client(appraised.cast.lan)
+    response = post(client, appraised, "cqs_ky_so", opened(client, appraised, "cqs_ky_so"))
+    assert response.status_code == 400
+    assert "Chọn “Đồng ý” hoặc “Giải trình, bổ sung” cho tiêu chí cqs_ky_so." in (
+        response.content.decode()
+    )
+    assert written() == (0, 0, 0)
+
+
+def test_a_system_sourced_criterion_has_no_value_input_and_takes_a_reply(appraised: Appraised):
+    client = appraised.cast.client(appraised.cast.lan)
+    fields = opened(client, appraised, "cqs_dvctt")
+    assert not [name for name in fields if name.startswith("value:")]
+    response = post(
+        client, appraised, "cqs_dvctt", fields,
+        kind__cqs_dvctt="supplement", reply__cqs_dvctt="Cổng DVC chưa đồng bộ quý IV.",
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Response.objects.get().reply == "Cổng DVC chưa đồng bộ quý IV."
+    forced = post(
+        client, appraised, "cqs_dvctt", opened(client, appraised, "cqs_dvctt"),
+        kind__cqs_dvctt="supplement", value__cqs_dvctt__online="9", reply__cqs_dvctt="Lần 2.",
+    )  # fmt: skip
+    assert forced.status_code == 302
+    assert (Response.objects.get().value, Response.objects.get().reply) == (None, "Lần 2.")
+
+
+def test_the_second_of_two_reporters_sees_the_first_ones_answer(appraised: Appraised, huong):
+    lan, other = appraised.cast.client(appraised.cast.lan), appraised.cast.client(huong)
+    lan_fields = opened(lan, appraised, "cqs_ky_so")
+    first = post(
+        other, appraised, "cqs_ky_so", opened(other, appraised, "cqs_ky_so"),
+        kind__cqs_ky_so="supplement", value__cqs_ky_so="91", reply__cqs_ky_so="Hương bổ sung.",
+    )  # fmt: skip
+    assert first.status_code == 302
+    before = written()
+    refused = post(
+        lan, appraised, "cqs_ky_so", lan_fields,
+        kind__cqs_ky_so="supplement", value__cqs_ky_so="95", reply__cqs_ky_so="Lan bổ sung.",
+    )  # fmt: skip
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    conflict = html[html.index('class="conflict"') :][:700]
+    assert "Đỗ Thu Hương" in conflict and "“91”" in conflict and "Hương bổ sung." in conflict
+    assert 'name="value:cqs_ky_so" value="95"' in html  # Lan's typing is not lost
+    assert written() == before
+    assert Response.objects.get().value == "91"
+    again = lan.post(respond_url(appraised.entry, "cqs_ky_so"), response_fields(html, "cqs_ky_so"))
+    assert again.status_code == 302  # pressed again, knowingly
+    assert (Response.objects.get().value, Response.objects.get().version) == ("95", 2)
+
+
+def test_after_the_deadline_the_response_is_refused_and_nothing_changes(appraised: Appraised):
+    with time_machine.travel(SUPPLEMENT_DUE - timedelta(hours=1), tick=False):
+        client = appraised.cast.client(appraised.cast.lan)
+        fields = opened(client, appraised, "cqs_ky_so")
+    with time_machine.travel(SUPPLEMENT_DUE + timedelta(minutes=1), tick=False):
+        client = appraised.cast.client(appraised.cast.lan)
+        response = post(client, appraised, "cqs_ky_so", fields, kind__cqs_ky_so="confirm")
+        html = client.get(response.url).content.decode()
+    assert "Đã hết hạn giải trình, bổ sung tiêu chí cqs_ky_so (hạn 20/05/2099 17:00)" in html
+    assert 'id="response-cqs_ky_so"' not in html  # its form is gone
+    assert 'id="response-cqs_so_hoa"' in html  # the team gave this one a later deadline
+    assert written() == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("minh", 403), ("quang", 403), ("hoa", 403), ("hung", 403), ("chinh", 403),
+        ("ngoai", 403), ("thao", 404), ("khoa", 404), ("anon", 302),
+    ],
+)  # fmt: skip
+def test_only_the_units_reporter_may_respond(appraised: Appraised, who, status):
+    client = appraised.cast.client(appraised.person(who))
+    response = client.post(respond_url(appraised.entry, "cqs_ky_so"), {
+        "kind:cqs_ky_so": "confirm", "version:cqs_ky_so": "0",
+    })  # fmt: skip
+    assert response.status_code == status
+    assert written() == (0, 0, 0)
+
+
+def test_responding_to_a_round_being_scored_is_refused(appraised: Appraised):
+    client = appraised.cast.client(appraised.cast.lan)
+    response = client.post(
+        respond_url(appraised.entry, "cqs_ky_so", number=2),
+        {"kind:cqs_ky_so": "confirm", "version:cqs_ky_so": "0"}, follow=True,
+    )  # fmt: skip
+    assert "Tổ đang chấm" in response.content.decode()
+    assert written() == (0, 0, 0)
+
+
+def test_a_formula_criterion_declared_by_the_unit_takes_one_number_per_input(
+    appraised: Appraised,
+):
+    set_source(appraised.cast, "cqs_dvctt", "unit")  # online, total: declared, not imported
+    client = appraised.cast.client(appraised.cast.lan)
+    html = client.get(results_url(appraised.entry)).content.decode()
+    assert 'name="value:cqs_dvctt:online"' in html and 'name="value:cqs_dvctt:total"' in html
+    response = post(
+        client, appraised, "cqs_dvctt", response_fields(html, "cqs_dvctt"),
+        kind__cqs_dvctt="supplement", value__cqs_dvctt__online="600",
+        value__cqs_dvctt__total="1000",
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Response.objects.get().value == {"online": "600", "total": "1000"}
