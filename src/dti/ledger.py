@@ -1,16 +1,20 @@
 """A hash chain over an append-only log: each entry's hash covers its own content and the
 hash of the entry before it, so changing, removing or inserting an entry anywhere breaks
-every link after it. Django-free: the portal's audit trail (portal.audit) stores entries,
+the chain at that entry. Django-free: the portal's audit trail (portal.audit) stores entries,
 `dti audit-log verify` walks them through `verify`.
 
 The content of an entry is canonical JSON (sorted keys, no spaces, UTF-8, no NaN), so the
-same entry read back from SQLite or PostgreSQL hashes to the same bytes."""
+same entry read back from SQLite or PostgreSQL hashes to the same bytes.
+
+What the chain cannot prove: the hash is not keyed, so someone with write access to the
+database who recomputes every hash after the one they changed, and the head, leaves a valid
+chain. Keeping the head's hash somewhere else (docs/audit-trail.md) catches that too."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,40 +43,111 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Break:
-    """The first entry where the chain does not hold, and why (in Vietnamese)."""
+class Head:
+    """What the log records of its own end, kept beside the entries and updated with each
+    append: how many entries it holds, the last one's hash and id (None while empty)."""
 
-    id: int
+    count: int
+    hash: str = GENESIS
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first entry where the chain does not hold, and why (in Vietnamese). `id` is None
+    when that entry is missing and its id unknown."""
+
+    id: int | None
     position: int  # 1-based position in the chain
     reason: str
 
 
 @dataclass(frozen=True)
 class Verdict:
-    checked: int
-    last_hash: str
+    checked: int  # entries found intact before the break (all of them when intact)
+    last_hash: str  # the hash of the last intact entry
     broken: Break | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
 
 
 def verify(
-    entries: Iterable[Entry], *, head: str | None = None, count: int | None = None
+    entries: Iterable[Entry],
+    *,
+    head: Head | None = None,
+    count_after: Callable[[], int] | None = None,
 ) -> Verdict:
-    """Walk the chain in order. `head` and `count`, when given, are what the log says its
-    last hash and length are: they catch entries removed from the end."""
-    previous, position = GENESIS, 0
+    """Walk the chain in order (by id) and return where it first breaks.
+
+    `head` is the log's head as read before the entries: the entry at position `head.count`
+    must carry `head.hash`, which catches entries removed from (or replaced at) the end.
+    Entries after it may only be ones appended while the entries were read: `count_after`,
+    called once they are read, gives the head's count then (default: none may follow)."""
+    previous, position, last_id = GENESIS, 0, None
+    after_head: list[tuple[int, str]] = []  # (id, hash) of the entries past the head
     for position, entry in enumerate(entries, start=1):
-        if entry.previous != previous:
-            reason = "mắt xích trước không khớp (có mục bị xoá, chèn hoặc sửa trước mục này)"
+        reason = _link_problem(entry, previous, last_id)
+        if reason is None and head is not None:
+            reason = _head_problem(entry, position, head)
+        if reason is not None:
             return Verdict(position - 1, previous, Break(entry.id, position, reason))
-        if link_hash(previous, entry.content) != entry.hash:
-            reason = "nội dung không khớp với mã băm đã ghi (mục này đã bị sửa)"
-            return Verdict(position - 1, previous, Break(entry.id, position, reason))
-        previous = entry.hash
-    if (head is not None and head != previous) or (count is not None and count != position):
-        reason = "sổ ghi có %s mục, mã cuối %s…; chuỗi chỉ còn %s mục: mục cuối đã bị xoá" % (
-            count,
-            (head or "")[:12],
-            position,
+        previous, last_id = entry.hash, entry.id
+        if head is not None and position > head.count:
+            after_head.append((entry.id, entry.hash))
+    if head is None:
+        return Verdict(position, previous, None)
+    if position < head.count:
+        return Verdict(position, previous, _tail_removed(position, head))
+    most = head.count if count_after is None else max(head.count, count_after())
+    if position > most:
+        first_id, _ = after_head[most - head.count]
+        last_hash = after_head[most - head.count - 1][1] if most > head.count else head.hash
+        reason = (
+            f"sổ ghi chỉ có {most} mục; mục này nằm sau mục cuối: "
+            "nó không được ghi qua sổ (chèn thẳng vào cơ sở dữ liệu)"
         )
-        return Verdict(position, previous, Break(0, position + 1, reason))
+        return Verdict(most, last_hash, Break(first_id, most + 1, reason))
     return Verdict(position, previous, None)
+
+
+def _link_problem(entry: Entry, previous: str, last_id: int | None) -> str | None:
+    if entry.previous != previous:
+        if last_id is None:
+            return (
+                "mục đầu tiên không nối với mã khởi đầu của chuỗi: có mục đứng trước "
+                "đã bị xoá, hoặc mục này đã bị sửa hay chèn vào"
+            )
+        return (
+            f"mã “mục trước” ghi ở mục này không khớp mã băm của mục liền trước (#{last_id}): "
+            "có mục giữa hai mục đã bị xoá, hoặc mục này đã bị sửa hay chèn vào"
+        )
+    if link_hash(previous, entry.content) != entry.hash:
+        return (
+            "nội dung của mục không khớp với mã băm đã ghi: mục này đã bị sửa, "
+            "hoặc được chèn thẳng vào cơ sở dữ liệu"
+        )
+    return None
+
+
+def _head_problem(entry: Entry, position: int, head: Head) -> str | None:
+    if position == head.count and entry.hash != head.hash:
+        return (
+            "mục này đứng ở vị trí cuối theo sổ ghi nhưng mã băm khác mã cuối sổ ghi "
+            f"({head.hash[:12]}…): mục cuối đã bị thay"
+        )
+    return None
+
+
+def _tail_removed(found: int, head: Head) -> Break:
+    missing = head.count - found
+    last = f"#{head.id}" if head.id is not None else f"thứ {head.count}"
+    if missing == 1:
+        reason = f"sổ ghi có {head.count} mục nhưng chỉ còn {found}: mục cuối ({last}) đã bị xoá"
+        return Break(head.id, found + 1, reason)
+    reason = (
+        f"sổ ghi có {head.count} mục nhưng chỉ còn {found}: {missing} mục cuối "
+        f"(đến mục {last}) đã bị xoá"
+    )
+    return Break(None, found + 1, reason)

@@ -31,7 +31,9 @@ from portal.assessments.selectors import (
     framework_for,
 )
 from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot_sha256
+from portal.audit.services import audit_record
 from portal.campaigns.models import CampaignUnit
+from portal.indicators.selectors import system_records, system_values_for, with_system_values
 from portal.workflow import Machine, SubmissionState, WorkflowError, check
 
 
@@ -92,7 +94,7 @@ def answers_save(
     if conflicts:
         raise AnswerConflict(conflicts)
     for code, posted, answer in writes:
-        _write(submission, code, posted, answer, actor)
+        _write(entry, submission, code, posted, answer, actor)
     if writes or submission.state != SubmissionState.DRAFT:
         note = "Lưu " + ", ".join(code for code, _, _ in writes) if writes else ""
         _move(entry, submission, actor, "save", note)
@@ -107,8 +109,14 @@ def _conflict(leaf: Node, answer: Answer | None) -> Conflict:
 
 
 def _write(
-    submission: Submission, code: str, posted: PostedAnswer, answer: Answer | None, actor: User
+    entry: CampaignUnit,
+    submission: Submission,
+    code: str,
+    posted: PostedAnswer,
+    answer: Answer | None,
+    actor: User,
 ) -> None:
+    old = {"value": answer.value, "note": answer.note} if answer else None
     if answer is None:
         answer = Answer(submission=submission, criterion=code, version=0)
     answer.value, answer.note = posted.value, posted.note
@@ -116,6 +124,11 @@ def _write(
     answer.updated_by = actor
     answer.full_clean()
     answer.save()
+    audit_record(
+        actor=actor, entity="answer", action="save", old=old,
+        new={"value": answer.value, "note": answer.note}, campaign=entry.campaign,
+        unit=entry.unit, criterion=code, entity_id=answer.pk,
+    )  # fmt: skip
 
 
 def _locked_submission(entry: CampaignUnit) -> Submission:
@@ -148,10 +161,16 @@ def _move(
         )
     except WorkflowError as error:
         raise ValidationError(str(error)) from None
+    before = submission.state
     submission.state = target
     submission.full_clean()
     submission.save()
     SubmissionEvent.objects.create(submission=submission, action=action, actor=actor, note=note)
+    if target != before or action != "save":  # a draft saved again: its answers are logged
+        audit_record(
+            actor=actor, entity="submission", action=action, old=before, new=target,
+            reason=note, campaign=entry.campaign, unit=entry.unit, entity_id=submission.pk,
+        )  # fmt: skip
 
 
 # ---- evidence --------------------------------------------------------------------------
@@ -184,7 +203,7 @@ def evidence_add_file(
         )  # fmt: skip
         evidence.full_clean()
         evidence.save()
-        _record_evidence(entry, submission, actor, f"Thêm tệp {evidence.original_name}")
+        _record_evidence(entry, submission, actor, f"Thêm tệp {evidence.original_name}", evidence)
     except BaseException:
         evidence_files.remove_stored(stored.stored_name)
         raise
@@ -203,7 +222,7 @@ def evidence_add_link(
     )  # fmt: skip
     evidence.full_clean()
     evidence.save()
-    _record_evidence(entry, submission, actor, f"Thêm liên kết {url}")
+    _record_evidence(entry, submission, actor, f"Thêm liên kết {url}", evidence)
     return evidence
 
 
@@ -212,16 +231,32 @@ def evidence_delete(*, entry: CampaignUnit, actor: User, evidence: Evidence) -> 
     submission = _open_for_edit(entry, actor)
     if evidence.submission_id != submission.pk:
         raise ValidationError(gettext("Minh chứng không thuộc bản tự đánh giá này."))
-    stored_name = evidence.stored_name
+    stored_name, evidence_id = evidence.stored_name, evidence.pk
     evidence.delete()
-    _record_evidence(entry, submission, actor, f"Xoá minh chứng {evidence.original_name}")
+    note = f"Xoá minh chứng {evidence.original_name}"
+    _record_evidence(entry, submission, actor, note, evidence, removed=evidence_id)
     if stored_name:  # the file goes only once the row is surely gone
         transaction.on_commit(lambda: evidence_files.remove_stored(stored_name))
 
 
-def _record_evidence(entry: CampaignUnit, submission: Submission, actor: User, note: str) -> None:
-    """Evidence is part of the draft: adding some starts it, like saving an answer."""
+def _record_evidence(
+    entry: CampaignUnit,
+    submission: Submission,
+    actor: User,
+    note: str,
+    evidence: Evidence,
+    removed: int | None = None,
+) -> None:
+    """Evidence is part of the draft: adding some starts it, like saving an answer. The
+    audit trail keeps what was added, or removed (`removed`: the id of the deleted row)."""
     _move(entry, submission, actor, "save", note)
+    what = {"name": evidence.original_name}
+    what.update({"url": evidence.url} if evidence.url else {"sha256": evidence.sha256})
+    audit_record(
+        actor=actor, entity="evidence", action="remove" if removed else "add",
+        old=what if removed else None, new=None if removed else what, campaign=entry.campaign,
+        unit=entry.unit, criterion=evidence.criterion, entity_id=removed or evidence.pk,
+    )  # fmt: skip
 
 
 # ---- submission ------------------------------------------------------------------------
@@ -235,7 +270,9 @@ def submission_submit(*, entry: CampaignUnit, actor: User) -> Submission:
         raise ValidationError(reason)
     framework = framework_for(entry)
     answers = list(answers_of(submission).values())
-    live = score_answers(framework, entry.unit, {a.criterion: a.value for a in answers})
+    system = system_values_for(entry)  # scored with the answers, kept in the snapshot
+    values = with_system_values({a.criterion: a.value for a in answers}, system)
+    live = score_answers(framework, entry.unit, values)
     if live.error or live.problems:
         problems = "; ".join(f"{code}: {message}" for code, message in live.problems.items())
         raise ValidationError(
@@ -248,7 +285,9 @@ def submission_submit(*, entry: CampaignUnit, actor: User) -> Submission:
             gettext("Chưa gửi được: còn thiếu %(count)s tiêu chí: %(names)s.")
             % {"count": len(live.missing), "names": names}
         )
-    snapshot = build_snapshot(entry, framework, answers, submission.evidence.all())
+    snapshot = build_snapshot(
+        entry, framework, answers, submission.evidence.all(), system=system_records(system)
+    )
     submission.snapshot, submission.snapshot_sha256 = snapshot, snapshot_sha256(snapshot)
     submission.submitted_by, submission.submitted_at = actor, timezone.now()
     _move(entry, submission, actor, "submit", f"SHA-256 {submission.snapshot_sha256}")
@@ -269,7 +308,11 @@ def _check_snapshot(entry: CampaignUnit, submission: Submission) -> None:
     """The stored snapshot still hashes to the signed hash, and still describes the data."""
     framework = framework_for(entry)
     answers = answers_of(submission).values()
-    fresh = build_snapshot(entry, framework, answers, submission.evidence.all())
+    # Scored with the system values the unit signed with: one imported since is no forgery.
+    signed_system = (submission.snapshot or {}).get("system", {})
+    fresh = build_snapshot(
+        entry, framework, answers, submission.evidence.all(), system=signed_system
+    )
     intact = snapshot_sha256(submission.snapshot) == submission.snapshot_sha256
     if not intact or canonical_json(fresh) != canonical_json(submission.snapshot):
         raise ValidationError(

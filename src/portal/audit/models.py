@@ -21,6 +21,29 @@ class AppendOnly(Exception):
     """An entry of the audit trail was about to be changed or deleted through the ORM."""
 
 
+class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+    """Bulk writes would bypass the chain: updating or deleting entries is refused, and so is
+    creating them in bulk (only portal.audit.services.audit_record links an entry)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnly("Nhật ký chỉ được ghi thêm, không được sửa.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("Nhật ký chỉ được ghi thêm, không được xoá.")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEntry]:
+        raise AppendOnly("Mỗi mục nhật ký được ghi riêng qua audit_record để nối vào chuỗi.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnly("Nhật ký chỉ được ghi thêm, không được sửa.")
+
+    def seal(self, pk: int, hash: str) -> None:
+        """Store the hash of an entry just inserted (audit_record: the id is hashed, so the
+        hash is known only after the insert). The one update the log allows."""
+        pending = self.filter(pk=pk, hash__startswith="pending-")
+        models.QuerySet.update(pending, hash=hash)
+
+
 class AuditEntry(models.Model):
     at = models.DateTimeField(gettext_lazy("thời điểm"))
     actor = models.ForeignKey(
@@ -53,6 +76,8 @@ class AuditEntry(models.Model):
     reason = models.TextField(gettext_lazy("lý do"), blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = gettext_lazy("mục nhật ký")
@@ -94,8 +119,13 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain's last hash and length, one row, locked by every append: appends are
-    serialized, and removing entries from the end of the log is detected."""
+    """The chain's length, last hash and last id: one row (pk 1, created by the migration),
+    locked by every append so appends are serialized and ids follow the chain's order. It
+    lets `verify` detect entries removed from, or replaced at, the end of the log."""
 
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
+    last_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.count} mục, mã cuối {self.last_hash}"

@@ -1,10 +1,15 @@
 """Writing the audit trail. Call `audit_record` inside the transaction of the change it
 describes (every service here runs under @transaction.atomic): the entry commits or rolls
-back with the change."""
+back with the change.
+
+Appends are serialized by the head row (AuditHead, pk 1): PostgreSQL locks it with
+SELECT … FOR UPDATE; SQLite runs every transaction IMMEDIATE (settings), so one writer at a
+time. Ids are taken under that lock, so the chain's order is the ids' order."""
 
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
@@ -18,11 +23,15 @@ from portal.audit.models import AuditEntry, AuditHead
 from portal.campaigns.models import Campaign
 from portal.units.models import Unit
 
+HEAD = 1  # the primary key of the one AuditHead row
+
 
 def plain(value: Any) -> Any:
-    """A value as JSON keeps it: exact decimals as text, dates as ISO text, tuples as lists.
-    The entry is hashed in this form, which is also the form it is read back in."""
-    return json.loads(json.dumps(value, default=_text, ensure_ascii=False))
+    """A value as JSON keeps it: exact decimals as text, dates as ISO text, tuples as lists,
+    keys as text. The entry is hashed in this form, which is also the form SQLite and
+    PostgreSQL give back (a float PostgreSQL would print without exponent is made an int)."""
+    text = json.dumps(value, default=_text, ensure_ascii=False)
+    return json.loads(text, parse_float=_float, parse_constant=str)
 
 
 def _text(value: Any) -> str:
@@ -31,6 +40,13 @@ def _text(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return str(value)
+
+
+def _float(text: str) -> float | int:
+    number = float(text)
+    if math.isfinite(number) and number.is_integer() and "e" in repr(number):
+        return int(number)  # 1e+20: jsonb stores and returns 100000000000000000000
+    return number
 
 
 @transaction.atomic
@@ -50,27 +66,51 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry and link it to the chain. `actor_name` names a non-person actor
     (an API token, a management command) when `actor` is None."""
-    head = _locked_head()
+    head, rebuilt_from = _locked_head()
+    if rebuilt_from:  # the head row was deleted behind the portal's back: say so in the log
+        reason = "Dòng đầu chuỗi (AuditHead) đã bị xoá ngoài cổng; dựng lại từ các mục còn lại."
+        marker = AuditEntry(
+            at=timezone.now(), actor_name="DTI", entity="audit_head", action="rebuild",
+            new={"count": head.count, "last_id": head.last_id}, reason=reason,
+        )  # fmt: skip
+        _append(head, marker)
     province_id = campaign.province_id if campaign else (unit.province_id if unit else None)
     entry = AuditEntry(
         at=timezone.now(), actor=actor, actor_name=(str(actor) if actor else actor_name)[:200],
         province_id=province_id, campaign=campaign, unit=unit, criterion=criterion,
         entity=entity, entity_id=str(entity_id), action=action, old=plain(old), new=plain(new),
-        reason=reason, previous_hash=head.last_hash, hash="",
+        reason=reason,
     )  # fmt: skip
-    # The id is part of what is hashed: take it first, then hash, then store the hash.
-    entry.hash = f"pending-{uuid4().hex}"
-    entry.save()
+    return _append(head, entry)
+
+
+def _append(head: AuditHead, entry: AuditEntry) -> AuditEntry:
+    entry.previous_hash, entry.hash = head.last_hash, f"pending-{uuid4().hex}"
+    entry.save()  # the id is part of what is hashed: take it first, then hash and seal
     entry.hash = link_hash(head.last_hash, entry.content())
-    AuditEntry.objects.filter(pk=entry.pk).update(hash=entry.hash)
-    head.last_hash, head.count = entry.hash, head.count + 1
-    head.save(update_fields=["last_hash", "count"])
+    AuditEntry.objects.seal(entry.pk, entry.hash)
+    head.last_hash, head.count, head.last_id = entry.hash, head.count + 1, entry.pk
+    head.save(update_fields=["last_hash", "count", "last_id"])
     return entry
 
 
-def _locked_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head, _ = AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
-        head = AuditHead.objects.select_for_update().get(pk=1)
-    return head
+def _locked_head() -> tuple[AuditHead, bool]:
+    """The head, locked; True when it had to be rebuilt from entries already written."""
+    head = AuditHead.objects.select_for_update().filter(pk=HEAD).first()
+    if head is not None:
+        return head, False
+    rebuilt = _create_head()
+    return AuditHead.objects.select_for_update().get(pk=HEAD), rebuilt
+
+
+def _create_head() -> bool:
+    """The migration creates the head; a database emptied by a test flush has none. If the
+    row was deleted while entries remain (verify reports that), new entries continue from
+    the last one, so they still link, after an entry saying the head was rebuilt."""
+    last = AuditEntry.objects.order_by("-pk").first()
+    defaults: dict[str, Any] = {"last_hash": GENESIS, "count": 0, "last_id": None}
+    if last is not None:
+        count = AuditEntry.objects.count()
+        defaults = {"last_hash": last.hash, "count": count, "last_id": last.pk}
+    _, created = AuditHead.objects.get_or_create(pk=HEAD, defaults=defaults)
+    return created and last is not None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from dti.framework.documents import DocumentError
 from portal.accounts.models import Province, User
 from portal.accounts.permissions import roles_in
+from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import (
     AppraisalRound,
@@ -81,6 +82,11 @@ def campaign_create(
     campaign.full_clean()
     campaign.save()
     record(campaign, "create", user)
+    audit_record(
+        actor=user, entity="campaign", action="create", campaign=campaign, entity_id=campaign.pk,
+        new={"title": campaign.title, "year": year,
+             "self_assessment_deadline": self_assessment_deadline},
+    )  # fmt: skip
     return campaign
 
 
@@ -92,12 +98,14 @@ def campaign_update(
     self_assessment_deadline: datetime | None,
     user: User,
     source: str = "",
+    reason: str = "",
 ) -> Campaign:
     _require_state(campaign, BEFORE_RESULTS, gettext("sửa thông tin đợt"))
     _check_year_and_title(campaign.province, campaign.year, title, campaign.pk)
     if self_assessment_deadline is None and campaign.state != C.DRAFT:
         raise ValidationError(gettext("Đợt đánh giá đã mở phải có hạn tự đánh giá."))
-    before = format_deadline(campaign.self_assessment_deadline)
+    previous = campaign.self_assessment_deadline
+    before = format_deadline(previous)
     campaign.title, campaign.source = title.strip(), source.strip()
     campaign.self_assessment_deadline = self_assessment_deadline
     campaign.full_clean()
@@ -105,6 +113,12 @@ def campaign_update(
     after = format_deadline(self_assessment_deadline)
     note = f"hạn tự đánh giá: {before or '—'} → {after or '—'}" if before != after else ""
     record(campaign, "update", user, note)
+    if before != after:
+        audit_record(
+            actor=user, entity="deadline", action="update", old=previous,
+            new=self_assessment_deadline, reason=reason, campaign=campaign,
+            entity_id="self_assessment",
+        )  # fmt: skip
     return campaign
 
 
@@ -145,6 +159,10 @@ def campaign_level_add(
     entry.full_clean()
     entry.save()
     record(campaign, "level_add", user, f"{name} ({level}): {framework.name}")
+    audit_record(
+        actor=user, entity="level", action="add", campaign=campaign, entity_id=entry.pk,
+        new={"level": level, "name": name, "framework": framework.name},
+    )  # fmt: skip
     return entry
 
 
@@ -191,6 +209,11 @@ def campaign_units_add(
     CampaignUnit.objects.bulk_create(entries)
     if entries:
         record(campaign, "units_add", user, ", ".join(u.name for u in new))
+    for entry in entries:
+        audit_record(
+            actor=user, entity="unit", action="add", new={"level": level, "name": entry.unit.name},
+            campaign=campaign, unit=entry.unit, entity_id=entry.pk or "",
+        )  # fmt: skip
     return entries
 
 
@@ -198,9 +221,13 @@ def campaign_units_add(
 def campaign_unit_remove(*, entry: CampaignUnit, user: User) -> None:
     campaign = entry.campaign
     _require_state(campaign, frozenset({C.DRAFT}), gettext("bỏ đơn vị khỏi đợt"))
-    name = entry.unit.name
+    name, entry_id = entry.unit.name, entry.pk
     entry.delete()
     record(campaign, "unit_remove", user, name)
+    audit_record(
+        actor=user, entity="unit", action="remove", old={"level": entry.level, "name": name},
+        campaign=campaign, unit=entry.unit, entity_id=entry_id,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -211,6 +238,7 @@ def round_deadline_set(
     appraisal_due: datetime,
     supplement_due: datetime | None,
     user: User,
+    reason: str = "",
 ) -> AppraisalRound:
     """Set the deadlines of appraisal round `number`: rounds follow the self-assessment and
     each other, and within a round the units' supplements follow the team's scoring."""
@@ -221,6 +249,7 @@ def round_deadline_set(
     deadline = campaign.rounds.filter(number=number).first() or AppraisalRound(
         campaign=campaign, number=number
     )
+    old = _round_deadlines(deadline) if deadline.pk else None
     deadline.appraisal_due, deadline.supplement_due = appraisal_due, supplement_due
     deadline.full_clean()
     deadline.save()
@@ -228,7 +257,15 @@ def round_deadline_set(
     if supplement_due:
         note += f", bổ sung đến {format_deadline(supplement_due)}"
     record(campaign, "round_set", user, note)
+    audit_record(
+        actor=user, entity="deadline", action="set", old=old, new=_round_deadlines(deadline),
+        reason=reason, campaign=campaign, entity_id=f"round-{number}",
+    )  # fmt: skip
     return deadline
+
+
+def _round_deadlines(deadline: AppraisalRound) -> dict[str, object]:
+    return {"appraisal_due": deadline.appraisal_due, "supplement_due": deadline.supplement_due}
 
 
 def _round_problems(
@@ -275,7 +312,9 @@ def _round_problems(
 
 
 @transaction.atomic
-def campaign_unit_extend(*, entry: CampaignUnit, until: datetime, user: User) -> CampaignUnit:
+def campaign_unit_extend(
+    *, entry: CampaignUnit, until: datetime, user: User, reason: str = ""
+) -> CampaignUnit:
     """Give one unit more time for its self-assessment."""
     campaign = entry.campaign
     _require_state(campaign, BEFORE_RESULTS, gettext("gia hạn"))
@@ -287,10 +326,15 @@ def campaign_unit_extend(*, entry: CampaignUnit, until: datetime, user: User) ->
             gettext("Ngày gia hạn (%(until)s) phải sau hạn tự đánh giá (%(deadline)s).")
             % {"until": format_deadline(until), "deadline": format_deadline(deadline)}
         )
+    previous = entry.extension_until
     entry.extension_until = until
     entry.full_clean()
     entry.save(update_fields=["extension_until"])
     record(campaign, "extend", user, f"{entry.unit.name}: đến {format_deadline(until)}")
+    audit_record(
+        actor=user, entity="extension", action="set", old=previous, new=until, reason=reason,
+        campaign=campaign, unit=entry.unit, entity_id=entry.pk,
+    )  # fmt: skip
     return entry
 
 
@@ -308,10 +352,15 @@ def campaign_transition(*, campaign: Campaign, action: str, user: User) -> Campa
         problems = _opening_problems(campaign)
         if problems:
             raise ValidationError(problems)
+    before = campaign.state
     campaign.state = target
     campaign.full_clean()
     campaign.save(update_fields=["state"])
     record(campaign, action, user)
+    audit_record(
+        actor=user, entity="campaign", action=action, old=before, new=target,
+        campaign=campaign, entity_id=campaign.pk,
+    )  # fmt: skip
     return campaign
 
 

@@ -1,0 +1,85 @@
+"""A filtered audit trail as a file: CSV (UTF-8 with a byte order mark, so Excel reads the
+Vietnamese letters) and XLSX. Vietnamese file formats whatever the page's language
+(docs/i18n.md); writing never touches the database."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from io import BytesIO, StringIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from portal.audit.rows import LogRow
+
+COLUMNS = (
+    "Mã mục", "Thời điểm", "Người thực hiện", "Đơn vị", "Tiêu chí", "Thay đổi",
+    "Giá trị cũ", "Giá trị mới", "Lý do", "Giá trị cũ (JSON)", "Giá trị mới (JSON)",
+)  # fmt: skip
+WIDTHS = (9, 20, 24, 28, 16, 34, 30, 30, 40, 30, 30)
+SHEET = "Nhật ký thay đổi"
+MOMENT = "%d/%m/%Y %H:%M:%S"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-\d+(,\d+)?")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cells(row: LogRow) -> list[object]:
+    return [
+        row.id, row.at, row.actor, row.unit, row.criterion, row.what,
+        row.old, row.new, row.reason, row.old_json, row.new_json,
+    ]  # fmt: skip
+
+
+def _inert(value: object) -> object:
+    """Text a spreadsheet would run as a formula (a note typed as "=…") is kept as text."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def log_csv(rows: Iterable[LogRow]) -> bytes:
+    out = StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        cells = _cells(row)
+        cells[1] = row.at.strftime(MOMENT)
+        writer.writerow([_inert(cell) for cell in cells])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
+    """One sheet: a title line, the header (frozen), one entry per row; times as dates."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(SHEET)
+    for index, width in enumerate(WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A3"
+    heading = WriteOnlyCell(sheet, value=title)
+    heading.font = Font(bold=True)
+    sheet.append([heading])
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells: list[object] = []
+        for value in _cells(row):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            cells.append(cell)
+        moment = WriteOnlyCell(sheet, value=row.at.replace(tzinfo=None))  # local time, as shown
+        moment.number_format = "dd/mm/yyyy hh:mm:ss"
+        cells[1] = moment
+        sheet.append(cells)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

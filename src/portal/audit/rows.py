@@ -1,0 +1,175 @@
+"""Entries of the audit trail as people read them: labels for what changed and how, and the
+old and new values written compactly (decimal comma, dates dd/mm/yyyy, states by name).
+The page and the CSV/XLSX exports show the same `LogRow`s; building them runs no query."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
+
+from portal.audit.models import AuditEntry
+from portal.workflow import ACTION_LABELS, STATE_LABELS, Machine
+
+ENTITY_LABELS: dict[str, Promise] = {
+    "answer": gettext_lazy("Giá trị tự đánh giá"),
+    "evidence": gettext_lazy("Minh chứng"),
+    "submission": gettext_lazy("Bản tự đánh giá"),
+    "campaign": gettext_lazy("Đợt đánh giá"),
+    "deadline": gettext_lazy("Thời hạn"),
+    "extension": gettext_lazy("Gia hạn"),
+    "unit": gettext_lazy("Đơn vị trong phạm vi"),
+    "level": gettext_lazy("Khối"),
+    "round": gettext_lazy("Vòng thẩm định"),
+    "appraisal": gettext_lazy("Điểm thẩm định"),
+    "verdict": gettext_lazy("Kết luận về minh chứng"),
+    "response": gettext_lazy("Phản hồi của đơn vị"),
+    "system_value": gettext_lazy("Giá trị từ hệ thống nguồn"),
+    "result": gettext_lazy("Kết quả"),
+    "audit_head": gettext_lazy("Đầu chuỗi nhật ký"),
+}
+VERB_LABELS: dict[str, Promise] = {
+    **ACTION_LABELS,  # the workflow's moves: open, submit, approve…
+    "create": gettext_lazy("Tạo"),
+    "update": gettext_lazy("Sửa"),
+    "add": gettext_lazy("Thêm"),
+    "remove": gettext_lazy("Bỏ"),
+    "set": gettext_lazy("Đặt"),
+    "rebuild": gettext_lazy("Dựng lại"),
+    "import": gettext_lazy("Nhập"),
+    "final_set": gettext_lazy("Chọn vòng cuối"),
+}
+KEY_LABELS: dict[str, Promise] = {
+    "note": gettext_lazy("thuyết minh"),
+    "name": gettext_lazy("tên"),
+    "url": gettext_lazy("liên kết"),
+    "level": gettext_lazy("khối"),
+    "framework": gettext_lazy("bộ chỉ số"),
+    "title": gettext_lazy("tên đợt"),
+    "year": gettext_lazy("năm"),
+    "self_assessment_deadline": gettext_lazy("hạn tự đánh giá"),
+    "appraisal_due": gettext_lazy("hạn thẩm định"),
+    "supplement_due": gettext_lazy("hạn bổ sung"),
+    "round": gettext_lazy("vòng"),
+    "final": gettext_lazy("vòng cuối"),
+    "remark": gettext_lazy("nhận xét"),
+    "reply": gettext_lazy("giải trình"),
+}
+# Entities whose old and new values are states of a workflow machine.
+STATE_ENTITIES = {
+    "campaign": Machine.CAMPAIGN,
+    "submission": Machine.SUBMISSION,
+    "round": Machine.ROUND,
+}
+DECIMAL = re.compile(r"-?\d+\.\d+")
+MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?")
+EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class LogRow:
+    id: int
+    at: datetime  # in the portal's time zone
+    actor: str
+    unit_id: int | None
+    unit: str
+    criterion: str
+    entity: str
+    what: str  # the entity and the action in words
+    old: str
+    new: str
+    reason: str
+    old_json: str  # the stored values themselves, for the exports
+    new_json: str
+
+
+def log_rows(entries: Iterable[AuditEntry], unit_names: Mapping[int, str]) -> list[LogRow]:
+    return [log_row(entry, unit_names) for entry in entries]
+
+
+def log_row(entry: AuditEntry, unit_names: Mapping[int, str]) -> LogRow:
+    return LogRow(
+        id=entry.pk,
+        at=timezone.localtime(entry.at),
+        actor=entry.actor_name,
+        unit_id=entry.unit_id,
+        unit=unit_names.get(entry.unit_id, "") if entry.unit_id else "",
+        criterion=entry.criterion,
+        entity=entry.entity,
+        what=what_changed(entry.entity, entry.action),
+        old=value_text(entry.old, entry.entity),
+        new=value_text(entry.new, entry.entity),
+        reason=entry.reason,
+        old_json=_json(entry.old),
+        new_json=_json(entry.new),
+    )
+
+
+def _json(value: Any) -> str:
+    return (
+        ""
+        if value is None
+        else json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    )
+
+
+def entity_label(entity: str) -> str:
+    return str(ENTITY_LABELS.get(entity, entity))
+
+
+def what_changed(entity: str, action: str) -> str:
+    verb = VERB_LABELS.get(action)
+    return f"{entity_label(entity)}: {str(verb).lower() if verb else action}"
+
+
+def value_text(value: Any, entity: str = "") -> str:
+    """A stored JSON value in a few words: 87,5 · Có · 31/01/2026 17:00 · name: value; …"""
+    if value is None:
+        return EMPTY
+    if isinstance(value, bool):
+        return gettext("Có") if value else gettext("Không")
+    if isinstance(value, int | float):
+        return str(value).replace(".", ",")
+    if isinstance(value, str):
+        return _text(value, entity)
+    if isinstance(value, list):
+        return ", ".join(value_text(item, entity) for item in value) or EMPTY
+    if isinstance(value, dict):
+        return _mapping_text(value, entity)
+    return str(value)
+
+
+def _text(value: str, entity: str) -> str:
+    machine = STATE_ENTITIES.get(entity)
+    if machine is not None:
+        for state, label in STATE_LABELS[machine].items():
+            if state == value:
+                return str(label)
+    if DECIMAL.fullmatch(value):
+        return value.replace(".", ",")
+    if MOMENT.fullmatch(value):
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.strftime("%d/%m/%Y %H:%M")
+    return value if value else gettext("(trống)")
+
+
+def _mapping_text(value: Mapping[str, Any], entity: str) -> str:
+    """An answer ({"value", "note"}) reads as its value then its note; other mappings as
+    name: value pairs, by name (PostgreSQL's jsonb does not keep the order they came in)."""
+    parts = []
+    if "value" in value:
+        parts.append(value_text(value["value"], entity))
+    for key, item in sorted(value.items()):
+        if key == "value" or (key == "note" and not item):
+            continue
+        parts.append(f"{KEY_LABELS.get(key, key)}: {value_text(item, entity)}")
+    return "; ".join(parts) or EMPTY

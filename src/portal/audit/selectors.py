@@ -1,0 +1,97 @@
+"""Reading a campaign's audit trail: the entries a person may read (portal.audit.permissions),
+filtered by unit, criterion, entity, person and date, newest first, a page at a time or all
+of them for an export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from portal.audit.models import AuditEntry
+from portal.audit.permissions import LogScope
+from portal.audit.rows import LogRow, entity_label, log_row
+from portal.units.models import Unit
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    unit: int | None = None
+    criterion: str = ""
+    entity: str = ""
+    actor: str = ""  # a person's id, or "=" and the name of an actor that is not a person
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filters offer: only what occurs in the part of the log the person reads."""
+
+    units: dict[int, str]
+    criteria: list[str]
+    entities: list[tuple[str, str]]
+    actors: list[tuple[str, str]]
+
+
+def scope_entries(scope: LogScope) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.filter(campaign=scope.campaign)
+    if scope.unit_ids is not None:
+        entries = entries.filter(unit_id__in=scope.unit_ids)
+    return entries
+
+
+def log_entries(scope: LogScope, filters: LogFilter) -> QuerySet[AuditEntry]:
+    entries = scope_entries(scope)
+    if filters.unit is not None:
+        entries = entries.filter(unit_id=filters.unit)
+    if filters.criterion:
+        entries = entries.filter(criterion=filters.criterion)
+    if filters.entity:
+        entries = entries.filter(entity=filters.entity)
+    if filters.actor.startswith("="):
+        entries = entries.filter(actor__isnull=True, actor_name=filters.actor[1:])
+    elif filters.actor.isdigit():
+        entries = entries.filter(actor_id=int(filters.actor))
+    if filters.since is not None:
+        entries = entries.filter(at__date__gte=filters.since)  # in the portal's time zone
+    if filters.until is not None:
+        entries = entries.filter(at__date__lte=filters.until)
+    return entries.order_by("-pk")
+
+
+def filter_choices(scope: LogScope) -> FilterChoices:
+    """Four queries, whatever the size of the log."""
+    entries = scope_entries(scope)
+    units = Unit.objects.filter(pk__in=entries.exclude(unit=None).values("unit_id"))
+    criteria = entries.exclude(criterion="").values_list("criterion", flat=True)
+    entities = entries.values_list("entity", flat=True).distinct().order_by("entity")
+    actors: dict[str, str] = {}
+    for actor_id, name in entries.values_list("actor_id", "actor_name").distinct().order_by():
+        actors[str(actor_id) if actor_id else f"={name}"] = name  # a person renamed: one choice
+    return FilterChoices(
+        units=dict(units.order_by("name").values_list("pk", "name")),
+        criteria=list(criteria.distinct().order_by("criterion")),
+        entities=[(entity, entity_label(entity)) for entity in entities],
+        actors=sorted(actors.items(), key=lambda item: item[1]),
+    )
+
+
+def log_page(scope: LogScope, filters: LogFilter, number: str | None) -> Page:
+    """One page, newest first: a count and one select (a number out of range or not a
+    number gives the last or the first page)."""
+    return Paginator(log_entries(scope, filters), PAGE_SIZE).get_page(number)
+
+
+def export_rows(
+    scope: LogScope, filters: LogFilter, unit_names: dict[int, str]
+) -> Iterator[LogRow]:
+    """Every entry the filters keep, streamed."""
+    for entry in log_entries(scope, filters).iterator(chunk_size=EXPORT_CHUNK):
+        yield log_row(entry, unit_names)

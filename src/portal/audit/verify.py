@@ -1,0 +1,211 @@
+"""Checking the audit trail's hash chain in the configured database: `dti audit-log verify`
+(src/dti/cli.py) and the office admin's "Kiểm tra tính toàn vẹn" button both call
+`audit_log_verify`.
+
+The entries are streamed in id order through dti.ledger.verify. The head is read before
+them (its hash must sit at its count) and again after them, so entries appended while the
+log is being read are accepted and entries inserted behind the log's back are not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from dti.ledger import GENESIS, Break, Entry, Head, Verdict, verify
+from portal.audit.models import AuditEntry, AuditHead
+from portal.audit.rows import what_changed
+from portal.audit.services import HEAD
+from portal.units.models import Unit
+
+CHUNK = 2000  # entries per round trip while streaming
+
+
+class LogUnreadable(Exception):
+    """The log cannot be checked: the database is unreachable or not migrated."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A head hash kept elsewhere earlier, and where the chain has it now (position 0: the
+    empty log's; None: nowhere, the log was rewritten since)."""
+
+    hash: str
+    entry_id: int | None
+    position: int | None
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    verdict: Verdict
+    count: int | None  # entries the head records, read after them (None: the head is gone)
+    head_hash: str
+    entry: AuditEntry | None  # the broken entry as it is stored now (None if intact or gone)
+    kept: Kept | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.verdict.intact and (self.kept is None or self.kept.position is not None)
+
+
+def audit_log_verify(
+    *, using: str = DEFAULT_DB_ALIAS, chunk_size: int = CHUNK, kept: str | None = None
+) -> ChainReport:
+    """Walk the whole chain; raise LogUnreadable when the database cannot be read. `kept`,
+    a head hash kept elsewhere earlier, must be the hash of one of the entries."""
+    _require_migrated(using)
+    try:
+        verdict, head = _walk(using, chunk_size)
+        broken = verdict.broken
+        entry = None
+        if broken is not None and broken.id is not None:
+            entry = AuditEntry.objects.using(using).filter(pk=broken.id).first()
+        anchor = _find_kept(using, kept) if kept else None
+    except DatabaseError as error:
+        raise LogUnreadable(_unreadable(error)) from error
+    if head is None:
+        return ChainReport(verdict, None, verdict.last_hash, entry, anchor)
+    return ChainReport(verdict, head.count, head.hash, entry, anchor)
+
+
+def _walk(using: str, chunk_size: int) -> tuple[Verdict, Head | None]:
+    """The verdict, and the head as read after the entries."""
+    rows = AuditEntry.objects.using(using).order_by("pk").iterator(chunk_size=chunk_size)
+    before = _head(using)
+    if before is None:  # deleted: the chain alone can still be checked
+        verdict = verify(_chain(rows))
+        if verdict.intact and verdict.checked:
+            verdict = Verdict(verdict.checked, verdict.last_hash, _head_missing(verdict))
+        return verdict, None
+    after: list[Head] = []
+
+    def count_after() -> int:
+        after.append(_head(using) or before)
+        return after[0].count
+
+    verdict = verify(_chain(rows), head=before, count_after=count_after)
+    return verdict, after[0] if after else before
+
+
+def _chain(entries: Iterator[AuditEntry]) -> Iterator[Entry]:
+    for row in entries:
+        yield Entry(row.pk, row.content(), row.previous_hash, row.hash)
+
+
+def _find_kept(using: str, kept: str) -> Kept:
+    """Where the kept hash is. Every row was walked, so when the chain holds, a row with
+    that hash is a link of it, and every entry up to it is as it was when it was kept."""
+    if kept == GENESIS:
+        return Kept(kept, None, 0)
+    entries = AuditEntry.objects.using(using)
+    found = entries.filter(hash=kept).values_list("pk", flat=True).first()
+    if found is None:
+        return Kept(kept, None, None)
+    return Kept(kept, found, entries.filter(pk__lte=found).count())
+
+
+def _head(using: str) -> Head | None:
+    row = AuditHead.objects.using(using).filter(pk=HEAD).first()
+    return None if row is None else Head(row.count, row.last_hash, row.last_id)
+
+
+def _head_missing(verdict: Verdict) -> Break:
+    reason = gettext(
+        "dòng đầu chuỗi (AuditHead) đã bị xoá khỏi cơ sở dữ liệu: không còn kiểm tra được "
+        "các mục cuối có bị xoá hay không"
+    )
+    return Break(None, verdict.checked + 1, reason)
+
+
+def _require_migrated(using: str) -> None:
+    try:
+        executor = MigrationExecutor(connections[using])
+        targets = [key for key in executor.loader.graph.leaf_nodes() if key[0] == "audit"]
+        missing = executor.migration_plan(targets)
+    except DatabaseError as error:
+        raise LogUnreadable(_unreadable(error)) from error
+    if missing:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in missing[:3])
+        raise LogUnreadable(
+            gettext(
+                "Cơ sở dữ liệu chưa được cập nhật cấu trúc (còn %(count)s bước, ví dụ %(names)s): "
+                "hãy chạy `python manage.py migrate` trước khi kiểm tra nhật ký."
+            )
+            % {"count": len(missing), "names": names}
+        )
+
+
+def _unreadable(error: DatabaseError) -> str:
+    return gettext("Không đọc được cơ sở dữ liệu: %(error)s") % {"error": str(error).strip()}
+
+
+def report_lines(report: ChainReport, *, province_id: int | None = None) -> list[str]:
+    """The verdict in words, for the CLI and the page. With `province_id` (the page), the
+    broken entry is described only if it is of that province: the chain is shared by every
+    province, their entries are not."""
+    verdict, broken = report.verdict, report.verdict.broken
+    if broken is None:
+        lines = [
+            gettext("Nhật ký toàn vẹn: %(count)s mục, chuỗi mã băm khớp từ mục đầu đến mục cuối.")
+            % {"count": verdict.checked},
+            gettext("Mã cuối của chuỗi: %(hash)s (nên lưu ở nơi khác để đối chiếu về sau).")
+            % {"hash": report.head_hash},
+        ]
+        return lines + _kept_lines(report.kept)
+    entry = f"#{broken.id}" if broken.id is not None else gettext("đã mất")
+    where = {"entry": entry, "position": broken.position, "count": report.count}
+    lines = [
+        gettext(
+            "Nhật ký đã bị thay đổi ngoài cổng: chuỗi gãy tại mục %(entry)s "
+            "(vị trí %(position)s trong chuỗi; sổ ghi có %(count)s mục)."
+        )
+        % where
+        if report.count is not None
+        else gettext(
+            "Nhật ký đã bị thay đổi ngoài cổng: chuỗi gãy tại mục %(entry)s "
+            "(vị trí %(position)s trong chuỗi)."
+        )
+        % where,
+        gettext("Lý do: %(reason)s.") % {"reason": broken.reason},
+    ]
+    stored = report.entry
+    if stored is not None and (province_id is None or stored.province_id == province_id):
+        lines.append(_described(stored))
+    lines.append(gettext("%(count)s mục trước đó còn nguyên vẹn.") % {"count": verdict.checked})
+    return lines
+
+
+def _kept_lines(kept: Kept | None) -> list[str]:
+    if kept is None:
+        return []
+    if kept.position is None:
+        return [
+            gettext(
+                "Mã đã lưu %(hash)s không có trong chuỗi: nhật ký đã bị viết lại từ sau lần "
+                "lưu mã đó (hoặc mã không phải của cơ sở dữ liệu này)."
+            )
+            % {"hash": kept.hash}
+        ]
+    return [
+        gettext("Mã đã lưu có trong chuỗi ở vị trí %(position)s: các mục đến đó không bị viết lại.")
+        % {"position": kept.position}
+    ]
+
+
+def _described(entry: AuditEntry) -> str:
+    where = []
+    if entry.unit_id is not None:
+        name = Unit.objects.filter(pk=entry.unit_id).values_list("name", flat=True).first()
+        where.append(gettext("đơn vị %(unit)s") % {"unit": name or f"#{entry.unit_id}"})
+    if entry.criterion:
+        where.append(gettext("tiêu chí %(code)s") % {"code": entry.criterion})
+    return gettext("Mục này, như đang lưu: lúc %(at)s, %(actor)s, %(what)s%(where)s.") % {
+        "at": timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
+        "actor": entry.actor_name or "—",
+        "what": what_changed(entry.entity, entry.action),
+        "where": "".join(f", {part}" for part in where),
+    }

@@ -1,0 +1,143 @@
+"""The hash chain of the audit trail (dti.ledger): an intact chain verifies; changing,
+removing or inserting an entry breaks it at that entry; the head catches entries removed
+from or replaced at the end; entries appended while the log is read are accepted only as
+far as the head read afterwards knows them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dti.ledger import GENESIS, Entry, Head, canonical_json, link_hash, verify
+
+
+def chain(count: int, start_id: int = 1) -> list[Entry]:
+    entries, previous = [], GENESIS
+    for number in range(count):
+        content = {"id": start_id + number, "new": f"{number}.5", "who": "Nguyễn Thị Lan"}
+        digest = link_hash(previous, content)
+        entries.append(Entry(start_id + number, content, previous, digest))
+        previous = digest
+    return entries
+
+
+def head_of(entries: list[Entry]) -> Head:
+    return Head(len(entries), entries[-1].hash, entries[-1].id) if entries else Head(0)
+
+
+def test_canonical_json_is_the_same_bytes_whatever_the_key_order():
+    assert canonical_json({"b": 1, "a": "ạ"}) == canonical_json({"a": "ạ", "b": 1})
+    assert canonical_json({"a": "ạ"}) == '{"a":"ạ"}'.encode()
+    with pytest.raises(ValueError, match="JSON compliant"):
+        canonical_json({"a": float("nan")})
+
+
+def test_an_intact_chain_verifies_with_its_head():
+    entries = chain(5)
+    verdict = verify(entries, head=head_of(entries))
+    assert verdict.intact
+    assert (verdict.checked, verdict.last_hash) == (5, entries[-1].hash)
+
+
+def test_an_empty_log_is_intact():
+    assert verify([], head=Head(0)).intact
+
+
+def test_a_changed_content_breaks_at_that_entry():
+    entries = chain(5)
+    entries[2] = replace(entries[2], content={**entries[2].content, "new": "9.5"})
+    verdict = verify(entries, head=head_of(chain(5)))
+    assert verdict.broken is not None
+    assert (verdict.broken.id, verdict.broken.position, verdict.checked) == (3, 3, 2)
+    assert "đã bị sửa" in verdict.broken.reason
+
+
+def test_a_changed_hash_breaks_at_that_entry():
+    entries = chain(5)
+    entries[1] = replace(entries[1], hash="f" * 64)
+    verdict = verify(entries, head=head_of(chain(5)))
+    assert verdict.broken is not None and verdict.broken.id == 2
+
+
+def test_a_removed_middle_entry_breaks_at_the_entry_after_it():
+    entries = chain(5)
+    del entries[2]
+    verdict = verify(entries, head=head_of(chain(5)))
+    assert verdict.broken is not None
+    assert (verdict.broken.id, verdict.broken.position) == (4, 3)
+    assert "#2" in verdict.broken.reason  # the last intact entry before the gap
+
+
+def test_a_removed_first_entry_breaks_at_the_new_first_entry():
+    verdict = verify(chain(3)[1:])
+    assert verdict.broken is not None and verdict.broken.id == 2
+    assert "mã khởi đầu" in verdict.broken.reason
+
+
+def test_a_removed_last_entry_is_named_from_the_head():
+    entries = chain(5)
+    verdict = verify(entries[:-1], head=head_of(entries))
+    assert verdict.broken is not None
+    assert (verdict.broken.id, verdict.broken.position, verdict.checked) == (5, 5, 4)
+    assert "mục cuối (#5) đã bị xoá" in verdict.broken.reason
+
+
+def test_several_removed_last_entries_are_counted():
+    entries = chain(5)
+    verdict = verify(entries[:2], head=head_of(entries))
+    assert verdict.broken is not None
+    assert (verdict.broken.id, verdict.broken.position) == (None, 3)
+    assert "3 mục cuối" in verdict.broken.reason
+
+
+def test_a_last_entry_replaced_with_a_valid_link_is_caught_by_the_head():
+    entries = chain(5)
+    content = {"id": 5, "new": "100"}
+    replaced = Entry(5, content, entries[3].hash, link_hash(entries[3].hash, content))
+    forged = [*entries[:4], replaced]
+    verdict = verify(forged, head=head_of(entries))
+    assert verdict.broken is not None and verdict.broken.id == 5
+    assert "mục cuối đã bị thay" in verdict.broken.reason
+
+
+def test_an_inserted_entry_breaks_at_that_entry():
+    entries = chain(4)
+    inserted = Entry(99, {"id": 99, "new": "1"}, entries[-1].hash, "0" * 64)
+    verdict = verify([*entries, inserted], head=head_of(entries), count_after=lambda: 5)
+    assert verdict.broken is not None and verdict.broken.id == 99
+
+
+def test_entries_appended_while_reading_are_accepted_as_far_as_the_head_knows_them():
+    entries = chain(6)
+    before = head_of(entries[:4])
+    verdict = verify(entries, head=before, count_after=lambda: 6)
+    assert verdict.intact and verdict.checked == 6
+
+
+def test_a_valid_looking_entry_the_head_never_counted_is_refused():
+    entries = chain(6)
+    verdict = verify(entries, head=head_of(entries[:4]), count_after=lambda: 5)
+    assert verdict.broken is not None
+    assert (verdict.broken.id, verdict.broken.position, verdict.checked) == (6, 6, 5)
+    assert verdict.last_hash == entries[4].hash
+    assert "không được ghi qua sổ" in verdict.broken.reason
+    assert not verify(entries, head=head_of(entries[:4])).intact  # without a recount: none
+
+
+@given(st.integers(min_value=1, max_value=12), st.data())
+def test_any_single_change_breaks_the_chain_at_that_entry(count, data):
+    entries = chain(count)
+    index = data.draw(st.integers(min_value=0, max_value=count - 1))
+    field = data.draw(st.sampled_from(["content", "previous", "hash"]))
+    changed = {
+        "content": {"content": {**entries[index].content, "who": "người khác"}},
+        "previous": {"previous": "1" * 64},
+        "hash": {"hash": "2" * 64},
+    }[field]
+    tampered = [*entries[:index], replace(entries[index], **changed), *entries[index + 1 :]]
+    verdict = verify(tampered, head=head_of(entries))
+    assert verdict.broken is not None
+    assert (verdict.broken.position, verdict.checked) == (index + 1, index)

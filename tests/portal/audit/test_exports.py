@@ -1,0 +1,104 @@
+"""Exports of the filtered log: CSV in UTF-8 with a byte order mark (Excel reads the
+Vietnamese letters), XLSX with times as dates; the rows the person may read and the filters
+keep, every one of them; text is never run as a formula."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from portal.audit.services import audit_record
+from tests.portal.audit.conftest import Log
+from tests.portal.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def export(cast: Cast, who: str, fmt: str, **query: object):  # type: ignore[no-untyped-def]
+    target = reverse("audit:export", args=[cast.campaign.pk, fmt])
+    return cast.client(getattr(cast, who)).get(target, query)
+
+
+def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    data = response.content
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_the_csv_has_a_bom_a_header_and_every_entry(cast: Cast, log: Log):
+    response = export(cast, "quang", "csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="nhat-ky-dot-{cast.campaign.pk}.csv"'
+    )
+    header, *rows = csv_rows(response)
+    assert header[:9] == [
+        "Mã mục", "Thời điểm", "Người thực hiện", "Đơn vị", "Tiêu chí", "Thay đổi",
+        "Giá trị cũ", "Giá trị mới", "Lý do",
+    ]  # fmt: skip
+    assert [int(row[0]) for row in rows] == list(reversed(log.ids))  # newest first
+    answer = next(row for row in rows if row[0] == str(log.ids[1]))
+    assert answer[2:8] == [
+        "Nguyễn Thị Lan", "Sở Nội vụ", "cqs_ky_so", "Giá trị tự đánh giá: lưu nháp",
+        "60", "87,5; thuyết minh: Theo báo cáo",
+    ]  # fmt: skip
+    assert answer[9:11] == ['{"note":"","value":"60"}', '{"note":"Theo báo cáo","value":"87.5"}']
+
+
+def test_a_unit_exports_only_its_own_entries_whatever_it_asks(cast: Cast, log: Log):
+    _, *rows = csv_rows(export(cast, "thao", "csv", unit=cast.noi_vu.pk))
+    assert rows == []
+    _, *rows = csv_rows(export(cast, "thao", "csv"))
+    assert {row[3] for row in rows} == {"Sở Tư pháp"}
+
+
+def test_the_export_keeps_the_filters(cast: Cast, log: Log):
+    _, *rows = csv_rows(export(cast, "quang", "csv", unit=cast.noi_vu.pk, criterion="cqs_ky_so"))
+    assert [int(row[0]) for row in rows] == [log.ids[1], log.ids[0]]
+
+
+def test_the_xlsx_has_the_rows_with_times_as_dates(cast: Cast, log: Log):
+    response = export(cast, "hoa", "xlsx", entity="deadline")
+    assert response["Content-Disposition"].endswith(f'nhat-ky-dot-{cast.campaign.pk}.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.content))["Nhật ký thay đổi"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0].startswith("Nhật ký thay đổi — Đánh giá chuyển đổi số năm 2025")
+    assert rows[1][0] == "Mã mục"
+    [deadline] = rows[2:]
+    assert deadline[0] == log.ids[5]
+    local = timezone.localtime(log.entries[5].at).replace(tzinfo=None)
+    assert abs(deadline[1] - local) < dt.timedelta(seconds=1)  # the time shown on the page
+    assert deadline[6:9] == (
+        "30/06/2025 17:00",
+        "15/07/2025 17:00",
+        "Gia hạn chung theo công văn 12/STTTT",
+    )
+    assert sheet.freeze_panes == "A3"
+
+
+def test_text_is_never_run_as_a_formula(cast: Cast):
+    audit_record(actor=cast.lan, entity="answer", action="save", campaign=cast.campaign,
+                 unit=cast.noi_vu, reason='=HYPERLINK("http://x","bấm")', new="-5.5")  # fmt: skip
+    _, row = csv_rows(export(cast, "quang", "csv"))
+    assert row[8] == '\'=HYPERLINK("http://x","bấm")'
+    assert row[7] == "-5,5"  # a negative number stays a number
+    sheet = load_workbook(io.BytesIO(export(cast, "quang", "xlsx").content)).active
+    assert sheet.cell(row=3, column=9).data_type == "s"
+    assert sheet.cell(row=3, column=9).value == '=HYPERLINK("http://x","bấm")'
+
+
+def test_an_unknown_format_is_not_found(cast: Cast, log: Log):
+    assert export(cast, "quang", "pdf").status_code == 404
+
+
+def test_the_export_is_vietnamese_whatever_the_pages_language(cast: Cast, log: Log):
+    target = reverse("audit:export", args=[cast.campaign.pk, "csv"])
+    response = cast.client(cast.quang).get(target, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Giá trị tự đánh giá: lưu nháp" in response.content.decode("utf-8-sig")

@@ -1,0 +1,101 @@
+"""audit_record: each entry links to the one before it and its hash is what verify will
+recompute from the row as read back (exact decimals, dates, large floats included); an entry
+rolls back with its transaction; the ORM never changes or deletes an entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from dti.ledger import GENESIS, link_hash
+from portal.audit.models import AppendOnly, AuditEntry, AuditHead
+from portal.audit.services import audit_record
+from portal.audit.verify import audit_log_verify
+from tests.portal.audit.conftest import Log
+from tests.portal.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_entry_links_to_the_one_before_and_the_head_follows(log: Log):
+    first, second = log.entries[0], log.entries[1]
+    assert first.previous_hash == GENESIS
+    assert second.previous_hash == first.hash
+    head = AuditHead.objects.get()
+    assert (head.count, head.last_hash, head.last_id) == (7, log.entries[-1].hash, log.ids[-1])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Decimal("87.50"),
+        dt.datetime(2025, 6, 30, 17, 0, tzinfo=dt.UTC),
+        dt.date(2025, 6, 30),
+        1e20,
+        0.1,
+        float("nan"),
+        {"b": [1, (2, 3)], "a": {"online": "12"}, 5: True},
+        "Sở Nội vụ — “trích dẫn”",
+    ],
+    ids=["decimal", "datetime", "date", "large-float", "float", "nan", "nested", "text"],
+)
+def test_the_hash_is_what_the_row_read_back_hashes_to(cast: Cast, value):
+    entry = audit_record(actor=cast.lan, entity="answer", action="save", old=value, new=[value])
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert link_hash(stored.previous_hash, stored.content()) == stored.hash == entry.hash
+    assert audit_log_verify().intact
+
+
+def test_the_actor_is_named_as_they_were(cast: Cast):
+    entry = audit_record(actor=cast.lan, entity="answer", action="save")
+    token = audit_record(
+        actor=None, actor_name="Cổng DVC (token 3)", entity="system_value", action="set"
+    )
+    cast.lan.full_name = "Nguyễn Thị Lan Anh"
+    cast.lan.save()
+    assert AuditEntry.objects.get(pk=entry.pk).actor_name == "Nguyễn Thị Lan"
+    assert (token.actor, token.actor_name) == (None, "Cổng DVC (token 3)")
+
+
+@transaction.atomic
+def refused_change(cast: Cast) -> None:
+    audit_record(actor=cast.lan, entity="answer", action="save", new="1")
+    raise RuntimeError("the change is refused")
+
+
+def test_an_entry_rolls_back_with_the_change_it_describes(log: Log, cast: Cast):
+    with pytest.raises(RuntimeError):
+        refused_change(cast)
+    assert AuditEntry.objects.count() == 7
+    assert AuditHead.objects.get().count == 7
+    assert audit_log_verify().intact
+
+
+def test_the_orm_refuses_to_change_or_delete_an_entry(log: Log):
+    entry = AuditEntry.objects.get(pk=log.ids[0])
+    entry.reason = "sửa lại"
+    with pytest.raises(AppendOnly):
+        entry.save()
+    with pytest.raises(AppendOnly):
+        entry.delete()
+    with pytest.raises(AppendOnly):
+        AuditEntry.objects.filter(pk=entry.pk).update(reason="sửa lại")
+    with pytest.raises(AppendOnly):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(AppendOnly):
+        AuditEntry.objects.bulk_create([AuditEntry(entity="x", action="y")])
+    assert AuditEntry.objects.get(pk=entry.pk).reason == ""
+    assert audit_log_verify().intact
+
+
+def test_a_missing_head_is_rebuilt_from_the_entries_so_new_ones_still_link(log: Log, cast: Cast):
+    AuditHead.objects.all().delete()
+    assert not audit_log_verify().intact  # reported until the next append
+    audit_record(actor=cast.quang, entity="deadline", action="update")
+    assert AuditHead.objects.get().count == 9
+    assert audit_log_verify().intact
+    marker = AuditEntry.objects.get(entity="audit_head")  # the deletion stays on record
+    assert (marker.action, marker.new) == ("rebuild", {"count": 7, "last_id": log.ids[-1]})

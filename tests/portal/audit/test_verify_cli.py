@@ -1,0 +1,185 @@
+"""`dti audit-log verify`, run in-process on the test database: 0 on an intact chain; 1
+naming the first broken entry when a row was changed, deleted or inserted directly in the
+database (raw SQL, behind the ORM); what it cannot see is tested too."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+from django.utils import translation
+
+from dti.cli import main
+from dti.ledger import link_hash
+from portal.audit.models import AuditEntry, AuditHead
+from tests.portal.audit.conftest import Log, tamper
+from tests.portal.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def verify() -> Result:
+    return CliRunner().invoke(main, ["audit-log", "verify"])
+
+
+def test_it_exits_0_on_an_intact_chain(log: Log):
+    result = verify()
+    assert result.exit_code == 0, result.output
+    assert "Nhật ký toàn vẹn: 7 mục" in result.output
+    assert AuditHead.objects.get().last_hash in result.output  # to keep somewhere else
+
+
+def test_it_exits_0_on_an_empty_log():
+    result = verify()
+    assert result.exit_code == 0, result.output
+    assert "0 mục" in result.output
+
+
+def change_reason(log: Log) -> tuple[int, int]:
+    tamper("UPDATE {table} SET reason = %s WHERE id = %s", ["Đã sửa tay", log.ids[2]])
+    return log.ids[2], 3
+
+
+def change_value(log: Log) -> tuple[int, int]:
+    value = json.dumps({"value": "100", "note": "Theo báo cáo"})
+    tamper("UPDATE {table} SET new = %s WHERE id = %s", [value, log.ids[1]])
+    return log.ids[1], 2
+
+
+def change_time(log: Log) -> tuple[int, int]:
+    entry = log.entries[4]
+    tamper("UPDATE {table} SET at = %s WHERE id = %s", [entry.at.replace(year=2024), entry.pk])
+    return entry.pk, 5
+
+
+def change_hash(log: Log) -> tuple[int, int]:
+    tamper("UPDATE {table} SET hash = %s WHERE id = %s", ["a" * 64, log.ids[3]])
+    return log.ids[3], 4
+
+
+def change_previous(log: Log) -> tuple[int, int]:
+    tamper("UPDATE {table} SET previous_hash = %s WHERE id = %s", ["b" * 64, log.ids[5]])
+    return log.ids[5], 6
+
+
+def delete_middle(log: Log) -> tuple[int, int]:
+    tamper("DELETE FROM {table} WHERE id = %s", [log.ids[3]])
+    return log.ids[4], 4  # the entry after the gap no longer links to the one before it
+
+
+def delete_last(log: Log) -> tuple[int, int]:
+    tamper("DELETE FROM {table} WHERE id = %s", [log.ids[-1]])
+    return log.ids[-1], 7  # named from the head: the row itself is gone
+
+
+def insert_row(log: Log) -> tuple[int, int]:
+    last = log.entries[-1]
+    tamper(
+        "INSERT INTO {table} (at, actor_name, criterion, entity, entity_id, action, old, new,"
+        " reason, previous_hash, hash, actor_id, campaign_id, province_id, unit_id)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s)",
+        [last.at, "Nguyễn Thị Lan", "cqs_ky_so", "answer", "1", "save", "null",
+         json.dumps({"value": "100", "note": ""}), "", last.hash, "c" * 64,
+         last.campaign_id, last.province_id, last.unit_id],
+    )  # fmt: skip
+    return AuditEntry.objects.order_by("pk").last().pk, 8
+
+
+def insert_forged_row(log: Log) -> tuple[int, int]:
+    """A row whose hash is right (recomputed), left out of the head."""
+    row_id, position = insert_row(log)
+    row = AuditEntry.objects.get(pk=row_id)
+    digest = link_hash(log.entries[-1].hash, row.content())
+    tamper("UPDATE {table} SET hash = %s WHERE id = %s", [digest, row_id])
+    return row_id, position
+
+
+TAMPERING = [
+    pytest.param(change_reason, "đã bị sửa", id="update-reason"),
+    pytest.param(change_value, "đã bị sửa", id="update-value"),
+    pytest.param(change_time, "đã bị sửa", id="update-time"),
+    pytest.param(change_hash, "đã bị sửa", id="update-hash"),
+    pytest.param(change_previous, "không khớp mã băm của mục liền trước", id="update-previous"),
+    pytest.param(delete_middle, "có mục giữa hai mục đã bị xoá", id="delete-middle"),
+    pytest.param(delete_last, "mục cuối", id="delete-last"),
+    pytest.param(insert_row, "chèn thẳng vào cơ sở dữ liệu", id="insert"),
+    pytest.param(insert_forged_row, "không được ghi qua sổ", id="insert-with-valid-hash"),
+]
+
+
+@pytest.mark.parametrize(("change", "why"), TAMPERING)
+def test_it_exits_1_naming_the_entry_where_the_chain_breaks(
+    log: Log, change: Callable[[Log], tuple[int, int]], why: str
+):
+    broken_id, position = change(log)
+    result = verify()
+    assert result.exit_code == 1, result.output
+    first = result.output.splitlines()[0]
+    assert f"chuỗi gãy tại mục #{broken_id} (vị trí {position} trong chuỗi" in first
+    assert why in result.output
+
+
+def test_it_describes_the_broken_entry_as_it_is_stored(log: Log, cast: Cast):
+    change_reason(log)
+    output = verify().output
+    assert "lúc " in output and "Nguyễn Thị Lan" not in output.splitlines()[0]
+    described = next(line for line in output.splitlines() if line.startswith("Mục này"))
+    assert "Lê Thị Thảo" in described
+    assert "Giá trị tự đánh giá: lưu nháp" in described
+    assert "đơn vị Sở Tư pháp, tiêu chí ke_hoach" in described
+    assert "2 mục trước đó còn nguyên vẹn." in output
+
+
+def test_it_exits_1_when_the_head_row_is_deleted(log: Log):
+    AuditHead.objects.all().delete()
+    result = verify()
+    assert result.exit_code == 1
+    assert "AuditHead" in result.output
+
+
+def rewrite_last_entry(log: Log) -> None:
+    """What the chain cannot catch: a change whose hash, and the head, are recomputed."""
+    last = log.entries[-1]
+    tamper("UPDATE {table} SET reason = %s WHERE id = %s", ["viết lại", last.pk])
+    digest = link_hash(last.previous_hash, AuditEntry.objects.get(pk=last.pk).content())
+    tamper("UPDATE {table} SET hash = %s WHERE id = %s", [digest, last.pk])
+    tamper("UPDATE audit_audithead SET last_hash = %s", [digest])
+
+
+def test_it_cannot_see_a_rewrite_that_recomputes_the_hashes_and_the_head(log: Log):
+    """The limit docs/audit-trail.md states: the hash is not keyed. Only a head hash kept
+    elsewhere (printed by every run, checked with --kept) shows the chain was rewritten."""
+    kept = verify().output
+    rewrite_last_entry(log)
+    result = verify()
+    assert result.exit_code == 0
+    assert result.output != kept
+
+
+def test_it_speaks_vietnamese_whatever_language_is_active(log: Log):
+    with translation.override("en"):
+        result = verify()
+    assert "Nhật ký toàn vẹn: 7 mục" in result.output
+
+
+def test_a_kept_head_hash_still_in_the_chain_passes(log: Log, cast: Cast):
+    kept = log.entries[3].hash  # the head when entry 4 was the last one
+    result = CliRunner().invoke(main, ["audit-log", "verify", "--kept", kept.upper()])
+    assert result.exit_code == 0, result.output
+    assert "Mã đã lưu có trong chuỗi ở vị trí 4" in result.output
+
+
+def test_a_kept_head_hash_gone_from_the_chain_shows_the_rewrite(log: Log):
+    kept = verify().output.split("Mã cuối của chuỗi: ")[1][:64]
+    rewrite_last_entry(log)
+    result = CliRunner().invoke(main, ["audit-log", "verify", "--kept", kept])
+    assert result.exit_code == 1
+    assert f"Mã đã lưu {kept} không có trong chuỗi: nhật ký đã bị viết lại" in result.output
+
+
+def test_a_kept_hash_that_is_not_a_hash_is_refused():
+    result = CliRunner().invoke(main, ["audit-log", "verify", "--kept", "abc"])
+    assert result.exit_code == 2
+    assert "64 chữ số thập lục phân" in result.output
