@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from portal.accounts.permissions import AnyUser
-from portal.campaigns.models import Campaign
+from portal.appraisals.unit_selectors import returned_to_unit
+from portal.campaigns.models import AppraisalRound, Campaign
 from portal.campaigns.permissions import viewer_in
 from portal.units.models import Unit
 
@@ -25,6 +26,10 @@ class LogScope:
     campaign: Campaign
     unit_ids: frozenset[int] | None  # None: every entry of the campaign
     office_admin: bool
+    # The appraisal rounds whose results were returned to the units: a unit reads the team's
+    # entries (scores, remarks, verdicts) of those rounds only, never of a round still being
+    # scored. None: every round (the office, leadership, appraisers).
+    returned_rounds: frozenset[int] | None = None
 
     def sees_unit(self, unit_id: int) -> bool:
         return self.unit_ids is None or unit_id in self.unit_ids
@@ -36,8 +41,13 @@ def get_campaign_log_for_user(user: AnyUser, campaign_id: int) -> LogScope:
     if viewer.sees_all_units:
         return LogScope(campaign, None, viewer.is_office_admin)
     if viewer.unit_ids:
-        return LogScope(campaign, viewer.unit_ids, False)
+        return LogScope(campaign, viewer.unit_ids, False, _returned_rounds(campaign))
     raise Http404(gettext("Không tìm thấy nhật ký."))
+
+
+def _returned_rounds(campaign: Campaign) -> frozenset[int]:
+    rounds = AppraisalRound.objects.filter(campaign=campaign)
+    return frozenset(r.number for r in rounds if returned_to_unit(r, campaign))
 
 
 def get_unit_log_for_user(user: AnyUser, campaign_id: int, unit_id: int) -> tuple[LogScope, Unit]:

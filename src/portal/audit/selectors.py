@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from portal.audit.models import AuditEntry
 from portal.audit.permissions import LogScope
@@ -40,10 +40,19 @@ class FilterChoices:
     actors: list[tuple[str, str]]
 
 
+# Entries written by the appraisal team about a unit; each names its round in old/new.
+TEAM_ENTITIES = ("appraisal", "verdict")
+
+
 def scope_entries(scope: LogScope) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.filter(campaign=scope.campaign)
     if scope.unit_ids is not None:
         entries = entries.filter(unit_id__in=scope.unit_ids)
+    if scope.returned_rounds is not None:
+        rounds = sorted(scope.returned_rounds)
+        entries = entries.filter(
+            ~Q(entity__in=TEAM_ENTITIES) | Q(new__round__in=rounds) | Q(old__round__in=rounds)
+        )
     return entries
 
 
