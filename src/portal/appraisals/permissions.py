@@ -3,16 +3,23 @@ TeamRole.APPRAISER beside the province roles; an assignment says which units and
 indices a member appraises; nobody appraises a unit he reports or approves for.
 
 `team_roles` gives the roles portal.workflow.check is asked with for round moves;
-`may_appraise` is asked for every criterion written."""
+`may_appraise` is asked for every criterion written. The `get_*_for_team` functions answer
+the team's pages: 404 to outsiders, 403 to members of the province who may not do it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext
 
 from dti.framework.model import Framework, NodeKind
 from portal.accounts.models import Membership
-from portal.accounts.permissions import AnyUser
-from portal.accounts.roles import UNIT_ROLES
+from portal.accounts.permissions import AnyUser, roles_in
+from portal.accounts.roles import READ_ALL_ROLES, UNIT_ROLES, Role
 from portal.appraisals.models import Assignment, TeamMember
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.workflow import TeamRole
@@ -25,17 +32,44 @@ def team_member(user: AnyUser, campaign: Campaign | int) -> TeamMember | None:
     return TeamMember.objects.filter(campaign_id=campaign_id, user=user).first()
 
 
-def team_roles(user: AnyUser, campaign: Campaign | int) -> set[TeamRole]:
-    """CHAIR for the chair; APPRAISER for every member (the chair scores too, if assigned)."""
-    member = team_member(user, campaign)
+def roles_of_member(member: TeamMember | None) -> set[TeamRole]:
     if member is None:
         return set()
     return {TeamRole.APPRAISER, TeamRole.CHAIR} if member.chair else {TeamRole.APPRAISER}
 
 
+def team_roles(user: AnyUser, campaign: Campaign | int) -> set[TeamRole]:
+    """CHAIR for the chair; APPRAISER for every member (the chair scores too, if assigned)."""
+    return roles_of_member(team_member(user, campaign))
+
+
 def own_unit(user: AnyUser, unit_id: int) -> bool:
     """Whether the user reports or approves for the unit: he never appraises it."""
     return Membership.objects.filter(user=user, unit_id=unit_id, role__in=UNIT_ROLES).exists()
+
+
+def own_unit_ids(user: AnyUser) -> set[int]:
+    """Every unit the user reports or approves for (one query, for lists)."""
+    if not user.is_authenticated:
+        return set()
+    held = Membership.objects.filter(user=user, role__in=UNIT_ROLES, unit__isnull=False)
+    return set(held.values_list("unit_id", flat=True))
+
+
+def covering_indices(
+    assignments: Iterable[Assignment], unit_id: int, parent_id: int | None
+) -> set[str] | None:
+    """The main indices a member's assignments give him on one unit: None for all of them,
+    an empty set for none. The one rule, for one unit (`assigned_indices`) or for many at
+    once (the to-do list)."""
+    indices = {
+        a.index
+        for a in assignments
+        if (a.unit_id is None and a.district_id is None)
+        or a.unit_id == unit_id
+        or (a.district_id is not None and a.district_id == parent_id)
+    }
+    return None if "" in indices else indices
 
 
 def assigned_indices(user: AnyUser, entry: CampaignUnit) -> set[str] | None:
@@ -49,8 +83,7 @@ def assigned_indices(user: AnyUser, entry: CampaignUnit) -> set[str] | None:
         | Q(unit_id=entry.unit_id)
         | Q(district_id=entry.unit.parent_id, district__isnull=False)
     )
-    indices = set(covering.values_list("index", flat=True))
-    return None if "" in indices else indices
+    return covering_indices(covering, entry.unit_id, entry.unit.parent_id)
 
 
 def main_index_of(framework: Framework, code: str) -> str:
@@ -64,14 +97,86 @@ def main_index_of(framework: Framework, code: str) -> str:
     return node.code
 
 
-def appraisable_codes(user: AnyUser, entry: CampaignUnit, framework: Framework) -> set[str]:
-    """The leaves of this unit the user may score."""
-    indices = assigned_indices(user, entry)
+def codes_in(framework: Framework, indices: set[str] | None) -> set[str]:
+    """The leaves of the framework in these main indices (None: every leaf)."""
     leaves = framework.leaves
     if indices is None:
         return {leaf.code for leaf in leaves}
     return {leaf.code for leaf in leaves if main_index_of(framework, leaf.code) in indices}
 
 
+def appraisable_codes(user: AnyUser, entry: CampaignUnit, framework: Framework) -> set[str]:
+    """The leaves of this unit the user may score."""
+    return codes_in(framework, assigned_indices(user, entry))
+
+
 def may_appraise(user: AnyUser, entry: CampaignUnit, framework: Framework, code: str) -> bool:
     return code in appraisable_codes(user, entry, framework)
+
+
+# ---- the team's pages ------------------------------------------------------------------
+
+
+class Need(StrEnum):
+    """What a team page asks of the person, beyond seeing the campaign's appraisal."""
+
+    READ = "read"
+    OFFICE = "office"  # the province's office admin: the team, its assignments, final round
+    CHAIR = "chair"  # the team's chair: round moves, finalization
+    TEAM = "team"  # a team member: scoring
+
+
+def _not_found() -> Http404:
+    return Http404(gettext("Không tìm thấy đợt đánh giá."))
+
+
+def get_campaign_for_team(user: AnyUser, pk: int, *, need: Need = Need.READ) -> Campaign:
+    """The campaign's appraisal as the team sees it: read by the office admin, leadership,
+    the province's appraisers and every team member; unit roles are refused (403: they see
+    their own unit's results on the unit's pages), outsiders get 404."""
+    campaign = Campaign.objects.select_related("province").filter(pk=pk, historic=False).first()
+    if campaign is None:
+        raise _not_found()
+    roles = roles_in(user, campaign.province_id)
+    if not roles:
+        raise _not_found()
+    member = team_member(user, campaign)
+    if not (roles & READ_ALL_ROLES or member is not None):
+        raise PermissionDenied(gettext("Chỉ tổ thẩm định và Sở chủ trì xem được trang này."))
+    _require(need, roles, roles_of_member(member))
+    return campaign
+
+
+def _require(need: Need, roles: set[Role], team: set[TeamRole]) -> None:
+    if need is Need.OFFICE and Role.OFFICE_ADMIN not in roles:
+        raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì được làm việc này."))
+    if need is Need.CHAIR and TeamRole.CHAIR not in team:
+        raise PermissionDenied(gettext("Chỉ tổ trưởng tổ thẩm định được làm việc này."))
+    if need is Need.TEAM and TeamRole.APPRAISER not in team:
+        raise PermissionDenied(gettext("Chỉ thành viên tổ thẩm định được chấm điểm."))
+
+
+def get_entry_for_team(user: AnyUser, pk: int, *, need: Need = Need.READ) -> CampaignUnit:
+    """A unit of a campaign, for its scoring sheet: as `get_campaign_for_team`, and a team
+    member who reports or approves for this unit does not see its sheet (403) unless a
+    province-wide role lets him read everything. Another unit's reporter gets 404."""
+    entry = (
+        CampaignUnit.objects.select_related("campaign", "campaign__province", "unit")
+        .filter(pk=pk, campaign__historic=False)
+        .first()
+    )
+    if entry is None:
+        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
+    roles = roles_in(user, entry.campaign.province_id)
+    member = team_member(user, entry.campaign_id)
+    reads_all = bool(roles & READ_ALL_ROLES)
+    if not reads_all and member is None:
+        if own_unit(user, entry.unit_id):
+            raise PermissionDenied(
+                gettext("Đơn vị xem kết quả thẩm định ở trang kết quả của đơn vị.")
+            )
+        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
+    if not reads_all and own_unit(user, entry.unit_id):
+        raise PermissionDenied(gettext("Bạn không thẩm định đơn vị của mình."))
+    _require(need, roles, roles_of_member(member))
+    return entry

@@ -53,12 +53,20 @@ class CampaignForm(forms.Form):
         )
 
 
+def reason_field() -> forms.CharField:
+    """Why a deadline changes: kept with the change in the audit trail."""
+    return forms.CharField(
+        label=gettext_lazy("Lý do thay đổi (ghi vào nhật ký)"), max_length=500, required=False
+    )
+
+
 class CampaignEditForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Tên đợt đánh giá"), max_length=300)
     self_assessment_deadline = DeadlineField(label=gettext_lazy("Hạn tự đánh giá"), required=False)
     source = forms.CharField(
         label=gettext_lazy("Văn bản (kế hoạch, quyết định)"), max_length=300, required=False
     )
+    reason = reason_field()
 
 
 class LevelForm(forms.Form):
@@ -109,6 +117,7 @@ class RoundForm(forms.Form):
     supplement_due = DeadlineField(
         label=gettext_lazy("Hạn bổ sung (đơn vị giải trình)"), required=False
     )
+    reason = reason_field()
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -119,6 +128,7 @@ class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class ExtensionForm(forms.Form):
     entry = UnitChoiceField(CampaignUnit.objects.none(), label=gettext_lazy("Đơn vị"))
     until = DeadlineField(label=gettext_lazy("Gia hạn tự đánh giá đến"))
+    reason = reason_field()
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

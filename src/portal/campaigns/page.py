@@ -102,6 +102,9 @@ class CampaignPage:
     shows_progress: bool
     has_previous: bool  # some unit has a result of the year before to compare with
     has_results: bool  # some unit has a computed result: the campaign has a report
+    # The appraisal's page (rounds, team, finalization by the team chair): "" when the
+    # viewer does not see it from here.
+    appraisal_url: str = ""
 
 
 def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
@@ -131,6 +134,7 @@ def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
         shows_progress=viewer.is_member and not campaign.historic,
         has_previous=any(row.previous for row in rows),
         has_results=any(row.result for row in rows),
+        appraisal_url=_appraisal_url(campaign, viewer),
     )
 
 
@@ -237,7 +241,15 @@ def _events(campaign: Campaign) -> list[CampaignEvent]:
 
 
 def _actions(campaign: Campaign, viewer: Viewer) -> list[tuple[str, str]]:
+    """The moves of the viewer's province roles. "finalize" is never among them: it is the
+    appraisal team chair's, on the appraisal's page (`appraisal_url`)."""
     if campaign.historic:
         return []
     names = actions_for(Machine.CAMPAIGN, campaign.state, set(viewer.roles))
-    return [(name, ACTION_LABELS[name]) for name in names]
+    return [(name, ACTION_LABELS[name]) for name in names if name != "finalize"]
+
+
+def _appraisal_url(campaign: Campaign, viewer: Viewer) -> str:
+    if campaign.historic or not viewer.sees_all_units:
+        return ""
+    return reverse("appraisals:dashboard", args=[campaign.pk])

@@ -308,7 +308,9 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtensionForm(campaign, request.POST or None)
 
     def apply(data: dict[str, Any]) -> Campaign:
-        services.campaign_unit_extend(entry=data["entry"], until=data["until"], user=request.user)
+        services.campaign_unit_extend(
+            entry=data["entry"], until=data["until"], user=request.user, reason=data["reason"]
+        )
         return campaign
 
     return _form_page(

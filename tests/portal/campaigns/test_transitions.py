@@ -11,9 +11,13 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from portal.campaigns.models import Campaign, CampaignLevel
+from portal.accounts.models import Membership, User
+from portal.accounts.roles import Role
+from portal.appraisals.finalization import campaign_finalize
+from portal.appraisals.models import TeamMember
+from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel
 from portal.campaigns.services import campaign_transition, campaign_units_add
-from portal.workflow import CampaignState
+from portal.workflow import CampaignState, RoundState
 from tests.portal.campaigns.conftest import REFUSED, person, snapshot
 
 C = CampaignState
@@ -34,18 +38,37 @@ def test_it_refuses_everyone_but_the_provinces_office_admin(cast, who, status):
 
 
 def test_the_office_admin_takes_the_campaign_from_draft_to_published(cast, draft):
+    """Every move but "finalize", which is the appraisal team chair's (portal.appraisals):
+    the office admin is refused it, the chair finalizes once the final round is agreed,
+    and the office admin publishes."""
     campaign_units_add(campaign=draft, level="so", units=None, user=cast.quang)
     steps = [
         ("open", C.OPEN), ("close_self_assessment", C.SELF_ASSESSMENT_CLOSED),
         ("reopen_self_assessment", C.OPEN), ("close_self_assessment", C.SELF_ASSESSMENT_CLOSED),
-        ("start_appraisal", C.IN_APPRAISAL), ("finalize", C.FINALIZED), ("publish", C.PUBLISHED),
+        ("start_appraisal", C.IN_APPRAISAL),
     ]  # fmt: skip
     for action, state in steps:
         response = press(cast, draft, action)
         draft.refresh_from_db()
         assert draft.state == state, response.content.decode()
+    response = press(cast, draft, "finalize")
+    assert "Bạn không có quyền “Chốt kết quả”." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == C.IN_APPRAISAL
+    chair = User.objects.create_user(username="chinh", full_name="Trần Văn Chính")
+    Membership.objects.create(user=chair, province=cast.province, role=Role.APPRAISER)
+    TeamMember.objects.create(campaign=draft, user=chair, chair=True)
+    AppraisalRound.objects.create(
+        campaign=draft, number=1, appraisal_due=draft.self_assessment_deadline + timedelta(days=1),
+        state=RoundState.AGREED, final=True,
+    )  # fmt: skip
+    campaign_finalize(campaign=draft, actor=chair)
+    press(cast, draft, "publish")
+    draft.refresh_from_db()
+    assert draft.state == C.PUBLISHED
     logged = list(draft.events.order_by("pk").values_list("action", "actor"))
-    assert logged[1:] == [(action, cast.quang.pk) for action, _ in steps]
+    moves = [(action, cast.quang.pk) for action, _ in steps]
+    assert logged[1:] == [*moves, ("finalize", chair.pk), ("publish", cast.quang.pk)]
 
 
 def test_the_page_offers_the_moves_of_the_current_state(cast):

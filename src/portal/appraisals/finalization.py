@@ -1,0 +1,173 @@
+"""Finalization: the team chair locks the campaign's scores once the final round is agreed.
+
+Each level is evaluated by the core at once, from the values that count in the final round
+for every unit in scope (portal.appraisals.values), so ranks and classes are computed among
+the units of the level, exactly as the self-score computes one unit
+(portal.assessments.scoring.score_answers). Each unit's result is stored in
+campaigns.HistoricResult, where the campaign's report, charts and downloads read it. Then
+the campaign is "finalized": no round, score, verdict or response changes any more (the
+workflow table refuses them outside "in appraisal")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+
+from dti.columns import InputError
+from dti.expressions import ExpressionError
+from dti.framework.model import Framework
+from dti.inputs import UnitInput, build_inputs
+from dti.results import LevelResult, evaluate
+from portal.accounts.models import User
+from portal.accounts.permissions import roles_in
+from portal.appraisals.permissions import team_roles
+from portal.appraisals.rounds import unit_people, unit_results_url
+from portal.appraisals.values import trail_for
+from portal.assessments.scoring import applicability, core_value, unit_attributes
+from portal.audit.services import audit_record
+from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit, HistoricResult
+from portal.campaigns.selectors import number_vi
+from portal.campaigns.services import record
+from portal.notifications.services import notify
+from portal.workflow import Machine, RoundState, WorkflowError, check
+
+SOURCE_TABLE = "Kết quả thẩm định vòng cuối"
+
+
+def unit_input(framework: Framework, entry: CampaignUnit, round_number: int) -> UnitInput:
+    """One unit's values that count in the round, as the core takes them (values of
+    criteria that do not apply to the unit are left out, as in the self-score)."""
+    attributes = unit_attributes(entry.unit)
+    applies = applicability(framework, attributes)
+    codes = [leaf.code for leaf in framework.leaves]
+    values = {
+        code: core_value(framework.by_code[code], value)
+        for code, value in trail_for(entry).values_at(round_number, codes).items()
+        if value is not None and applies[code]
+    }
+    return UnitInput(unit=entry.unit.code, attributes=attributes, values=values)
+
+
+def level_result(
+    framework: Framework, entries: Sequence[CampaignUnit], round_number: int
+) -> LevelResult:
+    """The level evaluated from every unit's values in the round; ValidationError naming the
+    unit and the criterion when a value cannot be scored."""
+    names = {entry.unit.code: entry.unit.name for entry in entries}
+    try:
+        inputs = [unit_input(framework, entry, round_number) for entry in entries]
+        return evaluate(framework, build_inputs(framework, inputs), list(names.values()))
+    except ExpressionError as error:
+        raise ValidationError(
+            gettext("Không tính được điểm: thuộc tính của đơn vị chưa đủ (%(error)s).")
+            % {"error": error}
+        ) from None
+    except InputError as error:
+        raise ValidationError(
+            [f"{names.get(p.unit, p.unit)}, {p.code}: {p.message}" for p in error.problems]
+        ) from None
+
+
+@transaction.atomic
+def campaign_finalize(*, campaign: Campaign, actor: User) -> list[HistoricResult]:
+    """Compute and store every unit's result from the agreed final round, then lock."""
+    campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
+    if campaign.historic:
+        raise ValidationError(gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố."))
+    roles = roles_in(actor, campaign.province_id) | team_roles(actor, campaign)
+    try:
+        target = check(Machine.CAMPAIGN, campaign.state, "finalize", roles)
+    except WorkflowError as error:
+        raise ValidationError(str(error)) from None
+    final = _agreed_final_round(campaign)
+    stored = []
+    for level in campaign.levels.select_related("framework").order_by("level"):
+        entries = list(campaign.units.filter(level=level.level).select_related("unit"))
+        if entries:
+            result = level_result(level.framework.build(), entries, final.number)
+            stored += _store(campaign, entries, result, final, actor)
+    old = campaign.state
+    campaign.state = target
+    campaign.full_clean()
+    campaign.save(update_fields=["state"])
+    audit_record(
+        actor=actor, entity="campaign", action="finalize", old={"state": old},
+        new={"state": target}, campaign=campaign, entity_id=campaign.pk,
+        reason=gettext("Chốt kết quả từ vòng %(number)s") % {"number": final.number},
+    )  # fmt: skip
+    record(campaign, "finalize", actor, f"vòng cuối: vòng {final.number}")
+    _notify(campaign, stored)
+    return stored
+
+
+def _agreed_final_round(campaign: Campaign) -> AppraisalRound:
+    rounds = list(AppraisalRound.objects.select_for_update().filter(campaign=campaign))
+    finals = [r for r in rounds if r.final]
+    if not finals:
+        raise ValidationError(
+            gettext("Đợt chưa có vòng cuối: Sở chủ trì chọn vòng cuối trên trang thẩm định.")
+        )
+    final = finals[0]
+    if final.state != RoundState.AGREED:
+        raise ValidationError(
+            gettext("Vòng cuối (vòng %(number)s) chưa được tổ thống nhất điểm.")
+            % {"number": final.number}
+        )
+    return final
+
+
+def _store(
+    campaign: Campaign, entries: Sequence[CampaignUnit], result: LevelResult,
+    final: AppraisalRound, actor: User,
+) -> list[HistoricResult]:  # fmt: skip
+    scores = result.scores
+    position = {code: i for i, code in enumerate(scores.unit_ids)}
+    by_code = {entry.unit.code: entry for entry in entries}
+    stored = []
+    for row in result.general.rows(scores.unit_ids):
+        entry = by_code[row.unit]
+        indices = {
+            index.code: str(scores.node_score(index.code, position[row.unit]))
+            for index in result.framework.main_indices
+        }
+        values = {
+            "rank": row.rank, "total": row.total, "applicable_max": row.applicable_max,
+            "value": row.value, "percent": row.percent, "class_label": row.class_label or "",
+            "index_scores": indices, "source_table": SOURCE_TABLE,
+        }  # fmt: skip
+        historic = HistoricResult.objects.filter(campaign_unit=entry).first()
+        historic = historic or HistoricResult(campaign_unit=entry)
+        for name, value in values.items():
+            setattr(historic, name, value)
+        historic.full_clean(validate_unique=False)
+        historic.save()
+        audit_record(
+            actor=actor, entity="result", action="finalize", new=values, campaign=campaign,
+            unit=entry.unit, entity_id=historic.pk,
+            reason=gettext("Kết quả thẩm định vòng cuối (vòng %(number)s)")
+            % {"number": final.number},
+        )  # fmt: skip
+        stored.append(historic)
+    return stored
+
+
+def _notify(campaign: Campaign, results: list[HistoricResult]) -> None:
+    people = unit_people(campaign)
+    for result in results:
+        entry = result.campaign_unit
+        users = people.get(entry.unit_id, [])
+        if not users:
+            continue
+        notify(
+            users=users, kind="campaign_finalized", campaign=campaign,
+            title=gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": entry.unit},
+            body=gettext("Tổng điểm %(total)s / %(max)s; xếp loại %(class)s.")
+            % {
+                "total": number_vi(result.total), "max": number_vi(result.applicable_max),
+                "class": result.class_label or "—",
+            },
+            url=unit_results_url(entry), key=f"campaign_finalized:{campaign.pk}:{entry.pk}",
+        )  # fmt: skip

@@ -1,0 +1,230 @@
+"""What the team's pages show: the appraisal dashboard of a campaign, the team page and the
+scoring sheet (its context, and its live score as JSON). Each reads in a fixed number of
+queries, whatever the number of units or criteria."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext
+
+from dti.framework.model import Framework, Node
+from portal.accounts.permissions import AnyUser, roles_in
+from portal.accounts.roles import Role
+from portal.appraisals import sheet
+from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
+from portal.appraisals.models import EvidenceVerdict
+from portal.appraisals.permissions import appraisable_codes, roles_of_member, team_member
+from portal.appraisals.rounds import move_block_reason
+from portal.appraisals.selectors import (
+    applicable_leaves,
+    appraiser_todo,
+    current_round,
+    frameworks_of,
+    progress_of,
+    team_of,
+)
+from portal.appraisals.team import TEAM_STATES, main_indices_of
+from portal.appraisals.values import trail_for
+from portal.assessments.forms import AnswerValue, Conflict
+from portal.assessments.models import Evidence
+from portal.assessments.pages import live_json, summary
+from portal.assessments.scoring import score_answers
+from portal.assessments.selectors import framework_for
+from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
+from portal.workflow import (
+    ACTION_LABELS,
+    CAMPAIGN_STATE_LABELS,
+    ROUND_STATE_LABELS,
+    CampaignState,
+    Machine,
+    RoundState,
+    actions_for,
+)
+
+
+@dataclass(frozen=True)
+class RoundView:
+    round: AppraisalRound
+    state_label: str
+    actions: list[tuple[str, str]]  # the moves the viewer may make now
+    blocked: str  # why the chair's next move is not possible yet ('' when it is)
+    final_editable: bool  # the office admin may still change whether it is final
+
+
+def _round_views(
+    campaign: Campaign, rounds: list[AppraisalRound], roles: set[Any], office: bool
+) -> list[RoundView]:
+    by_number = {r.number: r for r in rounds}
+    views = []
+    for round in rounds:
+        allowed = actions_for(Machine.ROUND, round.state, roles, campaign.state)
+        moves = [a for a in allowed if a not in ("score", "respond")]
+        fitting = [a for a in moves if not move_block_reason(round, a, by_number)]
+        reasons = [move_block_reason(round, a, by_number) for a in moves if a not in fitting]
+        planned = round.state == RoundState.PLANNED
+        final_editable = (
+            office
+            and campaign.state in TEAM_STATES
+            and (round.state in (RoundState.PLANNED, RoundState.SCORING))
+        )
+        view = RoundView(
+            round=round, state_label=str(ROUND_STATE_LABELS[RoundState(round.state)]),
+            actions=[(a, str(ACTION_LABELS[a])) for a in fitting],
+            blocked=reasons[0] if reasons and not fitting and planned else "",
+            final_editable=final_editable,
+        )  # fmt: skip
+        views.append(view)
+    return views
+
+
+def dashboard_context(user: AnyUser, campaign: Campaign) -> dict[str, Any]:
+    member = team_member(user, campaign)
+    roles = roles_in(user, campaign.province_id) | roles_of_member(member)
+    rounds = list(AppraisalRound.objects.filter(campaign=campaign).order_by("number"))
+    current = current_round(rounds)
+    frameworks = frameworks_of(campaign)
+    final = next((r for r in rounds if r.final), None)
+    finalizable = (
+        campaign.state == CampaignState.IN_APPRAISAL
+        and final is not None
+        and final.state == RoundState.AGREED
+        and "finalize" in actions_for(Machine.CAMPAIGN, campaign.state, roles)
+    )
+    office = Role.OFFICE_ADMIN in roles
+    return {
+        "campaign": campaign,
+        "state_label": CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)],
+        "rounds": _round_views(campaign, rounds, roles, office),
+        "current": current,
+        "final": final,
+        "finalizable": finalizable,
+        "team": team_of(campaign),
+        "office": office,
+        "progress": progress_of(campaign, current, frameworks),
+        "todo": appraiser_todo(user, campaign) if member else [],
+    }
+
+
+def team_context(
+    user: AnyUser, campaign: Campaign, member_form: MemberForm | None = None,
+    assignment_form: AssignmentForm | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    editable = Role.OFFICE_ADMIN in roles_in(user, campaign.province_id) and (
+        campaign.state in TEAM_STATES
+    )
+    indices = main_indices_of(campaign)
+    return {
+        "campaign": campaign,
+        "team": team_of(campaign),
+        "editable": editable,
+        "indices": dict(indices),
+        "member_form": member_form or MemberForm(campaign),
+        "assignment_form": assignment_form or AssignmentForm(campaign, indices),
+    }
+
+
+# ---- the scoring sheet -----------------------------------------------------------------
+
+
+def round_of(entry: CampaignUnit, number: int) -> AppraisalRound:
+    found = AppraisalRound.objects.filter(campaign_id=entry.campaign_id, number=number).first()
+    if found is None:
+        raise Http404(gettext("Đợt đánh giá không có vòng thẩm định này."))
+    found.campaign = entry.campaign
+    return found
+
+
+def sheet_context(
+    user: AnyUser,
+    entry: CampaignUnit,
+    round: AppraisalRound,
+    *,
+    form: SheetForm | None = None,
+    conflicts: Mapping[str, Conflict] | None = None,
+    verdict_conflicts: Mapping[int, Conflict] | None = None,
+) -> dict[str, Any]:
+    framework = framework_for(entry)
+    trail = trail_for(entry)
+    rounds = list(AppraisalRound.objects.filter(campaign_id=entry.campaign_id).order_by("number"))
+    codes = [leaf.code for leaf in framework.leaves]
+    values = trail.values_at(round.number, codes)
+    if form is not None:
+        values.update({code: posted.value for code, posted in form.cleaned.items()})
+    live = score_answers(framework, entry.unit, values)
+    self_live = score_answers(framework, entry.unit, trail.values_at(0, codes))
+    editable = _writable(user, entry, round, framework)
+    data = sheet.SheetInput(
+        framework, trail, round, rounds, _evidence(entry), _verdicts(entry), live, self_live,
+        editable, form, conflicts or {}, verdict_conflicts or {},
+    )  # fmt: skip
+    return {
+        "entry": entry,
+        "campaign": entry.campaign,
+        "round": round,
+        "rounds": rounds,
+        "round_label": ROUND_STATE_LABELS[RoundState(round.state)],
+        "framework": framework,
+        "indices": sheet.build(data),
+        "summary": summary(live),
+        "self_summary": summary(self_live),
+        "editable": bool(editable),
+        "readonly_reason": _readonly_reason(entry, round, editable),
+        "verdict_choices": sheet.VERDICT_CHOICES,
+    }
+
+
+def _writable(
+    user: AnyUser, entry: CampaignUnit, round: AppraisalRound, framework: Framework
+) -> set[str]:
+    """The criteria the viewer may write on this sheet now."""
+    scoring = round.state == RoundState.SCORING
+    if not scoring or entry.campaign.state != CampaignState.IN_APPRAISAL:
+        return set()
+    return appraisable_codes(user, entry, framework)
+
+
+def _readonly_reason(entry: CampaignUnit, round: AppraisalRound, editable: set[str]) -> str:
+    if entry.campaign.state != CampaignState.IN_APPRAISAL:
+        return gettext("Đợt đánh giá không ở giai đoạn thẩm định: trang chỉ để xem.")
+    if round.state != RoundState.SCORING:
+        return gettext("Vòng %(number)s không ở giai đoạn chấm (%(state)s): trang chỉ để xem.") % {
+            "number": round.number, "state": ROUND_STATE_LABELS[RoundState(round.state)],
+        }  # fmt: skip
+    if not editable:
+        return gettext("Bạn không được phân công tiêu chí nào của đơn vị này: trang chỉ để xem.")
+    return ""
+
+
+def _evidence(entry: CampaignUnit) -> dict[str, list[Evidence]]:
+    by_criterion: dict[str, list[Evidence]] = {}
+    items = Evidence.objects.filter(submission__campaign_unit=entry).select_related("round")
+    for item in items.order_by("criterion", "uploaded_at", "pk"):
+        by_criterion.setdefault(item.criterion, []).append(item)
+    return by_criterion
+
+
+def _verdicts(entry: CampaignUnit) -> dict[int, list[EvidenceVerdict]]:
+    by_evidence: dict[int, list[EvidenceVerdict]] = {}
+    rows = EvidenceVerdict.objects.filter(evidence__submission__campaign_unit=entry)
+    for row in rows.select_related("round", "updated_by").order_by("round__number"):
+        by_evidence.setdefault(row.evidence_id, []).append(row)
+    return by_evidence
+
+
+def sheet_leaves(entry: CampaignUnit) -> list[Node]:
+    """The leaves a post of the sheet is read for: all that apply (the service refuses,
+    naming it, any the person may not appraise)."""
+    return applicable_leaves(framework_for(entry), entry.unit)
+
+
+def score_json(entry: CampaignUnit, round: AppraisalRound, form: SheetForm) -> dict[str, Any]:
+    """The round's score with the values on the page, for the live score (saves nothing)."""
+    framework = framework_for(entry)
+    codes = [leaf.code for leaf in framework.leaves]
+    values: dict[str, AnswerValue] = trail_for(entry).values_at(round.number, codes)
+    values.update({code: posted.value for code, posted in form.cleaned.items()})
+    return live_json(framework, entry, values, form.answers)

@@ -1,0 +1,270 @@
+"""The rounds of appraisal: each move goes through the ROUND machine of portal.workflow
+(check(Machine.ROUND, state, action, roles, campaign_state=…), the chair's moves while the
+campaign is in appraisal), then through what the table cannot say: which round it is.
+
+    planned --open_round--> scoring --return_results--> returned --close_round--> closed
+    (final round)           scoring --agree--> agreed --reopen_round--> scoring
+
+A round opens once the office has set its deadlines and the round before it is closed; only
+a round that is not final is returned to the units (and needs a supplement deadline); only
+the final round is agreed. Every move is audited; returning results notifies the units."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+
+from portal.accounts.models import Membership, User
+from portal.accounts.permissions import roles_in
+from portal.accounts.roles import UNIT_ROLES, Role
+from portal.appraisals.models import Appraisal
+from portal.appraisals.permissions import team_roles
+from portal.audit.services import audit_record
+from portal.campaigns.deadlines import format_deadline
+from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
+from portal.notifications.services import notify
+from portal.workflow import (
+    CAMPAIGN_STATE_LABELS,
+    CampaignState,
+    Machine,
+    RoundState,
+    WorkflowError,
+    check,
+)
+
+
+def unit_results_url(entry: CampaignUnit | int) -> str:
+    """The unit's page of returned results (the unit's side of the app)."""
+    pk = entry if isinstance(entry, int) else entry.pk
+    try:
+        return reverse("appraisals:unit_results", args=[pk])
+    except NoReverseMatch:
+        return f"/tham-dinh/don-vi/{pk}/ket-qua/"
+
+
+def move_block_reason(round: AppraisalRound, action: str, rounds: dict[int, AppraisalRound]) -> str:
+    """Why this round cannot make this move, beyond the workflow table ('' when it can)."""
+    number = round.number
+    if action == "open_round" and number > 1:
+        previous = rounds.get(number - 1)
+        if previous is None:
+            return gettext("Chưa có vòng %(previous)s.") % {"previous": number - 1}
+        if previous.final:
+            return gettext("Vòng %(previous)s là vòng cuối: không có vòng sau.") % {
+                "previous": number - 1
+            }
+        if previous.state != RoundState.CLOSED:
+            return gettext("Vòng %(previous)s chưa kết thúc: kết thúc vòng đó trước.") % {
+                "previous": number - 1
+            }
+    if action in ("open_round", "return_results") and not round.final and not round.supplement_due:
+        return gettext(
+            "Vòng %(number)s chưa có hạn bổ sung, giải trình của đơn vị: Sở chủ trì đặt hạn ở "
+            "trang “Hạn các vòng thẩm định” của đợt."
+        ) % {"number": number}
+    if action in ("return_results", "close_round") and round.final:
+        return gettext("Vòng %(number)s là vòng cuối: tổ thống nhất điểm thay vì trả kết quả.") % {
+            "number": number
+        }
+    if action in ("agree", "reopen_round") and not round.final:
+        return gettext(
+            "Vòng %(number)s không phải vòng cuối: trả kết quả cho đơn vị rồi kết thúc vòng."
+        ) % {"number": number}
+    return ""
+
+
+def _locked(
+    campaign: Campaign, number: int
+) -> tuple[Campaign, AppraisalRound, dict[int, AppraisalRound]]:
+    """The campaign and its rounds, locked in that order (finalization locks the same way)."""
+    campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
+    rounds = {
+        r.number: r for r in AppraisalRound.objects.select_for_update().filter(campaign=campaign)
+    }
+    round = rounds.get(number)
+    if round is None:
+        raise ValidationError(
+            gettext(
+                "Chưa đặt hạn thẩm định vòng %(number)s: Sở chủ trì đặt hạn ở trang "
+                "“Hạn các vòng thẩm định” của đợt."
+            )
+            % {"number": number}
+        )
+    return campaign, round, rounds
+
+
+def _move(campaign: Campaign, number: int, actor: User, action: str) -> AppraisalRound:
+    campaign, round, rounds = _locked(campaign, number)
+    roles = roles_in(actor, campaign.province_id) | team_roles(actor, campaign)
+    try:
+        target = check(Machine.ROUND, round.state, action, roles, campaign_state=campaign.state)
+    except WorkflowError as error:
+        raise ValidationError(str(error)) from None
+    reason = move_block_reason(round, action, rounds)
+    if reason:
+        raise ValidationError(reason)
+    old = round.state
+    round.state = target
+    round.full_clean()
+    round.save(update_fields=["state"])
+    audit_record(
+        actor=actor, entity="round", action=action, old={"round": number, "state": old},
+        new={"round": number, "state": target}, campaign=campaign, entity_id=round.pk,
+    )  # fmt: skip
+    return round
+
+
+@transaction.atomic
+def round_open(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
+    return _move(campaign, number, actor, "open_round")
+
+
+@transaction.atomic
+def round_return_results(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
+    """Send the round's results back to every unit, with the supplements asked of it."""
+    round = _move(campaign, number, actor, "return_results")
+    _notify_results(round)
+    return round
+
+
+@transaction.atomic
+def round_close(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
+    return _move(campaign, number, actor, "close_round")
+
+
+@transaction.atomic
+def round_agree(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
+    return _move(campaign, number, actor, "agree")
+
+
+@transaction.atomic
+def round_reopen(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
+    return _move(campaign, number, actor, "reopen_round")
+
+
+MOVES = {
+    "open_round": round_open,
+    "return_results": round_return_results,
+    "close_round": round_close,
+    "agree": round_agree,
+    "reopen_round": round_reopen,
+}
+
+
+def unit_people(campaign: Campaign) -> dict[int, list[User]]:
+    """The reporters and approvers of every unit in scope (unit id -> people), one query."""
+    people: dict[int, list[User]] = defaultdict(list)
+    held = Membership.objects.filter(
+        province_id=campaign.province_id, role__in=UNIT_ROLES,
+        unit__campaign_entries__campaign=campaign,
+    ).select_related("user")  # fmt: skip
+    for membership in held:
+        if membership.user not in people[membership.unit_id]:
+            people[membership.unit_id].append(membership.user)
+    return people
+
+
+def _notify_results(round: AppraisalRound) -> None:
+    campaign = round.campaign
+    people = unit_people(campaign)
+    requests: dict[int, list[Appraisal]] = defaultdict(list)
+    for row in Appraisal.objects.filter(round=round, supplement_requested=True).order_by(
+        "criterion"
+    ):
+        requests[row.campaign_unit_id].append(row)
+    for entry in campaign.units.select_related("unit"):
+        users = people.get(entry.unit_id, [])
+        if not users:
+            continue
+        notify(
+            users=users, kind="results_returned", campaign=campaign,
+            title=gettext("Kết quả thẩm định vòng %(number)s của %(unit)s")
+            % {"number": round.number, "unit": entry.unit},
+            body=gettext("Tổ thẩm định đã trả kết quả vòng %(number)s. Đơn vị xem từng tiêu "
+                         "chí, đồng ý hoặc giải trình, bổ sung trước %(due)s.")
+            % {"number": round.number, "due": format_deadline(round.supplement_due)},
+            url=unit_results_url(entry), key=f"results_returned:{round.pk}:{entry.pk}",
+        )  # fmt: skip
+        if requests.get(entry.pk):
+            _notify_supplements(round, entry, users, requests[entry.pk])
+
+
+def _notify_supplements(
+    round: AppraisalRound, entry: CampaignUnit, users: list[User], rows: list[Appraisal]
+) -> None:
+    lines = [
+        gettext("%(code)s: %(request)s (hạn %(due)s)")
+        % {
+            "code": row.criterion, "request": row.supplement_request,
+            "due": format_deadline(row.supplement_due or round.supplement_due),
+        }
+        for row in rows
+    ]  # fmt: skip
+    first_due = min(row.supplement_due or round.supplement_due for row in rows)  # type: ignore[type-var]
+    notify(
+        users=users, kind="supplement_requested", campaign=round.campaign,
+        title=gettext("Yêu cầu bổ sung %(count)s tiêu chí — %(unit)s, hạn %(due)s")
+        % {"count": len(rows), "unit": entry.unit, "due": format_deadline(first_due)},
+        body="\n".join(lines), url=unit_results_url(entry),
+        key=f"supplement_requested:{round.pk}:{entry.pk}",
+    )  # fmt: skip
+
+
+# ---- the final round -------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_final_set(*, campaign: Campaign, number: int, final: bool, actor: User) -> AppraisalRound:
+    """Mark round `number` as the final one (or not): the office admin, while the round has
+    not been returned or agreed; the final round is the last round set, and there is one."""
+    campaign, round, rounds = _locked(campaign, number)
+    if Role.OFFICE_ADMIN not in roles_in(actor, campaign.province_id):
+        raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì chọn vòng cuối."))
+    if campaign.state not in (CampaignState.SELF_ASSESSMENT_CLOSED, CampaignState.IN_APPRAISAL,
+                              CampaignState.OPEN, CampaignState.DRAFT):  # fmt: skip
+        label = CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)]
+        raise ValidationError(
+            gettext("Đợt đánh giá đã chốt kết quả (trạng thái “%(state)s”).") % {"state": label}
+        )
+    problems = _final_problems(round, final, rounds)
+    if problems:
+        raise ValidationError(problems)
+    for other in rounds.values():
+        if other.final and other.pk != round.pk and final:
+            other.final = False
+            other.save(update_fields=["final"])
+    old = round.final
+    round.final = final
+    round.save(update_fields=["final"])
+    audit_record(
+        actor=actor, entity="round", action="final_set", old={"round": number, "final": old},
+        new={"round": number, "final": final}, campaign=campaign, entity_id=round.pk,
+    )  # fmt: skip
+    return round
+
+
+def _final_problems(
+    round: AppraisalRound, final: bool, rounds: dict[int, AppraisalRound]
+) -> list[str]:
+    movable = ("planned", "scoring")
+    problems = []
+    if round.state not in movable:
+        problems.append(
+            gettext("Vòng %(number)s đã trả kết quả hoặc đã thống nhất: không đổi được vòng cuối.")
+            % {"number": round.number}
+        )
+    if final and any(number > round.number for number in rounds):
+        problems.append(
+            gettext("Vòng cuối phải là vòng sau cùng: đã có vòng %(last)s.") % {"last": max(rounds)}
+        )
+    stuck = [r for r in rounds.values() if r.final and r.pk != round.pk and r.state not in movable]
+    if final and stuck:
+        problems.append(
+            gettext("Vòng %(number)s đã là vòng cuối và đã thống nhất điểm.")
+            % {"number": stuck[0].number}
+        )
+    return problems

@@ -1,0 +1,404 @@
+"""Writing the team's scores: per criterion and round the appraised value, the remark and
+the supplement request (`appraisal_save`), and the verdict on each evidence file
+(`verdict_set`); the scoring sheet saves both at once (`sheet_save`). The team and its
+assignments are written by portal.appraisals.team, the rounds' moves by
+portal.appraisals.rounds, the results by portal.appraisals.finalization.
+
+Writes follow the round machine (check(Machine.ROUND, state, "score", …): an assigned member
+while the round is scoring and the campaign in appraisal, never after finalization) and
+`permissions.may_appraise` for every criterion. Optimistic locking as the self-assessment
+does it: each row carries a version; a row changed since the page was loaded is a conflict
+that shows the other person's value, remark, name and time, and nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from dti.framework.model import Framework, Node, Source
+from portal.accounts.models import User
+from portal.accounts.permissions import roles_in
+from portal.appraisals.forms import (
+    PostedAppraisal,
+    PostedVerdict,
+    stored_canonical,
+    stored_verdict,
+)
+from portal.appraisals.models import Appraisal, EvidenceVerdict, Verdict
+from portal.appraisals.permissions import appraisable_codes, team_roles
+from portal.appraisals.selectors import applicable_leaves
+from portal.appraisals.values import Trail, trail_for
+from portal.assessments.forms import AnswerValue, Conflict, answer_label
+from portal.assessments.models import Evidence
+from portal.assessments.scoring import core_value, score_answers
+from portal.assessments.selectors import framework_for
+from portal.audit.services import audit_record
+from portal.campaigns.deadlines import format_deadline
+from portal.campaigns.models import AppraisalRound, CampaignUnit
+from portal.workflow import Machine, WorkflowError, check
+
+
+class AppraisalConflict(ValidationError):
+    """Someone else saved some of these criteria or verdicts since the page was loaded."""
+
+    def __init__(self, conflicts: dict[str, Conflict], verdicts: dict[int, Conflict]):
+        self.conflicts, self.verdicts = conflicts, verdicts
+        super().__init__(
+            gettext(
+                "%(count)s mục vừa được người khác lưu sau khi bạn mở trang; chưa lưu gì. "
+                "Xem giá trị của họ bên dưới, sửa lại nếu cần rồi bấm Lưu lần nữa."
+            )
+            % {"count": len(conflicts) + len(verdicts)}
+        )
+
+
+@dataclass(frozen=True)
+class Saved:
+    appraisals: int
+    verdicts: int
+
+
+@dataclass
+class _Context:
+    entry: CampaignUnit
+    round: AppraisalRound
+    actor: User
+    framework: Framework
+    allowed: set[str]
+    leaves: dict[str, Node] = field(default_factory=dict)
+
+
+@transaction.atomic
+def appraisal_save(
+    *, entry: CampaignUnit, round: AppraisalRound, actor: User,
+    posted: Mapping[str, PostedAppraisal],
+) -> int:  # fmt: skip
+    """Save the posted criteria of one unit in one round; returns how many changed."""
+    return sheet_save(entry=entry, round=round, actor=actor, appraisals=posted).appraisals
+
+
+@transaction.atomic
+def verdict_set(
+    *, evidence: Evidence, round: AppraisalRound, actor: User, posted: PostedVerdict
+) -> int:
+    """Set (or, with verdict "", clear) the verdict on one evidence file in one round."""
+    entry = CampaignUnit.objects.select_related("campaign", "unit").get(
+        pk=evidence.submission.campaign_unit_id
+    )
+    saved = sheet_save(entry=entry, round=round, actor=actor, verdicts={evidence.pk: posted})
+    return saved.verdicts
+
+
+@transaction.atomic
+def sheet_save(
+    *,
+    entry: CampaignUnit,
+    round: AppraisalRound,
+    actor: User,
+    appraisals: Mapping[str, PostedAppraisal] | None = None,
+    verdicts: Mapping[int, PostedVerdict] | None = None,
+) -> Saved:
+    context = _context(entry, round, actor)
+    trail = trail_for(entry)
+    rows, conflicts = _appraisal_plan(context, trail, appraisals or {})
+    evidence, verdict_rows, verdict_conflicts = _verdict_plan(context, verdicts or {})
+    if conflicts or verdict_conflicts:
+        raise AppraisalConflict(conflicts, verdict_conflicts)
+    for code, (item, row) in rows.items():
+        _write_appraisal(context, code, item, row)
+    for pk, (posted, row) in verdict_rows.items():
+        _write_verdict(context, evidence[pk], posted, row)
+    return Saved(len(rows), len(verdict_rows))
+
+
+def _context(entry: CampaignUnit, round: AppraisalRound, actor: User) -> _Context:
+    """The round, locked (saves of one round run one after the other, and never beside a
+    move of the round), if the actor may score in it now."""
+    if round.campaign_id != entry.campaign_id:
+        raise ValidationError(gettext("Vòng thẩm định không thuộc đợt đánh giá của đơn vị."))
+    locked = AppraisalRound.objects.select_for_update().select_related("campaign").get(pk=round.pk)
+    campaign = locked.campaign
+    roles = roles_in(actor, campaign.province_id) | team_roles(actor, campaign)
+    try:
+        check(Machine.ROUND, locked.state, "score", roles, campaign_state=campaign.state)
+    except WorkflowError as error:
+        raise ValidationError(str(error)) from None
+    framework = framework_for(entry)
+    leaves = {leaf.code: leaf for leaf in applicable_leaves(framework, entry.unit)}
+    allowed = appraisable_codes(actor, entry, framework) & set(leaves)
+    return _Context(entry, locked, actor, framework, allowed, leaves)
+
+
+def _refuse_unassigned(context: _Context, codes: list[str]) -> None:
+    """A criterion the actor may not appraise refuses the whole save (403, nothing saved)."""
+    unknown = sorted(code for code in codes if code not in context.leaves)
+    if unknown:
+        raise ValidationError(
+            gettext("Đơn vị không có các tiêu chí: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    refused = [code for code in codes if code not in context.allowed]
+    if refused:
+        names = "; ".join(f"{code} {context.leaves[code].name}" for code in refused)
+        raise PermissionDenied(
+            gettext(
+                "Bạn không được phân công thẩm định tiêu chí %(criteria)s của %(unit)s; "
+                "chưa lưu gì."
+            )
+            % {"criteria": names, "unit": context.entry.unit}
+        )
+
+
+# ---- appraisals ------------------------------------------------------------------------
+
+
+def _appraisal_plan(
+    context: _Context, trail: Trail, posted: Mapping[str, PostedAppraisal]
+) -> tuple[dict[str, Any], dict[str, Conflict]]:
+    """The criteria to write ({code: (posted, row)}), or the conflicts; ValidationError
+    listing every criterion whose input cannot be accepted."""
+    _refuse_unassigned(context, list(posted))
+    current = {
+        row.criterion: row
+        for row in Appraisal.objects.select_for_update()
+        .filter(campaign_unit=context.entry, round=context.round, criterion__in=list(posted))
+        .select_related("updated_by")
+    }
+    writes: dict[str, Any] = {}
+    conflicts: dict[str, Conflict] = {}
+    for code, item in posted.items():
+        row = current.get(code)
+        if item.canonical == stored_canonical(row) or not item.changed:
+            continue  # nothing new, or untouched on the page: keep what is stored
+        if item.version != (row.version if row else 0):
+            conflicts[code] = _conflict(context.leaves[code], row)
+        else:
+            writes[code] = (item, row)
+    if not conflicts:
+        _validate(context, trail, {code: item for code, (item, _) in writes.items()})
+    return writes, conflicts
+
+
+def _conflict(leaf: Node, row: Appraisal | None) -> Conflict:
+    if row is None:
+        return Conflict(gettext("(đã bị xoá)"), "", "?", timezone.now())
+    return Conflict(answer_label(leaf, row.value), row.remark, str(row.updated_by), row.updated_at)
+
+
+def _validate(context: _Context, trail: Trail, writes: Mapping[str, PostedAppraisal]) -> None:
+    number = context.round.number
+    problems = []
+    for code, item in writes.items():
+        leaf = context.leaves[code]
+        where = f"{code} {leaf.name}"
+        declared = trail.declared(code, number)
+        if item.value is not None and not item.remark.strip():
+            if leaf.source is Source.SYSTEM:
+                problems.append(
+                    gettext(
+                        "%(where)s: tiêu chí lấy từ hệ thống dùng chung; chấm lại phải "
+                        "ghi rõ lý do trong nhận xét."
+                    )
+                    % {"where": where}
+                )
+            elif not same_value(item.value, declared):
+                problems.append(
+                    gettext(
+                        "%(where)s: giá trị thẩm định khác giá trị đơn vị kê khai "
+                        "(%(declared)s); ghi rõ lý do trong nhận xét."
+                    )
+                    % {"where": where, "declared": answer_label(leaf, declared)}
+                )
+        problems += _supplement_problems(context, where, item)
+    problems += _score_problems(context, trail, writes)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _supplement_problems(context: _Context, where: str, item: PostedAppraisal) -> list[str]:
+    if not item.supplement_requested:
+        return []
+    if context.round.final:
+        return [gettext("%(where)s: vòng cuối không yêu cầu bổ sung.") % {"where": where}]
+    if not item.supplement_request.strip():
+        return [gettext("%(where)s: ghi rõ nội dung cần bổ sung.") % {"where": where}]
+    if item.supplement_due is not None and item.supplement_due <= timezone.now():
+        return [
+            gettext("%(where)s: hạn bổ sung (%(due)s) đã qua.")
+            % {"where": where, "due": format_deadline(item.supplement_due)}
+        ]
+    return []
+
+
+def _score_problems(
+    context: _Context, trail: Trail, writes: Mapping[str, PostedAppraisal]
+) -> list[str]:
+    """What the core cannot score among the new values (a service caller may pass anything
+    the page's parsing would have refused)."""
+    if not writes:
+        return []
+    unreadable = []
+    for code, item in writes.items():
+        try:
+            core_value(context.leaves[code], item.value)
+        except (ArithmeticError, TypeError, ValueError):
+            unreadable.append(
+                gettext("%(code)s: “%(value)s” không phải giá trị của tiêu chí này.")
+                % {"code": code, "value": item.value}
+            )
+    if unreadable:
+        return unreadable
+    values = trail.values_at(context.round.number, context.leaves)
+    values.update({code: item.value for code, item in writes.items()})
+    live = score_answers(context.framework, context.entry.unit, values)
+    if live.error and not live.problems:
+        return [live.error]
+    return [f"{code}: {message}" for code, message in live.problems.items() if code in writes]
+
+
+def same_value(a: AnswerValue, b: AnswerValue) -> bool:
+    """Whether two stored values say the same (87.5 is 87.50; a formula's inputs alike)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[name], b[name]) for name in a)
+    return _same(a, b)
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, bool | dict) or isinstance(b, bool | dict) or a is None or b is None:
+        return a == b
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except ArithmeticError:  # an option's value
+        return a == b
+
+
+def appraisal_state(row: Appraisal | None) -> dict[str, Any] | None:
+    """What the audit trail keeps of an appraisal."""
+    if row is None:
+        return None
+    return {
+        "round": row.round.number, "value": row.value, "remark": row.remark,
+        "supplement_requested": row.supplement_requested,
+        "supplement_request": row.supplement_request,
+        "supplement_due": format_deadline(row.supplement_due) or None,
+    }  # fmt: skip
+
+
+def _write_appraisal(
+    context: _Context, code: str, item: PostedAppraisal, row: Appraisal | None
+) -> None:
+    old = appraisal_state(row)
+    if row is None:
+        row = Appraisal(campaign_unit=context.entry, round=context.round, criterion=code, version=0)
+    row.value, row.remark = item.value, item.remark.strip()
+    row.supplement_requested = item.supplement_requested
+    row.supplement_request = item.supplement_request.strip() if item.supplement_requested else ""
+    row.supplement_due = item.supplement_due if item.supplement_requested else None
+    row.version += 1
+    row.updated_by = context.actor
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=context.actor, entity="appraisal", action="score", old=old,
+        new=appraisal_state(row), reason=row.remark, campaign=context.round.campaign,
+        unit=context.entry.unit, criterion=code, entity_id=row.pk,
+    )  # fmt: skip
+
+
+# ---- verdicts on evidence --------------------------------------------------------------
+
+
+def _verdict_plan(
+    context: _Context, posted: Mapping[int, PostedVerdict]
+) -> tuple[dict[int, Evidence], dict[int, Any], dict[int, Conflict]]:
+    if not posted:
+        return {}, {}, {}
+    evidence = {
+        item.pk: item
+        for item in Evidence.objects.filter(
+            pk__in=list(posted), submission__campaign_unit=context.entry
+        ).select_related("round")
+    }
+    if set(posted) - set(evidence):
+        raise ValidationError(gettext("Có minh chứng không thuộc đơn vị này."))
+    _refuse_unassigned(context, sorted({item.criterion for item in evidence.values()}))
+    current = {
+        row.evidence_id: row
+        for row in EvidenceVerdict.objects.select_for_update()
+        .filter(evidence_id__in=list(posted), round=context.round)
+        .select_related("updated_by")
+    }
+    writes: dict[int, Any] = {}
+    conflicts: dict[int, Conflict] = {}
+    problems: list[str] = []
+    for pk, item in posted.items():
+        row = current.get(pk)
+        if item.canonical == stored_verdict(row) or not item.changed:
+            continue
+        if not item.verdict and row is None:
+            continue  # no verdict, and none to clear
+        if item.version != (row.version if row else 0):
+            conflicts[pk] = _verdict_conflict(row)
+            continue
+        problems += _verdict_problems(context, evidence[pk], item)
+        writes[pk] = (item, row)
+    if problems and not conflicts:
+        raise ValidationError(problems)
+    return evidence, writes, conflicts
+
+
+def _verdict_conflict(row: EvidenceVerdict | None) -> Conflict:
+    if row is None:
+        return Conflict(gettext("(đã bị xoá)"), "", "?", timezone.now())
+    label = str(Verdict(row.verdict).label)
+    return Conflict(label, row.note, str(row.updated_by), row.updated_at)
+
+
+def _verdict_problems(context: _Context, evidence: Evidence, item: PostedVerdict) -> list[str]:
+    where = f"{evidence.criterion}, “{evidence.original_name}”"
+    if item.verdict and item.verdict not in Verdict.values:
+        return [gettext("%(where)s: kết luận không hợp lệ.") % {"where": where}]
+    if evidence.round is not None and evidence.round.number >= context.round.number:
+        return [
+            gettext("%(where)s: minh chứng bổ sung ở vòng %(number)s được xem xét ở vòng sau.")
+            % {"where": where, "number": evidence.round.number}
+        ]
+    if item.verdict in (Verdict.INSUFFICIENT, Verdict.REJECTED) and not item.note.strip():
+        return [gettext("%(where)s: ghi rõ lý do của kết luận.") % {"where": where}]
+    return []
+
+
+def _verdict_state(row: EvidenceVerdict | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"round": row.round.number, "verdict": row.verdict, "note": row.note}
+
+
+def _write_verdict(
+    context: _Context, evidence: Evidence, item: PostedVerdict, row: EvidenceVerdict | None
+) -> None:
+    old = _verdict_state(row)
+    if not item.verdict:
+        assert row is not None  # an empty verdict over no row is "unchanged"
+        row.delete()
+        new = None
+    else:
+        if row is None:
+            row = EvidenceVerdict(evidence=evidence, round=context.round, version=0)
+        row.verdict, row.note = item.verdict, item.note.strip()
+        row.version += 1
+        row.updated_by = context.actor
+        row.full_clean()
+        row.save()
+        new = _verdict_state(row)
+    audit_record(
+        actor=context.actor, entity="verdict", action="set" if new else "clear", old=old,
+        new=new, reason=item.note, campaign=context.round.campaign, unit=context.entry.unit,
+        criterion=evidence.criterion, entity_id=evidence.pk,
+    )  # fmt: skip

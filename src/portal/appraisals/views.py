@@ -1,0 +1,296 @@
+"""The team's pages: the appraisal dashboard of a campaign (rounds, team, progress, my
+to-do), the team and its assignments, the round moves, finalization, and the scoring sheet
+of one unit in one round. Each view fetches through the permission check, calls one
+service or selector and responds. The unit's pages are in unit_views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.appraisals import rounds, services
+from portal.appraisals.finalization import campaign_finalize
+from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
+from portal.appraisals.models import Assignment, TeamMember
+from portal.appraisals.pages import (
+    dashboard_context,
+    round_of,
+    score_json,
+    sheet_context,
+    sheet_leaves,
+    team_context,
+)
+from portal.appraisals.permissions import Need, get_campaign_for_team, get_entry_for_team
+from portal.appraisals.team import (
+    assignment_add,
+    assignment_remove,
+    main_indices_of,
+    team_chair_set,
+    team_member_add,
+    team_member_remove,
+)
+from portal.assessments import evidence_files
+from portal.assessments.models import Evidence
+from portal.campaigns.models import Campaign
+from portal.workflow import ACTION_LABELS
+
+
+def _run(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """Run a service; its refusal becomes the page's error message, in its own words."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+
+
+# ---- the dashboard and the rounds ------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk)
+    return render(request, "appraisals/dashboard.html", dashboard_context(request.user, campaign))
+
+
+def _number(request: HttpRequest) -> int:
+    text = request.POST.get("number", "")
+    if not text.isdigit():
+        raise Http404(gettext("Không có vòng thẩm định này."))
+    return int(text)
+
+
+@login_required
+@require_POST
+def round_move(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk, need=Need.CHAIR)
+    action, number = request.POST.get("action", ""), _number(request)
+    service = rounds.MOVES.get(action)
+    if service is None:
+        raise Http404(gettext("Không có thao tác này."))
+    done = gettext("Vòng %(number)s: đã thực hiện “%(action)s”.") % {
+        "number": number, "action": ACTION_LABELS[action],
+    }  # fmt: skip
+    _run(request, lambda: service(campaign=campaign, number=number, actor=request.user), done)
+    return redirect("appraisals:dashboard", campaign.pk)
+
+
+@login_required
+@require_POST
+def round_final(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
+    number, final = _number(request), request.POST.get("final") == "1"
+    done = (
+        gettext("Vòng %(number)s là vòng cuối.")
+        if final
+        else gettext("Vòng %(number)s không còn là vòng cuối.")
+    ) % {"number": number}
+    _run(
+        request,
+        lambda: rounds.round_final_set(
+            campaign=campaign, number=number, final=final, actor=request.user
+        ),
+        done,
+    )
+    return redirect("appraisals:dashboard", campaign.pk)
+
+
+@login_required
+@require_POST
+def finalize(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk, need=Need.CHAIR)
+    done = gettext("Đã chốt kết quả: điểm của đợt đánh giá đã khoá; báo cáo ở trang đợt đánh giá.")
+    _run(request, lambda: campaign_finalize(campaign=campaign, actor=request.user), done)
+    return redirect("appraisals:dashboard", campaign.pk)
+
+
+# ---- the team --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk)
+    return render(request, "appraisals/team.html", team_context(request.user, campaign))
+
+
+def _to_team(campaign: Campaign) -> HttpResponse:
+    return redirect("appraisals:team", campaign.pk)
+
+
+def _form_errors(request: HttpRequest, form: MemberForm | AssignmentForm) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
+    form = MemberForm(campaign, request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_team(campaign)
+    person = form.cleaned_data["user"]
+    done = gettext("Đã đưa %(person)s vào tổ thẩm định.") % {"person": person}
+    _run(
+        request,
+        lambda: team_member_add(campaign=campaign, user=person, actor=request.user),
+        done,
+    )
+    return _to_team(campaign)
+
+
+def _member(campaign: Campaign, member_pk: int) -> TeamMember:
+    return get_object_or_404(
+        TeamMember.objects.select_related("user"), pk=member_pk, campaign=campaign
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
+    member = _member(campaign, member_pk)
+    done = gettext("Đã bỏ %(person)s khỏi tổ thẩm định.") % {"person": member.user}
+    _run(request, lambda: team_member_remove(member=member, actor=request.user), done)
+    return _to_team(campaign)
+
+
+@login_required
+@require_POST
+def chair_set(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
+    member = _member(campaign, member_pk)
+    done = gettext("%(person)s là tổ trưởng.") % {"person": member.user}
+    _run(request, lambda: team_chair_set(member=member, actor=request.user), done)
+    return _to_team(campaign)
+
+
+@login_required
+@require_POST
+def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
+    form = AssignmentForm(campaign, main_indices_of(campaign), request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_team(campaign)
+    data = form.cleaned_data
+    done = gettext("Đã phân công %(person)s.") % {"person": data["member"].user}
+
+    def add() -> object:
+        return assignment_add(
+            member=data["member"], unit=data["unit"], district=data["district"],
+            index=data["index"], actor=request.user,
+        )  # fmt: skip
+
+    _run(request, add, done)
+    return _to_team(campaign)
+
+
+@login_required
+@require_POST
+def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("member__user", "unit", "district"),
+        pk=assignment_pk, member__campaign=campaign,
+    )  # fmt: skip
+    done = gettext("Đã bỏ phân công của %(person)s.") % {"person": assignment.member.user}
+    _run(request, lambda: assignment_remove(assignment=assignment, actor=request.user), done)
+    return _to_team(campaign)
+
+
+# ---- the scoring sheet -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def sheet(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    entry = get_entry_for_team(request.user, pk)
+    round = round_of(entry, number)
+    return render(request, "appraisals/sheet.html", sheet_context(request.user, entry, round))
+
+
+@login_required
+@require_POST
+def sheet_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    entry = get_entry_for_team(request.user, pk, need=Need.TEAM)
+    round = round_of(entry, number)
+    form = SheetForm(sheet_leaves(entry), request.POST)
+
+    def again(status: int, **conflicts: object) -> HttpResponse:
+        context = sheet_context(request.user, entry, round, form=form, **conflicts)  # type: ignore[arg-type]
+        return render(request, "appraisals/sheet.html", context, status=status)
+
+    if not form.is_valid():
+        messages.error(
+            request,
+            gettext("Chưa lưu: %(count)s ô nhập chưa đúng, xem bên dưới.")
+            % {"count": len(form.errors)},
+        )
+        return again(400)
+    try:
+        saved = services.sheet_save(
+            entry=entry, round=round, actor=request.user, appraisals=form.cleaned,
+            verdicts=form.verdicts,
+        )  # fmt: skip
+    except services.AppraisalConflict as conflict:
+        messages.error(request, conflict.messages[0])
+        return again(409, conflicts=conflict.conflicts, verdict_conflicts=conflict.verdicts)
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
+        return again(403)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return again(400)
+    messages.success(
+        request,
+        gettext("Đã lưu: %(appraisals)s tiêu chí, %(verdicts)s kết luận minh chứng.")
+        % {"appraisals": saved.appraisals, "verdicts": saved.verdicts},
+    )
+    return redirect(reverse("appraisals:sheet", args=[entry.pk, round.number]))
+
+
+@login_required
+@require_POST
+def sheet_score(request: HttpRequest, pk: int, number: int) -> JsonResponse:
+    """The round's score with the values on the page, without saving anything."""
+    entry = get_entry_for_team(request.user, pk)
+    round = round_of(entry, number)
+    form = SheetForm(sheet_leaves(entry), request.POST)
+    return JsonResponse(score_json(entry, round, form))
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """An evidence file, for whoever may read the unit's sheet (team members who hold no
+    province-wide role included)."""
+    entry = get_entry_for_team(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
+    if not evidence.stored_name:
+        raise Http404(gettext("Minh chứng này là liên kết, không có tệp."))
+    try:
+        handle = evidence_files.open_stored(evidence.stored_name)
+    except FileNotFoundError:
+        raise Http404(gettext("Không tìm thấy tệp minh chứng.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,60 @@
+"""Finalization on the pages: the chair's button appears once the final round is agreed;
+the campaign's page links the office to the appraisal instead of offering a finalize
+button it could not use, and offers the report once the results are stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.campaigns.models import HistoricResult
+from portal.workflow import CampaignState
+from tests.portal.appraisals.test_finalize_service import three_rounds
+
+
+def dashboard(team) -> str:  # type: ignore[no-untyped-def]
+    return f"/tham-dinh/dot/{team.campaign.pk}/"
+
+
+def test_the_chair_is_offered_finalization_once_the_final_round_is_agreed(team):
+    client = team.cast.client(team.chair)
+    assert "chot-ket-qua" not in client.get(dashboard(team)).content.decode()
+    three_rounds(team)
+    html = client.get(dashboard(team)).content.decode()
+    assert f'action="{dashboard(team)}chot-ket-qua/"' in html
+    for who in ("quang", "hung", "hoa"):
+        other = team.cast.client(team.person(who)).get(dashboard(team)).content.decode()
+        assert "chot-ket-qua" not in other, who
+    response = client.post(f"{dashboard(team)}chot-ket-qua/", follow=True)
+    assert "Đã chốt kết quả: điểm của đợt đánh giá đã khoá" in response.content.decode()
+    team.campaign.refresh_from_db()
+    assert team.campaign.state == CampaignState.FINALIZED
+    assert HistoricResult.objects.count() == 2
+    assert "chot-ket-qua" not in client.get(dashboard(team)).content.decode()
+
+
+def test_finalizing_too_early_says_why(team):
+    response = team.cast.client(team.chair).post(f"{dashboard(team)}chot-ket-qua/", follow=True)
+    assert "Vòng cuối (vòng 3) chưa được tổ thống nhất điểm." in response.content.decode()
+    assert not HistoricResult.objects.exists()
+
+
+def test_the_campaign_page_links_the_office_to_the_appraisal_and_offers_no_finalize(team):
+    page = team.cast.client(team.cast.quang).get(f"/dot-danh-gia/{team.campaign.pk}/")
+    html = page.content.decode()
+    assert f'href="{dashboard(team)}"' in html
+    assert 'value="finalize"' not in html
+    lan = team.cast.client(team.cast.lan).get(f"/dot-danh-gia/{team.campaign.pk}/").content
+    assert dashboard(team).encode() not in lan  # the units see their results elsewhere
+
+
+@pytest.mark.parametrize("who", ["quang", "hoa"])
+def test_the_report_is_offered_once_finalized(team, who):
+    three_rounds(team)
+    team.cast.client(team.chair).post(f"{dashboard(team)}chot-ket-qua/")
+    html = team.cast.client(team.person(who)).get(f"/dot-danh-gia/{team.campaign.pk}/").content
+    assert f"/dot-danh-gia/{team.campaign.pk}/bao-cao.docx".encode() in html
+    response = team.cast.client(team.person(who)).get(
+        f"/dot-danh-gia/{team.campaign.pk}/bao-cao.xlsx"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
