@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
+from portal.campaigns.models import AppraisalRound
+from portal.workflow import RoundState
 from tests.portal.conftest import Cast
 
 TABLE = AuditEntry._meta.db_table
@@ -39,6 +41,11 @@ def record_log(cast: Cast) -> Log:
     """Seven entries: answers of Sở Nội vụ and Sở Tư pháp, a submission move, an appraisal
     remark for Sở Tư pháp, and a deadline of the campaign (no unit)."""
     c = cast.campaign
+    # The remark's round has been returned to the units: Sở Tư pháp reads it (a round still
+    # being scored stays the team's: test_log_rounds.py).
+    AppraisalRound.objects.create(
+        campaign=c, number=1, appraisal_due=timezone.now(), state=RoundState.RETURNED
+    )
     entries = [
         audit_record(actor=cast.lan, entity="answer", action="save", old=None,
                      new={"value": "60", "note": ""}, campaign=c, unit=cast.noi_vu,
@@ -52,7 +59,7 @@ def record_log(cast: Cast) -> Log:
         audit_record(actor=cast.lan, entity="submission", action="submit", old="draft",
                      new="submitted", reason="SHA-256 abc", campaign=c, unit=cast.noi_vu),
         audit_record(actor=cast.hung, entity="appraisal", action="save", old=None,
-                     new={"value": "10", "remark": "Thiếu quyết định ban hành"}, campaign=c,
+                     new={"round": 1, "value": "10", "remark": "Thiếu quyết định ban hành"}, campaign=c,
                      unit=cast.tu_phap, criterion="ke_hoach", reason="Nhận xét riêng của Sở Tư pháp"),
         audit_record(actor=cast.quang, entity="deadline", action="update",
                      old="2025-06-30T10:00:00+00:00", new="2025-07-15T10:00:00+00:00",

@@ -169,8 +169,9 @@ def test_the_page_reads_a_fixed_number_of_queries(cast, django_assert_max_num_qu
         submission = Submission.objects.create(campaign_unit=entry, state=SubmissionState.DRAFT)
         Answer.objects.create(submission=submission, criterion="c1", value=1, updated_by=cast.lan)
     client = cast.client(cast.quang)
-    # 12, whatever the number of units: session, user, campaign, the viewer's memberships
+    # 13, whatever the number of units: session, user, campaign, the viewer's memberships
     # (permission, page, navigation), levels with frameworks, units with submission, result
-    # and last change, last year's lineage and results, rounds, the log of changes.
-    with django_assert_max_num_queries(12):
+    # and last change, last year's lineage and results, rounds, the log of changes, and
+    # the unread notifications of the header.
+    with django_assert_max_num_queries(13):
         assert client.get(f"/dot-danh-gia/{cast.campaign.pk}/").status_code == 200

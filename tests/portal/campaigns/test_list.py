@@ -44,5 +44,5 @@ def test_the_list_reads_a_fixed_number_of_queries(cast, django_assert_max_num_qu
     client = cast.client(cast.quang)
     # session, user, the provinces where the user is office admin, the campaigns with their
     # province, the navigation's memberships.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert "Đợt 2000" in client.get("/dot-danh-gia/").content.decode()

@@ -50,5 +50,5 @@ def test_it_reads_the_list_in_a_fixed_number_of_queries(cast: Cast, django_asser
     client = cast.client(cast.quang)
     # session, user, the navigation's memberships, the list's memberships, the versions with
     # their campaign counts
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get("/bo-chi-so/").status_code == 200

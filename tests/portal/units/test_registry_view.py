@@ -70,5 +70,5 @@ def test_it_reads_the_registry_in_a_fixed_number_of_queries(
     client = cast.client(cast.quang)
     # session, user, the navigation's memberships, the registry's memberships, units with
     # parents, predecessor links, successor links
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get("/don-vi/").status_code == 200
