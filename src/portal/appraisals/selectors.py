@@ -54,14 +54,24 @@ def frameworks_of(campaign: Campaign | int) -> dict[str, Framework]:
 
 
 def team_of(campaign: Campaign) -> list[TeamMember]:
-    """The team, chair first, each member with his assignments (three queries)."""
+    """The team, chair first, each member with his assignments, each assignment with the
+    name of its main index (`index_name`) as the campaign's frameworks say it (four queries)."""
     assignments = Assignment.objects.select_related("unit", "district").order_by("pk")
-    return list(
+    team = list(
         TeamMember.objects.filter(campaign=campaign)
         .select_related("user")
         .prefetch_related(Prefetch("assignments", queryset=assignments))
         .order_by("-chair", "user__full_name", "user__username")
     )
+    names = {
+        index.code: index.name
+        for framework in frameworks_of(campaign).values()
+        for index in framework.main_indices
+    }
+    for member in team:
+        for assignment in member.assignments.all():
+            assignment.index_name = names.get(assignment.index, assignment.index)  # type: ignore[attr-defined]
+    return team
 
 
 # ---- progress --------------------------------------------------------------------------

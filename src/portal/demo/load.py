@@ -33,6 +33,7 @@ from portal.campaigns.services import (
     campaign_transition,
     campaign_units_add,
 )
+from portal.demo.appraisal import appraisal_campaign
 from portal.demo.people import PASSWORD, PEOPLE
 from portal.demo.provinces import SEEDS, SeedProvince, create_province, current_framework_document
 from portal.frameworks.models import FrameworkVersion
@@ -63,7 +64,14 @@ def load_demo(*, tables: Path, say: Say) -> bool:
             )
         for seed in SEEDS:
             _history(seed, provinces[seed.code], tables, _office_admin(provinces[seed.code]), say)
-        _current_campaign(provinces[SEEDS[0].code], users["quang"], say)
+        binh_dinh = _campaign_2025(provinces[SEEDS[0].code], users["quang"], say)
+        _fill(binh_dinh, provinces[SEEDS[0].code], say)
+        binh_phuoc = provinces[SEEDS[1].code]
+        appraisal_campaign(
+            campaign=_campaign_2025(binh_phuoc, users["phuoc"], say), office=users["phuoc"],
+            team={"chair": users["chinh"], "member": users["mai"]},
+            fill=lambda entry, position: _approved(binh_phuoc, entry, position), say=say,
+        )  # fmt: skip
     return True
 
 
@@ -97,11 +105,12 @@ def _level_name(level: str) -> str:
     return {"so": "Sở, ban, ngành", "huyen": "UBND huyện, thị xã, thành phố"}.get(level, level)
 
 
-def _current_campaign(province: Province, office: User, say: Say) -> Campaign:
+def _campaign_2025(province: Province, office: User, say: Say) -> Campaign:
+    """The province's 2025 campaign for its agencies, open, with the portal's statistics."""
+    document = current_framework_document(province.code)
     framework = FrameworkVersion.objects.create(
-        province=province, year=2025, level="so", code="binhdinh-2025-so",
-        name="Bộ chỉ số chuyển đổi số cấp sở năm 2025", document=current_framework_document(),
-        created_by=office,
+        province=province, year=2025, level="so", code=document["code"], name=document["name"],
+        document=document, created_by=office,
     )  # fmt: skip
     campaign = campaign_create(
         province=province, year=2025, title="Đánh giá chuyển đổi số năm 2025",
@@ -113,7 +122,6 @@ def _current_campaign(province: Province, office: User, say: Say) -> Campaign:
     campaign_units_add(campaign=campaign, level="so", units=None, user=office)
     campaign_transition(campaign=campaign, action="open", user=office)
     _system_values(campaign, say)
-    _fill(campaign, province, say)
     return campaign
 
 
@@ -158,6 +166,14 @@ def _fill(campaign: Campaign, province: Province, say: Say) -> None:
         say(f"  {campaign}: {len(group)} đơn vị {label}")
 
 
+def _approved(province: Province, entry: CampaignUnit, position: int) -> None:
+    """A unit that has answered everything, submitted, and had it approved."""
+    reporter, approver = _unit_people(province, entry.unit)
+    _answer(entry, reporter, position, complete=True)
+    submission_submit(entry=entry, actor=reporter)
+    submission_approve(entry=entry, actor=approver)
+
+
 def _unit_people(province: Province, unit: Unit) -> tuple[User, User]:
     """The unit's reporter and approver (the demo cast where it has them)."""
     found = {
@@ -170,7 +186,10 @@ def _unit_people(province: Province, unit: Unit) -> tuple[User, User]:
 
 
 def _demo_account(province: Province, unit: Unit, role: Role, prefix: str) -> User:
-    user = _person(f"{prefix}-{unit.code}"[:150], f"{Role(role).label} — {unit.name}")
+    username = f"{prefix}-{unit.code}"
+    if User.objects.filter(username=username).exists():  # the same agency in another province
+        username = f"{prefix}-{province.code}-{unit.code}"
+    user = _person(username[:150], f"{Role(role).label} — {unit.name}")
     Membership.objects.create(user=user, province=province, role=role, unit=unit)
     return user
 

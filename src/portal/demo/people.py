@@ -19,7 +19,8 @@ class Person:
 
     def describe(self) -> str:
         where = f", {self.unit}" if self.unit else ""
-        return f"{self.username:8} {self.full_name:22} {Role(self.role).label}{where}"
+        role = Role(self.role).label
+        return f"{self.username:8} {self.full_name:22} {self.province:11} {role}{where}"
 
 
 PEOPLE = (
@@ -30,4 +31,8 @@ PEOPLE = (
     Person("hung", "Phạm Văn Hùng", "binh-dinh", Role.APPRAISER),
     Person("hoa", "Võ Thị Hoa", "binh-dinh", Role.LEADERSHIP),
     Person("phuoc", "Hồ Văn Phước", "binh-phuoc", Role.OFFICE_ADMIN),
+    # Bình Phước's 2025 campaign is in appraisal (portal/demo/appraisal.py).
+    Person("tham", "Nguyễn Thị Thắm", "binh-phuoc", Role.REPORTER, "so-noi-vu"),
+    Person("chinh", "Trần Văn Chính", "binh-phuoc", Role.APPRAISER),  # chairs the team
+    Person("mai", "Ngô Thị Mai", "binh-phuoc", Role.APPRAISER),
 )

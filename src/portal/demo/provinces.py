@@ -61,13 +61,14 @@ def create_province(seed: SeedProvince) -> tuple[Province, dict[str, Any]]:
     return province, document
 
 
-def current_framework_document() -> dict[str, Any]:
+def current_framework_document(province_code: str = "binh-dinh") -> dict[str, Any]:
     """The 2025 framework of the demo's open campaign: the illustrative one of
     examples/mau-2025.yaml, which uses every kind of scoring rule."""
     document = load_yaml(EXAMPLES / "mau-2025.yaml")
     level = next(level for level in document["levels"] if level["code"] == "xa")
     framework: dict[str, Any] = dict(level["framework"])
-    framework.update(code="binhdinh-2025-so", name="Bộ chỉ số chuyển đổi số cấp sở năm 2025")
+    code = f"{province_code.replace('-', '')}-2025-so"
+    framework.update(code=code, name="Bộ chỉ số chuyển đổi số cấp sở năm 2025")
     return _for_agencies(framework)
 
 

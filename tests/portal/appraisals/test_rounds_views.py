@@ -78,11 +78,11 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(team, django_assert_max_n
         CampaignUnit.objects.create(campaign=team.campaign, unit=unit, level="so")
     team.move(1, "open_round")
     client = team.cast.client(team.cast.hung)
-    # 23, whatever the number of units: session, user, campaign, roles and team member
+    # 24, whatever the number of units: session, user, campaign, roles and team member
     # (permission, then page: 4), rounds, levels with frameworks, the team with its people
-    # and assignments (2), units, scored counts, the to-do list (8), the navigation's
+    # and assignments (2), the index names (levels again), units, scored counts, the to-do list (8), the navigation's
     # memberships and unread notifications.
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         assert client.get(url(team)).status_code == 200
 
 

@@ -46,7 +46,7 @@ def test_the_team_and_the_office_read_the_team(team, who):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Trần Văn Chính" in html and "Tổ trưởng" in html
-    assert "chỉ số hoat_dong_chinh_quyen_so" in html
+    assert "chỉ số “Hoạt động chính quyền số”" in html  # the index by its name
     assert ("Thêm vào tổ" in html) == (who == "quang")
 
 
