@@ -155,7 +155,7 @@ def _clean(leaf: Node, text: str) -> AnswerValue:
         if text not in {option.value for option in rule.options}:
             raise ValueError(gettext("Chọn một mức trong danh sách."))
         return text
-    parsed = _parsed(text, percent_allowed=isinstance(rule, RatioRule | BandsRule))
+    parsed = parse_typed_number(text, percent_allowed=isinstance(rule, RatioRule | BandsRule))
     number = parsed.value
     if number < 0:
         raise ValueError(gettext("Không được là số âm (đã nhập “%(text)s”).") % {"text": text})
@@ -176,10 +176,12 @@ def _clean(leaf: Node, text: str) -> AnswerValue:
 
 
 def _number(text: str) -> Decimal:
-    return _parsed(text).value
+    return parse_typed_number(text).value
 
 
-def _parsed(text: str, *, percent_allowed: bool = False) -> ParsedNumber:
+def parse_typed_number(text: str, *, percent_allowed: bool = False) -> ParsedNumber:
+    """A number as a person types it (decimal comma or point, "1.200" refused as ambiguous),
+    exact, with at most the scoring core's four decimals; a % sign only if allowed."""
     if _AMBIGUOUS.fullmatch(text.strip()):
         raise ValueError(
             gettext(

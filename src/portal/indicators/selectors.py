@@ -13,9 +13,8 @@ from django.utils.translation import gettext
 
 from dti.expressions import ExpressionError
 from dti.framework.model import FormulaRule, Node, Source
-from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser
-from portal.accounts.roles import READ_ALL_ROLES, Role
+from portal.accounts.roles import READ_ALL_ROLES
 from portal.assessments.forms import AnswerValue, answer_label
 from portal.assessments.scoring import applicability, unit_attributes
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
@@ -158,17 +157,6 @@ def campaigns_for_user(user: AnyUser) -> QuerySet[Campaign]:
         .select_related("province")
         .distinct()
         .order_by("-year", "title")
-    )
-
-
-def token_provinces(user: AnyUser) -> list[Province]:
-    """The provinces whose API tokens the user manages (office admin)."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        Province.objects.filter(
-            memberships__user=user, memberships__role=Role.OFFICE_ADMIN
-        ).distinct()
     )
 
 

@@ -9,7 +9,6 @@ refusal is a ValueError whose message, in the active language, says what is wron
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -27,11 +26,9 @@ from dti.framework.model import (
     YesNoRule,
 )
 from dti.names import normalize_label
-from dti.tables.cells import CellError, parse_number
-from portal.assessments.forms import AnswerValue
+from portal.assessments.forms import AnswerValue, parse_typed_number
 from portal.indicators.rows import Cell
 
-_AMBIGUOUS = re.compile(r"[+\-−]?[0-9]{1,3}[.,][0-9]{3}\s*%?")
 YES = frozenset({"yes", "có", "co", "true", "1", "x", "đạt", "dat"})
 NO = frozenset({"no", "không", "khong", "false", "0", "chưa", "chua", "không đạt"})
 DATE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
@@ -101,7 +98,8 @@ def _number(raw: Cell) -> tuple[Decimal, bool, int]:
     if raw is None or isinstance(raw, bool | datetime | date):
         raise ValueError(gettext("Cần một số."))
     if isinstance(raw, str):
-        number, percent = _text_number(raw)
+        parsed = parse_typed_number(raw, percent_allowed=True)  # as the unit's page reads it
+        number, percent = parsed.value, parsed.percent
     else:
         try:
             number, percent = Decimal(repr(raw) if isinstance(raw, float) else raw), False
@@ -116,22 +114,6 @@ def _number(raw: Cell) -> tuple[Decimal, bool, int]:
     exponent = number.as_tuple().exponent
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return number, percent, decimals
-
-
-def _text_number(text: str) -> tuple[Decimal, bool]:
-    if _AMBIGUOUS.fullmatch(text.strip()):
-        raise ValueError(
-            gettext(
-                "“%(text)s” không rõ là số nghìn hay số thập phân: viết liền nếu là số nghìn "
-                "(ví dụ 1200), hoặc dùng dấu phẩy thập phân với ít chữ số hơn (ví dụ 1,2)."
-            )
-            % {"text": text}
-        )
-    try:
-        parsed = parse_number(text)
-    except CellError as error:
-        raise ValueError(gettext("Không phải một số: %(error)s") % {"error": error}) from None
-    return parsed.value, parsed.percent
 
 
 def read_measured_at(raw: Cell) -> datetime:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.accounts.models import Province
 from portal.accounts.permissions import is_office_admin
 from portal.campaigns.models import Campaign
+from portal.campaigns.permissions import admin_provinces
 from portal.indicators import services
 from portal.indicators.forms import TokenForm, UploadForm
 from portal.indicators.permissions import get_campaign_for_user, get_province_for_user, get_token
@@ -28,7 +29,6 @@ from portal.indicators.selectors import (
     campaign_values,
     campaigns_for_user,
     import_block_reason,
-    token_provinces,
     tokens_of,
 )
 
@@ -40,7 +40,7 @@ MULTIPART_ALLOWANCE = 64 * 1024  # boundaries and the source field around the fi
 def index(request: HttpRequest) -> HttpResponse:
     context = {
         "campaigns": campaigns_for_user(request.user),
-        "provinces": token_provinces(request.user),
+        "provinces": admin_provinces(request.user),  # whose API tokens they manage
     }
     return render(request, "indicators/index.html", context)
 

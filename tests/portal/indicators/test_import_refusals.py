@@ -78,7 +78,7 @@ BAD_ROWS = {
     ),
     "five-decimals": (
         [row(value="1,23456"), TOTAL],
-        "so-lieu.csv, dòng 2, cột value: Tối đa 4 chữ số thập phân.",
+        "so-lieu.csv, dòng 2, cột value: Tối đa 4 chữ số thập phân (đã nhập “1,23456”).",
     ),
     "empty-value": ([row(value=""), TOTAL], "so-lieu.csv, dòng 2, cột value: không được để trống"),
     "missing-formula-input": (
