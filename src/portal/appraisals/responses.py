@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -276,24 +275,19 @@ def response_evidence_add_file(
     leaf = _evidence_leaf(entry, framework, criterion)
     round = _open_round(entry, round, actor, leaf)
     submission = _submission(entry)
-    if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(evidence_files.too_large_message(upload.size or 0))
-    kind = evidence_files.kind_of(upload)
-    stored = evidence_files.store(upload)
-    try:
-        evidence = Evidence(
-            submission=submission, criterion=leaf.code, stored_name=stored.stored_name,
-            original_name=(upload.name or "")[-255:], content_type=kind.content_type,
-            size=stored.size, sha256=stored.sha256, uploaded_by=actor, round=round,
-        )  # fmt: skip
-        evidence.full_clean()
-        evidence.save()
+
+    def record(evidence: Evidence) -> None:
         _record_evidence(entry, round, actor, evidence, "add")
         _announce(entry, round, framework, leaf, actor, gettext("bổ sung minh chứng"))
-    except BaseException:
-        evidence_files.remove_stored(stored.stored_name)
-        raise
-    return evidence
+
+    return evidence_files.add_upload(
+        submission=submission,
+        criterion=leaf.code,
+        upload=upload,
+        actor=actor,
+        record=record,
+        round=round,
+    )
 
 
 @transaction.atomic

@@ -282,15 +282,4 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     province-wide role included)."""
     entry = get_entry_for_team(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
-    if not evidence.stored_name:
-        raise Http404(gettext("Minh chứng này là liên kết, không có tệp."))
-    try:
-        handle = evidence_files.open_stored(evidence.stored_name)
-    except FileNotFoundError:
-        raise Http404(gettext("Không tìm thấy tệp minh chứng.")) from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_files.download(evidence)

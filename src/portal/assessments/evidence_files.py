@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -17,10 +18,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext
 
 from dti.fixedpoint import format_vi, round_half_up
+from portal.accounts.models import User
+from portal.assessments.models import Evidence, Submission
+from portal.campaigns.models import AppraisalRound
 
 
 @dataclass(frozen=True)
@@ -199,3 +203,50 @@ def open_stored(stored_name: str) -> IO[bytes]:
 
 def remove_stored(stored_name: str) -> None:
     evidence_path(stored_name).unlink(missing_ok=True)
+
+
+def add_upload(
+    *,
+    submission: Submission,
+    criterion: str,
+    upload: UploadedFile,
+    actor: User,
+    record: Callable[[Evidence], None],
+    round: AppraisalRound | None = None,
+) -> Evidence:
+    """Check an uploaded file (size, then type by content), store it, save its Evidence row
+    and `record` it (the caller's audit and workflow), inside the caller's transaction. If
+    anything fails the stored file is removed again: no orphan file is left on disk."""
+    if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(too_large_message(upload.size or 0))
+    kind = kind_of(upload)
+    stored = store(upload)
+    try:
+        evidence = Evidence(
+            submission=submission, criterion=criterion, stored_name=stored.stored_name,
+            original_name=(upload.name or "")[-255:], content_type=kind.content_type,
+            size=stored.size, sha256=stored.sha256, uploaded_by=actor, round=round,
+        )  # fmt: skip
+        evidence.full_clean()
+        evidence.save()
+        record(evidence)
+    except BaseException:
+        remove_stored(stored.stored_name)
+        raise
+    return evidence
+
+
+def download(evidence: Evidence) -> FileResponse:
+    """The stored file of an evidence row, as an attachment the browser will not sniff."""
+    if not evidence.stored_name:
+        raise Http404(gettext("Minh chứng này là liên kết, không có tệp."))
+    try:
+        handle = open_stored(evidence.stored_name)
+    except FileNotFoundError:
+        raise Http404(gettext("Không tìm thấy tệp minh chứng.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

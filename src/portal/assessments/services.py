@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -191,23 +190,12 @@ def evidence_add_file(
 ) -> Evidence:
     submission = _open_for_edit(entry, actor)
     _evidence_criterion(entry, criterion)
-    if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(evidence_files.too_large_message(upload.size or 0))
-    kind = evidence_files.kind_of(upload)
-    stored = evidence_files.store(upload)
-    try:
-        evidence = Evidence(
-            submission=submission, criterion=criterion, stored_name=stored.stored_name,
-            original_name=(upload.name or "")[-255:], content_type=kind.content_type,
-            size=stored.size, sha256=stored.sha256, uploaded_by=actor,
-        )  # fmt: skip
-        evidence.full_clean()
-        evidence.save()
-        _record_evidence(entry, submission, actor, f"Thêm tệp {evidence.original_name}", evidence)
-    except BaseException:
-        evidence_files.remove_stored(stored.stored_name)
-        raise
-    return evidence
+    return evidence_files.add_upload(
+        submission=submission, criterion=criterion, upload=upload, actor=actor,
+        record=lambda evidence: _record_evidence(
+            entry, submission, actor, f"Thêm tệp {evidence.original_name}", evidence
+        ),
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -170,20 +170,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     entry = get_campaign_unit_for_user(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
-    if not evidence.stored_name:
-        raise Http404(gettext("Minh chứng này là liên kết, không có tệp."))
-    try:
-        handle = evidence_files.open_stored(evidence.stored_name)
-    except FileNotFoundError:
-        raise Http404(gettext("Không tìm thấy tệp minh chứng.")) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_files.download(evidence)
 
 
 # ---- submission ------------------------------------------------------------------------
