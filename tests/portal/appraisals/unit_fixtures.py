@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,6 +27,7 @@ from portal.appraisals.models import Appraisal, Assignment, EvidenceVerdict, Tea
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.workflow import CampaignState, RoundState, SubmissionState
+from tests.portal.assessments.conftest import FormFields
 from tests.portal.conftest import Cast, make_user
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -172,52 +172,9 @@ def evidence_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     return settings.EVIDENCE_ROOT
 
 
-class _Fields(HTMLParser):
-    """The name/value pairs a browser posts for the form with id `form` (controls inside it)."""
-
-    def __init__(self, form: str):
-        super().__init__()
-        self.form, self.inside = form, False
-        self.fields: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.inside = a.get("id") == self.form
-        if not self.inside:
-            return
-        if tag == "input" and a.get("type") == "radio":
-            if "checked" in a:
-                self.fields[a["name"]] = a["value"]
-        elif tag == "input" and a.get("type") not in ("submit", "file"):
-            self.fields[a["name"]] = a.get("value", "")
-        elif tag == "select":
-            self._select = a["name"]
-            self.fields.setdefault(a["name"], "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields[self._select] = a.get("value", "")
-        elif tag == "textarea":
-            self._textarea = a["name"]
-            self.fields[a["name"]] = ""
-
-    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
-        if tag == "form":
-            self.inside = False
-        if tag == "select":
-            self._select = None
-        if tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
-        if self._textarea:
-            self.fields[self._textarea] += data
-
-
 def response_fields(html: str, code: str) -> dict[str, str]:
     """What pressing "Lưu phản hồi" of one criterion's form would post."""
-    parser = _Fields(f"response-{code}")
+    parser = FormFields(f"response-{code}")
     parser.feed(html)
     assert parser.fields, f"no response form for {code}"
     return parser.fields

@@ -55,24 +55,29 @@ def url(name: str, entry: CampaignUnit, *args: object) -> str:
     return reverse(f"assessments:{name}", args=[entry.pk, *args])
 
 
-class _Fields(HTMLParser):
-    """The name/value pairs a browser posts for the controls of the form with id `form`."""
+class FormFields(HTMLParser):
+    """The name/value pairs a browser posts for the form with id `form`: its controls are
+    those inside it without a `form` attribute, and those anywhere naming it in theirs."""
 
     def __init__(self, form: str):
         super().__init__()
-        self.form = form
+        self.form, self.inside = form, False
         self.fields: dict[str, str] = {}
         self._select: str | None = None
         self._textarea: str | None = None
 
     def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
         a = {k: v or "" for k, v in attrs}
-        if tag in ("input", "select", "textarea") and a.get("form") != self.form:
+        if tag == "form":
+            self.inside = a.get("id") == self.form
             return
+        owner = a.get("form", self.form if self.inside else None)
+        if tag in ("input", "select", "textarea") and owner != self.form:
+            return  # an <option> belongs to the <select> it is in
         if tag == "input" and a.get("type") == "radio":
             if "checked" in a:
                 self.fields[a["name"]] = a["value"]
-        elif tag == "input":
+        elif tag == "input" and a.get("type") not in ("submit", "file"):
             self.fields[a["name"]] = a.get("value", "")
         elif tag == "select":
             self._select = a["name"]
@@ -84,6 +89,8 @@ class _Fields(HTMLParser):
             self.fields[a["name"]] = ""
 
     def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag == "form":
+            self.inside = False
         if tag == "select":
             self._select = None
         if tag == "textarea":
@@ -96,7 +103,7 @@ class _Fields(HTMLParser):
 
 def form_fields(response: HttpResponse) -> dict[str, str]:
     """The answers form's fields as the page renders them (what "Lưu nháp" would post)."""
-    parser = _Fields("answers")
+    parser = FormFields("answers")
     parser.feed(response.content.decode())
     return parser.fields
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from portal.assessments.models import Answer, Submission, SubmissionEvent
-from portal.campaigns.models import CampaignUnit, AppraisalRound
+from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.units.models import Unit
 from portal.workflow import CampaignState, SubmissionState
 from tests.portal.campaigns.conftest import person
