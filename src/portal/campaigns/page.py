@@ -113,7 +113,7 @@ def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
         for level in campaign.levels.select_related("framework").order_by("level")
     ]
     rows = _unit_rows(campaign, viewer)
-    if campaign.historic:  # a published ranking reads in rank order
+    if any(row.result for row in rows):  # a ranking (published, or finalized) reads in rank order
         rows.sort(key=_rank_order)
     by_code = {view.level.level: view for view in levels}
     for row in rows:

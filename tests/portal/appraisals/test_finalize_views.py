@@ -58,3 +58,15 @@ def test_the_report_is_offered_once_finalized(team, who):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_campaign_page_shows_the_finalized_ranking_in_rank_order(team):
+    three_rounds(team)
+    team.cast.client(team.chair).post(f"{dashboard(team)}chot-ket-qua/")
+    page = team.cast.client(team.cast.quang).get(f"/dot-danh-gia/{team.campaign.pk}/")
+    html = page.content.decode()
+    assert "Xếp hạng" in html and "Xếp loại" in html
+    results = HistoricResult.objects.filter(campaign_unit__campaign=team.campaign)
+    in_rank_order = [r.campaign_unit.unit.name for r in results.order_by("rank", "pk")]
+    positions = [html.index(f">{name}<") for name in in_rank_order]
+    assert positions == sorted(positions)

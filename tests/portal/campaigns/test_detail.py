@@ -175,3 +175,12 @@ def test_the_page_reads_a_fixed_number_of_queries(cast, django_assert_max_num_qu
     # the unread notifications of the header.
     with django_assert_max_num_queries(13):
         assert client.get(f"/dot-danh-gia/{cast.campaign.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "linked"),
+    [("quang", True), ("hoa", True), ("hung", True), ("lan", False), ("minh", False)],
+)
+def test_the_province_wide_roles_are_linked_to_the_systems_values(cast, who, linked):
+    page = cast.client(getattr(cast, who)).get(f"/dot-danh-gia/{cast.campaign.pk}/")
+    assert (f'href="/chi-so-he-thong/dot/{cast.campaign.pk}/"' in page.content.decode()) is linked
