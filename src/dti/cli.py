@@ -9,10 +9,7 @@ with. Run `dti --help` or `dti COMMAND --help`.
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +25,7 @@ from rich.tree import Tree
 
 from dti import __version__
 from dti.audit import audit as audit_tables
+from dti.auditlog_cli import audit_log
 from dti.campaign import Campaign, load_campaign
 from dti.columns import InputError
 from dti.framework.describe import describe_node
@@ -71,6 +69,9 @@ def user_errors(function: F) -> F:
 @click.version_option(__version__, prog_name="dti")
 def main() -> None:
     """DTI: đánh giá, xếp hạng chuyển đổi số. Digital Transformation Index scoring."""
+
+
+main.add_command(audit_log)
 
 
 @main.group()
@@ -232,66 +233,6 @@ def audit_command(
             else f"Không có sai lệch trong {len(tables)} bảng."
         )
     sys.exit(1 if findings else 0)
-
-
-# ---- dti audit-log ---------------------------------------------------------------------------
-
-
-@main.group("audit-log")
-def audit_log() -> None:
-    """Nhật ký thay đổi của cổng thông tin (the portal's audit trail)."""
-
-
-@audit_log.command("verify")
-@click.option(
-    "--kept", metavar="HASH", callback=lambda _context, _param, value: _sha256(value),
-    help="A last hash printed by an earlier run and kept elsewhere: it must still be in the chain.",
-)  # fmt: skip
-def audit_log_verify(kept: str | None) -> None:
-    """Check the hash chain of the portal's audit trail in the configured database.
-
-    The database is the portal's (DTI_DATABASE_URL). Exit status 0 when the chain is
-    intact, 1 naming the first broken entry, 2 when the database cannot be read."""
-    checker = _portal_module("portal.audit.verify")
-    with importlib.import_module("django.utils.translation").override("vi"):
-        try:
-            report = checker.audit_log_verify(kept=kept)
-        except checker.LogUnreadable as error:
-            click.echo(f"Lỗi: {error}", err=True)
-            sys.exit(2)
-        lines = checker.report_lines(report)
-    for line in lines:
-        click.echo(line)
-    sys.exit(0 if report.intact else 1)
-
-
-def _sha256(value: str | None) -> str | None:
-    """A SHA-256 in hex, as `dti audit-log verify` prints it."""
-    if value is not None and not re.fullmatch(r"[0-9a-f]{64}", value.strip().lower()):
-        raise click.BadParameter("cần đúng 64 chữ số thập lục phân (mã SHA-256)")
-    return value.strip().lower() if value else None
-
-
-def _portal_module(name: str) -> Any:
-    """A module of the portal, with Django set up from portal.settings unless it already is
-    (the tests call the command in-process, on their test database). Imported here only:
-    the core stays free of Django."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    try:
-        django = importlib.import_module("django")
-        improper = importlib.import_module("django.core.exceptions").ImproperlyConfigured
-    except ImportError as error:
-        click.echo(f"Lỗi: không nạp được Django: {error}", err=True)
-        sys.exit(2)
-    try:
-        if not importlib.import_module("django.apps").apps.ready:
-            django.setup()
-        return importlib.import_module(name)
-    except improper as error:  # a bad setting, e.g. DTI_DATABASE_URL: named, no traceback
-        click.echo(f"Lỗi: cấu hình của cổng không hợp lệ: {error}", err=True)
-    except ImportError as error:
-        click.echo(f"Lỗi: không nạp được cổng thông tin (portal): {error}", err=True)
-    sys.exit(2)
 
 
 # ---- dti report ------------------------------------------------------------------------------
