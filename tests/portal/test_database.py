@@ -27,8 +27,8 @@ def test_it_runs_on_the_database_dti_database_url_names():
 
 @pytest.fixture
 def sqlite_file(tmp_path, django_db_blocker):
-    """Two connections to one SQLite file, opened with the settings' OPTIONS (pytest-django's
-    own test database is in memory, where WAL does not exist)."""
+    """Two connections to one SQLite file, opened exactly as the settings' OPTIONS say (the
+    suite's test database is a file too, but pytest-django creates it its own way)."""
     settings = database_from_url("sqlite:///dti.sqlite3", tmp_path)  # as the default, relative
     settings["OPTIONS"]["timeout"] = 1  # type: ignore[index]  # fail fast if locking is wrong
     handler = ConnectionHandler({"default": dict(settings), "reader": dict(settings)})
