@@ -73,6 +73,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py --out docs/performance.md
 	$(BIN)/python bench/bench_reports.py --out docs/performance-reports.md
+	$(BIN)/python bench/bench_ledger.py --out docs/performance-ledger.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -9,7 +9,7 @@ constraints, so deleting a campaign never cascades into the log."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -100,22 +100,28 @@ class AuditEntry(models.Model):
 
     def content(self) -> dict[str, Any]:
         """What the entry's hash covers (dti.ledger.link_hash), as plain JSON values."""
-        return {
-            "id": self.pk,
-            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor": self.actor_id,
-            "actor_name": self.actor_name,
-            "province": self.province_id,
-            "campaign": self.campaign_id,
-            "unit": self.unit_id,
-            "criterion": self.criterion,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "action": self.action,
-            "old": self.old,
-            "new": self.new,
-            "reason": self.reason,
-        }
+        return hashed_content(self.pk, *(getattr(self, field) for field in HASHED_FIELDS[1:]))
+
+
+# The columns an entry's hash covers, in the order `hashed_content` takes them: `verify`
+# reads just these (values_list), without building a model instance per entry.
+HASHED_FIELDS = (
+    "id", "at", "actor_id", "actor_name", "province_id", "campaign_id", "unit_id", "criterion",
+    "entity", "entity_id", "action", "old", "new", "reason",
+)  # fmt: skip
+
+
+def hashed_content(
+    pk: int, at: datetime, actor: int | None, actor_name: str, province: int | None,
+    campaign: int | None, unit: int | None, criterion: str, entity: str, entity_id: str,
+    action: str, old: Any, new: Any, reason: str,
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "id": pk, "at": at.astimezone(UTC).isoformat(timespec="microseconds"), "actor": actor,
+        "actor_name": actor_name, "province": province, "campaign": campaign, "unit": unit,
+        "criterion": criterion, "entity": entity, "entity_id": entity_id, "action": action,
+        "old": old, "new": new, "reason": reason,
+    }  # fmt: skip
 
 
 class AuditHead(models.Model):

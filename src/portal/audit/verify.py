@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dti.ledger import GENESIS, Break, Entry, Head, Verdict, verify
-from portal.audit.models import AuditEntry, AuditHead
+from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, hashed_content
 from portal.audit.rows import what_changed
 from portal.audit.services import HEAD
 from portal.units.models import Unit
@@ -74,7 +75,12 @@ def audit_log_verify(
 
 def _walk(using: str, chunk_size: int) -> tuple[Verdict, Head | None]:
     """The verdict, and the head as read after the entries."""
-    rows = AuditEntry.objects.using(using).order_by("pk").iterator(chunk_size=chunk_size)
+    rows = (
+        AuditEntry.objects.using(using)
+        .order_by("pk")
+        .values_list(*HASHED_FIELDS, "previous_hash", "hash")
+        .iterator(chunk_size=chunk_size)
+    )
     before = _head(using)
     if before is None:  # deleted: the chain alone can still be checked
         verdict = verify(_chain(rows))
@@ -91,9 +97,9 @@ def _walk(using: str, chunk_size: int) -> tuple[Verdict, Head | None]:
     return verdict, after[0] if after else before
 
 
-def _chain(entries: Iterator[AuditEntry]) -> Iterator[Entry]:
-    for row in entries:
-        yield Entry(row.pk, row.content(), row.previous_hash, row.hash)
+def _chain(rows: Iterator[tuple[Any, ...]]) -> Iterator[Entry]:
+    for *hashed, previous, digest in rows:
+        yield Entry(hashed[0], hashed_content(*hashed), previous, digest)
 
 
 def _find_kept(using: str, kept: str) -> Kept:

@@ -1,0 +1,202 @@
+"""Benchmark of the audit trail's check: `dti audit-log verify` on a log of 100,000 entries
+in a SQLite file, against a floor measured in the same run.
+
+What is timed is `portal.audit.verify.audit_log_verify()`, the function behind the command:
+it reads every entry in id order from the database, rebuilds each entry's content and
+checks each link of the chain (dti.ledger.verify). The floor reads the same rows with one
+raw SELECT and hashes the same number of bytes with hashlib: the least any check of the
+chain must do. The log is written before timing, with raw INSERTs of entries hashed exactly
+as portal.audit.services.audit_record hashes them (appending 100,000 entries one by one
+through the service would only measure the writes).
+
+Usage: python bench/bench_ledger.py [--entries N] [--runs N] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_RATIO = 5.0  # the check may cost at most this many times the floor
+
+
+def setup_django(database: Path) -> None:
+    os.environ["DTI_DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    sys.path.insert(0, str(REPO / "src"))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def write_log(entries: int) -> str:
+    """`entries` chained entries, as the service writes them; returns the last hash."""
+    from django.db import connection, transaction
+
+    from dti.ledger import GENESIS, link_hash
+    from portal.audit.models import AuditEntry, AuditHead
+
+    table = AuditEntry._meta.db_table
+    start = datetime(2025, 4, 1, tzinfo=UTC)
+    previous, rows = GENESIS, []
+    for pk in range(1, entries + 1):
+        entry = AuditEntry(
+            pk=pk, at=start + timedelta(seconds=pk), actor_name="Nguyễn Thị Lan",
+            criterion=f"tc_{pk % 100}", entity="answer", entity_id=str(pk % 5000),
+            action="save", old={"value": str(pk % 97), "note": ""},
+            new={"value": str(pk % 89), "note": "Theo báo cáo quý"}, reason="",
+            previous_hash=previous,
+        )  # fmt: skip
+        entry.hash = link_hash(previous, entry.content())
+        rows.append(entry)
+        previous = entry.hash
+    columns = ["id", "at", "actor_name", "criterion", "entity", "entity_id", "action", "old",
+               "new", "reason", "previous_hash", "hash"]  # fmt: skip
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    field = AuditEntry._meta.get_field
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                [
+                    field(c).get_db_prep_value(getattr(r, field(c).attname), connection)
+                    for c in columns
+                ]
+                for r in rows
+            ],
+        )
+        AuditHead.objects.update_or_create(
+            pk=1, defaults={"last_hash": previous, "count": entries, "last_id": entries}
+        )
+    return previous
+
+
+def floor() -> int:
+    """One raw SELECT of every entry, and SHA-256 over the same text, chained."""
+    from django.db import connection
+
+    from portal.audit.models import AuditEntry
+
+    digest = "0" * 64
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, at, actor_name, criterion, entity, entity_id, action, old, new, reason, "
+            f"previous_hash, hash FROM {AuditEntry._meta.db_table} ORDER BY id"
+        )
+        for row in cursor:
+            text = "|".join(str(value) for value in row[:10]).encode()
+            digest = hashlib.sha256(digest.encode() + text).hexdigest()
+            count += 1
+    return count
+
+
+def check() -> int:
+    from portal.audit.verify import audit_log_verify
+
+    report = audit_log_verify()
+    assert report.intact, report.verdict.broken
+    return report.verdict.checked
+
+
+def timed(function: Callable[[], int], runs: int) -> tuple[list[float], int]:
+    result = function()  # warm-up
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+def report(entries: int, runs: int, checked: list[float], bottom: list[float]) -> str:
+    ratio = statistics.median(checked) / statistics.median(bottom)
+    met = "met" if ratio <= TARGET_RATIO else "NOT met"
+    median = statistics.median(checked)
+    verdict = f"{entries:,} entries checked in {median:.2f} s, {ratio:.1f}× the floor"
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""# Audit trail: checking the chain
+
+Measured {when} by `make bench` (`bench/bench_ledger.py`).
+
+**Verdict:** {verdict} (≤ {TARGET_RATIO:g}× {met}).
+
+## What is measured
+
+`portal.audit.verify.audit_log_verify()`, the function behind `dti audit-log verify`, on a
+SQLite file (WAL) holding {entries:,} audit entries and the head row: it reads every entry in
+id order, rebuilds what each hash covers (canonical JSON) and checks every link of the chain
+with `dti.ledger.verify`. The entries are written before timing with raw INSERTs, hashed as
+`audit_record` hashes them.
+
+The floor reads the same rows with one raw `SELECT … ORDER BY id` and chains SHA-256 over the
+same columns' text: no model instances, no canonical JSON. It is the least any check of the
+chain must do.
+
+Each timing is warmed up once, then run {runs} times with `time.perf_counter`.
+
+## Machine
+
+| | |
+|---|---|
+| nproc | {os.cpu_count()} |
+| OS | {platform.platform()} |
+| Python | {platform.python_version()} |
+| load average (1 min) at start | {os.getloadavg()[0]:.2f} |
+
+## Results
+
+| | median (s) | min (s) | runs |
+|---|---:|---:|---:|
+| `audit_log_verify()` | {statistics.median(checked):.3f} | {min(checked):.3f} | {runs} |
+| floor (raw SELECT + SHA-256) | {statistics.median(bottom):.3f} | {min(bottom):.3f} | {runs} |
+
+- Ratio check / floor (medians): **{ratio:.1f}×**
+- Per entry: {statistics.median(checked) / entries * 1e6:.1f} µs
+
+## Targets
+
+- The check costs at most {TARGET_RATIO:g}× the floor: {met}.
+"""
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--entries", type=positive, default=100_000)
+    parser.add_argument("--runs", type=positive, default=3)
+    parser.add_argument("--out", type=Path, help="write the Markdown report here")
+    options = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="dti-bench-ledger-") as folder:
+        setup_django(Path(folder) / "bench.sqlite3")
+        write_log(options.entries)
+        checked, count = timed(check, options.runs)
+        bottom, rows = timed(floor, options.runs)
+        assert count == rows == options.entries, (count, rows)
+        text = report(options.entries, options.runs, checked, bottom)
+    if options.out:
+        options.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
