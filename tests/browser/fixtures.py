@@ -8,8 +8,10 @@ default `make test`: a missing Chromium fails loudly, it never skips."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,7 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
+        asyncio._set_running_loop(browser._loop)  # unmarked after each test: see person_page
         browser.close()
 
 
@@ -55,13 +58,36 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, live_server) -> Iterator[Page]:
     """A new page in a new context (no cookies shared between tests) of a Vietnamese browser,
     with relative URLs resolved against the live server."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-    )
+    with person_page(browser, live_server.url) as page:
+        yield page
+
+
+@contextmanager
+def person_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """One person's page, in a browser context of its own (a second person in the same test
+    takes a second one)."""
+    asyncio._set_running_loop(browser._loop)  # as Playwright left it (see leave_playwrights_loop)
+    context = browser.new_context(base_url=base_url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    try:
+        yield context.new_page()
+    finally:
+        asyncio._set_running_loop(browser._loop)  # another person's page may have left it
+        context.close()
+        leave_playwrights_loop()
+
+
+def leave_playwrights_loop() -> None:
+    """Playwright's sync API leaves its event loop marked as running in this thread after
+    each call (asyncio._set_running_loop). Django's connections (asgiref's Local) then take
+    the thread for async code and are kept per context: connections opened by the tests that
+    follow would be out of reach of the end of the run, and PostgreSQL would refuse to drop
+    the test database while they are open. Close this context's connections and unmark the
+    loop until the next browser test marks it again (Playwright 1.55's calls need it marked)."""
+    from django.db import connections
+
+    connections.close_all()
+    asyncio._set_running_loop(None)
 
 
 def log_in(page: Page, username: str) -> None:

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import Campaign
-from tests.browser.fixtures import log_in
+from tests.browser.fixtures import log_in, person_page
 from tests.portal.assessments.conftest import PDF, url
 from tests.portal.conftest import Cast
 
@@ -48,12 +48,8 @@ def evidence_root(settings, tmp_path: Path) -> Path:
 @pytest.fixture
 def other_page(browser: Browser, live_server) -> Iterator[Page]:
     """A second person's browser: its own context, so no cookie is shared with `page`."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with person_page(browser, live_server.url) as page:
+        yield page
 
 
 def answer(page: Page, code: str, typed: str) -> None:
