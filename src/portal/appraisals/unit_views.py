@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.appraisals import responses
@@ -24,10 +24,10 @@ from portal.appraisals.unit_selectors import (
     unit_results,
     unit_todo,
 )
-from portal.assessments import evidence_files
-from portal.assessments.forms import EvidenceFileForm, EvidenceLinkForm
+from portal.assessments.forms import EvidenceLinkForm
 from portal.assessments.models import Evidence
 from portal.assessments.selectors import framework_for
+from portal.assessments.uploads import receive_evidence_file
 from portal.campaigns.models import AppraisalRound
 
 
@@ -96,48 +96,17 @@ def respond(request: HttpRequest, pk: int, number: int, code: str) -> HttpRespon
 
 
 @login_required
-@csrf_exempt  # checked below, after the size guard is in place (reading the token reads the body)
+@csrf_exempt  # checked by receive_evidence_file, once the size guard is in place
 def evidence_upload(request: HttpRequest, pk: int, number: int, code: str) -> HttpResponse:
     access = get_unit_access_for_user(request.user, pk, write=True)
-    if request.method != "POST":
-        return HttpResponse(status=405)
-    if evidence_files.request_too_large(request):
-        size = evidence_files.declared_length(request)
-        messages.error(request, f"{code}: {evidence_files.too_large_message(size)}")
-        return _to_row(access, number, code)
-    guard = evidence_files.SizeGuard(request)
-    request.upload_handlers.insert(0, guard)
-    return _evidence_upload(request, access, _round(access, number), code, guard)
-
-
-@csrf_protect
-def _evidence_upload(
-    request: HttpRequest,
-    access: UnitAccess,
-    round: AppraisalRound,
-    code: str,
-    guard: evidence_files.SizeGuard,
-) -> HttpResponse:
-    upload_form = EvidenceFileForm(request.POST, request.FILES)
-    if guard.tripped:
-        message = evidence_files.too_large_message(evidence_files.declared_length(request))
-        messages.error(request, f"{code}: {message}")
-    elif not upload_form.is_valid():
-        messages.error(request, f"{code}: {' '.join(upload_form.errors['file'])}")
-    else:
-        upload = upload_form.cleaned_data["file"]
-        try:
-            responses.response_evidence_add_file(
-                entry=access.entry, round=round, actor=request.user, criterion=code, upload=upload
-            )
-            messages.success(
-                request,
-                gettext("%(criterion)s: đã thêm tệp “%(name)s”.")
-                % {"criterion": code, "name": upload.name},
-            )
-        except ValidationError as error:
-            messages.error(request, f"{code}: {' '.join(error.messages)}")
-    return _to_row(access, round.number, code)
+    round = _round(access, number)
+    return receive_evidence_file(
+        request, code,
+        add=lambda upload: responses.response_evidence_add_file(
+            entry=access.entry, round=round, actor=request.user, criterion=code, upload=upload
+        ),
+        back=lambda: _to_row(access, number, code),
+    )  # fmt: skip
 
 
 @login_required

@@ -13,16 +13,17 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.roles import Role
 from portal.assessments import evidence_files, services
-from portal.assessments.forms import AnswersForm, EvidenceFileForm, EvidenceLinkForm, ReturnForm
+from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
 from portal.assessments.pages import form_context, live_json, posted_answers, status_context
 from portal.assessments.permissions import get_campaign_unit_for_user
 from portal.assessments.selectors import entries_for_user, framework_for
+from portal.assessments.uploads import receive_evidence_file
 from portal.campaigns.models import CampaignUnit
 
 
@@ -89,44 +90,16 @@ def _to_criterion(entry: CampaignUnit, criterion: str) -> HttpResponse:
 
 
 @login_required
-@csrf_exempt  # checked below, after the size guard is in place (reading the token reads the body)
+@csrf_exempt  # checked by receive_evidence_file, once the size guard is in place
 def evidence_upload(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True)
-    if request.method != "POST":
-        return HttpResponse(status=405)
-    if evidence_files.request_too_large(request):
-        size = evidence_files.declared_length(request)
-        messages.error(request, f"{criterion}: {evidence_files.too_large_message(size)}")
-        return _to_criterion(entry, criterion)
-    guard = evidence_files.SizeGuard(request)
-    request.upload_handlers.insert(0, guard)
-    return _evidence_upload(request, entry, criterion, guard)
-
-
-@csrf_protect
-def _evidence_upload(
-    request: HttpRequest, entry: CampaignUnit, criterion: str, guard: evidence_files.SizeGuard
-) -> HttpResponse:
-    upload_form = EvidenceFileForm(request.POST, request.FILES)
-    if guard.tripped:
-        message = evidence_files.too_large_message(evidence_files.declared_length(request))
-        messages.error(request, f"{criterion}: {message}")
-    elif not upload_form.is_valid():
-        messages.error(request, f"{criterion}: {' '.join(upload_form.errors['file'])}")
-    else:
-        upload = upload_form.cleaned_data["file"]
-        try:
-            services.evidence_add_file(
-                entry=entry, actor=request.user, criterion=criterion, upload=upload
-            )
-            messages.success(
-                request,
-                gettext("%(criterion)s: đã thêm tệp “%(name)s”.")
-                % {"criterion": criterion, "name": upload.name},
-            )
-        except ValidationError as error:
-            messages.error(request, f"{criterion}: {' '.join(error.messages)}")
-    return _to_criterion(entry, criterion)
+    return receive_evidence_file(
+        request, criterion,
+        add=lambda upload: services.evidence_add_file(
+            entry=entry, actor=request.user, criterion=criterion, upload=upload
+        ),
+        back=lambda: _to_criterion(entry, criterion),
+    )  # fmt: skip
 
 
 @login_required
