@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
 from portal.accounts.roles import Role
@@ -187,6 +188,22 @@ def check(
             raise WorkflowError(gettext("Đợt đánh giá không ở giai đoạn thẩm định."))
         raise WorkflowError(gettext("Đợt đánh giá không còn mở để tự đánh giá."))
     return transition.target
+
+
+def check_or_refuse(
+    machine: Machine,
+    state: str,
+    action: str,
+    roles: frozenset[str] | set[Role] | set[str],
+    *,
+    campaign_state: str | None = None,
+) -> str:
+    """`check`, its refusal raised as the ValidationError every service raises (the message
+    unchanged): what the services call."""
+    try:
+        return check(machine, state, action, roles, campaign_state=campaign_state)
+    except WorkflowError as error:
+        raise ValidationError(str(error)) from None
 
 
 def actions_for(

@@ -22,8 +22,7 @@ from dti.framework.model import Framework
 from dti.inputs import UnitInput, build_inputs
 from dti.results import LevelResult, evaluate
 from portal.accounts.models import User
-from portal.accounts.permissions import roles_in
-from portal.appraisals.permissions import team_roles
+from portal.appraisals.permissions import campaign_roles
 from portal.appraisals.rounds import unit_people, unit_results_url
 from portal.appraisals.values import trail_for
 from portal.assessments.scoring import applicability, core_value, unit_attributes
@@ -32,7 +31,7 @@ from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit, Hist
 from portal.campaigns.selectors import number_vi
 from portal.campaigns.services import record
 from portal.notifications.services import notify
-from portal.workflow import Machine, RoundState, WorkflowError, check
+from portal.workflow import Machine, RoundState, check_or_refuse
 
 SOURCE_TABLE = "Kết quả thẩm định vòng cuối"
 
@@ -77,11 +76,8 @@ def campaign_finalize(*, campaign: Campaign, actor: User) -> list[HistoricResult
     campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
     if campaign.historic:
         raise ValidationError(gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố."))
-    roles = roles_in(actor, campaign.province_id) | team_roles(actor, campaign)
-    try:
-        target = check(Machine.CAMPAIGN, campaign.state, "finalize", roles)
-    except WorkflowError as error:
-        raise ValidationError(str(error)) from None
+    roles = campaign_roles(actor, campaign)
+    target = check_or_refuse(Machine.CAMPAIGN, campaign.state, "finalize", roles)
     final = _agreed_final_round(campaign)
     stored = []
     for level in campaign.levels.select_related("framework").order_by("level"):

@@ -43,6 +43,12 @@ def team_roles(user: AnyUser, campaign: Campaign | int) -> set[TeamRole]:
     return roles_of_member(team_member(user, campaign))
 
 
+def campaign_roles(user: AnyUser, campaign: Campaign) -> set[str]:
+    """The roles a move of the campaign or of its rounds is checked with: the person's in
+    the province, and on the campaign's team."""
+    return {*roles_in(user, campaign.province_id), *team_roles(user, campaign)}
+
+
 def own_unit(user: AnyUser, unit_id: int) -> bool:
     """Whether the user reports or approves for the unit: he never appraises it."""
     return Membership.objects.filter(user=user, unit_id=unit_id, role__in=UNIT_ROLES).exists()

@@ -22,7 +22,7 @@ from portal.accounts.models import Membership, User
 from portal.accounts.permissions import roles_in
 from portal.accounts.roles import UNIT_ROLES, Role
 from portal.appraisals.models import Appraisal
-from portal.appraisals.permissions import team_roles
+from portal.appraisals.permissions import campaign_roles
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
@@ -32,8 +32,7 @@ from portal.workflow import (
     CampaignState,
     Machine,
     RoundState,
-    WorkflowError,
-    check,
+    check_or_refuse,
 )
 
 
@@ -99,11 +98,10 @@ def _locked(
 
 def _move(campaign: Campaign, number: int, actor: User, action: str) -> AppraisalRound:
     campaign, round, rounds = _locked(campaign, number)
-    roles = roles_in(actor, campaign.province_id) | team_roles(actor, campaign)
-    try:
-        target = check(Machine.ROUND, round.state, action, roles, campaign_state=campaign.state)
-    except WorkflowError as error:
-        raise ValidationError(str(error)) from None
+    roles = campaign_roles(actor, campaign)
+    target = check_or_refuse(
+        Machine.ROUND, round.state, action, roles, campaign_state=campaign.state
+    )
     reason = move_block_reason(round, action, rounds)
     if reason:
         raise ValidationError(reason)

@@ -24,7 +24,6 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node, Source
 from portal.accounts.models import User
-from portal.accounts.permissions import roles_in
 from portal.appraisals.forms import (
     PostedAppraisal,
     PostedVerdict,
@@ -32,7 +31,7 @@ from portal.appraisals.forms import (
     stored_verdict,
 )
 from portal.appraisals.models import Appraisal, EvidenceVerdict, Verdict
-from portal.appraisals.permissions import appraisable_codes, team_roles
+from portal.appraisals.permissions import appraisable_codes, campaign_roles
 from portal.appraisals.selectors import applicable_leaves
 from portal.appraisals.values import Trail, trail_for
 from portal.assessments.forms import AnswerValue, Conflict, answer_label
@@ -42,7 +41,7 @@ from portal.assessments.selectors import framework_for
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, CampaignUnit
-from portal.workflow import Machine, WorkflowError, check
+from portal.workflow import Machine, check_or_refuse
 
 
 class AppraisalConflict(ValidationError):
@@ -125,11 +124,8 @@ def _context(entry: CampaignUnit, round: AppraisalRound, actor: User) -> _Contex
         raise ValidationError(gettext("Vòng thẩm định không thuộc đợt đánh giá của đơn vị."))
     locked = AppraisalRound.objects.select_for_update().select_related("campaign").get(pk=round.pk)
     campaign = locked.campaign
-    roles = roles_in(actor, campaign.province_id) | team_roles(actor, campaign)
-    try:
-        check(Machine.ROUND, locked.state, "score", roles, campaign_state=campaign.state)
-    except WorkflowError as error:
-        raise ValidationError(str(error)) from None
+    roles = campaign_roles(actor, campaign)
+    check_or_refuse(Machine.ROUND, locked.state, "score", roles, campaign_state=campaign.state)
     framework = framework_for(entry)
     leaves = {leaf.code: leaf for leaf in applicable_leaves(framework, entry.unit)}
     allowed = appraisable_codes(actor, entry, framework) & set(leaves)

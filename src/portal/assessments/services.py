@@ -33,7 +33,7 @@ from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot
 from portal.audit.services import audit_record
 from portal.campaigns.models import CampaignUnit
 from portal.indicators.selectors import system_records, system_values_for, with_system_values
-from portal.workflow import Machine, SubmissionState, WorkflowError, check
+from portal.workflow import Machine, SubmissionState, check_or_refuse
 
 
 class AnswerConflict(ValidationError):
@@ -150,16 +150,10 @@ def _move(
     entry: CampaignUnit, submission: Submission, actor: User, action: str, note: str = ""
 ) -> None:
     """Move the submission through the workflow table and record who did it."""
-    try:
-        target = check(
-            Machine.SUBMISSION,
-            submission.state,
-            action,
-            unit_roles(actor, entry),
-            campaign_state=entry.campaign.state,
-        )
-    except WorkflowError as error:
-        raise ValidationError(str(error)) from None
+    roles = unit_roles(actor, entry)
+    target = check_or_refuse(
+        Machine.SUBMISSION, submission.state, action, roles, campaign_state=entry.campaign.state
+    )
     before = submission.state
     submission.state = target
     submission.full_clean()

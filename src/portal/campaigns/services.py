@@ -28,7 +28,7 @@ from portal.campaigns.models import (
 from portal.campaigns.selectors import previous_results, units_of_level
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
-from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState, Machine, WorkflowError, check
+from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState, Machine, check_or_refuse
 
 C = CampaignState
 BEFORE_RESULTS = frozenset({C.DRAFT, C.OPEN, C.SELF_ASSESSMENT_CLOSED, C.IN_APPRAISAL})
@@ -344,10 +344,8 @@ def campaign_transition(*, campaign: Campaign, action: str, user: User) -> Campa
     campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
     if campaign.historic:
         raise ValidationError(gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố."))
-    try:
-        target = check(Machine.CAMPAIGN, campaign.state, action, roles_in(user, campaign.province))
-    except WorkflowError as error:
-        raise ValidationError(str(error)) from error
+    roles = roles_in(user, campaign.province)
+    target = check_or_refuse(Machine.CAMPAIGN, campaign.state, action, roles)
     if action == "open":
         problems = _opening_problems(campaign)
         if problems:
