@@ -75,13 +75,14 @@ def too_large_message(size: int) -> str:
     return gettext("Tệp quá lớn; mỗi tệp minh chứng tối đa %(limit)s.") % {"limit": limit}
 
 
-def request_too_large(request: HttpRequest) -> bool:
-    """Refuse before reading the body: the declared length already exceeds the limit."""
+def request_too_large(request: HttpRequest, limit: int | None = None) -> bool:
+    """Refuse before reading the body: the declared length already exceeds the limit of one
+    file (an evidence file's unless `limit` says otherwise) and the form around it."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return True
-    return length > settings.EVIDENCE_MAX_BYTES + MULTIPART_ALLOWANCE
+    return length > (settings.EVIDENCE_MAX_BYTES if limit is None else limit) + MULTIPART_ALLOWANCE
 
 
 def declared_length(request: HttpRequest) -> int:

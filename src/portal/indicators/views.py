@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.models import Province
 from portal.accounts.permissions import is_office_admin
+from portal.assessments import evidence_files
 from portal.campaigns.models import Campaign
 from portal.campaigns.permissions import admin_provinces
 from portal.indicators import services
@@ -31,8 +32,6 @@ from portal.indicators.selectors import (
     import_block_reason,
     tokens_of,
 )
-
-MULTIPART_ALLOWANCE = 64 * 1024  # boundaries and the source field around the file
 
 
 @login_required
@@ -76,11 +75,7 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @csrf_exempt  # checked in _upload, once an oversized body has been refused unread
 def upload(request: HttpRequest, campaign_id: int) -> HttpResponse:
     found = get_campaign_for_user(request.user, campaign_id, write=True)
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = MAX_BYTES + MULTIPART_ALLOWANCE + 1
-    if declared > MAX_BYTES + MULTIPART_ALLOWANCE:
+    if evidence_files.request_too_large(request, MAX_BYTES):
         message = gettext("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
         return _campaign_page(request, found, problems=[message], status=413)
     return _upload(request, found)
