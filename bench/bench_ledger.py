@@ -17,14 +17,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import platform
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from bench_engine import Timing, machine, measure, positive, status
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 5.0  # the check may cost at most this many times the floor
@@ -111,21 +110,11 @@ def check() -> int:
     return report.verdict.checked
 
 
-def timed(function: Callable[[], int], runs: int) -> tuple[list[float], int]:
-    result = function()  # warm-up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return times, result
-
-
-def report(entries: int, runs: int, checked: list[float], bottom: list[float]) -> str:
-    ratio = statistics.median(checked) / statistics.median(bottom)
-    met = "met" if ratio <= TARGET_RATIO else "NOT met"
-    median = statistics.median(checked)
-    verdict = f"{entries:,} entries checked in {median:.2f} s, {ratio:.1f}× the floor"
+def report(entries: int, runs: int, checked: Timing, bottom: Timing, host: dict[str, str]) -> str:
+    ratio = checked.median / bottom.median
+    met = status(ratio <= TARGET_RATIO)
+    verdict = f"{entries:,} entries checked in {checked.median:.2f} s, {ratio:.1f}× the floor"
+    machine_rows = "\n".join(f"| {name} | {value} |" for name, value in host.items())
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""# Audit trail: checking the chain
 
@@ -151,32 +140,22 @@ Each timing is warmed up once, then run {runs} times with `time.perf_counter`.
 
 | | |
 |---|---|
-| nproc | {os.cpu_count()} |
-| OS | {platform.platform()} |
-| Python | {platform.python_version()} |
-| load average (1 min) at start | {os.getloadavg()[0]:.2f} |
+{machine_rows}
 
 ## Results
 
 | | median (s) | min (s) | runs |
 |---|---:|---:|---:|
-| `audit_log_verify()` | {statistics.median(checked):.3f} | {min(checked):.3f} | {runs} |
-| floor (raw SELECT + SHA-256) | {statistics.median(bottom):.3f} | {min(bottom):.3f} | {runs} |
+| `audit_log_verify()` | {checked.median:.3f} | {checked.min:.3f} | {runs} |
+| floor (raw SELECT + SHA-256) | {bottom.median:.3f} | {bottom.min:.3f} | {runs} |
 
 - Ratio check / floor (medians): **{ratio:.1f}×**
-- Per entry: {statistics.median(checked) / entries * 1e6:.1f} µs
+- Per entry: {checked.median / entries * 1e6:.1f} µs
 
 ## Targets
 
 - The check costs at most {TARGET_RATIO:g}× the floor: {met}.
 """
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,13 +164,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=positive, default=3)
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     options = parser.parse_args(argv)
+    host = machine()  # the load average before the work starts
     with tempfile.TemporaryDirectory(prefix="dti-bench-ledger-") as folder:
         setup_django(Path(folder) / "bench.sqlite3")
         write_log(options.entries)
-        checked, count = timed(check, options.runs)
-        bottom, rows = timed(floor, options.runs)
-        assert count == rows == options.entries, (count, rows)
-        text = report(options.entries, options.runs, checked, bottom)
+        assert check() == floor() == options.entries  # every entry is read, and intact
+        checked = measure(check, options.runs)
+        bottom = measure(floor, options.runs)
+        text = report(options.entries, options.runs, checked, bottom, host)
     if options.out:
         options.out.write_text(text, encoding="utf-8")
     print(text)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import openpyxl
 
-from bench_engine import machine, make_case
+from bench_engine import Timing, machine, make_case, positive
 from dti.campaign import Campaign, Level, Unit
 from dti.reports.data import build_report
 from dti.reports.docx import render_docx
@@ -37,19 +37,6 @@ from dti.results import LevelResult, evaluate
 
 RATIO_TARGET = 3.0
 LEVEL = "xa"
-
-
-@dataclass(frozen=True)
-class Timing:
-    runs: tuple[float, ...]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
-
-    @property
-    def min(self) -> float:
-        return min(self.runs)
 
 
 @dataclass(frozen=True)
@@ -204,9 +191,9 @@ def results(m: Measurement) -> list[str]:
         "| | median (s) | min (s) | runs |",
         "|---|---:|---:|---:|",
         f"| bundle: data + DOCX + XLSX + PDF | {m.bundle.median:.2f} | {m.bundle.min:.2f}"
-        f" | {len(m.bundle.runs)} |",
+        f" | {len(m.bundle.samples)} |",
         f"| floor: LibreOffice conversion of the DOCX | {m.floor.median:.2f}"
-        f" | {m.floor.min:.2f} | {len(m.floor.runs)} |",
+        f" | {m.floor.min:.2f} | {len(m.floor.samples)} |",
         "",
         f"Files: {sizes}. Checks: {'ok' if not m.failures else '; '.join(m.failures)}.",
         "",
@@ -217,13 +204,6 @@ def results(m: Measurement) -> list[str]:
         *(f"| {name} | {seconds:.2f} |" for name, seconds in m.parts.items()),
         "",
     ]
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
