@@ -21,7 +21,7 @@ from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, Cam
 from portal.units.models import Unit
 from portal.workflow import CampaignState, RoundState
 
-TODO_REASONS = {
+ATTENTION_REASONS = {
     "not_scored": gettext_lazy("Chưa chấm ở vòng này"),
     "supplemented": gettext_lazy("Đơn vị đã bổ sung, chưa chấm lại"),
 }
@@ -126,12 +126,12 @@ class TodoItem:
     round: AppraisalRound
     code: str
     name: str
-    reason: str  # "not_scored" or "supplemented" (TODO_REASONS)
+    reason: str  # "not_scored" or "supplemented" (ATTENTION_REASONS)
     url: str
 
     @property
     def reason_label(self) -> str:
-        return str(TODO_REASONS[self.reason])
+        return str(ATTENTION_REASONS[self.reason])
 
 
 def sheet_url(entry: CampaignUnit | int, number: int, code: str = "") -> str:
