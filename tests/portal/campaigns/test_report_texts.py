@@ -154,3 +154,32 @@ def test_a_stored_template_that_no_longer_fills_is_explained(cast, published):  
     assert response.status_code == 503
     content = response.content.decode()
     assert "Không tạo được báo cáo" in content and "khong_co" in content
+
+
+def test_a_template_that_reaches_python_internals_is_refused_and_runs_nothing(
+    cast,
+    published,  # noqa: F811
+    tmp_path,
+):
+    marker = tmp_path / "pwned"
+    client = cast.client(cast.quang)
+    before = saved_state(published)
+    payload = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}"
+    response = upload(client, published, template_docx("Báo cáo", payload))
+    assert response.status_code == 200
+    assert "Mẫu báo cáo không dùng được" in response.content.decode()
+    assert "“cycler”" in response.content.decode()
+    assert saved_state(published) == before
+    assert not marker.exists()
+
+
+def test_a_stored_hostile_template_runs_nothing_on_download(cast, published):  # noqa: F811
+    payload = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+    CampaignReportTexts.objects.create(
+        campaign=published, updated_by=cast.quang, template=template_docx(payload),
+        template_name="doc.docx",
+    )  # fmt: skip
+    response = cast.client(cast.quang).get(url(published, "docx"))
+    assert response.status_code == 503
+    assert "__class__" in response.content.decode()
+    assert "_io.TextIOWrapper" not in response.content.decode()
