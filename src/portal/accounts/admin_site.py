@@ -32,6 +32,8 @@ class PortalAdminSite(OTPAdminSite):
             return redirect_to_login(target, reverse("accounts:login"))
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
+        if user.is_verified():  # type: ignore[union-attr]
+            return redirect(target)
         # Staff signed in without a verified device (made staff after signing in, or the
         # device is gone): the second step, then back here.
         request.session[STATE] = VERIFY if totp_device_of(user) is not None else ENROL  # type: ignore[arg-type]

@@ -74,9 +74,9 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         request.user = SimpleLazyObject(partial(_with_verification, request, user))  # type: ignore[assignment]
-        if request.user.is_authenticated and _owes_second_factor(request):
-            if _route_name(request) not in OPEN_WHILE_OWED:
-                return _second_step(request)
+        held_back = request.user.is_authenticated and _owes_second_factor(request)
+        if held_back and _route_name(request) not in OPEN_WHILE_OWED:
+            return _second_step(request)
         return self.get_response(request)
 
 

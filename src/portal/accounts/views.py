@@ -83,8 +83,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_email_context = {"site_url": settings.DTI_SITE_URL.rstrip("/")}
     title = gettext_lazy("Quên mật khẩu")
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+        return {"site_url": settings.DTI_SITE_URL.rstrip("/")}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
