@@ -196,3 +196,23 @@ def test_the_account_pages_send_anonymous_visitors_to_log_in(client, db, url):
 
 def test_recovery_codes_are_renewed_only_by_a_post(cast: Cast):
     assert sign_in(Client(), cast.quang).get("/tai-khoan/xac-thuc/ma-khoi-phuc/").status_code == 405
+
+
+def test_a_session_from_before_the_second_factor_is_judged_on_its_next_request(cast: Cast):
+    client = Client()
+    client.force_login(cast.quang)
+    session = client.session
+    del session["dti_second_factor"]  # signed in before the portal asked for a second factor
+    session.save()
+    assert client.get(INBOX)["Location"].startswith(ENROL)
+    lan = Client()
+    lan.force_login(cast.lan)
+    session = lan.session
+    del session["dti_second_factor"]
+    session.save()
+    assert lan.get(INBOX).status_code == 200
+
+
+def test_the_header_leads_to_the_account_page(cast: Cast):
+    page = sign_in(Client(), cast.lan).get(INBOX).content.decode()
+    assert '<a class="who" href="/tai-khoan/">Nguyễn Thị Lan</a>' in page
