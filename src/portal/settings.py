@@ -151,6 +151,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.locked_out"  # a Vietnamese page, status 429
 # django-otp: a TOTP code is accepted once (last_t); wrong codes slow the device down.
 OTP_TOTP_ISSUER = "DTI"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # staff see that a device exists, never its secret
 # A session unused for DTI_SESSION_IDLE_MINUTES ends (portal.accounts.middleware); the cookie
 # dies with the browser.
 SESSION_IDLE_MINUTES = env_int("DTI_SESSION_IDLE_MINUTES", 30, minimum=1)

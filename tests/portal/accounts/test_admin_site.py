@@ -54,3 +54,12 @@ def test_people_who_are_not_staff_are_refused(cast: Cast):
 def test_anonymous_visitors_sign_in_on_the_portals_page(client, db):
     response = client.get("/quan-tri/", follow=True)
     assert response.redirect_chain[-1][0] == f"{LOGIN}?next=/quan-tri/"
+
+
+def test_staff_never_read_a_persons_secret_in_the_admin(cast: Cast):
+    client = sign_in(Client(), staff(cast))
+    lan = TOTPDevice.objects.create(user=cast.lan, name="điện thoại", confirmed=True)
+    response = client.get(f"/quan-tri/otp_totp/totpdevice/{lan.pk}/change/")
+    assert response.status_code == 200
+    assert lan.key not in response.content.decode()
+    assert "otpauth" not in response.content.decode()
