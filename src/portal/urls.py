@@ -17,5 +17,5 @@ urlpatterns = [
     path("nhat-ky/", include("portal.audit.urls")),
     path("api/", include("portal.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher in base.html
-    path("quan-tri/", admin.site.urls),
+    path("quan-tri/", admin.site.urls),  # PortalAdminSite: behind the second factor
 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy
 
 
@@ -6,3 +7,13 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = gettext_lazy("Người dùng và vai trò")
+
+    def ready(self) -> None:
+        from portal.accounts import second_factor  # noqa: F401  (connects remember_sign_in)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's site (admin_site.PortalAdminSite) as `admin.site`."""
+
+    default = False  # "portal.accounts" in INSTALLED_APPS means AccountsConfig
+    default_site = "portal.accounts.admin_site.PortalAdminSite"

@@ -1,10 +1,103 @@
+"""Signing in and out, the account page and passwords. The second step lives in
+second_factor_views.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy
+
+from portal.accounts.second_factor import (
+    ENROL,
+    STATE,
+    VERIFY,
+    recovery_codes_left,
+    totp_device_of,
+)
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        owed = self.request.session.get(STATE)
+        if owed not in (VERIFY, ENROL):
+            return response
+        # The password was right; the second step comes before anything else.
+        name = "verify" if owed == VERIFY else "enrol"
+        query = urlencode({"next": self.get_success_url()})
+        return redirect(f"{reverse(f'accounts:second_factor_{name}')}?{query}")
+
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """django-axes' answer to a locked-out username and address: a page that says why and
+    for how long, with status 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "device": totp_device_of(user),  # type: ignore[arg-type]
+        "codes_left": recovery_codes_left(user),  # type: ignore[arg-type]
+    }
+    return render(request, "accounts/account.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form: Form) -> HttpResponseRedirect:
+        response = super().form_valid(form)
+        messages.success(self.request, gettext("Đã đổi mật khẩu."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Always answers with the same page, whether the address is known or not. The link in
+    the mail is built from DTI_SITE_URL, never from the request's Host header (which a
+    stranger could set to their own site)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    title = gettext_lazy("Quên mật khẩu")
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+        return {"site_url": settings.DTI_SITE_URL.rstrip("/")}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -36,6 +36,7 @@ from portal.campaigns.services import (
 from portal.demo.appraisal import appraisal_campaign
 from portal.demo.people import PASSWORD, PEOPLE
 from portal.demo.provinces import SEEDS, SeedProvince, create_province, current_framework_document
+from portal.demo.second_factor import demo_second_factor_give
 from portal.frameworks.models import FrameworkVersion
 from portal.indicators.rows import read_upload
 from portal.indicators.services import system_values_import
@@ -72,6 +73,8 @@ def load_demo(*, tables: Path, say: Say) -> bool:
             team={"chair": users["chinh"], "member": users["mai"]},
             fill=lambda entry, position: _approved(binh_phuoc, entry, position), say=say,
         )  # fmt: skip
+        for user in User.objects.order_by("pk"):
+            demo_second_factor_give(user)
     return True
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 
 from portal.campaigns.models import Campaign
 from tests.portal.campaigns.conftest import BINHDINH_TABLES, person
+from tests.portal.conftest import sign_in
 
 URL = "/dot-danh-gia/nhap-ket-qua-da-cong-bo/"
 
@@ -25,7 +26,7 @@ def form(bd, file_name="bang-1-tong-the-cap-so.tsv", level="so", data=None, **ch
 
 def admin(bd) -> Client:
     client = Client()
-    client.force_login(bd.admin)
+    sign_in(client, bd.admin)
     return client
 
 

@@ -13,6 +13,7 @@ from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
 from portal.campaigns.selectors import previous_results
 from portal.units.models import Lineage, Unit
 from tests.portal.campaigns.conftest import BINHDINH_TABLES
+from tests.portal.conftest import sign_in
 
 
 def import_2023(bd) -> Campaign:
@@ -46,7 +47,7 @@ def test_each_unit_shows_its_result_of_the_year_before(binhdinh):
     import_2023(binhdinh)
     campaign = campaign_2024(binhdinh, "so-thong-tin-va-truyen-thong", "ban-quan-ly-khu-kinh-te")
     client = Client()
-    client.force_login(binhdinh.admin)
+    sign_in(client, binhdinh.admin)
     page = client.get(f"/dot-danh-gia/{campaign.pk}/").content.decode()
     assert "<th>Năm 2023</th>" in page
     assert "hạng 1 · 99,3%" in row(page, "Sở Thông tin và Truyền thông")
@@ -77,7 +78,7 @@ def test_a_merged_unit_shows_the_results_of_the_units_it_was_formed_from(binhdin
         "91,3%",
     )
     client = Client()
-    client.force_login(binhdinh.admin)
+    sign_in(client, binhdinh.admin)
     page = row(client.get(f"/dot-danh-gia/{campaign.pk}/").content.decode(), merged.name)
     assert "(Sở Thông tin và Truyền thông)" in page and "(Sở Khoa học và Công nghệ)" in page
 
@@ -98,7 +99,7 @@ def test_without_last_years_results_there_is_nothing_to_compare(binhdinh):
     campaign = campaign_2024(binhdinh, "so-y-te")
     assert previous_results(campaign, [Unit.objects.get(code="so-y-te").pk]) == {}
     client = Client()
-    client.force_login(binhdinh.admin)
+    sign_in(client, binhdinh.admin)
     page = client.get(f"/dot-danh-gia/{campaign.pk}/").content.decode()
     assert "Năm 2023" not in page
 
@@ -108,7 +109,7 @@ def test_a_unit_without_a_result_last_year_shows_a_dash(binhdinh):
     new = Unit.objects.create(province=binhdinh.province, code="so-moi", name="Sở Mới", level="so")
     campaign = campaign_2024(binhdinh, "so-y-te", "so-moi")
     client = Client()
-    client.force_login(binhdinh.admin)
+    sign_in(client, binhdinh.admin)
     page = client.get(f"/dot-danh-gia/{campaign.pk}/").content.decode()
     assert "hạng 13 · 92,4%" in row(page, "Sở Y tế")
     assert '<span class="muted">—</span>' in row(page, new.name)

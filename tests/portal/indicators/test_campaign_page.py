@@ -133,8 +133,10 @@ def test_the_import_checks_the_csrf_token(cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
+    from tests.portal.conftest import sign_in
+
     client = Client(enforce_csrf_checks=True)
-    client.force_login(cast.quang)
+    sign_in(client, cast.quang)
     before = stored()
     file = SimpleUploadedFile("a.csv", csv_bytes(GOOD_ROWS))
     response = client.post(f"{page(cast.campaign)}nhap/", {"file": file, "source": "X"})

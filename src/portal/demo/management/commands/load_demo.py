@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.demo.load import load_demo
 from portal.demo.people import PASSWORD, PEOPLE
+from portal.demo.second_factor import DEMO_TOTP_BASE32, demo_code, demo_recovery_codes
 
 
 class Command(BaseCommand):
@@ -34,4 +35,15 @@ class Command(BaseCommand):
             self.stdout.write("Dữ liệu trình diễn đã có sẵn.")
         self.stdout.write(f"Tài khoản trình diễn (mật khẩu: {PASSWORD}):")
         for person in PEOPLE:
-            self.stdout.write(f"  {person.describe()}")
+            self.stdout.write(f"  {person.describe()}{_second_factor(person.username)}")
+        self.stdout.write(
+            "Xác thực hai lớp (*): mã hiện tại `python manage.py demo_code TÊN`, hoặc ứng dụng "
+            f"xác thực với khoá {DEMO_TOTP_BASE32}, hoặc một mã khôi phục TÊN01…TÊN10."
+        )
+
+
+def _second_factor(username: str) -> str:
+    if demo_code(username) is None:
+        return ""
+    codes = demo_recovery_codes(username)
+    return f"  * mã khôi phục {codes[0]}…{codes[-1]}"

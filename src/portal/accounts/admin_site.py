@@ -1,0 +1,43 @@
+"""The admin site behind the same sign-in as the portal: its login is the portal's (one
+lockout, one second factor), and it opens only to staff whose session is verified by an OTP
+device (django-otp's OTPAdminSite). Installed as the default site, so every ModelAdmin
+registered with `admin.site` stays where it is
+(portal.accounts.apps.PortalAdminConfig)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django_otp.admin import OTPAdminSite
+
+from portal.accounts.second_factor import ENROL, STATE, VERIFY, totp_device_of
+
+
+class PortalAdminSite(OTPAdminSite):
+    def __init__(self, name: str = "admin") -> None:  # OTPAdminSite's own is "otpadmin"
+        super().__init__(name)
+
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        target = request.GET.get("next") or reverse("admin:index")
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(target, reverse("accounts:login"))
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied
+        if user.is_verified():  # type: ignore[union-attr]
+            return redirect(target)
+        # Staff signed in without a verified device (made staff after signing in, or the
+        # device is gone): the second step, then back here.
+        request.session[STATE] = VERIFY if totp_device_of(user) is not None else ENROL  # type: ignore[arg-type]
+        name = "verify" if request.session[STATE] == VERIFY else "enrol"
+        return redirect(
+            f"{reverse(f'accounts:second_factor_{name}')}?{urlencode({'next': target})}"
+        )

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+
+class CodeForm(forms.Form):
+    """The second step: six digits from the authenticator app, or one recovery code."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Mã xác thực"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
