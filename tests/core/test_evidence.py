@@ -133,6 +133,17 @@ def test_a_hostile_pdf_is_refused_naming_the_file_and_the_problem(what, content,
     assert message.endswith("Hãy in lại thành PDF thường rồi tải lên.")
 
 
+def test_image_bytes_that_happen_to_spell_a_name_are_not_taken_for_one():
+    """Compressed stream data is not PDF syntax: `/JS (`, `/AA<` in pixels mean nothing."""
+    pixels = b"\x8f/JS (\x01/AA<\x02/Launch\n\xff"
+    image = b"<< /Type /XObject /Subtype /Image /Length %d >>\nstream\n%s\nendstream" % (
+        len(pixels),
+        pixels,
+    )
+    content = pdf_with(b"", image)
+    assert refusal("anh-chup.pdf", content) is None
+
+
 def test_the_object_stream_case_is_caught_by_parsing_not_by_the_raw_scan():
     content = object_stream_pdf(b"<< /S /JavaScript /JS (app.alert(1)) >>")
     assert raw_names(content) == set()

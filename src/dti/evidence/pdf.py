@@ -38,6 +38,7 @@ _ORDER = [_JAVASCRIPT, _LAUNCH, _EMBEDDED, _RICH_MEDIA, _XFA, _AUTOMATIC]
 # A PDF name: a slash then regular characters; #xx writes any byte (/J#61vaScript).
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}\x00]+)")
 _HEX = re.compile(r"#([0-9A-Fa-f]{2})")
+_STREAM_DATA = re.compile(rb"(?<![a-z])stream\r?\n.*?endstream", re.DOTALL)
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # a hostile file's warnings are not ours
 
@@ -63,8 +64,12 @@ def pdf_refusal(name: str, data: bytes) -> str | None:
 
 
 def raw_names(data: bytes) -> set[str]:
-    """The hostile names written in the bytes, #xx escapes decoded."""
-    names = {_decode(match.group(1)) for match in _NAME.finditer(data)}
+    """The hostile names written in the bytes outside stream data, #xx escapes decoded.
+    Stream data (images, fonts, compressed pages) is skipped: its bytes are not PDF syntax,
+    and 20 MB of them spell `/JS` or `/AA` by chance; the streams that do hold objects
+    (object streams) are read by the parsed walk."""
+    outside = _STREAM_DATA.sub(b"stream endstream", data)
+    names = {_decode(match.group(1)) for match in _NAME.finditer(outside)}
     return names & HOSTILE_NAMES.keys()
 
 
