@@ -4,6 +4,7 @@ with a message naming the file, built here from bytes; ordinary files pass."""
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
 import pytest
@@ -203,6 +204,25 @@ def test_markup_in_a_pdf_an_image_or_an_office_file_is_refused(name, content, pr
     message = refusal(name, content)
     assert message is not None
     assert message.startswith(f"Tệp “{name}” có mã trang web (HTML, script) {problem}")
+
+
+def png_with_pixels(pixels: bytes) -> bytes:
+    """PNG's signature and IHDR, one IDAT chunk holding `pixels`, then IEND."""
+    idat = struct.pack(">I", len(pixels)) + b"IDAT" + pixels + b"\x00\x00\x00\x00"
+    return PNG[:33] + idat + PNG[-12:]
+
+
+def test_pixels_that_happen_to_spell_a_tag_are_not_taken_for_markup():
+    """Compressed pixels are random bytes: in 20 MB, `<svg ` turns up by chance."""
+    pixels = bytes(range(256)) * 8 + b"<svg " + bytes(range(256)) * 8
+    assert refusal("anh-chup.png", png_with_pixels(pixels)) is None
+    assert refusal("anh-chup.png", png_with_pixels(pixels) + SCRIPT) is not None
+
+
+def test_a_thumbnails_end_marker_is_not_the_jpegs_end():
+    """The EXIF thumbnail's FFD9 comes first; the script after the real end is found."""
+    message = refusal("anh.jpg", JPEG + b"\x00" * 2048 + SCRIPT + b"\x00" * 2048 + b"\xff\xd9")
+    assert message is not None and "gắn thêm sau phần ảnh" in message
 
 
 @pytest.mark.parametrize(

@@ -38,18 +38,60 @@ def polyglot_refusal(name: str, data: bytes) -> str | None:
 
 
 def image_refusal(name: str, data: bytes) -> str | None:
-    """Markup anywhere in a PNG or JPEG: compressed pixels never spell `<script`, so it was
-    put there, usually after the image's end marker where viewers stop reading."""
-    found = MARKUP.search(data)
-    if found is None:
-        return None
-    end = data.find(PNG_END) if data.startswith(b"\x89PNG") else data.rfind(JPEG_END)
-    if 0 <= end < found.start():
+    """Markup after the image's real end (where viewers stop reading and a browser sniffing
+    the file would find a page), or in its first or last KiB. Compressed pixels are never
+    searched: 20 MB of them spell `<svg ` by chance now and then."""
+    end = png_end(data) if data.startswith(b"\x89PNG") else jpeg_end(data)
+    if MARKUP.search(data, end):
         return (
             f"Tệp “{name}” có mã trang web (HTML, script) gắn thêm sau phần ảnh, không được "
             "chấp nhận. Hãy lưu lại ảnh bằng chương trình xem ảnh rồi tải lên."
         )
-    return _polyglot(name)
+    return polyglot_refusal(name, data)
+
+
+def png_end(data: bytes) -> int:
+    """Where the PNG's IEND chunk ends, walking its chunks by their lengths; where the walk
+    broke down for a malformed file (all after that is judged as appended)."""
+    position = 8
+    while position + 12 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        position += 12 + length
+        if kind == b"IEND":
+            return min(position, len(data))
+    return min(position, len(data))
+
+
+def jpeg_end(data: bytes) -> int:
+    """Where the JPEG's end-of-image marker (FFD9) ends: segments are skipped by their
+    lengths (so a thumbnail's FFD9 inside EXIF is not taken for the end), entropy-coded
+    data up to the next marker (FF followed by anything but 00 or a restart FFD0-FFD7)."""
+    position = 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xD9:
+            return position + 2
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+            continue
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xDA:  # start of scan: coded data until the next real marker
+            position = _next_marker(data, position)
+    if data[position : position + 2] == b"\xff\xd9":
+        return position + 2
+    return min(position, len(data))
+
+
+def _next_marker(data: bytes, position: int) -> int:
+    while True:
+        position = data.find(b"\xff", position)
+        if position < 0 or position + 1 >= len(data):
+            return len(data)
+        following = data[position + 1]
+        if following != 0x00 and not 0xD0 <= following <= 0xD7:
+            return position
+        position += 2
 
 
 def _polyglot(name: str) -> str:
