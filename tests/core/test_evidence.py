@@ -169,6 +169,16 @@ def test_a_pdf_that_cannot_be_parsed_is_refused(content):
     )
 
 
+def test_a_pdf_of_too_many_objects_is_refused_before_it_holds_a_worker():
+    chain = [b"<< /N %d 0 R >>" % (number + 1) for number in range(4, 30)] + [b"<< >>"]
+    content = pdf_with(b"/X 4 0 R", *chain)
+    assert refusal("a.pdf", content, Limits(max_pdf_objects=40)) is None
+    assert refusal("a.pdf", content, Limits(max_pdf_objects=20)) == (
+        "Tệp “a.pdf” có quá nhiều thành phần (hơn 20) để kiểm tra, không được chấp nhận. "
+        "Hãy in lại thành PDF hoặc chia nhỏ tệp rồi tải lên."
+    )
+
+
 def test_a_pdf_with_a_password_cannot_be_inspected_and_is_refused():
     def encrypt(writer: PdfWriter) -> None:
         writer.encrypt(user_password="mat-khau", algorithm="RC4-128")

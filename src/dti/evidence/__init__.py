@@ -43,7 +43,7 @@ def refusal(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> str | No
     if reason:
         return reason
     if data.startswith(b"%PDF-"):
-        return pdf_refusal(name, data)
+        return pdf_refusal(name, data, limits)
     if data.startswith(ZIP_SIGNATURE):
         return zip_refusal(name, data, limits)
     return None

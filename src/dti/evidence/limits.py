@@ -13,7 +13,8 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    """Read from the archive's central directory, before anything is extracted.
+    """The caps of an archive, read from its central directory before anything is
+    extracted, and of a PDF's objects, counted while they are read.
 
     A real DOCX or XLSX unpacks to a few times its size; a zip bomb declares gigabytes for
     kilobytes. The ratio is only judged past `ratio_floor` bytes: a small file of blank
@@ -23,6 +24,9 @@ class Limits:
     max_ratio: int = 100
     ratio_floor: int = 1 * MB
     max_entries: int = 10_000
+    # pypdf reads some 10 000 objects a second: a 20 MB file of tiny objects would hold a
+    # worker for a minute. A 500-page document exported from Word has a few thousand.
+    max_pdf_objects: int = 50_000
 
 
 def megabytes(size: int) -> str:

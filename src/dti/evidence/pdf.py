@@ -16,6 +16,8 @@ from io import BytesIO
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
+from dti.evidence.limits import Limits
+
 # The name (as written, without the slash) → what it is, in the message.
 _JAVASCRIPT = "chứa mã JavaScript"
 _LAUNCH = "chứa lệnh mở chương trình khác (Launch)"
@@ -43,7 +45,11 @@ _STREAM_DATA = re.compile(rb"(?<![a-z])stream\r?\n.*?endstream", re.DOTALL)
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # a hostile file's warnings are not ours
 
 
-def pdf_refusal(name: str, data: bytes) -> str | None:
+class TooManyObjects(Exception):
+    """The walk passed Limits.max_pdf_objects."""
+
+
+def pdf_refusal(name: str, data: bytes, limits: Limits) -> str | None:
     found = raw_names(data)
     try:
         reader = PdfReader(BytesIO(data), strict=False)
@@ -52,7 +58,12 @@ def pdf_refusal(name: str, data: bytes) -> str | None:
                 f"Tệp “{name}” có mật khẩu nên không kiểm tra được nội dung, không được chấp "
                 "nhận. Hãy bỏ mật khẩu rồi tải lên."
             )
-        found |= parsed_names(reader)
+        found |= parsed_names(reader, limits.max_pdf_objects)
+    except TooManyObjects:
+        return (
+            f"Tệp “{name}” có quá nhiều thành phần (hơn {limits.max_pdf_objects}) để kiểm tra, "
+            "không được chấp nhận. Hãy in lại thành PDF hoặc chia nhỏ tệp rồi tải lên."
+        )
     # pypdf raises many kinds of errors on broken or hostile input (PdfReadError, ValueError,
     # KeyError, RecursionError, ...): any of them means we could not read the file.
     except Exception:
@@ -73,8 +84,9 @@ def raw_names(data: bytes) -> set[str]:
     return names & HOSTILE_NAMES.keys()
 
 
-def parsed_names(reader: PdfReader) -> set[str]:
-    """The hostile keys and action types of every object reachable from the trailer."""
+def parsed_names(reader: PdfReader, max_objects: int) -> set[str]:
+    """The hostile keys and action types of every object reachable from the trailer;
+    TooManyObjects past `max_objects` of them."""
     found: set[str] = set()
     seen: set[tuple[int, int]] = set()
     stack: list[PdfObject | None] = [reader.trailer]
@@ -84,6 +96,8 @@ def parsed_names(reader: PdfReader) -> set[str]:
             if (item.idnum, item.generation) in seen:
                 continue
             seen.add((item.idnum, item.generation))
+            if len(seen) > max_objects:
+                raise TooManyObjects
             item = item.get_object()
         if isinstance(item, DictionaryObject):
             found |= _hostile_in(item)
