@@ -4,9 +4,13 @@ self-assessment page shows used / total, counted with one aggregate query."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
+from portal.accounts.models import User
 from portal.assessments.models import Evidence
 from portal.assessments.selectors import evidence_bytes
 from portal.audit.models import AuditEntry
@@ -82,6 +86,37 @@ def test_supplements_count_and_are_refused_past_the_quota(
     ).content.decode()
     assert "cqs_ky_so: Không đủ dung lượng cho tệp “b.png” (1 MB)" in page
     assert "còn 0,5 MB" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_supplements_at_once_cannot_both_take_the_last_megabytes(
+    appraised: Appraised, huong: User, settings, evidence_root
+):
+    """Real threads on real connections: the uploads are counted one after the other (the
+    round's and the submission's rows locked, SELECT ... FOR UPDATE on PostgreSQL; an
+    IMMEDIATE transaction on SQLite), so only one of them fits."""
+    cast = appraised.cast
+    settings.EVIDENCE_QUOTA_BYTES = evidence_bytes(appraised.entry.pk) + MB
+    target = f"/tham-dinh/don-vi/{appraised.entry.pk}/vong/1/minh-chung/cqs_ky_so/tai-len/"
+    clients = {"lan": cast.client(cast.lan), "huong": cast.client(huong)}
+    barrier = threading.Barrier(len(clients))
+
+    def post(name: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            upload = SimpleUploadedFile(f"{name}.png", png_of(3 * MB // 4))
+            clients[name].post(target, {"file": upload})
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(name,)) for name in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    added = Evidence.objects.filter(original_name__in=["lan.png", "huong.png"])
+    assert added.count() == 1
+    assert evidence_bytes(appraised.entry.pk) <= settings.EVIDENCE_QUOTA_BYTES
 
 
 def test_the_self_assessment_page_shows_used_and_total(cast: Cast, quota):
