@@ -9,8 +9,15 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from dti.evidence.clamd import parse_address
-from portal.env import database_from_url, env_bool, env_int, env_list, env_path, env_str
+from portal.env import (
+    database_from_url,
+    env_address,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEVELOPMENT_SECRET = "dti-development-only-not-secret"
@@ -107,13 +114,7 @@ EVIDENCE_QUOTA_BYTES = env_int("DTI_EVIDENCE_QUOTA_MB", 500, minimum=1) * 1024 *
 # clamd scans every evidence file before it is stored, when one of these is set (the socket
 # wins); when clamd is set but cannot answer, uploads are refused (docs/security.md).
 CLAMAV_SOCKET = env_str("DTI_CLAMAV_SOCKET", "")
-CLAMAV_ADDRESS = env_str("DTI_CLAMAV_ADDRESS", "")
-try:
-    CLAMAV_HOST, CLAMAV_PORT = parse_address(CLAMAV_ADDRESS) if CLAMAV_ADDRESS else ("", 0)
-except ValueError:
-    raise ImproperlyConfigured(
-        f"DTI_CLAMAV_ADDRESS={CLAMAV_ADDRESS!r}: expected host:port"
-    ) from None
+CLAMAV_HOST, CLAMAV_PORT = env_address("DTI_CLAMAV_ADDRESS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dti.evidence.clamd import CHUNK, Clamd, ScannerUnavailable, parse_address
+from dti.evidence.clamd import CHUNK, Clamd, ScannerUnavailable
 from tests.core.fake_clamd import EICAR, fake_clamd, fake_clamd_tcp
 from tests.core.hostile import PLAIN_PDF
 
@@ -44,21 +44,3 @@ def test_an_error_answer_is_unavailable_not_clean(tmp_path):
 def test_a_silent_clamd_is_unavailable(tmp_path):
     with fake_clamd(tmp_path / "clamd.sock", answer=b""), pytest.raises(ScannerUnavailable):
         Clamd(socket_path=str(tmp_path / "clamd.sock")).scan(b"x")
-
-
-@pytest.mark.parametrize(
-    ("text", "address"),
-    [
-        ("clamav:3310", ("clamav", 3310)),
-        ("[::1]:3310", ("::1", 3310)),
-        ("10.0.0.5:1", ("10.0.0.5", 1)),
-    ],
-)
-def test_an_address_is_host_and_port(text, address):
-    assert parse_address(text) == address
-
-
-@pytest.mark.parametrize("text", ["clamav", ":3310", "clamav:", "clamav:99999", "clamav:x"])
-def test_a_bad_address_is_refused(text):
-    with pytest.raises(ValueError, match="host:port"):
-        parse_address(text)

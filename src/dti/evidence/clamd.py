@@ -53,15 +53,6 @@ class Clamd:
         return socket.create_connection((self.host, self.port), timeout=self.timeout)
 
 
-def parse_address(text: str) -> tuple[str, int]:
-    """`host:port` (`[::1]:3310` for IPv6) → (host, port); ValueError when it is not."""
-    host, _, port = text.rpartition(":")
-    host = host.strip("[]")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"expected host:port, got {text!r}")
-    return host, int(port)
-
-
 def verdict(answer: str) -> str | None:
     """clamd's answer → the signature found, None for OK; anything else is unavailable."""
     text = answer.strip()

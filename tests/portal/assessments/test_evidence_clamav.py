@@ -11,11 +11,13 @@ import subprocess
 import sys
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.assessments.models import Evidence
 from portal.audit.models import AuditEntry
+from portal.env import env_address
 from tests.conftest import REPO
 from tests.core.fake_clamd import EICAR, fake_clamd, fake_clamd_tcp
 from tests.core.hostile import PLAIN_PDF
@@ -103,3 +105,19 @@ def test_a_bad_clamd_address_stops_the_portal_at_start():
     )  # fmt: skip
     assert result.returncode != 0
     assert "DTI_CLAMAV_ADDRESS='clamav': expected host:port" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [("clamav:3310", ("clamav", 3310)), ("[::1]:3310", ("::1", 3310)), ("", ("", 0))],
+)
+def test_an_address_is_host_and_port(monkeypatch, text, address):
+    monkeypatch.setenv("DTI_CLAMAV_ADDRESS", text)
+    assert env_address("DTI_CLAMAV_ADDRESS") == address
+
+
+@pytest.mark.parametrize("text", ["clamav", ":3310", "clamav:", "clamav:99999", "clamav:x"])
+def test_a_bad_address_names_the_variable(monkeypatch, text):
+    monkeypatch.setenv("DTI_CLAMAV_ADDRESS", text)
+    with pytest.raises(ImproperlyConfigured, match=r"DTI_CLAMAV_ADDRESS=.*expected host:port"):
+        env_address("DTI_CLAMAV_ADDRESS")
