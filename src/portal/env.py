@@ -49,6 +49,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_address(name: str) -> tuple[str, int]:
+    """`host:port` (`[::1]:3310` for IPv6) as (host, port); ("", 0) when unset or empty."""
+    raw = os.environ.get(name, "")
+    if not raw:
+        return "", 0
+    host, _, port = raw.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected host:port")
+    return host, int(port)
+
+
 def env_path(name: str, default: Path) -> Path:
     return Path(os.environ.get(name, str(default))).expanduser().resolve()
 

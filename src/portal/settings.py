@@ -10,7 +10,15 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import database_from_url, env_bool, env_int, env_list, env_path, env_str
+from portal.env import (
+    database_from_url,
+    env_address,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEVELOPMENT_SECRET = "dti-development-only-not-secret"
@@ -105,6 +113,12 @@ STATIC_ROOT = env_path("DTI_STATIC_ROOT", BASE_DIR / "var" / "static")
 # Evidence files live outside the web root and are only served through a permission check.
 EVIDENCE_ROOT = env_path("DTI_EVIDENCE_ROOT", BASE_DIR / "var" / "evidence")
 EVIDENCE_MAX_BYTES = env_int("DTI_EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
+# What all the evidence files of one unit in one campaign may add up to.
+EVIDENCE_QUOTA_BYTES = env_int("DTI_EVIDENCE_QUOTA_MB", 500, minimum=1) * 1024 * 1024
+# clamd scans every evidence file before it is stored, when one of these is set (the socket
+# wins); when clamd is set but cannot answer, uploads are refused (docs/security.md).
+CLAMAV_SOCKET = env_str("DTI_CLAMAV_SOCKET", "")
+CLAMAV_HOST, CLAMAV_PORT = env_address("DTI_CLAMAV_ADDRESS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

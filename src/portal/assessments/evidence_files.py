@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from dti.fixedpoint import format_vi, round_half_up
 from portal.accounts.models import User
+from portal.assessments.evidence_checks import check_upload
 from portal.assessments.models import Evidence, Submission
 from portal.campaigns.models import AppraisalRound
 
@@ -215,12 +216,14 @@ def add_upload(
     record: Callable[[Evidence], None],
     round: AppraisalRound | None = None,
 ) -> Evidence:
-    """Check an uploaded file (size, then type by content), store it, save its Evidence row
+    """Check an uploaded file (size, type by content, then the unit's quota, hostile content
+    and viruses: evidence_checks), store it, save its Evidence row
     and `record` it (the caller's audit and workflow), inside the caller's transaction. If
     anything fails the stored file is removed again: no orphan file is left on disk."""
     if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(too_large_message(upload.size or 0))
     kind = kind_of(upload)
+    check_upload(submission=submission, upload=upload)  # before anything is written
     stored = store(upload)
     try:
         evidence = Evidence(

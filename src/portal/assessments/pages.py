@@ -7,13 +7,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext
 
+from dti.evidence.limits import megabytes
 from dti.framework.model import Framework
 from portal.accounts.permissions import AnyUser
 from portal.accounts.roles import Role
 from portal.assessments.forms import AnswersForm, AnswerValue, Conflict
-from portal.assessments.models import SubmissionEvent
+from portal.assessments.models import Submission, SubmissionEvent
 from portal.assessments.permissions import unit_roles
 from portal.assessments.scoring import LiveScore, points_text, score_answers
 from portal.assessments.selectors import (
@@ -21,6 +23,7 @@ from portal.assessments.selectors import (
     campaign_block_reason,
     deadline_of,
     edit_block_reason,
+    evidence_bytes,
     evidence_of,
     framework_for,
     submission_for,
@@ -121,7 +124,14 @@ def form_context(
         "readonly_reason": readonly,
         "deadline": deadline_of(entry),
         "can_submit": "submit" in _actions(submission.state, roles, entry),
+        "evidence_usage": evidence_usage(entry, submission),
     }
+
+
+def evidence_usage(entry: CampaignUnit, submission: Submission) -> dict[str, str]:
+    """The unit's evidence files against its quota, as the page prints them (20 MB / 500 MB)."""
+    used = evidence_bytes(entry.pk) if submission.pk else 0
+    return {"used": megabytes(used), "quota": megabytes(settings.EVIDENCE_QUOTA_BYTES)}
 
 
 def _actions(state: str, roles: set[Role], entry: CampaignUnit) -> list[str]:

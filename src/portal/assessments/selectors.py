@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -116,3 +116,12 @@ def edit_block_reason(
     if submission.state == SubmissionState.APPROVED:
         return gettext("Bản tự đánh giá đã được phê duyệt: không sửa được.")
     return ""
+
+
+def evidence_bytes(campaign_unit_id: int) -> int:
+    """What the evidence files of one unit in one campaign add up to (self-assessment and
+    supplements; a link weighs nothing). One aggregate query."""
+    total = Evidence.objects.filter(submission__campaign_unit_id=campaign_unit_id).aggregate(
+        total=Sum("size")
+    )["total"]
+    return int(total or 0)
