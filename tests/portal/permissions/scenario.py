@@ -17,7 +17,7 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.accounts.models import Membership
+from portal.accounts.models import Membership, User
 from portal.accounts.roles import Role
 from portal.assessments import evidence_files
 from portal.assessments.models import Evidence, Submission
@@ -43,14 +43,14 @@ class World:
     def cast(self) -> Cast:
         return self.appraised.cast
 
-    def person(self, role: str):  # type: ignore[no-untyped-def]
+    def person(self, role: str) -> User | None:
         return self.appraised.person("anon" if role == "anonymous" else role)
 
     def value(self, source: str) -> object:
         return self.ids[source]
 
 
-def stored_evidence(submission: Submission, by, **fields: object) -> Evidence:  # type: ignore[no-untyped-def]
+def stored_evidence(submission: Submission, by: User, **fields: object) -> Evidence:
     """A real file under EVIDENCE_ROOT, as an upload leaves it."""
     stored = evidence_files.store(SimpleUploadedFile("danh-sach.pdf", PDF))
     return Evidence.objects.create(
