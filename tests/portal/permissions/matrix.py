@@ -2,8 +2,10 @@
 (scenario.py) and what each role of the cast gets. Read it as the policy:
 
 - anonymous visitors are sent to the login page, except on the pages made for them (the
-  home page, the login page, published campaigns) and the API, which answers 401;
-- Khoa, office admin of another province, sees nothing of Tỉnh Mẫu: 404 everywhere;
+  home page, the login page, published campaigns), on a campaign not published yet (404:
+  they learn nothing of it) and in the API, which answers 401 where a session is needed;
+- Khoa, office admin of another province, sees nothing of Tỉnh Mẫu: 404 on all of it (the
+  lists and registries answer him with his own province's);
 - Thảo, reporter of Sở Tư pháp, sees the province's pages but nothing of Sở Nội vụ's own
   (its self-assessment, results, sheets, log): 404;
 - a role of the province that may read but not write gets 403 on the write;
@@ -36,20 +38,21 @@ def policy(default: Outcome, **cells: Outcome) -> dict[str, Outcome]:
     return {role: cells.get(role, default) for role in ROLES}
 
 
+PAGE = ("GET",)
+FORM = ("GET", "POST")  # a form page, and its empty submission
+ACTION = ("POST",)
+
+
 @dataclass(frozen=True)
 class Entry:
     expect: Mapping[str, Outcome]
     args: Mapping[str, str] = field(default_factory=dict)  # URL argument -> scenario object
     fixed: Mapping[str, str] = field(default_factory=dict)  # URL argument -> literal value
-    methods: tuple[str, ...] = ("GET",)
+    methods: tuple[str, ...] = PAGE
     data: Mapping[str, object] = field(default_factory=dict)  # what a POST sends
     query: str = ""
     json: bool = False  # the POST body is `data` as JSON
 
-
-PAGE = ("GET",)
-FORM = ("GET", "POST")  # a form page, and its empty submission
-ACTION = ("POST",)
 
 # Everyone, signed in or not.
 PUBLIC = policy(OK)
@@ -90,8 +93,8 @@ OWNER = policy(NOT_FOUND, anonymous=LOGIN, lan=OK)
 # The API: JSON with exact statuses; a session that may not see an object gets 404.
 API_PUBLIC = policy(200)
 API_CAMPAIGN = policy(200, anonymous=404, khoa=404)
-API_MEMBERS = policy(200, anonymous=401, khoa=404)
-API_UNIT = policy(200, anonymous=401, thao=404, khoa=404)
+API_MEMBERS = policy(200, anonymous=UNAUTHORIZED, khoa=404)
+API_UNIT = policy(200, anonymous=UNAUTHORIZED, thao=404, khoa=404)
 
 _CAMPAIGN = {"pk": "campaign"}
 _ENTRY = {"pk": "entry"}
@@ -255,7 +258,7 @@ API: dict[str, Entry] = {
     "api:v1:answers": Entry(API_UNIT, {"campaign_unit_id": "entry"}),
     # Pushing takes another system's token, never a person's session.
     "api:v1:indicators_push": Entry(
-        policy(401), methods=ACTION, json=True, data={"campaign": 0, "values": []}
+        policy(UNAUTHORIZED), methods=ACTION, json=True, data={"campaign": 0, "values": []}
     ),
 }
 
