@@ -89,10 +89,11 @@ def test_every_url_has_an_entry_and_every_entry_a_url():
 
 
 def test_a_url_added_or_removed_without_changing_the_matrix_is_named(settings):
+    missing_before, gone_before = gaps(url_names())
     settings.ROOT_URLCONF = "tests.portal.permissions.changed_urls"
     missing, gone = gaps(url_names())
-    assert missing == ["<unnamed vo-danh/>", "bao_cao_moi:xem"]
-    assert gone == ["healthz"]
+    assert sorted(set(missing) - set(missing_before)) == ["<unnamed vo-danh/>", "bao_cao_moi:xem"]
+    assert sorted(set(gone) - set(gone_before)) == ["healthz"]
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -64,14 +64,17 @@ def _admin_row(name: str) -> str:
 
 
 def admin_kwargs(name: str, pattern: URLPattern) -> dict[str, str]:
-    unit = Unit.objects.order_by("pk").first()
-    placeholders = {
-        # view_on_site names a content type and a row of it: a unit.
-        "object_id": lambda: str(unit.pk)
-        if name == "admin:view_on_site" and unit
-        else _admin_row(name),
+    """A value for each of the URL's arguments; any argument naming an object (`object_id`,
+    `pk`, …) names a real row of the URL's model."""
+
+    def row() -> str:
+        if name == "admin:view_on_site":  # a content type (Unit's) and a row of it
+            return str(Unit.objects.order_by("pk").values_list("pk", flat=True)[0])
+        return _admin_row(name)
+
+    others = {
         "id": lambda: str(User.objects.order_by("pk").values_list("pk", flat=True)[0]),
         "content_type_id": lambda: str(ContentType.objects.get_for_model(Unit).pk),
         "app_label": lambda: "units",
     }
-    return {argument: placeholders[argument]() for argument in _arguments(pattern)}
+    return {argument: others.get(argument, row)() for argument in _arguments(pattern)}
