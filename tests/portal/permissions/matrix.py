@@ -1,0 +1,268 @@
+"""The permission matrix: for every URL of the portal, how to reach it in the scenario
+(scenario.py) and what each role of the cast gets. Read it as the policy:
+
+- anonymous visitors are sent to the login page, except on the pages made for them (the
+  home page, the login page, published campaigns), on a campaign not published yet (404:
+  they learn nothing of it) and in the API, which answers 401 where a session is needed;
+- Khoa, office admin of another province, sees nothing of Tỉnh Mẫu: 404 on all of it (the
+  lists and registries answer him with his own province's);
+- Thảo, reporter of Sở Tư pháp, sees the province's pages but nothing of Sở Nội vụ's own
+  (its self-assessment, results, sheets, log): 404;
+- a role of the province that may read but not write gets 403 on the write;
+- Chính chairs the campaign's appraisal team (he is no one else in the cast; he comes with
+  the appraisal scenario): the round moves and finalization are his alone.
+
+The sources of truth are the per-view tests in tests/portal/** and docs/portal.md; a cell
+that disagrees with them is marked `# FINDING:` with what the view really answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from tests.portal.permissions.scenario import ROLES
+
+# An outcome is one of these words, or an exact status where the view's contract is exact.
+LOGIN = "LOGIN"  # 302 to the login page
+OK = "OK"  # served: 200, 302 elsewhere than the login page, 400 (a form error) or 409
+FORBIDDEN = "FORBIDDEN"  # 403
+NOT_FOUND = "NOT_FOUND"  # 404
+UNAUTHORIZED = "UNAUTHORIZED"  # 401, the API
+Outcome = str | int
+
+
+def policy(default: Outcome, **cells: Outcome) -> dict[str, Outcome]:
+    """Every role's outcome: `default`, but for the roles named."""
+    unknown = set(cells) - set(ROLES)
+    assert not unknown, f"no such role: {unknown}"
+    return {role: cells.get(role, default) for role in ROLES}
+
+
+PAGE = ("GET",)
+FORM = ("GET", "POST")  # a form page, and its empty submission
+ACTION = ("POST",)
+
+
+@dataclass(frozen=True)
+class Entry:
+    expect: Mapping[str, Outcome]
+    args: Mapping[str, str] = field(default_factory=dict)  # URL argument -> scenario object
+    fixed: Mapping[str, str] = field(default_factory=dict)  # URL argument -> literal value
+    methods: tuple[str, ...] = PAGE
+    data: Mapping[str, object] = field(default_factory=dict)  # what a POST sends
+    query: str = ""
+    json: bool = False  # the POST body is `data` as JSON
+
+
+# Everyone, signed in or not.
+PUBLIC = policy(OK)
+# Any signed-in person: the page lists what is theirs (their provinces, units, to-do).
+SIGNED_IN = policy(OK, anonymous=LOGIN)
+# The province's pages: every role of Tỉnh Mẫu reads them.
+PROVINCE = policy(OK, anonymous=LOGIN, khoa=NOT_FOUND)
+# The office admin's pages and actions; the province's other roles are refused.
+OFFICE = policy(FORBIDDEN, anonymous=LOGIN, khoa=NOT_FOUND, quang=OK)
+# Sở Nội vụ's own pages: its reporter and approver, and whoever reads every unit of the
+# province (appraisers, leadership, the office admin).
+UNIT = policy(OK, anonymous=LOGIN, thao=NOT_FOUND, khoa=NOT_FOUND)
+# Sở Nội vụ's writes: one role of the unit; the unit's other readers are refused.
+REPORTER = policy(FORBIDDEN, anonymous=LOGIN, thao=NOT_FOUND, khoa=NOT_FOUND, lan=OK)
+APPROVER = {**REPORTER, "lan": FORBIDDEN, "minh": OK}
+UNIT_REOPEN = {**REPORTER, "lan": FORBIDDEN, "quang": OK}  # reopening what was approved
+# The appraisal team's pages: the team, the province's appraisers, leadership and office
+# admin read them; the units' people are refused (they see their results elsewhere).
+TEAM = policy(OK, anonymous=LOGIN, khoa=NOT_FOUND, lan=FORBIDDEN, minh=FORBIDDEN, thao=FORBIDDEN)
+# The team's view of Sở Nội vụ: as TEAM, but Thảo learns nothing of another unit.
+TEAM_UNIT = {**TEAM, "thao": NOT_FOUND}
+# The office admin manages the team and the final round: the team's readers are refused.
+TEAM_OFFICE = {**TEAM, "hung": FORBIDDEN, "hoa": FORBIDDEN, "chinh": FORBIDDEN, "quang": OK}
+# The chair moves the rounds and finalizes; not even the office admin may.
+CHAIR = {**TEAM_OFFICE, "quang": FORBIDDEN, "chinh": OK}
+# Saving the sheet of the round being scored: the team's members (Hùng, Chính); which
+# criteria each may score is checked criterion by criterion, by the service.
+SCORER = {**TEAM_UNIT, "hoa": FORBIDDEN, "quang": FORBIDDEN}
+# What only the province's appraisers, leadership and office admin read.
+READERS = policy(FORBIDDEN, anonymous=LOGIN, khoa=NOT_FOUND, hung=OK, hoa=OK, quang=OK, chinh=OK)
+# A report: the office admin and leadership; before publication outsiders and anonymous
+# visitors learn nothing (404, not the login page: the campaign is not theirs to know of).
+REPORT = policy(FORBIDDEN, anonymous=NOT_FOUND, khoa=NOT_FOUND, hoa=OK, quang=OK)
+# A campaign not yet published: its members read it; anyone else learns nothing.
+CAMPAIGN = policy(OK, anonymous=NOT_FOUND, khoa=NOT_FOUND)
+# One person's own (Lan's notification): anyone else learns nothing.
+OWNER = policy(NOT_FOUND, anonymous=LOGIN, lan=OK)
+# The API: JSON with exact statuses; a session that may not see an object gets 404.
+API_PUBLIC = policy(200)
+API_CAMPAIGN = policy(200, anonymous=404, khoa=404)
+API_MEMBERS = policy(200, anonymous=UNAUTHORIZED, khoa=404)
+API_UNIT = policy(200, anonymous=UNAUTHORIZED, thao=404, khoa=404)
+
+_CAMPAIGN = {"pk": "campaign"}
+_ENTRY = {"pk": "entry"}
+_PROVINCE = {"province": "province"}
+_FRAMEWORK = {"pk": "framework"}
+_RESULTS = {"pk": "results"}  # the campaign with results (finalized, not yet published)
+
+SITE: dict[str, Entry] = {
+    "home": Entry(PUBLIC),
+    "healthz": Entry(PUBLIC),
+    "set_language": Entry(PUBLIC, methods=ACTION, data={"language": "vi"}),
+    # A signed-in person is sent on from the login page; everyone may sign out.
+    "accounts:login": Entry(PUBLIC, methods=FORM),
+    "accounts:logout": Entry(PUBLIC, methods=ACTION),
+}
+
+UNITS: dict[str, Entry] = {
+    "units:registry": Entry(SIGNED_IN),  # the registries of one's own provinces
+    "units:detail": Entry(PROVINCE, {"pk": "unit"}),
+    "units:edit": Entry(OFFICE, {"pk": "unit"}, methods=FORM),
+    "units:create": Entry(OFFICE, _PROVINCE, methods=FORM),
+    "units:export": Entry(PROVINCE, _PROVINCE),
+    "units:import": Entry(OFFICE, _PROVINCE, methods=FORM),
+    "units:lineage_create": Entry(OFFICE, _PROVINCE, methods=FORM),
+    "units:lineage_delete": Entry(OFFICE, {"pk": "lineage"}, methods=ACTION),
+}
+
+FRAMEWORKS: dict[str, Entry] = {
+    "frameworks:index": Entry(SIGNED_IN),
+    "frameworks:blank_template": Entry(SIGNED_IN),
+    "frameworks:detail": Entry(PROVINCE, _FRAMEWORK),
+    "frameworks:download_yaml": Entry(PROVINCE, _FRAMEWORK),
+    "frameworks:download_xlsx": Entry(PROVINCE, _FRAMEWORK),
+    "frameworks:clone": Entry(OFFICE, _FRAMEWORK, methods=FORM),
+    "frameworks:edit": Entry(OFFICE, _FRAMEWORK, methods=FORM),  # in use: sent to its page
+    "frameworks:delete": Entry(OFFICE, _FRAMEWORK, methods=FORM),
+    "frameworks:import_yaml": Entry(OFFICE, _PROVINCE, methods=FORM),
+    "frameworks:import_xlsx": Entry(OFFICE, _PROVINCE, methods=FORM),
+}
+
+# Creating a campaign or importing a published one is for office admins of any province
+# (Khoa creates in his own); the form offers only one's own provinces.
+ANY_OFFICE = policy(FORBIDDEN, anonymous=LOGIN, quang=OK, khoa=OK)
+
+CAMPAIGNS: dict[str, Entry] = {
+    "campaigns:list": Entry(PUBLIC),  # one's own provinces' campaigns, and the published
+    "campaigns:create": Entry(ANY_OFFICE, methods=FORM),
+    "campaigns:historic_import": Entry(ANY_OFFICE, methods=FORM),
+    "campaigns:detail": Entry(CAMPAIGN, _CAMPAIGN),
+    "campaigns:edit": Entry(OFFICE, _CAMPAIGN, methods=FORM),
+    "campaigns:level_add": Entry(OFFICE, _CAMPAIGN, methods=FORM),
+    "campaigns:units_add": Entry(OFFICE, _CAMPAIGN, methods=FORM),
+    "campaigns:unit_remove": Entry(OFFICE, {**_CAMPAIGN, "entry_pk": "entry"}, methods=ACTION),
+    "campaigns:extend": Entry(OFFICE, _CAMPAIGN, methods=FORM),
+    "campaigns:round_set": Entry(OFFICE, _CAMPAIGN, methods=FORM),
+    "campaigns:transition": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
+    "campaigns:report": Entry(REPORT, _RESULTS, fixed={"fmt": "xlsx"}),
+    "campaigns:report_texts": Entry(OFFICE, _CAMPAIGN, methods=FORM),
+    "campaigns:report_template": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
+    "campaigns:report_template_delete": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
+    "campaigns:chart": Entry(CAMPAIGN, _RESULTS, fixed={"level": "so", "kind": "classes"}),
+}
+
+_EVIDENCE = {**_ENTRY, "evidence_pk": "evidence"}
+_CRITERION = {**_ENTRY, "criterion": "criterion"}
+
+ASSESSMENTS: dict[str, Entry] = {
+    "assessments:mine": Entry(SIGNED_IN),
+    "assessments:form": Entry(UNIT, _ENTRY),
+    "assessments:status": Entry(UNIT, _ENTRY),
+    "assessments:score": Entry(UNIT, _ENTRY, methods=ACTION),  # the live score: a read
+    "assessments:save": Entry(REPORTER, _ENTRY, methods=ACTION),
+    "assessments:submit": Entry(REPORTER, _ENTRY, methods=ACTION),
+    "assessments:approve": Entry(APPROVER, _ENTRY, methods=ACTION),
+    "assessments:return": Entry(APPROVER, _ENTRY, methods=ACTION),
+    "assessments:reopen": Entry(UNIT_REOPEN, _ENTRY, methods=ACTION),
+    "assessments:evidence_upload": Entry(REPORTER, _CRITERION, methods=ACTION),
+    "assessments:evidence_link": Entry(REPORTER, _CRITERION, methods=ACTION),
+    "assessments:evidence_delete": Entry(REPORTER, _EVIDENCE, methods=ACTION),
+    "assessments:evidence_download": Entry(UNIT, _EVIDENCE),
+}
+
+_ROUND = {**_ENTRY, "number": "returned_round", "code": "criterion"}
+_SHEET = {**_ENTRY, "number": "scoring_round"}
+_MEMBER = {**_CAMPAIGN, "member_pk": "member"}
+
+APPRAISALS: dict[str, Entry] = {
+    "appraisals:todo": Entry(SIGNED_IN),
+    # The unit's side: results returned to Sở Nội vụ, and its responses in round 1.
+    "appraisals:unit_results": Entry(UNIT, _ENTRY),
+    "appraisals:compare": Entry(UNIT, _ENTRY),
+    "appraisals:unit_respond": Entry(REPORTER, _ROUND, methods=ACTION),
+    "appraisals:unit_evidence_upload": Entry(REPORTER, _ROUND, methods=ACTION),
+    "appraisals:unit_evidence_link": Entry(REPORTER, _ROUND, methods=ACTION),
+    "appraisals:unit_evidence_delete": Entry(
+        REPORTER,
+        {**_ENTRY, "number": "returned_round", "evidence_pk": "supplement"},
+        methods=ACTION,
+    ),
+    # The team's side.
+    "appraisals:dashboard": Entry(TEAM, _CAMPAIGN),
+    "appraisals:round_move": Entry(
+        CHAIR, _CAMPAIGN, methods=ACTION, data={"action": "open_round", "number": "3"}
+    ),
+    "appraisals:round_final": Entry(
+        TEAM_OFFICE, _CAMPAIGN, methods=ACTION, data={"number": "3", "final": "1"}
+    ),
+    "appraisals:finalize": Entry(CHAIR, _CAMPAIGN, methods=ACTION),
+    "appraisals:team": Entry(TEAM, _CAMPAIGN),
+    "appraisals:member_add": Entry(TEAM_OFFICE, _CAMPAIGN, methods=ACTION),
+    "appraisals:member_remove": Entry(TEAM_OFFICE, _MEMBER, methods=ACTION),
+    "appraisals:chair_set": Entry(TEAM_OFFICE, _MEMBER, methods=ACTION),
+    "appraisals:assignment_add": Entry(TEAM_OFFICE, _CAMPAIGN, methods=ACTION),
+    "appraisals:assignment_remove": Entry(
+        TEAM_OFFICE, {**_CAMPAIGN, "assignment_pk": "assignment"}, methods=ACTION
+    ),
+    "appraisals:sheet": Entry(TEAM_UNIT, _SHEET),
+    "appraisals:sheet_score": Entry(TEAM_UNIT, _SHEET, methods=ACTION),  # the live score
+    "appraisals:sheet_save": Entry(SCORER, _SHEET, methods=ACTION),
+    "appraisals:evidence_download": Entry(TEAM_UNIT, _EVIDENCE),
+}
+
+_TOKENS = {"province_id": "province_id"}
+
+INDICATORS: dict[str, Entry] = {
+    "indicators:index": Entry(SIGNED_IN),
+    "indicators:campaign": Entry(READERS, {"campaign_id": "campaign"}),
+    "indicators:upload": Entry(OFFICE, {"campaign_id": "campaign"}, methods=ACTION),
+    "indicators:tokens": Entry(OFFICE, _TOKENS),
+    "indicators:token_create": Entry(OFFICE, _TOKENS, methods=ACTION),
+    "indicators:token_revoke": Entry(OFFICE, {**_TOKENS, "token_id": "token"}, methods=ACTION),
+}
+
+NOTIFICATIONS: dict[str, Entry] = {
+    "notifications:inbox": Entry(SIGNED_IN),
+    "notifications:read_all": Entry(SIGNED_IN, methods=ACTION),  # one's own, all of them
+    "notifications:read": Entry(OWNER, {"pk": "notification"}, methods=ACTION),
+    "notifications:open": Entry(OWNER, {"pk": "notification"}),
+}
+
+_LOG = {"campaign_id": "campaign"}
+_UNIT_LOG = {**_LOG, "unit_id": "unit"}
+
+AUDIT: dict[str, Entry] = {
+    # The campaign's log: every role of the province, each reading its own part of it.
+    "audit:campaign": Entry(PROVINCE, _LOG),
+    "audit:export": Entry(PROVINCE, _LOG, fixed={"fmt": "csv"}),
+    "audit:check": Entry(OFFICE, _LOG, methods=ACTION),
+    "audit:unit": Entry(UNIT, _UNIT_LOG),
+    "audit:criterion": Entry(UNIT, {**_UNIT_LOG, "code": "criterion"}),
+}
+
+API: dict[str, Entry] = {
+    "api:v1:api-root": Entry(policy(404)),  # no docs page: nothing may load from outside
+    "api:v1:openapi-json": Entry(API_PUBLIC),
+    "api:v1:campaigns": Entry(API_PUBLIC),  # one's own provinces', or the published
+    "api:v1:campaign": Entry(API_CAMPAIGN, {"campaign_id": "campaign"}),
+    "api:v1:campaign_units": Entry(API_CAMPAIGN, {"campaign_id": "campaign"}),
+    "api:v1:units": Entry(API_MEMBERS, query="province=tinh-mau"),
+    "api:v1:framework": Entry(API_CAMPAIGN, {"framework_id": "framework"}),
+    "api:v1:answers": Entry(API_UNIT, {"campaign_unit_id": "entry"}),
+    # Pushing takes another system's token, never a person's session.
+    "api:v1:indicators_push": Entry(
+        policy(UNAUTHORIZED), methods=ACTION, json=True, data={"campaign": 0, "values": []}
+    ),
+}
+
+MATRIX: dict[str, Entry] = {
+    **SITE, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS, **INDICATORS,
+    **NOTIFICATIONS, **AUDIT, **API,
+}  # fmt: skip

@@ -1,0 +1,102 @@
+"""The world every URL of the permission matrix is opened in: one object behind every kind
+of URL argument, all of Tỉnh Mẫu, so that the cast's roles decide the answer and a missing
+object never does.
+
+It is the unit side's appraisal scenario (tests/portal/appraisals/unit_fixtures.py: the
+2025 campaign in appraisal, round 1 returned, round 2 being scored, the team with Hùng on
+it), plus what the other URLs name: a stored evidence file of Sở Nội vụ's self-assessment
+and one supplemented in round 1, a lineage, an API token, one of Lan's notifications. The
+report and chart URLs need a campaign with results: Bình Định's published table of 2023,
+imported, in which the cast holds the same roles (tests/portal/campaigns/
+test_report_download.py's `published`); it is built only for the URLs that name it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from portal.accounts.models import Membership, User
+from portal.accounts.roles import Role
+from portal.assessments import evidence_files
+from portal.assessments.models import Evidence, Submission
+from portal.campaigns.models import Campaign
+from portal.indicators.services import api_token_create
+from portal.notifications.models import Notification
+from portal.units.models import Lineage, Unit
+from portal.workflow import CampaignState
+from tests.portal.appraisals.unit_fixtures import Appraised
+from tests.portal.assessments.conftest import PDF
+from tests.portal.conftest import Cast
+
+# The cast (tests/portal/conftest.py), anonymous, and Chính, who chairs the appraisal team.
+ROLES = ("anonymous", "lan", "minh", "thao", "hung", "hoa", "quang", "khoa", "chinh")
+
+
+@dataclass
+class World:
+    appraised: Appraised
+    ids: dict[str, object] = field(default_factory=dict)  # a URL argument's source -> value
+
+    @property
+    def cast(self) -> Cast:
+        return self.appraised.cast
+
+    def person(self, role: str) -> User | None:
+        return self.appraised.person("anon" if role == "anonymous" else role)
+
+    def value(self, source: str) -> object:
+        return self.ids[source]
+
+
+def stored_evidence(submission: Submission, by: User, **fields: object) -> Evidence:
+    """A real file under EVIDENCE_ROOT, as an upload leaves it."""
+    stored = evidence_files.store(SimpleUploadedFile("danh-sach.pdf", PDF))
+    return Evidence.objects.create(
+        submission=submission, criterion="cqs_ky_so", stored_name=stored.stored_name,
+        original_name="Danh sách văn bản ký số.pdf", content_type="application/pdf",
+        size=stored.size, sha256=stored.sha256, uploaded_by=by, **fields,
+    )  # fmt: skip
+
+
+def build_world(appraised: Appraised) -> World:
+    cast = appraised.cast
+    submission = Submission.objects.get(campaign_unit=cast.noi_vu_entry)
+    filed = stored_evidence(submission, cast.lan)
+    supplement = stored_evidence(submission, cast.lan, round=appraised.rounds[1])
+    merged = Unit.objects.create(
+        province=cast.province, code="so-van-hoa", name="Sở Văn hoá", level="so",
+        active_until=date(2024, 12, 31),
+    )  # fmt: skip
+    lineage = Lineage.objects.create(
+        predecessor=merged, successor=cast.noi_vu, kind=Lineage.Kind.MERGED_INTO,
+        effective=date(2025, 1, 1),
+    )  # fmt: skip
+    token, _ = api_token_create(province=cast.province, actor=cast.quang, name="Cổng DVC")
+    note = Notification.objects.create(
+        user=cast.lan, kind="results_returned", title="Kết quả vòng 1",
+        url=f"/tham-dinh/don-vi/{cast.noi_vu_entry.pk}/ket-qua/", campaign=cast.campaign,
+    )  # fmt: skip
+    team = {member.user.username: member for member in cast.campaign.team.all()}
+    ids: dict[str, object] = {
+        "campaign": cast.campaign.pk, "entry": cast.noi_vu_entry.pk,
+        "other_entry": cast.tu_phap_entry.pk, "unit": cast.noi_vu.pk,
+        "framework": cast.framework.pk, "province": cast.province.code,
+        "province_id": cast.province.pk, "evidence": filed.pk, "supplement": supplement.pk,
+        "returned_round": 1, "scoring_round": 2, "criterion": "cqs_ky_so", "member": team["tham"].pk,
+        "assignment": team["tham"].assignments.get().pk, "token": token.pk,
+        "notification": note.pk, "lineage": lineage.pk,
+    }  # fmt: skip
+    return World(appraised, ids)
+
+
+def add_results(world: World, published: Campaign) -> None:
+    """The report and chart URLs name Bình Định's 2023, with results and finalized, not
+    published yet: who may see it is then the question. The cast holds its roles there too;
+    Chính is an appraiser of it as well."""
+    Campaign.objects.filter(pk=published.pk).update(state=CampaignState.FINALIZED)
+    Membership.objects.create(
+        user=world.appraised.chinh, province=published.province, role=Role.APPRAISER
+    )
+    world.ids["results"] = published.pk
