@@ -111,6 +111,23 @@ SITE: dict[str, Entry] = {
     "accounts:logout": Entry(PUBLIC, methods=ACTION),
 }
 
+# One's own account: its page, the second factor, the password. The cast's sessions are
+# signed in as the login page leaves them, second factor passed where the role needs one.
+ACCOUNTS: dict[str, Entry] = {
+    "accounts:account": Entry(SIGNED_IN),
+    "accounts:second_factor_verify": Entry(SIGNED_IN, methods=FORM),
+    "accounts:second_factor_enrol": Entry(SIGNED_IN, methods=FORM),
+    "accounts:recovery_codes_renew": Entry(SIGNED_IN, methods=ACTION),
+    "accounts:password_change": Entry(SIGNED_IN, methods=FORM),
+    # Resetting a forgotten password is for people who cannot sign in.
+    "accounts:password_reset": Entry(PUBLIC, methods=FORM),
+    "accounts:password_reset_done": Entry(PUBLIC),
+    "accounts:password_reset_confirm": Entry(
+        PUBLIC, fixed={"uidb64": "MQ", "token": "sai-ma"}, methods=FORM
+    ),
+    "accounts:password_reset_complete": Entry(PUBLIC),
+}
+
 UNITS: dict[str, Entry] = {
     "units:registry": Entry(SIGNED_IN),  # the registries of one's own provinces
     "units:detail": Entry(PROVINCE, {"pk": "unit"}),
@@ -263,6 +280,6 @@ API: dict[str, Entry] = {
 }
 
 MATRIX: dict[str, Entry] = {
-    **SITE, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS, **INDICATORS,
-    **NOTIFICATIONS, **AUDIT, **API,
+    **SITE, **ACCOUNTS, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS,
+    **INDICATORS, **NOTIFICATIONS, **AUDIT, **API,
 }  # fmt: skip
