@@ -20,24 +20,13 @@ from typing import Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage  # no stubs
+from docxtpl import DocxTemplate  # no stubs
 from jinja2 import meta
 from jinja2.exceptions import SecurityError
 
-from dti.reports import charts as chart
-from dti.reports import statements as say
 from dti.reports.confinement import ChildError, ConfinementError, Limits, run_confined
-from dti.reports.model import (
-    Appendix,
-    ClassCount,
-    GroupSummary,
-    IndexSummary,
-    LevelReport,
-    RankedLine,
-    Report,
-)
-from dti.reports.numbers import count_text, percent_text, points_text
+from dti.reports.model import Report
+from dti.reports.placeholders import template_context
 from dti.reports.sandbox import OfficeEnvironment, UnsafeTemplate, allowed_names, check_template
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[{%][^}%]*")  # whole, or left unterminated
@@ -275,134 +264,3 @@ def _undefined_error(error: jinja2.UndefinedError) -> TemplateError:
     match = _NO_ATTRIBUTE.search(message) or _UNDEFINED.search(message)
     name = match.group(1) if match else message
     return TemplateError(f"Mẫu báo cáo dùng trường không có: “{name}”.", name)
-
-
-# ---- the context: every placeholder an office template may use ----------------------------
-
-
-def template_context(report: Report, document: DocxTemplate | None = None) -> dict[str, Any]:
-    """The report as plain values for a template; charts need the template `document`."""
-    header = report.header
-    return {
-        "province": report.province,
-        "year": report.year,
-        "title": report.title,
-        "source": report.source,
-        "parent_body": header.parent_body,
-        "issuing_body": header.issuing_body,
-        "number": header.number,
-        "place_date": header.place_date,
-        "legal_bases": list(report.legal_bases),
-        "purpose": list(report.purpose),
-        "method": list(report.method),
-        "process": list(report.process),
-        "general_remarks": list(report.general_remarks),
-        "recommendations": list(report.recommendations),
-        "recipients": list(report.recipients),
-        "signer_title": report.signer_title,
-        "signer_name": report.signer_name,
-        "levels": [_level(level, document) for level in report.levels],
-        "commendation_sentences": [say.commendation_sentence(lv) for lv in report.levels],
-        "appendices": [_appendix(appendix) for appendix in report.appendices],
-    }
-
-
-def _level(level: LevelReport, document: DocxTemplate | None) -> dict[str, Any]:
-    average = level.average
-    return {
-        "code": level.code,
-        "name": level.name,
-        "unit_count": level.unit_count,
-        "framework_name": level.framework_name,
-        "framework_source": level.framework_source,
-        "framework_max": points_text(level.framework_max),
-        "intro": say.level_intro(level),
-        "method": say.method_sentence(level),
-        "ranking_text": level.ranking_text,
-        "class_text": level.class_text,
-        "classes": [_class(item) for item in level.classes],
-        "class_sentences": say.class_sentences(level.classes),
-        "groups": [_group(group) for group in level.groups],
-        "indices": [_index(index) for index in level.indices],
-        "top": [_line(line) for line in level.top],
-        "bottom": [_line(line) for line in level.bottom],
-        "top_sentence": say.top_sentence(level),
-        "bottom_sentence": say.bottom_sentence(level),
-        "average": average.text,
-        "average_sentence": say.average_sentence(level),
-        "commendations": [line.name for line in level.commendations],
-        "commendation_basis": level.commendation_basis,
-        "commendation_sentence": say.commendation_sentence(level),
-        "appendices": [appendix.label for appendix in level.appendices],
-        **_charts(level, document),
-    }
-
-
-def _group(group: GroupSummary) -> dict[str, Any]:
-    return {
-        "name": group.name,
-        "size": group.size,
-        "intro": say.group_intro(group),
-        "appendix": group.appendix,
-        "classes": [_class(item) for item in group.classes],
-        "class_sentences": say.class_sentences(group.classes),
-    }
-
-
-def _class(item: ClassCount) -> dict[str, Any]:
-    return {
-        "label": item.label,
-        "count": item.count,
-        "count_text": count_text(item.count),
-        "share": percent_text(item.share, trim=True),
-        "units": [line.name for line in item.units],
-        "sentence": say.class_sentence(item),
-    }
-
-
-def _index(index: IndexSummary) -> dict[str, Any]:
-    return {
-        "name": index.name,
-        "applicable": index.applicable,
-        "reached": index.reached,
-        "reached_percent": percent_text(index.reached_percent, trim=True),
-        "below_percent": percent_text(index.below_percent, trim=True),
-        "average_percent": percent_text(index.average_percent, trim=True),
-        "sentence": say.index_sentence(index),
-        "remark": index.remark,
-    }
-
-
-def _line(line: RankedLine) -> dict[str, Any]:
-    return {"rank": line.rank, "name": line.name, "value": line.text, "class": line.class_label}
-
-
-def _appendix(appendix: Appendix) -> dict[str, Any]:
-    return {
-        "label": appendix.label,
-        "title": appendix.title,
-        "tables": [
-            {
-                "title": t.title,
-                "note": t.note,
-                "headers": [column.header for column in t.columns],
-                "max_row": [cell.text for cell in t.max_row] if t.max_row else [],
-                "rows": [[cell.text for cell in row] for row in t.rows],
-            }
-            for t in appendix.tables
-        ],
-    }
-
-
-def _charts(level: LevelReport, document: DocxTemplate | None) -> dict[str, Any]:
-    """InlineImages of the level's charts; empty strings when rendering without charts."""
-    if document is None:
-        return {"chart_classes": "", "chart_indices": ""}
-    classes = chart.class_distribution(level.classes, f"Xếp loại khối {level.name}")
-    indices = chart.index_averages(level.indices, f"Tỷ lệ điểm bình quân — khối {level.name}")
-    return {
-        "chart_classes": InlineImage(document, io.BytesIO(classes), width=Mm(150))
-        if level.classes
-        else "",
-        "chart_indices": InlineImage(document, io.BytesIO(indices), width=Mm(150)),
-    }
