@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_cache_control
 
 # The portal needs none of these; a page that was somehow made to ask for one is refused by
 # the browser itself. `()` is the empty allow-list.
@@ -45,8 +46,8 @@ def is_private(request: HttpRequest, response: HttpResponseBase) -> bool:
 
 
 class SecurityHeadersMiddleware:
-    """`Cache-Control: no-store` on private answers (replacing any caching a view chose for
-    public visitors), and a Permissions-Policy on every answer."""
+    """`Cache-Control: no-store` added to private answers (it overrides any max-age a view
+    set: nothing private is stored), and a Permissions-Policy on every answer."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -55,5 +56,5 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if is_private(request, response):
-            response["Cache-Control"] = "no-store"
+            patch_cache_control(response, no_store=True)
         return response

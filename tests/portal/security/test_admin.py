@@ -70,3 +70,14 @@ def test_a_superuser_reads_a_campaign_in_the_admin_but_cannot_save_it(cast: Cast
     delete = f"/quan-tri/campaigns/campaign/{cast.campaign.pk}/delete/"
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Campaign.objects.filter(pk=cast.campaign.pk).exists()
+
+
+def test_every_list_and_a_person_read_in_the_admin(cast: Cast, superuser):
+    client = cast.client(superuser)
+    for model in admin.site._registry:
+        meta = model._meta
+        page = client.get(f"/quan-tri/{meta.app_label}/{meta.model_name}/")
+        assert page.status_code == 200, meta.label
+    person = client.get(f"/quan-tri/accounts/user/{cast.lan.pk}/change/")
+    assert person.status_code == 200
+    assert 'name="_save"' not in person.content.decode()

@@ -109,7 +109,7 @@ def test_pages_of_a_signed_in_person_are_never_stored(cast: Cast):
     for who, path in pages(cast):
         if who:
             response = cast.client(getattr(cast, who)).get(path)
-            assert response["Cache-Control"] == "no-store", path
+            assert "no-store" in response["Cache-Control"], path
 
 
 def test_public_pages_may_be_cached(cast: Cast):
@@ -119,7 +119,7 @@ def test_public_pages_may_be_cached(cast: Cast):
 @pytest.mark.django_db
 def test_api_answers_are_never_stored(client):
     for path in ("/api/campaigns", "/api/khong-co"):
-        assert client.get(path)["Cache-Control"] == "no-store", path
+        assert "no-store" in client.get(path)["Cache-Control"], path
 
 
 def test_an_evidence_download_is_never_stored(cast: Cast, settings, tmp_path: Path):
@@ -133,5 +133,5 @@ def test_an_evidence_download_is_never_stored(cast: Cast, settings, tmp_path: Pa
     path = f"/tu-danh-gia/{cast.noi_vu_entry.pk}/minh-chung/{evidence.pk}/tai-ve/"
     response = cast.client(cast.minh).get(path)
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     assert response["Content-Disposition"].startswith("attachment")
