@@ -14,8 +14,8 @@ from django import forms
 from django.utils import translation
 
 import portal
-from portal.appraisals.models import Appraisal, Response
-from portal.assessments.models import Answer
+from portal.appraisals.models import Appraisal, EvidenceVerdict, Response
+from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.forms import ReportTextsForm
 from portal.form_text import TextCheckedForm, control_character_message
 from portal.units.models import Unit
@@ -124,3 +124,19 @@ def test_the_refusal_speaks_english_to_an_english_page():
         "Contains a control character that is not allowed (U+0000)"
     )
     assert control_character_message("Sở Nội vụ\r\n\tdòng hai") is None
+
+
+def test_a_verdict_note_with_a_control_character_is_refused(scoring):
+    evidence = Evidence.objects.create(
+        submission=Submission.objects.get(campaign_unit=scoring.entry), criterion="cqs_ky_so",
+        url="https://vb.example.vn/ky-so", original_name="Danh sách văn bản ký số",
+        uploaded_by=scoring.cast.lan,
+    )  # fmt: skip
+    client = scoring.cast.client(scoring.mai)
+    fields = page_fields(client, scoring)
+    fields[f"verdict:{evidence.pk}"] = "insufficient"
+    fields[f"verdict_note:{evidence.pk}"] = "Thiếu\x0b quý IV"
+    response = client.post(url(scoring, "luu/"), fields)
+    assert response.status_code == 400
+    assert REFUSED.format("U+000B") in response.content.decode()
+    assert EvidenceVerdict.objects.count() == 0
