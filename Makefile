@@ -74,8 +74,6 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy --strict src/dti
 
-# The ledger benchmark runs the portal in development mode, as `make run` does.
-bench: export DTI_DEBUG := 1
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py --out docs/performance.md
 	$(BIN)/python bench/bench_reports.py --out docs/performance-reports.md
