@@ -21,6 +21,8 @@ PO_FILES := $(wildcard src/portal/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 messages: $(MO_FILES)
+# compilemessages loads the settings, which refuse production mode without a secret key.
+messages: export DTI_DEBUG := 1
 
 $(MO_FILES): %.mo: %.po $(STAMP)
 	@command -v msgfmt >/dev/null || { $(APT_INSTALL) gettext \
@@ -31,6 +33,8 @@ $(MO_FILES): %.mo: %.po $(STAMP)
 PORT ?= 8000
 
 # The portal with the demo province: migrate, load the demo once (it prints the logins), serve.
+# In development mode: DTI_DEBUG is off unless asked for, as production needs (docs/security.md).
+run: export DTI_DEBUG := 1
 run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_demo --tables $(TABLES)

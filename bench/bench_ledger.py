@@ -31,6 +31,8 @@ TARGET_RATIO = 5.0  # the check may cost at most this many times the floor
 
 def setup_django(database: Path) -> None:
     os.environ["DTI_DATABASE_URL"] = f"sqlite:///{database}"
+    # A throwaway portal on a laptop: development mode, as `make run` (the default is production's).
+    os.environ.setdefault("DTI_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     sys.path.insert(0, str(REPO / "src"))
     import django

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from dti.fixedpoint import format_vi, round_half_up
 from dti.rankings import Ranking, RankingRow
+from dti.text import spreadsheet_cell, spreadsheet_text
 
 CSV_HEADER = ("rank", "unit", "total", "applicable_max", "ratio", "class")
 
@@ -66,11 +67,11 @@ def to_csv(rows: Sequence[RankedUnit]) -> str:
         writer.writerow(
             [
                 r.rank,
-                r.unit,
+                spreadsheet_text(r.unit),
                 _plain(r.total),
                 _plain(r.applicable_max),
                 _plain(r.ratio),
-                r.class_label or "",
+                spreadsheet_text(r.class_label or ""),
             ]
         )
     return buffer.getvalue()
@@ -100,7 +101,7 @@ def to_xlsx(rows: Sequence[RankedUnit], path: Path, title: str) -> None:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Xếp hạng"
-    sheet.append([title])
+    sheet.append([spreadsheet_text(title)])
     sheet["A1"].font = Font(bold=True)
     header = ["Xếp hạng", "Đơn vị", "Tổng điểm", "Điểm tối đa áp dụng", "Tỷ lệ", "Xếp loại"]
     sheet.append(header)
@@ -108,9 +109,8 @@ def to_xlsx(rows: Sequence[RankedUnit], path: Path, title: str) -> None:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r in rows:
-        sheet.append(
-            [r.rank, r.unit, float(r.total), float(r.applicable_max), float(r.ratio), r.class_label]
-        )
+        unit, label = spreadsheet_text(r.unit), spreadsheet_cell(r.class_label)
+        sheet.append([r.rank, unit, float(r.total), float(r.applicable_max), float(r.ratio), label])
     sheet.freeze_panes = "A3"
     for column, width in zip("ABCDEF", (10, 42, 12, 14, 10, 12), strict=True):
         sheet.column_dimensions[column].width = width

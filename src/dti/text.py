@@ -37,3 +37,16 @@ def spreadsheet_text(text: str) -> str:
     """`text` cleaned, and made inert when a spreadsheet would read it as a formula."""
     cleaned = clean_text(text)
     return "'" + cleaned if cleaned.startswith(_FORMULA_START) else cleaned
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A cell as an export writes it: text through `spreadsheet_text`; numbers, dates and
+    empty cells unchanged (a number stays a number the spreadsheet computes with)."""
+    return spreadsheet_text(value) if isinstance(value, str) else value
+
+
+def typed_text(cell: str) -> str:
+    """The text `spreadsheet_text` made inert, as it was typed: the apostrophe before a
+    formula start taken off, so a workbook exported and imported again keeps its names."""
+    inert = cell.startswith("'") and cell[1:].startswith(_FORMULA_START)
+    return cell[1:] if inert else cell

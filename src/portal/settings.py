@@ -1,13 +1,15 @@
 """The portal's one settings module. Every value comes from an environment variable with a
 default that runs at once on a laptop (SQLite file, console e-mail, local files); see
 .env.example and docs/configuration.md. Production (DTI_DEBUG off) refuses to start with
-the development secret key."""
+the development secret key, and its security settings pass `manage.py check --deploy`
+(docs/security.md)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import (
@@ -23,7 +25,9 @@ from portal.env import (
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEVELOPMENT_SECRET = "dti-development-only-not-secret"
 
-DEBUG = env_bool("DTI_DEBUG", True)
+# Off unless asked for: a forgotten variable must never serve tracebacks and settings to
+# the public. `make run` turns it on for the demo.
+DEBUG = env_bool("DTI_DEBUG", False)
 SECRET_KEY = env_str("DTI_SECRET_KEY", DEVELOPMENT_SECRET)
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET:
     raise ImproperlyConfigured("DTI_SECRET_KEY must be set when DTI_DEBUG is off")
@@ -52,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,9 +139,30 @@ EMAIL_TIMEOUT = 20
 # The portal's address as people reach it, for the links in e-mails.
 DTI_SITE_URL = env_str("DTI_SITE_URL", "http://127.0.0.1:8000")
 
+# --- Security: HTTPS, headers, Content-Security-Policy (docs/security.md) ---------------
+# Production is HTTPS only: browsers are told to stay on HTTPS (HSTS), plain HTTP is
+# redirected, cookies never travel in clear. Development (DEBUG on) stays on plain HTTP.
+SECURE_HSTS_SECONDS = env_int("DTI_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preload puts the domain on the browsers' built-in HTTPS list, for months, for every
+# subdomain: a choice for the domain's owner, so off unless asked for.
+SECURE_HSTS_PRELOAD = env_bool("DTI_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("DTI_SSL_REDIRECT", not DEBUG)
+# Trust X-Forwarded-Proto only behind a proxy that sets it (and strips it from clients):
+# otherwise any client could claim HTTPS. Off unless set, e.g. "HTTP_X_FORWARDED_PROTO,https".
+_proxy_header = env_list("DTI_PROXY_SSL_HEADER", [])
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured(
+        "DTI_PROXY_SSL_HEADER: expected HEADER,VALUE, e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = (_proxy_header[0], _proxy_header[1]) if _proxy_header else None
+CSRF_TRUSTED_ORIGINS = env_list("DTI_CSRF_TRUSTED_ORIGINS", [])
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Signing in (docs/portal.md, "Signing in"; docs/security.md). Argon2 first: older PBKDF2
@@ -172,3 +199,21 @@ SESSION_IDLE_MINUTES = env_int("DTI_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour
+# Content-Security-Policy (django-csp): the pages load scripts, styles, images and fonts
+# from the portal only, no inline script or style, no plugins, never inside a frame, and
+# forms post only back to the portal. data: images are the 2FA QR code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+if not SECURE_HSTS_PRELOAD:
+    # Django warns that preload is off; it is off on purpose (above).
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]

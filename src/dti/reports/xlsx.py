@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.reports.model import DRAFT, Appendix, AppendixTable, Cell, Column, ColumnKind, Report
+from dti.text import spreadsheet_text
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -48,23 +49,26 @@ def _number_format(column: Column) -> str:
 
 
 def _value(column: Column, cell: Cell) -> float | int | str | None:
-    """What the spreadsheet stores: floats for numbers (a percent as its fraction)."""
+    """What the spreadsheet stores: floats for numbers (a percent as its fraction); text
+    never as a formula (a unit named "=..."), without control characters."""
     if isinstance(cell.value, Decimal):
         value = cell.value / 100 if column.kind is ColumnKind.PERCENT else cell.value
         return float(value)
+    if isinstance(cell.value, str):
+        return spreadsheet_text(cell.value)
     return cell.value
 
 
 def _sheet(sheet: Worksheet, appendix: Appendix, table: AppendixTable) -> None:
     title = f"{appendix.label}. {appendix.title}"
-    sheet["A1"] = f"{title} — {table.title}" if table.title else title
+    sheet["A1"] = spreadsheet_text(f"{title} — {table.title}" if table.title else title)
     sheet["A1"].font = Font(bold=True, size=12)
     if table.note:
-        sheet["A2"] = f"Ghi chú: {table.note}"
+        sheet["A2"] = spreadsheet_text(f"Ghi chú: {table.note}")
         sheet["A2"].font = Font(italic=True)
     header_row = _FIRST_DATA_ROW - 1
     for position, column in enumerate(table.columns, start=1):
-        header = sheet.cell(row=header_row, column=position, value=column.header)
+        header = sheet.cell(row=header_row, column=position, value=spreadsheet_text(column.header))
         header.font = Font(bold=True)
         header.fill = _HEADER_FILL
         header.border = _BORDER

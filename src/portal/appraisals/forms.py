@@ -23,6 +23,7 @@ from portal.appraisals.models import Appraisal, EvidenceVerdict, TeamMember, Ver
 from portal.assessments.forms import AnswersForm, AnswerValue
 from portal.campaigns.deadlines import format_deadline, parse_deadline
 from portal.campaigns.models import Campaign
+from portal.form_text import TextCheckedForm, control_character_message
 from portal.units.models import Unit
 
 REMARK_MAX_LENGTH = 5000
@@ -134,6 +135,12 @@ class SheetForm:
         for name in data:
             if name.startswith("verdict_version:") and name[16:].isdigit():
                 self._verdict(int(name[16:]))
+        for code in self.cleaned:
+            self._refuse_control_characters(request_field(code))
+
+    def _refuse_control_characters(self, field: str) -> None:
+        if (refused := control_character_message(self.text(field))) is not None:
+            self.errors[field] = refused
 
     def is_valid(self) -> bool:
         return not self.errors
@@ -160,6 +167,7 @@ class SheetForm:
             self.errors[f"verdict:{pk}"] = gettext("Chọn một kết luận trong danh sách.")
             verdict = ""
         version = self.text(f"verdict_version:{pk}")
+        self._refuse_control_characters(f"verdict_note:{pk}")
         self.verdicts[pk] = PostedVerdict(
             verdict,
             self.text(f"verdict_note:{pk}").strip(),
@@ -181,7 +189,7 @@ class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.user)
 
 
-class MemberForm(forms.Form):
+class MemberForm(TextCheckedForm):
     user = PersonChoiceField(
         User.objects.none(), label=gettext_lazy("Người"),
         error_messages={
@@ -196,7 +204,7 @@ class MemberForm(forms.Form):
         self.fields["user"].queryset = people.order_by("full_name", "username")  # type: ignore[attr-defined]
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(TextCheckedForm):
     """One line of assignment: a unit, a district's communes, or every unit; one main
     index or all of them. The service checks what the choices mean together."""
 

@@ -75,6 +75,7 @@ class AppraisalRow:
     request: str = ""
     due: str = ""
     due_error: str = ""
+    request_error: str = ""
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -177,6 +178,7 @@ def _supplement(data: SheetInput, row: AppraisalRow, current: Appraisal | None) 
         row.request = data.form.text(request_field(code))
         row.due = data.form.text(due_field(code))
         row.due_error = data.form.errors.get(due_field(code), "")
+        row.request_error = data.form.errors.get(request_field(code), "")
     elif current is not None:
         row.requested, row.request = current.supplement_requested, current.supplement_request
         row.due = format_deadline(current.supplement_due)
@@ -236,7 +238,9 @@ def _evidence(data: SheetInput, row: AppraisalRow, item: Evidence) -> EvidenceRo
     if form is not None and item.pk in form.verdicts:
         posted = form.verdicts[item.pk]
         evidence.choice, evidence.note = posted.verdict, posted.note
-        evidence.error = form.errors.get(f"verdict:{item.pk}", "")
+        evidence.error = form.errors.get(f"verdict:{item.pk}", "") or form.errors.get(
+            f"verdict_note:{item.pk}", ""
+        )
         if evidence.conflict is None:
             evidence.version, evidence.loaded = posted.version, posted.loaded
     return evidence

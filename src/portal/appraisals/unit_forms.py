@@ -19,6 +19,7 @@ from portal.assessments.forms import AnswersForm, AnswerValue, version_field
 from portal.assessments.models import Answer
 from portal.assessments.scoring import LiveScore
 from portal.assessments.sheet import InputView, SheetData, build_sheet
+from portal.form_text import control_character_message
 
 REPLY_MAX_LENGTH = 5000
 
@@ -66,6 +67,8 @@ class ResponseForm:
             self.errors[reply_field(code)] = gettext(
                 "Giải trình dài %(length)s ký tự, tối đa %(max)s."
             ) % {"length": len(reply), "max": REPLY_MAX_LENGTH}
+        if (refused := control_character_message(reply)) is not None:
+            self.errors[reply_field(code)] = refused
         self.cleaned = PostedResponse(
             code, kind, value, reply, int(version) if version.isdigit() else 0
         )

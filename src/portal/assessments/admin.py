@@ -4,36 +4,21 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
+from portal.read_only_admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class AnswerInline(admin.TabularInline):  # type: ignore[type-arg]
+class AnswerInline(ReadOnlyInline):
     model = Answer
-    extra = 0
     fields = ("criterion", "value", "note", "version", "updated_by", "updated_at")
     readonly_fields = fields
-    can_delete = False
 
 
-class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+class EventInline(ReadOnlyInline):
     model = SubmissionEvent
-    extra = 0
     fields = ("at", "action", "actor", "note")
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Submission)

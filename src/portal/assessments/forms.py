@@ -30,6 +30,7 @@ from dti.framework.model import (
     YesNoRule,
 )
 from dti.tables.cells import CellError, ParsedNumber, parse_number
+from portal.form_text import TextCheckedForm, control_character_message
 
 AnswerValue = bool | str | dict[str, str] | None  # as stored in Answer.value
 # "1.200" is 1200 to most people and 1,2 to the table reader: one separator followed by
@@ -107,6 +108,8 @@ class AnswersForm:
             self.errors[note_field(leaf.code)] = gettext(
                 "Thuyết minh dài %(length)s ký tự, tối đa %(max)s."
             ) % {"length": len(note), "max": NOTE_MAX_LENGTH}
+        if (refused := control_character_message(note)) is not None:
+            self.errors[note_field(leaf.code)] = refused
         version = self.text(version_field(leaf.code))
         self.cleaned[leaf.code] = PostedAnswer(
             value,
@@ -238,14 +241,14 @@ def answer_label(leaf: Node, value: AnswerValue) -> str:
     return display_text(leaf, value)
 
 
-class EvidenceFileForm(forms.Form):
+class EvidenceFileForm(TextCheckedForm):
     file = forms.FileField(
         label=gettext_lazy("Tệp minh chứng"),
         error_messages={"required": gettext_lazy("Chọn một tệp để tải lên.")},
     )
 
 
-class EvidenceLinkForm(forms.Form):
+class EvidenceLinkForm(TextCheckedForm):
     url = forms.URLField(
         label=gettext_lazy("Liên kết"),
         max_length=200,
@@ -259,7 +262,7 @@ class EvidenceLinkForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Mô tả"), max_length=255, required=False)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextCheckedForm):
     note = forms.CharField(
         label=gettext_lazy("Lý do trả lại"),
         max_length=2000,

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from dti.text import clean_text, spreadsheet_text
 from portal.audit.rows import LogRow
 
 COLUMNS = (
@@ -22,7 +23,6 @@ COLUMNS = (
 WIDTHS = (9, 20, 24, 28, 16, 34, 30, 30, 40, 30, 30)
 SHEET = "Nhật ký thay đổi"
 MOMENT = "%d/%m/%Y %H:%M:%S"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"-\d+(,\d+)?")
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,10 +36,13 @@ def _cells(row: LogRow) -> list[object]:
 
 
 def _inert(value: object) -> object:
-    """Text a spreadsheet would run as a formula (a note typed as "=…") is kept as text."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    """Text a spreadsheet would run as a formula (a note typed as "=…") is kept as text, and
+    a control character stored before the portal refused them is dropped (one would make the
+    XLSX unreadable). A negative value as the log writes it ("-12,5") is left as it is."""
+    if not isinstance(value, str):
+        return value
+    cleaned = clean_text(value)
+    return cleaned if NUMBER.fullmatch(cleaned) else spreadsheet_text(cleaned)
 
 
 def log_csv(rows: Iterable[LogRow]) -> bytes:
@@ -60,7 +63,7 @@ def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"
-    heading = WriteOnlyCell(sheet, value=title)
+    heading = WriteOnlyCell(sheet, value=spreadsheet_text(title))
     heading.font = Font(bold=True)
     sheet.append([heading])
     header = []
@@ -72,7 +75,7 @@ def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
     for row in rows:
         cells: list[object] = []
         for value in _cells(row):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=_inert(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
             cells.append(cell)

@@ -7,11 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from portal.audit.selectors import LogFilter
+from portal.form_text import TextCheckedForm
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]  # dd/mm/yyyy in both languages (docs/i18n.md)
 
 
-class LogFilterForm(forms.Form):
+class LogFilterForm(TextCheckedForm):
     unit = forms.IntegerField(label=gettext_lazy("Đơn vị"), required=False, min_value=1)
     criterion = forms.CharField(label=gettext_lazy("Tiêu chí"), required=False, max_length=64)
     entity = forms.CharField(label=gettext_lazy("Đối tượng"), required=False, max_length=40)

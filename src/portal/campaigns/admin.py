@@ -1,3 +1,7 @@
+"""Campaigns in the admin, to read: their states move only through the workflow's services
+(which check who may, and log it), extensions and stored results only through the office's
+pages (docs/portal.md)."""
+
 from django.contrib import admin
 
 from portal.campaigns.models import (
@@ -8,21 +12,20 @@ from portal.campaigns.models import (
     CampaignUnit,
     HistoricResult,
 )
+from portal.read_only_admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class CampaignLevelInline(admin.TabularInline):
+class CampaignLevelInline(ReadOnlyInline):
     model = CampaignLevel
-    extra = 0
     exclude = ["published_findings"]
 
 
-class AppraisalRoundInline(admin.TabularInline):
+class AppraisalRoundInline(ReadOnlyInline):
     model = AppraisalRound
-    extra = 0
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ReadOnlyAdmin):
     list_display = ("title", "year", "province", "state", "historic")
     list_filter = ("province", "year", "state", "historic")
     search_fields = ("title",)
@@ -30,27 +33,21 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(CampaignUnit)
-class CampaignUnitAdmin(admin.ModelAdmin):
+class CampaignUnitAdmin(ReadOnlyAdmin):
     list_display = ("unit", "campaign", "level", "extension_until", "previous_class")
     list_filter = ("campaign__province", "campaign", "level")
     search_fields = ("unit__name",)
 
 
 @admin.register(HistoricResult)
-class HistoricResultAdmin(admin.ModelAdmin):
+class HistoricResultAdmin(ReadOnlyAdmin):
     list_display = ("campaign_unit", "rank", "total", "value", "class_label", "source_table")
     list_filter = ("campaign_unit__campaign",)
 
 
 @admin.register(CampaignEvent)
-class CampaignEventAdmin(admin.ModelAdmin):
-    """The log is evidence of who did what: read it here, never edit it."""
+class CampaignEventAdmin(ReadOnlyAdmin):
+    """The log is evidence of who did what."""
 
     list_display = ("at", "campaign", "action", "actor", "note")
     list_filter = ("campaign", "action")
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

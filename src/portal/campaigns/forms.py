@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from portal.accounts.models import Province
 from portal.campaigns.deadlines import EXAMPLE, format_deadline, parse_deadline
 from portal.campaigns.models import Campaign, CampaignUnit
+from portal.form_text import TextCheckedForm
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
 
@@ -35,7 +36,7 @@ class DeadlineField(forms.CharField):
         return format_deadline(value) if isinstance(value, datetime) else value
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(TextCheckedForm):
     province = forms.ModelChoiceField(
         Province.objects.none(), label=gettext_lazy("Tỉnh"), empty_label=None
     )
@@ -60,7 +61,7 @@ def reason_field() -> forms.CharField:
     )
 
 
-class CampaignEditForm(forms.Form):
+class CampaignEditForm(TextCheckedForm):
     title = forms.CharField(label=gettext_lazy("Tên đợt đánh giá"), max_length=300)
     self_assessment_deadline = DeadlineField(label=gettext_lazy("Hạn tự đánh giá"), required=False)
     source = forms.CharField(
@@ -69,7 +70,7 @@ class CampaignEditForm(forms.Form):
     reason = reason_field()
 
 
-class LevelForm(forms.Form):
+class LevelForm(TextCheckedForm):
     level = forms.SlugField(label=gettext_lazy("Mã khối (ví dụ so, huyen, xa)"), max_length=32)
     name = forms.CharField(label=gettext_lazy("Tên khối (ví dụ Sở, ban, ngành)"), max_length=200)
     framework = forms.ModelChoiceField(
@@ -83,7 +84,7 @@ class LevelForm(forms.Form):
         )
 
 
-class UnitsForm(forms.Form):
+class UnitsForm(TextCheckedForm):
     level = forms.ChoiceField(label=gettext_lazy("Khối"))
     everyone = forms.BooleanField(
         label=gettext_lazy("Tất cả đơn vị của khối trong tỉnh"), required=False
@@ -111,7 +112,7 @@ class UnitsForm(forms.Form):
         return data
 
 
-class RoundForm(forms.Form):
+class RoundForm(TextCheckedForm):
     number = forms.IntegerField(label=gettext_lazy("Vòng thẩm định"), min_value=1, max_value=10)
     appraisal_due = DeadlineField(label=gettext_lazy("Hạn thẩm định (tổ thẩm định chấm)"))
     supplement_due = DeadlineField(
@@ -125,7 +126,7 @@ class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.unit.name)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(TextCheckedForm):
     entry = UnitChoiceField(CampaignUnit.objects.none(), label=gettext_lazy("Đơn vị"))
     until = DeadlineField(label=gettext_lazy("Gia hạn tự đánh giá đến"))
     reason = reason_field()
@@ -135,7 +136,7 @@ class ExtensionForm(forms.Form):
         self.fields["entry"].queryset = campaign.units.select_related("unit")  # type: ignore[attr-defined]
 
 
-class HistoricImportForm(forms.Form):
+class HistoricImportForm(TextCheckedForm):
     province = forms.ModelChoiceField(
         Province.objects.none(), label=gettext_lazy("Tỉnh"), empty_label=None
     )
@@ -172,7 +173,7 @@ def _lines_field(label: Any) -> forms.CharField:
     )  # fmt: skip
 
 
-class ReportTextsForm(forms.Form):
+class ReportTextsForm(TextCheckedForm):
     """The office's texts of the report, then one remark box per main index of each level."""
 
     parent_body = forms.CharField(label=gettext_lazy("Cơ quan chủ quản"), required=False)
@@ -220,7 +221,7 @@ class ReportTextsForm(forms.Form):
         return texts, remarks
 
 
-class ReportTemplateForm(forms.Form):
+class ReportTemplateForm(TextCheckedForm):
     template = forms.FileField(
         label=gettext_lazy("Mẫu báo cáo của Sở (DOCX, tối đa 5 MB)"),
         help_text=gettext_lazy("Trường dữ liệu theo docs/reports.md, ví dụ {{ province }}."),

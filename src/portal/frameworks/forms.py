@@ -6,13 +6,15 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy
 
+from portal.form_text import TextCheckedForm
+
 LEVEL = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
     gettext_lazy("Mã khối chỉ gồm chữ cái không dấu, chữ số và các dấu _ . - (ví dụ: so, xa)."),
 )
 
 
-class _Placement(forms.Form):
+class _Placement(TextCheckedForm):
     year = forms.IntegerField(
         label=gettext_lazy("Năm đánh giá"), min_value=2000, max_value=2100,
         error_messages={"min_value": gettext_lazy("Năm phải từ 2000 đến 2100."),

@@ -1,40 +1,27 @@
 """Read-only admin views: values change only through imports (and their audit trail),
 tokens only through the office's page (which alone ever sees a token's text)."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from portal.indicators.models import ApiToken, ImportBatch, SystemValue
-
-
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from portal.read_only_admin import ReadOnlyAdmin
 
 
 @admin.register(SystemValue)
-class SystemValueAdmin(_ReadOnly):
+class SystemValueAdmin(ReadOnlyAdmin):
     list_display = ("campaign_unit", "criterion", "value", "source", "measured_at", "imported_at")
     list_filter = ("campaign_unit__campaign",)
     search_fields = ("criterion", "campaign_unit__unit__name")
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(_ReadOnly):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ("campaign", "at", "actor_name", "source", "format", "file_name", "count")
     list_filter = ("campaign", "format")
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(_ReadOnly):
+class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ("name", "prefix", "province", "campaign", "created_at", "revoked_at")
     list_filter = ("province",)
     exclude = ("token_hash",)

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from portal.accounts.models import Province
 from portal.campaigns.models import Campaign
+from portal.form_text import TextCheckedForm
 
 
-class UploadForm(forms.Form):
+class UploadForm(TextCheckedForm):
     file = forms.FileField(
         label=gettext_lazy("Tệp số liệu (CSV, XLSX hoặc JSON)"),
         error_messages={
@@ -29,7 +30,7 @@ class UploadForm(forms.Form):
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(TextCheckedForm):
     name = forms.CharField(
         label=gettext_lazy("Tên (hệ thống dùng mã)"),
         max_length=100,

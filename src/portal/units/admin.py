@@ -1,19 +1,20 @@
+"""Units in the admin, to read: the registry changes through the office's pages and its
+import, which check codes and lineage and write the audit trail."""
+
 from django.contrib import admin
 
+from portal.read_only_admin import ReadOnlyAdmin, ReadOnlyInline
 from portal.units.models import Lineage, Unit
 
 
-class LineageInline(admin.TabularInline):
+class LineageInline(ReadOnlyInline):
     model = Lineage
     fk_name = "predecessor"
-    extra = 0
-    autocomplete_fields = ["successor"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ReadOnlyAdmin):
     list_display = ("name", "code", "level", "province", "parent", "active_until")
     list_filter = ("province", "level")
     search_fields = ("name", "code")
-    autocomplete_fields = ["parent"]
     inlines = [LineageInline]

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
 from portal.accounts.models import Province
+from portal.form_text import TextCheckedForm
 from portal.units.attributes import AttributeValue, format_value, parse_attributes
 from portal.units.models import Lineage, Unit
 
@@ -22,7 +23,7 @@ def _date_field(label: str) -> forms.DateField:
     )  # fmt: skip
 
 
-class UnitForm(forms.Form):
+class UnitForm(TextCheckedForm):
     code = forms.CharField(
         label=gettext_lazy("Mã"),
         max_length=64,
@@ -82,7 +83,7 @@ class UnitForm(forms.Form):
         return [line.strip() for line in lines if line.strip()]
 
 
-class LineageForm(forms.Form):
+class LineageForm(TextCheckedForm):
     predecessor = forms.ModelChoiceField(
         label=gettext_lazy("Đơn vị trước"), queryset=Unit.objects.none()
     )
@@ -107,5 +108,5 @@ class LineageForm(forms.Form):
         self.fields["successor"].queryset = units  # type: ignore[attr-defined]
 
 
-class RegistryImportForm(forms.Form):
+class RegistryImportForm(TextCheckedForm):
     file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))

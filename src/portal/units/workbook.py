@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dti.text import spreadsheet_cell, typed_text
 from portal.units.attributes import AttributeValue, format_attributes, parse_attributes
 from portal.units.attributes import split_outside_quotes as split_list
 from portal.units.models import Lineage, Unit
@@ -79,7 +80,7 @@ def registry_workbook(units: Sequence[Unit], links: Sequence[Lineage]) -> bytes:
     sheet.title = UNIT_SHEET
     _header(sheet, UNIT_COLUMNS, widths=(18, 40, 8, 18, 40, 40, 14, 14))
     for unit in units:
-        sheet.append([
+        _append(sheet, [
             unit.code, unit.name, unit.level, unit.parent.code if unit.parent else None,
             format_attributes(unit.attributes) or None, "; ".join(unit.aliases) or None,
             unit.active_from, unit.active_until,
@@ -88,7 +89,7 @@ def registry_workbook(units: Sequence[Unit], links: Sequence[Lineage]) -> bytes:
     links_sheet = book.create_sheet(LINEAGE_SHEET)
     _header(links_sheet, LINEAGE_COLUMNS, widths=(18, 16, 18, 14, 50))
     for link in links:
-        links_sheet.append([
+        _append(links_sheet, [
             link.predecessor.code, KIND_LABELS[Lineage.Kind(link.kind)], link.successor.code,
             link.effective, link.note or None,
         ])  # fmt: skip
@@ -96,6 +97,12 @@ def registry_workbook(units: Sequence[Unit], links: Sequence[Lineage]) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _append(sheet: Worksheet, values: Sequence[object]) -> None:
+    """A row whose text is never a formula (a unit named "=...") nor holds a control
+    character; read back, `text` takes the apostrophe off again."""
+    sheet.append([spreadsheet_cell(value) for value in values])
 
 
 def _header(sheet: Worksheet, columns: Sequence[str], widths: Sequence[int]) -> None:
@@ -219,12 +226,12 @@ def _lineage_row(number: int, cells: dict[str, Any], report: _Reporter) -> Linea
 
 
 def text(value: Any) -> str:
-    """A cell as text: 12 -> '12', 1.5 -> '1.5', None -> ''."""
+    """A cell as text: 12 -> '12', 1.5 -> '1.5', None -> '', "'=x" (as exported) -> '=x'."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return typed_text(str(value).strip())
 
 
 def _date_cell(cells: dict[str, Any], column: str, report: _Reporter) -> date | None:

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.framework.documents import Problem
+from dti.text import spreadsheet_cell
 from portal.frameworks.vocabulary import normalize
 from portal.frameworks.workbook import policy, tree
 from portal.frameworks.workbook.cells import CellError, text, where
@@ -71,8 +72,8 @@ def _fill(
     sheet: Worksheet, columns: Sequence[str], rows: Iterable[list[Any]], widths: Sequence[int]
 ) -> None:
     sheet.append(list(columns))
-    for row in rows:
-        sheet.append(row)
+    for row in rows:  # text never a formula nor a control character; read back by `text`
+        sheet.append([spreadsheet_cell(value) for value in row])
     for cell, width in zip(sheet[1], widths, strict=True):
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = width

@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from dti.text import typed_text
+
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
@@ -25,12 +27,12 @@ def where(sheet: str, row: int, column: str | None = None) -> str:
 
 
 def text(value: Any) -> str:
-    """A cell as text: None -> '', 12 -> '12', 1.5 -> '1.5'."""
+    """A cell as text: None -> '', 12 -> '12', 1.5 -> '1.5', "'=x" (as exported) -> '=x'."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return typed_text(str(value).strip())
 
 
 def number(value: Any) -> Decimal | int:

@@ -1,0 +1,37 @@
+"""Django's admin, for looking only.
+
+Every change in the portal goes through its pages and services: they check the workflow
+(who may move a campaign, a submission, a round), keep versions and write the audit trail.
+An edit in the admin would do none of that: a campaign reopened, an extension granted or a
+stored result changed with no trace. So every admin class of the portal is one of these:
+lists and detail pages to read, no add, change or delete, for superusers too
+(tests/portal/security/test_admin.py walks the registry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+
+class ReadOnlyMixin:
+    """Put first among the bases, so it wins over the admin class it is mixed with."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    pass
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
