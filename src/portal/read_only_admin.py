@@ -28,6 +28,18 @@ class ReadOnlyMixin:
         return False
 
 
+def read_only(admin_class: type[Any]) -> type[Any]:
+    """`admin_class` with ReadOnlyMixin first, and its inlines likewise (the admin site
+    applies it to every registration: portal.accounts.admin_site)."""
+    if issubclass(admin_class, ReadOnlyMixin):
+        return admin_class
+    inlines = [read_only(inline) for inline in getattr(admin_class, "inlines", [])]
+    attributes: dict[str, Any] = {"inlines": inlines} if inlines else {}
+    if issubclass(admin_class, admin.options.InlineModelAdmin):
+        attributes["can_delete"] = False
+    return type(f"ReadOnly{admin_class.__name__}", (ReadOnlyMixin, admin_class), attributes)
+
+
 class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     pass
 

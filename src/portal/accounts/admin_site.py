@@ -2,12 +2,18 @@
 lockout, one second factor), and it opens only to staff whose session is verified by an OTP
 device (django-otp's OTPAdminSite). Installed as the default site, so every ModelAdmin
 registered with `admin.site` stays where it is
-(portal.accounts.apps.PortalAdminConfig)."""
+(portal.accounts.apps.PortalAdminConfig).
+
+The site is also where the admin becomes read-only for every model, the portal's and those
+other apps register (django-axes' sign-in records, django-otp's devices): `register` puts
+`ReadOnlyMixin` before every admin class and its inlines, so no registration, however it is
+written, can add, change or delete (portal.read_only_admin)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,11 +23,20 @@ from django.utils.http import urlencode
 from django_otp.admin import OTPAdminSite
 
 from portal.accounts.second_factor import ENROL, STATE, VERIFY, totp_device_of
+from portal.read_only_admin import read_only
 
 
 class PortalAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin") -> None:  # OTPAdminSite's own is "otpadmin"
         super().__init__(name)
+
+    def register(  # type: ignore[override]
+        self,
+        model_or_iterable: Any,
+        admin_class: type[admin.ModelAdmin] | None = None,  # type: ignore[type-arg]
+        **options: Any,
+    ) -> None:
+        super().register(model_or_iterable, read_only(admin_class or admin.ModelAdmin), **options)
 
     def login(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

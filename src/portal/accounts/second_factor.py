@@ -12,6 +12,7 @@ holding the single-use recovery codes."""
 from __future__ import annotations
 
 import base64
+import logging
 import time
 from typing import Any
 
@@ -22,13 +23,15 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY, verify_token
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import Membership, User
 from portal.accounts.roles import Role
+
+logger = logging.getLogger(__name__)
 
 STATE = "dti_second_factor"  # what the session still owes: VERIFY, ENROL or NONE
 VERIFY, ENROL, NONE = "verify", "enrol", "none"
@@ -146,3 +149,15 @@ def totp_qr_svg(device: TOTPDevice) -> str:
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     svg: str = image.to_string(encoding="unicode")
     return svg[svg.index("<svg") :]
+
+
+@transaction.atomic
+def second_factor_reset(*, user: User) -> int:
+    """Remove every device of `user` (a lost phone with its recovery codes): they enrol anew
+    at their next sign-in. The number of devices removed."""
+    removed = 0
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+        removed += 1
+    logger.warning("second factor reset for %s: %d device(s) removed", user.username, removed)
+    return removed
