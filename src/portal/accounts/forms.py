@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from portal.form_text import TextCheckedForm
 
-class CodeForm(forms.Form):
+
+class CodeForm(TextCheckedForm):
     """The second step: six digits from the authenticator app, or one recovery code."""
 
     code = forms.CharField(
