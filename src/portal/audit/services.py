@@ -4,7 +4,10 @@ back with the change.
 
 Appends are serialized by the head row (AuditHead, pk 1): PostgreSQL locks it with
 SELECT … FOR UPDATE; SQLite runs every transaction IMMEDIATE (settings), so one writer at a
-time. Ids are taken under that lock, so the chain's order is the ids' order."""
+time. Ids are taken under that lock, so the chain's order is the ids' order.
+
+After the commit, never under that lock, a checkpoint of the chain may be written outside
+the database (portal.audit.anchor)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from django.utils import timezone
 
 from dti.ledger import GENESIS, link_hash
 from portal.accounts.models import User
+from portal.audit.anchor import checkpoint_after_commit
 from portal.audit.models import AuditEntry, AuditHead
 from portal.campaigns.models import Campaign
 from portal.units.models import Unit
@@ -81,6 +85,7 @@ def audit_record(
         entity=entity, entity_id=str(entity_id), action=action, old=plain(old), new=plain(new),
         reason=reason,
     )  # fmt: skip
+    checkpoint_after_commit()
     return _append(head, entry)
 
 
