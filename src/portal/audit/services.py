@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dti.ledger import GENESIS, link_hash
-from portal.accounts.models import User
+from portal.accounts.models import Province, User
 from portal.audit.anchor import checkpoint_after_commit
 from portal.audit.models import AuditEntry, AuditHead
 from portal.campaigns.models import Campaign
@@ -67,9 +67,11 @@ def audit_record(
     criterion: str = "",
     entity_id: str | int = "",
     actor_name: str = "",
+    province: Province | None = None,
 ) -> AuditEntry:
     """Append one entry and link it to the chain. `actor_name` names a non-person actor
-    (an API token, a management command) when `actor` is None."""
+    (an API token, a management command) when `actor` is None. The province is the
+    campaign's or the unit's; `province` names it for what belongs to neither (a token)."""
     head, rebuilt_from = _locked_head()
     if rebuilt_from:  # the head row was deleted behind the portal's back: say so in the log
         reason = "Dòng đầu chuỗi (AuditHead) đã bị xoá ngoài cổng; dựng lại từ các mục còn lại."
@@ -79,6 +81,8 @@ def audit_record(
         )  # fmt: skip
         _append(head, marker)
     province_id = campaign.province_id if campaign else (unit.province_id if unit else None)
+    if province is not None:
+        province_id = province.pk
     entry = AuditEntry(
         at=timezone.now(), actor=actor, actor_name=(str(actor) if actor else actor_name)[:200],
         province_id=province_id, campaign=campaign, unit=unit, criterion=criterion,
