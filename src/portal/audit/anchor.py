@@ -35,7 +35,8 @@ def checkpoint_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
     whether a checkpoint is due, run after the commit."""
     pending = connections[using].run_on_commit
     if not any(callback is checkpoint_if_due for _, callback, _ in pending):
-        transaction.on_commit(checkpoint_if_due, using=using)
+        # robust: whatever goes wrong after the commit is logged, never the user's error
+        transaction.on_commit(checkpoint_if_due, using=using, robust=True)
 
 
 def checkpoint_if_due() -> None:
@@ -94,6 +95,9 @@ def _to_syslog(checkpoint: Checkpoint) -> None:
     address: str | tuple[str, int] = target
     if not target.startswith("/"):
         host, _, port = target.rpartition(":")
+        if not host or not port.isdigit():
+            logger.error("Audit anchor: DTI_AUDIT_ANCHOR_SYSLOG=%r is not host:port", target)
+            return
         address = (host, int(port))
     line = "dti-audit-anchor " + canonical_json(checkpoint_json(checkpoint)).decode()
     try:

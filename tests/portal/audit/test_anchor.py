@@ -202,3 +202,15 @@ def test_an_unwritable_anchor_keeps_the_save_and_the_integrity_page_says_so(
     assert "Không đọc được tệp mốc neo" in page  # …but its anchor cannot be read
     assert "Không ghi được mốc neo của nhật ký vào" in page  # nor written
     assert 'class="error"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_syslog_address_that_is_not_host_and_port_is_logged_and_the_save_kept(
+    settings, audit_anchor: Path, caplog
+):
+    settings.DTI_AUDIT_ANCHOR_SYSLOG = "loghost:năm-trăm-mười-bốn"
+    with caplog.at_level(logging.ERROR, logger="portal.audit.anchor"):
+        record(1)
+    assert AuditEntry.objects.count() == 1
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1]
+    assert "is not host:port" in caplog.text
