@@ -35,6 +35,8 @@ class ImportBatchAdmin(_ReadOnly):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(_ReadOnly):
-    list_display = ("name", "prefix", "province", "campaign", "created_at", "revoked_at")
+    list_display = (
+        "name", "prefix", "province", "campaign", "created_at", "expires_at", "revoked_at",
+    )  # fmt: skip
     list_filter = ("province",)
     exclude = ("token_hash",)
