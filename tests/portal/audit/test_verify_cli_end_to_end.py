@@ -28,6 +28,8 @@ for n in range(5):
 def run(*command: str, database: Path | str) -> subprocess.CompletedProcess[str]:
     url = database if isinstance(database, str) else f"sqlite:///{database}"
     env = {**os.environ, "DTI_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    # This checkout's code, not whichever one the environment's editable install points at.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
     if isinstance(database, Path):  # the anchor beside this database, not the project's var/
         env["DTI_AUDIT_ANCHOR_DIR"] = str(database.parent / "audit-anchor")
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
