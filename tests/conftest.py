@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +45,11 @@ def django_db_modify_db_settings(
     yield
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def audit_anchor(settings: Any, tmp_path: Path) -> Path:
+    """Each test's audit trail is checkpointed in its own folder: the checkpoints of one
+    test's chain would otherwise be checked against the next test's (docs/audit-trail.md)."""
+    settings.DTI_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchor"
+    return settings.DTI_AUDIT_ANCHOR_DIR

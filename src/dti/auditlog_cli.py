@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from dti.ledger import GENESIS
+
 
 @click.group("audit-log")
 def audit_log() -> None:
@@ -38,14 +40,28 @@ def audit_log_verify(kept: str | None) -> None:
         lines = checker.report_lines(report)
     for line in lines:
         click.echo(line)
+    if report.anchor.not_written:
+        click.echo(f"Lỗi: {report.anchor.not_written}", err=True)
     sys.exit(0 if report.intact else 1)
 
 
 def _sha256(value: str | None) -> str | None:
-    """A SHA-256 in hex, as `dti audit-log verify` prints it."""
-    if value is not None and not re.fullmatch(r"[0-9a-f]{64}", value.strip().lower()):
-        raise click.BadParameter("cần đúng 64 chữ số thập lục phân (mã SHA-256)")
-    return value.strip().lower() if value else None
+    """A SHA-256 in hex, as `dti audit-log verify` prints it. All zeros is refused: it is
+    the "previous hash" of the first entry, present in every chain, even an emptied one,
+    so keeping it proves nothing. Click exits 2 with the message."""
+    if value is None:
+        return None
+    digest = value.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise click.BadParameter(
+            f"“{value}” không phải mã SHA-256: cần đúng 64 chữ số thập lục phân (0-9, a-f)"
+        )
+    if digest == GENESIS:
+        raise click.BadParameter(
+            "mã toàn số 0 là điểm khởi đầu của mọi chuỗi (kể cả chuỗi đã bị xoá hết), "
+            "giữ nó không chứng minh được gì: hãy dùng mã cuối do lệnh này in ra"
+        )
+    return digest
 
 
 def _portal_module(name: str) -> Any:

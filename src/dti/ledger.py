@@ -8,13 +8,14 @@ same entry read back from SQLite or PostgreSQL hashes to the same bytes.
 
 What the chain cannot prove: the hash is not keyed, so someone with write access to the
 database who recomputes every hash after the one they changed, and the head, leaves a valid
-chain. Keeping the head's hash somewhere else (docs/audit-trail.md) catches that too."""
+chain. Checkpoints of the chain kept outside the database (dti.anchor, passed to `verify`)
+catch that for everything up to the newest checkpoint."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,16 @@ class Head:
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """The chain as it was at one moment, kept outside the database (dti.anchor): it held
+    `count` entries and the last one's hash was `hash`. `at` is ISO 8601 text in UTC."""
+
+    count: int
+    hash: str
+    at: str
+
+
+@dataclass(frozen=True)
 class Break:
     """The first entry where the chain does not hold, and why (in Vietnamese). `id` is None
     when that entry is missing and its id unknown."""
@@ -78,19 +89,42 @@ def verify(
     *,
     head: Head | None = None,
     count_after: Callable[[], int] | None = None,
+    checkpoints: Sequence[Checkpoint] = (),
 ) -> Verdict:
     """Walk the chain in order (by id) and return where it first breaks.
 
     `head` is the log's head as read before the entries: the entry at position `head.count`
     must carry `head.hash`, which catches entries removed from (or replaced at) the end.
     Entries after it may only be ones appended while the entries were read: `count_after`,
-    called once they are read, gives the head's count then (default: none may follow)."""
+    called once they are read, gives the head's count then (default: none may follow).
+
+    Each of `checkpoints` requires the entry at position `count` to carry its hash: a chain
+    shorter than a checkpoint was truncated, another hash there means it was rewritten."""
+    verdict = _walk(entries, head, count_after, checkpoints)
+    if verdict.intact and checkpoints:
+        longest = max(checkpoints, key=lambda checkpoint: checkpoint.count)
+        if verdict.checked < longest.count:
+            return Verdict(verdict.checked, verdict.last_hash, _truncated(verdict, longest))
+    return verdict
+
+
+def _walk(
+    entries: Iterable[Entry],
+    head: Head | None,
+    count_after: Callable[[], int] | None,
+    checkpoints: Sequence[Checkpoint],
+) -> Verdict:
+    kept: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        kept.setdefault(checkpoint.count, []).append(checkpoint)
     previous, position, last_id = GENESIS, 0, None
     after_head: list[tuple[int, str]] = []  # (id, hash) of the entries past the head
     for position, entry in enumerate(entries, start=1):
         reason = _link_problem(entry, previous, last_id)
         if reason is None and head is not None:
             reason = _head_problem(entry, position, head)
+        if reason is None and position in kept:
+            reason = _checkpoint_problem(entry, kept[position])
         if reason is not None:
             return Verdict(position - 1, previous, Break(entry.id, position, reason))
         previous, last_id = entry.hash, entry.id
@@ -138,6 +172,26 @@ def _head_problem(entry: Entry, position: int, head: Head) -> str | None:
             f"({head.hash[:12]}…): mục cuối đã bị thay"
         )
     return None
+
+
+def _checkpoint_problem(entry: Entry, kept: list[Checkpoint]) -> str | None:
+    for checkpoint in kept:
+        if entry.hash != checkpoint.hash:
+            return (
+                f"mốc neo lúc {checkpoint.at} ghi mục thứ {checkpoint.count} có mã băm "
+                f"{checkpoint.hash[:12]}…, nay mục ở vị trí đó mang mã khác: nhật ký đã bị "
+                "viết lại từ sau mốc đó"
+            )
+    return None
+
+
+def _truncated(verdict: Verdict, checkpoint: Checkpoint) -> Break:
+    reason = (
+        f"mốc neo lúc {checkpoint.at} ghi chuỗi có {checkpoint.count} mục nhưng nay chỉ còn "
+        f"{verdict.checked}: {checkpoint.count - verdict.checked} mục cuối đã bị cắt bỏ "
+        "khỏi cơ sở dữ liệu"
+    )
+    return Break(None, verdict.checked + 1, reason)
 
 
 def _tail_removed(found: int, head: Head) -> Break:

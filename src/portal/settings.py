@@ -128,6 +128,12 @@ CLAMAV_HOST, CLAMAV_PORT = env_address("DTI_CLAMAV_ADDRESS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Checkpoints of the audit trail's hash chain, outside the database (docs/audit-trail.md).
+DTI_AUDIT_ANCHOR_DIR = env_path("DTI_AUDIT_ANCHOR_DIR", BASE_DIR / "var" / "audit-anchor")
+DTI_AUDIT_ANCHOR_EVERY = env_int("DTI_AUDIT_ANCHOR_EVERY", 100, minimum=1)
+DTI_AUDIT_ANCHOR_SECONDS = env_int("DTI_AUDIT_ANCHOR_SECONDS", 300, minimum=1)
+DTI_AUDIT_ANCHOR_SYSLOG = env_str("DTI_AUDIT_ANCHOR_SYSLOG", "")
+
 EMAIL_BACKEND = env_str("DTI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DTI_FROM_EMAIL", "dti@localhost")
 EMAIL_HOST = env_str("DTI_EMAIL_HOST", "localhost")  # for the SMTP backend

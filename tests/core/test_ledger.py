@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dti.ledger import GENESIS, Entry, Head, canonical_json, link_hash, verify
+from dti.anchor import Anchor, AnchorDamaged, parse_checkpoint
+from dti.ledger import GENESIS, Checkpoint, Entry, Head, canonical_json, link_hash, verify
 
 
 def chain(count: int, start_id: int = 1) -> list[Entry]:
@@ -141,3 +142,61 @@ def test_any_single_change_breaks_the_chain_at_that_entry(count, data):
     verdict = verify(tampered, head=head_of(entries))
     assert verdict.broken is not None
     assert (verdict.broken.position, verdict.checked) == (index + 1, index)
+
+
+# ---- checkpoints kept outside the database (dti.anchor) ---------------------------------
+
+
+def test_a_chain_cut_to_below_a_checkpoint_is_named_as_truncated_even_with_a_matching_head():
+    entries = chain(7)
+    kept = [Checkpoint(3, entries[2].hash, "2026-01-01T00:00:00+00:00"),
+            Checkpoint(7, entries[6].hash, "2026-02-01T00:00:00+00:00")]  # fmt: skip
+    cut = entries[:4]
+    verdict = verify(cut, head=head_of(cut), checkpoints=kept)
+    assert verdict.broken is not None
+    assert (verdict.broken.id, verdict.broken.position, verdict.checked) == (None, 5, 4)
+    assert "mốc neo lúc 2026-02-01T00:00:00+00:00 ghi chuỗi có 7 mục" in verdict.broken.reason
+
+
+def test_a_rewritten_chain_with_another_hash_at_a_checkpoint_breaks_there():
+    original, rewritten = chain(5), chain(5, start_id=1)
+    rewritten = [replace(e, content={**e.content, "who": "x"}) for e in rewritten]
+    previous, relinked = GENESIS, []
+    for entry in rewritten:  # every hash recomputed: a valid chain on its own
+        digest = link_hash(previous, entry.content)
+        relinked.append(replace(entry, previous=previous, hash=digest))
+        previous = digest
+    assert verify(relinked, head=head_of(relinked)).intact
+    kept = [Checkpoint(2, original[1].hash, "2026-01-01T00:00:00+00:00")]
+    verdict = verify(relinked, head=head_of(relinked), checkpoints=kept)
+    assert verdict.broken is not None
+    assert (verdict.broken.id, verdict.broken.position) == (2, 2)
+    assert "viết lại" in verdict.broken.reason
+
+
+def test_a_chain_that_grew_past_its_checkpoints_is_intact():
+    entries = chain(6)
+    kept = [Checkpoint(4, entries[3].hash, "2026-01-01T00:00:00+00:00")]
+    assert verify(entries, head=head_of(entries), checkpoints=kept).intact
+
+
+def test_the_anchor_file_appends_lines_and_reads_them_back(tmp_path):
+    anchor = Anchor(tmp_path / "anchor")
+    assert anchor.checkpoints() == [] and anchor.last() is None
+    first = Checkpoint(1, "a" * 64, "2026-01-01T00:00:00+00:00")
+    second = Checkpoint(2, "b" * 64, "2026-01-01T00:05:00+00:00")
+    anchor.append(first)
+    anchor.append(second)
+    assert anchor.checkpoints() == [first, second]
+    assert anchor.last() == second
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['{"count": 0, "hash": "' + "a" * 64 + '", "at": "2026-01-01T00:00:00"}',
+     '{"count": 1, "hash": "xyz", "at": "2026-01-01T00:00:00"}',
+     '{"count": 1, "hash": "' + "a" * 64 + '", "at": "hôm qua"}', "[1, 2]", "{"],
+)  # fmt: skip
+def test_a_line_that_is_not_a_checkpoint_is_named(line):
+    with pytest.raises(AnchorDamaged, match="dòng 3"):
+        parse_checkpoint(line, 3)

@@ -78,7 +78,8 @@ def _render(template: bytes, report: Report, charts: bool) -> bytes:
     except jinja2.UndefinedError as error:
         raise _undefined_error(error) from None
     except SecurityError as error:
-        raise TemplateError(f"Mẫu báo cáo dùng thao tác không được phép: {error}.") from None
+        reason = str(error).rstrip(".")
+        raise TemplateError(f"Mẫu báo cáo dùng thao tác không được phép: {reason}.") from None
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as error:
         if isinstance(error, TemplateError):
             raise

@@ -27,6 +27,7 @@ from portal.api.selectors import (
     framework_with_tree,
     units_of_province,
 )
+from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.selectors import campaigns_for_user
 from portal.indicators import services as indicators
 from portal.indicators.models import ApiToken
@@ -106,6 +107,14 @@ class TokenRefused(AuthenticationError):
     """No valid token: missing, wrong or revoked (which of them is not said)."""
 
 
+class TokenExpired(AuthenticationError):
+    """The right token, past its expiry: said, with when (only its holder can learn it)."""
+
+    def __init__(self, token: ApiToken):
+        super().__init__()
+        self.expires_at = token.expires_at
+
+
 class PushToken(HttpBearer):
     """`Authorization: Bearer <token>`, a token an office admin created on
     /chi-so-he-thong/tinh/<province>/ma-truy-cap/."""
@@ -117,7 +126,10 @@ class PushToken(HttpBearer):
         return token  # type: ignore[no-any-return]
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        return indicators.api_token_use(text=token)
+        found = indicators.api_token_find(text=token)
+        if found is not None and found.expired:
+            raise TokenExpired(found)
+        return found
 
 
 @api.exception_handler(TokenRefused)
@@ -128,6 +140,18 @@ def token_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
     response = api.create_response(request, {"detail": message}, status=401)
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(TokenExpired)
+def token_expired(request: HttpRequest, exc: Exception) -> HttpResponse:
+    assert isinstance(exc, TokenExpired)
+    message = gettext(
+        "Mã truy cập đã hết hạn lúc %(at)s: không dùng được nữa. Hãy đề nghị quản trị của "
+        "Sở chủ trì tạo mã mới."
+    ) % {"at": format_deadline(exc.expires_at)}
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     return response
 
 

@@ -31,6 +31,7 @@ from portal.assessments.forms import AnswerValue, answer_label
 from portal.assessments.models import Evidence, Submission
 from portal.assessments.scoring import applicability, score_answers, unit_attributes
 from portal.assessments.selectors import framework_for
+from portal.audit.locks import locked_or_refused
 from portal.audit.services import audit_record
 from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.notifications.services import notify
@@ -318,13 +319,16 @@ def response_evidence_add_link(
 def response_evidence_delete(
     *, entry: CampaignUnit, round: AppraisalRound, actor: User, evidence: Evidence
 ) -> None:
-    """Only evidence filed in answer to this round goes; the self-assessment's is signed."""
+    """Only evidence filed in answer to this round goes; the self-assessment's is signed.
+    The round is locked first, then the evidence read again: a second request finds it gone."""
+    framework = framework_for(entry)
+    round = _open_round(entry, round, actor, _leaf(entry, framework, evidence.criterion))
+    gone = gettext("Minh chứng “%(name)s” đã được xoá trước đó.") % {"name": evidence.original_name}
+    evidence = locked_or_refused(evidence, gone)
     if evidence.round_id != round.pk or evidence.submission.campaign_unit_id != entry.pk:
         raise ValidationError(
             gettext("Chỉ xoá được minh chứng đã bổ sung trong vòng thẩm định này.")
         )
-    framework = framework_for(entry)
-    round = _open_round(entry, round, actor, _leaf(entry, framework, evidence.criterion))
     stored_name, pk = evidence.stored_name, evidence.pk
     evidence.delete()
     evidence.pk = pk  # the audit entry names the row that went

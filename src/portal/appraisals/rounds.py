@@ -231,6 +231,8 @@ def round_final_set(*, campaign: Campaign, number: int, final: bool, actor: User
     problems = _final_problems(round, final, rounds)
     if problems:
         raise ValidationError(problems)
+    if round.final == final:  # read under the lock: a second request finds it done
+        return round
     for other in rounds.values():
         if other.final and other.pk != round.pk and final:
             other.final = False

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from portal.accounts.models import Membership, User
 from portal.accounts.roles import UNIT_ROLES
 from portal.appraisals.models import Assignment, TeamMember
+from portal.audit.locks import locked_or_refused
 from portal.audit.services import audit_record
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
 from portal.units.models import Unit
@@ -43,6 +44,14 @@ def _team_open(campaign: Campaign) -> Campaign:
             % {"state": state}
         )
     return campaign
+
+
+def _locked_member(member: TeamMember) -> TeamMember:
+    """The member read again under the campaign's lock: a second request finds him gone."""
+    gone = gettext("%(person)s đã được đưa ra khỏi tổ thẩm định trước đó.") % {
+        "person": member.user
+    }
+    return locked_or_refused(member, gone)
 
 
 def _record_team(
@@ -77,6 +86,7 @@ def team_member_add(*, campaign: Campaign, user: User, actor: User) -> TeamMembe
 def team_member_remove(*, member: TeamMember, actor: User) -> None:
     """Take a person off the team, with his assignments; what he scored stays (by name)."""
     campaign = _team_open(member.campaign)
+    member = _locked_member(member)
     old = {
         "member": str(member.user),
         "chair": member.chair,
@@ -89,8 +99,11 @@ def team_member_remove(*, member: TeamMember, actor: User) -> None:
 
 @transaction.atomic
 def team_chair_set(*, member: TeamMember, actor: User) -> TeamMember:
-    """Make this member the chair: a team has exactly one."""
+    """Make this member the chair: a team has exactly one. Already the chair: nothing to do."""
     campaign = _team_open(member.campaign)
+    member = _locked_member(member)
+    if member.chair:
+        return member
     previous = TeamMember.objects.filter(campaign=campaign, chair=True).select_related("user")
     old = [str(m.user) for m in previous]
     previous.exclude(pk=member.pk).update(chair=False)
@@ -132,6 +145,8 @@ def assignment_add(
 @transaction.atomic
 def assignment_remove(*, assignment: Assignment, actor: User) -> None:
     campaign = _team_open(assignment.member.campaign)
+    gone = gettext("Phân công này đã được bỏ trước đó.")
+    assignment = locked_or_refused(assignment, gone)
     old = assignment_description(assignment)
     pk = assignment.pk
     assignment.delete()

@@ -30,6 +30,7 @@ from portal.assessments.selectors import (
     framework_for,
 )
 from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot_sha256
+from portal.audit.locks import locked_or_refused
 from portal.audit.services import audit_record
 from portal.campaigns.models import CampaignUnit
 from portal.indicators.selectors import system_records, system_values_for, with_system_values
@@ -211,6 +212,7 @@ def evidence_add_link(
 @transaction.atomic
 def evidence_delete(*, entry: CampaignUnit, actor: User, evidence: Evidence) -> None:
     submission = _open_for_edit(entry, actor)
+    evidence = locked_or_refused(evidence, _evidence_gone(evidence))
     if evidence.submission_id != submission.pk:
         raise ValidationError(gettext("Minh chứng không thuộc bản tự đánh giá này."))
     stored_name, evidence_id = evidence.stored_name, evidence.pk
@@ -219,6 +221,10 @@ def evidence_delete(*, entry: CampaignUnit, actor: User, evidence: Evidence) -> 
     _record_evidence(entry, submission, actor, note, evidence, removed=evidence_id)
     if stored_name:  # the file goes only once the row is surely gone
         transaction.on_commit(lambda: evidence_files.remove_stored(stored_name))
+
+
+def _evidence_gone(evidence: Evidence) -> str:
+    return gettext("Minh chứng “%(name)s” đã được xoá trước đó.") % {"name": evidence.original_name}
 
 
 def _record_evidence(

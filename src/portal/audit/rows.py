@@ -34,6 +34,7 @@ ENTITY_LABELS: dict[str, Promise] = {
     "system_value": gettext_lazy("Giá trị từ hệ thống nguồn"),
     "result": gettext_lazy("Kết quả"),
     "audit_head": gettext_lazy("Đầu chuỗi nhật ký"),
+    "api_token": gettext_lazy("Mã truy cập API"),
 }
 VERB_LABELS: dict[str, Promise] = {
     **ACTION_LABELS,  # the workflow's moves: open, submit, approve…
@@ -45,6 +46,7 @@ VERB_LABELS: dict[str, Promise] = {
     "rebuild": gettext_lazy("Dựng lại"),
     "import": gettext_lazy("Nhập"),
     "final_set": gettext_lazy("Chọn vòng cuối"),
+    "revoke": gettext_lazy("Thu hồi"),
 }
 KEY_LABELS: dict[str, Promise] = {
     "note": gettext_lazy("thuyết minh"),
@@ -61,6 +63,9 @@ KEY_LABELS: dict[str, Promise] = {
     "final": gettext_lazy("vòng cuối"),
     "remark": gettext_lazy("nhận xét"),
     "reply": gettext_lazy("giải trình"),
+    "prefix": gettext_lazy("đầu mã"),
+    "expires_at": gettext_lazy("hết hạn lúc"),
+    "revoked_at": gettext_lazy("thu hồi lúc"),
 }
 # Entities whose old and new values are states of a workflow machine.
 STATE_ENTITIES = {

@@ -4,7 +4,10 @@ back with the change.
 
 Appends are serialized by the head row (AuditHead, pk 1): PostgreSQL locks it with
 SELECT … FOR UPDATE; SQLite runs every transaction IMMEDIATE (settings), so one writer at a
-time. Ids are taken under that lock, so the chain's order is the ids' order."""
+time. Ids are taken under that lock, so the chain's order is the ids' order.
+
+After the commit, never under that lock, a checkpoint of the chain may be written outside
+the database (portal.audit.anchor)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dti.ledger import GENESIS, link_hash
-from portal.accounts.models import User
+from portal.accounts.models import Province, User
+from portal.audit.anchor import checkpoint_after_commit
 from portal.audit.models import AuditEntry, AuditHead
 from portal.campaigns.models import Campaign
 from portal.units.models import Unit
@@ -63,9 +67,11 @@ def audit_record(
     criterion: str = "",
     entity_id: str | int = "",
     actor_name: str = "",
+    province: Province | None = None,
 ) -> AuditEntry:
     """Append one entry and link it to the chain. `actor_name` names a non-person actor
-    (an API token, a management command) when `actor` is None."""
+    (an API token, a management command) when `actor` is None. The province is the
+    campaign's or the unit's; `province` names it for what belongs to neither (a token)."""
     head, rebuilt_from = _locked_head()
     if rebuilt_from:  # the head row was deleted behind the portal's back: say so in the log
         reason = "Dòng đầu chuỗi (AuditHead) đã bị xoá ngoài cổng; dựng lại từ các mục còn lại."
@@ -75,12 +81,15 @@ def audit_record(
         )  # fmt: skip
         _append(head, marker)
     province_id = campaign.province_id if campaign else (unit.province_id if unit else None)
+    if province is not None:
+        province_id = province.pk
     entry = AuditEntry(
         at=timezone.now(), actor=actor, actor_name=(str(actor) if actor else actor_name)[:200],
         province_id=province_id, campaign=campaign, unit=unit, criterion=criterion,
         entity=entity, entity_id=str(entity_id), action=action, old=plain(old), new=plain(new),
         reason=reason,
     )  # fmt: skip
+    checkpoint_after_commit()
     return _append(head, entry)
 
 

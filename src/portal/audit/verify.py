@@ -4,12 +4,16 @@
 
 The entries are streamed in id order through dti.ledger.verify. The head is read before
 them (its hash must sit at its count) and again after them, so entries appended while the
-log is being read are accepted and entries inserted behind the log's back are not."""
+log is being read are accepted and entries inserted behind the log's back are not.
+
+Every checkpoint of the anchor outside the database (portal.audit.anchor) is checked too, and
+an intact chain is checkpointed at the end."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -17,7 +21,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from dti.ledger import GENESIS, Break, Entry, Head, Verdict, verify
+from dti.anchor import AnchorDamaged
+from dti.ledger import Break, Checkpoint, Entry, Head, Verdict, verify
+from portal.audit.anchor import anchor, checkpoint_write
 from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, hashed_content
 from portal.audit.rows import what_changed
 from portal.audit.services import HEAD
@@ -41,39 +47,78 @@ class Kept:
 
 
 @dataclass(frozen=True)
+class AnchorCheck:
+    """The checkpoints read from the anchor and checked against the chain, the newest's
+    time; `unreadable`: why the anchor could not be read (then nothing was checked);
+    `not_written`: why the checkpoint at the end of the check could not be written."""
+
+    checked: int = 0
+    newest: str | None = None
+    unreadable: str | None = None
+    not_written: str | None = None
+
+
+@dataclass(frozen=True)
 class ChainReport:
     verdict: Verdict
     count: int | None  # entries the head records, read after them (None: the head is gone)
     head_hash: str
     entry: AuditEntry | None  # the broken entry as it is stored now (None if intact or gone)
     kept: Kept | None = None
+    anchor: AnchorCheck = AnchorCheck()
 
     @property
     def intact(self) -> bool:
-        return self.verdict.intact and (self.kept is None or self.kept.position is not None)
+        return (
+            self.verdict.intact
+            and (self.kept is None or self.kept.position is not None)
+            and self.anchor.unreadable is None
+        )
 
 
 def audit_log_verify(
     *, using: str = DEFAULT_DB_ALIAS, chunk_size: int = CHUNK, kept: str | None = None
 ) -> ChainReport:
     """Walk the whole chain; raise LogUnreadable when the database cannot be read. `kept`,
-    a head hash kept elsewhere earlier, must be the hash of one of the entries."""
+    a head hash kept elsewhere earlier, must be the hash of one of the entries. An intact
+    chain is checkpointed in the anchor at the end."""
     _require_migrated(using)
+    checkpoints, checked = _checkpoints()
     try:
-        verdict, head = _walk(using, chunk_size)
+        verdict, head = _walk(using, chunk_size, checkpoints)
         broken = verdict.broken
         entry = None
         if broken is not None and broken.id is not None:
             entry = AuditEntry.objects.using(using).filter(pk=broken.id).first()
-        anchor = _find_kept(using, kept) if kept else None
+        found = _find_kept(using, kept) if kept else None
     except DatabaseError as error:
         raise LogUnreadable(_unreadable(error)) from error
     if head is None:
-        return ChainReport(verdict, None, verdict.last_hash, entry, anchor)
-    return ChainReport(verdict, head.count, head.hash, entry, anchor)
+        return ChainReport(verdict, None, verdict.last_hash, entry, found, checked)
+    report = ChainReport(verdict, head.count, head.hash, entry, found, checked)
+    kept_ok = found is None or found.position is not None
+    if verdict.intact and kept_ok and head.count:  # even if the anchor could not be read
+        failure = checkpoint_write(head.count, head.hash)
+        report = replace(report, anchor=replace(checked, not_written=failure))
+    return report
 
 
-def _walk(using: str, chunk_size: int) -> tuple[Verdict, Head | None]:
+def _checkpoints() -> tuple[list[Checkpoint], AnchorCheck]:
+    try:
+        checkpoints = anchor().checkpoints()
+    except (OSError, UnicodeDecodeError, AnchorDamaged) as error:
+        reason = gettext("Không đọc được tệp mốc neo %(path)s: %(error)s") % {
+            "path": anchor().path,
+            "error": error,
+        }
+        return [], AnchorCheck(unreadable=reason)
+    newest = max((c.at for c in checkpoints), default=None)
+    return checkpoints, AnchorCheck(len(checkpoints), newest)
+
+
+def _walk(
+    using: str, chunk_size: int, checkpoints: list[Checkpoint]
+) -> tuple[Verdict, Head | None]:
     """The verdict, and the head as read after the entries."""
     rows = (
         AuditEntry.objects.using(using)
@@ -83,7 +128,7 @@ def _walk(using: str, chunk_size: int) -> tuple[Verdict, Head | None]:
     )
     before = _head(using)
     if before is None:  # deleted: the chain alone can still be checked
-        verdict = verify(_chain(rows))
+        verdict = verify(_chain(rows), checkpoints=checkpoints)
         if verdict.intact and verdict.checked:
             verdict = Verdict(verdict.checked, verdict.last_hash, _head_missing(verdict))
         return verdict, None
@@ -93,7 +138,7 @@ def _walk(using: str, chunk_size: int) -> tuple[Verdict, Head | None]:
         after.append(_head(using) or before)
         return after[0].count
 
-    verdict = verify(_chain(rows), head=before, count_after=count_after)
+    verdict = verify(_chain(rows), head=before, count_after=count_after, checkpoints=checkpoints)
     return verdict, after[0] if after else before
 
 
@@ -105,8 +150,6 @@ def _chain(rows: Iterator[tuple[Any, ...]]) -> Iterator[Entry]:
 def _find_kept(using: str, kept: str) -> Kept:
     """Where the kept hash is. Every row was walked, so when the chain holds, a row with
     that hash is a link of it, and every entry up to it is as it was when it was kept."""
-    if kept == GENESIS:
-        return Kept(kept, None, 0)
     entries = AuditEntry.objects.using(using)
     found = entries.filter(hash=kept).values_list("pk", flat=True).first()
     if found is None:
@@ -161,7 +204,7 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
             gettext("Mã cuối của chuỗi: %(hash)s (nên lưu ở nơi khác để đối chiếu về sau).")
             % {"hash": report.head_hash},
         ]
-        return lines + _kept_lines(report.kept)
+        return lines + _kept_lines(report.kept) + _anchor_lines(report.anchor)
     entry = f"#{broken.id}" if broken.id is not None else gettext("đã mất")
     where = {"entry": entry, "position": broken.position, "count": report.count}
     lines = [
@@ -182,7 +225,24 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
     if stored is not None and (province_id is None or stored.province_id == province_id):
         lines.append(_described(stored))
     lines.append(gettext("%(count)s mục trước đó còn nguyên vẹn.") % {"count": verdict.checked})
-    return lines
+    return lines + _kept_lines(report.kept) + _anchor_lines(report.anchor)
+
+
+def _anchor_lines(anchor: AnchorCheck) -> list[str]:
+    if anchor.unreadable is not None:
+        return [anchor.unreadable]
+    if not anchor.checked:
+        return [gettext("Chưa có mốc neo nào ngoài cơ sở dữ liệu để đối chiếu.")]
+    return [
+        gettext("Đã đối chiếu %(count)s mốc neo ngoài cơ sở dữ liệu; mốc mới nhất lúc %(at)s.")
+        % {"count": anchor.checked, "at": _local(anchor.newest)}
+    ]
+
+
+def _local(at: str | None) -> str:
+    if at is None:
+        return "—"
+    return timezone.localtime(datetime.fromisoformat(at)).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def _kept_lines(kept: Kept | None) -> list[str]:

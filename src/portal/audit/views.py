@@ -98,4 +98,6 @@ def integrity_check(request: HttpRequest, campaign_id: int) -> HttpResponse:
     else:
         text = " ".join(report_lines(report, province_id=scope.campaign.province_id))
         (messages.success if report.intact else messages.error)(request, text)
+        if report.anchor.not_written:  # the chain is fine, but its anchor is not kept
+            messages.error(request, report.anchor.not_written)
     return redirect("audit:campaign", campaign_id=scope.campaign.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from dti.framework.documents import DocumentError
 from portal.accounts.models import Province, User
 from portal.accounts.permissions import roles_in
+from portal.audit.locks import locked_or_refused
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import (
@@ -36,6 +37,17 @@ BEFORE_RESULTS = frozenset({C.DRAFT, C.OPEN, C.SELF_ASSESSMENT_CLOSED, C.IN_APPR
 
 def record(campaign: Campaign, action: str, user: User, note: str = "") -> None:
     CampaignEvent.objects.create(campaign=campaign, action=action, actor=user, note=note)
+
+
+def _locked(campaign: Campaign) -> Campaign:
+    """The campaign read again and locked (portal.audit.locks): changes of one campaign run
+    one after the other, each deciding on what the one before left."""
+    return locked_or_refused(campaign, gettext("Đợt đánh giá này không còn nữa."))
+
+
+def _locked_entry(entry: CampaignUnit) -> CampaignUnit:
+    gone = gettext("%(unit)s đã được bỏ khỏi đợt đánh giá trước đó.") % {"unit": entry.unit.name}
+    return locked_or_refused(entry, gone)
 
 
 def _require_state(campaign: Campaign, states: frozenset[str], what: str) -> None:
@@ -100,6 +112,7 @@ def campaign_update(
     source: str = "",
     reason: str = "",
 ) -> Campaign:
+    campaign = _locked(campaign)
     _require_state(campaign, BEFORE_RESULTS, gettext("sửa thông tin đợt"))
     _check_year_and_title(campaign.province, campaign.year, title, campaign.pk)
     if self_assessment_deadline is None and campaign.state != C.DRAFT:
@@ -128,6 +141,7 @@ def campaign_level_add(
 ) -> CampaignLevel:
     """A level of the campaign, scored with a framework version of the same province made
     for that level."""
+    campaign = _locked(campaign)
     _require_state(campaign, frozenset({C.DRAFT}), gettext("thêm khối"))
     level, name = level.strip(), name.strip()
     problems = []
@@ -173,6 +187,7 @@ def campaign_units_add(
     """Put units of `level` in the campaign's scope: the chosen ones, or with None every unit
     of that level in the province. Units already in scope are left as they are; each new one
     carries last year's class when a published result of last year is known."""
+    campaign = _locked(campaign)
     _require_state(campaign, frozenset({C.DRAFT, C.OPEN}), gettext("thêm đơn vị"))
     level_entry = campaign.levels.filter(level=level).first()
     if level_entry is None:
@@ -219,7 +234,8 @@ def campaign_units_add(
 
 @transaction.atomic
 def campaign_unit_remove(*, entry: CampaignUnit, user: User) -> None:
-    campaign = entry.campaign
+    campaign = _locked(entry.campaign)
+    entry = _locked_entry(entry)
     _require_state(campaign, frozenset({C.DRAFT}), gettext("bỏ đơn vị khỏi đợt"))
     name, entry_id = entry.unit.name, entry.pk
     entry.delete()
@@ -241,7 +257,9 @@ def round_deadline_set(
     reason: str = "",
 ) -> AppraisalRound:
     """Set the deadlines of appraisal round `number`: rounds follow the self-assessment and
-    each other, and within a round the units' supplements follow the team's scoring."""
+    each other, and within a round the units' supplements follow the team's scoring. The
+    same deadlines set again change nothing and are not logged again."""
+    campaign = _locked(campaign)
     _require_state(campaign, BEFORE_RESULTS, gettext("đặt hạn thẩm định"))
     problems = _round_problems(campaign, number, appraisal_due, supplement_due)
     if problems:
@@ -250,6 +268,8 @@ def round_deadline_set(
         campaign=campaign, number=number
     )
     old = _round_deadlines(deadline) if deadline.pk else None
+    if old == {"appraisal_due": appraisal_due, "supplement_due": supplement_due}:
+        return deadline  # already so: another request (or a second click) set them first
     deadline.appraisal_due, deadline.supplement_due = appraisal_due, supplement_due
     deadline.full_clean()
     deadline.save()
@@ -315,8 +335,9 @@ def _round_problems(
 def campaign_unit_extend(
     *, entry: CampaignUnit, until: datetime, user: User, reason: str = ""
 ) -> CampaignUnit:
-    """Give one unit more time for its self-assessment."""
-    campaign = entry.campaign
+    """Give one unit more time for its self-assessment; the same date again changes nothing."""
+    campaign = _locked(entry.campaign)
+    entry = _locked_entry(entry)
     _require_state(campaign, BEFORE_RESULTS, gettext("gia hạn"))
     deadline = campaign.self_assessment_deadline
     if deadline is None:
@@ -327,6 +348,8 @@ def campaign_unit_extend(
             % {"until": format_deadline(until), "deadline": format_deadline(deadline)}
         )
     previous = entry.extension_until
+    if previous == until:
+        return entry
     entry.extension_until = until
     entry.full_clean()
     entry.save(update_fields=["extension_until"])

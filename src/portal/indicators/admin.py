@@ -22,6 +22,8 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ("name", "prefix", "province", "campaign", "created_at", "revoked_at")
+    list_display = (
+        "name", "prefix", "province", "campaign", "created_at", "expires_at", "revoked_at",
+    )  # fmt: skip
     list_filter = ("province",)
     exclude = ("token_hash",)

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from portal.accounts.models import Province
 from portal.campaigns.models import Campaign, CampaignUnit
+
+TOKEN_DAYS = 90  # a new token's life unless the office admin chooses another
+TOKEN_MAX_DAYS = 366  # at most a year (a leap year's included)
 
 
 class ApiToken(models.Model):
@@ -41,6 +45,10 @@ class ApiToken(models.Model):
         related_name="+",
     )  # fmt: skip
     revoked_at = models.DateTimeField(gettext_lazy("thu hồi lúc"), null=True, blank=True)
+    # Chosen at creation (TOKEN_DAYS, at most TOKEN_MAX_DAYS): a token left in a system
+    # nobody maintains stops working on its own.
+    expires_at = models.DateTimeField(gettext_lazy("hết hạn lúc"))
+    # Set only by a push that was imported: refused attempts never touch it.
     last_used_at = models.DateTimeField(gettext_lazy("dùng lần cuối"), null=True, blank=True)
 
     class Meta:
@@ -53,7 +61,11 @@ class ApiToken(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class ImportFormat(models.TextChoices):

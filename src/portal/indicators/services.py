@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,10 +16,18 @@ from django.utils.translation import gettext
 
 from portal.accounts.models import Province, User
 from portal.accounts.permissions import is_office_admin
+from portal.audit.locks import locked_or_refused
 from portal.audit.services import audit_record
 from portal.campaigns.models import Campaign
 from portal.indicators.checks import PlannedValue, plan_import
-from portal.indicators.models import ApiToken, ImportBatch, ImportFormat, SystemValue
+from portal.indicators.models import (
+    TOKEN_DAYS,
+    TOKEN_MAX_DAYS,
+    ApiToken,
+    ImportBatch,
+    ImportFormat,
+    SystemValue,
+)
 from portal.indicators.rows import ImportRefused, Problem, Row, read_json_body, read_upload
 from portal.indicators.selectors import import_block_reason
 
@@ -61,10 +70,15 @@ def system_values_push(*, campaign: Campaign, token: ApiToken, data: bytes) -> I
     """Import the API's JSON body, pushed with `token` (already checked to reach `campaign`)."""
     _check_campaign(campaign)
     upload = read_json_body(data)
-    return system_values_import(
+    batch = system_values_import(
         campaign=campaign, rows=upload.rows, source=upload.source, file_name="",
         format=ImportFormat.API, token=token, actor_name=f"API: {token.name}",
     )  # fmt: skip
+    # Only now, with the values imported (and in their transaction): a refused push, a
+    # wrong campaign or a closed one never counts as a use of the token.
+    token.last_used_at = batch.at
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+    return batch
 
 
 @transaction.atomic
@@ -149,41 +163,69 @@ def token_digest(text: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, province: Province, actor: User, name: str, campaign: Campaign | None = None
+    *,
+    province: Province,
+    actor: User,
+    name: str,
+    campaign: Campaign | None = None,
+    days: int = TOKEN_DAYS,
 ) -> tuple[ApiToken, str]:
-    """A new token and its text, which is shown once and never stored (only its SHA-256)."""
+    """A new token valid for `days` days and its text, which is shown once and never stored
+    (only its SHA-256). The audit trail records the token's name, its first characters and
+    expiry, never the token."""
     _require_office_admin(actor, province.pk)
     if campaign is not None and campaign.province_id != province.pk:
         raise ValidationError(gettext("Đợt đánh giá không thuộc tỉnh này."))
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            gettext("Thời hạn của mã phải từ 1 đến %(most)s ngày (đã nhập %(days)s).")
+            % {"most": TOKEN_MAX_DAYS, "days": days}
+        )
     text = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         province=province, campaign=campaign, name=name.strip(), token_hash=token_digest(text),
         prefix=text[:PREFIX_LENGTH], created_by=actor,
+        expires_at=timezone.now() + timedelta(days=days),
     )  # fmt: skip
     token.full_clean()
     token.save()
+    audit_record(
+        actor=actor, entity="api_token", action="create", new=_described(token),
+        province=province, campaign=campaign, entity_id=token.pk,
+    )  # fmt: skip
     return token, text
 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    """Revoke the token, read again under a lock: revoked already, nothing is written."""
     _require_office_admin(actor, token.province_id)
+    token = locked_or_refused(token, gettext("Mã này không còn nữa."))
     if token.revoked_at is None:
         token.revoked_at, token.revoked_by = timezone.now(), actor
         token.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(
+            actor=actor, entity="api_token", action="revoke", old=_described(token),
+            new={"revoked_at": token.revoked_at}, province=token.province,
+            campaign=token.campaign, entity_id=token.pk,
+        )  # fmt: skip
     return token
 
 
-def api_token_use(*, text: str) -> ApiToken | None:
-    """The active token whose text this is, its last use recorded; None for a wrong or
-    revoked one. The hashes are compared in constant time."""
+def _described(token: ApiToken) -> dict[str, object]:
+    """What the audit trail keeps of a token: never the token, nor its hash."""
+    return {"name": token.name, "prefix": token.prefix, "expires_at": token.expires_at}
+
+
+def api_token_find(*, text: str) -> ApiToken | None:
+    """The unrevoked token whose text this is, expired or not (the caller refuses an
+    expired one, saying so); None for a wrong or revoked one. The hashes are compared in
+    constant time. Nothing is written: a use is recorded only by a push that succeeded."""
     if not text.startswith(TOKEN_PREFIX) or len(text) > 200:
         return None
     digest = token_digest(text)
     candidates = ApiToken.objects.filter(prefix=text[:PREFIX_LENGTH], revoked_at__isnull=True)
     for token in candidates.select_related("province", "campaign"):
         if hmac.compare_digest(token.token_hash, digest):
-            token.last_used_at = timezone.now()
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
             return token
     return None

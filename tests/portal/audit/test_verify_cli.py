@@ -148,11 +148,23 @@ def rewrite_last_entry(log: Log) -> None:
     tamper("UPDATE audit_audithead SET last_hash = %s", [digest])
 
 
-def test_it_cannot_see_a_rewrite_that_recomputes_the_hashes_and_the_head(log: Log):
-    """The limit docs/audit-trail.md states: the hash is not keyed. Only a head hash kept
-    elsewhere (printed by every run, checked with --kept) shows the chain was rewritten."""
+def test_a_rewrite_that_recomputes_the_hashes_and_the_head_is_caught_by_the_anchor(log: Log):
+    """The hash is not keyed: only the checkpoint the earlier run left outside the database
+    shows that the chain was rewritten."""
+    assert verify().exit_code == 0  # checkpoints the chain as it is
+    rewrite_last_entry(log)
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert f"chuỗi gãy tại mục #{log.ids[-1]} (vị trí 7 trong chuỗi" in result.output
+    assert "nhật ký đã bị viết lại từ sau mốc đó" in result.output
+
+
+def test_it_cannot_see_a_rewrite_of_both_the_database_and_the_anchor(log: Log, audit_anchor):
+    """The limit docs/audit-trail.md states: whoever can rewrite the anchor file as well as
+    the database leaves nothing to compare with (here: the file is removed)."""
     kept = verify().output
     rewrite_last_entry(log)
+    (audit_anchor / "checkpoints.jsonl").unlink()
     result = verify()
     assert result.exit_code == 0
     assert result.output != kept

@@ -28,6 +28,10 @@ for n in range(5):
 def run(*command: str, database: Path | str) -> subprocess.CompletedProcess[str]:
     url = database if isinstance(database, str) else f"sqlite:///{database}"
     env = {**os.environ, "DTI_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    # This checkout's code, not whichever one the environment's editable install points at.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
+    if isinstance(database, Path):  # the anchor beside this database, not the project's var/
+        env["DTI_AUDIT_ANCHOR_DIR"] = str(database.parent / "audit-anchor")
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -80,3 +84,33 @@ def test_it_exits_2_when_the_database_cannot_be_read(tmp_path: Path):
     assert result.returncode == 2
     assert "Không đọc được cơ sở dữ liệu" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_anchor_written_by_the_portal_catches_the_newest_entries_cut_in_the_file(
+    tmp_path: Path,
+):
+    """The portal's own process checkpoints its commits in DTI_AUDIT_ANCHOR_DIR (the first
+    one at once), `verify` checkpoints the intact chain; then the last two rows are deleted
+    and the head rewritten with sqlite3, and the next `verify` names the truncation."""
+    database = tmp_path / "dti.sqlite3"
+    done = run(sys.executable, "manage.py", "migrate", "--no-input", "-v", "0", database=database)
+    assert done.returncode == 0, done.stderr
+    recorded = run(sys.executable, "manage.py", "shell", "-c", RECORD, database=database)
+    assert recorded.returncode == 0, recorded.stderr
+    anchor = tmp_path / "audit-anchor" / "checkpoints.jsonl"
+    assert '"count":1,' in anchor.read_text(encoding="utf-8")  # after the first commit
+    intact = run(str(DTI), "audit-log", "verify", database=database)
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert '"count":5,' in anchor.read_text(encoding="utf-8")
+    with sqlite3.connect(database) as db:
+        third_id, third_hash = db.execute(
+            "SELECT id, hash FROM audit_auditentry ORDER BY id LIMIT 1 OFFSET 2"
+        ).fetchone()
+        db.execute("DELETE FROM audit_auditentry WHERE id > ?", (third_id,))
+        db.execute(
+            "UPDATE audit_audithead SET count = 3, last_hash = ?, last_id = ?",
+            (third_hash, third_id),
+        )
+    cut = run(str(DTI), "audit-log", "verify", database=database)
+    assert cut.returncode == 1, cut.stdout + cut.stderr
+    assert "ghi chuỗi có 5 mục nhưng nay chỉ còn 3: 2 mục cuối đã bị cắt bỏ" in cut.stdout

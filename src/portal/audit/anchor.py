@@ -1,0 +1,111 @@
+"""Writing the audit trail's checkpoints outside the database (dti.anchor), by default and
+without anyone having to remember: after an audited change commits, when
+DTI_AUDIT_ANCHOR_EVERY entries or DTI_AUDIT_ANCHOR_SECONDS seconds have passed since the
+newest checkpoint, and at the end of every intact `verify`.
+
+Never inside the transaction that holds the head's lock (a slow disk would hold up every
+writer), and never at the cost of the user's save: a checkpoint that cannot be written is
+logged at ERROR and shown by the office's integrity check, the change stays committed."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import socket
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.utils.translation import gettext
+
+from dti.anchor import Anchor, AnchorDamaged, checkpoint_json, checkpoint_now
+from dti.ledger import Checkpoint, canonical_json
+from portal.audit.models import AuditHead
+
+HEAD = 1  # the primary key of the one AuditHead row (as in portal.audit.services)
+logger = logging.getLogger("portal.audit.anchor")
+
+
+def anchor() -> Anchor:
+    return Anchor(settings.DTI_AUDIT_ANCHOR_DIR)
+
+
+def checkpoint_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Called by audit_record inside its transaction: once per transaction, a look at
+    whether a checkpoint is due, run after the commit."""
+    pending = connections[using].run_on_commit
+    if not any(callback is checkpoint_if_due for _, callback, _ in pending):
+        # robust: whatever goes wrong after the commit is logged, never the user's error
+        transaction.on_commit(checkpoint_if_due, using=using, robust=True)
+
+
+def checkpoint_if_due() -> None:
+    """Write a checkpoint of the committed head if enough entries or time have passed."""
+    try:
+        head = AuditHead.objects.filter(pk=HEAD).values_list("count", "last_hash").first()
+    except DatabaseError as error:
+        logger.error("Audit anchor: cannot read the chain's head: %s", error)
+        return
+    if head is None or head[0] == 0:
+        return
+    try:
+        last = anchor().last()
+    except (OSError, AnchorDamaged) as error:  # then try to write: that failure is loud
+        logger.error("Audit anchor: cannot read the newest checkpoint: %s", error)
+        last = None
+    if _due(head[0], last):
+        checkpoint_write(head[0], head[1])
+
+
+def _due(count: int, last: Checkpoint | None) -> bool:
+    if last is None:
+        return True
+    if count == last.count:
+        return False
+    elapsed = datetime.now(UTC) - datetime.fromisoformat(last.at)
+    every, seconds = settings.DTI_AUDIT_ANCHOR_EVERY, settings.DTI_AUDIT_ANCHOR_SECONDS
+    return abs(count - last.count) >= every or elapsed.total_seconds() >= seconds
+
+
+def checkpoint_write(count: int, hash: str) -> str | None:
+    """Append a checkpoint now (and send it to syslog when set). Returns None, or the
+    failure in words after logging it at ERROR: it is never raised to the caller."""
+    checkpoint = checkpoint_now(count, hash)
+    try:
+        anchor().append(checkpoint)
+    except OSError as error:
+        logger.error(
+            "AUDIT ANCHOR NOT WRITTEN to %s: %s (count=%s hash=%s)",
+            anchor().path, error, count, hash,
+        )  # fmt: skip
+        return gettext("Không ghi được mốc neo của nhật ký vào %(path)s: %(error)s") % {
+            "path": anchor().path,
+            "error": error.strerror or error,
+        }
+    _to_syslog(checkpoint)
+    return None
+
+
+def _to_syslog(checkpoint: Checkpoint) -> None:
+    """A copy of the checkpoint for another machine's log (DTI_AUDIT_ANCHOR_SYSLOG):
+    `host:port` over UDP, or the path of a local socket such as /dev/log."""
+    target = settings.DTI_AUDIT_ANCHOR_SYSLOG
+    if not target:
+        return
+    address: str | tuple[str, int] = target
+    if not target.startswith("/"):
+        host, _, port = target.rpartition(":")
+        if not host or not port.isdigit():
+            logger.error("Audit anchor: DTI_AUDIT_ANCHOR_SYSLOG=%r is not host:port", target)
+            return
+        address = (host, int(port))
+    line = "dti-audit-anchor " + canonical_json(checkpoint_json(checkpoint)).decode()
+    try:
+        handler = logging.handlers.SysLogHandler(address=address, socktype=socket.SOCK_DGRAM)
+    except OSError as error:
+        logger.error("Audit anchor: syslog %s unreachable: %s", target, error)
+        return
+    try:
+        handler.emit(logging.LogRecord("dti", logging.INFO, "", 0, line, None, None))
+    finally:
+        handler.close()

@@ -1,0 +1,216 @@
+"""The anchor outside the database (portal.audit.anchor, dti.anchor): checkpoints written
+after audited commits and at the end of every intact check, then checked by every run. What
+the chain alone cannot see, the newest entries cut off and the head rewritten to match, or
+a checkpointed entry rewritten with every later hash recomputed, is caught here. A failure
+to write the anchor never undoes the user's change, and the integrity page says so."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from django.urls import reverse
+from django.utils import timezone
+
+from dti.cli import main
+from dti.ledger import GENESIS, link_hash
+from portal.audit.anchor import checkpoint_write
+from portal.audit.models import AuditEntry, AuditHead
+from portal.audit.services import audit_record
+from portal.campaigns.models import Campaign
+from portal.campaigns.services import campaign_update
+from tests.portal.audit.conftest import Log, tamper
+from tests.portal.conftest import Cast
+
+
+def verify(*options: str) -> Result:
+    return CliRunner().invoke(main, ["audit-log", "verify", *options])
+
+
+def checkpoints(folder: Path) -> list[dict[str, object]]:
+    lines = (folder / "checkpoints.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def set_head(count: int, last: AuditEntry | None) -> None:
+    """Rewrite the head row to match what is left, as someone covering their tracks would."""
+    tamper(
+        "UPDATE audit_audithead SET count = %s, last_hash = %s, last_id = %s",
+        [count, last.hash if last else GENESIS, last.pk if last else None],
+    )
+
+
+@pytest.mark.django_db
+def test_cutting_the_newest_entries_and_rewriting_the_head_is_named_as_truncation(log: Log):
+    assert verify().exit_code == 0  # the check checkpoints the 7 entries
+    tamper("DELETE FROM {table} WHERE id > %s", [log.ids[3]])
+    set_head(4, log.entries[3])
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert "chuỗi gãy tại mục đã mất (vị trí 5 trong chuỗi; sổ ghi có 4 mục)" in result.output
+    assert "ghi chuỗi có 7 mục nhưng nay chỉ còn 4: 3 mục cuối đã bị cắt bỏ" in result.output
+    assert "Đã đối chiếu 1 mốc neo ngoài cơ sở dữ liệu" in result.output
+
+
+@pytest.mark.django_db
+def test_deleting_every_entry_and_emptying_the_head_is_named_as_truncation(log: Log):
+    assert verify().exit_code == 0
+    tamper("DELETE FROM {table}")
+    set_head(0, None)
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert "ghi chuỗi có 7 mục nhưng nay chỉ còn 0" in result.output
+
+
+@pytest.mark.django_db
+def test_deleting_every_entry_and_the_head_is_named_as_truncation(log: Log):
+    assert verify().exit_code == 0
+    tamper("DELETE FROM {table}")
+    tamper("DELETE FROM audit_audithead")
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert "nay chỉ còn 0: 7 mục cuối đã bị cắt bỏ" in result.output
+
+
+@pytest.mark.django_db
+def test_a_checkpointed_entry_rewritten_with_every_later_hash_recomputed_is_caught(log: Log):
+    fourth = log.entries[3]
+    assert checkpoint_write(4, fourth.hash) is None
+    tamper("UPDATE {table} SET reason = %s WHERE id = %s", ["viết lại", fourth.pk])
+    previous = log.entries[2].hash
+    for entry in AuditEntry.objects.filter(pk__gte=fourth.pk).order_by("pk"):
+        digest = link_hash(previous, entry.content())
+        tamper("UPDATE {table} SET previous_hash = %s, hash = %s WHERE id = %s",
+               [previous, digest, entry.pk])  # fmt: skip
+        previous = digest
+    tamper("UPDATE audit_audithead SET last_hash = %s", [previous])
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert f"chuỗi gãy tại mục #{fourth.pk} (vị trí 4 trong chuỗi" in result.output
+    assert "ghi mục thứ 4 có mã băm" in result.output
+    assert "nhật ký đã bị viết lại từ sau mốc đó" in result.output
+
+
+@pytest.mark.django_db
+def test_every_run_says_how_many_checkpoints_it_checked_and_when_the_newest_was(
+    log: Log, audit_anchor: Path
+):
+    assert "Chưa có mốc neo nào" in verify().output
+    second = verify()
+    assert second.exit_code == 0
+    assert "Đã đối chiếu 1 mốc neo ngoài cơ sở dữ liệu; mốc mới nhất lúc" in second.output
+    written = checkpoints(audit_anchor)
+    assert [c["count"] for c in written] == [7, 7]
+    assert written[-1]["hash"] == AuditHead.objects.get().last_hash
+
+
+@pytest.mark.django_db
+def test_the_anchor_file_and_folder_are_private(log: Log, audit_anchor: Path):
+    verify()
+    assert stat.S_IMODE(os.stat(audit_anchor).st_mode) == 0o750
+    assert stat.S_IMODE(os.stat(audit_anchor / "checkpoints.jsonl").st_mode) == 0o640
+
+
+@pytest.mark.django_db
+def test_a_damaged_anchor_line_fails_the_check_naming_the_line(log: Log, audit_anchor: Path):
+    verify()
+    with (audit_anchor / "checkpoints.jsonl").open("a", encoding="utf-8") as file:
+        file.write("không phải JSON\n")
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert "dòng 2 của tệp mốc không đọc được" in result.output
+
+
+@pytest.mark.parametrize(
+    ("kept", "says"),
+    [
+        ("abc", "64 chữ số thập lục phân"),
+        ("g" * 64, "64 chữ số thập lục phân"),
+        ("0" * 63, "64 chữ số thập lục phân"),
+        ("0" * 64, "mã toàn số 0 là điểm khởi đầu của mọi chuỗi"),
+    ],
+)
+def test_a_malformed_or_all_zero_kept_hash_is_refused_with_exit_2(kept: str, says: str):
+    result = verify("--kept", kept)
+    assert result.exit_code == 2, result.output
+    assert says in result.output
+
+
+# ---- written after commits -------------------------------------------------------------
+
+
+def record(number: int) -> None:
+    audit_record(actor=None, actor_name="Quản trị hệ thống", entity="answer", action="save",
+                 old=number, new=number + 1)  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audited_commits_are_checkpointed_every_n_entries(settings, audit_anchor: Path):
+    settings.DTI_AUDIT_ANCHOR_EVERY = 3
+    for number in range(7):
+        record(number)  # each in its own transaction, committed
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1, 4, 7]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audited_commits_are_checkpointed_after_m_seconds(settings, audit_anchor, time_machine):
+    settings.DTI_AUDIT_ANCHOR_EVERY = 100
+    time_machine.move_to(timezone.now(), tick=False)
+    record(1)
+    record(2)
+    time_machine.shift(timedelta(seconds=settings.DTI_AUDIT_ANCHOR_SECONDS))
+    record(3)
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_checkpoint_is_also_sent_to_syslog(settings):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver:
+        receiver.bind(("127.0.0.1", 0))
+        receiver.settimeout(5)
+        settings.DTI_AUDIT_ANCHOR_SYSLOG = f"127.0.0.1:{receiver.getsockname()[1]}"
+        record(1)
+        message = receiver.recv(4096).decode()
+    assert "dti-audit-anchor" in message
+    assert f'"hash":"{AuditHead.objects.get().last_hash}"' in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unwritable_anchor_keeps_the_save_and_the_integrity_page_says_so(
+    cast: Cast, settings, tmp_path: Path, caplog
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the anchor's folder should be")
+    settings.DTI_AUDIT_ANCHOR_DIR = blocker / "audit-anchor"
+    until = cast.campaign.self_assessment_deadline + timedelta(days=7)
+    with caplog.at_level(logging.ERROR, logger="portal.audit.anchor"):
+        campaign_update(campaign=cast.campaign, title=cast.campaign.title,
+                        self_assessment_deadline=until, user=cast.quang)  # fmt: skip
+    assert Campaign.objects.get(pk=cast.campaign.pk).self_assessment_deadline == until
+    assert AuditEntry.objects.filter(entity="deadline").count() == 1
+    assert "AUDIT ANCHOR NOT WRITTEN" in caplog.text
+    url = reverse("audit:check", args=[cast.campaign.pk])
+    page = cast.client(cast.quang).post(url, follow=True).content.decode()
+    assert "Nhật ký toàn vẹn: 1 mục" in page  # the chain holds…
+    assert "Không đọc được tệp mốc neo" in page  # …but its anchor cannot be read
+    assert "Không ghi được mốc neo của nhật ký vào" in page  # nor written
+    assert 'class="error"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_syslog_address_that_is_not_host_and_port_is_logged_and_the_save_kept(
+    settings, audit_anchor: Path, caplog
+):
+    settings.DTI_AUDIT_ANCHOR_SYSLOG = "loghost:năm-trăm-mười-bốn"
+    with caplog.at_level(logging.ERROR, logger="portal.audit.anchor"):
+        record(1)
+    assert AuditEntry.objects.count() == 1
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1]
+    assert "is not host:port" in caplog.text
