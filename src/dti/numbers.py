@@ -33,7 +33,9 @@ class NumberError(ValueError):
     raises CellError (dti.tables.cells), also a ValueError."""
 
 
-def read_number(raw: str | int | float | Decimal) -> ParsedNumber:
+def read_number(
+    raw: str | int | float | Decimal, *, max_decimals: int = MAX_DECIMALS
+) -> ParsedNumber:
     """The exact number `raw` holds, within the accepted range; NumberError otherwise
     (CellError, also a ValueError, for text that is no number).
     Text is read as a printed table reads it (dti.tables.cells)."""
@@ -41,12 +43,14 @@ def read_number(raw: str | int | float | Decimal) -> ParsedNumber:
         raise NumberError("Cần một số")
     if isinstance(raw, str):
         parsed = parse_number(raw)  # CellError names the typing mistake
-        return ParsedNumber(checked_number(parsed.value), parsed.percent, parsed.decimals)
+        value = checked_number(parsed.value, max_decimals=max_decimals)
+        return ParsedNumber(value, parsed.percent, parsed.decimals)
     if isinstance(raw, int) and abs(raw).bit_length() > _MAX_BITS:
         raise NumberError(_too_large())
     if isinstance(raw, float) and raw != raw:  # NaN: repr() would give "nan"
         raise NumberError("Không phải một số hữu hạn (NaN)")
-    value = checked_number(Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw))
+    exact = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    value = checked_number(exact, max_decimals=max_decimals)
     return ParsedNumber(value, False, _decimals(value))
 
 

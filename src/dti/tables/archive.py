@@ -24,6 +24,7 @@ MAX_ENTRIES = 1_000
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 # Sheet XML of repeated rows compresses about 20–60 times; past this ratio it is a bomb.
 MAX_RATIO = 200
+NOT_XLSX = "Tệp không phải là tệp Excel (.xlsx) đọc được."
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,9 @@ def xlsx_archive_problem(data: bytes, limits: ArchiveLimits = DEFAULT_LIMITS) ->
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError):
-        return "Tệp không phải tệp Excel (.xlsx) đọc được."
+        return NOT_XLSX
     if "xl/workbook.xml" not in {member.filename for member in members}:
-        return "Tệp không phải tệp Excel (.xlsx) đọc được."
+        return NOT_XLSX
     if len(members) > limits.entries:
         return f"Tệp Excel có {len(members)} phần, tối đa {limits.entries}: không đọc."
     unpacked = sum(member.file_size for member in members)

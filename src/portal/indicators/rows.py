@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from dti.names import normalize_label
-from dti.tables.archive import ArchiveLimits, xlsx_archive_problem
+from dti.tables.archive import NOT_XLSX, ArchiveLimits, xlsx_archive_problem
 from dti.text import clean_text, control_characters
 from portal.indicators.models import ImportFormat
 
@@ -203,8 +203,10 @@ def _check_workbook(data: bytes, file: str) -> None:
     """The zip's directory within the limits (dti.tables.archive) before openpyxl opens it."""
     limits = ArchiveLimits(unpacked_bytes=MAX_UNPACKED_BYTES)
     problem = xlsx_archive_problem(data, limits)
+    if problem == NOT_XLSX:
+        raise _refuse(file, gettext("Tệp không phải tệp Excel (.xlsx) đọc được."))
     if problem is not None:
-        raise _refuse(file, gettext(problem))
+        raise _refuse(file, problem)
 
 
 def _xlsx_cell(cell: Any) -> Cell:

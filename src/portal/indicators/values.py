@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dti.dates import DateError, checked_date
 from dti.fixedpoint import format_vi
 from dti.framework.model import (
     BandsRule,
@@ -120,6 +121,10 @@ def read_measured_at(raw: Cell) -> datetime:
         moment = _parse_moment(raw.strip())
     else:
         raise ValueError(gettext("Cần thời điểm đo (dd/mm/yyyy hoặc dd/mm/yyyy HH:MM)."))
+    try:
+        checked_date(moment)  # year 0001 cannot move to UTC: an OverflowError when stored
+    except DateError as error:
+        raise ValueError(gettext("%(problem)s.") % {"problem": error}) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment > timezone.now() + FUTURE_SKEW:

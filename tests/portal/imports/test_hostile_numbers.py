@@ -109,9 +109,7 @@ def _xlsx_with_number(text: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(
-    "number", ["1E+309", "-1E+309", "1E+15", "9" * 400], ids=lambda n: n[:12]
-)
+@pytest.mark.parametrize("number", ["1E+309", "-1E+309", "1E+15", "9" * 400], ids=lambda n: n[:12])
 def test_a_hostile_number_cell_in_an_xlsx_file_is_refused_naming_row_and_column(cast, number):
     before = stored()
     data = _xlsx_with_number(number)
@@ -149,7 +147,8 @@ def test_a_hostile_number_in_a_csv_file_is_refused_naming_row_and_column(cast, t
 
 
 @pytest.mark.parametrize(
-    "text", ["1e309", "NaN", "Infinity", "1E+999999999", "9" * 100_000, "10000000000000"],
+    "text",
+    ["1e309", "NaN", "Infinity", "1E+999999999", "9" * 100_000, "10000000000000"],
     ids=lambda t: t[:12],
 )
 def test_a_hostile_number_typed_in_the_self_assessment_is_refused_next_to_its_field(cast, text):
