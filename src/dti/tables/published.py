@@ -6,7 +6,8 @@ its name or one of its aliases, total ("Tổng điểm…"), ratio ("Tỷ lệ")
 ("Xếp hạng…", "Nhóm mức độ…": rank when the cells are numbers, class when they are class
 labels; a year before the campaign's marks last year's). A row whose unit cell reads
 "Điểm tối đa", or is empty with numbers beside it, is the row of maximum points.
-A blank rank cell means "tied with the row above", as Bình Định prints its ties.
+A blank rank cell means "tied with the row above", as Bình Định prints its ties. A blank
+score cell (a component or the total) is recorded as blank, never read as zero.
 """
 
 from __future__ import annotations
@@ -73,6 +74,15 @@ class PublishedRow:
     rank_blank: bool = False
     class_label: str | None = None
     previous_class: str | None = None
+    # Score cells printed blank (or "-"): node codes, and TOTAL_KEY for the total column.
+    # A blank is no score, never a zero: reproduce() and audit() say so for each.
+    blank: tuple[str, ...] = ()
+
+
+TOTAL_KEY = "total"
+BLANK_MESSAGE = (
+    "ô điểm để trống (hoặc công thức Excel chưa có giá trị lưu sẵn): không tính là 0 điểm"
+)
 
 
 @dataclass(frozen=True)
@@ -338,8 +348,13 @@ class _RowReader:
     def _fill(self, raw: RawRow, unit: str, printed: str) -> PublishedRow:
         nodes: dict[str, Decimal] = {}
         fields: dict[str, object] = {}
+        blank: list[str] = []
         for column in self.columns:
             text = raw.cells[column.position]
+            if column.role is Role.NODE and column.node is not None and is_blank(text):
+                blank.append(column.node)
+            elif column.role is Role.TOTAL and is_blank(text):
+                blank.append(TOTAL_KEY)
             if column.role is Role.NODE and column.node is not None:
                 number = self._number(raw, column)
                 if number is not None:
@@ -363,6 +378,7 @@ class _RowReader:
             unit=unit,
             printed_name=printed,
             nodes=nodes,
+            blank=tuple(blank),
             **fields,  # type: ignore[arg-type]
         )
 
