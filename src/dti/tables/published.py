@@ -66,7 +66,7 @@ class PublishedRow:
     row: int  # physical row in the source, for messages
     unit: str  # unit id
     printed_name: str
-    position: int | None
+    position: int | None = None  # None too when the table has no "STT" column
     nodes: dict[str, Decimal] = field(default_factory=dict)
     total: Decimal | None = None
     ratio: ParsedNumber | None = None
