@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.dates import DateError, checked_date
 from dti.tables.archive import xlsx_archive_problem
+from dti.tables.xlsx import readable_rows
 from portal.units.attributes import AttributeValue, format_attributes, parse_attributes
 from portal.units.attributes import split_outside_quotes as split_list
 from portal.units.models import Lineage, Unit
@@ -43,6 +44,9 @@ DATE_FORMAT = "DD/MM/YYYY"
 # A province has a few thousand units at most; the template has eight columns.
 MAX_SHEET_ROWS = 10_000
 MAX_COLUMNS = 50
+UNREADABLE = (
+    "có ô không đọc được (tệp hỏng, hoặc một số không hợp lệ như NaN hay inf); không đọc tiếp"
+)
 
 
 def where(sheet: str, row: int, column: str | None = None) -> str:
@@ -153,7 +157,10 @@ def _rows(
     problems: list[str],
 ) -> Iterator[Any]:
     sheet.reset_dimensions()  # a false <dimension> would pad every row to 16,384 cells
-    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    rows = readable_rows(
+        sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS),
+        lambda row: problems.append(f"{where(name, row)}: {UNREADABLE}"),
+    )
     header = [text(cell) for cell in next(rows, ())]
     missing = [c for c in columns if c not in header]
     unknown = [h for h in header if h and h not in columns]

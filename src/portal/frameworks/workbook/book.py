@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.framework.documents import Problem
 from dti.tables.archive import xlsx_archive_problem
+from dti.tables.xlsx import readable_rows
 from portal.frameworks.vocabulary import normalize
 from portal.frameworks.workbook import policy, tree
 from portal.frameworks.workbook.cells import CellError, text, where
@@ -24,6 +25,9 @@ from portal.frameworks.workbook.cells import CellError, text, where
 # A framework has a few hundred criteria; the template a dozen columns.
 MAX_SHEET_ROWS = 2_000
 MAX_COLUMNS = 50
+UNREADABLE = (
+    "có ô không đọc được (tệp hỏng, hoặc một số không hợp lệ như NaN hay inf); không đọc tiếp"
+)
 _ORDER = ("code", "name", "source", "score_decimals", "nodes", "ranking", "index_rankings",
           "groups", "adjustments")  # fmt: skip
 _HELP = [
@@ -184,7 +188,10 @@ def _rows(
     At most MAX_SHEET_ROWS rows and MAX_COLUMNS columns are read: past them is no framework
     but a file made to hold a worker."""
     sheet.reset_dimensions()  # a false <dimension> would pad every row to 16,384 cells
-    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    rows = readable_rows(
+        sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS),
+        lambda row: problems.append(f"{where(name, row)}: {UNREADABLE}"),
+    )
     header = [text(cell) for cell in next(rows, ())]
     missing = [c for c in columns if c not in header and c not in optional]
     unknown = [h for h in header if h and h not in columns]
