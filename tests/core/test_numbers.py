@@ -70,3 +70,18 @@ def test_anything_is_a_bounded_exact_number_or_a_value_error(raw):
         return
     assert value.is_finite() and abs(value) <= MAX_MAGNITUDE
     assert value == value.quantize(Decimal("0.0001"))
+
+
+def test_a_published_table_with_a_huge_score_is_refused_by_row_and_column(tmp_path):
+    from click.testing import CliRunner
+
+    from dti.cli import main
+    from tests.core.seeds import BINHDINH
+    from tests.core.test_audit_seeds import _mutated
+
+    path = _mutated(
+        tmp_path, "binhdinh-2023", "bang-1-tong-the-cap-so.tsv", 2, 7, "1.000.000.000.000.000"
+    )
+    result = CliRunner().invoke(main, ["score", str(BINHDINH), str(path)])
+    assert result.exit_code == 2
+    assert "dòng 2, cột “Hoạt động chính quyền số”: Số quá lớn" in result.output

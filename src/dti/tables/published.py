@@ -22,7 +22,8 @@ from pathlib import Path
 from dti.campaign import Campaign, Level, TableSpec, class_names
 from dti.framework.model import Framework, NodeKind
 from dti.names import footnote_marks, normalize_label
-from dti.tables.cells import CellError, ParsedNumber, is_blank, parse_number
+from dti.numbers import read_number
+from dti.tables.cells import ParsedNumber, is_blank
 from dti.tables.reader import UNIT_COLUMN_LABELS, RawRow, RawTable
 
 DEFAULT_CLASSES = {
@@ -322,8 +323,8 @@ class _RowReader:
         if is_blank(text):
             return None
         try:
-            return parse_number(text)
-        except CellError as error:
+            return read_number(text)  # the one reader: a printed 1e15 is an error, not a score
+        except ValueError as error:  # CellError (not a number) or NumberError (out of range)
             self._fail(raw.number, column.header, str(error))
             return None
 
