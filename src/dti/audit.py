@@ -21,13 +21,14 @@ from dti.fixedpoint import format_vi, from_scaled, to_scaled
 from dti.framework.model import Comparability
 from dti.rankings import Ranking, order_by_name, rank_index, rank_units
 from dti.reproduce import Reproduction, reproduce
-from dti.tables.published import PublishedRow, PublishedTable, Role
+from dti.tables.published import BLANK_MESSAGE, TOTAL_KEY, PublishedRow, PublishedTable, Role
 
 
 @dataclass(frozen=True)
 class Finding:
     kind: (
-        str  # sum, over_max, max_row, cross_table, order, rank, ratio, class, previous_class, group
+        str  # blank, sum, over_max, max_row, cross_table, order, rank, ratio, class,
+        # previous_class, group
     )
     table: str
     row: int | None
@@ -74,6 +75,7 @@ class _TableAudit:
         self.position = {unit: i for i, unit in enumerate(repro.result.scores.unit_ids)}
 
     def run(self) -> Iterator[Finding]:
+        yield from self._blanks()
         yield from self._max_row()
         yield from self._over_max()
         yield from self._sums()
@@ -107,6 +109,26 @@ class _TableAudit:
                 return column.header
         total = self.table.column(Role.TOTAL)
         return total.header if total and code == self.table.index else code
+
+    def _blanks(self) -> Iterator[Finding]:
+        """Every score cell printed blank where the unit has points to score: never a zero,
+        and the row's sum cannot be checked (_sums skips an incomplete row: this says why)."""
+        scores = self.repro.result.scores
+        total = self.table.column(Role.TOTAL)
+        for row in self.table.rows:
+            for key in row.blank:
+                code = self.table.index if key == TOTAL_KEY else key
+                if code is not None and code in scores.node_index:
+                    where = scores.node_index[code], self.position[row.unit]
+                    if not scores.applicable_max[where]:
+                        continue  # the node does not apply to the unit
+                header = total.header if key == TOTAL_KEY and total else self._header(key)
+                effect = (
+                    "tổng không so được với các chỉ số in trên dòng"
+                    if key == TOTAL_KEY
+                    else "tổng của dòng không kiểm tra được"
+                )
+                yield self._finding("blank", row, header, "", None, f"{BLANK_MESSAGE}; {effect}")
 
     def _max_row(self) -> Iterator[Finding]:
         for code, printed in (self.table.max_row or {}).items():

@@ -6,6 +6,7 @@ framework and policies do the rest; what comes out is the ranking the table shou
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dti.campaign import Campaign, Level
@@ -13,7 +14,13 @@ from dti.columns import InputProblem
 from dti.inputs import UnitInput, build_inputs
 from dti.rankings import Ranking
 from dti.results import LevelResult, evaluate
-from dti.tables.published import PublishedRow, PublishedTable
+from dti.tables.published import (
+    BLANK_MESSAGE,
+    TOTAL_KEY,
+    PublishedRow,
+    PublishedTable,
+    Role,
+)
 
 
 @dataclass
@@ -54,5 +61,25 @@ def reproduce(table: PublishedTable, campaign: Campaign) -> Reproduction:
         result=result,
         ranking=ranking,
         rows={row.unit: row for row in table.rows},
-        problems=result.scores.problems,
+        problems=result.scores.problems + tuple(_blank_scores(table, result)),
     )
+
+
+def _blank_scores(table: PublishedTable, result: LevelResult) -> Iterator[InputProblem]:
+    """A score printed blank where the framework gives the unit points to score: the engine
+    would count it as zero (a unit ranked first falls to seventeenth), so it is a problem.
+    A blank total counts only in a per-index table, where it is the index's score."""
+    scores = result.scores
+    position = {unit: i for i, unit in enumerate(scores.unit_ids)}
+    headers = {column.node: column.header for column in table.columns if column.node}
+    total = table.column(Role.TOTAL)
+    for row in table.rows:
+        for key in row.blank:
+            code = table.index if key == TOTAL_KEY else key
+            if code is None or code not in scores.node_index:
+                continue
+            if not scores.applicable_max[scores.node_index[code], position[row.unit]]:
+                continue  # the node does not apply to this unit: blank is right
+            header = total.header if key == TOTAL_KEY and total else headers.get(key, key)
+            message = f"dòng {row.row}, cột “{header}”: {BLANK_MESSAGE}"
+            yield InputProblem(row.unit, code, message)

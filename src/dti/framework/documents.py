@@ -19,6 +19,15 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import ValidationError
 
+from dti.numbers import NumberError, checked_number
+
+# The largest published framework is about 40 KB of YAML, nested eight levels deep.
+MAX_YAML_CHARACTERS = 2_000_000
+MAX_YAML_DEPTH = 40
+MAX_YAML_NODES = 200_000  # the largest framework has about 3,000
+MAX_NUMBER_TEXT = 40
+YAML_DECIMALS = 12  # weights and thresholds may carry more decimals than a score
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -40,17 +49,81 @@ class DocumentError(Exception):
 
 
 class _ExactLoader(yaml.SafeLoader):
-    """SafeLoader with Decimal numbers and no duplicate keys."""
+    """SafeLoader with Decimal numbers, no duplicate keys, bounded nesting and bounded size.
+
+    SafeLoader shares an aliased node rather than copying it, but everything after the
+    load (the schema check, storing the document as JSON) walks the expanded tree: ten
+    nested lists of ten aliases ("billion laughs") are 10^10 nodes from a few hundred
+    bytes. So each node's expanded size is counted as it is composed (an alias counts the
+    whole node it names) and a document past MAX_YAML_NODES is refused. The composer
+    recurses once per level, so 5,000 levels would exhaust Python's stack: nesting past
+    MAX_YAML_DEPTH is refused before that."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: Any, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                self._refuse(f"lồng quá sâu: tối đa {MAX_YAML_DEPTH} cấp")
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if node is None:
+            return None
+        if id(node) not in self._sizes:
+            sizes = [self._sizes.get(id(child), 1) for child in _children(node)]
+            self._sizes[id(node)] = 1 + sum(sizes)
+        if self._sizes[id(node)] > MAX_YAML_NODES:
+            self._refuse(f"quá nhiều giá trị (tính cả bí danh *tên): tối đa {MAX_YAML_NODES}")
+        return node
+
+    def _refuse(self, message: str) -> None:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        raise yaml.composer.ComposerError(None, None, message, mark)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")
     try:
-        return Decimal(text)
+        return _bounded(Decimal(text), text, node)
     except InvalidOperation as error:  # .inf, .nan
         raise yaml.constructor.ConstructorError(
             None, None, f"số không hợp lệ: {text}", node.start_mark
         ) from error
+
+
+def _integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """An int as SafeLoader reads it (0x1F, 1_000), within the one number reader's range;
+    a 100,000-digit integer is refused before Python converts it."""
+    text = str(loader.construct_scalar(node))
+    if len(text) > MAX_NUMBER_TEXT:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"số quá dài: {text[:MAX_NUMBER_TEXT]}…", node.start_mark
+        )
+    value: int = loader.construct_yaml_int(node)
+    _bounded(Decimal(value), text, node)
+    return value
+
+
+def _bounded(value: Decimal, text: str, node: yaml.ScalarNode) -> Decimal:
+    try:
+        return checked_number(value, max_decimals=YAML_DECIMALS)
+    except NumberError as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"số không hợp lệ: {text[:MAX_NUMBER_TEXT]}: {error}", node.start_mark
+        ) from None
 
 
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -66,6 +139,7 @@ def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
 
 
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_ExactLoader.add_constructor("tag:yaml.org,2002:int", _integer)
 _ExactLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
@@ -80,7 +154,10 @@ def load_yaml(path: Path) -> Any:
 
 def load_yaml_text(text: str, file: str) -> Any:
     """Parse YAML text (an upload, a text box) exactly as load_yaml parses a file; `file`
-    names it in messages."""
+    names it in messages. Text past MAX_YAML_CHARACTERS is refused unparsed."""
+    if len(text) > MAX_YAML_CHARACTERS:
+        message = f"tệp quá lớn: tối đa {MAX_YAML_CHARACTERS // 1_000_000} triệu ký tự"
+        raise DocumentError([Problem(file, "", message)])
     try:
         return yaml.load(text, Loader=_ExactLoader)
     except yaml.YAMLError as error:

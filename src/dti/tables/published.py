@@ -6,7 +6,8 @@ its name or one of its aliases, total ("Tổng điểm…"), ratio ("Tỷ lệ")
 ("Xếp hạng…", "Nhóm mức độ…": rank when the cells are numbers, class when they are class
 labels; a year before the campaign's marks last year's). A row whose unit cell reads
 "Điểm tối đa", or is empty with numbers beside it, is the row of maximum points.
-A blank rank cell means "tied with the row above", as Bình Định prints its ties.
+A blank rank cell means "tied with the row above", as Bình Định prints its ties. A blank
+score cell (a component or the total) is recorded as blank, never read as zero.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 from dti.campaign import Campaign, Level, TableSpec, class_names
 from dti.framework.model import Framework, NodeKind
 from dti.names import footnote_marks, normalize_label
-from dti.tables.cells import CellError, ParsedNumber, is_blank, parse_number
+from dti.numbers import read_number
+from dti.tables.cells import ParsedNumber, is_blank
 from dti.tables.reader import UNIT_COLUMN_LABELS, RawRow, RawTable
 
 DEFAULT_CLASSES = {
@@ -65,7 +67,7 @@ class PublishedRow:
     row: int  # physical row in the source, for messages
     unit: str  # unit id
     printed_name: str
-    position: int | None
+    position: int | None = None  # None too when the table has no "STT" column
     nodes: dict[str, Decimal] = field(default_factory=dict)
     total: Decimal | None = None
     ratio: ParsedNumber | None = None
@@ -73,6 +75,15 @@ class PublishedRow:
     rank_blank: bool = False
     class_label: str | None = None
     previous_class: str | None = None
+    # Score cells printed blank (or "-"): node codes, and TOTAL_KEY for the total column.
+    # A blank is no score, never a zero: reproduce() and audit() say so for each.
+    blank: tuple[str, ...] = ()
+
+
+TOTAL_KEY = "total"
+BLANK_MESSAGE = (
+    "ô điểm để trống (hoặc công thức Excel chưa có giá trị lưu sẵn): không tính là 0 điểm"
+)
 
 
 @dataclass(frozen=True)
@@ -312,8 +323,8 @@ class _RowReader:
         if is_blank(text):
             return None
         try:
-            return parse_number(text)
-        except CellError as error:
+            return read_number(text)  # the one reader: a printed 1e15 is an error, not a score
+        except ValueError as error:  # CellError (not a number) or NumberError (out of range)
             self._fail(raw.number, column.header, str(error))
             return None
 
@@ -338,8 +349,13 @@ class _RowReader:
     def _fill(self, raw: RawRow, unit: str, printed: str) -> PublishedRow:
         nodes: dict[str, Decimal] = {}
         fields: dict[str, object] = {}
+        blank: list[str] = []
         for column in self.columns:
             text = raw.cells[column.position]
+            if column.role is Role.NODE and column.node is not None and is_blank(text):
+                blank.append(column.node)
+            elif column.role is Role.TOTAL and is_blank(text):
+                blank.append(TOTAL_KEY)
             if column.role is Role.NODE and column.node is not None:
                 number = self._number(raw, column)
                 if number is not None:
@@ -363,6 +379,7 @@ class _RowReader:
             unit=unit,
             printed_name=printed,
             nodes=nodes,
+            blank=tuple(blank),
             **fields,  # type: ignore[arg-type]
         )
 

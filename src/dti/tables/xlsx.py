@@ -10,10 +10,10 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
@@ -26,6 +26,7 @@ from dti.tables.raw import (
     thousands,
 )
 
+_Row = TypeVar("_Row")
 # A sheet's XML is much larger than the zip holding it, but a ratio above this is a zip bomb.
 _MAX_UNPACK_RATIO = 50
 
@@ -63,6 +64,24 @@ def read_xlsx(
         raise TableReadError(
             "không đọc được tệp XLSX: tệp hỏng hoặc không phải bảng tính Excel.", source=source
         ) from exc
+
+
+def readable_rows(rows: Iterator[_Row], broken: Callable[[int], None]) -> Iterator[_Row]:
+    """`rows` of a read-only sheet until one cannot be parsed: openpyxl parses lazily, so a
+    damaged cell (`<v>inf</v>`, `<v>NaN</v>`, which no spreadsheet program writes) raises
+    while iterating, long after the workbook opened. `broken(n)` is told the 1-based row
+    that failed, and the rows stop there."""
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # ValueError, KeyError, ParseError… from openpyxl's cell parser
+            broken(number + 1)
+            return
+        number += 1
+        yield row
 
 
 def _check_unpacked_size(data: bytes, *, source: str, max_bytes: int) -> None:

@@ -4,13 +4,15 @@ the portal's session; the one write, POST /api/indicators, another system's toke
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from portal.api import schemas
@@ -32,9 +34,33 @@ from portal.campaigns.selectors import campaigns_for_user
 from portal.indicators import services as indicators
 from portal.indicators.models import ApiToken
 from portal.indicators.permissions import get_campaign_for_token
-from portal.indicators.rows import MAX_BYTES, ImportRefused
+from portal.indicators.rows import MAX_BYTES, ImportRefused, read_json_document
+
+
+class ImportBody(Parser):
+    """Bodies are read by the import's own JSON reader (portal.indicators.rows), within its
+    limits of size, depth, numbers and characters, so a hostile body gets the import's
+    400 naming the item and field, never Ninja's "Cannot parse request body" or a 500.
+    The schema validates a copy whose numbers are their text; the import reads the body
+    again, exactly, through the one number reader."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        document = read_json_document(request.body)
+        return _numbers_as_text(document)  # type: ignore[no-any-return]
+
+
+def _numbers_as_text(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _numbers_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers_as_text(item) for item in value]
+    return value
+
 
 api = NinjaAPI(
+    parser=ImportBody(),
     title="DTI API",
     version="1",
     description="Đọc đợt đánh giá, đơn vị, bộ chỉ số và kết quả tự đánh giá của tỉnh.",
@@ -153,6 +179,16 @@ def token_expired(request: HttpRequest, exc: Exception) -> HttpResponse:
     response = api.create_response(request, {"detail": message}, status=401)
     response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     return response
+
+
+@api.exception_handler(HttpError)
+def body_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Ninja wraps a parser's exception in HttpError(400): an ImportRefused is answered
+    like a refused import; every other HttpError as Ninja answers it."""
+    if isinstance(exc.__cause__, ImportRefused):
+        return api.create_response(request, _refusal(exc.__cause__), status=400)
+    status = exc.status_code if isinstance(exc, HttpError) else 500
+    return api.create_response(request, {"detail": str(exc)}, status=status)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -18,7 +18,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext, gettext_lazy
 
-from dti.fixedpoint import format_vi, to_scaled
+from dti.fixedpoint import format_vi
 from dti.framework.model import (
     BandsRule,
     ChoiceRule,
@@ -29,7 +29,8 @@ from dti.framework.model import (
     RatioRule,
     YesNoRule,
 )
-from dti.tables.cells import CellError, ParsedNumber, parse_number
+from dti.numbers import NumberError, read_number
+from dti.tables.cells import CellError, ParsedNumber
 from portal.form_text import TextCheckedForm, control_character_message
 
 AnswerValue = bool | str | dict[str, str] | None  # as stored in Answer.value
@@ -184,7 +185,8 @@ def _number(text: str) -> Decimal:
 
 def parse_typed_number(text: str, *, percent_allowed: bool = False) -> ParsedNumber:
     """A number as a person types it (decimal comma or point, "1.200" refused as ambiguous),
-    exact, with at most the scoring core's four decimals; a % sign only if allowed."""
+    read by the core's one number reader (dti.numbers: finite, at most 10^12, four
+    decimals); a % sign only if allowed."""
     if _AMBIGUOUS.fullmatch(text.strip()):
         raise ValueError(
             gettext(
@@ -194,19 +196,16 @@ def parse_typed_number(text: str, *, percent_allowed: bool = False) -> ParsedNum
             % {"text": text}
         )
     try:
-        parsed = parse_number(text)
+        parsed = read_number(text)  # the one reader: finite, |x| ≤ 10^12, 4 decimals
     except CellError as error:
         raise ValueError(gettext("Không phải một số: %(error)s") % {"error": error}) from None
+    except NumberError as error:
+        message = gettext("%(problem)s (đã nhập “%(text)s”).")
+        raise ValueError(message % {"problem": error, "text": text}) from None
     if parsed.percent and not percent_allowed:
         raise ValueError(
             gettext("Nhập số, không kèm dấu %% (đã nhập “%(text)s”).") % {"text": text}
         )
-    try:
-        to_scaled(parsed.value)
-    except ValueError:
-        raise ValueError(
-            gettext("Tối đa 4 chữ số thập phân (đã nhập “%(text)s”).") % {"text": text}
-        ) from None
     return parsed
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dti.dates import DateError, checked_date
 from portal.workflow import SubmissionState
 
 FORMAT = "%d/%m/%Y %H:%M"
@@ -27,6 +28,10 @@ def parse_deadline(text: str) -> datetime:
             continue
         if end_of_day:
             parsed = datetime.combine(parsed.date(), time(23, 59))
+        try:
+            checked_date(parsed)  # year 0001 cannot move to UTC: an OverflowError when saved
+        except DateError as error:
+            raise ValidationError(f"{error}.", code="out_of_range") from None
         return timezone.make_aware(parsed)
     raise ValidationError(
         gettext("“%(text)s” không đúng định dạng ngày giờ dd/mm/yyyy HH:MM (ví dụ %(example)s).")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.form_text import TextCheckedForm
 
@@ -26,12 +28,30 @@ class _Placement(TextCheckedForm):
     )  # fmt: skip
 
 
+# Checked on the upload's size, before it is read: a framework file is tens of kilobytes.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_XLSX_BYTES = 5 * 1024 * 1024
+
+
+def within_size(upload: UploadedFile, limit: int) -> UploadedFile:
+    if (upload.size or 0) > limit:
+        message = gettext("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+        raise ValidationError(message)
+    return upload
+
+
 class YamlImportForm(_Placement):
     file = forms.FileField(label=gettext_lazy("Tệp YAML (kind: framework)"))
+
+    def clean_file(self) -> UploadedFile:
+        return within_size(self.cleaned_data["file"], MAX_YAML_BYTES)
 
 
 class XlsxImportForm(_Placement):
     file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx) theo mẫu"))
+
+    def clean_file(self) -> UploadedFile:
+        return within_size(self.cleaned_data["file"], MAX_XLSX_BYTES)
 
 
 class CloneForm(_Placement):

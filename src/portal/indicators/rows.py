@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,6 +23,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from dti.names import normalize_label
+from dti.tables.archive import NOT_XLSX, ArchiveLimits, xlsx_archive_problem
+from dti.text import clean_text, control_characters
 from portal.indicators.models import ImportFormat
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -30,6 +32,11 @@ MAX_ROWS = 20_000
 # An XLSX is a zip: its parts may unpack to far more than the file's size (a "zip bomb").
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_TEXT = 300  # longer text in a cell is not a unit, a criterion or a source
+# The document is {"values": [{…}, …]}: three levels. Deeper nesting is never data, and
+# Python's parser recurses once per level (5,000 levels exhaust the stack).
+MAX_JSON_DEPTH = 20
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 Cell = str | int | float | Decimal | bool | datetime | date | None
 COLUMNS = ("unit", "criterion", "input", "value", "measured_at", "source")
@@ -130,8 +137,6 @@ def read_upload(data: bytes, file_name: str) -> Upload:
 
 def read_json_body(data: bytes) -> Upload:
     """The rows of the API's body: the JSON document format, without a file name."""
-    if len(data) > MAX_BYTES:
-        raise ImportRefused([Problem(_too_large())])
     return _json_upload(data, "", ImportFormat.API)
 
 
@@ -195,16 +200,13 @@ def _xlsx_rows(data: bytes, file: str) -> list[Row]:
 
 
 def _check_workbook(data: bytes, file: str) -> None:
-    not_xlsx = gettext("Tệp không phải tệp Excel (.xlsx) đọc được.")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        raise _refuse(file, not_xlsx) from None
-    if "xl/workbook.xml" not in {member.filename for member in members}:
-        raise _refuse(file, not_xlsx)
-    if len(members) > 1000 or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise _refuse(file, gettext("Tệp Excel giải nén ra quá lớn: không đọc."))
+    """The zip's directory within the limits (dti.tables.archive) before openpyxl opens it."""
+    limits = ArchiveLimits(unpacked_bytes=MAX_UNPACKED_BYTES)
+    problem = xlsx_archive_problem(data, limits)
+    if problem == NOT_XLSX:
+        raise _refuse(file, gettext("Tệp không phải tệp Excel (.xlsx) đọc được."))
+    if problem is not None:
+        raise _refuse(file, problem)
 
 
 def _xlsx_cell(cell: Any) -> Cell:
@@ -277,13 +279,59 @@ def _header(file: str, header: list[Cell]) -> dict[str, tuple[int, str]]:
 # ---- JSON --------------------------------------------------------------------------------
 
 
-def _json_upload(data: bytes, file: str, format: str) -> Upload:
+def read_json_document(data: bytes, file: str = "") -> Any:
+    """A JSON document within the limits, or ImportRefused: at most MAX_BYTES, nested at
+    most MAX_JSON_DEPTH deep (checked before parsing), NaN and Infinity refused, every
+    number an exact Decimal (a 100,000-digit integer reaches the row that holds it, where
+    the one number reader refuses it, instead of failing the whole document), and no text
+    with a control character or a lone surrogate ("\\ud800"), which PostgreSQL refuses."""
+    if len(data) > MAX_BYTES:
+        raise _refuse(file, _too_large())
     text = _text(data, file)
+    if _json_depth(text) > MAX_JSON_DEPTH:
+        message = gettext("JSON lồng quá sâu: tối đa %(max)s cấp.") % {"max": MAX_JSON_DEPTH}
+        raise _refuse(file, message)
     try:
-        document = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        document = json.loads(
+            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_no_constant
+        )
     except (ValueError, RecursionError) as error:
         message = gettext("Không phải JSON hợp lệ: %(error)s") % {"error": str(error)[:200]}
         raise _refuse(file, message) from None
+    _refuse_control_characters(document, file)
+    return document
+
+
+def _json_depth(text: str) -> int:
+    """How deep brackets nest, strings aside; counted on the text so nothing deep is parsed."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _refuse_control_characters(document: Any, file: str) -> None:
+    items = document.get("values") if isinstance(document, dict) else None
+    places: list[tuple[int | None, str, Any]] = []
+    if isinstance(document, dict):
+        places += [(None, str(key), value) for key, value in document.items() if key != "values"]
+    if isinstance(items, list):
+        for number, item in enumerate(items, start=1):
+            if isinstance(item, dict):
+                places += [(number, str(key), value) for key, value in item.items()]
+    problems = []
+    for row, column, value in places:
+        found = control_characters(f"{column}{value}" if isinstance(value, str) else column)
+        if found:
+            message = gettext("chứa ký tự điều khiển %(char)s") % {"char": found}
+            problems.append(Problem(message, file, row, clean_text(column), row is not None))
+    if problems:
+        raise ImportRefused(problems)
+
+
+def _json_upload(data: bytes, file: str, format: str) -> Upload:
+    document = read_json_document(data, file)
     if not isinstance(document, dict) or not isinstance(document.get("values"), list):
         message = gettext(
             'Cần một đối tượng JSON dạng {"source": "…", "values": [{"unit": …, '

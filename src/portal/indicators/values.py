@@ -10,12 +10,13 @@ refusal is a ValueError whose message, in the active language, says what is wron
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from dti.fixedpoint import format_vi, to_scaled
+from dti.dates import DateError, checked_date
+from dti.fixedpoint import format_vi
 from dti.framework.model import (
     BandsRule,
     ChoiceRule,
@@ -26,6 +27,7 @@ from dti.framework.model import (
     YesNoRule,
 )
 from dti.names import normalize_label
+from dti.numbers import NumberError, read_number
 from portal.assessments.forms import AnswerValue, parse_typed_number
 from portal.indicators.rows import Cell
 
@@ -94,26 +96,18 @@ def _choice(rule: ChoiceRule, raw: Cell) -> str:
 
 
 def _number(raw: Cell) -> tuple[Decimal, bool, int]:
-    """The exact number, whether it had a % sign, and its count of decimals."""
+    """The exact number, whether it had a % sign, and its count of decimals: text as the
+    unit's page reads it, spreadsheet and JSON numbers through the same core reader."""
     if raw is None or isinstance(raw, bool | datetime | date):
         raise ValueError(gettext("Cần một số."))
     if isinstance(raw, str):
-        parsed = parse_typed_number(raw, percent_allowed=True)  # as the unit's page reads it
-        number, percent = parsed.value, parsed.percent
+        parsed = parse_typed_number(raw, percent_allowed=True)
     else:
         try:
-            number, percent = Decimal(repr(raw) if isinstance(raw, float) else raw), False
-        except InvalidOperation:
-            raise ValueError(gettext("Cần một số.")) from None
-        if not number.is_finite():
-            raise ValueError(gettext("Cần một số hữu hạn."))
-    try:
-        to_scaled(number)
-    except ValueError:
-        raise ValueError(gettext("Tối đa 4 chữ số thập phân.")) from None
-    exponent = number.as_tuple().exponent
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return number, percent, decimals
+            parsed = read_number(raw)  # a list or an object from JSON is refused here too
+        except NumberError as error:  # the value itself is not echoed: it may be huge
+            raise ValueError(gettext("%(problem)s.") % {"problem": error}) from None
+    return parsed.value, parsed.percent, parsed.decimals
 
 
 def read_measured_at(raw: Cell) -> datetime:
@@ -127,6 +121,10 @@ def read_measured_at(raw: Cell) -> datetime:
         moment = _parse_moment(raw.strip())
     else:
         raise ValueError(gettext("Cần thời điểm đo (dd/mm/yyyy hoặc dd/mm/yyyy HH:MM)."))
+    try:
+        checked_date(moment)  # year 0001 cannot move to UTC: an OverflowError when stored
+    except DateError as error:
+        raise ValueError(gettext("%(problem)s.") % {"problem": error}) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment > timezone.now() + FUTURE_SKEW:

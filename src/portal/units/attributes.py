@@ -12,10 +12,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext
 
+from dti.numbers import read_number
+
 AttributeValue = bool | int | float | str
 
 KEY = re.compile(r"^[a-z_][a-z0-9_]*$")  # the core's rule for attribute names
-_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+_NUMBER = re.compile(r"^-?[0-9]+(?:[.,][0-9]+)?$")
 
 # Names shown instead of the code in plain-Vietnamese descriptions.
 ATTRIBUTE_LABELS = {
@@ -47,9 +49,15 @@ def parse_value(text: str) -> AttributeValue:
     text = text.strip()
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
-    if _NUMBER.match(text):
-        normalized = text.replace(",", ".")
-        return float(normalized) if "." in normalized else int(normalized)
+    if _NUMBER.match(text):  # through the one number reader: bounded, never 100,000 digits
+        try:
+            number = read_number(text.replace(",", "."), max_decimals=12).value
+        except ValueError as error:
+            raise ValueError(
+                gettext("“%(text)s” không phải số dùng được: %(error)s")
+                % {"text": text[:40], "error": error}
+            ) from None
+        return float(number) if "." in text.replace(",", ".") else int(number)
     if len(text) >= 2 and text[0] == text[-1] == '"':
         return text[1:-1]
     return text

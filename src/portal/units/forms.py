@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext, gettext_lazy
 
+from dti.dates import DateError, checked_date
 from portal.accounts.models import Province
 from portal.form_text import TextCheckedForm
 from portal.units.attributes import AttributeValue, format_value, parse_attributes
 from portal.units.models import Lineage, Unit
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y"]
+MAX_REGISTRY_BYTES = 5 * 1024 * 1024  # checked on the upload's size, before it is read
+
+
+def _in_the_years_we_accept(value: date) -> None:
+    try:
+        checked_date(value)
+    except DateError as error:
+        raise ValidationError(str(error)) from None
 
 
 def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
         label=label, required=False, input_formats=DATE_FORMATS,
+        validators=[_in_the_years_we_accept],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": gettext_lazy("Ngày không hợp lệ (cần dạng dd/mm/yyyy).")},
     )  # fmt: skip
@@ -110,3 +123,10 @@ class LineageForm(TextCheckedForm):
 
 class RegistryImportForm(TextCheckedForm):
     file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if (upload.size or 0) > MAX_REGISTRY_BYTES:
+            mb = MAX_REGISTRY_BYTES // (1024 * 1024)
+            raise ValidationError(gettext("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": mb})
+        return upload

@@ -15,6 +15,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dti.dates import DateError, checked_date
+from dti.tables.archive import xlsx_archive_problem
+from dti.tables.xlsx import readable_rows
 from dti.text import spreadsheet_cell, typed_text
 from portal.units.attributes import AttributeValue, format_attributes, parse_attributes
 from portal.units.attributes import split_outside_quotes as split_list
@@ -39,6 +42,12 @@ KIND_BY_LABEL = {label.lower(): kind.value for kind, label in KIND_LABELS.items(
     kind: kind for kind in Lineage.Kind.values
 }
 DATE_FORMAT = "DD/MM/YYYY"
+# A province has a few thousand units at most; the template has eight columns.
+MAX_SHEET_ROWS = 10_000
+MAX_COLUMNS = 50
+UNREADABLE = (
+    "có ô không đọc được (tệp hỏng, hoặc một số không hợp lệ như NaN hay inf); không đọc tiếp"
+)
 
 
 def where(sheet: str, row: int, column: str | None = None) -> str:
@@ -124,7 +133,11 @@ def _date_columns(sheet: Worksheet, letters: str) -> None:
 
 def read_registry(data: bytes) -> tuple[list[UnitRow], list[LineageRow]]:
     """Typed rows of both sheets ("Kế thừa" may be absent); ValidationError lists every
-    problem, each located by sheet, row and column."""
+    problem, each located by sheet, row and column. The zip is inspected before openpyxl
+    opens it (dti.tables.archive), and each sheet is read up to MAX_SHEET_ROWS rows."""
+    problem = xlsx_archive_problem(data)
+    if problem is not None:
+        raise ValidationError(problem)
     try:
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a file that is not XLSX
@@ -150,7 +163,11 @@ def _rows(
     build: Callable[[int, dict[str, Any], _Reporter], Any],
     problems: list[str],
 ) -> Iterator[Any]:
-    rows = sheet.iter_rows(values_only=True)
+    sheet.reset_dimensions()  # a false <dimension> would pad every row to 16,384 cells
+    rows = readable_rows(
+        sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS),
+        lambda row: problems.append(f"{where(name, row)}: {UNREADABLE}"),
+    )
     header = [text(cell) for cell in next(rows, ())]
     missing = [c for c in columns if c not in header]
     unknown = [h for h in header if h and h not in columns]
@@ -165,6 +182,9 @@ def _rows(
         return
     positions = {column: header.index(column) for column in columns}
     for number, values in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS + 1:
+            problems.append(f"Sheet {name}: quá {MAX_SHEET_ROWS} dòng, không đọc tiếp")
+            return
         cells = {c: values[i] if i < len(values) else None for c, i in positions.items()}
         if all(text(v) == "" for v in cells.values()):
             continue
@@ -236,18 +256,28 @@ def text(value: Any) -> str:
 
 def _date_cell(cells: dict[str, Any], column: str, report: _Reporter) -> date | None:
     value = cells[column]
+    found = _date_value(value)
+    if found is None:
+        if text(value):
+            report.fail(column, f"ngày “{text(value)[:40]}” không hợp lệ (cần dạng dd/mm/yyyy)")
+        return None
+    try:
+        return checked_date(found)
+    except DateError as error:
+        report.fail(column, str(error))
+        return None
+
+
+def _date_value(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if not text(value):
-        return None
     for pattern in ("%d/%m/%Y", "%d-%m-%Y"):
         try:
             return datetime.strptime(text(value), pattern).date()
         except ValueError:
             continue
-    report.fail(column, f"ngày “{text(value)}” không hợp lệ (cần dạng dd/mm/yyyy)")
     return None
 
 

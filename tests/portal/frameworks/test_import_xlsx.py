@@ -3,6 +3,10 @@ core's checks pointed back at rows; nothing stored unless it is all right."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from datetime import date, datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -75,8 +79,55 @@ def with_node(row: int, column: str, value: object) -> list[list[object]]:
     return rows
 
 
+def number_xml(nodes: list[list[object]], text: str) -> bytes:
+    """The workbook with the number 424242 written as `text` in the sheet's XML, as another
+    program may write it (openpyxl writes an infinity as an empty cell)."""
+    source = zipfile.ZipFile(io.BytesIO(filled(nodes, HAND_POLICY)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            target.writestr(member, data.replace(b"<v>424242</v>", f"<v>{text}</v>".encode()))
+    return out.getvalue()
+
+
 BAD = {
     "not an xlsx": (b"PK\x03\x04 not really", ["Tệp không phải là tệp Excel (.xlsx) đọc được."]),
+    # Hostile numbers: each was a 500 or a stored framework whose pages failed.
+    "an infinite max": (
+        number_xml(with_node(3, "Điểm tối đa", 424242), "inf"),
+        [
+            "Sheet Tiêu chí, dòng 3: có ô không đọc được (tệp hỏng, hoặc một số không hợp lệ như NaN hay inf)"
+        ],
+    ),
+    "a NaN max": (
+        number_xml(with_node(3, "Điểm tối đa", 424242), "nan"),
+        [
+            "Sheet Tiêu chí, dòng 3: có ô không đọc được (tệp hỏng, hoặc một số không hợp lệ như NaN hay inf)"
+        ],
+    ),
+    "a max of 1e300": (
+        filled(with_node(3, "Điểm tối đa", 1e300), HAND_POLICY),
+        [
+            "Sheet Tiêu chí, dòng 3, cột Điểm tối đa: “1000000000000000052504760255204420248704…” không phải là số: Số quá lớn"
+        ],
+    ),
+    "a max of 32,767 digits": (
+        filled(with_node(3, "Điểm tối đa", "9" * 32_767), HAND_POLICY),
+        [
+            "Sheet Tiêu chí, dòng 3, cột Điểm tối đa: “9999999999999999999999999999999999999999…” không phải là số: Quá dài để là một số"
+        ],
+    ),
+    "a date as the max": (
+        filled(with_node(3, "Điểm tối đa", datetime(2025, 1, 1)), HAND_POLICY),
+        [
+            "Sheet Tiêu chí, dòng 3, cột Điểm tối đa: “2025-01-01 00:00:00” không phải là số (ô định dạng ngày, giờ)"
+        ],
+    ),
+    "a date of year 1 as the max": (
+        filled(with_node(3, "Điểm tối đa", date(1, 1, 1)), HAND_POLICY),
+        ["Sheet Tiêu chí, dòng 3, cột Điểm tối đa: “"],
+    ),
     "a max that is not a number": (
         filled(with_node(3, "Điểm tối đa", "năm"), HAND_POLICY),
         ["Sheet Tiêu chí, dòng 3, cột Điểm tối đa: “năm” không phải là số"],

@@ -213,7 +213,7 @@ BAD_FILES = {
         "so-lieu.json", json_bytes([ONLINE, TOTAL], campaign=999999),
         "so-lieu.json: tệp ghi đợt đánh giá 999999, không phải đợt này",
     ),
-    "json-deeply-nested": ("so-lieu.json", b"[" * 100_000 + b"]" * 100_000, "so-lieu.json: Không phải JSON hợp lệ"),
+    "json-deeply-nested": ("so-lieu.json", b"[" * 100_000 + b"]" * 100_000, "so-lieu.json: JSON lồng quá sâu: tối đa 20 cấp."),
 }  # fmt: skip
 
 

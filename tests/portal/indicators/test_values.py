@@ -48,7 +48,7 @@ BAD = [
     ("cqs_ky_so", "120", "Tỷ lệ phải từ 0 đến 100%."),
     ("xhs_danh_gia", "26", "Điểm phải từ 0 đến 25."),
     ("xhs_danh_gia", True, "Cần một số."),
-    ("cqs_so_hoa", float("nan"), "Cần một số hữu hạn."),
+    ("cqs_so_hoa", float("nan"), "Không phải một số hữu hạn"),
 ]
 
 

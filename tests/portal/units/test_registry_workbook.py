@@ -238,6 +238,20 @@ def with_row(row: int, **cells: object) -> bytes:
     return workbook(rows, NEW_LINKS)
 
 
+def _number_xml(data: bytes, text: str) -> bytes:
+    """The workbook with the number 424242 written as `text` in its sheets' XML."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            part = source.read(member.filename)
+            target.writestr(member, part.replace(b"<v>424242</v>", f"<v>{text}</v>".encode()))
+    return out.getvalue()
+
+
 BAD_FILES = {
     "not an xlsx": (b"Ma,Ten\nxa,UBND", ["Tệp không phải là tệp Excel (.xlsx) đọc được."]),
     "no Đơn vị sheet": (None, ["Tệp không có sheet “Đơn vị”."]),
@@ -265,6 +279,26 @@ BAD_FILES = {
         with_row(7 - 2, Hoạt_động_từ="31/06/2025"),
         [
             "Sheet Đơn vị, dòng 5, cột Hoạt động từ: ngày “31/06/2025” không hợp lệ (cần dạng dd/mm/yyyy)"
+        ],
+    ),
+    "an infinite number cell": (
+        _number_xml(with_row(3, Mã=424242), "inf"),
+        [
+            "Sheet Đơn vị, dòng 3: có ô không đọc được (tệp hỏng, hoặc một số không hợp lệ như NaN hay inf)"
+        ],
+    ),
+    "a date in year 0001": (
+        with_row(2, Hoạt_động_từ=datetime(1, 1, 1)),
+        ["Sheet Đơn vị, dòng 2, cột Hoạt động từ: Ngày 01/01/0001 nằm ngoài khoảng năm 1900–2100"],
+    ),
+    "a typed date in year 0001": (
+        with_row(2, Hoạt_động_từ="01/01/0001"),
+        ["Sheet Đơn vị, dòng 2, cột Hoạt động từ: Ngày 01/01/0001 nằm ngoài khoảng năm 1900–2100"],
+    ),
+    "a 100,000-digit attribute": (
+        with_row(3, Thuộc_tính="population = " + "9" * 100_000),
+        [
+            "Sheet Đơn vị, dòng 3, cột Thuộc tính: “9999999999999999999999999999999999999999” không phải số dùng được: Quá dài để là một số"
         ],
     ),
     "dates in the wrong order": (

@@ -96,6 +96,8 @@ def test_the_edit_form_shows_the_unit_as_typed(cast: Cast):
     ({"aliases": "Xã A; Xã B"}, "Tên khác không được chứa dấu “;”"),
     ({"active_from": "31/02/2025"}, "Ngày không hợp lệ (cần dạng dd/mm/yyyy)."),
     ({"active_from": "01/07/2025", "active_until": "30/06/2025"}, "Ngày ngừng hoạt động phải sau ngày bắt đầu hoạt động."),
+    ({"active_from": "01/01/0001"}, "Ngày 01/01/0001 nằm ngoài khoảng năm 1900–2100"),
+    ({"active_until": "31/12/9999"}, "Ngày 31/12/9999 nằm ngoài khoảng năm 1900–2100"),
 ])  # fmt: skip
 def test_it_refuses_bad_input_with_a_clear_message_and_changes_nothing(
     cast: Cast, unchanged, overrides, message

@@ -16,11 +16,19 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.framework.documents import Problem
+from dti.tables.archive import xlsx_archive_problem
+from dti.tables.xlsx import readable_rows
 from dti.text import spreadsheet_cell
 from portal.frameworks.vocabulary import normalize
 from portal.frameworks.workbook import policy, tree
 from portal.frameworks.workbook.cells import CellError, text, where
 
+# A framework has a few hundred criteria; the template a dozen columns.
+MAX_SHEET_ROWS = 2_000
+MAX_COLUMNS = 50
+UNREADABLE = (
+    "có ô không đọc được (tệp hỏng, hoặc một số không hợp lệ như NaN hay inf); không đọc tiếp"
+)
 _ORDER = ("code", "name", "source", "score_decimals", "nodes", "ranking", "index_rankings",
           "groups", "adjustments")  # fmt: skip
 _HELP = [
@@ -142,7 +150,11 @@ def _column_in(parts: Sequence[str], sheet: str) -> str | None:
 
 def read_framework_workbook(data: bytes) -> tuple[dict[str, Any], Locator]:
     """The framework mapping a workbook describes, and where each part was read.
-    ValidationError lists every unreadable cell; the core's checks come after."""
+    ValidationError lists every unreadable cell; the core's checks come after. The zip is
+    inspected before openpyxl opens it (dti.tables.archive)."""
+    problem = xlsx_archive_problem(data)
+    if problem is not None:
+        raise ValidationError(problem)
     try:
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a file that is not XLSX
@@ -173,8 +185,14 @@ def read_framework_workbook(data: bytes) -> tuple[dict[str, Any], Locator]:
 def _rows(
     sheet: Any, name: str, columns: Sequence[str], problems: list[str], optional: Sequence[str] = ()
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, cells by column name) of the non-blank rows; the header is checked."""
-    rows = sheet.iter_rows(values_only=True)
+    """(row number, cells by column name) of the non-blank rows; the header is checked.
+    At most MAX_SHEET_ROWS rows and MAX_COLUMNS columns are read: past them is no framework
+    but a file made to hold a worker."""
+    sheet.reset_dimensions()  # a false <dimension> would pad every row to 16,384 cells
+    rows = readable_rows(
+        sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS),
+        lambda row: problems.append(f"{where(name, row)}: {UNREADABLE}"),
+    )
     header = [text(cell) for cell in next(rows, ())]
     missing = [c for c in columns if c not in header and c not in optional]
     unknown = [h for h in header if h and h not in columns]
@@ -187,6 +205,9 @@ def _rows(
         return
     positions = {c: header.index(c) for c in columns if c in header}
     for number, values in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS + 1:
+            problems.append(f"Sheet {name}: quá {MAX_SHEET_ROWS} dòng, không đọc tiếp")
+            return
         cells = {c: values[i] if i < len(values) else None for c, i in positions.items()}
         if any(text(v) for v in cells.values()):
             yield number, cells

@@ -3,13 +3,13 @@ writing numbers back, and locating a problem by sheet, row and column."""
 
 from __future__ import annotations
 
-import re
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from dti.framework.documents import YAML_DECIMALS
+from dti.numbers import read_number
 from dti.text import typed_text
-
-_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
 class CellError(ValueError):
@@ -37,20 +37,28 @@ def text(value: Any) -> str:
 
 def number(value: Any) -> Decimal | int:
     """A number as the YAML loader would give it: an int when written without a decimal
-    part, else an exact Decimal. Text may use the decimal comma ('0,5'); with a comma,
-    points are thousands separators ('1.000,5')."""
-    if isinstance(value, bool):
-        raise CellError(f"“{value}” không phải là số")
-    if isinstance(value, int):
-        return value
+    part, else an exact Decimal; read by the one number reader (dti.numbers), within its
+    range, with a framework file's twelve decimals. Text may use the decimal comma ('0,5')
+    and thousands separators ('1.000,5')."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        kind = " (ô định dạng ngày, giờ)" if isinstance(value, date | time | timedelta) else ""
+        raise CellError(f"“{_shown(value)}” không phải là số{kind}")
+    try:
+        parsed = read_number(value, max_decimals=YAML_DECIMALS)
+    except ValueError as error:  # NumberError, or CellError of the core's text reader
+        raise CellError(f"“{_shown(value)}” không phải là số: {error}") from None
+    if parsed.percent:
+        raise CellError(f"“{_shown(value)}”: viết số, không kèm dấu %")
     if isinstance(value, float):
-        return Decimal(repr(value))  # the shortest text that is this float: 57.14, not 57.1399…
-    typed = text(value).replace(" ", "").replace("\u00a0", "")
-    if "," in typed:
-        typed = typed.replace(".", "").replace(",", ".")
-    if not _NUMBER.match(typed):
-        raise CellError(f"“{text(value)}” không phải là số")
-    return Decimal(typed) if "." in typed else int(typed)
+        return Decimal(repr(value))  # the shortest text that is this float: 57.14
+    if isinstance(value, int) or (parsed.decimals == 0 and "." not in str(parsed.value)):
+        return int(parsed.value)
+    return parsed.value
+
+
+def _shown(value: Any) -> str:
+    shown = text(value) if isinstance(value, int | float | str | Decimal) else str(value)
+    return shown if len(shown) <= 40 else shown[:40] + "…"
 
 
 def whole_number(value: Any) -> int:
