@@ -15,9 +15,9 @@ import zipfile
 import pytest
 
 from portal.assessments.models import Answer
-from portal.indicators.services import api_token_create
 from tests.portal.assessments.conftest import save_fields, url
 from tests.portal.conftest import Cast
+from tests.portal.imports.conftest import push
 from tests.portal.indicators.conftest import (
     GOOD_ROWS,
     csv_bytes,
@@ -48,12 +48,6 @@ def document(cast: Cast, literal: str) -> str:
     return json.dumps(body).replace('"@VALUE@"', literal)
 
 
-def push(cast: Cast, client, body: str):  # type: ignore[no-untyped-def]
-    _, token = api_token_create(province=cast.province, actor=cast.quang, name="Cổng DVC")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    return client.post("/api/indicators", body, content_type="application/json", **headers)
-
-
 def assert_pages_answer(cast: Cast) -> None:
     assert cast.client(cast.quang).get(page(cast.campaign)).status_code == 200
     assert cast.client(cast.lan).get(url("form", cast.noi_vu_entry)).status_code == 200
@@ -61,25 +55,25 @@ def assert_pages_answer(cast: Cast) -> None:
 
 @pytest.mark.parametrize("literal", HOSTILE_LITERALS.values(), ids=HOSTILE_LITERALS.keys())
 def test_a_pushed_hostile_number_is_refused_naming_the_item_and_nothing_is_stored(
-    cast, client, literal
+    cast, client, bearer, literal
 ):
     before = stored()
-    response = push(cast, client, document(cast, literal))
+    response = push(client, bearer, document(cast, literal))
     assert response.status_code == 400, response.content[:300]
     errors = response.json()["errors"]
     assert [(e["row"], e["column"]) for e in errors] == [(1, "value")]
     assert "Số quá lớn" in errors[0]["message"] or "Không phải" in errors[0]["message"]
-    assert stored()[0] == before[0] and stored()[1] == before[1]
+    assert stored() == before
     assert_pages_answer(cast)
 
 
 @pytest.mark.parametrize("literal", NOT_JSON_NUMBERS)
-def test_a_pushed_nan_or_infinity_is_refused_by_name(cast, client, literal):
+def test_a_pushed_nan_or_infinity_is_refused_by_name(cast, client, bearer, literal):
     before = stored()
-    response = push(cast, client, document(cast, literal))
+    response = push(client, bearer, document(cast, literal))
     assert response.status_code == 400
     assert f"không nhận {literal}" in response.json()["errors"][0]["message"]
-    assert stored()[0] == before[0]
+    assert stored() == before
 
 
 @pytest.mark.parametrize("literal", HOSTILE_LITERALS.values(), ids=HOSTILE_LITERALS.keys())

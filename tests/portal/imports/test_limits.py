@@ -12,11 +12,11 @@ import openpyxl.xml
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.indicators.services import api_token_create
 from portal.units.workbook import UNIT_COLUMNS
 from tests.portal.conftest import Cast
 from tests.portal.frameworks.conftest import versions_state
 from tests.portal.frameworks.test_workbook import HAND_NODES, HAND_POLICY, filled
+from tests.portal.imports.conftest import push
 from tests.portal.imports.workbooks import (
     ENTITY_BOMB,
     SHEET,
@@ -203,31 +203,25 @@ def test_a_system_values_workbook_bomb_is_refused(cast, case, message):
     assert stored() == before
 
 
-def push(cast: Cast, client, body: str):  # type: ignore[no-untyped-def]
-    _, token = api_token_create(province=cast.province, actor=cast.quang, name="Cổng DVC")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    return client.post("/api/indicators", body, content_type="application/json", **headers)
-
-
 def body(cast: Cast, **first: object) -> str:
     items = [json_item(row) for row in GOOD_ROWS]
     items[0].update(first)
     return json.dumps({"campaign": cast.campaign.pk, "source": "Cổng DVC", "values": items})
 
 
-def test_a_pushed_body_nested_5000_deep_is_refused_by_name(cast, client):
+def test_a_pushed_body_nested_5000_deep_is_refused_by_name(cast, client, bearer):
     before = stored()
-    response = push(cast, client, "[" * 5000 + "]" * 5000)
+    response = push(client, bearer, "[" * 5000 + "]" * 5000)
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"] == "JSON lồng quá sâu: tối đa 20 cấp."
     assert stored() == before
 
 
 @pytest.mark.parametrize("field", ["unit", "source", "measured_at"])
-def test_a_pushed_lone_surrogate_is_refused_naming_the_item_and_field(cast, client, field):
+def test_a_pushed_lone_surrogate_is_refused_naming_the_item_and_field(cast, client, bearer, field):
     before = stored()
     text = body(cast, **{field: "Sở Nội vụ @"}).replace("@", "\\ud800")
-    response = push(cast, client, text)
+    response = push(client, bearer, text)
     assert response.status_code == 400, response.content[:200]
     errors = response.json()["errors"]
     assert [(e["row"], e["column"]) for e in errors] == [(1, field)]
@@ -257,9 +251,9 @@ def test_a_measurement_in_year_0001_is_refused_with_its_row(cast, moment):
     assert stored() == before
 
 
-def test_a_pushed_measurement_in_year_0001_is_refused_naming_the_item(cast, client):
+def test_a_pushed_measurement_in_year_0001_is_refused_naming_the_item(cast, client, bearer):
     before = stored()
-    response = push(cast, client, body(cast, measured_at="01/01/0001"))
+    response = push(client, bearer, body(cast, measured_at="01/01/0001"))
     assert response.status_code == 400
     assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(1, "measured_at")]
     assert stored() == before
