@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from dti.reports.confinement import Limits
+from dti.reports.confinement import ConfinementError, Limits, run_confined
 from dti.reports.templates import TemplateError, render_template
 from tests.core.reports import report
 from tests.core.seeds import BINHPHUOC
@@ -154,3 +154,51 @@ def test_what_a_template_may_do_still_works():
     text = [p.text for p in filled(render_template(source, report(BINHPHUOC))).paragraphs]
     assert text[0].startswith("1. SỞ, BAN, NGÀNH (46, 8)")
     assert text[1].startswith("Sở Kế hoạch và Đầu tư;")
+
+
+def chart_escape(marker: Path) -> str:
+    """A name built while rendering reaches a chart's image, its document, and the
+    document's own `render`, which runs a template outside the sandbox."""
+    return (
+        '{% set k = "t"~"pl" %}{% set ci = "chart_"~"indices" %}{% set rn = "ren"~"der" %}'
+        '{% set a = "__in"~"it__" %}{% set g = "__glo"~"bals__" %}{% set bi = "__buil"~"tins__" %}'
+        '{% set im = "__imp"~"ort__" %}{% set po = "po"~"pen" %}{% set rd = "re"~"ad" %}'
+        "{% for lv in levels %}{% if lv is mapping %}{% if lv[ci] and loop.first %}"
+        '{{ lv[ci][k][rn]({"levels": [lv[ci]]}) }}{% endif %}{% else %}'
+        f'{{{{ lv[a][g][bi][im]("os")[po]("touch {marker}")[rd]() }}}}'
+        "{% endif %}{% endfor %}"
+    )
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '{% for lv in levels %}{{ lv["chart_"~"indices"]["t"~"pl"] }}{% endfor %}',
+        "{% set n = 'tpl' %}{{ levels[0].chart_indices|attr(n) }}",
+        "{% set n = 'replace_' ~ 'zipname' %}{{ levels[0].chart_classes|attr(n) }}",
+        "{% set n = 'for' ~ 'mat' %}{{ 'x'|attr(n) }}",
+    ],
+    ids=["item-built-at-run-time", "attr-filter", "document-method", "text-method"],
+)
+def test_no_attribute_of_an_object_is_reachable_however_its_name_is_built(payload):
+    with pytest.raises(TemplateError, match="Mẫu báo cáo dùng"):
+        render_template(template(payload), report(BINHPHUOC), limits=QUICK)
+
+
+def test_a_chart_image_does_not_lead_to_the_document_and_its_unsandboxed_render(tmp_path):
+    marker = tmp_path / "pwned"
+    with pytest.raises(TemplateError, match="Mẫu báo cáo dùng"):
+        render_template(template(chart_escape(marker)), report(BINHPHUOC), limits=QUICK)
+    assert not marker.exists()
+
+
+def test_the_rendering_child_may_not_write_a_file(tmp_path):
+    target = tmp_path / "written"
+
+    def write() -> bytes:
+        target.write_bytes(b"x")
+        return b"ok"
+
+    with pytest.raises(ConfinementError):
+        run_confined(write, QUICK)
+    assert not target.exists() or target.stat().st_size == 0

@@ -4,7 +4,9 @@ The sandbox (`dti.reports.sandbox`) stops a template from reaching Python's inte
 not from looping a billion times or building a string of a billion characters. Such work
 runs here in a forked child whose address space and CPU time are capped with `setrlimit`,
 and which the parent kills when its wall-clock time is up. A child that is killed, runs out
-of memory or dies answers `ConfinementError`; the server process is never touched.
+of memory or dies answers `ConfinementError`; the server process is never touched. The
+child may not write to any file, nor (unless the server runs as root, which it must not)
+start a process: defence in depth behind the sandbox, should a way out of it be found.
 
 The child is a `fork` of the caller, so the function and its arguments need no pickling and
 the caller's imports are already loaded; it returns bytes through a pipe, and the child
@@ -17,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -120,11 +123,16 @@ def _child(
 
 
 def _limit_resources(limits: Limits) -> None:
-    """Cap the child's address space at what it has now plus the budget, and its CPU time."""
+    """Cap the child's address space at what it has now plus the budget and its CPU time;
+    forbid it to write to any file (its answer goes through the pipe) and, for a server that
+    does not run as root, to start a process."""
     in_use = _address_space_bytes()
     if in_use:  # unknown where /proc is absent: then only the time is capped
         _lower(resource.RLIMIT_AS, in_use + limits.memory_bytes)
     _lower(resource.RLIMIT_CPU, int(limits.seconds) + 1)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write fails with EFBIG instead
+    _lower(resource.RLIMIT_FSIZE, 0)
+    _lower(resource.RLIMIT_NPROC, 0)
 
 
 def _lower(kind: int, value: int) -> None:

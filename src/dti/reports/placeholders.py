@@ -139,15 +139,32 @@ def _appendix(appendix: Appendix) -> dict[str, Any]:
     }
 
 
+class ChartImage:
+    """A chart as a template prints it, and nothing more: docxtpl's InlineImage holds the
+    whole document (whose `render` would run a template outside the sandbox), so it is kept
+    out of the template's reach behind a name the sandbox refuses."""
+
+    __slots__ = ("_image",)
+
+    def __init__(self, image: InlineImage):
+        self._image = image
+
+    def __str__(self) -> str:
+        return str(self._image)
+
+    def __html__(self) -> str:  # autoescape: the image's WordprocessingML as it is
+        return str(self._image)
+
+
 def _charts(level: LevelReport, document: DocxTemplate | None) -> dict[str, Any]:
-    """InlineImages of the level's charts; empty strings when rendering without charts."""
+    """The level's charts as ChartImages; empty strings when rendering without charts."""
     if document is None:
         return {"chart_classes": "", "chart_indices": ""}
     classes = chart.class_distribution(level.classes, f"Xếp loại khối {level.name}")
     indices = chart.index_averages(level.indices, f"Tỷ lệ điểm bình quân — khối {level.name}")
     return {
-        "chart_classes": InlineImage(document, io.BytesIO(classes), width=Mm(150))
+        "chart_classes": ChartImage(InlineImage(document, io.BytesIO(classes), width=Mm(150)))
         if level.classes
         else "",
-        "chart_indices": InlineImage(document, io.BytesIO(indices), width=Mm(150)),
+        "chart_indices": ChartImage(InlineImage(document, io.BytesIO(indices), width=Mm(150))),
     }

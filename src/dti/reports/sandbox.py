@@ -5,8 +5,9 @@ lets an expression walk Python's object graph (`''.__class__.__mro__[1].__subcla
 `cycler.__init__.__globals__.os.popen(...)`) and so run commands on the server. Three walls
 stand between a template and the server, each enough alone for the attribute walk:
 
-1. `OfficeEnvironment`, Jinja's immutable sandbox: no attribute that begins with an
-   underscore, no function internals, no mutation of the report; the only global is a
+1. `OfficeEnvironment`, Jinja's immutable sandbox narrowed to plain data: no attribute of
+   any object but a few of text, mappings and the loop (so neither `__class__` nor the
+   public methods of a library's object), no mutation of the report; the only global is a
    bounded `range` (no `cycler`, `joiner`, `lipsum`, `namespace`, `dict`); `*` and `**`
    refuse results past a size that could exhaust memory.
 2. `check_template`, run before every rendering and so at upload: every part docxtpl renders
@@ -27,6 +28,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_RANGE = 100_000  # items a `range` in a template may have (Jinja's own sandbox bound)
@@ -40,8 +42,9 @@ LOOP_NAMES = frozenset(
 )
 TEXT_METHODS = frozenset(
     {"upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "startswith"}
-    | {"endswith", "replace", "split", "items", "keys", "values"}
+    | {"endswith", "replace", "split"}
 )
+MAPPING_METHODS = frozenset({"items", "keys", "values"})
 # Filters that read an attribute named by a string: their first argument, or `attribute=`.
 _ATTRIBUTE_FIRST = frozenset({"attr", "selectattr", "rejectattr", "groupby", "sum"})
 _ATTRIBUTE_FILTERS = _ATTRIBUTE_FIRST | {"map", "sort", "unique", "min", "max"}
@@ -57,9 +60,30 @@ class UnsafeTemplate(ValueError):
 
 
 class OfficeEnvironment(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox with bounded arithmetic and no globals but `range`."""
+    """Jinja's immutable sandbox with bounded arithmetic, no globals but `range`, and no
+    attribute of any object but the loop's and a few of text and mappings.
+
+    Jinja's own sandbox lets a template read any public attribute of any object it reaches:
+    an object of a library (a chart image holds the whole document, whose `render` runs a
+    template outside the sandbox) is a way out. Here the report's values are plain data
+    (mappings, lists, text, numbers), and only `MAPPING_METHODS`, `TEXT_METHODS` and the
+    loop's `LOOP_NAMES` may be read as attributes, however the name was written."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def wrap_str_format(self, value: Any) -> None:
+        """No `str.format` at all (Jinja would hand out a sandboxed one before asking
+        `is_safe_attribute`); a template formats with Jinja's filters."""
+        return None
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, str):
+            return attr in TEXT_METHODS
+        if isinstance(obj, Mapping):
+            return attr in MAPPING_METHODS
+        if isinstance(obj, LoopContext):
+            return attr in LOOP_NAMES
+        return False
 
     def __init__(self) -> None:
         super().__init__(undefined=jinja2.StrictUndefined, autoescape=True)
@@ -96,7 +120,7 @@ def _repeated_size(left: Any, right: Any) -> int:
 
 def allowed_names(context: Mapping[str, Any]) -> frozenset[str]:
     """Every key of every mapping in the report's context, with loop and text attributes."""
-    names: set[str] = set(LOOP_NAMES | TEXT_METHODS)
+    names: set[str] = set(LOOP_NAMES | TEXT_METHODS | MAPPING_METHODS)
     stack: list[Any] = [context]
     while stack:
         value = stack.pop()

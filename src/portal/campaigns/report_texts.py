@@ -59,8 +59,8 @@ def _check_template(campaign: Campaign, content: bytes) -> None:
         raise ValidationError(gettext("Tệp mẫu báo cáo lớn hơn 5 MB."))
     if not _is_docx(content):
         raise ValidationError(gettext("Tệp mẫu báo cáo không phải tệp Word (DOCX)."))
-    try:  # without charts: the same placeholders, faster
-        render_template(content, campaign_report_model(campaign), charts=False)
+    try:  # with the charts, exactly as a download renders it: a template is hostile
+        render_template(content, campaign_report_model(campaign))
     except TemplateError as error:
         raise ValidationError(
             gettext("Mẫu báo cáo không dùng được: %(problem)s") % {"problem": str(error)}

@@ -12,6 +12,7 @@ from docx import Document
 
 from portal.campaigns.models import Campaign, CampaignEvent, CampaignReportTexts
 from portal.campaigns.selectors import remark_slots
+from tests.core.test_reports_template_sandbox import chart_escape
 from tests.portal.campaigns.conftest import REFUSED, person
 from tests.portal.campaigns.test_report_download import docx_text, published, url  # noqa: F401
 
@@ -183,3 +184,18 @@ def test_a_stored_hostile_template_runs_nothing_on_download(cast, published):  #
     assert response.status_code == 503
     assert "__class__" in response.content.decode()
     assert "_io.TextIOWrapper" not in response.content.decode()
+
+
+def test_a_template_that_reaches_the_document_through_a_chart_is_refused_at_upload(
+    cast,
+    published,  # noqa: F811
+    tmp_path,
+):
+    marker = tmp_path / "pwned"
+    client = cast.client(cast.quang)
+    before = saved_state(published)
+    response = upload(client, published, template_docx(chart_escape(marker)))
+    assert response.status_code == 200
+    assert "Mẫu báo cáo không dùng được" in response.content.decode()
+    assert saved_state(published) == before
+    assert not marker.exists()
