@@ -20,6 +20,7 @@ import yaml
 from jsonschema.exceptions import ValidationError
 
 from dti.numbers import NumberError, checked_number
+from dti.text import control_characters
 
 # The largest published framework is about 40 KB of YAML, nested eight levels deep.
 MAX_YAML_CHARACTERS = 2_000_000
@@ -74,6 +75,8 @@ class _ExactLoader(yaml.SafeLoader):
             self._depth -= 1
         if node is None:
             return None
+        if isinstance(node, yaml.ScalarNode):
+            self._refuse_control_characters(node)
         if id(node) not in self._sizes:
             sizes = [self._sizes.get(id(child), 1) for child in _children(node)]
             self._sizes[id(node)] = 1 + sum(sizes)
@@ -84,6 +87,16 @@ class _ExactLoader(yaml.SafeLoader):
     def _refuse(self, message: str) -> None:
         mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
         raise yaml.composer.ComposerError(None, None, message, mark)
+
+    @staticmethod
+    def _refuse_control_characters(node: yaml.ScalarNode) -> None:
+        """PyYAML refuses most raw control characters, but not NEL (U+0085) nor any written
+        as an escape ("\\v", "\\x00" in double quotes): stored, they break every XLSX
+        made from the framework and PostgreSQL refuses NUL."""
+        found = control_characters(str(node.value))
+        if found is not None:
+            message = f"chứa ký tự điều khiển {found}"
+            raise yaml.composer.ComposerError(None, None, message, node.start_mark)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -160,11 +173,21 @@ def load_yaml_text(text: str, file: str) -> Any:
         raise DocumentError([Problem(file, "", message)])
     try:
         return yaml.load(text, Loader=_ExactLoader)
+    except yaml.reader.ReaderError as error:  # a raw control character, by its offset
+        raise DocumentError([_unacceptable_character(text, error, file)]) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
         raise DocumentError([Problem(file, where, f"lỗi cú pháp YAML: {problem}")]) from error
+
+
+def _unacceptable_character(text: str, error: yaml.reader.ReaderError, file: str) -> Problem:
+    """PyYAML names the character in English and by offset: say which, and where."""
+    before = text[: error.position]
+    where = f"dòng {before.count(chr(10)) + 1}, cột {len(before) - before.rfind(chr(10))}"
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    return Problem(file, where, f"chứa ký tự điều khiển U+{code:04X}")
 
 
 def _schema() -> dict[str, Any]:

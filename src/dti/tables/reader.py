@@ -29,6 +29,7 @@ from dti.tables.raw import RawTable as RawTable
 from dti.tables.raw import TableReadError as TableReadError
 from dti.tables.raw import no_header_error, thousands
 from dti.tables.xlsx import read_xlsx
+from dti.text import control_characters
 
 if TYPE_CHECKING:
     import _csv  # the reader's type; its line_num gives physical line numbers
@@ -142,6 +143,7 @@ def _checked_row(number: int, cells: list[str], *, source: str, sheet: str | Non
             f"bảng có hơn {thousands(MAX_ROWS)} dòng, vượt giới hạn.", source=source, sheet=sheet
         )
     cells = _without_trailing_blanks(cells)
+    _refuse_control_characters(number, cells, source=source, sheet=sheet)
     if len(cells) > MAX_COLUMNS:
         raise TableReadError(
             f"dòng có {thousands(len(cells))} cột, vượt giới hạn {thousands(MAX_COLUMNS)} cột.",
@@ -150,6 +152,24 @@ def _checked_row(number: int, cells: list[str], *, source: str, sheet: str | Non
             row=number,
         )
     return RawRow(number=number, cells=tuple(cells))
+
+
+def _refuse_control_characters(
+    number: int, cells: Sequence[str], *, source: str, sheet: str | None
+) -> None:
+    """Refuse a cell holding a control character (a raw byte of a CSV, or an XLSX escape
+    `_x000B_` openpyxl unescapes): stored, it breaks every XLSX made from it and PostgreSQL
+    refuses NUL."""
+    for position, cell in enumerate(cells[:MAX_COLUMNS]):
+        found = control_characters(cell)
+        if found is not None:
+            raise TableReadError(
+                f"ô chứa ký tự điều khiển {found}; hãy xoá ký tự này rồi lưu lại tệp.",
+                source=source,
+                sheet=sheet,
+                row=number,
+                column=get_column_letter(position + 1),
+            )
 
 
 # ---- text tables (TSV, CSV) ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from dti.text import control_characters
 from portal.accounts.models import Membership, Province
 from portal.accounts.permissions import AnyUser, roles_for_unit, roles_in
 from portal.accounts.roles import READ_ALL_ROLES
@@ -38,10 +39,11 @@ def get_framework_for_user(user: AnyUser, pk: int) -> FrameworkVersion:
 
 def get_province_for_member(user: AnyUser, code: str) -> Province:
     """The province, for people holding a role in it: its unit registry is not public."""
-    province = Province.objects.filter(code=code).first()
-    if province is None or not roles_in(user, province):
+    # A code with a control character names no province; PostgreSQL would refuse NUL (a 500).
+    found = None if control_characters(code) else Province.objects.filter(code=code).first()
+    if found is None or not roles_in(user, found):
         raise Http404
-    return province
+    return found
 
 
 def get_campaign_unit_for_user(user: AnyUser, pk: int) -> CampaignUnit:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from dti.reports.templates import TemplateError, render_template
 from portal.accounts.models import User
+from portal.assessments.evidence_files import file_label
 from portal.campaigns.models import Campaign, CampaignReportTexts
 from portal.campaigns.report import TEXT_LISTS, TEXT_STRINGS, campaign_report_model
 from portal.campaigns.selectors import remark_slots
@@ -84,10 +85,10 @@ def report_template_set(
     _check_template(campaign, content)
     stored = _stored(campaign, user)
     stored.template = content
-    stored.template_name = file_name[:255]
+    stored.template_name = file_label(file_name)
     stored.full_clean()
     stored.save()
-    record(campaign, "report_template", user, file_name)
+    record(campaign, "report_template", user, stored.template_name)
     return stored
 
 

@@ -228,7 +228,8 @@ def _table_rows(file: str, lines: Iterator[list[Cell]]) -> list[Row]:
     if header is None:
         raise _refuse(file, gettext("Tệp trống."))
     headers = _header(file, header)
-    rows = []
+    rows: list[Row] = []
+    problems: list[Problem] = []
     for number, line in enumerate(lines, start=2):
         cells = {key: line[i] if i < len(line) else None for key, (i, _) in headers.items()}
         if all(_blank(value) for value in cells.values()):
@@ -236,8 +237,28 @@ def _table_rows(file: str, lines: Iterator[list[Cell]]) -> list[Row]:
         if len(rows) >= MAX_ROWS:
             raise _refuse(file, _too_many())
         names = {key: name for key, (_, name) in headers.items()}
+        problems += _control_character_problems(file, number, cells, names)
         rows.append(Row(file, number, cells, names))
+    if problems:
+        raise ImportRefused(problems)
     return rows
+
+
+def _control_character_problems(
+    file: str, number: int, cells: Mapping[str, Cell], names: Mapping[str, str]
+) -> list[Problem]:
+    """The cells of a CSV or XLSX line holding a control character (a raw byte, or an XLSX
+    escape `_x000B_` openpyxl unescapes), refused as the JSON body refuses them."""
+    problems = []
+    for key, value in cells.items():
+        found = control_characters(value) if isinstance(value, str) else None
+        if found:
+            problems.append(Problem(_control_message(found), file, number, names[key]))
+    return problems
+
+
+def _control_message(found: str) -> str:
+    return gettext("chứa ký tự điều khiển %(char)s") % {"char": found}
 
 
 def _too_many() -> str:
@@ -324,8 +345,9 @@ def _refuse_control_characters(document: Any, file: str) -> None:
     for row, column, value in places:
         found = control_characters(f"{column}{value}" if isinstance(value, str) else column)
         if found:
-            message = gettext("chứa ký tự điều khiển %(char)s") % {"char": found}
-            problems.append(Problem(message, file, row, clean_text(column), row is not None))
+            problems.append(
+                Problem(_control_message(found), file, row, clean_text(column), row is not None)
+            )
     if problems:
         raise ImportRefused(problems)
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dti.text import control_characters
 from portal.accounts.models import Province, User
 from portal.accounts.permissions import is_office_admin
 from portal.audit.locks import locked_or_refused
@@ -221,8 +222,8 @@ def api_token_find(*, text: str) -> ApiToken | None:
     """The unrevoked token whose text this is, expired or not (the caller refuses an
     expired one, saying so); None for a wrong or revoked one. The hashes are compared in
     constant time. Nothing is written: a use is recorded only by a push that succeeded."""
-    if not text.startswith(TOKEN_PREFIX) or len(text) > 200:
-        return None
+    if not text.startswith(TOKEN_PREFIX) or len(text) > 200 or control_characters(text):
+        return None  # no token holds a control character (PostgreSQL would refuse a NUL)
     digest = token_digest(text)
     candidates = ApiToken.objects.filter(prefix=text[:PREFIX_LENGTH], revoked_at__isnull=True)
     for token in candidates.select_related("province", "campaign"):

@@ -4,7 +4,7 @@ the cells into typed rows and names every bad cell by sheet, row and column."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dti.dates import DateError, checked_date
 from dti.tables.archive import xlsx_archive_problem
 from dti.tables.xlsx import readable_rows
-from dti.text import spreadsheet_cell, typed_text
+from dti.text import control_characters, spreadsheet_cell, typed_text
 from portal.units.attributes import AttributeValue, format_attributes, parse_attributes
 from portal.units.attributes import split_outside_quotes as split_list
 from portal.units.models import Lineage, Unit
@@ -186,6 +186,8 @@ def _rows(
             problems.append(f"Sheet {name}: quá {MAX_SHEET_ROWS} dòng, không đọc tiếp")
             return
         cells = {c: values[i] if i < len(values) else None for c, i in positions.items()}
+        if control_characters_found(name, number, cells, problems):
+            continue
         if all(text(v) == "" for v in cells.values()):
             continue
         row = build(number, cells, _Reporter(name, number, problems))
@@ -252,6 +254,21 @@ def text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return typed_text(str(value).strip())
+
+
+def control_characters_found(
+    sheet: str, row: int, cells: Mapping[str, Any], problems: list[str]
+) -> bool:
+    """Whether a text cell of the row holds a control character (openpyxl unescapes
+    `_x000B_` into one), each reported with its place. Stored, such text would break every
+    XLSX made from it, and PostgreSQL refuses NUL: refused here, where the cells are read."""
+    found = False
+    for column, value in cells.items():
+        character = control_characters(value) if isinstance(value, str) else None
+        if character is not None:
+            problems.append(f"{where(sheet, row, column)}: chứa ký tự điều khiển {character}")
+            found = True
+    return found
 
 
 def _date_cell(cells: dict[str, Any], column: str, report: _Reporter) -> date | None:

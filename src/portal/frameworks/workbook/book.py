@@ -21,7 +21,7 @@ from dti.tables.xlsx import readable_rows
 from dti.text import spreadsheet_cell
 from portal.frameworks.vocabulary import normalize
 from portal.frameworks.workbook import policy, tree
-from portal.frameworks.workbook.cells import CellError, text, where
+from portal.frameworks.workbook.cells import CellError, control_characters_found, text, where
 
 # A framework has a few hundred criteria; the template a dozen columns.
 MAX_SHEET_ROWS = 2_000
@@ -209,6 +209,8 @@ def _rows(
             problems.append(f"Sheet {name}: quá {MAX_SHEET_ROWS} dòng, không đọc tiếp")
             return
         cells = {c: values[i] if i < len(values) else None for c, i in positions.items()}
+        if control_characters_found(name, number, cells, problems):
+            continue
         if any(text(v) for v in cells.values()):
             yield number, cells
 
