@@ -119,6 +119,21 @@ PDF_CASES = [
         "chứa mã JavaScript",
     ),
     (
+        "an open action reaching a file on a network share",
+        pdf_with(b"/OpenAction << /S /GoToR /F (\\\\203.0.113.9\\share\\x.pdf) /D [0 /Fit] >>"),
+        "chứa liên kết mở tệp hoặc dữ liệu ở máy khác",
+    ),
+    (
+        "a link importing form data from elsewhere",
+        pdf_with(b"", b"<< /Type /Annot /Subtype /Link /A << /S /ImportData /F (x.fdf) >> >>"),
+        "chứa liên kết mở tệp hoặc dữ liệu ở máy khác",
+    ),
+    (
+        "a link into an embedded or remote document",
+        pdf_with(b"/OpenAction << /S /GoToE /T << /R /C /N (a) >> >>"),
+        "chứa liên kết mở tệp hoặc dữ liệu ở máy khác",
+    ),
+    (
         "a launch action in an unreferenced object (found by the raw scan)",
         pdf_with(b"", b"<< /S /Launch /F (calc.exe) >>"),
         "chứa lệnh mở chương trình khác (Launch)",

@@ -25,6 +25,9 @@ _EMBEDDED = "có tệp đính kèm bên trong"
 _RICH_MEDIA = "chứa nội dung đa phương tiện nhúng (Flash, video)"
 _XFA = "là biểu mẫu động (XFA) có thể chạy mã"
 _AUTOMATIC = "chứa hành động tự chạy khi mở tệp hoặc khi xem trang"
+# A link to a file elsewhere (a network share): opening it can make a reader connect to
+# another machine and hand it the person's Windows credentials.
+_REMOTE = "chứa liên kết mở tệp hoặc dữ liệu ở máy khác"
 HOSTILE_NAMES = {
     "JavaScript": _JAVASCRIPT,
     "JS": _JAVASCRIPT,
@@ -35,8 +38,11 @@ HOSTILE_NAMES = {
     "RichMedia": _RICH_MEDIA,
     "XFA": _XFA,
     "AA": _AUTOMATIC,
+    "GoToR": _REMOTE,
+    "GoToE": _REMOTE,
+    "ImportData": _REMOTE,
 }
-_ORDER = [_JAVASCRIPT, _LAUNCH, _EMBEDDED, _RICH_MEDIA, _XFA, _AUTOMATIC]
+_ORDER = [_JAVASCRIPT, _LAUNCH, _EMBEDDED, _RICH_MEDIA, _XFA, _AUTOMATIC, _REMOTE]
 # A PDF name: a slash then regular characters; #xx writes any byte (/J#61vaScript).
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}\x00]+)")
 _HEX = re.compile(r"#([0-9A-Fa-f]{2})")
