@@ -366,3 +366,7 @@ class _ReportRequest:
         campaign = load_campaign(self.previous)
         results = results_from_tables(campaign, self.previous_tables or self.previous.parent)
         return PreviousResults(campaign.year, results)
+
+
+if __name__ == "__main__":  # `python -m dti.cli` runs the same commands as `dti`
+    main()

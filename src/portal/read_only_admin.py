@@ -27,6 +27,10 @@ class ReadOnlyMixin:
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """No bulk actions: they write too (an app's own, like django-axes' clean-up)."""
+        return {}
+
 
 def read_only(admin_class: type[Any]) -> type[Any]:
     """`admin_class` with ReadOnlyMixin first, and its inlines likewise (the admin site

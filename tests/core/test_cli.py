@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from dti.cli import main
+from tests.conftest import REPO
 from tests.core.seeds import BINHDINH, BINHPHUOC, table
 
 BANG_1 = table("binhdinh-2023", "bang-1-tong-the-cap-so.tsv")
@@ -138,3 +141,13 @@ def test_scores_above_their_max_are_refused_by_score_and_reported_by_audit(tmp_p
     assert code == 2 and "vượt điểm tối đa" in err and "dti audit" in err
     code, out, _ = run("audit", BINHDINH, path, "--format", "json")
     assert code == 1 and "over_max" in {f["kind"] for f in json.loads(out)}
+
+
+def test_python_dash_m_runs_the_same_commands_as_dti():
+    """A scheduled `python -m dti.cli audit-log verify` must check, not exit 0 silently."""
+    result = subprocess.run(
+        [sys.executable, "-m", "dti.cli", "--help"],
+        capture_output=True, text=True, cwd=REPO, env={"PYTHONPATH": str(REPO / "src")},
+    )  # fmt: skip
+    assert result.returncode == 0
+    assert "audit-log" in result.stdout

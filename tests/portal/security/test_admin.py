@@ -81,3 +81,11 @@ def test_every_list_and_a_person_read_in_the_admin(cast: Cast, superuser):
     person = client.get(f"/quan-tri/accounts/user/{cast.lan.pk}/change/")
     assert person.status_code == 200
     assert 'name="_save"' not in person.content.decode()
+
+
+def test_no_admin_offers_a_bulk_action(superuser):
+    """Actions write too: django-axes registers a clean-up of sign-in records."""
+    request = RequestFactory().get("/quan-tri/")
+    request.user = superuser
+    offered = {label: list(model_admin.get_actions(request)) for label, model_admin in registered()}
+    assert {label: actions for label, actions in offered.items() if actions} == {}
