@@ -71,6 +71,9 @@ class Break:
     id: int | None
     position: int  # 1-based position in the chain
     reason: str
+    # True when only a checkpoint shows the break: some entry at or before `position` was
+    # changed and the chain recomputed after it, so none of them is known to be intact.
+    anywhere_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,8 @@ def _walk(
             reason = _head_problem(entry, position, head)
         if reason is None and position in kept:
             reason = _checkpoint_problem(entry, kept[position])
+            if reason is not None:
+                return Verdict(0, GENESIS, Break(entry.id, position, reason, anywhere_before=True))
         if reason is not None:
             return Verdict(position - 1, previous, Break(entry.id, position, reason))
         previous, last_id = entry.hash, entry.id
@@ -180,7 +185,7 @@ def _checkpoint_problem(entry: Entry, kept: list[Checkpoint]) -> str | None:
             return (
                 f"mốc neo lúc {checkpoint.at} ghi mục thứ {checkpoint.count} có mã băm "
                 f"{checkpoint.hash[:12]}…, nay mục ở vị trí đó mang mã khác: nhật ký đã bị "
-                "viết lại từ sau mốc đó"
+                "viết lại (mục này hoặc một mục bất kỳ trước nó đã bị sửa và chuỗi được tính lại)"
             )
     return None
 

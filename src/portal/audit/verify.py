@@ -204,7 +204,7 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
             gettext("Mã cuối của chuỗi: %(hash)s (nên lưu ở nơi khác để đối chiếu về sau).")
             % {"hash": report.head_hash},
         ]
-        return lines + _kept_lines(report.kept) + _anchor_lines(report.anchor)
+        return lines + _kept_lines(report.kept, None) + _anchor_lines(report.anchor)
     entry = f"#{broken.id}" if broken.id is not None else gettext("đã mất")
     where = {"entry": entry, "position": broken.position, "count": report.count}
     lines = [
@@ -224,8 +224,17 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
     stored = report.entry
     if stored is not None and (province_id is None or stored.province_id == province_id):
         lines.append(_described(stored))
-    lines.append(gettext("%(count)s mục trước đó còn nguyên vẹn.") % {"count": verdict.checked})
-    return lines + _kept_lines(report.kept) + _anchor_lines(report.anchor)
+    if broken.anywhere_before:
+        lines.append(
+            gettext(
+                "Không mục nào đến vị trí %(position)s còn được bảo đảm: hãy đối chiếu với bản "
+                "sao lưu."
+            )
+            % {"position": broken.position}
+        )
+    else:
+        lines.append(gettext("%(count)s mục trước đó còn nguyên vẹn.") % {"count": verdict.checked})
+    return lines + _kept_lines(report.kept, broken) + _anchor_lines(report.anchor)
 
 
 def _anchor_lines(anchor: AnchorCheck) -> list[str]:
@@ -245,7 +254,7 @@ def _local(at: str | None) -> str:
     return timezone.localtime(datetime.fromisoformat(at)).strftime("%d/%m/%Y %H:%M:%S")
 
 
-def _kept_lines(kept: Kept | None) -> list[str]:
+def _kept_lines(kept: Kept | None, broken: Break | None) -> list[str]:
     if kept is None:
         return []
     if kept.position is None:
@@ -255,6 +264,12 @@ def _kept_lines(kept: Kept | None) -> list[str]:
                 "lưu mã đó (hoặc mã không phải của cơ sở dữ liệu này)."
             )
             % {"hash": kept.hash}
+        ]
+    if broken is not None and broken.anywhere_before and kept.position >= broken.position:
+        # The chain was recomputed past the kept hash's position: finding it there proves
+        # nothing (it may be a hash read from the rewritten chain itself).
+        return [
+            gettext("Mã đã lưu có trong chuỗi ở vị trí %(position)s.") % {"position": kept.position}
         ]
     return [
         gettext("Mã đã lưu có trong chuỗi ở vị trí %(position)s: các mục đến đó không bị viết lại.")

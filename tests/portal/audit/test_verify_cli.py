@@ -156,7 +156,20 @@ def test_a_rewrite_that_recomputes_the_hashes_and_the_head_is_caught_by_the_anch
     result = verify()
     assert result.exit_code == 1, result.output
     assert f"chuỗi gãy tại mục #{log.ids[-1]} (vị trí 7 trong chuỗi" in result.output
-    assert "nhật ký đã bị viết lại từ sau mốc đó" in result.output
+    assert "nhật ký đã bị viết lại (mục này hoặc một mục bất kỳ trước nó" in result.output
+    assert "còn nguyên vẹn" not in result.output  # nothing up to there is known to be intact
+
+
+def test_a_kept_hash_read_from_the_rewritten_chain_proves_nothing(log: Log):
+    """Behind a checkpoint's break the chain was recomputed: a `--kept` hash found there may
+    be the forger's own, so verify does not call the entries up to it unchanged."""
+    assert verify().exit_code == 0
+    rewrite_last_entry(log)
+    forged = AuditHead.objects.get().last_hash
+    result = CliRunner().invoke(main, ["audit-log", "verify", "--kept", forged])
+    assert result.exit_code == 1, result.output
+    assert "Mã đã lưu có trong chuỗi ở vị trí 7." in result.output
+    assert "không bị viết lại" not in result.output
 
 
 def test_it_cannot_see_a_rewrite_of_both_the_database_and_the_anchor(log: Log, audit_anchor):
