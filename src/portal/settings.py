@@ -196,6 +196,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DTI_LOGIN_COOLOFF_MINUTES", 15, m
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.locked_out"  # a Vietnamese page, status 429
+# Behind DTI_PROXY_COUNT trusted reverse proxies the client's address is read from
+# X-Forwarded-For (portal.accounts.client_address); with none the header is ignored.
+DTI_PROXY_COUNT = env_int("DTI_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.client_address.client_address"
 # django-otp: a TOTP code is accepted once (last_t); wrong codes slow the device down.
 OTP_TOTP_ISSUER = "DTI"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # staff see that a device exists, never its secret

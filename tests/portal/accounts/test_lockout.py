@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from tests.portal.accounts.conftest import LOGIN, log_in
-from tests.portal.conftest import Cast
+from tests.portal.conftest import PASSWORD, Cast
 
 
 def fail(client, username: str, times: int, address: str = "127.0.0.1") -> list[int]:  # type: ignore[no-untyped-def]
@@ -62,3 +62,32 @@ def test_the_admin_login_is_the_portals_login(client, db):
     response = client.get("/quan-tri/login/?next=/quan-tri/")
     assert response.status_code == 302
     assert response["Location"].startswith(f"{LOGIN}?next=/quan-tri/")
+
+
+PROXY = "10.9.9.9"  # every request reaches the portal from its reverse proxy
+
+
+def through_proxy(client, username: str, password: str, forwarded: str):  # type: ignore[no-untyped-def]
+    return log_in(client, username, password, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_behind_a_proxy_the_lock_holds_the_client_not_the_proxy(client, cast: Cast, settings):
+    settings.DTI_PROXY_COUNT = 1
+    for _ in range(5):
+        through_proxy(client, "lan", "sai-mat-khau", "203.0.113.7")
+    assert through_proxy(client, "lan", PASSWORD, "203.0.113.7").status_code == 429
+    # A colleague behind the same proxy, from another address, still signs in.
+    assert through_proxy(client, "lan", PASSWORD, "203.0.113.8").status_code == 302
+
+
+def test_a_client_cannot_pick_its_address_by_writing_the_header(client, cast: Cast, settings):
+    settings.DTI_PROXY_COUNT = 1
+    for attempt in range(5):  # a different forged address each time, the same real one
+        through_proxy(client, "lan", "sai-mat-khau", f"198.51.100.{attempt}, 203.0.113.7")
+    assert through_proxy(client, "lan", PASSWORD, "198.51.100.99, 203.0.113.7").status_code == 429
+
+
+def test_without_a_proxy_the_header_is_ignored(client, cast: Cast):
+    for attempt in range(5):
+        log_in(client, "lan", "sai-mat-khau", HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}")
+    assert log_in(client, "lan", HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
