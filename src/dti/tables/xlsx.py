@@ -10,7 +10,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Protocol, TypeVar
@@ -25,6 +25,7 @@ from dti.tables.raw import (
     no_header_error,
     thousands,
 )
+from dti.text import control_characters
 
 _Row = TypeVar("_Row")
 # A sheet's XML is much larger than the zip holding it, but a ratio above this is a zip bomb.
@@ -82,6 +83,26 @@ def readable_rows(rows: Iterator[_Row], broken: Callable[[int], None]) -> Iterat
             return
         number += 1
         yield row
+
+
+def cell_place(sheet: str, row: int, column: str | None = None) -> str:
+    """'Sheet Đơn vị, dòng 7, cột Khối' — how a problem in an imported workbook is located."""
+    return f"Sheet {sheet}, dòng {row}" + (f", cột {column}" if column else "")
+
+
+def control_characters_found(
+    sheet: str, row: int, cells: Mapping[str, object], problems: list[str]
+) -> bool:
+    """Whether a text cell of the row holds a control character (openpyxl unescapes
+    `_x000B_` into one), each reported with its place. Stored, such text would break every
+    XLSX made from it, and PostgreSQL refuses NUL: refused where the cells are read."""
+    found = False
+    for column, value in cells.items():
+        character = control_characters(value) if isinstance(value, str) else None
+        if character is not None:
+            problems.append(f"{cell_place(sheet, row, column)}: chứa ký tự điều khiển {character}")
+            found = True
+    return found
 
 
 def _check_unpacked_size(data: bytes, *, source: str, max_bytes: int) -> None:

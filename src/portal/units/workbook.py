@@ -4,7 +4,7 @@ the cells into typed rows and names every bad cell by sheet, row and column."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
@@ -17,8 +17,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.dates import DateError, checked_date
 from dti.tables.archive import xlsx_archive_problem
-from dti.tables.xlsx import readable_rows
-from dti.text import control_characters, spreadsheet_cell, typed_text
+from dti.tables.xlsx import cell_place as where
+from dti.tables.xlsx import control_characters_found, readable_rows
+from dti.text import spreadsheet_cell, typed_text
 from portal.units.attributes import AttributeValue, format_attributes, parse_attributes
 from portal.units.attributes import split_outside_quotes as split_list
 from portal.units.models import Lineage, Unit
@@ -48,11 +49,6 @@ MAX_COLUMNS = 50
 UNREADABLE = (
     "có ô không đọc được (tệp hỏng, hoặc một số không hợp lệ như NaN hay inf); không đọc tiếp"
 )
-
-
-def where(sheet: str, row: int, column: str | None = None) -> str:
-    """'Sheet Đơn vị, dòng 7, cột Khối' — how every problem in a workbook is located."""
-    return f"Sheet {sheet}, dòng {row}" + (f", cột {column}" if column else "")
 
 
 @dataclass(frozen=True)
@@ -254,21 +250,6 @@ def text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return typed_text(str(value).strip())
-
-
-def control_characters_found(
-    sheet: str, row: int, cells: Mapping[str, Any], problems: list[str]
-) -> bool:
-    """Whether a text cell of the row holds a control character (openpyxl unescapes
-    `_x000B_` into one), each reported with its place. Stored, such text would break every
-    XLSX made from it, and PostgreSQL refuses NUL: refused here, where the cells are read."""
-    found = False
-    for column, value in cells.items():
-        character = control_characters(value) if isinstance(value, str) else None
-        if character is not None:
-            problems.append(f"{where(sheet, row, column)}: chứa ký tự điều khiển {character}")
-            found = True
-    return found
 
 
 def _date_cell(cells: dict[str, Any], column: str, report: _Reporter) -> date | None:

@@ -17,11 +17,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.framework.documents import Problem
 from dti.tables.archive import xlsx_archive_problem
-from dti.tables.xlsx import readable_rows
+from dti.tables.xlsx import cell_place as where
+from dti.tables.xlsx import control_characters_found, readable_rows
 from dti.text import spreadsheet_cell
 from portal.frameworks.vocabulary import normalize
 from portal.frameworks.workbook import policy, tree
-from portal.frameworks.workbook.cells import CellError, control_characters_found, text, where
+from portal.frameworks.workbook.cells import CellError, text
 
 # A framework has a few hundred criteria; the template a dozen columns.
 MAX_SHEET_ROWS = 2_000

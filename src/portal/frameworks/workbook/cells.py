@@ -3,14 +3,13 @@ writing numbers back, and locating a problem by sheet, row and column."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from dti.framework.documents import YAML_DECIMALS
 from dti.numbers import read_number
-from dti.text import control_characters, typed_text
+from dti.text import typed_text
 
 
 class CellError(ValueError):
@@ -21,25 +20,6 @@ class CellError(ValueError):
         super().__init__(message)
         self.message = message
         self.column = column
-
-
-def where(sheet: str, row: int, column: str | None = None) -> str:
-    return f"Sheet {sheet}, dòng {row}" + (f", cột {column}" if column else "")
-
-
-def control_characters_found(
-    sheet: str, row: int, cells: Mapping[str, Any], problems: list[str]
-) -> bool:
-    """Whether a text cell of the row holds a control character (openpyxl unescapes
-    `_x000B_` into one), each reported with its place. Stored, such text would break every
-    XLSX made from it, and PostgreSQL refuses NUL: refused here, where the cells are read."""
-    found = False
-    for column, value in cells.items():
-        character = control_characters(value) if isinstance(value, str) else None
-        if character is not None:
-            problems.append(f"{where(sheet, row, column)}: chứa ký tự điều khiển {character}")
-            found = True
-    return found
 
 
 def text(value: Any) -> str:
