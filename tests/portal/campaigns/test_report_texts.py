@@ -157,21 +157,28 @@ def test_a_stored_template_that_no_longer_fills_is_explained(cast, published):  
     assert "Không tạo được báo cáo" in content and "khong_co" in content
 
 
+def assert_refused_and_ran_nothing(cast, published, paragraphs, marker):  # type: ignore[no-untyped-def]  # noqa: F811
+    """An upload of a hostile template is refused with the reason shown, nothing is stored,
+    and the command in it never ran; the page's text, for the caller's own checks."""
+    before = saved_state(published)
+    response = upload(cast.client(cast.quang), published, template_docx(*paragraphs))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Mẫu báo cáo không dùng được" in content
+    assert saved_state(published) == before
+    assert not marker.exists()
+    return content
+
+
 def test_a_template_that_reaches_python_internals_is_refused_and_runs_nothing(
     cast,
     published,  # noqa: F811
     tmp_path,
 ):
     marker = tmp_path / "pwned"
-    client = cast.client(cast.quang)
-    before = saved_state(published)
     payload = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}"
-    response = upload(client, published, template_docx("Báo cáo", payload))
-    assert response.status_code == 200
-    assert "Mẫu báo cáo không dùng được" in response.content.decode()
-    assert "“cycler”" in response.content.decode()
-    assert saved_state(published) == before
-    assert not marker.exists()
+    content = assert_refused_and_ran_nothing(cast, published, ["Báo cáo", payload], marker)
+    assert "“cycler”" in content
 
 
 def test_a_stored_hostile_template_runs_nothing_on_download(cast, published):  # noqa: F811
@@ -192,10 +199,4 @@ def test_a_template_that_reaches_the_document_through_a_chart_is_refused_at_uplo
     tmp_path,
 ):
     marker = tmp_path / "pwned"
-    client = cast.client(cast.quang)
-    before = saved_state(published)
-    response = upload(client, published, template_docx(chart_escape(marker)))
-    assert response.status_code == 200
-    assert "Mẫu báo cáo không dùng được" in response.content.decode()
-    assert saved_state(published) == before
-    assert not marker.exists()
+    assert_refused_and_ran_nothing(cast, published, [chart_escape(marker)], marker)
