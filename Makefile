@@ -72,6 +72,7 @@ system:
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/mypy --strict src/dti
 
 bench: $(STAMP)

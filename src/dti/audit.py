@@ -89,9 +89,14 @@ class _TableAudit:
         yield from self._previous_classes()
 
     def _finding(
-        self, kind: str, row: PublishedRow | None, column: str | None, published: object,
-        expected: object, message: str,
-    ) -> Finding:  # fmt: skip
+        self,
+        kind: str,
+        row: PublishedRow | None,
+        column: str | None,
+        published: object,
+        expected: object,
+        message: str,
+    ) -> Finding:
         return Finding(
             kind=kind,
             table=self.table.source,
@@ -137,9 +142,13 @@ class _TableAudit:
             header = self._header(code) if node else "Tổng điểm"
             if printed != expected:
                 yield self._finding(
-                    "max_row", None, header, printed, expected,
+                    "max_row",
+                    None,
+                    header,
+                    printed,
+                    expected,
                     f"điểm tối đa in {_vi(printed)}, bộ chỉ số quy định {_vi(expected)}",
-                )  # fmt: skip
+                )
 
     def _over_max(self) -> Iterator[Finding]:
         scores = self.repro.result.scores
@@ -153,9 +162,13 @@ class _TableAudit:
                 )
                 if value > limit or value < 0:
                     yield self._finding(
-                        "over_max", row, self._header(code), value, limit,
+                        "over_max",
+                        row,
+                        self._header(code),
+                        value,
+                        limit,
                         f"điểm {_vi(value)} vượt điểm tối đa {_vi(limit)} áp dụng cho đơn vị",
-                    )  # fmt: skip
+                    )
 
     def _sums(self) -> Iterator[Finding]:
         """Printed total against the sum of the printed components, under the policy."""
@@ -172,10 +185,14 @@ class _TableAudit:
             if row.total is None or not complete or expected is None or row.total == expected:
                 continue
             yield self._finding(
-                "sum", row, column.header, row.total, expected,
+                "sum",
+                row,
+                column.header,
+                row.total,
+                expected,
                 f"tổng in {_vi(row.total)} khác tổng các chỉ số in trên cùng dòng "
                 f"({_vi(expected)}{self._removal_note(row)})",
-            )  # fmt: skip
+            )
 
     def _computed_totals(self) -> dict[str, int]:
         """unit id -> the total the ranking compares, computed from the printed components."""
@@ -208,10 +225,13 @@ class _TableAudit:
             dtype=np.int64,
         )
         if table.index is not None:
-            printed = np.array([
-                to_scaled(v) if (v := table.score_of(r, table.index)) is not None else 0
-                for r in table.rows
-            ], dtype=np.int64)  # fmt: skip
+            printed = np.array(
+                [
+                    to_scaled(v) if (v := table.score_of(r, table.index)) is not None else 0
+                    for r in table.rows
+                ],
+                dtype=np.int64,
+            )
         members = np.array(sorted(int(u) for u in self.repro.ranking.units), dtype=np.int64)
         names = order_by_name(self.repro.result.names)
         if table.index is not None:
@@ -244,10 +264,14 @@ class _TableAudit:
             value = expected[row.unit][1]
             if row.ratio.value != value:
                 yield self._finding(
-                    "ratio", row, column.header, row.ratio.value, value,
+                    "ratio",
+                    row,
+                    column.header,
+                    row.ratio.value,
+                    value,
                     f"tỷ lệ in {_vi(row.ratio.value)}%, "
                     f"theo điểm in trên dòng phải là {_vi(value)}%",
-                )  # fmt: skip
+                )
 
     def _ranks(self, ranking: Ranking) -> Iterator[Finding]:
         column = self.table.column(Role.RANK)
@@ -267,9 +291,13 @@ class _TableAudit:
             if printed != rank:
                 shown = "để trống (cùng hạng dòng trên)" if row.rank_blank else str(printed)
                 yield self._finding(
-                    "rank", row, column.header, printed, rank,
+                    "rank",
+                    row,
+                    column.header,
+                    printed,
+                    rank,
                     f"xếp hạng in {shown}, theo điểm và quy tắc {ties} phải là {rank}",
-                )  # fmt: skip
+                )
 
     def _order(self, ranking: Ranking) -> Iterator[Finding]:
         """Rows out of place: those outside a longest run of rows already in order."""
@@ -286,9 +314,13 @@ class _TableAudit:
             span = blocks[keys[index]]
             where = f"{min(span)}" if len(span) == 1 else f"{min(span)}–{max(span)}"
             yield self._finding(
-                "order", row, None, index + 1, where,
+                "order",
+                row,
+                None,
+                index + 1,
+                where,
                 f"in ở vị trí {index + 1} nhưng theo điểm phải ở vị trí {where}",
-            )  # fmt: skip
+            )
 
     def _classes(self, ranking: Ranking) -> Iterator[Finding]:
         column = self.table.column(Role.CLASS)
@@ -299,10 +331,14 @@ class _TableAudit:
             label = expected.get(row.unit, (0, Decimal(0), None, 0))[2]
             if row.class_label is not None and label is not None and row.class_label != label:
                 yield self._finding(
-                    "class", row, column.header, row.class_label, label,
+                    "class",
+                    row,
+                    column.header,
+                    row.class_label,
+                    label,
                     f"xếp loại in “{row.class_label}”, "
                     f"theo tổng điểm in trên dòng phải là “{label}”",
-                )  # fmt: skip
+                )
 
     def _previous_classes(self) -> Iterator[Finding]:
         column = self.table.column(Role.PREVIOUS)
@@ -311,10 +347,14 @@ class _TableAudit:
             recorded = known.get(row.unit)
             if column and row.previous_class and recorded and row.previous_class != recorded:
                 yield self._finding(
-                    "previous_class", row, column.header, row.previous_class, recorded,
+                    "previous_class",
+                    row,
+                    column.header,
+                    row.previous_class,
+                    recorded,
                     f"xếp loại năm trước in “{row.previous_class}”, "
                     f"dữ liệu đợt đánh giá ghi “{recorded}”",
-                )  # fmt: skip
+                )
 
 
 def _longest_ordered(keys: Sequence[int]) -> set[int]:

@@ -22,9 +22,11 @@ def audit_log() -> None:
 
 @audit_log.command("verify")
 @click.option(
-    "--kept", metavar="HASH", callback=lambda _context, _param, value: _sha256(value),
+    "--kept",
+    metavar="HASH",
+    callback=lambda _context, _param, value: _sha256(value),
     help="A last hash printed by an earlier run and kept elsewhere: it must still be in the chain.",
-)  # fmt: skip
+)
 def audit_log_verify(kept: str | None) -> None:
     """Check the hash chain of the portal's audit trail in the configured database.
 

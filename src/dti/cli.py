@@ -140,15 +140,24 @@ def _table(
 @click.option("--group", help="Rank within this peer group of the level's framework.")
 @click.option("--index", "index", help="The table is the ranking of this main index.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table",
-    show_default=True, help="Output format; xlsx needs --out.",
-)  # fmt: skip
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="Output format; xlsx needs --out.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 @user_errors
 def score(
-    campaign_file: Path, table_file: Path, level: str | None, group: str | None,
-    index: str | None, fmt: str, out: Path | None,
-) -> None:  # fmt: skip
+    campaign_file: Path,
+    table_file: Path,
+    level: str | None,
+    group: str | None,
+    index: str | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
     """Compute the ranking from the component scores printed in TABLE."""
     campaign = load_campaign(campaign_file)
     table = _table(campaign, table_file, level, group=group, index=index)
@@ -163,15 +172,24 @@ def score(
     title = (
         f"{campaign.province} {campaign.year} — {repro.level.name} — {table.title or table.source}"
     )
-    _emit(rows, fmt, out, title, _meta(campaign, table, repro.ranking.key),
-          percent=repro.ranking.policy.comparability.value != "national_weighted")  # fmt: skip
+    _emit(
+        rows,
+        fmt,
+        out,
+        title,
+        _meta(campaign, table, repro.ranking.key),
+        percent=repro.ranking.policy.comparability.value != "national_weighted",
+    )
 
 
 def _meta(campaign: Campaign, table: PublishedTable, key: str) -> dict[str, object]:
     return {
-        "province": campaign.province, "year": campaign.year, "level": table.level,
-        "ranking": key, "table": table.source,
-    }  # fmt: skip
+        "province": campaign.province,
+        "year": campaign.year,
+        "level": table.level,
+        "ranking": key,
+        "table": table.source,
+    }
 
 
 def _emit(
@@ -206,8 +224,13 @@ def _emit(
     metavar="CAMPAIGN",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
-@click.argument("table_files", metavar="TABLE...", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.argument(
+    "table_files",
+    metavar="TABLE...",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
 @click.option("--level", help="Level code for tables the campaign file does not list.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True

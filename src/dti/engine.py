@@ -150,9 +150,18 @@ def compute(framework: Framework, inputs: LevelInputs) -> LevelScores:
         check.apply(row)
     bonus, penalty = _adjustments(framework, inputs, problems)
     return LevelScores(
-        framework, inputs.unit_ids, layout.index, score, ids, max_by_set, answered, bonus,
-        penalty, tuple(problems), given,
-    )  # fmt: skip
+        framework,
+        inputs.unit_ids,
+        layout.index,
+        score,
+        ids,
+        max_by_set,
+        answered,
+        bonus,
+        penalty,
+        tuple(problems),
+        given,
+    )
 
 
 def _per_attribute_set(

@@ -43,8 +43,11 @@ class Fractions:
     @classmethod
     def of(cls, value: Decimal, size: int) -> Fractions:
         num, den = value.as_integer_ratio()
-        return cls(np.full(size, num, dtype=_dtype(num)), np.full(size, den, dtype=_dtype(den)),
-                   np.zeros(size, dtype=bool))  # fmt: skip
+        return cls(
+            np.full(size, num, dtype=_dtype(num)),
+            np.full(size, den, dtype=_dtype(den)),
+            np.zeros(size, dtype=bool),
+        )
 
 
 @dataclass(frozen=True)
@@ -210,9 +213,11 @@ class ColumnFormula:
     def _BinOp(self, node: ast.BinOp) -> Evaluator:
         left, right = self._compile(node.left), self._compile(node.right)
         operation: dict[type[ast.operator], Callable[[Fractions, Fractions], Fractions]] = {
-            ast.Add: lambda a, b: _add(a, b, 1), ast.Sub: lambda a, b: _add(a, b, -1),
-            ast.Mult: _times, ast.Div: _divide,
-        }  # fmt: skip
+            ast.Add: lambda a, b: _add(a, b, 1),
+            ast.Sub: lambda a, b: _add(a, b, -1),
+            ast.Mult: _times,
+            ast.Div: _divide,
+        }
         apply = operation.get(type(node.op))
         if apply is None:
             raise Unsupported(type(node.op).__name__)

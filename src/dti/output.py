@@ -123,13 +123,21 @@ def to_xlsx(rows: Sequence[RankedUnit], path: Path, title: str) -> None:
 def print_table(rows: Sequence[RankedUnit], title: str, console: Console, percent: bool) -> None:
     table = Table(title=title, title_justify="left")
     for header, justify in (
-        ("Hạng", "right"), ("Đơn vị", "left"), ("Tổng điểm", "right"),
-        ("Tối đa áp dụng", "right"), ("Tỷ lệ", "right"), ("Xếp loại", "left"),
-    ):  # fmt: skip
+        ("Hạng", "right"),
+        ("Đơn vị", "left"),
+        ("Tổng điểm", "right"),
+        ("Tối đa áp dụng", "right"),
+        ("Tỷ lệ", "right"),
+        ("Xếp loại", "left"),
+    ):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         table.add_row(
-            str(r.rank), r.unit, format_vi(r.total), format_vi(r.applicable_max),
-            format_vi(r.ratio, percent=percent), r.class_label or "",
-        )  # fmt: skip
+            str(r.rank),
+            r.unit,
+            format_vi(r.total),
+            format_vi(r.applicable_max),
+            format_vi(r.ratio, percent=percent),
+            r.class_label or "",
+        )
     console.print(table)

@@ -50,3 +50,12 @@ def typed_text(cell: str) -> str:
     formula start taken off, so a workbook exported and imported again keeps its names."""
     inert = cell.startswith("'") and cell[1:].startswith(_FORMULA_START)
     return cell[1:] if inert else cell
+
+
+def file_label(name: str) -> str:
+    """An uploaded file's name as the label it is kept under (the file itself is stored under
+    a random name): any folder part and control characters removed, the rest kept, at most
+    255 characters. A NUL in a name would make PostgreSQL refuse the row (a 500), and a
+    control character would break the XLSX exports that list it."""
+    base = clean_text(name).replace("\\", "/").rsplit("/", 1)[-1]
+    return base[-255:]

@@ -77,9 +77,12 @@ def database_from_url(url: str, base_dir: Path) -> dict[str, object]:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(path),
             # WAL lets readers go on while a unit saves; a busy writer waits instead of failing.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                        "transaction_mode": "IMMEDIATE", "timeout": 20},
-        }  # fmt: skip
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",

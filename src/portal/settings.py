@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.indicators",
     "portal.audit",
+    "portal.auditlog",
     "portal.api",
     "portal.demo",
 ]

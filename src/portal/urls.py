@@ -14,7 +14,7 @@ urlpatterns = [
     path("tham-dinh/", include("portal.appraisals.urls")),
     path("chi-so-he-thong/", include("portal.indicators.urls")),
     path("thong-bao/", include("portal.notifications.urls")),
-    path("nhat-ky/", include("portal.audit.urls")),
+    path("nhat-ky/", include("portal.auditlog.urls")),
     path("api/", include("portal.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher in base.html
     path("quan-tri/", admin.site.urls),  # PortalAdminSite: behind the second factor

@@ -10,7 +10,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
-from portal.accounts.roles import Role
+from portal.roles import Role
 
 
 class Machine(StrEnum):
@@ -154,6 +154,19 @@ ACTION_LABELS = {
     "agree": gettext_lazy("Thống nhất điểm vòng cuối"),
     "reopen_round": gettext_lazy("Mở lại vòng cuối"),
 }
+
+
+# What a unit sees of the appraisal: a round's results once the team returned them (or the
+# round closed); the final round's only when the campaign is finalized or published.
+RESULTS_RETURNED_STATES = frozenset({RoundState.RETURNED, RoundState.CLOSED})
+RESULTS_FINAL_CAMPAIGN_STATES = frozenset({CampaignState.FINALIZED, CampaignState.PUBLISHED})
+
+
+def results_returned_to_unit(*, round_state: str, final: bool, campaign_state: str) -> bool:
+    """Whether a round's results are the unit's to see."""
+    if final:
+        return campaign_state in RESULTS_FINAL_CAMPAIGN_STATES
+    return round_state in RESULTS_RETURNED_STATES
 
 
 class WorkflowError(Exception):

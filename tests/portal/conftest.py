@@ -25,11 +25,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dti.framework.documents import load_yaml
 from portal.accounts.models import Membership, Province, User
-from portal.accounts.roles import Role
 from portal.accounts.second_factor import ENROL, STATE, VERIFY
 from portal.assessments.models import Submission
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.models import FrameworkVersion
+from portal.roles import Role
 from portal.units.models import Unit
 from portal.workflow import CampaignState
 

@@ -8,7 +8,7 @@ from itertools import chain, combinations
 
 import pytest
 
-from portal.accounts.roles import Role
+from portal.roles import Role
 from portal.workflow import (
     ACTION_LABELS,
     STATE_LABELS,

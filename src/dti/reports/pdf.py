@@ -45,9 +45,16 @@ def convert_to_pdf(docx: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
         command = [
             soffice,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless", "--norestore", "--nolockcheck", "--nodefault",
-            "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out), str(source),
-        ]  # fmt: skip
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(out),
+            str(source),
+        ]
         returncode, errors = _run(command, timeout)
         return _checked(out / "bao-cao.pdf", returncode, errors)
 

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = gettext_lazy("Người dùng và vai trò")
 
     def ready(self) -> None:
-        from portal.accounts import second_factor  # noqa: F401  (connects remember_sign_in)
+        from portal.accounts import sign_in  # noqa: F401  (connects remember_sign_in)
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

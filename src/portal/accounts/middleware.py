@@ -21,14 +21,8 @@ from django.utils.translation import gettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
-from portal.accounts.second_factor import (
-    ENROL,
-    LAST_SEEN,
-    STATE,
-    VERIFY,
-    second_factor_owed,
-    session_is_verified,
-)
+from portal.accounts.second_factor import ENROL, LAST_SEEN, STATE, VERIFY, session_is_verified
+from portal.accounts.sign_in import second_factor_owed
 
 # Saving the session on every request costs a write per page; a minute's precision is
 # enough for a 30-minute limit, so the last-seen time is written at most once a minute.

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy
 
-from portal.accounts.roles import UNIT_ROLES, Role
+from portal.roles import UNIT_ROLES, Role
 
 
 class Province(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 
 from portal.accounts.models import Membership, Province, User
-from portal.accounts.roles import READ_ALL_ROLES, Role
+from portal.roles import READ_ALL_ROLES, Role
 
 AnyUser = User | AnonymousUser
 

@@ -1,9 +1,10 @@
-"""The second factor at sign-in: who must use one, and the devices that give it.
+"""The second factor at sign-in: the devices that give it, and what a session still owes.
 
-A person signs in with their password first; `remember_sign_in` then writes in the session
-what the second step still owes ("verify" a code, or "enrol" a device first), and
-`portal.accounts.middleware.SecondFactorMiddleware` lets such a session reach nothing but the
-second-factor pages and logout until the code is given. The rule is decided once, at sign-in,
+A person signs in with their password first; `portal.accounts.sign_in.remember_sign_in`
+then writes in the session what the second step still owes ("verify" a code, or "enrol" a
+device first), and `portal.accounts.middleware.SecondFactorMiddleware` lets such a session
+reach nothing but the second-factor pages and logout until the code is given. Who must use
+one (`sign_in.second_factor_required`) is decided once, at sign-in,
 so the pages people use every minute pay no query for it (docs/security.md).
 
 Devices are django-otp's: one TOTP device (an authenticator app) and one static device
@@ -13,14 +14,10 @@ from __future__ import annotations
 
 import base64
 import logging
-import time
-from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, verify_token
@@ -28,8 +25,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.accounts.models import Membership, User
-from portal.accounts.roles import Role
+from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -37,41 +33,10 @@ STATE = "dti_second_factor"  # what the session still owes: VERIFY, ENROL or NON
 VERIFY, ENROL, NONE = "verify", "enrol", "none"
 LAST_SEEN = "dti_last_seen"  # epoch seconds of the session's last request (IdleSessionMiddleware)
 RECOVERY_CODES = 10
-# Roles that change what a province's results are: they may not rest on a password alone.
-ROLES_THAT_NEED_IT = (Role.OFFICE_ADMIN, Role.APPRAISER)
-
-
-def second_factor_required(user: User) -> bool:
-    """Office admins, appraisers and whoever sits on an appraisal team (chair or member),
-    and staff of the admin site."""
-    if user.is_staff:
-        return True
-    if Membership.objects.filter(user=user, role__in=ROLES_THAT_NEED_IT).exists():
-        return True
-    # The appraisal team is the appraisals app's; asked here, once per sign-in.
-    from portal.appraisals.models import TeamMember
-
-    return TeamMember.objects.filter(user=user).exists()
 
 
 def totp_device_of(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
-def second_factor_owed(user: User) -> str:
-    """What the second step asks of this person at sign-in: a person who enrolled a device
-    of their own will is asked for it too."""
-    if totp_device_of(user) is not None:
-        return VERIFY
-    return ENROL if second_factor_required(user) else NONE
-
-
-@receiver(user_logged_in)
-def remember_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    if request is None or not hasattr(request, "session"):
-        return
-    request.session[STATE] = second_factor_owed(user)
-    request.session[LAST_SEEN] = int(time.time())
 
 
 def session_is_verified(request: HttpRequest) -> bool:

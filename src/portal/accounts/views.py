@@ -16,13 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
-from portal.accounts.second_factor import (
-    ENROL,
-    STATE,
-    VERIFY,
-    recovery_codes_left,
-    totp_device_of,
-)
+from portal.accounts.second_factor import ENROL, STATE, VERIFY, recovery_codes_left, totp_device_of
 
 
 class LoginView(auth_views.LoginView):

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from dti.text import control_characters
 from portal.accounts.models import Membership, Province
 from portal.accounts.permissions import AnyUser, roles_for_unit, roles_in
-from portal.accounts.roles import READ_ALL_ROLES
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.frameworks.models import FrameworkVersion
+from portal.roles import READ_ALL_ROLES
 from portal.workflow import CampaignState
 
 

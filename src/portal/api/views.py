@@ -217,9 +217,12 @@ def indicators_push(request: HttpRequest, payload: schemas.SystemValuesIn) -> An
     except ValidationError as error:  # the campaign takes no values now
         return 409, {"detail": " ".join(error.messages)}
     return 200, {
-        "batch": batch.pk, "campaign": campaign.pk, "count": batch.count,
-        "source": batch.source, "at": batch.at,
-    }  # fmt: skip
+        "batch": batch.pk,
+        "campaign": campaign.pk,
+        "count": batch.count,
+        "source": batch.source,
+        "at": batch.at,
+    }
 
 
 def _refusal(refused: ImportRefused) -> dict[str, Any]:

@@ -18,16 +18,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
 from dti.framework.model import Node
+from portal.answers import answer_label
 from portal.appraisals.models import ResponseKind, Verdict
 from portal.appraisals.permissions import main_index_of
 from portal.appraisals.unit_selectors import UnitAccess, rounds_for
 from portal.appraisals.values import Trail, trail_for
-from portal.assessments.forms import answer_label
-from portal.assessments.scoring import LiveScore, points_text, score_answers
 from portal.assessments.selectors import framework_for
 from portal.audit.models import AuditEntry
 from portal.audit.rows import entity_label
 from portal.campaigns.models import AppraisalRound, CampaignUnit
+from portal.frameworks.scoring import LiveScore, points_text, score_answers
 
 # What the unit itself wrote, or was measured for it: always its to see.
 UNIT_ENTITIES = frozenset({"answer", "response", "evidence", "system_value", "submission"})
@@ -102,13 +102,15 @@ def comparison(access: UnitAccess) -> Comparison:
     for index in framework.main_indices:
         rows = [
             Row(
-                leaf, scores[-1].applies.get(leaf.code, True),
-                _cells(leaf, trail, numbers, scores), history.get(leaf.code, []),
+                leaf,
+                scores[-1].applies.get(leaf.code, True),
+                _cells(leaf, trail, numbers, scores),
+                history.get(leaf.code, []),
                 link.replace("__code__", leaf.code) if link else "",
             )
             for leaf in framework.leaves
             if main_index_of(framework, leaf.code) == index.code
-        ]  # fmt: skip
+        ]
         points = [points_text(live.scores.get(index.code, Decimal(0))) for live in scores]
         groups.append(Group(index, points, rows))
     return Comparison(columns, groups, access.full)
@@ -122,9 +124,13 @@ def _column(number: int, round: AppraisalRound | None, live: LiveScore) -> Colum
     else:
         label = gettext("Vòng %(number)s") % {"number": number}
     return Column(
-        label, number, round, points_text(live.total), points_text(live.applicable_max),
+        label,
+        number,
+        round,
+        points_text(live.total),
+        points_text(live.applicable_max),
         f"{points_text(live.ratio)}%",
-    )  # fmt: skip
+    )
 
 
 def _cells(leaf: Node, trail: Trail, numbers: list[int], scores: list[LiveScore]) -> list[Cell]:
@@ -167,10 +173,14 @@ def _history(
             what = gettext("%(what)s, vòng %(number)s") % {"what": what, "number": number}
         history.setdefault(item.criterion, []).append(
             Change(
-                item.at, item.actor_name, what, _describe(node, item.old),
-                _describe(node, item.new), item.reason,
+                item.at,
+                item.actor_name,
+                what,
+                _describe(node, item.old),
+                _describe(node, item.new),
+                item.reason,
             )
-        )  # fmt: skip
+        )
     return history
 
 

@@ -3,7 +3,7 @@
 Each level is evaluated by the core at once, from the values that count in the final round
 for every unit in scope (portal.appraisals.values), so ranks and classes are computed among
 the units of the level, exactly as the self-score computes one unit
-(portal.assessments.scoring.score_answers). Each unit's result is stored in
+(portal.frameworks.scoring.score_answers). Each unit's result is stored in
 campaigns.HistoricResult, where the campaign's report, charts and downloads read it. Then
 the campaign is "finalized": no round, score, verdict or response changes any more (the
 workflow table refuses them outside "in appraisal")."""
@@ -25,11 +25,11 @@ from portal.accounts.models import User
 from portal.appraisals.permissions import campaign_roles
 from portal.appraisals.rounds import unit_people, unit_results_url
 from portal.appraisals.values import trail_for
-from portal.assessments.scoring import applicability, core_value, unit_attributes
 from portal.audit.services import audit_record
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit, HistoricResult
 from portal.campaigns.selectors import number_vi
 from portal.campaigns.services import record
+from portal.frameworks.scoring import applicability, core_value, unit_attributes
 from portal.notifications.services import notify
 from portal.workflow import Machine, RoundState, check_or_refuse
 
@@ -90,10 +90,15 @@ def campaign_finalize(*, campaign: Campaign, actor: User) -> list[HistoricResult
     campaign.full_clean()
     campaign.save(update_fields=["state"])
     audit_record(
-        actor=actor, entity="campaign", action="finalize", old={"state": old},
-        new={"state": target}, campaign=campaign, entity_id=campaign.pk,
+        actor=actor,
+        entity="campaign",
+        action="finalize",
+        old={"state": old},
+        new={"state": target},
+        campaign=campaign,
+        entity_id=campaign.pk,
         reason=gettext("Chốt kết quả từ vòng %(number)s") % {"number": final.number},
-    )  # fmt: skip
+    )
     record(campaign, "finalize", actor, f"vòng cuối: vòng {final.number}")
     _notify(campaign, stored)
     return stored
@@ -116,9 +121,12 @@ def _agreed_final_round(campaign: Campaign) -> AppraisalRound:
 
 
 def _store(
-    campaign: Campaign, entries: Sequence[CampaignUnit], result: LevelResult,
-    final: AppraisalRound, actor: User,
-) -> list[HistoricResult]:  # fmt: skip
+    campaign: Campaign,
+    entries: Sequence[CampaignUnit],
+    result: LevelResult,
+    final: AppraisalRound,
+    actor: User,
+) -> list[HistoricResult]:
     scores = result.scores
     position = {code: i for i, code in enumerate(scores.unit_ids)}
     by_code = {entry.unit.code: entry for entry in entries}
@@ -130,10 +138,15 @@ def _store(
             for index in result.framework.main_indices
         }
         values = {
-            "rank": row.rank, "total": row.total, "applicable_max": row.applicable_max,
-            "value": row.value, "percent": row.percent, "class_label": row.class_label or "",
-            "index_scores": indices, "source_table": SOURCE_TABLE,
-        }  # fmt: skip
+            "rank": row.rank,
+            "total": row.total,
+            "applicable_max": row.applicable_max,
+            "value": row.value,
+            "percent": row.percent,
+            "class_label": row.class_label or "",
+            "index_scores": indices,
+            "source_table": SOURCE_TABLE,
+        }
         historic = HistoricResult.objects.filter(campaign_unit=entry).first()
         historic = historic or HistoricResult(campaign_unit=entry)
         for name, value in values.items():
@@ -141,11 +154,16 @@ def _store(
         historic.full_clean(validate_unique=False)
         historic.save()
         audit_record(
-            actor=actor, entity="result", action="finalize", new=values, campaign=campaign,
-            unit=entry.unit, entity_id=historic.pk,
+            actor=actor,
+            entity="result",
+            action="finalize",
+            new=values,
+            campaign=campaign,
+            unit=entry.unit,
+            entity_id=historic.pk,
             reason=gettext("Kết quả thẩm định vòng cuối (vòng %(number)s)")
             % {"number": final.number},
-        )  # fmt: skip
+        )
         stored.append(historic)
     return stored
 
@@ -158,12 +176,16 @@ def _notify(campaign: Campaign, results: list[HistoricResult]) -> None:
         if not users:
             continue
         notify(
-            users=users, kind="campaign_finalized", campaign=campaign,
+            users=users,
+            kind="campaign_finalized",
+            campaign=campaign,
             title=gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": entry.unit},
             body=gettext("Tổng điểm %(total)s / %(max)s; xếp loại %(class)s.")
             % {
-                "total": number_vi(result.total), "max": number_vi(result.applicable_max),
+                "total": number_vi(result.total),
+                "max": number_vi(result.applicable_max),
                 "class": result.class_label or "—",
             },
-            url=unit_results_url(entry), key=f"campaign_finalized:{campaign.pk}:{entry.pk}",
-        )  # fmt: skip
+            url=unit_results_url(entry),
+            key=f"campaign_finalized:{campaign.pk}:{entry.pk}",
+        )

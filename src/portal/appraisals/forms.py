@@ -7,9 +7,7 @@ supplement request and the verdict on each evidence file. The team page's forms 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,9 +17,10 @@ from django.utils.translation import gettext, gettext_lazy
 
 from dti.framework.model import Node
 from portal.accounts.models import User
-from portal.appraisals.models import Appraisal, EvidenceVerdict, TeamMember, Verdict
-from portal.assessments.forms import AnswersForm, AnswerValue
-from portal.campaigns.deadlines import format_deadline, parse_deadline
+from portal.appraisals.models import TeamMember, Verdict
+from portal.appraisals.posted import PostedAppraisal, PostedVerdict
+from portal.assessments.forms import AnswersForm
+from portal.campaigns.deadlines import parse_deadline
 from portal.campaigns.models import Campaign
 from portal.form_text import TextCheckedForm, control_character_message
 from portal.units.models import Unit
@@ -45,77 +44,6 @@ def confirm_field(code: str) -> str:
     return f"confirm:{code}"
 
 
-def canonical_appraisal(
-    value: AnswerValue, remark: str, requested: bool, request: str, due: datetime | None
-) -> str:
-    """An appraisal as one canonical text. The page carries the one it showed, so a save
-    writes only criteria the person changed (or ticked "chấm vòng này")."""
-    return json.dumps(
-        {
-            "value": value, "remark": remark, "requested": requested,
-            "request": request if requested else "",
-            "due": format_deadline(due) if requested else "",
-        },
-        sort_keys=True, ensure_ascii=False,
-    )  # fmt: skip
-
-
-def stored_canonical(row: Appraisal | None) -> str:
-    if row is None:
-        return canonical_appraisal(None, "", False, "", None)
-    return canonical_appraisal(
-        row.value, row.remark, row.supplement_requested, row.supplement_request,
-        row.supplement_due,
-    )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class PostedAppraisal:
-    value: AnswerValue
-    remark: str = ""
-    supplement_requested: bool = False
-    supplement_request: str = ""
-    supplement_due: datetime | None = None
-    version: int = 0  # the Appraisal.version the page was loaded with; 0 when there was none
-    loaded: str = ""  # canonical_appraisal() of what the page showed ("": always a change)
-    confirm: bool = False  # keep the value shown as this round's score, even unchanged
-
-    @property
-    def canonical(self) -> str:
-        return canonical_appraisal(
-            self.value, self.remark, self.supplement_requested, self.supplement_request,
-            self.supplement_due,
-        )  # fmt: skip
-
-    @property
-    def changed(self) -> bool:
-        return self.confirm or self.canonical != self.loaded
-
-
-def canonical_verdict(verdict: str, note: str) -> str:
-    return json.dumps({"verdict": verdict, "note": note}, sort_keys=True, ensure_ascii=False)
-
-
-def stored_verdict(row: EvidenceVerdict | None) -> str:
-    return canonical_verdict(row.verdict, row.note) if row else canonical_verdict("", "")
-
-
-@dataclass(frozen=True)
-class PostedVerdict:
-    verdict: str  # a Verdict value, or "" for none
-    note: str = ""
-    version: int = 0
-    loaded: str = ""
-
-    @property
-    def canonical(self) -> str:
-        return canonical_verdict(self.verdict, self.note)
-
-    @property
-    def changed(self) -> bool:
-        return self.canonical != self.loaded
-
-
 class SheetForm:
     """The appraisals and verdicts posted by the scoring sheet. A criterion is read when the
     page carried its version field, an evidence file when it carried its verdict's."""
@@ -128,10 +56,15 @@ class SheetForm:
         self.verdicts: dict[int, PostedVerdict] = {}
         for code, posted in self.answers.cleaned.items():
             self.cleaned[code] = PostedAppraisal(
-                posted.value, posted.note, self._ticked(supplement_field(code)),
-                self.text(request_field(code)).strip(), self._due(code),
-                posted.version, self.text(f"loaded:{code}"), self._ticked(confirm_field(code)),
-            )  # fmt: skip
+                posted.value,
+                posted.note,
+                self._ticked(supplement_field(code)),
+                self.text(request_field(code)).strip(),
+                self._due(code),
+                posted.version,
+                self.text(f"loaded:{code}"),
+                self._ticked(confirm_field(code)),
+            )
         for name in data:
             if name.startswith("verdict_version:") and name[16:].isdigit():
                 self._verdict(int(name[16:]))
@@ -191,12 +124,13 @@ class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class MemberForm(TextCheckedForm):
     user = PersonChoiceField(
-        User.objects.none(), label=gettext_lazy("Người"),
+        User.objects.none(),
+        label=gettext_lazy("Người"),
         error_messages={
             "invalid_choice": gettext_lazy("Chỉ chọn được người có vai trò ở tỉnh của đợt."),
             "required": gettext_lazy("Chọn một người."),
         },
-    )  # fmt: skip
+    )
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -210,13 +144,17 @@ class AssignmentForm(TextCheckedForm):
 
     member = MemberChoiceField(TeamMember.objects.none(), label=gettext_lazy("Thành viên"))
     unit = forms.ModelChoiceField(
-        Unit.objects.none(), label=gettext_lazy("Đơn vị"), required=False,
+        Unit.objects.none(),
+        label=gettext_lazy("Đơn vị"),
+        required=False,
         empty_label=gettext_lazy("— tất cả đơn vị —"),
-    )  # fmt: skip
+    )
     district = forms.ModelChoiceField(
-        Unit.objects.none(), label=gettext_lazy("hoặc các xã của huyện"), required=False,
+        Unit.objects.none(),
+        label=gettext_lazy("hoặc các xã của huyện"),
+        required=False,
         empty_label=gettext_lazy("— không —"),
-    )  # fmt: skip
+    )
     index = forms.ChoiceField(label=gettext_lazy("Chỉ số chính"), required=False)
 
     def __init__(

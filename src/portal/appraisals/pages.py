@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node
 from portal.accounts.permissions import AnyUser, roles_in
-from portal.accounts.roles import Role
+from portal.answers import AnswerValue, Conflict
 from portal.appraisals import sheet
 from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
 from portal.appraisals.models import EvidenceVerdict
@@ -29,12 +29,12 @@ from portal.appraisals.selectors import (
 )
 from portal.appraisals.team import TEAM_STATES, main_indices_of
 from portal.appraisals.values import trail_for
-from portal.assessments.forms import AnswerValue, Conflict
 from portal.assessments.models import Evidence
 from portal.assessments.pages import live_json, summary
-from portal.assessments.scoring import score_answers
 from portal.assessments.selectors import framework_for
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
+from portal.frameworks.scoring import score_answers
+from portal.roles import Role
 from portal.workflow import (
     ACTION_LABELS,
     CAMPAIGN_STATE_LABELS,
@@ -72,11 +72,12 @@ def _round_views(
             and (round.state in (RoundState.PLANNED, RoundState.SCORING))
         )
         view = RoundView(
-            round=round, state_label=str(ROUND_STATE_LABELS[RoundState(round.state)]),
+            round=round,
+            state_label=str(ROUND_STATE_LABELS[RoundState(round.state)]),
             actions=[(a, str(ACTION_LABELS[a])) for a in fitting],
             blocked=reasons[0] if reasons and not fitting and planned else "",
             final_editable=final_editable,
-        )  # fmt: skip
+        )
         views.append(view)
     return views
 
@@ -110,9 +111,11 @@ def dashboard_context(user: AnyUser, campaign: Campaign) -> dict[str, Any]:
 
 
 def team_context(
-    user: AnyUser, campaign: Campaign, member_form: MemberForm | None = None,
+    user: AnyUser,
+    campaign: Campaign,
+    member_form: MemberForm | None = None,
     assignment_form: AssignmentForm | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     editable = Role.OFFICE_ADMIN in roles_in(user, campaign.province_id) and (
         campaign.state in TEAM_STATES
     )
@@ -158,9 +161,19 @@ def sheet_context(
     self_live = score_answers(framework, entry.unit, trail.values_at(0, codes))
     editable = _writable(user, entry, round, framework)
     data = sheet.SheetInput(
-        framework, trail, round, rounds, _evidence(entry), _verdicts(entry), live, self_live,
-        editable, form, conflicts or {}, verdict_conflicts or {},
-    )  # fmt: skip
+        framework,
+        trail,
+        round,
+        rounds,
+        _evidence(entry),
+        _verdicts(entry),
+        live,
+        self_live,
+        editable,
+        form,
+        conflicts or {},
+        verdict_conflicts or {},
+    )
     return {
         "entry": entry,
         "campaign": entry.campaign,
@@ -192,8 +205,9 @@ def _readonly_reason(entry: CampaignUnit, round: AppraisalRound, editable: set[s
         return gettext("Đợt đánh giá không ở giai đoạn thẩm định: trang chỉ để xem.")
     if round.state != RoundState.SCORING:
         return gettext("Vòng %(number)s không ở giai đoạn chấm (%(state)s): trang chỉ để xem.") % {
-            "number": round.number, "state": ROUND_STATE_LABELS[RoundState(round.state)],
-        }  # fmt: skip
+            "number": round.number,
+            "state": ROUND_STATE_LABELS[RoundState(round.state)],
+        }
     if not editable:
         return gettext("Bạn không được phân công tiêu chí nào của đơn vị này: trang chỉ để xem.")
     return ""

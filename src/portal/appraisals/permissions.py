@@ -19,9 +19,9 @@ from django.utils.translation import gettext
 from dti.framework.model import Framework, NodeKind
 from portal.accounts.models import Membership
 from portal.accounts.permissions import AnyUser, roles_in
-from portal.accounts.roles import READ_ALL_ROLES, UNIT_ROLES, Role
 from portal.appraisals.models import Assignment, TeamMember
 from portal.campaigns.models import Campaign, CampaignUnit
+from portal.roles import READ_ALL_ROLES, UNIT_ROLES, Role
 from portal.workflow import TeamRole
 
 

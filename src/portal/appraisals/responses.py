@@ -21,20 +21,20 @@ from django.utils.translation import gettext
 from dti.framework.model import Framework, Node, Source
 from portal.accounts.models import User
 from portal.accounts.permissions import roles_for_unit
-from portal.accounts.roles import Role
+from portal.answers import AnswerValue, answer_label
 from portal.appraisals.models import Appraisal, Response, ResponseKind, TeamMember
 from portal.appraisals.permissions import assigned_indices, main_index_of
-from portal.appraisals.unit_forms import REPLY_MAX_LENGTH, PostedResponse
+from portal.appraisals.posted import REPLY_MAX_LENGTH, PostedResponse
 from portal.appraisals.unit_selectors import date_text, response_due
 from portal.assessments import evidence_files
-from portal.assessments.forms import AnswerValue, answer_label
 from portal.assessments.models import Evidence, Submission
-from portal.assessments.scoring import applicability, score_answers, unit_attributes
 from portal.assessments.selectors import framework_for
 from portal.audit.locks import locked_or_refused
 from portal.audit.services import audit_record
 from portal.campaigns.models import AppraisalRound, CampaignUnit
+from portal.frameworks.scoring import applicability, score_answers, unit_attributes
 from portal.notifications.services import notify
+from portal.roles import Role
 from portal.workflow import Machine, WorkflowError, check
 
 
@@ -83,10 +83,17 @@ def response_save(
     response.full_clean()
     response.save()
     audit_record(
-        actor=actor, entity="response", action=posted.kind, old=old, new=_state(response),
-        reason=posted.reply, campaign=entry.campaign, unit=entry.unit, criterion=leaf.code,
+        actor=actor,
+        entity="response",
+        action=posted.kind,
+        old=old,
+        new=_state(response),
+        reason=posted.reply,
+        campaign=entry.campaign,
+        unit=entry.unit,
+        criterion=leaf.code,
         entity_id=response.pk,
-    )  # fmt: skip
+    )
     _announce(entry, round, framework, leaf, actor, response.get_kind_display())
     return response
 
@@ -96,9 +103,11 @@ def _state(response: Response | None) -> dict[str, Any] | None:
     if response is None:
         return None
     return {
-        "round": response.round.number, "kind": response.kind, "value": response.value,
+        "round": response.round.number,
+        "kind": response.kind,
+        "value": response.value,
         "reply": response.reply,
-    }  # fmt: skip
+    }
 
 
 def _check_posted(
@@ -220,13 +229,15 @@ def _announce(
             users.append(member.user)
     url = reverse("appraisals:unit_results", args=[entry.pk])
     notify(
-        users=users, kind="supplement_received", campaign=entry.campaign,
+        users=users,
+        kind="supplement_received",
+        campaign=entry.campaign,
         title=gettext("%(unit)s phản hồi tiêu chí %(code)s (vòng %(round)s)")
         % {"unit": entry.unit.name, "code": leaf.code, "round": round.number},
         body=gettext("%(who)s: %(what)s — %(name)s.")
         % {"who": actor, "what": what, "name": leaf.name},
         url=f"{url}?vong={round.number}#tc-{leaf.code}",
-    )  # fmt: skip
+    )
 
 
 # ---- evidence filed in answer to the round -----------------------------------------------------
@@ -256,15 +267,25 @@ def _record_evidence(
     entry: CampaignUnit, round: AppraisalRound, actor: User, evidence: Evidence, action: str
 ) -> None:
     state = {
-        "round": round.number, "name": evidence.original_name, "url": evidence.url,
-        "size": evidence.size, "sha256": evidence.sha256,
-    }  # fmt: skip
+        "round": round.number,
+        "name": evidence.original_name,
+        "url": evidence.url,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+    }
     old, new = (state, None) if action == "delete" else (None, state)
     audit_record(
-        actor=actor, entity="evidence", action=action, old=old, new=new,
-        reason=evidence.original_name, campaign=entry.campaign, unit=entry.unit,
-        criterion=evidence.criterion, entity_id=evidence.pk,
-    )  # fmt: skip
+        actor=actor,
+        entity="evidence",
+        action=action,
+        old=old,
+        new=new,
+        reason=evidence.original_name,
+        campaign=entry.campaign,
+        unit=entry.unit,
+        criterion=evidence.criterion,
+        entity_id=evidence.pk,
+    )
 
 
 @transaction.atomic
@@ -305,9 +326,13 @@ def response_evidence_add_link(
     leaf = _evidence_leaf(entry, framework, criterion)
     round = _open_round(entry, round, actor, leaf)
     evidence = Evidence(
-        submission=_submission(entry), criterion=leaf.code, url=url,
-        original_name=name or url[:255], uploaded_by=actor, round=round,
-    )  # fmt: skip
+        submission=_submission(entry),
+        criterion=leaf.code,
+        url=url,
+        original_name=name or url[:255],
+        uploaded_by=actor,
+        round=round,
+    )
     evidence.full_clean()
     evidence.save()
     _record_evidence(entry, round, actor, evidence, "add")

@@ -20,13 +20,13 @@ from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, User
 from portal.accounts.permissions import roles_in
-from portal.accounts.roles import UNIT_ROLES, Role
 from portal.appraisals.models import Appraisal
 from portal.appraisals.permissions import campaign_roles
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 from portal.notifications.services import notify
+from portal.roles import UNIT_ROLES, Role
 from portal.workflow import (
     CAMPAIGN_STATE_LABELS,
     CampaignState,
@@ -110,9 +110,14 @@ def _move(campaign: Campaign, number: int, actor: User, action: str) -> Appraisa
     round.full_clean()
     round.save(update_fields=["state"])
     audit_record(
-        actor=actor, entity="round", action=action, old={"round": number, "state": old},
-        new={"round": number, "state": target}, campaign=campaign, entity_id=round.pk,
-    )  # fmt: skip
+        actor=actor,
+        entity="round",
+        action=action,
+        old={"round": number, "state": old},
+        new={"round": number, "state": target},
+        campaign=campaign,
+        entity_id=round.pk,
+    )
     return round
 
 
@@ -157,9 +162,10 @@ def unit_people(campaign: Campaign) -> dict[int, list[User]]:
     """The reporters and approvers of every unit in scope (unit id -> people), one query."""
     people: dict[int, list[User]] = defaultdict(list)
     held = Membership.objects.filter(
-        province_id=campaign.province_id, role__in=UNIT_ROLES,
+        province_id=campaign.province_id,
+        role__in=UNIT_ROLES,
         unit__campaign_entries__campaign=campaign,
-    ).select_related("user")  # fmt: skip
+    ).select_related("user")
     for membership in held:
         if membership.user not in people[membership.unit_id]:
             people[membership.unit_id].append(membership.user)
@@ -179,14 +185,19 @@ def _notify_results(round: AppraisalRound) -> None:
         if not users:
             continue
         notify(
-            users=users, kind="results_returned", campaign=campaign,
+            users=users,
+            kind="results_returned",
+            campaign=campaign,
             title=gettext("Kết quả thẩm định vòng %(number)s của %(unit)s")
             % {"number": round.number, "unit": entry.unit},
-            body=gettext("Tổ thẩm định đã trả kết quả vòng %(number)s. Đơn vị xem từng tiêu "
-                         "chí, đồng ý hoặc giải trình, bổ sung trước %(due)s.")
+            body=gettext(
+                "Tổ thẩm định đã trả kết quả vòng %(number)s. Đơn vị xem từng tiêu "
+                "chí, đồng ý hoặc giải trình, bổ sung trước %(due)s."
+            )
             % {"number": round.number, "due": format_deadline(round.supplement_due)},
-            url=unit_results_url(entry), key=f"results_returned:{round.pk}:{entry.pk}",
-        )  # fmt: skip
+            url=unit_results_url(entry),
+            key=f"results_returned:{round.pk}:{entry.pk}",
+        )
         if requests.get(entry.pk):
             _notify_supplements(round, entry, users, requests[entry.pk])
 
@@ -197,19 +208,23 @@ def _notify_supplements(
     lines = [
         gettext("%(code)s: %(request)s (hạn %(due)s)")
         % {
-            "code": row.criterion, "request": row.supplement_request,
+            "code": row.criterion,
+            "request": row.supplement_request,
             "due": format_deadline(row.supplement_due or round.supplement_due),
         }
         for row in rows
-    ]  # fmt: skip
+    ]
     first_due = min(row.supplement_due or round.supplement_due for row in rows)  # type: ignore[type-var]
     notify(
-        users=users, kind="supplement_requested", campaign=round.campaign,
+        users=users,
+        kind="supplement_requested",
+        campaign=round.campaign,
         title=gettext("Yêu cầu bổ sung %(count)s tiêu chí — %(unit)s, hạn %(due)s")
         % {"count": len(rows), "unit": entry.unit, "due": format_deadline(first_due)},
-        body="\n".join(lines), url=unit_results_url(entry),
+        body="\n".join(lines),
+        url=unit_results_url(entry),
         key=f"supplement_requested:{round.pk}:{entry.pk}",
-    )  # fmt: skip
+    )
 
 
 # ---- the final round -------------------------------------------------------------------
@@ -222,8 +237,12 @@ def round_final_set(*, campaign: Campaign, number: int, final: bool, actor: User
     campaign, round, rounds = _locked(campaign, number)
     if Role.OFFICE_ADMIN not in roles_in(actor, campaign.province_id):
         raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì chọn vòng cuối."))
-    if campaign.state not in (CampaignState.SELF_ASSESSMENT_CLOSED, CampaignState.IN_APPRAISAL,
-                              CampaignState.OPEN, CampaignState.DRAFT):  # fmt: skip
+    if campaign.state not in (
+        CampaignState.SELF_ASSESSMENT_CLOSED,
+        CampaignState.IN_APPRAISAL,
+        CampaignState.OPEN,
+        CampaignState.DRAFT,
+    ):
         label = CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)]
         raise ValidationError(
             gettext("Đợt đánh giá đã chốt kết quả (trạng thái “%(state)s”).") % {"state": label}
@@ -241,9 +260,14 @@ def round_final_set(*, campaign: Campaign, number: int, final: bool, actor: User
     round.final = final
     round.save(update_fields=["final"])
     audit_record(
-        actor=actor, entity="round", action="final_set", old={"round": number, "final": old},
-        new={"round": number, "final": final}, campaign=campaign, entity_id=round.pk,
-    )  # fmt: skip
+        actor=actor,
+        entity="round",
+        action="final_set",
+        old={"round": number, "final": old},
+        new={"round": number, "final": final},
+        campaign=campaign,
+        entity_id=round.pk,
+    )
     return round
 
 

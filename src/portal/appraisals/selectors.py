@@ -16,8 +16,8 @@ from dti.framework.model import Framework, Node
 from portal.accounts.permissions import AnyUser
 from portal.appraisals.models import Appraisal, Assignment, Response, ResponseKind, TeamMember
 from portal.appraisals.permissions import codes_in, covering_indices, own_unit_ids
-from portal.assessments.scoring import applicability, unit_attributes
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
+from portal.frameworks.scoring import applicability, unit_attributes
 from portal.units.models import Unit
 from portal.workflow import CampaignState, RoundState
 
@@ -190,10 +190,11 @@ def _todo_in(
     )
     supplemented = set(
         Response.objects.filter(
-            round__campaign=campaign, round__number=round.number - 1,
+            round__campaign=campaign,
+            round__number=round.number - 1,
             kind=ResponseKind.SUPPLEMENT,
         ).values_list("campaign_unit_id", "criterion")
-    )  # fmt: skip
+    )
     items = []
     entries = campaign.units.select_related("unit").order_by("level", "unit__name")
     for entry in entries:

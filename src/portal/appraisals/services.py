@@ -24,23 +24,23 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node, Source
 from portal.accounts.models import User
-from portal.appraisals.forms import (
+from portal.answers import AnswerValue, Conflict, answer_label
+from portal.appraisals.models import Appraisal, EvidenceVerdict, Verdict
+from portal.appraisals.permissions import appraisable_codes, campaign_roles
+from portal.appraisals.posted import (
     PostedAppraisal,
     PostedVerdict,
     stored_canonical,
     stored_verdict,
 )
-from portal.appraisals.models import Appraisal, EvidenceVerdict, Verdict
-from portal.appraisals.permissions import appraisable_codes, campaign_roles
 from portal.appraisals.selectors import applicable_leaves
 from portal.appraisals.values import Trail, trail_for
-from portal.assessments.forms import AnswerValue, Conflict, answer_label
 from portal.assessments.models import Evidence
-from portal.assessments.scoring import core_value, score_answers
 from portal.assessments.selectors import framework_for
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, CampaignUnit
+from portal.frameworks.scoring import core_value, score_answers
 from portal.workflow import Machine, check_or_refuse
 
 
@@ -76,9 +76,12 @@ class _Context:
 
 @transaction.atomic
 def appraisal_save(
-    *, entry: CampaignUnit, round: AppraisalRound, actor: User,
+    *,
+    entry: CampaignUnit,
+    round: AppraisalRound,
+    actor: User,
     posted: Mapping[str, PostedAppraisal],
-) -> int:  # fmt: skip
+) -> int:
     """Save the posted criteria of one unit in one round; returns how many changed."""
     return sheet_save(entry=entry, round=round, actor=actor, appraisals=posted).appraisals
 
@@ -279,11 +282,13 @@ def appraisal_state(row: Appraisal | None) -> dict[str, Any] | None:
     if row is None:
         return None
     return {
-        "round": row.round.number, "value": row.value, "remark": row.remark,
+        "round": row.round.number,
+        "value": row.value,
+        "remark": row.remark,
         "supplement_requested": row.supplement_requested,
         "supplement_request": row.supplement_request,
         "supplement_due": format_deadline(row.supplement_due) or None,
-    }  # fmt: skip
+    }
 
 
 def _write_appraisal(
@@ -301,10 +306,17 @@ def _write_appraisal(
     row.full_clean()
     row.save()
     audit_record(
-        actor=context.actor, entity="appraisal", action="score", old=old,
-        new=appraisal_state(row), reason=row.remark, campaign=context.round.campaign,
-        unit=context.entry.unit, criterion=code, entity_id=row.pk,
-    )  # fmt: skip
+        actor=context.actor,
+        entity="appraisal",
+        action="score",
+        old=old,
+        new=appraisal_state(row),
+        reason=row.remark,
+        campaign=context.round.campaign,
+        unit=context.entry.unit,
+        criterion=code,
+        entity_id=row.pk,
+    )
 
 
 # ---- verdicts on evidence --------------------------------------------------------------
@@ -394,7 +406,14 @@ def _write_verdict(
         row.save()
         new = _verdict_state(row)
     audit_record(
-        actor=context.actor, entity="verdict", action="set" if new else "clear", old=old,
-        new=new, reason=item.note, campaign=context.round.campaign, unit=context.entry.unit,
-        criterion=evidence.criterion, entity_id=evidence.pk,
-    )  # fmt: skip
+        actor=context.actor,
+        entity="verdict",
+        action="set" if new else "clear",
+        old=old,
+        new=new,
+        reason=item.note,
+        campaign=context.round.campaign,
+        unit=context.entry.unit,
+        criterion=evidence.criterion,
+        entity_id=evidence.pk,
+    )

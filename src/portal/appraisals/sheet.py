@@ -14,23 +14,22 @@ from decimal import Decimal
 from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node, Source
+from portal.answers import AnswerValue, Conflict, answer_label
 from portal.appraisals.forms import (
     SheetForm,
-    canonical_appraisal,
-    canonical_verdict,
     confirm_field,
     due_field,
     request_field,
     supplement_field,
 )
 from portal.appraisals.models import Appraisal, EvidenceVerdict, Response, Verdict
+from portal.appraisals.posted import canonical_appraisal, canonical_verdict
 from portal.appraisals.values import Trail
-from portal.assessments.forms import AnswerValue, Conflict, answer_label
 from portal.assessments.models import Answer, Evidence
-from portal.assessments.scoring import LiveScore, points_text
 from portal.assessments.sheet import CriterionView, IndexView, SheetData, build_sheet
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound
+from portal.frameworks.scoring import LiveScore, points_text
 from portal.indicators.models import SystemValue
 
 
@@ -112,9 +111,11 @@ def build(data: SheetInput) -> list[tuple[IndexView, list[AppraisalRow | Criteri
         value, remark = prefill(data.trail, leaf.code, number)
         current = data.trail.scored_in(leaf.code, number)
         shown[leaf.code] = Answer(
-            criterion=leaf.code, value=value, note=current.remark if current else remark,
+            criterion=leaf.code,
+            value=value,
+            note=current.remark if current else remark,
             version=current.version if current else 0,
-        )  # fmt: skip
+        )
     # The self-assessment's sheet shows a system-sourced leaf's imported value: here it
     # shows the value that counts in the round, like every other leaf.
     system = {
@@ -123,9 +124,15 @@ def build(data: SheetInput) -> list[tuple[IndexView, list[AppraisalRow | Criteri
         if leaf.source is Source.SYSTEM
     }
     sheet = SheetData(
-        data.framework, shown, {}, data.live, editable=True,
-        form=data.form.answers if data.form else None, conflicts=data.conflicts, system=system,
-    )  # fmt: skip
+        data.framework,
+        shown,
+        {},
+        data.live,
+        editable=True,
+        form=data.form.answers if data.form else None,
+        conflicts=data.conflicts,
+        system=system,
+    )
     return [
         (index, [_row(data, view) if view.node.is_leaf else view for view in index.rows])
         for index in build_sheet(sheet)
@@ -159,15 +166,19 @@ def _row(data: SheetInput, view: CriterionView) -> AppraisalRow:
         shown = view.answer
         assert shown is not None
         row.view.loaded = canonical_appraisal(
-            shown.value, shown.note, bool(current and current.supplement_requested),
+            shown.value,
+            shown.note,
+            bool(current and current.supplement_requested),
             current.supplement_request if current else "",
             current.supplement_due if current else None,
-        )  # fmt: skip
+        )
     row.evidence = [_evidence(data, row, item) for item in data.evidence.get(code, [])]
     row.names = {
-        "supplement": supplement_field(code), "request": request_field(code),
-        "due": due_field(code), "confirm": confirm_field(code),
-    }  # fmt: skip
+        "supplement": supplement_field(code),
+        "request": request_field(code),
+        "due": due_field(code),
+        "confirm": confirm_field(code),
+    }
     return row
 
 
@@ -225,10 +236,11 @@ def _evidence(data: SheetInput, row: AppraisalRow, item: Evidence) -> EvidenceRo
     verdicts = data.verdicts.get(item.pk, [])
     current = next((v for v in verdicts if v.round.number == number), None)
     evidence = EvidenceRow(
-        item=item, verdict=current,
+        item=item,
+        verdict=current,
         earlier=[v for v in verdicts if v.round.number < number],
         editable=row.editable and judged_in(item, number),
-    )  # fmt: skip
+    )
     evidence.choice = current.verdict if current else ""
     evidence.note = current.note if current else ""
     evidence.version = current.version if current else 0

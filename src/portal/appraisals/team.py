@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, User
-from portal.accounts.roles import UNIT_ROLES
 from portal.appraisals.models import Assignment, TeamMember
 from portal.audit.locks import locked_or_refused
 from portal.audit.services import audit_record
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.roles import UNIT_ROLES
 from portal.units.models import Unit
 from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState
 
@@ -55,13 +55,23 @@ def _locked_member(member: TeamMember) -> TeamMember:
 
 
 def _record_team(
-    campaign: Campaign, actor: User, entity: str, action: str, entity_id: int,
-    old: object = None, new: object = None,
-) -> None:  # fmt: skip
+    campaign: Campaign,
+    actor: User,
+    entity: str,
+    action: str,
+    entity_id: int,
+    old: object = None,
+    new: object = None,
+) -> None:
     audit_record(
-        actor=actor, entity=entity, action=action, old=old, new=new, campaign=campaign,
+        actor=actor,
+        entity=entity,
+        action=action,
+        old=old,
+        new=new,
+        campaign=campaign,
         entity_id=entity_id,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -111,9 +121,14 @@ def team_chair_set(*, member: TeamMember, actor: User) -> TeamMember:
     member.full_clean()
     member.save(update_fields=["chair"])
     _record_team(
-        campaign, actor, "team", "chair_set", member.pk,
-        old={"chair": ", ".join(old)}, new={"chair": str(member.user)},
-    )  # fmt: skip
+        campaign,
+        actor,
+        "team",
+        "chair_set",
+        member.pk,
+        old={"chair": ", ".join(old)},
+        new={"chair": str(member.user)},
+    )
     return member
 
 
@@ -136,9 +151,13 @@ def assignment_add(
     assignment.full_clean()
     assignment.save()
     _record_team(
-        campaign, actor, "assignment", "add", assignment.pk,
+        campaign,
+        actor,
+        "assignment",
+        "add",
+        assignment.pk,
         new=assignment_description(assignment),
-    )  # fmt: skip
+    )
     return assignment
 
 

@@ -13,15 +13,15 @@ from typing import Any
 from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node, Source
+from portal.answers import AnswerValue
 from portal.appraisals.models import ResponseKind
+from portal.appraisals.posted import REPLY_MAX_LENGTH, PostedResponse
 from portal.appraisals.unit_selectors import UnitResults
-from portal.assessments.forms import AnswersForm, AnswerValue, version_field
+from portal.assessments.forms import AnswersForm, version_field
 from portal.assessments.models import Answer
-from portal.assessments.scoring import LiveScore
 from portal.assessments.sheet import InputView, SheetData, build_sheet
 from portal.form_text import control_character_message
-
-REPLY_MAX_LENGTH = 5000
+from portal.frameworks.scoring import LiveScore
 
 
 def kind_field(code: str) -> str:
@@ -30,15 +30,6 @@ def kind_field(code: str) -> str:
 
 def reply_field(code: str) -> str:
     return f"reply:{code}"
-
-
-@dataclass(frozen=True)
-class PostedResponse:
-    criterion: str
-    kind: str  # ResponseKind
-    value: AnswerValue  # the new value (supplement only); None keeps the appraised one
-    reply: str
-    version: int  # the Response.version the page was loaded with; 0 when there was none
 
 
 class ResponseForm:
@@ -88,9 +79,13 @@ def response_inputs(
     a posted form to show again as typed, with its errors."""
     answers = {code: Answer(criterion=code, value=value) for code, value in values.items()}
     data = SheetData(
-        framework, answers, {}, LiveScore(), editable=True,
+        framework,
+        answers,
+        {},
+        LiveScore(),
+        editable=True,
         form=bound.answers if bound is not None else None,
-    )  # fmt: skip
+    )
     return {
         row.node.code: row.inputs
         for index in build_sheet(data)
@@ -123,9 +118,12 @@ def attach_forms(
     for row in rows:
         code, response = row.node.code, row.response
         form = RowForm(
-            response.kind if response else "", response.reply if response else "",
-            response.version if response else 0, inputs.get(code, []), {},
-        )  # fmt: skip
+            response.kind if response else "",
+            response.reply if response else "",
+            response.version if response else 0,
+            inputs.get(code, []),
+            {},
+        )
         if bound is not None and bound.leaf.code == code:
             form.kind, form.reply = bound.text(kind_field(code)), bound.text(reply_field(code))
             form.errors, form.conflict = bound.errors, conflict

@@ -23,19 +23,17 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node, Source
 from portal.accounts.permissions import AnyUser, roles_for_unit
-from portal.accounts.roles import READ_ALL_ROLES, UNIT_ROLES, Role
+from portal.answers import answer_label
 from portal.appraisals.models import Appraisal, EvidenceVerdict, Response
 from portal.appraisals.permissions import main_index_of, team_member
 from portal.appraisals.values import Trail, trail_for
-from portal.assessments.forms import answer_label
 from portal.assessments.models import Evidence
-from portal.assessments.scoring import LiveScore, points_text, score_answers
 from portal.assessments.selectors import framework_for
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
-from portal.workflow import CampaignState, RoundState
+from portal.frameworks.scoring import LiveScore, points_text, score_answers
+from portal.roles import READ_ALL_ROLES, UNIT_ROLES, Role
+from portal.workflow import CampaignState, RoundState, results_returned_to_unit
 
-RETURNED_STATES = frozenset({RoundState.RETURNED, RoundState.CLOSED})
-FINALIZED_STATES = frozenset({CampaignState.FINALIZED, CampaignState.PUBLISHED})
 NOT_FOUND = "Không tìm thấy đơn vị trong đợt đánh giá."
 
 
@@ -77,10 +75,10 @@ def get_unit_access_for_user(user: AnyUser, pk: int, *, write: bool = False) -> 
 
 
 def returned_to_unit(round: AppraisalRound, campaign: Campaign) -> bool:
-    """Whether the round's results are the unit's to see."""
-    if round.final:
-        return campaign.state in FINALIZED_STATES
-    return round.state in RETURNED_STATES
+    """Whether the round's results are the unit's to see (portal.workflow decides)."""
+    return results_returned_to_unit(
+        round_state=round.state, final=round.final, campaign_state=campaign.state
+    )
 
 
 def rounds_for(access: UnitAccess) -> list[AppraisalRound]:
@@ -191,16 +189,25 @@ def unit_results(access: UnitAccess, number: int | None = None) -> UnitResults:
     rows = _rows(framework, entry, round, trail, (own, appraised), responding)
     indices = [
         ResultIndex(
-            index, points_text(own.scores.get(index.code, Decimal(0))),
-            points_text(appraised.scores.get(index.code, Decimal(0))), points_text(index.max),
+            index,
+            points_text(own.scores.get(index.code, Decimal(0))),
+            points_text(appraised.scores.get(index.code, Decimal(0))),
+            points_text(index.max),
             [row for row in rows if main_index_of(framework, row.node.code) == index.code],
         )
         for index in framework.main_indices
-    ]  # fmt: skip
+    ]
     return UnitResults(
-        access, framework, round, returned, indices, _totals(own), _totals(appraised),
-        responding, trail,
-    )  # fmt: skip
+        access,
+        framework,
+        round,
+        returned,
+        indices,
+        _totals(own),
+        _totals(appraised),
+        responding,
+        trail,
+    )
 
 
 def _totals(live: LiveScore) -> Totals:
@@ -235,19 +242,24 @@ def _rows(
         supplemented = response.value if response is not None else None
         rows.append(
             ResultRow(
-                node=leaf, applies=applies, system=leaf.source is Source.SYSTEM,
+                node=leaf,
+                applies=applies,
+                system=leaf.source is Source.SYSTEM,
                 self_text=answer_label(leaf, trail.values_at(0, [code])[code]),
                 self_points=points_text(own_points),
                 appraised_text=answer_label(leaf, trail.appraised(code, round.number)),
-                appraised_points=points_text(points), max=points_text(leaf.max),
-                lowered=points < own_points, appraisal=appraisal,
+                appraised_points=points_text(points),
+                max=points_text(leaf.max),
+                lowered=points < own_points,
+                appraisal=appraisal,
                 response=response,
                 response_text=answer_label(leaf, supplemented) if supplemented is not None else "",
-                due=due, overdue=due is not None and now > due,
+                due=due,
+                overdue=due is not None and now > due,
                 open=responding and applies and (due is None or now <= due),
                 evidence=evidence.get(code, []),
             )
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -309,12 +321,15 @@ def unit_todo(user: AnyUser) -> list[UnitTodo]:
         return []
     entries = list(
         CampaignUnit.objects.filter(
-            unit__memberships__user=user, unit__memberships__role__in=list(UNIT_ROLES),
-            campaign__state=CampaignState.IN_APPRAISAL, campaign__historic=False,
+            unit__memberships__user=user,
+            unit__memberships__role__in=list(UNIT_ROLES),
+            campaign__state=CampaignState.IN_APPRAISAL,
+            campaign__historic=False,
         )
-        .select_related("campaign", "unit").distinct()
+        .select_related("campaign", "unit")
+        .distinct()
         .order_by("-campaign__year", "campaign__title", "unit__name")
-    )  # fmt: skip
+    )
     rounds = list(
         AppraisalRound.objects.filter(
             campaign__in={e.campaign_id for e in entries}, state=RoundState.RETURNED
@@ -361,10 +376,14 @@ def _pending(
         due = response_due(round, appraisal)
         pending.append(
             Pending(
-                round, appraisal.criterion, names.get(appraisal.criterion, appraisal.criterion),
-                appraisal.supplement_request, due, due is not None and now > due,
+                round,
+                appraisal.criterion,
+                names.get(appraisal.criterion, appraisal.criterion),
+                appraisal.supplement_request,
+                due,
+                due is not None and now > due,
             )
-        )  # fmt: skip
+        )
     far = datetime.max.replace(tzinfo=timezone.get_current_timezone())
     return sorted(pending, key=lambda p: (p.due or far, p.round.number, p.code))
 

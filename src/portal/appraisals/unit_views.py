@@ -101,12 +101,13 @@ def evidence_upload(request: HttpRequest, pk: int, number: int, code: str) -> Ht
     access = get_unit_access_for_user(request.user, pk, write=True)
     round = _round(access, number)
     return receive_evidence_file(
-        request, code,
+        request,
+        code,
         add=lambda upload: responses.response_evidence_add_file(
             entry=access.entry, round=round, actor=request.user, criterion=code, upload=upload
         ),
         back=lambda: _to_row(access, number, code),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -121,9 +122,12 @@ def evidence_link(request: HttpRequest, pk: int, number: int, code: str) -> Http
         return _to_row(access, number, code)
     try:
         responses.response_evidence_add_link(
-            entry=access.entry, round=round, actor=request.user, criterion=code,
+            entry=access.entry,
+            round=round,
+            actor=request.user,
+            criterion=code,
             **link_form.cleaned_data,
-        )  # fmt: skip
+        )
         messages.success(request, gettext("%(criterion)s: đã thêm liên kết.") % {"criterion": code})
     except ValidationError as error:
         messages.error(request, f"{code}: {' '.join(error.messages)}")
@@ -137,8 +141,9 @@ def evidence_delete(request: HttpRequest, pk: int, number: int, evidence_pk: int
     round = _round(access, number)
     evidence = get_object_or_404(
         Evidence.objects.select_related("submission"),
-        pk=evidence_pk, submission__campaign_unit=access.entry,
-    )  # fmt: skip
+        pk=evidence_pk,
+        submission__campaign_unit=access.entry,
+    )
     try:
         responses.response_evidence_delete(
             entry=access.entry, round=round, actor=request.user, evidence=evidence

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from portal.answers import AnswerValue
 from portal.appraisals.models import Appraisal, Response
-from portal.assessments.forms import AnswerValue
 from portal.assessments.models import Answer
 from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.indicators.selectors import system_values_for

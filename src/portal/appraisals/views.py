@@ -80,8 +80,9 @@ def round_move(request: HttpRequest, pk: int) -> HttpResponse:
     if service is None:
         raise Http404(gettext("Không có thao tác này."))
     done = gettext("Vòng %(number)s: đã thực hiện “%(action)s”.") % {
-        "number": number, "action": ACTION_LABELS[action],
-    }  # fmt: skip
+        "number": number,
+        "action": ACTION_LABELS[action],
+    }
     _run(request, lambda: service(campaign=campaign, number=number, actor=request.user), done)
     return redirect("appraisals:dashboard", campaign.pk)
 
@@ -192,9 +193,12 @@ def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
 
     def add() -> object:
         return assignment_add(
-            member=data["member"], unit=data["unit"], district=data["district"],
-            index=data["index"], actor=request.user,
-        )  # fmt: skip
+            member=data["member"],
+            unit=data["unit"],
+            district=data["district"],
+            index=data["index"],
+            actor=request.user,
+        )
 
     _run(request, add, done)
     return _to_team(campaign)
@@ -206,8 +210,9 @@ def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> Http
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     assignment = get_object_or_404(
         Assignment.objects.select_related("member__user", "unit", "district"),
-        pk=assignment_pk, member__campaign=campaign,
-    )  # fmt: skip
+        pk=assignment_pk,
+        member__campaign=campaign,
+    )
     done = gettext("Đã bỏ phân công của %(person)s.") % {"person": assignment.member.user}
     _run(request, lambda: assignment_remove(assignment=assignment, actor=request.user), done)
     return _to_team(campaign)
@@ -244,9 +249,12 @@ def sheet_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         return again(400)
     try:
         saved = services.sheet_save(
-            entry=entry, round=round, actor=request.user, appraisals=form.cleaned,
+            entry=entry,
+            round=round,
+            actor=request.user,
+            appraisals=form.cleaned,
             verdicts=form.verdicts,
-        )  # fmt: skip
+        )
     except services.AppraisalConflict as conflict:
         messages.error(request, conflict.messages[0])
         return again(409, conflicts=conflict.conflicts, verdict_conflicts=conflict.verdicts)

@@ -50,9 +50,12 @@ def check_quota(submission: Submission, name: str, size: int) -> None:
         "thiết hoặc nén nhỏ tệp rồi tải lên."
     )
     numbers = {
-        "name": name, "size": megabytes(size), "used": megabytes(used),
-        "quota": megabytes(quota), "left": megabytes(max(0, quota - used)),
-    }  # fmt: skip
+        "name": name,
+        "size": megabytes(size),
+        "used": megabytes(used),
+        "quota": megabytes(quota),
+        "left": megabytes(max(0, quota - used)),
+    }
     raise ValidationError(message % numbers)
 
 

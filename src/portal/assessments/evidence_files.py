@@ -22,7 +22,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext
 
 from dti.fixedpoint import format_vi, round_half_up
-from dti.text import clean_text
+from dti.text import file_label
 from portal.accounts.models import User
 from portal.assessments.evidence_checks import check_upload
 from portal.assessments.models import Evidence, Submission
@@ -228,10 +228,16 @@ def add_upload(
     stored = store(upload)
     try:
         evidence = Evidence(
-            submission=submission, criterion=criterion, stored_name=stored.stored_name,
-            original_name=file_label(upload.name or ""), content_type=kind.content_type,
-            size=stored.size, sha256=stored.sha256, uploaded_by=actor, round=round,
-        )  # fmt: skip
+            submission=submission,
+            criterion=criterion,
+            stored_name=stored.stored_name,
+            original_name=file_label(upload.name or ""),
+            content_type=kind.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+            round=round,
+        )
         evidence.full_clean()
         evidence.save()
         record(evidence)
@@ -239,15 +245,6 @@ def add_upload(
         remove_stored(stored.stored_name)
         raise
     return evidence
-
-
-def file_label(name: str) -> str:
-    """An uploaded file's name as the label it is kept under (the file itself is stored under
-    a random name): any folder part and control characters removed, the rest kept, at most
-    255 characters. A NUL in a name would make PostgreSQL refuse the row (a 500), and a
-    control character would break the XLSX exports that list it."""
-    base = clean_text(name).replace("\\", "/").rsplit("/", 1)[-1]
-    return base[-255:]
 
 
 def download(evidence: Evidence) -> FileResponse:
@@ -259,8 +256,10 @@ def download(evidence: Evidence) -> FileResponse:
     except FileNotFoundError:
         raise Http404(gettext("Không tìm thấy tệp minh chứng.")) from None
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name,
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
         content_type=evidence.content_type or "application/octet-stream",
-    )  # fmt: skip
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -7,36 +7,19 @@ and kept as exact decimal strings, the way the core wants them."""
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 
 from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext, gettext_lazy
 
-from dti.fixedpoint import format_vi
 from dti.framework.model import (
-    BandsRule,
-    ChoiceRule,
-    CountRule,
-    EnteredRule,
     FormulaRule,
     Node,
-    RatioRule,
-    YesNoRule,
 )
-from dti.numbers import NumberError, read_number
-from dti.tables.cells import CellError, ParsedNumber
+from portal.answers import AnswerValue, PostedAnswer, answer_value, parse_typed_number
 from portal.form_text import TextCheckedForm, control_character_message
 
-AnswerValue = bool | str | dict[str, str] | None  # as stored in Answer.value
-# "1.200" is 1200 to most people and 1,2 to the table reader: one separator followed by
-# exactly three digits is refused rather than guessed.
-_AMBIGUOUS = re.compile(r"[+\-−]?[0-9]{1,3}[.,][0-9]{3}\s*%?")
 NOTE_MAX_LENGTH = 5000
 
 
@@ -54,34 +37,6 @@ def version_field(code: str) -> str:
 
 def loaded_field(code: str) -> str:
     return f"loaded:{code}"
-
-
-def canonical_answer(value: AnswerValue, note: str) -> str:
-    """An answer as one canonical text. The page carries the one it loaded, so a save only
-    touches criteria the person changed: an untouched field never overwrites someone else's."""
-    return json.dumps({"note": note, "value": value}, sort_keys=True, ensure_ascii=False)
-
-
-@dataclass(frozen=True)
-class PostedAnswer:
-    value: AnswerValue
-    note: str
-    version: int  # the Answer.version the page was loaded with; 0 when there was none
-    loaded: str  # canonical_answer() of what the page was loaded with
-
-    @property
-    def changed(self) -> bool:
-        return canonical_answer(self.value, self.note) != self.loaded
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Someone else saved a criterion after the page was loaded: what they saved, who, when."""
-
-    value: str
-    note: str
-    by: str
-    at: datetime
 
 
 class AnswersForm:
@@ -128,7 +83,7 @@ class AnswersForm:
         if not text:
             return None
         try:
-            return _clean(leaf, text)
+            return answer_value(leaf, text)
         except ValueError as error:
             self.errors[field] = str(error)
             return None
@@ -141,103 +96,10 @@ class AnswersForm:
             if not text:
                 continue
             try:
-                values[name] = str(_number(text))
+                values[name] = str(parse_typed_number(text).value)
             except ValueError as error:
                 self.errors[field] = str(error)
         return values or None
-
-
-def _clean(leaf: Node, text: str) -> AnswerValue:
-    """The stored value for one typed answer; ValueError says what is wrong (in the active
-    language)."""
-    rule = leaf.rule
-    if isinstance(rule, YesNoRule):
-        if text not in ("yes", "no"):
-            raise ValueError(gettext("Chọn Có hoặc Không."))
-        return text == "yes"
-    if isinstance(rule, ChoiceRule):
-        if text not in {option.value for option in rule.options}:
-            raise ValueError(gettext("Chọn một mức trong danh sách."))
-        return text
-    parsed = parse_typed_number(text, percent_allowed=isinstance(rule, RatioRule | BandsRule))
-    number = parsed.value
-    if number < 0:
-        raise ValueError(gettext("Không được là số âm (đã nhập “%(text)s”).") % {"text": text})
-    if isinstance(rule, EnteredRule) and number > leaf.max:
-        raise ValueError(
-            gettext("Điểm phải từ 0 đến %(max)s (đã nhập “%(text)s”).")
-            % {"max": format_vi(leaf.max), "text": text}
-        )
-    if isinstance(rule, CountRule) and parsed.decimals:
-        raise ValueError(
-            gettext("Số lượng phải là số nguyên (đã nhập “%(text)s”).") % {"text": text}
-        )
-    if isinstance(rule, RatioRule | BandsRule) and leaf.measure == "%" and number > 100:
-        raise ValueError(
-            gettext("Tỷ lệ phải từ 0 đến 100%% (đã nhập “%(text)s”).") % {"text": text}
-        )
-    return str(number)
-
-
-def _number(text: str) -> Decimal:
-    return parse_typed_number(text).value
-
-
-def parse_typed_number(text: str, *, percent_allowed: bool = False) -> ParsedNumber:
-    """A number as a person types it (decimal comma or point, "1.200" refused as ambiguous),
-    read by the core's one number reader (dti.numbers: finite, at most 10^12, four
-    decimals); a % sign only if allowed."""
-    if _AMBIGUOUS.fullmatch(text.strip()):
-        raise ValueError(
-            gettext(
-                "“%(text)s” không rõ là số nghìn hay số thập phân: viết liền nếu là số nghìn "
-                "(ví dụ 1200), hoặc dùng dấu phẩy thập phân với ít chữ số hơn (ví dụ 1,2)."
-            )
-            % {"text": text}
-        )
-    try:
-        parsed = read_number(text)  # the one reader: finite, |x| ≤ 10^12, 4 decimals
-    except CellError as error:
-        raise ValueError(gettext("Không phải một số: %(error)s") % {"error": error}) from None
-    except NumberError as error:
-        message = gettext("%(problem)s (đã nhập “%(text)s”).")
-        raise ValueError(message % {"problem": error, "text": text}) from None
-    if parsed.percent and not percent_allowed:
-        raise ValueError(
-            gettext("Nhập số, không kèm dấu %% (đã nhập “%(text)s”).") % {"text": text}
-        )
-    return parsed
-
-
-def display_text(leaf: Node, value: AnswerValue, input_name: str = "") -> str:
-    """A stored value as it appears in its input: numbers with a decimal comma."""
-    if isinstance(value, dict):
-        value = value.get(input_name)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(leaf.rule, ChoiceRule):
-        return str(value)
-    try:
-        return format_vi(Decimal(str(value)))
-    except ArithmeticError:
-        return str(value)
-
-
-def answer_label(leaf: Node, value: AnswerValue) -> str:
-    """A stored value in words, for messages: Có, the option's label, 87,5, online: 12."""
-    rule = leaf.rule
-    if value is None:
-        return gettext("(để trống)")
-    if isinstance(rule, YesNoRule):
-        return gettext("Có") if value is True else gettext("Không")
-    if isinstance(rule, ChoiceRule):
-        labels = {option.value: option.label for option in rule.options}
-        return labels.get(str(value), str(value))
-    if isinstance(value, dict):
-        return "; ".join(f"{name}: {display_text(leaf, value, name)}" for name in value)
-    return display_text(leaf, value)
 
 
 class EvidenceFileForm(TextCheckedForm):

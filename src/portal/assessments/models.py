@@ -15,18 +15,26 @@ class Submission(models.Model):
         CampaignUnit, on_delete=models.CASCADE, related_name="submission"
     )
     state = models.CharField(
-        gettext_lazy("trạng thái"), max_length=20, default=SubmissionState.NOT_STARTED,
+        gettext_lazy("trạng thái"),
+        max_length=20,
+        default=SubmissionState.NOT_STARTED,
         choices=[(s.value, SUBMISSION_STATE_LABELS[s]) for s in SubmissionState],
-    )  # fmt: skip
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     # answers + notes + evidence hashes + computed scores as signed (see snapshot.py)
     snapshot = models.JSONField(gettext_lazy("bản chốt"), null=True, blank=True)
@@ -76,9 +84,12 @@ class Evidence(models.Model):
     # Supplemented while this appraisal round's results were returned; None: filed with the
     # self-assessment (and part of its signed snapshot).
     round = models.ForeignKey(
-        "campaigns.AppraisalRound", on_delete=models.PROTECT, null=True, blank=True,
+        "campaigns.AppraisalRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="evidence",
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["criterion", "uploaded_at"]

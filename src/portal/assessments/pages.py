@@ -13,11 +13,10 @@ from django.utils.translation import gettext
 from dti.evidence.limits import megabytes
 from dti.framework.model import Framework
 from portal.accounts.permissions import AnyUser
-from portal.accounts.roles import Role
-from portal.assessments.forms import AnswersForm, AnswerValue, Conflict
+from portal.answers import AnswerValue, Conflict
+from portal.assessments.forms import AnswersForm
 from portal.assessments.models import Submission, SubmissionEvent
 from portal.assessments.permissions import unit_roles
-from portal.assessments.scoring import LiveScore, points_text, score_answers
 from portal.assessments.selectors import (
     answers_of,
     campaign_block_reason,
@@ -30,7 +29,9 @@ from portal.assessments.selectors import (
 )
 from portal.assessments.sheet import SheetData, build_sheet
 from portal.campaigns.models import CampaignUnit
+from portal.frameworks.scoring import LiveScore, points_text, score_answers
 from portal.indicators.selectors import system_values_for, with_system_values
+from portal.roles import Role
 from portal.workflow import ACTION_LABELS, Machine, actions_for
 
 
@@ -57,13 +58,17 @@ def summary(live: LiveScore) -> dict[str, Any]:
         "error": live.error,
         "indices": [
             {
-                "code": i.code, "name": i.name, "score": points_text(i.score),
-                "max": points_text(i.max), "answered": i.answered, "required": i.required,
+                "code": i.code,
+                "name": i.name,
+                "score": points_text(i.score),
+                "max": points_text(i.max),
+                "answered": i.answered,
+                "required": i.required,
             }
             for i in live.indices
         ],
         "missing": [{"code": leaf.code, "name": leaf.name} for leaf in live.missing],
-    }  # fmt: skip
+    }
 
 
 def live_json(
@@ -111,9 +116,15 @@ def form_context(
     readonly = block or ("" if Role.REPORTER in roles else gettext("Bạn chỉ có quyền xem bản này."))
     editable = not readonly and not live.error  # live.error: the unit cannot be scored at all
     data = SheetData(
-        framework, answers, evidence_of(submission), live, editable=editable,
-        form=form, conflicts=conflicts or {}, system=system,
-    )  # fmt: skip
+        framework,
+        answers,
+        evidence_of(submission),
+        live,
+        editable=editable,
+        form=form,
+        conflicts=conflicts or {},
+        system=system,
+    )
     return {
         "entry": entry,
         "submission": submission,

@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from portal.accounts.permissions import AnyUser, roles_for_unit
-from portal.accounts.roles import Role
 from portal.campaigns.models import CampaignUnit
+from portal.roles import Role
 
 
 def get_campaign_unit_for_user(

@@ -12,9 +12,9 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Framework
 from portal.accounts.permissions import AnyUser
-from portal.accounts.roles import UNIT_ROLES
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import CampaignLevel, CampaignUnit
+from portal.roles import UNIT_ROLES
 from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState, SubmissionState
 
 EDITABLE_STATES = frozenset({SubmissionState.NOT_STARTED, SubmissionState.DRAFT})

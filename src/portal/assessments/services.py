@@ -17,12 +17,10 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node
 from portal.accounts.models import User
-from portal.accounts.roles import Role
+from portal.answers import Conflict, PostedAnswer, answer_label, canonical_answer
 from portal.assessments import evidence_files
-from portal.assessments.forms import Conflict, PostedAnswer, answer_label, canonical_answer
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
 from portal.assessments.permissions import unit_roles
-from portal.assessments.scoring import applicability, required, score_answers, unit_attributes
 from portal.assessments.selectors import (
     answers_of,
     campaign_block_reason,
@@ -33,7 +31,9 @@ from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot
 from portal.audit.locks import locked_or_refused
 from portal.audit.services import audit_record
 from portal.campaigns.models import CampaignUnit
+from portal.frameworks.scoring import applicability, required, score_answers, unit_attributes
 from portal.indicators.selectors import system_records, system_values_for, with_system_values
+from portal.roles import Role
 from portal.workflow import Machine, SubmissionState, check_or_refuse
 
 
@@ -125,10 +125,16 @@ def _write(
     answer.full_clean()
     answer.save()
     audit_record(
-        actor=actor, entity="answer", action="save", old=old,
-        new={"value": answer.value, "note": answer.note}, campaign=entry.campaign,
-        unit=entry.unit, criterion=code, entity_id=answer.pk,
-    )  # fmt: skip
+        actor=actor,
+        entity="answer",
+        action="save",
+        old=old,
+        new={"value": answer.value, "note": answer.note},
+        campaign=entry.campaign,
+        unit=entry.unit,
+        criterion=code,
+        entity_id=answer.pk,
+    )
 
 
 def _locked_submission(entry: CampaignUnit) -> Submission:
@@ -162,9 +168,16 @@ def _move(
     SubmissionEvent.objects.create(submission=submission, action=action, actor=actor, note=note)
     if target != before or action != "save":  # a draft saved again: its answers are logged
         audit_record(
-            actor=actor, entity="submission", action=action, old=before, new=target,
-            reason=note, campaign=entry.campaign, unit=entry.unit, entity_id=submission.pk,
-        )  # fmt: skip
+            actor=actor,
+            entity="submission",
+            action=action,
+            old=before,
+            new=target,
+            reason=note,
+            campaign=entry.campaign,
+            unit=entry.unit,
+            entity_id=submission.pk,
+        )
 
 
 # ---- evidence --------------------------------------------------------------------------
@@ -186,11 +199,14 @@ def evidence_add_file(
     submission = _open_for_edit(entry, actor)
     _evidence_criterion(entry, criterion)
     return evidence_files.add_upload(
-        submission=submission, criterion=criterion, upload=upload, actor=actor,
+        submission=submission,
+        criterion=criterion,
+        upload=upload,
+        actor=actor,
         record=lambda evidence: _record_evidence(
             entry, submission, actor, f"Thêm tệp {evidence.original_name}", evidence
         ),
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -200,9 +216,12 @@ def evidence_add_link(
     submission = _open_for_edit(entry, actor)
     _evidence_criterion(entry, criterion)
     evidence = Evidence(
-        submission=submission, criterion=criterion, url=url, original_name=name or url[:255],
+        submission=submission,
+        criterion=criterion,
+        url=url,
+        original_name=name or url[:255],
         uploaded_by=actor,
-    )  # fmt: skip
+    )
     evidence.full_clean()
     evidence.save()
     _record_evidence(entry, submission, actor, f"Thêm liên kết {url}", evidence)
@@ -241,10 +260,16 @@ def _record_evidence(
     what = {"name": evidence.original_name}
     what.update({"url": evidence.url} if evidence.url else {"sha256": evidence.sha256})
     audit_record(
-        actor=actor, entity="evidence", action="remove" if removed else "add",
-        old=what if removed else None, new=None if removed else what, campaign=entry.campaign,
-        unit=entry.unit, criterion=evidence.criterion, entity_id=removed or evidence.pk,
-    )  # fmt: skip
+        actor=actor,
+        entity="evidence",
+        action="remove" if removed else "add",
+        old=what if removed else None,
+        new=None if removed else what,
+        campaign=entry.campaign,
+        unit=entry.unit,
+        criterion=evidence.criterion,
+        entity_id=removed or evidence.pk,
+    )
 
 
 # ---- submission ------------------------------------------------------------------------

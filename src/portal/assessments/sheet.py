@@ -19,19 +19,16 @@ from dti.framework.model import (
     Source,
     YesNoRule,
 )
+from portal.answers import AnswerValue, Conflict, canonical_answer, display_text
 from portal.assessments.forms import (
     AnswersForm,
-    AnswerValue,
-    Conflict,
-    canonical_answer,
-    display_text,
     loaded_field,
     note_field,
     value_field,
     version_field,
 )
 from portal.assessments.models import Answer, Evidence
-from portal.assessments.scoring import IndexScore, LiveScore, points_text
+from portal.frameworks.scoring import IndexScore, LiveScore, points_text
 from portal.indicators.models import SystemValue
 from portal.indicators.selectors import value_label
 
@@ -171,9 +168,13 @@ def _leaf(data: SheetData, row: CriterionView) -> None:
 
 def _inputs(node: Node, value: AnswerValue, form: AnswersForm | None) -> list[InputView]:
     def view(
-        name: str, label: str, text: str, kind: str,
-        options: tuple[tuple[str, str], ...] = (), suffix: str = "",
-    ) -> InputView:  # fmt: skip
+        name: str,
+        label: str,
+        text: str,
+        kind: str,
+        options: tuple[tuple[str, str], ...] = (),
+        suffix: str = "",
+    ) -> InputView:
         if form is not None:
             text, error = form.text(name), form.errors.get(name, "")
         else:

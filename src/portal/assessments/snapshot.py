@@ -14,8 +14,8 @@ from typing import Any
 
 from dti.framework.model import Framework
 from portal.assessments.models import Answer, Evidence
-from portal.assessments.scoring import score_answers
 from portal.campaigns.models import CampaignUnit
+from portal.frameworks.scoring import score_answers
 from portal.indicators.selectors import system_records, system_values_for
 
 SNAPSHOT_VERSION = 1

@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.accounts.roles import Role
 from portal.assessments import evidence_files, services
 from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
@@ -25,6 +24,7 @@ from portal.assessments.permissions import get_campaign_unit_for_user
 from portal.assessments.selectors import entries_for_user, framework_for
 from portal.assessments.uploads import receive_evidence_file
 from portal.campaigns.models import CampaignUnit
+from portal.roles import Role
 
 
 @login_required
@@ -94,12 +94,13 @@ def _to_criterion(entry: CampaignUnit, criterion: str) -> HttpResponse:
 def evidence_upload(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True)
     return receive_evidence_file(
-        request, criterion,
+        request,
+        criterion,
         add=lambda upload: services.evidence_add_file(
             entry=entry, actor=request.user, criterion=criterion, upload=upload
         ),
         back=lambda: _to_criterion(entry, criterion),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -172,10 +173,11 @@ def _move(
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True)
     return _move(
-        request, entry,
+        request,
+        entry,
         lambda: services.submission_submit(entry=entry, actor=request.user),
         gettext("Đã gửi bản tự đánh giá để thủ trưởng phê duyệt."),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -183,10 +185,11 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
     return _move(
-        request, entry,
+        request,
+        entry,
         lambda: services.submission_approve(entry=entry, actor=request.user),
         gettext("Đã phê duyệt và ký bản tự đánh giá."),
-    )  # fmt: skip
+    )
 
 
 @login_required

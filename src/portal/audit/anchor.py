@@ -76,8 +76,11 @@ def checkpoint_write(count: int, hash: str) -> str | None:
     except OSError as error:
         logger.error(
             "AUDIT ANCHOR NOT WRITTEN to %s: %s (count=%s hash=%s)",
-            anchor().path, error, count, hash,
-        )  # fmt: skip
+            anchor().path,
+            error,
+            count,
+            hash,
+        )
         return gettext("Không ghi được mốc neo của nhật ký vào %(path)s: %(error)s") % {
             "path": anchor().path,
             "error": error.strerror or error,

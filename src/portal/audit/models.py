@@ -47,24 +47,40 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
 class AuditEntry(models.Model):
     at = models.DateTimeField(gettext_lazy("thời điểm"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The name as it was: a person renamed later is still shown as who acted then. Imports
     # pushed through the API name their token here.
     actor_name = models.CharField(gettext_lazy("người thực hiện"), max_length=200)
     province = models.ForeignKey(
-        "accounts.Province", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
-        blank=True, related_name="+",
-    )  # fmt: skip
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
-        blank=True, related_name="+",
-    )  # fmt: skip
-    unit = models.ForeignKey(
-        "units.Unit", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        "accounts.Province",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     criterion = models.CharField(gettext_lazy("tiêu chí"), max_length=64, blank=True)
     # What changed: "answer", "appraisal", "verdict", "response", "submission", "campaign",
     # "round", "deadline", "extension", "system_value"… and its primary key.
@@ -112,16 +128,37 @@ HASHED_FIELDS = (
 
 
 def hashed_content(
-    pk: int, at: datetime, actor: int | None, actor_name: str, province: int | None,
-    campaign: int | None, unit: int | None, criterion: str, entity: str, entity_id: str,
-    action: str, old: Any, new: Any, reason: str,
-) -> dict[str, Any]:  # fmt: skip
+    pk: int,
+    at: datetime,
+    actor: int | None,
+    actor_name: str,
+    province: int | None,
+    campaign: int | None,
+    unit: int | None,
+    criterion: str,
+    entity: str,
+    entity_id: str,
+    action: str,
+    old: Any,
+    new: Any,
+    reason: str,
+) -> dict[str, Any]:
     return {
-        "id": pk, "at": at.astimezone(UTC).isoformat(timespec="microseconds"), "actor": actor,
-        "actor_name": actor_name, "province": province, "campaign": campaign, "unit": unit,
-        "criterion": criterion, "entity": entity, "entity_id": entity_id, "action": action,
-        "old": old, "new": new, "reason": reason,
-    }  # fmt: skip
+        "id": pk,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": actor,
+        "actor_name": actor_name,
+        "province": province,
+        "campaign": campaign,
+        "unit": unit,
+        "criterion": criterion,
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "old": old,
+        "new": new,
+        "reason": reason,
+    }
 
 
 class AuditHead(models.Model):

@@ -14,18 +14,20 @@ from __future__ import annotations
 import json
 import math
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from django.db import transaction
 from django.utils import timezone
 
 from dti.ledger import GENESIS, link_hash
-from portal.accounts.models import Province, User
 from portal.audit.anchor import checkpoint_after_commit
 from portal.audit.models import AuditEntry, AuditHead
-from portal.campaigns.models import Campaign
-from portal.units.models import Unit
+
+if TYPE_CHECKING:  # named in annotations only: the trail sits below the apps it records
+    from portal.accounts.models import Province, User
+    from portal.campaigns.models import Campaign
+    from portal.units.models import Unit
 
 HEAD = 1  # the primary key of the one AuditHead row
 
@@ -76,19 +78,32 @@ def audit_record(
     if rebuilt_from:  # the head row was deleted behind the portal's back: say so in the log
         reason = "Dòng đầu chuỗi (AuditHead) đã bị xoá ngoài cổng; dựng lại từ các mục còn lại."
         marker = AuditEntry(
-            at=timezone.now(), actor_name="DTI", entity="audit_head", action="rebuild",
-            new={"count": head.count, "last_id": head.last_id}, reason=reason,
-        )  # fmt: skip
+            at=timezone.now(),
+            actor_name="DTI",
+            entity="audit_head",
+            action="rebuild",
+            new={"count": head.count, "last_id": head.last_id},
+            reason=reason,
+        )
         _append(head, marker)
     province_id = campaign.province_id if campaign else (unit.province_id if unit else None)
     if province is not None:
         province_id = province.pk
     entry = AuditEntry(
-        at=timezone.now(), actor=actor, actor_name=(str(actor) if actor else actor_name)[:200],
-        province_id=province_id, campaign=campaign, unit=unit, criterion=criterion,
-        entity=entity, entity_id=str(entity_id), action=action, old=plain(old), new=plain(new),
+        at=timezone.now(),
+        actor=actor,
+        actor_name=(str(actor) if actor else actor_name)[:200],
+        province_id=province_id,
+        campaign=campaign,
+        unit=unit,
+        criterion=criterion,
+        entity=entity,
+        entity_id=str(entity_id),
+        action=action,
+        old=plain(old),
+        new=plain(new),
         reason=reason,
-    )  # fmt: skip
+    )
     checkpoint_after_commit()
     return _append(head, entry)
 

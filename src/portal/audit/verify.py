@@ -27,7 +27,6 @@ from portal.audit.anchor import anchor, checkpoint_write
 from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, hashed_content
 from portal.audit.rows import what_changed
 from portal.audit.services import HEAD
-from portal.units.models import Unit
 
 CHUNK = 2000  # entries per round trip while streaming
 
@@ -280,7 +279,8 @@ def _kept_lines(kept: Kept | None, broken: Break | None) -> list[str]:
 def _described(entry: AuditEntry) -> str:
     where = []
     if entry.unit_id is not None:
-        name = Unit.objects.filter(pk=entry.unit_id).values_list("name", flat=True).first()
+        # Through the entry's own reference: the trail reads no other app's module.
+        name = AuditEntry.objects.filter(pk=entry.pk).values_list("unit__name", flat=True)[0]
         where.append(gettext("đơn vị %(unit)s") % {"unit": name or f"#{entry.unit_id}"})
     if entry.criterion:
         where.append(gettext("tiêu chí %(code)s") % {"code": entry.criterion})

@@ -90,9 +90,11 @@ class UnitsForm(TextCheckedForm):
         label=gettext_lazy("Tất cả đơn vị của khối trong tỉnh"), required=False
     )
     units = forms.ModelMultipleChoiceField(
-        Unit.objects.none(), label=gettext_lazy("Hoặc chọn đơn vị"), required=False,
+        Unit.objects.none(),
+        label=gettext_lazy("Hoặc chọn đơn vị"),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,9 +170,11 @@ class HistoricImportForm(TextCheckedForm):
 
 def _lines_field(label: Any) -> forms.CharField:
     return forms.CharField(
-        label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Mỗi dòng một đoạn; để trống: dùng nội dung mặc định."),
-    )  # fmt: skip
+    )
 
 
 class ReportTextsForm(TextCheckedForm):
@@ -199,9 +203,10 @@ class ReportTextsForm(TextCheckedForm):
             for slot in level.slots:
                 name = f"remark__{slot.key}"
                 self.fields[name] = forms.CharField(
-                    label=f"{slot.code}. {slot.name}", required=False,
+                    label=f"{slot.code}. {slot.name}",
+                    required=False,
                     widget=forms.Textarea(attrs={"rows": 2}),
-                )  # fmt: skip
+                )
                 names.append(name)
             self.remark_levels.append((level, names))
 

@@ -56,9 +56,12 @@ def historic_campaign_import(
     units = {u.code: u for u in units_of_level(province, level, year)}
     core_units = tuple(core_unit(unit, level) for unit in units.values())
     core = CoreCampaign(
-        province=province.name, year=year, title=campaign.title, source=campaign.source,
+        province=province.name,
+        year=year,
+        title=campaign.title,
+        source=campaign.source,
         levels={level: CoreLevel(level, level_name, core_framework, core_units)},
-    )  # fmt: skip
+    )
     table = _table(table_bytes, file_name, core, level)
     _check_attributes(table, units, core_framework)
     repro = _reproduce(table, core)
@@ -67,9 +70,12 @@ def historic_campaign_import(
         campaign.save()
     findings = [finding.as_dict() for finding in audit(core, [table])]
     entry = CampaignLevel(
-        campaign=campaign, level=level, name=level_name.strip(), framework=framework,
+        campaign=campaign,
+        level=level,
+        name=level_name.strip(),
+        framework=framework,
         published_findings=findings,
-    )  # fmt: skip
+    )
     entry.full_clean()
     entry.save()
     _store_results(campaign, level, units, repro, file_name)

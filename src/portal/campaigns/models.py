@@ -25,9 +25,11 @@ class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(gettext_lazy("năm"))
     title = models.CharField(gettext_lazy("tên đợt"), max_length=300)
     state = models.CharField(
-        gettext_lazy("trạng thái"), max_length=32, default=CampaignState.DRAFT,
+        gettext_lazy("trạng thái"),
+        max_length=32,
+        default=CampaignState.DRAFT,
         choices=[(s.value, CAMPAIGN_STATE_LABELS[s]) for s in CampaignState],
-    )  # fmt: skip
+    )
     self_assessment_deadline = models.DateTimeField(
         gettext_lazy("hạn tự đánh giá"), null=True, blank=True
     )
@@ -81,9 +83,11 @@ class AppraisalRound(models.Model):
     appraisal_due = models.DateTimeField(gettext_lazy("hạn thẩm định"))
     supplement_due = models.DateTimeField(gettext_lazy("hạn bổ sung"), null=True, blank=True)
     state = models.CharField(
-        gettext_lazy("trạng thái"), max_length=20, default=RoundState.PLANNED,
+        gettext_lazy("trạng thái"),
+        max_length=20,
+        default=RoundState.PLANNED,
         choices=[(s.value, ROUND_STATE_LABELS[s]) for s in RoundState],
-    )  # fmt: skip
+    )
     final = models.BooleanField(gettext_lazy("vòng cuối"), default=False)
 
     class Meta:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, Province
 from portal.accounts.permissions import AnyUser
-from portal.accounts.roles import READ_ALL_ROLES, Role
 from portal.campaigns.models import Campaign, CampaignUnit
+from portal.roles import READ_ALL_ROLES, Role
 from portal.workflow import CampaignState
 
 # Who downloads a campaign's official report. Anonymous visitors will download the published

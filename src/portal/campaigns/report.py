@@ -100,9 +100,12 @@ def _computed(campaign: Campaign) -> tuple[CoreCampaign, dict[str, LevelResult]]
         if by_level.get(level.level)
     }
     core = CoreCampaign(
-        province=campaign.province.name, year=campaign.year, title=campaign.title,
-        levels=levels, source=campaign.source,
-    )  # fmt: skip
+        province=campaign.province.name,
+        year=campaign.year,
+        title=campaign.title,
+        levels=levels,
+        source=campaign.source,
+    )
     results = {code: _level_result(level, by_level[code]) for code, level in levels.items()}
     return core, results
 

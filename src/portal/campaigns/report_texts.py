@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from dti.reports.templates import TemplateError, render_template
+from dti.text import file_label
 from portal.accounts.models import User
-from portal.assessments.evidence_files import file_label
 from portal.campaigns.models import Campaign, CampaignReportTexts
 from portal.campaigns.report import TEXT_LISTS, TEXT_STRINGS, campaign_report_model
 from portal.campaigns.selectors import remark_slots

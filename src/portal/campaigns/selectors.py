@@ -1,6 +1,6 @@
 """Reading campaigns, always through what the person may see: the list, the units of a
 level, last year's published results (following lineage through mergers), and the data of a
-campaign's page (portal.campaigns.page)."""
+campaign's page (portal.assessments.campaign_page)."""
 
 from __future__ import annotations
 

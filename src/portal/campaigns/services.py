@@ -1,7 +1,8 @@
-"""Changing campaigns: create, levels, units in scope, deadlines, extensions, and the
-campaign's workflow. Every function checks its input, leaves the database as it was when it
-refuses (ValidationError, in Vietnamese), and records who did what in a CampaignEvent.
-Importing published results of past years lives in portal.campaigns.historic."""
+"""Changing campaigns: create, levels, units in scope, and the campaign's workflow (the
+appraisal deadlines and extensions are in portal.campaigns.schedule). Every function checks
+its input, leaves the database as it was when it refuses (ValidationError, in Vietnamese),
+and records who did what in a CampaignEvent. Importing published results of past years lives
+in portal.campaigns.historic."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from portal.audit.locks import locked_or_refused
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import (
-    AppraisalRound,
     Campaign,
     CampaignEvent,
     CampaignLevel,
@@ -39,18 +39,18 @@ def record(campaign: Campaign, action: str, user: User, note: str = "") -> None:
     CampaignEvent.objects.create(campaign=campaign, action=action, actor=user, note=note)
 
 
-def _locked(campaign: Campaign) -> Campaign:
+def locked_campaign(campaign: Campaign) -> Campaign:
     """The campaign read again and locked (portal.audit.locks): changes of one campaign run
     one after the other, each deciding on what the one before left."""
     return locked_or_refused(campaign, gettext("Đợt đánh giá này không còn nữa."))
 
 
-def _locked_entry(entry: CampaignUnit) -> CampaignUnit:
+def locked_entry(entry: CampaignUnit) -> CampaignUnit:
     gone = gettext("%(unit)s đã được bỏ khỏi đợt đánh giá trước đó.") % {"unit": entry.unit.name}
     return locked_or_refused(entry, gone)
 
 
-def _require_state(campaign: Campaign, states: frozenset[str], what: str) -> None:
+def require_state(campaign: Campaign, states: frozenset[str], what: str) -> None:
     if campaign.historic:
         raise ValidationError(
             gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố, không sửa được.")
@@ -88,17 +88,27 @@ def campaign_create(
 ) -> Campaign:
     _check_year_and_title(province, year, title, None)
     campaign = Campaign(
-        province=province, year=year, title=title.strip(), source=source.strip(),
+        province=province,
+        year=year,
+        title=title.strip(),
+        source=source.strip(),
         self_assessment_deadline=self_assessment_deadline,
-    )  # fmt: skip
+    )
     campaign.full_clean()
     campaign.save()
     record(campaign, "create", user)
     audit_record(
-        actor=user, entity="campaign", action="create", campaign=campaign, entity_id=campaign.pk,
-        new={"title": campaign.title, "year": year,
-             "self_assessment_deadline": self_assessment_deadline},
-    )  # fmt: skip
+        actor=user,
+        entity="campaign",
+        action="create",
+        campaign=campaign,
+        entity_id=campaign.pk,
+        new={
+            "title": campaign.title,
+            "year": year,
+            "self_assessment_deadline": self_assessment_deadline,
+        },
+    )
     return campaign
 
 
@@ -112,8 +122,8 @@ def campaign_update(
     source: str = "",
     reason: str = "",
 ) -> Campaign:
-    campaign = _locked(campaign)
-    _require_state(campaign, BEFORE_RESULTS, gettext("sửa thông tin đợt"))
+    campaign = locked_campaign(campaign)
+    require_state(campaign, BEFORE_RESULTS, gettext("sửa thông tin đợt"))
     _check_year_and_title(campaign.province, campaign.year, title, campaign.pk)
     if self_assessment_deadline is None and campaign.state != C.DRAFT:
         raise ValidationError(gettext("Đợt đánh giá đã mở phải có hạn tự đánh giá."))
@@ -128,10 +138,15 @@ def campaign_update(
     record(campaign, "update", user, note)
     if before != after:
         audit_record(
-            actor=user, entity="deadline", action="update", old=previous,
-            new=self_assessment_deadline, reason=reason, campaign=campaign,
+            actor=user,
+            entity="deadline",
+            action="update",
+            old=previous,
+            new=self_assessment_deadline,
+            reason=reason,
+            campaign=campaign,
             entity_id="self_assessment",
-        )  # fmt: skip
+        )
     return campaign
 
 
@@ -141,8 +156,8 @@ def campaign_level_add(
 ) -> CampaignLevel:
     """A level of the campaign, scored with a framework version of the same province made
     for that level."""
-    campaign = _locked(campaign)
-    _require_state(campaign, frozenset({C.DRAFT}), gettext("thêm khối"))
+    campaign = locked_campaign(campaign)
+    require_state(campaign, frozenset({C.DRAFT}), gettext("thêm khối"))
     level, name = level.strip(), name.strip()
     problems = []
     if framework.province_id != campaign.province_id:
@@ -174,9 +189,13 @@ def campaign_level_add(
     entry.save()
     record(campaign, "level_add", user, f"{name} ({level}): {framework.name}")
     audit_record(
-        actor=user, entity="level", action="add", campaign=campaign, entity_id=entry.pk,
+        actor=user,
+        entity="level",
+        action="add",
+        campaign=campaign,
+        entity_id=entry.pk,
         new={"level": level, "name": name, "framework": framework.name},
-    )  # fmt: skip
+    )
     return entry
 
 
@@ -187,8 +206,8 @@ def campaign_units_add(
     """Put units of `level` in the campaign's scope: the chosen ones, or with None every unit
     of that level in the province. Units already in scope are left as they are; each new one
     carries last year's class when a published result of last year is known."""
-    campaign = _locked(campaign)
-    _require_state(campaign, frozenset({C.DRAFT, C.OPEN}), gettext("thêm đơn vị"))
+    campaign = locked_campaign(campaign)
+    require_state(campaign, frozenset({C.DRAFT, C.OPEN}), gettext("thêm đơn vị"))
     level_entry = campaign.levels.filter(level=level).first()
     if level_entry is None:
         raise ValidationError(
@@ -216,9 +235,11 @@ def campaign_units_add(
     for unit in new:
         last = classes.get(unit.pk, [])
         entry = CampaignUnit(
-            campaign=campaign, unit=unit, level=level,
+            campaign=campaign,
+            unit=unit,
+            level=level,
             previous_class=last[0].class_label if len(last) == 1 else "",
-        )  # fmt: skip
+        )
         entry.full_clean()
         entries.append(entry)
     CampaignUnit.objects.bulk_create(entries)
@@ -226,139 +247,34 @@ def campaign_units_add(
         record(campaign, "units_add", user, ", ".join(u.name for u in new))
     for entry in entries:
         audit_record(
-            actor=user, entity="unit", action="add", new={"level": level, "name": entry.unit.name},
-            campaign=campaign, unit=entry.unit, entity_id=entry.pk or "",
-        )  # fmt: skip
+            actor=user,
+            entity="unit",
+            action="add",
+            new={"level": level, "name": entry.unit.name},
+            campaign=campaign,
+            unit=entry.unit,
+            entity_id=entry.pk or "",
+        )
     return entries
 
 
 @transaction.atomic
 def campaign_unit_remove(*, entry: CampaignUnit, user: User) -> None:
-    campaign = _locked(entry.campaign)
-    entry = _locked_entry(entry)
-    _require_state(campaign, frozenset({C.DRAFT}), gettext("bỏ đơn vị khỏi đợt"))
+    campaign = locked_campaign(entry.campaign)
+    entry = locked_entry(entry)
+    require_state(campaign, frozenset({C.DRAFT}), gettext("bỏ đơn vị khỏi đợt"))
     name, entry_id = entry.unit.name, entry.pk
     entry.delete()
     record(campaign, "unit_remove", user, name)
     audit_record(
-        actor=user, entity="unit", action="remove", old={"level": entry.level, "name": name},
-        campaign=campaign, unit=entry.unit, entity_id=entry_id,
-    )  # fmt: skip
-
-
-@transaction.atomic
-def round_deadline_set(
-    *,
-    campaign: Campaign,
-    number: int,
-    appraisal_due: datetime,
-    supplement_due: datetime | None,
-    user: User,
-    reason: str = "",
-) -> AppraisalRound:
-    """Set the deadlines of appraisal round `number`: rounds follow the self-assessment and
-    each other, and within a round the units' supplements follow the team's scoring. The
-    same deadlines set again change nothing and are not logged again."""
-    campaign = _locked(campaign)
-    _require_state(campaign, BEFORE_RESULTS, gettext("đặt hạn thẩm định"))
-    problems = _round_problems(campaign, number, appraisal_due, supplement_due)
-    if problems:
-        raise ValidationError(problems)
-    deadline = campaign.rounds.filter(number=number).first() or AppraisalRound(
-        campaign=campaign, number=number
+        actor=user,
+        entity="unit",
+        action="remove",
+        old={"level": entry.level, "name": name},
+        campaign=campaign,
+        unit=entry.unit,
+        entity_id=entry_id,
     )
-    old = _round_deadlines(deadline) if deadline.pk else None
-    if old == {"appraisal_due": appraisal_due, "supplement_due": supplement_due}:
-        return deadline  # already so: another request (or a second click) set them first
-    deadline.appraisal_due, deadline.supplement_due = appraisal_due, supplement_due
-    deadline.full_clean()
-    deadline.save()
-    note = f"vòng {number}: thẩm định đến {format_deadline(appraisal_due)}"
-    if supplement_due:
-        note += f", bổ sung đến {format_deadline(supplement_due)}"
-    record(campaign, "round_set", user, note)
-    audit_record(
-        actor=user, entity="deadline", action="set", old=old, new=_round_deadlines(deadline),
-        reason=reason, campaign=campaign, entity_id=f"round-{number}",
-    )  # fmt: skip
-    return deadline
-
-
-def _round_deadlines(deadline: AppraisalRound) -> dict[str, object]:
-    return {"appraisal_due": deadline.appraisal_due, "supplement_due": deadline.supplement_due}
-
-
-def _round_problems(
-    campaign: Campaign, number: int, appraisal: datetime, supplement: datetime | None
-) -> list[str]:
-    problems = []
-    rounds = {r.number: r for r in campaign.rounds.all()}
-    if number < 1:
-        problems.append(gettext("Số vòng thẩm định bắt đầu từ 1."))
-    elif number > 1 and number - 1 not in rounds:
-        problems.append(
-            gettext("Hãy đặt hạn vòng %(previous)s trước vòng %(number)s.")
-            % {"previous": number - 1, "number": number}
-        )
-    start = campaign.self_assessment_deadline
-    if start and appraisal <= start:
-        problems.append(
-            gettext("Hạn thẩm định phải sau hạn tự đánh giá (%(deadline)s).")
-            % {"deadline": format_deadline(start)}
-        )
-    previous = rounds.get(number - 1)
-    if previous:
-        end = previous.supplement_due or previous.appraisal_due
-        if appraisal <= end:
-            problems.append(
-                gettext("Hạn thẩm định vòng %(number)s phải sau vòng %(previous)s (%(deadline)s).")
-                % {"number": number, "previous": number - 1, "deadline": format_deadline(end)}
-            )
-    following = rounds.get(number + 1)
-    if following and (supplement or appraisal) >= following.appraisal_due:
-        problems.append(
-            gettext(
-                "Vòng %(number)s phải kết thúc trước hạn thẩm định vòng %(next)s (%(deadline)s)."
-            )
-            % {
-                "number": number,
-                "next": number + 1,
-                "deadline": format_deadline(following.appraisal_due),
-            }
-        )
-    if supplement and supplement <= appraisal:
-        problems.append(gettext("Hạn bổ sung phải sau hạn thẩm định của cùng vòng."))
-    return problems
-
-
-@transaction.atomic
-def campaign_unit_extend(
-    *, entry: CampaignUnit, until: datetime, user: User, reason: str = ""
-) -> CampaignUnit:
-    """Give one unit more time for its self-assessment; the same date again changes nothing."""
-    campaign = _locked(entry.campaign)
-    entry = _locked_entry(entry)
-    _require_state(campaign, BEFORE_RESULTS, gettext("gia hạn"))
-    deadline = campaign.self_assessment_deadline
-    if deadline is None:
-        raise ValidationError(gettext("Đợt đánh giá chưa có hạn tự đánh giá để gia hạn."))
-    if until <= deadline:
-        raise ValidationError(
-            gettext("Ngày gia hạn (%(until)s) phải sau hạn tự đánh giá (%(deadline)s).")
-            % {"until": format_deadline(until), "deadline": format_deadline(deadline)}
-        )
-    previous = entry.extension_until
-    if previous == until:
-        return entry
-    entry.extension_until = until
-    entry.full_clean()
-    entry.save(update_fields=["extension_until"])
-    record(campaign, "extend", user, f"{entry.unit.name}: đến {format_deadline(until)}")
-    audit_record(
-        actor=user, entity="extension", action="set", old=previous, new=until, reason=reason,
-        campaign=campaign, unit=entry.unit, entity_id=entry.pk,
-    )  # fmt: skip
-    return entry
 
 
 @transaction.atomic
@@ -379,9 +295,14 @@ def campaign_transition(*, campaign: Campaign, action: str, user: User) -> Campa
     campaign.save(update_fields=["state"])
     record(campaign, action, user)
     audit_record(
-        actor=user, entity="campaign", action=action, old=before, new=target,
-        campaign=campaign, entity_id=campaign.pk,
-    )  # fmt: skip
+        actor=user,
+        entity="campaign",
+        action=action,
+        old=before,
+        new=target,
+        campaign=campaign,
+        entity_id=campaign.pk,
+    )
     return campaign
 
 

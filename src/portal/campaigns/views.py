@@ -22,7 +22,8 @@ from dti.reports.pdf import PdfError
 from dti.reports.templates import TemplateError
 from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
 from portal.accounts.permissions import roles_for_unit
-from portal.campaigns import services
+from portal.assessments.campaign_page import campaign_page
+from portal.campaigns import schedule, services
 from portal.campaigns.forms import (
     CampaignEditForm,
     CampaignForm,
@@ -36,7 +37,6 @@ from portal.campaigns.forms import (
 )
 from portal.campaigns.historic import historic_campaign_import
 from portal.campaigns.models import Campaign
-from portal.campaigns.page import campaign_page
 from portal.campaigns.permissions import (
     admin_provinces,
     get_campaign_for_user,
@@ -134,9 +134,12 @@ def _unit_profile_png(
 
 
 def _report_texts_page(
-    request: HttpRequest, campaign: Campaign, texts_form: ReportTextsForm | None = None,
-    template_form: ReportTemplateForm | None = None, status: int = 200,
-) -> HttpResponse:  # fmt: skip
+    request: HttpRequest,
+    campaign: Campaign,
+    texts_form: ReportTextsForm | None = None,
+    template_form: ReportTemplateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     stored = getattr(campaign, "report_texts", None)
     if texts_form is None:
         initial = (
@@ -146,10 +149,11 @@ def _report_texts_page(
         initial |= {f"remark__{key}": text for key, text in remarks.items()}
         texts_form = ReportTextsForm(remark_slots(campaign), initial=initial)
     context = {
-        "campaign": campaign, "form": texts_form,
+        "campaign": campaign,
+        "form": texts_form,
         "template_form": template_form or ReportTemplateForm(),
         "template_name": stored.template_name if stored and stored.template else "",
-    }  # fmt: skip
+    }
     return render(request, "campaigns/report_texts.html", context, status=status)
 
 
@@ -229,10 +233,12 @@ def _form_page(
 def create(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(require_admin_provinces(request.user), request.POST or None)
     return _form_page(
-        request, form, lambda data: services.campaign_create(user=request.user, **data),
+        request,
+        form,
+        lambda data: services.campaign_create(user=request.user, **data),
         heading=gettext("Tạo đợt đánh giá"),
         done=gettext("Đã tạo đợt đánh giá."),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -241,11 +247,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(campaign, f) for f in ("title", "self_assessment_deadline", "source")}
     form = CampaignEditForm(request.POST or None, initial=initial)
     return _form_page(
-        request, form,
+        request,
+        form,
         lambda data: services.campaign_update(campaign=campaign, user=request.user, **data),
         heading=gettext("Sửa thông tin đợt"),
-        done=gettext("Đã lưu thông tin đợt."), campaign=campaign,
-    )  # fmt: skip
+        done=gettext("Đã lưu thông tin đợt."),
+        campaign=campaign,
+    )
 
 
 @login_required
@@ -280,10 +288,13 @@ def units_add(request: HttpRequest, pk: int) -> HttpResponse:
         return campaign
 
     return _form_page(
-        request, form, apply, heading=gettext("Thêm đơn vị vào đợt"),
+        request,
+        form,
+        apply,
+        heading=gettext("Thêm đơn vị vào đợt"),
         done=gettext("Đã thêm đơn vị."),
         campaign=campaign,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -292,14 +303,17 @@ def round_set(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoundForm(request.POST or None, initial={"number": campaign.rounds.count() + 1})
 
     def apply(data: dict[str, Any]) -> Campaign:
-        services.round_deadline_set(campaign=campaign, user=request.user, **data)
+        schedule.round_deadline_set(campaign=campaign, user=request.user, **data)
         return campaign
 
     return _form_page(
-        request, form, apply, heading=gettext("Hạn các vòng thẩm định"),
+        request,
+        form,
+        apply,
+        heading=gettext("Hạn các vòng thẩm định"),
         done=gettext("Đã lưu hạn thẩm định."),
         campaign=campaign,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -308,16 +322,19 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtensionForm(campaign, request.POST or None)
 
     def apply(data: dict[str, Any]) -> Campaign:
-        services.campaign_unit_extend(
+        schedule.campaign_unit_extend(
             entry=data["entry"], until=data["until"], user=request.user, reason=data["reason"]
         )
         return campaign
 
     return _form_page(
-        request, form, apply, heading=gettext("Gia hạn tự đánh giá cho đơn vị"),
+        request,
+        form,
+        apply,
+        heading=gettext("Gia hạn tự đánh giá cho đơn vị"),
         done=gettext("Đã gia hạn."),
         campaign=campaign,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -368,6 +385,9 @@ def historic_import(request: HttpRequest) -> HttpResponse:
         )
 
     return _form_page(
-        request, form, apply, heading=gettext("Nhập kết quả đã công bố của năm trước"),
+        request,
+        form,
+        apply,
+        heading=gettext("Nhập kết quả đã công bố của năm trước"),
         done=gettext("Đã nhập kết quả đã công bố."),
-    )  # fmt: skip
+    )

@@ -12,12 +12,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.appraisals.forms import PostedAppraisal
+from portal.appraisals.posted import PostedAppraisal
 from portal.appraisals.rounds import round_final_set, round_open, round_return_results
 from portal.appraisals.services import appraisal_save
 from portal.appraisals.team import assignment_add, team_chair_set, team_member_add
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
-from portal.campaigns.services import campaign_transition, campaign_update, round_deadline_set
+from portal.campaigns.schedule import round_deadline_set
+from portal.campaigns.services import campaign_transition, campaign_update
 
 Say = Callable[[str], None]
 # One function of load.py per step it shares with the open campaign (answer, submit, approve).
@@ -32,25 +33,31 @@ def appraisal_campaign(
     """`campaign` is open, with its level and units; `fill` answers, submits and approves one
     unit. `team`: "chair" and "member" (both appraisers of the province)."""
     entries = list(
-        CampaignUnit.objects.filter(campaign=campaign).select_related("campaign", "unit")
+        CampaignUnit.objects.filter(campaign=campaign)
+        .select_related("campaign", "unit")
         .order_by("unit__name")
-    )  # fmt: skip
+    )
     for position, entry in enumerate(entries):
         fill(entry, spread(position))
     campaign.refresh_from_db()
     start = timezone.now()
     campaign_update(
-        campaign=campaign, title=campaign.title, self_assessment_deadline=start, user=office,
+        campaign=campaign,
+        title=campaign.title,
+        self_assessment_deadline=start,
+        user=office,
         reason="Mọi đơn vị đã gửi và được phê duyệt: kết thúc tự đánh giá sớm",
-    )  # fmt: skip
+    )
     campaign_transition(campaign=campaign, action="close_self_assessment", user=office)
     campaign_transition(campaign=campaign, action="start_appraisal", user=office)
     for number in (1, 2, 3):
         round_deadline_set(
-            campaign=campaign, number=number, user=office,
+            campaign=campaign,
+            number=number,
+            user=office,
             appraisal_due=start + timedelta(days=14 * number),
             supplement_due=None if number == 3 else start + timedelta(days=14 * number + 7),
-        )  # fmt: skip
+        )
     round_final_set(campaign=campaign, number=3, final=True, actor=office)
     chair = team_member_add(campaign=campaign, user=team["chair"], actor=office)
     team_chair_set(member=chair, actor=office)
@@ -79,10 +86,12 @@ def _round_one(campaign: Campaign, entries: list[CampaignUnit], team: dict[str, 
             declared = Decimal("72.5") + 4 * spread(position)  # as load._answer declares
             lowered = {
                 "cqs_ky_so": PostedAppraisal(
-                    str(declared - 10), LOWERED, entry.unit.code == "so-noi-vu",
+                    str(declared - 10),
+                    LOWERED,
+                    entry.unit.code == "so-noi-vu",
                     REQUEST if entry.unit.code == "so-noi-vu" else "",
                 )
-            }  # fmt: skip
+            }
             appraisal_save(entry=entry, round=round, actor=team["member"], posted=lowered)
         website = {"xhs_danh_gia": PostedAppraisal(str(15 + position % 8), "Đánh giá trực tiếp")}
         appraisal_save(entry=entry, round=round, actor=team["chair"], posted=website)

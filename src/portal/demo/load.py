@@ -16,8 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Province, User
-from portal.accounts.roles import Role
-from portal.assessments.forms import PostedAnswer, canonical_answer
+from portal.answers import PostedAnswer, canonical_answer
 from portal.assessments.services import (
     answers_save,
     evidence_add_file,
@@ -40,6 +39,7 @@ from portal.demo.second_factor import demo_second_factor_give
 from portal.frameworks.models import FrameworkVersion
 from portal.indicators.rows import read_upload
 from portal.indicators.services import system_values_import
+from portal.roles import Role
 from portal.units.models import Unit
 
 Say = Callable[[str], None]
@@ -70,10 +70,12 @@ def load_demo(*, tables: Path, say: Say) -> bool:
         _fill(binh_dinh, provinces[SEEDS[0].code], say)
         binh_phuoc = provinces[SEEDS[1].code]
         appraisal_campaign(
-            campaign=_campaign_2025(binh_phuoc, users["phuoc"], say), office=users["phuoc"],
+            campaign=_campaign_2025(binh_phuoc, users["phuoc"], say),
+            office=users["phuoc"],
             team={"chair": users["chinh"], "member": users["mai"]},
-            fill=lambda entry, position: _approved(binh_phuoc, entry, position), say=say,
-        )  # fmt: skip
+            fill=lambda entry, position: _approved(binh_phuoc, entry, position),
+            say=say,
+        )
         for user in User.objects.order_by("pk"):
             demo_second_factor_give(user)
     return True
@@ -98,10 +100,16 @@ def _history(seed: SeedProvince, province: Province, tables: Path, user: User, s
         path = tables / table
         framework = FrameworkVersion.objects.get(province=province, level=level)
         campaign = historic_campaign_import(
-            province=province, year=framework.year, title=f"Kết quả DTI năm {framework.year}",
-            level=level, level_name=_level_name(level), framework=framework,
-            table_bytes=path.read_bytes(), file_name=path.name, user=user,
-        )  # fmt: skip
+            province=province,
+            year=framework.year,
+            title=f"Kết quả DTI năm {framework.year}",
+            level=level,
+            level_name=_level_name(level),
+            framework=framework,
+            table_bytes=path.read_bytes(),
+            file_name=path.name,
+            user=user,
+        )
         say(f"  {province.name} {framework.year}: {path.name} → {campaign}")
 
 
@@ -113,13 +121,21 @@ def _campaign_2025(province: Province, office: User, say: Say) -> Campaign:
     """The province's 2025 campaign for its agencies, open, with the portal's statistics."""
     document = current_framework_document(province.code)
     framework = FrameworkVersion.objects.create(
-        province=province, year=2025, level="so", code=document["code"], name=document["name"],
-        document=document, created_by=office,
-    )  # fmt: skip
+        province=province,
+        year=2025,
+        level="so",
+        code=document["code"],
+        name=document["name"],
+        document=document,
+        created_by=office,
+    )
     campaign = campaign_create(
-        province=province, year=2025, title="Đánh giá chuyển đổi số năm 2025",
-        self_assessment_deadline=timezone.now() + timedelta(days=30), user=office,
-    )  # fmt: skip
+        province=province,
+        year=2025,
+        title="Đánh giá chuyển đổi số năm 2025",
+        self_assessment_deadline=timezone.now() + timedelta(days=30),
+        user=office,
+    )
     campaign_level_add(
         campaign=campaign, level="so", name="Sở, ban, ngành", framework=framework, user=office
     )
@@ -135,16 +151,25 @@ def _system_values(campaign: Campaign, say: Say) -> None:
     entries = CampaignUnit.objects.filter(campaign=campaign).select_related("unit")
     offering = [e for e in entries if e.unit.attributes.get("has_online_public_services")]
     items = [
-        {"unit": entry.unit.code, "criterion": "cqs_dvctt", "input": name, "value": value,
-         "measured_at": "30/06/2025 17:00"}
+        {
+            "unit": entry.unit.code,
+            "criterion": "cqs_dvctt",
+            "input": name,
+            "value": value,
+            "measured_at": "30/06/2025 17:00",
+        }
         for position, entry in enumerate(sorted(offering, key=lambda e: e.unit.code))
         for name, value in (("online", 450 + 41 * position), ("total", 1000 + 15 * position))
-    ]  # fmt: skip
+    ]
     upload = read_upload(json.dumps({"values": items}).encode(), "so-lieu-mau.json")
     batch = system_values_import(
-        campaign=campaign, rows=upload.rows, source="Cổng dịch vụ công tỉnh",
-        file_name="so-lieu-mau.json", format=upload.format, actor_name="Nhập mẫu",
-    )  # fmt: skip
+        campaign=campaign,
+        rows=upload.rows,
+        source="Cổng dịch vụ công tỉnh",
+        file_name="so-lieu-mau.json",
+        format=upload.format,
+        actor_name="Nhập mẫu",
+    )
     say(f"  {campaign}: {batch.count} số liệu từ cổng dịch vụ công")
 
 
@@ -218,6 +243,9 @@ def _answer(entry: CampaignUnit, reporter: User, position: int, *, complete: boo
     evidence_add_file(entry=entry, actor=reporter, criterion="nts_ke_hoach", upload=plan)
     if complete:
         evidence_add_link(
-            entry=entry, actor=reporter, criterion="cqs_ky_so",
-            url="https://vanban.binhdinh.gov.vn/thong-ke-ky-so-2025", name="Thống kê ký số 2025",
-        )  # fmt: skip
+            entry=entry,
+            actor=reporter,
+            criterion="cqs_ky_so",
+            url="https://vanban.binhdinh.gov.vn/thong-ke-ky-so-2025",
+            name="Thống kê ký số 2025",
+        )

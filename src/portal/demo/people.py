@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.accounts.roles import Role
+from portal.roles import Role
 
 PASSWORD = "dti-demo-2025"
 

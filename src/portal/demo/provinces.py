@@ -49,15 +49,24 @@ def create_province(seed: SeedProvince) -> tuple[Province, dict[str, Any]]:
     province = Province.objects.create(code=seed.code, name=seed.name)
     for raw in document["units"]:
         Unit.objects.create(
-            province=province, code=raw["id"], name=raw["name"], level=raw["level"],
-            attributes=raw.get("attributes", {}), aliases=list(raw.get("aliases", [])),
-        )  # fmt: skip
+            province=province,
+            code=raw["id"],
+            name=raw["name"],
+            level=raw["level"],
+            attributes=raw.get("attributes", {}),
+            aliases=list(raw.get("aliases", [])),
+        )
     for level in document["levels"]:
         framework = level["framework"]
         FrameworkVersion.objects.create(
-            province=province, year=document["year"], level=level["code"], code=framework["code"],
-            name=framework["name"], source=framework.get("source", ""), document=framework,
-        )  # fmt: skip
+            province=province,
+            year=document["year"],
+            level=level["code"],
+            code=framework["code"],
+            name=framework["name"],
+            source=framework.get("source", ""),
+            document=framework,
+        )
     return province, document
 
 

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
-from portal.accounts.second_factor import second_factor_required
+from portal.accounts.sign_in import second_factor_required
 
 SECRET = b"dti-demo-2025-secret"  # published: README.md, docs/portal.md
 DEMO_TOTP_KEY = SECRET.hex()

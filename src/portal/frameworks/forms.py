@@ -18,14 +18,20 @@ LEVEL = RegexValidator(
 
 class _Placement(TextCheckedForm):
     year = forms.IntegerField(
-        label=gettext_lazy("Năm đánh giá"), min_value=2000, max_value=2100,
-        error_messages={"min_value": gettext_lazy("Năm phải từ 2000 đến 2100."),
-                        "max_value": gettext_lazy("Năm phải từ 2000 đến 2100.")},
-    )  # fmt: skip
+        label=gettext_lazy("Năm đánh giá"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "min_value": gettext_lazy("Năm phải từ 2000 đến 2100."),
+            "max_value": gettext_lazy("Năm phải từ 2000 đến 2100."),
+        },
+    )
     level = forms.CharField(
-        label=gettext_lazy("Khối"), max_length=32, validators=[LEVEL],
+        label=gettext_lazy("Khối"),
+        max_length=32,
+        validators=[LEVEL],
         help_text=gettext_lazy("so (sở, ban, ngành), huyen, xa, … — khối dùng bộ chỉ số này."),
-    )  # fmt: skip
+    )
 
 
 # Checked on the upload's size, before it is read: a framework file is tens of kilobytes.

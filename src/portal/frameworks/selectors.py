@@ -9,10 +9,10 @@ from django.db.models import Count, Q
 
 from portal.accounts.models import Membership, Province
 from portal.accounts.permissions import AnyUser, is_office_admin
-from portal.accounts.roles import Role
 from portal.frameworks.documents import exact_document
 from portal.frameworks.models import FrameworkVersion
 from portal.frameworks.outline import Outline, outline
+from portal.roles import Role
 
 
 @dataclass(frozen=True)

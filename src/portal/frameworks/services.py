@@ -50,9 +50,13 @@ def framework_create(
 ) -> FrameworkVersion:
     """A new version from a framework mapping the core has already accepted."""
     version = FrameworkVersion(
-        province=province, year=year, level=level, document=framework, created_by=user,
+        province=province,
+        year=year,
+        level=level,
+        document=framework,
+        created_by=user,
         cloned_from=cloned_from,
-    )  # fmt: skip
+    )
     _take_identity(version, framework)
     version.save()
     return version
@@ -125,9 +129,13 @@ def framework_clone(
     except DocumentError as error:
         raise _problems(error) from error
     return framework_create(
-        province=version.province, year=year, level=level, framework=framework, user=user,
+        province=version.province,
+        year=year,
+        level=level,
+        framework=framework,
+        user=user,
         cloned_from=version,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic

@@ -82,9 +82,12 @@ def import_yaml(request: HttpRequest, province: str) -> HttpResponse:
         upload = form.cleaned_data.pop("file")
         try:
             version = services.framework_import_yaml(
-                province=where, data=upload.read(), file=upload.name, user=request.user,
+                province=where,
+                data=upload.read(),
+                file=upload.name,
+                user=request.user,
                 **form.cleaned_data,
-            )  # fmt: skip
+            )
         except ValidationError as error:
             problems = error.messages
         else:
@@ -120,9 +123,12 @@ def _import_page(
     request: HttpRequest, form: Form, province: Province, kind: str, problems: list[str]
 ) -> HttpResponse:
     context = {
-        "form": form, "province": province, "kind": kind, "problems": problems,
+        "form": form,
+        "province": province,
+        "kind": kind,
+        "problems": problems,
         "examples": FrameworkVersion.objects.filter(province=province),
-    }  # fmt: skip
+    }
     return render(request, f"frameworks/import_{kind}.html", context)
 
 
@@ -161,8 +167,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if version.frozen:
         messages.error(request, gettext(services.FROZEN))
         return redirect("frameworks:detail", version.pk)
-    initial = {"year": version.year, "level": version.level,
-               "text": dump_yaml(selectors.framework_mapping(version))}  # fmt: skip
+    initial = {
+        "year": version.year,
+        "level": version.level,
+        "text": dump_yaml(selectors.framework_mapping(version)),
+    }
     form = EditForm(request.POST or None, initial=initial)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

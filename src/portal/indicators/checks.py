@@ -14,9 +14,9 @@ from django.utils.translation import gettext
 from dti.expressions import ExpressionError
 from dti.framework.model import FormulaRule, Framework, Node, Source
 from dti.names import NameIndex
-from portal.assessments.forms import AnswerValue
-from portal.assessments.scoring import applicability, unit_attributes
+from portal.answers import AnswerValue
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.frameworks.scoring import applicability, unit_attributes
 from portal.indicators.rows import MAX_TEXT, ImportRefused, Problem, Row
 from portal.indicators.values import read_input, read_measured_at, read_value
 from portal.units.models import Unit
@@ -176,9 +176,11 @@ def _leaf(
         message = (
             gettext("tiêu chí “%(code)s” không áp dụng cho %(unit)s")
             if applies is not None
-            else gettext("chưa biết tiêu chí “%(code)s” có áp dụng cho %(unit)s không: "
-                         "thuộc tính của đơn vị chưa đủ")
-        )  # fmt: skip
+            else gettext(
+                "chưa biết tiêu chí “%(code)s” có áp dụng cho %(unit)s không: "
+                "thuộc tính của đơn vị chưa đủ"
+            )
+        )
         problems.append(row.problem("criterion", message % {"code": code, "unit": entry.unit}))
         return None
     return node

@@ -30,9 +30,13 @@ class ApiToken(models.Model):
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="api_tokens")
     # None: any campaign of the province; set: that campaign only.
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens",
+        Campaign,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
         verbose_name=gettext_lazy("đợt đánh giá"),
-    )  # fmt: skip
+    )
     name = models.CharField(gettext_lazy("tên"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=16, db_index=True)
@@ -41,9 +45,12 @@ class ApiToken(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     revoked_at = models.DateTimeField(gettext_lazy("thu hồi lúc"), null=True, blank=True)
     # Chosen at creation (TOKEN_DAYS, at most TOKEN_MAX_DAYS): a token left in a system
     # nobody maintains stops working on its own.
@@ -86,9 +93,12 @@ class ImportBatch(models.Model):
         gettext_lazy("định dạng"), max_length=10, choices=ImportFormat.choices
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     token = models.ForeignKey(
         ApiToken, on_delete=models.PROTECT, null=True, blank=True, related_name="batches"
     )

@@ -12,9 +12,9 @@ from django.utils.translation import gettext
 
 from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser, roles_in
-from portal.accounts.roles import READ_ALL_ROLES, Role
 from portal.campaigns.models import Campaign
 from portal.indicators.models import ApiToken
+from portal.roles import READ_ALL_ROLES, Role
 
 
 def get_campaign_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Campaign:

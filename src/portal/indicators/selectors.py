@@ -14,11 +14,11 @@ from django.utils.translation import gettext
 from dti.expressions import ExpressionError
 from dti.framework.model import FormulaRule, Node, Source
 from portal.accounts.permissions import AnyUser
-from portal.accounts.roles import READ_ALL_ROLES
-from portal.assessments.forms import AnswerValue, answer_label
-from portal.assessments.scoring import applicability, unit_attributes
+from portal.answers import AnswerValue, answer_label
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.frameworks.scoring import applicability, unit_attributes
 from portal.indicators.models import ApiToken, ImportBatch, SystemValue
+from portal.roles import READ_ALL_ROLES
 from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState
 
 IMPORT_STATES = frozenset(
@@ -40,7 +40,7 @@ def with_system_values(
     answers: Mapping[str, AnswerValue], system: Mapping[str, SystemValue]
 ) -> dict[str, AnswerValue]:
     """The unit's answers with the system values beside them, for
-    portal.assessments.scoring.score_answers. The unit never answers a system-sourced
+    portal.frameworks.scoring.score_answers. The unit never answers a system-sourced
     criterion, so they meet only by code; should an answer be stored for one anyway, the
     system's value wins."""
     return {**answers, **{code: value.value for code, value in system.items()}}
@@ -122,9 +122,11 @@ def campaign_values(campaign: Campaign) -> CampaignValues:
     rows, unknown = [], []
     for entry in CampaignUnit.objects.filter(campaign=campaign).select_related("unit"):
         framework = frameworks.get(entry.level)
-        leaves = [] if framework is None else [
-            leaf for leaf in framework.leaves if leaf.source is Source.SYSTEM
-        ]  # fmt: skip
+        leaves = (
+            []
+            if framework is None
+            else [leaf for leaf in framework.leaves if leaf.source is Source.SYSTEM]
+        )
         if not leaves:
             continue
         try:

@@ -61,9 +61,13 @@ def system_values_upload(
         problem = {"other": upload.campaign, "this": campaign.pk}
         raise ImportRefused([Problem(message % problem, file_name)])
     return system_values_import(
-        campaign=campaign, rows=upload.rows, source=source.strip() or upload.source,
-        file_name=file_name, format=upload.format, actor=actor,
-    )  # fmt: skip
+        campaign=campaign,
+        rows=upload.rows,
+        source=source.strip() or upload.source,
+        file_name=file_name,
+        format=upload.format,
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -72,9 +76,14 @@ def system_values_push(*, campaign: Campaign, token: ApiToken, data: bytes) -> I
     _check_campaign(campaign)
     upload = read_json_body(data)
     batch = system_values_import(
-        campaign=campaign, rows=upload.rows, source=upload.source, file_name="",
-        format=ImportFormat.API, token=token, actor_name=f"API: {token.name}",
-    )  # fmt: skip
+        campaign=campaign,
+        rows=upload.rows,
+        source=upload.source,
+        file_name="",
+        format=ImportFormat.API,
+        token=token,
+        actor_name=f"API: {token.name}",
+    )
     # Only now, with the values imported (and in their transaction): a refused push, a
     # wrong campaign or a closed one never counts as a use of the token.
     token.last_used_at = batch.at
@@ -103,10 +112,15 @@ def system_values_import(
     campaign = _check_campaign(campaign)
     planned = plan_import(campaign, rows, source)
     batch = ImportBatch(
-        campaign=campaign, source=(source.strip() or _sources(planned))[:200],
-        file_name=file_name[-255:], format=format, created_by=actor, token=token,
-        actor_name=(str(actor) if actor else actor_name)[:200], count=len(planned),
-    )  # fmt: skip
+        campaign=campaign,
+        source=(source.strip() or _sources(planned))[:200],
+        file_name=file_name[-255:],
+        format=format,
+        created_by=actor,
+        token=token,
+        actor_name=(str(actor) if actor else actor_name)[:200],
+        count=len(planned),
+    )
     batch.full_clean()
     batch.save()
     current = {
@@ -148,11 +162,18 @@ def _write(
     value.save()
     measured = timezone.localtime(plan.measured_at).strftime("%d/%m/%Y %H:%M")
     audit_record(
-        actor=actor, actor_name=batch.actor_name, entity="system_value", action="import",
-        old=old, new=value.value, reason=f"{value.source}, đo lúc {measured}",
-        campaign=batch.campaign, unit=plan.entry.unit, criterion=plan.leaf.code,
+        actor=actor,
+        actor_name=batch.actor_name,
+        entity="system_value",
+        action="import",
+        old=old,
+        new=value.value,
+        reason=f"{value.source}, đo lúc {measured}",
+        campaign=batch.campaign,
+        unit=plan.entry.unit,
+        criterion=plan.leaf.code,
         entity_id=value.pk,
-    )  # fmt: skip
+    )
 
 
 # ---- API tokens --------------------------------------------------------------------------
@@ -184,16 +205,25 @@ def api_token_create(
         )
     text = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        province=province, campaign=campaign, name=name.strip(), token_hash=token_digest(text),
-        prefix=text[:PREFIX_LENGTH], created_by=actor,
+        province=province,
+        campaign=campaign,
+        name=name.strip(),
+        token_hash=token_digest(text),
+        prefix=text[:PREFIX_LENGTH],
+        created_by=actor,
         expires_at=timezone.now() + timedelta(days=days),
-    )  # fmt: skip
+    )
     token.full_clean()
     token.save()
     audit_record(
-        actor=actor, entity="api_token", action="create", new=_described(token),
-        province=province, campaign=campaign, entity_id=token.pk,
-    )  # fmt: skip
+        actor=actor,
+        entity="api_token",
+        action="create",
+        new=_described(token),
+        province=province,
+        campaign=campaign,
+        entity_id=token.pk,
+    )
     return token, text
 
 
@@ -206,10 +236,15 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
         token.revoked_at, token.revoked_by = timezone.now(), actor
         token.save(update_fields=["revoked_at", "revoked_by"])
         audit_record(
-            actor=actor, entity="api_token", action="revoke", old=_described(token),
-            new={"revoked_at": token.revoked_at}, province=token.province,
-            campaign=token.campaign, entity_id=token.pk,
-        )  # fmt: skip
+            actor=actor,
+            entity="api_token",
+            action="revoke",
+            old=_described(token),
+            new={"revoked_at": token.revoked_at},
+            province=token.province,
+            campaign=token.campaign,
+            entity_id=token.pk,
+        )
     return token
 
 

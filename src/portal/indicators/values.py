@@ -28,7 +28,7 @@ from dti.framework.model import (
 )
 from dti.names import normalize_label
 from dti.numbers import NumberError, read_number
-from portal.assessments.forms import AnswerValue, parse_typed_number
+from portal.answers import AnswerValue, parse_typed_number
 from portal.indicators.rows import Cell
 
 YES = frozenset({"yes", "có", "co", "true", "1", "x", "đạt", "dat"})

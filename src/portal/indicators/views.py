@@ -89,9 +89,12 @@ def _upload(request: HttpRequest, found: Campaign) -> HttpResponse:
     file = form.cleaned_data["file"]
     try:
         batch = services.system_values_upload(
-            campaign=found, actor=request.user, data=file.read(MAX_BYTES + 1),
-            file_name=file.name or "", source=form.cleaned_data["source"],
-        )  # fmt: skip
+            campaign=found,
+            actor=request.user,
+            data=file.read(MAX_BYTES + 1),
+            file_name=file.name or "",
+            source=form.cleaned_data["source"],
+        )
     except ValidationError as error:
         return _campaign_page(request, found, form=form, problems=error.messages, status=400)
     done = gettext("Đã nhập %(count)s giá trị từ “%(name)s”.")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign
 from portal.notifications.models import Notification
-from portal.notifications.reminders import KINDS, Reminder, due_reminders
+from portal.notifications.reminders import KINDS, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +51,14 @@ def notify(
     created = []
     for user in people.values():
         notification = Notification(
-            user=user, kind=kind, title=" ".join(title.split())[:300], body=body, url=url,
-            campaign=campaign, key=key,
-        )  # fmt: skip
+            user=user,
+            kind=kind,
+            title=" ".join(title.split())[:300],
+            body=body,
+            url=url,
+            campaign=campaign,
+            key=key,
+        )
         # The key's uniqueness was checked above for all at once; the database still guards
         # it against a second reminder run at the same moment (the savepoint below).
         notification.full_clean(validate_constraints=False)
@@ -153,24 +158,26 @@ def notifications_read_all(*, user: User) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def reminders_send(
-    *, now: datetime, within: timedelta, dry_run: bool = False
-) -> tuple[list[Reminder], dict[str, int]]:
-    """Send the reminders of the deadlines near `now` (portal.notifications.reminders), each
-    in its own transaction: one that fails loses no other. Returns the reminders found and
-    how many notifications of each kind were (with `dry_run`: would be) created."""
-    found = due_reminders(now=now, within=within)
+def reminders_send(*, reminders: list[Reminder], dry_run: bool = False) -> dict[str, int]:
+    """Send the reminders found (portal.appraisals.reminders.due_reminders), each in its own
+    transaction: one that fails loses no other. Returns how many notifications of each kind
+    were (with `dry_run`: would be) created."""
     counts = dict.fromkeys(KINDS, 0)
-    for reminder in found:
+    for reminder in reminders:
         if dry_run:
             counts[reminder.kind] += len(_not_yet_reminded(reminder))
             continue
         created = notify(
-            users=reminder.users, kind=reminder.kind, title=reminder.title, body=reminder.body,
-            url=reminder.url, campaign=reminder.campaign, key=reminder.key,
-        )  # fmt: skip
+            users=reminder.users,
+            kind=reminder.kind,
+            title=reminder.title,
+            body=reminder.body,
+            url=reminder.url,
+            campaign=reminder.campaign,
+            key=reminder.key,
+        )
         counts[reminder.kind] += len(created)
-    return found, counts
+    return counts
 
 
 def _not_yet_reminded(reminder: Reminder) -> list[User]:

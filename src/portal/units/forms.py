@@ -29,11 +29,13 @@ def _in_the_years_we_accept(value: date) -> None:
 
 def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
-        label=label, required=False, input_formats=DATE_FORMATS,
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
         validators=[_in_the_years_we_accept],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": gettext_lazy("Ngày không hợp lệ (cần dạng dd/mm/yyyy).")},
-    )  # fmt: skip
+    )
 
 
 class UnitForm(TextCheckedForm):
@@ -50,18 +52,22 @@ class UnitForm(TextCheckedForm):
         label=gettext_lazy("Đơn vị cấp trên"), queryset=Unit.objects.none(), required=False
     )
     attributes = forms.CharField(
-        label=gettext_lazy("Thuộc tính"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=gettext_lazy("Thuộc tính"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy(
             "Mỗi dòng một thuộc tính dạng tên = giá trị; giá trị là true/false, "
             "một số (3,5) hoặc chữ. Ví dụ: has_online_public_services = true"
         ),
-    )  # fmt: skip
+    )
     aliases = forms.CharField(
-        label=gettext_lazy("Tên khác"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Tên khác"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy(
             "Mỗi dòng một cách viết khác của tên (dùng khi đọc bảng đã công bố)."
         ),
-    )  # fmt: skip
+    )
     active_from = _date_field(gettext_lazy("Hoạt động từ"))
     active_until = _date_field(gettext_lazy("Hoạt động đến"))
 
@@ -75,13 +81,17 @@ class UnitForm(TextCheckedForm):
     @staticmethod
     def initial_for(unit: Unit) -> dict[str, Any]:
         return {
-            "code": unit.code, "name": unit.name, "level": unit.level, "parent": unit.parent_id,
+            "code": unit.code,
+            "name": unit.name,
+            "level": unit.level,
+            "parent": unit.parent_id,
             "attributes": "\n".join(
                 f"{k} = {format_value(unit.attributes[k])}" for k in sorted(unit.attributes)
             ),
-            "aliases": "\n".join(unit.aliases), "active_from": unit.active_from,
+            "aliases": "\n".join(unit.aliases),
+            "active_from": unit.active_from,
             "active_until": unit.active_until,
-        }  # fmt: skip
+        }
 
     def clean_attributes(self) -> dict[str, AttributeValue]:
         try:
@@ -105,14 +115,17 @@ class LineageForm(TextCheckedForm):
         label=gettext_lazy("Đơn vị sau"), queryset=Unit.objects.none()
     )
     effective = forms.DateField(
-        label=gettext_lazy("Có hiệu lực từ"), input_formats=DATE_FORMATS,
+        label=gettext_lazy("Có hiệu lực từ"),
+        input_formats=DATE_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": gettext_lazy("Ngày không hợp lệ (cần dạng dd/mm/yyyy).")},
-    )  # fmt: skip
+    )
     note = forms.CharField(
-        label=gettext_lazy("Căn cứ"), max_length=300, required=False,
+        label=gettext_lazy("Căn cứ"),
+        max_length=300,
+        required=False,
         help_text=gettext_lazy("Văn bản quyết định, ví dụ: Nghị quyết số 1662/NQ-UBTVQH15."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, province: Province, **kwargs: Any):
         super().__init__(*args, **kwargs)

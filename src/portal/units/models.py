@@ -30,9 +30,13 @@ class Unit(models.Model):
         gettext_lazy("khối"), max_length=32
     )  # so, huyen, xa, ... (a campaign's level codes)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=gettext_lazy("đơn vị cấp trên"),
-    )  # fmt: skip
+    )
     attributes = models.JSONField(gettext_lazy("thuộc tính"), default=dict, blank=True)
     aliases = models.JSONField(gettext_lazy("tên khác"), default=list, blank=True)
     active_from = models.DateField(gettext_lazy("hoạt động từ"), null=True, blank=True)

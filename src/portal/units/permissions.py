@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser, roles_in
-from portal.accounts.roles import Role
+from portal.roles import Role
 from portal.units.models import Lineage, Unit
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, Province
 from portal.accounts.permissions import AnyUser, is_office_admin
-from portal.accounts.roles import Role
+from portal.roles import Role
 from portal.units.models import Lineage, Unit, level_name
 
 

@@ -47,9 +47,16 @@ def unit_create(
 ) -> Unit:
     unit = Unit(province=province)
     return _save(
-        unit, code=code, name=name, level=level, parent=parent, attributes=attributes or {},
-        aliases=aliases, active_from=active_from, active_until=active_until,
-    )  # fmt: skip
+        unit,
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        attributes=attributes or {},
+        aliases=aliases,
+        active_from=active_from,
+        active_until=active_until,
+    )
 
 
 @transaction.atomic
@@ -66,9 +73,16 @@ def unit_update(
     active_until: date | None = None,
 ) -> Unit:
     return _save(
-        unit, code=code, name=name, level=level, parent=parent, attributes=attributes or {},
-        aliases=aliases, active_from=active_from, active_until=active_until,
-    )  # fmt: skip
+        unit,
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        attributes=attributes or {},
+        aliases=aliases,
+        active_from=active_from,
+        active_until=active_until,
+    )
 
 
 def _save(unit: Unit, **fields: Any) -> Unit:
@@ -161,9 +175,12 @@ def lineage_create(
     if errors:
         raise ValidationError(errors)
     link = Lineage(
-        predecessor=predecessor, successor=successor, kind=kind, effective=effective,
+        predecessor=predecessor,
+        successor=successor,
+        kind=kind,
+        effective=effective,
         note=note.strip(),
-    )  # fmt: skip
+    )
     link.full_clean(validate_constraints=False)
     link.save()
     return link
@@ -249,8 +266,10 @@ def _reference_problems(
                 f"“{row.parent_code}” trong tệp hay trong danh mục của tỉnh"
             )
     for link in link_rows:
-        for column, code in (("Mã đơn vị trước", link.predecessor_code),
-                             ("Mã đơn vị sau", link.successor_code)):  # fmt: skip
+        for column, code in (
+            ("Mã đơn vị trước", link.predecessor_code),
+            ("Mã đơn vị sau", link.successor_code),
+        ):
             if code not in known:
                 problems.append(
                     f"{where(LINEAGE_SHEET, link.row, column)}: không có đơn vị mã “{code}”"
@@ -260,11 +279,15 @@ def _reference_problems(
 
 def _fields(row: UnitRow, by_code: Mapping[str, Unit]) -> dict[str, Any]:
     return {
-        "code": row.code, "name": row.name, "level": row.level,
+        "code": row.code,
+        "name": row.name,
+        "level": row.level,
         "parent": by_code.get(row.parent_code),  # absent only if its creation failed
-        "attributes": row.attributes, "aliases": row.aliases,
-        "active_from": row.active_from, "active_until": row.active_until,
-    }  # fmt: skip
+        "attributes": row.attributes,
+        "aliases": row.aliases,
+        "active_from": row.active_from,
+        "active_until": row.active_until,
+    }
 
 
 def _write(
@@ -291,9 +314,12 @@ def _import_links(
         try:
             if link is None:
                 lineage_create(
-                    predecessor=predecessor, successor=successor, kind=row.kind,
-                    effective=row.effective, note=row.note,
-                )  # fmt: skip
+                    predecessor=predecessor,
+                    successor=successor,
+                    kind=row.kind,
+                    effective=row.effective,
+                    note=row.note,
+                )
             else:
                 lineage_update(link=link, effective=row.effective, note=row.note)
         except ValidationError as error:

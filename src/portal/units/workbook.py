@@ -85,19 +85,33 @@ def registry_workbook(units: Sequence[Unit], links: Sequence[Lineage]) -> bytes:
     sheet.title = UNIT_SHEET
     _header(sheet, UNIT_COLUMNS, widths=(18, 40, 8, 18, 40, 40, 14, 14))
     for unit in units:
-        _append(sheet, [
-            unit.code, unit.name, unit.level, unit.parent.code if unit.parent else None,
-            format_attributes(unit.attributes) or None, "; ".join(unit.aliases) or None,
-            unit.active_from, unit.active_until,
-        ])  # fmt: skip
+        _append(
+            sheet,
+            [
+                unit.code,
+                unit.name,
+                unit.level,
+                unit.parent.code if unit.parent else None,
+                format_attributes(unit.attributes) or None,
+                "; ".join(unit.aliases) or None,
+                unit.active_from,
+                unit.active_until,
+            ],
+        )
     _date_columns(sheet, "GH")
     links_sheet = book.create_sheet(LINEAGE_SHEET)
     _header(links_sheet, LINEAGE_COLUMNS, widths=(18, 16, 18, 14, 50))
     for link in links:
-        _append(links_sheet, [
-            link.predecessor.code, KIND_LABELS[Lineage.Kind(link.kind)], link.successor.code,
-            link.effective, link.note or None,
-        ])  # fmt: skip
+        _append(
+            links_sheet,
+            [
+                link.predecessor.code,
+                KIND_LABELS[Lineage.Kind(link.kind)],
+                link.successor.code,
+                link.effective,
+                link.note or None,
+            ],
+        )
     _date_columns(links_sheet, "D")
     out = BytesIO()
     book.save(out)
@@ -169,11 +183,13 @@ def _rows(
     unknown = [h for h in header if h and h not in columns]
     if missing or unknown:
         detail = "; ".join(
-            part for part in (
+            part
+            for part in (
                 "thiếu cột " + ", ".join(missing) if missing else "",
                 "cột không dùng được " + ", ".join(unknown) if unknown else "",
-            ) if part
-        )  # fmt: skip
+            )
+            if part
+        )
         problems.append(f"{where(name, 1)}: {detail}. Các cột cần có: {', '.join(columns)}.")
         return
     positions = {column: header.index(column) for column in columns}
@@ -216,11 +232,16 @@ def _unit_row(number: int, cells: dict[str, Any], report: _Reporter) -> UnitRow 
     if report.failed:
         return None
     return UnitRow(
-        row=number, code=text(cells["Mã"]), name=text(cells["Tên"]), level=text(cells["Khối"]),
-        parent_code=text(cells["Mã đơn vị cấp trên"]), attributes=attributes,
-        aliases=split_list(text(cells["Tên khác"])), active_from=active_from,
+        row=number,
+        code=text(cells["Mã"]),
+        name=text(cells["Tên"]),
+        level=text(cells["Khối"]),
+        parent_code=text(cells["Mã đơn vị cấp trên"]),
+        attributes=attributes,
+        aliases=split_list(text(cells["Tên khác"])),
+        active_from=active_from,
         active_until=active_until,
-    )  # fmt: skip
+    )
 
 
 def _lineage_row(number: int, cells: dict[str, Any], report: _Reporter) -> LineageRow | None:
@@ -237,10 +258,13 @@ def _lineage_row(number: int, cells: dict[str, Any], report: _Reporter) -> Linea
     if report.failed or kind is None or effective is None:
         return None
     return LineageRow(
-        row=number, predecessor_code=text(cells["Mã đơn vị trước"]), kind=kind,
-        successor_code=text(cells["Mã đơn vị sau"]), effective=effective,
+        row=number,
+        predecessor_code=text(cells["Mã đơn vị trước"]),
+        kind=kind,
+        successor_code=text(cells["Mã đơn vị sau"]),
+        effective=effective,
         note=text(cells["Căn cứ"]),
-    )  # fmt: skip
+    )
 
 
 def text(value: Any) -> str:

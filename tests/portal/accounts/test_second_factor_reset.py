@@ -9,12 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_otp import devices_for_user
 
-from portal.accounts.second_factor import (
-    ENROL,
-    recovery_codes_issue,
-    second_factor_owed,
-    totp_device_start,
-)
+from portal.accounts.second_factor import ENROL, recovery_codes_issue, totp_device_start
+from portal.accounts.sign_in import second_factor_owed
 from tests.portal.conftest import Cast
 
 

@@ -20,13 +20,13 @@ import pytest
 from django.utils import timezone
 
 from portal.accounts.models import Membership, User
-from portal.accounts.roles import Role
 from portal.appraisals import rounds as round_services
-from portal.appraisals.forms import PostedAppraisal
 from portal.appraisals.models import Assignment, TeamMember
+from portal.appraisals.posted import PostedAppraisal
 from portal.appraisals.services import appraisal_save
 from portal.assessments.models import Answer, Submission
 from portal.campaigns.models import AppraisalRound, CampaignUnit
+from portal.roles import Role
 from portal.workflow import CampaignState, SubmissionState
 from tests.portal.conftest import Cast, make_user
 

@@ -11,8 +11,8 @@ import re
 import pytest
 
 from portal.appraisals.models import Response
+from portal.appraisals.posted import PostedResponse
 from portal.appraisals.responses import response_save
-from portal.appraisals.unit_forms import PostedResponse
 from portal.audit.services import audit_record
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
 from tests.portal.appraisals.unit_fixtures import SECRET_REMARK, Appraised

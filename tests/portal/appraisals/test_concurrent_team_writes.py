@@ -14,7 +14,7 @@ from portal.appraisals.rounds import round_final_set, round_open
 from portal.appraisals.team import assignment_remove, team_chair_set, team_member_remove
 from portal.assessments.models import Evidence
 from portal.campaigns.models import AppraisalRound, Campaign
-from portal.campaigns.services import round_deadline_set
+from portal.campaigns.schedule import round_deadline_set
 from tests.portal.appraisals.conftest import Team
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403 (the appraised fixture)
 from tests.portal.appraisals.unit_fixtures import Appraised

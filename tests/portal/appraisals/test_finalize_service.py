@@ -14,13 +14,12 @@ from django.core.exceptions import ValidationError
 from dti.inputs import UnitInput, build_inputs
 from dti.results import evaluate
 from portal.appraisals.finalization import SOURCE_TABLE, campaign_finalize
-from portal.appraisals.forms import PostedVerdict
 from portal.appraisals.models import Appraisal, Assignment, Response, ResponseKind
+from portal.appraisals.posted import PostedResponse, PostedVerdict
 from portal.appraisals.responses import response_save
 from portal.appraisals.rounds import MOVES, round_final_set
 from portal.appraisals.services import verdict_set
 from portal.appraisals.team import assignment_add, team_member_add
-from portal.appraisals.unit_forms import PostedResponse
 from portal.assessments.models import Evidence, Submission
 from portal.audit.models import AuditEntry
 from portal.campaigns.models import AppraisalRound, HistoricResult

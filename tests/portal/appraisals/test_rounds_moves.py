@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal.appraisals.forms import PostedAppraisal
+from portal.appraisals.posted import PostedAppraisal
 from portal.appraisals.rounds import (
     MOVES,
     round_agree,

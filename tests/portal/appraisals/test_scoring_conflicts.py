@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.appraisals.forms import PostedAppraisal, stored_canonical
 from portal.appraisals.models import Appraisal
+from portal.appraisals.posted import PostedAppraisal, stored_canonical
 from portal.appraisals.services import AppraisalConflict, appraisal_save
 from portal.appraisals.team import assignment_add
 from portal.audit.models import AuditEntry

@@ -10,14 +10,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal.appraisals.forms import PostedAppraisal
 from portal.appraisals.models import Appraisal
+from portal.appraisals.posted import PostedAppraisal
 from portal.appraisals.services import appraisal_save
 from portal.appraisals.team import assignment_add, team_member_add
 from portal.appraisals.values import trail_for
 from portal.assessments.models import Submission
-from portal.assessments.scoring import score_answers
 from portal.audit.models import AuditEntry
+from portal.frameworks.scoring import score_answers
 from portal.units.models import Unit
 from tests.portal.appraisals.conftest import Team, approve
 

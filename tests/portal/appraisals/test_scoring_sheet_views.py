@@ -14,8 +14,8 @@ from portal.appraisals.team import assignment_add, team_member_add
 from portal.appraisals.values import trail_for
 from portal.assessments import evidence_files
 from portal.assessments.models import Evidence, Submission
-from portal.assessments.scoring import score_answers
 from portal.audit.models import AuditEntry
+from portal.frameworks.scoring import score_answers
 from tests.portal.appraisals.test_team_views import READERS
 from tests.portal.assessments.conftest import PDF, form_fields
 

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal.appraisals.forms import PostedVerdict, stored_verdict
 from portal.appraisals.models import EvidenceVerdict
+from portal.appraisals.posted import PostedVerdict, stored_verdict
 from portal.appraisals.services import AppraisalConflict, verdict_set
 from portal.appraisals.team import assignment_add
 from portal.assessments.models import Evidence, Submission

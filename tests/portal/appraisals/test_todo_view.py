@@ -12,9 +12,9 @@ import pytest
 import time_machine
 
 from portal.accounts.models import Membership
-from portal.accounts.roles import Role
+from portal.appraisals.posted import PostedResponse
 from portal.appraisals.responses import response_save
-from portal.appraisals.unit_forms import PostedResponse
+from portal.roles import Role
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
 from tests.portal.appraisals.unit_fixtures import SUPPLEMENT_DUE, Appraised
 

@@ -12,8 +12,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from portal.appraisals.models import Response
+from portal.appraisals.posted import PostedResponse
 from portal.appraisals.responses import ResponseConflict, response_save
-from portal.appraisals.unit_forms import PostedResponse
 from portal.appraisals.values import trail_for
 from portal.audit.models import AuditEntry
 from portal.notifications.models import Notification

@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from portal.accounts.models import Membership, User
-from portal.accounts.roles import Role
 from portal.appraisals.models import Appraisal, Assignment, EvidenceVerdict, TeamMember, Verdict
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import AppraisalRound, CampaignUnit
+from portal.roles import Role
 from portal.workflow import CampaignState, RoundState, SubmissionState
 from tests.portal.assessments.conftest import FormFields
 from tests.portal.conftest import Cast, make_user

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 
 from portal.accounts.models import Membership, User
-from portal.accounts.roles import Role
 from portal.assessments.models import Answer
+from portal.roles import Role
 from tests.portal.assessments.conftest import form_fields, url
 from tests.portal.conftest import Cast
 

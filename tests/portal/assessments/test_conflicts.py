@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts.models import Membership, User
-from portal.accounts.roles import Role
 from portal.assessments.models import Answer
+from portal.roles import Role
 from tests.portal.assessments.conftest import form_fields, url
 from tests.portal.conftest import Cast
 

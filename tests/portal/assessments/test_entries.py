@@ -6,9 +6,9 @@ import pytest
 from django.template.loader import render_to_string
 
 from portal.accounts.models import Membership, User
-from portal.accounts.roles import Role
 from portal.assessments.selectors import entries_for_user
 from portal.campaigns.models import Campaign, CampaignUnit
+from portal.roles import Role
 from portal.units.models import Unit
 from portal.workflow import CampaignState
 from tests.portal.conftest import Cast

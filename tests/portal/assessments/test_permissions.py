@@ -134,7 +134,7 @@ def test_an_unknown_entry_is_404(cast: Cast):
 
 def test_a_second_reporter_of_the_unit_may_edit(cast: Cast):
     from portal.accounts.models import Membership
-    from portal.accounts.roles import Role
+    from portal.roles import Role
 
     huong = User.objects.create_user(username="huong", password="x-" * 8, full_name="Đỗ Thu Hương")
     Membership.objects.create(

@@ -20,12 +20,8 @@ from portal.assessments.services import evidence_add_link, evidence_delete, subm
 from portal.audit.models import AuditEntry
 from portal.audit.verify import audit_log_verify
 from portal.campaigns.models import Campaign, CampaignUnit
-from portal.campaigns.services import (
-    campaign_transition,
-    campaign_unit_extend,
-    campaign_unit_remove,
-    campaign_update,
-)
+from portal.campaigns.schedule import campaign_unit_extend
+from portal.campaigns.services import campaign_transition, campaign_unit_remove, campaign_update
 from portal.workflow import CampaignState, SubmissionState
 from tests.portal.conftest import Cast
 

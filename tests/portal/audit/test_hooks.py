@@ -10,12 +10,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from portal.answers import PostedAnswer, canonical_answer
 from portal.assessments import services as assessments
-from portal.assessments.forms import PostedAnswer, canonical_answer
 from portal.assessments.models import Submission
 from portal.assessments.services import AnswerConflict
 from portal.audit.models import AuditEntry
 from portal.audit.services import plain
+from portal.campaigns import schedule
 from portal.campaigns import services as campaigns
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.workflow import CampaignState, SubmissionState
@@ -182,10 +183,10 @@ def test_an_update_without_a_deadline_change_or_refused_logs_nothing(cast: Cast)
 
 def test_setting_a_rounds_deadlines_is_logged_from_old_to_new(cast: Cast):
     due = cast.campaign.self_assessment_deadline + timedelta(days=10)
-    campaigns.round_deadline_set(
+    schedule.round_deadline_set(
         campaign=cast.campaign, number=1, appraisal_due=due, supplement_due=None, user=cast.quang
     )
-    campaigns.round_deadline_set(
+    schedule.round_deadline_set(
         campaign=cast.campaign, number=1, appraisal_due=due, user=cast.quang,
         supplement_due=due + timedelta(days=5), reason="Thêm thời gian bổ sung",
     )  # fmt: skip
@@ -202,7 +203,7 @@ def test_setting_a_rounds_deadlines_is_logged_from_old_to_new(cast: Cast):
 
 def test_a_refused_round_deadline_logs_nothing(cast: Cast):
     with pytest.raises(ValidationError):
-        campaigns.round_deadline_set(
+        schedule.round_deadline_set(
             campaign=cast.campaign, number=1, supplement_due=None, user=cast.quang,
             appraisal_due=cast.campaign.self_assessment_deadline - timedelta(days=1),
         )  # fmt: skip
@@ -211,11 +212,11 @@ def test_a_refused_round_deadline_logs_nothing(cast: Cast):
 
 def test_an_extension_is_logged_for_the_unit(cast: Cast):
     until = cast.campaign.self_assessment_deadline + timedelta(days=3)
-    campaigns.campaign_unit_extend(
+    schedule.campaign_unit_extend(
         entry=cast.tu_phap_entry, until=until, user=cast.quang, reason="Đơn vị xin gia hạn"
     )
     with pytest.raises(ValidationError):
-        campaigns.campaign_unit_extend(
+        schedule.campaign_unit_extend(
             entry=cast.noi_vu_entry, until=cast.campaign.self_assessment_deadline, user=cast.quang
         )
     [extended] = logged("extension")

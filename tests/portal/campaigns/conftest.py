@@ -14,9 +14,9 @@ from pytest_django.fixtures import SettingsWrapper
 from dti.campaign import load_campaign
 from dti.framework.documents import load_yaml
 from portal.accounts.models import Membership, Province, User
-from portal.accounts.roles import Role
 from portal.campaigns.models import Campaign, CampaignEvent, CampaignLevel, CampaignUnit
 from portal.frameworks.models import FrameworkVersion
+from portal.roles import Role
 from portal.units.models import Unit
 from tests.conftest import EXAMPLES, TABLES
 from tests.portal.conftest import Cast

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.campaigns.services import campaign_unit_extend
+from portal.campaigns.schedule import campaign_unit_extend
 from portal.workflow import CampaignState
 from tests.portal.campaigns.conftest import REFUSED, person, snapshot
 

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from dti.reports.pdf import PdfError
 from portal.accounts.models import Membership
-from portal.accounts.roles import Role
 from portal.campaigns.models import Campaign
 from portal.campaigns.report import campaign_report_results
+from portal.roles import Role
 from portal.units.models import Unit
 from portal.workflow import CampaignState
 from tests.portal.campaigns.conftest import person

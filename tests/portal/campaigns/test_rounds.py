@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portal.campaigns.models import AppraisalRound
-from portal.campaigns.services import round_deadline_set
+from portal.campaigns.schedule import round_deadline_set
 from tests.portal.campaigns.conftest import REFUSED, person, snapshot
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

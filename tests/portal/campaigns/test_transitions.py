@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.accounts.models import Membership, User
-from portal.accounts.roles import Role
 from portal.appraisals.finalization import campaign_finalize
 from portal.appraisals.models import TeamMember
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel
 from portal.campaigns.services import campaign_transition, campaign_units_add
+from portal.roles import Role
 from portal.workflow import CampaignState, RoundState
 from tests.portal.campaigns.conftest import REFUSED, person, snapshot
 

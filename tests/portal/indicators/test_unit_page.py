@@ -10,8 +10,8 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from portal.answers import PostedAnswer, canonical_answer
 from portal.assessments import services as assessments
-from portal.assessments.forms import PostedAnswer, canonical_answer
 from portal.assessments.models import Answer, Submission
 from portal.indicators.models import SystemValue
 from portal.indicators.services import system_values_upload

@@ -15,10 +15,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from portal.appraisals.models import Appraisal, Response, TeamMember
+from portal.appraisals.reminders import due_reminders
 from portal.assessments.models import Submission
 from portal.campaigns.models import AppraisalRound
 from portal.notifications.models import Notification
-from portal.notifications.reminders import due_reminders
 from portal.workflow import CampaignState, RoundState, SubmissionState
 from tests.portal.conftest import Cast
 

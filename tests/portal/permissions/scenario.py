@@ -18,12 +18,12 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.accounts.models import Membership, User
-from portal.accounts.roles import Role
 from portal.assessments import evidence_files
 from portal.assessments.models import Evidence, Submission
 from portal.campaigns.models import Campaign
 from portal.indicators.services import api_token_create
 from portal.notifications.models import Notification
+from portal.roles import Role
 from portal.units.models import Lineage, Unit
 from portal.workflow import CampaignState
 from tests.portal.appraisals.unit_fixtures import Appraised

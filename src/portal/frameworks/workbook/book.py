@@ -61,12 +61,24 @@ def framework_workbook(framework: Mapping[str, Any]) -> bytes:
     assert sheet is not None
     sheet.title = tree.SHEET
     _fill(sheet, tree.COLUMNS, tree.node_rows(framework.get("nodes", [])), tree.WIDTHS)
-    _fill(book.create_sheet(policy.POLICY_SHEET), policy.POLICY_COLUMNS,
-          policy.policy_rows(framework), (45, 40, 90))  # fmt: skip
-    _fill(book.create_sheet(policy.GROUP_SHEET), policy.GROUP_COLUMNS,
-          policy.group_rows(framework), (16, 35, 40) + (14,) * len(policy.RANKING))  # fmt: skip
-    _fill(book.create_sheet(policy.ADJUSTMENT_SHEET), policy.ADJUSTMENT_COLUMNS,
-          policy.adjustment_rows(framework), (16, 50, 12, 10))  # fmt: skip
+    _fill(
+        book.create_sheet(policy.POLICY_SHEET),
+        policy.POLICY_COLUMNS,
+        policy.policy_rows(framework),
+        (45, 40, 90),
+    )
+    _fill(
+        book.create_sheet(policy.GROUP_SHEET),
+        policy.GROUP_COLUMNS,
+        policy.group_rows(framework),
+        (16, 35, 40) + (14,) * len(policy.RANKING),
+    )
+    _fill(
+        book.create_sheet(policy.ADJUSTMENT_SHEET),
+        policy.ADJUSTMENT_COLUMNS,
+        policy.adjustment_rows(framework),
+        (16, 50, 12, 10),
+    )
     guide = book.create_sheet("Hướng dẫn")
     for line in _HELP:
         guide.append([line])
@@ -170,9 +182,14 @@ def read_framework_workbook(data: bytes) -> tuple[dict[str, Any], Locator]:
     framework["nodes"] = _read_tree(book[tree.SHEET], locator, problems)
     for sheet, columns, reader, key, rows in (
         (policy.GROUP_SHEET, policy.GROUP_COLUMNS, policy.read_group, "groups", locator.groups),
-        (policy.ADJUSTMENT_SHEET, policy.ADJUSTMENT_COLUMNS, policy.read_adjustment,
-         "adjustments", locator.adjustments),
-    ):  # fmt: skip
+        (
+            policy.ADJUSTMENT_SHEET,
+            policy.ADJUSTMENT_COLUMNS,
+            policy.read_adjustment,
+            "adjustments",
+            locator.adjustments,
+        ),
+    ):
         if sheet in book.sheetnames:
             items = _read_items(book[sheet], sheet, columns, reader, rows, problems)
             if items:

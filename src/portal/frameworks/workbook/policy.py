@@ -171,8 +171,11 @@ def read_parameter(framework: dict[str, Any], label: Any, value: Any) -> str:
 
 
 def read_group(cells: Mapping[str, Any], fail: Callable[[str, str], None]) -> dict[str, Any]:
-    group: dict[str, Any] = {"code": text(cells["Mã"]), "name": text(cells["Tên"]),
-                             "when": text(cells["Điều kiện"])}  # fmt: skip
+    group: dict[str, Any] = {
+        "code": text(cells["Mã"]),
+        "name": text(cells["Tên"]),
+        "when": text(cells["Điều kiện"]),
+    }
     for column in ("Mã", "Tên", "Điều kiện"):
         if not group[{"Mã": "code", "Tên": "name", "Điều kiện": "when"}[column]]:
             fail(column, "không được để trống")

@@ -26,14 +26,20 @@ def node_rows(nodes: Sequence[Mapping[str, Any]], parent: str = "") -> Iterator[
     for node in nodes:
         rule, parameters = rule_cells(node.get("rule"))
         yield [
-            node["code"], parent or None, node["name"],
+            node["code"],
+            parent or None,
+            node["name"],
             KIND_LABELS[node["kind"]] if "kind" in node else None,
-            number_cell(node.get("max")), rule, parameters, node.get("applies_when"),
+            number_cell(node.get("max")),
+            rule,
+            parameters,
+            node.get("applies_when"),
             SOURCE_LABELS[node["source"]] if "source" in node else None,
-            node.get("measure"), node.get("guidance"),
+            node.get("measure"),
+            node.get("guidance"),
             "; ".join(node["aliases"]) if "aliases" in node else None,
             number_cell(node.get("weight")),
-        ]  # fmt: skip
+        ]
         yield from node_rows(node.get("children", []), node["code"])
 
 

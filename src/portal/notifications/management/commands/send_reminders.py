@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone, translation
 
+from portal.appraisals.reminders import due_reminders
 from portal.notifications import services
 from portal.notifications.reminders import APPRAISAL, SELF_ASSESSMENT, SUPPLEMENT
 
@@ -36,9 +37,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--hours", type=positive_hours, default=48,
+            "--hours",
+            type=positive_hours,
+            default=48,
             help="nhắc các hạn rơi vào số giờ tới (mặc định 48)",
-        )  # fmt: skip
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="chỉ in ra sẽ nhắc gì, không gửi gì"
         )
@@ -49,9 +52,8 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             if not dry_run:
                 retried = services.notifications_email_unsent()
-            found, counts = services.reminders_send(
-                now=timezone.now(), within=timedelta(hours=options["hours"]), dry_run=dry_run
-            )
+            found = due_reminders(now=timezone.now(), within=timedelta(hours=options["hours"]))
+            counts = services.reminders_send(reminders=found, dry_run=dry_run)
         if options["verbosity"] >= 2:
             for reminder in found:
                 names = ", ".join(str(user) for user in reminder.users) or "(không có ai)"

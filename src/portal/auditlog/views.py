@@ -1,6 +1,6 @@
 """The audit trail's pages (/nhat-ky/): a campaign's log, a unit's, a criterion's, their
 exports, and the office admin's integrity check. Anonymous visitors are sent to the login
-page; who reads what is portal.audit.permissions."""
+page; who reads what is portal.auditlog.permissions."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.audit import exports, selectors
-from portal.audit.forms import LogFilterForm
-from portal.audit.permissions import (
+from portal.audit.rows import log_rows
+from portal.audit.verify import LogUnreadable, audit_log_verify, report_lines
+from portal.auditlog import exports, selectors
+from portal.auditlog.forms import LogFilterForm
+from portal.auditlog.permissions import (
     LogScope,
     get_campaign_log_for_user,
     get_integrity_check_for_user,
     get_unit_log_for_user,
 )
-from portal.audit.rows import log_rows
-from portal.audit.verify import LogUnreadable, audit_log_verify, report_lines
 from portal.responses import attachment
 from portal.units.models import Unit
 
@@ -61,10 +61,17 @@ def _log_page(
     for name, value in fixed.items():  # the unit's or criterion's page: for the export link
         query[name] = str(value)
     context = {
-        "scope": scope, "campaign": scope.campaign, "unit": unit, "criterion": criterion,
-        "form": form, "filters": filters, "choices": choices, "page": page,
-        "rows": log_rows(page, choices.units), "query": query.urlencode(),
-    }  # fmt: skip
+        "scope": scope,
+        "campaign": scope.campaign,
+        "unit": unit,
+        "criterion": criterion,
+        "form": form,
+        "filters": filters,
+        "choices": choices,
+        "page": page,
+        "rows": log_rows(page, choices.units),
+        "query": query.urlencode(),
+    }
     return render(request, "audit/log.html", context)
 
 

@@ -30,9 +30,18 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _cells(row: LogRow) -> list[object]:
     return [
-        row.id, row.at, row.actor, row.unit, row.criterion, row.what,
-        row.old, row.new, row.reason, row.old_json, row.new_json,
-    ]  # fmt: skip
+        row.id,
+        row.at,
+        row.actor,
+        row.unit,
+        row.criterion,
+        row.what,
+        row.old,
+        row.new,
+        row.reason,
+        row.old_json,
+        row.new_json,
+    ]
 
 
 def _inert(value: object) -> object:

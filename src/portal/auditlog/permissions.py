@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from portal.accounts.permissions import AnyUser
-from portal.appraisals.unit_selectors import returned_to_unit
 from portal.campaigns.models import AppraisalRound, Campaign
 from portal.campaigns.permissions import viewer_in
 from portal.units.models import Unit
+from portal.workflow import results_returned_to_unit
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,13 @@ def get_campaign_log_for_user(user: AnyUser, campaign_id: int) -> LogScope:
 
 def _returned_rounds(campaign: Campaign) -> frozenset[int]:
     rounds = AppraisalRound.objects.filter(campaign=campaign)
-    return frozenset(r.number for r in rounds if returned_to_unit(r, campaign))
+    return frozenset(
+        r.number
+        for r in rounds
+        if results_returned_to_unit(
+            round_state=r.state, final=r.final, campaign_state=campaign.state
+        )
+    )
 
 
 def get_unit_log_for_user(user: AnyUser, campaign_id: int, unit_id: int) -> tuple[LogScope, Unit]:

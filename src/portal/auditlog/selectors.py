@@ -1,4 +1,4 @@
-"""Reading a campaign's audit trail: the entries a person may read (portal.audit.permissions),
+"""Reading a campaign's audit trail: the entries a person may read (portal.auditlog.permissions),
 filtered by unit, criterion, entity, person and date, newest first, a page at a time or all
 of them for an export."""
 
@@ -12,8 +12,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from portal.audit.models import AuditEntry
-from portal.audit.permissions import LogScope
 from portal.audit.rows import LogRow, entity_label, log_row
+from portal.auditlog.permissions import LogScope
 from portal.units.models import Unit
 
 PAGE_SIZE = 50

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from portal.audit.selectors import LogFilter
+from portal.auditlog.selectors import LogFilter
 from portal.form_text import TextCheckedForm
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]  # dd/mm/yyyy in both languages (docs/i18n.md)
@@ -18,13 +18,17 @@ class LogFilterForm(TextCheckedForm):
     entity = forms.CharField(label=gettext_lazy("Đối tượng"), required=False, max_length=40)
     actor = forms.CharField(label=gettext_lazy("Người thực hiện"), required=False, max_length=201)
     since = forms.DateField(
-        label=gettext_lazy("Từ ngày"), required=False, input_formats=DATE_FORMATS,
+        label=gettext_lazy("Từ ngày"),
+        required=False,
+        input_formats=DATE_FORMATS,
         error_messages={"invalid": gettext_lazy("Ngày phải có dạng dd/mm/yyyy.")},
-    )  # fmt: skip
+    )
     until = forms.DateField(
-        label=gettext_lazy("Đến ngày"), required=False, input_formats=DATE_FORMATS,
+        label=gettext_lazy("Đến ngày"),
+        required=False,
+        input_formats=DATE_FORMATS,
         error_messages={"invalid": gettext_lazy("Ngày phải có dạng dd/mm/yyyy.")},
-    )  # fmt: skip
+    )
 
     def log_filter(self, **fixed: object) -> LogFilter:
         """The filter from what parsed; `fixed` values (a unit's or a criterion's page,

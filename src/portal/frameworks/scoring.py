@@ -19,7 +19,7 @@ from dti.fixedpoint import format_vi, round_half_up
 from dti.framework.model import ChoiceRule, Framework, Node, Source, YesNoRule
 from dti.inputs import UnitInput, build_inputs
 from dti.results import LevelResult, evaluate
-from portal.assessments.forms import AnswerValue
+from portal.answers import AnswerValue
 from portal.units.core import core_attributes
 from portal.units.models import Unit
 
@@ -115,9 +115,10 @@ def _live(framework: Framework, result: LevelResult, applies: dict[str, bool]) -
     scores = result.scores
     answered = {code: bool(scores.answered[row, 0]) for code, row in scores.node_index.items()}
     missing = tuple(
-        leaf for leaf in framework.leaves
+        leaf
+        for leaf in framework.leaves
         if required(leaf) and applies[leaf.code] and not answered[leaf.code]
-    )  # fmt: skip
+    )
     total = sum((scores.node_score(root.code, 0) for root in framework.nodes), Decimal(0))
     maximum = sum((scores.node_max(root.code, 0) for root in framework.nodes), Decimal(0))
     return LiveScore(

@@ -1,0 +1,60 @@
+"""The self-assessment deadlines that are near, and whom to remind of them
+(portal.notifications.reminders says what a reminder is; `manage.py send_reminders` sends them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from portal.accounts.models import User
+from portal.assessments.selectors import deadline_of
+from portal.campaigns.models import CampaignUnit
+from portal.notifications.reminders import (
+    SELF_ASSESSMENT,
+    Reminder,
+    reminder_key,
+    unit_people,
+    when_text,
+)
+from portal.roles import UNIT_ROLES
+from portal.workflow import CampaignState, SubmissionState
+
+
+def self_assessment_reminders(now: datetime, horizon: datetime) -> list[Reminder]:
+    # The effective deadline is max(campaign's, extension): it is ≤ horizon when both are,
+    # and > now when either is.
+    entries = list(
+        CampaignUnit.objects.filter(
+            campaign__state=CampaignState.OPEN,
+            campaign__historic=False,
+            campaign__self_assessment_deadline__lte=horizon,
+        )
+        .filter(Q(extension_until__isnull=True) | Q(extension_until__lte=horizon))
+        .filter(Q(campaign__self_assessment_deadline__gt=now) | Q(extension_until__gt=now))
+        .exclude(submission__state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED])
+        .select_related("campaign", "unit")
+    )
+    people = unit_people([entry.unit_id for entry in entries], UNIT_ROLES)
+    return [_self_assessment(entry, people[entry.unit_id]) for entry in entries]
+
+
+def _self_assessment(entry: CampaignUnit, users: list[User]) -> Reminder:
+    deadline = deadline_of(entry)
+    assert deadline is not None  # filtered on it above
+    words = {"unit": entry.unit.name, "campaign": entry.campaign.title, "due": when_text(deadline)}
+    return Reminder(
+        kind=SELF_ASSESSMENT,
+        users=tuple(users),
+        title=gettext("Sắp hết hạn tự đánh giá: %(unit)s, hạn %(due)s") % words,
+        body=gettext(
+            "Bản tự đánh giá của %(unit)s trong %(campaign)s chưa được gửi. "
+            "Hạn tự đánh giá: %(due)s."
+        )
+        % words,
+        url=reverse("assessments:form", args=[entry.pk]),
+        campaign=entry.campaign,
+        key=reminder_key("self", entry.pk, deadline=deadline),
+    )
