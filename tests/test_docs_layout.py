@@ -61,7 +61,9 @@ def test_every_python_file_a_document_names_exists(document):
 
 def test_the_core_diagram_names_every_module_of_the_core():
     modules = {path.name for path in (REPO / "src/dti").iterdir() if not path.name.startswith("_")}
-    modules = {name for name in modules if name.endswith(".py") or (REPO / "src/dti" / name).is_dir()}
+    modules = {
+        name for name in modules if name.endswith(".py") or (REPO / "src/dti" / name).is_dir()
+    }
     modules -= {"py.typed", "cli.py", "evidence", "text.py", "numbers.py", "dates.py", "anchor.py"}
     diagram = ARCHITECTURE.split("## Data flow")[0]
     missing = sorted(name for name in modules if name.removesuffix(".py") not in diagram)

@@ -43,7 +43,8 @@ from dti.reports.templates import TemplateError, render_template
 from dti.reports.texts import load_texts
 from dti.reports.xlsx import render_xlsx
 from dti.reproduce import reproduce
-from dti.tables.published import PublishedTable, TableError, interpret
+from dti.tables.model import PublishedTable, TableError
+from dti.tables.published import interpret
 from dti.tables.reader import TableReadError, read_table
 
 F = TypeVar("F", bound=Callable[..., Any])

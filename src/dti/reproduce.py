@@ -14,13 +14,7 @@ from dti.columns import InputProblem
 from dti.inputs import UnitInput, build_inputs
 from dti.rankings import Ranking
 from dti.results import LevelResult, evaluate
-from dti.tables.published import (
-    BLANK_MESSAGE,
-    TOTAL_KEY,
-    PublishedRow,
-    PublishedTable,
-    Role,
-)
+from dti.tables.model import BLANK_MESSAGE, TOTAL_KEY, PublishedRow, PublishedTable, Role
 
 
 @dataclass

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from dti.campaign import load_campaign
 from dti.reproduce import reproduce
-from dti.tables.published import Role, TableError, interpret
+from dti.tables.model import Role, TableError
+from dti.tables.published import interpret
 from dti.tables.reader import TableReadError, read_table
 from tests.core.seeds import BINHDINH, printed_rows, table
 

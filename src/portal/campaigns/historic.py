@@ -22,7 +22,8 @@ from dti.columns import InputError, InputProblem
 from dti.framework.documents import DocumentError
 from dti.framework.model import Framework
 from dti.reproduce import Reproduction, reproduce
-from dti.tables.published import PublishedTable, Role, TableError, interpret
+from dti.tables.model import PublishedTable, Role, TableError
+from dti.tables.published import interpret
 from dti.tables.reader import TableReadError, read_table_bytes
 from portal.accounts.models import Province, User
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit, HistoricResult

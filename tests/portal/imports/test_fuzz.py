@@ -22,7 +22,8 @@ from openpyxl import Workbook
 
 from dti.campaign import load_campaign
 from dti.framework.documents import DocumentError, load_yaml_text
-from dti.tables.published import TableError, interpret
+from dti.tables.model import TableError
+from dti.tables.published import interpret
 from dti.tables.raw import TableReadError
 from dti.tables.reader import read_table_bytes
 from portal.accounts.models import Province

@@ -1,71 +1,24 @@
-"""Auditing published tables: everything a careful reader could check with the framework,
-the campaign's units and the tables themselves.
-
-Each table is checked on its own (a row that does not add up, a score above its max, a
-max row that is not the framework's, a ratio, rank, order or class that does not follow
-from the table's own totals) and against the other tables of its level (the same unit's
-same index printed differently). Ranks, order, ratios and classes are judged on the
-printed totals, so one wrong total is reported once, as a sum, not again as a rank.
-"""
+"""Each published table checked on its own: a row that does not add up, a score above its
+max, a max row that is not the framework's, a ratio, rank, order or class that does not
+follow from the table's own totals."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 import numpy as np
 
+from dti.audit.findings import Finding, vi
 from dti.campaign import Campaign
-from dti.fixedpoint import format_vi, from_scaled, to_scaled
+from dti.fixedpoint import from_scaled, to_scaled
 from dti.framework.model import Comparability
 from dti.rankings import Ranking, order_by_name, rank_index, rank_units
-from dti.reproduce import Reproduction, reproduce
-from dti.tables.published import BLANK_MESSAGE, TOTAL_KEY, PublishedRow, PublishedTable, Role
+from dti.reproduce import Reproduction
+from dti.tables.model import BLANK_MESSAGE, TOTAL_KEY, PublishedRow, Role
 
 
-@dataclass(frozen=True)
-class Finding:
-    kind: (
-        str  # blank, sum, over_max, max_row, cross_table, order, rank, ratio, class,
-        # previous_class, group
-    )
-    table: str
-    row: int | None
-    unit: str | None
-    column: str | None
-    published: str | None
-    expected: str | None
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        where = [self.table]
-        if self.row is not None:
-            where.append(f"dòng {self.row}")
-        if self.unit:
-            where.append(self.unit)
-        if self.column:
-            where.append(f"cột “{self.column}”")
-        return f"[{self.kind}] {', '.join(where)}: {self.message}"
-
-
-def _vi(value: Decimal) -> str:
-    return format_vi(value.normalize() if value == value.to_integral() else value)
-
-
-def audit(campaign: Campaign, tables: Sequence[PublishedTable]) -> list[Finding]:
-    """Every inconsistency in `tables`, table by table, then across tables."""
-    findings: list[Finding] = []
-    for table in tables:
-        findings.extend(_TableAudit(campaign, reproduce(table, campaign)).run())
-    findings.extend(_cross_table(campaign, tables))
-    return findings
-
-
-class _TableAudit:
+class TableAudit:
     def __init__(self, campaign: Campaign, repro: Reproduction):
         self.campaign = campaign
         self.repro = repro
@@ -147,7 +100,7 @@ class _TableAudit:
                     header,
                     printed,
                     expected,
-                    f"điểm tối đa in {_vi(printed)}, bộ chỉ số quy định {_vi(expected)}",
+                    f"điểm tối đa in {vi(printed)}, bộ chỉ số quy định {vi(expected)}",
                 )
 
     def _over_max(self) -> Iterator[Finding]:
@@ -167,7 +120,7 @@ class _TableAudit:
                         self._header(code),
                         value,
                         limit,
-                        f"điểm {_vi(value)} vượt điểm tối đa {_vi(limit)} áp dụng cho đơn vị",
+                        f"điểm {vi(value)} vượt điểm tối đa {vi(limit)} áp dụng cho đơn vị",
                     )
 
     def _sums(self) -> Iterator[Finding]:
@@ -190,8 +143,8 @@ class _TableAudit:
                 column.header,
                 row.total,
                 expected,
-                f"tổng in {_vi(row.total)} khác tổng các chỉ số in trên cùng dòng "
-                f"({_vi(expected)}{self._removal_note(row)})",
+                f"tổng in {vi(row.total)} khác tổng các chỉ số in trên cùng dòng "
+                f"({vi(expected)}{self._removal_note(row)})",
             )
 
     def _computed_totals(self) -> dict[str, int]:
@@ -208,7 +161,7 @@ class _TableAudit:
         if not removed:
             return ""
         block = self.framework.by_code[policy.block]
-        return f", đã trừ {_vi(from_scaled(int(removed), 2))} điểm {block.name}"
+        return f", đã trừ {vi(from_scaled(int(removed), 2))} điểm {block.name}"
 
     def _printed_ranking(self) -> Ranking | None:
         """The ranking the table's own totals give under the level's policy."""
@@ -269,8 +222,7 @@ class _TableAudit:
                     column.header,
                     row.ratio.value,
                     value,
-                    f"tỷ lệ in {_vi(row.ratio.value)}%, "
-                    f"theo điểm in trên dòng phải là {_vi(value)}%",
+                    f"tỷ lệ in {vi(row.ratio.value)}%, theo điểm in trên dòng phải là {vi(value)}%",
                 )
 
     def _ranks(self, ranking: Ranking) -> Iterator[Finding]:
@@ -376,67 +328,3 @@ def _longest_ordered(keys: Sequence[int]) -> set[int]:
         kept.add(best)
         best = before[best]
     return kept
-
-
-@dataclass(frozen=True)
-class _Printed:
-    table: str
-    row: PublishedRow
-    column: str
-    value: Decimal
-
-
-def _cross_table(campaign: Campaign, tables: Sequence[PublishedTable]) -> Iterator[Finding]:
-    """The same unit's same index printed differently in two tables of one level."""
-    first: dict[tuple[str, str, str], _Printed] = {}
-    for table in tables:
-        names = {u.id: u.name for u in campaign.level(table.level).units}
-        for row in table.rows:
-            for code, header, value in _printed_scores(table, row):
-                key = (table.level, row.unit, code)
-                reference = first.setdefault(key, _Printed(table.source, row, header, value))
-                if reference.value == value:
-                    continue
-                hint = _copied_from(first, table, row, reference.table, names)
-                yield Finding(
-                    kind="cross_table",
-                    table=table.source,
-                    row=row.row,
-                    unit=names[row.unit],
-                    column=header,
-                    published=str(value),
-                    expected=str(reference.value),
-                    message=f"in {_vi(value)}, còn {reference.table} dòng {reference.row.row} in "
-                    f"{_vi(reference.value)}{hint}",
-                )
-
-
-def _printed_scores(table: PublishedTable, row: PublishedRow) -> Iterator[tuple[str, str, Decimal]]:
-    for column in table.columns:
-        if column.role is Role.NODE and column.node in row.nodes:
-            yield column.node, column.header, row.nodes[column.node]
-    total = table.column(Role.TOTAL)
-    if table.index is not None and table.index not in row.nodes and row.total is not None and total:
-        yield table.index, total.header, row.total
-
-
-def _copied_from(
-    first: dict[tuple[str, str, str], _Printed],
-    table: PublishedTable,
-    row: PublishedRow,
-    reference_table: str,
-    names: dict[str, str],
-) -> str:
-    """'; dòng này trùng số liệu của X' when the row carries another unit's numbers."""
-    mine = {code: value for code, _, value in _printed_scores(table, row)}
-    if len(mine) < 3:
-        return ""
-    others: dict[str, dict[str, Decimal]] = {}
-    for (level, unit, code), printed in first.items():
-        if level == table.level and unit != row.unit and printed.table == reference_table:
-            others.setdefault(unit, {})[code] = printed.value
-    for unit, values in others.items():
-        same = sum(1 for code, value in mine.items() if values.get(code) == value)
-        if same >= len(mine) - 1 and same >= 3:
-            return f"; các số của dòng này trùng với dòng của {names[unit]} ở {reference_table}"
-    return ""
