@@ -1,13 +1,15 @@
 """What the audit trail's tests share beyond the cast: a log with entries of both units and
-of the campaign itself, and tampering with it the way someone with database access would,
-in raw SQL behind the ORM's back."""
+of the campaign itself, tampering with it the way someone with database access would, in
+raw SQL behind the ORM's back, and running `manage.py audit_log_verify` on it."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -80,3 +82,30 @@ def tamper(sql: str, params: list[object] | tuple[object, ...] = ()) -> None:
     """Change the log directly in the database, as the ORM would never let anyone."""
     with connection.cursor() as cursor:
         cursor.execute(sql.replace("{table}", TABLE), params)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What `manage.py audit_log_verify` did: its exit status and what it wrote."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def verify(*options: str) -> Run:
+    """`manage.py audit_log_verify OPTIONS`, in-process on the test database. The command
+    ends with `sys.exit` for statuses 1 and 2; any other exception fails the test, as a
+    traceback would fail an administrator."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("audit_log_verify", *options, stdout=out, stderr=err)
+    except SystemExit as end:
+        code = int(end.code or 0)
+    else:
+        code = 0
+    return Run(code, out.getvalue(), err.getvalue())

@@ -1,27 +1,25 @@
-"""`dti audit-log verify`, run in-process on the test database: 0 on an intact chain; 1
-naming the first broken entry when a row was changed, deleted or inserted directly in the
-database (raw SQL, behind the ORM); what it cannot see is tested too."""
+"""`manage.py audit_log_verify`, run in-process on the test database: 0 on an intact chain;
+1 naming the first broken entry when a row was changed, deleted or inserted directly in the
+database (raw SQL, behind the ORM); 2 when the database is not migrated or cannot be read;
+what it cannot see is tested too."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from django.db.utils import ConnectionHandler
 from django.utils import translation
 
-from dti.cli import main
 from dti.ledger import link_hash
 from portal.audit.models import AuditEntry, AuditHead
-from tests.portal.audit.conftest import Log, tamper
+from portal.audit.services import audit_record
+from tests.portal.audit.conftest import Log, tamper, verify
 from tests.portal.conftest import Cast
 
 pytestmark = pytest.mark.django_db
-
-
-def verify() -> Result:
-    return CliRunner().invoke(main, ["audit-log", "verify"])
 
 
 def test_it_exits_0_on_an_intact_chain(log: Log):
@@ -166,7 +164,7 @@ def test_a_kept_hash_read_from_the_rewritten_chain_proves_nothing(log: Log):
     assert verify().exit_code == 0
     rewrite_last_entry(log)
     forged = AuditHead.objects.get().last_hash
-    result = CliRunner().invoke(main, ["audit-log", "verify", "--kept", forged])
+    result = verify("--kept", forged)
     assert result.exit_code == 1, result.output
     assert "Mã đã lưu có trong chuỗi ở vị trí 7." in result.output
     assert "không bị viết lại" not in result.output
@@ -191,7 +189,7 @@ def test_it_speaks_vietnamese_whatever_language_is_active(log: Log):
 
 def test_a_kept_head_hash_still_in_the_chain_passes(log: Log, cast: Cast):
     kept = log.entries[3].hash  # the head when entry 4 was the last one
-    result = CliRunner().invoke(main, ["audit-log", "verify", "--kept", kept.upper()])
+    result = verify("--kept", kept.upper())
     assert result.exit_code == 0, result.output
     assert "Mã đã lưu có trong chuỗi ở vị trí 4" in result.output
 
@@ -199,12 +197,69 @@ def test_a_kept_head_hash_still_in_the_chain_passes(log: Log, cast: Cast):
 def test_a_kept_head_hash_gone_from_the_chain_shows_the_rewrite(log: Log):
     kept = verify().output.split("Mã cuối của chuỗi: ")[1][:64]
     rewrite_last_entry(log)
-    result = CliRunner().invoke(main, ["audit-log", "verify", "--kept", kept])
+    result = verify("--kept", kept)
     assert result.exit_code == 1
     assert f"Mã đã lưu {kept} không có trong chuỗi: nhật ký đã bị viết lại" in result.output
 
 
 def test_a_kept_hash_that_is_not_a_hash_is_refused():
-    result = CliRunner().invoke(main, ["audit-log", "verify", "--kept", "abc"])
+    result = verify("--kept", "abc")
     assert result.exit_code == 2
-    assert "64 chữ số thập lục phân" in result.output
+    assert "64 chữ số thập lục phân" in result.stderr
+
+
+def test_it_exits_0_then_1_naming_the_row_changed_in_the_database():
+    for n in range(5):
+        audit_record(
+            actor=None,
+            actor_name="Quản trị hệ thống",
+            entity="answer",
+            action="save",
+            old={"value": str(n), "note": ""},
+            new={"value": f"{n}.5", "note": ""},
+            criterion="cqs_ky_so",
+            reason="Thử nghiệm",
+        )
+    intact = verify()
+    assert intact.exit_code == 0, intact.output
+    assert "Nhật ký toàn vẹn: 5 mục" in intact.stdout
+    third = AuditEntry.objects.order_by("pk")[2].pk
+    tamper("UPDATE {table} SET new = %s WHERE id = %s", ['{"value": "100", "note": ""}', third])
+    broken = verify()
+    assert broken.exit_code == 1, broken.output
+    assert f"chuỗi gãy tại mục #{third} (vị trí 3 trong chuỗi; sổ ghi có 5 mục)" in broken.stdout
+    assert "Quản trị hệ thống" in broken.stdout
+    assert "2 mục trước đó còn nguyên vẹn." in broken.stdout
+
+
+@pytest.fixture
+def database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dict[str, str]], None]]:
+    """The check pointed at another database than the test's: what an administrator gets
+    with DTI_DATABASE_URL naming an empty file or a server that is down."""
+    handlers: list[ConnectionHandler] = []
+
+    def use(settings: dict[str, str]) -> None:
+        handlers.append(ConnectionHandler({"default": settings}))
+        monkeypatch.setattr("portal.audit.verify.connections", handlers[-1])
+
+    yield use
+    for handler in handlers:
+        handler.close_all()
+
+
+def test_it_exits_2_on_a_database_that_is_not_migrated(database, tmp_path: Path):
+    database({"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "empty.sqlite3")})
+    result = verify()
+    assert result.exit_code == 2, result.output
+    assert "chưa được cập nhật cấu trúc" in result.stderr
+    assert "manage.py migrate" in result.stderr
+    assert result.stdout == ""
+
+
+def test_it_exits_2_when_the_database_cannot_be_read(database):
+    server_down = {"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1", "PORT": "1"}
+    database({**server_down, "NAME": "dti", "USER": "dti", "PASSWORD": "x"})
+    result = verify()
+    assert result.exit_code == 2, result.output
+    assert "Không đọc được cơ sở dữ liệu" in result.stderr
+    assert result.stdout == ""
