@@ -3,8 +3,9 @@ write the official report.
 
 Errors in the user's input (a bad framework file, an unreadable table, a unit that cannot
 be matched) are printed in Vietnamese and exit with status 2; `dti audit` exits 1 when it
-finds inconsistencies, `dti audit-log verify` when the portal's audit trail was tampered
-with. Run `dti --help` or `dti COMMAND --help`.
+finds inconsistencies. Run `dti --help` or `dti COMMAND --help`. The portal's audit trail
+is checked by the portal itself, `python manage.py audit_log_verify`: `dti` needs no
+database.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from rich.tree import Tree
 
 from dti import __version__
 from dti.audit import audit as audit_tables
-from dti.auditlog_cli import audit_log
 from dti.campaign import Campaign, load_campaign
 from dti.columns import InputError
 from dti.framework.describe import describe_node
@@ -66,13 +66,14 @@ def user_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Nhật ký thay đổi của cổng thông tin (the portal's audit trail) được kiểm tra bằng "
+    "`python manage.py audit_log_verify` của cổng, không phải bằng `dti`.",
+)
 @click.version_option(__version__, prog_name="dti")
 def main() -> None:
     """DTI: đánh giá, xếp hạng chuyển đổi số. Digital Transformation Index scoring."""
-
-
-main.add_command(audit_log)
 
 
 @main.group()

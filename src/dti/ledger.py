@@ -1,7 +1,7 @@
 """A hash chain over an append-only log: each entry's hash covers its own content and the
 hash of the entry before it, so changing, removing or inserting an entry anywhere breaks
 the chain at that entry. Django-free: the portal's audit trail (portal.audit) stores entries,
-`dti audit-log verify` walks them through `verify`.
+its check (`manage.py audit_log_verify`, the integrity button) walks them through `verify`.
 
 The content of an entry is canonical JSON (sorted keys, no spaces, UTF-8, no NaN), so the
 same entry read back from SQLite or PostgreSQL hashes to the same bytes.

@@ -1,6 +1,6 @@
 """The audit trail: every change of a value, a score, a verdict, a state or a deadline, as an
 append-only log of who, when, from what, to what and why, hash-chained (dti.ledger) so that a
-change made directly in the database is detected by `dti audit-log verify`.
+change made directly in the database is detected by `manage.py audit_log_verify`.
 
 Entries are written only through portal.audit.services.audit_record, inside the transaction
 of the change they describe: a refused change leaves no entry, a recorded one cannot be

@@ -1,6 +1,6 @@
-"""Checking the audit trail's hash chain in the configured database: `dti audit-log verify`
-(src/dti/cli.py) and the office admin's "Kiểm tra tính toàn vẹn" button both call
-`audit_log_verify`.
+"""Checking the audit trail's hash chain in the configured database: `manage.py
+audit_log_verify` (portal/audit/management/commands/) and the office admin's "Kiểm tra tính
+toàn vẹn" button both call `audit_log_verify`.
 
 The entries are streamed in id order through dti.ledger.verify. The head is read before
 them (its hash must sit at its count) and again after them, so entries appended while the
