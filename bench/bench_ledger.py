@@ -1,4 +1,4 @@
-"""Benchmark of the audit trail's check: `dti audit-log verify` on a log of 100,000 entries
+"""Benchmark of the audit trail's check: `manage.py audit_log_verify` on a log of 100,000 entries
 in a SQLite file, against a floor measured in the same run.
 
 What is timed is `portal.audit.verify.audit_log_verify()`, the function behind the command:
@@ -129,7 +129,7 @@ Measured {when} by `make bench` (`bench/bench_ledger.py`).
 
 ## What is measured
 
-`portal.audit.verify.audit_log_verify()`, the function behind `dti audit-log verify`, on a
+`portal.audit.verify.audit_log_verify()`, the function behind `manage.py audit_log_verify`, on a
 SQLite file (WAL) holding {entries:,} audit entries and the head row: it reads every entry in
 id order, rebuilds what each hash covers (canonical JSON) and checks every link of the chain
 with `dti.ledger.verify`. The entries are written before timing with raw INSERTs, hashed as
