@@ -16,6 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.accounts.second_factor import ENROL, STATE, VERIFY, recovery_codes_left, totp_device_of
 
 
@@ -49,11 +50,11 @@ def locked_out(
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     context = {
-        "device": totp_device_of(user),  # type: ignore[arg-type]
-        "codes_left": recovery_codes_left(user),  # type: ignore[arg-type]
+        "device": totp_device_of(user),
+        "codes_left": recovery_codes_left(user),
     }
     return render(request, "accounts/account.html", context)
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.appraisals import rounds, services
 from portal.appraisals.finalization import campaign_finalize
 from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
@@ -59,7 +60,7 @@ def _run(request: HttpRequest, action: Callable[[], object], done: str) -> None:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk)
     return render(request, "appraisals/dashboard.html", dashboard_context(request.user, campaign))
 
@@ -73,7 +74,7 @@ def _number(request: HttpRequest) -> int:
 
 @login_required
 @require_POST
-def round_move(request: HttpRequest, pk: int) -> HttpResponse:
+def round_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.CHAIR)
     action, number = request.POST.get("action", ""), _number(request)
     service = rounds.MOVES.get(action)
@@ -89,7 +90,7 @@ def round_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_final(request: HttpRequest, pk: int) -> HttpResponse:
+def round_final(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     number, final = _number(request), request.POST.get("final") == "1"
     done = (
@@ -109,7 +110,7 @@ def round_final(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def finalize(request: HttpRequest, pk: int) -> HttpResponse:
+def finalize(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.CHAIR)
     done = gettext("Đã chốt kết quả: điểm của đợt đánh giá đã khoá; báo cáo ở trang đợt đánh giá.")
     _run(request, lambda: campaign_finalize(campaign=campaign, actor=request.user), done)
@@ -121,7 +122,7 @@ def finalize(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk)
     return render(request, "appraisals/team.html", team_context(request.user, campaign))
 
@@ -138,7 +139,7 @@ def _form_errors(request: HttpRequest, form: MemberForm | AssignmentForm) -> Non
 
 @login_required
 @require_POST
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     form = MemberForm(campaign, request.POST)
     if not form.is_valid():
@@ -162,7 +163,7 @@ def _member(campaign: Campaign, member_pk: int) -> TeamMember:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     member = _member(campaign, member_pk)
     done = gettext("Đã bỏ %(person)s khỏi tổ thẩm định.") % {"person": member.user}
@@ -172,7 +173,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def chair_set(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def chair_set(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     member = _member(campaign, member_pk)
     done = gettext("%(person)s là tổ trưởng.") % {"person": member.user}
@@ -182,7 +183,7 @@ def chair_set(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     form = AssignmentForm(campaign, main_indices_of(campaign), request.POST)
     if not form.is_valid():
@@ -206,7 +207,9 @@ def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+def assignment_delete(
+    request: AuthenticatedHttpRequest, pk: int, assignment_pk: int
+) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     assignment = get_object_or_404(
         Assignment.objects.select_related("member__user", "unit", "district"),
@@ -223,7 +226,7 @@ def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> Http
 
 @login_required
 @require_GET
-def sheet(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def sheet(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     entry = get_entry_for_team(request.user, pk)
     round = round_of(entry, number)
     return render(request, "appraisals/sheet.html", sheet_context(request.user, entry, round))
@@ -231,7 +234,7 @@ def sheet(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sheet_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def sheet_save(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     entry = get_entry_for_team(request.user, pk, need=Need.TEAM)
     round = round_of(entry, number)
     form = SheetForm(sheet_leaves(entry), request.POST)
@@ -275,7 +278,7 @@ def sheet_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sheet_score(request: HttpRequest, pk: int, number: int) -> JsonResponse:
+def sheet_score(request: AuthenticatedHttpRequest, pk: int, number: int) -> JsonResponse:
     """The round's score with the values on the page, without saving anything."""
     entry = get_entry_for_team(request.user, pk)
     round = round_of(entry, number)
@@ -285,7 +288,7 @@ def sheet_score(request: HttpRequest, pk: int, number: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """An evidence file, for whoever may read the unit's sheet (team members who hold no
     province-wide role included)."""
     entry = get_entry_for_team(request.user, pk)
