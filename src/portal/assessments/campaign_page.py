@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -36,6 +37,9 @@ from portal.workflow import (
     SubmissionState,
     actions_for,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 S = SubmissionState
 LATE = "late"
@@ -65,7 +69,7 @@ class UnitRow:
     entry: CampaignUnit
     progress_shown: bool  # False: the viewer may not see this unit's self-assessment
     state: str
-    state_label: str
+    state_label: _StrOrPromise
     deadline: datetime | None
     late: bool
     last_change: datetime | None
@@ -83,20 +87,20 @@ class LevelView:
 @dataclass(frozen=True)
 class DashboardGroup:
     key: str
-    label: str
+    label: _StrOrPromise
     rows: list[UnitRow]
 
 
 @dataclass
 class CampaignPage:
     campaign: Campaign
-    state_label: str
+    state_label: _StrOrPromise
     levels: list[LevelView]
     rounds: list[AppraisalRound]
     extensions: list[UnitRow]
     dashboard: list[DashboardGroup] | None
     events: list[CampaignEvent] | None
-    actions: list[tuple[str, str]]
+    actions: list[tuple[str, _StrOrPromise]]
     editable: bool  # the office admin's forms and buttons
     removable: bool  # units may still leave the scope (draft)
     shows_progress: bool
@@ -240,7 +244,7 @@ def _events(campaign: Campaign) -> list[CampaignEvent]:
     return list(campaign.events.select_related("actor").order_by("-at", "-pk")[:EVENTS_SHOWN])
 
 
-def _actions(campaign: Campaign, viewer: Viewer) -> list[tuple[str, str]]:
+def _actions(campaign: Campaign, viewer: Viewer) -> list[tuple[str, _StrOrPromise]]:
     """The moves of the viewer's province roles. "finalize" is never among them: it is the
     appraisal team chair's, on the appraisal's page (`appraisal_url`)."""
     if campaign.historic:

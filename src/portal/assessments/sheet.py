@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext, gettext_lazy
 
@@ -31,6 +32,9 @@ from portal.assessments.models import Answer, Evidence
 from portal.frameworks.scoring import IndexScore, LiveScore, points_text
 from portal.indicators.models import SystemValue
 from portal.indicators.selectors import value_label
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 SOURCE_LABELS = {
     Source.UNIT: gettext_lazy("Đơn vị kê khai"),
@@ -57,7 +61,7 @@ class CriterionView:
     applies: bool = True
     editable: bool = False
     rule_text: str = ""
-    source_text: str = ""
+    source_text: _StrOrPromise = ""
     inputs: list[InputView] = field(default_factory=list)
     note_name: str = ""
     note: str = ""
