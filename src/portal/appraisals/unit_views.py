@@ -122,7 +122,7 @@ def evidence_link(
     round = _round(access, number)
     link_form = EvidenceLinkForm(request.POST)
     if not link_form.is_valid():
-        errors = [e for field_errors in link_form.errors.values() for e in field_errors]
+        errors = [str(e) for field_errors in link_form.errors.values() for e in field_errors]
         messages.error(request, f"{code}: {' '.join(errors)}")
         return _to_row(access, number, code)
     try:

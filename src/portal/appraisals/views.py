@@ -134,7 +134,7 @@ def _to_team(campaign: Campaign) -> HttpResponse:
 def _form_errors(request: HttpRequest, form: MemberForm | AssignmentForm) -> None:
     for errors in form.errors.values():
         for message in errors:
-            messages.error(request, message)
+            messages.error(request, str(message))
 
 
 @login_required

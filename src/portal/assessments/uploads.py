@@ -46,7 +46,7 @@ def _guarded(
         message = evidence_files.too_large_message(evidence_files.declared_length(request))
         messages.error(request, f"{criterion}: {message}")
     elif not upload_form.is_valid():
-        messages.error(request, f"{criterion}: {' '.join(upload_form.errors['file'])}")
+        messages.error(request, f"{criterion}: {' '.join(map(str, upload_form.errors['file']))}")
     else:
         upload = upload_form.cleaned_data["file"]
         try:

@@ -110,7 +110,7 @@ def evidence_link(request: AuthenticatedHttpRequest, pk: int, criterion: str) ->
     entry = get_campaign_unit_for_user(request.user, pk, write=True)
     link_form = EvidenceLinkForm(request.POST)
     if not link_form.is_valid():
-        errors = [e for field_errors in link_form.errors.values() for e in field_errors]
+        errors = [str(e) for field_errors in link_form.errors.values() for e in field_errors]
         messages.error(request, f"{criterion}: {' '.join(errors)}")
         return _to_criterion(entry, criterion)
     try:
@@ -214,7 +214,7 @@ def _reasoned(
 ) -> HttpResponse:
     reason = ReturnForm(request.POST)
     if not reason.is_valid():
-        messages.error(request, " ".join(reason.errors["note"]))
+        messages.error(request, " ".join(map(str, reason.errors["note"])))
         return redirect("assessments:status", pk=entry.pk)
     note = reason.cleaned_data["note"]
     return _move(request, entry, lambda: service(entry=entry, actor=request.user, note=note), done)
