@@ -15,7 +15,7 @@ class MembershipInline(ReadOnlyInline):
 
 @admin.register(User)
 class PortalUserAdmin(ReadOnlyMixin, UserAdmin):  # type: ignore[type-arg]
-    fieldsets = (*UserAdmin.fieldsets, ("DTI", {"fields": ("full_name",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("DTI", {"fields": ("full_name",)}))
     inlines = [MembershipInline]
     list_display = ("username", "full_name", "email", "is_active")
 
