@@ -4,6 +4,7 @@ checked by one function (`check`). Tested exhaustively: every machine Ã— state Ã
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -226,7 +227,7 @@ def check_or_refuse(
 def actions_for(
     machine: Machine,
     state: str,
-    roles: set[Role] | set[str] | frozenset[str],
+    roles: AbstractSet[str],
     campaign_state: str | None = None,
 ) -> list[str]:
     """The actions these roles may take from `state` (for buttons)."""

@@ -194,7 +194,7 @@ def _inputs(node: Node, value: AnswerValue, form: AnswersForm | None) -> list[In
     text = display_text(node, value)
     name = value_field(node.code)
     if isinstance(rule, YesNoRule):
-        options = (("yes", gettext("Có")), ("no", gettext("Không")))
+        options: tuple[tuple[str, str], ...] = (("yes", gettext("Có")), ("no", gettext("Không")))
         return [view(name, gettext("Trả lời"), text, "yes_no", options=options)]
     if isinstance(rule, ChoiceRule):
         options = tuple((o.value, o.label) for o in rule.options)

@@ -33,7 +33,7 @@ def receive_evidence_file(
         messages.error(request, f"{criterion}: {evidence_files.too_large_message(size)}")
         return back()
     guard = evidence_files.SizeGuard(request)
-    request.upload_handlers.insert(0, guard)
+    request.upload_handlers = [guard, *request.upload_handlers]
     return _guarded(request, criterion, add, back, guard)
 
 
