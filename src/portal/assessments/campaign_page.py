@@ -201,7 +201,7 @@ def _unit_rows(campaign: Campaign, viewer: Viewer) -> list[UnitRow]:
 
 def _submission(entry: CampaignUnit) -> Submission | None:
     try:
-        return entry.submission  # type: ignore[no-any-return, attr-defined]
+        return entry.submission
     except ObjectDoesNotExist:  # no submission yet: the unit has not started
         return None
 
@@ -221,7 +221,7 @@ def _last_change(entry: CampaignUnit, submission: Submission | None) -> datetime
 
 def _result(entry: CampaignUnit) -> Result | None:
     try:
-        result = entry.historic_result  # type: ignore[attr-defined]
+        result = entry.historic_result
     except ObjectDoesNotExist:
         return None
     return Result(

@@ -63,7 +63,7 @@ def can_write(user: AnyUser, province: Province) -> bool:
 
 def campaigns_using(version: FrameworkVersion) -> list[str]:
     """'Đánh giá chuyển đổi số năm 2025 (Đang mở)': the campaigns a version serves."""
-    levels = version.campaign_levels.select_related("campaign")  # type: ignore[attr-defined]
+    levels = version.campaign_levels.select_related("campaign")
     return [
         f"{level.campaign.title} — {level.name} ({level.campaign.get_state_display()})"
         for level in levels
