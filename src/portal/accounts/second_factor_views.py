@@ -81,7 +81,7 @@ def second_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
         if codes is not None:
             device.refresh_from_db()
             _verified(request, device)
-            context = {"codes": codes, "next": _next(request)}
+            context: dict[str, object] = {"codes": codes, "next": _next(request)}
             return render(request, "accounts/recovery_codes.html", context)
         form.add_error("code", gettext("Mã không đúng. Hãy nhập mã đang hiện trong ứng dụng."))
     context = {
