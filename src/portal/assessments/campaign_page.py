@@ -159,8 +159,8 @@ def _entries(campaign: Campaign) -> QuerySet[CampaignUnit]:
     """Units in scope with their submission, result, and the time of their last change."""
     on = {"submission__campaign_unit": OuterRef("pk")}
 
-    def latest(model: type, column: str) -> Subquery:
-        return Subquery(model.objects.filter(**on).order_by(f"-{column}").values(column)[:1])  # type: ignore[attr-defined]
+    def latest(model: type[SubmissionEvent | Answer | Evidence], column: str) -> Subquery:
+        return Subquery(model.objects.filter(**on).order_by(f"-{column}").values(column)[:1])
 
     return (
         campaign.units.select_related("unit", "submission", "historic_result")
