@@ -5,7 +5,7 @@ service or selector and responds. The unit's pages are in unit_views."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.requests import AuthenticatedHttpRequest
+from portal.answers import Conflict
 from portal.appraisals import rounds, services
 from portal.appraisals.finalization import campaign_finalize
 from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
@@ -239,8 +240,19 @@ def sheet_save(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpR
     round = round_of(entry, number)
     form = SheetForm(sheet_leaves(entry), request.POST)
 
-    def again(status: int, **conflicts: object) -> HttpResponse:
-        context = sheet_context(request.user, entry, round, form=form, **conflicts)  # type: ignore[arg-type]
+    def again(
+        status: int,
+        conflicts: Mapping[str, Conflict] | None = None,
+        verdict_conflicts: Mapping[int, Conflict] | None = None,
+    ) -> HttpResponse:
+        context = sheet_context(
+            request.user,
+            entry,
+            round,
+            form=form,
+            conflicts=conflicts,
+            verdict_conflicts=verdict_conflicts,
+        )
         return render(request, "appraisals/sheet.html", context, status=status)
 
     if not form.is_valid():
