@@ -209,7 +209,7 @@ PUSH_REFUSALS = {401: schemas.ErrorOut, 404: schemas.ErrorOut, 409: schemas.Erro
 def indicators_push(request: HttpRequest, payload: schemas.SystemValuesIn) -> Any:
     """Push the values of system-sourced criteria for units of a campaign (the format of a
     JSON upload): all of them are written, or none (400, every problem with its item)."""
-    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    token: ApiToken = request.auth  # type: ignore[attr-defined]  # set by django-ninja once PushToken accepts
     campaign = get_campaign_for_token(token, payload.campaign)
     try:
         batch = indicators.system_values_push(campaign=campaign, token=token, data=request.body)

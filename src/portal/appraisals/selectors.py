@@ -70,7 +70,7 @@ def team_of(campaign: Campaign) -> list[TeamMember]:
     }
     for member in team:
         for assignment in member.assignments.all():
-            assignment.index_name = names.get(assignment.index, assignment.index)  # type: ignore[attr-defined]
+            assignment.index_name = names.get(assignment.index, assignment.index)  # type: ignore[attr-defined]  # an attribute for the page only
     return team
 
 

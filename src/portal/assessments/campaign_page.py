@@ -210,9 +210,9 @@ def _last_change(entry: CampaignUnit, submission: Submission | None) -> datetime
     if submission is None:
         return None
     moments = [
-        entry.last_event,  # type: ignore[attr-defined]
-        entry.last_answer,  # type: ignore[attr-defined]
-        entry.last_evidence,  # type: ignore[attr-defined]
+        entry.last_event,  # type: ignore[attr-defined]  # annotated by _entries
+        entry.last_answer,  # type: ignore[attr-defined]  # annotated by _entries
+        entry.last_evidence,  # type: ignore[attr-defined]  # annotated by _entries
         submission.submitted_at,
         submission.approved_at,
     ]

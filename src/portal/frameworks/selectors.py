@@ -39,7 +39,7 @@ def frameworks_for_user(user: AnyUser) -> list[ProvinceFrameworks]:
     )
     by_province: dict[int, list[FrameworkVersion]] = defaultdict(list)
     for version in versions:
-        version.is_frozen = version.opened_campaigns > 0  # type: ignore[attr-defined]
+        version.is_frozen = version.opened_campaigns > 0  # type: ignore[attr-defined]  # an attribute for the page only
         by_province[version.province_id].append(version)
     return [
         ProvinceFrameworks(province, Role.OFFICE_ADMIN in held, by_province[province.pk])

@@ -79,7 +79,7 @@ class UnitForm(TextCheckedForm):
         parents = Unit.objects.filter(province=province).order_by("level", "name")
         if unit is not None:
             parents = parents.exclude(pk=unit.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]  # Form.fields types every field as Field
 
     @staticmethod
     def initial_for(unit: Unit) -> dict[str, Any]:
@@ -133,8 +133,8 @@ class LineageForm(TextCheckedForm):
     def __init__(self, *args: Any, province: Province, **kwargs: Any):
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(province=province).order_by("level", "name")
-        self.fields["predecessor"].queryset = units  # type: ignore[attr-defined]
-        self.fields["successor"].queryset = units  # type: ignore[attr-defined]
+        self.fields["predecessor"].queryset = units  # type: ignore[attr-defined]  # Form.fields types every field as Field
+        self.fields["successor"].queryset = units  # type: ignore[attr-defined]  # Form.fields types every field as Field
 
 
 class RegistryImportForm(TextCheckedForm):
