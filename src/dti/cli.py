@@ -63,7 +63,7 @@ def user_errors(function: F) -> F:
             click.echo(f"Lỗi: {message}", err=True)
             sys.exit(2)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # wraps() keeps F's signature
 
 
 @click.group(

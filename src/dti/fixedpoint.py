@@ -61,7 +61,7 @@ def div_half_up(numerator: AnyIntArray, denominator: AnyIntArray | int) -> AnyIn
     sign = np.where(numerator < 0, -1, 1)
     magnitude = numerator * sign
     result = (2 * magnitude + denominator) // (2 * denominator)
-    return result * sign  # type: ignore[no-any-return]
+    return result * sign  # type: ignore[no-any-return]  # numpy types this product as Any
 
 
 def mul_div_half_up(a: AnyIntArray, b: AnyIntArray | int, c: AnyIntArray | int) -> AnyIntArray:

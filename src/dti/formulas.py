@@ -81,7 +81,7 @@ def _fits(*arrays: AnyIntArray) -> bool:
 def _mul(a: AnyIntArray, b: AnyIntArray) -> AnyIntArray:
     if _fits(a, b):
         return a * b
-    return a.astype(object) * b.astype(object)  # type: ignore[no-any-return]
+    return a.astype(object) * b.astype(object)  # type: ignore[no-any-return]  # numpy types a product of object arrays as Any
 
 
 _REDUCE_ABOVE = 2**31
@@ -153,7 +153,7 @@ def _extreme(values: Sequence[Fractions], larger: bool) -> Fractions:
     best = values[0]
     for other in values[1:]:
         take = _compare(other, best, ast.Gt if larger else ast.Lt).value
-        best = _select(Truths(take, np.zeros_like(take)), other, best)  # type: ignore[assignment]
+        best = _select(Truths(take, np.zeros_like(take)), other, best)  # type: ignore[assignment]  # _select of two Fractions is Fractions
         best = Fractions(best.num, best.den, best.undefined | other.undefined)
     return best
 

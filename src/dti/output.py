@@ -130,7 +130,7 @@ def print_table(rows: Sequence[RankedUnit], title: str, console: Console, percen
         ("Tỷ lệ", "right"),
         ("Xếp loại", "left"),
     ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]  # rich's Literal: these are its "left" and "right"
     for r in rows:
         table.add_row(
             str(r.rank),

@@ -44,10 +44,10 @@ def read_only(admin_class: type[Any]) -> type[Any]:
     return type(f"ReadOnly{admin_class.__name__}", (ReadOnlyMixin, admin_class), attributes)
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]  # generic in django-stubs only: not subscriptable at run time
     pass
 
 
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]  # generic in django-stubs only: not subscriptable at run time
     extra = 0
     can_delete = False

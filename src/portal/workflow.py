@@ -4,13 +4,18 @@ checked by one function (`check`). Tested exhaustively: every machine × state �
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
 from portal.roles import Role
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class Machine(StrEnum):
@@ -56,7 +61,7 @@ class TeamRole(StrEnum):
 
 # One table per machine: both have a "draft" state, with different names. The labels are
 # lazy: they are read in the language of the request (docs/i18n.md); the keys stay plain.
-CAMPAIGN_STATE_LABELS = {
+CAMPAIGN_STATE_LABELS: dict[str, _StrPromise] = {
     CampaignState.DRAFT: gettext_lazy("Đang soạn"),
     CampaignState.OPEN: gettext_lazy("Đang tự đánh giá"),
     CampaignState.SELF_ASSESSMENT_CLOSED: gettext_lazy("Đã đóng tự đánh giá"),
@@ -64,13 +69,13 @@ CAMPAIGN_STATE_LABELS = {
     CampaignState.FINALIZED: gettext_lazy("Đã chốt kết quả"),
     CampaignState.PUBLISHED: gettext_lazy("Đã công bố"),
 }
-SUBMISSION_STATE_LABELS = {
+SUBMISSION_STATE_LABELS: dict[str, _StrPromise] = {
     SubmissionState.NOT_STARTED: gettext_lazy("Chưa bắt đầu"),
     SubmissionState.DRAFT: gettext_lazy("Đang nhập"),
     SubmissionState.SUBMITTED: gettext_lazy("Đã gửi, chờ phê duyệt"),
     SubmissionState.APPROVED: gettext_lazy("Đã phê duyệt"),
 }
-ROUND_STATE_LABELS = {
+ROUND_STATE_LABELS: dict[str, _StrPromise] = {
     RoundState.PLANNED: gettext_lazy("Chưa bắt đầu"),
     RoundState.SCORING: gettext_lazy("Tổ đang chấm"),
     RoundState.RETURNED: gettext_lazy("Đã trả kết quả, đơn vị giải trình, bổ sung"),
@@ -186,7 +191,7 @@ def check(
         t for t in TRANSITIONS if (t.machine, t.source, t.action) == (machine, state, action)
     ]
     if not matches:
-        label = STATE_LABELS[machine].get(state, state)  # type: ignore[call-overload]
+        label = STATE_LABELS[machine].get(state, state)
         raise WorkflowError(
             gettext("Không thể “%(action)s” khi đang ở trạng thái “%(state)s”.")
             % {"action": ACTION_LABELS.get(action, action), "state": label}
@@ -222,7 +227,7 @@ def check_or_refuse(
 def actions_for(
     machine: Machine,
     state: str,
-    roles: set[Role] | set[str] | frozenset[str],
+    roles: AbstractSet[str],
     campaign_state: str | None = None,
 ) -> list[str]:
     """The actions these roles may take from `state` (for buttons)."""

@@ -85,7 +85,7 @@ class _ExactLoader(yaml.SafeLoader):
         return node
 
     def _refuse(self, message: str) -> None:
-        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # unannotated in PyYAML's stubs
         raise yaml.composer.ComposerError(None, None, message, mark)
 
     @staticmethod
@@ -142,13 +142,13 @@ def _bounded(value: Decimal, text: str, node: yaml.ScalarNode) -> Decimal:
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]  # unannotated in PyYAML's stubs
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"khoá '{key}' bị lặp lại", key_node.start_mark
             )
         seen.add(key)
-    return dict(loader.construct_pairs(node))  # type: ignore[no-untyped-call]
+    return dict(loader.construct_pairs(node))  # type: ignore[no-untyped-call]  # unannotated in PyYAML's stubs
 
 
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)

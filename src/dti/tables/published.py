@@ -301,7 +301,7 @@ class _RowReader:
             printed_name=printed,
             nodes=nodes,
             blank=tuple(blank),
-            **fields,  # type: ignore[arg-type]
+            **fields,  # type: ignore[arg-type]  # the optional fields by name, each of its type
         )
 
     def _integer(self, raw: RawRow, column: TableColumn) -> int | None:

@@ -14,8 +14,8 @@ class MembershipInline(ReadOnlyInline):
 
 
 @admin.register(User)
-class PortalUserAdmin(ReadOnlyMixin, UserAdmin):  # type: ignore[type-arg]
-    fieldsets = (*UserAdmin.fieldsets, ("DTI", {"fields": ("full_name",)}))
+class PortalUserAdmin(ReadOnlyMixin, UserAdmin):  # type: ignore[type-arg]  # generic in django-stubs only: not subscriptable at run time
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("DTI", {"fields": ("full_name",)}))
     inlines = [MembershipInline]
     list_display = ("username", "full_name", "email", "is_active")
 

@@ -26,14 +26,14 @@ from portal.accounts.second_factor import ENROL, STATE, VERIFY, totp_device_of
 from portal.read_only_admin import read_only
 
 
-class PortalAdminSite(OTPAdminSite):
+class PortalAdminSite(OTPAdminSite):  # type: ignore[misc]  # django-otp ships no types: Any
     def __init__(self, name: str = "admin") -> None:  # OTPAdminSite's own is "otpadmin"
         super().__init__(name)
 
-    def register(  # type: ignore[override]
+    def register(
         self,
         model_or_iterable: Any,
-        admin_class: type[admin.ModelAdmin] | None = None,  # type: ignore[type-arg]
+        admin_class: type[admin.ModelAdmin[Any]] | None = None,
         **options: Any,
     ) -> None:
         super().register(model_or_iterable, read_only(admin_class or admin.ModelAdmin), **options)
@@ -47,11 +47,11 @@ class PortalAdminSite(OTPAdminSite):
             return redirect_to_login(target, reverse("accounts:login"))
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[attr-defined]  # set by accounts.middleware
             return redirect(target)
         # Staff signed in without a verified device (made staff after signing in, or the
         # device is gone): the second step, then back here.
-        request.session[STATE] = VERIFY if totp_device_of(user) is not None else ENROL  # type: ignore[arg-type]
+        request.session[STATE] = VERIFY if totp_device_of(user) is not None else ENROL
         name = "verify" if request.session[STATE] == VERIFY else "enrol"
         return redirect(
             f"{reverse(f'accounts:second_factor_{name}')}?{urlencode({'next': target})}"

@@ -67,7 +67,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        request.user = SimpleLazyObject(partial(_with_verification, request, user))  # type: ignore[assignment]
+        request.user = SimpleLazyObject(partial(_with_verification, request, user))  # type: ignore[assignment]  # a lazy user, as AuthenticationMiddleware sets
         held_back = request.user.is_authenticated and _owes_second_factor(request)
         if held_back and _route_name(request) not in OPEN_WHILE_OWED:
             return _second_step(request)
@@ -82,8 +82,8 @@ def _with_verification(request: HttpRequest, user: object) -> object:
             answer.append(_verified_device(request, user) is not None)
         return answer[0]
 
-    user.otp_device = None  # type: ignore[attr-defined]
-    user.is_verified = is_verified  # type: ignore[attr-defined]
+    user.otp_device = None  # type: ignore[attr-defined]  # django-otp's attribute on the user
+    user.is_verified = is_verified  # type: ignore[attr-defined]  # django-otp's attribute on the user
     return user
 
 
@@ -92,17 +92,17 @@ def _verified_device(request: HttpRequest, user: object) -> Device | None:
     if not persistent_id or not getattr(user, "is_authenticated", False):
         return None
     device = Device.from_persistent_id(persistent_id)
-    if device is None or device.user_id != user.pk or not device.confirmed:  # type: ignore[attr-defined]
+    if device is None or device.user_id != user.pk or not device.confirmed:  # type: ignore[attr-defined]  # a signed-in User here (checked above)
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
         return None
-    user.otp_device = device  # type: ignore[attr-defined]
+    user.otp_device = device  # type: ignore[attr-defined]  # django-otp's attribute on the user
     return device
 
 
 def _owes_second_factor(request: HttpRequest) -> bool:
     state = request.session.get(STATE)
     if state is None:  # a session from before the second factor: decide once
-        state = request.session[STATE] = second_factor_owed(request.user)  # type: ignore[arg-type]
+        state = request.session[STATE] = second_factor_owed(request.user)  # type: ignore[arg-type]  # asked only for a signed-in user (__call__)
     return state in (VERIFY, ENROL) and not session_is_verified(request)
 
 

@@ -15,6 +15,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 
 from portal.accounts.forms import CodeForm
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.accounts.second_factor import (
     STATE,
     device_verify,
@@ -44,14 +45,14 @@ def _verified(request: HttpRequest, device: Device) -> None:
 
 
 @login_required
-def second_factor_verify(request: HttpRequest) -> HttpResponse:
+def second_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if totp_device_of(user) is None:  # type: ignore[arg-type]
+    if totp_device_of(user) is None:
         return redirect("accounts:second_factor_enrol")
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        wait = seconds_to_wait(user)  # type: ignore[arg-type]
-        device = None if wait else device_verify(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        wait = seconds_to_wait(user)
+        device = None if wait else device_verify(user=user, code=form.cleaned_data["code"])
         if device is not None:
             _verified(request, device)
             return redirect(_next(request))
@@ -66,21 +67,21 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def second_factor_enrol(request: HttpRequest) -> HttpResponse:
+def second_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if totp_device_of(user) is not None:  # type: ignore[arg-type]
+    if totp_device_of(user) is not None:
         messages.info(request, gettext("Tài khoản đã có ứng dụng xác thực."))
         return redirect(
             "accounts:account" if session_is_verified(request) else "accounts:second_factor_verify"
         )
-    device = totp_device_start(user=user)  # type: ignore[arg-type]
+    device = totp_device_start(user=user)
     form = CodeForm(request.POST or None)
     if form.is_valid():
         codes = totp_device_confirm(device=device, code=form.cleaned_data["code"])
         if codes is not None:
             device.refresh_from_db()
             _verified(request, device)
-            context = {"codes": codes, "next": _next(request)}
+            context: dict[str, object] = {"codes": codes, "next": _next(request)}
             return render(request, "accounts/recovery_codes.html", context)
         form.add_error("code", gettext("Mã không đúng. Hãy nhập mã đang hiện trong ứng dụng."))
     context = {
@@ -94,8 +95,8 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
-    if totp_device_of(request.user) is None:  # type: ignore[arg-type]
+def recovery_codes_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if totp_device_of(request.user) is None:
         return redirect("accounts:second_factor_enrol")
-    codes = recovery_codes_issue(user=request.user)  # type: ignore[arg-type]
+    codes = recovery_codes_issue(user=request.user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/tai-khoan/"})

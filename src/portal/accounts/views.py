@@ -9,13 +9,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.accounts.second_factor import ENROL, STATE, VERIFY, recovery_codes_left, totp_device_of
 
 
@@ -23,7 +25,7 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         owed = self.request.session.get(STATE)
         if owed not in (VERIFY, ENROL):
@@ -49,11 +51,11 @@ def locked_out(
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     context = {
-        "device": totp_device_of(user),  # type: ignore[arg-type]
-        "codes_left": recovery_codes_left(user),  # type: ignore[arg-type]
+        "device": totp_device_of(user),
+        "codes_left": recovery_codes_left(user),
     }
     return render(request, "accounts/account.html", context)
 
@@ -62,7 +64,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
 
-    def form_valid(self, form: Form) -> HttpResponseRedirect:
+    def form_valid(self, form: Form) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, gettext("Đã đổi mật khẩu."))
         return response
@@ -80,7 +82,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     title = gettext_lazy("Quên mật khẩu")
 
     @property
-    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+    def extra_email_context(self) -> dict[str, str]:
         return {"site_url": settings.DTI_SITE_URL.rstrip("/")}
 
 

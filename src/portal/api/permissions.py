@@ -29,9 +29,7 @@ def get_framework_for_user(user: AnyUser, pk: int) -> FrameworkVersion:
     framework = get_object_or_404(FrameworkVersion.objects.select_related("province"), pk=pk)
     if roles_in(user, framework.province_id):
         return framework
-    published = framework.campaign_levels.filter(  # type: ignore[attr-defined]
-        campaign__state=CampaignState.PUBLISHED
-    )
+    published = framework.campaign_levels.filter(campaign__state=CampaignState.PUBLISHED)
     if not published.exists():
         raise Http404
     return framework

@@ -40,7 +40,7 @@ def campaign_units_for_user(user: AnyUser, campaign: Campaign) -> list[dict[str,
     see that unit's work."""
     visible = visible_unit_ids(user, campaign.province_id)
     rows = []
-    for entry in campaign.units.select_related("unit", "submission"):  # type: ignore[attr-defined]
+    for entry in campaign.units.select_related("unit", "submission"):
         state = _submission_state(entry) if visible is None or entry.unit_id in visible else None
         rows.append(
             {

@@ -46,7 +46,8 @@ class ImportBody(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         document = read_json_document(request.body)
-        return _numbers_as_text(document)  # type: ignore[no-any-return]
+        parsed: dict[str, Any] = _numbers_as_text(document)
+        return parsed
 
 
 def _numbers_as_text(value: Any) -> Any:
@@ -146,10 +147,10 @@ class PushToken(HttpBearer):
     /chi-so-he-thong/tinh/<province>/ma-truy-cap/."""
 
     def __call__(self, request: HttpRequest) -> ApiToken:
-        token = super().__call__(request)
+        token: ApiToken | None = super().__call__(request)
         if token is None:
             raise TokenRefused
-        return token  # type: ignore[no-any-return]
+        return token
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = indicators.api_token_find(text=token)
@@ -208,7 +209,7 @@ PUSH_REFUSALS = {401: schemas.ErrorOut, 404: schemas.ErrorOut, 409: schemas.Erro
 def indicators_push(request: HttpRequest, payload: schemas.SystemValuesIn) -> Any:
     """Push the values of system-sourced criteria for units of a campaign (the format of a
     JSON upload): all of them are written, or none (400, every problem with its item)."""
-    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    token: ApiToken = request.auth  # type: ignore[attr-defined]  # set by django-ninja once PushToken accepts
     campaign = get_campaign_for_token(token, payload.campaign)
     try:
         batch = indicators.system_values_push(campaign=campaign, token=token, data=request.body)

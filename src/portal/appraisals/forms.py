@@ -112,12 +112,12 @@ class SheetForm:
 # ---- the team page ---------------------------------------------------------------------
 
 
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only: not subscriptable at run time
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} ({obj.username})"
 
 
-class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only: not subscriptable at run time
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.user)
 
@@ -135,7 +135,7 @@ class MemberForm(TextCheckedForm):
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = User.objects.filter(memberships__province_id=campaign.province_id).distinct()
-        self.fields["user"].queryset = people.order_by("full_name", "username")  # type: ignore[attr-defined]
+        self.fields["user"].queryset = people.order_by("full_name", "username")  # type: ignore[attr-defined]  # Form.fields types every field as Field
 
 
 class AssignmentForm(TextCheckedForm):
@@ -161,10 +161,10 @@ class AssignmentForm(TextCheckedForm):
         self, campaign: Campaign, indices: list[tuple[str, str]], *args: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = campaign.team.select_related("user")  # type: ignore[attr-defined]
+        self.fields["member"].queryset = campaign.team.select_related("user")  # type: ignore[attr-defined]  # Form.fields types every field as Field
         in_scope = Unit.objects.filter(campaign_entries__campaign=campaign)
-        self.fields["unit"].queryset = in_scope.order_by("level", "name")  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = in_scope.order_by("level", "name")  # type: ignore[attr-defined]  # Form.fields types every field as Field
         districts = Unit.objects.filter(children__campaign_entries__campaign=campaign).distinct()
-        self.fields["district"].queryset = districts.order_by("name")  # type: ignore[attr-defined]
+        self.fields["district"].queryset = districts.order_by("name")  # type: ignore[attr-defined]  # Form.fields types every field as Field
         choices = [("", gettext("— tất cả chỉ số —")), *indices]
-        self.fields["index"].choices = choices  # type: ignore[attr-defined]
+        self.fields["index"].choices = choices  # type: ignore[attr-defined]  # Form.fields types every field as Field

@@ -51,6 +51,8 @@ def campaign_roles(user: AnyUser, campaign: Campaign) -> set[str]:
 
 def own_unit(user: AnyUser, unit_id: int) -> bool:
     """Whether the user reports or approves for the unit: he never appraises it."""
+    if not user.is_authenticated:
+        return False
     return Membership.objects.filter(user=user, unit_id=unit_id, role__in=UNIT_ROLES).exists()
 
 

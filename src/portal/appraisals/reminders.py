@@ -92,6 +92,7 @@ def supplement_reminders(now: datetime, horizon: datetime) -> list[Reminder]:
     grouped: dict[tuple[int, int, datetime], list[Appraisal]] = defaultdict(list)
     for appraisal in requests:
         due = appraisal.supplement_due or appraisal.round.supplement_due
+        assert due is not None  # filtered on it above
         grouped[(appraisal.campaign_unit_id, appraisal.round_id, due)].append(appraisal)
     groups = list(grouped.values())
     people = unit_people([group[0].campaign_unit.unit_id for group in groups], {Role.REPORTER})

@@ -167,6 +167,7 @@ def unit_people(campaign: Campaign) -> dict[int, list[User]]:
         unit__campaign_entries__campaign=campaign,
     ).select_related("user")
     for membership in held:
+        assert membership.unit_id is not None  # filtered on the unit's entries above
         if membership.user not in people[membership.unit_id]:
             people[membership.unit_id].append(membership.user)
     return people
@@ -214,7 +215,10 @@ def _notify_supplements(
         }
         for row in rows
     ]
-    first_due = min(row.supplement_due or round.supplement_due for row in rows)  # type: ignore[type-var]
+    assert (
+        round.supplement_due is not None
+    )  # results are returned only with one (move_block_reason)
+    first_due = min(row.supplement_due or round.supplement_due for row in rows)
     notify(
         users=users,
         kind="supplement_requested",

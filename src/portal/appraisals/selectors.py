@@ -70,7 +70,7 @@ def team_of(campaign: Campaign) -> list[TeamMember]:
     }
     for member in team:
         for assignment in member.assignments.all():
-            assignment.index_name = names.get(assignment.index, assignment.index)  # type: ignore[attr-defined]
+            assignment.index_name = names.get(assignment.index, assignment.index)  # type: ignore[attr-defined]  # an attribute for the page only
     return team
 
 
@@ -146,18 +146,18 @@ def appraiser_todo(user: AnyUser, campaign: Campaign | None = None) -> list[Todo
     in this round — first those the unit supplemented in answer to the previous round."""
     if not user.is_authenticated:
         return []
-    members = TeamMember.objects.filter(
+    seats = TeamMember.objects.filter(
         user=user, campaign__state=CampaignState.IN_APPRAISAL
     ).select_related("campaign")
     if campaign is not None:
-        members = members.filter(campaign=campaign)
+        seats = seats.filter(campaign=campaign)
     scoring = {
         r.campaign_id: r
         for r in AppraisalRound.objects.filter(
             campaign__team__user=user, state=RoundState.SCORING
         ).select_related("campaign")
     }
-    members = [m for m in members if m.campaign_id in scoring]
+    members = [m for m in seats if m.campaign_id in scoring]
     if not members:
         return []
     own = own_unit_ids(user)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.appraisals import responses
 from portal.appraisals.compare import comparison
 from portal.appraisals.selectors import appraiser_todo
@@ -61,14 +62,14 @@ def _round(access: UnitAccess, number: int) -> AppraisalRound:
 
 @login_required
 @require_GET
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_unit_access_for_user(request.user, pk)
     return _results_page(request, access, _round_number(request))
 
 
 @login_required
 @require_POST
-def respond(request: HttpRequest, pk: int, number: int, code: str) -> HttpResponse:
+def respond(request: AuthenticatedHttpRequest, pk: int, number: int, code: str) -> HttpResponse:
     access = get_unit_access_for_user(request.user, pk, write=True)
     round = _round(access, number)
     leaf = framework_for(access.entry).by_code.get(code)
@@ -97,7 +98,9 @@ def respond(request: HttpRequest, pk: int, number: int, code: str) -> HttpRespon
 
 @login_required
 @csrf_exempt  # checked by receive_evidence_file, once the size guard is in place
-def evidence_upload(request: HttpRequest, pk: int, number: int, code: str) -> HttpResponse:
+def evidence_upload(
+    request: AuthenticatedHttpRequest, pk: int, number: int, code: str
+) -> HttpResponse:
     access = get_unit_access_for_user(request.user, pk, write=True)
     round = _round(access, number)
     return receive_evidence_file(
@@ -112,12 +115,14 @@ def evidence_upload(request: HttpRequest, pk: int, number: int, code: str) -> Ht
 
 @login_required
 @require_POST
-def evidence_link(request: HttpRequest, pk: int, number: int, code: str) -> HttpResponse:
+def evidence_link(
+    request: AuthenticatedHttpRequest, pk: int, number: int, code: str
+) -> HttpResponse:
     access = get_unit_access_for_user(request.user, pk, write=True)
     round = _round(access, number)
     link_form = EvidenceLinkForm(request.POST)
     if not link_form.is_valid():
-        errors = [e for field_errors in link_form.errors.values() for e in field_errors]
+        errors = [str(e) for field_errors in link_form.errors.values() for e in field_errors]
         messages.error(request, f"{code}: {' '.join(errors)}")
         return _to_row(access, number, code)
     try:
@@ -136,7 +141,9 @@ def evidence_link(request: HttpRequest, pk: int, number: int, code: str) -> Http
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int, number: int, evidence_pk: int) -> HttpResponse:
+def evidence_delete(
+    request: AuthenticatedHttpRequest, pk: int, number: int, evidence_pk: int
+) -> HttpResponse:
     access = get_unit_access_for_user(request.user, pk, write=True)
     round = _round(access, number)
     evidence = get_object_or_404(
@@ -161,7 +168,7 @@ def evidence_delete(request: HttpRequest, pk: int, number: int, evidence_pk: int
 
 @login_required
 @require_GET
-def compare(request: HttpRequest, pk: int) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_unit_access_for_user(request.user, pk)
     context = {"entry": access.entry, "comparison": comparison(access)}
     return render(request, "appraisals/compare.html", context)
@@ -169,6 +176,6 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def todo(request: HttpRequest) -> HttpResponse:
+def todo(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {"units": unit_todo(request.user), "appraiser": appraiser_todo(request.user)}
     return render(request, "appraisals/todo.html", context)

@@ -33,7 +33,7 @@ class Trail:
         for number in reversed(self.rounds):
             response = self.responses.get((number, code))
             if number < round_number and response is not None and response.value is not None:
-                return response.value  # type: ignore[no-any-return]
+                return response.value  # type: ignore[no-any-return]  # a JSONField: Any to django-stubs
         return self.answers.get(code)
 
     def appraised(self, code: str, round_number: int) -> AnswerValue:
@@ -42,7 +42,7 @@ class Trail:
         for number in reversed(self.rounds):
             appraisal = self.appraisals.get((number, code))
             if number <= round_number and appraisal is not None and appraisal.value is not None:
-                return appraisal.value  # type: ignore[no-any-return]
+                return appraisal.value  # type: ignore[no-any-return]  # a JSONField: Any to django-stubs
         return self.declared(code, round_number)
 
     def scored_in(self, code: str, round_number: int) -> Appraisal | None:

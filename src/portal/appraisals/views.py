@@ -5,7 +5,7 @@ service or selector and responds. The unit's pages are in unit_views."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.accounts.requests import AuthenticatedHttpRequest
+from portal.answers import Conflict
 from portal.appraisals import rounds, services
 from portal.appraisals.finalization import campaign_finalize
 from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
@@ -59,7 +61,7 @@ def _run(request: HttpRequest, action: Callable[[], object], done: str) -> None:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk)
     return render(request, "appraisals/dashboard.html", dashboard_context(request.user, campaign))
 
@@ -73,7 +75,7 @@ def _number(request: HttpRequest) -> int:
 
 @login_required
 @require_POST
-def round_move(request: HttpRequest, pk: int) -> HttpResponse:
+def round_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.CHAIR)
     action, number = request.POST.get("action", ""), _number(request)
     service = rounds.MOVES.get(action)
@@ -89,7 +91,7 @@ def round_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_final(request: HttpRequest, pk: int) -> HttpResponse:
+def round_final(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     number, final = _number(request), request.POST.get("final") == "1"
     done = (
@@ -109,7 +111,7 @@ def round_final(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def finalize(request: HttpRequest, pk: int) -> HttpResponse:
+def finalize(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.CHAIR)
     done = gettext("Đã chốt kết quả: điểm của đợt đánh giá đã khoá; báo cáo ở trang đợt đánh giá.")
     _run(request, lambda: campaign_finalize(campaign=campaign, actor=request.user), done)
@@ -121,7 +123,7 @@ def finalize(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk)
     return render(request, "appraisals/team.html", team_context(request.user, campaign))
 
@@ -133,12 +135,12 @@ def _to_team(campaign: Campaign) -> HttpResponse:
 def _form_errors(request: HttpRequest, form: MemberForm | AssignmentForm) -> None:
     for errors in form.errors.values():
         for message in errors:
-            messages.error(request, message)
+            messages.error(request, str(message))
 
 
 @login_required
 @require_POST
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     form = MemberForm(campaign, request.POST)
     if not form.is_valid():
@@ -162,7 +164,7 @@ def _member(campaign: Campaign, member_pk: int) -> TeamMember:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     member = _member(campaign, member_pk)
     done = gettext("Đã bỏ %(person)s khỏi tổ thẩm định.") % {"person": member.user}
@@ -172,7 +174,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def chair_set(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def chair_set(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     member = _member(campaign, member_pk)
     done = gettext("%(person)s là tổ trưởng.") % {"person": member.user}
@@ -182,7 +184,7 @@ def chair_set(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     form = AssignmentForm(campaign, main_indices_of(campaign), request.POST)
     if not form.is_valid():
@@ -206,7 +208,9 @@ def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+def assignment_delete(
+    request: AuthenticatedHttpRequest, pk: int, assignment_pk: int
+) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.OFFICE)
     assignment = get_object_or_404(
         Assignment.objects.select_related("member__user", "unit", "district"),
@@ -223,7 +227,7 @@ def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> Http
 
 @login_required
 @require_GET
-def sheet(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def sheet(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     entry = get_entry_for_team(request.user, pk)
     round = round_of(entry, number)
     return render(request, "appraisals/sheet.html", sheet_context(request.user, entry, round))
@@ -231,13 +235,24 @@ def sheet(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sheet_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def sheet_save(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     entry = get_entry_for_team(request.user, pk, need=Need.TEAM)
     round = round_of(entry, number)
     form = SheetForm(sheet_leaves(entry), request.POST)
 
-    def again(status: int, **conflicts: object) -> HttpResponse:
-        context = sheet_context(request.user, entry, round, form=form, **conflicts)  # type: ignore[arg-type]
+    def again(
+        status: int,
+        conflicts: Mapping[str, Conflict] | None = None,
+        verdict_conflicts: Mapping[int, Conflict] | None = None,
+    ) -> HttpResponse:
+        context = sheet_context(
+            request.user,
+            entry,
+            round,
+            form=form,
+            conflicts=conflicts,
+            verdict_conflicts=verdict_conflicts,
+        )
         return render(request, "appraisals/sheet.html", context, status=status)
 
     if not form.is_valid():
@@ -275,7 +290,7 @@ def sheet_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sheet_score(request: HttpRequest, pk: int, number: int) -> JsonResponse:
+def sheet_score(request: AuthenticatedHttpRequest, pk: int, number: int) -> JsonResponse:
     """The round's score with the values on the page, without saving anything."""
     entry = get_entry_for_team(request.user, pk)
     round = round_of(entry, number)
@@ -285,7 +300,7 @@ def sheet_score(request: HttpRequest, pk: int, number: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """An evidence file, for whoever may read the unit's sheet (team members who hold no
     province-wide role included)."""
     entry = get_entry_for_team(request.user, pk)

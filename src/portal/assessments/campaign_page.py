@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -36,6 +37,9 @@ from portal.workflow import (
     SubmissionState,
     actions_for,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 S = SubmissionState
 LATE = "late"
@@ -65,7 +69,7 @@ class UnitRow:
     entry: CampaignUnit
     progress_shown: bool  # False: the viewer may not see this unit's self-assessment
     state: str
-    state_label: str
+    state_label: _StrOrPromise
     deadline: datetime | None
     late: bool
     last_change: datetime | None
@@ -83,20 +87,20 @@ class LevelView:
 @dataclass(frozen=True)
 class DashboardGroup:
     key: str
-    label: str
+    label: _StrOrPromise
     rows: list[UnitRow]
 
 
 @dataclass
 class CampaignPage:
     campaign: Campaign
-    state_label: str
+    state_label: _StrOrPromise
     levels: list[LevelView]
     rounds: list[AppraisalRound]
     extensions: list[UnitRow]
     dashboard: list[DashboardGroup] | None
     events: list[CampaignEvent] | None
-    actions: list[tuple[str, str]]
+    actions: list[tuple[str, _StrOrPromise]]
     editable: bool  # the office admin's forms and buttons
     removable: bool  # units may still leave the scope (draft)
     shows_progress: bool
@@ -155,8 +159,8 @@ def _entries(campaign: Campaign) -> QuerySet[CampaignUnit]:
     """Units in scope with their submission, result, and the time of their last change."""
     on = {"submission__campaign_unit": OuterRef("pk")}
 
-    def latest(model: type, column: str) -> Subquery:
-        return Subquery(model.objects.filter(**on).order_by(f"-{column}").values(column)[:1])  # type: ignore[attr-defined]
+    def latest(model: type[SubmissionEvent | Answer | Evidence], column: str) -> Subquery:
+        return Subquery(model.objects.filter(**on).order_by(f"-{column}").values(column)[:1])
 
     return (
         campaign.units.select_related("unit", "submission", "historic_result")
@@ -197,7 +201,7 @@ def _unit_rows(campaign: Campaign, viewer: Viewer) -> list[UnitRow]:
 
 def _submission(entry: CampaignUnit) -> Submission | None:
     try:
-        return entry.submission  # type: ignore[no-any-return, attr-defined]
+        return entry.submission
     except ObjectDoesNotExist:  # no submission yet: the unit has not started
         return None
 
@@ -206,9 +210,9 @@ def _last_change(entry: CampaignUnit, submission: Submission | None) -> datetime
     if submission is None:
         return None
     moments = [
-        entry.last_event,  # type: ignore[attr-defined]
-        entry.last_answer,  # type: ignore[attr-defined]
-        entry.last_evidence,  # type: ignore[attr-defined]
+        entry.last_event,  # type: ignore[attr-defined]  # annotated by _entries
+        entry.last_answer,  # type: ignore[attr-defined]  # annotated by _entries
+        entry.last_evidence,  # type: ignore[attr-defined]  # annotated by _entries
         submission.submitted_at,
         submission.approved_at,
     ]
@@ -217,7 +221,7 @@ def _last_change(entry: CampaignUnit, submission: Submission | None) -> datetime
 
 def _result(entry: CampaignUnit) -> Result | None:
     try:
-        result = entry.historic_result  # type: ignore[attr-defined]
+        result = entry.historic_result
     except ObjectDoesNotExist:
         return None
     return Result(
@@ -240,7 +244,7 @@ def _events(campaign: Campaign) -> list[CampaignEvent]:
     return list(campaign.events.select_related("actor").order_by("-at", "-pk")[:EVENTS_SHOWN])
 
 
-def _actions(campaign: Campaign, viewer: Viewer) -> list[tuple[str, str]]:
+def _actions(campaign: Campaign, viewer: Viewer) -> list[tuple[str, _StrOrPromise]]:
     """The moves of the viewer's province roles. "finalize" is never among them: it is the
     appraisal team chair's, on the appraisal's page (`appraisal_url`)."""
     if campaign.historic:

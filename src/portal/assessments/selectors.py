@@ -53,7 +53,7 @@ def framework_for(entry: CampaignUnit) -> Framework:
 def submission_for(entry: CampaignUnit) -> Submission:
     """The entry's submission; an unsaved, not-started one if nobody has written yet."""
     try:
-        return entry.submission  # type: ignore[attr-defined,no-any-return]
+        return entry.submission
     except Submission.DoesNotExist:
         return Submission(campaign_unit=entry)
 

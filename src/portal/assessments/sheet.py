@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext, gettext_lazy
 
@@ -31,6 +32,9 @@ from portal.assessments.models import Answer, Evidence
 from portal.frameworks.scoring import IndexScore, LiveScore, points_text
 from portal.indicators.models import SystemValue
 from portal.indicators.selectors import value_label
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 SOURCE_LABELS = {
     Source.UNIT: gettext_lazy("Đơn vị kê khai"),
@@ -57,7 +61,7 @@ class CriterionView:
     applies: bool = True
     editable: bool = False
     rule_text: str = ""
-    source_text: str = ""
+    source_text: _StrOrPromise = ""
     inputs: list[InputView] = field(default_factory=list)
     note_name: str = ""
     note: str = ""
@@ -190,7 +194,7 @@ def _inputs(node: Node, value: AnswerValue, form: AnswersForm | None) -> list[In
     text = display_text(node, value)
     name = value_field(node.code)
     if isinstance(rule, YesNoRule):
-        options = (("yes", gettext("Có")), ("no", gettext("Không")))
+        options: tuple[tuple[str, str], ...] = (("yes", gettext("Có")), ("no", gettext("Không")))
         return [view(name, gettext("Trả lời"), text, "yes_no", options=options)]
     if isinstance(rule, ChoiceRule):
         options = tuple((o.value, o.label) for o in rule.options)

@@ -33,7 +33,7 @@ def receive_evidence_file(
         messages.error(request, f"{criterion}: {evidence_files.too_large_message(size)}")
         return back()
     guard = evidence_files.SizeGuard(request)
-    request.upload_handlers.insert(0, guard)
+    request.upload_handlers = [guard, *request.upload_handlers]
     return _guarded(request, criterion, add, back, guard)
 
 
@@ -46,7 +46,7 @@ def _guarded(
         message = evidence_files.too_large_message(evidence_files.declared_length(request))
         messages.error(request, f"{criterion}: {message}")
     elif not upload_form.is_valid():
-        messages.error(request, f"{criterion}: {' '.join(upload_form.errors['file'])}")
+        messages.error(request, f"{criterion}: {' '.join(map(str, upload_form.errors['file']))}")
     else:
         upload = upload_form.cleaned_data["file"]
         try:

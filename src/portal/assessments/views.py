@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.assessments import evidence_files, services
 from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
@@ -29,21 +30,21 @@ from portal.roles import Role
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     entries = entries_for_user(request.user)
     return render(request, "assessments/mine.html", {"entries": entries})
 
 
 @login_required
 @require_GET
-def form(request: HttpRequest, pk: int) -> HttpResponse:
+def form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk)
     return render(request, "assessments/form.html", form_context(request.user, entry))
 
 
 @login_required
 @require_POST
-def save(request: HttpRequest, pk: int) -> HttpResponse:
+def save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True)
     framework = framework_for(entry)
     answers = AnswersForm(services.editable_leaves(framework, entry), request.POST)
@@ -74,7 +75,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def score(request: HttpRequest, pk: int) -> JsonResponse:
+def score(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The self-score of the values on the page, without saving anything."""
     entry = get_campaign_unit_for_user(request.user, pk)
     framework = framework_for(entry)
@@ -91,7 +92,7 @@ def _to_criterion(entry: CampaignUnit, criterion: str) -> HttpResponse:
 
 @login_required
 @csrf_exempt  # checked by receive_evidence_file, once the size guard is in place
-def evidence_upload(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int, criterion: str) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True)
     return receive_evidence_file(
         request,
@@ -105,11 +106,11 @@ def evidence_upload(request: HttpRequest, pk: int, criterion: str) -> HttpRespon
 
 @login_required
 @require_POST
-def evidence_link(request: HttpRequest, pk: int, criterion: str) -> HttpResponse:
+def evidence_link(request: AuthenticatedHttpRequest, pk: int, criterion: str) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True)
     link_form = EvidenceLinkForm(request.POST)
     if not link_form.is_valid():
-        errors = [e for field_errors in link_form.errors.values() for e in field_errors]
+        errors = [str(e) for field_errors in link_form.errors.values() for e in field_errors]
         messages.error(request, f"{criterion}: {' '.join(errors)}")
         return _to_criterion(entry, criterion)
     try:
@@ -126,7 +127,7 @@ def evidence_link(request: HttpRequest, pk: int, criterion: str) -> HttpResponse
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
     try:
@@ -141,7 +142,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     entry = get_campaign_unit_for_user(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
     return evidence_files.download(evidence)
@@ -152,7 +153,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
 
 @login_required
 @require_GET
-def status(request: HttpRequest, pk: int) -> HttpResponse:
+def status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk)
     return render(request, "assessments/status.html", status_context(request.user, entry))
 
@@ -170,7 +171,7 @@ def _move(
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True)
     return _move(
         request,
@@ -182,7 +183,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
     return _move(
         request,
@@ -194,7 +195,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_(request: HttpRequest, pk: int) -> HttpResponse:
+def return_(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
     done = gettext("Đã trả lại để đơn vị sửa.")
     return _reasoned(request, entry, services.submission_return, done)
@@ -202,7 +203,7 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.OFFICE_ADMIN)
     done = gettext("Đã mở lại bản tự đánh giá.")
     return _reasoned(request, entry, services.submission_reopen, done)
@@ -213,7 +214,7 @@ def _reasoned(
 ) -> HttpResponse:
     reason = ReturnForm(request.POST)
     if not reason.is_valid():
-        messages.error(request, " ".join(reason.errors["note"]))
+        messages.error(request, " ".join(map(str, reason.errors["note"])))
         return redirect("assessments:status", pk=entry.pk)
     note = reason.cleaned_data["note"]
     return _move(request, entry, lambda: service(entry=entry, actor=request.user, note=note), done)

@@ -34,7 +34,8 @@ def checkpoint_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
     """Called by audit_record inside its transaction: once per transaction, a look at
     whether a checkpoint is due, run after the commit."""
     pending = connections[using].run_on_commit
-    if not any(callback is checkpoint_if_due for _, callback, _ in pending):
+    # Each entry is (savepoint ids, callback, robust); django-stubs types it as a pair.
+    if not any(entry[1] is checkpoint_if_due for entry in pending):
         # robust: whatever goes wrong after the commit is logged, never the user's error
         transaction.on_commit(checkpoint_if_due, using=using, robust=True)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from io import BytesIO, StringIO
 
 from openpyxl import Workbook
@@ -28,7 +29,7 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cells(row: LogRow) -> list[object]:
+def _cells(row: LogRow) -> list[int | str | datetime]:
     return [
         row.id,
         row.at,
@@ -44,7 +45,7 @@ def _cells(row: LogRow) -> list[object]:
     ]
 
 
-def _inert(value: object) -> object:
+def _inert(value: int | str | datetime) -> int | str | datetime:
     """Text a spreadsheet would run as a formula (a note typed as "=…") is kept as text, and
     a control character stored before the portal refused them is dropped (one would make the
     XLSX unreadable). A negative value as the log writes it ("-12,5") is left as it is."""

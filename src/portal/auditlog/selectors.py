@@ -92,7 +92,7 @@ def filter_choices(scope: LogScope) -> FilterChoices:
     )
 
 
-def log_page(scope: LogScope, filters: LogFilter, number: str | None) -> Page:
+def log_page(scope: LogScope, filters: LogFilter, number: str | None) -> Page[AuditEntry]:
     """One page, newest first: a count and one select (a number out of range or not a
     number gives the last or the first page)."""
     return Paginator(log_entries(scope, filters), PAGE_SIZE).get_page(number)

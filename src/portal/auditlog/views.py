@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.audit.rows import log_rows
 from portal.audit.verify import LogUnreadable, audit_log_verify, report_lines
 from portal.auditlog import exports, selectors
@@ -27,21 +28,23 @@ from portal.units.models import Unit
 
 @login_required
 @require_GET
-def campaign_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_log(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     scope = get_campaign_log_for_user(request.user, campaign_id)
     return _log_page(request, scope)
 
 
 @login_required
 @require_GET
-def unit_log(request: HttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
+def unit_log(request: AuthenticatedHttpRequest, campaign_id: int, unit_id: int) -> HttpResponse:
     scope, unit = get_unit_log_for_user(request.user, campaign_id, unit_id)
     return _log_page(request, scope, unit=unit)
 
 
 @login_required
 @require_GET
-def criterion_log(request: HttpRequest, campaign_id: int, unit_id: int, code: str) -> HttpResponse:
+def criterion_log(
+    request: AuthenticatedHttpRequest, campaign_id: int, unit_id: int, code: str
+) -> HttpResponse:
     scope, unit = get_unit_log_for_user(request.user, campaign_id, unit_id)
     return _log_page(request, scope, unit=unit, criterion=code)
 
@@ -77,7 +80,7 @@ def _log_page(
 
 @login_required
 @require_GET
-def export(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
     """The filtered log (the page's query string) as CSV or XLSX, every entry of it."""
     if fmt not in {"csv", "xlsx"}:
         raise Http404
@@ -95,7 +98,7 @@ def export(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def integrity_check(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def integrity_check(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     """Walk the whole chain and say on the log's page whether it holds."""
     scope = get_integrity_check_for_user(request.user, campaign_id)
     try:

@@ -28,7 +28,7 @@ class DeadlineField(forms.CharField):
         kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "dd/mm/yyyy HH:MM"}))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]  # a CharField that cleans to a datetime
         text = super().to_python(value)
         return parse_deadline(text) if text else None
 
@@ -49,7 +49,7 @@ class CampaignForm(TextCheckedForm):
 
     def __init__(self, provinces: Sequence[Province], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = Province.objects.filter(  # type: ignore[attr-defined]
+        self.fields["province"].queryset = Province.objects.filter(  # type: ignore[attr-defined]  # Form.fields types every field as Field
             pk__in=[p.pk for p in provinces]
         )
 
@@ -79,7 +79,7 @@ class LevelForm(TextCheckedForm):
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = FrameworkVersion.objects.filter(  # type: ignore[attr-defined]
+        self.fields["framework"].queryset = FrameworkVersion.objects.filter(  # type: ignore[attr-defined]  # Form.fields types every field as Field
             province=campaign.province
         )
 
@@ -98,10 +98,10 @@ class UnitsForm(TextCheckedForm):
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [  # type: ignore[attr-defined]
+        self.fields["level"].choices = [  # type: ignore[attr-defined]  # Form.fields types every field as Field
             (level.level, level.name) for level in campaign.levels.order_by("level")
         ]
-        self.fields["units"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+        self.fields["units"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]  # Form.fields types every field as Field
             province=campaign.province
         ).exclude(campaign_entries__campaign=campaign)
 
@@ -123,7 +123,7 @@ class RoundForm(TextCheckedForm):
     reason = reason_field()
 
 
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only: not subscriptable at run time
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.unit.name)
 
@@ -135,7 +135,7 @@ class ExtensionForm(TextCheckedForm):
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = campaign.units.select_related("unit")  # type: ignore[attr-defined]
+        self.fields["entry"].queryset = campaign.units.select_related("unit")  # type: ignore[attr-defined]  # Form.fields types every field as Field
 
 
 class HistoricImportForm(TextCheckedForm):
@@ -162,8 +162,8 @@ class HistoricImportForm(TextCheckedForm):
     def __init__(self, provinces: Sequence[Province], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pks = [p.pk for p in provinces]
-        self.fields["province"].queryset = Province.objects.filter(pk__in=pks)  # type: ignore[attr-defined]
-        self.fields["framework"].queryset = FrameworkVersion.objects.filter(  # type: ignore[attr-defined]
+        self.fields["province"].queryset = Province.objects.filter(pk__in=pks)  # type: ignore[attr-defined]  # Form.fields types every field as Field
+        self.fields["framework"].queryset = FrameworkVersion.objects.filter(  # type: ignore[attr-defined]  # Form.fields types every field as Field
             province__in=pks
         )
 

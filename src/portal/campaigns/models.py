@@ -4,6 +4,8 @@ tables."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy
@@ -18,6 +20,9 @@ from portal.workflow import (
     CampaignState,
     RoundState,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class Campaign(models.Model):
@@ -167,7 +172,7 @@ class CampaignEvent(models.Model):
         return f"{self.campaign}: {self.label} ({self.actor})"
 
     @property
-    def label(self) -> str:
+    def label(self) -> _StrOrPromise:
         return EVENT_LABELS.get(self.action, self.action)
 
 

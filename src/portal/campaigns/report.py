@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.text import slugify
 
@@ -79,8 +80,7 @@ def _level_result(level: CoreLevel, entries: Sequence[CampaignUnit]) -> LevelRes
             unit.id,
             unit.attributes,
             scores={
-                code: Decimal(score)
-                for code, score in entry.historic_result.index_scores.items()  # type: ignore[attr-defined]
+                code: Decimal(score) for code, score in entry.historic_result.index_scores.items()
             },
         )
         for unit, entry in zip(level.units, entries, strict=True)
@@ -122,7 +122,8 @@ def report_texts(campaign: Campaign) -> ReportTexts:
     if stored is None:
         return ReportTexts()
     lines = {name: _lines(getattr(stored, name)) for name in TEXT_LISTS}
-    lists = {name: paragraphs for name, paragraphs in lines.items() if paragraphs}
+    # Passed to ReportTexts by field name: mypy cannot tie the names of TEXT_LISTS to fields.
+    lists: dict[str, Any] = {name: paragraphs for name, paragraphs in lines.items() if paragraphs}
     strings = {name: getattr(stored, name).strip() for name in TEXT_STRINGS}
     if not strings["signer_title"]:
         strings["signer_title"] = ReportTexts.signer_title

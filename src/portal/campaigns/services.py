@@ -69,7 +69,9 @@ def _check_year_and_title(province: Province, year: int, title: str, pk: int | N
             gettext("Năm %(year)s không hợp lệ (từ 2000 đến 2100).") % {"year": year}
         )
     same = Campaign.objects.filter(province=province, year=year, title=title.strip())
-    if same.exclude(pk=pk).exists():
+    if pk is not None:
+        same = same.exclude(pk=pk)
+    if same.exists():
         raise ValidationError(
             gettext("%(province)s đã có đợt đánh giá “%(title)s” năm %(year)s; hãy đặt tên khác.")
             % {"province": province, "title": title.strip(), "year": year}

@@ -22,6 +22,7 @@ from dti.reports.pdf import PdfError
 from dti.reports.templates import TemplateError
 from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
 from portal.accounts.permissions import roles_for_unit
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.assessments.campaign_page import campaign_page
 from portal.campaigns import schedule, services
 from portal.campaigns.forms import (
@@ -158,7 +159,7 @@ def _report_texts_page(
 
 
 @login_required
-def report_texts(request: HttpRequest, pk: int) -> HttpResponse:
+def report_texts(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The office's texts of the report: header, paragraphs, a remark per main index."""
     campaign = get_campaign_for_user(request.user, pk, write=True)
     if request.method != "POST":
@@ -178,7 +179,7 @@ def report_texts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_template(request: HttpRequest, pk: int) -> HttpResponse:
+def report_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload the office's DOCX template; a faulty one is shown on the page, not kept."""
     campaign = get_campaign_for_user(request.user, pk, write=True)
     form = ReportTemplateForm(request.POST, request.FILES)
@@ -199,7 +200,7 @@ def report_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_template_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def report_template_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     report_template_remove(campaign=campaign, user=request.user)
     messages.success(request, gettext("Đã bỏ mẫu báo cáo; báo cáo dùng mẫu mặc định."))
@@ -230,7 +231,7 @@ def _form_page(
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CampaignForm(require_admin_provinces(request.user), request.POST or None)
     return _form_page(
         request,
@@ -242,7 +243,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     initial = {f: getattr(campaign, f) for f in ("title", "self_assessment_deadline", "source")}
     form = CampaignEditForm(request.POST or None, initial=initial)
@@ -257,7 +258,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def level_add(request: HttpRequest, pk: int) -> HttpResponse:
+def level_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     form = LevelForm(campaign, request.POST or None)
 
@@ -276,7 +277,7 @@ def level_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def units_add(request: HttpRequest, pk: int) -> HttpResponse:
+def units_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     form = UnitsForm(campaign, request.POST or None)
 
@@ -298,7 +299,7 @@ def units_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_set(request: HttpRequest, pk: int) -> HttpResponse:
+def round_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     form = RoundForm(request.POST or None, initial={"number": campaign.rounds.count() + 1})
 
@@ -317,7 +318,7 @@ def round_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def extend(request: HttpRequest, pk: int) -> HttpResponse:
+def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     form = ExtensionForm(campaign, request.POST or None)
 
@@ -339,7 +340,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+def unit_remove(request: AuthenticatedHttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     entry = get_campaign_unit(campaign, entry_pk)
     try:
@@ -356,7 +357,7 @@ def unit_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     action = request.POST.get("action", "")
     try:
@@ -372,7 +373,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def historic_import(request: HttpRequest) -> HttpResponse:
+def historic_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     provinces = require_admin_provinces(request.user)
     form = HistoricImportForm(provinces, request.POST or None, request.FILES or None)
 

@@ -91,7 +91,9 @@ def _membership(user: User, province: Province, role: Role, unit_code: str | Non
 
 
 def _office_admin(province: Province) -> User:
-    return Membership.objects.filter(province=province, role=Role.OFFICE_ADMIN).first().user  # type: ignore[union-attr]
+    membership = Membership.objects.filter(province=province, role=Role.OFFICE_ADMIN).first()
+    assert membership is not None  # every demo province has its office admin
+    return membership.user
 
 
 def _history(seed: SeedProvince, province: Province, tables: Path, user: User, say: Say) -> None:

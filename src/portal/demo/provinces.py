@@ -78,7 +78,8 @@ def current_framework_document(province_code: str = "binh-dinh") -> dict[str, An
     framework: dict[str, Any] = dict(level["framework"])
     code = f"{province_code.replace('-', '')}-2025-so"
     framework.update(code=code, name="Bộ chỉ số chuyển đổi số cấp sở năm 2025")
-    return _for_agencies(framework)
+    agencies: dict[str, Any] = _for_agencies(framework)
+    return agencies
 
 
 def _for_agencies(document: Any) -> Any:

@@ -45,4 +45,4 @@ class FrameworkVersion(models.Model):
     @property
     def frozen(self) -> bool:
         """A version used by a campaign that has been opened can no longer change."""
-        return self.campaign_levels.exclude(campaign__state="draft").exists()  # type: ignore[attr-defined]
+        return self.campaign_levels.exclude(campaign__state="draft").exists()

@@ -39,7 +39,7 @@ def frameworks_for_user(user: AnyUser) -> list[ProvinceFrameworks]:
     )
     by_province: dict[int, list[FrameworkVersion]] = defaultdict(list)
     for version in versions:
-        version.is_frozen = version.opened_campaigns > 0  # type: ignore[attr-defined]
+        version.is_frozen = version.opened_campaigns > 0  # type: ignore[attr-defined]  # an attribute for the page only
         by_province[version.province_id].append(version)
     return [
         ProvinceFrameworks(province, Role.OFFICE_ADMIN in held, by_province[province.pk])
@@ -63,7 +63,7 @@ def can_write(user: AnyUser, province: Province) -> bool:
 
 def campaigns_using(version: FrameworkVersion) -> list[str]:
     """'Đánh giá chuyển đổi số năm 2025 (Đang mở)': the campaigns a version serves."""
-    levels = version.campaign_levels.select_related("campaign")  # type: ignore[attr-defined]
+    levels = version.campaign_levels.select_related("campaign")
     return [
         f"{level.campaign.title} — {level.name} ({level.campaign.get_state_display()})"
         for level in levels

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dti.framework.documents import DocumentError
 from portal.accounts.models import Province
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.frameworks import selectors, services
 from portal.frameworks.documents import dump_yaml, framework_file
 from portal.frameworks.forms import CloneForm, EditForm, XlsxImportForm, YamlImportForm
@@ -28,14 +29,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {"provinces": selectors.frameworks_for_user(request.user)}
     return render(request, "frameworks/index.html", context)
 
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = get_framework_for_user(request.user, pk)
     context: dict[str, object] = {
         "version": version,
@@ -52,7 +53,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def download_yaml(request: HttpRequest, pk: int) -> HttpResponse:
+def download_yaml(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = get_framework_for_user(request.user, pk)
     text = dump_yaml(framework_file(selectors.framework_mapping(version)))
     return attachment(text.encode("utf-8"), "text/yaml; charset=utf-8", f"{version.code}.yaml")
@@ -60,7 +61,7 @@ def download_yaml(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def download_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def download_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = get_framework_for_user(request.user, pk)
     data = framework_workbook(selectors.framework_mapping(version))
     return attachment(data, XLSX, f"{version.code}.xlsx")
@@ -68,13 +69,13 @@ def download_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def blank_template(request: HttpRequest) -> HttpResponse:
+def blank_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     return attachment(framework_workbook({}), XLSX, "mau-bo-chi-so.xlsx")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_yaml(request: HttpRequest, province: str) -> HttpResponse:
+def import_yaml(request: AuthenticatedHttpRequest, province: str) -> HttpResponse:
     where = get_province_for_user(request.user, province, write=True)
     form = YamlImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -97,7 +98,7 @@ def import_yaml(request: HttpRequest, province: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_xlsx(request: HttpRequest, province: str) -> HttpResponse:
+def import_xlsx(request: AuthenticatedHttpRequest, province: str) -> HttpResponse:
     where = get_province_for_user(request.user, province, write=True)
     form = XlsxImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -134,7 +135,7 @@ def _import_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def clone(request: HttpRequest, pk: int) -> HttpResponse:
+def clone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = get_framework_for_user(request.user, pk, write=True)
     form = CloneForm(request.POST or None, initial=_clone_defaults(version))
     if request.method == "POST" and form.is_valid():
@@ -162,7 +163,7 @@ def _clone_defaults(version: FrameworkVersion) -> dict[str, object]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = get_framework_for_user(request.user, pk, write=True)
     if version.frozen:
         messages.error(request, gettext(services.FROZEN))
@@ -190,7 +191,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = get_framework_for_user(request.user, pk, write=True)
     if request.method == "POST":
         try:

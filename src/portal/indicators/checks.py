@@ -5,7 +5,7 @@ by file, row and column (ImportRefused)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -254,10 +254,12 @@ def _gather(
             plan.measured_at = max(plan.measured_at, item.measured_at)
             plan.sources.append(item.source)
         if item.input:
-            plan.value[item.input] = item.value  # type: ignore[index]
+            inputs, text = plan.value, item.value
+            assert isinstance(inputs, dict) and isinstance(text, str)  # {} above; read_input
+            inputs[item.input] = text
         plan.rows.append(item.row)
-    for key, plan in planned.items():
-        if key not in failed:
+    for pair, plan in planned.items():
+        if pair not in failed:
             _check_inputs(plan, problems)
     return list(planned.values())
 
@@ -270,7 +272,8 @@ def _check_inputs(plan: PlannedValue, problems: list[Problem]) -> None:
     rule = plan.leaf.rule
     if not isinstance(rule, FormulaRule):
         return
-    given: Mapping[str, str] = plan.value  # type: ignore[assignment]
+    given = plan.value
+    assert isinstance(given, dict)  # a formula's inputs by name, gathered by _gather
     missing = [name for name in rule.inputs if name not in given]
     if missing:
         message = gettext("tiêu chí “%(code)s” của %(unit)s còn thiếu đầu vào: %(names)s")

@@ -217,7 +217,7 @@ def _xlsx_cell(cell: Any) -> Cell:
         percent = Decimal(repr(value)) * 100
         integral = percent == percent.to_integral_value()
         return percent.quantize(Decimal(1)) if integral else percent.normalize()
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 # ---- CSV and XLSX: a header, then one row per line -------------------------------------

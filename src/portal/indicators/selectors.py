@@ -127,10 +127,10 @@ def campaign_values(campaign: Campaign) -> CampaignValues:
             if framework is None
             else [leaf for leaf in framework.leaves if leaf.source is Source.SYSTEM]
         )
-        if not leaves:
+        if framework is None or not leaves:
             continue
         try:
-            applies = applicability(framework, unit_attributes(entry.unit))  # type: ignore[arg-type]
+            applies = applicability(framework, unit_attributes(entry.unit))
         except (ExpressionError, ValueError):
             unknown.append(entry)
             continue

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.models import Province
 from portal.accounts.permissions import is_office_admin
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.assessments import evidence_files
 from portal.campaigns.models import Campaign
 from portal.campaigns.permissions import admin_provinces
@@ -36,7 +37,7 @@ from portal.indicators.selectors import (
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "campaigns": campaigns_for_user(request.user),
         "provinces": admin_provinces(request.user),  # whose API tokens they manage
@@ -66,14 +67,14 @@ def _campaign_page(
 
 @login_required
 @require_GET
-def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     return _campaign_page(request, get_campaign_for_user(request.user, campaign_id))
 
 
 @login_required
 @require_POST
 @csrf_exempt  # checked in _upload, once an oversized body has been refused unread
-def upload(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     found = get_campaign_for_user(request.user, campaign_id, write=True)
     if evidence_files.request_too_large(request, MAX_BYTES):
         message = gettext("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
@@ -82,7 +83,7 @@ def upload(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @csrf_protect
-def _upload(request: HttpRequest, found: Campaign) -> HttpResponse:
+def _upload(request: AuthenticatedHttpRequest, found: Campaign) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _campaign_page(request, found, form=form, status=400)
@@ -125,13 +126,13 @@ def _tokens_page(
 
 @login_required
 @require_GET
-def tokens(request: HttpRequest, province_id: int) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest, province_id: int) -> HttpResponse:
     return _tokens_page(request, get_province_for_user(request.user, province_id))
 
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest, province_id: int) -> HttpResponse:
+def token_create(request: AuthenticatedHttpRequest, province_id: int) -> HttpResponse:
     province = get_province_for_user(request.user, province_id)
     form = TokenForm(province, request.POST)
     if not form.is_valid():
@@ -148,7 +149,9 @@ def token_create(request: HttpRequest, province_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, province_id: int, token_id: int) -> HttpResponse:
+def token_revoke(
+    request: AuthenticatedHttpRequest, province_id: int, token_id: int
+) -> HttpResponse:
     province = get_province_for_user(request.user, province_id)
     token = services.api_token_revoke(token=get_token(province, token_id), actor=request.user)
     messages.success(request, gettext("Đã thu hồi mã “%(name)s”.") % {"name": token.name})

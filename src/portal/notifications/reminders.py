@@ -53,6 +53,7 @@ def unit_people(ids: Iterable[int], roles: Iterable[str]) -> defaultdict[int, li
         unit_id__in=set(ids), role__in=list(roles), user__is_active=True
     ).select_related("user")
     for membership in held:
+        assert membership.unit_id is not None  # filtered on it above
         people[membership.unit_id].append(membership.user)
     return people
 

@@ -20,7 +20,7 @@ def inbox_of(user: User) -> QuerySet[Notification]:
     )
 
 
-def inbox_page(user: User, number: str | int | None) -> Page:
+def inbox_page(user: User, number: str | int | None) -> Page[Notification]:
     """One page of the inbox (a count and one select); a page number out of range or not a
     number gives the last or the first page rather than an error."""
     return Paginator(inbox_of(user), PAGE_SIZE).get_page(number)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,9 @@ from portal.form_text import TextCheckedForm
 from portal.units.attributes import AttributeValue, format_value, parse_attributes
 from portal.units.models import Lineage, Unit
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y"]
 MAX_REGISTRY_BYTES = 5 * 1024 * 1024  # checked on the upload's size, before it is read
 
@@ -27,7 +30,7 @@ def _in_the_years_we_accept(value: date) -> None:
         raise ValidationError(str(error)) from None
 
 
-def _date_field(label: str) -> forms.DateField:
+def _date_field(label: _StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
@@ -76,7 +79,7 @@ class UnitForm(TextCheckedForm):
         parents = Unit.objects.filter(province=province).order_by("level", "name")
         if unit is not None:
             parents = parents.exclude(pk=unit.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]  # Form.fields types every field as Field
 
     @staticmethod
     def initial_for(unit: Unit) -> dict[str, Any]:
@@ -130,8 +133,8 @@ class LineageForm(TextCheckedForm):
     def __init__(self, *args: Any, province: Province, **kwargs: Any):
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(province=province).order_by("level", "name")
-        self.fields["predecessor"].queryset = units  # type: ignore[attr-defined]
-        self.fields["successor"].queryset = units  # type: ignore[attr-defined]
+        self.fields["predecessor"].queryset = units  # type: ignore[attr-defined]  # Form.fields types every field as Field
+        self.fields["successor"].queryset = units  # type: ignore[attr-defined]  # Form.fields types every field as Field
 
 
 class RegistryImportForm(TextCheckedForm):

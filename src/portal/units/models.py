@@ -3,11 +3,16 @@ mergers, splits and renames, so history follows a unit by identity and not by na
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy
 
 from portal.accounts.models import Province
 from portal.units.attributes import format_attributes
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # The usual level codes and their names; a province may use others (shown as typed).
 LEVEL_NAMES = {
@@ -18,7 +23,7 @@ LEVEL_NAMES = {
 }
 
 
-def level_name(code: str) -> str:
+def level_name(code: str) -> _StrOrPromise:
     return LEVEL_NAMES.get(code, code)
 
 
@@ -54,7 +59,7 @@ class Unit(models.Model):
         return self.name
 
     @property
-    def level_name(self) -> str:
+    def level_name(self) -> _StrOrPromise:
         return level_name(self.level)
 
     @property

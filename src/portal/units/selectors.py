@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 
@@ -15,11 +16,14 @@ from portal.accounts.permissions import AnyUser, is_office_admin
 from portal.roles import Role
 from portal.units.models import Lineage, Unit, level_name
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 
 @dataclass(frozen=True)
 class LevelUnits:
     code: str
-    name: str
+    name: _StrOrPromise
     units: list[Unit]
 
 

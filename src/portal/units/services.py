@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
+from dti.tables.xlsx import cell_place as where
 from portal.accounts.models import Province
 from portal.units.attributes import KEY, AttributeValue
 from portal.units.models import Lineage, Unit
@@ -25,7 +26,6 @@ from portal.units.workbook import (
     UnitRow,
     column_of,
     read_registry,
-    where,
 )
 
 UNIT_CODE = re.compile(r"^[-a-zA-Z0-9_]+$")  # a slug, as the model's field requires

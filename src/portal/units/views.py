@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.responses import attachment
 from portal.units import selectors, services
 from portal.units.forms import LineageForm, RegistryImportForm, UnitForm
@@ -26,14 +27,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 @require_GET
-def registry(request: HttpRequest) -> HttpResponse:
+def registry(request: AuthenticatedHttpRequest) -> HttpResponse:
     registries = selectors.registries_for_user(request.user)
     return render(request, "units/registry.html", {"registries": registries})
 
 
 @login_required
 @require_GET
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     context = {
         "unit": unit,
@@ -46,7 +47,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_create(request: HttpRequest, province: str) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest, province: str) -> HttpResponse:
     where = get_province_for_user(request.user, province, write=True)
     form = UnitForm(request.POST or None, province=where)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +63,7 @@ def unit_create(request: HttpRequest, province: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk, write=True)
     form = UnitForm(
         request.POST or None, province=unit.province, unit=unit, initial=UnitForm.initial_for(unit)
@@ -81,7 +82,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lineage_create(request: HttpRequest, province: str) -> HttpResponse:
+def lineage_create(request: AuthenticatedHttpRequest, province: str) -> HttpResponse:
     where = get_province_for_user(request.user, province, write=True)
     initial = {"predecessor": request.GET.get("truoc"), "successor": request.GET.get("sau")}
     form = LineageForm(request.POST or None, province=where, initial=initial)
@@ -100,7 +101,7 @@ def lineage_create(request: HttpRequest, province: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def lineage_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def lineage_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link = get_lineage_for_user(request.user, pk, write=True)
     sentence = selectors.describe_link(link)
     services.lineage_delete(link=link)
@@ -110,7 +111,7 @@ def lineage_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def registry_export(request: HttpRequest, province: str) -> HttpResponse:
+def registry_export(request: AuthenticatedHttpRequest, province: str) -> HttpResponse:
     where = get_province_for_user(request.user, province)
     data = registry_workbook(selectors.province_units(where), selectors.province_lineage(where))
     return attachment(data, XLSX, f"don-vi-{where.code}.xlsx")
@@ -118,7 +119,7 @@ def registry_export(request: HttpRequest, province: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def registry_import(request: HttpRequest, province: str) -> HttpResponse:
+def registry_import(request: AuthenticatedHttpRequest, province: str) -> HttpResponse:
     where = get_province_for_user(request.user, province, write=True)
     form = RegistryImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []

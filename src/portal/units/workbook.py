@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.dates import DateError, checked_date
@@ -126,9 +127,9 @@ def _append(sheet: Worksheet, values: Sequence[object]) -> None:
 
 def _header(sheet: Worksheet, columns: Sequence[str], widths: Sequence[int]) -> None:
     sheet.append(list(columns))
-    for cell, width in zip(sheet[1], widths, strict=True):
+    for position, (cell, width) in enumerate(zip(sheet[1], widths, strict=True), start=1):
         cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = width
+        sheet.column_dimensions[get_column_letter(position)].width = width
     sheet.freeze_panes = "A2"
 
 

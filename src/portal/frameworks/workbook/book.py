@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.framework.documents import Problem
@@ -95,9 +96,9 @@ def _fill(
     sheet.append(list(columns))
     for row in rows:  # text never a formula nor a control character; read back by `text`
         sheet.append([spreadsheet_cell(value) for value in row])
-    for cell, width in zip(sheet[1], widths, strict=True):
+    for position, (cell, width) in enumerate(zip(sheet[1], widths, strict=True), start=1):
         cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = width
+        sheet.column_dimensions[get_column_letter(position)].width = width
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

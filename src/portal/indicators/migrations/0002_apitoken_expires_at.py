@@ -5,10 +5,12 @@ new ones."""
 from datetime import timedelta
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 from django.utils import timezone
 
 
-def ninety_days_from_now(apps, schema_editor):  # type: ignore[no-untyped-def]
+def ninety_days_from_now(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     tokens = apps.get_model("indicators", "ApiToken")
     tokens.objects.filter(expires_at__isnull=True).update(
         expires_at=timezone.now() + timedelta(days=90)
