@@ -82,8 +82,8 @@ class Anchor:
         return parse_checkpoint(lines[-1], 0) if lines else None
 
 
-def checkpoint_now(count: int, hash: str) -> Checkpoint:
-    return Checkpoint(count, hash, datetime.now(UTC).isoformat(timespec="seconds"))
+def checkpoint_now(count: int, digest: str) -> Checkpoint:
+    return Checkpoint(count, digest, datetime.now(UTC).isoformat(timespec="seconds"))
 
 
 def checkpoint_json(checkpoint: Checkpoint) -> dict[str, object]:

@@ -23,7 +23,7 @@ from portal.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-DEVELOPMENT_SECRET = "dti-development-only-not-secret"
+DEVELOPMENT_SECRET = "dti-development-only-not-secret"  # noqa: S105  (refused in production)
 
 # Off unless asked for: a forgotten variable must never serve tracebacks and settings to
 # the public. `make run` turns it on for the demo.

@@ -172,7 +172,7 @@ def load_yaml_text(text: str, file: str) -> Any:
         message = f"tệp quá lớn: tối đa {MAX_YAML_CHARACTERS // 1_000_000} triệu ký tự"
         raise DocumentError([Problem(file, "", message)])
     try:
-        return yaml.load(text, Loader=_ExactLoader)
+        return yaml.load(text, Loader=_ExactLoader)  # noqa: S506  (a SafeLoader: plain data only)
     except yaml.reader.ReaderError as error:  # a raw control character, by its offset
         raise DocumentError([_unacceptable_character(text, error, file)]) from error
     except yaml.YAMLError as error:

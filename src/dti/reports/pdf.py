@@ -61,7 +61,7 @@ def convert_to_pdf(docx: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
 
 def _run(command: list[str], timeout: float) -> tuple[int, str]:
     """Run in a new process group, so a timeout ends soffice and the children it forks."""
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603  (LibreOffice and paths this module built; no shell)
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
     try:

@@ -69,6 +69,9 @@ class Assignment(models.Model):
             ),
         ]  # a repeated assignment is refused by the service (NULLs never clash in SQL)
 
+    def __str__(self) -> str:
+        return f"{self.member}: {self.unit or self.district or '—'} {self.index}".rstrip()
+
 
 class Appraisal(models.Model):
     """The team's score of one criterion of one unit in one round.
@@ -104,6 +107,9 @@ class Appraisal(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.campaign_unit}: {self.criterion} (vòng {self.round.number})"
+
 
 class Verdict(models.TextChoices):
     ACCEPTED = "accepted", gettext_lazy("Đạt")
@@ -128,6 +134,9 @@ class EvidenceVerdict(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["evidence", "round"], name="evidence_verdict_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence}: {self.get_verdict_display()} (vòng {self.round.number})"
 
 
 class ResponseKind(models.TextChoices):
@@ -160,3 +169,6 @@ class Response(models.Model):
                 fields=["campaign_unit", "round", "criterion"], name="response_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_unit}: {self.criterion} (vòng {self.round.number})"

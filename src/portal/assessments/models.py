@@ -65,6 +65,9 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["submission", "criterion"], name="answer_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.submission.campaign_unit}: {self.criterion}"
+
 
 class Evidence(models.Model):
     """A file or a link supporting a criterion. Files are stored outside the web root."""
@@ -100,6 +103,9 @@ class Evidence(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.original_name or self.url}"
+
 
 class SubmissionEvent(models.Model):
     """Who moved the submission, when, and why."""
@@ -112,3 +118,6 @@ class SubmissionEvent(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.action} ({self.actor})"

@@ -68,10 +68,10 @@ def _due(count: int, last: Checkpoint | None) -> bool:
     return abs(count - last.count) >= every or elapsed.total_seconds() >= seconds
 
 
-def checkpoint_write(count: int, hash: str) -> str | None:
+def checkpoint_write(count: int, digest: str) -> str | None:
     """Append a checkpoint now (and send it to syslog when set). Returns None, or the
     failure in words after logging it at ERROR: it is never raised to the caller."""
-    checkpoint = checkpoint_now(count, hash)
+    checkpoint = checkpoint_now(count, digest)
     try:
         anchor().append(checkpoint)
     except OSError as error:

@@ -37,11 +37,11 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
         raise AppendOnly("Nhật ký chỉ được ghi thêm, không được sửa.")
 
-    def seal(self, pk: int, hash: str) -> None:
+    def seal(self, pk: int, digest: str) -> None:
         """Store the hash of an entry just inserted (audit_record: the id is hashed, so the
         hash is known only after the insert). The one update the log allows."""
         pending = self.filter(pk=pk, hash__startswith="pending-")
-        models.QuerySet.update(pending, hash=hash)
+        models.QuerySet.update(pending, hash=digest)
 
 
 class AuditEntry(models.Model):

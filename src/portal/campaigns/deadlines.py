@@ -23,7 +23,7 @@ def parse_deadline(text: str) -> datetime:
     text = " ".join(text.split())
     for pattern, end_of_day in ((FORMAT, False), ("%d/%m/%Y", True)):
         try:
-            parsed = datetime.strptime(text, pattern)
+            parsed = datetime.strptime(text, pattern)  # noqa: DTZ007  (made aware below)
         except ValueError:
             continue
         if end_of_day:

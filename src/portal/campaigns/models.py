@@ -139,6 +139,9 @@ class HistoricResult(models.Model):
     index_scores = models.JSONField(gettext_lazy("điểm chỉ số chính"), default=dict)
     source_table = models.CharField(gettext_lazy("bảng nguồn"), max_length=200)
 
+    def __str__(self) -> str:
+        return f"{self.campaign_unit}: {self.total}"
+
 
 EVENT_LABELS = {
     "create": gettext_lazy("Tạo đợt đánh giá"),

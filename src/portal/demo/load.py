@@ -169,7 +169,7 @@ def _system_values(campaign: Campaign, say: Say) -> None:
         rows=upload.rows,
         source="Cổng dịch vụ công tỉnh",
         file_name="so-lieu-mau.json",
-        format=upload.format,
+        file_format=upload.format,
         actor_name="Nhập mẫu",
     )
     say(f"  {campaign}: {batch.count} số liệu từ cổng dịch vụ công")

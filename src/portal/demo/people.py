@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from portal.roles import Role
 
-PASSWORD = "dti-demo-2025"
+PASSWORD = "dti-demo-2025"  # noqa: S105  (the demo's people, printed on its login page)
 
 
 @dataclass(frozen=True)

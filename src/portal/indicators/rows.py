@@ -352,7 +352,7 @@ def _refuse_control_characters(document: Any, file: str) -> None:
         raise ImportRefused(problems)
 
 
-def _json_upload(data: bytes, file: str, format: str) -> Upload:
+def _json_upload(data: bytes, file: str, file_format: str) -> Upload:
     document = read_json_document(data, file)
     if not isinstance(document, dict) or not isinstance(document.get("values"), list):
         message = gettext(
@@ -367,7 +367,7 @@ def _json_upload(data: bytes, file: str, format: str) -> Upload:
     if len(items) > MAX_ROWS:
         raise _refuse(file, _too_many())
     rows = [_json_row(file, number, item) for number, item in enumerate(items, start=1)]
-    return Upload(rows, format, (source or "").strip(), document.get("campaign"))
+    return Upload(rows, file_format, (source or "").strip(), document.get("campaign"))
 
 
 def _no_constant(name: str) -> None:

@@ -32,7 +32,7 @@ from portal.indicators.models import (
 from portal.indicators.rows import ImportRefused, Problem, Row, read_json_body, read_upload
 from portal.indicators.selectors import import_block_reason
 
-TOKEN_PREFIX = "dti_"
+TOKEN_PREFIX = "dti_"  # noqa: S105  (the visible start of every token, not a secret)
 PREFIX_LENGTH = 12  # "dti_" and 8 random characters: shown on the page, used to look up
 
 
@@ -65,7 +65,7 @@ def system_values_upload(
         rows=upload.rows,
         source=source.strip() or upload.source,
         file_name=file_name,
-        format=upload.format,
+        file_format=upload.format,
         actor=actor,
     )
 
@@ -80,7 +80,7 @@ def system_values_push(*, campaign: Campaign, token: ApiToken, data: bytes) -> I
         rows=upload.rows,
         source=upload.source,
         file_name="",
-        format=ImportFormat.API,
+        file_format=ImportFormat.API,
         token=token,
         actor_name=f"API: {token.name}",
     )
@@ -98,7 +98,7 @@ def system_values_import(
     rows: Sequence[Row],
     source: str,
     file_name: str,
-    format: str,
+    file_format: str,
     actor: User | None = None,
     token: ApiToken | None = None,
     actor_name: str = "",
@@ -115,7 +115,7 @@ def system_values_import(
         campaign=campaign,
         source=(source.strip() or _sources(planned))[:200],
         file_name=file_name[-255:],
-        format=format,
+        format=file_format,
         created_by=actor,
         token=token,
         actor_name=(str(actor) if actor else actor_name)[:200],

@@ -135,7 +135,7 @@ def read_measured_at(raw: Cell) -> datetime:
 def _parse_moment(text: str) -> datetime:
     for pattern in DATE_FORMATS:
         try:
-            return datetime.strptime(text, pattern)
+            return datetime.strptime(text, pattern)  # noqa: DTZ007  (the caller makes it aware)
         except ValueError:
             continue
     try:

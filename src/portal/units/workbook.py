@@ -298,7 +298,7 @@ def _date_value(value: Any) -> date | None:
         return value
     for pattern in ("%d/%m/%Y", "%d-%m-%Y"):
         try:
-            return datetime.strptime(text(value), pattern).date()
+            return datetime.strptime(text(value), pattern).date()  # noqa: DTZ007  (a date alone)
         except ValueError:
             continue
     return None
