@@ -7,8 +7,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from dti.text import control_characters
-from portal.accounts.models import Membership, Province
+from portal.accounts.models import Membership
 from portal.accounts.permissions import AnyUser, roles_for_unit, roles_in
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.frameworks.models import FrameworkVersion
@@ -35,15 +34,6 @@ def get_framework_for_user(user: AnyUser, pk: int) -> FrameworkVersion:
     if not published.exists():
         raise Http404
     return framework
-
-
-def get_province_for_member(user: AnyUser, code: str) -> Province:
-    """The province, for people holding a role in it: its unit registry is not public."""
-    # A code with a control character names no province; PostgreSQL would refuse NUL (a 500).
-    found = None if control_characters(code) else Province.objects.filter(code=code).first()
-    if found is None or not roles_in(user, found):
-        raise Http404
-    return found
 
 
 def get_campaign_unit_for_user(user: AnyUser, pk: int) -> CampaignUnit:

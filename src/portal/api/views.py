@@ -20,7 +20,6 @@ from portal.api.permissions import (
     get_campaign_for_user,
     get_campaign_unit_for_user,
     get_framework_for_user,
-    get_province_for_member,
 )
 from portal.api.selectors import (
     answers_of,
@@ -35,6 +34,7 @@ from portal.indicators import services as indicators
 from portal.indicators.models import ApiToken
 from portal.indicators.permissions import get_campaign_for_token
 from portal.indicators.rows import MAX_BYTES, ImportRefused, read_json_document
+from portal.units.permissions import get_province_for_user
 
 
 class ImportBody(Parser):
@@ -106,7 +106,7 @@ def campaign_units(request: HttpRequest, campaign_id: int) -> Any:
 @api.get("/units", auth=django_auth, response={200: list[schemas.UnitOut], **LOGIN})
 def units(request: HttpRequest, province: str) -> Any:
     """The unit registry of a province (its code), for people holding a role there."""
-    return units_of_province(get_province_for_member(request.user, province))
+    return units_of_province(get_province_for_user(request.user, province))
 
 
 @api.get("/frameworks/{framework_id}", response={200: schemas.FrameworkOut, **NOT_FOUND})
