@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from portal.accounts.models import Membership
 from portal.accounts.permissions import AnyUser, roles_for_unit, roles_in
 from portal.campaigns.models import Campaign, CampaignUnit
-from portal.frameworks.models import FrameworkVersion
 from portal.roles import READ_ALL_ROLES
 from portal.workflow import CampaignState
 
@@ -21,19 +20,6 @@ def get_campaign_for_user(user: AnyUser, pk: int) -> Campaign:
     if campaign.state != CampaignState.PUBLISHED and not roles_in(user, campaign.province_id):
         raise Http404
     return campaign
-
-
-def get_framework_for_user(user: AnyUser, pk: int) -> FrameworkVersion:
-    """Members of the framework's province see it; anyone sees one a published campaign used."""
-    framework = get_object_or_404(FrameworkVersion.objects.select_related("province"), pk=pk)
-    if roles_in(user, framework.province_id):
-        return framework
-    published = framework.campaign_levels.filter(  # type: ignore[attr-defined]
-        campaign__state=CampaignState.PUBLISHED
-    )
-    if not published.exists():
-        raise Http404
-    return framework
 
 
 def get_campaign_unit_for_user(user: AnyUser, pk: int) -> CampaignUnit:

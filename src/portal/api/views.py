@@ -19,7 +19,6 @@ from portal.api import schemas
 from portal.api.permissions import (
     get_campaign_for_user,
     get_campaign_unit_for_user,
-    get_framework_for_user,
 )
 from portal.api.selectors import (
     answers_of,
@@ -30,6 +29,7 @@ from portal.api.selectors import (
 )
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.selectors import campaigns_for_user
+from portal.frameworks.permissions import get_framework_for_user
 from portal.indicators import services as indicators
 from portal.indicators.models import ApiToken
 from portal.indicators.permissions import get_campaign_for_token
@@ -112,7 +112,7 @@ def units(request: HttpRequest, province: str) -> Any:
 @api.get("/frameworks/{framework_id}", response={200: schemas.FrameworkOut, **NOT_FOUND})
 def framework(request: HttpRequest, framework_id: int) -> Any:
     """A framework version: the stored document and its tree with every node's max points."""
-    return framework_with_tree(get_framework_for_user(request.user, framework_id))
+    return framework_with_tree(get_framework_for_user(request.user, framework_id, public=True))
 
 
 @api.get(
