@@ -16,10 +16,6 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from portal.api import schemas
-from portal.api.permissions import (
-    get_campaign_for_user,
-    get_campaign_unit_for_user,
-)
 from portal.api.selectors import (
     answers_of,
     campaign_units_for_user,
@@ -27,7 +23,9 @@ from portal.api.selectors import (
     framework_with_tree,
     units_of_province,
 )
+from portal.assessments.permissions import get_campaign_unit_for_user
 from portal.campaigns.deadlines import format_deadline
+from portal.campaigns.permissions import get_campaign_for_user
 from portal.campaigns.selectors import campaigns_for_user
 from portal.frameworks.permissions import get_framework_for_user
 from portal.indicators import services as indicators
