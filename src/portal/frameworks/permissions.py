@@ -32,7 +32,5 @@ def get_framework_for_user(
 
 
 def used_by_published_campaign(version: FrameworkVersion) -> bool:
-    published = version.campaign_levels.filter(  # type: ignore[attr-defined]
-        campaign__state=CampaignState.PUBLISHED
-    )
-    return bool(published.exists())
+    """Whether a published campaign scores with this version: it is public like the campaign."""
+    return version.campaign_levels.filter(campaign__state=CampaignState.PUBLISHED).exists()
