@@ -5,6 +5,7 @@ checked by one function (`check`). Tested exhaustively: every machine Ã— state Ã
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
@@ -232,3 +233,12 @@ def actions_for(
         if (t.machine, t.source) == (machine, state) and t.roles & roles and allowed:
             result.append(t.action)
     return result
+
+
+# ---- deadlines ---------------------------------------------------------------------------
+
+
+def deadline_passed(deadline: datetime | None, now: datetime) -> bool:
+    """Whether `now` is past the deadline (None: there is none); the deadline's own instant
+    is still in time. Self-assessments, responses to a round and lateness all ask it."""
+    return deadline is not None and now > deadline

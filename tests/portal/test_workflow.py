@@ -4,6 +4,7 @@ move, and otherwise raises WorkflowError with a Vietnamese message saying why.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from itertools import chain, combinations
 
 import pytest
@@ -21,6 +22,7 @@ from portal.workflow import (
     WorkflowError,
     actions_for,
     check,
+    deadline_passed,
 )
 
 C, S, R = CampaignState, SubmissionState, RoundState
@@ -198,3 +200,22 @@ def test_the_buttons_offered_are_the_moves_check_allows(machine, state):
                 a for a in ACTION_LABELS if expected(machine, state, a, roles, campaign) is not None
             ]
             assert sorted(offered) == sorted(allowed), (sorted(roles), campaign)
+
+
+# ---- the rules beside the table: each one's allowed and refused cases --------------------
+
+NOON = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "passed"),
+    [
+        (None, False),  # no deadline: never late
+        (NOON + MINUTE, False),
+        (NOON, False),  # the deadline's own moment is still in time
+        (NOON - MINUTE, True),
+    ],
+)
+def test_a_deadline_passes_after_its_moment(deadline, passed):
+    assert deadline_passed(deadline, NOON) is passed

@@ -35,7 +35,7 @@ from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.frameworks.scoring import applicability, score_answers, unit_attributes
 from portal.notifications.services import notify
 from portal.roles import Role
-from portal.workflow import Machine, WorkflowError, check
+from portal.workflow import Machine, WorkflowError, check, deadline_passed
 
 
 class ResponseConflict(ValidationError):
@@ -201,7 +201,7 @@ def _open_round(
         campaign_unit=entry, round=locked, criterion=leaf.code
     ).first()
     due = response_due(locked, appraisal)
-    if due is not None and timezone.now() > due:
+    if due is not None and deadline_passed(due, timezone.now()):
         raise ValidationError(
             gettext(
                 "Đã hết hạn giải trình, bổ sung tiêu chí %(code)s (hạn %(due)s): không lưu được."

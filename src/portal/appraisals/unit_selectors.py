@@ -32,7 +32,7 @@ from portal.assessments.selectors import framework_for
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.scoring import LiveScore, points_text, score_answers
 from portal.roles import UNIT_ROLES
-from portal.workflow import CampaignState, RoundState, results_returned_to_unit
+from portal.workflow import CampaignState, RoundState, deadline_passed, results_returned_to_unit
 
 
 def returned_to_unit(round: AppraisalRound, campaign: Campaign) -> bool:
@@ -216,8 +216,8 @@ def _rows(
                 response=response,
                 response_text=answer_label(leaf, supplemented) if supplemented is not None else "",
                 due=due,
-                overdue=due is not None and now > due,
-                open=responding and applies and (due is None or now <= due),
+                overdue=deadline_passed(due, now),
+                open=responding and applies and not deadline_passed(due, now),
                 evidence=evidence.get(code, []),
             )
         )
@@ -342,7 +342,7 @@ def _pending(
                 names.get(appraisal.criterion, appraisal.criterion),
                 appraisal.supplement_request,
                 due,
-                due is not None and now > due,
+                deadline_passed(due, now),
             )
         )
     far = datetime.max.replace(tzinfo=timezone.get_current_timezone())

@@ -15,7 +15,12 @@ from portal.accounts.permissions import AnyUser
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import CampaignLevel, CampaignUnit
 from portal.roles import UNIT_ROLES
-from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState, SubmissionState
+from portal.workflow import (
+    CAMPAIGN_STATE_LABELS,
+    CampaignState,
+    SubmissionState,
+    deadline_passed,
+)
 
 EDITABLE_STATES = frozenset({SubmissionState.NOT_STARTED, SubmissionState.DRAFT})
 
@@ -97,7 +102,7 @@ def campaign_block_reason(entry: CampaignUnit, now: datetime | None = None) -> s
             "state": state
         }
     deadline = deadline_of(entry)
-    if deadline is not None and (now or timezone.now()) > deadline:
+    if deadline is not None and deadline_passed(deadline, now or timezone.now()):
         return gettext("Đã hết hạn tự đánh giá (hạn %(deadline)s).") % {
             "deadline": date_text(deadline)
         }
