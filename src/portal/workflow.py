@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from portal.roles import Role
@@ -235,6 +236,17 @@ def actions_for(
     return result
 
 
+def states_allowing(machine: Machine, action: str) -> frozenset[str]:
+    """The states the table takes `action` from (whoever takes it)."""
+    return frozenset(t.source for t in TRANSITIONS if (t.machine, t.action) == (machine, action))
+
+
+def campaign_states_allowing(machine: Machine, action: str) -> frozenset[CampaignState]:
+    """The campaign states the table's rows for `action` need."""
+    rows = [t for t in TRANSITIONS if (t.machine, t.action) == (machine, action)]
+    return frozenset().union(*(t.campaign_states for t in rows))
+
+
 # ---- deadlines ---------------------------------------------------------------------------
 
 
@@ -242,3 +254,36 @@ def deadline_passed(deadline: datetime | None, now: datetime) -> bool:
     """Whether `now` is past the deadline (None: there is none); the deadline's own instant
     is still in time. Self-assessments, responses to a round and lateness all ask it."""
     return deadline is not None and now > deadline
+
+
+# ---- the unit's self-assessment ----------------------------------------------------------
+
+# The unit writes while the campaign is open for self-assessment (the campaign states its
+# submission's moves need) and its answers while the submission may still be saved.
+SELF_ASSESSMENT_STATES = campaign_states_allowing(Machine.SUBMISSION, "save")
+EDITABLE_SUBMISSION_STATES = states_allowing(Machine.SUBMISSION, "save")
+SUBMISSION_EDIT_REFUSALS: dict[str, Promise] = {
+    SubmissionState.SUBMITTED: gettext_lazy(
+        "Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được."
+    ),
+    SubmissionState.APPROVED: gettext_lazy("Bản tự đánh giá đã được phê duyệt: không sửa được."),
+}
+
+
+def self_assessment_refusal(campaign_state: str) -> str:
+    """Why nothing of a unit's self-assessment may change in this campaign state ('' while
+    it may; the deadline is the other rule, `deadline_passed`)."""
+    if campaign_state in SELF_ASSESSMENT_STATES:
+        return ""
+    state = CAMPAIGN_STATE_LABELS.get(CampaignState(campaign_state), campaign_state)
+    return gettext("Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: %(state)s).") % {
+        "state": state
+    }
+
+
+def submission_edit_refusal(submission_state: str) -> str:
+    """Why the answers and evidence of a submission in this state cannot change ('' when
+    they can: the states the table saves from)."""
+    if submission_state in EDITABLE_SUBMISSION_STATES:
+        return ""
+    return str(SUBMISSION_EDIT_REFUSALS.get(submission_state, ""))

@@ -12,6 +12,8 @@ import pytest
 from portal.roles import Role
 from portal.workflow import (
     ACTION_LABELS,
+    EDITABLE_SUBMISSION_STATES,
+    SELF_ASSESSMENT_STATES,
     STATE_LABELS,
     TRANSITIONS,
     CampaignState,
@@ -23,6 +25,8 @@ from portal.workflow import (
     actions_for,
     check,
     deadline_passed,
+    self_assessment_refusal,
+    submission_edit_refusal,
 )
 
 C, S, R = CampaignState, SubmissionState, RoundState
@@ -219,3 +223,38 @@ MINUTE = timedelta(minutes=1)
 )
 def test_a_deadline_passes_after_its_moment(deadline, passed):
     assert deadline_passed(deadline, NOON) is passed
+
+
+@pytest.mark.parametrize("campaign", list(CampaignState))
+def test_a_self_assessment_changes_only_while_its_campaign_is_open(campaign):
+    expected = {
+        C.DRAFT: "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đang soạn).",
+        C.OPEN: "",
+        C.SELF_ASSESSMENT_CLOSED: (
+            "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đã đóng tự đánh giá)."
+        ),
+        C.IN_APPRAISAL: "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đang thẩm định).",
+        C.FINALIZED: "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đã chốt kết quả).",
+        C.PUBLISHED: "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đã công bố).",
+    }
+    assert self_assessment_refusal(campaign) == expected[campaign]
+
+
+@pytest.mark.parametrize(
+    ("submission", "refusal_text"),
+    [
+        (S.NOT_STARTED, ""),
+        (S.DRAFT, ""),
+        (S.SUBMITTED, "Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được."),
+        (S.APPROVED, "Bản tự đánh giá đã được phê duyệt: không sửa được."),
+    ],
+)
+def test_answers_change_only_in_the_states_the_table_saves_from(submission, refusal_text):
+    assert submission_edit_refusal(submission) == refusal_text
+    saves = bool(rows_for(Machine.SUBMISSION, submission, "save"))
+    assert saves == (refusal_text == "")
+
+
+def test_the_rules_read_from_the_table_are_the_documented_ones():
+    assert {C.OPEN} == SELF_ASSESSMENT_STATES
+    assert {S.NOT_STARTED, S.DRAFT} == EDITABLE_SUBMISSION_STATES
