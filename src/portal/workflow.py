@@ -287,3 +287,29 @@ def submission_edit_refusal(submission_state: str) -> str:
     if submission_state in EDITABLE_SUBMISSION_STATES:
         return ""
     return str(SUBMISSION_EDIT_REFUSALS.get(submission_state, ""))
+
+
+# ---- system values -----------------------------------------------------------------------
+
+# A campaign takes system values from its opening until its results are finalized (they are
+# scored with the values of that moment); never a historic one (last years' published table).
+SYSTEM_VALUE_STATES = frozenset(
+    {CampaignState.OPEN, CampaignState.SELF_ASSESSMENT_CLOSED, CampaignState.IN_APPRAISAL}
+)
+
+
+def system_values_refusal(campaign_state: str, historic: bool) -> str:
+    """Why the campaign takes no system values now ('' when it does)."""
+    if campaign_state in SYSTEM_VALUE_STATES and not historic:
+        return ""
+    state = CAMPAIGN_STATE_LABELS.get(CampaignState(campaign_state), campaign_state)
+    if campaign_state == CampaignState.DRAFT:
+        message = gettext("Đợt đánh giá chưa mở (trạng thái: %(state)s): chưa nhập số liệu được.")
+    elif historic:
+        message = gettext("Đợt đánh giá này là kết quả năm cũ nhập từ bảng đã công bố.")
+    else:
+        message = gettext(
+            "Đợt đánh giá đã chốt kết quả (trạng thái: %(state)s): số liệu từ hệ thống không "
+            "còn thay đổi được, vì kết quả đã tính bằng số liệu lúc chốt."
+        )
+    return message % {"state": state}

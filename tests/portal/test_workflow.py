@@ -27,6 +27,7 @@ from portal.workflow import (
     deadline_passed,
     self_assessment_refusal,
     submission_edit_refusal,
+    system_values_refusal,
 )
 
 C, S, R = CampaignState, SubmissionState, RoundState
@@ -258,3 +259,27 @@ def test_answers_change_only_in_the_states_the_table_saves_from(submission, refu
 def test_the_rules_read_from_the_table_are_the_documented_ones():
     assert {C.OPEN} == SELF_ASSESSMENT_STATES
     assert {S.NOT_STARTED, S.DRAFT} == EDITABLE_SUBMISSION_STATES
+
+
+CLOSED_FOR_VALUES = (
+    "Đợt đánh giá đã chốt kết quả (trạng thái: %s): số liệu từ hệ thống không còn thay đổi "
+    "được, vì kết quả đã tính bằng số liệu lúc chốt."
+)
+HISTORIC = "Đợt đánh giá này là kết quả năm cũ nhập từ bảng đã công bố."
+
+
+@pytest.mark.parametrize(
+    ("campaign", "historic", "refusal_text"),
+    [
+        (C.DRAFT, False, "Đợt đánh giá chưa mở (trạng thái: Đang soạn): chưa nhập số liệu được."),
+        (C.OPEN, False, ""),
+        (C.SELF_ASSESSMENT_CLOSED, False, ""),
+        (C.IN_APPRAISAL, False, ""),
+        (C.FINALIZED, False, CLOSED_FOR_VALUES % "Đã chốt kết quả"),
+        (C.PUBLISHED, False, CLOSED_FOR_VALUES % "Đã công bố"),
+        (C.OPEN, True, HISTORIC),
+        (C.PUBLISHED, True, HISTORIC),
+    ],
+)
+def test_system_values_come_in_from_opening_to_finalization(campaign, historic, refusal_text):
+    assert system_values_refusal(campaign, historic) == refusal_text
