@@ -313,3 +313,10 @@ def system_values_refusal(campaign_state: str, historic: bool) -> str:
             "còn thay đổi được, vì kết quả đã tính bằng số liệu lúc chốt."
         )
     return message % {"state": state}
+
+
+# ---- appraisal rounds --------------------------------------------------------------------
+
+# The team scores (the table's "score" row): the round's states and the campaign's.
+SCORING_STATES = states_allowing(Machine.ROUND, "score")
+SCORING_CAMPAIGN_STATES = campaign_states_allowing(Machine.ROUND, "score")

@@ -13,6 +13,8 @@ from portal.roles import Role
 from portal.workflow import (
     ACTION_LABELS,
     EDITABLE_SUBMISSION_STATES,
+    SCORING_CAMPAIGN_STATES,
+    SCORING_STATES,
     SELF_ASSESSMENT_STATES,
     STATE_LABELS,
     TRANSITIONS,
@@ -259,6 +261,8 @@ def test_answers_change_only_in_the_states_the_table_saves_from(submission, refu
 def test_the_rules_read_from_the_table_are_the_documented_ones():
     assert {C.OPEN} == SELF_ASSESSMENT_STATES
     assert {S.NOT_STARTED, S.DRAFT} == EDITABLE_SUBMISSION_STATES
+    assert {R.SCORING} == SCORING_STATES
+    assert {C.IN_APPRAISAL} == SCORING_CAMPAIGN_STATES
 
 
 CLOSED_FOR_VALUES = (
