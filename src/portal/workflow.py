@@ -126,7 +126,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Appraisal rounds. "score" and "respond" do not move the round: they say who may
     # write in which state (an assigned appraiser while the team scores; the unit's
     # reporter while results are returned). Only a non-final round is returned; only the
-    # final round is agreed (portal.appraisals.rounds checks which round it is).
+    # final round is agreed (`round_move_refusal` below says which round it is).
     Transition(Machine.ROUND, R.PLANNED, "open_round", R.SCORING, _CHAIR, _APPRAISAL),
     Transition(Machine.ROUND, R.SCORING, "score", R.SCORING, _TEAM, _APPRAISAL),
     Transition(Machine.ROUND, R.SCORING, "return_results", R.RETURNED, _CHAIR, _APPRAISAL),
@@ -320,3 +320,53 @@ def system_values_refusal(campaign_state: str, historic: bool) -> str:
 # The team scores (the table's "score" row): the round's states and the campaign's.
 SCORING_STATES = states_allowing(Machine.ROUND, "score")
 SCORING_CAMPAIGN_STATES = campaign_states_allowing(Machine.ROUND, "score")
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    """What the round rules read of one appraisal round (portal.campaigns.AppraisalRound)."""
+
+    number: int
+    state: str
+    final: bool = False
+    supplement_due_set: bool = False  # the units' supplement deadline is set
+
+
+# A later round opens once the round before it is in one of these states, and is not final.
+PREVIOUS_ROUND_STATES_TO_OPEN = frozenset({RoundState.CLOSED})
+# A round that is not final makes these moves only once the units' supplement deadline is set.
+SUPPLEMENT_DUE_MOVES = frozenset({"open_round", "return_results"})
+# The final round is agreed, never returned to the units; the others the other way round.
+FINAL_ROUND_MOVES = frozenset({"agree", "reopen_round"})
+NOT_FINAL_ROUND_MOVES = frozenset({"return_results", "close_round"})
+
+
+def round_move_refusal(action: str, round: RoundFacts, previous: RoundFacts | None) -> str:
+    """Why this round cannot make this move, beyond the table ('' when it can). `previous`
+    is the round numbered just before it (None: there is none)."""
+    number = round.number
+    if action == "open_round" and number > 1:
+        if previous is None:
+            return gettext("Chưa có vòng %(previous)s.") % {"previous": number - 1}
+        if previous.final:
+            return gettext("Vòng %(previous)s là vòng cuối: không có vòng sau.") % {
+                "previous": number - 1
+            }
+        if previous.state not in PREVIOUS_ROUND_STATES_TO_OPEN:
+            return gettext("Vòng %(previous)s chưa kết thúc: kết thúc vòng đó trước.") % {
+                "previous": number - 1
+            }
+    if action in SUPPLEMENT_DUE_MOVES and not round.final and not round.supplement_due_set:
+        return gettext(
+            "Vòng %(number)s chưa có hạn bổ sung, giải trình của đơn vị: Sở chủ trì đặt hạn ở "
+            "trang “Hạn các vòng thẩm định” của đợt."
+        ) % {"number": number}
+    if action in NOT_FINAL_ROUND_MOVES and round.final:
+        return gettext("Vòng %(number)s là vòng cuối: tổ thống nhất điểm thay vì trả kết quả.") % {
+            "number": number
+        }
+    if action in FINAL_ROUND_MOVES and not round.final:
+        return gettext(
+            "Vòng %(number)s không phải vòng cuối: trả kết quả cho đơn vị rồi kết thúc vòng."
+        ) % {"number": number}
+    return ""

@@ -20,6 +20,7 @@ from portal.workflow import (
     TRANSITIONS,
     CampaignState,
     Machine,
+    RoundFacts,
     RoundState,
     SubmissionState,
     TeamRole,
@@ -27,6 +28,7 @@ from portal.workflow import (
     actions_for,
     check,
     deadline_passed,
+    round_move_refusal,
     self_assessment_refusal,
     submission_edit_refusal,
     system_values_refusal,
@@ -287,3 +289,64 @@ HISTORIC = "Đợt đánh giá này là kết quả năm cũ nhập từ bảng 
 )
 def test_system_values_come_in_from_opening_to_finalization(campaign, historic, refusal_text):
     assert system_values_refusal(campaign, historic) == refusal_text
+
+
+def facts(number: int, state: str = R.PLANNED, *, final: bool = False, due: bool = True):
+    return RoundFacts(number=number, state=state, final=final, supplement_due_set=due)
+
+
+NO_DUE = (
+    "Vòng %s chưa có hạn bổ sung, giải trình của đơn vị: Sở chủ trì đặt hạn ở trang “Hạn các "
+    "vòng thẩm định” của đợt."
+)
+IS_FINAL = "Vòng %s là vòng cuối: tổ thống nhất điểm thay vì trả kết quả."
+NOT_FINAL = "Vòng %s không phải vòng cuối: trả kết quả cho đơn vị rồi kết thúc vòng."
+
+
+@pytest.mark.parametrize(
+    ("action", "round", "previous", "refusal_text"),
+    [
+        # the first round opens with its supplement deadline; the final one needs none
+        ("open_round", facts(1), None, ""),
+        ("open_round", facts(1, due=False), None, NO_DUE % 1),
+        ("open_round", facts(1, final=True, due=False), None, ""),
+        # a later round opens once the one before it is closed, and not final
+        ("open_round", facts(2), None, "Chưa có vòng 1."),
+        ("open_round", facts(2), facts(1, R.CLOSED), ""),
+        (
+            "open_round",
+            facts(2),
+            facts(1, R.RETURNED),
+            "Vòng 1 chưa kết thúc: kết thúc vòng đó trước.",
+        ),
+        (
+            "open_round",
+            facts(2),
+            facts(1, R.AGREED, final=True),
+            "Vòng 1 là vòng cuối: không có vòng sau.",
+        ),
+        ("open_round", facts(3, due=False), facts(2, R.CLOSED), NO_DUE % 3),
+        # only a round that is not final is returned and closed, with a supplement deadline
+        ("return_results", facts(1, R.SCORING), None, ""),
+        ("return_results", facts(1, R.SCORING, due=False), None, NO_DUE % 1),
+        ("return_results", facts(2, R.SCORING, final=True), None, IS_FINAL % 2),
+        ("close_round", facts(1, R.RETURNED), None, ""),
+        ("close_round", facts(2, R.RETURNED, final=True), None, IS_FINAL % 2),
+        # only the final round is agreed and reopened
+        ("agree", facts(2, R.SCORING, final=True, due=False), None, ""),
+        ("agree", facts(1, R.SCORING), None, NOT_FINAL % 1),
+        ("reopen_round", facts(2, R.AGREED, final=True), None, ""),
+        ("reopen_round", facts(1, R.AGREED), None, NOT_FINAL % 1),
+        # writing in a round is the table's alone
+        ("score", facts(2, R.SCORING, due=False), None, ""),
+        ("respond", facts(2, R.RETURNED), None, ""),
+    ],
+)
+def test_a_round_moves_in_its_order_and_as_final_or_not(action, round, previous, refusal_text):
+    assert round_move_refusal(action, round, previous) == refusal_text
+
+
+@pytest.mark.parametrize("previous", list(RoundState))
+def test_a_round_opens_only_after_the_one_before_it_closed(previous):
+    refused = round_move_refusal("open_round", facts(2), facts(1, previous))
+    assert (refused == "") == (previous == R.CLOSED)

@@ -1,6 +1,7 @@
 """The rounds of appraisal: each move goes through the ROUND machine of portal.workflow
 (check(Machine.ROUND, state, action, roles, campaign_state=…), the chair's moves while the
-campaign is in appraisal), then through what the table cannot say: which round it is.
+campaign is in appraisal), then through what the table cannot say: which round it is
+(portal.workflow.round_move_refusal).
 
     planned --open_round--> scoring --return_results--> returned --close_round--> closed
     (final round)           scoring --agree--> agreed --reopen_round--> scoring
@@ -31,8 +32,9 @@ from portal.workflow import (
     CAMPAIGN_STATE_LABELS,
     CampaignState,
     Machine,
-    RoundState,
+    RoundFacts,
     check_or_refuse,
+    round_move_refusal,
 )
 
 
@@ -45,35 +47,23 @@ def unit_results_url(entry: CampaignUnit | int) -> str:
         return f"/tham-dinh/don-vi/{pk}/ket-qua/"
 
 
+def round_facts(round: AppraisalRound) -> RoundFacts:
+    """What portal.workflow's round rules read of a round."""
+    return RoundFacts(
+        number=round.number,
+        state=round.state,
+        final=round.final,
+        supplement_due_set=round.supplement_due is not None,
+    )
+
+
 def move_block_reason(round: AppraisalRound, action: str, rounds: dict[int, AppraisalRound]) -> str:
-    """Why this round cannot make this move, beyond the workflow table ('' when it can)."""
-    number = round.number
-    if action == "open_round" and number > 1:
-        previous = rounds.get(number - 1)
-        if previous is None:
-            return gettext("Chưa có vòng %(previous)s.") % {"previous": number - 1}
-        if previous.final:
-            return gettext("Vòng %(previous)s là vòng cuối: không có vòng sau.") % {
-                "previous": number - 1
-            }
-        if previous.state != RoundState.CLOSED:
-            return gettext("Vòng %(previous)s chưa kết thúc: kết thúc vòng đó trước.") % {
-                "previous": number - 1
-            }
-    if action in ("open_round", "return_results") and not round.final and not round.supplement_due:
-        return gettext(
-            "Vòng %(number)s chưa có hạn bổ sung, giải trình của đơn vị: Sở chủ trì đặt hạn ở "
-            "trang “Hạn các vòng thẩm định” của đợt."
-        ) % {"number": number}
-    if action in ("return_results", "close_round") and round.final:
-        return gettext("Vòng %(number)s là vòng cuối: tổ thống nhất điểm thay vì trả kết quả.") % {
-            "number": number
-        }
-    if action in ("agree", "reopen_round") and not round.final:
-        return gettext(
-            "Vòng %(number)s không phải vòng cuối: trả kết quả cho đơn vị rồi kết thúc vòng."
-        ) % {"number": number}
-    return ""
+    """Why this round cannot make this move, beyond the workflow table ('' when it can):
+    portal.workflow's round rules, asked with this round and the one before it."""
+    previous = rounds.get(round.number - 1)
+    return round_move_refusal(
+        action, round_facts(round), round_facts(previous) if previous is not None else None
+    )
 
 
 def _locked(
