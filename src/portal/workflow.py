@@ -4,6 +4,7 @@ checked by one function (`check`). Tested exhaustively: every machine × state �
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -370,3 +371,57 @@ def round_move_refusal(action: str, round: RoundFacts, previous: RoundFacts | No
             "Vòng %(number)s không phải vòng cuối: trả kết quả cho đơn vị rồi kết thúc vòng."
         ) % {"number": number}
     return ""
+
+
+# Which round is the final one changes until the results are finalized, and only while that
+# round (and the one that was final) has been neither returned nor agreed.
+FINAL_MARK_CAMPAIGN_STATES = frozenset(
+    {
+        CampaignState.DRAFT,
+        CampaignState.OPEN,
+        CampaignState.SELF_ASSESSMENT_CLOSED,
+        CampaignState.IN_APPRAISAL,
+    }
+)
+FINAL_MARK_ROUND_STATES = frozenset({RoundState.PLANNED, RoundState.SCORING})
+
+
+def final_mark_open(campaign_state: str, round_state: str) -> bool:
+    """Whether the office may still change whether this round is the final one."""
+    return campaign_state in FINAL_MARK_CAMPAIGN_STATES and round_state in FINAL_MARK_ROUND_STATES
+
+
+def final_mark_refusals(
+    campaign_state: str, round: RoundFacts, final: bool, rounds: Iterable[RoundFacts]
+) -> list[str]:
+    """Why this round cannot be made the final one (`final`), or cease to be: every reason,
+    none when it can. `rounds` are all the campaign's rounds, by number; the final round is
+    the last one set."""
+    if campaign_state not in FINAL_MARK_CAMPAIGN_STATES:
+        label = CAMPAIGN_STATE_LABELS[CampaignState(campaign_state)]
+        return [
+            gettext("Đợt đánh giá đã chốt kết quả (trạng thái “%(state)s”).") % {"state": label}
+        ]
+    ordered = sorted(rounds, key=lambda r: r.number)
+    problems = []
+    if round.state not in FINAL_MARK_ROUND_STATES:
+        problems.append(
+            gettext("Vòng %(number)s đã trả kết quả hoặc đã thống nhất: không đổi được vòng cuối.")
+            % {"number": round.number}
+        )
+    later = [r.number for r in ordered if r.number > round.number]
+    if final and later:
+        problems.append(
+            gettext("Vòng cuối phải là vòng sau cùng: đã có vòng %(last)s.") % {"last": max(later)}
+        )
+    stuck = [
+        r
+        for r in ordered
+        if r.final and r.number != round.number and r.state not in FINAL_MARK_ROUND_STATES
+    ]
+    if final and stuck:
+        problems.append(
+            gettext("Vòng %(number)s đã là vòng cuối và đã thống nhất điểm.")
+            % {"number": stuck[0].number}
+        )
+    return problems

@@ -28,6 +28,8 @@ from portal.workflow import (
     actions_for,
     check,
     deadline_passed,
+    final_mark_open,
+    final_mark_refusals,
     round_move_refusal,
     self_assessment_refusal,
     submission_edit_refusal,
@@ -350,3 +352,86 @@ def test_a_round_moves_in_its_order_and_as_final_or_not(action, round, previous,
 def test_a_round_opens_only_after_the_one_before_it_closed(previous):
     refused = round_move_refusal("open_round", facts(2), facts(1, previous))
     assert (refused == "") == (previous == R.CLOSED)
+
+
+BEFORE_FINALIZATION = {C.DRAFT, C.OPEN, C.SELF_ASSESSMENT_CLOSED, C.IN_APPRAISAL}
+
+
+@pytest.mark.parametrize("campaign", list(CampaignState))
+@pytest.mark.parametrize("state", list(RoundState))
+def test_the_final_round_is_chosen_before_finalization_on_a_round_not_yet_returned(campaign, state):
+    expected = campaign in BEFORE_FINALIZATION and state in {R.PLANNED, R.SCORING}
+    assert final_mark_open(campaign, state) is expected
+    refused = final_mark_refusals(campaign, facts(1, state), True, [facts(1, state)])
+    assert (refused == []) is expected
+
+
+ROUNDS = [facts(1, R.CLOSED), facts(2, R.SCORING), facts(3)]
+
+
+@pytest.mark.parametrize(
+    ("campaign", "round", "final", "rounds", "refusals"),
+    [
+        (C.IN_APPRAISAL, facts(3), True, ROUNDS, []),
+        (C.IN_APPRAISAL, facts(3), False, ROUNDS, []),
+        (C.DRAFT, facts(1), True, [facts(1)], []),
+        (
+            C.FINALIZED,
+            facts(3),
+            True,
+            ROUNDS,
+            ["Đợt đánh giá đã chốt kết quả (trạng thái “Đã chốt kết quả”)."],
+        ),
+        (
+            C.PUBLISHED,
+            facts(3),
+            False,
+            ROUNDS,
+            ["Đợt đánh giá đã chốt kết quả (trạng thái “Đã công bố”)."],
+        ),
+        # the final round is the last one set; taking the mark off an earlier one is fine
+        (
+            C.IN_APPRAISAL,
+            facts(2, R.SCORING),
+            True,
+            ROUNDS,
+            ["Vòng cuối phải là vòng sau cùng: đã có vòng 3."],
+        ),
+        (C.IN_APPRAISAL, facts(2, R.SCORING, final=True), False, ROUNDS, []),
+        # a round returned, closed or agreed keeps what it is
+        (
+            C.IN_APPRAISAL,
+            facts(1, R.CLOSED),
+            False,
+            ROUNDS,
+            ["Vòng 1 đã trả kết quả hoặc đã thống nhất: không đổi được vòng cuối."],
+        ),
+        (
+            C.IN_APPRAISAL,
+            facts(1, R.CLOSED),
+            True,
+            ROUNDS,
+            [
+                "Vòng 1 đã trả kết quả hoặc đã thống nhất: không đổi được vòng cuối.",
+                "Vòng cuối phải là vòng sau cùng: đã có vòng 3.",
+            ],
+        ),
+        # the round that was final moves the mark only while it is still being scored
+        (
+            C.IN_APPRAISAL,
+            facts(3),
+            True,
+            [facts(1, R.CLOSED), facts(2, R.AGREED, final=True), facts(3)],
+            ["Vòng 2 đã là vòng cuối và đã thống nhất điểm."],
+        ),
+        (
+            C.IN_APPRAISAL,
+            facts(3),
+            True,
+            [facts(1, R.CLOSED), facts(2, R.SCORING, final=True), facts(3)],
+            [],
+        ),
+    ],
+)
+def test_the_final_round_is_the_last_and_not_yet_agreed(campaign, round, final, rounds, refusals):
+    assert final_mark_refusals(campaign, round, final, rounds) == refusals

@@ -45,6 +45,7 @@ from portal.workflow import (
     Machine,
     RoundState,
     actions_for,
+    final_mark_open,
 )
 
 
@@ -68,11 +69,7 @@ def _round_views(
         fitting = [a for a in moves if not move_block_reason(round, a, by_number)]
         reasons = [move_block_reason(round, a, by_number) for a in moves if a not in fitting]
         planned = round.state == RoundState.PLANNED
-        final_editable = (
-            office
-            and campaign.state in TEAM_STATES
-            and (round.state in (RoundState.PLANNED, RoundState.SCORING))
-        )
+        final_editable = office and final_mark_open(campaign.state, round.state)
         view = RoundView(
             round=round,
             state_label=str(ROUND_STATE_LABELS[RoundState(round.state)]),

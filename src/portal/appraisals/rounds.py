@@ -1,7 +1,7 @@
 """The rounds of appraisal: each move goes through the ROUND machine of portal.workflow
 (check(Machine.ROUND, state, action, roles, campaign_state=…), the chair's moves while the
 campaign is in appraisal), then through what the table cannot say: which round it is
-(portal.workflow.round_move_refusal).
+(portal.workflow.round_move_refusal, and final_mark_refusals for choosing the final round).
 
     planned --open_round--> scoring --return_results--> returned --close_round--> closed
     (final round)           scoring --agree--> agreed --reopen_round--> scoring
@@ -29,11 +29,10 @@ from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 from portal.notifications.services import notify
 from portal.roles import UNIT_ROLES, Role
 from portal.workflow import (
-    CAMPAIGN_STATE_LABELS,
-    CampaignState,
     Machine,
     RoundFacts,
     check_or_refuse,
+    final_mark_refusals,
     round_move_refusal,
 )
 
@@ -227,17 +226,9 @@ def round_final_set(*, campaign: Campaign, number: int, final: bool, actor: User
     campaign, round, rounds = _locked(campaign, number)
     if Role.OFFICE_ADMIN not in roles_in(actor, campaign.province_id):
         raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì chọn vòng cuối."))
-    if campaign.state not in (
-        CampaignState.SELF_ASSESSMENT_CLOSED,
-        CampaignState.IN_APPRAISAL,
-        CampaignState.OPEN,
-        CampaignState.DRAFT,
-    ):
-        label = CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)]
-        raise ValidationError(
-            gettext("Đợt đánh giá đã chốt kết quả (trạng thái “%(state)s”).") % {"state": label}
-        )
-    problems = _final_problems(round, final, rounds)
+    problems = final_mark_refusals(
+        campaign.state, round_facts(round), final, [round_facts(r) for r in rounds.values()]
+    )
     if problems:
         raise ValidationError(problems)
     if round.final == final:  # read under the lock: a second request finds it done
@@ -259,26 +250,3 @@ def round_final_set(*, campaign: Campaign, number: int, final: bool, actor: User
         entity_id=round.pk,
     )
     return round
-
-
-def _final_problems(
-    round: AppraisalRound, final: bool, rounds: dict[int, AppraisalRound]
-) -> list[str]:
-    movable = ("planned", "scoring")
-    problems = []
-    if round.state not in movable:
-        problems.append(
-            gettext("Vòng %(number)s đã trả kết quả hoặc đã thống nhất: không đổi được vòng cuối.")
-            % {"number": round.number}
-        )
-    if final and any(number > round.number for number in rounds):
-        problems.append(
-            gettext("Vòng cuối phải là vòng sau cùng: đã có vòng %(last)s.") % {"last": max(rounds)}
-        )
-    stuck = [r for r in rounds.values() if r.final and r.pk != round.pk and r.state not in movable]
-    if final and stuck:
-        problems.append(
-            gettext("Vòng %(number)s đã là vòng cuối và đã thống nhất điểm.")
-            % {"number": stuck[0].number}
-        )
-    return problems
