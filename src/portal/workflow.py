@@ -1,5 +1,11 @@
 """The states of a campaign and of a unit's submission, and who may move them: one table,
 checked by one function (`check`). Tested exhaustively: every machine × state × action × role.
+
+Beside the table, the rules it cannot say, as data with one function each that the apps ask
+with their models' fields: deadlines (`deadline_passed`), when a unit's self-assessment may
+change (`self_assessment_refusal`, `submission_edit_refusal`), when a campaign takes system
+values (`system_values_refusal`), which round may move given the others
+(`round_move_refusal`) and which round may be made the final one (`final_mark_refusals`).
 """
 
 from __future__ import annotations
