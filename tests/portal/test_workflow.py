@@ -4,6 +4,7 @@ move, and otherwise raises WorkflowError with a Vietnamese message saying why.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from itertools import chain, combinations
 
 import pytest
@@ -11,16 +12,28 @@ import pytest
 from portal.roles import Role
 from portal.workflow import (
     ACTION_LABELS,
+    EDITABLE_SUBMISSION_STATES,
+    SCORING_CAMPAIGN_STATES,
+    SCORING_STATES,
+    SELF_ASSESSMENT_STATES,
     STATE_LABELS,
     TRANSITIONS,
     CampaignState,
     Machine,
+    RoundFacts,
     RoundState,
     SubmissionState,
     TeamRole,
     WorkflowError,
     actions_for,
     check,
+    deadline_passed,
+    final_mark_open,
+    final_mark_refusals,
+    round_move_refusal,
+    self_assessment_refusal,
+    submission_edit_refusal,
+    system_values_refusal,
 )
 
 C, S, R = CampaignState, SubmissionState, RoundState
@@ -198,3 +211,227 @@ def test_the_buttons_offered_are_the_moves_check_allows(machine, state):
                 a for a in ACTION_LABELS if expected(machine, state, a, roles, campaign) is not None
             ]
             assert sorted(offered) == sorted(allowed), (sorted(roles), campaign)
+
+
+# ---- the rules beside the table: each one's allowed and refused cases --------------------
+
+NOON = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "passed"),
+    [
+        (None, False),  # no deadline: never late
+        (NOON + MINUTE, False),
+        (NOON, False),  # the deadline's own moment is still in time
+        (NOON - MINUTE, True),
+    ],
+)
+def test_a_deadline_passes_after_its_moment(deadline, passed):
+    assert deadline_passed(deadline, NOON) is passed
+
+
+@pytest.mark.parametrize("campaign", list(CampaignState))
+def test_a_self_assessment_changes_only_while_its_campaign_is_open(campaign):
+    expected = {
+        C.DRAFT: "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đang soạn).",
+        C.OPEN: "",
+        C.SELF_ASSESSMENT_CLOSED: (
+            "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đã đóng tự đánh giá)."
+        ),
+        C.IN_APPRAISAL: "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đang thẩm định).",
+        C.FINALIZED: "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đã chốt kết quả).",
+        C.PUBLISHED: "Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: Đã công bố).",
+    }
+    assert self_assessment_refusal(campaign) == expected[campaign]
+
+
+@pytest.mark.parametrize(
+    ("submission", "refusal_text"),
+    [
+        (S.NOT_STARTED, ""),
+        (S.DRAFT, ""),
+        (S.SUBMITTED, "Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được."),
+        (S.APPROVED, "Bản tự đánh giá đã được phê duyệt: không sửa được."),
+    ],
+)
+def test_answers_change_only_in_the_states_the_table_saves_from(submission, refusal_text):
+    assert submission_edit_refusal(submission) == refusal_text
+    saves = bool(rows_for(Machine.SUBMISSION, submission, "save"))
+    assert saves == (refusal_text == "")
+
+
+def test_the_rules_read_from_the_table_are_the_documented_ones():
+    assert {C.OPEN} == SELF_ASSESSMENT_STATES
+    assert {S.NOT_STARTED, S.DRAFT} == EDITABLE_SUBMISSION_STATES
+    assert {R.SCORING} == SCORING_STATES
+    assert {C.IN_APPRAISAL} == SCORING_CAMPAIGN_STATES
+
+
+CLOSED_FOR_VALUES = (
+    "Đợt đánh giá đã chốt kết quả (trạng thái: %s): số liệu từ hệ thống không còn thay đổi "
+    "được, vì kết quả đã tính bằng số liệu lúc chốt."
+)
+HISTORIC = "Đợt đánh giá này là kết quả năm cũ nhập từ bảng đã công bố."
+
+
+@pytest.mark.parametrize(
+    ("campaign", "historic", "refusal_text"),
+    [
+        (C.DRAFT, False, "Đợt đánh giá chưa mở (trạng thái: Đang soạn): chưa nhập số liệu được."),
+        (C.OPEN, False, ""),
+        (C.SELF_ASSESSMENT_CLOSED, False, ""),
+        (C.IN_APPRAISAL, False, ""),
+        (C.FINALIZED, False, CLOSED_FOR_VALUES % "Đã chốt kết quả"),
+        (C.PUBLISHED, False, CLOSED_FOR_VALUES % "Đã công bố"),
+        (C.OPEN, True, HISTORIC),
+        (C.PUBLISHED, True, HISTORIC),
+    ],
+)
+def test_system_values_come_in_from_opening_to_finalization(campaign, historic, refusal_text):
+    assert system_values_refusal(campaign, historic) == refusal_text
+
+
+def facts(number: int, state: str = R.PLANNED, *, final: bool = False, due: bool = True):
+    return RoundFacts(number=number, state=state, final=final, supplement_due_set=due)
+
+
+NO_DUE = (
+    "Vòng %s chưa có hạn bổ sung, giải trình của đơn vị: Sở chủ trì đặt hạn ở trang “Hạn các "
+    "vòng thẩm định” của đợt."
+)
+IS_FINAL = "Vòng %s là vòng cuối: tổ thống nhất điểm thay vì trả kết quả."
+NOT_FINAL = "Vòng %s không phải vòng cuối: trả kết quả cho đơn vị rồi kết thúc vòng."
+
+
+@pytest.mark.parametrize(
+    ("action", "round", "previous", "refusal_text"),
+    [
+        # the first round opens with its supplement deadline; the final one needs none
+        ("open_round", facts(1), None, ""),
+        ("open_round", facts(1, due=False), None, NO_DUE % 1),
+        ("open_round", facts(1, final=True, due=False), None, ""),
+        # a later round opens once the one before it is closed, and not final
+        ("open_round", facts(2), None, "Chưa có vòng 1."),
+        ("open_round", facts(2), facts(1, R.CLOSED), ""),
+        (
+            "open_round",
+            facts(2),
+            facts(1, R.RETURNED),
+            "Vòng 1 chưa kết thúc: kết thúc vòng đó trước.",
+        ),
+        (
+            "open_round",
+            facts(2),
+            facts(1, R.AGREED, final=True),
+            "Vòng 1 là vòng cuối: không có vòng sau.",
+        ),
+        ("open_round", facts(3, due=False), facts(2, R.CLOSED), NO_DUE % 3),
+        # only a round that is not final is returned and closed, with a supplement deadline
+        ("return_results", facts(1, R.SCORING), None, ""),
+        ("return_results", facts(1, R.SCORING, due=False), None, NO_DUE % 1),
+        ("return_results", facts(2, R.SCORING, final=True), None, IS_FINAL % 2),
+        ("close_round", facts(1, R.RETURNED), None, ""),
+        ("close_round", facts(2, R.RETURNED, final=True), None, IS_FINAL % 2),
+        # only the final round is agreed and reopened
+        ("agree", facts(2, R.SCORING, final=True, due=False), None, ""),
+        ("agree", facts(1, R.SCORING), None, NOT_FINAL % 1),
+        ("reopen_round", facts(2, R.AGREED, final=True), None, ""),
+        ("reopen_round", facts(1, R.AGREED), None, NOT_FINAL % 1),
+        # writing in a round is the table's alone
+        ("score", facts(2, R.SCORING, due=False), None, ""),
+        ("respond", facts(2, R.RETURNED), None, ""),
+    ],
+)
+def test_a_round_moves_in_its_order_and_as_final_or_not(action, round, previous, refusal_text):
+    assert round_move_refusal(action, round, previous) == refusal_text
+
+
+@pytest.mark.parametrize("previous", list(RoundState))
+def test_a_round_opens_only_after_the_one_before_it_closed(previous):
+    refused = round_move_refusal("open_round", facts(2), facts(1, previous))
+    assert (refused == "") == (previous == R.CLOSED)
+
+
+BEFORE_FINALIZATION = {C.DRAFT, C.OPEN, C.SELF_ASSESSMENT_CLOSED, C.IN_APPRAISAL}
+
+
+@pytest.mark.parametrize("campaign", list(CampaignState))
+@pytest.mark.parametrize("state", list(RoundState))
+def test_the_final_round_is_chosen_before_finalization_on_a_round_not_yet_returned(campaign, state):
+    expected = campaign in BEFORE_FINALIZATION and state in {R.PLANNED, R.SCORING}
+    assert final_mark_open(campaign, state) is expected
+    refused = final_mark_refusals(campaign, facts(1, state), True, [facts(1, state)])
+    assert (refused == []) is expected
+
+
+ROUNDS = [facts(1, R.CLOSED), facts(2, R.SCORING), facts(3)]
+
+
+@pytest.mark.parametrize(
+    ("campaign", "round", "final", "rounds", "refusals"),
+    [
+        (C.IN_APPRAISAL, facts(3), True, ROUNDS, []),
+        (C.IN_APPRAISAL, facts(3), False, ROUNDS, []),
+        (C.DRAFT, facts(1), True, [facts(1)], []),
+        (
+            C.FINALIZED,
+            facts(3),
+            True,
+            ROUNDS,
+            ["Đợt đánh giá đã chốt kết quả (trạng thái “Đã chốt kết quả”)."],
+        ),
+        (
+            C.PUBLISHED,
+            facts(3),
+            False,
+            ROUNDS,
+            ["Đợt đánh giá đã chốt kết quả (trạng thái “Đã công bố”)."],
+        ),
+        # the final round is the last one set; taking the mark off an earlier one is fine
+        (
+            C.IN_APPRAISAL,
+            facts(2, R.SCORING),
+            True,
+            ROUNDS,
+            ["Vòng cuối phải là vòng sau cùng: đã có vòng 3."],
+        ),
+        (C.IN_APPRAISAL, facts(2, R.SCORING, final=True), False, ROUNDS, []),
+        # a round returned, closed or agreed keeps what it is
+        (
+            C.IN_APPRAISAL,
+            facts(1, R.CLOSED),
+            False,
+            ROUNDS,
+            ["Vòng 1 đã trả kết quả hoặc đã thống nhất: không đổi được vòng cuối."],
+        ),
+        (
+            C.IN_APPRAISAL,
+            facts(1, R.CLOSED),
+            True,
+            ROUNDS,
+            [
+                "Vòng 1 đã trả kết quả hoặc đã thống nhất: không đổi được vòng cuối.",
+                "Vòng cuối phải là vòng sau cùng: đã có vòng 3.",
+            ],
+        ),
+        # the round that was final moves the mark only while it is still being scored
+        (
+            C.IN_APPRAISAL,
+            facts(3),
+            True,
+            [facts(1, R.CLOSED), facts(2, R.AGREED, final=True), facts(3)],
+            ["Vòng 2 đã là vòng cuối và đã thống nhất điểm."],
+        ),
+        (
+            C.IN_APPRAISAL,
+            facts(3),
+            True,
+            [facts(1, R.CLOSED), facts(2, R.SCORING, final=True), facts(3)],
+            [],
+        ),
+    ],
+)
+def test_the_final_round_is_the_last_and_not_yet_agreed(campaign, round, final, rounds, refusals):
+    assert final_mark_refusals(campaign, round, final, rounds) == refusals

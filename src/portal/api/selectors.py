@@ -1,5 +1,6 @@
-"""Reads behind the API endpoints. Each takes an object the permission functions already
-returned, so nothing here decides who may see what (except which submission states show)."""
+"""Reads behind the API endpoints. Each takes an object the portal's permission functions
+already returned, so nothing here decides who may see what: which units' submission states
+show is the campaign page's rule (portal.campaigns.permissions.viewer_in)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from dti.framework.describe import describe_rule
 from dti.framework.model import Node
 from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser
-from portal.api.permissions import visible_unit_ids
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.campaigns.permissions import viewer_in
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
 from portal.workflow import SUBMISSION_STATE_LABELS, SubmissionState
@@ -38,10 +39,10 @@ def _label(state: str) -> str:
 def campaign_units_for_user(user: AnyUser, campaign: Campaign) -> list[dict[str, Any]]:
     """The units in the campaign's scope; the submission state only where the user may
     see that unit's work."""
-    visible = visible_unit_ids(user, campaign.province_id)
+    viewer = viewer_in(user, campaign.province_id)
     rows = []
     for entry in campaign.units.select_related("unit", "submission"):
-        state = _submission_state(entry) if visible is None or entry.unit_id in visible else None
+        state = _submission_state(entry) if viewer.sees_unit(entry.unit_id) else None
         rows.append(
             {
                 "id": entry.pk,

@@ -16,12 +16,6 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from portal.api import schemas
-from portal.api.permissions import (
-    get_campaign_for_user,
-    get_campaign_unit_for_user,
-    get_framework_for_user,
-    get_province_for_member,
-)
 from portal.api.selectors import (
     answers_of,
     campaign_units_for_user,
@@ -29,12 +23,16 @@ from portal.api.selectors import (
     framework_with_tree,
     units_of_province,
 )
+from portal.assessments.permissions import get_campaign_unit_for_user
 from portal.campaigns.deadlines import format_deadline
+from portal.campaigns.permissions import get_campaign_for_user
 from portal.campaigns.selectors import campaigns_for_user
+from portal.frameworks.permissions import get_framework_for_user
 from portal.indicators import services as indicators
 from portal.indicators.models import ApiToken
 from portal.indicators.permissions import get_campaign_for_token
 from portal.indicators.rows import MAX_BYTES, ImportRefused, read_json_document
+from portal.units.permissions import get_province_for_user
 
 
 class ImportBody(Parser):
@@ -107,13 +105,13 @@ def campaign_units(request: HttpRequest, campaign_id: int) -> Any:
 @api.get("/units", auth=django_auth, response={200: list[schemas.UnitOut], **LOGIN})
 def units(request: HttpRequest, province: str) -> Any:
     """The unit registry of a province (its code), for people holding a role there."""
-    return units_of_province(get_province_for_member(request.user, province))
+    return units_of_province(get_province_for_user(request.user, province))
 
 
 @api.get("/frameworks/{framework_id}", response={200: schemas.FrameworkOut, **NOT_FOUND})
 def framework(request: HttpRequest, framework_id: int) -> Any:
     """A framework version: the stored document and its tree with every node's max points."""
-    return framework_with_tree(get_framework_for_user(request.user, framework_id))
+    return framework_with_tree(get_framework_for_user(request.user, framework_id, public=True))
 
 
 @api.get(

@@ -20,8 +20,8 @@ from django.utils.translation import gettext
 from dti.framework.model import Node
 from portal.answers import answer_label
 from portal.appraisals.models import ResponseKind, Verdict
-from portal.appraisals.permissions import main_index_of
-from portal.appraisals.unit_selectors import UnitAccess, rounds_for
+from portal.appraisals.permissions import UnitAccess, main_index_of
+from portal.appraisals.unit_selectors import rounds_for
 from portal.appraisals.values import Trail, trail_for
 from portal.assessments.selectors import framework_for
 from portal.audit.models import AuditEntry

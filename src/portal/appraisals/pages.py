@@ -39,10 +39,13 @@ from portal.workflow import (
     ACTION_LABELS,
     CAMPAIGN_STATE_LABELS,
     ROUND_STATE_LABELS,
+    SCORING_CAMPAIGN_STATES,
+    SCORING_STATES,
     CampaignState,
     Machine,
     RoundState,
     actions_for,
+    final_mark_open,
 )
 
 
@@ -66,11 +69,7 @@ def _round_views(
         fitting = [a for a in moves if not move_block_reason(round, a, by_number)]
         reasons = [move_block_reason(round, a, by_number) for a in moves if a not in fitting]
         planned = round.state == RoundState.PLANNED
-        final_editable = (
-            office
-            and campaign.state in TEAM_STATES
-            and (round.state in (RoundState.PLANNED, RoundState.SCORING))
-        )
+        final_editable = office and final_mark_open(campaign.state, round.state)
         view = RoundView(
             round=round,
             state_label=str(ROUND_STATE_LABELS[RoundState(round.state)]),
@@ -194,16 +193,17 @@ def _writable(
     user: AnyUser, entry: CampaignUnit, round: AppraisalRound, framework: Framework
 ) -> set[str]:
     """The criteria the viewer may write on this sheet now."""
-    scoring = round.state == RoundState.SCORING
-    if not scoring or entry.campaign.state != CampaignState.IN_APPRAISAL:
+    if round.state not in SCORING_STATES or entry.campaign.state not in SCORING_CAMPAIGN_STATES:
         return set()
     return appraisable_codes(user, entry, framework)
 
 
 def _readonly_reason(entry: CampaignUnit, round: AppraisalRound, editable: set[str]) -> str:
-    if entry.campaign.state != CampaignState.IN_APPRAISAL:
+    """The sheet's words for why it is read-only; when the team scores is portal.workflow's
+    rule (its table's "score" row)."""
+    if entry.campaign.state not in SCORING_CAMPAIGN_STATES:
         return gettext("Đợt đánh giá không ở giai đoạn thẩm định: trang chỉ để xem.")
-    if round.state != RoundState.SCORING:
+    if round.state not in SCORING_STATES:
         return gettext("Vòng %(number)s không ở giai đoạn chấm (%(state)s): trang chỉ để xem.") % {
             "number": round.number,
             "state": ROUND_STATE_LABELS[RoundState(round.state)],

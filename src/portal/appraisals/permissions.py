@@ -4,11 +4,13 @@ indices a member appraises; nobody appraises a unit he reports or approves for.
 
 `team_roles` gives the roles portal.workflow.check is asked with for round moves;
 `may_appraise` is asked for every criterion written. The `get_*_for_team` functions answer
-the team's pages: 404 to outsiders, 403 to members of the province who may not do it."""
+the team's pages: 404 to outsiders, 403 to members of the province who may not do it;
+`get_unit_access_for_user` the unit's side (its returned results and its responses)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,7 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Framework, NodeKind
 from portal.accounts.models import Membership
-from portal.accounts.permissions import AnyUser, roles_in
+from portal.accounts.permissions import AnyUser, roles_for_unit, roles_in
 from portal.appraisals.models import Assignment, TeamMember
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.roles import READ_ALL_ROLES, UNIT_ROLES, Role
@@ -188,3 +190,43 @@ def get_entry_for_team(user: AnyUser, pk: int, *, need: Need = Need.READ) -> Cam
         raise PermissionDenied(gettext("Bạn không thẩm định đơn vị của mình."))
     _require(need, roles, roles_of_member(member))
     return entry
+
+
+# ---- the unit's side: its returned results and its responses --------------------------
+
+
+@dataclass(frozen=True)
+class UnitAccess:
+    """How a person reaches one unit's appraisal."""
+
+    entry: CampaignUnit
+    roles: frozenset[Role]  # province roles that reach the unit
+    full: bool  # every round (office, leadership, appraisers, the team); else returned ones
+
+    @property
+    def reporter(self) -> bool:
+        return Role.REPORTER in self.roles
+
+
+def get_unit_access_for_user(user: AnyUser, pk: int, *, write: bool = False) -> UnitAccess:
+    """404 to whoever may not see the unit's appraisal; with `write`, 403 to everyone but
+    the unit's reporter (the approver, the office, leadership and the team only read)."""
+    entry = (
+        CampaignUnit.objects.select_related("campaign", "unit", "submission")
+        .filter(pk=pk, campaign__historic=False)
+        .first()
+    )
+    if entry is None or not user.is_authenticated:
+        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
+    roles = frozenset(roles_for_unit(user, entry.campaign.province_id, entry.unit_id))
+    own = bool(roles & UNIT_ROLES)
+    full = bool(roles & READ_ALL_ROLES) or (
+        not own and team_member(user, entry.campaign_id) is not None
+    )
+    if not (full or own):
+        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
+    if write and Role.REPORTER not in roles:
+        raise PermissionDenied(
+            gettext("Chỉ cán bộ đầu mối của đơn vị được giải trình, bổ sung kết quả thẩm định.")
+        )
+    return UnitAccess(entry, roles, full)

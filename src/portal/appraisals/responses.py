@@ -35,7 +35,7 @@ from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.frameworks.scoring import applicability, score_answers, unit_attributes
 from portal.notifications.services import notify
 from portal.roles import Role
-from portal.workflow import Machine, WorkflowError, check
+from portal.workflow import Machine, check_or_refuse, deadline_passed
 
 
 class ResponseConflict(ValidationError):
@@ -192,16 +192,18 @@ def _open_round(
         raise ValidationError(gettext("Vòng thẩm định không thuộc đợt đánh giá này."))
     roles = roles_for_unit(actor, entry.campaign.province_id, entry.unit_id)
     try:
-        check(Machine.ROUND, locked.state, "respond", roles, campaign_state=entry.campaign.state)
-    except WorkflowError as error:
-        if Role.REPORTER not in roles:
-            raise PermissionDenied(str(error)) from None
-        raise ValidationError(str(error)) from None
+        check_or_refuse(
+            Machine.ROUND, locked.state, "respond", roles, campaign_state=entry.campaign.state
+        )
+    except ValidationError as refused:
+        if Role.REPORTER not in roles:  # not his to answer: the same words, as a 403
+            raise PermissionDenied(refused.messages[0]) from None
+        raise
     appraisal = Appraisal.objects.filter(
         campaign_unit=entry, round=locked, criterion=leaf.code
     ).first()
     due = response_due(locked, appraisal)
-    if due is not None and timezone.now() > due:
+    if due is not None and deadline_passed(due, timezone.now()):
         raise ValidationError(
             gettext(
                 "Đã hết hạn giải trình, bổ sung tiêu chí %(code)s (hạn %(due)s): không lưu được."

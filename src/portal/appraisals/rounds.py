@@ -1,6 +1,7 @@
 """The rounds of appraisal: each move goes through the ROUND machine of portal.workflow
 (check(Machine.ROUND, state, action, roles, campaign_state=…), the chair's moves while the
-campaign is in appraisal), then through what the table cannot say: which round it is.
+campaign is in appraisal), then through what the table cannot say: which round it is
+(portal.workflow.round_move_refusal, and final_mark_refusals for choosing the final round).
 
     planned --open_round--> scoring --return_results--> returned --close_round--> closed
     (final round)           scoring --agree--> agreed --reopen_round--> scoring
@@ -28,11 +29,11 @@ from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 from portal.notifications.services import notify
 from portal.roles import UNIT_ROLES, Role
 from portal.workflow import (
-    CAMPAIGN_STATE_LABELS,
-    CampaignState,
     Machine,
-    RoundState,
+    RoundFacts,
     check_or_refuse,
+    final_mark_refusals,
+    round_move_refusal,
 )
 
 
@@ -45,35 +46,23 @@ def unit_results_url(entry: CampaignUnit | int) -> str:
         return f"/tham-dinh/don-vi/{pk}/ket-qua/"
 
 
+def round_facts(round: AppraisalRound) -> RoundFacts:
+    """What portal.workflow's round rules read of a round."""
+    return RoundFacts(
+        number=round.number,
+        state=round.state,
+        final=round.final,
+        supplement_due_set=round.supplement_due is not None,
+    )
+
+
 def move_block_reason(round: AppraisalRound, action: str, rounds: dict[int, AppraisalRound]) -> str:
-    """Why this round cannot make this move, beyond the workflow table ('' when it can)."""
-    number = round.number
-    if action == "open_round" and number > 1:
-        previous = rounds.get(number - 1)
-        if previous is None:
-            return gettext("Chưa có vòng %(previous)s.") % {"previous": number - 1}
-        if previous.final:
-            return gettext("Vòng %(previous)s là vòng cuối: không có vòng sau.") % {
-                "previous": number - 1
-            }
-        if previous.state != RoundState.CLOSED:
-            return gettext("Vòng %(previous)s chưa kết thúc: kết thúc vòng đó trước.") % {
-                "previous": number - 1
-            }
-    if action in ("open_round", "return_results") and not round.final and not round.supplement_due:
-        return gettext(
-            "Vòng %(number)s chưa có hạn bổ sung, giải trình của đơn vị: Sở chủ trì đặt hạn ở "
-            "trang “Hạn các vòng thẩm định” của đợt."
-        ) % {"number": number}
-    if action in ("return_results", "close_round") and round.final:
-        return gettext("Vòng %(number)s là vòng cuối: tổ thống nhất điểm thay vì trả kết quả.") % {
-            "number": number
-        }
-    if action in ("agree", "reopen_round") and not round.final:
-        return gettext(
-            "Vòng %(number)s không phải vòng cuối: trả kết quả cho đơn vị rồi kết thúc vòng."
-        ) % {"number": number}
-    return ""
+    """Why this round cannot make this move, beyond the workflow table ('' when it can):
+    portal.workflow's round rules, asked with this round and the one before it."""
+    previous = rounds.get(round.number - 1)
+    return round_move_refusal(
+        action, round_facts(round), round_facts(previous) if previous is not None else None
+    )
 
 
 def _locked(
@@ -241,17 +230,9 @@ def round_final_set(*, campaign: Campaign, number: int, final: bool, actor: User
     campaign, round, rounds = _locked(campaign, number)
     if Role.OFFICE_ADMIN not in roles_in(actor, campaign.province_id):
         raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì chọn vòng cuối."))
-    if campaign.state not in (
-        CampaignState.SELF_ASSESSMENT_CLOSED,
-        CampaignState.IN_APPRAISAL,
-        CampaignState.OPEN,
-        CampaignState.DRAFT,
-    ):
-        label = CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)]
-        raise ValidationError(
-            gettext("Đợt đánh giá đã chốt kết quả (trạng thái “%(state)s”).") % {"state": label}
-        )
-    problems = _final_problems(round, final, rounds)
+    problems = final_mark_refusals(
+        campaign.state, round_facts(round), final, [round_facts(r) for r in rounds.values()]
+    )
     if problems:
         raise ValidationError(problems)
     if round.final == final:  # read under the lock: a second request finds it done
@@ -273,26 +254,3 @@ def round_final_set(*, campaign: Campaign, number: int, final: bool, actor: User
         entity_id=round.pk,
     )
     return round
-
-
-def _final_problems(
-    round: AppraisalRound, final: bool, rounds: dict[int, AppraisalRound]
-) -> list[str]:
-    movable = ("planned", "scoring")
-    problems = []
-    if round.state not in movable:
-        problems.append(
-            gettext("Vòng %(number)s đã trả kết quả hoặc đã thống nhất: không đổi được vòng cuối.")
-            % {"number": round.number}
-        )
-    if final and any(number > round.number for number in rounds):
-        problems.append(
-            gettext("Vòng cuối phải là vòng sau cùng: đã có vòng %(last)s.") % {"last": max(rounds)}
-        )
-    stuck = [r for r in rounds.values() if r.final and r.pk != round.pk and r.state not in movable]
-    if final and stuck:
-        problems.append(
-            gettext("Vòng %(number)s đã là vòng cuối và đã thống nhất điểm.")
-            % {"number": stuck[0].number}
-        )
-    return problems

@@ -1,5 +1,6 @@
-"""Reading the unit's side of appraisal: who reaches a unit's appraisal and how far, which
-rounds a unit is shown, when its responses are due, and the results page of one round.
+"""Reading the unit's side of appraisal: which rounds a unit is shown, when its responses
+are due, and the results page of one round, for the reach a person has
+(portal.appraisals.permissions.get_unit_access_for_user).
 
 Two reaches, as on the team's pages (portal.appraisals.permissions.get_entry_for_team): the
 province's office admin, leadership and appraisers and the campaign's team see every round;
@@ -16,62 +17,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node, Source
-from portal.accounts.permissions import AnyUser, roles_for_unit
+from portal.accounts.permissions import AnyUser
 from portal.answers import answer_label
 from portal.appraisals.models import Appraisal, EvidenceVerdict, Response
-from portal.appraisals.permissions import main_index_of, team_member
+from portal.appraisals.permissions import UnitAccess, main_index_of
 from portal.appraisals.values import Trail, trail_for
 from portal.assessments.models import Evidence
 from portal.assessments.selectors import framework_for
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.scoring import LiveScore, points_text, score_answers
-from portal.roles import READ_ALL_ROLES, UNIT_ROLES, Role
-from portal.workflow import CampaignState, RoundState, results_returned_to_unit
-
-NOT_FOUND = "Không tìm thấy đơn vị trong đợt đánh giá."
-
-
-@dataclass(frozen=True)
-class UnitAccess:
-    """How a person reaches one unit's appraisal."""
-
-    entry: CampaignUnit
-    roles: frozenset[Role]  # province roles that reach the unit
-    full: bool  # every round (office, leadership, appraisers, the team); else returned ones
-
-    @property
-    def reporter(self) -> bool:
-        return Role.REPORTER in self.roles
-
-
-def get_unit_access_for_user(user: AnyUser, pk: int, *, write: bool = False) -> UnitAccess:
-    """404 to whoever may not see the unit's appraisal; with `write`, 403 to everyone but
-    the unit's reporter (the approver, the office, leadership and the team only read)."""
-    entry = (
-        CampaignUnit.objects.select_related("campaign", "unit", "submission")
-        .filter(pk=pk, campaign__historic=False)
-        .first()
-    )
-    if entry is None or not user.is_authenticated:
-        raise Http404(gettext(NOT_FOUND))
-    roles = frozenset(roles_for_unit(user, entry.campaign.province_id, entry.unit_id))
-    own = bool(roles & UNIT_ROLES)
-    full = bool(roles & READ_ALL_ROLES) or (
-        not own and team_member(user, entry.campaign_id) is not None
-    )
-    if not (full or own):
-        raise Http404(gettext(NOT_FOUND))
-    if write and Role.REPORTER not in roles:
-        raise PermissionDenied(
-            gettext("Chỉ cán bộ đầu mối của đơn vị được giải trình, bổ sung kết quả thẩm định.")
-        )
-    return UnitAccess(entry, roles, full)
+from portal.roles import UNIT_ROLES
+from portal.workflow import CampaignState, RoundState, deadline_passed, results_returned_to_unit
 
 
 def returned_to_unit(round: AppraisalRound, campaign: Campaign) -> bool:
@@ -255,8 +216,8 @@ def _rows(
                 response=response,
                 response_text=answer_label(leaf, supplemented) if supplemented is not None else "",
                 due=due,
-                overdue=due is not None and now > due,
-                open=responding and applies and (due is None or now <= due),
+                overdue=deadline_passed(due, now),
+                open=responding and applies and not deadline_passed(due, now),
                 evidence=evidence.get(code, []),
             )
         )
@@ -381,7 +342,7 @@ def _pending(
                 names.get(appraisal.criterion, appraisal.criterion),
                 appraisal.supplement_request,
                 due,
-                due is not None and now > due,
+                deadline_passed(due, now),
             )
         )
     far = datetime.max.replace(tzinfo=timezone.get_current_timezone())

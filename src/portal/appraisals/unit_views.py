@@ -17,14 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.appraisals import responses
 from portal.appraisals.compare import comparison
+from portal.appraisals.permissions import UnitAccess, get_unit_access_for_user
 from portal.appraisals.selectors import appraiser_todo
 from portal.appraisals.unit_forms import ResponseForm, attach_forms
-from portal.appraisals.unit_selectors import (
-    UnitAccess,
-    get_unit_access_for_user,
-    unit_results,
-    unit_todo,
-)
+from portal.appraisals.unit_selectors import unit_results, unit_todo
 from portal.assessments.forms import EvidenceLinkForm
 from portal.assessments.models import Evidence
 from portal.assessments.selectors import framework_for

@@ -15,9 +15,12 @@ from portal.accounts.permissions import AnyUser
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import CampaignLevel, CampaignUnit
 from portal.roles import UNIT_ROLES
-from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState, SubmissionState
-
-EDITABLE_STATES = frozenset({SubmissionState.NOT_STARTED, SubmissionState.DRAFT})
+from portal.workflow import (
+    CampaignState,
+    deadline_passed,
+    self_assessment_refusal,
+    submission_edit_refusal,
+)
 
 
 def entries_for_user(user: AnyUser) -> QuerySet[CampaignUnit]:
@@ -89,15 +92,12 @@ def date_text(moment: datetime) -> str:
 
 def campaign_block_reason(entry: CampaignUnit, now: datetime | None = None) -> str:
     """Why nothing of the self-assessment may change now (campaign state, deadline); ''
-    while the campaign is open and before the deadline."""
-    campaign = entry.campaign
-    if campaign.state != CampaignState.OPEN:
-        state = CAMPAIGN_STATE_LABELS.get(CampaignState(campaign.state), campaign.state)
-        return gettext("Đợt đánh giá không ở giai đoạn tự đánh giá (trạng thái: %(state)s).") % {
-            "state": state
-        }
+    while the campaign is open and before the deadline. The rules are portal.workflow's."""
+    reason = self_assessment_refusal(entry.campaign.state)
+    if reason:
+        return reason
     deadline = deadline_of(entry)
-    if deadline is not None and (now or timezone.now()) > deadline:
+    if deadline is not None and deadline_passed(deadline, now or timezone.now()):
         return gettext("Đã hết hạn tự đánh giá (hạn %(deadline)s).") % {
             "deadline": date_text(deadline)
         }
@@ -108,14 +108,7 @@ def edit_block_reason(
     entry: CampaignUnit, submission: Submission, now: datetime | None = None
 ) -> str:
     """Why the answers and evidence cannot change now; '' when they can."""
-    reason = campaign_block_reason(entry, now)
-    if reason:
-        return reason
-    if submission.state == SubmissionState.SUBMITTED:
-        return gettext("Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được.")
-    if submission.state == SubmissionState.APPROVED:
-        return gettext("Bản tự đánh giá đã được phê duyệt: không sửa được.")
-    return ""
+    return campaign_block_reason(entry, now) or submission_edit_refusal(submission.state)
 
 
 def evidence_bytes(campaign_unit_id: int) -> int:

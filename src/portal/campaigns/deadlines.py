@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dti.dates import DateError, checked_date
-from portal.workflow import SubmissionState
+from portal.workflow import SubmissionState, deadline_passed
 
 FORMAT = "%d/%m/%Y %H:%M"
 EXAMPLE = "31/03/2025 17:00"
@@ -46,4 +46,4 @@ def format_deadline(moment: datetime | None) -> str:
 
 def is_late(deadline: datetime | None, state: str, now: datetime) -> bool:
     """Past the deadline (or the unit's extension) and neither submitted nor approved."""
-    return deadline is not None and now > deadline and state not in DONE
+    return deadline_passed(deadline, now) and state not in DONE

@@ -17,7 +17,7 @@ from portal.indicators.models import ApiToken
 from portal.roles import READ_ALL_ROLES, Role
 
 
-def get_campaign_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Campaign:
+def get_campaign_system_values_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Campaign:
     """The campaign's system values page: read by office admins, appraisers and leadership;
     written (imports) by office admins."""
     campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
@@ -35,7 +35,7 @@ def get_campaign_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Cam
     return campaign
 
 
-def get_province_for_user(user: AnyUser, pk: int) -> Province:
+def get_province_tokens_for_user(user: AnyUser, pk: int) -> Province:
     """The province whose API tokens its office admins manage."""
     province = get_object_or_404(Province, pk=pk)
     roles = roles_in(user, province)

@@ -9,7 +9,6 @@ from datetime import UTC
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext
 
 from dti.expressions import ExpressionError
 from dti.framework.model import FormulaRule, Node, Source
@@ -19,12 +18,7 @@ from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.scoring import applicability, unit_attributes
 from portal.indicators.models import ApiToken, ImportBatch, SystemValue
 from portal.roles import READ_ALL_ROLES
-from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState
-
-IMPORT_STATES = frozenset(
-    {CampaignState.OPEN, CampaignState.SELF_ASSESSMENT_CLOSED, CampaignState.IN_APPRAISAL}
-)
-
+from portal.workflow import system_values_refusal
 
 # ---- one unit: what its self-assessment scores with ------------------------------------
 
@@ -70,20 +64,8 @@ def value_label(leaf: Node, value: AnswerValue) -> str:
 
 
 def import_block_reason(campaign: Campaign) -> str:
-    """Why the campaign takes no system values now ('' when it does)."""
-    if campaign.state in IMPORT_STATES and not campaign.historic:
-        return ""
-    state = CAMPAIGN_STATE_LABELS.get(CampaignState(campaign.state), campaign.state)
-    if campaign.state == CampaignState.DRAFT:
-        message = gettext("Đợt đánh giá chưa mở (trạng thái: %(state)s): chưa nhập số liệu được.")
-    elif campaign.historic:
-        message = gettext("Đợt đánh giá này là kết quả năm cũ nhập từ bảng đã công bố.")
-    else:
-        message = gettext(
-            "Đợt đánh giá đã chốt kết quả (trạng thái: %(state)s): số liệu từ hệ thống không "
-            "còn thay đổi được, vì kết quả đã tính bằng số liệu lúc chốt."
-        )
-    return message % {"state": state}
+    """Why the campaign takes no system values now ('' when it does): portal.workflow's rule."""
+    return system_values_refusal(campaign.state, campaign.historic)
 
 
 def batches_of(campaign: Campaign) -> QuerySet[ImportBatch]:

@@ -24,7 +24,11 @@ from portal.campaigns.models import Campaign
 from portal.campaigns.permissions import admin_provinces
 from portal.indicators import services
 from portal.indicators.forms import TokenForm, UploadForm
-from portal.indicators.permissions import get_campaign_for_user, get_province_for_user, get_token
+from portal.indicators.permissions import (
+    get_campaign_system_values_for_user,
+    get_province_tokens_for_user,
+    get_token,
+)
 from portal.indicators.rows import MAX_BYTES
 from portal.indicators.selectors import (
     batches_of,
@@ -68,14 +72,14 @@ def _campaign_page(
 @login_required
 @require_GET
 def campaign(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
-    return _campaign_page(request, get_campaign_for_user(request.user, campaign_id))
+    return _campaign_page(request, get_campaign_system_values_for_user(request.user, campaign_id))
 
 
 @login_required
 @require_POST
 @csrf_exempt  # checked in _upload, once an oversized body has been refused unread
 def upload(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
-    found = get_campaign_for_user(request.user, campaign_id, write=True)
+    found = get_campaign_system_values_for_user(request.user, campaign_id, write=True)
     if evidence_files.request_too_large(request, MAX_BYTES):
         message = gettext("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
         return _campaign_page(request, found, problems=[message], status=413)
@@ -127,13 +131,13 @@ def _tokens_page(
 @login_required
 @require_GET
 def tokens(request: AuthenticatedHttpRequest, province_id: int) -> HttpResponse:
-    return _tokens_page(request, get_province_for_user(request.user, province_id))
+    return _tokens_page(request, get_province_tokens_for_user(request.user, province_id))
 
 
 @login_required
 @require_POST
 def token_create(request: AuthenticatedHttpRequest, province_id: int) -> HttpResponse:
-    province = get_province_for_user(request.user, province_id)
+    province = get_province_tokens_for_user(request.user, province_id)
     form = TokenForm(province, request.POST)
     if not form.is_valid():
         return _tokens_page(request, province, form=form, status=400)
@@ -152,7 +156,7 @@ def token_create(request: AuthenticatedHttpRequest, province_id: int) -> HttpRes
 def token_revoke(
     request: AuthenticatedHttpRequest, province_id: int, token_id: int
 ) -> HttpResponse:
-    province = get_province_for_user(request.user, province_id)
+    province = get_province_tokens_for_user(request.user, province_id)
     token = services.api_token_revoke(token=get_token(province, token_id), actor=request.user)
     messages.success(request, gettext("Đã thu hồi mã “%(name)s”.") % {"name": token.name})
     return redirect("indicators:tokens", province.pk)

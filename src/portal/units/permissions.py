@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
+from dti.text import control_characters
 from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser, roles_in
 from portal.roles import Role
@@ -24,6 +25,10 @@ def check_province_access(user: AnyUser, province_id: int, *, write: bool = Fals
 
 
 def get_province_for_user(user: AnyUser, code: str, *, write: bool = False) -> Province:
+    """The province by its code, for its members: its unit registry and frameworks are not
+    public (404 to others); a write needs its office admin (403)."""
+    if control_characters(code):  # names no province; PostgreSQL would refuse NUL (a 500)
+        raise Http404(gettext("Không tìm thấy."))
     province = get_object_or_404(Province, code=code)
     check_province_access(user, province.pk, write=write)
     return province
