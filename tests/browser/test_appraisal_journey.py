@@ -52,22 +52,22 @@ def move_round(page: Page, campaign_pk: int, number: int, button: str) -> None:
     expect(page.locator(".messages, [role=status], .success").first).to_be_visible()
 
 
-def score(page: Page, entry_pk: int, number: int, value: str, remark: str = "") -> None:
+def score(page: Page, campaign_unit_pk: int, number: int, value: str, remark: str = "") -> None:
     """Mai scores "Tỷ lệ văn bản đi được ký số" of Sở Nội vụ in round `number`."""
-    page.goto(f"/tham-dinh/don-vi/{entry_pk}/vong/{number}/")
+    page.goto(f"/tham-dinh/don-vi/{campaign_unit_pk}/vong/{number}/")
     criterion = page.locator("#tc-cqs_ky_so")
     criterion.locator("input[name='value:cqs_ky_so']").fill(value)
     criterion.locator("textarea[name='note:cqs_ky_so']").fill(remark)
 
 
 def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Team):  # noqa: F811
-    entry, campaign = team.entry, team.campaign.pk
+    campaign_unit, campaign = team.campaign_unit, team.campaign.pk
 
     # Round 1: the chair opens it; Mai lowers the score and asks for a supplement.
     as_person(page, "chinh")
     move_round(page, campaign, 1, "Bắt đầu vòng thẩm định")
     as_person(page, "mai")
-    score(page, entry.pk, 1, "60", LOWERED)
+    score(page, campaign_unit.pk, 1, "60", LOWERED)
     criterion = page.locator("#tc-cqs_ky_so")
     criterion.locator("input[name='supplement:cqs_ky_so']").check()
     criterion.locator("input[name='request:cqs_ky_so']").fill(REQUEST)
@@ -78,7 +78,7 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
 
     # Hùng appraises "Nhận thức số" only: the same criterion is read-only for him.
     as_person(page, "hung")
-    page.goto(f"/tham-dinh/don-vi/{entry.pk}/vong/1/")
+    page.goto(f"/tham-dinh/don-vi/{campaign_unit.pk}/vong/1/")
     expect(page.locator("#tc-cqs_ky_so input[name='value:cqs_ky_so']")).to_have_attribute(
         "readonly", ""
     )
@@ -88,9 +88,9 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
 
     # Before the results are returned, Lan sees nothing of round 1.
     as_person(page, "lan")
-    page.goto(f"/tham-dinh/don-vi/{entry.pk}/ket-qua/")
+    page.goto(f"/tham-dinh/don-vi/{campaign_unit.pk}/ket-qua/")
     expect(page.locator("body")).not_to_contain_text(LOWERED)
-    assert page.goto(f"/tham-dinh/don-vi/{entry.pk}/ket-qua/?vong=1").status == 404  # type: ignore[union-attr]
+    assert page.goto(f"/tham-dinh/don-vi/{campaign_unit.pk}/ket-qua/?vong=1").status == 404  # type: ignore[union-attr]
     as_person(page, "chinh")
     move_round(page, campaign, 1, "Trả kết quả cho đơn vị")
 
@@ -98,7 +98,7 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     as_person(page, "lan")
     page.goto("/tham-dinh/")
     expect(page.get_by_text(REQUEST).first).to_be_visible()
-    page.goto(f"/tham-dinh/don-vi/{entry.pk}/ket-qua/")
+    page.goto(f"/tham-dinh/don-vi/{campaign_unit.pk}/ket-qua/")
     row = page.locator("#tc-cqs_ky_so")
     expect(row).to_contain_text(LOWERED)
     expect(row).to_contain_text("13,13")  # self: 87,5 % of 15 points
@@ -120,7 +120,7 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
 
     # Thảo of Sở Tư pháp: no way into Sở Nội vụ's results, and no trace of its remarks.
     as_person(page, "thao")
-    assert page.goto(f"/tham-dinh/don-vi/{entry.pk}/ket-qua/").status == 404  # type: ignore[union-attr]
+    assert page.goto(f"/tham-dinh/don-vi/{campaign_unit.pk}/ket-qua/").status == 404  # type: ignore[union-attr]
     page.goto(f"/tham-dinh/don-vi/{team.other.pk}/ket-qua/")
     expect(page.locator("body")).not_to_contain_text(LOWERED)
 
@@ -129,10 +129,10 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     move_round(page, campaign, 1, "Kết thúc vòng")
     move_round(page, campaign, 2, "Bắt đầu vòng thẩm định")
     as_person(page, "mai")
-    page.goto(f"/tham-dinh/don-vi/{entry.pk}/vong/2/")
+    page.goto(f"/tham-dinh/don-vi/{campaign_unit.pk}/vong/2/")
     expect(page.locator("#tc-cqs_ky_so")).to_contain_text(REPLY)
     expect(page.locator("#tc-cqs_ky_so")).to_contain_text("thong-ke-ky-so-2025.pdf")
-    score(page, entry.pk, 2, "80", "Chấp nhận số liệu bổ sung")
+    score(page, campaign_unit.pk, 2, "80", "Chấp nhận số liệu bổ sung")
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator("#tc-cqs_ky_so [data-score='cqs_ky_so']")).to_have_text("12")
     as_person(page, "chinh")
@@ -147,13 +147,13 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     expect(page.locator("body")).to_contain_text("Đã chốt kết quả")
     team.campaign.refresh_from_db()
     assert team.campaign.state == CampaignState.FINALIZED
-    result = HistoricResult.objects.get(campaign_unit=entry)
+    result = HistoricResult.objects.get(campaign_unit=campaign_unit)
     # 12 (80 % of documents signed) + 10 (bands) + 15 (online services)
     assert Decimal(result.index_scores["hoat_dong_chinh_quyen_so"]) == 37
 
     # Locked: Mai's sheet is read-only and a save changes nothing.
     as_person(page, "mai")
-    page.goto(f"/tham-dinh/don-vi/{entry.pk}/vong/3/")
+    page.goto(f"/tham-dinh/don-vi/{campaign_unit.pk}/vong/3/")
     expect(page.locator("#tc-cqs_ky_so input[name='value:cqs_ky_so']")).to_have_attribute(
         "readonly", ""
     )
@@ -161,7 +161,7 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
 
     # The side-by-side view: self, round 1, round 2, final.
     as_person(page, "lan")
-    page.goto(f"/tham-dinh/don-vi/{entry.pk}/doi-chieu/")
+    page.goto(f"/tham-dinh/don-vi/{campaign_unit.pk}/doi-chieu/")
     points = page.locator("#compare #tc-cqs_ky_so td.num strong")
     expect(points).to_have_text(["13,13", "9", "12", "12"])  # self, round 1, round 2, final
     assert AuditEntry.objects.filter(entity="appraisal", criterion="cqs_ky_so").count() == 2

@@ -120,7 +120,7 @@ def test_lan_fills_in_and_submits_then_minh_approves(
     other_page.get_by_role("link", name="Còn thiếu gì?").click()
     expect(other_page.locator("#state")).to_have_text("Đã gửi, chờ phê duyệt")
     press(other_page, "Phê duyệt và ký", "Đã phê duyệt")
-    sha256 = Submission.objects.get(campaign_unit=cast.noi_vu_entry).snapshot_sha256
+    sha256 = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).snapshot_sha256
     assert re.fullmatch(r"[0-9a-f]{64}", sha256)
     expect(other_page.locator("code")).to_have_text(sha256)
 
@@ -130,9 +130,9 @@ def test_lan_fills_in_and_submits_then_minh_approves(
 
 
 def test_thao_learns_nothing_of_so_noi_vu(page: Page, other_page: Page, cast: Cast, tmp_path):
-    entry = cast.noi_vu_entry
+    campaign_unit = cast.noi_vu_campaign_unit
     log_in(other_page, "lan")
-    other_page.goto(url("form", entry))
+    other_page.goto(url("form", campaign_unit))
     attach(other_page, "nts_ke_hoach", pdf_file(tmp_path))
     download = other_page.locator("#tc-nts_ke_hoach .evidence a").get_attribute("href")
     assert other_page.request.get(download).body() == PDF  # Lan's own file: she gets it
@@ -141,11 +141,11 @@ def test_thao_learns_nothing_of_so_noi_vu(page: Page, other_page: Page, cast: Ca
     page.goto("/tu-danh-gia/")
     expect(page.locator("table.my-entries")).to_contain_text("Sở Tư pháp")
     expect(page.get_by_text("Sở Nội vụ")).to_have_count(0)
-    for path in (url("form", entry), url("status", entry), download):
+    for path in (url("form", campaign_unit), url("status", campaign_unit), download):
         response = page.goto(path)
         assert response is not None and response.status == 404, path
         expect(page.locator("body")).not_to_contain_text("Sở Nội vụ")
-    api = page.request.get(f"/api/campaign-units/{entry.pk}/answers")
+    api = page.request.get(f"/api/campaign-units/{campaign_unit.pk}/answers")
     assert api.status == 404
     assert api.json() == {"detail": "Không tìm thấy."}
 
@@ -158,9 +158,9 @@ def posted_fields(page: Page) -> dict[str, str]:
 
 
 def test_after_the_deadline_the_form_is_read_only_and_refuses_saves(page: Page, cast: Cast):
-    entry = cast.noi_vu_entry
+    campaign_unit = cast.noi_vu_campaign_unit
     log_in(page, "lan")
-    page.goto(url("form", entry))
+    page.goto(url("form", campaign_unit))
     answer(page, "cqs_ky_so", "87,5")
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu nháp (1 tiêu chí thay đổi).")
@@ -179,10 +179,10 @@ def test_after_the_deadline_the_form_is_read_only_and_refuses_saves(page: Page, 
     assert changeable == []
     expect(page.locator('[name="value:cqs_ky_so"]')).to_have_value("87,5")
 
-    response = page.request.post(url("save", entry), form=stale)
+    response = page.request.post(url("save", campaign_unit), form=stale)
     assert "Đã hết hạn tự đánh giá" in response.text()
     assert list(Answer.objects.values_list("criterion", "value")) == [("cqs_ky_so", "87.5")]
 
-    page.goto(url("status", entry))
+    page.goto(url("status", campaign_unit))
     expect(page.locator(".card .error")).to_contain_text("Đã hết hạn tự đánh giá")
     expect(page.get_by_role("button", name="Gửi phê duyệt")).to_have_count(0)

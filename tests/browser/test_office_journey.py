@@ -52,7 +52,7 @@ def test_the_office_imports_the_portals_statistics_and_the_unit_sees_them(page: 
 
     page.context.clear_cookies()
     log_in(page, "lan")
-    page.goto(f"/tu-danh-gia/{cast.noi_vu_entry.pk}/")
+    page.goto(f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/")
     value = page.locator("[data-system=cqs_dvctt]")
     expect(value).to_contain_text("Số liệu từ hệ thống")
     expect(value).to_contain_text("1200")
@@ -71,8 +71,8 @@ def test_the_office_follows_a_change_in_the_log_and_downloads_it(page: Page, cas
     page.locator("#audit-link a").click()
     page.locator("#filters select[name=criterion]").select_option("cqs_dvctt")
     page.locator("#filters").get_by_role("button", name="Lọc").click()
-    entry = AuditEntry.objects.get(entity="system_value")
-    expect(page.locator(f"#entry-{entry.pk}")).to_contain_text("Cổng dịch vụ công tỉnh")
+    audit_entry = AuditEntry.objects.get(entity="system_value")
+    expect(page.locator(f"#entry-{audit_entry.pk}")).to_contain_text("Cổng dịch vụ công tỉnh")
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải về CSV").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
@@ -85,10 +85,10 @@ def test_the_office_follows_a_change_in_the_log_and_downloads_it(page: Page, cas
 def test_a_notification_leads_from_the_bell_to_its_page(page: Page, cast: Cast):
     notify(
         users=[cast.lan], kind="results_returned", title="Đã trả kết quả thẩm định vòng 1",
-        url=f"/tu-danh-gia/{cast.noi_vu_entry.pk}/", campaign=cast.campaign,
+        url=f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/", campaign=cast.campaign,
     )  # fmt: skip
     log_in(page, "lan")
     page.get_by_role("link", name="Thông báo 1").click()
     page.get_by_role("link", name="Đã trả kết quả thẩm định vòng 1").click()
-    page.wait_for_url(f"**/tu-danh-gia/{cast.noi_vu_entry.pk}/")
+    page.wait_for_url(f"**/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/")
     expect(page.get_by_role("link", name="Thông báo", exact=True)).to_be_visible()  # read

@@ -52,8 +52,8 @@ class Cast:
     tu_phap: Unit
     framework: FrameworkVersion
     campaign: Campaign
-    noi_vu_entry: CampaignUnit
-    tu_phap_entry: CampaignUnit
+    noi_vu_campaign_unit: CampaignUnit
+    tu_phap_campaign_unit: CampaignUnit
     lan: User
     minh: User
     thao: User
@@ -118,12 +118,12 @@ def cast(db: None) -> Cast:
     CampaignLevel.objects.create(
         campaign=campaign, level="so", name="Sở, ban, ngành", framework=framework
     )
-    entries = [
+    campaign_units = [
         CampaignUnit.objects.create(campaign=campaign, unit=u, level="so")
         for u in (noi_vu, tu_phap)
     ]
-    for entry in entries:
-        Submission.objects.create(campaign_unit=entry)
+    for campaign_unit in campaign_units:
+        Submission.objects.create(campaign_unit=campaign_unit)
     people = {
         "lan": ("Nguyễn Thị Lan", Role.REPORTER, noi_vu, province),
         "minh": ("Trần Văn Minh", Role.APPROVER, noi_vu, province),
@@ -138,5 +138,13 @@ def cast(db: None) -> Cast:
         users[username] = make_user(username, full_name)
         Membership.objects.create(user=users[username], province=where, role=role, unit=unit)
     return Cast(
-        province, other, noi_vu, tu_phap, framework, campaign, entries[0], entries[1], **users
+        province,
+        other,
+        noi_vu,
+        tu_phap,
+        framework,
+        campaign,
+        campaign_units[0],
+        campaign_units[1],
+        **users,
     )

@@ -27,8 +27,8 @@ def campaign_with_plan(campaign: Campaign) -> Campaign:
     return campaign
 
 
-def _submission_state(entry: CampaignUnit) -> str:
-    submission = getattr(entry, "submission", None)  # absent until the unit starts
+def _submission_state(campaign_unit: CampaignUnit) -> str:
+    submission = getattr(campaign_unit, "submission", None)  # absent until the unit starts
     return submission.state if submission is not None else SubmissionState.NOT_STARTED.value
 
 
@@ -41,15 +41,17 @@ def campaign_units_for_user(user: AnyUser, campaign: Campaign) -> list[dict[str,
     see that unit's work."""
     viewer = viewer_in(user, campaign.province_id)
     rows = []
-    for entry in campaign.units.select_related("unit", "submission"):
-        state = _submission_state(entry) if viewer.sees_unit(entry.unit_id) else None
+    for campaign_unit in campaign.units.select_related("unit", "submission"):
+        state = (
+            _submission_state(campaign_unit) if viewer.sees_unit(campaign_unit.unit_id) else None
+        )
         rows.append(
             {
-                "id": entry.pk,
-                "unit": entry.unit,
-                "level": entry.level,
-                "previous_class": entry.previous_class,
-                "extension_until": entry.extension_until,
+                "id": campaign_unit.pk,
+                "unit": campaign_unit.unit,
+                "level": campaign_unit.level,
+                "previous_class": campaign_unit.previous_class,
+                "extension_until": campaign_unit.extension_until,
                 "submission_state": state,
                 "submission_state_label": _label(state) if state else None,
             }
@@ -95,9 +97,9 @@ def framework_with_tree(framework: FrameworkVersion) -> dict[str, Any]:
     }
 
 
-def answers_of(entry: CampaignUnit) -> dict[str, Any]:
+def answers_of(campaign_unit: CampaignUnit) -> dict[str, Any]:
     """A unit's answers and evidence metadata; empty while the unit has not started."""
-    submission = Submission.objects.filter(campaign_unit=entry).first()
+    submission = Submission.objects.filter(campaign_unit=campaign_unit).first()
     state = submission.state if submission else SubmissionState.NOT_STARTED.value
     answers: list[Answer] = []
     evidence: list[Evidence] = []
@@ -105,9 +107,9 @@ def answers_of(entry: CampaignUnit) -> dict[str, Any]:
         answers = list(submission.answers.select_related("updated_by").order_by("criterion"))
         evidence = list(submission.evidence.select_related("uploaded_by"))
     return {
-        "campaign_unit": entry.pk,
-        "campaign": entry.campaign_id,
-        "unit": entry.unit,
+        "campaign_unit": campaign_unit.pk,
+        "campaign": campaign_unit.campaign_id,
+        "unit": campaign_unit.unit,
         "submission_state": state,
         "submission_state_label": _label(state),
         "answers": answers,

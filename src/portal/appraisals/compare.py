@@ -86,18 +86,20 @@ class Comparison:
 
 def comparison(access: UnitAccess) -> Comparison:
     """The side-by-side view as this person may see it."""
-    entry = access.entry
-    framework = framework_for(entry)
+    campaign_unit = access.campaign_unit
+    framework = framework_for(campaign_unit)
     rounds = rounds_for(access)
-    trail = trail_for(entry)
+    trail = trail_for(campaign_unit)
     codes = [leaf.code for leaf in framework.leaves]
     numbers = [0, *(r.number for r in rounds)]
-    scores = [score_answers(framework, entry.unit, trail.values_at(n, codes)) for n in numbers]
+    scores = [
+        score_answers(framework, campaign_unit.unit, trail.values_at(n, codes)) for n in numbers
+    ]
     columns = [
         _column(n, r, live) for n, r, live in zip(numbers, [None, *rounds], scores, strict=True)
     ]
-    history = _history(entry, access.full, {r.number for r in rounds}, framework.by_code)
-    link = _audit_link(entry, access.full)
+    history = _history(campaign_unit, access.full, {r.number for r in rounds}, framework.by_code)
+    link = _audit_link(campaign_unit, access.full)
     groups = []
     for index in framework.main_indices:
         rows = [
@@ -148,22 +150,22 @@ def _cells(leaf: Node, trail: Trail, numbers: list[int], scores: list[LiveScore]
 # ---- the history of each value -------------------------------------------------------------
 
 
-def _round_of(entry: AuditEntry) -> int | None:
-    for data in (entry.new, entry.old):
+def _round_of(audit_entry: AuditEntry) -> int | None:
+    for data in (audit_entry.new, audit_entry.old):
         if isinstance(data, dict) and isinstance(data.get("round"), int):
             return int(data["round"])
     return None
 
 
 def _history(
-    entry: CampaignUnit, full: bool, visible: set[int], nodes: Mapping[str, Node]
+    audit_entry: CampaignUnit, full: bool, visible: set[int], nodes: Mapping[str, Node]
 ) -> dict[str, list[Change]]:
     """Every audit entry about this unit's criteria, in one query, grouped by criterion."""
-    entries = AuditEntry.objects.filter(
-        campaign_id=entry.campaign_id, unit_id=entry.unit_id, criterion__in=list(nodes)
+    audit_entries = AuditEntry.objects.filter(
+        campaign_id=audit_entry.campaign_id, unit_id=audit_entry.unit_id, criterion__in=list(nodes)
     ).order_by("pk")
     history: dict[str, list[Change]] = {}
-    for item in entries:
+    for item in audit_entries:
         number = _round_of(item)
         if not (full or item.entity in UNIT_ENTITIES or number in visible):
             continue
@@ -202,7 +204,7 @@ def _describe(node: Node, data: Any) -> str:
     return " · ".join(parts) or "—"
 
 
-def _audit_link(entry: CampaignUnit, full: bool) -> str:
+def _audit_link(campaign_unit: CampaignUnit, full: bool) -> str:
     """The audit trail's page of one criterion (portal.audit), as a template with __code__;
     '' when this portal has no such page. Only for the full reach: the unit's own people
     see their history here, filtered by round, while that page lists every entry of the
@@ -210,6 +212,8 @@ def _audit_link(entry: CampaignUnit, full: bool) -> str:
     if not full:
         return ""
     try:
-        return reverse("audit:criterion", args=[entry.campaign_id, entry.unit_id, "__code__"])
+        return reverse(
+            "audit:criterion", args=[campaign_unit.campaign_id, campaign_unit.unit_id, "__code__"]
+        )
     except NoReverseMatch:
         return ""

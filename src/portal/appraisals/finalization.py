@@ -36,28 +36,30 @@ from portal.workflow import Machine, RoundState, check_or_refuse
 SOURCE_TABLE = "Kết quả thẩm định vòng cuối"
 
 
-def unit_input(framework: Framework, entry: CampaignUnit, round_number: int) -> UnitInput:
+def unit_input(framework: Framework, campaign_unit: CampaignUnit, round_number: int) -> UnitInput:
     """One unit's values that count in the round, as the core takes them (values of
     criteria that do not apply to the unit are left out, as in the self-score)."""
-    attributes = unit_attributes(entry.unit)
+    attributes = unit_attributes(campaign_unit.unit)
     applies = applicability(framework, attributes)
     codes = [leaf.code for leaf in framework.leaves]
     values = {
         code: core_value(framework.by_code[code], value)
-        for code, value in trail_for(entry).values_at(round_number, codes).items()
+        for code, value in trail_for(campaign_unit).values_at(round_number, codes).items()
         if value is not None and applies[code]
     }
-    return UnitInput(unit=entry.unit.code, attributes=attributes, values=values)
+    return UnitInput(unit=campaign_unit.unit.code, attributes=attributes, values=values)
 
 
 def level_result(
-    framework: Framework, entries: Sequence[CampaignUnit], round_number: int
+    framework: Framework, campaign_units: Sequence[CampaignUnit], round_number: int
 ) -> LevelResult:
     """The level evaluated from every unit's values in the round; ValidationError naming the
     unit and the criterion when a value cannot be scored."""
-    names = {entry.unit.code: entry.unit.name for entry in entries}
+    names = {campaign_unit.unit.code: campaign_unit.unit.name for campaign_unit in campaign_units}
     try:
-        inputs = [unit_input(framework, entry, round_number) for entry in entries]
+        inputs = [
+            unit_input(framework, campaign_unit, round_number) for campaign_unit in campaign_units
+        ]
         return evaluate(framework, build_inputs(framework, inputs), list(names.values()))
     except ExpressionError as error:
         raise ValidationError(
@@ -81,10 +83,10 @@ def campaign_finalize(*, campaign: Campaign, actor: User) -> list[HistoricResult
     final = _agreed_final_round(campaign)
     stored = []
     for level in campaign.levels.select_related("framework").order_by("level"):
-        entries = list(campaign.units.filter(level=level.level).select_related("unit"))
-        if entries:
-            result = level_result(level.framework.build(), entries, final.number)
-            stored += _store(campaign, entries, result, final, actor)
+        campaign_units = list(campaign.units.filter(level=level.level).select_related("unit"))
+        if campaign_units:
+            result = level_result(level.framework.build(), campaign_units, final.number)
+            stored += _store(campaign, campaign_units, result, final, actor)
     old = campaign.state
     campaign.state = target
     campaign.full_clean()
@@ -122,17 +124,17 @@ def _agreed_final_round(campaign: Campaign) -> AppraisalRound:
 
 def _store(
     campaign: Campaign,
-    entries: Sequence[CampaignUnit],
+    campaign_units: Sequence[CampaignUnit],
     result: LevelResult,
     final: AppraisalRound,
     actor: User,
 ) -> list[HistoricResult]:
     scores = result.scores
     position = {code: i for i, code in enumerate(scores.unit_ids)}
-    by_code = {entry.unit.code: entry for entry in entries}
+    by_code = {campaign_unit.unit.code: campaign_unit for campaign_unit in campaign_units}
     stored = []
     for row in result.general.rows(scores.unit_ids):
-        entry = by_code[row.unit]
+        campaign_unit = by_code[row.unit]
         indices = {
             index.code: str(scores.node_score(index.code, position[row.unit]))
             for index in result.framework.main_indices
@@ -147,8 +149,8 @@ def _store(
             "index_scores": indices,
             "source_table": SOURCE_TABLE,
         }
-        historic = HistoricResult.objects.filter(campaign_unit=entry).first()
-        historic = historic or HistoricResult(campaign_unit=entry)
+        historic = HistoricResult.objects.filter(campaign_unit=campaign_unit).first()
+        historic = historic or HistoricResult(campaign_unit=campaign_unit)
         for name, value in values.items():
             setattr(historic, name, value)
         historic.full_clean(validate_unique=False)
@@ -159,7 +161,7 @@ def _store(
             action="finalize",
             new=values,
             campaign=campaign,
-            unit=entry.unit,
+            unit=campaign_unit.unit,
             entity_id=historic.pk,
             reason=gettext("Kết quả thẩm định vòng cuối (vòng %(number)s)")
             % {"number": final.number},
@@ -171,21 +173,21 @@ def _store(
 def _notify(campaign: Campaign, results: list[HistoricResult]) -> None:
     people = unit_people(campaign)
     for result in results:
-        entry = result.campaign_unit
-        users = people.get(entry.unit_id, [])
+        campaign_unit = result.campaign_unit
+        users = people.get(campaign_unit.unit_id, [])
         if not users:
             continue
         notify(
             users=users,
             kind="campaign_finalized",
             campaign=campaign,
-            title=gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": entry.unit},
+            title=gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": campaign_unit.unit},
             body=gettext("Tổng điểm %(total)s / %(max)s; xếp loại %(class)s.")
             % {
                 "total": number_vi(result.total),
                 "max": number_vi(result.applicable_max),
                 "class": result.class_label or "—",
             },
-            url=unit_results_url(entry),
-            key=f"campaign_finalized:{campaign.pk}:{entry.pk}",
+            url=unit_results_url(campaign_unit),
+            key=f"campaign_finalized:{campaign.pk}:{campaign_unit.pk}",
         )

@@ -162,9 +162,9 @@ class AssignmentForm(TextCheckedForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = campaign.team.select_related("user")  # type: ignore[attr-defined]  # Form.fields types every field as Field
-        in_scope = Unit.objects.filter(campaign_entries__campaign=campaign)
+        in_scope = Unit.objects.filter(campaign_units__campaign=campaign)
         self.fields["unit"].queryset = in_scope.order_by("level", "name")  # type: ignore[attr-defined]  # Form.fields types every field as Field
-        districts = Unit.objects.filter(children__campaign_entries__campaign=campaign).distinct()
+        districts = Unit.objects.filter(children__campaign_units__campaign=campaign).distinct()
         self.fields["district"].queryset = districts.order_by("name")  # type: ignore[attr-defined]  # Form.fields types every field as Field
         choices = [("", gettext("— tất cả chỉ số —")), *indices]
         self.fields["index"].choices = choices  # type: ignore[attr-defined]  # Form.fields types every field as Field

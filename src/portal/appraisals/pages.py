@@ -132,40 +132,44 @@ def team_context(
 # ---- the scoring sheet -----------------------------------------------------------------
 
 
-def round_of(entry: CampaignUnit, number: int) -> AppraisalRound:
-    found = AppraisalRound.objects.filter(campaign_id=entry.campaign_id, number=number).first()
+def round_of(campaign_unit: CampaignUnit, number: int) -> AppraisalRound:
+    found = AppraisalRound.objects.filter(
+        campaign_id=campaign_unit.campaign_id, number=number
+    ).first()
     if found is None:
         raise Http404(gettext("Đợt đánh giá không có vòng thẩm định này."))
-    found.campaign = entry.campaign
+    found.campaign = campaign_unit.campaign
     return found
 
 
 def sheet_context(
     user: AnyUser,
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     round: AppraisalRound,
     *,
     form: SheetForm | None = None,
     conflicts: Mapping[str, Conflict] | None = None,
     verdict_conflicts: Mapping[int, Conflict] | None = None,
 ) -> dict[str, Any]:
-    framework = framework_for(entry)
-    trail = trail_for(entry)
-    rounds = list(AppraisalRound.objects.filter(campaign_id=entry.campaign_id).order_by("number"))
+    framework = framework_for(campaign_unit)
+    trail = trail_for(campaign_unit)
+    rounds = list(
+        AppraisalRound.objects.filter(campaign_id=campaign_unit.campaign_id).order_by("number")
+    )
     codes = [leaf.code for leaf in framework.leaves]
     values = trail.values_at(round.number, codes)
     if form is not None:
         values.update({code: posted.value for code, posted in form.cleaned.items()})
-    live = score_answers(framework, entry.unit, values)
-    self_live = score_answers(framework, entry.unit, trail.values_at(0, codes))
-    editable = _writable(user, entry, round, framework)
+    live = score_answers(framework, campaign_unit.unit, values)
+    self_live = score_answers(framework, campaign_unit.unit, trail.values_at(0, codes))
+    editable = _writable(user, campaign_unit, round, framework)
     data = sheet.SheetInput(
         framework,
         trail,
         round,
         rounds,
-        _evidence(entry),
-        _verdicts(entry),
+        _evidence(campaign_unit),
+        _verdicts(campaign_unit),
         live,
         self_live,
         editable,
@@ -174,8 +178,8 @@ def sheet_context(
         verdict_conflicts or {},
     )
     return {
-        "entry": entry,
-        "campaign": entry.campaign,
+        "campaign_unit": campaign_unit,
+        "campaign": campaign_unit.campaign,
         "round": round,
         "rounds": rounds,
         "round_label": ROUND_STATE_LABELS[RoundState(round.state)],
@@ -184,24 +188,27 @@ def sheet_context(
         "summary": summary(live),
         "self_summary": summary(self_live),
         "editable": bool(editable),
-        "readonly_reason": _readonly_reason(entry, round, editable),
+        "readonly_reason": _readonly_reason(campaign_unit, round, editable),
         "verdict_choices": sheet.VERDICT_CHOICES,
     }
 
 
 def _writable(
-    user: AnyUser, entry: CampaignUnit, round: AppraisalRound, framework: Framework
+    user: AnyUser, campaign_unit: CampaignUnit, round: AppraisalRound, framework: Framework
 ) -> set[str]:
     """The criteria the viewer may write on this sheet now."""
-    if round.state not in SCORING_STATES or entry.campaign.state not in SCORING_CAMPAIGN_STATES:
+    if (
+        round.state not in SCORING_STATES
+        or campaign_unit.campaign.state not in SCORING_CAMPAIGN_STATES
+    ):
         return set()
-    return appraisable_codes(user, entry, framework)
+    return appraisable_codes(user, campaign_unit, framework)
 
 
-def _readonly_reason(entry: CampaignUnit, round: AppraisalRound, editable: set[str]) -> str:
+def _readonly_reason(campaign_unit: CampaignUnit, round: AppraisalRound, editable: set[str]) -> str:
     """The sheet's words for why it is read-only; when the team scores is portal.workflow's
     rule (its table's "score" row)."""
-    if entry.campaign.state not in SCORING_CAMPAIGN_STATES:
+    if campaign_unit.campaign.state not in SCORING_CAMPAIGN_STATES:
         return gettext("Đợt đánh giá không ở giai đoạn thẩm định: trang chỉ để xem.")
     if round.state not in SCORING_STATES:
         return gettext("Vòng %(number)s không ở giai đoạn chấm (%(state)s): trang chỉ để xem.") % {
@@ -213,32 +220,34 @@ def _readonly_reason(entry: CampaignUnit, round: AppraisalRound, editable: set[s
     return ""
 
 
-def _evidence(entry: CampaignUnit) -> dict[str, list[Evidence]]:
+def _evidence(campaign_unit: CampaignUnit) -> dict[str, list[Evidence]]:
     by_criterion: dict[str, list[Evidence]] = {}
-    items = Evidence.objects.filter(submission__campaign_unit=entry).select_related("round")
+    items = Evidence.objects.filter(submission__campaign_unit=campaign_unit).select_related("round")
     for item in items.order_by("criterion", "uploaded_at", "pk"):
         by_criterion.setdefault(item.criterion, []).append(item)
     return by_criterion
 
 
-def _verdicts(entry: CampaignUnit) -> dict[int, list[EvidenceVerdict]]:
+def _verdicts(campaign_unit: CampaignUnit) -> dict[int, list[EvidenceVerdict]]:
     by_evidence: dict[int, list[EvidenceVerdict]] = {}
-    rows = EvidenceVerdict.objects.filter(evidence__submission__campaign_unit=entry)
+    rows = EvidenceVerdict.objects.filter(evidence__submission__campaign_unit=campaign_unit)
     for row in rows.select_related("round", "updated_by").order_by("round__number"):
         by_evidence.setdefault(row.evidence_id, []).append(row)
     return by_evidence
 
 
-def sheet_leaves(entry: CampaignUnit) -> list[Node]:
+def sheet_leaves(campaign_unit: CampaignUnit) -> list[Node]:
     """The leaves a post of the sheet is read for: all that apply (the service refuses,
     naming it, any the person may not appraise)."""
-    return applicable_leaves(framework_for(entry), entry.unit)
+    return applicable_leaves(framework_for(campaign_unit), campaign_unit.unit)
 
 
-def score_json(entry: CampaignUnit, round: AppraisalRound, form: SheetForm) -> dict[str, Any]:
+def score_json(
+    campaign_unit: CampaignUnit, round: AppraisalRound, form: SheetForm
+) -> dict[str, Any]:
     """The round's score with the values on the page, for the live score (saves nothing)."""
-    framework = framework_for(entry)
+    framework = framework_for(campaign_unit)
     codes = [leaf.code for leaf in framework.leaves]
-    values: dict[str, AnswerValue] = trail_for(entry).values_at(round.number, codes)
+    values: dict[str, AnswerValue] = trail_for(campaign_unit).values_at(round.number, codes)
     values.update({code: posted.value for code, posted in form.cleaned.items()})
-    return live_json(framework, entry, values, form.answers)
+    return live_json(framework, campaign_unit, values, form.answers)

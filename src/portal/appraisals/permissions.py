@@ -82,18 +82,18 @@ def covering_indices(
     return None if "" in indices else indices
 
 
-def assigned_indices(user: AnyUser, entry: CampaignUnit) -> set[str] | None:
+def assigned_indices(user: AnyUser, campaign_unit: CampaignUnit) -> set[str] | None:
     """The main indices of this unit the user is assigned to appraise: None for all of
     them, an empty set for none (not on the team, not assigned, or his own unit)."""
-    member = team_member(user, entry.campaign_id)
-    if member is None or own_unit(user, entry.unit_id):
+    member = team_member(user, campaign_unit.campaign_id)
+    if member is None or own_unit(user, campaign_unit.unit_id):
         return set()
     covering = Assignment.objects.filter(member=member).filter(
         Q(unit__isnull=True, district__isnull=True)
-        | Q(unit_id=entry.unit_id)
-        | Q(district_id=entry.unit.parent_id, district__isnull=False)
+        | Q(unit_id=campaign_unit.unit_id)
+        | Q(district_id=campaign_unit.unit.parent_id, district__isnull=False)
     )
-    return covering_indices(covering, entry.unit_id, entry.unit.parent_id)
+    return covering_indices(covering, campaign_unit.unit_id, campaign_unit.unit.parent_id)
 
 
 def main_index_of(framework: Framework, code: str) -> str:
@@ -115,13 +115,15 @@ def codes_in(framework: Framework, indices: set[str] | None) -> set[str]:
     return {leaf.code for leaf in leaves if main_index_of(framework, leaf.code) in indices}
 
 
-def appraisable_codes(user: AnyUser, entry: CampaignUnit, framework: Framework) -> set[str]:
+def appraisable_codes(user: AnyUser, campaign_unit: CampaignUnit, framework: Framework) -> set[str]:
     """The leaves of this unit the user may score."""
-    return codes_in(framework, assigned_indices(user, entry))
+    return codes_in(framework, assigned_indices(user, campaign_unit))
 
 
-def may_appraise(user: AnyUser, entry: CampaignUnit, framework: Framework, code: str) -> bool:
-    return code in appraisable_codes(user, entry, framework)
+def may_appraise(
+    user: AnyUser, campaign_unit: CampaignUnit, framework: Framework, code: str
+) -> bool:
+    return code in appraisable_codes(user, campaign_unit, framework)
 
 
 # ---- the team's pages ------------------------------------------------------------------
@@ -166,30 +168,30 @@ def _require(need: Need, roles: set[Role], team: set[TeamRole]) -> None:
         raise PermissionDenied(gettext("Chỉ thành viên tổ thẩm định được chấm điểm."))
 
 
-def get_entry_for_team(user: AnyUser, pk: int, *, need: Need = Need.READ) -> CampaignUnit:
+def get_campaign_unit_for_team(user: AnyUser, pk: int, *, need: Need = Need.READ) -> CampaignUnit:
     """A unit of a campaign, for its scoring sheet: as `get_campaign_for_team`, and a team
     member who reports or approves for this unit does not see its sheet (403) unless a
     province-wide role lets him read everything. Another unit's reporter gets 404."""
-    entry = (
+    campaign_unit = (
         CampaignUnit.objects.select_related("campaign", "campaign__province", "unit")
         .filter(pk=pk, campaign__historic=False)
         .first()
     )
-    if entry is None:
+    if campaign_unit is None:
         raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
-    roles = roles_in(user, entry.campaign.province_id)
-    member = team_member(user, entry.campaign_id)
+    roles = roles_in(user, campaign_unit.campaign.province_id)
+    member = team_member(user, campaign_unit.campaign_id)
     reads_all = bool(roles & READ_ALL_ROLES)
     if not reads_all and member is None:
-        if own_unit(user, entry.unit_id):
+        if own_unit(user, campaign_unit.unit_id):
             raise PermissionDenied(
                 gettext("Đơn vị xem kết quả thẩm định ở trang kết quả của đơn vị.")
             )
         raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
-    if not reads_all and own_unit(user, entry.unit_id):
+    if not reads_all and own_unit(user, campaign_unit.unit_id):
         raise PermissionDenied(gettext("Bạn không thẩm định đơn vị của mình."))
     _require(need, roles, roles_of_member(member))
-    return entry
+    return campaign_unit
 
 
 # ---- the unit's side: its returned results and its responses --------------------------
@@ -199,7 +201,7 @@ def get_entry_for_team(user: AnyUser, pk: int, *, need: Need = Need.READ) -> Cam
 class UnitAccess:
     """How a person reaches one unit's appraisal."""
 
-    entry: CampaignUnit
+    campaign_unit: CampaignUnit
     roles: frozenset[Role]  # province roles that reach the unit
     full: bool  # every round (office, leadership, appraisers, the team); else returned ones
 
@@ -211,17 +213,19 @@ class UnitAccess:
 def get_unit_access_for_user(user: AnyUser, pk: int, *, write: bool = False) -> UnitAccess:
     """404 to whoever may not see the unit's appraisal; with `write`, 403 to everyone but
     the unit's reporter (the approver, the office, leadership and the team only read)."""
-    entry = (
+    campaign_unit = (
         CampaignUnit.objects.select_related("campaign", "unit", "submission")
         .filter(pk=pk, campaign__historic=False)
         .first()
     )
-    if entry is None or not user.is_authenticated:
+    if campaign_unit is None or not user.is_authenticated:
         raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
-    roles = frozenset(roles_for_unit(user, entry.campaign.province_id, entry.unit_id))
+    roles = frozenset(
+        roles_for_unit(user, campaign_unit.campaign.province_id, campaign_unit.unit_id)
+    )
     own = bool(roles & UNIT_ROLES)
     full = bool(roles & READ_ALL_ROLES) or (
-        not own and team_member(user, entry.campaign_id) is not None
+        not own and team_member(user, campaign_unit.campaign_id) is not None
     )
     if not (full or own):
         raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
@@ -229,4 +233,4 @@ def get_unit_access_for_user(user: AnyUser, pk: int, *, write: bool = False) -> 
         raise PermissionDenied(
             gettext("Chỉ cán bộ đầu mối của đơn vị được giải trình, bổ sung kết quả thẩm định.")
         )
-    return UnitAccess(entry, roles, full)
+    return UnitAccess(campaign_unit, roles, full)

@@ -101,11 +101,11 @@ def supplement_reminders(now: datetime, horizon: datetime) -> list[Reminder]:
 
 def _supplement(appraisals: list[Appraisal], users: list[User]) -> Reminder:
     first = appraisals[0]
-    entry, round_ = first.campaign_unit, first.round
+    campaign_unit, round_ = first.campaign_unit, first.round
     due = first.supplement_due or round_.supplement_due
     assert due is not None  # filtered on it above
     words = {
-        "unit": entry.unit.name,
+        "unit": campaign_unit.unit.name,
         "number": round_.number,
         "campaign": round_.campaign.title,
         "due": when_text(due),
@@ -120,7 +120,7 @@ def _supplement(appraisals: list[Appraisal], users: list[User]) -> Reminder:
             "%(criteria)s trước %(due)s; đơn vị chưa phản hồi."
         )
         % words,
-        url=reverse("appraisals:unit_results", args=[entry.pk]) + f"?vong={round_.number}",
+        url=reverse("appraisals:unit_results", args=[campaign_unit.pk]) + f"?vong={round_.number}",
         campaign=round_.campaign,
-        key=reminder_key("supplement", round_.pk, entry.pk, deadline=due),
+        key=reminder_key("supplement", round_.pk, campaign_unit.pk, deadline=due),
     )

@@ -57,24 +57,26 @@ class ResponseConflict(ValidationError):
 
 @transaction.atomic
 def response_save(
-    *, entry: CampaignUnit, round: AppraisalRound, actor: User, posted: PostedResponse
+    *, campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, posted: PostedResponse
 ) -> Response:
     """Confirm or supplement one criterion; unchanged answers write nothing."""
-    framework = framework_for(entry)
-    leaf = _leaf(entry, framework, posted.criterion)
-    round = _open_round(entry, round, actor, leaf)
-    _check_posted(entry, framework, leaf, posted)
+    framework = framework_for(campaign_unit)
+    leaf = _leaf(campaign_unit, framework, posted.criterion)
+    round = _open_round(campaign_unit, round, actor, leaf)
+    _check_posted(campaign_unit, framework, leaf, posted)
     current = (
         Response.objects.select_for_update()
         .select_related("updated_by")
-        .filter(campaign_unit=entry, round=round, criterion=leaf.code)
+        .filter(campaign_unit=campaign_unit, round=round, criterion=leaf.code)
         .first()
     )
     if posted.version != (current.version if current else 0):
         assert current is not None  # a version above 0 was loaded from a saved row
         raise ResponseConflict(current, leaf)
     old = _state(current)
-    response = current or Response(campaign_unit=entry, round=round, criterion=leaf.code, version=0)
+    response = current or Response(
+        campaign_unit=campaign_unit, round=round, criterion=leaf.code, version=0
+    )
     response.kind, response.value, response.reply = posted.kind, posted.value, posted.reply
     if current is not None and _state(response) == old:
         return current
@@ -89,12 +91,12 @@ def response_save(
         old=old,
         new=_state(response),
         reason=posted.reply,
-        campaign=entry.campaign,
-        unit=entry.unit,
+        campaign=campaign_unit.campaign,
+        unit=campaign_unit.unit,
         criterion=leaf.code,
         entity_id=response.pk,
     )
-    _announce(entry, round, framework, leaf, actor, response.get_kind_display())
+    _announce(campaign_unit, round, framework, leaf, actor, response.get_kind_display())
     return response
 
 
@@ -111,7 +113,7 @@ def _state(response: Response | None) -> dict[str, Any] | None:
 
 
 def _check_posted(
-    entry: CampaignUnit, framework: Framework, leaf: Node, posted: PostedResponse
+    campaign_unit: CampaignUnit, framework: Framework, leaf: Node, posted: PostedResponse
 ) -> None:
     if posted.kind not in ResponseKind.values:
         raise ValidationError(
@@ -144,12 +146,14 @@ def _check_posted(
             % {"code": leaf.code}
         )
     if posted.value is not None:  # scored by the core's own rule, as the self-assessment is
-        _check_value(entry, framework, leaf, posted.value)
+        _check_value(campaign_unit, framework, leaf, posted.value)
 
 
-def _check_value(entry: CampaignUnit, framework: Framework, leaf: Node, value: AnswerValue) -> None:
+def _check_value(
+    campaign_unit: CampaignUnit, framework: Framework, leaf: Node, value: AnswerValue
+) -> None:
     try:
-        problems = score_answers(framework, entry.unit, {leaf.code: value}).problems
+        problems = score_answers(framework, campaign_unit.unit, {leaf.code: value}).problems
     except (ArithmeticError, TypeError, ValueError):  # not even the shape of a value
         problems = {leaf.code: gettext("không phải giá trị hợp lệ của tiêu chí này.")}
     if leaf.code in problems:
@@ -162,14 +166,14 @@ def _check_value(entry: CampaignUnit, framework: Framework, leaf: Node, value: A
 # ---- who may respond, to what, until when ----------------------------------------------------
 
 
-def _leaf(entry: CampaignUnit, framework: Framework, code: str) -> Node:
+def _leaf(campaign_unit: CampaignUnit, framework: Framework, code: str) -> Node:
     node = framework.by_code.get(code)
     if node is None or not node.is_leaf:
         raise ValidationError(
             gettext("Không có tiêu chí “%(code)s” trong bộ chỉ số của đơn vị.") % {"code": code}
         )
     try:
-        applies = applicability(framework, unit_attributes(entry.unit))[code]
+        applies = applicability(framework, unit_attributes(campaign_unit.unit))[code]
     except ValueError:  # a missing attribute: nothing of the unit can be scored
         applies = False
     if not applies:
@@ -180,27 +184,31 @@ def _leaf(entry: CampaignUnit, framework: Framework, code: str) -> Node:
 
 
 def _open_round(
-    entry: CampaignUnit, round: AppraisalRound, actor: User, leaf: Node
+    campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, leaf: Node
 ) -> AppraisalRound:
     """The round, locked, if the actor may respond to this criterion in it now."""
     locked = (
         AppraisalRound.objects.select_for_update()
-        .filter(pk=round.pk, campaign_id=entry.campaign_id)
+        .filter(pk=round.pk, campaign_id=campaign_unit.campaign_id)
         .first()
     )
     if locked is None:
         raise ValidationError(gettext("Vòng thẩm định không thuộc đợt đánh giá này."))
-    roles = roles_for_unit(actor, entry.campaign.province_id, entry.unit_id)
+    roles = roles_for_unit(actor, campaign_unit.campaign.province_id, campaign_unit.unit_id)
     try:
         check_or_refuse(
-            Machine.ROUND, locked.state, "respond", roles, campaign_state=entry.campaign.state
+            Machine.ROUND,
+            locked.state,
+            "respond",
+            roles,
+            campaign_state=campaign_unit.campaign.state,
         )
     except ValidationError as refused:
         if Role.REPORTER not in roles:  # not his to answer: the same words, as a 403
             raise PermissionDenied(refused.messages[0]) from None
         raise
     appraisal = Appraisal.objects.filter(
-        campaign_unit=entry, round=locked, criterion=leaf.code
+        campaign_unit=campaign_unit, round=locked, criterion=leaf.code
     ).first()
     due = response_due(locked, appraisal)
     if due is not None and deadline_passed(due, timezone.now()):
@@ -214,7 +222,7 @@ def _open_round(
 
 
 def _announce(
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     round: AppraisalRound,
     framework: Framework,
     leaf: Node,
@@ -223,19 +231,21 @@ def _announce(
 ) -> None:
     """Tell the team members who appraise this criterion of this unit."""
     index = main_index_of(framework, leaf.code)
-    members = TeamMember.objects.filter(campaign_id=entry.campaign_id).select_related("user")
+    members = TeamMember.objects.filter(campaign_id=campaign_unit.campaign_id).select_related(
+        "user"
+    )
     users = []
     for member in members:
-        indices = assigned_indices(member.user, entry)
+        indices = assigned_indices(member.user, campaign_unit)
         if indices is None or index in indices:
             users.append(member.user)
-    url = reverse("appraisals:unit_results", args=[entry.pk])
+    url = reverse("appraisals:unit_results", args=[campaign_unit.pk])
     notify(
         users=users,
         kind="supplement_received",
-        campaign=entry.campaign,
+        campaign=campaign_unit.campaign,
         title=gettext("%(unit)s phản hồi tiêu chí %(code)s (vòng %(round)s)")
-        % {"unit": entry.unit.name, "code": leaf.code, "round": round.number},
+        % {"unit": campaign_unit.unit.name, "code": leaf.code, "round": round.number},
         body=gettext("%(who)s: %(what)s — %(name)s.")
         % {"who": actor, "what": what, "name": leaf.name},
         url=f"{url}?vong={round.number}#tc-{leaf.code}",
@@ -245,15 +255,15 @@ def _announce(
 # ---- evidence filed in answer to the round -----------------------------------------------------
 
 
-def _submission(entry: CampaignUnit) -> Submission:
-    submission = Submission.objects.filter(campaign_unit=entry).first()
+def _submission(campaign_unit: CampaignUnit) -> Submission:
+    submission = Submission.objects.filter(campaign_unit=campaign_unit).first()
     if submission is None:
         raise ValidationError(gettext("Đơn vị chưa có bản tự đánh giá để bổ sung minh chứng."))
     return submission
 
 
-def _evidence_leaf(entry: CampaignUnit, framework: Framework, code: str) -> Node:
-    leaf = _leaf(entry, framework, code)
+def _evidence_leaf(campaign_unit: CampaignUnit, framework: Framework, code: str) -> Node:
+    leaf = _leaf(campaign_unit, framework, code)
     if leaf.source is Source.SYSTEM:
         raise ValidationError(
             gettext(
@@ -266,7 +276,7 @@ def _evidence_leaf(entry: CampaignUnit, framework: Framework, code: str) -> Node
 
 
 def _record_evidence(
-    entry: CampaignUnit, round: AppraisalRound, actor: User, evidence: Evidence, action: str
+    campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, evidence: Evidence, action: str
 ) -> None:
     state = {
         "round": round.number,
@@ -283,8 +293,8 @@ def _record_evidence(
         old=old,
         new=new,
         reason=evidence.original_name,
-        campaign=entry.campaign,
-        unit=entry.unit,
+        campaign=campaign_unit.campaign,
+        unit=campaign_unit.unit,
         criterion=evidence.criterion,
         entity_id=evidence.pk,
     )
@@ -292,17 +302,22 @@ def _record_evidence(
 
 @transaction.atomic
 def response_evidence_add_file(
-    *, entry: CampaignUnit, round: AppraisalRound, actor: User, criterion: str, upload: UploadedFile
+    *,
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    actor: User,
+    criterion: str,
+    upload: UploadedFile,
 ) -> Evidence:
     """A file, checked as the self-assessment's are: its size, and its type by its content."""
-    framework = framework_for(entry)
-    leaf = _evidence_leaf(entry, framework, criterion)
-    round = _open_round(entry, round, actor, leaf)
-    submission = _submission(entry)
+    framework = framework_for(campaign_unit)
+    leaf = _evidence_leaf(campaign_unit, framework, criterion)
+    round = _open_round(campaign_unit, round, actor, leaf)
+    submission = _submission(campaign_unit)
 
     def record(evidence: Evidence) -> None:
-        _record_evidence(entry, round, actor, evidence, "add")
-        _announce(entry, round, framework, leaf, actor, gettext("bổ sung minh chứng"))
+        _record_evidence(campaign_unit, round, actor, evidence, "add")
+        _announce(campaign_unit, round, framework, leaf, actor, gettext("bổ sung minh chứng"))
 
     return evidence_files.add_upload(
         submission=submission,
@@ -317,18 +332,18 @@ def response_evidence_add_file(
 @transaction.atomic
 def response_evidence_add_link(
     *,
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     round: AppraisalRound,
     actor: User,
     criterion: str,
     url: str,
     name: str = "",
 ) -> Evidence:
-    framework = framework_for(entry)
-    leaf = _evidence_leaf(entry, framework, criterion)
-    round = _open_round(entry, round, actor, leaf)
+    framework = framework_for(campaign_unit)
+    leaf = _evidence_leaf(campaign_unit, framework, criterion)
+    round = _open_round(campaign_unit, round, actor, leaf)
     evidence = Evidence(
-        submission=_submission(entry),
+        submission=_submission(campaign_unit),
         criterion=leaf.code,
         url=url,
         original_name=name or url[:255],
@@ -337,28 +352,30 @@ def response_evidence_add_link(
     )
     evidence.full_clean()
     evidence.save()
-    _record_evidence(entry, round, actor, evidence, "add")
-    _announce(entry, round, framework, leaf, actor, gettext("bổ sung minh chứng"))
+    _record_evidence(campaign_unit, round, actor, evidence, "add")
+    _announce(campaign_unit, round, framework, leaf, actor, gettext("bổ sung minh chứng"))
     return evidence
 
 
 @transaction.atomic
 def response_evidence_delete(
-    *, entry: CampaignUnit, round: AppraisalRound, actor: User, evidence: Evidence
+    *, campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, evidence: Evidence
 ) -> None:
     """Only evidence filed in answer to this round goes; the self-assessment's is signed.
     The round is locked first, then the evidence read again: a second request finds it gone."""
-    framework = framework_for(entry)
-    round = _open_round(entry, round, actor, _leaf(entry, framework, evidence.criterion))
+    framework = framework_for(campaign_unit)
+    round = _open_round(
+        campaign_unit, round, actor, _leaf(campaign_unit, framework, evidence.criterion)
+    )
     gone = gettext("Minh chứng “%(name)s” đã được xoá trước đó.") % {"name": evidence.original_name}
     evidence = locked_or_refused(evidence, gone)
-    if evidence.round_id != round.pk or evidence.submission.campaign_unit_id != entry.pk:
+    if evidence.round_id != round.pk or evidence.submission.campaign_unit_id != campaign_unit.pk:
         raise ValidationError(
             gettext("Chỉ xoá được minh chứng đã bổ sung trong vòng thẩm định này.")
         )
     stored_name, pk = evidence.stored_name, evidence.pk
     evidence.delete()
     evidence.pk = pk  # the audit entry names the row that went
-    _record_evidence(entry, round, actor, evidence, "delete")
+    _record_evidence(campaign_unit, round, actor, evidence, "delete")
     if stored_name:  # the file goes only once the row is surely gone
         transaction.on_commit(lambda: evidence_files.remove_stored(stored_name))

@@ -37,9 +37,9 @@ from portal.workflow import (
 )
 
 
-def unit_results_url(entry: CampaignUnit | int) -> str:
+def unit_results_url(campaign_unit: CampaignUnit | int) -> str:
     """The unit's page of returned results (the unit's side of the app)."""
-    pk = entry if isinstance(entry, int) else entry.pk
+    pk = campaign_unit if isinstance(campaign_unit, int) else campaign_unit.pk
     try:
         return reverse("appraisals:unit_results", args=[pk])
     except NoReverseMatch:
@@ -153,7 +153,7 @@ def unit_people(campaign: Campaign) -> dict[int, list[User]]:
     held = Membership.objects.filter(
         province_id=campaign.province_id,
         role__in=UNIT_ROLES,
-        unit__campaign_entries__campaign=campaign,
+        unit__campaign_units__campaign=campaign,
     ).select_related("user")
     for membership in held:
         assert membership.unit_id is not None  # filtered on the unit's entries above
@@ -170,8 +170,8 @@ def _notify_results(round: AppraisalRound) -> None:
         "criterion"
     ):
         requests[row.campaign_unit_id].append(row)
-    for entry in campaign.units.select_related("unit"):
-        users = people.get(entry.unit_id, [])
+    for campaign_unit in campaign.units.select_related("unit"):
+        users = people.get(campaign_unit.unit_id, [])
         if not users:
             continue
         notify(
@@ -179,21 +179,21 @@ def _notify_results(round: AppraisalRound) -> None:
             kind="results_returned",
             campaign=campaign,
             title=gettext("Kết quả thẩm định vòng %(number)s của %(unit)s")
-            % {"number": round.number, "unit": entry.unit},
+            % {"number": round.number, "unit": campaign_unit.unit},
             body=gettext(
                 "Tổ thẩm định đã trả kết quả vòng %(number)s. Đơn vị xem từng tiêu "
                 "chí, đồng ý hoặc giải trình, bổ sung trước %(due)s."
             )
             % {"number": round.number, "due": format_deadline(round.supplement_due)},
-            url=unit_results_url(entry),
-            key=f"results_returned:{round.pk}:{entry.pk}",
+            url=unit_results_url(campaign_unit),
+            key=f"results_returned:{round.pk}:{campaign_unit.pk}",
         )
-        if requests.get(entry.pk):
-            _notify_supplements(round, entry, users, requests[entry.pk])
+        if requests.get(campaign_unit.pk):
+            _notify_supplements(round, campaign_unit, users, requests[campaign_unit.pk])
 
 
 def _notify_supplements(
-    round: AppraisalRound, entry: CampaignUnit, users: list[User], rows: list[Appraisal]
+    round: AppraisalRound, campaign_unit: CampaignUnit, users: list[User], rows: list[Appraisal]
 ) -> None:
     lines = [
         gettext("%(code)s: %(request)s (hạn %(due)s)")
@@ -213,10 +213,10 @@ def _notify_supplements(
         kind="supplement_requested",
         campaign=round.campaign,
         title=gettext("Yêu cầu bổ sung %(count)s tiêu chí — %(unit)s, hạn %(due)s")
-        % {"count": len(rows), "unit": entry.unit, "due": format_deadline(first_due)},
+        % {"count": len(rows), "unit": campaign_unit.unit, "due": format_deadline(first_due)},
         body="\n".join(lines),
-        url=unit_results_url(entry),
-        key=f"supplement_requested:{round.pk}:{entry.pk}",
+        url=unit_results_url(campaign_unit),
+        key=f"supplement_requested:{round.pk}:{campaign_unit.pk}",
     )
 
 

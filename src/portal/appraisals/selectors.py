@@ -79,7 +79,7 @@ def team_of(campaign: Campaign) -> list[TeamMember]:
 
 @dataclass(frozen=True)
 class Progress:
-    entry: CampaignUnit
+    campaign_unit: CampaignUnit
     scored: int  # criteria the team scored in the round
     appraisable: int  # criteria that apply to the unit
 
@@ -92,7 +92,7 @@ def progress_of(
     campaign: Campaign, round: AppraisalRound | None, frameworks: dict[str, Framework]
 ) -> list[Progress]:
     """Per unit in scope: criteria scored by the team in `round` / criteria that apply."""
-    entries = list(campaign.units.select_related("unit").order_by("level", "unit__name"))
+    campaign_units = list(campaign.units.select_related("unit").order_by("level", "unit__name"))
     counts: dict[int, int] = {}
     if round is not None:
         scored = (
@@ -103,13 +103,13 @@ def progress_of(
         counts = {row["campaign_unit_id"]: row["n"] for row in scored}
     return [
         Progress(
-            entry,
-            counts.get(entry.pk, 0),
-            len(applicable_leaves(frameworks[entry.level], entry.unit))
-            if entry.level in frameworks
+            campaign_unit,
+            counts.get(campaign_unit.pk, 0),
+            len(applicable_leaves(frameworks[campaign_unit.level], campaign_unit.unit))
+            if campaign_unit.level in frameworks
             else 0,
         )
-        for entry in entries
+        for campaign_unit in campaign_units
     ]
 
 
@@ -120,7 +120,7 @@ def progress_of(
 class TodoItem:
     """One criterion an appraiser still has to score in a round being scored."""
 
-    entry: CampaignUnit
+    campaign_unit: CampaignUnit
     unit: Unit
     campaign: Campaign
     round: AppraisalRound
@@ -134,8 +134,8 @@ class TodoItem:
         return str(ATTENTION_REASONS[self.reason])
 
 
-def sheet_url(entry: CampaignUnit | int, number: int, code: str = "") -> str:
-    pk = entry if isinstance(entry, int) else entry.pk
+def sheet_url(campaign_unit: CampaignUnit | int, number: int, code: str = "") -> str:
+    pk = campaign_unit if isinstance(campaign_unit, int) else campaign_unit.pk
     url = reverse("appraisals:sheet", args=[pk, number])
     return f"{url}#tc-{code}" if code else url
 
@@ -196,21 +196,30 @@ def _todo_in(
         ).values_list("campaign_unit_id", "criterion")
     )
     items = []
-    entries = campaign.units.select_related("unit").order_by("level", "unit__name")
-    for entry in entries:
-        framework = frameworks.get(entry.level)
-        if entry.unit_id in own or framework is None:
+    campaign_units = campaign.units.select_related("unit").order_by("level", "unit__name")
+    for campaign_unit in campaign_units:
+        framework = frameworks.get(campaign_unit.level)
+        if campaign_unit.unit_id in own or framework is None:
             continue
-        indices = covering_indices(assignments, entry.unit_id, entry.unit.parent_id)
+        indices = covering_indices(assignments, campaign_unit.unit_id, campaign_unit.unit.parent_id)
         mine = codes_in(framework, indices)
-        for leaf in applicable_leaves(framework, entry.unit):
-            key = (entry.pk, leaf.code)
+        for leaf in applicable_leaves(framework, campaign_unit.unit):
+            key = (campaign_unit.pk, leaf.code)
             if leaf.code not in mine or key in scored:
                 continue
             reason = "supplemented" if key in supplemented else "not_scored"
-            url = sheet_url(entry, round.number, leaf.code)
+            url = sheet_url(campaign_unit, round.number, leaf.code)
             items.append(
-                TodoItem(entry, entry.unit, campaign, round, leaf.code, leaf.name, reason, url)
+                TodoItem(
+                    campaign_unit,
+                    campaign_unit.unit,
+                    campaign,
+                    round,
+                    leaf.code,
+                    leaf.name,
+                    reason,
+                    url,
+                )
             )
     items.sort(key=lambda item: item.reason != "supplemented")  # stable: units stay in order
     return items

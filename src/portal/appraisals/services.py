@@ -66,7 +66,7 @@ class Saved:
 
 @dataclass
 class _Context:
-    entry: CampaignUnit
+    campaign_unit: CampaignUnit
     round: AppraisalRound
     actor: User
     framework: Framework
@@ -77,13 +77,15 @@ class _Context:
 @transaction.atomic
 def appraisal_save(
     *,
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     round: AppraisalRound,
     actor: User,
     posted: Mapping[str, PostedAppraisal],
 ) -> int:
     """Save the posted criteria of one unit in one round; returns how many changed."""
-    return sheet_save(entry=entry, round=round, actor=actor, appraisals=posted).appraisals
+    return sheet_save(
+        campaign_unit=campaign_unit, round=round, actor=actor, appraisals=posted
+    ).appraisals
 
 
 @transaction.atomic
@@ -91,24 +93,26 @@ def verdict_set(
     *, evidence: Evidence, round: AppraisalRound, actor: User, posted: PostedVerdict
 ) -> int:
     """Set (or, with verdict "", clear) the verdict on one evidence file in one round."""
-    entry = CampaignUnit.objects.select_related("campaign", "unit").get(
+    campaign_unit = CampaignUnit.objects.select_related("campaign", "unit").get(
         pk=evidence.submission.campaign_unit_id
     )
-    saved = sheet_save(entry=entry, round=round, actor=actor, verdicts={evidence.pk: posted})
+    saved = sheet_save(
+        campaign_unit=campaign_unit, round=round, actor=actor, verdicts={evidence.pk: posted}
+    )
     return saved.verdicts
 
 
 @transaction.atomic
 def sheet_save(
     *,
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     round: AppraisalRound,
     actor: User,
     appraisals: Mapping[str, PostedAppraisal] | None = None,
     verdicts: Mapping[int, PostedVerdict] | None = None,
 ) -> Saved:
-    context = _context(entry, round, actor)
-    trail = trail_for(entry)
+    context = _context(campaign_unit, round, actor)
+    trail = trail_for(campaign_unit)
     rows, conflicts = _appraisal_plan(context, trail, appraisals or {})
     evidence, verdict_rows, verdict_conflicts = _verdict_plan(context, verdicts or {})
     if conflicts or verdict_conflicts:
@@ -120,19 +124,19 @@ def sheet_save(
     return Saved(len(rows), len(verdict_rows))
 
 
-def _context(entry: CampaignUnit, round: AppraisalRound, actor: User) -> _Context:
+def _context(campaign_unit: CampaignUnit, round: AppraisalRound, actor: User) -> _Context:
     """The round, locked (saves of one round run one after the other, and never beside a
     move of the round), if the actor may score in it now."""
-    if round.campaign_id != entry.campaign_id:
+    if round.campaign_id != campaign_unit.campaign_id:
         raise ValidationError(gettext("Vòng thẩm định không thuộc đợt đánh giá của đơn vị."))
     locked = AppraisalRound.objects.select_for_update().select_related("campaign").get(pk=round.pk)
     campaign = locked.campaign
     roles = campaign_roles(actor, campaign)
     check_or_refuse(Machine.ROUND, locked.state, "score", roles, campaign_state=campaign.state)
-    framework = framework_for(entry)
-    leaves = {leaf.code: leaf for leaf in applicable_leaves(framework, entry.unit)}
-    allowed = appraisable_codes(actor, entry, framework) & set(leaves)
-    return _Context(entry, locked, actor, framework, allowed, leaves)
+    framework = framework_for(campaign_unit)
+    leaves = {leaf.code: leaf for leaf in applicable_leaves(framework, campaign_unit.unit)}
+    allowed = appraisable_codes(actor, campaign_unit, framework) & set(leaves)
+    return _Context(campaign_unit, locked, actor, framework, allowed, leaves)
 
 
 def _refuse_unassigned(context: _Context, codes: list[str]) -> None:
@@ -150,7 +154,7 @@ def _refuse_unassigned(context: _Context, codes: list[str]) -> None:
                 "Bạn không được phân công thẩm định tiêu chí %(criteria)s của %(unit)s; "
                 "chưa lưu gì."
             )
-            % {"criteria": names, "unit": context.entry.unit}
+            % {"criteria": names, "unit": context.campaign_unit.unit}
         )
 
 
@@ -166,7 +170,9 @@ def _appraisal_plan(
     current = {
         row.criterion: row
         for row in Appraisal.objects.select_for_update()
-        .filter(campaign_unit=context.entry, round=context.round, criterion__in=list(posted))
+        .filter(
+            campaign_unit=context.campaign_unit, round=context.round, criterion__in=list(posted)
+        )
         .select_related("updated_by")
     }
     writes: dict[str, Any] = {}
@@ -255,7 +261,7 @@ def _score_problems(
         return unreadable
     values = trail.values_at(context.round.number, context.leaves)
     values.update({code: item.value for code, item in writes.items()})
-    live = score_answers(context.framework, context.entry.unit, values)
+    live = score_answers(context.framework, context.campaign_unit.unit, values)
     if live.error and not live.problems:
         return [live.error]
     return [f"{code}: {message}" for code, message in live.problems.items() if code in writes]
@@ -296,7 +302,9 @@ def _write_appraisal(
 ) -> None:
     old = appraisal_state(row)
     if row is None:
-        row = Appraisal(campaign_unit=context.entry, round=context.round, criterion=code, version=0)
+        row = Appraisal(
+            campaign_unit=context.campaign_unit, round=context.round, criterion=code, version=0
+        )
     row.value, row.remark = item.value, item.remark.strip()
     row.supplement_requested = item.supplement_requested
     row.supplement_request = item.supplement_request.strip() if item.supplement_requested else ""
@@ -313,7 +321,7 @@ def _write_appraisal(
         new=appraisal_state(row),
         reason=row.remark,
         campaign=context.round.campaign,
-        unit=context.entry.unit,
+        unit=context.campaign_unit.unit,
         criterion=code,
         entity_id=row.pk,
     )
@@ -330,7 +338,7 @@ def _verdict_plan(
     evidence = {
         item.pk: item
         for item in Evidence.objects.filter(
-            pk__in=list(posted), submission__campaign_unit=context.entry
+            pk__in=list(posted), submission__campaign_unit=context.campaign_unit
         ).select_related("round")
     }
     if set(posted) - set(evidence):
@@ -413,7 +421,7 @@ def _write_verdict(
         new=new,
         reason=item.note,
         campaign=context.round.campaign,
-        unit=context.entry.unit,
+        unit=context.campaign_unit.unit,
         criterion=evidence.criterion,
         entity_id=evidence.pk,
     )

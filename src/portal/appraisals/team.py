@@ -227,12 +227,12 @@ def _reports_for(user: User, unit: Unit) -> bool:
 
 def _index_codes(campaign: Campaign, unit: Unit | None, district: Unit | None) -> set[str]:
     """The main indices of the frameworks of the levels the assignment reaches."""
-    entries = CampaignUnit.objects.filter(campaign=campaign)
+    campaign_units = CampaignUnit.objects.filter(campaign=campaign)
     if unit is not None:
-        entries = entries.filter(unit=unit)
+        campaign_units = campaign_units.filter(unit=unit)
     elif district is not None:
-        entries = entries.filter(unit__parent=district)
-    levels = set(entries.values_list("level", flat=True))
+        campaign_units = campaign_units.filter(unit__parent=district)
+    levels = set(campaign_units.values_list("level", flat=True))
     codes: set[str] = set()
     for level in CampaignLevel.objects.filter(campaign=campaign, level__in=levels).select_related(
         "framework"

@@ -45,7 +45,7 @@ def returned_to_unit(round: AppraisalRound, campaign: Campaign) -> bool:
 def rounds_for(access: UnitAccess) -> list[AppraisalRound]:
     """The rounds this person is shown, ascending: every round the team has started for the
     full reach, only the returned ones for the unit."""
-    campaign = access.entry.campaign
+    campaign = access.campaign_unit.campaign
     rounds = AppraisalRound.objects.filter(campaign=campaign).exclude(state=RoundState.PLANNED)
     if access.full:
         return list(rounds)
@@ -129,25 +129,25 @@ class UnitResults:
 def unit_results(access: UnitAccess, number: int | None = None) -> UnitResults:
     """The results of round `number` (default: the latest returned) as the unit sees them.
     The same page for every reader: the team sees exactly what was returned."""
-    entry = access.entry
-    framework = framework_for(entry)
-    returned = [r for r in rounds_for(access) if returned_to_unit(r, entry.campaign)]
+    campaign_unit = access.campaign_unit
+    framework = framework_for(campaign_unit)
+    returned = [r for r in rounds_for(access) if returned_to_unit(r, campaign_unit.campaign)]
     chosen = [r for r in returned if number is None or r.number == number]
     if number is not None and not chosen:
         raise Http404(gettext("Vòng thẩm định này chưa trả kết quả cho đơn vị."))
     if not chosen:
         return UnitResults(access, framework, None, returned, [], None, None, False)
     round = chosen[-1]
-    trail = trail_for(entry)
+    trail = trail_for(campaign_unit)
     codes = [leaf.code for leaf in framework.leaves]
-    own = score_answers(framework, entry.unit, trail.values_at(0, codes))
-    appraised = score_answers(framework, entry.unit, trail.values_at(round.number, codes))
+    own = score_answers(framework, campaign_unit.unit, trail.values_at(0, codes))
+    appraised = score_answers(framework, campaign_unit.unit, trail.values_at(round.number, codes))
     responding = (
         access.reporter
         and round.state == RoundState.RETURNED
-        and entry.campaign.state == CampaignState.IN_APPRAISAL
+        and campaign_unit.campaign.state == CampaignState.IN_APPRAISAL
     )
-    rows = _rows(framework, entry, round, trail, (own, appraised), responding)
+    rows = _rows(framework, campaign_unit, round, trail, (own, appraised), responding)
     indices = [
         ResultIndex(
             index,
@@ -182,14 +182,14 @@ def _totals(live: LiveScore) -> Totals:
 
 def _rows(
     framework: Framework,
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     round: AppraisalRound,
     trail: Trail,
     scores: tuple[LiveScore, LiveScore],
     responding: bool,
 ) -> list[ResultRow]:
     own, appraised = scores
-    evidence = _evidence_by_criterion(entry, round)
+    evidence = _evidence_by_criterion(campaign_unit, round)
     now = timezone.now()
     rows = []
     for leaf in framework.leaves:
@@ -225,16 +225,16 @@ def _rows(
 
 
 def _evidence_by_criterion(
-    entry: CampaignUnit, round: AppraisalRound
+    campaign_unit: CampaignUnit, round: AppraisalRound
 ) -> dict[str, list[EvidenceLine]]:
     """The unit's evidence filed up to this round, each with the team's verdict in it."""
     verdicts = {
         v.evidence_id: v
         for v in EvidenceVerdict.objects.filter(
-            round=round, evidence__submission__campaign_unit=entry
+            round=round, evidence__submission__campaign_unit=campaign_unit
         )
     }
-    items = Evidence.objects.filter(submission__campaign_unit=entry).select_related("round")
+    items = Evidence.objects.filter(submission__campaign_unit=campaign_unit).select_related("round")
     lines: dict[str, list[EvidenceLine]] = {}
     for item in items:
         if item.round is not None and item.round.number > round.number:
@@ -269,7 +269,7 @@ class RoundTodo:
 
 @dataclass
 class UnitTodo:
-    entry: CampaignUnit
+    campaign_unit: CampaignUnit
     rounds: list[RoundTodo]
     pending: list[Pending]  # soonest deadline first; none last
 
@@ -280,7 +280,7 @@ def unit_todo(user: AnyUser) -> list[UnitTodo]:
     however many units, rounds and criteria."""
     if not user.is_authenticated:
         return []
-    entries = list(
+    campaign_units = list(
         CampaignUnit.objects.filter(
             unit__memberships__user=user,
             unit__memberships__role__in=list(UNIT_ROLES),
@@ -293,34 +293,38 @@ def unit_todo(user: AnyUser) -> list[UnitTodo]:
     )
     rounds = list(
         AppraisalRound.objects.filter(
-            campaign__in={e.campaign_id for e in entries}, state=RoundState.RETURNED
+            campaign__in={e.campaign_id for e in campaign_units}, state=RoundState.RETURNED
         )
     )
-    appraisals = list(Appraisal.objects.filter(campaign_unit__in=entries, round__in=rounds))
+    appraisals = list(Appraisal.objects.filter(campaign_unit__in=campaign_units, round__in=rounds))
     answered = set(
-        Response.objects.filter(campaign_unit__in=entries, round__in=rounds).values_list(
+        Response.objects.filter(campaign_unit__in=campaign_units, round__in=rounds).values_list(
             "campaign_unit_id", "round_id", "criterion"
         )
     )
-    names = _criterion_names(entries)
+    names = _criterion_names(campaign_units)
     result = []
-    for entry in entries:
-        mine = [r for r in rounds if r.campaign_id == entry.campaign_id]
-        scored = [a for a in appraisals if a.campaign_unit_id == entry.pk]
-        todo = UnitTodo(entry, [], [])
+    for campaign_unit in campaign_units:
+        mine = [r for r in rounds if r.campaign_id == campaign_unit.campaign_id]
+        scored = [a for a in appraisals if a.campaign_unit_id == campaign_unit.pk]
+        todo = UnitTodo(campaign_unit, [], [])
         for round in mine:
-            keys = {(entry.pk, round.pk, a.criterion) for a in scored if a.round_id == round.pk}
+            keys = {
+                (campaign_unit.pk, round.pk, a.criterion) for a in scored if a.round_id == round.pk
+            }
             todo.rounds.append(
                 RoundTodo(round, round.supplement_due, len(keys), len(keys & answered))
             )
-        todo.pending = _pending(entry, mine, scored, answered, names.get(entry.pk, {}))
+        todo.pending = _pending(
+            campaign_unit, mine, scored, answered, names.get(campaign_unit.pk, {})
+        )
         if todo.rounds:
             result.append(todo)
     return result
 
 
 def _pending(
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     rounds: list[AppraisalRound],
     scored: list[Appraisal],
     answered: set[tuple[int, int, str]],
@@ -332,7 +336,7 @@ def _pending(
         round = by_pk[appraisal.round_id]
         if not appraisal.supplement_requested:
             continue
-        if (entry.pk, round.pk, appraisal.criterion) in answered:
+        if (campaign_unit.pk, round.pk, appraisal.criterion) in answered:
             continue
         due = response_due(round, appraisal)
         pending.append(
@@ -349,14 +353,14 @@ def _pending(
     return sorted(pending, key=lambda p: (p.due or far, p.round.number, p.code))
 
 
-def _criterion_names(entries: list[CampaignUnit]) -> dict[int, dict[str, str]]:
+def _criterion_names(campaign_units: list[CampaignUnit]) -> dict[int, dict[str, str]]:
     """Each entry's criterion names, from its level's framework (one query)."""
     levels = CampaignLevel.objects.filter(
-        campaign__in={e.campaign_id for e in entries}
+        campaign__in={e.campaign_id for e in campaign_units}
     ).select_related("framework")
     built = {(level.campaign_id, level.level): level.framework.build() for level in levels}
     names = {}
-    for entry in entries:
-        framework = built.get((entry.campaign_id, entry.level))
-        names[entry.pk] = {n.code: n.name for n in framework.all_nodes} if framework else {}
+    for campaign_unit in campaign_units:
+        framework = built.get((campaign_unit.campaign_id, campaign_unit.level))
+        names[campaign_unit.pk] = {n.code: n.name for n in framework.all_nodes} if framework else {}
     return names

@@ -43,17 +43,19 @@ def _results_page(
 ) -> HttpResponse:
     results = unit_results(access, number)
     attach_forms(results, bound, conflict)
-    context = {"results": results, "entry": access.entry}
+    context = {"results": results, "campaign_unit": access.campaign_unit}
     return render(request, "appraisals/unit_results.html", context, status=status)
 
 
 def _to_row(access: UnitAccess, number: int, code: str) -> HttpResponse:
-    url = reverse("appraisals:unit_results", args=[access.entry.pk])
+    url = reverse("appraisals:unit_results", args=[access.campaign_unit.pk])
     return redirect(f"{url}?vong={number}#tc-{code}")
 
 
 def _round(access: UnitAccess, number: int) -> AppraisalRound:
-    return get_object_or_404(AppraisalRound, campaign_id=access.entry.campaign_id, number=number)
+    return get_object_or_404(
+        AppraisalRound, campaign_id=access.campaign_unit.campaign_id, number=number
+    )
 
 
 @login_required
@@ -68,7 +70,7 @@ def results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def respond(request: AuthenticatedHttpRequest, pk: int, number: int, code: str) -> HttpResponse:
     access = get_unit_access_for_user(request.user, pk, write=True)
     round = _round(access, number)
-    leaf = framework_for(access.entry).by_code.get(code)
+    leaf = framework_for(access.campaign_unit).by_code.get(code)
     if leaf is None or not leaf.is_leaf:
         raise Http404(gettext("Không có tiêu chí này trong bộ chỉ số của đơn vị."))
     form = ResponseForm(leaf, request.POST)
@@ -77,7 +79,7 @@ def respond(request: AuthenticatedHttpRequest, pk: int, number: int, code: str) 
         return _results_page(request, access, number, 400, bound=form)
     try:
         responses.response_save(
-            entry=access.entry, round=round, actor=request.user, posted=form.cleaned
+            campaign_unit=access.campaign_unit, round=round, actor=request.user, posted=form.cleaned
         )
     except responses.ResponseConflict as conflict:
         messages.error(request, conflict.messages[0])
@@ -103,7 +105,11 @@ def evidence_upload(
         request,
         code,
         add=lambda upload: responses.response_evidence_add_file(
-            entry=access.entry, round=round, actor=request.user, criterion=code, upload=upload
+            campaign_unit=access.campaign_unit,
+            round=round,
+            actor=request.user,
+            criterion=code,
+            upload=upload,
         ),
         back=lambda: _to_row(access, number, code),
     )
@@ -123,7 +129,7 @@ def evidence_link(
         return _to_row(access, number, code)
     try:
         responses.response_evidence_add_link(
-            entry=access.entry,
+            campaign_unit=access.campaign_unit,
             round=round,
             actor=request.user,
             criterion=code,
@@ -145,11 +151,11 @@ def evidence_delete(
     evidence = get_object_or_404(
         Evidence.objects.select_related("submission"),
         pk=evidence_pk,
-        submission__campaign_unit=access.entry,
+        submission__campaign_unit=access.campaign_unit,
     )
     try:
         responses.response_evidence_delete(
-            entry=access.entry, round=round, actor=request.user, evidence=evidence
+            campaign_unit=access.campaign_unit, round=round, actor=request.user, evidence=evidence
         )
         messages.success(
             request, gettext("Đã xoá minh chứng “%(name)s”.") % {"name": evidence.original_name}
@@ -166,7 +172,7 @@ def evidence_delete(
 @require_GET
 def compare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_unit_access_for_user(request.user, pk)
-    context = {"entry": access.entry, "comparison": comparison(access)}
+    context = {"campaign_unit": access.campaign_unit, "comparison": comparison(access)}
     return render(request, "appraisals/compare.html", context)
 
 

@@ -56,26 +56,32 @@ class Trail:
         return {code: self.appraised(code, round_number) for code in codes}
 
 
-def trail_for(entry: CampaignUnit) -> Trail:
+def trail_for(campaign_unit: CampaignUnit) -> Trail:
     """The unit's trail, in four queries: its answers, and the values of system-sourced
     criteria imported from the province's systems (the unit never answers those, so the
     two never overlap), then the team's values and the unit's responses per round."""
     answers: dict[str, AnswerValue] = {
-        code: system.value for code, system in system_values_for(entry).items()
+        code: system.value for code, system in system_values_for(campaign_unit).items()
     }
     answers.update(
-        Answer.objects.filter(submission__campaign_unit=entry).values_list("criterion", "value")
+        Answer.objects.filter(submission__campaign_unit=campaign_unit).values_list(
+            "criterion", "value"
+        )
     )
     appraisals = {
         (a.round.number, a.criterion): a
-        for a in Appraisal.objects.filter(campaign_unit=entry).select_related("round", "updated_by")
+        for a in Appraisal.objects.filter(campaign_unit=campaign_unit).select_related(
+            "round", "updated_by"
+        )
     }
     responses = {
         (r.round.number, r.criterion): r
-        for r in Response.objects.filter(campaign_unit=entry).select_related("round", "updated_by")
+        for r in Response.objects.filter(campaign_unit=campaign_unit).select_related(
+            "round", "updated_by"
+        )
     }
     numbers = tuple(
-        AppraisalRound.objects.filter(campaign_id=entry.campaign_id)
+        AppraisalRound.objects.filter(campaign_id=campaign_unit.campaign_id)
         .order_by("number")
         .values_list("number", flat=True)
     )

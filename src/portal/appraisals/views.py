@@ -30,7 +30,7 @@ from portal.appraisals.pages import (
     sheet_leaves,
     team_context,
 )
-from portal.appraisals.permissions import Need, get_campaign_for_team, get_entry_for_team
+from portal.appraisals.permissions import Need, get_campaign_for_team, get_campaign_unit_for_team
 from portal.appraisals.team import (
     assignment_add,
     assignment_remove,
@@ -228,17 +228,19 @@ def assignment_delete(
 @login_required
 @require_GET
 def sheet(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
-    entry = get_entry_for_team(request.user, pk)
-    round = round_of(entry, number)
-    return render(request, "appraisals/sheet.html", sheet_context(request.user, entry, round))
+    campaign_unit = get_campaign_unit_for_team(request.user, pk)
+    round = round_of(campaign_unit, number)
+    return render(
+        request, "appraisals/sheet.html", sheet_context(request.user, campaign_unit, round)
+    )
 
 
 @login_required
 @require_POST
 def sheet_save(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
-    entry = get_entry_for_team(request.user, pk, need=Need.TEAM)
-    round = round_of(entry, number)
-    form = SheetForm(sheet_leaves(entry), request.POST)
+    campaign_unit = get_campaign_unit_for_team(request.user, pk, need=Need.TEAM)
+    round = round_of(campaign_unit, number)
+    form = SheetForm(sheet_leaves(campaign_unit), request.POST)
 
     def again(
         status: int,
@@ -247,7 +249,7 @@ def sheet_save(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpR
     ) -> HttpResponse:
         context = sheet_context(
             request.user,
-            entry,
+            campaign_unit,
             round,
             form=form,
             conflicts=conflicts,
@@ -264,7 +266,7 @@ def sheet_save(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpR
         return again(400)
     try:
         saved = services.sheet_save(
-            entry=entry,
+            campaign_unit=campaign_unit,
             round=round,
             actor=request.user,
             appraisals=form.cleaned,
@@ -285,17 +287,17 @@ def sheet_save(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpR
         gettext("Đã lưu: %(appraisals)s tiêu chí, %(verdicts)s kết luận minh chứng.")
         % {"appraisals": saved.appraisals, "verdicts": saved.verdicts},
     )
-    return redirect(reverse("appraisals:sheet", args=[entry.pk, round.number]))
+    return redirect(reverse("appraisals:sheet", args=[campaign_unit.pk, round.number]))
 
 
 @login_required
 @require_POST
 def sheet_score(request: AuthenticatedHttpRequest, pk: int, number: int) -> JsonResponse:
     """The round's score with the values on the page, without saving anything."""
-    entry = get_entry_for_team(request.user, pk)
-    round = round_of(entry, number)
-    form = SheetForm(sheet_leaves(entry), request.POST)
-    return JsonResponse(score_json(entry, round, form))
+    campaign_unit = get_campaign_unit_for_team(request.user, pk)
+    round = round_of(campaign_unit, number)
+    form = SheetForm(sheet_leaves(campaign_unit), request.POST)
+    return JsonResponse(score_json(campaign_unit, round, form))
 
 
 @login_required
@@ -303,6 +305,6 @@ def sheet_score(request: AuthenticatedHttpRequest, pk: int, number: int) -> Json
 def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """An evidence file, for whoever may read the unit's sheet (team members who hold no
     province-wide role included)."""
-    entry = get_entry_for_team(request.user, pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
+    campaign_unit = get_campaign_unit_for_team(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=campaign_unit)
     return evidence_files.download(evidence)

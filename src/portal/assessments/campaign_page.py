@@ -66,7 +66,7 @@ class Result:
 
 @dataclass(frozen=True)
 class UnitRow:
-    entry: CampaignUnit
+    campaign_unit: CampaignUnit
     progress_shown: bool  # False: the viewer may not see this unit's self-assessment
     state: str
     state_label: _StrOrPromise
@@ -121,15 +121,15 @@ def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
         rows.sort(key=_rank_order)
     by_code = {view.level.level: view for view in levels}
     for row in rows:
-        if row.entry.level in by_code:
-            by_code[row.entry.level].rows.append(row)
+        if row.campaign_unit.level in by_code:
+            by_code[row.campaign_unit.level].rows.append(row)
     office = viewer.sees_all_units and viewer.is_member
     return CampaignPage(
         campaign=campaign,
         state_label=CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)],
         levels=levels,
         rounds=list(campaign.rounds.all()),
-        extensions=[r for r in rows if r.entry.extension_until and r.progress_shown],
+        extensions=[r for r in rows if r.campaign_unit.extension_until and r.progress_shown],
         dashboard=_dashboard(rows) if office and not campaign.historic else None,
         events=_events(campaign) if office else None,
         actions=_actions(campaign, viewer),
@@ -155,7 +155,7 @@ def framework_url(pk: int) -> str:
         return f"/bo-chi-so/{pk}/"
 
 
-def _entries(campaign: Campaign) -> QuerySet[CampaignUnit]:
+def _campaign_units(campaign: Campaign) -> QuerySet[CampaignUnit]:
     """Units in scope with their submission, result, and the time of their last change."""
     on = {"submission__campaign_unit": OuterRef("pk")}
 
@@ -174,54 +174,54 @@ def _entries(campaign: Campaign) -> QuerySet[CampaignUnit]:
 
 
 def _unit_rows(campaign: Campaign, viewer: Viewer) -> list[UnitRow]:
-    entries = list(_entries(campaign))
-    previous = previous_results(campaign, [e.unit_id for e in entries])
+    campaign_units = list(_campaign_units(campaign))
+    previous = previous_results(campaign, [e.unit_id for e in campaign_units])
     now = timezone.now()
     rows = []
-    for entry in entries:
-        submission = _submission(entry)
+    for campaign_unit in campaign_units:
+        submission = _submission(campaign_unit)
         state = submission.state if submission else S.NOT_STARTED
-        deadline = entry.extension_until or campaign.self_assessment_deadline
+        deadline = campaign_unit.extension_until or campaign.self_assessment_deadline
         running = campaign.state != CampaignState.DRAFT and not campaign.historic
         rows.append(
             UnitRow(
-                entry=entry,
-                progress_shown=viewer.sees_unit(entry.unit_id),
+                campaign_unit=campaign_unit,
+                progress_shown=viewer.sees_unit(campaign_unit.unit_id),
                 state=state,
                 state_label=SUBMISSION_STATE_LABELS[SubmissionState(state)],
                 deadline=deadline,
                 late=running and is_late(deadline, state, now),
-                last_change=_last_change(entry, submission),
-                result=_result(entry),
-                previous=previous.get(entry.unit_id, []),
+                last_change=_last_change(campaign_unit, submission),
+                result=_result(campaign_unit),
+                previous=previous.get(campaign_unit.unit_id, []),
             )
         )
     return rows
 
 
-def _submission(entry: CampaignUnit) -> Submission | None:
+def _submission(campaign_unit: CampaignUnit) -> Submission | None:
     try:
-        return entry.submission
+        return campaign_unit.submission
     except ObjectDoesNotExist:  # no submission yet: the unit has not started
         return None
 
 
-def _last_change(entry: CampaignUnit, submission: Submission | None) -> datetime | None:
+def _last_change(campaign_unit: CampaignUnit, submission: Submission | None) -> datetime | None:
     if submission is None:
         return None
     moments = [
-        entry.last_event,  # type: ignore[attr-defined]  # annotated by _entries
-        entry.last_answer,  # type: ignore[attr-defined]  # annotated by _entries
-        entry.last_evidence,  # type: ignore[attr-defined]  # annotated by _entries
+        campaign_unit.last_event,  # type: ignore[attr-defined]  # annotated by _entries
+        campaign_unit.last_answer,  # type: ignore[attr-defined]  # annotated by _entries
+        campaign_unit.last_evidence,  # type: ignore[attr-defined]  # annotated by _entries
         submission.submitted_at,
         submission.approved_at,
     ]
     return max((m for m in moments if m is not None), default=None)
 
 
-def _result(entry: CampaignUnit) -> Result | None:
+def _result(campaign_unit: CampaignUnit) -> Result | None:
     try:
-        result = entry.historic_result
+        result = campaign_unit.historic_result
     except ObjectDoesNotExist:
         return None
     return Result(

@@ -35,15 +35,15 @@ from portal.roles import Role
 from portal.workflow import ACTION_LABELS, Machine, actions_for
 
 
-def stored_values(entry: CampaignUnit) -> dict[str, AnswerValue]:
+def stored_values(campaign_unit: CampaignUnit) -> dict[str, AnswerValue]:
     """The unit's stored answers, with the values imported from the shared systems."""
-    answers = {code: a.value for code, a in answers_of(submission_for(entry)).items()}
-    return with_system_values(answers, system_values_for(entry))
+    answers = {code: a.value for code, a in answers_of(submission_for(campaign_unit)).items()}
+    return with_system_values(answers, system_values_for(campaign_unit))
 
 
-def posted_answers(entry: CampaignUnit, form: AnswersForm) -> dict[str, AnswerValue]:
+def posted_answers(campaign_unit: CampaignUnit, form: AnswersForm) -> dict[str, AnswerValue]:
     """The stored answers with what the page posted on top (the page's current values)."""
-    values = stored_values(entry)
+    values = stored_values(campaign_unit)
     values.update({code: posted.value for code, posted in form.cleaned.items()})
     return values
 
@@ -73,11 +73,11 @@ def summary(live: LiveScore) -> dict[str, Any]:
 
 def live_json(
     framework: Framework,
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     values: Mapping[str, AnswerValue],
     form: AnswersForm,
 ) -> dict[str, Any]:
-    live = score_answers(framework, entry.unit, values)
+    live = score_answers(framework, campaign_unit.unit, values)
     criteria = {
         code: {
             "score": points_text(live.scores.get(code, Decimal(0))),
@@ -91,28 +91,30 @@ def live_json(
     return {"errors": form.errors, "criteria": criteria, **summary(live)}
 
 
-def _roles_and_block(user: AnyUser, entry: CampaignUnit) -> tuple[set[Role], str]:
+def _roles_and_block(user: AnyUser, campaign_unit: CampaignUnit) -> tuple[set[Role], str]:
     """The user's roles, and why the answers cannot change now ('' when they can)."""
-    return unit_roles(user, entry), edit_block_reason(entry, submission_for(entry))
+    return unit_roles(user, campaign_unit), edit_block_reason(
+        campaign_unit, submission_for(campaign_unit)
+    )
 
 
 def form_context(
     user: AnyUser,
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     *,
     framework: Framework | None = None,
     form: AnswersForm | None = None,
     conflicts: Mapping[str, Conflict] | None = None,
 ) -> dict[str, Any]:
-    framework = framework or framework_for(entry)
-    submission = submission_for(entry)
+    framework = framework or framework_for(campaign_unit)
+    submission = submission_for(campaign_unit)
     answers = answers_of(submission)
-    system = system_values_for(entry)
+    system = system_values_for(campaign_unit)
     values = with_system_values({code: a.value for code, a in answers.items()}, system)
     if form is not None:
         values.update({code: posted.value for code, posted in form.cleaned.items()})
-    live = score_answers(framework, entry.unit, values)
-    roles, block = _roles_and_block(user, entry)
+    live = score_answers(framework, campaign_unit.unit, values)
+    roles, block = _roles_and_block(user, campaign_unit)
     readonly = block or ("" if Role.REPORTER in roles else gettext("Bạn chỉ có quyền xem bản này."))
     editable = not readonly and not live.error  # live.error: the unit cannot be scored at all
     data = SheetData(
@@ -126,35 +128,35 @@ def form_context(
         system=system,
     )
     return {
-        "entry": entry,
+        "campaign_unit": campaign_unit,
         "submission": submission,
         "framework": framework,
         "indices": build_sheet(data),
         "summary": summary(live),
         "editable": editable,
         "readonly_reason": readonly,
-        "deadline": deadline_of(entry),
-        "can_submit": "submit" in _actions(submission.state, roles, entry),
-        "evidence_usage": evidence_usage(entry, submission),
+        "deadline": deadline_of(campaign_unit),
+        "can_submit": "submit" in _actions(submission.state, roles, campaign_unit),
+        "evidence_usage": evidence_usage(campaign_unit, submission),
     }
 
 
-def evidence_usage(entry: CampaignUnit, submission: Submission) -> dict[str, str]:
+def evidence_usage(campaign_unit: CampaignUnit, submission: Submission) -> dict[str, str]:
     """The unit's evidence files against its quota, as the page prints them (20 MB / 500 MB)."""
-    used = evidence_bytes(entry.pk) if submission.pk else 0
+    used = evidence_bytes(campaign_unit.pk) if submission.pk else 0
     return {"used": megabytes(used), "quota": megabytes(settings.EVIDENCE_QUOTA_BYTES)}
 
 
-def _actions(state: str, roles: set[Role], entry: CampaignUnit) -> list[str]:
-    return actions_for(Machine.SUBMISSION, state, roles, entry.campaign.state)
+def _actions(state: str, roles: set[Role], campaign_unit: CampaignUnit) -> list[str]:
+    return actions_for(Machine.SUBMISSION, state, roles, campaign_unit.campaign.state)
 
 
-def status_context(user: AnyUser, entry: CampaignUnit) -> dict[str, Any]:
-    framework = framework_for(entry)
-    submission = submission_for(entry)
-    live = score_answers(framework, entry.unit, stored_values(entry))
-    roles, block = unit_roles(user, entry), campaign_block_reason(entry)
-    actions = [a for a in _actions(submission.state, roles, entry) if a != "save"]
+def status_context(user: AnyUser, campaign_unit: CampaignUnit) -> dict[str, Any]:
+    framework = framework_for(campaign_unit)
+    submission = submission_for(campaign_unit)
+    live = score_answers(framework, campaign_unit.unit, stored_values(campaign_unit))
+    roles, block = unit_roles(user, campaign_unit), campaign_block_reason(campaign_unit)
+    actions = [a for a in _actions(submission.state, roles, campaign_unit) if a != "save"]
     if block and "submit" in actions:  # past the deadline the button would only be refused
         actions.remove("submit")
     events = (
@@ -163,10 +165,10 @@ def status_context(user: AnyUser, entry: CampaignUnit) -> dict[str, Any]:
         else []
     )
     return {
-        "entry": entry,
+        "campaign_unit": campaign_unit,
         "submission": submission,
         "summary": summary(live),
-        "deadline": deadline_of(entry),
+        "deadline": deadline_of(campaign_unit),
         "block_reason": block,
         "actions": [(action, ACTION_LABELS[action]) for action in actions],
         "events": [(event, ACTION_LABELS.get(event.action, event.action)) for event in events],

@@ -22,19 +22,19 @@ def get_campaign_unit_for_user(
 
     With `write`, the user must also hold `role` for the unit (the reporter fills in the
     self-assessment; the approver approves or returns it; the office admin reopens it)."""
-    entry = (
+    campaign_unit = (
         CampaignUnit.objects.select_related("campaign", "unit", "submission").filter(pk=pk).first()
     )
-    if entry is None:
+    if campaign_unit is None:
         raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
-    roles = roles_for_unit(user, entry.campaign.province_id, entry.unit_id)
+    roles = roles_for_unit(user, campaign_unit.campaign.province_id, campaign_unit.unit_id)
     if not roles:
         raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
     if write and role not in roles:
         raise PermissionDenied(gettext("Bạn chỉ có quyền xem bản tự đánh giá này."))
-    return entry
+    return campaign_unit
 
 
-def unit_roles(user: AnyUser, entry: CampaignUnit) -> set[Role]:
+def unit_roles(user: AnyUser, campaign_unit: CampaignUnit) -> set[Role]:
     """The roles through which the user reaches this entry (for the page's buttons)."""
-    return roles_for_unit(user, entry.campaign.province_id, entry.unit_id)
+    return roles_for_unit(user, campaign_unit.campaign.province_id, campaign_unit.unit_id)

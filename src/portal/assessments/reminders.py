@@ -26,7 +26,7 @@ from portal.workflow import CampaignState, SubmissionState
 def self_assessment_reminders(now: datetime, horizon: datetime) -> list[Reminder]:
     # The effective deadline is max(campaign's, extension): it is ≤ horizon when both are,
     # and > now when either is.
-    entries = list(
+    campaign_units = list(
         CampaignUnit.objects.filter(
             campaign__state=CampaignState.OPEN,
             campaign__historic=False,
@@ -37,14 +37,21 @@ def self_assessment_reminders(now: datetime, horizon: datetime) -> list[Reminder
         .exclude(submission__state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED])
         .select_related("campaign", "unit")
     )
-    people = unit_people([entry.unit_id for entry in entries], UNIT_ROLES)
-    return [_self_assessment(entry, people[entry.unit_id]) for entry in entries]
+    people = unit_people([campaign_unit.unit_id for campaign_unit in campaign_units], UNIT_ROLES)
+    return [
+        _self_assessment(campaign_unit, people[campaign_unit.unit_id])
+        for campaign_unit in campaign_units
+    ]
 
 
-def _self_assessment(entry: CampaignUnit, users: list[User]) -> Reminder:
-    deadline = deadline_of(entry)
+def _self_assessment(campaign_unit: CampaignUnit, users: list[User]) -> Reminder:
+    deadline = deadline_of(campaign_unit)
     assert deadline is not None  # filtered on it above
-    words = {"unit": entry.unit.name, "campaign": entry.campaign.title, "due": when_text(deadline)}
+    words = {
+        "unit": campaign_unit.unit.name,
+        "campaign": campaign_unit.campaign.title,
+        "due": when_text(deadline),
+    }
     return Reminder(
         kind=SELF_ASSESSMENT,
         users=tuple(users),
@@ -54,7 +61,7 @@ def _self_assessment(entry: CampaignUnit, users: list[User]) -> Reminder:
             "Hạn tự đánh giá: %(due)s."
         )
         % words,
-        url=reverse("assessments:form", args=[entry.pk]),
-        campaign=entry.campaign,
-        key=reminder_key("self", entry.pk, deadline=deadline),
+        url=reverse("assessments:form", args=[campaign_unit.pk]),
+        campaign=campaign_unit.campaign,
+        key=reminder_key("self", campaign_unit.pk, deadline=deadline),
     )

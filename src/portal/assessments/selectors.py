@@ -23,7 +23,7 @@ from portal.workflow import (
 )
 
 
-def entries_for_user(user: AnyUser) -> QuerySet[CampaignUnit]:
+def campaign_units_for_user(user: AnyUser) -> QuerySet[CampaignUnit]:
     """The campaign entries of the units the user reports or approves for, in campaigns
     that have been opened (newest first). One query."""
     if not user.is_authenticated:
@@ -41,11 +41,11 @@ def entries_for_user(user: AnyUser) -> QuerySet[CampaignUnit]:
     )
 
 
-def framework_for(entry: CampaignUnit) -> Framework:
+def framework_for(campaign_unit: CampaignUnit) -> Framework:
     """The core framework of the entry's level in its campaign."""
     level = (
         CampaignLevel.objects.select_related("framework")
-        .filter(campaign_id=entry.campaign_id, level=entry.level)
+        .filter(campaign_id=campaign_unit.campaign_id, level=campaign_unit.level)
         .first()
     )
     if level is None:
@@ -53,12 +53,12 @@ def framework_for(entry: CampaignUnit) -> Framework:
     return level.framework.build()
 
 
-def submission_for(entry: CampaignUnit) -> Submission:
+def submission_for(campaign_unit: CampaignUnit) -> Submission:
     """The entry's submission; an unsaved, not-started one if nobody has written yet."""
     try:
-        return entry.submission
+        return campaign_unit.submission
     except Submission.DoesNotExist:
-        return Submission(campaign_unit=entry)
+        return Submission(campaign_unit=campaign_unit)
 
 
 def answers_of(submission: Submission) -> dict[str, Answer]:
@@ -77,12 +77,12 @@ def evidence_of(submission: Submission) -> dict[str, list[Evidence]]:
     return by_criterion
 
 
-def deadline_of(entry: CampaignUnit) -> datetime | None:
+def deadline_of(campaign_unit: CampaignUnit) -> datetime | None:
     """The campaign's self-assessment deadline, or the unit's extension when later."""
-    deadline = entry.campaign.self_assessment_deadline
+    deadline = campaign_unit.campaign.self_assessment_deadline
     if deadline is None:
         return None
-    extension = entry.extension_until
+    extension = campaign_unit.extension_until
     return max(deadline, extension) if extension is not None else deadline
 
 
@@ -90,13 +90,13 @@ def date_text(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
 
-def campaign_block_reason(entry: CampaignUnit, now: datetime | None = None) -> str:
+def campaign_block_reason(campaign_unit: CampaignUnit, now: datetime | None = None) -> str:
     """Why nothing of the self-assessment may change now (campaign state, deadline); ''
     while the campaign is open and before the deadline. The rules are portal.workflow's."""
-    reason = self_assessment_refusal(entry.campaign.state)
+    reason = self_assessment_refusal(campaign_unit.campaign.state)
     if reason:
         return reason
-    deadline = deadline_of(entry)
+    deadline = deadline_of(campaign_unit)
     if deadline is not None and deadline_passed(deadline, now or timezone.now()):
         return gettext("Đã hết hạn tự đánh giá (hạn %(deadline)s).") % {
             "deadline": date_text(deadline)
@@ -105,10 +105,10 @@ def campaign_block_reason(entry: CampaignUnit, now: datetime | None = None) -> s
 
 
 def edit_block_reason(
-    entry: CampaignUnit, submission: Submission, now: datetime | None = None
+    campaign_unit: CampaignUnit, submission: Submission, now: datetime | None = None
 ) -> str:
     """Why the answers and evidence cannot change now; '' when they can."""
-    return campaign_block_reason(entry, now) or submission_edit_refusal(submission.state)
+    return campaign_block_reason(campaign_unit, now) or submission_edit_refusal(submission.state)
 
 
 def evidence_bytes(campaign_unit_id: int) -> int:

@@ -57,10 +57,10 @@ class SaveResult:
     state: str
 
 
-def editable_leaves(framework: Framework, entry: CampaignUnit) -> list[Node]:
+def editable_leaves(framework: Framework, campaign_unit: CampaignUnit) -> list[Node]:
     """The leaves the unit answers: those that apply to it, except system-sourced ones."""
     try:
-        applies = applicability(framework, unit_attributes(entry.unit))
+        applies = applicability(framework, unit_attributes(campaign_unit.unit))
     except ValueError:  # a missing attribute: the page says so; nothing can be answered
         return []
     return [leaf for leaf in framework.leaves if required(leaf) and applies[leaf.code]]
@@ -68,10 +68,12 @@ def editable_leaves(framework: Framework, entry: CampaignUnit) -> list[Node]:
 
 @transaction.atomic
 def answers_save(
-    *, entry: CampaignUnit, actor: User, answers: Mapping[str, PostedAnswer]
+    *, campaign_unit: CampaignUnit, actor: User, answers: Mapping[str, PostedAnswer]
 ) -> SaveResult:
-    submission = _open_for_edit(entry, actor)
-    leaves = {leaf.code: leaf for leaf in editable_leaves(framework_for(entry), entry)}
+    submission = _open_for_edit(campaign_unit, actor)
+    leaves = {
+        leaf.code: leaf for leaf in editable_leaves(framework_for(campaign_unit), campaign_unit)
+    }
     unknown = sorted(set(answers) - set(leaves))
     if unknown:
         raise ValidationError(
@@ -94,10 +96,10 @@ def answers_save(
     if conflicts:
         raise AnswerConflict(conflicts)
     for code, posted, answer in writes:
-        _write(entry, submission, code, posted, answer, actor)
+        _write(campaign_unit, submission, code, posted, answer, actor)
     if writes or submission.state != SubmissionState.DRAFT:
         note = "Lưu " + ", ".join(code for code, _, _ in writes) if writes else ""
-        _move(entry, submission, actor, "save", note)
+        _move(campaign_unit, submission, actor, "save", note)
     return SaveResult(len(writes), submission.state)
 
 
@@ -109,7 +111,7 @@ def _conflict(leaf: Node, answer: Answer | None) -> Conflict:
 
 
 def _write(
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     submission: Submission,
     code: str,
     posted: PostedAnswer,
@@ -130,36 +132,42 @@ def _write(
         action="save",
         old=old,
         new={"value": answer.value, "note": answer.note},
-        campaign=entry.campaign,
-        unit=entry.unit,
+        campaign=campaign_unit.campaign,
+        unit=campaign_unit.unit,
         criterion=code,
         entity_id=answer.pk,
     )
 
 
-def _locked_submission(entry: CampaignUnit) -> Submission:
-    submission, _ = Submission.objects.select_for_update().get_or_create(campaign_unit=entry)
+def _locked_submission(campaign_unit: CampaignUnit) -> Submission:
+    submission, _ = Submission.objects.select_for_update().get_or_create(
+        campaign_unit=campaign_unit
+    )
     return submission
 
 
-def _open_for_edit(entry: CampaignUnit, actor: User) -> Submission:
+def _open_for_edit(campaign_unit: CampaignUnit, actor: User) -> Submission:
     """The locked submission, if the actor may change it now; else a ValidationError."""
-    if Role.REPORTER not in unit_roles(actor, entry):
+    if Role.REPORTER not in unit_roles(actor, campaign_unit):
         raise PermissionDenied(gettext("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá."))
-    submission = _locked_submission(entry)
-    reason = edit_block_reason(entry, submission)
+    submission = _locked_submission(campaign_unit)
+    reason = edit_block_reason(campaign_unit, submission)
     if reason:
         raise ValidationError(reason)
     return submission
 
 
 def _move(
-    entry: CampaignUnit, submission: Submission, actor: User, action: str, note: str = ""
+    campaign_unit: CampaignUnit, submission: Submission, actor: User, action: str, note: str = ""
 ) -> None:
     """Move the submission through the workflow table and record who did it."""
-    roles = unit_roles(actor, entry)
+    roles = unit_roles(actor, campaign_unit)
     target = check_or_refuse(
-        Machine.SUBMISSION, submission.state, action, roles, campaign_state=entry.campaign.state
+        Machine.SUBMISSION,
+        submission.state,
+        action,
+        roles,
+        campaign_state=campaign_unit.campaign.state,
     )
     before = submission.state
     submission.state = target
@@ -174,8 +182,8 @@ def _move(
             old=before,
             new=target,
             reason=note,
-            campaign=entry.campaign,
-            unit=entry.unit,
+            campaign=campaign_unit.campaign,
+            unit=campaign_unit.unit,
             entity_id=submission.pk,
         )
 
@@ -183,8 +191,8 @@ def _move(
 # ---- evidence --------------------------------------------------------------------------
 
 
-def _evidence_criterion(entry: CampaignUnit, criterion: str) -> None:
-    codes = {leaf.code for leaf in editable_leaves(framework_for(entry), entry)}
+def _evidence_criterion(campaign_unit: CampaignUnit, criterion: str) -> None:
+    codes = {leaf.code for leaf in editable_leaves(framework_for(campaign_unit), campaign_unit)}
     if criterion not in codes:
         raise ValidationError(
             gettext("Không thêm minh chứng được cho tiêu chí “%(criterion)s”.")
@@ -194,27 +202,27 @@ def _evidence_criterion(entry: CampaignUnit, criterion: str) -> None:
 
 @transaction.atomic
 def evidence_add_file(
-    *, entry: CampaignUnit, actor: User, criterion: str, upload: UploadedFile
+    *, campaign_unit: CampaignUnit, actor: User, criterion: str, upload: UploadedFile
 ) -> Evidence:
-    submission = _open_for_edit(entry, actor)
-    _evidence_criterion(entry, criterion)
+    submission = _open_for_edit(campaign_unit, actor)
+    _evidence_criterion(campaign_unit, criterion)
     return evidence_files.add_upload(
         submission=submission,
         criterion=criterion,
         upload=upload,
         actor=actor,
         record=lambda evidence: _record_evidence(
-            entry, submission, actor, f"Thêm tệp {evidence.original_name}", evidence
+            campaign_unit, submission, actor, f"Thêm tệp {evidence.original_name}", evidence
         ),
     )
 
 
 @transaction.atomic
 def evidence_add_link(
-    *, entry: CampaignUnit, actor: User, criterion: str, url: str, name: str = ""
+    *, campaign_unit: CampaignUnit, actor: User, criterion: str, url: str, name: str = ""
 ) -> Evidence:
-    submission = _open_for_edit(entry, actor)
-    _evidence_criterion(entry, criterion)
+    submission = _open_for_edit(campaign_unit, actor)
+    _evidence_criterion(campaign_unit, criterion)
     evidence = Evidence(
         submission=submission,
         criterion=criterion,
@@ -224,20 +232,20 @@ def evidence_add_link(
     )
     evidence.full_clean()
     evidence.save()
-    _record_evidence(entry, submission, actor, f"Thêm liên kết {url}", evidence)
+    _record_evidence(campaign_unit, submission, actor, f"Thêm liên kết {url}", evidence)
     return evidence
 
 
 @transaction.atomic
-def evidence_delete(*, entry: CampaignUnit, actor: User, evidence: Evidence) -> None:
-    submission = _open_for_edit(entry, actor)
+def evidence_delete(*, campaign_unit: CampaignUnit, actor: User, evidence: Evidence) -> None:
+    submission = _open_for_edit(campaign_unit, actor)
     evidence = locked_or_refused(evidence, _evidence_gone(evidence))
     if evidence.submission_id != submission.pk:
         raise ValidationError(gettext("Minh chứng không thuộc bản tự đánh giá này."))
     stored_name, evidence_id = evidence.stored_name, evidence.pk
     evidence.delete()
     note = f"Xoá minh chứng {evidence.original_name}"
-    _record_evidence(entry, submission, actor, note, evidence, removed=evidence_id)
+    _record_evidence(campaign_unit, submission, actor, note, evidence, removed=evidence_id)
     if stored_name:  # the file goes only once the row is surely gone
         transaction.on_commit(lambda: evidence_files.remove_stored(stored_name))
 
@@ -247,7 +255,7 @@ def _evidence_gone(evidence: Evidence) -> str:
 
 
 def _record_evidence(
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     submission: Submission,
     actor: User,
     note: str,
@@ -256,7 +264,7 @@ def _record_evidence(
 ) -> None:
     """Evidence is part of the draft: adding some starts it, like saving an answer. The
     audit trail keeps what was added, or removed (`removed`: the id of the deleted row)."""
-    _move(entry, submission, actor, "save", note)
+    _move(campaign_unit, submission, actor, "save", note)
     what = {"name": evidence.original_name}
     what.update({"url": evidence.url} if evidence.url else {"sha256": evidence.sha256})
     audit_record(
@@ -265,8 +273,8 @@ def _record_evidence(
         action="remove" if removed else "add",
         old=what if removed else None,
         new=None if removed else what,
-        campaign=entry.campaign,
-        unit=entry.unit,
+        campaign=campaign_unit.campaign,
+        unit=campaign_unit.unit,
         criterion=evidence.criterion,
         entity_id=removed or evidence.pk,
     )
@@ -276,16 +284,16 @@ def _record_evidence(
 
 
 @transaction.atomic
-def submission_submit(*, entry: CampaignUnit, actor: User) -> Submission:
-    submission = _locked_submission(entry)
-    reason = campaign_block_reason(entry)
+def submission_submit(*, campaign_unit: CampaignUnit, actor: User) -> Submission:
+    submission = _locked_submission(campaign_unit)
+    reason = campaign_block_reason(campaign_unit)
     if reason:
         raise ValidationError(reason)
-    framework = framework_for(entry)
+    framework = framework_for(campaign_unit)
     answers = list(answers_of(submission).values())
-    system = system_values_for(entry)  # scored with the answers, kept in the snapshot
+    system = system_values_for(campaign_unit)  # scored with the answers, kept in the snapshot
     values = with_system_values({a.criterion: a.value for a in answers}, system)
-    live = score_answers(framework, entry.unit, values)
+    live = score_answers(framework, campaign_unit.unit, values)
     if live.error or live.problems:
         problems = "; ".join(f"{code}: {message}" for code, message in live.problems.items())
         raise ValidationError(
@@ -299,32 +307,32 @@ def submission_submit(*, entry: CampaignUnit, actor: User) -> Submission:
             % {"count": len(live.missing), "names": names}
         )
     snapshot = build_snapshot(
-        entry, framework, answers, submission.evidence.all(), system=system_records(system)
+        campaign_unit, framework, answers, submission.evidence.all(), system=system_records(system)
     )
     submission.snapshot, submission.snapshot_sha256 = snapshot, snapshot_sha256(snapshot)
     submission.submitted_by, submission.submitted_at = actor, timezone.now()
-    _move(entry, submission, actor, "submit", f"SHA-256 {submission.snapshot_sha256}")
+    _move(campaign_unit, submission, actor, "submit", f"SHA-256 {submission.snapshot_sha256}")
     return submission
 
 
 @transaction.atomic
-def submission_approve(*, entry: CampaignUnit, actor: User) -> Submission:
-    submission = _locked_submission(entry)
+def submission_approve(*, campaign_unit: CampaignUnit, actor: User) -> Submission:
+    submission = _locked_submission(campaign_unit)
     if submission.state == SubmissionState.SUBMITTED:
-        _check_snapshot(entry, submission)
+        _check_snapshot(campaign_unit, submission)
     submission.approved_by, submission.approved_at = actor, timezone.now()
-    _move(entry, submission, actor, "approve", f"SHA-256 {submission.snapshot_sha256}")
+    _move(campaign_unit, submission, actor, "approve", f"SHA-256 {submission.snapshot_sha256}")
     return submission
 
 
-def _check_snapshot(entry: CampaignUnit, submission: Submission) -> None:
+def _check_snapshot(campaign_unit: CampaignUnit, submission: Submission) -> None:
     """The stored snapshot still hashes to the signed hash, and still describes the data."""
-    framework = framework_for(entry)
+    framework = framework_for(campaign_unit)
     answers = answers_of(submission).values()
     # Scored with the system values the unit signed with: one imported since is no forgery.
     signed_system = (submission.snapshot or {}).get("system", {})
     fresh = build_snapshot(
-        entry, framework, answers, submission.evidence.all(), system=signed_system
+        campaign_unit, framework, answers, submission.evidence.all(), system=signed_system
     )
     intact = snapshot_sha256(submission.snapshot) == submission.snapshot_sha256
     if not intact or canonical_json(fresh) != canonical_json(submission.snapshot):
@@ -337,17 +345,17 @@ def _check_snapshot(entry: CampaignUnit, submission: Submission) -> None:
 
 
 @transaction.atomic
-def submission_return(*, entry: CampaignUnit, actor: User, note: str) -> Submission:
-    submission = _locked_submission(entry)
+def submission_return(*, campaign_unit: CampaignUnit, actor: User, note: str) -> Submission:
+    submission = _locked_submission(campaign_unit)
     submission.snapshot, submission.snapshot_sha256 = None, ""
-    _move(entry, submission, actor, "return", note)
+    _move(campaign_unit, submission, actor, "return", note)
     return submission
 
 
 @transaction.atomic
-def submission_reopen(*, entry: CampaignUnit, actor: User, note: str) -> Submission:
-    submission = _locked_submission(entry)
+def submission_reopen(*, campaign_unit: CampaignUnit, actor: User, note: str) -> Submission:
+    submission = _locked_submission(campaign_unit)
     submission.snapshot, submission.snapshot_sha256 = None, ""
     submission.approved_by, submission.approved_at = None, None
-    _move(entry, submission, actor, "reopen", note)
+    _move(campaign_unit, submission, actor, "reopen", note)
     return submission

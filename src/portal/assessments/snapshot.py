@@ -32,7 +32,7 @@ def snapshot_sha256(snapshot: Any) -> str:
 
 
 def build_snapshot(
-    entry: CampaignUnit,
+    campaign_unit: CampaignUnit,
     framework: Framework,
     answers: Iterable[Answer],
     evidence: Iterable[Evidence],
@@ -50,14 +50,14 @@ def build_snapshot(
         if a.value is not None or a.note
     }
     if system is None:
-        system = system_records(system_values_for(entry))
+        system = system_records(system_values_for(campaign_unit))
     values = {c: a["value"] for c, a in answered.items()}
     values.update({code: record["value"] for code, record in system.items()})
-    live = score_answers(framework, entry.unit, values)
+    live = score_answers(framework, campaign_unit.unit, values)
     snapshot = {
         "version": SNAPSHOT_VERSION,
-        "campaign": {"id": entry.campaign_id, "year": entry.campaign.year},
-        "unit": {"code": entry.unit.code, "name": entry.unit.name},
+        "campaign": {"id": campaign_unit.campaign_id, "year": campaign_unit.campaign.year},
+        "unit": {"code": campaign_unit.unit.code, "name": campaign_unit.unit.name},
         "framework": framework.code,
         "answers": answered,
         "evidence": sorted(

@@ -22,7 +22,7 @@ from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
 from portal.assessments.pages import form_context, live_json, posted_answers, status_context
 from portal.assessments.permissions import get_campaign_unit_for_user
-from portal.assessments.selectors import entries_for_user, framework_for
+from portal.assessments.selectors import campaign_units_for_user, framework_for
 from portal.assessments.uploads import receive_evidence_file
 from portal.campaigns.models import CampaignUnit
 from portal.roles import Role
@@ -31,120 +31,131 @@ from portal.roles import Role
 @login_required
 @require_GET
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
-    entries = entries_for_user(request.user)
-    return render(request, "assessments/mine.html", {"entries": entries})
+    campaign_units = campaign_units_for_user(request.user)
+    return render(request, "assessments/mine.html", {"campaign_units": campaign_units})
 
 
 @login_required
 @require_GET
 def form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk)
-    return render(request, "assessments/form.html", form_context(request.user, entry))
+    campaign_unit = get_campaign_unit_for_user(request.user, pk)
+    return render(request, "assessments/form.html", form_context(request.user, campaign_unit))
 
 
 @login_required
 @require_POST
 def save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk, write=True)
-    framework = framework_for(entry)
-    answers = AnswersForm(services.editable_leaves(framework, entry), request.POST)
+    campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True)
+    framework = framework_for(campaign_unit)
+    answers = AnswersForm(services.editable_leaves(framework, campaign_unit), request.POST)
     if not answers.is_valid():
         messages.error(
             request,
             gettext("Chưa lưu: %(count)s ô nhập chưa đúng, xem bên dưới.")
             % {"count": len(answers.errors)},
         )
-        context = form_context(request.user, entry, framework=framework, form=answers)
+        context = form_context(request.user, campaign_unit, framework=framework, form=answers)
         return render(request, "assessments/form.html", context, status=400)
     try:
-        result = services.answers_save(entry=entry, actor=request.user, answers=answers.cleaned)
+        result = services.answers_save(
+            campaign_unit=campaign_unit, actor=request.user, answers=answers.cleaned
+        )
     except services.AnswerConflict as conflict:
         messages.error(request, conflict.messages[0])
         context = form_context(
-            request.user, entry, framework=framework, form=answers, conflicts=conflict.conflicts
+            request.user,
+            campaign_unit,
+            framework=framework,
+            form=answers,
+            conflicts=conflict.conflicts,
         )
         return render(request, "assessments/form.html", context, status=409)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("assessments:form", pk=entry.pk)
+        return redirect("assessments:form", pk=campaign_unit.pk)
     messages.success(
         request, gettext("Đã lưu nháp (%(count)s tiêu chí thay đổi).") % {"count": result.saved}
     )
-    return redirect("assessments:form", pk=entry.pk)
+    return redirect("assessments:form", pk=campaign_unit.pk)
 
 
 @login_required
 @require_POST
 def score(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The self-score of the values on the page, without saving anything."""
-    entry = get_campaign_unit_for_user(request.user, pk)
-    framework = framework_for(entry)
-    answers = AnswersForm(services.editable_leaves(framework, entry), request.POST)
-    return JsonResponse(live_json(framework, entry, posted_answers(entry, answers), answers))
+    campaign_unit = get_campaign_unit_for_user(request.user, pk)
+    framework = framework_for(campaign_unit)
+    answers = AnswersForm(services.editable_leaves(framework, campaign_unit), request.POST)
+    return JsonResponse(
+        live_json(framework, campaign_unit, posted_answers(campaign_unit, answers), answers)
+    )
 
 
 # ---- evidence --------------------------------------------------------------------------
 
 
-def _to_criterion(entry: CampaignUnit, criterion: str) -> HttpResponse:
-    return redirect(reverse("assessments:form", args=[entry.pk]) + f"#tc-{criterion}")
+def _to_criterion(campaign_unit: CampaignUnit, criterion: str) -> HttpResponse:
+    return redirect(reverse("assessments:form", args=[campaign_unit.pk]) + f"#tc-{criterion}")
 
 
 @login_required
 @csrf_exempt  # checked by receive_evidence_file, once the size guard is in place
 def evidence_upload(request: AuthenticatedHttpRequest, pk: int, criterion: str) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk, write=True)
+    campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True)
     return receive_evidence_file(
         request,
         criterion,
         add=lambda upload: services.evidence_add_file(
-            entry=entry, actor=request.user, criterion=criterion, upload=upload
+            campaign_unit=campaign_unit, actor=request.user, criterion=criterion, upload=upload
         ),
-        back=lambda: _to_criterion(entry, criterion),
+        back=lambda: _to_criterion(campaign_unit, criterion),
     )
 
 
 @login_required
 @require_POST
 def evidence_link(request: AuthenticatedHttpRequest, pk: int, criterion: str) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk, write=True)
+    campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True)
     link_form = EvidenceLinkForm(request.POST)
     if not link_form.is_valid():
         errors = [str(e) for field_errors in link_form.errors.values() for e in field_errors]
         messages.error(request, f"{criterion}: {' '.join(errors)}")
-        return _to_criterion(entry, criterion)
+        return _to_criterion(campaign_unit, criterion)
     try:
         services.evidence_add_link(
-            entry=entry, actor=request.user, criterion=criterion, **link_form.cleaned_data
+            campaign_unit=campaign_unit,
+            actor=request.user,
+            criterion=criterion,
+            **link_form.cleaned_data,
         )
         messages.success(
             request, gettext("%(criterion)s: đã thêm liên kết.") % {"criterion": criterion}
         )
     except ValidationError as error:
         messages.error(request, f"{criterion}: {' '.join(error.messages)}")
-    return _to_criterion(entry, criterion)
+    return _to_criterion(campaign_unit, criterion)
 
 
 @login_required
 @require_POST
 def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk, write=True)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
+    campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=campaign_unit)
     try:
-        services.evidence_delete(entry=entry, actor=request.user, evidence=evidence)
+        services.evidence_delete(campaign_unit=campaign_unit, actor=request.user, evidence=evidence)
         messages.success(
             request, gettext("Đã xoá minh chứng “%(name)s”.") % {"name": evidence.original_name}
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return _to_criterion(entry, evidence.criterion)
+    return _to_criterion(campaign_unit, evidence.criterion)
 
 
 @login_required
 @require_GET
 def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
-    entry = get_campaign_unit_for_user(request.user, pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=entry)
+    campaign_unit = get_campaign_unit_for_user(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=campaign_unit)
     return evidence_files.download(evidence)
 
 
@@ -154,29 +165,29 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: i
 @login_required
 @require_GET
 def status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk)
-    return render(request, "assessments/status.html", status_context(request.user, entry))
+    campaign_unit = get_campaign_unit_for_user(request.user, pk)
+    return render(request, "assessments/status.html", status_context(request.user, campaign_unit))
 
 
 def _move(
-    request: HttpRequest, entry: CampaignUnit, action: Callable[[], object], done: str
+    request: HttpRequest, campaign_unit: CampaignUnit, action: Callable[[], object], done: str
 ) -> HttpResponse:
     try:
         action()
         messages.success(request, done)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("assessments:status", pk=entry.pk)
+    return redirect("assessments:status", pk=campaign_unit.pk)
 
 
 @login_required
 @require_POST
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk, write=True)
+    campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True)
     return _move(
         request,
-        entry,
-        lambda: services.submission_submit(entry=entry, actor=request.user),
+        campaign_unit,
+        lambda: services.submission_submit(campaign_unit=campaign_unit, actor=request.user),
         gettext("Đã gửi bản tự đánh giá để thủ trưởng phê duyệt."),
     )
 
@@ -184,11 +195,11 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
+    campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
     return _move(
         request,
-        entry,
-        lambda: services.submission_approve(entry=entry, actor=request.user),
+        campaign_unit,
+        lambda: services.submission_approve(campaign_unit=campaign_unit, actor=request.user),
         gettext("Đã phê duyệt và ký bản tự đánh giá."),
     )
 
@@ -196,25 +207,30 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def return_(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
+    campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
     done = gettext("Đã trả lại để đơn vị sửa.")
-    return _reasoned(request, entry, services.submission_return, done)
+    return _reasoned(request, campaign_unit, services.submission_return, done)
 
 
 @login_required
 @require_POST
 def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.OFFICE_ADMIN)
+    campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.OFFICE_ADMIN)
     done = gettext("Đã mở lại bản tự đánh giá.")
-    return _reasoned(request, entry, services.submission_reopen, done)
+    return _reasoned(request, campaign_unit, services.submission_reopen, done)
 
 
 def _reasoned(
-    request: HttpRequest, entry: CampaignUnit, service: Callable[..., object], done: str
+    request: HttpRequest, campaign_unit: CampaignUnit, service: Callable[..., object], done: str
 ) -> HttpResponse:
     reason = ReturnForm(request.POST)
     if not reason.is_valid():
         messages.error(request, " ".join(map(str, reason.errors["note"])))
-        return redirect("assessments:status", pk=entry.pk)
+        return redirect("assessments:status", pk=campaign_unit.pk)
     note = reason.cleaned_data["note"]
-    return _move(request, entry, lambda: service(entry=entry, actor=request.user, note=note), done)
+    return _move(
+        request,
+        campaign_unit,
+        lambda: service(campaign_unit=campaign_unit, actor=request.user, note=note),
+        done,
+    )

@@ -103,7 +103,7 @@ class UnitsForm(TextCheckedForm):
         ]
         self.fields["units"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]  # Form.fields types every field as Field
             province=campaign.province
-        ).exclude(campaign_entries__campaign=campaign)
+        ).exclude(campaign_units__campaign=campaign)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -129,13 +129,13 @@ class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # gene
 
 
 class ExtensionForm(TextCheckedForm):
-    entry = UnitChoiceField(CampaignUnit.objects.none(), label=gettext_lazy("Đơn vị"))
+    campaign_unit = UnitChoiceField(CampaignUnit.objects.none(), label=gettext_lazy("Đơn vị"))
     until = DeadlineField(label=gettext_lazy("Gia hạn tự đánh giá đến"))
     reason = reason_field()
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = campaign.units.select_related("unit")  # type: ignore[attr-defined]  # Form.fields types every field as Field
+        self.fields["campaign_unit"].queryset = campaign.units.select_related("unit")  # type: ignore[attr-defined]  # Form.fields types every field as Field
 
 
 class HistoricImportForm(TextCheckedForm):

@@ -70,15 +70,15 @@ def historic_campaign_import(
         campaign.full_clean()
         campaign.save()
     findings = [finding.as_dict() for finding in audit(core, [table])]
-    entry = CampaignLevel(
+    campaign_unit = CampaignLevel(
         campaign=campaign,
         level=level,
         name=level_name.strip(),
         framework=framework,
         published_findings=findings,
     )
-    entry.full_clean()
-    entry.save()
+    campaign_unit.full_clean()
+    campaign_unit.save()
     _store_results(campaign, level, units, repro, file_name)
     note = (
         f"{level_name} ({level}) từ {file_name}: {len(table.rows)} đơn vị, {len(findings)} sai lệch"
@@ -202,7 +202,7 @@ def _store_results(
 ) -> None:
     printed = repro.rows
     ranked = repro.ranking.rows(repro.result.scores.unit_ids)
-    entries = [
+    campaign_units = [
         CampaignUnit(
             campaign=campaign,
             unit=units[row.unit],
@@ -211,12 +211,12 @@ def _store_results(
         )
         for row in ranked
     ]
-    for entry in entries:
-        entry.full_clean()
-    CampaignUnit.objects.bulk_create(entries)
+    for campaign_unit in campaign_units:
+        campaign_unit.full_clean()
+    CampaignUnit.objects.bulk_create(campaign_units)
     results = [
         HistoricResult(
-            campaign_unit=entry,
+            campaign_unit=campaign_unit,
             rank=row.rank,
             total=row.total,
             applicable_max=row.applicable_max,
@@ -226,7 +226,7 @@ def _store_results(
             source_table=file_name,
             index_scores={code: str(v) for code, v in printed[row.unit].nodes.items()},
         )
-        for entry, row in zip(entries, ranked, strict=True)
+        for campaign_unit, row in zip(campaign_units, ranked, strict=True)
     ]
     for result in results:
         result.full_clean(validate_unique=False)  # each entry is new: nothing to collide with

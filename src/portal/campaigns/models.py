@@ -107,7 +107,7 @@ class CampaignUnit(models.Model):
     """A unit in a campaign's scope, with its level there and any deadline extension."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="units")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="campaign_entries")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="campaign_units")
     level = models.CharField(gettext_lazy("khối"), max_length=32)
     previous_class = models.CharField(gettext_lazy("xếp loại năm trước"), max_length=40, blank=True)
     extension_until = models.DateTimeField(gettext_lazy("gia hạn đến"), null=True, blank=True)

@@ -50,16 +50,16 @@ class ReportFile:
     content: bytes
 
 
-def _entries_with_results(campaign: Campaign) -> dict[str, list[CampaignUnit]]:
+def _campaign_units_with_results(campaign: Campaign) -> dict[str, list[CampaignUnit]]:
     """Units with a stored result, per level, in rank order (ties by name)."""
-    entries = (
+    campaign_units = (
         CampaignUnit.objects.filter(campaign=campaign, historic_result__isnull=False)
         .select_related("unit", "historic_result")
         .order_by("level", "historic_result__rank", "unit__name")
     )
     by_level: dict[str, list[CampaignUnit]] = {}
-    for entry in entries:
-        by_level.setdefault(entry.level, []).append(entry)
+    for campaign_unit in campaign_units:
+        by_level.setdefault(campaign_unit.level, []).append(campaign_unit)
     return by_level
 
 
@@ -68,22 +68,26 @@ def has_report(campaign: Campaign) -> bool:
     return CampaignUnit.objects.filter(campaign=campaign, historic_result__isnull=False).exists()
 
 
-def _core_level(level: CampaignLevel, entries: Sequence[CampaignUnit]) -> CoreLevel:
-    units = tuple(core_unit(entry.unit, level.level, entry.previous_class) for entry in entries)
+def _core_level(level: CampaignLevel, campaign_units: Sequence[CampaignUnit]) -> CoreLevel:
+    units = tuple(
+        core_unit(campaign_unit.unit, level.level, campaign_unit.previous_class)
+        for campaign_unit in campaign_units
+    )
     return CoreLevel(level.level, level.name, level.framework.build(), units)
 
 
-def _level_result(level: CoreLevel, entries: Sequence[CampaignUnit]) -> LevelResult:
+def _level_result(level: CoreLevel, campaign_units: Sequence[CampaignUnit]) -> LevelResult:
     """The level evaluated from each unit's stored main-index scores."""
     inputs = [
         UnitInput(
             unit.id,
             unit.attributes,
             scores={
-                code: Decimal(score) for code, score in entry.historic_result.index_scores.items()
+                code: Decimal(score)
+                for code, score in campaign_unit.historic_result.index_scores.items()
             },
         )
-        for unit, entry in zip(level.units, entries, strict=True)
+        for unit, campaign_unit in zip(level.units, campaign_units, strict=True)
     ]
     framework = level.framework
     return evaluate(framework, build_inputs(framework, inputs), [u.name for u in level.units])
@@ -91,7 +95,7 @@ def _level_result(level: CoreLevel, entries: Sequence[CampaignUnit]) -> LevelRes
 
 def _computed(campaign: Campaign) -> tuple[CoreCampaign, dict[str, LevelResult]]:
     """The core's campaign (levels with results only) and each level's result."""
-    by_level = _entries_with_results(campaign)
+    by_level = _campaign_units_with_results(campaign)
     levels = {
         level.level: _core_level(level, by_level[level.level])
         for level in CampaignLevel.objects.filter(campaign=campaign)

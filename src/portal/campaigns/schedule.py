@@ -18,7 +18,7 @@ from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 from portal.campaigns.services import (
     BEFORE_RESULTS,
     locked_campaign,
-    locked_entry,
+    locked_campaign_unit,
     record,
     require_state,
 )
@@ -117,11 +117,11 @@ def _round_problems(
 
 @transaction.atomic
 def campaign_unit_extend(
-    *, entry: CampaignUnit, until: datetime, user: User, reason: str = ""
+    *, campaign_unit: CampaignUnit, until: datetime, user: User, reason: str = ""
 ) -> CampaignUnit:
     """Give one unit more time for its self-assessment; the same date again changes nothing."""
-    campaign = locked_campaign(entry.campaign)
-    entry = locked_entry(entry)
+    campaign = locked_campaign(campaign_unit.campaign)
+    campaign_unit = locked_campaign_unit(campaign_unit)
     require_state(campaign, BEFORE_RESULTS, gettext("gia hạn"))
     deadline = campaign.self_assessment_deadline
     if deadline is None:
@@ -131,13 +131,13 @@ def campaign_unit_extend(
             gettext("Ngày gia hạn (%(until)s) phải sau hạn tự đánh giá (%(deadline)s).")
             % {"until": format_deadline(until), "deadline": format_deadline(deadline)}
         )
-    previous = entry.extension_until
+    previous = campaign_unit.extension_until
     if previous == until:
-        return entry
-    entry.extension_until = until
-    entry.full_clean()
-    entry.save(update_fields=["extension_until"])
-    record(campaign, "extend", user, f"{entry.unit.name}: đến {format_deadline(until)}")
+        return campaign_unit
+    campaign_unit.extension_until = until
+    campaign_unit.full_clean()
+    campaign_unit.save(update_fields=["extension_until"])
+    record(campaign, "extend", user, f"{campaign_unit.unit.name}: đến {format_deadline(until)}")
     audit_record(
         actor=user,
         entity="extension",
@@ -146,7 +146,7 @@ def campaign_unit_extend(
         new=until,
         reason=reason,
         campaign=campaign,
-        unit=entry.unit,
-        entity_id=entry.pk,
+        unit=campaign_unit.unit,
+        entity_id=campaign_unit.pk,
     )
-    return entry
+    return campaign_unit

@@ -45,9 +45,11 @@ def locked_campaign(campaign: Campaign) -> Campaign:
     return locked_or_refused(campaign, gettext("Đợt đánh giá này không còn nữa."))
 
 
-def locked_entry(entry: CampaignUnit) -> CampaignUnit:
-    gone = gettext("%(unit)s đã được bỏ khỏi đợt đánh giá trước đó.") % {"unit": entry.unit.name}
-    return locked_or_refused(entry, gone)
+def locked_campaign_unit(campaign_unit: CampaignUnit) -> CampaignUnit:
+    gone = gettext("%(unit)s đã được bỏ khỏi đợt đánh giá trước đó.") % {
+        "unit": campaign_unit.unit.name
+    }
+    return locked_or_refused(campaign_unit, gone)
 
 
 def require_state(campaign: Campaign, states: frozenset[str], what: str) -> None:
@@ -186,19 +188,19 @@ def campaign_level_add(
             gettext("Bộ chỉ số “%(framework)s” có lỗi: %(error)s")
             % {"framework": framework.name, "error": error}
         ) from error
-    entry = CampaignLevel(campaign=campaign, level=level, name=name, framework=framework)
-    entry.full_clean()
-    entry.save()
+    campaign_unit = CampaignLevel(campaign=campaign, level=level, name=name, framework=framework)
+    campaign_unit.full_clean()
+    campaign_unit.save()
     record(campaign, "level_add", user, f"{name} ({level}): {framework.name}")
     audit_record(
         actor=user,
         entity="level",
         action="add",
         campaign=campaign,
-        entity_id=entry.pk,
+        entity_id=campaign_unit.pk,
         new={"level": level, "name": name, "framework": framework.name},
     )
-    return entry
+    return campaign_unit
 
 
 @transaction.atomic
@@ -210,8 +212,8 @@ def campaign_units_add(
     carries last year's class when a published result of last year is known."""
     campaign = locked_campaign(campaign)
     require_state(campaign, frozenset({C.DRAFT, C.OPEN}), gettext("thêm đơn vị"))
-    level_entry = campaign.levels.filter(level=level).first()
-    if level_entry is None:
+    level_campaign_unit = campaign.levels.filter(level=level).first()
+    if level_campaign_unit is None:
         raise ValidationError(
             gettext("Đợt đánh giá chưa có khối “%(level)s”; hãy thêm khối trước.")
             % {"level": level}
@@ -223,59 +225,63 @@ def campaign_units_add(
     if wrong:
         raise ValidationError(
             gettext("Không thuộc khối %(level)s của %(province)s: %(units)s.")
-            % {"level": level_entry.name, "province": campaign.province, "units": ", ".join(wrong)}
+            % {
+                "level": level_campaign_unit.name,
+                "province": campaign.province,
+                "units": ", ".join(wrong),
+            }
         )
     if not chosen:
         raise ValidationError(
             gettext("%(province)s chưa có đơn vị nào thuộc khối %(level)s.")
-            % {"province": campaign.province, "level": level_entry.name}
+            % {"province": campaign.province, "level": level_campaign_unit.name}
         )
     present = set(campaign.units.values_list("unit_id", flat=True))
     new = [u for u in chosen if u.pk not in present]
     classes = previous_results(campaign, [u.pk for u in new])
-    entries = []
+    campaign_units = []
     for unit in new:
         last = classes.get(unit.pk, [])
-        entry = CampaignUnit(
+        campaign_unit = CampaignUnit(
             campaign=campaign,
             unit=unit,
             level=level,
             previous_class=last[0].class_label if len(last) == 1 else "",
         )
-        entry.full_clean()
-        entries.append(entry)
-    CampaignUnit.objects.bulk_create(entries)
-    if entries:
+        campaign_unit.full_clean()
+        campaign_units.append(campaign_unit)
+    CampaignUnit.objects.bulk_create(campaign_units)
+    if campaign_units:
         record(campaign, "units_add", user, ", ".join(u.name for u in new))
-    for entry in entries:
+    for campaign_unit in campaign_units:
         audit_record(
             actor=user,
             entity="unit",
             action="add",
-            new={"level": level, "name": entry.unit.name},
+            new={"level": level, "name": campaign_unit.unit.name},
             campaign=campaign,
-            unit=entry.unit,
-            entity_id=entry.pk or "",
+            unit=campaign_unit.unit,
+            entity_id=campaign_unit.pk or "",
         )
-    return entries
+    return campaign_units
 
 
 @transaction.atomic
-def campaign_unit_remove(*, entry: CampaignUnit, user: User) -> None:
-    campaign = locked_campaign(entry.campaign)
-    entry = locked_entry(entry)
+def campaign_unit_remove(*, campaign_unit: CampaignUnit, user: User) -> None:
+    campaign = locked_campaign(campaign_unit.campaign)
+    campaign_unit = locked_campaign_unit(campaign_unit)
     require_state(campaign, frozenset({C.DRAFT}), gettext("bỏ đơn vị khỏi đợt"))
-    name, entry_id = entry.unit.name, entry.pk
-    entry.delete()
+    name, campaign_unit_id = campaign_unit.unit.name, campaign_unit.pk
+    campaign_unit.delete()
     record(campaign, "unit_remove", user, name)
     audit_record(
         actor=user,
         entity="unit",
         action="remove",
-        old={"level": entry.level, "name": name},
+        old={"level": campaign_unit.level, "name": name},
         campaign=campaign,
-        unit=entry.unit,
-        entity_id=entry_id,
+        unit=campaign_unit.unit,
+        entity_id=campaign_unit_id,
     )
 
 

@@ -324,7 +324,10 @@ def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     def apply(data: dict[str, Any]) -> Campaign:
         schedule.campaign_unit_extend(
-            entry=data["entry"], until=data["until"], user=request.user, reason=data["reason"]
+            campaign_unit=data["campaign_unit"],
+            until=data["until"],
+            user=request.user,
+            reason=data["reason"],
         )
         return campaign
 
@@ -340,17 +343,18 @@ def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_remove(request: AuthenticatedHttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+def unit_remove(request: AuthenticatedHttpRequest, pk: int, campaign_unit_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
-    entry = get_campaign_unit(campaign, entry_pk)
+    campaign_unit = get_campaign_unit(campaign, campaign_unit_pk)
     try:
-        services.campaign_unit_remove(entry=entry, user=request.user)
+        services.campaign_unit_remove(campaign_unit=campaign_unit, user=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
         messages.success(
-            request, gettext("Đã bỏ %(unit)s khỏi đợt đánh giá.") % {"unit": entry.unit.name}
+            request,
+            gettext("Đã bỏ %(unit)s khỏi đợt đánh giá.") % {"unit": campaign_unit.unit.name},
         )
     return redirect("campaigns:detail", campaign.pk)
 

@@ -32,13 +32,13 @@ def appraisal_campaign(
 ) -> Campaign:
     """`campaign` is open, with its level and units; `fill` answers, submits and approves one
     unit. `team`: "chair" and "member" (both appraisers of the province)."""
-    entries = list(
+    campaign_units = list(
         CampaignUnit.objects.filter(campaign=campaign)
         .select_related("campaign", "unit")
         .order_by("unit__name")
     )
-    for position, entry in enumerate(entries):
-        fill(entry, spread(position))
+    for position, campaign_unit in enumerate(campaign_units):
+        fill(campaign_unit, spread(position))
     campaign.refresh_from_db()
     start = timezone.now()
     campaign_update(
@@ -66,9 +66,9 @@ def appraisal_campaign(
         assignment_add(member=chair, actor=office, index=index)
     assignment_add(member=member, actor=office, index="hoat_dong_chinh_quyen_so")
     round_open(campaign=campaign, number=1, actor=team["chair"])
-    _round_one(campaign, entries, team)
+    _round_one(campaign, campaign_units, team)
     round_return_results(campaign=campaign, number=1, actor=team["chair"])
-    say(f"  {campaign}: {len(entries)} đơn vị đã phê duyệt; vòng 1 đã chấm và trả kết quả")
+    say(f"  {campaign}: {len(campaign_units)} đơn vị đã phê duyệt; vòng 1 đã chấm và trả kết quả")
     return campaign
 
 
@@ -77,21 +77,27 @@ def spread(position: int) -> int:
     return position % 7
 
 
-def _round_one(campaign: Campaign, entries: list[CampaignUnit], team: dict[str, User]) -> None:
+def _round_one(
+    campaign: Campaign, campaign_units: list[CampaignUnit], team: dict[str, User]
+) -> None:
     """Mai lowers the share of signed documents of a third of the agencies and asks Sở Nội
     vụ for the statistics; Chính scores every agency's website (the appraisers' call)."""
     round = AppraisalRound.objects.get(campaign=campaign, number=1)
-    for position, entry in enumerate(entries):
-        if position % 3 == 0 or entry.unit.code == "so-noi-vu":
+    for position, campaign_unit in enumerate(campaign_units):
+        if position % 3 == 0 or campaign_unit.unit.code == "so-noi-vu":
             declared = Decimal("72.5") + 4 * spread(position)  # as load._answer declares
             lowered = {
                 "cqs_ky_so": PostedAppraisal(
                     str(declared - 10),
                     LOWERED,
-                    entry.unit.code == "so-noi-vu",
-                    REQUEST if entry.unit.code == "so-noi-vu" else "",
+                    campaign_unit.unit.code == "so-noi-vu",
+                    REQUEST if campaign_unit.unit.code == "so-noi-vu" else "",
                 )
             }
-            appraisal_save(entry=entry, round=round, actor=team["member"], posted=lowered)
+            appraisal_save(
+                campaign_unit=campaign_unit, round=round, actor=team["member"], posted=lowered
+            )
         website = {"xhs_danh_gia": PostedAppraisal(str(15 + position % 8), "Đánh giá trực tiếp")}
-        appraisal_save(entry=entry, round=round, actor=team["chair"], posted=website)
+        appraisal_save(
+            campaign_unit=campaign_unit, round=round, actor=team["chair"], posted=website
+        )

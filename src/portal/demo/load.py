@@ -73,7 +73,7 @@ def load_demo(*, tables: Path, say: Say) -> bool:
             campaign=_campaign_2025(binh_phuoc, users["phuoc"], say),
             office=users["phuoc"],
             team={"chair": users["chinh"], "member": users["mai"]},
-            fill=lambda entry, position: _approved(binh_phuoc, entry, position),
+            fill=lambda campaign_unit, position: _approved(binh_phuoc, campaign_unit, position),
             say=say,
         )
         for user in User.objects.order_by("pk"):
@@ -150,17 +150,17 @@ def _campaign_2025(province: Province, office: User, say: Say) -> Campaign:
 def _system_values(campaign: Campaign, say: Say) -> None:
     """The online public service portal's statistics (cqs_dvctt: records filed online of all
     records), imported before the units sign, for every unit offering online services."""
-    entries = CampaignUnit.objects.filter(campaign=campaign).select_related("unit")
-    offering = [e for e in entries if e.unit.attributes.get("has_online_public_services")]
+    campaign_units = CampaignUnit.objects.filter(campaign=campaign).select_related("unit")
+    offering = [e for e in campaign_units if e.unit.attributes.get("has_online_public_services")]
     items = [
         {
-            "unit": entry.unit.code,
+            "unit": campaign_unit.unit.code,
             "criterion": "cqs_dvctt",
             "input": name,
             "value": value,
             "measured_at": "30/06/2025 17:00",
         }
-        for position, entry in enumerate(sorted(offering, key=lambda e: e.unit.code))
+        for position, campaign_unit in enumerate(sorted(offering, key=lambda e: e.unit.code))
         for name, value in (("online", 450 + 41 * position), ("total", 1000 + 15 * position))
     ]
     upload = read_upload(json.dumps({"values": items}).encode(), "so-lieu-mau.json")
@@ -177,32 +177,32 @@ def _system_values(campaign: Campaign, say: Say) -> None:
 
 def _fill(campaign: Campaign, province: Province, say: Say) -> None:
     """Units at every stage: approved, submitted, half-done, not started."""
-    entries = list(
+    campaign_units = list(
         CampaignUnit.objects.filter(campaign=campaign).select_related("unit").order_by("unit__name")
     )
-    by_code = {entry.unit.code: entry for entry in entries}
+    by_code = {campaign_unit.unit.code: campaign_unit for campaign_unit in campaign_units}
     half_done = [by_code["so-noi-vu"]]  # Lan's unit: she can go on and submit it
     not_started = [by_code["so-tu-phap"]]  # Thảo's unit
-    others = [e for e in entries if e not in half_done + not_started]
+    others = [e for e in campaign_units if e not in half_done + not_started]
     stages = {"approved": others[:6], "submitted": others[6:9], "draft": half_done + others[9:12]}
     for stage, group in stages.items():
-        for position, entry in enumerate(group):
-            reporter, approver = _unit_people(province, entry.unit)
-            _answer(entry, reporter, position, complete=stage != "draft")
+        for position, campaign_unit in enumerate(group):
+            reporter, approver = _unit_people(province, campaign_unit.unit)
+            _answer(campaign_unit, reporter, position, complete=stage != "draft")
             if stage != "draft":
-                submission_submit(entry=entry, actor=reporter)
+                submission_submit(campaign_unit=campaign_unit, actor=reporter)
             if stage == "approved":
-                submission_approve(entry=entry, actor=approver)
+                submission_approve(campaign_unit=campaign_unit, actor=approver)
         label = {"approved": "đã phê duyệt", "submitted": "đã gửi", "draft": "đang nhập"}[stage]
         say(f"  {campaign}: {len(group)} đơn vị {label}")
 
 
-def _approved(province: Province, entry: CampaignUnit, position: int) -> None:
+def _approved(province: Province, campaign_unit: CampaignUnit, position: int) -> None:
     """A unit that has answered everything, submitted, and had it approved."""
-    reporter, approver = _unit_people(province, entry.unit)
-    _answer(entry, reporter, position, complete=True)
-    submission_submit(entry=entry, actor=reporter)
-    submission_approve(entry=entry, actor=approver)
+    reporter, approver = _unit_people(province, campaign_unit.unit)
+    _answer(campaign_unit, reporter, position, complete=True)
+    submission_submit(campaign_unit=campaign_unit, actor=reporter)
+    submission_approve(campaign_unit=campaign_unit, actor=approver)
 
 
 def _unit_people(province: Province, unit: Unit) -> tuple[User, User]:
@@ -225,7 +225,7 @@ def _demo_account(province: Province, unit: Unit, role: Role, prefix: str) -> Us
     return user
 
 
-def _answer(entry: CampaignUnit, reporter: User, position: int, *, complete: bool) -> None:
+def _answer(campaign_unit: CampaignUnit, reporter: User, position: int, *, complete: bool) -> None:
     values: dict[str, Any] = {
         "nts_ke_hoach": True,
         "nts_tuyen_truyen": str(8 + 3 * position),
@@ -240,12 +240,14 @@ def _answer(entry: CampaignUnit, reporter: User, position: int, *, complete: boo
         code: PostedAnswer(value=value, note="", version=0, loaded=canonical_answer(None, ""))
         for code, value in values.items()
     }
-    answers_save(entry=entry, actor=reporter, answers=posted)
+    answers_save(campaign_unit=campaign_unit, actor=reporter, answers=posted)
     plan = SimpleUploadedFile("ke-hoach-chuyen-doi-so-2025.pdf", PLAN_PDF, "application/pdf")
-    evidence_add_file(entry=entry, actor=reporter, criterion="nts_ke_hoach", upload=plan)
+    evidence_add_file(
+        campaign_unit=campaign_unit, actor=reporter, criterion="nts_ke_hoach", upload=plan
+    )
     if complete:
         evidence_add_link(
-            entry=entry,
+            campaign_unit=campaign_unit,
             actor=reporter,
             criterion="cqs_ky_so",
             url="https://vanban.binhdinh.gov.vn/thong-ke-ky-so-2025",

@@ -28,7 +28,7 @@ SOURCE_MAX_LENGTH = 200
 class PlannedValue:
     """The value one import gives one criterion of one unit (formula inputs gathered)."""
 
-    entry: CampaignUnit
+    campaign_unit: CampaignUnit
     leaf: Node
     value: AnswerValue
     measured_at: datetime
@@ -45,7 +45,7 @@ class _Checked:
     """One row that passed its own checks."""
 
     row: Row
-    entry: CampaignUnit
+    campaign_unit: CampaignUnit
     leaf: Node
     input: str
     value: AnswerValue | str
@@ -59,13 +59,15 @@ class CampaignScope:
     criteria apply to which unit: read once per import."""
 
     def __init__(self, campaign: Campaign):
-        entries = list(CampaignUnit.objects.filter(campaign=campaign).select_related("unit"))
-        self.entries = {entry.unit_id: entry for entry in entries}
+        campaign_units = list(CampaignUnit.objects.filter(campaign=campaign).select_related("unit"))
+        self.campaign_units = {
+            campaign_unit.unit_id: campaign_unit for campaign_unit in campaign_units
+        }
         units = list(Unit.objects.filter(province_id=campaign.province_id))
         self.by_code = {unit.code.casefold(): unit for unit in units}
         self.by_id = {unit.pk: unit for unit in units}
         self.campaign_names = NameIndex.build(
-            (str(e.unit_id), e.unit.name, e.unit.aliases or ()) for e in entries
+            (str(e.unit_id), e.unit.name, e.unit.aliases or ()) for e in campaign_units
         )
         self.names = NameIndex.build((str(u.pk), u.name, u.aliases or ()) for u in units)
         levels = CampaignLevel.objects.filter(campaign=campaign).select_related("framework")
@@ -79,15 +81,17 @@ class CampaignScope:
         key = self.campaign_names.find(text) or self.names.find(text)
         return self.by_id[int(key)] if key is not None else None
 
-    def applies(self, entry: CampaignUnit) -> dict[str, bool] | None:
+    def applies(self, campaign_unit: CampaignUnit) -> dict[str, bool] | None:
         """Whether each criterion applies to the unit; None when its attributes do not say."""
-        if entry.pk not in self._applies:
+        if campaign_unit.pk not in self._applies:
             try:
-                found = applicability(self.frameworks[entry.level], unit_attributes(entry.unit))
+                found = applicability(
+                    self.frameworks[campaign_unit.level], unit_attributes(campaign_unit.unit)
+                )
             except (ExpressionError, ValueError):
                 found = None
-            self._applies[entry.pk] = found
-        return self._applies[entry.pk]
+            self._applies[campaign_unit.pk] = found
+        return self._applies[campaign_unit.pk]
 
 
 def plan_import(campaign: Campaign, rows: Sequence[Row], default_source: str) -> list[PlannedValue]:
@@ -117,21 +121,25 @@ def _check_row(
     if not row.cells:  # not a row at all (a JSON item that is not an object)
         return None
     failed = {key for key, _ in row.errors}
-    entry = _entry(scope, row, problems) if "unit" not in failed else None
-    leaf = _leaf(scope, row, entry, problems) if entry and "criterion" not in failed else None
+    campaign_unit = _campaign_unit(scope, row, problems) if "unit" not in failed else None
+    leaf = (
+        _leaf(scope, row, campaign_unit, problems)
+        if campaign_unit and "criterion" not in failed
+        else None
+    )
     value, input_name = None, ""
     if leaf is not None and "input" not in failed:
         input_name, value = _value(row, leaf, problems)
     measured_at = _measured_at(row, problems) if "measured_at" not in failed else None
     source = _source(row, default_source, problems) if "source" not in failed else ""
-    if len(problems) > before or entry is None or leaf is None or measured_at is None:
-        if entry is not None and leaf is not None:
-            failed_keys.add((entry.pk, leaf.code))
+    if len(problems) > before or campaign_unit is None or leaf is None or measured_at is None:
+        if campaign_unit is not None and leaf is not None:
+            failed_keys.add((campaign_unit.pk, leaf.code))
         return None
-    return _Checked(row, entry, leaf, input_name, value, measured_at, source)
+    return _Checked(row, campaign_unit, leaf, input_name, value, measured_at, source)
 
 
-def _entry(scope: CampaignScope, row: Row, problems: list[Problem]) -> CampaignUnit | None:
+def _campaign_unit(scope: CampaignScope, row: Row, problems: list[Problem]) -> CampaignUnit | None:
     text = row.text("unit")[:MAX_TEXT]
     if not text:
         problems.append(row.problem("unit", gettext("không được để trống")))
@@ -144,24 +152,26 @@ def _entry(scope: CampaignScope, row: Row, problems: list[Problem]) -> CampaignU
             message += gettext(" (có phải: %(names)s?)") % {"names": "; ".join(close)}
         problems.append(row.problem("unit", message))
         return None
-    entry = scope.entries.get(unit.pk)
-    if entry is None:
+    campaign_unit = scope.campaign_units.get(unit.pk)
+    if campaign_unit is None:
         message = gettext("đơn vị “%(name)s” không tham gia đợt đánh giá này")
         problems.append(row.problem("unit", message % {"name": unit.name}))
-    return entry
+    return campaign_unit
 
 
 def _leaf(
-    scope: CampaignScope, row: Row, entry: CampaignUnit, problems: list[Problem]
+    scope: CampaignScope, row: Row, campaign_unit: CampaignUnit, problems: list[Problem]
 ) -> Node | None:
     code = row.text("criterion")[:MAX_TEXT]
-    framework = scope.frameworks.get(entry.level)
+    framework = scope.frameworks.get(campaign_unit.level)
     node = framework.by_code.get(code) if framework is not None and code else None
     if node is None or not node.is_leaf:
         message = gettext("không có tiêu chí “%(code)s” trong bộ chỉ số khối “%(level)s”")
         if not code:
             message = gettext("không được để trống")
-        problems.append(row.problem("criterion", message % {"code": code, "level": entry.level}))
+        problems.append(
+            row.problem("criterion", message % {"code": code, "level": campaign_unit.level})
+        )
         return None
     if node.source is not Source.SYSTEM:
         message = (
@@ -171,7 +181,7 @@ def _leaf(
         )
         problems.append(row.problem("criterion", message % {"code": code}))
         return None
-    applies = scope.applies(entry)
+    applies = scope.applies(campaign_unit)
     if applies is None or not applies[code]:
         message = (
             gettext("tiêu chí “%(code)s” không áp dụng cho %(unit)s")
@@ -181,7 +191,9 @@ def _leaf(
                 "thuộc tính của đơn vị chưa đủ"
             )
         )
-        problems.append(row.problem("criterion", message % {"code": code, "unit": entry.unit}))
+        problems.append(
+            row.problem("criterion", message % {"code": code, "unit": campaign_unit.unit})
+        )
         return None
     return node
 
@@ -239,7 +251,7 @@ def _gather(
     planned: dict[tuple[int, str], PlannedValue] = {}
     first_row: dict[tuple[int, str, str], Row] = {}
     for item in checked:
-        key = (item.entry.pk, item.leaf.code, item.input)
+        key = (item.campaign_unit.pk, item.leaf.code, item.input)
         if key in first_row:
             message = gettext("trùng với %(row)s (cùng đơn vị, tiêu chí và đầu vào)")
             problems.append(item.row.problem("unit", message % {"row": _row_name(first_row[key])}))
@@ -248,7 +260,9 @@ def _gather(
         plan = planned.get(key[:2])
         if plan is None:
             value: AnswerValue = {} if item.input else item.value
-            plan = PlannedValue(item.entry, item.leaf, value, item.measured_at, [item.source])
+            plan = PlannedValue(
+                item.campaign_unit, item.leaf, value, item.measured_at, [item.source]
+            )
             planned[key[:2]] = plan
         else:
             plan.measured_at = max(plan.measured_at, item.measured_at)
@@ -277,7 +291,11 @@ def _check_inputs(plan: PlannedValue, problems: list[Problem]) -> None:
     missing = [name for name in rule.inputs if name not in given]
     if missing:
         message = gettext("tiêu chí “%(code)s” của %(unit)s còn thiếu đầu vào: %(names)s")
-        values = {"code": plan.leaf.code, "unit": plan.entry.unit, "names": ", ".join(missing)}
+        values = {
+            "code": plan.leaf.code,
+            "unit": plan.campaign_unit.unit,
+            "names": ", ".join(missing),
+        }
         problems.append(plan.rows[0].problem("input", message % values))
     else:  # in the rule's order, so the stored value reads like the unit's answers
         plan.value = {name: given[name] for name in rule.inputs}

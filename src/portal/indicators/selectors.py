@@ -23,11 +23,13 @@ from portal.workflow import system_values_refusal
 # ---- one unit: what its self-assessment scores with ------------------------------------
 
 
-def system_values_for(entry: CampaignUnit) -> dict[str, SystemValue]:
+def system_values_for(campaign_unit: CampaignUnit) -> dict[str, SystemValue]:
     """The unit's imported values in the campaign, by criterion code. One query."""
-    if entry.pk is None:
+    if campaign_unit.pk is None:
         return {}
-    return {value.criterion: value for value in SystemValue.objects.filter(campaign_unit=entry)}
+    return {
+        value.criterion: value for value in SystemValue.objects.filter(campaign_unit=campaign_unit)
+    }
 
 
 def with_system_values(
@@ -74,7 +76,7 @@ def batches_of(campaign: Campaign) -> QuerySet[ImportBatch]:
 
 @dataclass(frozen=True)
 class ValueRow:
-    entry: CampaignUnit
+    campaign_unit: CampaignUnit
     leaf: Node
     value: SystemValue | None
 
@@ -102,8 +104,8 @@ def campaign_values(campaign: Campaign) -> CampaignValues:
         for value in SystemValue.objects.filter(campaign_unit__campaign=campaign)
     }
     rows, unknown = [], []
-    for entry in CampaignUnit.objects.filter(campaign=campaign).select_related("unit"):
-        framework = frameworks.get(entry.level)
+    for campaign_unit in CampaignUnit.objects.filter(campaign=campaign).select_related("unit"):
+        framework = frameworks.get(campaign_unit.level)
         leaves = (
             []
             if framework is None
@@ -112,12 +114,12 @@ def campaign_values(campaign: Campaign) -> CampaignValues:
         if framework is None or not leaves:
             continue
         try:
-            applies = applicability(framework, unit_attributes(entry.unit))
+            applies = applicability(framework, unit_attributes(campaign_unit.unit))
         except (ExpressionError, ValueError):
-            unknown.append(entry)
+            unknown.append(campaign_unit)
             continue
         rows += [
-            ValueRow(entry, leaf, values.get((entry.pk, leaf.code)))
+            ValueRow(campaign_unit, leaf, values.get((campaign_unit.pk, leaf.code)))
             for leaf in leaves
             if applies[leaf.code]
         ]

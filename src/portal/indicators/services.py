@@ -130,7 +130,7 @@ def system_values_import(
         )
     }
     for plan in planned:
-        _write(plan, batch, current.get((plan.entry.pk, plan.leaf.code)), actor)
+        _write(plan, batch, current.get((plan.campaign_unit.pk, plan.leaf.code)), actor)
     return batch
 
 
@@ -153,7 +153,7 @@ def _write(
 ) -> None:
     old = value.value if value is not None else None
     if value is None:
-        value = SystemValue(campaign_unit=plan.entry, criterion=plan.leaf.code)
+        value = SystemValue(campaign_unit=plan.campaign_unit, criterion=plan.leaf.code)
     value.value, value.source, value.measured_at = plan.value, plan.source, plan.measured_at
     value.imported_at, value.batch = batch.at, batch
     # Its unit and batch are the objects just read and written; the one row per unit ×
@@ -170,7 +170,7 @@ def _write(
         new=value.value,
         reason=f"{value.source}, đo lúc {measured}",
         campaign=batch.campaign,
-        unit=plan.entry.unit,
+        unit=plan.campaign_unit.unit,
         criterion=plan.leaf.code,
         entity_id=value.pk,
     )

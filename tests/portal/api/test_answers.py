@@ -32,19 +32,21 @@ def user(cast: Cast, name: str | None):
     ],
 )
 def test_it_shows_answers_only_to_those_the_unit_is_meant_for(cast: Cast, name, unit, status):
-    entry = getattr(cast, f"{unit}_entry")
-    response = cast.client(user(cast, name)).get(f"/api/campaign-units/{entry.pk}/answers")
+    campaign_unit = getattr(cast, f"{unit}_campaign_unit")
+    response = cast.client(user(cast, name)).get(f"/api/campaign-units/{campaign_unit.pk}/answers")
     assert response.status_code == status
 
 
 def test_a_missing_entry_answers_like_a_hidden_one(cast: Cast):
-    hidden = cast.client(cast.thao).get(f"/api/campaign-units/{cast.noi_vu_entry.pk}/answers")
+    hidden = cast.client(cast.thao).get(
+        f"/api/campaign-units/{cast.noi_vu_campaign_unit.pk}/answers"
+    )
     missing = cast.client(cast.thao).get("/api/campaign-units/999999/answers")
     assert (hidden.status_code, hidden.content) == (missing.status_code, missing.content)
 
 
 def test_it_returns_answers_notes_and_evidence_metadata(cast: Cast, django_assert_max_num_queries):
-    submission = cast.noi_vu_entry.submission
+    submission = cast.noi_vu_campaign_unit.submission
     submission.state = "draft"
     submission.save()
     Answer.objects.create(
@@ -63,8 +65,11 @@ def test_it_returns_answers_notes_and_evidence_metadata(cast: Cast, django_asser
     # session, user, entry with campaign and unit, the user's roles, submission, answers with
     # their author, evidence with its uploader
     with django_assert_max_num_queries(7):
-        body = client.get(f"/api/campaign-units/{cast.noi_vu_entry.pk}/answers").json()
-    assert (body["campaign_unit"], body["campaign"]) == (cast.noi_vu_entry.pk, cast.campaign.pk)
+        body = client.get(f"/api/campaign-units/{cast.noi_vu_campaign_unit.pk}/answers").json()
+    assert (body["campaign_unit"], body["campaign"]) == (
+        cast.noi_vu_campaign_unit.pk,
+        cast.campaign.pk,
+    )
     assert body["unit"] == {"id": cast.noi_vu.pk, "code": "so-noi-vu", "name": "Sở Nội vụ"}
     assert (body["submission_state"], body["submission_state_label"]) == ("draft", "Đang nhập")
     assert [(a["criterion"], a["value"], a["note"]) for a in body["answers"]] == [
@@ -82,7 +87,9 @@ def test_it_returns_answers_notes_and_evidence_metadata(cast: Cast, django_asser
 
 
 def test_a_unit_that_has_not_started_has_no_answers(cast: Cast):
-    cast.tu_phap_entry.submission.delete()
-    body = cast.client(cast.thao).get(f"/api/campaign-units/{cast.tu_phap_entry.pk}/answers")
+    cast.tu_phap_campaign_unit.submission.delete()
+    body = cast.client(cast.thao).get(
+        f"/api/campaign-units/{cast.tu_phap_campaign_unit.pk}/answers"
+    )
     assert body.json()["submission_state"] == "not_started"
     assert (body.json()["answers"], body.json()["evidence"]) == ([], [])

@@ -143,15 +143,15 @@ def test_it_lists_the_units_in_scope_with_the_states_each_role_may_see(
 
 
 def test_it_lists_units_without_a_query_per_unit(cast: Cast, django_assert_max_num_queries):
-    cast.noi_vu_entry.submission.state = "submitted"
-    cast.noi_vu_entry.submission.save()
-    cast.tu_phap_entry.submission.delete()  # a unit that has not started has no submission
+    cast.noi_vu_campaign_unit.submission.state = "submitted"
+    cast.noi_vu_campaign_unit.submission.save()
+    cast.tu_phap_campaign_unit.submission.delete()  # a unit that has not started has no submission
     client = cast.client(cast.quang)
     # session, user, campaign, the user's roles (permission), the user's memberships
     # (visible units), then the entries joined with their unit and submission
     with django_assert_max_num_queries(6):
         rows = client.get(f"/api/campaigns/{cast.campaign.pk}/units").json()
     assert [(r["id"], r["unit"]["code"], r["submission_state_label"]) for r in rows] == [
-        (cast.noi_vu_entry.pk, "so-noi-vu", "Đã gửi, chờ phê duyệt"),
-        (cast.tu_phap_entry.pk, "so-tu-phap", "Chưa bắt đầu"),
+        (cast.noi_vu_campaign_unit.pk, "so-noi-vu", "Đã gửi, chờ phê duyệt"),
+        (cast.tu_phap_campaign_unit.pk, "so-tu-phap", "Chưa bắt đầu"),
     ]

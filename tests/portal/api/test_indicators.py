@@ -49,8 +49,8 @@ def test_a_valid_token_imports_and_is_named_in_the_batch_and_the_audit_trail(cas
         "api", created, None, "API: Cổng DVC",
     )  # fmt: skip
     assert SystemValue.objects.get().value == {"online": "1200", "total": "2000"}
-    entry = AuditEntry.objects.get(entity="system_value")
-    assert (entry.actor, entry.actor_name) == (None, "API: Cổng DVC")
+    audit_entry = AuditEntry.objects.get(entity="system_value")
+    assert (audit_entry.actor, audit_entry.actor_name) == (None, "API: Cổng DVC")
     created.refresh_from_db()
     assert created.last_used_at is not None
 

@@ -62,12 +62,12 @@ class Team:
         return self.cast.campaign
 
     @property
-    def entry(self) -> CampaignUnit:
-        return self.cast.noi_vu_entry
+    def campaign_unit(self) -> CampaignUnit:
+        return self.cast.noi_vu_campaign_unit
 
     @property
     def other(self) -> CampaignUnit:
-        return self.cast.tu_phap_entry
+        return self.cast.tu_phap_campaign_unit
 
     def person(self, who: str | None) -> User | None:
         """A member of the cast or of the team by first name; None for nobody."""
@@ -86,17 +86,20 @@ class Team:
 
     def score(
         self, who: User, number: int, values: Mapping[str, object], remark: str = "ghi chú",
-        entry: CampaignUnit | None = None,
+        campaign_unit: CampaignUnit | None = None,
     ) -> int:  # fmt: skip
         """`who` saves these values in round `number` (each with the same remark)."""
         posted = {code: PostedAppraisal(value, remark) for code, value in values.items()}  # type: ignore[arg-type]
         return appraisal_save(
-            entry=entry or self.entry, round=self.round(number), actor=who, posted=posted
+            campaign_unit=campaign_unit or self.campaign_unit,
+            round=self.round(number),
+            actor=who,
+            posted=posted,
         )
 
 
-def approve(entry: CampaignUnit, answers: Mapping[str, object], by: User) -> Submission:
-    submission = Submission.objects.get(campaign_unit=entry)
+def approve(campaign_unit: CampaignUnit, answers: Mapping[str, object], by: User) -> Submission:
+    submission = Submission.objects.get(campaign_unit=campaign_unit)
     submission.state = SubmissionState.APPROVED
     submission.save()
     for code, value in answers.items():
@@ -115,8 +118,8 @@ def appraiser(cast: Cast, username: str, name: str) -> User:
 def team(cast: Cast) -> Team:
     cast.campaign.state = CampaignState.IN_APPRAISAL
     cast.campaign.save()
-    approve(cast.noi_vu_entry, NOI_VU_ANSWERS, cast.lan)
-    approve(cast.tu_phap_entry, TU_PHAP_ANSWERS, cast.thao)
+    approve(cast.noi_vu_campaign_unit, NOI_VU_ANSWERS, cast.lan)
+    approve(cast.tu_phap_campaign_unit, TU_PHAP_ANSWERS, cast.thao)
     chair, mai = appraiser(cast, "chinh", "Trần Văn Chính"), appraiser(cast, "mai", "Ngô Thị Mai")
     members = {
         "chair": TeamMember.objects.create(campaign=cast.campaign, user=chair, chair=True),

@@ -19,7 +19,7 @@ from tests.portal.appraisals.unit_fixtures import SECRET_REMARK, Appraised
 
 
 def url(appraised: Appraised) -> str:
-    return f"/tham-dinh/don-vi/{appraised.entry.pk}/doi-chieu/"
+    return f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/doi-chieu/"
 
 
 def page(appraised: Appraised, who: str) -> str:
@@ -104,7 +104,7 @@ def test_the_final_round_joins_the_units_view_once_finalized(appraised: Appraise
     assert headers(page(appraised, "lan"))[-1].startswith("Vòng 3 (cuối)")
 
 
-def team_entry(appraised: Appraised, number: int, value: str, remark: str) -> None:
+def team_campaign_unit(appraised: Appraised, number: int, value: str, remark: str) -> None:
     """An entry as the team's scoring writes it (portal.appraisals.services)."""
     audit_record(
         actor=appraised.cast.hung, entity="appraisal", action="score",
@@ -122,12 +122,12 @@ def history(html: str, code: str) -> str:
 
 
 def test_each_value_has_its_history_who_when_from_what_to_what_why(appraised: Appraised):
-    team_entry(appraised, 1, "60", "Tỷ lệ văn bản ký số thực tế chỉ 60%.")
+    team_campaign_unit(appraised, 1, "60", "Tỷ lệ văn bản ký số thực tế chỉ 60%.")
     response_save(
-        entry=appraised.entry, round=appraised.rounds[1], actor=appraised.cast.lan,
+        campaign_unit=appraised.campaign_unit, round=appraised.rounds[1], actor=appraised.cast.lan,
         posted=PostedResponse("cqs_ky_so", "supplement", "90", "Đã ký số thêm.", 0),
     )  # fmt: skip
-    team_entry(appraised, 2, "70", SECRET_REMARK)
+    team_campaign_unit(appraised, 2, "70", SECRET_REMARK)
     full = history(page(appraised, "quang"), "cqs_ky_so")
     assert "Phạm Văn Hùng · Điểm thẩm định, vòng 1: — → 60 — <em>Tỷ lệ văn bản" in full
     assert "Nguyễn Thị Lan · Phản hồi của đơn vị, vòng 1: — → Giải trình, bổ sung · 90" in full
@@ -161,7 +161,7 @@ def test_the_page_takes_the_same_number_of_queries_however_long_the_history(
 ):
     client = appraised.cast.client(appraised.cast.quang)
     for number in range(30):
-        team_entry(appraised, 1 + number % 2, str(number), f"Lần {number}.")
+        team_campaign_unit(appraised, 1 + number % 2, str(number), f"Lần {number}.")
     # session, user; entry; roles; team member; rounds; framework; trail (answers,
     # appraisals, responses, round numbers); audit entries; the header's memberships and bell
     with django_assert_max_num_queries(14):

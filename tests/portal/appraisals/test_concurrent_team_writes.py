@@ -89,12 +89,12 @@ def test_an_assignment_removed_at_once_is_removed_and_logged_once(team: Team):
 
 def test_a_round_evidence_deleted_at_once_is_deleted_and_logged_once(appraised: Appraised):
     cast, round = appraised.cast, appraised.rounds[1]
-    added = response_evidence_add_link(entry=cast.noi_vu_entry, round=round, actor=cast.lan,
+    added = response_evidence_add_link(campaign_unit=cast.noi_vu_campaign_unit, round=round, actor=cast.lan,
                                        criterion="cqs_ky_so", url="https://vb.example.vn/q4",
                                        name="Văn bản quý IV")  # fmt: skip
     copies = [Evidence.objects.get(pk=added.pk) for _ in range(CLICKS)]
     outcomes = at_once(
-        [lambda e=e: response_evidence_delete(entry=cast.noi_vu_entry, round=round,
+        [lambda e=e: response_evidence_delete(campaign_unit=cast.noi_vu_campaign_unit, round=round,
                                               actor=cast.lan, evidence=e) for e in copies]
     )  # fmt: skip
     assert refused(outcomes) == ["Minh chứng “Văn bản quý IV” đã được xoá trước đó."] * 4

@@ -54,7 +54,7 @@ def three_rounds(team: Team) -> None:
     team.score(cast.hung, 1, {"nts_tuyen_truyen": "2"}, "Chỉ 2 tin có minh chứng.")
     team.move(1, "return_results")
     Response.objects.create(
-        campaign_unit=team.entry, round=team.rounds[1], criterion="cqs_ky_so",
+        campaign_unit=team.campaign_unit, round=team.rounds[1], criterion="cqs_ky_so",
         kind=ResponseKind.SUPPLEMENT, value="80", reply="Bổ sung văn bản quý IV.",
         updated_by=cast.lan,
     )  # fmt: skip
@@ -65,7 +65,9 @@ def three_rounds(team: Team) -> None:
     team.move(3, "open_round")
     Assignment.objects.create(member=team.members["chair"], index="xa_hoi_so")
     team.score(team.chair, 3, {"xhs_danh_gia": "15"}, "Trang chưa đủ chuyên mục.")
-    team.score(team.chair, 3, {"xhs_danh_gia": "10"}, "Trang ít cập nhật.", entry=team.other)
+    team.score(
+        team.chair, 3, {"xhs_danh_gia": "10"}, "Trang ít cập nhật.", campaign_unit=team.other
+    )
     team.move(3, "agree")
 
 
@@ -142,7 +144,7 @@ def test_it_audits_each_result_and_the_campaigns_state_and_tells_the_units(final
 
 
 def test_everything_is_locked_once_finalized(finalized):
-    cast, entry = finalized.cast, finalized.entry
+    cast, campaign_unit = finalized.cast, finalized.campaign_unit
     before = (
         list(Appraisal.objects.values_list("pk", "value", "version")),
         list(AppraisalRound.objects.values_list("number", "state", "final")),
@@ -163,7 +165,7 @@ def test_everything_is_locked_once_finalized(finalized):
     ):
         finalized.score(finalized.chair, 3, {"xhs_danh_gia": "25"})
     evidence = Evidence.objects.create(
-        submission=Submission.objects.get(campaign_unit=entry), criterion="cqs_ky_so",
+        submission=Submission.objects.get(campaign_unit=campaign_unit), criterion="cqs_ky_so",
         url="https://vb.example.vn/1", original_name="Văn bản", uploaded_by=cast.lan,
     )  # fmt: skip
     with pytest.raises(ValidationError, match=re.escape("không ở giai đoạn thẩm định")):
@@ -175,7 +177,7 @@ def test_everything_is_locked_once_finalized(finalized):
         )
     with pytest.raises(ValidationError, match=re.escape("không ở giai đoạn thẩm định")):
         response_save(
-            entry=entry, round=finalized.round(2), actor=cast.lan,
+            campaign_unit=campaign_unit, round=finalized.round(2), actor=cast.lan,
             posted=PostedResponse("cqs_so_hoa", ResponseKind.CONFIRM, None, "", 0),
         )  # fmt: skip
     with pytest.raises(ValidationError):

@@ -142,7 +142,7 @@ def test_returning_results_notifies_the_units_and_the_supplements_asked(team):
         remark="Chỉ 60% văn bản có ký số.",
     )
     appraisal_save(
-        entry=team.entry, round=team.round(1), actor=team.cast.hung,
+        campaign_unit=team.campaign_unit, round=team.round(1), actor=team.cast.hung,
         posted={"nts_tuyen_truyen": PostedAppraisal(
             "2", "Thiếu minh chứng.", supplement_requested=True,
             supplement_request="Gửi các bài tuyên truyền.",
@@ -153,7 +153,7 @@ def test_returning_results_notifies_the_units_and_the_supplements_asked(team):
     assert sorted(n.user.username for n in returned) == ["lan", "minh", "thao"]
     lan = returned.get(user=team.cast.lan)
     assert lan.title == "Kết quả thẩm định vòng 1 của Sở Nội vụ"
-    assert lan.url == f"/tham-dinh/don-vi/{team.entry.pk}/ket-qua/"
+    assert lan.url == f"/tham-dinh/don-vi/{team.campaign_unit.pk}/ket-qua/"
     asked = Notification.objects.filter(kind="supplement_requested")
     assert sorted(n.user.username for n in asked) == ["lan", "minh"]  # Sở Tư pháp was asked nothing
     due = team.rounds[1].supplement_due

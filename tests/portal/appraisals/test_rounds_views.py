@@ -62,7 +62,7 @@ def test_an_appraiser_sees_his_own_to_do_list(team):
     team.move(1, "open_round")
     html = team.cast.client(team.cast.hung).get(url(team)).content.decode()
     assert "Việc cần làm của tôi" in html
-    assert f"/tham-dinh/don-vi/{team.entry.pk}/vong/1/#tc-nts_ke_hoach" in html
+    assert f"/tham-dinh/don-vi/{team.campaign_unit.pk}/vong/1/#tc-nts_ke_hoach" in html
     assert (
         "Việc cần làm của tôi"
         not in team.cast.client(team.cast.quang).get(url(team)).content.decode()

@@ -22,7 +22,7 @@ VALUES = {"hung": ("2", "Chỉ 2 tin có minh chứng."), "chair": ("3", "Có 3 
 def test_two_appraisers_saving_one_criterion_at_once(team):  # type: ignore[no-untyped-def]
     assignment_add(member=team.members["chair"], index="nhan_thuc_so", actor=team.cast.quang)
     team.move(1, "open_round")
-    sheet = f"/tham-dinh/don-vi/{team.entry.pk}/vong/1/"
+    sheet = f"/tham-dinh/don-vi/{team.campaign_unit.pk}/vong/1/"
     clients = {who: team.cast.client(team.person(who)) for who in VALUES}
     pages = {}
     for who, client in clients.items():

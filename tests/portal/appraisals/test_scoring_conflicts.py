@@ -25,13 +25,16 @@ def save(team, who, value, remark, version=0):  # type: ignore[no-untyped-def]
     loaded = stored_canonical(None) if version == 0 else ""
     posted = PostedAppraisal(value, remark, version=version, loaded=loaded)
     return appraisal_save(
-        entry=team.entry, round=team.round(1), actor=who, posted={"nts_tuyen_truyen": posted}
+        campaign_unit=team.campaign_unit,
+        round=team.round(1),
+        actor=who,
+        posted={"nts_tuyen_truyen": posted},
     )
 
 
 def test_the_second_save_sees_the_first_and_writes_nothing(both):
     save(both, both.cast.hung, "2", "Chỉ 2 tin có minh chứng.")  # both loaded the page at version 0
-    entries = AuditEntry.objects.count()
+    audit_entries = AuditEntry.objects.count()
     with pytest.raises(AppraisalConflict) as refused:
         save(both, both.chair, "3", "Có 3 tin.")
     conflict = refused.value.conflicts["nts_tuyen_truyen"]
@@ -51,7 +54,7 @@ def test_the_second_save_sees_the_first_and_writes_nothing(both):
         both.cast.hung,
         1,
     )
-    assert AuditEntry.objects.count() == entries
+    assert AuditEntry.objects.count() == audit_entries
     save(both, both.chair, "3", "Có 3 tin, đã đối chiếu với Hùng.", version=row.version)
     row.refresh_from_db()
     assert (row.value, row.updated_by, row.version) == ("3", both.chair, 2)

@@ -32,11 +32,11 @@ def frozen(team: Team) -> tuple[object, ...]:
     return rows(team), AuditEntry.objects.count()
 
 
-def points(team: Team, number: int, entry=None) -> dict[str, Decimal]:  # type: ignore[no-untyped-def]
-    entry = entry or team.entry
+def points(team: Team, number: int, campaign_unit=None) -> dict[str, Decimal]:  # type: ignore[no-untyped-def]
+    campaign_unit = campaign_unit or team.campaign_unit
     framework = team.cast.framework.build()
-    values = trail_for(entry).values_at(number, [leaf.code for leaf in framework.leaves])
-    return score_answers(framework, entry.unit, values).scores
+    values = trail_for(campaign_unit).values_at(number, [leaf.code for leaf in framework.leaves])
+    return score_answers(framework, campaign_unit.unit, values).scores
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_nobody_appraises_his_own_unit(scoring):
     with pytest.raises(PermissionDenied, match=re.escape("Sở Nội vụ")):
         scoring.score(cast.lan, 1, {"nts_tuyen_truyen": "10"})
     assert frozen(scoring) == before
-    assert scoring.score(cast.lan, 1, {"nts_tuyen_truyen": "8"}, entry=scoring.other) == 1
+    assert scoring.score(cast.lan, 1, {"nts_tuyen_truyen": "8"}, campaign_unit=scoring.other) == 1
 
 
 def test_a_district_committee_scores_its_communes_only(scoring):
@@ -88,14 +88,14 @@ def test_a_district_committee_scores_its_communes_only(scoring):
         province=cast.province, code="xa-a1", name="UBND xã A1", level="so", parent=district,
         attributes={"has_online_public_services": False},
     )  # fmt: skip
-    entry = scoring.campaign.units.create(unit=commune, level="so")
-    Submission.objects.create(campaign_unit=entry)
-    approve(entry, {"nts_tuyen_truyen": "6"}, cast.lan)
+    campaign_unit = scoring.campaign.units.create(unit=commune, level="so")
+    Submission.objects.create(campaign_unit=campaign_unit)
+    approve(campaign_unit, {"nts_tuyen_truyen": "6"}, cast.lan)
     officer = team_member_add(campaign=scoring.campaign, user=cast.minh, actor=cast.quang)
     assignment_add(member=officer, district=district, actor=cast.quang)
-    assert scoring.score(cast.minh, 1, {"nts_tuyen_truyen": "4"}, entry=entry) == 1
+    assert scoring.score(cast.minh, 1, {"nts_tuyen_truyen": "4"}, campaign_unit=campaign_unit) == 1
     with pytest.raises(PermissionDenied):
-        scoring.score(cast.minh, 1, {"nts_tuyen_truyen": "4"}, entry=scoring.other)
+        scoring.score(cast.minh, 1, {"nts_tuyen_truyen": "4"}, campaign_unit=scoring.other)
 
 
 # Each kind of rule, the appraised value, and the points the core gives it.
@@ -170,7 +170,7 @@ def test_a_supplement_request_needs_its_text_and_a_round_to_come(
     before = frozen(scoring)
     with pytest.raises(ValidationError, match=re.escape(message)):
         appraisal_save(
-            entry=scoring.entry,
+            campaign_unit=scoring.campaign_unit,
             round=scoring.round(number),
             actor=scoring.mai,
             posted={"cqs_ky_so": posted},
@@ -183,16 +183,19 @@ def test_each_save_is_audited_from_what_to_what_and_why(scoring):
     row = Appraisal.objects.get(criterion="cqs_ky_so")
     posted = PostedAppraisal("65", "Tính thêm văn bản quý IV.", version=row.version, loaded="x")
     appraisal_save(
-        entry=scoring.entry, round=scoring.round(1), actor=scoring.mai, posted={"cqs_ky_so": posted}
+        campaign_unit=scoring.campaign_unit,
+        round=scoring.round(1),
+        actor=scoring.mai,
+        posted={"cqs_ky_so": posted},
     )
-    entries = list(AuditEntry.objects.filter(entity="appraisal").order_by("pk"))
-    assert [(e.action, e.criterion, e.unit_id, e.actor) for e in entries] == [
+    audit_entries = list(AuditEntry.objects.filter(entity="appraisal").order_by("pk"))
+    assert [(e.action, e.criterion, e.unit_id, e.actor) for e in audit_entries] == [
         ("score", "cqs_ky_so", scoring.cast.noi_vu.pk, scoring.mai)
     ] * 2
-    assert entries[0].old is None
-    assert entries[0].new["value"] == "60" and entries[0].reason == "Chỉ 60% có ký số."
-    assert (entries[1].old["value"], entries[1].new["value"]) == ("60", "65")
-    assert entries[1].new["round"] == 1
+    assert audit_entries[0].old is None
+    assert audit_entries[0].new["value"] == "60" and audit_entries[0].reason == "Chỉ 60% có ký số."
+    assert (audit_entries[1].old["value"], audit_entries[1].new["value"]) == ("60", "65")
+    assert audit_entries[1].new["round"] == 1
 
 
 @pytest.mark.parametrize("state", ["planned", "returned"])
@@ -210,7 +213,10 @@ def test_a_criterion_that_does_not_apply_is_refused(scoring):
         ValidationError, match=re.escape("Đơn vị không có các tiêu chí: cqs_dvctt.")
     ):
         scoring.score(
-            scoring.mai, 1, {"cqs_dvctt": {"online": "1", "total": "2"}}, entry=scoring.other
+            scoring.mai,
+            1,
+            {"cqs_dvctt": {"online": "1", "total": "2"}},
+            campaign_unit=scoring.other,
         )
 
 
@@ -218,7 +224,7 @@ def test_an_untouched_criterion_is_not_written(scoring):
     posted = PostedAppraisal("60", "x", loaded=PostedAppraisal("60", "x").canonical)
     assert (
         appraisal_save(
-            entry=scoring.entry,
+            campaign_unit=scoring.campaign_unit,
             round=scoring.round(1),
             actor=scoring.mai,
             posted={"cqs_ky_so": posted},
@@ -230,7 +236,7 @@ def test_an_untouched_criterion_is_not_written(scoring):
     )
     assert (
         appraisal_save(
-            entry=scoring.entry,
+            campaign_unit=scoring.campaign_unit,
             round=scoring.round(1),
             actor=scoring.mai,
             posted={"cqs_ky_so": confirmed},

@@ -33,8 +33,8 @@ REFUSED_WRITE = [
 ]
 
 
-def url(team, suffix: str = "", number: int = 1, entry=None) -> str:  # type: ignore[no-untyped-def]
-    return f"/tham-dinh/don-vi/{(entry or team.entry).pk}/vong/{number}/{suffix}"
+def url(team, suffix: str = "", number: int = 1, campaign_unit=None) -> str:  # type: ignore[no-untyped-def]
+    return f"/tham-dinh/don-vi/{(campaign_unit or team.campaign_unit).pk}/vong/{number}/{suffix}"
 
 
 def stored() -> tuple[object, ...]:
@@ -51,8 +51,10 @@ def page_fields(client, team, **changes: str) -> dict[str, str]:  # type: ignore
 
 def points(team, number: int = 1) -> dict[str, Decimal]:  # type: ignore[no-untyped-def]
     framework = team.cast.framework.build()
-    values = trail_for(team.entry).values_at(number, [leaf.code for leaf in framework.leaves])
-    return score_answers(framework, team.entry.unit, values).scores
+    values = trail_for(team.campaign_unit).values_at(
+        number, [leaf.code for leaf in framework.leaves]
+    )
+    return score_answers(framework, team.campaign_unit.unit, values).scores
 
 
 @pytest.fixture
@@ -84,10 +86,10 @@ def test_it_refuses_the_live_score_and_the_evidence(scoring, who, status):
     client = scoring.cast.client(scoring.person(who))
     assert client.post(url(scoring, "tinh-diem/"), {}).status_code == status
     evidence = Evidence.objects.create(
-        submission=Submission.objects.get(campaign_unit=scoring.entry), criterion="cqs_ky_so",
+        submission=Submission.objects.get(campaign_unit=scoring.campaign_unit), criterion="cqs_ky_so",
         url="https://vb.example.vn/1", original_name="Văn bản", uploaded_by=scoring.cast.lan,
     )  # fmt: skip
-    path = f"/tham-dinh/don-vi/{scoring.entry.pk}/minh-chung/{evidence.pk}/tai-ve/"
+    path = f"/tham-dinh/don-vi/{scoring.campaign_unit.pk}/minh-chung/{evidence.pk}/tai-ve/"
     assert client.get(path).status_code == status
 
 
@@ -245,7 +247,7 @@ def test_a_supplement_request_with_its_own_deadline(scoring):
 
 
 def test_verdicts_are_set_on_the_sheet(scoring):
-    submission = Submission.objects.get(campaign_unit=scoring.entry)
+    submission = Submission.objects.get(campaign_unit=scoring.campaign_unit)
     evidence = Evidence.objects.create(
         submission=submission, criterion="cqs_ky_so", url="https://vb.example.vn/1",
         original_name="Danh sách", uploaded_by=scoring.cast.lan,
@@ -291,7 +293,7 @@ def test_an_unknown_round_is_not_found(scoring):
 
 
 def test_the_sheet_reads_a_fixed_number_of_queries(scoring, django_assert_max_num_queries):
-    submission = Submission.objects.get(campaign_unit=scoring.entry)
+    submission = Submission.objects.get(campaign_unit=scoring.campaign_unit)
     for n in range(10):
         Evidence.objects.create(
             submission=submission, criterion="cqs_ky_so", url=f"https://vb.example.vn/{n}",
@@ -307,14 +309,14 @@ def test_the_sheet_reads_a_fixed_number_of_queries(scoring, django_assert_max_nu
 
 
 def test_evidence_files_are_downloaded_by_whoever_reads_the_sheet(scoring):
-    submission = Submission.objects.get(campaign_unit=scoring.entry)
+    submission = Submission.objects.get(campaign_unit=scoring.campaign_unit)
     stored_file = evidence_files.store(SimpleUploadedFile("ke-hoach.pdf", PDF, "application/pdf"))
     evidence = Evidence.objects.create(
         submission=submission, criterion="nts_ke_hoach", stored_name=stored_file.stored_name,
         original_name="ke-hoach.pdf", content_type="application/pdf", size=len(PDF),
         sha256=stored_file.sha256, uploaded_by=scoring.cast.lan,
     )  # fmt: skip
-    path = f"/tham-dinh/don-vi/{scoring.entry.pk}/minh-chung/{evidence.pk}/tai-ve/"
+    path = f"/tham-dinh/don-vi/{scoring.campaign_unit.pk}/minh-chung/{evidence.pk}/tai-ve/"
     # Thảo reports for another unit; on the team, she appraises Sở Nội vụ's evidence too.
     team_member_add(campaign=scoring.campaign, user=scoring.cast.thao, actor=scoring.cast.quang)
     for who in ["hung", "chair", "quang", "thao"]:

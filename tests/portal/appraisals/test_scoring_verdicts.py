@@ -21,7 +21,7 @@ from portal.audit.models import AuditEntry
 def evidence(team):  # type: ignore[no-untyped-def]
     team.move(1, "open_round")
     return Evidence.objects.create(
-        submission=Submission.objects.get(campaign_unit=team.entry), criterion="cqs_ky_so",
+        submission=Submission.objects.get(campaign_unit=team.campaign_unit), criterion="cqs_ky_so",
         url="https://vb.example.vn/ky-so", original_name="Danh sách văn bản ký số",
         uploaded_by=team.cast.lan,
     )  # fmt: skip
@@ -45,11 +45,15 @@ def test_an_appraiser_of_the_criterion_judges_its_evidence(team, evidence):
         team.rounds[1],
         1,
     )
-    entry = AuditEntry.objects.get(entity="verdict")
-    assert (entry.action, entry.criterion, entry.old, entry.reason) == (
+    audit_entry = AuditEntry.objects.get(entity="verdict")
+    assert (audit_entry.action, audit_entry.criterion, audit_entry.old, audit_entry.reason) == (
         "set", "cqs_ky_so", None, "Thiếu văn bản quý IV.",
     )  # fmt: skip
-    assert entry.new == {"round": 1, "verdict": "insufficient", "note": "Thiếu văn bản quý IV."}
+    assert audit_entry.new == {
+        "round": 1,
+        "verdict": "insufficient",
+        "note": "Thiếu văn bản quý IV.",
+    }
 
 
 def test_a_file_not_accepted_needs_a_reason(team, evidence):

@@ -36,13 +36,13 @@ def state(team) -> tuple[object, ...]:
 def test_it_puts_any_person_of_the_province_on_the_team(team):
     member = team_member_add(campaign=team.campaign, user=team.cast.thao, actor=team.cast.quang)
     assert team_roles(team.cast.thao, team.campaign) == {TeamRole.APPRAISER}
-    entry = AuditEntry.objects.get(entity="team", action="member_add")
-    assert (entry.actor, entry.campaign_id, entry.entity_id) == (
+    audit_entry = AuditEntry.objects.get(entity="team", action="member_add")
+    assert (audit_entry.actor, audit_entry.campaign_id, audit_entry.entity_id) == (
         team.cast.quang,
         team.campaign.pk,
         str(member.pk),
     )
-    assert entry.new == {"member": "Lê Thị Thảo"}
+    assert audit_entry.new == {"member": "Lê Thị Thảo"}
 
 
 @pytest.mark.parametrize(
@@ -64,28 +64,31 @@ def test_a_team_has_exactly_one_chair(team):
     assert list(TeamMember.objects.filter(chair=True).values_list("user__username", flat=True)) == [
         "hung"
     ]
-    entry = AuditEntry.objects.get(action="chair_set")
-    assert (entry.old, entry.new) == ({"chair": "Trần Văn Chính"}, {"chair": "Phạm Văn Hùng"})
+    audit_entry = AuditEntry.objects.get(action="chair_set")
+    assert (audit_entry.old, audit_entry.new) == (
+        {"chair": "Trần Văn Chính"},
+        {"chair": "Phạm Văn Hùng"},
+    )
 
 
 def test_removing_a_member_removes_his_assignments_and_is_audited(team):
     team_member_remove(member=team.members["hung"], actor=team.cast.quang)
     assert not Assignment.objects.filter(member__user=team.cast.hung).exists()
-    assert assigned_indices(team.cast.hung, team.entry) == set()
-    entry = AuditEntry.objects.get(action="member_remove")
-    assert entry.old == {"member": "Phạm Văn Hùng", "chair": False, "assignments": 1}
+    assert assigned_indices(team.cast.hung, team.campaign_unit) == set()
+    audit_entry = AuditEntry.objects.get(action="member_remove")
+    assert audit_entry.old == {"member": "Phạm Văn Hùng", "chair": False, "assignments": 1}
 
 
 def test_an_assignment_of_one_office_a_district_or_everywhere(team):
     cast = team.cast
     member = team.members["chair"]
     assignment_add(member=member, unit=cast.noi_vu, index="the_che_so", actor=cast.quang)
-    assert assigned_indices(team.chair, team.entry) == {"the_che_so"}
+    assert assigned_indices(team.chair, team.campaign_unit) == {"the_che_so"}
     assert assigned_indices(team.chair, team.other) == set()
     assignment_add(member=member, actor=cast.quang)
     assert assigned_indices(team.chair, team.other) is None
-    entries = AuditEntry.objects.filter(entity="assignment").order_by("pk")
-    assert [e.new for e in entries] == [
+    audit_entries = AuditEntry.objects.filter(entity="assignment").order_by("pk")
+    assert [e.new for e in audit_entries] == [
         {"member": "Trần Văn Chính", "units": "Sở Nội vụ", "index": "the_che_so"},
         {"member": "Trần Văn Chính", "units": "tất cả đơn vị", "index": "tất cả chỉ số"},
     ]
@@ -102,10 +105,10 @@ def test_a_district_committee_is_delegated_its_communes(team):
         province=cast.province, code="xa-a1", name="UBND xã A1", level="so", parent=district,
         attributes={"has_online_public_services": False},
     )  # fmt: skip
-    entry = team.campaign.units.create(unit=commune, level="so")
+    campaign_unit = team.campaign.units.create(unit=commune, level="so")
     officer = team_member_add(campaign=team.campaign, user=cast.minh, actor=cast.quang)
     assignment_add(member=officer, district=district, actor=cast.quang)
-    assert assigned_indices(cast.minh, entry) is None
+    assert assigned_indices(cast.minh, campaign_unit) is None
     assert assigned_indices(cast.minh, team.other) == set()
     assert AuditEntry.objects.filter(entity="assignment").last().new["units"] == (
         "các xã của UBND huyện A"
@@ -153,7 +156,7 @@ def test_a_repeated_assignment_is_refused(team):
 def test_assignments_are_removed_with_an_audit_entry(team):
     assignment = Assignment.objects.get(member=team.members["mai"])
     assignment_remove(assignment=assignment, actor=team.cast.quang)
-    assert assigned_indices(team.mai, team.entry) == set()
+    assert assigned_indices(team.mai, team.campaign_unit) == set()
     assert AuditEntry.objects.get(entity="assignment", action="remove").old == {
         "member": "Ngô Thị Mai", "units": "tất cả đơn vị", "index": "hoat_dong_chinh_quyen_so",
     }  # fmt: skip

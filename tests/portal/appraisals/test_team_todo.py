@@ -35,7 +35,7 @@ def test_his_assigned_criteria_not_yet_scored_this_round(team):
         team.rounds[1],
         "Số tin, bài tuyên truyền về chuyển đổi số",
     )
-    assert item.url == f"/tham-dinh/don-vi/{team.entry.pk}/vong/1/#tc-nts_tuyen_truyen"
+    assert item.url == f"/tham-dinh/don-vi/{team.campaign_unit.pk}/vong/1/#tc-nts_tuyen_truyen"
     assert item.reason_label == "Chưa chấm ở vòng này"
     assert [i.code for i in appraiser_todo(team.mai) if i.unit == team.cast.tu_phap] == [
         "cqs_ky_so",
@@ -57,7 +57,7 @@ def test_what_the_units_supplemented_comes_first(team):
     team.move(2, "open_round")
     assert todo(team.cast.hung)[0] == ("so-tu-phap", "nts_tuyen_truyen", "supplemented")
     assert appraiser_todo(team.cast.hung)[0].reason_label == "Đơn vị đã bổ sung, chưa chấm lại"
-    team.score(team.cast.hung, 2, {"nts_tuyen_truyen": "12"}, "", entry=team.other)
+    team.score(team.cast.hung, 2, {"nts_tuyen_truyen": "12"}, "", campaign_unit=team.other)
     assert ("so-tu-phap", "nts_tuyen_truyen", "supplemented") not in todo(team.cast.hung)
 
 

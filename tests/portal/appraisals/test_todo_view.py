@@ -50,12 +50,12 @@ def test_the_units_people_see_its_returned_round_and_open_requests(appraised: Ap
         ("cqs_so_hoa", "27/05/2099 17:00", False),
     ]
     assert "Gửi danh sách." in html
-    assert f"/tham-dinh/don-vi/{appraised.entry.pk}/ket-qua/?vong=1#tc-cqs_ky_so" in html
+    assert f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/ket-qua/?vong=1#tc-cqs_ky_so" in html
 
 
 def test_an_answered_request_leaves_the_list(appraised: Appraised):
     response_save(
-        entry=appraised.entry, round=appraised.rounds[1], actor=appraised.cast.lan,
+        campaign_unit=appraised.campaign_unit, round=appraised.rounds[1], actor=appraised.cast.lan,
         posted=PostedResponse("cqs_ky_so", "confirm", None, "", 0),
     )  # fmt: skip
     html = page(appraised, "lan")

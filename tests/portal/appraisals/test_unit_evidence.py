@@ -20,7 +20,7 @@ from tests.portal.assessments.conftest import EXE, PDF, PNG
 
 
 def base(appraised: Appraised, number: int = 1) -> str:
-    return f"/tham-dinh/don-vi/{appraised.entry.pk}/vong/{number}/minh-chung"
+    return f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/vong/{number}/minh-chung"
 
 
 def upload(client, appraised: Appraised, name: str, content: bytes, code: str = "cqs_ky_so"):  # type: ignore[no-untyped-def]
@@ -44,11 +44,11 @@ def test_a_file_is_filed_with_the_round_audited_and_announced(appraised: Apprais
     assert (added.round, added.criterion, added.uploaded_by) == (
         appraised.rounds[1], "cqs_ky_so", cast.lan,
     )  # fmt: skip
-    assert added.submission.campaign_unit == appraised.entry
+    assert added.submission.campaign_unit == appraised.campaign_unit
     [path] = stored_files(evidence_root)
     assert path.read_bytes() == PDF
-    entry = AuditEntry.objects.get(entity="evidence")
-    assert (entry.action, entry.criterion, entry.new["round"], entry.new["name"]) == (
+    audit_entry = AuditEntry.objects.get(entity="evidence")
+    assert (audit_entry.action, audit_entry.criterion, audit_entry.new["round"], audit_entry.new["name"]) == (
         "add", "cqs_ky_so", 1, "danh-sach.pdf",
     )  # fmt: skip
     assert Notification.objects.get().user == cast.hung
@@ -59,7 +59,9 @@ def test_a_file_is_filed_with_the_round_audited_and_announced(appraised: Apprais
 def test_the_team_sees_the_new_evidence_with_the_units_evidence(appraised: Appraised):
     cast = appraised.cast
     upload(cast.client(cast.lan), appraised, "danh-sach.pdf", PDF)
-    sheet = cast.client(cast.hung).get(f"/tu-danh-gia/{appraised.entry.pk}/").content.decode()
+    sheet = (
+        cast.client(cast.hung).get(f"/tu-danh-gia/{appraised.campaign_unit.pk}/").content.decode()
+    )
     assert "danh-sach.pdf" in sheet
 
 
@@ -120,8 +122,12 @@ def test_only_evidence_of_this_round_may_be_deleted(appraised: Appraised, eviden
     deleted = client.post(f"{base(appraised)}/{added.pk}/xoa/", follow=True)
     assert "Đã xoá minh chứng “danh-sach.pdf”." in deleted.content.decode()
     assert not Evidence.objects.filter(pk=added.pk).exists()
-    entry = AuditEntry.objects.filter(entity="evidence").last()
-    assert (entry.action, entry.old["name"], entry.new) == ("delete", "danh-sach.pdf", None)
+    audit_entry = AuditEntry.objects.filter(entity="evidence").last()
+    assert (audit_entry.action, audit_entry.old["name"], audit_entry.new) == (
+        "delete",
+        "danh-sach.pdf",
+        None,
+    )
 
 
 def test_after_the_deadline_no_evidence_is_added(appraised: Appraised, evidence_root):
@@ -132,7 +138,7 @@ def test_after_the_deadline_no_evidence_is_added(appraised: Appraised, evidence_
         assert "hạn 20/05/2099 17:00" in html
         assert state() == before
         assert stored_files(evidence_root) == []
-        page = client.get(results_url(appraised.entry)).content.decode()
+        page = client.get(results_url(appraised.campaign_unit)).content.decode()
     row = page[page.index('id="tc-cqs_ky_so"') :]
     assert "tai-len" not in row[: row.index("</article>")]
 

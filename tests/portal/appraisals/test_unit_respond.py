@@ -25,13 +25,13 @@ from tests.portal.assessments.conftest import set_source
 
 
 def opened(client, appraised: Appraised, code: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    html = client.get(results_url(appraised.entry)).content.decode()
+    html = client.get(results_url(appraised.campaign_unit)).content.decode()
     return response_fields(html, code)
 
 
 def post(client, appraised: Appraised, code: str, fields: dict[str, str], **changes: str):  # type: ignore[no-untyped-def]
     data = {**fields, **{name.replace("__", ":"): value for name, value in changes.items()}}
-    return client.post(respond_url(appraised.entry, code), data)
+    return client.post(respond_url(appraised.campaign_unit, code), data)
 
 
 def written() -> tuple[int, int, int]:
@@ -66,14 +66,14 @@ def test_the_reporter_supplements_each_kind_of_value_as_typed(
     appraised: Appraised, code, typed, stored
 ):
     client = appraised.cast.client(appraised.cast.lan)
-    html = client.get(results_url(appraised.entry)).content.decode()
+    html = client.get(results_url(appraised.campaign_unit)).content.decode()
     assert f'name="value:{code}"' in html  # the self-assessment's own input for the rule
     fields = response_fields(html, code)
     data = {f"kind:{code}": "supplement", f"value:{code}": typed, f"reply:{code}": "Số liệu mới."}
     assert post(client, appraised, code, fields, **{k.replace(":", "__"): v for k, v in data.items()}).status_code == 302  # fmt: skip
     saved = Response.objects.get()
     assert (saved.kind, saved.value, saved.reply) == ("supplement", stored, "Số liệu mới.")
-    html = client.get(results_url(appraised.entry)).content.decode()
+    html = client.get(results_url(appraised.campaign_unit)).content.decode()
     row = html[html.index(f'id="tc-{code}"') :]
     assert "Số liệu mới." in row[: row.index("</article>")]
 
@@ -151,7 +151,9 @@ def test_the_second_of_two_reporters_sees_the_first_ones_answer(appraised: Appra
     assert 'name="value:cqs_ky_so" value="95"' in html  # Lan's typing is not lost
     assert written() == before
     assert Response.objects.get().value == "91"
-    again = lan.post(respond_url(appraised.entry, "cqs_ky_so"), response_fields(html, "cqs_ky_so"))
+    again = lan.post(
+        respond_url(appraised.campaign_unit, "cqs_ky_so"), response_fields(html, "cqs_ky_so")
+    )
     assert again.status_code == 302  # pressed again, knowingly
     assert (Response.objects.get().value, Response.objects.get().version) == ("95", 2)
 
@@ -179,7 +181,7 @@ def test_after_the_deadline_the_response_is_refused_and_nothing_changes(appraise
 )  # fmt: skip
 def test_only_the_units_reporter_may_respond(appraised: Appraised, who, status):
     client = appraised.cast.client(appraised.person(who))
-    response = client.post(respond_url(appraised.entry, "cqs_ky_so"), {
+    response = client.post(respond_url(appraised.campaign_unit, "cqs_ky_so"), {
         "kind:cqs_ky_so": "confirm", "version:cqs_ky_so": "0",
     })  # fmt: skip
     assert response.status_code == status
@@ -189,7 +191,7 @@ def test_only_the_units_reporter_may_respond(appraised: Appraised, who, status):
 def test_responding_to_a_round_being_scored_is_refused(appraised: Appraised):
     client = appraised.cast.client(appraised.cast.lan)
     response = client.post(
-        respond_url(appraised.entry, "cqs_ky_so", number=2),
+        respond_url(appraised.campaign_unit, "cqs_ky_so", number=2),
         {"kind:cqs_ky_so": "confirm", "version:cqs_ky_so": "0"}, follow=True,
     )  # fmt: skip
     assert "Tổ đang chấm" in response.content.decode()
@@ -201,7 +203,7 @@ def test_a_formula_criterion_declared_by_the_unit_takes_one_number_per_input(
 ):
     set_source(appraised.cast, "cqs_dvctt", "unit")  # online, total: declared, not imported
     client = appraised.cast.client(appraised.cast.lan)
-    html = client.get(results_url(appraised.entry)).content.decode()
+    html = client.get(results_url(appraised.campaign_unit)).content.decode()
     assert 'name="value:cqs_dvctt:online"' in html and 'name="value:cqs_dvctt:total"' in html
     response = post(
         client, appraised, "cqs_dvctt", response_fields(html, "cqs_dvctt"),

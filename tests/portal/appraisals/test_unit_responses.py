@@ -24,7 +24,7 @@ from tests.portal.appraisals.unit_fixtures import OWN_DUE, SUPPLEMENT_DUE, Appra
 
 def save(appraised: Appraised, posted: PostedResponse, actor=None, round_number: int = 1):  # type: ignore[no-untyped-def]
     return response_save(
-        entry=appraised.entry, round=appraised.rounds[round_number],
+        campaign_unit=appraised.campaign_unit, round=appraised.rounds[round_number],
         actor=actor or appraised.cast.lan, posted=posted,
     )  # fmt: skip
 
@@ -60,7 +60,7 @@ def test_the_reporter_confirms_a_criterion(appraised: Appraised):
 )
 def test_the_reporter_supplements_each_kind_of_value(appraised: Appraised, code, value):
     save(appraised, supplement(code, value, "Số liệu mới kèm minh chứng."))
-    trail = trail_for(appraised.entry)
+    trail = trail_for(appraised.campaign_unit)
     assert trail.declared(code, 2) == value  # what round 2 appraises
     assert trail.appraised(code, 1) != value  # round 1's result stays as the team gave it
 
@@ -89,7 +89,7 @@ def test_a_criterion_that_does_not_apply_is_refused(appraised: Appraised):
     cast = appraised.cast
     with pytest.raises(ValidationError, match="không áp dụng cho đơn vị"):
         response_save(
-            entry=cast.tu_phap_entry, round=appraised.rounds[1], actor=cast.thao,
+            campaign_unit=cast.tu_phap_campaign_unit, round=appraised.rounds[1], actor=cast.thao,
             posted=supplement("cqs_dvctt", None, "Không có DVCTT."),
         )  # fmt: skip
 
@@ -97,18 +97,18 @@ def test_a_criterion_that_does_not_apply_is_refused(appraised: Appraised):
 def test_every_write_is_audited_with_the_reply_as_the_reason(appraised: Appraised):
     first = save(appraised, supplement("cqs_ky_so", "90", "Bổ sung danh sách văn bản."))
     save(appraised, confirm(reply="Đồng ý 60%.", version=first.version))
-    entries = list(AuditEntry.objects.filter(entity="response"))
-    assert [(e.action, e.criterion, e.reason) for e in entries] == [
+    audit_entries = list(AuditEntry.objects.filter(entity="response"))
+    assert [(e.action, e.criterion, e.reason) for e in audit_entries] == [
         ("supplement", "cqs_ky_so", "Bổ sung danh sách văn bản."),
         ("confirm", "cqs_ky_so", "Đồng ý 60%."),
     ]
-    assert entries[0].old is None
-    assert entries[0].new == {
+    assert audit_entries[0].old is None
+    assert audit_entries[0].new == {
         "round": 1, "kind": "supplement", "value": "90", "reply": "Bổ sung danh sách văn bản.",
     }  # fmt: skip
-    assert entries[1].old == entries[0].new
-    assert entries[1].actor == appraised.cast.lan
-    assert (entries[1].unit_id, entries[1].campaign_id) == (
+    assert audit_entries[1].old == audit_entries[0].new
+    assert audit_entries[1].actor == appraised.cast.lan
+    assert (audit_entries[1].unit_id, audit_entries[1].campaign_id) == (
         appraised.cast.noi_vu.pk, appraised.cast.campaign.pk,
     )  # fmt: skip
 
@@ -119,7 +119,9 @@ def test_the_team_members_appraising_the_criterion_are_notified(appraised: Appra
     [note] = Notification.objects.all()
     assert (note.user, note.kind) == (cast.hung, "supplement_received")  # all of Sở Nội vụ
     assert "Sở Nội vụ" in note.title and "cqs_ky_so" in note.title
-    assert note.url == f"/tham-dinh/don-vi/{appraised.entry.pk}/ket-qua/?vong=1#tc-cqs_ky_so"
+    assert (
+        note.url == f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/ket-qua/?vong=1#tc-cqs_ky_so"
+    )
     save(appraised, supplement("xhs_danh_gia", "22", "Khảo sát mới."))
     notified = set(
         Notification.objects.filter(title__contains="xhs_danh_gia").values_list(

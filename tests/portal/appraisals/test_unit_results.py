@@ -21,12 +21,14 @@ from tests.portal.appraisals.unit_fixtures import (
 )
 
 
-def url(appraised: Appraised, entry=None, query: str = "") -> str:  # type: ignore[no-untyped-def]
-    return f"/tham-dinh/don-vi/{(entry or appraised.entry).pk}/ket-qua/{query}"
+def url(appraised: Appraised, campaign_unit=None, query: str = "") -> str:  # type: ignore[no-untyped-def]
+    return f"/tham-dinh/don-vi/{(campaign_unit or appraised.campaign_unit).pk}/ket-qua/{query}"
 
 
-def page(appraised: Appraised, who: str, entry=None, query: str = "") -> str:  # type: ignore[no-untyped-def]
-    response = appraised.cast.client(appraised.person(who)).get(url(appraised, entry, query))
+def page(appraised: Appraised, who: str, campaign_unit=None, query: str = "") -> str:  # type: ignore[no-untyped-def]
+    response = appraised.cast.client(appraised.person(who)).get(
+        url(appraised, campaign_unit, query)
+    )
     assert response.status_code == 200
     return str(response.content.decode())
 
@@ -74,7 +76,7 @@ def test_it_shows_self_vs_appraised_with_remarks_requests_and_verdicts(appraised
 def test_a_unit_never_sees_another_units_remarks(appraised: Appraised):
     cast = appraised.cast
     assert cast.client(cast.thao).get(url(appraised)).status_code == 404
-    html = page(appraised, "thao", cast.tu_phap_entry)
+    html = page(appraised, "thao", cast.tu_phap_campaign_unit)
     assert TU_PHAP_REMARK in html
     for _, remark in NOI_VU_REMARKS.values():
         assert remark not in html
@@ -117,7 +119,9 @@ def test_the_final_round_shows_only_once_the_campaign_is_finalized(appraised: Ap
     AppraisalRound.objects.filter(pk=rounds[3].pk).update(state=RoundState.AGREED)
     from tests.portal.appraisals.unit_fixtures import appraise
 
-    appraise(appraised.entry, rounds[3], "cqs_ky_so", "80", "Thống nhất 80%.", appraised.chinh)
+    appraise(
+        appraised.campaign_unit, rounds[3], "cqs_ky_so", "80", "Thống nhất 80%.", appraised.chinh
+    )
     assert "Thống nhất 80%." not in page(appraised, "lan")
     appraised.cast.campaign.state = CampaignState.FINALIZED
     appraised.cast.campaign.save()
@@ -141,7 +145,9 @@ def test_a_team_member_who_reports_for_the_unit_sees_it_as_the_unit_does(apprais
     TeamMember.objects.create(campaign=cast.campaign, user=cast.lan)
     assert SECRET_REMARK not in page(appraised, "lan")
     assert cast.client(cast.lan).get(url(appraised, query="?vong=2")).status_code == 404
-    compare = cast.client(cast.lan).get(f"/tham-dinh/don-vi/{appraised.entry.pk}/doi-chieu/")
+    compare = cast.client(cast.lan).get(
+        f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/doi-chieu/"
+    )
     assert SECRET_REMARK not in compare.content.decode()
 
 

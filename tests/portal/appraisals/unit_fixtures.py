@@ -62,8 +62,8 @@ class Appraised:
     evidence: Evidence  # Sở Nội vụ's self-assessment evidence for cqs_ky_so
 
     @property
-    def entry(self) -> CampaignUnit:
-        return self.cast.noi_vu_entry
+    def campaign_unit(self) -> CampaignUnit:
+        return self.cast.noi_vu_campaign_unit
 
     def person(self, who: str) -> User | None:
         """A member of the cast or of the team by first name; "anon" for nobody."""
@@ -72,8 +72,8 @@ class Appraised:
         return getattr(self, who, None) or getattr(self.cast, who)
 
 
-def _approve(entry: CampaignUnit, by: User) -> Submission:
-    submission = Submission.objects.get(campaign_unit=entry)
+def _approve(campaign_unit: CampaignUnit, by: User) -> Submission:
+    submission = Submission.objects.get(campaign_unit=campaign_unit)
     submission.state = SubmissionState.APPROVED
     submission.save()
     for code, value in ANSWERS.items():
@@ -111,11 +111,11 @@ def _rounds(cast: Cast) -> dict[int, AppraisalRound]:
 
 
 def appraise(
-    entry: CampaignUnit, round: AppraisalRound, code: str, value: object, remark: str, by: User,
+    campaign_unit: CampaignUnit, round: AppraisalRound, code: str, value: object, remark: str, by: User,
     **request: object,
 ) -> Appraisal:  # fmt: skip
     return Appraisal.objects.create(
-        campaign_unit=entry, round=round, criterion=code, value=value, remark=remark,
+        campaign_unit=campaign_unit, round=round, criterion=code, value=value, remark=remark,
         updated_by=by, **request,
     )  # fmt: skip
 
@@ -124,8 +124,8 @@ def appraise(
 def appraised(cast: Cast) -> Appraised:
     cast.campaign.state = CampaignState.IN_APPRAISAL
     cast.campaign.save()
-    noi_vu = _approve(cast.noi_vu_entry, cast.lan)
-    _approve(cast.tu_phap_entry, cast.thao)
+    noi_vu = _approve(cast.noi_vu_campaign_unit, cast.lan)
+    _approve(cast.tu_phap_campaign_unit, cast.thao)
     chinh, tham = _team(cast)
     ngoai = _person(cast, "ngoai", "Đinh Văn Ngoại")
     rounds = _rounds(cast)
@@ -138,12 +138,12 @@ def appraised(cast: Cast) -> Appraised:
                 "supplement_requested": True, "supplement_request": "Gửi biên bản số hoá.",
                 "supplement_due": OWN_DUE,
             }  # fmt: skip
-        appraise(cast.noi_vu_entry, rounds[1], code, value, remark, cast.hung, **request)
+        appraise(cast.noi_vu_campaign_unit, rounds[1], code, value, remark, cast.hung, **request)
     appraise(
-        cast.tu_phap_entry, rounds[1], "cqs_ky_so", "40", TU_PHAP_REMARK, chinh,
+        cast.tu_phap_campaign_unit, rounds[1], "cqs_ky_so", "40", TU_PHAP_REMARK, chinh,
         supplement_requested=True, supplement_request="Sở Tư pháp gửi thêm.",
     )  # fmt: skip
-    appraise(cast.noi_vu_entry, rounds[2], "cqs_ky_so", "70", SECRET_REMARK, cast.hung)
+    appraise(cast.noi_vu_campaign_unit, rounds[2], "cqs_ky_so", "70", SECRET_REMARK, cast.hung)
     evidence = Evidence.objects.create(
         submission=noi_vu, criterion="cqs_ky_so", url="https://vb.example.vn/ky-so",
         original_name="Danh sách văn bản ký số", uploaded_by=cast.lan,
@@ -180,12 +180,12 @@ def response_fields(html: str, code: str) -> dict[str, str]:
     return parser.fields
 
 
-def results_url(entry: CampaignUnit) -> str:
-    return f"/tham-dinh/don-vi/{entry.pk}/ket-qua/"
+def results_url(campaign_unit: CampaignUnit) -> str:
+    return f"/tham-dinh/don-vi/{campaign_unit.pk}/ket-qua/"
 
 
-def respond_url(entry: CampaignUnit, code: str, number: int = 1) -> str:
-    return f"/tham-dinh/don-vi/{entry.pk}/vong/{number}/phan-hoi/{code}/"
+def respond_url(campaign_unit: CampaignUnit, code: str, number: int = 1) -> str:
+    return f"/tham-dinh/don-vi/{campaign_unit.pk}/vong/{number}/phan-hoi/{code}/"
 
 
 __all__ = ["appraised", "evidence_root", "huong"]

@@ -56,10 +56,10 @@ def evidence_root(settings, tmp_path):
     return settings.EVIDENCE_ROOT
 
 
-def url(name: str, entry: CampaignUnit, *args: object) -> str:
+def url(name: str, campaign_unit: CampaignUnit, *args: object) -> str:
     from django.urls import reverse
 
-    return reverse(f"assessments:{name}", args=[entry.pk, *args])
+    return reverse(f"assessments:{name}", args=[campaign_unit.pk, *args])
 
 
 class FormFields(HTMLParser):
@@ -126,17 +126,17 @@ COMPLETE = {
 }
 
 
-def save(client, entry: CampaignUnit, **changes: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def save(client, campaign_unit: CampaignUnit, **changes: str) -> HttpResponse:  # type: ignore[no-untyped-def]
     """Open the form, change some fields (by field name, ':' written '__'), press Lưu nháp."""
-    fields = form_fields(client.get(url("form", entry)))
+    fields = form_fields(client.get(url("form", campaign_unit)))
     fields.update({name.replace("__", ":"): value for name, value in changes.items()})
-    return client.post(url("save", entry), fields)
+    return client.post(url("save", campaign_unit), fields)
 
 
-def save_fields(client, entry: CampaignUnit, values: dict[str, str]) -> HttpResponse:  # type: ignore[no-untyped-def]
-    fields = form_fields(client.get(url("form", entry)))
+def save_fields(client, campaign_unit: CampaignUnit, values: dict[str, str]) -> HttpResponse:  # type: ignore[no-untyped-def]
+    fields = form_fields(client.get(url("form", campaign_unit)))
     fields.update(values)
-    return client.post(url("save", entry), fields)
+    return client.post(url("save", campaign_unit), fields)
 
 
 def set_source(cast, code: str, source: str) -> None:  # type: ignore[no-untyped-def]

@@ -16,13 +16,13 @@ def stored(cast: Cast) -> dict[str, object]:
 
 
 def submission(cast: Cast) -> Submission:
-    return Submission.objects.get(campaign_unit=cast.noi_vu_entry)
+    return Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
 
 
 def test_it_stores_each_kind_of_answer_as_the_core_needs_it(unit_formula: Cast):
     cast = unit_formula
     values = {**COMPLETE, "value:cqs_dvctt:online": "1.234,5", "value:cqs_dvctt:total": "2000"}
-    response = save_fields(cast.client(cast.lan), cast.noi_vu_entry, values)
+    response = save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, values)
     assert response.status_code == 302
     assert stored(cast) == {
         "nts_ke_hoach": True,
@@ -49,22 +49,24 @@ def test_it_stores_each_kind_of_answer_as_the_core_needs_it(unit_formula: Cast):
     ],
 )
 def test_it_reads_numbers_the_vietnamese_way(cast: Cast, field, typed, kept):
-    response = save_fields(cast.client(cast.lan), cast.noi_vu_entry, {field: typed})
+    response = save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, {field: typed})
     assert response.status_code == 302
     assert stored(cast)[field.split(":")[1]] == kept
 
 
 def test_the_saved_number_comes_back_with_a_decimal_comma(cast: Cast):
     client = cast.client(cast.lan)
-    save_fields(client, cast.noi_vu_entry, {"value:cqs_ky_so": "87.5"})
-    assert form_fields(client.get(url("form", cast.noi_vu_entry)))["value:cqs_ky_so"] == "87,5"
+    save_fields(client, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "87.5"})
+    assert (
+        form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))["value:cqs_ky_so"] == "87,5"
+    )
 
 
 def test_thousands_are_read_in_formula_inputs(unit_formula: Cast):
     cast = unit_formula
     save_fields(
         cast.client(cast.lan),
-        cast.noi_vu_entry,
+        cast.noi_vu_campaign_unit,
         {"value:cqs_dvctt:online": "1.234.567", "value:cqs_dvctt:total": "2.000.000,5"},
     )
     assert stored(cast)["cqs_dvctt"] == {"online": "1234567", "total": "2000000.5"}
@@ -92,7 +94,7 @@ def test_garbage_gets_a_message_next_to_its_field_and_nothing_is_saved(
     cast: Cast, field, typed, message
 ):
     values = {**COMPLETE, field: typed}
-    response = save_fields(cast.client(cast.lan), cast.noi_vu_entry, values)
+    response = save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, values)
     assert response.status_code == 400
     page = response.content.decode()
     error_at = page.index(f'data-error-for="{field}"')
@@ -106,14 +108,16 @@ def test_garbage_gets_a_message_next_to_its_field_and_nothing_is_saved(
 
 
 def test_a_too_long_note_is_refused(cast: Cast):
-    response = save_fields(cast.client(cast.lan), cast.noi_vu_entry, {"note:cqs_ky_so": "x" * 5001})
+    response = save_fields(
+        cast.client(cast.lan), cast.noi_vu_campaign_unit, {"note:cqs_ky_so": "x" * 5001}
+    )
     assert response.status_code == 400
     assert "tối đa 5000" in response.content.decode()
     assert Answer.objects.count() == 0
 
 
 def test_the_first_save_starts_the_draft_and_records_who_and_when(cast: Cast):
-    response = save(cast.client(cast.lan), cast.noi_vu_entry, value__cqs_ky_so="50")
+    response = save(cast.client(cast.lan), cast.noi_vu_campaign_unit, value__cqs_ky_so="50")
     assert response.status_code == 302
     follow = cast.client(cast.lan).get(response["Location"])
     assert follow.status_code == 200
@@ -127,36 +131,38 @@ def test_the_first_save_starts_the_draft_and_records_who_and_when(cast: Cast):
 
 def test_it_says_how_many_criteria_changed(cast: Cast):
     client = cast.client(cast.lan)
-    response = save_fields(client, cast.noi_vu_entry, COMPLETE)
+    response = save_fields(client, cast.noi_vu_campaign_unit, COMPLETE)
     page = client.get(response["Location"]).content.decode()
     assert "Đã lưu nháp (6 tiêu chí thay đổi)." in page
 
 
 def test_saving_again_without_changes_touches_nothing(cast: Cast):
     client = cast.client(cast.lan)
-    save_fields(client, cast.noi_vu_entry, COMPLETE)
-    save_fields(client, cast.noi_vu_entry, {})
+    save_fields(client, cast.noi_vu_campaign_unit, COMPLETE)
+    save_fields(client, cast.noi_vu_campaign_unit, {})
     assert set(Answer.objects.values_list("version", flat=True)) == {1}
     assert SubmissionEvent.objects.count() == 1
 
 
 def test_a_note_is_kept_before_the_value_is_known(cast: Cast):
-    save_fields(cast.client(cast.lan), cast.noi_vu_entry, {"note:cqs_so_hoa": "Chờ số liệu quý IV"})
+    save_fields(
+        cast.client(cast.lan), cast.noi_vu_campaign_unit, {"note:cqs_so_hoa": "Chờ số liệu quý IV"}
+    )
     answer = Answer.objects.get(criterion="cqs_so_hoa")
     assert (answer.value, answer.note) == (None, "Chờ số liệu quý IV")
 
 
 def test_clearing_a_value_stores_no_answer_and_a_new_version(cast: Cast):
     client = cast.client(cast.lan)
-    save_fields(client, cast.noi_vu_entry, {"value:cqs_ky_so": "50"})
-    save_fields(client, cast.noi_vu_entry, {"value:cqs_ky_so": ""})
+    save_fields(client, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "50"})
+    save_fields(client, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": ""})
     answer = Answer.objects.get(criterion="cqs_ky_so")
     assert (answer.value, answer.version) == (None, 2)
 
 
 def test_system_sourced_criteria_are_read_only(cast: Cast):
     client = cast.client(cast.lan)
-    page = client.get(url("form", cast.noi_vu_entry)).content.decode()
+    page = client.get(url("form", cast.noi_vu_campaign_unit)).content.decode()
     article = page[page.index('id="tc-cqs_dvctt"') :]
     article = article[: article.index("</article>")]
     assert "Lấy từ hệ thống dùng chung (chỉ xem)" in article
@@ -164,7 +170,7 @@ def test_system_sourced_criteria_are_read_only(cast: Cast):
     assert "version:cqs_dvctt" not in article
     # posting a value anyway stores nothing for it
     client.post(
-        url("save", cast.noi_vu_entry),
+        url("save", cast.noi_vu_campaign_unit),
         {"version:cqs_dvctt": "0", "value:cqs_dvctt:online": "5", "value:cqs_dvctt:total": "9"},
     )
     assert not Answer.objects.filter(criterion="cqs_dvctt").exists()
@@ -173,14 +179,14 @@ def test_system_sourced_criteria_are_read_only(cast: Cast):
 def test_criteria_that_do_not_apply_are_greyed_and_not_stored(unit_formula: Cast):
     cast = unit_formula  # Sở Tư pháp has no online public services
     client = cast.client(cast.thao)
-    page = client.get(url("form", cast.tu_phap_entry)).content.decode()
+    page = client.get(url("form", cast.tu_phap_campaign_unit)).content.decode()
     article = page[page.rindex("<article", 0, page.index('id="tc-cqs_dvctt"')) :]
     article = article[: article.index("</article>")]
     assert "not-applicable" in article
     assert "Không áp dụng cho đơn vị" in article
     assert "value:cqs_dvctt" not in article
     client.post(
-        url("save", cast.tu_phap_entry),
+        url("save", cast.tu_phap_campaign_unit),
         {"version:cqs_dvctt": "0", "value:cqs_dvctt:online": "5", "value:cqs_dvctt:total": "9"},
     )
     assert not Answer.objects.filter(criterion="cqs_dvctt").exists()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 def test_the_live_score_follows_the_typing_and_the_draft_saves(page: Page, cast: Cast):
     log_in(page, "lan")
-    page.goto(url("form", cast.noi_vu_entry))
+    page.goto(url("form", cast.noi_vu_campaign_unit))
     page.locator('[name="value:cqs_ky_so"]').fill("87,5")
     expect(page.locator('[data-score="cqs_ky_so"]')).to_have_text("13,13")
     expect(page.locator('[data-summary="total"]')).to_have_text("13,13")
@@ -40,7 +40,7 @@ def test_the_live_score_follows_the_typing_and_the_draft_saves(page: Page, cast:
 
 def test_the_approver_reads_without_inputs_to_change(page: Page, cast: Cast):
     log_in(page, "minh")
-    page.goto(url("form", cast.noi_vu_entry))
+    page.goto(url("form", cast.noi_vu_campaign_unit))
     expect(page.get_by_text("Bạn chỉ có quyền xem bản này.")).to_be_visible()
     expect(page.get_by_role("button", name="Lưu nháp")).to_have_count(0)
     expect(page.locator('[name="value:cqs_ky_so"]')).to_have_attribute("readonly", "")

@@ -33,7 +33,7 @@ def test_two_people_saving_one_criterion_at_once_one_wins_and_the_other_is_told(
 ):
     people = {"lan": (cast.client(cast.lan), "60"), "huong": (cast.client(huong), "75")}
     pages = {
-        name: form_fields(client.get(url("form", cast.noi_vu_entry)))
+        name: form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))
         for name, (client, _) in people.items()
     }
     barrier = threading.Barrier(len(people))
@@ -44,7 +44,7 @@ def test_two_people_saving_one_criterion_at_once_one_wins_and_the_other_is_told(
         try:
             barrier.wait(timeout=10)
             data = {**pages[name], "value:cqs_ky_so": value}
-            status[name] = client.post(url("save", cast.noi_vu_entry), data).status_code
+            status[name] = client.post(url("save", cast.noi_vu_campaign_unit), data).status_code
         finally:
             connection.close()
 

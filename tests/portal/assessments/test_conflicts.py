@@ -23,12 +23,12 @@ def huong(cast: Cast) -> User:
 
 
 def opened(client, cast: Cast) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return form_fields(client.get(url("form", cast.noi_vu_entry)))
+    return form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))
 
 
 def post(client, cast: Cast, fields: dict[str, str], **values: str):  # type: ignore[no-untyped-def]
     data = {**fields, **{f"value:{code}": text for code, text in values.items()}}
-    return client.post(url("save", cast.noi_vu_entry), data)
+    return client.post(url("save", cast.noi_vu_campaign_unit), data)
 
 
 def answer(code: str) -> tuple[object, int, str]:
@@ -56,7 +56,7 @@ def test_saving_again_after_the_conflict_overwrites_on_purpose(cast: Cast, huong
     lan_page = opened(lan, cast)
     post(other, cast, opened(other, cast), cqs_ky_so="60")
     refused = post(lan, cast, lan_page, cqs_ky_so="70")
-    again = lan.post(url("save", cast.noi_vu_entry), form_fields(refused))
+    again = lan.post(url("save", cast.noi_vu_campaign_unit), form_fields(refused))
     assert again.status_code == 302
     assert answer("cqs_ky_so") == ("70", 2, "lan")
 
@@ -91,8 +91,10 @@ def test_a_note_saved_by_someone_else_is_shown_in_the_conflict(cast: Cast, huong
     lan, other = cast.client(cast.lan), cast.client(huong)
     lan_page = opened(lan, cast)
     fields = {**opened(other, cast), "note:cqs_ky_so": "Theo báo cáo quý IV"}
-    other.post(url("save", cast.noi_vu_entry), fields)
-    response = lan.post(url("save", cast.noi_vu_entry), {**lan_page, "note:cqs_ky_so": "Khác"})
+    other.post(url("save", cast.noi_vu_campaign_unit), fields)
+    response = lan.post(
+        url("save", cast.noi_vu_campaign_unit), {**lan_page, "note:cqs_ky_so": "Khác"}
+    )
     assert response.status_code == 409
     assert "Theo báo cáo quý IV" in response.content.decode()
     assert Answer.objects.get(criterion="cqs_ky_so").note == "Theo báo cáo quý IV"

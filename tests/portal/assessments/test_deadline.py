@@ -35,7 +35,7 @@ def test_saving_works_until_the_deadline(with_deadline: Cast):
     with time_machine.travel(BEFORE, tick=False):
         assert (
             save_fields(
-                cast.client(cast.lan), cast.noi_vu_entry, {"value:cqs_ky_so": "50"}
+                cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "50"}
             ).status_code
             == 302
         )
@@ -46,24 +46,25 @@ def test_after_the_deadline_saving_is_refused_and_nothing_changes(with_deadline:
     cast = with_deadline
     with time_machine.travel(BEFORE, tick=False):
         client = cast.client(cast.lan)
-        page_fields = client.get(url("form", cast.noi_vu_entry))
+        page_fields = client.get(url("form", cast.noi_vu_campaign_unit))
     with time_machine.travel(AFTER, tick=False):
         from tests.portal.assessments.conftest import form_fields
 
         fields = {**form_fields(page_fields), "value:cqs_ky_so": "50"}
-        response = client.post(url("save", cast.noi_vu_entry), fields, follow=True)
+        response = client.post(url("save", cast.noi_vu_campaign_unit), fields, follow=True)
         page = response.content.decode()
     assert MESSAGE in page
     assert Answer.objects.count() == 0
     assert (
-        Submission.objects.get(campaign_unit=cast.noi_vu_entry).state == SubmissionState.NOT_STARTED
+        Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).state
+        == SubmissionState.NOT_STARTED
     )
 
 
 def test_after_the_deadline_the_form_is_read_only(with_deadline: Cast):
     cast = with_deadline
     with time_machine.travel(AFTER, tick=False):
-        page = cast.client(cast.lan).get(url("form", cast.noi_vu_entry)).content.decode()
+        page = cast.client(cast.lan).get(url("form", cast.noi_vu_campaign_unit)).content.decode()
     assert MESSAGE in page
     assert "Lưu nháp</button>" not in page
     assert "version:" not in page  # no editable field is carried
@@ -75,44 +76,49 @@ def test_after_the_deadline_the_form_is_read_only(with_deadline: Cast):
 def test_after_the_deadline_evidence_and_submit_are_refused(with_deadline: Cast):
     cast = with_deadline
     with time_machine.travel(BEFORE, tick=False):
-        save_fields(cast.client(cast.lan), cast.noi_vu_entry, COMPLETE)
+        save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
     with time_machine.travel(AFTER, tick=False):
         client = cast.client(cast.lan)
         upload = client.post(
-            url("evidence_upload", cast.noi_vu_entry, "nts_ke_hoach"),
+            url("evidence_upload", cast.noi_vu_campaign_unit, "nts_ke_hoach"),
             {"file": SimpleUploadedFile("ke-hoach.pdf", PDF)}, follow=True,
         )  # fmt: skip
         link = client.post(
-            url("evidence_link", cast.noi_vu_entry, "nts_ke_hoach"),
+            url("evidence_link", cast.noi_vu_campaign_unit, "nts_ke_hoach"),
             {"url": "https://example.org"}, follow=True,
         )  # fmt: skip
-        submit = client.post(url("submit", cast.noi_vu_entry), follow=True)
-        status = client.get(url("status", cast.noi_vu_entry)).content.decode()
+        submit = client.post(url("submit", cast.noi_vu_campaign_unit), follow=True)
+        status = client.get(url("status", cast.noi_vu_campaign_unit)).content.decode()
     for response in (upload, link, submit):
         assert MESSAGE in response.content.decode()
     assert Evidence.objects.count() == 0
-    assert Submission.objects.get(campaign_unit=cast.noi_vu_entry).state == SubmissionState.DRAFT
-    assert url("submit", cast.noi_vu_entry) not in status
+    assert (
+        Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).state
+        == SubmissionState.DRAFT
+    )
+    assert url("submit", cast.noi_vu_campaign_unit) not in status
 
 
 def test_an_extension_lets_the_unit_work_past_the_campaign_deadline(with_deadline: Cast):
     cast = with_deadline
-    cast.noi_vu_entry.extension_until = DEADLINE + timedelta(days=3)
-    cast.noi_vu_entry.save()
+    cast.noi_vu_campaign_unit.extension_until = DEADLINE + timedelta(days=3)
+    cast.noi_vu_campaign_unit.save()
     with time_machine.travel(AFTER, tick=False):
         assert (
             save_fields(
-                cast.client(cast.lan), cast.noi_vu_entry, {"value:cqs_ky_so": "50"}
+                cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "50"}
             ).status_code
             == 302
         )
         # Sở Tư pháp has no extension
         response = save_fields(
-            cast.client(cast.thao), cast.tu_phap_entry, {"value:cqs_ky_so": "50"}
+            cast.client(cast.thao), cast.tu_phap_campaign_unit, {"value:cqs_ky_so": "50"}
         )
         assert MESSAGE in cast.client(cast.thao).get(response["Location"]).content.decode()
     with time_machine.travel(DEADLINE + timedelta(days=3, minutes=1), tick=False):
-        response = save_fields(cast.client(cast.lan), cast.noi_vu_entry, {"value:cqs_ky_so": "60"})
+        response = save_fields(
+            cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"}
+        )
         page = cast.client(cast.lan).get(response["Location"]).content.decode()
     assert "Đã hết hạn tự đánh giá (hạn 03/04/2025 17:00)." in page
     assert list(Answer.objects.values_list("value", flat=True)) == ["50"]
@@ -120,12 +126,12 @@ def test_an_extension_lets_the_unit_work_past_the_campaign_deadline(with_deadlin
 
 def test_an_earlier_extension_does_not_shorten_the_deadline(with_deadline: Cast):
     cast = with_deadline
-    cast.noi_vu_entry.extension_until = DEADLINE - timedelta(days=3)
-    cast.noi_vu_entry.save()
+    cast.noi_vu_campaign_unit.extension_until = DEADLINE - timedelta(days=3)
+    cast.noi_vu_campaign_unit.save()
     with time_machine.travel(BEFORE, tick=False):
         assert (
             save_fields(
-                cast.client(cast.lan), cast.noi_vu_entry, {"value:cqs_ky_so": "50"}
+                cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "50"}
             ).status_code
             == 302
         )
@@ -144,7 +150,7 @@ def test_a_campaign_that_is_not_open_refuses_edits(cast: Cast, state, label):
     cast.campaign.save()
     client = cast.client(cast.lan)
     response = client.post(
-        url("save", cast.noi_vu_entry),
+        url("save", cast.noi_vu_campaign_unit),
         {"version:cqs_ky_so": "0", "value:cqs_ky_so": "50"},
         follow=True,
     )
@@ -158,8 +164,11 @@ def test_a_campaign_that_is_not_open_refuses_edits(cast: Cast, state, label):
 def test_the_approver_may_still_sign_what_was_submitted_in_time(with_deadline: Cast):
     cast = with_deadline
     with time_machine.travel(BEFORE, tick=False):
-        save_fields(cast.client(cast.lan), cast.noi_vu_entry, COMPLETE)
-        cast.client(cast.lan).post(url("submit", cast.noi_vu_entry))
+        save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
+        cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit))
     with time_machine.travel(AFTER, tick=False):
-        cast.client(cast.minh).post(url("approve", cast.noi_vu_entry))
-    assert Submission.objects.get(campaign_unit=cast.noi_vu_entry).state == SubmissionState.APPROVED
+        cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit))
+    assert (
+        Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).state
+        == SubmissionState.APPROVED
+    )

@@ -20,7 +20,7 @@ XLSX = office_file("xl")
 
 def upload(cast: Cast, name: str, content: bytes, criterion: str = "nts_ke_hoach", **extra):  # type: ignore[no-untyped-def]
     client = cast.client(cast.lan)
-    target = url("evidence_upload", cast.noi_vu_entry, criterion)
+    target = url("evidence_upload", cast.noi_vu_campaign_unit, criterion)
     return client.post(target, {"file": SimpleUploadedFile(name, content)}, follow=True, **extra)
 
 
@@ -120,7 +120,10 @@ def test_the_service_checks_the_uploaded_size_too(cast: Cast, settings, evidence
     big = SimpleUploadedFile("ke-hoach.pdf", PDF + b"0" * 200)
     with pytest.raises(ValidationError, match="Tệp quá lớn"):
         evidence_add_file(
-            entry=cast.noi_vu_entry, actor=cast.lan, criterion="nts_ke_hoach", upload=big
+            campaign_unit=cast.noi_vu_campaign_unit,
+            actor=cast.lan,
+            criterion="nts_ke_hoach",
+            upload=big,
         )
     assert stored_files(evidence_root) == []
 
@@ -128,7 +131,7 @@ def test_the_service_checks_the_uploaded_size_too(cast: Cast, settings, evidence
 def test_an_upload_without_a_file_says_so(cast: Cast):
     client = cast.client(cast.lan)
     response = client.post(
-        url("evidence_upload", cast.noi_vu_entry, "nts_ke_hoach"), {}, follow=True
+        url("evidence_upload", cast.noi_vu_campaign_unit, "nts_ke_hoach"), {}, follow=True
     )
     assert "Chọn một tệp để tải lên." in response.content.decode()
 
@@ -144,9 +147,9 @@ def test_evidence_for_an_unknown_or_system_criterion_is_refused(cast: Cast, evid
 def test_several_files_per_criterion_are_listed_with_their_download_links(cast: Cast):
     upload(cast, "a.pdf", PDF)
     upload(cast, "b.png", PNG)
-    page = cast.client(cast.minh).get(url("form", cast.noi_vu_entry)).content.decode()
+    page = cast.client(cast.minh).get(url("form", cast.noi_vu_campaign_unit)).content.decode()
     for evidence in Evidence.objects.all():
-        assert url("evidence_download", cast.noi_vu_entry, evidence.pk) in page
+        assert url("evidence_download", cast.noi_vu_campaign_unit, evidence.pk) in page
     assert "Xoá" not in page  # the approver only reads
 
 
@@ -155,7 +158,7 @@ def test_download_is_an_attachment_that_is_never_sniffed(cast: Cast, who):
     upload(cast, "Kế hoạch 2025.pdf", PDF)
     evidence = Evidence.objects.get()
     response = cast.client(getattr(cast, who)).get(
-        url("evidence_download", cast.noi_vu_entry, evidence.pk)
+        url("evidence_download", cast.noi_vu_campaign_unit, evidence.pk)
     )
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -169,7 +172,7 @@ def test_download_is_an_attachment_that_is_never_sniffed(cast: Cast, who):
 
 def test_a_link_is_evidence_too(cast: Cast):
     client = cast.client(cast.lan)
-    target = url("evidence_link", cast.noi_vu_entry, "nts_ke_hoach")
+    target = url("evidence_link", cast.noi_vu_campaign_unit, "nts_ke_hoach")
     response = client.post(
         target, {"url": "https://vanban.tinhmau.gov.vn/qd-123", "name": "QĐ 123"}, follow=True
     )
@@ -181,7 +184,7 @@ def test_a_link_is_evidence_too(cast: Cast):
         "",
     )
     assert 'rel="noopener noreferrer nofollow"' in response.content.decode()
-    download = client.get(url("evidence_download", cast.noi_vu_entry, evidence.pk))
+    download = client.get(url("evidence_download", cast.noi_vu_campaign_unit, evidence.pk))
     assert download.status_code == 404  # a link has no file
 
 
@@ -191,7 +194,7 @@ def test_a_link_is_evidence_too(cast: Cast):
 def test_a_bad_link_is_refused(cast: Cast, link):
     client = cast.client(cast.lan)
     response = client.post(
-        url("evidence_link", cast.noi_vu_entry, "nts_ke_hoach"), {"url": link}, follow=True
+        url("evidence_link", cast.noi_vu_campaign_unit, "nts_ke_hoach"), {"url": link}, follow=True
     )
     page = response.content.decode()
     assert "Địa chỉ liên kết không hợp lệ" in page or "Nhập địa chỉ liên kết" in page
@@ -205,7 +208,7 @@ def test_deleting_evidence_removes_the_row_and_the_file(
     evidence = Evidence.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client(cast.lan).post(
-            url("evidence_delete", cast.noi_vu_entry, evidence.pk), follow=True
+            url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), follow=True
         )
     assert "Đã xoá minh chứng “ke-hoach.pdf”" in response.content.decode()
     assert Evidence.objects.count() == 0
@@ -214,14 +217,16 @@ def test_deleting_evidence_removes_the_row_and_the_file(
 
 def test_evidence_cannot_change_once_submitted(cast: Cast, evidence_root):
     upload(cast, "ke-hoach.pdf", PDF)
-    Submission.objects.filter(campaign_unit=cast.noi_vu_entry).update(
+    Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).update(
         state=SubmissionState.SUBMITTED
     )
     evidence = Evidence.objects.get()
     client = cast.client(cast.lan)
     response = upload(cast, "them.pdf", PDF)
     assert "đã gửi, đang chờ phê duyệt" in response.content.decode()
-    response = client.post(url("evidence_delete", cast.noi_vu_entry, evidence.pk), follow=True)
+    response = client.post(
+        url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), follow=True
+    )
     assert "đã gửi, đang chờ phê duyệt" in response.content.decode()
     assert list(Evidence.objects.all()) == [evidence]
     assert len(stored_files(evidence_root)) == 1
@@ -229,6 +234,6 @@ def test_evidence_cannot_change_once_submitted(cast: Cast, evidence_root):
 
 def test_adding_evidence_starts_the_draft(cast: Cast):
     upload(cast, "ke-hoach.pdf", PDF)
-    submission = Submission.objects.get(campaign_unit=cast.noi_vu_entry)
+    submission = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
     assert submission.state == SubmissionState.DRAFT
     assert submission.events.get().note == "Thêm tệp ke-hoach.pdf"

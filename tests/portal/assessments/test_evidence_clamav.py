@@ -28,7 +28,7 @@ INFECTED_PDF = PLAIN_PDF + EICAR + b"\n"
 
 
 def upload(cast: Cast, name: str, content: bytes):  # type: ignore[no-untyped-def]
-    target = url("evidence_upload", cast.noi_vu_entry, "nts_ke_hoach")
+    target = url("evidence_upload", cast.noi_vu_campaign_unit, "nts_ke_hoach")
     return cast.client(cast.lan).post(
         target, {"file": SimpleUploadedFile(name, content)}, follow=True
     )

@@ -75,7 +75,7 @@ def test_a_hostile_file_is_refused_by_the_self_assessment_and_nothing_is_stored(
     cast: Cast, evidence_root, name, content, message
 ):
     before = everything()
-    target = url("evidence_upload", cast.noi_vu_entry, "nts_ke_hoach")
+    target = url("evidence_upload", cast.noi_vu_campaign_unit, "nts_ke_hoach")
     response = cast.client(cast.lan).post(
         target, {"file": SimpleUploadedFile(name, content)}, follow=True
     )
@@ -92,7 +92,7 @@ def test_a_hostile_supplement_is_refused_and_nothing_is_stored(
 ):
     cast = appraised.cast
     before = everything()
-    target = f"/tham-dinh/don-vi/{appraised.entry.pk}/vong/1/minh-chung/cqs_ky_so/tai-len/"
+    target = f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/vong/1/minh-chung/cqs_ky_so/tai-len/"
     response = cast.client(cast.lan).post(
         target, {"file": SimpleUploadedFile(name, content)}, follow=True
     )
@@ -112,7 +112,7 @@ def test_a_hostile_supplement_is_refused_and_nothing_is_stored(
     ],
 )
 def test_ordinary_files_are_still_accepted(cast: Cast, evidence_root, name, content):
-    target = url("evidence_upload", cast.noi_vu_entry, "nts_ke_hoach")
+    target = url("evidence_upload", cast.noi_vu_campaign_unit, "nts_ke_hoach")
     response = cast.client(cast.lan).post(
         target, {"file": SimpleUploadedFile(name, content)}, follow=True
     )

@@ -29,7 +29,7 @@ def png_of(size: int) -> bytes:
 
 
 def upload(cast: Cast, name: str, content: bytes):  # type: ignore[no-untyped-def]
-    target = url("evidence_upload", cast.noi_vu_entry, "nts_ke_hoach")
+    target = url("evidence_upload", cast.noi_vu_campaign_unit, "nts_ke_hoach")
     return cast.client(cast.lan).post(
         target, {"file": SimpleUploadedFile(name, content)}, follow=True
     )
@@ -58,13 +58,13 @@ def test_an_upload_past_the_quota_is_refused_saying_what_is_used_and_left(
 def test_a_file_that_fills_the_quota_exactly_is_accepted(cast: Cast, quota):
     upload(cast, "a.png", png_of(3 * MB // 2))
     assert "đã thêm tệp “b.png”" in upload(cast, "b.png", png_of(MB // 2)).content.decode()
-    assert evidence_bytes(cast.noi_vu_entry.pk) == quota
+    assert evidence_bytes(cast.noi_vu_campaign_unit.pk) == quota
 
 
 def test_the_quota_is_the_units_own(cast: Cast, quota):
     """Sở Tư pháp's files do not count against Sở Nội vụ's quota."""
     upload(cast, "a.png", png_of(3 * MB // 2))
-    target = url("evidence_upload", cast.tu_phap_entry, "nts_ke_hoach")
+    target = url("evidence_upload", cast.tu_phap_campaign_unit, "nts_ke_hoach")
     page = cast.client(cast.thao).post(
         target, {"file": SimpleUploadedFile("c.png", png_of(MB))}, follow=True
     )
@@ -75,12 +75,12 @@ def test_supplements_count_and_are_refused_past_the_quota(
     appraised: Appraised, settings, evidence_root
 ):
     cast = appraised.cast
-    used = evidence_bytes(appraised.entry.pk)
+    used = evidence_bytes(appraised.campaign_unit.pk)
     settings.EVIDENCE_QUOTA_BYTES = used + MB
-    target = f"/tham-dinh/don-vi/{appraised.entry.pk}/vong/1/minh-chung/cqs_ky_so/tai-len/"
+    target = f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/vong/1/minh-chung/cqs_ky_so/tai-len/"
     client = cast.client(cast.lan)
     client.post(target, {"file": SimpleUploadedFile("a.png", png_of(MB // 2))})
-    assert evidence_bytes(appraised.entry.pk) == used + MB // 2
+    assert evidence_bytes(appraised.campaign_unit.pk) == used + MB // 2
     page = client.post(
         target, {"file": SimpleUploadedFile("b.png", png_of(MB))}, follow=True
     ).content.decode()
@@ -96,8 +96,8 @@ def test_two_supplements_at_once_cannot_both_take_the_last_megabytes(
     round's and the submission's rows locked, SELECT ... FOR UPDATE on PostgreSQL; an
     IMMEDIATE transaction on SQLite), so only one of them fits."""
     cast = appraised.cast
-    settings.EVIDENCE_QUOTA_BYTES = evidence_bytes(appraised.entry.pk) + MB
-    target = f"/tham-dinh/don-vi/{appraised.entry.pk}/vong/1/minh-chung/cqs_ky_so/tai-len/"
+    settings.EVIDENCE_QUOTA_BYTES = evidence_bytes(appraised.campaign_unit.pk) + MB
+    target = f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/vong/1/minh-chung/cqs_ky_so/tai-len/"
     clients = {"lan": cast.client(cast.lan), "huong": cast.client(huong)}
     barrier = threading.Barrier(len(clients))
 
@@ -116,13 +116,13 @@ def test_two_supplements_at_once_cannot_both_take_the_last_megabytes(
         thread.join(timeout=60)
     added = Evidence.objects.filter(original_name__in=["lan.png", "huong.png"])
     assert added.count() == 1
-    assert evidence_bytes(appraised.entry.pk) <= settings.EVIDENCE_QUOTA_BYTES
+    assert evidence_bytes(appraised.campaign_unit.pk) <= settings.EVIDENCE_QUOTA_BYTES
 
 
 def test_the_self_assessment_page_shows_used_and_total(cast: Cast, quota):
     upload(cast, "a.png", png_of(3 * MB // 2))
     for who in (cast.lan, cast.minh):
-        page = cast.client(who).get(url("form", cast.noi_vu_entry)).content.decode()
+        page = cast.client(who).get(url("form", cast.noi_vu_campaign_unit)).content.decode()
         assert "Dung lượng minh chứng đã dùng: 1,5 MB / 2 MB" in page
 
 
@@ -130,4 +130,4 @@ def test_the_usage_is_one_aggregate_query(cast: Cast, django_assert_num_queries)
     upload(cast, "a.png", png_of(1000))
     upload(cast, "b.png", png_of(2000))
     with django_assert_num_queries(1):  # SELECT SUM(size) ... JOIN submission
-        assert evidence_bytes(cast.noi_vu_entry.pk) == 3000
+        assert evidence_bytes(cast.noi_vu_campaign_unit.pk) == 3000

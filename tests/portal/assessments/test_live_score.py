@@ -9,12 +9,12 @@ from tests.portal.assessments.conftest import COMPLETE, form_fields, url
 from tests.portal.conftest import Cast
 
 
-def live(cast: Cast, entry=None, user=None, **values: str) -> dict:  # type: ignore[no-untyped-def]
-    entry = entry or cast.noi_vu_entry
+def live(cast: Cast, campaign_unit=None, user=None, **values: str) -> dict:  # type: ignore[no-untyped-def]
+    campaign_unit = campaign_unit or cast.noi_vu_campaign_unit
     client = cast.client(user or cast.lan)
-    fields = form_fields(client.get(url("form", entry)))
+    fields = form_fields(client.get(url("form", campaign_unit)))
     fields.update({f"value:{code}": text for code, text in values.items()})
-    response = client.post(url("score", entry), fields)
+    response = client.post(url("score", campaign_unit), fields)
     assert response.status_code == 200
     return response.json()
 
@@ -56,7 +56,7 @@ def test_garbage_is_reported_for_its_field_and_left_out(cast: Cast):
 
 def test_criteria_that_do_not_apply_leave_the_applicable_max(unit_formula: Cast):
     cast = unit_formula
-    result = live(cast, entry=cast.tu_phap_entry, user=cast.thao)
+    result = live(cast, campaign_unit=cast.tu_phap_campaign_unit, user=cast.thao)
     assert result["criteria"]["cqs_dvctt"]["applies"] is False
     assert result["max"] == "80"  # 100 minus the 20 points of online public services
 
@@ -64,18 +64,18 @@ def test_criteria_that_do_not_apply_leave_the_applicable_max(unit_formula: Cast)
 def test_formula_inputs_are_scored(unit_formula: Cast):
     cast = unit_formula
     client = cast.client(cast.lan)
-    fields = form_fields(client.get(url("form", cast.noi_vu_entry)))
+    fields = form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))
     fields.update({"value:cqs_dvctt:online": "1.200.000", "value:cqs_dvctt:total": "2.000.000"})
-    result = client.post(url("score", cast.noi_vu_entry), fields).json()
+    result = client.post(url("score", cast.noi_vu_campaign_unit), fields).json()
     assert result["criteria"]["cqs_dvctt"]["score"] == "15"  # 60 %, capped at 80 %: 60 / 80 × 20
 
 
 def test_a_number_that_could_be_thousands_or_decimals_is_refused(unit_formula: Cast):
     cast = unit_formula
     client = cast.client(cast.lan)
-    fields = form_fields(client.get(url("form", cast.noi_vu_entry)))
+    fields = form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))
     fields.update({"value:cqs_dvctt:online": "1.200", "value:cqs_dvctt:total": "2000"})
-    result = client.post(url("score", cast.noi_vu_entry), fields).json()
+    result = client.post(url("score", cast.noi_vu_campaign_unit), fields).json()
     assert "không rõ là số nghìn hay số thập phân" in result["errors"]["value:cqs_dvctt:online"]
 
 
@@ -88,7 +88,7 @@ def test_readers_may_ask_for_a_score_but_it_saves_nothing(cast: Cast):
 def test_a_unit_missing_an_attribute_gets_a_clear_message_and_nothing_editable(cast: Cast):
     cast.noi_vu.attributes = {}
     cast.noi_vu.save()
-    page = cast.client(cast.lan).get(url("form", cast.noi_vu_entry)).content.decode()
+    page = cast.client(cast.lan).get(url("form", cast.noi_vu_campaign_unit)).content.decode()
     assert "thuộc tính của đơn vị chưa đủ" in page
     assert "has_online_public_services" in page
     assert "version:" not in page

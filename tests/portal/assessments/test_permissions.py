@@ -30,12 +30,15 @@ def expected(allowed: dict[str | None, int], default: int) -> list[tuple[str | N
 def with_evidence(cast: Cast) -> Evidence:
     upload = SimpleUploadedFile("ke-hoach.pdf", PDF, content_type="application/pdf")
     return services.evidence_add_file(
-        entry=cast.noi_vu_entry, actor=cast.lan, criterion="nts_ke_hoach", upload=upload
+        campaign_unit=cast.noi_vu_campaign_unit,
+        actor=cast.lan,
+        criterion="nts_ke_hoach",
+        upload=upload,
     )
 
 
 def state(cast: Cast) -> tuple[object, ...]:
-    submission = Submission.objects.get(campaign_unit=cast.noi_vu_entry)
+    submission = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
     return (
         submission.state,
         Answer.objects.count(),
@@ -48,30 +51,34 @@ def state(cast: Cast) -> tuple[object, ...]:
 def request(cast: Cast, who: str | None, view: str):  # type: ignore[no-untyped-def]
     user = getattr(cast, who) if who else None
     client = cast.client(user)
-    entry = cast.noi_vu_entry
+    campaign_unit = cast.noi_vu_campaign_unit
     evidence = Evidence.objects.first()
     if view == "form":
-        return client.get(url("form", entry))
+        return client.get(url("form", campaign_unit))
     if view == "status":
-        return client.get(url("status", entry))
+        return client.get(url("status", campaign_unit))
     if view == "score":
-        return client.post(url("score", entry), {"version:cqs_ky_so": "0", "value:cqs_ky_so": "50"})
+        return client.post(
+            url("score", campaign_unit), {"version:cqs_ky_so": "0", "value:cqs_ky_so": "50"}
+        )
     if view == "save":
-        return client.post(url("save", entry), {"version:cqs_ky_so": "0", "value:cqs_ky_so": "50"})
+        return client.post(
+            url("save", campaign_unit), {"version:cqs_ky_so": "0", "value:cqs_ky_so": "50"}
+        )
     if view == "evidence_upload":
         upload = SimpleUploadedFile("them.pdf", PDF)
-        return client.post(url("evidence_upload", entry, "nts_ke_hoach"), {"file": upload})
+        return client.post(url("evidence_upload", campaign_unit, "nts_ke_hoach"), {"file": upload})
     if view == "evidence_link":
         data = {"url": "https://example.org/ke-hoach"}
-        return client.post(url("evidence_link", entry, "nts_ke_hoach"), data)
+        return client.post(url("evidence_link", campaign_unit, "nts_ke_hoach"), data)
     if view == "evidence_delete":
-        return client.post(url("evidence_delete", entry, evidence.pk))
+        return client.post(url("evidence_delete", campaign_unit, evidence.pk))
     if view == "evidence_download":
-        return client.get(url("evidence_download", entry, evidence.pk))
+        return client.get(url("evidence_download", campaign_unit, evidence.pk))
     if view in ("submit", "approve"):
-        return client.post(url(view, entry))
+        return client.post(url(view, campaign_unit))
     if view in ("return", "reopen"):
-        return client.post(url(view, entry), {"note": "Bổ sung minh chứng"})
+        return client.post(url(view, campaign_unit), {"note": "Bổ sung minh chứng"})
     raise AssertionError(view)
 
 
@@ -107,7 +114,7 @@ def test_it_answers_each_role(cast: Cast, view, who, status):
 def test_outsiders_cannot_download_evidence_even_with_its_number(cast: Cast, who):
     evidence = with_evidence(cast)
     response = cast.client(getattr(cast, who)).get(
-        url("evidence_download", cast.noi_vu_entry, evidence.pk)
+        url("evidence_download", cast.noi_vu_campaign_unit, evidence.pk)
     )
     assert response.status_code == 404
     assert PDF not in b"".join(getattr(response, "streaming_content", [response.content]))
@@ -116,15 +123,21 @@ def test_outsiders_cannot_download_evidence_even_with_its_number(cast: Cast, who
 def test_evidence_is_only_reachable_through_its_own_unit(cast: Cast):
     """Thảo may see Sở Tư pháp's entry, but not Sở Nội vụ's file through it."""
     evidence = with_evidence(cast)
-    response = cast.client(cast.thao).get(url("evidence_download", cast.tu_phap_entry, evidence.pk))
+    response = cast.client(cast.thao).get(
+        url("evidence_download", cast.tu_phap_campaign_unit, evidence.pk)
+    )
     assert response.status_code == 404
 
 
 def test_the_reporter_edits_and_the_approver_only_reads(cast: Cast):
     assert (
-        get_campaign_unit_for_user(cast.lan, cast.noi_vu_entry.pk, write=True) == cast.noi_vu_entry
+        get_campaign_unit_for_user(cast.lan, cast.noi_vu_campaign_unit.pk, write=True)
+        == cast.noi_vu_campaign_unit
     )
-    assert get_campaign_unit_for_user(cast.minh, cast.noi_vu_entry.pk) == cast.noi_vu_entry
+    assert (
+        get_campaign_unit_for_user(cast.minh, cast.noi_vu_campaign_unit.pk)
+        == cast.noi_vu_campaign_unit
+    )
 
 
 def test_an_unknown_entry_is_404(cast: Cast):
@@ -143,7 +156,10 @@ def test_a_second_reporter_of_the_unit_may_edit(cast: Cast):
     response = request(cast, None, "form")  # anonymous still goes to login
     assert response.status_code == 302
     response = cast.client(huong).post(
-        url("save", cast.noi_vu_entry), {"version:cqs_ky_so": "0", "value:cqs_ky_so": "50"}
+        url("save", cast.noi_vu_campaign_unit), {"version:cqs_ky_so": "0", "value:cqs_ky_so": "50"}
     )
     assert response.status_code == 302
-    assert Submission.objects.get(campaign_unit=cast.noi_vu_entry).state == SubmissionState.DRAFT
+    assert (
+        Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).state
+        == SubmissionState.DRAFT
+    )

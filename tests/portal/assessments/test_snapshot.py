@@ -48,19 +48,23 @@ def evidence(submission: Submission, user: User) -> list[Evidence]:
 
 
 def test_the_same_answers_in_any_order_give_the_same_hash(cast: Cast):
-    entry, sub = cast.noi_vu_entry, cast.noi_vu_entry.submission
-    framework = framework_for(entry)
-    one = build_snapshot(entry, framework, answers(sub, cast.lan, ROWS), evidence(sub, cast.lan))
+    campaign_unit, sub = cast.noi_vu_campaign_unit, cast.noi_vu_campaign_unit.submission
+    framework = framework_for(campaign_unit)
+    one = build_snapshot(
+        campaign_unit, framework, answers(sub, cast.lan, ROWS), evidence(sub, cast.lan)
+    )
     two = build_snapshot(
-        entry, framework, answers(sub, cast.lan, ROWS[::-1]), evidence(sub, cast.lan)[::-1]
+        campaign_unit, framework, answers(sub, cast.lan, ROWS[::-1]), evidence(sub, cast.lan)[::-1]
     )
     assert canonical_json(one) == canonical_json(two)
     assert snapshot_sha256(one) == snapshot_sha256(two)
 
 
 def test_the_hash_survives_a_round_trip_through_the_database(cast: Cast):
-    entry, sub = cast.noi_vu_entry, cast.noi_vu_entry.submission
-    snapshot = build_snapshot(entry, framework_for(entry), answers(sub, cast.lan, ROWS), [])
+    campaign_unit, sub = cast.noi_vu_campaign_unit, cast.noi_vu_campaign_unit.submission
+    snapshot = build_snapshot(
+        campaign_unit, framework_for(campaign_unit), answers(sub, cast.lan, ROWS), []
+    )
     sub.snapshot, sub.snapshot_sha256 = snapshot, snapshot_sha256(snapshot)
     sub.save()
     reloaded = Submission.objects.get(pk=sub.pk)
@@ -76,28 +80,34 @@ def test_canonical_json_is_sorted_compact_utf8(cast: Cast):
 
 
 def test_any_change_changes_the_hash(cast: Cast):
-    entry, sub = cast.noi_vu_entry, cast.noi_vu_entry.submission
-    framework = framework_for(entry)
+    campaign_unit, sub = cast.noi_vu_campaign_unit, cast.noi_vu_campaign_unit.submission
+    framework = framework_for(campaign_unit)
     base = snapshot_sha256(
-        build_snapshot(entry, framework, answers(sub, cast.lan, ROWS), evidence(sub, cast.lan))
+        build_snapshot(
+            campaign_unit, framework, answers(sub, cast.lan, ROWS), evidence(sub, cast.lan)
+        )
     )
     changed_note = [*ROWS[:1], ("cqs_ky_so", "87.5", "Theo QLVB."), ROWS[2]]
     changed_value = [*ROWS[:1], ("cqs_ky_so", "87.50", "Theo QLVB"), ROWS[2]]
     others = [
         build_snapshot(
-            entry, framework, answers(sub, cast.lan, changed_note), evidence(sub, cast.lan)
+            campaign_unit, framework, answers(sub, cast.lan, changed_note), evidence(sub, cast.lan)
         ),
         build_snapshot(
-            entry, framework, answers(sub, cast.lan, changed_value), evidence(sub, cast.lan)
+            campaign_unit, framework, answers(sub, cast.lan, changed_value), evidence(sub, cast.lan)
         ),
-        build_snapshot(entry, framework, answers(sub, cast.lan, ROWS), evidence(sub, cast.lan)[:1]),
+        build_snapshot(
+            campaign_unit, framework, answers(sub, cast.lan, ROWS), evidence(sub, cast.lan)[:1]
+        ),
     ]
     assert base not in {snapshot_sha256(other) for other in others}
 
 
 def test_the_snapshot_holds_the_computed_scores(cast: Cast):
-    entry, sub = cast.noi_vu_entry, cast.noi_vu_entry.submission
-    snapshot = build_snapshot(entry, framework_for(entry), answers(sub, cast.lan, ROWS), [])
+    campaign_unit, sub = cast.noi_vu_campaign_unit, cast.noi_vu_campaign_unit.submission
+    snapshot = build_snapshot(
+        campaign_unit, framework_for(campaign_unit), answers(sub, cast.lan, ROWS), []
+    )
     assert snapshot["scores"]["nodes"]["nts_ke_hoach"] == "5.0000"
     assert snapshot["scores"]["nodes"]["the_che_so"] == "10.0000"
     assert snapshot["scores"]["total"] == "28.1300"

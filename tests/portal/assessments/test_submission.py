@@ -18,7 +18,7 @@ from tests.portal.conftest import Cast
 
 
 def submission(cast: Cast) -> Submission:
-    return Submission.objects.get(campaign_unit=cast.noi_vu_entry)
+    return Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
 
 
 @pytest.fixture
@@ -26,25 +26,25 @@ def ready(cast: Cast) -> Cast:
     """Sở Nội vụ's draft with every criterion answered, a note and one evidence file."""
     save_fields(
         cast.client(cast.lan),
-        cast.noi_vu_entry,
+        cast.noi_vu_campaign_unit,
         {**COMPLETE, "note:cqs_ky_so": "Theo hệ thống QLVB"},
     )
     services.evidence_add_file(
-        entry=cast.noi_vu_entry, actor=cast.lan, criterion="nts_ke_hoach",
+        campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="nts_ke_hoach",
         upload=SimpleUploadedFile("ke-hoach.pdf", PDF),
     )  # fmt: skip
     return cast
 
 
 def submitted(cast: Cast) -> Cast:
-    response = cast.client(cast.lan).post(url("submit", cast.noi_vu_entry), follow=True)
+    response = cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit), follow=True)
     assert "Đã gửi bản tự đánh giá" in response.content.decode()
     return cast
 
 
 def test_submit_is_refused_while_criteria_are_missing(cast: Cast):
-    save_fields(cast.client(cast.lan), cast.noi_vu_entry, {"value:cqs_ky_so": "50"})
-    response = cast.client(cast.lan).post(url("submit", cast.noi_vu_entry), follow=True)
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "50"})
+    response = cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit), follow=True)
     page = response.content.decode()
     assert "Chưa gửi được: còn thiếu 5 tiêu chí" in page
     assert "tcs_quy_che Quy chế quản lý, sử dụng hệ thống thông tin" in page
@@ -54,14 +54,14 @@ def test_submit_is_refused_while_criteria_are_missing(cast: Cast):
 
 def test_the_status_page_lists_what_is_missing_and_offers_submit_when_complete(cast: Cast):
     client = cast.client(cast.lan)
-    page = client.get(url("status", cast.noi_vu_entry)).content.decode()
+    page = client.get(url("status", cast.noi_vu_campaign_unit)).content.decode()
     assert "Còn thiếu trước khi gửi" in page
     assert "Ban hành kế hoạch chuyển đổi số năm" in page
     assert "Chưa bắt đầu" in page
-    save_fields(client, cast.noi_vu_entry, COMPLETE)
-    page = client.get(url("status", cast.noi_vu_entry)).content.decode()
+    save_fields(client, cast.noi_vu_campaign_unit, COMPLETE)
+    page = client.get(url("status", cast.noi_vu_campaign_unit)).content.decode()
     assert "Không còn thiếu tiêu chí nào." in page
-    assert url("submit", cast.noi_vu_entry) in page
+    assert url("submit", cast.noi_vu_campaign_unit) in page
 
 
 def test_submit_stores_the_snapshot_and_its_hash(ready: Cast):
@@ -86,7 +86,9 @@ def test_submit_stores_the_snapshot_and_its_hash(ready: Cast):
 
 def test_nothing_can_be_edited_once_submitted(ready: Cast):
     cast = submitted(ready)
-    response = save_fields(cast.client(cast.lan), cast.noi_vu_entry, {"value:cqs_ky_so": "10"})
+    response = save_fields(
+        cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "10"}
+    )
     page = cast.client(cast.lan).get(response["Location"]).content.decode()
     assert "Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được." in page
     assert Answer.objects.get(criterion="cqs_ky_so").value == "87.5"
@@ -95,7 +97,7 @@ def test_nothing_can_be_edited_once_submitted(ready: Cast):
 
 def test_the_approver_approves_and_signs(ready: Cast):
     cast = submitted(ready)
-    response = cast.client(cast.minh).post(url("approve", cast.noi_vu_entry), follow=True)
+    response = cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit), follow=True)
     assert "Đã phê duyệt và ký bản tự đánh giá." in response.content.decode()
     row = submission(cast)
     assert (row.state, row.approved_by) == (SubmissionState.APPROVED, cast.minh)
@@ -106,7 +108,7 @@ def test_the_approver_approves_and_signs(ready: Cast):
 def test_approval_is_refused_when_the_answers_changed_after_submission(ready: Cast):
     cast = submitted(ready)
     Answer.objects.filter(criterion="cqs_ky_so").update(value="100")  # behind the portal's back
-    response = cast.client(cast.minh).post(url("approve", cast.noi_vu_entry), follow=True)
+    response = cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit), follow=True)
     assert "Bản chốt không còn khớp với dữ liệu đã gửi" in response.content.decode()
     assert submission(cast).state == SubmissionState.SUBMITTED
 
@@ -116,14 +118,14 @@ def test_approval_is_refused_when_the_snapshot_itself_was_altered(ready: Cast):
     row = submission(cast)
     row.snapshot["scores"]["total"] = "99.0000"
     Submission.objects.filter(pk=row.pk).update(snapshot=row.snapshot)
-    cast.client(cast.minh).post(url("approve", cast.noi_vu_entry))
+    cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit))
     assert submission(cast).state == SubmissionState.SUBMITTED
 
 
 def test_the_approver_returns_it_with_a_reason(ready: Cast):
     cast = submitted(ready)
     response = cast.client(cast.minh).post(
-        url("return", cast.noi_vu_entry), {"note": "Bổ sung quyết định"}, follow=True
+        url("return", cast.noi_vu_campaign_unit), {"note": "Bổ sung quyết định"}, follow=True
     )
     assert "Đã trả lại để đơn vị sửa." in response.content.decode()
     row = submission(cast)
@@ -131,7 +133,9 @@ def test_the_approver_returns_it_with_a_reason(ready: Cast):
     event = row.events.get(action="return")
     assert (event.actor, event.note) == (cast.minh, "Bổ sung quyết định")
     assert (
-        save_fields(cast.client(cast.lan), cast.noi_vu_entry, {"value:cqs_ky_so": "90"}).status_code
+        save_fields(
+            cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "90"}
+        ).status_code
         == 302
     )
     assert Answer.objects.get(criterion="cqs_ky_so").value == "90"
@@ -140,7 +144,7 @@ def test_the_approver_returns_it_with_a_reason(ready: Cast):
 def test_returning_needs_a_reason(ready: Cast):
     cast = submitted(ready)
     response = cast.client(cast.minh).post(
-        url("return", cast.noi_vu_entry), {"note": ""}, follow=True
+        url("return", cast.noi_vu_campaign_unit), {"note": ""}, follow=True
     )
     assert "Ghi rõ lý do trả lại" in response.content.decode()
     assert submission(cast).state == SubmissionState.SUBMITTED
@@ -148,23 +152,26 @@ def test_returning_needs_a_reason(ready: Cast):
 
 def test_nothing_changes_after_approval_except_an_office_reopen(ready: Cast):
     cast = submitted(ready)
-    cast.client(cast.minh).post(url("approve", cast.noi_vu_entry))
+    cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit))
     lan = cast.client(cast.lan)
     page = lan.get(
-        save_fields(lan, cast.noi_vu_entry, {"value:cqs_ky_so": "10"})["Location"]
+        save_fields(lan, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "10"})["Location"]
     ).content.decode()
     assert "đã được phê duyệt: không sửa được" in page
     for action in ("submit",):
-        assert "Không thể" in lan.post(url(action, cast.noi_vu_entry), follow=True).content.decode()
+        assert (
+            "Không thể"
+            in lan.post(url(action, cast.noi_vu_campaign_unit), follow=True).content.decode()
+        )
     assert (
         "Không thể"
         in cast.client(cast.minh)
-        .post(url("return", cast.noi_vu_entry), {"note": "x"}, follow=True)
+        .post(url("return", cast.noi_vu_campaign_unit), {"note": "x"}, follow=True)
         .content.decode()
     )
     assert submission(cast).state == SubmissionState.APPROVED
     response = cast.client(cast.quang).post(
-        url("reopen", cast.noi_vu_entry), {"note": "Sai số liệu"}, follow=True
+        url("reopen", cast.noi_vu_campaign_unit), {"note": "Sai số liệu"}, follow=True
     )
     assert "Đã mở lại bản tự đánh giá." in response.content.decode()
     row = submission(cast)
@@ -173,7 +180,9 @@ def test_nothing_changes_after_approval_except_an_office_reopen(ready: Cast):
 
 
 def test_approving_a_draft_is_refused(ready: Cast):
-    response = ready.client(ready.minh).post(url("approve", ready.noi_vu_entry), follow=True)
+    response = ready.client(ready.minh).post(
+        url("approve", ready.noi_vu_campaign_unit), follow=True
+    )
     assert (
         "Không thể “Phê duyệt và ký” khi đang ở trạng thái “Đang nhập”" in response.content.decode()
     )
@@ -182,13 +191,15 @@ def test_approving_a_draft_is_refused(ready: Cast):
 
 def test_every_move_is_an_event_with_who(ready: Cast):
     cast = submitted(ready)
-    cast.client(cast.minh).post(url("return", cast.noi_vu_entry), {"note": "Thiếu minh chứng"})
-    cast.client(cast.lan).post(url("submit", cast.noi_vu_entry))
-    cast.client(cast.minh).post(url("approve", cast.noi_vu_entry))
+    cast.client(cast.minh).post(
+        url("return", cast.noi_vu_campaign_unit), {"note": "Thiếu minh chứng"}
+    )
+    cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit))
+    cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit))
     events = list(SubmissionEvent.objects.values_list("action", "actor__username"))
     assert events == [
         ("save", "lan"), ("save", "lan"), ("submit", "lan"), ("return", "minh"),
         ("submit", "lan"), ("approve", "minh"),
     ]  # fmt: skip
-    page = cast.client(cast.hoa).get(url("status", cast.noi_vu_entry)).content.decode()
+    page = cast.client(cast.hoa).get(url("status", cast.noi_vu_campaign_unit)).content.decode()
     assert "Thiếu minh chứng" in page and "Đã phê duyệt" in page

@@ -79,10 +79,10 @@ def test_a_checkpointed_entry_rewritten_with_every_later_hash_recomputed_is_caug
     assert checkpoint_write(4, fourth.hash) is None
     tamper("UPDATE {table} SET reason = %s WHERE id = %s", ["viết lại", fourth.pk])
     previous = log.entries[2].hash
-    for entry in AuditEntry.objects.filter(pk__gte=fourth.pk).order_by("pk"):
-        digest = link_hash(previous, entry.content())
+    for audit_entry in AuditEntry.objects.filter(pk__gte=fourth.pk).order_by("pk"):
+        digest = link_hash(previous, audit_entry.content())
         tamper("UPDATE {table} SET previous_hash = %s, hash = %s WHERE id = %s",
-               [previous, digest, entry.pk])  # fmt: skip
+               [previous, digest, audit_entry.pk])  # fmt: skip
         previous = digest
     tamper("UPDATE audit_audithead SET last_hash = %s", [previous])
     result = verify()

@@ -68,11 +68,11 @@ def entries(entity: str, action: str) -> int:
 
 
 def test_ten_simultaneous_deletes_of_one_evidence_file_write_one_removed_entry(cast: Cast):
-    evidence = evidence_add_link(entry=cast.noi_vu_entry, actor=cast.lan, criterion="cqs_ky_so",
+    evidence = evidence_add_link(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="cqs_ky_so",
                                  url="https://example.vn/quyet-dinh.pdf", name="Quyết định")  # fmt: skip
     copies = [Evidence.objects.get(pk=evidence.pk) for _ in range(10)]
     outcomes = at_once(
-        [lambda e=e: evidence_delete(entry=cast.noi_vu_entry, actor=cast.lan, evidence=e)
+        [lambda e=e: evidence_delete(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, evidence=e)
          for e in copies]
     )  # fmt: skip
     assert refused(outcomes) == ["Minh chứng “Quyết định” đã được xoá trước đó."] * 9
@@ -94,9 +94,12 @@ def test_a_deadline_changed_to_the_same_moment_at_once_is_logged_once(cast: Cast
 
 def test_one_extension_given_at_once_is_logged_once(cast: Cast):
     until = cast.campaign.self_assessment_deadline + timedelta(days=3)
-    copies = [CampaignUnit.objects.get(pk=cast.noi_vu_entry.pk) for _ in range(CLICKS)]
+    copies = [CampaignUnit.objects.get(pk=cast.noi_vu_campaign_unit.pk) for _ in range(CLICKS)]
     outcomes = at_once(
-        [lambda e=e: campaign_unit_extend(entry=e, until=until, user=cast.quang) for e in copies]
+        [
+            lambda e=e: campaign_unit_extend(campaign_unit=e, until=until, user=cast.quang)
+            for e in copies
+        ]
     )
     assert refused(outcomes) == []
     assert entries("extension", "set") == 1
@@ -104,8 +107,10 @@ def test_one_extension_given_at_once_is_logged_once(cast: Cast):
 
 def test_a_unit_taken_out_of_scope_at_once_is_removed_and_logged_once(cast: Cast):
     Campaign.objects.filter(pk=cast.campaign.pk).update(state=CampaignState.DRAFT)
-    copies = [CampaignUnit.objects.get(pk=cast.tu_phap_entry.pk) for _ in range(CLICKS)]
-    outcomes = at_once([lambda e=e: campaign_unit_remove(entry=e, user=cast.quang) for e in copies])
+    copies = [CampaignUnit.objects.get(pk=cast.tu_phap_campaign_unit.pk) for _ in range(CLICKS)]
+    outcomes = at_once(
+        [lambda e=e: campaign_unit_remove(campaign_unit=e, user=cast.quang) for e in copies]
+    )
     assert refused(outcomes) == ["Sở Tư pháp đã được bỏ khỏi đợt đánh giá trước đó."] * 4
     assert entries("unit", "remove") == 1
 
@@ -121,12 +126,12 @@ def test_a_campaign_moved_at_once_moves_and_is_logged_once(cast: Cast):
 
 
 def test_a_submission_returned_at_once_is_returned_and_logged_once(cast: Cast):
-    Submission.objects.filter(campaign_unit=cast.noi_vu_entry).update(
+    Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).update(
         state=SubmissionState.SUBMITTED
     )
-    copies = [CampaignUnit.objects.get(pk=cast.noi_vu_entry.pk) for _ in range(CLICKS)]
+    copies = [CampaignUnit.objects.get(pk=cast.noi_vu_campaign_unit.pk) for _ in range(CLICKS)]
     outcomes = at_once(
-        [lambda e=e: submission_return(entry=e, actor=cast.minh, note="Thiếu minh chứng")
+        [lambda e=e: submission_return(campaign_unit=e, actor=cast.minh, note="Thiếu minh chứng")
          for e in copies]
     )  # fmt: skip
     assert len(refused(outcomes)) == CLICKS - 1

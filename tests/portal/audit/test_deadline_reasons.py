@@ -41,7 +41,11 @@ def test_a_rounds_deadlines_keep_their_reason(cast: Cast):
 def test_an_extension_keeps_its_reason(cast: Cast):
     response = cast.client(cast.quang).post(
         f"/dot-danh-gia/{cast.campaign.pk}/gia-han/",
-        {"entry": cast.noi_vu_entry.pk, "until": "05/05/2099 17:00", "reason": REASON},
+        {
+            "campaign_unit": cast.noi_vu_campaign_unit.pk,
+            "until": "05/05/2099 17:00",
+            "reason": REASON,
+        },
     )
     assert response.status_code == 302
     assert logged("extension").reason == REASON

@@ -39,10 +39,10 @@ def moment(value) -> str:  # type: ignore[no-untyped-def]
 
 def test_saving_answers_logs_each_criterion_with_its_old_and_new_value(cast: Cast):
     client = cast.client(cast.lan)
-    save_fields(client, cast.noi_vu_entry, {"value:cqs_ky_so": "60"})
+    save_fields(client, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"})
     save_fields(
         client,
-        cast.noi_vu_entry,
+        cast.noi_vu_campaign_unit,
         {"value:cqs_ky_so": "87,5", "note:cqs_ky_so": "Theo QLVB", "value:cqs_so_hoa": "75"},
     )
     first, second, third = logged("answer")
@@ -63,36 +63,42 @@ def test_saving_answers_logs_each_criterion_with_its_old_and_new_value(cast: Cas
 
 
 def test_a_refused_or_conflicting_save_logs_nothing(cast: Cast):
-    save_fields(cast.client(cast.thao), cast.noi_vu_entry, {"value:cqs_ky_so": "60"})
+    save_fields(cast.client(cast.thao), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"})
     with pytest.raises(PermissionDenied):
-        assessments.answers_save(entry=cast.noi_vu_entry, actor=cast.thao, answers={})
+        assessments.answers_save(
+            campaign_unit=cast.noi_vu_campaign_unit, actor=cast.thao, answers={}
+        )
     assert not AuditEntry.objects.exists()
-    save_fields(cast.client(cast.lan), cast.noi_vu_entry, {"value:cqs_ky_so": "60"})
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"})
     logged_before = AuditEntry.objects.count()
     stale = PostedAnswer("70", "", version=0, loaded=canonical_answer(None, ""))
     with pytest.raises(AnswerConflict):
         assessments.answers_save(
-            entry=cast.noi_vu_entry, actor=cast.lan, answers={"cqs_ky_so": stale}
+            campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers={"cqs_ky_so": stale}
         )
     assert AuditEntry.objects.count() == logged_before
 
 
 def test_the_first_save_logs_the_submission_starting_and_later_saves_do_not(cast: Cast):
     client = cast.client(cast.lan)
-    save_fields(client, cast.noi_vu_entry, {"value:cqs_ky_so": "60"})
-    save_fields(client, cast.noi_vu_entry, {"value:cqs_ky_so": "70"})
+    save_fields(client, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"})
+    save_fields(client, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "70"})
     [started] = logged("submission")
     assert (started.action, started.old, started.new) == ("save", "not_started", "draft")
     assert started.actor == cast.lan
 
 
 def test_submitting_and_returning_log_the_moves_with_the_reason(cast: Cast):
-    save_fields(cast.client(cast.lan), cast.noi_vu_entry, COMPLETE)
-    assessments.submission_submit(entry=cast.noi_vu_entry, actor=cast.lan)
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
+    assessments.submission_submit(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan)
     with pytest.raises(ValidationError):  # only the approver returns it
-        assessments.submission_return(entry=cast.noi_vu_entry, actor=cast.lan, note="x")
+        assessments.submission_return(
+            campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, note="x"
+        )
     assessments.submission_return(
-        entry=cast.noi_vu_entry, actor=cast.minh, note="Thiếu quyết định ban hành kế hoạch"
+        campaign_unit=cast.noi_vu_campaign_unit,
+        actor=cast.minh,
+        note="Thiếu quyết định ban hành kế hoạch",
     )
     moves = [(e.action, e.old, e.new, e.actor) for e in logged("submission")]
     assert moves == [
@@ -101,18 +107,22 @@ def test_submitting_and_returning_log_the_moves_with_the_reason(cast: Cast):
         ("return", "submitted", "draft", cast.minh),
     ]
     submitted = logged("submission")[1]
-    sha = Submission.objects.get(campaign_unit=cast.noi_vu_entry).events.get(action="submit")
+    sha = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).events.get(
+        action="submit"
+    )
     assert submitted.reason == sha.note  # the signed snapshot's hash
     assert logged("submission")[2].reason == "Thiếu quyết định ban hành kế hoạch"
 
 
 def test_adding_and_removing_evidence_is_logged(cast: Cast):
     evidence = assessments.evidence_add_link(
-        entry=cast.noi_vu_entry, actor=cast.lan, criterion="nts_ke_hoach",
+        campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="nts_ke_hoach",
         url="https://snv.example.gov.vn/ke-hoach.pdf", name="Kế hoạch CĐS",
     )  # fmt: skip
     evidence_id = evidence.pk
-    assessments.evidence_delete(entry=cast.noi_vu_entry, actor=cast.lan, evidence=evidence)
+    assessments.evidence_delete(
+        campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, evidence=evidence
+    )
     added, removed = logged("evidence")
     described = {"name": "Kế hoạch CĐS", "url": "https://snv.example.gov.vn/ke-hoach.pdf"}
     assert (added.action, added.old, added.new) == ("add", None, described)
@@ -124,7 +134,7 @@ def test_adding_and_removing_evidence_is_logged(cast: Cast):
 def test_evidence_refused_logs_nothing(cast: Cast):
     with pytest.raises(ValidationError):
         assessments.evidence_add_link(
-            entry=cast.noi_vu_entry, actor=cast.lan, criterion="khong_co",
+            campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="khong_co",
             url="https://snv.example.gov.vn/a.pdf",
         )  # fmt: skip
     assert not AuditEntry.objects.exists()
@@ -213,11 +223,16 @@ def test_a_refused_round_deadline_logs_nothing(cast: Cast):
 def test_an_extension_is_logged_for_the_unit(cast: Cast):
     until = cast.campaign.self_assessment_deadline + timedelta(days=3)
     schedule.campaign_unit_extend(
-        entry=cast.tu_phap_entry, until=until, user=cast.quang, reason="Đơn vị xin gia hạn"
+        campaign_unit=cast.tu_phap_campaign_unit,
+        until=until,
+        user=cast.quang,
+        reason="Đơn vị xin gia hạn",
     )
     with pytest.raises(ValidationError):
         schedule.campaign_unit_extend(
-            entry=cast.noi_vu_entry, until=cast.campaign.self_assessment_deadline, user=cast.quang
+            campaign_unit=cast.noi_vu_campaign_unit,
+            until=cast.campaign.self_assessment_deadline,
+            user=cast.quang,
         )
     [extended] = logged("extension")
     assert (extended.old, extended.new, extended.reason) == (
@@ -244,10 +259,11 @@ def test_a_new_campaign_its_level_and_its_units_in_and_out_are_logged(cast: Cast
         )
     campaigns.campaign_units_add(campaign=campaign, level="so", units=None, user=cast.quang)
     campaigns.campaign_unit_remove(
-        entry=CampaignUnit.objects.get(campaign=campaign, unit=cast.tu_phap), user=cast.quang
+        campaign_unit=CampaignUnit.objects.get(campaign=campaign, unit=cast.tu_phap),
+        user=cast.quang,
     )
-    entries = AuditEntry.objects.filter(campaign=campaign).order_by("pk")
-    summary = [(e.entity, e.action, e.unit_id) for e in entries]
+    audit_entries = AuditEntry.objects.filter(campaign=campaign).order_by("pk")
+    summary = [(e.entity, e.action, e.unit_id) for e in audit_entries]
     assert summary == [
         ("campaign", "create", None),
         ("level", "add", None),
@@ -255,27 +271,28 @@ def test_a_new_campaign_its_level_and_its_units_in_and_out_are_logged(cast: Cast
         ("unit", "add", cast.tu_phap.pk),
         ("unit", "remove", cast.tu_phap.pk),
     ]
-    created, level = entries[0], entries[1]
+    created, level = audit_entries[0], audit_entries[1]
     assert created.new == {
         "title": "Đánh giá năm 2026",
         "year": 2026,
         "self_assessment_deadline": moment(deadline),
     }
     assert level.new == {"level": "so", "name": "Sở, ban, ngành", "framework": cast.framework.name}
-    assert entries[4].old == {"level": "so", "name": "Sở Tư pháp"}
-    assert {e.actor for e in entries} == {cast.quang}
+    assert audit_entries[4].old == {"level": "so", "name": "Sở Tư pháp"}
+    assert {e.actor for e in audit_entries} == {cast.quang}
 
 
 def test_the_chain_stays_intact_after_all_of_it(cast: Cast):
     from portal.audit.verify import audit_log_verify
 
-    save_fields(cast.client(cast.lan), cast.noi_vu_entry, COMPLETE)
-    assessments.submission_submit(entry=cast.noi_vu_entry, actor=cast.lan)
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
+    assessments.submission_submit(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan)
     campaigns.campaign_transition(
         campaign=cast.campaign, action="close_self_assessment", user=cast.quang
     )
     report = audit_log_verify()
     assert report.intact and report.verdict.checked == AuditEntry.objects.count() > 5
     assert (
-        Submission.objects.get(campaign_unit=cast.noi_vu_entry).state == SubmissionState.SUBMITTED
+        Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).state
+        == SubmissionState.SUBMITTED
     )

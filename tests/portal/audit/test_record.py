@@ -75,19 +75,19 @@ def test_an_entry_rolls_back_with_the_change_it_describes(log: Log, cast: Cast):
 
 
 def test_the_orm_refuses_to_change_or_delete_an_entry(log: Log):
-    entry = AuditEntry.objects.get(pk=log.ids[0])
-    entry.reason = "sửa lại"
+    audit_entry = AuditEntry.objects.get(pk=log.ids[0])
+    audit_entry.reason = "sửa lại"
     with pytest.raises(AppendOnly):
-        entry.save()
+        audit_entry.save()
     with pytest.raises(AppendOnly):
-        entry.delete()
+        audit_entry.delete()
     with pytest.raises(AppendOnly):
-        AuditEntry.objects.filter(pk=entry.pk).update(reason="sửa lại")
+        AuditEntry.objects.filter(pk=audit_entry.pk).update(reason="sửa lại")
     with pytest.raises(AppendOnly):
         AuditEntry.objects.all().delete()
     with pytest.raises(AppendOnly):
         AuditEntry.objects.bulk_create([AuditEntry(entity="x", action="y")])
-    assert AuditEntry.objects.get(pk=entry.pk).reason == ""
+    assert AuditEntry.objects.get(pk=audit_entry.pk).reason == ""
     assert audit_log_verify().intact
 
 

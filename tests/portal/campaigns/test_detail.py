@@ -66,15 +66,15 @@ def test_it_shows_the_state_levels_framework_deadlines_and_units(cast):
     assert "Sở Nội vụ" in text and "Sở Tư pháp" in text
 
 
-def set_state(entry: CampaignUnit, state: SubmissionState) -> Submission:
-    submission = entry.submission
+def set_state(campaign_unit: CampaignUnit, state: SubmissionState) -> Submission:
+    submission = campaign_unit.submission
     submission.state = state
     submission.save()
     return submission
 
 
 def test_a_reporter_sees_the_progress_of_their_own_unit_only(cast):
-    set_state(cast.noi_vu_entry, SubmissionState.SUBMITTED)
+    set_state(cast.noi_vu_campaign_unit, SubmissionState.SUBMITTED)
     thao = page(cast, "thao")
     assert "Chưa bắt đầu" in thao  # Sở Tư pháp's own state
     assert "Đã gửi, chờ phê duyệt" not in thao
@@ -117,10 +117,10 @@ def test_the_dashboard_counts_each_state_and_the_late_units(cast):
     extra = Unit.objects.create(province=cast.province, code="so-y-te", name="Sở Y tế", level="so")
     CampaignUnit.objects.create(campaign=cast.campaign, unit=extra, level="so")  # no submission
     with time_machine.travel(datetime(2025, 3, 30, 9, 15, tzinfo=HCM), tick=False):
-        submission = set_state(cast.noi_vu_entry, SubmissionState.DRAFT)
+        submission = set_state(cast.noi_vu_campaign_unit, SubmissionState.DRAFT)
         Answer.objects.create(submission=submission, criterion="c1", value=1, updated_by=cast.lan)
-    cast.tu_phap_entry.extension_until = datetime(2025, 4, 5, 17, 0, tzinfo=HCM)
-    cast.tu_phap_entry.save()
+    cast.tu_phap_campaign_unit.extension_until = datetime(2025, 4, 5, 17, 0, tzinfo=HCM)
+    cast.tu_phap_campaign_unit.save()
     with time_machine.travel(datetime(2025, 4, 1, 8, 0, tzinfo=HCM), tick=False):
         text = page(cast, "quang")
     assert [count(text, k) for k in ("not_started", "draft", "submitted", "approved", "late")] == [
@@ -138,12 +138,12 @@ def test_submitted_and_approved_units_are_never_late(cast):
     cast.campaign.self_assessment_deadline = DEADLINE
     cast.campaign.save()
     with time_machine.travel(datetime(2025, 3, 31, 16, 0, tzinfo=HCM), tick=False):
-        submission = set_state(cast.noi_vu_entry, SubmissionState.SUBMITTED)
+        submission = set_state(cast.noi_vu_campaign_unit, SubmissionState.SUBMITTED)
         submission.submitted_by, submission.submitted_at = cast.lan, datetime.now(tz=HCM)
         submission.save()
     with time_machine.travel(datetime(2025, 3, 31, 16, 30, tzinfo=HCM), tick=False):
         SubmissionEvent.objects.create(submission=submission, action="approve", actor=cast.minh)
-        set_state(cast.tu_phap_entry, SubmissionState.APPROVED)
+        set_state(cast.tu_phap_campaign_unit, SubmissionState.APPROVED)
     with time_machine.travel(datetime(2025, 6, 1, tzinfo=HCM), tick=False):
         text = page(cast, "hoa")
     assert count(text, "late") == 0
@@ -165,8 +165,10 @@ def test_the_page_reads_a_fixed_number_of_queries(cast, django_assert_max_num_qu
         unit = Unit.objects.create(
             province=cast.province, code=f"u{n}", name=f"Đơn vị {n}", level="so"
         )
-        entry = CampaignUnit.objects.create(campaign=cast.campaign, unit=unit, level="so")
-        submission = Submission.objects.create(campaign_unit=entry, state=SubmissionState.DRAFT)
+        campaign_unit = CampaignUnit.objects.create(campaign=cast.campaign, unit=unit, level="so")
+        submission = Submission.objects.create(
+            campaign_unit=campaign_unit, state=SubmissionState.DRAFT
+        )
         Answer.objects.create(submission=submission, criterion="c1", value=1, updated_by=cast.lan)
     client = cast.client(cast.quang)
     # 13, whatever the number of units: session, user, campaign, the viewer's memberships

@@ -26,7 +26,9 @@ def campaign(cast):
 
 def extend(cast, typed: str):
     url = f"/dot-danh-gia/{cast.campaign.pk}/gia-han/"
-    return cast.client(cast.quang).post(url, {"entry": cast.tu_phap_entry.pk, "until": typed})
+    return cast.client(cast.quang).post(
+        url, {"campaign_unit": cast.tu_phap_campaign_unit.pk, "until": typed}
+    )
 
 
 @pytest.mark.parametrize(("who", "status"), REFUSED)
@@ -35,15 +37,15 @@ def test_it_refuses_everyone_but_the_provinces_office_admin(cast, campaign, who,
     url = f"/dot-danh-gia/{campaign.pk}/gia-han/"
     before = snapshot(campaign)
     assert client.get(url).status_code == status
-    data = {"entry": cast.tu_phap_entry.pk, "until": "07/04/2099 17:00"}
+    data = {"campaign_unit": cast.tu_phap_campaign_unit.pk, "until": "07/04/2099 17:00"}
     assert client.post(url, data).status_code == status
     assert snapshot(campaign) == before
 
 
 def test_the_office_admin_extends_a_unit(cast, campaign):
     assert extend(cast, "07/04/2099 17:00").status_code == 302
-    cast.tu_phap_entry.refresh_from_db()
-    assert cast.tu_phap_entry.extension_until == datetime(2099, 4, 7, 17, 0, tzinfo=HCM)
+    cast.tu_phap_campaign_unit.refresh_from_db()
+    assert cast.tu_phap_campaign_unit.extension_until == datetime(2099, 4, 7, 17, 0, tzinfo=HCM)
     assert campaign.events.get().note == "Sở Tư pháp: đến 07/04/2099 17:00"
     page = cast.client(cast.quang).get(f"/dot-danh-gia/{campaign.pk}/").content.decode()
     assert "<h2>Gia hạn</h2>" in page
@@ -83,19 +85,23 @@ def test_no_extension_without_a_deadline_or_after_the_results(cast):
     cast.campaign.self_assessment_deadline = None
     cast.campaign.save()
     with pytest.raises(ValidationError, match="chưa có hạn tự đánh giá"):
-        campaign_unit_extend(entry=cast.tu_phap_entry, until=DEADLINE, user=cast.quang)
+        campaign_unit_extend(
+            campaign_unit=cast.tu_phap_campaign_unit, until=DEADLINE, user=cast.quang
+        )
     cast.campaign.self_assessment_deadline = DEADLINE
     cast.campaign.state = CampaignState.FINALIZED
     cast.campaign.save()
     with pytest.raises(ValidationError, match="Không thể gia hạn khi"):
-        campaign_unit_extend(entry=cast.tu_phap_entry, until=DEADLINE, user=cast.quang)
+        campaign_unit_extend(
+            campaign_unit=cast.tu_phap_campaign_unit, until=DEADLINE, user=cast.quang
+        )
 
 
 def test_a_unit_of_another_campaign_is_not_offered(cast, campaign, draft):
     url = f"/dot-danh-gia/{draft.pk}/gia-han/"
     response = cast.client(cast.quang).post(
-        url, {"entry": cast.tu_phap_entry.pk, "until": "07/04/2099 17:00"}
+        url, {"campaign_unit": cast.tu_phap_campaign_unit.pk, "until": "07/04/2099 17:00"}
     )
     assert response.status_code == 200  # not one of the choices
-    cast.tu_phap_entry.refresh_from_db()
-    assert cast.tu_phap_entry.extension_until is None
+    cast.tu_phap_campaign_unit.refresh_from_db()
+    assert cast.tu_phap_campaign_unit.extension_until is None

@@ -95,9 +95,9 @@ def test_a_new_unit_carries_last_years_class(cast, draft):
         state=CampaignState.PUBLISHED,
     )  # fmt: skip
     CampaignLevel.objects.create(campaign=past, level="so", name="Sở", framework=cast.framework)
-    entry = CampaignUnit.objects.create(campaign=past, unit=cast.noi_vu, level="so")
+    campaign_unit = CampaignUnit.objects.create(campaign=past, unit=cast.noi_vu, level="so")
     HistoricResult.objects.create(
-        campaign_unit=entry, rank=1, total=Decimal("95"), applicable_max=Decimal("100"),
+        campaign_unit=campaign_unit, rank=1, total=Decimal("95"), applicable_max=Decimal("100"),
         value=Decimal("95"), class_label="Tốt", source_table="bang.xlsx",
     )  # fmt: skip
     campaign_units_add(campaign=draft, level="so", units=None, user=cast.quang)
@@ -107,24 +107,28 @@ def test_a_new_unit_carries_last_years_class(cast, draft):
 
 @pytest.mark.parametrize(("who", "status"), REFUSED)
 def test_removing_refuses_everyone_but_the_provinces_office_admin(cast, draft, who, status):
-    [entry] = campaign_units_add(campaign=draft, level="so", units=[cast.noi_vu], user=cast.quang)
-    url = f"/dot-danh-gia/{draft.pk}/don-vi/{entry.pk}/bo/"
+    [campaign_unit] = campaign_units_add(
+        campaign=draft, level="so", units=[cast.noi_vu], user=cast.quang
+    )
+    url = f"/dot-danh-gia/{draft.pk}/don-vi/{campaign_unit.pk}/bo/"
     assert cast.client(person(cast, who)).post(url).status_code == status
     assert in_scope(draft) == ["Sở Nội vụ"]
 
 
 def test_the_office_admin_removes_a_unit_while_preparing(cast, draft):
-    [entry] = campaign_units_add(campaign=draft, level="so", units=[cast.noi_vu], user=cast.quang)
+    [campaign_unit] = campaign_units_add(
+        campaign=draft, level="so", units=[cast.noi_vu], user=cast.quang
+    )
     client = cast.client(cast.quang)
-    assert client.get(f"/dot-danh-gia/{draft.pk}/don-vi/{entry.pk}/bo/").status_code == 405
-    response = client.post(f"/dot-danh-gia/{draft.pk}/don-vi/{entry.pk}/bo/", follow=True)
+    assert client.get(f"/dot-danh-gia/{draft.pk}/don-vi/{campaign_unit.pk}/bo/").status_code == 405
+    response = client.post(f"/dot-danh-gia/{draft.pk}/don-vi/{campaign_unit.pk}/bo/", follow=True)
     assert "Đã bỏ Sở Nội vụ khỏi đợt đánh giá." in response.content.decode()
     assert in_scope(draft) == []
     assert draft.events.latest("pk").note == "Sở Nội vụ"
 
 
 def test_a_unit_stays_once_the_campaign_is_open(cast):
-    url = f"/dot-danh-gia/{cast.campaign.pk}/don-vi/{cast.noi_vu_entry.pk}/bo/"
+    url = f"/dot-danh-gia/{cast.campaign.pk}/don-vi/{cast.noi_vu_campaign_unit.pk}/bo/"
     response = cast.client(cast.quang).post(url, follow=True)
     assert (
         "Không thể bỏ đơn vị khỏi đợt khi đợt đánh giá đang ở trạng thái “Đang tự đánh giá”."
@@ -134,9 +138,9 @@ def test_a_unit_stays_once_the_campaign_is_open(cast):
 
 
 def test_a_unit_of_another_campaign_is_404(cast, draft):
-    url = f"/dot-danh-gia/{draft.pk}/don-vi/{cast.noi_vu_entry.pk}/bo/"
+    url = f"/dot-danh-gia/{draft.pk}/don-vi/{cast.noi_vu_campaign_unit.pk}/bo/"
     assert cast.client(cast.quang).post(url).status_code == 404
-    assert CampaignUnit.objects.filter(pk=cast.noi_vu_entry.pk).exists()
+    assert CampaignUnit.objects.filter(pk=cast.noi_vu_campaign_unit.pk).exists()
 
 
 def test_the_remove_buttons_show_only_while_preparing(cast, draft):

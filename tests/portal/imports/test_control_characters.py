@@ -159,12 +159,12 @@ def test_an_evidence_file_name_with_control_characters_is_stored_without_them(
     cast: Cast, name, kept
 ):
     evidence = evidence_add_file(
-        entry=cast.noi_vu_entry, actor=cast.lan, criterion="nts_ke_hoach",
+        campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="nts_ke_hoach",
         upload=SimpleUploadedFile(name, PDF),
     )  # fmt: skip
     assert Evidence.objects.get().original_name == kept
     client = cast.client(cast.lan)
-    download = client.get(url("evidence_download", cast.noi_vu_entry, evidence.pk))
+    download = client.get(url("evidence_download", cast.noi_vu_campaign_unit, evidence.pk))
     assert download.status_code == 200
     assert f'filename="{kept}"' in download["Content-Disposition"]
     assert b"".join(download.streaming_content) == PDF
@@ -172,7 +172,7 @@ def test_an_evidence_file_name_with_control_characters_is_stored_without_them(
 
 def test_a_supplement_file_name_with_a_nul_is_stored_without_it(appraised: Appraised):
     response_evidence_add_file(
-        entry=appraised.entry, round=appraised.rounds[1], actor=appraised.cast.lan,
+        campaign_unit=appraised.campaign_unit, round=appraised.rounds[1], actor=appraised.cast.lan,
         criterion="cqs_ky_so", upload=SimpleUploadedFile("danh\x00sach.pdf", PDF),
     )  # fmt: skip
     assert Evidence.objects.get(round=appraised.rounds[1]).original_name == "danhsach.pdf"

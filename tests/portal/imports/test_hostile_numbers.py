@@ -50,7 +50,7 @@ def document(cast: Cast, literal: str) -> str:
 
 def assert_pages_answer(cast: Cast) -> None:
     assert cast.client(cast.quang).get(page(cast.campaign)).status_code == 200
-    assert cast.client(cast.lan).get(url("form", cast.noi_vu_entry)).status_code == 200
+    assert cast.client(cast.lan).get(url("form", cast.noi_vu_campaign_unit)).status_code == 200
 
 
 @pytest.mark.parametrize("literal", HOSTILE_LITERALS.values(), ids=HOSTILE_LITERALS.keys())
@@ -147,7 +147,7 @@ def test_a_hostile_number_in_a_csv_file_is_refused_naming_row_and_column(cast, t
 )
 def test_a_hostile_number_typed_in_the_self_assessment_is_refused_next_to_its_field(cast, text):
     field = "value:nts_tuyen_truyen"  # a count: no upper bound of its own
-    response = save_fields(cast.client(cast.lan), cast.noi_vu_entry, {field: text})
+    response = save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, {field: text})
     assert response.status_code == 400
     content = html.unescape(response.content.decode())
     error_at = content.index(f'data-error-for="{field}"')

@@ -122,16 +122,16 @@ def test_creating_and_revoking_a_token_is_in_the_audit_trail_without_the_token(c
     assert created.new["name"] == "DVC" and created.new["prefix"] == token.prefix
     assert (revoked.action, revoked.actor, revoked.old["name"]) == ("revoke", cast.quang, "DVC")
     assert created.province_id == revoked.province_id == cast.province.pk
-    for entry in (created, revoked):
-        stored = json.dumps(entry.content(), ensure_ascii=False)
+    for campaign_unit in (created, revoked):
+        stored = json.dumps(campaign_unit.content(), ensure_ascii=False)
         assert text not in stored and token.token_hash not in stored
 
 
 def test_a_token_of_every_campaign_is_logged_under_its_province(cast: Cast):
     token, _ = api_token_create(province=cast.province, actor=cast.quang, name="DVC")
     api_token_revoke(token=token, actor=cast.quang)
-    entries = AuditEntry.objects.filter(entity="api_token")
-    assert [(e.action, e.province_id, e.campaign_id) for e in entries] == [
+    audit_entries = AuditEntry.objects.filter(entity="api_token")
+    assert [(e.action, e.province_id, e.campaign_id) for e in audit_entries] == [
         ("create", cast.province.pk, None), ("revoke", cast.province.pk, None),
     ]  # fmt: skip
 

@@ -32,14 +32,16 @@ def article(page: str, code: str = "cqs_dvctt") -> str:
 
 
 def test_without_an_import_the_page_says_there_is_no_value_yet(cast):
-    page = cast.client(cast.lan).get(url("form", cast.noi_vu_entry)).content.decode()
+    page = cast.client(cast.lan).get(url("form", cast.noi_vu_campaign_unit)).content.decode()
     assert "Chưa có số liệu từ hệ thống." in article(page)
 
 
 @pytest.mark.parametrize("who", ["lan", "minh", "hung", "hoa", "quang"])
 def test_the_imported_value_is_shown_read_only_with_its_source_and_time(cast, who):
     imported(cast)
-    page = cast.client(person(cast, who)).get(url("form", cast.noi_vu_entry)).content.decode()
+    page = (
+        cast.client(person(cast, who)).get(url("form", cast.noi_vu_campaign_unit)).content.decode()
+    )
     shown = article(page)
     assert (
         "Số liệu từ hệ thống: online: 1200; total: 2000 — nguồn: Cổng dịch vụ công tỉnh, "
@@ -52,23 +54,23 @@ def test_the_imported_value_is_shown_read_only_with_its_source_and_time(cast, wh
 @pytest.mark.parametrize("who", ["thao", "khoa"])
 def test_other_units_and_provinces_see_nothing(cast, who):
     imported(cast)
-    response = cast.client(person(cast, who)).get(url("form", cast.noi_vu_entry))
+    response = cast.client(person(cast, who)).get(url("form", cast.noi_vu_campaign_unit))
     assert response.status_code == 404
 
 
 def test_a_unit_the_criterion_does_not_apply_to_sees_it_greyed(cast):
-    page = cast.client(cast.thao).get(url("form", cast.tu_phap_entry)).content.decode()
+    page = cast.client(cast.thao).get(url("form", cast.tu_phap_campaign_unit)).content.decode()
     shown = page[page.rindex("<article", 0, page.index('id="tc-cqs_dvctt"')) :]
     assert "Không áp dụng cho đơn vị" in shown[: shown.index("</article>")]
 
 
 def test_the_live_score_counts_the_system_value(cast):
     client = cast.client(cast.lan)
-    fields = form_fields(client.get(url("form", cast.noi_vu_entry)))
+    fields = form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))
     fields.update(COMPLETE)
-    before = client.post(url("score", cast.noi_vu_entry), fields).json()
+    before = client.post(url("score", cast.noi_vu_campaign_unit), fields).json()
     imported(cast)
-    after = client.post(url("score", cast.noi_vu_entry), fields).json()
+    after = client.post(url("score", cast.noi_vu_campaign_unit), fields).json()
     assert (before["total"], before["criteria"]["cqs_dvctt"]["score"]) == ("60,13", "0")
     # 1 200 of 2 000 online is 60 %: 60 / 80 × 20 = 15 points
     assert (after["total"], after["criteria"]["cqs_dvctt"]["score"]) == ("75,13", "15")
@@ -77,21 +79,21 @@ def test_the_live_score_counts_the_system_value(cast):
 
 
 def test_the_form_and_status_pages_count_it_too(cast):
-    save_fields(cast.client(cast.lan), cast.noi_vu_entry, COMPLETE)
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
     imported(cast)
     client = cast.client(cast.lan)
-    form = client.get(url("form", cast.noi_vu_entry)).content.decode()
+    form = client.get(url("form", cast.noi_vu_campaign_unit)).content.decode()
     assert '<span data-summary="total">75,13</span>' in form
     assert 'data-score="cqs_dvctt">15<' in form
-    status = client.get(url("status", cast.noi_vu_entry)).content.decode()
+    status = client.get(url("status", cast.noi_vu_campaign_unit)).content.decode()
     assert "75,13" in status
 
 
 def test_the_snapshot_keeps_the_system_values_the_unit_signed_with(cast):
-    save_fields(cast.client(cast.lan), cast.noi_vu_entry, COMPLETE)
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
     imported(cast)
-    assessments.submission_submit(entry=cast.noi_vu_entry, actor=cast.lan)
-    snapshot = Submission.objects.get(campaign_unit=cast.noi_vu_entry).snapshot
+    assessments.submission_submit(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan)
+    snapshot = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).snapshot
     assert snapshot["system"] == {
         "cqs_dvctt": {
             "value": {"online": "1200", "total": "2000"},
@@ -107,21 +109,23 @@ def test_the_snapshot_keeps_the_system_values_the_unit_signed_with(cast):
         cast, rows=[(*r[:3], "1900", "31/07/2025", "") for r in GOOD_ROWS[:1]] + [GOOD_ROWS[1]]
     )
     assert SystemValue.objects.get().value["online"] == "1900"
-    approved = assessments.submission_approve(entry=cast.noi_vu_entry, actor=cast.minh)
+    approved = assessments.submission_approve(
+        campaign_unit=cast.noi_vu_campaign_unit, actor=cast.minh
+    )
     assert approved.state == "approved"
 
 
 def test_a_unit_without_system_values_signs_the_same_snapshot_as_before(cast):
-    save_fields(cast.client(cast.lan), cast.noi_vu_entry, COMPLETE)
-    assessments.submission_submit(entry=cast.noi_vu_entry, actor=cast.lan)
-    assert "system" not in Submission.objects.get(campaign_unit=cast.noi_vu_entry).snapshot
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
+    assessments.submission_submit(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan)
+    assert "system" not in Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).snapshot
 
 
 def test_the_reporter_cannot_write_a_system_criterion(cast):
     imported(cast)
     client = cast.client(cast.lan)
     response = client.post(
-        url("save", cast.noi_vu_entry),
+        url("save", cast.noi_vu_campaign_unit),
         {"version:cqs_dvctt": "0", "value:cqs_dvctt:online": "5", "value:cqs_dvctt:total": "9"},
     )
     assert response.status_code == 302  # the page has no such field: nothing is read from it
@@ -133,6 +137,6 @@ def test_the_reporter_cannot_write_a_system_criterion(cast):
     )  # fmt: skip
     with pytest.raises(ValidationError, match=r"Đơn vị không nhập được các tiêu chí: cqs_dvctt\."):
         assessments.answers_save(
-            entry=cast.noi_vu_entry, actor=cast.lan, answers={"cqs_dvctt": posted}
+            campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers={"cqs_dvctt": posted}
         )
     assert not Answer.objects.filter(criterion="cqs_dvctt").exists()

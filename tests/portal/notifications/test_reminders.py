@@ -50,7 +50,7 @@ def self_assessment(cast: Cast) -> Cast:
     """The campaign is due on DEADLINE; Sở Tư pháp has submitted, Sở Nội vụ has not."""
     cast.campaign.self_assessment_deadline = DEADLINE
     cast.campaign.save()
-    Submission.objects.filter(campaign_unit=cast.tu_phap_entry).update(
+    Submission.objects.filter(campaign_unit=cast.tu_phap_campaign_unit).update(
         state=SubmissionState.SUBMITTED
     )
     return cast
@@ -61,12 +61,12 @@ def test_it_reminds_the_reporters_and_approvers_of_units_that_have_not_submitted
 ):
     cast = self_assessment
     output = run(at=DEADLINE - timedelta(hours=20))
-    key = f"deadline:self:{cast.noi_vu_entry.pk}:{utc(DEADLINE)}"
+    key = f"deadline:self:{cast.noi_vu_campaign_unit.pk}:{utc(DEADLINE)}"
     assert reminded("deadline_self_assessment") == [("lan", key), ("minh", key)]
     row = Notification.objects.get(user=cast.lan)
     assert row.title == "Sắp hết hạn tự đánh giá: Sở Nội vụ, hạn 30/06/2025 17:00"
     assert "Đánh giá chuyển đổi số năm 2025" in row.body
-    assert row.url == f"/tu-danh-gia/{cast.noi_vu_entry.pk}/"
+    assert row.url == f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/"
     assert row.campaign == cast.campaign
     assert "Nhắc hạn tự đánh giá: đã gửi 2 thông báo" in output
 
@@ -81,24 +81,24 @@ def test_it_reminds_once_per_person_and_deadline(self_assessment: Cast):
 def test_an_extension_is_a_new_deadline_reminded_again(self_assessment: Cast):
     cast = self_assessment
     run(at=DEADLINE - timedelta(hours=20))
-    cast.noi_vu_entry.extension_until = DEADLINE + timedelta(days=3)
-    cast.noi_vu_entry.save()
+    cast.noi_vu_campaign_unit.extension_until = DEADLINE + timedelta(days=3)
+    cast.noi_vu_campaign_unit.save()
     assert "đã gửi 0" in run(at=DEADLINE - timedelta(hours=19))  # 3 days away: not yet
     run(at=DEADLINE + timedelta(days=2))
-    extended = f"deadline:self:{cast.noi_vu_entry.pk}:{utc(DEADLINE + timedelta(days=3))}"
+    extended = f"deadline:self:{cast.noi_vu_campaign_unit.pk}:{utc(DEADLINE + timedelta(days=3))}"
     assert [key for user, key in reminded("deadline_self_assessment") if user == "lan"] == [
-        f"deadline:self:{cast.noi_vu_entry.pk}:{utc(DEADLINE)}",
+        f"deadline:self:{cast.noi_vu_campaign_unit.pk}:{utc(DEADLINE)}",
         extended,
     ]
 
 
 def test_an_extension_earlier_than_the_campaign_deadline_changes_nothing(self_assessment: Cast):
     cast = self_assessment
-    cast.noi_vu_entry.extension_until = DEADLINE - timedelta(days=5)
-    cast.noi_vu_entry.save()
+    cast.noi_vu_campaign_unit.extension_until = DEADLINE - timedelta(days=5)
+    cast.noi_vu_campaign_unit.save()
     run(at=DEADLINE - timedelta(hours=20))
     assert {key for _, key in reminded("deadline_self_assessment")} == {
-        f"deadline:self:{cast.noi_vu_entry.pk}:{utc(DEADLINE)}"
+        f"deadline:self:{cast.noi_vu_campaign_unit.pk}:{utc(DEADLINE)}"
     }
 
 
@@ -106,8 +106,8 @@ def test_it_reminds_a_unit_whose_campaign_deadline_passed_of_its_extension(
     self_assessment: Cast,
 ):
     cast = self_assessment
-    cast.noi_vu_entry.extension_until = DEADLINE + timedelta(hours=30)
-    cast.noi_vu_entry.save()
+    cast.noi_vu_campaign_unit.extension_until = DEADLINE + timedelta(hours=30)
+    cast.noi_vu_campaign_unit.save()
     run(at=DEADLINE + timedelta(hours=1))
     assert len(reminded("deadline_self_assessment")) == 2
 
@@ -136,7 +136,7 @@ def test_it_does_not_remind(self_assessment: Cast, change: str | None, hours_bef
         cast.campaign.state = CampaignState.SELF_ASSESSMENT_CLOSED
         cast.campaign.save()
     elif change in ("approved", "submitted"):
-        Submission.objects.filter(campaign_unit=cast.noi_vu_entry).update(state=change)
+        Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).update(state=change)
     elif change == "no-deadline":
         cast.campaign.self_assessment_deadline = None
         cast.campaign.save()
@@ -145,7 +145,7 @@ def test_it_does_not_remind(self_assessment: Cast, change: str | None, hours_bef
 
 
 def test_a_unit_that_has_not_started_is_reminded_too(self_assessment: Cast):
-    Submission.objects.filter(campaign_unit=self_assessment.noi_vu_entry).delete()
+    Submission.objects.filter(campaign_unit=self_assessment.noi_vu_campaign_unit).delete()
     run(at=DEADLINE - timedelta(hours=20))
     assert len(reminded("deadline_self_assessment")) == 2
 
@@ -160,7 +160,7 @@ def test_a_reminder_is_emailed_with_its_link(
         run(at=DEADLINE - timedelta(hours=20))
     [email] = mail.outbox
     assert email.to == ["lan@tinhmau.gov.vn"]
-    assert f"https://dti.tinhmau.gov.vn/tu-danh-gia/{cast.noi_vu_entry.pk}/" in email.body
+    assert f"https://dti.tinhmau.gov.vn/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/" in email.body
 
 
 def test_a_dry_run_says_what_it_would_send_and_sends_nothing(
@@ -246,19 +246,22 @@ def returned(cast: Cast, appraisal: AppraisalRound) -> AppraisalRound:
     appraisal.state = RoundState.RETURNED
     appraisal.save()
     rows = [
-        (cast.noi_vu_entry, "cqs_ky_so", True),
-        (cast.noi_vu_entry, "cqs_so_hoa", True),
-        (cast.noi_vu_entry, "nts_ke_hoach", False),
-        (cast.tu_phap_entry, "cqs_ky_so", True),
+        (cast.noi_vu_campaign_unit, "cqs_ky_so", True),
+        (cast.noi_vu_campaign_unit, "cqs_so_hoa", True),
+        (cast.noi_vu_campaign_unit, "nts_ke_hoach", False),
+        (cast.tu_phap_campaign_unit, "cqs_ky_so", True),
     ]
-    for entry, criterion, requested in rows:
+    for campaign_unit, criterion, requested in rows:
         Appraisal.objects.create(
-            campaign_unit=entry, round=appraisal, criterion=criterion, value=1,
+            campaign_unit=campaign_unit, round=appraisal, criterion=criterion, value=1,
             supplement_requested=requested, updated_by=cast.hung,
         )  # fmt: skip
-    for entry, criterion in ((cast.noi_vu_entry, "cqs_so_hoa"), (cast.tu_phap_entry, "cqs_ky_so")):
+    for campaign_unit, criterion in (
+        (cast.noi_vu_campaign_unit, "cqs_so_hoa"),
+        (cast.tu_phap_campaign_unit, "cqs_ky_so"),
+    ):
         Response.objects.create(
-            campaign_unit=entry, round=appraisal, criterion=criterion, kind="supplement",
+            campaign_unit=campaign_unit, round=appraisal, criterion=criterion, kind="supplement",
             updated_by=cast.lan,
         )  # fmt: skip
     return appraisal
@@ -271,11 +274,11 @@ def test_it_reminds_the_reporters_of_units_that_have_not_answered(
     cast: Cast, returned: AppraisalRound
 ):
     output = run(at=SUPPLEMENT_DUE - timedelta(hours=24))
-    key = f"deadline:supplement:{returned.pk}:{cast.noi_vu_entry.pk}:{utc(SUPPLEMENT_DUE)}"
+    key = f"deadline:supplement:{returned.pk}:{cast.noi_vu_campaign_unit.pk}:{utc(SUPPLEMENT_DUE)}"
     assert reminded("deadline_supplement") == [("lan", key)]  # not Minh, not Thảo
     row = Notification.objects.get(user=cast.lan)
     assert row.title == "Sắp hết hạn bổ sung vòng 1: Sở Nội vụ, hạn 07/07/2025 17:00"
-    assert row.url == f"/tham-dinh/don-vi/{cast.noi_vu_entry.pk}/ket-qua/?vong=1"
+    assert row.url == f"/tham-dinh/don-vi/{cast.noi_vu_campaign_unit.pk}/ket-qua/?vong=1"
     assert "cqs_ky_so" in row.body
     assert "cqs_so_hoa" not in row.body and "nts_ke_hoach" not in row.body
     assert "Nhắc hạn bổ sung: đã gửi 1 thông báo" in output
@@ -284,7 +287,7 @@ def test_it_reminds_the_reporters_of_units_that_have_not_answered(
 
 def test_a_unit_that_has_answered_everything_is_not_reminded(cast: Cast, returned: AppraisalRound):
     Response.objects.create(
-        campaign_unit=cast.noi_vu_entry, round=returned, criterion="cqs_ky_so", kind="confirm",
+        campaign_unit=cast.noi_vu_campaign_unit, round=returned, criterion="cqs_ky_so", kind="confirm",
         updated_by=cast.lan,
     )  # fmt: skip
     run(at=SUPPLEMENT_DUE - timedelta(hours=24))
@@ -295,12 +298,12 @@ def test_an_appraisals_own_supplement_deadline_wins_over_the_rounds(
     cast: Cast, returned: AppraisalRound
 ):
     own = DEADLINE + timedelta(days=3)
-    Appraisal.objects.filter(campaign_unit=cast.noi_vu_entry, criterion="cqs_ky_so").update(
+    Appraisal.objects.filter(campaign_unit=cast.noi_vu_campaign_unit, criterion="cqs_ky_so").update(
         supplement_due=own
     )
     assert "đã gửi 0" in run(at=SUPPLEMENT_DUE - timedelta(hours=24))  # the round's: not this one
     run(at=own - timedelta(hours=24))
-    key = f"deadline:supplement:{returned.pk}:{cast.noi_vu_entry.pk}:{utc(own)}"
+    key = f"deadline:supplement:{returned.pk}:{cast.noi_vu_campaign_unit.pk}:{utc(own)}"
     assert reminded("deadline_supplement") == [("lan", key)]
 
 

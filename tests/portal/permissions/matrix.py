@@ -97,7 +97,7 @@ API_MEMBERS = policy(200, anonymous=UNAUTHORIZED, khoa=404)
 API_UNIT = policy(200, anonymous=UNAUTHORIZED, thao=404, khoa=404)
 
 _CAMPAIGN = {"pk": "campaign"}
-_ENTRY = {"pk": "entry"}
+_ENTRY = {"pk": "campaign_unit"}
 _PROVINCE = {"province": "province"}
 _FRAMEWORK = {"pk": "framework"}
 _RESULTS = {"pk": "results"}  # the campaign with results (finalized, not yet published)
@@ -164,7 +164,9 @@ CAMPAIGNS: dict[str, Entry] = {
     "campaigns:edit": Entry(OFFICE, _CAMPAIGN, methods=FORM),
     "campaigns:level_add": Entry(OFFICE, _CAMPAIGN, methods=FORM),
     "campaigns:units_add": Entry(OFFICE, _CAMPAIGN, methods=FORM),
-    "campaigns:unit_remove": Entry(OFFICE, {**_CAMPAIGN, "entry_pk": "entry"}, methods=ACTION),
+    "campaigns:unit_remove": Entry(
+        OFFICE, {**_CAMPAIGN, "campaign_unit_pk": "campaign_unit"}, methods=ACTION
+    ),
     "campaigns:extend": Entry(OFFICE, _CAMPAIGN, methods=FORM),
     "campaigns:round_set": Entry(OFFICE, _CAMPAIGN, methods=FORM),
     "campaigns:transition": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
@@ -272,7 +274,7 @@ API: dict[str, Entry] = {
     "api:v1:campaign_units": Entry(API_CAMPAIGN, {"campaign_id": "campaign"}),
     "api:v1:units": Entry(API_MEMBERS, query="province=tinh-mau"),
     "api:v1:framework": Entry(API_CAMPAIGN, {"framework_id": "framework"}),
-    "api:v1:answers": Entry(API_UNIT, {"campaign_unit_id": "entry"}),
+    "api:v1:answers": Entry(API_UNIT, {"campaign_unit_id": "campaign_unit"}),
     # Pushing takes another system's token, never a person's session.
     "api:v1:indicators_push": Entry(
         policy(UNAUTHORIZED), methods=ACTION, json=True, data={"campaign": 0, "values": []}

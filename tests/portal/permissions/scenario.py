@@ -62,7 +62,7 @@ def stored_evidence(submission: Submission, by: User, **fields: object) -> Evide
 
 def build_world(appraised: Appraised) -> World:
     cast = appraised.cast
-    submission = Submission.objects.get(campaign_unit=cast.noi_vu_entry)
+    submission = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
     filed = stored_evidence(submission, cast.lan)
     supplement = stored_evidence(submission, cast.lan, round=appraised.rounds[1])
     merged = Unit.objects.create(
@@ -76,12 +76,12 @@ def build_world(appraised: Appraised) -> World:
     token, _ = api_token_create(province=cast.province, actor=cast.quang, name="Cổng DVC")
     note = Notification.objects.create(
         user=cast.lan, kind="results_returned", title="Kết quả vòng 1",
-        url=f"/tham-dinh/don-vi/{cast.noi_vu_entry.pk}/ket-qua/", campaign=cast.campaign,
+        url=f"/tham-dinh/don-vi/{cast.noi_vu_campaign_unit.pk}/ket-qua/", campaign=cast.campaign,
     )  # fmt: skip
     team = {member.user.username: member for member in cast.campaign.team.all()}
     ids: dict[str, object] = {
-        "campaign": cast.campaign.pk, "entry": cast.noi_vu_entry.pk,
-        "other_entry": cast.tu_phap_entry.pk, "unit": cast.noi_vu.pk,
+        "campaign": cast.campaign.pk, "campaign_unit": cast.noi_vu_campaign_unit.pk,
+        "other_campaign_unit": cast.tu_phap_campaign_unit.pk, "unit": cast.noi_vu.pk,
         "framework": cast.framework.pk, "province": cast.province.code,
         "province_id": cast.province.pk, "evidence": filed.pk, "supplement": supplement.pk,
         "returned_round": 1, "scoring_round": 2, "criterion": "cqs_ky_so", "member": team["tham"].pk,

@@ -52,23 +52,23 @@ def matches(expected: Outcome, response: HttpResponse) -> bool:
     return observed(response) == expected
 
 
-def send(client: Client, method: str, path: str, entry: Entry) -> HttpResponse:
+def send(client: Client, method: str, path: str, campaign_unit: Entry) -> HttpResponse:
     """One request, its writes rolled back whatever it answers."""
     with transaction.atomic():
         if method == "GET":
             response = client.get(path)
-        elif entry.json:
-            response = client.post(path, dict(entry.data), content_type="application/json")
+        elif campaign_unit.json:
+            response = client.post(path, dict(campaign_unit.data), content_type="application/json")
         else:
-            response = client.post(path, dict(entry.data))
+            response = client.post(path, dict(campaign_unit.data))
         transaction.set_rollback(True)
     return response
 
 
-def path_of(name: str, entry: Entry, world: World) -> str:
-    kwargs = {argument: world.value(source) for argument, source in entry.args.items()}
-    path = reverse(name, kwargs={**kwargs, **entry.fixed})
-    return f"{path}?{entry.query}" if entry.query else path
+def path_of(name: str, campaign_unit: Entry, world: World) -> str:
+    kwargs = {argument: world.value(source) for argument, source in campaign_unit.args.items()}
+    path = reverse(name, kwargs={**kwargs, **campaign_unit.fixed})
+    return f"{path}?{campaign_unit.query}" if campaign_unit.query else path
 
 
 def signed_in(world: World) -> dict[str, Client]:
@@ -98,20 +98,20 @@ def test_a_url_added_or_removed_without_changing_the_matrix_is_named(settings):
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_role_gets_what_the_matrix_says(name, appraised, request):
-    entry = MATRIX[name]
+    campaign_unit = MATRIX[name]
     world = build_world(appraised)
-    if "results" in entry.args.values():
+    if "results" in campaign_unit.args.values():
         add_results(world, request.getfixturevalue("published"))
-    path = path_of(name, entry, world)
+    path = path_of(name, campaign_unit, world)
     clients = signed_in(world)
     wrong = []
-    for method in entry.methods:
+    for method in campaign_unit.methods:
         for role in ROLES:
-            response = send(clients[role], method, path, entry)
-            if not matches(entry.expect[role], response):
+            response = send(clients[role], method, path, campaign_unit)
+            if not matches(campaign_unit.expect[role], response):
                 got = f"{response.status_code} {response.get('Location', '')}".strip()
                 wrong.append(
-                    f"{name} ({method}) as {role}: expected {entry.expect[role]}, got {got}"
+                    f"{name} ({method}) as {role}: expected {campaign_unit.expect[role]}, got {got}"
                 )
     assert not wrong, "\n".join(wrong)
 

@@ -61,7 +61,7 @@ def test_a_note_with_a_control_character_is_refused_and_nothing_is_stored(
     cast: Cast, character, name
 ):
     values = {"value:cqs_ky_so": "50", "note:cqs_ky_so": f"Theo báo cáo{character} quý 3"}
-    response = save_fields(cast.client(cast.lan), cast.noi_vu_entry, values)
+    response = save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, values)
     assert response.status_code == 400
     page = response.content.decode()
     error_at = page.index('data-error-for="note:cqs_ky_so"')
@@ -107,11 +107,11 @@ def test_a_remark_or_a_supplement_request_with_a_control_character_is_refused(sc
 
 def test_a_units_reply_with_a_control_character_is_refused(appraised):  # noqa: F811
     client = appraised.cast.client(appraised.cast.lan)
-    html = client.get(results_url(appraised.entry)).content.decode()
+    html = client.get(results_url(appraised.campaign_unit)).content.decode()
     fields = response_fields(html, "cqs_ky_so")
     fields |= {"kind:cqs_ky_so": "confirm", "reply:cqs_ky_so": "Đồng\x0b ý"}
     before = Response.objects.count()
-    response = client.post(respond_url(appraised.entry, "cqs_ky_so"), fields)
+    response = client.post(respond_url(appraised.campaign_unit, "cqs_ky_so"), fields)
     assert response.status_code == 400
     assert REFUSED.format("U+000B") in response.content.decode()
     assert Response.objects.count() == before
@@ -128,7 +128,7 @@ def test_the_refusal_speaks_english_to_an_english_page():
 
 def test_a_verdict_note_with_a_control_character_is_refused(scoring):
     evidence = Evidence.objects.create(
-        submission=Submission.objects.get(campaign_unit=scoring.entry), criterion="cqs_ky_so",
+        submission=Submission.objects.get(campaign_unit=scoring.campaign_unit), criterion="cqs_ky_so",
         url="https://vb.example.vn/ky-so", original_name="Danh sách văn bản ký số",
         uploaded_by=scoring.cast.lan,
     )  # fmt: skip

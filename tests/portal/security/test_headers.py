@@ -42,13 +42,13 @@ def inline_code(html: str) -> list[str]:
 
 def pages(cast: Cast) -> list[tuple[str | None, str]]:
     """One page of each kind, as the person who sees it (the editable forms included)."""
-    campaign, entry = cast.campaign.pk, cast.noi_vu_entry.pk
+    campaign, campaign_unit = cast.campaign.pk, cast.noi_vu_campaign_unit.pk
     return [
         (None, "/"),
         (None, "/tai-khoan/dang-nhap/"),
         ("lan", "/"),
-        ("lan", f"/tu-danh-gia/{entry}/"),
-        ("lan", f"/tu-danh-gia/{entry}/tinh-trang/"),
+        ("lan", f"/tu-danh-gia/{campaign_unit}/"),
+        ("lan", f"/tu-danh-gia/{campaign_unit}/tinh-trang/"),
         ("lan", "/thong-bao/"),
         ("quang", f"/dot-danh-gia/{campaign}/"),
         ("quang", f"/dot-danh-gia/{campaign}/van-ban-bao-cao/"),
@@ -76,10 +76,10 @@ def test_every_page_kind_has_the_policy_and_no_inline_code(cast: Cast):
 def test_the_scoring_sheet_and_the_comparison_have_no_inline_code(team):  # noqa: F811
     team.move(1, "open_round")
     client = team.cast.client(team.mai)
-    sheet = client.get(f"/tham-dinh/don-vi/{team.entry.pk}/vong/1/")
+    sheet = client.get(f"/tham-dinh/don-vi/{team.campaign_unit.pk}/vong/1/")
     assert sheet.status_code == 200
     assert 'src="/static/assessments/form.js"' in sheet.content.decode()
-    compare = client.get(f"/tham-dinh/don-vi/{team.entry.pk}/doi-chieu/")
+    compare = client.get(f"/tham-dinh/don-vi/{team.campaign_unit.pk}/doi-chieu/")
     assert compare.status_code == 200
     for response in (sheet, compare):
         assert "script-src 'self'" in response["Content-Security-Policy"]
@@ -125,12 +125,12 @@ def test_api_answers_are_never_stored(client):
 def test_an_evidence_download_is_never_stored(cast: Cast, settings, tmp_path: Path):
     settings.EVIDENCE_ROOT = tmp_path
     evidence = evidence_add_file(
-        entry=cast.noi_vu_entry,
+        campaign_unit=cast.noi_vu_campaign_unit,
         actor=cast.lan,
         criterion="cqs_ky_so",
         upload=SimpleUploadedFile("quyet-dinh.pdf", PDF, content_type="application/pdf"),
     )
-    path = f"/tu-danh-gia/{cast.noi_vu_entry.pk}/minh-chung/{evidence.pk}/tai-ve/"
+    path = f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/minh-chung/{evidence.pk}/tai-ve/"
     response = cast.client(cast.minh).get(path)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]

@@ -34,10 +34,10 @@ def test_login_page_is_in_vietnamese(client, db):
 
 def test_the_404_and_403_pages_are_in_vietnamese(cast: Cast):
     thao = cast.client(cast.thao)
-    missing = thao.get(f"/tu-danh-gia/{cast.noi_vu_entry.pk}/")
+    missing = thao.get(f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/")
     assert missing.status_code == 404
     assert "Không tìm thấy trang" in missing.content.decode()
     assert "Sở Nội vụ" not in missing.content.decode()
-    refused = cast.client(cast.hoa).post(f"/tu-danh-gia/{cast.noi_vu_entry.pk}/luu-nhap/")
+    refused = cast.client(cast.hoa).post(f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/luu-nhap/")
     assert refused.status_code == 403
     assert "Bạn không có quyền làm việc này" in refused.content.decode()
