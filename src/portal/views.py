@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from portal.accounts.permissions import provinces_of
-from portal.assessments.selectors import campaign_units_for_user
+from portal.assessments.selectors import own_campaign_units
 from portal.campaigns.selectors import campaigns_for_user
 
 
@@ -15,7 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "provinces": provinces_of(request.user),
         "campaigns": campaigns_for_user(request.user),
-        "my_campaign_units": campaign_units_for_user(request.user),
+        "my_campaign_units": own_campaign_units(request.user),
     }
     return render(request, "home.html", context)
 

@@ -23,8 +23,8 @@ from portal.workflow import (
 )
 
 
-def campaign_units_for_user(user: AnyUser) -> QuerySet[CampaignUnit]:
-    """The campaign entries of the units the user reports or approves for, in campaigns
+def own_campaign_units(user: AnyUser) -> QuerySet[CampaignUnit]:
+    """The campaign units the user reports or approves for, in campaigns
     that have been opened (newest first). One query."""
     if not user.is_authenticated:
         return CampaignUnit.objects.none()

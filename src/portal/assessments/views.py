@@ -22,7 +22,7 @@ from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
 from portal.assessments.pages import form_context, live_json, posted_answers, status_context
 from portal.assessments.permissions import get_campaign_unit_for_user
-from portal.assessments.selectors import campaign_units_for_user, framework_for
+from portal.assessments.selectors import own_campaign_units, framework_for
 from portal.assessments.uploads import receive_evidence_file
 from portal.campaigns.models import CampaignUnit
 from portal.roles import Role
@@ -31,7 +31,7 @@ from portal.roles import Role
 @login_required
 @require_GET
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
-    campaign_units = campaign_units_for_user(request.user)
+    campaign_units = own_campaign_units(request.user)
     return render(request, "assessments/mine.html", {"campaign_units": campaign_units})
 
 

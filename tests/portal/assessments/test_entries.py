@@ -6,7 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from portal.accounts.models import Membership, User
-from portal.assessments.selectors import campaign_units_for_user
+from portal.assessments.selectors import own_campaign_units
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.roles import Role
 from portal.units.models import Unit
@@ -27,20 +27,20 @@ from tests.portal.conftest import Cast
     ],
 )
 def test_it_lists_the_units_the_person_reports_or_approves_for(cast: Cast, who, units):
-    campaign_units = campaign_units_for_user(getattr(cast, who))
+    campaign_units = own_campaign_units(getattr(cast, who))
     assert [campaign_unit.unit.name for campaign_unit in campaign_units] == units
 
 
 def test_anonymous_visitors_have_no_units(cast: Cast):
     from django.contrib.auth.models import AnonymousUser
 
-    assert list(campaign_units_for_user(AnonymousUser())) == []
+    assert list(own_campaign_units(AnonymousUser())) == []
 
 
 def test_campaigns_not_yet_opened_are_left_out(cast: Cast):
     cast.campaign.state = CampaignState.DRAFT
     cast.campaign.save()
-    assert list(campaign_units_for_user(cast.lan)) == []
+    assert list(own_campaign_units(cast.lan)) == []
 
 
 def test_the_page_lists_many_units_in_a_few_queries(cast: Cast, django_assert_max_num_queries):
@@ -70,7 +70,7 @@ def test_the_page_asks_anonymous_visitors_to_log_in(cast: Cast):
 
 def test_the_home_snippet_links_the_form_and_the_status_page(cast: Cast):
     html = render_to_string(
-        "assessments/_my_entries.html", {"my_campaign_units": campaign_units_for_user(cast.lan)}
+        "assessments/_my_entries.html", {"my_campaign_units": own_campaign_units(cast.lan)}
     )
     assert f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/" in html
     assert f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/tinh-trang/" in html
@@ -84,7 +84,7 @@ def test_the_snippet_shows_a_later_extension_as_the_deadline(cast: Cast):
     campaign_unit.extension_until = cast.campaign.self_assessment_deadline + timedelta(days=2)
     campaign_unit.save()
     html = render_to_string(
-        "assessments/_my_entries.html", {"my_campaign_units": campaign_units_for_user(cast.lan)}
+        "assessments/_my_entries.html", {"my_campaign_units": own_campaign_units(cast.lan)}
     )
     assert "(gia hạn)" in html
 
@@ -98,12 +98,12 @@ def test_historic_campaigns_are_left_out(cast: Cast):
         historic=True,
     )
     CampaignUnit.objects.create(campaign=old, unit=cast.noi_vu, level="so")
-    assert [e.campaign for e in campaign_units_for_user(cast.lan)] == [cast.campaign]
+    assert [e.campaign for e in own_campaign_units(cast.lan)] == [cast.campaign]
 
 
 def test_a_person_holding_both_roles_sees_the_unit_once(cast: Cast):
     Membership.objects.create(
         user=cast.lan, province=cast.province, role=Role.APPROVER, unit=cast.noi_vu
     )
-    assert len(campaign_units_for_user(cast.lan)) == 1
+    assert len(own_campaign_units(cast.lan)) == 1
     assert isinstance(cast.lan, User)
