@@ -22,7 +22,7 @@ from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
 from portal.assessments.pages import form_context, live_json, posted_answers, status_context
 from portal.assessments.permissions import get_campaign_unit_for_user
-from portal.assessments.selectors import own_campaign_units, framework_for
+from portal.assessments.selectors import framework_for, own_campaign_units
 from portal.assessments.uploads import receive_evidence_file
 from portal.campaigns.models import CampaignUnit
 from portal.roles import Role
