@@ -72,6 +72,8 @@ def test_the_core_diagram_names_every_module_of_the_core():
 
 def test_the_portal_diagram_names_every_app():
     diagram = ARCHITECTURE.split("## The portal's layers")[1].split("A module imports")[0]
-    apps = {path.parent.name for path in (REPO / "src/portal").glob("*/__init__.py")}
-    missing = sorted(app for app in apps - {"formats"} if not re.search(rf"\b{app}\b", diagram))
+    packages = {path.parent.name for path in (REPO / "src/portal").glob("*/__init__.py")}
+    missing = sorted(
+        name for name in packages - {"formats"} if not re.search(rf"\b{name}\b", diagram)
+    )
     assert not missing, f"docs/architecture.md's portal diagram misses {missing}"
