@@ -13,35 +13,32 @@ that shows the other person's value, remark, name and time, and nothing is writt
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from dti.framework.model import Framework, Node, Source
+from dti.framework.model import Node, Source
 from portal.accounts.models import User
 from portal.answers import AnswerValue, Conflict, answer_label
-from portal.appraisals.models import Appraisal, EvidenceVerdict, Verdict
-from portal.appraisals.permissions import appraisable_codes, campaign_roles
+from portal.appraisals.models import Appraisal
 from portal.appraisals.posted import (
     PostedAppraisal,
     PostedVerdict,
     stored_canonical,
-    stored_verdict,
 )
-from portal.appraisals.selectors import applicable_leaves
+from portal.appraisals.scoring_context import ScoringContext, refuse_unassigned, scoring_context
 from portal.appraisals.values import Trail, trail_for
+from portal.appraisals.verdicts import verdict_plan, verdict_write
 from portal.assessments.models import Evidence
-from portal.assessments.selectors import framework_for
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.frameworks.scoring import core_value, score_answers
-from portal.workflow import Machine, check_or_refuse
 
 
 class AppraisalConflict(ValidationError):
@@ -62,16 +59,6 @@ class AppraisalConflict(ValidationError):
 class Saved:
     appraisals: int
     verdicts: int
-
-
-@dataclass
-class _Context:
-    campaign_unit: CampaignUnit
-    round: AppraisalRound
-    actor: User
-    framework: Framework
-    allowed: set[str]
-    leaves: dict[str, Node] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -111,62 +98,28 @@ def sheet_save(
     appraisals: Mapping[str, PostedAppraisal] | None = None,
     verdicts: Mapping[int, PostedVerdict] | None = None,
 ) -> Saved:
-    context = _context(campaign_unit, round, actor)
+    context = scoring_context(campaign_unit, round, actor)
     trail = trail_for(campaign_unit)
     rows, conflicts = _appraisal_plan(context, trail, appraisals or {})
-    evidence, verdict_rows, verdict_conflicts = _verdict_plan(context, verdicts or {})
+    evidence, verdict_rows, verdict_conflicts = verdict_plan(context, verdicts or {})
     if conflicts or verdict_conflicts:
         raise AppraisalConflict(conflicts, verdict_conflicts)
     for code, (item, row) in rows.items():
         _write_appraisal(context, code, item, row)
     for pk, (posted, row) in verdict_rows.items():
-        _write_verdict(context, evidence[pk], posted, row)
+        verdict_write(context, evidence[pk], posted, row)
     return Saved(len(rows), len(verdict_rows))
-
-
-def _context(campaign_unit: CampaignUnit, round: AppraisalRound, actor: User) -> _Context:
-    """The round, locked (saves of one round run one after the other, and never beside a
-    move of the round), if the actor may score in it now."""
-    if round.campaign_id != campaign_unit.campaign_id:
-        raise ValidationError(gettext("Vòng thẩm định không thuộc đợt đánh giá của đơn vị."))
-    locked = AppraisalRound.objects.select_for_update().select_related("campaign").get(pk=round.pk)
-    campaign = locked.campaign
-    roles = campaign_roles(actor, campaign)
-    check_or_refuse(Machine.ROUND, locked.state, "score", roles, campaign_state=campaign.state)
-    framework = framework_for(campaign_unit)
-    leaves = {leaf.code: leaf for leaf in applicable_leaves(framework, campaign_unit.unit)}
-    allowed = appraisable_codes(actor, campaign_unit, framework) & set(leaves)
-    return _Context(campaign_unit, locked, actor, framework, allowed, leaves)
-
-
-def _refuse_unassigned(context: _Context, codes: list[str]) -> None:
-    """A criterion the actor may not appraise refuses the whole save (403, nothing saved)."""
-    unknown = sorted(code for code in codes if code not in context.leaves)
-    if unknown:
-        raise ValidationError(
-            gettext("Đơn vị không có các tiêu chí: %(codes)s.") % {"codes": ", ".join(unknown)}
-        )
-    refused = [code for code in codes if code not in context.allowed]
-    if refused:
-        names = "; ".join(f"{code} {context.leaves[code].name}" for code in refused)
-        raise PermissionDenied(
-            gettext(
-                "Bạn không được phân công thẩm định tiêu chí %(criteria)s của %(unit)s; "
-                "chưa lưu gì."
-            )
-            % {"criteria": names, "unit": context.campaign_unit.unit}
-        )
 
 
 # ---- appraisals ------------------------------------------------------------------------
 
 
 def _appraisal_plan(
-    context: _Context, trail: Trail, posted: Mapping[str, PostedAppraisal]
+    context: ScoringContext, trail: Trail, posted: Mapping[str, PostedAppraisal]
 ) -> tuple[dict[str, Any], dict[str, Conflict]]:
     """The criteria to write ({code: (posted, row)}), or the conflicts; ValidationError
     listing every criterion whose input cannot be accepted."""
-    _refuse_unassigned(context, list(posted))
+    refuse_unassigned(context, list(posted))
     current = {
         row.criterion: row
         for row in Appraisal.objects.select_for_update()
@@ -196,7 +149,7 @@ def _conflict(leaf: Node, row: Appraisal | None) -> Conflict:
     return Conflict(answer_label(leaf, row.value), row.remark, str(row.updated_by), row.updated_at)
 
 
-def _validate(context: _Context, trail: Trail, writes: Mapping[str, PostedAppraisal]) -> None:
+def _validate(context: ScoringContext, trail: Trail, writes: Mapping[str, PostedAppraisal]) -> None:
     number = context.round.number
     problems = []
     for code, item in writes.items():
@@ -226,7 +179,7 @@ def _validate(context: _Context, trail: Trail, writes: Mapping[str, PostedApprai
         raise ValidationError(problems)
 
 
-def _supplement_problems(context: _Context, where: str, item: PostedAppraisal) -> list[str]:
+def _supplement_problems(context: ScoringContext, where: str, item: PostedAppraisal) -> list[str]:
     if not item.supplement_requested:
         return []
     if context.round.final:
@@ -242,7 +195,7 @@ def _supplement_problems(context: _Context, where: str, item: PostedAppraisal) -
 
 
 def _score_problems(
-    context: _Context, trail: Trail, writes: Mapping[str, PostedAppraisal]
+    context: ScoringContext, trail: Trail, writes: Mapping[str, PostedAppraisal]
 ) -> list[str]:
     """What the core cannot score among the new values (a service caller may pass anything
     the page's parsing would have refused)."""
@@ -298,7 +251,7 @@ def appraisal_state(row: Appraisal | None) -> dict[str, Any] | None:
 
 
 def _write_appraisal(
-    context: _Context, code: str, item: PostedAppraisal, row: Appraisal | None
+    context: ScoringContext, code: str, item: PostedAppraisal, row: Appraisal | None
 ) -> None:
     old = appraisal_state(row)
     if row is None:
@@ -324,104 +277,4 @@ def _write_appraisal(
         unit=context.campaign_unit.unit,
         criterion=code,
         entity_id=row.pk,
-    )
-
-
-# ---- verdicts on evidence --------------------------------------------------------------
-
-
-def _verdict_plan(
-    context: _Context, posted: Mapping[int, PostedVerdict]
-) -> tuple[dict[int, Evidence], dict[int, Any], dict[int, Conflict]]:
-    if not posted:
-        return {}, {}, {}
-    evidence = {
-        item.pk: item
-        for item in Evidence.objects.filter(
-            pk__in=list(posted), submission__campaign_unit=context.campaign_unit
-        ).select_related("round")
-    }
-    if set(posted) - set(evidence):
-        raise ValidationError(gettext("Có minh chứng không thuộc đơn vị này."))
-    _refuse_unassigned(context, sorted({item.criterion for item in evidence.values()}))
-    current = {
-        row.evidence_id: row
-        for row in EvidenceVerdict.objects.select_for_update()
-        .filter(evidence_id__in=list(posted), round=context.round)
-        .select_related("updated_by")
-    }
-    writes: dict[int, Any] = {}
-    conflicts: dict[int, Conflict] = {}
-    problems: list[str] = []
-    for pk, item in posted.items():
-        row = current.get(pk)
-        if item.canonical == stored_verdict(row) or not item.changed:
-            continue
-        if not item.verdict and row is None:
-            continue  # no verdict, and none to clear
-        if item.version != (row.version if row else 0):
-            conflicts[pk] = _verdict_conflict(row)
-            continue
-        problems += _verdict_problems(context, evidence[pk], item)
-        writes[pk] = (item, row)
-    if problems and not conflicts:
-        raise ValidationError(problems)
-    return evidence, writes, conflicts
-
-
-def _verdict_conflict(row: EvidenceVerdict | None) -> Conflict:
-    if row is None:
-        return Conflict(gettext("(đã bị xoá)"), "", "?", timezone.now())
-    label = str(Verdict(row.verdict).label)
-    return Conflict(label, row.note, str(row.updated_by), row.updated_at)
-
-
-def _verdict_problems(context: _Context, evidence: Evidence, item: PostedVerdict) -> list[str]:
-    where = f"{evidence.criterion}, “{evidence.original_name}”"
-    if item.verdict and item.verdict not in Verdict.values:
-        return [gettext("%(where)s: kết luận không hợp lệ.") % {"where": where}]
-    if evidence.round is not None and evidence.round.number >= context.round.number:
-        return [
-            gettext("%(where)s: minh chứng bổ sung ở vòng %(number)s được xem xét ở vòng sau.")
-            % {"where": where, "number": evidence.round.number}
-        ]
-    if item.verdict in (Verdict.INSUFFICIENT, Verdict.REJECTED) and not item.note.strip():
-        return [gettext("%(where)s: ghi rõ lý do của kết luận.") % {"where": where}]
-    return []
-
-
-def _verdict_state(row: EvidenceVerdict | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {"round": row.round.number, "verdict": row.verdict, "note": row.note}
-
-
-def _write_verdict(
-    context: _Context, evidence: Evidence, item: PostedVerdict, row: EvidenceVerdict | None
-) -> None:
-    old = _verdict_state(row)
-    if not item.verdict:
-        assert row is not None  # an empty verdict over no row is "unchanged"
-        row.delete()
-        new = None
-    else:
-        if row is None:
-            row = EvidenceVerdict(evidence=evidence, round=context.round, version=0)
-        row.verdict, row.note = item.verdict, item.note.strip()
-        row.version += 1
-        row.updated_by = context.actor
-        row.full_clean()
-        row.save()
-        new = _verdict_state(row)
-    audit_record(
-        actor=context.actor,
-        entity="verdict",
-        action="set" if new else "clear",
-        old=old,
-        new=new,
-        reason=item.note,
-        campaign=context.round.campaign,
-        unit=context.campaign_unit.unit,
-        criterion=evidence.criterion,
-        entity_id=evidence.pk,
     )
