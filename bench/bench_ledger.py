@@ -57,12 +57,18 @@ def write_log(entries: int) -> str:
     previous, rows = GENESIS, []
     for pk in range(1, entries + 1):
         entry = AuditEntry(
-            pk=pk, at=start + timedelta(seconds=pk), actor_name="Nguyễn Thị Lan",
-            criterion=f"tc_{pk % 100}", entity="answer", entity_id=str(pk % 5000),
-            action="save", old={"value": str(pk % 97), "note": ""},
-            new={"value": str(pk % 89), "note": "Theo báo cáo quý"}, reason="",
+            pk=pk,
+            at=start + timedelta(seconds=pk),
+            actor_name="Nguyễn Thị Lan",
+            criterion=f"tc_{pk % 100}",
+            entity="answer",
+            entity_id=str(pk % 5000),
+            action="save",
+            old={"value": str(pk % 97), "note": ""},
+            new={"value": str(pk % 89), "note": "Theo báo cáo quý"},
+            reason="",
             previous_hash=previous,
-        )  # fmt: skip
+        )
         entry.hash = link_hash(previous, entry.content())
         rows.append(entry)
         previous = entry.hash

@@ -13,11 +13,22 @@ from tests.conftest import REPO
 def test_the_ledger_benchmark_runs_and_writes_its_report(tmp_path):
     out = tmp_path / "performance-ledger.md"
     result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "bench_ledger.py"), "--entries", "300",
-         "--runs", "1", "--out", str(out)],
-        capture_output=True, text=True, cwd=REPO, timeout=300,
+        [
+            sys.executable,
+            str(REPO / "bench" / "bench_ledger.py"),
+            "--entries",
+            "300",
+            "--runs",
+            "1",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     report = out.read_text(encoding="utf-8")
     assert "300 entries checked in" in report

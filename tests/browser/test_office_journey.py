@@ -84,9 +84,12 @@ def test_the_office_follows_a_change_in_the_log_and_downloads_it(page: Page, cas
 
 def test_a_notification_leads_from_the_bell_to_its_page(page: Page, cast: Cast):
     notify(
-        users=[cast.lan], kind="results_returned", title="Đã trả kết quả thẩm định vòng 1",
-        url=f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/", campaign=cast.campaign,
-    )  # fmt: skip
+        users=[cast.lan],
+        kind="results_returned",
+        title="Đã trả kết quả thẩm định vòng 1",
+        url=f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/",
+        campaign=cast.campaign,
+    )
     log_in(page, "lan")
     page.get_by_role("link", name="Thông báo 1").click()
     page.get_by_role("link", name="Đã trả kết quả thẩm định vòng 1").click()

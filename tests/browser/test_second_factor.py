@@ -19,7 +19,12 @@ def fits_the_screen(page: Page) -> bool:
 
 def test_quang_enrols_on_a_phone_and_reaches_the_portal(page: Page, cast: Cast):
     refused: list[str] = []
-    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)  # fmt: skip
+    page.on(
+        "console",
+        lambda message: refused.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     page.set_viewport_size(PHONE)
     page.goto("/tai-khoan/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill("quang")

@@ -58,10 +58,19 @@ _SWAPPED = [  # appendix II prints Tư pháp's and Giao thông vận tải's com
     ("ATTT mạng", "30", "44"), ("Hoạt động chính quyền số", "153.2", "146.96"),
 ]  # fmt: skip
 BINHPHUOC_FINDINGS = (
-    {("sum", "phu-luc-1-cap-tinh.tsv", r, u, "Tổng điểm năm 2024", p, e) for r, u, p, e in _APPENDIX_1_SUMS}
-    | {("sum", "phu-luc-4-cap-huyen.tsv", r, u, "Tổng điểm năm 2024", p, e) for r, u, p, e in _APPENDIX_4_SUMS}
+    {
+        ("sum", "phu-luc-1-cap-tinh.tsv", r, u, "Tổng điểm năm 2024", p, e)
+        for r, u, p, e in _APPENDIX_1_SUMS
+    }
+    | {
+        ("sum", "phu-luc-4-cap-huyen.tsv", r, u, "Tổng điểm năm 2024", p, e)
+        for r, u, p, e in _APPENDIX_4_SUMS
+    }
     | {("cross_table", "phu-luc-2-co-dvctt.tsv", 8, "Sở Tư pháp", c, p, e) for c, p, e in _SWAPPED}
-    | {("cross_table", "phu-luc-2-co-dvctt.tsv", 10, "Sở Giao thông vận tải", c, e, p) for c, p, e in _SWAPPED}
+    | {
+        ("cross_table", "phu-luc-2-co-dvctt.tsv", 10, "Sở Giao thông vận tải", c, e, p)
+        for c, p, e in _SWAPPED
+    }
     | {
         # Appendix II is not in the order of its own totals.
         ("order", "phu-luc-2-co-dvctt.tsv", 2, "Sở Thông tin và Truyền thông", None, "1", "3"),
@@ -70,16 +79,72 @@ BINHPHUOC_FINDINGS = (
         ("order", "phu-luc-2-co-dvctt.tsv", 15, "Ban quản lý khu kinh tế", None, "14", "15"),
         ("order", "phu-luc-3-khong-dvctt.tsv", 5, "Cục Hải quan", None, "4", "5"),
         # The same unit printed differently in appendix I and appendix II or III.
-        ("cross_table", "phu-luc-2-co-dvctt.tsv", 4, "Sở Kế hoạch và Đầu tư", "Trang thông tin điện tử", "91", "96"),
-        ("cross_table", "phu-luc-2-co-dvctt.tsv", 7, "Sở Nội vụ", "Hoạt động chính quyền số", "167.65", "164.79"),
+        (
+            "cross_table",
+            "phu-luc-2-co-dvctt.tsv",
+            4,
+            "Sở Kế hoạch và Đầu tư",
+            "Trang thông tin điện tử",
+            "91",
+            "96",
+        ),
+        (
+            "cross_table",
+            "phu-luc-2-co-dvctt.tsv",
+            7,
+            "Sở Nội vụ",
+            "Hoạt động chính quyền số",
+            "167.65",
+            "164.79",
+        ),
         ("cross_table", "phu-luc-2-co-dvctt.tsv", 5, "Sở Xây dựng", "Nhân lực số", "24.92", "24.9"),
-        ("cross_table", "phu-luc-2-co-dvctt.tsv", 6, "Sở Văn hóa thể thao và Du lịch", "Nhân lực số", "38.38", "38.4"),
-        ("cross_table", "phu-luc-2-co-dvctt.tsv", 15, "Ban quản lý khu kinh tế", "Nhân lực số", "31.52", "31.5"),
-        ("cross_table", "phu-luc-2-co-dvctt.tsv", 17, "Sở Giáo dục và Đào tạo", "ATTT mạng", "28.43", "28.4"),
-        ("cross_table", "phu-luc-3-khong-dvctt.tsv", 3, "Ban dân tộc", "Nhân lực số", "21.24", "21.2"),
-        ("cross_table", "phu-luc-3-khong-dvctt.tsv", 4, "Trung tâm xúc tiến đầu tư và Du lịch", "Nhân lực số", "31.24", "31.2"),
+        (
+            "cross_table",
+            "phu-luc-2-co-dvctt.tsv",
+            6,
+            "Sở Văn hóa thể thao và Du lịch",
+            "Nhân lực số",
+            "38.38",
+            "38.4",
+        ),
+        (
+            "cross_table",
+            "phu-luc-2-co-dvctt.tsv",
+            15,
+            "Ban quản lý khu kinh tế",
+            "Nhân lực số",
+            "31.52",
+            "31.5",
+        ),
+        (
+            "cross_table",
+            "phu-luc-2-co-dvctt.tsv",
+            17,
+            "Sở Giáo dục và Đào tạo",
+            "ATTT mạng",
+            "28.43",
+            "28.4",
+        ),
+        (
+            "cross_table",
+            "phu-luc-3-khong-dvctt.tsv",
+            3,
+            "Ban dân tộc",
+            "Nhân lực số",
+            "21.24",
+            "21.2",
+        ),
+        (
+            "cross_table",
+            "phu-luc-3-khong-dvctt.tsv",
+            4,
+            "Trung tâm xúc tiến đầu tư và Du lịch",
+            "Nhân lực số",
+            "31.24",
+            "31.2",
+        ),
     }
-)  # fmt: skip
+)
 
 
 def run_audit(campaign: Path, tables: list[Path]) -> tuple[int, list[dict[str, object]]]:

@@ -40,9 +40,7 @@ def test_a_blank_total_is_a_finding(tmp_path):
     path = _mutated(tmp_path, "binhdinh-2023", TABLE_1, FIRST, TOTAL, "")
     code, findings = run_audit(BINHDINH, [path])
     assert code == 1
-    assert [(f["kind"], f["row"], f["column"]) for f in findings] == [(
-        "blank", 2, "Tổng điểm"
-    )]  # fmt: skip
+    assert [(f["kind"], f["row"], f["column"]) for f in findings] == [("blank", 2, "Tổng điểm")]
 
 
 def test_a_blank_index_score_of_a_per_index_table_is_a_finding(tmp_path):

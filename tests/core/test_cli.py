@@ -63,9 +63,14 @@ def test_score_json_carries_the_ranking_and_its_context():
         "group:co_dvctt",
     )
     assert payload["rows"][0] == {
-        "rank": 1, "unit_id": "so-cong-thuong", "unit": "Sở Công thương", "total": 573.15,
-        "applicable_max": 600.0, "ratio": 95.5, "class": "Tốt",
-    }  # fmt: skip
+        "rank": 1,
+        "unit_id": "so-cong-thuong",
+        "unit": "Sở Công thương",
+        "total": 573.15,
+        "applicable_max": 600.0,
+        "ratio": 95.5,
+        "class": "Tốt",
+    }
 
 
 def test_score_xlsx_is_a_real_workbook_with_numbers(tmp_path):
@@ -156,7 +161,10 @@ def test_python_dash_m_runs_the_same_commands_as_dti():
     """A scheduled `python -m dti.cli audit ...` must check, not exit 0 silently."""
     result = subprocess.run(
         [sys.executable, "-m", "dti.cli", "--help"],
-        capture_output=True, text=True, cwd=REPO, env={"PYTHONPATH": str(REPO / "src")},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO / "src")},
+    )
     assert result.returncode == 0
     assert "audit" in result.stdout.split()

@@ -31,9 +31,13 @@ def test_no_core_module_imports_django_or_the_portal():
     )
     src = os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))
     result = subprocess.run(  # this checkout's modules, whatever the environment installed
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
         env={**os.environ, "PYTHONPATH": src},
-    )  # fmt: skip
+    )
     assert result.stdout.strip() == ""
     assert len(core_modules()) > 10
 

@@ -132,9 +132,13 @@ def test_national_policy_is_the_weighted_mean_of_index_values_with_four_decimals
     }  # fmt: skip
     result = evaluate(BO, build_inputs(BO, [national_unit("x", WITH, scores)]), ["Bộ X"])
     expected = (
-        Fraction(40, 50) * 100 + Fraction(60, 60) * 100 + Fraction(60, 80) * 150 + Fraction(30, 60) * 150
-        + Fraction(80, 80) * 150 + Fraction(150, 200) * 350
-    ) / 1000  # fmt: skip
+        Fraction(40, 50) * 100
+        + Fraction(60, 60) * 100
+        + Fraction(60, 80) * 150
+        + Fraction(30, 60) * 150
+        + Fraction(80, 80) * 150
+        + Fraction(150, 200) * 350
+    ) / 1000
     row = result.general.rows(("x",))[0]
     assert expected == Fraction(78, 100)
     assert row.value == D("0.7800")
@@ -210,12 +214,21 @@ def test_a_division_by_zero_is_reported_for_its_unit_with_the_evaluators_message
 
     framework = build_framework(
         {
-            "code": "f", "name": "F", "ranking": {"comparability": "plain_total"},
-            "nodes": [{"code": "a", "name": "A", "max": 10,
-                       "rule": {"type": "formula", "inputs": ["x", "y"], "expression": "x / y * 10"}}],
+            "code": "f",
+            "name": "F",
+            "ranking": {"comparability": "plain_total"},
+            "nodes": [
+                {
+                    "code": "a",
+                    "name": "A",
+                    "max": 10,
+                    "rule": {"type": "formula", "inputs": ["x", "y"], "expression": "x / y * 10"},
+                }
+            ],
         },
-        file="<test>", path="framework",
-    )  # fmt: skip
+        file="<test>",
+        path="framework",
+    )
     units = [
         UnitInput("u1", values={"a": {"x": D(1), "y": D(0)}}),
         UnitInput("u2", values={"a": {"x": D(1), "y": D(4)}}),

@@ -149,8 +149,10 @@ def test_any_single_change_breaks_the_chain_at_that_entry(count, data):
 
 def test_a_chain_cut_to_below_a_checkpoint_is_named_as_truncated_even_with_a_matching_head():
     entries = chain(7)
-    kept = [Checkpoint(3, entries[2].hash, "2026-01-01T00:00:00+00:00"),
-            Checkpoint(7, entries[6].hash, "2026-02-01T00:00:00+00:00")]  # fmt: skip
+    kept = [
+        Checkpoint(3, entries[2].hash, "2026-01-01T00:00:00+00:00"),
+        Checkpoint(7, entries[6].hash, "2026-02-01T00:00:00+00:00"),
+    ]
     cut = entries[:4]
     verdict = verify(cut, head=head_of(cut), checkpoints=kept)
     assert verdict.broken is not None

@@ -67,8 +67,18 @@ def test_xlsx_of_one_level(tmp_path):
 def test_pdf_through_libreoffice(tmp_path):
     require("soffice")
     out = tmp_path / "bao-cao.pdf"
-    code, errors = run(BINHDINH, "--level", "huyen", "--format", "pdf", "--no-charts",
-                       "--tables", TABLES / "binhdinh-2023", "--out", out)  # fmt: skip
+    code, errors = run(
+        BINHDINH,
+        "--level",
+        "huyen",
+        "--format",
+        "pdf",
+        "--no-charts",
+        "--tables",
+        TABLES / "binhdinh-2023",
+        "--out",
+        out,
+    )
     assert code == 0, errors
     assert out.read_bytes().startswith(b"%PDF-")
 
@@ -93,8 +103,15 @@ def test_a_bad_template_names_the_placeholder(tmp_path):
     source = Document()
     source.add_paragraph("{{ so_van_ban }}")
     source.save(tmp_path / "mau.docx")
-    code, errors = run(BINHDINH, "--tables", TABLES / "binhdinh-2023", "--template", tmp_path / "mau.docx",
-                       "--out", tmp_path / "x.docx")  # fmt: skip
+    code, errors = run(
+        BINHDINH,
+        "--tables",
+        TABLES / "binhdinh-2023",
+        "--template",
+        tmp_path / "mau.docx",
+        "--out",
+        tmp_path / "x.docx",
+    )
     assert code == 2
     assert "Mẫu báo cáo dùng trường không có: “so_van_ban”" in errors
 
@@ -115,8 +132,16 @@ commendation: {classes: [Tốt, Khá]}
 def test_the_offices_texts_go_into_the_report(tmp_path):
     (tmp_path / "texts.yaml").write_text(TEXTS, encoding="utf-8")
     out = tmp_path / "bao-cao.docx"
-    code, errors = run(BINHPHUOC, "--tables", TABLES / "binhphuoc-2024", "--texts", tmp_path / "texts.yaml",
-                       "--no-charts", "--out", out)  # fmt: skip
+    code, errors = run(
+        BINHPHUOC,
+        "--tables",
+        TABLES / "binhphuoc-2024",
+        "--texts",
+        tmp_path / "texts.yaml",
+        "--no-charts",
+        "--out",
+        out,
+    )
     assert code == 0, errors
     text = text_of(out)
     header = Document(str(out)).tables[0].rows[0].cells[0].text
@@ -162,8 +187,18 @@ def test_the_average_changes_on_last_years_results():
 
 def test_an_average_on_another_scale_is_not_compared(tmp_path):
     out = tmp_path / "bao-cao.docx"
-    code, errors = run(BINHPHUOC, "--tables", TABLES / "binhphuoc-2024", "--previous", BINHDINH,
-                       "--previous-tables", TABLES / "binhdinh-2023", "--no-charts", "--out", out)  # fmt: skip
+    code, errors = run(
+        BINHPHUOC,
+        "--tables",
+        TABLES / "binhphuoc-2024",
+        "--previous",
+        BINHDINH,
+        "--previous-tables",
+        TABLES / "binhdinh-2023",
+        "--no-charts",
+        "--out",
+        out,
+    )
     assert code == 0, errors
     assert "(không so sánh được với năm 2023: thang điểm khác)." in text_of(out)
     document = Document(io.BytesIO(out.read_bytes()))

@@ -72,9 +72,11 @@ def test_only_liberation_or_noto_fonts_are_embedded_and_nothing_is_substituted(c
     _, _, path = converted
     fonts = embedded_fonts(path)
     assert {name for name, _ in fonts} == {
-        "LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic",
+        "LiberationSerif",
+        "LiberationSerif-Bold",
+        "LiberationSerif-Italic",
         "LiberationSerif-BoldItalic",
-    }  # fmt: skip
+    }
     assert all(embedded == "yes" for _, embedded in fonts)
 
 

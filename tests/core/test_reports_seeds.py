@@ -170,8 +170,10 @@ def test_binhdinh_top_three_and_commendations_without_classes_are_ranks_one_to_t
 def test_bottom_three_include_every_unit_tied_with_the_third_from_last():
     level = report(BINHDINH).level("so")
     assert [(line.rank, line.name) for line in level.bottom] == [
-        (17, "Sở Văn hóa và Thể thao"), (18, "Sở Du lịch"), (19, "Ban Dân tộc"),
-    ]  # fmt: skip
+        (17, "Sở Văn hóa và Thể thao"),
+        (18, "Sở Du lịch"),
+        (19, "Ban Dân tộc"),
+    ]
 
 
 def test_average_is_derived_from_the_compared_totals():

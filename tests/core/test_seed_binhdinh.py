@@ -15,9 +15,17 @@ from tests.core.seeds import BINHDINH, printed_rows, table
 
 def score_csv(table_name: str, level: str) -> list[dict[str, str]]:
     result = CliRunner().invoke(
-        main, ["score", str(BINHDINH), str(table("binhdinh-2023", table_name)), "--level", level,
-               "--format", "csv"],
-    )  # fmt: skip
+        main,
+        [
+            "score",
+            str(BINHDINH),
+            str(table("binhdinh-2023", table_name)),
+            "--level",
+            level,
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return list(csv.DictReader(io.StringIO(result.output)))
 

@@ -39,9 +39,17 @@ NOT_ADDING_UP = {
 def score_csv(table_name: str) -> dict[str, dict[str, str]]:
     level = APPENDICES[table_name][0]
     result = CliRunner().invoke(
-        main, ["score", str(BINHPHUOC), str(table("binhphuoc-2024", table_name)), "--level", level,
-               "--format", "csv"],
-    )  # fmt: skip
+        main,
+        [
+            "score",
+            str(BINHPHUOC),
+            str(table("binhphuoc-2024", table_name)),
+            "--level",
+            level,
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return {row["unit"].casefold(): row for row in csv.DictReader(io.StringIO(result.output))}
 

@@ -100,21 +100,34 @@ def cast(db: None) -> Cast:
     province = Province.objects.create(code="tinh-mau", name="Tỉnh Mẫu")
     other = Province.objects.create(code="tinh-khac", name="Tỉnh Khác")
     noi_vu = Unit.objects.create(
-        province=province, code="so-noi-vu", name="Sở Nội vụ", level="so",
+        province=province,
+        code="so-noi-vu",
+        name="Sở Nội vụ",
+        level="so",
         attributes={"has_online_public_services": True},
-    )  # fmt: skip
+    )
     tu_phap = Unit.objects.create(
-        province=province, code="so-tu-phap", name="Sở Tư pháp", level="so",
+        province=province,
+        code="so-tu-phap",
+        name="Sở Tư pháp",
+        level="so",
         attributes={"has_online_public_services": False},
-    )  # fmt: skip
+    )
     framework = FrameworkVersion.objects.create(
-        province=province, year=2025, level="so", code="mau-2025-so",
-        name="Bộ chỉ số chuyển đổi số cấp sở 2025", document=framework_document(),
-    )  # fmt: skip
+        province=province,
+        year=2025,
+        level="so",
+        code="mau-2025-so",
+        name="Bộ chỉ số chuyển đổi số cấp sở 2025",
+        document=framework_document(),
+    )
     campaign = Campaign.objects.create(
-        province=province, year=2025, title="Đánh giá chuyển đổi số năm 2025",
-        state=CampaignState.OPEN, self_assessment_deadline=timezone.now() + timedelta(days=14),
-    )  # fmt: skip
+        province=province,
+        year=2025,
+        title="Đánh giá chuyển đổi số năm 2025",
+        state=CampaignState.OPEN,
+        self_assessment_deadline=timezone.now() + timedelta(days=14),
+    )
     CampaignLevel.objects.create(
         campaign=campaign, level="so", name="Sở, ban, ngành", framework=framework
     )

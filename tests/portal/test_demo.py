@@ -65,9 +65,10 @@ def test_bình_phước_2025_is_in_appraisal_with_round_one_returned(evidence_ro
     campaign = Campaign.objects.get(historic=False, province__code="binh-phuoc")
     assert campaign.state == CampaignState.IN_APPRAISAL
     assert [(r.number, r.state, r.final) for r in campaign.rounds.order_by("number")] == [
-        (1, RoundState.RETURNED, False), (2, RoundState.PLANNED, False),
+        (1, RoundState.RETURNED, False),
+        (2, RoundState.PLANNED, False),
         (3, RoundState.PLANNED, True),
-    ]  # fmt: skip
+    ]
     states = set(
         Submission.objects.filter(campaign_unit__campaign=campaign).values_list("state", flat=True)
     )
@@ -75,9 +76,10 @@ def test_bình_phước_2025_is_in_appraisal_with_round_one_returned(evidence_ro
     team = {(m.user.username, m.chair) for m in campaign.team.select_related("user")}
     assert team == {("chinh", True), ("mai", False)}
     request = Appraisal.objects.get(
-        campaign_unit__campaign=campaign, campaign_unit__unit__code="so-noi-vu",
+        campaign_unit__campaign=campaign,
+        campaign_unit__unit__code="so-noi-vu",
         criterion="cqs_ky_so",
-    )  # fmt: skip
+    )
     assert request.supplement_requested and request.remark
     # Thắm, Sở Nội vụ's reporter, was told; the chain of the audit trail holds.
     assert Notification.objects.filter(user__username="tham", kind="supplement_requested").exists()

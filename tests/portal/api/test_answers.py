@@ -50,17 +50,25 @@ def test_it_returns_answers_notes_and_evidence_metadata(cast: Cast, django_asser
     submission.state = "draft"
     submission.save()
     Answer.objects.create(
-        submission=submission, criterion="nts_ke_hoach", value=True,
-        note="Kế hoạch số 12/KH-SNV", updated_by=cast.lan,
-    )  # fmt: skip
+        submission=submission,
+        criterion="nts_ke_hoach",
+        value=True,
+        note="Kế hoạch số 12/KH-SNV",
+        updated_by=cast.lan,
+    )
     Answer.objects.create(
         submission=submission, criterion="cqs_ky_so", value="97.5", updated_by=cast.lan
     )
     evidence = Evidence.objects.create(
-        submission=submission, criterion="nts_ke_hoach", stored_name="ab/cd/ke-hoach.pdf",
-        original_name="Kế hoạch 12.pdf", content_type="application/pdf", size=48213,
-        sha256="a" * 64, uploaded_by=cast.lan,
-    )  # fmt: skip
+        submission=submission,
+        criterion="nts_ke_hoach",
+        stored_name="ab/cd/ke-hoach.pdf",
+        original_name="Kế hoạch 12.pdf",
+        content_type="application/pdf",
+        size=48213,
+        sha256="a" * 64,
+        uploaded_by=cast.lan,
+    )
     client = cast.client(cast.hung)
     # session, user, entry with campaign and unit, the user's roles, submission, answers with
     # their author, evidence with its uploader
@@ -80,8 +88,10 @@ def test_it_returns_answers_notes_and_evidence_metadata(cast: Cast, django_asser
     (item,) = body["evidence"]
     assert item["id"] == evidence.pk
     assert (item["original_name"], item["size"], item["uploaded_by"]) == (
-        "Kế hoạch 12.pdf", 48213, "Nguyễn Thị Lan",
-    )  # fmt: skip
+        "Kế hoạch 12.pdf",
+        48213,
+        "Nguyễn Thị Lan",
+    )
     assert "stored_name" not in item  # where the file lives on the server stays private
     assert "ab/cd" not in str(body)
 

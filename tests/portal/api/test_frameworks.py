@@ -53,8 +53,11 @@ def test_it_returns_the_tree_with_exact_max_points(cast: Cast):
     assert body["max"] == "100"  # exact decimals travel as text, never as floats
     tree = body["tree"]
     assert [node["code"] for node in tree] == [
-        "nhan_thuc_so", "the_che_so", "hoat_dong_chinh_quyen_so", "xa_hoi_so",
-    ]  # fmt: skip
+        "nhan_thuc_so",
+        "the_che_so",
+        "hoat_dong_chinh_quyen_so",
+        "xa_hoi_so",
+    ]
     for node in tree:  # a parent's max is the sum of its children's
         assert int(node["max"]) == sum(int(child["max"]) for child in node["children"])
         assert node["rule"] is None

@@ -46,8 +46,11 @@ def test_a_valid_token_imports_and_is_named_in_the_batch_and_the_audit_trail(cas
     assert answer["batch"] == batch.pk and answer["count"] == 1
     assert answer["source"] == "Cổng dịch vụ công tỉnh"
     assert (batch.format, batch.token, batch.created_by, batch.actor_name) == (
-        "api", created, None, "API: Cổng DVC",
-    )  # fmt: skip
+        "api",
+        created,
+        None,
+        "API: Cổng DVC",
+    )
     assert SystemValue.objects.get().value == {"online": "1200", "total": "2000"}
     audit_entry = AuditEntry.objects.get(entity="system_value")
     assert (audit_entry.actor, audit_entry.actor_name) == (None, "API: Cổng DVC")

@@ -41,9 +41,13 @@ def test_the_province_is_required(cast: Cast):
 
 def test_it_lists_units_with_parent_and_attributes(cast: Cast, django_assert_max_num_queries):
     commune = Unit.objects.create(
-        province=cast.province, code="xa-a", name="UBND xã A", level="xa", parent=cast.noi_vu,
+        province=cast.province,
+        code="xa-a",
+        name="UBND xã A",
+        level="xa",
+        parent=cast.noi_vu,
         aliases=["Xã A cũ"],
-    )  # fmt: skip
+    )
     client = cast.client(cast.lan)
     # session, user, province, the user's roles, then the units joined with their parent
     with django_assert_max_num_queries(5):

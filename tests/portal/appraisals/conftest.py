@@ -85,9 +85,13 @@ class Team:
             round_services.MOVES[action](campaign=self.campaign, number=number, actor=self.chair)
 
     def score(
-        self, who: User, number: int, values: Mapping[str, object], remark: str = "ghi chú",
+        self,
+        who: User,
+        number: int,
+        values: Mapping[str, object],
+        remark: str = "ghi chú",
         campaign_unit: CampaignUnit | None = None,
-    ) -> int:  # fmt: skip
+    ) -> int:
         """`who` saves these values in round `number` (each with the same remark)."""
         posted = {code: PostedAppraisal(value, remark) for code, value in values.items()}  # type: ignore[arg-type]
         return appraisal_save(

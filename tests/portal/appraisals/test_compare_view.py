@@ -70,15 +70,19 @@ def test_the_team_sees_every_round_started_with_values_points_and_totals(apprais
     html = page(appraised, "hung")
     assert headers(html) == ["Tự đánh giá", "Vòng 1", "Vòng 2 Tổ đang chấm"]
     assert cells(html, "cqs_ky_so") == [
-        "87,5 13,13 đ", "60 9 đ Tỷ lệ văn bản ký số thực tế chỉ 60%.",
+        "87,5 13,13 đ",
+        "60 9 đ Tỷ lệ văn bản ký số thực tế chỉ 60%.",
         f"70 10,5 đ {SECRET_REMARK}",
-    ]  # fmt: skip
+    ]
     assert cells(html, "tcs_quy_che") == ["Ban hành đầy đủ 10 đ"] * 3  # carried over
     assert tally(html) == ["60,13 / 100 60,1%", "45 / 100 45%", "46,5 / 100 46,5%"]
     groups = re.findall(r'<tr class="index"><th>(.*?)</th>(.*?)</tr>', html, re.S)
     assert [name for name, _ in groups] == [
-        "Nhận thức số", "Thể chế số", "Hoạt động chính quyền số", "Xã hội số",
-    ]  # fmt: skip
+        "Nhận thức số",
+        "Thể chế số",
+        "Hoạt động chính quyền số",
+        "Xã hội số",
+    ]
     points = re.findall(r"<strong>(.*?)</strong>", groups[2][1])
     assert points == ["23,13", "14", "15,5"]  # ký số + số hoá (+ DVCTT, not imported here)
 
@@ -107,11 +111,16 @@ def test_the_final_round_joins_the_units_view_once_finalized(appraised: Appraise
 def team_campaign_unit(appraised: Appraised, number: int, value: str, remark: str) -> None:
     """An entry as the team's scoring writes it (portal.appraisals.services)."""
     audit_record(
-        actor=appraised.cast.hung, entity="appraisal", action="score",
-        old=None, new={"round": number, "value": value, "remark": remark},
-        reason=remark, campaign=appraised.cast.campaign, unit=appraised.cast.noi_vu,
+        actor=appraised.cast.hung,
+        entity="appraisal",
+        action="score",
+        old=None,
+        new={"round": number, "value": value, "remark": remark},
+        reason=remark,
+        campaign=appraised.cast.campaign,
+        unit=appraised.cast.noi_vu,
         criterion="cqs_ky_so",
-    )  # fmt: skip
+    )
 
 
 def history(html: str, code: str) -> str:
@@ -124,9 +133,11 @@ def history(html: str, code: str) -> str:
 def test_each_value_has_its_history_who_when_from_what_to_what_why(appraised: Appraised):
     team_campaign_unit(appraised, 1, "60", "Tỷ lệ văn bản ký số thực tế chỉ 60%.")
     response_save(
-        campaign_unit=appraised.campaign_unit, round=appraised.rounds[1], actor=appraised.cast.lan,
+        campaign_unit=appraised.campaign_unit,
+        round=appraised.rounds[1],
+        actor=appraised.cast.lan,
         posted=PostedResponse("cqs_ky_so", "supplement", "90", "Đã ký số thêm.", 0),
-    )  # fmt: skip
+    )
     team_campaign_unit(appraised, 2, "70", SECRET_REMARK)
     full = history(page(appraised, "quang"), "cqs_ky_so")
     assert "Phạm Văn Hùng · Điểm thẩm định, vòng 1: — → 60 — <em>Tỷ lệ văn bản" in full
@@ -141,10 +152,16 @@ def test_a_team_entry_that_does_not_name_its_round_is_not_shown_to_the_unit(
     appraised: Appraised,
 ):
     audit_record(
-        actor=appraised.cast.hung, entity="appraisal", action="score", old=None,
-        new={"value": "1"}, reason="Không rõ vòng.", campaign=appraised.cast.campaign,
-        unit=appraised.cast.noi_vu, criterion="cqs_ky_so",
-    )  # fmt: skip
+        actor=appraised.cast.hung,
+        entity="appraisal",
+        action="score",
+        old=None,
+        new={"value": "1"},
+        reason="Không rõ vòng.",
+        campaign=appraised.cast.campaign,
+        unit=appraised.cast.noi_vu,
+        criterion="cqs_ky_so",
+    )
     assert "Không rõ vòng." not in page(appraised, "lan")
     assert "Không rõ vòng." in page(appraised, "hoa")
 

@@ -28,10 +28,17 @@ def test_a_round_deadline_set_at_once_is_logged_once(team: Team):
     due = first.appraisal_due + timedelta(hours=1)
     copies = [Campaign.objects.get(pk=team.campaign.pk) for _ in range(CLICKS)]
     outcomes = at_once(
-        [lambda c=c: round_deadline_set(campaign=c, number=1, appraisal_due=due,
-                                        supplement_due=first.supplement_due, user=team.cast.quang)
-         for c in copies]
-    )  # fmt: skip
+        [
+            lambda c=c: round_deadline_set(
+                campaign=c,
+                number=1,
+                appraisal_due=due,
+                supplement_due=first.supplement_due,
+                user=team.cast.quang,
+            )
+            for c in copies
+        ]
+    )
     assert refused(outcomes) == []
     assert AppraisalRound.objects.get(pk=first.pk).appraisal_due == due
     assert entries("deadline", "set") == 1
@@ -49,9 +56,11 @@ def test_a_round_opened_at_once_is_opened_and_logged_once(team: Team):
 def test_the_final_round_chosen_at_once_is_logged_once(team: Team):
     copies = [Campaign.objects.get(pk=team.campaign.pk) for _ in range(CLICKS)]
     outcomes = at_once(
-        [lambda c=c: round_final_set(campaign=c, number=3, final=False, actor=team.cast.quang)
-         for c in copies]
-    )  # fmt: skip
+        [
+            lambda c=c: round_final_set(campaign=c, number=3, final=False, actor=team.cast.quang)
+            for c in copies
+        ]
+    )
     assert refused(outcomes) == []
     assert entries("round", "final_set") == 1
 
@@ -89,13 +98,22 @@ def test_an_assignment_removed_at_once_is_removed_and_logged_once(team: Team):
 
 def test_a_round_evidence_deleted_at_once_is_deleted_and_logged_once(appraised: Appraised):
     cast, round = appraised.cast, appraised.rounds[1]
-    added = response_evidence_add_link(campaign_unit=cast.noi_vu_campaign_unit, round=round, actor=cast.lan,
-                                       criterion="cqs_ky_so", url="https://vb.example.vn/q4",
-                                       name="Văn bản quý IV")  # fmt: skip
+    added = response_evidence_add_link(
+        campaign_unit=cast.noi_vu_campaign_unit,
+        round=round,
+        actor=cast.lan,
+        criterion="cqs_ky_so",
+        url="https://vb.example.vn/q4",
+        name="Văn bản quý IV",
+    )
     copies = [Evidence.objects.get(pk=added.pk) for _ in range(CLICKS)]
     outcomes = at_once(
-        [lambda e=e: response_evidence_delete(campaign_unit=cast.noi_vu_campaign_unit, round=round,
-                                              actor=cast.lan, evidence=e) for e in copies]
-    )  # fmt: skip
+        [
+            lambda e=e: response_evidence_delete(
+                campaign_unit=cast.noi_vu_campaign_unit, round=round, actor=cast.lan, evidence=e
+            )
+            for e in copies
+        ]
+    )
     assert refused(outcomes) == ["Minh chứng “Văn bản quý IV” đã được xoá trước đó."] * 4
     assert entries("evidence", "delete") == 1

@@ -54,10 +54,14 @@ def three_rounds(team: Team) -> None:
     team.score(cast.hung, 1, {"nts_tuyen_truyen": "2"}, "Chỉ 2 tin có minh chứng.")
     team.move(1, "return_results")
     Response.objects.create(
-        campaign_unit=team.campaign_unit, round=team.rounds[1], criterion="cqs_ky_so",
-        kind=ResponseKind.SUPPLEMENT, value="80", reply="Bổ sung văn bản quý IV.",
+        campaign_unit=team.campaign_unit,
+        round=team.rounds[1],
+        criterion="cqs_ky_so",
+        kind=ResponseKind.SUPPLEMENT,
+        value="80",
+        reply="Bổ sung văn bản quý IV.",
         updated_by=cast.lan,
-    )  # fmt: skip
+    )
     team.move(1, "close_round")
     team.move(2, "open_round")
     team.score(team.mai, 2, {"cqs_ky_so": "80"}, "")  # the unit's new value: no remark needed
@@ -94,11 +98,16 @@ def test_it_stores_the_results_the_core_computes_from_the_final_round(finalized)
     for position, row in enumerate(rows):
         result = stored[row.unit]
         assert (result.rank, result.total, result.applicable_max, result.value) == (
-            row.rank, row.total, row.applicable_max, row.value,
-        )  # fmt: skip
+            row.rank,
+            row.total,
+            row.applicable_max,
+            row.value,
+        )
         assert (result.percent, result.class_label, result.source_table) == (
-            row.percent, row.class_label, SOURCE_TABLE,
-        )  # fmt: skip
+            row.percent,
+            row.class_label,
+            SOURCE_TABLE,
+        )
         position = expected.scores.unit_ids.index(row.unit)
         assert result.index_scores == {
             i.code: str(expected.scores.node_score(i.code, position))
@@ -112,8 +121,11 @@ def test_it_stores_the_results_the_core_computes_from_the_final_round(finalized)
         "Khá",
     )
     assert (tu_phap.rank, tu_phap.total, tu_phap.applicable_max, tu_phap.value) == (
-        2, Decimal("42.5"), 80, Decimal("53.1"),
-    )  # fmt: skip
+        2,
+        Decimal("42.5"),
+        80,
+        Decimal("53.1"),
+    )
 
 
 def test_the_campaigns_report_reads_the_same_results(finalized):
@@ -135,8 +147,10 @@ def test_it_audits_each_result_and_the_campaigns_state_and_tells_the_units(final
     assert results.get(unit=finalized.cast.noi_vu).new["class_label"] == "Khá"
     campaign = AuditEntry.objects.get(entity="campaign", action="finalize")
     assert (campaign.old, campaign.new, campaign.actor) == (
-        {"state": "in_appraisal"}, {"state": "finalized"}, finalized.chair,
-    )  # fmt: skip
+        {"state": "in_appraisal"},
+        {"state": "finalized"},
+        finalized.chair,
+    )
     told = Notification.objects.filter(kind="campaign_finalized")
     assert sorted(n.user.username for n in told) == ["lan", "minh", "thao"]
     assert told.get(user=finalized.cast.lan).body == "Tổng điểm 68 / 100; xếp loại Khá."
@@ -165,9 +179,12 @@ def test_everything_is_locked_once_finalized(finalized):
     ):
         finalized.score(finalized.chair, 3, {"xhs_danh_gia": "25"})
     evidence = Evidence.objects.create(
-        submission=Submission.objects.get(campaign_unit=campaign_unit), criterion="cqs_ky_so",
-        url="https://vb.example.vn/1", original_name="Văn bản", uploaded_by=cast.lan,
-    )  # fmt: skip
+        submission=Submission.objects.get(campaign_unit=campaign_unit),
+        criterion="cqs_ky_so",
+        url="https://vb.example.vn/1",
+        original_name="Văn bản",
+        uploaded_by=cast.lan,
+    )
     with pytest.raises(ValidationError, match=re.escape("không ở giai đoạn thẩm định")):
         verdict_set(
             evidence=evidence,
@@ -177,9 +194,11 @@ def test_everything_is_locked_once_finalized(finalized):
         )
     with pytest.raises(ValidationError, match=re.escape("không ở giai đoạn thẩm định")):
         response_save(
-            campaign_unit=campaign_unit, round=finalized.round(2), actor=cast.lan,
+            campaign_unit=campaign_unit,
+            round=finalized.round(2),
+            actor=cast.lan,
             posted=PostedResponse("cqs_so_hoa", ResponseKind.CONFIRM, None, "", 0),
-        )  # fmt: skip
+        )
     with pytest.raises(ValidationError):
         finalized.move(3, "agree")
     with pytest.raises(ValidationError, match=re.escape("không thay đổi được nữa")):

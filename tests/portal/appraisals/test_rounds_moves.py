@@ -142,12 +142,18 @@ def test_returning_results_notifies_the_units_and_the_supplements_asked(team):
         remark="Chỉ 60% văn bản có ký số.",
     )
     appraisal_save(
-        campaign_unit=team.campaign_unit, round=team.round(1), actor=team.cast.hung,
-        posted={"nts_tuyen_truyen": PostedAppraisal(
-            "2", "Thiếu minh chứng.", supplement_requested=True,
-            supplement_request="Gửi các bài tuyên truyền.",
-        )},
-    )  # fmt: skip
+        campaign_unit=team.campaign_unit,
+        round=team.round(1),
+        actor=team.cast.hung,
+        posted={
+            "nts_tuyen_truyen": PostedAppraisal(
+                "2",
+                "Thiếu minh chứng.",
+                supplement_requested=True,
+                supplement_request="Gửi các bài tuyên truyền.",
+            )
+        },
+    )
     round_return_results(campaign=team.campaign, number=1, actor=team.chair)
     returned = Notification.objects.filter(kind="results_returned")
     assert sorted(n.user.username for n in returned) == ["lan", "minh", "thao"]

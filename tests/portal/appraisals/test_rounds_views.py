@@ -72,9 +72,12 @@ def test_an_appraiser_sees_his_own_to_do_list(team):
 def test_the_dashboard_reads_a_fixed_number_of_queries(team, django_assert_max_num_queries):
     for n in range(20):
         unit = Unit.objects.create(
-            province=team.cast.province, code=f"u{n}", name=f"Đơn vị {n}", level="so",
+            province=team.cast.province,
+            code=f"u{n}",
+            name=f"Đơn vị {n}",
+            level="so",
             attributes={"has_online_public_services": n % 2 == 0},
-        )  # fmt: skip
+        )
         CampaignUnit.objects.create(campaign=team.campaign, unit=unit, level="so")
     team.move(1, "open_round")
     client = team.cast.client(team.cast.hung)

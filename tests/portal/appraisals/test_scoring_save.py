@@ -24,8 +24,10 @@ from tests.portal.appraisals.conftest import Team, approve
 
 def rows(team: Team) -> list[tuple[object, ...]]:
     return sorted(
-        Appraisal.objects.values_list("campaign_unit_id", "round__number", "criterion", "value", "remark", "version")
-    )  # fmt: skip
+        Appraisal.objects.values_list(
+            "campaign_unit_id", "round__number", "criterion", "value", "remark", "version"
+        )
+    )
 
 
 def frozen(team: Team) -> tuple[object, ...]:
@@ -85,9 +87,13 @@ def test_a_district_committee_scores_its_communes_only(scoring):
         province=cast.province, code="huyen-a", name="UBND huyện A", level="huyen"
     )
     commune = Unit.objects.create(
-        province=cast.province, code="xa-a1", name="UBND xã A1", level="so", parent=district,
+        province=cast.province,
+        code="xa-a1",
+        name="UBND xã A1",
+        level="so",
+        parent=district,
         attributes={"has_online_public_services": False},
-    )  # fmt: skip
+    )
     campaign_unit = scoring.campaign.units.create(unit=commune, level="so")
     Submission.objects.create(campaign_unit=campaign_unit)
     approve(campaign_unit, {"nts_tuyen_truyen": "6"}, cast.lan)

@@ -86,9 +86,12 @@ def test_it_refuses_the_live_score_and_the_evidence(scoring, who, status):
     client = scoring.cast.client(scoring.person(who))
     assert client.post(url(scoring, "tinh-diem/"), {}).status_code == status
     evidence = Evidence.objects.create(
-        submission=Submission.objects.get(campaign_unit=scoring.campaign_unit), criterion="cqs_ky_so",
-        url="https://vb.example.vn/1", original_name="Văn bản", uploaded_by=scoring.cast.lan,
-    )  # fmt: skip
+        submission=Submission.objects.get(campaign_unit=scoring.campaign_unit),
+        criterion="cqs_ky_so",
+        url="https://vb.example.vn/1",
+        original_name="Văn bản",
+        uploaded_by=scoring.cast.lan,
+    )
     path = f"/tham-dinh/don-vi/{scoring.campaign_unit.pk}/minh-chung/{evidence.pk}/tai-ve/"
     assert client.get(path).status_code == status
 
@@ -138,14 +141,23 @@ def test_each_rule_is_typed_and_scored_as_in_the_self_assessment(scoring):
     response = client.post(url(scoring, "luu/"), fields, follow=True)
     assert "Đã lưu: 7 tiêu chí, 0 kết luận minh chứng." in response.content.decode()
     assert dict(Appraisal.objects.values_list("criterion", "value")) == {
-        "nts_ke_hoach": False, "nts_tuyen_truyen": "3", "tcs_quy_che": "mot_phan",
-        "cqs_ky_so": "60.5", "cqs_so_hoa": "55", "cqs_dvctt": {"online": "400", "total": "1000"},
+        "nts_ke_hoach": False,
+        "nts_tuyen_truyen": "3",
+        "tcs_quy_che": "mot_phan",
+        "cqs_ky_so": "60.5",
+        "cqs_so_hoa": "55",
+        "cqs_dvctt": {"online": "400", "total": "1000"},
         "xhs_danh_gia": "12.5",
-    }  # fmt: skip
+    }
     scores = points(scoring)
-    assert [scores[c] for c in ("nts_ke_hoach", "nts_tuyen_truyen", "tcs_quy_che", "cqs_ky_so")] == [
-        0, Decimal("1.5"), 5, Decimal("9.08"),
-    ]  # fmt: skip
+    assert [
+        scores[c] for c in ("nts_ke_hoach", "nts_tuyen_truyen", "tcs_quy_che", "cqs_ky_so")
+    ] == [
+        0,
+        Decimal("1.5"),
+        5,
+        Decimal("9.08"),
+    ]
     assert [scores[c] for c in ("cqs_so_hoa", "cqs_dvctt", "xhs_danh_gia")] == [
         5,
         10,
@@ -232,9 +244,14 @@ def test_an_untouched_criterion_is_saved_only_when_confirmed(scoring):
 def test_a_supplement_request_with_its_own_deadline(scoring):
     client = scoring.cast.client(scoring.mai)
     fields = page_fields(
-        client, scoring, value__cqs_ky_so="60", note__cqs_ky_so="Chỉ 60%.", supplement__cqs_ky_so="on",
-        request__cqs_ky_so="Gửi danh sách văn bản quý IV.", due__cqs_ky_so="31/12/2099 17:00",
-    )  # fmt: skip
+        client,
+        scoring,
+        value__cqs_ky_so="60",
+        note__cqs_ky_so="Chỉ 60%.",
+        supplement__cqs_ky_so="on",
+        request__cqs_ky_so="Gửi danh sách văn bản quý IV.",
+        due__cqs_ky_so="31/12/2099 17:00",
+    )
     assert client.post(url(scoring, "luu/"), fields).status_code == 302
     row = Appraisal.objects.get()
     assert (row.supplement_requested, row.supplement_request) == (
@@ -249,9 +266,12 @@ def test_a_supplement_request_with_its_own_deadline(scoring):
 def test_verdicts_are_set_on_the_sheet(scoring):
     submission = Submission.objects.get(campaign_unit=scoring.campaign_unit)
     evidence = Evidence.objects.create(
-        submission=submission, criterion="cqs_ky_so", url="https://vb.example.vn/1",
-        original_name="Danh sách", uploaded_by=scoring.cast.lan,
-    )  # fmt: skip
+        submission=submission,
+        criterion="cqs_ky_so",
+        url="https://vb.example.vn/1",
+        original_name="Danh sách",
+        uploaded_by=scoring.cast.lan,
+    )
     client = scoring.cast.client(scoring.mai)
     fields = page_fields(client, scoring)
     assert f"verdict:{evidence.pk}" in fields
@@ -296,9 +316,12 @@ def test_the_sheet_reads_a_fixed_number_of_queries(scoring, django_assert_max_nu
     submission = Submission.objects.get(campaign_unit=scoring.campaign_unit)
     for n in range(10):
         Evidence.objects.create(
-            submission=submission, criterion="cqs_ky_so", url=f"https://vb.example.vn/{n}",
-            original_name=f"Văn bản {n}", uploaded_by=scoring.cast.lan,
-        )  # fmt: skip
+            submission=submission,
+            criterion="cqs_ky_so",
+            url=f"https://vb.example.vn/{n}",
+            original_name=f"Văn bản {n}",
+            uploaded_by=scoring.cast.lan,
+        )
     scoring.score(scoring.mai, 1, {"cqs_ky_so": "60", "cqs_so_hoa": "55"}, "Theo minh chứng.")
     client = scoring.cast.client(scoring.mai)
     # session, user, the permission's entry, roles and team member (+ own unit), the round,
@@ -312,10 +335,15 @@ def test_evidence_files_are_downloaded_by_whoever_reads_the_sheet(scoring):
     submission = Submission.objects.get(campaign_unit=scoring.campaign_unit)
     stored_file = evidence_files.store(SimpleUploadedFile("ke-hoach.pdf", PDF, "application/pdf"))
     evidence = Evidence.objects.create(
-        submission=submission, criterion="nts_ke_hoach", stored_name=stored_file.stored_name,
-        original_name="ke-hoach.pdf", content_type="application/pdf", size=len(PDF),
-        sha256=stored_file.sha256, uploaded_by=scoring.cast.lan,
-    )  # fmt: skip
+        submission=submission,
+        criterion="nts_ke_hoach",
+        stored_name=stored_file.stored_name,
+        original_name="ke-hoach.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256=stored_file.sha256,
+        uploaded_by=scoring.cast.lan,
+    )
     path = f"/tham-dinh/don-vi/{scoring.campaign_unit.pk}/minh-chung/{evidence.pk}/tai-ve/"
     # Thảo reports for another unit; on the team, she appraises Sở Nội vụ's evidence too.
     team_member_add(campaign=scoring.campaign, user=scoring.cast.thao, actor=scoring.cast.quang)

@@ -21,10 +21,12 @@ from portal.audit.models import AuditEntry
 def evidence(team):  # type: ignore[no-untyped-def]
     team.move(1, "open_round")
     return Evidence.objects.create(
-        submission=Submission.objects.get(campaign_unit=team.campaign_unit), criterion="cqs_ky_so",
-        url="https://vb.example.vn/ky-so", original_name="Danh sách văn bản ký số",
+        submission=Submission.objects.get(campaign_unit=team.campaign_unit),
+        criterion="cqs_ky_so",
+        url="https://vb.example.vn/ky-so",
+        original_name="Danh sách văn bản ký số",
         uploaded_by=team.cast.lan,
-    )  # fmt: skip
+    )
 
 
 def frozen():  # type: ignore[no-untyped-def]
@@ -35,9 +37,11 @@ def frozen():  # type: ignore[no-untyped-def]
 
 def test_an_appraiser_of_the_criterion_judges_its_evidence(team, evidence):
     verdict_set(
-        evidence=evidence, round=team.round(1), actor=team.mai,
+        evidence=evidence,
+        round=team.round(1),
+        actor=team.mai,
         posted=PostedVerdict("insufficient", "Thiếu văn bản quý IV."),
-    )  # fmt: skip
+    )
     row = EvidenceVerdict.objects.get()
     assert (row.verdict, row.note, row.round, row.version) == (
         "insufficient",
@@ -47,8 +51,11 @@ def test_an_appraiser_of_the_criterion_judges_its_evidence(team, evidence):
     )
     audit_entry = AuditEntry.objects.get(entity="verdict")
     assert (audit_entry.action, audit_entry.criterion, audit_entry.old, audit_entry.reason) == (
-        "set", "cqs_ky_so", None, "Thiếu văn bản quý IV.",
-    )  # fmt: skip
+        "set",
+        "cqs_ky_so",
+        None,
+        "Thiếu văn bản quý IV.",
+    )
     assert audit_entry.new == {
         "round": 1,
         "verdict": "insufficient",
@@ -88,9 +95,11 @@ def test_a_second_verdict_over_anothers_is_a_conflict(team, evidence):
     )
     with pytest.raises(AppraisalConflict) as refused:
         verdict_set(
-            evidence=evidence, round=team.round(1), actor=team.chair,
+            evidence=evidence,
+            round=team.round(1),
+            actor=team.chair,
             posted=PostedVerdict("rejected", "Sai đơn vị.", 0, empty),
-        )  # fmt: skip
+        )
     conflict = refused.value.verdicts[evidence.pk]
     assert (conflict.value, conflict.by) == ("Đạt", "Ngô Thị Mai")
     assert EvidenceVerdict.objects.get().verdict == "accepted"
@@ -121,9 +130,13 @@ def test_evidence_supplemented_in_a_round_is_judged_in_the_next(team, evidence):
     )
     assert EvidenceVerdict.objects.get().round == team.rounds[2]
     supplemented_now = Evidence.objects.create(
-        submission=evidence.submission, criterion="cqs_ky_so", url="https://vb.example.vn/2",
-        original_name="Bổ sung", uploaded_by=team.cast.lan, round=team.rounds[2],
-    )  # fmt: skip
+        submission=evidence.submission,
+        criterion="cqs_ky_so",
+        url="https://vb.example.vn/2",
+        original_name="Bổ sung",
+        uploaded_by=team.cast.lan,
+        round=team.rounds[2],
+    )
     with pytest.raises(ValidationError, match=re.escape("được xem xét ở vòng sau")):
         verdict_set(
             evidence=supplemented_now,

@@ -102,9 +102,13 @@ def test_a_district_committee_is_delegated_its_communes(team):
         province=cast.province, code="huyen-a", name="UBND huyện A", level="huyen"
     )
     commune = Unit.objects.create(
-        province=cast.province, code="xa-a1", name="UBND xã A1", level="so", parent=district,
+        province=cast.province,
+        code="xa-a1",
+        name="UBND xã A1",
+        level="so",
+        parent=district,
         attributes={"has_online_public_services": False},
-    )  # fmt: skip
+    )
     campaign_unit = team.campaign.units.create(unit=commune, level="so")
     officer = team_member_add(campaign=team.campaign, user=cast.minh, actor=cast.quang)
     assignment_add(member=officer, district=district, actor=cast.quang)
@@ -158,8 +162,10 @@ def test_assignments_are_removed_with_an_audit_entry(team):
     assignment_remove(assignment=assignment, actor=team.cast.quang)
     assert assigned_indices(team.mai, team.campaign_unit) == set()
     assert AuditEntry.objects.get(entity="assignment", action="remove").old == {
-        "member": "Ngô Thị Mai", "units": "tất cả đơn vị", "index": "hoat_dong_chinh_quyen_so",
-    }  # fmt: skip
+        "member": "Ngô Thị Mai",
+        "units": "tất cả đơn vị",
+        "index": "hoat_dong_chinh_quyen_so",
+    }
 
 
 @pytest.mark.parametrize("campaign_state", [CampaignState.FINALIZED, CampaignState.PUBLISHED])

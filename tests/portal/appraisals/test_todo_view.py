@@ -55,9 +55,11 @@ def test_the_units_people_see_its_returned_round_and_open_requests(appraised: Ap
 
 def test_an_answered_request_leaves_the_list(appraised: Appraised):
     response_save(
-        campaign_unit=appraised.campaign_unit, round=appraised.rounds[1], actor=appraised.cast.lan,
+        campaign_unit=appraised.campaign_unit,
+        round=appraised.rounds[1],
+        actor=appraised.cast.lan,
         posted=PostedResponse("cqs_ky_so", "confirm", None, "", 0),
-    )  # fmt: skip
+    )
     html = page(appraised, "lan")
     assert [code for code, _, _ in pending(html)] == ["cqs_so_hoa"]
     assert "đã phản hồi 1/4 tiêu chí" in html

@@ -42,15 +42,25 @@ def test_a_file_is_filed_with_the_round_audited_and_announced(appraised: Apprais
     assert "cqs_ky_so: đã thêm tệp “danh-sach.pdf”." in html
     added = Evidence.objects.get(original_name="danh-sach.pdf")
     assert (added.round, added.criterion, added.uploaded_by) == (
-        appraised.rounds[1], "cqs_ky_so", cast.lan,
-    )  # fmt: skip
+        appraised.rounds[1],
+        "cqs_ky_so",
+        cast.lan,
+    )
     assert added.submission.campaign_unit == appraised.campaign_unit
     [path] = stored_files(evidence_root)
     assert path.read_bytes() == PDF
     audit_entry = AuditEntry.objects.get(entity="evidence")
-    assert (audit_entry.action, audit_entry.criterion, audit_entry.new["round"], audit_entry.new["name"]) == (
-        "add", "cqs_ky_so", 1, "danh-sach.pdf",
-    )  # fmt: skip
+    assert (
+        audit_entry.action,
+        audit_entry.criterion,
+        audit_entry.new["round"],
+        audit_entry.new["name"],
+    ) == (
+        "add",
+        "cqs_ky_so",
+        1,
+        "danh-sach.pdf",
+    )
     assert Notification.objects.get().user == cast.hung
     row = html[html.index('id="tc-cqs_ky_so"') :]
     assert "bổ sung vòng này" in row[: row.index("</article>")]
@@ -96,8 +106,9 @@ def test_a_link_is_filed_with_the_round(appraised: Appraised):
     client = appraised.cast.client(appraised.cast.lan)
     response = client.post(
         f"{base(appraised)}/cqs_ky_so/lien-ket/",
-        {"url": "https://vb.example.vn/quy-4", "name": "Văn bản quý IV"}, follow=True,
-    )  # fmt: skip
+        {"url": "https://vb.example.vn/quy-4", "name": "Văn bản quý IV"},
+        follow=True,
+    )
     assert "cqs_ky_so: đã thêm liên kết." in response.content.decode()
     added = Evidence.objects.get(url="https://vb.example.vn/quy-4")
     assert (added.round, added.original_name) == (appraised.rounds[1], "Văn bản quý IV")

@@ -70,7 +70,12 @@ def test_the_reporter_supplements_each_kind_of_value_as_typed(
     assert f'name="value:{code}"' in html  # the self-assessment's own input for the rule
     fields = response_fields(html, code)
     data = {f"kind:{code}": "supplement", f"value:{code}": typed, f"reply:{code}": "Số liệu mới."}
-    assert post(client, appraised, code, fields, **{k.replace(":", "__"): v for k, v in data.items()}).status_code == 302  # fmt: skip
+    assert (
+        post(
+            client, appraised, code, fields, **{k.replace(":", "__"): v for k, v in data.items()}
+        ).status_code
+        == 302
+    )
     saved = Response.objects.get()
     assert (saved.kind, saved.value, saved.reply) == ("supplement", stored, "Số liệu mới.")
     html = client.get(results_url(appraised.campaign_unit)).content.decode()
@@ -92,9 +97,13 @@ def test_a_bad_value_is_refused_as_the_self_assessment_refuses_it(
     client = appraised.cast.client(appraised.cast.lan)
     fields = opened(client, appraised, "cqs_ky_so")
     response = post(
-        client, appraised, "cqs_ky_so", fields,
-        kind__cqs_ky_so="supplement", value__cqs_ky_so=typed,
-    )  # fmt: skip
+        client,
+        appraised,
+        "cqs_ky_so",
+        fields,
+        kind__cqs_ky_so="supplement",
+        value__cqs_ky_so=typed,
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
@@ -118,15 +127,24 @@ def test_a_system_sourced_criterion_has_no_value_input_and_takes_a_reply(apprais
     fields = opened(client, appraised, "cqs_dvctt")
     assert not [name for name in fields if name.startswith("value:")]
     response = post(
-        client, appraised, "cqs_dvctt", fields,
-        kind__cqs_dvctt="supplement", reply__cqs_dvctt="Cổng DVC chưa đồng bộ quý IV.",
-    )  # fmt: skip
+        client,
+        appraised,
+        "cqs_dvctt",
+        fields,
+        kind__cqs_dvctt="supplement",
+        reply__cqs_dvctt="Cổng DVC chưa đồng bộ quý IV.",
+    )
     assert response.status_code == 302
     assert Response.objects.get().reply == "Cổng DVC chưa đồng bộ quý IV."
     forced = post(
-        client, appraised, "cqs_dvctt", opened(client, appraised, "cqs_dvctt"),
-        kind__cqs_dvctt="supplement", value__cqs_dvctt__online="9", reply__cqs_dvctt="Lần 2.",
-    )  # fmt: skip
+        client,
+        appraised,
+        "cqs_dvctt",
+        opened(client, appraised, "cqs_dvctt"),
+        kind__cqs_dvctt="supplement",
+        value__cqs_dvctt__online="9",
+        reply__cqs_dvctt="Lần 2.",
+    )
     assert forced.status_code == 302
     assert (Response.objects.get().value, Response.objects.get().reply) == (None, "Lần 2.")
 
@@ -135,15 +153,25 @@ def test_the_second_of_two_reporters_sees_the_first_ones_answer(appraised: Appra
     lan, other = appraised.cast.client(appraised.cast.lan), appraised.cast.client(huong)
     lan_fields = opened(lan, appraised, "cqs_ky_so")
     first = post(
-        other, appraised, "cqs_ky_so", opened(other, appraised, "cqs_ky_so"),
-        kind__cqs_ky_so="supplement", value__cqs_ky_so="91", reply__cqs_ky_so="Hương bổ sung.",
-    )  # fmt: skip
+        other,
+        appraised,
+        "cqs_ky_so",
+        opened(other, appraised, "cqs_ky_so"),
+        kind__cqs_ky_so="supplement",
+        value__cqs_ky_so="91",
+        reply__cqs_ky_so="Hương bổ sung.",
+    )
     assert first.status_code == 302
     before = written()
     refused = post(
-        lan, appraised, "cqs_ky_so", lan_fields,
-        kind__cqs_ky_so="supplement", value__cqs_ky_so="95", reply__cqs_ky_so="Lan bổ sung.",
-    )  # fmt: skip
+        lan,
+        appraised,
+        "cqs_ky_so",
+        lan_fields,
+        kind__cqs_ky_so="supplement",
+        value__cqs_ky_so="95",
+        reply__cqs_ky_so="Lan bổ sung.",
+    )
     assert refused.status_code == 409
     html = refused.content.decode()
     conflict = html[html.index('class="conflict"') :][:700]
@@ -181,9 +209,13 @@ def test_after_the_deadline_the_response_is_refused_and_nothing_changes(appraise
 )  # fmt: skip
 def test_only_the_units_reporter_may_respond(appraised: Appraised, who, status):
     client = appraised.cast.client(appraised.person(who))
-    response = client.post(respond_url(appraised.campaign_unit, "cqs_ky_so"), {
-        "kind:cqs_ky_so": "confirm", "version:cqs_ky_so": "0",
-    })  # fmt: skip
+    response = client.post(
+        respond_url(appraised.campaign_unit, "cqs_ky_so"),
+        {
+            "kind:cqs_ky_so": "confirm",
+            "version:cqs_ky_so": "0",
+        },
+    )
     assert response.status_code == status
     assert written() == (0, 0, 0)
 
@@ -192,8 +224,9 @@ def test_responding_to_a_round_being_scored_is_refused(appraised: Appraised):
     client = appraised.cast.client(appraised.cast.lan)
     response = client.post(
         respond_url(appraised.campaign_unit, "cqs_ky_so", number=2),
-        {"kind:cqs_ky_so": "confirm", "version:cqs_ky_so": "0"}, follow=True,
-    )  # fmt: skip
+        {"kind:cqs_ky_so": "confirm", "version:cqs_ky_so": "0"},
+        follow=True,
+    )
     assert "Tổ đang chấm" in response.content.decode()
     assert written() == (0, 0, 0)
 
@@ -206,9 +239,13 @@ def test_a_formula_criterion_declared_by_the_unit_takes_one_number_per_input(
     html = client.get(results_url(appraised.campaign_unit)).content.decode()
     assert 'name="value:cqs_dvctt:online"' in html and 'name="value:cqs_dvctt:total"' in html
     response = post(
-        client, appraised, "cqs_dvctt", response_fields(html, "cqs_dvctt"),
-        kind__cqs_dvctt="supplement", value__cqs_dvctt__online="600",
+        client,
+        appraised,
+        "cqs_dvctt",
+        response_fields(html, "cqs_dvctt"),
+        kind__cqs_dvctt="supplement",
+        value__cqs_dvctt__online="600",
         value__cqs_dvctt__total="1000",
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     assert Response.objects.get().value == {"online": "600", "total": "1000"}

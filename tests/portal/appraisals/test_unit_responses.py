@@ -24,9 +24,11 @@ from tests.portal.appraisals.unit_fixtures import OWN_DUE, SUPPLEMENT_DUE, Appra
 
 def save(appraised: Appraised, posted: PostedResponse, actor=None, round_number: int = 1):  # type: ignore[no-untyped-def]
     return response_save(
-        campaign_unit=appraised.campaign_unit, round=appraised.rounds[round_number],
-        actor=actor or appraised.cast.lan, posted=posted,
-    )  # fmt: skip
+        campaign_unit=appraised.campaign_unit,
+        round=appraised.rounds[round_number],
+        actor=actor or appraised.cast.lan,
+        posted=posted,
+    )
 
 
 def confirm(code: str = "cqs_ky_so", reply: str = "", version: int = 0) -> PostedResponse:
@@ -89,9 +91,11 @@ def test_a_criterion_that_does_not_apply_is_refused(appraised: Appraised):
     cast = appraised.cast
     with pytest.raises(ValidationError, match="không áp dụng cho đơn vị"):
         response_save(
-            campaign_unit=cast.tu_phap_campaign_unit, round=appraised.rounds[1], actor=cast.thao,
+            campaign_unit=cast.tu_phap_campaign_unit,
+            round=appraised.rounds[1],
+            actor=cast.thao,
             posted=supplement("cqs_dvctt", None, "Không có DVCTT."),
-        )  # fmt: skip
+        )
 
 
 def test_every_write_is_audited_with_the_reply_as_the_reason(appraised: Appraised):
@@ -104,13 +108,17 @@ def test_every_write_is_audited_with_the_reply_as_the_reason(appraised: Appraise
     ]
     assert audit_entries[0].old is None
     assert audit_entries[0].new == {
-        "round": 1, "kind": "supplement", "value": "90", "reply": "Bổ sung danh sách văn bản.",
-    }  # fmt: skip
+        "round": 1,
+        "kind": "supplement",
+        "value": "90",
+        "reply": "Bổ sung danh sách văn bản.",
+    }
     assert audit_entries[1].old == audit_entries[0].new
     assert audit_entries[1].actor == appraised.cast.lan
     assert (audit_entries[1].unit_id, audit_entries[1].campaign_id) == (
-        appraised.cast.noi_vu.pk, appraised.cast.campaign.pk,
-    )  # fmt: skip
+        appraised.cast.noi_vu.pk,
+        appraised.cast.campaign.pk,
+    )
 
 
 def test_the_team_members_appraising_the_criterion_are_notified(appraised: Appraised):
@@ -146,8 +154,10 @@ def test_the_second_of_two_reporters_gets_a_conflict_with_the_first_ones_answer(
     with pytest.raises(ResponseConflict) as conflict:
         save(appraised, supplement("cqs_ky_so", "95", "Lan bổ sung."))  # loaded version 0
     assert (conflict.value.value, conflict.value.reply, conflict.value.by) == (
-        "91", "Hương bổ sung.", "Đỗ Thu Hương",
-    )  # fmt: skip
+        "91",
+        "Hương bổ sung.",
+        "Đỗ Thu Hương",
+    )
     assert "Đỗ Thu Hương" in conflict.value.messages[0]
     assert nothing_written() == before
     assert Response.objects.get().value == "91"

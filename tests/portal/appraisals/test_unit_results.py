@@ -158,13 +158,18 @@ def test_the_page_takes_the_same_number_of_queries_however_much_evidence(
     submission = appraised.evidence.submission
     for number in range(20):
         item = Evidence.objects.create(
-            submission=submission, criterion="cqs_so_hoa", url=f"https://vb.example.vn/{number}",
-            original_name=f"Biên bản {number}", uploaded_by=cast.lan,
-        )  # fmt: skip
+            submission=submission,
+            criterion="cqs_so_hoa",
+            url=f"https://vb.example.vn/{number}",
+            original_name=f"Biên bản {number}",
+            uploaded_by=cast.lan,
+        )
         EvidenceVerdict.objects.create(
-            evidence=item, round=appraised.rounds[1], verdict=Verdict.ACCEPTED,
+            evidence=item,
+            round=appraised.rounds[1],
+            verdict=Verdict.ACCEPTED,
             updated_by=cast.hung,
-        )  # fmt: skip
+        )
     client = cast.client(cast.lan)
     # session, user; entry; roles; rounds; framework; trail (answers, appraisals, responses,
     # round numbers); verdicts; evidence; the header's memberships and bell

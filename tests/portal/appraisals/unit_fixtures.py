@@ -103,21 +103,34 @@ def _rounds(cast: Cast) -> dict[int, AppraisalRound]:
     rounds = {}
     for number, state in states.items():
         rounds[number] = AppraisalRound.objects.create(
-            campaign=cast.campaign, number=number, appraisal_due=APPRAISAL_DUE,
-            supplement_due=SUPPLEMENT_DUE if number < 3 else None, state=state,
+            campaign=cast.campaign,
+            number=number,
+            appraisal_due=APPRAISAL_DUE,
+            supplement_due=SUPPLEMENT_DUE if number < 3 else None,
+            state=state,
             final=number == 3,
-        )  # fmt: skip
+        )
     return rounds
 
 
 def appraise(
-    campaign_unit: CampaignUnit, round: AppraisalRound, code: str, value: object, remark: str, by: User,
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    code: str,
+    value: object,
+    remark: str,
+    by: User,
     **request: object,
-) -> Appraisal:  # fmt: skip
+) -> Appraisal:
     return Appraisal.objects.create(
-        campaign_unit=campaign_unit, round=round, criterion=code, value=value, remark=remark,
-        updated_by=by, **request,
-    )  # fmt: skip
+        campaign_unit=campaign_unit,
+        round=round,
+        criterion=code,
+        value=value,
+        remark=remark,
+        updated_by=by,
+        **request,
+    )
 
 
 @pytest.fixture
@@ -140,18 +153,30 @@ def appraised(cast: Cast) -> Appraised:
             }  # fmt: skip
         appraise(cast.noi_vu_campaign_unit, rounds[1], code, value, remark, cast.hung, **request)
     appraise(
-        cast.tu_phap_campaign_unit, rounds[1], "cqs_ky_so", "40", TU_PHAP_REMARK, chinh,
-        supplement_requested=True, supplement_request="Sở Tư pháp gửi thêm.",
-    )  # fmt: skip
+        cast.tu_phap_campaign_unit,
+        rounds[1],
+        "cqs_ky_so",
+        "40",
+        TU_PHAP_REMARK,
+        chinh,
+        supplement_requested=True,
+        supplement_request="Sở Tư pháp gửi thêm.",
+    )
     appraise(cast.noi_vu_campaign_unit, rounds[2], "cqs_ky_so", "70", SECRET_REMARK, cast.hung)
     evidence = Evidence.objects.create(
-        submission=noi_vu, criterion="cqs_ky_so", url="https://vb.example.vn/ky-so",
-        original_name="Danh sách văn bản ký số", uploaded_by=cast.lan,
-    )  # fmt: skip
+        submission=noi_vu,
+        criterion="cqs_ky_so",
+        url="https://vb.example.vn/ky-so",
+        original_name="Danh sách văn bản ký số",
+        uploaded_by=cast.lan,
+    )
     EvidenceVerdict.objects.create(
-        evidence=evidence, round=rounds[1], verdict=Verdict.INSUFFICIENT,
-        note="Thiếu văn bản quý IV.", updated_by=cast.hung,
-    )  # fmt: skip
+        evidence=evidence,
+        round=rounds[1],
+        verdict=Verdict.INSUFFICIENT,
+        note="Thiếu văn bản quý IV.",
+        updated_by=cast.hung,
+    )
     return Appraised(cast, rounds, chinh, tham, ngoai, evidence)
 
 

@@ -34,8 +34,10 @@ def test_the_live_score_follows_the_typing_and_the_draft_saves(page: Page, cast:
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu nháp (3 tiêu chí thay đổi).")
     assert dict(Answer.objects.values_list("criterion", "value")) == {
-        "cqs_ky_so": "87.5", "nts_ke_hoach": True, "xhs_danh_gia": "20",
-    }  # fmt: skip
+        "cqs_ky_so": "87.5",
+        "nts_ke_hoach": True,
+        "xhs_danh_gia": "20",
+    }
 
 
 def test_the_approver_reads_without_inputs_to_change(page: Page, cast: Cast):

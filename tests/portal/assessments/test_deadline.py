@@ -81,12 +81,14 @@ def test_after_the_deadline_evidence_and_submit_are_refused(with_deadline: Cast)
         client = cast.client(cast.lan)
         upload = client.post(
             url("evidence_upload", cast.noi_vu_campaign_unit, "nts_ke_hoach"),
-            {"file": SimpleUploadedFile("ke-hoach.pdf", PDF)}, follow=True,
-        )  # fmt: skip
+            {"file": SimpleUploadedFile("ke-hoach.pdf", PDF)},
+            follow=True,
+        )
         link = client.post(
             url("evidence_link", cast.noi_vu_campaign_unit, "nts_ke_hoach"),
-            {"url": "https://example.org"}, follow=True,
-        )  # fmt: skip
+            {"url": "https://example.org"},
+            follow=True,
+        )
         submit = client.post(url("submit", cast.noi_vu_campaign_unit), follow=True)
         status = client.get(url("status", cast.noi_vu_campaign_unit)).content.decode()
     for response in (upload, link, submit):

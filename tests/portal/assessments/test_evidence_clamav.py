@@ -101,8 +101,11 @@ def test_a_bad_clamd_address_stops_the_portal_at_start():
     environment = {**os.environ, "DTI_CLAMAV_ADDRESS": "clamav", "PYTHONPATH": "src"}
     result = subprocess.run(
         [sys.executable, "-c", "import portal.settings"],
-        capture_output=True, text=True, cwd=REPO, env=environment,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=environment,
+    )
     assert result.returncode != 0
     assert "DTI_CLAMAV_ADDRESS='clamav': expected host:port" in result.stderr
 

@@ -65,9 +65,11 @@ def stored_files(root) -> list:  # type: ignore[no-untyped-def]
 
 def everything() -> tuple[int, ...]:
     return (
-        Evidence.objects.count(), Submission.objects.count(), SubmissionEvent.objects.count(),
+        Evidence.objects.count(),
+        Submission.objects.count(),
+        SubmissionEvent.objects.count(),
         AuditEntry.objects.count(),
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(("name", "content", "message"), HOSTILE, ids=IDS)

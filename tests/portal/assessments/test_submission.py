@@ -30,9 +30,11 @@ def ready(cast: Cast) -> Cast:
         {**COMPLETE, "note:cqs_ky_so": "Theo hệ thống QLVB"},
     )
     services.evidence_add_file(
-        campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="nts_ke_hoach",
+        campaign_unit=cast.noi_vu_campaign_unit,
+        actor=cast.lan,
+        criterion="nts_ke_hoach",
         upload=SimpleUploadedFile("ke-hoach.pdf", PDF),
-    )  # fmt: skip
+    )
     return cast
 
 
@@ -72,10 +74,15 @@ def test_submit_stores_the_snapshot_and_its_hash(ready: Cast):
     snapshot = row.snapshot
     assert snapshot["answers"]["cqs_ky_so"] == {"value": "87.5", "note": "Theo hệ thống QLVB"}
     assert snapshot["answers"]["nts_ke_hoach"] == {"value": True, "note": ""}
-    assert snapshot["evidence"] == [{
-        "criterion": "nts_ke_hoach", "name": "ke-hoach.pdf", "size": len(PDF),
-        "sha256": hashlib.sha256(PDF).hexdigest(), "url": "",
-    }]  # fmt: skip
+    assert snapshot["evidence"] == [
+        {
+            "criterion": "nts_ke_hoach",
+            "name": "ke-hoach.pdf",
+            "size": len(PDF),
+            "sha256": hashlib.sha256(PDF).hexdigest(),
+            "url": "",
+        }
+    ]
     assert snapshot["scores"]["total"] == "60.1300"
     assert snapshot["scores"]["nodes"]["cqs_ky_so"] == "13.1300"
     assert snapshot["scores"]["ratio"] == "60.1"
@@ -198,8 +205,12 @@ def test_every_move_is_an_event_with_who(ready: Cast):
     cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit))
     events = list(SubmissionEvent.objects.values_list("action", "actor__username"))
     assert events == [
-        ("save", "lan"), ("save", "lan"), ("submit", "lan"), ("return", "minh"),
-        ("submit", "lan"), ("approve", "minh"),
-    ]  # fmt: skip
+        ("save", "lan"),
+        ("save", "lan"),
+        ("submit", "lan"),
+        ("return", "minh"),
+        ("submit", "lan"),
+        ("approve", "minh"),
+    ]
     page = cast.client(cast.hoa).get(url("status", cast.noi_vu_campaign_unit)).content.decode()
     assert "Thiếu minh chứng" in page and "Đã phê duyệt" in page

@@ -81,8 +81,10 @@ def test_a_checkpointed_entry_rewritten_with_every_later_hash_recomputed_is_caug
     previous = log.entries[2].hash
     for audit_entry in AuditEntry.objects.filter(pk__gte=fourth.pk).order_by("pk"):
         digest = link_hash(previous, audit_entry.content())
-        tamper("UPDATE {table} SET previous_hash = %s, hash = %s WHERE id = %s",
-               [previous, digest, audit_entry.pk])  # fmt: skip
+        tamper(
+            "UPDATE {table} SET previous_hash = %s, hash = %s WHERE id = %s",
+            [previous, digest, audit_entry.pk],
+        )
         previous = digest
     tamper("UPDATE audit_audithead SET last_hash = %s", [previous])
     result = verify()
@@ -142,8 +144,14 @@ def test_a_malformed_or_all_zero_kept_hash_is_refused_with_exit_2(kept: str, say
 
 
 def record(number: int) -> None:
-    audit_record(actor=None, actor_name="Quản trị hệ thống", entity="answer", action="save",
-                 old=number, new=number + 1)  # fmt: skip
+    audit_record(
+        actor=None,
+        actor_name="Quản trị hệ thống",
+        entity="answer",
+        action="save",
+        old=number,
+        new=number + 1,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -186,8 +194,12 @@ def test_an_unwritable_anchor_keeps_the_save_and_the_integrity_page_says_so(
     settings.DTI_AUDIT_ANCHOR_DIR = blocker / "audit-anchor"
     until = cast.campaign.self_assessment_deadline + timedelta(days=7)
     with caplog.at_level(logging.ERROR, logger="portal.audit.anchor"):
-        campaign_update(campaign=cast.campaign, title=cast.campaign.title,
-                        self_assessment_deadline=until, user=cast.quang)  # fmt: skip
+        campaign_update(
+            campaign=cast.campaign,
+            title=cast.campaign.title,
+            self_assessment_deadline=until,
+            user=cast.quang,
+        )
     assert Campaign.objects.get(pk=cast.campaign.pk).self_assessment_deadline == until
     assert AuditEntry.objects.filter(entity="deadline").count() == 1
     assert "AUDIT ANCHOR NOT WRITTEN" in caplog.text

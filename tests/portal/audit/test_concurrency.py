@@ -23,9 +23,14 @@ def append_many(worker: int, start: threading.Barrier, errors: list[BaseExceptio
         for number in range(APPENDS):
             with transaction.atomic():
                 audit_record(
-                    actor=None, actor_name=f"luồng {worker}", entity="answer", action="update",
-                    old=number, new=number + 1, reason="thử ghi đồng thời",
-                )  # fmt: skip
+                    actor=None,
+                    actor_name=f"luồng {worker}",
+                    entity="answer",
+                    action="update",
+                    old=number,
+                    new=number + 1,
+                    reason="thử ghi đồng thời",
+                )
     except BaseException as error:  # reported by the test, not lost in the thread
         errors.append(error)
     finally:

@@ -68,13 +68,22 @@ def entries(entity: str, action: str) -> int:
 
 
 def test_ten_simultaneous_deletes_of_one_evidence_file_write_one_removed_entry(cast: Cast):
-    evidence = evidence_add_link(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="cqs_ky_so",
-                                 url="https://example.vn/quyet-dinh.pdf", name="Quyết định")  # fmt: skip
+    evidence = evidence_add_link(
+        campaign_unit=cast.noi_vu_campaign_unit,
+        actor=cast.lan,
+        criterion="cqs_ky_so",
+        url="https://example.vn/quyet-dinh.pdf",
+        name="Quyết định",
+    )
     copies = [Evidence.objects.get(pk=evidence.pk) for _ in range(10)]
     outcomes = at_once(
-        [lambda e=e: evidence_delete(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, evidence=e)
-         for e in copies]
-    )  # fmt: skip
+        [
+            lambda e=e: evidence_delete(
+                campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, evidence=e
+            )
+            for e in copies
+        ]
+    )
     assert refused(outcomes) == ["Minh chứng “Quyết định” đã được xoá trước đó."] * 9
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
     assert entries("evidence", "remove") == 1
@@ -84,9 +93,13 @@ def test_a_deadline_changed_to_the_same_moment_at_once_is_logged_once(cast: Cast
     until = cast.campaign.self_assessment_deadline + timedelta(days=7)
     copies = [Campaign.objects.get(pk=cast.campaign.pk) for _ in range(CLICKS)]
     outcomes = at_once(
-        [lambda c=c: campaign_update(campaign=c, title=c.title, self_assessment_deadline=until,
-                                     user=cast.quang) for c in copies]
-    )  # fmt: skip
+        [
+            lambda c=c: campaign_update(
+                campaign=c, title=c.title, self_assessment_deadline=until, user=cast.quang
+            )
+            for c in copies
+        ]
+    )
     assert refused(outcomes) == []
     assert Campaign.objects.get(pk=cast.campaign.pk).self_assessment_deadline == until
     assert entries("deadline", "update") == 1
@@ -118,9 +131,13 @@ def test_a_unit_taken_out_of_scope_at_once_is_removed_and_logged_once(cast: Cast
 def test_a_campaign_moved_at_once_moves_and_is_logged_once(cast: Cast):
     copies = [Campaign.objects.get(pk=cast.campaign.pk) for _ in range(CLICKS)]
     outcomes = at_once(
-        [lambda c=c: campaign_transition(campaign=c, action="close_self_assessment",
-                                         user=cast.quang) for c in copies]
-    )  # fmt: skip
+        [
+            lambda c=c: campaign_transition(
+                campaign=c, action="close_self_assessment", user=cast.quang
+            )
+            for c in copies
+        ]
+    )
     assert len(refused(outcomes)) == CLICKS - 1
     assert entries("campaign", "close_self_assessment") == 1
 
@@ -131,8 +148,10 @@ def test_a_submission_returned_at_once_is_returned_and_logged_once(cast: Cast):
     )
     copies = [CampaignUnit.objects.get(pk=cast.noi_vu_campaign_unit.pk) for _ in range(CLICKS)]
     outcomes = at_once(
-        [lambda e=e: submission_return(campaign_unit=e, actor=cast.minh, note="Thiếu minh chứng")
-         for e in copies]
-    )  # fmt: skip
+        [
+            lambda e=e: submission_return(campaign_unit=e, actor=cast.minh, note="Thiếu minh chứng")
+            for e in copies
+        ]
+    )
     assert len(refused(outcomes)) == CLICKS - 1
     assert entries("submission", "return") == 1

@@ -20,9 +20,13 @@ def logged(entity: str) -> AuditEntry:
 def test_the_campaigns_deadline_change_keeps_its_reason(cast: Cast):
     response = cast.client(cast.quang).post(
         f"/dot-danh-gia/{cast.campaign.pk}/sua/",
-        {"title": cast.campaign.title, "self_assessment_deadline": "30/04/2099 17:00",
-         "source": "", "reason": REASON},
-    )  # fmt: skip
+        {
+            "title": cast.campaign.title,
+            "self_assessment_deadline": "30/04/2099 17:00",
+            "source": "",
+            "reason": REASON,
+        },
+    )
     assert response.status_code == 302
     assert logged("deadline").reason == REASON
 

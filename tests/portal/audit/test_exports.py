@@ -40,15 +40,26 @@ def test_the_csv_has_a_bom_a_header_and_every_entry(cast: Cast, log: Log):
     )
     header, *rows = csv_rows(response)
     assert header[:9] == [
-        "Mã mục", "Thời điểm", "Người thực hiện", "Đơn vị", "Tiêu chí", "Thay đổi",
-        "Giá trị cũ", "Giá trị mới", "Lý do",
-    ]  # fmt: skip
+        "Mã mục",
+        "Thời điểm",
+        "Người thực hiện",
+        "Đơn vị",
+        "Tiêu chí",
+        "Thay đổi",
+        "Giá trị cũ",
+        "Giá trị mới",
+        "Lý do",
+    ]
     assert [int(row[0]) for row in rows] == list(reversed(log.ids))  # newest first
     answer = next(row for row in rows if row[0] == str(log.ids[1]))
     assert answer[2:8] == [
-        "Nguyễn Thị Lan", "Sở Nội vụ", "cqs_ky_so", "Giá trị tự đánh giá: lưu nháp",
-        "60", "87,5; thuyết minh: Theo báo cáo",
-    ]  # fmt: skip
+        "Nguyễn Thị Lan",
+        "Sở Nội vụ",
+        "cqs_ky_so",
+        "Giá trị tự đánh giá: lưu nháp",
+        "60",
+        "87,5; thuyết minh: Theo báo cáo",
+    ]
     assert answer[9:11] == ['{"note":"","value":"60"}', '{"note":"Theo báo cáo","value":"87.5"}']
 
 
@@ -84,8 +95,15 @@ def test_the_xlsx_has_the_rows_with_times_as_dates(cast: Cast, log: Log):
 
 
 def test_text_is_never_run_as_a_formula(cast: Cast):
-    audit_record(actor=cast.lan, entity="answer", action="save", campaign=cast.campaign,
-                 unit=cast.noi_vu, reason='=HYPERLINK("http://x","bấm")', new="-5.5")  # fmt: skip
+    audit_record(
+        actor=cast.lan,
+        entity="answer",
+        action="save",
+        campaign=cast.campaign,
+        unit=cast.noi_vu,
+        reason='=HYPERLINK("http://x","bấm")',
+        new="-5.5",
+    )
     _, row = csv_rows(export(cast, "quang", "csv"))
     assert row[8] == '\'=HYPERLINK("http://x","bấm")'
     assert row[7] == "-5,5"  # a negative number stays a number

@@ -52,14 +52,18 @@ def test_saving_answers_logs_each_criterion_with_its_old_and_new_value(cast: Cas
         {"value": "60", "note": ""},
     )
     assert (second.criterion, second.old, second.new) == (
-        "cqs_ky_so", {"value": "60", "note": ""}, {"value": "87.5", "note": "Theo QLVB"},
-    )  # fmt: skip
+        "cqs_ky_so",
+        {"value": "60", "note": ""},
+        {"value": "87.5", "note": "Theo QLVB"},
+    )
     assert (third.criterion, third.old) == ("cqs_so_hoa", None)
     for entry in (first, second, third):
         assert (entry.actor, entry.actor_name) == (cast.lan, "Nguyễn Thị Lan")
         assert (entry.campaign, entry.unit, entry.province) == (
-            cast.campaign, cast.noi_vu, cast.province,
-        )  # fmt: skip
+            cast.campaign,
+            cast.noi_vu,
+            cast.province,
+        )
 
 
 def test_a_refused_or_conflicting_save_logs_nothing(cast: Cast):
@@ -116,9 +120,12 @@ def test_submitting_and_returning_log_the_moves_with_the_reason(cast: Cast):
 
 def test_adding_and_removing_evidence_is_logged(cast: Cast):
     evidence = assessments.evidence_add_link(
-        campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="nts_ke_hoach",
-        url="https://snv.example.gov.vn/ke-hoach.pdf", name="Kế hoạch CĐS",
-    )  # fmt: skip
+        campaign_unit=cast.noi_vu_campaign_unit,
+        actor=cast.lan,
+        criterion="nts_ke_hoach",
+        url="https://snv.example.gov.vn/ke-hoach.pdf",
+        name="Kế hoạch CĐS",
+    )
     evidence_id = evidence.pk
     assessments.evidence_delete(
         campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, evidence=evidence
@@ -134,9 +141,11 @@ def test_adding_and_removing_evidence_is_logged(cast: Cast):
 def test_evidence_refused_logs_nothing(cast: Cast):
     with pytest.raises(ValidationError):
         assessments.evidence_add_link(
-            campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="khong_co",
+            campaign_unit=cast.noi_vu_campaign_unit,
+            actor=cast.lan,
+            criterion="khong_co",
             url="https://snv.example.gov.vn/a.pdf",
-        )  # fmt: skip
+        )
     assert not AuditEntry.objects.exists()
 
 
@@ -169,21 +178,28 @@ def test_changing_the_self_assessment_deadline_is_logged_with_the_reason(cast: C
     before = cast.campaign.self_assessment_deadline
     later = before + timedelta(days=7)
     campaigns.campaign_update(
-        campaign=cast.campaign, title=cast.campaign.title, self_assessment_deadline=later,
-        user=cast.quang, reason="Theo công văn 123/STTTT",
-    )  # fmt: skip
+        campaign=cast.campaign,
+        title=cast.campaign.title,
+        self_assessment_deadline=later,
+        user=cast.quang,
+        reason="Theo công văn 123/STTTT",
+    )
     [changed] = logged("deadline")
     assert (changed.old, changed.new) == (moment(before), moment(later))
     assert (changed.reason, changed.actor, changed.entity_id) == (
-        "Theo công văn 123/STTTT", cast.quang, "self_assessment",
-    )  # fmt: skip
+        "Theo công văn 123/STTTT",
+        cast.quang,
+        "self_assessment",
+    )
 
 
 def test_an_update_without_a_deadline_change_or_refused_logs_nothing(cast: Cast):
     campaigns.campaign_update(
-        campaign=cast.campaign, title="Tên mới", user=cast.quang,
+        campaign=cast.campaign,
+        title="Tên mới",
+        user=cast.quang,
         self_assessment_deadline=cast.campaign.self_assessment_deadline,
-    )  # fmt: skip
+    )
     with pytest.raises(ValidationError):
         campaigns.campaign_update(
             campaign=cast.campaign, title="Tên mới", self_assessment_deadline=None, user=cast.quang
@@ -197,9 +213,13 @@ def test_setting_a_rounds_deadlines_is_logged_from_old_to_new(cast: Cast):
         campaign=cast.campaign, number=1, appraisal_due=due, supplement_due=None, user=cast.quang
     )
     schedule.round_deadline_set(
-        campaign=cast.campaign, number=1, appraisal_due=due, user=cast.quang,
-        supplement_due=due + timedelta(days=5), reason="Thêm thời gian bổ sung",
-    )  # fmt: skip
+        campaign=cast.campaign,
+        number=1,
+        appraisal_due=due,
+        user=cast.quang,
+        supplement_due=due + timedelta(days=5),
+        reason="Thêm thời gian bổ sung",
+    )
     first, second = logged("deadline")
     assert (first.entity_id, first.old) == ("round-1", None)
     assert first.new == {"appraisal_due": moment(due), "supplement_due": None}
@@ -214,9 +234,12 @@ def test_setting_a_rounds_deadlines_is_logged_from_old_to_new(cast: Cast):
 def test_a_refused_round_deadline_logs_nothing(cast: Cast):
     with pytest.raises(ValidationError):
         schedule.round_deadline_set(
-            campaign=cast.campaign, number=1, supplement_due=None, user=cast.quang,
+            campaign=cast.campaign,
+            number=1,
+            supplement_due=None,
+            user=cast.quang,
             appraisal_due=cast.campaign.self_assessment_deadline - timedelta(days=1),
-        )  # fmt: skip
+        )
     assert not AuditEntry.objects.exists()
 
 
@@ -246,13 +269,19 @@ def test_an_extension_is_logged_for_the_unit(cast: Cast):
 def test_a_new_campaign_its_level_and_its_units_in_and_out_are_logged(cast: Cast):
     deadline = timezone.now() + timedelta(days=30)
     campaign = campaigns.campaign_create(
-        province=cast.province, year=2026, title="Đánh giá năm 2026",
-        self_assessment_deadline=deadline, user=cast.quang,
-    )  # fmt: skip
-    campaigns.campaign_level_add(
-        campaign=campaign, level="so", name="Sở, ban, ngành", framework=cast.framework,
+        province=cast.province,
+        year=2026,
+        title="Đánh giá năm 2026",
+        self_assessment_deadline=deadline,
         user=cast.quang,
-    )  # fmt: skip
+    )
+    campaigns.campaign_level_add(
+        campaign=campaign,
+        level="so",
+        name="Sở, ban, ngành",
+        framework=cast.framework,
+        user=cast.quang,
+    )
     with pytest.raises(ValidationError):  # the level exists: refused, nothing logged
         campaigns.campaign_level_add(
             campaign=campaign, level="so", name="Lại", framework=cast.framework, user=cast.quang

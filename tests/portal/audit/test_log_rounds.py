@@ -35,10 +35,16 @@ def rounds(cast: Cast) -> list[AppraisalRound]:
 
 def remark(cast: Cast, number: int, text: str, entity: str = "appraisal") -> int:
     entry = audit_record(
-        actor=cast.hung, entity=entity, action="score", old=None,
-        new={"round": number, "value": "60", "remark": text}, reason=text,
-        campaign=cast.campaign, unit=cast.noi_vu, criterion="cqs_ky_so",
-    )  # fmt: skip
+        actor=cast.hung,
+        entity=entity,
+        action="score",
+        old=None,
+        new={"round": number, "value": "60", "remark": text},
+        reason=text,
+        campaign=cast.campaign,
+        unit=cast.noi_vu,
+        criterion="cqs_ky_so",
+    )
     return entry.pk
 
 

@@ -138,10 +138,17 @@ def test_old_and_new_read_compactly(cast: Cast, log: Log):
 
 def test_newest_first_fifty_per_page(cast: Cast):
     entries = [
-        audit_record(actor=cast.lan, entity="answer", action="save", new=str(n),
-                     campaign=cast.campaign, unit=cast.noi_vu, criterion="cqs_ky_so")
+        audit_record(
+            actor=cast.lan,
+            entity="answer",
+            action="save",
+            new=str(n),
+            campaign=cast.campaign,
+            unit=cast.noi_vu,
+            criterion="cqs_ky_so",
+        )
         for n in range(60)
-    ]  # fmt: skip
+    ]
     client = cast.client(cast.lan)
     first = client.get(url("campaign", cast.campaign.pk))
     page = first.content.decode()
@@ -162,8 +169,15 @@ def test_the_list_reads_in_a_fixed_number_of_queries(cast: Cast, django_assert_m
     counts = []
     for entries in (5, 75):
         for n in range(entries):
-            audit_record(actor=cast.lan, entity="answer", action="save", new=str(n),
-                         campaign=cast.campaign, unit=cast.noi_vu, criterion=f"c{n % 7}")  # fmt: skip
+            audit_record(
+                actor=cast.lan,
+                entity="answer",
+                action="save",
+                new=str(n),
+                campaign=cast.campaign,
+                unit=cast.noi_vu,
+                criterion=f"c{n % 7}",
+            )
         with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(12):
             assert client.get(target).status_code == 200
         counts.append(len(queries))
@@ -190,8 +204,13 @@ def test_the_filters(cast: Cast, log: Log, query, visible):
 def test_the_date_filter_reads_days_in_the_portals_time_zone(cast: Cast):
     def at(moment: dt.datetime):  # type: ignore[no-untyped-def]
         with time_machine.travel(moment, tick=False):
-            return audit_record(actor=cast.lan, entity="answer", action="save",
-                                campaign=cast.campaign, unit=cast.noi_vu)  # fmt: skip
+            return audit_record(
+                actor=cast.lan,
+                entity="answer",
+                action="save",
+                campaign=cast.campaign,
+                unit=cast.noi_vu,
+            )
 
     # 23:30 on 1 June in Hà Nội is 16:30 UTC; 00:30 on 3 June is 17:30 UTC on 2 June
     june_1 = at(dt.datetime(2025, 6, 1, 16, 30, tzinfo=dt.UTC))
@@ -201,8 +220,9 @@ def test_the_date_filter_reads_days_in_the_portals_time_zone(cast: Cast):
     assert shown(client.get(target, {"since": "02/06/2025"})) == {june_3.pk}
     assert shown(client.get(target, {"until": "01/06/2025"})) == {june_1.pk}
     assert shown(client.get(target, {"since": "2025-06-01", "until": "03/06/2025"})) == {
-        june_1.pk, june_3.pk,
-    }  # fmt: skip
+        june_1.pk,
+        june_3.pk,
+    }
 
 
 def test_a_bad_date_is_said_and_the_other_filters_still_apply(cast: Cast, log: Log):

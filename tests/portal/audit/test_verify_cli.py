@@ -78,10 +78,23 @@ def insert_row(log: Log) -> tuple[int, int]:
         "INSERT INTO {table} (at, actor_name, criterion, entity, entity_id, action, old, new,"
         " reason, previous_hash, hash, actor_id, campaign_id, province_id, unit_id)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s)",
-        [last.at, "Nguyễn Thị Lan", "cqs_ky_so", "answer", "1", "save", "null",
-         json.dumps({"value": "100", "note": ""}), "", last.hash, "c" * 64,
-         last.campaign_id, last.province_id, last.unit_id],
-    )  # fmt: skip
+        [
+            last.at,
+            "Nguyễn Thị Lan",
+            "cqs_ky_so",
+            "answer",
+            "1",
+            "save",
+            "null",
+            json.dumps({"value": "100", "note": ""}),
+            "",
+            last.hash,
+            "c" * 64,
+            last.campaign_id,
+            last.province_id,
+            last.unit_id,
+        ],
+    )
     return AuditEntry.objects.order_by("pk").last().pk, 8
 
 

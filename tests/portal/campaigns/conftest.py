@@ -52,9 +52,11 @@ def person(cast: Cast, name: str | None) -> User | None:
 def draft(cast: Cast) -> Campaign:
     """A 2026 campaign of Tỉnh Mẫu being prepared: one level, no units yet."""
     campaign = Campaign.objects.create(
-        province=cast.province, year=2026, title="Đánh giá chuyển đổi số năm 2026",
+        province=cast.province,
+        year=2026,
+        title="Đánh giá chuyển đổi số năm 2026",
         self_assessment_deadline=timezone.now() + timedelta(days=30),
-    )  # fmt: skip
+    )
     CampaignLevel.objects.create(
         campaign=campaign, level="so", name="Sở, ban, ngành", framework=cast.framework
     )
@@ -65,12 +67,17 @@ def snapshot(campaign: Campaign) -> tuple[object, ...]:
     """Everything a campaign service may change, to assert that a refusal changed nothing."""
     campaign.refresh_from_db()
     return (
-        campaign.title, campaign.state, campaign.self_assessment_deadline, campaign.source,
+        campaign.title,
+        campaign.state,
+        campaign.self_assessment_deadline,
+        campaign.source,
         list(campaign.levels.values_list("level", "framework_id")),
-        list(CampaignUnit.objects.filter(campaign=campaign).values_list("unit_id", "extension_until")),
+        list(
+            CampaignUnit.objects.filter(campaign=campaign).values_list("unit_id", "extension_until")
+        ),
         list(campaign.rounds.values_list("number", "appraisal_due", "supplement_due")),
         CampaignEvent.objects.filter(campaign=campaign).count(),
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -100,9 +107,13 @@ def load_binhdinh(skip: tuple[str, ...] = ()) -> BinhDinh:
         for unit in level.units:
             if unit.id not in skip:
                 Unit.objects.create(
-                    province=province, code=unit.id, name=unit.name, level=code,
-                    attributes=dict(unit.attributes), aliases=list(unit.aliases),
-                )  # fmt: skip
+                    province=province,
+                    code=unit.id,
+                    name=unit.name,
+                    level=code,
+                    attributes=dict(unit.attributes),
+                    aliases=list(unit.aliases),
+                )
     admin = User.objects.create_user(username="an", full_name="Trần Văn An")
     Membership.objects.create(user=admin, province=province, role=Role.OFFICE_ADMIN)
     return BinhDinh(province, frameworks, admin)

@@ -53,9 +53,11 @@ def test_it_shows_the_state_levels_framework_deadlines_and_units(cast):
     cast.campaign.self_assessment_deadline = DEADLINE
     cast.campaign.save()
     AppraisalRound.objects.create(
-        campaign=cast.campaign, number=1, appraisal_due=datetime(2025, 4, 15, 17, 0, tzinfo=HCM),
+        campaign=cast.campaign,
+        number=1,
+        appraisal_due=datetime(2025, 4, 15, 17, 0, tzinfo=HCM),
         supplement_due=datetime(2025, 4, 25, 17, 0, tzinfo=HCM),
-    )  # fmt: skip
+    )
     text = page(cast, "hoa")
     assert "Đang tự đánh giá" in text
     assert "Sở, ban, ngành" in text
@@ -124,8 +126,12 @@ def test_the_dashboard_counts_each_state_and_the_late_units(cast):
     with time_machine.travel(datetime(2025, 4, 1, 8, 0, tzinfo=HCM), tick=False):
         text = page(cast, "quang")
     assert [count(text, k) for k in ("not_started", "draft", "submitted", "approved", "late")] == [
-        2, 1, 0, 0, 2,
-    ]  # fmt: skip
+        2,
+        1,
+        0,
+        0,
+        2,
+    ]
     late = group(text, "late")
     assert "Sở Nội vụ — hạn 31/03/2025 17:00, đang nhập" in late
     assert "(thay đổi lúc 30/03/2025 09:15)" in late

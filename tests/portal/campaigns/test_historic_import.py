@@ -22,16 +22,27 @@ HUYEN_TABLE = "bang-2-tong-the-cap-huyen.tsv"
 
 
 def run_import(
-    bd: BinhDinh, file_name: str = SO_TABLE, *, level: str = "so", data: bytes | None = None,
-    framework_level: str | None = None, title: str = TITLE,
-) -> Campaign:  # fmt: skip
+    bd: BinhDinh,
+    file_name: str = SO_TABLE,
+    *,
+    level: str = "so",
+    data: bytes | None = None,
+    framework_level: str | None = None,
+    title: str = TITLE,
+) -> Campaign:
     names = {"so": "Sở, ban, ngành", "huyen": "UBND huyện, thị xã, thành phố"}
     return historic_campaign_import(
-        province=bd.province, year=2023, title=title, level=level, level_name=names[level],
+        province=bd.province,
+        year=2023,
+        title=title,
+        level=level,
+        level_name=names[level],
         framework=bd.frameworks[framework_level or level],
         table_bytes=(BINHDINH_TABLES / file_name).read_bytes() if data is None else data,
-        file_name=file_name, user=bd.admin, source="Quyết định số 1968/QĐ-UBND",
-    )  # fmt: skip
+        file_name=file_name,
+        user=bd.admin,
+        source="Quyết định số 1968/QĐ-UBND",
+    )
 
 
 def stored(campaign: Campaign, level: str) -> dict[str, HistoricResult]:
@@ -165,10 +176,16 @@ def test_it_refuses_a_framework_of_another_level(binhdinh):
 def test_it_refuses_a_framework_of_another_province(binhdinh, cast):
     with pytest.raises(ValidationError, match="không thuộc Bình Định"):
         historic_campaign_import(
-            province=binhdinh.province, year=2023, title=TITLE, level="so", level_name="Sở",
-            framework=cast.framework, table_bytes=(BINHDINH_TABLES / SO_TABLE).read_bytes(),
-            file_name=SO_TABLE, user=binhdinh.admin,
-        )  # fmt: skip
+            province=binhdinh.province,
+            year=2023,
+            title=TITLE,
+            level="so",
+            level_name="Sở",
+            framework=cast.framework,
+            table_bytes=(BINHDINH_TABLES / SO_TABLE).read_bytes(),
+            file_name=SO_TABLE,
+            user=binhdinh.admin,
+        )
     assert not Campaign.objects.filter(historic=True).exists()
 
 

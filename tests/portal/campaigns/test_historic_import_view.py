@@ -17,11 +17,16 @@ URL = "/dot-danh-gia/nhap-ket-qua-da-cong-bo/"
 def form(bd, file_name="bang-1-tong-the-cap-so.tsv", level="so", data=None, **changes):
     content = (BINHDINH_TABLES / file_name).read_bytes() if data is None else data
     return {
-        "province": bd.province.pk, "year": 2023, "title": "Xếp hạng chuyển đổi số năm 2023",
-        "source": "Quyết định số 1968/QĐ-UBND", "level": level, "level_name": "Sở, ban, ngành",
-        "framework": bd.frameworks[level].pk, "table": SimpleUploadedFile(file_name, content),
+        "province": bd.province.pk,
+        "year": 2023,
+        "title": "Xếp hạng chuyển đổi số năm 2023",
+        "source": "Quyết định số 1968/QĐ-UBND",
+        "level": level,
+        "level_name": "Sở, ban, ngành",
+        "framework": bd.frameworks[level].pk,
+        "table": SimpleUploadedFile(file_name, content),
         **changes,
-    }  # fmt: skip
+    }
 
 
 def admin(bd) -> Client:

@@ -14,9 +14,13 @@ from tests.portal.conftest import framework_document
 
 def framework(cast, province=None, level="xa", code="mau-2026-xa") -> FrameworkVersion:
     return FrameworkVersion.objects.create(
-        province=province or cast.province, year=2026, level=level, code=code,
-        name="Bộ chỉ số cấp xã 2026", document=framework_document(),
-    )  # fmt: skip
+        province=province or cast.province,
+        year=2026,
+        level=level,
+        code=code,
+        name="Bộ chỉ số cấp xã 2026",
+        document=framework_document(),
+    )
 
 
 @pytest.mark.parametrize(("who", "status"), REFUSED)

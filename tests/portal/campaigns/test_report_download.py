@@ -57,8 +57,10 @@ def test_it_recomputes_the_ranking_from_the_stored_index_scores(published):
     rows = general.rows(results["so"].scores.unit_ids)
     first = rows[0]
     assert (first.unit, first.rank, first.value) == (
-        "so-thong-tin-va-truyen-thong", 1, Decimal("99.3"),
-    )  # fmt: skip
+        "so-thong-tin-va-truyen-thong",
+        1,
+        Decimal("99.3"),
+    )
     assert len(rows) == 21
 
 

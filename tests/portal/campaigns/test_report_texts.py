@@ -37,9 +37,11 @@ def upload(client, campaign: Campaign, content: bytes, name: str = "mau.docx"): 
 
 def saved_state(campaign: Campaign) -> tuple[object, ...]:
     return (
-        list(CampaignReportTexts.objects.filter(campaign=campaign).values_list("template", "remarks")),
+        list(
+            CampaignReportTexts.objects.filter(campaign=campaign).values_list("template", "remarks")
+        ),
         CampaignEvent.objects.filter(campaign=campaign).count(),
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(("who", "status"), REFUSED)
@@ -148,9 +150,11 @@ def test_the_campaign_page_links_the_texts_for_the_office_admin_only(cast, publi
 
 def test_a_stored_template_that_no_longer_fills_is_explained(cast, published):  # noqa: F811
     CampaignReportTexts.objects.create(
-        campaign=published, updated_by=cast.quang, template=template_docx("{{ khong_co }}"),
+        campaign=published,
+        updated_by=cast.quang,
+        template=template_docx("{{ khong_co }}"),
         template_name="cu.docx",
-    )  # fmt: skip
+    )
     response = cast.client(cast.quang).get(url(published, "docx"))
     assert response.status_code == 503
     content = response.content.decode()
@@ -184,9 +188,11 @@ def test_a_template_that_reaches_python_internals_is_refused_and_runs_nothing(
 def test_a_stored_hostile_template_runs_nothing_on_download(cast, published):  # noqa: F811
     payload = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
     CampaignReportTexts.objects.create(
-        campaign=published, updated_by=cast.quang, template=template_docx(payload),
+        campaign=published,
+        updated_by=cast.quang,
+        template=template_docx(payload),
         template_name="doc.docx",
-    )  # fmt: skip
+    )
     response = cast.client(cast.quang).get(url(published, "docx"))
     assert response.status_code == 503
     assert "__class__" in response.content.decode()

@@ -29,9 +29,12 @@ def campaign(cast):
 
 def set_round(cast, number: int, appraisal: datetime, supplement: datetime | None = None):
     return round_deadline_set(
-        campaign=cast.campaign, number=number, appraisal_due=appraisal,
-        supplement_due=supplement, user=cast.quang,
-    )  # fmt: skip
+        campaign=cast.campaign,
+        number=number,
+        appraisal_due=appraisal,
+        supplement_due=supplement,
+        user=cast.quang,
+    )
 
 
 @pytest.mark.parametrize(("who", "status"), REFUSED)

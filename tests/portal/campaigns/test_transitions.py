@@ -59,9 +59,12 @@ def test_the_office_admin_takes_the_campaign_from_draft_to_published(cast, draft
     Membership.objects.create(user=chair, province=cast.province, role=Role.APPRAISER)
     TeamMember.objects.create(campaign=draft, user=chair, chair=True)
     AppraisalRound.objects.create(
-        campaign=draft, number=1, appraisal_due=draft.self_assessment_deadline + timedelta(days=1),
-        state=RoundState.AGREED, final=True,
-    )  # fmt: skip
+        campaign=draft,
+        number=1,
+        appraisal_due=draft.self_assessment_deadline + timedelta(days=1),
+        state=RoundState.AGREED,
+        final=True,
+    )
     campaign_finalize(campaign=draft, actor=chair)
     press(cast, draft, "publish")
     draft.refresh_from_db()
@@ -140,8 +143,12 @@ def test_the_workflow_decides_by_the_users_roles(cast):
 
 def test_a_historic_campaign_does_not_move(cast):
     past = Campaign.objects.create(
-        province=cast.province, year=2024, title="Kết quả 2024", historic=True, state=C.FINALIZED,
+        province=cast.province,
+        year=2024,
+        title="Kết quả 2024",
+        historic=True,
+        state=C.FINALIZED,
         self_assessment_deadline=timezone.now() + timedelta(days=1),
-    )  # fmt: skip
+    )
     with pytest.raises(ValidationError, match="kết quả năm cũ"):
         campaign_transition(campaign=past, action="publish", user=cast.quang)

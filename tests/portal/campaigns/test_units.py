@@ -32,9 +32,12 @@ def test_adding_refuses_everyone_but_the_provinces_office_admin(cast, draft, who
 def test_the_office_admin_adds_every_unit_of_the_level(cast, draft):
     Unit.objects.create(province=cast.province, code="ubnd-xa-a", name="UBND xã A", level="xa")
     Unit.objects.create(
-        province=cast.province, code="so-cu", name="Sở đã giải thể", level="so",
+        province=cast.province,
+        code="so-cu",
+        name="Sở đã giải thể",
+        level="so",
         active_until=date(2024, 12, 31),
-    )  # fmt: skip
+    )
     response = cast.client(cast.quang).post(
         f"/dot-danh-gia/{draft.pk}/don-vi/", {"level": "so", "everyone": "on"}
     )
@@ -91,15 +94,23 @@ def test_no_unit_joins_a_campaign_being_appraised(cast):
 
 def test_a_new_unit_carries_last_years_class(cast, draft):
     past = Campaign.objects.create(
-        province=cast.province, year=2025, title="Kết quả 2025", historic=True,
+        province=cast.province,
+        year=2025,
+        title="Kết quả 2025",
+        historic=True,
         state=CampaignState.PUBLISHED,
-    )  # fmt: skip
+    )
     CampaignLevel.objects.create(campaign=past, level="so", name="Sở", framework=cast.framework)
     campaign_unit = CampaignUnit.objects.create(campaign=past, unit=cast.noi_vu, level="so")
     HistoricResult.objects.create(
-        campaign_unit=campaign_unit, rank=1, total=Decimal("95"), applicable_max=Decimal("100"),
-        value=Decimal("95"), class_label="Tốt", source_table="bang.xlsx",
-    )  # fmt: skip
+        campaign_unit=campaign_unit,
+        rank=1,
+        total=Decimal("95"),
+        applicable_max=Decimal("100"),
+        value=Decimal("95"),
+        class_label="Tốt",
+        source_table="bang.xlsx",
+    )
     campaign_units_add(campaign=draft, level="so", units=None, user=cast.quang)
     classes = dict(draft.units.values_list("unit__name", "previous_class"))
     assert classes == {"Sở Nội vụ": "Tốt", "Sở Tư pháp": ""}

@@ -18,18 +18,25 @@ from tests.portal.conftest import sign_in
 
 def import_2023(bd) -> Campaign:
     return historic_campaign_import(
-        province=bd.province, year=2023, title="Xếp hạng 2023", level="so",
-        level_name="Sở, ban, ngành", framework=bd.frameworks["so"],
+        province=bd.province,
+        year=2023,
+        title="Xếp hạng 2023",
+        level="so",
+        level_name="Sở, ban, ngành",
+        framework=bd.frameworks["so"],
         table_bytes=(BINHDINH_TABLES / "bang-1-tong-the-cap-so.tsv").read_bytes(),
-        file_name="bang-1-tong-the-cap-so.tsv", user=bd.admin,
-    )  # fmt: skip
+        file_name="bang-1-tong-the-cap-so.tsv",
+        user=bd.admin,
+    )
 
 
 def campaign_2024(bd, *codes: str) -> Campaign:
     campaign = Campaign.objects.create(
-        province=bd.province, year=2024, title="Đánh giá 2024",
+        province=bd.province,
+        year=2024,
+        title="Đánh giá 2024",
         self_assessment_deadline=timezone.now() + timedelta(days=30),
-    )  # fmt: skip
+    )
     CampaignLevel.objects.create(
         campaign=campaign, level="so", name="Sở", framework=bd.frameworks["so"]
     )
@@ -57,21 +64,29 @@ def test_each_unit_shows_its_result_of_the_year_before(binhdinh):
 def test_a_merged_unit_shows_the_results_of_the_units_it_was_formed_from(binhdinh):
     import_2023(binhdinh)
     merged = Unit.objects.create(
-        province=binhdinh.province, code="so-khcn-moi", name="Sở Khoa học và Công nghệ (mới)",
-        level="so", active_from=date(2024, 3, 1),
-    )  # fmt: skip
+        province=binhdinh.province,
+        code="so-khcn-moi",
+        name="Sở Khoa học và Công nghệ (mới)",
+        level="so",
+        active_from=date(2024, 3, 1),
+    )
     for code in ("so-thong-tin-va-truyen-thong", "so-khoa-hoc-va-cong-nghe"):
         Lineage.objects.create(
-            predecessor=Unit.objects.get(code=code), successor=merged,
-            kind=Lineage.Kind.MERGED_INTO, effective=date(2024, 3, 1),
-        )  # fmt: skip
+            predecessor=Unit.objects.get(code=code),
+            successor=merged,
+            kind=Lineage.Kind.MERGED_INTO,
+            effective=date(2024, 3, 1),
+        )
     campaign = campaign_2024(binhdinh, "so-khcn-moi")
     [first, second] = sorted(
         previous_results(campaign, [merged.pk])[merged.pk], key=lambda r: r.rank
     )
     assert (first.unit_name, first.rank, first.value, first.through_lineage) == (
-        "Sở Thông tin và Truyền thông", 1, "99,3%", True,
-    )  # fmt: skip
+        "Sở Thông tin và Truyền thông",
+        1,
+        "99,3%",
+        True,
+    )
     assert (second.unit_name, second.rank, second.value) == (
         "Sở Khoa học và Công nghệ",
         14,
@@ -86,9 +101,11 @@ def test_a_merged_unit_shows_the_results_of_the_units_it_was_formed_from(binhdin
 def test_a_unit_with_its_own_result_ignores_its_predecessors(binhdinh):
     import_2023(binhdinh)
     Lineage.objects.create(
-        predecessor=Unit.objects.get(code="so-du-lich"), successor=Unit.objects.get(code="so-y-te"),
-        kind=Lineage.Kind.MERGED_INTO, effective=date(2024, 1, 1),
-    )  # fmt: skip
+        predecessor=Unit.objects.get(code="so-du-lich"),
+        successor=Unit.objects.get(code="so-y-te"),
+        kind=Lineage.Kind.MERGED_INTO,
+        effective=date(2024, 1, 1),
+    )
     campaign = campaign_2024(binhdinh, "so-y-te")
     unit = Unit.objects.get(code="so-y-te")
     [result] = previous_results(campaign, [unit.pk])[unit.pk]

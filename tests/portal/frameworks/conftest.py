@@ -59,9 +59,14 @@ def draft(cast: Cast) -> FrameworkVersion:
         "name": "Bộ chỉ số cấp sở 2026 (dự thảo)",
     }
     return FrameworkVersion.objects.create(
-        province=cast.province, year=2026, level="so", code="mau-2026-so",
-        name="Bộ chỉ số cấp sở 2026 (dự thảo)", document=document, created_by=cast.quang,
-    )  # fmt: skip
+        province=cast.province,
+        year=2026,
+        level="so",
+        code="mau-2026-so",
+        name="Bộ chỉ số cấp sở 2026 (dự thảo)",
+        document=document,
+        created_by=cast.quang,
+    )
 
 
 @pytest.fixture(autouse=True)

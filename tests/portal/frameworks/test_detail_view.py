@@ -30,18 +30,23 @@ def test_it_answers_404_for_a_framework_that_does_not_exist(cast: Cast):
 def test_it_shows_every_node_with_its_rule_in_plain_vietnamese(cast: Cast):
     page = cast.client(cast.lan).get(url(cast.framework)).content.decode()
     for expected in [
-        "nts_ke_hoach", "Ban hành kế hoạch chuyển đổi số năm", "tổng điểm tối đa <strong>100 đ</strong>",
+        "nts_ke_hoach",
+        "Ban hành kế hoạch chuyển đổi số năm",
+        "tổng điểm tối đa <strong>100 đ</strong>",
         "Có: 5 đ; Không: 0 đ",  # yes/no
         "0,5 đ mỗi lần, tối đa 10 đ",  # count
         "chọn một mức: Ban hành đầy đủ (10 đ); Ban hành một phần (5 đ); Chưa ban hành (0 đ)",
         "tỷ lệ so với mục tiêu 100, điểm tỷ lệ thuận, tối đa 15 đ",
         "theo mức: từ 90: 15 đ; từ 70: 10 đ; từ 50: 5 đ; từ 0: 0 đ",
         "công thức: min(online / total * 100, 80) / 80 * 20 if total &gt; 0 else 0 (đầu vào: online, total)",
-        "nhập trực tiếp điểm", "tổ thẩm định chấm", "hệ thống dùng chung",
+        "nhập trực tiếp điểm",
+        "tổ thẩm định chấm",
+        "hệ thống dùng chung",
         "chỉ khi có dịch vụ công trực tuyến",  # applicability in words
         "Hướng dẫn: Kế hoạch do Chủ tịch UBND xã ký ban hành trong năm đánh giá.",
-        "chỉ số chính", "chỉ số thành phần",
-    ]:  # fmt: skip
+        "chỉ số chính",
+        "chỉ số thành phần",
+    ]:
         assert expected in page, expected
 
 
@@ -61,9 +66,13 @@ def test_it_explains_the_ranking_policy_in_words(cast: Cast):
 
 def test_it_explains_the_national_policy_weights_and_groups(cast: Cast):
     version = FrameworkVersion.objects.create(
-        province=cast.province, year=2025, level="bo", code="mau-2025-bo", name="Bộ",
+        province=cast.province,
+        year=2025,
+        level="bo",
+        code="mau-2025-bo",
+        name="Bộ",
         document=example_frameworks()["mau-2025:bo"],
-    )  # fmt: skip
+    )
     page = cast.client(cast.hoa).get(url(version)).content.decode()
     assert "mỗi chỉ số chính lấy điểm đạt chia điểm tối đa, nhân trọng số" in page
     assert "bỏ qua các hạng kế tiếp (ví dụ 1, 2, 2, 4)" in page
@@ -74,9 +83,13 @@ def test_it_explains_the_national_policy_weights_and_groups(cast: Cast):
 
 def test_it_explains_the_removed_block(cast: Cast):
     version = FrameworkVersion.objects.create(
-        province=cast.province, year=2024, level="so", code="bp-2024-so", name="Bình Phước",
+        province=cast.province,
+        year=2024,
+        level="so",
+        code="bp-2024-so",
+        name="Bình Phước",
         document=example_frameworks()["binhphuoc-2024:so"],
-    )  # fmt: skip
+    )
     page = cast.client(cast.hoa).get(url(version)).content.decode()
     assert "trừ điểm tối đa của khối ở mọi đơn vị có khối này" in page
 
@@ -98,8 +111,12 @@ def test_it_offers_edit_of_an_unfrozen_version_to_the_office_admin(cast: Cast, d
 @pytest.mark.parametrize("name", list(example_frameworks()))
 def test_it_shows_every_example_framework(cast: Cast, name):
     version = FrameworkVersion.objects.create(
-        province=cast.province, year=2023, level="x", code="vi-du", name=name,
+        province=cast.province,
+        year=2023,
+        level="x",
+        code="vi-du",
+        name=name,
         document=example_frameworks()[name],
-    )  # fmt: skip
+    )
     response = cast.client(cast.quang).get(url(version))
     assert response.status_code == 200 and "Cây tiêu chí" in response.content.decode()

@@ -175,35 +175,107 @@ def test_a_hand_filled_workbook_becomes_the_expected_document():
     document, _ = read_framework_workbook(filled(HAND_NODES, HAND_POLICY))
     d = Decimal
     assert document == {
-        "code": "tay-2026", "name": "Bộ chỉ số điền tay",
+        "code": "tay-2026",
+        "name": "Bộ chỉ số điền tay",
         "nodes": [
-            {"code": "nts", "name": "Nhận thức số", "kind": "main_index", "children": [
-                {"code": "nts_1", "name": "Ban hành kế hoạch", "max": 5, "rule": {"type": "yes_no"}},
-                {"code": "nts_2", "name": "Tin, bài tuyên truyền", "max": 10,
-                 "rule": {"type": "count", "points_each": d("0.5")}, "measure": "tin, bài"},
-            ]},
-            {"code": "cqs", "name": "Hoạt động chính quyền số", "max": d("57.5"), "children": [
-                {"code": "cqs_1", "name": "Văn bản ký số", "kind": "criterion", "max": 15,
-                 "rule": {"type": "ratio", "target": 100, "cap": False, "minimum": d("20.5")}},
-                {"code": "cqs_2", "name": "Hồ sơ số hoá", "max": 15, "rule": {"type": "bands", "bands": [
-                    {"min": 90, "points": 15}, {"min": 70, "points": 10}, {"min": 0, "points": 0}]}},
-                {"code": "cqs_3", "name": "Quy chế", "max": d("7.5"), "rule": {"type": "choice", "options": [
-                    {"value": "du", "label": "Đầy đủ", "points": d("7.5")}, {"value": "mot_phan", "points": d("2.5")}]},
-                 "source": "appraisers"},
-                {"code": "cqs_4", "name": "Hồ sơ trực tuyến", "max": 20, "weight": 350, "aliases": ["DVCTT", "Dịch vụ công"],
-                 "applies_when": "has_online_public_services",
-                 "rule": {"type": "formula", "inputs": ["online", "total"],
-                          "expression": "min(online / total * 100, 80) / 80 * 20 if total > 0 else 0"},
-                 "source": "system", "measure": "%", "guidance": "Lấy từ cổng dịch vụ công"},
-            ]},
+            {
+                "code": "nts",
+                "name": "Nhận thức số",
+                "kind": "main_index",
+                "children": [
+                    {
+                        "code": "nts_1",
+                        "name": "Ban hành kế hoạch",
+                        "max": 5,
+                        "rule": {"type": "yes_no"},
+                    },
+                    {
+                        "code": "nts_2",
+                        "name": "Tin, bài tuyên truyền",
+                        "max": 10,
+                        "rule": {"type": "count", "points_each": d("0.5")},
+                        "measure": "tin, bài",
+                    },
+                ],
+            },
+            {
+                "code": "cqs",
+                "name": "Hoạt động chính quyền số",
+                "max": d("57.5"),
+                "children": [
+                    {
+                        "code": "cqs_1",
+                        "name": "Văn bản ký số",
+                        "kind": "criterion",
+                        "max": 15,
+                        "rule": {
+                            "type": "ratio",
+                            "target": 100,
+                            "cap": False,
+                            "minimum": d("20.5"),
+                        },
+                    },
+                    {
+                        "code": "cqs_2",
+                        "name": "Hồ sơ số hoá",
+                        "max": 15,
+                        "rule": {
+                            "type": "bands",
+                            "bands": [
+                                {"min": 90, "points": 15},
+                                {"min": 70, "points": 10},
+                                {"min": 0, "points": 0},
+                            ],
+                        },
+                    },
+                    {
+                        "code": "cqs_3",
+                        "name": "Quy chế",
+                        "max": d("7.5"),
+                        "rule": {
+                            "type": "choice",
+                            "options": [
+                                {"value": "du", "label": "Đầy đủ", "points": d("7.5")},
+                                {"value": "mot_phan", "points": d("2.5")},
+                            ],
+                        },
+                        "source": "appraisers",
+                    },
+                    {
+                        "code": "cqs_4",
+                        "name": "Hồ sơ trực tuyến",
+                        "max": 20,
+                        "weight": 350,
+                        "aliases": ["DVCTT", "Dịch vụ công"],
+                        "applies_when": "has_online_public_services",
+                        "rule": {
+                            "type": "formula",
+                            "inputs": ["online", "total"],
+                            "expression": "min(online / total * 100, 80) / 80 * 20 if total > 0 else 0",
+                        },
+                        "source": "system",
+                        "measure": "%",
+                        "guidance": "Lấy từ cổng dịch vụ công",
+                    },
+                ],
+            },
         ],
-        "ranking": {"comparability": "ratio_to_applicable_max", "decimals": 1, "ties": "dense",
-                    "classification": {"bands": [{"label": "Tốt", "min": 80}, {"label": "Khá", "min": 65},
-                                                 {"label": "Trung bình", "min": 50, "aliases": ["TB", "T.B"]},
-                                                 {"label": "Yếu", "min": 0}],
-                                       "basis": "percent_of_applicable_max"}},
+        "ranking": {
+            "comparability": "ratio_to_applicable_max",
+            "decimals": 1,
+            "ties": "dense",
+            "classification": {
+                "bands": [
+                    {"label": "Tốt", "min": 80},
+                    {"label": "Khá", "min": 65},
+                    {"label": "Trung bình", "min": 50, "aliases": ["TB", "T.B"]},
+                    {"label": "Yếu", "min": 0},
+                ],
+                "basis": "percent_of_applicable_max",
+            },
+        },
         "index_rankings": {"overrides": {"nts": 1}},
-    }  # fmt: skip
+    }
     assert check_framework(document, "x").max == d("72.5")
 
 

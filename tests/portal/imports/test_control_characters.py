@@ -159,9 +159,11 @@ def test_an_evidence_file_name_with_control_characters_is_stored_without_them(
     cast: Cast, name, kept
 ):
     evidence = evidence_add_file(
-        campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, criterion="nts_ke_hoach",
+        campaign_unit=cast.noi_vu_campaign_unit,
+        actor=cast.lan,
+        criterion="nts_ke_hoach",
         upload=SimpleUploadedFile(name, PDF),
-    )  # fmt: skip
+    )
     assert Evidence.objects.get().original_name == kept
     client = cast.client(cast.lan)
     download = client.get(url("evidence_download", cast.noi_vu_campaign_unit, evidence.pk))
@@ -172,9 +174,12 @@ def test_an_evidence_file_name_with_control_characters_is_stored_without_them(
 
 def test_a_supplement_file_name_with_a_nul_is_stored_without_it(appraised: Appraised):
     response_evidence_add_file(
-        campaign_unit=appraised.campaign_unit, round=appraised.rounds[1], actor=appraised.cast.lan,
-        criterion="cqs_ky_so", upload=SimpleUploadedFile("danh\x00sach.pdf", PDF),
-    )  # fmt: skip
+        campaign_unit=appraised.campaign_unit,
+        round=appraised.rounds[1],
+        actor=appraised.cast.lan,
+        criterion="cqs_ky_so",
+        upload=SimpleUploadedFile("danh\x00sach.pdf", PDF),
+    )
     assert Evidence.objects.get(round=appraised.rounds[1]).original_name == "danhsach.pdf"
 
 
@@ -183,9 +188,11 @@ def test_a_report_template_name_with_a_nul_is_kept_without_it(
     published: Campaign,  # noqa: F811
 ):
     report_template_set(
-        campaign=published, user=cast.quang, file_name="mau\x00.docx",
+        campaign=published,
+        user=cast.quang,
+        file_name="mau\x00.docx",
         content=template_docx("Tỉnh {{ province }}"),
-    )  # fmt: skip
+    )
     assert CampaignReportTexts.objects.get(campaign=published).template_name == "mau.docx"
     page = cast.client(cast.quang).get(f"/dot-danh-gia/{published.pk}/van-ban-bao-cao/")
     assert "Đang dùng mẫu “mau.docx”" in page.content.decode()

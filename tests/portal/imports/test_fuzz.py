@@ -132,22 +132,30 @@ def test_a_generated_system_values_file_is_imported_or_refused_whole(cast, cells
         data = xlsx_bytes([[spreadsheet_value(v) for v in row] for row in rows])
     refused_or_done(
         lambda: indicators.system_values_upload(
-            campaign=cast.campaign, actor=cast.quang, data=data, file_name=f"f.{kind}",
+            campaign=cast.campaign,
+            actor=cast.quang,
+            data=data,
+            file_name=f"f.{kind}",
             source="Cổng DVC",
         ),
-        ImportRefused, ValidationError,
-    )  # fmt: skip
+        ImportRefused,
+        ValidationError,
+    )
 
 
 JSON_VALUES = st.recursive(
     st.one_of(
-        st.none(), st.booleans(), st.text(max_size=20), HOSTILE_TEXT,
+        st.none(),
+        st.booleans(),
+        st.text(max_size=20),
+        HOSTILE_TEXT,
         st.integers(min_value=-(10**30), max_value=10**30),
         st.floats(allow_nan=False, allow_infinity=False),
     ),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
-)  # fmt: skip
+)
 NUMBER_LITERALS = st.sampled_from(
     ["1e309", "-1e309", "1E+999999999", "9" * 5000, "NaN", "Infinity", "-0.0", "1e-400"]
 )
@@ -182,9 +190,11 @@ def test_a_generated_api_push_answers_a_documented_status_and_writes_nothing_whe
         text = text.replace("Cổng DVC", "Cổng \\ud800", 1)
     before = checksum()
     response = client.post(
-        "/api/indicators", text, content_type="application/json",
+        "/api/indicators",
+        text,
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
-    )  # fmt: skip
+    )
     assert response.status_code in (200, 400, 409, 422), response.content[:300]
     if response.status_code != 200:
         after = checksum()
@@ -202,7 +212,7 @@ def test_a_generated_api_push_answers_a_documented_status_and_writes_nothing_whe
         st.one_of(HOSTILE_TEXT, st.text()),
     )
 )
-def test_a_generated_self_assessment_is_read_or_refused_field_by_field(cast, typed):  # fmt: skip
+def test_a_generated_self_assessment_is_read_or_refused_field_by_field(cast, typed):
     framework = cast.framework.build()
     data = {}
     for code, text in typed.items():
@@ -221,7 +231,7 @@ def test_a_generated_self_assessment_is_read_or_refused_field_by_field(cast, typ
 @given(
     rows=st.lists(st.lists(CELLS, min_size=3, max_size=len(UNIT_COLUMNS)), min_size=1, max_size=4)
 )
-def test_a_generated_units_workbook_is_imported_or_refused_whole(cast, rows):  # fmt: skip
+def test_a_generated_units_workbook_is_imported_or_refused_whole(cast, rows):
     data = book(UNIT_COLUMNS, rows, "Đơn vị")
     refused_or_done(
         lambda: units.registry_import(province=cast.province, data=data), ValidationError
@@ -259,16 +269,20 @@ YAML_SCALARS = st.sampled_from([
         max_size=6,
     )
 )
-def test_a_generated_framework_yaml_is_imported_or_refused_whole(cast, lines):  # fmt: skip
+def test_a_generated_framework_yaml_is_imported_or_refused_whole(cast, lines):
     text = "kind: framework\n" + "".join(f"{key}: {value}\n" for key, value in lines)
     data = text.encode("utf-8", "surrogatepass")
     refused_or_done(
         lambda: frameworks.framework_import_yaml(
-            province=cast.province, year=2026, level="so", data=data, file="f.yaml",
+            province=cast.province,
+            year=2026,
+            level="so",
+            data=data,
+            file="f.yaml",
             user=cast.quang,
         ),
         ValidationError,
-    )  # fmt: skip
+    )
 
 
 @settings(max_examples=60, deadline=None)

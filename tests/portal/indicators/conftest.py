@@ -30,8 +30,13 @@ GOOD_ROWS = [
 ]
 
 
-def csv_bytes(rows: Sequence[Sequence[object]], *, delimiter: str = ";", bom: bool = False,
-              header: Sequence[str] = HEADER) -> bytes:  # fmt: skip
+def csv_bytes(
+    rows: Sequence[Sequence[object]],
+    *,
+    delimiter: str = ";",
+    bom: bool = False,
+    header: Sequence[str] = HEADER,
+) -> bytes:
     lines = [delimiter.join(header)] + [delimiter.join(str(c) for c in row) for row in rows]
     return ("\ufeff" if bom else "").encode() + "\r\n".join(lines).encode("utf-8")
 

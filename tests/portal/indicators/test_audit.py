@@ -24,9 +24,17 @@ def test_an_upload_records_who_what_and_why_for_each_value(cast):
         cast.quang,
         "Đặng Minh Quang",
     )
-    assert (campaign_unit.campaign_id, campaign_unit.unit_id, campaign_unit.criterion, campaign_unit.entity_id) == (
-        cast.campaign.pk, cast.noi_vu.pk, "cqs_dvctt", str(value.pk),
-    )  # fmt: skip
+    assert (
+        campaign_unit.campaign_id,
+        campaign_unit.unit_id,
+        campaign_unit.criterion,
+        campaign_unit.entity_id,
+    ) == (
+        cast.campaign.pk,
+        cast.noi_vu.pk,
+        "cqs_dvctt",
+        str(value.pk),
+    )
     assert campaign_unit.province_id == cast.province.pk
     assert (campaign_unit.old, campaign_unit.new) == (None, {"online": "1200", "total": "2000"})
     assert campaign_unit.reason == "Cổng dịch vụ công tỉnh, đo lúc 30/06/2025 08:00"
@@ -51,11 +59,15 @@ def test_a_push_names_its_token(cast, client, token):
         "values": [json_item(r) for r in GOOD_ROWS],
     }
     response = client.post(
-        "/api/indicators", json.dumps(document), content_type="application/json",
+        "/api/indicators",
+        json.dumps(document),
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {text}",
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     (campaign_unit,) = campaign_units()
     assert (campaign_unit.actor, campaign_unit.actor_name, campaign_unit.reason) == (
-        None, "API: Cổng DVC", "Cổng DVC, đo lúc 30/06/2025 08:00",
-    )  # fmt: skip
+        None,
+        "API: Cổng DVC",
+        "Cổng DVC, đo lúc 30/06/2025 08:00",
+    )

@@ -101,12 +101,18 @@ def test_the_page_reads_a_large_campaign_in_a_fixed_number_of_queries(
 ):
     for number in range(30):
         unit = Unit.objects.create(
-            province=cast.province, code=f"so-{number}", name=f"Sở số {number}", level="so",
+            province=cast.province,
+            code=f"so-{number}",
+            name=f"Sở số {number}",
+            level="so",
             attributes={"has_online_public_services": True},
-        )  # fmt: skip
+        )
         CampaignUnit.objects.create(campaign=cast.campaign, unit=unit, level="so")
-    rows = [(f"so-{n}", "cqs_dvctt", name, "10", "30/06/2025", "") for n in range(30)
-            for name in ("online", "total")]  # fmt: skip
+    rows = [
+        (f"so-{n}", "cqs_dvctt", name, "10", "30/06/2025", "")
+        for n in range(30)
+        for name in ("online", "total")
+    ]
     client = cast.client(cast.quang)
     assert upload(client, cast.campaign, "a.csv", csv_bytes(rows)).status_code == 302
     # session, user, campaign, roles (permission), roles (can import), levels, values,

@@ -45,8 +45,11 @@ def test_it_imports_each_format(cast, name):
     assert timezone.localtime(value.measured_at).replace(tzinfo=None) == datetime(2025, 6, 30, 8)
     batch = ImportBatch.objects.get()
     assert (batch.count, batch.file_name, batch.created_by, batch.actor_name) == (
-        1, name, cast.quang, "Đặng Minh Quang",
-    )  # fmt: skip
+        1,
+        name,
+        cast.quang,
+        "Đặng Minh Quang",
+    )
     assert batch.format == name.rsplit(".", 1)[1]
     shown = client.get(page(cast.campaign)).content.decode()
     assert "Đã nhập 1 giá trị" in shown
@@ -58,14 +61,16 @@ def test_numbers_take_a_decimal_comma_or_point_and_spreadsheet_numbers_as_they_a
     rows.append(("so-noi-vu", "cqs_dvctt", "total", "2000.25", "2025-06-30", ""))
     upload(cast.client(cast.quang), cast.campaign, "a.csv", csv_bytes(rows))
     assert values(cast.campaign)[("so-noi-vu", "cqs_dvctt")] == {
-        "online": "1234.5", "total": "2000.25",
-    }  # fmt: skip
+        "online": "1234.5",
+        "total": "2000.25",
+    }
     numbers = [("so-noi-vu", "cqs_dvctt", "online", 1500, datetime(2025, 7, 1, 9, 30), "")]
     numbers.append(("so-noi-vu", "cqs_dvctt", "total", 2500.5, datetime(2025, 7, 1), ""))
     upload(cast.client(cast.quang), cast.campaign, "b.xlsx", xlsx_bytes(numbers))
     assert values(cast.campaign)[("so-noi-vu", "cqs_dvctt")] == {
-        "online": "1500", "total": "2500.5",
-    }  # fmt: skip
+        "online": "1500",
+        "total": "2500.5",
+    }
 
 
 def test_vietnamese_column_names_and_a_source_per_row_are_accepted(cast):
@@ -105,8 +110,9 @@ def test_a_new_import_replaces_the_value_and_the_batches_keep_the_history(cast):
     assert value.source == "Cổng DVC quốc gia"
     assert value.batch.file_name == "july.csv"
     assert list(ImportBatch.objects.values_list("file_name", flat=True)) == [
-        "july.csv", "june.csv",
-    ]  # fmt: skip
+        "july.csv",
+        "june.csv",
+    ]
     shown = client.get(page(cast.campaign)).content.decode()
     batches = shown[shown.index('id="batches"') :]
     assert batches.index("july.csv") < batches.index("june.csv")

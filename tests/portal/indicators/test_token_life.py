@@ -32,9 +32,11 @@ def push(cast: Cast, text: str, rows=GOOD_ROWS, campaign: int | None = None):  #
     document = {"campaign": campaign or cast.campaign.pk, "source": "Cổng dịch vụ công tỉnh",
                 "values": [json_item(row) for row in rows]}  # fmt: skip
     return cast.client(None).post(
-        URL, json.dumps(document), content_type="application/json",
+        URL,
+        json.dumps(document),
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {text}",
-    )  # fmt: skip
+    )
 
 
 def created_through_the_page(cast: Cast, **fields: object) -> tuple[int, str]:
@@ -132,8 +134,9 @@ def test_a_token_of_every_campaign_is_logged_under_its_province(cast: Cast):
     api_token_revoke(token=token, actor=cast.quang)
     audit_entries = AuditEntry.objects.filter(entity="api_token")
     assert [(e.action, e.province_id, e.campaign_id) for e in audit_entries] == [
-        ("create", cast.province.pk, None), ("revoke", cast.province.pk, None),
-    ]  # fmt: skip
+        ("create", cast.province.pk, None),
+        ("revoke", cast.province.pk, None),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -142,8 +145,13 @@ def test_a_token_made_before_expiry_existed_gets_90_days_from_the_migration(cast
     before, after = [("indicators", "0001_initial")], [("indicators", "0002_apitoken_expires_at")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("indicators", "ApiToken")
-    old.objects.create(province_id=cast.province.pk, name="Cũ", token_hash="a" * 64,
-                       prefix="dti_cu000000", created_by_id=cast.quang.pk)  # fmt: skip
+    old.objects.create(
+        province_id=cast.province.pk,
+        name="Cũ",
+        token_hash="a" * 64,
+        prefix="dti_cu000000",
+        created_by_id=cast.quang.pk,
+    )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     with time_machine.travel(timezone.now(), tick=False):

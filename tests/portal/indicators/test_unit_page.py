@@ -21,9 +21,12 @@ from tests.portal.indicators.conftest import GOOD_ROWS, SOURCE, csv_bytes, perso
 
 def imported(cast, rows=GOOD_ROWS, source=SOURCE):  # type: ignore[no-untyped-def]
     return system_values_upload(
-        campaign=cast.campaign, actor=cast.quang, data=csv_bytes(rows), file_name="a.csv",
+        campaign=cast.campaign,
+        actor=cast.quang,
+        data=csv_bytes(rows),
+        file_name="a.csv",
         source=source,
-    )  # fmt: skip
+    )
 
 
 def article(page: str, code: str = "cqs_dvctt") -> str:
@@ -132,9 +135,11 @@ def test_the_reporter_cannot_write_a_system_criterion(cast):
     assert not Answer.objects.filter(criterion="cqs_dvctt").exists()
     assert SystemValue.objects.get().value == {"online": "1200", "total": "2000"}
     posted = PostedAnswer(
-        value={"online": "5", "total": "9"}, note="", version=0,
+        value={"online": "5", "total": "9"},
+        note="",
+        version=0,
         loaded=canonical_answer(None, ""),
-    )  # fmt: skip
+    )
     with pytest.raises(ValidationError, match=r"Đơn vị không nhập được các tiêu chí: cqs_dvctt\."):
         assessments.answers_save(
             campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers={"cqs_dvctt": posted}

@@ -36,8 +36,9 @@ def test_it_emails_again_what_could_not_be_sent_recently_and_is_still_unread(cas
     assert "E-mail gửi lại: 1" in run()
     assert [email.subject for email in mail.outbox] == ["chưa gửi được hôm qua"]
     assert list(Notification.objects.filter(emailed=True).order_by("pk")) == [
-        due, Notification.objects.get(title="đã gửi"),
-    ]  # fmt: skip
+        due,
+        Notification.objects.get(title="đã gửi"),
+    ]
     assert "E-mail gửi lại: 0" in run()  # once sent, never again
 
 

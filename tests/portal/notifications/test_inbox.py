@@ -24,9 +24,12 @@ def test_it_sends_anonymous_visitors_to_the_login_page(cast: Cast):
 
 def test_it_shows_the_owner_title_body_time_and_link(cast: Cast):
     notification(
-        cast.lan, "Đã trả kết quả thẩm định vòng 1", body="Sở Nội vụ: 3 tiêu chí bị hạ điểm.",
-        url="/dot-danh-gia/1/", at=datetime(2025, 7, 3, 8, 5, tzinfo=HANOI),
-    )  # fmt: skip
+        cast.lan,
+        "Đã trả kết quả thẩm định vòng 1",
+        body="Sở Nội vụ: 3 tiêu chí bị hạ điểm.",
+        url="/dot-danh-gia/1/",
+        at=datetime(2025, 7, 3, 8, 5, tzinfo=HANOI),
+    )
     html = cast.client(cast.lan).get(URL).content.decode()
     assert "Đã trả kết quả thẩm định vòng 1" in html
     assert "Sở Nội vụ: 3 tiêu chí bị hạ điểm." in html

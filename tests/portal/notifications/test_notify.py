@@ -69,8 +69,11 @@ def test_a_person_without_an_address_gets_only_the_notification_in_the_portal(
     assert mail.outbox == []
     row.refresh_from_db()
     assert (row.user, row.title, row.url, row.emailed) == (
-        cast.thao, "Yêu cầu bổ sung: Sở Nội vụ", "/tu-danh-gia/12/", False,
-    )  # fmt: skip
+        cast.thao,
+        "Yêu cầu bổ sung: Sở Nội vụ",
+        "/tu-danh-gia/12/",
+        False,
+    )
 
 
 def test_no_email_leaves_before_the_transaction_commits(
@@ -83,8 +86,9 @@ def test_no_email_leaves_before_the_transaction_commits(
     assert len(callbacks) == 1
     callbacks[0]()
     assert sorted(email.to[0] for email in mail.outbox) == [
-        "lan@tinhmau.gov.vn", "minh@tinhmau.gov.vn",
-    ]  # fmt: skip
+        "lan@tinhmau.gov.vn",
+        "minh@tinhmau.gov.vn",
+    ]
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(

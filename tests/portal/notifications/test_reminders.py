@@ -201,9 +201,12 @@ def appraisal(cast: Cast) -> AppraisalRound:
     TeamMember.objects.create(campaign=cast.campaign, user=cast.hung, chair=True)
     TeamMember.objects.create(campaign=cast.campaign, user=cast.quang)
     return AppraisalRound.objects.create(
-        campaign=cast.campaign, number=1, appraisal_due=DEADLINE,
-        supplement_due=DEADLINE + timedelta(days=7), state=RoundState.SCORING,
-    )  # fmt: skip
+        campaign=cast.campaign,
+        number=1,
+        appraisal_due=DEADLINE,
+        supplement_due=DEADLINE + timedelta(days=7),
+        state=RoundState.SCORING,
+    )
 
 
 def test_it_reminds_the_team_of_the_appraisal_deadline(cast: Cast, appraisal: AppraisalRound):
@@ -253,17 +256,24 @@ def returned(cast: Cast, appraisal: AppraisalRound) -> AppraisalRound:
     ]
     for campaign_unit, criterion, requested in rows:
         Appraisal.objects.create(
-            campaign_unit=campaign_unit, round=appraisal, criterion=criterion, value=1,
-            supplement_requested=requested, updated_by=cast.hung,
-        )  # fmt: skip
+            campaign_unit=campaign_unit,
+            round=appraisal,
+            criterion=criterion,
+            value=1,
+            supplement_requested=requested,
+            updated_by=cast.hung,
+        )
     for campaign_unit, criterion in (
         (cast.noi_vu_campaign_unit, "cqs_so_hoa"),
         (cast.tu_phap_campaign_unit, "cqs_ky_so"),
     ):
         Response.objects.create(
-            campaign_unit=campaign_unit, round=appraisal, criterion=criterion, kind="supplement",
+            campaign_unit=campaign_unit,
+            round=appraisal,
+            criterion=criterion,
+            kind="supplement",
             updated_by=cast.lan,
-        )  # fmt: skip
+        )
     return appraisal
 
 
@@ -287,9 +297,12 @@ def test_it_reminds_the_reporters_of_units_that_have_not_answered(
 
 def test_a_unit_that_has_answered_everything_is_not_reminded(cast: Cast, returned: AppraisalRound):
     Response.objects.create(
-        campaign_unit=cast.noi_vu_campaign_unit, round=returned, criterion="cqs_ky_so", kind="confirm",
+        campaign_unit=cast.noi_vu_campaign_unit,
+        round=returned,
+        criterion="cqs_ky_so",
+        kind="confirm",
         updated_by=cast.lan,
-    )  # fmt: skip
+    )
     run(at=SUPPLEMENT_DUE - timedelta(hours=24))
     assert reminded("deadline_supplement") == []
 
@@ -353,6 +366,8 @@ def test_it_finds_the_reminders_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         found = due_reminders(now=SUPPLEMENT_DUE - timedelta(hours=24), within=timedelta(hours=48))
     assert sorted(reminder.kind for reminder in found) == [
-        "deadline_appraisal", "deadline_self_assessment", "deadline_self_assessment",
+        "deadline_appraisal",
+        "deadline_self_assessment",
+        "deadline_self_assessment",
         "deadline_supplement",
-    ]  # fmt: skip
+    ]

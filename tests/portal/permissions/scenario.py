@@ -54,10 +54,16 @@ def stored_evidence(submission: Submission, by: User, **fields: object) -> Evide
     """A real file under EVIDENCE_ROOT, as an upload leaves it."""
     stored = evidence_files.store(SimpleUploadedFile("danh-sach.pdf", PDF))
     return Evidence.objects.create(
-        submission=submission, criterion="cqs_ky_so", stored_name=stored.stored_name,
-        original_name="Danh sách văn bản ký số.pdf", content_type="application/pdf",
-        size=stored.size, sha256=stored.sha256, uploaded_by=by, **fields,
-    )  # fmt: skip
+        submission=submission,
+        criterion="cqs_ky_so",
+        stored_name=stored.stored_name,
+        original_name="Danh sách văn bản ký số.pdf",
+        content_type="application/pdf",
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=by,
+        **fields,
+    )
 
 
 def build_world(appraised: Appraised) -> World:
@@ -66,18 +72,26 @@ def build_world(appraised: Appraised) -> World:
     filed = stored_evidence(submission, cast.lan)
     supplement = stored_evidence(submission, cast.lan, round=appraised.rounds[1])
     merged = Unit.objects.create(
-        province=cast.province, code="so-van-hoa", name="Sở Văn hoá", level="so",
+        province=cast.province,
+        code="so-van-hoa",
+        name="Sở Văn hoá",
+        level="so",
         active_until=date(2024, 12, 31),
-    )  # fmt: skip
+    )
     lineage = Lineage.objects.create(
-        predecessor=merged, successor=cast.noi_vu, kind=Lineage.Kind.MERGED_INTO,
+        predecessor=merged,
+        successor=cast.noi_vu,
+        kind=Lineage.Kind.MERGED_INTO,
         effective=date(2025, 1, 1),
-    )  # fmt: skip
+    )
     token, _ = api_token_create(province=cast.province, actor=cast.quang, name="Cổng DVC")
     note = Notification.objects.create(
-        user=cast.lan, kind="results_returned", title="Kết quả vòng 1",
-        url=f"/tham-dinh/don-vi/{cast.noi_vu_campaign_unit.pk}/ket-qua/", campaign=cast.campaign,
-    )  # fmt: skip
+        user=cast.lan,
+        kind="results_returned",
+        title="Kết quả vòng 1",
+        url=f"/tham-dinh/don-vi/{cast.noi_vu_campaign_unit.pk}/ket-qua/",
+        campaign=cast.campaign,
+    )
     team = {member.user.username: member for member in cast.campaign.team.all()}
     ids: dict[str, object] = {
         "campaign": cast.campaign.pk, "campaign_unit": cast.noi_vu_campaign_unit.pk,

@@ -67,8 +67,15 @@ def export_log(cast: Cast, fmt: str) -> bytes:
 
 
 def test_a_note_stored_with_control_characters_still_exports_to_a_workbook(cast: Cast):
-    audit_record(actor=cast.lan, entity="answer", action="save", campaign=cast.campaign,
-                 unit=cast.noi_vu, reason="Ghi\x0bchú\x1b cũ", new="1")  # fmt: skip
+    audit_record(
+        actor=cast.lan,
+        entity="answer",
+        action="save",
+        campaign=cast.campaign,
+        unit=cast.noi_vu,
+        reason="Ghi\x0bchú\x1b cũ",
+        new="1",
+    )
     assert ("s", "Ghichú cũ") in cells_of(export_log(cast, "xlsx"))
     rows = list(csv.reader(io.StringIO(export_log(cast, "csv").decode("utf-8-sig"))))
     assert rows[1][8] == "Ghichú cũ"
@@ -76,8 +83,15 @@ def test_a_note_stored_with_control_characters_still_exports_to_a_workbook(cast:
 
 def test_a_unit_named_like_a_formula_is_text_in_the_audit_exports(cast: Cast):
     Unit.objects.filter(pk=cast.noi_vu.pk).update(name=FORMULA)
-    audit_record(actor=cast.lan, entity="answer", action="save", campaign=cast.campaign,
-                 unit=Unit.objects.get(pk=cast.noi_vu.pk), reason="x", new="1")  # fmt: skip
+    audit_record(
+        actor=cast.lan,
+        entity="answer",
+        action="save",
+        campaign=cast.campaign,
+        unit=Unit.objects.get(pk=cast.noi_vu.pk),
+        reason="x",
+        new="1",
+    )
     rows = list(csv.reader(io.StringIO(export_log(cast, "csv").decode("utf-8-sig"))))
     assert rows[1][3] == INERT
     assert ("s", INERT) in cells_of(export_log(cast, "xlsx"))

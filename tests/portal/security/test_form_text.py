@@ -128,10 +128,12 @@ def test_the_refusal_speaks_english_to_an_english_page():
 
 def test_a_verdict_note_with_a_control_character_is_refused(scoring):
     evidence = Evidence.objects.create(
-        submission=Submission.objects.get(campaign_unit=scoring.campaign_unit), criterion="cqs_ky_so",
-        url="https://vb.example.vn/ky-so", original_name="Danh sách văn bản ký số",
+        submission=Submission.objects.get(campaign_unit=scoring.campaign_unit),
+        criterion="cqs_ky_so",
+        url="https://vb.example.vn/ky-so",
+        original_name="Danh sách văn bản ký số",
         uploaded_by=scoring.cast.lan,
-    )  # fmt: skip
+    )
     client = scoring.cast.client(scoring.mai)
     fields = page_fields(client, scoring)
     fields[f"verdict:{evidence.pk}"] = "insufficient"

@@ -14,9 +14,17 @@ LOGIN = "/tai-khoan/dang-nhap/"
 
 def registry_state() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     units = Unit.objects.order_by("pk").values_list(
-        "pk", "province_id", "code", "name", "level", "parent_id", "attributes", "aliases",
-        "active_from", "active_until",
-    )  # fmt: skip
+        "pk",
+        "province_id",
+        "code",
+        "name",
+        "level",
+        "parent_id",
+        "attributes",
+        "aliases",
+        "active_from",
+        "active_until",
+    )
     links = Lineage.objects.order_by("pk").values_list(
         "pk", "predecessor_id", "successor_id", "kind", "effective", "note"
     )
