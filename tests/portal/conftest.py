@@ -12,6 +12,8 @@ examples/mau-2025.yaml (every kind of scoring rule) for its provincial agencies.
 
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -38,7 +40,15 @@ PASSWORD = "mat-khau-thu-nghiem-2025"
 
 
 def framework_document() -> dict[str, object]:
-    """The commune framework of the illustrative campaign: every kind of rule."""
+    """The commune framework of the illustrative campaign: every kind of rule. A copy of
+    its own for each caller (a test may change it); the file is parsed once per process."""
+    return copy.deepcopy(_parsed_framework_document())
+
+
+@functools.cache
+def _parsed_framework_document() -> dict[str, object]:
+    # The YAML parser is pure Python: parsing the file for each cast took longer than
+    # creating the cast's rows.
     document = load_yaml(REPO / "examples" / "mau-2025.yaml")
     level = next(level for level in document["levels"] if level["code"] == "xa")
     return dict(level["framework"])
