@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import copy
 import functools
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -34,6 +38,7 @@ from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
 from portal.workflow import CampaignState
+from tests.conftest import TABLES
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-thu-nghiem-2025"
@@ -150,3 +155,31 @@ def cast(db: None) -> Cast:
     return Cast(
         province, other, noi_vu, tu_phap, framework, campaign, entries[0], entries[1], **users
     )
+
+
+@dataclass(frozen=True)
+class Demo:
+    printed: str  # what `load_demo` printed when it loaded
+    folder: Path  # its evidence files and audit checkpoints
+
+
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Demo]:
+    """The demo `make run` serves (`manage.py load_demo`), loaded once for the module (in
+    each test process) inside a transaction rolled back after the module's last test. Each
+    test runs in a savepoint of its own inside it, so what one test writes the next does
+    not see, as with a demo loaded by each test; loading it takes seconds."""
+    folder = tmp_path_factory.mktemp("demo")
+    printed = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(
+            EVIDENCE_ROOT=folder / "evidence",
+            DTI_AUDIT_ANCHOR_DIR=folder / "audit-anchor",
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ):
+            call_command("load_demo", "--tables", str(TABLES), stdout=printed)
+        with django_db_blocker.block():  # each test asks for the database as usual
+            yield Demo(printed.getvalue(), folder)
+        transaction.set_rollback(True)
