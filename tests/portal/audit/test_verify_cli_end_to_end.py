@@ -1,11 +1,16 @@
 """`dti audit-log verify` as an administrator runs it: a separate process on the database
 DTI_DATABASE_URL names (a temporary SQLite file), migrated with manage.py, entries recorded
 by the portal, one row then changed with Python's sqlite3 module. Also the exit status 2
-cases: a database not migrated, a bad DTI_DATABASE_URL."""
+cases: a database not migrated, a bad DTI_DATABASE_URL.
+
+Every step is a process of its own, as in production, so these tests are marked `slow`.
+The database is migrated and its entries recorded once for the module; each test that
+changes it works on its own copy (the file and its anchor folder)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -35,21 +40,33 @@ def run(*command: str, database: Path | str) -> subprocess.CompletedProcess[str]
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
 
 
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def recorded_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database migrated with manage.py, then five entries recorded by the portal's own
+    process (which checkpoints its first commit in the anchor folder beside the file)."""
     database = tmp_path_factory.mktemp("audit-e2e") / "dti.sqlite3"
     done = run(sys.executable, "manage.py", "migrate", "--no-input", "-v", "0", database=database)
     assert done.returncode == 0, done.stderr
+    recorded = run(sys.executable, "manage.py", "shell", "-c", RECORD, database=database)
+    assert recorded.returncode == 0, recorded.stderr
     return database
 
 
-def test_it_exits_0_then_1_naming_the_row_changed_in_the_file(migrated: Path):
-    recorded = run(sys.executable, "manage.py", "shell", "-c", RECORD, database=migrated)
-    assert recorded.returncode == 0, recorded.stderr
-    intact = run(str(DTI), "audit-log", "verify", database=migrated)
+@pytest.fixture
+def recorded(recorded_once: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the recorded database and of its anchor folder."""
+    folder = shutil.copytree(recorded_once.parent, tmp_path / "copy")
+    return folder / recorded_once.name
+
+
+def test_it_exits_0_then_1_naming_the_row_changed_in_the_file(recorded: Path):
+    intact = run(str(DTI), "audit-log", "verify", database=recorded)
     assert intact.returncode == 0, intact.stdout + intact.stderr
     assert "Nhật ký toàn vẹn: 5 mục" in intact.stdout
-    with sqlite3.connect(migrated) as db:
+    with sqlite3.connect(recorded) as db:
         (third,) = db.execute(
             "SELECT id FROM audit_auditentry ORDER BY id LIMIT 1 OFFSET 2"
         ).fetchone()
@@ -57,7 +74,7 @@ def test_it_exits_0_then_1_naming_the_row_changed_in_the_file(migrated: Path):
             "UPDATE audit_auditentry SET new = ? WHERE id = ?",
             ('{"value": "100", "note": ""}', third),
         )
-    broken = run(str(DTI), "audit-log", "verify", database=migrated)
+    broken = run(str(DTI), "audit-log", "verify", database=recorded)
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert f"chuỗi gãy tại mục #{third} (vị trí 3 trong chuỗi; sổ ghi có 5 mục)" in broken.stdout
     assert "Quản trị hệ thống" in broken.stdout
@@ -87,17 +104,13 @@ def test_it_exits_2_when_the_database_cannot_be_read(tmp_path: Path):
 
 
 def test_the_anchor_written_by_the_portal_catches_the_newest_entries_cut_in_the_file(
-    tmp_path: Path,
+    recorded: Path,
 ):
     """The portal's own process checkpoints its commits in DTI_AUDIT_ANCHOR_DIR (the first
     one at once), `verify` checkpoints the intact chain; then the last two rows are deleted
     and the head rewritten with sqlite3, and the next `verify` names the truncation."""
-    database = tmp_path / "dti.sqlite3"
-    done = run(sys.executable, "manage.py", "migrate", "--no-input", "-v", "0", database=database)
-    assert done.returncode == 0, done.stderr
-    recorded = run(sys.executable, "manage.py", "shell", "-c", RECORD, database=database)
-    assert recorded.returncode == 0, recorded.stderr
-    anchor = tmp_path / "audit-anchor" / "checkpoints.jsonl"
+    database = recorded
+    anchor = database.parent / "audit-anchor" / "checkpoints.jsonl"
     assert '"count":1,' in anchor.read_text(encoding="utf-8")  # after the first commit
     intact = run(str(DTI), "audit-log", "verify", database=database)
     assert intact.returncode == 0, intact.stdout + intact.stderr
