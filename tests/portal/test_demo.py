@@ -94,8 +94,10 @@ def test_the_demo_imports_system_values_as_nhap_mau(demo: Demo):
     assert offering > 0
     assert batch.count == offering == SystemValue.objects.filter(batch=batch).count()
     assert (batch.actor_name, batch.created_by, batch.source) == (
-        "Nhập mẫu", None, "Cổng dịch vụ công tỉnh",
-    )  # fmt: skip
+        "Nhập mẫu",
+        None,
+        "Cổng dịch vụ công tỉnh",
+    )
     audit = AuditEntry.objects.filter(entity="system_value", campaign=current)
     assert audit.count() == offering and {e.actor_name for e in audit} == {"Nhập mẫu"}
     signed = Submission.objects.filter(campaign_unit__campaign=current, state="approved")
