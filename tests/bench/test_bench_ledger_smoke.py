@@ -1,15 +1,20 @@
 """Smoke test of the audit trail's benchmark at a small size, in its own process (it sets up
 the portal on a database of its own): it runs, checks the chain it wrote, and writes its
-report. No timing assertions: timing belongs in the benchmark."""
+report. No timing assertions: timing belongs in the benchmark. Starting the portal and
+migrating its database in a new process keeps it slow (marked `slow`); the number of
+entries hardly matters."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 
 
+@pytest.mark.slow
 def test_the_ledger_benchmark_runs_and_writes_its_report(tmp_path):
     out = tmp_path / "performance-ledger.md"
     result = subprocess.run(

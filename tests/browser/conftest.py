@@ -1,6 +1,6 @@
 """Browser tests: the real pages, served by Django's live server, driven in Debian's headless
 Chromium (fixtures in tests/browser/fixtures.py). Every test in this folder is marked
-`browser`."""
+`browser`, and `slow`: a real browser cannot be made cheap."""
 
 from __future__ import annotations
 
@@ -18,3 +18,4 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import runpy
 import subprocess
 import sys
+import warnings
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -157,14 +160,29 @@ def test_scores_above_their_max_are_refused_by_score_and_reported_by_audit(tmp_p
     assert code == 1 and "over_max" in {f["kind"] for f in json.loads(out)}
 
 
-def test_python_dash_m_runs_the_same_commands_as_dti():
-    """A scheduled `python -m dti.cli audit ...` must check, not exit 0 silently."""
+def test_the_installed_dti_command_runs():
+    """The one test that starts the command as a person does: the `dti` script the install
+    puts beside Python (pyproject.toml's [project.scripts]), in a process of its own, on
+    this checkout's code. Every other test of the command runs it in-process (CliRunner)."""
     result = subprocess.run(
-        [sys.executable, "-m", "dti.cli", "--help"],
+        [str(Path(sys.executable).with_name("dti")), "--help"],
         capture_output=True,
         text=True,
         cwd=REPO,
         env={"PYTHONPATH": str(REPO / "src")},
     )
-    assert result.returncode == 0
+    assert result.returncode == 0, result.stderr
     assert "audit" in result.stdout.split()
+
+
+def test_python_dash_m_runs_the_same_commands_as_dti(monkeypatch, capsys):
+    """A scheduled `python -m dti.cli audit ...` must check, not exit 0 silently: the
+    module run as `__main__` (what `python -m` does, here without a new process) calls the
+    command with the process's arguments."""
+    monkeypatch.setattr(sys, "argv", ["dti", "--help"])
+    with warnings.catch_warnings():  # dti.cli is already imported by this process
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(SystemExit) as exited:
+            runpy.run_module("dti.cli", run_name="__main__")
+    assert exited.value.code == 0
+    assert "audit" in capsys.readouterr().out.split()

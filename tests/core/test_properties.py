@@ -18,6 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +28,9 @@ from dti.rankings import Ranking, RankingRow
 from dti.results import LevelResult, evaluate
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A hundred generated campaigns per property, each checked against the reference: seconds
+# per test, which is the point. Left out of the quick loop by `-m "not slow"`.
+pytestmark = pytest.mark.slow
 
 # The conditions drawn for `applies_when`, with their meaning written out independently.
 CONDITIONS: dict[str, Callable[[bool, bool], bool]] = {

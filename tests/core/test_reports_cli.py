@@ -64,6 +64,7 @@ def test_xlsx_of_one_level(tmp_path):
     assert openpyxl.load_workbook(out).sheetnames == ["PL I", *(f"PL II.{i}" for i in range(1, 8))]
 
 
+@pytest.mark.slow  # a real LibreOffice conversion
 def test_pdf_through_libreoffice(tmp_path):
     require("soffice")
     out = tmp_path / "bao-cao.pdf"

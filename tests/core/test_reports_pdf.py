@@ -3,7 +3,8 @@ glyph is missing: only Liberation (or Noto) fonts are embedded, nothing substitu
 every character of the document is in the font's character map.
 
 LibreOffice and poppler-utils come from Debian (`make test` installs them); without them
-these tests fail, they never skip."""
+these tests fail, they never skip. The conversion is made once for the module's tests that
+read it; those that convert are marked `slow`."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def run(*command: object) -> str:
     ).stdout
 
 
+@pytest.mark.slow  # a real LibreOffice conversion
 def test_every_page_renders_to_png(converted):
     _, _, path = converted
     info = run("pdfinfo", path).splitlines()
@@ -68,6 +70,7 @@ def embedded_fonts(path: Path) -> list[tuple[str, str]]:
     return fonts
 
 
+@pytest.mark.slow  # a real LibreOffice conversion
 def test_only_liberation_or_noto_fonts_are_embedded_and_nothing_is_substituted(converted):
     _, _, path = converted
     fonts = embedded_fonts(path)
@@ -107,6 +110,7 @@ def missing(text: str, font: Path) -> set[str]:
     return {ch for ch in text if not ch.isspace() and ord(ch) not in cmap}
 
 
+@pytest.mark.slow  # a real LibreOffice conversion
 def test_every_character_of_the_document_is_in_the_embedded_fonts(converted):
     _, docx, path = converted
     text = document_text(docx) + run("pdftotext", "-enc", "UTF-8", path, "-")
@@ -116,8 +120,8 @@ def test_every_character_of_the_document_is_in_the_embedded_fonts(converted):
         assert missing(text, font_file(name)) == set(), name
 
 
-def test_every_character_of_the_charts_is_in_their_font(converted):
-    built, _, _ = converted
+def test_every_character_of_the_charts_is_in_their_font():
+    built = report(BINHPHUOC)  # the report the PDF is made of; the charts need no PDF
     for font in ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"):
         assert missing(chart_text(built), FONT_DIR / font) == set(), font
 
@@ -134,12 +138,14 @@ def test_a_conversion_past_its_timeout_is_stopped_with_a_clear_error():
         pdf.convert_to_pdf(render_docx(report(BINHDINH), charts=False), timeout=0.01)
 
 
+@pytest.mark.slow  # a real LibreOffice conversion
 def test_a_file_libreoffice_cannot_read_gives_a_clear_error():
     require("soffice")
     with pytest.raises(pdf.PdfError, match="LibreOffice không tạo được tệp PDF"):
         pdf.convert_to_pdf(b"PK\x03\x04 not really a document")
 
 
+@pytest.mark.slow  # a real LibreOffice conversion
 def test_simultaneous_conversions_each_get_their_own_profile_and_pdf():
     require("soffice")
     small = build_report(campaign(BINHDINH), {"huyen": results(BINHDINH)["huyen"]})

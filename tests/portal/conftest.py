@@ -12,13 +12,19 @@ examples/mau-2025.yaml (every kind of scoring rule) for its provincial agencies.
 
 from __future__ import annotations
 
+import copy
+import functools
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,13 +38,22 @@ from portal.frameworks.models import FrameworkVersion
 from portal.roles import Role
 from portal.units.models import Unit
 from portal.workflow import CampaignState
+from tests.conftest import TABLES
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-thu-nghiem-2025"
 
 
 def framework_document() -> dict[str, object]:
-    """The commune framework of the illustrative campaign: every kind of rule."""
+    """The commune framework of the illustrative campaign: every kind of rule. A copy of
+    its own for each caller (a test may change it); the file is parsed once per process."""
+    return copy.deepcopy(_parsed_framework_document())
+
+
+@functools.cache
+def _parsed_framework_document() -> dict[str, object]:
+    # The YAML parser is pure Python: parsing the file for each cast took longer than
+    # creating the cast's rows.
     document = load_yaml(REPO / "examples" / "mau-2025.yaml")
     level = next(level for level in document["levels"] if level["code"] == "xa")
     return dict(level["framework"])
@@ -161,3 +176,31 @@ def cast(db: None) -> Cast:
         campaign_units[1],
         **users,
     )
+
+
+@dataclass(frozen=True)
+class Demo:
+    printed: str  # what `load_demo` printed when it loaded
+    folder: Path  # its evidence files and audit checkpoints
+
+
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Demo]:
+    """The demo `make run` serves (`manage.py load_demo`), loaded once for the module (in
+    each test process) inside a transaction rolled back after the module's last test. Each
+    test runs in a savepoint of its own inside it, so what one test writes the next does
+    not see, as with a demo loaded by each test; loading it takes seconds."""
+    folder = tmp_path_factory.mktemp("demo")
+    printed = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(
+            EVIDENCE_ROOT=folder / "evidence",
+            DTI_AUDIT_ANCHOR_DIR=folder / "audit-anchor",
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ):
+            call_command("load_demo", "--tables", str(TABLES), stdout=printed)
+        with django_db_blocker.block():  # each test asks for the database as usual
+            yield Demo(printed.getvalue(), folder)
+        transaction.set_rollback(True)

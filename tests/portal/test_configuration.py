@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import database_from_url, env_bool, env_int
 from tests.conftest import REPO
+from tests.portal.fresh_settings import fresh_settings
 
 SETTINGS = (REPO / "src/portal/settings.py").read_text(encoding="utf-8")
 VARIABLES = sorted(set(re.findall(r'env_\w+\(\s*"(DTI_[A-Z_]+)"', SETTINGS)))
@@ -56,16 +57,8 @@ def test_database_urls(tmp_path):
 
 
 def test_production_refuses_the_development_secret(monkeypatch):
-    import subprocess
-    import sys
-
-    env = {"DTI_DEBUG": "false", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")}
-    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; import portal.settings"
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=REPO
-    )
-    assert result.returncode != 0
-    assert "DTI_SECRET_KEY must be set" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="DTI_SECRET_KEY must be set"):
+        fresh_settings(monkeypatch, DTI_DEBUG="false")
 
 
 @pytest.mark.django_db

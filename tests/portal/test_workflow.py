@@ -4,10 +4,12 @@ move, and otherwise raises WorkflowError with a Vietnamese message saying why.""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from itertools import chain, combinations
 
 import pytest
+from django.utils import translation
 
 from portal.roles import Role
 from portal.workflow import (
@@ -81,8 +83,13 @@ ROLE_SETS = [
 CAMPAIGN_STATES: list[str | None] = [None, *CampaignState]
 
 
-def rows_for(machine: Machine, state: str, action: str) -> list:
-    return [t for t in TRANSITIONS if (t.machine, t.source, t.action) == (machine, state, action)]
+# The exhaustive tests ask the same few questions of the table thousands of times each
+# (every set of roles × every campaign state): the answers are cached.
+@functools.cache
+def rows_for(machine: Machine, state: str, action: str) -> tuple:
+    return tuple(
+        t for t in TRANSITIONS if (t.machine, t.source, t.action) == (machine, state, action)
+    )
 
 
 def expected(
@@ -154,10 +161,19 @@ def refusal(
 ) -> str:
     """The message check() must give for a refused move, in the order it checks."""
     rows = rows_for(machine, state, action)
+    has_role = bool(rows and rows[0].roles & roles)
+    return refusal_message(machine, state, action, has_role, translation.get_language())
+
+
+@functools.cache  # each message formats lazy labels: once per question and language
+def refusal_message(
+    machine: Machine, state: str, action: str, has_role: bool, language: str | None
+) -> str:
+    rows = rows_for(machine, state, action)
     if not rows:
         label = STATE_LABELS[machine].get(state, state)
         return f"Không thể “{ACTION_LABELS[action]}” khi đang ở trạng thái “{label}”."
-    if not rows[0].roles & roles:
+    if not has_role:
         return f"Bạn không có quyền “{ACTION_LABELS[action]}”."
     if machine is Machine.ROUND:
         return "Đợt đánh giá không ở giai đoạn thẩm định."

@@ -12,7 +12,7 @@ from tests.browser.fixtures import log_in
 from tests.portal.assessments.conftest import url
 from tests.portal.conftest import Cast
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_the_live_score_follows_the_typing_and_the_draft_saves(page: Page, cast: Cast):

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -18,11 +16,11 @@ from django.urls import reverse
 from portal.assessments.models import Evidence
 from portal.audit.models import AuditEntry
 from portal.env import env_address
-from tests.conftest import REPO
 from tests.core.fake_clamd import EICAR, fake_clamd, fake_clamd_tcp
 from tests.core.hostile import PLAIN_PDF
 from tests.portal.assessments.conftest import url
 from tests.portal.conftest import Cast
+from tests.portal.fresh_settings import fresh_settings
 
 INFECTED_PDF = PLAIN_PDF + EICAR + b"\n"
 
@@ -97,17 +95,11 @@ def test_the_office_is_told_when_files_are_not_scanned(cast: Cast, settings, tmp
     assert notice not in cast.client(cast.quang).get(page).content.decode()
 
 
-def test_a_bad_clamd_address_stops_the_portal_at_start():
-    environment = {**os.environ, "DTI_CLAMAV_ADDRESS": "clamav", "PYTHONPATH": "src"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import portal.settings"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=environment,
-    )
-    assert result.returncode != 0
-    assert "DTI_CLAMAV_ADDRESS='clamav': expected host:port" in result.stderr
+def test_a_bad_clamd_address_stops_the_portal_at_start(monkeypatch):
+    secret = os.environ["DTI_SECRET_KEY"]  # the tests' own (tests/environment.py)
+    with pytest.raises(ImproperlyConfigured) as error:
+        fresh_settings(monkeypatch, DTI_SECRET_KEY=secret, DTI_CLAMAV_ADDRESS="clamav")
+    assert "DTI_CLAMAV_ADDRESS='clamav': expected host:port" in str(error.value)
 
 
 @pytest.mark.parametrize(

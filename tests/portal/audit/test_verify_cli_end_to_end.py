@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 VERIFY = (sys.executable, "manage.py", "audit_log_verify")
@@ -36,6 +38,9 @@ def run(*command: str, database: Path) -> subprocess.CompletedProcess[str]:
     # This checkout's code, not whichever one the environment's editable install points at.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
+pytestmark = pytest.mark.slow  # processes of their own, as in production
 
 
 def test_the_anchor_written_by_the_portal_catches_the_newest_entries_cut_in_the_file(

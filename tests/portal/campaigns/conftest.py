@@ -4,13 +4,17 @@ from examples/binhdinh-2023.yaml) for importing the real published tables."""
 
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 from pytest_django.fixtures import SettingsWrapper
 
+from dti.campaign import Campaign as CoreCampaign
 from dti.campaign import load_campaign
 from dti.framework.documents import load_yaml
 from portal.accounts.models import Membership, Province, User
@@ -87,11 +91,23 @@ class BinhDinh:
     admin: User
 
 
+@functools.cache
+def binhdinh_document() -> Any:
+    """examples/binhdinh-2023.yaml parsed once per process: the YAML parser is pure Python."""
+    return load_yaml(BINHDINH)
+
+
+@functools.cache
+def binhdinh_campaign() -> CoreCampaign:
+    """The same file as the core reads it (frozen: shared as it is)."""
+    return load_campaign(BINHDINH)
+
+
 def load_binhdinh(skip: tuple[str, ...] = ()) -> BinhDinh:
     """Bình Định's units and frameworks of 2023, as the office would have entered them;
     units whose code is in `skip` are left out."""
     province = Province.objects.create(code="binh-dinh", name="Bình Định")
-    document = load_yaml(BINHDINH)
+    document = copy.deepcopy(binhdinh_document())
     frameworks = {
         level["code"]: FrameworkVersion.objects.create(
             province=province,
@@ -103,7 +119,7 @@ def load_binhdinh(skip: tuple[str, ...] = ()) -> BinhDinh:
         )
         for level in document["levels"]
     }
-    for code, level in load_campaign(BINHDINH).levels.items():
+    for code, level in binhdinh_campaign().levels.items():
         for unit in level.units:
             if unit.id not in skip:
                 Unit.objects.create(

@@ -88,6 +88,7 @@ def test_the_office_admin_downloads_the_xlsx(cast, published):
     assert "Sở Thông tin và Truyền thông" in [c.value for c in first["B"]]
 
 
+@pytest.mark.slow  # a real LibreOffice conversion
 def test_leadership_downloads_the_pdf(cast, published):
     response = cast.client(cast.hoa).get(url(published, "pdf"))
     assert response.status_code == 200
