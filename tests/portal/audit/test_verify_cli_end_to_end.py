@@ -27,10 +27,10 @@ for n in range(5):
 """
 
 
-def run(*command: str, database: Path) -> subprocess.CompletedProcess[str]:
+def run(*command: str, database: Path, url: str = "") -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "DTI_DATABASE_URL": f"sqlite:///{database}",
+        "DTI_DATABASE_URL": url or f"sqlite:///{database}",
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         # the anchor beside this database, not the project's var/
         "DTI_AUDIT_ANCHOR_DIR": str(database.parent / "audit-anchor"),
@@ -71,3 +71,13 @@ def test_the_anchor_written_by_the_portal_catches_the_newest_entries_cut_in_the_
     cut = run(*VERIFY, database=database)
     assert cut.returncode == 1, cut.stdout + cut.stderr
     assert "ghi chuỗi có 5 mục nhưng nay chỉ còn 3: 2 mục cuối đã bị cắt bỏ" in cut.stdout
+
+
+def test_a_bad_database_url_is_said_in_one_line_with_exit_status_2(tmp_path: Path):
+    """A setting the portal cannot use stops the command before it runs: one line naming the
+    variable, no traceback, exit status 2 (1 means a broken chain, and only that)."""
+    result = run(*VERIFY, database=tmp_path / "dti.sqlite3", url="mysql://dti@localhost/dti")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith("Lỗi cấu hình: ")
+    assert "DTI_DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
