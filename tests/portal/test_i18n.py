@@ -53,7 +53,7 @@ def test_it_has_the_english_messages_compiled():
     assert MO.stat().st_mtime >= PO.stat().st_mtime, f"{MO} is older than {PO}: run make"
 
 
-def _campaign_units(text: str) -> Iterator[tuple[str, str, str, str]]:
+def _po_entries(text: str) -> Iterator[tuple[str, str, str, str]]:
     """(flags, msgctxt, msgid, msgstr) of every entry of a .po file; plurals joined."""
     for block in text.split("\n\n"):
         lines = [line for line in block.splitlines() if line.strip()]
@@ -75,7 +75,7 @@ def _campaign_units(text: str) -> Iterator[tuple[str, str, str, str]]:
             yield flags, parts.get("msgctxt", ""), parts["msgid"].replace('\\"', '"'), msgstr
 
 
-ENTRIES = list(_campaign_units(PO.read_text(encoding="utf-8"))) if PO.exists() else []
+ENTRIES = list(_po_entries(PO.read_text(encoding="utf-8"))) if PO.exists() else []
 
 
 def test_every_marked_string_has_an_english_translation():

@@ -158,11 +158,13 @@ def _round_of(audit_entry: AuditEntry) -> int | None:
 
 
 def _history(
-    audit_entry: CampaignUnit, full: bool, visible: set[int], nodes: Mapping[str, Node]
+    campaign_unit: CampaignUnit, full: bool, visible: set[int], nodes: Mapping[str, Node]
 ) -> dict[str, list[Change]]:
     """Every audit entry about this unit's criteria, in one query, grouped by criterion."""
     audit_entries = AuditEntry.objects.filter(
-        campaign_id=audit_entry.campaign_id, unit_id=audit_entry.unit_id, criterion__in=list(nodes)
+        campaign_id=campaign_unit.campaign_id,
+        unit_id=campaign_unit.unit_id,
+        criterion__in=list(nodes),
     ).order_by("pk")
     history: dict[str, list[Change]] = {}
     for item in audit_entries:

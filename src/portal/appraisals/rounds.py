@@ -156,7 +156,7 @@ def unit_people(campaign: Campaign) -> dict[int, list[User]]:
         unit__campaign_units__campaign=campaign,
     ).select_related("user")
     for membership in held:
-        assert membership.unit_id is not None  # filtered on the unit's entries above
+        assert membership.unit_id is not None  # filtered on the unit's campaign units above
         if membership.user not in people[membership.unit_id]:
             people[membership.unit_id].append(membership.user)
     return people

@@ -2,7 +2,7 @@
 are due, and the results page of one round, for the reach a person has
 (portal.appraisals.permissions.get_unit_access_for_user).
 
-Two reaches, as on the team's pages (portal.appraisals.permissions.get_entry_for_team): the
+Two reaches, as on the team's pages (portal.appraisals.permissions.get_campaign_unit_for_team): the
 province's office admin, leadership and appraisers and the campaign's team see every round;
 the unit's own reporter and approver see only the rounds whose results were returned to
 them (a round returned or closed; the final round once the campaign is finalized). A team
@@ -354,7 +354,7 @@ def _pending(
 
 
 def _criterion_names(campaign_units: list[CampaignUnit]) -> dict[int, dict[str, str]]:
-    """Each entry's criterion names, from its level's framework (one query)."""
+    """Each campaign unit's criterion names, from its level's framework (one query)."""
     levels = CampaignLevel.objects.filter(
         campaign__in={e.campaign_id for e in campaign_units}
     ).select_related("framework")

@@ -210,9 +210,9 @@ def _last_change(campaign_unit: CampaignUnit, submission: Submission | None) -> 
     if submission is None:
         return None
     moments = [
-        campaign_unit.last_event,  # type: ignore[attr-defined]  # annotated by _entries
-        campaign_unit.last_answer,  # type: ignore[attr-defined]  # annotated by _entries
-        campaign_unit.last_evidence,  # type: ignore[attr-defined]  # annotated by _entries
+        campaign_unit.last_event,  # type: ignore[attr-defined]  # annotated by _campaign_units
+        campaign_unit.last_answer,  # type: ignore[attr-defined]  # annotated by _campaign_units
+        campaign_unit.last_evidence,  # type: ignore[attr-defined]  # annotated by _campaign_units
         submission.submitted_at,
         submission.approved_at,
     ]

@@ -18,7 +18,7 @@ from portal.roles import Role
 def get_campaign_unit_for_user(
     user: AnyUser, pk: int, *, write: bool = False, role: Role = Role.REPORTER
 ) -> CampaignUnit:
-    """The campaign's entry for one unit, if the user may see it.
+    """The campaign unit (a unit in a campaign), if the user may see it.
 
     With `write`, the user must also hold `role` for the unit (the reporter fills in the
     self-assessment; the approver approves or returns it; the office admin reopens it)."""
@@ -36,5 +36,5 @@ def get_campaign_unit_for_user(
 
 
 def unit_roles(user: AnyUser, campaign_unit: CampaignUnit) -> set[Role]:
-    """The roles through which the user reaches this entry (for the page's buttons)."""
+    """The roles through which the user reaches this campaign unit (for the page's buttons)."""
     return roles_for_unit(user, campaign_unit.campaign.province_id, campaign_unit.unit_id)

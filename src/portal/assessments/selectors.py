@@ -1,5 +1,5 @@
-"""Reading self-assessments: the entries a person works on, the framework and answers of
-one entry, and whether it can still be changed (state, campaign, deadline)."""
+"""Reading self-assessments: the campaign units a person works on, the framework and answers
+of one, and whether it can still be changed (state, campaign, deadline)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def own_campaign_units(user: AnyUser) -> QuerySet[CampaignUnit]:
 
 
 def framework_for(campaign_unit: CampaignUnit) -> Framework:
-    """The core framework of the entry's level in its campaign."""
+    """The core framework of the campaign unit's level in its campaign."""
     level = (
         CampaignLevel.objects.select_related("framework")
         .filter(campaign_id=campaign_unit.campaign_id, level=campaign_unit.level)
@@ -54,7 +54,7 @@ def framework_for(campaign_unit: CampaignUnit) -> Framework:
 
 
 def submission_for(campaign_unit: CampaignUnit) -> Submission:
-    """The entry's submission; an unsaved, not-started one if nobody has written yet."""
+    """The campaign unit's submission; an unsaved, not-started one if nobody has written yet."""
     try:
         return campaign_unit.submission
     except Submission.DoesNotExist:

@@ -1,5 +1,5 @@
 """Self-assessment pages: the unit's form, its live score, drafts, evidence, and the
-submission's moves. Each view fetches the entry through the permission check, calls one
+submission's moves. Each view fetches the campaign unit through the permission check, calls one
 service or selector and responds."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One imported cell as the value the portal stores: shaped exactly like the unit's answer
 (assessments.Answer.value) for the criterion's rule, and refused for the same reasons the
-self-assessment page refuses a typed answer (see portal.assessments.forms).
+self-assessment page refuses a typed answer (see portal.answers).
 
 Numbers are read exactly: text the Vietnamese way or with a decimal point ("87,5", "87.5",
 "1.234,5"), spreadsheet and JSON numbers as they are. Text like "1.200" (one separator

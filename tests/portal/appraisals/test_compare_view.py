@@ -108,7 +108,7 @@ def test_the_final_round_joins_the_units_view_once_finalized(appraised: Appraise
     assert headers(page(appraised, "lan"))[-1].startswith("Vòng 3 (cuối)")
 
 
-def team_campaign_unit(appraised: Appraised, number: int, value: str, remark: str) -> None:
+def team_entry(appraised: Appraised, number: int, value: str, remark: str) -> None:
     """An entry as the team's scoring writes it (portal.appraisals.services)."""
     audit_record(
         actor=appraised.cast.hung,
@@ -131,14 +131,14 @@ def history(html: str, code: str) -> str:
 
 
 def test_each_value_has_its_history_who_when_from_what_to_what_why(appraised: Appraised):
-    team_campaign_unit(appraised, 1, "60", "Tỷ lệ văn bản ký số thực tế chỉ 60%.")
+    team_entry(appraised, 1, "60", "Tỷ lệ văn bản ký số thực tế chỉ 60%.")
     response_save(
         campaign_unit=appraised.campaign_unit,
         round=appraised.rounds[1],
         actor=appraised.cast.lan,
         posted=PostedResponse("cqs_ky_so", "supplement", "90", "Đã ký số thêm.", 0),
     )
-    team_campaign_unit(appraised, 2, "70", SECRET_REMARK)
+    team_entry(appraised, 2, "70", SECRET_REMARK)
     full = history(page(appraised, "quang"), "cqs_ky_so")
     assert "Phạm Văn Hùng · Điểm thẩm định, vòng 1: — → 60 — <em>Tỷ lệ văn bản" in full
     assert "Nguyễn Thị Lan · Phản hồi của đơn vị, vòng 1: — → Giải trình, bổ sung · 90" in full
@@ -178,7 +178,7 @@ def test_the_page_takes_the_same_number_of_queries_however_long_the_history(
 ):
     client = appraised.cast.client(appraised.cast.quang)
     for number in range(30):
-        team_campaign_unit(appraised, 1 + number % 2, str(number), f"Lần {number}.")
+        team_entry(appraised, 1 + number % 2, str(number), f"Lần {number}.")
     # session, user; entry; roles; team member; rounds; framework; trail (answers,
     # appraisals, responses, round numbers); audit entries; the header's memberships and bell
     with django_assert_max_num_queries(14):

@@ -150,7 +150,7 @@ def test_it_exits_1_when_the_head_row_is_deleted(log: Log):
     assert "AuditHead" in result.output
 
 
-def rewrite_last_campaign_unit(log: Log) -> None:
+def rewrite_last_entry(log: Log) -> None:
     """What the chain cannot catch: a change whose hash, and the head, are recomputed."""
     last = log.entries[-1]
     tamper("UPDATE {table} SET reason = %s WHERE id = %s", ["viết lại", last.pk])
@@ -163,7 +163,7 @@ def test_a_rewrite_that_recomputes_the_hashes_and_the_head_is_caught_by_the_anch
     """The hash is not keyed: only the checkpoint the earlier run left outside the database
     shows that the chain was rewritten."""
     assert verify().exit_code == 0  # checkpoints the chain as it is
-    rewrite_last_campaign_unit(log)
+    rewrite_last_entry(log)
     result = verify()
     assert result.exit_code == 1, result.output
     assert f"chuỗi gãy tại mục #{log.ids[-1]} (vị trí 7 trong chuỗi" in result.output
@@ -175,7 +175,7 @@ def test_a_kept_hash_read_from_the_rewritten_chain_proves_nothing(log: Log):
     """Behind a checkpoint's break the chain was recomputed: a `--kept` hash found there may
     be the forger's own, so verify does not call the entries up to it unchanged."""
     assert verify().exit_code == 0
-    rewrite_last_campaign_unit(log)
+    rewrite_last_entry(log)
     forged = AuditHead.objects.get().last_hash
     result = verify("--kept", forged)
     assert result.exit_code == 1, result.output
@@ -187,7 +187,7 @@ def test_it_cannot_see_a_rewrite_of_both_the_database_and_the_anchor(log: Log, a
     """The limit docs/audit-trail.md states: whoever can rewrite the anchor file as well as
     the database leaves nothing to compare with (here: the file is removed)."""
     kept = verify().output
-    rewrite_last_campaign_unit(log)
+    rewrite_last_entry(log)
     (audit_anchor / "checkpoints.jsonl").unlink()
     result = verify()
     assert result.exit_code == 0
@@ -209,7 +209,7 @@ def test_a_kept_head_hash_still_in_the_chain_passes(log: Log, cast: Cast):
 
 def test_a_kept_head_hash_gone_from_the_chain_shows_the_rewrite(log: Log):
     kept = verify().output.split("Mã cuối của chuỗi: ")[1][:64]
-    rewrite_last_campaign_unit(log)
+    rewrite_last_entry(log)
     result = verify("--kept", kept)
     assert result.exit_code == 1
     assert f"Mã đã lưu {kept} không có trong chuỗi: nhật ký đã bị viết lại" in result.output
