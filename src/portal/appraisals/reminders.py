@@ -19,8 +19,8 @@ from portal.notifications.reminders import (
     APPRAISAL,
     SUPPLEMENT,
     Reminder,
+    active_people_of_units,
     reminder_key,
-    unit_people,
     when_text,
 )
 from portal.roles import Role
@@ -95,7 +95,9 @@ def supplement_reminders(now: datetime, horizon: datetime) -> list[Reminder]:
         assert due is not None  # filtered on it above
         grouped[(appraisal.campaign_unit_id, appraisal.round_id, due)].append(appraisal)
     groups = list(grouped.values())
-    people = unit_people([group[0].campaign_unit.unit_id for group in groups], {Role.REPORTER})
+    people = active_people_of_units(
+        [group[0].campaign_unit.unit_id for group in groups], {Role.REPORTER}
+    )
     return [_supplement(group, people[group[0].campaign_unit.unit_id]) for group in groups]
 
 

@@ -15,8 +15,8 @@ from portal.campaigns.models import CampaignUnit
 from portal.notifications.reminders import (
     SELF_ASSESSMENT,
     Reminder,
+    active_people_of_units,
     reminder_key,
-    unit_people,
     when_text,
 )
 from portal.roles import UNIT_ROLES
@@ -37,7 +37,9 @@ def self_assessment_reminders(now: datetime, horizon: datetime) -> list[Reminder
         .exclude(submission__state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED])
         .select_related("campaign", "unit")
     )
-    people = unit_people([campaign_unit.unit_id for campaign_unit in campaign_units], UNIT_ROLES)
+    people = active_people_of_units(
+        [campaign_unit.unit_id for campaign_unit in campaign_units], UNIT_ROLES
+    )
     return [
         _self_assessment(campaign_unit, people[campaign_unit.unit_id])
         for campaign_unit in campaign_units

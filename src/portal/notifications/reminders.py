@@ -46,7 +46,9 @@ class Reminder:
     key: str
 
 
-def unit_people(ids: Iterable[int], roles: Iterable[str]) -> defaultdict[int, list[User]]:
+def active_people_of_units(
+    ids: Iterable[int], roles: Iterable[str]
+) -> defaultdict[int, list[User]]:
     """The active people holding one of `roles` for each unit (by unit id), in one query."""
     people: defaultdict[int, list[User]] = defaultdict(list)
     held = Membership.objects.filter(
