@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 SHARED ?= ../shared
 TABLES := $(SHARED)/reference/tables
 
@@ -13,7 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
+
+# The front-end packages (htmx, and axe-core for the accessibility tests), exactly as
+# package-lock.json pins them, with the machine's Node.js (Debian's nodejs and npm when
+# missing). Served as static files from node_modules: nothing is fetched at run time.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { $(APT_INSTALL) nodejs npm \
+	    || { $(SUDO) apt-get update -q && $(APT_INSTALL) nodejs npm; }; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 # The English interface: the .po catalogues compiled into the .mo files Django reads (built,
 # never committed; docs/i18n.md). msgfmt comes from Debian's gettext, installed when missing.
@@ -35,7 +45,7 @@ PORT ?= 8000
 # The portal with the demo province: migrate, load the demo once (it prints the logins), serve.
 # In development mode: DTI_DEBUG is off unless asked for, as production needs (docs/security.md).
 run: export DTI_DEBUG := 1
-run: $(STAMP) messages
+run: $(STAMP) $(NODE_STAMP) messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_demo --tables $(TABLES)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -47,7 +57,7 @@ rankings: $(STAMP)
 
 # Everything on SQLite, then the portal's tests again on a throwaway PostgreSQL 15
 # (scripts/with-postgres). Both runs always happen; the target fails if either failed.
-test: system $(STAMP) messages
+test: system $(STAMP) $(NODE_STAMP) messages
 	status=0; \
 	$(BIN)/pytest -n auto || status=1; \
 	scripts/with-postgres $(BIN)/pytest -n auto tests/portal -p no:cacheprovider || status=1; \
