@@ -163,6 +163,10 @@ def test_it_audits_each_result_and_the_campaigns_state_and_tells_the_units(final
         "thao",
     ]
     assert told.get(user=finalized.cast.lan).body == "Tổng điểm 68 / 100; xếp loại Khá."
+    campaign_page = f"/dot-danh-gia/{finalized.campaign.pk}/"
+    assert told.get(user=finalized.cast.quang).url == campaign_page
+    assert told.get(user=finalized.cast.hoa).url == campaign_page
+    assert told.get(user=finalized.mai).url == f"/tham-dinh/dot/{finalized.campaign.pk}/"
     assert finalized.campaign.events.last().action == "finalize"
 
 
