@@ -145,6 +145,11 @@ EMAIL_USE_TLS = env_bool("DTI_EMAIL_TLS", False)
 EMAIL_TIMEOUT = 20
 # The portal's address as people reach it, for the links in e-mails.
 DTI_SITE_URL = env_str("DTI_SITE_URL", "http://127.0.0.1:8000")
+# The hour (0-23, the portal's time zone) from which `send_reminders` sends the daily digest
+# of notifications to those who chose one (docs/portal-notifications.md).
+DTI_DIGEST_HOUR = env_int("DTI_DIGEST_HOUR", 7)
+if DTI_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"DTI_DIGEST_HOUR={DTI_DIGEST_HOUR}: must be an hour, 0 to 23")
 
 # --- Security: HTTPS, headers, Content-Security-Policy (docs/security.md) ---------------
 # Production is HTTPS only: browsers are told to stay on HTTPS (HSTS), plain HTTP is

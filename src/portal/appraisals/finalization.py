@@ -23,14 +23,16 @@ from dti.inputs import UnitInput, build_inputs
 from dti.results import LevelResult, evaluate
 from portal.accounts.models import User
 from portal.appraisals.permissions import campaign_roles
-from portal.appraisals.rounds import unit_people, unit_results_url
+from portal.appraisals.rounds import team_people, unit_people, unit_results_url
 from portal.appraisals.values import trail_for
 from portal.audit.services import audit_record
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit, HistoricResult
 from portal.campaigns.selectors import number_vi
 from portal.campaigns.services import record
 from portal.frameworks.scoring import applicability, core_value, unit_attributes
-from portal.notifications.services import notify
+from portal.notifications.events import campaign_finalized
+from portal.notifications.models import Kind
+from portal.notifications.services import Message, notify_many
 from portal.workflow import Machine, RoundState, check_or_refuse
 
 SOURCE_TABLE = "Kết quả thẩm định vòng cuối"
@@ -102,7 +104,7 @@ def campaign_finalize(*, campaign: Campaign, actor: User) -> list[HistoricResult
         reason=gettext("Chốt kết quả từ vòng %(number)s") % {"number": final.number},
     )
     record(campaign, "finalize", actor, f"vòng cuối: vòng {final.number}")
-    _notify(campaign, stored)
+    _notify(campaign, stored, actor)
     return stored
 
 
@@ -170,24 +172,29 @@ def _store(
     return stored
 
 
-def _notify(campaign: Campaign, results: list[HistoricResult]) -> None:
+def _notify(campaign: Campaign, results: list[HistoricResult], actor: User) -> None:
+    """Each unit's people are told its result; the office, the leadership and the team that
+    the campaign is finalized (portal.notifications.events)."""
     people = unit_people(campaign)
+    messages = []
     for result in results:
         campaign_unit = result.campaign_unit
         users = people.get(campaign_unit.unit_id, [])
         if not users:
             continue
-        notify(
-            users=users,
-            kind="campaign_finalized",
-            campaign=campaign,
-            title=gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": campaign_unit.unit},
-            body=gettext("Tổng điểm %(total)s / %(max)s; xếp loại %(class)s.")
-            % {
-                "total": number_vi(result.total),
-                "max": number_vi(result.applicable_max),
-                "class": result.class_label or "—",
-            },
-            url=unit_results_url(campaign_unit),
-            key=f"campaign_finalized:{campaign.pk}:{campaign_unit.pk}",
+        messages.append(
+            Message(
+                users,
+                gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": campaign_unit.unit},
+                gettext("Tổng điểm %(total)s / %(max)s; xếp loại %(class)s.")
+                % {
+                    "total": number_vi(result.total),
+                    "max": number_vi(result.applicable_max),
+                    "class": result.class_label or "—",
+                },
+                unit_results_url(campaign_unit),
+                f"campaign_finalized:{campaign.pk}:{campaign_unit.pk}",
+            )
         )
+    notify_many(messages=messages, kind=Kind.FINALIZED, campaign=campaign, actor=actor)
+    campaign_finalized(campaign=campaign, actor=actor, team=team_people(campaign))

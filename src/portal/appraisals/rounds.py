@@ -21,12 +21,14 @@ from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, User
 from portal.accounts.permissions import roles_in
-from portal.appraisals.models import Appraisal
+from portal.appraisals.models import Appraisal, TeamMember
 from portal.appraisals.permissions import campaign_roles
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
-from portal.notifications.services import notify
+from portal.notifications.events import round_moved
+from portal.notifications.models import Kind
+from portal.notifications.services import Message, notify_many
 from portal.roles import UNIT_ROLES, Role
 from portal.workflow import (
     Machine,
@@ -112,25 +114,31 @@ def _move(campaign: Campaign, number: int, actor: User, action: str) -> Appraisa
 
 @transaction.atomic
 def round_open(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    return _move(campaign, number, actor, "open_round")
+    round = _move(campaign, number, actor, "open_round")
+    round_moved(round=round, action="open_round", actor=actor, team=team_people(campaign))
+    return round
 
 
 @transaction.atomic
 def round_return_results(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
     """Send the round's results back to every unit, with the supplements asked of it."""
     round = _move(campaign, number, actor, "return_results")
-    _notify_results(round)
+    _notify_results(round, actor)
     return round
 
 
 @transaction.atomic
 def round_close(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    return _move(campaign, number, actor, "close_round")
+    round = _move(campaign, number, actor, "close_round")
+    round_moved(round=round, action="close_round", actor=actor, team=team_people(campaign))
+    return round
 
 
 @transaction.atomic
 def round_agree(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    return _move(campaign, number, actor, "agree")
+    round = _move(campaign, number, actor, "agree")
+    round_moved(round=round, action="agree", actor=actor, team=[])
+    return round
 
 
 @transaction.atomic
@@ -162,7 +170,15 @@ def unit_people(campaign: Campaign) -> dict[int, list[User]]:
     return people
 
 
-def _notify_results(round: AppraisalRound) -> None:
+def team_people(campaign: Campaign) -> list[User]:
+    """The people of the campaign's appraisal team, chair included, in one query."""
+    members = TeamMember.objects.filter(campaign=campaign).select_related("user")
+    return [member.user for member in members]
+
+
+def _notify_results(round: AppraisalRound, actor: User) -> None:
+    """Each unit's people are told of its results, and of the supplements asked of it: two
+    writes for all the units (portal.notifications.services.notify_many)."""
     campaign = round.campaign
     people = unit_people(campaign)
     requests: dict[int, list[Appraisal]] = defaultdict(list)
@@ -170,31 +186,37 @@ def _notify_results(round: AppraisalRound) -> None:
         "criterion"
     ):
         requests[row.campaign_unit_id].append(row)
+    results, supplements = [], []
     for campaign_unit in campaign.units.select_related("unit"):
         users = people.get(campaign_unit.unit_id, [])
         if not users:
             continue
-        notify(
-            users=users,
-            kind="results_returned",
-            campaign=campaign,
-            title=gettext("Kết quả thẩm định vòng %(number)s của %(unit)s")
-            % {"number": round.number, "unit": campaign_unit.unit},
-            body=gettext(
-                "Tổ thẩm định đã trả kết quả vòng %(number)s. Đơn vị xem từng tiêu "
-                "chí, đồng ý hoặc giải trình, bổ sung trước %(due)s."
+        results.append(
+            Message(
+                users,
+                gettext("Kết quả thẩm định vòng %(number)s của %(unit)s")
+                % {"number": round.number, "unit": campaign_unit.unit},
+                gettext(
+                    "Tổ thẩm định đã trả kết quả vòng %(number)s. Đơn vị xem từng tiêu "
+                    "chí, đồng ý hoặc giải trình, bổ sung trước %(due)s."
+                )
+                % {"number": round.number, "due": format_deadline(round.supplement_due)},
+                unit_results_url(campaign_unit),
+                f"results_returned:{round.pk}:{campaign_unit.pk}",
             )
-            % {"number": round.number, "due": format_deadline(round.supplement_due)},
-            url=unit_results_url(campaign_unit),
-            key=f"results_returned:{round.pk}:{campaign_unit.pk}",
         )
         if requests.get(campaign_unit.pk):
-            _notify_supplements(round, campaign_unit, users, requests[campaign_unit.pk])
+            supplements.append(
+                _supplements(round, campaign_unit, users, requests[campaign_unit.pk])
+            )
+    notify_many(messages=results, kind=Kind.RESULTS_RETURNED, campaign=campaign, actor=actor)
+    kind = Kind.SUPPLEMENT_REQUESTED
+    notify_many(messages=supplements, kind=kind, campaign=campaign, actor=actor)
 
 
-def _notify_supplements(
+def _supplements(
     round: AppraisalRound, campaign_unit: CampaignUnit, users: list[User], rows: list[Appraisal]
-) -> None:
+) -> Message:
     lines = [
         gettext("%(code)s: %(request)s (hạn %(due)s)")
         % {
@@ -208,15 +230,13 @@ def _notify_supplements(
         round.supplement_due is not None
     )  # results are returned only with one (move_block_reason)
     first_due = min(row.supplement_due or round.supplement_due for row in rows)
-    notify(
-        users=users,
-        kind="supplement_requested",
-        campaign=round.campaign,
-        title=gettext("Yêu cầu bổ sung %(count)s tiêu chí — %(unit)s, hạn %(due)s")
+    return Message(
+        users,
+        gettext("Yêu cầu bổ sung %(count)s tiêu chí — %(unit)s, hạn %(due)s")
         % {"count": len(rows), "unit": campaign_unit.unit, "due": format_deadline(first_due)},
-        body="\n".join(lines),
-        url=unit_results_url(campaign_unit),
-        key=f"supplement_requested:{round.pk}:{campaign_unit.pk}",
+        "\n".join(lines),
+        unit_results_url(campaign_unit),
+        f"supplement_requested:{round.pk}:{campaign_unit.pk}",
     )
 
 

@@ -33,6 +33,7 @@ from portal.audit.services import audit_record
 from portal.campaigns.models import CampaignUnit
 from portal.frameworks.scoring import applicability, required, score_answers, unit_attributes
 from portal.indicators.selectors import system_records, system_values_for, with_system_values
+from portal.notifications.events import submission_moved
 from portal.roles import Role
 from portal.workflow import Machine, SubmissionState, check_or_refuse
 
@@ -312,6 +313,7 @@ def submission_submit(*, campaign_unit: CampaignUnit, actor: User) -> Submission
     submission.snapshot, submission.snapshot_sha256 = snapshot, snapshot_sha256(snapshot)
     submission.submitted_by, submission.submitted_at = actor, timezone.now()
     _move(campaign_unit, submission, actor, "submit", f"SHA-256 {submission.snapshot_sha256}")
+    submission_moved(campaign_unit=campaign_unit, action="submit", actor=actor)
     return submission
 
 
@@ -322,6 +324,7 @@ def submission_approve(*, campaign_unit: CampaignUnit, actor: User) -> Submissio
         _check_snapshot(campaign_unit, submission)
     submission.approved_by, submission.approved_at = actor, timezone.now()
     _move(campaign_unit, submission, actor, "approve", f"SHA-256 {submission.snapshot_sha256}")
+    submission_moved(campaign_unit=campaign_unit, action="approve", actor=actor)
     return submission
 
 
@@ -349,6 +352,7 @@ def submission_return(*, campaign_unit: CampaignUnit, actor: User, note: str) ->
     submission = _locked_submission(campaign_unit)
     submission.snapshot, submission.snapshot_sha256 = None, ""
     _move(campaign_unit, submission, actor, "return", note)
+    submission_moved(campaign_unit=campaign_unit, action="return", actor=actor, note=note)
     return submission
 
 
@@ -358,4 +362,5 @@ def submission_reopen(*, campaign_unit: CampaignUnit, actor: User, note: str) ->
     submission.snapshot, submission.snapshot_sha256 = None, ""
     submission.approved_by, submission.approved_at = None, None
     _move(campaign_unit, submission, actor, "reopen", note)
+    submission_moved(campaign_unit=campaign_unit, action="reopen", actor=actor, note=note)
     return submission

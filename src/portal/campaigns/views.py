@@ -54,6 +54,7 @@ from portal.campaigns.report_texts import (
     report_texts_save,
 )
 from portal.campaigns.selectors import campaigns_for_user, remark_slots
+from portal.notifications import events
 from portal.responses import attachment
 from portal.units.models import Unit
 from portal.workflow import ACTION_LABELS, CampaignState
@@ -365,7 +366,7 @@ def transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     action = request.POST.get("action", "")
     try:
-        services.campaign_transition(campaign=campaign, action=action, user=request.user)
+        events.campaign_transition(campaign=campaign, action=action, user=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -26,10 +26,11 @@ from django.utils import timezone
 
 from portal.accounts.models import Membership, User
 from portal.campaigns.models import Campaign
+from portal.notifications.models import Kind
 
-SELF_ASSESSMENT = "deadline_self_assessment"
-APPRAISAL = "deadline_appraisal"
-SUPPLEMENT = "deadline_supplement"
+SELF_ASSESSMENT = Kind.DEADLINE_SELF_ASSESSMENT.value
+APPRAISAL = Kind.DEADLINE_APPRAISAL.value
+SUPPLEMENT = Kind.DEADLINE_SUPPLEMENT.value
 KINDS = (SELF_ASSESSMENT, APPRAISAL, SUPPLEMENT)
 
 

@@ -9,26 +9,40 @@ tries those e-mails again for RETRY_DAYS (docs/portal-notifications.md)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign
-from portal.notifications.models import Notification
+from portal.notifications.models import EmailFrequency, Notification, NotificationSettings
 from portal.notifications.reminders import KINDS, Reminder
 
 logger = logging.getLogger(__name__)
 
 # How long an e-mail that could not be sent is tried again; older ones stay in the portal only.
 RETRY_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Message:
+    """One text and its link for some people: `notify_many` writes several in one go."""
+
+    users: Sequence[User]
+    title: str
+    body: str = ""
+    url: str = ""
+    key: str = ""
 
 
 @transaction.atomic
@@ -41,32 +55,76 @@ def notify(
     url: str = "",
     campaign: Campaign | None = None,
     key: str = "",
+    actor: User | None = None,
 ) -> list[Notification]:
     """Notify each person once; with a `key`, never twice for the same key (reminders)."""
-    people = {user.pk: user for user in users}
-    if key:  # one query for everyone, rather than one per person
-        sent = Notification.objects.filter(key=key, user_id__in=people).values_list("user_id")
-        for (user_id,) in sent:
-            people.pop(user_id)
-    created = []
-    for user in people.values():
-        notification = Notification(
-            user=user,
-            kind=kind,
-            title=" ".join(title.split())[:300],
-            body=body,
-            url=url,
-            campaign=campaign,
-            key=key,
-        )
-        # The key's uniqueness was checked above for all at once; the database still guards
-        # it against a second reminder run at the same moment (the savepoint below).
-        notification.full_clean(validate_constraints=False)
-        if _saved_once(notification):
-            created.append(notification)
+    message = Message(tuple(users), title, body, url, key)
+    return notify_many(messages=[message], kind=kind, campaign=campaign, actor=actor)
+
+
+@transaction.atomic
+def notify_many(
+    *,
+    messages: Iterable[Message],
+    kind: str,
+    campaign: Campaign | None = None,
+    actor: User | None = None,
+) -> list[Notification]:
+    """Write each message once per person, in a few queries however many people: never to
+    the `actor` (who made the move), never to a deactivated account, never twice for a key
+    a person already has. The e-mails leave after the commit, to the people who want each
+    notification by e-mail (EmailFrequency.EACH, the default)."""
+    messages = list(messages)
+    keys = {message.key for message in messages if message.key}
+    named = {user.pk for message in messages for user in message.users}
+    sent: set[tuple[int, str]] = set()
+    if keys:  # one query for everyone, rather than one per person
+        had = Notification.objects.filter(key__in=keys, user_id__in=named)
+        sent = set(had.values_list("user_id", "key"))
+    rows = []
+    for message in messages:
+        people = {user.pk: user for user in message.users if user.is_active}
+        for user in people.values():
+            if (actor is not None and user.pk == actor.pk) or (user.pk, message.key) in sent:
+                continue
+            rows.append(_row(user, kind, message, campaign))
+    created = _saved(rows)
     if created:
-        transaction.on_commit(lambda: send_emails(created))
+        at_once = set(named) - set(_holding_back(named))
+        mailed = [row for row in created if row.user_id in at_once]
+        if mailed:
+            transaction.on_commit(lambda: send_emails(mailed))
     return created
+
+
+def _row(user: User, kind: str, message: Message, campaign: Campaign | None) -> Notification:
+    row = Notification(
+        user=user,
+        kind=kind,
+        title=" ".join(message.title.split())[:300],
+        body=message.body,
+        url=message.url,
+        campaign=campaign,
+        key=message.key,
+    )
+    # The people and the campaign are rows already read; checking them again would cost
+    # two queries a person. The key's uniqueness was checked above for all at once.
+    row.full_clean(exclude=["user", "campaign"], validate_unique=False, validate_constraints=False)
+    return row
+
+
+def _saved(rows: list[Notification]) -> list[Notification]:
+    """All the rows in one insert; should a concurrent run have written one of the keys
+    since they were checked, each row alone, the ones already there skipped."""
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        for row in rows:
+            row.pk = None
+        return [row for row in rows if _saved_once(row)]
 
 
 def _saved_once(notification: Notification) -> bool:
@@ -79,6 +137,14 @@ def _saved_once(notification: Notification) -> bool:
     except IntegrityError:  # a concurrent run sent this reminder first
         return False
     return True
+
+
+def _holding_back(user_ids: Iterable[int]) -> list[int]:
+    """Of these people, those who want no e-mail at once (a daily digest, or none)."""
+    waiting = NotificationSettings.objects.filter(
+        user_id__in=set(user_ids), email_frequency__in=[EmailFrequency.DAILY, EmailFrequency.OFF]
+    )
+    return list(waiting.values_list("user_id", flat=True))
 
 
 def send_emails(notifications: Iterable[Notification]) -> int:
@@ -134,14 +200,122 @@ def _message(notification: Notification) -> EmailMessage:
 
 def notifications_email_unsent(*, now: datetime | None = None) -> int:
     """Try again the e-mails that could not be sent during the last RETRY_DAYS, of the
-    notifications still unread (one read in the portal needs no e-mail any more)."""
+    notifications still unread (one read in the portal needs no e-mail any more), of the
+    people who want each one by e-mail (the daily digest sends the others' its own way)."""
     since = (now or timezone.now()) - timedelta(days=RETRY_DAYS)
     unsent = (
         Notification.objects.filter(emailed=False, read_at__isnull=True, created_at__gte=since)
         .exclude(user__email="")
+        .exclude(
+            user_id__in=NotificationSettings.objects.exclude(
+                email_frequency=EmailFrequency.EACH
+            ).values("user_id")
+        )
         .select_related("user")
     )
     return send_emails(list(unsent))
+
+
+# ---- the daily digest -----------------------------------------------------------------
+
+
+def digests_send(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Once a day, from DTI_DIGEST_HOUR (the portal's time zone), one e-mail to each person
+    who chose the daily digest, listing their notifications not yet e-mailed and unread
+    that came since their last digest (the last day, for a first one). Nothing for those
+    with nothing new. A digest the mail server did not take is tried again at the next run.
+    Returns how many digests were (with `dry_run`: would be) sent."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < settings.DTI_DIGEST_HOUR:
+        return 0
+    today = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    due = {
+        row.user_id: row
+        for row in NotificationSettings.objects.filter(
+            Q(digest_at__isnull=True) | Q(digest_at__lt=today),
+            email_frequency=EmailFrequency.DAILY,
+            user__is_active=True,
+        ).select_related("user")
+    }
+    if not due:
+        return 0
+    first = now - timedelta(days=1)
+    waiting: dict[int, list[Notification]] = defaultdict(list)
+    pending = Notification.objects.filter(
+        user_id__in=due,
+        emailed=False,
+        read_at__isnull=True,
+        created_at__gt=min(row.digest_at or first for row in due.values()),
+    ).order_by("created_at", "pk")
+    for notification in pending:
+        if notification.created_at > (due[notification.user_id].digest_at or first):
+            waiting[notification.user_id].append(notification)
+    digests = {pk: rows for pk, rows in waiting.items() if due[pk].user.email}
+    if dry_run:
+        return len(digests)
+    done = set(due) - set(digests)  # nothing to send them today
+    sent = _send_digests([(due[pk].user, rows) for pk, rows in digests.items()], local)
+    Notification.objects.filter(pk__in=[row.pk for pk in sent for row in digests[pk]]).update(
+        emailed=True
+    )
+    NotificationSettings.objects.filter(user_id__in=done | set(sent)).update(digest_at=now)
+    return len(sent)
+
+
+def _send_digests(digests: list[tuple[User, list[Notification]]], local: datetime) -> list[int]:
+    """Send the digests over one connection; returns the people whose digest left."""
+    if not digests:
+        return []
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception:  # the server cannot be reached: tried again at the next run
+        logger.warning("Mail server unreachable: %s digests not sent", len(digests), exc_info=True)
+        return []
+    sent = []
+    try:
+        for user, rows in digests:
+            try:
+                if connection.send_messages([_digest(user, rows, local)]):
+                    sent.append(user.pk)
+            except Exception:  # a refused address: the others still go
+                logger.warning("Digest of user %s not sent", user.pk, exc_info=True)
+    finally:
+        _close(connection)
+    return sent
+
+
+def _digest(user: User, rows: list[Notification], local: datetime) -> EmailMessage:
+    site = settings.DTI_SITE_URL.rstrip("/")
+    lines = []
+    for row in rows:
+        when = timezone.localtime(row.created_at).strftime("%d/%m/%Y %H:%M")
+        lines.append(f"- {when} — {row.title}")
+        if row.url:
+            lines.append(f"  {site}{row.url}")
+    subject = ngettext(
+        "Tổng hợp thông báo ngày %(day)s: %(count)s thông báo mới",
+        "Tổng hợp thông báo ngày %(day)s: %(count)s thông báo mới",
+        len(rows),
+    ) % {"day": local.strftime("%d/%m/%Y"), "count": len(rows)}
+    footer = [
+        gettext("Các thông báo của bạn: %(url)s") % {"url": site + reverse("notifications:inbox")},
+        gettext("Đổi cách nhận e-mail: %(url)s")
+        % {"url": site + reverse("notifications:settings")},
+    ]
+    return EmailMessage(
+        subject=subject, body="\n".join(lines) + "\n\n" + "\n".join(footer), to=[user.email]
+    )
+
+
+def notification_settings_save(*, user: User, email_frequency: str) -> NotificationSettings:
+    """Keep the person's choice of e-mail (EmailFrequency)."""
+    row, _ = NotificationSettings.objects.get_or_create(user=user)
+    row.email_frequency = email_frequency
+    row.full_clean()
+    row.save(update_fields=["email_frequency"])
+    return row
 
 
 def notification_read(*, notification: Notification) -> Notification:

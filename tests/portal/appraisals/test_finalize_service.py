@@ -152,8 +152,21 @@ def test_it_audits_each_result_and_the_campaigns_state_and_tells_the_units(final
         finalized.chair,
     )
     told = Notification.objects.filter(kind="campaign_finalized")
-    assert sorted(n.user.username for n in told) == ["lan", "minh", "thao"]
+    # the units' people, the office and the leadership, the team but the chair who finalized
+    assert sorted(n.user.username for n in told) == [
+        "hoa",
+        "hung",
+        "lan",
+        "mai",
+        "minh",
+        "quang",
+        "thao",
+    ]
     assert told.get(user=finalized.cast.lan).body == "Tổng điểm 68 / 100; xếp loại Khá."
+    campaign_page = f"/dot-danh-gia/{finalized.campaign.pk}/"
+    assert told.get(user=finalized.cast.quang).url == campaign_page
+    assert told.get(user=finalized.cast.hoa).url == campaign_page
+    assert told.get(user=finalized.mai).url == f"/tham-dinh/dot/{finalized.campaign.pk}/"
     assert finalized.campaign.events.last().action == "finalize"
 
 

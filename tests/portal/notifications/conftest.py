@@ -45,7 +45,8 @@ def notification(
     user: User, title: str, *, at: datetime | None = None, **fields: Any
 ) -> Notification:
     """A notification as `notify` leaves it, without its e-mail; `at` backdates it."""
-    row = Notification.objects.create(user=user, kind="results_returned", title=title, **fields)
+    fields.setdefault("kind", "results_returned")
+    row = Notification.objects.create(user=user, title=title, **fields)
     if at is not None:
         Notification.objects.filter(pk=row.pk).update(created_at=at)
         row.refresh_from_db()

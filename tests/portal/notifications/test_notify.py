@@ -178,3 +178,46 @@ def test_a_reminder_a_concurrent_run_saved_first_is_skipped_without_breaking_the
         late = Notification(user=cast.hung, kind="deadline_appraisal", title="b", key=key)
         assert _saved_once(late) is False
         assert Notification.objects.filter(key=key).count() == 1  # still usable
+
+
+def test_rows_a_concurrent_run_wrote_since_the_check_are_skipped_the_others_kept(cast: Cast):
+    from portal.notifications.services import _saved
+
+    key = "round_opened:7"
+    Notification.objects.create(user=cast.hung, kind="round_opened", title="a", key=key)
+    rows = [
+        Notification(user=cast.hung, kind="round_opened", title="b", key=key),
+        Notification(user=cast.lan, kind="round_opened", title="b", key=key),
+        Notification(user=cast.minh, kind="submitted", title="c"),
+    ]
+    with transaction.atomic():
+        saved = _saved(rows)
+        assert [row.user for row in saved] == [cast.lan, cast.minh]
+        assert Notification.objects.count() == 3
+
+
+def test_the_actor_and_deactivated_accounts_are_left_out(cast: Cast):
+    cast.thao.is_active = False
+    cast.thao.save()
+    rows = notify(
+        users=[cast.lan, cast.minh, cast.thao], kind="submitted", title="t", actor=cast.lan
+    )
+    assert [row.user for row in rows] == [cast.minh]
+
+
+def test_several_messages_of_one_event_are_written_in_one_insert(
+    cast: Cast, django_assert_num_queries
+):
+    from portal.notifications.services import Message, notify_many
+
+    messages = [
+        Message([cast.lan, cast.minh], "Sở Nội vụ", key="e:1"),
+        Message([cast.thao], "Sở Tư pháp", key="e:2"),
+        Message([cast.hoa, cast.quang], "Đợt"),
+    ]
+    # the keys already sent, the insert, the people's e-mail choices, and two savepoints
+    # (each opened and released): seven, however many people
+    with django_assert_num_queries(7):
+        rows = notify_many(messages=messages, kind="published")
+    assert len(rows) == 5
+    assert len(notify_many(messages=messages[:2], kind="published")) == 0

@@ -250,6 +250,7 @@ INDICATORS: dict[str, Entry] = {
 NOTIFICATIONS: dict[str, Entry] = {
     "notifications:inbox": Entry(SIGNED_IN),
     "notifications:read_all": Entry(SIGNED_IN, methods=ACTION),  # one's own, all of them
+    "notifications:settings": Entry(SIGNED_IN, methods=FORM, data={"email_frequency": "daily"}),
     "notifications:read": Entry(OWNER, {"pk": "notification"}, methods=ACTION),
     "notifications:open": Entry(OWNER, {"pk": "notification"}),
 }

@@ -1,5 +1,6 @@
 """`manage.py send_reminders [--hours 48] [--dry-run]`: remind people of the deadlines that
-fall within the next hours, once per person and deadline; meant to run every hour
+fall within the next hours, once per person and deadline; send the daily digests due (once a
+day per person, from DTI_DIGEST_HOUR); meant to run every hour
 (docs/portal-notifications.md)."""
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def positive_hours(text: str) -> int:
 class Command(BaseCommand):
     help = (
         "Nhắc các hạn sắp đến (tự đánh giá, thẩm định, bổ sung) trong số giờ tới, mỗi người một "
-        "lần cho mỗi hạn; gửi lại các e-mail thông báo chưa gửi được."
+        "lần cho mỗi hạn; gửi lại các e-mail thông báo chưa gửi được; gửi e-mail tổng hợp "
+        "hằng ngày cho người chọn cách nhận đó."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -54,6 +56,7 @@ class Command(BaseCommand):
                 retried = services.notifications_email_unsent()
             found = due_reminders(now=timezone.now(), within=timedelta(hours=options["hours"]))
             counts = services.reminders_send(reminders=found, dry_run=dry_run)
+            digests = services.digests_send(dry_run=dry_run)
         if options["verbosity"] >= 2:
             for reminder in found:
                 names = ", ".join(str(user) for user in reminder.users) or "(không có ai)"
@@ -61,6 +64,7 @@ class Command(BaseCommand):
         verb = "sẽ gửi" if dry_run else "đã gửi"
         for kind, label in LABELS.items():
             self.stdout.write(f"{label}: {verb} {counts[kind]} thông báo")
+        self.stdout.write(f"E-mail tổng hợp hằng ngày: {verb} {digests}")
         if dry_run:
             self.stdout.write("Chạy thử: không gửi gì.")
         else:
