@@ -204,8 +204,10 @@ def people_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = read_people(upload.read(), form.chosen_province())
-            created = services.people_import(actor=request.user, rows=rows, file_name=upload.name)
+            rows, found = read_people(upload.read(), form.chosen_province())
+            created = services.people_import(
+                actor=request.user, rows=rows, file_name=upload.name, problems=found
+            )
         except ValidationError as error:
             problems = error.messages
         else:

@@ -176,10 +176,13 @@ def person_create(*, actor: User, row: PersonRow) -> User:
 
 
 @transaction.atomic
-def people_import(*, actor: User, rows: Sequence[PersonRow], file_name: str) -> list[User]:
-    """All the rows or none: every problem found (in the file or against the people already
-    in the portal) is raised at once, each placed by sheet, row and column."""
-    problems = _import_problems(rows)
+def people_import(
+    *, actor: User, rows: Sequence[PersonRow], file_name: str, problems: Sequence[str] = ()
+) -> list[User]:
+    """All the rows or none: every problem found (in the file, `problems` as the reader
+    found them, or against the people already in the portal) is raised at once, each
+    placed by sheet, row and column."""
+    problems = [*problems, *_import_problems(rows)]
     if problems:
         raise ValidationError(problems)
     people = [_new_person(actor, row, reason=f"Nhập từ tệp {file_name}") for row in rows]

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -25,7 +26,7 @@ from dti.tables.archive import xlsx_archive_problem
 from dti.tables.xlsx import cell_place, control_characters_found, readable_rows
 from dti.text import spreadsheet_cell, typed_text
 from portal.accounts.models import Province
-from portal.accounts.services import IMPORT_COLUMNS, IMPORT_SHEET, PersonRow
+from portal.accounts.services import IMPORT_COLUMNS, IMPORT_SHEET, PersonRow, role_problem
 from portal.roles import UNIT_ROLES, Role
 from portal.units.models import Unit
 
@@ -81,15 +82,20 @@ class _Units:
 
 
 def _roles() -> dict[str, Role]:
+    """A role by its key or its label, in Vietnamese or the page's language (lowered)."""
     found: dict[str, Role] = {}
     for role in Role:
         found[role.value] = role
         found[str(role.label).lower()] = role
+        with translation.override("vi"):
+            found[str(role.label).lower()] = role
     return found
 
 
-def read_people(data: bytes, province: Province) -> list[PersonRow]:
-    """The rows of the people sheet; ValidationError lists every problem, placed."""
+def read_people(data: bytes, province: Province) -> tuple[list[PersonRow], list[str]]:
+    """The good rows of the people sheet and the problems of the others, each placed by
+    row and column (the import adds its own and refuses the file if there is any); a file
+    that cannot be read at all raises ValidationError."""
     problem = xlsx_archive_problem(data)
     if problem is not None:
         raise ValidationError(problem)
@@ -107,11 +113,11 @@ def read_people(data: bytes, province: Province) -> list[PersonRow]:
         raise ValidationError(_too_many())
     problems: list[str] = []
     rows = list(_people_rows(sheet, province, problems))
-    if problems:
-        raise ValidationError(problems)
-    if not rows:
-        raise ValidationError(gettext("Sheet “%(sheet)s” không có dòng nào.") % {"sheet": IMPORT_SHEET})
-    return rows
+    if not rows and not problems:
+        raise ValidationError(
+            gettext("Sheet “%(sheet)s” không có dòng nào.") % {"sheet": IMPORT_SHEET}
+        )
+    return rows, problems
 
 
 def _too_many() -> str:
@@ -179,25 +185,30 @@ def _person_row(
     for column, value in values.items():
         if len(value) > LIMITS[column]:
             fail(column, gettext("dài quá %(limit)s ký tự.") % {"limit": LIMITS[column]})
-    for column in IMPORT_COLUMNS[:4]:
-        if not values[column] and len(problems) == count:
+            values[column] = ""  # said once: not checked again below
+        elif not value and column != "Đơn vị":
             fail(column, gettext("không được để trống."))
-    if len(problems) > count:
-        return None
-    _check_username(values["Tên đăng nhập"], fail)
-    _check_email(values["Thư điện tử"], fail)
-    role = roles.get(values["Vai trò"].lower()) or roles.get(values["Vai trò"])
-    if role is None:
-        fail("Vai trò", gettext("không có vai trò “%(role)s”; xem sheet Hướng dẫn.") % {"role": values["Vai trò"]})
-    unit = None
-    if values["Đơn vị"]:
-        unit = units.find(values["Đơn vị"])
-        if unit is None:
-            fail(
-                "Đơn vị",
-                gettext("không có đơn vị “%(unit)s” trong %(province)s.")
-                % {"unit": values["Đơn vị"], "province": province},
-            )
+    if values["Tên đăng nhập"]:
+        _check_username(values["Tên đăng nhập"], fail)
+    if values["Thư điện tử"]:
+        _check_email(values["Thư điện tử"], fail)
+    role = roles.get(values["Vai trò"].lower())
+    if values["Vai trò"] and role is None:
+        fail(
+            "Vai trò",
+            gettext("không có vai trò “%(role)s”; xem sheet Hướng dẫn.") % {"role": values["Vai trò"]},
+        )
+    unit = units.find(values["Đơn vị"]) if values["Đơn vị"] else None
+    if values["Đơn vị"] and unit is None:
+        fail(
+            "Đơn vị",
+            gettext("không có đơn vị “%(unit)s” trong %(province)s.")
+            % {"unit": values["Đơn vị"], "province": province},
+        )
+    elif role is not None:
+        problem = role_problem(role, province, unit)
+        if problem:
+            fail("Đơn vị", problem)
     if len(problems) > count or role is None:
         return None
     return PersonRow(
