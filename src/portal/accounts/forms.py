@@ -148,7 +148,11 @@ SORT_CHOICES = [
     ("name", gettext_lazy("Họ và tên")),
     ("-last_login", gettext_lazy("Lần đăng nhập gần nhất")),
 ]
-ACTIVE_CHOICES = [("", gettext_lazy("Tất cả")), ("1", gettext_lazy("Đang hoạt động")), ("0", gettext_lazy("Đã khoá"))]
+ACTIVE_CHOICES = [
+    ("", gettext_lazy("Tất cả")),
+    ("1", gettext_lazy("Đang hoạt động")),
+    ("0", gettext_lazy("Đã khoá")),
+]
 
 
 class PeopleFilterForm(TextCheckedForm):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext, gettext_lazy
 
 from portal.accounts.models import Membership, User
@@ -59,10 +60,9 @@ def people_of(scope: PeopleScope, filters: PeopleFilter) -> QuerySet[User]:
         )
     if filters.active is not None:
         people = people.filter(is_active=filters.active)
+    order: list[str | OrderBy] = ["full_name", "username"]
     if filters.sort == "-last_login":
-        order = [F("last_login").desc(nulls_last=True), "full_name", "username"]
-    else:
-        order = ["full_name", "username"]
+        order.insert(0, F("last_login").desc(nulls_last=True))
     held = scoped_memberships(scope).select_related("province", "unit").order_by("role", "pk")
     return people.order_by(*order).prefetch_related(
         Prefetch("memberships", queryset=held, to_attr="roles_here")
@@ -139,7 +139,8 @@ def _described_value(value: Any) -> str:
         parts.append(str(value["full_name"]))
     if "email" in value:
         parts.append(str(value["email"]))
-    role = value.get("role") if isinstance(value.get("role"), dict) else value
+    held = value.get("role")
+    role: dict[str, Any] = held if isinstance(held, dict) else value
     if "role_label" in role:
         parts.append(" — ".join(str(p) for p in (role["role_label"], role.get("unit")) if p))
     if "is_active" in value:

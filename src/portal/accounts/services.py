@@ -93,7 +93,12 @@ def _record(
     actor: User, person: User, action: str, province: Province | None, **values: Any
 ) -> None:
     audit_record(
-        actor=actor, entity="person", action=action, entity_id=person.pk, province=province, **values
+        actor=actor,
+        entity="person",
+        action=action,
+        entity_id=person.pk,
+        province=province,
+        **values,
     )
 
 
@@ -123,7 +128,12 @@ def invitation_send(person: User) -> None:
 
 def _invite_after_commit(people: Iterable[User]) -> None:
     invited = list(people)
-    transaction.on_commit(lambda: [invitation_send(person) for person in invited])
+
+    def send() -> None:
+        for person in invited:
+            invitation_send(person)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic

@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
 
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from dti.tables.archive import xlsx_archive_problem
 from dti.tables.xlsx import cell_place, control_characters_found, readable_rows
@@ -46,9 +47,9 @@ def template_workbook(province: Province) -> bytes:
     assert sheet is not None
     sheet.title = IMPORT_SHEET
     sheet.append(list(IMPORT_COLUMNS))
-    for cell, width in zip(sheet[1], (30, 20, 32, 32, 40), strict=True):
+    for position, (cell, width) in enumerate(zip(sheet[1], (30, 20, 32, 32, 40), strict=True)):
         cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = width
+        sheet.column_dimensions[get_column_letter(position + 1)].width = width
     sheet.freeze_panes = "A2"
     guide = book.create_sheet(GUIDE_SHEET)
     guide.append([gettext("Vai trò (ghi đúng một trong các tên sau)"), gettext("Cần đơn vị")])
@@ -196,7 +197,8 @@ def _person_row(
     if values["Vai trò"] and role is None:
         fail(
             "Vai trò",
-            gettext("không có vai trò “%(role)s”; xem sheet Hướng dẫn.") % {"role": values["Vai trò"]},
+            gettext("không có vai trò “%(role)s”; xem sheet Hướng dẫn.")
+            % {"role": values["Vai trò"]},
         )
     unit = units.find(values["Đơn vị"]) if values["Đơn vị"] else None
     if values["Đơn vị"] and unit is None:

@@ -43,7 +43,8 @@ NOT_ADMINS = ["lan", "minh", "thao", "hung", "hoa"]
 
 @pytest.mark.parametrize("who", NOT_ADMINS)
 @pytest.mark.parametrize(
-    "url", [PEOPLE, ROLES, CREATE, "/tai-khoan/nguoi-dung/nhap/", "/tai-khoan/nguoi-dung/nhap/mau.xlsx"]
+    "url",
+    [PEOPLE, ROLES, CREATE, "/tai-khoan/nguoi-dung/nhap/", "/tai-khoan/nguoi-dung/nhap/mau.xlsx"],
 )
 def test_it_refuses_the_lists_to_everyone_but_the_office(cast: Cast, who: str, url: str):
     response = cast.client(getattr(cast, who)).get(url)
@@ -161,7 +162,9 @@ def test_roles_by_unit_answer_who_reports_for_a_unit(cast: Cast, django_assert_m
 # ---- creating a person -----------------------------------------------------------------
 
 
-def test_the_office_creates_a_reporter_who_is_invited(cast: Cast, django_capture_on_commit_callbacks):
+def test_the_office_creates_a_reporter_who_is_invited(
+    cast: Cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client(cast.quang).post(CREATE, new_person(cast))
     nam = User.objects.get(username="nam")

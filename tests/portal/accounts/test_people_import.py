@@ -27,7 +27,9 @@ GOOD = [
 ]
 
 
-def workbook(rows: list[list[object]], header: list[str] = HEADER, title: str = "Người dùng") -> bytes:
+def workbook(
+    rows: list[list[object]], header: list[str] = HEADER, title: str = "Người dùng"
+) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -60,18 +62,54 @@ def test_the_office_imports_people_who_are_invited(cast: Cast, django_capture_on
 @pytest.mark.parametrize(
     ("row", "problem"),
     [
-        (["", "x1", "x1@a.vn", "Lãnh đạo", ""], "Sheet Người dùng, dòng 5, cột Họ và tên: không được để trống."),
-        (["X", "có cách", "x1@a.vn", "Lãnh đạo", ""], "Sheet Người dùng, dòng 5, cột Tên đăng nhập: chỉ được có chữ"),
-        (["X", "x1", "không-phải-thư", "Lãnh đạo", ""], "Sheet Người dùng, dòng 5, cột Thư điện tử: không phải địa chỉ"),
-        (["X", "x1", "x1@a.vn", "Giám đốc", ""], "Sheet Người dùng, dòng 5, cột Vai trò: không có vai trò “Giám đốc”"),
-        (["X", "x1", "x1@a.vn", "reporter", "so-khong-co"], "Sheet Người dùng, dòng 5, cột Đơn vị: không có đơn vị “so-khong-co”"),
-        (["X", "x1", "x1@a.vn", "reporter", ""], "Sheet Người dùng, dòng 5, cột Đơn vị: Vai trò “Cán bộ đầu mối của đơn vị” cần chọn đơn vị."),
-        (["X", "lan", "x1@a.vn", "Lãnh đạo", ""], "Sheet Người dùng, dòng 5, cột Tên đăng nhập: đã có người dùng này."),
-        (["X", "x1", "NAM@tinh-mau.gov.vn", "Lãnh đạo", ""], "Sheet Người dùng, dòng 5, cột Thư điện tử: trùng với dòng 2."),
-        (["X" * 201, "x1", "x1@a.vn", "Lãnh đạo", ""], "Sheet Người dùng, dòng 5, cột Họ và tên: dài quá 200 ký tự."),
-        (["=1+1", "x1", "x1@a.vn", "Lãnh đạo", ""], "Sheet Người dùng, dòng 5, cột Họ và tên: là công thức"),
-        (["X\x7f", "x1", "x1@a.vn", "Lãnh đạo", ""], "Sheet Người dùng, dòng 5, cột Họ và tên: chứa ký tự điều khiển"),
-        ([12345, "x1", "x1@a.vn", "Lãnh đạo", 3.5], "Sheet Người dùng, dòng 5, cột Đơn vị: không có đơn vị “3.5”"),
+        (
+            ["", "x1", "x1@a.vn", "Lãnh đạo", ""],
+            "Sheet Người dùng, dòng 5, cột Họ và tên: không được để trống.",
+        ),
+        (
+            ["X", "có cách", "x1@a.vn", "Lãnh đạo", ""],
+            "Sheet Người dùng, dòng 5, cột Tên đăng nhập: chỉ được có chữ",
+        ),
+        (
+            ["X", "x1", "không-phải-thư", "Lãnh đạo", ""],
+            "Sheet Người dùng, dòng 5, cột Thư điện tử: không phải địa chỉ",
+        ),
+        (
+            ["X", "x1", "x1@a.vn", "Giám đốc", ""],
+            "Sheet Người dùng, dòng 5, cột Vai trò: không có vai trò “Giám đốc”",
+        ),
+        (
+            ["X", "x1", "x1@a.vn", "reporter", "so-khong-co"],
+            "Sheet Người dùng, dòng 5, cột Đơn vị: không có đơn vị “so-khong-co”",
+        ),
+        (
+            ["X", "x1", "x1@a.vn", "reporter", ""],
+            "Sheet Người dùng, dòng 5, cột Đơn vị: Vai trò “Cán bộ đầu mối của đơn vị” cần chọn đơn vị.",
+        ),
+        (
+            ["X", "lan", "x1@a.vn", "Lãnh đạo", ""],
+            "Sheet Người dùng, dòng 5, cột Tên đăng nhập: đã có người dùng này.",
+        ),
+        (
+            ["X", "x1", "NAM@tinh-mau.gov.vn", "Lãnh đạo", ""],
+            "Sheet Người dùng, dòng 5, cột Thư điện tử: trùng với dòng 2.",
+        ),
+        (
+            ["X" * 201, "x1", "x1@a.vn", "Lãnh đạo", ""],
+            "Sheet Người dùng, dòng 5, cột Họ và tên: dài quá 200 ký tự.",
+        ),
+        (
+            ["=1+1", "x1", "x1@a.vn", "Lãnh đạo", ""],
+            "Sheet Người dùng, dòng 5, cột Họ và tên: là công thức",
+        ),
+        (
+            ["X\x7f", "x1", "x1@a.vn", "Lãnh đạo", ""],
+            "Sheet Người dùng, dòng 5, cột Họ và tên: chứa ký tự điều khiển",
+        ),
+        (
+            [12345, "x1", "x1@a.vn", "Lãnh đạo", 3.5],
+            "Sheet Người dùng, dòng 5, cột Đơn vị: không có đơn vị “3.5”",
+        ),
     ],
 )
 def test_a_bad_row_refuses_the_whole_file_and_says_where(
@@ -131,7 +169,7 @@ def test_the_template_lists_the_roles_and_the_provinces_units(cast: Cast):
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     header = next(book["Người dùng"].iter_rows(values_only=True))
     assert list(header) == HEADER
-    guide = [row for row in book["Hướng dẫn"].iter_rows(values_only=True)]
+    guide = list(book["Hướng dẫn"].iter_rows(values_only=True))
     assert ("Cán bộ đầu mối của đơn vị", "có") in guide
     assert ("so-noi-vu", "Sở Nội vụ") in guide
 
