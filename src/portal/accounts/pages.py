@@ -224,8 +224,14 @@ def people_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def people_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The template, its guide listing the units of the province asked for (?tinh=code)
+    or of the admin's first province."""
     scope = get_people_scope_for_user(request.user)
-    return attachment(template_workbook(scope.provinces[0]), XLSX, "mau-nguoi-dung.xlsx")
+    code = request.GET.get("tinh", "")
+    chosen = [p for p in scope.provinces if p.code == code] or list(scope.provinces[:1])
+    if not chosen:
+        raise Http404(gettext("Chưa có tỉnh nào."))
+    return attachment(template_workbook(chosen[0]), XLSX, "mau-nguoi-dung.xlsx")
 
 
 def _errors_to_form(form: RoleForm, error: ValidationError) -> None:

@@ -260,8 +260,16 @@ def membership_assign(
 @transaction.atomic
 def membership_withdraw(*, actor: User, membership: Membership, reason: str = "") -> None:
     """The last role a person holds in a province is not withdrawn: the office would lose
-    sight of him. Lock the account instead."""
+    sight of him (lock the account instead); nor does an admin withdraw his own admin role
+    (a province could be left with nobody to administer it)."""
     membership = locked_or_refused(membership, gettext("Vai trò này đã được thu hồi."))
+    if membership.user_id == actor.pk and membership.role == Role.OFFICE_ADMIN:
+        raise ValidationError(
+            gettext(
+                "Không thể tự thu hồi quyền quản trị của chính mình: hãy nhờ một quản trị "
+                "khác của tỉnh."
+            )
+        )
     others = Membership.objects.filter(user=membership.user, province=membership.province)
     if not others.exclude(pk=membership.pk).exists():
         raise ValidationError(

@@ -182,3 +182,15 @@ def test_the_filled_template_imports(cast: Cast):
     book.save(out)
     assert upload(cast, out.getvalue()).status_code == 302
     assert User.objects.filter(username="nam").exists()
+
+
+def test_a_superuser_takes_the_template_of_the_province_he_names(cast: Cast):
+    from portal.units.models import Unit
+
+    Unit.objects.create(province=cast.other_province, code="so-x", name="Sở X", level="so")
+    root = User.objects.create_superuser("root", "root@example.org", "x")
+    response = cast.client(root).get(f"{TEMPLATE}?tinh=tinh-khac")
+    guide = list(load_workbook(io.BytesIO(response.content))["Hướng dẫn"].values)
+    assert ("so-x", "Sở X") in guide and ("so-noi-vu", "Sở Nội vụ") not in guide
+    page = cast.client(root).get(IMPORT).content.decode()
+    assert "?tinh=tinh-khac" in page and "?tinh=tinh-mau" in page
