@@ -140,7 +140,7 @@ class ReasonForm(TextCheckedForm):
         label=gettext_lazy("Lý do (không bắt buộc)"),
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
     )
 
 

@@ -291,6 +291,10 @@ def activity_problem(*, actor: User, person: User, scope: PeopleScope) -> str | 
     """Why the admin may not lock or unlock this account; None when he may."""
     if person.pk == actor.pk:
         return gettext("Không thể tự khoá hay mở khoá tài khoản của chính mình.")
+    if (person.is_superuser or person.is_staff) and not actor.is_superuser:
+        return gettext(
+            "Đây là tài khoản quản trị hệ thống: chỉ quản trị hệ thống khoá hay mở khoá được."
+        )
     beyond = provinces_beyond(person, scope)
     if beyond:
         names = ", ".join(province.name for province in beyond)

@@ -342,6 +342,15 @@ def test_nobody_locks_himself(cast: Cast):
     assert User.objects.get(pk=cast.quang.pk).is_active
 
 
+def test_the_office_does_not_lock_a_system_administrator(cast: Cast):
+    User.objects.filter(pk=cast.hoa.pk).update(is_staff=True)
+    response = cast.client(cast.quang).post(
+        person_url(cast.hoa, "trang-thai/"), {"active": "0", "confirmed": "1"}, follow=True
+    )
+    assert "quản trị hệ thống" in response.content.decode()
+    assert User.objects.get(pk=cast.hoa.pk).is_active
+
+
 def test_a_person_with_roles_in_another_province_is_not_locked(cast: Cast):
     Membership.objects.create(user=cast.lan, province=cast.other_province, role=Role.LEADERSHIP)
     client = cast.client(cast.quang)
