@@ -22,8 +22,12 @@ from portal.accounts.forms import (
     ReasonForm,
     RoleForm,
 )
-from portal.accounts.models import Membership
-from portal.accounts.permissions import get_people_scope_for_user, get_person_for_user
+from portal.accounts.models import Membership, User
+from portal.accounts.permissions import (
+    PeopleScope,
+    get_people_scope_for_user,
+    get_person_for_user,
+)
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.accounts.sheet import read_people, template_workbook
 from portal.responses import attachment
@@ -84,16 +88,20 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope, person = get_person_for_user(request.user, pk)
-    context = {
+    context = _person_context(request.user, scope, person, RoleForm(scope=scope))
+    return render(request, "accounts/person.html", context)
+
+
+def _person_context(
+    actor: User, scope: PeopleScope, person: User, role_form: RoleForm
+) -> dict[str, object]:
+    return {
         "person": person,
         "memberships": selectors.person_memberships(person, scope),
         "history": selectors.person_history(person, scope),
-        "role_form": RoleForm(scope=scope),
-        "activity_problem": services.activity_problem(
-            actor=request.user, person=person, scope=scope
-        ),
+        "role_form": role_form,
+        "activity_problem": services.activity_problem(actor=actor, person=person, scope=scope),
     }
-    return render(request, "accounts/person.html", context)
 
 
 @login_required
@@ -112,15 +120,7 @@ def person_role_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         else:
             messages.success(request, gettext("Đã giao vai trò “%(role)s”.") % {"role": role.label})
             return redirect("accounts:person", pk=person.pk)
-    context = {
-        "person": person,
-        "memberships": selectors.person_memberships(person, scope),
-        "history": selectors.person_history(person, scope),
-        "role_form": form,
-        "activity_problem": services.activity_problem(
-            actor=request.user, person=person, scope=scope
-        ),
-    }
+    context = _person_context(request.user, scope, person, form)
     return render(request, "accounts/person.html", context, status=400)
 
 
@@ -182,10 +182,9 @@ def person_activity(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def person_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope, person = get_person_for_user(request.user, pk)
     memberships = selectors.person_memberships(person, scope)
+    province = memberships[0].province if memberships else None
     try:
-        services.person_invite_again(
-            actor=request.user, person=person, province=memberships[0].province
-        )
+        services.person_invite_again(actor=request.user, person=person, province=province)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -137,7 +137,7 @@ def _invite_after_commit(people: Iterable[User]) -> None:
 
 
 @transaction.atomic
-def person_invite_again(*, actor: User, person: User, province: Province) -> None:
+def person_invite_again(*, actor: User, person: User, province: Province | None) -> None:
     """A new invitation (the old link stops working once the password is set)."""
     if not person.is_active:
         raise ValidationError(gettext("Tài khoản đang bị khoá: hãy mở khoá trước khi mời lại."))
