@@ -31,7 +31,8 @@ from portal.accounts.permissions import (
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.accounts.sheet import read_people, template_workbook
 from portal.responses import attachment
-from portal.roles import Role
+from portal.roles import UNIT_ROLES, Role
+from portal.units.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,8 +61,18 @@ def people_roles(request: AuthenticatedHttpRequest) -> HttpResponse:
         "holders": selectors.role_holders(scope, role),
         "roles": Role.choices,
         "role": role,
+        "role_label": Role(role).label if role else "",
+        "units_without": _units_without(scope, Role(role)) if role in UNIT_ROLES else [],
     }
     return render(request, "accounts/people_roles.html", context)
+
+
+def _units_without(scope: PeopleScope, role: Role) -> list[Unit]:
+    """The units of the admin's provinces where nobody holds this unit role: one query."""
+    units = Unit.objects.exclude(memberships__role=role).select_related("province")
+    if scope.province_ids is not None:
+        units = units.filter(province_id__in=scope.province_ids)
+    return list(units.order_by("province__name", "level", "name"))
 
 
 @login_required

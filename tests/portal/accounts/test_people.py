@@ -162,12 +162,20 @@ def test_the_list_reads_in_a_fixed_number_of_queries(cast: Cast):
 def test_roles_by_unit_answer_who_reports_for_a_unit(cast: Cast, django_assert_max_num_queries):
     client = cast.client(cast.quang)
     client.get(ROLES)
-    # session, user, provinces, the roles with their people and units; menu, notifications
-    with django_assert_max_num_queries(6):
+    # session, user, provinces, the roles with their people and units, the units without
+    # one; the menu's roles, the unread notifications
+    with django_assert_max_num_queries(7):
         page = client.get(f"{ROLES}?role=reporter").content.decode()
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", page, re.S)
     assert ("Sở Nội vụ", "Cán bộ đầu mối của đơn vị") in rows
     assert "Nguyễn Thị Lan" in page and "Trần Văn Minh" not in page
+    assert 'id="units-without"' not in page  # both units have their reporter
+
+
+def test_roles_by_unit_name_the_units_nobody_approves_for(cast: Cast):
+    page = cast.client(cast.quang).get(f"{ROLES}?role=approver").content.decode()
+    without = page.split('id="units-without"')[1].split("</ul>")[0]
+    assert "Sở Tư pháp" in without and "Sở Nội vụ" not in without
 
 
 # ---- creating a person -----------------------------------------------------------------
