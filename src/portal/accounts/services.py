@@ -320,8 +320,10 @@ def person_set_active(
     person.is_active = active
     person.save(update_fields=["is_active"])
     action = "reactivate" if active else "deactivate"
-    provinces = Province.objects.filter(memberships__user=person).distinct()
-    for province in provinces:  # each office reads it among its own people
+    provinces: list[Province | None] = list(
+        Province.objects.filter(memberships__user=person).distinct()
+    )
+    for province in provinces or [None]:  # each office reads it among its own people
         _record(
             actor, person, action, province, old={"is_active": not active},
             new={"is_active": active}, reason=reason,

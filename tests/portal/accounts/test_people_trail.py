@@ -34,6 +34,19 @@ def test_the_changes_to_people_keep_the_chain_intact(cast: Cast):
     assert audit_log_verify().intact
 
 
+def test_a_lock_is_recorded_in_each_province_of_the_person(cast: Cast):
+    Membership.objects.create(user=cast.lan, province=cast.other_province, role=Role.LEADERSHIP)
+    root = User.objects.create_superuser("root", "root@example.org", "x")
+    cast.client(root).post(
+        f"{PEOPLE}{cast.lan.pk}/trang-thai/", {"active": "0", "confirmed": "1", "reason": "Nghỉ"}
+    )
+    entries = AuditEntry.objects.filter(entity="person", action="deactivate")
+    assert sorted(e.province_id for e in entries) == sorted(
+        [cast.province.pk, cast.other_province.pk]
+    )
+    assert {e.reason for e in entries} == {"Nghỉ"}
+
+
 def test_the_people_pages_read_in_english(cast: Cast):
     client = cast.client(cast.quang)
     listed = client.get(PEOPLE, **ENGLISH).content.decode()
