@@ -53,7 +53,11 @@ class RoleForm(TextCheckedForm):
     """A role to hold: the role, the unit for a unit role (of one of the admin's provinces),
     the province for a province-wide role when the admin administers several."""
 
-    role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=Role.choices)
+    # No role chosen in advance: a slip would otherwise give someone the office's rights.
+    role = forms.ChoiceField(
+        label=gettext_lazy("Vai trò"),
+        choices=[("", gettext_lazy("— chọn vai trò —")), *Role.choices],
+    )
     unit = UnitChoiceField(
         label=gettext_lazy("Đơn vị"),
         queryset=Unit.objects.none(),

@@ -375,11 +375,22 @@ def test_a_person_with_roles_in_another_province_is_not_locked(cast: Cast):
 def test_the_invitation_is_sent_again(cast: Cast, django_capture_on_commit_callbacks):
     cast.client(cast.quang).post(CREATE, new_person(cast))
     nam = User.objects.get(username="nam")
+    assert "Gửi lại thư mời" in cast.client(cast.quang).get(person_url(nam)).content.decode()
+    assert (
+        "Gửi lại thư mời" not in cast.client(cast.quang).get(person_url(cast.lan)).content.decode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client(cast.quang).post(person_url(nam, "moi-lai/"), follow=True)
     assert "Đã gửi lại thư mời" in response.content.decode()
     assert [m.to for m in mail.outbox] == [["nam@tinh-mau.gov.vn"]]
     assert AuditEntry.objects.filter(entity="person", action="invite").count() == 1
+
+
+def test_no_role_is_chosen_in_advance(cast: Cast):
+    page = cast.client(cast.quang).get(CREATE).content.decode()
+    assert '<option value="" selected>— chọn vai trò —</option>' in page
+    response = cast.client(cast.quang).post(CREATE, new_person(cast, role=""))
+    assert "role" in response.context["form"].errors
 
 
 def test_the_pages_answer_get_and_post_only_as_they_should(cast: Cast):
