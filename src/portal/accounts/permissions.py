@@ -3,7 +3,12 @@ queries: outsiders get 404 (they learn nothing), read-only roles get 403 on writ
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, Province, User
 from portal.roles import READ_ALL_ROLES, Role
@@ -45,3 +50,73 @@ def provinces_of(user: AnyUser) -> list[Province]:
 
 def is_office_admin(user: AnyUser, province: Province | int) -> bool:
     return Role.OFFICE_ADMIN in roles_in(user, province)
+
+
+# ---- the office's administration of people -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeopleScope:
+    """The provinces whose people a person administers: an office admin's provinces, or
+    every province for a superuser (`province_ids` None)."""
+
+    provinces: tuple[Province, ...]
+    province_ids: frozenset[int] | None
+
+    def covers(self, province_id: int) -> bool:
+        return self.province_ids is None or province_id in self.province_ids
+
+
+def people_scope_of(user: AnyUser) -> PeopleScope | None:
+    """None when the person administers nobody's account."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return PeopleScope(tuple(Province.objects.order_by("name")), None)
+    provinces = tuple(
+        Province.objects.filter(
+            memberships__user=user, memberships__role=Role.OFFICE_ADMIN
+        ).distinct()
+    )
+    if not provinces:
+        return None
+    return PeopleScope(provinces, frozenset(p.pk for p in provinces))
+
+
+def get_people_scope_for_user(user: AnyUser) -> PeopleScope:
+    """403 for anyone who is not an office admin (or a superuser): reporters, approvers,
+    appraisers and leadership learn that the page exists, not who is on it."""
+    scope = people_scope_of(user)
+    if scope is None:
+        raise PermissionDenied(
+            gettext("Chỉ quản trị của Sở chủ trì được quản lý người dùng của tỉnh.")
+        )
+    return scope
+
+
+def person_in_scope(person: User, scope: PeopleScope) -> bool:
+    if scope.province_ids is None:
+        return True
+    return Membership.objects.filter(user=person, province_id__in=scope.province_ids).exists()
+
+
+def get_person_for_user(user: AnyUser, pk: int) -> tuple[PeopleScope, User]:
+    """A person the office admin administers: 403 to those who administer nobody, 404 for a
+    person who holds no role in the admin's provinces (he learns nothing of them)."""
+    scope = get_people_scope_for_user(user)
+    person = User.objects.filter(pk=pk).first()
+    if person is None or not person_in_scope(person, scope):
+        raise Http404(gettext("Không tìm thấy người dùng."))
+    return scope, person
+
+
+def provinces_beyond(person: User, scope: PeopleScope) -> list[Province]:
+    """The provinces where `person` holds a role that `scope` does not administer: whoever
+    administers only some of them may not lock the account for the others."""
+    if scope.province_ids is None:
+        return []
+    return list(
+        Province.objects.filter(memberships__user=person)
+        .exclude(pk__in=scope.province_ids)
+        .distinct()
+    )

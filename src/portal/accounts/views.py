@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +18,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
+from portal.accounts.forms import ProfileForm
+from portal.accounts.permissions import people_scope_of
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.accounts.second_factor import ENROL, STATE, VERIFY, recovery_codes_left, totp_device_of
+from portal.accounts.services import profile_update
 
 
 class LoginView(auth_views.LoginView):
@@ -56,6 +60,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "device": totp_device_of(user),
         "codes_left": recovery_codes_left(user),
+        "administers_people": people_scope_of(user) is not None,
     }
     return render(request, "accounts/account.html", context)
 
@@ -97,3 +102,21 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's own name and e-mail address."""
+    user = request.user
+    initial = {"full_name": user.full_name, "email": user.email}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, gettext("Đã lưu hồ sơ."))
+            return redirect("accounts:account")
+    return render(request, "accounts/profile.html", {"form": form})

@@ -126,6 +126,26 @@ ACCOUNTS: dict[str, Entry] = {
         PUBLIC, fixed={"uidb64": "MQ", "token": "sai-ma"}, methods=FORM
     ),
     "accounts:password_reset_complete": Entry(PUBLIC),
+    "accounts:profile": Entry(SIGNED_IN, methods=FORM),
+}
+
+# The office's people pages (docs/portal-people.md): the lists answer an office admin with
+# his own province's people (Khoa included); a person of Tỉnh Mẫu (Lan) is 404 to Khoa.
+_PEOPLE_LISTS = {**OFFICE, "khoa": OK}
+_PERSON = {"pk": "person"}
+PEOPLE: dict[str, Entry] = {
+    "accounts:people": Entry(_PEOPLE_LISTS),
+    "accounts:people_roles": Entry(_PEOPLE_LISTS),
+    "accounts:person_create": Entry(_PEOPLE_LISTS, methods=FORM),
+    "accounts:people_import": Entry(_PEOPLE_LISTS, methods=FORM),
+    "accounts:people_template": Entry(_PEOPLE_LISTS),
+    "accounts:person": Entry(OFFICE, _PERSON),
+    "accounts:person_role_assign": Entry(OFFICE, _PERSON, methods=ACTION),
+    "accounts:person_role_withdraw": Entry(
+        OFFICE, {**_PERSON, "membership_id": "membership"}, methods=FORM
+    ),
+    "accounts:person_activity": Entry(OFFICE, _PERSON, methods=FORM),
+    "accounts:person_invite": Entry(OFFICE, _PERSON, methods=ACTION),
 }
 
 UNITS: dict[str, Entry] = {
@@ -283,6 +303,6 @@ API: dict[str, Entry] = {
 }
 
 MATRIX: dict[str, Entry] = {
-    **SITE, **ACCOUNTS, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS,
+    **SITE, **ACCOUNTS, **PEOPLE, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS,
     **INDICATORS, **NOTIFICATIONS, **AUDIT, **API,
 }  # fmt: skip

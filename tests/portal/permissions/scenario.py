@@ -100,7 +100,8 @@ def build_world(appraised: Appraised) -> World:
         "province_id": cast.province.pk, "evidence": filed.pk, "supplement": supplement.pk,
         "returned_round": 1, "scoring_round": 2, "criterion": "cqs_ky_so", "member": team["tham"].pk,
         "assignment": team["tham"].assignments.get().pk, "token": token.pk,
-        "notification": note.pk, "lineage": lineage.pk,
+        "notification": note.pk, "lineage": lineage.pk, "person": cast.lan.pk,
+        "membership": Membership.objects.get(user=cast.lan).pk,
     }  # fmt: skip
     return World(appraised, ids)
 
