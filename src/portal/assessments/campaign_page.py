@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from dti.names import loose_label
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
 from portal.campaigns.deadlines import is_late
 from portal.campaigns.models import (
@@ -32,7 +33,6 @@ from portal.campaigns.permissions import Viewer
 from portal.campaigns.selectors import (
     GroupChoice,
     PreviousResult,
-    folded,
     number_vi,
     peer_groups,
     previous_results,
@@ -167,7 +167,7 @@ def progress_query(data: Mapping[str, str]) -> ProgressQuery:
 
 def _keeps(row: UnitRow, query: ProgressQuery, groups: dict[int, set[str]]) -> bool:
     campaign_unit = row.campaign_unit
-    if query.text and folded(query.text) not in folded(campaign_unit.unit.name):
+    if query.text and loose_label(query.text) not in loose_label(campaign_unit.unit.name):
         return False
     if query.level and campaign_unit.level != query.level:
         return False
@@ -180,7 +180,7 @@ def _keeps(row: UnitRow, query: ProgressQuery, groups: dict[int, set[str]]) -> b
 
 def _sort_key(sort: str) -> Callable[[UnitRow], tuple[object, ...]]:
     def name(row: UnitRow) -> tuple[object, ...]:
-        return (folded(row.campaign_unit.unit.name),)
+        return (loose_label(row.campaign_unit.unit.name),)
 
     def state(row: UnitRow) -> tuple[object, ...]:
         return (not row.late, STATE_ORDER.get(SubmissionState(row.state), 0), *name(row))

@@ -4,7 +4,6 @@ campaign's page (portal.assessments.campaign_page)."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -131,12 +130,6 @@ def remark_slots(campaign: Campaign) -> list[LevelSlots]:
 
 
 # ---- searching and grouping the units of a campaign -------------------------------------
-
-
-def folded(text: str) -> str:
-    """Lower case without diacritics: "so noi vu" finds "Sở Nội vụ"."""
-    text = text.casefold().replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
