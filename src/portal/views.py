@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
-from portal.accounts.models import Membership
+from portal.accounts.models import Membership, User
 from portal.accounts.permissions import AnyUser, provinces_of
 from portal.appraisals.models import TeamMember
 from portal.appraisals.selectors import TodoItem, appraiser_todo, chair_steps, sheet_url
@@ -141,7 +141,7 @@ def _provinces(held: set[tuple[str, int]], role: Role) -> set[int]:
     return {province for held_role, province in held if held_role == role}
 
 
-def _reporter(user: AnyUser) -> list[Task]:
+def _reporter(user: User) -> list[Task]:
     tasks = []
     for task in unit_tasks(user, Role.REPORTER):
         unit, campaign = task.campaign_unit.unit.name, task.campaign_unit.campaign.title

@@ -3,6 +3,7 @@ of one, and whether it can still be changed (state, campaign, deadline)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -179,9 +180,8 @@ def unit_tasks(user: AnyUser, role: Role, now: datetime | None = None) -> list[U
             late=is_late(deadline_of(campaign_unit), _state(campaign_unit), now),
             remaining=remaining.get(campaign_unit.pk, 0),
             returned_note=(
-                campaign_unit.last_note or ""  # type: ignore[attr-defined]  # annotated above
-                if campaign_unit.last_action == "return"  # type: ignore[attr-defined]  # annotated above
-                and _state(campaign_unit) == S.DRAFT
+                campaign_unit.last_note or ""
+                if campaign_unit.last_action == "return" and _state(campaign_unit) == S.DRAFT
                 else ""
             ),
         )
@@ -202,7 +202,7 @@ def _state(campaign_unit: CampaignUnit) -> str:
         return S.NOT_STARTED
 
 
-def _remaining(campaign_units: list[CampaignUnit]) -> dict[int, int]:
+def _remaining(campaign_units: Sequence[CampaignUnit]) -> dict[int, int]:
     """Per campaign unit: the criteria it answers (those that apply, but the shared systems')
     not answered yet. Two queries; each framework is built once."""
     levels = CampaignLevel.objects.filter(

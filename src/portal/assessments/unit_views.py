@@ -34,7 +34,7 @@ def progress_bulk(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = BulkForm(campaign, request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return back
     data = form.cleaned_data
     units = list(data["units"])

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from dti.expressions import ExpressionError
 from dti.fixedpoint import format_vi
+from dti.framework.model import Framework
 from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit, HistoricResult
@@ -145,11 +146,10 @@ def peer_groups(
     """The levels' peer groups (their frameworks'), and the groups each campaign unit
     belongs to. No query: the levels come with their framework."""
     choices: list[GroupChoice] = []
-    frameworks = {}
+    frameworks: dict[str, Framework] = {}
     for level in levels:
-        framework = level.framework.build()
-        frameworks[level.level] = framework
-        choices += [GroupChoice(level.level, g.code, g.name) for g in framework.groups]
+        built = frameworks[level.level] = level.framework.build()
+        choices += [GroupChoice(level.level, g.code, g.name) for g in built.groups]
     members: dict[int, set[str]] = {}
     for campaign_unit in campaign_units:
         framework = frameworks.get(campaign_unit.level)
