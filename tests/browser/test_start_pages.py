@@ -41,6 +41,10 @@ def test_the_self_assessment_roles_start_pages_lead_to_their_next_task(page: Pag
     )
     # the reporter of Sở Tư pháp: his unit's self-assessment, on its form
     log_in(page, "thao")
+    page.set_viewport_size({"width": 390, "height": 844})  # the start page on a phone
+    page.goto("/")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1366, "height": 900})
     follow_first_task(page, "reporter", "Tự đánh giá: Sở Tư pháp")
     expect(page.locator("h1")).to_contain_text("Tự đánh giá: Sở Tư pháp")
     expect(page.get_by_role("button", name="Lưu nháp")).to_be_visible()
@@ -64,6 +68,12 @@ def test_the_self_assessment_roles_start_pages_lead_to_their_next_task(page: Pag
     page.locator("#tien-do").get_by_role("link", name="Sở Nội vụ").click()
     expect(page.locator("nav.tabs [aria-current=page]")).to_have_text("Tình trạng")
     assert_accessible(page)
+
+    # on a phone, the campaign page and its progress table do not scroll sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/dot-danh-gia/{cast.campaign.pk}/?tre_han=1&chon=tat-ca")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     # leadership: the campaign's progress
     page.context.clear_cookies()

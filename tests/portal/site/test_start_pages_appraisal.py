@@ -5,6 +5,13 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.assessments.models import Submission
+from portal.campaigns.models import CampaignUnit
+from portal.units.models import Unit
+from portal.workflow import SubmissionState
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
 from tests.portal.appraisals.unit_fixtures import SUPPLEMENT_DUE, Appraised
 from tests.portal.site.test_start_pages import links, section
@@ -43,3 +50,39 @@ def test_the_chair_is_told_the_next_move(appraised: Appraised):
         r"Vòng 1 \(đã trả kết quả[^)]*\)\. (Bước tiếp theo: |Chưa thể )kết thúc vòng", html
     )
     assert 'id="viec-chair"' not in home(appraised, "hung")
+
+
+def test_the_appraisal_sections_read_in_the_same_number_of_queries_for_more_units(
+    appraised: Appraised,
+):
+    cast = appraised.cast
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for who in ("lan", "tham", "chinh"):
+            client = cast.client(appraised.person(who))
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get("/").status_code == 200
+            found[who] = len(queries)
+        return found
+
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            unit = Unit.objects.create(
+                province=cast.province,
+                code=f"so-{number}",
+                name=f"Sở số {number}",
+                level="so",
+                attributes={"has_online_public_services": True},
+            )
+            campaign_unit = CampaignUnit.objects.create(
+                campaign=cast.campaign, unit=unit, level="so"
+            )
+            Submission.objects.create(campaign_unit=campaign_unit, state=SubmissionState.APPROVED)
+
+    add(1, 0)
+    few = counts()
+    add(27, 1)
+    assert counts() == few
+    # Thẩm appraises one main index of every unit: each unit is a task of hers
+    assert len(links(section(home(appraised, "tham"), "appraiser"))) == 30
