@@ -155,6 +155,8 @@ def _reporter(user: User) -> list[Task]:
             ) % {"count": task.remaining}
         else:
             detail = gettext("Đã trả lời đủ các tiêu chí: kiểm tra lại rồi gửi phê duyệt.")
+        if task.late:  # the form is closed: only an extension reopens it
+            detail += " " + gettext("Đã hết hạn: đề nghị Sở chủ trì gia hạn để hoàn thành.")
         tasks.append(
             Task(
                 gettext("Tự đánh giá: %(unit)s — %(campaign)s")

@@ -75,7 +75,9 @@ def test_a_returned_draft_shows_the_approvers_reason(cast: Cast):
 def test_a_late_self_assessment_is_marked(cast: Cast):
     cast.campaign.self_assessment_deadline = timezone.now() - timedelta(hours=1)
     cast.campaign.save()
-    assert "quá hạn" in section(home(cast, "lan"), "reporter")
+    html = section(home(cast, "lan"), "reporter")
+    assert "quá hạn" in html
+    assert "Đã hết hạn: đề nghị Sở chủ trì gia hạn để hoàn thành." in html
 
 
 def test_the_approver_sees_what_waits_for_him_and_an_empty_state_before(cast: Cast):
