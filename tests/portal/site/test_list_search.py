@@ -100,3 +100,15 @@ def test_the_audit_trail_searches_by_unit_person_or_criterion(cast: Cast):
     assert len(found) == 1 and "Sở Tư pháp" in found[0]
     assert len(rows(get(cast, url + "?q=Quang"))) == 2
     assert "Sở Tư pháp" not in "".join(rows(get(cast, url + "?q=Nội")))
+
+
+def test_the_audit_trails_download_keeps_the_search(cast: Cast):
+    cast.campaign.self_assessment_deadline = datetime(2099, 3, 1, 17, 0, tzinfo=HCM)
+    cast.campaign.save()
+    until = datetime(2099, 3, 20, 17, 0, tzinfo=HCM)
+    for campaign_unit in (cast.noi_vu_campaign_unit, cast.tu_phap_campaign_unit):
+        campaign_unit_extend(campaign_unit=campaign_unit, until=until, user=cast.quang)
+    url = f"/nhat-ky/dot/{cast.campaign.pk}/nhat-ky.csv"
+    every = cast.client(cast.quang).get(url).content.decode("utf-8-sig").splitlines()
+    found = cast.client(cast.quang).get(url + "?q=Tư+pháp").content.decode("utf-8-sig")
+    assert len(every) == 3 and len(found.splitlines()) == 2 and "Sở Tư pháp" in found
