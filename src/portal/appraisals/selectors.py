@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Prefetch
 from django.urls import reverse
@@ -16,10 +17,19 @@ from dti.framework.model import Framework, Node
 from portal.accounts.permissions import AnyUser
 from portal.appraisals.models import Appraisal, Assignment, Response, ResponseKind, TeamMember
 from portal.appraisals.permissions import codes_in, covering_indices, own_unit_ids
+from portal.appraisals.rounds import move_block_reason
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.scoring import applicability, unit_attributes
 from portal.units.models import Unit
-from portal.workflow import CampaignState, RoundState
+from portal.workflow import (
+    ACTION_LABELS,
+    ROUND_STATE_LABELS,
+    CampaignState,
+    Machine,
+    RoundState,
+    TeamRole,
+    actions_for,
+)
 
 ATTENTION_REASONS = {
     "not_scored": gettext_lazy("Chưa chấm ở vòng này"),
@@ -223,3 +233,63 @@ def _todo_in(
             )
     items.sort(key=lambda item: item.reason != "supplemented")  # stable: units stay in order
     return items
+
+
+# ---- the chair's next moves ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChairStep:
+    """Where a campaign's appraisal stands for its chair: the round being worked on, the
+    next move, and what blocks it ('' when nothing does)."""
+
+    campaign: Campaign
+    round: AppraisalRound | None
+    move: str  # an action of portal.workflow (ACTION_LABELS), '' when none is left
+    blocked: str
+    due: datetime | None
+
+    @property
+    def move_label(self) -> str:
+        return str(ACTION_LABELS[self.move]) if self.move else ""
+
+    @property
+    def round_label(self) -> str:
+        return str(ROUND_STATE_LABELS[RoundState(self.round.state)]) if self.round else ""
+
+
+def chair_steps(user: AnyUser) -> list[ChairStep]:
+    """For every campaign in appraisal whose team the user chairs: the next move of the
+    rounds (or finalizing, once the final round is agreed). Two queries."""
+    if not user.is_authenticated:
+        return []
+    campaigns = [
+        member.campaign
+        for member in TeamMember.objects.filter(
+            user=user, chair=True, campaign__state=CampaignState.IN_APPRAISAL
+        ).select_related("campaign")
+    ]
+    rounds: dict[int, list[AppraisalRound]] = {campaign.pk: [] for campaign in campaigns}
+    for round in AppraisalRound.objects.filter(campaign__in=campaigns).order_by("number"):
+        rounds[round.campaign_id].append(round)
+    return [_chair_step(campaign, rounds[campaign.pk]) for campaign in campaigns]
+
+
+def _chair_step(campaign: Campaign, rounds: list[AppraisalRound]) -> ChairStep:
+    by_number = {round.number: round for round in rounds}
+    final = next((round for round in rounds if round.final), None)
+    if final is not None and final.state == RoundState.AGREED:
+        return ChairStep(campaign, final, "finalize", "", final.appraisal_due)
+    blocked: ChairStep | None = None
+    for round in rounds:
+        moves = actions_for(Machine.ROUND, round.state, {TeamRole.CHAIR}, campaign.state)
+        for move in moves:
+            if move in ("score", "respond", "reopen_round"):
+                continue
+            due = round.supplement_due if round.state == RoundState.RETURNED else None
+            reason = move_block_reason(round, move, by_number)
+            step = ChairStep(campaign, round, move, reason, due or round.appraisal_due)
+            if not reason:
+                return step
+            blocked = blocked or step
+    return blocked or ChairStep(campaign, None, "", "", None)

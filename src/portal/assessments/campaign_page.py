@@ -7,9 +7,11 @@ units only; anonymous visitors of a published campaign see no progress at all.""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -17,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from dti.names import loose_label
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
 from portal.campaigns.deadlines import is_late
 from portal.campaigns.models import (
@@ -27,7 +30,13 @@ from portal.campaigns.models import (
     CampaignUnit,
 )
 from portal.campaigns.permissions import Viewer
-from portal.campaigns.selectors import PreviousResult, number_vi, previous_results
+from portal.campaigns.selectors import (
+    GroupChoice,
+    PreviousResult,
+    number_vi,
+    peer_groups,
+    previous_results,
+)
 from portal.workflow import (
     ACTION_LABELS,
     CAMPAIGN_STATE_LABELS,
@@ -81,7 +90,106 @@ class UnitRow:
 class LevelView:
     level: CampaignLevel
     framework_url: str
-    rows: list[UnitRow] = field(default_factory=list)
+    rows: list[UnitRow] = field(default_factory=list)  # those the search and filters keep
+    total: int = 0  # the level's units in scope, before the search and filters
+
+
+# ---- the progress table's search, filters and order (GET parameters) ---------------------
+
+SORTS = {
+    "ten": gettext_lazy("Tên đơn vị"),
+    "trang-thai": gettext_lazy("Trạng thái"),
+    "diem": gettext_lazy("Điểm (cao trước)"),
+}
+STATE_ORDER = {S.NOT_STARTED: 0, S.DRAFT: 1, S.SUBMITTED: 2, S.APPROVED: 3}
+
+
+@dataclass(frozen=True)
+class ProgressQuery:
+    """What the progress table shows: a name search, filters by state, level and peer group,
+    late units only, an order; `select_all` ticks every unit shown (the "select all" link
+    works without JavaScript)."""
+
+    text: str = ""
+    state: str = ""  # a submission state, or LATE
+    level: str = ""
+    group: str = ""  # a peer group's code in the level's framework
+    late: bool = False
+    sort: str = ""  # a key of SORTS; '' keeps the page's order (rank, else level and name)
+    select_all: bool = False
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.text or self.state or self.level or self.group or self.late)
+
+    def params(self, **changes: object) -> str:
+        """The query string of these choices (with `changes`), for links and the export."""
+        values = {
+            "q": self.text,
+            "trang_thai": self.state,
+            "khoi": self.level,
+            "nhom": self.group,
+            "tre_han": "1" if self.late else "",
+            "sap_xep": self.sort,
+            "chon": "tat-ca" if self.select_all else "",
+        }
+        values |= {key: str(value) for key, value in changes.items()}
+        return urlencode({key: value for key, value in values.items() if value})
+
+    @property
+    def select_all_params(self) -> str:
+        return self.params(chon="tat-ca")
+
+    @property
+    def late_params(self) -> str:
+        """Only the late units, every one of them ticked."""
+        return ProgressQuery(late=True, select_all=True).params()
+
+    @property
+    def export_params(self) -> str:
+        return self.params(chon="")
+
+
+def progress_query(data: Mapping[str, str]) -> ProgressQuery:
+    """The choices read from the query string; a value the page does not offer is ignored."""
+    state = data.get("trang_thai", "")
+    sort = data.get("sap_xep", "")
+    return ProgressQuery(
+        text=" ".join(data.get("q", "").split())[:100],
+        state=state if state in STATE_ORDER or state == LATE else "",
+        level=data.get("khoi", "")[:32],
+        group=data.get("nhom", "")[:64],
+        late=data.get("tre_han", "") == "1",
+        sort=sort if sort in SORTS else "",
+        select_all=data.get("chon", "") == "tat-ca",
+    )
+
+
+def _keeps(row: UnitRow, query: ProgressQuery, groups: dict[int, set[str]]) -> bool:
+    campaign_unit = row.campaign_unit
+    if query.text and loose_label(query.text) not in loose_label(campaign_unit.unit.name):
+        return False
+    if query.level and campaign_unit.level != query.level:
+        return False
+    if query.group and query.group not in groups.get(campaign_unit.pk, set()):
+        return False
+    if (query.state == LATE or query.late) and not row.late:
+        return False
+    return not (query.state and query.state != LATE and row.state != query.state)
+
+
+def _sort_key(sort: str) -> Callable[[UnitRow], tuple[object, ...]]:
+    def name(row: UnitRow) -> tuple[object, ...]:
+        return (loose_label(row.campaign_unit.unit.name),)
+
+    def state(row: UnitRow) -> tuple[object, ...]:
+        return (not row.late, STATE_ORDER.get(SubmissionState(row.state), 0), *name(row))
+
+    def score(row: UnitRow) -> tuple[object, ...]:
+        value = row.campaign_unit.historic_result.value if row.result else None
+        return (value is None, -(value or 0), *name(row))
+
+    return {"ten": name, "trang-thai": state, "diem": score}[sort]
 
 
 @dataclass(frozen=True)
@@ -109,9 +217,26 @@ class CampaignPage:
     # The appraisal's page (rounds, team, finalization by the team chair): "" when the
     # viewer does not see it from here.
     appraisal_url: str = ""
+    query: ProgressQuery = field(default_factory=ProgressQuery)
+    groups: list[GroupChoice] = field(default_factory=list)  # peer groups to filter by
+    shown: int = 0  # units the search and filters keep
+    total: int = 0
+    bulk: bool = False  # the office's bulk actions on the units (open campaign)
+    exports: bool = False  # the office downloads the progress table
+
+    @property
+    def sorts(self) -> dict[str, object]:
+        return dict(SORTS)
+
+    @property
+    def state_choices(self) -> list[tuple[str, _StrOrPromise]]:
+        return list(DASHBOARD_GROUPS)
 
 
-def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
+def campaign_page(
+    campaign: Campaign, viewer: Viewer, query: ProgressQuery | None = None
+) -> CampaignPage:
+    query = query or ProgressQuery()
     levels = [
         LevelView(level, framework_url(level.framework_id))
         for level in campaign.levels.select_related("framework").order_by("level")
@@ -119,11 +244,22 @@ def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
     rows = _unit_rows(campaign, viewer)
     if any(row.result for row in rows):  # a ranking (published, or finalized) reads in rank order
         rows.sort(key=_rank_order)
+    office = viewer.sees_all_units and viewer.is_member
+    groups, members = (
+        peer_groups([view.level for view in levels], [row.campaign_unit for row in rows])
+        if office or query.group
+        else ([], {})
+    )
+    shown = [row for row in rows if _keeps(row, query, members)]
+    if query.sort:
+        shown.sort(key=_sort_key(query.sort))
     by_code = {view.level.level: view for view in levels}
     for row in rows:
         if row.campaign_unit.level in by_code:
+            by_code[row.campaign_unit.level].total += 1
+    for row in shown:
+        if row.campaign_unit.level in by_code:
             by_code[row.campaign_unit.level].rows.append(row)
-    office = viewer.sees_all_units and viewer.is_member
     return CampaignPage(
         campaign=campaign,
         state_label=CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)],
@@ -139,6 +275,12 @@ def campaign_page(campaign: Campaign, viewer: Viewer) -> CampaignPage:
         has_previous=any(row.previous for row in rows),
         has_results=any(row.result for row in rows),
         appraisal_url=_appraisal_url(campaign, viewer),
+        query=query,
+        groups=groups,
+        shown=len(shown),
+        total=len(rows),
+        bulk=viewer.is_office_admin and campaign.state == CampaignState.OPEN,
+        exports=viewer.is_office_admin and not campaign.historic,
     )
 
 

@@ -8,6 +8,7 @@ and kept as exact decimal strings, the way the core wants them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django import forms
 from django.core.validators import URLValidator
@@ -18,6 +19,8 @@ from dti.framework.model import (
     Node,
 )
 from portal.answers import AnswerValue, PostedAnswer, answer_value, parse_typed_number
+from portal.campaigns.forms import DeadlineField, reason_field
+from portal.campaigns.models import Campaign, CampaignUnit
 from portal.form_text import TextCheckedForm, control_character_message
 
 NOTE_MAX_LENGTH = 5000
@@ -130,3 +133,36 @@ class ReturnForm(TextCheckedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": gettext_lazy("Ghi rõ lý do trả lại để đơn vị sửa.")},
     )
+
+
+class UnitsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only: not subscriptable at run time
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.unit.name)
+
+
+class BulkForm(TextCheckedForm):
+    """The office's action on the units ticked in a campaign's progress table."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("remind", gettext_lazy("Nhắc các đơn vị đã chọn")),
+            ("extend", gettext_lazy("Gia hạn các đơn vị đã chọn")),
+        ]
+    )
+    units = UnitsChoiceField(
+        CampaignUnit.objects.none(), label=gettext_lazy("Đơn vị"), required=False
+    )
+    until = DeadlineField(label=gettext_lazy("Gia hạn tự đánh giá đến"), required=False)
+    reason = reason_field()
+
+    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = campaign.units.select_related("unit", "campaign")  # type: ignore[attr-defined]  # Form.fields types every field as Field
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "extend" and not data.get("until") and "until" not in self.errors:
+            self.add_error(
+                "until", gettext("Nhập ngày gia hạn (dd/mm/yyyy HH:MM) rồi bấm Gia hạn.")
+            )
+        return data

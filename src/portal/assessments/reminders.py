@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from portal.accounts.models import User
+from portal.assessments.models import Submission
 from portal.assessments.selectors import deadline_of
-from portal.campaigns.models import CampaignUnit
+from portal.campaigns.models import Campaign, CampaignUnit
+from portal.campaigns.services import record
 from portal.notifications.reminders import (
     SELF_ASSESSMENT,
     Reminder,
@@ -19,8 +23,11 @@ from portal.notifications.reminders import (
     reminder_key,
     when_text,
 )
+from portal.notifications.services import notify
 from portal.roles import UNIT_ROLES
 from portal.workflow import CampaignState, SubmissionState
+
+OPEN = (SubmissionState.NOT_STARTED, SubmissionState.DRAFT)  # not sent yet
 
 
 def self_assessment_reminders(now: datetime, horizon: datetime) -> list[Reminder]:
@@ -67,3 +74,50 @@ def _self_assessment(campaign_unit: CampaignUnit, users: list[User]) -> Reminder
         campaign=campaign_unit.campaign,
         key=reminder_key("self", campaign_unit.pk, deadline=deadline),
     )
+
+
+@transaction.atomic
+def units_remind(*, campaign: Campaign, campaign_units: list[CampaignUnit], actor: User) -> int:
+    """The office reminds the units it chose (the late ones, usually) to send their
+    self-assessment: a notification to each unit's active reporters and approvers. Units
+    that already sent theirs are left out. Returns how many people were told."""
+    if not campaign_units:
+        raise ValidationError(gettext("Chưa chọn đơn vị nào: đánh dấu các đơn vị cần nhắc."))
+    if campaign.state != CampaignState.OPEN:
+        raise ValidationError(gettext("Chỉ nhắc được khi đợt đang tự đánh giá."))
+    states = dict(
+        Submission.objects.filter(campaign_unit__in=campaign_units).values_list(
+            "campaign_unit_id", "state"
+        )
+    )
+    waiting = [c for c in campaign_units if states.get(c.pk, SubmissionState.NOT_STARTED) in OPEN]
+    people = active_people_of_units([c.unit_id for c in waiting], UNIT_ROLES)
+    told = 0
+    for campaign_unit in waiting:
+        deadline = deadline_of(campaign_unit)
+        words = {
+            "unit": campaign_unit.unit.name,
+            "campaign": campaign.title,
+            "due": when_text(deadline) if deadline else "",
+        }
+        title = gettext("Sở chủ trì nhắc: gửi bản tự đánh giá của %(unit)s") % words
+        body = (
+            gettext(
+                "Bản tự đánh giá của %(unit)s trong %(campaign)s chưa được gửi phê duyệt "
+                "(hạn %(due)s). Hoàn thành các tiêu chí còn thiếu rồi gửi phê duyệt."
+            )
+            % words
+        )
+        told += len(
+            notify(
+                users=people[campaign_unit.unit_id],
+                kind=SELF_ASSESSMENT,
+                title=title,
+                body=body,
+                url=reverse("assessments:form", args=[campaign_unit.pk]),
+                campaign=campaign,
+            )
+        )
+    names = ", ".join(c.unit.name for c in waiting)
+    record(campaign, "remind", actor, names[:1000])
+    return told

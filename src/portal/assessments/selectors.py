@@ -3,24 +3,31 @@ of one, and whether it can still be changed (state, campaign, deadline)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from dti.framework.model import Framework
 from portal.accounts.permissions import AnyUser
-from portal.assessments.models import Answer, Evidence, Submission
-from portal.campaigns.models import CampaignLevel, CampaignUnit
-from portal.roles import UNIT_ROLES
+from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
+from portal.campaigns.deadlines import is_late
+from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
+from portal.frameworks.scoring import applicability, required, unit_attributes
+from portal.roles import UNIT_ROLES, Role
 from portal.workflow import (
     CampaignState,
+    SubmissionState,
     deadline_passed,
     self_assessment_refusal,
     submission_edit_refusal,
 )
+
+S = SubmissionState
 
 
 def own_campaign_units(user: AnyUser) -> QuerySet[CampaignUnit]:
@@ -118,3 +125,153 @@ def evidence_bytes(campaign_unit_id: int) -> int:
         total=Sum("size")
     )["total"]
     return int(total or 0)
+
+
+# ---- the start page: what the unit's people and the office have to do ------------------
+
+
+@dataclass(frozen=True)
+class UnitTask:
+    """A unit's self-assessment that waits on the person: to fill in (reporter) or to
+    approve (approver)."""
+
+    campaign_unit: CampaignUnit
+    state: str
+    deadline: datetime | None
+    late: bool
+    remaining: int  # criteria the unit has still to answer
+    returned_note: str  # the approver's reason, when the draft came back to the unit
+
+
+def unit_tasks(user: AnyUser, role: Role, now: datetime | None = None) -> list[UnitTask]:
+    """The self-assessments of the user's units (held as `role`) in open campaigns that wait
+    on him: not yet sent (reporter), or sent and awaiting approval (approver). Soonest
+    deadline first. Five queries, however many units."""
+    if not user.is_authenticated:
+        return []
+    waiting = [S.SUBMITTED] if role == Role.APPROVER else [S.NOT_STARTED, S.DRAFT]
+    last_event = SubmissionEvent.objects.filter(submission=OuterRef("submission")).order_by(
+        "-at", "-pk"
+    )
+    campaign_units = list(
+        CampaignUnit.objects.filter(
+            unit__memberships__user=user,
+            unit__memberships__role=role,
+            campaign__state=CampaignState.OPEN,
+            campaign__historic=False,
+        )
+        .filter(Q(submission__isnull=True) | Q(submission__state__in=waiting))
+        .select_related("campaign", "unit", "submission")
+        .annotate(
+            last_action=Subquery(last_event.values("action")[:1]),
+            last_note=Subquery(last_event.values("note")[:1]),
+        )
+        .distinct()
+    )
+    if role == Role.APPROVER:  # nothing to approve before the unit sends
+        campaign_units = [c for c in campaign_units if _state(c) == S.SUBMITTED]
+    remaining = _remaining(campaign_units) if role == Role.REPORTER else {}
+    now = now or timezone.now()
+    tasks = [
+        UnitTask(
+            campaign_unit=campaign_unit,
+            state=_state(campaign_unit),
+            deadline=deadline_of(campaign_unit),
+            late=is_late(deadline_of(campaign_unit), _state(campaign_unit), now),
+            remaining=remaining.get(campaign_unit.pk, 0),
+            returned_note=(
+                campaign_unit.last_note or ""
+                if campaign_unit.last_action == "return" and _state(campaign_unit) == S.DRAFT
+                else ""
+            ),
+        )
+        for campaign_unit in campaign_units
+    ]
+    return sorted(tasks, key=lambda task: soonest(task.deadline))
+
+
+def soonest(deadline: datetime | None) -> tuple[bool, datetime]:
+    """Sort key: the soonest deadline first, none last."""
+    return (deadline is None, deadline or timezone.now())
+
+
+def _state(campaign_unit: CampaignUnit) -> str:
+    try:
+        return campaign_unit.submission.state
+    except Submission.DoesNotExist:
+        return S.NOT_STARTED
+
+
+def _remaining(campaign_units: Sequence[CampaignUnit]) -> dict[int, int]:
+    """Per campaign unit: the criteria it answers (those that apply, but the shared systems')
+    not answered yet. Two queries; each framework is built once."""
+    levels = CampaignLevel.objects.filter(
+        campaign_id__in={c.campaign_id for c in campaign_units}
+    ).select_related("framework")
+    built: dict[int, Framework] = {}
+    frameworks: dict[tuple[int, str], Framework] = {}
+    for level in levels:
+        if level.framework_id not in built:
+            built[level.framework_id] = level.framework.build()
+        frameworks[(level.campaign_id, level.level)] = built[level.framework_id]
+    answered: dict[int, set[str]] = {}
+    for campaign_unit_id, code in Answer.objects.filter(
+        submission__campaign_unit__in=campaign_units, value__isnull=False
+    ).values_list("submission__campaign_unit_id", "criterion"):
+        answered.setdefault(campaign_unit_id, set()).add(code)
+    counts = {}
+    for campaign_unit in campaign_units:
+        framework = frameworks.get((campaign_unit.campaign_id, campaign_unit.level))
+        if framework is None:
+            continue
+        try:
+            applies = applicability(framework, unit_attributes(campaign_unit.unit))
+        except ValueError:  # an attribute is missing: the form says so
+            continue
+        codes = {leaf.code for leaf in framework.leaves if required(leaf) and applies[leaf.code]}
+        counts[campaign_unit.pk] = len(codes - answered.get(campaign_unit.pk, set()))
+    return counts
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    """A campaign's self-assessment in numbers, for the office's and the leaders' start
+    pages: units per state, late units, and the self-assessment deadline."""
+
+    campaign: Campaign
+    counts: dict[str, int]  # submission state -> units
+    late: int
+    total: int
+
+    @property
+    def waiting_approval(self) -> int:
+        return self.counts.get(S.SUBMITTED, 0)
+
+
+def campaigns_progress(
+    campaigns: list[Campaign], now: datetime | None = None
+) -> list[CampaignProgress]:
+    """Each campaign's units by state, and how many are late. One query, however many
+    units."""
+    now = now or timezone.now()
+    rows = CampaignUnit.objects.filter(campaign__in=campaigns).values_list(
+        "campaign_id", "submission__state", "extension_until"
+    )
+    by_campaign = {campaign.pk: campaign for campaign in campaigns}
+    counts: dict[int, dict[str, int]] = {campaign.pk: {} for campaign in campaigns}
+    late: dict[int, int] = dict.fromkeys(by_campaign, 0)
+    for campaign_id, state, extension in rows:
+        state = state or S.NOT_STARTED
+        counts[campaign_id][state] = counts[campaign_id].get(state, 0) + 1
+        campaign = by_campaign[campaign_id]
+        deadline = campaign.self_assessment_deadline
+        if deadline is not None and extension is not None:
+            deadline = max(deadline, extension)
+        if campaign.state == CampaignState.OPEN and is_late(deadline, state, now):
+            late[campaign_id] += 1
+    return [
+        CampaignProgress(
+            campaign, counts[campaign.pk], late[campaign.pk], sum(counts[campaign.pk].values())
+        )
+        for campaign in campaigns
+    ]

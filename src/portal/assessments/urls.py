@@ -1,9 +1,10 @@
 from django.urls import path
 
-from portal.assessments import views
+from portal.assessments import unit_urls, views
 
 app_name = "assessments"
 urlpatterns = [
+    *unit_urls.urlpatterns,
     path("", views.mine, name="mine"),
     path("<int:pk>/", views.form, name="form"),
     path("<int:pk>/luu-nhap/", views.save, name="save"),

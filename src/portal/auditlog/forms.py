@@ -13,6 +13,7 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]  # dd/mm/yyyy in both languages (docs/i1
 
 
 class LogFilterForm(TextCheckedForm):
+    q = forms.CharField(label=gettext_lazy("Tìm"), required=False, max_length=100)
     unit = forms.IntegerField(label=gettext_lazy("Đơn vị"), required=False, min_value=1)
     criterion = forms.CharField(label=gettext_lazy("Tiêu chí"), required=False, max_length=64)
     entity = forms.CharField(label=gettext_lazy("Đối tượng"), required=False, max_length=40)
@@ -35,4 +36,5 @@ class LogFilterForm(TextCheckedForm):
         from the URL) win over the query string."""
         self.is_valid()  # a field that does not parse is left out of cleaned_data
         parsed = {name: value for name, value in self.cleaned_data.items() if value is not None}
+        parsed["q"] = " ".join(str(parsed.get("q", "")).split())
         return LogFilter(**{**parsed, **fixed})

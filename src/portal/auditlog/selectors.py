@@ -28,6 +28,7 @@ class LogFilter:
     actor: str = ""  # a person's id, or "=" and the name of an actor that is not a person
     since: date | None = None
     until: date | None = None
+    q: str = ""  # words found in the person's name, the unit's name or the criterion
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,12 @@ def log_entries(scope: LogScope, filters: LogFilter) -> QuerySet[AuditEntry]:
         entries = entries.filter(at__date__gte=filters.since)  # in the portal's time zone
     if filters.until is not None:
         entries = entries.filter(at__date__lte=filters.until)
+    for word in filters.q.split()[:5]:
+        entries = entries.filter(
+            Q(actor_name__icontains=word)
+            | Q(unit__name__icontains=word)
+            | Q(criterion__icontains=word)
+        )
     return entries.order_by("-pk")
 
 

@@ -22,6 +22,7 @@ from portal.auditlog.permissions import (
     get_integrity_check_for_user,
     get_unit_log_for_user,
 )
+from portal.campaigns.models import CampaignUnit
 from portal.responses import attachment
 from portal.units.models import Unit
 
@@ -67,6 +68,8 @@ def _log_page(
         "scope": scope,
         "campaign": scope.campaign,
         "unit": unit,
+        # the unit's tabs (status, self-assessment, results, history) on its own page
+        "campaign_unit": _campaign_unit(scope, unit) if unit and not criterion else None,
         "criterion": criterion,
         "form": form,
         "filters": filters,
@@ -76,6 +79,14 @@ def _log_page(
         "query": query.urlencode(),
     }
     return render(request, "audit/log.html", context)
+
+
+def _campaign_unit(scope: LogScope, unit: Unit) -> CampaignUnit | None:
+    return (
+        CampaignUnit.objects.filter(campaign=scope.campaign, unit=unit)
+        .select_related("campaign", "unit")
+        .first()
+    )
 
 
 @login_required

@@ -151,6 +151,7 @@ EVENT_LABELS = {
     "unit_remove": gettext_lazy("Bỏ đơn vị"),
     "round_set": gettext_lazy("Đặt hạn thẩm định"),
     "extend": gettext_lazy("Gia hạn"),
+    "remind": gettext_lazy("Nhắc đơn vị gửi bản tự đánh giá"),
     "historic_import": gettext_lazy("Nhập kết quả đã công bố"),
     "report_texts": gettext_lazy("Lưu văn bản báo cáo"),
     "report_template": gettext_lazy("Tải lên mẫu báo cáo"),

@@ -150,3 +150,17 @@ def campaign_unit_extend(
         entity_id=campaign_unit.pk,
     )
     return campaign_unit
+
+
+@transaction.atomic
+def campaign_units_extend(
+    *, campaign_units: list[CampaignUnit], until: datetime, user: User, reason: str = ""
+) -> list[CampaignUnit]:
+    """The same extension for several units at once, all or nothing: one refused (the
+    campaign's state, a date before the deadline) leaves every unit as it was."""
+    if not campaign_units:
+        raise ValidationError(gettext("Chưa chọn đơn vị nào: đánh dấu các đơn vị cần gia hạn."))
+    return [
+        campaign_unit_extend(campaign_unit=campaign_unit, until=until, user=user, reason=reason)
+        for campaign_unit in campaign_units
+    ]

@@ -10,10 +10,13 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from dti.expressions import ExpressionError
 from dti.fixedpoint import format_vi
+from dti.framework.model import Framework
 from portal.accounts.models import Province
 from portal.accounts.permissions import AnyUser
-from portal.campaigns.models import Campaign, CampaignLevel, HistoricResult
+from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit, HistoricResult
+from portal.frameworks.scoring import unit_attributes
 from portal.units.models import Lineage, Unit
 from portal.workflow import CampaignState
 
@@ -125,3 +128,38 @@ def remark_slots(campaign: Campaign) -> list[LevelSlots]:
         )
         for level in levels.order_by("pk")
     ]
+
+
+# ---- searching and grouping the units of a campaign -------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    level: str
+    code: str
+    name: str
+
+
+def peer_groups(
+    levels: list[CampaignLevel], campaign_units: list[CampaignUnit]
+) -> tuple[list[GroupChoice], dict[int, set[str]]]:
+    """The levels' peer groups (their frameworks'), and the groups each campaign unit
+    belongs to. No query: the levels come with their framework."""
+    choices: list[GroupChoice] = []
+    frameworks: dict[str, Framework] = {}
+    for level in levels:
+        built = frameworks[level.level] = level.framework.build()
+        choices += [GroupChoice(level.level, g.code, g.name) for g in built.groups]
+    members: dict[int, set[str]] = {}
+    for campaign_unit in campaign_units:
+        framework = frameworks.get(campaign_unit.level)
+        if framework is None or not framework.groups:
+            continue
+        attributes = unit_attributes(campaign_unit.unit)
+        try:
+            members[campaign_unit.pk] = {
+                g.code for g in framework.groups if g.when.evaluate_condition(attributes)
+            }
+        except ExpressionError:  # an attribute is missing: the unit is in no group
+            continue
+    return choices, members

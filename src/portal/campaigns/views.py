@@ -23,7 +23,7 @@ from dti.reports.templates import TemplateError
 from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
 from portal.accounts.permissions import roles_for_unit
 from portal.accounts.requests import AuthenticatedHttpRequest
-from portal.assessments.campaign_page import campaign_page
+from portal.assessments.campaign_page import campaign_page, progress_query
 from portal.campaigns import schedule, services
 from portal.campaigns.forms import (
     CampaignEditForm,
@@ -71,7 +71,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk)
     viewer = viewer_in(request.user, campaign.province_id)
-    page = campaign_page(campaign, viewer)
+    page = campaign_page(campaign, viewer, progress_query(request.GET))
     context = {
         "page": page,
         "campaign": campaign,

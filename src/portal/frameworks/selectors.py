@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -22,12 +23,39 @@ class ProvinceFrameworks:
     versions: list[FrameworkVersion]  # each with `is_frozen` and `campaign_count`
 
 
-def frameworks_for_user(user: AnyUser) -> list[ProvinceFrameworks]:
-    """The framework versions of every province where the user holds a role.
+FRAMEWORK_SORTS = {
+    "nam": ("-year", "level", "name"),
+    "ten": ("name", "-year"),
+    "khoi": ("level", "-year", "name"),
+}
+
+
+@dataclass(frozen=True)
+class FrameworkQuery:
+    """The index's search (name, code, level or year, in the database) and order, from the
+    query string."""
+
+    text: str = ""
+    sort: str = ""  # a key of FRAMEWORK_SORTS; '' is the newest year first
+
+    @classmethod
+    def from_query(cls, data: Mapping[str, str]) -> FrameworkQuery:
+        sort = data.get("sap_xep", "")
+        return cls(
+            " ".join(data.get("q", "").split())[:100], sort if sort in FRAMEWORK_SORTS else ""
+        )
+
+
+def frameworks_for_user(
+    user: AnyUser, query: FrameworkQuery | None = None
+) -> list[ProvinceFrameworks]:
+    """The framework versions of every province where the user holds a role, those the
+    search keeps, in the order asked for.
 
     Queries: the memberships; the versions with their frozen flag counted in SQL."""
     if not user.is_authenticated:
         return []
+    query = query or FrameworkQuery()
     roles: dict[Province, set[str]] = defaultdict(set)
     for membership in Membership.objects.filter(user=user).select_related("province"):
         roles[membership.province].add(membership.role)
@@ -37,6 +65,13 @@ def frameworks_for_user(user: AnyUser) -> list[ProvinceFrameworks]:
         ),
         campaign_count=Count("campaign_levels"),
     )
+    if query.text:
+        found = Q(name__icontains=query.text) | Q(code__icontains=query.text)
+        found |= Q(level__iexact=query.text) | Q(source__icontains=query.text)
+        if query.text.isdigit():
+            found |= Q(year=int(query.text))
+        versions = versions.filter(found)
+    versions = versions.order_by(*FRAMEWORK_SORTS[query.sort or "nam"])
     by_province: dict[int, list[FrameworkVersion]] = defaultdict(list)
     for version in versions:
         version.is_frozen = version.opened_campaigns > 0  # type: ignore[attr-defined]  # an attribute for the page only

@@ -30,7 +30,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    context = {"provinces": selectors.frameworks_for_user(request.user)}
+    query = selectors.FrameworkQuery.from_query(request.GET)
+    context = {"provinces": selectors.frameworks_for_user(request.user, query), "query": query}
     return render(request, "frameworks/index.html", context)
 
 

@@ -4,17 +4,18 @@ mergers, splits and renames."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
+from dti.names import loose_label
 from portal.accounts.models import Membership, Province
 from portal.accounts.permissions import AnyUser, is_office_admin
 from portal.roles import Role
-from portal.units.models import Lineage, Unit, level_name
+from portal.units.models import LEVEL_NAMES, Lineage, Unit, level_name
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -34,10 +35,54 @@ class ProvinceRegistry:
     levels: list[LevelUnits]
 
 
-def registries_for_user(user: AnyUser) -> list[ProvinceRegistry]:
-    """The registry of every province where the user holds a role, units grouped by level.
+UNIT_SORTS = {
+    "ten": gettext_lazy("Tên"),
+    "ma": gettext_lazy("Mã"),
+}
+
+
+@dataclass(frozen=True)
+class UnitQuery:
+    """The registry's search (name, code or another name, without diacritics), level filter
+    and order within each level, from the query string."""
+
+    text: str = ""
+    level: str = ""
+    sort: str = ""  # a key of UNIT_SORTS; '' keeps the level's order by name
+
+    @classmethod
+    def from_query(cls, data: Mapping[str, str]) -> UnitQuery:
+        sort = data.get("sap_xep", "")
+        return cls(
+            text=" ".join(data.get("q", "").split())[:100],
+            level=data.get("khoi", "")[:32],
+            sort=sort if sort in UNIT_SORTS else "",
+        )
+
+    @property
+    def levels(self) -> dict[str, object]:
+        return dict(LEVEL_NAMES)
+
+    @property
+    def sorts(self) -> dict[str, object]:
+        return dict(UNIT_SORTS)
+
+    def keeps(self, unit: Unit) -> bool:
+        if self.level and unit.level != self.level:
+            return False
+        if not self.text:
+            return True
+        wanted = loose_label(self.text)
+        names = [unit.name, unit.code, *unit.aliases]
+        return any(wanted in loose_label(str(name)) for name in names)
+
+
+def registries_for_user(user: AnyUser, query: UnitQuery | None = None) -> list[ProvinceRegistry]:
+    """The registry of every province where the user holds a role, units grouped by level,
+    those the search keeps, in the order asked for.
 
     Queries: memberships; units with their parents; their predecessor and successor links."""
+    query = query or UnitQuery()
     if not user.is_authenticated:
         return []
     roles: dict[Province, set[str]] = defaultdict(set)
@@ -49,7 +94,10 @@ def registries_for_user(user: AnyUser) -> list[ProvinceRegistry]:
         .prefetch_related("predecessor_links", "successor_links")
         .order_by("province_id", "level", "name")
     )
-    by_province = {p: list(us) for p, us in groupby(units, key=lambda u: u.province_id)}
+    kept = [unit for unit in units if query.keeps(unit)]
+    if query.sort == "ma":
+        kept.sort(key=lambda u: (u.province_id, u.level, u.code))
+    by_province = {p: list(us) for p, us in groupby(kept, key=lambda u: u.province_id)}
     return [
         ProvinceRegistry(
             province=province,

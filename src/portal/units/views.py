@@ -28,8 +28,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 @require_GET
 def registry(request: AuthenticatedHttpRequest) -> HttpResponse:
-    registries = selectors.registries_for_user(request.user)
-    return render(request, "units/registry.html", {"registries": registries})
+    query = selectors.UnitQuery.from_query(request.GET)
+    registries = selectors.registries_for_user(request.user, query)
+    return render(request, "units/registry.html", {"registries": registries, "query": query})
 
 
 @login_required

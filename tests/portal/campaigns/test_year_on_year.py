@@ -46,7 +46,7 @@ def campaign_2024(bd, *codes: str) -> Campaign:
 
 
 def row(page: str, name: str) -> str:
-    start = page.index(f"<td>{name}</td>")
+    start = page.index(f">{name}</a></td>")  # a link to the unit's page
     return page[start : page.index("</tr>", start)]
 
 

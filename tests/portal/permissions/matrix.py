@@ -214,6 +214,9 @@ ASSESSMENTS: dict[str, Entry] = {
     "assessments:evidence_link": Entry(REPORTER, _CRITERION, methods=ACTION),
     "assessments:evidence_delete": Entry(REPORTER, _EVIDENCE, methods=ACTION),
     "assessments:evidence_download": Entry(UNIT, _EVIDENCE),
+    # the office's actions on several units of a campaign, from its progress table
+    "assessments:progress_bulk": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
+    "assessments:progress_export": Entry(OFFICE, _CAMPAIGN, fixed={"fmt": "xlsx"}),
 }
 
 _ROUND = {**_ENTRY, "number": "returned_round", "code": "criterion"}
