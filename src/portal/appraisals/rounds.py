@@ -17,10 +17,12 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, User
 from portal.accounts.permissions import roles_in
+from portal.appraisals.checks import round_blockers
 from portal.appraisals.models import Appraisal
 from portal.appraisals.permissions import campaign_roles
 from portal.audit.services import audit_record
@@ -31,10 +33,13 @@ from portal.roles import UNIT_ROLES, Role
 from portal.workflow import (
     Machine,
     RoundFacts,
+    WorkflowError,
+    check,
     check_or_refuse,
     final_mark_refusals,
     round_move_refusal,
 )
+from portal.workflow.guards import Blocker, enforce, override_note
 
 
 def unit_results_url(campaign_unit: CampaignUnit | int) -> str:
@@ -85,7 +90,27 @@ def _locked(
     return campaign, round, rounds
 
 
-def _move(campaign: Campaign, number: int, actor: User, action: str) -> AppraisalRound:
+def move_blockers(campaign: Campaign, number: int, actor: User, action: str) -> list[Blocker]:
+    """Everything that stands in the way of this move now, for the page that asks first:
+    the workflow table and the round order (hard), then the move's guard rails."""
+    rounds = {r.number: r for r in AppraisalRound.objects.filter(campaign=campaign)}
+    round = rounds.get(number)
+    if round is None:
+        return [Blocker(gettext("Không có vòng thẩm định này."), hard=True)]
+    try:
+        check(Machine.ROUND, round.state, action, campaign_roles(actor, campaign),
+              campaign_state=campaign.state)  # fmt: skip
+    except WorkflowError as error:
+        return [Blocker(str(error), hard=True)]
+    reason = move_block_reason(round, action, rounds)
+    if reason:
+        return [Blocker(reason, hard=True)]
+    return round_blockers(campaign, round, action, timezone.now())
+
+
+def _move(
+    campaign: Campaign, number: int, actor: User, action: str, override_reason: str = ""
+) -> AppraisalRound:
     campaign, round, rounds = _locked(campaign, number)
     roles = campaign_roles(actor, campaign)
     target = check_or_refuse(
@@ -94,6 +119,8 @@ def _move(campaign: Campaign, number: int, actor: User, action: str) -> Appraisa
     reason = move_block_reason(round, action, rounds)
     if reason:
         raise ValidationError(reason)
+    blockers = round_blockers(campaign, round, action, timezone.now())
+    note = override_note(override_reason, enforce(blockers, override_reason))
     old = round.state
     round.state = target
     round.full_clean()
@@ -104,6 +131,7 @@ def _move(campaign: Campaign, number: int, actor: User, action: str) -> Appraisa
         action=action,
         old={"round": number, "state": old},
         new={"round": number, "state": target},
+        reason=note,
         campaign=campaign,
         entity_id=round.pk,
     )
@@ -111,31 +139,41 @@ def _move(campaign: Campaign, number: int, actor: User, action: str) -> Appraisa
 
 
 @transaction.atomic
-def round_open(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    return _move(campaign, number, actor, "open_round")
+def round_open(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
+    return _move(campaign, number, actor, "open_round", override_reason)
 
 
 @transaction.atomic
-def round_return_results(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
+def round_return_results(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
     """Send the round's results back to every unit, with the supplements asked of it."""
-    round = _move(campaign, number, actor, "return_results")
+    round = _move(campaign, number, actor, "return_results", override_reason)
     _notify_results(round)
     return round
 
 
 @transaction.atomic
-def round_close(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    return _move(campaign, number, actor, "close_round")
+def round_close(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
+    return _move(campaign, number, actor, "close_round", override_reason)
 
 
 @transaction.atomic
-def round_agree(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    return _move(campaign, number, actor, "agree")
+def round_agree(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
+    return _move(campaign, number, actor, "agree", override_reason)
 
 
 @transaction.atomic
-def round_reopen(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    return _move(campaign, number, actor, "reopen_round")
+def round_reopen(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
+    return _move(campaign, number, actor, "reopen_round", override_reason)
 
 
 MOVES = {

@@ -24,7 +24,7 @@ from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
 from portal.accounts.permissions import roles_for_unit
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.assessments.campaign_page import campaign_page
-from portal.campaigns import schedule, services
+from portal.campaigns import pages, schedule, services
 from portal.campaigns.forms import (
     CampaignEditForm,
     CampaignForm,
@@ -57,6 +57,9 @@ from portal.campaigns.selectors import campaigns_for_user, remark_slots
 from portal.responses import attachment
 from portal.units.models import Unit
 from portal.workflow import ACTION_LABELS, CampaignState
+from portal.workflow.confirm import Confirmation, guarded
+from portal.workflow.confirm import page as confirmation_page
+from portal.workflow.confirm import posted as confirmation_posted
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
@@ -215,10 +218,14 @@ def _form_page(
     heading: str,
     done: str,
     campaign: Campaign | None = None,
+    confirm: Callable[[dict[str, Any], str], Confirmation | None] | None = None,
 ) -> HttpResponse:
-    """Show the form; on a valid POST run the service, then go to the campaign's page.
-    A refusal from the service is shown on the form, in the service's words."""
+    """Show the form; on a valid POST ask first when `confirm` says so (a deadline in the
+    past), run the service, go to the campaign's page; a refusal is shown on the form."""
     if request.method == "POST" and form.is_valid():
+        asked = confirm(form.cleaned_data, request.path) if confirm else None
+        if asked is not None and not confirmation_posted(request).confirmed:
+            return confirmation_page(request, asked)
         try:
             result = apply(form.cleaned_data)
         except ValidationError as error:
@@ -247,13 +254,21 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     initial = {f: getattr(campaign, f) for f in ("title", "self_assessment_deadline", "source")}
     form = CampaignEditForm(request.POST or None, initial=initial)
+    before = campaign.self_assessment_deadline
+
+    def apply(data: dict[str, Any]) -> Campaign:
+        services.campaign_update(campaign=campaign, user=request.user, **data)
+        pages.after_deadline_changed(campaign, before)
+        return campaign
+
     return _form_page(
         request,
         form,
-        lambda data: services.campaign_update(campaign=campaign, user=request.user, **data),
+        apply,
         heading=gettext("Sửa thông tin đợt"),
         done=gettext("Đã lưu thông tin đợt."),
         campaign=campaign,
+        confirm=lambda data, url: pages.deadline_confirmation(campaign, data, url),
     )
 
 
@@ -304,7 +319,8 @@ def round_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = RoundForm(request.POST or None, initial={"number": campaign.rounds.count() + 1})
 
     def apply(data: dict[str, Any]) -> Campaign:
-        schedule.round_deadline_set(campaign=campaign, user=request.user, **data)
+        round = schedule.round_deadline_set(campaign=campaign, user=request.user, **data)
+        pages.after_round_deadlines(campaign, round)
         return campaign
 
     return _form_page(
@@ -314,6 +330,7 @@ def round_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         heading=gettext("Hạn các vòng thẩm định"),
         done=gettext("Đã lưu hạn thẩm định."),
         campaign=campaign,
+        confirm=lambda data, url: pages.round_deadline_confirmation(campaign, data, url),
     )
 
 
@@ -329,6 +346,7 @@ def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             reason=data["reason"],
         )
+        pages.after_extension(data["campaign_unit"], data["until"])
         return campaign
 
     return _form_page(
@@ -338,6 +356,7 @@ def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         heading=gettext("Gia hạn tự đánh giá cho đơn vị"),
         done=gettext("Đã gia hạn."),
         campaign=campaign,
+        confirm=lambda data, url: pages.extension_confirmation(campaign, data, url),
     )
 
 
@@ -362,18 +381,17 @@ def unit_remove(request: AuthenticatedHttpRequest, pk: int, campaign_unit_pk: in
 @login_required
 @require_POST
 def transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A workflow move, asked first (what it does, what blocks it: pages)."""
     campaign = get_campaign_for_user(request.user, pk, write=True)
     action = request.POST.get("action", "")
-    try:
-        services.campaign_transition(campaign=campaign, action=action, user=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, gettext("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]}
-        )
-    return redirect("campaigns:detail", campaign.pk)
+    if action not in ACTION_LABELS:
+        raise Http404(gettext("Không có thao tác này."))
+    return guarded(
+        request,
+        lambda: pages.transition_confirmation(campaign, action),
+        lambda reason: pages.transition(campaign, action, request.user, reason),
+        gettext("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]},
+    )
 
 
 @login_required
