@@ -176,7 +176,8 @@ def test_lan_enrols_of_her_own_will_and_is_then_asked_for_the_code(cast: Cast):
     assert log_in(client, "lan")["Location"].startswith(VERIFY)
 
 
-def test_new_recovery_codes_replace_the_old_ones_once_confirmed(cast: Cast):
+def test_new_recovery_codes_replace_the_old_ones(cast: Cast):
+    """Only once confirmed: the first post asks, and the old codes still work."""
     old = recovery_codes_issue(user=cast.quang)
     client = sign_in(Client(), cast.quang)
     asked = client.post("/tai-khoan/xac-thuc/ma-khoi-phuc/").content.decode()
