@@ -8,7 +8,10 @@ campaign is in appraisal), then through what the table cannot say: which round i
 
 A round opens once the office has set its deadlines and the round before it is closed; only
 a round that is not final is returned to the units (and needs a supplement deadline); only
-the final round is agreed. Every move is audited; returning results notifies the units."""
+the final round is agreed. Then the guard rails of portal.workflow.guards, with the facts
+of portal.appraisals.checks: units never scored, a supplement deadline to come, requests
+unanswered; the chair goes on over them only with a reason (`override_reason`), kept in the
+audit entry. Every move is audited; returning results notifies the units."""
 
 from __future__ import annotations
 

@@ -1,13 +1,20 @@
-"""What the campaign's pages ask before an irreversible change: the page of each workflow
-move (what it does, to how many units, what blocks it: portal.appraisals.checks), and the
-page of a deadline set in the past (who it locks out), with the notices sent once the
-office confirmed (portal.assessments.deadlines: the campaigns app cannot notify)."""
+"""The office's form pages (`form_page`), and what the campaign's pages ask before an
+irreversible change: the page of each workflow move (what it does, to how many units, what
+blocks it: portal.appraisals.checks), and the page of a deadline set in the past (who it
+locks out), with the notices sent once the office confirmed (portal.assessments.deadlines:
+the campaigns app cannot notify)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
@@ -26,7 +33,7 @@ from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 from portal.campaigns.services import campaign_transition
 from portal.workflow import ACTION_LABELS
-from portal.workflow.confirm import Confirmation
+from portal.workflow.confirm import Confirmation, page, posted
 from portal.workflow.guards import names
 
 TRANSITION_SUMMARIES = {
@@ -69,6 +76,36 @@ def transition_confirmation(campaign: Campaign, action: str) -> Confirmation:
         back=reverse("campaigns:detail", args=[campaign.pk]),
         blockers=campaign_blockers(campaign, action, timezone.now()),
     )
+
+
+# ---- the office's forms, and deadlines ----
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    apply: Callable[[dict[str, Any]], Campaign],
+    *,
+    heading: str,
+    done: str,
+    campaign: Campaign | None = None,
+    confirm: Callable[[dict[str, Any], str], Confirmation | None] | None = None,
+) -> HttpResponse:
+    """Show the form; on a valid POST ask first when `confirm` says so (a deadline in the
+    past), run the service, go to the campaign's page; a refusal is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        asked = confirm(form.cleaned_data, request.path) if confirm else None
+        if asked is not None and not posted(request).confirmed:
+            return page(request, asked)
+        try:
+            result = apply(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, done)
+            return redirect("campaigns:detail", result.pk)
+    context = {"form": form, "heading": heading, "campaign": campaign}
+    return render(request, "campaigns/form.html", context)
 
 
 # ---- deadlines ---------------------------------------------------------------------------

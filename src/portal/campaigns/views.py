@@ -3,10 +3,8 @@ Each view fetches with permission, calls one service or selector, and responds."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -57,9 +55,7 @@ from portal.campaigns.selectors import campaigns_for_user, remark_slots
 from portal.responses import attachment
 from portal.units.models import Unit
 from portal.workflow import ACTION_LABELS, CampaignState
-from portal.workflow.confirm import Confirmation, guarded
-from portal.workflow.confirm import page as confirmation_page
-from portal.workflow.confirm import posted as confirmation_posted
+from portal.workflow.confirm import guarded
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
@@ -210,37 +206,10 @@ def report_template_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     return redirect("campaigns:report_texts", campaign.pk)
 
 
-def _form_page(
-    request: HttpRequest,
-    form: forms.Form,
-    apply: Callable[[dict[str, Any]], Campaign],
-    *,
-    heading: str,
-    done: str,
-    campaign: Campaign | None = None,
-    confirm: Callable[[dict[str, Any], str], Confirmation | None] | None = None,
-) -> HttpResponse:
-    """Show the form; on a valid POST ask first when `confirm` says so (a deadline in the
-    past), run the service, go to the campaign's page; a refusal is shown on the form."""
-    if request.method == "POST" and form.is_valid():
-        asked = confirm(form.cleaned_data, request.path) if confirm else None
-        if asked is not None and not confirmation_posted(request).confirmed:
-            return confirmation_page(request, asked)
-        try:
-            result = apply(form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, done)
-            return redirect("campaigns:detail", result.pk)
-    context = {"form": form, "heading": heading, "campaign": campaign}
-    return render(request, "campaigns/form.html", context)
-
-
 @login_required
 def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CampaignForm(require_admin_provinces(request.user), request.POST or None)
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         lambda data: services.campaign_create(user=request.user, **data),
@@ -261,7 +230,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pages.after_deadline_changed(campaign, before)
         return campaign
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
@@ -281,7 +250,7 @@ def level_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.campaign_level_add(campaign=campaign, user=request.user, **data)
         return campaign
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
@@ -303,7 +272,7 @@ def units_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         return campaign
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
@@ -323,7 +292,7 @@ def round_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pages.after_round_deadlines(campaign, round)
         return campaign
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
@@ -349,7 +318,7 @@ def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pages.after_extension(data["campaign_unit"], data["until"])
         return campaign
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
@@ -407,7 +376,7 @@ def historic_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             table_bytes=content, file_name=upload.name, user=request.user, **data
         )
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
