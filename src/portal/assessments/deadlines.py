@@ -113,7 +113,7 @@ def notify_locked_out(
         return
     notify(
         users=people_of(campaign_units),
-        kind="deadline_passed",
+        kind="deadline_changed",  # a change that locks the unit out: said in the title
         campaign=campaign,
         title=gettext("Hạn tự đánh giá của %(campaign)s đã qua (%(deadline)s)")
         % {"campaign": campaign.title, "deadline": when_text(deadline)},
