@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,7 +99,8 @@ def form_page(
         if asked is not None and not posted(request).confirmed:
             return page(request, asked)
         try:
-            result = apply(form.cleaned_data)
+            with transaction.atomic():  # the change and the notices it sends, or neither
+                result = apply(form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
