@@ -134,3 +134,14 @@ def test_publishing_needs_every_units_result(cast):
 def test_an_unknown_move_is_not_found(cast):
     response = cast.client(cast.quang).post(url(cast), {"action": "nothing"})
     assert response.status_code == 404
+
+
+def test_the_confirmation_reads_in_english(cast):
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    response = cast.client(cast.quang).post(
+        url(cast), {"action": "close_self_assessment"}, **english
+    )
+    html = response.content.decode()
+    assert "2 units will no longer be able to edit or send their self-assessment." in html
+    assert "2 units have not sent their self-assessment: Sở Nội vụ, Sở Tư pháp." in html
+    assert "Go on anyway" in html and "Quay lại" not in html
