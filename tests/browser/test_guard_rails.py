@@ -84,6 +84,9 @@ def test_premature_round_moves_are_refused_with_their_blockers(page: Page, team:
     expect(blockers).to_contain_text("Hạn bổ sung vòng 1 là")
     expect(blockers).to_contain_text("1 yêu cầu bổ sung chưa được trả lời: Sở Nội vụ (1 tiêu chí).")
     assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the page still fits
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1366, "height": 800})
     page.locator(".confirm button.danger").click()  # confirmed, without saying why
     expect(page.locator("#blockers")).to_contain_text("chưa được trả lời")
     assert team.round(1).state == RoundState.RETURNED

@@ -12,7 +12,8 @@ from django.utils import timezone
 from portal.appraisals.models import TeamMember
 from portal.assessments.models import Submission
 from portal.audit.models import AuditEntry
-from portal.campaigns.models import AppraisalRound, HistoricResult
+from portal.campaigns.models import AppraisalRound, CampaignUnit, HistoricResult
+from portal.units.models import Unit
 from portal.workflow import CampaignState, SubmissionState
 from tests.portal.campaigns.conftest import snapshot
 
@@ -145,3 +146,16 @@ def test_the_confirmation_reads_in_english(cast):
     assert "2 units will no longer be able to edit or send their self-assessment." in html
     assert "2 units have not sent their self-assessment: Sở Nội vụ, Sở Tư pháp." in html
     assert "Go on anyway" in html and "Quay lại" not in html
+
+
+def test_the_page_reads_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
+    for n in range(20):
+        unit = Unit.objects.create(
+            province=cast.province, code=f"u{n}", name=f"Đơn vị {n:02d}", level="so"
+        )
+        CampaignUnit.objects.create(campaign=cast.campaign, unit=unit, level="so")
+    client = cast.client(cast.quang)
+    with django_assert_max_num_queries(20):
+        html = client.post(url(cast), {"action": "close_self_assessment"}).content.decode()
+    assert "22 đơn vị chưa gửi bản tự đánh giá: Sở Nội vụ, Sở Tư pháp, Đơn vị 00" in html
+    assert "và 17 đơn vị khác" in html
