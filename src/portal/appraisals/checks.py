@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db.models import Max
 from django.utils.translation import gettext
 
+from dti.framework.model import Framework
 from portal.appraisals.models import Appraisal, Response, TeamMember
 from portal.appraisals.selectors import applicable_leaves, frameworks_of
 from portal.assessments.deadlines import self_assessment_facts
@@ -33,10 +34,13 @@ from portal.workflow.guards import (
 UNSCORED_MOVES = frozenset({"return_results", "agree"})
 
 
-def unscored(campaign: Campaign, number: int) -> tuple[UnitGap, ...]:
+def unscored(
+    campaign: Campaign, number: int, frameworks: dict[str, Framework] | None = None
+) -> tuple[UnitGap, ...]:
     """The units with criteria that apply to them and that the team has scored in no round
-    up to `number`, with how many (three queries, whatever the number of units)."""
-    frameworks = frameworks_of(campaign)
+    up to `number`, with how many (three queries, whatever the number of units; two when
+    the levels' `frameworks` are given)."""
+    frameworks = frameworks if frameworks is not None else frameworks_of(campaign)
     scored: defaultdict[int, set[str]] = defaultdict(set)
     rows = Appraisal.objects.filter(
         campaign_unit__campaign=campaign, round__number__lte=number, value__isnull=False
@@ -81,11 +85,16 @@ def supplement_due(round: AppraisalRound) -> datetime | None:
 
 
 def round_blockers(
-    campaign: Campaign, round: AppraisalRound, action: str, now: datetime
+    campaign: Campaign,
+    round: AppraisalRound,
+    action: str,
+    now: datetime,
+    frameworks: dict[str, Framework] | None = None,
 ) -> list[Blocker]:
     """The guard rails of a round move (the table and the round order are asked first)."""
     if action in UNSCORED_MOVES:
-        facts = RoundGuardFacts(round.number, unscored=unscored(campaign, round.number))
+        gaps = unscored(campaign, round.number, frameworks)
+        facts = RoundGuardFacts(round.number, unscored=gaps)
         return unscored_blockers(facts)
     if action == "close_round":
         facts = RoundGuardFacts(

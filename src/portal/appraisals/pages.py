@@ -10,13 +10,14 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from dti.framework.model import Framework, Node
 from portal.accounts.permissions import AnyUser, roles_in
 from portal.answers import AnswerValue, Conflict
 from portal.appraisals import sheet
-from portal.appraisals.checks import finalize_blockers
+from portal.appraisals.checks import finalize_blockers, round_blockers
 from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
 from portal.appraisals.models import EvidenceVerdict
 from portal.appraisals.permissions import appraisable_codes, roles_of_member, team_member
@@ -82,12 +83,18 @@ class RoundView:
     actions: list[tuple[str, str]]  # the moves the viewer may make now
     blocked: str  # why the chair's next move is not possible yet ('' when it is)
     final_editable: bool  # the office admin may still change whether it is final
+    warnings: list[str]  # what the chair must give a reason to go over, beside his buttons
 
 
 def _round_views(
-    campaign: Campaign, rounds: list[AppraisalRound], roles: set[Any], office: bool
+    campaign: Campaign,
+    rounds: list[AppraisalRound],
+    roles: set[Any],
+    office: bool,
+    frameworks: dict[str, Framework],
 ) -> list[RoundView]:
     by_number = {r.number: r for r in rounds}
+    now = timezone.now()
     views = []
     for round in rounds:
         allowed = actions_for(Machine.ROUND, round.state, roles, campaign.state)
@@ -96,12 +103,18 @@ def _round_views(
         reasons = [move_block_reason(round, a, by_number) for a in moves if a not in fitting]
         planned = round.state == RoundState.PLANNED
         final_editable = office and final_mark_open(campaign.state, round.state)
+        warnings = [
+            blocker.text
+            for action in fitting
+            for blocker in round_blockers(campaign, round, action, now, frameworks)
+        ]
         view = RoundView(
             round=round,
             state_label=str(ROUND_STATE_LABELS[RoundState(round.state)]),
             actions=[(a, str(ACTION_LABELS[a])) for a in fitting],
             blocked=reasons[0] if reasons and not fitting and planned else "",
             final_editable=final_editable,
+            warnings=list(dict.fromkeys(warnings)),
         )
         views.append(view)
     return views
@@ -124,7 +137,7 @@ def dashboard_context(user: AnyUser, campaign: Campaign) -> dict[str, Any]:
     return {
         "campaign": campaign,
         "state_label": CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)],
-        "rounds": _round_views(campaign, rounds, roles, office),
+        "rounds": _round_views(campaign, rounds, roles, office, frameworks),
         "current": current,
         "final": final,
         "finalizable": finalizable,

@@ -256,3 +256,23 @@ def test_the_page_reads_a_fixed_number_of_queries(team: Team, django_assert_max_
         html = client.post(url(team), {"action": "return_results", "number": 1}).content.decode()
     assert "22 đơn vị còn tiêu chí tổ chưa chấm" in html
     assert "và 17 đơn vị khác" in html
+
+
+def test_the_dashboard_shows_the_chair_what_blocks_his_next_move(
+    team: Team, django_assert_max_num_queries
+):
+    for n in range(20):
+        unit = Unit.objects.create(
+            province=team.cast.province, code=f"u{n}", name=f"Đơn vị {n:02d}", level="so",
+            attributes={"has_online_public_services": True},
+        )  # fmt: skip
+        CampaignUnit.objects.create(campaign=team.campaign, unit=unit, level="so")
+    team.move(1, "open_round")
+    client = team.cast.client(team.chair)
+    with django_assert_max_num_queries(30):
+        html = client.get(url(team, "")).content.decode()
+    row = html.split('id="round-1"')[1].split("</tr>")[0]
+    assert 'value="return_results"' in row
+    assert "Cần lý do để bỏ qua" in row and "22 đơn vị còn tiêu chí tổ chưa chấm" in row
+    other = team.cast.client(team.cast.hung).get(url(team, "")).content.decode()
+    assert "Cần lý do để bỏ qua" not in other  # only the one who may move the round
