@@ -33,7 +33,7 @@ from portal.assessments.deadlines import (
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 from portal.campaigns.services import campaign_transition
-from portal.workflow import ACTION_LABELS
+from portal.workflow import ACTION_LABELS, CampaignState
 from portal.workflow.confirm import Confirmation, page, posted
 from portal.workflow.guards import names
 
@@ -144,7 +144,8 @@ def deadline_confirmation(
     when the deadline is still to come, or none)."""
     deadline = data.get("self_assessment_deadline")
     now = timezone.now()
-    if deadline is None or deadline > now or deadline == campaign.self_assessment_deadline:
+    unchanged = deadline == campaign.self_assessment_deadline
+    if deadline is None or deadline > now or unchanged or campaign.state == CampaignState.DRAFT:
         return None
     shut = locked_out(campaign, deadline, now)
     return _past(
@@ -201,9 +202,10 @@ def extension_confirmation(
 
 
 def after_deadline_changed(campaign: Campaign, before: datetime | None) -> None:
-    """Notify after the self-assessment deadline changed (nothing when it did not)."""
+    """Notify after the self-assessment deadline changed (nothing when it did not, nor
+    while the campaign is still being prepared: the units have not been asked anything)."""
     campaign.refresh_from_db()
-    if campaign.self_assessment_deadline != before:
+    if campaign.self_assessment_deadline != before and campaign.state != CampaignState.DRAFT:
         notify_deadline_changed(campaign, campaign.self_assessment_deadline, timezone.now())
 
 

@@ -127,3 +127,13 @@ def test_a_round_deadline_in_the_past_asks_first(cast):
     cast.client(cast.quang).post(url, data | {"confirmed": "1"})
     assert cast.campaign.rounds.count() == 1
     assert told("deadline_changed") == ["lan", "minh", "thao"]
+
+
+def test_a_campaign_being_prepared_tells_nobody(cast, draft):
+    draft.units.create(unit=cast.noi_vu, level="so")
+    url = f"/dot-danh-gia/{draft.pk}/sua/"
+    later = format_deadline(draft.self_assessment_deadline + timedelta(days=3))
+    data = {"title": draft.title, "self_assessment_deadline": later}
+    response = cast.client(cast.quang).post(url, data, follow=True)
+    assert "Đã lưu thông tin đợt." in response.content.decode()
+    assert not Notification.objects.exists()
