@@ -21,7 +21,8 @@ from portal.audit.models import AuditEntry
 from portal.campaigns.models import HistoricResult
 from portal.workflow import CampaignState
 from tests.browser.fixtures import log_in
-from tests.portal.appraisals.conftest import Team, team  # noqa: F401  (the fixture)
+from tests.browser.test_guard_rails import confirm
+from tests.portal.appraisals.conftest import OVERRIDE, Team, team  # noqa: F401  (the fixture)
 from tests.portal.assessments.conftest import PDF
 
 pytestmark = pytest.mark.browser
@@ -49,6 +50,7 @@ def move_round(page: Page, campaign_pk: int, number: int, button: str) -> None:
     """The chair presses a round's button on the appraisal dashboard."""
     page.goto(f"/tham-dinh/dot/{campaign_pk}/")
     page.locator(f"#round-{number}").get_by_role("button", name=button).click()
+    confirm(page, OVERRIDE)  # the journey scores only its examples
     expect(page.locator(".messages, [role=status], .success").first).to_be_visible()
 
 
@@ -144,6 +146,7 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     move_round(page, campaign, 3, "Thống nhất điểm vòng cuối")
     page.goto(f"/tham-dinh/dot/{team.campaign.pk}/")
     page.get_by_role("button", name="Chốt kết quả").click()
+    confirm(page, OVERRIDE)
     expect(page.locator("body")).to_contain_text("Đã chốt kết quả")
     team.campaign.refresh_from_db()
     assert team.campaign.state == CampaignState.FINALIZED

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import Campaign
 from tests.browser.fixtures import log_in, person_page
+from tests.browser.test_guard_rails import confirm
 from tests.portal.assessments.conftest import PDF, url
 from tests.portal.conftest import Cast
 
@@ -76,7 +77,9 @@ def pdf_file(tmp_path: Path) -> Path:
 
 
 def press(page: Page, button: str, state: str) -> None:
+    """Press a move's button and confirm it on the page that asks first."""
     page.get_by_role("button", name=button).click()
+    confirm(page)
     expect(page.locator("#state")).to_have_text(state)
 
 

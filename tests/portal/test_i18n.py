@@ -199,5 +199,7 @@ def test_the_self_assessment_form_reads_in_english_to_the_reporter(cast: Cast):
 def test_a_message_after_a_move_is_in_the_language_of_the_request(cast: Cast):
     client = cast.client(cast.quang)
     url = f"/dot-danh-gia/{cast.campaign.pk}/trang-thai/"
-    response = client.post(url, {"action": "close_self_assessment"}, follow=True, **ENGLISH)
+    data = {"action": "close_self_assessment", "confirmed": "1", "override": "1"}
+    data["override_reason"] = "Hết hạn theo kế hoạch"
+    response = client.post(url, data, follow=True, **ENGLISH)
     assert "Done: Close self-assessment." in page(response)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from portal.accounts.second_factor import (
     totp_qr_svg,
     totp_secret,
 )
+from portal.workflow.confirm import Confirmation, page, posted
 
 
 def _next(request: HttpRequest) -> str:
@@ -98,5 +100,15 @@ def second_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
 def recovery_codes_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
     if totp_device_of(request.user) is None:
         return redirect("accounts:second_factor_enrol")
+    if not posted(request).confirmed:
+        confirmation = Confirmation(
+            title=gettext("Tạo mã khôi phục mới"),
+            summary=gettext(
+                "Các mã khôi phục cũ của bạn hết dùng được ngay; hãy cất giữ các mã mới thay thế."
+            ),
+            action=request.path,
+            back=reverse("accounts:account"),
+        )
+        return page(request, confirmation)
     codes = recovery_codes_issue(user=request.user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/tai-khoan/"})

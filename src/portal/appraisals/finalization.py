@@ -22,6 +22,7 @@ from dti.framework.model import Framework
 from dti.inputs import UnitInput, build_inputs
 from dti.results import LevelResult, evaluate
 from portal.accounts.models import User
+from portal.appraisals.checks import unscored
 from portal.appraisals.permissions import campaign_roles
 from portal.appraisals.rounds import team_people, unit_people, unit_results_url
 from portal.appraisals.values import trail_for
@@ -34,6 +35,7 @@ from portal.notifications.events import campaign_finalized
 from portal.notifications.models import Kind
 from portal.notifications.services import Message, notify_many
 from portal.workflow import Machine, RoundState, check_or_refuse
+from portal.workflow.guards import RoundGuardFacts, enforce, override_note, unscored_blockers
 
 SOURCE_TABLE = "Kết quả thẩm định vòng cuối"
 
@@ -75,14 +77,20 @@ def level_result(
 
 
 @transaction.atomic
-def campaign_finalize(*, campaign: Campaign, actor: User) -> list[HistoricResult]:
-    """Compute and store every unit's result from the agreed final round, then lock."""
+def campaign_finalize(
+    *, campaign: Campaign, actor: User, override_reason: str = ""
+) -> list[HistoricResult]:
+    """Compute and store every unit's result from the agreed final round, then lock. Units
+    with criteria the team never scored keep the values they declared: that needs the
+    chair's reason (portal.workflow.guards), kept in the trail."""
     campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
     if campaign.historic:
         raise ValidationError(gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố."))
     roles = campaign_roles(actor, campaign)
     target = check_or_refuse(Machine.CAMPAIGN, campaign.state, "finalize", roles)
     final = _agreed_final_round(campaign)
+    facts = RoundGuardFacts(final.number, unscored=unscored(campaign, final.number))
+    note = override_note(override_reason, enforce(unscored_blockers(facts), override_reason))
     stored = []
     for level in campaign.levels.select_related("framework").order_by("level"):
         campaign_units = list(campaign.units.filter(level=level.level).select_related("unit"))
@@ -101,9 +109,11 @@ def campaign_finalize(*, campaign: Campaign, actor: User) -> list[HistoricResult
         new={"state": target},
         campaign=campaign,
         entity_id=campaign.pk,
-        reason=gettext("Chốt kết quả từ vòng %(number)s") % {"number": final.number},
+        reason=" ".join(
+            [gettext("Chốt kết quả từ vòng %(number)s") % {"number": final.number}, note]
+        ).strip(),
     )
-    record(campaign, "finalize", actor, f"vòng cuối: vòng {final.number}")
+    record(campaign, "finalize", actor, f"vòng cuối: vòng {final.number} {note}".strip())
     _notify(campaign, stored, actor)
     return stored
 

@@ -9,16 +9,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
-from django.utils.translation import gettext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from dti.framework.model import Framework, Node
 from portal.accounts.permissions import AnyUser, roles_in
 from portal.answers import AnswerValue, Conflict
 from portal.appraisals import sheet
+from portal.appraisals.checks import finalize_blockers, round_blockers
 from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
 from portal.appraisals.models import EvidenceVerdict
+from portal.appraisals.moves import move_block_reason
 from portal.appraisals.permissions import appraisable_codes, roles_of_member, team_member
-from portal.appraisals.rounds import move_block_reason
+from portal.appraisals.rounds import move_blockers
 from portal.appraisals.selectors import (
     applicable_leaves,
     appraiser_todo,
@@ -47,6 +51,30 @@ from portal.workflow import (
     actions_for,
     final_mark_open,
 )
+from portal.workflow.confirm import Confirmation
+from portal.workflow.guards import when
+
+# What each round move does, said on the page that asks first.
+ROUND_MOVE_SUMMARIES = {
+    "open_round": gettext_lazy(
+        "Vòng %(number)s bắt đầu: tổ thẩm định chấm điểm %(units)s đơn vị trong đợt."
+    ),
+    "return_results": gettext_lazy(
+        "Kết quả vòng %(number)s được gửi cho %(units)s đơn vị; tổ không sửa điểm vòng này được "
+        "nữa. Đơn vị xem, đồng ý hoặc giải trình, bổ sung đến %(due)s."
+    ),
+    "close_round": gettext_lazy(
+        "Vòng %(number)s kết thúc: %(units)s đơn vị không giải trình, bổ sung vòng này được nữa."
+    ),
+    "agree": gettext_lazy(
+        "Tổ thống nhất điểm vòng cuối (vòng %(number)s) của %(units)s đơn vị: điểm không sửa "
+        "được nữa, trừ khi tổ trưởng mở lại vòng."
+    ),
+    "reopen_round": gettext_lazy(
+        "Vòng cuối (vòng %(number)s) mở lại để chấm: điểm đã thống nhất của %(units)s đơn vị "
+        "có thể thay đổi."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -56,12 +84,18 @@ class RoundView:
     actions: list[tuple[str, str]]  # the moves the viewer may make now
     blocked: str  # why the chair's next move is not possible yet ('' when it is)
     final_editable: bool  # the office admin may still change whether it is final
+    warnings: list[str]  # what the chair must give a reason to go over, beside his buttons
 
 
 def _round_views(
-    campaign: Campaign, rounds: list[AppraisalRound], roles: set[Any], office: bool
+    campaign: Campaign,
+    rounds: list[AppraisalRound],
+    roles: set[Any],
+    office: bool,
+    frameworks: dict[str, Framework],
 ) -> list[RoundView]:
     by_number = {r.number: r for r in rounds}
+    now = timezone.now()
     views = []
     for round in rounds:
         allowed = actions_for(Machine.ROUND, round.state, roles, campaign.state)
@@ -70,12 +104,18 @@ def _round_views(
         reasons = [move_block_reason(round, a, by_number) for a in moves if a not in fitting]
         planned = round.state == RoundState.PLANNED
         final_editable = office and final_mark_open(campaign.state, round.state)
+        warnings = [
+            blocker.text
+            for action in fitting
+            for blocker in round_blockers(campaign, round, action, now, frameworks)
+        ]
         view = RoundView(
             round=round,
             state_label=str(ROUND_STATE_LABELS[RoundState(round.state)]),
             actions=[(a, str(ACTION_LABELS[a])) for a in fitting],
             blocked=reasons[0] if reasons and not fitting and planned else "",
             final_editable=final_editable,
+            warnings=list(dict.fromkeys(warnings)),
         )
         views.append(view)
     return views
@@ -98,7 +138,7 @@ def dashboard_context(user: AnyUser, campaign: Campaign) -> dict[str, Any]:
     return {
         "campaign": campaign,
         "state_label": CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)],
-        "rounds": _round_views(campaign, rounds, roles, office),
+        "rounds": _round_views(campaign, rounds, roles, office, frameworks),
         "current": current,
         "final": final,
         "finalizable": finalizable,
@@ -107,6 +147,41 @@ def dashboard_context(user: AnyUser, campaign: Campaign) -> dict[str, Any]:
         "progress": progress_of(campaign, current, frameworks),
         "todo": appraiser_todo(user, campaign) if member else [],
     }
+
+
+def round_confirmation(user: AnyUser, campaign: Campaign, number: int, action: str) -> Confirmation:
+    """The page that asks before a round move: what it does, to how many units, and what
+    stands in its way."""
+    round = AppraisalRound.objects.filter(campaign=campaign, number=number).first()
+    due = round.supplement_due if round is not None else None
+    summary = ROUND_MOVE_SUMMARIES[action] % {
+        "number": number,
+        "units": campaign.units.count(),
+        "due": when(due) if due else "—",
+    }
+    assert user.is_authenticated  # the view required a sign-in
+    return Confirmation(
+        title=gettext("Vòng %(number)s: %(action)s")
+        % {"number": number, "action": ACTION_LABELS[action]},
+        summary=summary,
+        action=reverse("appraisals:round_move", args=[campaign.pk]),
+        back=reverse("appraisals:dashboard", args=[campaign.pk]),
+        blockers=move_blockers(campaign, number, user, action),
+    )
+
+
+def finalize_confirmation(campaign: Campaign) -> Confirmation:
+    return Confirmation(
+        title=str(ACTION_LABELS["finalize"]),
+        summary=gettext(
+            "Kết quả của %(units)s đơn vị được tính theo điểm vòng cuối và khoá: không vòng, "
+            "điểm hay phản hồi nào thay đổi được nữa; đơn vị được báo kết quả."
+        )
+        % {"units": campaign.units.count()},
+        action=reverse("appraisals:finalize", args=[campaign.pk]),
+        back=reverse("appraisals:dashboard", args=[campaign.pk]),
+        blockers=finalize_blockers(campaign),
+    )
 
 
 def team_context(

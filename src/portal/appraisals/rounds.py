@@ -8,7 +8,10 @@ campaign is in appraisal), then through what the table cannot say: which round i
 
 A round opens once the office has set its deadlines and the round before it is closed; only
 a round that is not final is returned to the units (and needs a supplement deadline); only
-the final round is agreed. Every move is audited; returning results notifies the units."""
+the final round is agreed. Then the guard rails of portal.workflow.guards, with the facts
+of portal.appraisals.checks: units never scored, a supplement deadline to come, requests
+unanswered; the chair goes on over them only with a reason (`override_reason`), kept in the
+audit entry. Every move is audited; returning results notifies the units."""
 
 from __future__ import annotations
 
@@ -17,11 +20,14 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, User
 from portal.accounts.permissions import roles_in
+from portal.appraisals.checks import round_blockers
 from portal.appraisals.models import Appraisal, TeamMember
+from portal.appraisals.moves import move_block_reason, round_facts
 from portal.appraisals.permissions import campaign_roles
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
@@ -32,11 +38,12 @@ from portal.notifications.services import Message, notify_many
 from portal.roles import UNIT_ROLES, Role
 from portal.workflow import (
     Machine,
-    RoundFacts,
+    WorkflowError,
+    check,
     check_or_refuse,
     final_mark_refusals,
-    round_move_refusal,
 )
+from portal.workflow.guards import Blocker, enforce, override_note
 
 
 def unit_results_url(campaign_unit: CampaignUnit | int) -> str:
@@ -46,25 +53,6 @@ def unit_results_url(campaign_unit: CampaignUnit | int) -> str:
         return reverse("appraisals:unit_results", args=[pk])
     except NoReverseMatch:
         return f"/tham-dinh/don-vi/{pk}/ket-qua/"
-
-
-def round_facts(round: AppraisalRound) -> RoundFacts:
-    """What portal.workflow's round rules read of a round."""
-    return RoundFacts(
-        number=round.number,
-        state=round.state,
-        final=round.final,
-        supplement_due_set=round.supplement_due is not None,
-    )
-
-
-def move_block_reason(round: AppraisalRound, action: str, rounds: dict[int, AppraisalRound]) -> str:
-    """Why this round cannot make this move, beyond the workflow table ('' when it can):
-    portal.workflow's round rules, asked with this round and the one before it."""
-    previous = rounds.get(round.number - 1)
-    return round_move_refusal(
-        action, round_facts(round), round_facts(previous) if previous is not None else None
-    )
 
 
 def _locked(
@@ -87,7 +75,27 @@ def _locked(
     return campaign, round, rounds
 
 
-def _move(campaign: Campaign, number: int, actor: User, action: str) -> AppraisalRound:
+def move_blockers(campaign: Campaign, number: int, actor: User, action: str) -> list[Blocker]:
+    """Everything that stands in the way of this move now, for the page that asks first:
+    the workflow table and the round order (hard), then the move's guard rails."""
+    rounds = {r.number: r for r in AppraisalRound.objects.filter(campaign=campaign)}
+    round = rounds.get(number)
+    if round is None:
+        return [Blocker(gettext("Không có vòng thẩm định này."), hard=True)]
+    try:
+        check(Machine.ROUND, round.state, action, campaign_roles(actor, campaign),
+              campaign_state=campaign.state)  # fmt: skip
+    except WorkflowError as error:
+        return [Blocker(str(error), hard=True)]
+    reason = move_block_reason(round, action, rounds)
+    if reason:
+        return [Blocker(reason, hard=True)]
+    return round_blockers(campaign, round, action, timezone.now())
+
+
+def _move(
+    campaign: Campaign, number: int, actor: User, action: str, override_reason: str = ""
+) -> AppraisalRound:
     campaign, round, rounds = _locked(campaign, number)
     roles = campaign_roles(actor, campaign)
     target = check_or_refuse(
@@ -96,6 +104,8 @@ def _move(campaign: Campaign, number: int, actor: User, action: str) -> Appraisa
     reason = move_block_reason(round, action, rounds)
     if reason:
         raise ValidationError(reason)
+    blockers = round_blockers(campaign, round, action, timezone.now())
+    note = override_note(override_reason, enforce(blockers, override_reason))
     old = round.state
     round.state = target
     round.full_clean()
@@ -106,6 +116,7 @@ def _move(campaign: Campaign, number: int, actor: User, action: str) -> Appraisa
         action=action,
         old={"round": number, "state": old},
         new={"round": number, "state": target},
+        reason=note,
         campaign=campaign,
         entity_id=round.pk,
     )
@@ -113,37 +124,47 @@ def _move(campaign: Campaign, number: int, actor: User, action: str) -> Appraisa
 
 
 @transaction.atomic
-def round_open(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    round = _move(campaign, number, actor, "open_round")
+def round_open(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
+    round = _move(campaign, number, actor, "open_round", override_reason)
     round_moved(round=round, action="open_round", actor=actor, team=team_people(campaign))
     return round
 
 
 @transaction.atomic
-def round_return_results(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
+def round_return_results(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
     """Send the round's results back to every unit, with the supplements asked of it."""
-    round = _move(campaign, number, actor, "return_results")
+    round = _move(campaign, number, actor, "return_results", override_reason)
     _notify_results(round, actor)
     return round
 
 
 @transaction.atomic
-def round_close(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    round = _move(campaign, number, actor, "close_round")
+def round_close(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
+    round = _move(campaign, number, actor, "close_round", override_reason)
     round_moved(round=round, action="close_round", actor=actor, team=team_people(campaign))
     return round
 
 
 @transaction.atomic
-def round_agree(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    round = _move(campaign, number, actor, "agree")
+def round_agree(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
+    round = _move(campaign, number, actor, "agree", override_reason)
     round_moved(round=round, action="agree", actor=actor, team=[])
     return round
 
 
 @transaction.atomic
-def round_reopen(*, campaign: Campaign, number: int, actor: User) -> AppraisalRound:
-    return _move(campaign, number, actor, "reopen_round")
+def round_reopen(
+    *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
+) -> AppraisalRound:
+    return _move(campaign, number, actor, "reopen_round", override_reason)
 
 
 MOVES = {

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from dti.framework.model import Framework, Node
 from portal.accounts.permissions import AnyUser
 from portal.appraisals.models import Appraisal, Assignment, Response, ResponseKind, TeamMember
+from portal.appraisals.moves import move_block_reason
 from portal.appraisals.permissions import codes_in, covering_indices, own_unit_ids
-from portal.appraisals.rounds import move_block_reason
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.scoring import applicability, unit_attributes
 from portal.units.models import Unit

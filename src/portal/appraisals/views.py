@@ -24,6 +24,8 @@ from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
 from portal.appraisals.models import Assignment, TeamMember
 from portal.appraisals.pages import (
     dashboard_context,
+    finalize_confirmation,
+    round_confirmation,
     round_of,
     score_json,
     sheet_context,
@@ -43,6 +45,7 @@ from portal.assessments import evidence_files
 from portal.assessments.models import Evidence
 from portal.campaigns.models import Campaign
 from portal.workflow import ACTION_LABELS
+from portal.workflow.confirm import guarded
 
 
 def _run(request: HttpRequest, action: Callable[[], object], done: str) -> None:
@@ -85,8 +88,14 @@ def round_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "number": number,
         "action": ACTION_LABELS[action],
     }
-    _run(request, lambda: service(campaign=campaign, number=number, actor=request.user), done)
-    return redirect("appraisals:dashboard", campaign.pk)
+    return guarded(
+        request,
+        lambda: round_confirmation(request.user, campaign, number, action),
+        lambda reason: service(
+            campaign=campaign, number=number, actor=request.user, override_reason=reason
+        ),
+        done,
+    )
 
 
 @login_required
@@ -114,8 +123,14 @@ def round_final(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def finalize(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk, need=Need.CHAIR)
     done = gettext("Đã chốt kết quả: điểm của đợt đánh giá đã khoá; báo cáo ở trang đợt đánh giá.")
-    _run(request, lambda: campaign_finalize(campaign=campaign, actor=request.user), done)
-    return redirect("appraisals:dashboard", campaign.pk)
+    return guarded(
+        request,
+        lambda: finalize_confirmation(campaign),
+        lambda reason: campaign_finalize(
+            campaign=campaign, actor=request.user, override_reason=reason
+        ),
+        done,
+    )
 
 
 # ---- the team --------------------------------------------------------------------------

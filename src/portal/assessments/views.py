@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +26,8 @@ from portal.assessments.selectors import framework_for, own_campaign_units
 from portal.assessments.uploads import receive_evidence_file
 from portal.campaigns.models import CampaignUnit
 from portal.roles import Role
+from portal.workflow import ACTION_LABELS
+from portal.workflow.confirm import Confirmation, guarded
 
 
 @login_required
@@ -141,14 +143,29 @@ def evidence_link(request: AuthenticatedHttpRequest, pk: int, criterion: str) ->
 def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=campaign_unit)
-    try:
-        services.evidence_delete(campaign_unit=campaign_unit, actor=request.user, evidence=evidence)
-        messages.success(
-            request, gettext("Đã xoá minh chứng “%(name)s”.") % {"name": evidence.original_name}
+    leaf = framework_for(campaign_unit).by_code.get(evidence.criterion)
+    confirmation = Confirmation(
+        title=gettext("Xoá minh chứng"),
+        summary=gettext(
+            "Minh chứng “%(name)s” của tiêu chí “%(criterion)s” bị xoá khỏi bản tự đánh giá của "
+            "%(unit)s; không khôi phục được."
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return _to_criterion(campaign_unit, evidence.criterion)
+        % {
+            "name": evidence.original_name or evidence.url,
+            "criterion": leaf.name if leaf else evidence.criterion,
+            "unit": campaign_unit.unit.name,
+        },
+        action=request.path,
+        back=reverse("assessments:form", args=[campaign_unit.pk]) + f"#tc-{evidence.criterion}",
+    )
+    return guarded(
+        request,
+        confirmation,
+        lambda _: services.evidence_delete(
+            campaign_unit=campaign_unit, actor=request.user, evidence=evidence
+        ),
+        gettext("Đã xoá minh chứng “%(name)s”.") % {"name": evidence.original_name or evidence.url},
+    )
 
 
 @login_required
@@ -169,15 +186,41 @@ def status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/status.html", status_context(request.user, campaign_unit))
 
 
+# What each move of the submission does, said on the page that asks first.
+MOVE_SUMMARIES = {
+    "submit": gettext_lazy(
+        "Bản tự đánh giá của %(unit)s được gửi cho thủ trưởng phê duyệt; đơn vị không sửa được "
+        "nữa, trừ khi thủ trưởng trả lại."
+    ),
+    "approve": gettext_lazy(
+        "Thủ trưởng phê duyệt và ký bản tự đánh giá của %(unit)s: bản được khoá và gửi Sở chủ "
+        "trì; chỉ Sở chủ trì mở lại được."
+    ),
+    "return": gettext_lazy(
+        "Bản tự đánh giá của %(unit)s được trả lại cho người báo cáo để sửa, kèm lý do: “%(note)s”."
+    ),
+    "reopen": gettext_lazy(
+        "Bản đã phê duyệt của %(unit)s được mở lại: đơn vị sửa, gửi và phê duyệt lại; lý do: "
+        "“%(note)s”."
+    ),
+}
+
+
 def _move(
-    request: HttpRequest, campaign_unit: CampaignUnit, action: Callable[[], object], done: str
+    request: HttpRequest,
+    campaign_unit: CampaignUnit,
+    action: str,
+    act: Callable[[], object],
+    done: str,
+    note: str = "",
 ) -> HttpResponse:
-    try:
-        action()
-        messages.success(request, done)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("assessments:status", pk=campaign_unit.pk)
+    confirmation = Confirmation(
+        title=str(ACTION_LABELS[action]),
+        summary=MOVE_SUMMARIES[action] % {"unit": campaign_unit.unit.name, "note": note},
+        action=request.path,
+        back=reverse("assessments:status", args=[campaign_unit.pk]),
+    )
+    return guarded(request, confirmation, lambda _: act(), done)
 
 
 @login_required
@@ -187,6 +230,7 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _move(
         request,
         campaign_unit,
+        "submit",
         lambda: services.submission_submit(campaign_unit=campaign_unit, actor=request.user),
         gettext("Đã gửi bản tự đánh giá để thủ trưởng phê duyệt."),
     )
@@ -199,6 +243,7 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _move(
         request,
         campaign_unit,
+        "approve",
         lambda: services.submission_approve(campaign_unit=campaign_unit, actor=request.user),
         gettext("Đã phê duyệt và ký bản tự đánh giá."),
     )
@@ -209,7 +254,7 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def return_(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
     done = gettext("Đã trả lại để đơn vị sửa.")
-    return _reasoned(request, campaign_unit, services.submission_return, done)
+    return _reasoned(request, campaign_unit, "return", services.submission_return, done)
 
 
 @login_required
@@ -217,12 +262,17 @@ def return_(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.OFFICE_ADMIN)
     done = gettext("Đã mở lại bản tự đánh giá.")
-    return _reasoned(request, campaign_unit, services.submission_reopen, done)
+    return _reasoned(request, campaign_unit, "reopen", services.submission_reopen, done)
 
 
 def _reasoned(
-    request: HttpRequest, campaign_unit: CampaignUnit, service: Callable[..., object], done: str
+    request: HttpRequest,
+    campaign_unit: CampaignUnit,
+    action: str,
+    service: Callable[..., object],
+    done: str,
 ) -> HttpResponse:
+    """A move with a reason: the reason is checked before the page asks to confirm."""
     reason = ReturnForm(request.POST)
     if not reason.is_valid():
         messages.error(request, " ".join(map(str, reason.errors["note"])))
@@ -231,6 +281,8 @@ def _reasoned(
     return _move(
         request,
         campaign_unit,
+        action,
         lambda: service(campaign_unit=campaign_unit, actor=request.user, note=note),
         done,
+        note,
     )

@@ -3,6 +3,7 @@ are shown, and when a unit is late."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
@@ -17,27 +18,44 @@ EXAMPLE = "31/03/2025 17:00"
 DONE = frozenset({SubmissionState.SUBMITTED, SubmissionState.APPROVED})
 
 
+TYPED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2}))?")
+
+
 def parse_deadline(text: str) -> datetime:
     """'31/03/2025 17:00' in the portal's time zone; a date alone means the end of that day
-    (23:59), which is what an office means by "hạn đến ngày 31/03/2025"."""
+    (23:59), which is what an office means by "hạn đến ngày 31/03/2025". A day the calendar
+    does not have (31/02) is refused as such, not as a wrong format."""
     text = " ".join(text.split())
-    for pattern, end_of_day in ((FORMAT, False), ("%d/%m/%Y", True)):
-        try:
-            parsed = datetime.strptime(text, pattern)  # noqa: DTZ007  (made aware below)
-        except ValueError:
-            continue
-        if end_of_day:
-            parsed = datetime.combine(parsed.date(), time(23, 59))
-        try:
-            checked_date(parsed)  # year 0001 cannot move to UTC: an OverflowError when saved
-        except DateError as error:
-            raise ValidationError(f"{error}.", code="out_of_range") from None
-        return timezone.make_aware(parsed)
-    raise ValidationError(
-        gettext("“%(text)s” không đúng định dạng ngày giờ dd/mm/yyyy HH:MM (ví dụ %(example)s).")
-        % {"text": text, "example": EXAMPLE},
-        code="invalid",
-    )
+    typed = TYPED.fullmatch(text)
+    if typed is None:
+        raise ValidationError(
+            gettext(
+                "“%(text)s” không đúng định dạng ngày giờ dd/mm/yyyy HH:MM (ví dụ %(example)s)."
+            )
+            % {"text": text, "example": EXAMPLE},
+            code="invalid",
+        )
+    day, month, year = (int(part) for part in typed.groups()[:3])
+    hour, minute = (23, 59) if typed[4] is None else (int(typed[4]), int(typed[5]))
+    try:
+        moment = datetime(year, month, day)  # noqa: DTZ001  (made aware below)
+    except ValueError:
+        raise ValidationError(
+            gettext("Ngày %(date)s không có thật.") % {"date": f"{day:02d}/{month:02d}/{year}"},
+            code="no_such_day",
+        ) from None
+    if hour > 23 or minute > 59:
+        raise ValidationError(
+            gettext("Giờ %(time)s không có thật (từ 00:00 đến 23:59).")
+            % {"time": f"{hour:02d}:{minute:02d}"},
+            code="no_such_time",
+        )
+    moment = datetime.combine(moment.date(), time(hour, minute))
+    try:
+        checked_date(moment)  # year 0001 cannot move to UTC: an OverflowError when saved
+    except DateError as error:
+        raise ValidationError(f"{error}.", code="out_of_range") from None
+    return timezone.make_aware(moment)
 
 
 def format_deadline(moment: datetime | None) -> str:

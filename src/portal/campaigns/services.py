@@ -6,7 +6,7 @@ in portal.campaigns.historic."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -30,6 +30,7 @@ from portal.campaigns.selectors import previous_results, units_of_level
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
 from portal.workflow import CAMPAIGN_STATE_LABELS, CampaignState, Machine, check_or_refuse
+from portal.workflow.guards import Blocker, enforce, override_note
 
 C = CampaignState
 BEFORE_RESULTS = frozenset({C.DRAFT, C.OPEN, C.SELF_ASSESSMENT_CLOSED, C.IN_APPRAISAL})
@@ -286,35 +287,49 @@ def campaign_unit_remove(*, campaign_unit: CampaignUnit, user: User) -> None:
 
 
 @transaction.atomic
-def campaign_transition(*, campaign: Campaign, action: str, user: User) -> Campaign:
-    """Move the campaign through portal.workflow; opening needs something to assess."""
+def campaign_transition(
+    *,
+    campaign: Campaign,
+    action: str,
+    user: User,
+    guard: Callable[[Campaign], Sequence[Blocker]] | None = None,
+    override_reason: str = "",
+) -> Campaign:
+    """Move the campaign through portal.workflow; opening needs something to assess.
+    `guard` gives the move's blockers (portal.workflow.guards), read under the lock: the
+    apps above this one know the submissions and the team (portal.appraisals.checks). A
+    move over blockers that may be overridden needs `override_reason`, kept in the trail."""
     campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
     if campaign.historic:
         raise ValidationError(gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố."))
     roles = roles_in(user, campaign.province)
     target = check_or_refuse(Machine.CAMPAIGN, campaign.state, action, roles)
     if action == "open":
-        problems = _opening_problems(campaign)
+        problems = opening_problems(campaign, timezone.now())
         if problems:
             raise ValidationError(problems)
+    overridden = enforce(guard(campaign), override_reason) if guard is not None else []
+    note = override_note(override_reason, overridden)
     before = campaign.state
     campaign.state = target
     campaign.full_clean()
     campaign.save(update_fields=["state"])
-    record(campaign, action, user)
+    record(campaign, action, user, note)
     audit_record(
         actor=user,
         entity="campaign",
         action=action,
         old=before,
         new=target,
+        reason=note,
         campaign=campaign,
         entity_id=campaign.pk,
     )
     return campaign
 
 
-def _opening_problems(campaign: Campaign) -> list[str]:
+def opening_problems(campaign: Campaign, now: datetime) -> list[str]:
+    """What a campaign lacks to open: levels, units in each, a deadline still to come."""
     problems = []
     levels = list(campaign.levels.all())
     in_scope = set(campaign.units.values_list("level", flat=True))
@@ -331,7 +346,7 @@ def _opening_problems(campaign: Campaign) -> list[str]:
     deadline = campaign.self_assessment_deadline
     if deadline is None:
         problems.append(gettext("Chưa đặt hạn tự đánh giá."))
-    elif deadline <= timezone.now():
+    elif deadline <= now:
         problems.append(
             gettext("Hạn tự đánh giá (%(deadline)s) đã qua.")
             % {"deadline": format_deadline(deadline)}

@@ -3,10 +3,8 @@ Each view fetches with permission, calls one service or selector, and responds."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,7 +22,7 @@ from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
 from portal.accounts.permissions import roles_for_unit
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.assessments.campaign_page import campaign_page, progress_query
-from portal.campaigns import schedule, services
+from portal.campaigns import pages, schedule, services
 from portal.campaigns.forms import (
     CampaignEditForm,
     CampaignForm,
@@ -54,10 +52,10 @@ from portal.campaigns.report_texts import (
     report_texts_save,
 )
 from portal.campaigns.selectors import campaigns_for_user, remark_slots
-from portal.notifications import events
 from portal.responses import attachment
 from portal.units.models import Unit
 from portal.workflow import ACTION_LABELS, CampaignState
+from portal.workflow.confirm import guarded
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
@@ -208,33 +206,10 @@ def report_template_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     return redirect("campaigns:report_texts", campaign.pk)
 
 
-def _form_page(
-    request: HttpRequest,
-    form: forms.Form,
-    apply: Callable[[dict[str, Any]], Campaign],
-    *,
-    heading: str,
-    done: str,
-    campaign: Campaign | None = None,
-) -> HttpResponse:
-    """Show the form; on a valid POST run the service, then go to the campaign's page.
-    A refusal from the service is shown on the form, in the service's words."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = apply(form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, done)
-            return redirect("campaigns:detail", result.pk)
-    context = {"form": form, "heading": heading, "campaign": campaign}
-    return render(request, "campaigns/form.html", context)
-
-
 @login_required
 def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CampaignForm(require_admin_provinces(request.user), request.POST or None)
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         lambda data: services.campaign_create(user=request.user, **data),
@@ -248,13 +223,21 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, pk, write=True)
     initial = {f: getattr(campaign, f) for f in ("title", "self_assessment_deadline", "source")}
     form = CampaignEditForm(request.POST or None, initial=initial)
-    return _form_page(
+    before = campaign.self_assessment_deadline
+
+    def apply(data: dict[str, Any]) -> Campaign:
+        services.campaign_update(campaign=campaign, user=request.user, **data)
+        pages.after_deadline_changed(campaign, before)
+        return campaign
+
+    return pages.form_page(
         request,
         form,
-        lambda data: services.campaign_update(campaign=campaign, user=request.user, **data),
+        apply,
         heading=gettext("Sửa thông tin đợt"),
         done=gettext("Đã lưu thông tin đợt."),
         campaign=campaign,
+        confirm=lambda data, url: pages.deadline_confirmation(campaign, data, url),
     )
 
 
@@ -267,7 +250,7 @@ def level_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.campaign_level_add(campaign=campaign, user=request.user, **data)
         return campaign
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
@@ -289,7 +272,7 @@ def units_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         return campaign
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
@@ -305,16 +288,18 @@ def round_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = RoundForm(request.POST or None, initial={"number": campaign.rounds.count() + 1})
 
     def apply(data: dict[str, Any]) -> Campaign:
-        schedule.round_deadline_set(campaign=campaign, user=request.user, **data)
+        round = schedule.round_deadline_set(campaign=campaign, user=request.user, **data)
+        pages.after_round_deadlines(campaign, round)
         return campaign
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
         heading=gettext("Hạn các vòng thẩm định"),
         done=gettext("Đã lưu hạn thẩm định."),
         campaign=campaign,
+        confirm=lambda data, url: pages.round_deadline_confirmation(campaign, data, url),
     )
 
 
@@ -330,15 +315,17 @@ def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             reason=data["reason"],
         )
+        pages.after_extension(data["campaign_unit"], data["until"])
         return campaign
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,
         heading=gettext("Gia hạn tự đánh giá cho đơn vị"),
         done=gettext("Đã gia hạn."),
         campaign=campaign,
+        confirm=lambda data, url: pages.extension_confirmation(campaign, data, url),
     )
 
 
@@ -363,18 +350,17 @@ def unit_remove(request: AuthenticatedHttpRequest, pk: int, campaign_unit_pk: in
 @login_required
 @require_POST
 def transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A workflow move, asked first (what it does, what blocks it: pages)."""
     campaign = get_campaign_for_user(request.user, pk, write=True)
     action = request.POST.get("action", "")
-    try:
-        events.campaign_transition(campaign=campaign, action=action, user=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, gettext("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]}
-        )
-    return redirect("campaigns:detail", campaign.pk)
+    if action not in ACTION_LABELS:
+        raise Http404(gettext("Không có thao tác này."))
+    return guarded(
+        request,
+        lambda: pages.transition_confirmation(campaign, action),
+        lambda reason: pages.transition(campaign, action, request.user, reason),
+        gettext("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]},
+    )
 
 
 @login_required
@@ -390,7 +376,7 @@ def historic_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             table_bytes=content, file_name=upload.name, user=request.user, **data
         )
 
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         apply,

@@ -67,7 +67,12 @@ def appraisal_campaign(
     assignment_add(member=member, actor=office, index="hoat_dong_chinh_quyen_so")
     round_open(campaign=campaign, number=1, actor=team["chair"])
     _round_one(campaign, campaign_units, team)
-    round_return_results(campaign=campaign, number=1, actor=team["chair"])
+    round_return_results(
+        campaign=campaign,
+        number=1,
+        actor=team["chair"],
+        override_reason="Vòng 1 của bản minh hoạ chỉ chấm một số tiêu chí",
+    )
     say(f"  {campaign}: {len(campaign_units)} đơn vị đã phê duyệt; vòng 1 đã chấm và trả kết quả")
     return campaign
 

@@ -177,9 +177,14 @@ def test_lan_enrols_of_her_own_will_and_is_then_asked_for_the_code(cast: Cast):
 
 
 def test_new_recovery_codes_replace_the_old_ones(cast: Cast):
+    """Only once confirmed: the first post asks, and the old codes still work."""
     old = recovery_codes_issue(user=cast.quang)
     client = sign_in(Client(), cast.quang)
-    response = client.post("/tai-khoan/xac-thuc/ma-khoi-phuc/")
+    asked = client.post("/tai-khoan/xac-thuc/ma-khoi-phuc/").content.decode()
+    assert 'class="card confirm"' in asked and "mã khôi phục cũ của bạn hết dùng được" in asked
+    kept = StaticToken.objects.filter(device__user=cast.quang).values_list("token", flat=True)
+    assert sorted(kept) == sorted(old)
+    response = client.post("/tai-khoan/xac-thuc/ma-khoi-phuc/", {"confirmed": "1"})
     new = list(StaticToken.objects.filter(device__user=cast.quang).values_list("token", flat=True))
     assert len(new) == 10 and not set(old) & set(new)
     assert all(code in response.content.decode() for code in new)

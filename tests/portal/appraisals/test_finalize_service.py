@@ -28,7 +28,7 @@ from portal.campaigns.services import campaign_transition
 from portal.notifications.models import Notification
 from portal.units.core import core_attributes
 from portal.workflow import CampaignState, RoundState
-from tests.portal.appraisals.conftest import Team
+from tests.portal.appraisals.conftest import OVERRIDE, Team
 
 # The values that count in the final round, written out by hand.
 FINAL = {
@@ -78,7 +78,7 @@ def three_rounds(team: Team) -> None:
 @pytest.fixture
 def finalized(team: Team) -> Team:
     three_rounds(team)
-    campaign_finalize(campaign=team.campaign, actor=team.chair)
+    campaign_finalize(campaign=team.campaign, actor=team.chair, override_reason=OVERRIDE)
     team.campaign.refresh_from_db()
     return team
 

@@ -8,7 +8,11 @@ import pytest
 
 from portal.campaigns.models import HistoricResult
 from portal.workflow import CampaignState
+from tests.portal.appraisals.conftest import OVERRIDE
 from tests.portal.appraisals.test_finalize_service import three_rounds
+
+# Confirmed, over the criteria the examples leave unscored.
+CONFIRMED = {"confirmed": "1", "override": "1", "override_reason": OVERRIDE}
 
 
 def dashboard(team) -> str:  # type: ignore[no-untyped-def]
@@ -24,7 +28,7 @@ def test_the_chair_is_offered_finalization_once_the_final_round_is_agreed(team):
     for who in ("quang", "hung", "hoa"):
         other = team.cast.client(team.person(who)).get(dashboard(team)).content.decode()
         assert "chot-ket-qua" not in other, who
-    response = client.post(f"{dashboard(team)}chot-ket-qua/", follow=True)
+    response = client.post(f"{dashboard(team)}chot-ket-qua/", CONFIRMED, follow=True)
     assert "Đã chốt kết quả: điểm của đợt đánh giá đã khoá" in response.content.decode()
     team.campaign.refresh_from_db()
     assert team.campaign.state == CampaignState.FINALIZED
@@ -50,7 +54,7 @@ def test_the_campaign_page_links_the_office_to_the_appraisal_and_offers_no_final
 @pytest.mark.parametrize("who", ["quang", "hoa"])
 def test_the_report_is_offered_once_finalized(team, who):
     three_rounds(team)
-    team.cast.client(team.chair).post(f"{dashboard(team)}chot-ket-qua/")
+    team.cast.client(team.chair).post(f"{dashboard(team)}chot-ket-qua/", CONFIRMED)
     html = team.cast.client(team.person(who)).get(f"/dot-danh-gia/{team.campaign.pk}/").content
     assert f"/dot-danh-gia/{team.campaign.pk}/bao-cao.docx".encode() in html
     response = team.cast.client(team.person(who)).get(
@@ -62,7 +66,7 @@ def test_the_report_is_offered_once_finalized(team, who):
 
 def test_the_campaign_page_shows_the_finalized_ranking_in_rank_order(team):
     three_rounds(team)
-    team.cast.client(team.chair).post(f"{dashboard(team)}chot-ket-qua/")
+    team.cast.client(team.chair).post(f"{dashboard(team)}chot-ket-qua/", CONFIRMED)
     page = team.cast.client(team.cast.quang).get(f"/dot-danh-gia/{team.campaign.pk}/")
     html = page.content.decode()
     assert "Xếp hạng" in html and "Xếp loại" in html

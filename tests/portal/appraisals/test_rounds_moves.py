@@ -23,7 +23,7 @@ from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound
 from portal.notifications.models import Notification
 from portal.workflow import CampaignState, RoundState
-from tests.portal.appraisals.conftest import Team
+from tests.portal.appraisals.conftest import OVERRIDE, Team
 
 R = RoundState
 
@@ -154,7 +154,9 @@ def test_returning_results_notifies_the_units_and_the_supplements_asked(team):
             )
         },
     )
-    round_return_results(campaign=team.campaign, number=1, actor=team.chair)
+    round_return_results(
+        campaign=team.campaign, number=1, actor=team.chair, override_reason=OVERRIDE
+    )
     returned = Notification.objects.filter(kind="results_returned")
     assert sorted(n.user.username for n in returned) == ["lan", "minh", "thao"]
     lan = returned.get(user=team.cast.lan)

@@ -112,10 +112,12 @@ def test_only_the_chair_moves_rounds_and_finalizes(team, who, status):
 
 def test_the_chair_moves_a_round_from_the_dashboard(team):
     client = team.cast.client(team.chair)
-    response = client.post(url(team, "vong/"), {"action": "open_round", "number": 1}, follow=True)
+    data = {"action": "open_round", "number": 1, "confirmed": "1"}
+    response = client.post(url(team, "vong/"), data, follow=True)
     assert "Vòng 1: đã thực hiện “Bắt đầu vòng thẩm định”." in response.content.decode()
     assert team.round(1).state == RoundState.SCORING
-    response = client.post(url(team, "vong/"), {"action": "agree", "number": 1}, follow=True)
+    data = {"action": "agree", "number": 1, "confirmed": "1"}
+    response = client.post(url(team, "vong/"), data, follow=True)
     assert "Vòng 1 không phải vòng cuối" in response.content.decode()
     assert team.round(1).state == RoundState.SCORING
 

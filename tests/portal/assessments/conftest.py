@@ -56,6 +56,10 @@ def evidence_root(settings, tmp_path):
     return settings.EVIDENCE_ROOT
 
 
+# What the page that asks first posts back: only then does a move or a deletion happen.
+CONFIRMED = {"confirmed": "1"}
+
+
 def url(name: str, campaign_unit: CampaignUnit, *args: object) -> str:
     from django.urls import reverse
 

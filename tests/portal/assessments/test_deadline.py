@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.workflow import CampaignState, SubmissionState
-from tests.portal.assessments.conftest import COMPLETE, PDF, save_fields, url
+from tests.portal.assessments.conftest import COMPLETE, CONFIRMED, PDF, save_fields, url
 from tests.portal.conftest import Cast
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -89,7 +89,7 @@ def test_after_the_deadline_evidence_and_submit_are_refused(with_deadline: Cast)
             {"url": "https://example.org"},
             follow=True,
         )
-        submit = client.post(url("submit", cast.noi_vu_campaign_unit), follow=True)
+        submit = client.post(url("submit", cast.noi_vu_campaign_unit), CONFIRMED, follow=True)
         status = client.get(url("status", cast.noi_vu_campaign_unit)).content.decode()
     for response in (upload, link, submit):
         assert MESSAGE in response.content.decode()
@@ -167,9 +167,9 @@ def test_the_approver_may_still_sign_what_was_submitted_in_time(with_deadline: C
     cast = with_deadline
     with time_machine.travel(BEFORE, tick=False):
         save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
-        cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit))
+        cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit), CONFIRMED)
     with time_machine.travel(AFTER, tick=False):
-        cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit))
+        cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit), CONFIRMED)
     assert (
         Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).state
         == SubmissionState.APPROVED

@@ -11,7 +11,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.assessments.models import Evidence, Submission
 from portal.workflow import SubmissionState
-from tests.portal.assessments.conftest import EXE, JPEG, PDF, PNG, office_file, url, zip_of
+from tests.portal.assessments.conftest import (
+    CONFIRMED,
+    EXE,
+    JPEG,
+    PDF,
+    PNG,
+    office_file,
+    url,
+    zip_of,
+)
 from tests.portal.conftest import Cast
 
 DOCX = office_file("word")
@@ -208,7 +217,7 @@ def test_deleting_evidence_removes_the_row_and_the_file(
     evidence = Evidence.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client(cast.lan).post(
-            url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), follow=True
+            url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), CONFIRMED, follow=True
         )
     assert "Đã xoá minh chứng “ke-hoach.pdf”" in response.content.decode()
     assert Evidence.objects.count() == 0
@@ -225,7 +234,7 @@ def test_evidence_cannot_change_once_submitted(cast: Cast, evidence_root):
     response = upload(cast, "them.pdf", PDF)
     assert "đã gửi, đang chờ phê duyệt" in response.content.decode()
     response = client.post(
-        url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), follow=True
+        url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), CONFIRMED, follow=True
     )
     assert "đã gửi, đang chờ phê duyệt" in response.content.decode()
     assert list(Evidence.objects.all()) == [evidence]

@@ -12,7 +12,7 @@ from portal.assessments import services
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
 from portal.assessments.permissions import get_campaign_unit_for_user
 from portal.workflow import SubmissionState
-from tests.portal.assessments.conftest import PDF, url
+from tests.portal.assessments.conftest import CONFIRMED, PDF, url
 from tests.portal.conftest import Cast
 
 READERS = ["lan", "minh", "quang", "hung", "hoa"]
@@ -72,13 +72,14 @@ def request(cast: Cast, who: str | None, view: str):  # type: ignore[no-untyped-
         data = {"url": "https://example.org/ke-hoach"}
         return client.post(url("evidence_link", campaign_unit, "nts_ke_hoach"), data)
     if view == "evidence_delete":
-        return client.post(url("evidence_delete", campaign_unit, evidence.pk))
+        return client.post(url("evidence_delete", campaign_unit, evidence.pk), CONFIRMED)
     if view == "evidence_download":
         return client.get(url("evidence_download", campaign_unit, evidence.pk))
     if view in ("submit", "approve"):
-        return client.post(url(view, campaign_unit))
+        return client.post(url(view, campaign_unit), CONFIRMED)
     if view in ("return", "reopen"):
-        return client.post(url(view, campaign_unit), {"note": "Bổ sung minh chứng"})
+        data = {"note": "Bổ sung minh chứng", **CONFIRMED}
+        return client.post(url(view, campaign_unit), data)
     raise AssertionError(view)
 
 

@@ -13,7 +13,7 @@ from portal.assessments import services
 from portal.assessments.models import Answer, Submission, SubmissionEvent
 from portal.assessments.snapshot import canonical_json
 from portal.workflow import SubmissionState
-from tests.portal.assessments.conftest import COMPLETE, PDF, save_fields, url
+from tests.portal.assessments.conftest import COMPLETE, CONFIRMED, PDF, save_fields, url
 from tests.portal.conftest import Cast
 
 
@@ -39,14 +39,18 @@ def ready(cast: Cast) -> Cast:
 
 
 def submitted(cast: Cast) -> Cast:
-    response = cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit), follow=True)
+    response = cast.client(cast.lan).post(
+        url("submit", cast.noi_vu_campaign_unit), CONFIRMED, follow=True
+    )
     assert "Đã gửi bản tự đánh giá" in response.content.decode()
     return cast
 
 
 def test_submit_is_refused_while_criteria_are_missing(cast: Cast):
     save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "50"})
-    response = cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit), follow=True)
+    response = cast.client(cast.lan).post(
+        url("submit", cast.noi_vu_campaign_unit), CONFIRMED, follow=True
+    )
     page = response.content.decode()
     assert "Chưa gửi được: còn thiếu 5 tiêu chí" in page
     assert "tcs_quy_che Quy chế quản lý, sử dụng hệ thống thông tin" in page
@@ -104,7 +108,9 @@ def test_nothing_can_be_edited_once_submitted(ready: Cast):
 
 def test_the_approver_approves_and_signs(ready: Cast):
     cast = submitted(ready)
-    response = cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit), follow=True)
+    response = cast.client(cast.minh).post(
+        url("approve", cast.noi_vu_campaign_unit), CONFIRMED, follow=True
+    )
     assert "Đã phê duyệt và ký bản tự đánh giá." in response.content.decode()
     row = submission(cast)
     assert (row.state, row.approved_by) == (SubmissionState.APPROVED, cast.minh)
@@ -115,7 +121,9 @@ def test_the_approver_approves_and_signs(ready: Cast):
 def test_approval_is_refused_when_the_answers_changed_after_submission(ready: Cast):
     cast = submitted(ready)
     Answer.objects.filter(criterion="cqs_ky_so").update(value="100")  # behind the portal's back
-    response = cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit), follow=True)
+    response = cast.client(cast.minh).post(
+        url("approve", cast.noi_vu_campaign_unit), CONFIRMED, follow=True
+    )
     assert "Bản chốt không còn khớp với dữ liệu đã gửi" in response.content.decode()
     assert submission(cast).state == SubmissionState.SUBMITTED
 
@@ -125,14 +133,16 @@ def test_approval_is_refused_when_the_snapshot_itself_was_altered(ready: Cast):
     row = submission(cast)
     row.snapshot["scores"]["total"] = "99.0000"
     Submission.objects.filter(pk=row.pk).update(snapshot=row.snapshot)
-    cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit))
+    cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit), CONFIRMED)
     assert submission(cast).state == SubmissionState.SUBMITTED
 
 
 def test_the_approver_returns_it_with_a_reason(ready: Cast):
     cast = submitted(ready)
     response = cast.client(cast.minh).post(
-        url("return", cast.noi_vu_campaign_unit), {"note": "Bổ sung quyết định"}, follow=True
+        url("return", cast.noi_vu_campaign_unit),
+        {"confirmed": "1", "note": "Bổ sung quyết định"},
+        follow=True,
     )
     assert "Đã trả lại để đơn vị sửa." in response.content.decode()
     row = submission(cast)
@@ -151,7 +161,7 @@ def test_the_approver_returns_it_with_a_reason(ready: Cast):
 def test_returning_needs_a_reason(ready: Cast):
     cast = submitted(ready)
     response = cast.client(cast.minh).post(
-        url("return", cast.noi_vu_campaign_unit), {"note": ""}, follow=True
+        url("return", cast.noi_vu_campaign_unit), {"confirmed": "1", "note": ""}, follow=True
     )
     assert "Ghi rõ lý do trả lại" in response.content.decode()
     assert submission(cast).state == SubmissionState.SUBMITTED
@@ -159,7 +169,7 @@ def test_returning_needs_a_reason(ready: Cast):
 
 def test_nothing_changes_after_approval_except_an_office_reopen(ready: Cast):
     cast = submitted(ready)
-    cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit))
+    cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit), CONFIRMED)
     lan = cast.client(cast.lan)
     page = lan.get(
         save_fields(lan, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "10"})["Location"]
@@ -168,17 +178,23 @@ def test_nothing_changes_after_approval_except_an_office_reopen(ready: Cast):
     for action in ("submit",):
         assert (
             "Không thể"
-            in lan.post(url(action, cast.noi_vu_campaign_unit), follow=True).content.decode()
+            in lan.post(
+                url(action, cast.noi_vu_campaign_unit), CONFIRMED, follow=True
+            ).content.decode()
         )
     assert (
         "Không thể"
         in cast.client(cast.minh)
-        .post(url("return", cast.noi_vu_campaign_unit), {"note": "x"}, follow=True)
+        .post(
+            url("return", cast.noi_vu_campaign_unit), {"confirmed": "1", "note": "x"}, follow=True
+        )
         .content.decode()
     )
     assert submission(cast).state == SubmissionState.APPROVED
     response = cast.client(cast.quang).post(
-        url("reopen", cast.noi_vu_campaign_unit), {"note": "Sai số liệu"}, follow=True
+        url("reopen", cast.noi_vu_campaign_unit),
+        {"confirmed": "1", "note": "Sai số liệu"},
+        follow=True,
     )
     assert "Đã mở lại bản tự đánh giá." in response.content.decode()
     row = submission(cast)
@@ -188,7 +204,7 @@ def test_nothing_changes_after_approval_except_an_office_reopen(ready: Cast):
 
 def test_approving_a_draft_is_refused(ready: Cast):
     response = ready.client(ready.minh).post(
-        url("approve", ready.noi_vu_campaign_unit), follow=True
+        url("approve", ready.noi_vu_campaign_unit), CONFIRMED, follow=True
     )
     assert (
         "Không thể “Phê duyệt và ký” khi đang ở trạng thái “Đang nhập”" in response.content.decode()
@@ -199,10 +215,10 @@ def test_approving_a_draft_is_refused(ready: Cast):
 def test_every_move_is_an_event_with_who(ready: Cast):
     cast = submitted(ready)
     cast.client(cast.minh).post(
-        url("return", cast.noi_vu_campaign_unit), {"note": "Thiếu minh chứng"}
+        url("return", cast.noi_vu_campaign_unit), {"confirmed": "1", "note": "Thiếu minh chứng"}
     )
-    cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit))
-    cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit))
+    cast.client(cast.lan).post(url("submit", cast.noi_vu_campaign_unit), CONFIRMED)
+    cast.client(cast.minh).post(url("approve", cast.noi_vu_campaign_unit), CONFIRMED)
     events = list(SubmissionEvent.objects.values_list("action", "actor__username"))
     assert events == [
         ("save", "lan"),

@@ -29,10 +29,31 @@ def test_it_reads_a_deadline_in_the_portals_time_zone(db, typed, moment):
     assert format_deadline(moment) == moment.strftime("%d/%m/%Y %H:%M")
 
 
-@pytest.mark.parametrize("typed", ["31/02/2025 17:00", "2025-03-31 17:00", "31/03/2025 17h", ""])
+@pytest.mark.parametrize("typed", ["2025-03-31 17:00", "31/03/2025 17h", "31/03/25", ""])
 def test_anything_else_is_refused_with_the_expected_format(db, typed):
     with pytest.raises(ValidationError, match="dd/mm/yyyy HH:MM"):
         parse_deadline(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("31/02/2026", "Ngày 31/02/2026 không có thật."),
+        ("31/02/2026 17:00", "Ngày 31/02/2026 không có thật."),
+        ("29/2/2025 8:00", "Ngày 29/02/2025 không có thật."),
+        ("0/3/2025", "Ngày 00/03/2025 không có thật."),
+        ("31/03/2025 24:00", "Giờ 24:00 không có thật (từ 00:00 đến 23:59)."),
+    ],
+)
+def test_a_day_the_calendar_does_not_have_is_called_so(db, typed, message):
+    with pytest.raises(ValidationError) as error:
+        parse_deadline(typed)
+    assert error.value.messages == [message]
+    assert "định dạng" not in message
+
+
+def test_the_leap_day_is_a_day(db):
+    assert parse_deadline("29/02/2028 17:00") == datetime(2028, 2, 29, 17, 0, tzinfo=HCM)
 
 
 @pytest.mark.parametrize(

@@ -23,9 +23,16 @@ from tests.portal.campaigns.conftest import REFUSED, person, snapshot
 C = CampaignState
 
 
-def press(cast, campaign: Campaign, action: str):
+def press(cast, campaign: Campaign, action: str, *, confirmed: bool = True, override: str = ""):
+    """The office admin presses the button of `action`, then confirms (over the blockers
+    with `override` as the reason, when given)."""
     url = f"/dot-danh-gia/{campaign.pk}/trang-thai/"
-    return cast.client(cast.quang).post(url, {"action": action}, follow=True)
+    data = {"action": action}
+    if confirmed:
+        data["confirmed"] = "1"
+    if override:
+        data |= {"override": "1", "override_reason": override}
+    return cast.client(cast.quang).post(url, data, follow=True)
 
 
 @pytest.mark.parametrize(("who", "status"), REFUSED)
@@ -40,21 +47,14 @@ def test_it_refuses_everyone_but_the_provinces_office_admin(cast, who, status):
 def test_the_office_admin_takes_the_campaign_from_draft_to_published(cast, draft):
     """Every move but "finalize", which is the appraisal team chair's (portal.appraisals):
     the office admin is refused it, the chair finalizes once the final round is agreed,
-    and the office admin publishes."""
+    and the office admin publishes. Closing with units that sent nothing takes a reason."""
     campaign_units_add(campaign=draft, level="so", units=None, user=cast.quang)
+    late = "Hết hạn theo kế hoạch của Sở"
     steps = [
         ("open", C.OPEN), ("close_self_assessment", C.SELF_ASSESSMENT_CLOSED),
         ("reopen_self_assessment", C.OPEN), ("close_self_assessment", C.SELF_ASSESSMENT_CLOSED),
         ("start_appraisal", C.IN_APPRAISAL),
     ]  # fmt: skip
-    for action, state in steps:
-        response = press(cast, draft, action)
-        draft.refresh_from_db()
-        assert draft.state == state, response.content.decode()
-    response = press(cast, draft, "finalize")
-    assert "Bạn không có quyền “Chốt kết quả”." in response.content.decode()
-    draft.refresh_from_db()
-    assert draft.state == C.IN_APPRAISAL
     chair = User.objects.create_user(username="chinh", full_name="Trần Văn Chính")
     Membership.objects.create(user=chair, province=cast.province, role=Role.APPRAISER)
     TeamMember.objects.create(campaign=draft, user=chair, chair=True)
@@ -65,11 +65,20 @@ def test_the_office_admin_takes_the_campaign_from_draft_to_published(cast, draft
         state=RoundState.AGREED,
         final=True,
     )
-    campaign_finalize(campaign=draft, actor=chair)
+    for action, state in steps:
+        response = press(cast, draft, action, override=late * (action == "close_self_assessment"))
+        draft.refresh_from_db()
+        assert draft.state == state, response.content.decode()
+    response = press(cast, draft, "finalize")
+    assert "Bạn không có quyền “Chốt kết quả”." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == C.IN_APPRAISAL
+    campaign_finalize(campaign=draft, actor=chair, override_reason="Tổ đồng ý số tự khai")
     press(cast, draft, "publish")
     draft.refresh_from_db()
     assert draft.state == C.PUBLISHED
     logged = list(draft.events.order_by("pk").values_list("action", "actor"))
+    assert draft.events.filter(action="close_self_assessment", note__contains=late).count() == 2
     moves = [(action, cast.quang.pk) for action, _ in steps]
     assert logged[1:] == [*moves, ("finalize", chair.pk), ("publish", cast.quang.pk)]
 

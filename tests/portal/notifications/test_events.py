@@ -218,7 +218,13 @@ def test_a_move_nobody_waits_on_tells_nobody(cast: Cast):
 
 def test_the_campaigns_page_announces_its_moves(cast: Cast):
     response = cast.client(cast.quang).post(
-        f"/dot-danh-gia/{cast.campaign.pk}/trang-thai/", {"action": "close_self_assessment"}
+        f"/dot-danh-gia/{cast.campaign.pk}/trang-thai/",
+        {
+            "action": "close_self_assessment",
+            "confirmed": "1",  # asked first; the units not yet sent need a reason to go on
+            "override": "1",
+            "override_reason": "Hết hạn theo kế hoạch",
+        },
     )
     assert response.status_code == 302
     assert told(Kind.SELF_ASSESSMENT_CLOSED) == ["lan", "minh", "thao"]

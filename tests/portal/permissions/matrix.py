@@ -189,7 +189,9 @@ CAMPAIGNS: dict[str, Entry] = {
     ),
     "campaigns:extend": Entry(OFFICE, _CAMPAIGN, methods=FORM),
     "campaigns:round_set": Entry(OFFICE, _CAMPAIGN, methods=FORM),
-    "campaigns:transition": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
+    "campaigns:transition": Entry(
+        OFFICE, _CAMPAIGN, methods=ACTION, data={"action": "close_self_assessment"}
+    ),
     "campaigns:report": Entry(REPORT, _RESULTS, fixed={"fmt": "xlsx"}),
     "campaigns:report_texts": Entry(OFFICE, _CAMPAIGN, methods=FORM),
     "campaigns:report_template": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
