@@ -1,5 +1,5 @@
 """The design system's rules that can be read from the files (docs/design.md): every table
-sits in a frame that scrolls on a phone, the text colours of the stylesheet reach WCAG's
+sits in a frame that scrolls on a phone (and takes the focus, so a keyboard scrolls it too), the text colours of the stylesheet reach WCAG's
 4.5:1 on the backgrounds they are used on and the focus ring 3:1, and every page has a skip
 link to its main content. The browser tests measure the pages themselves
 (tests/browser/test_every_page.py)."""
@@ -28,7 +28,7 @@ def test_every_table_is_in_a_scrolling_frame():
         for number, line in enumerate(lines):
             if line.lstrip().startswith("<table"):
                 before = lines[number - 1].strip() if number else ""
-                if before != '<div class="table-scroll">':
+                if before != '<div class="table-scroll" tabindex="0">':
                     unwrapped.append(f"{path.relative_to(SRC)}:{number + 1}")
     assert len(templates()) > 50
     assert unwrapped == []
