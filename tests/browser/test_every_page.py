@@ -23,8 +23,7 @@ from playwright.sync_api import Page
 
 from tests.browser.accessibility import horizontal_overflow, serious_violations
 from tests.browser.fixtures import log_in
-from tests.portal.appraisals.conftest import Team, team  # noqa: F401  (the fixture)
-from tests.portal.conftest import Cast
+from tests.portal.appraisals.conftest import team  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -101,9 +100,10 @@ def crawl(page: Page, origin: str) -> tuple[list[str], dict[str, list[str]]]:
     return visited, found
 
 
+@pytest.mark.usefixtures("team")  # a campaign in appraisal, with its rounds and team
 @pytest.mark.parametrize("username", list(ROLES))
 def test_every_page_of_the_role_is_accessible_on_a_phone_and_a_laptop(
-    page: Page, team: Team, live_server, username: str
+    page: Page, live_server, username: str
 ):
     log_in(page, username)
     visited, found = crawl(page, live_server.url)
