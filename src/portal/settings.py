@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.accounts.context.roles",
+                "portal.accounts.context.menu",  # the site menu, by the person's roles
                 "portal.notifications.context.unread",
             ]
         },
@@ -114,7 +115,12 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "src" / "portal" / "static"]  # the site-wide stylesheet
+# The site-wide stylesheet, and the front-end packages npm installed from package-lock.json
+# (`make`'s node_modules/.installed), served under a prefix: nothing is fetched at run time.
+STATICFILES_DIRS = [
+    BASE_DIR / "src" / "portal" / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
 STATIC_ROOT = env_path("DTI_STATIC_ROOT", BASE_DIR / "var" / "static")
 
 # Evidence files live outside the web root and are only served through a permission check.

@@ -20,6 +20,7 @@ from portal.assessments.models import Evidence
 from portal.audit.models import AuditEntry
 from portal.campaigns.models import HistoricResult
 from portal.workflow import CampaignState
+from tests.browser.accessibility import assert_accessible
 from tests.browser.fixtures import log_in
 from tests.browser.test_guard_rails import confirm
 from tests.portal.appraisals.conftest import OVERRIDE, Team, team  # noqa: F401  (the fixture)
@@ -75,6 +76,7 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     criterion.locator("input[name='request:cqs_ky_so']").fill(REQUEST)
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator("#tc-cqs_ky_so [data-score='cqs_ky_so']")).to_have_text("9")
+    assert_accessible(page)
     lowered = Appraisal.objects.get(round__number=1, criterion="cqs_ky_so")
     assert (lowered.value, lowered.remark, lowered.supplement_requested) == ("60", LOWERED, True)
 
@@ -100,6 +102,7 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     as_person(page, "lan")
     page.goto("/tham-dinh/")
     expect(page.get_by_text(REQUEST).first).to_be_visible()
+    assert_accessible(page)
     page.goto(f"/tham-dinh/don-vi/{campaign_unit.pk}/ket-qua/")
     row = page.locator("#tc-cqs_ky_so")
     expect(row).to_contain_text(LOWERED)
@@ -111,6 +114,7 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     row.locator("textarea[name='reply:cqs_ky_so']").fill(REPLY)
     row.get_by_role("button", name="Lưu phản hồi").click()
     expect(page.locator("#tc-cqs_ky_so .response")).to_contain_text(REPLY)
+    assert_accessible(page)
     page.locator("#tc-cqs_ky_so input[type=file]").set_input_files(
         {"name": "thong-ke-ky-so-2025.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )

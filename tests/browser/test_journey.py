@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import Campaign
+from tests.browser.accessibility import assert_accessible
 from tests.browser.fixtures import log_in, person_page
 from tests.browser.test_guard_rails import confirm
 from tests.portal.assessments.conftest import PDF, url
@@ -90,10 +91,13 @@ def assert_png(path: Path) -> None:
     assert width > 0 and height > 0
 
 
+@pytest.mark.parametrize("width", [1366, 390])  # a laptop, and a commune's phone
 def test_lan_fills_in_and_submits_then_minh_approves(
-    page: Page, other_page: Page, cast: Cast, tmp_path: Path
+    page: Page, other_page: Page, cast: Cast, tmp_path: Path, width: int
 ):
+    page.set_viewport_size({"width": width, "height": 844})
     log_in(page, "lan")
+    assert_accessible(page)
     page.get_by_role("link", name="Sở Nội vụ").click()
     expect(page.get_by_role("heading", name="Tự đánh giá: Sở Nội vụ")).to_be_visible()
     for code, typed, score, total in TYPED:
@@ -106,6 +110,7 @@ def test_lan_fills_in_and_submits_then_minh_approves(
         "23,13"
     )
     expect(page.locator("aside #missing")).to_have_text("Đã trả lời đủ các tiêu chí.")
+    assert_accessible(page)  # after the live score's swaps
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu nháp (6 tiêu chí thay đổi).")
     expect(page.locator('[name="value:cqs_ky_so"]')).to_have_value("87,5")
@@ -117,6 +122,7 @@ def test_lan_fills_in_and_submits_then_minh_approves(
 
     page.get_by_role("link", name="Kiểm tra và gửi phê duyệt →").click()
     expect(page.locator("#missing")).to_have_text("Không còn thiếu tiêu chí nào.")
+    assert_accessible(page)
     press(page, "Gửi phê duyệt", "Đã gửi, chờ phê duyệt")
 
     log_in(other_page, "minh")
@@ -126,6 +132,8 @@ def test_lan_fills_in_and_submits_then_minh_approves(
     sha256 = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).snapshot_sha256
     assert re.fullmatch(r"[0-9a-f]{64}", sha256)
     expect(other_page.locator("code")).to_have_text(sha256)
+    other_page.set_viewport_size({"width": 390, "height": 844})  # the hash wraps on a phone
+    assert_accessible(other_page)
 
     screenshot = tmp_path / "approved.png"
     other_page.screenshot(path=screenshot, full_page=True)
@@ -144,6 +152,7 @@ def test_thao_learns_nothing_of_so_noi_vu(page: Page, other_page: Page, cast: Ca
     page.goto("/tu-danh-gia/")
     expect(page.locator("table.my-entries")).to_contain_text("Sở Tư pháp")
     expect(page.get_by_text("Sở Nội vụ")).to_have_count(0)
+    assert_accessible(page)
     for path in (url("form", campaign_unit), url("status", campaign_unit), download):
         response = page.goto(path)
         assert response is not None and response.status == 404, path
@@ -180,6 +189,7 @@ def test_after_the_deadline_the_form_is_read_only_and_refuses_saves(page: Page, 
         '[form="answers"]', "els => els.filter(e => !e.readOnly && !e.disabled).map(e => e.name)"
     )
     assert changeable == []
+    assert_accessible(page)
     expect(page.locator('[name="value:cqs_ky_so"]')).to_have_value("87,5")
 
     response = page.request.post(url("save", campaign_unit), form=stale)

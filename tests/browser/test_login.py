@@ -7,6 +7,7 @@ import struct
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.fixtures import log_in
 from tests.portal.conftest import Cast
 
@@ -20,6 +21,7 @@ def test_the_login_page_is_in_vietnamese(page: Page, cast: Cast):
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
     expect(page.get_by_label("Mật khẩu")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_a_wrong_password_is_refused_in_vietnamese(page: Page, cast: Cast):
@@ -28,12 +30,14 @@ def test_a_wrong_password_is_refused_in_vietnamese(page: Page, cast: Cast):
     page.get_by_label("Mật khẩu").fill("sai-mat-khau")
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.locator(".error")).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.")
+    assert_accessible(page)
 
 
 def test_lan_logs_in_and_sees_the_2025_campaign(page: Page, cast: Cast):
     log_in(page, "lan")
     expect(page.locator("header")).to_contain_text("Nguyễn Thị Lan")
     expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    assert_accessible(page)
 
 
 def test_khoa_logs_in_and_does_not_see_another_provinces_campaign(page: Page, cast: Cast):

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from portal.audit.models import AuditEntry
 from portal.indicators.models import SystemValue
 from portal.notifications.services import notify
+from tests.browser.accessibility import assert_accessible
 from tests.browser.fixtures import log_in
 from tests.portal.conftest import Cast
 from tests.portal.indicators.conftest import GOOD_ROWS, csv_bytes
@@ -44,6 +45,7 @@ def test_the_office_imports_the_portals_statistics_and_the_unit_sees_them(page: 
     bad = csv_bytes([("so-noi-vu", "cqs_dvctt", "online", "12,5,0", "30/06/2025", "")])
     upload(page, cast.campaign.pk, "sai.csv", bad)
     expect(page.locator("body")).to_contain_text("sai.csv, dòng 2, cột value")
+    assert_accessible(page)
     assert not SystemValue.objects.exists()
 
     upload(page, cast.campaign.pk, "so-lieu.csv", csv_bytes(GOOD_ROWS))
@@ -61,6 +63,7 @@ def test_the_office_imports_the_portals_statistics_and_the_unit_sees_them(page: 
     for shown in inputs.all():
         expect(shown).not_to_be_editable()  # the unit sees the inputs, and cannot change them
     expect(page.locator("[data-score=cqs_dvctt]")).to_have_text("15")  # 60 % of 80 % → 15
+    assert_accessible(page)
 
 
 def test_the_office_follows_a_change_in_the_log_and_downloads_it(page: Page, cast: Cast):
@@ -73,6 +76,7 @@ def test_the_office_follows_a_change_in_the_log_and_downloads_it(page: Page, cas
     page.locator("#filters").get_by_role("button", name="Lọc").click()
     audit_entry = AuditEntry.objects.get(entity="system_value")
     expect(page.locator(f"#entry-{audit_entry.pk}")).to_contain_text("Cổng dịch vụ công tỉnh")
+    assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải về CSV").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
@@ -95,3 +99,4 @@ def test_a_notification_leads_from_the_bell_to_its_page(page: Page, cast: Cast):
     page.get_by_role("link", name="Đã trả kết quả thẩm định vòng 1").click()
     page.wait_for_url(f"**/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/")
     expect(page.get_by_role("link", name="Thông báo", exact=True)).to_be_visible()  # read
+    assert_accessible(page)

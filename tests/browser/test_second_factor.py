@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.fixtures import pass_second_factor
 from tests.portal.conftest import PASSWORD, Cast
 
@@ -33,6 +34,7 @@ def test_quang_enrols_on_a_phone_and_reaches_the_portal(page: Page, cast: Cast):
     page.wait_for_url("**/dang-ky/**")
     expect(page.locator("figure.qr svg")).to_be_visible()
     assert fits_the_screen(page)
+    assert_accessible(page)
     page.goto("/dot-danh-gia/")  # nothing else opens before the second factor
     assert "/dang-ky/" in page.url
     pass_second_factor(page, "quang")
@@ -40,4 +42,5 @@ def test_quang_enrols_on_a_phone_and_reaches_the_portal(page: Page, cast: Cast):
     page.goto("/tai-khoan/")
     expect(page.get_by_text("Còn 10 mã khôi phục.")).to_be_visible()
     assert fits_the_screen(page)
+    assert_accessible(page)
     assert refused == []

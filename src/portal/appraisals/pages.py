@@ -4,7 +4,7 @@ queries, whatever the number of units or criteria."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ from portal.appraisals.selectors import (
 from portal.appraisals.team import TEAM_STATES, main_indices_of
 from portal.appraisals.values import trail_for
 from portal.assessments.models import Evidence
-from portal.assessments.pages import live_json, summary
+from portal.assessments.pages import live_score, summary
 from portal.assessments.selectors import framework_for
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 from portal.frameworks.scoring import score_answers
@@ -317,12 +317,12 @@ def sheet_leaves(campaign_unit: CampaignUnit) -> list[Node]:
     return applicable_leaves(framework_for(campaign_unit), campaign_unit.unit)
 
 
-def score_json(
-    campaign_unit: CampaignUnit, round: AppraisalRound, form: SheetForm
+def score_live(
+    campaign_unit: CampaignUnit, round: AppraisalRound, form: SheetForm, posted: Iterable[str]
 ) -> dict[str, Any]:
     """The round's score with the values on the page, for the live score (saves nothing)."""
     framework = framework_for(campaign_unit)
     codes = [leaf.code for leaf in framework.leaves]
     values: dict[str, AnswerValue] = trail_for(campaign_unit).values_at(round.number, codes)
     values.update({code: posted.value for code, posted in form.cleaned.items()})
-    return live_json(framework, campaign_unit, values, form.answers)
+    return live_score(framework, campaign_unit, values, form.answers, posted)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -27,7 +27,7 @@ from portal.appraisals.pages import (
     finalize_confirmation,
     round_confirmation,
     round_of,
-    score_json,
+    score_live,
     sheet_context,
     sheet_leaves,
     team_context,
@@ -307,12 +307,14 @@ def sheet_save(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpR
 
 @login_required
 @require_POST
-def sheet_score(request: AuthenticatedHttpRequest, pk: int, number: int) -> JsonResponse:
-    """The round's score with the values on the page, without saving anything."""
+def sheet_score(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
+    """The round's score with the values on the page, without saving anything: the live
+    score's fragment (assessments/_live_score.html), as the self-assessment's."""
     campaign_unit = get_campaign_unit_for_team(request.user, pk)
     round = round_of(campaign_unit, number)
     form = SheetForm(sheet_leaves(campaign_unit), request.POST)
-    return JsonResponse(score_json(campaign_unit, round, form))
+    live = score_live(campaign_unit, round, form, request.POST)
+    return render(request, "assessments/_live_score.html", live)
 
 
 @login_required

@@ -1,9 +1,9 @@
-"""What the self-assessment pages show: the form's context, the live score as JSON, and the
+"""What the self-assessment pages show: the form's context, the live score, and the
 status page ("what is still missing", the submission's state and history)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -71,24 +71,33 @@ def summary(live: LiveScore) -> dict[str, Any]:
     }
 
 
-def live_json(
+def live_score(
     framework: Framework,
     campaign_unit: CampaignUnit,
     values: Mapping[str, AnswerValue],
     form: AnswersForm,
+    posted: Iterable[str],
 ) -> dict[str, Any]:
+    """What the live score's fragment (assessments/_live_score.html) shows: each criterion's
+    score and problem, the summary, and an error (or none) for every value and note field
+    the page posted, so a corrected field loses its old error."""
     live = score_answers(framework, campaign_unit.unit, values)
     criteria = {
-        code: {
-            "score": points_text(live.scores.get(code, Decimal(0))),
-            "max": points_text(live.maxima.get(code, framework.by_code[code].max)),
-            "answered": live.answered.get(code, False),
-            "applies": live.applies.get(code, True),
-            "problem": live.problems.get(code, ""),
+        leaf.code: {
+            "score": points_text(live.scores.get(leaf.code, Decimal(0))),
+            "max": points_text(live.maxima.get(leaf.code, leaf.max)),
+            "answered": live.answered.get(leaf.code, False),
+            "applies": live.applies.get(leaf.code, True),
+            "problem": live.problems.get(leaf.code, ""),
         }
-        for code in framework.by_code
+        for leaf in framework.leaves
     }
-    return {"errors": form.errors, "criteria": criteria, **summary(live)}
+    fields = [
+        (name, form.errors.get(name, ""))
+        for name in dict.fromkeys(posted)
+        if name.startswith(("value:", "note:"))
+    ]
+    return {"errors": form.errors, "fields": fields, "criteria": criteria, **summary(live)}
 
 
 def _roles_and_block(user: AnyUser, campaign_unit: CampaignUnit) -> tuple[set[Role], str]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
@@ -20,7 +20,7 @@ from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.assessments import evidence_files, services
 from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
-from portal.assessments.pages import form_context, live_json, posted_answers, status_context
+from portal.assessments.pages import form_context, live_score, posted_answers, status_context
 from portal.assessments.permissions import get_campaign_unit_for_user
 from portal.assessments.selectors import framework_for, own_campaign_units
 from portal.assessments.uploads import receive_evidence_file
@@ -83,14 +83,15 @@ def save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def score(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
-    """The self-score of the values on the page, without saving anything."""
+def score(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The self-score of the values on the page, without saving anything: an HTML fragment
+    whose parts htmx puts in their places on the page (hx-swap-oob)."""
     campaign_unit = get_campaign_unit_for_user(request.user, pk)
     framework = framework_for(campaign_unit)
     answers = AnswersForm(services.editable_leaves(framework, campaign_unit), request.POST)
-    return JsonResponse(
-        live_json(framework, campaign_unit, posted_answers(campaign_unit, answers), answers)
-    )
+    values = posted_answers(campaign_unit, answers)
+    live = live_score(framework, campaign_unit, values, answers, request.POST)
+    return render(request, "assessments/_live_score.html", live | {"self_assessment": True})
 
 
 # ---- evidence --------------------------------------------------------------------------

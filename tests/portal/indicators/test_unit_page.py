@@ -17,6 +17,7 @@ from portal.indicators.models import SystemValue
 from portal.indicators.services import system_values_upload
 from tests.portal.assessments.conftest import COMPLETE, form_fields, save_fields, url
 from tests.portal.indicators.conftest import GOOD_ROWS, SOURCE, csv_bytes, person
+from tests.portal.live_score import read_live
 
 
 def imported(cast, rows=GOOD_ROWS, source=SOURCE):  # type: ignore[no-untyped-def]
@@ -71,14 +72,18 @@ def test_the_live_score_counts_the_system_value(cast):
     client = cast.client(cast.lan)
     fields = form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))
     fields.update(COMPLETE)
-    before = client.post(url("score", cast.noi_vu_campaign_unit), fields).json()
+    before = read_live(
+        client.post(url("score", cast.noi_vu_campaign_unit), fields).content.decode()
+    )
     imported(cast)
-    after = client.post(url("score", cast.noi_vu_campaign_unit), fields).json()
+    after = read_live(client.post(url("score", cast.noi_vu_campaign_unit), fields).content.decode())
     assert (before["total"], before["criteria"]["cqs_dvctt"]["score"]) == ("60,13", "0")
     # 1 200 of 2 000 online is 60 %: 60 / 80 × 20 = 15 points
     assert (after["total"], after["criteria"]["cqs_dvctt"]["score"]) == ("75,13", "15")
     assert after["class"] == "Khá"
-    assert after["criteria"]["cqs_dvctt"]["answered"] is True
+    # and its index: 23,13 of the unit's own answers, plus the system's 15
+    indices = before["indices"], after["indices"]
+    assert [i["hoat_dong_chinh_quyen_so"]["score"] for i in indices] == ["23,13", "38,13"]
 
 
 def test_the_form_and_status_pages_count_it_too(cast):
