@@ -108,8 +108,11 @@ def parse_typed_number(text: str, *, percent_allowed: bool = False) -> ParsedNum
         )
     try:
         parsed = read_number(text)  # the one reader: finite, |x| ≤ 10^12, 4 decimals
-    except CellError as error:
-        raise ValueError(gettext("Không phải một số: %(error)s") % {"error": error}) from None
+    except CellError:  # the core says why for a table's cell; a person needs what to type
+        raise ValueError(
+            gettext("“%(text)s” không phải là số: gõ số, ví dụ 87,5.")
+            % {"text": abbreviated(text.strip())}
+        ) from None
     except NumberError as error:
         message = gettext("%(problem)s (đã nhập “%(text)s”).")
         raise ValueError(message % {"problem": error, "text": text}) from None
@@ -118,6 +121,11 @@ def parse_typed_number(text: str, *, percent_allowed: bool = False) -> ParsedNum
             gettext("Nhập số, không kèm dấu %% (đã nhập “%(text)s”).") % {"text": text}
         )
     return parsed
+
+
+def abbreviated(text: str, limit: int = 30) -> str:
+    """What was typed, short enough to quote in a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def display_text(leaf: Node, value: AnswerValue, input_name: str = "") -> str:

@@ -31,6 +31,7 @@ from portal.assessments.models import Evidence
 from portal.assessments.selectors import framework_for
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.scoring import LiveScore, points_text, score_answers
+from portal.moments import moment_text
 from portal.roles import UNIT_ROLES
 from portal.workflow import CampaignState, RoundState, deadline_passed, results_returned_to_unit
 
@@ -62,7 +63,7 @@ def response_due(round: AppraisalRound, appraisal: Appraisal | None) -> datetime
 
 
 def date_text(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    return moment_text(moment)
 
 
 # ---- the results returned to the unit ------------------------------------------------------

@@ -14,6 +14,7 @@ from dti.framework.model import Framework
 from portal.accounts.permissions import AnyUser
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import CampaignLevel, CampaignUnit
+from portal.moments import moment_text
 from portal.roles import UNIT_ROLES
 from portal.workflow import (
     CampaignState,
@@ -87,7 +88,7 @@ def deadline_of(campaign_unit: CampaignUnit) -> datetime | None:
 
 
 def date_text(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    return moment_text(moment)
 
 
 def campaign_block_reason(campaign_unit: CampaignUnit, now: datetime | None = None) -> str:

@@ -195,8 +195,10 @@ def _evidence_criterion(campaign_unit: CampaignUnit, criterion: str) -> None:
     codes = {leaf.code for leaf in editable_leaves(framework_for(campaign_unit), campaign_unit)}
     if criterion not in codes:
         raise ValidationError(
-            gettext("Không thêm minh chứng được cho tiêu chí “%(criterion)s”.")
-            % {"criterion": criterion}
+            gettext(
+                "Tiêu chí này không nhận minh chứng của đơn vị: nó không áp dụng cho đơn vị hoặc "
+                "không do đơn vị kê khai."
+            )
         )
 
 
@@ -283,6 +285,12 @@ def _record_evidence(
 # ---- submission ------------------------------------------------------------------------
 
 
+def _name_of(framework: Framework, code: str) -> str:
+    """A problem's criterion by its name (a formula's input is reported as "<leaf>.<input>")."""
+    node = framework.by_code.get(code) or framework.by_code.get(code.rsplit(".", 1)[0])
+    return node.name if node is not None else code
+
+
 @transaction.atomic
 def submission_submit(*, campaign_unit: CampaignUnit, actor: User) -> Submission:
     submission = _locked_submission(campaign_unit)
@@ -295,13 +303,15 @@ def submission_submit(*, campaign_unit: CampaignUnit, actor: User) -> Submission
     values = with_system_values({a.criterion: a.value for a in answers}, system)
     live = score_answers(framework, campaign_unit.unit, values)
     if live.error or live.problems:
-        problems = "; ".join(f"{code}: {message}" for code, message in live.problems.items())
+        problems = "; ".join(
+            f"{_name_of(framework, code)}: {message}" for code, message in live.problems.items()
+        )
         raise ValidationError(
             live.error
             or gettext("Còn giá trị không tính được điểm: %(problems)s") % {"problems": problems}
         )
     if live.missing:
-        names = "; ".join(f"{leaf.code} {leaf.name}" for leaf in live.missing)
+        names = "; ".join(leaf.name for leaf in live.missing)
         raise ValidationError(
             gettext("Chưa gửi được: còn thiếu %(count)s tiêu chí: %(names)s.")
             % {"count": len(live.missing), "names": names}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext, gettext_lazy
 
-from dti.framework.describe import describe_rule
+from dti.framework.describe import describe_rule, formula_text
 from dti.framework.model import (
     ChoiceRule,
     FormulaRule,
@@ -61,6 +61,7 @@ class CriterionView:
     applies: bool = True
     editable: bool = False
     rule_text: str = ""
+    formula: str = ""  # a formula rule's expression, for the page's technical details
     source_text: _StrOrPromise = ""
     inputs: list[InputView] = field(default_factory=list)
     note_name: str = ""
@@ -146,6 +147,7 @@ def _leaf(data: SheetData, row: CriterionView) -> None:
     row.answer = answer
     row.editable = data.editable and row.applies and node.source is not Source.SYSTEM
     row.rule_text = describe_rule(node.rule, node.max)
+    row.formula = formula_text(node.rule) if isinstance(node.rule, FormulaRule) else ""
     row.source_text = SOURCE_LABELS[node.source]
     row.evidence = data.evidence.get(node.code, [])
     row.problem = data.live.problems.get(node.code, "")
@@ -188,7 +190,7 @@ def _inputs(node: Node, value: AnswerValue, form: AnswersForm | None) -> list[In
     rule = node.rule
     if isinstance(rule, FormulaRule):
         return [
-            view(value_field(node.code, name), name, display_text(node, value, name), "number")
+            view(value_field(node.code, name), rule.label(name), display_text(node, value, name), "number")
             for name in rule.inputs
         ]
     text = display_text(node, value)

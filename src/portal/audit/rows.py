@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from portal.audit.models import AuditEntry
+from portal.moments import moment_text
 from portal.workflow import ACTION_LABELS, STATE_LABELS, Machine
 
 ENTITY_LABELS: dict[str, Promise] = {
@@ -163,7 +164,7 @@ def _text(value: str, entity: str) -> str:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if timezone.is_aware(moment):
             moment = timezone.localtime(moment)
-        return moment.strftime("%d/%m/%Y %H:%M")
+        return moment_text(moment)
     return value if value else gettext("(trống)")
 
 
