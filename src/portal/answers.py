@@ -21,12 +21,13 @@ from dti.framework.model import (
     ChoiceRule,
     CountRule,
     EnteredRule,
+    FormulaRule,
     Node,
     RatioRule,
     YesNoRule,
 )
 from dti.numbers import NumberError, read_number
-from dti.tables.cells import CellError, ParsedNumber
+from dti.tables.cells import CellError, NotANumber, ParsedNumber
 
 AnswerValue = bool | str | dict[str, str] | None  # as stored in Answer.value
 # "1.200" is 1200 to most people and 1,2 to the table reader: one separator followed by
@@ -108,11 +109,13 @@ def parse_typed_number(text: str, *, percent_allowed: bool = False) -> ParsedNum
         )
     try:
         parsed = read_number(text)  # the one reader: finite, |x| ≤ 10^12, 4 decimals
-    except CellError:  # the core says why for a table's cell; a person needs what to type
+    except NotANumber:  # "abc": what to type, in one sentence (the core's is for tables)
         raise ValueError(
             gettext("“%(text)s” không phải là số: gõ số, ví dụ 87,5.")
             % {"text": abbreviated(text.strip())}
         ) from None
+    except CellError as error:  # a number written wrongly: the core names the mistake
+        raise ValueError(gettext("%(problem)s. Gõ số, ví dụ 87,5.") % {"problem": error}) from None
     except NumberError as error:
         message = gettext("%(problem)s (đã nhập “%(text)s”).")
         raise ValueError(message % {"problem": error, "text": text}) from None
@@ -155,5 +158,6 @@ def answer_label(leaf: Node, value: AnswerValue) -> str:
         labels = {option.value: option.label for option in rule.options}
         return labels.get(str(value), str(value))
     if isinstance(value, dict):
-        return "; ".join(f"{name}: {display_text(leaf, value, name)}" for name in value)
+        labels = rule.label if isinstance(rule, FormulaRule) else str
+        return "; ".join(f"{labels(name)}: {display_text(leaf, value, name)}" for name in value)
     return display_text(leaf, value)

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from dti.campaign import load_campaign
 from dti.expressions import compile_expression
 from dti.framework.describe import FORMULA_FALLBACK, describe_formula, describe_rule, formula_text
 from dti.framework.model import FormulaRule
-from dti.campaign import load_campaign
 from tests.conftest import EXAMPLES
 
 DVC = ("Số hồ sơ trực tuyến", "Tổng số hồ sơ")

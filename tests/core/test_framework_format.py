@@ -219,7 +219,9 @@ def test_a_formulas_inputs_carry_their_labels_and_the_rule_its_description(tmp_p
         "{type: formula, description: Mỗi hồ sơ một điểm, expression: 'online + paper',"
         " inputs: [{name: online, label: Số hồ sơ trực tuyến}, paper]}"
     )
-    body = NODES_OK.replace("{code: a2, name: A2, max: 5}", f"{{code: a2, name: A2, max: 5, rule: {rule}}}")
+    body = NODES_OK.replace(
+        "{code: a2, name: A2, max: 5}", f"{{code: a2, name: A2, max: 5, rule: {rule}}}"
+    )
     leaf = load_campaign(write(tmp_path, body)).level("xa").framework.by_code["a2"]
     assert leaf.rule.inputs == ("online", "paper")
     assert (leaf.rule.label("online"), leaf.rule.label("paper")) == ("Số hồ sơ trực tuyến", "paper")

@@ -17,7 +17,11 @@ from tests.conftest import REPO
 PORTAL = REPO / "src" / "portal"
 ALLOWED_FILTERS = {'"d/m/Y H:i"', '"d/m/Y"'}
 # Files, not pages: the audit log's CSV keeps the seconds an auditor sorts by.
-ALLOWED_STRFTIME = {("auditlog/exports.py", "MOMENT"), ("moments.py", "MOMENT"), ("moments.py", "DAY")}
+ALLOWED_STRFTIME = {
+    ("auditlog/exports.py", "MOMENT"),
+    ("moments.py", "MOMENT"),
+    ("moments.py", "DAY"),
+}
 
 
 def test_every_template_date_filter_uses_the_one_format():
@@ -29,7 +33,9 @@ def test_every_template_date_filter_uses_the_one_format():
     assert found and not other
     for path in PORTAL.rglob("*.html"):  # ISO 8601 only for machines: <time datetime="…">
         text = path.read_text()
-        assert text.count("|date:'c'") == len(re.findall(r'datetime="\{\{[^}]*\|date:\'c\' \}\}"', text))
+        assert text.count("|date:'c'") == len(
+            re.findall(r'datetime="\{\{[^}]*\|date:\'c\' \}\}"', text)
+        )
     assert not [path for path in PORTAL.rglob("*.html") if "|time" in path.read_text()]
 
 

@@ -65,8 +65,7 @@ def formula_text(rule: FormulaRule) -> str:
     """The expression and its inputs, for a technical view: 'online / total * 20 (online:
     Số hồ sơ trực tuyến; total: Tổng số hồ sơ)'."""
     inputs = "; ".join(
-        f"{name}: {rule.label(name)}" if rule.label(name) != name else name
-        for name in rule.inputs
+        f"{name}: {rule.label(name)}" if rule.label(name) != name else name for name in rule.inputs
     )
     return f"{rule.expression.source} ({inputs})"
 

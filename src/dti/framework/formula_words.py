@@ -164,9 +164,13 @@ class _Words:
 
 def _ratio(node: ast.expr) -> _Ratio | None:
     """a / b, scaled by constants (× k, / k) and capped by min(…, c) at any step."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        if isinstance(node.left, ast.Name) and isinstance(node.right, ast.Name):
-            return _Ratio(node.left.id, node.right.id, Fraction(1))
+    if (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Div)
+        and isinstance(node.left, ast.Name)
+        and isinstance(node.right, ast.Name)
+    ):
+        return _Ratio(node.left.id, node.right.id, Fraction(1))
     scaled = _scaled(node)
     if scaled is not None:
         inner, factor = scaled

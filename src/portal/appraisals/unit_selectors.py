@@ -95,6 +95,7 @@ class ResultRow:
     open: bool  # the reporter may respond to it now
     evidence: list[EvidenceLine] = field(default_factory=list)
     form: Any = None  # unit_forms.RowForm, for the reporter while the row is open
+    notice: Any = None  # assessments.uploads.CriterionNotice: an evidence move's outcome
 
 
 @dataclass

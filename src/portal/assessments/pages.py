@@ -28,6 +28,7 @@ from portal.assessments.selectors import (
     submission_for,
 )
 from portal.assessments.sheet import SheetData, build_sheet
+from portal.assessments.uploads import CriterionNotice
 from portal.campaigns.models import CampaignUnit
 from portal.frameworks.scoring import LiveScore, points_text, score_answers
 from portal.indicators.selectors import system_values_for, with_system_values
@@ -105,6 +106,7 @@ def form_context(
     framework: Framework | None = None,
     form: AnswersForm | None = None,
     conflicts: Mapping[str, Conflict] | None = None,
+    notices: Mapping[str, CriterionNotice] | None = None,
 ) -> dict[str, Any]:
     framework = framework or framework_for(campaign_unit)
     submission = submission_for(campaign_unit)
@@ -126,6 +128,7 @@ def form_context(
         form=form,
         conflicts=conflicts or {},
         system=system,
+        notices=notices or {},
     )
     return {
         "campaign_unit": campaign_unit,

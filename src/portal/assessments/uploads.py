@@ -7,9 +7,10 @@ comes back to (at the criterion's anchor) prints it inside that criterion's bloc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
@@ -37,10 +38,16 @@ def criterion_notice(request: HttpRequest, criterion: str, text: str, *, ok: boo
     request.session[_NOTICES] = notices
 
 
-def criterion_notices(request: HttpRequest) -> dict[str, CriterionNotice]:
-    """The notices kept for the page being shown, once: reading them forgets them."""
+def criterion_notices(request: HttpRequest, shown: Collection[str]) -> dict[str, CriterionNotice]:
+    """The notices kept for the criteria the page shows (`shown`: their codes), once: reading
+    them forgets them. One about a criterion the page does not show (a code typed into the
+    address) becomes an ordinary message at the top of the page."""
     kept = request.session.pop(_NOTICES, {}) if hasattr(request, "session") else {}
-    return {code: CriterionNotice(str(text), bool(ok)) for code, (text, ok) in kept.items()}
+    notices = {code: CriterionNotice(str(text), bool(ok)) for code, (text, ok) in kept.items()}
+    for code in set(notices) - set(shown):
+        notice = notices.pop(code)
+        (messages.success if notice.ok else messages.error)(request, notice.text)
+    return notices
 
 
 Add = Callable[[UploadedFile], object]  # the service storing the file for the criterion

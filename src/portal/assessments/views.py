@@ -23,7 +23,11 @@ from portal.assessments.models import Evidence
 from portal.assessments.pages import form_context, live_json, posted_answers, status_context
 from portal.assessments.permissions import get_campaign_unit_for_user
 from portal.assessments.selectors import framework_for, own_campaign_units
-from portal.assessments.uploads import receive_evidence_file
+from portal.assessments.uploads import (
+    criterion_notice,
+    criterion_notices,
+    receive_evidence_file,
+)
 from portal.campaigns.models import CampaignUnit
 from portal.roles import Role
 
@@ -39,7 +43,10 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign_unit = get_campaign_unit_for_user(request.user, pk)
-    return render(request, "assessments/form.html", form_context(request.user, campaign_unit))
+    framework = framework_for(campaign_unit)
+    notices = criterion_notices(request, [leaf.code for leaf in framework.leaves])
+    context = form_context(request.user, campaign_unit, framework=framework, notices=notices)
+    return render(request, "assessments/form.html", context)
 
 
 @login_required
@@ -119,7 +126,7 @@ def evidence_link(request: AuthenticatedHttpRequest, pk: int, criterion: str) ->
     link_form = EvidenceLinkForm(request.POST)
     if not link_form.is_valid():
         errors = [str(e) for field_errors in link_form.errors.values() for e in field_errors]
-        messages.error(request, f"{criterion}: {' '.join(errors)}")
+        criterion_notice(request, criterion, " ".join(errors), ok=False)
         return _to_criterion(campaign_unit, criterion)
     try:
         services.evidence_add_link(
@@ -128,11 +135,9 @@ def evidence_link(request: AuthenticatedHttpRequest, pk: int, criterion: str) ->
             criterion=criterion,
             **link_form.cleaned_data,
         )
-        messages.success(
-            request, gettext("%(criterion)s: đã thêm liên kết.") % {"criterion": criterion}
-        )
+        criterion_notice(request, criterion, gettext("Đã thêm liên kết."), ok=True)
     except ValidationError as error:
-        messages.error(request, f"{criterion}: {' '.join(error.messages)}")
+        criterion_notice(request, criterion, " ".join(error.messages), ok=False)
     return _to_criterion(campaign_unit, criterion)
 
 
@@ -143,11 +148,10 @@ def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=campaign_unit)
     try:
         services.evidence_delete(campaign_unit=campaign_unit, actor=request.user, evidence=evidence)
-        messages.success(
-            request, gettext("Đã xoá minh chứng “%(name)s”.") % {"name": evidence.original_name}
-        )
+        done = gettext("Đã xoá minh chứng “%(name)s”.") % {"name": evidence.original_name}
+        criterion_notice(request, evidence.criterion, done, ok=True)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        criterion_notice(request, evidence.criterion, " ".join(error.messages), ok=False)
     return _to_criterion(campaign_unit, evidence.criterion)
 
 

@@ -75,7 +75,7 @@ def test_thousands_are_read_in_formula_inputs(unit_formula: Cast):
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
-        ("value:cqs_ky_so", "tám mươi", "Không phải một số"),
+        ("value:cqs_ky_so", "tám mươi", "“tám mươi” không phải là số: gõ số, ví dụ 87,5."),
         ("value:cqs_ky_so", "12..5", "Hai dấu phân cách liền nhau"),
         ("value:cqs_ky_so", "1e5", "lũy thừa"),
         ("value:cqs_ky_so", "120", "Tỷ lệ phải từ 0 đến 100%"),

@@ -69,7 +69,6 @@ def _input_text(item: str | Mapping[str, str]) -> str:
     return item if isinstance(item, str) else f"{item['name']} ({item['label']})"
 
 
-
 # ---- reading ---------------------------------------------------------------------------
 
 
