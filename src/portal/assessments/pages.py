@@ -29,6 +29,7 @@ from portal.assessments.selectors import (
 )
 from portal.assessments.sheet import SheetData, build_sheet
 from portal.assessments.uploads import CriterionNotice
+from portal.audit.rows import technical_split
 from portal.campaigns.models import CampaignUnit
 from portal.frameworks.scoring import LiveScore, points_text, score_answers
 from portal.indicators.selectors import system_values_for, with_system_values
@@ -174,5 +175,8 @@ def status_context(user: AnyUser, campaign_unit: CampaignUnit) -> dict[str, Any]
         "deadline": deadline_of(campaign_unit),
         "block_reason": block,
         "actions": [(action, ACTION_LABELS[action]) for action in actions],
-        "events": [(event, ACTION_LABELS.get(event.action, event.action)) for event in events],
+        "events": [
+            (event, ACTION_LABELS.get(event.action, event.action), *technical_split(event.note))
+            for event in events
+        ],
     }

@@ -98,7 +98,8 @@ def answers_save(
     for code, posted, answer in writes:
         _write(campaign_unit, submission, code, posted, answer, actor)
     if writes or submission.state != SubmissionState.DRAFT:
-        note = "Lưu " + ", ".join(code for code, _, _ in writes) if writes else ""
+        # the criteria by name: the status page's history shows the note as written
+        note = "Lưu: " + "; ".join(leaves[code].name for code, _, _ in writes) if writes else ""
         _move(campaign_unit, submission, actor, "save", note)
     return SaveResult(len(writes), submission.state)
 

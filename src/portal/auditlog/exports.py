@@ -39,7 +39,7 @@ def _cells(row: LogRow) -> list[int | str | datetime]:
         row.what,
         row.old,
         row.new,
-        row.reason,
+        " ".join(part for part in (row.reason, row.reason_technical) if part),
         row.old_json,
         row.new_json,
     ]

@@ -126,7 +126,11 @@ def test_the_first_save_starts_the_draft_and_records_who_and_when(cast: Cast):
     assert (answer.updated_by, answer.version) == (cast.lan, 1)
     assert answer.updated_at is not None
     event = SubmissionEvent.objects.get()
-    assert (event.action, event.actor, event.note) == ("save", cast.lan, "Lưu cqs_ky_so")
+    assert (event.action, event.actor, event.note) == (
+        "save",
+        cast.lan,
+        "Lưu: Tỷ lệ văn bản đi được ký số",
+    )
 
 
 def test_it_says_how_many_criteria_changed(cast: Cast):
