@@ -241,11 +241,11 @@ def test_evidence_cannot_change_once_submitted(cast: Cast, evidence_root):
     evidence = Evidence.objects.get()
     client = cast.client(cast.lan)
     response = upload(cast, "them.pdf", PDF)
-    assert "đã gửi, đang chờ phê duyệt" in response.content.decode()
+    assert "“Đã gửi, chờ phê duyệt”" in response.content.decode()
     response = client.post(
         url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), follow=True
     )
-    assert "đã gửi, đang chờ phê duyệt" in response.content.decode()
+    assert "“Đã gửi, chờ phê duyệt”" in response.content.decode()
     assert list(Evidence.objects.all()) == [evidence]
     assert len(stored_files(evidence_root)) == 1
 
