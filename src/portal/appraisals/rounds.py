@@ -23,6 +23,7 @@ from portal.accounts.models import Membership, User
 from portal.accounts.permissions import roles_in
 from portal.appraisals.models import Appraisal
 from portal.appraisals.permissions import campaign_roles
+from portal.appraisals.selectors import frameworks_of
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
@@ -170,6 +171,7 @@ def _notify_results(round: AppraisalRound) -> None:
         "criterion"
     ):
         requests[row.campaign_unit_id].append(row)
+    frameworks = frameworks_of(campaign) if requests else {}  # criteria named, not coded
     for campaign_unit in campaign.units.select_related("unit"):
         users = people.get(campaign_unit.unit_id, [])
         if not users:
@@ -189,16 +191,22 @@ def _notify_results(round: AppraisalRound) -> None:
             key=f"results_returned:{round.pk}:{campaign_unit.pk}",
         )
         if requests.get(campaign_unit.pk):
-            _notify_supplements(round, campaign_unit, users, requests[campaign_unit.pk])
+            framework = frameworks.get(campaign_unit.level)
+            names = {n.code: n.name for n in framework.all_nodes} if framework else {}
+            _notify_supplements(round, campaign_unit, users, requests[campaign_unit.pk], names)
 
 
 def _notify_supplements(
-    round: AppraisalRound, campaign_unit: CampaignUnit, users: list[User], rows: list[Appraisal]
+    round: AppraisalRound,
+    campaign_unit: CampaignUnit,
+    users: list[User],
+    rows: list[Appraisal],
+    names: dict[str, str],
 ) -> None:
     lines = [
-        gettext("%(code)s: %(request)s (hạn %(due)s)")
+        gettext("%(name)s: %(request)s (hạn %(due)s)")
         % {
-            "code": row.criterion,
+            "name": names.get(row.criterion, row.criterion),
             "request": row.supplement_request,
             "due": format_deadline(row.supplement_due or round.supplement_due),
         }

@@ -211,8 +211,8 @@ def _score_problems(
             core_value(context.leaves[code], item.value)
         except (ArithmeticError, TypeError, ValueError):
             unreadable.append(
-                gettext("%(code)s: “%(value)s” không phải giá trị của tiêu chí này.")
-                % {"code": code, "value": item.value}
+                gettext("%(name)s: “%(value)s” không phải giá trị của tiêu chí này.")
+                % {"name": context.leaves[code].name, "value": item.value}
             )
     if unreadable:
         return unreadable
@@ -221,7 +221,11 @@ def _score_problems(
     live = score_answers(context.framework, context.campaign_unit.unit, values)
     if live.error and not live.problems:
         return [live.error]
-    return [f"{code}: {message}" for code, message in live.problems.items() if code in writes]
+    return [
+        f"{context.leaves[code].name}: {message}"
+        for code, message in live.problems.items()
+        if code in writes
+    ]
 
 
 def same_value(a: AnswerValue, b: AnswerValue) -> bool:

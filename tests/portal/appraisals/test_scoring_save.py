@@ -128,7 +128,7 @@ def test_each_rule_scores_the_appraised_value_as_the_core_does(scoring, who, cod
 
 def test_a_value_the_core_cannot_score_is_refused(scoring):
     before = frozen(scoring)
-    with pytest.raises(ValidationError, match=re.escape("cqs_ky_so")):
+    with pytest.raises(ValidationError, match=re.escape("Tỷ lệ văn bản đi được ký số: “nhiều”")):
         scoring.score(scoring.mai, 1, {"cqs_ky_so": "nhiều"})
     assert frozen(scoring) == before
 

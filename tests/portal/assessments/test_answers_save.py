@@ -7,7 +7,14 @@ import pytest
 
 from portal.assessments.models import Answer, Submission, SubmissionEvent
 from portal.workflow import SubmissionState
-from tests.portal.assessments.conftest import COMPLETE, form_fields, save, save_fields, url
+from tests.portal.assessments.conftest import (
+    COMPLETE,
+    criterion_block,
+    form_fields,
+    save,
+    save_fields,
+    url,
+)
 from tests.portal.conftest import Cast
 
 
@@ -99,6 +106,9 @@ def test_garbage_gets_a_message_next_to_its_field_and_nothing_is_saved(
     page = response.content.decode()
     error_at = page.index(f'data-error-for="{field}"')
     assert message in page[error_at : error_at + 300]
+    assert page[error_at:].startswith(f'data-error-for="{field}" role="alert">')
+    block = criterion_block(page, field.split(":")[1])  # inside its criterion, not at the top
+    assert message.replace("“", "&ldquo;") in block or message in block
     assert "Chưa lưu: 1 ô nhập chưa đúng" in page
     if field not in ("value:nts_ke_hoach", "value:tcs_quy_che"):  # radios and selects
         assert f'value="{typed}"' in page  # what was typed stays in the field
