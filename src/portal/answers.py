@@ -148,7 +148,8 @@ def display_text(leaf: Node, value: AnswerValue, input_name: str = "") -> str:
 
 
 def answer_label(leaf: Node, value: AnswerValue) -> str:
-    """A stored value in words, for messages: Có, the option's label, 87,5, online: 12."""
+    """A stored value in words, for messages: Có, the option's label, 87,5, a formula's inputs
+    by their labels ("Số hồ sơ trực tuyến: 12")."""
     rule = leaf.rule
     if value is None:
         return gettext("(để trống)")
@@ -158,6 +159,6 @@ def answer_label(leaf: Node, value: AnswerValue) -> str:
         labels = {option.value: option.label for option in rule.options}
         return labels.get(str(value), str(value))
     if isinstance(value, dict):
-        labels = rule.label if isinstance(rule, FormulaRule) else str
-        return "; ".join(f"{labels(name)}: {display_text(leaf, value, name)}" for name in value)
+        label = rule.label if isinstance(rule, FormulaRule) else str
+        return "; ".join(f"{label(name)}: {display_text(leaf, value, name)}" for name in value)
     return display_text(leaf, value)
