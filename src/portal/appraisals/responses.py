@@ -49,7 +49,7 @@ class ResponseConflict(ValidationError):
         super().__init__(
             gettext(
                 "Tiêu chí “%(name)s” vừa được %(by)s phản hồi sau khi bạn mở trang; chưa lưu gì. "
-                "Xem phản hồi của họ bên dưới, sửa lại nếu cần rồi bấm Lưu phản hồi lần nữa."
+                "Xem phản hồi của họ bên dưới, sửa lại nếu cần rồi bấm Lưu tất cả lần nữa."
             )
             % {"name": leaf.name, "by": self.by}
         )
