@@ -61,3 +61,17 @@ def test_the_helpers_and_djangos_formats_write_day_month_year_then_time(language
         )
     assert printed == "20/05/2099 17:00|20/05/2099|20/05/2099"
     assert moment_text(None) == day_text(None) == ""
+
+
+def test_a_form_prefills_a_moment_day_first(settings):
+    """Django writes a datetime into an input with the first input format."""
+    from django import forms
+
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+    class Deadline(forms.Form):
+        due = forms.DateTimeField()
+
+    with translation.override("vi"):
+        html = str(Deadline(initial={"due": datetime(2099, 5, 20, 10, 0, tzinfo=UTC)})["due"])
+    assert 'value="20/05/2099 17:00"' in html
