@@ -107,8 +107,16 @@ def respond(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResp
         request.POST,
         confirm_all="confirm_all" in request.POST,
     )
-    _tell_late(request, [row for row in rows if not row.open], request.POST)
+    late = _tell_late(request, [row for row in rows if not row.open], request.POST)
     if not form.rows:
+        if not late:  # nothing chosen anywhere: say what to do
+            messages.info(
+                request,
+                gettext(
+                    "Chưa có phản hồi nào để lưu: chọn “Đồng ý” hoặc “Giải trình, bổ sung” ở "
+                    "từng tiêu chí, hoặc bấm Xác nhận tất cả."
+                ),
+            )
         return _to_row(access, number)
     if not form.is_valid():
         messages.error(
@@ -143,7 +151,7 @@ def _changed(row: ResultRow, data: Mapping[str, str]) -> bool:
     return saved is None or (kind, reply.strip()) != (saved.kind, saved.reply)
 
 
-def _tell_late(request: HttpRequest, closed: list[ResultRow], data: Mapping[str, str]) -> None:
+def _tell_late(request: HttpRequest, closed: list[ResultRow], data: Mapping[str, str]) -> bool:
     """Replies typed for criteria whose deadline passed while the page was open: said next to
     each criterion and at the top, never saved silently."""
     late = [row for row in closed if touched(row.node, data) and _changed(row, data)]
@@ -160,6 +168,7 @@ def _tell_late(request: HttpRequest, closed: list[ResultRow], data: Mapping[str,
             gettext("Đã hết hạn giải trình, bổ sung: %(names)s. Phản hồi các tiêu chí đó chưa lưu.")
             % {"names": names},
         )
+    return bool(late)
 
 
 # ---- evidence supplemented in answer to a round ---------------------------------------------

@@ -138,6 +138,7 @@ def test_nothing_chosen_anywhere_saves_nothing(appraised: Appraised):
     )
     assert response.status_code == 302
     assert written() == (0, 0, 0)
+    assert "Chưa có phản hồi nào để lưu" in client.get(response.url).content.decode()
 
 
 def test_all_replies_are_saved_at_once(appraised: Appraised):
