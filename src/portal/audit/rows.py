@@ -92,7 +92,8 @@ class LogRow:
     what: str  # the entity and the action in words
     old: str
     new: str
-    reason: str  # as people read it, without the hashes
+    reason: str  # as stored (the exports)
+    reason_plain: str  # as the page shows it, without the hashes
     reason_technical: str  # the hashes it carried, for the page's technical details
     old_json: str  # the stored values themselves, for the exports
     new_json: str
@@ -105,7 +106,9 @@ def technical_split(text: str) -> tuple[str, str]:
     """A note as people read it, and the hashes it carried ('SHA-256 3f5a…') for a technical
     view: ("", "SHA-256 3f5a…") for a submission's note, (text, "") for one without."""
     hashes = [match.group(0) for match in _HASH.finditer(text)]
-    return " ".join(_HASH.sub("", text).split()).strip(" ;,:"), "; ".join(hashes)
+    if not hashes:
+        return text, ""
+    return re.sub(" {2,}", " ", _HASH.sub("", text)).strip(" ;,:"), "; ".join(hashes)
 
 
 def log_rows(
@@ -136,7 +139,8 @@ def log_row(
         what=what_changed(entry.entity, entry.action),
         old=value_text(entry.old, entry.entity),
         new=value_text(entry.new, entry.entity),
-        reason=reason,
+        reason=entry.reason,
+        reason_plain=reason,
         reason_technical=technical,
         old_json=_json(entry.old),
         new_json=_json(entry.new),

@@ -39,7 +39,7 @@ def _cells(row: LogRow) -> list[int | str | datetime]:
         row.what,
         row.old,
         row.new,
-        " ".join(part for part in (row.reason, row.reason_technical) if part),
+        row.reason,
         row.old_json,
         row.new_json,
     ]
