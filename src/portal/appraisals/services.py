@@ -158,7 +158,7 @@ def _validate(context: ScoringContext, trail: Trail, writes: Mapping[str, Posted
     problems = []
     for code, item in writes.items():
         leaf = context.leaves[code]
-        where = f"{code} {leaf.name}"
+        where = f"“{leaf.name}”"  # by name: the sheet shows the criterion's code only on request
         declared = trail.declared(code, number)
         if item.value is not None and not item.remark.strip():
             if leaf.source is Source.SYSTEM:
