@@ -133,7 +133,8 @@ def _put_formula(
     problems: list[InputProblem],
 ) -> None:
     if not isinstance(raw, Mapping):
-        problems.append(InputProblem(unit, node.code, f"cần các đầu vào: {', '.join(rule.inputs)}"))
+        names = ", ".join(rule.label(name) for name in rule.inputs)  # as the framework names them
+        problems.append(InputProblem(unit, node.code, f"cần các đầu vào: {names}"))
         return
     for name in rule.inputs:
         value = raw.get(name)

@@ -21,12 +21,13 @@ from dti.framework.model import (
     ChoiceRule,
     CountRule,
     EnteredRule,
+    FormulaRule,
     Node,
     RatioRule,
     YesNoRule,
 )
 from dti.numbers import NumberError, read_number
-from dti.tables.cells import CellError, ParsedNumber
+from dti.tables.cells import CellError, NotANumber, ParsedNumber
 
 AnswerValue = bool | str | dict[str, str] | None  # as stored in Answer.value
 # "1.200" is 1200 to most people and 1,2 to the table reader: one separator followed by
@@ -108,8 +109,13 @@ def parse_typed_number(text: str, *, percent_allowed: bool = False) -> ParsedNum
         )
     try:
         parsed = read_number(text)  # the one reader: finite, |x| ≤ 10^12, 4 decimals
-    except CellError as error:
-        raise ValueError(gettext("Không phải một số: %(error)s") % {"error": error}) from None
+    except NotANumber:  # "abc": what to type, in one sentence (the core's is for tables)
+        raise ValueError(
+            gettext("“%(text)s” không phải là số: gõ số, ví dụ 87,5.")
+            % {"text": abbreviated(text.strip())}
+        ) from None
+    except CellError as error:  # a number written wrongly: the core names the mistake
+        raise ValueError(gettext("%(problem)s. Gõ số, ví dụ 87,5.") % {"problem": error}) from None
     except NumberError as error:
         message = gettext("%(problem)s (đã nhập “%(text)s”).")
         raise ValueError(message % {"problem": error, "text": text}) from None
@@ -118,6 +124,11 @@ def parse_typed_number(text: str, *, percent_allowed: bool = False) -> ParsedNum
             gettext("Nhập số, không kèm dấu %% (đã nhập “%(text)s”).") % {"text": text}
         )
     return parsed
+
+
+def abbreviated(text: str, limit: int = 30) -> str:
+    """What was typed, short enough to quote in a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def display_text(leaf: Node, value: AnswerValue, input_name: str = "") -> str:
@@ -137,7 +148,8 @@ def display_text(leaf: Node, value: AnswerValue, input_name: str = "") -> str:
 
 
 def answer_label(leaf: Node, value: AnswerValue) -> str:
-    """A stored value in words, for messages: Có, the option's label, 87,5, online: 12."""
+    """A stored value in words, for messages: Có, the option's label, 87,5, a formula's inputs
+    by their labels ("Số hồ sơ trực tuyến: 12")."""
     rule = leaf.rule
     if value is None:
         return gettext("(để trống)")
@@ -147,5 +159,6 @@ def answer_label(leaf: Node, value: AnswerValue) -> str:
         labels = {option.value: option.label for option in rule.options}
         return labels.get(str(value), str(value))
     if isinstance(value, dict):
-        return "; ".join(f"{name}: {display_text(leaf, value, name)}" for name in value)
+        label = rule.label if isinstance(rule, FormulaRule) else str
+        return "; ".join(f"{label(name)}: {display_text(leaf, value, name)}" for name in value)
     return display_text(leaf, value)

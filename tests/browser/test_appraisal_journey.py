@@ -112,7 +112,7 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     row.locator("input[name='kind:cqs_ky_so'][value='supplement']").check()
     row.locator(".response-form input[type=text]").fill("80")
     row.locator("textarea[name='reply:cqs_ky_so']").fill(REPLY)
-    row.get_by_role("button", name="Lưu phản hồi").click()
+    page.get_by_role("button", name="Lưu tất cả").click()
     expect(page.locator("#tc-cqs_ky_so .response")).to_contain_text(REPLY)
     assert_accessible(page)
     page.locator("#tc-cqs_ky_so input[type=file]").set_input_files(

@@ -168,7 +168,7 @@ def test_national_policy_ties_are_competition_ranks():
         ({"cqs_ky_so": "tám mươi"}, "cần một số"),
         ({"cqs_ky_so": D("1.000001")}, "quá 4 chữ số thập phân"),
         ({"khong_co": D(1)}, "không phải tiêu chí lá"),
-        ({"cqs_dvctt": D(3)}, "cần các đầu vào: online, total"),
+        ({"cqs_dvctt": D(3)}, "cần các đầu vào: Số hồ sơ trực tuyến, Tổng số hồ sơ"),
     ],
 )
 def test_bad_inputs_are_refused_with_the_unit_and_criterion(values, message):

@@ -111,6 +111,12 @@ def test_a_valid_minimal_campaign_loads(tmp_path):
         (("{code: a2, name: A2, max: 5}",
           "{code: a2, name: A2, max: 5, rule: {type: formula, inputs: [x, z], expression: 'x * 2'}}"),
          "children[a2].rule.inputs", "không dùng: z"),
+        (("{code: a2, name: A2, max: 5}",
+          "{code: a2, name: A2, max: 5, rule: {type: formula, inputs: [{name: x}], expression: 'x'}}"),
+         "children[a2].rule", "inputs"),
+        (("{code: a2, name: A2, max: 5}",
+          "{code: a2, name: A2, max: 5, rule: {type: formula, inputs: [x, {name: x, label: X}], expression: 'x'}}"),
+         "children[a2].rule.inputs", "tên đầu vào bị trùng"),
         (("{code: a2, name: A2, max: 5}", "{code: a2, name: A2, max: 5, applies_when: 'co_dvc and'}"),
          "children[a2].applies_when", "co_dvc and"),
         (("ranking: {comparability: plain_total}", "ranking: {comparability: remove_block}"),
@@ -206,3 +212,23 @@ def test_aliases_must_not_name_two_main_indices(tmp_path):
     )
     body += "        - {code: b, name: Chỉ số B, max: 5}\nunits: []\n"
     assert "trùng với tiêu chí" in problems(write(tmp_path, body))
+
+
+def test_a_formulas_inputs_carry_their_labels_and_the_rule_its_description(tmp_path):
+    rule = (
+        "{type: formula, description: Mỗi hồ sơ một điểm, expression: 'online + paper',"
+        " inputs: [{name: online, label: Số hồ sơ trực tuyến}, paper]}"
+    )
+    body = NODES_OK.replace(
+        "{code: a2, name: A2, max: 5}", f"{{code: a2, name: A2, max: 5, rule: {rule}}}"
+    )
+    leaf = load_campaign(write(tmp_path, body)).level("xa").framework.by_code["a2"]
+    assert leaf.rule.inputs == ("online", "paper")
+    assert (leaf.rule.label("online"), leaf.rule.label("paper")) == ("Số hồ sơ trực tuyến", "paper")
+    assert leaf.rule.description == "Mỗi hồ sơ một điểm"
+
+
+def test_the_example_formula_labels_its_inputs():
+    framework = load_campaign(EXAMPLES / "mau-2025.yaml").level("xa").framework
+    rule = framework.by_code["cqs_dvctt"].rule
+    assert [rule.label(name) for name in rule.inputs] == ["Số hồ sơ trực tuyến", "Tổng số hồ sơ"]

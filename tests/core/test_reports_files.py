@@ -131,12 +131,40 @@ def test_xlsx_has_one_sheet_per_appendix_table_with_numbers_as_numbers(rendered)
         )  # units, then a blank row
 
 
+def test_xlsx_formats_every_percent_alike_with_the_printed_tables_decimal(rendered):
+    """Bình Định prints 99,3% overall and whole percents per index (one index at 99,3%
+    again): one format, '0.0%', on every sheet, so no sheet hides the decimal another shows;
+    each value is the table's own, already rounded (94% is stored 0.94 and shown 94.0%).
+    Bình Phước's report has whole percents only: '0%' everywhere."""
+    built, _, xlsx = rendered
+    printed = {
+        column.decimals
+        for table in appendix_tables(built)
+        for column in table.columns
+        if column.kind is ColumnKind.PERCENT
+    }
+    expected = "0.0%" if max(printed) == 1 else "0%"
+    assert printed in ({0, 1}, {0})
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx))
+    formats = {}
+    for table in appendix_tables(built):
+        percent = [i for i, c in enumerate(table.columns) if c.kind is ColumnKind.PERCENT]
+        for row in workbook[table.sheet].iter_rows(min_row=4):
+            for i in percent:
+                if isinstance(row[i].value, float):
+                    formats.setdefault(row[i].number_format, set()).add(table.sheet)
+    assert set(formats) == {expected}, formats
+    assert len(formats[expected]) > 1  # more than one sheet has percents
+
+
 def _check_cell(stored, kind: ColumnKind, decimals: int, value) -> None:
     if isinstance(value, Decimal):
         expected = value / 100 if kind is ColumnKind.PERCENT else value
         assert isinstance(stored.value, int | float)
         assert Decimal(str(stored.value)) == expected
-        suffix = "%" if kind is ColumnKind.PERCENT else ""
-        assert stored.number_format == ("0." + "0" * decimals if decimals else "0") + suffix
+        if kind is ColumnKind.PERCENT:
+            assert stored.number_format in ("0.0%", "0%")  # one per workbook (below)
+        else:
+            assert stored.number_format == ("0." + "0" * decimals if decimals else "0")
     else:
         assert stored.value == value

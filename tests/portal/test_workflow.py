@@ -268,8 +268,8 @@ def test_a_self_assessment_changes_only_while_its_campaign_is_open(campaign):
     [
         (S.NOT_STARTED, ""),
         (S.DRAFT, ""),
-        (S.SUBMITTED, "Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được."),
-        (S.APPROVED, "Bản tự đánh giá đã được phê duyệt: không sửa được."),
+        (S.SUBMITTED, "Bản tự đánh giá “Đã gửi, chờ phê duyệt”: không sửa được."),
+        (S.APPROVED, "Bản tự đánh giá “Đã phê duyệt”: không sửa được."),
     ],
 )
 def test_answers_change_only_in_the_states_the_table_saves_from(submission, refusal_text):

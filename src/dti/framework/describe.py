@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dti.fixedpoint import format_vi
+from dti.framework.formula_words import formula_in_words
 from dti.framework.model import (
     BandsRule,
     ChoiceRule,
@@ -48,7 +49,25 @@ def describe_rule(rule: Rule, maximum: Decimal) -> str:
     if isinstance(rule, CountRule):
         return f"{points(rule.points_each)} mỗi lần, tối đa {points(maximum)}"
     assert isinstance(rule, FormulaRule)
-    return f"công thức: {rule.expression.source} (đầu vào: {', '.join(rule.inputs)})"
+    return describe_formula(rule)
+
+
+FORMULA_FALLBACK = "Tính theo công thức của bộ chỉ số"
+
+
+def describe_formula(rule: FormulaRule) -> str:
+    """The framework's own description, else the formula in words for the common shapes, else
+    a plain fallback; never the expression (formula_text gives it to those who need it)."""
+    return rule.description or formula_in_words(rule) or FORMULA_FALLBACK
+
+
+def formula_text(rule: FormulaRule) -> str:
+    """The expression and its inputs, for a technical view: 'online / total * 20 (online:
+    Số hồ sơ trực tuyến; total: Tổng số hồ sơ)'."""
+    inputs = "; ".join(
+        f"{name}: {rule.label(name)}" if rule.label(name) != name else name for name in rule.inputs
+    )
+    return f"{rule.expression.source} ({inputs})"
 
 
 def describe_node(node: Node) -> str:

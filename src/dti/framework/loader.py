@@ -175,14 +175,18 @@ def _rule(context: _Context, raw: Mapping[str, Any] | None, path: str) -> Rule:
 
 
 def _formula(context: _Context, raw: Mapping[str, Any], path: str) -> Rule:
-    inputs = tuple(raw["inputs"])
+    inputs = tuple(item if isinstance(item, str) else item["name"] for item in raw["inputs"])
+    labels = tuple("" if isinstance(item, str) else item["label"] for item in raw["inputs"])
     expression = _expression(context, raw["expression"], f"{path}.expression", inputs)
     if expression is None:
         return EnteredRule()
     unused = sorted(set(inputs) - expression.names)
     if unused:
         context.fail(f"{path}.inputs", f"đầu vào khai báo nhưng không dùng: {', '.join(unused)}")
-    return FormulaRule(inputs, expression)
+    if len(set(inputs)) != len(inputs):
+        context.fail(f"{path}.inputs", "tên đầu vào bị trùng")
+    labels = labels if any(labels) else ()
+    return FormulaRule(inputs, expression, labels, raw.get("description", ""))
 
 
 def _expression(

@@ -97,11 +97,23 @@ class CountRule:
 
 @dataclass(frozen=True)
 class FormulaRule:
-    """A formula over named inputs, evaluated exactly by dti.expressions, clamped to [0, max]."""
+    """A formula over named inputs, evaluated exactly by dti.expressions, clamped to [0, max].
+
+    `labels` are the inputs' names for people ("Số hồ sơ trực tuyến"), in the order of
+    `inputs` ('' where the file gives none); `description` is the rule in the framework's own
+    words, shown instead of the sentence dti.framework.describe would write from the formula.
+    """
 
     inputs: tuple[str, ...]
     expression: Expression
+    labels: tuple[str, ...] = ()
+    description: str = ""
     type: str = "formula"
+
+    def label(self, name: str) -> str:
+        """The input's label, or its name when the framework gives none."""
+        labels = dict(zip(self.inputs, self.labels, strict=False))
+        return labels.get(name) or name
 
 
 Rule = EnteredRule | YesNoRule | ChoiceRule | RatioRule | BandsRule | CountRule | FormulaRule

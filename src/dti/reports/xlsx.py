@@ -1,7 +1,10 @@
 """The appendices as a workbook: one sheet per appendix table. Row 1 holds the title, row 2
 the note, row 3 the header (frozen, with a filter), then one row per unit in rank order and,
-after a blank row, the maxima. Numbers are stored as numbers (percents as fractions
-formatted '0.0%', so a spreadsheet computes with them)."""
+after a blank row, the maxima. Numbers are stored as numbers (percents as fractions, so a
+spreadsheet computes with them). Every percent cell of the workbook has one format, with the
+most decimals any of its tables prints ('0.0%' for the seeds: 99,3% overall, whole percents
+per index, 94% as '94.0%'): the values are already rounded by the framework's policy, so the
+format never rounds them again and never hides a decimal (docs/reports.md, "XLSX")."""
 
 from __future__ import annotations
 
@@ -28,9 +31,10 @@ def render_xlsx(report: Report) -> bytes:
     first = workbook.active
     assert first is not None
     workbook.remove(first)
+    percent = percent_format(report)
     for appendix in report.appendices:
         for table in appendix.tables:
-            _sheet(workbook.create_sheet(table.sheet), appendix, table)
+            _sheet(workbook.create_sheet(table.sheet), appendix, table, percent)
     if report.draft and workbook.worksheets:
         title = workbook.worksheets[0]["A1"]
         title.value = f"{DRAFT} — {title.value}"
@@ -39,10 +43,26 @@ def render_xlsx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def _number_format(column: Column) -> str:
+def percent_format(report: Report) -> str:
+    """The one percent format of the workbook: as many decimals as the most precise percent
+    column of any table ('0.0%' when one table prints 99,3% and the others whole percents)."""
+    decimals = max(
+        (
+            column.decimals
+            for appendix in report.appendices
+            for table in appendix.tables
+            for column in table.columns
+            if column.kind is ColumnKind.PERCENT
+        ),
+        default=0,
+    )
+    return f"0{'.' + '0' * decimals if decimals else ''}%"
+
+
+def _number_format(column: Column, percent: str) -> str:
     decimals = "." + "0" * column.decimals if column.decimals else ""
     if column.kind is ColumnKind.PERCENT:
-        return f"0{decimals}%"
+        return percent
     if column.kind in (ColumnKind.POINTS, ColumnKind.DTI):
         return f"0{decimals}"
     return "General"
@@ -59,7 +79,7 @@ def _value(column: Column, cell: Cell) -> float | int | str | None:
     return cell.value
 
 
-def _sheet(sheet: Worksheet, appendix: Appendix, table: AppendixTable) -> None:
+def _sheet(sheet: Worksheet, appendix: Appendix, table: AppendixTable, percent: str) -> None:
     title = f"{appendix.label}. {appendix.title}"
     sheet["A1"] = spreadsheet_text(f"{title} — {table.title}" if table.title else title)
     sheet["A1"].font = Font(bold=True, size=12)
@@ -76,19 +96,19 @@ def _sheet(sheet: Worksheet, appendix: Appendix, table: AppendixTable) -> None:
         width = 40 if column.header == "Đơn vị" else _WIDTHS.get(column.kind, 11)
         sheet.column_dimensions[get_column_letter(position)].width = width
     for offset, cells in enumerate(table.rows):
-        _data_row(sheet, _FIRST_DATA_ROW + offset, table.columns, cells)
+        _data_row(sheet, _FIRST_DATA_ROW + offset, table.columns, cells, percent)
     end = header_row + len(table.rows)
     if table.max_row is not None:  # below the units, so sorting and filtering leave it alone
-        _data_row(sheet, end + 2, table.columns, table.max_row)
+        _data_row(sheet, end + 2, table.columns, table.max_row, percent)
     sheet.freeze_panes = f"C{_FIRST_DATA_ROW}"  # the header and the rank and unit columns
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{end}"
     sheet.row_dimensions[header_row].height = 45
 
 
 def _data_row(
-    sheet: Worksheet, row: int, columns: tuple[Column, ...], cells: tuple[Cell, ...]
+    sheet: Worksheet, row: int, columns: tuple[Column, ...], cells: tuple[Cell, ...], percent: str
 ) -> None:
     for position, (column, value) in enumerate(zip(columns, cells, strict=True), start=1):
         stored = sheet.cell(row=row, column=position, value=_value(column, value))
-        stored.number_format = _number_format(column)
+        stored.number_format = _number_format(column, percent)
         stored.border = _BORDER

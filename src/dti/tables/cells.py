@@ -54,6 +54,11 @@ class CellError(ValueError):
     """The text of a cell is not a number; the message, in Vietnamese, says why."""
 
 
+class NotANumber(CellError):
+    """The text is no number at all ("abc"), not a number written wrongly ("12..5", "1e5"):
+    a reader facing a person says what to type rather than what went wrong."""
+
+
 @dataclass(frozen=True)
 class ParsedNumber:
     value: Decimal
@@ -118,7 +123,7 @@ def _check_characters(digits: str, cleaned: str) -> None:
         raise CellError(f"Không chấp nhận số viết dạng lũy thừa: {_quote(cleaned)}")
     if digits.casefold() in _NOT_FINITE:
         raise CellError(f"Không phải một số hữu hạn: {_quote(cleaned)}")
-    raise CellError(f"Không đọc được số: {_quote(cleaned)}")
+    raise NotANumber(f"Không đọc được số: {_quote(cleaned)}")
 
 
 def _split_separators(digits: str, cleaned: str) -> tuple[str, str]:

@@ -48,10 +48,10 @@ class ResponseConflict(ValidationError):
         self.by, self.at = str(other.updated_by), other.updated_at
         super().__init__(
             gettext(
-                "Tiêu chí %(code)s vừa được %(by)s phản hồi sau khi bạn mở trang; chưa lưu gì. "
-                "Xem phản hồi của họ bên dưới, sửa lại nếu cần rồi bấm Lưu phản hồi lần nữa."
+                "Tiêu chí “%(name)s” vừa được %(by)s phản hồi sau khi bạn mở trang; chưa lưu gì. "
+                "Xem phản hồi của họ bên dưới, sửa lại nếu cần rồi bấm Lưu tất cả lần nữa."
             )
-            % {"code": leaf.code, "by": self.by}
+            % {"name": leaf.name, "by": self.by}
         )
 
 
@@ -100,6 +100,22 @@ def response_save(
     return response
 
 
+def respond_refusal(*, campaign_unit: CampaignUnit, round: AppraisalRound, actor: User) -> str:
+    """Why the actor may not respond in this round now, as the workflow says it ('' if he may)."""
+    roles = roles_for_unit(actor, campaign_unit.campaign.province_id, campaign_unit.unit_id)
+    try:
+        check_or_refuse(
+            Machine.ROUND,
+            round.state,
+            "respond",
+            roles,
+            campaign_state=campaign_unit.campaign.state,
+        )
+    except ValidationError as refused:
+        return str(refused.messages[0])
+    return ""
+
+
 def _state(response: Response | None) -> dict[str, Any] | None:
     """What the audit trail keeps of a response (the round, so readers can filter by it)."""
     if response is None:
@@ -133,17 +149,18 @@ def _check_posted(
     if posted.value is not None and leaf.source is Source.SYSTEM:
         raise ValidationError(
             gettext(
-                "Tiêu chí %(code)s lấy số liệu từ hệ thống dùng chung: đơn vị chỉ giải trình, "
+                "Tiêu chí “%(name)s” lấy số liệu từ hệ thống dùng chung: đơn vị chỉ giải trình, "
                 "không nhập giá trị mới."
             )
-            % {"code": leaf.code}
+            % {"name": leaf.name}
         )
     if posted.value is None and not posted.reply:
         raise ValidationError(
             gettext(
-                "Giải trình, bổ sung tiêu chí %(code)s: nhập giá trị mới hoặc nội dung giải trình."
+                "Giải trình, bổ sung tiêu chí “%(name)s”: nhập giá trị mới hoặc nội dung giải "
+                "trình."
             )
-            % {"code": leaf.code}
+            % {"name": leaf.name}
         )
     if posted.value is not None:  # scored by the core's own rule, as the self-assessment is
         _check_value(campaign_unit, framework, leaf, posted.value)
@@ -158,8 +175,8 @@ def _check_value(
         problems = {leaf.code: gettext("không phải giá trị hợp lệ của tiêu chí này.")}
     if leaf.code in problems:
         raise ValidationError(
-            gettext("Giá trị mới của tiêu chí %(code)s: %(problem)s")
-            % {"code": leaf.code, "problem": problems[leaf.code]}
+            gettext("Giá trị mới của tiêu chí “%(name)s”: %(problem)s")
+            % {"name": leaf.name, "problem": problems[leaf.code]}
         )
 
 
@@ -178,7 +195,7 @@ def _leaf(campaign_unit: CampaignUnit, framework: Framework, code: str) -> Node:
         applies = False
     if not applies:
         raise ValidationError(
-            gettext("Tiêu chí “%(code)s” không áp dụng cho đơn vị.") % {"code": code}
+            gettext("Tiêu chí “%(name)s” không áp dụng cho đơn vị.") % {"name": node.name}
         )
     return node
 
@@ -214,9 +231,9 @@ def _open_round(
     if due is not None and deadline_passed(due, timezone.now()):
         raise ValidationError(
             gettext(
-                "Đã hết hạn giải trình, bổ sung tiêu chí %(code)s (hạn %(due)s): không lưu được."
+                "Đã hết hạn giải trình, bổ sung tiêu chí “%(name)s” (hạn %(due)s): không lưu được."
             )
-            % {"code": leaf.code, "due": date_text(due)}
+            % {"name": leaf.name, "due": date_text(due)}
         )
     return locked
 
@@ -244,8 +261,8 @@ def _announce(
         users=users,
         kind="supplement_received",
         campaign=campaign_unit.campaign,
-        title=gettext("%(unit)s phản hồi tiêu chí %(code)s (vòng %(round)s)")
-        % {"unit": campaign_unit.unit.name, "code": leaf.code, "round": round.number},
+        title=gettext("%(unit)s phản hồi tiêu chí “%(name)s” (vòng %(round)s)")
+        % {"unit": campaign_unit.unit.name, "name": leaf.name, "round": round.number},
         body=gettext("%(who)s: %(what)s — %(name)s.")
         % {"who": actor, "what": what, "name": leaf.name},
         url=f"{url}?vong={round.number}#tc-{leaf.code}",
@@ -267,10 +284,10 @@ def _evidence_leaf(campaign_unit: CampaignUnit, framework: Framework, code: str)
     if leaf.source is Source.SYSTEM:
         raise ValidationError(
             gettext(
-                "Tiêu chí %(code)s lấy số liệu từ hệ thống dùng chung: đơn vị chỉ giải trình, "
+                "Tiêu chí “%(name)s” lấy số liệu từ hệ thống dùng chung: đơn vị chỉ giải trình, "
                 "không bổ sung minh chứng."
             )
-            % {"code": code}
+            % {"name": leaf.name}
         )
     return leaf
 

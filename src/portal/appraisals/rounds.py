@@ -29,6 +29,7 @@ from portal.appraisals.checks import round_blockers
 from portal.appraisals.models import Appraisal, TeamMember
 from portal.appraisals.moves import move_block_reason, round_facts
 from portal.appraisals.permissions import campaign_roles
+from portal.appraisals.selectors import frameworks_of
 from portal.audit.services import audit_record
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
@@ -208,6 +209,7 @@ def _notify_results(round: AppraisalRound, actor: User) -> None:
     ):
         requests[row.campaign_unit_id].append(row)
     results, supplements = [], []
+    frameworks = frameworks_of(campaign) if requests else {}  # criteria named, not coded
     for campaign_unit in campaign.units.select_related("unit"):
         users = people.get(campaign_unit.unit_id, [])
         if not users:
@@ -227,8 +229,10 @@ def _notify_results(round: AppraisalRound, actor: User) -> None:
             )
         )
         if requests.get(campaign_unit.pk):
+            framework = frameworks.get(campaign_unit.level)
+            names = {n.code: n.name for n in framework.all_nodes} if framework else {}
             supplements.append(
-                _supplements(round, campaign_unit, users, requests[campaign_unit.pk])
+                _supplements(round, campaign_unit, users, requests[campaign_unit.pk], names)
             )
     notify_many(messages=results, kind=Kind.RESULTS_RETURNED, campaign=campaign, actor=actor)
     kind = Kind.SUPPLEMENT_REQUESTED
@@ -236,12 +240,16 @@ def _notify_results(round: AppraisalRound, actor: User) -> None:
 
 
 def _supplements(
-    round: AppraisalRound, campaign_unit: CampaignUnit, users: list[User], rows: list[Appraisal]
+    round: AppraisalRound,
+    campaign_unit: CampaignUnit,
+    users: list[User],
+    rows: list[Appraisal],
+    names: dict[str, str],
 ) -> Message:
     lines = [
-        gettext("%(code)s: %(request)s (hạn %(due)s)")
+        gettext("%(name)s: %(request)s (hạn %(due)s)")
         % {
-            "code": row.criterion,
+            "name": names.get(row.criterion, row.criterion),
             "request": row.supplement_request,
             "due": format_deadline(row.supplement_due or round.supplement_due),
         }

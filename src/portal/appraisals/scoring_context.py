@@ -54,7 +54,7 @@ def refuse_unassigned(context: ScoringContext, codes: list[str]) -> None:
         )
     refused = [code for code in codes if code not in context.allowed]
     if refused:
-        names = "; ".join(f"{code} {context.leaves[code].name}" for code in refused)
+        names = "; ".join(f"“{context.leaves[code].name}”" for code in refused)
         raise PermissionDenied(
             gettext(
                 "Bạn không được phân công thẩm định tiêu chí %(criteria)s của %(unit)s; "

@@ -2,7 +2,9 @@
 the supplement request (`appraisal_save`), and the verdict on each evidence file
 (`verdict_set`); the scoring sheet saves both at once (`sheet_save`). The team and its
 assignments are written by portal.appraisals.team, the rounds' moves by
-portal.appraisals.rounds, the results by portal.appraisals.finalization.
+portal.appraisals.rounds, the results by portal.appraisals.finalization. The unit's replies
+to a returned round are written one by one in portal.appraisals.responses, and all of a page's
+at once here (`responses_save`).
 
 Writes follow the round machine (check(Machine.ROUND, state, "score", …): an assigned member
 while the round is scoring and the campaign in appraisal, never after finalization) and
@@ -28,9 +30,11 @@ from portal.answers import AnswerValue, Conflict, answer_label
 from portal.appraisals.models import Appraisal
 from portal.appraisals.posted import (
     PostedAppraisal,
+    PostedResponse,
     PostedVerdict,
     stored_canonical,
 )
+from portal.appraisals.responses import ResponseConflict, response_save
 from portal.appraisals.scoring_context import ScoringContext, refuse_unassigned, scoring_context
 from portal.appraisals.values import Trail, trail_for
 from portal.appraisals.verdicts import verdict_plan, verdict_write
@@ -154,7 +158,7 @@ def _validate(context: ScoringContext, trail: Trail, writes: Mapping[str, Posted
     problems = []
     for code, item in writes.items():
         leaf = context.leaves[code]
-        where = f"{code} {leaf.name}"
+        where = f"“{leaf.name}”"  # by name: the sheet shows the criterion's code only on request
         declared = trail.declared(code, number)
         if item.value is not None and not item.remark.strip():
             if leaf.source is Source.SYSTEM:
@@ -207,8 +211,8 @@ def _score_problems(
             core_value(context.leaves[code], item.value)
         except (ArithmeticError, TypeError, ValueError):
             unreadable.append(
-                gettext("%(code)s: “%(value)s” không phải giá trị của tiêu chí này.")
-                % {"code": code, "value": item.value}
+                gettext("%(name)s: “%(value)s” không phải giá trị của tiêu chí này.")
+                % {"name": context.leaves[code].name, "value": item.value}
             )
     if unreadable:
         return unreadable
@@ -217,7 +221,11 @@ def _score_problems(
     live = score_answers(context.framework, context.campaign_unit.unit, values)
     if live.error and not live.problems:
         return [live.error]
-    return [f"{code}: {message}" for code, message in live.problems.items() if code in writes]
+    return [
+        f"{context.leaves[code].name}: {message}"
+        for code, message in live.problems.items()
+        if code in writes
+    ]
 
 
 def same_value(a: AnswerValue, b: AnswerValue) -> bool:
@@ -278,3 +286,42 @@ def _write_appraisal(
         criterion=code,
         entity_id=row.pk,
     )
+
+
+# ---- the unit's replies to a returned round, all of a page at once -------------------------
+
+
+class ResponsesRefused(ValidationError):
+    """Replies of one save that were refused, by criterion: nothing of that save is written."""
+
+    def __init__(self, errors: dict[str, str], conflicts: dict[str, ResponseConflict]):
+        self.errors, self.conflicts = errors, conflicts
+        super().__init__(
+            gettext(
+                "Chưa lưu phản hồi nào: %(count)s tiêu chí cần xem lại, ghi ngay dưới tiêu chí."
+            )
+            % {"count": len(errors) + len(conflicts)}
+        )
+
+
+@transaction.atomic
+def responses_save(
+    *, campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, posted: list[PostedResponse]
+) -> int:
+    """Every reply of the results page at once, all or none; the number of replies changed."""
+    errors: dict[str, str] = {}
+    conflicts: dict[str, ResponseConflict] = {}
+    changed = 0
+    for item in posted:
+        try:
+            saved = response_save(
+                campaign_unit=campaign_unit, round=round, actor=actor, posted=item
+            )
+            changed += saved.version != item.version
+        except ResponseConflict as conflict:
+            conflicts[item.criterion] = conflict
+        except ValidationError as error:
+            errors[item.criterion] = " ".join(error.messages)
+    if errors or conflicts:
+        raise ResponsesRefused(errors, conflicts)  # rolls back the replies already written
+    return changed

@@ -31,6 +31,7 @@ from portal.assessments.models import Evidence
 from portal.assessments.selectors import framework_for
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.scoring import LiveScore, points_text, score_answers
+from portal.moments import moment_text
 from portal.roles import UNIT_ROLES
 from portal.workflow import CampaignState, RoundState, deadline_passed, results_returned_to_unit
 
@@ -62,7 +63,7 @@ def response_due(round: AppraisalRound, appraisal: Appraisal | None) -> datetime
 
 
 def date_text(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    return moment_text(moment)
 
 
 # ---- the results returned to the unit ------------------------------------------------------
@@ -94,6 +95,7 @@ class ResultRow:
     open: bool  # the reporter may respond to it now
     evidence: list[EvidenceLine] = field(default_factory=list)
     form: Any = None  # unit_forms.RowForm, for the reporter while the row is open
+    notice: Any = None  # assessments.uploads.CriterionNotice: an evidence move's outcome
 
 
 @dataclass

@@ -11,7 +11,7 @@ urlpatterns = [
     path("", unit_views.todo, name="todo"),
     path("don-vi/<int:pk>/ket-qua/", unit_views.results, name="unit_results"),
     path("don-vi/<int:pk>/doi-chieu/", unit_views.compare, name="compare"),
-    path(f"{_ROUND}/phan-hoi/<str:code>/", unit_views.respond, name="unit_respond"),
+    path(f"{_ROUND}/phan-hoi/", unit_views.respond, name="unit_respond"),
     path(
         f"{_ROUND}/minh-chung/<str:code>/tai-len/",
         unit_views.evidence_upload,

@@ -28,6 +28,8 @@ from portal.assessments.selectors import (
     submission_for,
 )
 from portal.assessments.sheet import SheetData, build_sheet
+from portal.assessments.uploads import CriterionNotice
+from portal.audit.rows import technical_split
 from portal.campaigns.models import CampaignUnit
 from portal.frameworks.scoring import LiveScore, points_text, score_answers
 from portal.indicators.selectors import system_values_for, with_system_values
@@ -114,6 +116,7 @@ def form_context(
     framework: Framework | None = None,
     form: AnswersForm | None = None,
     conflicts: Mapping[str, Conflict] | None = None,
+    notices: Mapping[str, CriterionNotice] | None = None,
 ) -> dict[str, Any]:
     framework = framework or framework_for(campaign_unit)
     submission = submission_for(campaign_unit)
@@ -135,6 +138,7 @@ def form_context(
         form=form,
         conflicts=conflicts or {},
         system=system,
+        notices=notices or {},
     )
     return {
         "campaign_unit": campaign_unit,
@@ -180,5 +184,8 @@ def status_context(user: AnyUser, campaign_unit: CampaignUnit) -> dict[str, Any]
         "deadline": deadline_of(campaign_unit),
         "block_reason": block,
         "actions": [(action, ACTION_LABELS[action]) for action in actions],
-        "events": [(event, ACTION_LABELS.get(event.action, event.action)) for event in events],
+        "events": [
+            (event, ACTION_LABELS.get(event.action, event.action), *technical_split(event.note))
+            for event in events
+        ],
     }

@@ -18,6 +18,7 @@ from portal.assessments.models import Answer, Evidence, Submission, SubmissionEv
 from portal.campaigns.deadlines import is_late
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit
 from portal.frameworks.scoring import applicability, required, unit_attributes
+from portal.moments import moment_text
 from portal.roles import UNIT_ROLES, Role
 from portal.workflow import (
     CampaignState,
@@ -94,7 +95,7 @@ def deadline_of(campaign_unit: CampaignUnit) -> datetime | None:
 
 
 def date_text(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    return moment_text(moment)
 
 
 def campaign_block_reason(campaign_unit: CampaignUnit, now: datetime | None = None) -> str:

@@ -99,7 +99,8 @@ def answers_save(
     for code, posted, answer in writes:
         _write(campaign_unit, submission, code, posted, answer, actor)
     if writes or submission.state != SubmissionState.DRAFT:
-        note = "Lưu " + ", ".join(code for code, _, _ in writes) if writes else ""
+        # the criteria by name: the status page's history shows the note as written
+        note = "Lưu: " + "; ".join(leaves[code].name for code, _, _ in writes) if writes else ""
         _move(campaign_unit, submission, actor, "save", note)
     return SaveResult(len(writes), submission.state)
 
@@ -196,8 +197,10 @@ def _evidence_criterion(campaign_unit: CampaignUnit, criterion: str) -> None:
     codes = {leaf.code for leaf in editable_leaves(framework_for(campaign_unit), campaign_unit)}
     if criterion not in codes:
         raise ValidationError(
-            gettext("Không thêm minh chứng được cho tiêu chí “%(criterion)s”.")
-            % {"criterion": criterion}
+            gettext(
+                "Tiêu chí này không nhận minh chứng của đơn vị: nó không áp dụng cho đơn vị hoặc "
+                "không do đơn vị kê khai."
+            )
         )
 
 
@@ -284,6 +287,12 @@ def _record_evidence(
 # ---- submission ------------------------------------------------------------------------
 
 
+def _name_of(framework: Framework, code: str) -> str:
+    """A problem's criterion by its name (a formula's input is reported as "<leaf>.<input>")."""
+    node = framework.by_code.get(code) or framework.by_code.get(code.rsplit(".", 1)[0])
+    return node.name if node is not None else code
+
+
 @transaction.atomic
 def submission_submit(*, campaign_unit: CampaignUnit, actor: User) -> Submission:
     submission = _locked_submission(campaign_unit)
@@ -296,13 +305,15 @@ def submission_submit(*, campaign_unit: CampaignUnit, actor: User) -> Submission
     values = with_system_values({a.criterion: a.value for a in answers}, system)
     live = score_answers(framework, campaign_unit.unit, values)
     if live.error or live.problems:
-        problems = "; ".join(f"{code}: {message}" for code, message in live.problems.items())
+        problems = "; ".join(
+            f"{_name_of(framework, code)}: {message}" for code, message in live.problems.items()
+        )
         raise ValidationError(
             live.error
             or gettext("Còn giá trị không tính được điểm: %(problems)s") % {"problems": problems}
         )
     if live.missing:
-        names = "; ".join(f"{leaf.code} {leaf.name}" for leaf in live.missing)
+        names = "; ".join(leaf.name for leaf in live.missing)
         raise ValidationError(
             gettext("Chưa gửi được: còn thiếu %(count)s tiêu chí: %(names)s.")
             % {"count": len(live.missing), "names": names}

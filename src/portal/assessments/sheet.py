@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext, gettext_lazy
 
-from dti.framework.describe import describe_rule
+from dti.framework.describe import describe_rule, formula_text
 from dti.framework.model import (
     ChoiceRule,
     FormulaRule,
@@ -29,6 +29,7 @@ from portal.assessments.forms import (
     version_field,
 )
 from portal.assessments.models import Answer, Evidence
+from portal.assessments.uploads import CriterionNotice
 from portal.frameworks.scoring import IndexScore, LiveScore, points_text
 from portal.indicators.models import SystemValue
 from portal.indicators.selectors import value_label
@@ -61,6 +62,7 @@ class CriterionView:
     applies: bool = True
     editable: bool = False
     rule_text: str = ""
+    formula: str = ""  # a formula rule's expression, for the page's technical details
     source_text: _StrOrPromise = ""
     inputs: list[InputView] = field(default_factory=list)
     note_name: str = ""
@@ -77,6 +79,7 @@ class CriterionView:
     conflict: Conflict | None = None
     system: SystemValue | None = None  # a system-sourced leaf's imported value, read-only
     system_label: str = ""
+    notice: CriterionNotice | None = None  # the outcome of an evidence upload, link or delete
 
 
 @dataclass
@@ -104,6 +107,7 @@ class SheetData:
     form: AnswersForm | None = None
     conflicts: Mapping[str, Conflict] = field(default_factory=dict)
     system: Mapping[str, SystemValue] = field(default_factory=dict)  # by criterion code
+    notices: Mapping[str, CriterionNotice] = field(default_factory=dict)  # by criterion code
 
 
 def build_sheet(data: SheetData) -> list[IndexView]:
@@ -146,8 +150,10 @@ def _leaf(data: SheetData, row: CriterionView) -> None:
     row.answer = answer
     row.editable = data.editable and row.applies and node.source is not Source.SYSTEM
     row.rule_text = describe_rule(node.rule, node.max)
+    row.formula = formula_text(node.rule) if isinstance(node.rule, FormulaRule) else ""
     row.source_text = SOURCE_LABELS[node.source]
     row.evidence = data.evidence.get(node.code, [])
+    row.notice = data.notices.get(node.code)
     row.problem = data.live.problems.get(node.code, "")
     row.note_name, row.version_name = note_field(node.code), version_field(node.code)
     stored_value = answer.value if answer else None
@@ -188,8 +194,8 @@ def _inputs(node: Node, value: AnswerValue, form: AnswersForm | None) -> list[In
     rule = node.rule
     if isinstance(rule, FormulaRule):
         return [
-            view(value_field(node.code, name), name, display_text(node, value, name), "number")
-            for name in rule.inputs
+            view(value_field(node.code, name), label, display_text(node, value, name), "number")
+            for name, label in ((name, rule.label(name)) for name in rule.inputs)
         ]
     text = display_text(node, value)
     name = value_field(node.code)

@@ -23,11 +23,15 @@ from portal.assessments.models import Evidence
 from portal.assessments.pages import form_context, live_score, posted_answers, status_context
 from portal.assessments.permissions import get_campaign_unit_for_user
 from portal.assessments.selectors import framework_for, own_campaign_units
-from portal.assessments.uploads import receive_evidence_file
+from portal.assessments.uploads import (
+    criterion_notice,
+    criterion_notices,
+    receive_evidence_file,
+)
 from portal.campaigns.models import CampaignUnit
 from portal.roles import Role
 from portal.workflow import ACTION_LABELS
-from portal.workflow.confirm import Confirmation, guarded
+from portal.workflow.confirm import Confirmation, guarded, page, posted
 
 
 @login_required
@@ -41,7 +45,10 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign_unit = get_campaign_unit_for_user(request.user, pk)
-    return render(request, "assessments/form.html", form_context(request.user, campaign_unit))
+    framework = framework_for(campaign_unit)
+    notices = criterion_notices(request, [leaf.code for leaf in framework.leaves])
+    context = form_context(request.user, campaign_unit, framework=framework, notices=notices)
+    return render(request, "assessments/form.html", context)
 
 
 @login_required
@@ -122,7 +129,7 @@ def evidence_link(request: AuthenticatedHttpRequest, pk: int, criterion: str) ->
     link_form = EvidenceLinkForm(request.POST)
     if not link_form.is_valid():
         errors = [str(e) for field_errors in link_form.errors.values() for e in field_errors]
-        messages.error(request, f"{criterion}: {' '.join(errors)}")
+        criterion_notice(request, criterion, " ".join(errors), ok=False)
         return _to_criterion(campaign_unit, criterion)
     try:
         services.evidence_add_link(
@@ -131,11 +138,9 @@ def evidence_link(request: AuthenticatedHttpRequest, pk: int, criterion: str) ->
             criterion=criterion,
             **link_form.cleaned_data,
         )
-        messages.success(
-            request, gettext("%(criterion)s: đã thêm liên kết.") % {"criterion": criterion}
-        )
+        criterion_notice(request, criterion, gettext("Đã thêm liên kết."), ok=True)
     except ValidationError as error:
-        messages.error(request, f"{criterion}: {' '.join(error.messages)}")
+        criterion_notice(request, criterion, " ".join(error.messages), ok=False)
     return _to_criterion(campaign_unit, criterion)
 
 
@@ -159,14 +164,17 @@ def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
         action=request.path,
         back=reverse("assessments:form", args=[campaign_unit.pk]) + f"#tc-{evidence.criterion}",
     )
-    return guarded(
-        request,
-        confirmation,
-        lambda _: services.evidence_delete(
-            campaign_unit=campaign_unit, actor=request.user, evidence=evidence
-        ),
-        gettext("Đã xoá minh chứng “%(name)s”.") % {"name": evidence.original_name or evidence.url},
-    )
+    if not posted(request).confirmed:
+        return page(request, confirmation)
+    try:
+        services.evidence_delete(campaign_unit=campaign_unit, actor=request.user, evidence=evidence)
+        done = gettext("Đã xoá minh chứng “%(name)s”.") % {
+            "name": evidence.original_name or evidence.url
+        }
+        criterion_notice(request, evidence.criterion, done, ok=True)
+    except ValidationError as error:
+        criterion_notice(request, evidence.criterion, " ".join(error.messages), ok=False)
+    return _to_criterion(campaign_unit, evidence.criterion)
 
 
 @login_required

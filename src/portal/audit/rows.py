@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from portal.audit.models import AuditEntry
+from portal.moments import moment_text
 from portal.workflow import ACTION_LABELS, STATE_LABELS, Machine
 
 ENTITY_LABELS: dict[str, Promise] = {
@@ -86,20 +87,46 @@ class LogRow:
     unit_id: int | None
     unit: str
     criterion: str
+    criterion_name: str
     entity: str
     what: str  # the entity and the action in words
     old: str
     new: str
-    reason: str
+    reason: str  # as stored (the exports)
+    reason_plain: str  # as the page shows it, without the hashes
+    reason_technical: str  # the hashes it carried, for the page's technical details
     old_json: str  # the stored values themselves, for the exports
     new_json: str
 
 
-def log_rows(entries: Iterable[AuditEntry], unit_names: Mapping[int, str]) -> list[LogRow]:
-    return [log_row(entry, unit_names) for entry in entries]
+_HASH = re.compile(r"(?:SHA-256\s*)?\b[0-9a-f]{64}\b")
 
 
-def log_row(entry: AuditEntry, unit_names: Mapping[int, str]) -> LogRow:
+def technical_split(text: str) -> tuple[str, str]:
+    """A note as people read it, and the hashes it carried ('SHA-256 3f5a…') for a technical
+    view: ("", "SHA-256 3f5a…") for a submission's note, (text, "") for one without."""
+    hashes = [match.group(0) for match in _HASH.finditer(text)]
+    if not hashes:
+        return text, ""
+    return re.sub(" {2,}", " ", _HASH.sub("", text)).strip(" ;,:"), "; ".join(hashes)
+
+
+def log_rows(
+    entries: Iterable[AuditEntry],
+    unit_names: Mapping[int, str],
+    criterion_names: Mapping[str, str] | None = None,
+) -> list[LogRow]:
+    return [log_row(entry, unit_names, criterion_names) for entry in entries]
+
+
+def log_row(
+    entry: AuditEntry,
+    unit_names: Mapping[int, str],
+    criterion_names: Mapping[str, str] | None = None,
+) -> LogRow:
+    """`criterion_names`: the page shows a criterion by its name (the exports keep the code)."""
+    reason, technical = technical_split(entry.reason)
+    names = criterion_names or {}
     return LogRow(
         id=entry.pk,
         at=timezone.localtime(entry.at),
@@ -107,11 +134,14 @@ def log_row(entry: AuditEntry, unit_names: Mapping[int, str]) -> LogRow:
         unit_id=entry.unit_id,
         unit=unit_names.get(entry.unit_id, "") if entry.unit_id else "",
         criterion=entry.criterion,
+        criterion_name=names.get(entry.criterion, entry.criterion),
         entity=entry.entity,
         what=what_changed(entry.entity, entry.action),
         old=value_text(entry.old, entry.entity),
         new=value_text(entry.new, entry.entity),
         reason=entry.reason,
+        reason_plain=reason,
+        reason_technical=technical,
         old_json=_json(entry.old),
         new_json=_json(entry.new),
     )
@@ -163,7 +193,7 @@ def _text(value: str, entity: str) -> str:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if timezone.is_aware(moment):
             moment = timezone.localtime(moment)
-        return moment.strftime("%d/%m/%Y %H:%M")
+        return moment_text(moment)
     return value if value else gettext("(trống)")
 
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from dti.anchor import AnchorDamaged
@@ -27,6 +26,7 @@ from portal.audit.anchor import anchor, checkpoint_write
 from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, hashed_content
 from portal.audit.rows import what_changed
 from portal.audit.services import HEAD
+from portal.moments import moment_text
 
 CHUNK = 2000  # entries per round trip while streaming
 
@@ -250,7 +250,7 @@ def _anchor_lines(anchor: AnchorCheck) -> list[str]:
 def _local(at: str | None) -> str:
     if at is None:
         return "—"
-    return timezone.localtime(datetime.fromisoformat(at)).strftime("%d/%m/%Y %H:%M:%S")
+    return moment_text(datetime.fromisoformat(at))
 
 
 def _kept_lines(kept: Kept | None, broken: Break | None) -> list[str]:
@@ -285,7 +285,7 @@ def _described(entry: AuditEntry) -> str:
     if entry.criterion:
         where.append(gettext("tiêu chí %(code)s") % {"code": entry.criterion})
     return gettext("Mục này, như đang lưu: lúc %(at)s, %(actor)s, %(what)s%(where)s.") % {
-        "at": timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
+        "at": moment_text(entry.at),
         "actor": entry.actor_name or "—",
         "what": what_changed(entry.entity, entry.action),
         "where": "".join(f", {part}" for part in where),

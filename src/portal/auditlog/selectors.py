@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from portal.audit.models import AuditEntry
 from portal.audit.rows import LogRow, entity_label, log_row
 from portal.auditlog.permissions import LogScope
+from portal.campaigns.models import CampaignLevel
 from portal.units.models import Unit
 
 PAGE_SIZE = 50
@@ -97,6 +98,12 @@ def filter_choices(scope: LogScope) -> FilterChoices:
         entities=[(entity, entity_label(entity)) for entity in entities],
         actors=sorted(actors.items(), key=lambda item: item[1]),
     )
+
+
+def criterion_names(scope: LogScope) -> dict[str, str]:
+    """Every criterion of the campaign's frameworks by code, for the page (one query)."""
+    levels = CampaignLevel.objects.filter(campaign=scope.campaign).select_related("framework")
+    return {node.code: node.name for level in levels for node in level.framework.build().all_nodes}
 
 
 def log_page(scope: LogScope, filters: LogFilter, number: str | None) -> Page[AuditEntry]:

@@ -59,6 +59,7 @@ def _log_page(
     form = LogFilterForm(request.GET)
     filters = form.log_filter(**fixed)
     choices = selectors.filter_choices(scope)
+    names = selectors.criterion_names(scope)
     page = selectors.log_page(scope, filters, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -75,7 +76,9 @@ def _log_page(
         "filters": filters,
         "choices": choices,
         "page": page,
-        "rows": log_rows(page, choices.units),
+        "rows": log_rows(page, choices.units, names),
+        "criterion_name": names.get(criterion, criterion),
+        "criterion_choices": [(code, names.get(code, code)) for code in choices.criteria],
         "query": query.urlencode(),
     }
     return render(request, "audit/log.html", context)

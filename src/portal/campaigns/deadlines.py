@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dti.dates import DateError, checked_date
+from portal.moments import moment_text
 from portal.workflow import SubmissionState, deadline_passed
 
 FORMAT = "%d/%m/%Y %H:%M"
@@ -59,7 +60,7 @@ def parse_deadline(text: str) -> datetime:
 
 
 def format_deadline(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime(FORMAT) if moment else ""
+    return moment_text(moment)
 
 
 def is_late(deadline: datetime | None, state: str, now: datetime) -> bool:

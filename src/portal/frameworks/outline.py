@@ -8,10 +8,11 @@ import re
 from dataclasses import dataclass
 
 from dti.fixedpoint import format_vi
-from dti.framework.describe import describe_rule, points
+from dti.framework.describe import describe_rule, formula_text, points
 from dti.framework.model import (
     ClassBasis,
     Comparability,
+    FormulaRule,
     Framework,
     Node,
     RankingPolicy,
@@ -32,6 +33,7 @@ class Line:
     rule: str  # leaves only
     applies: str
     source: str
+    formula: str = ""  # a formula rule's expression, for the page's technical details
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ def _lines(node: Node, depth: int) -> list[Line]:
         rule=describe_rule(node.rule, node.max) if node.is_leaf else "",
         applies=describe_condition(node.applies_when.source) if node.applies_when else "",
         source=SOURCE_LABELS[node.source.value] if node.source is not Source.UNIT else "",
+        formula=formula_text(node.rule) if isinstance(node.rule, FormulaRule) else "",
     )
     return [line] + [sub for child in node.children for sub in _lines(child, depth + 1)]
 

@@ -55,7 +55,8 @@ def system_records(system: Mapping[str, SystemValue]) -> dict[str, dict[str, Any
 
 
 def value_label(leaf: Node, value: AnswerValue) -> str:
-    """A value in words (Có, an option's label, 87,5, "online: 1200; total: 2000"), a
+    """A value in words (Có, an option's label, 87,5, "Số hồ sơ trực tuyến: 1200; Tổng số hồ
+    sơ: 2000"), a
     formula's inputs in the rule's order: PostgreSQL's jsonb does not keep the stored order."""
     if isinstance(value, dict) and isinstance(leaf.rule, FormulaRule):
         value = {name: value[name] for name in leaf.rule.inputs if name in value}

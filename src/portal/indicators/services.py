@@ -31,6 +31,7 @@ from portal.indicators.models import (
 )
 from portal.indicators.rows import ImportRefused, Problem, Row, read_json_body, read_upload
 from portal.indicators.selectors import import_block_reason
+from portal.moments import moment_text
 
 TOKEN_PREFIX = "dti_"  # noqa: S105  (the visible start of every token, not a secret)
 PREFIX_LENGTH = 12  # "dti_" and 8 random characters: shown on the page, used to look up
@@ -160,7 +161,7 @@ def _write(
     # criterion is `value` itself.
     value.full_clean(exclude=["campaign_unit", "batch"], validate_unique=False)
     value.save()
-    measured = timezone.localtime(plan.measured_at).strftime("%d/%m/%Y %H:%M")
+    measured = moment_text(plan.measured_at)
     audit_record(
         actor=actor,
         actor_name=batch.actor_name,

@@ -22,10 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.utils import timezone
-
 from portal.accounts.models import Membership, User
 from portal.campaigns.models import Campaign
+from portal.moments import moment_text
 from portal.notifications.models import Kind
 
 SELF_ASSESSMENT = Kind.DEADLINE_SELF_ASSESSMENT.value
@@ -69,4 +68,4 @@ def reminder_key(*parts: object, deadline: datetime) -> str:
 
 
 def when_text(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    return moment_text(moment)

@@ -52,11 +52,12 @@ def deadline_passed(deadline: datetime | None, now: datetime) -> bool:
 # submission's moves need) and its answers while the submission may still be saved.
 SELF_ASSESSMENT_STATES = campaign_states_allowing(Machine.SUBMISSION, "save")
 EDITABLE_SUBMISSION_STATES = states_allowing(Machine.SUBMISSION, "save")
+# Each refusal names the state by its one label (SUBMISSION_STATE_LABELS), never another.
 SUBMISSION_EDIT_REFUSALS: dict[str, Promise] = {
     SubmissionState.SUBMITTED: gettext_lazy(
-        "Bản tự đánh giá đã gửi, đang chờ phê duyệt: không sửa được."
+        "Bản tự đánh giá “Đã gửi, chờ phê duyệt”: không sửa được."
     ),
-    SubmissionState.APPROVED: gettext_lazy("Bản tự đánh giá đã được phê duyệt: không sửa được."),
+    SubmissionState.APPROVED: gettext_lazy("Bản tự đánh giá “Đã phê duyệt”: không sửa được."),
 }
 
 

@@ -122,7 +122,7 @@ def test_bad_values_come_back_as_json_with_their_item_and_nothing_is_written(cas
     assert answer["detail"] == "Chưa nhập gì: 2 lỗi."
     problems = {(e["row"], e["column"]): e["message"] for e in answer["errors"]}
     assert problems == {
-        (2, "value"): "Không phải một số: Không đọc được số: “abc”",
+        (2, "value"): "“abc” không phải là số: gõ số, ví dụ 87,5.",  # one sentence, not two
         (3, "criterion"): "tiêu chí “cqs_dvctt” không áp dụng cho Sở Tư pháp",
     }
     assert stored() == before

@@ -170,7 +170,8 @@ def test_returning_results_notifies_the_units_and_the_supplements_asked(team):
     )
     assert (
         asked.first().body
-        == f"nts_tuyen_truyen: Gửi các bài tuyên truyền. (hạn {format_deadline(due)})"
+        == "Số tin, bài tuyên truyền về chuyển đổi số: Gửi các bài tuyên truyền. "
+        f"(hạn {format_deadline(due)})"  # the criterion by its name
     )
 
 

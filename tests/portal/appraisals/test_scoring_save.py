@@ -61,7 +61,8 @@ def test_an_appraiser_of_one_index_cannot_score_another_until_assigned(scoring):
     with pytest.raises(PermissionDenied) as refused:
         scoring.score(scoring.cast.hung, 1, {"nts_ke_hoach": False, "cqs_ky_so": "60"})
     message = str(refused.value)
-    assert "cqs_ky_so Tỷ lệ văn bản đi được ký số" in message and "Sở Nội vụ" in message
+    assert "“Tỷ lệ văn bản đi được ký số”" in message and "Sở Nội vụ" in message
+    assert "cqs_ky_so" not in message
     assert "nts_ke_hoach" not in message
     assert frozen(scoring) == before
     assignment_add(
@@ -128,7 +129,7 @@ def test_each_rule_scores_the_appraised_value_as_the_core_does(scoring, who, cod
 
 def test_a_value_the_core_cannot_score_is_refused(scoring):
     before = frozen(scoring)
-    with pytest.raises(ValidationError, match=re.escape("cqs_ky_so")):
+    with pytest.raises(ValidationError, match=re.escape("Tỷ lệ văn bản đi được ký số: “nhiều”")):
         scoring.score(scoring.mai, 1, {"cqs_ky_so": "nhiều"})
     assert frozen(scoring) == before
 
@@ -138,7 +139,7 @@ def test_a_lowered_score_needs_a_remark(scoring):
     with pytest.raises(ValidationError) as refused:
         scoring.score(scoring.mai, 1, {"cqs_ky_so": "60", "cqs_so_hoa": "75.0"}, remark="  ")
     assert refused.value.messages == [
-        "cqs_ky_so Tỷ lệ văn bản đi được ký số: giá trị thẩm định khác giá trị đơn vị kê khai "
+        "“Tỷ lệ văn bản đi được ký số”: giá trị thẩm định khác giá trị đơn vị kê khai "
         "(87,5); ghi rõ lý do trong nhận xét."
     ]  # 75,0 is the declared 75: no remark needed
     assert frozen(scoring) == before

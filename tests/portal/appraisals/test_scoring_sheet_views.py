@@ -116,7 +116,7 @@ def test_an_appraiser_of_index_5_cannot_score_index_6(scoring):
     before = stored()
     response = client.post(url(scoring, "luu/"), fields)  # …and refused when forged
     assert response.status_code == 403
-    assert "Bạn không được phân công thẩm định tiêu chí cqs_ky_so Tỷ lệ văn bản đi được ký số" in (
+    assert "Bạn không được phân công thẩm định tiêu chí “Tỷ lệ văn bản đi được ký số”" in (
         response.content.decode()
     )
     assert stored() == before

@@ -74,7 +74,7 @@ def test_a_file_not_accepted_needs_a_reason(team, evidence):
 
 def test_an_appraiser_of_another_index_may_not_judge_it(team, evidence):
     before = frozen()
-    with pytest.raises(PermissionDenied, match=re.escape("cqs_ky_so")):
+    with pytest.raises(PermissionDenied, match=re.escape("“Tỷ lệ văn bản đi được ký số”")):
         verdict_set(
             evidence=evidence,
             round=team.round(1),

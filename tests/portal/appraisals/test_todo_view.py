@@ -29,7 +29,7 @@ def page(appraised: Appraised, who: str) -> str:
 
 def pending(html: str) -> list[tuple[str, str, bool]]:
     """(criterion, deadline, overdue) of each unanswered supplement, in the page's order."""
-    rows = re.findall(r"<tr( class=\"overdue\")?>\s*<td><a [^>]*>.*?\[(\w+)\].*?</tr>", html, re.S)
+    rows = re.findall(r"<tr( class=\"overdue\")?>\s*<td><a [^>]*#tc-(\w+)\">.*?</tr>", html, re.S)
     dues = re.findall(r"<td>(\d\d/\d\d/\d{4} \d\d:\d\d)", html)
     return [(code, due, bool(overdue)) for (overdue, code), due in zip(rows, dues, strict=True)]
 

@@ -16,7 +16,7 @@ from portal.audit.models import AuditEntry
 from portal.notifications.models import Notification
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
 from tests.portal.appraisals.unit_fixtures import SUPPLEMENT_DUE, Appraised, results_url
-from tests.portal.assessments.conftest import EXE, PDF, PNG
+from tests.portal.assessments.conftest import EXE, PDF, PNG, criterion_block, notice_in_block
 
 
 def base(appraised: Appraised, number: int = 1) -> str:
@@ -39,7 +39,7 @@ def state() -> tuple[int, int, int]:
 def test_a_file_is_filed_with_the_round_audited_and_announced(appraised: Appraised, evidence_root):
     cast = appraised.cast
     html = upload(cast.client(cast.lan), appraised, "danh-sach.pdf", PDF).content.decode()
-    assert "cqs_ky_so: đã thêm tệp “danh-sach.pdf”." in html
+    assert 'role="status">Đã thêm tệp “danh-sach.pdf”.' in criterion_block(html, "cqs_ky_so")
     added = Evidence.objects.get(original_name="danh-sach.pdf")
     assert (added.round, added.criterion, added.uploaded_by) == (
         appraised.rounds[1],
@@ -109,7 +109,7 @@ def test_a_link_is_filed_with_the_round(appraised: Appraised):
         {"url": "https://vb.example.vn/quy-4", "name": "Văn bản quý IV"},
         follow=True,
     )
-    assert "cqs_ky_so: đã thêm liên kết." in response.content.decode()
+    notice_in_block(response, "cqs_ky_so", "Đã thêm liên kết.", ok=True)
     added = Evidence.objects.get(url="https://vb.example.vn/quy-4")
     assert (added.round, added.original_name) == (appraised.rounds[1], "Văn bản quý IV")
 

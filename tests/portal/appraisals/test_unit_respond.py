@@ -1,7 +1,9 @@
-"""Responding through the results page: each criterion's form confirms or supplements, the
-new value typed into the self-assessment's own inputs and read the Vietnamese way; bad input
-and late answers are refused with a clear message and nothing written; two reporters saving
-one criterion: the second sees the first one's answer, and may then overwrite on purpose."""
+"""Responding through the results page: one form holds every criterion's reply ("Lưu tất
+cả", "Xác nhận tất cả"); each confirms or supplements, the new value typed into the
+self-assessment's own inputs and read the Vietnamese way; bad input and late answers are
+refused with a clear message next to the criterion, every typed reply kept and nothing
+written; two reporters saving one criterion: the second sees the first one's answer, and
+may then overwrite on purpose."""
 
 from __future__ import annotations
 
@@ -31,7 +33,13 @@ def opened(client, appraised: Appraised, code: str) -> dict[str, str]:  # type: 
 
 def post(client, appraised: Appraised, code: str, fields: dict[str, str], **changes: str):  # type: ignore[no-untyped-def]
     data = {**fields, **{name.replace("__", ":"): value for name, value in changes.items()}}
-    return client.post(respond_url(appraised.campaign_unit, code), data)
+    return client.post(respond_url(appraised.campaign_unit), data)
+
+
+def block(html: str, code: str) -> str:
+    """The criterion's own block on the page."""
+    start = html.index(f'id="tc-{code}"')
+    return html[start : html.index("</article>", start)]
 
 
 def written() -> tuple[int, int, int]:
@@ -43,11 +51,11 @@ def test_the_reporter_confirms_through_the_page(appraised: Appraised):
     fields = opened(client, appraised, "cqs_ky_so")
     response = post(client, appraised, "cqs_ky_so", fields, kind__cqs_ky_so="confirm")
     assert response.status_code == 302
-    assert response.url.endswith("?vong=1#tc-cqs_ky_so")
+    assert response.url.endswith("?vong=1")
     saved = Response.objects.get()
     assert (saved.kind, saved.value, saved.criterion) == ("confirm", None, "cqs_ky_so")
     html = client.get(response.url).content.decode()
-    assert "Đã lưu phản hồi tiêu chí cqs_ky_so." in html
+    assert "Đã lưu phản hồi: 1 tiêu chí thay đổi." in html
     assert "Đồng ý với kết quả thẩm định" in html
 
 
@@ -87,7 +95,7 @@ def test_the_reporter_supplements_each_kind_of_value_as_typed(
     ("typed", "message"),
     [
         ("1.200", "không rõ là số nghìn hay số thập phân"),
-        ("mười", "Không phải một số"),
+        ("mười", "“mười” không phải là số: gõ số, ví dụ 87,5."),
         ("-5", "Không được là số âm"),
     ],
 )
@@ -106,26 +114,107 @@ def test_a_bad_value_is_refused_as_the_self_assessment_refuses_it(
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert message in html
-    assert "Chưa lưu phản hồi" in html
+    assert message in block(html, "cqs_ky_so")
+    assert "Chưa lưu phản hồi nào" in html
     assert f'value="{typed}"' in html  # what was typed stays
     assert written() == (0, 0, 0)
 
 
-def test_a_response_needs_its_kind(appraised: Appraised):
+def test_a_reply_needs_its_kind_said_next_to_its_criterion(appraised: Appraised):
     client = appraised.cast.client(appraised.cast.lan)
-    response = post(client, appraised, "cqs_ky_so", opened(client, appraised, "cqs_ky_so"))
+    fields = opened(client, appraised, "cqs_ky_so")
+    response = post(client, appraised, "cqs_ky_so", fields, reply__cqs_ky_so="Giải trình.")
     assert response.status_code == 400
-    assert "Chọn “Đồng ý” hoặc “Giải trình, bổ sung” cho tiêu chí cqs_ky_so." in (
-        response.content.decode()
-    )
+    row = block(response.content.decode(), "cqs_ky_so")
+    assert "Chọn “Đồng ý” hoặc “Giải trình, bổ sung” cho tiêu chí này." in row
+    assert 'role="alert"' in row and "cqs_ky_so</" not in row
     assert written() == (0, 0, 0)
+
+
+def test_nothing_chosen_anywhere_saves_nothing(appraised: Appraised):
+    client = appraised.cast.client(appraised.cast.lan)
+    response = client.post(
+        respond_url(appraised.campaign_unit), opened(client, appraised, "cqs_ky_so")
+    )
+    assert response.status_code == 302
+    assert written() == (0, 0, 0)
+    assert "Chưa có phản hồi nào để lưu" in client.get(response.url).content.decode()
+
+
+def test_all_replies_are_saved_at_once(appraised: Appraised):
+    client = appraised.cast.client(appraised.cast.lan)
+    response = post(
+        client,
+        appraised,
+        "cqs_ky_so",
+        opened(client, appraised, "cqs_ky_so"),
+        kind__cqs_ky_so="supplement",
+        value__cqs_ky_so="92,5",
+        reply__cqs_ky_so="Số liệu mới.",
+        kind__nts_ke_hoach="confirm",
+        kind__cqs_so_hoa="confirm",
+    )
+    assert response.status_code == 302
+    saved = {r.criterion: (r.kind, r.value) for r in Response.objects.all()}
+    assert saved == {
+        "cqs_ky_so": ("supplement", "92.5"),
+        "nts_ke_hoach": ("confirm", None),
+        "cqs_so_hoa": ("confirm", None),
+    }
+    html = client.get(response.url).content.decode()
+    assert "Đã lưu phản hồi: 3 tiêu chí thay đổi." in html
+    assert html.count('value="confirm" checked') == 2  # the page shows every saved reply
+
+
+def test_saving_one_reply_keeps_what_was_typed_in_another(appraised: Appraised):
+    """The bug this page had: each criterion saved by its own form lost the others' typing."""
+    client = appraised.cast.client(appraised.cast.lan)
+    first = post(
+        client,
+        appraised,
+        "cqs_ky_so",
+        opened(client, appraised, "cqs_ky_so"),
+        kind__cqs_ky_so="supplement",
+        reply__cqs_ky_so="Lý do A.",
+        kind__cqs_so_hoa="supplement",
+        value__cqs_so_hoa="abc",  # refused: nothing is saved, all typing stays
+        reply__cqs_so_hoa="Lý do B.",
+    )
+    assert first.status_code == 400
+    html = first.content.decode()
+    assert "Lý do A." in block(html, "cqs_ky_so") and "Lý do B." in block(html, "cqs_so_hoa")
+    assert "“abc” không phải là số" in block(html, "cqs_so_hoa")
+    assert 'value="abc"' in block(html, "cqs_so_hoa")
+    assert written() == (0, 0, 0)
+    again = client.post(
+        respond_url(appraised.campaign_unit),
+        response_fields(html, "cqs_so_hoa") | {"value:cqs_so_hoa": "80"},
+    )
+    assert again.status_code == 302
+    saved = {r.criterion: (r.value, r.reply) for r in Response.objects.all()}
+    assert saved == {"cqs_ky_so": (None, "Lý do A."), "cqs_so_hoa": ("80", "Lý do B.")}
+
+
+def test_confirm_all_agrees_to_every_criterion_not_chosen(appraised: Appraised):
+    client = appraised.cast.client(appraised.cast.lan)
+    html = client.get(results_url(appraised.campaign_unit)).content.decode()
+    assert "Lưu tất cả" in html and "Xác nhận tất cả" in html
+    fields = response_fields(html, "cqs_ky_so") | {
+        "kind:cqs_ky_so": "supplement",
+        "reply:cqs_ky_so": "Bổ sung.",
+        "confirm_all": "1",
+    }
+    assert client.post(respond_url(appraised.campaign_unit), fields).status_code == 302
+    kinds = {r.criterion: r.kind for r in Response.objects.all()}
+    assert kinds.pop("cqs_ky_so") == "supplement"
+    assert kinds and set(kinds.values()) == {"confirm"}
+    assert "cqs_dvctt" in kinds and "nts_ke_hoach" in kinds
 
 
 def test_a_system_sourced_criterion_has_no_value_input_and_takes_a_reply(appraised: Appraised):
     client = appraised.cast.client(appraised.cast.lan)
     fields = opened(client, appraised, "cqs_dvctt")
-    assert not [name for name in fields if name.startswith("value:")]
+    assert not [name for name in fields if name.startswith("value:cqs_dvctt")]
     response = post(
         client,
         appraised,
@@ -179,9 +268,7 @@ def test_the_second_of_two_reporters_sees_the_first_ones_answer(appraised: Appra
     assert 'name="value:cqs_ky_so" value="95"' in html  # Lan's typing is not lost
     assert written() == before
     assert Response.objects.get().value == "91"
-    again = lan.post(
-        respond_url(appraised.campaign_unit, "cqs_ky_so"), response_fields(html, "cqs_ky_so")
-    )
+    again = lan.post(respond_url(appraised.campaign_unit), response_fields(html, "cqs_ky_so"))
     assert again.status_code == 302  # pressed again, knowingly
     assert (Response.objects.get().value, Response.objects.get().version) == ("95", 2)
 
@@ -194,8 +281,11 @@ def test_after_the_deadline_the_response_is_refused_and_nothing_changes(appraise
         client = appraised.cast.client(appraised.cast.lan)
         response = post(client, appraised, "cqs_ky_so", fields, kind__cqs_ky_so="confirm")
         html = client.get(response.url).content.decode()
-    assert "Đã hết hạn giải trình, bổ sung tiêu chí cqs_ky_so (hạn 20/05/2099 17:00)" in html
-    assert 'id="response-cqs_ky_so"' not in html  # its form is gone
+    assert "Đã hết hạn giải trình, bổ sung tiêu chí này (hạn 20/05/2099 17:00)" in block(
+        html, "cqs_ky_so"
+    )
+    assert "Phản hồi các tiêu chí đó chưa lưu." in html
+    assert 'id="response-cqs_ky_so"' not in html  # its fields are gone
     assert 'id="response-cqs_so_hoa"' in html  # the team gave this one a later deadline
     assert written() == (0, 0, 0)
 
@@ -210,7 +300,7 @@ def test_after_the_deadline_the_response_is_refused_and_nothing_changes(appraise
 def test_only_the_units_reporter_may_respond(appraised: Appraised, who, status):
     client = appraised.cast.client(appraised.person(who))
     response = client.post(
-        respond_url(appraised.campaign_unit, "cqs_ky_so"),
+        respond_url(appraised.campaign_unit),
         {
             "kind:cqs_ky_so": "confirm",
             "version:cqs_ky_so": "0",
@@ -223,7 +313,7 @@ def test_only_the_units_reporter_may_respond(appraised: Appraised, who, status):
 def test_responding_to_a_round_being_scored_is_refused(appraised: Appraised):
     client = appraised.cast.client(appraised.cast.lan)
     response = client.post(
-        respond_url(appraised.campaign_unit, "cqs_ky_so", number=2),
+        respond_url(appraised.campaign_unit, number=2),
         {"kind:cqs_ky_so": "confirm", "version:cqs_ky_so": "0"},
         follow=True,
     )

@@ -82,7 +82,7 @@ def test_a_supplement_needs_a_value_or_a_reply(appraised: Appraised):
 
 
 def test_a_value_the_rule_cannot_score_is_refused(appraised: Appraised):
-    with pytest.raises(ValidationError, match="cqs_ky_so"):
+    with pytest.raises(ValidationError, match="“Tỷ lệ văn bản đi được ký số”"):
         save(appraised, supplement("cqs_ky_so", "không phải số"))
     assert nothing_written() == (0, 0, 0)
 
@@ -126,13 +126,14 @@ def test_the_team_members_appraising_the_criterion_are_notified(appraised: Appra
     save(appraised, supplement("cqs_ky_so", "90", "Bổ sung."))
     [note] = Notification.objects.all()
     assert (note.user, note.kind) == (cast.hung, "supplement_received")  # all of Sở Nội vụ
-    assert "Sở Nội vụ" in note.title and "cqs_ky_so" in note.title
+    assert "Sở Nội vụ" in note.title and "“Tỷ lệ văn bản đi được ký số”" in note.title
+    assert "cqs_ky_so" not in note.title
     assert (
         note.url == f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/ket-qua/?vong=1#tc-cqs_ky_so"
     )
     save(appraised, supplement("xhs_danh_gia", "22", "Khảo sát mới."))
     notified = set(
-        Notification.objects.filter(title__contains="xhs_danh_gia").values_list(
+        Notification.objects.filter(url__endswith="#tc-xhs_danh_gia").values_list(
             "user__username", flat=True
         )
     )

@@ -198,10 +198,10 @@ def evidence_root(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 def response_fields(html: str, code: str) -> dict[str, str]:
-    """What pressing "Lưu phản hồi" of one criterion's form would post."""
-    parser = FormFields(f"response-{code}")
+    """What pressing "Lưu tất cả" posts: the page's one form, with `code`'s reply in it."""
+    assert f'id="response-{code}"' in html, f"no reply fields for {code}"
+    parser = FormFields("responses")
     parser.feed(html)
-    assert parser.fields, f"no response form for {code}"
     return parser.fields
 
 
@@ -209,8 +209,8 @@ def results_url(campaign_unit: CampaignUnit) -> str:
     return f"/tham-dinh/don-vi/{campaign_unit.pk}/ket-qua/"
 
 
-def respond_url(campaign_unit: CampaignUnit, code: str, number: int = 1) -> str:
-    return f"/tham-dinh/don-vi/{campaign_unit.pk}/vong/{number}/phan-hoi/{code}/"
+def respond_url(campaign_unit: CampaignUnit, number: int = 1) -> str:
+    return f"/tham-dinh/don-vi/{campaign_unit.pk}/vong/{number}/phan-hoi/"
 
 
 __all__ = ["appraised", "evidence_root", "huong"]

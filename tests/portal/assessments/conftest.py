@@ -164,3 +164,20 @@ def unit_formula(cast):  # type: ignore[no-untyped-def]
     units with online public services (Sở Nội vụ: yes; Sở Tư pháp: no)."""
     set_source(cast, "cqs_dvctt", "unit")
     return cast
+
+
+def criterion_block(html: str, code: str) -> str:
+    """A criterion's own block on its page (`<article id="tc-…">`)."""
+    start = html.index(f'id="tc-{code}"')
+    return html[start : html.index("</article>", start)]
+
+
+def notice_in_block(response: HttpResponse, code: str, text: str, *, ok: bool) -> None:
+    """`text` is printed inside the criterion's block, announced as status or alert, and
+    nowhere else on the page; the criterion's code appears in no message."""
+    html = response.content.decode()
+    block = criterion_block(html, code)
+    role = "status" if ok else "alert"
+    assert f'role="{role}">{text}' in block.replace("&amp;", "&"), block[:600]
+    assert html.count(text) == 1
+    assert f"{code}: " not in html

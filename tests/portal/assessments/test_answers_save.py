@@ -7,7 +7,14 @@ import pytest
 
 from portal.assessments.models import Answer, Submission, SubmissionEvent
 from portal.workflow import SubmissionState
-from tests.portal.assessments.conftest import COMPLETE, form_fields, save, save_fields, url
+from tests.portal.assessments.conftest import (
+    COMPLETE,
+    criterion_block,
+    form_fields,
+    save,
+    save_fields,
+    url,
+)
 from tests.portal.conftest import Cast
 
 
@@ -75,7 +82,7 @@ def test_thousands_are_read_in_formula_inputs(unit_formula: Cast):
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
-        ("value:cqs_ky_so", "tám mươi", "Không phải một số"),
+        ("value:cqs_ky_so", "tám mươi", "“tám mươi” không phải là số: gõ số, ví dụ 87,5."),
         ("value:cqs_ky_so", "12..5", "Hai dấu phân cách liền nhau"),
         ("value:cqs_ky_so", "1e5", "lũy thừa"),
         ("value:cqs_ky_so", "120", "Tỷ lệ phải từ 0 đến 100%"),
@@ -99,6 +106,9 @@ def test_garbage_gets_a_message_next_to_its_field_and_nothing_is_saved(
     page = response.content.decode()
     error_at = page.index(f'data-error-for="{field}"')
     assert message in page[error_at : error_at + 300]
+    assert page[error_at:].startswith(f'data-error-for="{field}" role="alert">')
+    block = criterion_block(page, field.split(":")[1])  # inside its criterion, not at the top
+    assert message.replace("“", "&ldquo;") in block or message in block
     assert "Chưa lưu: 1 ô nhập chưa đúng" in page
     if field not in ("value:nts_ke_hoach", "value:tcs_quy_che"):  # radios and selects
         assert f'value="{typed}"' in page  # what was typed stays in the field
@@ -126,7 +136,11 @@ def test_the_first_save_starts_the_draft_and_records_who_and_when(cast: Cast):
     assert (answer.updated_by, answer.version) == (cast.lan, 1)
     assert answer.updated_at is not None
     event = SubmissionEvent.objects.get()
-    assert (event.action, event.actor, event.note) == ("save", cast.lan, "Lưu cqs_ky_so")
+    assert (event.action, event.actor, event.note) == (
+        "save",
+        cast.lan,
+        "Lưu: Tỷ lệ văn bản đi được ký số",
+    )
 
 
 def test_it_says_how_many_criteria_changed(cast: Cast):

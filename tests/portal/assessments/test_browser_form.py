@@ -39,7 +39,7 @@ def test_the_live_score_follows_the_typing_and_the_draft_saves(page: Page, cast:
     expect(page.locator("aside #missing")).not_to_contain_text("Ban hành kế hoạch")
     page.locator('[name="value:xhs_danh_gia"]').fill("ba mươi")
     expect(page.locator('[data-error-for="value:xhs_danh_gia"]')).to_contain_text(
-        "Không phải một số"
+        "“ba mươi” không phải là số: gõ số, ví dụ 87,5."
     )
     expect(page.locator('[name="value:xhs_danh_gia"]')).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)

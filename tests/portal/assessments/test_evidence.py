@@ -17,6 +17,8 @@ from tests.portal.assessments.conftest import (
     JPEG,
     PDF,
     PNG,
+    criterion_block,
+    notice_in_block,
     office_file,
     url,
     zip_of,
@@ -56,7 +58,7 @@ def test_it_accepts_each_kind_by_its_content(
     cast: Cast, evidence_root, name, content, content_type
 ):
     response = upload(cast, name, content)
-    assert f"đã thêm tệp “{name}”" in response.content.decode()
+    notice_in_block(response, "nts_ke_hoach", f"Đã thêm tệp “{name}”.", ok=True)
     evidence = Evidence.objects.get()
     assert (evidence.original_name, evidence.content_type) == (name, content_type)
     assert (evidence.size, evidence.sha256) == (len(content), hashlib.sha256(content).hexdigest())
@@ -97,7 +99,9 @@ def test_it_refuses_files_whose_content_is_not_what_they_claim(
 def test_a_200_mb_upload_is_refused_from_its_declared_length(cast: Cast, evidence_root):
     """Refused before the body is read: nothing is spooled, stored or recorded."""
     response = upload(cast, "lon.pdf", PDF, CONTENT_LENGTH=str(200 * 1024 * 1024))
-    assert "Tệp quá lớn (200 MB); mỗi tệp minh chứng tối đa 20 MB." in response.content.decode()
+    notice_in_block(
+        response, "nts_ke_hoach", "Tệp quá lớn (200 MB); mỗi tệp minh chứng tối đa 20 MB.", ok=False
+    )
     assert Evidence.objects.count() == 0
     assert stored_files(evidence_root) == []
 
@@ -115,7 +119,7 @@ def test_a_file_past_the_limit_is_stopped_while_it_arrives(
     monkeypatch.setattr(services, "evidence_add_file", never)
     settings.EVIDENCE_MAX_BYTES = 1024
     response = upload(cast, "ke-hoach.pdf", PDF + b"0" * 4096)
-    assert "Tệp quá lớn" in response.content.decode()
+    assert "Tệp quá lớn" in criterion_block(response.content.decode(), "nts_ke_hoach")
     assert Evidence.objects.count() == 0
     assert stored_files(evidence_root) == []
 
@@ -142,13 +146,19 @@ def test_an_upload_without_a_file_says_so(cast: Cast):
     response = client.post(
         url("evidence_upload", cast.noi_vu_campaign_unit, "nts_ke_hoach"), {}, follow=True
     )
-    assert "Chọn một tệp để tải lên." in response.content.decode()
+    notice_in_block(response, "nts_ke_hoach", "Chọn một tệp để tải lên.", ok=False)
 
 
 def test_evidence_for_an_unknown_or_system_criterion_is_refused(cast: Cast, evidence_root):
-    for criterion in ("khong_co", "cqs_dvctt", "nhan_thuc_so"):
-        response = upload(cast, "ke-hoach.pdf", PDF, criterion=criterion)
-        assert "Không thêm minh chứng được" in response.content.decode()
+    refused = (
+        "Tiêu chí này không nhận minh chứng của đơn vị: nó không áp dụng cho đơn vị hoặc "
+        "không do đơn vị kê khai."
+    )
+    system = upload(cast, "ke-hoach.pdf", PDF, criterion="cqs_dvctt")
+    notice_in_block(system, "cqs_dvctt", refused, ok=False)  # on the page: in its block
+    for criterion in ("khong_co", "nhan_thuc_so"):  # no block of its own: at the page's top
+        page = upload(cast, "ke-hoach.pdf", PDF, criterion=criterion).content.decode()
+        assert refused in page and f"{criterion}: " not in page
     assert Evidence.objects.count() == 0
     assert stored_files(evidence_root) == []
 
@@ -185,7 +195,7 @@ def test_a_link_is_evidence_too(cast: Cast):
     response = client.post(
         target, {"url": "https://vanban.tinhmau.gov.vn/qd-123", "name": "QĐ 123"}, follow=True
     )
-    assert "đã thêm liên kết" in response.content.decode()
+    notice_in_block(response, "nts_ke_hoach", "Đã thêm liên kết.", ok=True)
     evidence = Evidence.objects.get()
     assert (evidence.url, evidence.original_name, evidence.stored_name) == (
         "https://vanban.tinhmau.gov.vn/qd-123",
@@ -219,7 +229,7 @@ def test_deleting_evidence_removes_the_row_and_the_file(
         response = cast.client(cast.lan).post(
             url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), CONFIRMED, follow=True
         )
-    assert "Đã xoá minh chứng “ke-hoach.pdf”" in response.content.decode()
+    notice_in_block(response, "nts_ke_hoach", "Đã xoá minh chứng “ke-hoach.pdf”.", ok=True)
     assert Evidence.objects.count() == 0
     assert stored_files(evidence_root) == []
 
@@ -232,11 +242,11 @@ def test_evidence_cannot_change_once_submitted(cast: Cast, evidence_root):
     evidence = Evidence.objects.get()
     client = cast.client(cast.lan)
     response = upload(cast, "them.pdf", PDF)
-    assert "đã gửi, đang chờ phê duyệt" in response.content.decode()
+    assert "“Đã gửi, chờ phê duyệt”" in response.content.decode()
     response = client.post(
         url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), CONFIRMED, follow=True
     )
-    assert "đã gửi, đang chờ phê duyệt" in response.content.decode()
+    assert "“Đã gửi, chờ phê duyệt”" in response.content.decode()
     assert list(Evidence.objects.all()) == [evidence]
     assert len(stored_files(evidence_root)) == 1
 

@@ -18,7 +18,7 @@ from portal.audit.models import AuditEntry
 from portal.env import env_address
 from tests.core.fake_clamd import EICAR, fake_clamd, fake_clamd_tcp
 from tests.core.hostile import PLAIN_PDF
-from tests.portal.assessments.conftest import url
+from tests.portal.assessments.conftest import criterion_block, url
 from tests.portal.conftest import Cast
 from tests.portal.fresh_settings import fresh_settings
 
@@ -47,8 +47,9 @@ def test_an_infected_file_is_refused_naming_the_signature(cast: Cast, socket_pat
     with fake_clamd(socket_path) as clamd:
         page = upload(cast, "ke-hoach.pdf", INFECTED_PDF).content.decode()
     assert (
-        "nts_ke_hoach: Tệp “ke-hoach.pdf” có virus (Eicar-Test-Signature), không được chấp nhận."
-    ) in page
+        'role="alert">Tệp “ke-hoach.pdf” có virus (Eicar-Test-Signature), không được chấp nhận.'
+        in (criterion_block(page, "nts_ke_hoach"))
+    )
     assert clamd.received == [INFECTED_PDF]
     assert nothing_stored(evidence_root)
 
@@ -56,7 +57,7 @@ def test_an_infected_file_is_refused_naming_the_signature(cast: Cast, socket_pat
 def test_a_clean_file_is_scanned_then_stored(cast: Cast, socket_path):
     with fake_clamd(socket_path) as clamd:
         page = upload(cast, "ke-hoach.pdf", PLAIN_PDF).content.decode()
-    assert "đã thêm tệp “ke-hoach.pdf”" in page
+    assert "Đã thêm tệp “ke-hoach.pdf”." in page
     assert clamd.received == [PLAIN_PDF]
     assert Evidence.objects.get().original_name == "ke-hoach.pdf"
 

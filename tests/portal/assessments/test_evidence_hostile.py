@@ -25,7 +25,7 @@ from tests.core.hostile import (
 )
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
 from tests.portal.appraisals.unit_fixtures import Appraised
-from tests.portal.assessments.conftest import url
+from tests.portal.assessments.conftest import criterion_block, notice_in_block, url
 from tests.portal.conftest import Cast
 
 
@@ -81,7 +81,7 @@ def test_a_hostile_file_is_refused_by_the_self_assessment_and_nothing_is_stored(
     response = cast.client(cast.lan).post(
         target, {"file": SimpleUploadedFile(name, content)}, follow=True
     )
-    assert f"nts_ke_hoach: {message}" in response.content.decode()
+    assert message in criterion_block(response.content.decode(), "nts_ke_hoach")
     assert everything() == before
     assert stored_files(evidence_root) == []
 
@@ -98,7 +98,8 @@ def test_a_hostile_supplement_is_refused_and_nothing_is_stored(
     response = cast.client(cast.lan).post(
         target, {"file": SimpleUploadedFile(name, content)}, follow=True
     )
-    assert f"cqs_ky_so: {message}" in response.content.decode()
+    assert message in criterion_block(response.content.decode(), "cqs_ky_so")
+    assert "cqs_ky_so:" not in response.content.decode()
     assert everything() == before
     assert stored_files(evidence_root) == []
 
@@ -118,6 +119,6 @@ def test_ordinary_files_are_still_accepted(cast: Cast, evidence_root, name, cont
     response = cast.client(cast.lan).post(
         target, {"file": SimpleUploadedFile(name, content)}, follow=True
     )
-    assert f"đã thêm tệp “{name}”" in response.content.decode()
+    notice_in_block(response, "nts_ke_hoach", f"Đã thêm tệp “{name}”.", ok=True)
     assert Evidence.objects.get().original_name == name
     assert len(stored_files(evidence_root)) == 1

@@ -17,7 +17,7 @@ from portal.audit.models import AuditEntry
 from tests.core.hostile import PNG
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
 from tests.portal.appraisals.unit_fixtures import Appraised
-from tests.portal.assessments.conftest import url
+from tests.portal.assessments.conftest import criterion_block, url
 from tests.portal.conftest import Cast
 
 MB = 1024 * 1024
@@ -44,20 +44,20 @@ def quota(settings):  # type: ignore[no-untyped-def]
 def test_an_upload_past_the_quota_is_refused_saying_what_is_used_and_left(
     cast: Cast, quota, evidence_root
 ):
-    assert "đã thêm tệp" in upload(cast, "a.png", png_of(3 * MB // 2)).content.decode()
+    assert "Đã thêm tệp" in upload(cast, "a.png", png_of(3 * MB // 2)).content.decode()
     before = (Evidence.objects.count(), AuditEntry.objects.count())
     page = upload(cast, "b.png", png_of(MB)).content.decode()
     assert (
-        "nts_ke_hoach: Không đủ dung lượng cho tệp “b.png” (1 MB): đơn vị đã dùng 1,5 MB trong "
+        "Không đủ dung lượng cho tệp “b.png” (1 MB): đơn vị đã dùng 1,5 MB trong "
         "2 MB dành cho minh chứng của đợt này, còn 0,5 MB."
-    ) in page
+    ) in criterion_block(page, "nts_ke_hoach")
     assert (Evidence.objects.count(), AuditEntry.objects.count()) == before
     assert len([p for p in evidence_root.rglob("*") if p.is_file()]) == 1
 
 
 def test_a_file_that_fills_the_quota_exactly_is_accepted(cast: Cast, quota):
     upload(cast, "a.png", png_of(3 * MB // 2))
-    assert "đã thêm tệp “b.png”" in upload(cast, "b.png", png_of(MB // 2)).content.decode()
+    assert "Đã thêm tệp “b.png”" in upload(cast, "b.png", png_of(MB // 2)).content.decode()
     assert evidence_bytes(cast.noi_vu_campaign_unit.pk) == quota
 
 
@@ -68,7 +68,7 @@ def test_the_quota_is_the_units_own(cast: Cast, quota):
     page = cast.client(cast.thao).post(
         target, {"file": SimpleUploadedFile("c.png", png_of(MB))}, follow=True
     )
-    assert "đã thêm tệp “c.png”" in page.content.decode()
+    assert "Đã thêm tệp “c.png”" in page.content.decode()
 
 
 def test_supplements_count_and_are_refused_past_the_quota(
@@ -84,7 +84,7 @@ def test_supplements_count_and_are_refused_past_the_quota(
     page = client.post(
         target, {"file": SimpleUploadedFile("b.png", png_of(MB))}, follow=True
     ).content.decode()
-    assert "cqs_ky_so: Không đủ dung lượng cho tệp “b.png” (1 MB)" in page
+    assert "Không đủ dung lượng cho tệp “b.png” (1 MB)" in criterion_block(page, "cqs_ky_so")
     assert "còn 0,5 MB" in page
 
 

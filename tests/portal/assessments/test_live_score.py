@@ -51,7 +51,7 @@ def test_a_complete_page_has_nothing_missing(cast: Cast):
 
 def test_garbage_is_reported_for_its_field_and_left_out(cast: Cast):
     result = live(cast, cqs_ky_so="tám mươi", nts_ke_hoach="yes")
-    assert "Không phải một số" in result["errors"]["value:cqs_ky_so"]
+    assert "không phải là số: gõ số, ví dụ 87,5." in result["errors"]["value:cqs_ky_so"]
     assert result["criteria"]["cqs_ky_so"]["score"] == "0"
     assert result["total"] == "5"
 

@@ -114,7 +114,7 @@ def test_the_unit_and_criterion_pages_keep_their_entries(cast: Cast, log: Log):
     assert shown(unit_page) == {log.ids[i] for i in NOI_VU}
     criterion_page = client.get(url("criterion", cast.campaign.pk, cast.noi_vu.pk, "cqs_ky_so"))
     assert shown(criterion_page) == {log.ids[0], log.ids[1]}
-    assert "tiêu chí cqs_ky_so" in criterion_page.content.decode()
+    assert "tiêu chí Tỷ lệ văn bản đi được ký số" in criterion_page.content.decode()  # by name
 
 
 def test_rows_link_to_their_unit_and_criterion(cast: Cast, log: Log):
@@ -161,8 +161,9 @@ def test_newest_first_fifty_per_page(cast: Cast):
 
 
 def test_the_list_reads_in_a_fixed_number_of_queries(cast: Cast, django_assert_max_num_queries):
-    """session, user, the campaign, the viewer's roles; the four filters' choices; the count
-    and the page; the base template's roles and unread notifications: 12, for 5 entries or
+    """session, user, the campaign, the viewer's roles; the four filters' choices; the
+    criteria's names (the levels with their frameworks); the count and the page; the base
+    template's roles and unread notifications: 13, for 5 entries or
     for a full page of 50 with more behind it."""
     client = cast.client(cast.quang)
     target = url("campaign", cast.campaign.pk)
@@ -178,7 +179,7 @@ def test_the_list_reads_in_a_fixed_number_of_queries(cast: Cast, django_assert_m
                 unit=cast.noi_vu,
                 criterion=f"c{n % 7}",
             )
-        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(12):
+        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(13):
             assert client.get(target).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]

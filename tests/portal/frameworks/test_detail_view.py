@@ -38,7 +38,9 @@ def test_it_shows_every_node_with_its_rule_in_plain_vietnamese(cast: Cast):
         "chọn một mức: Ban hành đầy đủ (10 đ); Ban hành một phần (5 đ); Chưa ban hành (0 đ)",
         "tỷ lệ so với mục tiêu 100, điểm tỷ lệ thuận, tối đa 15 đ",
         "theo mức: từ 90: 15 đ; từ 70: 10 đ; từ 50: 5 đ; từ 0: 0 đ",
-        "công thức: min(online / total * 100, 80) / 80 * 20 if total &gt; 0 else 0 (đầu vào: online, total)",
+        "Tỷ lệ hồ sơ trực tuyến trên tổng số hồ sơ, tối đa 80%, quy ra 20 điểm",  # a formula
+        "<summary>Chi tiết kỹ thuật</summary><code>min(online / total * 100, 80) / 80 * 20 if "
+        "total &gt; 0 else 0 (online: Số hồ sơ trực tuyến; total: Tổng số hồ sơ)</code>",
         "nhập trực tiếp điểm",
         "tổ thẩm định chấm",
         "hệ thống dùng chung",

@@ -82,7 +82,7 @@ BAD = {
         ],
     ),
     "a formula reading an input it does not declare": (
-        GOOD.replace("        - online\n        - total\n", "        - online\n"),
+        GOOD.replace("        - name: total\n          label: Tổng số hồ sơ\n", ""),
         [
             "framework.nodes[hoat_dong_chinh_quyen_so].children[cqs_dvctt].rule.expression: Biểu thức",
             "tên không xác định &quot;total&quot;; các tên hợp lệ: online",

@@ -56,7 +56,8 @@ def test_it_writes_the_sheets_the_office_fills():
     assert rows["cqs_ky_so"][5:7] == ("tỷ lệ", "mục tiêu=100")
     assert rows["cqs_dvctt"][5:9] == (
         "công thức",
-        "đầu vào=online,total; biểu thức=min(online / total * 100, 80) / 80 * 20 if total > 0 else 0",
+        "đầu vào=online (Số hồ sơ trực tuyến),total (Tổng số hồ sơ); "
+        "biểu thức=min(online / total * 100, 80) / 80 * 20 if total > 0 else 0",
         "has_online_public_services",
         "hệ thống dùng chung",
     )

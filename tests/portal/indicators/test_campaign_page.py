@@ -91,7 +91,7 @@ def test_it_lists_each_applicable_value_and_the_gaps(cast):
     upload(cast.client(cast.quang), cast.campaign, "a.csv", csv_bytes(GOOD_ROWS))
     shown = cast.client(cast.hung).get(page(cast.campaign)).content.decode()
     table = shown[shown.index('id="values"') : shown.index('id="batches"')]
-    assert "Sở Nội vụ" in table and "online: 1200; total: 2000" in table
+    assert "Sở Nội vụ" in table and "Số hồ sơ trực tuyến: 1200; Tổng số hồ sơ: 2000" in table
     assert "Sở Tư pháp" not in table  # no online public services: the criterion does not apply
     assert "Có 1/1 giá trị" in shown
 

@@ -65,7 +65,7 @@ BAD_ROWS = {
     ),
     "bad-number": (
         [row(value="mười hai"), TOTAL],
-        "so-lieu.csv, dòng 2, cột value: Không phải một số",
+        "so-lieu.csv, dòng 2, cột value: “mười hai” không phải là số: gõ số, ví dụ 87,5.",
     ),
     "thousands-or-decimals": (
         [row(value="1.200"), TOTAL],
@@ -147,13 +147,17 @@ def test_problems_name_the_columns_the_way_the_file_wrote_them(cast):
     header = ("Đơn vị", "Tiêu chí", "Đầu vào", "Giá trị", "Thời điểm đo", "Nguồn")
     rows = [row(value="abc"), TOTAL]
     response = upload(cast.client(cast.quang), cast.campaign, "vi.xlsx", xlsx_bytes(rows, header))
-    assert "vi.xlsx, dòng 2, cột Giá trị: Không phải một số" in _text(response.content.decode())
+    assert "vi.xlsx, dòng 2, cột Giá trị: “abc” không phải là số" in _text(
+        response.content.decode()
+    )
 
 
 def test_json_items_are_located_by_their_position(cast):
     data = json_bytes([ONLINE, row(input="total", value="nhiều")])
     response = upload(cast.client(cast.quang), cast.campaign, "day.json", data)
-    assert "day.json, mục 2, trường value: Không phải một số" in _text(response.content.decode())
+    assert "day.json, mục 2, trường value: “nhiều” không phải là số" in _text(
+        response.content.decode()
+    )
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

@@ -48,8 +48,8 @@ def test_the_imported_value_is_shown_read_only_with_its_source_and_time(cast, wh
     )
     shown = article(page)
     assert (
-        "Số liệu từ hệ thống: online: 1200; total: 2000 — nguồn: Cổng dịch vụ công tỉnh, "
-        "đo lúc 08:00 30/06/2025"
+        "Số liệu từ hệ thống: Số hồ sơ trực tuyến: 1200; Tổng số hồ sơ: 2000 — nguồn: Cổng dịch vụ công tỉnh, "
+        "đo lúc 30/06/2025 08:00"
     ) in " ".join(re.sub(r"<[^>]+>", "", shown).split())
     assert 'name="value:cqs_dvctt:online" value="1200" size="10" readonly' in shown
     assert "version:cqs_dvctt" not in shown  # nothing the save would read

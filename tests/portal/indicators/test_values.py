@@ -64,7 +64,7 @@ def test_formula_inputs_are_plain_non_negative_numbers():
     for raw, message in (
         ("-1", "âm"),
         ("5%", "dấu %"),
-        ("abc", "Không phải một số"),
+        ("abc", "“abc” không phải là số: gõ số, ví dụ 87,5."),
         ("", "Ô trống"),
     ):
         with pytest.raises(ValueError, match=message):

@@ -230,7 +230,9 @@ APPRAISALS: dict[str, Entry] = {
     # The unit's side: results returned to Sở Nội vụ, and its responses in round 1.
     "appraisals:unit_results": Entry(UNIT, _ENTRY),
     "appraisals:compare": Entry(UNIT, _ENTRY),
-    "appraisals:unit_respond": Entry(REPORTER, _ROUND, methods=ACTION),
+    "appraisals:unit_respond": Entry(
+        REPORTER, {**_ENTRY, "number": "returned_round"}, methods=ACTION
+    ),
     "appraisals:unit_evidence_upload": Entry(REPORTER, _ROUND, methods=ACTION),
     "appraisals:unit_evidence_link": Entry(REPORTER, _ROUND, methods=ACTION),
     "appraisals:unit_evidence_delete": Entry(

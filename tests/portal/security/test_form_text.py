@@ -111,7 +111,7 @@ def test_a_units_reply_with_a_control_character_is_refused(appraised):  # noqa: 
     fields = response_fields(html, "cqs_ky_so")
     fields |= {"kind:cqs_ky_so": "confirm", "reply:cqs_ky_so": "Đồng\x0b ý"}
     before = Response.objects.count()
-    response = client.post(respond_url(appraised.campaign_unit, "cqs_ky_so"), fields)
+    response = client.post(respond_url(appraised.campaign_unit), fields)
     assert response.status_code == 400
     assert REFUSED.format("U+000B") in response.content.decode()
     assert Response.objects.count() == before

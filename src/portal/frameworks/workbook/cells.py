@@ -9,6 +9,7 @@ from typing import Any
 
 from dti.framework.documents import YAML_DECIMALS
 from dti.numbers import read_number
+from dti.tables.cells import NotANumber
 from dti.text import typed_text
 
 
@@ -41,6 +42,8 @@ def number(value: Any) -> Decimal | int:
         raise CellError(f"“{_shown(value)}” không phải là số{kind}")
     try:
         parsed = read_number(value, max_decimals=YAML_DECIMALS)
+    except NotANumber:  # no number at all: said once, not twice ("“abc” … “abc”")
+        raise CellError(f"“{_shown(value)}” không phải là số") from None
     except ValueError as error:  # NumberError, or CellError of the core's text reader
         raise CellError(f"“{_shown(value)}” không phải là số: {error}") from None
     if parsed.percent:

@@ -59,9 +59,14 @@ _WRITERS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "ratio": _ratio,
     "bands": _bands,
     "count": lambda rule: f"mỗi lần={number_text(rule['points_each'])}",
-    "formula": lambda rule: f"đầu vào={','.join(rule['inputs'])}; {_EXPRESSION}"
+    "formula": lambda rule: f"đầu vào={','.join(map(_input_text, rule['inputs']))}; {_EXPRESSION}"
     + rule["expression"],
 }
+
+
+def _input_text(item: str | Mapping[str, str]) -> str:
+    """'online', or with its label 'online (Số hồ sơ trực tuyến)'."""
+    return item if isinstance(item, str) else f"{item['name']} ({item['label']})"
 
 
 # ---- reading ---------------------------------------------------------------------------
@@ -160,9 +165,19 @@ def _formula_rule(parameters: str) -> dict[str, Any]:
         raise CellError("thiếu biểu thức=…")
     inputs = _pairs(head, {"đầu vào": "inputs"}).get("inputs", "")
     return {
-        "inputs": [name.strip() for name in inputs.split(",") if name.strip()],
+        "inputs": [_read_input(item.strip()) for item in inputs.split(",") if item.strip()],
         "expression": expression.strip(),
     }
+
+
+def _read_input(item: str) -> str | dict[str, str]:
+    """'online' -> 'online'; 'online (Số hồ sơ trực tuyến)' -> the name with its label."""
+    name, bracket, label = item.partition("(")
+    if not bracket:
+        return item
+    if not label.endswith(")") or not label[:-1].strip():
+        raise CellError(f"“{item}”: nhãn của đầu vào viết trong ngoặc, ví dụ online (Số hồ sơ)")
+    return {"name": name.strip(), "label": label[:-1].strip()}
 
 
 _READERS: dict[str, Callable[[str], dict[str, Any]]] = {
