@@ -15,11 +15,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from dti.text import spreadsheet_text
+from portal.moments import moment_text
 
 Cell = str | int | datetime | None
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MOMENT = "%d/%m/%Y %H:%M"
 SHEET = "Tiến độ tự đánh giá"
 
 
@@ -38,7 +38,7 @@ def progress_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes
     for row in rows:
         cells = [_text(cell) for cell in row]
         writer.writerow(
-            [cell.strftime(MOMENT) if isinstance(cell, datetime) else cell for cell in cells]
+            [moment_text(cell) if isinstance(cell, datetime) else cell for cell in cells]
         )
     return out.getvalue().encode("utf-8-sig")
 

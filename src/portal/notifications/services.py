@@ -25,6 +25,7 @@ from django.utils.translation import gettext, ngettext
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign
+from portal.moments import day_text, moment_text
 from portal.notifications.models import EmailFrequency, Notification, NotificationSettings
 from portal.notifications.reminders import KINDS, Reminder
 
@@ -290,7 +291,7 @@ def _digest(user: User, rows: list[Notification], local: datetime) -> EmailMessa
     site = settings.DTI_SITE_URL.rstrip("/")
     lines = []
     for row in rows:
-        when = timezone.localtime(row.created_at).strftime("%d/%m/%Y %H:%M")
+        when = moment_text(row.created_at)
         lines.append(f"- {when} — {row.title}")
         if row.url:
             lines.append(f"  {site}{row.url}")
@@ -298,7 +299,7 @@ def _digest(user: User, rows: list[Notification], local: datetime) -> EmailMessa
         "Tổng hợp thông báo ngày %(day)s: %(count)s thông báo mới",
         "Tổng hợp thông báo ngày %(day)s: %(count)s thông báo mới",
         len(rows),
-    ) % {"day": local.strftime("%d/%m/%Y"), "count": len(rows)}
+    ) % {"day": day_text(local), "count": len(rows)}
     footer = [
         gettext("Các thông báo của bạn: %(url)s") % {"url": site + reverse("notifications:inbox")},
         gettext("Đổi cách nhận e-mail: %(url)s")

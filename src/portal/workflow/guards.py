@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
+
+from portal.moments import moment_text
 
 # How many names a blocker lists before it says "và N đơn vị khác".
 NAMES_SHOWN = 5
@@ -71,7 +72,7 @@ def names(items: Sequence[str]) -> str:
 
 def when(moment: datetime) -> str:
     """dd/mm/yyyy HH:mm in the portal's time zone."""
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    return moment_text(moment)
 
 
 # ---- the facts ---------------------------------------------------------------------------
