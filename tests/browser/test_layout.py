@@ -77,7 +77,7 @@ def test_a_keyboard_alone_takes_lan_to_her_form_and_its_live_score(page: Page, c
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/dang-nhap/" not in url)
-    tab_to(page, "e.textContent.trim()", "Sở Nội vụ")
+    tab_to(page, "e.textContent.trim().split(' — ')[0]", "Tự đánh giá: Sở Nội vụ")  # her start page
     page.keyboard.press("Enter")
     page.wait_for_url("**/tu-danh-gia/*/")
     tab_to(page, "e.name", "value:cqs_ky_so", limit=200)

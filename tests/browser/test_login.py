@@ -36,7 +36,7 @@ def test_a_wrong_password_is_refused_in_vietnamese(page: Page, cast: Cast):
 def test_lan_logs_in_and_sees_the_2025_campaign(page: Page, cast: Cast):
     log_in(page, "lan")
     expect(page.locator("header")).to_contain_text("Nguyễn Thị Lan")
-    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(page.get_by_role("link", name=TITLE, exact=True)).to_be_visible()
     assert_accessible(page)
 
 

@@ -68,7 +68,7 @@ def test_the_office_creates_a_reporter_who_signs_in_and_sees_only_his_unit(
 
         log_in(his, "nam")
         his.goto("/")
-        own = his.locator("table.my-entries")
+        own = his.locator("#start")  # his start page: what he has to do
         expect(own).to_contain_text("Sở Tư pháp")
         expect(own).not_to_contain_text("Sở Nội vụ")
         assert_accessible(his)
