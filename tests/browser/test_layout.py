@@ -72,6 +72,7 @@ def test_on_a_laptop_the_menu_is_a_row_of_links(page: Page, cast: Cast):
 
 def test_a_keyboard_alone_takes_lan_to_her_form_and_its_live_score(page: Page, cast: Cast):
     page.goto("/tai-khoan/dang-nhap/")
+    expect(page.get_by_label("Tên đăng nhập")).to_be_focused()  # before a key is pressed
     page.keyboard.type("lan")  # the user name has the focus
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
