@@ -3,6 +3,8 @@ dashboard of self-assessment progress with late units."""
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -110,7 +112,7 @@ def group(text: str, key: str) -> str:
     if marker not in text:
         return ""
     start = text.index(marker)
-    return text[start : text.index("</div>", start)]
+    return re.sub(r"</?a\b[^>]*>", "", text[start : text.index("</div>", start)])  # names only
 
 
 def test_the_dashboard_counts_each_state_and_the_late_units(cast):
@@ -136,6 +138,8 @@ def test_the_dashboard_counts_each_state_and_the_late_units(cast):
     assert "Sở Nội vụ — hạn 31/03/2025 17:00, đang nhập" in late
     assert "(thay đổi lúc 30/03/2025 09:15)" in late
     assert "Sở Y tế" in late
+    status = f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/tinh-trang/"
+    assert f'<li><a href="{status}">Sở Nội vụ</a>' in text  # the office opens the unit's work
     assert "Sở Tư pháp" not in late  # extended to 05/04/2025
     assert "Sở Tư pháp" in group(text, "not_started")
 
