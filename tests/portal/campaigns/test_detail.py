@@ -4,7 +4,6 @@ dashboard of self-assessment progress with late units."""
 from __future__ import annotations
 
 import re
-
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
