@@ -165,7 +165,9 @@ def round_agree(
 def round_reopen(
     *, campaign: Campaign, number: int, actor: User, override_reason: str = ""
 ) -> AppraisalRound:
-    return _move(campaign, number, actor, "reopen_round", override_reason)
+    round = _move(campaign, number, actor, "reopen_round", override_reason)
+    round_moved(round=round, action="reopen_round", actor=actor, team=team_people(campaign))
+    return round
 
 
 MOVES = {

@@ -2,20 +2,24 @@
 (sent for approval or approved), which a deadline would lock out, and telling the people
 of the units concerned when a deadline changes, when a unit is given more time, and when a
 deadline set in the past locks them out. The campaigns app sets deadlines; it cannot notify
-(it sits below the notifications), so the office's pages call these after the change."""
+(it sits below the notifications), so the office's pages call these after the change, and
+the progress table's bulk form extends through `units_extend`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign, CampaignUnit
+from portal.campaigns.schedule import campaign_units_extend
 from portal.notifications.reminders import active_people_of_units, when_text
-from portal.notifications.services import notify
+from portal.notifications.services import Message, notify, notify_many
 from portal.roles import UNIT_ROLES
 from portal.workflow import SubmissionState, deadline_passed
 from portal.workflow.guards import SelfAssessmentFacts
@@ -83,15 +87,34 @@ def _url(campaign_unit: CampaignUnit) -> str:
     return reverse("assessments:status", args=[campaign_unit.pk])
 
 
-def notify_deadline_changed(campaign: Campaign, deadline: datetime | None, now: datetime) -> None:
-    """The campaign's self-assessment deadline changed: tell every unit's people, and those
-    of the units it locks out that they cannot edit any more."""
+def concerned(
+    campaign: Campaign, before: datetime | None, deadline: datetime
+) -> list[CampaignUnit]:
+    """The units a change of the campaign's deadline from `before` to `deadline` concerns:
+    those that have not sent their self-assessment, but for a unit whose extension runs past
+    both deadlines (its own deadline did not change)."""
+    return [
+        row
+        for row in unfinished(campaign)
+        if row.extension_until is None
+        or row.extension_until <= deadline
+        or (before is not None and row.extension_until <= before)
+    ]
+
+
+def notify_deadline_changed(
+    campaign: Campaign, before: datetime | None, deadline: datetime | None, now: datetime
+) -> None:
+    """The campaign's self-assessment deadline moved from `before` to `deadline`: tell the
+    units concerned (`concerned`) their new deadline, or, when it has passed for them, that
+    they cannot edit any more."""
     if deadline is None:
         return
     when = stamp(deadline)
-    shut = locked_out(campaign, deadline, now)
+    rows = concerned(campaign, before, deadline)
+    shut = [row for row in rows if deadline_passed(own_deadline(row, deadline), now)]
     shut_ids = {row.pk for row in shut}
-    rest = [row for row in campaign.units.select_related("unit") if row.pk not in shut_ids]
+    rest = [row for row in rows if row.pk not in shut_ids]
     notify(
         users=people_of(rest),
         kind="deadline_changed",
@@ -105,39 +128,86 @@ def notify_deadline_changed(campaign: Campaign, deadline: datetime | None, now: 
     notify_locked_out(campaign, shut, deadline, key=f"locked_out:{campaign.pk}:{when}")
 
 
+def own_deadline(row: CampaignUnit, deadline: datetime) -> datetime:
+    """A unit's own deadline under the campaign's `deadline`: its extension when later."""
+    return max(deadline, row.extension_until or deadline)
+
+
 def notify_locked_out(
     campaign: Campaign, campaign_units: Sequence[CampaignUnit], deadline: datetime, key: str
 ) -> None:
     """A deadline set in the past locks these units out: say so to their people."""
     if not campaign_units:
         return
+    title, body = _locked_out_words(campaign, deadline)
     notify(
         users=people_of(campaign_units),
         kind="deadline_changed",  # a change that locks the unit out: said in the title
         campaign=campaign,
-        title=gettext("Hạn tự đánh giá của %(campaign)s đã qua (%(deadline)s)")
-        % {"campaign": campaign.title, "deadline": when_text(deadline)},
-        body=gettext(
-            "Đơn vị không sửa, không gửi được bản tự đánh giá nữa. Nếu cần thêm thời gian, "
-            "liên hệ Sở chủ trì để được gia hạn."
-        ),
+        title=title,
+        body=body,
         url=reverse("assessments:mine"),
         key=key,
     )
 
 
-def notify_extended(campaign_unit: CampaignUnit, until: datetime) -> None:
-    """A unit was given more time: tell its people."""
-    notify(
-        users=people_of([campaign_unit]),
-        kind="deadline_extended",
-        campaign=campaign_unit.campaign,
-        title=gettext("%(unit)s được gia hạn tự đánh giá đến %(deadline)s")
-        % {"unit": campaign_unit.unit.name, "deadline": when_text(until)},
-        body=gettext("Đơn vị gửi bản tự đánh giá để phê duyệt trước hạn mới."),
-        url=_url(campaign_unit),
-        key=f"deadline_extended:{campaign_unit.pk}:{stamp(until)}",
+def _locked_out_words(campaign: Campaign, deadline: datetime) -> tuple[str, str]:
+    title = gettext("Hạn tự đánh giá của %(campaign)s đã qua (%(deadline)s)") % {
+        "campaign": campaign.title,
+        "deadline": when_text(deadline),
+    }
+    body = gettext(
+        "Đơn vị không sửa, không gửi được bản tự đánh giá nữa. Nếu cần thêm thời gian, "
+        "liên hệ Sở chủ trì để được gia hạn."
     )
+    return title, body
+
+
+def notify_extended(campaign_unit: CampaignUnit, until: datetime, now: datetime) -> None:
+    """A unit was given more time: tell its people (`notify_extensions`)."""
+    notify_extensions(campaign_unit.campaign, [campaign_unit], until, now)
+
+
+def notify_extensions(
+    campaign: Campaign, campaign_units: Sequence[CampaignUnit], until: datetime, now: datetime
+) -> None:
+    """These units were given more time, to `until`: tell the people of each its new
+    deadline or, when `until` has already passed, that the unit is locked out. A fixed
+    number of queries however many units."""
+    people = active_people_of_units([row.unit_id for row in campaign_units], UNIT_ROLES)
+    messages = []
+    for row in campaign_units:
+        if until <= now:
+            title, body = _locked_out_words(campaign, until)
+            url, key = reverse("assessments:mine"), f"locked_out:{campaign.pk}:{row.pk}"
+        else:
+            title = gettext("%(unit)s được gia hạn tự đánh giá đến %(deadline)s") % {
+                "unit": row.unit.name,
+                "deadline": when_text(until),
+            }
+            body = gettext("Đơn vị gửi bản tự đánh giá để phê duyệt trước hạn mới.")
+            url, key = _url(row), f"deadline_extended:{row.pk}"
+        messages.append(Message(people[row.unit_id], title, body, url, f"{key}:{stamp(until)}"))
+    kind = "deadline_changed" if until <= now else "deadline_extended"
+    notify_many(messages=messages, kind=kind, campaign=campaign)
+
+
+@transaction.atomic
+def units_extend(
+    *,
+    campaign: Campaign,
+    campaign_units: list[CampaignUnit],
+    until: datetime,
+    user: User,
+    reason: str = "",
+) -> list[CampaignUnit]:
+    """portal.campaigns.schedule.campaign_units_extend (all or nothing), then the notices to
+    the people of the units extended: what the campaign page's bulk form calls."""
+    done = campaign_units_extend(
+        campaign_units=campaign_units, until=until, user=user, reason=reason
+    )
+    notify_extensions(campaign, done, until, timezone.now())
+    return done
 
 
 def notify_round_deadlines(campaign: Campaign, number: int, deadlines: str, key: str) -> None:

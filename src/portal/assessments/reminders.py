@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -76,11 +77,22 @@ def _self_assessment(campaign_unit: CampaignUnit, users: list[User]) -> Reminder
     )
 
 
+@dataclass(frozen=True)
+class Reminded:
+    """What reminding the units chosen did: how many people were told, and the names of
+    the units waiting that nobody could be told about (no active account of theirs)."""
+
+    told: int
+    unreached: list[str]
+
+
 @transaction.atomic
-def units_remind(*, campaign: Campaign, campaign_units: list[CampaignUnit], actor: User) -> int:
+def units_remind(
+    *, campaign: Campaign, campaign_units: list[CampaignUnit], actor: User
+) -> Reminded:
     """The office reminds the units it chose (the late ones, usually) to send their
     self-assessment: a notification to each unit's active reporters and approvers. Units
-    that already sent theirs are left out. Returns how many people were told."""
+    that already sent theirs are left out."""
     if not campaign_units:
         raise ValidationError(gettext("Chưa chọn đơn vị nào: đánh dấu các đơn vị cần nhắc."))
     if campaign.state != CampaignState.OPEN:
@@ -120,4 +132,5 @@ def units_remind(*, campaign: Campaign, campaign_units: list[CampaignUnit], acto
         )
     names = ", ".join(c.unit.name for c in waiting)
     record(campaign, "remind", actor, names[:1000])
-    return told
+    unreached = [c.unit.name for c in waiting if not people[c.unit_id]]
+    return Reminded(told=told, unreached=unreached)

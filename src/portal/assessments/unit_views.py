@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.assessments import exports
 from portal.assessments.campaign_page import CampaignPage, campaign_page, progress_query
+from portal.assessments.deadlines import units_extend
 from portal.assessments.forms import BulkForm
-from portal.assessments.reminders import units_remind
+from portal.assessments.reminders import Reminded, units_remind
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.permissions import get_campaign_for_user, viewer_in
-from portal.campaigns.schedule import campaign_units_extend
 from portal.responses import attachment
 
 
@@ -40,19 +40,15 @@ def progress_bulk(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     units = list(data["units"])
     try:
         if data["action"] == "remind":
-            told = units_remind(campaign=campaign, campaign_units=units, actor=request.user)
-            messages.success(
-                request,
-                ngettext(
-                    "Đã gửi thông báo nhắc tới %(count)d người của các đơn vị đã chọn.",
-                    "Đã gửi thông báo nhắc tới %(count)d người của các đơn vị đã chọn.",
-                    told,
-                )
-                % {"count": told},
-            )
+            reminded = units_remind(campaign=campaign, campaign_units=units, actor=request.user)
+            messages.success(request, remind_message(reminded))
         else:
-            done = campaign_units_extend(
-                campaign_units=units, until=data["until"], user=request.user, reason=data["reason"]
+            done = units_extend(
+                campaign=campaign,
+                campaign_units=units,
+                until=data["until"],
+                user=request.user,
+                reason=data["reason"],
             )
             messages.success(
                 request,
@@ -66,6 +62,22 @@ def progress_bulk(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return back
+
+
+def remind_message(reminded: Reminded) -> str:
+    """How many people were told, and which units chosen nobody could be told about."""
+    text = ngettext(
+        "Đã gửi thông báo nhắc tới %(count)d người của các đơn vị đã chọn.",
+        "Đã gửi thông báo nhắc tới %(count)d người của các đơn vị đã chọn.",
+        reminded.told,
+    ) % {"count": reminded.told}
+    if reminded.unreached:
+        text += " " + gettext(
+            "Chưa nhắc được %(units)s vì chưa có cán bộ đầu mối hay thủ trưởng đơn vị nào có "
+            "tài khoản đang hoạt động: thêm người ở trang Người dùng, hoặc báo đơn vị bằng "
+            "cách khác."
+        ) % {"units": ", ".join(reminded.unreached)}
+    return text
 
 
 def progress_table(page: CampaignPage) -> tuple[list[str], list[list[exports.Cell]]]:

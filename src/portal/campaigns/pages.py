@@ -26,7 +26,6 @@ from portal.assessments.deadlines import (
     locked_out,
     notify_deadline_changed,
     notify_extended,
-    notify_locked_out,
     notify_round_deadlines,
     stamp,
 )
@@ -207,7 +206,8 @@ def after_deadline_changed(campaign: Campaign, before: datetime | None) -> None:
     while the campaign is still being prepared: the units have not been asked anything)."""
     campaign.refresh_from_db()
     if campaign.self_assessment_deadline != before and campaign.state != CampaignState.DRAFT:
-        notify_deadline_changed(campaign, campaign.self_assessment_deadline, timezone.now())
+        deadline = campaign.self_assessment_deadline
+        notify_deadline_changed(campaign, before, deadline, timezone.now())
 
 
 def after_round_deadlines(campaign: Campaign, round: AppraisalRound) -> None:
@@ -224,8 +224,4 @@ def after_round_deadlines(campaign: Campaign, round: AppraisalRound) -> None:
 
 
 def after_extension(campaign_unit: CampaignUnit, until: datetime) -> None:
-    if until <= timezone.now():
-        key = f"locked_out:{campaign_unit.campaign_id}:{campaign_unit.pk}:{stamp(until)}"
-        notify_locked_out(campaign_unit.campaign, [campaign_unit], until, key)
-    else:
-        notify_extended(campaign_unit, until)
+    notify_extended(campaign_unit, until, timezone.now())

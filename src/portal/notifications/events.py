@@ -71,7 +71,7 @@ def submission_moved(
         body = (
             gettext(
                 "%(who)s đã phê duyệt và ký bản tự đánh giá của %(unit)s (%(campaign)s). "
-                "Không cần làm gì thêm: kết quả thẩm định sẽ được báo sau."
+                "Bản đã ký xem ở trang tình trạng; kết quả thẩm định sẽ được báo sau."
             )
             % names
         )
@@ -199,7 +199,8 @@ def _campaign_message(
 
 def round_moved(*, round: AppraisalRound, action: str, actor: User, team: Sequence[User]) -> None:
     """Opened: the campaign's appraisal team. Closed: the units' people and the team. The
-    final round agreed: the office admins. (Results returned: portal.appraisals.rounds.)"""
+    final round agreed: the office admins; reopened: the team (they score again) and the
+    office admins, at each reopening. (Results returned: portal.appraisals.rounds.)"""
     campaign = round.campaign
     names = {"number": round.number, "campaign": campaign.title}
     dashboard = reverse("appraisals:dashboard", args=[campaign.pk])
@@ -233,6 +234,42 @@ def round_moved(*, round: AppraisalRound, action: str, actor: User, team: Sequen
         )
         kind = Kind.FINAL_ROUND_AGREED
         notify_many(messages=[message], kind=kind, campaign=campaign, actor=actor)
+    elif action == "reopen_round":
+        _round_reopened(round, actor, team, names, dashboard)
+
+
+def _round_reopened(
+    round: AppraisalRound,
+    actor: User,
+    team: Sequence[User],
+    names: dict[str, object],
+    dashboard: str,
+) -> None:
+    """No key: each reopening is a new event, announced once to each person."""
+    office = people_of_province(round.campaign.province_id, [Role.OFFICE_ADMIN])
+    messages = [
+        Message(
+            team,
+            gettext("Mở lại vòng cuối để chấm lại: %(campaign)s") % names,
+            gettext(
+                "Tổ trưởng đã mở lại vòng %(number)s (vòng cuối). Chấm lại điểm các đơn vị "
+                "được phân công; sau đó tổ trưởng thống nhất điểm lại."
+            )
+            % names,
+            reverse("appraisals:todo"),
+        ),
+        Message(
+            _not_in(office, team),
+            gettext("Mở lại vòng cuối để chấm lại: %(campaign)s") % names,
+            gettext(
+                "Tổ trưởng đã mở lại vòng %(number)s (vòng cuối): điểm đã thống nhất trước đó "
+                "chưa dùng được. Chờ tổ thẩm định thống nhất điểm lại rồi mới chốt, công bố."
+            )
+            % names,
+            dashboard,
+        ),
+    ]
+    notify_many(messages=messages, kind=Kind.ROUND_REOPENED, campaign=round.campaign, actor=actor)
 
 
 def _round_closed(

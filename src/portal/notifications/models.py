@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     SUPPLEMENT_RECEIVED = "supplement_received", gettext_lazy("Đơn vị giải trình, bổ sung")
     ROUND_CLOSED = "round_closed", gettext_lazy("Kết thúc vòng thẩm định")
     FINAL_ROUND_AGREED = "final_round_agreed", gettext_lazy("Thống nhất điểm vòng cuối")
+    ROUND_REOPENED = "round_reopened", gettext_lazy("Vòng cuối được mở lại")
     FINALIZED = "campaign_finalized", gettext_lazy("Chốt kết quả")
     PUBLISHED = "published", gettext_lazy("Công bố kết quả")
     DEADLINE_SELF_ASSESSMENT = "deadline_self_assessment", gettext_lazy("Nhắc hạn tự đánh giá")

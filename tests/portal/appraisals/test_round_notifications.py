@@ -71,6 +71,23 @@ def test_agreeing_the_final_round_tells_the_office_each_time(team: Team):
     assert told(Kind.FINAL_ROUND_AGREED) == ["quang", "quang"]
 
 
+def test_reopening_the_final_round_tells_the_team_and_the_office_at_each_reopening(team: Team):
+    for number in (1, 2):
+        team.move(number, "open_round", "return_results", "close_round")
+    team.move(3, "open_round", "agree")
+    assert told(Kind.ROUND_REOPENED) == []
+    team.move(3, "reopen_round")
+    # the team scores again (not the chair who reopened), the office waits for the new agreement
+    assert told(Kind.ROUND_REOPENED) == ["hung", "mai", "quang"]
+    hung = Notification.objects.get(kind=Kind.ROUND_REOPENED, user=team.cast.hung)
+    assert hung.url == "/tham-dinh/" and "Chấm lại điểm" in hung.body
+    quang = Notification.objects.get(kind=Kind.ROUND_REOPENED, user=team.cast.quang)
+    assert quang.url == f"/tham-dinh/dot/{team.campaign.pk}/"
+    assert quang.title == "Mở lại vòng cuối để chấm lại: Đánh giá chuyển đổi số năm 2025"
+    team.move(3, "agree", "reopen_round")  # a second reopening is announced again, once
+    assert told(Kind.ROUND_REOPENED) == ["hung", "hung", "mai", "mai", "quang", "quang"]
+
+
 def test_returning_and_closing_write_every_units_notifications_in_a_few_queries(
     team: Team, django_assert_max_num_queries: Callable[..., Any]
 ):

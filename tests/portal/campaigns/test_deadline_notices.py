@@ -1,6 +1,7 @@
 """Deadlines the office changes: one set in the past asks first, saying whom it locks out,
 and once confirmed tells them; any change or extension tells the people of the units
-concerned (their reporters and approvers), each person once (portal.assessments.deadlines,
+concerned (their reporters and approvers), each person once: for the campaign's deadline,
+the units not yet sent whose own deadline moves (portal.assessments.deadlines,
 called by the campaign's pages)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from portal.assessments.models import Submission
 from portal.campaigns.deadlines import format_deadline
+from portal.campaigns.models import CampaignUnit
 from portal.notifications.models import Notification
 from portal.workflow import SubmissionState
 from tests.portal.campaigns.conftest import snapshot
@@ -51,11 +53,33 @@ def test_a_deadline_in_the_past_asks_first_and_names_the_units_it_locks_out(cast
     cast.campaign.refresh_from_db()
     assert format_deadline(cast.campaign.self_assessment_deadline) == format_deadline(past)
     assert told("locked_out") == ["thao"]
-    assert told("deadline_changed") == ["lan", "minh"]
+    assert told("deadline_changed") == []  # Sở Nội vụ has sent its own: nothing to do
     locked = Notification.objects.get(title__contains="đã qua")
     assert "đã qua" in locked.title and "gia hạn" in locked.body
     edit(cast, past, confirmed="1")  # the same deadline again: nobody is told twice
-    assert Notification.objects.count() == 3
+    assert Notification.objects.count() == 1
+
+
+def test_a_past_deadline_tells_nothing_to_units_extended_beyond_it_or_already_approved(cast):
+    Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).update(
+        state=SubmissionState.APPROVED
+    )
+    extended = cast.campaign.self_assessment_deadline + timedelta(days=60)
+    CampaignUnit.objects.filter(pk=cast.tu_phap_campaign_unit.pk).update(extension_until=extended)
+    past = timezone.now() - timedelta(days=1)
+    response = edit(cast, past, confirmed="1")
+    assert "Đã lưu thông tin đợt." in response.content.decode()
+    assert not Notification.objects.exists()
+
+
+def test_a_move_tells_only_the_units_whose_own_deadline_it_moves(cast):
+    old = cast.campaign.self_assessment_deadline
+    extended = old + timedelta(days=20)
+    CampaignUnit.objects.filter(pk=cast.tu_phap_campaign_unit.pk).update(extension_until=extended)
+    edit(cast, old + timedelta(days=7))  # Sở Tư pháp keeps its later extension
+    assert told("deadline_changed") == ["lan", "minh"]
+    edit(cast, old + timedelta(days=30))  # now past its extension: its deadline moves too
+    assert told("deadline_changed") == ["lan", "lan", "minh", "minh", "thao"]
 
 
 def test_a_deadline_moved_later_tells_every_unit_once_and_asks_nothing(cast):

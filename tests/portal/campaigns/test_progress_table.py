@@ -161,6 +161,19 @@ def test_the_office_reminds_the_units_ticked(cast: Cast):
     assert CampaignEvent.objects.filter(action="remind").count() == 1
 
 
+def test_the_message_names_the_units_ticked_that_nobody_could_be_told_about(cast: Cast):
+    y_te = Unit.objects.create(province=cast.province, code="so-y-te", name="Sở Y tế", level="so")
+    no_one = CampaignUnit.objects.create(campaign=cast.campaign, unit=y_te, level="so")
+    data = {"action": "remind", "units": [cast.tu_phap_campaign_unit.pk, no_one.pk]}
+    html = bulk(cast, data).content.decode()
+    assert "Đã gửi thông báo nhắc tới 1 người của các đơn vị đã chọn." in html
+    assert "Chưa nhắc được Sở Y tế vì chưa có cán bộ đầu mối hay thủ trưởng đơn vị" in html
+    assert "Sở Tư pháp vì" not in html
+    assert list(Notification.objects.values_list("user__username", flat=True)) == ["thao"]
+    html = bulk(cast, {"action": "remind", "units": [cast.tu_phap_campaign_unit.pk]}).content
+    assert "Chưa nhắc được" not in html.decode()
+
+
 def test_a_unit_that_already_sent_is_not_reminded(cast: Cast):
     Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).update(
         state=SubmissionState.SUBMITTED
@@ -184,6 +197,47 @@ def test_the_office_extends_the_units_ticked_to_one_deadline(cast: Cast):
     until = datetime(2099, 12, 30, 17, 0, tzinfo=HCM)
     assert set(CampaignUnit.objects.values_list("extension_until", flat=True)) == {until}
     assert AuditEntry.objects.filter(entity="extension", reason="Lũ").count() == 2
+    # each unit's people are told its new deadline, as from the one-unit form
+    told = Notification.objects.filter(kind="deadline_extended").values_list(
+        "user__username", "url", "title"
+    )
+    status = "/tu-danh-gia/{}/tinh-trang/".format
+    assert sorted(told) == [
+        (
+            "lan",
+            status(cast.noi_vu_campaign_unit.pk),
+            "Sở Nội vụ được gia hạn tự đánh giá đến 30/12/2099 17:00",
+        ),
+        (
+            "minh",
+            status(cast.noi_vu_campaign_unit.pk),
+            "Sở Nội vụ được gia hạn tự đánh giá đến 30/12/2099 17:00",
+        ),
+        (
+            "thao",
+            status(cast.tu_phap_campaign_unit.pk),
+            "Sở Tư pháp được gia hạn tự đánh giá đến 30/12/2099 17:00",
+        ),
+    ]
+    bulk(cast, data)  # the same date again: nobody is told twice
+    assert Notification.objects.count() == 3
+
+
+def test_extending_many_units_tells_them_in_a_fixed_number_of_queries(cast: Cast):
+    for number in range(20):
+        unit = Unit.objects.create(
+            province=cast.province, code=f"so-{number}", name=f"Sở số {number}", level="so"
+        )
+        CampaignUnit.objects.create(campaign=cast.campaign, unit=unit, level="so")
+    ids = list(CampaignUnit.objects.values_list("pk", flat=True))
+    data = {"action": "extend", "units": ids, "until": "30/12/2099 17:00"}
+    client = cast.client(cast.quang)
+    with CaptureQueriesContext(connection) as queries:  # the POST alone, not the page after
+        client.post(f"/tu-danh-gia/dot/{cast.campaign.pk}/tien-do/", data)
+    notices = [q for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+    # the keys already sent, one insert: not one per unit
+    assert len(notices) <= 3
+    assert Notification.objects.filter(kind="deadline_extended").count() == 3
 
 
 def test_an_extension_refused_for_one_unit_changes_none(cast: Cast):

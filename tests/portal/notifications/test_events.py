@@ -100,6 +100,10 @@ def test_an_approval_tells_the_units_reporters_and_the_provinces_office(
     assert mailed() == ["lan", "quang"]
     row = Notification.objects.get(kind=Kind.APPROVED, user=cast.lan)
     assert row.title == "Bản tự đánh giá của Sở Nội vụ đã được phê duyệt"
+    # its link opens the status page: the text says what is there, not "nothing to do"
+    assert row.url == f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/tinh-trang/"
+    assert "Bản đã ký xem ở trang tình trạng" in row.body
+    assert "Không cần làm gì" not in row.body
     with pytest.raises(ValidationError):
         approve(cast)
     assert told(Kind.APPROVED) == ["lan", "quang"]

@@ -52,3 +52,14 @@ def test_the_inbox_and_the_account_page_link_to_it(cast: Cast):
     client = cast.client(cast.lan)
     assert f'href="{URL}"' in client.get("/thong-bao/").content.decode()
     assert f'href="{URL}"' in client.get("/tai-khoan/").content.decode()
+
+
+def test_without_an_address_it_sends_you_to_your_profile_to_add_one(cast: Cast):
+    cast.lan.email = ""
+    cast.lan.save()
+    html = cast.client(cast.lan).get(URL).content.decode()
+    assert 'trang <a href="/tai-khoan/ho-so/">Hồ sơ</a>' in html
+    assert "Nhờ quản trị" not in html
+    cast.lan.email = "lan@tinhmau.gov.vn"
+    cast.lan.save()
+    assert "Hồ sơ</a>" not in cast.client(cast.lan).get(URL).content.decode()
