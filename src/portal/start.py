@@ -299,7 +299,7 @@ def _chair(user: AnyUser) -> list[Task]:
     return tasks
 
 
-def _chair_finalized(user: AnyUser) -> list[Task]:
+def _chair_finalized(user: User) -> list[Task]:
     """The campaigns whose results the chair's team finalized: the next step is the
     office's, publishing them (one query)."""
     finalized = TeamMember.objects.filter(
