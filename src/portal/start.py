@@ -22,7 +22,7 @@ from portal.assessments.selectors import (
     soonest,
     unit_tasks,
 )
-from portal.campaigns.models import Campaign
+from portal.campaigns.models import Campaign, CampaignUnit
 from portal.roles import Role
 from portal.workflow import (
     CAMPAIGN_STATE_LABELS,
@@ -58,24 +58,30 @@ SECTIONS: dict[str, tuple[object, object]] = {
     "reporter": (
         gettext_lazy("Tự đánh giá của đơn vị"),
         gettext_lazy(
-            "Khi đợt đánh giá mở, bản tự đánh giá của đơn vị và các yêu cầu bổ sung, "
-            "giải trình của tổ thẩm định sẽ hiện ở đây."
+            "Đơn vị không có việc nào chờ bạn lúc này. Bản tự đánh giá cần nhập khi đợt "
+            "đánh giá mở, và các yêu cầu bổ sung, giải trình của tổ thẩm định, sẽ hiện ở đây."
         ),
     ),
     "approver": (
         gettext_lazy("Chờ thủ trưởng phê duyệt"),
-        gettext_lazy("Khi cán bộ đầu mối gửi bản tự đánh giá, bản đó sẽ hiện ở đây để phê duyệt."),
+        gettext_lazy(
+            "Không có bản nào chờ bạn phê duyệt. Khi cán bộ đầu mối gửi bản tự đánh giá, "
+            "bản đó sẽ hiện ở đây."
+        ),
     ),
     "appraiser": (
         gettext_lazy("Thẩm định được phân công"),
         gettext_lazy(
-            "Khi tổ trưởng bắt đầu một vòng thẩm định, các tiêu chí được phân công cho bạn "
-            "chấm sẽ hiện ở đây, theo đơn vị."
+            "Không có tiêu chí nào chờ bạn chấm. Trong vòng thẩm định đang chấm, các tiêu "
+            "chí được phân công cho bạn mà chưa chấm sẽ hiện ở đây, theo đơn vị."
         ),
     ),
     "chair": (
         gettext_lazy("Điều hành tổ thẩm định"),
-        gettext_lazy("Khi đợt đánh giá vào thẩm định, bước tiếp theo của các vòng sẽ hiện ở đây."),
+        gettext_lazy(
+            "Không có đợt nào đang thẩm định. Khi đợt đánh giá vào thẩm định, bước tiếp "
+            "theo của các vòng sẽ hiện ở đây."
+        ),
     ),
     "office": (
         gettext_lazy("Theo dõi đợt đánh giá"),
@@ -103,7 +109,7 @@ def start_sections(user: AnyUser) -> list[Section]:
         ("reporter", Role.REPORTER in roles, lambda: _reporter(user)),
         ("approver", Role.APPROVER in roles, lambda: _approver(user)),
         ("appraiser", bool(seats), lambda: _appraiser(user)),
-        ("chair", any(seats), lambda: _chair(user)),
+        ("chair", any(seats), lambda: [*_chair(user), *_chair_finalized(user)]),
         (
             "office",
             Role.OFFICE_ADMIN in roles,
@@ -154,6 +160,7 @@ def _reporter(user: User) -> list[Task]:
                 task.late,
             )
         )
+    tasks += _reporter_sent(user)
     reporting = set(
         Membership.objects.filter(user=user, role=Role.REPORTER).values_list("unit_id", flat=True)
     )
@@ -182,6 +189,34 @@ def _reporter(user: User) -> list[Task]:
                 )
             )
     return tasks
+
+
+def _reporter_sent(user: User) -> list[Task]:
+    """The unit's self-assessments sent and waiting for the head's approval: nothing to do
+    but to follow, so a line to the status page (one query)."""
+    sent = (
+        CampaignUnit.objects.filter(
+            unit__memberships__user=user,
+            unit__memberships__role=Role.REPORTER,
+            campaign__state=CampaignState.OPEN,
+            campaign__historic=False,
+            submission__state=SubmissionState.SUBMITTED,
+        )
+        .select_related("campaign", "unit")
+        .distinct()
+    )
+    return [
+        Task(
+            gettext("Chờ phê duyệt: %(unit)s — %(campaign)s")
+            % {"unit": row.unit.name, "campaign": row.campaign.title},
+            reverse("assessments:status", args=[row.pk]),
+            gettext(
+                "Đã gửi thủ trưởng đơn vị phê duyệt. Xem tình trạng; nếu bản bị trả lại, "
+                "sửa theo lý do rồi gửi lại."
+            ),
+        )
+        for row in sent
+    ]
 
 
 def _approver(user: AnyUser) -> list[Task]:
@@ -262,6 +297,22 @@ def _chair(user: AnyUser) -> list[Task]:
             )
         )
     return tasks
+
+
+def _chair_finalized(user: User) -> list[Task]:
+    """The campaigns whose results the chair's team finalized: the next step is the
+    office's, publishing them (one query)."""
+    finalized = TeamMember.objects.filter(
+        user=user, chair=True, campaign__state=CampaignState.FINALIZED, campaign__historic=False
+    ).select_related("campaign")
+    return [
+        Task(
+            gettext("Đã chốt kết quả: %(campaign)s") % {"campaign": member.campaign.title},
+            reverse("appraisals:dashboard", args=[member.campaign.pk]),
+            gettext("Tổ thẩm định đã xong việc. Bước tiếp theo: Sở chủ trì công bố kết quả."),
+        )
+        for member in finalized
+    ]
 
 
 def _campaigns(provinces: set[int]) -> list[Campaign]:

@@ -206,7 +206,8 @@ MOVE_SUMMARIES = {
         "trì; chỉ Sở chủ trì mở lại được."
     ),
     "return": gettext_lazy(
-        "Bản tự đánh giá của %(unit)s được trả lại cho người báo cáo để sửa, kèm lý do: “%(note)s”."
+        "Bản tự đánh giá của %(unit)s được trả lại cho cán bộ đầu mối để sửa, "
+        "kèm lý do: “%(note)s”."
     ),
     "reopen": gettext_lazy(
         "Bản đã phê duyệt của %(unit)s được mở lại: đơn vị sửa, gửi và phê duyệt lại; lý do: "

@@ -68,6 +68,9 @@ KEY_LABELS: dict[str, Promise] = {
     "expires_at": gettext_lazy("hết hạn lúc"),
     "revoked_at": gettext_lazy("thu hồi lúc"),
 }
+# Keys of stored values that are codes for the machine, not words for people: the page
+# shows them under "Chi tiết kỹ thuật" (the exports keep them).
+TECHNICAL_KEYS = frozenset({"sha256"})
 # Entities whose old and new values are states of a workflow machine.
 STATE_ENTITIES = {
     "campaign": Machine.CAMPAIGN,
@@ -90,8 +93,11 @@ class LogRow:
     criterion_name: str
     entity: str
     what: str  # the entity and the action in words
-    old: str
+    old: str  # as stored, in words (the exports)
     new: str
+    old_plain: str  # as the page shows them, without codes and hashes
+    new_plain: str
+    changes_technical: str  # those codes and hashes, for the page's technical details
     reason: str  # as stored (the exports)
     reason_plain: str  # as the page shows it, without the hashes
     reason_technical: str  # the hashes it carried, for the page's technical details
@@ -126,6 +132,8 @@ def log_row(
 ) -> LogRow:
     """`criterion_names`: the page shows a criterion by its name (the exports keep the code)."""
     reason, technical = technical_split(entry.reason)
+    old_plain, old_technical = _value_split(entry.old, entry.entity)
+    new_plain, new_technical = _value_split(entry.new, entry.entity)
     names = criterion_names or {}
     return LogRow(
         id=entry.pk,
@@ -139,12 +147,26 @@ def log_row(
         what=what_changed(entry.entity, entry.action),
         old=value_text(entry.old, entry.entity),
         new=value_text(entry.new, entry.entity),
+        old_plain=old_plain,
+        new_plain=new_plain,
+        changes_technical="; ".join(t for t in (old_technical, new_technical) if t),
         reason=entry.reason,
         reason_plain=reason,
         reason_technical=technical,
         old_json=_json(entry.old),
         new_json=_json(entry.new),
     )
+
+
+def _value_split(value: Any, entity: str) -> tuple[str, str]:
+    """A stored value in words without its codes (an evidence file's SHA-256), and those
+    codes apart: ("tên: real.pdf", "sha256: ad5b…") for an added file."""
+    if isinstance(value, dict) and TECHNICAL_KEYS & value.keys():
+        plain = {k: v for k, v in value.items() if k not in TECHNICAL_KEYS}
+        codes = [f"{key}: {value[key]}" for key in sorted(TECHNICAL_KEYS & value.keys())]
+        return (value_text(plain, entity) if plain else EMPTY), "; ".join(codes)
+    text = value_text(value, entity)
+    return technical_split(text) if _HASH.search(text) else (text, "")
 
 
 def _json(value: Any) -> str:

@@ -229,5 +229,8 @@ class ReportTextsForm(TextCheckedForm):
 class ReportTemplateForm(TextCheckedForm):
     template = forms.FileField(
         label=gettext_lazy("Mẫu báo cáo của Sở (DOCX, tối đa 5 MB)"),
-        help_text=gettext_lazy("Trường dữ liệu theo docs/reports.md, ví dụ {{ province }}."),
+        help_text=gettext_lazy(
+            "Trong mẫu, ghi trường dữ liệu giữa hai cặp ngoặc nhọn, ví dụ {{ province }}; "
+            "các trường có sẵn được liệt kê ngay dưới."
+        ),
     )

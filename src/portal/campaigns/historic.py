@@ -80,9 +80,7 @@ def historic_campaign_import(
     campaign_unit.full_clean()
     campaign_unit.save()
     _store_results(campaign, level, units, repro, file_name)
-    note = (
-        f"{level_name} ({level}) từ {file_name}: {len(table.rows)} đơn vị, {len(findings)} sai lệch"
-    )
+    note = f"{level_name} từ {file_name}: {len(table.rows)} đơn vị, {len(findings)} sai lệch"
     record(campaign, "historic_import", user, note)
     return campaign
 

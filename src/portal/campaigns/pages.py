@@ -38,7 +38,7 @@ from portal.workflow.guards import names
 
 TRANSITION_SUMMARIES = {
     "open": gettext_lazy(
-        "Đợt mở cho %(units)s đơn vị tự đánh giá: người báo cáo của các đơn vị bắt đầu nhập."
+        "Đợt mở cho %(units)s đơn vị tự đánh giá: cán bộ đầu mối của các đơn vị bắt đầu nhập."
     ),
     "close_self_assessment": gettext_lazy(
         "%(units)s đơn vị sẽ không sửa, không gửi được bản tự đánh giá nữa."
@@ -123,7 +123,7 @@ def _locked_lines(shut: list[CampaignUnit]) -> list[str]:
             len(shut),
         )
         % {"count": len(shut), "names": names([row.unit.name for row in shut])},
-        gettext("Người báo cáo và thủ trưởng của các đơn vị đó sẽ nhận thông báo."),
+        gettext("Cán bộ đầu mối và thủ trưởng của các đơn vị đó sẽ nhận thông báo."),
     ]
 
 
@@ -171,7 +171,7 @@ def round_deadline_confirmation(
             "vòng %(number)s."
         )
         % {"units": campaign.units.count(), "number": data.get("number")},
-        gettext("Người báo cáo và thủ trưởng của các đơn vị sẽ nhận thông báo."),
+        gettext("Cán bộ đầu mối và thủ trưởng của các đơn vị sẽ nhận thông báo."),
     ]
     return _past(
         gettext("Đặt hạn thẩm định đã qua"),
@@ -195,7 +195,7 @@ def extension_confirmation(
     return _past(
         gettext("Gia hạn đến một ngày đã qua"),
         until,
-        [line, gettext("Người báo cáo và thủ trưởng của đơn vị sẽ nhận thông báo.")],
+        [line, gettext("Cán bộ đầu mối và thủ trưởng của đơn vị sẽ nhận thông báo.")],
         url,
         reverse("campaigns:detail", args=[campaign.pk]),
     )

@@ -192,7 +192,7 @@ def campaign_level_add(
     campaign_unit = CampaignLevel(campaign=campaign, level=level, name=name, framework=framework)
     campaign_unit.full_clean()
     campaign_unit.save()
-    record(campaign, "level_add", user, f"{name} ({level}): {framework.name}")
+    record(campaign, "level_add", user, f"{name}: {framework.name}")
     audit_record(
         actor=user,
         entity="level",

@@ -99,10 +99,24 @@ def guarded(
     try:
         act(sent.reason if sent.override else "")
     except MoveBlocked as blocked:
-        return page(request, replace(build(), blockers=blocked.blockers), status=409)
+        refused = replace(build(), blockers=blocked.blockers)
+        return page(request, replace(refused, error=_why_not_done(refused, sent)), status=409)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect(build().back)
     messages.success(request, done)
     return redirect(build().back)
+
+
+def _why_not_done(refused: Confirmation, sent: Posted) -> str:
+    """In words, why a confirmed post did nothing: the page shows the blockers again, and
+    without this line the person would see the same page and think it had worked."""
+    if refused.hard:  # the page says to deal with them first; nothing to tick
+        return ""
+    if not sent.override:
+        return gettext(
+            "Chưa thực hiện. Đánh dấu “Vẫn thực hiện” để làm dù còn các điều dưới đây; "
+            "lý do được lưu vào nhật ký thay đổi."
+        )
+    return gettext("Chưa thực hiện: còn các điều dưới đây. Xem lại rồi thực hiện lại.")

@@ -51,6 +51,12 @@ def test_it_refuses_the_lists_to_everyone_but_the_office(cast: Cast, who: str, u
     assert response.status_code == 403
 
 
+def test_the_refusal_page_does_not_claim_the_reporter_may_look(cast: Cast):
+    html = cast.client(cast.lan).get(PEOPLE).content.decode()
+    assert "cho phép xem nhưng" not in html
+    assert "Vai trò của bạn không cho phép mở trang này hoặc làm việc này." in html
+
+
 @pytest.mark.parametrize("who", NOT_ADMINS)
 def test_it_refuses_a_persons_pages_to_everyone_but_the_office(cast: Cast, who: str):
     client = cast.client(getattr(cast, who))

@@ -220,6 +220,19 @@ def test_confirming_without_the_override_is_refused_with_the_blockers(team: Team
     assert entry.reason.startswith(f"Vẫn thực hiện: {REASON}")
 
 
+def test_a_reason_without_the_tick_says_why_nothing_happened(team: Team):
+    team.move(1, "open_round")
+    before = state(team)
+    data = {"action": "return_results", "number": 1, "confirmed": "1", "override_reason": REASON}
+    response = team.cast.client(team.chair).post(url(team), data)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert 'class="field-error" id="override-error"' in html
+    assert "Chưa thực hiện. Đánh dấu “Vẫn thực hiện” để làm dù còn các điều dưới đây" in html
+    assert REASON in html  # kept, so only the tick is missing
+    assert state(team) == before
+
+
 def test_a_hard_blocker_offers_no_button(team: Team):
     client = team.cast.client(team.chair)
     html = client.post(url(team), {"action": "open_round", "number": 2}).content.decode()

@@ -33,7 +33,7 @@ def at(cast: Cast, state: str) -> None:
         ("submit", "lan", SubmissionState.DRAFT, {}, "được gửi cho thủ trưởng phê duyệt"),
         ("approve", "minh", SubmissionState.SUBMITTED, {}, "bản được khoá và gửi Sở chủ trì"),
         ("return", "minh", SubmissionState.SUBMITTED, {"note": "Thiếu quyết định"},
-         "được trả lại cho người báo cáo để sửa, kèm lý do: “Thiếu quyết định”"),
+         "được trả lại cho cán bộ đầu mối để sửa, kèm lý do: “Thiếu quyết định”"),
         ("reopen", "quang", SubmissionState.APPROVED, {"note": "Sai số liệu"},
          "Bản đã phê duyệt của Sở Nội vụ được mở lại"),
     ],

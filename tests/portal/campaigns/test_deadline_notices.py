@@ -45,6 +45,8 @@ def test_a_deadline_in_the_past_asks_first_and_names_the_units_it_locks_out(cast
     html = response.content.decode()
     assert 'class="card confirm"' in html
     assert "1 đơn vị chưa gửi sẽ không sửa được nữa: Sở Tư pháp." in html
+    assert "Cán bộ đầu mối và thủ trưởng của các đơn vị đó sẽ nhận thông báo." in html
+    assert "Người báo cáo" not in html  # the role has one name, its label
     assert 'name="reason" value="Theo kế hoạch mới"' in html
     assert snapshot(cast.campaign) == before
     assert not Notification.objects.exists()

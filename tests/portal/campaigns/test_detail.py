@@ -63,6 +63,7 @@ def test_it_shows_the_state_levels_framework_deadlines_and_units(cast):
     assert "Đang tự đánh giá" in text
     assert "Sở, ban, ngành" in text
     assert f'href="/bo-chi-so/{cast.framework.pk}/"' in text
+    assert "(so)" not in text  # the level by its name, never its code
     assert "31/03/2025 17:00" in text
     assert "Thẩm định vòng 1</td><td>15/04/2025 17:00" in text
     assert "Bổ sung, giải trình vòng 1</td><td>25/04/2025 17:00" in text

@@ -44,7 +44,10 @@ def test_the_office_admin_adds_a_level_with_its_framework(cast, draft):
     assert response.url == f"/dot-danh-gia/{draft.pk}/"
     level = draft.levels.get(level="xa")
     assert (level.name, level.framework) == ("UBND xã, phường", version)
-    assert draft.events.get().note == "UBND xã, phường (xa): Bộ chỉ số cấp xã 2026"
+    # the change log names the level, not its code "(xa)"
+    assert draft.events.get().note == "UBND xã, phường: Bộ chỉ số cấp xã 2026"
+    html = cast.client(cast.quang).get(f"/dot-danh-gia/{draft.pk}/").content.decode()
+    assert "UBND xã, phường: Bộ chỉ số cấp xã 2026" in html and "(xa)" not in html
 
 
 def test_a_framework_made_for_another_level_is_refused(cast, draft):

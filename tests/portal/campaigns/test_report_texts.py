@@ -206,3 +206,18 @@ def test_a_template_that_reaches_the_document_through_a_chart_is_refused_at_uplo
 ):
     marker = tmp_path / "pwned"
     assert_refused_and_ran_nothing(cast, published, [chart_escape(marker)], marker)
+
+
+def test_the_page_itself_lists_the_fields_a_template_may_use(cast):
+    from dti.reports.templates import template_context
+    from tests.core.reports import report
+    from tests.core.seeds import BINHPHUOC
+
+    html = cast.client(cast.quang).get(page(cast.campaign)).content.decode()
+    assert "docs/" not in html  # no pointer to a file the office cannot open
+    listed = html.split('id="template-fields"', 1)[1].split("</details>", 1)[0]
+    context = template_context(report(BINHPHUOC))
+    for name in context:
+        assert f"<code>{{{{ {name} }}}}</code>" in listed, name
+    for name in context["levels"][0]:
+        assert f"<code>{name}</code>" in listed, name

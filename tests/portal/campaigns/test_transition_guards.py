@@ -78,6 +78,15 @@ def test_closing_names_the_units_that_have_not_finished(cast):
     assert 'name="override_reason"' in text
 
 
+def test_closing_with_a_reason_but_no_tick_says_why_nothing_happened(cast):
+    before = snapshot(cast.campaign)
+    data = {"action": "close_self_assessment", "confirmed": "1", "override_reason": REASON}
+    response = cast.client(cast.quang).post(url(cast), data)
+    assert response.status_code == 409
+    assert "Đánh dấu “Vẫn thực hiện” để làm dù còn các điều dưới đây" in response.content.decode()
+    assert snapshot(cast.campaign) == before
+
+
 def test_closing_over_the_blockers_takes_a_reason_kept_in_the_trail(cast):
     client = cast.client(cast.quang)
     before = snapshot(cast.campaign)

@@ -156,6 +156,23 @@ def test_the_start_page_reads_in_the_same_number_of_queries_for_3_and_30_units(c
             Membership.objects.create(user=person, province=cast.province, role=role, unit=unit)
     many = {who: count_queries(cast, who) for who in ("lan", "minh", "quang", "hoa")}
     assert many == few
-    assert (
-        len(links(section(home(cast, "lan"), "reporter"))) == 28
-    )  # Sở Nội vụ and the 27 not started; not the sent one
+    found = links(section(home(cast, "lan"), "reporter"))
+    # Sở Nội vụ and the 27 not started to fill in; the sent one to follow on its status page
+    assert len(found) == 29
+    assert sum(link.endswith("/tinh-trang/") for link in found) == 1
+
+
+def test_a_sent_self_assessment_shows_as_waiting_for_approval_with_its_status_page(cast: Cast):
+    Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).update(
+        state=SubmissionState.SUBMITTED
+    )
+    html = section(home(cast, "lan"), "reporter")
+    assert links(html) == [f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/tinh-trang/"]
+    assert "Chờ phê duyệt: Sở Nội vụ" in html
+    assert 'class="empty"' not in html and "Khi đợt đánh giá mở" not in html
+    Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).update(
+        state=SubmissionState.APPROVED
+    )
+    html = section(home(cast, "lan"), "reporter")
+    assert links(html) == []
+    assert "Đơn vị không có việc nào chờ bạn lúc này." in html

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from portal.assessments.models import Submission
 from portal.campaigns.models import CampaignUnit
 from portal.units.models import Unit
-from portal.workflow import SubmissionState
+from portal.workflow import CampaignState, SubmissionState
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
 from tests.portal.appraisals.unit_fixtures import SUPPLEMENT_DUE, Appraised
 from tests.portal.site.test_start_pages import links, section
@@ -86,3 +86,27 @@ def test_the_appraisal_sections_read_in_the_same_number_of_queries_for_more_unit
     assert counts() == few
     # Thẩm appraises one main index of every unit: each unit is a task of hers
     assert len(links(section(home(appraised, "tham"), "appraiser"))) == 30
+
+
+def test_a_chair_with_nothing_to_score_is_not_told_to_wait_for_a_round(appraised: Appraised):
+    html = section(home(appraised, "chinh"), "appraiser")  # round 2 is being scored
+    assert links(html) == []
+    assert "Khi tổ trưởng bắt đầu" not in html
+    assert "Không có tiêu chí nào chờ bạn chấm." in html
+
+
+def test_after_finalizing_the_chair_is_pointed_to_the_offices_publication(
+    appraised: Appraised,
+):
+    campaign = appraised.cast.campaign
+    campaign.state = CampaignState.FINALIZED
+    campaign.save()
+    html = section(home(appraised, "chinh"), "chair")
+    assert links(html) == [f"/tham-dinh/dot/{campaign.pk}/"]
+    assert "Bước tiếp theo: Sở chủ trì công bố kết quả." in html
+    assert "Khi đợt đánh giá vào thẩm định" not in html
+    assert appraised.cast.client(appraised.person("chinh")).get(links(html)[0]).status_code == 200
+    campaign.state = CampaignState.PUBLISHED
+    campaign.save()
+    html = section(home(appraised, "chinh"), "chair")
+    assert links(html) == [] and "Không có đợt nào đang thẩm định." in html
