@@ -207,8 +207,12 @@ def _reporter_sent(user: User) -> list[Task]:
     )
     return [
         Task(
-            gettext("Chờ phê duyệt: %(unit)s — %(campaign)s")
-            % {"unit": row.unit.name, "campaign": row.campaign.title},
+            gettext("%(state)s: %(unit)s — %(campaign)s")
+            % {
+                "state": SUBMISSION_STATE_LABELS[SubmissionState.SUBMITTED],
+                "unit": row.unit.name,
+                "campaign": row.campaign.title,
+            },
             reverse("assessments:status", args=[row.pk]),
             gettext(
                 "Đã gửi thủ trưởng đơn vị phê duyệt. Xem tình trạng; nếu bản bị trả lại, "

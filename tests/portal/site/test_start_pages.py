@@ -168,7 +168,7 @@ def test_a_sent_self_assessment_shows_as_waiting_for_approval_with_its_status_pa
     )
     html = section(home(cast, "lan"), "reporter")
     assert links(html) == [f"/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/tinh-trang/"]
-    assert "Chờ phê duyệt: Sở Nội vụ" in html
+    assert "Đã gửi, chờ phê duyệt: Sở Nội vụ" in html  # the state by its one name
     assert 'class="empty"' not in html and "Khi đợt đánh giá mở" not in html
     Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).update(
         state=SubmissionState.APPROVED
