@@ -12,9 +12,9 @@ from io import BytesIO, StringIO
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from dti.text import spreadsheet_text
+from portal.auditlog.exports import titled_sheet
 from portal.moments import moment_text
 
 Cell = str | int | datetime | None
@@ -47,19 +47,8 @@ def progress_xlsx(header: Sequence[str], rows: Iterable[Sequence[Cell]], title: 
     """One sheet: a title line, the header (frozen, bold), one unit per row; moments as
     dates written dd/mm/yyyy hh:mm."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(SHEET)
-    for index in range(len(header)):
-        sheet.column_dimensions[chr(ord("A") + index)].width = 34 if index == 1 else 18
-    sheet.freeze_panes = "A3"
-    heading = WriteOnlyCell(sheet, value=spreadsheet_text(title))
-    heading.font = Font(bold=True)
-    sheet.append([heading])
-    names = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        names.append(cell)
-    sheet.append(names)
+    widths = [34 if index == 1 else 18 for index in range(len(header))]
+    sheet = titled_sheet(book, SHEET, title, header, widths)
     for row in rows:
         cells = []
         for value in row:

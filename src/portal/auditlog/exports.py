@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from io import BytesIO, StringIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -66,22 +67,31 @@ def log_csv(rows: Iterable[LogRow]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
-    """One sheet: a title line, the header (frozen), one entry per row; times as dates."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(SHEET)
-    for index, width in enumerate(WIDTHS):
+def titled_sheet(
+    book: Workbook, name: str, title: str, header: Sequence[str], widths: Sequence[float]
+) -> Any:  # openpyxl's stubs give a write-only sheet no column_dimensions
+    """A write-only sheet of an export: a title line and the header, both bold, frozen under
+    them; the columns as wide as `widths` says (the progress table's export uses it too)."""
+    sheet = book.create_sheet(name)
+    for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"
     heading = WriteOnlyCell(sheet, value=spreadsheet_text(title))
     heading.font = Font(bold=True)
     sheet.append([heading])
-    header = []
-    for name in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
+    names = []
+    for column in header:
+        cell = WriteOnlyCell(sheet, value=column)
         cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+        names.append(cell)
+    sheet.append(names)
+    return sheet
+
+
+def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
+    """One sheet: a title line, the header (frozen), one entry per row; times as dates."""
+    book = Workbook(write_only=True)
+    sheet = titled_sheet(book, SHEET, title, COLUMNS, WIDTHS)
     for row in rows:
         cells: list[object] = []
         for value in _cells(row):
