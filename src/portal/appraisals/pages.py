@@ -38,6 +38,7 @@ from portal.assessments.pages import live_score, summary
 from portal.assessments.selectors import framework_for
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 from portal.frameworks.scoring import score_answers
+from portal.moments import moment_text
 from portal.roles import Role
 from portal.workflow import (
     ACTION_LABELS,
@@ -52,7 +53,6 @@ from portal.workflow import (
     final_mark_open,
 )
 from portal.workflow.confirm import Confirmation
-from portal.workflow.guards import when
 
 # What each round move does, said on the page that asks first.
 ROUND_MOVE_SUMMARIES = {
@@ -157,7 +157,7 @@ def round_confirmation(user: AnyUser, campaign: Campaign, number: int, action: s
     summary = ROUND_MOVE_SUMMARIES[action] % {
         "number": number,
         "units": campaign.units.count(),
-        "due": when(due) if due else "—",
+        "due": moment_text(due) if due else "—",
     }
     assert user.is_authenticated  # the view required a sign-in
     return Confirmation(

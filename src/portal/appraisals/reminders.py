@@ -15,13 +15,13 @@ from portal.accounts.models import User
 from portal.appraisals.models import Appraisal, Response, TeamMember
 from portal.assessments.reminders import self_assessment_reminders
 from portal.campaigns.models import AppraisalRound
+from portal.moments import moment_text
 from portal.notifications.reminders import (
     APPRAISAL,
     SUPPLEMENT,
     Reminder,
     active_people_of_units,
     reminder_key,
-    when_text,
 )
 from portal.roles import Role
 from portal.workflow import RoundState
@@ -54,7 +54,7 @@ def appraisal_reminders(now: datetime, horizon: datetime) -> list[Reminder]:
 
 def _appraisal(round_: AppraisalRound, users: list[User]) -> Reminder:
     due = round_.appraisal_due
-    words = {"number": round_.number, "campaign": round_.campaign.title, "due": when_text(due)}
+    words = {"number": round_.number, "campaign": round_.campaign.title, "due": moment_text(due)}
     return Reminder(
         kind=APPRAISAL,
         users=tuple(users),
@@ -110,7 +110,7 @@ def _supplement(appraisals: list[Appraisal], users: list[User]) -> Reminder:
         "unit": campaign_unit.unit.name,
         "number": round_.number,
         "campaign": round_.campaign.title,
-        "due": when_text(due),
+        "due": moment_text(due),
         "criteria": ", ".join(appraisal.criterion for appraisal in appraisals),
     }
     return Reminder(

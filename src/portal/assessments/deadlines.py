@@ -18,7 +18,8 @@ from django.utils.translation import gettext
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.campaigns.schedule import campaign_units_extend
-from portal.notifications.reminders import active_people_of_units, when_text
+from portal.moments import moment_text
+from portal.notifications.reminders import active_people_of_units
 from portal.notifications.services import Message, notify, notify_many
 from portal.roles import UNIT_ROLES
 from portal.workflow import SubmissionState, deadline_passed
@@ -120,7 +121,7 @@ def notify_deadline_changed(
         kind="deadline_changed",
         campaign=campaign,
         title=gettext("Hạn tự đánh giá của %(campaign)s đổi thành %(deadline)s")
-        % {"campaign": campaign.title, "deadline": when_text(deadline)},
+        % {"campaign": campaign.title, "deadline": moment_text(deadline)},
         body=gettext("Đơn vị gửi bản tự đánh giá để phê duyệt trước hạn mới."),
         url=reverse("assessments:mine"),
         key=f"deadline_changed:{campaign.pk}:{when}",
@@ -154,7 +155,7 @@ def notify_locked_out(
 def _locked_out_words(campaign: Campaign, deadline: datetime) -> tuple[str, str]:
     title = gettext("Hạn tự đánh giá của %(campaign)s đã qua (%(deadline)s)") % {
         "campaign": campaign.title,
-        "deadline": when_text(deadline),
+        "deadline": moment_text(deadline),
     }
     body = gettext(
         "Đơn vị không sửa, không gửi được bản tự đánh giá nữa. Nếu cần thêm thời gian, "
@@ -183,7 +184,7 @@ def notify_extensions(
         else:
             title = gettext("%(unit)s được gia hạn tự đánh giá đến %(deadline)s") % {
                 "unit": row.unit.name,
-                "deadline": when_text(until),
+                "deadline": moment_text(until),
             }
             body = gettext("Đơn vị gửi bản tự đánh giá để phê duyệt trước hạn mới.")
             url, key = _url(row), f"deadline_extended:{row.pk}"

@@ -17,12 +17,12 @@ from portal.assessments.models import Submission
 from portal.assessments.selectors import deadline_of
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.campaigns.services import record
+from portal.moments import moment_text
 from portal.notifications.reminders import (
     SELF_ASSESSMENT,
     Reminder,
     active_people_of_units,
     reminder_key,
-    when_text,
 )
 from portal.notifications.services import notify
 from portal.roles import UNIT_ROLES
@@ -60,7 +60,7 @@ def _self_assessment(campaign_unit: CampaignUnit, users: list[User]) -> Reminder
     words = {
         "unit": campaign_unit.unit.name,
         "campaign": campaign_unit.campaign.title,
-        "due": when_text(deadline),
+        "due": moment_text(deadline),
     }
     return Reminder(
         kind=SELF_ASSESSMENT,
@@ -110,7 +110,7 @@ def units_remind(
         words = {
             "unit": campaign_unit.unit.name,
             "campaign": campaign.title,
-            "due": when_text(deadline) if deadline else "",
+            "due": moment_text(deadline) if deadline else "",
         }
         title = gettext("Sở chủ trì nhắc: gửi bản tự đánh giá của %(unit)s") % words
         body = (

@@ -23,7 +23,8 @@ from portal.campaigns import services as campaign_services
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 from portal.notifications.models import Kind
-from portal.notifications.selectors import people_of_province, people_of_units
+from portal.notifications.reminders import active_people_of_units
+from portal.notifications.selectors import people_of_province
 from portal.notifications.services import Message, notify_many
 from portal.roles import UNIT_ROLES, Role
 
@@ -49,8 +50,8 @@ def submission_moved(
     Reopened by the office: the unit's reporters and approvers."""
     unit, campaign = campaign_unit.unit, campaign_unit.campaign
     names = {"unit": unit.name, "campaign": campaign.title, "who": actor}
-    reporters = people_of_units([unit.pk], [Role.REPORTER]).get(unit.pk, [])
-    approvers = people_of_units([unit.pk], [Role.APPROVER]).get(unit.pk, [])
+    reporters = active_people_of_units([unit.pk], [Role.REPORTER]).get(unit.pk, [])
+    approvers = active_people_of_units([unit.pk], [Role.APPROVER]).get(unit.pk, [])
     status = reverse("assessments:status", args=[campaign_unit.pk])
     form = reverse("assessments:form", args=[campaign_unit.pk])
     reason = (gettext("Lý do: %(note)s") % {"note": note.strip()}) if note.strip() else ""
@@ -122,7 +123,7 @@ def campaign_moved(*, campaign: Campaign, action: str, actor: User) -> None:
     if action not in ("open", "close_self_assessment", "reopen_self_assessment", "publish"):
         return
     campaign_units = _units(campaign)
-    people = people_of_units([cu.unit_id for cu in campaign_units], UNIT_ROLES)
+    people = active_people_of_units([cu.unit_id for cu in campaign_units], UNIT_ROLES)
     messages = []
     for campaign_unit in campaign_units:
         users = people.get(campaign_unit.unit_id, [])
@@ -281,7 +282,7 @@ def _round_closed(
 ) -> None:
     campaign = round.campaign
     campaign_units = _units(campaign)
-    people = people_of_units([cu.unit_id for cu in campaign_units], UNIT_ROLES)
+    people = active_people_of_units([cu.unit_id for cu in campaign_units], UNIT_ROLES)
     messages = []
     for campaign_unit in campaign_units:
         users = people.get(campaign_unit.unit_id, [])

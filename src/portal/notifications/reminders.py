@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 
 from portal.accounts.models import Membership, User
 from portal.campaigns.models import Campaign
-from portal.moments import moment_text
 from portal.notifications.models import Kind
 
 SELF_ASSESSMENT = Kind.DEADLINE_SELF_ASSESSMENT.value
@@ -49,14 +48,16 @@ class Reminder:
 def active_people_of_units(
     ids: Iterable[int], roles: Iterable[str]
 ) -> defaultdict[int, list[User]]:
-    """The active people holding one of `roles` for each unit (by unit id), in one query."""
+    """The active people holding one of `roles` for each unit (by unit id; a person holding
+    two of them once), in one query."""
     people: defaultdict[int, list[User]] = defaultdict(list)
     held = Membership.objects.filter(
         unit_id__in=set(ids), role__in=list(roles), user__is_active=True
     ).select_related("user")
     for membership in held:
         assert membership.unit_id is not None  # filtered on it above
-        people[membership.unit_id].append(membership.user)
+        if membership.user not in people[membership.unit_id]:
+            people[membership.unit_id].append(membership.user)
     return people
 
 
@@ -65,7 +66,3 @@ def reminder_key(*parts: object, deadline: datetime) -> str:
     every run; a moved one, a new key."""
     stamp = deadline.astimezone(UTC).isoformat()
     return ":".join(["deadline", *map(str, parts), stamp])
-
-
-def when_text(moment: datetime) -> str:
-    return moment_text(moment)

@@ -4,7 +4,6 @@ role, of a province or of units, each list in one query."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.paginator import Page, Paginator
@@ -46,16 +45,3 @@ def people_of_province(province_id: int, roles: Iterable[str]) -> list[User]:
         province_id=province_id, role__in=list(roles), user__is_active=True
     ).select_related("user")
     return list({membership.user_id: membership.user for membership in held}.values())
-
-
-def people_of_units(unit_ids: Iterable[int], roles: Iterable[str]) -> dict[int, list[User]]:
-    """The active people holding one of `roles` for each unit (unit id -> people, once
-    each), in one query."""
-    people: defaultdict[int, dict[int, User]] = defaultdict(dict)
-    held = Membership.objects.filter(
-        unit_id__in=set(unit_ids), role__in=list(roles), user__is_active=True
-    ).select_related("user")
-    for membership in held:
-        assert membership.unit_id is not None  # filtered on it above
-        people[membership.unit_id][membership.user_id] = membership.user
-    return {unit: list(users.values()) for unit, users in people.items()}

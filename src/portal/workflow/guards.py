@@ -70,11 +70,6 @@ def names(items: Sequence[str]) -> str:
     ) % {"names": shown, "count": rest}
 
 
-def when(moment: datetime) -> str:
-    """dd/mm/yyyy HH:mm in the portal's time zone."""
-    return moment_text(moment)
-
-
 # ---- the facts ---------------------------------------------------------------------------
 
 
@@ -134,7 +129,7 @@ def close_self_assessment_blockers(facts: SelfAssessmentFacts, now: datetime) ->
         blockers.append(
             Blocker(
                 gettext("Hạn tự đánh giá là %(deadline)s, chưa qua.")
-                % {"deadline": when(facts.deadline)}
+                % {"deadline": moment_text(facts.deadline)}
             )
         )
     running = [(name, until) for name, until in facts.extended if now <= until]
@@ -148,7 +143,7 @@ def close_self_assessment_blockers(facts: SelfAssessmentFacts, now: datetime) ->
                 )
                 % {
                     "count": len(running),
-                    "names": names([f"{name} ({when(until)})" for name, until in running]),
+                    "names": names([f"{name} ({moment_text(until)})" for name, until in running]),
                 }
             )
         )
@@ -232,7 +227,7 @@ def close_round_blockers(facts: RoundGuardFacts, now: datetime) -> list[Blocker]
                     "Hạn bổ sung vòng %(number)s là %(deadline)s, chưa qua: đơn vị còn được "
                     "giải trình, bổ sung đến lúc đó."
                 )
-                % {"number": facts.number, "deadline": when(facts.supplement_due)}
+                % {"number": facts.number, "deadline": moment_text(facts.supplement_due)}
             )
         )
     if facts.unanswered:
