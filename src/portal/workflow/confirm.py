@@ -16,9 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
+from portal.form_text import control_character_message
 from portal.workflow.guards import Blocker, MoveBlocked
 
 # The fields of the confirmation itself, never repeated from the first post.
+MAX_REASON = 1000  # characters of an override's reason, kept in the audit trail
 OWN_FIELDS = frozenset({"csrfmiddlewaretoken", "confirmed", "override", "override_reason"})
 
 
@@ -74,6 +76,17 @@ def page(request: HttpRequest, confirmation: Confirmation, status: int = 200) ->
     return render(request, "confirm.html", context, status=status)
 
 
+def _reason_refusal(reason: str) -> str:
+    """Why an override's reason cannot go into the audit trail ('' when it can): the same
+    check as every form's text, and a length a reason needs."""
+    if len(reason) > MAX_REASON:
+        return gettext("Lý do dài quá: tối đa %(max)s ký tự (đã gõ %(count)s).") % {
+            "max": MAX_REASON,
+            "count": len(reason),
+        }
+    return control_character_message(reason) or ""
+
+
 def guarded(
     request: HttpRequest,
     confirmation: Confirmation | Callable[[], Confirmation],
@@ -96,6 +109,9 @@ def guarded(
     if sent.override and not sent.reason:
         error = gettext("Ghi lý do vẫn thực hiện: lý do được lưu vào nhật ký thay đổi.")
         return page(request, replace(build(), error=error), status=400)
+    unkept = _reason_refusal(sent.reason) if sent.override else ""
+    if unkept:
+        return page(request, replace(build(), error=unkept), status=400)
     try:
         act(sent.reason if sent.override else "")
     except MoveBlocked as blocked:

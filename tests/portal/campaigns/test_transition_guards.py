@@ -168,3 +168,36 @@ def test_the_page_reads_a_fixed_number_of_queries(cast, django_assert_max_num_qu
         html = client.post(url(cast), {"action": "close_self_assessment"}).content.decode()
     assert "22 đơn vị chưa gửi bản tự đánh giá: Sở Nội vụ, Sở Tư pháp, Đơn vị 00" in html
     assert "và 17 đơn vị khác" in html
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("Hết hạn\x00 theo kế hoạch", "Có ký tự điều khiển không được phép (U+0000)"),
+        ("x" * 1001, "Lý do dài quá: tối đa 1000 ký tự (đã gõ 1001)."),
+    ],
+    ids=["NUL", "too-long"],
+)
+def test_a_reason_the_trail_cannot_keep_is_refused_and_nothing_moves(cast, reason, said):
+    before = snapshot(cast.campaign)
+    entries = AuditEntry.objects.count()
+    data = {"action": "close_self_assessment", "confirmed": "1", "override": "1"}
+    response = cast.client(cast.quang).post(url(cast), data | {"override_reason": reason})
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert snapshot(cast.campaign) == before
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_replayed_confirmation_moves_nothing_twice(cast):
+    client = cast.client(cast.quang)
+    data = {"action": "close_self_assessment", "confirmed": "1", "override": "1"}
+    client.post(url(cast), data | {"override_reason": REASON})
+    moved = AuditEntry.objects.filter(entity="campaign", action="close_self_assessment").count()
+    response = client.post(url(cast), data | {"override_reason": REASON}, follow=True)
+    assert "Không thể “Đóng tự đánh giá”" in response.content.decode()
+    assert (
+        AuditEntry.objects.filter(entity="campaign", action="close_self_assessment").count()
+        == moved
+        == 1
+    )
