@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext, gettext_lazy
 
@@ -136,6 +137,29 @@ class ReturnForm(TextCheckedForm):
 
 
 class UnitsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only: not subscriptable at run time
+    """Units of the campaign's progress table; a crafted value (another campaign's unit, not
+    a number) is refused in the user's words (Django has no Vietnamese for two of these)."""
+
+    default_error_messages = {
+        "invalid_list": gettext_lazy("Danh sách đơn vị đã chọn không đọc được: chọn lại."),
+        "invalid_choice": gettext_lazy(
+            "Đơn vị đã chọn không có trong bảng tiến độ của đợt này: tải lại trang rồi chọn lại."
+        ),
+        "invalid_pk_value": gettext_lazy(
+            "Đơn vị đã chọn không có trong bảng tiến độ của đợt này: tải lại trang rồi chọn lại."
+        ),
+    }
+
+    def _check_values(self, value: Any) -> Any:
+        """Every value a row's id as the page writes it, before any query: a number too
+        large for the database would otherwise fail there, not here."""
+        for one in value:
+            if not (isinstance(one, str) and one.isascii() and one.isdigit() and len(one) <= 18):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
+                )
+        return super()._check_values(value)  # type: ignore[misc]  # django-stubs declare it private
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.unit.name)
 

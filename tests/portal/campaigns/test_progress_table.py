@@ -305,3 +305,22 @@ def test_the_download_refuses_everyone_but_the_office(cast: Cast, who, status):
 
 def test_an_unknown_format_is_not_found(cast: Cast):
     assert export(cast, "pdf").status_code == 404
+
+
+@pytest.mark.parametrize("action", ["remind", "extend"])
+def test_a_unit_of_another_campaign_or_province_cannot_be_ticked(cast: Cast, action):
+    """A crafted post naming a unit the page does not show (another province's campaign),
+    or no unit at all, is refused whole: nobody is told, no deadline moves."""
+    other = Unit.objects.create(province=cast.other_province, code="so-x", name="Sở X", level="so")
+    foreign = CampaignUnit.objects.create(campaign=cast.campaign, unit=other, level="so")
+    foreign.campaign = cast.campaign.__class__.objects.create(
+        province=cast.other_province, year=2025, title="Đợt của tỉnh khác"
+    )
+    foreign.save()
+    for units in ([cast.noi_vu_campaign_unit.pk, foreign.pk], ["1 OR 1=1"], [10**30]):
+        data = {"action": action, "units": units, "until": "30/12/2099 17:00", "reason": "x"}
+        html = bulk(cast, data).content.decode()
+        assert "Đã gửi thông báo nhắc" not in html and "Đã gia hạn tự đánh giá" not in html
+        assert "Đơn vị đã chọn không có trong bảng tiến độ của đợt này" in html
+    assert not Notification.objects.exists()
+    assert not CampaignUnit.objects.exclude(extension_until=None).exists()
