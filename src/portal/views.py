@@ -6,14 +6,12 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from portal.accounts.permissions import provinces_of
 from portal.campaigns.selectors import campaigns_for_user
 from portal.start import start_sections
 
 
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "provinces": provinces_of(request.user),
         "campaigns": campaigns_for_user(request.user),
         "sections": start_sections(request.user),
     }

@@ -42,12 +42,6 @@ def roles_for_unit(user: AnyUser, province_id: int, unit_id: int) -> set[Role]:
     return roles
 
 
-def provinces_of(user: AnyUser) -> list[Province]:
-    if not user.is_authenticated:
-        return []
-    return list(Province.objects.filter(memberships__user=user).distinct())
-
-
 def is_office_admin(user: AnyUser, province: Province | int) -> bool:
     return Role.OFFICE_ADMIN in roles_in(user, province)
 
