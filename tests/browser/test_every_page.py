@@ -4,8 +4,8 @@ For each role of the cast (reporter, approver, appraiser chairing the team, lead
 office admin) and for an anonymous visitor, the crawl signs in and follows the same-origin links of every page from the
 start page, breadth first, up to PAGES pages; on each it runs axe-core (no serious or
 critical violation of WCAG 2.1 A/AA) and measures the page's width (no sideways scroll) at
-390 px and at 1366 px (tests/browser/accessibility.py). A link that answers with an error
-is a finding too: the menus and pages offer only what the role may open.
+360 px, the narrowest phone the portal serves, and at 1366 px (tests/browser/accessibility.py).
+A link that answers with an error is a finding too: the menus and pages offer only what the role may open.
 
 Skipped: sign-out (a form), files to download, the Django admin, the language switcher, a
 second query string of the same path (the first one stands for its filters), and a second
@@ -28,7 +28,7 @@ from tests.portal.appraisals.conftest import team  # noqa: F401  (the fixture)
 pytestmark = pytest.mark.browser
 
 PAGES = 40
-WIDTHS = (1366, 390)
+WIDTHS = (1366, 360)
 SKIPPED_PREFIXES = ("/quan-tri/", "/i18n/", "/api/", "/tai-khoan/dang-xuat/")
 DOWNLOADS = (".docx", ".xlsx", ".pdf", ".csv", ".png", ".json", ".yaml", ".zip", "/tai-ve/")
 
