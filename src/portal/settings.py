@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "portal.indicators",
     "portal.audit",
     "portal.auditlog",
+    "portal.publication",
+    "portal.public",
     "portal.api",
     "portal.demo",
 ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("chi-so-he-thong/", include("portal.indicators.urls")),
     path("thong-bao/", include("portal.notifications.urls")),
     path("nhat-ky/", include("portal.auditlog.urls")),
+    path("cong-bo/", include("portal.publication.urls")),
+    path("ket-qua/", include("portal.public.urls")),
     path("api/", include("portal.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher in base.html
     path("quan-tri/", admin.site.urls),  # PortalAdminSite: behind the second factor

@@ -96,7 +96,7 @@ def _campaign(province: Province, year: int, title: str, level: str, source: str
             title=title,
             source=source,
             historic=True,
-            state=CampaignState.PUBLISHED,
+            state=CampaignState.FINALIZED,  # published by the office (portal.publication)
         )
     if not existing.historic:
         raise ValidationError(

@@ -38,6 +38,7 @@ from portal.demo.provinces import SEEDS, SeedProvince, create_province, current_
 from portal.demo.second_factor import demo_second_factor_give
 from portal.frameworks.models import FrameworkVersion
 from portal.indicators.rows import read_upload
+from portal.publication.services import publication_request
 from portal.indicators.services import system_values_import
 from portal.roles import Role
 from portal.units.models import Unit
@@ -97,7 +98,9 @@ def _office_admin(province: Province) -> User:
 
 
 def _history(seed: SeedProvince, province: Province, tables: Path, user: User, say: Say) -> None:
-    """The seed report's tables, imported as the province's published history."""
+    """The seed report's tables, imported as the province's history, then published by
+    the office as the public portal's first version."""
+    campaign = None
     for level, table in seed.tables:
         path = tables / table
         framework = FrameworkVersion.objects.get(province=province, level=level)
@@ -113,6 +116,9 @@ def _history(seed: SeedProvince, province: Province, tables: Path, user: User, s
             user=user,
         )
         say(f"  {province.name} {framework.year}: {path.name} → {campaign}")
+    if campaign is not None:
+        publication_request(campaign=campaign, user=user)
+        say(f"  {province.name}: {campaign} công bố")
 
 
 def _level_name(level: str) -> str:

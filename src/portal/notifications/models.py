@@ -33,6 +33,7 @@ class Kind(models.TextChoices):
     DEADLINE_SELF_ASSESSMENT = "deadline_self_assessment", gettext_lazy("Nhắc hạn tự đánh giá")
     DEADLINE_APPRAISAL = "deadline_appraisal", gettext_lazy("Nhắc hạn thẩm định")
     DEADLINE_SUPPLEMENT = "deadline_supplement", gettext_lazy("Nhắc hạn bổ sung")
+    PUBLICATION_REQUESTED = "publication_requested", gettext_lazy("Phê duyệt công bố kết quả")
 
 
 def kind_label(kind: str) -> str:

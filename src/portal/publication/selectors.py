@@ -1,0 +1,487 @@
+"""Reading published versions: the only way the public site, the open data and the public
+API reach results. Everything here filters on `published_at`: a version awaiting approval,
+a refused one and a campaign never published are invisible. Superseded versions stay
+reachable by number, marked as such.
+
+Each published table (a level's general ranking, a peer group's, a main index's) is one
+`Table`, built from a version's rows: pages print it, CSV/XLSX/JSON serialise it, so the
+figures are the same everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy
+
+from dti.framework.loader import build_framework
+from dti.framework.model import Framework
+from dti.names import loose_label
+from portal.campaigns.models import Campaign
+from portal.publication.models import Version, VersionLevel, VersionRow
+from portal.units.models import Lineage
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+GENERAL = "tong-the"
+GROUP_PREFIX = "nhom-"
+INDEX_PREFIX = "chi-so-"
+MAX_SEARCH = 50  # results shown for one search
+
+
+def public_versions() -> QuerySet[Version]:
+    return Version.objects.filter(published_at__isnull=False).select_related("campaign__province")
+
+
+def current_versions() -> QuerySet[Version]:
+    return public_versions().filter(superseded_at__isnull=True)
+
+
+def version_at(province: str, year: int, number: int | None = None) -> Version | None:
+    """The province's published version of `year` (the current one, or `number`); when a
+    year has several published campaigns, the one published last."""
+    found = public_versions().filter(campaign__province__code=province, campaign__year=year)
+    if number is None:
+        found = found.filter(superseded_at__isnull=True)
+    else:
+        found = found.filter(number=number)
+    return found.order_by("-published_at", "-pk").first()
+
+
+def versions_of(campaign: Campaign) -> list[Version]:
+    """Every published version of the campaign, newest first."""
+    return list(public_versions().filter(campaign=campaign).order_by("-number"))
+
+
+def levels_of(version: Version) -> list[VersionLevel]:
+    return list(VersionLevel.objects.filter(version=version).order_by("position"))
+
+
+def level_of(version: Version, level: str) -> VersionLevel | None:
+    return VersionLevel.objects.filter(version=version, level=level).first()
+
+
+def rows_of(version: Version, level: str) -> list[VersionRow]:
+    return list(VersionRow.objects.filter(version=version, level=level).order_by("position"))
+
+
+def framework_of(level: VersionLevel) -> Framework:
+    """The framework as it was when the version was published."""
+    return build_framework(level.framework, file=level.framework_code, path="framework")
+
+
+# ---- tables -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str | _StrPromise
+    kind: str  # "rank", "text", "number", "percent", "class", "change"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableRef:
+    key: str  # "tong-the", "nhom-<group code>", "chi-so-<index code>": stable in URLs
+    title: str
+
+
+@dataclass
+class Table:
+    ref: TableRef
+    level: VersionLevel
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)  # column key -> value
+    row_units: list[VersionRow] = field(default_factory=list)  # the version row of each row
+    has_classes: bool = False
+
+
+def tables_of(level: VersionLevel, framework: Framework) -> list[TableRef]:
+    refs = [TableRef(GENERAL, gettext("Xếp hạng chung"))]
+    refs += [
+        TableRef(f"{GROUP_PREFIX}{group.code}", gettext("Nhóm: %(name)s") % {"name": group.name})
+        for group in framework.groups
+    ]
+    refs += [
+        TableRef(f"{INDEX_PREFIX}{index.code}", gettext("Chỉ số: %(name)s") % {"name": index.name})
+        for index in framework.main_indices
+    ]
+    return refs
+
+
+def table(level: VersionLevel, rows: Sequence[VersionRow], key: str) -> Table | None:
+    """One published table of a level, or None when the level has no table of that key."""
+    framework = framework_of(level)
+    ref = next((r for r in tables_of(level, framework) if r.key == key), None)
+    if ref is None:
+        return None
+    if key == GENERAL:
+        return _general(ref, level, framework, rows)
+    if key.startswith(GROUP_PREFIX):
+        return _group(ref, level, framework, rows, key.removeprefix(GROUP_PREFIX))
+    return _index(ref, level, framework, rows, key.removeprefix(INDEX_PREFIX))
+
+
+RANK = Column("rank", gettext_lazy("Hạng"), "rank")
+UNIT = Column("unit", gettext_lazy("Đơn vị"), "text")
+
+
+def _value_column(percent: bool) -> Column:
+    if percent:
+        return Column("value", gettext("Tỷ lệ so với điểm tối đa (%)"), "percent")
+    return Column("value", gettext("Giá trị xếp hạng"), "number")
+
+
+def _general(
+    ref: TableRef, level: VersionLevel, framework: Framework, rows: Sequence[VersionRow]
+) -> Table:
+    has_classes = framework.ranking.classification is not None
+    percent = framework.ranking.percent
+    columns = [RANK, UNIT]
+    columns += [
+        Column(f"index:{index.code}", f"{index.name} ({_plain(index.max)})", "number")
+        for index in framework.main_indices
+    ]
+    columns += [
+        Column("total", gettext("Tổng điểm"), "number"),
+        Column("max", gettext("Điểm tối đa áp dụng"), "number"),
+        _value_column(percent),
+    ]
+    if has_classes:
+        columns.append(Column("class", gettext("Xếp loại"), "class"))
+    columns += _previous_columns(has_classes)
+    out = Table(ref, level, columns, has_classes=has_classes)
+    for row in rows:
+        cells: dict[str, Any] = {
+            "rank": row.rank,
+            "unit": row.unit_name,
+            "total": row.total.normalize(),
+            "max": row.applicable_max.normalize(),
+            "value": row.value.normalize(),
+        }
+        for index in framework.main_indices:
+            cell = row.indices.get(index.code) or {}
+            cells[f"index:{index.code}"] = _decimal(cell.get("score"))
+        if has_classes:
+            cells["class"] = row.class_label
+        cells.update(_previous_cells(row, has_classes))
+        out.rows.append(cells)
+        out.row_units.append(row)
+    return out
+
+
+def _group(
+    ref: TableRef,
+    level: VersionLevel,
+    framework: Framework,
+    rows: Sequence[VersionRow],
+    code: str,
+) -> Table:
+    group = next(g for g in framework.groups if g.code == code)
+    has_classes = group.ranking.classification is not None
+    columns = [
+        RANK,
+        UNIT,
+        Column("total", gettext("Điểm so sánh"), "number"),
+        Column("max", gettext("Điểm tối đa so sánh"), "number"),
+        _value_column(group.ranking.percent),
+    ]
+    if has_classes:
+        columns.append(Column("class", gettext("Xếp loại"), "class"))
+    out = Table(ref, level, columns, has_classes=has_classes)
+    members = [(row, row.groups[code]) for row in rows if code in (row.groups or {})]
+    members.sort(key=lambda pair: (int(pair[1]["rank"]), pair[0].position))
+    for row, cell in members:
+        cells: dict[str, Any] = {
+            "rank": int(cell["rank"]),
+            "unit": row.unit_name,
+            "total": _decimal(cell.get("total")),
+            "max": _decimal(cell.get("max")),
+            "value": _decimal(cell.get("value")),
+        }
+        if has_classes:
+            cells["class"] = cell.get("class", "")
+        out.rows.append(cells)
+        out.row_units.append(row)
+    return out
+
+
+def _index(
+    ref: TableRef,
+    level: VersionLevel,
+    framework: Framework,
+    rows: Sequence[VersionRow],
+    code: str,
+) -> Table:
+    columns = [
+        RANK,
+        UNIT,
+        Column("score", gettext("Điểm"), "number"),
+        Column("max", gettext("Điểm tối đa áp dụng"), "number"),
+        Column("value", gettext("Tỷ lệ so với điểm tối đa (%)"), "percent"),
+    ]
+    out = Table(ref, level, columns)
+    ranked = [(row, row.indices.get(code) or {}) for row in rows]
+    ranked.sort(key=lambda pair: (int(pair[1].get("rank") or 0), pair[0].position))
+    for row, cell in ranked:
+        out.rows.append(
+            {
+                "rank": int(cell.get("rank") or 0),
+                "unit": row.unit_name,
+                "score": _decimal(cell.get("score")),
+                "max": _decimal(cell.get("max")),
+                "value": _decimal(cell.get("value")),
+            }
+        )
+        out.row_units.append(row)
+    return out
+
+
+def _previous_columns(has_classes: bool) -> list[Column]:
+    columns = [
+        Column("previous_rank", gettext("Hạng năm trước"), "rank"),
+        Column("change", gettext("Thay đổi hạng"), "change"),
+    ]
+    if has_classes:
+        columns.append(Column("previous_class", gettext("Xếp loại năm trước"), "class"))
+    return columns
+
+
+def _previous_cells(row: VersionRow, has_classes: bool) -> dict[str, Any]:
+    """Last year's rank and the change, when the unit (or the one unit it was renamed from)
+    has one rank to compare; blank otherwise, never 0."""
+    previous = row.previous or {}
+    rank = previous.get("rank")
+    cells: dict[str, Any] = {
+        "previous_rank": rank,
+        "change": (int(rank) - row.rank) if rank is not None else None,
+    }
+    if has_classes:
+        cells["previous_class"] = previous.get("class") or None
+    return cells
+
+
+def _decimal(text: object) -> Decimal | None:
+    if text is None or text == "":
+        return None
+    return Decimal(str(text)).normalize()
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+# ---- last year's figures, for a new version ----------------------------------------------
+
+
+def previous_figures(campaign: Campaign) -> dict[str, dict[str, Any]]:
+    """By unit code: the published rank, value and class of the year before, the unit's own
+    or, through lineage, its predecessor's (across provinces: a merged province's units
+    keep their history). A unit formed from several predecessors gets their figures without
+    a rank to compare."""
+    codes = dict(campaign.units.values_list("unit_id", "unit__code"))
+    predecessors = _predecessors(list(codes))
+    wanted = set(codes) | {p for found in predecessors.values() for p in found}
+    last_year = {
+        row.unit_id: row
+        for row in VersionRow.objects.filter(
+            version__published_at__isnull=False,
+            version__superseded_at__isnull=True,
+            version__campaign__year=campaign.year - 1,
+            unit_id__in=wanted,
+        ).order_by("version__published_at")
+    }
+    figures: dict[str, dict[str, Any]] = {}
+    for unit_id, code in codes.items():
+        own = last_year.get(unit_id)
+        through = [last_year[p] for p in predecessors.get(unit_id, []) if p in last_year]
+        if own is not None:
+            figures[code] = _figure(campaign.year - 1, own, [])
+        elif len(through) == 1:
+            figures[code] = _figure(campaign.year - 1, through[0], [through[0].unit_name])
+        elif through:
+            figures[code] = {
+                "year": campaign.year - 1,
+                "rank": None,
+                "class": None,
+                "through": [row.unit_name for row in through],
+            }
+    return figures
+
+
+def _figure(year: int, row: VersionRow, through: list[str]) -> dict[str, Any]:
+    return {
+        "year": year,
+        "rank": row.rank,
+        "value": _plain(row.value),
+        "percent": row.percent,
+        "class": row.class_label or None,
+        "through": through,
+    }
+
+
+def _predecessors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each unit's predecessors, through every step of lineage back (a rename after a
+    merger): by unit, the units it came from."""
+    found: dict[int, list[int]] = {}
+    frontier = {unit_id: [unit_id] for unit_id in unit_ids}
+    for _ in range(10):  # lineage is short; a cycle typed by mistake stops here
+        links = list(
+            Lineage.objects.filter(
+                successor_id__in={u for units in frontier.values() for u in units}
+            ).values_list("successor_id", "predecessor_id")
+        )
+        if not links:
+            break
+        back: dict[int, list[int]] = {}
+        for successor, predecessor in links:
+            back.setdefault(successor, []).append(predecessor)
+        frontier = {
+            origin: [p for unit in units for p in back.get(unit, [])]
+            for origin, units in frontier.items()
+        }
+        for origin, units in frontier.items():
+            found.setdefault(origin, []).extend(units)
+    return found
+
+
+# ---- a unit across the years, and search ------------------------------------------------
+
+
+def unit_history(unit_id: int) -> list[VersionRow]:
+    """The unit's published results in every year's current version, and its predecessors'
+    (through lineage) where it has none of its own that year: oldest first."""
+    predecessors = _predecessors([unit_id]).get(unit_id, [])
+    rows = list(
+        VersionRow.objects.filter(
+            version__published_at__isnull=False,
+            version__superseded_at__isnull=True,
+            unit_id__in=[unit_id, *predecessors],
+        )
+        .select_related("version__campaign__province")
+        .order_by("version__campaign__year", "pk")
+    )
+    own_years = {row.version.campaign.year for row in rows if row.unit_id == unit_id}
+    return [
+        row for row in rows if row.unit_id == unit_id or row.version.campaign.year not in own_years
+    ]
+
+
+def search(query: str) -> list[VersionRow]:
+    """Units of current published versions whose name contains the query, with or without
+    accents and in any case ("so noi vu" finds "Sở Nội vụ"); latest year first."""
+    words = loose_label(query)
+    if not words:
+        return []
+    found = current_versions_rows().filter(search_name__contains=words)
+    return list(
+        found.select_related("version__campaign__province").order_by(
+            "-version__campaign__year", "unit_name", "pk"
+        )[:MAX_SEARCH]
+    )
+
+
+def current_versions_rows() -> QuerySet[VersionRow]:
+    return VersionRow.objects.filter(
+        version__published_at__isnull=False, version__superseded_at__isnull=True
+    )
+
+
+# ---- corrections -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    level: str
+    unit: str
+    figure: str
+    old: str
+    new: str
+
+
+@dataclass
+class Correction:
+    version: Version
+    previous: Version
+    changes: list[Change]
+
+
+def corrections(campaign: Campaign) -> list[Correction]:
+    """Every published correction of the campaign, newest first: each version against the
+    one it superseded, unit by unit and figure by figure, with the version's change note."""
+    versions = sorted(versions_of(campaign), key=lambda v: v.number)
+    rows: dict[int, dict[tuple[str, str], VersionRow]] = {v.pk: {} for v in versions}
+    for row in VersionRow.objects.filter(version__in=versions):
+        rows[row.version_id][(row.level, row.unit_code)] = row
+    names: dict[int, dict[str, str]] = {}
+    for level in VersionLevel.objects.filter(version__in=versions):
+        names.setdefault(level.version_id, {}).update(
+            {index.code: index.name for index in framework_of(level).main_indices}
+        )
+    found = []
+    for before, after in pairwise(versions):
+        changes = _changes(rows[before.pk], rows[after.pk], names.get(after.pk, {}))
+        found.append(Correction(after, before, changes))
+    return list(reversed(found))
+
+
+FIGURES = (
+    ("rank", gettext_lazy("Hạng")),
+    ("total", gettext_lazy("Tổng điểm")),
+    ("value", gettext_lazy("Giá trị xếp hạng")),
+    ("class_label", gettext_lazy("Xếp loại")),
+)
+
+
+def _changes(
+    before: dict[tuple[str, str], VersionRow],
+    after: dict[tuple[str, str], VersionRow],
+    names: dict[str, str],
+) -> list[Change]:
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        unit = (new or old).unit_name  # type: ignore[union-attr]  # one of them exists
+        if old is None or new is None:
+            changes.append(
+                Change(
+                    key[0],
+                    unit,
+                    gettext("Có trong bảng"),
+                    gettext("có") if old else gettext("không"),
+                    gettext("có") if new else gettext("không"),
+                )
+            )
+            continue
+        for name, label in FIGURES:
+            a, b = getattr(old, name), getattr(new, name)
+            if a != b:
+                changes.append(Change(key[0], unit, str(label), _shown(a), _shown(b)))
+        for code in sorted(set(old.indices) | set(new.indices)):
+            a = (old.indices.get(code) or {}).get("score")
+            b = (new.indices.get(code) or {}).get("score")
+            if _decimal(a) != _decimal(b):
+                changes.append(
+                    Change(
+                        key[0],
+                        unit,
+                        gettext("Điểm: %(index)s") % {"index": names.get(code, code)},
+                        _shown(a),
+                        _shown(b),
+                    )
+                )
+    return changes
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return _plain(value)
+    return str(value)
