@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
 from dti.framework.loader import build_framework
@@ -51,6 +51,14 @@ def version_at(province: str, year: int, number: int | None = None) -> Version |
     else:
         found = found.filter(number=number)
     return found.order_by("-published_at", "-pk").first()
+
+
+def generation() -> str:
+    """Changes whenever a version is published (and so another superseded): cached public
+    pages and files carry it in their key, so every app server drops them at once."""
+    latest = public_versions().aggregate(last=Max("published_at"), count=Count("pk"))
+    moment = latest["last"].isoformat() if latest["last"] else "-"
+    return f"{latest['count']}:{moment}"
 
 
 def versions_of(campaign: Campaign) -> list[Version]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -35,8 +34,6 @@ from portal.publication.selectors import previous_figures
 from portal.publication.snapshot import Content, campaign_content, has_results, search_name
 from portal.roles import Role
 from portal.workflow import CampaignState
-
-GENERATION_KEY = "publication:generation"
 
 
 def settings_of(campaign: Campaign) -> PublicationSettings:
@@ -295,7 +292,6 @@ def _publish(version: Version, user: User) -> Version:
             campaign_transition(campaign=campaign, action="publish", user=version.requested_by)
     else:
         record(campaign, "publication_correct", user, version.change_note)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, now.isoformat(), None))
     return version
 
 
