@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from portal.campaigns.selectors import campaigns_for_user
 from portal.start import start_sections
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The start page of a signed-in person; a visitor is sent to the published results."""
+    if not request.user.is_authenticated:
+        return redirect("public:landing")
     context = {
         "campaigns": campaigns_for_user(request.user),
         "sections": start_sections(request.user),

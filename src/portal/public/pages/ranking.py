@@ -1,0 +1,267 @@
+"""A ranking page: one published table of a level (portal.publication.selectors.table),
+sorted by any column and filtered by class, peer group and name through the query string,
+on the server, so it works without JavaScript.
+
+Parameters: sap-xep (a column's key; an unknown one gives the default order, by rank),
+chieu (tang | giam), xep-loai (a class of the table), nhom (a peer group's code), ten (a
+name, accents and case ignored). A class or group the table does not have is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext
+
+from dti.framework.model import Framework, RankingPolicy
+from dti.names import loose_label
+from portal.public.pages.common import (
+    Refused,
+    Scope,
+    change_text,
+    checked_text,
+    number_text,
+)
+from portal.publication.models import VersionLevel, VersionRow
+from portal.publication.selectors import (
+    GENERAL,
+    GROUP_PREFIX,
+    INDEX_PREFIX,
+    Column,
+    Table,
+    framework_of,
+    rows_of,
+    table,
+    tables_of,
+)
+
+SORT, DIRECTION, CLASS, GROUP, NAME = "sap-xep", "chieu", "xep-loai", "nhom", "ten"
+ASCENDING, DESCENDING = "tang", "giam"
+PREVIOUS = ("previous_rank", "change", "previous_class")
+FORMATS = ("csv", "xlsx", "json")
+
+
+@dataclass(frozen=True)
+class Tab:
+    title: str
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Header:
+    label: str
+    url: str  # sorts by this column (the other way when it already sorts by it)
+    sort: str  # "ascending" | "descending" | "" (aria-sort)
+    numeric: bool
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool
+    url: str = ""  # the unit's page, in the unit's column
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass
+class RankingPage:
+    scope: Scope
+    level: VersionLevel
+    title: str
+    tabs: list[Tab]
+    headers: list[Header]
+    rows: list[list[Cell]]
+    total: int
+    has_classes: bool
+    classes: list[Option]
+    groups: list[Option]
+    name: str
+    sort: str
+    direction: str
+    downloads: list[tuple[str, str]]
+    previous_hidden: bool  # no unit has last year's figures: the columns are left out
+    findings: int
+    compare_url: str
+    levels: list[tuple[str, str, bool]] = field(default_factory=list)
+
+
+def ranking_page(
+    scope: Scope, level_code: str, key: str, query: Mapping[str, str]
+) -> RankingPage | None:
+    """The table `key` of the level, sorted and filtered as `query` asks; None when the
+    level has no such table (404)."""
+    level = scope.level(level_code)
+    framework = framework_of(level)
+    found = table(level, rows_of(scope.version, level.level), key)
+    if found is None:
+        return None
+    policy = _policy(framework, key)
+    classification = policy.classification if found.has_classes else None
+    classes = list(classification.labels()) if classification is not None else []
+    groups = {group.code: group.name for group in framework.groups}
+    chosen_class = _choice(query.get(CLASS), classes, gettext("Xếp loại"))
+    chosen_group = _choice(query.get(GROUP), list(groups), gettext("Nhóm"))
+    name = checked_text(query.get(NAME), gettext("Tên đơn vị"))
+    previous_hidden = key == GENERAL and all(
+        row.get("previous_rank") is None and row.get("previous_class") is None for row in found.rows
+    )
+    columns = [c for c in found.columns if not (previous_hidden and c.key in PREVIOUS)]
+    sort = query.get(SORT, "")
+    sort = sort if any(column.key == sort for column in columns) else "rank"
+    direction = DESCENDING if query.get(DIRECTION) == DESCENDING else ASCENDING
+    picked = _filtered(found, chosen_class, chosen_group, loose_label(name))
+    picked = _sorted(picked, next(c for c in columns if c.key == sort), direction, classes)
+    state = {CLASS: chosen_class, GROUP: chosen_group, NAME: name}
+    decimals = _decimals(framework, key)
+    return RankingPage(
+        scope=scope,
+        level=level,
+        title=_title(found),
+        tabs=_tabs(scope, level, framework, key),
+        headers=[_header(c, sort, direction, state) for c in columns],
+        rows=[_cells(scope, level, columns, cells, row, decimals) for cells, row in picked],
+        total=len(found.rows),
+        has_classes=found.has_classes,
+        classes=[Option(label, label, label == chosen_class) for label in classes],
+        groups=[Option(code, name_, code == chosen_group) for code, name_ in groups.items()],
+        name=name,
+        sort=sort,
+        direction=direction,
+        downloads=[
+            (fmt.upper(), scope.url("table_file", level=level.level, table=key, fmt=fmt))
+            for fmt in FORMATS
+        ],
+        previous_hidden=previous_hidden,
+        findings=len(level.findings or []),
+        compare_url=scope.url("compare", level=level.level),
+        levels=[
+            (other.name, scope.url("ranking", level=other.level), other.pk == level.pk)
+            for other in scope.levels
+        ],
+    )
+
+
+def _title(found: Table) -> str:
+    return found.ref.title
+
+
+def _policy(framework: Framework, key: str) -> RankingPolicy:
+    if key.startswith(GROUP_PREFIX):
+        return framework.group(key.removeprefix(GROUP_PREFIX)).ranking
+    return framework.ranking
+
+
+def _decimals(framework: Framework, key: str) -> int:
+    """How many decimals the table's ranking value is displayed with."""
+    if key.startswith(INDEX_PREFIX):
+        return framework.index_rankings.decimals_for(key.removeprefix(INDEX_PREFIX))
+    return _policy(framework, key).decimals
+
+
+def _choice(value: str | None, allowed: Sequence[str], what: str) -> str:
+    if not value:
+        return ""
+    if value not in allowed:
+        raise Refused(
+            gettext("%(what)s “%(value)s” không có trong bảng này.")
+            % {"what": what, "value": value[:60]}
+        )
+    return value
+
+
+def _filtered(
+    found: Table, chosen_class: str, chosen_group: str, name: str
+) -> list[tuple[dict[str, Any], VersionRow]]:
+    picked = []
+    for cells, row in zip(found.rows, found.row_units, strict=True):
+        if chosen_class and cells.get("class") != chosen_class:
+            continue
+        if chosen_group and chosen_group not in (row.groups or {}):
+            continue
+        if name and name not in row.search_name:
+            continue
+        picked.append((cells, row))
+    return picked
+
+
+def _sorted(
+    picked: list[tuple[dict[str, Any], VersionRow]],
+    column: Column,
+    direction: str,
+    classes: Sequence[str],
+) -> list[tuple[dict[str, Any], VersionRow]]:
+    """By the column, blanks last in either direction; ties keep the ranking's order."""
+    key = _sort_key(column, classes)
+    known = [pair for pair in picked if pair[0].get(column.key) not in (None, "")]
+    blank = [pair for pair in picked if pair[0].get(column.key) in (None, "")]
+    known.sort(key=lambda pair: key(pair[0][column.key]), reverse=direction == DESCENDING)
+    return known + blank
+
+
+def _sort_key(column: Column, classes: Sequence[str]) -> Callable[[Any], Any]:
+    if column.kind == "text":
+        return lambda value: loose_label(str(value))
+    if column.kind == "class":
+        order = {label: position for position, label in enumerate(classes)}
+        return lambda value: order.get(str(value), len(order))
+    return lambda value: Decimal(str(value))
+
+
+def _header(column: Column, sort: str, direction: str, state: Mapping[str, str]) -> Header:
+    current = column.key == sort
+    flip = DESCENDING if current and direction == ASCENDING else ASCENDING
+    query = {k: v for k, v in state.items() if v} | {SORT: column.key, DIRECTION: flip}
+    return Header(
+        label=str(column.label),
+        url="?" + urlencode(query),
+        sort=("ascending" if direction == ASCENDING else "descending") if current else "",
+        numeric=column.kind not in ("text", "class"),
+    )
+
+
+def _cells(
+    scope: Scope,
+    level: VersionLevel,
+    columns: Sequence[Column],
+    cells: Mapping[str, Any],
+    row: VersionRow,
+    decimals: int,
+) -> list[Cell]:
+    out = []
+    for column in columns:
+        value = cells.get(column.key)
+        if column.kind == "text":
+            url = scope.url("unit", level=level.level, unit=row.unit_code)
+            out.append(Cell(str(value), False, url))
+        elif column.kind == "class":
+            out.append(Cell(str(value or ""), False))
+        elif column.kind == "change":
+            out.append(Cell(change_text(value), True))
+        elif column.kind == "rank":
+            out.append(Cell("" if value is None else str(value), True))
+        elif column.key == "value":
+            out.append(Cell(number_text(value, decimals), True))
+        else:
+            out.append(Cell(number_text(value), True))
+    return out
+
+
+def _tabs(scope: Scope, level: VersionLevel, framework: Framework, key: str) -> list[Tab]:
+    tabs = []
+    for ref in tables_of(level, framework):
+        if ref.key == GENERAL:
+            url = scope.url("ranking", level=level.level)
+        else:
+            url = scope.url("table", level=level.level, table=ref.key)
+        tabs.append(Tab(ref.title, url, ref.key == key))
+    return tabs

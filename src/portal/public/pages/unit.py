@@ -1,0 +1,286 @@
+"""A unit's page (its score per main index against the max, the level's average and its peer
+groups', its class and rank, its years, the office's remarks) and the comparison of two to
+four units of a level side by side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from dti.framework.model import Framework
+from portal.public.pages.charts import Category, bar_chart
+from portal.public.pages.common import Scope, link, number_text
+from portal.publication.models import VersionLevel, VersionRow
+from portal.publication.selectors import framework_of, rows_of, unit_history
+from portal.publication.unit_selectors import Average, index_averages, level_names
+
+ONE = 1  # decimals of a percent written on the unit page and in charts
+
+
+@dataclass(frozen=True)
+class AverageText:
+    name: str
+    score: str
+    percent: str
+
+
+@dataclass(frozen=True)
+class IndexLine:
+    name: str
+    score: str
+    max: str
+    percent: str
+    rank: str
+    averages: list[AverageText]  # the level's, then each peer group's of the unit
+    remark: str
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The unit in a ranking: the general one or a peer group's."""
+
+    name: str
+    rank: str
+    units: int
+    value: str
+    class_label: str
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    province: str
+    level: str
+    rank: str
+    percent: str  # total against the applicable max: comparable across frameworks
+    value: Decimal | None  # the same, for the chart
+    class_label: str
+    through: str  # the predecessor whose figures these are, through lineage ('' for its own)
+    url: str
+    shown: bool  # the year of this page
+
+
+@dataclass
+class UnitPage:
+    scope: Scope
+    level: VersionLevel
+    row: VersionRow
+    value: str
+    percent: bool
+    total: str
+    max: str
+    standings: list[Standing]
+    previous: str
+    lines: list[IndexLine]
+    average_names: list[str]
+    chart: SafeString
+    years: list[Year]
+    trend: SafeString | None
+    compare_url: str
+    ranking_url: str
+    remarks: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _percent(score: Decimal | None, maximum: Decimal | None) -> Decimal | None:
+    if score is None or not maximum:
+        return None
+    return score / maximum * 100
+
+
+def _decimal(text: Any) -> Decimal | None:
+    return None if text is None or text == "" else Decimal(str(text))
+
+
+def unit_page(scope: Scope, level_code: str, unit_code: str) -> UnitPage | None:
+    level = scope.level(level_code)
+    rows = rows_of(scope.version, level.level)
+    row = next((r for r in rows if r.unit_code == unit_code), None)
+    if row is None:
+        return None
+    framework = framework_of(level)
+    codes = [index.code for index in framework.main_indices]
+    averages: list[tuple[str, dict[str, Average]]] = [
+        (gettext("Trung bình khối"), index_averages(rows, codes))
+    ]
+    for group in framework.groups:
+        if group.code in (row.groups or {}):
+            name = gettext("Trung bình nhóm “%(name)s”") % {"name": group.name}
+            averages.append((name, index_averages(rows, codes, group.code)))
+    lines = _lines(row, framework, level, averages)
+    chart = _chart(row, framework, averages)
+    years = _years(scope, row)
+    return UnitPage(
+        scope=scope,
+        level=level,
+        row=row,
+        value=number_text(row.value, framework.ranking.decimals),
+        percent=row.percent,
+        total=number_text(row.total),
+        max=number_text(row.applicable_max),
+        standings=_standings(row, framework, rows),
+        previous=_previous(row),
+        lines=lines,
+        average_names=[name for name, _ in averages],
+        chart=chart,
+        years=years,
+        trend=_trend(row, years),
+        compare_url=scope.url("compare", level=level.level) + f"?don-vi={row.unit_code}",
+        ranking_url=scope.url("ranking", level=level.level),
+        remarks=[(line.name, line.remark) for line in lines if line.remark],
+    )
+
+
+def _chart(
+    row: VersionRow, framework: Framework, averages: list[tuple[str, dict[str, Average]]]
+) -> SafeString:
+    """The unit's percent of each main index's max beside the averages (at most three)."""
+    shown = averages[:3]
+    categories = []
+    for index in framework.main_indices:
+        cell = _cell(row, index.code)
+        values = [_percent(_decimal(cell.get("score")), _decimal(cell.get("max")))]
+        for _, found in shown:
+            average = found.get(index.code)
+            values.append(average.percent if average else None)
+        categories.append(Category(index.name, values))
+    return bar_chart(
+        "bieu-do-chi-so",
+        gettext("Tỷ lệ điểm đạt theo chỉ số chính"),
+        gettext(
+            "Mỗi chỉ số chính: tỷ lệ điểm của %(unit)s so với điểm tối đa, bên cạnh tỷ lệ "
+            "trung bình; số liệu như trong bảng bên dưới."
+        )
+        % {"unit": row.unit_name},
+        [row.unit_name, *(name for name, _ in shown)],
+        categories,
+    )
+
+
+def _cell(row: VersionRow, code: str) -> dict[str, Any]:
+    return dict((row.indices or {}).get(code) or {})
+
+
+def _lines(
+    row: VersionRow,
+    framework: Framework,
+    level: VersionLevel,
+    averages: list[tuple[str, dict[str, Average]]],
+) -> list[IndexLine]:
+    lines = []
+    for index in framework.main_indices:
+        cell = _cell(row, index.code)
+        score, maximum = _decimal(cell.get("score")), _decimal(cell.get("max"))
+        lines.append(
+            IndexLine(
+                name=index.name,
+                score=number_text(score),
+                max=number_text(maximum),
+                percent=number_text(_percent(score, maximum), ONE),
+                rank=str(cell.get("rank") or ""),
+                averages=[_average(name, found.get(index.code)) for name, found in averages],
+                remark=str((level.remarks or {}).get(index.code, "")),
+            )
+        )
+    return lines
+
+
+def _average(name: str, average: Average | None) -> AverageText:
+    if average is None:
+        return AverageText(name, "", "")
+    return AverageText(name, number_text(average.score, 2), number_text(average.percent, ONE))
+
+
+def _standings(row: VersionRow, framework: Framework, rows: list[VersionRow]) -> list[Standing]:
+    found = [
+        Standing(
+            gettext("Xếp hạng chung"),
+            str(row.rank),
+            len(rows),
+            number_text(row.value, framework.ranking.decimals),
+            row.class_label,
+        )
+    ]
+    for group in framework.groups:
+        cell = (row.groups or {}).get(group.code)
+        if cell is None:
+            continue
+        members = sum(1 for other in rows if group.code in (other.groups or {}))
+        found.append(
+            Standing(
+                gettext("Nhóm: %(name)s") % {"name": group.name},
+                str(cell.get("rank", "")),
+                members,
+                number_text(_decimal(cell.get("value")), group.ranking.decimals),
+                str(cell.get("class") or ""),
+            )
+        )
+    return found
+
+
+def _previous(row: VersionRow) -> str:
+    """Last year's rank and class as the version printed them beside the unit."""
+    previous = row.previous or {}
+    if not previous.get("year"):
+        return ""
+    parts = [gettext("Năm %(year)s") % {"year": previous["year"]}]
+    if previous.get("rank") is not None:
+        parts.append(gettext("hạng %(rank)s") % {"rank": previous["rank"]})
+    if previous.get("class"):
+        parts.append(str(previous["class"]))
+    text = ", ".join(parts)
+    if previous.get("through"):
+        names = "; ".join(previous["through"])
+        text += " " + gettext("(số liệu của %(names)s)") % {"names": names}
+    return text
+
+
+def _years(scope: Scope, row: VersionRow) -> list[Year]:
+    history = unit_history(row.unit_id)
+    names = level_names({other.version_id for other in history})
+    years = []
+    for other in history:
+        campaign = other.version.campaign
+        percent = _percent(other.total, other.applicable_max)
+        years.append(
+            Year(
+                year=campaign.year,
+                province=campaign.province.name,
+                level=names.get((other.version_id, other.level), ""),
+                rank=str(other.rank),
+                percent=number_text(percent, ONE),
+                value=percent,
+                class_label=other.class_label,
+                through=other.unit_name if other.unit_id != row.unit_id else "",
+                url=link(
+                    "public:unit",
+                    province=campaign.province.code,
+                    year=campaign.year,
+                    level=other.level,
+                    unit=other.unit_code,
+                ),
+                shown=other.version_id == scope.version.pk,
+            )
+        )
+    return years
+
+
+def _trend(row: VersionRow, years: list[Year]) -> SafeString | None:
+    if len(years) < 2:
+        return None
+    return bar_chart(
+        "bieu-do-cac-nam",
+        gettext("Tỷ lệ điểm đạt qua các năm"),
+        gettext("Tổng điểm so với điểm tối đa áp dụng, mỗi năm; số liệu như trong bảng."),
+        [gettext("Tỷ lệ điểm đạt")],
+        [
+            Category(
+                str(year.year) if not year.through else f"{year.year} ({year.through})",
+                [year.value],
+            )
+            for year in years
+        ],
+    )
