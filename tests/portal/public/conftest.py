@@ -21,6 +21,7 @@ from django.core.cache import cache
 from tests.conftest import EXAMPLES
 
 from dti.framework.documents import load_yaml
+from dti.names import loose_label
 from portal.accounts.models import Membership, Province, User
 from portal.campaigns.historic import historic_campaign_import
 from portal.campaigns.models import Campaign
@@ -86,6 +87,20 @@ def make_units(province: Province, count: int, prefix: str = "So") -> list[Unit]
             attributes={SERVICES: number % 3 != 0},
         )
         for number in range(1, count + 1)
+    ]
+
+
+def make_named_units(province: Province, names: Sequence[str]) -> list[Unit]:
+    """Agencies with the names given (codes from their names without accents)."""
+    return [
+        Unit.objects.create(
+            province=province,
+            code=loose_label(name).replace(" ", "-"),
+            name=name,
+            level=LEVEL,
+            attributes={SERVICES: number % 2 == 0},
+        )
+        for number, name in enumerate(names)
     ]
 
 

@@ -18,15 +18,18 @@ from django.utils.safestring import SafeString, mark_safe
 
 from dti.fixedpoint import format_vi, round_half_up
 
-WIDTH = 520
+# In the SVG's own units: drawn 360 wide, it is about life size on a phone and scaled up
+# a little on a laptop (public.css caps its width), so the text stays readable on both.
+WIDTH = 360
 LEFT = 4
-VALUE_ROOM = 64  # right of the longest bar: its value
-FONT = 14
-LINE = 20  # a category's name, and each row of the legend
-BAR = 16
-GAP = 4  # between the bars of a category
-SPACE = 14  # between categories
+VALUE_ROOM = 52  # right of the longest bar: its value
+FONT = 13
+LINE = 18  # a category's name, and each row of the legend
+BAR = 13
+GAP = 3  # between the bars of a category
+SPACE = 12  # between categories
 SERIES = 4  # distinct colours in public.css (.chart .s0 … .s3)
+LONGEST = 52  # characters of a label that fit the width; longer ones end with "…"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def bar_chart(
             parts.append(
                 f'<rect class="s{number % SERIES}" x="{LEFT}" y="{y + 4}" width="12" height="12"/>'
                 f'<text class="label" x="{LEFT + 18}" y="{y + 15}" font-size="{FONT}">'
-                f"{escape(name)}</text>"
+                f"{escape(_fitted(name))}</text>"
             )
             y += LINE
         y += SPACE // 2
@@ -60,7 +63,7 @@ def bar_chart(
     for category in categories:
         parts.append(
             f'<text class="label" x="{LEFT}" y="{y + FONT}" font-size="{FONT}">'
-            f"{escape(category.label)}</text>"
+            f"{escape(_fitted(category.label))}</text>"
         )
         y += LINE
         for number, value in enumerate(category.values):
@@ -81,6 +84,11 @@ def bar_chart(
     )
 
 
+def _fitted(label: str) -> str:
+    """A label cut to the chart's width (the table beside the chart has it whole)."""
+    return label if len(label) <= LONGEST else label[: LONGEST - 1].rstrip() + "…"
+
+
 def _bar(
     number: int, value: Decimal | None, text: str, y: int, scale: int, series: Sequence[str]
 ) -> str:
@@ -94,6 +102,6 @@ def _bar(
     return (
         f'<rect class="s{number % SERIES}" x="{LEFT}" y="{y}" width="{max(width, 1)}" '
         f'height="{BAR}"><title>{escape(tooltip)}</title></rect>'
-        f'<text class="value" x="{LEFT + width + 6}" y="{y + BAR - 3}" font-size="{FONT - 1}">'
+        f'<text class="value" x="{LEFT + width + 4}" y="{y + BAR - 2}" font-size="{FONT - 1}">'
         f"{escape(shown)}</text>"
     )
