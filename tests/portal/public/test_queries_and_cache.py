@@ -14,6 +14,11 @@ from tests.portal.public.conftest import Published, published_province
 from portal.campaigns.models import CampaignUnit
 from portal.publication.services import publication_request, result_correct
 
+# Built anew, a version's page reads: the publication generation (the cache key), the
+# version, its levels, then the level's rows once (a ranking, a comparison) or the class
+# counts (the version page); a unit's page adds its lineage and history and the history's
+# level names; the corrections log every version's rows and levels; a superseded version
+# the versions that followed it. Four to seven queries; eight leaves room, never 60.
 MAX_QUERIES = 8
 
 PAGES = [
