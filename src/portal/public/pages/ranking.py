@@ -95,6 +95,20 @@ class RankingPage:
     levels: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What the query string asks of the table, checked."""
+
+    class_label: str
+    group: str
+    name: str
+    sort: str
+    direction: str
+
+    def filters(self) -> dict[str, str]:
+        return {CLASS: self.class_label, GROUP: self.group, NAME: self.name}
+
+
 def ranking_page(
     scope: Scope, level_code: str, key: str, query: Mapping[str, str]
 ) -> RankingPage | None:
@@ -105,38 +119,31 @@ def ranking_page(
     found = table(level, rows_of(scope.version, level.level), key)
     if found is None:
         return None
-    policy = _policy(framework, key)
-    classification = policy.classification if found.has_classes else None
+    classification = _policy(framework, key).classification if found.has_classes else None
     classes = list(classification.labels()) if classification is not None else []
     groups = {group.code: group.name for group in framework.groups}
-    chosen_class = _choice(query.get(CLASS), classes, gettext("Xếp loại"))
-    chosen_group = _choice(query.get(GROUP), list(groups), gettext("Nhóm"))
-    name = checked_text(query.get(NAME), gettext("Tên đơn vị"))
-    previous_hidden = key == GENERAL and all(
-        row.get("previous_rank") is None and row.get("previous_class") is None for row in found.rows
+    previous_hidden = key == GENERAL and not any(
+        row.get("previous_rank") is not None or row.get("previous_class") for row in found.rows
     )
     columns = [c for c in found.columns if not (previous_hidden and c.key in PREVIOUS)]
-    sort = query.get(SORT, "")
-    sort = sort if any(column.key == sort for column in columns) else "rank"
-    direction = DESCENDING if query.get(DIRECTION) == DESCENDING else ASCENDING
-    picked = _filtered(found, chosen_class, chosen_group, loose_label(name))
-    picked = _sorted(picked, next(c for c in columns if c.key == sort), direction, classes)
-    state = {CLASS: chosen_class, GROUP: chosen_group, NAME: name}
+    asked = _asked(query, columns, classes, list(groups))
+    picked = _filtered(found, asked)
+    picked = _sorted(picked, next(c for c in columns if c.key == asked.sort), asked, classes)
     decimals = _decimals(framework, key)
     return RankingPage(
         scope=scope,
         level=level,
-        title=_title(found),
+        title=found.ref.title,
         tabs=_tabs(scope, level, framework, key),
-        headers=[_header(c, sort, direction, state) for c in columns],
+        headers=[_header(column, asked) for column in columns],
         rows=[_cells(scope, level, columns, cells, row, decimals) for cells, row in picked],
         total=len(found.rows),
         has_classes=found.has_classes,
-        classes=[Option(label, label, label == chosen_class) for label in classes],
-        groups=[Option(code, name_, code == chosen_group) for code, name_ in groups.items()],
-        name=name,
-        sort=sort,
-        direction=direction,
+        classes=[Option(label, label, label == asked.class_label) for label in classes],
+        groups=[Option(code, title, code == asked.group) for code, title in groups.items()],
+        name=asked.name,
+        sort=asked.sort,
+        direction=asked.direction,
         downloads=[
             (fmt.upper(), scope.url("table_file", level=level.level, table=key, fmt=fmt))
             for fmt in FORMATS
@@ -151,8 +158,17 @@ def ranking_page(
     )
 
 
-def _title(found: Table) -> str:
-    return found.ref.title
+def _asked(
+    query: Mapping[str, str], columns: Sequence[Column], classes: list[str], groups: list[str]
+) -> Asked:
+    sort = query.get(SORT, "")
+    return Asked(
+        class_label=_choice(query.get(CLASS), classes, gettext("Xếp loại")),
+        group=_choice(query.get(GROUP), groups, gettext("Nhóm")),
+        name=checked_text(query.get(NAME), gettext("Tên đơn vị")),
+        sort=sort if any(column.key == sort for column in columns) else "rank",
+        direction=DESCENDING if query.get(DIRECTION) == DESCENDING else ASCENDING,
+    )
 
 
 def _policy(framework: Framework, key: str) -> RankingPolicy:
@@ -179,14 +195,13 @@ def _choice(value: str | None, allowed: Sequence[str], what: str) -> str:
     return value
 
 
-def _filtered(
-    found: Table, chosen_class: str, chosen_group: str, name: str
-) -> list[tuple[dict[str, Any], VersionRow]]:
+def _filtered(found: Table, asked: Asked) -> list[tuple[dict[str, Any], VersionRow]]:
+    name = loose_label(asked.name)
     picked = []
     for cells, row in zip(found.rows, found.row_units, strict=True):
-        if chosen_class and cells.get("class") != chosen_class:
+        if asked.class_label and cells.get("class") != asked.class_label:
             continue
-        if chosen_group and chosen_group not in (row.groups or {}):
+        if asked.group and asked.group not in (row.groups or {}):
             continue
         if name and name not in row.search_name:
             continue
@@ -197,14 +212,14 @@ def _filtered(
 def _sorted(
     picked: list[tuple[dict[str, Any], VersionRow]],
     column: Column,
-    direction: str,
+    asked: Asked,
     classes: Sequence[str],
 ) -> list[tuple[dict[str, Any], VersionRow]]:
     """By the column, blanks last in either direction; ties keep the ranking's order."""
     key = _sort_key(column, classes)
     known = [pair for pair in picked if pair[0].get(column.key) not in (None, "")]
     blank = [pair for pair in picked if pair[0].get(column.key) in (None, "")]
-    known.sort(key=lambda pair: key(pair[0][column.key]), reverse=direction == DESCENDING)
+    known.sort(key=lambda pair: key(pair[0][column.key]), reverse=asked.direction == DESCENDING)
     return known + blank
 
 
@@ -217,14 +232,14 @@ def _sort_key(column: Column, classes: Sequence[str]) -> Callable[[Any], Any]:
     return lambda value: Decimal(str(value))
 
 
-def _header(column: Column, sort: str, direction: str, state: Mapping[str, str]) -> Header:
-    current = column.key == sort
-    flip = DESCENDING if current and direction == ASCENDING else ASCENDING
-    query = {k: v for k, v in state.items() if v} | {SORT: column.key, DIRECTION: flip}
+def _header(column: Column, asked: Asked) -> Header:
+    current = column.key == asked.sort
+    flip = DESCENDING if current and asked.direction == ASCENDING else ASCENDING
+    query = {k: v for k, v in asked.filters().items() if v} | {SORT: column.key, DIRECTION: flip}
     return Header(
         label=str(column.label),
         url="?" + urlencode(query),
-        sort=("ascending" if direction == ASCENDING else "descending") if current else "",
+        sort=("ascending" if asked.direction == ASCENDING else "descending") if current else "",
         numeric=column.kind not in ("text", "class"),
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -14,6 +15,7 @@ from django.utils.translation import gettext
 from dti.framework.model import Framework
 from portal.public.pages.charts import Category, bar_chart
 from portal.public.pages.common import Scope, link, number_text
+from portal.public.pages.compare import UNITS
 from portal.publication.models import VersionLevel, VersionRow
 from portal.publication.selectors import framework_of, rows_of, unit_history
 from portal.publication.unit_selectors import Average, index_averages, level_names
@@ -128,7 +130,9 @@ def unit_page(scope: Scope, level_code: str, unit_code: str) -> UnitPage | None:
         chart=chart,
         years=years,
         trend=_trend(row, years),
-        compare_url=scope.url("compare", level=level.level) + f"?don-vi={row.unit_code}",
+        compare_url=scope.url("compare", level=level.level)
+        + "?"
+        + urlencode({UNITS: row.unit_code}),
         ranking_url=scope.url("ranking", level=level.level),
         remarks=[(line.name, line.remark) for line in lines if line.remark],
     )
