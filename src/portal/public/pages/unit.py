@@ -1,6 +1,6 @@
-"""A unit's page (its score per main index against the max, the level's average and its peer
-groups', its class and rank, its years, the office's remarks) and the comparison of two to
-four units of a level side by side."""
+"""A unit's page: its score per main index against the max, beside the level's average and
+the average of each peer group it belongs to (computed from the level's rows, read once);
+its class and rank; its years, followed through lineage; the office's remarks."""
 
 from __future__ import annotations
 
