@@ -25,7 +25,7 @@ from portal.publication.services import (
 from portal.publication.snapshot import rebuilt
 from portal.roles import Role
 from portal.workflow import CampaignState
-from tests.portal.campaigns.conftest import BinhDinh, binhdinh  # noqa: F401  (a fixture)
+from tests.portal.campaigns.conftest import BinhDinh
 from tests.portal.campaigns.test_historic_import import run_import
 from tests.portal.conftest import sign_in
 
