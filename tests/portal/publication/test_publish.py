@@ -4,6 +4,7 @@ asks for it; the office's and leadership's pages ask before anything irreversibl
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from portal.audit.models import AuditEntry
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.campaigns.report import campaign_report_results
 from portal.publication.models import PublicationSettings, Version, VersionRow
-from portal.publication.selectors import corrections, rows_of, version_at
+from portal.publication.selectors import corrections, previous_figures, rows_of, version_at
 from portal.publication.services import (
     publication_approve,
     publication_refuse,
@@ -24,6 +25,7 @@ from portal.publication.services import (
 )
 from portal.publication.snapshot import rebuilt
 from portal.roles import Role
+from portal.units.models import Lineage, Unit
 from portal.workflow import CampaignState
 from tests.portal.campaigns.conftest import BinhDinh
 from tests.portal.campaigns.test_historic_import import run_import
@@ -252,3 +254,43 @@ def test_each_row_carries_last_years_published_rank_and_class(binhdinh):
         assert row.previous["year"] == 2023
         assert row.previous["rank"] == last_year[row.unit_code].rank
         assert row.previous["through"] == []
+
+
+def test_last_years_figures_follow_lineage_through_renames_and_mergers(binhdinh):
+    first = run_import(binhdinh)
+    publication_request(campaign=first, user=binhdinh.admin)
+    published = {r.unit_code: r for r in rows_of(version_at("binh-dinh", 2023), "so")}
+    units = {code: unit_of(first, code).unit for code in ("so-noi-vu", "so-tu-phap", "so-y-te")}
+    renamed = Unit.objects.create(
+        province=binhdinh.province, code="so-nv-moi", name="Sở Nội vụ (mới)", level="so"
+    )
+    merged = Unit.objects.create(
+        province=binhdinh.province, code="so-hop-nhat", name="Sở hợp nhất", level="so"
+    )
+    renamed_again = Unit.objects.create(
+        province=binhdinh.province, code="so-y-te-2", name="Sở Y tế 2", level="so"
+    )
+    step = Unit.objects.create(
+        province=binhdinh.province, code="so-y-te-1", name="Sở Y tế 1", level="so"
+    )
+    day = date(2025, 7, 1)
+    Lineage.objects.create(
+        predecessor=units["so-noi-vu"], successor=renamed, kind="renamed", effective=day
+    )
+    for code in ("so-noi-vu", "so-tu-phap"):
+        Lineage.objects.create(
+            predecessor=units[code], successor=merged, kind="merged_into", effective=day
+        )
+    Lineage.objects.create(
+        predecessor=units["so-y-te"], successor=step, kind="renamed", effective=day
+    )
+    Lineage.objects.create(predecessor=step, successor=renamed_again, kind="renamed", effective=day)
+    later = Campaign.objects.create(province=binhdinh.province, year=2024, title="Năm sau")
+    for unit in (renamed, merged, renamed_again):
+        CampaignUnit.objects.create(campaign=later, unit=unit, level="so")
+    figures = previous_figures(later)
+    assert figures["so-nv-moi"]["rank"] == published["so-noi-vu"].rank
+    assert figures["so-nv-moi"]["through"] == ["Sở Nội vụ"]
+    assert figures["so-y-te-2"]["rank"] == published["so-y-te"].rank  # two steps back
+    assert figures["so-hop-nhat"]["rank"] is None  # two predecessors: no one rank to compare
+    assert sorted(figures["so-hop-nhat"]["through"]) == ["Sở Nội vụ", "Sở Tư pháp"]
