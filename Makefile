@@ -92,6 +92,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py --out docs/performance.md
 	$(BIN)/python bench/bench_reports.py --out docs/performance-reports.md
 	$(BIN)/python bench/bench_ledger.py --out docs/performance-ledger.md
+	$(BIN)/python bench/bench_public.py --out docs/performance-public.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

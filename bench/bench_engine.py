@@ -595,6 +595,10 @@ def markdown(report: Report) -> str:
         "Reproduce: `make bench`, or `.venv/bin/python bench/bench_engine.py --profile` for a"
         " cProfile listing of one engine run.",
         "",
+        "The public portal under 32 concurrent clients (ranking, unit and landing pages, the"
+        " ranking CSV, at 3,300 units): [performance-public.md](performance-public.md), by"
+        " `bench/bench_public.py`.",
+        "",
     ]
     return "\n".join(lines)
 

@@ -32,6 +32,7 @@ from portal.indicators import services as indicators
 from portal.indicators.models import ApiToken
 from portal.indicators.permissions import get_campaign_for_token
 from portal.indicators.rows import MAX_BYTES, ImportRefused, read_json_document
+from portal.publication.selectors import framework_published
 from portal.units.permissions import get_province_for_user
 
 
@@ -111,7 +112,8 @@ def units(request: HttpRequest, province: str) -> Any:
 @api.get("/frameworks/{framework_id}", response={200: schemas.FrameworkOut, **NOT_FOUND})
 def framework(request: HttpRequest, framework_id: int) -> Any:
     """A framework version: the stored document and its tree with every node's max points."""
-    return framework_with_tree(get_framework_for_user(request.user, framework_id, public=True))
+    version = get_framework_for_user(request.user, framework_id, published=framework_published)
+    return framework_with_tree(version)
 
 
 @api.get(

@@ -22,6 +22,7 @@ from dti.framework.loader import build_framework
 from dti.framework.model import Framework
 from dti.names import loose_label
 from portal.campaigns.models import Campaign
+from portal.frameworks.models import FrameworkVersion
 from portal.publication.models import Version, VersionLevel, VersionRow
 from portal.units.models import Lineage
 
@@ -76,6 +77,15 @@ def level_of(version: Version, level: str) -> VersionLevel | None:
 
 def rows_of(version: Version, level: str) -> list[VersionRow]:
     return list(VersionRow.objects.filter(version=version, level=level).order_by("position"))
+
+
+def framework_published(version: FrameworkVersion) -> bool:
+    """Whether published results (a public version of the province) were computed with it."""
+    return VersionLevel.objects.filter(
+        version__published_at__isnull=False,
+        version__campaign__province_id=version.province_id,
+        framework_code=version.code,
+    ).exists()
 
 
 def framework_of(level: VersionLevel) -> Framework:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from django.utils import timezone
+
+from portal.publication.models import Version, VersionLevel
 from portal.workflow import CampaignState
 from tests.portal.conftest import Cast, framework_document
 
@@ -20,7 +24,7 @@ def user(cast: Cast, name: str | None):
         *[(m, False, 200) for m in MEMBERS],
         ("khoa", False, 404),
         (None, False, 404),
-        # a framework used by a published campaign is public, like the campaign
+        # published results computed with it make it public (their version keeps it)
         ("khoa", True, 200),
         (None, True, 200),
     ],
@@ -28,9 +32,27 @@ def user(cast: Cast, name: str | None):
 def test_it_shows_a_framework_to_members_and_published_ones_to_all(
     cast: Cast, name, published, status
 ):
+    cast.campaign.state = CampaignState.PUBLISHED  # the state alone publishes nothing
+    cast.campaign.save()
     if published:
-        cast.campaign.state = CampaignState.PUBLISHED
-        cast.campaign.save()
+        version = Version.objects.create(
+            campaign=cast.campaign,
+            number=1,
+            digest="0" * 64,
+            requested_by=cast.quang,
+            requested_at=timezone.now(),
+            published_at=timezone.now(),
+        )
+        VersionLevel.objects.create(
+            version=version,
+            position=0,
+            level="so",
+            name="Sở, ban, ngành",
+            framework_code=cast.framework.code,
+            framework_name=cast.framework.name,
+            framework=json.loads(json.dumps(cast.framework.document, default=str)),
+            units=0,
+        )
     response = cast.client(user(cast, name)).get(f"/api/frameworks/{cast.framework.pk}")
     assert response.status_code == status
 

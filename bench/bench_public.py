@@ -1,0 +1,370 @@
+"""Benchmark of the public results portal at national scale, under 32 concurrent clients,
+against a minimal view of the same server in the same run.
+
+A fresh SQLite database (WAL) in a temporary folder is migrated and filled by
+bench/public_data.py: a province whose commune level has 3,300 units (today's number of
+communes nationally), published for two years, and a few small provinces. The portal then
+runs under gunicorn with production settings (DTI_DEBUG off, a generated secret key, HTTPS
+as a proxy in front would report it) on a free port of 127.0.0.1. 32 client threads keep
+requests in flight against one address at a time: /healthz (the floor: a database round trip
+and a small JSON answer), the national landing page, the ranking page of the big level, unit
+pages of that level and its ranking as CSV. Every p95 is compared with the floor's p95.
+
+    .venv/bin/python bench/bench_public.py --out docs/performance-public.md
+
+Exits 0 whether or not the targets are met (a missed one is written as MISSED); 1 when a
+response is not 200 or a body is not what it should be (the ranking page without the last
+unit's name, a CSV without one line per unit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import http.client
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engine imports dti
+
+from bench_engine import machine, positive  # noqa: E402
+from public_load import (  # noqa: E402
+    HOST,
+    REQUEST_TIMEOUT_S,
+    ROUNDS,
+    Measured,
+    fetch,
+    measure,
+    targets,
+)
+
+if TYPE_CHECKING:
+    from public_data import Published
+
+START_TIMEOUT_S = 60.0
+TARGETS = {"landing": 2.0, "ranking": 3.0, "unit": 2.0, "csv": 3.0}  # p95 / floor's p95
+
+
+# ---- the database and the server ------------------------------------------------------------
+
+
+def environment(folder: Path) -> dict[str, str]:
+    """Production settings (docs/configuration.md) for a throwaway portal: variables already
+    set pass through (e.g. a rate limit), these win."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
+        "DTI_DEBUG": "false",
+        "DTI_SECRET_KEY": secrets.token_urlsafe(64),
+        "DTI_ALLOWED_HOSTS": HOST,
+        "DTI_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+        "DTI_DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",  # absolute: four slashes
+        "DTI_AUDIT_ANCHOR_DIR": str(folder / "audit-anchor"),
+        "DTI_EVIDENCE_ROOT": str(folder / "evidence"),
+        "DTI_STATIC_ROOT": str(folder / "static"),
+    }
+
+
+def prepared(env: dict[str, str], units: int) -> Published:
+    """Migrate and fill the database in this process; the published data's description."""
+    os.environ.update(env)
+    import django
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from public_data import general_table_size, national_scale
+
+    published = national_scale(units)
+    if general_table_size(published) != units:
+        raise SystemExit(f"the general ranking does not hold the {units} units published")
+    connections.close_all()  # the server's workers are the database's only users from now
+    return published
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start_server(
+    env: dict[str, str], port: int, workers: int, log: Path, lifetime: float
+) -> subprocess.Popen[bytes]:
+    """gunicorn under `timeout`: stopped by its PID at the end, and in any case after
+    `lifetime` seconds, even if this process dies first."""
+    command = [
+        "timeout", "--kill-after=10", str(int(lifetime)),
+        sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+        "--bind", f"{HOST}:{port}", "--chdir", str(REPO),
+        "--workers", str(workers), "--worker-class", "gthread", "--threads", "2",
+        "--keep-alive", "5", "--timeout", "120", "--graceful-timeout", "5",
+        "--error-logfile", str(log), "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            status, _ = fetch(http.client.HTTPConnection(HOST, port, timeout=2), "/healthz")
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else ""
+    raise SystemExit(f"gunicorn did not answer /healthz within {START_TIMEOUT_S:g} s\n{tail}")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM by its PID (`timeout` passes it on: gunicorn stops its workers), then SIGKILL
+    to the process group it was started in, if anything is left after 15 s."""
+    if server.poll() is None:
+        os.kill(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+# ---- the report -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    published: Published
+    runs: list[Measured]
+    problems: list[str]
+    clients: int
+    seconds: float
+    workers: int
+    setup_seconds: float
+    host: dict[str, str]
+    date: str
+
+    @property
+    def floor(self) -> Measured:
+        return self.runs[0]
+
+    def ratio(self, run: Measured) -> float:
+        return run.percentile(95) / self.floor.percentile(95)
+
+    def spread(self, run: Measured) -> str:
+        """The lowest and highest ratio of one round's p95 to the floor's in that round."""
+        ratios = [
+            run.percentile(95, n) / self.floor.percentile(95, n) for n in range(len(run.slices))
+        ]
+        return f"{min(ratios):.2f}–{max(ratios):.2f}×" if ratios else "—"
+
+    def status(self, run: Measured) -> str:
+        if run.errors:
+            return f"**FAILED**: {sum(run.errors.values()):,} answers not 200"
+        if run.target.key not in TARGETS:
+            return "—"
+        return "met" if self.ratio(run) <= TARGETS[run.target.key] else "**MISSED**"
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems) or any(run.errors for run in self.runs)
+
+
+MEASURED = """\
+A fresh SQLite database (WAL journal, as `DTI_DATABASE_URL=sqlite:///…` sets it up) is migrated
+and filled through the portal's own services by `bench/public_data.py`: {province} with a
+commune level of {units:,} units (3,300 by default, today's number of communes nationally; 8
+main indices, four classes, two peer groups by an attribute, bench_engine's seeded generator)
+published for {years}, so every unit has last year's rank beside this year's, and {small}
+provinces with a level of {small_units} provincial agencies: {provinces} provinces on the
+landing page. Setting it up took {setup:.0f} s, before any timing.
+
+The portal then runs as in production: gunicorn {gunicorn}, {workers} workers of 2 threads
+(gthread, keep-alive) on 127.0.0.1, `DTI_DEBUG` off, a generated `DTI_SECRET_KEY`,
+`DTI_ALLOWED_HOSTS` set, HTTPS as a reverse proxy in front reports it (`DTI_PROXY_SSL_HEADER`;
+the requests carry `X-Forwarded-Proto: https`). No request reads a static file, so
+`collectstatic` is not needed. The server is stopped by its PID at the end, on error too, and
+runs under `timeout`, so it stops even if the benchmark itself is killed.
+
+{clients} client threads of this process, each with its own kept-alive connection, keep
+requests in flight against one kind of request at a time, for {seconds:g} s each, in {rounds}
+interleaved slices (every kind sees the same machine). Before timing, every address is
+requested once and its body checked, then loaded for a short slice (warm-up: caches of every
+worker filled); after the load, every address is checked once more. Times are from sending the
+request to the last byte of the answer (`time.perf_counter`); p50 and p95 by nearest rank, over
+all rounds. The **floor** is `/healthz`: a database round trip and a small JSON answer through
+the same middleware, server and clients. Each target is a p95 at most so many times the floor's
+p95 in the same run; "by round" gives the lowest and highest ratio of one round's p95s, which
+shows how much of a ratio is the machine's noise (other work on it, the clients' own
+scheduling).
+"""
+
+
+def results_table(report: Report) -> list[str]:
+    lines = [
+        "| request | answers | not 200 | p50 (ms) | p95 (ms) | answers/s | body (bytes)"
+        " | p95 / floor | by round | target | status |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in report.runs:
+        target = TARGETS.get(run.target.key)
+        lines.append(
+            f"| {run.target.label} | {len(run.samples):,} | {sum(run.errors.values()):,}"
+            f" | {run.percentile(50) * 1000:.1f} | {run.percentile(95) * 1000:.1f}"
+            f" | {run.rate:.1f} | {run.size:,} | {report.ratio(run):.2f}×"
+            f" | {report.spread(run)}"
+            f" | {f'≤ {target:g}×' if target else '—'} | {report.status(run)} |"
+        )
+    return lines
+
+
+def addresses(report: Report) -> list[str]:
+    lines = []
+    for run in report.runs:
+        paths = run.target.paths
+        more = f" … ({len(paths)} in turn)" if len(paths) > 1 else ""
+        lines.append(f"- {run.target.label}: `{paths[0]}`{more}")
+    return lines
+
+
+def checks(report: Report) -> list[str]:
+    statuses = Counter(code for run in report.runs for code in run.errors.elements())
+    if not report.failed:
+        return ["Every answer was 200 and every body was as expected (the ranking page and the"
+                " CSV hold the last unit, the CSV one line per unit and a header, each unit"
+                " page its unit, the landing page every province)."]  # fmt: skip
+    lines = [f"- {problem}" for problem in report.problems[:20]]
+    if len(report.problems) > 20:
+        lines.append(f"- … and {len(report.problems) - 20} more")
+    lines += [f"- {count:,} answers {code or 'missing (no answer)'}" for code, count in
+              sorted(statuses.items())]  # fmt: skip
+    return ["**FAILED**: some answers were wrong, so the timings above are not of the pages.",
+            "", *lines]  # fmt: skip
+
+
+def verdict(report: Report) -> str:
+    parts = [
+        f"{run.target.key} {report.ratio(run):.2f}× (≤ {TARGETS[run.target.key]:g}×"
+        f" {report.status(run)})"
+        for run in report.runs
+        if run.target.key in TARGETS
+    ]
+    return "p95 against the floor's: " + ", ".join(parts) + "."
+
+
+def markdown(report: Report) -> str:
+    p = report.published
+    host = {
+        **report.host,
+        "gunicorn": f"{package_version('gunicorn')}, {report.workers} workers × 2 threads",
+        "clients": f"{report.clients} threads, {report.seconds:g} s per request kind",
+    }
+    text = MEASURED.format(
+        province=f"{p.province_name} (`{p.province}`)", units=p.units,
+        small_units=p.small_units, years=" and ".join(map(str, p.years)),
+        small=len(p.provinces) - 1, provinces=len(p.provinces), setup=report.setup_seconds,
+        gunicorn=package_version("gunicorn"), workers=report.workers, clients=report.clients,
+        seconds=report.seconds, rounds=ROUNDS,
+    )  # fmt: skip
+    return "\n".join(
+        [
+            "# Public portal performance",
+            "",
+            f"Measured {report.date} by `make bench` (`bench/bench_public.py`).",
+            "",
+            f"**Verdict:** {verdict(report)}",
+            "",
+            "## What is measured",
+            "",
+            text,
+            *addresses(report),
+            "",
+            "## Machine",
+            "",
+            "| | |",
+            "|---|---|",
+            *(f"| {key} | {value} |" for key, value in host.items()),
+            "",
+            "## Results",
+            "",
+            *results_table(report),
+            "",
+            *checks(report),
+            "",
+            "Reproduce: `make bench`, or `.venv/bin/python bench/bench_public.py --out"
+            " docs/performance-public.md` (options: `--units`, `--clients`, `--seconds`,"
+            " `--workers`). Variables already set in the environment reach the server (a rate"
+            " limit, for instance); those above win.",
+            "",
+        ]
+    )
+
+
+# ---- command line ---------------------------------------------------------------------------
+
+
+def workers(text: str) -> int:
+    value = int(text)
+    if not 2 <= value <= 4:
+        raise argparse.ArgumentTypeError(f"2 to 4 workers, not {value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--units", type=positive, default=3300, help="units of the big level")
+    parser.add_argument("--clients", type=positive, default=32)
+    parser.add_argument("--seconds", type=positive, default=15, help="per kind of request")
+    parser.add_argument("--workers", type=workers, default=3, help="gunicorn workers, 2 to 4")
+    parser.add_argument("--out", type=Path, help="write the Markdown report here")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the server
+    host = machine()  # the load average before the work starts
+    with tempfile.TemporaryDirectory(prefix="dti-bench-public-") as folder:
+        env = environment(Path(folder))
+        started = time.perf_counter()
+        published = prepared(env, args.units)
+        setup = time.perf_counter() - started
+        gc.collect()
+        gc.freeze()  # Django and the data stay; no collection pauses the clients to walk them
+        wanted = targets(published)
+        lifetime = 120 + len(wanted) * (2 * args.seconds + (ROUNDS + 2) * REQUEST_TIMEOUT_S)
+        port = free_port()
+        server = start_server(env, port, args.workers, Path(folder) / "gunicorn.log", lifetime)
+        try:
+            runs, problems = measure(port, wanted, args.clients, args.seconds)
+        finally:
+            stop_server(server)
+    host["load average (1 min) at the end"] = f"{os.getloadavg()[0]:.2f}"
+    report = Report(
+        published, runs, problems, args.clients, args.seconds, args.workers, setup, host,
+        datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+    )  # fmt: skip
+    print(markdown(report))
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(markdown(report), encoding="utf-8")
+        print(f"written to {args.out}")
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
