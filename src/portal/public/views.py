@@ -25,15 +25,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
-from portal.public.pages.common import Refused, scope_of
+from portal.public.pages.common import CACHE_SECONDS, Refused, scope_of
 from portal.public.pages.compare import compare_page
 from portal.public.pages.methodology import corrections_page, methodology_page
 from portal.public.pages.overview import landing_page, province_page, search_page, version_page
 from portal.public.pages.ranking import ranking_page
 from portal.public.pages.unit import unit_page
 from portal.publication.selectors import GENERAL, generation
-
-CACHE_SECONDS = 24 * 60 * 60  # a generation lasts until the next publication anyway
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,36 @@ def index_averages(
     return averages
 
 
+@dataclass(frozen=True)
+class LevelFigures:
+    """What a unit's page compares the unit with: the level's averages per main index, each
+    peer group's, and how many units each ranking holds. A version never changes, so these
+    never do either (the public pages keep them by the version's digest)."""
+
+    units: int
+    averages: dict[str, Average]
+    groups: dict[str, dict[str, Average]]
+    members: dict[str, int]
+
+
+def level_figures(
+    version: Version, level: str, indices: Sequence[str], groups: Sequence[str]
+) -> LevelFigures:
+    """One query: the scores of every unit of the level, averaged here."""
+    rows = list(VersionRow.objects.filter(version=version, level=level).only("indices", "groups"))
+    return LevelFigures(
+        units=len(rows),
+        averages=index_averages(rows, indices),
+        groups={group: index_averages(rows, indices, group) for group in groups},
+        members={group: sum(1 for row in rows if group in (row.groups or {})) for group in groups},
+    )
+
+
+def row_of(version: Version, level: str, unit: str) -> VersionRow | None:
+    """One unit's published row in a level of the version (by the unit's code)."""
+    return VersionRow.objects.filter(version=version, level=level, unit_code=unit).first()
+
+
 def _decimal(text: object) -> Decimal | None:
     if text is None or text == "":
         return None

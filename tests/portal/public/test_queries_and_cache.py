@@ -16,8 +16,8 @@ from portal.publication.services import publication_request, result_correct
 
 # Built anew, a version's page reads: the publication generation (the cache key), the
 # version, its levels, then the level's rows once (a ranking, a comparison) or the class
-# counts (the version page); a unit's page adds its lineage and history and the history's
-# level names; the corrections log every version's rows and levels; a superseded version
+# counts (the version page); a unit's page its own row, the level's rows for the averages
+# (once per level), its lineage, its history and the history's level names; the corrections log every version's rows and levels; a superseded version
 # the versions that followed it. Four to seven queries; eight leaves room, never 60.
 MAX_QUERIES = 8
 
@@ -112,3 +112,10 @@ def test_each_visitor_gets_a_fresh_language_form(few: Published):
     first.get(few.url("so/"))
     response = second.get(few.url("so/"))
     assert "csrftoken" in response.cookies
+
+
+def test_a_level_s_averages_are_read_once_for_all_its_unit_pages(few: Published):
+    client = Client()
+    first = queries(client, few.url("so/don-vi/so-001/"))
+    second = queries(client, few.url("so/don-vi/so-002/"))
+    assert second == first - 1  # the level's rows, averaged for the first page, kept

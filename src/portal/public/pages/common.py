@@ -24,6 +24,7 @@ from portal.publication.unit_selectors import superseding
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # a year outside is no year of results: 404, no query
 MAX_NUMBER = 32767  # versions are numbered 1..: a larger number is none
 MAX_TEXT = 100  # characters of a name typed in a search or a filter
+CACHE_SECONDS = 24 * 60 * 60  # cached public content; a new publication replaces it sooner
 
 
 class Refused(Exception):

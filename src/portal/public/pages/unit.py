@@ -9,16 +9,23 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from dti.framework.model import Framework
 from portal.public.pages.charts import Category, bar_chart
-from portal.public.pages.common import Scope, link, number_text
+from portal.public.pages.common import CACHE_SECONDS, Scope, link, number_text
 from portal.public.pages.compare import UNITS
 from portal.publication.models import VersionLevel, VersionRow
-from portal.publication.selectors import framework_of, rows_of, unit_history
-from portal.publication.unit_selectors import Average, index_averages, level_names
+from portal.publication.selectors import framework_of, unit_history
+from portal.publication.unit_selectors import (
+    Average,
+    LevelFigures,
+    level_figures,
+    level_names,
+    row_of,
+)
 
 ONE = 1  # decimals of a percent written on the unit page and in charts
 
@@ -99,21 +106,19 @@ def _decimal(text: Any) -> Decimal | None:
 
 def unit_page(scope: Scope, level_code: str, unit_code: str) -> UnitPage | None:
     level = scope.level(level_code)
-    rows = rows_of(scope.version, level.level)
-    row = next((r for r in rows if r.unit_code == unit_code), None)
+    row = row_of(scope.version, level.level, unit_code)
     if row is None:
         return None
     framework = framework_of(level)
-    codes = [index.code for index in framework.main_indices]
+    figures = _figures(scope, level, framework)
     averages: list[tuple[str, dict[str, Average]]] = [
-        (gettext("Trung bình khối"), index_averages(rows, codes))
+        (gettext("Trung bình khối"), figures.averages)
     ]
     for group in framework.groups:
         if group.code in (row.groups or {}):
             name = gettext("Trung bình nhóm “%(name)s”") % {"name": group.name}
-            averages.append((name, index_averages(rows, codes, group.code)))
+            averages.append((name, figures.groups[group.code]))
     lines = _lines(row, framework, level, averages)
-    chart = _chart(row, framework, averages)
     years = _years(scope, row)
     return UnitPage(
         scope=scope,
@@ -123,11 +128,11 @@ def unit_page(scope: Scope, level_code: str, unit_code: str) -> UnitPage | None:
         percent=row.percent,
         total=number_text(row.total),
         max=number_text(row.applicable_max),
-        standings=_standings(row, framework, rows),
+        standings=_standings(row, framework, figures),
         previous=_previous(row),
         lines=lines,
         average_names=[name for name, _ in averages],
-        chart=chart,
+        chart=_chart(row, framework, averages),
         years=years,
         trend=_trend(row, years),
         compare_url=scope.url("compare", level=level.level)
@@ -136,6 +141,22 @@ def unit_page(scope: Scope, level_code: str, unit_code: str) -> UnitPage | None:
         ranking_url=scope.url("ranking", level=level.level),
         remarks=[(line.name, line.remark) for line in lines if line.remark],
     )
+
+
+def _figures(scope: Scope, level: VersionLevel, framework: Framework) -> LevelFigures:
+    """The level's averages, computed once per version and level: every unit page of the
+    level reads one row and these, never the level's other rows again."""
+    key = f"public-level:{scope.version.digest}:{scope.version.pk}:{level.level}"
+    found = cache.get(key)
+    if not isinstance(found, LevelFigures):
+        found = level_figures(
+            scope.version,
+            level.level,
+            [index.code for index in framework.main_indices],
+            [group.code for group in framework.groups],
+        )
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def _chart(
@@ -198,12 +219,12 @@ def _average(name: str, average: Average | None) -> AverageText:
     return AverageText(name, number_text(average.score, 2), number_text(average.percent, ONE))
 
 
-def _standings(row: VersionRow, framework: Framework, rows: list[VersionRow]) -> list[Standing]:
+def _standings(row: VersionRow, framework: Framework, figures: LevelFigures) -> list[Standing]:
     found = [
         Standing(
             gettext("Xếp hạng chung"),
             str(row.rank),
-            len(rows),
+            figures.units,
             number_text(row.value, framework.ranking.decimals),
             row.class_label,
         )
@@ -212,7 +233,7 @@ def _standings(row: VersionRow, framework: Framework, rows: list[VersionRow]) ->
         cell = (row.groups or {}).get(group.code)
         if cell is None:
             continue
-        members = sum(1 for other in rows if group.code in (other.groups or {}))
+        members = figures.members.get(group.code, 0)
         found.append(
             Standing(
                 gettext("Nhóm: %(name)s") % {"name": group.name},
