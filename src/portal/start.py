@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
@@ -23,6 +24,7 @@ from portal.assessments.selectors import (
     unit_tasks,
 )
 from portal.campaigns.models import Campaign, CampaignUnit
+from portal.publication.models import Version
 from portal.roles import Role
 from portal.workflow import (
     CAMPAIGN_STATE_LABELS,
@@ -113,12 +115,18 @@ def start_sections(user: AnyUser) -> list[Section]:
         (
             "office",
             Role.OFFICE_ADMIN in roles,
-            lambda: _office(_provinces(held, Role.OFFICE_ADMIN)),
+            lambda: [
+                *_office(_provinces(held, Role.OFFICE_ADMIN)),
+                *_to_publish(_provinces(held, Role.OFFICE_ADMIN)),
+            ],
         ),
         (
             "leadership",
             Role.LEADERSHIP in roles,
-            lambda: _leaders(_provinces(held, Role.LEADERSHIP)),
+            lambda: [
+                *_to_approve(_provinces(held, Role.LEADERSHIP)),
+                *_leaders(_provinces(held, Role.LEADERSHIP)),
+            ],
         ),
     ]
     sections = []
@@ -374,6 +382,39 @@ def _office(provinces: set[int]) -> list[Task]:
             )
         )
     return tasks
+
+
+def _to_publish(provinces: set[int]) -> list[Task]:
+    """Results finalized (or imported from a past year) that nobody can see yet: the
+    office's next step is to publish them (one query)."""
+    finalized = Campaign.objects.filter(
+        province_id__in=provinces, state=CampaignState.FINALIZED
+    ).exclude(pk__in=_pending().values("campaign_id"))
+    return [
+        Task(
+            gettext("Công bố kết quả: %(campaign)s") % {"campaign": campaign.title},
+            reverse("publication:manage", args=[campaign.pk]),
+            gettext("Kết quả đã chốt nhưng chưa công bố: người dân chưa xem được."),
+        )
+        for campaign in finalized.order_by("-year", "title")
+    ]
+
+
+def _pending() -> QuerySet[Version]:
+    return Version.objects.filter(published_at__isnull=True, refused_at__isnull=True)
+
+
+def _to_approve(provinces: set[int]) -> list[Task]:
+    """Requests to publish waiting for leadership (one query)."""
+    pending = _pending().filter(campaign__province_id__in=provinces).select_related("campaign")
+    return [
+        Task(
+            gettext("Phê duyệt công bố: %(campaign)s") % {"campaign": version.campaign.title},
+            reverse("publication:manage", args=[version.campaign_id]),
+            gettext("Sở chủ trì đề nghị công bố kết quả; xem rồi phê duyệt hoặc trả lại."),
+        )
+        for version in pending.order_by("requested_at")
+    ]
 
 
 def _leaders(provinces: set[int]) -> list[Task]:

@@ -1,6 +1,7 @@
 """Who may see and change a campaign. Outsiders get 404 (they learn nothing), members
-without the office admin role get 403 on writes. A published campaign is public: anyone,
-signed in or not, may read it (what it shows them is decided by `Viewer`)."""
+without the office admin role get 403 on writes. The public reads published results only
+through portal.publication's versions, never a campaign's live pages: a correction being
+prepared must not show before it is published."""
 
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ from portal.accounts.models import Membership, Province
 from portal.accounts.permissions import AnyUser
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.roles import READ_ALL_ROLES, Role
-from portal.workflow import CampaignState
 
-# Who downloads a campaign's official report. Anonymous visitors will download the published
-# one from the public portal (a later issue); until then they learn nothing here either.
+# Who downloads a campaign's official report (the live one, a draft until published). Anyone
+# downloads the published version's report from the public portal (portal.public).
 REPORT_ROLES = frozenset({Role.OFFICE_ADMIN, Role.LEADERSHIP})
 
 
@@ -73,7 +73,7 @@ def get_campaign_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Cam
             raise PermissionDenied(
                 gettext("Chỉ quản trị của Sở chủ trì được thay đổi đợt đánh giá.")
             )
-    elif not viewer.is_member and campaign.state != CampaignState.PUBLISHED:
+    elif not viewer.is_member:
         raise Http404(gettext("Không tìm thấy đợt đánh giá."))
     return campaign
 

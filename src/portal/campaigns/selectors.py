@@ -18,14 +18,13 @@ from portal.accounts.permissions import AnyUser
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit, HistoricResult
 from portal.frameworks.scoring import unit_attributes
 from portal.units.models import Lineage, Unit
-from portal.workflow import CampaignState
 
 
 def campaigns_for_user(user: AnyUser) -> QuerySet[Campaign]:
-    """Campaigns of the provinces where the user holds a role; for anyone else, the
-    published ones."""
+    """Campaigns of the provinces where the user holds a role; none for anyone else (the
+    public reads published versions: portal.publication.selectors)."""
     if not user.is_authenticated:
-        return Campaign.objects.filter(state=CampaignState.PUBLISHED).select_related("province")
+        return Campaign.objects.none()
     return (
         Campaign.objects.filter(province__memberships__user=user)
         .distinct()

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -52,6 +53,7 @@ from portal.campaigns.report_texts import (
     report_texts_save,
 )
 from portal.campaigns.selectors import campaigns_for_user, remark_slots
+from portal.publication.selectors import current_versions
 from portal.responses import attachment
 from portal.units.models import Unit
 from portal.workflow import ACTION_LABELS, CampaignState
@@ -67,7 +69,15 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_campaign_for_user(request.user, pk)
+    """The campaign's page for its province's people; anyone else following an old link to
+    a published campaign is sent to its public page."""
+    try:
+        campaign = get_campaign_for_user(request.user, pk)
+    except Http404:
+        published = public_version_of(pk)
+        if published is None:
+            raise
+        return redirect(published)
     viewer = viewer_in(request.user, campaign.province_id)
     page = campaign_page(campaign, viewer, progress_query(request.GET))
     context = {
@@ -78,6 +88,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart_levels": {v.level.level for v in page.levels if any(r.result for r in v.rows)},
     }
     return render(request, "campaigns/detail.html", context)
+
+
+def public_version_of(pk: int) -> str | None:
+    """The public page of the campaign's current published version (None when it has
+    none): where someone outside the province lands from an old link."""
+    current = current_versions().filter(campaign_id=pk).first()
+    if current is None:
+        return None
+    campaign = current.campaign
+    return reverse("public:version", args=[campaign.province.code, campaign.year])
 
 
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
@@ -355,6 +375,8 @@ def transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if action not in ACTION_LABELS:
         raise Http404(gettext("Không có thao tác này."))
+    if action == "publish":  # a published version is written there (portal.publication)
+        return redirect("publication:manage", campaign.pk)
     return guarded(
         request,
         lambda: pages.transition_confirmation(campaign, action),

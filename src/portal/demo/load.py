@@ -38,8 +38,8 @@ from portal.demo.provinces import SEEDS, SeedProvince, create_province, current_
 from portal.demo.second_factor import demo_second_factor_give
 from portal.frameworks.models import FrameworkVersion
 from portal.indicators.rows import read_upload
-from portal.publication.services import publication_request
 from portal.indicators.services import system_values_import
+from portal.publication.services import publication_request
 from portal.roles import Role
 from portal.units.models import Unit
 

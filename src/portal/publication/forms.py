@@ -85,7 +85,9 @@ class SettingsForm(TextCheckedForm):
         label=gettext_lazy("Lãnh đạo tỉnh phê duyệt trước khi công bố"), required=False
     )
     license_name = forms.CharField(label=gettext_lazy("Giấy phép dữ liệu mở"), max_length=100)
-    license_url = forms.URLField(label=gettext_lazy("Địa chỉ văn bản giấy phép"), max_length=300)
+    license_url = forms.URLField(
+        label=gettext_lazy("Địa chỉ văn bản giấy phép"), max_length=300, assume_scheme="https"
+    )
     citation = forms.CharField(
         label=gettext_lazy("Cách trích dẫn"),
         max_length=500,

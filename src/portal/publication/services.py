@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from portal.accounts.models import User
 from portal.accounts.permissions import roles_in
+from portal.appraisals.checks import campaign_blockers
 from portal.audit.services import audit_record
 from portal.campaigns.models import Campaign, CampaignUnit, HistoricResult
 from portal.campaigns.report import campaign_report_results
@@ -87,6 +88,10 @@ def publication_problems(campaign: Campaign) -> list[str]:
     """Why the campaign's results cannot be published now (empty when they can)."""
     if campaign.state not in (CampaignState.FINALIZED, CampaignState.PUBLISHED):
         return [gettext("Kết quả chưa được chốt: chỉ công bố kết quả đã chốt.")]
+    if campaign.state == CampaignState.FINALIZED and not campaign.historic:
+        blockers = campaign_blockers(campaign, "publish", timezone.now())
+        if blockers:
+            return [blocker.text for blocker in blockers]
     if not has_results(campaign):
         return [gettext("Đợt chưa có kết quả của đơn vị nào.")]
     if pending_version(campaign) is not None:
@@ -197,7 +202,7 @@ def _ask_leadership(version: Version, user: User) -> None:
     leaders = people_of_province(campaign.province_id, [Role.LEADERSHIP])
     message = Message(
         leaders,
-        gettext("Chờ phê duyệt công bố: %(campaign)s") % {"campaign": campaign.title},
+        gettext("Đề nghị công bố kết quả: %(campaign)s") % {"campaign": campaign.title},
         gettext("Sở chủ trì đề nghị công bố kết quả (phiên bản %(number)s).")
         % {"number": version.number},
         reverse("publication:manage", args=[campaign.pk]),

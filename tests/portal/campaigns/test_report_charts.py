@@ -39,8 +39,10 @@ def test_outsiders_learn_nothing_of_an_unpublished_campaign(cast, published, who
         assert client.get(chart(published, kind)).status_code == 404
 
 
-def test_anyone_sees_the_charts_of_a_published_campaign(cast, published):  # noqa: F811
-    response = cast.client(None).get(chart(published, "classes"))
+def test_the_live_charts_are_the_provinces_only(cast, published):  # noqa: F811
+    """The public sees the published version's charts (portal.public), never these."""
+    assert cast.client(None).get(chart(published, "classes")).status_code == 404
+    response = cast.client(cast.hoa).get(chart(published, "classes"))
     assert response.status_code == 200 and response.content.startswith(PNG)
 
 

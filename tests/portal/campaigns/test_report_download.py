@@ -19,13 +19,13 @@ from portal.roles import Role
 from portal.units.models import Unit
 from portal.workflow import CampaignState
 from tests.portal.campaigns.conftest import person
-from tests.portal.campaigns.test_historic_import import run_import
+from tests.portal.campaigns.test_historic_import import run_import, run_import_published
 
 
 @pytest.fixture
 def published(cast, binhdinh) -> Campaign:
     """Bình Định 2023 imported, with the cast holding their roles in Bình Định too."""
-    campaign = run_import(binhdinh)
+    campaign = run_import_published(binhdinh)
     units = {"noi_vu": "so-noi-vu", "tu_phap": "so-tu-phap"}
     roles = {
         "quang": (Role.OFFICE_ADMIN, None), "hoa": (Role.LEADERSHIP, None),

@@ -46,7 +46,7 @@ def ready_for_appraisal(cast) -> None:  # type: ignore[no-untyped-def]
         (C.OPEN, "close_self_assessment"),
         (C.SELF_ASSESSMENT_CLOSED, "reopen_self_assessment"),
         (C.SELF_ASSESSMENT_CLOSED, "start_appraisal"),
-        (C.FINALIZED, "publish"),
+        # "publish" asks first on the publication page (tests/portal/publication)
     ],
 )
 def test_every_move_asks_first_and_an_unconfirmed_post_changes_nothing(cast, state, action):
@@ -135,10 +135,16 @@ def test_the_appraisal_starts_only_with_rounds_and_a_chair(cast):
 
 
 def test_publishing_needs_every_units_result(cast):
+    """The move's button leads to the publication page, which refuses with the reason."""
     at(cast, C.FINALIZED)
-    html = cast.client(cast.quang).post(url(cast), {"action": "publish"}).content.decode()
+    client = cast.client(cast.quang)
+    assert client.post(url(cast), {"action": "publish"}).url == f"/cong-bo/{cast.campaign.pk}/"
+    html = client.get(f"/cong-bo/{cast.campaign.pk}/").content.decode()
     assert "2 đơn vị chưa có kết quả: Sở Nội vụ, Sở Tư pháp." in html
-    assert 'name="confirmed"' not in html
+    assert f'action="/cong-bo/{cast.campaign.pk}/cong-bo/"' not in html
+    client.post(f"/cong-bo/{cast.campaign.pk}/cong-bo/", {"confirmed": "1"})
+    cast.campaign.refresh_from_db()
+    assert cast.campaign.state == C.FINALIZED
 
 
 def test_an_unknown_move_is_not_found(cast):

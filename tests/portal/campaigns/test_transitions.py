@@ -74,13 +74,19 @@ def test_the_office_admin_takes_the_campaign_from_draft_to_published(cast, draft
     draft.refresh_from_db()
     assert draft.state == C.IN_APPRAISAL
     campaign_finalize(campaign=draft, actor=chair, override_reason="Tổ đồng ý số tự khai")
-    press(cast, draft, "publish")
+    # Publishing writes the published version: the move's button leads to its page.
+    moved = cast.client(cast.quang).post(
+        f"/dot-danh-gia/{draft.pk}/trang-thai/", {"action": "publish"}
+    )
+    assert moved.url == f"/cong-bo/{draft.pk}/"
+    cast.client(cast.quang).post(f"/cong-bo/{draft.pk}/cong-bo/", {"confirmed": "1"})
     draft.refresh_from_db()
     assert draft.state == C.PUBLISHED
     logged = list(draft.events.order_by("pk").values_list("action", "actor"))
     assert draft.events.filter(action="close_self_assessment", note__contains=late).count() == 2
     moves = [(action, cast.quang.pk) for action, _ in steps]
-    assert logged[1:] == [*moves, ("finalize", chair.pk), ("publish", cast.quang.pk)]
+    published = [("publication_request", cast.quang.pk), ("publish", cast.quang.pk)]
+    assert logged[1:] == [*moves, ("finalize", chair.pk), *published]
 
 
 def test_the_page_offers_the_moves_of_the_current_state(cast):
@@ -93,9 +99,10 @@ def test_the_page_offers_the_moves_of_the_current_state(cast):
 
 def test_a_move_the_workflow_does_not_allow_is_explained(cast):
     before = snapshot(cast.campaign)
-    response = press(cast, cast.campaign, "publish")
+    response = press(cast, cast.campaign, "reopen_self_assessment")
     assert (
-        "Không thể “Công bố” khi đang ở trạng thái “Đang tự đánh giá”." in response.content.decode()
+        "Không thể “Mở lại tự đánh giá” khi đang ở trạng thái “Đang tự đánh giá”."
+        in response.content.decode()
     )
     assert snapshot(cast.campaign) == before
 

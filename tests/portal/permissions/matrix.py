@@ -309,7 +309,21 @@ API: dict[str, Entry] = {
     ),
 }
 
+# Publishing: the office publishes and corrects, leadership approves; both read the page.
+PUBLISHING = policy(FORBIDDEN, anonymous=LOGIN, khoa=NOT_FOUND, hoa=OK, quang=OK)
+LEADERSHIP = policy(FORBIDDEN, anonymous=LOGIN, khoa=NOT_FOUND, hoa=OK)
+_VERSION = {"version_pk": "version"}
+
+PUBLICATION: dict[str, Entry] = {
+    "publication:manage": Entry(PUBLISHING, _RESULTS),
+    "publication:publish": Entry(OFFICE, _RESULTS, methods=ACTION),
+    "publication:correct": Entry(OFFICE, _RESULTS),
+    "publication:settings": Entry(OFFICE, _RESULTS, methods=FORM),
+    "publication:approve": Entry(LEADERSHIP, _VERSION, methods=ACTION),
+    "publication:refuse": Entry(LEADERSHIP, _VERSION, methods=ACTION),
+}
+
 MATRIX: dict[str, Entry] = {
     **SITE, **ACCOUNTS, **PEOPLE, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS,
-    **INDICATORS, **NOTIFICATIONS, **AUDIT, **API,
+    **INDICATORS, **NOTIFICATIONS, **AUDIT, **API, **PUBLICATION,
 }  # fmt: skip

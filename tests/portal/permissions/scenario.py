@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from portal.accounts.models import Membership, User
 from portal.assessments import evidence_files
@@ -23,6 +24,7 @@ from portal.assessments.models import Evidence, Submission
 from portal.campaigns.models import Campaign
 from portal.indicators.services import api_token_create
 from portal.notifications.models import Notification
+from portal.publication.models import Version
 from portal.roles import Role
 from portal.units.models import Lineage, Unit
 from portal.workflow import CampaignState
@@ -115,3 +117,12 @@ def add_results(world: World, published: Campaign) -> None:
         user=world.appraised.chinh, province=published.province, role=Role.APPRAISER
     )
     world.ids["results"] = published.pk
+    # A request to publish a correction, waiting for leadership's approval.
+    world.ids["version"] = Version.objects.create(
+        campaign=published,
+        number=2,
+        change_note="Sửa điểm một đơn vị",
+        digest="0" * 64,
+        requested_by=world.cast.quang,
+        requested_at=timezone.now(),
+    ).pk
