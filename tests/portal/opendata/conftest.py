@@ -7,7 +7,7 @@ many units as a test wants: the framework Bình Định used for its agencies in
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,10 +65,12 @@ def publish_province(
     prefix: str = "Sở Thử nghiệm",
     offset: int = 0,
     publish: bool = True,
+    numbers: Iterable[int] | None = None,
 ) -> Published:
     """A province (created on first use) whose agencies' results of `year` are imported
-    from a made-up printed table and, when `publish`, published by its office. Scores
-    differ from unit to unit and with `offset`, so ranks and values vary."""
+    from a made-up printed table and, when `publish`, published by its office. Its units
+    are numbered 1 to `units` (or `numbers`), created on first use. Scores differ from unit
+    to unit and with `offset`, so ranks and values vary."""
     province, created = Province.objects.get_or_create(
         code=code, defaults={"name": name or f"Tỉnh {code}"}
     )
@@ -89,7 +91,7 @@ def publish_province(
     built = framework.build()
     lines = ["\t".join(["STT", "Đơn vị", *[i.name for i in built.main_indices], "Tổng điểm"])]
     made = []
-    for number in range(1, units + 1):
+    for number in numbers if numbers is not None else range(1, units + 1):
         unit, _ = Unit.objects.get_or_create(
             province=province,
             code=f"{code}-don-vi-{number}",

@@ -49,8 +49,8 @@ def published_version(province: str, year: int, number: int | None = None) -> Ve
 
 
 def shown_versions(province: str | None = None) -> list[Version]:
-    """Each (province, year)'s current version as the site shows it, by province name then
-    latest year first."""
+    """Each (province, year)'s current version as the site shows it, by province name (as
+    Vietnamese sorts them) then latest year first."""
     found = current_versions()
     if province is not None:
         found = found.filter(campaign__province__code=province)
@@ -58,8 +58,12 @@ def shown_versions(province: str | None = None) -> list[Version]:
     for version in found.order_by("-published_at", "-pk"):
         shown.setdefault((version.campaign.province.code, version.campaign.year), version)
     return sorted(
-        shown.values(),
-        key=lambda v: (v.campaign.province.name, v.campaign.province.code, -v.campaign.year),
+        shown.values(),  # names as Vietnamese sorts them: "Bình Định" before "Bình Phước"
+        key=lambda v: (
+            loose_label(v.campaign.province.name),
+            v.campaign.province.code,
+            -v.campaign.year,
+        ),
     )
 
 
