@@ -151,7 +151,7 @@ def _version(province: str, year: int, number: int | None) -> Version:
     return found
 
 
-@router.get("/provinces", response=list[ProvinceYearsOut])
+@router.get("/provinces", response=list[ProvinceYearsOut], url_name="public_provinces")
 def provinces(request: HttpRequest) -> Any:
     """Every province with published results, and its published years (each year's
     current version)."""
@@ -171,7 +171,11 @@ def provinces(request: HttpRequest) -> Any:
     return list(found.values())
 
 
-@router.get("/provinces/{province}/versions", response={200: list[VersionOut], **NOT_FOUND})
+@router.get(
+    "/provinces/{province}/versions",
+    response={200: list[VersionOut], **NOT_FOUND},
+    url_name="public_versions",
+)
 def versions(request: HttpRequest, province: str) -> Any:
     """Every published version of the province, superseded ones included, latest first."""
     found = catalogue.versions_of_province(province) if len(province) <= MAX_CODE else []
@@ -194,6 +198,7 @@ def versions(request: HttpRequest, province: str) -> Any:
 @router.get(
     "/provinces/{province}/years/{year}/levels",
     response={200: VersionLevelsOut, **NOT_FOUND},
+    url_name="public_levels",
 )
 def levels(request: HttpRequest, province: str, year: int, version: int | None = None) -> Any:
     """The levels of a year's current version (or of version `version`), each with its
@@ -239,6 +244,7 @@ def levels(request: HttpRequest, province: str, year: int, version: int | None =
 @router.get(
     "/provinces/{province}/years/{year}/levels/{level}/tables/{key}",
     response={200: TablePageOut, 400: ErrorOut, **NOT_FOUND},
+    url_name="public_table",
 )
 def table_rows(
     request: HttpRequest,
@@ -287,7 +293,9 @@ def table_rows(
 
 
 @router.get(
-    "/provinces/{province}/units/{unit}/history", response={200: UnitHistoryOut, **NOT_FOUND}
+    "/provinces/{province}/units/{unit}/history",
+    response={200: UnitHistoryOut, **NOT_FOUND},
+    url_name="public_unit_history",
 )
 def unit_history(request: HttpRequest, province: str, unit: str) -> Any:
     """A unit's published result in every year's current version, oldest first; a year
