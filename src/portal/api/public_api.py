@@ -34,7 +34,6 @@ from portal.publication.selectors import (
 
 router = Router(tags=["Kết quả công bố"])
 MAX_LIMIT = 500
-MAX_CODE = catalogue.MAX_CODE
 
 
 class ErrorOut(Schema):
@@ -178,7 +177,7 @@ def provinces(request: HttpRequest) -> Any:
 )
 def versions(request: HttpRequest, province: str) -> Any:
     """Every published version of the province, superseded ones included, latest first."""
-    found = catalogue.versions_of_province(province) if len(province) <= MAX_CODE else []
+    found = catalogue.versions_of_province(province) if catalogue.is_code(province) else []
     if not found:
         raise Http404
     return [
@@ -263,7 +262,7 @@ def table_rows(
     most 500) from `offset`, filtered by class label, peer group code and unit name (any
     part of it, accents and case ignored); `count` is the number of rows that pass."""
     found_version = _version(province, year, version)
-    found_level = level_of(found_version, level) if len(level) <= MAX_CODE else None
+    found_level = level_of(found_version, level) if catalogue.is_code(level) else None
     if found_level is None:
         raise Http404
     found = table(found_level, rows_of(found_version, found_level.level), key)
@@ -301,7 +300,7 @@ def unit_history(request: HttpRequest, province: str, unit: str) -> Any:
     """A unit's published result in every year's current version, oldest first; a year
     where it had none of its own shows its predecessor's, named in `through` (a rename, a
     merger: lineage)."""
-    if len(province) > MAX_CODE or len(unit) > MAX_CODE:
+    if not (catalogue.is_code(province) and catalogue.is_code(unit)):
         raise Http404
     row = catalogue.published_unit(province, unit)
     if row is None:

@@ -7,6 +7,7 @@ queries each, whatever the number of units."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -33,6 +34,13 @@ MAX_TEXT = 100  # characters of a name filter
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_NUMBER = 32767  # a version's number is a small integer
 MAX_CODE = 64  # a province's, level's, table's or unit's code
+CODE = re.compile(r"[-a-zA-Z0-9_]{1,64}")
+
+
+def is_code(text: str) -> bool:
+    """Whether `text` can be a code at all (a slug of at most 64 characters): anything else
+    is refused before a query (PostgreSQL refuses a NUL in a query with an error)."""
+    return CODE.fullmatch(text) is not None
 
 
 def published_version(province: str, year: int, number: int | None = None) -> Version | None:
@@ -40,7 +48,7 @@ def published_version(province: str, year: int, number: int | None = None) -> Ve
     None at once, before any query, when a part cannot name one (a year out of range, a
     number too large for the database, a code too long)."""
     if (
-        len(province) > MAX_CODE
+        not is_code(province)
         or not FIRST_YEAR <= year <= LAST_YEAR
         or (number is not None and not 1 <= number <= MAX_NUMBER)
     ):
