@@ -24,6 +24,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("tim-kiem/", views.search, name="search"),
     path("<slug:province>/", views.province, name="province"),
-    path("<slug:province>/<int:year>/", include(version_patterns)),
+    # The numbered prefix first: "phien-ban-2" would otherwise be taken for a level's code.
     path("<slug:province>/<int:year>/phien-ban-<int:number>/", include(version_patterns)),
+    path("<slug:province>/<int:year>/", include(version_patterns)),
 ]
