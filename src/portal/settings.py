@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.public.middleware.OpenAccessMiddleware",  # CORS and the rate of the open data
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -214,6 +215,9 @@ AXES_LOCKOUT_CALLABLE = "portal.accounts.views.locked_out"  # a Vietnamese page,
 # X-Forwarded-For (portal.accounts.client_address); with none the header is ignored.
 DTI_PROXY_COUNT = env_int("DTI_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "portal.accounts.client_address.client_address"
+# Requests a minute one client address may make to the open data and the public API
+# (portal.public.middleware); 0: no limit.
+DTI_PUBLIC_RATE = env_int("DTI_PUBLIC_RATE", 120, minimum=0)
 # django-otp: a TOTP code is accepted once (last_t); wrong codes slow the device down.
 OTP_TOTP_ISSUER = "DTI"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # staff see that a device exists, never its secret

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views
+from portal.public import data_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +18,10 @@ urlpatterns = [
     path("nhat-ky/", include("portal.auditlog.urls")),
     path("cong-bo/", include("portal.publication.urls")),
     path("ket-qua/", include("portal.public.urls")),
+    path("sitemap.xml", data_views.sitemap, name="sitemap"),
+    path("sitemap/ket-qua.xml", data_views.sitemap_landing, name="sitemap_landing"),
+    path("sitemap/tinh/<slug:province>.xml", data_views.sitemap_province, name="sitemap_province"),
+    path("robots.txt", data_views.robots, name="robots"),
     path("api/", include("portal.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher in base.html
     path("quan-tri/", admin.site.urls),  # PortalAdminSite: behind the second factor

@@ -16,6 +16,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from portal.api import schemas
+from portal.api.public_api import router as public_router
 from portal.api.selectors import (
     answers_of,
     campaign_units_for_user,
@@ -69,6 +70,7 @@ api = NinjaAPI(
     # nothing may come from outside at run time, so there is no docs page.
     docs_url=None,
 )
+api.add_router("/cong-khai/", public_router)  # published results, for anyone (public_api.py)
 NOT_FOUND = {404: schemas.ErrorOut}
 LOGIN = {401: schemas.ErrorOut, 404: schemas.ErrorOut}
 

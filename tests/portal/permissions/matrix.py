@@ -323,7 +323,31 @@ PUBLICATION: dict[str, Entry] = {
     "publication:refuse": Entry(LEADERSHIP, _VERSION, methods=ACTION),
 }
 
+# Open data (docs/portal-open-data.md): the same for everyone, signed in or not. Tỉnh Mẫu
+# has published nothing in the scenario, so its files and API answers are 404 for every role.
+_UNPUBLISHED = {"province": "tinh-mau", "year": "2025"}
+OPEN_DATA: dict[str, Entry] = {
+    "public:table_file": Entry(
+        policy(NOT_FOUND), fixed={**_UNPUBLISHED, "level": "so", "table": "tong-the", "fmt": "csv"}
+    ),
+    "public:datapackage": Entry(policy(NOT_FOUND), fixed=_UNPUBLISHED),
+    "public:report": Entry(policy(NOT_FOUND), fixed={**_UNPUBLISHED, "fmt": "docx"}),
+    "sitemap": Entry(PUBLIC),
+    "sitemap_landing": Entry(PUBLIC),
+    "sitemap_province": Entry(policy(NOT_FOUND), fixed={"province": "tinh-mau"}),
+    "robots": Entry(PUBLIC),
+    "api:v1:public_provinces": Entry(API_PUBLIC),
+    "api:v1:public_versions": Entry(policy(404), fixed={"province": "tinh-mau"}),
+    "api:v1:public_levels": Entry(policy(404), fixed=_UNPUBLISHED),
+    "api:v1:public_table": Entry(
+        policy(404), fixed={**_UNPUBLISHED, "level": "so", "key": "tong-the"}
+    ),
+    "api:v1:public_unit_history": Entry(
+        policy(404), fixed={"province": "tinh-mau", "unit": "so-noi-vu"}
+    ),
+}
+
 MATRIX: dict[str, Entry] = {
     **SITE, **ACCOUNTS, **PEOPLE, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS,
-    **INDICATORS, **NOTIFICATIONS, **AUDIT, **API, **PUBLICATION,
+    **INDICATORS, **NOTIFICATIONS, **AUDIT, **API, **PUBLICATION, **OPEN_DATA,
 }  # fmt: skip

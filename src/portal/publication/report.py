@@ -1,0 +1,107 @@
+"""The official report of a published version, as the public downloads it (DOCX, XLSX,
+PDF): made from the version alone, never from the campaign as it is now.
+
+The version's levels and rows are evaluated again by the core (snapshot.rebuilt), with the
+texts the version keeps (snapshot.texts_of); last year's figures are the province's current
+version of the year before, rebuilt the same way. The office's own DOCX template is not part
+of a version, so the standard layout (render_docx) is used. A file is made on its first
+request and kept (VersionFile, with its SHA-256): every later download is the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from dti.campaign import Campaign as CoreCampaign
+from dti.reports.data import build_report
+from dti.reports.docx import render_docx
+from dti.reports.model import PreviousResults, Report
+from dti.reports.pdf import convert_to_pdf
+from dti.reports.xlsx import render_xlsx
+from dti.results import LevelResult
+from portal.publication.models import Version, VersionFile
+from portal.publication.selectors import levels_of, rows_of, version_at
+from portal.publication.snapshot import rebuilt, texts_of
+
+REPORT_FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class PublishedReport:
+    name: str
+    content_type: str
+    content: bytes
+    sha256: str
+
+
+def report_name(version: Version, fmt: str) -> str:
+    """'binh-dinh-2023-bao-cao.docx': ASCII, the same for every version of the year."""
+    return f"{version.campaign.province.code}-{version.campaign.year}-bao-cao.{fmt}"
+
+
+def published_report(version: Version, fmt: str) -> PublishedReport:
+    """The report file of a published version in `fmt` (one of REPORT_FORMATS): the kept
+    one, or made now and kept. The PDF is made from the kept DOCX. PdfError when
+    LibreOffice cannot make the PDF (nothing is kept then)."""
+    if fmt not in REPORT_FORMATS:
+        raise ValueError(f"report format {fmt!r}")
+    kept = VersionFile.objects.filter(version=version, fmt=fmt).first()
+    if kept is None:
+        kept = _keep(version, fmt, _made(version, fmt))
+    return PublishedReport(kept.name, REPORT_FORMATS[fmt], bytes(kept.content), kept.sha256)
+
+
+def _made(version: Version, fmt: str) -> bytes:
+    if fmt == "pdf":
+        return convert_to_pdf(published_report(version, "docx").content)
+    report = version_report(version)
+    return render_xlsx(report) if fmt == "xlsx" else render_docx(report)
+
+
+def _keep(version: Version, fmt: str, content: bytes) -> VersionFile:
+    """Stores the file; when another request stored one first, that one is served, so no
+    two downloads of a version differ."""
+    try:
+        with transaction.atomic():
+            return VersionFile.objects.create(
+                version=version,
+                fmt=fmt,
+                name=report_name(version, fmt),
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+    except IntegrityError:
+        return VersionFile.objects.get(version=version, fmt=fmt)
+
+
+def version_report(version: Version) -> Report:
+    """The report's data, from the version alone (final, never marked as a draft)."""
+    core, evaluated = _results(version)
+    return build_report(
+        core,
+        evaluated,
+        texts=texts_of(version.context),
+        previous=_previous(version),
+        draft=False,
+    )
+
+
+def _results(version: Version) -> tuple[CoreCampaign, dict[str, LevelResult]]:
+    levels = [(level, rows_of(version, level.level)) for level in levels_of(version)]
+    province = str(version.context.get("province") or version.campaign.province.name)
+    return rebuilt(province, version.context, levels)
+
+
+def _previous(version: Version) -> PreviousResults | None:
+    """The province's current published version of the year before, rebuilt likewise."""
+    campaign = version.campaign
+    earlier = version_at(campaign.province.code, campaign.year - 1)
+    if earlier is None:
+        return None
+    return PreviousResults(earlier.campaign.year, _results(earlier)[1])
