@@ -347,7 +347,23 @@ OPEN_DATA: dict[str, Entry] = {
     ),
 }
 
+# The public results pages (docs/portal-public.md): the same for everyone, signed in or not;
+# Tỉnh Mẫu's unpublished 2025 campaign answers 404 on every page of a version, to every role.
+_LEVEL = {**_UNPUBLISHED, "level": "so"}
+PUBLIC_PAGES: dict[str, Entry] = {
+    "public:landing": Entry(PUBLIC),
+    "public:search": Entry(PUBLIC, query="q=so+noi+vu"),
+    "public:province": Entry(policy(NOT_FOUND), fixed={"province": "tinh-mau"}),
+    "public:version": Entry(policy(NOT_FOUND), fixed=_UNPUBLISHED),
+    "public:methodology": Entry(policy(NOT_FOUND), fixed=_UNPUBLISHED),
+    "public:corrections": Entry(policy(NOT_FOUND), fixed=_UNPUBLISHED),
+    "public:ranking": Entry(policy(NOT_FOUND), fixed=_LEVEL),
+    "public:table": Entry(policy(NOT_FOUND), fixed={**_LEVEL, "table": "tong-the"}),
+    "public:compare": Entry(policy(NOT_FOUND), fixed=_LEVEL),
+    "public:unit": Entry(policy(NOT_FOUND), fixed={**_LEVEL, "unit": "so-noi-vu"}),
+}
+
 MATRIX: dict[str, Entry] = {
     **SITE, **ACCOUNTS, **PEOPLE, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS,
-    **INDICATORS, **NOTIFICATIONS, **AUDIT, **API, **PUBLICATION, **OPEN_DATA,
+    **INDICATORS, **NOTIFICATIONS, **AUDIT, **API, **PUBLICATION, **OPEN_DATA, **PUBLIC_PAGES,
 }  # fmt: skip
