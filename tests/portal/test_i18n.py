@@ -147,7 +147,7 @@ def test_it_keeps_vietnamese_for_a_language_it_does_not_have(client, db):
 
 
 def test_every_page_offers_the_switcher(client, db):
-    html = page(client.get("/"))
+    html = page(client.get("/", follow=True))  # a visitor lands on the public results
     assert 'action="/i18n/setlang/"' in html
     assert "Tiếng Việt" in html
     assert "English" in html
@@ -157,14 +157,14 @@ def test_the_switcher_sets_the_language_until_switched_back(client, db):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    assert "Log in" in page(client.get("/"))
+    assert "Log in" in page(client.get("/", follow=True))
     client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
-    assert "Đăng nhập" in page(client.get("/"))
+    assert "Đăng nhập" in page(client.get("/", follow=True))
 
 
 def test_the_switcher_wins_over_the_browser(client, db):
     client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
-    assert "Đăng nhập" in page(client.get("/", **ENGLISH))
+    assert "Đăng nhập" in page(client.get("/", follow=True, **ENGLISH))
 
 
 # ---- the pages in English --------------------------------------------------------------

@@ -246,11 +246,12 @@ def _index(
     ]
     out = Table(ref, level, columns)
     ranked = [(row, row.indices.get(code) or {}) for row in rows]
-    ranked.sort(key=lambda pair: (int(pair[1].get("rank") or 0), pair[0].position))
+    # A unit without a rank on the index (none given) is listed last, never as rank 0.
+    ranked.sort(key=lambda pair: (_rank_key(pair[1].get("rank")), pair[0].position))
     for row, cell in ranked:
         out.rows.append(
             {
-                "rank": int(cell.get("rank") or 0),
+                "rank": int(cell["rank"]) if cell.get("rank") is not None else None,
                 "unit": row.unit_name,
                 "score": _decimal(cell.get("score")),
                 "max": _decimal(cell.get("max")),
@@ -259,6 +260,10 @@ def _index(
         )
         out.row_units.append(row)
     return out
+
+
+def _rank_key(rank: object) -> tuple[int, int]:
+    return (1, 0) if rank is None else (0, int(str(rank)))
 
 
 def _previous_columns(has_classes: bool) -> list[Column]:

@@ -138,7 +138,7 @@ def publication_request(*, campaign: Campaign, user: User, change_note: str = ""
     if settings_of(campaign).approval_required:
         _ask_leadership(version, user)
         return version
-    return _publish(version, user)
+    return _publish(version, user, approver=None)
 
 
 def _store(campaign: Campaign, content: Content, user: User, change_note: str) -> Version:
@@ -237,7 +237,7 @@ def publication_approve(*, version: Version, user: User) -> Version:
         entity_id=version.pk,
     )
     record(campaign, "publication_approve", user, f"phiên bản {version.number}")
-    return _publish(version, user)
+    return _publish(version, user, approver=user)
 
 
 @transaction.atomic
@@ -273,13 +273,14 @@ def publication_refuse(*, version: Version, user: User, note: str) -> None:
     notify_many(messages=[message], kind=Kind.PUBLICATION_REQUESTED, campaign=campaign, actor=user)
 
 
-def _publish(version: Version, user: User) -> Version:
+def _publish(version: Version, user: User, *, approver: User | None) -> Version:
+    """`approver`: the leader who approved it, None where the province asks for no approval."""
     campaign = version.campaign
     now = timezone.now()
     Version.objects.filter(
         campaign=campaign, published_at__isnull=False, superseded_at__isnull=True
     ).update(superseded_at=now)
-    Version.objects.filter(pk=version.pk).update(published_at=now, approved_by=user)
+    Version.objects.filter(pk=version.pk).update(published_at=now, approved_by=approver)
     version.refresh_from_db()
     audit_record(
         actor=user,

@@ -52,6 +52,7 @@ def test_an_imported_campaign_is_invisible_until_the_office_publishes_it(binhdin
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.PUBLISHED
     assert version.is_current and version.number == 1
+    assert version.approved_by is None  # the province asks for no approval
     assert version_at("binh-dinh", 2023) == version
     actions = AuditEntry.objects.filter(entity="publication").values_list("action", flat=True)
     assert list(actions) == ["request", "publish"]

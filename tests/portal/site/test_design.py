@@ -80,7 +80,7 @@ def test_the_green_badge_of_before_would_have_failed():
 
 def test_every_page_starts_with_a_skip_link_to_its_main_content(cast: Cast):
     for client in (cast.client(None), cast.client(cast.lan)):
-        html = client.get("/").content.decode()
+        html = client.get("/", follow=True).content.decode()  # visitors: the public landing
         body = html.split("<body>", 1)[1].lstrip()
         assert body.startswith('<a class="skip-link" href="#main">Bỏ qua, đến nội dung chính</a>')
         assert html.count('<main id="main"') == 1
