@@ -89,7 +89,8 @@ def test_while_the_second_factor_is_owed_only_sign_out_shows(cast: Cast):
 
 
 def test_anonymous_visitors_are_offered_sign_in(cast: Cast):
-    assert menu(Client().get("/").content.decode()) == ["Đăng nhập"]
+    # "/" sends a visitor to the public results, whose menu offers signing in
+    assert menu(Client().get("/", follow=True).content.decode()) == ["Đăng nhập"]
 
 
 def test_the_menu_costs_a_fixed_number_of_queries(cast: Cast, django_assert_max_num_queries):

@@ -44,7 +44,7 @@ def pages(cast: Cast) -> list[tuple[str | None, str]]:
     """One page of each kind, as the person who sees it (the editable forms included)."""
     campaign, campaign_unit = cast.campaign.pk, cast.noi_vu_campaign_unit.pk
     return [
-        (None, "/"),
+        (None, "/ket-qua/"),  # where "/" sends a visitor
         (None, "/tai-khoan/dang-nhap/"),
         ("lan", "/"),
         ("lan", f"/tu-danh-gia/{campaign_unit}/"),
