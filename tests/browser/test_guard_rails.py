@@ -144,10 +144,20 @@ def test_every_move_of_the_campaign_page_asks_first(page: Page, team: Team):  # 
         (CampaignState.OPEN, "Đóng tự đánh giá"),
         (CampaignState.SELF_ASSESSMENT_CLOSED, "Mở lại tự đánh giá"),
         (CampaignState.SELF_ASSESSMENT_CLOSED, "Bắt đầu thẩm định"),
-        (CampaignState.FINALIZED, "Công bố"),
     ]:
         Campaign.objects.filter(pk=campaign.pk).update(state=state)
         ask_and_go_back(page, detail, "main", button, campaign)
+    # Publishing writes a published version: the move leads to the publication page, which
+    # says why it cannot publish yet (no unit has a result) and offers no button.
+    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.FINALIZED)
+    before = states(campaign)
+    page.goto(detail)
+    page.locator("main").get_by_role("link", name="Công bố", exact=True).click()
+    page.wait_for_url(f"**/cong-bo/{campaign.pk}/")
+    expect(page.locator("#cong-bo")).to_contain_text("chưa có kết quả")
+    expect(page.locator("#cong-bo").get_by_role("button")).to_have_count(0)
+    assert_accessible(page)
+    assert states(campaign) == before
     # Closing the self-assessment for real: the units that have not finished are named.
     Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.OPEN)
     page.goto(detail)
