@@ -7,14 +7,15 @@ communes nationally), published for two years, and a few small provinces. The po
 runs under gunicorn with production settings (DTI_DEBUG off, a generated secret key, HTTPS
 as a proxy in front would report it) on a free port of 127.0.0.1. 32 client threads keep
 requests in flight against one address at a time: /healthz (the floor: a database round trip
-and a small JSON answer), the national landing page, the ranking page of the big level, unit
+and a small JSON answer), the national landing page, the ranking of the big level (its first page and its last: it is
+read 200 units a page), unit
 pages of that level and its ranking as CSV. Every p95 is compared with the floor's p95.
 
     .venv/bin/python bench/bench_public.py --out docs/performance-public.md
 
 Exits 0 whether or not the targets are met (a missed one is written as MISSED); 1 when a
-response is not 200 or a body is not what it should be (the ranking page without the last
-unit's name, a CSV without one line per unit).
+response is not 200 or a body is not what it should be (the ranking's last page without the
+last unit's name, a CSV without one line per unit).
 """
 
 from __future__ import annotations
@@ -252,9 +253,10 @@ def addresses(report: Report) -> list[str]:
 def checks(report: Report) -> list[str]:
     statuses = Counter(code for run in report.runs for code in run.errors.elements())
     if not report.failed:
-        return ["Every answer was 200 and every body was as expected (the ranking page and the"
-                " CSV hold the last unit, the CSV one line per unit and a header, each unit"
-                " page its unit, the landing page every province)."]  # fmt: skip
+        return ["Every answer was 200 and every body was as expected (the ranking's first page"
+                " holds the first unit and its last page the last one, the CSV every unit, one"
+                " line each and a header, each unit page its unit, the landing page every"
+                " province)."]  # fmt: skip
     lines = [f"- {problem}" for problem in report.problems[:20]]
     if len(report.problems) > 20:
         lines.append(f"- … and {len(report.problems) - 20} more")

@@ -34,6 +34,7 @@ from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit, Histo
 from portal.campaigns.services import record
 from portal.frameworks.models import FrameworkVersion
 from portal.frameworks.services import framework_create
+from portal.public.pages.ranking import PAGE_SIZE
 from portal.publication import selectors
 from portal.publication.services import publication_request
 from portal.roles import Role
@@ -74,6 +75,8 @@ class Published:
     years: tuple[int, ...]  # every year it published, oldest first
     level: str
     units: int
+    ranking_pages: int  # pages of the general ranking (portal.public.pages.ranking.PAGE_SIZE)
+    first_unit: str  # name of the unit at the first position of the general ranking
     last_unit: str  # name of the unit at the last position of the general ranking
     unit_pages: tuple[tuple[str, str], ...]  # (code, name) of units spread over the ranking
     provinces: tuple[str, ...]  # every province's name, as the landing page shows them
@@ -281,6 +284,8 @@ def _published(identity: tuple[str, str], year: int, level: str, small_units: in
         years=YEARS,
         level=level,
         units=len(rows),
+        ranking_pages=-(-len(rows) // PAGE_SIZE),
+        first_unit=rows[0].unit_name,
         last_unit=rows[-1].unit_name,
         unit_pages=tuple((row.unit_code, row.unit_name) for row in spread),
         provinces=tuple(names),

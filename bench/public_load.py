@@ -91,9 +91,13 @@ def targets(p: Published) -> list[Target]:
         missing = [name for name in p.provinces if name not in body.decode()]
         return f"provinces missing: {', '.join(missing)}" if missing else None
 
+    # The ranking is read a page at a time: its first page and its last are asked for.
+    last_page = f"{base}?trang={p.ranking_pages}"
+
     def ranking(path: str, body: bytes) -> str | None:
-        found = named(p.last_unit, body.decode())
-        return None if found else f"no '{p.last_unit}' (the last of {p.units})"
+        name = p.last_unit if path == last_page else p.first_unit
+        found = named(name, body.decode())
+        return None if found else f"no '{name}' on {path} ({p.units} units)"
 
     def unit(path: str, body: bytes) -> str | None:
         return None if named(names[path], body.decode()) else f"no '{names[path]}'"
@@ -107,7 +111,7 @@ def targets(p: Published) -> list[Target]:
     return [
         Target("floor", "minimal view (floor)", ("/healthz",), floor),
         Target("landing", "national landing page", ("/ket-qua/",), landing),
-        Target("ranking", f"ranking page, {p.units:,} units", (base,), ranking),
+        Target("ranking", f"ranking page, {p.units:,} units", (base, last_page), ranking),
         Target("unit", "unit page", tuple(names), unit),
         Target("csv", f"ranking CSV, {p.units:,} units", (f"{base}tong-the.csv",), csv),
     ]

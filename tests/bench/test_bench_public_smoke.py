@@ -70,6 +70,8 @@ def _published() -> object:
         years=(2024, 2025),
         level="xa",
         units=2,
+        ranking_pages=1,
+        first_unit="Xã Đập Đá 1",
         last_unit="Xã Đập Đá 12",
         unit_pages=(("xa-0001", "Phường Nhơn Hưng 1"),),
         provinces=("Tỉnh Mô Phỏng", "Tỉnh Sông Lam"),
@@ -82,8 +84,11 @@ def test_the_checks_refuse_a_body_without_what_it_must_show(bench):
     ranking, csv, unit = checks["ranking"], checks["csv"], checks["unit"]
     unit_path = unit.paths[0]
 
-    assert ranking.check(ranking.paths[0], "<td>Xã Đập Đá 12</td>".encode()) is None
-    assert ranking.check(ranking.paths[0], "<td>Xã Đập Đá 123</td>".encode()) is not None
+    first_page, last_page = ranking.paths
+    assert ranking.check(first_page, "<td>Xã Đập Đá 1</td>".encode()) is None
+    assert ranking.check(first_page, "<td>Xã Đập Đá 12</td>".encode()) is not None
+    assert ranking.check(last_page, "<td>Xã Đập Đá 12</td>".encode()) is None
+    assert ranking.check(last_page, "<td>Xã Đập Đá 123</td>".encode()) is not None
     good_csv = "\ufeffrank,unit\r\n1,Xã Đập Đá 1\r\n2,Xã Đập Đá 12\r\n".encode()
     assert csv.check(csv.paths[0], good_csv) is None
     assert "2 lines instead of 3" in csv.check(csv.paths[0], "rank\r\n1,Xã Đập Đá 12".encode())

@@ -155,3 +155,21 @@ def test_public_pages_only_answer_reading(nine: Published):
 
 def test_the_years_page_of_a_province_that_published_nothing_is_not_found(db: None):
     get(Client(), "/ket-qua/tinh-chua-co/2024/", 404)
+
+
+def test_a_long_ranking_reads_a_page_at_a_time(nine: Published, monkeypatch):
+    monkeypatch.setattr("portal.public.pages.ranking.PAGE_SIZE", 4)
+    client = Client()
+    first = get(client, nine.url("so/"))
+    last = get(client, nine.url("so/") + "?trang=3")
+    pages = [rows(first), rows(get(client, nine.url("so/") + "?trang=2")), rows(last)]
+    assert [len(page) for page in pages] == [4, 4, 1]
+    ranks = [int(row["Hạng"]) for page in pages for row in page]
+    assert ranks == sorted(ranks) and len({row["Đơn vị"] for page in pages for row in page}) == 9
+    assert "Đơn vị thứ 1 đến 4 trong 9/9 đơn vị" in text(first)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    # a page the table does not have, or no page at all, is refused with a sentence
+    assert "không có trang 4" in get(client, nine.url("so/") + "?trang=4", 400)
+    for bad in ("0", "-1", "abc", "9" * 30):
+        assert "không hợp lệ" in get(client, nine.url("so/") + f"?trang={bad}", 400)

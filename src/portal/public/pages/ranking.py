@@ -4,7 +4,9 @@ on the server, so it works without JavaScript.
 
 Parameters: sap-xep (a column's key; an unknown one gives the default order, by rank),
 chieu (tang | giam), xep-loai (a class of the table), nhom (a peer group's code), ten (a
-name, accents and case ignored). A class or group the table does not have is refused."""
+name, accents and case ignored), trang (the page: PAGE_SIZE units a page, so a level of
+3,300 communes reads on a phone; the name filter finds one's own). A class or group the
+table does not have, or a page it does not have, is refused."""
 
 from __future__ import annotations
 
@@ -40,7 +42,8 @@ from portal.publication.selectors import (
     tables_of,
 )
 
-SORT, DIRECTION, CLASS, GROUP, NAME = "sap-xep", "chieu", "xep-loai", "nhom", "ten"
+SORT, DIRECTION, CLASS, GROUP, NAME, PAGE = "sap-xep", "chieu", "xep-loai", "nhom", "ten", "trang"
+PAGE_SIZE = 200
 ASCENDING, DESCENDING = "tang", "giam"
 PREVIOUS = ("previous_rank", "change", "previous_class")
 FORMATS = ("csv", "xlsx", "json")
@@ -102,6 +105,12 @@ class RankingPage:
     findings: int
     compare_url: str
     levels: list[tuple[str, str, bool]] = field(default_factory=list)
+    matching: int = 0  # units the filters keep, on every page
+    first: int = 0  # position of the page's first row among them (from 1)
+    last: int = 0  # and of its last
+    pages: list[Option] = field(default_factory=list)  # value: the page's URL; one when it fits
+    previous_url: str = ""
+    next_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,9 +122,15 @@ class Asked:
     name: str
     sort: str
     direction: str
+    page: int = 1
 
     def filters(self) -> dict[str, str]:
         return {CLASS: self.class_label, GROUP: self.group, NAME: self.name}
+
+    def page_url(self, page: int) -> str:
+        query = {k: v for k, v in self.filters().items() if v}
+        query |= {SORT: self.sort, DIRECTION: self.direction, PAGE: str(page)}
+        return "?" + urlencode(query)
 
 
 def ranking_page(
@@ -138,6 +153,15 @@ def ranking_page(
     asked = _asked(query, columns, classes, list(groups))
     picked = _filtered(found, asked)
     picked = _sorted(picked, next(c for c in columns if c.key == asked.sort), asked, classes)
+    count = max(1, -(-len(picked) // PAGE_SIZE))
+    if asked.page > count:
+        raise Refused(
+            gettext("Bảng chỉ có %(count)s trang: không có trang %(page)s.")
+            % {"count": count, "page": asked.page}
+        )
+    first = (asked.page - 1) * PAGE_SIZE
+    matching = len(picked)
+    picked = picked[first : first + PAGE_SIZE]
     decimals = _decimals(framework, key)
     return RankingPage(
         scope=scope,
@@ -164,6 +188,14 @@ def ranking_page(
             (other.name, scope.url("ranking", level=other.level), other.pk == level.pk)
             for other in scope.levels
         ],
+        matching=matching,
+        first=first + 1,
+        last=first + len(picked),
+        pages=[Option(asked.page_url(n), str(n), n == asked.page) for n in range(1, count + 1)]
+        if count > 1
+        else [],
+        previous_url=asked.page_url(asked.page - 1) if asked.page > 1 else "",
+        next_url=asked.page_url(asked.page + 1) if asked.page < count else "",
     )
 
 
@@ -177,7 +209,17 @@ def _asked(
         name=checked_text(query.get(NAME), gettext("Tên đơn vị")),
         sort=sort if any(column.key == sort for column in columns) else "rank",
         direction=DESCENDING if query.get(DIRECTION) == DESCENDING else ASCENDING,
+        page=_page(query.get(PAGE)),
     )
+
+
+def _page(value: str | None) -> int:
+    """The page asked for: 1 when none; a whole number from 1, else refused."""
+    if not value:
+        return 1
+    if not value.isascii() or not value.isdigit() or len(value) > 6 or int(value) < 1:
+        raise Refused(gettext("Trang “%(value)s” không hợp lệ.") % {"value": value[:20]})
+    return int(value)
 
 
 def _policy(framework: Framework, key: str) -> RankingPolicy:
