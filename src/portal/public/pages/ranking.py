@@ -102,6 +102,7 @@ class RankingPage:
     findings: int
     compare_url: str
     levels: list[tuple[str, str, bool]] = field(default_factory=list)
+    kept: bool = True  # cached: the query is one the page's links and form make, no name typed
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,16 @@ def ranking_page(
             (other.name, scope.url("ranking", level=other.level), other.pk == level.pk)
             for other in scope.levels
         ],
+        kept=_linked(query, columns) and not asked.name,
     )
+
+
+def _linked(query: Mapping[str, str], columns: Sequence[Column]) -> bool:
+    """Whether the sort and its direction are ones the page's links make (or none): any
+    other value gives the default order, and is not worth a cached copy of its own."""
+    sort, direction = query.get(SORT, ""), query.get(DIRECTION, "")
+    known_sort = not sort or any(column.key == sort for column in columns)
+    return known_sort and direction in ("", ASCENDING, DESCENDING)
 
 
 def _asked(
