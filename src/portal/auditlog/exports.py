@@ -80,8 +80,9 @@ def titled_sheet(
     heading.font = Font(bold=True)
     sheet.append([heading])
     names = []
-    for column in header:
-        cell = WriteOnlyCell(sheet, value=column)
+    for column in header:  # a column's title may be a framework's name: text, never a formula
+        cell = WriteOnlyCell(sheet, value=spreadsheet_text(column))
+        cell.data_type = "s"
         cell.font = Font(bold=True)
         names.append(cell)
     sheet.append(names)

@@ -49,6 +49,15 @@ def _numbered(version: Version) -> dict[str, object]:
     }
 
 
+def canonical_path(request: HttpRequest) -> str:
+    """The address of what the request names, written as the site writes it: the cache key
+    of a file, so "/02024/" and "/2024/" share one copy and no number of ways to write an
+    address makes more copies than there are files."""
+    match = request.resolver_match
+    assert match is not None  # a view is only called through the URL resolver
+    return reverse(match.view_name, kwargs=match.kwargs)
+
+
 def site_url(path: str) -> str:
     """An absolute address on the portal as people reach it (DTI_SITE_URL), never built
     from the request's Host header."""
@@ -76,7 +85,7 @@ def table_file(
         return files.table_file(checked_version(province, year, number), level, table, fmt)
 
     # Only the JSON file states the license and the citation.
-    found = cached_file(request.path, make, terms_of=province if fmt == "json" else None)
+    found = cached_file(canonical_path(request), make, terms_of=province if fmt == "json" else None)
     if found is None:
         raise Http404
     return attachment(found.content, found.content_type, found.name)
@@ -102,7 +111,7 @@ def datapackage(
         document = json.dumps(package.datapackage(version, links), ensure_ascii=False, indent=1)
         return DataFile("datapackage.json", "application/json", document.encode())
 
-    found = cached_file(request.path, make, terms_of=province)
+    found = cached_file(canonical_path(request), make, terms_of=province)
     assert found is not None  # make() answers a file or raises Http404
     return HttpResponse(found.content, content_type=found.content_type)
 
@@ -142,7 +151,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         lines = [f"<sitemap>{_loc(path)}{_lastmod(day)}</sitemap>" for path, day in entries]
         return _xml("sitemapindex", lines)
 
-    return _xml_response(cached_file(request.path, make))
+    return _xml_response(cached_file(canonical_path(request), make))
 
 
 @require_safe
@@ -150,7 +159,7 @@ def sitemap_landing(request: HttpRequest) -> HttpResponse:
     def make() -> DataFile:
         return _xml("urlset", [f"<url>{_loc(reverse('public:landing'))}</url>"])
 
-    return _xml_response(cached_file(request.path, make))
+    return _xml_response(cached_file(canonical_path(request), make))
 
 
 @require_safe
@@ -169,7 +178,7 @@ def sitemap_province(request: HttpRequest, province: str) -> HttpResponse:
             lines += _version_urls(entry)
         return _xml("urlset", lines)
 
-    found = cached_file(request.path, make)
+    found = cached_file(canonical_path(request), make)
     if found is None:
         raise Http404
     return _xml_response(found)

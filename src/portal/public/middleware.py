@@ -8,11 +8,14 @@ paths, portal.api.public_api). Everything else is untouched. For a marked view:
   permission for credentials: these reads are the same for everyone, never a session's;
 - past the limit, 429 with `Retry-After` (seconds to the next minute), counted in Django's
   cache per client address (portal.accounts.client_address: behind DTI_PROXY_COUNT proxies
-  the address X-Forwarded-For gives), in fixed one-minute windows."""
+  the address X-Forwarded-For gives), in fixed one-minute windows. An IPv6 client is counted
+  by its /64 network: one subscriber is given a whole /64 and may use any address in it, so a
+  count per address would be no limit at all."""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import time
 from collections.abc import Callable
@@ -53,7 +56,7 @@ def seconds_to_wait(address: str | None, limit: int, now: float | None = None) -
         return 0
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
-    who = hashlib.sha256((address or "-").encode()).hexdigest()[:32]
+    who = hashlib.sha256(counted_as(address).encode()).hexdigest()[:32]
     key = f"public-rate:{window}:{who}"
     if cache.add(key, 1, WINDOW_SECONDS + 1):
         count = 1
@@ -66,6 +69,22 @@ def seconds_to_wait(address: str | None, limit: int, now: float | None = None) -
     if count <= limit:
         return 0
     return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+
+
+def counted_as(address: str | None) -> str:
+    """Whose count a request adds to: an IPv4 address, an IPv6 address's /64 network, or
+    "-" for no address."""
+    if not address:
+        return "-"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:  # an IPv4 client seen through an IPv6 socket
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 class OpenAccessMiddleware:

@@ -10,7 +10,7 @@ import json
 import pytest
 from django.test import Client
 
-from portal.public.middleware import WINDOW_SECONDS, seconds_to_wait
+from portal.public.middleware import WINDOW_SECONDS, counted_as, seconds_to_wait
 from tests.portal.opendata.conftest import publish_province
 
 CSV = "/ket-qua/tinh-mo/2023/so/tong-the.csv"
@@ -125,3 +125,26 @@ def test_a_new_minute_starts_a_new_count():
     assert seconds_to_wait("203.0.113.7", 2, now=start + 10) == 0  # the next minute
     assert seconds_to_wait(None, 1, now=start) == 0  # no address: counted as one unknown
     assert seconds_to_wait(None, 1, now=start) > 0
+
+
+def test_without_a_proxy_a_forged_forwarded_header_changes_nothing(published, settings):
+    settings.DTI_PUBLIC_RATE = 1
+    settings.DTI_PROXY_COUNT = 0
+    assert Client(HTTP_X_FORWARDED_FOR="203.0.113.1").get(CSV).status_code == 200
+    assert Client(HTTP_X_FORWARDED_FOR="203.0.113.2").get(CSV).status_code == 429
+
+
+def test_an_ipv6_client_is_counted_by_its_network(published, settings):
+    """Any address of a /64 is the same subscriber's: changing it is no way around."""
+    settings.DTI_PUBLIC_RATE = 1
+    assert Client(REMOTE_ADDR="2001:db8:1:2::1").get(CSV).status_code == 200
+    assert Client(REMOTE_ADDR="2001:db8:1:2:ffff::9").get(CSV).status_code == 429
+    assert Client(REMOTE_ADDR="2001:db8:1:3::1").get(CSV).status_code == 200
+
+
+def test_what_an_address_is_counted_as():
+    assert counted_as("2001:DB8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert counted_as("::ffff:203.0.113.5") == "203.0.113.5"
+    assert counted_as("203.0.113.5") == "203.0.113.5"
+    assert counted_as(None) == "-"
+    assert counted_as("not-an-address") == "not-an-address"

@@ -173,3 +173,11 @@ def test_a_long_ranking_reads_a_page_at_a_time(nine: Published, monkeypatch):
     assert "không có trang 4" in get(client, nine.url("so/") + "?trang=4", 400)
     for bad in ("0", "-1", "abc", "9" * 30):
         assert "không hợp lệ" in get(client, nine.url("so/") + f"?trang={bad}", 400)
+
+
+def test_each_page_of_a_ranking_is_cached_as_itself(nine: Published, monkeypatch):
+    """The cache keys on the page asked for: page 2 is never page 1's copy."""
+    monkeypatch.setattr("portal.public.pages.ranking.PAGE_SIZE", 4)
+    client = Client()
+    pages = [rows(get(client, nine.url("so/") + f"?trang={n}")) for n in (1, 2, 1, 2)]
+    assert pages[0] == pages[2] and pages[1] == pages[3] and pages[0] != pages[1]

@@ -111,6 +111,7 @@ class RankingPage:
     pages: list[Option] = field(default_factory=list)  # value: the page's URL; one when it fits
     previous_url: str = ""
     next_url: str = ""
+    kept: bool = True  # cached: the query is one the page's links and form make, no name typed
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,17 @@ def ranking_page(
         else [],
         previous_url=asked.page_url(asked.page - 1) if asked.page > 1 else "",
         next_url=asked.page_url(asked.page + 1) if asked.page < count else "",
+        kept=_linked(query, columns) and not asked.name,
     )
+
+
+def _linked(query: Mapping[str, str], columns: Sequence[Column]) -> bool:
+    """Whether the sort, its direction and the page are as the page's links write them (or
+    absent): any other spelling gives the same table, and is not worth a cached copy."""
+    sort, direction, page = query.get(SORT, ""), query.get(DIRECTION, ""), query.get(PAGE, "")
+    known_sort = not sort or any(column.key == sort for column in columns)
+    plain_page = not page or (page.isdigit() and page.isascii() and str(int(page)) == page)
+    return known_sort and direction in ("", ASCENDING, DESCENDING) and plain_page
 
 
 def _asked(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from dti.text import clean_text, spreadsheet_text
+from dti.text import spreadsheet_text
 from portal.auditlog.exports import titled_sheet
 from portal.moments import day_text
 from portal.publication.models import (
@@ -194,9 +194,11 @@ def table_xlsx(found: Table, heading: str) -> bytes:
 
 def _xlsx_value(value: object) -> str | int | Decimal | None:
     """A cell's value as the workbook keeps it: text without control characters (one would
-    make the file unreadable), numbers as numbers, None as an empty cell."""
+    make the file unreadable) and with an apostrophe before a formula's start, as the
+    report's workbook and the CSV write it (the cell is also typed as text); numbers as
+    numbers, None as an empty cell."""
     if isinstance(value, str):
-        return clean_text(value)
+        return spreadsheet_text(value)
     if isinstance(value, int | Decimal):
         return value
     return None
