@@ -7,9 +7,9 @@ communes nationally), published for two years, and a few small provinces. The po
 runs under gunicorn with production settings (DTI_DEBUG off, a generated secret key, HTTPS
 as a proxy in front would report it) on a free port of 127.0.0.1. 32 client threads keep
 requests in flight against one address at a time: /healthz (the floor: a database round trip
-and a small JSON answer), the national landing page, the ranking of the big level (its first page and its last: it is
-read 200 units a page), unit
-pages of that level and its ranking as CSV. Every p95 is compared with the floor's p95.
+and a small JSON answer), the national landing page, the ranking of the big level (its first
+page and its last: it is read 200 units a page), unit pages of that level and its ranking as
+CSV. Every p95 is compared with the floor's p95.
 
     .venv/bin/python bench/bench_public.py --out docs/performance-public.md
 

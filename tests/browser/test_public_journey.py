@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.campaigns.models import CampaignUnit
-from portal.publication.services import publication_request, result_correct
+from portal.publication.corrections import result_correct
+from portal.publication.services import publication_request
 from tests.browser.accessibility import assert_accessible
 from tests.portal.public.conftest import (
     Published,

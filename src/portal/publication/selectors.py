@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, QuerySet
@@ -163,7 +162,7 @@ def _general(
     percent = framework.ranking.percent
     columns = [RANK, UNIT]
     columns += [
-        Column(f"index:{index.code}", f"{index.name} ({_plain(index.max)})", "number")
+        Column(f"index:{index.code}", f"{index.name} ({plain(index.max)})", "number")
         for index in framework.main_indices
     ]
     columns += [
@@ -185,7 +184,7 @@ def _general(
         }
         for index in framework.main_indices:
             cell = row.indices.get(index.code) or {}
-            cells[f"index:{index.code}"] = _decimal(cell.get("score"))
+            cells[f"index:{index.code}"] = decimal_or_none(cell.get("score"))
         if has_classes:
             cells["class"] = row.class_label
         cells.update(_previous_cells(row, has_classes))
@@ -219,9 +218,9 @@ def _group(
         cells: dict[str, Any] = {
             "rank": int(cell["rank"]),
             "unit": row.unit_name,
-            "total": _decimal(cell.get("total")),
-            "max": _decimal(cell.get("max")),
-            "value": _decimal(cell.get("value")),
+            "total": decimal_or_none(cell.get("total")),
+            "max": decimal_or_none(cell.get("max")),
+            "value": decimal_or_none(cell.get("value")),
         }
         if has_classes:
             cells["class"] = cell.get("class", "")
@@ -253,9 +252,9 @@ def _index(
             {
                 "rank": int(cell["rank"]) if cell.get("rank") is not None else None,
                 "unit": row.unit_name,
-                "score": _decimal(cell.get("score")),
-                "max": _decimal(cell.get("max")),
-                "value": _decimal(cell.get("value")),
+                "score": decimal_or_none(cell.get("score")),
+                "max": decimal_or_none(cell.get("max")),
+                "value": decimal_or_none(cell.get("value")),
             }
         )
         out.row_units.append(row)
@@ -290,66 +289,17 @@ def _previous_cells(row: VersionRow, has_classes: bool) -> dict[str, Any]:
     return cells
 
 
-def _decimal(text: object) -> Decimal | None:
+def decimal_or_none(text: object) -> Decimal | None:
     if text is None or text == "":
         return None
     return Decimal(str(text)).normalize()
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-# ---- last year's figures, for a new version ----------------------------------------------
-
-
-def previous_figures(campaign: Campaign) -> dict[str, dict[str, Any]]:
-    """By unit code: the published rank, value and class of the year before, the unit's own
-    or, through lineage, its predecessor's (across provinces: a merged province's units
-    keep their history). A unit formed from several predecessors gets their figures without
-    a rank to compare."""
-    codes = dict(campaign.units.values_list("unit_id", "unit__code"))
-    predecessors = _predecessors(list(codes))
-    wanted = set(codes) | {p for found in predecessors.values() for p in found}
-    last_year = {
-        row.unit_id: row
-        for row in VersionRow.objects.filter(
-            version__published_at__isnull=False,
-            version__superseded_at__isnull=True,
-            version__campaign__year=campaign.year - 1,
-            unit_id__in=wanted,
-        ).order_by("version__published_at")
-    }
-    figures: dict[str, dict[str, Any]] = {}
-    for unit_id, code in codes.items():
-        own = last_year.get(unit_id)
-        through = [last_year[p] for p in predecessors.get(unit_id, []) if p in last_year]
-        if own is not None:
-            figures[code] = _figure(campaign.year - 1, own, [])
-        elif len(through) == 1:
-            figures[code] = _figure(campaign.year - 1, through[0], [through[0].unit_name])
-        elif through:
-            figures[code] = {
-                "year": campaign.year - 1,
-                "rank": None,
-                "class": None,
-                "through": [row.unit_name for row in through],
-            }
-    return figures
-
-
-def _figure(year: int, row: VersionRow, through: list[str]) -> dict[str, Any]:
-    return {
-        "year": year,
-        "rank": row.rank,
-        "value": _plain(row.value),
-        "percent": row.percent,
-        "class": row.class_label or None,
-        "through": through,
-    }
-
-
-def _predecessors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+def lineage_predecessors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
     """Each unit's predecessors, through every step of lineage back (a rename after a
     merger): by unit, the units it came from."""
     found: dict[int, list[int]] = {}
@@ -380,7 +330,7 @@ def _predecessors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
 def unit_history(unit_id: int) -> list[VersionRow]:
     """The unit's published results in every year's current version, and its predecessors'
     (through lineage) where it has none of its own that year: oldest first."""
-    predecessors = _predecessors([unit_id]).get(unit_id, [])
+    predecessors = lineage_predecessors([unit_id]).get(unit_id, [])
     rows = list(
         VersionRow.objects.filter(
             version__published_at__isnull=False,
@@ -414,97 +364,3 @@ def current_versions_rows() -> QuerySet[VersionRow]:
     return VersionRow.objects.filter(
         version__published_at__isnull=False, version__superseded_at__isnull=True
     )
-
-
-# ---- corrections -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    level: str
-    unit: str
-    figure: str
-    old: str
-    new: str
-
-
-@dataclass
-class Correction:
-    version: Version
-    previous: Version
-    changes: list[Change]
-
-
-def corrections(campaign: Campaign) -> list[Correction]:
-    """Every published correction of the campaign, newest first: each version against the
-    one it superseded, unit by unit and figure by figure, with the version's change note."""
-    versions = sorted(versions_of(campaign), key=lambda v: v.number)
-    rows: dict[int, dict[tuple[str, str], VersionRow]] = {v.pk: {} for v in versions}
-    for row in VersionRow.objects.filter(version__in=versions):
-        rows[row.version_id][(row.level, row.unit_code)] = row
-    names: dict[int, dict[str, str]] = {}
-    for level in VersionLevel.objects.filter(version__in=versions):
-        names.setdefault(level.version_id, {}).update(
-            {index.code: index.name for index in framework_of(level).main_indices}
-        )
-    found = []
-    for before, after in pairwise(versions):
-        changes = _changes(rows[before.pk], rows[after.pk], names.get(after.pk, {}))
-        found.append(Correction(after, before, changes))
-    return list(reversed(found))
-
-
-FIGURES = (
-    ("rank", gettext_lazy("Hạng")),
-    ("total", gettext_lazy("Tổng điểm")),
-    ("value", gettext_lazy("Giá trị xếp hạng")),
-    ("class_label", gettext_lazy("Xếp loại")),
-)
-
-
-def _changes(
-    before: dict[tuple[str, str], VersionRow],
-    after: dict[tuple[str, str], VersionRow],
-    names: dict[str, str],
-) -> list[Change]:
-    changes = []
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        unit = (new or old).unit_name  # type: ignore[union-attr]  # one of them exists
-        if old is None or new is None:
-            changes.append(
-                Change(
-                    key[0],
-                    unit,
-                    gettext("Có trong bảng"),
-                    gettext("có") if old else gettext("không"),
-                    gettext("có") if new else gettext("không"),
-                )
-            )
-            continue
-        for name, label in FIGURES:
-            a, b = getattr(old, name), getattr(new, name)
-            if a != b:
-                changes.append(Change(key[0], unit, str(label), _shown(a), _shown(b)))
-        for code in sorted(set(old.indices) | set(new.indices)):
-            a = (old.indices.get(code) or {}).get("score")
-            b = (new.indices.get(code) or {}).get("score")
-            if _decimal(a) != _decimal(b):
-                changes.append(
-                    Change(
-                        key[0],
-                        unit,
-                        gettext("Điểm: %(index)s") % {"index": names.get(code, code)},
-                        _shown(a),
-                        _shown(b),
-                    )
-                )
-    return changes
-
-
-def _shown(value: object) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, Decimal):
-        return _plain(value)
-    return str(value)

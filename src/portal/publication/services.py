@@ -8,8 +8,7 @@ version before it. Every step is in the audit trail and the campaign's history."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,8 +21,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import roles_in
 from portal.appraisals.checks import campaign_blockers
 from portal.audit.services import audit_record
-from portal.campaigns.models import Campaign, CampaignUnit, HistoricResult
-from portal.campaigns.report import campaign_report_results
+from portal.campaigns.models import Campaign
 from portal.campaigns.services import locked_campaign, record
 from portal.form_text import control_character_message
 from portal.notifications.events import campaign_transition
@@ -31,8 +29,13 @@ from portal.notifications.models import Kind
 from portal.notifications.selectors import people_of_province
 from portal.notifications.services import Message, notify_many
 from portal.publication.models import PublicationSettings, Version, VersionLevel, VersionRow
-from portal.publication.selectors import previous_figures
-from portal.publication.snapshot import Content, campaign_content, has_results, search_name
+from portal.publication.snapshot import (
+    Content,
+    campaign_content,
+    has_results,
+    previous_figures,
+    search_name,
+)
 from portal.roles import Role
 from portal.workflow import CampaignState
 
@@ -42,7 +45,7 @@ def settings_of(campaign: Campaign) -> PublicationSettings:
     return found or PublicationSettings(province_id=campaign.province_id)
 
 
-def _office_only(user: User, campaign: Campaign) -> None:
+def office_only(user: User, campaign: Campaign) -> None:
     if Role.OFFICE_ADMIN not in roles_in(user, campaign.province_id):
         raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì được công bố kết quả."))
 
@@ -50,7 +53,7 @@ def _office_only(user: User, campaign: Campaign) -> None:
 MAX_NOTE = 1000  # characters of a change note or a reason, kept in the audit trail
 
 
-def _note(text: str, what: str) -> str:
+def note_checked(text: str, what: str) -> str:
     text = text.strip()
     problem = control_character_message(text)
     if problem is None and len(text) > MAX_NOTE:
@@ -58,18 +61,6 @@ def _note(text: str, what: str) -> str:
     if problem:
         raise ValidationError(f"{what}: {problem}")
     return text
-
-
-def _score(text: str, maximum: Decimal) -> Decimal | None:
-    """A corrected score: a number from 0 to the index's max, at most 4 decimals."""
-    try:
-        value = Decimal(str(text).strip().replace(",", "."))
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or not 0 <= value <= maximum:
-        return None
-    exponent = value.as_tuple().exponent
-    return value if isinstance(exponent, int) and exponent >= -4 else None
 
 
 def current_version(campaign: Campaign) -> Version | None:
@@ -108,13 +99,13 @@ def publication_request(*, campaign: Campaign, user: User, change_note: str = ""
     """The office publishes the campaign's results as they are now: at once, or as a request
     for leadership's approval where the province asks for it. A correction (a version
     already published) says why."""
-    _office_only(user, campaign)
+    office_only(user, campaign)
     campaign = locked_campaign(campaign)
     problems = publication_problems(campaign)
     if problems:
         raise ValidationError(problems)
     current = current_version(campaign)
-    change_note = _note(change_note, gettext("Lý do đính chính"))
+    change_note = note_checked(change_note, gettext("Lý do đính chính"))
     if current is not None and not change_note:
         raise ValidationError(
             gettext("Kết quả đã công bố: hãy ghi lý do đính chính để người xem biết vì sao.")
@@ -246,7 +237,7 @@ def publication_refuse(*, version: Version, user: User, note: str) -> None:
     campaign = locked_campaign(version.campaign)
     if Role.LEADERSHIP not in roles_in(user, campaign.province_id):
         raise PermissionDenied(gettext("Chỉ lãnh đạo tỉnh phê duyệt việc công bố."))
-    note = _note(note, gettext("Lý do"))
+    note = note_checked(note, gettext("Lý do"))
     if not note:
         raise ValidationError(gettext("Hãy ghi lý do để Sở chủ trì biết cần sửa gì."))
     version = Version.objects.select_for_update().get(pk=version.pk)
@@ -318,93 +309,6 @@ def _historic_published(campaign: Campaign, user: User) -> None:
     )
 
 
-# ---- correcting a result before a new version -------------------------------------------
-
-
-@transaction.atomic
-def result_correct(
-    *, campaign_unit: CampaignUnit, scores: Mapping[str, str], reason: str, user: User
-) -> HistoricResult:
-    """The office corrects a unit's main-index scores (a complaint upheld, a printing error):
-    the level's ranks and classes are computed again for every unit. The public sees the
-    change only once a new version is published."""
-    campaign = locked_campaign(campaign_unit.campaign)
-    _office_only(user, campaign)
-    if campaign.state not in (CampaignState.FINALIZED, CampaignState.PUBLISHED):
-        raise ValidationError(gettext("Chỉ sửa kết quả đã chốt; trước đó, hãy sửa điểm thẩm định."))
-    reason = _note(reason, gettext("Lý do"))
-    if not reason:
-        raise ValidationError(gettext("Hãy ghi lý do sửa kết quả."))
-    result = HistoricResult.objects.select_for_update().get(campaign_unit=campaign_unit)
-    framework = campaign.levels.get(level=campaign_unit.level).framework.build()
-    maxima = {index.code: index.max for index in framework.main_indices}
-    names = {index.code: index.name for index in framework.main_indices}
-    new_scores = dict(result.index_scores)
-    problems = []
-    for code, text in scores.items():
-        if code not in maxima:
-            problems.append(gettext("Không có chỉ số chính “%(code)s”.") % {"code": code})
-            continue
-        value = _score(text, maxima[code])
-        if value is None:
-            problems.append(
-                gettext("%(index)s: “%(text)s” không phải số điểm từ 0 đến %(max)s.")
-                % {"index": names[code], "text": text, "max": maxima[code]}
-            )
-            continue
-        new_scores[code] = f"{value.normalize():f}"
-    if problems:
-        raise ValidationError(problems)
-    before = result.index_scores
-    changed = {
-        code: (before.get(code), value)
-        for code, value in new_scores.items()
-        if before.get(code) is None or Decimal(before[code]) != Decimal(value)
-    }
-    if not changed:
-        raise ValidationError(gettext("Điểm không khác điểm đang lưu: không có gì để sửa."))
-    result.index_scores = new_scores
-    result.save(update_fields=["index_scores"])
-    _rerank(campaign, campaign_unit.level)
-    for code, (old, new) in changed.items():
-        audit_record(
-            actor=user,
-            entity="result",
-            action="correct",
-            old=old,
-            new=new,
-            reason=reason,
-            campaign=campaign,
-            unit=campaign_unit.unit,
-            criterion=code,
-            entity_id=result.pk,
-        )
-    record(campaign, "result_correct", user, f"{campaign_unit.unit.name}: {reason}")
-    result.refresh_from_db()
-    return result
-
-
-def _rerank(campaign: Campaign, level: str) -> None:
-    """Every stored result of the level made equal to the core's evaluation again."""
-    level_result = campaign_report_results(campaign)[level]
-    rows = {row.unit: row for row in level_result.general.rows(level_result.scores.unit_ids)}
-    stored = list(
-        HistoricResult.objects.filter(
-            campaign_unit__campaign=campaign, campaign_unit__level=level
-        ).select_related("campaign_unit__unit")
-    )
-    for result in stored:
-        row = rows[result.campaign_unit.unit.code]
-        result.rank = row.rank
-        result.total = row.total
-        result.applicable_max = row.applicable_max
-        result.value = row.value
-        result.class_label = row.class_label or ""
-    HistoricResult.objects.bulk_update(
-        stored, ["rank", "total", "applicable_max", "value", "class_label"], batch_size=500
-    )
-
-
 @transaction.atomic
 def settings_save(
     *,
@@ -415,7 +319,7 @@ def settings_save(
     license_url: str,
     citation: str,
 ) -> PublicationSettings:
-    _office_only(user, campaign)
+    office_only(user, campaign)
     stored, _ = PublicationSettings.objects.select_for_update().get_or_create(
         province_id=campaign.province_id
     )

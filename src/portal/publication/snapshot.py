@@ -28,8 +28,9 @@ from dti.reports.texts import ReportTexts, texts_from_mapping
 from dti.results import LevelResult, evaluate
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit, HistoricResult
 from portal.campaigns.report import campaign_report_results, report_texts
+from portal.publication.models import VersionRow
+from portal.publication.selectors import lineage_predecessors, plain
 from portal.units.core import core_attributes
-from portal.units.models import Lineage
 from portal.workflow import CampaignState
 
 
@@ -220,16 +221,6 @@ def search_name(name: str) -> str:
     return loose_label(name)
 
 
-def predecessors_of(unit_ids: list[int]) -> dict[int, list[int]]:
-    """Each unit's predecessors through lineage (merged into it, split from, renamed)."""
-    found: dict[int, list[int]] = {}
-    for successor, predecessor in Lineage.objects.filter(successor_id__in=unit_ids).values_list(
-        "successor_id", "predecessor_id"
-    ):
-        found.setdefault(successor, []).append(predecessor)
-    return found
-
-
 def has_results(campaign: Campaign) -> bool:
     return HistoricResult.objects.filter(campaign_unit__campaign=campaign).exists()
 
@@ -237,6 +228,55 @@ def has_results(campaign: Campaign) -> bool:
 def results_final(campaign: Campaign) -> bool:
     """Only results no one can change any more are published."""
     return campaign.state in (CampaignState.FINALIZED, CampaignState.PUBLISHED)
+
+
+# ---- last year's figures, for a new version ------------------------------------------------
+
+
+def previous_figures(campaign: Campaign) -> dict[str, dict[str, Any]]:
+    """By unit code: the published rank, value and class of the year before, the unit's own
+    or, through lineage, its predecessor's (across provinces: a merged province's units
+    keep their history). A unit formed from several predecessors gets their figures without
+    a rank to compare."""
+    codes = dict(campaign.units.values_list("unit_id", "unit__code"))
+    predecessors = lineage_predecessors(list(codes))
+    wanted = set(codes) | {p for found in predecessors.values() for p in found}
+    last_year = {
+        row.unit_id: row
+        for row in VersionRow.objects.filter(
+            version__published_at__isnull=False,
+            version__superseded_at__isnull=True,
+            version__campaign__year=campaign.year - 1,
+            unit_id__in=wanted,
+        ).order_by("version__published_at")
+    }
+    figures: dict[str, dict[str, Any]] = {}
+    for unit_id, code in codes.items():
+        own = last_year.get(unit_id)
+        through = [last_year[p] for p in predecessors.get(unit_id, []) if p in last_year]
+        if own is not None:
+            figures[code] = _figure(campaign.year - 1, own, [])
+        elif len(through) == 1:
+            figures[code] = _figure(campaign.year - 1, through[0], [through[0].unit_name])
+        elif through:
+            figures[code] = {
+                "year": campaign.year - 1,
+                "rank": None,
+                "class": None,
+                "through": [row.unit_name for row in through],
+            }
+    return figures
+
+
+def _figure(year: int, row: VersionRow, through: list[str]) -> dict[str, Any]:
+    return {
+        "year": year,
+        "rank": row.rank,
+        "value": plain(row.value),
+        "percent": row.percent,
+        "class": row.class_label or None,
+        "through": through,
+    }
 
 
 # ---- a version's results, rebuilt from the version alone -------------------------------

@@ -17,6 +17,7 @@ from portal.accounts.permissions import roles_in
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.campaigns.models import CampaignUnit
 from portal.publication import services
+from portal.publication.corrections import correction_log, result_correct
 from portal.publication.forms import (
     CorrectionForm,
     PublishForm,
@@ -26,7 +27,7 @@ from portal.publication.forms import (
 )
 from portal.publication.models import Version
 from portal.publication.permissions import campaign_for_publication
-from portal.publication.selectors import corrections, versions_of
+from portal.publication.selectors import versions_of
 from portal.roles import Role
 from portal.workflow.confirm import Confirmation, guarded
 
@@ -47,7 +48,7 @@ def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "pending": services.pending_version(campaign),
         "problems": services.publication_problems(campaign),
         "settings": services.settings_of(campaign),
-        "corrections": corrections(campaign),
+        "corrections": correction_log(campaign),
         "publish_form": PublishForm(),
         "refuse_form": RefuseForm(),
         "unit_form": UnitChoiceForm(campaign),
@@ -158,7 +159,7 @@ def correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = CorrectionForm(indices, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.result_correct(
+            result_correct(
                 campaign_unit=campaign_unit,
                 scores=form.scores(),
                 reason=form.cleaned_data["reason"],

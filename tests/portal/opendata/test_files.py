@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 from portal.accounts.models import Membership
 from portal.campaigns.models import CampaignUnit
 from portal.publication import selectors
+from portal.publication.corrections import result_correct
 from portal.publication.opendata.files import FORMATS
-from portal.publication.services import publication_request, result_correct
+from portal.publication.services import publication_request
 from portal.roles import Role
 
 BINH_DINH = "/ket-qua/binh-dinh/2023"

@@ -29,13 +29,13 @@ from portal.campaigns.historic import historic_campaign_import
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.frameworks.models import FrameworkVersion
 from portal.publication import selectors
+from portal.publication.corrections import result_correct
 from portal.publication.models import Version
 from portal.publication.opendata.files import FORMATS
 from portal.publication.report import REPORT_FORMATS
 from portal.publication.services import (
     publication_refuse,
     publication_request,
-    result_correct,
     settings_save,
 )
 from portal.roles import Role

@@ -14,8 +14,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from portal.campaigns.models import CampaignUnit
+from portal.publication.corrections import result_correct
 from portal.publication.models import VersionFile
-from portal.publication.services import result_correct
 from tests.portal.opendata.conftest import publish_province
 
 REPORT = "/ket-qua/tinh-bao-cao/2024/bao-cao"

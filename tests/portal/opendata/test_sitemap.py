@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import get_resolver
 
 from portal.campaigns.models import CampaignUnit
-from portal.publication.services import publication_request, result_correct
+from portal.publication.corrections import result_correct
+from portal.publication.services import publication_request
 from tests.portal.opendata.conftest import publish_province
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

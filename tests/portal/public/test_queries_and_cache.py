@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.portal.public.conftest import Published, published_province
 
 from portal.campaigns.models import CampaignUnit
-from portal.publication.services import publication_request, result_correct
+from portal.publication.corrections import result_correct
+from portal.publication.services import publication_request
 
 # Built anew, a version's page reads: the publication generation (the cache key), the
 # version, its levels, then the level's rows once (a ranking, a comparison) or the class

@@ -17,8 +17,9 @@ from tests.portal.public.reading import get, rows, text
 
 from portal.accounts.models import Membership, User
 from portal.campaigns.models import CampaignUnit
+from portal.publication.corrections import result_correct
 from portal.publication.models import PublicationSettings, Version
-from portal.publication.services import publication_refuse, publication_request, result_correct
+from portal.publication.services import publication_refuse, publication_request
 from portal.roles import Role
 
 TAILS = [

@@ -10,7 +10,8 @@ from tests.portal.public.conftest import Published, published_province
 from tests.portal.public.reading import get, rows, text
 
 from portal.campaigns.models import CampaignUnit
-from portal.publication.services import publication_request, result_correct
+from portal.publication.corrections import result_correct
+from portal.publication.services import publication_request
 
 NOTE = "Khiếu nại về nhận thức số được chấp nhận"
 

@@ -15,15 +15,15 @@ from portal.accounts.models import Membership, User
 from portal.audit.models import AuditEntry
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.campaigns.report import campaign_report_results
+from portal.publication.corrections import correction_log, result_correct
 from portal.publication.models import PublicationSettings, Version, VersionRow
-from portal.publication.selectors import corrections, previous_figures, rows_of, version_at
+from portal.publication.selectors import rows_of, version_at
 from portal.publication.services import (
     publication_approve,
     publication_refuse,
     publication_request,
-    result_correct,
 )
-from portal.publication.snapshot import rebuilt
+from portal.publication.snapshot import previous_figures, rebuilt
 from portal.roles import Role
 from portal.units.models import Lineage, Unit
 from portal.workflow import CampaignState
@@ -106,7 +106,7 @@ def test_a_correction_publishes_a_new_version_and_logs_every_change(binhdinh):
     assert first.superseded_at is not None and not first.is_current
     assert version_at("binh-dinh", 2023) == second
     assert version_at("binh-dinh", 2023, 1) == first  # the old one stays reachable
-    (log,) = corrections(campaign)
+    (log,) = correction_log(campaign)
     assert (log.version, log.previous) == (second, first)
     mine = [c for c in log.changes if c.unit == "Sở Nội vụ"]
     assert any(

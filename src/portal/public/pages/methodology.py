@@ -19,8 +19,9 @@ from dti.framework.model import ClassBasis, Comparability, Framework, RankingPol
 from portal.frameworks.outline import describe_condition, outline
 from portal.moments import moment_text
 from portal.public.pages.common import Scope, iso_day, link, number_text, plain_text
+from portal.publication.corrections import correction_log
 from portal.publication.models import VersionLevel
-from portal.publication.selectors import corrections, framework_of
+from portal.publication.selectors import framework_of
 from portal.publication.unit_selectors import level_names
 
 
@@ -295,7 +296,7 @@ class CorrectionEntry:
 
 
 def corrections_page(scope: Scope) -> list[CorrectionEntry]:
-    found = corrections(scope.version.campaign)
+    found = correction_log(scope.version.campaign)
     names = level_names({c.version.pk for c in found} | {c.previous.pk for c in found})
     entries = []
     for correction in found:
