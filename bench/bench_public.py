@@ -81,6 +81,8 @@ def environment(folder: Path) -> dict[str, str]:
         # The 32 clients share one address: the open data's per-address rate would refuse
         # them (429); what is measured here is the serving, not the limit.
         "DTI_PUBLIC_RATE": "0",
+        # The workers share one cache, as in production: a page is built once for all.
+        "DTI_CACHE_DIR": str(folder / "cache"),
     }
 
 
@@ -205,7 +207,8 @@ The portal then runs as in production: gunicorn {gunicorn}, {workers} workers of
 (gthread, keep-alive) on 127.0.0.1, `DTI_DEBUG` off, a generated `DTI_SECRET_KEY`,
 `DTI_ALLOWED_HOSTS` set, HTTPS as a reverse proxy in front reports it (`DTI_PROXY_SSL_HEADER`;
 the requests carry `X-Forwarded-Proto: https`), and `DTI_PUBLIC_RATE=0`: the clients share one
-address, which the open data's per-address rate would refuse. No request reads a static file, so
+address, which the open data's per-address rate would refuse; the workers share their cache
+(`DTI_CACHE_DIR`), so a page is built once for all of them. No request reads a static file, so
 `collectstatic` is not needed. The server is stopped by its PID at the end, on error too, and
 runs under `timeout`, so it stops even if the benchmark itself is killed.
 

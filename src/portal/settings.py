@@ -218,6 +218,18 @@ AXES_CLIENT_IP_CALLABLE = "portal.accounts.client_address.client_address"
 # Requests a minute one client address may make to the open data and the public API
 # (portal.public.middleware); 0: no limit.
 DTI_PUBLIC_RATE = env_int("DTI_PUBLIC_RATE", 120, minimum=0)
+# The public pages' and open data's cache, and the rate's counts: in each process's memory by
+# default; in a folder shared by the workers of one machine with DTI_CACHE_DIR, so a page is
+# built once for all of them and a client's requests are counted together.
+_CACHE_DIR = env_str("DTI_CACHE_DIR", "")
+if _CACHE_DIR:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 # django-otp: a TOTP code is accepted once (last_t); wrong codes slow the device down.
 OTP_TOTP_ISSUER = "DTI"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # staff see that a device exists, never its secret

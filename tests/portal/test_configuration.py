@@ -66,3 +66,12 @@ def test_the_migrations_are_up_to_date():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits non-zero if not
+
+
+def test_the_workers_of_one_machine_may_share_a_cache_folder(monkeypatch, tmp_path):
+    made = fresh_settings(monkeypatch, DTI_DEBUG="true", DTI_CACHE_DIR=str(tmp_path))
+    shared = made["CACHES"]["default"]
+    assert shared["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert shared["LOCATION"] == str(tmp_path)
+    alone = fresh_settings(monkeypatch, DTI_DEBUG="true", DTI_CACHE_DIR="").get("CACHES")
+    assert alone is None  # Django's default: each process's memory
