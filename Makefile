@@ -64,9 +64,9 @@ test: system $(STAMP) $(NODE_STAMP) messages
 	exit $$status
 
 # What the tests need from Debian (PostgreSQL 15, Chromium for the browser tests, fonts with
-# Vietnamese glyphs, gettext's msgfmt for the messages), installed with apt-get only when
-# missing: as root, or through sudo.
-SYSTEM_PACKAGES := postgresql-15 chromium chromium-driver fonts-liberation2 fonts-noto-core gettext libreoffice-writer-nogui poppler-utils
+# Vietnamese glyphs, gettext's msgfmt for the messages, Pango for the PDFs rendered from
+# HTML), installed with apt-get only when missing: as root, or through sudo.
+SYSTEM_PACKAGES := postgresql-15 chromium chromium-driver fonts-liberation2 fonts-noto-core gettext libreoffice-writer-nogui poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
