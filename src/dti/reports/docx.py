@@ -30,6 +30,7 @@ from dti.reports.word_tables import appendix_table, borderless
 from dti.reports.wordml import page_field, rule_below, use_font
 
 BODY_PT = 13
+KEYWORDS = ("DTI", "chuyển đổi số")  # every report's; Report.keywords follow
 _INDENT = Cm(1.0)
 _LEVEL_LETTERS = "abcdefgh"
 
@@ -65,7 +66,7 @@ def _properties(document: Document, report: Report) -> None:
     properties.subject = f"Chỉ số chuyển đổi số (DTI) {report.province} năm {report.year}"
     properties.author = properties.last_modified_by = report.header.issuing_body.strip("…")
     properties.language = "vi-VN"
-    properties.keywords = "DTI, chuyển đổi số"
+    properties.keywords = ", ".join((*KEYWORDS, *report.keywords))
     properties.comments = ""
     properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
 

@@ -173,6 +173,9 @@ class Report:
     signer_title: str
     signer_name: str
     draft: bool = False  # not yet published: the renderers mark it "DỰ THẢO"
+    # What identifies the figures (a published version's hash, "dti-sha256:<hex>"): the
+    # renderers add them to the file's keywords, so a signed copy says what it is of.
+    keywords: tuple[str, ...] = ()
 
     @property
     def appendices(self) -> tuple[Appendix, ...]:

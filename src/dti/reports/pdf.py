@@ -8,12 +8,16 @@ is checked to exist and to be a PDF; every failure is a PdfError with a Vietname
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 from pathlib import Path
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfReadError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 180.0
@@ -83,3 +87,22 @@ def _checked(output: Path, returncode: int, errors: str) -> bytes:
     if not data.startswith(b"%PDF-"):
         raise PdfError("Tệp LibreOffice tạo ra không phải tệp PDF.")
     return data
+
+
+def with_keywords(pdf: bytes, keywords: str) -> bytes:
+    """The PDF with its /Keywords set to `keywords`, exactly, as an incremental update (the
+    bytes LibreOffice wrote are kept as they are, the update appended).
+
+    LibreOffice does not carry a DOCX's keywords into the PDF as written: it reads them as a
+    list of words, split at spaces, commas, semicolons and colons, and writes them joined by
+    ", " ("dti-sha256:ab…" becomes "dti-sha256, ab…"). A keyword that must survive exactly,
+    such as the hash of the figures a signature is to cover, is therefore set here, after
+    the conversion. PdfError when the PDF cannot be read."""
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        writer.document_meta.keywords = [keywords]  # one item: written as given
+        out = io.BytesIO()
+        writer.write(out)
+    except (PdfReadError, ValueError) as error:
+        raise PdfError(f"Không ghi được từ khóa vào tệp PDF ({error}).") from error
+    return out.getvalue()

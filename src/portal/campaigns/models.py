@@ -156,6 +156,7 @@ EVENT_LABELS = {
     "report_texts": gettext_lazy("Lưu văn bản báo cáo"),
     "report_template": gettext_lazy("Tải lên mẫu báo cáo"),
     "report_template_remove": gettext_lazy("Bỏ mẫu báo cáo"),
+    "signed_report": gettext_lazy("Tải lên báo cáo đã ký số"),
     **ACTION_LABELS,  # the workflow's moves
 }
 

@@ -25,7 +25,7 @@ from portal.public.middleware import open_access
 from portal.publication.models import Version
 from portal.publication.opendata import catalogue, files, package
 from portal.publication.opendata.files import FORMATS, DataFile, cached_file
-from portal.publication.report import REPORT_FORMATS, published_report
+from portal.publication.report import REPORT_FORMATS, public_report
 from portal.responses import attachment
 
 logger = logging.getLogger(__name__)
@@ -121,13 +121,14 @@ def datapackage(
 def report(
     request: HttpRequest, province: str, year: int, fmt: str, number: int | None = None
 ) -> HttpResponse:
-    """The version's official report; a PDF LibreOffice cannot make now is a page saying
-    so (503), the DOCX and XLSX still being there to download."""
+    """The version's official report: the PDF is the signed one where the office uploaded
+    it (portal.publication.verify), else the one the portal made; a PDF LibreOffice cannot
+    make now is a page saying so (503), the DOCX and XLSX still being there to download."""
     if fmt not in REPORT_FORMATS:
         raise Http404
     version = checked_version(province, year, number)
     try:
-        found = published_report(version, fmt)
+        found = public_report(version, fmt)
     except PdfError as error:  # why is for the operator's log, not for the visitor
         logger.warning("PDF report of version %s not made: %s", version.pk, error)
         context = {"version": version, "numbered": _numbered(version)}

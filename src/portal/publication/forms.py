@@ -99,3 +99,20 @@ class SettingsForm(TextCheckedForm):
     def of(cls, stored: PublicationSettings, data: Any = None) -> SettingsForm:
         initial = {name: getattr(stored, name) for name in cls.base_fields}
         return cls(data, initial=initial)
+
+
+class SignedReportForm(TextCheckedForm):
+    """The signed PDF of the current version's report; `replace` is the office's
+    confirmation that the signed report already kept is to be replaced."""
+
+    pdf = forms.FileField(
+        label=gettext_lazy("Tệp PDF báo cáo đã ký số"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    replace = forms.BooleanField(
+        label=gettext_lazy(
+            "Thay báo cáo đã ký đang có (tệp cũ không còn trên cổng công khai; nhật ký giữ "
+            "dấu vết của nó)"
+        ),
+        required=False,
+    )

@@ -188,3 +188,34 @@ class VersionFile(_WriteOnce):
 
     def __str__(self) -> str:
         return f"{self.version}: {self.name}"
+
+
+class SignedReport(models.Model):
+    """The signed PDF of a version's report, uploaded by the office once it verified: what
+    the public downloads instead of the PDF the portal made. One per version; written once.
+    The office replaces it (after confirming) by a new row, the old one removed and kept in
+    the audit trail by its hash. `status` is the verification's at upload (SignatureView's
+    status: "valid", or what failed), `signed_at` the time the signer's tool stated."""
+
+    version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="signed_report")
+    name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    signer_name = models.CharField(max_length=300)
+    signer_fingerprint = models.CharField(max_length=64)  # SHA-256 of the certificate
+    signed_at = models.DateTimeField(null=True)
+    status = models.CharField(max_length=20)
+    revocation_checked = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("A signed report is never changed: upload a new one.")
+        super().save(*args, **kwargs)

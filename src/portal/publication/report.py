@@ -5,23 +5,28 @@ The version's levels and rows are evaluated again by the core (snapshot.rebuilt)
 texts the version keeps (snapshot.texts_of); last year's figures are the province's current
 version of the year before, rebuilt the same way. The office's own DOCX template is not part
 of a version, so the standard layout (render_docx) is used. A file is made on its first
-request and kept (VersionFile, with its SHA-256): every later download is the same bytes."""
+request and kept (VersionFile, with its SHA-256): every later download is the same bytes.
+
+Every file carries the version's hash in its keywords (hash_keywords(version.digest)), so a
+copy the office signs says which figures it is of (docs/signatures.md). Where the office
+uploaded the signed PDF of a version (SignedReport), that is the PDF the public downloads."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 
 from dti.campaign import Campaign as CoreCampaign
 from dti.reports.data import build_report
-from dti.reports.docx import render_docx
+from dti.reports.docx import KEYWORDS, render_docx
 from dti.reports.model import PreviousResults, Report
-from dti.reports.pdf import convert_to_pdf
+from dti.reports.pdf import convert_to_pdf, with_keywords
 from dti.reports.xlsx import render_xlsx
 from dti.results import LevelResult
-from portal.publication.models import Version, VersionFile
+from dti.signatures import hash_keywords
+from portal.publication.models import SignedReport, Version, VersionFile
 from portal.publication.selectors import levels_of, rows_of, version_at
 from portal.publication.snapshot import rebuilt, texts_of
 
@@ -57,9 +62,31 @@ def published_report(version: Version, fmt: str) -> PublishedReport:
     return PublishedReport(kept.name, REPORT_FORMATS[fmt], bytes(kept.content), kept.sha256)
 
 
+def signed_report_of(version: Version, *, content: bool = True) -> SignedReport | None:
+    """The signed PDF the office uploaded for the version, if any; without its bytes when
+    only what it says is shown (`content` False)."""
+    found = SignedReport.objects.filter(version=version)
+    if not content:
+        found = found.defer("content")
+    return found.first()
+
+
+def public_report(version: Version, fmt: str) -> PublishedReport:
+    """What the public downloads: the signed PDF where the office uploaded one, else the
+    report the portal made."""
+    signed = signed_report_of(version) if fmt == "pdf" else None
+    if signed is not None:
+        return PublishedReport(
+            signed.name, REPORT_FORMATS["pdf"], bytes(signed.content), signed.sha256
+        )
+    return published_report(version, fmt)
+
+
 def _made(version: Version, fmt: str) -> bytes:
     if fmt == "pdf":
-        return convert_to_pdf(published_report(version, "docx").content)
+        # LibreOffice splits the DOCX's keywords into words: set them again, exactly.
+        pdf = convert_to_pdf(published_report(version, "docx").content)
+        return with_keywords(pdf, report_keywords(version))
     report = version_report(version)
     return render_xlsx(report) if fmt == "xlsx" else render_docx(report)
 
@@ -80,16 +107,22 @@ def _keep(version: Version, fmt: str, content: bytes) -> VersionFile:
         return VersionFile.objects.get(version=version, fmt=fmt)
 
 
+def report_keywords(version: Version) -> str:
+    """The keywords of the version's report files: the DOCX's, and the PDF's as set again."""
+    return ", ".join((*KEYWORDS, hash_keywords(version.digest)))
+
+
 def version_report(version: Version) -> Report:
     """The report's data, from the version alone (final, never marked as a draft)."""
     core, evaluated = _results(version)
-    return build_report(
+    report = build_report(
         core,
         evaluated,
         texts=texts_of(version.context),
         previous=_previous(version),
         draft=False,
     )
+    return replace(report, keywords=(hash_keywords(version.digest),))
 
 
 def _results(version: Version) -> tuple[CoreCampaign, dict[str, LevelResult]]:

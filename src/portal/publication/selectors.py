@@ -54,11 +54,18 @@ def version_at(province: str, year: int, number: int | None = None) -> Version |
 
 
 def generation() -> str:
-    """Changes whenever a version is published (and so another superseded): cached public
-    pages and files carry it in their key, so every app server drops them at once."""
-    latest = public_versions().aggregate(last=Max("published_at"), count=Count("pk"))
+    """Changes whenever a version is published (and so another superseded), and whenever
+    the office uploads or replaces a version's signed report (a new row, a greater key):
+    cached public pages and files carry it in their key, so every app server drops them at
+    once. One query."""
+    latest = public_versions().aggregate(
+        last=Max("published_at"),
+        count=Count("pk"),
+        signed=Count("signed_report"),
+        signed_last=Max("signed_report"),
+    )
     moment = latest["last"].isoformat() if latest["last"] else "-"
-    return f"{latest['count']}:{moment}"
+    return f"{latest['count']}:{moment}:{latest['signed']}:{latest['signed_last'] or '-'}"
 
 
 def versions_of(campaign: Campaign) -> list[Version]:

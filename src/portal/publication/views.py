@@ -3,16 +3,19 @@ request waiting for approval, publishing or correcting, and the province's setti
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from dti.reports.pdf import PdfError
 from portal.accounts.permissions import roles_in
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.campaigns.models import CampaignUnit
@@ -23,13 +26,19 @@ from portal.publication.forms import (
     PublishForm,
     RefuseForm,
     SettingsForm,
+    SignedReportForm,
     UnitChoiceForm,
 )
 from portal.publication.models import Version
 from portal.publication.permissions import campaign_for_publication
+from portal.publication.report import published_report, signed_report_of
 from portal.publication.selectors import versions_of
+from portal.publication.verify import max_bytes, signed_report_upload, status_label
+from portal.responses import attachment
 from portal.roles import Role
 from portal.workflow.confirm import Confirmation, guarded
+
+logger = logging.getLogger(__name__)
 
 
 def _errors(form: forms.Form) -> list[str]:
@@ -40,11 +49,19 @@ def _errors(form: forms.Form) -> list[str]:
 def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_for_publication(request.user, pk)
     held = roles_in(request.user, campaign.province_id)
+    versions = versions_of(campaign)
+    current = versions[0] if versions and versions[0].is_current else None
+    signed = signed_report_of(current) if current is not None else None
     context = {
         "campaign": campaign,
+        "current": current,
+        "signed": signed,
+        "signed_status": status_label(signed.status) if signed else "",
+        "signed_form": SignedReportForm(),
+        "signed_max_mb": max_bytes() // (1024 * 1024),
         "is_office": Role.OFFICE_ADMIN in held,
         "is_leader": Role.LEADERSHIP in held,
-        "versions": versions_of(campaign),
+        "versions": versions,
         "pending": services.pending_version(campaign),
         "problems": services.publication_problems(campaign),
         "settings": services.settings_of(campaign),
@@ -192,3 +209,64 @@ def settings_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("publication:manage", campaign.pk)
     context = {"campaign": campaign, "form": form, "province": campaign.province}
     return render(request, "publication/settings.html", context)
+
+
+def _published_version(
+    request: AuthenticatedHttpRequest, version_pk: int, role: Role | None
+) -> Version:
+    version = get_object_or_404(Version.objects.select_related("campaign"), pk=version_pk)
+    campaign_for_publication(request.user, version.campaign_id, role=role)
+    if not version.is_public:
+        raise Http404(gettext("Không tìm thấy phiên bản đã công bố."))
+    return version
+
+
+@login_required
+@require_safe
+def report_to_sign(request: AuthenticatedHttpRequest, version_pk: int) -> HttpResponse:
+    """The PDF the portal made of the version's report, carrying the version's hash: the
+    one to sign (the public may already be served the signed one)."""
+    version = _published_version(request, version_pk, None)
+    try:
+        made = published_report(version, "pdf")
+    except PdfError as error:
+        logger.warning("PDF report of version %s not made: %s", version.pk, error)
+        messages.error(request, gettext("Chưa tạo được báo cáo PDF; hãy thử lại sau ít phút."))
+        return redirect("publication:manage", version.campaign_id)
+    return attachment(made.content, made.content_type, made.name)
+
+
+@login_required
+@require_POST
+def signed_report(request: AuthenticatedHttpRequest, version_pk: int) -> HttpResponse:
+    """The office uploads the signed PDF: kept only when it verifies; each refusal says
+    which check failed."""
+    version = _published_version(request, version_pk, Role.OFFICE_ADMIN)
+    back = reverse("publication:manage", args=[version.campaign_id]) + "#bao-cao-ky-so"
+    form = SignedReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for text in _errors(form):
+            messages.error(request, text)
+        return redirect(back)
+    upload = form.cleaned_data["pdf"]
+    if upload.size is None or upload.size > max_bytes():  # before reading it
+        limit = max_bytes() // (1024 * 1024)
+        messages.error(request, gettext("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit})
+        return redirect(back)
+    try:
+        signed_report_upload(
+            version=version,
+            user=request.user,
+            data=upload.read(),
+            replace=form.cleaned_data["replace"],
+        )
+    except ValidationError as error:
+        messages.error(request, gettext("Chưa nhận báo cáo đã ký số:"))
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            gettext("Đã nhận báo cáo đã ký số; cổng công khai phục vụ tệp này từ bây giờ."),
+        )
+    return redirect(back)

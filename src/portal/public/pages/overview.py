@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from dti.framework.model import Framework
-from portal.moments import moment_text
+from portal.moments import day_text, moment_text
 from portal.public.pages.charts import Category, bar_chart
 from portal.public.pages.common import Scope, checked_text, link, number_text
 from portal.publication.models import Version, VersionLevel, VersionRow
+from portal.publication.report import signed_report_of
 from portal.publication.selectors import GENERAL, framework_of, search, tables_of
 from portal.publication.unit_selectors import (
     class_counts,
@@ -21,6 +23,7 @@ from portal.publication.unit_selectors import (
     level_names,
     years_of,
 )
+from portal.publication.verify import VALID, status_label
 
 QUERY = "q"
 FORMATS = ("csv", "xlsx", "json")
@@ -166,6 +169,19 @@ class LevelPart:
     downloads: list[tuple[str, str]]
 
 
+@dataclass(frozen=True)
+class SignedNotice:
+    """What a visitor reads of the signed report: who signed, when, and what the portal's
+    check found when the office uploaded it."""
+
+    signer: str
+    signed_on: str  # dd/mm/yyyy, '' when the signer's tool stated no time
+    valid: bool
+    status: str  # "hợp lệ", or the check that failed
+    revocation_checked: bool
+    checked_on: str
+
+
 @dataclass
 class VersionPage:
     scope: Scope
@@ -173,6 +189,21 @@ class VersionPage:
     levels: list[LevelPart]
     reports: list[tuple[str, str]]
     datapackage: str
+    signed: SignedNotice | None = None
+
+
+def signed_notice(version: Version) -> SignedNotice | None:
+    signed = signed_report_of(version, content=False)
+    if signed is None:
+        return None
+    return SignedNotice(
+        signer=signed.signer_name,
+        signed_on=day_text(timezone.localtime(signed.signed_at).date()) if signed.signed_at else "",
+        valid=signed.status == VALID,
+        status=status_label(signed.status),
+        revocation_checked=signed.revocation_checked,
+        checked_on=day_text(timezone.localtime(signed.uploaded_at).date()),
+    )
 
 
 def version_page(scope: Scope) -> VersionPage:
@@ -208,6 +239,7 @@ def version_page(scope: Scope) -> VersionPage:
         levels=parts,
         reports=[(fmt.upper(), scope.url("report", fmt=fmt)) for fmt in REPORTS],
         datapackage=scope.url("datapackage"),
+        signed=signed_notice(scope.version),
     )
 
 
