@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 180.0
@@ -106,3 +107,14 @@ def with_keywords(pdf: bytes, keywords: str) -> bytes:
     except (PdfReadError, ValueError) as error:
         raise PdfError(f"Không ghi được từ khóa vào tệp PDF ({error}).") from error
     return out.getvalue()
+
+
+def keywords_of(pdf: bytes) -> str:
+    """The PDF's /Keywords as its latest revision states them ('' when none). PdfError
+    when the PDF cannot be read."""
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        info = reader.trailer_view.get("/Info")
+        return str(info.get_object().get("/Keywords", "")) if info is not None else ""
+    except (PdfReadError, ValueError) as error:
+        raise PdfError(f"Không đọc được tệp PDF ({error}).") from error

@@ -22,7 +22,7 @@ from dti.campaign import Campaign as CoreCampaign
 from dti.reports.data import build_report
 from dti.reports.docx import KEYWORDS, render_docx
 from dti.reports.model import PreviousResults, Report
-from dti.reports.pdf import convert_to_pdf, with_keywords
+from dti.reports.pdf import convert_to_pdf, keywords_of, with_keywords
 from dti.reports.xlsx import render_xlsx
 from dti.results import LevelResult
 from dti.signatures import hash_keywords
@@ -80,6 +80,20 @@ def public_report(version: Version, fmt: str) -> PublishedReport:
             signed.name, REPORT_FORMATS["pdf"], bytes(signed.content), signed.sha256
         )
     return published_report(version, fmt)
+
+
+def report_to_sign(version: Version) -> PublishedReport:
+    """The PDF the office downloads to sign: the kept one, carrying the version's hash. A
+    PDF kept before reports carried it gets the keywords as an update on top of the kept
+    bytes (the public's copy stays as it was kept)."""
+    made = published_report(version, "pdf")
+    keywords = report_keywords(version)
+    if keywords_of(made.content) == keywords:
+        return made
+    content = with_keywords(made.content, keywords)
+    return PublishedReport(
+        made.name, made.content_type, content, hashlib.sha256(content).hexdigest()
+    )
 
 
 def _made(version: Version, fmt: str) -> bytes:

@@ -10,6 +10,6 @@ urlpatterns = [
     path("<int:pk>/cai-dat/", views.settings_page, name="settings"),
     path("phien-ban/<int:version_pk>/phe-duyet/", views.approve, name="approve"),
     path("phien-ban/<int:version_pk>/tra-lai/", views.refuse, name="refuse"),
-    path("phien-ban/<int:version_pk>/bao-cao-de-ky.pdf", views.report_to_sign, name="to_sign"),
+    path("phien-ban/<int:version_pk>/bao-cao-de-ky.pdf", views.to_sign, name="to_sign"),
     path("phien-ban/<int:version_pk>/bao-cao-da-ky/", views.signed_report, name="signed"),
 ]

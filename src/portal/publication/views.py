@@ -31,7 +31,7 @@ from portal.publication.forms import (
 )
 from portal.publication.models import Version
 from portal.publication.permissions import campaign_for_publication
-from portal.publication.report import published_report, signed_report_of
+from portal.publication.report import report_to_sign, signed_report_of
 from portal.publication.selectors import versions_of
 from portal.publication.verify import max_bytes, signed_report_upload, status_label
 from portal.responses import attachment
@@ -223,12 +223,12 @@ def _published_version(
 
 @login_required
 @require_safe
-def report_to_sign(request: AuthenticatedHttpRequest, version_pk: int) -> HttpResponse:
+def to_sign(request: AuthenticatedHttpRequest, version_pk: int) -> HttpResponse:
     """The PDF the portal made of the version's report, carrying the version's hash: the
     one to sign (the public may already be served the signed one)."""
     version = _published_version(request, version_pk, None)
     try:
-        made = published_report(version, "pdf")
+        made = report_to_sign(version)
     except PdfError as error:
         logger.warning("PDF report of version %s not made: %s", version.pk, error)
         messages.error(request, gettext("Chưa tạo được báo cáo PDF; hãy thử lại sau ít phút."))

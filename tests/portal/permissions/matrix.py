@@ -321,6 +321,11 @@ PUBLICATION: dict[str, Entry] = {
     "publication:settings": Entry(OFFICE, _RESULTS, methods=FORM),
     "publication:approve": Entry(LEADERSHIP, _VERSION, methods=ACTION),
     "publication:refuse": Entry(LEADERSHIP, _VERSION, methods=ACTION),
+    # The signed report: of a published version only; the scenario's version awaits approval,
+    # so those who may read (or, for the upload, act) get 404 (tests/portal/publication/
+    # test_signed_report.py reaches a published one).
+    "publication:to_sign": Entry(PUBLISHING | {"hoa": NOT_FOUND, "quang": NOT_FOUND}, _VERSION),
+    "publication:signed": Entry(OFFICE | {"quang": NOT_FOUND}, _VERSION, methods=ACTION),
 }
 
 # Open data (docs/portal-open-data.md): the same for everyone, signed in or not. Tỉnh Mẫu
