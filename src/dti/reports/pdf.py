@@ -103,7 +103,7 @@ def with_keywords(pdf: bytes, keywords: str) -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         writer.document_meta.keywords = [keywords]  # one item: written as given
         out = io.BytesIO()
-        writer.write(out)
+        writer.write(out)  # type: ignore[no-untyped-call]  # pyHanko leaves write() unannotated
     except (PdfReadError, ValueError) as error:
         raise PdfError(f"Không ghi được từ khóa vào tệp PDF ({error}).") from error
     return out.getvalue()

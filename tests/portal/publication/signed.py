@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from portal.signatures.models import CertificateIdentity, TrustRoot
 
 from dti.signatures import parse_root
 from portal.accounts.models import Province, User
 from portal.publication.models import Version
 from portal.publication.report import report_keywords
+from portal.signatures.models import CertificateIdentity, TrustRoot
 
 
 def trusted(province: Province, pki: Any, by: User) -> TrustRoot:
