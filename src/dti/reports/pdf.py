@@ -16,12 +16,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 180.0
+_KEYWORDS = generic.NameObject("/Keywords")
 
 
 class PdfError(RuntimeError):
@@ -101,7 +103,15 @@ def with_keywords(pdf: bytes, keywords: str) -> bytes:
     the conversion. PdfError when the PDF cannot be read."""
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        writer.document_meta.keywords = [keywords]  # one item: written as given
+        info = writer.trailer_view.get("/Info")
+        if info is None:  # no /Info yet: one with the keywords alone
+            entries = generic.DictionaryObject()  # type: ignore[no-untyped-call]  # pyHanko leaves __init__ unannotated
+            entries[_KEYWORDS] = generic.TextStringObject(keywords)
+            writer.set_info(entries)
+        else:
+            entries = info.get_object()
+            entries[_KEYWORDS] = generic.TextStringObject(keywords)
+            writer.update_container(entries)  # the update holds the new /Info
         out = io.BytesIO()
         writer.write(out)  # type: ignore[no-untyped-call]  # pyHanko leaves write() unannotated
     except (PdfReadError, ValueError) as error:

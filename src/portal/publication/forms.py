@@ -8,10 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from portal.accounts.models import User
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.form_text import TextCheckedForm
 from portal.publication.models import PublicationSettings
 from portal.publication.services import MAX_NOTE
+from portal.publication.verify import signers_of
 
 
 class PublishForm(TextCheckedForm):
@@ -102,12 +104,18 @@ class SettingsForm(TextCheckedForm):
 
 
 class SignedReportForm(TextCheckedForm):
-    """The signed PDF of the current version's report; `replace` is the office's
-    confirmation that the signed report already kept is to be replaced."""
+    """The signed PDF of the current version's report and who signed it (one of the
+    province's office admins and leaders); `replace` is the office's confirmation that the
+    signed report already kept is to be replaced."""
 
     pdf = forms.FileField(
         label=gettext_lazy("Tệp PDF báo cáo đã ký số"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    signer = forms.ModelChoiceField(
+        label=gettext_lazy("Người ký"),
+        queryset=User.objects.none(),
+        help_text=gettext_lazy("Quản trị Sở chủ trì hoặc lãnh đạo tỉnh đã ký báo cáo."),
     )
     replace = forms.BooleanField(
         label=gettext_lazy(
@@ -116,3 +124,14 @@ class SignedReportForm(TextCheckedForm):
         ),
         required=False,
     )
+
+    def __init__(self, province_id: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["signer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = signers_of(province_id)
+        field.label_from_instance = _person  # type: ignore[method-assign,assignment]  # Django's documented hook
+
+
+def _person(user: User) -> str:
+    return user.full_name or user.username

@@ -1,22 +1,27 @@
 """The signed official report: the office uploads the PDF of a published version's report,
-signed by the province's leadership or the office with their own tools; it is verified and
-kept (SignedReport), and the public downloads it instead of the PDF the portal made.
+signed by one of the province's office admins or leaders with his own tools, and names who
+signed it; it is verified and kept (SignedReport), and the public downloads it instead of
+the PDF the portal made.
 
-Verified by portal.signatures.services.pdf_check with the province's trust roots: intact,
-unchanged since signing, a certificate chaining to a root the office configured, valid when
-it signed, not revoked (or revocation unchecked where the province accepts it), and the PDF
-carrying the version's hash (report.report_keywords), so a signed copy of another version is
-refused. The signer must be a person with a certificate identity the office confirmed who is
-the province's office admin or leadership.
+Verified by portal.signatures.services.pdf_check(signer=<the person named>,
+expected_hash=<the version's digest>) with the province's trust roots: intact, unchanged
+since signing, a certificate chaining to a root the office configured, valid when it
+signed, not revoked (or revocation unchecked where the province accepts it), the PDF
+carrying the version's hash (report.report_keywords) so a signed copy of another version is
+refused, and the certificate confirmed by the office as that person's.
 
-Why not pdf_check(signer=...): it binds a signature to one user (the approver of a
-submission). The report may be signed by any of several people, and asking once per person
-would verify the PDF once per person and record a pending claim of the certificate against
-each. The PDF is verified once, and its valid signatures' certificates are matched against
-the confirmed identities of those people in one query.
+Why the office names the signer: pdf_check binds a signature to one person, and a report
+may be signed by any of several. Matching the signatures' fingerprints against every
+confirmed identity of the office and leadership would work only for certificates already
+confirmed, and a leader never signs a submission, so his certificate would never be
+claimed; asking pdf_check once per person would verify the file once per person and claim
+the certificate for each of them. Named, the file is verified once, and a certificate nobody
+confirmed yet is claimed for that person (the office confirms it on /chu-ky-so/, then
+uploads again), as for a unit head's submission.
 
-A refusal names the check that failed and keeps nothing; it is in the audit trail with the
-file's hash, as is every upload and replacement (the replaced file by its hash)."""
+A refusal names each check that failed and keeps nothing (the claim excepted); it is in the
+audit trail with the file's hash, as is every upload and replacement (the replaced file by
+its hash)."""
 
 from __future__ import annotations
 
@@ -26,8 +31,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from portal.accounts.models import User
 from portal.accounts.permissions import roles_in
@@ -36,26 +42,28 @@ from portal.campaigns.services import record
 from portal.publication.models import SignedReport, Version
 from portal.publication.report import report_name
 from portal.roles import Role
-from portal.signatures.models import CertificateIdentity
+from portal.signatures.models import CertificateIdentity, IdentityState
 from portal.signatures.services import SignatureView, Verdict, pdf_check
+from portal.signatures.vocabulary import STATUS_LABELS, VALID
 
 SIGNERS = (Role.OFFICE_ADMIN, Role.LEADERSHIP)  # whose signature makes the report official
-CONFIRMED = "confirmed"  # CertificateIdentity.state of a certificate the office confirmed
-VALID = "valid"
-
-# The verification's status as a visitor reads it (SignatureView.status).
-STATUS_LABELS = {
-    "valid": gettext_lazy("hợp lệ"),
-    "broken": gettext_lazy("chữ ký bị hỏng"),
-    "modified": gettext_lazy("tài liệu bị thay đổi sau khi ký"),
-    "untrusted": gettext_lazy("không rõ gốc tin cậy"),
-    "expired": gettext_lazy("chứng thư đã hết hạn khi ký"),
-    "revoked": gettext_lazy("chứng thư đã bị thu hồi"),
-}
 
 
 def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, gettext_lazy("chưa rõ")))
+    """The verification's status in words ("Hợp lệ", or the check that failed)."""
+    label = STATUS_LABELS.get(status)
+    return str(label) if label is not None else gettext("Chưa rõ")
+
+
+def signers_of(province_id: int) -> QuerySet[User]:
+    """Who may sign the province's official report: its office admins and leaders."""
+    return (
+        User.objects.filter(
+            memberships__province_id=province_id, memberships__role__in=SIGNERS, is_active=True
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
 
 
 def max_bytes() -> int:
@@ -73,51 +81,42 @@ class Checked:
     warnings: tuple[str, ...]
 
 
-def signed_report_check(*, version: Version, data: bytes) -> Checked:
-    """Verifies the PDF for the version: pdf_check, then the signer's confirmed identity."""
+def signed_report_check(*, version: Version, data: bytes, signer: User) -> Checked:
+    """Verifies the PDF for the version, signed by `signer`."""
     campaign = version.campaign
     if len(data) > max_bytes():
         limit = max_bytes() // (1024 * 1024)
         return Checked(None, (gettext("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit},), ())
+    if not signers_of(campaign.province_id).filter(pk=signer.pk).exists():
+        problem = gettext(
+            "%(name)s không phải là quản trị Sở chủ trì hay lãnh đạo tỉnh: báo cáo chính thức "
+            "do một trong những người này ký."
+        ) % {"name": signer}
+        return Checked(None, (problem,), ())
     verdict: Verdict = pdf_check(
-        province=campaign.province, data=data, expected_hash=version.digest
+        province=campaign.province, data=data, signer=signer, expected_hash=version.digest
     )
     if not verdict.ok:
         return Checked(None, verdict.problems, verdict.warnings)
-    signature = _official(verdict, campaign.province_id)
-    if signature is None:
-        problem = gettext(
-            "Người ký không phải là quản trị Sở chủ trì hay lãnh đạo tỉnh có chứng thư số đã "
-            "được Sở xác nhận: người ký cần đăng ký chứng thư số của mình và được Sở xác nhận "
-            "trước."
-        )
-        return Checked(None, (problem,), verdict.warnings)
-    return Checked(signature, (), verdict.warnings)
+    return Checked(_own(verdict, signer), (), verdict.warnings)
 
 
-def _official(verdict: Verdict, province_id: int) -> SignatureView | None:
-    """The first valid signature whose certificate the office confirmed as that of one of
-    the province's office admins or leaders."""
-    valid = [view for view in verdict.signatures if view.status == VALID]
-    if not valid:
-        return None
-    known = set(
-        CertificateIdentity.objects.filter(
-            fingerprint__in=[view.fingerprint for view in valid],
-            state=CONFIRMED,
-            user__memberships__province_id=province_id,
-            user__memberships__role__in=SIGNERS,
-        ).values_list("fingerprint", flat=True)
-    )
-    return next((view for view in valid if view.fingerprint in known), None)
+def _own(verdict: Verdict, signer: User) -> SignatureView:
+    """The valid signature made with a certificate confirmed as the signer's (pdf_check
+    found one: it is ok)."""
+    valid = {view.fingerprint: view for view in verdict.signatures if view.status == VALID}
+    confirmed = CertificateIdentity.objects.filter(
+        user=signer, state=IdentityState.CONFIRMED, fingerprint__in=list(valid)
+    ).values_list("fingerprint", flat=True)
+    return next(valid[fingerprint] for fingerprint in confirmed)
 
 
 def signed_report_upload(
-    *, version: Version, user: User, data: bytes, replace: bool = False
+    *, version: Version, user: User, signer: User, data: bytes, replace: bool = False
 ) -> SignedReport:
-    """Keeps the signed PDF of a published version once it verifies; replaces the one kept
-    only when `replace` (the office confirmed). ValidationError naming the failed check
-    otherwise, nothing kept."""
+    """Keeps the signed PDF of a published version, signed by `signer`, once it verifies;
+    replaces the one kept only when `replace` (the office confirmed). ValidationError
+    naming each failed check otherwise, nothing kept."""
     campaign = version.campaign
     if Role.OFFICE_ADMIN not in roles_in(user, campaign.province_id):
         raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì tải lên báo cáo đã ký số."))
@@ -129,13 +128,13 @@ def signed_report_upload(
             gettext("Phiên bản này đã có báo cáo đã ký số: hãy xác nhận để thay bằng tệp mới.")
         )
     sha256 = hashlib.sha256(data).hexdigest()
-    checked = signed_report_check(version=version, data=data)
+    checked = signed_report_check(version=version, data=data, signer=signer)
     if checked.signature is None:
         audit_record(
             actor=user,
             entity="signed_report",
             action="refuse",
-            new={"sha256": sha256, "size": len(data)},
+            new={"sha256": sha256, "size": len(data), "signer": str(signer)},
             reason=" ".join(checked.problems),
             campaign=campaign,
             entity_id=version.pk,

@@ -57,7 +57,7 @@ def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "current": current,
         "signed": signed,
         "signed_status": status_label(signed.status) if signed else "",
-        "signed_form": SignedReportForm(),
+        "signed_form": SignedReportForm(campaign.province_id),
         "signed_max_mb": max_bytes() // (1024 * 1024),
         "is_office": Role.OFFICE_ADMIN in held,
         "is_leader": Role.LEADERSHIP in held,
@@ -243,7 +243,7 @@ def signed_report(request: AuthenticatedHttpRequest, version_pk: int) -> HttpRes
     which check failed."""
     version = _published_version(request, version_pk, Role.OFFICE_ADMIN)
     back = reverse("publication:manage", args=[version.campaign_id]) + "#bao-cao-ky-so"
-    form = SignedReportForm(request.POST, request.FILES)
+    form = SignedReportForm(version.campaign.province_id, request.POST, request.FILES)
     if not form.is_valid():
         for text in _errors(form):
             messages.error(request, text)
@@ -257,6 +257,7 @@ def signed_report(request: AuthenticatedHttpRequest, version_pk: int) -> HttpRes
         signed_report_upload(
             version=version,
             user=request.user,
+            signer=form.cleaned_data["signer"],
             data=upload.read(),
             replace=form.cleaned_data["replace"],
         )

@@ -11,7 +11,8 @@ from dti.signatures import parse_root
 from portal.accounts.models import Province, User
 from portal.publication.models import Version
 from portal.publication.report import report_keywords
-from portal.signatures.models import CertificateIdentity, TrustRoot
+from portal.signatures.models import CertificateIdentity, IdentityState, TrustRoot
+from tests.signing import pdf
 
 
 def trusted(province: Province, pki: Any, by: User) -> TrustRoot:
@@ -39,14 +40,13 @@ def confirmed(user: User, person: Any, by: User) -> CertificateIdentity:
         subject=f"CN={user.full_name}",
         issuer="CN=Gốc thử nghiệm",
         serial="01",
-        state="confirmed",
-        claimed_at=now,
+        state=IdentityState.CONFIRMED,
         decided_by=by,
         decided_at=now,
     )
 
 
-def report_pdf(pki: Any, version: Version, text: str = "Báo cáo kết quả DTI") -> bytes:
+def report_pdf(version: Version, text: str = "Báo cáo kết quả DTI") -> bytes:
     """A small PDF carrying the version's hash as the report does (the real report is
     made by LibreOffice: test_the_report_the_portal_makes_is_the_one_to_sign)."""
-    return pki.pdf(keywords=report_keywords(version), text=text)
+    return pdf(keywords=report_keywords(version), text=text)

@@ -23,7 +23,8 @@ from portal.publication.unit_selectors import (
     level_names,
     years_of,
 )
-from portal.publication.verify import VALID, status_label
+from portal.publication.verify import status_label
+from portal.signatures.vocabulary import VALID
 
 QUERY = "q"
 FORMATS = ("csv", "xlsx", "json")
