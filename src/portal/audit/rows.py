@@ -39,6 +39,7 @@ ENTITY_LABELS: dict[str, Promise] = {
     "signature_settings": gettext_lazy("Cài đặt chữ ký số"),
     "trust_root": gettext_lazy("Chứng thư gốc tin cậy"),
     "certificate_identity": gettext_lazy("Chứng thư số của người dùng"),
+    "signed_report": gettext_lazy("Báo cáo đã ký số"),
 }
 VERB_LABELS: dict[str, Promise] = {
     **ACTION_LABELS,  # the workflow's moves: open, submit, approve…
@@ -54,6 +55,8 @@ VERB_LABELS: dict[str, Promise] = {
     "claim": gettext_lazy("Đề nghị xác nhận"),
     "confirm": gettext_lazy("Xác nhận"),
     "refuse": gettext_lazy("Từ chối"),
+    "upload": gettext_lazy("Tải lên"),
+    "replace": gettext_lazy("Thay"),
 }
 KEY_LABELS: dict[str, Promise] = {
     "note": gettext_lazy("thuyết minh"),
@@ -80,6 +83,10 @@ KEY_LABELS: dict[str, Promise] = {
     "person": gettext_lazy("người dùng"),
     "issuer": gettext_lazy("nơi cấp"),
     "state": gettext_lazy("trạng thái"),
+    "signer": gettext_lazy("người ký"),
+    "signed_at": gettext_lazy("ký lúc"),
+    "size": gettext_lazy("dung lượng (byte)"),
+    "revocation_checked": gettext_lazy("đã kiểm tra thu hồi"),
 }
 # Keys of stored values that are codes for the machine, not words for people: the page
 # shows them under "Chi tiết kỹ thuật" (the exports keep them).
