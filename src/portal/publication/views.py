@@ -51,7 +51,7 @@ def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     held = roles_in(request.user, campaign.province_id)
     versions = versions_of(campaign)
     current = versions[0] if versions and versions[0].is_current else None
-    signed = signed_report_of(current) if current is not None else None
+    signed = signed_report_of(current, content=False) if current is not None else None
     context = {
         "campaign": campaign,
         "current": current,

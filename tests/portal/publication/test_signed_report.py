@@ -299,6 +299,12 @@ def test_a_kept_pdf_without_the_hash_gets_it_on_its_way_to_the_signer(office):
     assert response.content.startswith(old)  # an update appended
     assert keywords_of(response.content) == report_keywords(office.version)
     assert Client().get(office.published.url("bao-cao.pdf")).content == old
+    # Leadership downloads it too (the signer may be a leader); a reporter may not.
+    to_sign = f"/cong-bo/phien-ban/{office.version.pk}/bao-cao-de-ky.pdf"
+    leaders = office_client(office, office.leader).get(to_sign)
+    assert leaders.status_code == 200
+    assert keywords_of(leaders.content) == report_keywords(office.version)
+    assert office_client(office, office.reporter).get(to_sign).status_code == 403
 
 
 @pytest.mark.slow
