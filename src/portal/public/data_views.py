@@ -21,6 +21,7 @@ from django.urls import get_resolver, reverse
 from django.views.decorators.http import require_safe
 
 from dti.reports.pdf import PdfError
+from dti.signatures import SigningError
 from portal.public.middleware import open_access
 from portal.publication.models import Version
 from portal.publication.opendata import catalogue, files, package
@@ -129,7 +130,7 @@ def report(
     version = checked_version(province, year, number)
     try:
         found = public_report(version, fmt)
-    except PdfError as error:  # why is for the operator's log, not for the visitor
+    except (PdfError, SigningError) as error:  # why is for the operator's log, not the visitor
         logger.warning("PDF report of version %s not made: %s", version.pk, error)
         context = {"version": version, "numbered": _numbered(version)}
         return render(request, "opendata/report_error.html", context, status=503)

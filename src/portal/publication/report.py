@@ -29,6 +29,7 @@ from dti.signatures import hash_keywords
 from portal.publication.models import SignedReport, Version, VersionFile
 from portal.publication.selectors import levels_of, rows_of, version_at
 from portal.publication.snapshot import rebuilt, texts_of
+from portal.signatures.exports import signed_by_portal
 
 REPORT_FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -52,8 +53,9 @@ def report_name(version: Version, fmt: str) -> str:
 
 def published_report(version: Version, fmt: str) -> PublishedReport:
     """The report file of a published version in `fmt` (one of REPORT_FORMATS): the kept
-    one, or made now and kept. The PDF is made from the kept DOCX. PdfError when
-    LibreOffice cannot make the PDF (nothing is kept then)."""
+    one, or made now and kept. The PDF is made from the kept DOCX, and signed by the portal
+    where a certificate is set. PdfError when LibreOffice cannot make the PDF, SigningError
+    when it cannot be signed (nothing is kept then)."""
     if fmt not in REPORT_FORMATS:
         raise ValueError(f"report format {fmt!r}")
     kept = VersionFile.objects.filter(version=version, fmt=fmt).first()
@@ -98,9 +100,10 @@ def report_to_sign(version: Version) -> PublishedReport:
 
 def _made(version: Version, fmt: str) -> bytes:
     if fmt == "pdf":
-        # LibreOffice splits the DOCX's keywords into words: set them again, exactly.
+        # LibreOffice splits the DOCX's keywords into words: set them again, exactly; then
+        # the portal's own signature, where the deployment sets a certificate.
         pdf = convert_to_pdf(published_report(version, "docx").content)
-        return with_keywords(pdf, report_keywords(version))
+        return signed_by_portal(with_keywords(pdf, report_keywords(version)))
     report = version_report(version)
     return render_xlsx(report) if fmt == "xlsx" else render_docx(report)
 

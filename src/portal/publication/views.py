@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from dti.reports.pdf import PdfError
+from dti.signatures import SigningError
 from portal.accounts.permissions import roles_in
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.campaigns.models import CampaignUnit
@@ -229,7 +230,7 @@ def to_sign(request: AuthenticatedHttpRequest, version_pk: int) -> HttpResponse:
     version = _published_version(request, version_pk, None)
     try:
         made = report_to_sign(version)
-    except PdfError as error:
+    except (PdfError, SigningError) as error:
         logger.warning("PDF report of version %s not made: %s", version.pk, error)
         messages.error(request, gettext("Chưa tạo được báo cáo PDF; hãy thử lại sau ít phút."))
         return redirect("publication:manage", version.campaign_id)

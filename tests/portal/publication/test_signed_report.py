@@ -21,7 +21,7 @@ from docx import Document
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from dti.reports.pdf import convert_to_pdf, keywords_of
-from dti.signatures import hash_keywords
+from dti.signatures import hash_keywords, verify_pdf
 from portal.accounts.models import Membership, User
 from portal.audit.models import AuditEntry
 from portal.publication.models import SignedReport, Version
@@ -326,3 +326,29 @@ def test_the_report_the_portal_makes_is_the_one_to_sign(office, pki):
     assert SignedReport.objects.get().status == "valid"
     assert Client().get(office.published.url("bao-cao.pdf")).content == signed
     assert Client().get(office.published.url("bao-cao.docx")).content == docx
+
+
+@pytest.mark.slow
+def test_where_the_portal_signs_its_pdfs_the_report_carries_both_signatures(
+    office, pki, tmp_path, settings
+):
+    """With the organisation's certificate set (DTI_SIGNING_PKCS12), the report the portal
+    makes is signed by the portal; the leader signs on top, and the upload is accepted."""
+    portal = pki.person("Sở Khoa học và Công nghệ tỉnh Thử nghiệm")
+    (tmp_path / "portal.p12").write_bytes(portal.pkcs12(b"bi mat"))
+    (tmp_path / "passphrase").write_text("bi mat\n")
+    settings.DTI_SIGNING_PKCS12 = str(tmp_path / "portal.p12")
+    settings.DTI_SIGNING_PASSPHRASE_FILE = str(tmp_path / "passphrase")
+    settings.DTI_SIGNING_TSA_URL = ""
+    made = published_report(office.version, "pdf").content
+    (own,) = verify_pdf(made, [pki.root_der])
+    assert own.valid and own.signer.name == portal.name
+    assert own.carried_hash == office.version.digest
+    signed = pki.sign(made, office.signer, field_name="Signature2")
+    upload(office_client(office), office, signed)
+    kept = SignedReport.objects.get()
+    assert kept.signer_name == "Lê Văn Lãnh" and kept.status == "valid"
+    assert [s.signer.name for s in verify_pdf(signed, [pki.root_der])] == [
+        portal.name,
+        "Lê Văn Lãnh",
+    ]
