@@ -352,3 +352,19 @@ def test_where_the_portal_signs_its_pdfs_the_report_carries_both_signatures(
         portal.name,
         "Lê Văn Lãnh",
     ]
+
+
+@pytest.mark.slow
+def test_a_pdf_the_portal_cannot_sign_is_not_kept_and_the_page_says_so(office, tmp_path, settings):
+    from portal.publication.models import VersionFile
+
+    (tmp_path / "hong.p12").write_bytes(b"not a PKCS#12 file")
+    settings.DTI_SIGNING_PKCS12 = str(tmp_path / "hong.p12")
+    settings.DTI_SIGNING_PASSPHRASE_FILE = ""
+    response = Client().get(office.published.url("bao-cao.pdf"))
+    assert response.status_code == 503
+    assert "Chưa tạo được báo cáo PDF" in response.content.decode()
+    assert not VersionFile.objects.filter(fmt="pdf").exists()
+    to_sign = f"/cong-bo/phien-ban/{office.version.pk}/bao-cao-de-ky.pdf"
+    response = office_client(office).get(to_sign, follow=True)
+    assert "Chưa tạo được báo cáo PDF" in messages_of(response)
