@@ -122,33 +122,45 @@ def signed_report_upload(
         raise PermissionDenied(gettext("Chỉ quản trị của Sở chủ trì tải lên báo cáo đã ký số."))
     if not version.is_public:
         raise ValidationError(gettext("Phiên bản này chưa được công bố."))
-    kept = SignedReport.objects.filter(version=version).first()
-    if kept is not None and not replace:
-        raise ValidationError(
-            gettext("Phiên bản này đã có báo cáo đã ký số: hãy xác nhận để thay bằng tệp mới.")
-        )
+    if not replace and SignedReport.objects.filter(version=version).exists():
+        raise ValidationError(_ask_to_replace())
     sha256 = hashlib.sha256(data).hexdigest()
     checked = signed_report_check(version=version, data=data, signer=signer)
     if checked.signature is None:
-        audit_record(
-            actor=user,
-            entity="signed_report",
-            action="refuse",
-            new={"sha256": sha256, "size": len(data), "signer": str(signer)},
-            reason=" ".join(checked.problems),
-            campaign=campaign,
-            entity_id=version.pk,
-        )
+        with transaction.atomic():  # the trail's head is locked: a transaction of its own
+            audit_record(
+                actor=user,
+                entity="signed_report",
+                action="refuse",
+                new={"sha256": sha256, "size": len(data), "signer": str(signer)},
+                reason=" ".join(checked.problems),
+                campaign=campaign,
+                entity_id=version.pk,
+            )
         raise ValidationError(list(checked.problems))
-    return _kept(version, user, data, sha256, checked.signature)
+    return _kept(version, user, data, sha256, checked.signature, replace=replace)
+
+
+def _ask_to_replace() -> str:
+    return gettext("Phiên bản này đã có báo cáo đã ký số: hãy xác nhận để thay bằng tệp mới.")
 
 
 @transaction.atomic
 def _kept(
-    version: Version, user: User, data: bytes, sha256: str, signature: SignatureView
+    version: Version,
+    user: User,
+    data: bytes,
+    sha256: str,
+    signature: SignatureView,
+    *,
+    replace: bool,
 ) -> SignedReport:
+    """Decided on the version locked: another upload that came first is replaced only when
+    the office asked to replace."""
     locked = Version.objects.select_for_update().get(pk=version.pk)
     old = SignedReport.objects.filter(version=locked).first()
+    if old is not None and not replace:
+        raise ValidationError(_ask_to_replace())
     if old is not None:
         old.delete()  # kept in the audit trail by its hash, below
     signed = SignedReport.objects.create(
