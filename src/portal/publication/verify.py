@@ -127,16 +127,16 @@ def signed_report_upload(
     sha256 = hashlib.sha256(data).hexdigest()
     checked = signed_report_check(version=version, data=data, signer=signer)
     if checked.signature is None:
-        with transaction.atomic():  # the trail's head is locked: a transaction of its own
-            audit_record(
-                actor=user,
-                entity="signed_report",
-                action="refuse",
-                new={"sha256": sha256, "size": len(data), "signer": str(signer)},
-                reason=" ".join(checked.problems),
-                campaign=campaign,
-                entity_id=version.pk,
-            )
+        # Written though nothing is kept: audit_record is a transaction of its own.
+        audit_record(
+            actor=user,
+            entity="signed_report",
+            action="refuse",
+            new={"sha256": sha256, "size": len(data), "signer": str(signer)},
+            reason=" ".join(checked.problems),
+            campaign=campaign,
+            entity_id=version.pk,
+        )
         raise ValidationError(list(checked.problems))
     return _kept(version, user, data, sha256, checked.signature, replace=replace)
 

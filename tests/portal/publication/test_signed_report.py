@@ -373,8 +373,7 @@ def test_a_pdf_the_portal_cannot_sign_is_not_kept_and_the_page_says_so(office, t
 @pytest.mark.django_db(transaction=True)
 def test_a_refusal_is_recorded_outside_any_request_transaction(office, pki):
     """As in production (autocommit, no transaction around the request): the refusal's
-    entry locks the trail's head in a transaction of its own (on PostgreSQL a lock taken
-    outside one is an error; SQLite takes no row locks, so there this shows the entry)."""
+    entry is written and stays, though nothing else is kept."""
     with pytest.raises(ValidationError):
         signed_report_upload(
             version=office.version, user=office.admin, signer=office.leader, data=b"%PDF-1.7"
