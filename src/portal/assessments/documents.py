@@ -173,4 +173,3 @@ def file_name(submission: Submission) -> str:
     """The PDF's file name: the unit's code and the year (ASCII, safe in any header)."""
     campaign_unit = submission.campaign_unit
     return f"tu-danh-gia-{campaign_unit.unit.code}-{campaign_unit.campaign.year}.pdf"
-

@@ -130,9 +130,7 @@ class SubmissionSignature(models.Model):
     verification found then. A return or a reopen leaves the rows as history: the page shows
     the one made for the current snapshot only."""
 
-    submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="signatures"
-    )
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="signatures")
     snapshot_sha256 = models.CharField(max_length=64)  # the snapshot the PDF was made from
     stored_name = models.CharField(max_length=200)  # path under EVIDENCE_ROOT
     size = models.PositiveBigIntegerField()

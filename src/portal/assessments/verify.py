@@ -157,12 +157,16 @@ def _record(
 
 
 def current_signature(submission: Submission) -> SubmissionSignature | None:
-    """The signed copy of the snapshot the submission holds now; older ones are history."""
-    if submission.pk is None or not submission.snapshot_sha256:
+    """The signed copy kept with the current approval; those of an approval reopened since,
+    or of a submission returned and sent again (even unchanged, with the same hash), are
+    history."""
+    if submission.pk is None or submission.approved_at is None or submission.submitted_at is None:
         return None
     return (
         SubmissionSignature.objects.filter(
-            submission=submission, snapshot_sha256=submission.snapshot_sha256
+            submission=submission,
+            snapshot_sha256=submission.snapshot_sha256,
+            uploaded_at__gte=submission.submitted_at,
         )
         .order_by("-uploaded_at", "-pk")
         .first()
