@@ -86,7 +86,7 @@ def signed_copy_check(
     )
     if not verdict.ok:
         raise ValidationError(
-            [gettext("Chưa phê duyệt: bản PDF ký số chưa đạt.")] + list(verdict.problems)
+            [gettext("Chưa phê duyệt: bản PDF ký số chưa đạt."), *verdict.problems]
         )
     signature = next((s for s in verdict.signatures if s.status == "valid"), None)
     if signature is None:  # ok without a valid signature cannot be; refuse rather than guess
