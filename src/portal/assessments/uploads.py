@@ -1,9 +1,10 @@
 """Receiving an evidence file posted from a page, for the self-assessment and for the
 supplements answering an appraisal round, and the signed PDF of an approval: the size is
 checked before Django reads the body (from Content-Length, then by a guard on the upload
-handlers), the CSRF token only after the guard is in place (reading the token reads the body), then the form, then the caller's
-service. Every outcome is a notice kept for the criterion it is about: the page the person
-comes back to (at the criterion's anchor) prints it inside that criterion's block."""
+handlers), the CSRF token only after the guard is in place (reading the token reads the
+body), then the form, then the caller's service. Every outcome for evidence is a notice kept
+for the criterion it is about: the page the person comes back to (at the criterion's anchor)
+prints it inside that criterion's block; the signed PDF's is the approval page again."""
 
 from __future__ import annotations
 
