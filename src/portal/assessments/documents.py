@@ -162,11 +162,11 @@ def pdf_of(html: str, fetcher: NoFetch | None = None) -> bytes:
     return pdf
 
 
-def submission_pdf(submission: Submission) -> bytes:
+def submission_pdf(submission: Submission, fetcher: NoFetch | None = None) -> bytes:
     """The submission's PDF, from its snapshot (the caller checks there is one)."""
     document = document_of(submission)
     html = render_to_string("assessments/submission_document.html", {"doc": document})
-    return pdf_of(html)
+    return pdf_of(html, fetcher)
 
 
 def file_name(submission: Submission) -> str:

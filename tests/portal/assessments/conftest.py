@@ -181,3 +181,26 @@ def notice_in_block(response: HttpResponse, code: str, text: str, *, ok: bool) -
     assert f'role="{role}">{text}' in block.replace("&amp;", "&"), block[:600]
     assert html.count(text) == 1
     assert f"{code}: " not in html
+
+
+@pytest.fixture
+def sent(cast):  # type: ignore[no-untyped-def]
+    """Sở Nội vụ's self-assessment, complete with a note and one evidence file, sent by Lan
+    for Minh's approval."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.assessments import services
+
+    save_fields(
+        cast.client(cast.lan),
+        cast.noi_vu_campaign_unit,
+        {**COMPLETE, "note:cqs_ky_so": "Theo hệ thống QLVB"},
+    )
+    services.evidence_add_file(
+        campaign_unit=cast.noi_vu_campaign_unit,
+        actor=cast.lan,
+        criterion="nts_ke_hoach",
+        upload=SimpleUploadedFile("ke-hoach.pdf", PDF),
+    )
+    services.submission_submit(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan)
+    return cast
