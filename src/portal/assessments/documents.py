@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from dti.signatures import hash_keywords
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from dti.fixedpoint import round_half_up
 from dti.framework.model import Framework, Node
 from portal.assessments.evidence_files import megabytes
 from portal.assessments.models import Submission
@@ -89,6 +90,13 @@ def _points(text: object) -> str:
         return ""
 
 
+def _size(size: int) -> str:
+    """A file's size: 1,5 MB; 0,3 KB below a megabyte (which would print as 0 MB)."""
+    if size >= 1024 * 1024:
+        return megabytes(size)
+    return f"{points_text(round_half_up(Decimal(size) / 1024, 1))} KB"
+
+
 def _lines(framework: Framework, snapshot: dict[str, Any]) -> list[CriterionLine]:
     answers = snapshot.get("answers", {})
     system = snapshot.get("system", {})
@@ -138,7 +146,7 @@ def document_of(submission: Submission) -> Document:
                 if item["criterion"] in names
                 else item["criterion"],
                 name=item["name"] or item["url"],
-                size=megabytes(int(item["size"])) if item["size"] else gettext("liên kết"),
+                size=_size(int(item["size"])) if item["size"] else gettext("liên kết"),
             )
             for item in snapshot.get("evidence", [])
         ),
