@@ -18,11 +18,11 @@ from typing import Any
 import weasyprint
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
-from dti.signatures import hash_keywords
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from dti.fixedpoint import round_half_up
 from dti.framework.model import Framework, Node
+from dti.signatures import hash_keywords
 from portal.assessments.evidence_files import megabytes
 from portal.assessments.models import Submission
 from portal.assessments.selectors import framework_for
