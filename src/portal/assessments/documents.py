@@ -33,7 +33,7 @@ from portal.moments import moment_text
 STYLESHEET = Path(__file__).parent / "static" / "assessments" / "submission_document.css"
 
 
-class NoFetch(URLFetcher):
+class NoFetch(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types: its base is Any
     """WeasyPrint's URL fetcher that fetches nothing; `refused` keeps what it was asked for."""
 
     def __init__(self) -> None:

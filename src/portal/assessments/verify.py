@@ -52,7 +52,7 @@ def _read_pdf(upload: UploadedFile) -> bytes:
     if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(evidence_files.too_large_message(upload.size or 0))
     upload.seek(0)
-    data = upload.read()
+    data: bytes = upload.read()
     if not data.startswith(PDF_MAGIC) or evidence_files.detect(upload) != "pdf":
         raise ValidationError(
             gettext("Tệp “%(name)s” không phải tệp PDF: chỉ nhận bản PDF đã ký số.")
