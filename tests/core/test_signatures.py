@@ -4,11 +4,14 @@ passes, and each way a signature can fail is named."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pyhanko.pdf_utils.generic import NameObject, NumberObject, TextStringObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from dti.cli import main
 from dti.signatures import (
     Failure,
     PdfUnreadable,
@@ -19,7 +22,7 @@ from dti.signatures import (
     sign_pdf,
     verify_pdf,
 )
-from tests.signing import Pki, pdf
+from tests.signing import Pki, pdf, timestamp_authority
 
 HASH = "ab" * 32
 OTHER = "cd" * 32
@@ -126,3 +129,32 @@ def test_the_portal_signs_its_own_pdf_with_a_pkcs12_file(pki: Pki) -> None:
     assert signature.valid and signature.carried_hash == HASH
     with pytest.raises(SigningError):
         sign_pdf(pdf(), pkcs12=office.pkcs12(b"mk"), passphrase=b"sai")
+
+
+def test_with_a_timestamp_authority_the_signing_time_is_the_authority_s(pki: Pki) -> None:
+    office = pki.person("Văn phòng UBND tỉnh Thử nghiệm")
+    with timestamp_authority(pki) as url:
+        stamped = sign_pdf(pdf(), pkcs12=office.pkcs12(b"mk"), passphrase=b"mk", tsa_url=url)
+    (signature,) = verify_pdf(stamped, [pki.root_der])
+    assert signature.valid and signature.timestamped
+
+
+def test_the_command_line_verifies_against_the_roots_it_is_given(
+    pki: Pki, signed: bytes, tmp_path: Path
+) -> None:
+    (tmp_path / "root.pem").write_bytes(pki.root_pem)
+    (tmp_path / "signed.pdf").write_bytes(signed)
+    (tmp_path / "plain.pdf").write_bytes(pdf())
+    run = CliRunner().invoke
+    ok = run(
+        main,
+        ["signature", "verify", str(tmp_path / "signed.pdf"), "--root", str(tmp_path / "root.pem")],
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "Nguyễn Thị Ánh Hồng" in ok.output and "valid" in ok.output and HASH in ok.output
+    untrusted = run(main, ["signature", "verify", str(tmp_path / "signed.pdf")])
+    assert untrusted.exit_code == 1 and "does not chain" in untrusted.output
+    unsigned = run(main, ["signature", "verify", str(tmp_path / "plain.pdf")])
+    assert unsigned.exit_code == 1 and "no signature" in unsigned.output
+    junk = run(main, ["signature", "verify", str(tmp_path / "root.pem")])
+    assert junk.exit_code == 1 and "Error" in junk.output
