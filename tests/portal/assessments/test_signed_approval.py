@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dti.signatures import hash_keywords
 from portal.assessments import services
 from portal.assessments.models import Submission, SubmissionEvent, SubmissionSignature
 from portal.audit.models import AuditEntry
+from portal.audit.rows import log_row
 from portal.signatures.models import CertificateIdentity, IdentityState
 from portal.workflow import SubmissionState
 from tests.portal.assessments.conftest import (
@@ -77,9 +79,15 @@ def test_the_pdf_signed_by_the_approver_approves_it(signing, pki, evidence_root)
     assert [e.action for e in row.events.all()][-2:] == ["approve", "sign"]
     entry = AuditEntry.objects.filter(entity="submission_signature").get()
     assert entry.new["signer"] == "Trần Văn Minh" and entry.new["status"] == "valid"
+    logged = log_row(entry, {})  # the trail's page: in words, the codes behind a toggle
+    assert logged.what == "Bản tự đánh giá đã ký số: thêm"
+    assert "người ký: Trần Văn Minh" in logged.new_plain
+    assert "tình trạng: hợp lệ" in logged.new_plain
+    assert kept.sha256 not in logged.new_plain and kept.sha256 in logged.changes_technical
+    assert row.snapshot_sha256 not in logged.new_plain
 
     page = cast.client(cast.lan).get(url("status", cast.noi_vu_campaign_unit)).content.decode()
-    signed_at = kept.signed_at.astimezone().strftime("%d/%m/%Y %H:%M")  # type: ignore[union-attr]
+    signed_at = timezone.localtime(kept.signed_at).strftime("%d/%m/%Y %H:%M")
     assert f"Đã ký số bởi Trần Văn Minh lúc {signed_at} — hợp lệ" in page
     assert url("signed_copy", cast.noi_vu_campaign_unit) in page
     for who in (cast.lan, cast.minh, cast.quang, cast.hung, cast.hoa):
@@ -273,3 +281,29 @@ def test_the_status_page_reads_the_signature_in_a_bounded_number_of_queries(
         client.get(url("status", cast.noi_vu_campaign_unit))
     signature_reads = [q for q in captured.captured_queries if "submissionsignature" in q["sql"]]
     assert len(signature_reads) == 1
+
+
+def test_the_signed_approval_is_protected_against_forged_posts(signing, pki):  # type: ignore[no-untyped-def]
+    import re
+
+    from django.test import Client
+
+    from tests.portal.conftest import sign_in
+
+    cast, minh = signing
+    data = pki.sign(the_pdf(cast), minh)
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, cast.minh)
+
+    def post(extra: dict[str, str]):  # type: ignore[no-untyped-def]
+        file = SimpleUploadedFile("ky.pdf", data, content_type="application/pdf")
+        fields = {**CONFIRMED, **extra, "file": file}
+        return client.post(url("approve", cast.noi_vu_campaign_unit), fields)
+
+    assert post({}).status_code == 403
+    assert submission(cast).state == SubmissionState.SUBMITTED
+    page = client.get(url("status", cast.noi_vu_campaign_unit)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    assert post({"csrfmiddlewaretoken": token.group(1)}).status_code == 302
+    assert submission(cast).state == SubmissionState.APPROVED
