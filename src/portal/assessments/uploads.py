@@ -131,13 +131,15 @@ def _signed(
         return signed_approval_page(
             request, campaign_unit, form, list(map(str, form.errors["file"]))
         )
+    signed = form.cleaned_data["file"]  # None where optional and not given
     try:
-        services.submission_approve(
-            campaign_unit=campaign_unit, actor=request.user, signed=form.cleaned_data["file"]
-        )
+        services.submission_approve(campaign_unit=campaign_unit, actor=request.user, signed=signed)
     except ValidationError as error:
         return signed_approval_page(request, campaign_unit, form, error.messages)
-    messages.success(request, gettext("Đã phê duyệt bản tự đánh giá cùng bản PDF đã ký số."))
+    if signed is None:
+        messages.success(request, gettext("Đã phê duyệt và ký bản tự đánh giá."))
+    else:
+        messages.success(request, gettext("Đã phê duyệt bản tự đánh giá cùng bản PDF đã ký số."))
     return redirect("assessments:status", pk=campaign_unit.pk)
 
 

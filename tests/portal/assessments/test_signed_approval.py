@@ -211,7 +211,12 @@ def test_optional_approves_without_a_file_but_checks_one_given(sent: Cast, pki):
     refused = upload(sent, pki.sign(the_pdf(sent), pki.stranger("Trần Văn Minh")))
     assert refused.status_code == 400
     assert submission(sent).state == SubmissionState.SUBMITTED
-    assert upload(sent, None).status_code == 302
+    client = sent.client(sent.minh)
+    response = upload(sent, None, client)
+    assert response.status_code == 302
+    assert (
+        "Đã phê duyệt và ký bản tự đánh giá." in client.get(response["Location"]).content.decode()
+    )
     assert submission(sent).state == SubmissionState.APPROVED
     assert not SubmissionSignature.objects.exists()
     assert (
@@ -223,7 +228,11 @@ def test_optional_approves_without_a_file_but_checks_one_given(sent: Cast, pki):
 
 def test_optional_keeps_a_good_file(sent: Cast, pki):  # type: ignore[no-untyped-def]
     minh = require_signatures(sent, pki, mode="optional")
-    assert upload(sent, pki.sign(the_pdf(sent), minh)).status_code == 302
+    client = sent.client(sent.minh)
+    response = upload(sent, pki.sign(the_pdf(sent), minh), client)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Đã phê duyệt bản tự đánh giá cùng bản PDF đã ký số." in page
     assert submission(sent).state == SubmissionState.APPROVED
     assert SubmissionSignature.objects.get().status == "valid"
 
