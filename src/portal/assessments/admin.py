@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
+from portal.assessments.models import (
+    Answer,
+    Evidence,
+    Submission,
+    SubmissionEvent,
+    SubmissionSignature,
+)
 from portal.read_only_admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -21,12 +27,18 @@ class EventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class SignatureInline(ReadOnlyInline):
+    model = SubmissionSignature
+    fields = ("uploaded_at", "uploaded_by", "signer_name", "signed_at", "status", "size")
+    readonly_fields = fields
+
+
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ("campaign_unit", "state", "submitted_at", "approved_at")
     list_filter = ("state", "campaign_unit__campaign")
     search_fields = ("campaign_unit__unit__name",)
-    inlines = [AnswerInline, EventInline]
+    inlines = [AnswerInline, EventInline, SignatureInline]
 
 
 @admin.register(Evidence)

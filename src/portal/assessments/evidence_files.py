@@ -251,15 +251,21 @@ def download(evidence: Evidence) -> FileResponse:
     """The stored file of an evidence row, as an attachment the browser will not sniff."""
     if not evidence.stored_name:
         raise Http404(gettext("Minh chứng này là liên kết, không có tệp."))
+    return download_stored(
+        evidence.stored_name,
+        evidence.original_name,
+        evidence.content_type or "application/octet-stream",
+    )
+
+
+def download_stored(stored_name: str, filename: str, content_type: str) -> FileResponse:
+    """A file of the evidence store (evidence, a signed submission) as an attachment."""
     try:
-        handle = open_stored(evidence.stored_name)
+        handle = open_stored(stored_name)
     except FileNotFoundError:
         raise Http404(gettext("Không tìm thấy tệp minh chứng.")) from None
     response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
+        handle, as_attachment=True, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -121,3 +121,32 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.action} ({self.actor})"
+
+
+class SubmissionSignature(models.Model):
+    """A signed PDF of the submission that the unit head uploaded when approving it.
+
+    The file is kept in the evidence store (evidence_files); the row keeps what the
+    verification found then. A return or a reopen leaves the rows as history: the page shows
+    the one made for the current snapshot only."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="signatures")
+    snapshot_sha256 = models.CharField(max_length=64)  # the snapshot the PDF was made from
+    stored_name = models.CharField(max_length=200)  # path under EVIDENCE_ROOT
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)  # of the signed file
+    signer_name = models.CharField(gettext_lazy("người ký"), max_length=255)
+    signer_fingerprint = models.CharField(max_length=64)
+    signed_at = models.DateTimeField(gettext_lazy("thời điểm ký"), null=True, blank=True)
+    status = models.CharField(gettext_lazy("kết quả kiểm tra"), max_length=20)
+    status_label = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.signer_name} ({self.status})"

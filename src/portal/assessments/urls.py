@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/tinh-trang/", views.status, name="status"),
     path("<int:pk>/gui/", views.submit, name="submit"),
     path("<int:pk>/phe-duyet/", views.approve, name="approve"),
+    path("<int:pk>/ban-tu-danh-gia.pdf", views.document, name="document"),
+    path("<int:pk>/ban-ky-so.pdf", views.signed_copy, name="signed_copy"),
     path("<int:pk>/tra-lai/", views.return_, name="return"),
     path("<int:pk>/mo-lai/", views.reopen, name="reopen"),
     path(

@@ -23,6 +23,7 @@ ENTITY_LABELS: dict[str, Promise] = {
     "answer": gettext_lazy("Giá trị tự đánh giá"),
     "evidence": gettext_lazy("Minh chứng"),
     "submission": gettext_lazy("Bản tự đánh giá"),
+    "submission_signature": gettext_lazy("Bản tự đánh giá đã ký số"),
     "campaign": gettext_lazy("Đợt đánh giá"),
     "deadline": gettext_lazy("Thời hạn"),
     "extension": gettext_lazy("Gia hạn"),
@@ -80,10 +81,13 @@ KEY_LABELS: dict[str, Promise] = {
     "person": gettext_lazy("người dùng"),
     "issuer": gettext_lazy("nơi cấp"),
     "state": gettext_lazy("trạng thái"),
+    "signer": gettext_lazy("người ký"),
+    "signed_at": gettext_lazy("thời điểm ký"),
+    "status": gettext_lazy("tình trạng"),
 }
 # Keys of stored values that are codes for the machine, not words for people: the page
 # shows them under "Chi tiết kỹ thuật" (the exports keep them).
-TECHNICAL_KEYS = frozenset({"sha256", "fingerprint", "serial", "subject"})
+TECHNICAL_KEYS = frozenset({"sha256", "fingerprint", "serial", "subject", "snapshot_sha256"})
 # Entities whose old and new values are states of a workflow machine.
 STATE_ENTITIES = {
     "campaign": Machine.CAMPAIGN,
@@ -104,6 +108,7 @@ CODE_ENTITIES: dict[str, dict[str, Promise]] = {
         "refused": gettext_lazy("Đã từ chối"),
         "revoked": gettext_lazy("Đã thu hồi xác nhận"),
     },
+    "submission_signature": {"valid": gettext_lazy("hợp lệ")},  # only a valid one is kept
 }
 DECIMAL = re.compile(r"-?\d+\.\d+")
 MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?")
