@@ -29,6 +29,7 @@ from portal.assessments.selectors import framework_for
 from portal.frameworks.scoring import points_text
 from portal.indicators.selectors import value_label
 from portal.moments import moment_text
+from portal.signatures.exports import signed_by_portal
 
 STYLESHEET = Path(__file__).parent / "static" / "assessments" / "submission_document.css"
 
@@ -171,10 +172,12 @@ def pdf_of(html: str, fetcher: NoFetch | None = None) -> bytes:
 
 
 def submission_pdf(submission: Submission, fetcher: NoFetch | None = None) -> bytes:
-    """The submission's PDF, from its snapshot (the caller checks there is one)."""
+    """The submission's PDF, from its snapshot (the caller checks there is one); signed by
+    the portal when the deployment has a certificate (DTI_SIGNING_PKCS12): the head's
+    signature then comes second, on a file anyone can see the portal made."""
     document = document_of(submission)
     html = render_to_string("assessments/submission_document.html", {"doc": document})
-    return pdf_of(html, fetcher)
+    return signed_by_portal(pdf_of(html, fetcher))
 
 
 def file_name(submission: Submission) -> str:

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
 from django.urls import reverse
 
-from dti.signatures import hash_keywords
+from dti.signatures import hash_keywords, verify_pdf
 from portal.assessments import documents
 from portal.assessments.models import Answer, Submission
 from tests.portal.assessments.conftest import url
 from tests.portal.conftest import Cast
+from tests.signing import Pki
 
 
 def text_of(pdf: bytes) -> str:
@@ -146,3 +149,19 @@ def test_there_is_no_pdf_before_the_submission_is_sent(cast: Cast):
 def test_the_approver_is_offered_the_pdf_on_the_status_page(sent: Cast):
     page = sent.client(sent.minh).get(url("status", sent.noi_vu_campaign_unit)).content.decode()
     assert url("document", sent.noi_vu_campaign_unit) in page
+
+
+def test_with_the_portal_s_certificate_the_head_signs_a_pdf_the_portal_signed(
+    sent: Cast, pki: Pki, settings: Any, tmp_path: Path
+) -> None:
+    key = tmp_path / "portal.p12"
+    key.write_bytes(pki.person("Cổng đánh giá DTI tỉnh Thử nghiệm").pkcs12(b"k"))
+    (tmp_path / "passphrase").write_text("k")
+    settings.DTI_SIGNING_PKCS12 = str(key)
+    settings.DTI_SIGNING_PASSPHRASE_FILE = str(tmp_path / "passphrase")
+    pdf = sent.client(sent.minh).get(url("document", sent.noi_vu_campaign_unit)).content
+    (portal,) = verify_pdf(pdf, [pki.root_der])
+    assert portal.valid and portal.signer.name == "Cổng đánh giá DTI tỉnh Thử nghiệm"
+    both = verify_pdf(pki.sign(pdf, pki.person("Trần Văn Minh"), field_name="Head"), [pki.root_der])
+    assert [s.valid for s in both] == [True, True]
+    assert both[1].carried_hash == submission(sent).snapshot_sha256
