@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
+from portal.assessments.models import (
+    Answer,
+    Evidence,
+    EvidenceSignature,
+    Submission,
+    SubmissionEvent,
+)
 from portal.read_only_admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -29,7 +35,14 @@ class SubmissionAdmin(ReadOnlyAdmin):
     inlines = [AnswerInline, EventInline]
 
 
+class SignatureInline(ReadOnlyInline):
+    model = EvidenceSignature
+    fields = ("position", "signer_name", "signed_at", "status", "revocation_checked", "checked_at")
+    readonly_fields = fields
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "criterion", "submission", "size", "uploaded_by")
     search_fields = ("original_name", "sha256")
+    inlines = [SignatureInline]
