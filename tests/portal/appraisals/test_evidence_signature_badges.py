@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from portal.assessments.models import Evidence, EvidenceSignature, SignatureStatus
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
-from tests.portal.appraisals.unit_fixtures import Appraised, respond_url
+from tests.portal.appraisals.unit_fixtures import Appraised, results_url
 from tests.portal.assessments.conftest import criterion_block
 
 SIGNER = "Lê Văn Bình"
@@ -41,7 +41,7 @@ def test_a_supplemented_signed_pdf_shows_its_badge_to_the_unit_and_the_team(  # 
     expected = [("warn", f"Ký số: {SIGNER}, {day} — không rõ gốc tin cậy")]
     assert badges(criterion_block(html, "cqs_ky_so")) == expected
     assert EvidenceSignature.objects.get().evidence.round == appraised.rounds[1]
-    own = cast.client(cast.lan).get(respond_url(appraised.campaign_unit)).content.decode()
+    own = cast.client(cast.lan).get(results_url(appraised.campaign_unit)).content.decode()
     assert badges(own) == expected
     sheet = cast.client(appraised.chinh).get(sheet_url(appraised)).content.decode()
     assert badges(sheet) == expected
@@ -75,7 +75,7 @@ def test_the_sheet_and_the_response_page_cost_no_query_per_file(  # type: ignore
     cast = appraised.cast
     pages = [
         (cast.client(appraised.chinh), sheet_url(appraised)),
-        (cast.client(cast.lan), respond_url(appraised.campaign_unit)),
+        (cast.client(cast.lan), results_url(appraised.campaign_unit)),
     ]
     signed_files(appraised, 1)
     counts = []
