@@ -155,7 +155,7 @@ class EvidenceSignature(models.Model):
         return SIGNATURE_TONES.get(self.status, "bad")
 
 
-SIGNATURE_TONES = {
+SIGNATURE_TONES: dict[str, str] = {
     SignatureStatus.VALID: "ok",
     SignatureStatus.UNTRUSTED: "warn",
     SignatureStatus.EXPIRED: "warn",
