@@ -53,3 +53,11 @@ def audit_anchor(settings: Any, tmp_path: Path) -> Path:
     test's chain would otherwise be checked against the next test's (docs/audit-trail.md)."""
     settings.DTI_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchor"
     return settings.DTI_AUDIT_ANCHOR_DIR
+
+
+@pytest.fixture(scope="session")
+def pki() -> Any:
+    """A throwaway PKI (tests/signing.py), made once per test process."""
+    from tests.signing import Pki
+
+    return Pki()

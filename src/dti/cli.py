@@ -43,6 +43,7 @@ from dti.reports.templates import TemplateError, render_template
 from dti.reports.texts import load_texts
 from dti.reports.xlsx import render_xlsx
 from dti.reproduce import reproduce
+from dti.signatures.cli import signature
 from dti.tables.model import PublishedTable, TableError
 from dti.tables.published import interpret
 from dti.tables.reader import TableReadError, read_table
@@ -393,5 +394,6 @@ class _ReportRequest:
         return PreviousResults(campaign.year, results)
 
 
+main.add_command(signature)
 if __name__ == "__main__":  # `python -m dti.cli` runs the same commands as `dti`
     main()
