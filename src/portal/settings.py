@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.auditlog",
     "portal.publication",
+    "portal.signatures",
     "portal.public",
     "portal.api",
     "portal.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("thong-bao/", include("portal.notifications.urls")),
     path("nhat-ky/", include("portal.auditlog.urls")),
     path("cong-bo/", include("portal.publication.urls")),
+    path("chu-ky-so/", include("portal.signatures.urls")),
     path("ket-qua/", include("portal.public.urls")),
     path("sitemap.xml", data_views.sitemap, name="sitemap"),
     path("sitemap/ket-qua.xml", data_views.sitemap_landing, name="sitemap_landing"),

@@ -42,6 +42,11 @@ SECTIONS: list[tuple[str, str | Promise, frozenset[Role] | None]] = [
     ("units:registry", pgettext_lazy("section", "Đơn vị"), frozenset({Role.OFFICE_ADMIN})),
     ("frameworks:index", pgettext_lazy("section", "Bộ chỉ số"), frozenset({Role.OFFICE_ADMIN})),
     ("accounts:people", pgettext_lazy("section", "Người dùng"), frozenset({Role.OFFICE_ADMIN})),
+    (
+        "signatures:index",
+        pgettext_lazy("section", "Chữ ký số"),
+        frozenset({Role.OFFICE_ADMIN, Role.LEADERSHIP}),
+    ),
 ]
 
 

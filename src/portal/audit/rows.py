@@ -36,6 +36,9 @@ ENTITY_LABELS: dict[str, Promise] = {
     "result": gettext_lazy("Kết quả"),
     "audit_head": gettext_lazy("Đầu chuỗi nhật ký"),
     "api_token": gettext_lazy("Mã truy cập API"),
+    "signature_settings": gettext_lazy("Cài đặt chữ ký số"),
+    "trust_root": gettext_lazy("Chứng thư gốc tin cậy"),
+    "certificate_identity": gettext_lazy("Chứng thư số của người dùng"),
 }
 VERB_LABELS: dict[str, Promise] = {
     **ACTION_LABELS,  # the workflow's moves: open, submit, approve…
@@ -48,6 +51,9 @@ VERB_LABELS: dict[str, Promise] = {
     "import": gettext_lazy("Nhập"),
     "final_set": gettext_lazy("Chọn vòng cuối"),
     "revoke": gettext_lazy("Thu hồi"),
+    "claim": gettext_lazy("Đề nghị xác nhận"),
+    "confirm": gettext_lazy("Xác nhận"),
+    "refuse": gettext_lazy("Từ chối"),
 }
 KEY_LABELS: dict[str, Promise] = {
     "note": gettext_lazy("thuyết minh"),
@@ -67,15 +73,37 @@ KEY_LABELS: dict[str, Promise] = {
     "prefix": gettext_lazy("đầu mã"),
     "expires_at": gettext_lazy("hết hạn lúc"),
     "revoked_at": gettext_lazy("thu hồi lúc"),
+    "submission_mode": gettext_lazy("chữ ký số bản tự đánh giá"),
+    "unchecked_revocation_ok": gettext_lazy("chấp nhận chưa kiểm tra thu hồi"),
+    "subject": gettext_lazy("chủ thể"),
+    "not_after": gettext_lazy("hiệu lực đến"),
+    "person": gettext_lazy("người dùng"),
+    "issuer": gettext_lazy("nơi cấp"),
+    "state": gettext_lazy("trạng thái"),
 }
 # Keys of stored values that are codes for the machine, not words for people: the page
 # shows them under "Chi tiết kỹ thuật" (the exports keep them).
-TECHNICAL_KEYS = frozenset({"sha256"})
+TECHNICAL_KEYS = frozenset({"sha256", "fingerprint", "serial", "subject"})
 # Entities whose old and new values are states of a workflow machine.
 STATE_ENTITIES = {
     "campaign": Machine.CAMPAIGN,
     "submission": Machine.SUBMISSION,
     "round": Machine.ROUND,
+}
+# Entities whose values are codes of their own (the signatures app's choices, in words here:
+# the trail sits below the apps it records).
+CODE_ENTITIES: dict[str, dict[str, Promise]] = {
+    "signature_settings": {
+        "off": gettext_lazy("Không dùng"),
+        "optional": gettext_lazy("Không bắt buộc"),
+        "required": gettext_lazy("Bắt buộc"),
+    },
+    "certificate_identity": {
+        "pending": gettext_lazy("Chờ xác nhận"),
+        "confirmed": gettext_lazy("Đã xác nhận"),
+        "refused": gettext_lazy("Đã từ chối"),
+        "revoked": gettext_lazy("Đã thu hồi xác nhận"),
+    },
 }
 DECIMAL = re.compile(r"-?\d+\.\d+")
 MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?")
@@ -209,6 +237,9 @@ def _text(value: str, entity: str) -> str:
         for state, label in STATE_LABELS[machine].items():
             if state == value:
                 return str(label)
+    coded = CODE_ENTITIES.get(entity, {}).get(value)
+    if coded is not None:
+        return str(coded)
     if DECIMAL.fullmatch(value):
         return value.replace(".", ",")
     if MOMENT.fullmatch(value):
