@@ -10,17 +10,17 @@ and no expected hash: evidence is signed by whoever issued it, not by the unit."
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
-from dti.signatures import PdfUnreadable, verify_pdf
 
 from portal.accounts.models import Province, User
 from portal.assessments.models import Evidence, EvidenceSignature, SignatureStatus
 from portal.audit.services import audit_record
 from portal.campaigns.models import Campaign
 from portal.signatures.services import Verdict, pdf_check
+from portal.signatures.vocabulary import unreadable
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def signatures_found(*, province: Province, data: bytes) -> list[EvidenceSignatu
     except Exception:  # a hostile file must not cost the unit its upload
         logger.exception("checking the signatures of an evidence PDF failed")
         return [_unreadable(now)]
-    if not verdict.signatures and not verdict.ok and not _readable(data):
+    if not verdict.signatures and unreadable() in verdict.problems:
         return [_unreadable(now)]
     return _rows(verdict, now)
 
@@ -56,18 +56,6 @@ def _rows(verdict: Verdict, now: datetime) -> list[EvidenceSignature]:
         )
         for position, signature in enumerate(verdict.signatures)
     ]
-
-
-def _readable(data: bytes) -> bool:
-    """pdf_check reports no signature both for an unsigned PDF and for one it could not
-    read; the core tells them apart (cheaply: with no signature there is nothing to check)."""
-    try:
-        verify_pdf(data, ())
-    except PdfUnreadable:
-        return False
-    except Exception:  # anything else a hostile file provokes is unreadable too
-        return False
-    return True
 
 
 def _unreadable(now: datetime) -> EvidenceSignature:
@@ -110,7 +98,8 @@ def signatures_store(
 def _audited(row: EvidenceSignature) -> dict[str, Any]:
     return {
         "signer": row.signer_name,
-        "signed_at": row.signed_at.isoformat() if row.signed_at else None,
+        # in UTC: the stored moment reads back in UTC, the verifier's may carry its own offset
+        "signed_at": row.signed_at.astimezone(UTC).isoformat() if row.signed_at else None,
         "status": row.status,
         "revocation_checked": row.revocation_checked,
         "fingerprint": row.fingerprint,

@@ -16,6 +16,7 @@ from portal.assessments.models import Evidence, EvidenceSignature, SignatureStat
 from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
 from tests.portal.appraisals.unit_fixtures import Appraised, results_url
 from tests.portal.assessments.conftest import criterion_block
+from tests.signing import pdf
 
 SIGNER = "Lê Văn Bình"
 
@@ -33,7 +34,7 @@ def test_a_supplemented_signed_pdf_shows_its_badge_to_the_unit_and_the_team(  # 
     appraised: Appraised, pki
 ):
     cast = appraised.cast
-    data = pki.sign(pki.pdf(keywords="bo-sung", text="Danh sách"), pki.stranger(SIGNER))
+    data = pki.sign(pdf(keywords="bo-sung", text="Danh sách"), pki.stranger(SIGNER))
     target = f"/tham-dinh/don-vi/{appraised.campaign_unit.pk}/vong/1/minh-chung/cqs_ky_so/tai-len/"
     file = SimpleUploadedFile("danh-sach.pdf", data)
     html = cast.client(cast.lan).post(target, {"file": file}, follow=True).content.decode()
