@@ -19,6 +19,7 @@ from portal.assessments.evidence_files import evidence_signatures_recheck
 from portal.assessments.evidence_signatures import signatures_found
 from portal.assessments.models import Evidence, EvidenceSignature, SignatureStatus, Submission
 from portal.audit.models import AuditEntry
+from portal.audit.rows import log_row
 from portal.signatures.services import trust_root_add
 from tests.portal.assessments.conftest import PDF, PNG, criterion_block, url
 from tests.portal.conftest import Cast
@@ -65,6 +66,18 @@ def test_a_signed_pdf_of_a_trusted_root_is_valid(cast: Cast, pki):  # type: igno
     entry = AuditEntry.objects.get(entity="evidence_signature")
     assert (entry.action, entry.actor, entry.criterion) == ("check", cast.lan, CRITERION)
     assert entry.new[0]["status"] == "valid" and entry.new[0]["signer"] == SIGNER
+
+
+def test_the_trail_reads_a_check_in_words_with_the_fingerprint_apart(cast: Cast, pki):  # type: ignore[no-untyped-def]
+    trust(cast, pki)
+    upload(cast, "quyet-dinh.pdf", signed(pki))
+    entry = AuditEntry.objects.get(entity="evidence_signature")
+    row = log_row(entry, {})
+    assert row.what == "Chữ ký số trên minh chứng: kiểm tra"
+    assert f"người ký: {SIGNER}" in row.new_plain and "tình trạng: hợp lệ" in row.new_plain
+    fingerprint = entry.new[0]["fingerprint"]
+    assert fingerprint not in row.new_plain and fingerprint in row.changes_technical
+    assert row.reason_plain == "quyet-dinh.pdf"
 
 
 def test_a_signature_of_an_unknown_root_is_untrusted(cast: Cast, pki):  # type: ignore[no-untyped-def]
@@ -164,6 +177,7 @@ def test_the_recheck_after_a_new_root_turns_untrusted_into_valid(cast: Cast, pki
     run = AuditEntry.objects.get(entity="evidence_signature", action="recheck_campaign")
     assert run.new == {"checked": 2, "changed": 1, "missing": 0}
     assert run.actor is None and run.actor_name == "evidence_signatures_recheck"
+    assert "số tệp đã kiểm tra: 2" in log_row(run, {}).new_plain
     again = evidence_signatures_recheck(campaign=cast.campaign, actor=cast.quang)
     assert (again.checked, again.changed, again.missing) == (2, 0, 0)
     assert AuditEntry.objects.filter(entity="evidence_signature", action="recheck").count() == 1
