@@ -276,12 +276,15 @@ class Recheck:
     missing: int
 
 
-def evidence_signatures_recheck(*, campaign: Campaign, actor: User | None = None) -> Recheck:
-    """Check every PDF evidence file of the campaign again with the province's trust roots as
-    they are now (after the office added one, say). One transaction per file, so a long run
-    holds no lock for long; each change is audited, and the run itself once."""
+def evidence_signatures_recheck(
+    *, campaign: Campaign, actor: User | None = None, every_pdf: bool = False
+) -> Recheck:
+    """Check the signed PDF evidence of the campaign again (every PDF with `every_pdf`) with
+    the province's trust roots as they are now, after the office added one, say. One
+    transaction per file, so a long run holds no lock for long; each change is audited, and
+    the run itself once."""
     checked = changed = missing = 0
-    for evidence in campaign_pdfs(campaign):
+    for evidence in campaign_pdfs(campaign, every_pdf=every_pdf):
         try:
             data = read_stored(evidence.stored_name)
         except FileNotFoundError:
@@ -301,7 +304,7 @@ def evidence_signatures_recheck(*, campaign: Campaign, actor: User | None = None
         actor_name="" if actor else RECHECK_ACTOR,
         entity="evidence_signature",
         action="recheck_campaign",
-        new={"checked": checked, "changed": changed, "missing": missing},
+        new={"checked": checked, "changed": changed, "missing": missing, "every_pdf": every_pdf},
         campaign=campaign,
     )
     return Recheck(checked, changed, missing)

@@ -106,11 +106,16 @@ def _audited(row: EvidenceSignature) -> dict[str, Any]:
     }
 
 
-def campaign_pdfs(campaign: Campaign) -> list[Evidence]:
-    """The campaign's stored PDF evidence, with what a re-check reads and writes of each."""
+def campaign_pdfs(campaign: Campaign, *, every_pdf: bool = False) -> list[Evidence]:
+    """The campaign's stored PDF evidence a re-check reads: those with a signature (a new
+    trust root changes nothing for an unsigned or unreadable file), or with `every_pdf` all
+    of them (files uploaded before signatures were checked have no rows yet)."""
+    items = Evidence.objects.filter(submission__campaign_unit__campaign=campaign, content_type=PDF)
+    if not every_pdf:
+        signed = EvidenceSignature.objects.exclude(status=SignatureStatus.UNREADABLE)
+        items = items.filter(pk__in=signed.values("evidence_id"))
     return list(
-        Evidence.objects.filter(submission__campaign_unit__campaign=campaign, content_type=PDF)
-        .exclude(stored_name="")
+        items.exclude(stored_name="")
         .select_related("submission__campaign_unit__campaign", "submission__campaign_unit__unit")
         .prefetch_related("signatures")
         .order_by("pk")

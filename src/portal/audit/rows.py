@@ -91,6 +91,7 @@ KEY_LABELS: dict[str, Promise] = {
     "checked": gettext_lazy("số tệp đã kiểm tra"),
     "changed": gettext_lazy("số tệp có kết quả khác"),
     "missing": gettext_lazy("số tệp không còn trên đĩa"),
+    "every_pdf": gettext_lazy("mọi tệp PDF"),
 }
 # Keys of stored values that are codes for the machine, not words for people: the page
 # shows them under "Chi tiết kỹ thuật" (the exports keep them).

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.assessments.evidence_files import evidence_signatures_recheck
@@ -165,21 +166,21 @@ def test_an_unreadable_row_shows_its_own_badge(cast: Cast):
 
 def test_the_recheck_after_a_new_root_turns_untrusted_into_valid(cast: Cast, pki, capsys):  # type: ignore[no-untyped-def]
     upload(cast, "quyet-dinh.pdf", signed(pki))
-    upload(cast, "ke-hoach.pdf", PDF)  # unsigned: checked, nothing to change
+    upload(cast, "ke-hoach.pdf", PDF)  # unsigned: a new root changes nothing for it
     assert EvidenceSignature.objects.get().status == SignatureStatus.UNTRUSTED
     trust(cast, pki)
     call_command("evidence_signatures_recheck", str(cast.campaign.pk))
-    assert "đã kiểm tra 2 tệp PDF, 1 tệp có kết quả khác trước, 0 tệp" in capsys.readouterr().out
+    assert "đã kiểm tra 1 tệp PDF, 1 tệp có kết quả khác trước, 0 tệp" in capsys.readouterr().out
     row = EvidenceSignature.objects.get()
     assert (row.status, row.signer_name) == (SignatureStatus.VALID, SIGNER)
     change = AuditEntry.objects.get(entity="evidence_signature", action="recheck")
     assert change.old[0]["status"] == "untrusted" and change.new[0]["status"] == "valid"
     run = AuditEntry.objects.get(entity="evidence_signature", action="recheck_campaign")
-    assert run.new == {"checked": 2, "changed": 1, "missing": 0}
+    assert run.new == {"checked": 1, "changed": 1, "missing": 0, "every_pdf": False}
     assert run.actor is None and run.actor_name == "evidence_signatures_recheck"
-    assert "số tệp đã kiểm tra: 2" in log_row(run, {}).new_plain
-    again = evidence_signatures_recheck(campaign=cast.campaign, actor=cast.quang)
-    assert (again.checked, again.changed, again.missing) == (2, 0, 0)
+    assert "số tệp đã kiểm tra: 1" in log_row(run, {}).new_plain
+    again = evidence_signatures_recheck(campaign=cast.campaign, actor=cast.quang, every_pdf=True)
+    assert (again.checked, again.changed, again.missing) == (2, 0, 0)  # the unsigned one too
     assert AuditEntry.objects.filter(entity="evidence_signature", action="recheck").count() == 1
 
 
@@ -245,3 +246,55 @@ def test_the_badges_cost_one_query_whatever_the_number_of_files(
     signed_files(cast, 11)  # 12 files now, with 24 signatures
     with django_assert_max_num_queries(len(one_file)):
         assert len(badges(client.get(page).content.decode())) == 24
+
+
+# ---- the office's re-check --------------------------------------------------------------
+
+
+def recheck_url(cast: Cast) -> str:
+    return reverse("assessments:evidence_signatures_recheck", args=[cast.campaign.pk])
+
+
+def test_the_office_rechecks_from_the_campaign_page(cast: Cast, pki):  # type: ignore[no-untyped-def]
+    upload(cast, "quyet-dinh.pdf", signed(pki))
+    trust(cast, pki)
+    client = cast.client(cast.quang)
+    page = client.get(reverse("campaigns:detail", args=[cast.campaign.pk])).content.decode()
+    assert f'action="{recheck_url(cast)}"' in page
+    assert "Kiểm tra lại chữ ký số của minh chứng" in page
+    html = client.post(recheck_url(cast), follow=True).content.decode()
+    assert "Đã kiểm tra lại chữ ký số của 1 tệp minh chứng; 1 tệp có kết quả khác trước." in html
+    assert EvidenceSignature.objects.get().status == SignatureStatus.VALID
+    run = AuditEntry.objects.get(entity="evidence_signature", action="recheck_campaign")
+    assert run.actor == cast.quang
+    assert client.get(recheck_url(cast)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [(None, 302), ("khoa", 404), ("thao", 403), ("lan", 403), ("hoa", 403), ("hung", 403)],
+)
+def test_no_one_else_rechecks(cast: Cast, who, status):  # type: ignore[no-untyped-def]
+    client = cast.client(getattr(cast, who) if who else None)
+    assert client.post(recheck_url(cast)).status_code == status
+    assert not AuditEntry.objects.filter(entity="evidence_signature").exists()
+    if who in {"lan", "hoa", "hung"}:
+        page = client.get(reverse("campaigns:detail", args=[cast.campaign.pk])).content.decode()
+        assert recheck_url(cast) not in page
+
+
+def test_an_unknown_campaign_is_not_found(cast: Cast):
+    assert (
+        cast.client(cast.quang).post("/tu-danh-gia/dot/999999/kiem-tra-chu-ky-so/").status_code
+        == 404
+    )
+
+
+def test_all_checks_the_files_uploaded_before_signatures_were_checked(cast: Cast, pki, capsys):  # type: ignore[no-untyped-def]
+    upload(cast, "quyet-dinh.pdf", signed(pki))
+    EvidenceSignature.objects.all().delete()  # as if uploaded before the check existed
+    call_command("evidence_signatures_recheck", str(cast.campaign.pk))
+    assert "đã kiểm tra 0 tệp PDF" in capsys.readouterr().out
+    call_command("evidence_signatures_recheck", str(cast.campaign.pk), "--all")
+    assert "đã kiểm tra 1 tệp PDF, 1 tệp có kết quả khác trước" in capsys.readouterr().out
+    assert EvidenceSignature.objects.get().status == SignatureStatus.UNTRUSTED

@@ -1,7 +1,7 @@
-"""`manage.py evidence_signatures_recheck CAMPAIGN_ID`: check the digital signatures of every
-PDF evidence file of a campaign again, with the province's trust roots as they are now: run
-it after the office adds a trust root, and a signature of that root reads valid
-(docs/signatures.md#signed-evidence)."""
+"""`manage.py evidence_signatures_recheck CAMPAIGN_ID [--all]`: check the digital signatures
+of a campaign's signed PDF evidence again, with the province's trust roots as they are now
+(after the office adds a root, a signature of that root reads valid); `--all` checks every PDF,
+for files uploaded before signatures were checked (docs/signatures.md#signed-evidence)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("campaign", help="mã số (id) của đợt đánh giá")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            dest="every_pdf",
+            help="kiểm tra mọi tệp PDF, cả tệp chưa từng được kiểm tra chữ ký",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         text = str(options["campaign"])
@@ -31,7 +37,7 @@ class Command(BaseCommand):
         )
         if campaign is None:
             raise CommandError(f"{text}: không có đợt đánh giá này")
-        done = evidence_signatures_recheck(campaign=campaign)
+        done = evidence_signatures_recheck(campaign=campaign, every_pdf=options["every_pdf"])
         self.stdout.write(
             f"{campaign}: đã kiểm tra {done.checked} tệp PDF, {done.changed} tệp có kết quả "
             f"khác trước, {done.missing} tệp không còn trên đĩa."
