@@ -231,6 +231,12 @@ if _CACHE_DIR:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+# The portal's own PDFs (a submission to sign, a published report) signed with the
+# organisation's certificate: a PKCS#12 file kept outside the database, its passphrase in a
+# file beside it, and a timestamp authority's URL (portal.signatures.exports). Empty: unsigned.
+DTI_SIGNING_PKCS12 = env_str("DTI_SIGNING_PKCS12", "")
+DTI_SIGNING_PASSPHRASE_FILE = env_str("DTI_SIGNING_PASSPHRASE_FILE", "")
+DTI_SIGNING_TSA_URL = env_str("DTI_SIGNING_TSA_URL", "")
 # django-otp: a TOTP code is accepted once (last_t); wrong codes slow the device down.
 OTP_TOTP_ISSUER = "DTI"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # staff see that a device exists, never its secret

@@ -6,6 +6,7 @@ person who signed with it, once: the office decides (docs/signatures.md)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -24,6 +25,8 @@ from portal.signatures.selectors import (
 )
 from portal.signatures.vocabulary import Verdict
 
+logger = logging.getLogger(__name__)
+
 
 def pdf_check(
     *,
@@ -38,9 +41,13 @@ def pdf_check(
     one valid signature whose certificate is confirmed as his; a certificate nobody
     confirmed is claimed for him (the office is asked, once) and refused until then. With
     `expected_hash`: that signature carries it. Never raises on the file's content."""
+    roots = root_certificates(province)
     try:
-        found = verify_pdf(data, root_certificates(province))
+        found = verify_pdf(data, roots)
     except PdfUnreadable:
+        return Verdict(ok=False, problems=(words.unreadable(),))
+    except Exception:  # a hostile file may still break the validator past the reader
+        logger.warning("A PDF's signatures could not be verified", exc_info=True)
         return Verdict(ok=False, problems=(words.unreadable(),))
     if not found:
         return Verdict(ok=False, problems=(words.unsigned(),))

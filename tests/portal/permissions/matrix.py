@@ -365,7 +365,29 @@ PUBLIC_PAGES: dict[str, Entry] = {
     "public:unit": Entry(policy(NOT_FOUND), fixed={**_LEVEL, "unit": "so-noi-vu"}),
 }
 
+# The office's signature page (docs/signatures.md): the office admin writes, leadership
+# reads; the index answers an office admin with his own province's page (Khoa included).
+_SIGNATURES = policy(FORBIDDEN, anonymous=LOGIN, khoa=NOT_FOUND, hoa=OK, quang=OK)
+_IN_PROVINCE = {"province": "province"}
+SIGNATURES: dict[str, Entry] = {
+    "signatures:index": Entry({**_SIGNATURES, "khoa": OK}),
+    "signatures:province": Entry(_SIGNATURES, _IN_PROVINCE),
+    "signatures:settings": Entry(OFFICE, _IN_PROVINCE, methods=ACTION),
+    "signatures:root_add": Entry(OFFICE, _IN_PROVINCE, methods=ACTION),
+    "signatures:root_remove": Entry(OFFICE, {**_IN_PROVINCE, "pk": "trust_root"}, methods=ACTION),
+    "signatures:identity_confirm": Entry(
+        OFFICE, {**_IN_PROVINCE, "pk": "claimed_identity"}, methods=ACTION
+    ),
+    "signatures:identity_refuse": Entry(
+        OFFICE, {**_IN_PROVINCE, "pk": "claimed_identity"}, methods=ACTION
+    ),
+    "signatures:identity_revoke": Entry(
+        OFFICE, {**_IN_PROVINCE, "pk": "confirmed_identity"}, methods=ACTION
+    ),
+}
+
 MATRIX: dict[str, Entry] = {
     **SITE, **ACCOUNTS, **PEOPLE, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS,
     **INDICATORS, **NOTIFICATIONS, **AUDIT, **API, **PUBLICATION, **OPEN_DATA, **PUBLIC_PAGES,
+    **SIGNATURES,
 }  # fmt: skip

@@ -13,7 +13,7 @@ test_report_download.py's `published`); it is built only for the URLs that name 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -26,6 +26,7 @@ from portal.indicators.services import api_token_create
 from portal.notifications.models import Notification
 from portal.publication.models import Version
 from portal.roles import Role
+from portal.signatures.models import CertificateIdentity, IdentityState, TrustRoot
 from portal.units.models import Lineage, Unit
 from portal.workflow import CampaignState
 from tests.portal.appraisals.unit_fixtures import Appraised
@@ -95,6 +96,7 @@ def build_world(appraised: Appraised) -> World:
         campaign=cast.campaign,
     )
     team = {member.user.username: member for member in cast.campaign.team.all()}
+    root, claimed, confirmed = signature_objects(cast)
     ids: dict[str, object] = {
         "campaign": cast.campaign.pk, "campaign_unit": cast.noi_vu_campaign_unit.pk,
         "other_campaign_unit": cast.tu_phap_campaign_unit.pk, "unit": cast.noi_vu.pk,
@@ -103,9 +105,38 @@ def build_world(appraised: Appraised) -> World:
         "returned_round": 1, "scoring_round": 2, "criterion": "cqs_ky_so", "member": team["tham"].pk,
         "assignment": team["tham"].assignments.get().pk, "token": token.pk,
         "notification": note.pk, "lineage": lineage.pk, "person": cast.lan.pk,
-        "membership": Membership.objects.get(user=cast.lan).pk,
+        "membership": Membership.objects.get(user=cast.lan).pk, "trust_root": root,
+        "claimed_identity": claimed, "confirmed_identity": confirmed,
     }  # fmt: skip
     return World(appraised, ids)
+
+
+def signature_objects(cast: Cast) -> tuple[int, int, int]:
+    """A trust root of Tỉnh Mẫu, Minh's certificate waiting for the office, Lan's confirmed."""
+    root = TrustRoot.objects.create(
+        province=cast.province,
+        name="Cơ quan chứng thực thử nghiệm",
+        der=b"0",
+        fingerprint="0" * 64,
+        subject="CN=Cơ quan chứng thực thử nghiệm",
+        not_after=timezone.now() + timedelta(days=365),
+        added_by=cast.quang,
+    )
+    identities = [
+        CertificateIdentity.objects.create(
+            user=user,
+            fingerprint=f"{number}" * 64,
+            name=str(user).upper(),
+            subject=f"CN={user}",
+            issuer="CN=Cơ quan chứng thực thử nghiệm",
+            serial="1",
+            state=state,
+        ).pk
+        for number, (user, state) in enumerate(
+            [(cast.minh, IdentityState.PENDING), (cast.lan, IdentityState.CONFIRMED)], start=1
+        )
+    ]
+    return root.pk, identities[0], identities[1]
 
 
 def add_results(world: World, published: Campaign) -> None:
