@@ -8,6 +8,7 @@ from django.contrib import admin
 from portal.assessments.models import (
     Answer,
     Evidence,
+    EvidenceSignature,
     Submission,
     SubmissionEvent,
     SubmissionSignature,
@@ -41,7 +42,14 @@ class SubmissionAdmin(ReadOnlyAdmin):
     inlines = [AnswerInline, EventInline, SignatureInline]
 
 
+class EvidenceSignatureInline(ReadOnlyInline):
+    model = EvidenceSignature
+    fields = ("position", "signer_name", "signed_at", "status", "revocation_checked", "checked_at")
+    readonly_fields = fields
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "criterion", "submission", "size", "uploaded_by")
     search_fields = ("original_name", "sha256")
+    inlines = [EvidenceSignatureInline]

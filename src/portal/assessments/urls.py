@@ -6,6 +6,11 @@ app_name = "assessments"
 urlpatterns = [
     *unit_urls.urlpatterns,
     path("", views.mine, name="mine"),
+    path(
+        "dot/<int:pk>/kiem-tra-chu-ky-so/",
+        views.evidence_signatures_recheck,
+        name="evidence_signatures_recheck",
+    ),
     path("<int:pk>/", views.form, name="form"),
     path("<int:pk>/luu-nhap/", views.save, name="save"),
     path("<int:pk>/tinh-diem/", views.score, name="score"),

@@ -30,6 +30,7 @@ from portal.assessments.uploads import (
     receive_signed_copy,
 )
 from portal.campaigns.models import CampaignUnit
+from portal.campaigns.permissions import get_campaign_for_user
 from portal.roles import Role
 from portal.signatures.models import SubmissionMode
 from portal.workflow import ACTION_LABELS, SubmissionState
@@ -338,3 +339,20 @@ def _reasoned(
         done,
         note,
     )
+
+
+@login_required
+@require_POST
+def evidence_signatures_recheck(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office checks the campaign's signed evidence again, after adding a trust root."""
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    done = evidence_files.evidence_signatures_recheck(campaign=campaign, actor=request.user)
+    messages.success(
+        request,
+        gettext(
+            "Đã kiểm tra lại chữ ký số của %(checked)s tệp minh chứng; %(changed)s tệp có kết "
+            "quả khác trước."
+        )
+        % {"checked": done.checked, "changed": done.changed},
+    )
+    return redirect("campaigns:detail", campaign.pk)

@@ -40,6 +40,7 @@ ENTITY_LABELS: dict[str, Promise] = {
     "signature_settings": gettext_lazy("Cài đặt chữ ký số"),
     "trust_root": gettext_lazy("Chứng thư gốc tin cậy"),
     "certificate_identity": gettext_lazy("Chứng thư số của người dùng"),
+    "evidence_signature": gettext_lazy("Chữ ký số trên minh chứng"),
 }
 VERB_LABELS: dict[str, Promise] = {
     **ACTION_LABELS,  # the workflow's moves: open, submit, approve…
@@ -55,6 +56,9 @@ VERB_LABELS: dict[str, Promise] = {
     "claim": gettext_lazy("Đề nghị xác nhận"),
     "confirm": gettext_lazy("Xác nhận"),
     "refuse": gettext_lazy("Từ chối"),
+    "check": gettext_lazy("Kiểm tra"),
+    "recheck": gettext_lazy("Kiểm tra lại"),
+    "recheck_campaign": gettext_lazy("Kiểm tra lại cả đợt"),
 }
 KEY_LABELS: dict[str, Promise] = {
     "note": gettext_lazy("thuyết minh"),
@@ -84,6 +88,11 @@ KEY_LABELS: dict[str, Promise] = {
     "signer": gettext_lazy("người ký"),
     "signed_at": gettext_lazy("thời điểm ký"),
     "status": gettext_lazy("tình trạng"),
+    "revocation_checked": gettext_lazy("đã kiểm tra thu hồi"),
+    "checked": gettext_lazy("số tệp đã kiểm tra"),
+    "changed": gettext_lazy("số tệp có kết quả khác"),
+    "missing": gettext_lazy("số tệp không còn trên đĩa"),
+    "every_pdf": gettext_lazy("mọi tệp PDF"),
 }
 # Keys of stored values that are codes for the machine, not words for people: the page
 # shows them under "Chi tiết kỹ thuật" (the exports keep them).
@@ -109,6 +118,15 @@ CODE_ENTITIES: dict[str, dict[str, Promise]] = {
         "revoked": gettext_lazy("Đã thu hồi xác nhận"),
     },
     "submission_signature": {"valid": gettext_lazy("hợp lệ")},  # only a valid one is kept
+    "evidence_signature": {  # assessments.SignatureStatus
+        "valid": gettext_lazy("hợp lệ"),
+        "untrusted": gettext_lazy("không rõ gốc tin cậy"),
+        "expired": gettext_lazy("chứng thư đã hết hạn"),
+        "revoked": gettext_lazy("chứng thư đã bị thu hồi"),
+        "modified": gettext_lazy("bị thay đổi sau khi ký"),
+        "broken": gettext_lazy("hỏng"),
+        "unreadable": gettext_lazy("không đọc được tệp PDF để kiểm tra chữ ký"),
+    },
 }
 DECIMAL = re.compile(r"-?\d+\.\d+")
 MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?")
@@ -194,6 +212,9 @@ def log_row(
 def _value_split(value: Any, entity: str) -> tuple[str, str]:
     """A stored value in words without its codes (an evidence file's SHA-256), and those
     codes apart: ("tên: real.pdf", "sha256: ad5b…") for an added file."""
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        parts = [_value_split(item, entity) for item in value]  # a file's signatures, say
+        return ", ".join(plain for plain, _ in parts), "; ".join(c for _, c in parts if c)
     if isinstance(value, dict) and TECHNICAL_KEYS & value.keys():
         plain = {k: v for k, v in value.items() if k not in TECHNICAL_KEYS}
         codes = [f"{key}: {value[key]}" for key in sorted(TECHNICAL_KEYS & value.keys())]

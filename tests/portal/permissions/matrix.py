@@ -222,6 +222,8 @@ ASSESSMENTS: dict[str, Entry] = {
     # the office's actions on several units of a campaign, from its progress table
     "assessments:progress_bulk": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
     "assessments:progress_export": Entry(OFFICE, _CAMPAIGN, fixed={"fmt": "xlsx"}),
+    # the office checks the campaign's signed evidence again after adding a trust root
+    "assessments:evidence_signatures_recheck": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
 }
 
 _ROUND = {**_ENTRY, "number": "returned_round", "code": "criterion"}
