@@ -298,6 +298,7 @@ def _readonly_reason(campaign_unit: CampaignUnit, round: AppraisalRound, editabl
 def _evidence(campaign_unit: CampaignUnit) -> dict[str, list[Evidence]]:
     by_criterion: dict[str, list[Evidence]] = {}
     items = Evidence.objects.filter(submission__campaign_unit=campaign_unit).select_related("round")
+    items = items.prefetch_related("signatures")
     for item in items.order_by("criterion", "uploaded_at", "pk"):
         by_criterion.setdefault(item.criterion, []).append(item)
     return by_criterion

@@ -237,6 +237,7 @@ def _evidence_by_criterion(
         )
     }
     items = Evidence.objects.filter(submission__campaign_unit=campaign_unit).select_related("round")
+    items = items.prefetch_related("signatures")
     lines: dict[str, list[EvidenceLine]] = {}
     for item in items:
         if item.round is not None and item.round.number > round.number:

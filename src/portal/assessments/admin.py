@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
+from portal.assessments.models import (
+    Answer,
+    Evidence,
+    EvidenceSignature,
+    Submission,
+    SubmissionEvent,
+    SubmissionSignature,
+)
 from portal.read_only_admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -21,15 +28,28 @@ class EventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class SignatureInline(ReadOnlyInline):
+    model = SubmissionSignature
+    fields = ("uploaded_at", "uploaded_by", "signer_name", "signed_at", "status", "size")
+    readonly_fields = fields
+
+
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ("campaign_unit", "state", "submitted_at", "approved_at")
     list_filter = ("state", "campaign_unit__campaign")
     search_fields = ("campaign_unit__unit__name",)
-    inlines = [AnswerInline, EventInline]
+    inlines = [AnswerInline, EventInline, SignatureInline]
+
+
+class EvidenceSignatureInline(ReadOnlyInline):
+    model = EvidenceSignature
+    fields = ("position", "signer_name", "signed_at", "status", "revocation_checked", "checked_at")
+    readonly_fields = fields
 
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "criterion", "submission", "size", "uploaded_by")
     search_fields = ("original_name", "sha256")
+    inlines = [EvidenceSignatureInline]

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext
 
@@ -25,8 +26,10 @@ from dti.fixedpoint import format_vi, round_half_up
 from dti.text import file_label
 from portal.accounts.models import User
 from portal.assessments.evidence_checks import check_upload
+from portal.assessments.evidence_signatures import RECHECK_ACTOR, campaign_pdfs, signatures_store
 from portal.assessments.models import Evidence, Submission
-from portal.campaigns.models import AppraisalRound
+from portal.audit.services import audit_record
+from portal.campaigns.models import AppraisalRound, Campaign
 
 
 @dataclass(frozen=True)
@@ -241,25 +244,91 @@ def add_upload(
         evidence.full_clean()
         evidence.save()
         record(evidence)
+        _check_signatures(evidence, upload, actor)
     except BaseException:
         remove_stored(stored.stored_name)
         raise
     return evidence
 
 
+def _check_signatures(evidence: Evidence, upload: UploadedFile, actor: User) -> None:
+    """A PDF's signatures are checked as it arrives (evidence_signatures)."""
+    if evidence.content_type != KINDS["pdf"].content_type:
+        return
+    upload.seek(0)
+    data = upload.read()  # at most EVIDENCE_MAX_BYTES: checked before it was stored
+    province = evidence.submission.campaign_unit.campaign.province
+    signatures_store(evidence=evidence, data=data, province=province, actor=actor, action="check")
+
+
+def read_stored(stored_name: str) -> bytes:
+    with open_stored(stored_name) as handle:
+        return handle.read()
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """What a campaign's re-check did: PDF files checked, files whose signatures now read
+    differently, files missing from the disk (their rows left as they were)."""
+
+    checked: int
+    changed: int
+    missing: int
+
+
+def evidence_signatures_recheck(
+    *, campaign: Campaign, actor: User | None = None, every_pdf: bool = False
+) -> Recheck:
+    """Check the signed PDF evidence of the campaign again (every PDF with `every_pdf`) with
+    the province's trust roots as they are now, after the office added one, say. One
+    transaction per file, so a long run holds no lock for long; each change is audited, and
+    the run itself once."""
+    checked = changed = missing = 0
+    for evidence in campaign_pdfs(campaign, every_pdf=every_pdf):
+        try:
+            data = read_stored(evidence.stored_name)
+        except FileNotFoundError:
+            missing += 1
+            continue
+        with transaction.atomic():
+            changed += signatures_store(
+                evidence=evidence,
+                data=data,
+                province=campaign.province,
+                actor=actor,
+                action="recheck",
+            )
+        checked += 1
+    audit_record(
+        actor=actor,
+        actor_name="" if actor else RECHECK_ACTOR,
+        entity="evidence_signature",
+        action="recheck_campaign",
+        new={"checked": checked, "changed": changed, "missing": missing, "every_pdf": every_pdf},
+        campaign=campaign,
+    )
+    return Recheck(checked, changed, missing)
+
+
 def download(evidence: Evidence) -> FileResponse:
     """The stored file of an evidence row, as an attachment the browser will not sniff."""
     if not evidence.stored_name:
         raise Http404(gettext("Minh chứng này là liên kết, không có tệp."))
+    return download_stored(
+        evidence.stored_name,
+        evidence.original_name,
+        evidence.content_type or "application/octet-stream",
+    )
+
+
+def download_stored(stored_name: str, filename: str, content_type: str) -> FileResponse:
+    """A file of the evidence store (evidence, a signed submission) as an attachment."""
     try:
-        handle = open_stored(evidence.stored_name)
+        handle = open_stored(stored_name)
     except FileNotFoundError:
         raise Http404(gettext("Không tìm thấy tệp minh chứng.")) from None
     response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
+        handle, as_attachment=True, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

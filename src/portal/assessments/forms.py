@@ -113,6 +113,19 @@ class EvidenceFileForm(TextCheckedForm):
     )
 
 
+class SignedCopyForm(TextCheckedForm):
+    """The signed PDF of the submission, on the approval: required where the province asks."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Bản tự đánh giá (PDF) đã ký số"),
+        error_messages={"required": gettext_lazy("Chọn tệp PDF đã ký số để tải lên.")},
+    )
+
+    def __init__(self, *args: Any, required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = required
+
+
 class EvidenceLinkForm(TextCheckedForm):
     url = forms.URLField(
         label=gettext_lazy("Liên kết"),

@@ -107,6 +107,61 @@ class Evidence(models.Model):
         return f"{self.criterion}: {self.original_name or self.url}"
 
 
+class SignatureStatus(models.TextChoices):
+    """What a check found of one signature in an evidence PDF (the statuses of
+    portal.signatures), or that pyHanko could not read the file at all."""
+
+    VALID = "valid", gettext_lazy("hợp lệ")
+    UNTRUSTED = "untrusted", gettext_lazy("không rõ gốc tin cậy")
+    EXPIRED = "expired", gettext_lazy("chứng thư đã hết hạn")
+    REVOKED = "revoked", gettext_lazy("chứng thư đã bị thu hồi")
+    MODIFIED = "modified", gettext_lazy("bị thay đổi sau khi ký")
+    BROKEN = "broken", gettext_lazy("hỏng")
+    UNREADABLE = "unreadable", gettext_lazy("không đọc được tệp PDF để kiểm tra chữ ký")
+
+
+class EvidenceSignature(models.Model):
+    """One signature found in a PDF evidence file at its last check (on upload, or when the
+    office re-checks the campaign after adding a trust root). An unsigned file has no row; a
+    file pyHanko cannot read has one row with status UNREADABLE and no signer. A re-check
+    replaces the file's rows."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="signatures")
+    position = models.PositiveSmallIntegerField(default=0)  # order of the signature in the file
+    signer_name = models.CharField(gettext_lazy("người ký"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(gettext_lazy("thời điểm ký"), null=True, blank=True)
+    status = models.CharField(
+        gettext_lazy("tình trạng"), max_length=20, choices=SignatureStatus.choices
+    )
+    revocation_checked = models.BooleanField(default=False)
+    fingerprint = models.CharField(max_length=64, blank=True)  # SHA-256 of the certificate
+    checked_at = models.DateTimeField(gettext_lazy("kiểm tra lúc"))
+
+    class Meta:
+        ordering = ["evidence", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "position"], name="evidence_signature_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence}: {self.signer_name or '-'} ({self.status})"
+
+    @property
+    def tone(self) -> str:
+        """The badge's colour: ok for a valid signature, warn where the signature holds but
+        its certificate cannot be vouched for, bad where the file is not what was signed."""
+        return SIGNATURE_TONES.get(self.status, "bad")
+
+
+SIGNATURE_TONES: dict[str, str] = {
+    SignatureStatus.VALID: "ok",
+    SignatureStatus.UNTRUSTED: "warn",
+    SignatureStatus.EXPIRED: "warn",
+}
+
+
 class SubmissionEvent(models.Model):
     """Who moved the submission, when, and why."""
 
@@ -121,3 +176,32 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.action} ({self.actor})"
+
+
+class SubmissionSignature(models.Model):
+    """A signed PDF of the submission that the unit head uploaded when approving it.
+
+    The file is kept in the evidence store (evidence_files); the row keeps what the
+    verification found then. A return or a reopen leaves the rows as history: the page shows
+    the one made for the current snapshot only."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="signatures")
+    snapshot_sha256 = models.CharField(max_length=64)  # the snapshot the PDF was made from
+    stored_name = models.CharField(max_length=200)  # path under EVIDENCE_ROOT
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)  # of the signed file
+    signer_name = models.CharField(gettext_lazy("người ký"), max_length=255)
+    signer_fingerprint = models.CharField(max_length=64)
+    signed_at = models.DateTimeField(gettext_lazy("thời điểm ký"), null=True, blank=True)
+    status = models.CharField(gettext_lazy("kết quả kiểm tra"), max_length=20)
+    status_label = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.signer_name} ({self.status})"

@@ -29,12 +29,14 @@ from portal.assessments.selectors import (
 )
 from portal.assessments.sheet import SheetData, build_sheet
 from portal.assessments.uploads import CriterionNotice
+from portal.assessments.verify import current_signature, submission_mode
 from portal.audit.rows import technical_split
 from portal.campaigns.models import CampaignUnit
 from portal.frameworks.scoring import LiveScore, points_text, score_answers
 from portal.indicators.selectors import system_values_for, with_system_values
 from portal.roles import Role
-from portal.workflow import ACTION_LABELS, Machine, actions_for
+from portal.signatures.models import SubmissionMode
+from portal.workflow import ACTION_LABELS, Machine, SubmissionState, actions_for
 
 
 def stored_values(campaign_unit: CampaignUnit) -> dict[str, AnswerValue]:
@@ -177,6 +179,12 @@ def status_context(user: AnyUser, campaign_unit: CampaignUnit) -> dict[str, Any]
         if submission.pk
         else []
     )
+    labels = {**ACTION_LABELS, "sign": gettext("Ký số")}
+    signing = signing_context(campaign_unit, submission)
+    # the signed approval's form carries its own link to the PDF to sign
+    signing["document_link"] = signing["document_ready"] and not (
+        signing["signing"] and "approve" in actions
+    )
     return {
         "campaign_unit": campaign_unit,
         "submission": submission,
@@ -185,7 +193,21 @@ def status_context(user: AnyUser, campaign_unit: CampaignUnit) -> dict[str, Any]
         "block_reason": block,
         "actions": [(action, ACTION_LABELS[action]) for action in actions],
         "events": [
-            (event, ACTION_LABELS.get(event.action, event.action), *technical_split(event.note))
+            (event, labels.get(event.action, event.action), *technical_split(event.note))
             for event in events
         ],
+        **signing,
+    }
+
+
+def signing_context(campaign_unit: CampaignUnit, submission: Submission) -> dict[str, Any]:
+    """The status page's signing parts: whether the approval takes a signed PDF (and must),
+    the PDF to sign once the snapshot exists, and the signed copy of the current approval."""
+    mode = submission_mode(campaign_unit)
+    return {
+        "signing": mode != SubmissionMode.OFF,
+        "required": mode == SubmissionMode.REQUIRED,
+        "document_ready": bool(submission.snapshot)
+        and submission.state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED),
+        "signature": current_signature(submission),
     }

@@ -80,7 +80,9 @@ def evidence_of(submission: Submission) -> dict[str, list[Evidence]]:
     by_criterion: dict[str, list[Evidence]] = {}
     if submission.pk is None:
         return by_criterion
-    for item in Evidence.objects.filter(submission=submission).select_related("uploaded_by"):
+    items = Evidence.objects.filter(submission=submission)
+    items = items.select_related("uploaded_by").prefetch_related("signatures")
+    for item in items:
         by_criterion.setdefault(item.criterion, []).append(item)
     return by_criterion
 

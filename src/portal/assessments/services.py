@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from dti.framework.model import Framework, Node
 from portal.accounts.models import User
 from portal.answers import Conflict, PostedAnswer, answer_label, canonical_answer
-from portal.assessments import evidence_files
+from portal.assessments import evidence_files, verify
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
 from portal.assessments.permissions import unit_roles
 from portal.assessments.selectors import (
@@ -328,13 +328,34 @@ def submission_submit(*, campaign_unit: CampaignUnit, actor: User) -> Submission
     return submission
 
 
+def submission_approve(
+    *, campaign_unit: CampaignUnit, actor: User, signed: UploadedFile | None = None
+) -> Submission:
+    """Approve the submitted snapshot; with the signed PDF the province asks for (verify.py),
+    checked before anything is written and kept with the approval."""
+    current = Submission.objects.filter(campaign_unit=campaign_unit).first() or Submission()
+    roles = unit_roles(actor, campaign_unit)
+    state = campaign_unit.campaign.state  # a refused move is refused before the file is read
+    check_or_refuse(Machine.SUBMISSION, current.state, "approve", roles, campaign_state=state)
+    copy = verify.signed_copy_check(
+        campaign_unit=campaign_unit, submission=current, actor=actor, upload=signed
+    )
+    return _approve(campaign_unit, actor, copy)
+
+
 @transaction.atomic
-def submission_approve(*, campaign_unit: CampaignUnit, actor: User) -> Submission:
+def _approve(
+    campaign_unit: CampaignUnit, actor: User, copy: verify.SignedCopy | None
+) -> Submission:
     submission = _locked_submission(campaign_unit)
     if submission.state == SubmissionState.SUBMITTED:
         _check_snapshot(campaign_unit, submission)
     submission.approved_by, submission.approved_at = actor, timezone.now()
     _move(campaign_unit, submission, actor, "approve", f"SHA-256 {submission.snapshot_sha256}")
+    if copy is not None:
+        verify.signed_copy_keep(
+            campaign_unit=campaign_unit, submission=submission, actor=actor, copy=copy
+        )
     submission_moved(campaign_unit=campaign_unit, action="approve", actor=actor)
     return submission
 

@@ -9,28 +9,31 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.requests import AuthenticatedHttpRequest
-from portal.assessments import evidence_files, services
+from portal.assessments import documents, evidence_files, services, verify
 from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
 from portal.assessments.pages import form_context, live_score, posted_answers, status_context
 from portal.assessments.permissions import get_campaign_unit_for_user
-from portal.assessments.selectors import framework_for, own_campaign_units
+from portal.assessments.selectors import framework_for, own_campaign_units, submission_for
 from portal.assessments.uploads import (
     criterion_notice,
     criterion_notices,
     receive_evidence_file,
+    receive_signed_copy,
 )
 from portal.campaigns.models import CampaignUnit
+from portal.campaigns.permissions import get_campaign_for_user
 from portal.roles import Role
-from portal.workflow import ACTION_LABELS
+from portal.signatures.models import SubmissionMode
+from portal.workflow import ACTION_LABELS, SubmissionState
 from portal.workflow.confirm import Confirmation, guarded, page, posted
 
 
@@ -195,6 +198,9 @@ def status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/status.html", status_context(request.user, campaign_unit))
 
 
+# The states in which the submission has a snapshot to print and sign.
+SIGNABLE = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
+
 # What each move of the submission does, said on the page that asks first.
 MOVE_SUMMARIES = {
     "submit": gettext_lazy(
@@ -247,15 +253,52 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@csrf_exempt  # checked by _approve (or receive_signed_copy) once the size guard is in place
 def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponse(status=405)
     campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True, role=Role.APPROVER)
+    if verify.submission_mode(campaign_unit) != SubmissionMode.OFF:
+        return receive_signed_copy(request, campaign_unit)
+    return _approve(request, campaign_unit)
+
+
+@csrf_protect
+def _approve(request: AuthenticatedHttpRequest, campaign_unit: CampaignUnit) -> HttpResponse:
     return _move(
         request,
         campaign_unit,
         "approve",
         lambda: services.submission_approve(campaign_unit=campaign_unit, actor=request.user),
         gettext("Đã phê duyệt và ký bản tự đánh giá."),
+    )
+
+
+@login_required
+@require_GET
+def document(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The submitted snapshot as a PDF, for the unit head to sign; 404 before it is sent."""
+    campaign_unit = get_campaign_unit_for_user(request.user, pk)
+    submission = submission_for(campaign_unit)
+    if not submission.snapshot or submission.state not in SIGNABLE:
+        raise Http404(gettext("Bản tự đánh giá chưa được gửi: chưa có bản PDF để ký."))
+    response = HttpResponse(documents.submission_pdf(submission), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.file_name(submission)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def signed_copy(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The signed PDF kept with the current approval; 404 when there is none."""
+    campaign_unit = get_campaign_unit_for_user(request.user, pk)
+    kept = verify.current_signature(submission_for(campaign_unit))
+    if kept is None:
+        raise Http404(gettext("Bản tự đánh giá chưa có bản ký số."))
+    return evidence_files.download_stored(
+        kept.stored_name, f"ky-so-{documents.file_name(kept.submission)}", "application/pdf"
     )
 
 
@@ -296,3 +339,20 @@ def _reasoned(
         done,
         note,
     )
+
+
+@login_required
+@require_POST
+def evidence_signatures_recheck(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office checks the campaign's signed evidence again, after adding a trust root."""
+    campaign = get_campaign_for_user(request.user, pk, write=True)
+    done = evidence_files.evidence_signatures_recheck(campaign=campaign, actor=request.user)
+    messages.success(
+        request,
+        gettext(
+            "Đã kiểm tra lại chữ ký số của %(checked)s tệp minh chứng; %(changed)s tệp có kết "
+            "quả khác trước."
+        )
+        % {"checked": done.checked, "changed": done.changed},
+    )
+    return redirect("campaigns:detail", campaign.pk)

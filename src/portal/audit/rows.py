@@ -23,6 +23,7 @@ ENTITY_LABELS: dict[str, Promise] = {
     "answer": gettext_lazy("Giá trị tự đánh giá"),
     "evidence": gettext_lazy("Minh chứng"),
     "submission": gettext_lazy("Bản tự đánh giá"),
+    "submission_signature": gettext_lazy("Bản tự đánh giá đã ký số"),
     "campaign": gettext_lazy("Đợt đánh giá"),
     "deadline": gettext_lazy("Thời hạn"),
     "extension": gettext_lazy("Gia hạn"),
@@ -39,6 +40,7 @@ ENTITY_LABELS: dict[str, Promise] = {
     "signature_settings": gettext_lazy("Cài đặt chữ ký số"),
     "trust_root": gettext_lazy("Chứng thư gốc tin cậy"),
     "certificate_identity": gettext_lazy("Chứng thư số của người dùng"),
+    "evidence_signature": gettext_lazy("Chữ ký số trên minh chứng"),
     "signed_report": gettext_lazy("Báo cáo đã ký số"),
 }
 VERB_LABELS: dict[str, Promise] = {
@@ -55,6 +57,9 @@ VERB_LABELS: dict[str, Promise] = {
     "claim": gettext_lazy("Đề nghị xác nhận"),
     "confirm": gettext_lazy("Xác nhận"),
     "refuse": gettext_lazy("Từ chối"),
+    "check": gettext_lazy("Kiểm tra"),
+    "recheck": gettext_lazy("Kiểm tra lại"),
+    "recheck_campaign": gettext_lazy("Kiểm tra lại cả đợt"),
     "upload": gettext_lazy("Tải lên"),
     "replace": gettext_lazy("Thay"),
 }
@@ -84,13 +89,18 @@ KEY_LABELS: dict[str, Promise] = {
     "issuer": gettext_lazy("nơi cấp"),
     "state": gettext_lazy("trạng thái"),
     "signer": gettext_lazy("người ký"),
-    "signed_at": gettext_lazy("ký lúc"),
-    "size": gettext_lazy("dung lượng (byte)"),
+    "signed_at": gettext_lazy("thời điểm ký"),
+    "status": gettext_lazy("tình trạng"),
     "revocation_checked": gettext_lazy("đã kiểm tra thu hồi"),
+    "checked": gettext_lazy("số tệp đã kiểm tra"),
+    "changed": gettext_lazy("số tệp có kết quả khác"),
+    "missing": gettext_lazy("số tệp không còn trên đĩa"),
+    "every_pdf": gettext_lazy("mọi tệp PDF"),
+    "size": gettext_lazy("dung lượng (byte)"),
 }
 # Keys of stored values that are codes for the machine, not words for people: the page
 # shows them under "Chi tiết kỹ thuật" (the exports keep them).
-TECHNICAL_KEYS = frozenset({"sha256", "fingerprint", "serial", "subject"})
+TECHNICAL_KEYS = frozenset({"sha256", "fingerprint", "serial", "subject", "snapshot_sha256"})
 # Entities whose old and new values are states of a workflow machine.
 STATE_ENTITIES = {
     "campaign": Machine.CAMPAIGN,
@@ -110,6 +120,16 @@ CODE_ENTITIES: dict[str, dict[str, Promise]] = {
         "confirmed": gettext_lazy("Đã xác nhận"),
         "refused": gettext_lazy("Đã từ chối"),
         "revoked": gettext_lazy("Đã thu hồi xác nhận"),
+    },
+    "submission_signature": {"valid": gettext_lazy("hợp lệ")},  # only a valid one is kept
+    "evidence_signature": {  # assessments.SignatureStatus
+        "valid": gettext_lazy("hợp lệ"),
+        "untrusted": gettext_lazy("không rõ gốc tin cậy"),
+        "expired": gettext_lazy("chứng thư đã hết hạn"),
+        "revoked": gettext_lazy("chứng thư đã bị thu hồi"),
+        "modified": gettext_lazy("bị thay đổi sau khi ký"),
+        "broken": gettext_lazy("hỏng"),
+        "unreadable": gettext_lazy("không đọc được tệp PDF để kiểm tra chữ ký"),
     },
 }
 DECIMAL = re.compile(r"-?\d+\.\d+")
@@ -196,6 +216,9 @@ def log_row(
 def _value_split(value: Any, entity: str) -> tuple[str, str]:
     """A stored value in words without its codes (an evidence file's SHA-256), and those
     codes apart: ("tên: real.pdf", "sha256: ad5b…") for an added file."""
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        parts = [_value_split(item, entity) for item in value]  # a file's signatures, say
+        return ", ".join(plain for plain, _ in parts), "; ".join(c for _, c in parts if c)
     if isinstance(value, dict) and TECHNICAL_KEYS & value.keys():
         plain = {k: v for k, v in value.items() if k not in TECHNICAL_KEYS}
         codes = [f"{key}: {value[key]}" for key in sorted(TECHNICAL_KEYS & value.keys())]

@@ -172,7 +172,7 @@ def test_the_page_takes_the_same_number_of_queries_however_much_evidence(
         )
     client = cast.client(cast.lan)
     # session, user; entry; roles; rounds; framework; trail (answers, appraisals, responses,
-    # round numbers); verdicts; evidence; the header's memberships and bell
-    with django_assert_max_num_queries(15):
+    # round numbers); verdicts; evidence and its signatures; the header's memberships and bell
+    with django_assert_max_num_queries(16):
         html = client.get(url(appraised)).content.decode()
     assert html.count("Biên bản") == 20

@@ -181,3 +181,56 @@ def notice_in_block(response: HttpResponse, code: str, text: str, *, ok: bool) -
     assert f'role="{role}">{text}' in block.replace("&amp;", "&"), block[:600]
     assert html.count(text) == 1
     assert f"{code}: " not in html
+
+
+@pytest.fixture
+def sent(cast):  # type: ignore[no-untyped-def]
+    """Sở Nội vụ's self-assessment, complete with a note and one evidence file, sent by Lan
+    for Minh's approval."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.assessments import services
+
+    save_fields(
+        cast.client(cast.lan),
+        cast.noi_vu_campaign_unit,
+        {**COMPLETE, "note:cqs_ky_so": "Theo hệ thống QLVB"},
+    )
+    services.evidence_add_file(
+        campaign_unit=cast.noi_vu_campaign_unit,
+        actor=cast.lan,
+        criterion="nts_ke_hoach",
+        upload=SimpleUploadedFile("ke-hoach.pdf", PDF),
+    )
+    services.submission_submit(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan)
+    return cast
+
+
+def require_signatures(cast, pki, mode: str = "required"):  # type: ignore[no-untyped-def]
+    """Tỉnh Mẫu's office asks for the unit head's signature (`mode`), trusts the test PKI's
+    root, and has confirmed a certificate as Minh's: the Person he signs with is returned."""
+    from portal.signatures.models import CertificateIdentity
+    from portal.signatures.services import (
+        identity_confirm,
+        signature_settings_save,
+        trust_root_add,
+    )
+
+    signature_settings_save(
+        province=cast.province,
+        actor=cast.quang,
+        submission_mode=mode,
+        unchecked_revocation_ok=True,
+    )
+    trust_root_add(province=cast.province, actor=cast.quang, data=pki.root_der)
+    minh = pki.person("Trần Văn Minh")
+    identity = CertificateIdentity.objects.create(
+        user=cast.minh,
+        fingerprint=minh.fingerprint,
+        name=minh.name,
+        subject=f"CN={minh.name}",
+        issuer="Cơ quan chứng thực thử nghiệm - cấp 2",
+        serial=format(minh.cert.serial_number, "x"),
+    )
+    identity_confirm(identity=identity, actor=cast.quang, province=cast.province)
+    return minh

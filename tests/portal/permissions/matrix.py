@@ -212,6 +212,9 @@ ASSESSMENTS: dict[str, Entry] = {
     "assessments:approve": Entry(APPROVER, _ENTRY, methods=ACTION),
     "assessments:return": Entry(APPROVER, _ENTRY, methods=ACTION),
     "assessments:reopen": Entry(UNIT_REOPEN, _ENTRY, methods=ACTION),
+    # the submission as a PDF to sign, and the signed one kept with its approval
+    "assessments:document": Entry(UNIT, _ENTRY),
+    "assessments:signed_copy": Entry(UNIT, _ENTRY),
     "assessments:evidence_upload": Entry(REPORTER, _CRITERION, methods=ACTION),
     "assessments:evidence_link": Entry(REPORTER, _CRITERION, methods=ACTION),
     "assessments:evidence_delete": Entry(REPORTER, _EVIDENCE, methods=ACTION),
@@ -219,6 +222,8 @@ ASSESSMENTS: dict[str, Entry] = {
     # the office's actions on several units of a campaign, from its progress table
     "assessments:progress_bulk": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
     "assessments:progress_export": Entry(OFFICE, _CAMPAIGN, fixed={"fmt": "xlsx"}),
+    # the office checks the campaign's signed evidence again after adding a trust root
+    "assessments:evidence_signatures_recheck": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
 }
 
 _ROUND = {**_ENTRY, "number": "returned_round", "code": "criterion"}

@@ -5,7 +5,8 @@ object never does.
 It is the unit side's appraisal scenario (tests/portal/appraisals/unit_fixtures.py: the
 2025 campaign in appraisal, round 1 returned, round 2 being scored, the team with Hùng on
 it), plus what the other URLs name: a stored evidence file of Sở Nội vụ's self-assessment
-and one supplemented in round 1, a lineage, an API token, one of Lan's notifications. The
+and one supplemented in round 1, its snapshot with the signed PDF of its approval, a
+lineage, an API token, one of Lan's notifications. The
 report and chart URLs need a campaign with results: Bình Định's published table of 2023,
 imported, in which the cast holds the same roles (tests/portal/campaigns/
 test_report_download.py's `published`); it is built only for the URLs that name it."""
@@ -20,7 +21,9 @@ from django.utils import timezone
 
 from portal.accounts.models import Membership, User
 from portal.assessments import evidence_files
-from portal.assessments.models import Evidence, Submission
+from portal.assessments.models import Evidence, Submission, SubmissionSignature
+from portal.assessments.selectors import framework_for
+from portal.assessments.snapshot import build_snapshot, snapshot_sha256
 from portal.campaigns.models import Campaign
 from portal.indicators.services import api_token_create
 from portal.notifications.models import Notification
@@ -69,11 +72,40 @@ def stored_evidence(submission: Submission, by: User, **fields: object) -> Evide
     )
 
 
+def signed(submission: Submission, cast: Cast) -> SubmissionSignature:
+    """The approved submission's snapshot, and a signed PDF kept with its approval, as an
+    approval with the unit head's signature leaves them (the PDF to sign and the signed one
+    are then served)."""
+    campaign_unit = submission.campaign_unit
+    submission.snapshot = build_snapshot(
+        campaign_unit, framework_for(campaign_unit), submission.answers.all(), []
+    )
+    submission.snapshot_sha256 = snapshot_sha256(submission.snapshot)
+    submission.submitted_by, submission.submitted_at = cast.lan, timezone.now()
+    submission.approved_by, submission.approved_at = cast.minh, timezone.now()
+    submission.save()
+    stored = evidence_files.store(SimpleUploadedFile("ky-so.pdf", PDF))
+    return SubmissionSignature.objects.create(
+        submission=submission,
+        snapshot_sha256=submission.snapshot_sha256,
+        stored_name=stored.stored_name,
+        size=stored.size,
+        sha256=stored.sha256,
+        signer_name="Trần Văn Minh",
+        signer_fingerprint="0" * 64,
+        signed_at=timezone.now(),
+        status="valid",
+        status_label="Hợp lệ",
+        uploaded_by=cast.minh,
+    )
+
+
 def build_world(appraised: Appraised) -> World:
     cast = appraised.cast
     submission = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
     filed = stored_evidence(submission, cast.lan)
     supplement = stored_evidence(submission, cast.lan, round=appraised.rounds[1])
+    signed(submission, cast)
     merged = Unit.objects.create(
         province=cast.province,
         code="so-van-hoa",
