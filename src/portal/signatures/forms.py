@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from portal.form_text import refuse_control_characters
+from portal.form_text import TextCheckedForm
 from portal.signatures.models import SubmissionMode
 
 MODE_MEANINGS = {
@@ -23,7 +23,7 @@ MODE_MEANINGS = {
 }
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(TextCheckedForm):
     submission_mode = forms.ChoiceField(
         label=gettext_lazy("Chữ ký số của thủ trưởng trên bản tự đánh giá"),
         choices=SubmissionMode.choices,
@@ -40,17 +40,16 @@ class SettingsForm(forms.Form):
     )
 
 
-class RootForm(forms.Form):
+class RootForm(TextCheckedForm):
     file = forms.FileField(
         label=gettext_lazy("Tệp chứng thư gốc (PEM hoặc DER)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pem,.crt,.cer,.der"}),
     )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(TextCheckedForm):
     reason = forms.CharField(
         label=gettext_lazy("Lý do từ chối"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[refuse_control_characters],
     )
