@@ -23,6 +23,7 @@ from portal.accounts.permissions import people_scope_of
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.accounts.second_factor import ENROL, STATE, VERIFY, recovery_codes_left, totp_device_of
 from portal.accounts.services import profile_update
+from portal.signatures.selectors import certificates_of
 
 
 class LoginView(auth_views.LoginView):
@@ -106,7 +107,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The person's own name and e-mail address."""
+    """The person's own name and e-mail address, and the certificates he signed with
+    (the office confirms each once: docs/signatures.md)."""
     user = request.user
     initial = {"full_name": user.full_name, "email": user.email}
     form = ProfileForm(request.POST or None, initial=initial)
@@ -119,4 +121,5 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, gettext("Đã lưu hồ sơ."))
             return redirect("accounts:account")
-    return render(request, "accounts/profile.html", {"form": form})
+    context = {"form": form, "certificates": certificates_of(user)}
+    return render(request, "accounts/profile.html", context)

@@ -41,6 +41,12 @@ def confirmed_owners(fingerprints: set[str]) -> dict[str, User]:
     return {row.fingerprint: row.user for row in rows}
 
 
+def certificates_of(user: User) -> list[CertificateIdentity]:
+    """A person's own certificates, as his profile lists them: every one he signed with,
+    with the office's decision."""
+    return list(CertificateIdentity.objects.filter(user=user).order_by("-claimed_at", "-pk"))
+
+
 def identities_of(user: User, fingerprints: set[str]) -> dict[str, CertificateIdentity]:
     rows = CertificateIdentity.objects.filter(user=user, fingerprint__in=fingerprints)
     return {row.fingerprint: row for row in rows}

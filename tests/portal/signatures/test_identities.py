@@ -110,3 +110,19 @@ def test_only_the_office_admin_decides(cast, who):
     confirmed.refresh_from_db()
     assert (claim.state, confirmed.state) == (IdentityState.PENDING, IdentityState.CONFIRMED)
     assert not AuditEntry.objects.filter(entity="certificate_identity").exists()
+
+
+def test_a_person_sees_his_own_certificates_and_the_office_s_decision_on_his_profile(cast):
+    identity(cast.minh, name="TRẦN VĂN MINH", state=IdentityState.CONFIRMED)
+    refused = identity(cast.minh, name="TRẦN VĂN MINH (CŨ)", state=IdentityState.REFUSED)
+    refused.reason = "Chứng thư của cơ quan, không phải của cá nhân"
+    refused.save()
+    identity(cast.quang, name="NGƯỜI KHÁC")
+    content = cast.client(cast.minh).get("/tai-khoan/ho-so/").content.decode()
+    mine = content.split('id="certificates"', 1)[1].split("</section>", 1)[0]
+    assert "TRẦN VĂN MINH" in mine and "Đã xác nhận" in mine and "31/03/2028" in mine
+    assert "Đã từ chối" in mine and "không phải của cá nhân" in mine
+    assert "NGƯỜI KHÁC" not in content and refused.fingerprint not in content
+    assert (
+        'id="certificates"' not in cast.client(cast.lan).get("/tai-khoan/ho-so/").content.decode()
+    )
