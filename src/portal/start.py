@@ -26,6 +26,7 @@ from portal.assessments.selectors import (
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.publication.models import Version
 from portal.roles import Role
+from portal.signatures.selectors import claims_waiting
 from portal.workflow import (
     CAMPAIGN_STATE_LABELS,
     SUBMISSION_STATE_LABELS,
@@ -118,6 +119,7 @@ def start_sections(user: AnyUser) -> list[Section]:
             lambda: [
                 *_office(_provinces(held, Role.OFFICE_ADMIN)),
                 *_to_publish(_provinces(held, Role.OFFICE_ADMIN)),
+                *_certificates_to_confirm(_provinces(held, Role.OFFICE_ADMIN)),
             ],
         ),
         (
@@ -397,6 +399,19 @@ def _to_publish(provinces: set[int]) -> list[Task]:
             gettext("Kết quả đã chốt nhưng chưa công bố: người dân chưa xem được."),
         )
         for campaign in finalized.order_by("-year", "title")
+    ]
+
+
+def _certificates_to_confirm(provinces: set[int]) -> list[Task]:
+    """Certificates the province's people signed with, waiting for the office to say
+    whose they are: until then their signatures are refused (one query)."""
+    return [
+        Task(
+            gettext("Xác nhận chứng thư số: %(count)s chứng thư chờ") % {"count": count},
+            reverse("signatures:province", args=[code]),
+            gettext("Người ký đang chờ: xác nhận chứng thư là của họ, hoặc từ chối kèm lý do."),
+        )
+        for code, count in claims_waiting(provinces).values()
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from portal.accounts.models import Membership, Province, User
 from portal.signatures.models import (
@@ -70,6 +70,19 @@ def _identities(province: Province, state: IdentityState) -> QuerySet[Certificat
         .prefetch_related(Prefetch("user__memberships", queryset=memberships, to_attr="here"))
         .order_by("claimed_at", "pk")
     )
+
+
+def claims_waiting(province_ids: set[int]) -> dict[int, tuple[str, int]]:
+    """Per province: its code and how many of its people's certificates wait for the
+    office's decision (one query; provinces with none are left out)."""
+    rows = (
+        CertificateIdentity.objects.filter(
+            state=IdentityState.PENDING, user__memberships__province_id__in=province_ids
+        )
+        .values_list("user__memberships__province_id", "user__memberships__province__code")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    return {province_id: (code, count) for province_id, code, count in rows}
 
 
 def identity_rows(province: Province, state: IdentityState) -> list[IdentityRow]:

@@ -176,3 +176,17 @@ def test_a_sent_self_assessment_shows_as_waiting_for_approval_with_its_status_pa
     html = section(home(cast, "lan"), "reporter")
     assert links(html) == []
     assert "Đơn vị không có việc nào chờ bạn lúc này." in html
+
+
+def test_the_office_is_asked_to_confirm_certificates_its_people_signed_with(cast: Cast):
+    from portal.signatures.models import IdentityState
+    from tests.portal.signatures.conftest import identity
+
+    assert "Xác nhận chứng thư số" not in section(home(cast, "quang"), "office")
+    identity(cast.minh, name="TRẦN VĂN MINH")
+    identity(cast.lan, name="LÊ THỊ LAN")
+    identity(cast.lan, name="LÊ THỊ LAN (ĐÃ XÁC NHẬN)", state=IdentityState.CONFIRMED)
+    office = section(home(cast, "quang"), "office")
+    assert "Xác nhận chứng thư số: 2 chứng thư chờ" in office
+    assert f"/chu-ky-so/tinh/{cast.province.code}/" in links(office)
+    assert "Xác nhận chứng thư số" not in home(cast, "hoa")  # leadership reads, decides not
