@@ -20,7 +20,6 @@ from portal.assessments.models import Evidence, EvidenceSignature, SignatureStat
 from portal.audit.services import audit_record
 from portal.campaigns.models import Campaign
 from portal.signatures.services import Verdict, pdf_check
-from portal.signatures.vocabulary import unreadable
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ def signatures_found(*, province: Province, data: bytes) -> list[EvidenceSignatu
     except Exception:  # a hostile file must not cost the unit its upload
         logger.exception("checking the signatures of an evidence PDF failed")
         return [_unreadable(now)]
-    if not verdict.signatures and unreadable() in verdict.problems:
+    if not verdict.readable:
         return [_unreadable(now)]
     return _rows(verdict, now)
 

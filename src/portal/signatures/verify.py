@@ -45,10 +45,10 @@ def pdf_check(
     try:
         found = verify_pdf(data, roots)
     except PdfUnreadable:
-        return Verdict(ok=False, problems=(words.unreadable(),))
+        return Verdict(ok=False, problems=(words.unreadable(),), readable=False)
     except Exception:  # a hostile file may still break the validator past the reader
         logger.warning("A PDF's signatures could not be verified", exc_info=True)
-        return Verdict(ok=False, problems=(words.unreadable(),))
+        return Verdict(ok=False, problems=(words.unreadable(),), readable=False)
     if not found:
         return Verdict(ok=False, problems=(words.unsigned(),))
     views = tuple(words.view_of(signature) for signature in found)

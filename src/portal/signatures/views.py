@@ -4,6 +4,7 @@ calls one service or selector and responds."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.assessments.evidence_files import request_too_large
 from portal.signatures import services
 from portal.signatures.forms import MODE_MEANINGS, RefuseForm, RootForm, SettingsForm
-from portal.signatures.models import IdentityState, SubmissionMode
+from portal.signatures.models import CertificateIdentity, IdentityState, SubmissionMode
 from portal.signatures.permissions import (
     get_identity,
     get_province_for_user,
@@ -151,15 +152,14 @@ def root_remove(request: AuthenticatedHttpRequest, province: str, pk: int) -> Ht
 def identity_confirm(request: AuthenticatedHttpRequest, province: str, pk: int) -> HttpResponse:
     where = get_province_for_user(request.user, province, write=True)
     identity = get_identity(where, pk)
-    try:
-        services.identity_confirm(identity=identity, actor=request.user, province=where)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        done = gettext("Đã xác nhận chứng thư “%(name)s” là của %(person)s.")
-        messages.success(request, done % {"name": identity.name, "person": identity.user})
-    return redirect(_back(where))
+    done = gettext("Đã xác nhận chứng thư “%(name)s” là của %(person)s.")
+    return _decided(
+        request,
+        where,
+        identity,
+        lambda: services.identity_confirm(identity=identity, actor=request.user, province=where),
+        done,
+    )
 
 
 @login_required
@@ -171,18 +171,33 @@ def identity_refuse(request: AuthenticatedHttpRequest, province: str, pk: int) -
     if not form.is_valid():
         messages.error(request, gettext("Ghi lý do từ chối: người dùng sẽ đọc được lý do này."))
         return redirect(_back(where))
+    reason = form.cleaned_data["reason"]
+    done = gettext("Đã từ chối chứng thư “%(name)s” của %(person)s.")
+    return _decided(
+        request,
+        where,
+        identity,
+        lambda: services.identity_refuse(
+            identity=identity, actor=request.user, province=where, reason=reason
+        ),
+        done,
+    )
+
+
+def _decided(
+    request: AuthenticatedHttpRequest,
+    where: Province,
+    identity: CertificateIdentity,
+    decide: Callable[[], object],
+    done: str,
+) -> HttpResponse:
+    """The office's decision on an identity, its refusal or success told on the page."""
     try:
-        services.identity_refuse(
-            identity=identity,
-            actor=request.user,
-            province=where,
-            reason=form.cleaned_data["reason"],
-        )
+        decide()
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        done = gettext("Đã từ chối chứng thư “%(name)s” của %(person)s.")
         messages.success(request, done % {"name": identity.name, "person": identity.user})
     return redirect(_back(where))
 

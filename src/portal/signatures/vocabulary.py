@@ -3,7 +3,7 @@ words, and the sentence that names each failed check (docs/signatures.md). No qu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils.functional import Promise
@@ -49,12 +49,13 @@ class SignatureView:
 class Verdict:
     """What a check of a signed PDF found. `ok`: every requirement asked for is met;
     `problems` say which check failed, each in one sentence; `warnings` what was not
-    checked but is accepted."""
+    checked but is accepted; `readable`: False when the file could not be read as a PDF."""
 
     ok: bool
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     signatures: tuple[SignatureView, ...] = ()
+    readable: bool = field(default=True, compare=False)  # told by the other fields too
 
 
 def status_of(signature: Signature) -> str:
