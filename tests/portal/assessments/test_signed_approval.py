@@ -316,3 +316,16 @@ def test_the_signed_approval_is_protected_against_forged_posts(signing, pki):  #
     assert token is not None
     assert post({"csrfmiddlewaretoken": token.group(1)}).status_code == 302
     assert submission(cast).state == SubmissionState.APPROVED
+
+
+def test_a_replayed_signed_approval_changes_nothing(signing, pki, evidence_root):  # type: ignore[no-untyped-def]
+    cast, minh = signing
+    signed = pki.sign(the_pdf(cast), minh)
+    assert upload(cast, signed).status_code == 302
+    approved_at = submission(cast).approved_at
+    entries, files = AuditEntry.objects.count(), stored_files(evidence_root)
+    replay = upload(cast, signed)
+    assert replay.status_code in (302, 400, 409)
+    assert submission(cast).approved_at == approved_at
+    assert SubmissionSignature.objects.count() == 1
+    assert AuditEntry.objects.count() == entries and stored_files(evidence_root) == files
