@@ -46,6 +46,10 @@ class AppendixTable:
     unit_ids: tuple[str, ...]  # the unit of each row
     max_row: tuple[Cell, ...] | None = None  # "Điểm tối đa"
     note: str = ""
+    # Titled runs of rows, as the office groups a long list (by former district, by peer
+    # group): (index of the section's first row in `rows`, its title), in row order. Empty:
+    # one list. The renderers print each title on a row of its own spanning the table.
+    sections: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,16 @@ class LevelReport:
 
 
 @dataclass(frozen=True)
+class UnassessedLevel:
+    """A level of the campaign with a framework but no results this year (communes not yet
+    assessed): the report says so in a short section, with the office's reason."""
+
+    code: str
+    name: str
+    reason: str  # the office's text; "" when it wrote none
+
+
+@dataclass(frozen=True)
 class Header:
     parent_body: str
     issuing_body: str
@@ -172,6 +186,7 @@ class Report:
     recipients: tuple[str, ...]
     signer_title: str
     signer_name: str
+    unassessed: tuple[UnassessedLevel, ...] = ()
     draft: bool = False  # not yet published: the renderers mark it "DỰ THẢO"
     # What identifies the figures (a published version's hash, "dti-sha256:<hex>"): the
     # renderers add them to the file's keywords, so a signed copy says what it is of.
