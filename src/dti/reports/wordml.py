@@ -1,7 +1,6 @@
 """WordprocessingML that python-docx has no API for: document-wide fonts, the font table
-entry that maps Liberation Serif to Times New Roman, repeated table header rows, rows that
-do not split across pages, cell shading, borderless tables, a short rule under a heading
-line, and the PAGE field."""
+entry that maps Liberation Serif to Times New Roman, borderless tables, a short rule under
+a heading line, the PAGE and NUMPAGES fields, outline levels and the table of contents."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.table import Table, _Row
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 FONT = "Liberation Serif"
@@ -67,8 +66,6 @@ def _font_table_entry(document: Document) -> None:
 
 
 # Word refuses elements out of the schema's order: each is inserted before its successors.
-_AFTER_ROW_FLAGS = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
-_AFTER_SHADING = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign")
 _AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
 _AFTER_PARAGRAPH_BORDER = (
     "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -77,24 +74,6 @@ _AFTER_PARAGRAPH_BORDER = (
     "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:outlineLvl",
     "w:rPr", "w:sectPr", "w:pPrChange",
 )  # fmt: skip
-
-
-def repeat_header(row: _Row) -> None:
-    """Repeat this row at the top of every page the table runs on (w:tblHeader)."""
-    row._tr.get_or_add_trPr().insert_element_before(OxmlElement("w:tblHeader"), *_AFTER_ROW_FLAGS)
-
-
-def keep_row_together(row: _Row) -> None:
-    flag = OxmlElement("w:cantSplit")
-    row._tr.get_or_add_trPr().insert_element_before(
-        flag, "w:trHeight", "w:tblHeader", *_AFTER_ROW_FLAGS
-    )
-
-
-def shade(row: _Row, fill: str) -> None:
-    for cell in row.cells:
-        shading = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
-        cell._tc.get_or_add_tcPr().insert_element_before(shading, *_AFTER_SHADING)
 
 
 def no_borders(table: Table) -> None:
@@ -117,24 +96,84 @@ def rule_below(paragraph: Paragraph) -> None:
     properties.insert_element_before(border, *_AFTER_PARAGRAPH_BORDER)
 
 
-def page_field(paragraph: Paragraph) -> None:
-    """The current page number, as a field Word and LibreOffice both update."""
+def field(paragraph: Paragraph, instruction: str, shown: str = "1") -> None:
+    """A field Word and LibreOffice both update (PAGE, NUMPAGES), showing `shown` until
+    they do."""
     run = paragraph.add_run()
-    for kind, text in (
+    for kind, content in (
         ("begin", None),
-        (None, " PAGE "),
+        (None, f" {instruction} "),
         ("separate", None),
-        (None, "1"),
+        (None, shown),
         ("end", None),
     ):
         if kind is not None:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
-        elif text == " PAGE ":
+        elif content == f" {instruction} ":
             element = OxmlElement("w:instrText")
             element.set(qn("xml:space"), "preserve")
-            element.text = text
+            element.text = content
         else:
             element = OxmlElement("w:t")
-            element.text = text
+            element.text = content
         run._r.append(element)
+
+
+def page_of_pages(paragraph: Paragraph) -> None:
+    """'Trang x/y': the current page and the number of pages, as fields."""
+    paragraph.add_run("Trang ")
+    field(paragraph, "PAGE")
+    paragraph.add_run("/")
+    field(paragraph, "NUMPAGES")
+
+
+_AFTER_OUTLINE = ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def outline_level(paragraph: Paragraph, depth: int) -> None:
+    """The paragraph is an entry of the table of contents (and of Word's navigation pane)
+    at `depth` (0 = top)."""
+    element = OxmlElement("w:outlineLvl")
+    element.set(qn("w:val"), str(depth))
+    paragraph._p.get_or_add_pPr().insert_element_before(element, *_AFTER_OUTLINE)
+
+
+def contents_field(paragraph: Paragraph, entries: list[tuple[int, str]]) -> None:
+    """A TOC field over the paragraphs' outline levels (\\u), three deep, linked (\\h).
+    Until Word or LibreOffice updates it (the document asks Word to, on opening: see
+    update_fields_on_open) it shows the entries without their pages."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run._r.append(begin)
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = ' TOC \\o "1-3" \\h \\z \\u '
+    run._r.append(instruction)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run._r.append(separate)
+    for depth, text in entries:
+        line = paragraph.add_run("    " * depth + text)
+        line.add_break()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+
+
+def update_fields_on_open(document: Document) -> None:
+    """Word refreshes the fields (the contents' page numbers) when it opens the file."""
+    settings = document.settings.element
+    element = OxmlElement("w:updateFields")
+    element.set(qn("w:val"), "true")
+    settings.insert_element_before(element, *_AFTER_UPDATE_FIELDS)
+
+
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+    "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)  # fmt: skip
