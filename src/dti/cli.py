@@ -35,6 +35,7 @@ from dti.framework.model import Framework, Node
 from dti.output import print_table, ranked_units, to_csv, to_json, to_xlsx
 from dti.reports.charts import ChartError
 from dti.reports.data import build_report
+from dti.reports.direct_pdf import render_pdf
 from dti.reports.docx import render_docx
 from dti.reports.model import PreviousResults
 from dti.reports.pdf import PdfError, convert_to_pdf
@@ -377,12 +378,17 @@ class _ReportRequest:
             return render_xlsx(report)
         if self.template is not None:
             docx = render_template(self.template.read_bytes(), report, charts=self.charts)
-        else:
+        elif self.fmt == "docx":
             docx = render_docx(report, charts=self.charts, profiles=self.profiles)
+        else:  # the standard layout's PDF is drawn directly, in seconds at any size
+            step(3)
+            pdf = render_pdf(report, charts=self.charts, profiles=self.profiles)
+            step(4)
+            return pdf
         step(3)
         if self.fmt == "docx":
             return docx
-        pdf = convert_to_pdf(docx)
+        pdf = convert_to_pdf(docx)  # an office's template: LibreOffice converts it
         step(4)
         return pdf
 

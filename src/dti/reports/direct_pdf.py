@@ -42,6 +42,7 @@ from dti.reports.layout import (
     FOOTER_FROM_EDGE,
     LANDSCAPE,
     PORTRAIT,
+    FontMissing,
     Page,
     font_name,
     table_layout,
@@ -59,24 +60,29 @@ from dti.reports.outline import (
     Table,
     outline,
 )
+from dti.reports.pdf import PdfError
 from dti.reports.pdf_tables import RowsTable, rows_of
 from dti.text import clean_text
 
-_ALIGN: dict[Align, Literal["left", "center", "right", "justify"]] = {
-    Align.LEFT: "left",
-    Align.CENTER: "center",
-    Align.RIGHT: "right",
-    Align.JUSTIFY: "justify",
+_ALIGN: dict[Align, Literal[0, 1, 2, 4]] = {  # ReportLab's TA_LEFT, TA_CENTER, …
+    Align.LEFT: 0,
+    Align.CENTER: 1,
+    Align.RIGHT: 2,
+    Align.JUSTIFY: 4,
 }
 _FOOTER_PT = 11
 
 
 def render_pdf(report: Report, *, charts: bool = True, profiles: bool = False) -> bytes:
-    """The report's PDF bytes; `charts` and `profiles` as for the DOCX."""
+    """The report's PDF bytes; `charts` and `profiles` as for the DOCX. PdfError when the
+    report's font is not installed."""
     buffer = io.BytesIO()
-    document = _Document(buffer, report)
-    story = list(_story(report, charts=charts, profiles=profiles))
-    document.multiBuild(story, canvasmaker=_NumberedCanvas)
+    try:
+        document = _Document(buffer, report)
+        story = list(_story(report, charts=charts, profiles=profiles))
+        document.multiBuild(story, canvasmaker=_NumberedCanvas)
+    except FontMissing as error:
+        raise PdfError(str(error)) from error
     return buffer.getvalue()
 
 

@@ -20,6 +20,7 @@ from dti.campaign import Campaign as CoreCampaign
 from dti.campaign import Level as CoreLevel
 from dti.inputs import UnitInput, build_inputs
 from dti.reports.data import build_report
+from dti.reports.direct_pdf import render_pdf
 from dti.reports.docx import render_docx
 from dti.reports.model import PreviousResults, Report
 from dti.reports.pdf import convert_to_pdf
@@ -177,15 +178,18 @@ def office_template(campaign: Campaign) -> bytes | None:
 
 def campaign_report(campaign: Campaign, fmt: str) -> ReportFile:
     """The report as a file ("docx", "xlsx" or "pdf"); the DOCX (and the PDF made from it)
-    fills the office's own template when it has one. PdfError when LibreOffice cannot
-    convert it."""
+    fills the office's own template when it has one, and LibreOffice converts that one to
+    PDF; the standard layout's PDF is drawn directly. PdfError when a PDF cannot be made."""
     report = campaign_report_model(campaign)
     if fmt == "xlsx":
         content = render_xlsx(report)
     else:
         template = office_template(campaign)
-        docx = render_template(template, report) if template else render_docx(report)
-        content = docx if fmt == "docx" else convert_to_pdf(docx)
+        if template:
+            docx = render_template(template, report)
+            content = docx if fmt == "docx" else convert_to_pdf(docx)
+        else:
+            content = render_docx(report) if fmt == "docx" else render_pdf(report)
     return ReportFile(_file_name(campaign, fmt, report.draft), FORMATS[fmt], content)
 
 

@@ -20,9 +20,10 @@ from django.db import IntegrityError, transaction
 
 from dti.campaign import Campaign as CoreCampaign
 from dti.reports.data import build_report
+from dti.reports.direct_pdf import render_pdf
 from dti.reports.docx import KEYWORDS, render_docx
 from dti.reports.model import PreviousResults, Report
-from dti.reports.pdf import convert_to_pdf, keywords_of, with_keywords
+from dti.reports.pdf import keywords_of, with_keywords
 from dti.reports.xlsx import render_xlsx
 from dti.results import LevelResult
 from dti.signatures import hash_keywords
@@ -99,12 +100,11 @@ def report_to_sign(version: Version) -> PublishedReport:
 
 
 def _made(version: Version, fmt: str) -> bytes:
-    if fmt == "pdf":
-        # LibreOffice splits the DOCX's keywords into words: set them again, exactly; then
-        # the portal's own signature, where the deployment sets a certificate.
-        pdf = convert_to_pdf(published_report(version, "docx").content)
-        return signed_by_portal(with_keywords(pdf, report_keywords(version)))
     report = version_report(version)
+    if fmt == "pdf":
+        # Drawn directly, with the keywords exactly as the DOCX's; then the portal's own
+        # signature, where the deployment sets a certificate.
+        return signed_by_portal(render_pdf(report))
     return render_xlsx(report) if fmt == "xlsx" else render_docx(report)
 
 

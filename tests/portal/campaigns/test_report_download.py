@@ -148,14 +148,14 @@ def test_an_unknown_format_is_not_found(cast, published):
 
 
 def test_a_pdf_that_cannot_be_made_is_explained(cast, published, monkeypatch):
-    def missing(docx: bytes) -> bytes:
-        raise PdfError("Không tìm thấy LibreOffice (soffice).")
+    def missing(report: object) -> bytes:
+        raise PdfError("Thiếu phông chữ Liberation Serif: cài gói fonts-liberation2.")
 
-    monkeypatch.setattr("portal.campaigns.report.convert_to_pdf", missing)
+    monkeypatch.setattr("portal.campaigns.report.render_pdf", missing)
     response = cast.client(cast.quang).get(url(published, "pdf"))
     assert response.status_code == 503
     page = response.content.decode()
-    assert "Không tạo được báo cáo PDF" in page and "Không tìm thấy LibreOffice" in page
+    assert "Không tạo được báo cáo PDF" in page and "Thiếu phông chữ" in page
 
 
 def test_the_report_compares_the_average_with_the_year_before(cast, published, binhdinh):

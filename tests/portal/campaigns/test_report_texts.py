@@ -221,3 +221,27 @@ def test_the_page_itself_lists_the_fields_a_template_may_use(cast):
         assert f"<code>{{{{ {name} }}}}</code>" in listed, name
     for name in context["levels"][0]:
         assert f"<code>{name}</code>" in listed, name
+
+
+def test_the_pdf_of_an_office_template_goes_through_libreoffice_the_standard_one_does_not(
+    cast,
+    published,  # noqa: F811
+    monkeypatch,
+):
+    """The standard layout's PDF is drawn directly from the report data; the office's own
+    template exists only as a DOCX, so LibreOffice converts that one."""
+    converted: list[bytes] = []
+
+    def libreoffice(docx: bytes) -> bytes:
+        converted.append(docx)
+        return b"%PDF-1.7 converted"
+
+    monkeypatch.setattr("portal.campaigns.report.convert_to_pdf", libreoffice)
+    client = cast.client(cast.quang)
+    standard = client.get(url(published, "pdf"))
+    assert standard.status_code == 200 and standard.content.startswith(b"%PDF-")
+    assert converted == []
+    assert upload(client, published, template_docx("BÁO CÁO CỦA {{ province }}")).status_code == 302
+    response = client.get(url(published, "pdf"))
+    assert response.content == b"%PDF-1.7 converted"
+    assert "BÁO CÁO CỦA Bình Định" in docx_text(converted[0])

@@ -309,9 +309,9 @@ def test_a_kept_pdf_without_the_hash_gets_it_on_its_way_to_the_signer(office):
 
 @pytest.mark.slow
 def test_the_report_the_portal_makes_is_the_one_to_sign(office, pki):
-    """A real LibreOffice conversion: the DOCX's keywords carry the version's hash, but
-    LibreOffice splits them into words in the PDF, so the portal sets them again; the
-    office downloads that PDF, has it signed, and it verifies."""
+    """The DOCX's keywords carry the version's hash. A real LibreOffice conversion would
+    split them into words; the portal draws the PDF itself, with the keywords exactly as
+    the DOCX's. The office downloads that PDF, has it signed, and it verifies."""
     version = office.version
     expected = hash_keywords(version.digest)
     docx = published_report(version, "docx").content
