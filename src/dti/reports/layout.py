@@ -113,7 +113,8 @@ def table_layout(table: AppendixTable, available: float) -> TableLayout:
     name at least NAME_MIN_WIDTH, numbers at least MIN_WIDTH), so that no value wraps; what
     the page has left widens the columns of numbers up to MAX_WIDTH each, then the names (a
     short table stays narrow and centred). When the page cannot hold the values the whole
-    table's font gets smaller, down to MIN_TABLE_PT. Headers wrap."""
+    table's font gets smaller, down to MIN_TABLE_PT; a name wider than the page even then
+    is drawn smaller still in its own cell by the PDF (fit_size). Headers wrap."""
     name = name_column(table.columns)
     size = TABLE_PT if len(table.columns) <= 8 else DENSE_TABLE_PT
     values = [_widest(table, i) for i in range(len(table.columns))]
@@ -123,6 +124,8 @@ def table_layout(table: AppendixTable, available: float) -> TableLayout:
             break
         size -= 0.5
     widths = list(needed)
+    if name is not None and sum(widths) > available:  # a name longer than any page
+        widths[name] = max(available - sum(widths) + widths[name], NAME_MIN_WIDTH)
     spare = available - sum(widths)
     growing = [
         i for i, c in enumerate(table.columns) if i != name and c.kind is not ColumnKind.RANK
@@ -152,3 +155,11 @@ def _widest(table: AppendixTable, column: int) -> str:
     if table.columns[column].kind not in (ColumnKind.TEXT,):
         texts = set(sorted(texts, key=len, reverse=True)[:40])
     return max(texts, key=lambda text: text_width(text, TABLE_PT), default="")
+
+
+def fit_size(text: str, size: float, width: float) -> float:
+    """The font size at which `text` fits on one line in a cell `width` wide: `size` when it
+    does, smaller when it does not (a name longer than any page)."""
+    room = width - 2 * CELL_PADDING
+    needed = text_width(text, size)
+    return size if needed <= room else max(size * room / needed, 1.0)

@@ -23,9 +23,13 @@ from dti.reports.layout import (
     NAME_HEADER,
     SECTION_FILL,
     TableLayout,
+    fit_size,
     font_name,
+    name_column,
+    text_width,
 )
 from dti.reports.model import AppendixTable, Column, ColumnKind
+from dti.text import clean_text
 
 LINE = 0.5  # points: the grid
 _V_PADDING = 2.0
@@ -41,15 +45,16 @@ class _Row:
 
 def rows_of(table: AppendixTable) -> list[_Row]:
     """The table's rows under its header: the maxima, then each unit with the titles of
-    the sections before their first row."""
+    the sections before their first row; without the control characters a PDF would draw
+    as boxes."""
     rows: list[_Row] = []
     if table.max_row is not None:
-        rows.append(_Row(tuple(c.text for c in table.max_row), italic=True))
+        rows.append(_Row(tuple(clean_text(c.text) for c in table.max_row), italic=True))
     titles = dict(table.sections)
     for position, cells in enumerate(table.rows):
         if position in titles:
-            rows.append(_Row(None, titles[position]))
-        rows.append(_Row(tuple(c.text for c in cells)))
+            rows.append(_Row(None, clean_text(titles[position])))
+        rows.append(_Row(tuple(clean_text(c.text) for c in cells)))
     return rows
 
 
@@ -72,6 +77,14 @@ class RowsTable(Flowable):
         lines = max((len(lines) for lines in self.header_lines), default=1)
         self.header_height = lines * size * _LEADING + 2 * _V_PADDING
         self.width = layout.width
+        # Names of up to this many characters fit their column whatever their letters
+        # (the layout measured the widest); only longer ones are measured when drawn.
+        name = name_column(self.columns)
+        self.short_names = (
+            int((layout.widths[name] - 2 * CELL_PADDING) // text_width("W", size))
+            if name is not None
+            else 0
+        )
         self.height = self.header_height + len(rows) * self.row_height
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -113,10 +126,18 @@ class RowsTable(Flowable):
                 canvas.setFont(bold, size)
                 canvas.drawString(CELL_PADDING, base, row.title)
             else:
-                canvas.setFont(italic if row.italic else regular, size)
+                font = italic if row.italic else regular
+                canvas.setFont(font, size)
                 for text, align, left, right in zip(
                     row.cells, aligns, edges[:-1], edges[1:], strict=True
                 ):
+                    if align == "left" and len(text) > self.short_names:
+                        fitted = fit_size(text, size, right - left)
+                        if fitted < size:  # a name wider than any page: smaller, one line
+                            canvas.setFont(font, fitted)
+                            _text(canvas, text, align, left, right, base)
+                            canvas.setFont(font, size)
+                            continue
                     _text(canvas, text, align, left, right, base)
                 self._cells(edges, y)
             y -= self.row_height
