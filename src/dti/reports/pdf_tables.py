@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor, black
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from dti.reports.layout import (
@@ -182,12 +183,12 @@ def _alignment(column: Column) -> str:
     return "right"
 
 
-def _text(canvas: object, text: str, align: str, left: float, right: float, y: float) -> None:
+def _text(canvas: Canvas, text: str, align: str, left: float, right: float, y: float) -> None:
     if not text:
         return
     if align == "left":
-        canvas.drawString(left + CELL_PADDING, y, text)  # type: ignore[attr-defined]
+        canvas.drawString(left + CELL_PADDING, y, text)
     elif align == "right":
-        canvas.drawRightString(right - CELL_PADDING, y, text)  # type: ignore[attr-defined]
+        canvas.drawRightString(right - CELL_PADDING, y, text)
     else:
-        canvas.drawCentredString((left + right) / 2, y, text)  # type: ignore[attr-defined]
+        canvas.drawCentredString((left + right) / 2, y, text)
