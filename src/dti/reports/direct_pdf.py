@@ -61,7 +61,7 @@ from dti.reports.outline import (
     outline,
 )
 from dti.reports.pdf import PdfError
-from dti.reports.pdf_tables import RowsTable, rows_of
+from dti.reports.pdf_tables import SKETCH, RowsTable, rows_of
 from dti.text import clean_text
 
 _ALIGN: dict[Align, Literal[0, 1, 2, 4]] = {  # ReportLab's TA_LEFT, TA_CENTER, …
@@ -105,9 +105,15 @@ class _Document(BaseDocTemplate):
         )
         self.addPageTemplates([_template("portrait", PORTRAIT), _template("landscape", LANDSCAPE)])
         self._entries = 0
+        self.passes = 0
 
     def beforeDocument(self) -> None:  # ReportLab's hook, once per pass
         self._entries = 0
+        self.passes += 1
+        # The first pass only finds the pages of the contents' entries: the contents are
+        # empty then, so a second pass always follows, and the tables' text (nearly all of
+        # the drawing) need not be drawn (pdf_tables.SKETCH).
+        setattr(self.canv, SKETCH, self.passes == 1)
 
     def afterFlowable(self, flowable: Flowable) -> None:  # ReportLab's hook
         if not isinstance(flowable, _Entry):

@@ -33,6 +33,9 @@ from dti.reports.model import AppendixTable, Column, ColumnKind
 from dti.text import clean_text
 
 LINE = 0.5  # points: the grid
+# Set true on the canvas of a pass whose pages are only counted (the first pass of a
+# document with contents): the rows are measured and split, not drawn.
+SKETCH = "dti_sketch"
 _V_PADDING = 2.0
 _LEADING = 1.2  # times the font size
 
@@ -106,6 +109,8 @@ class RowsTable(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
+        if getattr(canvas, SKETCH, False):
+            return
         widths = self.layout.widths
         edges = [0.0]
         for width in widths:
