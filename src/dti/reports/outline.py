@@ -14,11 +14,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from dti.reports import charts as chart
 from dti.reports import statements as say
 from dti.reports.layout import BODY_PT, NOTE_PT
-from dti.reports.model import DRAFT, Appendix, AppendixTable, Header, LevelReport, Report
+from dti.reports.model import (
+    DRAFT,
+    Appendix,
+    AppendixTable,
+    ClassCount,
+    Header,
+    IndexSummary,
+    LevelReport,
+    Report,
+)
 from dti.reports.texts import BLANK
 
 _LEVEL_LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -167,7 +177,7 @@ def _level_results(level: LevelReport, charts: bool) -> Iterator[Block]:
     yield body(f"(Kèm theo {general.label})", italic=True)
     if charts and level.classes:
         title = f"Xếp loại khối {level.name}"
-        yield Picture(chart.class_distribution(level.classes, title), 15.5)
+        yield Picture(_class_chart(level.classes, title), 15.5)
     for group in level.groups:
         yield heading(f"{next(letters)}) {group.name}")
         yield body(say.group_size(group))
@@ -178,7 +188,19 @@ def _level_results(level: LevelReport, charts: bool) -> Iterator[Block]:
     yield body(f"(Kèm theo {level.appendices[-1].label})", italic=True)
     if charts and level.indices:
         title = f"Tỷ lệ điểm bình quân theo chỉ số chính — khối {level.name}"
-        yield Picture(chart.index_averages(level.indices, title), 15.5)
+        yield Picture(_index_chart(level.indices, title), 15.5)
+
+
+# A level's charts are drawn once per process for the same data, however many files of
+# the report are made (the DOCX and the PDF of one download draw the same two).
+@lru_cache(maxsize=16)
+def _class_chart(classes: tuple[ClassCount, ...], title: str) -> bytes:
+    return chart.class_distribution(classes, title)
+
+
+@lru_cache(maxsize=16)
+def _index_chart(indices: tuple[IndexSummary, ...], title: str) -> bytes:
+    return chart.index_averages(indices, title)
 
 
 def _section_three(report: Report) -> Iterator[Block]:
