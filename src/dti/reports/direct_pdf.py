@@ -13,8 +13,8 @@ report's keywords exactly as given (a published version's "dti-sha256:<hex>" inc
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from typing import Any, Literal
+from collections.abc import Callable, Iterator
+from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import black
@@ -76,21 +76,35 @@ _FOOTER_PT = 11
 def render_pdf(report: Report, *, charts: bool = True, profiles: bool = False) -> bytes:
     """The report's PDF bytes; `charts` and `profiles` as for the DOCX. PdfError when the
     report's font is not installed."""
-    buffer = io.BytesIO()
     try:
-        document = _Document(buffer, report)
         story = list(_story(report, charts=charts, profiles=profiles))
-        document.multiBuild(story, canvasmaker=_NumberedCanvas)
+        contents = any(isinstance(flowable, TableOfContents) for flowable in story)
+        total = 0
+        for _ in range(3):  # the second time the total is known; a third never seen
+            buffer = io.BytesIO()
+            document = _Document(buffer, report, total, has_contents=contents)
+            document.multiBuild(list(story))
+            if document.printed_total == document.page:
+                return buffer.getvalue()
+            total = document.page
     except FontMissing as error:
         raise PdfError(str(error)) from error
-    return buffer.getvalue()
+    raise PdfError("Không đánh số được các trang của báo cáo PDF.")
 
 
 class _Document(BaseDocTemplate):
     """Portrait pages, then landscape ones; each heading with an outline depth becomes an
-    entry of the contents and a bookmark."""
+    entry of the contents and a bookmark.
 
-    def __init__(self, buffer: io.BytesIO, report: Report) -> None:
+    "Trang x/y" is drawn as each page ends, with y the number of pages of the previous pass
+    (ReportLab makes passes until the contents' pages stop moving, and the first pass of a
+    report with contents is never the last): the pages are never held back to be numbered.
+    A report without contents, or whose last pass changed its length, is drawn again with
+    the total it now knows (render_pdf)."""
+
+    def __init__(
+        self, buffer: io.BytesIO, report: Report, total: int, *, has_contents: bool
+    ) -> None:
         title = f"{DRAFT} - {report.title}" if report.draft else report.title
         super().__init__(
             buffer,
@@ -103,9 +117,27 @@ class _Document(BaseDocTemplate):
             lang="vi-VN",
             invariant=False,
         )
-        self.addPageTemplates([_template("portrait", PORTRAIT), _template("landscape", LANDSCAPE)])
+        self.addPageTemplates(
+            [
+                _template("portrait", PORTRAIT, self._footer),
+                _template("landscape", LANDSCAPE, self._footer),
+            ]
+        )
         self._entries = 0
         self.passes = 0
+        self.known_total = total  # pages of the previous pass
+        self.printed_total = total  # the total this pass prints
+        self.has_contents = has_contents
+
+    def build(
+        self,
+        flowables: list[Flowable],
+        filename: str | IO[bytes] | None = None,
+        canvasmaker: Any = Canvas,
+    ) -> None:
+        self.printed_total = self.known_total
+        super().build(flowables, filename, canvasmaker)
+        self.known_total = self.page
 
     def beforeDocument(self) -> None:  # ReportLab's hook, once per pass
         self._entries = 0
@@ -113,7 +145,7 @@ class _Document(BaseDocTemplate):
         # The first pass only finds the pages of the contents' entries: the contents are
         # empty then, so a second pass always follows, and the tables' text (nearly all of
         # the drawing) need not be drawn (pdf_tables.SKETCH).
-        setattr(self.canv, SKETCH, self.passes == 1)
+        setattr(self.canv, SKETCH, self.passes == 1 and self.has_contents)
 
     def afterFlowable(self, flowable: Flowable) -> None:  # ReportLab's hook
         if not isinstance(flowable, _Entry):
@@ -125,38 +157,26 @@ class _Document(BaseDocTemplate):
         self.canv.addOutlineEntry(text, key, level=depth, closed=depth > 0)
         self.notify("TOCEntry", (depth, text, self.page, key))
 
+    def _footer(self, canvas: Canvas, _: BaseDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(font_name("regular"), _FOOTER_PT)
+        canvas.setFillColor(black)
+        width = self.pageTemplate.pagesize[0]
+        text = f"Trang {self.page}/{self.printed_total}"
+        canvas.drawCentredString(width / 2, FOOTER_FROM_EDGE, text)
+        canvas.restoreState()
 
-def _template(name: str, page: Page) -> PageTemplate:
+
+def _template(
+    name: str, page: Page, footer: Callable[[Canvas, BaseDocTemplate], None]
+) -> PageTemplate:
     frame = Frame(
         page.left, page.bottom, page.frame_width, page.frame_height,
         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name,
     )  # fmt: skip
-    return PageTemplate(id=name, frames=[frame], pagesize=(page.width, page.height))
-
-
-class _NumberedCanvas(Canvas):
-    """Holds the pages until the end, then writes "Trang x/y" on each: the number of pages
-    is known only then."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:  # ReportLab's name
-        self._pages.append(dict(self.__dict__))
-        begin: Any = self  # the canvas's own method for a fresh page, not in its stubs
-        begin._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            width = state["_pagesize"][0]
-            self.setFont(font_name("regular"), _FOOTER_PT)
-            self.setFillColor(black)
-            self.drawCentredString(width / 2, FOOTER_FROM_EDGE, f"Trang {number}/{total}")
-            super().showPage()
-        super().save()
+    return PageTemplate(
+        id=name, frames=[frame], pagesize=(page.width, page.height), onPageEnd=footer
+    )
 
 
 def _story(report: Report, *, charts: bool, profiles: bool) -> Iterator[Flowable]:
