@@ -371,7 +371,13 @@ class _ReportRequest:
         tables = self.tables_dir or self.campaign_file.parent
         results = results_from_tables(campaign, tables, self.levels or None)
         texts = load_texts(self.texts) if self.texts else None
-        report = build_report(campaign, results, texts=texts, previous=self._previous())
+        report = build_report(
+            campaign,
+            results,
+            texts=texts,
+            previous=self._previous(),
+            unassessed=() if self.levels else None,  # levels left out by choice are not news
+        )
         step(2)
         if self.fmt == "xlsx":
             step(3)

@@ -10,9 +10,12 @@ from dti.campaign import Campaign, Level
 from dti.fixedpoint import format_vi, from_scaled
 from dti.framework.model import Comparability, Framework, RankingPolicy
 from dti.rankings import Ranking, RankingRow
+from dti.reports.details import with_details
 from dti.reports.model import Appendix, AppendixTable, Cell, Column, ColumnKind
 from dti.reports.numbers import percent_text, points_text
+from dti.reports.sections import in_sections, placement
 from dti.reports.statements import ranking_text
+from dti.reports.texts import Grouping
 from dti.results import LevelResult
 
 _ROMAN = (
@@ -31,15 +34,26 @@ def roman(number: int) -> str:
 
 
 def level_appendices(
-    campaign: Campaign, code: str, result: LevelResult, numbering: Iterator[int]
+    campaign: Campaign,
+    code: str,
+    result: LevelResult,
+    numbering: Iterator[int],
+    *,
+    depth: int = 0,
+    grouping: Grouping = Grouping.NONE,
 ) -> tuple[Appendix, ...]:
-    """General ranking, groups, then per-index rankings; numbered on from `numbering`."""
+    """General ranking, groups, then per-index rankings; numbered on from `numbering`.
+    The per-index tables show the nodes `depth` levels below their index (dti.reports.
+    details); the general and per-index tables are listed by `grouping` (dti.reports.
+    sections), each peer group's as one list."""
     level = campaign.level(code)
     upper = level.name.upper()
     year = campaign.year
+    placed = placement(campaign, code, result, grouping)
     appendices = []
     number = roman(next(numbering))
     general = _ranking_table(campaign, level, result, result.general, f"PL {number}")
+    general = in_sections(general, placed)
     title = f"BẢNG XẾP HẠNG CHUNG VỀ CHUYỂN ĐỔI SỐ KHỐI {upper} NĂM {year}"
     appendices.append(Appendix(number, title, code, (general,)))
     for group in result.framework.groups:
@@ -50,8 +64,16 @@ def level_appendices(
     if result.framework.main_indices:
         number = roman(next(numbering))
         tables = tuple(
-            _index_table(result, index.code, f"{position}. {index.name}", f"PL {number}.{position}")
-            for position, index in enumerate(result.framework.main_indices, start=1)
+            in_sections(
+                with_details(
+                    _index_table(result, index.code, f"{n}. {index.name}", f"PL {number}.{n}"),
+                    result,
+                    index.code,
+                    depth,
+                ),
+                placed,
+            )
+            for n, index in enumerate(result.framework.main_indices, start=1)
         )
         title = f"BẢNG XẾP HẠNG THEO TỪNG CHỈ SỐ CHÍNH KHỐI {upper} NĂM {year}"
         appendices.append(Appendix(number, title, code, tables))

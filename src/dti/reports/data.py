@@ -8,12 +8,12 @@ texts (dti.reports.texts).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import count
 
 from dti.campaign import Campaign
 from dti.reports.levels import level_report
-from dti.reports.model import Header, PreviousResults, Report
+from dti.reports.model import Header, PreviousResults, Report, UnassessedLevel
 from dti.reports.texts import (
     ReportTexts,
     default_number,
@@ -30,9 +30,12 @@ def build_report(
     texts: ReportTexts | None = None,
     previous: PreviousResults | None = None,
     draft: bool = False,
+    unassessed: Sequence[str] | None = None,
 ) -> Report:
     """The report of `results` (level code -> result, in the order given); `draft` marks
-    a report whose results are not published yet."""
+    a report whose results are not published yet. `unassessed` are the levels the report
+    says were not assessed this year; by default every level of the campaign without a
+    result (a report asked for some levels only passes `()`)."""
     texts = texts or ReportTexts()
     numbers = count(1)
     levels = tuple(
@@ -62,6 +65,7 @@ def build_report(
         method=texts.method,
         process=texts.process,
         levels=levels,
+        unassessed=_unassessed(campaign, results, texts, unassessed),
         general_remarks=texts.general_remarks,
         recommendations=texts.recommendations,
         recipients=texts.recipients,
@@ -77,8 +81,27 @@ def _previous(previous: PreviousResults | None, level: str) -> tuple[int, LevelR
     return previous.year, previous.results[level]
 
 
+def _unassessed(
+    campaign: Campaign,
+    results: Mapping[str, LevelResult],
+    texts: ReportTexts,
+    codes: Sequence[str] | None,
+) -> tuple[UnassessedLevel, ...]:
+    """The levels without results, in the campaign's order, with the office's reason."""
+    if codes is None:
+        codes = [code for code in campaign.levels if code not in results]
+    assessed = [code for code in codes if code in results]
+    if assessed:
+        raise ValueError(f"Khối {', '.join(assessed)} có kết quả, không thể ghi là chưa đánh giá.")
+    return tuple(
+        UnassessedLevel(code, campaign.level(code).name, texts.not_assessed.get(code, ""))
+        for code in codes
+    )
+
+
 def _legal_bases(campaign: Campaign, results: Mapping[str, LevelResult]) -> tuple[str, ...]:
-    """'Căn cứ <decision> ban hành <framework>[ và <framework>]' once per decision."""
+    """'Căn cứ <decision> ban hành <framework>[ và <framework>]' once per decision, for
+    the levels with results only: a level not assessed this year cites no framework."""
     issued: dict[str, list[str]] = {}
     for code in results:
         framework = campaign.level(code).framework

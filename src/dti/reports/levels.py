@@ -1,6 +1,7 @@
 """One level's part of the report: counts and names per class, peer groups, main-index
-statistics, top and bottom units, the average and its change, commendation proposals.
-Everything is read from a LevelResult; see docs/reports.md for each definition."""
+statistics (and their parts, as deep as the office asks), top and bottom units, the average
+and its change, commendation proposals. Everything is read from a LevelResult; see
+docs/reports.md for each definition."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from fractions import Fraction
 
 from dti.campaign import Campaign
 from dti.fixedpoint import SCALE, format_vi
-from dti.framework.model import Comparability, Framework
+from dti.framework.model import Comparability, Framework, Node
 from dti.rankings import Ranking
 from dti.reports.appendices import level_appendices
+from dti.reports.details import known_children
 from dti.reports.model import (
     Average,
     ClassCount,
@@ -41,7 +43,14 @@ def level_report(
 ) -> LevelReport:
     level = campaign.level(code)
     framework = result.framework
-    appendices = level_appendices(campaign, code, result, numbering)
+    appendices = level_appendices(
+        campaign,
+        code,
+        result,
+        numbering,
+        depth=texts.detail_depth,
+        grouping=texts.grouping_of(code),
+    )
     labels = {table.key: a.label for a in appendices for table in a.tables}
     lines = ranked_lines(result, result.general)
     rule = texts.commendation
@@ -57,7 +66,10 @@ def level_report(
         class_text=class_text(framework, framework.ranking),
         classes=class_counts(result.general, lines),
         groups=tuple(_group(result, g.code, g.name, labels) for g in framework.groups),
-        indices=tuple(_index(result, code, index.code, texts) for index in framework.main_indices),
+        indices=tuple(
+            _summary(result, code, index, texts, texts.detail_depth)
+            for index in framework.main_indices
+        ),
         top=_top(lines),
         bottom=_bottom(lines),
         average=_average(result, previous),
@@ -120,10 +132,14 @@ def _group(result: LevelResult, code: str, name: str, labels: dict[str, str]) ->
     )
 
 
-def _index(result: LevelResult, level: str, code: str, texts: ReportTexts) -> IndexSummary:
-    """'Trung bình trở lên': a score of at least half the unit's applicable max."""
+def _summary(
+    result: LevelResult, level: str, node: Node, texts: ReportTexts, depth: int
+) -> IndexSummary:
+    """'Trung bình trở lên': a score of at least half the unit's applicable max. With
+    `depth` > 0, the same for each child, as far as the scores know them (dti.reports.
+    details)."""
     scores = result.scores
-    row = scores.node_index[code]
+    row = scores.node_index[node.code]
     maxima = scores.max_of(row)
     applies = maxima > 0
     points = scores.score[row][applies]
@@ -133,15 +149,19 @@ def _index(result: LevelResult, level: str, code: str, texts: ReportTexts) -> In
     ratios = sum(
         (Fraction(100 * int(p), int(m)) for p, m in zip(points, limits, strict=True)), Fraction(0)
     )
+    parts: tuple[IndexSummary, ...] = ()
+    if depth > 0 and known_children(scores, node):
+        parts = tuple(_summary(result, level, child, texts, depth - 1) for child in node.children)
     return IndexSummary(
-        code=code,
-        name=result.framework.by_code[code].name,
+        code=node.code,
+        name=node.name,
         applicable=applicable,
         reached=reached,
         reached_percent=share(reached, applicable),
         below_percent=share(applicable - reached, applicable),
         average_percent=rounded(ratios / applicable if applicable else Fraction(0), 1),
-        remark=texts.remark(level, code),
+        remark=texts.remark(level, node.code),
+        parts=parts,
     )
 
 

@@ -98,7 +98,8 @@ class GroupSummary:
 
 @dataclass(frozen=True)
 class IndexSummary:
-    """A main index across a level: units at or above half of their applicable max."""
+    """A main index across a level (or a part of one: a component, a sub-criterion): units
+    at or above half of their applicable max."""
 
     code: str
     name: str
@@ -108,6 +109,9 @@ class IndexSummary:
     below_percent: Decimal
     average_percent: Decimal  # mean of score / applicable max, one decimal
     remark: str  # the office's text
+    # The node's children, each with its own parts, as deep as the office asks
+    # (ReportTexts.detail_depth) and the level's scores know them; () below that.
+    parts: tuple[IndexSummary, ...] = ()
 
 
 @dataclass(frozen=True)

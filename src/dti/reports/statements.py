@@ -15,6 +15,7 @@ from dti.reports.model import (
     IndexSummary,
     LevelReport,
     RankedLine,
+    UnassessedLevel,
 )
 from dti.reports.numbers import count_text, percent_text, points_text
 
@@ -55,6 +56,45 @@ def index_sentence(index: IndexSummary) -> str:
         f"chiếm {percent_text(index.below_percent, trim=True)}; tỷ lệ điểm bình quân đạt "
         f"{percent_text(index.average_percent, trim=True)} điểm tối đa."
     )
+
+
+def part_sentence(part: IndexSummary) -> str:
+    """'Ban hành kế hoạch chuyển đổi số năm: có 3/4 đơn vị đạt điểm trung bình trở lên
+    (75%); tỷ lệ điểm bình quân đạt 62,5% điểm tối đa.' (a part of a main index: a
+    component or a sub-criterion; shorter than index_sentence, for there are many)."""
+    if part.applicable == 0:
+        return f"{part.name}: không áp dụng cho đơn vị nào."
+    return (
+        f"{part.name}: có {part.reached}/{part.applicable} đơn vị đạt điểm trung bình trở "
+        f"lên ({percent_text(part.reached_percent, trim=True)}); tỷ lệ điểm bình quân đạt "
+        f"{percent_text(part.average_percent, trim=True)} điểm tối đa."
+    )
+
+
+def part_sentences(index: IndexSummary) -> list[tuple[int, str]]:
+    """The sentence of every part below a main index, parents before children, each with
+    its depth below the index (1 for a direct child) for the renderer to indent."""
+    lines: list[tuple[int, str]] = []
+
+    def walk(node: IndexSummary, depth: int) -> None:
+        for part in node.parts:
+            lines.append((depth, part_sentence(part)))
+            walk(part, depth + 1)
+
+    walk(index, 1)
+    return lines
+
+
+def unassessed_heading(level: UnassessedLevel, year: int) -> str:
+    """'Khối UBND xã, phường chưa được đánh giá năm 2025'."""
+    return f"Khối {level.name} chưa được đánh giá năm {year}"
+
+
+def unassessed_sentence(level: UnassessedLevel, year: int) -> str:
+    """The section's text: the office's reason, or a plain statement when it wrote none."""
+    if level.reason:
+        return level.reason
+    return f"Năm {year}, các đơn vị khối {level.name} chưa được đánh giá, xếp hạng."
 
 
 def _placed(lines: Sequence[RankedLine]) -> str:

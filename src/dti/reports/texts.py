@@ -1,6 +1,8 @@
 """The words of a report that the DTI office writes, not the product: header fields it
 fills by hand (number, date, issuing body, signer), legal bases, purpose, the process
-followed, remarks per main index, recommendations, and the commendation rule.
+followed, remarks per main index, recommendations, and the commendation rule; and its
+choices of presentation: how deep below the main indices the report goes, how a level's
+long lists are grouped, and why a level has no results this year.
 
 Everything has a default, so a report can be generated from the results alone; an office
 keeps its own texts per campaign in a YAML file (`dti report --texts FILE`, docs/reports.md).
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,18 @@ class CommendationRule:
     top: int = 3
 
 
+class Grouping(str, Enum):
+    """How a level's long ranking tables are listed (docs/reports.md, "Grouped lists")."""
+
+    NONE = "none"  # one list
+    PARENT = "parent"  # by the unit's parent: the former district of a commune
+    GROUP = "group"  # by the level's peer groups
+
+
+DEFAULT_DETAIL_DEPTH = 1  # each main index and its direct children
+MAX_DETAIL_DEPTH = 5
+
+
 @dataclass(frozen=True)
 class ReportTexts:
     """The office's texts. Empty fields fall back to a default derived from the campaign
@@ -63,10 +78,18 @@ class ReportTexts:
     signer_title: str = "GIÁM ĐỐC"
     signer_name: str = ""
     commendation: CommendationRule = field(default_factory=CommendationRule)
+    # How deep below each main index the appendices and statistics go: 0 main indices
+    # only, 1 their direct children (components), 2 the children's children…
+    detail_depth: int = DEFAULT_DETAIL_DEPTH
+    grouping: Mapping[str, Grouping] = field(default_factory=dict)  # level code -> grouping
+    not_assessed: Mapping[str, str] = field(default_factory=dict)  # level code -> the reason
 
     def remark(self, level: str, index: str) -> str:
         """The office's remark on a main index: for this level, else for every level."""
         return self.remarks.get(f"{level}.{index}") or self.remarks.get(index, "")
+
+    def grouping_of(self, level: str) -> Grouping:
+        return self.grouping.get(level, Grouping.NONE)
 
 
 _LISTS = {
@@ -78,7 +101,8 @@ _LISTS = {
     "recommendations",
     "recipients",
 }
-_STRINGS = {f.name for f in fields(ReportTexts)} - _LISTS - {"remarks", "commendation"}
+_MAPPINGS = {"remarks", "commendation", "detail_depth", "grouping", "not_assessed"}
+_STRINGS = {f.name for f in fields(ReportTexts)} - _LISTS - _MAPPINGS
 
 
 def load_texts(path: Path) -> ReportTexts:
@@ -112,7 +136,13 @@ def _field(key: str, value: Any, file: str, problems: list[Problem]) -> object |
         return _remarks(value, file, problems)
     if key == "commendation":
         return _commendation(value, file, problems)
-    known = ", ".join(sorted(_STRINGS | _LISTS | {"remarks", "commendation"}))
+    if key == "detail_depth":
+        return _detail_depth(value, file, problems)
+    if key == "grouping":
+        return _grouping(value, file, problems)
+    if key == "not_assessed":
+        return _not_assessed(value, file, problems)
+    known = ", ".join(sorted(_STRINGS | _LISTS | _MAPPINGS))
     problems.append(Problem(file, key, f"khoá không được hỗ trợ; các khoá: {known}"))
     return None
 
@@ -159,6 +189,51 @@ def _commendation(value: Any, file: str, problems: list[Problem]) -> Commendatio
         top = 3
     classes = _text_list(value.get("classes", ["Tốt"]), file, "commendation.classes", problems)
     return CommendationRule(classes=classes, top=top)
+
+
+def _detail_depth(value: Any, file: str, problems: list[Problem]) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DETAIL_DEPTH:
+        problems.append(
+            Problem(file, "detail_depth", f"phải là số nguyên từ 0 đến {MAX_DETAIL_DEPTH}")
+        )
+        return None
+    return int(value)
+
+
+def _level_mapping(value: Any, file: str, key: str, problems: list[Problem]) -> dict[str, Any]:
+    """`level code: value`; a level code is text (YAML may read `2025` as a number)."""
+    if not isinstance(value, dict):
+        problems.append(Problem(file, key, "phải là bảng mã khối: giá trị"))
+        return {}
+    mapping: dict[str, Any] = {}
+    for level, item in value.items():
+        if not isinstance(level, str) or not level.strip():
+            problems.append(Problem(file, f"{key}.{level}", "mã khối phải là một đoạn văn bản"))
+            continue
+        mapping[level.strip()] = item
+    return mapping
+
+
+def _grouping(value: Any, file: str, problems: list[Problem]) -> dict[str, Grouping]:
+    """`level: none | parent | group` for each level listed; the others: one list."""
+    allowed = ", ".join(g.value for g in Grouping)
+    grouping: dict[str, Grouping] = {}
+    for level, item in _level_mapping(value, file, "grouping", problems).items():
+        if not isinstance(item, str) or item not in {g.value for g in Grouping}:
+            problems.append(Problem(file, f"grouping.{level}", f"phải là một trong: {allowed}"))
+            continue
+        grouping[level] = Grouping(item)
+    return grouping
+
+
+def _not_assessed(value: Any, file: str, problems: list[Problem]) -> dict[str, str]:
+    """`level: reason` for the levels without results this year."""
+    reasons: dict[str, str] = {}
+    for level, item in _level_mapping(value, file, "not_assessed", problems).items():
+        text = _text(item, file, f"not_assessed.{level}", problems)
+        if text is not None:
+            reasons[level] = text
+    return reasons
 
 
 def province_upper(province: str) -> str:

@@ -11,9 +11,11 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
+from dti.reports.texts import DEFAULT_DETAIL_DEPTH, Grouping
 from portal.accounts.models import Province
 from portal.campaigns.deadlines import EXAMPLE, format_deadline, parse_deadline
 from portal.campaigns.models import Campaign, CampaignUnit
+from portal.campaigns.report_texts import ReportLayout
 from portal.form_text import TextCheckedForm
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
@@ -177,6 +179,12 @@ def _lines_field(label: Any) -> forms.CharField:
     )
 
 
+GROUPING_CHOICES = [
+    (Grouping.NONE.value, gettext_lazy("Một danh sách")),
+    (Grouping.GROUP.value, gettext_lazy("Theo nhóm xếp hạng của khối")),
+]
+
+
 class ReportTextsForm(TextCheckedForm):
     """The office's texts of the report, then one remark box per main index of each level."""
 
@@ -194,11 +202,43 @@ class ReportTextsForm(TextCheckedForm):
     recipients = _lines_field(gettext_lazy("Nơi nhận"))
     signer_title = forms.CharField(label=gettext_lazy("Chức danh người ký"), required=False)
     signer_name = forms.CharField(label=gettext_lazy("Người ký"), required=False)
+    detail_depth = forms.TypedChoiceField(
+        label=gettext_lazy("Mức chi tiết trong phụ lục và thống kê"),
+        choices=[
+            (0, gettext_lazy("Chỉ các chỉ số chính")),
+            (1, gettext_lazy("Chỉ số chính và các chỉ số thành phần")),
+            (2, gettext_lazy("Thêm các tiêu chí con của chỉ số thành phần")),
+        ],
+        coerce=int,
+        required=False,
+        empty_value=None,  # left out: the default
+        initial=DEFAULT_DETAIL_DEPTH,
+        help_text=gettext_lazy(
+            "Chỉ áp dụng khi kết quả có điểm của từng chỉ số thành phần; kết quả chỉ có điểm "
+            "chỉ số chính thì phụ lục chỉ có các chỉ số chính."
+        ),
+    )
 
     def __init__(self, levels: Sequence[Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.remark_levels = []
+        self.layout_levels = []
         for level in levels:
+            self.fields[f"grouping__{level.code}"] = forms.ChoiceField(
+                label=gettext_lazy("Cách liệt kê đơn vị trong phụ lục"),
+                choices=GROUPING_CHOICES,
+                required=False,  # left out: one list
+                initial=Grouping.NONE.value,
+            )
+            self.fields[f"not_assessed__{level.code}"] = forms.CharField(
+                label=gettext_lazy("Lý do chưa đánh giá (khi khối chưa có kết quả)"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.layout_levels.append(
+                (level, [f"grouping__{level.code}", f"not_assessed__{level.code}"])
+            )
             names = []
             for slot in level.slots:
                 name = f"remark__{slot.key}"
@@ -211,19 +251,35 @@ class ReportTextsForm(TextCheckedForm):
             self.remark_levels.append((level, names))
 
     def text_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if not name.startswith("remark__")]
+        return [self[name] for name in self.fields if "__" not in name]
 
     def remark_groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(level, [self[name] for name in names]) for level, names in self.remark_levels]
 
-    def split(self) -> tuple[dict[str, str], dict[str, str]]:
-        """(texts, remarks keyed "level.index") from the cleaned data."""
+    def layout_groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(level, [self[name] for name in names]) for level, names in self.layout_levels]
+
+    def split(self) -> tuple[dict[str, str], dict[str, str], ReportLayout]:
+        """(texts, remarks keyed "level.index", layout) from the cleaned data."""
         data = self.cleaned_data
-        texts = {k: v for k, v in data.items() if not k.startswith("remark__")}
-        remarks = {
-            k.removeprefix("remark__"): v for k, v in data.items() if k.startswith("remark__")
-        }
-        return texts, remarks
+        texts = {k: v for k, v in data.items() if "__" not in k and k != "detail_depth"}
+        layout = ReportLayout(
+            detail_depth=_or_default(data.get("detail_depth")),
+            grouping={
+                level: choice or Grouping.NONE.value
+                for level, choice in _by_level(data, "grouping__").items()
+            },
+            not_assessed=_by_level(data, "not_assessed__"),
+        )
+        return texts, _by_level(data, "remark__"), layout
+
+
+def _or_default(depth: int | None) -> int:
+    return DEFAULT_DETAIL_DEPTH if depth is None else depth
+
+
+def _by_level(data: dict[str, Any], prefix: str) -> dict[str, str]:
+    return {k.removeprefix(prefix): v for k, v in data.items() if k.startswith(prefix)}
 
 
 class ReportTemplateForm(TextCheckedForm):

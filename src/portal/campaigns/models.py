@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from dti.reports.texts import DEFAULT_DETAIL_DEPTH, MAX_DETAIL_DEPTH
 from portal.accounts.models import Province
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
@@ -203,6 +205,18 @@ class CampaignReportTexts(models.Model):
     remarks = models.JSONField(gettext_lazy("nhận xét theo chỉ số chính"), default=dict, blank=True)
     signer_title = models.CharField(gettext_lazy("chức danh người ký"), max_length=200, blank=True)
     signer_name = models.CharField(gettext_lazy("người ký"), max_length=200, blank=True)
+    # How the report is laid out (dti.reports.texts.ReportTexts): how deep below the main
+    # indices it goes, {"level": "none" | "parent" | "group"} for its long lists, and
+    # {"level": reason} for the levels not assessed this year.
+    detail_depth = models.PositiveSmallIntegerField(
+        gettext_lazy("mức chi tiết dưới chỉ số chính"),
+        default=DEFAULT_DETAIL_DEPTH,
+        validators=[MaxValueValidator(MAX_DETAIL_DEPTH)],
+    )
+    grouping = models.JSONField(gettext_lazy("cách nhóm danh sách"), default=dict, blank=True)
+    not_assessed = models.JSONField(
+        gettext_lazy("lý do khối chưa được đánh giá"), default=dict, blank=True
+    )
     # The office's DOCX template, checked at upload by rendering it once; small (≤ 5 MB), so
     # kept in the database with the texts rather than on a disk the portal may not share.
     template = models.BinaryField(gettext_lazy("mẫu báo cáo (DOCX)"), null=True, blank=True)

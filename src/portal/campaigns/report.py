@@ -25,7 +25,7 @@ from dti.reports.docx import render_docx
 from dti.reports.model import PreviousResults, Report
 from dti.reports.pdf import convert_to_pdf
 from dti.reports.templates import render_template
-from dti.reports.texts import ReportTexts
+from dti.reports.texts import ReportTexts, texts_from_mapping
 from dti.reports.xlsx import render_xlsx
 from dti.results import LevelResult, evaluate
 from portal.campaigns.models import (
@@ -95,14 +95,14 @@ def _level_result(level: CoreLevel, campaign_units: Sequence[CampaignUnit]) -> L
 
 
 def _computed(campaign: Campaign) -> tuple[CoreCampaign, dict[str, LevelResult]]:
-    """The core's campaign (levels with results only) and each level's result."""
+    """The core's campaign (every level: one without results is reported as not assessed)
+    and the result of each level that has results."""
     by_level = _campaign_units_with_results(campaign)
     levels = {
-        level.level: _core_level(level, by_level[level.level])
+        level.level: _core_level(level, by_level.get(level.level, []))
         for level in CampaignLevel.objects.filter(campaign=campaign)
         .select_related("framework")
         .order_by("pk")
-        if by_level.get(level.level)
     }
     core = CoreCampaign(
         province=campaign.province.name,
@@ -111,7 +111,11 @@ def _computed(campaign: Campaign) -> tuple[CoreCampaign, dict[str, LevelResult]]
         levels=levels,
         source=campaign.source,
     )
-    results = {code: _level_result(level, by_level[code]) for code, level in levels.items()}
+    results = {
+        code: _level_result(level, by_level[code])
+        for code, level in levels.items()
+        if by_level.get(code)
+    }
     return core, results
 
 
@@ -133,7 +137,24 @@ def report_texts(campaign: Campaign) -> ReportTexts:
     if not strings["signer_title"]:
         strings["signer_title"] = ReportTexts.signer_title
     remarks = {key: text for key, text in (stored.remarks or {}).items() if text.strip()}
-    return ReportTexts(**strings, **lists, remarks=remarks)
+    return ReportTexts(**strings, **lists, remarks=remarks, **layout_of(stored))
+
+
+def layout_of(stored: CampaignReportTexts) -> dict[str, Any]:
+    """The office's layout choices as the core reads them: the depth, the grouping and the
+    reasons per level, checked by the core's own reader (a stored value it refuses is a
+    fault, not a default)."""
+    document = {
+        "detail_depth": stored.detail_depth,
+        "grouping": dict(stored.grouping or {}),
+        "not_assessed": dict(stored.not_assessed or {}),
+    }
+    texts = texts_from_mapping(document, "CampaignReportTexts")
+    return {
+        "detail_depth": texts.detail_depth,
+        "grouping": texts.grouping,
+        "not_assessed": texts.not_assessed,
+    }
 
 
 TEXT_STRINGS = (

@@ -8,12 +8,14 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
 from dti.reports.templates import TemplateError, render_template
+from dti.reports.texts import DEFAULT_DETAIL_DEPTH, MAX_DETAIL_DEPTH, Grouping
 from dti.text import file_label
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign, CampaignReportTexts
@@ -32,13 +34,25 @@ def _stored(campaign: Campaign, user: User) -> CampaignReportTexts:
     return stored
 
 
+# The groupings an office may choose on its page. By former district ("parent") needs each
+# unit's parent and its name in the report's data, which the portal does not pass yet.
+PORTAL_GROUPINGS = (Grouping.NONE, Grouping.GROUP)
+
+
 @transaction.atomic
 def report_texts_save(
-    *, campaign: Campaign, user: User, texts: Mapping[str, str], remarks: Mapping[str, str]
+    *,
+    campaign: Campaign,
+    user: User,
+    texts: Mapping[str, str],
+    remarks: Mapping[str, str],
+    layout: ReportLayout | None = None,
 ) -> CampaignReportTexts:
-    """Keep the office's texts (`texts`: field name -> text, lists one paragraph per line)
-    and its remarks ("level.index" -> text, for the campaign's main indices only)."""
-    slots = {slot.key for level in remark_slots(campaign) for slot in level.slots}
+    """Keep the office's texts (`texts`: field name -> text, lists one paragraph per line),
+    its remarks ("level.index" -> text, for the campaign's main indices only) and, when
+    given, its layout choices (kept as they are when not)."""
+    levels = remark_slots(campaign)
+    slots = {slot.key for level in levels for slot in level.slots}
     unknown = sorted(set(remarks) - slots)
     if unknown:
         raise ValidationError(
@@ -49,10 +63,48 @@ def report_texts_save(
     for name in (*TEXT_STRINGS, *TEXT_LISTS):
         setattr(stored, name, (texts.get(name) or "").strip())
     stored.remarks = {key: text.strip() for key, text in remarks.items() if text.strip()}
+    if layout is not None:
+        _check_layout(layout, {level.code for level in levels})
+        stored.detail_depth = layout.detail_depth
+        stored.grouping = {
+            level: choice for level, choice in layout.grouping.items() if choice != Grouping.NONE
+        }
+        stored.not_assessed = {
+            level: text.strip() for level, text in layout.not_assessed.items() if text.strip()
+        }
     stored.full_clean()
     stored.save()
     record(campaign, "report_texts", user)
     return stored
+
+
+@dataclass(frozen=True)
+class ReportLayout:
+    """The office's choices of how the report is laid out (dti.reports.texts.ReportTexts):
+    depth below the main indices, grouping and reason per level code."""
+
+    detail_depth: int = DEFAULT_DETAIL_DEPTH
+    grouping: Mapping[str, str] = field(default_factory=dict)
+    not_assessed: Mapping[str, str] = field(default_factory=dict)
+
+
+def _check_layout(layout: ReportLayout, levels: set[str]) -> None:
+    unknown = sorted((set(layout.grouping) | set(layout.not_assessed)) - levels)
+    if unknown:
+        raise ValidationError(
+            gettext("Không có khối %(keys)s trong đợt đánh giá.") % {"keys": ", ".join(unknown)}
+        )
+    allowed = {choice.value for choice in PORTAL_GROUPINGS}
+    wrong = sorted(level for level, choice in layout.grouping.items() if choice not in allowed)
+    if wrong:
+        raise ValidationError(
+            gettext("Cách nhóm danh sách của khối %(keys)s không được hỗ trợ.")
+            % {"keys": ", ".join(wrong)}
+        )
+    if not 0 <= layout.detail_depth <= MAX_DETAIL_DEPTH:
+        raise ValidationError(
+            gettext("Mức chi tiết phải từ 0 đến %(max)s.") % {"max": MAX_DETAIL_DEPTH}
+        )
 
 
 def _check_template(campaign: Campaign, content: bytes) -> None:

@@ -167,6 +167,9 @@ def _report_texts_page(
         )
         remarks = stored.remarks if stored else {}
         initial |= {f"remark__{key}": text for key, text in remarks.items()}
+        if stored:
+            initial |= {f"grouping__{key}": value for key, value in stored.grouping.items()}
+            initial |= {f"not_assessed__{key}": text for key, text in stored.not_assessed.items()}
         texts_form = ReportTextsForm(remark_slots(campaign), initial=initial)
     context = {
         "campaign": campaign,
@@ -179,15 +182,18 @@ def _report_texts_page(
 
 @login_required
 def report_texts(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The office's texts of the report: header, paragraphs, a remark per main index."""
+    """The office's texts of the report: header, paragraphs, a remark per main index, and
+    how the report is laid out (depth, grouping and not-assessed reason per level)."""
     campaign = get_campaign_for_user(request.user, pk, write=True)
     if request.method != "POST":
         return _report_texts_page(request, campaign)
     form = ReportTextsForm(remark_slots(campaign), request.POST)
     if form.is_valid():
-        texts, remarks = form.split()
+        texts, remarks, layout = form.split()
         try:
-            report_texts_save(campaign=campaign, user=request.user, texts=texts, remarks=remarks)
+            report_texts_save(
+                campaign=campaign, user=request.user, texts=texts, remarks=remarks, layout=layout
+            )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

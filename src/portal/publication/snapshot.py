@@ -139,7 +139,9 @@ def _context(campaign: Campaign, texts: ReportTexts) -> dict[str, Any]:
 
 
 def _texts_json(texts: ReportTexts) -> dict[str, Any]:
-    """The texts the office writes (strings, lists of paragraphs, remarks), as JSON."""
+    """The texts the office writes (strings, lists of paragraphs, remarks) and its layout
+    choices (depth, grouping and not-assessed reason per level), as JSON that texts_of
+    reads back."""
     plain: dict[str, Any] = {}
     for item in dataclasses.fields(texts):
         value = getattr(texts, item.name)
@@ -148,6 +150,9 @@ def _texts_json(texts: ReportTexts) -> dict[str, Any]:
         elif isinstance(value, tuple):
             plain[item.name] = list(value)
     plain["remarks"] = dict(texts.remarks)
+    plain["detail_depth"] = texts.detail_depth
+    plain["grouping"] = {level: choice.value for level, choice in texts.grouping.items()}
+    plain["not_assessed"] = dict(texts.not_assessed)
     return plain
 
 

@@ -79,7 +79,9 @@ def test_a_unit_name_with_a_control_character_is_refused(cast: Cast, character, 
 
 
 def test_a_field_a_form_adds_for_itself_is_checked_too():
-    level = SimpleNamespace(slots=[SimpleNamespace(key="so.nts", code="1", name="Nhận thức số")])
+    level = SimpleNamespace(
+        code="so", slots=[SimpleNamespace(key="so.nts", code="1", name="Nhận thức số")]
+    )
     form = ReportTextsForm([level], data={"remark__so.nts": "Rất\x0b tốt", "title": "Báo\x1b cáo"})
     assert not form.is_valid()
     assert REFUSED.format("U+000B") in form.errors["remark__so.nts"][0]
