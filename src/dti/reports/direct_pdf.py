@@ -217,6 +217,7 @@ def _style(
     before: float = 0,
     after: float = 0,
     indent: bool = False,
+    level: int = 0,
 ) -> ParagraphStyle:
     variant = ("bold" if bold else "") + ("italic" if italic else "") or "regular"
     return ParagraphStyle(
@@ -227,7 +228,7 @@ def _style(
         alignment=_ALIGN[align],
         spaceBefore=before,
         spaceAfter=after,
-        firstLineIndent=1.0 * CM if indent else 0,
+        firstLineIndent=(1.0 + level) * CM if indent else 0,
     )
 
 
@@ -238,7 +239,7 @@ def _markup(text: str) -> str:
 def _paragraph(block: Para) -> Paragraph:
     style = _style(
         size=block.size, bold=block.bold, italic=block.italic, align=block.align,
-        before=block.before, after=block.after, indent=block.indent,
+        before=block.before, after=block.after, indent=block.indent, level=block.level,
     )  # fmt: skip
     paragraph = (
         Paragraph(_markup(block.text), style)

@@ -53,7 +53,6 @@ from dti.reports.wordml import (
 )
 
 KEYWORDS = ("DTI", "chuyển đổi số")  # every report's; Report.keywords follow
-_INDENT = Cm(1.0)
 _ALIGN = {
     Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
     Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
@@ -184,7 +183,7 @@ def _para(document: Document, block: Para) -> None:
     form = paragraph.paragraph_format
     form.space_before = Pt(block.before)
     if block.indent:
-        form.first_line_indent = _INDENT
+        form.first_line_indent = Cm(1.0 + block.level)
         form.line_spacing = 1.15
     if block.keep_with_next:
         form.keep_with_next = True

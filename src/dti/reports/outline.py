@@ -52,6 +52,7 @@ class Para:
     before: float = 0  # points of space
     after: float = 0
     indent: bool = False  # first line indented 1 cm, 1.15 line spacing (a body paragraph)
+    level: int = 0  # an item under an item: its first line indented 1 cm more per level
     keep_with_next: bool = False
     page_break_before: bool = False
     outline: int | None = None  # 0, 1, 2: an entry of the contents at that depth
@@ -119,9 +120,10 @@ def outline(report: Report, *, charts: bool = True, profiles: bool = False) -> I
         yield from _profiles(report)
 
 
-def body(text: str, *, italic: bool = False) -> Para:
-    """A body paragraph: justified, first line indented, 6 pt after, 1.15 line spacing."""
-    return Para(text, italic=italic, align=Align.JUSTIFY, after=6, indent=True)
+def body(text: str, *, italic: bool = False, depth: int = 0) -> Para:
+    """A body paragraph: justified, first line indented (more for a part `depth` levels
+    below a main index), 6 pt after, 1.15 line spacing."""
+    return Para(text, italic=italic, align=Align.JUSTIFY, after=6, indent=True, level=depth)
 
 
 def heading(text: str, depth: int | None = None) -> Para:
@@ -159,10 +161,8 @@ def _section_two(report: Report, charts: bool) -> Iterator[Block]:
         yield heading(f"{number}. Khối {level.name} ({level.unit_count:02d} đơn vị)", 1)
         yield from _level_results(level, charts)
     for number, unassessed in enumerate(report.unassessed, start=len(report.levels) + 1):
-        yield heading(f"{number}. Khối {unassessed.name}", 1)
-        reason = unassessed.reason.strip()
-        text = f"Năm {report.year}, khối {unassessed.name} chưa được đánh giá, xếp hạng."
-        yield body(f"{text} {reason}" if reason else text)
+        yield heading(f"{number}. {say.unassessed_heading(unassessed, report.year)}", 1)
+        yield body(say.unassessed_sentence(unassessed, report.year))
 
 
 def _level_results(level: LevelReport, charts: bool) -> Iterator[Block]:
@@ -184,7 +184,10 @@ def _level_results(level: LevelReport, charts: bool) -> Iterator[Block]:
         yield from _items(say.class_sentences(group.classes))
         yield body(f"(Kèm theo {group.appendix})", italic=True)
     yield heading(f"{next(letters)}) Kết quả theo từng chỉ số chính")
-    yield from _items([say.index_sentence(index) for index in level.indices])
+    for index in level.indices:
+        yield body(f"- {say.index_sentence(index)}")
+        for depth, sentence in say.part_sentences(index):  # its parts, as deep as asked
+            yield body(f"{'+' if depth == 1 else '·'} {sentence}", depth=depth)
     yield body(f"(Kèm theo {level.appendices[-1].label})", italic=True)
     if charts and level.indices:
         title = f"Tỷ lệ điểm bình quân theo chỉ số chính — khối {level.name}"
