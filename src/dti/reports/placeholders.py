@@ -49,6 +49,14 @@ def template_context(report: Report, document: DocxTemplate | None = None) -> di
         "levels": [_level(level, document) for level in report.levels],
         "commendation_sentences": [say.commendation_sentence(lv) for lv in report.levels],
         "appendices": [_appendix(appendix) for appendix in report.appendices],
+        "unassessed": [
+            {
+                "name": level.name,
+                "heading": say.unassessed_heading(level, report.year),
+                "sentence": say.unassessed_sentence(level, report.year),
+            }
+            for level in report.unassessed
+        ],
     }
 
 
@@ -115,6 +123,9 @@ def _index(index: IndexSummary) -> dict[str, Any]:
         "average_percent": percent_text(index.average_percent, trim=True),
         "sentence": say.index_sentence(index),
         "remark": index.remark,
+        "parts": [
+            {"depth": depth, "sentence": sentence} for depth, sentence in say.part_sentences(index)
+        ],
     }
 
 
@@ -133,6 +144,7 @@ def _appendix(appendix: Appendix) -> dict[str, Any]:
                 "headers": [column.header for column in t.columns],
                 "max_row": [cell.text for cell in t.max_row] if t.max_row else [],
                 "rows": [[cell.text for cell in row] for row in t.rows],
+                "sections": [{"row": row, "title": title} for row, title in t.sections],
             }
             for t in appendix.tables
         ],
