@@ -22,7 +22,7 @@ from dti.campaign import Campaign as CoreCampaign
 from dti.reports.data import build_report
 from dti.reports.direct_pdf import render_pdf
 from dti.reports.docx import KEYWORDS, render_docx
-from dti.reports.model import PreviousResults, Report
+from dti.reports.model import PreviousResults, Report, UnassessedLevel
 from dti.reports.pdf import keywords_of, with_keywords
 from dti.reports.xlsx import render_xlsx
 from dti.results import LevelResult
@@ -132,14 +132,17 @@ def report_keywords(version: Version) -> str:
 def version_report(version: Version) -> Report:
     """The report's data, from the version alone (final, never marked as a draft)."""
     core, evaluated = _results(version)
+    texts = texts_of(version.context)
     report = build_report(
-        core,
-        evaluated,
-        texts=texts_of(version.context),
-        previous=_previous(version),
-        draft=False,
+        core, evaluated, texts=texts, previous=_previous(version), draft=False, unassessed=()
     )
-    return replace(report, keywords=(hash_keywords(version.digest),))
+    unassessed = tuple(
+        UnassessedLevel(
+            str(level["level"]), str(level["name"]), texts.not_assessed.get(level["level"], "")
+        )
+        for level in version.context.get("unassessed") or []
+    )
+    return replace(report, unassessed=unassessed, keywords=(hash_keywords(version.digest),))
 
 
 def _results(version: Version) -> tuple[CoreCampaign, dict[str, LevelResult]]:

@@ -108,7 +108,13 @@ def campaign_content(campaign: Campaign, previous: Mapping[str, dict[str, Any]])
         )
         content.rows = _rows(result, units, previous)
         content_levels.append(content)
-    return Content(context=_context(campaign, texts), levels=content_levels)
+    context = _context(campaign, texts)
+    # Levels of the campaign without results: the version's report says they were not
+    # assessed this year, as the campaign's draft did (their framework is not kept).
+    context["unassessed"] = [
+        {"level": code, "name": level.name} for code, level in levels.items() if code not in results
+    ]
+    return Content(context=context, levels=content_levels)
 
 
 def _remarks(texts: ReportTexts, level: str, result: LevelResult) -> dict[str, str]:

@@ -140,3 +140,23 @@ def test_the_layout_survives_publication():
         {"so": Grouping.GROUP},
         {"huyen": REASON},
     )
+
+
+def test_a_published_version_says_which_levels_were_not_assessed_and_why(cast, with_districts):
+    from portal.publication.report import version_report
+    from portal.publication.services import publication_request
+
+    report_texts_save(
+        campaign=with_districts,
+        user=cast.quang,
+        texts={},
+        remarks={},
+        layout=ReportLayout(not_assessed={"huyen": REASON}),
+    )
+    version = publication_request(
+        campaign=with_districts, user=cast.quang, change_note="Thêm khối huyện chưa đánh giá."
+    )
+    assert version.context["unassessed"] == [{"level": "huyen", "name": DISTRICTS}]
+    report = version_report(version)
+    assert [level.code for level in report.levels] == ["so"]
+    assert [(u.code, u.name, u.reason) for u in report.unassessed] == [("huyen", DISTRICTS, REASON)]
