@@ -26,6 +26,9 @@ class Unit:
     level: str
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
     parent: str | None = None
+    # The parent's name as the source knows it, for a parent the campaign does not hold (a
+    # former district): what a report grouped by parent titles its section.
+    parent_name: str = ""
     aliases: tuple[str, ...] = ()
     previous_class: str | None = None
 

@@ -39,12 +39,17 @@ def placement(
 
 def _by_parent(campaign: Campaign, code: str) -> dict[str, tuple[int, str]]:
     """Parents in the campaign's order of units, named as the campaign names them; a parent
-    the campaign does not hold comes after them, by its id, under its id."""
+    the campaign does not hold comes after them, by its id, under the name its children
+    give it (`Unit.parent_name`), else its id."""
     everyone = [unit for level in campaign.levels.values() for unit in level.units]
     known = {unit.id: (position, unit.name) for position, unit in enumerate(everyone)}
-    parents = {u.id: u.parent for u in campaign.level(code).units if u.parent is not None}
+    members = [u for u in campaign.level(code).units if u.parent is not None]
+    parents = {u.id: u.parent for u in members if u.parent is not None}
+    names = {u.parent: u.parent_name for u in members if u.parent_name}
     strangers = sorted({p for p in parents.values() if p not in known})
-    order = {parent: (len(known) + n, parent) for n, parent in enumerate(strangers)}
+    order = {
+        parent: (len(known) + n, names.get(parent, parent)) for n, parent in enumerate(strangers)
+    }
     return {unit: known.get(parent) or order[parent] for unit, parent in parents.items()}
 
 

@@ -181,6 +181,7 @@ def _lines_field(label: Any) -> forms.CharField:
 
 GROUPING_CHOICES = [
     (Grouping.NONE.value, gettext_lazy("Một danh sách")),
+    (Grouping.PARENT.value, gettext_lazy("Theo đơn vị cấp trên (huyện cũ)")),
     (Grouping.GROUP.value, gettext_lazy("Theo nhóm xếp hạng của khối")),
 ]
 

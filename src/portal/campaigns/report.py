@@ -10,7 +10,7 @@ marked "DỰ THẢO" (draft). The core renders; nothing here touches a document'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from dti.campaign import Campaign as CoreCampaign
 from dti.campaign import Level as CoreLevel
+from dti.campaign import Unit as CoreUnit
 from dti.inputs import UnitInput, build_inputs
 from dti.reports.data import build_report
 from dti.reports.direct_pdf import render_pdf
@@ -35,6 +36,7 @@ from portal.campaigns.models import (
     CampaignUnit,
 )
 from portal.units.core import core_unit
+from portal.units.models import Unit
 from portal.workflow import CampaignState
 
 FORMATS = {
@@ -55,7 +57,7 @@ def _campaign_units_with_results(campaign: Campaign) -> dict[str, list[CampaignU
     """Units with a stored result, per level, in rank order (ties by name)."""
     campaign_units = (
         CampaignUnit.objects.filter(campaign=campaign, historic_result__isnull=False)
-        .select_related("unit", "historic_result")
+        .select_related("unit", "unit__parent", "historic_result")
         .order_by("level", "historic_result__rank", "unit__name")
     )
     by_level: dict[str, list[CampaignUnit]] = {}
@@ -69,9 +71,19 @@ def has_report(campaign: Campaign) -> bool:
     return CampaignUnit.objects.filter(campaign=campaign, historic_result__isnull=False).exists()
 
 
+def _with_parent(unit: CoreUnit, parent: Unit | None) -> CoreUnit:
+    """The unit with its parent (a commune's former district), for a report grouped by it."""
+    if parent is None:
+        return unit
+    return replace(unit, parent=parent.code, parent_name=parent.name)
+
+
 def _core_level(level: CampaignLevel, campaign_units: Sequence[CampaignUnit]) -> CoreLevel:
     units = tuple(
-        core_unit(campaign_unit.unit, level.level, campaign_unit.previous_class)
+        _with_parent(
+            core_unit(campaign_unit.unit, level.level, campaign_unit.previous_class),
+            campaign_unit.unit.parent,
+        )
         for campaign_unit in campaign_units
     )
     return CoreLevel(level.level, level.name, level.framework.build(), units)

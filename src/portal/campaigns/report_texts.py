@@ -34,9 +34,10 @@ def _stored(campaign: Campaign, user: User) -> CampaignReportTexts:
     return stored
 
 
-# The groupings an office may choose on its page. By former district ("parent") needs each
-# unit's parent and its name in the report's data, which the portal does not pass yet.
-PORTAL_GROUPINGS = (Grouping.NONE, Grouping.GROUP)
+# The groupings an office may choose on its page. By former district ("parent"): each unit's
+# parent in the portal's register of units (a published version keeps no parents, so its
+# report lists such a level as one list).
+PORTAL_GROUPINGS = (Grouping.NONE, Grouping.PARENT, Grouping.GROUP)
 
 
 @transaction.atomic

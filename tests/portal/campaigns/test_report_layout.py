@@ -100,7 +100,7 @@ def test_one_list_is_kept_as_no_choice(cast, with_districts):
         ({"detail_depth": "9"}, "detail_depth"),
         ({"detail_depth": "-1"}, "detail_depth"),
         ({"detail_depth": "một"}, "detail_depth"),
-        ({"grouping__so": "parent"}, "grouping__so"),  # needs parents the portal does not pass
+        ({"grouping__so": "district"}, "grouping__so"),
         ({"grouping__so": "<script>"}, "grouping__so"),
         ({"not_assessed__huyen": "Lý do\x1b"}, "not_assessed__huyen"),
         ({"not_assessed__huyen": "x" * 2001}, "not_assessed__huyen"),
@@ -118,7 +118,7 @@ def test_hostile_layout_values_are_refused_and_nothing_is_saved(cast, with_distr
     [
         (ReportLayout(grouping={"xa": "group"}), "Không có khối xa"),
         (ReportLayout(not_assessed={"tinh": "…"}), "Không có khối tinh"),
-        (ReportLayout(grouping={"so": "parent"}), "không được hỗ trợ"),
+        (ReportLayout(grouping={"so": "district"}), "không được hỗ trợ"),
         (ReportLayout(detail_depth=6), "từ 0 đến 5"),
     ],
 )
@@ -160,3 +160,40 @@ def test_a_published_version_says_which_levels_were_not_assessed_and_why(cast, w
     report = version_report(version)
     assert [level.code for level in report.levels] == ["so"]
     assert [(u.code, u.name, u.reason) for u in report.unassessed] == [("huyen", DISTRICTS, REASON)]
+
+
+def test_a_level_grouped_by_former_district_lists_each_districts_units_under_its_name(
+    cast, with_districts, django_assert_max_num_queries
+):
+    """The units' parents in the register (former districts no longer in the campaign) title
+    the sections; units without one come last under "Khác"; every unit once, ranks kept."""
+    from portal.units.models import Unit
+
+    agencies = list(
+        Unit.objects.filter(campaign_units__campaign=with_districts, level="so").order_by("code")
+    )
+    province = agencies[0].province
+    former = [
+        Unit.objects.create(province=province, code=f"huyen-cu-{n}", name=name, level="huyen")
+        for n, name in enumerate(("Huyện Tuy Phước (cũ)", "Huyện An Nhơn (cũ)"))
+    ]
+    for position, unit in enumerate(agencies[:10]):
+        Unit.objects.filter(pk=unit.pk).update(parent=former[position % 2])
+    report_texts_save(
+        campaign=with_districts,
+        user=cast.quang,
+        texts={},
+        remarks={},
+        layout=ReportLayout(grouping={"so": "parent"}),
+    )
+    with django_assert_max_num_queries(12):  # the parents come with the units
+        report = campaign_report_model(with_districts, compare=False)
+    general = report.level("so").appendices[0].tables[0]
+    titles = [title for _, title in general.sections]
+    assert titles == ["Huyện Tuy Phước (cũ)", "Huyện An Nhơn (cũ)", "Khác"]  # by parent code
+    starts = [row for row, _ in general.sections]
+    assert starts[0] == 0 and starts[1] == 5 and starts[2] == 10
+    assert sorted(general.unit_ids) == sorted(u.code for u in agencies)
+    for start, stop in zip(starts, [*starts[1:], len(general.rows)], strict=True):
+        ranks = [row[0].value for row in general.rows[start:stop]]
+        assert ranks == sorted(ranks)
