@@ -168,7 +168,7 @@ def _check_cell(stored, kind: ColumnKind, decimals: int, value) -> None:
         assert isinstance(stored.value, int | float)
         assert Decimal(str(stored.value)) == expected
         if kind is ColumnKind.PERCENT:
-            assert stored.number_format in ("0.0%", "0%")  # one per workbook (below)
+            assert stored.number_format in ("0%", "0.0%", "0.00%")  # one per workbook (below)
         else:
             assert stored.number_format == ("0." + "0" * decimals if decimals else "0")
     else:
