@@ -64,7 +64,7 @@ class Ranking:
                 total=from_scaled(int(self.total[i]), 2),
                 applicable_max=from_scaled(int(self.maximum[i]), 2),
                 value=Decimal(int(self.displayed[i])) * step,
-                percent=self.policy.percent or self.key.startswith("index:"),
+                percent=self.policy.percent,
                 class_label=self.classes[i],
             )
             for i in range(len(self.units))
@@ -112,7 +112,9 @@ def rank_index(
     tie_order: IntArray,
     printed: IntArray | None = None,
 ) -> Ranking:
-    """Rank units on one main index: its score over its applicable max, as a percent.
+    """Rank units on one main index as the framework states for it: its points, or its
+    score over its applicable max as a percent, rounded to the stated decimals, with the
+    stated ties (IndexRankings.for_index).
 
     Units for which the index does not apply at all are left out. `printed` replaces the
     index scores, as in rank_units."""
@@ -121,16 +123,12 @@ def rank_index(
     index_max = scores.max_of(row)
     keep = index_max[members] > 0
     members = members[keep]
-    settings = framework.index_rankings
-    policy = RankingPolicy(
-        comparability=Comparability.RATIO_TO_APPLICABLE_MAX,
-        decimals=settings.decimals_for(code),
-        ties=settings.ties,
-    )
+    policy = framework.index_rankings.for_index(code).policy
     score, maximum = scores.score[row, members], index_max[members]
     if printed is not None:
         score = printed[keep]
-    values = _Values(score, maximum, True, raw_total=score, raw_max=maximum, shown_max=maximum)
+    den = maximum if policy.percent else np.full(len(members), SCALE, dtype=np.int64)
+    values = _Values(score, den, policy.percent, score, maximum, shown_max=maximum)
     return _rank(framework, values, policy, members, tie_order, f"index:{code}")
 
 

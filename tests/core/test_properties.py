@@ -326,8 +326,41 @@ def frameworks(draw: st.DrawFn, classified: bool = False) -> Json:
         "name": "Bộ chỉ số ngẫu nhiên",
         "nodes": nodes,
         "ranking": draw_ranking(draw, codes, classified),
-        "index_rankings": {"decimals": draw(integers(0, 2)), "ties": draw(TIES)},
+        **draw_index_rankings(draw),
     }
+
+
+def draw_index_rankings(draw: st.DrawFn) -> Json:
+    """Nothing (inherited from the general ranking), the older form (ratio decimals) or
+    the three keys."""
+    form = draw(one_of("inherited", "older", "stated"))
+    if form == "inherited":
+        return {}
+    stated = {"decimals": draw(integers(0, 2)), "ties": draw(TIES)}
+    if form == "stated":
+        stated["compare"] = draw(one_of("points", "ratio"))
+    return {"index_rankings": stated}
+
+
+def reference_index_policy(data: Json) -> tuple[str, int, str]:
+    """(compare, decimals, ties) of the per-index rankings, as docs/frameworks.md states."""
+    general = data["ranking"]
+    stated = data.get("index_rankings", {})
+    ratio = general["comparability"] == "ratio_to_applicable_max"
+    points = int(data.get("score_decimals", 2))
+    inherited = ("ratio", general["decimals"]) if ratio else ("points", points)
+    if "decimals" in stated:
+        compare = stated.get("compare", "ratio")
+        return compare, stated["decimals"], stated["ties"]
+    return (*inherited, general["ties"])
+
+
+def reference_index_key(nodes: Mapping[str, RefNode], code: str, data: Json) -> Decimal:
+    """The value a main index's ranking compares for one unit."""
+    compare, decimals, _ = reference_index_policy(data)
+    if compare == "points":
+        return round_half_up(nodes[code].score, decimals)
+    return reference_index_percent(nodes, code, decimals)
 
 
 def raw_inputs(node: Json) -> st.SearchStrategy[object]:
@@ -486,15 +519,15 @@ def test_displayed_value_is_exact_value_rounded_half_up(scenario: Scenario) -> N
         assert row.value == expected.displayed, unit
         assert row.total == expected.total, unit
         assert row.applicable_max == expected.shown_max, unit
-    decimals = scenario.data["index_rankings"]["decimals"]
     for code, ranking in result.indices.items():
         index_rows = rows_by_unit(ranking, scenario.unit_ids)
         for unit, nodes in scenario.reference.items():
             if nodes[code].applicable_max == 0:
                 assert unit not in index_rows, (code, unit)
             else:
-                value = index_rows[unit].value
-                assert value == reference_index_percent(nodes, code, decimals), (code, unit)
+                row = index_rows[unit]
+                assert row.value == reference_index_key(nodes, code, scenario.data), (code, unit)
+                assert row.percent is (reference_index_policy(scenario.data)[0] == "ratio")
 
 
 # ---- 4. ranks ------------------------------------------------------------------------------
@@ -522,18 +555,14 @@ def test_ranks_follow_the_compared_key(scenario: Scenario) -> None:
         [scenario.general[row.unit].key for row in rows],
         scenario.data["ranking"]["ties"],
     )
-    index_policy = scenario.data["index_rankings"]
+    ties = reference_index_policy(scenario.data)[2]
     for code, ranking in result.indices.items():
         index_rows = ranking.rows(scenario.unit_ids)
         keys = [
-            Fraction(
-                reference_index_percent(
-                    scenario.reference[row.unit], code, index_policy["decimals"]
-                )
-            )
+            Fraction(reference_index_key(scenario.reference[row.unit], code, scenario.data))
             for row in index_rows
         ]
-        assert_ranks_follow_keys([row.rank for row in index_rows], keys, index_policy["ties"])
+        assert_ranks_follow_keys([row.rank for row in index_rows], keys, ties)
 
 
 # ---- 5. permutation invariance -------------------------------------------------------------

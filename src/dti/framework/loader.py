@@ -15,6 +15,7 @@ from typing import Any
 
 from dti.expressions import Expression, ExpressionError, compile_expression
 from dti.framework.documents import DocumentError, Problem, load_yaml, schema_problems
+from dti.framework.index_rankings import Inherited, index_rankings
 from dti.framework.model import (
     Adjustment,
     Band,
@@ -29,7 +30,6 @@ from dti.framework.model import (
     EnteredRule,
     FormulaRule,
     Framework,
-    IndexRankings,
     Node,
     NodeKind,
     PeerGroup,
@@ -78,6 +78,7 @@ def build_framework(data: Mapping[str, Any], *, file: str, path: str) -> Framewo
     )
     _check_unique_codes(context, nodes, path)
     ranking = _ranking(context, data["ranking"], f"{path}.ranking")
+    score_decimals = int(data.get("score_decimals", 2))
     groups = tuple(
         _group(context, raw, data["ranking"], f"{path}.groups") for raw in data.get("groups", [])
     )
@@ -87,8 +88,13 @@ def build_framework(data: Mapping[str, Any], *, file: str, path: str) -> Framewo
         source=data.get("source", ""),
         nodes=nodes,
         ranking=ranking,
-        score_decimals=int(data.get("score_decimals", 2)),
-        index_rankings=_index_rankings(data.get("index_rankings", {})),
+        score_decimals=score_decimals,
+        index_rankings=index_rankings(
+            data.get("index_rankings", {}),
+            Inherited(ranking, score_decimals),
+            f"{path}.index_rankings",
+            context.fail,
+        ),
         groups=groups,
         adjustments=tuple(_adjustment(raw) for raw in data.get("adjustments", [])),
     )
@@ -275,14 +281,6 @@ def _group(
     )
 
 
-def _index_rankings(raw: Mapping[str, Any]) -> IndexRankings:
-    return IndexRankings(
-        decimals=int(raw.get("decimals", 0)),
-        overrides={str(k): int(v) for k, v in raw.get("overrides", {}).items()},
-        ties=Ties(raw.get("ties", "dense")),
-    )
-
-
 def _adjustment(raw: Mapping[str, Any]) -> Adjustment:
     return Adjustment(
         code=raw["code"],
@@ -302,9 +300,11 @@ def _check_policies(context: _Context, framework: Framework, path: str) -> None:
         if policy.comparability is Comparability.NATIONAL_WEIGHTED:
             _check_weights(context, framework, where)
     main_codes = {n.code for n in framework.main_indices}
-    for code in framework.index_rankings.overrides:
+    for code in framework.index_rankings.per_index:
         if code not in main_codes:
-            context.fail(f"{path}.index_rankings.overrides", f"'{code}' không phải chỉ số chính")
+            context.fail(
+                f"{path}.index_rankings.overrides.{code}", f"'{code}' không phải chỉ số chính"
+            )
     if len({g.code for g in framework.groups}) != len(framework.groups):
         context.fail(f"{path}.groups", "mã nhóm xếp hạng bị trùng")
 

@@ -226,16 +226,61 @@ class Adjustment:
     penalty: bool = False
 
 
-@dataclass(frozen=True)
-class IndexRankings:
-    """Per-main-index rankings: ratio of the index score to its applicable max."""
+class IndexCompare(str, Enum):
+    """What a per-main-index ranking compares."""
 
+    POINTS = "points"  # the index score, in points
+    RATIO = "ratio"  # the index score over the unit's applicable max of the index, as a percent
+
+
+@dataclass(frozen=True)
+class IndexRanking:
+    """One main index's ranking: what it compares, to how many decimals, and its ties.
+
+    Units are ranked on the compared value rounded half up to `decimals`: equal rounded
+    values share a rank under `ties`."""
+
+    compare: IndexCompare = IndexCompare.RATIO
     decimals: int = 0
-    overrides: Mapping[str, int] = field(default_factory=dict)  # index code -> decimals
     ties: Ties = Ties.DENSE
 
+    @property
+    def policy(self) -> RankingPolicy:
+        """The ranking policy that ranks the index's scores this way."""
+        comparability = (
+            Comparability.RATIO_TO_APPLICABLE_MAX
+            if self.compare is IndexCompare.RATIO
+            else Comparability.PLAIN_TOTAL
+        )
+        return RankingPolicy(comparability=comparability, decimals=self.decimals, ties=self.ties)
+
+
+@dataclass(frozen=True)
+class IndexRankings:
+    """Per-main-index rankings: the framework's default and each index's own, as the
+    loader resolved them (docs/frameworks.md, "Per-index rankings")."""
+
+    default: IndexRanking = field(default_factory=IndexRanking)
+    per_index: Mapping[str, IndexRanking] = field(default_factory=dict)  # index code -> its own
+
+    def for_index(self, code: str) -> IndexRanking:
+        return self.per_index.get(code, self.default)
+
+    @property
+    def decimals(self) -> int:
+        return self.default.decimals
+
+    @property
+    def ties(self) -> Ties:
+        return self.default.ties
+
+    @property
+    def overrides(self) -> Mapping[str, int]:
+        """The decimals of each index that states its own ranking."""
+        return {code: ranking.decimals for code, ranking in self.per_index.items()}
+
     def decimals_for(self, code: str) -> int:
-        return self.overrides.get(code, self.decimals)
+        return self.for_index(code).decimals
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: engines cache per framework

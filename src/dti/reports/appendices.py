@@ -190,25 +190,28 @@ def _max_row(
 
 
 def _index_table(result: LevelResult, code: str, title: str, sheet: str) -> AppendixTable:
+    """A main index's ranking. A ratio ranking shows the points, the applicable max and the
+    compared percent; a points ranking shows the compared points at their stated decimals."""
     ranking = result.indices[code]
     decimals = ranking.policy.decimals
     points = result.framework.score_decimals
     names = dict(zip(result.scores.unit_ids, result.names, strict=True))
     rows = ranking.rows(result.scores.unit_ids)
+    ratio = ranking.policy.percent
     columns = (
         Column("Hạng", ColumnKind.RANK),
         Column("Đơn vị", ColumnKind.TEXT),
-        Column("Điểm", ColumnKind.POINTS, points),
+        Column("Điểm", ColumnKind.POINTS, points if ratio else decimals),
         Column("Điểm tối đa áp dụng", ColumnKind.POINTS, points),
-        Column("Tỷ lệ", ColumnKind.PERCENT, decimals),
+        *([Column("Tỷ lệ", ColumnKind.PERCENT, decimals)] if ratio else []),
     )
     body = tuple(
         (
             Cell(row.rank, str(row.rank)),
             _text(names[row.unit]),
-            _points(row.total),
+            _points(row.total) if ratio else Cell(row.value, format_vi(row.value)),
             _points(row.applicable_max),
-            Cell(row.value, percent_text(row.value)),
+            *([Cell(row.value, percent_text(row.value))] if ratio else []),
         )
         for row in rows
     )

@@ -96,11 +96,15 @@ def ranked_lines(result: LevelResult, ranking: Ranking) -> list[RankedLine]:
 
 
 def value_text(ranking: Ranking, value: Decimal) -> str:
-    """A ranking's displayed value as a statement prints it."""
+    """A ranking's displayed value as a statement prints it. A main index's points keep
+    their ranking's decimals: two units it ranks apart never read the same."""
     if ranking.policy.comparability is Comparability.NATIONAL_WEIGHTED:
         return format_vi(value)
-    if ranking.policy.percent or ranking.key.startswith("index:"):
+    if ranking.policy.percent:
         return percent_text(value)
+    if ranking.key.startswith("index:"):
+        step = Decimal(1).scaleb(-ranking.policy.decimals)
+        return f"{format_vi(value.quantize(step))} điểm"
     return f"{points_text(value)} điểm"
 
 
