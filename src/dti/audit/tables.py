@@ -11,7 +11,7 @@ import numpy as np
 
 from dti.audit.findings import Finding, vi
 from dti.campaign import Campaign
-from dti.fixedpoint import from_scaled, to_scaled
+from dti.fixedpoint import from_scaled, round_half_up, to_scaled
 from dti.framework.model import Comparability
 from dti.rankings import Ranking, order_by_name, rank_index, rank_units
 from dti.reproduce import Reproduction
@@ -207,14 +207,18 @@ class TableAudit:
         }
 
     def _ratios(self, ranking: Ranking) -> Iterator[Finding]:
+        """The printed ratio against the unit's ratio (the compared points over the max
+        beside them, as a percent) at the precision the column prints, whatever the ranking
+        compares: a per-index ranking on points still prints its ratio, never its points."""
         column = self.table.column(Role.RATIO)
         if column is None:
             return
-        expected = self._expected(ranking)
+        printed = [row.ratio.decimals for row in self.table.rows if row.ratio is not None]
+        expected = self._ratio_values(ranking, max(printed, default=0))
         for row in self.table.rows:
             if row.ratio is None or row.unit not in expected:
                 continue
-            value = expected[row.unit][1]
+            value = expected[row.unit]
             if row.ratio.value != value:
                 yield self._finding(
                     "ratio",
@@ -224,6 +228,15 @@ class TableAudit:
                     value,
                     f"tỷ lệ in {vi(row.ratio.value)}%, theo điểm in trên dòng phải là {vi(value)}%",
                 )
+
+    def _ratio_values(self, ranking: Ranking, decimals: int) -> dict[str, Decimal]:
+        """unit id -> its points over its max as a percent, rounded half up to `decimals`."""
+        ids = self.repro.result.scores.unit_ids
+        return {
+            ids[int(unit)]: round_half_up(Decimal(int(total)) * 100 / Decimal(int(top)), decimals)
+            for unit, total, top in zip(ranking.units, ranking.total, ranking.maximum, strict=True)
+            if top > 0
+        }
 
     def _ranks(self, ranking: Ranking) -> Iterator[Finding]:
         column = self.table.column(Role.RANK)
@@ -248,8 +261,16 @@ class TableAudit:
                     column.header,
                     printed,
                     rank,
-                    f"xếp hạng in {shown}, theo điểm và quy tắc {ties} phải là {rank}",
+                    f"xếp hạng in {shown}, theo {self._compared(ranking)} và quy tắc {ties} "
+                    f"phải là {rank}",
                 )
+
+    def _compared(self, ranking: Ranking) -> str:
+        """What a per-index ranking compares, as its rank findings say it."""
+        if self.table.index is None:
+            return "điểm"
+        what = "tỷ lệ" if ranking.policy.percent else "điểm"
+        return f"{what} làm tròn {ranking.policy.decimals} chữ số thập phân"
 
     def _order(self, ranking: Ranking) -> Iterator[Finding]:
         """Rows out of place: those outside a longest run of rows already in order."""

@@ -2,8 +2,10 @@
 the note, row 3 the header (frozen, with a filter), then one row per unit in rank order and,
 after a blank row, the maxima. Numbers are stored as numbers (percents as fractions, so a
 spreadsheet computes with them). Every percent cell of the workbook has one format, with the
-most decimals any of its tables prints ('0.0%' for the seeds: 99,3% overall, whole percents
-per index, 94% as '94.0%'): the values are already rounded by the framework's policy, so the
+most decimals any of its tables prints: '0.0%' for Bình Định 2023 (99,3% overall, whole
+percents per index, 94% as '94.0%'), '0.00%' for Bình Phước 2024 (its one percent table, the
+ratio-ranked "Hoạt động chính quyền số", at two decimals; its other indices rank on points,
+without a percent column): the values are already rounded by the framework's policy, so the
 format never rounds them again and never hides a decimal (docs/reports.md, "XLSX")."""
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def render_xlsx(report: Report) -> bytes:
 
 def percent_format(report: Report) -> str:
     """The one percent format of the workbook: as many decimals as the most precise percent
-    column of any table ('0.0%' when one table prints 99,3% and the others whole percents)."""
+    column of any table ('0.0%' when one table prints 99,3% and the others whole percents,
+    '0.00%' when the most precise prints two decimals)."""
     decimals = max(
         (
             column.decimals

@@ -21,7 +21,7 @@ from ninja.params import P, QueryEx
 from portal.public.middleware import open_access
 from portal.publication.models import Version
 from portal.publication.opendata import catalogue
-from portal.publication.opendata.files import FORMATS
+from portal.publication.opendata.files import FORMATS, index_ranking
 from portal.publication.report import REPORT_FORMATS
 from portal.publication.selectors import (
     framework_of,
@@ -98,6 +98,14 @@ class FieldOut(Schema):
     description: str
 
 
+class IndexRankingOut(Schema):
+    """What a main index's ranking compares (points or ratio), its decimals and ties."""
+
+    compare: str
+    decimals: int
+    ties: str
+
+
 class TablePageOut(Schema):
     province: ProvinceRef
     year: int
@@ -105,6 +113,7 @@ class TablePageOut(Schema):
     level: str
     table: str
     title: str
+    index_ranking: IndexRankingOut | None
     count: int
     limit: int
     offset: int
@@ -281,6 +290,7 @@ def table_rows(
         "level": found_level.level,
         "table": found.ref.key,
         "title": found.ref.title,
+        "index_ranking": index_ranking(found),
         "count": page.count,
         "limit": limit,
         "offset": offset,

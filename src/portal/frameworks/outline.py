@@ -14,6 +14,8 @@ from dti.framework.model import (
     Comparability,
     FormulaRule,
     Framework,
+    IndexCompare,
+    IndexRanking,
     Node,
     RankingPolicy,
     Source,
@@ -175,16 +177,23 @@ def _group_policy(policy: RankingPolicy, framework: Framework) -> list[str]:
 def _score_sentences(framework: Framework) -> list[str]:
     decimals = framework.score_decimals
     sentences = [f"Điểm từng tiêu chí làm tròn nửa lên đến {decimals} chữ số thập phân."]
-    index = framework.index_rankings
-    if framework.main_indices:
-        text = (
-            f"Xếp hạng từng chỉ số chính theo tỷ lệ % điểm chỉ số trên điểm tối đa áp dụng, "
-            f"{index.decimals} chữ số thập phân"
-        )
-        special = [
-            f"{framework.by_code[c].name if c in framework.by_code else c}: {d}"
-            for c, d in index.overrides.items()
-        ]
-        text += f" (riêng {'; '.join(special)})" if special else ""
-        sentences.append(text + "; " + _TIES[index.ties][0].lower() + _TIES[index.ties][1:])
+    if not framework.main_indices:
+        return sentences
+    default = framework.index_rankings.default
+    sentences.append(f"Xếp hạng từng chỉ số chính theo {_index_ranking(default)}.")
+    for index in framework.main_indices:
+        own = framework.index_rankings.for_index(index.code)
+        if own != default:
+            sentences.append(f"Riêng “{index.name}”: xếp hạng theo {_index_ranking(own)}.")
     return sentences
+
+
+def _index_ranking(ranking: IndexRanking) -> str:
+    """An index ranking's comparison, decimals and ties, as a clause."""
+    basis = (
+        "điểm của chỉ số"
+        if ranking.compare is IndexCompare.POINTS
+        else "tỷ lệ % điểm chỉ số trên điểm tối đa áp dụng"
+    )
+    ties = _TIES[ranking.ties]
+    return f"{basis}, {ranking.decimals} chữ số thập phân; {ties[0].lower()}{ties[1:-1]}"

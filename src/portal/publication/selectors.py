@@ -18,7 +18,7 @@ from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
 from dti.framework.loader import build_framework
-from dti.framework.model import Framework
+from dti.framework.model import Framework, IndexCompare, IndexRanking
 from dti.names import loose_label
 from portal.campaigns.models import Campaign
 from portal.frameworks.models import FrameworkVersion
@@ -124,6 +124,7 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)  # column key -> value
     row_units: list[VersionRow] = field(default_factory=list)  # the version row of each row
     has_classes: bool = False
+    index_ranking: IndexRanking | None = None  # a main index's table: what its ranking compares
 
 
 def tables_of(level: VersionLevel, framework: Framework) -> list[TableRef]:
@@ -243,14 +244,15 @@ def _index(
     rows: Sequence[VersionRow],
     code: str,
 ) -> Table:
+    ranking = framework.index_rankings.for_index(code)
     columns = [
         RANK,
         UNIT,
         Column("score", gettext("Điểm"), "number"),
         Column("max", gettext("Điểm tối đa áp dụng"), "number"),
-        Column("value", gettext("Tỷ lệ so với điểm tối đa (%)"), "percent"),
+        _index_value_column(ranking),
     ]
-    out = Table(ref, level, columns)
+    out = Table(ref, level, columns, index_ranking=ranking)
     ranked = [(row, row.indices.get(code) or {}) for row in rows]
     # A unit without a rank on the index (none given) is listed last, never as rank 0.
     ranked.sort(key=lambda pair: (_rank_key(pair[1].get("rank")), pair[0].position))
@@ -266,6 +268,18 @@ def _index(
         )
         out.row_units.append(row)
     return out
+
+
+def _index_value_column(ranking: IndexRanking) -> Column:
+    """What a main index ranks on, as the framework states for it: points or ratio."""
+    decimals = {"decimals": ranking.decimals}
+    if ranking.compare is IndexCompare.POINTS:
+        about = gettext("Điểm của chỉ số, làm tròn nửa lên đến %(decimals)s chữ số thập phân.")
+        return Column("value", gettext("Điểm xếp hạng (điểm)"), "number", about % decimals)
+    about = gettext(
+        "Phần trăm so với điểm tối đa áp dụng, làm tròn nửa lên đến %(decimals)s chữ số thập phân."
+    )
+    return Column("value", gettext("Tỷ lệ so với điểm tối đa (%)"), "percent", about % decimals)
 
 
 def _rank_key(rank: object) -> tuple[int, int]:

@@ -6,14 +6,19 @@ from __future__ import annotations
 import pytest
 
 from portal.frameworks.vocabulary import RULE_LABELS, SOURCE_LABELS
-from portal.frameworks.workbook.policy import ADJUSTMENT_COLUMNS, GROUP_COLUMNS, POLICY
+from portal.frameworks.workbook.policy import (
+    ADJUSTMENT_COLUMNS,
+    GROUP_COLUMNS,
+    INDEX_COLUMNS,
+    POLICY,
+)
 from portal.frameworks.workbook.tree import COLUMNS
 from portal.units.workbook import LINEAGE_COLUMNS, UNIT_COLUMNS
 from tests.conftest import REPO
 
 DOC = (REPO / "docs/portal-units-frameworks.md").read_text(encoding="utf-8").lower()
 WORDS = sorted({
-    *COLUMNS, *GROUP_COLUMNS, *ADJUSTMENT_COLUMNS, *(p.label for p in POLICY),
+    *COLUMNS, *GROUP_COLUMNS, *ADJUSTMENT_COLUMNS, *INDEX_COLUMNS, *(p.label for p in POLICY),
     *RULE_LABELS.values(), *SOURCE_LABELS.values(), *UNIT_COLUMNS, *LINEAGE_COLUMNS,
 })  # fmt: skip
 

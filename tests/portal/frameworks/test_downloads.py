@@ -45,8 +45,15 @@ def test_the_blank_template_has_every_sheet_and_column(cast: Cast):
         "Tiêu chí",
         "Chính sách",
         "Nhóm xếp hạng",
+        "Xếp hạng từng chỉ số",
         "Điểm thưởng, trừ",
         "Hướng dẫn",
+    ]
+    assert [c.value for c in book["Xếp hạng từng chỉ số"][1]] == [
+        "Mã chỉ số chính",
+        "Giá trị so sánh",
+        "Số chữ số thập phân",
+        "Đồng hạng",
     ]
     assert [c.value for c in book["Tiêu chí"][1]][:5] == [
         "Mã",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from portal.frameworks.documents import check_framework
@@ -32,3 +34,46 @@ def test_a_remove_block_policy_says_what_is_subtracted():
     sentences = outline(framework).ranking
     assert sentences[0].startswith("Loại khối “")
     assert "trừ điểm tối đa của khối" in sentences[0]
+
+
+def _with_index_rankings(index_rankings: dict[str, object]):
+    document = copy.deepcopy(example_frameworks()["binhdinh-2023:so"])
+    document["index_rankings"] = index_rankings
+    return check_framework(document, "x")
+
+
+def test_index_rankings_read_as_each_index_ranks():
+    """Bình Phước 2024: indices on points, "Hoạt động chính quyền số" on its ratio."""
+    framework = check_framework(example_frameworks()["binhphuoc-2024:so"], "x")
+    scores = outline(framework).scores
+    default = framework.index_rankings.default
+    assert scores[1].startswith(
+        f"Xếp hạng từng chỉ số chính theo điểm của chỉ số, {default.decimals} chữ số thập phân; "
+    )
+    own = framework.index_rankings.for_index("hoat_dong_chinh_quyen_so")
+    assert scores[2].startswith(
+        "Riêng “Hoạt động chính quyền số”: xếp hạng theo tỷ lệ % điểm chỉ số trên điểm tối đa "
+        f"áp dụng, {own.decimals} chữ số thập phân; "
+    )
+    assert "1, 2, 2, 4" in scores[1] and len(scores) == 3
+
+
+def test_an_index_ranking_stated_as_a_mapping_reads_with_its_own_ties():
+    framework = _with_index_rankings(
+        {
+            "compare": "points",
+            "decimals": 1,
+            "ties": "competition",
+            "overrides": {
+                "nhan_thuc_so": {"compare": "ratio", "decimals": 3, "ties": "dense"},
+                "the_che_so": {"ties": "competition"},  # the default's own: not repeated
+            },
+        }
+    )
+    assert outline(framework).scores[1:] == [
+        "Xếp hạng từng chỉ số chính theo điểm của chỉ số, 1 chữ số thập phân; đồng hạng: các "
+        "đơn vị bằng nhau cùng hạng, bỏ qua các hạng kế tiếp (ví dụ 1, 2, 2, 4).",
+        "Riêng “Nhận thức số”: xếp hạng theo tỷ lệ % điểm chỉ số trên điểm tối đa áp dụng, 3 "
+        "chữ số thập phân; đồng hạng: các đơn vị bằng nhau cùng hạng, hạng sau liền kề (ví dụ "
+        "6, 6, 7).",
+    ]

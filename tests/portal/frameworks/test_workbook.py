@@ -32,6 +32,7 @@ def test_it_writes_the_sheets_the_office_fills():
         "Tiêu chí",
         "Chính sách",
         "Nhóm xếp hạng",
+        "Xếp hạng từng chỉ số",
         "Điểm thưởng, trừ",
         "Hướng dẫn",
     ]

@@ -94,7 +94,7 @@ def test_a_main_index_table_has_no_class(nine: Published):
         "Đơn vị",
         "Điểm",
         "Điểm tối đa áp dụng",
-        "Tỷ lệ so với điểm tối đa (%)",
+        "Điểm xếp hạng (điểm)",  # the index ranks on points (tests/…/test_index_rankings.py)
     ]
     assert 'name="xep-loai"' not in html
 

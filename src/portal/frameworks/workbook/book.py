@@ -49,6 +49,9 @@ _HELP = [
     "Sheet Chính sách: cột Giá trị để trống thì dùng mặc định (xem cột Ghi chú).",
     "Sheet Nhóm xếp hạng: mỗi nhóm một dòng; các cột chính sách để trống thì theo chính sách "
     "chung. Sheet Điểm thưởng, trừ: Loại là thưởng hoặc trừ.",
+    "Sheet Xếp hạng từng chỉ số: mỗi chỉ số chính xếp hạng khác mặc định một dòng; Giá trị so "
+    "sánh là points (điểm) hoặc ratio (tỷ lệ %), Đồng hạng là dense hoặc competition; ô để "
+    "trống thì theo các dòng Xếp hạng từng chỉ số của sheet Chính sách.",
 ]
 
 
@@ -73,6 +76,12 @@ def framework_workbook(framework: Mapping[str, Any]) -> bytes:
         policy.GROUP_COLUMNS,
         policy.group_rows(framework),
         (16, 35, 40) + (14,) * len(policy.RANKING),
+    )
+    _fill(
+        book.create_sheet(policy.INDEX_SHEET),
+        policy.INDEX_COLUMNS,
+        policy.index_ranking_rows(framework),
+        (35, 16, 18, 14),
     )
     _fill(
         book.create_sheet(policy.ADJUSTMENT_SHEET),
@@ -116,6 +125,7 @@ class Locator:
     groups: dict[str, int] = field(default_factory=dict)
     adjustments: dict[str, int] = field(default_factory=dict)
     parameters: dict[tuple[str, ...], int] = field(default_factory=dict)
+    index_rankings: dict[str, int] = field(default_factory=dict)  # index code -> its row
 
     def describe(self, problem: Problem) -> str:
         location = self.locate(problem.path)
@@ -134,6 +144,11 @@ class Locator:
             found = re.search(rf"{key}\[([^\]]+)\]", path)
             if found and found.group(1) in rows:
                 return where(sheet, rows[found.group(1)], _column_in(parts[1:], sheet))
+        found = re.search(r"index_rankings\.overrides\.([^.]+)", path)
+        if found and found.group(1) in self.index_rankings:
+            column = dict(zip(policy.INDEX_KEYS, policy.INDEX_COLUMNS[1:], strict=True))
+            row = self.index_rankings[found.group(1)]
+            return where(policy.INDEX_SHEET, row, column.get(parts[-1], policy.INDEX_COLUMNS[0]))
         for parameter_path, row in self.parameters.items():
             if tuple(parts[: len(parameter_path)]) == parameter_path:
                 return where(policy.POLICY_SHEET, row, "Giá trị")
@@ -180,6 +195,8 @@ def read_framework_workbook(data: bytes) -> tuple[dict[str, Any], Locator]:
     locator = Locator()
     problems: list[str] = []
     _read_policy(book[policy.POLICY_SHEET], framework, locator, problems)
+    if policy.INDEX_SHEET in book.sheetnames:
+        _read_index_rankings(book[policy.INDEX_SHEET], framework, locator, problems)
     framework["nodes"] = _read_tree(book[tree.SHEET], locator, problems)
     for sheet, columns, reader, key, rows in (
         (policy.GROUP_SHEET, policy.GROUP_COLUMNS, policy.read_group, "groups", locator.groups),
@@ -261,6 +278,31 @@ def _read_policy(
     for label in ("Mã bộ chỉ số", "Tên bộ chỉ số"):
         if not framework.get(policy.PARAMETERS_BY_LABEL[normalize(label)].path[0]):
             problems.append(f"Sheet {policy.POLICY_SHEET}: chưa điền “{label}”")
+
+
+def _read_index_rankings(
+    sheet: Any, framework: dict[str, Any], locator: Locator, problems: list[str]
+) -> None:
+    """Each main index's own ranking as a mapping, beside those the policy sheet gives as
+    numbers; an index stated twice is a problem at its second row."""
+    overrides = framework.setdefault("index_rankings", {}).setdefault("overrides", {})
+    stated = dict.fromkeys(overrides, 0)  # index code -> its row here (0: the policy sheet)
+    for row, cells in _rows(sheet, policy.INDEX_SHEET, policy.INDEX_COLUMNS, problems):
+        fail = _failer(policy.INDEX_SHEET, row, problems)
+        code, ranking = policy.read_index_ranking(cells, fail)
+        if code in stated:
+            where_before = (
+                f"dòng {stated[code]}" if stated[code] else f"sheet {policy.POLICY_SHEET}"
+            )
+            fail(policy.INDEX_COLUMNS[0], f"chỉ số “{code}” đã khai báo ({where_before})")
+        elif code:
+            stated[code] = row
+            overrides[code] = ranking
+            locator.index_rankings[code] = row
+    if not overrides:
+        del framework["index_rankings"]["overrides"]
+        if not framework["index_rankings"]:
+            del framework["index_rankings"]
 
 
 def _read_tree(sheet: Any, locator: Locator, problems: list[str]) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 """The framework's policies as sheets: "Chính sách" (one parameter per row: Tham số, Giá
 trị, Ghi chú), "Nhóm xếp hạng" (peer groups, one per row, with the ranking fields they
-override) and "Điểm thưởng, trừ" (adjustments). A blank value is a field not stated."""
+override), "Xếp hạng từng chỉ số" (a main index's own ranking given as a mapping, one per
+row) and "Điểm thưởng, trừ" (adjustments). A blank value is a field not stated."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ POLICY_COLUMNS = ("Tham số", "Giá trị", "Ghi chú")
 GROUP_SHEET = "Nhóm xếp hạng"
 ADJUSTMENT_SHEET = "Điểm thưởng, trừ"
 ADJUSTMENT_COLUMNS = ("Mã", "Tên", "Điểm tối đa", "Loại")
+INDEX_SHEET = "Xếp hạng từng chỉ số"
+INDEX_COLUMNS = ("Mã chỉ số chính", "Giá trị so sánh", "Số chữ số thập phân", "Đồng hạng")
+INDEX_COMPARE = ("points", "ratio")
+INDEX_TIES = ("dense", "competition")
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,11 @@ def _read_classes(value: Any) -> list[dict[str, Any]]:
     return bands
 
 
-def _overrides_text(overrides: Mapping[str, Any]) -> str:
-    return "; ".join(f"{code}={decimals}" for code, decimals in overrides.items())
+def _overrides_text(overrides: Mapping[str, Any]) -> str | None:
+    """The overrides given as numbers (ratio decimals, the older form); those given as
+    mappings are rows of the sheet INDEX_SHEET."""
+    numbers = [(code, value) for code, value in overrides.items() if type(value) is int]
+    return "; ".join(f"{code}={decimals}" for code, decimals in numbers) or None
 
 
 def _read_overrides(value: Any) -> dict[str, int]:
@@ -111,12 +119,18 @@ POLICY = [
     Parameter("Số chữ số thập phân của điểm", ("score_decimals",), *_WHOLE,
               "điểm từng tiêu chí làm tròn nửa lên (mặc định 2)"),
     *(Parameter(p.label, ("ranking", *p.path), p.write, p.read, p.note) for p in RANKING),
+    Parameter("Xếp hạng từng chỉ số: giá trị so sánh", ("index_rankings", "compare"),
+              *_enum(*INDEX_COMPARE), "points (điểm của chỉ số) hoặc ratio (tỷ lệ % trên điểm "
+              "tối đa áp dụng); để trống: như xếp hạng chung (tỷ lệ nếu xếp hạng chung theo "
+              "ratio_to_applicable_max, nếu không thì điểm)"),
     Parameter("Xếp hạng từng chỉ số: số chữ số thập phân", ("index_rankings", "decimals"),
-              *_WHOLE, "phần trăm của từng chỉ số chính (mặc định 0)"),
+              *_WHOLE, "của điểm hoặc của phần trăm, từ 0 đến 4; điền mà để trống giá trị so "
+              "sánh thì là phần trăm"),
     Parameter("Xếp hạng từng chỉ số: đồng hạng", ("index_rankings", "ties"),
-              *_enum("dense", "competition"), "dense hoặc competition"),
+              *_enum(*INDEX_TIES), "dense hoặc competition; để trống: như xếp hạng chung"),
     Parameter("Xếp hạng từng chỉ số: số chữ số thập phân riêng", ("index_rankings", "overrides"),
-              _overrides_text, _read_overrides, "ví dụ: nhan_thuc_so=1; the_che_so=0"),
+              _overrides_text, _read_overrides, "phần trăm riêng của một chỉ số, ví dụ: "
+              f"nhan_thuc_so=1; the_che_so=0 (cách khác: sheet {INDEX_SHEET})"),
 ]  # fmt: skip
 GROUP_COLUMNS = ("Mã", "Tên", "Điều kiện", *(p.label for p in RANKING))
 
@@ -148,6 +162,35 @@ def group_rows(framework: Mapping[str, Any]) -> Iterator[list[Any]]:
         yield [group["code"], group["name"], group["when"]] + [
             None if v is None else p.write(v) for p, v in zip(RANKING, values, strict=True)
         ]
+
+
+def index_ranking_rows(framework: Mapping[str, Any]) -> Iterator[list[Any]]:
+    """One row per main index whose own ranking is a mapping; a blank cell: not stated."""
+    overrides = get(framework, ("index_rankings", "overrides")) or {}
+    for code, ranking in overrides.items():
+        if isinstance(ranking, Mapping):
+            yield [code, *(ranking.get(key) for key in INDEX_KEYS)]
+
+
+INDEX_KEYS = ("compare", "decimals", "ties")  # the keys of INDEX_COLUMNS after the code
+_INDEX_READERS = (_enum(*INDEX_COMPARE)[1], whole_number, _enum(*INDEX_TIES)[1])
+
+
+def read_index_ranking(
+    cells: Mapping[str, Any], fail: Callable[[str, str], None]
+) -> tuple[str, dict[str, Any]]:
+    """A row of INDEX_SHEET: the main index's code and the fields its ranking states."""
+    code = text(cells[INDEX_COLUMNS[0]])
+    if not code:
+        fail(INDEX_COLUMNS[0], "không được để trống")
+    ranking: dict[str, Any] = {}
+    for column, key, read in zip(INDEX_COLUMNS[1:], INDEX_KEYS, _INDEX_READERS, strict=True):
+        if text(cells[column]):
+            try:
+                ranking[key] = read(cells[column])
+            except CellError as error:
+                fail(column, error.message)
+    return code, ranking
 
 
 def adjustment_rows(framework: Mapping[str, Any]) -> Iterator[list[Any]]:

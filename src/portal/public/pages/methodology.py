@@ -15,7 +15,16 @@ from typing import Any
 
 from django.utils.translation import gettext, ngettext
 
-from dti.framework.model import ClassBasis, Comparability, Framework, RankingPolicy, Source, Ties
+from dti.framework.model import (
+    ClassBasis,
+    Comparability,
+    Framework,
+    IndexCompare,
+    IndexRanking,
+    RankingPolicy,
+    Source,
+    Ties,
+)
 from portal.frameworks.outline import describe_condition, outline
 from portal.moments import moment_text
 from portal.public.pages.common import Scope, iso_day, link, number_text, plain_text
@@ -231,17 +240,41 @@ def _classification(policy: RankingPolicy) -> str:
 
 
 def _index_sentences(framework: Framework) -> list[str]:
+    """What each main index's ranking compares, to how many decimals, with which ties: the
+    level's default, then each index that ranks otherwise (docs/frameworks.md)."""
     if not framework.main_indices:
         return []
     rankings = framework.index_rankings
-    return [
-        gettext(
-            "Mỗi chỉ số chính có bảng xếp hạng riêng, theo tỷ lệ điểm chỉ số trên điểm tối đa "
-            "áp dụng, làm tròn nửa lên đến %(decimals)s chữ số thập phân."
-        )
-        % {"decimals": rankings.decimals},
-        tie_sentence(rankings.ties),
+    sentences = [
+        gettext("Mỗi chỉ số chính có bảng xếp hạng riêng, theo %(basis)s.")
+        % {"basis": _index_basis(rankings.default)},
+        tie_sentence(rankings.default.ties),
     ]
+    for index in framework.main_indices:
+        own = rankings.for_index(index.code)
+        if own != rankings.default:
+            sentences.append(
+                gettext("Riêng chỉ số “%(name)s”: xếp hạng theo %(basis)s; %(ties)s.")
+                % {"name": index.name, "basis": _index_basis(own), "ties": _ties_words(own.ties)}
+            )
+    return sentences
+
+
+def _index_basis(ranking: IndexRanking) -> str:
+    if ranking.compare is IndexCompare.POINTS:
+        return gettext("điểm của chỉ số, làm tròn nửa lên đến %(decimals)s chữ số thập phân") % {
+            "decimals": ranking.decimals
+        }
+    return gettext(
+        "tỷ lệ điểm chỉ số trên điểm tối đa áp dụng, làm tròn nửa lên đến %(decimals)s chữ số "
+        "thập phân"
+    ) % {"decimals": ranking.decimals}
+
+
+def _ties_words(ties: Ties) -> str:
+    if ties is Ties.DENSE:
+        return gettext("đồng hạng thì hạng sau liền kề (ví dụ 6, 6, 7)")
+    return gettext("đồng hạng thì bỏ qua các hạng kế tiếp (ví dụ 1, 2, 2, 4)")
 
 
 def _finding(item: dict[str, Any]) -> Finding:

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from dti.framework.model import Framework
+from dti.framework.model import Framework, IndexCompare, IndexRanking
 from portal.public.pages.charts import Category, bar_chart
 from portal.public.pages.common import CACHE_SECONDS, Scope, link, number_text
 from portal.public.pages.compare import UNITS
@@ -44,6 +44,7 @@ class IndexLine:
     max: str
     percent: str
     rank: str
+    ranked_on: str  # what the index's ranking compares: its points or its ratio
     averages: list[AverageText]  # the level's, then each peer group's of the unit
     remark: str
 
@@ -199,18 +200,32 @@ def _lines(
     for index in framework.main_indices:
         cell = _cell(row, index.code)
         score, maximum = _decimal(cell.get("score")), _decimal(cell.get("max"))
+        ranking = framework.index_rankings.for_index(index.code)
+        ratio = ranking.compare is IndexCompare.RATIO
         lines.append(
             IndexLine(
                 name=index.name,
                 score=number_text(score),
                 max=number_text(maximum),
-                percent=number_text(_percent(score, maximum), ONE),
+                # Never fewer decimals than a ratio ranking compares: units it separates do
+                # not read as equal.
+                percent=number_text(
+                    _percent(score, maximum), max(ONE, ranking.decimals) if ratio else ONE
+                ),
                 rank=str(cell.get("rank") or ""),
+                ranked_on=_ranked_on(ranking),
                 averages=[_average(name, found.get(index.code)) for name, found in averages],
                 remark=str((level.remarks or {}).get(index.code, "")),
             )
         )
     return lines
+
+
+def _ranked_on(ranking: IndexRanking) -> str:
+    decimals = {"decimals": ranking.decimals}
+    if ranking.compare is IndexCompare.POINTS:
+        return gettext("điểm, %(decimals)s chữ số thập phân") % decimals
+    return gettext("tỷ lệ, %(decimals)s chữ số thập phân") % decimals
 
 
 def _average(name: str, average: Average | None) -> AverageText:

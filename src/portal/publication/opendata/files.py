@@ -47,6 +47,7 @@ JSON_TYPE = "application/json"
 FORMATS = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE, "json": JSON_TYPE}
 FILE_LANGUAGE = "vi"
 UNIT_CODE = "unit_code"
+COMPARE = "compare"  # a main index's table: "points" or "ratio", what its ranking compares
 CACHE_SECONDS = 24 * 3600  # the key changes at every publication: old copies just age out
 # What a column's kind is in a Table Schema (https://specs.frictionlessdata.io/table-schema/).
 FIELD_TYPES = {
@@ -87,7 +88,18 @@ def fields_of(found: Table) -> list[Field]:
         fields.append(_field(column))
         if column.key == "rank":
             fields.append(_field(Column(UNIT_CODE, gettext("Mã đơn vị"), "text")))
+        if column.key == "value" and found.index_ranking is not None:
+            fields.append(_field(Column(COMPARE, gettext("Cách so sánh"), "text")))
     return fields
+
+
+def _extra(found: Table, index: int) -> dict[str, object]:
+    """The cells of the machine formats that are not the table's columns: the unit's code,
+    and in a main index's table what its ranking compares."""
+    extra: dict[str, object] = {UNIT_CODE: found.row_units[index].unit_code}
+    if found.index_ranking is not None:
+        extra[COMPARE] = found.index_ranking.compare.value
+    return extra
 
 
 def _field(column: Column) -> Field:
@@ -116,6 +128,10 @@ def _describe(column: Column) -> str:
         "previous_rank": gettext("Hạng năm trước; để trống khi không có hạng để so sánh."),
         "change": gettext("Hạng năm trước trừ hạng năm nay: số dương là tăng hạng."),
         "previous_class": gettext("Xếp loại năm trước."),
+        COMPARE: gettext(
+            "Chỉ số được xếp hạng theo gì: points (điểm của chỉ số) hoặc ratio (tỷ lệ so với "
+            "điểm tối đa áp dụng)."
+        ),
     }
     return texts.get(key, "")
 
@@ -130,12 +146,14 @@ def plain(value: object) -> object:
 
 def machine_row(found: Table, index: int) -> dict[str, object]:
     """Row `index` of the table, by field name, with the unit's code."""
-    cells = found.rows[index]
+    cells, extra = found.rows[index], _extra(found, index)
     row: dict[str, object] = {}
     for column in found.columns:
         row[column.key] = plain(cells.get(column.key))
         if column.key == "rank":
-            row[UNIT_CODE] = found.row_units[index].unit_code
+            row[UNIT_CODE] = extra[UNIT_CODE]
+        if column.key == "value" and COMPARE in extra:
+            row[COMPARE] = extra[COMPARE]
     return row
 
 
@@ -154,10 +172,8 @@ def table_csv(found: Table) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([field.name for field in fields])
     for index, cells in enumerate(found.rows):
-        code = found.row_units[index].unit_code
-        writer.writerow(
-            [_csv_cell(code if f.name == UNIT_CODE else cells.get(f.name)) for f in fields]
-        )
+        line = {**cells, **_extra(found, index)}
+        writer.writerow([_csv_cell(line.get(f.name)) for f in fields])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -267,8 +283,22 @@ def _about(version: Version, found: Table) -> dict[str, Any]:
         "superseded": version.superseded_at is not None,
         "level": {"code": found.level.level, "name": found.level.name},
         "table": {"key": found.ref.key, "title": found.ref.title},
+        "index_ranking": index_ranking(found),
         "license": dataset["license"],
         "citation": dataset["citation"],
+    }
+
+
+def index_ranking(found: Table) -> dict[str, Any] | None:
+    """What a main index's table ranks on (`compare`: points or ratio), to how many
+    decimals, with which ties; None for the other tables."""
+    ranking = found.index_ranking
+    if ranking is None:
+        return None
+    return {
+        "compare": ranking.compare.value,
+        "decimals": ranking.decimals,
+        "ties": ranking.ties.value,
     }
 
 
