@@ -120,7 +120,8 @@ def cell_text(text: str) -> str:
 @dataclass(frozen=True)
 class _Styles:
     """The workbook's styles, each registered once; a cell of a style is made with the
-    style's array of indices (openpyxl's `style_array`), so nothing is hashed per cell."""
+    style's array of indices (openpyxl's `style_array`), so no style object (a font, a
+    border) is looked up again per cell."""
 
     title: StyleArray
     note: StyleArray
