@@ -193,7 +193,7 @@ def size_table(size: Size) -> list[str]:
     ]
     for step, label in LABELS.items():
         done, peak = size.done(step), size.peak_mb(step)
-        before = [s.rss_before for s in size.samples.get(step, []) if s.seconds is not None]
+        before = [s.rss_before for s in size.samples.get(step, []) if s.rss_before]
         lines.append(
             f"| {label} | {seconds_text(size, step)} | {f'{min(done):.2f}' if done else '—'}"
             f" | {len(size.samples.get(step, []))} | {ratio_text(size, step)}"
