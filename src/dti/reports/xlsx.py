@@ -12,8 +12,10 @@ block, so sorting and filtering keep working, and filtering on the column shows 
 
 The workbook is written in openpyxl's write-only mode (`Workbook(write_only=True)`): each
 sheet streams its rows to a temporary file as they are appended, and nothing is kept to be
-looked up again, which is what makes a level of 3,300 communes (eleven sheets, about 230,000
-cells) take seconds rather than minutes. What that mode allows, and how it is used here:
+looked up again: a level of 3,300 communes is eleven sheets and about 230,000 cells (its time
+is in docs/performance-reports.md). What that mode allows (openpyxl 3.1: its "Optimised
+Modes" documentation and `WriteOnlyWorksheet`, which borrows the ordinary sheet's freeze
+panes, dimensions and filter), and how it is used here:
 
 - rows are only appended, in order, and a written cell cannot be changed: the "DỰ THẢO"
   mark goes into the first title as it is written;
