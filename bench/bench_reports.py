@@ -222,9 +222,10 @@ def target_rows(sizes: dict[int, Size]) -> list[tuple[str, str, str]]:
 
 
 def _time_row(target: str, size: Size | None, step: str, limit: float) -> tuple[str, str, str]:
-    if size is None or not size.samples.get(step):
-        why = "not available" if step == "pdf" else f"not measured ({TARGET_UNITS:,} not run)"
-        return target, why, "—"
+    if size is None:
+        return target, f"not measured ({TARGET_UNITS:,} not run)", "—"
+    if not size.samples.get(step):
+        return target, "not available" if step == "pdf" else "not measured", "—"
     median = size.median(step)
     measured = seconds_text(size, step) + ("" if median is None else " s")
     return target, measured, status(median is not None and median <= limit)
