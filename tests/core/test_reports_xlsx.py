@@ -11,7 +11,7 @@ from dataclasses import replace
 import openpyxl
 import pytest
 
-from dti.reports.model import DRAFT, AppendixTable, Cell, Report
+from dti.reports.model import DRAFT, AppendixTable, Cell, ColumnKind, Report
 from dti.reports.xlsx import MAX_CELL_TEXT, SECTION_HEADER, cell_text, render_xlsx
 from tests.core.reports import report
 from tests.core.seeds import BINHDINH, BINHPHUOC
@@ -196,3 +196,36 @@ def test_only_the_first_sheet_of_a_draft_is_marked():
     assert first["A1"].value.startswith(f"{DRAFT} — Phụ lục I. ")
     assert not any(DRAFT in (sheet["A1"].value or "") for sheet in others)
     assert DRAFT not in workbook(report(BINHDINH)).worksheets[0]["A1"].value
+
+
+def test_text_reads_back_exactly_as_stored_spaces_markup_and_line_breaks_included():
+    built = report(BINHPHUOC)
+    general = tables(built)[0]
+    names = ["  Sở <Nội> & vụ ", "Sở\r\nTư pháp", "]]> &amp; \"'", "Sở Y tế\t"]
+    hostile = general
+    for row, name in enumerate(names):
+        hostile = renamed(hostile, row, name)
+    sheet = workbook(with_table(built, 0, hostile))[general.sheet]
+    assert [sheet.cell(row=4 + n, column=2).value for n in range(4)] == [
+        cell_text(name) for name in names
+    ]
+
+
+@pytest.mark.parametrize("seed", [BINHPHUOC, BINHDINH], ids=["binhphuoc", "binhdinh"])
+def test_every_data_cell_has_the_border_and_its_columns_number_format(seed):
+    """Empty cells (an index that does not apply, the maxima's unit cell) included: the
+    grid has no holes."""
+    built = report(seed)
+    book = workbook(built)
+    percent = "0.0%" if seed == BINHDINH else "0%"
+    for table in tables(built):
+        sheet = book[table.sheet]
+        maxima = [5 + len(table.rows)] if table.max_row is not None else []
+        for number in [*range(4, 4 + len(table.rows)), *maxima]:
+            for column, cell in zip(table.columns, sheet[number], strict=True):
+                assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+                expected = {
+                    ColumnKind.PERCENT: percent,
+                    ColumnKind.POINTS: "0." + "0" * column.decimals if column.decimals else "0",
+                }.get(column.kind, "General")
+                assert cell.number_format == expected, (table.sheet, number, column.header)

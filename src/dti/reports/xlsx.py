@@ -10,12 +10,11 @@ A table with sections (a long list grouped by former district, by peer group) ge
 column, "Phân nhóm", after "Đơn vị", holding each row's section title: the rows stay one
 block, so sorting and filtering keep working, and filtering on the column shows one section.
 
-The workbook is written in openpyxl's write-only mode (`Workbook(write_only=True)`): each
-sheet streams its rows to a temporary file as they are appended, and nothing is kept to be
-looked up again: a level of 3,300 communes is eleven sheets and about 230,000 cells (its time
-is in docs/performance-reports.md). What that mode allows (openpyxl 3.1: its "Optimised
-Modes" documentation and `WriteOnlyWorksheet`, which borrows the ordinary sheet's freeze
-panes, dimensions and filter), and how it is used here:
+The package is written by openpyxl in its write-only mode (`Workbook(write_only=True)`):
+the workbook, its styles and each sheet's frame (rows 1 to 3, the widths, the frozen panes,
+the filter). What that mode allows (openpyxl 3.1: its "Optimised Modes" documentation and
+`WriteOnlyWorksheet`, which borrows the ordinary sheet's freeze panes, dimensions and
+filter), and how it is used here:
 
 - rows are only appended, in order, and a written cell cannot be changed: the "DỰ THẢO"
   mark goes into the first title as it is written;
@@ -24,13 +23,21 @@ panes, dimensions and filter), and how it is used here:
   read when that row is written, so the header's is set before the header;
 - the auto filter is written after the rows: its range is set once the rows are known;
 - styles are per cell (`WriteOnlyCell`); each style (a font, a border, a number format) is
-  made once per workbook and every cell of that style shares it: openpyxl hashes a style
-  object each time one is assigned, which cost more than the rest of the writing together.
+  a shared object, registered once per workbook.
+
+The units' rows are not written through openpyxl. A level of 3,300 communes is eleven
+sheets and about 300,000 cells, and each of openpyxl's cells, even streamed, costs a cell
+object, a type check, a style lookup and an XML element: 7 to 15 s on the development
+machine, over the 5 s the report has (docs/performance-reports.md). Those rows are plain
+SpreadsheetML (`<row><c r="B4" s="5"><v>0.993</v></c>…`), written here with the style
+numbers openpyxl gave the shared styles (`style_id`) and inserted before the end of each
+sheet's `<sheetData>` once openpyxl has saved the package: the same cells, in about a second.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,7 +46,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -77,14 +83,17 @@ def render_xlsx(report: Report) -> bytes:
         for appendix in report.appendices
         for table in appendix.tables
     ]
+    rows: list[tuple[WriteOnlyWorksheet, bytes]] = []
     if sheets:
         styles = _Styles.made_on(sheets[0][0], report)
         for number, (sheet, appendix, table) in enumerate(sheets):
             draft = report.draft and number == 0
-            _write_sheet(sheet, _title(appendix, table, draft=draft), table, styles)
+            layout = _Layout.of(table)
+            _write_frame(sheet, _title(appendix, table, draft=draft), table, layout, styles)
+            rows.append((sheet, _unit_rows(table, layout, styles)))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _with_rows(buffer.getvalue(), {sheet.path.lstrip("/"): xml for sheet, xml in rows})
 
 
 def percent_format(report: Report) -> str:
@@ -121,20 +130,16 @@ def cell_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Styles:
-    """The workbook's styles, each registered once; a cell of a style is made with the
-    style's array of indices (openpyxl's `style_array`), so no style object (a font, a
-    border) is looked up again per cell."""
+    """The workbook's shared styles: the fonts of the frame's rows, and the style number
+    (openpyxl's `style_id`) of each data cell's style, a thin border and a number format."""
 
-    title: StyleArray
-    note: StyleArray
-    header: StyleArray
     percent: str  # the workbook's one percent format
-    formats: dict[str, StyleArray]  # data cells by number format: a border and the format
+    formats: dict[str, int]  # style number by number format
 
     @classmethod
     def made_on(cls, sheet: WriteOnlyWorksheet, report: Report) -> _Styles:
-        """The styles of the report's workbook, made on one of its sheets (the indices are
-        the workbook's, so every sheet uses them)."""
+        """The styles of the report's workbook, registered through a cell of one of its
+        sheets (the numbers are the workbook's, so every sheet uses them)."""
         percent = percent_format(report)
         formats = {"General"} | {
             _number_format(column, percent)
@@ -142,39 +147,27 @@ class _Styles:
             for table in appendix.tables
             for column in table.columns
         }
-        return cls(
-            title=_style(sheet, font=_TITLE_FONT),
-            note=_style(sheet, font=_NOTE_FONT),
-            header=_style(sheet, font=_BOLD, header=True),
-            percent=percent,
-            formats={name: _style(sheet, number_format=name) for name in formats},
-        )
+        return cls(percent, {name: _style_number(sheet, name) for name in sorted(formats)})
 
-    def data(self, column: Column) -> StyleArray:
+    def data(self, column: Column) -> int:
         return self.formats[_number_format(column, self.percent)]
 
 
-def _style(
-    sheet: WriteOnlyWorksheet,
-    *,
-    font: Font | None = None,
-    number_format: str | None = None,
-    header: bool = False,
-) -> StyleArray:
-    """A style registered in the workbook through a cell's public setters, as the array of
-    indices the cell then holds."""
+def _style_number(sheet: WriteOnlyWorksheet, number_format: str) -> int:
     cell = WriteOnlyCell(sheet)
-    if font is not None:
-        cell.font = font
-    if number_format is not None:
-        cell.number_format = number_format
-        cell.border = _BORDER
+    cell.number_format = number_format
+    cell.border = _BORDER
+    return cell.style_id
+
+
+def _styled(sheet: WriteOnlyWorksheet, value: str, font: Font, header: bool = False) -> SheetCell:
+    cell = WriteOnlyCell(sheet, value)
+    cell.font = font
     if header:
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
         cell.alignment = _HEADER_ALIGNMENT
-    array: StyleArray = cell._style  # type: ignore[attr-defined]  # the stubs leave it out
-    return array
+    return cell
 
 
 def _number_format(column: Column, percent: str) -> str:
@@ -244,51 +237,92 @@ def section_titles(table: AppendixTable) -> Iterator[str | None]:
         yield current
 
 
-def _write_sheet(
-    sheet: WriteOnlyWorksheet, title: str, table: AppendixTable, styles: _Styles
+def _write_frame(
+    sheet: WriteOnlyWorksheet, title: str, table: AppendixTable, layout: _Layout, styles: _Styles
 ) -> None:
-    layout = _Layout.of(table)
-    _prepare(sheet, layout)
-    sheet.append([SheetCell(sheet, 1, 1, cell_text(title), styles.title)])
-    note = cell_text(f"Ghi chú: {table.note}") if table.note else None
-    sheet.append([SheetCell(sheet, 1, 1, note, styles.note)] if note else [])
-    sheet.append([SheetCell(sheet, 1, 1, cell_text(h), styles.header) for h in layout.headers])
-    columns = [(_converter(column), styles.data(column)) for column in table.columns]
-    general = styles.formats["General"]
-    for cells, section in zip(table.rows, section_titles(table), strict=True):
-        row = _data_row(sheet, columns, cells)
-        if layout.section_at is not None:
-            text = cell_text(section) if section is not None else None
-            row.insert(layout.section_at, SheetCell(sheet, 1, 1, text, general))
-        sheet.append(row)
-    if table.max_row is not None:  # below the units, so sorting and filtering leave it alone
-        sheet.append([])
-        row = _data_row(sheet, columns, table.max_row)
-        if layout.section_at is not None:
-            row.insert(layout.section_at, SheetCell(sheet, 1, 1, None, general))
-        sheet.append(row)
-    end = _HEADER_ROW + len(table.rows)
-    last = get_column_letter(len(layout.headers))
-    sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}{end}"  # type: ignore[attr-defined]
-
-
-def _prepare(sheet: WriteOnlyWorksheet, layout: _Layout) -> None:
-    """What a streamed sheet needs before its first row: column widths, the frozen panes and
-    the header's height. (openpyxl's WriteOnlyWorksheet has Worksheet's dimensions and
-    filter, copied at run time; its stubs leave them out.)"""
+    """Through openpyxl: the widths, the frozen panes, rows 1 to 3 and the filter."""
     for position, width in enumerate(layout.widths, start=1):
         letter = get_column_letter(position)
         sheet.column_dimensions[letter].width = width  # type: ignore[attr-defined]
     sheet.freeze_panes = f"C{_FIRST_DATA_ROW}"  # the header and the rank and unit columns
     sheet.row_dimensions[_HEADER_ROW].height = _HEADER_HEIGHT  # type: ignore[attr-defined]
+    sheet.append([_styled(sheet, cell_text(title), _TITLE_FONT)])
+    note = [_styled(sheet, cell_text(f"Ghi chú: {table.note}"), _NOTE_FONT)]
+    sheet.append(note if table.note else [])
+    sheet.append([_styled(sheet, cell_text(h), _BOLD, header=True) for h in layout.headers])
+    end = _HEADER_ROW + len(table.rows)
+    last = get_column_letter(len(layout.headers))
+    sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}{end}"  # type: ignore[attr-defined]
+    # (openpyxl's WriteOnlyWorksheet has Worksheet's dimensions and filter, copied at run
+    # time; its stubs leave them out.)
 
 
-def _data_row(
-    sheet: WriteOnlyWorksheet,
-    columns: list[tuple[Callable[[Cell], Stored], StyleArray]],
-    cells: tuple[Cell, ...],
-) -> list[SheetCell]:
-    return [
-        SheetCell(sheet, 1, 1, convert(cell), style)
-        for (convert, style), cell in zip(columns, cells, strict=True)
-    ]
+def _unit_rows(table: AppendixTable, layout: _Layout, styles: _Styles) -> bytes:
+    """The units' rows from row 4, then after a blank row the maxima, as SpreadsheetML."""
+    columns = [(_converter(column), styles.data(column)) for column in table.columns]
+    general = styles.formats["General"]
+    styles_in_order = [style for _, style in columns]
+    if layout.section_at is not None:
+        styles_in_order.insert(layout.section_at, general)
+    letters = [get_column_letter(n) for n in range(1, len(styles_in_order) + 1)]
+    parts = []
+    for offset, (cells, section) in enumerate(zip(table.rows, section_titles(table), strict=True)):
+        values = [convert(cell) for (convert, _), cell in zip(columns, cells, strict=True)]
+        if layout.section_at is not None:
+            values.insert(layout.section_at, cell_text(section) if section else None)
+        parts.append(_row_xml(_FIRST_DATA_ROW + offset, letters, styles_in_order, values))
+    if table.max_row is not None:  # below the units, so sorting and filtering leave it alone
+        values = [convert(c) for (convert, _), c in zip(columns, table.max_row, strict=True)]
+        if layout.section_at is not None:
+            values.insert(layout.section_at, None)
+        row = _FIRST_DATA_ROW + len(table.rows) + 1
+        parts.append(_row_xml(row, letters, styles_in_order, values))
+    return "".join(parts).encode("utf-8")
+
+
+def _row_xml(row: int, letters: list[str], styles: list[int], values: list[Stored]) -> str:
+    cells = "".join(
+        _cell_xml(f"{letter}{row}", style, value)
+        for letter, style, value in zip(letters, styles, values, strict=True)
+    )
+    return f'<row r="{row}">{cells}</row>'
+
+
+def _cell_xml(ref: str, style: int, value: Stored) -> str:
+    """One cell: a number as its shortest exact decimal (Python's repr), text inline (as
+    openpyxl writes it), an empty cell with its style only, so its border shows."""
+    if value is None:
+        return f'<c r="{ref}" s="{style}"/>'
+    if isinstance(value, str):
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return (
+            f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>'
+        )
+    return f'<c r="{ref}" s="{style}" t="n"><v>{value!r}</v></c>'
+
+
+def _escaped(text: str) -> str:
+    """Text for XML content; a carriage return as a reference, or a reader would make it
+    a line feed. (cell_text has removed every character XML does not allow.)"""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def _with_rows(package: bytes, rows: dict[str, bytes]) -> bytes:
+    """The package openpyxl saved, with each sheet's unit rows put at the end of its
+    `<sheetData>` (after the frame's rows 1 to 3)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename in rows:
+                head, end, tail = data.rpartition(b"</sheetData>")
+                if not end:
+                    raise ValueError(f"{item.filename} has no <sheetData> to add the rows to")
+                data = head + rows[item.filename] + end + tail
+            target.writestr(item, data)
+    return out.getvalue()
