@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from pypdf import PdfReader
 
 from dti.cli import main
 from dti.framework.documents import DocumentError
@@ -64,24 +65,33 @@ def test_xlsx_of_one_level(tmp_path):
     assert openpyxl.load_workbook(out).sheetnames == ["PL I", *(f"PL II.{i}" for i in range(1, 8))]
 
 
-@pytest.mark.slow  # a real LibreOffice conversion
-def test_pdf_through_libreoffice(tmp_path):
-    require("soffice")
+def test_pdf_is_drawn_directly_without_libreoffice(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")  # no soffice to be found: none is needed
     out = tmp_path / "bao-cao.pdf"
     code, errors = run(
-        BINHDINH,
-        "--level",
-        "huyen",
-        "--format",
-        "pdf",
-        "--no-charts",
-        "--tables",
-        TABLES / "binhdinh-2023",
-        "--out",
-        out,
-    )
+        BINHDINH, "--level", "huyen", "--format", "pdf", "--no-charts",
+        "--tables", TABLES / "binhdinh-2023", "--out", out,
+    )  # fmt: skip
     assert code == 0, errors
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.slow  # a real LibreOffice conversion
+def test_the_pdf_of_an_office_template_goes_through_libreoffice(tmp_path):
+    require("soffice")
+    template = Document()
+    template.add_paragraph("BÁO CÁO CỦA TỈNH {{ province }} NĂM {{ year }}")
+    template.save(tmp_path / "mau.docx")
+    out = tmp_path / "bao-cao.pdf"
+    code, errors = run(
+        BINHDINH, "--level", "huyen", "--format", "pdf", "--no-charts",
+        "--tables", TABLES / "binhdinh-2023", "--template", tmp_path / "mau.docx",
+        "--out", out,
+    )  # fmt: skip
+    assert code == 0, errors
+    assert out.read_bytes().startswith(b"%PDF-")
+    producer = PdfReader(out).metadata["/Producer"]
+    assert "LibreOffice" in producer  # converted, not drawn by ReportLab
 
 
 @pytest.mark.parametrize(
