@@ -163,3 +163,13 @@ def fit_size(text: str, size: float, width: float) -> float:
     room = width - 2 * CELL_PADDING
     needed = text_width(text, size)
     return size if needed <= room else max(size * room / needed, 1.0)
+
+
+def alignment(column: Column) -> str:
+    """How a column's cells align: "left" for the unit's name, "center" for ranks and other
+    text (a class), "right" for numbers."""
+    if column.kind is ColumnKind.TEXT:
+        return "left" if column.header == NAME_HEADER else "center"
+    if column.kind is ColumnKind.RANK:
+        return "center"
+    return "right"

@@ -21,15 +21,15 @@ from reportlab.platypus import Flowable
 from dti.reports.layout import (
     CELL_PADDING,
     HEADER_FILL,
-    NAME_HEADER,
     SECTION_FILL,
     TableLayout,
+    alignment,
     fit_size,
     font_name,
     name_column,
     text_width,
 )
-from dti.reports.model import AppendixTable, Column, ColumnKind
+from dti.reports.model import AppendixTable, Column
 from dti.text import clean_text
 
 LINE = 0.5  # points: the grid
@@ -119,7 +119,7 @@ class RowsTable(Flowable):
         self._header(edges, top)
         y = top - self.header_height
         size = self.layout.size
-        aligns = [_alignment(column) for column in self.columns]
+        aligns = [alignment(column) for column in self.columns]
         regular, italic, bold = font_name("regular"), font_name("italic"), font_name("bold")
         canvas.setLineWidth(LINE)
         canvas.setStrokeColor(black)
@@ -178,14 +178,6 @@ class RowsTable(Flowable):
             path.moveTo(x, top)
             path.lineTo(x, top - height)
         canvas.drawPath(path, stroke=1, fill=0)
-
-
-def _alignment(column: Column) -> str:
-    if column.kind is ColumnKind.TEXT:
-        return "left" if column.header == NAME_HEADER else "center"
-    if column.kind is ColumnKind.RANK:
-        return "center"
-    return "right"
 
 
 def _text(canvas: Canvas, text: str, align: str, left: float, right: float, y: float) -> None:

@@ -23,8 +23,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Length
 from docx.table import Table
 
-from dti.reports.layout import HEADER_FILL, NAME_HEADER, SECTION_FILL, TableLayout, name_column
-from dti.reports.model import AppendixTable, Cell, Column, ColumnKind
+from dti.reports.layout import HEADER_FILL, SECTION_FILL, TableLayout, alignment, name_column
+from dti.reports.model import AppendixTable, Cell
 from dti.reports.wordml import no_borders
 
 ROWS_PER_CHUNK = 250
@@ -64,7 +64,7 @@ def table_chunks(table: AppendixTable, layout: TableLayout) -> Iterator[str]:
         f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
     )
     name = name_column(table.columns)
-    aligns = [_alignment(column) for column in table.columns]
+    aligns = [alignment(column) for column in table.columns]
     run = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
     header = "".join(
         _cell(w, "center", text(column.header), f"<w:b/>{run}", fill=HEADER_FILL)
@@ -121,11 +121,3 @@ def _cell(width: int, align: str, value: str, run: str, *, fill: str) -> str:
         f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{CELL_STYLES[align]}"/></w:pPr>'
         f'<w:r><w:rPr>{run}</w:rPr><w:t xml:space="preserve">{value}</w:t></w:r></w:p></w:tc>'
     )
-
-
-def _alignment(column: Column) -> str:
-    if column.kind is ColumnKind.TEXT:
-        return "left" if column.header == NAME_HEADER else "center"
-    if column.kind is ColumnKind.RANK:
-        return "center"
-    return "right"
