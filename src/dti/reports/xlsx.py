@@ -243,21 +243,23 @@ def section_titles(table: AppendixTable) -> Iterator[str | None]:
 def _write_frame(
     sheet: WriteOnlyWorksheet, title: str, table: AppendixTable, layout: _Layout, styles: _Styles
 ) -> None:
-    """Through openpyxl: the widths, the frozen panes, rows 1 to 3 and the filter."""
+    """Through openpyxl: the widths, the frozen panes, rows 1 to 3 and the filter.
+
+    openpyxl's WriteOnlyWorksheet has Worksheet's dimensions and filter, copied at run time;
+    its stubs leave them out, hence the ignores below.
+    """
     for position, width in enumerate(layout.widths, start=1):
         letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = width  # type: ignore[attr-defined]
+        sheet.column_dimensions[letter].width = width  # type: ignore[attr-defined]  # not in stubs
     sheet.freeze_panes = f"C{_FIRST_DATA_ROW}"  # the header and the rank and unit columns
-    sheet.row_dimensions[_HEADER_ROW].height = _HEADER_HEIGHT  # type: ignore[attr-defined]
+    sheet.row_dimensions[_HEADER_ROW].height = _HEADER_HEIGHT  # type: ignore[attr-defined]  # not in stubs
     sheet.append([_styled(sheet, cell_text(title), _TITLE_FONT)])
     note = [_styled(sheet, cell_text(f"Ghi chú: {table.note}"), _NOTE_FONT)]
     sheet.append(note if table.note else [])
     sheet.append([_styled(sheet, cell_text(h), _BOLD, header=True) for h in layout.headers])
     end = _HEADER_ROW + len(table.rows)
     last = get_column_letter(len(layout.headers))
-    sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}{end}"  # type: ignore[attr-defined]
-    # (openpyxl's WriteOnlyWorksheet has Worksheet's dimensions and filter, copied at run
-    # time; its stubs leave them out.)
+    sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}{end}"  # type: ignore[attr-defined]  # not in stubs
 
 
 def _unit_rows(table: AppendixTable, layout: _Layout, styles: _Styles) -> bytes:

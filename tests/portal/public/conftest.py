@@ -143,15 +143,17 @@ def publish_year(
     *,
     seed: int = 0,
     publish: bool = True,
+    document: dict[str, Any] | None = None,
 ) -> Campaign:
-    """The year's results imported and published by the office."""
+    """The year's results imported and published by the office (under `document`, else the
+    Bình Phước agencies' framework)."""
     framework = FrameworkVersion.objects.create(
         province=province,
         year=year,
         level=LEVEL,
         code=f"{province.code}-{year}-{LEVEL}",
         name=f"Bộ chỉ số cấp sở {year}",
-        document=agencies_framework(),
+        document=document or agencies_framework(),
     )
     campaign = historic_campaign_import(
         province=province,

@@ -13,7 +13,14 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from tests.portal.public.conftest import Published, agencies_framework, published_province
+from tests.portal.public.conftest import (
+    Published,
+    agencies_framework,
+    make_province,
+    make_units,
+    publish_year,
+    published_province,
+)
 from tests.portal.public.reading import get, headers, number, rows, text
 
 from dti.fixedpoint import format_vi, round_half_up
@@ -125,6 +132,7 @@ def test_the_data_package_describes_the_comparison(nine: Published):
 
 
 def test_the_unit_page_says_what_each_index_ranks_on(nine: Published):
+    """The column says it in a word; the sentences under the table say how each rounds."""
     unit = nine.units[0]
     html = get(Client(), nine.url(f"so/don-vi/{unit.code}/"))
     lines = {row["Chỉ số chính"]: row for row in rows(html)}
@@ -132,9 +140,35 @@ def test_the_unit_page_says_what_each_index_ranks_on(nine: Published):
     for code in (POINTS, RATIO):
         ranking, name = stated(code), framework.by_code[code].name
         word = "điểm" if ranking.compare is IndexCompare.POINTS else "tỷ lệ"
-        assert lines[name]["Xếp hạng theo"] == f"{word}, {ranking.decimals} chữ số thập phân"
+        assert lines[name]["Xếp hạng theo"] == word
+    words = text(html)
+    assert (
+        "Xếp hạng theo “điểm”: so sánh điểm của chỉ số, làm tròn nửa lên đến "
+        f"{stated(POINTS).decimals} chữ số thập phân." in words
+    )
+    assert (
+        "Xếp hạng theo “tỷ lệ”: so sánh tỷ lệ điểm chỉ số trên điểm tối đa áp dụng, làm tròn "
+        f"nửa lên đến {stated(RATIO).decimals} chữ số thập phân." in words
+    )
     ratio = lines[framework.by_code[RATIO].name]["Tỷ lệ (%)"]
     assert len(ratio.partition(",")[2]) == stated(RATIO).decimals  # 83,52: not 83,5
+
+
+def test_indices_that_rank_alike_are_said_once_without_a_column(db: None):
+    document = agencies_framework()
+    document["index_rankings"] = {"compare": "ratio", "decimals": 1}
+    province, admin = make_province()
+    units = make_units(province, 3)
+    published = Published(
+        province, admin, units, publish_year(province, admin, units, document=document)
+    )
+    html = get(Client(), published.url(f"so/don-vi/{units[0].code}/"))
+    assert "Xếp hạng theo" not in headers(html)
+    assert text(html).count("so sánh tỷ lệ") == 1
+    assert (
+        "Hạng theo từng chỉ số chính: so sánh tỷ lệ điểm chỉ số trên điểm tối đa áp dụng, làm "
+        "tròn nửa lên đến 1 chữ số thập phân." in text(html)
+    )
 
 
 def test_the_methodology_states_each_index_ranking(nine: Published):

@@ -44,7 +44,7 @@ class IndexLine:
     max: str
     percent: str
     rank: str
-    ranked_on: str  # what the index's ranking compares: its points or its ratio
+    ranked_on: str  # what the index's ranking compares, in a word: its points or its ratio
     averages: list[AverageText]  # the level's, then each peer group's of the unit
     remark: str
 
@@ -86,6 +86,8 @@ class UnitPage:
     standings: list[Standing]
     previous: str
     lines: list[IndexLine]
+    ranked_column: bool  # the indices rank on different things: a column says which
+    ranked_notes: list[str]  # how each comparison rounds, under the table
     average_names: list[str]
     chart: SafeString
     years: list[Year]
@@ -120,6 +122,7 @@ def unit_page(scope: Scope, level_code: str, unit_code: str) -> UnitPage | None:
             name = gettext("Trung bình nhóm “%(name)s”") % {"name": group.name}
             averages.append((name, figures.groups[group.code]))
     lines = _lines(row, framework, level, averages)
+    rankings = [framework.index_rankings.for_index(i.code) for i in framework.main_indices]
     years = _years(scope, row)
     return UnitPage(
         scope=scope,
@@ -132,6 +135,8 @@ def unit_page(scope: Scope, level_code: str, unit_code: str) -> UnitPage | None:
         standings=_standings(row, framework, figures),
         previous=_previous(row),
         lines=lines,
+        ranked_column=not _alike(rankings),
+        ranked_notes=_ranked_notes(rankings, [line.ranked_on for line in lines]),
         average_names=[name for name, _ in averages],
         chart=_chart(row, framework, averages),
         years=years,
@@ -197,10 +202,11 @@ def _lines(
     averages: list[tuple[str, dict[str, Average]]],
 ) -> list[IndexLine]:
     lines = []
-    for index in framework.main_indices:
+    rankings = [framework.index_rankings.for_index(i.code) for i in framework.main_indices]
+    words = _ranked_words(rankings)
+    for index, ranking, word in zip(framework.main_indices, rankings, words, strict=True):
         cell = _cell(row, index.code)
         score, maximum = _decimal(cell.get("score")), _decimal(cell.get("max"))
-        ranking = framework.index_rankings.for_index(index.code)
         ratio = ranking.compare is IndexCompare.RATIO
         lines.append(
             IndexLine(
@@ -213,12 +219,59 @@ def _lines(
                     _percent(score, maximum), max(ONE, ranking.decimals) if ratio else ONE
                 ),
                 rank=str(cell.get("rank") or ""),
-                ranked_on=_ranked_on(ranking),
+                ranked_on=word,
                 averages=[_average(name, found.get(index.code)) for name, found in averages],
                 remark=str((level.remarks or {}).get(index.code, "")),
             )
         )
     return lines
+
+
+def _ranked_words(rankings: list[IndexRanking]) -> list[str]:
+    """What each index ranks on, in a word ("điểm", "tỷ lệ") so the column stays narrow; with
+    its decimals where two indices compare alike at different decimals."""
+    decimals: dict[IndexCompare, set[int]] = {}
+    for ranking in rankings:
+        decimals.setdefault(ranking.compare, set()).add(ranking.decimals)
+    return [
+        _ranked_on(ranking) if len(decimals[ranking.compare]) > 1 else _compare_word(ranking)
+        for ranking in rankings
+    ]
+
+
+def _ranked_notes(rankings: list[IndexRanking], words: list[str]) -> list[str]:
+    """The sentences under the table: one for all indices when they rank alike (no column
+    then), else one per word of the column, in the order the indices first use it."""
+    if _alike(rankings):
+        return [_ranked_note(gettext("Hạng theo từng chỉ số chính"), rankings[0])]
+    notes: list[str] = []
+    for ranking, word in zip(rankings, words, strict=True):
+        label = gettext("Xếp hạng theo “%(word)s”") % {"word": word}
+        note = _ranked_note(label, ranking)
+        if note not in notes:
+            notes.append(note)
+    return notes
+
+
+def _alike(rankings: list[IndexRanking]) -> bool:
+    """Every index compares the same value at the same decimals (ties are not shown here)."""
+    return len({(ranking.compare, ranking.decimals) for ranking in rankings}) <= 1
+
+
+def _ranked_note(label: str, ranking: IndexRanking) -> str:
+    decimals = {"decimals": ranking.decimals}
+    if ranking.compare is IndexCompare.POINTS:
+        how = gettext("so sánh điểm của chỉ số, làm tròn nửa lên đến %(decimals)s chữ số thập phân")
+    else:
+        how = gettext(
+            "so sánh tỷ lệ điểm chỉ số trên điểm tối đa áp dụng, làm tròn nửa lên đến "
+            "%(decimals)s chữ số thập phân"
+        )
+    return gettext("%(label)s: %(how)s.") % {"label": label, "how": how % decimals}
+
+
+def _compare_word(ranking: IndexRanking) -> str:
+    return gettext("điểm") if ranking.compare is IndexCompare.POINTS else gettext("tỷ lệ")
 
 
 def _ranked_on(ranking: IndexRanking) -> str:
