@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.campaigns.models import Campaign
@@ -206,3 +206,23 @@ def test_after_the_deadline_the_form_is_read_only_and_refuses_saves(page: Page, 
     page.goto(url("status", campaign_unit))
     expect(page.locator(".card .error")).to_contain_text("Đã hết hạn tự đánh giá")
     expect(page.get_by_role("button", name="Gửi phê duyệt")).to_have_count(0)
+
+
+def test_what_a_slow_phone_typed_before_the_scripts_ran_is_scored(page: Page, cast: Cast):
+    """The live score comes with the page's scripts; a commune's phone may show the form well
+    before they run. What was typed meanwhile is scored once they have."""
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)  # the request waits until released below
+
+    page.route("**/htmx.min.js", hold)
+    log_in(page, "lan")
+    page.goto(url("form", cast.noi_vu_campaign_unit), wait_until="commit")
+    answer(page, "cqs_ky_so", "87,5")
+    expect(page.locator('[data-score="cqs_ky_so"]')).to_have_text("0")
+    assert held, "the form asked for no script"
+    for route in held:
+        route.continue_()
+    expect(page.locator('[data-score="cqs_ky_so"]')).to_have_text("13,13")
+    expect(page.locator("#dirty-note")).to_be_visible()  # and it is not yet saved
