@@ -34,6 +34,12 @@
     if (field.type === "checkbox" || field.type === "radio") {
       return field.checked !== field.defaultChecked;
     }
+    if (field.options && !field.multiple) {  // none marked selected: the first one shows
+      var served = Array.prototype.findIndex.call(field.options, function (option) {
+        return option.defaultSelected;
+      });
+      return field.selectedIndex !== Math.max(served, 0);
+    }
     if (field.options) {
       return Array.prototype.some.call(field.options, function (option) {
         return option.selected !== option.defaultSelected;
