@@ -9,12 +9,15 @@ constraints, so deleting a campaign never cascades into the log."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy
+
+INSERT_BATCH = 500  # entries inserted per statement (SQLite takes fewer: Django splits them)
 
 
 class AppendOnly(Exception):
@@ -37,11 +40,28 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
         raise AppendOnly("Nhật ký chỉ được ghi thêm, không được sửa.")
 
-    def seal(self, pk: int, digest: str) -> None:
-        """Store the hash of an entry just inserted (audit_record: the id is hashed, so the
-        hash is known only after the insert). The one update the log allows."""
-        pending = self.filter(pk=pk, hash__startswith="pending-")
-        models.QuerySet.update(pending, hash=digest)
+    def append_pending(self, entries: list[AuditEntry]) -> None:
+        """Insert entries whose hashes are still pending, in as few statements as the
+        database allows, each given its id (portal.audit.services.audit_records links and
+        seals them at once, under the head's lock)."""
+        models.QuerySet.bulk_create(self, entries, batch_size=INSERT_BATCH)
+
+    def seal(self, links: Mapping[int, tuple[str, str]]) -> None:
+        """Store each entry's previous hash and hash, by id, once inserted (the id is hashed,
+        so the hash is known only after the insert). The one update the log allows, and only
+        on entries still pending: one statement, run for every entry (executemany)."""
+        if not links:
+            return
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        # the table's name from the model, quoted; every value a parameter
+        table = quote(AuditEntry._meta.db_table)
+        sql = f"UPDATE {table} SET previous_hash = %s, hash = %s WHERE id = %s AND hash LIKE %s"  # noqa: S608
+        params: list[tuple[str, str, int, str]] = [
+            (previous, digest, pk, "pending-%") for pk, (previous, digest) in links.items()
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
 
 
 class AuditEntry(models.Model):

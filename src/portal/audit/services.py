@@ -4,7 +4,8 @@ back with the change.
 
 Appends are serialized by the head row (AuditHead, pk 1): PostgreSQL locks it with
 SELECT … FOR UPDATE; SQLite runs every transaction IMMEDIATE (settings), so one writer at a
-time. Ids are taken under that lock, so the chain's order is the ids' order.
+time. Ids are taken under that lock, so the chain's order is the ids' order. `audit_records`
+appends many entries in a few statements (a save of 80 answers), the lock taken once.
 
 After the commit, never under that lock, a checkpoint of the chain may be written outside
 the database (portal.audit.anchor)."""
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
@@ -55,7 +58,24 @@ def _float(text: str) -> float | int:
     return number
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Record:
+    """One entry to append, as `audit_record` takes it (see there)."""
+
+    actor: User | None
+    entity: str
+    action: str
+    old: Any = None
+    new: Any = None
+    reason: str = ""
+    campaign: Campaign | None = None
+    unit: Unit | None = None
+    criterion: str = ""
+    entity_id: str | int = ""
+    actor_name: str = ""
+    province: Province | None = None
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -74,6 +94,21 @@ def audit_record(
     """Append one entry and link it to the chain. `actor_name` names a non-person actor
     (an API token, a management command) when `actor` is None. The province is the
     campaign's or the unit's; `province` names it for what belongs to neither (a token)."""
+    record = Record(
+        actor, entity, action, old, new, reason, campaign, unit, criterion, entity_id,
+        actor_name, province,
+    )  # fmt: skip
+    return audit_records([record])[0]
+
+
+@transaction.atomic
+def audit_records(records: Sequence[Record]) -> list[AuditEntry]:
+    """Append entries in their order, in a few statements whatever their number (a save of
+    80 answers: 80 entries): the entries are built first, then the head is locked, they are
+    inserted at once, hashed in id order and sealed, and the head moves once."""
+    entries = [_entry(record) for record in records]
+    if not entries:
+        return []
     head, rebuilt_from = _locked_head()
     if rebuilt_from:  # the head row was deleted behind the portal's back: say so in the log
         reason = "Dòng đầu chuỗi (AuditHead) đã bị xoá ngoài cổng; dựng lại từ các mục còn lại."
@@ -85,37 +120,50 @@ def audit_record(
             new={"count": head.count, "last_id": head.last_id},
             reason=reason,
         )
-        _append(head, marker)
+        _append(head, [marker])
+    checkpoint_after_commit()
+    return _append(head, entries)
+
+
+def _entry(record: Record) -> AuditEntry:
+    campaign, unit = record.campaign, record.unit
     province_id = campaign.province_id if campaign else (unit.province_id if unit else None)
-    if province is not None:
-        province_id = province.pk
-    entry = AuditEntry(
+    if record.province is not None:
+        province_id = record.province.pk
+    actor = record.actor
+    return AuditEntry(
         at=timezone.now(),
         actor=actor,
-        actor_name=(str(actor) if actor else actor_name)[:200],
+        actor_name=(str(actor) if actor else record.actor_name)[:200],
         province_id=province_id,
         campaign=campaign,
         unit=unit,
-        criterion=criterion,
-        entity=entity,
-        entity_id=str(entity_id),
-        action=action,
-        old=plain(old),
-        new=plain(new),
-        reason=reason,
+        criterion=record.criterion,
+        entity=record.entity,
+        entity_id=str(record.entity_id),
+        action=record.action,
+        old=plain(record.old),
+        new=plain(record.new),
+        reason=record.reason,
     )
-    checkpoint_after_commit()
-    return _append(head, entry)
 
 
-def _append(head: AuditHead, entry: AuditEntry) -> AuditEntry:
-    entry.previous_hash, entry.hash = head.last_hash, f"pending-{uuid4().hex}"
-    entry.save()  # the id is part of what is hashed: take it first, then hash and seal
-    entry.hash = link_hash(head.last_hash, entry.content())
-    AuditEntry.objects.seal(entry.pk, entry.hash)
-    head.last_hash, head.count, head.last_id = entry.hash, head.count + 1, entry.pk
+def _append(head: AuditHead, entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Insert the entries (their ids are part of what is hashed: taken first, under the head's
+    lock, so the chain's order is the ids' order), then hash each on the one before, seal
+    them and move the head."""
+    for entry in entries:
+        entry.hash = f"pending-{uuid4().hex}"
+    AuditEntry.objects.append_pending(entries)
+    last_hash, links = head.last_hash, {}
+    for entry in sorted(entries, key=lambda found: found.pk):
+        entry.previous_hash = last_hash
+        entry.hash = last_hash = link_hash(last_hash, entry.content())
+        links[entry.pk] = (entry.previous_hash, entry.hash)
+    AuditEntry.objects.seal(links)
+    head.last_hash, head.count, head.last_id = last_hash, head.count + len(entries), max(links)
     head.save(update_fields=["last_hash", "count", "last_id"])
-    return entry
+    return entries
 
 
 def _locked_head() -> tuple[AuditHead, bool]:

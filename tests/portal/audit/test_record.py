@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from django.db import transaction
 
 from dti.ledger import GENESIS, link_hash
-from portal.audit.models import AppendOnly, AuditEntry, AuditHead
-from portal.audit.services import audit_record
+from portal.audit.models import INSERT_BATCH, AppendOnly, AuditEntry, AuditHead
+from portal.audit.services import Record, audit_record, audit_records
 from portal.audit.verify import audit_log_verify
 from tests.portal.audit.conftest import Log
 from tests.portal.conftest import Cast
@@ -99,3 +100,41 @@ def test_a_missing_head_is_rebuilt_from_the_entries_so_new_ones_still_link(log: 
     assert audit_log_verify().intact
     marker = AuditEntry.objects.get(entity="audit_head")  # the deletion stays on record
     assert (marker.action, marker.new) == ("rebuild", {"count": 7, "last_id": log.ids[-1]})
+
+
+def test_many_entries_appended_at_once_link_in_their_order(log: Log, cast: Cast):
+    """More entries than one insert statement takes (INSERT_BATCH, SQLite's 999
+    values): each links to the one before it, in the order given, and the head follows."""
+    before = AuditHead.objects.get()
+    count = 2 * INSERT_BATCH + 1
+    records = [
+        Record(actor=cast.lan, entity="answer", action="save", criterion=f"tc_{n}", new=n)
+        for n in range(count)
+    ]
+    entries = audit_records(records)
+    stored = list(AuditEntry.objects.filter(pk__gt=before.last_id).order_by("pk"))
+    assert [entry.new for entry in stored] == list(range(count))
+    assert [entry.pk for entry in stored] == [entry.pk for entry in entries]
+    assert stored[0].previous_hash == before.last_hash
+    assert all(b.previous_hash == a.hash for a, b in pairwise(stored))
+    assert not any(entry.hash.startswith("pending-") for entry in stored)
+    head = AuditHead.objects.get()
+    assert (head.count, head.last_hash, head.last_id) == (
+        before.count + count,
+        stored[-1].hash,
+        stored[-1].pk,
+    )
+    assert audit_log_verify().intact
+
+
+def test_a_sealed_entry_cannot_be_sealed_again(log: Log):
+    entry = log.entries[0]
+    AuditEntry.objects.seal({entry.pk: (GENESIS, "0" * 64)})
+    assert AuditEntry.objects.get(pk=entry.pk).hash == entry.hash
+    assert audit_log_verify().intact
+
+
+def test_no_records_append_nothing(log: Log):
+    head = AuditHead.objects.get()
+    assert audit_records([]) == []
+    assert AuditHead.objects.get().count == head.count
