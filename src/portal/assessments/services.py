@@ -29,7 +29,8 @@ from portal.assessments.selectors import (
 )
 from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot_sha256
 from portal.audit.locks import locked_or_refused
-from portal.audit.services import audit_record
+from portal.audit.services import Record, audit_record, audit_records
+from portal.bulk import update_rows
 from portal.campaigns.models import CampaignUnit
 from portal.frameworks.scoring import applicability, required, score_answers, unit_attributes
 from portal.indicators.selectors import system_records, system_values_for, with_system_values
@@ -96,8 +97,7 @@ def answers_save(
             writes.append((code, posted, answer))
     if conflicts:
         raise AnswerConflict(conflicts)
-    for code, posted, answer in writes:
-        _write(campaign_unit, submission, code, posted, answer, actor)
+    _write(campaign_unit, submission, writes, actor)
     if writes or submission.state != SubmissionState.DRAFT:
         # the criteria by name: the status page's history shows the note as written
         note = "Lưu: " + "; ".join(leaves[code].name for code, _, _ in writes) if writes else ""
@@ -115,29 +115,43 @@ def _conflict(leaf: Node, answer: Answer | None) -> Conflict:
 def _write(
     campaign_unit: CampaignUnit,
     submission: Submission,
-    code: str,
-    posted: PostedAnswer,
-    answer: Answer | None,
+    writes: list[tuple[str, PostedAnswer, Answer | None]],
     actor: User,
 ) -> None:
-    old = {"value": answer.value, "note": answer.note} if answer else None
-    if answer is None:
-        answer = Answer(submission=submission, criterion=code, version=0)
-    answer.value, answer.note = posted.value, posted.note
-    answer.version += 1
-    answer.updated_by = actor
-    answer.full_clean()
-    answer.save()
-    audit_record(
-        actor=actor,
-        entity="answer",
-        action="save",
-        old=old,
-        new={"value": answer.value, "note": answer.note},
-        campaign=campaign_unit.campaign,
-        unit=campaign_unit.unit,
-        criterion=code,
-        entity_id=answer.pk,
+    """The changed answers in a few statements whatever their number, and an audit entry for
+    each. Each answer's own fields are validated here; its criterion is unique in the
+    submission because the submission row is locked and `writes` comes from what it holds."""
+    now = timezone.now()
+    new, changed, records = [], [], []
+    for code, posted, answer in writes:
+        old = {"value": answer.value, "note": answer.note} if answer else None
+        if answer is None:
+            answer = Answer(submission=submission, criterion=code, version=0)
+            new.append(answer)
+        else:
+            changed.append(answer)
+        answer.value, answer.note = posted.value, posted.note
+        answer.version += 1
+        answer.updated_by, answer.updated_at = actor, now
+        answer.clean_fields(exclude=["submission", "updated_by"])  # both set here, not posted
+        records.append((answer, old))
+    Answer.objects.bulk_create(new)
+    update_rows(changed, ["value", "note", "version", "updated_by", "updated_at"])
+    audit_records(
+        [
+            Record(
+                actor=actor,
+                entity="answer",
+                action="save",
+                old=old,
+                new={"value": answer.value, "note": answer.note},
+                campaign=campaign_unit.campaign,
+                unit=campaign_unit.unit,
+                criterion=answer.criterion,
+                entity_id=answer.pk,
+            )
+            for answer, old in records
+        ]
     )
 
 

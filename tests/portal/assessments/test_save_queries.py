@@ -1,0 +1,130 @@
+"""Saving a unit's answers costs a bounded number of queries, whatever the number of criteria
+saved: 80 answers (a commune framework's size) cost about what 2 cost, at most 25. The audit trail
+gets one entry per changed answer still, chained in order, and verifies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.answers import PostedAnswer, canonical_answer
+from portal.assessments.models import Answer
+from portal.assessments.services import answers_save
+from portal.audit.models import AuditEntry
+from portal.audit.verify import audit_log_verify
+from tests.portal.assessments.conftest import form_fields, url
+from tests.portal.conftest import Cast, framework_document
+
+CRITERIA = 80
+BOUND = 25
+
+
+def eighty_criteria() -> dict[str, Any]:
+    """The cast's framework with two main indices of 40 counted criteria each."""
+    document = framework_document()
+    document["nodes"] = [
+        {
+            "code": f"chi_so_{index}",
+            "name": f"Chỉ số {index}",
+            "children": [
+                {
+                    "code": f"tc_{index}_{number:02d}",
+                    "name": f"Tiêu chí {index}.{number}",
+                    "max": 2,
+                    "rule": {"type": "count", "points_each": 0.5},
+                }
+                for number in range(1, CRITERIA // 2 + 1)
+            ],
+        }
+        for index in (1, 2)
+    ]
+    return document
+
+
+@pytest.fixture
+def eighty(cast: Cast) -> Cast:
+    cast.framework.document = eighty_criteria()
+    cast.framework.save()
+    return cast
+
+
+def posted(codes: list[str], value: str, previous: dict[str, Answer] | None = None) -> dict:
+    """What the page posts: each code changed to `value`, with the version it was loaded at."""
+    found = previous or {}
+    return {
+        code: PostedAnswer(
+            value=value,
+            note="",
+            version=found[code].version if code in found else 0,
+            loaded=canonical_answer(found[code].value, "") if code in found else "",
+        )
+        for code in codes
+    }
+
+
+def codes(count: int) -> list[str]:
+    return [f"tc_{1 + n % 2}_{1 + n // 2:02d}" for n in range(count)]
+
+
+def queries_to_save(cast: Cast, answers: dict) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        answers_save(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers=answers)
+    return len(captured)
+
+
+def stored(cast: Cast) -> dict[str, Answer]:
+    return {
+        answer.criterion: answer
+        for answer in Answer.objects.filter(submission__campaign_unit=cast.noi_vu_campaign_unit)
+    }
+
+
+def test_many_new_answers_cost_what_two_cost_and_at_most_the_bound(eighty: Cast):
+    first = queries_to_save(eighty, posted(codes(1), "1"))  # the draft begins
+    two = queries_to_save(eighty, posted(codes(3)[1:], "2"))
+    many = queries_to_save(eighty, posted(codes(CRITERIA)[3:], "3"))
+    assert max(first, two, many) <= BOUND
+    # no query per answer: a statement inserts up to 999 values on SQLite (70 audit entries),
+    # so 77 entries take two inserts where 2 take one
+    assert many <= two + 2
+    assert {code: a.value for code, a in stored(eighty).items()} == {
+        code: ("1" if n < 1 else "2" if n < 3 else "3") for n, code in enumerate(codes(CRITERIA))
+    }
+
+
+def test_eighty_changed_answers_are_bounded_too(eighty: Cast):
+    queries_to_save(eighty, posted(codes(CRITERIA), "1"))
+    before = stored(eighty)
+    count = queries_to_save(eighty, posted(codes(CRITERIA), "2", before))
+    assert count <= BOUND
+    after = stored(eighty)
+    assert {a.value for a in after.values()} == {"2"}
+    assert all(after[code].version == before[code].version + 1 for code in after)
+    assert all(after[code].updated_at > before[code].updated_at for code in after)
+
+
+def test_every_changed_answer_is_one_entry_of_a_chain_that_verifies(eighty: Cast):
+    first = AuditEntry.objects.count()
+    queries_to_save(eighty, posted(codes(CRITERIA), "1"))
+    entries = list(AuditEntry.objects.filter(entity="answer").order_by("pk"))
+    assert [e.criterion for e in entries] == codes(CRITERIA)
+    assert {(e.action, e.old, str(e.new["value"])) for e in entries} == {("save", None, "1")}
+    assert AuditEntry.objects.count() == first + CRITERIA + 1  # and the submission's save
+    assert audit_log_verify().intact
+
+
+def test_pressing_save_with_eighty_changes_is_bounded_as_a_whole(eighty: Cast):
+    """The whole request, as Lan's browser sends it: session, permission, framework, the
+    answers, the audit trail, the message."""
+    client = eighty.client(eighty.lan)
+    queries_to_save(eighty, posted(codes(1), "1"))  # the draft has begun
+    fields = form_fields(client.get(url("form", eighty.noi_vu_campaign_unit)))
+    fields.update({f"value:{code}": "4" for code in codes(CRITERIA)})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url("save", eighty.noi_vu_campaign_unit), fields)
+    assert response.status_code == 302
+    assert len(captured) <= BOUND
+    assert {a.value for a in stored(eighty).values()} == {"4"}
