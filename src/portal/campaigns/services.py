@@ -18,7 +18,7 @@ from dti.framework.documents import DocumentError
 from portal.accounts.models import Province, User
 from portal.accounts.permissions import roles_in
 from portal.audit.locks import locked_or_refused
-from portal.audit.services import audit_record
+from portal.audit.services import Record, audit_record, audit_records
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import (
     Campaign,
@@ -249,21 +249,27 @@ def campaign_units_add(
             level=level,
             previous_class=last[0].class_label if len(last) == 1 else "",
         )
-        campaign_unit.full_clean()
+        # its own fields; campaign and unit were checked above, and `present` keeps each
+        # unit once (the campaign is locked): no query per unit
+        campaign_unit.clean_fields(exclude=["campaign", "unit"])
         campaign_units.append(campaign_unit)
     CampaignUnit.objects.bulk_create(campaign_units)
     if campaign_units:
         record(campaign, "units_add", user, ", ".join(u.name for u in new))
-    for campaign_unit in campaign_units:
-        audit_record(
-            actor=user,
-            entity="unit",
-            action="add",
-            new={"level": level, "name": campaign_unit.unit.name},
-            campaign=campaign,
-            unit=campaign_unit.unit,
-            entity_id=campaign_unit.pk or "",
-        )
+    audit_records(
+        [
+            Record(
+                actor=user,
+                entity="unit",
+                action="add",
+                new={"level": level, "name": campaign_unit.unit.name},
+                campaign=campaign,
+                unit=campaign_unit.unit,
+                entity_id=campaign_unit.pk or "",
+            )
+            for campaign_unit in campaign_units
+        ]
+    )
     return campaign_units
 
 
