@@ -10,7 +10,8 @@ workflow table refuses them outside "in appraisal")."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,11 +23,13 @@ from dti.framework.model import Framework
 from dti.inputs import UnitInput, build_inputs
 from dti.results import LevelResult, evaluate
 from portal.accounts.models import User
+from portal.answers import AnswerValue
 from portal.appraisals.checks import unscored
 from portal.appraisals.permissions import campaign_roles
 from portal.appraisals.rounds import team_people, unit_people, unit_results_url
-from portal.appraisals.values import trail_for
-from portal.audit.services import audit_record
+from portal.appraisals.values import trail_for, values_of_units
+from portal.audit.services import Record, audit_record, audit_records
+from portal.bulk import update_rows
 from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit, HistoricResult
 from portal.campaigns.selectors import number_vi
 from portal.campaigns.services import record
@@ -43,15 +46,22 @@ SOURCE_TABLE = "Kết quả thẩm định vòng cuối"
 def unit_input(framework: Framework, campaign_unit: CampaignUnit, round_number: int) -> UnitInput:
     """One unit's values that count in the round, as the core takes them (values of
     criteria that do not apply to the unit are left out, as in the self-score)."""
+    codes = [leaf.code for leaf in framework.leaves]
+    values = trail_for(campaign_unit).values_at(round_number, codes)
+    return _core_input(framework, campaign_unit, values)
+
+
+def _core_input(
+    framework: Framework, campaign_unit: CampaignUnit, values: Mapping[str, AnswerValue]
+) -> UnitInput:
     attributes = unit_attributes(campaign_unit.unit)
     applies = applicability(framework, attributes)
-    codes = [leaf.code for leaf in framework.leaves]
-    values = {
+    kept = {
         code: core_value(framework.by_code[code], value)
-        for code, value in trail_for(campaign_unit).values_at(round_number, codes).items()
+        for code, value in values.items()
         if value is not None and applies[code]
     }
-    return UnitInput(unit=campaign_unit.unit.code, attributes=attributes, values=values)
+    return UnitInput(unit=campaign_unit.unit.code, attributes=attributes, values=kept)
 
 
 def level_result(
@@ -60,9 +70,12 @@ def level_result(
     """The level evaluated from every unit's values in the round; ValidationError naming the
     unit and the criterion when a value cannot be scored."""
     names = {campaign_unit.unit.code: campaign_unit.unit.name for campaign_unit in campaign_units}
+    codes = [leaf.code for leaf in framework.leaves]
+    values = values_of_units(campaign_units, round_number, codes)  # a few queries in all
     try:
         inputs = [
-            unit_input(framework, campaign_unit, round_number) for campaign_unit in campaign_units
+            _core_input(framework, campaign_unit, values[campaign_unit.pk])
+            for campaign_unit in campaign_units
         ]
         return evaluate(framework, build_inputs(framework, inputs), list(names.values()))
     except ExpressionError as error:
@@ -144,7 +157,16 @@ def _store(
     scores = result.scores
     position = {code: i for i, code in enumerate(scores.unit_ids)}
     by_code = {campaign_unit.unit.code: campaign_unit for campaign_unit in campaign_units}
-    stored = []
+    existing = {
+        historic.campaign_unit_id: historic
+        for historic in HistoricResult.objects.filter(
+            campaign_unit__campaign=campaign,
+            campaign_unit__level__in={campaign_unit.level for campaign_unit in campaign_units},
+        )
+    }
+    stored: list[tuple[HistoricResult, dict[str, Any]]] = []
+    new: list[HistoricResult] = []
+    changed: list[HistoricResult] = []
     for row in result.general.rows(scores.unit_ids):
         campaign_unit = by_code[row.unit]
         indices = {
@@ -161,25 +183,39 @@ def _store(
             "index_scores": indices,
             "source_table": SOURCE_TABLE,
         }
-        historic = HistoricResult.objects.filter(campaign_unit=campaign_unit).first()
-        historic = historic or HistoricResult(campaign_unit=campaign_unit)
+        historic = existing.get(campaign_unit.pk)
+        if historic is None:  # finalized for the first time (reopened campaigns have one)
+            historic = HistoricResult(campaign_unit=campaign_unit)
+            new.append(historic)
+        else:
+            changed.append(historic)
         for name, value in values.items():
             setattr(historic, name, value)
-        historic.full_clean(validate_unique=False)
-        historic.save()
-        audit_record(
-            actor=actor,
-            entity="result",
-            action="finalize",
-            new=values,
-            campaign=campaign,
-            unit=campaign_unit.unit,
-            entity_id=historic.pk,
-            reason=gettext("Kết quả thẩm định vòng cuối (vòng %(number)s)")
-            % {"number": final.number},
-        )
-        stored.append(historic)
-    return stored
+        historic.campaign_unit = campaign_unit  # the row in hand: no query to name its unit
+        historic.clean_fields(exclude=["campaign_unit"])  # the unit: one of the campaign's
+        stored.append((historic, values))
+    HistoricResult.objects.bulk_create(new)
+    update_rows(changed, [*_STORED, "index_scores", "source_table"])
+    reason = gettext("Kết quả thẩm định vòng cuối (vòng %(number)s)") % {"number": final.number}
+    audit_records(
+        [
+            Record(
+                actor=actor,
+                entity="result",
+                action="finalize",
+                new=values,
+                campaign=campaign,
+                unit=historic.campaign_unit.unit,
+                entity_id=historic.pk,
+                reason=reason,
+            )
+            for historic, values in stored
+        ]
+    )
+    return [historic for historic, _ in stored]
+
+
+_STORED = ["rank", "total", "applicable_max", "value", "percent", "class_label"]
 
 
 def _notify(campaign: Campaign, results: list[HistoricResult], actor: User) -> None:
