@@ -93,6 +93,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_reports.py --out docs/performance-reports.md
 	$(BIN)/python bench/bench_ledger.py --out docs/performance-ledger.md
 	$(BIN)/python bench/bench_public.py --out docs/performance-public.md
+	$(BIN)/python bench/bench_writes.py --out docs/performance-writes.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
