@@ -9,6 +9,8 @@ from decimal import Decimal
 from itertools import pairwise
 
 import pytest
+from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import transaction
 
 from dti.ledger import GENESIS, link_hash
@@ -100,6 +102,22 @@ def test_a_missing_head_is_rebuilt_from_the_entries_so_new_ones_still_link(log: 
     assert audit_log_verify().intact
     marker = AuditEntry.objects.get(entity="audit_head")  # the deletion stays on record
     assert (marker.action, marker.new) == ("rebuild", {"count": 7, "last_id": log.ids[-1]})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_emptied_database_gets_its_head_back_as_the_migration_wrote_it(log: Log):
+    """`manage.py flush` (tests between transactions do it) empties every table; its
+    post_migrate writes the head again, so the next append costs what it does in production."""
+    call_command("flush", interactive=False, verbosity=0)
+    head = AuditHead.objects.get()
+    assert (head.count, head.last_hash, head.last_id) == (0, GENESIS, None)
+
+
+def test_a_head_deleted_under_entries_is_not_silently_written_again_by_a_migration(log: Log):
+    AuditHead.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert not AuditHead.objects.exists()
+    assert not audit_log_verify().intact  # the deletion stays visible until the next append
 
 
 def test_many_entries_appended_at_once_link_in_their_order(log: Log, cast: Cast):

@@ -178,7 +178,7 @@ def test_adding_units_costs_the_same_queries_for_3_as_for_60(cast, draft, count)
         added = campaign_units_add(campaign=draft, level="so", units=None, user=cast.quang)
     assert len(added) == count and len(in_scope(draft)) == count
     assert AuditEntry.objects.filter(entity="unit", action="add").count() == count
-    assert len(captured) <= QUERIES_TO_ADD
+    assert len(captured) <= QUERIES_TO_ADD, "\n".join(q["sql"] for q in captured.captured_queries)
     assert [e.unit_id for e in AuditEntry.objects.filter(entity="unit").order_by("pk")] == [
         u.unit_id for u in added
     ]
