@@ -176,7 +176,7 @@ def _locked_head() -> tuple[AuditHead, bool]:
 
 
 def _create_head() -> bool:
-    """The migration creates the head; a database emptied by a test flush has none. If the
+    """The migration creates the head, and a flush's post_migrate again (apps.py). If the
     row was deleted while entries remain (verify reports that), new entries continue from
     the last one, so they still link, after an entry saying the head was rebuilt."""
     last = AuditEntry.objects.order_by("-pk").first()
