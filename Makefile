@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 SHARED ?= ../shared
 TABLES := $(SHARED)/reference/tables
 
-.PHONY: run rankings test system messages lint bench install clean
+.PHONY: run serve rankings test system messages lint bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ run: $(STAMP) $(NODE_STAMP) messages
 	$(BIN)/python manage.py load_demo --tables $(TABLES)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The production stack on this machine: gunicorn, DEBUG off, static files collected under
+# hashed names, no demo (scripts/serve; a server puts Caddy in front: docs/deployment.md).
+serve: $(STAMP) $(NODE_STAMP) messages
+	DTI_BIND=127.0.0.1:$(PORT) scripts/serve
+
 # The scoring core alone: the Bình Định 2023 rankings computed from the printed tables.
 rankings: $(STAMP)
 	$(BIN)/dti score examples/binhdinh-2023.yaml $(TABLES)/binhdinh-2023/bang-1-tong-the-cap-so.tsv --level so
@@ -63,10 +68,11 @@ test: system $(STAMP) $(NODE_STAMP) messages
 	scripts/with-postgres $(BIN)/pytest -n auto tests/portal -p no:cacheprovider || status=1; \
 	exit $$status
 
-# What the tests need from Debian (PostgreSQL 15, Chromium for the browser tests, fonts with
-# Vietnamese glyphs, gettext's msgfmt for the messages, Pango for the PDFs rendered from
-# HTML), installed with apt-get only when missing: as root, or through sudo.
-SYSTEM_PACKAGES := postgresql-15 chromium chromium-driver fonts-liberation2 fonts-noto-core gettext libreoffice-writer-nogui poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# What the tests need from Debian (Caddy and systemd-analyze for docs/deployment.md;
+# PostgreSQL 15, Chromium for the browser tests, fonts with Vietnamese glyphs, gettext's
+# msgfmt for the messages, Pango for the PDFs rendered from HTML), installed with apt-get
+# only when missing: as root, or through sudo.
+SYSTEM_PACKAGES := caddy systemd postgresql-15 chromium chromium-driver fonts-liberation2 fonts-noto-core gettext libreoffice-writer-nogui poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
@@ -80,8 +86,8 @@ system:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench deploy
+	$(BIN)/ruff check src tests bench deploy
 	$(BIN)/lint-imports
 	$(BIN)/mypy --strict src
 # mypy checks the portal too: its Django plugin loads the settings, which refuse production

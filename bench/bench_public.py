@@ -95,6 +95,7 @@ def prepared(env: dict[str, str], units: int) -> Published:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment does
     from public_data import general_table_size, national_scale
 
     published = national_scale(units)
@@ -196,12 +197,13 @@ class Report:
 
 MEASURED = """\
 A fresh SQLite database (WAL journal, as `DTI_DATABASE_URL=sqlite:///…` sets it up) is migrated
-and filled through the portal's own services by `bench/public_data.py`: {province} with a
-commune level of {units:,} units (3,300 by default, today's number of communes nationally; 8
-main indices, four classes, two peer groups by an attribute, bench_engine's seeded generator)
-published for {years}, so every unit has last year's rank beside this year's, and {small}
-provinces with a level of {small_units} provincial agencies: {provinces} provinces on the
-landing page. Setting it up took {setup:.0f} s, before any timing.
+(and the static files collected, as a deployment does) and filled through the portal's own
+services by `bench/public_data.py`: {province} with a commune level of {units:,} units (3,300
+by default, today's number of communes nationally; 8 main indices, four classes, two peer
+groups by an attribute, bench_engine's seeded generator) published for {years}, so every unit
+has last year's rank beside this year's, and {small} provinces with a level of {small_units}
+provincial agencies: {provinces} provinces on the landing page. Setting it up took {setup:.0f}
+s, before any timing.
 
 The portal then runs as in production: gunicorn {gunicorn}, {workers} workers of 2 threads
 (gthread, keep-alive) on 127.0.0.1, `DTI_DEBUG` off, a generated `DTI_SECRET_KEY`,

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.observability.RequestIdMiddleware",  # first: every log line of a request has its id
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.security_headers.SecurityHeadersMiddleware",
@@ -126,6 +127,24 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 STATIC_ROOT = env_path("DTI_STATIC_ROOT", BASE_DIR / "var" / "static")
+# Production serves what `collectstatic` wrote, under names carrying a hash of the content
+# (cached for a year, compressed once); development and the tests read the sources as they are.
+STATIC_HASHED = env_bool("DTI_STATIC_HASHED", not DEBUG)
+if STATIC_HASHED:  # served from STATIC_ROOT, cached for a year: no web server configuration
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_HASHED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
 
 # Evidence files live outside the web root and are only served through a permission check.
 EVIDENCE_ROOT = env_path("DTI_EVIDENCE_ROOT", BASE_DIR / "var" / "evidence")
@@ -170,6 +189,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # subdomain: a choice for the domain's owner, so off unless asked for.
 SECURE_HSTS_PRELOAD = env_bool("DTI_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("DTI_SSL_REDIRECT", not DEBUG)
+# A probe on the server's own network (a load balancer, the systemd timer, `curl` on the box)
+# asks the app server for /healthz over plain HTTP: answered, not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Trust X-Forwarded-Proto only behind a proxy that sets it (and strips it from clients):
 # otherwise any client could claim HTTPS. Off unless set, e.g. "HTTP_X_FORWARDED_PROTO,https".
 _proxy_header = env_list("DTI_PROXY_SSL_HEADER", [])
@@ -264,3 +286,55 @@ CONTENT_SECURITY_POLICY = {
 if not SECURE_HSTS_PRELOAD:
     # Django warns that preload is off; it is off on purpose (above).
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Logs on standard error, where gunicorn, systemd's journal or a container runtime collect
+# them: one JSON object a line in production (DTI_LOG_FORMAT=json), readable text in
+# development; every line carries the request's id (portal.observability). Errors of a
+# request are logged with their traceback; with DTI_ERROR_EMAILS they are also mailed.
+LOG_FORMAT = env_str("DTI_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DTI_LOG_FORMAT={LOG_FORMAT!r}: expected json or text")
+LOG_LEVEL = env_str("DTI_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+    raise ImproperlyConfigured(
+        f"DTI_LOG_LEVEL={LOG_LEVEL!r}: expected DEBUG, INFO, WARNING or ERROR"
+    )
+ADMINS = [("DTI", address) for address in env_list("DTI_ERROR_EMAILS", [])]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "portal.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["request_id"],
+        },
+    },
+    # the libraries' warnings and errors; the portal's own lines from LOG_LEVEL
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "portal": {"level": LOG_LEVEL},
+        "dti": {"level": LOG_LEVEL},
+        # Django's own handlers (console in DEBUG, mail_admins) replaced: through the root
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        # 4xx as warnings, 5xx as errors with their traceback, on the console with the root;
+        # errors also mailed when ADMINS is set (the handler's own level)
+        "django.request": {"handlers": ["mail_admins"], "level": "WARNING"},
+        # Django's development server logs each request itself; gunicorn has its access log
+        "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+        "axes": {"level": "WARNING"},  # not its banner at every start and command
+    },
+}
+# /healthz fails when the evidence store's or the audit anchor's disk has less room than this.
+HEALTH_MIN_FREE_MB = env_int("DTI_HEALTH_MIN_FREE_MB", 500, minimum=0)

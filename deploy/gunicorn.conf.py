@@ -1,0 +1,35 @@
+"""gunicorn for the portal, as `make serve` and the systemd unit run it (docs/deployment.md).
+Every value can be changed by an environment variable without editing this file."""
+
+from __future__ import annotations
+
+import os
+
+# 127.0.0.1 only: the reverse proxy in front (deploy/caddy) is what the network reaches.
+bind = os.environ.get("DTI_BIND", "127.0.0.1:8000")
+# Threads wait on the database and the disk while others run: 3 workers of 2 threads is what
+# docs/performance-public.md measured on 2 cores. Each worker is a process with its own
+# memory; more workers take more of it.
+worker_class = "gthread"
+workers = int(os.environ.get("DTI_WORKERS", "3"))
+threads = int(os.environ.get("DTI_THREADS", "2"))
+# A request longer than this is stopped and logged: reports of every commune are built in
+# seconds (docs/performance-reports.md); nothing a person waits for should take longer.
+timeout = int(os.environ.get("DTI_REQUEST_TIMEOUT", "120"))
+graceful_timeout = 30  # a restart lets requests in flight finish
+keepalive = 5
+# A worker is replaced after this many requests (with jitter, so not all at once): memory a
+# long-lived process accumulates is given back.
+max_requests = 2000
+max_requests_jitter = 200
+# Logs on standard error for the journal: the access log names each request's id, the same
+# id as the portal's own log lines and the response's X-Request-ID header.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s'
+# The heartbeat file of each worker in memory, not on a disk that may stall (gunicorn's
+# advice; it opens its own unlinked files there).
+SHARED_MEMORY = "/dev/shm"  # noqa: S108  (gunicorn's heartbeat files, unlinked at once)
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
+# The proxy on this machine may say the request came over HTTPS (X-Forwarded-Proto).
+forwarded_allow_ips = "127.0.0.1,::1"
