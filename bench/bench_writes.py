@@ -275,6 +275,37 @@ def core_floor(scene: Scene, units: int) -> Callable[[], int]:
     return floor
 
 
+def synchronous(mode: str) -> None:
+    """SQLite's `synchronous` on the benchmark's connection (the portal sets FULL)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA synchronous={mode}")
+
+
+@dataclass(frozen=True)
+class Durability:
+    what: str
+    normal: Timing
+    full: Timing
+
+
+def durability(save: Callable[[], int], runs: int) -> list[Durability]:
+    """A save of 80 answers and the smallest commit (one row in its own transaction), with
+    `synchronous=NORMAL` (a commit waits for no disk: the last ones can be lost in a power
+    cut) and `FULL` (a commit returns once the WAL is on the disk)."""
+    one_row = raw_insert(1)
+    lines = []
+    for what, run in ((f"save {CRITERIA} answers", save), ("commit one row", one_row)):
+        timed = {}
+        for mode in ("NORMAL", "FULL"):
+            synchronous(mode)
+            timed[mode] = measure(run, max(runs, 5))
+        lines.append(Durability(what, timed["NORMAL"], timed["FULL"]))
+    synchronous("FULL")
+    return lines
+
+
 def queries(run: Callable[[], object]) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -302,7 +333,9 @@ class Line:
         return self.target is None or self.timed.median <= self.target
 
 
-def report(units: int, runs: int, lines: list[Line], host: dict[str, str]) -> str:
+def report(
+    units: int, runs: int, lines: list[Line], host: dict[str, str], durable: list[Durability]
+) -> str:
     machine_rows = "\n".join(f"| {name} | {value} |" for name, value in host.items())
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = "\n".join(
@@ -317,6 +350,11 @@ def report(units: int, runs: int, lines: list[Line], host: dict[str, str]) -> st
         if line.target is not None
     )
     verdict = "; ".join(f"{line.name} {line.timed.median:.2f} s" for line in lines)
+    durability_rows = "\n".join(
+        f"| {line.what} | {line.normal.median * 1000:.1f} | {line.full.median * 1000:.1f} | "
+        f"{line.full.median / line.normal.median:.2f}× |"
+        for line in durable
+    )
     return f"""# Portal writes at commune scale
 
 Measured {when} by `make bench` (`bench/bench_writes.py`).
@@ -325,7 +363,8 @@ Measured {when} by `make bench` (`bench/bench_writes.py`).
 
 ## What is measured
 
-The services behind the pages, on a SQLite file (WAL) as `make run` uses, in one process:
+The services behind the pages, on a SQLite file (WAL, `synchronous=FULL`) as the portal
+opens it, in one process:
 
 - **save**: a commune's reporter saves its {CRITERIA} answers, each changed since the last
   save (`answers_save`: the answers validated, written in bulk, one audit entry each);
@@ -364,6 +403,18 @@ prepared field by field (three tables when units are added: the unit read, its c
 its audit entry), and finalization converts each unit's values to the core's inputs
 (`dti.inputs.build_inputs`, in the floor too). The floors do neither, so the ratios are
 large for the writes that are all rows (save, add) and small for finalization.
+
+## Durability: `synchronous=FULL`
+
+The portal opens SQLite with `synchronous=FULL` (docs/decisions.md): a commit returns only
+once the write-ahead log is on the disk, so a save the portal acknowledged survives a power
+cut. With `NORMAL` a commit waits for no disk, and the last commits before a power cut can
+be lost (the database stays consistent). The same work under each, timed at least 5 times
+on the disk of this machine, in milliseconds:
+
+| | NORMAL (ms) | FULL (ms) | FULL / NORMAL |
+|---|---:|---:|---:|
+{durability_rows}
 
 ## Targets
 
@@ -409,8 +460,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     target,
                 )
             )
+        durable = durability(save, options.runs)
         assert finalize() == add() == options.units  # every unit finalized, every unit added
-        text = report(options.units, options.runs, lines, host)
+        text = report(options.units, options.runs, lines, host, durable)
     if options.out:
         options.out.write_text(text, encoding="utf-8")
     print(text)

@@ -43,7 +43,7 @@ def test_the_sqlite_file_database_uses_wal(sqlite_file):
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA synchronous")
-        assert cursor.fetchone()[0] == 1  # NORMAL: safe with WAL, no fsync per commit
+        assert cursor.fetchone()[0] == 2  # FULL: an acknowledged commit survives a power cut
 
 
 def test_a_writer_commits_while_a_reader_is_reading(sqlite_file):
