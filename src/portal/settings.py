@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "portal.public",
     "portal.api",
     "portal.demo",
+    "portal.backups",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,223 @@
+"""`manage.py restore FILE`: the archive is checked whole before anything changes (every
+member named in the manifest, of its size and SHA-256, the engine the same, no migration
+this release does not know), then the database, the evidence files and the audit anchor's
+checkpoints are put back, and the restored database is compared with the manifest's digest
+of every table and its audit trail verified (docs/backups.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, connections
+from django.db.migrations.loader import MigrationLoader
+
+from portal.audit.verify import audit_log_verify
+from portal.backups.archive import (
+    ANCHOR_FILE,
+    ANCHOR_MEMBER,
+    CHUNK,
+    EVIDENCE_PREFIX,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    safe_member_name,
+)
+from portal.backups.snapshot import BackupError, run_postgres_tool, table_digests
+
+MANIFEST_MAX_BYTES = 64 * 1024 * 1024  # checked before the manifest is parsed
+
+
+@dataclass(frozen=True)
+class Restored:
+    tables: int
+    rows: int
+    evidence: int
+    audit_entries: int
+    anchor_set_aside: Path | None
+
+
+def read_manifest(archive: tarfile.TarFile, source: Path) -> dict[str, Any]:
+    try:
+        member = archive.getmember(MANIFEST)
+    except KeyError:
+        raise BackupError(f"{source}: không có {MANIFEST}, không phải bản sao lưu DTI.") from None
+    if not member.isfile() or member.size > MANIFEST_MAX_BYTES:
+        raise BackupError(f"{source}: {MANIFEST} không hợp lệ.")
+    content = archive.extractfile(member)
+    assert content is not None  # a regular file (checked above)
+    try:
+        manifest: dict[str, Any] = json.loads(content.read())
+    except ValueError as error:
+        raise BackupError(f"{source}: {MANIFEST} không đọc được ({error}).") from None
+    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+        raise BackupError(f"{source}: không phải bản sao lưu DTI phiên bản {FORMAT_VERSION}.")
+    return manifest
+
+
+def target_holdings() -> dict[str, int]:
+    """What the configured database holds that a restore would replace."""
+    user = apps.get_model("accounts", "User")
+    entry = apps.get_model("audit", "AuditEntry")
+    unit = apps.get_model("units", "Unit")
+    known = set(connection.introspection.table_names())
+    return {
+        label: model.objects.count() if model._meta.db_table in known else 0
+        for label, model in (("người dùng", user), ("đơn vị", unit), ("mục nhật ký", entry))
+    }
+
+
+def restore_backup(source: Path, *, replace: bool) -> Restored:
+    Path(settings.EVIDENCE_ROOT).mkdir(parents=True, exist_ok=True)  # staged beside it
+    with (
+        tarfile.open(source, mode="r:") as archive,
+        tempfile.TemporaryDirectory(
+            prefix=".dti-restore-", dir=Path(settings.EVIDENCE_ROOT).parent
+        ) as stage,
+    ):
+        manifest = read_manifest(archive, source)
+        _check_fits_here(manifest, source)
+        held = target_holdings()
+        if any(held.values()) and not replace:
+            said = ", ".join(f"{count:,} {label}" for label, count in held.items() if count)
+            raise BackupError(
+                f"Cơ sở dữ liệu đích đã có dữ liệu ({said}). Thêm --replace để thay toàn bộ "
+                "bằng bản sao lưu."
+            )
+        staged = _extract_checked(archive, manifest, Path(stage), source)
+        _restore_database(manifest["engine"], staged)
+        evidence = _put_evidence(staged)
+        aside = _put_anchor(staged)
+    digests = table_digests(connection)
+    different = sorted(
+        table for table, digest in manifest["tables"].items() if digests.get(table) != digest
+    )
+    if different:
+        raise BackupError(
+            "Cơ sở dữ liệu sau khôi phục khác bản sao lưu ở các bảng: " + ", ".join(different)
+        )
+    report = audit_log_verify()
+    if not report.intact:
+        raise BackupError(
+            "Đã khôi phục, nhưng nhật ký thay đổi không còn nguyên vẹn: chạy audit_log_verify."
+        )
+    rows = sum(int(digest["rows"]) for digest in manifest["tables"].values())
+    return Restored(len(digests), rows, evidence, int(manifest["audit"]["count"]), aside)
+
+
+def _check_fits_here(manifest: dict[str, Any], source: Path) -> None:
+    if manifest["engine"] != connection.vendor:
+        raise BackupError(
+            f"{source} là bản sao lưu {manifest['engine']}; cơ sở dữ liệu đang cấu hình là "
+            f"{connection.vendor}. Khôi phục vào cùng loại cơ sở dữ liệu."
+        )
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    unknown = [f"{app}.{name}" for app, name in manifest["migrations"] if (app, name) not in known]
+    if unknown:
+        raise BackupError(
+            f"{source} được tạo bởi phiên bản mới hơn (có {len(unknown)} migration mà bản này "
+            f"không có, ví dụ {unknown[0]}). Cài phiên bản {manifest['portal_version']} trở lên."
+        )
+
+
+def _extract_checked(
+    archive: tarfile.TarFile, manifest: dict[str, Any], stage: Path, source: Path
+) -> dict[str, Path]:
+    """Every member the manifest lists, and nothing else, copied out while hashed: nothing
+    is changed unless all of them match."""
+    expected = {entry["path"]: entry for entry in manifest["files"]}
+    staged: dict[str, Path] = {}
+    for member in archive:
+        if member.name == MANIFEST:
+            continue
+        entry = expected.get(member.name)
+        if entry is None or not member.isfile() or not safe_member_name(member.name):
+            raise BackupError(f"{source}: thành phần lạ {member.name!r}; không khôi phục.")
+        if member.size != entry["size"]:
+            raise BackupError(f"{source}: {member.name} có kích thước khác bản kê; tệp bị hỏng.")
+        target = stage / "files" / member.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = archive.extractfile(member)
+        assert content is not None  # a regular file (checked above)
+        digest = hashlib.sha256()
+        with target.open("xb") as out:
+            while chunk := content.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != entry["sha256"]:
+            raise BackupError(
+                f"{source}: {member.name} không khớp mã băm trong bản kê; tệp bị hỏng."
+            )
+        staged[member.name] = target
+    absent = sorted(set(expected) - set(staged))
+    if absent:
+        raise BackupError(f"{source}: thiếu {len(absent)} thành phần, ví dụ {absent[0]}.")
+    return staged
+
+
+def _restore_database(engine: str, staged: dict[str, Path]) -> None:
+    connections.close_all()
+    if engine == "sqlite":
+        copy = sqlite3.connect(str(staged["database/database.sqlite3"]))
+        target = sqlite3.connect(str(connection.settings_dict["NAME"]))
+        try:
+            copy.backup(target)
+            target.execute("PRAGMA journal_mode=WAL")
+        finally:
+            target.close()
+            copy.close()
+        return
+    run_postgres_tool(
+        "pg_restore",
+        [
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-acl",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={connection.settings_dict['NAME']}",
+            str(staged["database/database.pgdump"]),
+        ],
+    )
+
+
+def _put_evidence(staged: dict[str, Path]) -> int:
+    root = Path(settings.EVIDENCE_ROOT)
+    count = 0
+    for member, path in staged.items():
+        if not member.startswith(EVIDENCE_PREFIX):
+            continue
+        target = root / member.removeprefix(EVIDENCE_PREFIX)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        count += 1
+    return count
+
+
+def _put_anchor(staged: dict[str, Path]) -> Path | None:
+    """The backup's checkpoints become the anchor; a different file there is kept beside
+    it, renamed, never deleted (docs/audit-trail.md: the file belongs to one database)."""
+    folder = Path(settings.DTI_AUDIT_ANCHOR_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    current, aside = folder / ANCHOR_FILE, None
+    restored = staged.get(ANCHOR_MEMBER)
+    if current.exists() and (restored is None or current.read_bytes() != restored.read_bytes()):
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = folder / f"{ANCHOR_FILE}.before-restore-{stamp}"
+        os.replace(current, aside)
+    if restored is not None:
+        shutil.copyfile(restored, current)
+        current.chmod(0o640)
+    return aside
