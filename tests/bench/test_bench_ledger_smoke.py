@@ -38,3 +38,4 @@ def test_the_ledger_benchmark_runs_and_writes_its_report(tmp_path):
     report = out.read_text(encoding="utf-8")
     assert "300 entries checked in" in report
     assert "| `audit_log_verify()` |" in report and "| floor (raw SELECT + SHA-256) |" in report
+    assert "| CSV, first piece |" in report and "| XLSX, whole file |" in report

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from portal.audit.models import AuditEntry
 from portal.audit.services import audit_record
+from portal.auditlog import exports
 from tests.portal.audit.conftest import Log
 from tests.portal.conftest import Cast
 
@@ -25,8 +27,13 @@ def export(cast: Cast, who: str, fmt: str, **query: object):  # type: ignore[no-
     return cast.client(getattr(cast, who)).get(target, query)
 
 
+def streamed(response) -> bytes:  # type: ignore[no-untyped-def]
+    assert response.streaming  # sent as it is made, never held whole
+    return b"".join(response.streaming_content)
+
+
 def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    data = response.content
+    data = streamed(response)
     assert data.startswith(b"\xef\xbb\xbf")
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
@@ -120,4 +127,22 @@ def test_an_unknown_format_is_not_found(cast: Cast, log: Log):
 def test_the_export_is_vietnamese_whatever_the_pages_language(cast: Cast, log: Log):
     target = reverse("audit:export", args=[cast.campaign.pk, "csv"])
     response = cast.client(cast.quang).get(target, HTTP_ACCEPT_LANGUAGE="en")
-    assert "Giá trị tự đánh giá: lưu nháp" in response.content.decode("utf-8-sig")
+    assert "Giá trị tự đánh giá: lưu nháp" in streamed(response).decode("utf-8-sig")
+
+
+def test_the_csv_starts_with_its_header_before_any_entry_is_read(
+    cast: Cast, log: Log, monkeypatch, django_assert_max_num_queries
+):
+    """The first piece is the header, made before the database is asked for entries; then
+    the entries come CSV_BATCH at a time, in a few queries whatever their number."""
+    monkeypatch.setattr(exports, "CSV_BATCH", 2)
+    response = export(cast, "quang", "csv")
+    pieces = iter(response.streaming_content)
+    with django_assert_max_num_queries(0):
+        first = next(pieces)
+    assert first == "\ufeff".encode() + (",".join(exports.COLUMNS) + "\r\n").encode()
+    with django_assert_max_num_queries(3):
+        rest = list(pieces)
+    entries = AuditEntry.objects.filter(campaign=cast.campaign).count()
+    assert len(rest) == -(-entries // 2)  # ceil: two entries a piece
+    assert len(list(csv.reader(io.StringIO(b"".join(rest).decode())))) == entries

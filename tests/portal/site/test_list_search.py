@@ -109,6 +109,8 @@ def test_the_audit_trails_download_keeps_the_search(cast: Cast):
     for campaign_unit in (cast.noi_vu_campaign_unit, cast.tu_phap_campaign_unit):
         campaign_unit_extend(campaign_unit=campaign_unit, until=until, user=cast.quang)
     url = f"/nhat-ky/dot/{cast.campaign.pk}/nhat-ky.csv"
-    every = cast.client(cast.quang).get(url).content.decode("utf-8-sig").splitlines()
-    found = cast.client(cast.quang).get(url + "?q=Tư+pháp").content.decode("utf-8-sig")
+    every = b"".join(cast.client(cast.quang).get(url).streaming_content)
+    every = every.decode("utf-8-sig").splitlines()
+    found = b"".join(cast.client(cast.quang).get(url + "?q=Tư+pháp").streaming_content)
+    found = found.decode("utf-8-sig")
     assert len(every) == 3 and len(found.splitlines()) == 2 and "Sở Tư pháp" in found
