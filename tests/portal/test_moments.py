@@ -21,6 +21,7 @@ ALLOWED_STRFTIME = {
     ("auditlog/exports.py", "MOMENT"),
     ("moments.py", "MOMENT"),
     ("moments.py", "DAY"),
+    ("backups/restore.py", '"%Y%m%dT%H%M%SZ"'),  # a set-aside file's name, not a date to read
 }
 
 

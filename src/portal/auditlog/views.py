@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
@@ -103,7 +103,9 @@ def _in_vietnamese(make: Callable[[], Iterator[bytes]]) -> Iterator[bytes]:
 
 @login_required
 @require_GET
-def export(request: AuthenticatedHttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
+def export(
+    request: AuthenticatedHttpRequest, campaign_id: int, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     """The filtered log (the page's query string) as CSV or XLSX, every entry of it."""
     if fmt not in {"csv", "xlsx"}:
         raise Http404

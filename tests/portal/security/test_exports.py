@@ -63,7 +63,7 @@ def test_a_framework_named_like_a_formula_is_exported_as_text_and_imported_as_ty
 def export_log(cast: Cast, fmt: str) -> bytes:
     response = cast.client(cast.quang).get(f"/nhat-ky/dot/{cast.campaign.pk}/nhat-ky.{fmt}")
     assert response.status_code == 200
-    return bytes(response.content)
+    return b"".join(response.streaming_content) if response.streaming else bytes(response.content)
 
 
 def test_a_note_stored_with_control_characters_still_exports_to_a_workbook(cast: Cast):
