@@ -8,12 +8,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from portal.audit.models import AuditEntry
 from portal.moments import moment_text
@@ -135,6 +135,21 @@ CODE_ENTITIES: dict[str, dict[str, Promise]] = {
 DECIMAL = re.compile(r"-?\d+\.\d+")
 MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?")
 EMPTY = "—"
+YES, NO, BLANK = gettext_lazy("Có"), gettext_lazy("Không"), gettext_lazy("(trống)")
+_TRANSLATED: dict[tuple[str | None, int], str] = {}
+
+
+def _tr(label: Promise | str, language: str | None) -> str:
+    """A label of this module in `language` (the active one, read once per entry by the
+    caller), translated once per language: an export of 100,000 entries reads the same few
+    dozen labels again and again."""
+    if isinstance(label, str):
+        return label
+    key = (language, id(label))  # the labels are this module's constants: ids stay
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = str(label)
+    return found
 
 
 @dataclass(frozen=True)
@@ -184,24 +199,29 @@ def log_row(
     entry: AuditEntry,
     unit_names: Mapping[int, str],
     criterion_names: Mapping[str, str] | None = None,
+    *,
+    language: str | None = None,
+    zone: tzinfo | None = None,
 ) -> LogRow:
-    """`criterion_names`: the page shows a criterion by its name (the exports keep the code)."""
+    """`criterion_names`: the page shows a criterion by its name (the exports keep the code).
+    `language` and `zone`: the active ones, which an export of many entries reads once."""
     reason, technical = technical_split(entry.reason)
-    old_plain, old_technical = _value_split(entry.old, entry.entity)
-    new_plain, new_technical = _value_split(entry.new, entry.entity)
+    language = language or get_language()
+    old, old_plain, old_technical = _described(entry.old, entry.entity, language)
+    new, new_plain, new_technical = _described(entry.new, entry.entity, language)
     names = criterion_names or {}
     return LogRow(
         id=entry.pk,
-        at=timezone.localtime(entry.at),
+        at=timezone.localtime(entry.at, zone),
         actor=entry.actor_name,
         unit_id=entry.unit_id,
         unit=unit_names.get(entry.unit_id, "") if entry.unit_id else "",
         criterion=entry.criterion,
         criterion_name=names.get(entry.criterion, entry.criterion),
         entity=entry.entity,
-        what=what_changed(entry.entity, entry.action),
-        old=value_text(entry.old, entry.entity),
-        new=value_text(entry.new, entry.entity),
+        what=what_changed(entry.entity, entry.action, language),
+        old=old,
+        new=new,
         old_plain=old_plain,
         new_plain=new_plain,
         changes_technical="; ".join(t for t in (old_technical, new_technical) if t),
@@ -211,6 +231,19 @@ def log_row(
         old_json=_json(entry.old),
         new_json=_json(entry.new),
     )
+
+
+def _described(value: Any, entity: str, language: str | None) -> tuple[str, str, str]:
+    """A stored value in words, and split as `_value_split` splits it: the words computed
+    once when the value carries no codes apart (nearly every entry)."""
+    coded = (isinstance(value, dict) and bool(TECHNICAL_KEYS & value.keys())) or (
+        isinstance(value, list) and bool(value) and all(isinstance(i, dict) for i in value)
+    )
+    if coded:
+        return (_value_text(value, entity, language), *_value_split(value, entity))
+    text = _value_text(value, entity, language)
+    plain, codes = technical_split(text) if _HASH.search(text) else (text, "")
+    return text, plain, codes
 
 
 def _value_split(value: Any, entity: str) -> tuple[str, str]:
@@ -235,41 +268,46 @@ def _json(value: Any) -> str:
     )
 
 
-def entity_label(entity: str) -> str:
-    return str(ENTITY_LABELS.get(entity, entity))
+def entity_label(entity: str, language: str | None = None) -> str:
+    return _tr(ENTITY_LABELS.get(entity, entity), language or get_language())
 
 
-def what_changed(entity: str, action: str) -> str:
+def what_changed(entity: str, action: str, language: str | None = None) -> str:
+    language = language or get_language()
     verb = VERB_LABELS.get(action)
-    return f"{entity_label(entity)}: {str(verb).lower() if verb else action}"
+    return f"{entity_label(entity, language)}: {_tr(verb, language).lower() if verb else action}"
 
 
 def value_text(value: Any, entity: str = "") -> str:
     """A stored JSON value in a few words: 87,5 · Có · 31/01/2026 17:00 · name: value; …"""
+    return _value_text(value, entity, get_language())
+
+
+def _value_text(value: Any, entity: str, language: str | None) -> str:
     if value is None:
         return EMPTY
     if isinstance(value, bool):
-        return gettext("Có") if value else gettext("Không")
+        return _tr(YES, language) if value else _tr(NO, language)
     if isinstance(value, int | float):
         return str(value).replace(".", ",")
     if isinstance(value, str):
-        return _text(value, entity)
+        return _text(value, entity, language)
     if isinstance(value, list):
-        return ", ".join(value_text(item, entity) for item in value) or EMPTY
+        return ", ".join(_value_text(item, entity, language) for item in value) or EMPTY
     if isinstance(value, dict):
-        return _mapping_text(value, entity)
+        return _mapping_text(value, entity, language)
     return str(value)
 
 
-def _text(value: str, entity: str) -> str:
+def _text(value: str, entity: str, language: str | None) -> str:
     machine = STATE_ENTITIES.get(entity)
     if machine is not None:
         for state, label in STATE_LABELS[machine].items():
             if state == value:
-                return str(label)
+                return _tr(label, language)
     coded = CODE_ENTITIES.get(entity, {}).get(value)
     if coded is not None:
-        return str(coded)
+        return _tr(coded, language)
     if DECIMAL.fullmatch(value):
         return value.replace(".", ",")
     if MOMENT.fullmatch(value):
@@ -277,17 +315,18 @@ def _text(value: str, entity: str) -> str:
         if timezone.is_aware(moment):
             moment = timezone.localtime(moment)
         return moment_text(moment)
-    return value if value else gettext("(trống)")
+    return value if value else _tr(BLANK, language)
 
 
-def _mapping_text(value: Mapping[str, Any], entity: str) -> str:
+def _mapping_text(value: Mapping[str, Any], entity: str, language: str | None) -> str:
     """An answer ({"value", "note"}) reads as its value then its note; other mappings as
     name: value pairs, by name (PostgreSQL's jsonb does not keep the order they came in)."""
     parts = []
     if "value" in value:
-        parts.append(value_text(value["value"], entity))
+        parts.append(_value_text(value["value"], entity, language))
     for key, item in sorted(value.items()):
         if key == "value" or (key == "note" and not item):
             continue
-        parts.append(f"{KEY_LABELS.get(key, key)}: {value_text(item, entity)}")
+        label = _tr(KEY_LABELS.get(key, key), language)
+        parts.append(f"{label}: {_value_text(item, entity, language)}")
     return "; ".join(parts) or EMPTY

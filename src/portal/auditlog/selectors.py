@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
 
 from portal.audit.models import AuditEntry
 from portal.audit.rows import LogRow, entity_label, log_row
@@ -116,5 +117,6 @@ def export_rows(
     scope: LogScope, filters: LogFilter, unit_names: dict[int, str]
 ) -> Iterator[LogRow]:
     """Every entry the filters keep, streamed."""
+    language, zone = translation.get_language(), timezone.get_current_timezone()
     for entry in log_entries(scope, filters).iterator(chunk_size=EXPORT_CHUNK):
-        yield log_row(entry, unit_names)
+        yield log_row(entry, unit_names, language=language, zone=zone)
