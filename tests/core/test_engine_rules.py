@@ -178,6 +178,27 @@ def test_bad_inputs_are_refused_with_the_unit_and_criterion(values, message):
     assert "xa-a1" in str(caught.value)
 
 
+def test_a_converted_answer_is_reused_only_for_the_same_value_of_the_same_type():
+    """Each distinct answer of a criterion is converted once; True == 1 in Python, but a
+    yes/no criterion answered 1 is still refused after a unit answered True, and a hostile
+    value that cannot be a key is still refused by name."""
+    units = [
+        UnitInput("xa-a1", WITH, values={"nts_ke_hoach": True}),
+        UnitInput("xa-a2", WITH, values={"nts_ke_hoach": D(1)}),
+        UnitInput("xa-a3", WITH, values={"nts_ke_hoach": ["có"]}),  # type: ignore[dict-item]  # hostile: not a RawValue
+    ]
+    with pytest.raises(InputError) as caught:
+        build_inputs(XA, units)
+    said = str(caught.value)
+    assert "xa-a2, nts_ke_hoach: cần trả lời có/không" in said
+    assert "xa-a3, nts_ke_hoach: cần trả lời có/không" in said
+    assert "xa-a1" not in said
+    same = build_inputs(
+        XA, [UnitInput(f"x{n}", WITH, values={"nts_ke_hoach": n % 2 == 0}) for n in range(4)]
+    )
+    assert list(same.values["nts_ke_hoach"].values) == [1, 0, 1, 0]
+
+
 def test_scores_outside_the_applicable_range_are_reported_not_clamped():
     units = [
         UnitInput("a", WITH, values={"xhs_danh_gia": D(30)}),
