@@ -34,7 +34,12 @@ from portal.backups.archive import (
     MANIFEST,
     safe_member_name,
 )
-from portal.backups.snapshot import BackupError, run_postgres_tool, table_digests
+from portal.backups.snapshot import (
+    DATABASE_FILES,
+    BackupError,
+    run_postgres_tool,
+    table_digests,
+)
 
 MANIFEST_MAX_BYTES = 64 * 1024 * 1024  # checked before the manifest is parsed
 
@@ -168,8 +173,9 @@ def _extract_checked(
 
 def _restore_database(engine: str, staged: dict[str, Path]) -> None:
     connections.close_all()
+    dump = staged[f"database/{DATABASE_FILES[engine]}"]
     if engine == "sqlite":
-        copy = sqlite3.connect(str(staged["database/database.sqlite3"]))
+        copy = sqlite3.connect(str(dump))
         target = sqlite3.connect(str(connection.settings_dict["NAME"]))
         try:
             copy.backup(target)
@@ -188,7 +194,7 @@ def _restore_database(engine: str, staged: dict[str, Path]) -> None:
             "--single-transaction",
             "--exit-on-error",
             f"--dbname={connection.settings_dict['NAME']}",
-            str(staged["database/database.pgdump"]),
+            str(dump),
         ],
     )
 

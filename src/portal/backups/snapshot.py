@@ -28,6 +28,8 @@ from django.db.utils import ConnectionHandler
 
 STORED_FILE_FIELD = "stored_name"  # a model's path under EVIDENCE_ROOT (assessments' files)
 DIGEST_BATCH = 2000
+# The copy's file name by engine: in the archive as `database/<name>` (archive, restore).
+DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
 
 class BackupError(Exception):
@@ -55,7 +57,7 @@ def database_snapshot(folder: Path) -> Moment:
 
 
 def _sqlite_snapshot(folder: Path) -> Moment:
-    target = folder / "database.sqlite3"
+    target = folder / DATABASE_FILES["sqlite"]
     source = sqlite3.connect(str(connection.settings_dict["NAME"]))
     copy = sqlite3.connect(str(target))
     try:
@@ -80,7 +82,7 @@ def opened_sqlite(path: Path) -> Iterator[BaseDatabaseWrapper]:
 
 
 def _postgres_snapshot(folder: Path) -> Moment:
-    target = folder / "database.pgdump"
+    target = folder / DATABASE_FILES["postgresql"]
     with connection.cursor() as cursor:
         connection.set_autocommit(False)
         try:
