@@ -42,16 +42,20 @@ $(MO_FILES): %.mo: %.po $(STAMP)
 
 PORT ?= 8000
 
-# The portal with the demo province: migrate, load the demo once (it prints the logins), serve.
+# The portal with the demo province: migrate, load the demo once (it prints the logins), serve,
+# with the task worker beside the server (reports and exports are made by it: docs/tasks.md).
 # In development mode: DTI_DEBUG is off unless asked for, as production needs (docs/security.md).
 run: export DTI_DEBUG := 1
 run: $(STAMP) $(NODE_STAMP) messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_demo --tables $(TABLES)
+	$(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production stack on this machine: gunicorn, DEBUG off, static files collected under
-# hashed names, no demo (scripts/serve; a server puts Caddy in front: docs/deployment.md).
+# hashed names, the task worker beside it, no demo (scripts/serve; a server puts Caddy in
+# front: docs/deployment.md).
 serve: $(STAMP) $(NODE_STAMP) messages
 	DTI_BIND=127.0.0.1:$(PORT) scripts/serve
 

@@ -55,6 +55,13 @@ def audit_anchor(settings: Any, tmp_path: Path) -> Path:
     return settings.DTI_AUDIT_ANCHOR_DIR
 
 
+@pytest.fixture(autouse=True)
+def job_files(settings: Any, tmp_path: Path) -> Path:
+    """Each test's job files (reports, exports) in its own folder (docs/tasks.md)."""
+    settings.JOB_FILES_ROOT = tmp_path / "job-files"
+    return settings.JOB_FILES_ROOT
+
+
 @pytest.fixture(scope="session")
 def pki() -> Any:
     """A throwaway PKI (tests/signing.py), made once per test process."""

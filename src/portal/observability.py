@@ -97,12 +97,14 @@ class Check:
 
 
 def health_checks() -> list[Check]:
-    """The database answers, the evidence store and the audit anchor's folder are writable,
-    and their disk has room. Each failure is logged with its cause."""
+    """The database answers; the evidence store, the audit anchor's and the jobs' folders
+    are writable, and their disk has room. Each failure is logged with its cause. (The
+    task worker's heartbeat is portal.jobs.selectors.worker_check.)"""
     return [
         _database(),
         *_writable("evidence", settings.EVIDENCE_ROOT),
         *_writable("audit_anchor", settings.DTI_AUDIT_ANCHOR_DIR),
+        *_writable("job_files", settings.JOB_FILES_ROOT),
     ]
 
 

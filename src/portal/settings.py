@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "portal.api",
     "portal.demo",
     "portal.backups",
+    "portal.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +167,21 @@ DTI_AUDIT_ANCHOR_DIR = env_path("DTI_AUDIT_ANCHOR_DIR", BASE_DIR / "var" / "audi
 DTI_AUDIT_ANCHOR_EVERY = env_int("DTI_AUDIT_ANCHOR_EVERY", 100, minimum=1)
 DTI_AUDIT_ANCHOR_SECONDS = env_int("DTI_AUDIT_ANCHOR_SECONDS", 300, minimum=1)
 DTI_AUDIT_ANCHOR_SYSLOG = env_str("DTI_AUDIT_ANCHOR_SYSLOG", "")
+
+# Long work off the request (docs/tasks.md): reports, exports, checks and finalization are
+# queued in the database and run by `manage.py worker` (started by `make run` and
+# `make serve`; on a server, deploy/systemd/dti-worker.service). A broker-backed backend of
+# Django's Tasks framework is one setting away (DTI_TASKS_BACKEND).
+TASKS = {"default": {"BACKEND": env_str("DTI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The files jobs make, kept for their owner to download: on several app servers, a shared
+# folder, like the evidence store.
+JOB_FILES_ROOT = env_path("DTI_JOB_FILES_ROOT", BASE_DIR / "var" / "job-files")
+JOB_FILES_DAYS = env_int("DTI_JOB_FILES_DAYS", 7, minimum=1)  # then the file is removed
+JOB_MAX_ATTEMPTS = env_int("DTI_JOB_MAX_ATTEMPTS", 3, minimum=1)  # runs cut short by a dead worker
+# A worker says it is alive every WORKER_BEAT_SECONDS; one silent for WORKER_STALE_SECONDS is
+# taken for dead: /healthz says so and its job goes back in the queue.
+WORKER_BEAT_SECONDS = env_int("DTI_WORKER_BEAT_SECONDS", 5, minimum=1)
+WORKER_STALE_SECONDS = env_int("DTI_WORKER_STALE_SECONDS", 30, minimum=2)
 
 EMAIL_BACKEND = env_str("DTI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DTI_FROM_EMAIL", "dti@localhost")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cong-bo/", include("portal.publication.urls")),
     path("chu-ky-so/", include("portal.signatures.urls")),
     path("ket-qua/", include("portal.public.urls")),
+    path("viec/", include("portal.jobs.urls")),
     path("sitemap.xml", data_views.sitemap, name="sitemap"),
     path("sitemap/ket-qua.xml", data_views.sitemap_landing, name="sitemap_landing"),
     path("sitemap/tinh/<slug:province>.xml", data_views.sitemap_province, name="sitemap_province"),

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from portal.campaigns.selectors import campaigns_for_user
+from portal.jobs.selectors import worker_check
 from portal.observability import health_checks
 from portal.start import start_sections
 
@@ -24,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when every check passes (portal/observability.py), 503 otherwise, with each
     check's result; the causes of failures go to the error log, not to the public."""
-    checks = health_checks()
+    checks = [*health_checks(), worker_check()]
     healthy = all(check.ok for check in checks)
     body = {
         "status": "ok" if healthy else "error",

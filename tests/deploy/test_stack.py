@@ -101,6 +101,7 @@ def production_environment(folder: Path, app_port: int) -> dict[str, str]:
         DTI_STATIC_ROOT=str(folder / "static"),
         DTI_EVIDENCE_ROOT=str(folder / "evidence"),
         DTI_AUDIT_ANCHOR_DIR=str(folder / "anchor"),
+        DTI_JOB_FILES_ROOT=str(folder / "job-files"),
         DTI_ALLOWED_HOSTS=HOST,
         DTI_SSL_REDIRECT="true",
         DTI_HSTS_SECONDS="3600",
@@ -189,9 +190,12 @@ def test_the_app_server_alone_redirects_to_https_but_answers_a_probe(stack: Stac
     assert page.status_code == 301 and page.headers["Location"].startswith("https://")
     health = requests.get(stack.app + "/healthz", timeout=30)
     assert health.status_code == 200
-    assert {name for name, check in health.json()["checks"].items() if check["ok"]} == {
+    checks = health.json()["checks"]
+    assert {name for name, check in checks.items() if check["ok"]} == {
         "database", "evidence", "evidence_disk", "audit_anchor", "audit_anchor_disk",
+        "job_files", "job_files_disk", "worker",
     }  # fmt: skip
+    assert checks["worker"]["detail"].startswith("1 running")  # scripts/serve started it
 
 
 def test_static_files_have_hashed_names_and_are_cached_for_a_year(stack: Stack):

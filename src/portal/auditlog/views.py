@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.audit.rows import log_rows
-from portal.audit.verify import LogUnreadable, audit_log_verify, report_lines
-from portal.auditlog import exports, selectors
+from portal.auditlog import exports, selectors, tasks
 from portal.auditlog.forms import LogFilterForm
 from portal.auditlog.permissions import (
     LogScope,
@@ -25,7 +25,8 @@ from portal.auditlog.permissions import (
     get_unit_log_for_user,
 )
 from portal.campaigns.models import CampaignUnit
-from portal.responses import attachment, streamed_attachment
+from portal.jobs.services import job_start
+from portal.responses import streamed_attachment
 from portal.units.models import Unit
 
 
@@ -103,39 +104,49 @@ def _in_vietnamese(make: Callable[[], Iterator[bytes]]) -> Iterator[bytes]:
 
 @login_required
 @require_GET
-def export(
-    request: AuthenticatedHttpRequest, campaign_id: int, fmt: str
-) -> HttpResponse | StreamingHttpResponse:
-    """The filtered log (the page's query string) as CSV or XLSX, every entry of it."""
-    if fmt not in {"csv", "xlsx"}:
+def export(request: AuthenticatedHttpRequest, campaign_id: int, fmt: str) -> StreamingHttpResponse:
+    """The filtered log (the page's query string) as CSV, every entry of it, sent as the
+    entries are read: 100,000 of them start at once."""
+    if fmt != "csv":
         raise Http404
     scope = get_campaign_log_for_user(request.user, campaign_id)
     filters = LogFilterForm(request.GET).log_filter()
     units = selectors.filter_choices(scope).units
-    name = f"nhat-ky-dot-{scope.campaign.pk}.{fmt}"
-    if fmt == "csv":  # sent as the entries are read: 100,000 of them start at once
-        chunks = _in_vietnamese(
-            lambda: exports.log_csv(selectors.export_rows(scope, filters, units))
-        )
-        return streamed_attachment(chunks, exports.CSV_TYPE, name)
-    with translation.override("vi"):  # a Vietnamese file whatever the page's language
-        rows = selectors.export_rows(scope, filters, units)
-        title = f"Nhật ký thay đổi — {scope.campaign}"
-        return attachment(exports.log_xlsx(rows, title), exports.XLSX_TYPE, name)
+    chunks = _in_vietnamese(lambda: exports.log_csv(selectors.export_rows(scope, filters, units)))
+    return streamed_attachment(chunks, exports.CSV_TYPE, f"nhat-ky-dot-{scope.campaign.pk}.csv")
+
+
+@login_required
+@require_POST
+def export_xlsx(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
+    """The filtered log as an XLSX workbook, made by the worker (a job): the page it leads
+    to shows the progress and then offers the file."""
+    scope = get_campaign_log_for_user(request.user, campaign_id)
+    query = request.POST.get("query", "")[:MAX_QUERY]
+    job = job_start(
+        tasks.log_export,
+        user=request.user,
+        params={"campaign": scope.campaign.pk, "query": query},
+        subject=gettext("Nhật ký thay đổi (XLSX) — %(campaign)s") % {"campaign": scope.campaign},
+        back_url=reverse("audit:campaign", kwargs={"campaign_id": scope.campaign.pk}),
+    )
+    return redirect("jobs:job", job.pk)
+
+
+MAX_QUERY = 2000  # a filter's query string; longer is no filter of this page
 
 
 @login_required
 @require_POST
 def integrity_check(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
-    """Walk the whole chain and say on the log's page whether it holds."""
+    """Walk the whole chain, in the worker (a job); its page says whether it holds."""
     scope = get_integrity_check_for_user(request.user, campaign_id)
-    try:
-        report = audit_log_verify()
-    except LogUnreadable as error:
-        messages.error(request, str(error))
-    else:
-        text = " ".join(report_lines(report, province_id=scope.campaign.province_id))
-        (messages.success if report.intact else messages.error)(request, text)
-        if report.anchor.not_written:  # the chain is fine, but its anchor is not kept
-            messages.error(request, report.anchor.not_written)
-    return redirect("audit:campaign", campaign_id=scope.campaign.pk)
+    job = job_start(
+        tasks.log_check,
+        user=request.user,
+        params={"campaign": scope.campaign.pk},
+        subject=gettext("Kiểm tra tính toàn vẹn của nhật ký — %(campaign)s")
+        % {"campaign": scope.campaign},
+        back_url=reverse("audit:campaign", kwargs={"campaign_id": scope.campaign.pk}),
+    )
+    return redirect("jobs:job", job.pk)

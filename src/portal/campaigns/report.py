@@ -9,12 +9,13 @@ marked "DỰ THẢO" (draft). The core renders; nothing here touches a document'
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from dti.campaign import Campaign as CoreCampaign
 from dti.campaign import Level as CoreLevel
@@ -209,11 +210,18 @@ def office_template(campaign: Campaign) -> bytes | None:
     return bytes(template) if template else None
 
 
-def campaign_report(campaign: Campaign, fmt: str) -> ReportFile:
+def campaign_report(
+    campaign: Campaign, fmt: str, progress: Callable[[int, int, str], None] | None = None
+) -> ReportFile:
     """The report as a file ("docx", "xlsx" or "pdf"); the DOCX (and the PDF made from it)
     fills the office's own template when it has one, and LibreOffice converts that one to
-    PDF; the standard layout's PDF is drawn directly. PdfError when a PDF cannot be made."""
+    PDF; the standard layout's PDF is drawn directly. PdfError when a PDF cannot be made.
+    `progress(done, total, step)` hears of its two steps (a job's page shows them)."""
+    if progress:
+        progress(0, 2, gettext("Đang tính kết quả và xếp hạng…"))
     report = campaign_report_model(campaign)
+    if progress:
+        progress(1, 2, gettext("Đang viết tệp %(fmt)s…") % {"fmt": fmt.upper()})
     if fmt == "xlsx":
         content = render_xlsx(report)
     else:

@@ -17,8 +17,6 @@ from django.views.decorators.http import require_POST
 
 from dti.reports import charts
 from dti.reports.model import LevelReport
-from dti.reports.pdf import PdfError
-from dti.reports.templates import TemplateError
 from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
 from portal.accounts.permissions import roles_for_unit
 from portal.accounts.requests import AuthenticatedHttpRequest
@@ -45,7 +43,7 @@ from portal.campaigns.permissions import (
     require_admin_provinces,
     viewer_in,
 )
-from portal.campaigns.report import FORMATS, campaign_report, campaign_report_model, has_report
+from portal.campaigns.report import FORMATS, campaign_report_model, has_report
 from portal.campaigns.report_texts import (
     MAX_TEMPLATE_BYTES,
     report_template_remove,
@@ -53,8 +51,9 @@ from portal.campaigns.report_texts import (
     report_texts_save,
 )
 from portal.campaigns.selectors import campaigns_for_user, remark_slots
+from portal.campaigns.tasks import report_build
+from portal.jobs.services import job_start
 from portal.publication.selectors import current_versions
-from portal.responses import attachment
 from portal.units.models import Unit
 from portal.workflow import ACTION_LABELS, CampaignState
 from portal.workflow.confirm import guarded
@@ -100,18 +99,22 @@ def public_version_of(pk: int) -> str | None:
     return reverse("public:version", args=[campaign.province.code, campaign.year])
 
 
+@require_POST
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The official report as an attachment; a PDF that LibreOffice cannot make is a page
-    saying so (503), the DOCX and XLSX still being there to download."""
+    """Start making the official report (a job: the worker makes it, the job's page shows
+    its progress and then offers the file); a PDF that cannot be made says why there."""
     campaign = get_campaign_report_for_user(request.user, pk)
     if fmt not in FORMATS or not has_report(campaign):
         raise Http404(gettext("Đợt đánh giá chưa có kết quả để lập báo cáo."))
-    try:
-        report = campaign_report(campaign, fmt)
-    except (PdfError, TemplateError) as error:
-        context = {"campaign": campaign, "message": str(error), "fmt": fmt}
-        return render(request, "campaigns/report_error.html", context, status=503)
-    return attachment(report.content, report.content_type, report.name)
+    job = job_start(
+        report_build,
+        user=request.user,
+        params={"campaign": campaign.pk, "fmt": fmt},
+        subject=gettext("Báo cáo chính thức (%(fmt)s) — %(campaign)s")
+        % {"fmt": fmt.upper(), "campaign": campaign},
+        back_url=reverse("campaigns:detail", args=[campaign.pk]),
+    )
+    return redirect("jobs:job", job.pk)
 
 
 def chart(request: HttpRequest, pk: int, level: str, kind: str) -> HttpResponse:

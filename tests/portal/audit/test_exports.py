@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -18,13 +19,20 @@ from portal.audit.services import audit_record
 from portal.auditlog import exports
 from tests.portal.audit.conftest import Log
 from tests.portal.conftest import Cast
+from tests.portal.jobs import made_file
 
 pytestmark = pytest.mark.django_db
 
 
 def export(cast: Cast, who: str, fmt: str, **query: object):  # type: ignore[no-untyped-def]
-    target = reverse("audit:export", args=[cast.campaign.pk, fmt])
-    return cast.client(getattr(cast, who)).get(target, query)
+    """The CSV, streamed; the XLSX, made by the worker from the page's filters (a job)."""
+    client = cast.client(getattr(cast, who))
+    if fmt == "xlsx":
+        started = client.post(
+            reverse("audit:export_xlsx", args=[cast.campaign.pk]), {"query": urlencode(query)}
+        )
+        return made_file(client, started)
+    return client.get(reverse("audit:export", args=[cast.campaign.pk, fmt]), query)
 
 
 def streamed(response) -> bytes:  # type: ignore[no-untyped-def]

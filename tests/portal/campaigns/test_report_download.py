@@ -8,6 +8,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.http import HttpResponse
+from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
 
@@ -15,11 +17,13 @@ from dti.reports.pdf import PdfError
 from portal.accounts.models import Membership
 from portal.campaigns.models import Campaign
 from portal.campaigns.report import campaign_report_results
+from portal.jobs.models import Job
 from portal.roles import Role
 from portal.units.models import Unit
 from portal.workflow import CampaignState
 from tests.portal.campaigns.conftest import person
 from tests.portal.campaigns.test_historic_import import run_import, run_import_published
+from tests.portal.jobs import job_of, made_file, run_jobs
 
 
 @pytest.fixture
@@ -44,6 +48,12 @@ def url(campaign: Campaign, fmt: str) -> str:
     return f"/dot-danh-gia/{campaign.pk}/bao-cao.{fmt}"
 
 
+def download(client: Client, campaign: Campaign, fmt: str) -> HttpResponse:
+    """The campaign page's button: the report is queued, made by the worker, downloaded
+    from the job's page."""
+    return made_file(client, client.post(url(campaign, fmt)))
+
+
 def docx_text(content: bytes) -> str:
     document = Document(io.BytesIO(content))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
@@ -65,7 +75,7 @@ def test_it_recomputes_the_ranking_from_the_stored_index_scores(published):
 
 
 def test_the_office_admin_downloads_the_docx(cast, published):
-    response = cast.client(cast.quang).get(url(published, "docx"))
+    response = download(cast.client(cast.quang), published, "docx")
     assert response.status_code == 200
     assert response["Content-Type"].endswith("wordprocessingml.document")
     disposition = response["Content-Disposition"]
@@ -79,7 +89,7 @@ def test_the_office_admin_downloads_the_docx(cast, published):
 
 
 def test_the_office_admin_downloads_the_xlsx(cast, published):
-    response = cast.client(cast.quang).get(url(published, "xlsx"))
+    response = download(cast.client(cast.quang), published, "xlsx")
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('nam-2023.xlsx"')
     workbook = load_workbook(io.BytesIO(response.content))
@@ -90,7 +100,7 @@ def test_the_office_admin_downloads_the_xlsx(cast, published):
 
 @pytest.mark.slow  # a real LibreOffice conversion
 def test_leadership_downloads_the_pdf(cast, published):
-    response = cast.client(cast.hoa).get(url(published, "pdf"))
+    response = download(cast.client(cast.hoa), published, "pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -99,12 +109,12 @@ def test_leadership_downloads_the_pdf(cast, published):
 def test_a_campaign_not_yet_published_gives_a_draft(cast, published):
     Campaign.objects.filter(pk=published.pk).update(state=CampaignState.FINALIZED)
     client = cast.client(cast.quang)
-    response = client.get(url(published, "docx"))
+    response = download(client, published, "docx")
     assert response["Content-Disposition"].endswith('nam-2023-du-thao.docx"')
     document = Document(io.BytesIO(response.content))
     assert document.paragraphs[0].text == "DỰ THẢO"
     assert document.core_properties.title.startswith("DỰ THẢO")
-    workbook = load_workbook(io.BytesIO(client.get(url(published, "xlsx")).content))
+    workbook = load_workbook(io.BytesIO(download(client, published, "xlsx").content))
     assert str(workbook.worksheets[0]["A1"].value).startswith("DỰ THẢO — Phụ lục I")
     assert "bản dự thảo" in client.get(f"/dot-danh-gia/{published.pk}/").content.decode()
 
@@ -123,28 +133,30 @@ def test_a_campaign_not_yet_published_gives_a_draft(cast, published):
 def test_it_refuses_everyone_but_the_office_admin_and_leadership(cast, published, who, status):
     client = cast.client(person(cast, who))
     for fmt in ("docx", "xlsx", "pdf"):
-        assert client.get(url(published, fmt)).status_code == status
-    assert "Tải báo cáo" not in client.get(f"/dot-danh-gia/{published.pk}/").content.decode()
+        assert client.post(url(published, fmt)).status_code == status
+        assert client.get(url(published, fmt)).status_code == 405  # a page never starts one
+    assert Job.objects.count() == 0
+    assert "Lập báo cáo" not in client.get(f"/dot-danh-gia/{published.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("who", ["quang", "hoa"])
 def test_the_campaign_page_shows_the_buttons_to_who_may_download(cast, published, who):
     page = cast.client(getattr(cast, who)).get(f"/dot-danh-gia/{published.pk}/").content.decode()
     for fmt in ("docx", "xlsx", "pdf"):
-        assert f'href="{url(published, fmt)}"' in page
-    assert "Tải báo cáo (DOCX)" in page and "Tải báo cáo (PDF)" in page
+        assert f'action="{url(published, fmt)}"' in page
+    assert "Lập báo cáo (DOCX)" in page and "Lập báo cáo (PDF)" in page
     assert "bản dự thảo" not in page
 
 
 def test_a_campaign_without_results_has_no_report(cast):
     client = cast.client(cast.quang)
-    assert "Tải báo cáo" not in client.get(f"/dot-danh-gia/{cast.campaign.pk}/").content.decode()
-    assert client.get(url(cast.campaign, "docx")).status_code == 404
+    assert "Lập báo cáo" not in client.get(f"/dot-danh-gia/{cast.campaign.pk}/").content.decode()
+    assert client.post(url(cast.campaign, "docx")).status_code == 404
     assert campaign_report_results(cast.campaign) == {}
 
 
 def test_an_unknown_format_is_not_found(cast, published):
-    assert cast.client(cast.quang).get(url(published, "odt")).status_code == 404
+    assert cast.client(cast.quang).post(url(published, "odt")).status_code == 404
 
 
 def test_a_pdf_that_cannot_be_made_is_explained(cast, published, monkeypatch):
@@ -152,16 +164,19 @@ def test_a_pdf_that_cannot_be_made_is_explained(cast, published, monkeypatch):
         raise PdfError("Thiếu phông chữ Liberation Serif: cài gói fonts-liberation2.")
 
     monkeypatch.setattr("portal.campaigns.report.render_pdf", missing)
-    response = cast.client(cast.quang).get(url(published, "pdf"))
-    assert response.status_code == 503
-    page = response.content.decode()
-    assert "Không tạo được báo cáo PDF" in page and "Thiếu phông chữ" in page
+    client = cast.client(cast.quang)
+    job = job_of(client.post(url(published, "pdf")))
+    run_jobs()
+    page = client.get(f"/viec/{job.pk}/").content.decode()
+    assert "Không làm được" in page and "Thiếu phông chữ" in page
+    assert f'action="/viec/{job.pk}/lam-lai/"' in page  # and it can be tried again
+    assert client.get(f"/viec/{job.pk}/tai-ve").status_code == 404
 
 
 def test_the_report_compares_the_average_with_the_year_before(cast, published, binhdinh):
     later = run_import(binhdinh, title="Kết quả DTI (bản năm sau)")
     Campaign.objects.filter(pk=later.pk).update(year=2024)
     later.refresh_from_db()
-    response = cast.client(cast.quang).get(url(later, "docx"))
+    response = download(cast.client(cast.quang), later, "docx")
     assert response.status_code == 200
     assert "so với năm 2023" in docx_text(response.content)

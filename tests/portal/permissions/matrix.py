@@ -192,7 +192,7 @@ CAMPAIGNS: dict[str, Entry] = {
     "campaigns:transition": Entry(
         OFFICE, _CAMPAIGN, methods=ACTION, data={"action": "close_self_assessment"}
     ),
-    "campaigns:report": Entry(REPORT, _RESULTS, fixed={"fmt": "xlsx"}),
+    "campaigns:report": Entry(REPORT, _RESULTS, fixed={"fmt": "xlsx"}, methods=ACTION),
     "campaigns:report_texts": Entry(OFFICE, _CAMPAIGN, methods=FORM),
     "campaigns:report_template": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
     "campaigns:report_template_delete": Entry(OFFICE, _CAMPAIGN, methods=ACTION),
@@ -287,6 +287,15 @@ NOTIFICATIONS: dict[str, Entry] = {
     "notifications:open": Entry(OWNER, {"pk": "notification"}),
 }
 
+# One's jobs (a report, an export, a check): the list is one's own; a job, its file and its
+# retry are its owner's only (Lan's), and anyone else learns nothing of it.
+JOBS: dict[str, Entry] = {
+    "jobs:list": Entry(SIGNED_IN),
+    "jobs:job": Entry(OWNER, {"pk": "job"}),
+    "jobs:file": Entry(OWNER, {"pk": "job"}),
+    "jobs:retry": Entry(OWNER, {"pk": "job"}, methods=ACTION),
+}
+
 _LOG = {"campaign_id": "campaign"}
 _UNIT_LOG = {**_LOG, "unit_id": "unit"}
 
@@ -294,6 +303,7 @@ AUDIT: dict[str, Entry] = {
     # The campaign's log: every role of the province, each reading its own part of it.
     "audit:campaign": Entry(PROVINCE, _LOG),
     "audit:export": Entry(PROVINCE, _LOG, fixed={"fmt": "csv"}),
+    "audit:export_xlsx": Entry(PROVINCE, _LOG, methods=ACTION),
     "audit:check": Entry(OFFICE, _LOG, methods=ACTION),
     "audit:unit": Entry(UNIT, _UNIT_LOG),
     "audit:criterion": Entry(UNIT, {**_UNIT_LOG, "code": "criterion"}),
@@ -396,6 +406,6 @@ SIGNATURES: dict[str, Entry] = {
 
 MATRIX: dict[str, Entry] = {
     **SITE, **ACCOUNTS, **PEOPLE, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS,
-    **INDICATORS, **NOTIFICATIONS, **AUDIT, **API, **PUBLICATION, **OPEN_DATA, **PUBLIC_PAGES,
+    **INDICATORS, **NOTIFICATIONS, **JOBS, **AUDIT, **API, **PUBLICATION, **OPEN_DATA, **PUBLIC_PAGES,
     **SIGNATURES,
 }  # fmt: skip

@@ -26,6 +26,8 @@ from portal.assessments.selectors import framework_for
 from portal.assessments.snapshot import build_snapshot, snapshot_sha256
 from portal.campaigns.models import Campaign
 from portal.indicators.services import api_token_create
+from portal.jobs.models import Job, JobState
+from portal.jobs.services import result_path
 from portal.notifications.models import Notification
 from portal.publication.models import Version
 from portal.roles import Role
@@ -35,6 +37,7 @@ from portal.workflow import CampaignState
 from tests.portal.appraisals.unit_fixtures import Appraised
 from tests.portal.assessments.conftest import PDF
 from tests.portal.conftest import Cast
+from tests.portal.workers import a_worker_beats
 
 # The cast (tests/portal/conftest.py), anonymous, and Chính, who chairs the appraisal team.
 ROLES = ("anonymous", "lan", "minh", "thao", "hung", "hoa", "quang", "khoa", "chinh")
@@ -127,6 +130,8 @@ def build_world(appraised: Appraised) -> World:
         url=f"/tham-dinh/don-vi/{cast.noi_vu_campaign_unit.pk}/ket-qua/",
         campaign=cast.campaign,
     )
+    a_worker_beats()  # /healthz answers 200 only while a task worker beats
+    job = finished_job(cast.lan)
     team = {member.user.username: member for member in cast.campaign.team.all()}
     root, claimed, confirmed = signature_objects(cast)
     ids: dict[str, object] = {
@@ -136,11 +141,24 @@ def build_world(appraised: Appraised) -> World:
         "province_id": cast.province.pk, "evidence": filed.pk, "supplement": supplement.pk,
         "returned_round": 1, "scoring_round": 2, "criterion": "cqs_ky_so", "member": team["tham"].pk,
         "assignment": team["tham"].assignments.get().pk, "token": token.pk,
-        "notification": note.pk, "lineage": lineage.pk, "person": cast.lan.pk,
+        "notification": note.pk, "job": job.pk, "lineage": lineage.pk, "person": cast.lan.pk,
         "membership": Membership.objects.get(user=cast.lan).pk, "trust_root": root,
         "claimed_identity": claimed, "confirmed_identity": confirmed,
     }  # fmt: skip
     return World(appraised, ids)
+
+
+def finished_job(user: User) -> Job:
+    """A report Lan asked for, made: its page, its file and its retry are hers only."""
+    job = Job.objects.create(
+        kind="report_build", task_path="portal.campaigns.tasks.report_build",
+        params={}, subject="Báo cáo", requested_by=user, state=JobState.DONE,
+        file_name="bao-cao.xlsx", file_type="application/octet-stream", file_size=3,
+    )  # fmt: skip
+    path = result_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"abc")
+    return job
 
 
 def signature_objects(cast: Cast) -> tuple[int, int, int]:

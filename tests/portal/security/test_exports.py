@@ -15,6 +15,7 @@ from portal.frameworks.workbook import read_framework_workbook
 from portal.units.models import Unit
 from portal.units.workbook import read_registry
 from tests.portal.conftest import Cast
+from tests.portal.jobs import made_file
 
 FORMULA = '=HYPERLINK("http://x","y")'
 INERT = "'" + FORMULA
@@ -61,7 +62,12 @@ def test_a_framework_named_like_a_formula_is_exported_as_text_and_imported_as_ty
 
 
 def export_log(cast: Cast, fmt: str) -> bytes:
-    response = cast.client(cast.quang).get(f"/nhat-ky/dot/{cast.campaign.pk}/nhat-ky.{fmt}")
+    """The CSV, streamed; the XLSX, made by the worker (a job) and downloaded from its page."""
+    client = cast.client(cast.quang)
+    address = f"/nhat-ky/dot/{cast.campaign.pk}/nhat-ky.{fmt}"
+    if fmt == "xlsx":
+        return bytes(made_file(client, client.post(address)).content)
+    response = client.get(address)
     assert response.status_code == 200
     return b"".join(response.streaming_content) if response.streaming else bytes(response.content)
 

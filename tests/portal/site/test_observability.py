@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import OperationalError
 from django.test import RequestFactory
+from django.utils import timezone
 
 from portal import observability
+from portal.jobs.models import WorkerBeat
 from portal.observability import JsonFormatter, RequestIdFilter
+from tests.portal.workers import a_worker_beats
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +29,8 @@ def folders(settings, tmp_path):
     settings.EVIDENCE_ROOT.mkdir()
     settings.DTI_AUDIT_ANCHOR_DIR.mkdir()
     settings.HEALTH_MIN_FREE_MB = 1
+    settings.JOB_FILES_ROOT = tmp_path / "job-files"
+    a_worker_beats()
     return tmp_path
 
 
@@ -38,9 +44,25 @@ def test_healthy_when_the_database_answers_and_the_folders_take_files(client, fo
         "evidence_disk",
         "audit_anchor",
         "audit_anchor_disk",
+        "job_files",
+        "job_files_disk",
+        "worker",
     }
     assert all(check["ok"] for check in checks.values())
     assert checks["evidence_disk"]["detail"].endswith("MB free")
+    assert checks["worker"]["detail"] == "1 running, 0 queued"
+
+
+def test_unhealthy_when_no_worker_beats_lately(client, folders, settings, caplog):
+    """A worker killed stops beating: after DTI_WORKER_STALE_SECONDS /healthz says so (the
+    queued jobs would never run), and the error log says how many wait."""
+    WorkerBeat.objects.update(beat_at=timezone.now() - timedelta(seconds=31))
+    settings.WORKER_STALE_SECONDS = 30
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == {"ok": False, "detail": "0 running, 0 queued"}
+    assert "no task worker is running" in caplog.text
 
 
 def test_a_folder_not_made_yet_is_healthy_when_it_can_be_made(client, folders, settings):

@@ -6,10 +6,12 @@ import pytest
 
 from portal.workflow import CampaignState
 from tests.portal.conftest import Cast
+from tests.portal.workers import a_worker_beats
 
 
 @pytest.mark.django_db
 def test_healthz_answers_200_with_json(client):
+    a_worker_beats()
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"

@@ -1,0 +1,32 @@
+"""The campaign's official report made by the worker (docs/tasks.md): DOCX, XLSX or PDF;
+at 3,300 communes the PDF takes seconds and hundreds of megabytes, which no web request
+should hold."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext
+from django_tasks import task
+
+from dti.reports.pdf import PdfError
+from dti.reports.templates import TemplateError
+from portal.campaigns.models import Campaign
+from portal.campaigns.report import campaign_report, has_report
+from portal.jobs.models import Job
+from portal.jobs.services import JobError, JobResult, Progress, job_run
+
+
+@task()
+def report_build(job_id: int) -> None:
+    job_run(job_id, _report)
+
+
+def _report(job: Job, progress: Progress) -> JobResult:
+    campaign = Campaign.objects.filter(pk=job.params["campaign"]).first()
+    if campaign is None or not has_report(campaign):
+        raise JobError(gettext("Đợt đánh giá chưa có kết quả để lập báo cáo."))
+    fmt = job.params["fmt"]
+    try:
+        report = campaign_report(campaign, fmt, progress)
+    except (PdfError, TemplateError) as error:
+        raise JobError(str(error)) from error
+    return JobResult(content=report.content, name=report.name, content_type=report.content_type)

@@ -1,0 +1,138 @@
+"""The task worker as it runs beside the portal (`manage.py worker`, docs/tasks.md), as real
+processes on a SQLite database of their own: a worker killed with `kill -9` in the middle of
+a job leaves it to the next worker, which runs it again to the end once the dead one's
+heartbeat is stale; SIGTERM lets the job in hand finish before the worker stops. Every
+process runs under `timeout` and is stopped by its PID."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # migrations, then worker processes for seconds
+
+LIFETIME_S = 300
+STEPS = 40  # a run of the job: about 4 s
+
+
+def environment(folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DTI_", "DJANGO_"))}
+    env.update(
+        DTI_DEBUG="1",
+        DTI_DATABASE_URL=f"sqlite:///{folder / 'dti.sqlite3'}",
+        DTI_JOB_FILES_ROOT=str(folder / "job-files"),
+        DTI_AUDIT_ANCHOR_DIR=str(folder / "anchor"),
+        DTI_EVIDENCE_ROOT=str(folder / "evidence"),
+        DTI_WORKER_BEAT_SECONDS="1",
+        DTI_WORKER_STALE_SECONDS="3",
+        DTI_LOG_FORMAT="text",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+def worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            ["timeout", "--kill-after=10", str(LIFETIME_S),
+             sys.executable, "manage.py", "worker", "--interval", "0.2"],
+            cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def read(folder: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(folder / "dti.sqlite3", timeout=20) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def job(folder: Path, pk: int) -> tuple[str, int, int, str]:
+    row = read(folder, "SELECT state, attempts, done, error FROM jobs_job WHERE id = ?", pk)[0]
+    return str(row[0]), int(row[1]), int(row[2]), str(row[3])  # type: ignore[call-overload]  # sqlite3's rows are untyped
+
+
+def wait_until(check: Callable[[], bool], seconds: float, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"not within {seconds} s; the workers wrote:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def queued(tmp_path: Path) -> tuple[Path, dict[str, str], int]:
+    """A migrated database with one job queued: counting slowly, for a person."""
+    env = environment(tmp_path)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    pk = manage(env, "shell", "-c", (
+        "from portal.accounts.models import User; "
+        "from portal.jobs.services import job_start; "
+        "from tests.deploy.durability_tasks import count_slowly; "
+        "person = User.objects.create_user('nguoi-hoi', password='x', full_name='Người Hỏi'); "
+        f"print(job_start(count_slowly, user=person, params={{'steps': {STEPS}}}).pk)"
+    ))  # fmt: skip
+    return tmp_path, env, int(pk.splitlines()[-1])
+
+
+def test_a_job_whose_worker_is_killed_is_finished_by_the_next(queued):
+    folder, env, pk = queued
+    log = folder / "workers.log"
+    first = worker(env, log)
+    try:
+        wait_until(lambda: job(folder, pk)[2] >= 5, 60, log)  # well into its run
+        os.kill(first.pid, signal.SIGKILL)  # `timeout` dies: its worker with it, below
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        assert job(folder, pk)[0] == "running"  # cut short: nobody said it ended
+        second = worker(env, log)
+        try:
+            wait_until(lambda: job(folder, pk)[0] == "done", 60, log)
+        finally:
+            stop(second)
+    finally:
+        stop(first)
+    state, attempts, done, error = job(folder, pk)
+    assert (state, attempts, done, error) == ("done", 2, STEPS, "")
+    made = (folder / "job-files" / f"{pk}.bin").read_text(encoding="utf-8")
+    assert made.startswith(f"{STEPS} bước, tiến trình ")
+    tasks = read(folder, "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult "
+                         "ORDER BY enqueued_at")  # fmt: skip
+    assert tasks == [("FAILED", "portal.jobs.services.WorkerLost"), ("SUCCESSFUL", "")]
+    assert "lost its worker: queued again" in log.read_text()
+
+
+def test_sigterm_lets_the_job_in_hand_finish(queued):
+    folder, env, pk = queued
+    log = folder / "worker.log"
+    process = worker(env, log)
+    try:
+        wait_until(lambda: job(folder, pk)[0] == "running", 60, log)
+        os.kill(process.pid, signal.SIGTERM)  # `timeout` passes it on to the worker
+        assert process.wait(timeout=60) == 0
+    finally:
+        stop(process)
+    assert job(folder, pk)[:3] == ("done", 1, STEPS)
+    assert read(folder, "SELECT COUNT(*) FROM jobs_workerbeat") == [(0,)]  # it said goodbye
