@@ -9,10 +9,12 @@ he is not assigned; Thảo of Sở Tư pháp never sees Sở Nội vụ's remark
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from portal.appraisals.models import Appraisal, Response
@@ -151,7 +153,9 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     page.goto(f"/tham-dinh/dot/{team.campaign.pk}/")
     page.get_by_role("button", name="Chốt kết quả").click()
     confirm(page, OVERRIDE)
-    expect(page.locator("body")).to_contain_text("Đã chốt kết quả")
+    expect(page.locator(".messages")).to_contain_text("Đang chốt kết quả")  # the job's page
+    call_command("worker", "--batch", stdout=io.StringIO())  # the worker beside the server
+    expect(page.locator("#job-status")).to_contain_text("Đã chốt kết quả", timeout=10_000)
     team.campaign.refresh_from_db()
     assert team.campaign.state == CampaignState.FINALIZED
     result = HistoricResult.objects.get(campaign_unit=campaign_unit)

@@ -6,9 +6,11 @@ irreversible button of the appraisal dashboard and of the campaign page asks fir
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from portal.appraisals.posted import PostedAppraisal
@@ -132,7 +134,9 @@ def test_every_irreversible_button_asks_first(page: Page, team: Team):  # noqa: 
     page.goto(dashboard)
     page.locator("#finalize").get_by_role("button", name="Chốt kết quả").click()
     confirm(page, REASON)
-    expect(page.locator(".messages")).to_contain_text("Đã chốt kết quả")
+    expect(page.locator(".messages")).to_contain_text("Đang chốt kết quả")  # the job's page
+    call_command("worker", "--batch", stdout=io.StringIO())  # the worker beside the server
+    expect(page.locator("#job-status")).to_contain_text("Đã chốt kết quả", timeout=10_000)
     assert states(campaign)[0] == CampaignState.FINALIZED
 
 

@@ -96,14 +96,7 @@ def campaign_finalize(
     """Compute and store every unit's result from the agreed final round, then lock. Units
     with criteria the team never scored keep the values they declared: that needs the
     chair's reason (portal.workflow.guards), kept in the trail."""
-    campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
-    if campaign.historic:
-        raise ValidationError(gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố."))
-    roles = campaign_roles(actor, campaign)
-    target = check_or_refuse(Machine.CAMPAIGN, campaign.state, "finalize", roles)
-    final = _agreed_final_round(campaign)
-    facts = RoundGuardFacts(final.number, unscored=unscored(campaign, final.number))
-    note = override_note(override_reason, enforce(unscored_blockers(facts), override_reason))
+    campaign, target, final, note = _may_finalize(campaign, actor, override_reason)
     stored = []
     for level in campaign.levels.select_related("framework").order_by("level"):
         campaign_units = list(campaign.units.filter(level=level.level).select_related("unit"))
@@ -129,6 +122,29 @@ def campaign_finalize(
     record(campaign, "finalize", actor, f"vòng cuối: vòng {final.number} {note}".strip())
     _notify(campaign, stored, actor)
     return stored
+
+
+@transaction.atomic
+def finalize_precheck(*, campaign: Campaign, actor: User, override_reason: str = "") -> None:
+    """What finalizing would refuse, said before it is queued (the chair's page shows the
+    blockers at once); the job checks it all again in its own transaction."""
+    _may_finalize(campaign, actor, override_reason)
+
+
+def _may_finalize(
+    campaign: Campaign, actor: User, override_reason: str
+) -> tuple[Campaign, str, AppraisalRound, str]:
+    """The campaign locked, its next state, the agreed final round and what the trail keeps
+    of an override; ValidationError (MoveBlocked for the guard rails) when it may not be."""
+    campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
+    if campaign.historic:
+        raise ValidationError(gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố."))
+    roles = campaign_roles(actor, campaign)
+    target = check_or_refuse(Machine.CAMPAIGN, campaign.state, "finalize", roles)
+    final = _agreed_final_round(campaign)
+    facts = RoundGuardFacts(final.number, unscored=unscored(campaign, final.number))
+    note = override_note(override_reason, enforce(unscored_blockers(facts), override_reason))
+    return campaign, target, final, note
 
 
 def _agreed_final_round(campaign: Campaign) -> AppraisalRound:

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.answers import Conflict
-from portal.appraisals import rounds, services
-from portal.appraisals.finalization import campaign_finalize
+from portal.appraisals import rounds, services, tasks
+from portal.appraisals.finalization import finalize_precheck
 from portal.appraisals.forms import AssignmentForm, MemberForm, SheetForm
 from portal.appraisals.models import Assignment, TeamMember
 from portal.appraisals.pages import (
@@ -44,6 +44,8 @@ from portal.appraisals.team import (
 from portal.assessments import evidence_files
 from portal.assessments.models import Evidence
 from portal.campaigns.models import Campaign
+from portal.jobs.models import Job
+from portal.jobs.services import job_start
 from portal.workflow import ACTION_LABELS
 from portal.workflow.confirm import guarded
 
@@ -121,16 +123,26 @@ def round_final(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def finalize(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Ask first; on the confirmed post, check the guard rails here (refusals and blockers
+    are shown on the confirmation page as for every move) and queue the finalization, whose
+    job's page says when it is done (docs/tasks.md)."""
     campaign = get_campaign_for_team(request.user, pk, need=Need.CHAIR)
-    done = gettext("Đã chốt kết quả: điểm của đợt đánh giá đã khoá; báo cáo ở trang đợt đánh giá.")
-    return guarded(
-        request,
-        lambda: finalize_confirmation(campaign),
-        lambda reason: campaign_finalize(
-            campaign=campaign, actor=request.user, override_reason=reason
-        ),
-        done,
-    )
+    started: list[Job] = []
+
+    def start(reason: str) -> None:
+        finalize_precheck(campaign=campaign, actor=request.user, override_reason=reason)
+        subject = gettext("Chốt kết quả — %(campaign)s") % {"campaign": campaign}
+        back = reverse("appraisals:dashboard", args=[campaign.pk])
+        params = {"campaign": campaign.pk, "reason": reason}
+        started.append(
+            job_start(
+                tasks.finalize, user=request.user, params=params, subject=subject, back_url=back
+            )
+        )
+
+    done = gettext("Đang chốt kết quả: trang này cho biết khi xong.")
+    response = guarded(request, lambda: finalize_confirmation(campaign), start, done)
+    return redirect("jobs:job", started[0].pk) if started else response
 
 
 # ---- the team --------------------------------------------------------------------------
