@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 from django.utils.translation import gettext_lazy
 
 
@@ -10,6 +11,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.accounts import sign_in  # noqa: F401  (connects remember_sign_in)
+        from portal.site_checks import static_files_collected
+
+        # the site's own deployment checks, registered with the site's first app
+        checks.register(static_files_collected, checks.Tags.staticfiles, deploy=True)
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
