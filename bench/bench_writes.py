@@ -10,6 +10,9 @@ level evaluated by the core, each result stored and audited). The floors do the 
 such write must do: raw INSERTs of the same number of rows in one transaction, and for
 finalization the core's evaluation of the same level from inputs already in memory.
 
+The office's pages at that scale (their HTML size and time) are measured in the same
+scene (bench/office_pages.py).
+
 Usage: python bench/bench_writes.py [--units N] [--runs N] [--out FILE]
 """
 
@@ -31,6 +34,7 @@ sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engi
 
 from bench_engine import Timing, machine, measure, positive, status  # noqa: E402
 from bench_ledger import setup_django  # noqa: E402
+from office_pages import office_pages, section  # noqa: E402
 
 CRITERIA = 80  # a commune framework's size
 TARGETS = {"save": None, "add": 1.0, "finalize": 5.0}  # seconds, as the production issue sets
@@ -334,7 +338,12 @@ class Line:
 
 
 def report(
-    units: int, runs: int, lines: list[Line], host: dict[str, str], durable: list[Durability]
+    units: int,
+    runs: int,
+    lines: list[Line],
+    host: dict[str, str],
+    durable: list[Durability],
+    pages: str = "",
 ) -> str:
     machine_rows = "\n".join(f"| {name} | {value} |" for name, value in host.items())
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -416,6 +425,7 @@ on the disk of this machine, in milliseconds:
 |---|---:|---:|---:|
 {durability_rows}
 
+{pages}
 ## Targets
 
 {targets}
@@ -462,7 +472,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         durable = durability(save, options.runs)
         assert finalize() == add() == options.units  # every unit finalized, every unit added
-        text = report(options.units, options.runs, lines, host, durable)
+        found = in_appraisal(scene)  # a second campaign of every commune, being appraised
+        pages = section(options.units, office_pages(scene, found.pk, options.runs, queries))
+        text = report(options.units, options.runs, lines, host, durable, pages)
     if options.out:
         options.out.write_text(text, encoding="utf-8")
     print(text)

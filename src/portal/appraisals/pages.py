@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -121,7 +122,11 @@ def _round_views(
     return views
 
 
-def dashboard_context(user: AnyUser, campaign: Campaign) -> dict[str, Any]:
+PROGRESS_PAGE = 100  # units a page in the dashboard's progress table
+TODO_SHOWN = 50  # rows of "Việc cần làm của tôi"; the rest are counted
+
+
+def dashboard_context(user: AnyUser, campaign: Campaign, page: str | None = None) -> dict[str, Any]:
     member = team_member(user, campaign)
     roles = roles_in(user, campaign.province_id) | roles_of_member(member)
     rounds = list(AppraisalRound.objects.filter(campaign=campaign).order_by("number"))
@@ -135,6 +140,7 @@ def dashboard_context(user: AnyUser, campaign: Campaign) -> dict[str, Any]:
         and "finalize" in actions_for(Machine.CAMPAIGN, campaign.state, roles)
     )
     office = Role.OFFICE_ADMIN in roles
+    todo = appraiser_todo(user, campaign) if member else []
     return {
         "campaign": campaign,
         "state_label": CAMPAIGN_STATE_LABELS[CampaignState(campaign.state)],
@@ -144,8 +150,12 @@ def dashboard_context(user: AnyUser, campaign: Campaign) -> dict[str, Any]:
         "finalizable": finalizable,
         "team": team_of(campaign),
         "office": office,
-        "progress": progress_of(campaign, current, frameworks),
-        "todo": appraiser_todo(user, campaign) if member else [],
+        # at 3,300 communes: a page of the table, and the first of one's own tasks
+        "progress": Paginator(progress_of(campaign, current, frameworks), PROGRESS_PAGE).get_page(
+            page
+        ),
+        "todo": todo[:TODO_SHOWN],
+        "todo_more": max(0, len(todo) - TODO_SHOWN),
     }
 
 

@@ -68,7 +68,8 @@ def _run(request: HttpRequest, action: Callable[[], object], done: str) -> None:
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_team(request.user, pk)
-    return render(request, "appraisals/dashboard.html", dashboard_context(request.user, campaign))
+    context = dashboard_context(request.user, campaign, request.GET.get("trang"))
+    return render(request, "appraisals/dashboard.html", context)
 
 
 def _number(request: HttpRequest) -> int:

@@ -7,11 +7,10 @@ units only; anonymous visitors of a published campaign see no progress at all.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -21,6 +20,14 @@ from django.utils.translation import gettext_lazy
 
 from dti.names import loose_label
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
+from portal.assessments.progress_query import (
+    LATE,
+    PAGE_SIZE,
+    SORTS,
+    STATE_ORDER,
+    ProgressQuery,
+    progress_query,
+)
 from portal.campaigns.deadlines import is_late
 from portal.campaigns.models import (
     AppraisalRound,
@@ -50,8 +57,9 @@ from portal.workflow import (
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
+__all__ = ["DASHBOARD_GROUPS", "CampaignPage", "ProgressQuery", "campaign_page", "progress_query"]
+
 S = SubmissionState
-LATE = "late"
 DASHBOARD_GROUPS = [
     (S.NOT_STARTED, SUBMISSION_STATE_LABELS[S.NOT_STARTED]),
     (S.DRAFT, SUBMISSION_STATE_LABELS[S.DRAFT]),
@@ -60,6 +68,7 @@ DASHBOARD_GROUPS = [
     (LATE, gettext_lazy("Quá hạn")),
 ]
 EVENTS_SHOWN = 50
+NAMES_SHOWN = 20  # units named under each state of the office's dashboard; the table has all
 
 
 @dataclass(frozen=True)
@@ -92,77 +101,38 @@ class LevelView:
     framework_url: str
     rows: list[UnitRow] = field(default_factory=list)  # those the search and filters keep
     total: int = 0  # the level's units in scope, before the search and filters
-
-
-# ---- the progress table's search, filters and order (GET parameters) ---------------------
-
-SORTS = {
-    "ten": gettext_lazy("Tên đơn vị"),
-    "trang-thai": gettext_lazy("Trạng thái"),
-    "diem": gettext_lazy("Điểm (cao trước)"),
-}
-STATE_ORDER = {S.NOT_STARTED: 0, S.DRAFT: 1, S.SUBMITTED: 2, S.APPROVED: 3}
-
-
-@dataclass(frozen=True)
-class ProgressQuery:
-    """What the progress table shows: a name search, filters by state, level and peer group,
-    late units only, an order; `select_all` ticks every unit shown (the "select all" link
-    works without JavaScript)."""
-
-    text: str = ""
-    state: str = ""  # a submission state, or LATE
-    level: str = ""
-    group: str = ""  # a peer group's code in the level's framework
-    late: bool = False
-    sort: str = ""  # a key of SORTS; '' keeps the page's order (rank, else level and name)
-    select_all: bool = False
+    page: int = 1  # the page of `rows` shown, PAGE_SIZE a page
+    query: ProgressQuery = field(default_factory=ProgressQuery)  # for the pages' links
 
     @property
-    def filtered(self) -> bool:
-        return bool(self.text or self.state or self.level or self.group or self.late)
-
-    def params(self, **changes: object) -> str:
-        """The query string of these choices (with `changes`), for links and the export."""
-        values = {
-            "q": self.text,
-            "trang_thai": self.state,
-            "khoi": self.level,
-            "nhom": self.group,
-            "tre_han": "1" if self.late else "",
-            "sap_xep": self.sort,
-            "chon": "tat-ca" if self.select_all else "",
-        }
-        values |= {key: str(value) for key, value in changes.items()}
-        return urlencode({key: value for key, value in values.items() if value})
+    def pages(self) -> int:
+        return max(1, -(-len(self.rows) // PAGE_SIZE))
 
     @property
-    def select_all_params(self) -> str:
-        return self.params(chon="tat-ca")
+    def number(self) -> int:
+        """The page shown: one asked for past the end shows the last."""
+        return min(self.page, self.pages)
 
     @property
-    def late_params(self) -> str:
-        """Only the late units, every one of them ticked."""
-        return ProgressQuery(late=True, select_all=True).params()
+    def page_rows(self) -> list[UnitRow]:
+        start = (self.number - 1) * PAGE_SIZE
+        return self.rows[start : start + PAGE_SIZE]
 
     @property
-    def export_params(self) -> str:
-        return self.params(chon="")
+    def first(self) -> int:  # the position of the page's first row, from 1
+        return (self.number - 1) * PAGE_SIZE + 1 if self.rows else 0
 
+    @property
+    def last(self) -> int:
+        return self.first + len(self.page_rows) - 1 if self.rows else 0
 
-def progress_query(data: Mapping[str, str]) -> ProgressQuery:
-    """The choices read from the query string; a value the page does not offer is ignored."""
-    state = data.get("trang_thai", "")
-    sort = data.get("sap_xep", "")
-    return ProgressQuery(
-        text=" ".join(data.get("q", "").split())[:100],
-        state=state if state in STATE_ORDER or state == LATE else "",
-        level=data.get("khoi", "")[:32],
-        group=data.get("nhom", "")[:64],
-        late=data.get("tre_han", "") == "1",
-        sort=sort if sort in SORTS else "",
-        select_all=data.get("chon", "") == "tat-ca",
-    )
+    @property
+    def prev_params(self) -> str:
+        return self.query.page_params(self.level.level, self.number - 1)
+
+    @property
+    def next_params(self) -> str:
+        return self.query.page_params(self.level.level, self.number + 1)
 
 
 def _keeps(row: UnitRow, query: ProgressQuery, groups: dict[int, set[str]]) -> bool:
@@ -198,6 +168,22 @@ class DashboardGroup:
     label: _StrOrPromise
     rows: list[UnitRow]
 
+    @property
+    def named(self) -> list[UnitRow]:
+        """The first units of the state, by name on the dashboard; the rest are counted,
+        with a link to the table filtered to them."""
+        return self.rows[:NAMES_SHOWN]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.rows) - NAMES_SHOWN)
+
+    @property
+    def filter_params(self) -> str:
+        if self.key == LATE:
+            return ProgressQuery(late=True).params()
+        return ProgressQuery(state=self.key).params()
+
 
 @dataclass
 class CampaignPage:
@@ -223,6 +209,11 @@ class CampaignPage:
     total: int = 0
     bulk: bool = False  # the office's bulk actions on the units (open campaign)
     exports: bool = False  # the office downloads the progress table
+
+    @property
+    def paged(self) -> bool:
+        """Some level's table has more than one page."""
+        return any(view.pages > 1 for view in self.levels)
 
     @property
     def sorts(self) -> dict[str, object]:
@@ -254,6 +245,8 @@ def campaign_page(
     if query.sort:
         shown.sort(key=_sort_key(query.sort))
     by_code = {view.level.level: view for view in levels}
+    for view in levels:
+        view.page, view.query = query.page_of(view.level.level), query
     for row in rows:
         if row.campaign_unit.level in by_code:
             by_code[row.campaign_unit.level].total += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -38,6 +38,11 @@ def progress_bulk(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return back
     data = form.cleaned_data
     units = list(data["units"])
+    matching = request.POST.get("matching", "")[:2000]
+    if matching:  # "every unit the filters keep, on every page of the table"
+        viewer = viewer_in(request.user, campaign.province_id)
+        page = campaign_page(campaign, viewer, progress_query(QueryDict(matching)))
+        units = [row.campaign_unit for view in page.levels for row in view.rows]
     try:
         if data["action"] == "remind":
             reminded = units_remind(campaign=campaign, campaign_units=units, actor=request.user)

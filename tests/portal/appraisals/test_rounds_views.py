@@ -170,3 +170,20 @@ def test_the_dashboard_reads_in_english(team):
     ):
         assert text in html
     assert "Các vòng thẩm định" not in html
+
+
+def test_the_progress_table_and_the_to_do_list_are_read_a_page_at_a_time(team, monkeypatch):
+    """At 3,300 communes the dashboard shows PROGRESS_PAGE units of the table a page and
+    the first TODO_SHOWN of one's tasks (here one of each, with two units)."""
+    monkeypatch.setattr("portal.appraisals.pages.PROGRESS_PAGE", 1)
+    monkeypatch.setattr("portal.appraisals.pages.TODO_SHOWN", 1)
+    team.move(1, "open_round")
+    client = team.cast.client(team.cast.hung)
+    first = client.get(url(team)).content.decode()
+    assert first.count('">Phiếu chấm</a>') == 1
+    assert "Đơn vị 1–1 trên 2 · trang 1/2" in first
+    assert 'href="?trang=2#progress" rel="next"' in first
+    assert "Còn " in first and "việc nữa" in first
+    second = client.get(url(team, "?trang=2")).content.decode()
+    assert second.count('">Phiếu chấm</a>') == 1 and 'rel="prev"' in second
+    assert client.get(url(team, "?trang=abc")).status_code == 200  # the first page
