@@ -5,10 +5,12 @@ password, signs in and finds Sở Tư pháp's self-assessment, and nothing of S�
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from portal.accounts.models import Membership, User
@@ -53,6 +55,7 @@ def test_the_office_creates_a_reporter_who_signs_in_and_sees_only_his_unit(
     expect(page.locator("#holders")).to_contain_text("Hồ Văn Nam")
     assert_accessible(page)
 
+    call_command("worker", "--batch", stdout=io.StringIO())  # the worker sends the invitation
     [invitation] = mail.outbox
     assert invitation.to == ["nam@tinh-mau.gov.vn"]
     link = re.search(r"https?://[^/\s]+(/tai-khoan/quen-mat-khau/\S+/)", invitation.body)

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
+from django_tasks import task
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign
@@ -93,8 +94,9 @@ def notify_many(
     if created:
         at_once = set(named) - set(_holding_back(named))
         mailed = [row for row in created if row.user_id in at_once]
-        if mailed:
-            transaction.on_commit(lambda: send_emails(mailed))
+        if mailed:  # by the worker, once the notifications are stored (docs/tasks.md)
+            ids = [row.pk for row in mailed]
+            transaction.on_commit(lambda: emails_send.enqueue(ids))
     return created
 
 
@@ -146,6 +148,15 @@ def _holding_back(user_ids: Iterable[int]) -> list[int]:
         user_id__in=set(user_ids), email_frequency__in=[EmailFrequency.DAILY, EmailFrequency.OFF]
     )
     return list(waiting.values_list("user_id", flat=True))
+
+
+@task()
+def emails_send(notification_ids: list[int]) -> int:
+    """The worker's side of `notify_many`: e-mail the notifications not e-mailed yet. A
+    slow or unreachable mail server never holds a person's page; what it refuses stays
+    unsent and `manage.py send_reminders` tries it again."""
+    unsent = Notification.objects.filter(pk__in=notification_ids, emailed=False)
+    return send_emails(list(unsent.select_related("user")))
 
 
 def send_emails(notifications: Iterable[Notification]) -> int:

@@ -14,6 +14,7 @@ from portal.audit.models import AuditEntry
 from portal.roles import Role
 from tests.portal.accounts.conftest import log_in
 from tests.portal.conftest import Cast, make_user
+from tests.portal.jobs import run_jobs
 
 PEOPLE = "/tai-khoan/nguoi-dung/"
 ROLES = "/tai-khoan/nguoi-dung/vai-tro/"
@@ -192,6 +193,7 @@ def test_the_office_creates_a_reporter_who_is_invited(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client(cast.quang).post(CREATE, new_person(cast))
+    run_jobs()  # the worker sends what was queued
     nam = User.objects.get(username="nam")
     assert response.status_code == 302 and response["Location"] == person_url(nam)
     assert not nam.has_usable_password()
@@ -213,6 +215,7 @@ def test_the_office_creates_a_reporter_who_is_invited(
 def test_the_invitation_link_sets_the_password(cast: Cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         cast.client(cast.quang).post(CREATE, new_person(cast))
+    run_jobs()  # the worker sends what was queued
     link = re.search(r"http\S+?(/tai-khoan/quen-mat-khau/\S+/)", mail.outbox[0].body)
     assert link is not None
     client = cast.client(None)
@@ -387,6 +390,7 @@ def test_the_invitation_is_sent_again(cast: Cast, django_capture_on_commit_callb
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client(cast.quang).post(person_url(nam, "moi-lai/"), follow=True)
+    run_jobs()  # the worker sends what was queued
     assert "Đã gửi lại thư mời" in response.content.decode()
     assert [m.to for m in mail.outbox] == [["nam@tinh-mau.gov.vn"]]
     assert AuditEntry.objects.filter(entity="person", action="invite").count() == 1

@@ -16,6 +16,7 @@ from portal.accounts.models import Membership, User
 from portal.audit.models import AuditEntry
 from portal.roles import Role
 from tests.portal.conftest import Cast
+from tests.portal.jobs import run_jobs
 
 IMPORT = "/tai-khoan/nguoi-dung/nhap/"
 TEMPLATE = "/tai-khoan/nguoi-dung/nhap/mau.xlsx"
@@ -49,6 +50,7 @@ def upload(cast: Cast, data: bytes, name: str = "nguoi-dung.xlsx"):  # type: ign
 def test_the_office_imports_people_who_are_invited(cast: Cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(cast, workbook(GOOD))
+    run_jobs()  # the worker sends what was queued
     assert response.status_code == 302
     nam, mai, tung = (User.objects.get(username=u) for u in ("nam", "mai", "tung"))
     assert Membership.objects.get(user=nam).unit == cast.tu_phap
@@ -117,6 +119,7 @@ def test_a_bad_row_refuses_the_whole_file_and_says_where(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(cast, workbook([*GOOD, row]))
+    run_jobs()  # the worker sends what was queued
     assert response.status_code == 400
     problems = response.context["problems"]
     assert any(p.startswith(problem) for p in problems), problems

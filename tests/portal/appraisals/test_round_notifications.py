@@ -19,6 +19,7 @@ from portal.roles import Role
 from portal.units.models import Unit
 from tests.portal.appraisals.conftest import Team
 from tests.portal.conftest import make_user
+from tests.portal.jobs import run_jobs
 
 
 def told(kind: str) -> list[str]:
@@ -33,6 +34,7 @@ def test_opening_a_round_tells_the_team_but_its_chair_once(
     team.mai.save()
     with django_capture_on_commit_callbacks(execute=True):
         team.move(1, "open_round")
+    run_jobs()  # the worker sends what was queued
     assert told(Kind.ROUND_OPENED) == ["hung", "mai"]
     assert [email.to for email in mail.outbox] == [["mai@tinhmau.gov.vn"]]
     row = Notification.objects.get(kind=Kind.ROUND_OPENED, user=team.mai)

@@ -24,6 +24,7 @@ from tests.portal.assessments.conftest import (
     zip_of,
 )
 from tests.portal.conftest import Cast
+from tests.portal.jobs import run_jobs
 
 DOCX = office_file("word")
 XLSX = office_file("xl")
@@ -229,6 +230,7 @@ def test_deleting_evidence_removes_the_row_and_the_file(
         response = cast.client(cast.lan).post(
             url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), CONFIRMED, follow=True
         )
+    run_jobs()  # the worker sends what was queued
     notice_in_block(response, "nts_ke_hoach", "Đã xoá minh chứng “ke-hoach.pdf”.", ok=True)
     assert Evidence.objects.count() == 0
     assert stored_files(evidence_root) == []

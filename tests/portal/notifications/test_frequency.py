@@ -19,6 +19,7 @@ from portal.accounts.models import User
 from portal.notifications.models import EmailFrequency, Notification, NotificationSettings
 from portal.notifications.services import digests_send, notify
 from tests.portal.conftest import Cast, make_user
+from tests.portal.jobs import run_jobs
 from tests.portal.notifications.conftest import notification
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -51,6 +52,7 @@ def test_only_those_who_want_each_one_get_an_email_at_once(
     cast.hung.save()
     with django_capture_on_commit_callbacks(execute=True):
         notify(users=[cast.lan, cast.minh, cast.thao, cast.hung], kind="submitted", title="Gửi")
+    run_jobs()  # the worker sends what was queued
     assert sorted(email.to[0] for email in mail.outbox) == [
         "hung@tinhmau.gov.vn",
         "lan@tinhmau.gov.vn",

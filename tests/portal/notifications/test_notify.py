@@ -13,10 +13,12 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from portal.notifications.models import Notification
 from portal.notifications.services import notify
 from tests.portal.conftest import Cast
+from tests.portal.jobs import run_jobs
 
 LINK = "https://dti.tinhmau.gov.vn/tu-danh-gia/12/"
 
@@ -52,6 +54,7 @@ def test_a_person_with_an_address_gets_one_email_with_the_link(
     _give_addresses(cast)
     with django_capture_on_commit_callbacks(execute=True):
         _notify([cast.lan])
+    run_jobs()  # the worker sends what was queued
     [email] = mail.outbox
     assert email.to == ["lan@tinhmau.gov.vn"]
     assert email.subject == "Yêu cầu bổ sung: Sở Nội vụ"
@@ -66,6 +69,7 @@ def test_a_person_without_an_address_gets_only_the_notification_in_the_portal(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         [row] = _notify([cast.thao])
+    run_jobs()  # the worker sends what was queued
     assert mail.outbox == []
     row.refresh_from_db()
     assert (row.user, row.title, row.url, row.emailed) == (
@@ -84,7 +88,9 @@ def test_no_email_leaves_before_the_transaction_commits(
         _notify([cast.lan, cast.minh])
         assert mail.outbox == []
     assert len(callbacks) == 1
-    callbacks[0]()
+    callbacks[0]()  # queues the e-mails, which the worker then sends
+    assert mail.outbox == []
+    run_jobs()
     assert sorted(email.to[0] for email in mail.outbox) == [
         "lan@tinhmau.gov.vn",
         "minh@tinhmau.gov.vn",
@@ -103,6 +109,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
         announce_then_fail()
+    run_jobs()  # the worker sends what was queued
     assert callbacks == []
     assert mail.outbox == []
     assert Notification.objects.count() == 0
@@ -117,8 +124,10 @@ def test_an_unreachable_mail_server_loses_no_notification(
         port = probe.getsockname()[1]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
-    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
-        rows = _notify([cast.lan, cast.minh])
+    with caplog.at_level(logging.WARNING):
+        with django_capture_on_commit_callbacks(execute=True):
+            rows = _notify([cast.lan, cast.minh])
+        run_jobs()  # the worker tries to send them
     assert len(rows) == 2
     assert Notification.objects.filter(emailed=False).count() == 2
     assert "Mail server unreachable: 2 e-mails not sent" in caplog.text
@@ -129,8 +138,10 @@ def test_an_address_the_server_refuses_does_not_stop_the_others(
 ):
     _give_addresses(cast)
     settings.EMAIL_BACKEND = f"{__name__}.RefusingLanBackend"
-    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
-        _notify([cast.lan, cast.minh])
+    with caplog.at_level(logging.WARNING):
+        with django_capture_on_commit_callbacks(execute=True):
+            _notify([cast.lan, cast.minh])
+        run_jobs()  # the worker tries to send them
     assert [email.to for email in mail.outbox] == [["minh@tinhmau.gov.vn"]]
     emailed = dict(Notification.objects.values_list("user__username", "emailed"))
     assert emailed == {"lan": False, "minh": True}
@@ -143,6 +154,7 @@ def test_it_notifies_each_person_once_however_often_named(
     _give_addresses(cast)
     with django_capture_on_commit_callbacks(execute=True):
         rows = _notify([cast.lan, cast.lan, cast.minh])
+    run_jobs()  # the worker sends what was queued
     assert len(rows) == 2
     assert len(mail.outbox) == 2
 
@@ -154,6 +166,7 @@ def test_a_key_is_notified_once_per_person(cast: Cast, django_capture_on_commit_
         assert len(_notify([cast.lan], key=key)) == 1
         assert [row.user for row in _notify([cast.lan, cast.minh], key=key)] == [cast.minh]
         assert _notify([cast.lan, cast.minh], key=key) == []
+    run_jobs()  # the worker sends what was queued
     assert Notification.objects.filter(key=key).count() == 2
     assert len(mail.outbox) == 2
 
@@ -164,6 +177,7 @@ def test_a_title_on_several_lines_becomes_one_subject_line(
     _give_addresses(cast)
     with django_capture_on_commit_callbacks(execute=True):
         _notify([cast.lan], title="Trả kết quả\nvòng 1")
+    run_jobs()  # the worker sends what was queued
     assert mail.outbox[0].subject == "Trả kết quả vòng 1"
 
 
@@ -221,3 +235,20 @@ def test_several_messages_of_one_event_are_written_in_one_insert(
         rows = notify_many(messages=messages, kind="published")
     assert len(rows) == 5
     assert len(notify_many(messages=messages[:2], kind="published")) == 0
+
+
+def test_the_email_leaves_from_the_worker_never_from_the_request(
+    cast: Cast, django_capture_on_commit_callbacks
+):
+    """A slow or unreachable mail server never holds a person's page: the request only
+    queues the e-mails (docs/tasks.md); the worker sends them."""
+    _give_addresses(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify([cast.lan, cast.minh])
+    assert mail.outbox == []
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "portal.notifications.services.emails_send"
+    run_jobs()
+    assert len(mail.outbox) == 2
+    queued.refresh_from_db()
+    assert (queued.status, queued.return_value) == ("SUCCESSFUL", 2)

@@ -21,6 +21,7 @@ from portal.campaigns.models import AppraisalRound
 from portal.notifications.models import Notification
 from portal.workflow import CampaignState, RoundState, SubmissionState
 from tests.portal.conftest import Cast
+from tests.portal.jobs import run_jobs
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = datetime(2025, 6, 30, 17, 0, tzinfo=HANOI)
@@ -158,6 +159,7 @@ def test_a_reminder_is_emailed_with_its_link(
     cast.lan.save()
     with django_capture_on_commit_callbacks(execute=True):
         run(at=DEADLINE - timedelta(hours=20))
+    run_jobs()  # the worker sends what was queued
     [email] = mail.outbox
     assert email.to == ["lan@tinhmau.gov.vn"]
     assert f"https://dti.tinhmau.gov.vn/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/" in email.body
@@ -170,6 +172,7 @@ def test_a_dry_run_says_what_it_would_send_and_sends_nothing(
     self_assessment.lan.save()
     with django_capture_on_commit_callbacks(execute=True):
         output = run("--dry-run", "-v", "2", at=DEADLINE - timedelta(hours=20))
+    run_jobs()  # the worker sends what was queued
     assert "Nhắc hạn tự đánh giá: sẽ gửi 2 thông báo" in output
     assert "Sắp hết hạn tự đánh giá: Sở Nội vụ" in output
     assert "Chạy thử: không gửi gì." in output
