@@ -4,12 +4,14 @@ should hold."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext
 from django_tasks import task
 
 from dti.reports.pdf import PdfError
 from dti.reports.templates import TemplateError
-from portal.campaigns.models import Campaign
+from portal.campaigns.permissions import get_campaign_report_for_user
 from portal.campaigns.report import campaign_report, has_report
 from portal.jobs.models import Job
 from portal.jobs.services import JobError, JobResult, Progress, job_run
@@ -21,8 +23,11 @@ def report_build(job_id: int) -> None:
 
 
 def _report(job: Job, progress: Progress) -> JobResult:
-    campaign = Campaign.objects.filter(pk=job.params["campaign"]).first()
-    if campaign is None or not has_report(campaign):
+    try:  # asked again when it runs (a retry days later): who may still download it
+        campaign = get_campaign_report_for_user(job.requested_by, job.params["campaign"])
+    except (Http404, PermissionDenied) as error:
+        raise JobError(gettext("Bạn không còn được tải báo cáo của đợt này.")) from error
+    if not has_report(campaign):
         raise JobError(gettext("Đợt đánh giá chưa có kết quả để lập báo cáo."))
     fmt = job.params["fmt"]
     try:

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from portal.accounts.models import Membership
 from portal.campaigns.models import Campaign
 from portal.campaigns.tasks import report_build
 from portal.jobs import services
@@ -198,3 +199,14 @@ def test_a_report_of_a_campaign_without_results_fails_saying_so(cast: Cast):
     run_jobs()
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "chưa có kết quả" in job.error
+
+
+def test_a_report_asked_for_by_someone_who_lost_the_right_fails_saying_so(cast, published):
+    """Who may download is asked again when the job runs: a retry days later, after the
+    person left the office, makes nothing."""
+    job = job_of(cast.client(cast.hoa).post(url(published, "xlsx")))
+    Membership.objects.filter(user=cast.hoa, province=published.province).delete()
+    run_jobs()
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and "không còn được tải báo cáo" in job.error
+    assert not result_path(job).exists()
