@@ -80,9 +80,9 @@ def wait_for(url: str, log: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if requests.get(url, timeout=5).status_code == 200:
+            if requests.get(url, timeout=30).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or busy starting
             pass
         time.sleep(0.2)
     pytest.fail(f"{url} did not answer:\n{log.read_text(errors='replace')[-3000:]}")
