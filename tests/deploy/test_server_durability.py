@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +21,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import REPO, TABLES
+from tests.conftest import TABLES
+from tests.deploy.processes import kill, manage, start, wait_for
 from tests.deploy.test_stack import free_port
 from tests.portal.assessments.conftest import FormFields
 
@@ -51,41 +51,10 @@ def environment(folder: Path, port: int) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout.strip()
-
-
 def serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            ["timeout", "--kill-after=10", str(LIFETIME_S), sys.executable, "-m", "gunicorn",
-             "-c", "deploy/gunicorn.conf.py", "portal.wsgi:application"],
-            cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-
-
-def kill(process: subprocess.Popen[bytes]) -> None:
-    """SIGKILL to the whole group: gunicorn's master and workers at once, as a power cut."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def wait_for(url: str, log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=30).status_code == 200:
-                return
-        except requests.RequestException:  # not up yet, or busy starting
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"{url} did not answer:\n{log.read_text(errors='replace')[-3000:]}")
+    gunicorn = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
+                "portal.wsgi:application"]  # fmt: skip
+    return start(gunicorn, env, log, LIFETIME_S)
 
 
 def signed_in(base: str) -> requests.Session:

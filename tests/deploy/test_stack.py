@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import pytest
 import requests
 
 from tests.conftest import REPO
+from tests.deploy.processes import start, stop
 
 pytestmark = pytest.mark.slow  # two servers, a migrated database, collectstatic
 
@@ -52,28 +52,6 @@ def free_port() -> int:
         probe.bind((HOST, 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            ["timeout", "--kill-after=10", str(LIFETIME_S), *command],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, **options: object) -> None:
@@ -137,13 +115,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     app_port, http_port, https_port = free_port(), free_port(), free_port()
     env = production_environment(folder, app_port)
     app_log = folder / "app.log"
-    app = start(["scripts/serve"], env, app_log)
+    app = start(["scripts/serve"], env, app_log, LIFETIME_S)
     caddy_log = folder / "caddy.log"
     caddy_env = {**env, "DTI_UPSTREAM": f"{HOST}:{app_port}", "HOME": str(folder),
                  "XDG_DATA_HOME": str(folder), "XDG_CONFIG_HOME": str(folder)}  # fmt: skip
     config = caddyfile(folder, http_port, https_port)
     caddy = start(["caddy", "run", "--config", str(config), "--adapter", "caddyfile"],
-                  caddy_env, caddy_log)  # fmt: skip
+                  caddy_env, caddy_log, LIFETIME_S)  # fmt: skip
     try:
         wait_for(f"http://{HOST}:{app_port}/healthz", app, app_log)
         root = folder / "caddy" / "pki" / "authorities" / "local" / "root.crt"

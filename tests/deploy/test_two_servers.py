@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
 from tests.conftest import REPO, TABLES
+from tests.deploy.processes import manage, start, stop, wait_for
 from tests.deploy.test_stack import free_port
 from tests.portal.assessments.conftest import PDF, FormFields
 
@@ -47,45 +46,6 @@ def database() -> Iterator[str]:
     finally:
         holder.stdin.close()  # the command ends: with-postgres stops its server, removes it
         holder.wait(timeout=60)
-
-
-def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            ["timeout", "--kill-after=10", str(LIFETIME_S), *command],
-            cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def wait_for(url: str, log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=30).status_code == 200:
-                return
-        except requests.RequestException:  # not up yet, or busy starting
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"{url} did not answer:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout.strip()
 
 
 def token(page: str) -> str:
@@ -117,8 +77,10 @@ def test_two_app_servers_share_one_database_and_one_evidence_store(database, tmp
     ports = free_port(), free_port()
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
                 "portal.wsgi:application"]  # fmt: skip
-    processes = [start(gunicorn, {**env, "DTI_BIND": f"{HOST}:{port}"}, log) for port in ports]
-    processes.append(start([sys.executable, "manage.py", "worker"], env, log))
+    processes = [
+        start(gunicorn, {**env, "DTI_BIND": f"{HOST}:{port}"}, log, LIFETIME_S) for port in ports
+    ]
+    processes.append(start([sys.executable, "manage.py", "worker"], env, log, LIFETIME_S))
     a, b = (f"http://{HOST}:{port}" for port in ports)
     try:
         for base in (a, b):

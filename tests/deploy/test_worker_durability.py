@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.deploy.processes import kill, manage, start
 
 pytestmark = pytest.mark.slow  # migrations, then worker processes for seconds
 
@@ -40,27 +40,9 @@ def environment(folder: Path) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    return done.stdout.strip()
-
-
 def worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            ["timeout", "--kill-after=10", str(LIFETIME_S),
-             sys.executable, "manage.py", "worker", "--interval", "0.2"],
-            cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    command = [sys.executable, "manage.py", "worker", "--interval", "0.2"]
+    return start(command, env, log, LIFETIME_S)
 
 
 def read(folder: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
@@ -103,17 +85,15 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next(queued):
     first = worker(env, log)
     try:
         wait_until(lambda: job(folder, pk)[2] >= 5, 60, log)  # well into its run
-        os.kill(first.pid, signal.SIGKILL)  # `timeout` dies: its worker with it, below
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait()
+        kill(first)  # SIGKILL to `timeout` and the worker at once
         assert job(folder, pk)[0] == "running"  # cut short: nobody said it ended
         second = worker(env, log)
         try:
             wait_until(lambda: job(folder, pk)[0] == "done", 60, log)
         finally:
-            stop(second)
+            kill(second)
     finally:
-        stop(first)
+        kill(first)
     state, attempts, done, error = job(folder, pk)
     assert (state, attempts, done, error) == ("done", 2, STEPS, "")
     made = (folder / "job-files" / f"{pk}.bin").read_text(encoding="utf-8")
@@ -133,6 +113,6 @@ def test_sigterm_lets_the_job_in_hand_finish(queued):
         os.kill(process.pid, signal.SIGTERM)  # `timeout` passes it on to the worker
         assert process.wait(timeout=60) == 0
     finally:
-        stop(process)
+        kill(process)
     assert job(folder, pk)[:3] == ("done", 1, STEPS)
     assert read(folder, "SELECT COUNT(*) FROM jobs_workerbeat") == [(0,)]  # it said goodbye

@@ -1,5 +1,5 @@
-"""Production is the default: with DTI_DEBUG unset and only the secret key and the host names
-given, Django's deployment check passes with no warning (HSTS, HTTPS redirect, secure cookies,
+"""Production is the default: with DTI_DEBUG unset, only the secret key and the host names
+given and the static files collected, Django's deployment check passes with no warning (HSTS, HTTPS redirect, secure cookies,
 referrer policy, ...). Each deployment check is a fresh process with exactly the variables
 named here (the two that get as far as the check are marked `slow`); the settings' values
 come from the settings module evaluated afresh with exactly those variables
@@ -37,8 +37,16 @@ def settings_of(monkeypatch: pytest.MonkeyPatch, names: str, **variables: str) -
 
 
 @pytest.mark.slow
-def test_the_deployment_check_passes_with_only_the_secret_key_and_the_hosts():
-    result = deploy_check(DTI_SECRET_KEY=PRODUCTION_SECRET, DTI_ALLOWED_HOSTS="dti.example.vn")
+def test_the_deployment_check_passes_with_only_the_secret_key_and_the_hosts(tmp_path):
+    """Once `collectstatic` has run (the static root holds its manifest): without it the
+    check warns (dti.W001), as every page would answer 500."""
+    static = {"DTI_STATIC_ROOT": str(tmp_path)}
+    secret = {"DTI_SECRET_KEY": PRODUCTION_SECRET, "DTI_ALLOWED_HOSTS": "dti.example.vn"}
+    uncollected = deploy_check(**secret, **static)
+    assert uncollected.returncode != 0
+    assert "dti.W001" in uncollected.stdout + uncollected.stderr
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    result = deploy_check(**secret, **static)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
