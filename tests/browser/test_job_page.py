@@ -33,6 +33,7 @@ def test_the_office_makes_a_report_and_downloads_it_when_ready(
     page.set_viewport_size({"width": 360, "height": 800})
     log_in(page, "quang")
     page.goto(f"/dot-danh-gia/{published.pk}/")
+    assert_accessible(page)  # the report's buttons and the link to the jobs made before
     page.get_by_role("button", name="Lập báo cáo (XLSX)").click()
     expect(page).to_have_url(re.compile(r"/viec/\d+/$"))
     expect(page.get_by_text("Đang chờ đến lượt.")).to_be_visible()

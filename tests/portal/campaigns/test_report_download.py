@@ -145,6 +145,7 @@ def test_the_campaign_page_shows_the_buttons_to_who_may_download(cast, published
     for fmt in ("docx", "xlsx", "pdf"):
         assert f'action="{url(published, fmt)}"' in page
     assert "Lập báo cáo (DOCX)" in page and "Lập báo cáo (PDF)" in page
+    assert 'href="/viec/"' in page  # the reports made before, to download again
     assert "bản dự thảo" not in page
 
 
