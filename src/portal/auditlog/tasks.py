@@ -4,6 +4,7 @@ Who may read what is asked again when the job runs, of the person who asked for 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -46,7 +47,7 @@ def log_check(job_id: int) -> None:
 def _check(job: Job, progress: Progress) -> JobResult:
     try:
         scope = get_integrity_check_for_user(job.requested_by, job.params["campaign"])
-    except Exception as error:  # 404 or 403: no longer the office admin of the province
+    except (Http404, PermissionDenied) as error:  # no longer the province's office admin
         raise JobError(gettext("Bạn không còn được kiểm tra nhật ký của đợt này.")) from error
     progress(0, 1, gettext("Đang kiểm tra từng mục của chuỗi nhật ký…"))
     try:

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal.jobs.models import Job, JobState, WorkerBeat
-from portal.jobs.services import DATABASE_BACKEND
+from portal.jobs.services import queue_in_database
 from portal.observability import Check
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def jobs_for_user(user: Any) -> QuerySet[Job]:
 def worker_check() -> Check:
     """/healthz: a worker beat within DTI_WORKER_STALE_SECONDS, or the queued jobs would
     never run (always passed off the database backend, whose broker is watched on its own)."""
-    if settings.TASKS["default"]["BACKEND"] != DATABASE_BACKEND:
+    if not queue_in_database():
         return Check("worker", True, "external queue")
     cutoff = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)
     alive = WorkerBeat.objects.filter(beat_at__gte=cutoff).count()

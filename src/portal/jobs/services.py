@@ -32,6 +32,12 @@ PROGRESS_EVERY_S = 0.5  # a job's progress is written at most this often (and at
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 
 
+def queue_in_database() -> bool:
+    """Whether the jobs are queued in the portal's database (run by `manage.py worker`),
+    not by a broker-backed backend with a worker of its own."""
+    return bool(settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND)
+
+
 class JobError(Exception):
     """An expected failure: its text says to the person what went wrong and what to do."""
 
@@ -110,7 +116,7 @@ def _enqueue(job: Job) -> None:
         job.task_id = str(result.id)
         Job.objects.filter(pk=job.pk).update(task_id=job.task_id)
 
-    if settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND:
+    if queue_in_database():
         enqueue()
     else:
         transaction.on_commit(enqueue)

@@ -25,9 +25,9 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from portal.jobs.services import (
-    DATABASE_BACKEND,
     job_files_prune,
     jobs_recover,
+    queue_in_database,
     worker_beat,
     worker_gone,
 )
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if settings.TASKS["default"]["BACKEND"] != DATABASE_BACKEND:
+        if not queue_in_database():
             raise CommandError(
                 "DTI_TASKS_BACKEND is not the database backend: run that backend's own worker."
             )
