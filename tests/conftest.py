@@ -56,6 +56,30 @@ def audit_anchor(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def audit_sealed_at_once(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test run inside one transaction (pytest-django's `db`) never commits, so the seal
+    that follows every commit on PostgreSQL (portal.audit.sealing) would never run: there,
+    audit entries are sealed as soon as they are written, as SQLite does. Tests on real
+    commits (`transactional_db`, the live server, other processes) seal as production does.
+    Tests marked `audit_pending` look at entries before they are sealed: nothing seals them
+    until the test calls `audit_seal`, as after a server stopped between commit and seal."""
+    from portal.audit import services
+    from portal.audit.sealing import audit_seal
+
+    if request.node.get_closest_marker("audit_pending"):
+        monkeypatch.setattr(services, "seal_after_commit", lambda known, using="default": None)
+        return
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        monkeypatch.setattr(
+            services, "seal_after_commit", lambda known, using="default": audit_seal(using, known)
+        )
+
+
+@pytest.fixture(autouse=True)
 def job_files(settings: Any, tmp_path: Path) -> Path:
     """Each test's job files (reports, exports) in its own folder (docs/tasks.md)."""
     settings.JOB_FILES_ROOT = tmp_path / "job-files"

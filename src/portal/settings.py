@@ -31,6 +31,9 @@ DEBUG = env_bool("DTI_DEBUG", False)
 SECRET_KEY = env_str("DTI_SECRET_KEY", DEVELOPMENT_SECRET)
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET:
     raise ImproperlyConfigured("DTI_SECRET_KEY must be set when DTI_DEBUG is off")
+# Keys retired by a rotation, still accepted for what they signed (sessions, the marks of
+# audit entries waiting to be sealed: docs/audit-trail.md).
+SECRET_KEY_FALLBACKS = env_list("DTI_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("DTI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [

@@ -31,8 +31,8 @@ def anchor() -> Anchor:
 
 
 def checkpoint_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Called by audit_record inside its transaction: once per transaction, a look at
-    whether a checkpoint is due, run after the commit."""
+    """Called by the seal inside the writer's transaction (SQLite): once per transaction, a
+    look at whether a checkpoint is due, run after the commit."""
     pending = connections[using].run_on_commit
     # Each entry is (savepoint ids, callback, robust); django-stubs types it as a pair.
     if not any(entry[1] is checkpoint_if_due for entry in pending):

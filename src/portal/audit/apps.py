@@ -18,7 +18,7 @@ def _head_of_an_empty_trail(using: str, **_: Any) -> None:
     """The head row the first migration writes, written again when the database was emptied
     since (`manage.py flush`, as tests between transactions do), so every append finds it as
     in production. Never while entries remain: a head deleted under them is rebuilt by the
-    next append with an entry saying so (services._create_head)."""
+    next seal with an entry saying so (sealing._create_head)."""
     from dti.ledger import GENESIS
     from portal.audit.models import AuditEntry, AuditHead
     from portal.audit.services import HEAD

@@ -2,9 +2,12 @@
 audit_log_verify` (portal/audit/management/commands/) and the office admin's "Kiểm tra tính
 toàn vẹn" button both call `audit_log_verify`.
 
-The entries are streamed in id order through dti.ledger.verify. The head is read before
-them (its hash must sit at its count) and again after them, so entries appended while the
-log is being read are accepted and entries inserted behind the log's back are not.
+The sealed entries are streamed in their chain order (`seq`) through dti.ledger.verify. The
+head is read before them (its hash must sit at its count) and again after them, so entries
+sealed while the log is being read are accepted and entries inserted behind the log's back
+are not. Entries still pending (written, not yet sealed: portal.audit.sealing) are counted
+with the age of the oldest; a pending row that does not carry the mark the portal gave it
+was written behind the portal's back, and breaks the verdict.
 
 Every checkpoint of the anchor outside the database (portal.audit.anchor) is checked too, and
 an intact chain is checkpointed at the end."""
@@ -25,7 +28,7 @@ from dti.ledger import Break, Checkpoint, Entry, Head, Verdict, verify
 from portal.audit.anchor import anchor, checkpoint_write
 from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, hashed_content
 from portal.audit.rows import what_changed
-from portal.audit.services import HEAD
+from portal.audit.sealing import HEAD, mark_holds
 from portal.moments import moment_text
 
 CHUNK = 2000  # entries per round trip while streaming
@@ -58,6 +61,17 @@ class AnchorCheck:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """Entries written but not yet sealed into the chain: how many, when the oldest was
+    written, and the ids of those whose mark does not hold (written behind the portal's
+    back)."""
+
+    count: int = 0
+    oldest: datetime | None = None
+    forged: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class ChainReport:
     verdict: Verdict
     count: int | None  # entries the head records, read after them (None: the head is gone)
@@ -65,11 +79,13 @@ class ChainReport:
     entry: AuditEntry | None  # the broken entry as it is stored now (None if intact or gone)
     kept: Kept | None = None
     anchor: AnchorCheck = AnchorCheck()
+    pending: Pending = Pending()
 
     @property
     def intact(self) -> bool:
         return (
             self.verdict.intact
+            and not self.pending.forged
             and (self.kept is None or self.kept.position is not None)
             and self.anchor.unreadable is None
         )
@@ -90,11 +106,12 @@ def audit_log_verify(
         if broken is not None and broken.id is not None:
             entry = AuditEntry.objects.using(using).filter(pk=broken.id).first()
         found = _find_kept(using, kept) if kept else None
+        pending = _pending(using)
     except DatabaseError as error:
         raise LogUnreadable(_unreadable(error)) from error
     if head is None:
-        return ChainReport(verdict, None, verdict.last_hash, entry, found, checked)
-    report = ChainReport(verdict, head.count, head.hash, entry, found, checked)
+        return ChainReport(verdict, None, verdict.last_hash, entry, found, checked, pending)
+    report = ChainReport(verdict, head.count, head.hash, entry, found, checked, pending)
     kept_ok = found is None or found.position is not None
     if verdict.intact and kept_ok and head.count:  # even if the anchor could not be read
         failure = checkpoint_write(head.count, head.hash)
@@ -121,7 +138,8 @@ def _walk(
     """The verdict, and the head as read after the entries."""
     rows = (
         AuditEntry.objects.using(using)
-        .order_by("pk")
+        .filter(seq__isnull=False)
+        .order_by("seq")
         .values_list(*HASHED_FIELDS, "previous_hash", "hash")
         .iterator(chunk_size=chunk_size)
     )
@@ -149,11 +167,27 @@ def _chain(rows: Iterator[tuple[Any, ...]]) -> Iterator[Entry]:
 def _find_kept(using: str, kept: str) -> Kept:
     """Where the kept hash is. Every row was walked, so when the chain holds, a row with
     that hash is a link of it, and every entry up to it is as it was when it was kept."""
-    entries = AuditEntry.objects.using(using)
-    found = entries.filter(hash=kept).values_list("pk", flat=True).first()
+    entries = AuditEntry.objects.using(using).filter(seq__isnull=False)
+    found = entries.filter(hash=kept).values_list("pk", "seq").first()
     if found is None:
         return Kept(kept, None, None)
-    return Kept(kept, found, entries.filter(pk__lte=found).count())
+    return Kept(kept, found[0], entries.filter(seq__lte=found[1]).count())
+
+
+def _pending(using: str) -> Pending:
+    rows = (
+        AuditEntry.objects.using(using)
+        .filter(seq__isnull=True)
+        .order_by("pk")
+        .values_list(*HASHED_FIELDS, "hash")
+    )
+    count, oldest, forged = 0, None, []
+    for *hashed, mark in rows.iterator(chunk_size=CHUNK):
+        count += 1
+        oldest = hashed[1] if oldest is None else min(oldest, hashed[1])
+        if not mark_holds(mark, hashed_content(*hashed)):
+            forged.append(hashed[0])
+    return Pending(count, oldest, tuple(forged))
 
 
 def _head(using: str) -> Head | None:
@@ -196,6 +230,13 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
     broken entry is described only if it is of that province: the chain is shared by every
     province, their entries are not."""
     verdict, broken = report.verdict, report.verdict.broken
+    if broken is None and report.pending.forged:
+        lines = [
+            *_forged_lines(report.pending),
+            gettext("%(count)s mục đã nối vào chuỗi vẫn khớp mã băm từ mục đầu đến mục cuối.")
+            % {"count": verdict.checked},
+        ]
+        return lines + _waiting_lines(report.pending) + _anchor_lines(report.anchor)
     if broken is None:
         lines = [
             gettext("Nhật ký toàn vẹn: %(count)s mục, chuỗi mã băm khớp từ mục đầu đến mục cuối.")
@@ -203,7 +244,12 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
             gettext("Mã cuối của chuỗi: %(hash)s (nên lưu ở nơi khác để đối chiếu về sau).")
             % {"hash": report.head_hash},
         ]
-        return lines + _kept_lines(report.kept, None) + _anchor_lines(report.anchor)
+        return (
+            lines
+            + _waiting_lines(report.pending)
+            + _kept_lines(report.kept, None)
+            + _anchor_lines(report.anchor)
+        )
     entry = f"#{broken.id}" if broken.id is not None else gettext("đã mất")
     where = {"entry": entry, "position": broken.position, "count": report.count}
     lines = [
@@ -233,7 +279,43 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
         )
     else:
         lines.append(gettext("%(count)s mục trước đó còn nguyên vẹn.") % {"count": verdict.checked})
-    return lines + _kept_lines(report.kept, broken) + _anchor_lines(report.anchor)
+    return (
+        lines
+        + _forged_lines(report.pending)
+        + _waiting_lines(report.pending)
+        + _kept_lines(report.kept, broken)
+        + _anchor_lines(report.anchor)
+    )
+
+
+def _waiting_lines(pending: Pending) -> list[str]:
+    if pending.count == len(pending.forged):
+        return []
+    return [
+        gettext(
+            "%(count)s mục mới ghi đang chờ nối vào chuỗi (mục sớm nhất ghi lúc %(at)s): mỗi "
+            "mục được nối ngay sau khi lưu, bộ xử lý việc nền nối những mục còn sót vài giây "
+            "một lần."
+        )
+        % {
+            "count": pending.count - len(pending.forged),
+            "at": moment_text(pending.oldest) if pending.oldest else "—",
+        }
+    ]
+
+
+def _forged_lines(pending: Pending) -> list[str]:
+    if not pending.forged:
+        return []
+    ids = ", ".join(f"#{pk}" for pk in pending.forged[:10])
+    return [
+        gettext(
+            "Nhật ký đã bị thay đổi ngoài cổng: %(count)s mục chờ nối (%(ids)s) không mang "
+            "dấu mà cổng đã ghi cho chúng: chúng bị chèn hoặc sửa thẳng trong cơ sở dữ liệu "
+            "và sẽ không được nối vào chuỗi."
+        )
+        % {"count": len(pending.forged), "ids": ids}
+    ]
 
 
 def _anchor_lines(anchor: AnchorCheck) -> list[str]:

@@ -72,12 +72,13 @@ def delete_last(log: Log) -> tuple[int, int]:
     return log.ids[-1], 7  # named from the head: the row itself is gone
 
 
-def insert_row(log: Log) -> tuple[int, int]:
+def insert_row(log: Log, seq: int | None = 8, mark: str = "c" * 64) -> tuple[int, int]:
+    """A row placed after the last one in the chain (seq 8), as if sealed."""
     last = log.entries[-1]
     tamper(
         "INSERT INTO {table} (at, actor_name, criterion, entity, entity_id, action, old, new,"
-        " reason, previous_hash, hash, actor_id, campaign_id, province_id, unit_id)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s)",
+        " reason, seq, previous_hash, hash, actor_id, campaign_id, province_id, unit_id)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s)",
         [
             last.at,
             "Nguyễn Thị Lan",
@@ -88,8 +89,9 @@ def insert_row(log: Log) -> tuple[int, int]:
             "null",
             json.dumps({"value": "100", "note": ""}),
             "",
+            seq,
             last.hash,
-            "c" * 64,
+            mark,
             last.campaign_id,
             last.province_id,
             last.unit_id,
@@ -118,6 +120,18 @@ TAMPERING = [
     pytest.param(insert_row, "chèn thẳng vào cơ sở dữ liệu", id="insert"),
     pytest.param(insert_forged_row, "không được ghi qua sổ", id="insert-with-valid-hash"),
 ]
+
+
+@pytest.mark.parametrize("mark", ["pending-" + "a" * 56, "c" * 64, ""])
+def test_a_row_inserted_as_waiting_to_be_sealed_is_refused_and_named(log: Log, mark: str):
+    """Only the portal can write a pending entry: its mark is keyed by the portal's secret."""
+    row_id, _ = insert_row(log, seq=None, mark=mark)
+    result = verify()
+    assert result.exit_code == 1, result.output
+    first = result.output.splitlines()[0]
+    assert f"1 mục chờ nối (#{row_id}) không mang dấu mà cổng đã ghi" in first
+    assert "7 mục đã nối vào chuỗi vẫn khớp" in result.output
+    assert "toàn vẹn" not in result.output
 
 
 @pytest.mark.parametrize(("change", "why"), TAMPERING)

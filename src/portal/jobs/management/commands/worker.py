@@ -4,8 +4,10 @@ start one beside the web server; on a server it is deploy/systemd/dti-worker.ser
 It is the database backend's worker (django-tasks-db) with what production needs around it:
 a heartbeat every DTI_WORKER_BEAT_SECONDS that /healthz reads, and, at every beat, the
 tasks of workers that stopped beating (killed, or their machine went down) put back in the
-queue, so every job finishes or fails saying why. SIGTERM and Ctrl-C let the job in hand
-finish first; a second one stops it (it is run again by the next worker).
+queue, so every job finishes or fails saying why, and any audit entry left pending by a
+server stopped between a commit and its seal linked into the chain (portal.audit.sealing).
+SIGTERM and Ctrl-C let the job in hand finish first; a second one stops it (it is run again
+by the next worker).
 
 `--batch` runs what is queued and returns (no heartbeat): for scripts and the tests."""
 
@@ -24,6 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from portal.audit.sealing import seal_committed
 from portal.jobs.services import (
     job_files_prune,
     jobs_recover,
@@ -84,7 +87,8 @@ class Command(BaseCommand):
 
 def _beat(stop: threading.Event, worker_id: str, host: str, pid: int, started: Any) -> None:
     """The heartbeat, in its own thread (and database connection): a long job does not
-    silence it. Each beat also recovers the jobs of dead workers and prunes old files."""
+    silence it. Each beat also recovers the jobs of dead workers, prunes old files and seals
+    audit entries left pending."""
     try:
         while True:
             try:
@@ -92,6 +96,7 @@ def _beat(stop: threading.Event, worker_id: str, host: str, pid: int, started: A
                 job_files_prune()
             except Exception:  # a beat that fails is logged; the next one tries again
                 logger.exception("Worker %s: recovering the jobs of dead workers failed", worker_id)
+            seal_committed()  # logs its own failures
             if stop.wait(settings.WORKER_BEAT_SECONDS):
                 return
             try:

@@ -1,0 +1,204 @@
+"""Sealing the audit trail: linking entries into the hash chain after the change they
+describe has committed, in a short step of its own (docs/decisions.md, "The audit trail
+without a global lock").
+
+A writer inserts its entries *pending*: no place in the chain yet (`seq` empty), and in
+place of a hash a mark, `pending-` + a random nonce + an HMAC (keyed by the portal's
+SECRET_KEY) of the nonce and the entry's content. No lock is taken, so saves of different
+units never wait for one another. Once the writer's transaction commits, `audit_seal` locks
+the chain's head for a few milliseconds, reads every pending entry in id order, checks its
+mark, hashes it onto the chain, gives it the next position (`seq`) and moves the head. The
+chain's order is the order of sealing, which may differ from the ids' order when two
+transactions commit in the other order than they started.
+
+Nothing is lost if the process stops between the commit and the seal: the task worker
+seals whatever is pending at each heartbeat, and `verify` reports entries still pending and
+how old the oldest is. A pending row whose mark does not match its content, or whose mark
+is missing, was written or changed behind the portal's back: it is never sealed, and
+`verify` reports it as a break."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from dti.ledger import GENESIS, canonical_json, link_hash
+from portal.audit.anchor import checkpoint_after_commit, checkpoint_if_due
+from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, hashed_content
+
+HEAD = 1  # the primary key of the one AuditHead row
+PENDING = "pending-"
+NONCE = 16  # hex digits of the nonce; with the prefix and 40 of HMAC: the hash column's 64
+MAC = 40
+SALT = "portal.audit.sealing.pending"
+SEAL_BATCH = 5000  # entries sealed per transaction at most (a backlog is sealed in steps)
+logger = logging.getLogger("portal.audit.sealing")
+
+
+def pending_mark(content: dict[str, Any]) -> str:
+    """The mark of a pending entry with this content (its id, unknown before the insert,
+    left out)."""
+    nonce = secrets.token_hex(NONCE // 2)
+    return PENDING + nonce + _mac(nonce, content)
+
+
+def mark_holds(mark: str, content: dict[str, Any]) -> bool:
+    """Whether `mark` was made by this portal for this content (the current SECRET_KEY or
+    one of its fallbacks, as Django's signing accepts them)."""
+    if not mark.startswith(PENDING) or len(mark) != len(PENDING) + NONCE + MAC:
+        return False
+    nonce, given = mark[len(PENDING) : len(PENDING) + NONCE], mark[len(PENDING) + NONCE :]
+    from django.conf import settings
+
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(hmac.compare_digest(given, _mac(nonce, content, key)) for key in keys)
+
+
+def _mac(nonce: str, content: dict[str, Any], key: str | None = None) -> str:
+    body = {name: value for name, value in content.items() if name != "id"}
+    message = nonce.encode("ascii") + b"\n" + canonical_json(body)
+    return salted_hmac(SALT, message, secret=key, algorithm="sha256").hexdigest()[:MAC]
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What one `audit_seal` did: entries linked, and pending rows it refused (their ids)."""
+
+    count: int
+    refused: tuple[int, ...] = ()
+
+
+Known = dict[int, dict[str, Any]]  # entry id → its content, as its writer built it
+
+
+class _SealOnCommit:
+    """The seal a transaction runs after its commit, with the content of the entries it
+    wrote (they need not be read back); registered once per transaction."""
+
+    def __init__(self, using: str, known: Known) -> None:
+        self.using, self.known = using, dict(known)
+
+    def __call__(self) -> None:
+        seal_committed(self.using, self.known)
+
+
+def seal_after_commit(known: Known, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Called by audit_records inside the writer's transaction, with the entries it wrote:
+    once per transaction, the seal runs after the commit (then a checkpoint, if one is
+    due). Whatever goes wrong there is logged, never the writer's error: the entries are
+    committed and wait.
+
+    On SQLite, where writers take turns for the whole transaction anyway, the entries are
+    sealed at once, in the writer's transaction: no second transaction (and disk flush)."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        audit_seal(using, known)
+        checkpoint_after_commit(using)
+        return
+    # Each entry is (savepoint ids, callback, robust); django-stubs types it as a pair.
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], _SealOnCommit):
+            entry[1].known.update(known)
+            return
+    transaction.on_commit(_SealOnCommit(using, known), using=using, robust=True)
+
+
+def seal_committed(using: str = DEFAULT_DB_ALIAS, known: Known | None = None) -> None:
+    try:
+        audit_seal(using, known)
+    except DatabaseError as error:
+        logger.error("Audit trail: pending entries not sealed yet: %s", error)
+        return
+    checkpoint_if_due()
+
+
+def audit_seal(using: str = DEFAULT_DB_ALIAS, known: Known | None = None) -> Sealed:
+    """Link every pending entry into the chain, in id order, under the head's lock.
+    `known`: the content of entries the caller wrote itself (others are read back, and
+    their marks checked)."""
+    total, refused = 0, tuple[int, ...]()
+    while True:
+        with transaction.atomic(using=using):
+            head = _locked_head(using)
+            sealed, refused = _seal_batch(using, head, refused, known or {})
+        total += sealed
+        if sealed < SEAL_BATCH:
+            return Sealed(total, refused)
+
+
+def _seal_batch(
+    using: str, head: AuditHead, refused: tuple[int, ...], known: Known
+) -> tuple[int, tuple[int, ...]]:
+    entries = AuditEntry.objects.using(using).filter(seq__isnull=True).exclude(pk__in=refused)
+    ids = list(entries.order_by("pk").values_list("pk", flat=True)[:SEAL_BATCH])
+    contents = {pk: known[pk] for pk in ids if pk in known}
+    bad = list(refused)
+    others = [pk for pk in ids if pk not in contents]
+    if others:
+        for *hashed, mark in entries.filter(pk__in=others).values_list(*HASHED_FIELDS, "hash"):
+            content = hashed_content(*hashed)
+            if mark_holds(mark, content):
+                contents[hashed[0]] = content
+            else:
+                logger.error(
+                    "Audit trail: entry #%s is pending with a mark it was not given", hashed[0]
+                )
+                bad.append(hashed[0])
+    links: dict[int, tuple[int, str, str]] = {}
+    last_hash, position, last_id = head.last_hash, head.count, head.last_id
+    for pk in ids:
+        if pk not in contents:
+            continue
+        position += 1
+        digest = link_hash(last_hash, contents[pk])
+        links[pk] = (position, last_hash, digest)
+        last_hash, last_id = digest, pk
+    if links:
+        AuditEntry.objects.using(using).seal(links)
+        head.last_hash, head.count, head.last_id = last_hash, position, last_id
+        head.save(using=using, update_fields=["last_hash", "count", "last_id"])
+    return len(links), tuple(bad)
+
+
+def _locked_head(using: str) -> AuditHead:
+    head = AuditHead.objects.using(using).select_for_update().filter(pk=HEAD).first()
+    if head is not None:
+        return head
+    rebuilt = _create_head(using)
+    head = AuditHead.objects.using(using).select_for_update().get(pk=HEAD)
+    if rebuilt:  # deleted behind the portal's back: the log says so, sealed next
+        _rebuilt_marker(using, head)
+    return head
+
+
+def _create_head(using: str) -> bool:
+    """The migration creates the head, and a flush's post_migrate again (apps.py). If the
+    row was deleted while sealed entries remain (verify reports that), sealing continues
+    from the last of them, so new entries still link, after an entry saying so."""
+    sealed = AuditEntry.objects.using(using).filter(seq__isnull=False).order_by("-seq")
+    last = sealed.values_list("pk", "seq", "hash").first()
+    defaults: dict[str, Any] = {"last_hash": GENESIS, "count": 0, "last_id": None}
+    if last is not None:
+        defaults = {"last_hash": last[2], "count": last[1], "last_id": last[0]}
+    _, created = AuditHead.objects.using(using).get_or_create(pk=HEAD, defaults=defaults)
+    return created and last is not None
+
+
+def _rebuilt_marker(using: str, head: AuditHead) -> None:
+    marker = AuditEntry(
+        at=timezone.now(),
+        actor_name="DTI",
+        entity="audit_head",
+        action="rebuild",
+        new={"count": head.count, "last_id": head.last_id},
+        reason="Dòng đầu chuỗi (AuditHead) đã bị xoá ngoài cổng; dựng lại từ các mục đã nối.",
+    )
+    marker.hash = pending_mark(marker.content())
+    AuditEntry.objects.using(using).append_pending([marker])

@@ -1,0 +1,151 @@
+"""Sealing (portal.audit.sealing): entries are written pending, without a lock, and linked
+into the chain after their transaction commits. Until then `verify` counts them; a pending
+row the portal did not write (its mark does not hold) is never sealed and breaks the
+verdict; sealing follows commits, then the worker's beat catches up what was left."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portal.audit import services
+from portal.audit.models import AuditEntry, AuditHead
+from portal.audit.sealing import audit_seal, mark_holds, pending_mark, seal_committed
+from portal.audit.services import Record, audit_record, audit_records
+from portal.audit.verify import audit_log_verify, report_lines
+from tests.portal.audit.conftest import Log, record_log, tamper, verify
+from tests.portal.conftest import Cast
+
+
+def pending() -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(seq__isnull=True).order_by("pk"))
+
+
+@pytest.mark.django_db
+@pytest.mark.audit_pending
+def test_entries_wait_unlinked_until_sealed_and_verify_counts_them(cast: Cast):
+    entries = audit_records(
+        [Record(actor=cast.lan, entity="answer", action="save", new=n) for n in range(3)]
+    )
+    assert [entry.pk for entry in pending()] == [entry.pk for entry in entries]
+    assert AuditHead.objects.get().count == 0  # nothing moved the head: no lock was taken
+    report = audit_log_verify()
+    assert report.intact and report.pending.count == 3
+    assert "3 mục mới ghi đang chờ nối vào chuỗi" in "\n".join(report_lines(report))
+
+    assert audit_seal().count == 3
+    stored = list(AuditEntry.objects.order_by("pk"))
+    assert [entry.seq for entry in stored] == [1, 2, 3]
+    assert not pending()
+    assert AuditHead.objects.get().count == 3
+    report = audit_log_verify()
+    assert report.intact and report.verdict.checked == 3 and report.pending.count == 0
+    assert audit_seal().count == 0  # nothing left: a second seal changes nothing
+
+
+@pytest.mark.django_db
+@pytest.mark.audit_pending
+def test_a_pending_entry_changed_before_its_seal_is_refused_and_stays_named(cast: Cast):
+    first = audit_record(actor=cast.lan, entity="answer", action="save", new="60")
+    changed = audit_record(actor=cast.lan, entity="answer", action="save", new="70")
+    tamper("UPDATE {table} SET new = %s WHERE id = %s", ['"100"', changed.pk])
+    sealed = audit_seal()
+    assert (sealed.count, sealed.refused) == (1, (changed.pk,))
+    assert AuditEntry.objects.get(pk=first.pk).seq == 1
+    assert AuditEntry.objects.get(pk=changed.pk).seq is None  # never linked
+    result = verify()
+    assert result.exit_code == 1
+    assert f"(#{changed.pk}) không mang dấu mà cổng đã ghi" in result.output
+    # later entries still link after the refused one
+    later = audit_record(actor=cast.lan, entity="answer", action="save", new="80")
+    assert audit_seal().count == 1
+    assert AuditEntry.objects.get(pk=later.pk).seq == 2
+
+
+@pytest.mark.django_db
+def test_a_mark_holds_only_for_its_content_and_a_retired_key(cast: Cast, settings):
+    entry = AuditEntry(at=timezone.now(), entity="answer", action="save", actor_name="Lan", new="1")
+    content = entry.content()
+    mark = pending_mark(content)
+    assert len(mark) == 64 and mark_holds(mark, content)
+    assert not mark_holds(mark, {**content, "new": "2"})
+    assert mark_holds(mark, {**content, "id": 99})  # the id is given after the mark
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a new key " * 5, [old_key]
+    assert mark_holds(mark, content)  # written before the key was rotated
+    settings.SECRET_KEY_FALLBACKS = []
+    assert not mark_holds(mark, content)
+
+
+@pytest.mark.django_db
+def test_reordering_sealed_entries_breaks_the_chain(log: Log):
+    first, second = log.entries[1], log.entries[2]
+    tamper("UPDATE {table} SET seq = 1000000 WHERE id = %s", [first.pk])
+    tamper("UPDATE {table} SET seq = %s WHERE id = %s", [first.seq, second.pk])
+    tamper("UPDATE {table} SET seq = %s WHERE id = %s", [second.seq, first.pk])
+    result = verify()
+    assert result.exit_code == 1
+    assert f"chuỗi gãy tại mục #{second.pk} (vị trí 2 trong chuỗi" in result.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_commit_seals_its_entries_and_the_worker_beat_seals_what_was_left(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+):
+    with transaction.atomic():
+        entry = audit_record(actor=cast.lan, entity="answer", action="save", new="1")
+        # SQLite's writers take turns: sealed in the writer's transaction; PostgreSQL's
+        # write at once: sealed after the commit, never while the transaction is open
+        expected = 1 if connection.vendor == "sqlite" else None
+        assert AuditEntry.objects.get(pk=entry.pk).seq == expected
+    assert AuditEntry.objects.get(pk=entry.pk).seq == 1  # sealed by the commit at the latest
+
+    # a server stopped between a commit and its seal leaves entries pending …
+    with monkeypatch.context() as stopped:
+        stopped.setattr(services, "seal_after_commit", lambda known, using="default": None)
+        left = audit_record(actor=cast.lan, entity="answer", action="save", new="2")
+    assert AuditEntry.objects.get(pk=left.pk).seq is None
+    assert audit_log_verify().pending.count == 1
+    seal_committed()  # … until the worker's next beat
+    assert AuditEntry.objects.get(pk=left.pk).seq == 2
+    assert audit_log_verify().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_in_many_threads_are_all_sealed_into_one_chain(cast: Cast):
+    """No lock is taken while writing: threads append at once and every entry is sealed."""
+    start, errors = threading.Barrier(4), []
+
+    def write(worker: int) -> None:
+        try:
+            start.wait(timeout=10)
+            for n in range(10):
+                records = [
+                    Record(actor=cast.lan, entity="answer", action="save", new=[worker, n, k])
+                    for k in range(8)
+                ]
+                audit_records(records)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert not pending()
+    report = audit_log_verify()
+    assert report.intact and report.verdict.checked == 4 * 10 * 8
+
+
+@pytest.mark.django_db
+def test_a_log_sealed_at_once_is_the_log_tests_use(cast: Cast):
+    """The fixture the other tests use seals at once: what they check is a sealed chain."""
+    log = record_log(cast)
+    assert [entry.seq for entry in log.entries] == list(range(1, 8))
