@@ -84,6 +84,10 @@ def database_from_url(url: str, base_dir: Path) -> dict[str, object]:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A connection kept by each server thread: opening one runs the pragmas above
+            # on every request otherwise.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {

@@ -69,10 +69,14 @@ def submission_for(campaign_unit: CampaignUnit) -> Submission:
         return Submission(campaign_unit=campaign_unit)
 
 
-def answers_of(submission: Submission) -> dict[str, Answer]:
+def answers_of(submission: Submission, *, with_people: bool = True) -> dict[str, Answer]:
+    """The submission's answers by criterion; `with_people`: who saved each, read with them
+    (a save compares versions only, and reads the people of conflicts alone)."""
     if submission.pk is None:
         return {}
-    answers = Answer.objects.filter(submission=submission).select_related("updated_by")
+    answers = Answer.objects.filter(submission=submission)
+    if with_people:
+        answers = answers.select_related("updated_by")
     return {answer.criterion: answer for answer in answers}
 
 

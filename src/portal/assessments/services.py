@@ -72,7 +72,8 @@ def editable_leaves(framework: Framework, campaign_unit: CampaignUnit) -> list[N
 def answers_save(
     *, campaign_unit: CampaignUnit, actor: User, answers: Mapping[str, PostedAnswer]
 ) -> SaveResult:
-    submission = _open_for_edit(campaign_unit, actor)
+    roles = unit_roles(actor, campaign_unit)
+    submission = _open_for_edit(campaign_unit, actor, roles)
     leaves = {
         leaf.code: leaf for leaf in editable_leaves(framework_for(campaign_unit), campaign_unit)
     }
@@ -82,8 +83,9 @@ def answers_save(
             gettext("Đơn vị không nhập được các tiêu chí: %(codes)s.")
             % {"codes": ", ".join(unknown)}
         )
-    current = answers_of(submission)
-    writes, conflicts = [], {}
+    current = answers_of(submission, with_people=False)
+    writes: list[tuple[str, PostedAnswer, Answer | None]] = []
+    conflicts: dict[str, Answer | None] = {}
     for code, posted in answers.items():
         answer = current.get(code)
         stored = (
@@ -92,17 +94,25 @@ def answers_save(
         if canonical_answer(posted.value, posted.note) == stored or not posted.changed:
             continue  # nothing new, or untouched on the page: keep what is stored
         if posted.version != (answer.version if answer else 0):
-            conflicts[code] = _conflict(leaves[code], answer)
+            conflicts[code] = answer
         else:
             writes.append((code, posted, answer))
     if conflicts:
-        raise AnswerConflict(conflicts)
+        raise AnswerConflict(_named(conflicts, leaves, submission))
     _write(campaign_unit, submission, writes, actor)
     if writes or submission.state != SubmissionState.DRAFT:
         # the criteria by name: the status page's history shows the note as written
         note = "Lưu: " + "; ".join(leaves[code].name for code, _, _ in writes) if writes else ""
-        _move(campaign_unit, submission, actor, "save", note)
+        _move(campaign_unit, submission, actor, "save", note, roles)
     return SaveResult(len(writes), submission.state)
+
+
+def _named(
+    conflicts: dict[str, Answer | None], leaves: Mapping[str, Node], submission: Submission
+) -> dict[str, Conflict]:
+    """Each conflict as the page shows it, with who saved the value (read at once)."""
+    saved = answers_of(submission)
+    return {code: _conflict(leaves[code], saved.get(code)) for code in conflicts}
 
 
 def _conflict(leaf: Node, answer: Answer | None) -> Conflict:
@@ -132,7 +142,7 @@ def _write(
             changed.append(answer)
         answer.value, answer.note = posted.value, posted.note
         answer.version += 1
-        answer.updated_by, answer.updated_at = actor, now
+        answer.updated_by_id, answer.updated_at = actor.pk, now
         answer.clean_fields(exclude=["submission", "updated_by"])  # both set here, not posted
         records.append((answer, old))
     Answer.objects.bulk_create(new)
@@ -162,9 +172,12 @@ def _locked_submission(campaign_unit: CampaignUnit) -> Submission:
     return submission
 
 
-def _open_for_edit(campaign_unit: CampaignUnit, actor: User) -> Submission:
-    """The locked submission, if the actor may change it now; else a ValidationError."""
-    if Role.REPORTER not in unit_roles(actor, campaign_unit):
+def _open_for_edit(
+    campaign_unit: CampaignUnit, actor: User, roles: set[Role] | None = None
+) -> Submission:
+    """The locked submission, if the actor may change it now; else a ValidationError.
+    `roles`: the actor's roles in the unit, when the caller has read them already."""
+    if Role.REPORTER not in (unit_roles(actor, campaign_unit) if roles is None else roles):
         raise PermissionDenied(gettext("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá."))
     submission = _locked_submission(campaign_unit)
     reason = edit_block_reason(campaign_unit, submission)
@@ -174,10 +187,15 @@ def _open_for_edit(campaign_unit: CampaignUnit, actor: User) -> Submission:
 
 
 def _move(
-    campaign_unit: CampaignUnit, submission: Submission, actor: User, action: str, note: str = ""
+    campaign_unit: CampaignUnit,
+    submission: Submission,
+    actor: User,
+    action: str,
+    note: str = "",
+    roles: set[Role] | None = None,
 ) -> None:
     """Move the submission through the workflow table and record who did it."""
-    roles = unit_roles(actor, campaign_unit)
+    roles = unit_roles(actor, campaign_unit) if roles is None else roles
     target = check_or_refuse(
         Machine.SUBMISSION,
         submission.state,
@@ -187,7 +205,8 @@ def _move(
     )
     before = submission.state
     submission.state = target
-    submission.full_clean()
+    # the state alone changes: its field is checked, the rest of the row is as it was read
+    submission.clean_fields(exclude=["campaign_unit", "submitted_by", "approved_by"])
     submission.save()
     SubmissionEvent.objects.create(submission=submission, action=action, actor=actor, note=note)
     if target != before or action != "save":  # a draft saved again: its answers are logged

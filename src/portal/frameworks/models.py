@@ -3,6 +3,8 @@ format of docs/frameworks.md) kept as JSON with exact numbers as text."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -11,6 +13,9 @@ from django.utils.translation import gettext_lazy
 from dti.framework.loader import build_framework
 from dti.framework.model import Framework
 from portal.accounts.models import Province
+
+BUILT_KEPT = 64  # frameworks kept built per process (a province has a few per year)
+_BUILT: dict[str, Framework] = {}
 
 
 class FrameworkVersion(models.Model):
@@ -39,8 +44,18 @@ class FrameworkVersion(models.Model):
         return f"{self.name} ({self.year}, {self.level})"
 
     def build(self) -> Framework:
-        """The core's Framework for this version (numbers come back from JSON as exact text)."""
-        return build_framework(self.document, file=f"bộ chỉ số {self.code}", path="framework")
+        """The core's Framework for this version (numbers come back from JSON as exact text).
+        Built once per process for each document: a Framework is immutable, and every
+        save of a unit's answers asks for it (keyed by the document's text, so an edited
+        draft is built again)."""
+        key = self.code + "\n" + json.dumps(self.document, cls=DjangoJSONEncoder)
+        built = _BUILT.get(key)
+        if built is None:
+            built = build_framework(self.document, file=f"bộ chỉ số {self.code}", path="framework")
+            if len(_BUILT) >= BUILT_KEPT:
+                _BUILT.pop(next(iter(_BUILT)), None)  # the oldest first
+            _BUILT[key] = built
+        return built
 
     @property
     def frozen(self) -> bool:
