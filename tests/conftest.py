@@ -80,6 +80,17 @@ def audit_sealed_at_once(request: pytest.FixtureRequest, monkeypatch: pytest.Mon
 
 
 @pytest.fixture(autouse=True)
+def frameworks_built_afresh() -> Iterator[None]:
+    """The frameworks of opened campaigns are kept built per process by the campaign's id
+    (portal.assessments.selectors): a test's database is rolled back and the next test's
+    campaigns reuse those ids, as a deployment's never do."""
+    from portal.assessments import selectors
+
+    yield
+    selectors._OPENED.clear()
+
+
+@pytest.fixture(autouse=True)
 def job_files(settings: Any, tmp_path: Path) -> Path:
     """Each test's job files (reports, exports) in its own folder (docs/tasks.md)."""
     settings.JOB_FILES_ROOT = tmp_path / "job-files"

@@ -49,8 +49,21 @@ def own_campaign_units(user: AnyUser) -> QuerySet[CampaignUnit]:
     )
 
 
+OPENED_KEPT = 256  # levels of opened campaigns whose framework a process keeps built
+_OPENED: dict[tuple[int, str], Framework] = {}
+
+
 def framework_for(campaign_unit: CampaignUnit) -> Framework:
-    """The core framework of the campaign unit's level in its campaign."""
+    """The core framework of the campaign unit's level in its campaign. Once the campaign
+    is opened, its levels and their frameworks can no longer change: each process then
+    reads and builds it once (every save of a unit's answers asks for it)."""
+    key = (campaign_unit.campaign_id, campaign_unit.level)
+    opened = (
+        CampaignUnit.campaign.is_cached(campaign_unit)
+        and campaign_unit.campaign.state != CampaignState.DRAFT
+    )
+    if opened and key in _OPENED:
+        return _OPENED[key]
     level = (
         CampaignLevel.objects.select_related("framework")
         .filter(campaign_id=campaign_unit.campaign_id, level=campaign_unit.level)
@@ -58,7 +71,12 @@ def framework_for(campaign_unit: CampaignUnit) -> Framework:
     )
     if level is None:
         raise Http404(gettext("Đợt đánh giá chưa có bộ chỉ số cho khối của đơn vị."))
-    return level.framework.build()
+    built = level.framework.build()
+    if opened:
+        if len(_OPENED) >= OPENED_KEPT:
+            _OPENED.pop(next(iter(_OPENED)), None)  # the oldest first
+        _OPENED[key] = built
+    return built
 
 
 def submission_for(campaign_unit: CampaignUnit) -> Submission:
