@@ -104,6 +104,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ledger.py --out docs/performance-ledger.md
 	$(BIN)/python bench/bench_public.py --out docs/performance-public.md
 	$(BIN)/python bench/bench_writes.py --out docs/performance-writes.md
+	$(BIN)/python bench/bench_saves.py --out docs/performance-saves.md
+	scripts/with-postgres $(BIN)/python bench/bench_saves.py --postgres --out docs/performance-saves-postgresql.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

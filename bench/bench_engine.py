@@ -597,7 +597,12 @@ def markdown(report: Report) -> str:
         "",
         "The public portal under 32 concurrent clients (ranking, unit and landing pages, the"
         " ranking CSV, at 3,300 units): [performance-public.md](performance-public.md), by"
-        " `bench/bench_public.py`.",
+        " `bench/bench_public.py`. Saving 80 answers, adding and finalizing 3,300 communes:"
+        " [performance-writes.md](performance-writes.md), by `bench/bench_writes.py`."
+        " Deadline day, 500 saves at once per province through the server:"
+        " [performance-saves.md](performance-saves.md) (SQLite) and"
+        " [performance-saves-postgresql.md](performance-saves-postgresql.md), by"
+        " `bench/bench_saves.py`.",
         "",
     ]
     return "\n".join(lines)

@@ -1,0 +1,380 @@
+"""Benchmark of deadline day: many communes saving their self-assessments at once, through
+the production stack, against a minimal view of the same server in the same run.
+
+A fresh database (SQLite in a temporary folder; PostgreSQL with --postgres, from
+DTI_DATABASE_URL as scripts/with-postgres sets it) is migrated and filled by
+bench/save_scene.py: PROVINCES provinces of UNITS communes in an open campaign of 80
+criteria, a reporter signed in for each. The portal runs under gunicorn with production
+settings on a free port of 127.0.0.1, the task worker beside it, both stopped at the end.
+
+First the floor: CLIENTS threads request /healthz (three small queries) as fast as they are
+answered, SAVES times. Then the surge: SAVES saves of all 80 answers per province, spread
+over its communes and sent at once; the saves of one commune follow one another, as one
+person's do (a second save of the same criteria at the same time would be refused as a
+conflict), so up to UNITS × PROVINCES saves are in flight. Each save is the form's POST,
+answered by a redirect (302) once committed.
+
+Afterwards, in this process: every commune's 80 answers are at the version and value of its
+last acknowledged save (no acknowledged write lost), and the audit trail verifies.
+
+    .venv/bin/python bench/bench_saves.py --out docs/performance-saves.md
+    scripts/with-postgres .venv/bin/python bench/bench_saves.py --postgres \
+        --out docs/performance-saves-postgresql.md
+
+Exits 0 whether or not the targets are met (a missed one is written as MISSED); 1 when a
+save failed, a write was lost or the trail does not verify.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import version as package_version
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engine imports dti
+
+from bench_engine import machine, positive  # noqa: E402
+from bench_public import environment, free_port, start_server, stop_server  # noqa: E402
+from public_load import HEADERS, HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
+from save_scene import Reporter, build, form_fields, lost_writes  # noqa: E402
+
+# A person on deadline day waits for "Đã lưu" longer than for a page: a save unanswered
+# after this long counts as failed (it may still have been stored: the check allows it).
+SAVE_TIMEOUT_S = 300.0
+TARGETS = {"sqlite": 50.0, "postgresql": 100.0}  # saves a second, as the audit-trail issue sets
+RATIO_TARGET = 5.0  # a save's p95 at most this many times the floor's p95
+
+
+@dataclass
+class Run:
+    samples: list[Sample] = field(default_factory=list)
+    wall: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, sample: Sample) -> None:
+        with self.lock:
+            self.samples.append(sample)
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(sample.seconds for sample in self.samples)
+        return ordered[max(0, -(-len(ordered) * p // 100) - 1)] if ordered else float("nan")
+
+    def ok(self, status: int) -> int:
+        return sum(1 for sample in self.samples if sample.status == status)
+
+    @property
+    def errors(self) -> Counter[int]:
+        return Counter(s.status for s in self.samples if s.status not in (200, 302))
+
+    @property
+    def rate(self) -> float:
+        return len(self.samples) / self.wall if self.wall else 0.0
+
+
+def request(
+    connection: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Sample:
+    start = time.perf_counter()
+    try:
+        connection.request(method, path, body=body, headers={**HEADERS, **(headers or {})})
+        response = connection.getresponse()
+        response.read()
+        if response.will_close:
+            connection.close()
+        return Sample(response.status, time.perf_counter() - start)
+    except (OSError, http.client.HTTPException):
+        connection.close()
+        return Sample(0, time.perf_counter() - start)
+
+
+def warm_up(port: int, reporters: list[Reporter], workers: int) -> None:
+    """Every server thread's first requests load the code, templates and framework they
+    need: not timed. Each commune's form page is read once, by 2 threads per worker."""
+    chosen = reporters[: max(1, min(len(reporters), 10 * workers))]
+    left, lock = list(chosen), threading.Lock()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
+        while True:
+            with lock:
+                if not left:
+                    return
+                reporter = left.pop()
+            cookie = {"Cookie": f"sessionid={reporter.session}; csrftoken={reporter.csrf}"}
+            for path in ("/healthz", f"/tu-danh-gia/{reporter.campaign_unit}/"):
+                request(connection, "GET", path, headers=cookie)
+
+    threads = [threading.Thread(target=client) for _ in range(2 * workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def floor(port: int, clients: int, requests: int) -> Run:
+    """`requests` GETs of /healthz from `clients` threads."""
+    run, left, gate = Run(), [requests], threading.Barrier(clients + 1)
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
+        gate.wait()
+        while True:
+            with run.lock:
+                if not left[0]:
+                    return
+                left[0] -= 1
+            run.add(request(connection, "GET", "/healthz"))
+
+    return _timed(run, [client] * clients, gate)
+
+
+@dataclass
+class Surge:
+    run: Run
+    acknowledged: dict[int, int]  # campaign unit → saves answered 302
+    values: dict[int, str]  # campaign unit → the value its last acknowledged save wrote
+    by_province: dict[int, Run]
+    # campaign unit → the save that got no answer (its number and value): stored or not
+    unanswered: dict[int, tuple[int, str]] = field(default_factory=dict)
+
+
+def surge(port: int, reporters: list[Reporter], saves: int, provinces: int) -> Surge:
+    """`saves` saves per province, spread over its communes, one thread per commune."""
+    per_province = len(reporters) // provinces
+    run, gate = Run(), threading.Barrier(len(reporters) + 1)
+    acknowledged = {reporter.campaign_unit: 0 for reporter in reporters}
+    values: dict[int, str] = {}
+    by_province = {p: Run() for p in range(provinces)}
+
+    unanswered: dict[int, tuple[int, str]] = {}
+
+    def client(reporter: Reporter, count: int) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=SAVE_TIMEOUT_S)
+        path = f"/tu-danh-gia/{reporter.campaign_unit}/luu-nhap/"
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"sessionid={reporter.session}; csrftoken={reporter.csrf}",
+            "Referer": f"https://{HOST}:{port}/tu-danh-gia/{reporter.campaign_unit}/",
+            "Host": f"{HOST}:{port}",
+        }
+        gate.wait()
+        previous: str | None = None
+        for number in range(1, count + 1):
+            value = str(number % 2 + 1)
+            fields = form_fields(number - 1, value, previous)
+            body = urlencode({**fields, "csrfmiddlewaretoken": reporter.csrf})
+            sample = request(connection, "POST", path, body, headers)
+            run.add(sample)
+            by_province[reporter.province].add(sample)
+            if sample.status == 0:
+                unanswered[reporter.campaign_unit] = (number, value)
+            if sample.status != 302:
+                return  # the next save would be refused as a conflict: stop this commune
+            acknowledged[reporter.campaign_unit] = number
+            values[reporter.campaign_unit] = previous = value
+
+    clients = []
+    for position, reporter in enumerate(reporters):
+        index = position % per_province
+        count = saves // per_province + (1 if index < saves % per_province else 0)
+        clients.append(lambda reporter=reporter, count=count: client(reporter, count))
+    _timed(run, clients, gate)
+    for province in by_province.values():
+        province.wall = run.wall
+    return Surge(run, acknowledged, values, by_province, unanswered)
+
+
+def _timed(run: Run, clients: Sequence[object], gate: threading.Barrier) -> Run:
+    threads = [threading.Thread(target=client) for client in clients]  # type: ignore[arg-type]
+    for thread in threads:
+        thread.start()
+    gate.wait()
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    run.wall = time.perf_counter() - start
+    return run
+
+
+# ---- the report -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scenario:
+    provinces: int
+    base: Run
+    result: Surge
+    problems: list[str]
+
+    @property
+    def rate(self) -> float:
+        return self.result.run.ok(302) / self.result.run.wall
+
+    @property
+    def ratio(self) -> float:
+        return self.result.run.percentile(95) / self.base.percentile(95)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems or self.result.run.errors or self.base.errors)
+
+
+def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]) -> str:
+    target = TARGETS[engine]
+    lines = [
+        f"# Deadline day: concurrent saves ({engine})",
+        "",
+        f"Measured {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `make bench` "
+        f"(`bench/bench_saves.py`).",
+        "",
+        "**Verdict:**",
+        "",
+        *(
+            f"- {s.provinces} province(s): {s.rate:.1f} saves a second "
+            f"(≥ {target:g} {'met' if s.rate >= target else 'MISSED'}), "
+            f"p95 {s.ratio:.1f}× the floor's (≤ {RATIO_TARGET:g}× "
+            f"{'met' if s.ratio <= RATIO_TARGET else 'MISSED'}), "
+            f"{sum(s.result.run.errors.values())} errors, {len(s.problems)} problems afterwards."
+            for s in scenarios
+        ),
+        "",
+        "## What is measured",
+        "",
+        f"Provinces of {options.units} communes, each in an open campaign of 80 criteria with "
+        f"a signed-in reporter for every commune. The portal runs under gunicorn "
+        f"{package_version('gunicorn')} ({options.workers} workers × 2 threads, production "
+        f"settings) on {engine}, the task worker beside it; the benchmark's clients run on "
+        "the same machine. Each scenario starts the server, reads a few form pages to warm "
+        f"every worker (not timed), then measures the floor: {options.clients} threads "
+        f"request `/healthz` {options.saves} times. Then the surge: {options.saves} saves of "
+        "all 80 answers per province, sent at once, one thread per commune (a commune's saves "
+        "follow one another, as one person's do). Throughput is the acknowledged saves (302) "
+        "over the surge's wall time. Afterwards every commune's 80 answers are compared with "
+        "its last acknowledged save, and the audit trail is verified.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {key} | {value} |" for key, value in machine().items()),
+        "",
+    ]
+    for scenario in scenarios:
+        saves, per_province = scenario.result.run, scenario.result.by_province
+        problems = scenario.problems
+        lines += [
+            f"## {scenario.provinces} province(s) at once",
+            "",
+            "| | requests | wall (s) | per second | p50 (ms) | p95 (ms) | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            _row("floor: `/healthz`", scenario.base),
+            _row("saves of 80 answers", saves),
+            *(
+                _row(f"… of province {n + 1}", per_province[n])
+                for n in sorted(per_province)
+                if len(per_province) > 1
+            ),
+            "",
+            f"- p95 of a save / p95 of the floor: **{scenario.ratio:.1f}×**",
+            f"- Acknowledged saves: {saves.ok(302)} of {len(saves.samples)}",
+            f"- Communes checked afterwards: {len(scenario.result.acknowledged)}",
+            "- Problems afterwards: " + ("none" if not problems else "; ".join(problems[:10])),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _row(label: str, run: Run) -> str:
+    errors = ", ".join(f"{count}× {status or 'no answer'}" for status, count in run.errors.items())
+    return (
+        f"| {label} | {len(run.samples)} | {run.wall:.1f} | {run.rate:.1f} | "
+        f"{run.percentile(50) * 1000:.0f} | {run.percentile(95) * 1000:.0f} | {errors or 0} |"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--provinces", type=positive, nargs="+", default=[1, 5], help="one scenario each"
+    )
+    parser.add_argument("--units", type=positive, default=150, help="communes per province")
+    parser.add_argument("--saves", type=positive, default=500, help="saves per province")
+    parser.add_argument("--clients", type=positive, default=150, help="threads of the floor")
+    parser.add_argument("--workers", type=positive, default=4, help="gunicorn workers")
+    parser.add_argument("--postgres", action="store_true", help="DTI_DATABASE_URL's PostgreSQL")
+    parser.add_argument("--out", type=Path, help="write the Markdown report here")
+    options = parser.parse_args(argv)
+    database = os.environ.get("DTI_DATABASE_URL", "")
+    if options.postgres and not database.startswith("postgres"):
+        raise SystemExit("--postgres: set DTI_DATABASE_URL (scripts/with-postgres does)")
+    engine = "postgresql" if options.postgres else "sqlite"
+    with tempfile.TemporaryDirectory(prefix="dti-bench-saves-") as name:
+        folder = Path(name)
+        env = environment(folder)
+        if options.postgres:
+            env["DTI_DATABASE_URL"] = database
+        os.environ.update(env)
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        scenarios = [
+            scenario(env, folder, options, provinces, f"s{n}-")
+            for n, provinces in enumerate(options.provinces)
+        ]
+    text = markdown(engine, options, scenarios)
+    if options.out:
+        options.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 1 if any(s.failed for s in scenarios) else 0
+
+
+def scenario(
+    env: dict[str, str], folder: Path, options: argparse.Namespace, provinces: int, prefix: str
+) -> Scenario:
+    """One surge on a server of its own, over `provinces` new provinces."""
+    from django.db import connections
+
+    reporters = build(provinces, options.units, prefix)
+    connections.close_all()  # the server's workers write from now
+    port = free_port()
+    log = folder / f"gunicorn-{prefix}log"
+    server = start_server(env, port, options.workers, log, lifetime=1200.0)
+    try:
+        warm_up(port, reporters, options.workers)
+        base = floor(port, options.clients, options.saves)
+        result = surge(port, reporters, options.saves, provinces)
+    finally:
+        stop_server(server)
+    problems = lost_writes(result.acknowledged, result.values, result.unanswered)
+    problems += trail_problems()
+    return Scenario(provinces, base, result, problems)
+
+
+def trail_problems() -> list[str]:
+    from portal.audit.verify import audit_log_verify
+
+    report = audit_log_verify()
+    return [] if report.intact else [f"audit trail: {report.verdict.broken}"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The deadline-day benchmark at a tiny size: its scene signs reporters in and its check of
+the database finds a lost or a wrong write; the whole benchmark runs in a process of its own
+(database, gunicorn, clients) with every save acknowledged, nothing lost and the trail
+verified. No timing assertions: timing belongs in the benchmark. The last test is slow (a
+separate process that migrates a database and starts servers)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from types import ModuleType
+
+import pytest
+
+from portal.answers import PostedAnswer
+from portal.assessments.services import answers_save
+from portal.campaigns.models import CampaignUnit
+from tests.bench.test_bench_public_smoke import BENCH, _load
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def scene() -> ModuleType:
+    for name in ("bench_engine", "bench_ledger", "office_pages", "bench_writes"):
+        _load(name)
+    return _load("save_scene")
+
+
+@pytest.mark.django_db
+def test_the_check_finds_what_the_database_lacks_of_the_acknowledged_saves(scene):
+    reporters = scene.build(1, 2)
+    assert {r.province for r in reporters} == {0} and len({r.session for r in reporters}) == 2
+    first, second = (CampaignUnit.objects.get(pk=r.campaign_unit) for r in reporters)
+    actor = first.unit.memberships.get().user
+    codes = scene.CODES
+    answers = {code: PostedAnswer("2", "", 0, "") for code in codes}
+    answers_save(campaign_unit=first, actor=actor, answers=answers)
+    assert scene.lost_writes({first.pk: 1}, {first.pk: "2"}) == []
+    assert scene.lost_writes({first.pk: 1}, {first.pk: "1"}) == [
+        f"campaign unit {first.pk}: 80 answers not as last saved"
+    ]
+    assert scene.lost_writes({first.pk: 2}, {first.pk: "2"})  # a second save acknowledged
+    assert scene.lost_writes({second.pk: 1}, {second.pk: "2"}) == [
+        f"campaign unit {second.pk}: 0 answers, not 80"
+    ]
+    # a save the client gave up waiting for may or may not have been stored: both hold
+    assert scene.lost_writes({first.pk: 0}, {}, {first.pk: (1, "2")}) == []
+    assert scene.lost_writes({second.pk: 0}, {}, {second.pk: (1, "2")}) == []
+    assert scene.lost_writes({first.pk: 0}, {}, {first.pk: (1, "1")})  # but not another value
+    fields = scene.form_fields(1, "1", "2")
+    assert fields[f"version:{codes[0]}"] == "1" and fields[f"value:{codes[-1]}"] == "1"
+    assert len(fields) == 4 * len(codes)
+
+
+@pytest.mark.slow
+def test_the_deadline_benchmark_runs_and_writes_its_report(tmp_path):
+    out = tmp_path / "performance-saves.md"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "bench_saves.py"),
+            *("--provinces", "1", "2", "--units", "3", "--saves", "7", "--clients", "3"),
+            *("--workers", "2", "--out", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp_path)},
+    )
+    # Exit 0: every save acknowledged, every answer as last saved, the trail intact.
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = out.read_text(encoding="utf-8")
+    assert "# Deadline day: concurrent saves (sqlite)" in report
+    assert "- 1 province(s): " in report and "- 2 province(s): " in report
+    assert "| saves of 80 answers | 7 |" in report and "| saves of 80 answers | 14 |" in report
+    assert "| … of province 2 | 7 |" in report
+    assert report.count("- Problems afterwards: none") == 2
+    assert not list(tmp_path.glob("dti-bench-saves-*"))  # its database and logs removed
