@@ -47,7 +47,7 @@ def setup_django(database: Path) -> None:
 
 
 def write_log(entries: int) -> str:
-    """`entries` chained entries, as the service writes them; returns the last hash."""
+    """`entries` chained entries, sealed, as the portal writes them; returns the last hash."""
     from django.db import connection, transaction
 
     from dti.ledger import GENESIS, link_hash
@@ -68,13 +68,14 @@ def write_log(entries: int) -> str:
             old={"value": str(pk % 97), "note": ""},
             new={"value": str(pk % 89), "note": "Theo báo cáo quý"},
             reason="",
+            seq=pk,  # its place in the chain
             previous_hash=previous,
         )
         entry.hash = link_hash(previous, entry.content())
         rows.append(entry)
         previous = entry.hash
     columns = ["id", "at", "actor_name", "criterion", "entity", "entity_id", "action", "old",
-               "new", "reason", "previous_hash", "hash"]  # fmt: skip
+               "new", "reason", "seq", "previous_hash", "hash"]  # fmt: skip
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     field = AuditEntry._meta.get_field
     with transaction.atomic(), connection.cursor() as cursor:
