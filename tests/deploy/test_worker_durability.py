@@ -79,6 +79,11 @@ def queued(tmp_path: Path) -> tuple[Path, dict[str, str], int]:
     return tmp_path, env, int(pk.splitlines()[-1])
 
 
+def tasks_ended(folder: Path) -> bool:
+    statuses = read(folder, "SELECT status FROM django_tasks_database_dbtaskresult")
+    return all(status in ("FAILED", "SUCCESSFUL") for (status,) in statuses)
+
+
 def test_a_job_whose_worker_is_killed_is_finished_by_the_next(queued):
     folder, env, pk = queued
     log = folder / "workers.log"
@@ -89,7 +94,8 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next(queued):
         assert job(folder, pk)[0] == "running"  # cut short: nobody said it ended
         second = worker(env, log)
         try:
-            wait_until(lambda: job(folder, pk)[0] == "done", 60, log)
+            # done, and the queue has recorded its task as ended (just after the job's end)
+            wait_until(lambda: job(folder, pk)[0] == "done" and tasks_ended(folder), 60, log)
         finally:
             kill(second)
     finally:
