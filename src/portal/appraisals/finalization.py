@@ -6,103 +6,111 @@ the units of the level, exactly as the self-score computes one unit
 (portal.frameworks.scoring.score_answers). Each unit's result is stored in
 campaigns.HistoricResult, where the campaign's report, charts and downloads read it. Then
 the campaign is "finalized": no round, score, verdict or response changes any more (the
-workflow table refuses them outside "in appraisal")."""
+workflow table refuses them outside "in appraisal").
+
+The results are computed before the write transaction, which only stores them
+(portal.appraisals.final_results): a sign-in or a save elsewhere in the province waits for
+the writing, not for the computing."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
-from dti.columns import InputError
-from dti.expressions import ExpressionError
-from dti.framework.model import Framework
-from dti.inputs import UnitInput, build_inputs
-from dti.results import LevelResult, evaluate
 from portal.accounts.models import User
-from portal.answers import AnswerValue
 from portal.appraisals.checks import unscored
+from portal.appraisals.final_results import (
+    Fingerprint,
+    Prepared,
+    fingerprint,
+    prepared_results,
+    store_results,
+)
 from portal.appraisals.permissions import campaign_roles
 from portal.appraisals.rounds import team_people, unit_people, unit_results_url
-from portal.appraisals.values import trail_for, values_of_units
-from portal.audit.services import Record, audit_record, audit_records
-from portal.bulk import update_rows
-from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit, HistoricResult
+from portal.audit.services import audit_record
+from portal.campaigns.models import AppraisalRound, Campaign, HistoricResult
 from portal.campaigns.selectors import number_vi
 from portal.campaigns.services import record
-from portal.frameworks.scoring import applicability, core_value, unit_attributes
 from portal.notifications.events import campaign_finalized
 from portal.notifications.models import Kind
 from portal.notifications.services import Message, notify_many
 from portal.workflow import Machine, RoundState, check_or_refuse
 from portal.workflow.guards import RoundGuardFacts, enforce, override_note, unscored_blockers
 
-SOURCE_TABLE = "Kết quả thẩm định vòng cuối"
+ATTEMPTS = 3  # computed outside the lock while the campaign keeps changing; then under it
 
 
-def unit_input(framework: Framework, campaign_unit: CampaignUnit, round_number: int) -> UnitInput:
-    """One unit's values that count in the round, as the core takes them (values of
-    criteria that do not apply to the unit are left out, as in the self-score)."""
-    codes = [leaf.code for leaf in framework.leaves]
-    values = trail_for(campaign_unit).values_at(round_number, codes)
-    return _core_input(framework, campaign_unit, values)
-
-
-def _core_input(
-    framework: Framework, campaign_unit: CampaignUnit, values: Mapping[str, AnswerValue]
-) -> UnitInput:
-    attributes = unit_attributes(campaign_unit.unit)
-    applies = applicability(framework, attributes)
-    kept = {
-        code: core_value(framework.by_code[code], value)
-        for code, value in values.items()
-        if value is not None and applies[code]
-    }
-    return UnitInput(unit=campaign_unit.unit.code, attributes=attributes, values=kept)
-
-
-def level_result(
-    framework: Framework, campaign_units: Sequence[CampaignUnit], round_number: int
-) -> LevelResult:
-    """The level evaluated from every unit's values in the round; ValidationError naming the
-    unit and the criterion when a value cannot be scored."""
-    names = {campaign_unit.unit.code: campaign_unit.unit.name for campaign_unit in campaign_units}
-    codes = [leaf.code for leaf in framework.leaves]
-    values = values_of_units(campaign_units, round_number, codes)  # a few queries in all
-    try:
-        inputs = [
-            _core_input(framework, campaign_unit, values[campaign_unit.pk])
-            for campaign_unit in campaign_units
-        ]
-        return evaluate(framework, build_inputs(framework, inputs), list(names.values()))
-    except ExpressionError as error:
-        raise ValidationError(
-            gettext("Không tính được điểm: thuộc tính của đơn vị chưa đủ (%(error)s).")
-            % {"error": error}
-        ) from None
-    except InputError as error:
-        raise ValidationError(
-            [f"{names.get(p.unit, p.unit)}, {p.code}: {p.message}" for p in error.problems]
-        ) from None
-
-
-@transaction.atomic
 def campaign_finalize(
     *, campaign: Campaign, actor: User, override_reason: str = ""
 ) -> list[HistoricResult]:
     """Compute and store every unit's result from the agreed final round, then lock. Units
     with criteria the team never scored keep the values they declared: that needs the
-    chair's reason (portal.workflow.guards), kept in the trail."""
-    campaign, target, final, note = _may_finalize(campaign, actor, override_reason)
-    stored = []
-    for level in campaign.levels.select_related("framework").order_by("level"):
-        campaign_units = list(campaign.units.filter(level=level.level).select_related("unit"))
-        if campaign_units:
-            result = level_result(level.framework.build(), campaign_units, final.number)
-            stored += _store(campaign, campaign_units, result, final, actor)
+    chair's reason (portal.workflow.guards), kept in the trail.
+
+    The results are computed before the write transaction (portal.appraisals.final_results)
+    and stored in it only if nothing they come from changed meanwhile; otherwise they are
+    computed again, and after ATTEMPTS tries inside the transaction, as one step."""
+    for _ in range(ATTEMPTS):
+        computed = _compute(campaign, actor, override_reason, lock=False)
+        with transaction.atomic():
+            stored = _commit(campaign, actor, computed)
+        if stored is not None:
+            return stored
+    with transaction.atomic():
+        computed = _compute(campaign, actor, override_reason, lock=True)
+        stored = _commit(campaign, actor, replace(computed, fingerprint=None))
+    if stored is None:  # pragma: no cover - nothing is compared when computed under the lock
+        raise RuntimeError("finalization computed under the lock was refused")
+    return stored
+
+
+@dataclass(frozen=True)
+class Computed:
+    """The results of the agreed final round, and what they were computed from (None: in
+    the transaction that stores them)."""
+
+    fingerprint: Fingerprint | None
+    final: int
+    note: str
+    results: list[Prepared]
+    told: dict[int, Told]
+
+
+class Told(NamedTuple):
+    """What a unit's people are told of its result."""
+
+    title: str
+    body: str
+    url: str
+    key: str
+
+
+def _compute(campaign: Campaign, actor: User, override_reason: str, *, lock: bool) -> Computed:
+    found = fingerprint(campaign)  # first: whatever changes after is seen as a change
+    campaign, _, final, note = _may_finalize(campaign, actor, override_reason, lock=lock)
+    results = prepared_results(campaign, final.number)
+    return Computed(found, final.number, note, results, _told(campaign, results))
+
+
+def _commit(campaign: Campaign, actor: User, computed: Computed) -> list[HistoricResult] | None:
+    """Store the computed results and lock the campaign, in the caller's transaction; None
+    (nothing written) when what they were computed from has changed."""
+    campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
+    target = check_or_refuse(
+        Machine.CAMPAIGN, campaign.state, "finalize", campaign_roles(actor, campaign)
+    )
+    final = _agreed_final_round(campaign)
+    if final.number != computed.final or (
+        computed.fingerprint is not None and fingerprint(campaign) != computed.fingerprint
+    ):
+        return None
+    stored = store_results(campaign, computed.results, final.number, actor)
     old = campaign.state
     campaign.state = target
     campaign.full_clean()
@@ -116,11 +124,11 @@ def campaign_finalize(
         campaign=campaign,
         entity_id=campaign.pk,
         reason=" ".join(
-            [gettext("Chốt kết quả từ vòng %(number)s") % {"number": final.number}, note]
+            [gettext("Chốt kết quả từ vòng %(number)s") % {"number": final.number}, computed.note]
         ).strip(),
     )
-    record(campaign, "finalize", actor, f"vòng cuối: vòng {final.number} {note}".strip())
-    _notify(campaign, stored, actor)
+    record(campaign, "finalize", actor, f"vòng cuối: vòng {final.number} {computed.note}".strip())
+    _notify(campaign, computed.told, actor)
     return stored
 
 
@@ -128,27 +136,30 @@ def campaign_finalize(
 def finalize_precheck(*, campaign: Campaign, actor: User, override_reason: str = "") -> None:
     """What finalizing would refuse, said before it is queued (the chair's page shows the
     blockers at once); the job checks it all again in its own transaction."""
-    _may_finalize(campaign, actor, override_reason)
+    _may_finalize(campaign, actor, override_reason, lock=True)
 
 
 def _may_finalize(
-    campaign: Campaign, actor: User, override_reason: str
+    campaign: Campaign, actor: User, override_reason: str, *, lock: bool
 ) -> tuple[Campaign, str, AppraisalRound, str]:
-    """The campaign locked, its next state, the agreed final round and what the trail keeps
-    of an override; ValidationError (MoveBlocked for the guard rails) when it may not be."""
-    campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
+    """The campaign (locked if `lock`), its next state, the agreed final round and what the
+    trail keeps of an override; ValidationError (MoveBlocked for the guard rails) when it
+    may not be."""
+    campaigns = Campaign.objects.select_for_update() if lock else Campaign.objects
+    campaign = campaigns.select_related("province").get(pk=campaign.pk)
     if campaign.historic:
         raise ValidationError(gettext("Đợt này là kết quả năm cũ nhập từ bảng đã công bố."))
     roles = campaign_roles(actor, campaign)
     target = check_or_refuse(Machine.CAMPAIGN, campaign.state, "finalize", roles)
-    final = _agreed_final_round(campaign)
+    final = _agreed_final_round(campaign, lock=lock)
     facts = RoundGuardFacts(final.number, unscored=unscored(campaign, final.number))
     note = override_note(override_reason, enforce(unscored_blockers(facts), override_reason))
     return campaign, target, final, note
 
 
-def _agreed_final_round(campaign: Campaign) -> AppraisalRound:
-    rounds = list(AppraisalRound.objects.select_for_update().filter(campaign=campaign))
+def _agreed_final_round(campaign: Campaign, *, lock: bool = True) -> AppraisalRound:
+    found = AppraisalRound.objects.select_for_update() if lock else AppraisalRound.objects
+    rounds = list(found.filter(campaign=campaign))
     finals = [r for r in rounds if r.final]
     if not finals:
         raise ValidationError(
@@ -163,100 +174,33 @@ def _agreed_final_round(campaign: Campaign) -> AppraisalRound:
     return final
 
 
-def _store(
-    campaign: Campaign,
-    campaign_units: Sequence[CampaignUnit],
-    result: LevelResult,
-    final: AppraisalRound,
-    actor: User,
-) -> list[HistoricResult]:
-    scores = result.scores
-    position = {code: i for i, code in enumerate(scores.unit_ids)}
-    by_code = {campaign_unit.unit.code: campaign_unit for campaign_unit in campaign_units}
-    existing = {
-        historic.campaign_unit_id: historic
-        for historic in HistoricResult.objects.filter(
-            campaign_unit__campaign=campaign,
-            campaign_unit__level__in={campaign_unit.level for campaign_unit in campaign_units},
+def _told(campaign: Campaign, results: Sequence[Prepared]) -> dict[int, Told]:
+    """What each unit is told of its result, by unit id (written before the transaction:
+    only who is told is read in it)."""
+    told = {}
+    for item in results:
+        result = item.result
+        campaign_unit = result.campaign_unit
+        told[campaign_unit.unit_id] = Told(
+            gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": campaign_unit.unit},
+            gettext("Tổng điểm %(total)s / %(max)s; xếp loại %(class)s.")
+            % {
+                "total": number_vi(result.total),
+                "max": number_vi(result.applicable_max),
+                "class": result.class_label or "—",
+            },
+            unit_results_url(campaign_unit),
+            f"campaign_finalized:{campaign.pk}:{campaign_unit.pk}",
         )
-    }
-    stored: list[tuple[HistoricResult, dict[str, Any]]] = []
-    new: list[HistoricResult] = []
-    changed: list[HistoricResult] = []
-    for row in result.general.rows(scores.unit_ids):
-        campaign_unit = by_code[row.unit]
-        indices = {
-            index.code: str(scores.node_score(index.code, position[row.unit]))
-            for index in result.framework.main_indices
-        }
-        values = {
-            "rank": row.rank,
-            "total": row.total,
-            "applicable_max": row.applicable_max,
-            "value": row.value,
-            "percent": row.percent,
-            "class_label": row.class_label or "",
-            "index_scores": indices,
-            "source_table": SOURCE_TABLE,
-        }
-        historic = existing.get(campaign_unit.pk)
-        if historic is None:  # finalized for the first time (reopened campaigns have one)
-            historic = HistoricResult(campaign_unit=campaign_unit)
-            new.append(historic)
-        else:
-            changed.append(historic)
-        for name, value in values.items():
-            setattr(historic, name, value)
-        historic.campaign_unit = campaign_unit  # the row in hand: no query to name its unit
-        historic.clean_fields(exclude=["campaign_unit"])  # the unit: one of the campaign's
-        stored.append((historic, values))
-    HistoricResult.objects.bulk_create(new)
-    update_rows(changed, [*_STORED, "index_scores", "source_table"])
-    reason = gettext("Kết quả thẩm định vòng cuối (vòng %(number)s)") % {"number": final.number}
-    audit_records(
-        [
-            Record(
-                actor=actor,
-                entity="result",
-                action="finalize",
-                new=values,
-                campaign=campaign,
-                unit=historic.campaign_unit.unit,
-                entity_id=historic.pk,
-                reason=reason,
-            )
-            for historic, values in stored
-        ]
-    )
-    return [historic for historic, _ in stored]
+    return told
 
 
-_STORED = ["rank", "total", "applicable_max", "value", "percent", "class_label"]
-
-
-def _notify(campaign: Campaign, results: list[HistoricResult], actor: User) -> None:
+def _notify(campaign: Campaign, told: Mapping[int, Told], actor: User) -> None:
     """Each unit's people are told its result; the office, the leadership and the team that
     the campaign is finalized (portal.notifications.events)."""
     people = unit_people(campaign)
-    messages = []
-    for result in results:
-        campaign_unit = result.campaign_unit
-        users = people.get(campaign_unit.unit_id, [])
-        if not users:
-            continue
-        messages.append(
-            Message(
-                users,
-                gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": campaign_unit.unit},
-                gettext("Tổng điểm %(total)s / %(max)s; xếp loại %(class)s.")
-                % {
-                    "total": number_vi(result.total),
-                    "max": number_vi(result.applicable_max),
-                    "class": result.class_label or "—",
-                },
-                unit_results_url(campaign_unit),
-                f"campaign_finalized:{campaign.pk}:{campaign_unit.pk}",
-            )
-        )
+    messages = [
+        Message(people[unit_id], *text) for unit_id, text in told.items() if people.get(unit_id)
+    ]
     notify_many(messages=messages, kind=Kind.FINALIZED, campaign=campaign, actor=actor)
     campaign_finalized(campaign=campaign, actor=actor, team=team_people(campaign))

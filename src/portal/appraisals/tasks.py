@@ -1,6 +1,7 @@
-"""Finalization run by the worker (docs/tasks.md): every unit's result computed and stored
-in one transaction, then the campaign locked. The chair's request only checks the guard
-rails and queues it; the job checks them again, as the person who asked."""
+"""Finalization run by the worker (docs/tasks.md): every unit's result computed, then
+stored in one short transaction that locks the campaign (portal.appraisals.final_results).
+The chair's request only checks the guard rails and queues it; the job checks them again,
+as the person who asked."""
 
 from __future__ import annotations
 

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 
 from dti.inputs import UnitInput, build_inputs
 from dti.results import evaluate
-from portal.appraisals.finalization import SOURCE_TABLE, campaign_finalize
+from portal.appraisals.final_results import SOURCE_TABLE
+from portal.appraisals.finalization import campaign_finalize
 from portal.appraisals.models import Appraisal, Assignment, Response, ResponseKind
 from portal.appraisals.posted import PostedResponse, PostedVerdict
 from portal.appraisals.responses import response_save
