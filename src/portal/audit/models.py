@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connections, models
 from django.utils.translation import gettext_lazy
 
-INSERT_BATCH = 500  # entries inserted per statement (SQLite takes fewer: Django splits them)
+from portal.bulk import insert_rows
 
 
 class AppendOnly(Exception):
@@ -43,38 +43,9 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
     def append_pending(self, entries: list[AuditEntry]) -> None:
         """Insert entries still pending (no place in the chain yet), in as few statements as
         the database allows, each given its id (portal.audit.sealing links them). Plain SQL
-        from the model's own fields and conversions: the ORM's bulk insert spent more time
-        preparing 80 entries than the database spent storing them."""
-        connection = connections[self.db]
-        if not connection.features.can_return_rows_from_bulk_insert:
-            models.QuerySet.bulk_create(self, entries, batch_size=INSERT_BATCH)
-            return
-        fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
-        quote = connection.ops.quote_name
-        table, columns = (
-            quote(AuditEntry._meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
-        )
-        # SQLite takes at most 999 values in a statement
-        limit = connection.features.max_query_params
-        size = INSERT_BATCH if limit is None else min(INSERT_BATCH, limit // len(fields))
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        with connection.cursor() as cursor:
-            for start in range(0, len(entries), size):
-                batch = entries[start : start + size]
-                params = [
-                    field.get_db_prep_save(getattr(entry, field.attname), connection)
-                    for entry in batch
-                    for field in fields
-                ]
-                values = ", ".join([row] * len(batch))
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING id",  # noqa: S608  (the model's names)
-                    params,
-                )
-                for entry, (pk,) in zip(batch, cursor.fetchall(), strict=True):
-                    entry.pk = pk
-                    entry._state.adding, entry._state.db = False, self.db
+        (portal.bulk): the ORM's bulk insert spent more time preparing 80 entries than the
+        database spent storing them."""
+        insert_rows(entries)
 
     def seal(self, links: Mapping[int, tuple[int, str, str]]) -> None:
         """Store each pending entry's place in the chain, previous hash and hash, by id

@@ -27,15 +27,28 @@ if TYPE_CHECKING:  # named in annotations only: the trail sits below the apps it
     from portal.campaigns.models import Campaign
     from portal.units.models import Unit
 
-__all__ = ["HEAD", "Record", "audit_record", "audit_records", "plain"]
+__all__ = [
+    "HEAD",
+    "Record",
+    "audit_append",
+    "audit_entries",
+    "audit_record",
+    "audit_records",
+    "plain",
+]
 
 
 def plain(value: Any) -> Any:
     """A value as JSON keeps it: exact decimals as text, dates as ISO text, tuples as lists,
     keys as text. The entry is hashed in this form, which is also the form SQLite and
     PostgreSQL give back (a float PostgreSQL would print without exponent is made an int)."""
+    if value is None or type(value) in _AS_IS:  # most entries: a value as text
+        return value
     text = json.dumps(value, default=_text, ensure_ascii=False)
     return json.loads(text, parse_float=_float, parse_constant=str)
+
+
+_AS_IS = (str, bool, int)  # exactly these types (not their subclasses) are JSON already
 
 
 def _text(value: Any) -> str:
@@ -96,27 +109,41 @@ def audit_record(
     return audit_records([record])[0]
 
 
-# No savepoint of its own: an entry that cannot be written fails the caller's transaction,
-# so the change it describes is never committed without it.
-@transaction.atomic(savepoint=False)
 def audit_records(records: Sequence[Record]) -> list[AuditEntry]:
     """Append entries in their order, in one statement whatever their number (a save of
     80 answers: 80 entries), pending: no lock is taken here. They are linked into the chain
     once the transaction commits (portal.audit.sealing), in the order of their ids."""
+    return audit_append(audit_entries(records))
+
+
+def audit_entries(records: Sequence[Record]) -> list[AuditEntry]:
+    """The entries for `records`, built but not written: work that can be done before a
+    transaction that must be short (finalization builds 3,300 of them). `audit_append`
+    writes them."""
     names: dict[int, str] = {}  # each actor's name, read once for the batch
-    entries = [_entry(record, names) for record in records]
+    return [_entry(record, names) for record in records]
+
+
+# No savepoint of its own: an entry that cannot be written fails the caller's transaction,
+# so the change it describes is never committed without it.
+@transaction.atomic(savepoint=False)
+def audit_append(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+    """Write entries built by `audit_entries`, pending, all at this moment (one transaction's
+    changes are made at once), and have them sealed (portal.audit.sealing)."""
     if not entries:
         return []
+    now = timezone.now()
     contents = []
     for entry in entries:
+        entry.at = now
         content = entry.content()
         entry.hash = pending_mark(content)
         contents.append(content)
-    AuditEntry.objects.append_pending(entries)
+    AuditEntry.objects.append_pending(list(entries))
     for entry, content in zip(entries, contents, strict=True):
         content["id"] = entry.pk  # hashed with its id, given by the insert
     seal_after_commit({entry.pk: content for entry, content in zip(entries, contents, strict=True)})
-    return entries
+    return list(entries)
 
 
 def _entry(record: Record, names: dict[int, str]) -> AuditEntry:
@@ -132,7 +159,6 @@ def _entry(record: Record, names: dict[int, str]) -> AuditEntry:
     else:
         actor_name = record.actor_name[:200]
     return AuditEntry(
-        at=timezone.now(),
         actor_id=actor.pk if actor is not None else None,
         actor_name=actor_name,
         province_id=province_id,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext, ngettext
 from django_tasks import task
 
 from portal.accounts.models import User
+from portal.bulk import insert_rows
 from portal.campaigns.models import Campaign
 from portal.moments import day_text, moment_text
 from portal.notifications.models import EmailFrequency, Notification, NotificationSettings
@@ -76,23 +77,49 @@ def notify_many(
     the `actor` (who made the move), never to a deactivated account, never twice for a key
     a person already has. The e-mails leave after the commit, to the people who want each
     notification by e-mail (EmailFrequency.EACH, the default)."""
+    return notify_prepared(
+        notifications_for(messages=messages, kind=kind, campaign=campaign, actor=actor)
+    )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Notifications built and checked, not written yet (`notify_prepared` writes them)."""
+
+    rows: list[Notification]
+    named: frozenset[int]  # everyone the messages name
+
+
+def notifications_for(
+    *,
+    messages: Iterable[Message],
+    kind: str,
+    campaign: Campaign | None = None,
+    actor: User | None = None,
+) -> Outgoing:
+    """The rows `notify_many` writes, built and checked without a query: work that can be
+    done before a transaction that must be short (finalization tells 3,300 units)."""
     messages = list(messages)
-    keys = {message.key for message in messages if message.key}
-    named = {user.pk for message in messages for user in message.users}
-    sent: set[tuple[int, str]] = set()
-    if keys:  # one query for everyone, rather than one per person
-        had = Notification.objects.filter(key__in=keys, user_id__in=named)
-        sent = set(had.values_list("user_id", "key"))
     rows = []
     for message in messages:
         people = {user.pk: user for user in message.users if user.is_active}
         for user in people.values():
-            if (actor is not None and user.pk == actor.pk) or (user.pk, message.key) in sent:
-                continue
-            rows.append(_row(user, kind, message, campaign))
-    created = _saved(rows)
+            if actor is None or user.pk != actor.pk:
+                rows.append(_row(user, kind, message, campaign))
+    return Outgoing(rows, frozenset(user.pk for message in messages for user in message.users))
+
+
+def notify_prepared(outgoing: Outgoing) -> list[Notification]:
+    """Write the rows of `notifications_for`, except those whose person already has the key
+    (one query for everyone, rather than one per person), in the caller's transaction."""
+    keys = {row.key for row in outgoing.rows if row.key}
+    sent: set[tuple[int, str]] = set()
+    if keys:
+        had = Notification.objects.filter(key__in=keys, user_id__in=outgoing.named)
+        sent = set(had.values_list("user_id", "key"))
+    created = _saved([row for row in outgoing.rows if (row.user_id, row.key) not in sent])
     if created:
-        at_once = set(named) - set(_holding_back(named))
+        at_once = set(outgoing.named) - set(_holding_back(outgoing.named))
         mailed = [row for row in created if row.user_id in at_once]
         if mailed:  # by the worker, once the notifications are stored (docs/tasks.md)
             ids = [row.pk for row in mailed]
@@ -123,7 +150,8 @@ def _saved(rows: list[Notification]) -> list[Notification]:
         return []
     try:
         with transaction.atomic():
-            return Notification.objects.bulk_create(rows)
+            insert_rows(rows)
+            return rows
     except IntegrityError:
         for row in rows:
             row.pk = None

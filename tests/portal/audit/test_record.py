@@ -14,9 +14,10 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import transaction
 
 from dti.ledger import GENESIS, link_hash
-from portal.audit.models import INSERT_BATCH, AppendOnly, AuditEntry, AuditHead
+from portal.audit.models import AppendOnly, AuditEntry, AuditHead
 from portal.audit.services import Record, audit_record, audit_records
 from portal.audit.verify import audit_log_verify
+from portal.bulk import INSERT_BATCH
 from tests.portal.audit.conftest import Log
 from tests.portal.conftest import Cast
 
