@@ -106,6 +106,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_writes.py --out docs/performance-writes.md
 	$(BIN)/python bench/bench_saves.py --out docs/performance-saves.md
 	scripts/with-postgres $(BIN)/python bench/bench_saves.py --postgres --out docs/performance-saves-postgresql.md
+	$(BIN)/python bench/bench_login.py --out docs/performance-login.md
+	scripts/with-postgres $(BIN)/python bench/bench_login.py --postgres --out docs/performance-login-postgresql.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -602,7 +602,10 @@ def markdown(report: Report) -> str:
         " Deadline day, 500 saves at once per province through the server:"
         " [performance-saves.md](performance-saves.md) (SQLite) and"
         " [performance-saves-postgresql.md](performance-saves-postgresql.md), by"
-        " `bench/bench_saves.py`.",
+        " `bench/bench_saves.py`. A sign-in while 3,300 communes are finalized:"
+        " [performance-login.md](performance-login.md) (SQLite) and"
+        " [performance-login-postgresql.md](performance-login-postgresql.md), by"
+        " `bench/bench_login.py`.",
         "",
     ]
     return "\n".join(lines)

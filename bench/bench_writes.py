@@ -85,7 +85,8 @@ class Scene:
 
 
 def build(units: int) -> Scene:
-    """A province with `units` communes, its office, a reporter and an appraisal chair."""
+    """A province with `units` communes, its office, a reporter for each commune (the first
+    one's is `reporter`) and an appraisal chair."""
     from portal.accounts.models import Membership, Province, User
     from portal.frameworks.models import FrameworkVersion
     from portal.roles import Role
@@ -112,6 +113,15 @@ def build(units: int) -> Scene:
     ):
         people[username] = User.objects.create_user(username=username, full_name=username)
         Membership.objects.create(user=people[username], province=province, role=role, unit=unit)
+    # every other commune's reporter too: finalization tells each unit's people its result
+    others = User.objects.bulk_create(
+        User(username=f"reporter-{unit.code}", full_name=f"Cán bộ {unit.name}")
+        for unit in communes[1:]
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, province=province, role=Role.REPORTER, unit=unit)
+        for user, unit in zip(others, communes[1:], strict=True)
+    )
     return Scene(
         province, framework, people["office"], people["reporter"], people["chair"], communes
     )

@@ -33,8 +33,8 @@ from portal.accounts.models import User
 from portal.answers import AnswerValue
 from portal.appraisals.values import values_of_units
 from portal.audit.models import AuditEntry
-from portal.audit.services import Record, audit_records
-from portal.bulk import update_rows
+from portal.audit.services import Record, audit_append, audit_entries
+from portal.bulk import insert_rows, update_rows
 from portal.campaigns.models import Campaign, CampaignUnit, HistoricResult
 from portal.frameworks.scoring import applicability, core_value, unit_attributes
 
@@ -66,21 +66,41 @@ def fingerprint(campaign: Campaign) -> Fingerprint:
 
 @dataclass(frozen=True)
 class Prepared:
-    """One unit's result, checked and ready to store, and what its audit entry says."""
+    """One unit's result, checked and ready to store, and its audit entry, built (the
+    result's id is set on it once the result is stored)."""
 
     result: HistoricResult
     values: dict[str, Any]
+    entry: AuditEntry
 
 
-def prepared_results(campaign: Campaign, round_number: int) -> list[Prepared]:
+def prepared_results(campaign: Campaign, round_number: int, actor: User) -> list[Prepared]:
     """Every unit's result in the round, level by level, checked but not stored."""
-    prepared = []
+    results: list[tuple[HistoricResult, dict[str, Any]]] = []
     for level in campaign.levels.select_related("framework").order_by("level"):
         campaign_units = list(campaign.units.filter(level=level.level).select_related("unit"))
         if campaign_units:
             result = level_result(level.framework.build(), campaign_units, round_number)
-            prepared += _prepare(campaign_units, result)
-    return prepared
+            results += _prepare(campaign_units, result)
+    reason = gettext("Kết quả thẩm định vòng cuối (vòng %(number)s)") % {"number": round_number}
+    entries = audit_entries(
+        [
+            Record(
+                actor=actor,
+                entity="result",
+                action="finalize",
+                new=values,
+                campaign=campaign,
+                unit=historic.campaign_unit.unit,
+                reason=reason,
+            )
+            for historic, values in results
+        ]
+    )
+    return [
+        Prepared(historic, values, entry)
+        for (historic, values), entry in zip(results, entries, strict=True)
+    ]
 
 
 def level_result(
@@ -123,7 +143,9 @@ def _core_input(
     return UnitInput(unit=campaign_unit.unit.code, attributes=attributes, values=kept)
 
 
-def _prepare(campaign_units: Sequence[CampaignUnit], result: LevelResult) -> list[Prepared]:
+def _prepare(
+    campaign_units: Sequence[CampaignUnit], result: LevelResult
+) -> list[tuple[HistoricResult, dict[str, Any]]]:
     scores = result.scores
     position = {code: i for i, code in enumerate(scores.unit_ids)}
     by_code = {campaign_unit.unit.code: campaign_unit for campaign_unit in campaign_units}
@@ -145,13 +167,11 @@ def _prepare(campaign_units: Sequence[CampaignUnit], result: LevelResult) -> lis
         # the row in hand: no query to name its unit
         historic = HistoricResult(campaign_unit=by_code[row.unit], **values)
         historic.clean_fields(exclude=["campaign_unit"])  # the unit: one of the campaign's
-        prepared.append(Prepared(historic, values))
+        prepared.append((historic, values))
     return prepared
 
 
-def store_results(
-    campaign: Campaign, prepared: Sequence[Prepared], round_number: int, actor: User
-) -> list[HistoricResult]:
+def store_results(campaign: Campaign, prepared: Sequence[Prepared]) -> list[HistoricResult]:
     """Write the prepared results, each with its audit entry: a reopened campaign's units
     have a result already, which is updated (a few statements for the whole level)."""
     existing = dict(
@@ -165,22 +185,9 @@ def store_results(
         historic = item.result
         historic.pk = existing.get(historic.campaign_unit_id)
         (new if historic.pk is None else changed).append(historic)
-    HistoricResult.objects.bulk_create(new)
+    insert_rows(new)
     update_rows(changed, [*STORED, "index_scores", "source_table"])
-    reason = gettext("Kết quả thẩm định vòng cuối (vòng %(number)s)") % {"number": round_number}
-    audit_records(
-        [
-            Record(
-                actor=actor,
-                entity="result",
-                action="finalize",
-                new=item.values,
-                campaign=campaign,
-                unit=item.result.campaign_unit.unit,
-                entity_id=item.result.pk,
-                reason=reason,
-            )
-            for item in prepared
-        ]
-    )
+    for item in prepared:
+        item.entry.entity_id = str(item.result.pk)
+    audit_append([item.entry for item in prepared])
     return [item.result for item in prepared]

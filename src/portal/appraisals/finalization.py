@@ -14,9 +14,8 @@ the writing, not for the computing."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,7 +38,7 @@ from portal.campaigns.selectors import number_vi
 from portal.campaigns.services import record
 from portal.notifications.events import campaign_finalized
 from portal.notifications.models import Kind
-from portal.notifications.services import Message, notify_many
+from portal.notifications.services import Message, Outgoing, notifications_for, notify_prepared
 from portal.workflow import Machine, RoundState, check_or_refuse
 from portal.workflow.guards import RoundGuardFacts, enforce, override_note, unscored_blockers
 
@@ -79,23 +78,14 @@ class Computed:
     final: int
     note: str
     results: list[Prepared]
-    told: dict[int, Told]
-
-
-class Told(NamedTuple):
-    """What a unit's people are told of its result."""
-
-    title: str
-    body: str
-    url: str
-    key: str
+    told: Outgoing
 
 
 def _compute(campaign: Campaign, actor: User, override_reason: str, *, lock: bool) -> Computed:
     found = fingerprint(campaign)  # first: whatever changes after is seen as a change
     campaign, _, final, note = _may_finalize(campaign, actor, override_reason, lock=lock)
-    results = prepared_results(campaign, final.number)
-    return Computed(found, final.number, note, results, _told(campaign, results))
+    results = prepared_results(campaign, final.number, actor)
+    return Computed(found, final.number, note, results, _told(campaign, results, actor))
 
 
 def _commit(campaign: Campaign, actor: User, computed: Computed) -> list[HistoricResult] | None:
@@ -110,7 +100,7 @@ def _commit(campaign: Campaign, actor: User, computed: Computed) -> list[Histori
         computed.fingerprint is not None and fingerprint(campaign) != computed.fingerprint
     ):
         return None
-    stored = store_results(campaign, computed.results, final.number, actor)
+    stored = store_results(campaign, computed.results)
     old = campaign.state
     campaign.state = target
     campaign.full_clean()
@@ -128,7 +118,10 @@ def _commit(campaign: Campaign, actor: User, computed: Computed) -> list[Histori
         ).strip(),
     )
     record(campaign, "finalize", actor, f"vòng cuối: vòng {final.number} {computed.note}".strip())
-    _notify(campaign, computed.told, actor)
+    # each unit's people told its result; the office, the leadership and the team that the
+    # campaign is finalized (portal.notifications.events)
+    notify_prepared(computed.told)
+    campaign_finalized(campaign=campaign, actor=actor, team=team_people(campaign))
     return stored
 
 
@@ -174,33 +167,28 @@ def _agreed_final_round(campaign: Campaign, *, lock: bool = True) -> AppraisalRo
     return final
 
 
-def _told(campaign: Campaign, results: Sequence[Prepared]) -> dict[int, Told]:
-    """What each unit is told of its result, by unit id (written before the transaction:
-    only who is told is read in it)."""
-    told = {}
+def _told(campaign: Campaign, results: Sequence[Prepared], actor: User) -> Outgoing:
+    """Each unit's people told its result: built before the transaction, which writes it."""
+    people = unit_people(campaign)
+    messages = []
     for item in results:
         result = item.result
         campaign_unit = result.campaign_unit
-        told[campaign_unit.unit_id] = Told(
-            gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": campaign_unit.unit},
-            gettext("Tổng điểm %(total)s / %(max)s; xếp loại %(class)s.")
-            % {
-                "total": number_vi(result.total),
-                "max": number_vi(result.applicable_max),
-                "class": result.class_label or "—",
-            },
-            unit_results_url(campaign_unit),
-            f"campaign_finalized:{campaign.pk}:{campaign_unit.pk}",
+        users = people.get(campaign_unit.unit_id, [])
+        if not users:
+            continue
+        messages.append(
+            Message(
+                users,
+                gettext("Đã chốt kết quả đánh giá của %(unit)s") % {"unit": campaign_unit.unit},
+                gettext("Tổng điểm %(total)s / %(max)s; xếp loại %(class)s.")
+                % {
+                    "total": number_vi(result.total),
+                    "max": number_vi(result.applicable_max),
+                    "class": result.class_label or "—",
+                },
+                unit_results_url(campaign_unit),
+                f"campaign_finalized:{campaign.pk}:{campaign_unit.pk}",
+            )
         )
-    return told
-
-
-def _notify(campaign: Campaign, told: Mapping[int, Told], actor: User) -> None:
-    """Each unit's people are told its result; the office, the leadership and the team that
-    the campaign is finalized (portal.notifications.events)."""
-    people = unit_people(campaign)
-    messages = [
-        Message(people[unit_id], *text) for unit_id, text in told.items() if people.get(unit_id)
-    ]
-    notify_many(messages=messages, kind=Kind.FINALIZED, campaign=campaign, actor=actor)
-    campaign_finalized(campaign=campaign, actor=actor, team=team_people(campaign))
+    return notifications_for(messages=messages, kind=Kind.FINALIZED, campaign=campaign, actor=actor)

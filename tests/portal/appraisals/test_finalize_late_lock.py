@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from portal.accounts.models import User
 from portal.appraisals import finalization
 from portal.appraisals.final_results import Prepared, prepared_results
 from portal.appraisals.finalization import ATTEMPTS, campaign_finalize
@@ -30,8 +31,8 @@ def computed_then(
     changes the database as another person's committed write would."""
     computed: list[list[Prepared]] = []
 
-    def compute(campaign: Campaign, round_number: int) -> list[Prepared]:
-        results = prepared_results(campaign, round_number)
+    def compute(campaign: Campaign, round_number: int, actor: User) -> list[Prepared]:
+        results = prepared_results(campaign, round_number, actor)
         computed.append(results)
         meanwhile(len(computed))
         return results
