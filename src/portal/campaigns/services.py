@@ -19,6 +19,7 @@ from portal.accounts.models import Province, User
 from portal.accounts.permissions import roles_in
 from portal.audit.locks import locked_or_refused
 from portal.audit.services import Record, audit_record, audit_records
+from portal.bulk import insert_rows
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import (
     Campaign,
@@ -253,7 +254,7 @@ def campaign_units_add(
         # unit once (the campaign is locked): no query per unit
         campaign_unit.clean_fields(exclude=["campaign", "unit"])
         campaign_units.append(campaign_unit)
-    CampaignUnit.objects.bulk_create(campaign_units)
+    insert_rows(campaign_units)
     if campaign_units:
         record(campaign, "units_add", user, ", ".join(u.name for u in new))
     audit_records(
