@@ -125,11 +125,12 @@ def _commit(campaign: Campaign, actor: User, computed: Computed) -> list[Histori
     return stored
 
 
-@transaction.atomic
 def finalize_precheck(*, campaign: Campaign, actor: User, override_reason: str = "") -> None:
     """What finalizing would refuse, said before it is queued (the chair's page shows the
-    blockers at once); the job checks it all again in its own transaction."""
-    _may_finalize(campaign, actor, override_reason, lock=True)
+    blockers at once); the job checks it all again in its own transaction. Only reads, and
+    locks nothing: on SQLite a transaction here would hold the write lock while every
+    unit's scores are counted."""
+    _may_finalize(campaign, actor, override_reason, lock=False)
 
 
 def _may_finalize(
