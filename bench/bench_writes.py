@@ -391,7 +391,8 @@ opens it, in one process:
   (`campaign_units_add`: one row and one audit entry each);
 - **finalize**: the chair finalizes the campaign (`campaign_finalize`): every commune's
   {CRITERIA} values that count in the final round are read ({units * CRITERIA:,} answers), the
-  level is evaluated by the core, each result is stored and audited. Between runs the
+  level is evaluated by the core, each result is stored and audited, and each commune's
+  reporter is told its result. Between runs the
   campaign is put back in appraisal, so the warm-up creates the results and the timed runs
   update them, as after a reopening.
 
@@ -417,11 +418,16 @@ Each timing is warmed up once, then run {runs} times with `time.perf_counter`.
 ## Where the time goes
 
 The queries do not grow with the units (a few per level and per 500 rows). What grows is
-Python: each row written through Django's ORM is a model instance whose insert values are
-prepared field by field (three tables when units are added: the unit read, its campaign row,
-its audit entry), and finalization converts each unit's values to the core's inputs
-(`dti.inputs.build_inputs`, in the floor too). The floors do neither, so the ratios are
-large for the writes that are all rows (save, add) and small for finalization.
+Python: each row is a model instance, checked, and its values converted field by field
+before the plain SQL that writes it (portal.bulk); each audit entry is made plain JSON,
+marked with its HMAC and, once written, hashed into the chain (three tables when units are
+added: the unit read, its campaign row, its audit entry). Finalization also converts each
+unit's values to the core's inputs (`dti.inputs.build_inputs`, in the floor too) and tells
+each commune's reporter its result. The floors do none of it, so the ratios are large for
+the writes that are all rows (save, add) and small for finalization. Finalization computes
+before its write transaction and holds the write lock only to store
+(docs/portal-appraisal.md#finalization): what the lock costs a sign-in meanwhile is in
+performance-login.md.
 
 ## Durability: `synchronous=FULL`
 
