@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -152,7 +153,7 @@ def _tr(label: Promise | str, language: str | None) -> str:
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: an export builds 100,000 of them, and frozen costs twice
 class LogRow:
     id: int
     at: datetime  # in the portal's time zone
@@ -195,20 +196,59 @@ def log_rows(
     return [log_row(entry, unit_names, criterion_names) for entry in entries]
 
 
+class Logged(Protocol):
+    """What a row is built from: an entry, or its columns as an export reads them."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor_name(self) -> str: ...
+    @property
+    def unit_id(self) -> int | None: ...
+    @property
+    def criterion(self) -> str: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def old(self) -> Any: ...
+    @property
+    def new(self) -> Any: ...
+    @property
+    def reason(self) -> str: ...
+
+
+Described = tuple[str, str, str]  # a value in words, without its codes, and its codes
+
+
 def log_row(
-    entry: AuditEntry,
+    entry: Logged,
     unit_names: Mapping[int, str],
     criterion_names: Mapping[str, str] | None = None,
     *,
     language: str | None = None,
     zone: tzinfo | None = None,
+    memo: dict[tuple[str, str], Described] | None = None,
+    stored: tuple[str, str] | None = None,
 ) -> LogRow:
     """`criterion_names`: the page shows a criterion by its name (the exports keep the code).
-    `language` and `zone`: the active ones, which an export of many entries reads once."""
+    `language` and `zone`: the active ones, which an export of many entries reads once;
+    `memo`: the words of the values already described in it (most values recur);
+    `stored`: the old and new values as `stored_json` writes them, when already known."""
     reason, technical = technical_split(entry.reason)
     language = language or get_language()
-    old, old_plain, old_technical = _described(entry.old, entry.entity, language)
-    new, new_plain, new_technical = _described(entry.new, entry.entity, language)
+    old_json, new_json = stored or (stored_json(entry.old), stored_json(entry.new))
+    if memo is None:
+        old_words = _described(entry.old, entry.entity, language)
+        new_words = _described(entry.new, entry.entity, language)
+    else:
+        old_words = _remembered(memo, entry.old, old_json, entry.entity, language)
+        new_words = _remembered(memo, entry.new, new_json, entry.entity, language)
+    old, old_plain, old_technical = old_words
+    new, new_plain, new_technical = new_words
     names = criterion_names or {}
     return LogRow(
         id=entry.pk,
@@ -228,12 +268,27 @@ def log_row(
         reason=entry.reason,
         reason_plain=reason,
         reason_technical=technical,
-        old_json=_json(entry.old),
-        new_json=_json(entry.new),
+        old_json=old_json,
+        new_json=new_json,
     )
 
 
-def _described(value: Any, entity: str, language: str | None) -> tuple[str, str, str]:
+MEMO_SIZE = 20_000  # values an export remembers the words of at most
+
+
+def _remembered(
+    memo: dict[tuple[str, str], Described], value: Any, stored: str, entity: str, language: str
+) -> Described:
+    key = (entity, stored)  # the value's JSON, sorted: equal values, equal keys
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        found = memo[key] = _described(value, entity, language)
+    return found
+
+
+def _described(value: Any, entity: str, language: str | None) -> Described:
     """A stored value in words, and split as `_value_split` splits it: the words computed
     once when the value carries no codes apart (nearly every entry)."""
     coded = (isinstance(value, dict) and bool(TECHNICAL_KEYS & value.keys())) or (
@@ -260,7 +315,8 @@ def _value_split(value: Any, entity: str) -> tuple[str, str]:
     return technical_split(text) if _HASH.search(text) else (text, "")
 
 
-def _json(value: Any) -> str:
+def stored_json(value: Any) -> str:
+    """A stored value as the exports write it: compact JSON, keys in order ("" for none)."""
     return (
         ""
         if value is None
@@ -273,7 +329,11 @@ def entity_label(entity: str, language: str | None = None) -> str:
 
 
 def what_changed(entity: str, action: str, language: str | None = None) -> str:
-    language = language or get_language()
+    return _what_changed(entity, action, language or get_language())
+
+
+@lru_cache(maxsize=1024)  # the labels are fixed: an export of 100,000 entries asks each once
+def _what_changed(entity: str, action: str, language: str) -> str:
     verb = VERB_LABELS.get(action)
     return f"{entity_label(entity, language)}: {_tr(verb, language).lower() if verb else action}"
 

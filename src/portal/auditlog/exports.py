@@ -8,9 +8,10 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 from io import BytesIO, StringIO
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -33,19 +34,15 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cells(row: LogRow) -> list[int | str | datetime]:
-    return [
-        row.id,
-        row.at,
-        row.actor,
-        row.unit,
-        row.criterion,
-        row.what,
-        row.old,
-        row.new,
-        row.reason,
-        row.old_json,
-        row.new_json,
-    ]
+    return [row.id, row.at, *_texts(row)]
+
+
+def _texts(row: LogRow) -> tuple[str, ...]:
+    """The entry's columns after its id and time: all text."""
+    return (
+        row.actor, row.unit, row.criterion, row.what, row.old, row.new, row.reason,
+        row.old_json, row.new_json,
+    )  # fmt: skip
 
 
 def _inert(value: int | str | datetime) -> int | str | datetime:
@@ -54,6 +51,11 @@ def _inert(value: int | str | datetime) -> int | str | datetime:
     XLSX unreadable). A negative value as the log writes it ("-12,5") is left as it is."""
     if not isinstance(value, str):
         return value
+    return _inert_text(value)
+
+
+@lru_cache(maxsize=8192)  # most cells recur: the same people, units, criteria, values
+def _inert_text(value: str) -> str:
     cleaned = clean_text(value)
     return cleaned if NUMBER.fullmatch(cleaned) else spreadsheet_text(cleaned)
 
@@ -69,10 +71,10 @@ def log_csv(rows: Iterable[LogRow]) -> Iterator[bytes]:
     while batch := list(islice(entries, CSV_BATCH)):
         out.seek(0)
         out.truncate()
-        for row in batch:
-            cells = _cells(row)
-            cells[1] = row.at.strftime(MOMENT)
-            writer.writerow([_inert(cell) for cell in cells])
+        writer.writerows(
+            [row.id, row.at.strftime(MOMENT), *[_inert_text(text) for text in _texts(row)]]
+            for row in batch
+        )
         yield out.getvalue().encode("utf-8")
 
 
@@ -102,17 +104,22 @@ def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
     """One sheet: a title line, the header (frozen), one entry per row; times as dates."""
     book = Workbook(write_only=True)
     sheet = titled_sheet(book, SHEET, title, COLUMNS, WIDTHS)
-    for row in rows:
-        cells: list[object] = []
-        for value in _cells(row):
-            cell = WriteOnlyCell(sheet, value=_inert(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        moment = WriteOnlyCell(sheet, value=row.at.replace(tzinfo=None))  # local time, as shown
+    for cells in xlsx_cells(rows):
+        moment = WriteOnlyCell(sheet, value=cast(datetime, cells[1]))
         moment.number_format = "dd/mm/yyyy hh:mm:ss"
         cells[1] = moment
         sheet.append(cells)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def xlsx_cells(rows: Iterable[LogRow]) -> Iterator[list[object]]:
+    """Each entry's cells as the XLSX holds them. Plain values, no cell objects (one per
+    value cost as much again): openpyxl reads text as a formula only when it starts with
+    "=", which `_inert` never lets it. An empty text is an empty cell, which openpyxl skips
+    where it writes "" as a string. The time is the local time, as shown."""
+    for row in rows:
+        cells: list[object] = [None if value == "" else _inert(value) for value in _cells(row)]
+        cells[1] = row.at.replace(tzinfo=None)
+        yield cells

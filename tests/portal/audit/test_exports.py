@@ -12,9 +12,12 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from portal.audit.models import AuditEntry
+from portal.audit.rows import LogRow
 from portal.audit.services import audit_record
 from portal.auditlog import exports
 from tests.portal.audit.conftest import Log
@@ -107,6 +110,8 @@ def test_the_xlsx_has_the_rows_with_times_as_dates(cast: Cast, log: Log):
         "Gia hạn chung theo công văn 12/STTTT",
     )
     assert sheet.freeze_panes == "A3"
+    assert sheet.cell(row=3, column=2).number_format == "dd/mm/yyyy hh:mm:ss"
+    assert sheet.cell(row=3, column=5).value is None  # no criterion: an empty cell, not ""
 
 
 def test_text_is_never_run_as_a_formula(cast: Cast):
@@ -154,3 +159,21 @@ def test_the_csv_starts_with_its_header_before_any_entry_is_read(
     entries = AuditEntry.objects.filter(campaign=cast.campaign).count()
     assert len(rest) == -(-entries // 2)  # ceil: two entries a piece
     assert len(list(csv.reader(io.StringIO(b"".join(rest).decode())))) == entries
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_no_text_of_the_xlsx_can_start_as_a_formula(text: str):
+    """openpyxl writes a plain text value as a formula when it starts with "=": the cells
+    the export hands it are plain values, so none may."""
+    row = LogRow(
+        id=1, at=dt.datetime(2025, 7, 1, 8, 30, tzinfo=dt.UTC), actor=text, unit_id=None,
+        unit=text, criterion=text, criterion_name=text, entity=text, what=text, old=text,
+        new=text, old_plain=text, new_plain=text, changes_technical=text, reason=text,
+        reason_plain=text, reason_technical=text, old_json=text, new_json=text,
+    )  # fmt: skip
+    [cells] = exports.xlsx_cells([row])
+    assert cells[:2] == [1, dt.datetime(2025, 7, 1, 8, 30)]
+    for cell in cells[2:]:
+        assert cell is None if text == "" else isinstance(cell, str)
+        assert cell is None or not cell.startswith("=")
