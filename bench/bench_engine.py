@@ -475,6 +475,12 @@ def machine() -> dict[str, str]:
     }
 
 
+def machine_table() -> list[str]:
+    """The report's section on the machine, as Markdown lines."""
+    rows = [f"| {key} | {value} |" for key, value in machine().items()]
+    return ["## Machine", "", "| | |", "|---|---|", *rows, ""]
+
+
 def status(met: bool) -> str:
     return "met" if met else "**MISSED**"
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import re
 import sys
 import tempfile
@@ -39,9 +38,9 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engine imports dti
 
-from bench_engine import machine, positive  # noqa: E402
-from bench_public import environment, free_port, start_server, stop_server  # noqa: E402
-from bench_saves import Run, request  # noqa: E402
+from bench_engine import machine_table, positive  # noqa: E402
+from bench_public import free_port, start_server, stop_server  # noqa: E402
+from bench_saves import Run, request, served_portal  # noqa: E402
 from bench_writes import OVERRIDE, build, in_appraisal  # noqa: E402
 from public_load import HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
 
@@ -107,22 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true", help="DTI_DATABASE_URL's PostgreSQL")
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     options = parser.parse_args(argv)
-    database = os.environ.get("DTI_DATABASE_URL", "")
-    if options.postgres and not database.startswith("postgres"):
-        raise SystemExit("--postgres: set DTI_DATABASE_URL (scripts/with-postgres does)")
     engine = "postgresql" if options.postgres else "sqlite"
     with tempfile.TemporaryDirectory(prefix="dti-bench-login-") as name:
         folder = Path(name)
-        env = environment(folder)
-        if options.postgres:
-            env["DTI_DATABASE_URL"] = database
-        os.environ.update(env)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        env = served_portal(folder, postgres=options.postgres)
         result = measured(engine, env, folder, options)
     text = markdown(result, options)
     if options.out:
@@ -238,12 +225,7 @@ def markdown(result: Result, options: argparse.Namespace) -> str:
         "and again, one after the other, until the worker has finished. Afterwards every "
         "commune has its result, the campaign is finalized and the audit trail verifies.",
         "",
-        "## Machine",
-        "",
-        "| | |",
-        "|---|---|",
-        *[f"| {key} | {value} |" for key, value in machine().items()],
-        "",
+        *machine_table(),
         "## Results",
         "",
         "| sign-ins | count | p50 (s) | p95 (s) | slowest (s) | failed |",

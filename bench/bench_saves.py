@@ -320,22 +320,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true", help="DTI_DATABASE_URL's PostgreSQL")
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     options = parser.parse_args(argv)
-    database = os.environ.get("DTI_DATABASE_URL", "")
-    if options.postgres and not database.startswith("postgres"):
-        raise SystemExit("--postgres: set DTI_DATABASE_URL (scripts/with-postgres does)")
     engine = "postgresql" if options.postgres else "sqlite"
     with tempfile.TemporaryDirectory(prefix="dti-bench-saves-") as name:
         folder = Path(name)
-        env = environment(folder)
-        if options.postgres:
-            env["DTI_DATABASE_URL"] = database
-        os.environ.update(env)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        env = served_portal(folder, postgres=options.postgres)
         scenarios = [
             scenario(env, folder, options, provinces, f"s{n}-")
             for n, provinces in enumerate(options.provinces)
@@ -345,6 +333,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         options.out.write_text(text, encoding="utf-8")
     print(text)
     return 1 if any(s.failed for s in scenarios) else 0
+
+
+def served_portal(folder: Path, *, postgres: bool) -> dict[str, str]:
+    """Production settings for a throwaway portal in `folder` (its database there, or
+    DTI_DATABASE_URL's PostgreSQL), migrated, its static files collected, Django set up in
+    this process; the environment the server is to run with."""
+    database = os.environ.get("DTI_DATABASE_URL", "")
+    if postgres and not database.startswith("postgres"):
+        raise SystemExit("--postgres: set DTI_DATABASE_URL (scripts/with-postgres does)")
+    env = environment(folder)
+    if postgres:
+        env["DTI_DATABASE_URL"] = database
+    os.environ.update(env)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return env
 
 
 def scenario(

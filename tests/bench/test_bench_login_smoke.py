@@ -6,15 +6,13 @@ process that migrates a database and starts servers)."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from types import ModuleType
 
 import pytest
 
 from portal.appraisals.finalization import campaign_finalize
-from tests.bench.test_bench_public_smoke import BENCH, _load
-from tests.conftest import REPO
+from tests.bench.test_bench_public_smoke import _load, bench_run
 
 
 @pytest.fixture(scope="module")
@@ -43,22 +41,10 @@ def test_the_check_finds_a_campaign_not_finalized(bench):
 
 @pytest.mark.slow
 def test_the_login_benchmark_runs_and_writes_its_report(tmp_path):
-    out = tmp_path / "performance-login.md"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "bench_login.py"),
-            *("--units", "40", "--logins", "3", "--workers", "2", "--out", str(out)),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp_path)},
-    )
     # Exit 0: every sign-in answered 302, the campaign finalized, the trail intact.
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    report = out.read_text(encoding="utf-8")
+    report = bench_run(
+        "bench_login.py", tmp_path, *("--units", "40", "--logins", "3", "--workers", "2")
+    )
     assert "# A sign-in during finalization (sqlite)" in report
     assert "| nothing else running (floor) | 3 |" in report
     assert "| while 40 communes are finalized |" in report

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -98,25 +99,30 @@ def test_the_checks_refuse_a_body_without_what_it_must_show(bench):
     assert checks["floor"].check("/healthz", b'{"status": "ok"}') is None
 
 
-@pytest.mark.slow
-def test_the_public_benchmark_runs_and_writes_its_report(tmp_path):
-    out = tmp_path / "performance-public.md"
+def bench_run(script: str, tmp_path: Path, *arguments: str) -> str:
+    """Run a benchmark in a process of its own, with nothing of this one's environment (its
+    files under `tmp_path`); its report, once it exited 0 (anything else fails the test)."""
+    out = tmp_path / "report.md"
     result = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "bench_public.py"),
-            *("--units", str(UNITS), "--clients", "4", "--seconds", "2", "--workers", "2"),
-            *("--out", str(out)),
-        ],
+        [sys.executable, str(BENCH / script), *arguments, "--out", str(out)],
         capture_output=True,
         text=True,
         cwd=REPO,
         timeout=600,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp_path)},
     )
-    # Exit 0: every answer was 200 and every body held what it must (the pages and the CSV).
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    report = out.read_text(encoding="utf-8")
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_public_benchmark_runs_and_writes_its_report(tmp_path):
+    # Exit 0: every answer was 200 and every body held what it must (the pages and the CSV).
+    report = bench_run(
+        "bench_public.py",
+        tmp_path,
+        *("--units", str(UNITS), "--clients", "4", "--seconds", "2", "--workers", "2"),
+    )
     assert "**Verdict:** p95 against the floor's: landing" in report
     assert "Every answer was 200 and every body was as expected" in report
     assert f"| ranking page, {UNITS} units |" in report

@@ -6,8 +6,6 @@ separate process that migrates a database and starts servers)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from types import ModuleType
 
 import pytest
@@ -15,8 +13,7 @@ import pytest
 from portal.answers import PostedAnswer
 from portal.assessments.services import answers_save
 from portal.campaigns.models import CampaignUnit
-from tests.bench.test_bench_public_smoke import BENCH, _load
-from tests.conftest import REPO
+from tests.bench.test_bench_public_smoke import _load, bench_run
 
 
 @pytest.fixture(scope="module")
@@ -54,23 +51,13 @@ def test_the_check_finds_what_the_database_lacks_of_the_acknowledged_saves(scene
 
 @pytest.mark.slow
 def test_the_deadline_benchmark_runs_and_writes_its_report(tmp_path):
-    out = tmp_path / "performance-saves.md"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH / "bench_saves.py"),
-            *("--provinces", "1", "2", "--units", "3", "--saves", "7", "--clients", "3"),
-            *("--workers", "2", "--out", str(out)),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp_path)},
-    )
     # Exit 0: every save acknowledged, every answer as last saved, the trail intact.
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    report = out.read_text(encoding="utf-8")
+    report = bench_run(
+        "bench_saves.py",
+        tmp_path,
+        *("--provinces", "1", "2", "--units", "3", "--saves", "7", "--clients", "3"),
+        *("--workers", "2"),
+    )
     assert "# Deadline day: concurrent saves (sqlite)" in report
     assert "- 1 province(s): " in report and "- 2 province(s): " in report
     assert "| saves of 80 answers | 7 |" in report and "| saves of 80 answers | 14 |" in report
