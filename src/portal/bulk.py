@@ -44,10 +44,8 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
     assignments = ", ".join(f"{column} = %s" for column in changed)
     # names from the model's metadata, quoted; every value a parameter
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {key} = %s"  # noqa: S608
-    params = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field, _ in columns]
-        for row in rows
-    ]
+    converters = [(field.attname, _converter(field, connection)) for field, _ in columns]
+    params = [[convert(getattr(row, name)) for name, convert in converters] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -78,11 +76,11 @@ def insert_rows(rows: Sequence[Model]) -> None:
     limit = connection.features.max_query_params
     size = INSERT_BATCH if limit is None else min(INSERT_BATCH, limit // len(fields))
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    values = [(field, _converter(field, connection)) for field in fields]
+    readers = [(_reader(field), _converter(field, connection)) for field in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
-            params = [convert(_value(row, field)) for row in batch for field, convert in values]
+            params = [convert(read(row)) for row in batch for read, convert in readers]
             # names from the model's metadata, quoted; every value a parameter
             sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(batch))}"  # noqa: S608
             cursor.execute(f"{sql} RETURNING {quote(meta.pk.column)}", params)
@@ -91,10 +89,13 @@ def insert_rows(rows: Sequence[Model]) -> None:
                 row._state.adding, row._state.db = False, alias
 
 
-def _value(row: Model, field: Field[Any, Any]) -> Any:
+def _reader(field: Field[Any, Any]) -> Callable[[Model], Any]:
+    """How a new row's value of `field` is read: as Django's save sets it for a field set on
+    saving, else as it stands (decided once per field, not per row)."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return field.pre_save(row, add=True)
-    return getattr(row, field.attname)
+        return lambda row: field.pre_save(row, add=True)
+    name = field.attname
+    return lambda row: getattr(row, name)
 
 
 def _converter(field: Field[Any, Any], connection: Any) -> Callable[[Any], Any]:

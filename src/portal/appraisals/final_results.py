@@ -70,7 +70,6 @@ class Prepared:
     result's id is set on it once the result is stored)."""
 
     result: HistoricResult
-    values: dict[str, Any]
     entry: AuditEntry
 
 
@@ -98,8 +97,7 @@ def prepared_results(campaign: Campaign, round_number: int, actor: User) -> list
         ]
     )
     return [
-        Prepared(historic, values, entry)
-        for (historic, values), entry in zip(results, entries, strict=True)
+        Prepared(historic, entry) for (historic, _), entry in zip(results, entries, strict=True)
     ]
 
 

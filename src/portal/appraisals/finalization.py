@@ -37,8 +37,8 @@ from portal.campaigns.models import AppraisalRound, Campaign, HistoricResult
 from portal.campaigns.selectors import number_vi
 from portal.campaigns.services import record
 from portal.notifications.events import campaign_finalized
-from portal.notifications.models import Kind
-from portal.notifications.services import Message, Outgoing, notifications_for, notify_prepared
+from portal.notifications.models import Kind, Notification
+from portal.notifications.services import Message, notifications_for, notify_prepared
 from portal.workflow import Machine, RoundState, check_or_refuse
 from portal.workflow.guards import RoundGuardFacts, enforce, override_note, unscored_blockers
 
@@ -78,7 +78,7 @@ class Computed:
     final: int
     note: str
     results: list[Prepared]
-    told: Outgoing
+    told: list[Notification]  # each unit's people told its result, not written yet
 
 
 def _compute(campaign: Campaign, actor: User, override_reason: str, *, lock: bool) -> Computed:
@@ -168,7 +168,7 @@ def _agreed_final_round(campaign: Campaign, *, lock: bool = True) -> AppraisalRo
     return final
 
 
-def _told(campaign: Campaign, results: Sequence[Prepared], actor: User) -> Outgoing:
+def _told(campaign: Campaign, results: Sequence[Prepared], actor: User) -> list[Notification]:
     """Each unit's people told its result: built before the transaction, which writes it."""
     people = unit_people(campaign)
     messages = []

@@ -127,7 +127,7 @@ def audit_entries(records: Sequence[Record]) -> list[AuditEntry]:
 # No savepoint of its own: an entry that cannot be written fails the caller's transaction,
 # so the change it describes is never committed without it.
 @transaction.atomic(savepoint=False)
-def audit_append(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+def audit_append(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Write entries built by `audit_entries`, pending, all at this moment (one transaction's
     changes are made at once), and have them sealed (portal.audit.sealing)."""
     if not entries:
@@ -139,11 +139,11 @@ def audit_append(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
         content = entry.content()
         entry.hash = pending_mark(content)
         contents.append(content)
-    AuditEntry.objects.append_pending(list(entries))
+    AuditEntry.objects.append_pending(entries)
     for entry, content in zip(entries, contents, strict=True):
         content["id"] = entry.pk  # hashed with its id, given by the insert
     seal_after_commit({entry.pk: content for entry, content in zip(entries, contents, strict=True)})
-    return list(entries)
+    return entries
 
 
 def _entry(record: Record, names: dict[int, str]) -> AuditEntry:

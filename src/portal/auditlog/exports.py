@@ -33,10 +33,6 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cells(row: LogRow) -> list[int | str | datetime]:
-    return [row.id, row.at, *_texts(row)]
-
-
 def _texts(row: LogRow) -> tuple[str, ...]:
     """The entry's columns after its id and time: all text."""
     return (
@@ -45,17 +41,11 @@ def _texts(row: LogRow) -> tuple[str, ...]:
     )  # fmt: skip
 
 
-def _inert(value: int | str | datetime) -> int | str | datetime:
+@lru_cache(maxsize=8192)  # most cells recur: the same people, units, criteria, values
+def _inert_text(value: str) -> str:
     """Text a spreadsheet would run as a formula (a note typed as "=…") is kept as text, and
     a control character stored before the portal refused them is dropped (one would make the
     XLSX unreadable). A negative value as the log writes it ("-12,5") is left as it is."""
-    if not isinstance(value, str):
-        return value
-    return _inert_text(value)
-
-
-@lru_cache(maxsize=8192)  # most cells recur: the same people, units, criteria, values
-def _inert_text(value: str) -> str:
     cleaned = clean_text(value)
     return cleaned if NUMBER.fullmatch(cleaned) else spreadsheet_text(cleaned)
 
@@ -117,9 +107,8 @@ def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
 def xlsx_cells(rows: Iterable[LogRow]) -> Iterator[list[object]]:
     """Each entry's cells as the XLSX holds them. Plain values, no cell objects (one per
     value cost as much again): openpyxl reads text as a formula only when it starts with
-    "=", which `_inert` never lets it. An empty text is an empty cell, which openpyxl skips
+    "=", which `_inert_text` never lets it. An empty text is an empty cell, which openpyxl skips
     where it writes "" as a string. The time is the local time, as shown."""
     for row in rows:
-        cells: list[object] = [None if value == "" else _inert(value) for value in _cells(row)]
-        cells[1] = row.at.replace(tzinfo=None)
-        yield cells
+        texts = [None if text == "" else _inert_text(text) for text in _texts(row)]
+        yield [row.id, row.at.replace(tzinfo=None), *texts]

@@ -82,44 +82,36 @@ def notify_many(
     )
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    """Notifications built and checked, not written yet (`notify_prepared` writes them)."""
-
-    rows: list[Notification]
-    named: frozenset[int]  # everyone the messages name
-
-
 def notifications_for(
     *,
     messages: Iterable[Message],
     kind: str,
     campaign: Campaign | None = None,
     actor: User | None = None,
-) -> Outgoing:
+) -> list[Notification]:
     """The rows `notify_many` writes, built and checked without a query: work that can be
     done before a transaction that must be short (finalization tells 3,300 units)."""
-    messages = list(messages)
     rows = []
     for message in messages:
         people = {user.pk: user for user in message.users if user.is_active}
         for user in people.values():
             if actor is None or user.pk != actor.pk:
                 rows.append(_row(user, kind, message, campaign))
-    return Outgoing(rows, frozenset(user.pk for message in messages for user in message.users))
+    return rows
 
 
-def notify_prepared(outgoing: Outgoing) -> list[Notification]:
+def notify_prepared(rows: Sequence[Notification]) -> list[Notification]:
     """Write the rows of `notifications_for`, except those whose person already has the key
     (one query for everyone, rather than one per person), in the caller's transaction."""
-    keys = {row.key for row in outgoing.rows if row.key}
+    keys = {row.key for row in rows if row.key}
+    named = {row.user_id for row in rows}
     sent: set[tuple[int, str]] = set()
     if keys:
-        had = Notification.objects.filter(key__in=keys, user_id__in=outgoing.named)
+        had = Notification.objects.filter(key__in=keys, user_id__in=named)
         sent = set(had.values_list("user_id", "key"))
-    created = _saved([row for row in outgoing.rows if (row.user_id, row.key) not in sent])
+    created = _saved([row for row in rows if (row.user_id, row.key) not in sent])
     if created:
-        at_once = set(outgoing.named) - set(_holding_back(outgoing.named))
+        at_once = named - set(_holding_back(named))
         mailed = [row for row in created if row.user_id in at_once]
         if mailed:  # by the worker, once the notifications are stored (docs/tasks.md)
             ids = [row.pk for row in mailed]

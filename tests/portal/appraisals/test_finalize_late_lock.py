@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 
 from portal.accounts.models import User
 from portal.appraisals import finalization
@@ -49,7 +50,10 @@ def offers_online_services(team: Team, offers: bool) -> None:
 
 
 def tu_phap(results: list[Prepared]) -> dict[str, Any]:
-    return next(p.values for p in results if p.result.campaign_unit.unit.code == "so-tu-phap")
+    """Sở Tư pháp's result as computed, field by field."""
+    return next(
+        model_to_dict(p.result) for p in results if p.result.campaign_unit.unit.code == "so-tu-phap"
+    )
 
 
 def stored_tu_phap() -> HistoricResult:
