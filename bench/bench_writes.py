@@ -3,7 +3,7 @@ adding 3,300 communes to a campaign, and the chair finalizing 3,300 communes, ea
 a floor measured in the same run.
 
 What is timed is the services behind the pages, in a SQLite file (WAL) as `make run` uses:
-`portal.assessments.services.answers_save` (80 answers changed, each audited),
+`portal.assessments.saving.answers_save` (80 answers changed, each audited),
 `portal.campaigns.services.campaign_units_add` (every commune of the level, each audited)
 and `portal.appraisals.finalization.campaign_finalize` (every commune's 80 values read, the
 level evaluated by the core, each result stored and audited). The floors do the least any
@@ -185,7 +185,7 @@ def saver(scene: Scene) -> tuple[Callable[[], int], Any]:
     """One unit saving its 80 answers, each changed since the last save."""
     from portal.answers import PostedAnswer, canonical_answer
     from portal.assessments.models import Answer, Submission
-    from portal.assessments.services import answers_save
+    from portal.assessments.saving import answers_save
     from portal.campaigns.models import CampaignUnit
     from portal.workflow import CampaignState
 

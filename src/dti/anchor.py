@@ -69,8 +69,8 @@ class Anchor:
         ]
 
     def last(self) -> Checkpoint | None:
-        """The newest checkpoint, read from the end of the file only (it is read after
-        every audited commit)."""
+        """The newest checkpoint, read from the end of the file only (it is read often:
+        whenever a process finds a checkpoint may be due)."""
         try:
             with self.path.open("rb") as file:
                 size = file.seek(0, os.SEEK_END)

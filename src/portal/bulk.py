@@ -105,4 +105,19 @@ def _converter(field: Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
             return lambda value: (
                 value if value is None or type(value) in types else prepare(value, connection)
             )
+    if isinstance(field, models.DateTimeField):
+        return _last_remembered(lambda value: prepare(value, connection))
     return lambda value: prepare(value, connection)
+
+
+def _last_remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert`, remembering its last value: the rows of one write mostly share one moment
+    (80 answers and their 80 entries are saved at once), converted once."""
+    last: list[Any] = [object(), None]  # a value, and what it converts to
+
+    def remembered(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, convert(value)
+        return last[1]
+
+    return remembered

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from portal.answers import PostedAnswer
-from portal.assessments.services import answers_save
+from portal.assessments.saving import answers_save
 from portal.campaigns.models import CampaignUnit
 from tests.bench.test_bench_public_smoke import _load, bench_run
 

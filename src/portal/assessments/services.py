@@ -1,13 +1,10 @@
-"""Writing self-assessments: saving answers (with optimistic locking), evidence, and the
-submission's moves (submit, approve, return, reopen) through portal.workflow.check.
+"""Writing self-assessments: evidence, and the submission's moves (submit, approve, return,
+reopen) through portal.workflow.check. Saving answers is portal.assessments.saving.
 
-Every function locks the submission row first, so two saves of one unit run one after the
+Every function locks the submission row first, so two writes of one unit run one after the
 other; on a ValidationError nothing is written."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,9 +14,8 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node
 from portal.accounts.models import User
-from portal.answers import Conflict, PostedAnswer, answer_label, canonical_answer
 from portal.assessments import evidence_files, verify
-from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
+from portal.assessments.models import Evidence, Submission, SubmissionEvent
 from portal.assessments.permissions import unit_roles
 from portal.assessments.selectors import (
     answers_of,
@@ -29,34 +25,13 @@ from portal.assessments.selectors import (
 )
 from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot_sha256
 from portal.audit.locks import locked_or_refused
-from portal.audit.services import Record, audit_record, audit_records
-from portal.bulk import update_rows
+from portal.audit.services import audit_record
 from portal.campaigns.models import CampaignUnit
 from portal.frameworks.scoring import applicability, required, score_answers, unit_attributes
 from portal.indicators.selectors import system_records, system_values_for, with_system_values
 from portal.notifications.events import submission_moved
 from portal.roles import Role
 from portal.workflow import Machine, SubmissionState, check_or_refuse
-
-
-class AnswerConflict(ValidationError):
-    """Someone else saved some of these criteria since the page was loaded."""
-
-    def __init__(self, conflicts: dict[str, Conflict]):
-        self.conflicts = conflicts
-        super().__init__(
-            gettext(
-                "%(count)s tiêu chí vừa được người khác lưu sau khi bạn mở trang; chưa lưu gì. "
-                "Xem giá trị của họ bên dưới, sửa lại nếu cần rồi bấm Lưu nháp lần nữa."
-            )
-            % {"count": len(conflicts)}
-        )
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    saved: int
-    state: str
 
 
 def editable_leaves(framework: Framework, campaign_unit: CampaignUnit) -> list[Node]:
@@ -68,103 +43,6 @@ def editable_leaves(framework: Framework, campaign_unit: CampaignUnit) -> list[N
     return [leaf for leaf in framework.leaves if required(leaf) and applies[leaf.code]]
 
 
-@transaction.atomic
-def answers_save(
-    *, campaign_unit: CampaignUnit, actor: User, answers: Mapping[str, PostedAnswer]
-) -> SaveResult:
-    roles = unit_roles(actor, campaign_unit)
-    submission = _open_for_edit(campaign_unit, actor, roles)
-    leaves = {
-        leaf.code: leaf for leaf in editable_leaves(framework_for(campaign_unit), campaign_unit)
-    }
-    unknown = sorted(set(answers) - set(leaves))
-    if unknown:
-        raise ValidationError(
-            gettext("Đơn vị không nhập được các tiêu chí: %(codes)s.")
-            % {"codes": ", ".join(unknown)}
-        )
-    current = answers_of(submission, with_people=False)
-    writes: list[tuple[str, PostedAnswer, Answer | None]] = []
-    conflicts: dict[str, Answer | None] = {}
-    for code, posted in answers.items():
-        answer = current.get(code)
-        stored = (
-            canonical_answer(answer.value, answer.note) if answer else canonical_answer(None, "")
-        )
-        if canonical_answer(posted.value, posted.note) == stored or not posted.changed:
-            continue  # nothing new, or untouched on the page: keep what is stored
-        if posted.version != (answer.version if answer else 0):
-            conflicts[code] = answer
-        else:
-            writes.append((code, posted, answer))
-    if conflicts:
-        raise AnswerConflict(_named(conflicts, leaves, submission))
-    _write(campaign_unit, submission, writes, actor)
-    if writes or submission.state != SubmissionState.DRAFT:
-        # the criteria by name: the status page's history shows the note as written
-        note = "Lưu: " + "; ".join(leaves[code].name for code, _, _ in writes) if writes else ""
-        _move(campaign_unit, submission, actor, "save", note, roles)
-    return SaveResult(len(writes), submission.state)
-
-
-def _named(
-    conflicts: dict[str, Answer | None], leaves: Mapping[str, Node], submission: Submission
-) -> dict[str, Conflict]:
-    """Each conflict as the page shows it, with who saved the value (read at once)."""
-    saved = answers_of(submission)
-    return {code: _conflict(leaves[code], saved.get(code)) for code in conflicts}
-
-
-def _conflict(leaf: Node, answer: Answer | None) -> Conflict:
-    if answer is None:  # cannot happen with a version above 0, but say something useful
-        return Conflict(gettext("(đã bị xoá)"), "", "?", timezone.now())
-    value = answer_label(leaf, answer.value)
-    return Conflict(value, answer.note, str(answer.updated_by), answer.updated_at)
-
-
-def _write(
-    campaign_unit: CampaignUnit,
-    submission: Submission,
-    writes: list[tuple[str, PostedAnswer, Answer | None]],
-    actor: User,
-) -> None:
-    """The changed answers in a few statements whatever their number, and an audit entry for
-    each. Each answer's own fields are validated here; its criterion is unique in the
-    submission because the submission row is locked and `writes` comes from what it holds."""
-    now = timezone.now()
-    new, changed, records = [], [], []
-    for code, posted, answer in writes:
-        old = {"value": answer.value, "note": answer.note} if answer else None
-        if answer is None:
-            answer = Answer(submission=submission, criterion=code, version=0)
-            new.append(answer)
-        else:
-            changed.append(answer)
-        answer.value, answer.note = posted.value, posted.note
-        answer.version += 1
-        answer.updated_by_id, answer.updated_at = actor.pk, now
-        answer.clean_fields(exclude=["submission", "updated_by"])  # both set here, not posted
-        records.append((answer, old))
-    Answer.objects.bulk_create(new)
-    update_rows(changed, ["value", "note", "version", "updated_by", "updated_at"])
-    audit_records(
-        [
-            Record(
-                actor=actor,
-                entity="answer",
-                action="save",
-                old=old,
-                new={"value": answer.value, "note": answer.note},
-                campaign=campaign_unit.campaign,
-                unit=campaign_unit.unit,
-                criterion=answer.criterion,
-                entity_id=answer.pk,
-            )
-            for answer, old in records
-        ]
-    )
-
-
 def _locked_submission(campaign_unit: CampaignUnit) -> Submission:
     submission, _ = Submission.objects.select_for_update().get_or_create(
         campaign_unit=campaign_unit
@@ -172,7 +50,7 @@ def _locked_submission(campaign_unit: CampaignUnit) -> Submission:
     return submission
 
 
-def _open_for_edit(
+def open_for_edit(
     campaign_unit: CampaignUnit, actor: User, roles: set[Role] | None = None
 ) -> Submission:
     """The locked submission, if the actor may change it now; else a ValidationError.
@@ -186,7 +64,7 @@ def _open_for_edit(
     return submission
 
 
-def _move(
+def move_submission(
     campaign_unit: CampaignUnit,
     submission: Submission,
     actor: User,
@@ -241,7 +119,7 @@ def _evidence_criterion(campaign_unit: CampaignUnit, criterion: str) -> None:
 def evidence_add_file(
     *, campaign_unit: CampaignUnit, actor: User, criterion: str, upload: UploadedFile
 ) -> Evidence:
-    submission = _open_for_edit(campaign_unit, actor)
+    submission = open_for_edit(campaign_unit, actor)
     _evidence_criterion(campaign_unit, criterion)
     return evidence_files.add_upload(
         submission=submission,
@@ -258,7 +136,7 @@ def evidence_add_file(
 def evidence_add_link(
     *, campaign_unit: CampaignUnit, actor: User, criterion: str, url: str, name: str = ""
 ) -> Evidence:
-    submission = _open_for_edit(campaign_unit, actor)
+    submission = open_for_edit(campaign_unit, actor)
     _evidence_criterion(campaign_unit, criterion)
     evidence = Evidence(
         submission=submission,
@@ -275,7 +153,7 @@ def evidence_add_link(
 
 @transaction.atomic
 def evidence_delete(*, campaign_unit: CampaignUnit, actor: User, evidence: Evidence) -> None:
-    submission = _open_for_edit(campaign_unit, actor)
+    submission = open_for_edit(campaign_unit, actor)
     evidence = locked_or_refused(evidence, _evidence_gone(evidence))
     if evidence.submission_id != submission.pk:
         raise ValidationError(gettext("Minh chứng không thuộc bản tự đánh giá này."))
@@ -301,7 +179,7 @@ def _record_evidence(
 ) -> None:
     """Evidence is part of the draft: adding some starts it, like saving an answer. The
     audit trail keeps what was added, or removed (`removed`: the id of the deleted row)."""
-    _move(campaign_unit, submission, actor, "save", note)
+    move_submission(campaign_unit, submission, actor, "save", note)
     what = {"name": evidence.original_name}
     what.update({"url": evidence.url} if evidence.url else {"sha256": evidence.sha256})
     audit_record(
@@ -356,7 +234,9 @@ def submission_submit(*, campaign_unit: CampaignUnit, actor: User) -> Submission
     )
     submission.snapshot, submission.snapshot_sha256 = snapshot, snapshot_sha256(snapshot)
     submission.submitted_by, submission.submitted_at = actor, timezone.now()
-    _move(campaign_unit, submission, actor, "submit", f"SHA-256 {submission.snapshot_sha256}")
+    move_submission(
+        campaign_unit, submission, actor, "submit", f"SHA-256 {submission.snapshot_sha256}"
+    )
     submission_moved(campaign_unit=campaign_unit, action="submit", actor=actor)
     return submission
 
@@ -384,7 +264,9 @@ def _approve(
     if submission.state == SubmissionState.SUBMITTED:
         _check_snapshot(campaign_unit, submission)
     submission.approved_by, submission.approved_at = actor, timezone.now()
-    _move(campaign_unit, submission, actor, "approve", f"SHA-256 {submission.snapshot_sha256}")
+    move_submission(
+        campaign_unit, submission, actor, "approve", f"SHA-256 {submission.snapshot_sha256}"
+    )
     if copy is not None:
         verify.signed_copy_keep(
             campaign_unit=campaign_unit, submission=submission, actor=actor, copy=copy
@@ -416,7 +298,7 @@ def _check_snapshot(campaign_unit: CampaignUnit, submission: Submission) -> None
 def submission_return(*, campaign_unit: CampaignUnit, actor: User, note: str) -> Submission:
     submission = _locked_submission(campaign_unit)
     submission.snapshot, submission.snapshot_sha256 = None, ""
-    _move(campaign_unit, submission, actor, "return", note)
+    move_submission(campaign_unit, submission, actor, "return", note)
     submission_moved(campaign_unit=campaign_unit, action="return", actor=actor, note=note)
     return submission
 
@@ -426,6 +308,6 @@ def submission_reopen(*, campaign_unit: CampaignUnit, actor: User, note: str) ->
     submission = _locked_submission(campaign_unit)
     submission.snapshot, submission.snapshot_sha256 = None, ""
     submission.approved_by, submission.approved_at = None, None
-    _move(campaign_unit, submission, actor, "reopen", note)
+    move_submission(campaign_unit, submission, actor, "reopen", note)
     submission_moved(campaign_unit=campaign_unit, action="reopen", actor=actor, note=note)
     return submission

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.requests import AuthenticatedHttpRequest
-from portal.assessments import documents, evidence_files, services, verify
+from portal.assessments import documents, evidence_files, saving, services, verify
 from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
 from portal.assessments.pages import form_context, live_score, posted_answers, status_context
@@ -69,10 +69,10 @@ def save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         context = form_context(request.user, campaign_unit, framework=framework, form=answers)
         return render(request, "assessments/form.html", context, status=400)
     try:
-        result = services.answers_save(
+        result = saving.answers_save(
             campaign_unit=campaign_unit, actor=request.user, answers=answers.cleaned
         )
-    except services.AnswerConflict as conflict:
+    except saving.AnswerConflict as conflict:
         messages.error(request, conflict.messages[0])
         context = form_context(
             request.user,

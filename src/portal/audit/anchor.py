@@ -24,6 +24,10 @@ from portal.audit.models import AuditHead
 
 HEAD = 1  # the primary key of the one AuditHead row (as in portal.audit.services)
 logger = logging.getLogger("portal.audit.anchor")
+# The newest checkpoint this process has read or written, by the anchor's path: the file is
+# read again only when that one says a checkpoint is due. Another process may have written
+# a newer one since, which can only make a checkpoint less due, never more.
+_newest: dict[str, Checkpoint] = {}
 
 
 def anchor() -> Anchor:
@@ -49,11 +53,17 @@ def checkpoint_if_due() -> None:
         return
     if head is None or head[0] == 0:
         return
+    path = str(anchor().path)
+    known = _newest.get(path)
+    if known is not None and not _due(head[0], known):
+        return  # a save's usual case: no file read
     try:
         last = anchor().last()
     except (OSError, AnchorDamaged) as error:  # then try to write: that failure is loud
         logger.error("Audit anchor: cannot read the newest checkpoint: %s", error)
         last = None
+    if last is not None:
+        _newest[path] = last
     if _due(head[0], last):
         checkpoint_write(head[0], head[1])
 
@@ -74,6 +84,7 @@ def checkpoint_write(count: int, digest: str) -> str | None:
     checkpoint = checkpoint_now(count, digest)
     try:
         anchor().append(checkpoint)
+        _newest[str(anchor().path)] = checkpoint
     except OSError as error:
         logger.error(
             "AUDIT ANCHOR NOT WRITTEN to %s: %s (count=%s hash=%s)",

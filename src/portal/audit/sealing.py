@@ -49,6 +49,19 @@ def pending_mark(content: dict[str, Any]) -> str:
     return PENDING + nonce + _mac(nonce, content)
 
 
+def sealed_with_writer(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether a writer's entries are sealed inside its own transaction (SQLite, where
+    writers take turns for the whole transaction anyway): then they never commit pending."""
+    return connections[using].vendor == "sqlite"
+
+
+def unmarked() -> str:
+    """The placeholder of an entry sealed in its writer's transaction: unique, like a mark,
+    but no mark (its content is not hashed twice), so that such an entry, were it ever
+    committed pending, would be reported and never sealed."""
+    return PENDING + secrets.token_hex(NONCE // 2) + "0" * MAC
+
+
 def mark_holds(mark: str, content: dict[str, Any]) -> bool:
     """Whether `mark` was made by this portal for this content (the current SECRET_KEY or
     one of its fallbacks, as Django's signing accepts them)."""
@@ -98,7 +111,7 @@ def seal_after_commit(known: Known, using: str = DEFAULT_DB_ALIAS) -> None:
     On SQLite, where writers take turns for the whole transaction anyway, the entries are
     sealed at once, in the writer's transaction: no second transaction (and disk flush)."""
     connection = connections[using]
-    if connection.vendor == "sqlite":
+    if sealed_with_writer(using):
         audit_seal(using, known)
         checkpoint_after_commit(using)
         return

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from portal.accounts.models import Membership, Province, User
 from portal.answers import PostedAnswer, canonical_answer
+from portal.assessments.saving import answers_save
 from portal.assessments.services import (
-    answers_save,
     evidence_add_file,
     evidence_add_link,
     submission_approve,

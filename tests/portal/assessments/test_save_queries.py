@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portal.answers import PostedAnswer, canonical_answer
 from portal.assessments.models import Answer
-from portal.assessments.services import answers_save
+from portal.assessments.saving import answers_save
 from portal.audit.models import AuditEntry
 from portal.audit.sealing import audit_seal
 from portal.audit.verify import audit_log_verify

@@ -18,6 +18,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dti.anchor import Anchor, checkpoint_now
 from dti.ledger import GENESIS, link_hash
 from portal.audit.anchor import checkpoint_write
 from portal.audit.models import AuditEntry, AuditHead
@@ -172,6 +173,39 @@ def test_audited_commits_are_checkpointed_after_m_seconds(settings, audit_anchor
     time_machine.shift(timedelta(seconds=settings.DTI_AUDIT_ANCHOR_SECONDS))
     record(3)
     assert [c["count"] for c in checkpoints(audit_anchor)] == [1, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_anchor_file_is_read_only_when_a_checkpoint_may_be_due(
+    settings, audit_anchor: Path, monkeypatch: pytest.MonkeyPatch
+):
+    settings.DTI_AUDIT_ANCHOR_EVERY = 3
+    reads = []
+    last = Anchor.last
+    monkeypatch.setattr(Anchor, "last", lambda self: reads.append(1) or last(self))
+    record(0)  # the first checkpoint
+    reads.clear()
+    record(1)
+    record(2)
+    assert not reads  # 1 and 2 entries after the checkpoint this process wrote: not due
+    record(3)
+    assert reads and [c["count"] for c in checkpoints(audit_anchor)] == [1, 4]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_newer_checkpoint_written_by_another_process_is_counted_from(
+    settings, audit_anchor: Path
+):
+    settings.DTI_AUDIT_ANCHOR_EVERY = 3
+    record(0)
+    record(1)
+    head = AuditHead.objects.get()
+    Anchor(audit_anchor).append(checkpoint_now(head.count, head.last_hash))  # another server
+    record(2)
+    record(3)  # 3 entries after this process's checkpoint, 2 after the other's: not due
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1, 2]
+    record(4)
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1, 2, 5]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from portal.answers import PostedAnswer, canonical_answer
 from portal.assessments import services as assessments
 from portal.assessments.models import Submission
-from portal.assessments.services import AnswerConflict
+from portal.assessments.saving import AnswerConflict, answers_save
 from portal.audit.models import AuditEntry
 from portal.audit.services import plain
 from portal.campaigns import schedule
@@ -69,15 +69,13 @@ def test_saving_answers_logs_each_criterion_with_its_old_and_new_value(cast: Cas
 def test_a_refused_or_conflicting_save_logs_nothing(cast: Cast):
     save_fields(cast.client(cast.thao), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"})
     with pytest.raises(PermissionDenied):
-        assessments.answers_save(
-            campaign_unit=cast.noi_vu_campaign_unit, actor=cast.thao, answers={}
-        )
+        answers_save(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.thao, answers={})
     assert not AuditEntry.objects.exists()
     save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"})
     logged_before = AuditEntry.objects.count()
     stale = PostedAnswer("70", "", version=0, loaded=canonical_answer(None, ""))
     with pytest.raises(AnswerConflict):
-        assessments.answers_save(
+        answers_save(
             campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers={"cqs_ky_so": stale}
         )
     assert AuditEntry.objects.count() == logged_before

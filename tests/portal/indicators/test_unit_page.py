@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portal.answers import PostedAnswer, canonical_answer
+from portal.assessments import saving
 from portal.assessments import services as assessments
 from portal.assessments.models import Answer, Submission
 from portal.indicators.models import SystemValue
@@ -146,7 +147,7 @@ def test_the_reporter_cannot_write_a_system_criterion(cast):
         loaded=canonical_answer(None, ""),
     )
     with pytest.raises(ValidationError, match=r"Đơn vị không nhập được các tiêu chí: cqs_dvctt\."):
-        assessments.answers_save(
+        saving.answers_save(
             campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers={"cqs_dvctt": posted}
         )
     assert not Answer.objects.filter(criterion="cqs_dvctt").exists()

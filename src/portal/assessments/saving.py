@@ -1,0 +1,212 @@
+"""Saving a unit's answers, with optimistic locking, and most of the work before the write.
+
+A save of 80 answers first reads what is stored and prepares everything without a
+transaction: it compares each posted answer's version with the stored one (a conflict is
+refused with who saved what), validates the rows and builds their audit entries. Only then
+does its transaction lock the submission, check again that the reporter may edit it, and
+read the stored answers' versions: if they are the ones prepared against, the prepared rows
+and entries are written; if someone saved in between, the save is prepared again under the
+lock, as it always was, and written from that.
+
+On SQLite a transaction that writes holds the database's one write lock from its first
+statement, so every unit's save waited for the whole of the save before it; now it waits for
+the writing alone (docs/decisions.md, "A save prepares before it locks")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from dti.framework.model import Node
+from portal.accounts.models import User
+from portal.answers import Conflict, PostedAnswer, answer_label, canonical_answer
+from portal.assessments.models import Answer, Submission
+from portal.assessments.permissions import unit_roles
+from portal.assessments.selectors import answers_of, edit_block_reason, framework_for
+from portal.assessments.services import editable_leaves, move_submission, open_for_edit
+from portal.audit.models import AuditEntry
+from portal.audit.services import Record, audit_append, audit_entries
+from portal.bulk import insert_rows, update_rows
+from portal.campaigns.models import CampaignUnit
+from portal.roles import Role
+from portal.workflow import SubmissionState
+
+__all__ = ["AnswerConflict", "SaveResult", "answers_save"]
+
+Stored = dict[str, tuple[int, int]]  # criterion → (answer id, version), as a save read them
+WRITTEN = ["value", "note", "version", "updated_by", "updated_at"]
+
+
+class AnswerConflict(ValidationError):
+    """Someone else saved some of these criteria since the page was loaded."""
+
+    def __init__(self, conflicts: dict[str, Conflict]):
+        self.conflicts = conflicts
+        super().__init__(
+            gettext(
+                "%(count)s tiêu chí vừa được người khác lưu sau khi bạn mở trang; chưa lưu gì. "
+                "Xem giá trị của họ bên dưới, sửa lại nếu cần rồi bấm Lưu nháp lần nữa."
+            )
+            % {"count": len(conflicts)}
+        )
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: int
+    state: str
+
+
+@dataclass
+class _Prepared:
+    """A save ready to write: the rows (new ones without their submission yet), an audit
+    entry for each (a new row's id is set once it is inserted), and the stored versions
+    they were prepared against."""
+
+    stored: Stored
+    new: list[Answer] = field(default_factory=list)
+    changed: list[Answer] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)  # new and changed, as posted
+    entries: list[AuditEntry] = field(default_factory=list)  # one for each of `answers`
+    names: list[str] = field(default_factory=list)  # their criteria, by name
+
+
+def answers_save(
+    *, campaign_unit: CampaignUnit, actor: User, answers: Mapping[str, PostedAnswer]
+) -> SaveResult:
+    """Store the posted answers that changed since the page was loaded, each with an audit
+    entry, and move the submission (a save of a returned draft makes it a draft again).
+    Refused, with nothing written: a user who is not the unit's reporter, a submission or
+    campaign that cannot be edited now, a criterion the unit does not answer, and any
+    answer someone else saved after the page was loaded (AnswerConflict)."""
+    if Role.REPORTER not in unit_roles(actor, campaign_unit):  # and again under the lock
+        raise PermissionDenied(gettext("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá."))
+    read = Submission.objects.filter(campaign_unit=campaign_unit).first()
+    reason = edit_block_reason(campaign_unit, read or Submission(campaign_unit=campaign_unit))
+    if reason:
+        raise ValidationError(reason)
+    leaves = {
+        leaf.code: leaf for leaf in editable_leaves(framework_for(campaign_unit), campaign_unit)
+    }
+    unknown = sorted(set(answers) - set(leaves))
+    if unknown:
+        raise ValidationError(
+            gettext("Đơn vị không nhập được các tiêu chí: %(codes)s.")
+            % {"codes": ", ".join(unknown)}
+        )
+    prepared = _prepare(campaign_unit, actor, answers, leaves, read)
+    return _write(campaign_unit, actor, answers, leaves, prepared)
+
+
+@transaction.atomic
+def _write(
+    campaign_unit: CampaignUnit,
+    actor: User,
+    answers: Mapping[str, PostedAnswer],
+    leaves: Mapping[str, Node],
+    prepared: _Prepared,
+) -> SaveResult:
+    roles = unit_roles(actor, campaign_unit)
+    submission = open_for_edit(campaign_unit, actor, roles)
+    if _stored(submission) != prepared.stored:  # saved meanwhile: prepared again, locked
+        prepared = _prepare(campaign_unit, actor, answers, leaves, submission)
+    now = timezone.now()
+    for answer in prepared.new:
+        answer.submission = submission
+    for answer in (*prepared.new, *prepared.changed):
+        answer.updated_at = now
+    insert_rows(prepared.new)
+    update_rows(prepared.changed, WRITTEN)
+    for answer, entry in zip(prepared.answers, prepared.entries, strict=True):
+        entry.entity_id = str(answer.pk)  # a new row's, known once it is inserted
+    audit_append(prepared.entries)
+    if prepared.names or submission.state != SubmissionState.DRAFT:
+        # the criteria by name: the status page's history shows the note as written
+        note = "Lưu: " + "; ".join(prepared.names) if prepared.names else ""
+        move_submission(campaign_unit, submission, actor, "save", note, roles)
+    return SaveResult(len(prepared.names), submission.state)
+
+
+def _stored(submission: Submission | None) -> Stored:
+    if submission is None or submission.pk is None:
+        return {}
+    rows = Answer.objects.filter(submission=submission).values_list("criterion", "pk", "version")
+    return {criterion: (pk, version) for criterion, pk, version in rows}
+
+
+def _prepare(
+    campaign_unit: CampaignUnit,
+    actor: User,
+    answers: Mapping[str, PostedAnswer],
+    leaves: Mapping[str, Node],
+    submission: Submission | None,
+) -> _Prepared:
+    """The rows and audit entries of a save against what `submission` holds now; an
+    AnswerConflict if a posted answer was loaded at another version than the stored one.
+    Each row's own fields are validated here; its criterion is unique in the submission
+    because the rows are written under the submission's lock, against these versions."""
+    current = answers_of(submission, with_people=False) if submission is not None else {}
+    prepared = _Prepared({code: (a.pk, a.version) for code, a in current.items()})
+    conflicts: dict[str, Answer | None] = {}
+    records: list[tuple[Answer, dict[str, object] | None]] = []
+    for code, posted in answers.items():
+        answer = current.get(code)
+        stored = (
+            canonical_answer(answer.value, answer.note) if answer else canonical_answer(None, "")
+        )
+        if canonical_answer(posted.value, posted.note) == stored or not posted.changed:
+            continue  # nothing new, or untouched on the page: keep what is stored
+        if posted.version != (answer.version if answer else 0):
+            conflicts[code] = answer
+            continue
+        old = {"value": answer.value, "note": answer.note} if answer else None
+        if answer is None:
+            answer = Answer(criterion=code, version=0)
+            prepared.new.append(answer)
+        else:
+            prepared.changed.append(answer)
+        answer.value, answer.note = posted.value, posted.note
+        answer.version += 1
+        answer.updated_by_id = actor.pk
+        answer.clean_fields(exclude=["submission", "updated_by", "updated_at"])  # set here
+        records.append((answer, old))
+    if conflicts:
+        raise AnswerConflict(_named(conflicts, leaves, submission))
+    prepared.entries = audit_entries(
+        [
+            Record(
+                actor=actor,
+                entity="answer",
+                action="save",
+                old=old,
+                new={"value": answer.value, "note": answer.note},
+                campaign=campaign_unit.campaign,
+                unit=campaign_unit.unit,
+                criterion=answer.criterion,
+            )
+            for answer, old in records
+        ]
+    )
+    prepared.answers = [answer for answer, _ in records]
+    prepared.names = [leaves[answer.criterion].name for answer in prepared.answers]
+    return prepared
+
+
+def _named(
+    conflicts: dict[str, Answer | None], leaves: Mapping[str, Node], submission: Submission | None
+) -> dict[str, Conflict]:
+    """Each conflict as the page shows it, with who saved the value (read at once)."""
+    saved = answers_of(submission) if submission is not None else {}
+    return {code: _conflict(leaves[code], saved.get(code)) for code in conflicts}
+
+
+def _conflict(leaf: Node, answer: Answer | None) -> Conflict:
+    if answer is None:  # cannot happen with a version above 0, but say something useful
+        return Conflict(gettext("(đã bị xoá)"), "", "?", timezone.now())
+    value = answer_label(leaf, answer.value)
+    return Conflict(value, answer.note, str(answer.updated_by), answer.updated_at)

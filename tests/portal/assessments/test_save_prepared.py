@@ -1,0 +1,137 @@
+"""A save prepares its rows and audit entries before its transaction
+(portal.assessments.saving): whatever happens between preparing and writing, what is
+written is what a save under the lock from the start would have written, or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from portal.accounts.models import Membership
+from portal.answers import PostedAnswer, canonical_answer
+from portal.assessments import saving
+from portal.assessments.models import Answer, Submission
+from portal.assessments.saving import AnswerConflict, answers_save
+from portal.assessments.services import submission_submit
+from portal.audit.models import AuditEntry
+from portal.audit.verify import audit_log_verify
+from portal.workflow import SubmissionState
+from tests.portal.assessments.conftest import COMPLETE, save_fields
+from tests.portal.conftest import Cast
+
+
+def fresh(value: str) -> PostedAnswer:
+    """An answer typed on a page loaded before anything was saved."""
+    return PostedAnswer(value, "", version=0, loaded=canonical_answer(None, ""))
+
+
+def over(answer: Answer, value: str) -> PostedAnswer:
+    """An answer typed on a page loaded with `answer` as it is stored."""
+    return PostedAnswer(value, "", answer.version, canonical_answer(answer.value, answer.note))
+
+
+def stored(cast: Cast) -> dict[str, Answer]:
+    rows = Answer.objects.filter(submission__campaign_unit=cast.noi_vu_campaign_unit)
+    return {answer.criterion: answer for answer in rows}
+
+
+def save(cast: Cast, answers: dict[str, PostedAnswer]) -> saving.SaveResult:
+    return answers_save(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers=answers)
+
+
+def meanwhile(monkeypatch: pytest.MonkeyPatch, act: Callable[[], Any]) -> list[bool]:
+    """Run `act` once, right after the first preparation (done without the lock); the list
+    says, for every preparation, whether it ran under the lock."""
+    prepare, calls, acting = saving._prepare, [], []
+
+    def prepared(*args: Any) -> Any:
+        if acting:  # a save made by `act` itself
+            return prepare(*args)
+        locked = bool(calls)
+        calls.append(locked)
+        result = prepare(*args)
+        if not locked:
+            acting.append(True)
+            act()
+            acting.clear()
+        return result
+
+    monkeypatch.setattr(saving, "_prepare", prepared)
+    return calls
+
+
+@pytest.mark.django_db
+def test_a_save_with_nothing_in_between_is_prepared_once(cast: Cast, monkeypatch):
+    calls = meanwhile(monkeypatch, lambda: None)
+    assert save(cast, {"cqs_ky_so": fresh("60"), "cqs_so_hoa": fresh("70")}).saved == 2
+    assert calls == [False]  # written as prepared, without preparing again under the lock
+    assert {code: a.value for code, a in stored(cast).items()} == {
+        "cqs_ky_so": "60",
+        "cqs_so_hoa": "70",
+    }
+    entries = AuditEntry.objects.filter(entity="answer").order_by("pk")
+    assert [(e.criterion, e.entity_id) for e in entries] == [
+        (code, str(stored(cast)[code].pk)) for code in ("cqs_ky_so", "cqs_so_hoa")
+    ]
+    assert audit_log_verify().intact
+
+
+@pytest.mark.django_db
+def test_another_criterion_saved_in_between_is_kept_and_the_save_prepared_again(
+    cast: Cast, monkeypatch
+):
+    save(cast, {"cqs_ky_so": fresh("60")})
+    first = stored(cast)["cqs_ky_so"]
+    calls = meanwhile(monkeypatch, lambda: save(cast, {"cqs_so_hoa": fresh("75")}))
+    assert save(cast, {"cqs_ky_so": over(first, "65")}).saved == 1
+    assert calls == [False, True]  # the versions moved: prepared again, under the lock
+    now = stored(cast)
+    assert (now["cqs_ky_so"].value, now["cqs_ky_so"].version) == ("65", 2)
+    assert (now["cqs_so_hoa"].value, now["cqs_so_hoa"].version) == ("75", 1)
+    last = AuditEntry.objects.filter(entity="answer", criterion="cqs_ky_so").last()
+    assert last is not None and (last.old["value"], last.new["value"]) == ("60", "65")
+    assert audit_log_verify().intact
+
+
+@pytest.mark.django_db
+def test_the_same_criterion_saved_in_between_is_a_conflict_and_nothing_is_written(
+    cast: Cast, monkeypatch
+):
+    save(cast, {"cqs_ky_so": fresh("60")})
+    first = stored(cast)["cqs_ky_so"]
+    meanwhile(monkeypatch, lambda: save(cast, {"cqs_ky_so": over(first, "61")}))
+    logged = AuditEntry.objects.count()
+    with pytest.raises(AnswerConflict) as refused:
+        save(cast, {"cqs_ky_so": over(first, "65"), "cqs_so_hoa": fresh("70")})
+    assert set(refused.value.conflicts) == {"cqs_ky_so"}
+    assert refused.value.conflicts["cqs_ky_so"].value.startswith("61")
+    now = stored(cast)
+    assert now["cqs_ky_so"].value == "61" and "cqs_so_hoa" not in now
+    assert AuditEntry.objects.count() == logged + 1  # the other save's entry alone
+
+
+@pytest.mark.django_db
+def test_a_submission_sent_in_between_refuses_the_save(cast: Cast, monkeypatch):
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
+    before = stored(cast)
+    meanwhile(
+        monkeypatch,
+        lambda: submission_submit(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan),
+    )
+    with pytest.raises(ValidationError):
+        save(cast, {"cqs_ky_so": over(before["cqs_ky_so"], "10")})
+    assert stored(cast)["cqs_ky_so"].value == before["cqs_ky_so"].value
+    submission = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
+    assert submission.state == SubmissionState.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_a_reporter_removed_in_between_is_refused(cast: Cast, monkeypatch):
+    meanwhile(monkeypatch, lambda: Membership.objects.filter(user=cast.lan).delete())
+    with pytest.raises(PermissionDenied):
+        save(cast, {"cqs_ky_so": fresh("60")})
+    assert not stored(cast)
+    assert not AuditEntry.objects.filter(entity="answer").exists()
