@@ -419,13 +419,15 @@ Each timing is warmed up once, then run {runs} times with `time.perf_counter`.
 
 The queries do not grow with the units (a few per level and per 500 rows). What grows is
 Python: each row is a model instance, checked, and its values converted field by field
-before the plain SQL that writes it (portal.bulk); each audit entry is made plain JSON,
-marked with its HMAC and, once written, hashed into the chain (three tables when units are
-added: the unit read, its campaign row, its audit entry). Finalization also converts each
-unit's values to the core's inputs (`dti.inputs.build_inputs`, in the floor too) and tells
-each commune's reporter its result. The floors do none of it, so the ratios are large for
-the writes that are all rows (save, add) and small for finalization. Finalization computes
-before its write transaction and holds the write lock only to store
+before the plain SQL that writes it (portal.bulk); each audit entry is made plain JSON and
+hashed into the chain (on SQLite as it is inserted; on PostgreSQL it is first marked with
+its HMAC and sealed after the commit; three tables when units are added: the unit read, its
+campaign row, its audit entry). A save prepares its rows and entries before it takes the
+write lock (docs/portal-self-assessment.md, "Saving prepares, then locks"). Finalization
+also converts each unit's values to the core's inputs (`dti.inputs.build_inputs`, in the
+floor too) and tells each commune's reporter its result. The floors do none of it, so the
+ratios are large for the writes that are all rows (save, add) and small for finalization.
+Finalization computes before its write transaction and holds the write lock only to store
 (docs/portal-appraisal.md#finalization): what the lock costs a sign-in meanwhile is in
 performance-login.md.
 

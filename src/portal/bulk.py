@@ -47,7 +47,28 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
     converters = [(field.attname, _converter(field, connection)) for field, _ in columns]
     params = [[convert(getattr(row, name)) for name, convert in converters] for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor != "postgresql":
+            cursor.executemany(sql, params)
+            return
+        # one statement over arrays, one per column: not one statement per row
+        names = [f"c{n}" for n in range(len(columns))]
+        *new, by = names
+        assignments = ", ".join(
+            f"{column} = v.{name}" for column, name in zip(changed, new, strict=True)
+        )
+        sql = (
+            f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
+            f"FROM {arrays([f for f, _ in columns], connection)} AS v({', '.join(names)}) "
+            f"WHERE {quote(meta.db_table)}.{key} = v.{by}"
+        )
+        cursor.execute(sql, [list(column) for column in zip(*params, strict=True)])
+
+
+def arrays(fields: Sequence[Field[Any, Any]], connection: Any) -> str:
+    """PostgreSQL: `unnest(%s::type[], …)`, the rows of a statement as one array per column.
+    A statement with a parameter per value is long, and psycopg parses a long statement
+    again on every call (80 audit entries: 11 ms); this one is short whatever the rows."""
+    return "unnest(" + ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields) + ")"
 
 
 def _column(field: object) -> tuple[Field[object, object], str]:
@@ -56,36 +77,48 @@ def _column(field: object) -> tuple[Field[object, object], str]:
     return field, field.column
 
 
-def insert_rows(rows: Sequence[Model]) -> None:
-    """Insert new rows (all of one model, ids left to the database), each given its id.
-    Fields set on saving (`auto_now_add`) are set as Django's save would set them."""
+def insert_rows(rows: Sequence[Model], *, keys: bool = False) -> None:
+    """Insert new rows (all of one model), each given its id by the database, or with the
+    ids they hold (`keys`). Fields set on saving (`auto_now_add`) are set as Django's save
+    would set them."""
     if not rows:
         return
     model = type(rows[0])
     meta = model._meta
     alias = router.db_for_write(model)
     connection = connections[alias]
-    if not connection.features.can_return_rows_from_bulk_insert:
+    if not connection.features.can_return_rows_from_bulk_insert and not keys:
         # a plain queryset: a model's own manager may refuse bulk inserts (the audit trail's)
         plain: models.QuerySet[Model] = models.QuerySet(model, using=alias)
         plain.bulk_create(rows, batch_size=INSERT_BATCH)
         return
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    fields = [f for f in meta.concrete_fields if keys or not f.primary_key]
     quote = connection.ops.quote_name
     table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
     limit = connection.features.max_query_params
     size = INSERT_BATCH if limit is None else min(INSERT_BATCH, limit // len(fields))
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     readers = [(_reader(field), _converter(field, connection)) for field in fields]
+    by_column = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
-            params = [convert(read(row)) for row in batch for read, convert in readers]
             # names from the model's metadata, quoted; every value a parameter
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(batch))}"  # noqa: S608
-            cursor.execute(f"{sql} RETURNING {quote(meta.pk.column)}", params)
-            for row, (pk,) in zip(batch, cursor.fetchall(), strict=True):
-                row.pk = pk
+            if by_column:
+                params: list[Any] = [
+                    [convert(read(row)) for row in batch] for read, convert in readers
+                ]
+                sql = f"INSERT INTO {table} ({columns}) SELECT * FROM {arrays(fields, connection)}"  # noqa: S608
+            else:
+                params = [convert(read(row)) for row in batch for read, convert in readers]
+                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(batch))}"  # noqa: S608
+            if keys:
+                cursor.execute(sql, params)
+            else:
+                cursor.execute(f"{sql} RETURNING {quote(meta.pk.column)}", params)
+                for row, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                    row.pk = pk
+            for row in batch:
                 row._state.adding, row._state.db = False, alias
 
 

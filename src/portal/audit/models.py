@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connections, models
 from django.utils.translation import gettext_lazy
 
-from portal.bulk import insert_rows
+from portal.bulk import arrays, insert_rows
 
 
 class AppendOnly(Exception):
@@ -47,6 +47,11 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
         database spent storing them."""
         insert_rows(entries)
 
+    def append_sealed(self, entries: list[AuditEntry]) -> None:
+        """Insert entries given their ids, places and hashes already (portal.audit.sealing,
+        on SQLite), in as few statements as the database allows."""
+        insert_rows(entries, keys=True)
+
     def seal(self, links: Mapping[int, tuple[int, str, str]]) -> None:
         """Store each pending entry's place in the chain, previous hash and hash, by id
         (portal.audit.sealing). The one update the log allows, and only on entries still
@@ -66,7 +71,18 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
             for pk, (seq, previous, digest) in links.items()
         ]
         with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+            if connection.vendor != "postgresql":
+                cursor.executemany(sql, params)
+                return
+            # one statement over one array per column (portal.bulk.arrays)
+            named = {field.name: field for field in AuditEntry._meta.concrete_fields}
+            fields = [named[name] for name in ("seq", "previous_hash", "hash", "id")]
+            sql = (
+                f"UPDATE {table} SET seq = v.seq, previous_hash = v.previous, hash = v.hash "  # noqa: S608
+                f"FROM {arrays(fields, connection)} AS v(seq, previous, hash, id) "
+                f"WHERE {table}.id = v.id AND {table}.seq IS NULL AND {table}.hash LIKE %s"
+            )
+            cursor.execute(sql, [*[list(c) for c in zip(*params, strict=True)][:4], "pending-%"])
 
 
 class AuditEntry(models.Model):

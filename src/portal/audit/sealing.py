@@ -15,7 +15,11 @@ Nothing is lost if the process stops between the commit and the seal: the task w
 seals whatever is pending at each heartbeat, and `verify` reports entries still pending and
 how old the oldest is. A pending row whose mark does not match its content, or whose mark
 is missing, was written or changed behind the portal's back: it is never sealed, and
-`verify` reports it as a break."""
+`verify` reports it as a break.
+
+On SQLite none of this is needed: a transaction that writes holds the database's one write
+lock from its first statement, so the writer links its entries into the chain as it
+inserts them (`append_sealed`), and they are never pending."""
 
 from __future__ import annotations
 
@@ -50,16 +54,48 @@ def pending_mark(content: dict[str, Any]) -> str:
 
 
 def sealed_with_writer(using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether a writer's entries are sealed inside its own transaction (SQLite, where
-    writers take turns for the whole transaction anyway): then they never commit pending."""
+    """Whether a writer links its entries into the chain itself, as it inserts them
+    (`append_sealed`): on SQLite, where a transaction that writes holds the database's one
+    write lock from its first statement, so writers take turns anyway."""
     return connections[using].vendor == "sqlite"
 
 
-def unmarked() -> str:
-    """The placeholder of an entry sealed in its writer's transaction: unique, like a mark,
-    but no mark (its content is not hashed twice), so that such an entry, were it ever
-    committed pending, would be reported and never sealed."""
-    return PENDING + secrets.token_hex(NONCE // 2) + "0" * MAC
+def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Insert entries already linked into the chain (SQLite): no one else can write between
+    reading the head and inserting, so each entry gets the id the table would give it, its
+    place and its hash before the insert, and is never pending (no mark, and no update of
+    the rows just written). Entries left pending before are sealed first."""
+    with transaction.atomic(using=using, savepoint=False):
+        entries_of = AuditEntry.objects.using(using)
+        head = _locked_head(using)  # rebuilt, if it was deleted, with an entry saying so
+        if entries_of.filter(seq__isnull=True).exists():
+            audit_seal(using)  # that entry, or what was left pending, first
+            head = _locked_head(using)
+        first = _next_id(using)
+        last_hash, position = head.last_hash, head.count
+        for offset, entry in enumerate(entries):
+            entry.pk, position = first + offset, position + 1
+            entry.seq, entry.previous_hash = position, last_hash
+            entry.hash = last_hash = link_hash(last_hash, entry.content())
+        entries_of.append_sealed(entries)
+        head.last_hash, head.count, head.last_id = last_hash, position, entries[-1].pk
+        head.save(using=using, update_fields=["last_hash", "count", "last_id"])
+    checkpoint_after_commit(using)
+
+
+def _next_id(using: str) -> int:
+    """The id SQLite's AUTOINCREMENT would give the next entry: above every id it ever gave
+    (sqlite_sequence) and every id in the table."""
+    table = AuditEntry._meta.db_table
+    # the model's own table name; the value a parameter
+    sql = (
+        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+        f"COALESCE((SELECT MAX(id) FROM {table}), 0))"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [table])
+        (last,) = cursor.fetchone()
+    return int(last) + 1
 
 
 def mark_holds(mark: str, content: dict[str, Any]) -> bool:
@@ -103,18 +139,11 @@ class _SealOnCommit:
 
 
 def seal_after_commit(known: Known, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Called by audit_records inside the writer's transaction, with the entries it wrote:
-    once per transaction, the seal runs after the commit (then a checkpoint, if one is
-    due). Whatever goes wrong there is logged, never the writer's error: the entries are
-    committed and wait.
-
-    On SQLite, where writers take turns for the whole transaction anyway, the entries are
-    sealed at once, in the writer's transaction: no second transaction (and disk flush)."""
+    """Called by audit_append inside the writer's transaction, with the entries it wrote
+    pending: once per transaction, the seal runs after the commit (then a checkpoint, if
+    one is due). Whatever goes wrong there is logged, never the writer's error: the entries
+    are committed and wait."""
     connection = connections[using]
-    if sealed_with_writer(using):
-        audit_seal(using, known)
-        checkpoint_after_commit(using)
-        return
     # Each entry is (savepoint ids, callback, robust); django-stubs types it as a pair.
     for entry in connection.run_on_commit:
         if isinstance(entry[1], _SealOnCommit):

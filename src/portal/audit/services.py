@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -23,10 +23,10 @@ from django.utils import timezone
 from portal.audit.models import AuditEntry
 from portal.audit.sealing import (
     HEAD,
+    append_sealed,
     pending_mark,
     seal_after_commit,
     sealed_with_writer,
-    unmarked,
 )
 
 if TYPE_CHECKING:  # named in annotations only: the trail sits below the apps it records
@@ -139,17 +139,21 @@ def audit_entries(records: Sequence[Record]) -> list[AuditEntry]:
 # so the change it describes is never committed without it.
 @transaction.atomic(savepoint=False)
 def audit_append(entries: list[AuditEntry]) -> list[AuditEntry]:
-    """Write entries built by `audit_entries`, pending, all at this moment (one transaction's
-    changes are made at once), and have them sealed (portal.audit.sealing)."""
+    """Write entries built by `audit_entries`, all at this moment (one transaction's changes
+    are made at once): pending, sealed after the commit; on SQLite, linked into the chain
+    as they are inserted (portal.audit.sealing)."""
     if not entries:
         return []
     now = timezone.now()
-    marked = not sealed_with_writer()  # else sealed below, before the commit
-    contents = []
     for entry in entries:
         entry.at = now
+    if sealed_with_writer():
+        append_sealed(entries)
+        return entries
+    contents = []
+    for entry in entries:
         content = entry.content()
-        entry.hash = pending_mark(content) if marked else unmarked()
+        entry.hash = pending_mark(content)
         contents.append(content)
     AuditEntry.objects.append_pending(entries)
     for entry, content in zip(entries, contents, strict=True):
@@ -192,7 +196,8 @@ def _built(values: dict[str, Any]) -> AuditEntry:
     """AuditEntry(**values), its other fields at their defaults, built by position: Django
     checks each keyword against every field, which cost a save of 80 answers more than the
     rest of building its entries."""
-    return AuditEntry(*[values.get(name, default) for name, default in _defaults()])
+    build: Callable[..., AuditEntry] = AuditEntry  # the stubs type each position as the id
+    return build(*[values.get(name, default) for name, default in _defaults()])
 
 
 @cache

@@ -18,7 +18,6 @@ from portal.audit.sealing import (
     mark_holds,
     pending_mark,
     seal_committed,
-    unmarked,
 )
 from portal.audit.services import Record, audit_record, audit_records
 from portal.audit.verify import audit_log_verify, report_lines
@@ -86,13 +85,38 @@ def test_a_mark_holds_only_for_its_content_and_a_retired_key(cast: Cast, setting
     assert not mark_holds(mark, content)
 
 
-@pytest.mark.django_db
-def test_the_placeholder_of_an_entry_its_writer_seals_is_unique_and_never_a_mark(cast: Cast):
-    entry = AuditEntry(at=timezone.now(), entity="answer", action="save", actor_name="Lan", new="1")
-    placeholder = unmarked()
-    assert len(placeholder) == 64 and placeholder.startswith("pending-")
-    assert placeholder != unmarked()  # the hash column is unique
-    assert not mark_holds(placeholder, entry.content())  # left pending, it would be refused
+@pytest.mark.django_db(transaction=True)
+def test_a_writers_entries_are_linked_after_what_was_left_pending(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+):
+    with monkeypatch.context() as stopped:  # pending, as a writer of a previous version left it
+        stopped.setattr(services, "sealed_with_writer", lambda using="default": False)
+        stopped.setattr(services, "seal_after_commit", lambda known, using="default": None)
+        left = audit_record(actor=cast.lan, entity="answer", action="save", new="1")
+    with transaction.atomic():
+        entries = audit_records(
+            [Record(actor=cast.lan, entity="answer", action="save", new=n) for n in (2, 3)]
+        )
+        # SQLite's writer inserts them linked; PostgreSQL's are sealed after the commit
+        linked = [2, 3] if connection.vendor == "sqlite" else [None, None]
+        assert [AuditEntry.objects.get(pk=e.pk).seq for e in entries] == linked
+    assert [AuditEntry.objects.get(pk=e.pk).seq for e in entries] == [2, 3]
+    assert AuditEntry.objects.get(pk=left.pk).seq == 1  # the one left pending, first
+    assert [e.pk for e in entries] == [left.pk + 1, left.pk + 2]
+    assert AuditHead.objects.get().count == 3
+    assert audit_log_verify().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_never_takes_the_id_of_one_cut_off(cast: Cast):
+    """SQLite's writer chooses the ids it inserts (portal.audit.sealing.append_sealed): as
+    AUTOINCREMENT would, never one given before; PostgreSQL's sequence never does either."""
+    first = audit_record(actor=cast.lan, entity="answer", action="save", new="1")
+    cut = audit_record(actor=cast.lan, entity="answer", action="save", new="2")
+    tamper("DELETE FROM {table} WHERE id = %s", [cut.pk])
+    later = audit_record(actor=cast.lan, entity="answer", action="save", new="3")
+    assert later.pk == cut.pk + 1 and first.pk < cut.pk
+    assert not audit_log_verify().intact  # the head still counts the one cut off
 
 
 @pytest.mark.django_db
