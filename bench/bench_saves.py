@@ -8,11 +8,13 @@ criteria, a reporter signed in for each. The portal runs under gunicorn with pro
 settings on a free port of 127.0.0.1, the task worker beside it, both stopped at the end.
 
 First the floor: CLIENTS threads request /healthz (three small queries) as fast as they are
-answered, SAVES times. Then the surge: SAVES saves of all 80 answers per province, spread
-over its communes and sent at once; the saves of one commune follow one another, as one
-person's do (a second save of the same criteria at the same time would be refused as a
-conflict), so up to UNITS × PROVINCES saves are in flight. Each save is the form's POST,
-answered by a redirect (302) once committed.
+answered, SAVES times; three times over, the run of the median p95 kept. Then the surge:
+SAVES saves of all 80 answers per province, spread over its communes and sent at once; the
+saves of one commune follow one another, as one person's do (a second save of the same
+criteria at the same time would be refused as a conflict), so up to UNITS × PROVINCES
+saves are in flight. Each save is the form's POST,
+answered by a redirect (302) once committed; the forms are encoded before the surge, as a
+browser encodes them on the person's device.
 
 Afterwards, in this process: every commune's 80 answers are at the version and value of its
 last acknowledged save (no acknowledged write lost), and the audit trail verifies.
@@ -55,6 +57,7 @@ from save_scene import Reporter, build, form_fields, lost_writes  # noqa: E402
 SAVE_TIMEOUT_S = 300.0
 TARGETS = {"sqlite": 50.0, "postgresql": 100.0}  # saves a second, as the audit-trail issue sets
 RATIO_TARGET = 5.0  # a save's p95 at most this many times the floor's p95
+FLOOR_RUNS = 3  # the floor is measured this many times (steady_floor)
 
 
 @dataclass
@@ -144,6 +147,18 @@ def floor(port: int, clients: int, requests: int) -> Run:
     return _timed(run, [client] * clients, gate)
 
 
+def steady_floor(port: int, clients: int, requests: int, runs: int = FLOOR_RUNS) -> Run:
+    """The floor measured `runs` times, the run of the median p95 kept: 150 connections
+    opened at once now and then lose one to the listen queue, and its retry alone (a
+    second or three) would make the floor's p95, and the ratios to it, mean nothing."""
+    measured = sorted((floor(port, clients, requests) for _ in range(runs)), key=_p95)
+    return measured[len(measured) // 2]
+
+
+def _p95(run: Run) -> float:
+    return run.percentile(95)
+
+
 @dataclass
 class Surge:
     run: Run
@@ -173,12 +188,16 @@ def surge(port: int, reporters: list[Reporter], saves: int, provinces: int) -> S
             "Referer": f"https://{HOST}:{port}/tu-danh-gia/{reporter.campaign_unit}/",
             "Host": f"{HOST}:{port}",
         }
-        gate.wait()
-        previous: str | None = None
+        # the forms as the pages post them, encoded before the surge as a browser encodes
+        # them on the person's device: the machine's cores serve, the clients only send
+        bodies, previous = [], None
         for number in range(1, count + 1):
             value = str(number % 2 + 1)
             fields = form_fields(number - 1, value, previous)
-            body = urlencode({**fields, "csrfmiddlewaretoken": reporter.csrf})
+            bodies.append((value, urlencode({**fields, "csrfmiddlewaretoken": reporter.csrf})))
+            previous = value
+        gate.wait()
+        for number, (value, body) in enumerate(bodies, start=1):
             sample = request(connection, "POST", path, body, headers)
             run.add(sample)
             by_province[reporter.province].add(sample)
@@ -187,7 +206,7 @@ def surge(port: int, reporters: list[Reporter], saves: int, provinces: int) -> S
             if sample.status != 302:
                 return  # the next save would be refused as a conflict: stop this commune
             acknowledged[reporter.campaign_unit] = number
-            values[reporter.campaign_unit] = previous = value
+            values[reporter.campaign_unit] = value
 
     clients = []
     for position, reporter in enumerate(reporters):
@@ -262,9 +281,11 @@ def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]
         f"settings) on {engine}, the task worker beside it; the benchmark's clients run on "
         "the same machine. Each scenario starts the server, reads a few form pages to warm "
         f"every worker (not timed), then measures the floor: {options.clients} threads "
-        f"request `/healthz` {options.saves} times. Then the surge: {options.saves} saves of "
+        f"request `/healthz` {options.saves} times, {FLOOR_RUNS} times over, the run of the "
+        f"median p95 kept. Then the surge: {options.saves} saves of "
         "all 80 answers per province, sent at once, one thread per commune (a commune's saves "
-        "follow one another, as one person's do). Throughput is the acknowledged saves (302) "
+        "follow one another, as one person's do; the forms are encoded beforehand, as a "
+        "browser encodes them on the person's device). Throughput is the acknowledged saves (302) "
         "over the surge's wall time. Afterwards every commune's 80 answers are compared with "
         "its last acknowledged save, and the audit trail is verified.",
         "",
@@ -368,7 +389,7 @@ def scenario(
     server = start_server(env, port, options.workers, log, lifetime=1200.0)
     try:
         warm_up(port, reporters, options.workers)
-        base = floor(port, options.clients, options.saves)
+        base = steady_floor(port, options.clients, options.saves)
         result = surge(port, reporters, options.saves, provinces)
     finally:
         stop_server(server)
