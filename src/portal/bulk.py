@@ -1,14 +1,16 @@
 """Writing many rows of one model at once, in plain SQL built from the model's own fields and
 conversions.
 
-- `update_rows`: one UPDATE by primary key, run for every row (executemany), so no query
-  per row in the code's loop and no CASE expression per row. Django's bulk_update builds a
-  CASE … WHEN per row and field, which costs about a millisecond a row in Python (80
-  answers: 0.4 s; 3,300 results: seconds).
-- `insert_rows`: multi-row INSERTs that return the new ids, as few as the database allows.
-  Django's bulk_create prepares every value through its query compiler, which took longer
-  than the database took to store them (3,300 results and 3,300 notifications: 0.7 s, in
-  the transaction that finalizes a campaign).
+- `update_rows`: one UPDATE by primary key, run for every row (executemany; on PostgreSQL
+  one UPDATE over one array per column), so no query per row in the code's loop and no
+  CASE expression per row. Django's bulk_update builds a CASE … WHEN per row and field,
+  which costs about a millisecond a row in Python (80 answers: 0.4 s; 3,300 results:
+  seconds).
+- `insert_rows`: multi-row INSERTs that return the new ids, as few as the database allows
+  (on PostgreSQL `INSERT … SELECT * FROM unnest(…)`, one array per column). Django's
+  bulk_create prepares every value through its query compiler, which took longer than the
+  database took to store them (3,300 results and 3,300 notifications: 0.7 s, in the
+  transaction that finalizes a campaign).
 
 The values are prepared by each field as Django would save them (JSON, decimals, aware
 datetimes, foreign keys), except text, whole numbers and references whose value already is
@@ -17,6 +19,7 @@ them: callers run clean_fields first."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -67,8 +70,16 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
 def arrays(fields: Sequence[Field[Any, Any]], connection: Any) -> str:
     """PostgreSQL: `unnest(%s::type[], …)`, the rows of a statement as one array per column.
     A statement with a parameter per value is long, and psycopg parses a long statement
-    again on every call (80 audit entries: 11 ms); this one is short whatever the rows."""
-    return "unnest(" + ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields) + ")"
+    again on every call (80 audit entries: 11 ms); this one is short whatever the rows.
+
+    Each array is cast to its column's type without the type's length or precision: an
+    explicit cast to varchar(n) cuts a longer text silently, where storing it into the
+    column refuses it, as a plain INSERT would."""
+    types = [_SIZE.sub("", str(field.db_type(connection))) for field in fields]
+    return "unnest(" + ", ".join(f"%s::{kind}[]" for kind in types) + ")"
+
+
+_SIZE = re.compile(r"\([^)]*\)$")  # varchar(64), numeric(7, 2): the size, left to the column
 
 
 def _column(field: object) -> tuple[Field[object, object], str]:
@@ -87,6 +98,9 @@ def insert_rows(rows: Sequence[Model], *, keys: bool = False) -> None:
     meta = model._meta
     alias = router.db_for_write(model)
     connection = connections[alias]
+    if keys and connection.vendor != "sqlite":
+        # elsewhere the ids come from a sequence that explicit ids would not move
+        raise ValueError("insert_rows(keys=True) is for SQLite, whose writer holds the lock")
     if not connection.features.can_return_rows_from_bulk_insert and not keys:
         # a plain queryset: a model's own manager may refuse bulk inserts (the audit trail's)
         plain: models.QuerySet[Model] = models.QuerySet(model, using=alias)

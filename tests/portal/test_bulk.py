@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from portal.bulk import INSERT_BATCH, insert_rows, update_rows
@@ -107,3 +108,44 @@ def test_updated_rows_read_back_as_set(cast: Cast):
 def test_nothing_to_insert_writes_nothing(cast: Cast, django_assert_num_queries):
     with django_assert_num_queries(0):
         insert_rows([])
+
+
+def test_empty_and_missing_values_stay_as_they_are(cast: Cast):
+    rows = [
+        Notification(user=cast.lan, kind="campaign_finalized", title=title, key=f"k{n}")
+        for n, title in enumerate(["", "Đã chốt"])
+    ]
+    insert_rows(rows)  # every row's campaign and read_at missing: columns of nothing
+    read = timezone.now()
+    rows[1].read_at, rows[1].title = read, ""
+    update_rows(rows, ["title", "read_at", "campaign"])
+    stored = [Notification.objects.get(pk=row.pk) for row in rows]
+    assert [(s.title, s.read_at, s.campaign_id) for s in stored] == [
+        ("", None, None),
+        ("", read, None),
+    ]
+
+
+def test_a_text_longer_than_its_column_is_never_cut(cast: Cast):
+    """PostgreSQL refuses it, as a plain INSERT would (an array cast to varchar(40)[] would
+    cut it silently); SQLite keeps it whole."""
+    row = result(cast.noi_vu_campaign_unit, 0)
+    row.class_label = "x" * 41  # max_length 40
+    if connection.vendor == "postgresql":
+        with pytest.raises(DataError), transaction.atomic():
+            insert_rows([row])
+        assert not HistoricResult.objects.exists()
+    else:
+        insert_rows([row])
+        assert HistoricResult.objects.get(pk=row.pk).class_label == "x" * 41
+
+
+def test_rows_with_their_own_ids_are_for_sqlite_alone(cast: Cast):
+    row = result(cast.noi_vu_campaign_unit, 0)
+    row.pk = 1000
+    if connection.vendor == "sqlite":
+        insert_rows([row], keys=True)
+        assert HistoricResult.objects.get(pk=1000).rank == 1
+    else:  # a sequence gives the ids there, and explicit ones would not move it
+        with pytest.raises(ValueError, match="SQLite"):
+            insert_rows([row], keys=True)

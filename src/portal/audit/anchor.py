@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import socket
 from datetime import UTC, datetime
 
@@ -24,10 +25,10 @@ from portal.audit.models import AuditHead
 
 HEAD = 1  # the primary key of the one AuditHead row (as in portal.audit.services)
 logger = logging.getLogger("portal.audit.anchor")
-# The newest checkpoint this process has read or written, by the anchor's path: the file is
-# read again only when that one says a checkpoint is due. Another process may have written
-# a newer one since, which can only make a checkpoint less due, never more.
-_newest: dict[str, Checkpoint] = {}
+# The newest checkpoint this process has read or written, by the anchor file as it stood
+# (path, inode, size): the file is read again when it changed (another server appended, a
+# restore replaced it) or when that checkpoint says one is due.
+_newest: dict[tuple[str, int, int], Checkpoint] = {}
 
 
 def anchor() -> Anchor:
@@ -53,8 +54,7 @@ def checkpoint_if_due() -> None:
         return
     if head is None or head[0] == 0:
         return
-    path = str(anchor().path)
-    known = _newest.get(path)
+    known = _newest.get(_file_key())
     if known is not None and not _due(head[0], known):
         return  # a save's usual case: no file read
     try:
@@ -63,9 +63,18 @@ def checkpoint_if_due() -> None:
         logger.error("Audit anchor: cannot read the newest checkpoint: %s", error)
         last = None
     if last is not None:
-        _newest[path] = last
+        _newest[_file_key()] = last
     if _due(head[0], last):
         checkpoint_write(head[0], head[1])
+
+
+def _file_key() -> tuple[str, int, int]:
+    path = anchor().path
+    try:
+        found = os.stat(path)
+    except OSError:
+        return (str(path), 0, -1)  # no file (yet): never the key of a checkpoint read
+    return (str(path), found.st_ino, found.st_size)
 
 
 def _due(count: int, last: Checkpoint | None) -> bool:
@@ -84,7 +93,7 @@ def checkpoint_write(count: int, digest: str) -> str | None:
     checkpoint = checkpoint_now(count, digest)
     try:
         anchor().append(checkpoint)
-        _newest[str(anchor().path)] = checkpoint
+        _newest[_file_key()] = checkpoint
     except OSError as error:
         logger.error(
             "AUDIT ANCHOR NOT WRITTEN to %s: %s (count=%s hash=%s)",

@@ -55,7 +55,8 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
     def seal(self, links: Mapping[int, tuple[int, str, str]]) -> None:
         """Store each pending entry's place in the chain, previous hash and hash, by id
         (portal.audit.sealing). The one update the log allows, and only on entries still
-        pending: one statement, run for every entry (executemany)."""
+        pending: one statement, run for every entry (executemany); on PostgreSQL one
+        statement over one array per column."""
         if not links:
             return
         connection = connections[self.db]

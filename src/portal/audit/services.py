@@ -5,7 +5,8 @@ back with the change.
 Entries are inserted pending, without any lock: writers of different units never wait for
 one another here. After the commit a short step links them into the hash chain
 (portal.audit.sealing), then a checkpoint of the chain may be written outside the database
-(portal.audit.anchor)."""
+(portal.audit.anchor). On SQLite, whose writers take turns anyway, the writer inserts them
+already linked (sealing.append_sealed)."""
 
 from __future__ import annotations
 
@@ -123,7 +124,8 @@ def audit_record(
 def audit_records(records: Sequence[Record]) -> list[AuditEntry]:
     """Append entries in their order, in one statement whatever their number (a save of
     80 answers: 80 entries), pending: no lock is taken here. They are linked into the chain
-    once the transaction commits (portal.audit.sealing), in the order of their ids."""
+    once the transaction commits (portal.audit.sealing), in the order of their ids; on
+    SQLite, as they are inserted."""
     return audit_append(audit_entries(records))
 
 

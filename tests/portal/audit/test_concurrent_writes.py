@@ -15,7 +15,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from portal.assessments.models import Evidence, Submission
+from portal.answers import PostedAnswer, canonical_answer
+from portal.assessments.models import Answer, Evidence, Submission
+from portal.assessments.saving import AnswerConflict, answers_save
 from portal.assessments.services import evidence_add_link, evidence_delete, submission_return
 from portal.audit.models import AuditEntry
 from portal.audit.verify import audit_log_verify
@@ -155,3 +157,28 @@ def test_a_submission_returned_at_once_is_returned_and_logged_once(cast: Cast):
     )
     assert len(refused(outcomes)) == CLICKS - 1
     assert entries("submission", "return") == 1
+
+
+def test_saves_of_one_criterion_from_pages_loaded_at_once_store_one_and_refuse_the_rest(
+    cast: Cast,
+):
+    """Each page was loaded before any save: the saves prepare at once without a lock
+    (portal.assessments.saving), and only the first to write may store; every other finds
+    the version moved under the lock and is refused as a conflict, writing nothing."""
+    unit = CampaignUnit.objects.get(pk=cast.noi_vu_campaign_unit.pk)
+    loaded = canonical_answer(None, "")
+
+    def save(value: str) -> Callable[[], object]:
+        posted = {"cqs_ky_so": PostedAnswer(value, "", version=0, loaded=loaded)}
+        return lambda: answers_save(
+            campaign_unit=CampaignUnit.objects.get(pk=unit.pk), actor=cast.lan, answers=posted
+        )
+
+    values = [str(60 + n) for n in range(CLICKS)]
+    outcomes = at_once([save(value) for value in values])
+    stored = [o for o in outcomes if not isinstance(o, BaseException)]
+    conflicts = [o for o in outcomes if isinstance(o, AnswerConflict)]
+    assert len(stored) == 1 and len(conflicts) == CLICKS - 1, outcomes
+    answer = Answer.objects.get(submission__campaign_unit=unit, criterion="cqs_ky_so")
+    assert answer.version == 1 and answer.value in values
+    assert entries("answer", "save") == 1
