@@ -100,6 +100,7 @@ lint: export DTI_DEBUG := 1
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py --out docs/performance.md
+	$(BIN)/python bench/bench_robustness.py --out docs/performance-robustness.md
 	$(BIN)/python bench/bench_reports.py --out docs/performance-reports.md
 	$(BIN)/python bench/bench_ledger.py --out docs/performance-ledger.md
 	$(BIN)/python bench/bench_public.py --out docs/performance-public.md

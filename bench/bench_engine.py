@@ -611,7 +611,9 @@ def markdown(report: Report) -> str:
         " `bench/bench_saves.py`. A sign-in while 3,300 communes are finalized:"
         " [performance-login.md](performance-login.md) (SQLite) and"
         " [performance-login-postgresql.md](performance-login-postgresql.md), by"
-        " `bench/bench_login.py`.",
+        " `bench/bench_login.py`. How sure a rank is, 1,000 draws at 3,300 units:"
+        " [performance-robustness.md](performance-robustness.md), by"
+        " `bench/bench_robustness.py`.",
         "",
     ]
     return "\n".join(lines)
