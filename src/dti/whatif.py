@@ -59,28 +59,26 @@ class WhatIf:
 
 def scenario_policy(published: RankingPolicy, scenario: Scenario) -> RankingPolicy:
     """The policy the scenario ranks under; ValueError (in Vietnamese) for a switch the
-    framework cannot make."""
-    comparability = scenario.comparability or published.comparability
-    policy = published
-    if comparability is not published.comparability:
-        if comparability is Comparability.REMOVE_BLOCK and published.block is None:
-            raise ValueError("bộ chỉ số không nêu khối nào được loại trừ khi so sánh")
-        classification = published.classification
-        if classification is not None and classification.basis is ClassBasis.VALUE:
-            classification = _as_percent(classification, published)
-        policy = replace(
-            published,
-            comparability=comparability,
-            decimals=DEFAULT_DECIMALS[comparability],
-            classification=classification,
-        )
+    framework cannot make. Bands are read on the published scale, then restated with the
+    published ones when the comparability changes."""
+    classification = published.classification
     if scenario.bands is not None:
-        if policy.classification is None:
+        if classification is None:
             raise ValueError("xếp hạng này không xếp loại")
-        policy = replace(
-            policy, classification=replace(policy.classification, bands=scenario.bands)
-        )
-    return policy
+        classification = replace(classification, bands=scenario.bands)
+    comparability = scenario.comparability or published.comparability
+    if comparability is published.comparability:
+        return replace(published, classification=classification)
+    if comparability is Comparability.REMOVE_BLOCK and published.block is None:
+        raise ValueError("bộ chỉ số không nêu khối nào được loại trừ khi so sánh")
+    if classification is not None and classification.basis is ClassBasis.VALUE:
+        classification = _as_percent(classification, published)
+    return replace(
+        published,
+        comparability=comparability,
+        decimals=DEFAULT_DECIMALS[comparability],
+        classification=classification,
+    )
 
 
 def _as_percent(classification: Classification, published: RankingPolicy) -> Classification:

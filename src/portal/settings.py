@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.auditlog",
     "portal.publication",
+    "portal.analysis",
     "portal.signatures",
     "portal.public",
     "portal.api",

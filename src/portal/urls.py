@@ -17,6 +17,7 @@ urlpatterns = [
     path("thong-bao/", include("portal.notifications.urls")),
     path("nhat-ky/", include("portal.auditlog.urls")),
     path("cong-bo/", include("portal.publication.urls")),
+    path("phan-tich/", include("portal.analysis.urls")),
     path("chu-ky-so/", include("portal.signatures.urls")),
     path("ket-qua/", include("portal.public.urls")),
     path("viec/", include("portal.jobs.urls")),

@@ -404,8 +404,15 @@ SIGNATURES: dict[str, Entry] = {
     ),
 }
 
+# Analysis: read by those who download the campaign's report (office and leadership).
+ANALYSIS: dict[str, Entry] = {
+    "analysis:robustness": Entry(PUBLISHING, _RESULTS, query="?so_lan=100"),
+    "analysis:what_if": Entry(PUBLISHING, _RESULTS),
+    "analysis:plan": Entry(PUBLISHING, _RESULTS, fixed={"unit": "so-noi-vu"}),
+}
+
 MATRIX: dict[str, Entry] = {
     **SITE, **ACCOUNTS, **PEOPLE, **UNITS, **FRAMEWORKS, **CAMPAIGNS, **ASSESSMENTS, **APPRAISALS,
     **INDICATORS, **NOTIFICATIONS, **JOBS, **AUDIT, **API, **PUBLICATION, **OPEN_DATA, **PUBLIC_PAGES,
-    **SIGNATURES,
+    **SIGNATURES, **ANALYSIS,
 }  # fmt: skip

@@ -1,0 +1,91 @@
+"""The analysis pages (/phan-tich/): how sure each rank is, and what-if rankings. Office
+admins and leadership read them (as they download the campaign's report); other members get
+403, outsiders 404, anonymous visitors the login page. GET only: nothing is written, and a
+page's choices are its link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from portal.accounts.requests import AuthenticatedHttpRequest
+from portal.analysis import plans, selectors
+from portal.analysis.forms import PlanForm, RobustnessForm, WhatIfForm, initial_data
+from portal.campaigns.permissions import get_campaign_report_for_user
+
+
+@login_required
+@require_GET
+def robustness(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_report_for_user(request.user, pk)
+    analysed = _analysed(request, campaign)
+    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "robustness"}
+    if analysed is not None:
+        form = RobustnessForm(initial_data(RobustnessForm, request.GET))
+        context["form"] = form
+        if form.is_valid():
+            choice = form.cleaned_data
+            rows = selectors.spread_rows(
+                analysed, choice["bien_do"], choice["do_lech"], choice["so_lan"]
+            )
+            context.update(rows=rows, certain=sum(1 for r in rows if r.certain), choice=choice)
+    return render(request, "analysis/robustness.html", context)
+
+
+@login_required
+@require_GET
+def what_if(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_report_for_user(request.user, pk)
+    analysed = _analysed(request, campaign)
+    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "what_if"}
+    if analysed is not None:
+        framework, policy = analysed.result.framework, analysed.ranking.policy
+        defaults = WhatIfForm({}, framework=framework, policy=policy)
+        form = WhatIfForm(_with_defaults(defaults, request.GET), framework=framework, policy=policy)
+        context["form"] = form
+        if form.is_valid():
+            try:
+                context["result"] = selectors.what_if_page(
+                    analysed, form.weights(), form.comparability(), form.bands()
+                )
+            except ValueError as error:
+                form.add_error(None, str(error))
+    return render(request, "analysis/what_if.html", context)
+
+
+@login_required
+@require_GET
+def plan(request: AuthenticatedHttpRequest, pk: int, unit: str) -> HttpResponse:
+    campaign = get_campaign_report_for_user(request.user, pk)
+    analysed = _analysed(request, campaign, unit)
+    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "plan"}
+    if analysed is not None:
+        classified = analysed.ranking.policy.classification is not None
+        defaults = {"muc_tieu": "loai" if classified else "hang", "so_hang": 1}
+        data = {**defaults, **{k: request.GET[k] for k in defaults if k in request.GET}}
+        form = PlanForm(data, classified=classified)
+        target = form.target() if form.is_valid() else None
+        try:
+            context["unit"] = plans.unit_plan(analysed, unit, target)
+        except ValueError as error:
+            form.add_error(None, str(error))
+            context["unit"] = plans.unit_plan(analysed, unit, None)
+        context["form"] = form
+    return render(request, "analysis/plan.html", context)
+
+
+def _analysed(
+    request: AuthenticatedHttpRequest, campaign: Any, unit: str | None = None
+) -> selectors.Analysed | None:
+    query = request.GET
+    return selectors.analysed_ranking(campaign, query.get("khoi"), query.get("xep_hang"), unit)
+
+
+def _with_defaults(form: WhatIfForm, data: Any) -> dict[str, Any]:
+    values = {name: field.initial for name, field in form.fields.items()}
+    values.update({key: data.get(key) for key in data if key in values})
+    return values

@@ -1,0 +1,234 @@
+"""The analysis pages on Bình Định 2023's imported results: who may read them, that their
+figures are the core's, that bad choices are refused in plain words, and their queries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from dti.planner import Goal, Target, plan_for, points_text
+from dti.rankings import order_by_name
+from dti.whatif import Scenario, what_if
+from portal.campaigns.models import Campaign
+from portal.campaigns.report import campaign_report_results
+from tests.portal.campaigns.conftest import binhdinh  # noqa: F401  (the fixture)
+from tests.portal.campaigns.test_report_download import published  # noqa: F401
+from tests.portal.conftest import sign_in
+
+PAGES = ["do-tin-cay", "gia-dinh", "don-vi/so-noi-vu"]
+INDICES = (
+    "nhan_thuc_so", "the_che_so", "ha_tang_so", "nhan_luc_so", "an_toan_thong_tin_mang",
+    "hoat_dong_chinh_quyen_so", "hoat_dong_xa_hoi_so",
+)  # fmt: skip
+NO_INDEX = "&".join(f"w_{code}=0" for code in INDICES)
+
+
+def url(campaign: Campaign, page: str, query: str = "") -> str:
+    return f"/phan-tich/dot/{campaign.pk}/{page}/{query}"
+
+
+def rows(html: str, table: str) -> list[list[str]]:
+    body = html[html.index(f'id="{table}"') :]
+    body = body[body.index("<tbody>") : body.index("</tbody>")]
+    found = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
+        cells = re.findall(r"<td>(.*?)</td>", row, flags=re.S)
+        found.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("lan", 403), ("minh", 403), ("thao", 403), ("hung", 403), ("khoa", 404)],
+)
+def test_it_refuses_members_without_the_report_and_outsiders(cast, published, page, name, status):  # noqa: F811
+    client = sign_in(Client(), getattr(cast, name))
+    assert client.get(url(published, page)).status_code == status
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_it_sends_anonymous_visitors_to_the_login_page(published, page):  # noqa: F811
+    response = Client().get(url(published, page))
+    assert response.status_code == 302 and "/tai-khoan/" in response["Location"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_it_refuses_writes(cast, published, page):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    assert client.post(url(published, page)).status_code == 405
+
+
+@pytest.mark.parametrize("name", ["quang", "hoa"])
+def test_office_and_leadership_see_each_published_rank_beside_its_interval(cast, published, name):  # noqa: F811
+    client = sign_in(Client(), getattr(cast, name))
+    response = client.get(url(published, "do-tin-cay"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    general = campaign_report_results(published)["so"].general
+    shown = rows(html, "robustness-table")
+    assert [int(r[0]) for r in shown] == list(general.rank)
+    assert shown[0][1] == "Sở Thông tin và Truyền thông" and shown[0][2].startswith("99,3%")
+    for row in shown:
+        low, _, high = row[4].partition("–")
+        assert int(low) <= int(row[0]) <= int(high or low)
+    assert "giữ đúng một thứ hạng trong 90% số lần thử" in html
+
+
+def test_without_spread_every_rank_is_certain(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    html = client.get(url(published, "do-tin-cay", "?bien_do=0&do_lech=0&so_lan=100")).content
+    shown = rows(html.decode(), "robustness-table")
+    assert all(r[0] == r[3] == r[4] and r[5] == "chắc chắn" for r in shown)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?bien_do=95", "Nhập một số từ 0 đến 90."),
+        ("?so_lan=5000", "Nhập một số từ 100 đến 2000."),
+        ("?do_lech=abc", "Nhập một số từ 0 đến 50."),
+        ("?so_lan=", "Nhập một số từ 100 đến 2000."),
+    ],
+)
+def test_choices_out_of_bounds_are_refused_before_anything_is_computed(
+    cast,
+    published,  # noqa: F811
+    query,
+    message,
+):
+    client = sign_in(Client(), cast.quang)
+    html = client.get(url(published, "do-tin-cay", query)).content.decode()
+    assert message in html
+    assert 'id="robustness-table"' not in html
+
+
+def test_the_what_if_ranking_is_the_cores_and_says_who_moved(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    html = client.get(url(published, "gia-dinh", "?w_nhan_luc_so=300")).content.decode()
+    result = campaign_report_results(published)["so"]
+    expected = what_if(
+        result.scores,
+        result.general,
+        order_by_name(result.names),
+        Scenario(weights={"nhan_luc_so": 3}),
+    )
+    shown = rows(html, "what-if-table")
+    assert [int(r[0]) for r in shown] == [row.rank for row in expected.rows]
+    assert [r[1] for r in shown] == [result.names[row.unit] for row in expected.rows]
+    moved = sum(1 for r in shown if r[0] != r[4])
+    assert f"{moved} trong {len(shown)} đơn vị đổi hạng" in html
+    assert any(r[3].startswith("lên ") for r in shown)
+    assert any(r[3].startswith("xuống ") for r in shown)
+
+
+def test_the_what_if_page_opens_at_the_published_ranking(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.hoa)
+    html = client.get(url(published, "gia-dinh")).content.decode()
+    shown = rows(html, "what-if-table")
+    assert all(r[0] == r[4] and r[2] == r[5] and r[3] == "giữ hạng" for r in shown)
+    assert "0 trong 21 đơn vị đổi hạng" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (f"?{NO_INDEX}", "cần giữ lại ít nhất một chỉ số chính"),
+        ("?w_nhan_luc_so=-5", "Nhập một số từ 0 đến 500."),
+        ("?w_nhan_luc_so=9999", "Nhập một số từ 0 đến 500."),
+        ("?cach_tinh=remove_block", "Cách so sánh này không dùng được"),
+    ],
+)
+def test_a_scenario_the_framework_cannot_rank_is_refused_in_plain_words(
+    cast,
+    published,  # noqa: F811
+    query,
+    message,
+):
+    client = sign_in(Client(), cast.quang)
+    html = client.get(url(published, "gia-dinh", query)).content.decode()
+    assert message in html
+    assert 'id="what-if-table"' not in html
+
+
+def test_a_campaign_without_results_says_what_comes_next(cast):
+    client = sign_in(Client(), cast.quang)
+    html = client.get(url(cast.campaign, "do-tin-cay")).content.decode()
+    assert "chưa có kết quả" in html
+
+
+def test_the_campaign_page_links_to_the_analysis(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    html = client.get(f"/dot-danh-gia/{published.pk}/").content.decode()
+    assert url(published, "do-tin-cay") in html and url(published, "gia-dinh") in html
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_queries_do_not_grow_with_the_units(cast, published, page):  # noqa: F811
+    """The session and the person, the campaign and the roles, the levels and their
+    frameworks, the units with their results: a fixed number, whatever the units."""
+    client = sign_in(Client(), cast.quang)
+    client.get(url(published, page))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(published, page)).status_code == 200
+    assert len(queries) <= 12, [q["sql"] for q in queries]
+
+
+# ---- the unit's plan --------------------------------------------------------------------------
+
+
+def plan_url(campaign: Campaign, unit: str, query: str = "") -> str:
+    return f"/phan-tich/dot/{campaign.pk}/don-vi/{unit}/{query}"
+
+
+def test_the_unit_page_says_where_points_were_lost_and_the_cheapest_way_up(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    response = client.get(plan_url(published, "so-noi-vu", "?muc_tieu=hang&so_hang=2"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    result = campaign_report_results(published)["so"]
+    unit = list(result.scores.unit_ids).index("so-noi-vu")
+    outcome = plan_for(result.scores, result.general, unit, Target(Goal.RANKS, 2))
+    assert outcome.plan is not None
+    assert f"đơn vị cần thêm {points_text(outcome.needed)} điểm" in html
+    steps = re.findall(r"<li>(.*?)</li>", html[html.index('id="plan-steps"') :], flags=re.S)
+    assert len(steps) == len(outcome.plan.steps)
+    for shown_step, step in zip(steps, outcome.plan.steps, strict=True):
+        assert shown_step.startswith(step.option.name)
+    losses = rows(html, "plan-losses")
+    assert [r[0] for r in losses] == [i.name for i in result.framework.main_indices]
+
+
+def test_the_unit_page_is_linked_from_the_analysis_tables(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.hoa)
+    html = client.get(url(published, "do-tin-cay", "?so_lan=100")).content.decode()
+    assert plan_url(published, "so-noi-vu") in html
+
+
+def test_the_first_unit_is_told_it_leads(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    html = client.get(plan_url(published, "so-thong-tin-va-truyen-thong")).content.decode()
+    assert "Đơn vị đã đứng đầu." in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?muc_tieu=loai", "Xếp hạng này không xếp loại."),
+        ("?so_hang=0", "Nhập một số từ 1 đến 100."),
+    ],
+)
+def test_a_target_that_cannot_be_planned_is_refused(cast, published, query, message):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    html = client.get(plan_url(published, "so-noi-vu", query)).content.decode()
+    assert message in html and 'id="plan-steps"' not in html
+    assert 'id="plan-losses"' in html  # the losses are still shown
+
+
+def test_a_unit_the_ranking_does_not_hold_is_not_found(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    assert client.get(plan_url(published, "khong-co")).status_code == 404
