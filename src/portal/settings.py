@@ -133,6 +133,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [
     BASE_DIR / "src" / "portal" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STATIC_ROOT = env_path("DTI_STATIC_ROOT", BASE_DIR / "var" / "static")
 # Production serves what `collectstatic` wrote, under names carrying a hash of the content

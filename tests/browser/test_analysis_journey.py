@@ -89,3 +89,28 @@ def test_the_office_opens_a_unit_s_path_up_from_the_ranking(
     expect(page.locator("#plan-result")).to_contain_text("đơn vị cần thêm")
     expect(page.locator("#plan-steps li").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_leadership_reads_the_overview_with_its_charts_on_a_phone(
+    page: Page,
+    live_server,
+    cast: Cast,
+    published: Campaign,  # noqa: F811
+):
+    page.set_viewport_size({"width": 360, "height": 800})
+    log_in(page, "hoa")
+    page.goto(f"/dot-danh-gia/{published.pk}/")
+    page.get_by_role("link", name="tổng quan, bản đồ nhiệt, thay đổi so với năm trước").click()
+    expect(page.locator("#heat-table tbody tr")).to_have_count(21)
+    # the charting library drew each chart into its canvas (a Chart instance on it)
+    for key in ("bins", "averages"):
+        canvas = page.locator(f'canvas[data-chart="{key}"]')
+        expect(canvas).to_be_visible()
+        page.wait_for_function(
+            f"window.Chart && Chart.getChart(document.querySelector('canvas[data-chart={key}]'))"
+        )
+        assert canvas.bounding_box()["width"] > 200
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải bảng đang xem (CSV)").click()
+    assert download.value.suggested_filename.endswith(".csv")

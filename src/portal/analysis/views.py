@@ -13,9 +13,25 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.accounts.requests import AuthenticatedHttpRequest
-from portal.analysis import plans, selectors
+from portal.analysis import dashboard, plans, selectors
 from portal.analysis.forms import PlanForm, RobustnessForm, WhatIfForm, initial_data
 from portal.campaigns.permissions import get_campaign_report_for_user
+from portal.responses import attachment
+
+
+@login_required
+@require_GET
+def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_report_for_user(request.user, pk)
+    analysed = _analysed(request, campaign)
+    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "overview"}
+    if analysed is not None:
+        board = dashboard.dashboard(analysed, request.GET.get("huyen", ""))
+        if request.GET.get("xuat") == "csv":
+            name = f"tong-quan-{campaign.year}-{analysed.level}-{analysed.key}.csv"
+            return attachment(dashboard.dashboard_csv(board), "text/csv; charset=utf-8", name)
+        context.update(board=board, charts=board.chart_data())
+    return render(request, "analysis/overview.html", context)
 
 
 @login_required

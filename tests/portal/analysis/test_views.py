@@ -15,6 +15,8 @@ from dti.rankings import order_by_name
 from dti.whatif import Scenario, what_if
 from portal.campaigns.models import Campaign
 from portal.campaigns.report import campaign_report_results
+from portal.campaigns.selectors import PreviousResult
+from portal.units.models import Unit
 from tests.portal.campaigns.conftest import binhdinh  # noqa: F401  (the fixture)
 from tests.portal.campaigns.test_report_download import published  # noqa: F401
 from tests.portal.conftest import sign_in
@@ -36,7 +38,7 @@ def rows(html: str, table: str) -> list[list[str]]:
     body = body[body.index("<tbody>") : body.index("</tbody>")]
     found = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
-        cells = re.findall(r"<td>(.*?)</td>", row, flags=re.S)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
         found.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
     return found
 
@@ -232,3 +234,73 @@ def test_a_target_that_cannot_be_planned_is_refused(cast, published, query, mess
 def test_a_unit_the_ranking_does_not_hold_is_not_found(cast, published):  # noqa: F811
     client = sign_in(Client(), cast.quang)
     assert client.get(plan_url(published, "khong-co")).status_code == 404
+
+
+# ---- the overview -----------------------------------------------------------------------------
+
+
+def test_the_overview_prints_every_chart_as_a_table_from_the_core(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.hoa)
+    response = client.get(f"/phan-tich/dot/{published.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    general = campaign_report_results(published)["so"].general
+    heat = rows(html, "heat-table")
+    assert [int(r[0]) for r in heat] == list(general.rank)
+    assert len(heat[0]) == 3 + 7  # rank, unit, score, then the seven main indices
+    assert heat[0][3].endswith("%")
+    data = response.context["charts"]
+    assert sum(data["bins"]["values"]) == len(heat) == 21
+    assert 'id="chart-data"' in html and "vendor/chartjs/chart.umd.min.js" in html
+
+
+def test_the_overview_exports_what_it_shows(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    response = client.get(f"/phan-tich/dot/{published.pk}/?xuat=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Hạng,Đơn vị,Huyện cũ,Điểm,Xếp loại,Nhận thức số")
+    assert len(lines) == 1 + 21
+    assert lines[1].startswith('1,Sở Thông tin và Truyền thông,,"99,3%",,"100,0%"')
+
+
+def test_the_overview_filters_a_former_district_s_units(cast, published):  # noqa: F811
+    district = Unit.objects.get(province=published.province, code="ubnd-huyen-hoai-an")
+    Unit.objects.filter(province=published.province, code__in=["so-noi-vu", "so-tu-phap"]).update(
+        parent=district
+    )
+    client = sign_in(Client(), cast.quang)
+    html = client.get(f"/phan-tich/dot/{published.pk}/?huyen={district.name}").content.decode()
+    assert sorted(r[1] for r in rows(html, "heat-table")) == ["Sở Nội vụ", "Sở Tư pháp"]
+    assert "2 đơn vị." in html
+    html = client.get(f"/phan-tich/dot/{published.pk}/?huyen=Không có").content.decode()
+    assert "21 đơn vị." in html  # an unknown district shows every unit
+
+
+def test_the_overview_names_last_year_s_movers(cast, published, monkeypatch):  # noqa: F811
+    """Last year's ranks as previous_results gives them (its own tests cover the lineage):
+    two units rose, one fell from first."""
+    units = {u.code: u.pk for u in Unit.objects.filter(province=published.province)}
+    general = campaign_report_results(published)["so"]
+    rank_now = {
+        general.scores.unit_ids[int(u)]: int(r)
+        for u, r in zip(general.general.units, general.general.rank, strict=True)
+    }
+
+    def previous(campaign, unit_ids):
+        before = {"so-noi-vu": 21, "so-thong-tin-va-truyen-thong": 3, "so-tai-chinh": 1}
+        return {
+            units[code]: [PreviousResult(2022, code, rank, "", "", False)]
+            for code, rank in before.items()
+        }
+
+    monkeypatch.setattr("portal.analysis.dashboard.previous_results", previous)
+    client = sign_in(Client(), cast.quang)
+    html = client.get(f"/phan-tich/dot/{published.pk}/").content.decode()
+    movers = html[html.index('id="overview-movers"') :]
+    assert (
+        f"Sở Nội vụ: hạng 21 → {rank_now['so-noi-vu']} (lên {21 - rank_now['so-noi-vu']})" in movers
+    )
+    assert "Sở Thông tin và Truyền thông: hạng 3 → 1 (lên 2)" in movers
+    fallen = movers[movers.index("Giảm nhiều nhất") :]
+    assert f"Sở Tài chính: hạng 1 → {rank_now['so-tai-chinh']}" in fallen

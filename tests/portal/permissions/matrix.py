@@ -406,6 +406,7 @@ SIGNATURES: dict[str, Entry] = {
 
 # Analysis: read by those who download the campaign's report (office and leadership).
 ANALYSIS: dict[str, Entry] = {
+    "analysis:overview": Entry(PUBLISHING, _RESULTS),
     "analysis:robustness": Entry(PUBLISHING, _RESULTS, query="?so_lan=100"),
     "analysis:what_if": Entry(PUBLISHING, _RESULTS),
     "analysis:plan": Entry(PUBLISHING, _RESULTS, fixed={"unit": "so-noi-vu"}),
