@@ -13,6 +13,7 @@ from dti.rankings import Ranking, RankingRow
 from dti.reports.details import with_details
 from dti.reports.model import Appendix, AppendixTable, Cell, Column, ColumnKind
 from dti.reports.numbers import percent_text, points_text
+from dti.reports.robustness_annex import robustness_table
 from dti.reports.sections import in_sections, placement
 from dti.reports.statements import ranking_text
 from dti.reports.texts import Grouping
@@ -41,8 +42,10 @@ def level_appendices(
     *,
     depth: int = 0,
     grouping: Grouping = Grouping.NONE,
+    robustness: int = 0,
 ) -> tuple[Appendix, ...]:
-    """General ranking, groups, then per-index rankings; numbered on from `numbering`.
+    """General ranking, groups, per-index rankings, then (with `robustness`, a weight
+    spread in percent) how sure each general rank is; numbered on from `numbering`.
     The per-index tables show the nodes `depth` levels below their index (dti.reports.
     details); the general and per-index tables are listed by `grouping` (dti.reports.
     sections), each peer group's as one list."""
@@ -77,6 +80,11 @@ def level_appendices(
         )
         title = f"BẢNG XẾP HẠNG THEO TỪNG CHỈ SỐ CHÍNH KHỐI {upper} NĂM {year}"
         appendices.append(Appendix(number, title, code, tables))
+    if robustness and result.framework.main_indices:
+        number = roman(next(numbering))
+        table = robustness_table(result, robustness, f"PL {number}")
+        title = f"ĐỘ TIN CẬY CỦA THỨ HẠNG CHUNG KHỐI {upper} NĂM {year}"
+        appendices.append(Appendix(number, title, code, (table,)))
     return tuple(appendices)
 
 

@@ -50,6 +50,7 @@ def level_report(
         numbering,
         depth=texts.detail_depth,
         grouping=texts.grouping_of(code),
+        robustness=texts.robustness,
     )
     labels = {table.key: a.label for a in appendices for table in a.tables}
     lines = ranked_lines(result, result.general)

@@ -55,6 +55,7 @@ class Grouping(str, Enum):
 
 DEFAULT_DETAIL_DEPTH = 1  # each main index and its direct children
 MAX_DETAIL_DEPTH = 5
+MAX_ROBUSTNESS = 90  # the robustness annex: weights varied by at most ±90 %
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class ReportTexts:
     # How deep below each main index the appendices and statistics go: 0 main indices
     # only, 1 their direct children (components), 2 the children's children…
     detail_depth: int = DEFAULT_DETAIL_DEPTH
+    # The robustness annex (dti.robustness): each main index's weight varied by ± this many
+    # percent; 0: no annex.
+    robustness: int = 0
     grouping: Mapping[str, Grouping] = field(default_factory=dict)  # level code -> grouping
     not_assessed: Mapping[str, str] = field(default_factory=dict)  # level code -> the reason
 
@@ -101,7 +105,7 @@ _LISTS = {
     "recommendations",
     "recipients",
 }
-_MAPPINGS = {"remarks", "commendation", "detail_depth", "grouping", "not_assessed"}
+_MAPPINGS = {"remarks", "commendation", "detail_depth", "robustness", "grouping", "not_assessed"}
 _STRINGS = {f.name for f in fields(ReportTexts)} - _LISTS - _MAPPINGS
 
 
@@ -138,6 +142,8 @@ def _field(key: str, value: Any, file: str, problems: list[Problem]) -> object |
         return _commendation(value, file, problems)
     if key == "detail_depth":
         return _detail_depth(value, file, problems)
+    if key == "robustness":
+        return _robustness(value, file, problems)
     if key == "grouping":
         return _grouping(value, file, problems)
     if key == "not_assessed":
@@ -195,6 +201,15 @@ def _detail_depth(value: Any, file: str, problems: list[Problem]) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DETAIL_DEPTH:
         problems.append(
             Problem(file, "detail_depth", f"phải là số nguyên từ 0 đến {MAX_DETAIL_DEPTH}")
+        )
+        return None
+    return int(value)
+
+
+def _robustness(value: Any, file: str, problems: list[Problem]) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ROBUSTNESS:
+        problems.append(
+            Problem(file, "robustness", f"phải là số nguyên từ 0 đến {MAX_ROBUSTNESS} (phần trăm)")
         )
         return None
     return int(value)

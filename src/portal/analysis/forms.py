@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from dti.framework.model import ClassBand, Comparability, Framework, RankingPolicy
@@ -18,7 +19,7 @@ MAX_DRAWS = 2_000  # about 2 s at 3,300 units with both spreads (docs/performanc
 
 def between(low: object, high: object) -> dict[str, Any]:
     """Error messages that say the bounds in plain words."""
-    message = gettext_lazy("Nhập một số từ %(low)s đến %(high)s.") % {"low": low, "high": high}
+    message = format_lazy(gettext_lazy("Nhập một số từ {low} đến {high}."), low=low, high=high)
     return {"min_value": message, "max_value": message, "invalid": message, "required": message}
 
 

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
-from dti.reports.texts import DEFAULT_DETAIL_DEPTH, Grouping
+from dti.reports.texts import DEFAULT_DETAIL_DEPTH, MAX_ROBUSTNESS, Grouping
 from portal.accounts.models import Province
 from portal.campaigns.deadlines import EXAMPLE, format_deadline, parse_deadline
 from portal.campaigns.models import Campaign, CampaignUnit
@@ -220,6 +220,24 @@ class ReportTextsForm(TextCheckedForm):
         ),
     )
 
+    robustness = forms.IntegerField(
+        label=gettext_lazy("Phụ lục độ tin cậy của thứ hạng: trọng số thay đổi ± (%)"),
+        min_value=0,
+        max_value=MAX_ROBUSTNESS,
+        required=False,  # left out: no annex
+        initial=0,
+        error_messages={
+            key: format_lazy(
+                gettext_lazy("Nhập một số từ {low} đến {high}."), low=0, high=MAX_ROBUSTNESS
+            )
+            for key in ("min_value", "max_value", "invalid")
+        },
+        help_text=gettext_lazy(
+            "0: không có phụ lục. Ví dụ 10: mỗi khối có thêm phụ lục cho biết thứ hạng chung "
+            "của mỗi đơn vị thay đổi đến đâu khi trọng số mỗi chỉ số chính thay đổi ±10%."
+        ),
+    )
+
     def __init__(self, levels: Sequence[Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.remark_levels = []
@@ -263,9 +281,11 @@ class ReportTextsForm(TextCheckedForm):
     def split(self) -> tuple[dict[str, str], dict[str, str], ReportLayout]:
         """(texts, remarks keyed "level.index", layout) from the cleaned data."""
         data = self.cleaned_data
-        texts = {k: v for k, v in data.items() if "__" not in k and k != "detail_depth"}
+        layout_keys = {"detail_depth", "robustness"}
+        texts = {k: v for k, v in data.items() if "__" not in k and k not in layout_keys}
         layout = ReportLayout(
             detail_depth=_or_default(data.get("detail_depth")),
+            robustness=data.get("robustness") or 0,
             grouping={
                 level: choice or Grouping.NONE.value
                 for level, choice in _by_level(data, "grouping__").items()

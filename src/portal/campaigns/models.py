@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy
 
-from dti.reports.texts import DEFAULT_DETAIL_DEPTH, MAX_DETAIL_DEPTH
+from dti.reports.texts import DEFAULT_DETAIL_DEPTH, MAX_DETAIL_DEPTH, MAX_ROBUSTNESS
 from portal.accounts.models import Province
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
@@ -212,6 +212,12 @@ class CampaignReportTexts(models.Model):
         gettext_lazy("mức chi tiết dưới chỉ số chính"),
         default=DEFAULT_DETAIL_DEPTH,
         validators=[MaxValueValidator(MAX_DETAIL_DEPTH)],
+    )
+    # The robustness annex: each main index's weight varied by ± this many percent; 0: none.
+    robustness = models.PositiveSmallIntegerField(
+        gettext_lazy("phụ lục độ tin cậy của thứ hạng"),
+        default=0,
+        validators=[MaxValueValidator(MAX_ROBUSTNESS)],
     )
     grouping = models.JSONField(gettext_lazy("cách nhóm danh sách"), default=dict, blank=True)
     not_assessed = models.JSONField(

@@ -159,12 +159,14 @@ def layout_of(stored: CampaignReportTexts) -> dict[str, Any]:
     fault, not a default)."""
     document = {
         "detail_depth": stored.detail_depth,
+        "robustness": stored.robustness,
         "grouping": dict(stored.grouping or {}),
         "not_assessed": dict(stored.not_assessed or {}),
     }
     texts = texts_from_mapping(document, "CampaignReportTexts")
     return {
         "detail_depth": texts.detail_depth,
+        "robustness": texts.robustness,
         "grouping": texts.grouping,
         "not_assessed": texts.not_assessed,
     }

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from dti.reports.templates import TemplateError, render_template
-from dti.reports.texts import DEFAULT_DETAIL_DEPTH, MAX_DETAIL_DEPTH, Grouping
+from dti.reports.texts import DEFAULT_DETAIL_DEPTH, MAX_DETAIL_DEPTH, MAX_ROBUSTNESS, Grouping
 from dti.text import file_label
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign, CampaignReportTexts
@@ -67,6 +67,7 @@ def report_texts_save(
     if layout is not None:
         _check_layout(layout, {level.code for level in levels})
         stored.detail_depth = layout.detail_depth
+        stored.robustness = layout.robustness
         stored.grouping = {
             level: choice for level, choice in layout.grouping.items() if choice != Grouping.NONE
         }
@@ -85,6 +86,7 @@ class ReportLayout:
     depth below the main indices, grouping and reason per level code."""
 
     detail_depth: int = DEFAULT_DETAIL_DEPTH
+    robustness: int = 0  # the robustness annex's weight spread, percent; 0: none
     grouping: Mapping[str, str] = field(default_factory=dict)
     not_assessed: Mapping[str, str] = field(default_factory=dict)
 
@@ -105,6 +107,11 @@ def _check_layout(layout: ReportLayout, levels: set[str]) -> None:
     if not 0 <= layout.detail_depth <= MAX_DETAIL_DEPTH:
         raise ValidationError(
             gettext("Mức chi tiết phải từ 0 đến %(max)s.") % {"max": MAX_DETAIL_DEPTH}
+        )
+    if not 0 <= layout.robustness <= MAX_ROBUSTNESS:
+        raise ValidationError(
+            gettext("Biên độ trọng số của phụ lục độ tin cậy phải từ 0 đến %(max)s%%.")
+            % {"max": MAX_ROBUSTNESS}
         )
 
 

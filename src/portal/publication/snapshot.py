@@ -157,6 +157,7 @@ def _texts_json(texts: ReportTexts) -> dict[str, Any]:
             plain[item.name] = list(value)
     plain["remarks"] = dict(texts.remarks)
     plain["detail_depth"] = texts.detail_depth
+    plain["robustness"] = texts.robustness
     plain["grouping"] = {level: choice.value for level, choice in texts.grouping.items()}
     plain["not_assessed"] = dict(texts.not_assessed)
     return plain

@@ -50,6 +50,27 @@ def saved_state(campaign: Campaign) -> tuple[object, ...]:
     )
 
 
+def test_the_office_asks_for_the_robustness_annex_and_gets_it_in_the_report(cast, published):  # noqa: F811
+    client = cast.client(cast.quang)
+    response = client.post(page(published), {"robustness": "10"})
+    assert response.status_code == 302
+    assert CampaignReportTexts.objects.get(campaign=published).robustness == 10
+    assert 'name="robustness" value="10"' in client.get(page(published)).content.decode()
+    text = docx_text(download(client, published, "docx").content)
+    assert "ĐỘ TIN CẬY CỦA THỨ HẠNG CHUNG KHỐI" in text
+    assert "±10%" in text
+
+
+def test_an_annex_spread_out_of_bounds_is_refused_and_nothing_is_saved(cast, published):  # noqa: F811
+    client = cast.client(cast.quang)
+    before = saved_state(published)
+    response = client.post(page(published), {"robustness": "95"})
+    assert response.status_code == 200
+    assert "Nhập một số từ 0 đến 90." in response.content.decode()
+    assert saved_state(published) == before
+    assert not CampaignReportTexts.objects.filter(campaign=published, robustness=95).exists()
+
+
 @pytest.mark.parametrize(("who", "status"), REFUSED)
 def test_it_refuses_everyone_but_the_office_admin(cast, published, who, status):  # noqa: F811
     client = cast.client(person(cast, who))
