@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from dti.framework.model import ClassBand, Comparability, Framework, RankingPolicy
+from dti.lineage import MergeRule
 from dti.planner import Goal, Target
 from portal.form_text import TextCheckedForm
 
@@ -179,3 +180,28 @@ class PlanForm(TextCheckedForm):
         if self.cleaned_data["muc_tieu"] == "loai":
             return Target(Goal.NEXT_CLASS)
         return Target(Goal.RANKS, self.cleaned_data["so_hang"])
+
+
+class HistoryForm(TextCheckedForm):
+    """How a merged unit takes its predecessors' values."""
+
+    cach = forms.ChoiceField(
+        label=gettext_lazy("Đơn vị hợp nhất lấy điểm của các đơn vị tiền thân theo"),
+        choices=[
+            (MergeRule.MEAN.value, gettext_lazy("trung bình cộng (như Bộ tính năm 2025)")),
+            (MergeRule.WEIGHTED.value, gettext_lazy("bình quân theo một thuộc tính (dân số…)")),
+        ],
+        initial=MergeRule.MEAN.value,
+    )
+    thuoc_tinh = forms.CharField(
+        label=gettext_lazy("Thuộc tính làm trọng số"), max_length=64, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("cach") == MergeRule.WEIGHTED.value and not cleaned.get("thuoc_tinh"):
+            self.add_error("thuoc_tinh", gettext("Chọn thuộc tính làm trọng số."))
+        return cleaned
+
+    def rule(self) -> MergeRule:
+        return MergeRule(self.cleaned_data["cach"])

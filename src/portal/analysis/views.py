@@ -13,8 +13,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.accounts.requests import AuthenticatedHttpRequest
-from portal.analysis import dashboard, plans, selectors
-from portal.analysis.forms import PlanForm, RobustnessForm, WhatIfForm, initial_data
+from portal.analysis import dashboard, history, plans, selectors
+from portal.analysis.forms import (
+    HistoryForm,
+    PlanForm,
+    RobustnessForm,
+    WhatIfForm,
+    initial_data,
+)
 from portal.campaigns.permissions import get_campaign_report_for_user
 from portal.responses import attachment
 
@@ -92,6 +98,26 @@ def plan(request: AuthenticatedHttpRequest, pk: int, unit: str) -> HttpResponse:
             context["unit"] = plans.unit_plan(analysed, unit, None)
         context["form"] = form
     return render(request, "analysis/plan.html", context)
+
+
+@login_required
+@require_GET
+def past(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_report_for_user(request.user, pk)
+    analysed = _analysed(request, campaign)
+    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "past"}
+    if analysed is not None:
+        form = HistoryForm(initial_data(HistoryForm, request.GET))
+        context["form"] = form
+        if form.is_valid():
+            try:
+                context["history"] = history.history(
+                    analysed, form.rule(), form.cleaned_data["thuoc_tinh"]
+                )
+            except ValueError as error:
+                form.add_error(None, str(error))
+        context["searched"] = True
+    return render(request, "analysis/past.html", context)
 
 
 def _analysed(

@@ -409,6 +409,7 @@ ANALYSIS: dict[str, Entry] = {
     "analysis:overview": Entry(PUBLISHING, _RESULTS),
     "analysis:robustness": Entry(PUBLISHING, _RESULTS, query="?so_lan=100"),
     "analysis:what_if": Entry(PUBLISHING, _RESULTS),
+    "analysis:past": Entry(PUBLISHING, _RESULTS),
     "analysis:plan": Entry(PUBLISHING, _RESULTS, fixed={"unit": "so-noi-vu"}),
 }
 
