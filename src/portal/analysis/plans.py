@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from dti.fixedpoint import format_vi, from_scaled
 from dti.planner import Outcome, Target, plan_for, points_text
+from dti.reports.unit_brief import BriefLoss, UnitBrief
 from portal.analysis.selectors import Analysed, shown_value
 
 
@@ -120,3 +121,75 @@ def losses(analysed: Analysed, unit: int) -> list[IndexLoss]:
 def _percent(share: Fraction) -> str:
     tenths = (share * 1000 * 2 + 1) // 2  # half up, one decimal
     return format_vi(from_scaled(int(tenths) * 1000, 1), percent=True)
+
+
+def unit_brief(analysed: Analysed, plan: UnitPlan) -> UnitBrief:
+    """The page's figures as the one-page PDF for the unit's head (dti.reports.unit_brief)."""
+    campaign = analysed.campaign
+    size = len(analysed.ranking.units)
+    standing = gettext("Hạng %(rank)s/%(size)s, %(value)s") % {
+        "rank": plan.rank,
+        "size": size,
+        "value": plan.value,
+    }
+    if plan.class_label:
+        standing += gettext(", xếp loại %(label)s") % {"label": plan.class_label}
+    return UnitBrief(
+        title=f"{campaign.title} ({campaign.year}) · {campaign.province.name} · {analysed.label}",
+        unit=plan.name,
+        standing=standing + ".",
+        losses=tuple(
+            BriefLoss(
+                index=loss.name,
+                score=f"{loss.score}/{loss.maximum}",
+                lost=loss.lost,
+                percent=loss.percent,
+                best=f"{loss.best} ({loss.best_unit})",
+            )
+            for loss in plan.losses
+        ),
+        target=_target_sentence(plan),
+        steps=tuple(_step_sentence(step) for step in plan.steps),
+        note=gettext(
+            "Lộ trình tính từ kết quả đã chốt: các đơn vị khác giữ nguyên điểm; mỗi tiêu chí "
+            "được tính là một phần việc như nhau; chọn ít tiêu chí nhất, mỗi tiêu chí chỉ nâng "
+            "vừa đủ."
+        ),
+    )
+
+
+def _target_sentence(plan: UnitPlan) -> str:
+    outcome = plan.outcome
+    if outcome is None:
+        return gettext("Chưa chọn mục tiêu.")
+    if outcome.target_class is None and outcome.target_rank is None:
+        return gettext("Đơn vị đã ở loại cao nhất.")
+    if outcome.target_rank == outcome.rank:
+        return gettext("Đơn vị đã đứng đầu.")
+    if outcome.plan is None:
+        return gettext(
+            "Không đạt được mục tiêu này, kể cả khi mọi tiêu chí còn thiếu đều đạt điểm tối đa."
+        )
+    if outcome.target_class:
+        return gettext("Để lên loại %(label)s, đơn vị cần thêm %(points)s điểm.") % {
+            "label": outcome.target_class,
+            "points": plan.needed,
+        }
+    return gettext(
+        "Để lên hạng %(rank)s, đơn vị cần thêm %(points)s điểm (các đơn vị khác giữ nguyên điểm)."
+    ) % {"rank": outcome.target_rank, "points": plan.needed}
+
+
+def _step_sentence(step: StepRow) -> str:
+    if step.whole:
+        return gettext("%(name)s: đạt đủ điểm tối đa %(to)s (nay %(now)s).") % {
+            "name": step.name,
+            "to": step.to,
+            "now": step.now,
+        }
+    return gettext("%(name)s: từ %(now)s lên ít nhất %(to)s điểm (thêm %(gain)s).") % {
+        "name": step.name,
+        "now": step.now,
+        "to": step.to,
+        "gain": step.gain,
+    }

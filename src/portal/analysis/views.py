@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dti.reports.unit_brief import render_unit_brief
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.analysis import dashboard, history, plans, selectors
 from portal.analysis.forms import (
@@ -97,6 +98,9 @@ def plan(request: AuthenticatedHttpRequest, pk: int, unit: str) -> HttpResponse:
             form.add_error(None, str(error))
             context["unit"] = plans.unit_plan(analysed, unit, None)
         context["form"] = form
+        if request.GET.get("pdf"):
+            brief = render_unit_brief(plans.unit_brief(analysed, context["unit"]))
+            return attachment(brief, "application/pdf", f"lo-trinh-{unit}.pdf")
     return render(request, "analysis/plan.html", context)
 
 

@@ -3,12 +3,14 @@ figures are the core's, that bad choices are refused in plain words, and their q
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
 
 from dti.planner import Goal, Target, plan_for, points_text
 from dti.rankings import order_by_name
@@ -304,3 +306,16 @@ def test_the_overview_names_last_year_s_movers(cast, published, monkeypatch):  #
     assert "Sở Thông tin và Truyền thông: hạng 3 → 1 (lên 2)" in movers
     fallen = movers[movers.index("Giảm nhiều nhất") :]
     assert f"Sở Tài chính: hạng 1 → {rank_now['so-tai-chinh']}" in fallen
+
+
+def test_the_unit_s_head_gets_the_path_up_on_one_page(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    html = client.get(plan_url(published, "so-noi-vu", "?muc_tieu=hang&so_hang=2")).content
+    assert b"pdf=1" in html
+    response = client.get(plan_url(published, "so-noi-vu", "?muc_tieu=hang&so_hang=2&pdf=1"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "lo-trinh-so-noi-vu.pdf" in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert len(reader.pages) == 1
+    assert "Sở Nội vụ" in text and "Để lên hạng" in text and "/21" in text
