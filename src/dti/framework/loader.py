@@ -129,6 +129,7 @@ def _node(context: _Context, raw: Mapping[str, Any], path: str, parent: NodeKind
         source=Source(raw.get("source", "unit")),
         measure=raw.get("measure", ""),
         guidance=raw.get("guidance", ""),
+        previous=tuple(raw["previous"]) if "previous" in raw else None,
     )
 
 

@@ -136,6 +136,9 @@ class Node:
     source: Source = Source.UNIT
     measure: str = ""  # unit of measure shown next to the input, e.g. "%", "hồ sơ"
     guidance: str = ""
+    # Codes of last year's framework this node continues (dti.framework.correspondence):
+    # None when not declared (the node of the same code, if any), () for a new node.
+    previous: tuple[str, ...] | None = None
 
     @property
     def is_leaf(self) -> bool:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext
 
+from dti.framework.correspondence import Change, Link, correspondence, index_trends
 from dti.lineage import MergeRule, Successor, recompute_under
 from dti.rankings import Ranking
 from dti.results import LevelResult
@@ -132,3 +134,90 @@ def _same_ranking(result: LevelResult, key: str) -> Ranking:
 
 def _ranks(ranking: Ranking, ids: list[str]) -> dict[str, int]:
     return {ids[int(u)]: int(r) for u, r in zip(ranking.units, ranking.rank, strict=True)}
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    name: str
+    now: str
+    before: str  # "" when nothing of last year compares
+    change: str  # "+3,2" percentage points, "" without a comparison
+    basis: str  # how it was compared, in words
+
+
+@dataclass(frozen=True)
+class Trends:
+    year: int
+    rows: list[TrendRow]
+    dropped: list[str]  # last year's main indices nothing continues
+
+
+def trends(analysed: Analysed) -> Trends | None:
+    """Each main index's share of its max over the level, this year beside last year's,
+    through the framework's declared correspondence (dti.framework.correspondence); the
+    total by its share of the applicable max. None without last year's results."""
+    before = last_year(analysed.campaign)
+    past = campaign_report_results(before).get(analysed.level) if before else None
+    if before is None or past is None:
+        return None
+    current = analysed.result
+    links = correspondence(current.framework, past.framework)
+    rows = [
+        TrendRow(
+            name=trend.name,
+            now=_percent(trend.now),
+            before=_percent(trend.before),
+            change=_change(trend.now, trend.before),
+            basis=_basis(trend.link),
+        )
+        for trend in index_trends(current, past, links)
+    ]
+    rows.append(
+        TrendRow(
+            name=gettext("Tổng điểm"),
+            now=_percent(_total_share(current)),
+            before=_percent(_total_share(past)),
+            change=_change(_total_share(current), _total_share(past)),
+            basis=gettext("theo tỷ lệ trên điểm tối đa áp dụng (không theo điểm)"),
+        )
+    )
+    main = {index.code for index in past.framework.main_indices}
+    dropped = [past.framework.by_code[code].name for code in links.dropped if code in main]
+    return Trends(before.year, rows, dropped)
+
+
+def _basis(link: Link) -> str:
+    names = ", ".join(link.previous_names)
+    words = {
+        Change.SAME: gettext("cùng chỉ số"),
+        Change.RENAMED: gettext("đổi tên từ “%(names)s”"),
+        Change.SPLIT: gettext("tách từ “%(names)s” (so với cả chỉ số cũ)"),
+        Change.MERGED: gettext("gộp từ “%(names)s” (so với các chỉ số cũ cộng lại)"),
+        Change.NEW: gettext("chỉ số mới: không có chỉ số tương ứng năm trước"),
+    }
+    return (
+        words[link.change] % {"names": names}
+        if "%(names)s" in words[link.change]
+        else words[link.change]
+    )
+
+
+def _total_share(result: LevelResult) -> Fraction | None:
+    total = int(result.scores.total.sum())
+    maximum = int(result.scores.total_applicable_max.sum())
+    return Fraction(total, maximum) if maximum else None
+
+
+def _percent(share: Fraction | None) -> str:
+    if share is None:
+        return ""
+    tenths = int((share * 2000 + 1) // 2)
+    return f"{tenths // 10},{tenths % 10}%"
+
+
+def _change(now: Fraction | None, before: Fraction | None) -> str:
+    if now is None or before is None:
+        return ""
+    tenths = int((abs(now - before) * 2000 + 1) // 2)
+    sign = "+" if now >= before else "−"
+    return f"{sign}{tenths // 10},{tenths % 10}"

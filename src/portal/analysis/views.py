@@ -37,7 +37,7 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if request.GET.get("xuat") == "csv":
             name = f"tong-quan-{campaign.year}-{analysed.level}-{analysed.key}.csv"
             return attachment(dashboard.dashboard_csv(board), "text/csv; charset=utf-8", name)
-        context.update(board=board, charts=board.chart_data())
+        context.update(board=board, charts=board.chart_data(), trends=history.trends(analysed))
     return render(request, "analysis/overview.html", context)
 
 

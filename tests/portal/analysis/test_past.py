@@ -4,6 +4,7 @@ register: Sở Nội vụ's 2023 values become the mean of both, everyone else k
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from fractions import Fraction
 
@@ -12,6 +13,7 @@ from django.test import Client
 
 from portal.campaigns.historic import historic_campaign_import
 from portal.campaigns.report import campaign_report_results
+from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Lineage, Unit
 from tests.portal.analysis.test_views import rows
 from tests.portal.campaigns.conftest import BINHDINH_TABLES, binhdinh  # noqa: F401
@@ -130,3 +132,39 @@ def test_a_weighted_merge_leans_to_the_larger_predecessor(two_years):
     assert lent != own
     assert abs(lent - target) < abs(own - target)  # a million to one: close to Sở Tư pháp
     assert "dan_so" in html  # offered as a weight
+
+
+def test_the_overview_compares_each_index_with_last_year(two_years):
+    bd, _, later = two_years
+    html = sign_in(Client(), bd.admin).get(f"/phan-tich/dot/{later.pk}/").content.decode()
+    section = html[html.index('id="overview-trends"') :]
+    assert "So với năm 2023" in section
+    table = rows(section, "trends-table")
+    assert all(r[3] == "+0,0" for r in table)  # the same table both years
+    assert table[0][4] == "cùng chỉ số"
+    assert table[-1][0] == "Tổng điểm" and "tỷ lệ" in table[-1][4]
+
+
+def test_a_renamed_index_is_compared_through_the_framework_s_correspondence(binhdinh):  # noqa: F811
+    bd = binhdinh
+    imported(bd, 2023)
+    version = bd.frameworks["so"]
+    document = copy.deepcopy(version.document)
+    index = document["nodes"][0]["children"][0]
+    index["aliases"] = [*index.get("aliases", []), index["name"]]
+    index["name"] = "Nhận thức về chuyển đổi số"
+    renamed = FrameworkVersion.objects.create(
+        province=bd.province,
+        year=2024,
+        level="so",
+        code="binhdinh-2024-so",
+        name=version.name,
+        document=document,
+    )
+    bd.frameworks["so"] = renamed
+    later = imported(bd, 2024)
+    html = sign_in(Client(), bd.admin).get(f"/phan-tich/dot/{later.pk}/").content.decode()
+    section = html[html.index('id="overview-trends"') :]
+    first = rows(section, "trends-table")[0]
+    assert first[0] == "Nhận thức về chuyển đổi số"
+    assert first[4] == "đổi tên từ “Nhận thức số”" and first[3] == "+0,0"

@@ -318,3 +318,19 @@ def test_the_blank_template_names_every_parameter_and_reads_as_incomplete():
         "Sheet Chính sách: chưa điền “Tên bộ chỉ số”",
         "Sheet Tiêu chí: chưa có tiêu chí nào",
     ]
+
+
+def test_last_year_s_codes_go_out_and_come_back():
+    from portal.frameworks.workbook.tree import node_rows, read_node
+
+    nodes = [
+        {"code": "a", "name": "Gộp", "max": 10, "previous": ["x", "y"]},
+        {"code": "b", "name": "Mới", "max": 10, "previous": []},
+        {"code": "c", "name": "Như cũ", "max": 10},
+    ]
+    rows = list(node_rows(nodes))
+    assert [row[-1] for row in rows] == ["x; y", "(mới)", None]
+    from portal.frameworks.workbook.tree import COLUMNS
+
+    read = [read_node(dict(zip(COLUMNS, row, strict=True)), lambda *_: None) for row in rows]
+    assert [node.get("previous") for node in read] == [["x", "y"], [], None]

@@ -162,7 +162,7 @@ class Locator:
 _NODE_COLUMNS = {"code": "Mã", "name": "Tên", "kind": "Loại", "max": "Điểm tối đa",
                  "rule": "Tham số", "applies_when": "Áp dụng khi", "source": "Nguồn",
                  "measure": "Đơn vị đo", "guidance": "Hướng dẫn", "aliases": "Tên khác",
-                 "weight": "Trọng số"}  # fmt: skip
+                 "weight": "Trọng số", "previous": "Mã năm trước"}  # fmt: skip
 
 
 def _column_in(parts: Sequence[str], sheet: str) -> str | None:
@@ -307,7 +307,7 @@ def _read_index_rankings(
 
 def _read_tree(sheet: Any, locator: Locator, problems: list[str]) -> list[dict[str, Any]]:
     rows: list[tuple[int, str, dict[str, Any]]] = []
-    for row, cells in _rows(sheet, tree.SHEET, tree.COLUMNS, problems):
+    for row, cells in _rows(sheet, tree.SHEET, tree.COLUMNS, problems, tree.OPTIONAL):
         node = tree.read_node(cells, _failer(tree.SHEET, row, problems))
         rows.append((row, text(cells["Mã cấp trên"]), node))
         locator.nodes.setdefault(node["code"], row)

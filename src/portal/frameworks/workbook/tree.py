@@ -14,9 +14,11 @@ from portal.frameworks.workbook.rules import read_rule, rule_cells
 SHEET = "Tiêu chí"
 COLUMNS = (
     "Mã", "Mã cấp trên", "Tên", "Loại", "Điểm tối đa", "Quy tắc", "Tham số", "Áp dụng khi",
-    "Nguồn", "Đơn vị đo", "Hướng dẫn", "Tên khác", "Trọng số",
+    "Nguồn", "Đơn vị đo", "Hướng dẫn", "Tên khác", "Trọng số", "Mã năm trước",
 )  # fmt: skip
-WIDTHS = (16, 16, 50, 16, 10, 12, 40, 30, 18, 10, 40, 30, 10)
+OPTIONAL = ("Mã năm trước",)  # a workbook made before the column existed still reads
+NEW = "(mới)"  # "Mã năm trước" of a node that continues none of last year's
+WIDTHS = (16, 16, 50, 16, 10, 12, 40, 30, 18, 10, 40, 30, 10, 24)
 _KINDS = reader(KIND_LABELS)
 _SOURCES = reader(SOURCE_LABELS)
 
@@ -39,6 +41,7 @@ def node_rows(nodes: Sequence[Mapping[str, Any]], parent: str = "") -> Iterator[
             node.get("guidance"),
             "; ".join(node["aliases"]) if "aliases" in node else None,
             number_cell(node.get("weight")),
+            _previous_cell(node),
         ]
         yield from node_rows(node.get("children", []), node["code"])
 
@@ -72,7 +75,19 @@ def read_node(cells: Mapping[str, Any], fail: Any) -> dict[str, Any]:
     for field, column in (("measure", "Đơn vị đo"), ("guidance", "Hướng dẫn")):
         if text(cells[column]):
             node[field] = text(cells[column])
+    previous = text(cells.get("Mã năm trước"))
+    if previous:
+        node["previous"] = (
+            [] if previous == NEW else [c.strip() for c in previous.split(";") if c.strip()]
+        )
     return node
+
+
+def _previous_cell(node: Mapping[str, Any]) -> str | None:
+    """The codes of last year's nodes it continues; NEW for none; blank when not declared."""
+    if "previous" not in node:
+        return None
+    return "; ".join(node["previous"]) or NEW
 
 
 def _choice(
