@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from dti.fixedpoint import format_vi
@@ -16,10 +17,15 @@ from dti.rankings import Ranking, order_by_name
 from dti.results import LevelResult
 from dti.robustness import Uncertainty, rank_spread
 from dti.whatif import Scenario, what_if
-from portal.campaigns.models import Campaign, CampaignLevel
+from portal.appraisals.final_results import level_result
+from portal.appraisals.selectors import current_round
+from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
 from portal.campaigns.report import campaign_report_results
+from portal.workflow import CampaignState, RoundState
 
 GENERAL = "general"
+# Campaigns whose values are being entered or appraised: the pages analyse them as they stand.
+LIVE = {CampaignState.OPEN, CampaignState.SELF_ASSESSMENT_CLOSED, CampaignState.IN_APPRAISAL}
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,11 @@ class Analysed:
     result: LevelResult
     ranking: Ranking
     choices: tuple[Choice, ...]
+    live_round: int | None = None  # not final: scored from this round's values (0: self)
+
+    @property
+    def live(self) -> bool:
+        return self.live_round is not None
 
     def names(self) -> list[str]:
         return [self.result.names[int(u)] for u in self.ranking.units]
@@ -50,7 +61,9 @@ def analysed_ranking(
 ) -> Analysed | None:
     """The ranking asked for: else the general ranking of the level holding `unit`, else
     the first level's; None when the campaign has no results yet."""
-    results = campaign_report_results(campaign)
+    results, round_number = campaign_report_results(campaign), None
+    if not results and campaign.state in LIVE:
+        results, round_number = live_results(campaign)
     names = dict(CampaignLevel.objects.filter(campaign=campaign).values_list("level", "name"))
     choices = tuple(_choices(results, names))
     if not choices:
@@ -62,7 +75,32 @@ def analysed_ranking(
     )
     result = results[chosen.level]
     ranking = result.general if chosen.key == GENERAL else result.groups[chosen.key]
-    return Analysed(campaign, chosen.level, chosen.key, chosen.label, result, ranking, choices)
+    return Analysed(
+        campaign, chosen.level, chosen.key, chosen.label, result, ranking, choices, round_number
+    )
+
+
+def live_results(campaign: Campaign) -> tuple[dict[str, LevelResult], int]:
+    """Before the results are final: each level scored from the values that count now, those
+    of the latest round the team has started (0: the units' own self-assessment), the
+    criteria not answered yet scoring nothing (appraisals.final_results, as finalization
+    computes). A level whose values cannot be scored yet is left out."""
+    rounds = list(AppraisalRound.objects.filter(campaign=campaign))
+    current = current_round(rounds)
+    number = current.number if current and current.state != RoundState.PLANNED else 0
+    results = {}
+    for level in CampaignLevel.objects.filter(campaign=campaign).select_related("framework"):
+        units = list(
+            CampaignUnit.objects.filter(campaign=campaign, level=level.level)
+            .select_related("unit")
+            .order_by("unit__name")
+        )
+        if units:
+            try:
+                results[level.level] = level_result(level.framework.build(), units, number)
+            except ValidationError:
+                continue
+    return results, number
 
 
 def _choices(results: Mapping[str, LevelResult], names: Mapping[str, str]) -> list[Choice]:

@@ -160,9 +160,11 @@ def test_a_scenario_the_framework_cannot_rank_is_refused_in_plain_words(
 
 
 def test_a_campaign_without_results_says_what_comes_next(cast):
+    cast.campaign.state = "draft"
+    cast.campaign.save()
     client = sign_in(Client(), cast.quang)
     html = client.get(url(cast.campaign, "do-tin-cay")).content.decode()
-    assert "chưa có kết quả" in html
+    assert "chưa có số liệu để phân tích" in html
 
 
 def test_the_campaign_page_links_to_the_analysis(cast, published):  # noqa: F811
@@ -319,3 +321,22 @@ def test_the_unit_s_head_gets_the_path_up_on_one_page(cast, published):  # noqa:
     text = " ".join(page.extract_text() or "" for page in reader.pages)
     assert len(reader.pages) == 1
     assert "Sở Nội vụ" in text and "Để lên hạng" in text and "/21" in text
+
+
+def test_an_open_campaign_is_analysed_as_it_stands_and_says_so(cast):
+    """Tỉnh Mẫu's campaign is open and nobody has answered yet: every unit is ranked on what
+    it has entered (nothing), and the page says the results are provisional."""
+    client = sign_in(Client(), cast.quang)
+    html = client.get(f"/phan-tich/dot/{cast.campaign.pk}/").content.decode()
+    assert 'id="live-results"' in html and "tự đánh giá đến lúc này" in html
+    assert sorted(r[1] for r in rows(html, "heat-table")) == ["Sở Nội vụ", "Sở Tư pháp"]
+    html = client.get(f"/phan-tich/dot/{cast.campaign.pk}/do-tin-cay/?so_lan=100").content
+    assert b'id="robustness-table"' in html
+
+
+def test_a_draft_campaign_has_nothing_to_analyse(cast):
+    cast.campaign.state = "draft"
+    cast.campaign.save()
+    client = sign_in(Client(), cast.quang)
+    html = client.get(f"/phan-tich/dot/{cast.campaign.pk}/").content.decode()
+    assert "chưa có số liệu để phân tích" in html

@@ -123,7 +123,7 @@ def test_the_office_admin_edits_an_unfrozen_version(cast: Cast, draft):
 
 
 @pytest.mark.parametrize(("replace", "message"), [
-    (("    max: 25\n", "    max: 25\n    max: 26\n"), "nội dung bộ chỉ số: dòng 83, cột 5: lỗi cú pháp YAML: khoá &#x27;max&#x27; bị lặp lại"),
+    (("    max: 25\n", "    max: 25\n    max: 26\n"), "nội dung bộ chỉ số: dòng 85, cột 5: lỗi cú pháp YAML: khoá &#x27;max&#x27; bị lặp lại"),
     (("type: yes_no", "type: co_khong"), "nội dung bộ chỉ số: framework.nodes[nhan_thuc_so].children[nts_ke_hoach].rule: loại &#x27;co_khong&#x27; không hợp lệ"),
     (("  name: Nhận thức số\n", "  name: Nhận thức số\n  max: 10\n"), "framework.nodes[nhan_thuc_so].max: điểm tối đa 10 khác tổng điểm tối đa của các tiêu chí con (15)"),
     (("code: mau-2026-so\n", "code: mau-2025-so\n"), "Tỉnh đã có bộ chỉ số mã “mau-2025-so”"),
