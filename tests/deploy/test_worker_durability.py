@@ -122,3 +122,34 @@ def test_sigterm_lets_the_job_in_hand_finish(queued):
         kill(process)
     assert job(folder, pk)[:3] == ("done", 1, STEPS)
     assert read(folder, "SELECT COUNT(*) FROM jobs_workerbeat") == [(0,)]  # it said goodbye
+
+
+def child_of(pid: int) -> int:
+    """The process `timeout` (pid) runs: the one whose parent it is."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            return int(stat.parent.name)
+    raise AssertionError(f"no child of {pid}")
+
+
+def test_a_second_signal_later_stops_the_job_in_hand(queued):
+    """`timeout` delivers each SIGTERM twice at once (to the worker and to its group): one
+    request. A second request, seconds later, stops the job; the next worker runs it again."""
+    folder, env, pk = queued
+    log = folder / "worker.log"
+    process = worker(env, log)
+    try:
+        wait_until(lambda: job(folder, pk)[0] == "running", 60, log)
+        os.kill(process.pid, signal.SIGTERM)
+        time.sleep(1.5)
+        assert process.poll() is None  # still finishing the job in hand
+        os.kill(child_of(process.pid), signal.SIGTERM)  # `timeout` passes on only the first
+        process.wait(timeout=60)
+    finally:
+        kill(process)
+    state, attempts, done, _ = job(folder, pk)
+    assert (state, attempts) == ("running", 1) and done < STEPS  # cut short, to be run again

@@ -7,7 +7,8 @@ tasks of workers that stopped beating (killed, or their machine went down) put b
 queue, so every job finishes or fails saying why, and any audit entry left pending by a
 server stopped between a commit and its seal linked into the chain (portal.audit.sealing).
 SIGTERM and Ctrl-C let the job in hand finish first; a second one stops it (it is run again
-by the next worker).
+by the next worker). A repeat within a second of the first is the same request: `timeout`,
+and process managers that signal the whole process group, deliver SIGTERM twice at once.
 
 `--batch` runs what is queued and returns (no heartbeat): for scripts and the tests."""
 
@@ -17,6 +18,8 @@ import logging
 import os
 import socket
 import threading
+import time
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +39,21 @@ from portal.jobs.services import (
 )
 
 logger = logging.getLogger("portal.jobs")
+REPEAT_SECONDS = 1.0  # a second signal sooner than this is the first one delivered twice
+
+
+class PatientWorker(Worker):
+    """The database worker, taking a signal repeated at once as one request to stop."""
+
+    first_signal: float | None = None
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        now = time.monotonic()
+        if self.first_signal is not None and now - self.first_signal < REPEAT_SECONDS:
+            return
+        if self.first_signal is None:
+            self.first_signal = now
+        super().shutdown(signum, frame)
 
 
 class Command(BaseCommand):
@@ -54,7 +72,7 @@ class Command(BaseCommand):
             )
         host, pid = socket.gethostname(), os.getpid()
         worker_id = f"{host[:30]}-{pid}-{get_random_string(8)}"
-        worker = Worker(
+        worker = PatientWorker(
             queue_names=["default"],
             interval=options["interval"],
             batch=options["batch"],
