@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -38,6 +39,7 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             name = f"tong-quan-{campaign.year}-{analysed.level}-{analysed.key}.csv"
             return attachment(dashboard.dashboard_csv(board), "text/csv; charset=utf-8", name)
         context.update(board=board, charts=board.chart_data(), trends=history.trends(analysed))
+        context.update(_paged(request, board.rows))
     return render(request, "analysis/overview.html", context)
 
 
@@ -56,6 +58,7 @@ def robustness(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 analysed, choice["bien_do"], choice["do_lech"], choice["so_lan"]
             )
             context.update(rows=rows, certain=sum(1 for r in rows if r.certain), choice=choice)
+            context.update(_paged(request, rows))
     return render(request, "analysis/robustness.html", context)
 
 
@@ -72,9 +75,10 @@ def what_if(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         context["form"] = form
         if form.is_valid():
             try:
-                context["result"] = selectors.what_if_page(
+                result = selectors.what_if_page(
                     analysed, form.weights(), form.comparability(), form.bands()
                 )
+                context.update(result=result, **_paged(request, result.rows))
             except ValueError as error:
                 form.add_error(None, str(error))
     return render(request, "analysis/what_if.html", context)
@@ -115,13 +119,25 @@ def past(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         context["form"] = form
         if form.is_valid():
             try:
-                context["history"] = history.history(
-                    analysed, form.rule(), form.cleaned_data["thuoc_tinh"]
-                )
+                past_rows = history.history(analysed, form.rule(), form.cleaned_data["thuoc_tinh"])
+                context["history"] = past_rows
+                if past_rows is not None:
+                    context.update(_paged(request, past_rows.rows))
             except ValueError as error:
                 form.add_error(None, str(error))
         context["searched"] = True
     return render(request, "analysis/past.html", context)
+
+
+ROWS_PAGE = 100  # units a page of each table: the page stays small at 3,300 units
+
+
+def _paged(request: AuthenticatedHttpRequest, rows: list[Any]) -> dict[str, Any]:
+    """One page of a table's rows, and the query string that keeps the page's choices."""
+    query = request.GET.copy()
+    query.pop("trang", None)
+    page = Paginator(rows, ROWS_PAGE).get_page(request.GET.get("trang"))
+    return {"rows_page": page, "pager_query": query.urlencode()}
 
 
 def _analysed(

@@ -340,3 +340,17 @@ def test_a_draft_campaign_has_nothing_to_analyse(cast):
     client = sign_in(Client(), cast.quang)
     html = client.get(f"/phan-tich/dot/{cast.campaign.pk}/").content.decode()
     assert "chưa có số liệu để phân tích" in html
+
+
+@pytest.mark.parametrize(
+    ("page", "table"),
+    [("", "heat-table"), ("do-tin-cay/", "robustness-table"), ("gia-dinh/", "what-if-table")],
+)
+def test_long_tables_come_in_pages_that_keep_the_choices(cast, published, monkeypatch, page, table):  # noqa: F811
+    monkeypatch.setattr("portal.analysis.views.ROWS_PAGE", 8)
+    client = sign_in(Client(), cast.quang)
+    first = client.get(f"/phan-tich/dot/{published.pk}/{page}?so_lan=100").content.decode()
+    assert len(rows(first, table)) == 8 and "Trang 1/3 (21 đơn vị)" in first
+    assert "so_lan=100&amp;trang=2" in first
+    last = client.get(f"/phan-tich/dot/{published.pk}/{page}?so_lan=100&trang=3").content.decode()
+    assert len(rows(last, table)) == 5
