@@ -122,8 +122,10 @@ def options_for(
     achievable: Mapping[str, bool] | None = None,
     excluded: frozenset[str] = frozenset(),
 ) -> list[Option]:
-    """Every criterion of the unit below its applicable max. Where a score was given for a
-    whole node (a table printing main-index scores only), that node is the option."""
+    """Every criterion of the unit below its applicable max, with the cost and the
+    achievability the framework states for it (`costs` and `achievable` override them).
+    Where a score was given for a whole node (a table printing main-index scores only), that
+    node is the option."""
     costs, achievable = costs or {}, achievable or {}
     for code, cost in costs.items():
         if code not in scores.node_index:
@@ -138,7 +140,7 @@ def options_for(
             if maximum <= score:
                 continue
             steps, continuous = _steps(node, score, maximum)
-            cost = costs.get(node.code, 1)
+            cost = costs.get(node.code, node.cost)
             options.append(
                 Option(
                     node.code,
@@ -148,7 +150,7 @@ def options_for(
                     steps,
                     continuous,
                     cost,
-                    achievable.get(node.code, True),
+                    achievable.get(node.code, node.achievable),
                 )
             )
     return options

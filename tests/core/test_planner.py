@@ -244,3 +244,30 @@ def test_options_follow_each_criterion_s_rule():
     assert options["ty_le"].continuous and options["ty_le"].gain == 30_000
     assert points_text(options["ty_le"].gain) == "3"
     assert points_text(12_345) == "1,2345"
+
+
+def test_the_framework_s_costs_and_achievability_steer_the_plan():
+    data = {
+        "code": "thu",
+        "name": "Thử",
+        "ranking": {"comparability": "plain_total", "decimals": 2},
+        "nodes": [
+            {"code": "re", "name": "Rẻ nhưng khó", "max": 10, "cost": 1, "achievable": False,
+             "rule": {"type": "entered"}},
+            {"code": "dat", "name": "Đắt", "max": 10, "cost": 5, "rule": {"type": "entered"}},
+            {"code": "vua", "name": "Vừa", "max": 10, "cost": 2, "rule": {"type": "entered"}},
+        ],
+    }  # fmt: skip
+    framework = build_framework(data, file="<test>", path="framework")
+    inputs = [
+        UnitInput("a", values={"re": Decimal(0), "dat": Decimal(0), "vua": Decimal(0)}),
+        UnitInput("b", values={"re": Decimal(3), "dat": Decimal(3), "vua": Decimal(3)}),
+    ]
+    result = evaluate(framework, build_inputs(framework, inputs), ["A", "B"])
+    outcome = plan_for(result.scores, result.general, 0, Target(Goal.RANKS, 1))
+    assert outcome.plan is not None
+    assert [s.option.code for s in outcome.plan.steps] == ["vua"]  # 9 points needed: cost 2
+    assert outcome.plan.achievable_only
+    options = {o.code: o for o in options_for(result.scores, 0)}
+    assert (options["re"].cost, options["re"].achievable) == (1, False)
+    assert options_for(result.scores, 0, costs={"vua": 7})[2].cost == 7

@@ -130,6 +130,8 @@ def _node(context: _Context, raw: Mapping[str, Any], path: str, parent: NodeKind
         measure=raw.get("measure", ""),
         guidance=raw.get("guidance", ""),
         previous=tuple(raw["previous"]) if "previous" in raw else None,
+        cost=int(raw.get("cost", 1)),
+        achievable=bool(raw.get("achievable", True)),
     )
 
 

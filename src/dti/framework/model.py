@@ -139,6 +139,10 @@ class Node:
     # Codes of last year's framework this node continues (dti.framework.correspondence):
     # None when not declared (the node of the same code, if any), () for a new node.
     previous: tuple[str, ...] | None = None
+    # For the improvement planner (dti.planner): the work of raising it, and whether it can
+    # be raised within a year (the office's judgement).
+    cost: int = 1
+    achievable: bool = True
 
     @property
     def is_leaf(self) -> bool:

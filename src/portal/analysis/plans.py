@@ -151,9 +151,9 @@ def unit_brief(analysed: Analysed, plan: UnitPlan) -> UnitBrief:
         target=_target_sentence(plan),
         steps=tuple(_step_sentence(step) for step in plan.steps),
         note=gettext(
-            "Lộ trình tính từ kết quả đã chốt: các đơn vị khác giữ nguyên điểm; mỗi tiêu chí "
-            "được tính là một phần việc như nhau; chọn ít tiêu chí nhất, mỗi tiêu chí chỉ nâng "
-            "vừa đủ."
+            "Lộ trình tính từ kết quả hiện có: các đơn vị khác giữ nguyên điểm; chọn ít công "
+            "nhất theo công nâng điểm bộ chỉ số ghi cho mỗi tiêu chí (không ghi: như nhau), "
+            "tránh tiêu chí không nâng được trong năm; mỗi tiêu chí chỉ nâng vừa đủ."
         ),
     )
 

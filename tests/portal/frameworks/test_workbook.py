@@ -321,7 +321,7 @@ def test_the_blank_template_names_every_parameter_and_reads_as_incomplete():
 
 
 def test_last_year_s_codes_go_out_and_come_back():
-    from portal.frameworks.workbook.tree import node_rows, read_node
+    from portal.frameworks.workbook.tree import COLUMNS, node_rows, read_node
 
     nodes = [
         {"code": "a", "name": "Gộp", "max": 10, "previous": ["x", "y"]},
@@ -329,8 +329,21 @@ def test_last_year_s_codes_go_out_and_come_back():
         {"code": "c", "name": "Như cũ", "max": 10},
     ]
     rows = list(node_rows(nodes))
-    assert [row[-1] for row in rows] == ["x; y", "(mới)", None]
-    from portal.frameworks.workbook.tree import COLUMNS
+    assert [row[COLUMNS.index("Mã năm trước")] for row in rows] == ["x; y", "(mới)", None]
 
     read = [read_node(dict(zip(COLUMNS, row, strict=True)), lambda *_: None) for row in rows]
     assert [node.get("previous") for node in read] == [["x", "y"], [], None]
+
+
+def test_the_planner_s_cost_and_achievability_go_out_and_come_back():
+    from portal.frameworks.workbook.tree import COLUMNS, node_rows, read_node
+
+    nodes = [{"code": "a", "name": "Khó", "max": 10, "cost": 5, "achievable": False}]
+    (row,) = node_rows(nodes)
+    assert row[-2:] == [5, "không"]
+    problems: list[str] = []
+    node = read_node(dict(zip(COLUMNS, row, strict=True)), lambda c, m: problems.append(c))
+    assert (node["cost"], node["achievable"], problems) == (5, False, [])
+    bad = dict(zip(COLUMNS, row, strict=True)) | {"Công nâng điểm": "0", "Nâng được trong năm": "?"}
+    read_node(bad, lambda column, message: problems.append(column))
+    assert problems == ["Công nâng điểm", "Nâng được trong năm"]

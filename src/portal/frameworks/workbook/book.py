@@ -162,7 +162,8 @@ class Locator:
 _NODE_COLUMNS = {"code": "Mã", "name": "Tên", "kind": "Loại", "max": "Điểm tối đa",
                  "rule": "Tham số", "applies_when": "Áp dụng khi", "source": "Nguồn",
                  "measure": "Đơn vị đo", "guidance": "Hướng dẫn", "aliases": "Tên khác",
-                 "weight": "Trọng số", "previous": "Mã năm trước"}  # fmt: skip
+                 "weight": "Trọng số", "previous": "Mã năm trước", "cost": "Công nâng điểm",
+                 "achievable": "Nâng được trong năm"}  # fmt: skip
 
 
 def _column_in(parts: Sequence[str], sheet: str) -> str | None:

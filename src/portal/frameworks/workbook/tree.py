@@ -15,10 +15,13 @@ SHEET = "Tiêu chí"
 COLUMNS = (
     "Mã", "Mã cấp trên", "Tên", "Loại", "Điểm tối đa", "Quy tắc", "Tham số", "Áp dụng khi",
     "Nguồn", "Đơn vị đo", "Hướng dẫn", "Tên khác", "Trọng số", "Mã năm trước",
+    "Công nâng điểm", "Nâng được trong năm",
 )  # fmt: skip
-OPTIONAL = ("Mã năm trước",)  # a workbook made before the column existed still reads
+# Columns a workbook made before they existed lacks: it still reads.
+OPTIONAL = ("Mã năm trước", "Công nâng điểm", "Nâng được trong năm")
+YES, NO = "có", "không"
 NEW = "(mới)"  # "Mã năm trước" of a node that continues none of last year's
-WIDTHS = (16, 16, 50, 16, 10, 12, 40, 30, 18, 10, 40, 30, 10, 24)
+WIDTHS = (16, 16, 50, 16, 10, 12, 40, 30, 18, 10, 40, 30, 10, 24, 12, 12)
 _KINDS = reader(KIND_LABELS)
 _SOURCES = reader(SOURCE_LABELS)
 
@@ -42,6 +45,8 @@ def node_rows(nodes: Sequence[Mapping[str, Any]], parent: str = "") -> Iterator[
             "; ".join(node["aliases"]) if "aliases" in node else None,
             number_cell(node.get("weight")),
             _previous_cell(node),
+            node.get("cost"),
+            (YES if node["achievable"] else NO) if "achievable" in node else None,
         ]
         yield from node_rows(node.get("children", []), node["code"])
 
@@ -75,12 +80,28 @@ def read_node(cells: Mapping[str, Any], fail: Any) -> dict[str, Any]:
     for field, column in (("measure", "Đơn vị đo"), ("guidance", "Hướng dẫn")):
         if text(cells[column]):
             node[field] = text(cells[column])
+    _planning(node, cells, fail)
     previous = text(cells.get("Mã năm trước"))
     if previous:
         node["previous"] = (
             [] if previous == NEW else [c.strip() for c in previous.split(";") if c.strip()]
         )
     return node
+
+
+def _planning(node: dict[str, Any], cells: Mapping[str, Any], fail: Any) -> None:
+    """The planner's cost (a whole number from 1 to 100) and whether it can be raised in a year."""
+    cost = text(cells.get("Công nâng điểm"))
+    if cost:
+        if cost.isdigit() and 1 <= int(cost) <= 100:
+            node["cost"] = int(cost)
+        else:
+            fail("Công nâng điểm", "phải là số nguyên từ 1 đến 100")
+    achievable = text(cells.get("Nâng được trong năm")).lower()
+    if achievable in (YES, NO):
+        node["achievable"] = achievable == YES
+    elif achievable:
+        fail("Nâng được trong năm", f"phải là “{YES}” hoặc “{NO}”")
 
 
 def _previous_cell(node: Mapping[str, Any]) -> str | None:
