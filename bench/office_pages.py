@@ -64,6 +64,12 @@ def office_pages(
     for what, user, path in (
         ("campaign page (office admin)", scene.office, f"/dot-danh-gia/{campaign_pk}/"),
         ("appraisal dashboard (chair)", scene.chair, f"/tham-dinh/dot/{campaign_pk}/"),
+        ("results overview, live (office admin)", scene.office, f"/phan-tich/dot/{campaign_pk}/"),
+        (
+            "how sure each rank is, 1,000 draws (office admin)",
+            scene.office,
+            f"/phan-tich/dot/{campaign_pk}/do-tin-cay/",
+        ),
     ):
         client = _client(user)
 
@@ -86,7 +92,8 @@ def section(units: int, lines: list[PageLine]) -> str:
     )
     return f"""## The office's pages at {units:,} communes
 
-The campaign's page and the appraisal's dashboard of that campaign, through the whole
+The campaign's page, the appraisal's dashboard and two analysis pages of that campaign
+(scored live from round 1's values, docs/portal-analysis.md), through the whole
 request stack (middleware, second factor, templates) in this process; the floor is
 `/healthz` in the same run. The tables of units are read 100 a page (docs/portal-campaigns.md):
 the target is at most {TARGET_KB} KB of HTML a page, so a phone reads it.

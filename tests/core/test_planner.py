@@ -8,17 +8,18 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from dti.fixedpoint import from_scaled
 from dti.framework.loader import build_framework
+from dti.framework.model import Comparability
 from dti.inputs import UnitInput, build_inputs
 from dti.planner import Goal, Option, Target, cheapest, options_for, plan_for, points_text
 from dti.results import LevelResult, evaluate
 from tests.core.reports import campaign, results
 from tests.core.seeds import BINHDINH, BINHPHUOC
-from tests.core.test_properties import SETTINGS
+from tests.core.test_properties import SETTINGS, scenarios
 
 # ---- the cheapest cover against brute force -----------------------------------------------------
 
@@ -271,3 +272,68 @@ def test_the_framework_s_costs_and_achievability_steer_the_plan():
     options = {o.code: o for o in options_for(result.scores, 0)}
     assert (options["re"].cost, options["re"].achievable) == (1, False)
     assert options_for(result.scores, 0, costs={"vua": 7})[2].cost == 7
+
+
+# ---- generated frameworks, against brute force --------------------------------------------------
+
+
+def standing_in(result: LevelResult, unit: int) -> tuple[int, str | None]:
+    ranking = result.general
+    place = [int(u) for u in ranking.units].index(unit)
+    return int(ranking.rank[place]), ranking.classes[place]
+
+
+def reached(result: LevelResult, unit: int, outcome, target: Target) -> bool:  # type: ignore[no-untyped-def]
+    rank, label = standing_in(result, unit)
+    if target.goal is Goal.RANKS:
+        return rank <= outcome.target_rank
+    labels = [band.label for band in result.general.policy.classification.bands]
+    return label in labels[: labels.index(outcome.target_class) + 1]
+
+
+@pytest.mark.slow
+@SETTINGS
+@given(
+    scenarios(classified=True), st.sampled_from([Target(Goal.RANKS, 1), Target(Goal.NEXT_CLASS)])
+)
+def test_on_generated_frameworks_the_plan_reaches_its_target_and_nothing_smaller_does(
+    scenario, target
+):
+    """Every criterion costs 1 here: the cheapest plan is the one with fewest criteria. Each
+    set of criteria is tried by evaluating the level again with them at their max."""
+    result = scenario.evaluate()
+    policy = result.general.policy
+    assume(policy.comparability is not Comparability.NATIONAL_WEIGHTED)
+    assume(not result.scores.problems)
+    assume(target.goal is Goal.RANKS or policy.classification is not None)
+    unit = int(result.general.units[-1])  # the last: room to move up
+    outcome = plan_for(result.scores, result.general, unit, target)
+    excluded = frozenset()
+    if policy.block is not None and policy.subtract_block_score:
+        excluded = frozenset(n.code for n in result.framework.by_code[policy.block].walk())
+    options = options_for(result.scores, unit, excluded=excluded)
+    assume(len(options) <= 6)
+
+    def evaluate_with(raised: dict[str, int]) -> LevelResult:
+        units = list(scenario.units)
+        mine = units[unit]
+        given = {**mine.scores, **{code: from_scaled(v) for code, v in raised.items()}}
+        units[unit] = UnitInput(mine.unit, mine.attributes, mine.values, given, mine.adjustments)
+        framework = result.framework
+        return evaluate(framework, build_inputs(framework, units), scenario.names)
+
+    def works(subset) -> bool:  # type: ignore[no-untyped-def]
+        return reached(evaluate_with({o.code: o.maximum for o in subset}), unit, outcome, target)
+
+    if outcome.plan is None:
+        if outcome.needed is not None or outcome.target_rank == outcome.rank:
+            return
+        if target.goal is Goal.NEXT_CLASS and outcome.target_class is None:
+            return
+        assert not works(options)  # not even every criterion at its max reaches it
+        return
+    raised = {step.option.code: step.to for step in outcome.plan.steps}
+    assert reached(evaluate_with(raised), unit, outcome, target)
+    for size in range(len(outcome.plan.steps)):
+        for subset in itertools.combinations(options, size):
+            assert not works(subset), [o.code for o in subset]

@@ -11,8 +11,9 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from dti.fixedpoint import format_vi, from_scaled
-from dti.planner import Outcome, Target, plan_for, points_text
+from dti.planner import Outcome, Target, options_for, plan_for, points_text
 from dti.reports.unit_brief import BriefLoss, UnitBrief
+from dti.weighting import holding_index
 from portal.analysis.selectors import Analysed, shown_value
 
 
@@ -24,6 +25,17 @@ class IndexLoss:
     lost: str
     percent: str  # the unit's score over its max
     best: str  # the best percent of the level on this index
+    best_unit: str
+
+
+@dataclass(frozen=True)
+class CriterionLoss:
+    name: str
+    index: str  # the main index it belongs to
+    score: str
+    maximum: str
+    lost: str
+    best: str  # the best share of its max in the ranking
     best_unit: str
 
 
@@ -44,6 +56,7 @@ class UnitPlan:
     value: str
     class_label: str | None
     losses: list[IndexLoss]
+    criteria: list[CriterionLoss]  # criterion by criterion, most points lost first
     outcome: Outcome | None  # None: no target asked for (or one refused)
     steps: list[StepRow]
     needed: str | None
@@ -81,6 +94,7 @@ def unit_plan(analysed: Analysed, code: str, target: Target | None) -> UnitPlan:
         value=shown_value(int(ranking.displayed[place]), ranking.policy),
         class_label=ranking.classes[place],
         losses=losses(analysed, unit),
+        criteria=criterion_losses(analysed, unit),
         outcome=outcome,
         steps=steps,
         needed=points_text(outcome.needed) if outcome and outcome.needed else None,
@@ -111,6 +125,43 @@ def losses(analysed: Analysed, unit: int) -> list[IndexLoss]:
                 maximum=points_text(maximum),
                 lost=points_text(maximum - score),
                 percent=_percent(Fraction(score, maximum)),
+                best=_percent(shares[best]),
+                best_unit=analysed.result.names[best],
+            )
+        )
+    return rows
+
+
+MAX_CRITERIA = 30  # the criteria where most points were lost, on the unit's page
+
+
+def criterion_losses(analysed: Analysed, unit: int) -> list[CriterionLoss]:
+    """The criteria where the unit lost points, most first, each against the best share of
+    its max a unit of the ranking reached. Empty when the results hold main-index scores only
+    (a published table imported): the main-index table says it all then."""
+    scores = analysed.result.scores
+    framework = analysed.result.framework
+    indices = {index.code for index in framework.main_indices}
+    options = [o for o in options_for(scores, unit) if o.code not in indices]
+    members = [int(u) for u in analysed.ranking.units]
+    rows = []
+    for option in sorted(options, key=lambda o: -o.gain)[:MAX_CRITERIA]:
+        row = scores.node_index[option.code]
+        maxima = scores.max_of(row)
+        shares = {
+            u: Fraction(int(scores.score[row, u]), int(maxima[u])) for u in members if maxima[u] > 0
+        }
+        best = max(shares, key=lambda u: (shares[u], -u))
+        holder = holding_index(
+            framework.parent_of, [i.code for i in framework.main_indices], option.code
+        )
+        rows.append(
+            CriterionLoss(
+                name=option.name,
+                index=framework.main_indices[holder].name if holder is not None else "",
+                score=points_text(option.score),
+                maximum=points_text(option.maximum),
+                lost=points_text(option.gain),
                 best=_percent(shares[best]),
                 best_unit=analysed.result.names[best],
             )

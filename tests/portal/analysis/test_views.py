@@ -354,3 +354,23 @@ def test_long_tables_come_in_pages_that_keep_the_choices(cast, published, monkey
     assert "so_lan=100&amp;trang=2" in first
     last = client.get(f"/phan-tich/dot/{published.pk}/{page}?so_lan=100&trang=3").content.decode()
     assert len(rows(last, table)) == 5
+
+
+def test_a_unit_with_answers_sees_its_losses_criterion_by_criterion(cast):
+    """Tỉnh Mẫu's open campaign, scored live: nobody has answered, so every criterion that
+    applies to Sở Nội vụ is lost whole, the most points first."""
+    client = sign_in(Client(), cast.quang)
+    html = client.get(f"/phan-tich/dot/{cast.campaign.pk}/don-vi/so-noi-vu/").content.decode()
+    criteria = rows(html, "plan-criteria")
+    framework = cast.framework.build()
+    names = {leaf.name for leaf in framework.leaves}
+    assert criteria and all(row[0] in names for row in criteria)
+    lost = [float(row[3].replace(",", ".")) for row in criteria]
+    assert lost == sorted(lost, reverse=True)
+    assert all(row[2].startswith("0/") for row in criteria)
+
+
+def test_imported_results_show_losses_by_main_index_only(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    html = client.get(plan_url(published, "so-noi-vu")).content.decode()
+    assert 'id="plan-losses"' in html and 'id="plan-criteria"' not in html
