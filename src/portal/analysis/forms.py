@@ -3,6 +3,7 @@ scenario is a link the office can send). Bounds are checked before anything is c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -50,10 +51,10 @@ class RobustnessForm(TextCheckedForm):
     )
 
 
-def initial_data(form_class: type[forms.Form], data: Any) -> dict[str, Any]:
-    """The query string over the form's defaults: a page opened without choices shows the
+def initial_data(fields: Mapping[str, forms.Field], data: Any) -> dict[str, Any]:
+    """The query string over the fields' defaults: a page opened without choices shows the
     defaults' result at once."""
-    values = {name: field.initial for name, field in form_class.base_fields.items()}
+    values = {name: field.initial for name, field in fields.items()}
     values.update({key: data.get(key) for key in data if key in values})
     return values
 

@@ -30,13 +30,11 @@ from portal.responses import attachment
 @login_required
 @require_GET
 def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = get_campaign_report_for_user(request.user, pk)
-    analysed = _analysed(request, campaign)
-    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "overview"}
+    analysed, context = _start(request, pk, "overview")
     if analysed is not None:
         board = dashboard.dashboard(analysed, request.GET.get("huyen", ""))
         if request.GET.get("xuat") == "csv":
-            name = f"tong-quan-{campaign.year}-{analysed.level}-{analysed.key}.csv"
+            name = f"tong-quan-{analysed.campaign.year}-{analysed.level}-{analysed.key}.csv"
             return attachment(dashboard.dashboard_csv(board), "text/csv; charset=utf-8", name)
         context.update(board=board, charts=board.chart_data(), trends=history.trends(analysed))
         context.update(_paged(request, board.rows))
@@ -46,11 +44,9 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def robustness(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = get_campaign_report_for_user(request.user, pk)
-    analysed = _analysed(request, campaign)
-    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "robustness"}
+    analysed, context = _start(request, pk, "robustness")
     if analysed is not None:
-        form = RobustnessForm(initial_data(RobustnessForm, request.GET))
+        form = RobustnessForm(initial_data(RobustnessForm.base_fields, request.GET))
         context["form"] = form
         if form.is_valid():
             choice = form.cleaned_data
@@ -65,13 +61,11 @@ def robustness(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def what_if(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = get_campaign_report_for_user(request.user, pk)
-    analysed = _analysed(request, campaign)
-    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "what_if"}
+    analysed, context = _start(request, pk, "what_if")
     if analysed is not None:
         framework, policy = analysed.result.framework, analysed.ranking.policy
-        defaults = WhatIfForm({}, framework=framework, policy=policy)
-        form = WhatIfForm(_with_defaults(defaults, request.GET), framework=framework, policy=policy)
+        fields = WhatIfForm({}, framework=framework, policy=policy).fields
+        form = WhatIfForm(initial_data(fields, request.GET), framework=framework, policy=policy)
         context["form"] = form
         if form.is_valid():
             try:
@@ -87,9 +81,7 @@ def what_if(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def plan(request: AuthenticatedHttpRequest, pk: int, unit: str) -> HttpResponse:
-    campaign = get_campaign_report_for_user(request.user, pk)
-    analysed = _analysed(request, campaign, unit)
-    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "plan"}
+    analysed, context = _start(request, pk, "plan", unit)
     if analysed is not None:
         classified = analysed.ranking.policy.classification is not None
         defaults = {"muc_tieu": "loai" if classified else "hang", "so_hang": 1}
@@ -111,11 +103,9 @@ def plan(request: AuthenticatedHttpRequest, pk: int, unit: str) -> HttpResponse:
 @login_required
 @require_GET
 def past(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = get_campaign_report_for_user(request.user, pk)
-    analysed = _analysed(request, campaign)
-    context: dict[str, Any] = {"campaign": campaign, "analysed": analysed, "page": "past"}
+    analysed, context = _start(request, pk, "past")
     if analysed is not None:
-        form = HistoryForm(initial_data(HistoryForm, request.GET))
+        form = HistoryForm(initial_data(HistoryForm.base_fields, request.GET))
         context["form"] = form
         if form.is_valid():
             try:
@@ -140,14 +130,12 @@ def _paged(request: AuthenticatedHttpRequest, rows: list[Any]) -> dict[str, Any]
     return {"rows_page": page, "pager_query": query.urlencode()}
 
 
-def _analysed(
-    request: AuthenticatedHttpRequest, campaign: Any, unit: str | None = None
-) -> selectors.Analysed | None:
+def _start(
+    request: AuthenticatedHttpRequest, pk: int, page: str, unit: str | None = None
+) -> tuple[selectors.Analysed | None, dict[str, Any]]:
+    """The campaign if the person may analyse it (404/403 otherwise), the ranking the query
+    asks for (None before there is anything to analyse), and the page's first context."""
+    campaign = get_campaign_report_for_user(request.user, pk)
     query = request.GET
-    return selectors.analysed_ranking(campaign, query.get("khoi"), query.get("xep_hang"), unit)
-
-
-def _with_defaults(form: WhatIfForm, data: Any) -> dict[str, Any]:
-    values = {name: field.initial for name, field in form.fields.items()}
-    values.update({key: data.get(key) for key in data if key in values})
-    return values
+    analysed = selectors.analysed_ranking(campaign, query.get("khoi"), query.get("xep_hang"), unit)
+    return analysed, {"campaign": campaign, "analysed": analysed, "page": page}
