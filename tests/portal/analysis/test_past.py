@@ -42,6 +42,18 @@ def two_years(binhdinh):  # noqa: F811
     return binhdinh, earlier, later
 
 
+def merge_tu_phap_into_noi_vu(bd) -> tuple[Unit, Unit]:  # type: ignore[no-untyped-def]
+    noi_vu = Unit.objects.get(province=bd.province, code="so-noi-vu")
+    tu_phap = Unit.objects.get(province=bd.province, code="so-tu-phap")
+    Lineage.objects.create(
+        predecessor=tu_phap,
+        successor=noi_vu,
+        kind=Lineage.Kind.MERGED_INTO,
+        effective=date(2024, 1, 1),
+    )
+    return noi_vu, tu_phap
+
+
 def page(campaign, query: str = "") -> str:
     return f"/phan-tich/dot/{campaign.pk}/nam-truoc/{query}"
 
@@ -57,14 +69,7 @@ def test_without_a_merger_last_year_is_ranked_as_published(two_years):
 
 def test_a_unit_merged_into_another_lends_it_its_values(two_years):
     bd, earlier, later = two_years
-    noi_vu = Unit.objects.get(province=bd.province, code="so-noi-vu")
-    tu_phap = Unit.objects.get(province=bd.province, code="so-tu-phap")
-    Lineage.objects.create(
-        predecessor=tu_phap,
-        successor=noi_vu,
-        kind=Lineage.Kind.MERGED_INTO,
-        effective=date(2024, 1, 1),
-    )
+    merge_tu_phap_into_noi_vu(bd)
     html = sign_in(Client(), bd.admin).get(page(later)).content.decode()
     shown = {r[1]: r for r in rows(html, "past-table")}
     assert shown["Sở Nội vụ"][4] == "Sở Tư pháp"
@@ -85,14 +90,7 @@ def test_a_unit_merged_into_another_lends_it_its_values(two_years):
 
 def test_a_weighted_merge_needs_the_attribute_on_every_predecessor(two_years):
     bd, _, later = two_years
-    noi_vu = Unit.objects.get(province=bd.province, code="so-noi-vu")
-    tu_phap = Unit.objects.get(province=bd.province, code="so-tu-phap")
-    Lineage.objects.create(
-        predecessor=tu_phap,
-        successor=noi_vu,
-        kind=Lineage.Kind.MERGED_INTO,
-        effective=date(2024, 1, 1),
-    )
+    merge_tu_phap_into_noi_vu(bd)
     client = sign_in(Client(), bd.admin)
     html = client.get(page(later, "?cach=weighted&thuoc_tinh=dan_so")).content.decode()
     assert "Sở Nội vụ chưa có số dương ở thuộc tính “dan_so”." in html
@@ -108,14 +106,7 @@ def test_without_last_year_s_results_it_says_what_comes_next(binhdinh):  # noqa:
 
 def test_a_weighted_merge_leans_to_the_larger_predecessor(two_years):
     bd, _, later = two_years
-    noi_vu = Unit.objects.get(province=bd.province, code="so-noi-vu")
-    tu_phap = Unit.objects.get(province=bd.province, code="so-tu-phap")
-    Lineage.objects.create(
-        predecessor=tu_phap,
-        successor=noi_vu,
-        kind=Lineage.Kind.MERGED_INTO,
-        effective=date(2024, 1, 1),
-    )
+    noi_vu, tu_phap = merge_tu_phap_into_noi_vu(bd)
     for unit, people in ((noi_vu, 1), (tu_phap, 1_000_000)):
         unit.attributes = {**unit.attributes, "dan_so": people}
         unit.save()
