@@ -83,6 +83,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "campaign": campaign,
         "downloads_report": viewer.downloads_report and page.has_results,
+        # the analysis pages read final results, or a campaign's values as they stand
+        "analyses": viewer.downloads_report and campaign.state != CampaignState.DRAFT,
         "edits_report": viewer.is_office_admin and page.has_results,
         "chart_levels": {v.level.level for v in page.levels if any(r.result for r in v.rows)},
     }

@@ -374,3 +374,11 @@ def test_imported_results_show_losses_by_main_index_only(cast, published):  # no
     client = sign_in(Client(), cast.quang)
     html = client.get(plan_url(published, "so-noi-vu")).content.decode()
     assert 'id="plan-losses"' in html and 'id="plan-criteria"' not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"), [("quang", True), ("hoa", True), ("lan", False), ("hung", False)]
+)
+def test_an_open_campaign_s_page_links_the_analysis_for_office_and_leadership(cast, name, shown):
+    html = sign_in(Client(), getattr(cast, name)).get(f"/dot-danh-gia/{cast.campaign.pk}/").content
+    assert (b'id="analysis-links"' in html) is shown
