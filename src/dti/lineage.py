@@ -24,6 +24,7 @@ from dti.fixedpoint import from_scaled
 from dti.framework.model import Framework, Node
 from dti.inputs import UnitInput, build_inputs
 from dti.results import LevelResult, evaluate
+from dti.weighting import half_up
 
 
 class MergeRule(str, Enum):
@@ -103,7 +104,7 @@ def _weights(
     if rule is MergeRule.MEAN or (len(successor.predecessors) == 1 and not successor.weights):
         return [(position[p], Fraction(1)) for p in successor.predecessors]
     if len(successor.weights) != len(successor.predecessors) or any(
-        w <= 0 for w in successor.weights
+        not w.is_finite() or w <= 0 for w in successor.weights
     ):
         raise ValueError(f"{successor.name}: cần một trọng số dương cho mỗi đơn vị tiền thân")
     return [
@@ -128,5 +129,4 @@ def _mean(
 
 def _on_grid(scaled: Fraction) -> Decimal:
     """Scaled points (1/10 000 of a point) rounded half up to the grid, as a Decimal."""
-    rounded = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
-    return from_scaled(int(rounded))
+    return from_scaled(half_up(scaled))

@@ -54,12 +54,12 @@ class Uncertainty:
         """ValueError, in Vietnamese, naming what is out of bounds."""
         if not 1 <= self.draws <= MAX_DRAWS:
             raise ValueError(f"số lần thử phải từ 1 đến {MAX_DRAWS}")
-        if not Decimal(0) <= self.weight_spread <= MAX_WEIGHT_SPREAD:
+        if not self.weight_spread.is_finite() or not 0 <= self.weight_spread <= MAX_WEIGHT_SPREAD:
             raise ValueError("biên độ trọng số phải từ 0% đến 90%")
         for code, spread in self.criterion_spread.items():
             if code not in framework.by_code:
                 raise ValueError(f"không có tiêu chí {code} trong bộ chỉ số")
-            if not Decimal(0) <= spread <= framework.by_code[code].max:
+            if not spread.is_finite() or not 0 <= spread <= framework.by_code[code].max:
                 raise ValueError(f"độ lệch của {code} phải từ 0 đến điểm tối đa của tiêu chí")
 
 

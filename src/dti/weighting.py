@@ -120,7 +120,8 @@ def multipliers(codes: Sequence[str], weights: Mapping[str, Decimal]) -> tuple[i
         raise ValueError(f"không có chỉ số chính {', '.join(unknown)} trong bộ chỉ số")
     result = []
     for code in codes:
-        scaled = Decimal(weights.get(code, Decimal(1))) * WEIGHT_SCALE
+        weight = Decimal(weights.get(code, Decimal(1)))
+        scaled = weight * WEIGHT_SCALE if weight.is_finite() else Decimal(-1)  # sNaN: no arithmetic
         if scaled < 0 or scaled != scaled.to_integral_value():
             raise ValueError(f"trọng số của {code} phải là số không âm, tối đa 4 chữ số thập phân")
         result.append(int(scaled))

@@ -107,3 +107,13 @@ def test_what_cannot_be_recomputed_is_refused_naming_the_unit():
     zero = Successor("x", "Sở Mới", attributes, two, (Decimal(1), Decimal(0)))
     with pytest.raises(ValueError, match="trọng số dương"):
         recompute_under(past, [zero], MergeRule.WEIGHTED)
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-1"])
+def test_a_weight_that_is_not_a_positive_number_is_refused(value):
+    past = results(BINHDINH)["so"]
+    attributes = identity(BINHDINH, "so")[0].attributes
+    two = tuple(past.scores.unit_ids[:2])
+    merged = Successor("x", "Sở Mới", attributes, two, (Decimal(1), Decimal(value)))
+    with pytest.raises(ValueError, match="trọng số dương"):
+        recompute_under(past, [merged], MergeRule.WEIGHTED)

@@ -177,3 +177,22 @@ def test_generated_campaigns_without_spread_keep_their_published_ranks(scenario)
         assert [r.unit for r in same.rows] == list(published.units)
         assert [r.class_label for r in same.rows] == list(published.classes)
         assert [r.displayed for r in same.rows] == list(np.asarray(published.displayed))
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "sNaN"])
+def test_non_finite_numbers_are_refused_in_plain_words(value):
+    result = results(BINHDINH)["so"]
+    number = Decimal(value)
+    with pytest.raises(ValueError, match="biên độ trọng số"):
+        rank_spread(result.scores, result.general, Uncertainty(number))
+    with pytest.raises(ValueError, match="độ lệch của nhan_luc_so"):
+        rank_spread(
+            result.scores, result.general, Uncertainty(criterion_spread={"nhan_luc_so": number})
+        )
+    with pytest.raises(ValueError, match="trọng số của nhan_luc_so"):
+        what_if(
+            result.scores,
+            result.general,
+            order_by_name(result.names),
+            Scenario(weights={"nhan_luc_so": number}),
+        )

@@ -382,3 +382,74 @@ def test_imported_results_show_losses_by_main_index_only(cast, published):  # no
 def test_an_open_campaign_s_page_links_the_analysis_for_office_and_leadership(cast, name, shown):
     html = sign_in(Client(), getattr(cast, name)).get(f"/dot-danh-gia/{cast.campaign.pk}/").content
     assert (b'id="analysis-links"' in html) is shown
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "message"),
+    [
+        ("do-tin-cay", "?bien_do=NaN", "Nhập một số từ 0 đến 90."),
+        ("do-tin-cay", "?do_lech=Infinity", "Nhập một số từ 0 đến 50."),
+        ("do-tin-cay", "?do_lech=1e400", "Nhập một số từ 0 đến 50."),
+        ("do-tin-cay", "?so_lan=99999999999999999999", "Nhập một số từ 100 đến 2000."),
+        ("gia-dinh", "?w_nhan_luc_so=NaN", "Nhập một số từ 0 đến 500."),
+        ("gia-dinh", "?w_nhan_luc_so=-Infinity", "Nhập một số từ 0 đến 500."),
+        ("nam-truoc", "?cach=weighted&thuoc_tinh=dan%07so", "ký tự điều khiển"),
+        ("don-vi/so-noi-vu", "?so_hang=1e9", "Nhập một số từ 1 đến 100."),
+    ],
+)
+def test_hostile_numbers_and_characters_are_refused_and_nothing_is_computed(
+    cast,
+    published,  # noqa: F811
+    page,
+    query,
+    message,
+):
+    client = sign_in(Client(), cast.quang)
+    response = client.get(f"/phan-tich/dot/{published.pk}/{page}/{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    for table in ("robustness-table", "what-if-table", "past-table", "plan-steps"):
+        assert f'id="{table}"' not in html
+
+
+def test_a_district_filter_with_markup_or_control_characters_shows_everyone_inert(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    html = client.get(
+        f"/phan-tich/dot/{published.pk}/?huyen=%3Cscript%3E%07&trang=-5"
+    ).content.decode()
+    assert "<script>" not in html and len(rows(html, "heat-table")) == 21
+
+
+def test_another_province_s_unit_is_not_found_on_the_path_up(cast, published):  # noqa: F811
+    """Tỉnh Mẫu's Sở Nội vụ has the code of Bình Định's: the page holds Bình Định's only, and
+    a code of a unit the ranking lacks answers 404."""
+    other = Unit.objects.create(
+        province=cast.other_province, code="ubnd-xa-khac", name="UBND xã Khác", level="so"
+    )
+    client = sign_in(Client(), cast.quang)
+    assert client.get(plan_url(published, other.code)).status_code == 404
+
+
+def test_the_last_year_page_s_queries_do_not_grow_with_the_units(cast, published):  # noqa: F811
+    client = sign_in(Client(), cast.quang)
+    client.get(f"/phan-tich/dot/{published.pk}/nam-truoc/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/phan-tich/dot/{published.pk}/nam-truoc/").status_code == 200
+    assert len(queries) <= 12, [q["sql"] for q in queries]
+
+
+@pytest.mark.parametrize("value", ["1e999", "NaN", "-1", "Infinity"])
+def test_a_class_bound_that_is_no_sensible_number_is_refused(value):
+    """Bình Phước classifies its agencies: its bounds are fields of the what-if form."""
+    from portal.analysis.forms import WhatIfForm
+    from tests.core.reports import results
+    from tests.core.seeds import BINHPHUOC
+
+    result = results(BINHPHUOC)["so"]
+    form = WhatIfForm(
+        {"cach_tinh": "remove_block", "muc_0": value},
+        framework=result.framework,
+        policy=result.general.policy,
+    )
+    assert not form.is_valid() and "muc_0" in form.errors
