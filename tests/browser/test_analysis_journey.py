@@ -71,6 +71,10 @@ def test_the_office_tries_other_weights_and_comes_back_to_the_published_ranking(
     page.get_by_role("link", name="Về cách tính đã công bố").click()
     expect(summary).to_contain_text("0 trong 21 đơn vị đổi hạng")
 
+    page.get_by_role("link", name="Năm trước theo đơn vị hiện nay").click()
+    expect(page.get_by_text("Chưa có kết quả năm trước của khối này.")).to_be_visible()
+    assert_accessible(page)
+
 
 def test_the_office_opens_a_unit_s_path_up_from_the_ranking(
     page: Page,
