@@ -27,7 +27,7 @@ from enum import Enum
 import numpy as np
 
 from dti.engine import LevelScores
-from dti.fixedpoint import SCALE, SCALE_DIGITS, to_scaled
+from dti.fixedpoint import SCALE_DIGITS, to_scaled
 from dti.framework.model import (
     BandsRule,
     ChoiceRule,
@@ -168,9 +168,9 @@ def _raisable(scores: LevelScores, unit: int, node: Node, excluded: frozenset[st
 
 def _steps(node: Node, score: int, maximum: int) -> tuple[tuple[int, ...], bool]:
     rule = node.rule
-    points: list[int] | None = None
+    points: list[int] | None = None  # a node whose score was given whole is continuous
     if not node.is_leaf:
-        points = None
+        pass
     elif isinstance(rule, YesNoRule):
         points = [maximum]
     elif isinstance(rule, ChoiceRule):
@@ -382,10 +382,3 @@ def _block_codes(scores: LevelScores, policy: RankingPolicy) -> frozenset[str]:
     if policy.block is None or not policy.subtract_block_score:
         return frozenset()
     return frozenset(node.code for node in scores.framework.by_code[policy.block].walk())
-
-
-def points_text(scaled: int) -> str:
-    """Scaled points as a plain number for a sentence ('12,5')."""
-    whole, part = divmod(scaled, SCALE)
-    digits = f"{part:0{SCALE_DIGITS}d}".rstrip("0")
-    return f"{whole},{digits}" if digits else str(whole)

@@ -149,7 +149,7 @@ def _rank(
         key=key,
         policy=policy,
         units=members[order],
-        rank=_ranks(primary[order], policy.ties),
+        rank=ranks_in_order(primary[order], policy.ties),
         total=values.num[order],
         maximum=values.shown_max[order],
         displayed=displayed[order],
@@ -249,7 +249,8 @@ def _order(exact: np.ndarray, ties: IntArray) -> IntArray:
     return order
 
 
-def _ranks(primary_sorted: np.ndarray, ties: Ties) -> IntArray:
+def ranks_in_order(primary_sorted: np.ndarray, ties: Ties) -> IntArray:
+    """Ranks of values sorted high to low (numbers or fractions): equal ones share a rank."""
     if len(primary_sorted) == 0:
         return np.zeros(0, dtype=np.int64)
     starts = np.concatenate(([True], primary_sorted[1:] != primary_sorted[:-1]))

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import numpy as np
+
 from dti.engine import LevelScores
 from dti.fixedpoint import IntArray
 from dti.framework.model import (
@@ -17,9 +19,8 @@ from dti.framework.model import (
     Classification,
     Comparability,
     RankingPolicy,
-    Ties,
 )
-from dti.rankings import Ranking
+from dti.rankings import Ranking, ranks_in_order
 from dti.weighting import class_of, exact_unit, multipliers, parts_of, refuse_index_ranking, shown
 
 DEFAULT_DECIMALS = {  # shown decimals of a value whose kind the scenario changes
@@ -114,7 +115,10 @@ def what_if(
         list(displayed) if policy.compare_displayed else [e.value for e in exact]
     )
     order = sorted(range(parts.size), key=lambda u: (-exact[u].value, int(tie_order[members[u]])))
-    ranks = _ranks([primary[u] for u in order], policy.ties)
+    ranks = [
+        int(r)
+        for r in ranks_in_order(np.array([primary[u] for u in order], dtype=object), policy.ties)
+    ]
     rows = tuple(
         WhatIfRow(
             unit=int(members[u]),
@@ -125,15 +129,3 @@ def what_if(
         for u, rank in zip(order, ranks, strict=True)
     )
     return WhatIf(policy, rows)
-
-
-def _ranks(primary: list[object], ties: Ties) -> list[int]:
-    ranks: list[int] = []
-    for position, value in enumerate(primary):
-        if position and value == primary[position - 1]:
-            ranks.append(ranks[-1])
-        elif ties is Ties.DENSE:
-            ranks.append(ranks[-1] + 1 if ranks else 1)
-        else:
-            ranks.append(position + 1)
-    return ranks

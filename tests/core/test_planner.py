@@ -11,11 +11,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from dti.fixedpoint import from_scaled
+from dti.fixedpoint import from_scaled, points_vi
 from dti.framework.loader import build_framework
 from dti.framework.model import Comparability
 from dti.inputs import UnitInput, build_inputs
-from dti.planner import Goal, Option, Target, cheapest, options_for, plan_for, points_text
+from dti.planner import Goal, Option, Target, cheapest, options_for, plan_for
 from dti.results import LevelResult, evaluate
 from tests.core.reports import campaign, results
 from tests.core.seeds import BINHDINH, BINHPHUOC
@@ -243,8 +243,8 @@ def test_options_follow_each_criterion_s_rule():
     assert (options["co"].steps, options["co"].continuous) == ((100_000,), False)
     assert (options["muc"].steps, options["muc"].continuous) == ((100_000, 150_000), False)
     assert options["ty_le"].continuous and options["ty_le"].gain == 30_000
-    assert points_text(options["ty_le"].gain) == "3"
-    assert points_text(12_345) == "1,2345"
+    assert points_vi(options["ty_le"].gain) == "3"
+    assert points_vi(12_345) == "1,2345"
 
 
 def test_the_framework_s_costs_and_achievability_steer_the_plan():

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from dti.engine import LevelScores
 from dti.text import spreadsheet_text
-from portal.analysis.selectors import Analysed, shown_value
+from portal.analysis.selectors import Analysed, share_text, shown_value
 from portal.campaigns.selectors import previous_results
 from portal.units.models import Unit
 
@@ -129,7 +129,7 @@ def _cell(scores: LevelScores, row: int, position: int) -> HeatCell:
     if maximum <= 0:
         return HeatCell("", -1)
     share = Fraction(int(scores.score[row, position]), maximum)
-    return HeatCell(_percent(share), min(int(share * HEAT_LEVELS), HEAT_LEVELS - 1))
+    return HeatCell(share_text(share), min(int(share * HEAT_LEVELS), HEAT_LEVELS - 1))
 
 
 def _share(scores: LevelScores, position: int) -> Fraction:
@@ -137,12 +137,6 @@ def _share(scores: LevelScores, position: int) -> Fraction:
     total = int(scores.total[position])
     maximum = int(scores.total_applicable_max[position])
     return Fraction(max(total, 0), maximum) if maximum > 0 else Fraction(0)
-
-
-def _percent(share: Fraction) -> str:
-    tenths = int((share * 2000 + 1) // 2)  # half up, one decimal
-    whole, tenth = divmod(tenths, 10)
-    return f"{whole},{tenth}%"
 
 
 def _classes(analysed: Analysed, rows: list[UnitRow]) -> list[tuple[str, int]]:
@@ -173,7 +167,7 @@ def _averages(
         maximum = sum(int(maxima[p]) for p in chosen)
         if maximum:
             share = Fraction(total, maximum)
-            averages.append((index.name, _percent(share), float(share)))
+            averages.append((index.name, share_text(share), float(share)))
     return averages
 
 

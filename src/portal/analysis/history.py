@@ -16,9 +16,8 @@ from dti.framework.correspondence import Change, Link, correspondence, index_tre
 from dti.lineage import MergeRule, Successor, recompute_under
 from dti.rankings import Ranking
 from dti.results import LevelResult
-from portal.analysis.selectors import Analysed, shown_value
-from portal.campaigns.models import Campaign
-from portal.campaigns.report import campaign_report_results, has_report
+from portal.analysis.selectors import Analysed, share_text, shown_value
+from portal.campaigns.report import campaign_report_results, previous_campaign
 from portal.units.core import core_attributes
 from portal.units.models import Lineage, Unit
 
@@ -41,16 +40,10 @@ class History:
     weighted_by: list[str]  # numeric attributes a weighted mean may use
 
 
-def last_year(campaign: Campaign) -> Campaign | None:
-    """The province's campaign of the year before that has results."""
-    earlier = Campaign.objects.filter(province=campaign.province, year=campaign.year - 1)
-    return next((c for c in earlier.order_by("-historic", "pk") if has_report(c)), None)
-
-
 def history(analysed: Analysed, rule: MergeRule, attribute: str) -> History | None:
     """None when there are no results of last year for this level. ValueError (Vietnamese)
     when the recomputation cannot be made (docs/scoring.md, "History under today's units")."""
-    before = last_year(analysed.campaign)
+    before = previous_campaign(analysed.campaign)
     if before is None:
         return None
     past = campaign_report_results(before).get(analysed.level)
@@ -156,7 +149,7 @@ def trends(analysed: Analysed) -> Trends | None:
     """Each main index's share of its max over the level, this year beside last year's,
     through the framework's declared correspondence (dti.framework.correspondence); the
     total by its share of the applicable max. None without last year's results."""
-    before = last_year(analysed.campaign)
+    before = previous_campaign(analysed.campaign)
     past = campaign_report_results(before).get(analysed.level) if before else None
     if before is None or past is None:
         return None
@@ -165,8 +158,8 @@ def trends(analysed: Analysed) -> Trends | None:
     rows = [
         TrendRow(
             name=trend.name,
-            now=_percent(trend.now),
-            before=_percent(trend.before),
+            now=share_text(trend.now),
+            before=share_text(trend.before),
             change=_change(trend.now, trend.before),
             basis=_basis(trend.link),
         )
@@ -175,8 +168,8 @@ def trends(analysed: Analysed) -> Trends | None:
     rows.append(
         TrendRow(
             name=gettext("Tổng điểm"),
-            now=_percent(_total_share(current)),
-            before=_percent(_total_share(past)),
+            now=share_text(_total_share(current)),
+            before=share_text(_total_share(past)),
             change=_change(_total_share(current), _total_share(past)),
             basis=gettext("theo tỷ lệ trên điểm tối đa áp dụng (không theo điểm)"),
         )
@@ -206,13 +199,6 @@ def _total_share(result: LevelResult) -> Fraction | None:
     total = int(result.scores.total.sum())
     maximum = int(result.scores.total_applicable_max.sum())
     return Fraction(total, maximum) if maximum else None
-
-
-def _percent(share: Fraction | None) -> str:
-    if share is None:
-        return ""
-    tenths = int((share * 2000 + 1) // 2)
-    return f"{tenths // 10},{tenths % 10}%"
 
 
 def _change(now: Fraction | None, before: Fraction | None) -> str:

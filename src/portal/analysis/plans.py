@@ -10,11 +10,11 @@ from fractions import Fraction
 from django.http import Http404
 from django.utils.translation import gettext
 
-from dti.fixedpoint import format_vi, from_scaled
-from dti.planner import Outcome, Target, options_for, plan_for, points_text
+from dti.fixedpoint import points_vi
+from dti.planner import Outcome, Target, options_for, plan_for
 from dti.reports.unit_brief import BriefLoss, UnitBrief
 from dti.weighting import holding_index
-from portal.analysis.selectors import Analysed, shown_value
+from portal.analysis.selectors import Analysed, share_text, shown_value
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,9 @@ def unit_plan(analysed: Analysed, code: str, target: Target | None) -> UnitPlan:
     steps = [
         StepRow(
             name=step.option.name,
-            now=points_text(step.option.score),
-            to=points_text(step.to),
-            gain=points_text(step.gain),
+            now=points_vi(step.option.score),
+            to=points_vi(step.to),
+            gain=points_vi(step.gain),
             whole=step.to == step.option.maximum,
         )
         for step in (outcome.plan.steps if outcome and outcome.plan else ())
@@ -97,7 +97,7 @@ def unit_plan(analysed: Analysed, code: str, target: Target | None) -> UnitPlan:
         criteria=criterion_losses(analysed, unit),
         outcome=outcome,
         steps=steps,
-        needed=points_text(outcome.needed) if outcome and outcome.needed else None,
+        needed=points_vi(outcome.needed) if outcome and outcome.needed else None,
     )
 
 
@@ -121,11 +121,11 @@ def losses(analysed: Analysed, unit: int) -> list[IndexLoss]:
         rows.append(
             IndexLoss(
                 name=index.name,
-                score=points_text(score),
-                maximum=points_text(maximum),
-                lost=points_text(maximum - score),
-                percent=_percent(Fraction(score, maximum)),
-                best=_percent(shares[best]),
+                score=points_vi(score),
+                maximum=points_vi(maximum),
+                lost=points_vi(maximum - score),
+                percent=share_text(Fraction(score, maximum)),
+                best=share_text(shares[best]),
                 best_unit=analysed.result.names[best],
             )
         )
@@ -159,19 +159,14 @@ def criterion_losses(analysed: Analysed, unit: int) -> list[CriterionLoss]:
             CriterionLoss(
                 name=option.name,
                 index=framework.main_indices[holder].name if holder is not None else "",
-                score=points_text(option.score),
-                maximum=points_text(option.maximum),
-                lost=points_text(option.gain),
-                best=_percent(shares[best]),
+                score=points_vi(option.score),
+                maximum=points_vi(option.maximum),
+                lost=points_vi(option.gain),
+                best=share_text(shares[best]),
                 best_unit=analysed.result.names[best],
             )
         )
     return rows
-
-
-def _percent(share: Fraction) -> str:
-    tenths = (share * 1000 * 2 + 1) // 2  # half up, one decimal
-    return format_vi(from_scaled(int(tenths) * 1000, 1), percent=True)
 
 
 def unit_brief(analysed: Analysed, plan: UnitPlan) -> UnitBrief:

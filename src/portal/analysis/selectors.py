@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -16,6 +17,7 @@ from dti.framework.model import ClassBand, Comparability, RankingPolicy
 from dti.rankings import Ranking, order_by_name
 from dti.results import LevelResult
 from dti.robustness import Uncertainty, rank_spread
+from dti.weighting import half_up
 from dti.whatif import Scenario, what_if
 from portal.appraisals.final_results import level_result
 from portal.appraisals.selectors import current_round
@@ -114,6 +116,13 @@ def _choices(results: Mapping[str, LevelResult], names: Mapping[str, str]) -> li
             label = gettext("%(level)s: nhóm %(group)s") % {"level": name, "group": group.name}
             choices.append(Choice(level, group.code, label))
     return choices
+
+
+def share_text(share: Fraction | None) -> str:
+    """A 0–1 share as a percent with one decimal, rounded half up ('87,5%'); '' for none."""
+    if share is None:
+        return ""
+    return format_vi(Decimal(half_up(share * 1000)).scaleb(-1), percent=True)
 
 
 def shown_value(displayed: int, policy: RankingPolicy) -> str:

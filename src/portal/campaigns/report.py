@@ -194,13 +194,18 @@ def campaign_report_model(campaign: Campaign, *, compare: bool = True) -> Report
     return build_report(core, results, texts=report_texts(campaign), previous=previous, draft=draft)
 
 
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The province's campaign of the year before that has results (an imported one first)."""
+    earlier = Campaign.objects.filter(province=campaign.province, year=campaign.year - 1)
+    return next((c for c in earlier.order_by("-historic", "pk") if has_report(c)), None)
+
+
 def _previous_results(campaign: Campaign) -> PreviousResults | None:
     """The province's results of the year before: its campaign of that year with results."""
-    earlier = Campaign.objects.filter(province=campaign.province, year=campaign.year - 1)
-    for candidate in earlier.order_by("-historic", "pk"):
-        if has_report(candidate):
-            return PreviousResults(candidate.year, campaign_report_results(candidate))
-    return None
+    candidate = previous_campaign(campaign)
+    if candidate is None:
+        return None
+    return PreviousResults(candidate.year, campaign_report_results(candidate))
 
 
 def office_template(campaign: Campaign) -> bytes | None:

@@ -12,7 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from dti.planner import Goal, Target, plan_for, points_text
+from dti.fixedpoint import points_vi
+from dti.planner import Goal, Target, plan_for
 from dti.rankings import order_by_name
 from dti.whatif import Scenario, what_if
 from portal.campaigns.models import Campaign
@@ -200,7 +201,7 @@ def test_the_unit_page_says_where_points_were_lost_and_the_cheapest_way_up(cast,
     unit = list(result.scores.unit_ids).index("so-noi-vu")
     outcome = plan_for(result.scores, result.general, unit, Target(Goal.RANKS, 2))
     assert outcome.plan is not None
-    assert f"đơn vị cần thêm {points_text(outcome.needed)} điểm" in html
+    assert f"đơn vị cần thêm {points_vi(outcome.needed)} điểm" in html
     steps = re.findall(r"<li>(.*?)</li>", html[html.index('id="plan-steps"') :], flags=re.S)
     assert len(steps) == len(outcome.plan.steps)
     for shown_step, step in zip(steps, outcome.plan.steps, strict=True):
