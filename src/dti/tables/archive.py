@@ -42,7 +42,7 @@ def xlsx_archive_problem(data: bytes, limits: ArchiveLimits = DEFAULT_LIMITS) ->
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         return NOT_XLSX
     if "xl/workbook.xml" not in {member.filename for member in members}:
         return NOT_XLSX

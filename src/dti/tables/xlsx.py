@@ -167,6 +167,12 @@ def _sheet_list(workbook: Workbook) -> str:
     return ", ".join(f"“{name}”" for name in workbook.sheetnames) or "không có"
 
 
+def sheet_text(worksheet: _Sheet) -> Iterator[list[str]]:
+    """A read-only sheet's rows, from row 1, as the text each cell shows (numbers exact,
+    percentages scaled, dates as dd/mm/yyyy), parsed lazily."""
+    return _sheet_cells(worksheet)
+
+
 def _sheet_cells(worksheet: _Sheet) -> Iterator[list[str]]:
     """The sheet's rows as cell text, parsed lazily so the builder can stop at its row limit."""
     # A wrong <dimension> in the file (some exporters write A1:XFD1048576) would otherwise
