@@ -10,7 +10,6 @@ database.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.tree import Tree
 
 from dti import __version__
-from dti.audit import audit as audit_tables
+from dti.audit.command import audit_command
 from dti.campaign import Campaign, load_campaign
 from dti.columns import InputError
 from dti.framework.describe import describe_node
@@ -222,46 +221,6 @@ def _emit(
         out.write_text(text, encoding="utf-8")
 
 
-@main.command("audit")
-@click.argument(
-    "campaign_file",
-    metavar="CAMPAIGN",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
-@click.argument(
-    "table_files",
-    metavar="TABLE...",
-    nargs=-1,
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
-@click.option("--level", help="Level code for tables the campaign file does not list.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@user_errors
-def audit_command(
-    campaign_file: Path, table_files: Sequence[Path], level: str | None, fmt: str
-) -> None:
-    """Check published TABLEs: sums, maxima, ranks, order, ratios, classes, cross-table values.
-
-    Exit status 1 when anything is found, 0 when the tables are consistent."""
-    campaign = load_campaign(campaign_file)
-    tables = [_table(campaign, path, level) for path in table_files]
-    findings = audit_tables(campaign, tables)
-    if fmt == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
-    else:
-        for finding in findings:
-            click.echo(str(finding))
-        click.echo(
-            f"{len(findings)} sai lệch trong {len(tables)} bảng."
-            if findings
-            else f"Không có sai lệch trong {len(tables)} bảng."
-        )
-    sys.exit(1 if findings else 0)
-
-
 # ---- dti report ------------------------------------------------------------------------------
 
 REPORT_ERRORS = (ReportSourceError, TemplateError, PdfError, ChartError)
@@ -407,5 +366,6 @@ class _ReportRequest:
 
 
 main.add_command(signature)
+main.add_command(audit_command)
 if __name__ == "__main__":  # `python -m dti.cli` runs the same commands as `dti`
     main()

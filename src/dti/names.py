@@ -13,12 +13,16 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _SPACES = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"[\s*¹²³]+$")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _SLASH = re.compile(r" ?/ ?")
+# Words a unit's name may be printed with or without (on loose labels: no diacritics).
+_PREFIX = re.compile(
+    r"^(?:(?:ubnd|uy ban nhan dan|so|huyen|thi xa|thanh pho|tp|tx|quan|xa|phuong)\s+)+"
+)
 
 
 def normalize_label(text: str) -> str:
@@ -36,6 +40,13 @@ def loose_label(text: str) -> str:
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", bare)).strip()
 
 
+def bare_label(text: str) -> str:
+    """loose_label without the words a unit's name is printed with or without: "UBND",
+    "Sở", "huyện", "thị xã", "thành phố" ("UBND huyện Bù Đăng" -> "bu dang")."""
+    label = loose_label(text)
+    return _PREFIX.sub("", label) or label
+
+
 def footnote_marks(text: str) -> str:
     """The footnote stars printed after a name ('Sở Nội vụ**' -> '**')."""
     match = re.search(r"\*+\s*$", text)
@@ -49,25 +60,37 @@ class NameIndex:
     exact: Mapping[str, str]
     loose: Mapping[str, frozenset[str]]
     names: Mapping[str, str]  # key -> display name, for suggestions
+    bare: Mapping[str, frozenset[str]] = field(default_factory=dict)  # without prefixes
 
     @classmethod
     def build(cls, entries: Iterable[tuple[str, str, Iterable[str]]]) -> NameIndex:
         """From (key, name, aliases) triples."""
         exact: dict[str, str] = {}
         loose: dict[str, set[str]] = {}
+        bare: dict[str, set[str]] = {}
         names: dict[str, str] = {}
         for key, name, aliases in entries:
             names[key] = name
             for label in (name, *aliases):
                 exact.setdefault(normalize_label(label), key)
                 loose.setdefault(loose_label(label), set()).add(key)
-        return cls(exact, {k: frozenset(v) for k, v in loose.items()}, names)
+                bare.setdefault(bare_label(label), set()).add(key)
+        return cls(
+            exact,
+            {k: frozenset(v) for k, v in loose.items()},
+            names,
+            {k: frozenset(v) for k, v in bare.items()},
+        )
 
     def find(self, text: str) -> str | None:
         key = self.exact.get(normalize_label(text))
         if key is not None:
             return key
         candidates = self.loose.get(loose_label(text), frozenset())
+        if not candidates:
+            # "Bù Đăng", "Thành phố Đồng Xoài" for "UBND huyện Bù Đăng", "UBND thành phố
+            # Đồng Xoài": without their prefixes, when exactly one unit has that form.
+            candidates = self.bare.get(bare_label(text), frozenset())
         return next(iter(candidates)) if len(candidates) == 1 else None
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:

@@ -170,7 +170,8 @@ def test_audit_finds_exactly_the_reports_inconsistencies(campaign, province, exp
     code, findings = run_audit(campaign, report_tables(campaign, province))
     assert code == 1
     assert {tuple(f[k] for k in KEYS) for f in findings} == expected
-    assert all(set(f) == {*KEYS, "message"} and f["message"] for f in findings)
+    assert all(set(f) == {*KEYS, "message", "location", "context", "mark"} for f in findings)
+    assert all(f["message"] and f["location"] for f in findings)
 
 
 def test_swapped_rows_are_named_in_the_message():

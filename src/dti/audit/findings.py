@@ -13,7 +13,9 @@ from dti.fixedpoint import format_vi
 class Finding:
     kind: (
         str  # blank, sum, over_max, max_row, cross_table, order, rank, ratio, class,
-        # previous_class, group
+        # previous_class, group; in a whole report also unread, framework, and the
+        # narrative's class_count, class_units, unit_count, share, unknown_unit, year,
+        # average, threshold, top, applicable_max, footnote (docs/tables.md)
     )
     table: str
     row: int | None
@@ -22,6 +24,11 @@ class Finding:
     published: str | None
     expected: str | None
     message: str
+    # Where in the report (file, page, paragraph or table), the row or sentence as printed,
+    # and the part of it that is wrong: for the findings report sent back to the author.
+    location: str | None = None
+    context: str | None = None
+    mark: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -41,6 +41,16 @@ class TableAudit:
         yield from self._classes(printed)
         yield from self._previous_classes()
 
+    def printed_classes(self) -> dict[str, str]:
+        """unit id -> its class: as printed, else as its printed total gives it (what a
+        sentence of the report about classes is checked against)."""
+        printed = {r.unit: r.class_label for r in self.table.rows if r.class_label is not None}
+        ranking = self._printed_ranking()
+        if ranking is None:
+            return printed
+        computed = {unit: v[2] for unit, v in self._expected(ranking).items() if v[2] is not None}
+        return computed | printed
+
     def _finding(
         self,
         kind: str,

@@ -83,6 +83,17 @@ def read_table_bytes(
 # ---- building the table from rows ----------------------------------------------------------
 
 
+def table_from_rows(
+    rows: Sequence[RawRow], *, source: str, sheet: str | None = None
+) -> RawTable | None:
+    """The table in rows of cell text found inside a document (dti.documents): as a file's
+    rows, its header is the first row with a unit column; None if there is none."""
+    checked = [
+        _checked_row(row.number, list(row.cells), source=source, sheet=sheet) for row in rows
+    ]
+    return _build_table(checked, source=source, sheet=sheet)
+
+
 def _build_table(rows: Sequence[RawRow], *, source: str, sheet: str | None) -> RawTable | None:
     """The table whose header is the first row with a unit column; None if there is none."""
     index = next((i for i, row in enumerate(rows) if _is_header(row)), None)
