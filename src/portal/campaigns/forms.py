@@ -140,6 +140,11 @@ class ExtensionForm(TextCheckedForm):
         self.fields["campaign_unit"].queryset = campaign.units.select_related("unit")  # type: ignore[attr-defined]  # Form.fields types every field as Field
 
 
+# The files the historic import reads: a table file, or a whole report (portal.campaigns.
+# historic_report); the readers decide by content, this only guides the browser's picker.
+HISTORIC_ACCEPT = ".xlsx,.csv,.tsv,.docx,.pdf,.html,.htm,.md,.txt"
+
+
 class HistoricImportForm(TextCheckedForm):
     province = forms.ModelChoiceField(
         Province.objects.none(), label=gettext_lazy("Tỉnh"), empty_label=None
@@ -155,10 +160,14 @@ class HistoricImportForm(TextCheckedForm):
         FrameworkVersion.objects.none(), label=gettext_lazy("Bộ chỉ số")
     )
     table = forms.FileField(
-        label=gettext_lazy("Bảng kết quả đã công bố (XLSX, CSV hoặc TSV)"),
+        label=gettext_lazy("Bảng kết quả hoặc báo cáo đã công bố"),
         help_text=gettext_lazy(
-            "Bảng xếp hạng tổng thể của khối: cột Đơn vị, điểm từng chỉ số chính."
+            "Bảng xếp hạng tổng thể của khối (XLSX, CSV hoặc TSV: cột Đơn vị, điểm từng chỉ số "
+            "chính), hoặc cả báo cáo đã công bố (DOCX, PDF có lớp chữ, HTML, markdown, văn bản, "
+            "XLSX nhiều trang tính): cổng lấy bảng xếp hạng chung của khối trong báo cáo, và "
+            "kiểm tra mọi bảng và mọi câu nêu số liệu của báo cáo."
         ),
+        widget=forms.ClearableFileInput(attrs={"accept": HISTORIC_ACCEPT}),
     )
 
     def __init__(self, provinces: Sequence[Province], *args: Any, **kwargs: Any) -> None:

@@ -5,7 +5,11 @@ The table is read by the core (dti.tables), matched against the province's units
 level, and recomputed from the component scores it prints (dti.reproduce): the stored rank,
 total, applicable maximum, ranking value and class are the framework's, the index scores
 are the printed ones. What the audit finds in the table (a total that does not add up, a
-rank that does not follow) is kept on the level and shown on the campaign's page."""
+rank that does not follow) is kept on the level and shown on the campaign's page.
+
+The file may also be the whole published report (DOCX, PDF, HTML, a text with several
+tables …): its general ranking of the level is imported the same way, and the audit of all
+its tables and sentences is kept (portal.campaigns.historic_report says which findings)."""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from dti.tables.model import PublishedTable, Role, TableError
 from dti.tables.published import interpret
 from dti.tables.reader import TableReadError, read_table_bytes
 from portal.accounts.models import Province, User
+from portal.campaigns.historic_report import audit_report, report_document
 from portal.campaigns.models import Campaign, CampaignLevel, CampaignUnit, HistoricResult
 from portal.campaigns.selectors import units_of_level
 from portal.campaigns.services import record
@@ -63,13 +68,21 @@ def historic_campaign_import(
         source=campaign.source,
         levels={level: CoreLevel(level, level_name, core_framework, core_units)},
     )
-    table = _table(table_bytes, file_name, core, level)
+    document, unreadable = report_document(table_bytes, file_name)
+    report = None if document is None else audit_report(document, core, level, province)
+    if report is None:
+        table = _table(table_bytes, file_name, core, level, unreadable)
+    else:
+        table = _checked(report.table, core, level)
     _check_attributes(table, units, core_framework)
     repro = _reproduce(table, core)
     if campaign.pk is None:
         campaign.full_clean()
         campaign.save()
-    findings = [finding.as_dict() for finding in audit(core, [table])]
+    if report is None:
+        findings = [finding.as_dict() for finding in audit(core, [table])]
+    else:
+        findings = report.findings
     campaign_unit = CampaignLevel(
         campaign=campaign,
         level=level,
@@ -79,9 +92,9 @@ def historic_campaign_import(
     )
     campaign_unit.full_clean()
     campaign_unit.save()
-    _store_results(campaign, level, units, repro, file_name)
+    _store_results(campaign, level, units, repro, report.source_table if report else file_name)
     note = f"{level_name} từ {file_name}: {len(table.rows)} đơn vị, {len(findings)} sai lệch"
-    record(campaign, "historic_import", user, note)
+    record(campaign, "historic_import", user, note + (report.note if report else ""))
     return campaign
 
 
@@ -124,13 +137,22 @@ def _framework(framework: FrameworkVersion, province: Province, level: str) -> F
         ) from error
 
 
-def _table(data: bytes, file_name: str, core: CoreCampaign, level: str) -> PublishedTable:
+def _table(
+    data: bytes, file_name: str, core: CoreCampaign, level: str, unreadable: str | None = None
+) -> PublishedTable:
+    """The table file's table; `unreadable` is the document reader's message, added when
+    the table reader cannot read the file either (a damaged DOCX or PDF, a scanned one)."""
     try:
         table = interpret(read_table_bytes(data, source=file_name), core, level=level)
     except TableReadError as error:
-        raise ValidationError(str(error)) from error
+        raise ValidationError([str(error), *([unreadable] if unreadable else [])]) from error
     except TableError as error:
         raise ValidationError([str(problem) for problem in error.problems]) from error
+    return _checked(table, core, level)
+
+
+def _checked(table: PublishedTable, core: CoreCampaign, level: str) -> PublishedTable:
+    """A general ranking of the level, with the index scores to recompute it from."""
     problems = []
     if table.index is not None:
         name = core.level(level).framework.by_code[table.index].name

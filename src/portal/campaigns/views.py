@@ -15,6 +15,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from dti.documents.model import MAX_DOCUMENT_BYTES
 from dti.reports import charts
 from dti.reports.model import LevelReport
 from dti.tables.reader import DEFAULT_MAX_BYTES as MAX_TABLE_BYTES
@@ -403,8 +404,8 @@ def historic_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     def apply(data: dict[str, Any]) -> Campaign:
         upload = data.pop("table")
-        # One byte past the reader's limit is enough for it to refuse a file too large.
-        content = upload.read(MAX_TABLE_BYTES + 1)
+        # One byte past the readers' limit is enough for them to refuse a file too large.
+        content = upload.read(max(MAX_TABLE_BYTES, MAX_DOCUMENT_BYTES) + 1)
         return historic_campaign_import(
             table_bytes=content, file_name=upload.name, user=request.user, **data
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext, ngettext
 
 from dti.framework.model import (
@@ -48,6 +49,7 @@ class Criterion:
 class Finding:
     where: str
     message: str
+    context: str = ""  # the row or sentence as printed, escaped, its wrong part in <mark>
 
 
 @dataclass
@@ -61,6 +63,7 @@ class LevelMethod:
     groups: list[tuple[str, str, list[str]]]  # name, who belongs, policy
     adjustments: list[str]
     findings: list[Finding]
+    from_report: bool = False  # the findings come from a whole report, not a table alone
 
 
 @dataclass
@@ -106,6 +109,7 @@ def methodology_page(scope: Scope) -> MethodologyPage:
 def _level(level: VersionLevel) -> LevelMethod:
     framework = framework_of(level)
     shape = outline(framework)
+    findings = [item for item in level.findings or [] if isinstance(item, dict)]
     criteria = [
         Criterion(
             depth=min(line.depth, 6),
@@ -143,7 +147,8 @@ def _level(level: VersionLevel) -> LevelMethod:
             % {"name": adjustment.name, "max": number_text(adjustment.max)}
             for adjustment in framework.adjustments
         ],
-        findings=[_finding(item) for item in level.findings or [] if isinstance(item, dict)],
+        findings=[_finding(item) for item in findings],
+        from_report=any(item.get("location") for item in findings),
     )
 
 
@@ -278,14 +283,46 @@ def _ties_words(ties: Ties) -> str:
 
 
 def _finding(item: dict[str, Any]) -> Finding:
-    parts = [str(item.get("table") or "")]
-    if item.get("row"):
-        parts.append(gettext("dòng %(row)s") % {"row": item["row"]})
+    """A stored finding (dti.audit.findings.Finding.as_dict): where it is, by table and row,
+    or, from a whole report, by its place in the report's file (a table's caption first
+    when the place does not name it); then the unit and the column."""
+    table, location = str(item.get("table") or ""), str(item.get("location") or "")
+    if location:
+        named = not table or table in location or not item.get("row")
+        parts = [location if named else f"{table} ({location})"]
+    else:
+        parts = [table]
+        if item.get("row"):
+            parts.append(gettext("dòng %(row)s") % {"row": item["row"]})
     if item.get("unit"):
         parts.append(str(item["unit"]))
     if item.get("column"):
         parts.append(gettext("cột “%(column)s”") % {"column": item["column"]})
-    return Finding(", ".join(p for p in parts if p), str(item.get("message") or ""))
+    return Finding(
+        ", ".join(p for p in parts if p),
+        str(item.get("message") or ""),
+        _context(str(item.get("context") or ""), str(item.get("mark") or "")),
+    )
+
+
+CONTEXT_AROUND = 160  # characters of a long sentence kept on each side of its wrong part
+
+
+def _context(context: str, mark: str) -> str:
+    """The printed text, escaped (it is the report's, whoever wrote it), cut around its
+    wrong part, which is in <mark>."""
+    at = context.find(mark) if mark else -1
+    if at < 0:
+        return escape(_head(context, 2 * CONTEXT_AROUND))
+    before = context[:at]
+    if len(before) > CONTEXT_AROUND:
+        before = "…" + before[-CONTEXT_AROUND:].split(" ", 1)[-1]
+    after = _head(context[at + len(mark) :], CONTEXT_AROUND)
+    return format_html("{}<mark>{}</mark>{}", before, mark, after)
+
+
+def _head(text: str, size: int) -> str:
+    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + "…"
 
 
 def _dates(scope: Scope, context: dict[str, Any]) -> list[tuple[str, str]]:
