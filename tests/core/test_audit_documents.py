@@ -22,12 +22,12 @@ SEEDS = TABLES.parent / "seeds"
 BINHPHUOC_REPORT = SEEDS / "000_a4d3f0869875103f.txt"
 BINHDINH_REPORT = SEEDS / "002_96f8e785a1e3ab04.txt"
 
-# The appendices as the report captions them (Phụ lục II and III print no "Phụ lục" line,
-# so they are named by their place among the report's tables).
+# The appendices as the report captions them (Phụ lục II prints no "Phụ lục" line, so it is
+# named by its place among the report's tables).
 BINHPHUOC_LABELS = {
     "phu-luc-1-cap-tinh.tsv": "PHỤ LỤC I",
     "phu-luc-2-co-dvctt.tsv": "bảng 2",
-    "phu-luc-3-khong-dvctt.tsv": "bảng 3",
+    "phu-luc-3-khong-dvctt.tsv": "PHỤ LỤC III",
     "phu-luc-4-cap-huyen.tsv": "PHỤ LỤC IV",
 }
 BINHDINH_LABELS = {
@@ -67,7 +67,7 @@ def test_binh_phuoc_2024_every_table_recognised_and_todays_findings_reproduced()
     assert [(t.label, t.kind, t.level, t.group) for t in result.tables] == [
         ("PHỤ LỤC I", "general", "so", None),
         ("bảng 2", "group", "so", "co_dvctt"),
-        ("bảng 3", "group", "so", "khong_dvctt"),
+        ("PHỤ LỤC III", "group", "so", "khong_dvctt"),
         ("PHỤ LỤC IV", "general", "huyen", None),
     ]
     assert table_findings(result) == relabel(BINHPHUOC_FINDINGS, BINHPHUOC_LABELS)
@@ -78,7 +78,7 @@ def test_binh_phuoc_2024_class_lists_agree_with_the_appendices():
     classes = [c for c in result.checked if c.kind == "class"]
     # Ten sentences, each against its own appendix: I (3), II (2), III (3), IV (2).
     assert Counter(c.against for c in classes) == {
-        "PHỤ LỤC I": 3, "bảng 2": 2, "bảng 3": 3, "PHỤ LỤC IV": 2
+        "PHỤ LỤC I": 3, "bảng 2": 2, "PHỤ LỤC III": 3, "PHỤ LỤC IV": 2
     }  # fmt: skip
     assert not {"class_count", "class_units", "unknown_unit", "unit_count"} & set(kinds(result))
     # "Bù" / "Gia Mập": the list broken by a page is read whole.

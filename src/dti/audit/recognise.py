@@ -3,7 +3,7 @@ which a peer group's, which one main index's, which the framework's summary, and
 as `dti.tables.published` reads a table file.
 
 A table's caption is the paragraphs just before it (from the last one starting "Bảng …" or
-"Phụ lục …", at most three). Its header is the first row with a unit column ("Đơn vị", "Tên
+"Phụ lục …", at most five short ones). Its header is the first row with a unit column ("Đơn vị", "Tên
 đơn vị", "Cơ quan, đơn vị" …); rows under it with no number and no unit continue it (a header
 over two or three rows, merged cells repeated), and each column takes its lowest label. The
 level is the one whose units the table names; the index is named in the caption, or is the
@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from dti.audit.wrapped import unwrap_cells
 from dti.campaign import Campaign, Level
 from dti.columns import evaluate_condition
 from dti.documents.model import Block, Document, Paragraph, Table
@@ -71,6 +72,8 @@ def recognise(campaign: Campaign, document: Document, level: str | None = None) 
         if single and block.name is None:
             block = replace(block, name=document.source)  # a table file: named by its file
         label = block.name or _label(caption) or f"bảng {block.where.table or len(found) + 1}"
+        if document.kind == "pdf":
+            block = unwrap_cells(campaign, block)
         found.append(_recognise(campaign, block, label, caption, level))
     return found
 
@@ -82,9 +85,14 @@ def row_number(block: Table, index: int) -> int:
 
 
 def _caption(before: Sequence[Block]) -> list[str]:
+    """The paragraphs just before a table that title it: back to the one starting "Bảng …"
+    or "Phụ lục …", at most five, never a sentence of the narrative (or a note under the
+    table before) longer than a title is."""
     lines: list[str] = []
     for block in reversed(before):
-        if not isinstance(block, Paragraph) or len(lines) == 3:
+        if not isinstance(block, Paragraph) or len(lines) == 5:
+            break
+        if len(block.text.split()) > 25 and not _LABEL.match(block.text):
             break
         lines.insert(0, block.text)
         if _LABEL.match(block.text):

@@ -105,6 +105,7 @@ class _Line:
 
 
 _Rows = tuple[tuple[str, ...], ...]
+_NUMBERLIKE = re.compile(r"[\d\s.,%]+")
 _Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
@@ -167,7 +168,15 @@ class _Builder:
         if last is not None and first and len(rows[0]) == len(last.rows[0]):
             # Continued from the page before; a repeated header row is dropped.
             more = rows[1:] if rows[0] == last.rows[0] else rows
-            rows, where = last.rows + more, last.where
+            if more and _split_row(last.rows, more[0]):
+                # A row the page break cut in two: its first cell (the position) is empty on
+                # the new page while the rows above have one; each cell's text goes on.
+                joined = tuple(
+                    f"{a} {b}".strip() for a, b in zip(last.rows[-1], more[0], strict=True)
+                )
+                rows, where = (*last.rows[:-1], joined, *more[1:]), last.where
+            else:
+                rows, where = last.rows + more, last.where
         else:
             self._close_paragraph()
             self.tables += 1
@@ -226,6 +235,23 @@ class _Builder:
                 f"báo cáo có hơn {thousands(MAX_BLOCKS)} đoạn và bảng.", source=self.source
             )
         self.blocks.append(block)
+
+
+def _split_row(before: _Rows, first: tuple[str, ...]) -> bool:
+    """The new page's first row goes on with the row above: its first cell is empty where
+    the row above has one, and it holds only text tails under cells that have text (a row
+    of maxima, with numbers, is a row of its own)."""
+    last = before[-1]
+    return (
+        len(first) == len(last)
+        and not first[0]
+        and bool(last[0])
+        and any(first)
+        and all(
+            not cell or (above and not _NUMBERLIKE.fullmatch(cell))
+            for cell, above in zip(first, last, strict=True)
+        )
+    )
 
 
 def _lines(page: Page, boxes: list[_Box]) -> list[tuple[float, _Line]]:
