@@ -83,6 +83,6 @@ def _respaced(cell: str, vocabulary: Iterable[str]) -> str:
         return cell
     out = ""
     for piece in found:
-        glue = not out or not piece[0].isalnum() and piece not in "(" or out[-1] == "("
+        glue = not out or (not piece[0].isalnum() and piece != "(") or out[-1] == "("
         out += piece if glue else f" {piece}"
     return out
