@@ -3,12 +3,13 @@ which a peer group's, which one main index's, which the framework's summary, and
 as `dti.tables.published` reads a table file.
 
 A table's caption is the paragraphs just before it (from the last one starting "Bảng …" or
-"Phụ lục …", at most five short ones). Its header is the first row with a unit column ("Đơn
-vị", "Tên đơn vị", "Cơ quan, đơn vị" …); rows under it with no number and no unit continue it (a header
-over two or three rows, merged cells repeated), and each column takes its lowest label. The
-level is the one whose units the table names; the index is named in the caption, or is the
-table's only index column; the group is named in the caption, or is the peer group whose
-units are exactly the table's. A table nobody can read is listed with why, never guessed.
+"Phụ lục …", at most five short ones). Its header is the first row with a unit column
+("Đơn vị", "Tên đơn vị", "Cơ quan, đơn vị" …); rows under it with no number and no unit
+continue it (a header over two or three rows, merged cells repeated), and each column takes
+its lowest label. The level is the one whose units the table names; the index is named in
+the caption, or is the table's only index column; the group is named in the caption, or is
+the peer group whose units are exactly the table's. A table nobody can read is listed with
+why, never guessed.
 """
 
 from __future__ import annotations
