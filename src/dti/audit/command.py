@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from dti.audit.aliases import AliasError, accept_alias, parse_acceptance
 from dti.audit.document import DocumentAudit, audit_documents
 from dti.audit.outputs import to_html, to_xlsx
 from dti.campaign import Campaign, load_campaign
@@ -23,7 +24,15 @@ from dti.framework.documents import DocumentError
 from dti.tables.model import TableError
 from dti.tables.reader import TableReadError
 
-_ERRORS = (DocumentError, DocumentReadError, TableReadError, TableError, InputError, KeyError)
+_ERRORS = (
+    AliasError,
+    DocumentError,
+    DocumentReadError,
+    TableReadError,
+    TableError,
+    InputError,
+    KeyError,
+)
 
 
 @click.command("audit")
@@ -48,12 +57,24 @@ _ERRORS = (DocumentError, DocumentReadError, TableReadError, TableError, InputEr
     show_default=True,
 )
 @click.option(
+    "--accept-alias",
+    "aliases",
+    metavar="PRINTED=UNIT",
+    multiple=True,
+    help="Accept a name the report prints as a unit's alias, written into CAMPAIGN; repeat.",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the findings here (required with --format xlsx).",
 )
 def audit_command(
-    campaign_file: Path, reports: Sequence[Path], level: str | None, fmt: str, out: Path | None
+    campaign_file: Path,
+    reports: Sequence[Path],
+    level: str | None,
+    fmt: str,
+    aliases: Sequence[str],
+    out: Path | None,
 ) -> None:
     """Check a published REPORT whole, or its TABLE files: sums, maxima, ranks, order,
     ratios, classes, the same value across tables, and the narrative's statements (class
@@ -64,6 +85,10 @@ def audit_command(
         raise click.UsageError("--format xlsx cần --out FILE")
     try:
         campaign = load_campaign(campaign_file)
+        for text in aliases:
+            printed, unit = parse_acceptance(text)
+            campaign = accept_alias(campaign_file, campaign, printed, unit)
+            click.echo(f"Đã ghi “{printed}” là tên khác của {unit} vào {campaign_file}", err=True)
         result = audit_documents(campaign, [read_document(p) for p in reports], level)
         _refuse_unreadable_table_files(result)
     except _ERRORS as error:
@@ -105,6 +130,13 @@ def _emit(campaign: Campaign, result: DocumentAudit, fmt: str, out: Path | None)
 
 def _text(campaign: Campaign, result: DocumentAudit) -> str:
     lines = [str(f) for f in result.findings]
+    accept = [
+        f'--accept-alias "{f.published}={f.expected.split(", ")[0]}"'
+        for f in result.findings
+        if f.kind == "unknown_unit" and f.expected
+    ]
+    if accept:
+        lines.append("Nếu đó là cùng một đơn vị, chạy lại với: " + " ".join(dict.fromkeys(accept)))
     tables = len(result.tables)
     if any(len(d.tables) != 1 for d in result.documents):
         lines.append("")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from dti.audit import audit
+from dti.audit.composed import composed_tables
 from dti.audit.findings import Finding
 from dti.audit.maxima import maxima_findings
 from dti.audit.narrative import narrative_findings
@@ -39,13 +40,18 @@ def audit_documents(
     findings = [_unread(t) for t in tables if t.kind == "unknown"]
     by_label = {t.label: t for t in tables}
     published = [t.published for t in tables if t.published is not None]
-    findings += [_placed(f, by_label.get(f.table)) for f in audit(campaign, published)]
-    context = Context(campaign, tables)
+    table_findings = [_placed(f, by_label.get(f.table)) for f in audit(campaign, published)]
+    findings += table_findings
+    composed, missing = composed_tables(campaign, tables)
+    findings += missing
+    context = Context(campaign, [*tables, *composed])
     for document in documents:
         said = sentences(document)
         findings += narrative_findings(context, said)
         findings += maxima_findings(context, said)
-    return DocumentAudit(tuple(documents), tuple(tables), tuple(findings), tuple(context.checked))
+    return DocumentAudit(
+        tuple(documents), (*tables, *composed), tuple(findings), tuple(context.checked)
+    )
 
 
 def _unique_labels(tables: list[FoundTable]) -> list[FoundTable]:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from dti.audit.layout import SHIFTED, NotInferred, infer_header, misaligned
 from dti.audit.wrapped import unwrap_cells
 from dti.campaign import Campaign, Level
 from dti.columns import evaluate_condition
@@ -30,7 +31,7 @@ from dti.tables.published import interpret
 from dti.tables.raw import UNIT_COLUMN_LABELS, RawRow, TableReadError
 from dti.tables.reader import table_from_rows
 
-_LABEL = re.compile(r"^\s*((?:bảng|phụ lục)\s+[0-9ivxlc]+(?:\.[0-9]+)*)(?=[\s.:]|$)", re.I)
+_LABEL = re.compile(r"^\s*((?:bảng|phụ lục)\s+[0-9ivxlc]+(?:\.[0-9]+)*[a-z]?)(?=[\s.:]|$)", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
@@ -45,6 +46,7 @@ class FoundTable:
     group: str | None = None
     published: PublishedTable | None = None
     problems: tuple[str, ...] = ()
+    how: str = ""  # how its columns were found when it printed no header
 
     def describe(self, campaign: Campaign) -> str:
         """What the table is, in Vietnamese: "xếp hạng chỉ số Nhận thức số, khối Sở"."""
@@ -52,6 +54,11 @@ class FoundTable:
             return "không nhận ra: " + "; ".join(self.problems)
         level = campaign.level(self.level) if self.level else None
         where = f", khối {level.name}" if level else ""
+        if self.how:
+            return f"{self._what(campaign, level, where)} ({self.how})"
+        return self._what(campaign, level, where)
+
+    def _what(self, campaign: Campaign, level: Level | None, where: str) -> str:
         if self.kind == "framework":
             return f"bảng chỉ số chính và điểm tối đa của bộ chỉ số{where}"
         if self.kind == "index" and level and self.index:
@@ -114,17 +121,18 @@ def _recognise(
 ) -> FoundTable:
     rows = _rows(block)
     raw = table_from_rows(rows, source=label)
+    how = ""
     if raw is None:
         framework_level = _framework_table(campaign, block)
         if framework_level is not None:
             return FoundTable(block, label, " ".join(caption), "framework", framework_level)
-        return FoundTable(
-            block,
-            label,
-            " ".join(caption),
-            "unknown",
-            problems=("không có dòng tiêu đề với cột đơn vị (“Đơn vị”, “Tên đơn vị”…)",),
-        )
+        try:
+            inferred = infer_header(campaign, rows)
+        except NotInferred as error:
+            return FoundTable(block, label, " ".join(caption), "unknown", problems=(str(error),))
+        raw = table_from_rows([inferred.header, *rows], source=label)
+        how = inferred.how
+        assert raw is not None  # the inferred header names the unit column
     raw = type(raw)(raw.source, raw.sheet, tuple(caption) + raw.title, raw.header, raw.rows)
     spec = campaign.table_spec(block.name) if block.name else None
     try:
@@ -135,11 +143,20 @@ def _recognise(
     except TableReadError as error:
         return FoundTable(block, label, " ".join(caption), "unknown", problems=(error.message,))
     except TableError as error:
-        problems = tuple(str(p) for p in error.problems)
+        short = {number for number, _ in misaligned(rows, _header_index(rows))}
+        problems = tuple(f"{p} ({SHIFTED})" if p.row in short else str(p) for p in error.problems)
         return FoundTable(block, label, " ".join(caption), "unknown", problems=problems)
     kind = "index" if table.index else "group" if table.group else "general"
     return FoundTable(
-        block, label, " ".join(caption), kind, table.level, table.index, table.group, table
+        block,
+        label,
+        " ".join(caption),
+        kind,
+        table.level,
+        table.index,
+        table.group,
+        table,
+        how=how,
     )
 
 
@@ -162,6 +179,17 @@ def _rows(block: Table) -> list[RawRow]:
         header = _merge_labels(header, rows[end].cells)
         end += 1
     return [*rows[:start], RawRow(rows[start].number, tuple(header)), *rows[end:]]
+
+
+def _header_index(rows: Sequence[RawRow]) -> int:
+    return next(
+        (
+            i
+            for i, r in enumerate(rows)
+            if any(normalize_label(c) in UNIT_COLUMN_LABELS for c in r.cells)
+        ),
+        0,
+    )
 
 
 def _continues_header(cells: Sequence[str], header: Sequence[str]) -> bool:

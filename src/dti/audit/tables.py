@@ -32,6 +32,7 @@ class TableAudit:
         yield from self._max_row()
         yield from self._over_max()
         yield from self._sums()
+        yield from self._parts()
         printed = self._printed_ranking()
         if printed is None:
             return
@@ -156,6 +157,38 @@ class TableAudit:
                 f"tổng in {vi(row.total)} khác tổng các chỉ số in trên cùng dòng "
                 f"({vi(expected)}{self._removal_note(row)})",
             )
+
+    def _parts(self) -> Iterator[Finding]:
+        """A printed index (or component) against its printed parts on the same row, at every
+        depth the table prints: a main index against its sub-criteria, a component against
+        its own parts. Checked only where every part that applies to the unit is printed."""
+        scores = self.repro.result.scores
+        printed = {c.node for c in self.table.columns if c.node} | (
+            {self.table.index} if self.table.index else set()
+        )
+        for row in self.table.rows:
+            column = self.position[row.unit]
+            for code in sorted(printed):
+                node = self.framework.by_code[code]
+                parts = [
+                    c.code
+                    for c in node.children
+                    if scores.applicable_max[scores.node_index[c.code], column]
+                ]
+                whole = self.table.score_of(row, code)
+                if not parts or whole is None or not all(p in row.nodes for p in parts):
+                    continue
+                expected = sum((row.nodes[p] for p in parts), Decimal(0))
+                if whole != expected:
+                    yield self._finding(
+                        "parts",
+                        row,
+                        self._header(code),
+                        whole,
+                        expected,
+                        f"“{node.name}” in {vi(whole)} khác tổng các chỉ số thành phần in trên "
+                        f"cùng dòng ({vi(expected)})",
+                    )
 
     def _computed_totals(self) -> dict[str, int]:
         """unit id -> the total the ranking compares, computed from the printed components."""

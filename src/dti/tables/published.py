@@ -45,7 +45,11 @@ DEFAULT_CLASSES = {
 }
 _POSITION = {normalize_label(x) for x in ("STT", "TT", "Số TT", "Số thứ tự")}
 _RATIO = {normalize_label(x) for x in ("Tỷ lệ", "Tỉ lệ", "Tỷ lệ (%)", "Tỉ lệ (%)", "Tỷ lệ %")}
-_MAX_ROW = {normalize_label(x) for x in ("Điểm tối đa", "Tối đa", "Điểm chuẩn")}
+_MAX_ROW = {
+    normalize_label(x) for x in ("Điểm tối đa", "Tối đa", "Điểm chuẩn", "MAX", "Thang điểm")
+}
+# The index printed as a value from 0 to 1 ("Chỉ số" 0,845): the ratio, read as 84,5 %.
+_INDEX_VALUE = {normalize_label(x) for x in ("Chỉ số", "Chỉ số DTI", "Chỉ số chuyển đổi số")}
 _TOTAL_PREFIXES = ("tổng điểm", "tổng")
 _RANK_PREFIXES = ("xếp hạng", "thứ hạng", "hạng", "xếp loại", "nhóm mức độ", "mức độ", "phân loại")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -152,7 +156,7 @@ def _column(
     node = _node_for(framework, header)
     if node is not None:
         return TableColumn(position, header, Role.NODE, node)
-    if label in _RATIO:
+    if label in _RATIO or label in _INDEX_VALUE:
         return TableColumn(position, header, Role.RATIO)
     if label.startswith(_TOTAL_PREFIXES) and "tối đa" not in label:
         return TableColumn(position, header, Role.PREVIOUS if previous else Role.TOTAL)
@@ -285,7 +289,7 @@ class _RowReader:
                 number = self._number(raw, column)
                 fields["total"] = number.value if number else None
             elif column.role is Role.RATIO:
-                fields["ratio"] = self._number(raw, column)
+                fields["ratio"] = self._ratio(raw, column)
             elif column.role is Role.POSITION:
                 fields["position"] = self._integer(raw, column)
             elif column.role is Role.RANK:
@@ -303,6 +307,21 @@ class _RowReader:
             blank=tuple(blank),
             **fields,  # type: ignore[arg-type]  # the optional fields by name, each of its type
         )
+
+    def _ratio(self, raw: RawRow, column: TableColumn) -> ParsedNumber | None:
+        """A percent as printed; an index printed from 0 to 1 ("Chỉ số" 0,845) as its percent
+        (84,5 %, two decimals fewer), so it is checked as the ratio it is."""
+        number = self._number(raw, column)
+        if number is None or number.percent or normalize_label(column.header) not in _INDEX_VALUE:
+            return number
+        if number.value > 1:
+            self._fail(
+                raw.number,
+                column.header,
+                f"chỉ số in từ 0 đến 1, không phải “{raw.cells[column.position]}”",
+            )
+            return None
+        return ParsedNumber(number.value.scaleb(2), True, max(number.decimals - 2, 0))
 
     def _integer(self, raw: RawRow, column: TableColumn) -> int | None:
         number = self._number(raw, column)
