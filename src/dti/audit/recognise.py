@@ -119,6 +119,15 @@ def _label(caption: Sequence[str]) -> str | None:
 def _recognise(
     campaign: Campaign, block: Table, label: str, caption: list[str], level: str | None
 ) -> FoundTable:
+    try:
+        return _read(campaign, block, label, caption, level)
+    except TableReadError as error:
+        return FoundTable(block, label, " ".join(caption), "unknown", problems=(str(error),))
+
+
+def _read(
+    campaign: Campaign, block: Table, label: str, caption: list[str], level: str | None
+) -> FoundTable:
     rows = _rows(block)
     raw = table_from_rows(rows, source=label)
     how = ""
