@@ -336,3 +336,17 @@ def test_garbage_is_a_clear_error_with_status_2(tmp_path, garbage):
     result = CliRunner().invoke(main, ["audit", str(BINHDINH), str(path)])
     assert result.exit_code == 2
     assert "Lỗi: bao-cao.docx" in result.output and "Traceback" not in result.output
+
+
+def test_every_kind_of_finding_is_named_for_the_office_and_explained_in_the_docs():
+    from dti.audit.outputs import KIND_NAMES
+
+    docs = (Path(__file__).parents[2] / "docs" / "tables.md").read_text(encoding="utf-8")
+    assert [kind for kind in KIND_NAMES if f"`{kind}`" not in docs] == []
+    source = "".join(
+        p.read_text("utf-8") for p in (Path(__file__).parents[2] / "src/dti/audit").glob("*.py")
+    )
+    import re
+
+    raised = set(re.findall(r'(?:kind=|finding\(\s*|Finding\(\s*)"(\w+)"', source))
+    assert raised - {"general"} <= set(KIND_NAMES)

@@ -13,9 +13,9 @@ from dti.fixedpoint import format_vi
 class Finding:
     kind: (
         str  # blank, sum, over_max, max_row, cross_table, order, rank, ratio, class,
-        # previous_class, group; in a whole report also unread, framework, and the
-        # narrative's class_count, class_units, unit_count, share, unknown_unit, year,
-        # average, threshold, top, applicable_max, footnote (docs/tables.md)
+        # previous_class, parts; in a whole report also unread, composed, framework, and
+        # the narrative's class_count, class_units, unit_count, share, unknown_unit, year,
+        # average, threshold, top, index_count, applicable_max, footnote (docs/tables.md)
     )
     table: str
     row: int | None

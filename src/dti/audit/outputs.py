@@ -46,6 +46,8 @@ KIND_NAMES = {
     "applicable_max": "Điểm tối đa áp dụng sai",
     "footnote": "Chú thích sai",
     "index_count": "Số chỉ số chính sai",
+    "parts": "Thành phần không cộng đủ",
+    "composed": "Không ghép được tổng điểm",
 }
 
 
