@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from dti.reports.texts import DEFAULT_DETAIL_DEPTH, MAX_DETAIL_DEPTH, MAX_ROBUSTNESS
 from portal.accounts.models import Province
+from portal.campaigns.findings import Finding, shown_findings
 from portal.frameworks.models import FrameworkVersion
 from portal.units.models import Unit
 from portal.workflow import (
@@ -78,6 +79,11 @@ class CampaignLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.name}"
+
+    @property
+    def findings_shown(self) -> list[Finding]:
+        """The published report's findings as the campaign's page shows them."""
+        return shown_findings(self.published_findings)
 
 
 class AppraisalRound(models.Model):

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.html import escape, format_html
 from django.utils.translation import gettext, ngettext
 
 from dti.framework.model import (
@@ -26,6 +25,7 @@ from dti.framework.model import (
     Source,
     Ties,
 )
+from portal.campaigns.findings import Finding, shown_finding
 from portal.frameworks.outline import describe_condition, outline
 from portal.moments import moment_text
 from portal.public.pages.common import Scope, iso_day, link, number_text, plain_text
@@ -43,13 +43,6 @@ class Criterion:
     rule: str  # leaves only
     source: str  # leaves only
     applies: str
-
-
-@dataclass(frozen=True)
-class Finding:
-    where: str
-    message: str
-    context: str = ""  # the row or sentence as printed, escaped, its wrong part in <mark>
 
 
 @dataclass
@@ -147,7 +140,7 @@ def _level(level: VersionLevel) -> LevelMethod:
             % {"name": adjustment.name, "max": number_text(adjustment.max)}
             for adjustment in framework.adjustments
         ],
-        findings=[_finding(item) for item in findings],
+        findings=[shown_finding(item) for item in findings],
         from_report=any(item.get("location") for item in findings),
     )
 
@@ -280,49 +273,6 @@ def _ties_words(ties: Ties) -> str:
     if ties is Ties.DENSE:
         return gettext("đồng hạng thì hạng sau liền kề (ví dụ 6, 6, 7)")
     return gettext("đồng hạng thì bỏ qua các hạng kế tiếp (ví dụ 1, 2, 2, 4)")
-
-
-def _finding(item: dict[str, Any]) -> Finding:
-    """A stored finding (dti.audit.findings.Finding.as_dict): where it is, by table and row,
-    or, from a whole report, by its place in the report's file (a table's caption first
-    when the place does not name it); then the unit and the column."""
-    table, location = str(item.get("table") or ""), str(item.get("location") or "")
-    if location:
-        named = not table or table in location or not item.get("row")
-        parts = [location if named else f"{table} ({location})"]
-    else:
-        parts = [table]
-        if item.get("row"):
-            parts.append(gettext("dòng %(row)s") % {"row": item["row"]})
-    if item.get("unit"):
-        parts.append(str(item["unit"]))
-    if item.get("column"):
-        parts.append(gettext("cột “%(column)s”") % {"column": item["column"]})
-    return Finding(
-        ", ".join(p for p in parts if p),
-        str(item.get("message") or ""),
-        _context(str(item.get("context") or ""), str(item.get("mark") or "")),
-    )
-
-
-CONTEXT_AROUND = 160  # characters of a long sentence kept on each side of its wrong part
-
-
-def _context(context: str, mark: str) -> str:
-    """The printed text, escaped (it is the report's, whoever wrote it), cut around its
-    wrong part, which is in <mark>."""
-    at = context.find(mark) if mark else -1
-    if at < 0:
-        return escape(_head(context, 2 * CONTEXT_AROUND))
-    before = context[:at]
-    if len(before) > CONTEXT_AROUND:
-        before = "…" + before[-CONTEXT_AROUND:].split(" ", 1)[-1]
-    after = _head(context[at + len(mark) :], CONTEXT_AROUND)
-    return format_html("{}<mark>{}</mark>{}", before, mark, after)
-
-
-def _head(text: str, size: int) -> str:
-    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + "…"
 
 
 def _dates(scope: Scope, context: dict[str, Any]) -> list[tuple[str, str]]:
