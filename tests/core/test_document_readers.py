@@ -585,7 +585,7 @@ def zip_bomb(name: str, size: int = 100 * 1024 * 1024) -> bytes:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("word/document.xml", "tệp Word giải nén ra quá lớn"),
+        ("word/document.xml", "Tệp Word giải nén ra quá lớn"),
         ("xl/workbook.xml", "Tệp Excel giải nén"),
     ],
 )

@@ -20,7 +20,6 @@ expanded ("billion laughs"), and libxml2 loads no external DTD.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 
 import docx
@@ -28,7 +27,6 @@ from lxml import etree
 
 from dti.documents.cleaning import clean
 from dti.documents.model import (
-    MAX_BLOCKS,
     MAX_TABLE_COLUMNS,
     MAX_TABLE_ROWS,
     Block,
@@ -37,8 +35,9 @@ from dti.documents.model import (
     Location,
     Paragraph,
     Table,
+    append_block,
 )
-from dti.tables.archive import DEFAULT_LIMITS, ArchiveLimits
+from dti.tables.archive import DEFAULT_LIMITS, ArchiveLimits, archive_problem
 from dti.tables.raw import thousands
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -71,28 +70,7 @@ BROKEN = "không đọc được tệp DOCX: tệp hỏng hoặc không phải v
 def docx_archive_problem(data: bytes, limits: ArchiveLimits = DEFAULT_LIMITS) -> str | None:
     """Why `data` is no DOCX to open (in Vietnamese), or None when it may be opened: the
     same limits as an XLSX (`dti.tables.archive`), read from the zip's directory."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
-        return BROKEN  # NotImplementedError: an entry needing a later zip version
-    if "word/document.xml" not in {member.filename for member in members}:
-        return BROKEN
-    if len(members) > limits.entries:
-        return f"tệp Word có {len(members)} phần, tối đa {limits.entries}: không đọc."
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > limits.unpacked_bytes:
-        return (
-            f"tệp Word giải nén ra quá lớn ({thousands(unpacked)} byte, tối đa "
-            f"{thousands(limits.unpacked_bytes)}): không đọc."
-        )
-    for member in members:
-        if member.file_size > limits.ratio * max(member.compress_size, 1024):
-            return (
-                f"tệp Word có phần “{member.filename[:80]}” nén quá mức "
-                f"(giải nén gấp hơn {limits.ratio} lần): không đọc."
-            )
-    return None
+    return archive_problem(data, "word/document.xml", "Tệp Word", BROKEN, limits)
 
 
 def read_docx(data: bytes, *, source: str) -> Document:
@@ -157,11 +135,7 @@ class _Reader:
         return tuple(rows)
 
     def _append(self, block: Block) -> None:
-        if len(self.blocks) >= MAX_BLOCKS:
-            raise DocumentReadError(
-                f"báo cáo có hơn {thousands(MAX_BLOCKS)} đoạn và bảng.", source=self.source
-            )
-        self.blocks.append(block)
+        append_block(self.blocks, block, self.source)
 
     def _table_error(self, message: str) -> DocumentReadError:
         """The table being read is too large; it will be table number `tables + 1`."""

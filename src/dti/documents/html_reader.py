@@ -26,7 +26,6 @@ from lxml import etree
 
 from dti.documents.cleaning import clean
 from dti.documents.model import (
-    MAX_BLOCKS,
     MAX_TABLE_COLUMNS,
     MAX_TABLE_ROWS,
     Block,
@@ -35,6 +34,7 @@ from dti.documents.model import (
     Location,
     Paragraph,
     Table,
+    append_block,
 )
 from dti.tables.raw import thousands
 
@@ -196,11 +196,7 @@ class _Reader:
         return tuple(rows)
 
     def _append(self, block: Block) -> None:
-        if len(self.blocks) >= MAX_BLOCKS:
-            raise DocumentReadError(
-                f"báo cáo có hơn {thousands(MAX_BLOCKS)} đoạn và bảng.", source=self.source
-            )
-        self.blocks.append(block)
+        append_block(self.blocks, block, self.source)
 
     def _table_error(self, message: str) -> DocumentReadError:
         return DocumentReadError(message, source=self.source, where=f"bảng {self.tables + 1}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dti.tables.raw import thousands
+
 # Guards, checked before any parser runs: a report is a few megabytes at most.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_BLOCKS = 20_000
@@ -80,6 +82,15 @@ class Document:
     @property
     def tables(self) -> tuple[Table, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Table))
+
+
+def append_block(blocks: list[Block], block: Block, source: str) -> None:
+    """Add `block`, refusing a report of more than MAX_BLOCKS paragraphs and tables."""
+    if len(blocks) >= MAX_BLOCKS:
+        raise DocumentReadError(
+            f"báo cáo có hơn {thousands(MAX_BLOCKS)} đoạn và bảng.", source=source
+        )
+    blocks.append(block)
 
 
 class DocumentReadError(Exception):

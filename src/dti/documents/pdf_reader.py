@@ -44,7 +44,6 @@ from pdfplumber.table import Table as FoundTable
 
 from dti.documents.cleaning import clean
 from dti.documents.model import (
-    MAX_BLOCKS,
     MAX_PAGES,
     MAX_TABLE_COLUMNS,
     MAX_TABLE_ROWS,
@@ -54,6 +53,7 @@ from dti.documents.model import (
     Location,
     Paragraph,
     Table,
+    append_block,
 )
 from dti.tables.raw import thousands
 
@@ -230,11 +230,7 @@ class _Builder:
             self._append(Paragraph(text, where))
 
     def _append(self, block: Block) -> None:
-        if len(self.blocks) >= MAX_BLOCKS:
-            raise DocumentReadError(
-                f"báo cáo có hơn {thousands(MAX_BLOCKS)} đoạn và bảng.", source=self.source
-            )
-        self.blocks.append(block)
+        append_block(self.blocks, block, self.source)
 
 
 def _split_row(before: _Rows, first: tuple[str, ...]) -> bool:

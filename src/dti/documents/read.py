@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import os
 import re
-import unicodedata
 import zipfile
 from pathlib import Path
 
 from dti.documents.model import MAX_DOCUMENT_BYTES, Document, DocumentReadError
 from dti.tables.raw import thousands
+from dti.tables.reader import decode_text
 
 _ZIP = b"PK\x03\x04"
 _PDF = b"%PDF-"
@@ -82,14 +82,10 @@ def _read_zip(data: bytes, source: str) -> Document:
 
 
 def _decode(data: bytes, source: str) -> str:
-    encoding = "utf-16" if data.startswith(_UTF16_BOMS) else "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise _unknown(source) from exc
-    if "\x00" in text:
+    text = decode_text(data)
+    if text is None:
         raise _unknown(source)
-    return unicodedata.normalize("NFC", text)
+    return text
 
 
 def _unknown(source: str) -> DocumentReadError:

@@ -14,7 +14,6 @@ import re
 
 from dti.documents.cleaning import clean
 from dti.documents.model import (
-    MAX_BLOCKS,
     MAX_TABLE_COLUMNS,
     MAX_TABLE_ROWS,
     Block,
@@ -23,6 +22,7 @@ from dti.documents.model import (
     Location,
     Paragraph,
     Table,
+    append_block,
 )
 from dti.tables.raw import thousands
 
@@ -110,8 +110,4 @@ class _Builder:
         self.rows, self.lines = [], []
 
     def _append(self, block: Block) -> None:
-        if len(self.blocks) >= MAX_BLOCKS:
-            raise DocumentReadError(
-                f"báo cáo có hơn {thousands(MAX_BLOCKS)} đoạn và bảng.", source=self.source
-            )
-        self.blocks.append(block)
+        append_block(self.blocks, block, self.source)

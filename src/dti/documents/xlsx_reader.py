@@ -30,7 +30,6 @@ from openpyxl.utils.cell import range_boundaries
 
 from dti.documents.cleaning import clean
 from dti.documents.model import (
-    MAX_BLOCKS,
     MAX_TABLE_COLUMNS,
     MAX_TABLE_ROWS,
     Block,
@@ -39,6 +38,7 @@ from dti.documents.model import (
     Location,
     Paragraph,
     Table,
+    append_block,
 )
 from dti.tables.archive import xlsx_archive_problem
 from dti.tables.raw import thousands
@@ -170,11 +170,7 @@ class _Reader:
         self._append(Table(texts, where, tuple(number for number, _ in rows)))
 
     def _append(self, block: Block) -> None:
-        if len(self.blocks) >= MAX_BLOCKS:
-            raise DocumentReadError(
-                f"báo cáo có hơn {thousands(MAX_BLOCKS)} đoạn và bảng.", source=self.source
-            )
-        self.blocks.append(block)
+        append_block(self.blocks, block, self.source)
 
 
 def _merges(archive: zipfile.ZipFile, path: str) -> Iterator[_Range]:

@@ -39,25 +39,34 @@ DEFAULT_LIMITS = ArchiveLimits()
 
 def xlsx_archive_problem(data: bytes, limits: ArchiveLimits = DEFAULT_LIMITS) -> str | None:
     """Why `data` is no XLSX to open (in Vietnamese), or None when it may be opened."""
+    return archive_problem(data, "xl/workbook.xml", "Tệp Excel", NOT_XLSX, limits)
+
+
+def archive_problem(
+    data: bytes, entry: str, name: str, foreign: str, limits: ArchiveLimits = DEFAULT_LIMITS
+) -> str | None:
+    """Why `data` is no Office file to open, or None: `foreign` when it is no zip holding
+    `entry`; else the first limit its zip directory breaks, naming the file as `name`
+    ("Tệp Excel", "Tệp Word")."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
-        return NOT_XLSX
-    if "xl/workbook.xml" not in {member.filename for member in members}:
-        return NOT_XLSX
+        return foreign  # NotImplementedError: an entry needing a later zip version
+    if entry not in {member.filename for member in members}:
+        return foreign
     if len(members) > limits.entries:
-        return f"Tệp Excel có {len(members)} phần, tối đa {limits.entries}: không đọc."
+        return f"{name} có {len(members)} phần, tối đa {limits.entries}: không đọc."
     unpacked = sum(member.file_size for member in members)
     if unpacked > limits.unpacked_bytes:
         return (
-            f"Tệp Excel giải nén ra quá lớn ({thousands(unpacked)} byte, tối đa "
+            f"{name} giải nén ra quá lớn ({thousands(unpacked)} byte, tối đa "
             f"{thousands(limits.unpacked_bytes)}): không đọc."
         )
     for member in members:
         if member.file_size > limits.ratio * max(member.compress_size, 1024):
             return (
-                f"Tệp Excel có phần “{member.filename[:80]}” nén quá mức "
+                f"{name} có phần “{member.filename[:80]}” nén quá mức "
                 f"(giải nén gấp hơn {limits.ratio} lần): không đọc."
             )
     return None

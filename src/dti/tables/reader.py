@@ -186,17 +186,25 @@ def _refuse_control_characters(
 # ---- text tables (TSV, CSV) ----------------------------------------------------------------
 
 
-def _decode(data: bytes, source: str) -> str:
-    """UTF-8 with or without BOM, or UTF-16 with BOM (Excel's "Unicode text"), as NFC."""
+def decode_text(data: bytes) -> str | None:
+    """UTF-8 with or without BOM, or UTF-16 with BOM (Excel's "Unicode text"), as NFC; None
+    when `data` is no such text."""
     # Text other than UTF-16 never holds NUL bytes; binary files (PDF, DOCX parts) do.
     encoding = "utf-16" if data.startswith(_UTF16_BOMS) else "utf-8-sig"
     try:
         text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise _not_text_error(source) from exc
+    except UnicodeDecodeError:
+        return None
     if "\x00" in text:
-        raise _not_text_error(source)
+        return None
     return unicodedata.normalize("NFC", text)
+
+
+def _decode(data: bytes, source: str) -> str:
+    text = decode_text(data)
+    if text is None:
+        raise _not_text_error(source)
+    return text
 
 
 def _not_text_error(source: str) -> TableReadError:

@@ -323,7 +323,7 @@ def test_the_office_admin_uploads_the_docx_on_the_form(binhphuoc):
     page = client.get(response.url).content.decode()
     assert "<h3>Sai lệch trong bảng đã công bố</h3>" in page
     assert "bao-cao-2024.docx, bảng 1, dòng 8, Sở Xây dựng" in page
-    assert "<q class=\"finding-context\">" in page and "<mark>466.02</mark>" in page
+    assert '<q class="finding-context">' in page and "<mark>466.02</mark>" in page
     assert set(
         HistoricResult.objects.filter(campaign_unit__campaign=campaign).values_list(
             "source_table", flat=True
