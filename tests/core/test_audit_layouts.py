@@ -148,7 +148,15 @@ def test_a_name_the_report_prints_is_accepted_as_an_alias(tmp_path):
     assert unit.aliases == ("Cục Thống kê BP",)
     code, out = run(campaign, report, "--accept-alias", "X=Sở Không Có")
     assert code == 2 and "không có đơn vị “Sở Không Có”" in out
+    # Another unit's own name is never an alias: the names would become ambiguous.
+    code, out = run(campaign, report, "--accept-alias", "Sở Tài chính=Cục Thống kê")
+    assert code == 2 and "đã là tên của đơn vị Sở Tài chính" in out
     assert campaign.read_text(encoding="utf-8") == after
+
+
+def test_findings_that_cannot_be_written_are_an_input_error(tmp_path):
+    code, out = run(BINHPHUOC, APPENDIX_1, "--out", tmp_path / "khong-co" / "x.html")
+    assert code == 2 and "không ghi được" in out and "Traceback" not in out
 
 
 def _indices_only(report: Path) -> str:
@@ -177,3 +185,34 @@ def test_a_general_ranking_is_composed_from_the_index_tables_when_none_is_printe
     missing = "\n".join(line for line in text.splitlines() if "Sở Du lịch\t40\t80%" not in line)
     (gap,) = [f for f in audit_text(BINHDINH, missing).findings if f.kind == "composed"]
     assert gap.unit == "Sở Du lịch" and "Bảng 1.1" in gap.message
+
+
+SUMMARY = """
+
+Bảng tổng hợp kết quả xếp loại
+
+STT\tMức độ\tCấp tỉnh\tTỷ lệ\tCấp huyện\tTỷ lệ
+1\tTốt\t5\t21,7%\t4\t36,4%
+2\tKhá\t{kha}\t{share}\t7\t63,6%
+3\tTrung bình\t1\t4,3%\t0\t0%
+"""
+
+
+def test_a_class_summary_table_is_checked_against_each_level_ranking():
+    report = (TABLES.parent / "seeds" / "000_a4d3f0869875103f.txt").read_text(encoding="utf-8")
+    right = audit_text(BINHPHUOC, report + SUMMARY.format(kha=17, share="73,9%"))
+    (summary,) = [t for t in right.tables if t.kind == "class_summary"]
+    assert "xếp loại" in summary.describe(load_campaign(BINHPHUOC))
+    assert not [f for f in right.findings if f.kind in {"class_count", "share"}]
+    wrong = audit_text(BINHPHUOC, report + SUMMARY.format(kha=16, share="70,6%"))
+    count, share = [f for f in wrong.findings if f.kind in {"class_count", "share"}]
+    assert (count.kind, count.row, count.column, count.published, count.expected) == (
+        "class_count",
+        3,
+        "Cấp tỉnh",
+        "16",
+        "17",
+    )
+    assert "PHỤ LỤC I" in count.message and count.table == summary.label
+    # The share is checked against the count printed beside it: 16 of 23 units is 69,6 %.
+    assert (share.kind, share.row, share.published, share.expected) == ("share", 3, "70.6", "69.6")

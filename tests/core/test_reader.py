@@ -245,9 +245,10 @@ def test_the_header_is_the_row_with_a_unit_column(label: str) -> None:
 
 
 def test_unit_column_labels_are_normalised() -> None:
-    assert {"đơn vị", "tên đơn vị", "cơ quan", "tên cơ quan", "đơn vị/địa phương", "unit"} == (
-        UNIT_COLUMN_LABELS
-    )
+    assert {
+        "đơn vị", "tên đơn vị", "cơ quan", "tên cơ quan", "đơn vị/địa phương", "cơ quan, đơn vị",
+        "địa phương", "unit",
+    } == UNIT_COLUMN_LABELS  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -277,7 +278,7 @@ def test_the_no_header_message_names_the_file_and_the_labels() -> None:
         read_table_bytes(b"a\tb\n", source="bang-9.tsv")
     assert str(caught.value) == (
         "bang-9.tsv: không tìm thấy dòng tiêu đề: cần một cột có nhãn “Đơn vị”, “Tên đơn vị”, "
-        "“Cơ quan”, “Tên cơ quan”, “Đơn vị/Địa phương”, “Unit”."
+        "“Cơ quan”, “Tên cơ quan”, “Đơn vị/Địa phương”, “Cơ quan, đơn vị”, “Địa phương”, “Unit”."
     )
 
 

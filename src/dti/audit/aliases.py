@@ -47,6 +47,21 @@ def accept_alias(path: Path, campaign: Campaign, printed: str, unit_name: str) -
         raise AliasError(f"không có đơn vị “{unit_name}” trong {path.name}")
     if normalize_label(printed) in {normalize_label(x) for x in (unit.name, *unit.aliases)}:
         return campaign
+    other = next(
+        (
+            u
+            for level in campaign.levels.values()
+            for u in level.units
+            if u.id != unit.id
+            and normalize_label(printed) in {normalize_label(x) for x in (u.name, *u.aliases)}
+        ),
+        None,
+    )
+    if other is not None:
+        raise AliasError(
+            f"“{printed}” đã là tên của đơn vị {other.name}: không thể ghi là tên khác của"
+            f" {unit.name}"
+        )
     original = path.read_text(encoding="utf-8")
     path.write_text(_with_alias(original, unit.id, printed, path.name), encoding="utf-8")
     try:

@@ -95,7 +95,11 @@ def audit_command(
         message = error.args[0] if isinstance(error, KeyError) else str(error)
         click.echo(f"Lỗi: {message}", err=True)
         sys.exit(2)
-    _emit(campaign, result, fmt, out)
+    try:
+        _emit(campaign, result, fmt, out)
+    except OSError as error:
+        click.echo(f"Lỗi: không ghi được {out}: {error.strerror or error}", err=True)
+        sys.exit(2)
     sys.exit(1 if result.findings else 0)
 
 

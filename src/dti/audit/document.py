@@ -14,6 +14,7 @@ from dti.audit.maxima import maxima_findings
 from dti.audit.narrative import narrative_findings
 from dti.audit.recognise import FoundTable, recognise, row_number
 from dti.audit.sentences import Checked, Context, sentences
+from dti.audit.summary import summary_findings
 from dti.campaign import Campaign
 from dti.documents.model import Document
 
@@ -45,6 +46,7 @@ def audit_documents(
     composed, missing = composed_tables(campaign, tables)
     findings += missing
     context = Context(campaign, [*tables, *composed])
+    findings += summary_findings(context, tables)
     for document in documents:
         said = sentences(document)
         findings += narrative_findings(context, said)

@@ -170,3 +170,35 @@ def _number(text: str) -> Decimal | None:
         return parse_number(text).value
     except (NotANumber, ValueError):
         return None
+
+
+def is_class_summary(campaign: Campaign, rows: Sequence[tuple[str, ...]]) -> bool:
+    """Rows starting (after a position) with class labels and holding counts: a summary of
+    the units per class (dti.audit.summary checks it)."""
+    labels = class_labels(campaign)
+    classed = [r for r in rows if label_of(r, labels) is not None]
+    return len(classed) >= 2 and all(any(count_of(c) is not None for c in r) for r in classed)
+
+
+def class_labels(campaign: Campaign) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for level in campaign.levels.values():
+        labels |= class_names(level.framework)
+    return labels
+
+
+def label_of(row: tuple[str, ...], labels: dict[str, str]) -> str | None:
+    for cell in row[:2]:
+        label = labels.get(normalize_label(cell))
+        if label is not None:
+            return label
+    return None
+
+
+def count_of(text: str) -> int | None:
+    try:
+        parsed = parse_number(text)
+    except (NotANumber, ValueError):
+        return None
+    value = parsed.value
+    return int(value) if not parsed.percent and value == value.to_integral_value() else None

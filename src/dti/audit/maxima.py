@@ -28,7 +28,6 @@ _TOTAL_MAX = re.compile(
 _INDEX_MAX = re.compile(r"nhóm tiêu chí số \((\d+)\) là\s+(\d+(?:[.,]\d+)?)\s*điểm", re.I)
 _FOOTNOTE = re.compile(r"^\((\*+)\)\s*là đơn vị có tổng điểm.*?là\s+\**(\d+(?:[.,]\d+)?)", re.I)
 _INDEX_COUNT = re.compile(r"(\d+)\s+(?:nhóm tiêu chí|chỉ số chính|nhóm chỉ số)\b", re.I)
-_LEVEL_WORDS = (("huyện", "huyện"), ("xã", "xã"), ("sở", "sở"), ("tỉnh", "sở"))
 _COUNT_IN_HEADER = re.compile(r"\((\d+) chỉ số chính\)", re.I)
 _TOTAL_IN_HEADER = re.compile(r"tối đa\s*\((\d+(?:[.,]\d+)?)\)", re.I)
 
@@ -168,15 +167,7 @@ def _index_count(context: Context, sentence: Sentence) -> Iterator[Finding]:
     match = _INDEX_COUNT.search(sentence.text)
     if not match or re.search(r"đơn vị|tổng điểm của \d+ nhóm tiêu chí là", sentence.text, re.I):
         return
-    words = sentence.text.casefold()
-    level = None
-    for word, in_name in _LEVEL_WORDS:
-        if re.search(rf"cấp {word}\b", words):
-            level = next(
-                (lv for lv in context.campaign.levels.values() if in_name in lv.name.casefold()),
-                None,
-            )
-            break
+    level = context.level_named(sentence.text)
     if level is None:
         return
     context.note(sentence, "index_count")

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from dti.audit.layout import SHIFTED, NotInferred, infer_header, misaligned
+from dti.audit.layout import SHIFTED, NotInferred, infer_header, is_class_summary, misaligned
 from dti.audit.wrapped import unwrap_cells
 from dti.campaign import Campaign, Level
 from dti.columns import evaluate_condition
@@ -40,7 +40,7 @@ class FoundTable:
     block: Table
     label: str  # "Bảng 1.7", "Phụ lục II", a loose table's file name, or "bảng 3"
     caption: str
-    kind: str  # general, group, index, framework, unknown
+    kind: str  # general, group, index, framework, class_summary, unknown
     level: str | None = None
     index: str | None = None
     group: str | None = None
@@ -59,6 +59,8 @@ class FoundTable:
         return self._what(campaign, level, where)
 
     def _what(self, campaign: Campaign, level: Level | None, where: str) -> str:
+        if self.kind == "class_summary":
+            return "bảng tổng hợp số đơn vị theo mức xếp loại"
         if self.kind == "framework":
             return f"bảng chỉ số chính và điểm tối đa của bộ chỉ số{where}"
         if self.kind == "index" and level and self.index:
@@ -131,6 +133,8 @@ def _read(
     rows = _rows(block)
     raw = table_from_rows(rows, source=label)
     how = ""
+    if raw is None and is_class_summary(campaign, block.rows):
+        return FoundTable(block, label, " ".join(caption), "class_summary")
     if raw is None:
         framework_level = _framework_table(campaign, block)
         if framework_level is not None:

@@ -24,6 +24,7 @@ _MARKER = re.compile(
     r"^\s*(?:[-+*•–]|\d+(?:\.\d+)*\.|[IVXLC]+\.|[a-zđ]\)|\(\*+\)|bảng |phụ lục )", re.I
 )
 _ENDS = (".", ":", ";", "!", "?", ")")
+_LEVEL_WORDS = (("huyện", "huyện"), ("xã", "xã"), ("sở", "sở"), ("tỉnh", "sở"))
 _SEPARATOR = re.compile(r"\s*(?:,|;| và )\s*")
 
 
@@ -114,6 +115,11 @@ class Context:
         """Record that `sentence` states something of `kind` and was checked."""
         self.checked.append(Checked(sentence, kind, against))
 
+    def note_table(self, table: FoundTable, against: str) -> None:
+        """Record that a table of the report (a class summary) was checked."""
+        sentence = Sentence(f"{table.label}: {table.caption}".strip(": "), table.block.where)
+        self.checked.append(Checked(sentence, table.kind, against))
+
     @property
     def year(self) -> int:
         return self.campaign.year
@@ -134,6 +140,18 @@ class Context:
             ids = {u.id for u in level.units}
             if units and all(u in ids for u in units):
                 return level
+        return None
+
+    def level_named(self, text: str) -> Level | None:
+        """The level a text names as reports do: "cấp huyện", "cấp xã", "cấp sở" or "cấp
+        tỉnh" (the province's agencies), by the words of the levels' names."""
+        words = text.casefold()
+        for word, in_name in _LEVEL_WORDS:
+            if re.search(rf"cấp {word}\b", words):
+                return next(
+                    (lv for lv in self.campaign.levels.values() if in_name in lv.name.casefold()),
+                    None,
+                )
         return None
 
     @cached_property

@@ -13,6 +13,8 @@ _UNIT_LABELS_AS_PRINTED = (
     "Cơ quan",
     "Tên cơ quan",
     "Đơn vị/Địa phương",
+    "Cơ quan, đơn vị",
+    "Địa phương",
     "Unit",
 )
 UNIT_LABELS_SHOWN = ", ".join(f"“{label}”" for label in _UNIT_LABELS_AS_PRINTED)
