@@ -86,7 +86,11 @@ def test_a_table_without_a_header_row_is_read_from_its_maxima_or_the_framework_o
         found = {(f["kind"], f["published"], f["expected"]) for f in json.loads(out)}
         assert code == 1 and found == expected, label
     result = audit_text(BINHPHUOC, "PHỤ LỤC I\n\n" + _without_header(APPENDIX_1, "MAX"))
-    assert "suy ra từ dòng điểm tối đa" in result.tables[0].describe(load_campaign(BINHPHUOC))
+    how = result.tables[0].describe(load_campaign(BINHPHUOC))
+    assert "suy ra từ dòng điểm tối đa" in how
+    # Two main indices have 50 points: which is which comes from the framework's order, and
+    # the list of tables says so.
+    assert "Nhận thức số, An toàn thông tin mạng cùng điểm tối đa" in how
 
 
 def test_a_headerless_table_whose_columns_cannot_be_inferred_is_said_not_guessed(tmp_path):
@@ -216,3 +220,19 @@ def test_a_class_summary_table_is_checked_against_each_level_ranking():
     assert "PHỤ LỤC I" in count.message and count.table == summary.label
     # The share is checked against the count printed beside it: 16 of 23 units is 69,6 %.
     assert (share.kind, share.row, share.published, share.expected) == ("share", 3, "70.6", "69.6")
+
+
+def test_a_report_with_a_narrative_and_one_unreadable_table_is_audited(tmp_path):
+    narrative = "\n\n".join(
+        f"Đoạn {i}: các đơn vị đã tự đánh giá và gửi hồ sơ đúng hạn." for i in range(8)
+    )
+    table = APPENDIX_1.read_text(encoding="utf-8").replace("Sở Y tế", "Sở Không Có Thật")
+    report = tmp_path / "bao-cao.txt"
+    report.write_text(f"{narrative}\n\nPHỤ LỤC I\n\n{table}", encoding="utf-8")
+    code, out = run(BINHPHUOC, report)
+    assert code == 1 and "[unread]" in out and "Sở Không Có Thật" in out
+    # The same table alone in its file is refused, as a table file always was.
+    alone = tmp_path / "phu-luc-1.tsv"
+    alone.write_text(table, encoding="utf-8")
+    code, out = run(BINHPHUOC, alone)
+    assert code == 2 and "Sở Không Có Thật" in out

@@ -17,6 +17,7 @@ import click
 from dti.audit.aliases import AliasError, accept_alias, parse_acceptance
 from dti.audit.document import DocumentAudit, audit_documents
 from dti.audit.outputs import to_html, to_xlsx
+from dti.audit.recognise import CAPTION_PARAGRAPHS
 from dti.campaign import Campaign, load_campaign
 from dti.columns import InputError
 from dti.documents import DocumentReadError, read_document
@@ -104,10 +105,12 @@ def audit_command(
 
 
 def _refuse_unreadable_table_files(result: DocumentAudit) -> None:
-    """A file that is one table and cannot be read is an error, as it always was: there is
-    nothing else in it to audit."""
+    """A file that is one table (with at most its caption) and cannot be read is an error,
+    as it always was: there is nothing else in it to audit. A report with a narrative and
+    one table is audited, the table an `unread` finding."""
     for document in result.documents:
-        if len(document.tables) != 1:
+        paragraphs = len(document.blocks) - len(document.tables)
+        if len(document.tables) != 1 or paragraphs > CAPTION_PARAGRAPHS:
             continue
         found = next(t for t in result.tables if t.block.where == document.tables[0].where)
         if found.kind == "unknown":
@@ -134,10 +137,11 @@ def _emit(campaign: Campaign, result: DocumentAudit, fmt: str, out: Path | None)
 
 def _text(campaign: Campaign, result: DocumentAudit) -> str:
     lines = [str(f) for f in result.findings]
-    accept = [
-        f'--accept-alias "{f.published}={f.expected.split(", ")[0]}"'
+    names = {u.name for level in campaign.levels.values() for u in level.units}
+    accept = [  # only where one unit is suggested: a choice is the office's to make
+        f'--accept-alias "{f.published}={f.expected}"'
         for f in result.findings
-        if f.kind == "unknown_unit" and f.expected
+        if f.kind == "unknown_unit" and f.expected in names
     ]
     if accept:
         lines.append("Nếu đó là cùng một đơn vị, chạy lại với: " + " ".join(dict.fromkeys(accept)))

@@ -35,6 +35,9 @@ class Finding:
 
     def __str__(self) -> str:
         where = [self.table]
+        if self.row is None and self.location and self.table not in self.location:
+            # a sentence checked against a table: where the sentence is, then the table
+            where.insert(0, self.location.split(", ", 1)[-1])
         if self.row is not None:
             where.append(f"dòng {self.row}")
         if self.unit:

@@ -81,6 +81,7 @@ def _by_maxima(level: Level, maxima: RawRow, numeric: list[int], labels: list[st
     framework = level.framework
     total = sum((n.max for n in framework.nodes), Decimal(0))
     free = list(framework.main_indices)
+    shared: list[str] = []  # indices told apart by the framework's order, not their maxima
     for k in numeric:
         value = _number(_cell(maxima, k))
         if value is None:
@@ -94,6 +95,8 @@ def _by_maxima(level: Level, maxima: RawRow, numeric: list[int], labels: list[st
                 f"không có dòng tiêu đề; cột {k + 1} có điểm tối đa {value}, không chỉ số chính "
                 "nào của bộ chỉ số có điểm tối đa đó"
             )
+        if sum(1 for n in framework.main_indices if n.max == value) > 1:
+            shared.append(node.name)
         free.remove(node)
         labels[k] = node.name
     for k in numeric:  # no maximum printed above it: the total, then a rank
@@ -105,7 +108,10 @@ def _by_maxima(level: Level, maxima: RawRow, numeric: list[int], labels: list[st
             labels[k] = "Xếp hạng"
         else:
             raise NotInferred(f"không có dòng tiêu đề; không rõ cột {k + 1} là gì")
-    return "không có dòng tiêu đề: các cột suy ra từ dòng điểm tối đa"
+    how = "không có dòng tiêu đề: các cột suy ra từ dòng điểm tối đa"
+    if shared:
+        how += f"; {', '.join(shared)} cùng điểm tối đa, lấy theo thứ tự của bộ chỉ số"
+    return how
 
 
 def _by_count(level: Level, data: Sequence[RawRow], numeric: list[int], labels: list[str]) -> str:

@@ -177,10 +177,10 @@ def _index_count(context: Context, sentence: Sentence) -> Iterator[Finding]:
     text = loose_label(sentence.text)
     named = [n for n in indices if any(loose_label(x) in text for x in (n.name, *n.aliases))]
     unnamed = [n.name for n in indices if n not in named]
-    extra = f" (câu không kể “{'”, “'.join(unnamed)}”)" if named and unnamed else ""
+    extra = f" (câu chưa nêu “{'”, “'.join(unnamed)}”)" if named and unnamed else ""
     yield sentence.finding(
         "index_count",
-        f"câu nói {match.group(1)} chỉ số chính; tổng điểm của khối {level.name} cộng "
+        f"câu nói {match.group(1)} chỉ số chính; tổng điểm của khối {level.name} gồm "
         f"{len(indices)} chỉ số chính{extra}",
         published=match.group(1),
         expected=len(indices),
@@ -223,7 +223,7 @@ def _framework_table(context: Context, table: FoundTable) -> Iterator[Finding]:
                 str(printed),
                 str(node.max),
                 f"điểm tối đa của “{node.name}” in {vi(printed)}; "
-                f"bộ chỉ số {framework.name} là {vi(node.max)}",
+                f"theo {framework.name} là {vi(node.max)}",
                 location,
                 " | ".join(cells),
                 cells[column],

@@ -56,9 +56,17 @@ def kind_name(kind: str) -> str:
 
 
 def where(finding: Finding) -> str:
-    parts = [finding.location or finding.table]
-    if finding.location is None and finding.row is not None:
-        parts.append(f"dòng {finding.row}")
+    """ "Bảng 1.7 (bao-cao.docx, bảng 10, dòng 3)" for a table's row; "bao-cao.docx, đoạn
+    44 (so với PHỤ LỤC I)" for a sentence checked against a table."""
+    location, table = finding.location, finding.table
+    if location is None:
+        parts = [table] + ([f"dòng {finding.row}"] if finding.row is not None else [])
+    elif table in location:
+        parts = [location]
+    elif finding.row is not None:
+        parts = [f"{table} ({location})"]
+    else:
+        parts = [f"{location} (so với {table})"]
     if finding.column:
         parts.append(f"cột “{finding.column}”")
     return ", ".join(parts)

@@ -94,13 +94,16 @@ def row_number(block: Table, index: int) -> int:
     return block.line(index) if block.name else index + 1
 
 
+CAPTION_PARAGRAPHS = 5  # at most this many paragraphs before a table title it
+
+
 def _caption(before: Sequence[Block]) -> list[str]:
     """The paragraphs just before a table that title it: back to the one starting "Bảng …"
     or "Phụ lục …", at most five, never a sentence of the narrative (or a note under the
     table before) longer than a title is."""
     lines: list[str] = []
     for block in reversed(before):
-        if not isinstance(block, Paragraph) or len(lines) == 5:
+        if not isinstance(block, Paragraph) or len(lines) == CAPTION_PARAGRAPHS:
             break
         if len(block.text.split()) > 25 and not _LABEL.match(block.text):
             break

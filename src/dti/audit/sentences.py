@@ -63,7 +63,8 @@ class Sentence:
 def sentences(document: Document) -> list[Sentence]:
     """The document's paragraphs, with a list item that a page break cut in two ("…, Bù" /
     "Gia Mập, …") joined again: an item not ending in punctuation goes on in the next
-    paragraph unless that one starts an item or a heading of its own."""
+    paragraph unless that one starts an item, a heading or a bracket ("(Kèm theo …)") of its
+    own."""
     out: list[Sentence] = []
     for block in document.blocks:
         if not isinstance(block, Paragraph):
@@ -79,6 +80,7 @@ def sentences(document: Document) -> list[Sentence]:
             and last.text != last.text.upper()
             and not last.text.rstrip().endswith(_ENDS)
             and not _MARKER.match(block.text)
+            and not block.text.lstrip().startswith("(")
         ):
             out[-1] = Sentence(f"{last.text} {block.text}", last.where)
         else:
@@ -109,6 +111,7 @@ class Context:
     campaign: Campaign
     tables: Sequence[FoundTable]
     _classes: dict[str, dict[str, str]] = field(default_factory=dict)
+    _ranks: dict[str, dict[str, int] | None] = field(default_factory=dict)
     checked: list[Checked] = field(default_factory=list)
 
     def note(self, sentence: Sentence, kind: str, against: str | None = None) -> None:
@@ -134,6 +137,14 @@ class Context:
             audit = TableAudit(self.campaign, reproduce(table.published, self.campaign))
             self._classes[table.label] = audit.printed_classes()
         return self._classes[table.label]
+
+    def ranks(self, table: FoundTable) -> dict[str, int] | None:
+        """unit id -> rank in `table` as its printed values give it, None if unrankable."""
+        if table.label not in self._ranks:
+            assert table.published is not None
+            audit = TableAudit(self.campaign, reproduce(table.published, self.campaign))
+            self._ranks[table.label] = audit.printed_ranks()
+        return self._ranks[table.label]
 
     def level_of(self, units: Sequence[str]) -> Level | None:
         for level in self.campaign.levels.values():
@@ -184,7 +195,8 @@ class Context:
     def names_in(self, text: str) -> list[Named]:
         """The units a list names ("A, B và C"): a name may itself hold a comma or "và"
         ("Sở Lao động, Thương binh và Xã hội"), so the longest run of pieces that names a
-        unit is taken first."""
+        unit is taken first. Pieces in a row that name no unit are one unknown name, as
+        printed, not several made-up ones."""
         pieces = [p for p in _SEPARATOR.split(text.strip().rstrip(".;:")) if p.strip()]
         joined = _SEPARATOR.findall(text.strip().rstrip(".;:"))
         out: list[Named] = []
@@ -200,7 +212,13 @@ class Context:
                     i = j
                     break
             else:
-                out.append(Named(pieces[i].strip(), None, self.suggest(pieces[i])))
+                last = out[-1] if out else None
+                if last is not None and last.unit is None:
+                    text = f"{last.text}{joined[i - 1] if i - 1 < len(joined) else ', '}"
+                    text += pieces[i].strip()
+                    out[-1] = Named(text, None, self.suggest(text))
+                else:
+                    out.append(Named(pieces[i].strip(), None, self.suggest(pieces[i])))
                 i += 1
         return out
 

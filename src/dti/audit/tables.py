@@ -43,14 +43,23 @@ class TableAudit:
         yield from self._previous_classes()
 
     def printed_classes(self) -> dict[str, str]:
-        """unit id -> its class: as printed, else as its printed total gives it (what a
-        sentence of the report about classes is checked against)."""
+        """unit id -> its class as its printed total gives it, else as printed (what a
+        sentence of the report about classes is checked against: a class column that
+        contradicts the totals is the table's finding, not the sentence's)."""
         printed = {r.unit: r.class_label for r in self.table.rows if r.class_label is not None}
         ranking = self._printed_ranking()
         if ranking is None:
             return printed
         computed = {unit: v[2] for unit, v in self._expected(ranking).items() if v[2] is not None}
-        return computed | printed
+        return printed | computed
+
+    def printed_ranks(self) -> dict[str, int] | None:
+        """unit id -> its rank as the table's printed values give it under the level's
+        policy (by total or by ratio), or None when the table cannot be ranked on its own."""
+        ranking = self._printed_ranking()
+        if ranking is None:
+            return None
+        return {unit: v[0] for unit, v in self._expected(ranking).items()}
 
     def _finding(
         self,
