@@ -301,6 +301,9 @@ def test_html_and_xlsx_findings_reports_escape_what_the_report_prints(tmp_path):
     code, page = run(BINHPHUOC, report, "--format", "html")
     assert code == 1 and "<script>" not in page and "&lt;script&gt;" in page
     assert "<mark>so với năm 2024</mark>" in page and "Các câu đã đối chiếu" in page
+    assert "<td>1,5</td>" in page  # as the report prints it, with a decimal comma
+    # A table's row is named by the table's label, then its place in the file.
+    assert "<td>PHỤ LỤC I (bao-cao.txt, bảng 1, dòng 8), cột “Tổng điểm năm 2024”</td>" in page
     out = tmp_path / "sai-lech.xlsx"
     code, _ = run(BINHPHUOC, report, "--format", "xlsx", "--out", out)
     from openpyxl import load_workbook

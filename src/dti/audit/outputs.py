@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,6 +52,9 @@ KIND_NAMES = {
 }
 
 
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
 def kind_name(kind: str) -> str:
     return KIND_NAMES.get(kind, kind)
 
@@ -70,6 +74,14 @@ def where(finding: Finding) -> str:
     if finding.column:
         parts.append(f"cột “{finding.column}”")
     return ", ".join(parts)
+
+
+def shown_value(value: str | None) -> str:
+    """A finding's published or expected value as a Vietnamese reader writes it: a decimal
+    comma ("22,7"); anything else as it is."""
+    if value is None:
+        return ""
+    return value.replace(".", ",") if _DECIMAL.fullmatch(value) else value
 
 
 def marked_html(finding: Finding) -> str:
@@ -111,8 +123,8 @@ def to_html(campaign: Campaign, result: DocumentAudit) -> str:
         for f in result.findings:
             out.append(
                 f"<tr><td>{e(kind_name(f.kind))}</td><td>{e(where(f))}</td>"
-                f"<td>{e(f.unit or '')}</td><td>{e(f.published or '')}</td>"
-                f"<td>{e(f.expected or '')}</td><td>{e(clean_text(f.message))}</td>"
+                f"<td>{e(f.unit or '')}</td><td>{e(shown_value(f.published))}</td>"
+                f"<td>{e(shown_value(f.expected))}</td><td>{e(clean_text(f.message))}</td>"
                 f"<td>{marked_html(f)}</td></tr>"
             )
         out.append("</tbody></table></div>")
@@ -155,8 +167,8 @@ def to_xlsx(campaign: Campaign, result: DocumentAudit, path: Path | None = None)
                 where(f),
                 f.unit,
                 f.column,
-                f.published,
-                f.expected,
+                shown_value(f.published),
+                shown_value(f.expected),
                 f.message,
                 f.context,
                 f.mark,
