@@ -236,3 +236,12 @@ def test_a_report_with_a_narrative_and_one_unreadable_table_is_audited(tmp_path)
     alone.write_text(table, encoding="utf-8")
     code, out = run(BINHPHUOC, alone)
     assert code == 2 and "Sở Không Có Thật" in out
+
+
+def test_a_part_printed_above_its_own_maximum_is_found_at_its_depth():
+    text = PARTS.format(total="", value="", blank="").replace("\t120\t30\t10\n", "\t120\t30\t12\n")
+    over = [f for f in audit_text(BINHDINH, text).findings if f.kind == "over_max"]
+    assert [(f.table, f.unit, f.published, f.expected) for f in over] == [
+        ("Bảng 1.6a", "Sở Thông tin và Truyền thông", "12", "10")
+    ]
+    assert over[0].column == "Các chỉ số về hồ sơ phát sinh trên Cổng Dịch vụ công tỉnh"

@@ -139,7 +139,7 @@ class TableAudit:
                         row,
                         self._header(code),
                         value,
-                        limit,
+                        format(limit.normalize(), "f"),
                         f"điểm {vi(value)} vượt điểm tối đa {vi(limit)} áp dụng cho đơn vị",
                     )
 
