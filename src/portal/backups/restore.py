@@ -34,6 +34,7 @@ from portal.backups.archive import (
     MANIFEST,
     safe_member_name,
 )
+from portal.backups.portable import restore_across
 from portal.backups.snapshot import (
     DATABASE_FILES,
     BackupError,
@@ -101,9 +102,27 @@ def restore_backup(source: Path, *, replace: bool) -> Restored:
                 "bằng bản sao lưu."
             )
         staged = _extract_checked(archive, manifest, Path(stage), source)
-        _restore_database(manifest["engine"], staged)
+        engine = manifest["engine"]
+        counts = {table: int(digest["rows"]) for table, digest in manifest["tables"].items()}
+        if engine == connection.vendor:
+            _restore_database(engine, staged)
+        else:  # compared value by value as it is copied (portable.py)
+            dump = staged[f"database/{DATABASE_FILES[engine]}"]
+            counts = restore_across(engine, dump, manifest["migrations"])
         evidence = _put_evidence(staged)
         aside = _put_anchor(staged)
+    if engine == connection.vendor:
+        _compare_with_manifest(manifest)
+    report = audit_log_verify()
+    if not report.intact:
+        raise BackupError(
+            "Đã khôi phục, nhưng nhật ký thay đổi không còn nguyên vẹn: chạy audit_log_verify."
+        )
+    rows = sum(counts.values())
+    return Restored(len(counts), rows, evidence, int(manifest["audit"]["count"]), aside)
+
+
+def _compare_with_manifest(manifest: dict[str, Any]) -> None:
     digests = table_digests(connection)
     different = sorted(
         table for table, digest in manifest["tables"].items() if digests.get(table) != digest
@@ -112,20 +131,18 @@ def restore_backup(source: Path, *, replace: bool) -> Restored:
         raise BackupError(
             "Cơ sở dữ liệu sau khôi phục khác bản sao lưu ở các bảng: " + ", ".join(different)
         )
-    report = audit_log_verify()
-    if not report.intact:
-        raise BackupError(
-            "Đã khôi phục, nhưng nhật ký thay đổi không còn nguyên vẹn: chạy audit_log_verify."
-        )
-    rows = sum(int(digest["rows"]) for digest in manifest["tables"].values())
-    return Restored(len(digests), rows, evidence, int(manifest["audit"]["count"]), aside)
 
 
 def _check_fits_here(manifest: dict[str, Any], source: Path) -> None:
-    if manifest["engine"] != connection.vendor:
+    if manifest["engine"] not in DATABASE_FILES:
+        raise BackupError(f"{source}: loại cơ sở dữ liệu lạ {manifest['engine']!r}.")
+    if connection.vendor not in DATABASE_FILES:
+        raise BackupError(f"Không khôi phục được vào cơ sở dữ liệu {connection.vendor}.")
+    member = f"database/{DATABASE_FILES[manifest['engine']]}"
+    if member not in {entry["path"] for entry in manifest["files"]}:
         raise BackupError(
-            f"{source} là bản sao lưu {manifest['engine']}; cơ sở dữ liệu đang cấu hình là "
-            f"{connection.vendor}. Khôi phục vào cùng loại cơ sở dữ liệu."
+            f"{source}: bản kê ghi cơ sở dữ liệu {manifest['engine']} nhưng không kê {member}; "
+            "tệp bị hỏng."
         )
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     unknown = [f"{app}.{name}" for app, name in manifest["migrations"] if (app, name) not in known]

@@ -11,10 +11,12 @@ table to compare a restored database with.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,8 +74,9 @@ def _sqlite_snapshot(folder: Path) -> Moment:
 
 @contextmanager
 def opened_sqlite(path: Path) -> Iterator[BaseDatabaseWrapper]:
-    """A Django connection to another SQLite file, for the introspection and the reads."""
-    settings = {**connection.settings_dict, "NAME": str(path), "OPTIONS": {}}
+    """A Django connection to another SQLite file, for the introspection and the reads
+    (whatever engine the portal runs on: a SQLite backup restored into PostgreSQL)."""
+    settings = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
     handler = ConnectionHandler({"default": settings})
     try:
         yield handler["default"]
@@ -105,14 +108,42 @@ def _postgres_snapshot(folder: Path) -> Moment:
             connection.set_autocommit(True)
 
 
-def run_postgres_tool(tool: str, arguments: list[str], alias: str = "default") -> None:
-    """pg_dump or pg_restore of the server's version, on the configured database; the
-    password passes in the environment, never on the command line."""
-    settings = connections[alias].settings_dict
+def _tool(tool: str) -> str:
     binary = Path("/usr/lib/postgresql/15/bin") / tool
     found = str(binary) if binary.exists() else shutil.which(tool)
     if found is None:
         raise BackupError(f"Không tìm thấy {tool} (gói postgresql-client-15).")
+    return found
+
+
+@contextmanager
+def postgres_tool(tool: str, arguments: list[str]) -> Iterator[Iterator[str]]:
+    """The lines a PostgreSQL tool prints that needs no server (pg_restore --file=-), read
+    as it prints them; BackupError when it fails."""
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(  # noqa: S603  (PostgreSQL's own tool, arguments built here)
+            [_tool(tool), *arguments], stdout=subprocess.PIPE, stderr=errors
+        )
+        assert process.stdout is not None
+        try:
+            yield io.TextIOWrapper(process.stdout, encoding="utf-8", newline="\n")
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        process.stdout.read()  # to its end, so that the tool finishes
+        code = process.wait()
+        if code != 0:
+            errors.seek(0)
+            said = errors.read().decode("utf-8", "replace").strip()[-2000:]
+            raise BackupError(f"{tool} dừng với mã {code}: {said}")
+
+
+def run_postgres_tool(tool: str, arguments: list[str], alias: str = "default") -> None:
+    """pg_dump or pg_restore of the server's version, on the configured database; the
+    password passes in the environment, never on the command line."""
+    settings = connections[alias].settings_dict
+    found = _tool(tool)
     environment = {
         **os.environ,
         "PGHOST": str(settings["HOST"] or ""),

@@ -216,7 +216,7 @@ def test_a_changed_byte_is_refused_before_anything_changes(backed: Backed, where
     target = site(backed.databases, backed.folder, f"damaged_{where}")
     done = target.manage("restore", str(damaged))
     assert done.returncode == 2
-    expected = "không khớp mã băm" if where == "database" else "Khôi phục vào cùng loại"
+    expected = "không khớp mã băm" if where == "database" else "tệp bị hỏng"
     assert expected in done.stderr, done.stderr
     assert_nothing_restored(target)
 
