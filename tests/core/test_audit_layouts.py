@@ -154,7 +154,7 @@ def test_a_name_the_report_prints_is_accepted_as_an_alias(tmp_path):
     assert code == 2 and "không có đơn vị “Sở Không Có”" in out
     # Another unit's own name is never an alias: the names would become ambiguous.
     code, out = run(campaign, report, "--accept-alias", "Sở Tài chính=Cục Thống kê")
-    assert code == 2 and "đã là tên của đơn vị Sở Tài chính" in out
+    assert code == 2 and "đã được hiểu là đơn vị Sở Tài chính" in out
     assert campaign.read_text(encoding="utf-8") == after
 
 

@@ -106,3 +106,61 @@ def test_leaders_are_those_the_printed_scores_rank_first_not_the_printed_order()
         "3",
         "1–2",
     )
+
+
+def test_a_count_over_the_rankings_size_names_the_ranking_even_without_names():
+    _, found = classes_found(
+        "- 05/23 đơn vị đạt mức Tốt (21,8%).\n\n- 16/23 đơn vị đạt mức Khá.\n\n"
+        "- 01/23 đơn vị đạt mức Trung bình."
+    )
+    assert sorted((f.kind, f.published, f.expected) for f in found) == [
+        ("class_count", "16", "17"),
+        ("share", "21.8", "21.7"),  # a share in brackets, without "chiếm"
+    ]
+
+
+def test_the_level_a_sentence_names_is_the_ranking_it_speaks_of():
+    right = "- Dẫn đầu khối sở là Sở Kế hoạch và Đầu tư; thấp nhất là Cục Thống kê."
+    result, _ = classes_found(right)
+    assert not narrative(result, "top")
+    assert {c.against for c in result.checked if c.kind in {"top", "bottom"}} == {"PHỤ LỤC I"}
+    # Sở Y tế is last of the peer group's table, but not of the agencies.
+    result, _ = classes_found(right.replace("Cục Thống kê", "Sở Y tế"))
+    (found,) = narrative(result, "top")
+    assert (found.unit, found.table, found.published) == ("Sở Y tế", "PHỤ LỤC I", "22")
+    result, _ = classes_found("- Điểm trung bình của các sở, ban, ngành đạt 433,86 điểm.")
+    (average,) = narrative(result, "average")
+    assert (average.published, average.expected) == ("433.86", "432.86")
+    assert "PHỤ LỤC IV" not in average.message  # the districts are not what it speaks of
+
+
+def test_each_clause_speaks_of_the_index_it_names():
+    rows = [
+        line.split("\t")
+        for line in (TABLES / "binhphuoc-2024" / "phu-luc-4-cap-huyen.tsv")
+        .read_text(encoding="utf-8")
+        .splitlines()[2:]
+        if line.strip()
+    ]
+    counts = []
+    for column in (2, 3):  # Nhận thức số, Thể chế số as appendix IV prints them
+        scores = [Decimal(r[column]) for r in rows]
+        counts.append(sum(1 for s in scores if s >= sum(scores) / len(scores)))
+    sentence = (
+        f"- Khối huyện: Nhận thức số có {counts[0]}/11 đơn vị đạt điểm trung bình trở lên; "
+        f"Thể chế số có {{second}}/11 đơn vị đạt điểm trung bình trở lên."
+    )
+    result, _ = classes_found(sentence.format(second=counts[1]))
+    assert not narrative(result, "threshold")
+    result, _ = classes_found(sentence.format(second=counts[1] + 1))
+    (found,) = narrative(result, "threshold")
+    assert "Thể chế số" in found.message and found.expected == str(counts[1])
+
+
+def test_a_group_without_online_services_is_not_the_group_with_them():
+    text = BINHPHUOC_REPORT.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("PHỤ LỤC III"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("PHỤ LỤC IV"))
+    result = audited(BINHPHUOC, "\n".join(lines[:start] + lines[end:]))
+    assert not narrative(result, "unit_count")

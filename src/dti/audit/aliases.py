@@ -47,19 +47,16 @@ def accept_alias(path: Path, campaign: Campaign, printed: str, unit_name: str) -
         raise AliasError(f"không có đơn vị “{unit_name}” trong {path.name}")
     if normalize_label(printed) in {normalize_label(x) for x in (unit.name, *unit.aliases)}:
         return campaign
+    # A name that already reads as another unit (as the audit reads names: without "UBND",
+    # "huyện"…, or "tỉnh" after an agency's name) would make both names ambiguous.
+    forms = (printed, re.sub(r"\s+tỉnh$", "", printed, flags=re.I))
+    found = {lv.names.find(x) for lv in campaign.levels.values() for x in forms} - {None, unit.id}
     other = next(
-        (
-            u
-            for level in campaign.levels.values()
-            for u in level.units
-            if u.id != unit.id
-            and normalize_label(printed) in {normalize_label(x) for x in (u.name, *u.aliases)}
-        ),
-        None,
+        (u for level in campaign.levels.values() for u in level.units if u.id in found), None
     )
     if other is not None:
         raise AliasError(
-            f"“{printed}” đã là tên của đơn vị {other.name}: không thể ghi là tên khác của"
+            f"“{printed}” đã được hiểu là đơn vị {other.name}: không thể ghi là tên khác của"
             f" {unit.name}"
         )
     original = path.read_text(encoding="utf-8")

@@ -80,7 +80,7 @@ def _unread(table: FoundTable) -> Finding:
         column=None,
         published=None,
         expected=None,
-        message="không đọc được bảng: " + "; ".join(table.problems),
+        message="không đọc được bảng: " + "; ".join(table.problems_said),
         location=f"{where.source}, {where.describe()}",
         context=" | ".join(table.block.rows[0]) if table.block.rows else None,
     )

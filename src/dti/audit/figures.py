@@ -18,8 +18,9 @@ from dti.names import loose_label
 UNITS = r"(?:đơn vị|cơ quan|địa phương|sở, ban, ngành|sở|huyện|xã|phường)"
 NUMBER = r"\d+(?:[.,]\d+)?"
 _YEAR = re.compile(r"so với (?:cùng kỳ )?(?:năm )?((?:19|20)\d{2})", re.I)
-_AVERAGE = re.compile(
-    rf"điểm trung bình(?: chung)?(?: của [^,;.]*?)? (?:đạt|là)\s+({NUMBER})\s*điểm", re.I
+_AVERAGE = re.compile(  # "Điểm trung bình của các sở, ban, ngành đạt 432,86 điểm"
+    rf"điểm trung bình(?: chung)?(?:[^;.\d]{{0,80}}?)\s(?:đạt|là)\s+(?P<value>{NUMBER})\s*điểm",
+    re.I,
 )
 _THRESHOLD = re.compile(
     rf"(\d+)\s*/\s*(\d+)\s+{UNITS}\s+đạt\s+(?:điểm\s+|mức\s+)?"
@@ -74,7 +75,8 @@ def _count_of(context: Context, sentence: Sentence) -> Iterator[Finding]:
         level = context.campaign.level(table.level)
         groups = {g.code: g.name for g in level.framework.groups}
         wanted = _words(groups[table.group] if table.group else level.name)
-        if wanted and wanted <= what:
+        negated = "khong" in what and "khong" not in wanted  # "không có …" is not "có …"
+        if wanted and wanted <= what and not negated:
             named.append((len(wanted), table))
     if not named:
         return
@@ -120,16 +122,45 @@ def _totals(context: Context, table: FoundTable, node: str | None = None) -> dic
     return {r.unit: r.nodes[node] for r in table.published.rows if node in r.nodes}
 
 
-def _scored_tables(context: Context, node: str | None) -> list[FoundTable]:
+def _scored_tables(context: Context, node: str | None, text: str = "") -> list[FoundTable]:
     """The tables printing what a sentence speaks of: the rankings, and for a main index
-    also that index's own tables."""
-    tables = [t for t in context.tables if t.published is not None]
-    return [
+    also that index's own tables; of the level the sentence names ("khối sở", "cấp huyện"),
+    its general ranking first, when it has one."""
+    tables = [
         t
-        for t in tables
-        if (t.kind in ("general", "group") or (node and t.index == node))
+        for t in context.tables
+        if t.published is not None
+        and (t.kind in ("general", "group") or (node and t.index == node))
         and _totals(context, t, node)
     ]
+    level = context.level_named(text)
+    if level is None:
+        return tables
+    of_level = [t for t in tables if t.level == level.code]
+    general = [t for t in of_level if t.kind == "general"]
+    return general or of_level or tables
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The part of a sentence between the semicolons around [start, end)."""
+    before = text.rfind(";", 0, start) + 1
+    after = text.find(";", end)
+    return text[before : after if after >= 0 else len(text)]
+
+
+def _scope(text: str, start: int, end: int) -> str:
+    """Where to look for the level a statement speaks of: its clause, and the sentence's
+    opening clause ("Dẫn đầu khối sở là A; thấp nhất là B": B is last among the agencies
+    too)."""
+    clause = _clause(text, start, end)
+    head = _clause(text, 0, 0)
+    return clause if clause == head else f"{head}; {clause}"
+
+
+def _index_of(context: Context, text: str, start: int, end: int) -> str | None:
+    """The main index a statement speaks of: named in its own clause, else in its sentence
+    ("- Nhận thức số: …; Thể chế số có 8/11 …" gives each clause its own)."""
+    return _index_named(context, _clause(text, start, end)) or _index_named(context, text)
 
 
 def _what(context: Context, node: str | None) -> str:
@@ -145,10 +176,11 @@ def _average(context: Context, sentence: Sentence) -> Iterator[Finding]:
     match = _AVERAGE.search(sentence.text)
     if not match:
         return
-    stated, places = number(match.group(1)), decimals(match.group(1))
-    node = _index_named(context, sentence.text)
+    value = match["value"]
+    stated, places = number(value), decimals(value)
+    node = _index_of(context, sentence.text, match.start(), match.end())
     averages = {}
-    for table in _scored_tables(context, node):
+    for table in _scored_tables(context, node, _scope(sentence.text, match.start(), match.end())):
         totals = list(_totals(context, table, node).values())
         averages[table.label] = round_half_up(sum(totals, Decimal(0)) / len(totals), places)
     if averages:
@@ -157,11 +189,10 @@ def _average(context: Context, sentence: Sentence) -> Iterator[Finding]:
         shown = "; ".join(f"{label}: {vi(value)}" for label, value in averages.items())
         yield sentence.finding(
             "average",
-            f"điểm trung bình{_what(context, node)} in {match.group(1)} không khớp bảng nào"
-            f" ({shown})",
+            f"điểm trung bình{_what(context, node)} in {value} không khớp bảng nào ({shown})",
             published=stated,
             expected=next(iter(averages.values())),
-            mark=match.group(1),
+            mark=value,
         )
 
 
@@ -172,8 +203,8 @@ def _threshold(context: Context, sentence: Sentence) -> Iterator[Finding]:
 
 def _one_threshold(context: Context, sentence: Sentence, match: re.Match[str]) -> Iterator[Finding]:
     count, size = int(match.group(1)), int(match.group(2))
-    node = _index_named(context, sentence.text)
-    scored = _scored_tables(context, node)
+    node = _index_of(context, sentence.text, match.start(), match.end())
+    scored = _scored_tables(context, node, _scope(sentence.text, match.start(), match.end()))
     tables = [t for t in scored if len(_totals(context, t, node)) == size]
     if not tables:
         if scored:
@@ -215,24 +246,36 @@ def _one_threshold(context: Context, sentence: Sentence, match: re.Match[str]) -
 
 
 def _top_bottom(context: Context, sentence: Sentence) -> Iterator[Finding]:
-    for pattern, top in ((_TOP, True), (_BOTTOM, False)):
-        match = pattern.search(sentence.text)
-        if not match:
+    """ "Dẫn đầu là A, B; thấp nhất là C": each list is the one after its own words, up to
+    the other's words or the end of its clause."""
+    text = sentence.text
+    found = sorted(
+        [(m, True) for m in _TOP.finditer(text)] + [(m, False) for m in _BOTTOM.finditer(text)],
+        key=lambda pair: pair[0].start(),
+    )
+    for k, (match, top) in enumerate(found):
+        stop = found[k + 1][0].start() if k + 1 < len(found) else len(text)
+        semicolon = text.find(";", match.end())
+        stop = min(stop, semicolon) if semicolon >= 0 else stop
+        listed = LIST.search(text[match.end() : stop])
+        if listed is None:
             continue
-        named = [n for n in context.names_in(_after_list_start(sentence.text)) if n.unit]
+        named = [n for n in context.names_in(listed.group(1)) if n.unit]
         if not named:
             continue
         units = {n.unit for n in named}
-        node = _index_named(context, sentence.text)
+        node = _index_of(context, text, match.start(), stop)
+        clause = _scope(text, match.start(), stop)
         candidates = [
-            t for t in _scored_tables(context, node) if units <= set(_totals(context, t, node))
+            t
+            for t in _scored_tables(context, node, clause)
+            if units <= set(_totals(context, t, node))
         ]
         if not candidates:
             continue
         table = min(candidates, key=lambda t: len(_totals(context, t, node)))
         context.note(sentence, "top" if top else "bottom", table.label)
         yield from _leaders(context, sentence, table, named, node, top)
-        return
 
 
 def _leaders(
@@ -284,8 +327,3 @@ def _leaders(
                 mark=item.text,
                 table=table.label,
             )
-
-
-def _after_list_start(text: str) -> str:
-    match = LIST.search(text)
-    return match.group(1) if match else text

@@ -33,7 +33,8 @@ def narrative_findings(context: Context, sentences: Sequence[Sentence]) -> list[
 # ---- classes ---------------------------------------------------------------------------------
 
 
-Statement = tuple[str, int, str | None, list[Named], str]  # class, count, share, names, printed
+# class, count, share, names, the count as printed, and the total it is "of" ("05/23")
+Statement = tuple[str, int, str | None, list[Named], str, int | None]
 
 
 def _class_pattern(context: Context) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
@@ -41,15 +42,19 @@ def _class_pattern(context: Context) -> tuple[re.Pattern[str], re.Pattern[str], 
     for level in context.campaign.levels.values():
         labels |= class_names(level.framework)
     alternation = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
-    share = rf"(?:\s*,?\s*\(?\s*chiếm\s+(?:tỷ lệ\s+)?({NUMBER})\s*%)?"
+    share = (  # ", chiếm 21,7%", "(chiếm tỷ lệ 21,7%)", "(21,7%)"
+        rf"(?:\s*,?\s*(?:\(\s*(?:chiếm\s+(?:tỷ lệ\s+)?)?|chiếm\s+(?:tỷ lệ\s+)?)"
+        rf"(?P<share>{NUMBER})\s*%)?"
+    )
+    count = rf"(?P<count>\d+)(?:\s*/\s*(?P<of>\d+))?\s+{UNITS}"
     forward = re.compile(
-        rf"(?:mức độ|mức|loại|xếp loại)\s+({alternation})\b\s*(?::|có|gồm|là)?\s*"
-        rf"(\d+)(?:\s*/\s*\d+)?\s+{UNITS}{share}",
+        rf"(?:mức độ|mức|loại|xếp loại)\s+(?P<label>{alternation})\b\s*(?::|có|gồm|là)?\s*"
+        rf"{count}{share}",
         re.I,
     )
     backward = re.compile(
-        rf"(\d+)(?:\s*/\s*\d+)?\s+{UNITS}\s+(?:đạt|xếp|được xếp)\s+(?:mức độ|mức|loại)\s+"
-        rf"({alternation})\b{share}",
+        rf"{count}\s+(?:đạt|xếp|được xếp)\s+(?:mức độ|mức|loại)\s+(?P<label>{alternation})\b"
+        rf"{share}",
         re.I,
     )
     return forward, backward, labels
@@ -63,23 +68,24 @@ def _class_statements(
     """Every class statement of a sentence ("5 đơn vị đạt mức Tốt, 17 đơn vị đạt mức Khá"),
     each with the units listed after it, up to the next statement."""
     forward, backward, labels = patterns
-    found: list[tuple[int, int, str, str, str | None]] = []  # start, end, label, count, share
-    for match in forward.finditer(sentence.text):
-        found.append((match.start(), match.end(), match.group(1), match.group(2), match.group(3)))
-    for match in backward.finditer(sentence.text):
+    found = list(forward.finditer(sentence.text))
+    found += [
+        match
+        for match in backward.finditer(sentence.text)
         if not any(
-            a <= match.start() < b or match.start() <= a < match.end() for a, b, *_ in found
-        ):
-            found.append(
-                (match.start(), match.end(), match.group(2), match.group(1), match.group(3))
-            )
-    found.sort()
+            f.start() <= match.start() < f.end() or match.start() <= f.start() < match.end()
+            for f in found
+        )
+    ]
+    found.sort(key=lambda m: m.start())
     out: list[Statement] = []
-    for k, (_, end, label, count, share) in enumerate(found):
-        stop = found[k + 1][0] if k + 1 < len(found) else len(sentence.text)
-        rest = LIST.search(sentence.text[end:stop])
+    for k, match in enumerate(found):
+        stop = found[k + 1].start() if k + 1 < len(found) else len(sentence.text)
+        rest = LIST.search(sentence.text[match.end() : stop])
         named = context.names_in(rest.group(1)) if rest else []
-        out.append((labels[label.casefold()], int(count), share, named, count))
+        of = int(match["of"]) if match["of"] else None
+        label = labels[match["label"].casefold()]
+        out.append((label, int(match["count"]), match["share"], named, match["count"], of))
     return out
 
 
@@ -98,8 +104,10 @@ def _class_runs(context: Context, sentences: Sequence[Sentence]) -> Iterator[Fin
 
 def _check_run(context: Context, run: list[tuple[Sentence, Statement]]) -> Iterator[Finding]:
     named = {n.unit for _, s in run for n in s[3] if n.unit}
-    table = _table_for(context, named, sum(s[1] for _, s in run))
-    for sentence, (label, count, share, names, printed) in run:
+    stated = {s[5] for _, s in run if s[5] is not None}  # "05/23": the ranking has 23 units
+    total = stated.pop() if len(stated) == 1 else sum(s[1] for _, s in run)
+    table = _table_for(context, named, total)
+    for sentence, (label, count, share, names, printed, _) in run:
         if table is not None or names:
             context.note(sentence, "class", table.label if table else None)
         for unknown in (n for n in names if n.unit is None):

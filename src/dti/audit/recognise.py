@@ -48,10 +48,18 @@ class FoundTable:
     problems: tuple[str, ...] = ()
     how: str = ""  # how its columns were found when it printed no header
 
+    @property
+    def problems_said(self) -> tuple[str, ...]:
+        """Why it could not be read, each without the table's own name before it (the
+        finding already names the table)."""
+        return tuple(
+            p.removeprefix(f"{self.label}, ").removeprefix(f"{self.label}: ") for p in self.problems
+        )
+
     def describe(self, campaign: Campaign) -> str:
         """What the table is, in Vietnamese: "xếp hạng chỉ số Nhận thức số, khối Sở"."""
         if self.kind == "unknown":
-            return "không nhận ra: " + "; ".join(self.problems)
+            return "không nhận ra: " + "; ".join(self.problems_said)
         level = campaign.level(self.level) if self.level else None
         where = f", khối {level.name}" if level else ""
         if self.how:

@@ -155,10 +155,11 @@ class Context:
 
     def level_named(self, text: str) -> Level | None:
         """The level a text names as reports do: "cấp huyện", "cấp xã", "cấp sở" or "cấp
-        tỉnh" (the province's agencies), by the words of the levels' names."""
+        tỉnh" (the province's agencies), "khối sở", "của các sở", "khối UBND huyện", by the
+        words of the levels' names."""
         words = text.casefold()
         for word, in_name in _LEVEL_WORDS:
-            if re.search(rf"cấp {word}\b", words):
+            if re.search(rf"(?:cấp|khối|của)(?: các)?(?: ubnd)? {word}\b", words):
                 return next(
                     (lv for lv in self.campaign.levels.values() if in_name in lv.name.casefold()),
                     None,

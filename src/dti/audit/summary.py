@@ -19,6 +19,7 @@ from dti.audit.layout import class_labels, count_of, label_of
 from dti.audit.recognise import FoundTable, row_number
 from dti.audit.sentences import Context, number, plain
 from dti.fixedpoint import round_half_up
+from dti.names import loose_label
 from dti.tables.cells import is_blank
 
 
@@ -43,6 +44,8 @@ def summary_findings(context: Context, tables: Sequence[FoundTable]) -> Iterator
             if any(v is None for v in values) or not values:
                 continue
             name = header[k] if k < len(header) else ""
+            if _is_position(name, values):
+                continue
             ranking = _ranking_for(context, name, table.caption, sum(v or 0 for v in values))
             if ranking is None:
                 continue
@@ -55,6 +58,15 @@ def summary_findings(context: Context, tables: Sequence[FoundTable]) -> Iterator
                     yield _finding(table, i, row, name, value, expected,
                                    f"in {value} đơn vị đạt mức {label}; {ranking.label} có "
                                    f"{expected}")  # fmt: skip
+
+
+def _is_position(header: str, values: list[int | None]) -> bool:
+    """The table's own numbering ("STT" 1, 2, 3), not counts of units."""
+    numbered = values == list(range(1, len(values) + 1))
+    return numbered and (not header.strip() or loose_label(header) in _POSITION_HEADERS)
+
+
+_POSITION_HEADERS = {"stt", "tt", "so thu tu"}
 
 
 def _shares(

@@ -140,10 +140,7 @@ def _no_general_ranking(result: DocumentAudit, core: CoreCampaign, level: str) -
 def _what(table: FoundTable, core: CoreCampaign) -> str:
     if table.kind != "unknown":
         return table.describe(core)
-    shown = "; ".join(
-        problem.removeprefix(f"{table.label}, ").removeprefix(f"{table.label}: ")
-        for problem in table.problems[:SHOWN_PROBLEMS]
-    )
+    shown = "; ".join(table.problems_said[:SHOWN_PROBLEMS])
     more = len(table.problems) - SHOWN_PROBLEMS
     return f"không nhận ra: {shown}" + (f"; và {more} lỗi khác" if more > 0 else "")
 
