@@ -4,7 +4,7 @@ one again), the units a sentence names, and the tables a sentence is checked aga
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -194,34 +194,11 @@ class Context:
         return unit
 
     def names_in(self, text: str) -> list[Named]:
-        """The units a list names ("A, B và C"): a name may itself hold a comma or "và"
-        ("Sở Lao động, Thương binh và Xã hội"), so the longest run of pieces that names a
-        unit is taken first. Pieces in a row that name no unit are one unknown name, as
-        printed, not several made-up ones."""
-        pieces = [p for p in _SEPARATOR.split(text.strip().rstrip(".;:")) if p.strip()]
-        joined = _SEPARATOR.findall(text.strip().rstrip(".;:"))
-        out: list[Named] = []
-        i = 0
-        while i < len(pieces):
-            for j in range(min(len(pieces), i + 4), i, -1):
-                candidate = pieces[i]
-                for k in range(i + 1, j):
-                    candidate += (joined[k - 1] if k - 1 < len(joined) else ", ") + pieces[k]
-                unit = self.find(candidate)
-                if unit is not None:
-                    out.append(Named(candidate.strip(), unit))
-                    i = j
-                    break
-            else:
-                last = out[-1] if out else None
-                if last is not None and last.unit is None:
-                    text = f"{last.text}{joined[i - 1] if i - 1 < len(joined) else ', '}"
-                    text += pieces[i].strip()
-                    out[-1] = Named(text, None, self.suggest(text))
-                else:
-                    out.append(Named(pieces[i].strip(), None, self.suggest(pieces[i])))
-                i += 1
-        return out
+        """The units a list names ("A, B và C"), as split_names reads them."""
+        return [
+            Named(printed, unit, self.suggest(printed) if unit is None else ())
+            for printed, unit in split_names(text, self.find)
+        ]
 
     def applicable_max(self, level: Level, unit: str, node: str | None = None) -> Decimal:
         """The unit's applicable max: of the whole framework, or of one node."""
@@ -242,6 +219,36 @@ class Context:
             entries = [UnitInput(u.id, u.attributes, scores={}) for u in level.units]
             self._scores[code] = compute(level.framework, build_inputs(level.framework, entries))
         return self._scores[code]
+
+
+def split_names(text: str, find: Callable[[str], str | None]) -> list[tuple[str, str | None]]:
+    """The names a list prints ("A, B và C"), each with the unit `find` gives it (None for
+    none). A name may itself hold a comma or "và" ("Sở Lao động, Thương binh và Xã hội"), so
+    the longest run of pieces that names a unit is taken first; pieces in a row that name
+    no unit are one unknown name, as printed, not several made-up ones."""
+    body = text.strip().rstrip(".;:")
+    pieces = [p for p in _SEPARATOR.split(body) if p.strip()]
+    joined = _SEPARATOR.findall(body)
+    out: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(min(len(pieces), i + 4), i, -1):
+            candidate = pieces[i]
+            for k in range(i + 1, j):
+                candidate += (joined[k - 1] if k - 1 < len(joined) else ", ") + pieces[k]
+            unit = find(candidate)
+            if unit is not None:
+                out.append((candidate.strip(), unit))
+                i = j
+                break
+        else:
+            if out and out[-1][1] is None:
+                separator = joined[i - 1] if i - 1 < len(joined) else ", "
+                out[-1] = (f"{out[-1][0]}{separator}{pieces[i].strip()}", None)
+            else:
+                out.append((pieces[i].strip(), None))
+            i += 1
+    return out
 
 
 def plain(value: object) -> str | None:

@@ -170,7 +170,7 @@ def _value(field: Field[Any, Any], text: str | None) -> Any:
     """A COPY text value as the field holds it."""
     if text is None:
         return None
-    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    target = getattr(field, "target_field", field) if field.is_relation else field
     kind = target.get_internal_type()
     if kind == "BooleanField":
         return text == "t"

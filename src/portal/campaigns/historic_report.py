@@ -45,6 +45,7 @@ from django.core.exceptions import ValidationError
 from dti.audit.document import DocumentAudit, audit_documents
 from dti.audit.findings import Finding
 from dti.audit.recognise import FoundTable
+from dti.audit.sentences import split_names
 from dti.campaign import Campaign as CoreCampaign
 from dti.campaign import condition_names
 from dti.columns import InputError
@@ -170,7 +171,13 @@ def _other_levels(province: Province, level: str) -> NameIndex:
 
 
 def _names(index: NameIndex, printed: str) -> bool:
-    """Whether `printed` names a unit of `index`, as the narrative reads names ("tỉnh"
-    after an agency's name optional)."""
-    text = printed.strip(" .:;()\"“”'")
-    return any(index.find(t) for t in (text, re.sub(r"\s+tỉnh$", "", text, flags=re.I)))
+    """Whether `printed` (one name, or names the audit read as one unknown run of a list)
+    names units of `index` only, as the narrative reads names ("tỉnh" after an agency's
+    name optional)."""
+
+    def find(text: str) -> str | None:
+        text = text.strip(" .:;()\"“”'")
+        forms = (text, re.sub(r"\s+tỉnh$", "", text, flags=re.I))
+        return next((unit for t in forms if (unit := index.find(t))), None)
+
+    return all(unit is not None for _, unit in split_names(printed, find))
