@@ -164,3 +164,14 @@ def test_a_group_without_online_services_is_not_the_group_with_them():
     end = next(i for i, line in enumerate(lines) if line.startswith("PHỤ LỤC IV"))
     result = audited(BINHPHUOC, "\n".join(lines[:start] + lines[end:]))
     assert not narrative(result, "unit_count")
+
+
+def test_a_run_listing_no_unit_whose_counts_fit_no_table_is_placed_by_its_shares():
+    # 5 + 16 + 1 units fit no ranking, but 1 unit at 4,3 % is 1 of 23: appendix I.
+    _, found = classes_found(
+        "Trong đó, 05 đơn vị đạt mức Tốt (chiếm 21,7%), 16 đơn vị đạt mức Khá (chiếm 73,9%) "
+        "và 01 đơn vị đạt mức Trung bình (chiếm 4,3%)."
+    )
+    assert [(f.kind, f.published, f.expected, f.table) for f in found] == [
+        ("class_count", "16", "17", "PHỤ LỤC I")
+    ]

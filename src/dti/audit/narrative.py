@@ -107,6 +107,8 @@ def _check_run(context: Context, run: list[tuple[Sentence, Statement]]) -> Itera
     stated = {s[5] for _, s in run if s[5] is not None}  # "05/23": the ranking has 23 units
     total = stated.pop() if len(stated) == 1 else sum(s[1] for _, s in run)
     table = _table_for(context, named, total)
+    if table is None and not named:
+        table = _table_by_shares(context, [(s[1], s[2]) for _, s in run if s[2] is not None])
     for sentence, (label, count, share, names, printed, _) in run:
         if table is not None or names:
             context.note(sentence, "class", table.label if table else None)
@@ -190,6 +192,26 @@ def _count_and_share(
                 mark=share,
                 table=table.label,
             )
+
+
+def _table_by_shares(context: Context, shares: list[tuple[int, str]]) -> FoundTable | None:
+    """The ranking a run that lists no unit speaks of, from its shares when its counts fit
+    none ("05 đơn vị … chiếm 21,7%": 5 of 23): the one ranking whose number of units gives
+    more of the printed shares than any other, if any does."""
+    fits: dict[str, tuple[int, FoundTable]] = {}
+    for table in context.ranking_tables():
+        size = len(context.classes(table))
+        given = sum(
+            1
+            for count, share in shares
+            if size and round_half_up(Decimal(100 * count) / size, decimals(share)) == number(share)
+        )
+        if given:
+            fits[table.label] = (given, table)
+    best = sorted(fits.values(), key=lambda pair: -pair[0])
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        return None
+    return best[0][1]
 
 
 def _table_for(context: Context, units: set[str], total: int) -> FoundTable | None:
