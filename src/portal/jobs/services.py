@@ -79,11 +79,19 @@ Work = Callable[[Job, Progress], JobResult]
 
 
 def job_start(
-    task: Any, *, user: Any, params: dict[str, Any], subject: str = "", back_url: str = ""
+    task: Any,
+    *,
+    user: Any,
+    params: dict[str, Any],
+    subject: str = "",
+    back_url: str = "",
+    upload: bytes | None = None,
 ) -> Job:
     """Record the job and queue its task. On the database backend both are written in the
     caller's transaction (they stand or fall together); another backend is handed the task
-    once the job is committed, so a worker never looks for a job that is not there yet."""
+    once the job is committed, so a worker never looks for a job that is not there yet.
+    `upload` is a file the person sent for the work (an import): kept beside the job's
+    result, read by the work with `job_upload`."""
     job = Job.objects.create(
         kind=task.name,
         task_path=task.module_path,
@@ -92,8 +100,36 @@ def job_start(
         requested_by=user,
         back_url=back_url[:300],
     )
+    if upload is not None:
+        _write_whole(upload_path(job), upload)
     _enqueue(job)
     return job
+
+
+def upload_path(job: Job) -> Path:
+    """Where the file a person sent for a job is kept: named by the job."""
+    return Path(settings.JOB_FILES_ROOT) / f"{job.pk}.upload"
+
+
+def job_upload(job: Job) -> bytes:
+    """The file sent for the job; JobError when it is no longer kept."""
+    try:
+        return upload_path(job).read_bytes()
+    except FileNotFoundError as error:
+        raise JobError(
+            gettext("Tệp đã gửi cho việc này không còn được giữ; hãy gửi lại tệp.")
+        ) from error
+
+
+def _write_whole(path: Path, content: bytes) -> None:
+    """Written whole, synced, then put in place: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(path.suffix + ".part")
+    with open(partial, "wb") as out:
+        out.write(content)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, path)
 
 
 def job_retry(job: Job) -> Job:
@@ -163,14 +199,7 @@ def result_path(job: Job) -> Path:
 def _finish(job_id: int, result: JobResult) -> None:
     size = 0
     if result.content is not None:
-        path = result_path(Job(pk=job_id))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
-        with open(partial, "wb") as out:  # written whole, then put in place
-            out.write(result.content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, path)
+        _write_whole(result_path(Job(pk=job_id)), result.content)
         size = len(result.content)
     Job.objects.filter(pk=job_id).update(
         state=JobState.DONE,
@@ -253,6 +282,8 @@ def job_files_prune() -> int:
     """Remove the files of jobs finished more than DTI_JOB_FILES_DAYS ago (the job stays,
     saying the file was removed and can be made again). Returns how many."""
     cutoff = timezone.now() - timedelta(days=settings.JOB_FILES_DAYS)
+    for job in Job.objects.filter(finished_at__lt=cutoff).only("pk"):
+        upload_path(job).unlink(missing_ok=True)  # a file sent for it: nothing shows its size
     old = list(Job.objects.filter(finished_at__lt=cutoff, file_size__gt=0))
     for job in old:
         result_path(job).unlink(missing_ok=True)

@@ -210,26 +210,51 @@ class ImportSummary:
     links: int
 
 
+REGISTRY_JOB_ROWS = 300  # a registry of more rows is imported by the worker (docs/tasks.md)
+
+
+def registry_rows(data: bytes) -> int:
+    """How many rows a registry workbook holds (both sheets); ValidationError when it cannot
+    be read, with every problem, as registry_import would say."""
+    unit_rows, link_rows = read_registry(data)
+    return len(unit_rows) + len(link_rows)
+
+
+def _no_progress(done: int, total: int, step: str = "") -> None:
+    return None
+
+
 @transaction.atomic
-def registry_import(*, province: Province, data: bytes) -> ImportSummary:
+def registry_import(
+    *,
+    province: Province,
+    data: bytes,
+    progress: Callable[[int, int, str], None] = _no_progress,
+) -> ImportSummary:
     """Create or update units by code, then lineage links, from a registry workbook: all or
-    nothing. ValidationError lists every problem, located by sheet, row and column."""
+    nothing. ValidationError lists every problem, located by sheet, row and column.
+    `progress(done, total, step)` is told as the rows are written (a job's page shows it)."""
     unit_rows, link_rows = read_registry(data)
     by_code = _province_graph(province)
     problems = _reference_problems(unit_rows, link_rows, by_code)  # reported with the rest
     created = [row for row in unit_rows if row.code not in by_code]
-    for row in created:
+    total = len(created) + len(unit_rows)
+    step = gettext("Đang ghi các đơn vị")
+    for done, row in enumerate(created):
         create = partial(
             unit_create, province=province, code=row.code, name=row.name, level=row.level
         )
         _write(row, create, by_code, problems)
+        progress(done, total, step)
     for row in unit_rows:  # parents are set afresh, so a reordering is not seen as a cycle
         if row.code in by_code:
             by_code[row.code].parent = None
-    for row in unit_rows:
+    for done, row in enumerate(unit_rows, start=len(created)):
         if row.code in by_code:
             update = partial(unit_update, unit=by_code[row.code], **_fields(row, by_code))
             _write(row, update, by_code, problems)
+        progress(done, total, step)
+    progress(total, total, gettext("Đang ghi các quan hệ kế thừa"))
     links = _import_links(link_rows, by_code, problems)
     if problems:
         raise ValidationError(problems)  # the transaction rolls back: nothing changed

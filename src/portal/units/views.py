@@ -8,12 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.requests import AuthenticatedHttpRequest
+from portal.jobs.services import job_start
 from portal.responses import attachment
-from portal.units import selectors, services
+from portal.units import selectors, services, tasks
 from portal.units.forms import LineageForm, RegistryImportForm, UnitForm
 from portal.units.permissions import (
     get_lineage_for_user,
@@ -125,21 +127,24 @@ def registry_import(request: AuthenticatedHttpRequest, province: str) -> HttpRes
     form = RegistryImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
         try:
-            summary = services.registry_import(
-                province=where, data=form.cleaned_data["file"].read()
-            )
+            if services.registry_rows(data) > services.REGISTRY_JOB_ROWS:
+                job = job_start(
+                    tasks.registry_import,
+                    user=request.user,
+                    params={"province": where.code},
+                    subject=gettext("Nhập danh mục đơn vị của %(province)s")
+                    % {"province": where.name},
+                    back_url=reverse("units:import", args=[where.code]),
+                    upload=data,
+                )
+                return redirect("jobs:job", job.pk)
+            summary = services.registry_import(province=where, data=data)
         except ValidationError as error:
             problems = error.messages
         else:
-            messages.success(
-                request,
-                gettext(
-                    "Đã nhập danh mục: %(created)s đơn vị mới, %(updated)s đơn vị cập nhật, "
-                    "%(links)s quan hệ kế thừa."
-                )
-                % {"created": summary.created, "updated": summary.updated, "links": summary.links},
-            )
+            messages.success(request, tasks.summary_text(summary))
             return redirect("units:registry")
     context = {"form": form, "province": where, "problems": problems}
     return render(request, "units/registry_import.html", context)
