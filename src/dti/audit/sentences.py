@@ -112,6 +112,7 @@ class Context:
     tables: Sequence[FoundTable]
     _classes: dict[str, dict[str, str]] = field(default_factory=dict)
     _ranks: dict[str, dict[str, int] | None] = field(default_factory=dict)
+    _audits: dict[str, TableAudit] = field(default_factory=dict)
     checked: list[Checked] = field(default_factory=list)
 
     def note(self, sentence: Sentence, kind: str, against: str | None = None) -> None:
@@ -130,20 +131,24 @@ class Context:
     def ranking_tables(self) -> list[FoundTable]:
         return [t for t in self.tables if t.kind in ("general", "group") and t.published]
 
+    def _audit(self, table: FoundTable) -> TableAudit:
+        """The table reproduced and audited once, for what every sentence asks of it."""
+        if table.label not in self._audits:
+            assert table.published is not None
+            repro = reproduce(table.published, self.campaign)
+            self._audits[table.label] = TableAudit(self.campaign, repro)
+        return self._audits[table.label]
+
     def classes(self, table: FoundTable) -> dict[str, str]:
         """unit id -> class in `table`: printed, else as its printed total gives it."""
         if table.label not in self._classes:
-            assert table.published is not None
-            audit = TableAudit(self.campaign, reproduce(table.published, self.campaign))
-            self._classes[table.label] = audit.printed_classes()
+            self._classes[table.label] = self._audit(table).printed_classes()
         return self._classes[table.label]
 
     def ranks(self, table: FoundTable) -> dict[str, int] | None:
         """unit id -> rank in `table` as its printed values give it, None if unrankable."""
         if table.label not in self._ranks:
-            assert table.published is not None
-            audit = TableAudit(self.campaign, reproduce(table.published, self.campaign))
-            self._ranks[table.label] = audit.printed_ranks()
+            self._ranks[table.label] = self._audit(table).printed_ranks()
         return self._ranks[table.label]
 
     def level_of(self, units: Sequence[str]) -> Level | None:

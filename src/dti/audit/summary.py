@@ -19,8 +19,9 @@ from dti.audit.layout import class_labels, count_of, label_of
 from dti.audit.recognise import FoundTable, row_number
 from dti.audit.sentences import Context, number, plain
 from dti.fixedpoint import round_half_up
-from dti.names import loose_label
+from dti.names import normalize_label
 from dti.tables.cells import is_blank
+from dti.tables.published import POSITION_HEADERS
 
 
 def summary_findings(context: Context, tables: Sequence[FoundTable]) -> Iterator[Finding]:
@@ -63,10 +64,7 @@ def summary_findings(context: Context, tables: Sequence[FoundTable]) -> Iterator
 def _is_position(header: str, values: list[int | None]) -> bool:
     """The table's own numbering ("STT" 1, 2, 3), not counts of units."""
     numbered = values == list(range(1, len(values) + 1))
-    return numbered and (not header.strip() or loose_label(header) in _POSITION_HEADERS)
-
-
-_POSITION_HEADERS = {"stt", "tt", "so thu tu"}
+    return numbered and (not header.strip() or normalize_label(header) in POSITION_HEADERS)
 
 
 def _shares(

@@ -43,7 +43,7 @@ DEFAULT_CLASSES = {
     "yếu": "Yếu",
     "kém": "Kém",
 }
-_POSITION = {normalize_label(x) for x in ("STT", "TT", "Số TT", "Số thứ tự")}
+POSITION_HEADERS = {normalize_label(x) for x in ("STT", "TT", "Số TT", "Số thứ tự")}
 _RATIO = {normalize_label(x) for x in ("Tỷ lệ", "Tỉ lệ", "Tỷ lệ (%)", "Tỉ lệ (%)", "Tỷ lệ %")}
 _MAX_ROW = {
     normalize_label(x) for x in ("Điểm tối đa", "Tối đa", "Điểm chuẩn", "MAX", "Thang điểm")
@@ -149,7 +149,7 @@ def _column(
     label = normalize_label(header)
     years = [int(m.group(0)) for m in _YEAR.finditer(label)]
     previous = any(y < year for y in years)
-    if label in _POSITION:
+    if label in POSITION_HEADERS:
         return TableColumn(position, header, Role.POSITION)
     if label in UNIT_COLUMN_LABELS:
         return TableColumn(position, header, Role.UNIT)

@@ -32,7 +32,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Field, Model
 from django.utils.dateparse import parse_date, parse_datetime
@@ -51,6 +51,23 @@ def restore_across(engine: str, dump: Path, migrations: list[list[str]]) -> dict
     call_command("migrate", verbosity=0, interactive=False)
     models = _models()
     read: dict[str, _Digest] = {m._meta.db_table: _Digest() for m in models}
+    try:
+        tables = _copy(engine, dump, models, read)
+    except DatabaseError as error:  # a row the database refuses: the whole copy rolled back
+        raise BackupError(f"Cơ sở dữ liệu từ chối dữ liệu của bản sao lưu: {error}") from error
+    written = {m._meta.db_table: _digest_of(m) for m in models}
+    different = sorted(t for t in tables if written[t] != read[t].value())
+    if different:
+        raise BackupError(
+            "Cơ sở dữ liệu sau khôi phục khác bản sao lưu ở các bảng: " + ", ".join(different)
+        )
+    return {table: read[table].rows for table in tables}
+
+
+def _copy(
+    engine: str, dump: Path, models: list[type[Model]], read: dict[str, _Digest]
+) -> list[str]:
+    """Every model table emptied, then filled from the backup, in one transaction."""
     with transaction.atomic():
         tables = [m._meta.db_table for m in models]
         connection.ops.execute_sql_flush(
@@ -62,13 +79,7 @@ def restore_across(engine: str, dump: Path, migrations: list[list[str]]) -> dict
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
-    written = {m._meta.db_table: _digest_of(m) for m in models}
-    different = sorted(t for t in tables if written[t] != read[t].value())
-    if different:
-        raise BackupError(
-            "Cơ sở dữ liệu sau khôi phục khác bản sao lưu ở các bảng: " + ", ".join(different)
-        )
-    return {table: read[table].rows for table in tables}
+    return tables
 
 
 def _same_schema(migrations: list[list[str]]) -> None:
@@ -167,32 +178,59 @@ def _unescape(cell: str) -> str:
 
 
 def _value(field: Field[Any, Any], text: str | None) -> Any:
-    """A COPY text value as the field holds it."""
+    """A COPY text value as the field holds it. A value that does not read as its column's
+    type, or a column of a type no model of this release has, is a damaged backup."""
     if text is None:
         return None
     target = getattr(field, "target_field", field) if field.is_relation else field
     kind = target.get_internal_type()
+    try:
+        value = _convert(kind, text)
+        if isinstance(value, Decimal) and not _fits(target, value):
+            value = None
+    except (ValueError, ArithmeticError):
+        value = None
+    if value is None and not (kind == "JSONField" and text == "null"):
+        raise BackupError(
+            f"Bảng {field.model._meta.db_table}, cột {field.column}: giá trị không đọc được "
+            f"({kind})."
+        )
+    return value
+
+
+def _fits(field: Field[Any, Any], number: Decimal) -> bool:
+    """Whether a decimal fits its column (max_digits, decimal_places), as the database would
+    check it."""
+    digits, places = getattr(field, "max_digits", None), getattr(field, "decimal_places", None)
+    if digits is None or places is None:
+        return True
+    return number.is_zero() or number.adjusted() < digits - places
+
+
+def _convert(kind: str, text: str) -> Any:
     if kind == "BooleanField":
-        return text == "t"
+        return {"t": True, "f": False}.get(text)
     if kind in _INTEGERS:
         return int(text)
     if kind == "DecimalField":
-        return Decimal(text)
+        number = Decimal(text)
+        return number if number.is_finite() else None
     if kind == "DateTimeField":
         return parse_datetime(text)
     if kind == "DateField":
         return parse_date(text)
     if kind == "JSONField":
-        return json.loads(text)
+        return json.loads(text)  # JSONDecodeError is a ValueError
     if kind == "BinaryField":
-        return bytes.fromhex(text[2:]) if text.startswith("\\x") else text.encode("latin-1")
+        return bytes.fromhex(text[2:]) if text.startswith("\\x") else None
     if kind == "UUIDField":
         return uuid.UUID(text)
-    if kind == "FloatField":
-        return float(text)
-    return text
+    if kind in _TEXT:
+        return text
+    raise ValueError(kind)
 
 
+_TEXT = {"CharField", "TextField", "SlugField", "GenericIPAddressField", "EmailField"}
 _INTEGERS = {
     "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
     "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
