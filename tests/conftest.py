@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+# The S3-compatible object store's fixture (s3_endpoint), for the tests of the evidence bucket.
+pytest_plugins = ["tests.bucket"]
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 TABLES = REPO.parent / "shared" / "reference" / "tables"

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
+from portal import evidence_store
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # A proxy's id is kept when it looks like one (Caddy's and nginx's do); anything else a
 # client sent is replaced, so a log line never carries a client's text as its id.
@@ -102,7 +104,7 @@ def health_checks() -> list[Check]:
     task worker's heartbeat is portal.jobs.selectors.worker_check.)"""
     return [
         _database(),
-        *_writable("evidence", settings.EVIDENCE_ROOT),
+        *_evidence(),
         *_writable("audit_anchor", settings.DTI_AUDIT_ANCHOR_DIR),
         *_writable("job_files", settings.JOB_FILES_ROOT),
     ]
@@ -116,6 +118,15 @@ def _database() -> Check:
         logger.exception("Health: the database does not answer")
         return Check("database", False, "unreachable")
     return Check("database", True, connection.vendor)
+
+
+def _evidence() -> list[Check]:
+    """The folder, as the others; or the bucket, which answers one HEAD request."""
+    if not evidence_store.in_bucket():
+        return _writable("evidence", settings.EVIDENCE_ROOT)
+    if evidence_store.bucket_answers():
+        return [Check("evidence", True, "bucket")]
+    return [Check("evidence", False, "unreachable")]
 
 
 def _writable(name: str, folder: Path) -> list[Check]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, Literal
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -144,7 +145,7 @@ if STATIC_HASHED:  # served from STATIC_ROOT, cached for a year: no web server c
         MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
         "whitenoise.middleware.WhiteNoiseMiddleware",
     )
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -158,6 +159,44 @@ STORAGES = {
 # Evidence files live outside the web root and are only served through a permission check.
 EVIDENCE_ROOT = env_path("DTI_EVIDENCE_ROOT", BASE_DIR / "var" / "evidence")
 EVIDENCE_MAX_BYTES = env_int("DTI_EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Or an S3-compatible bucket (AWS S3, MinIO, Ceph…), which several app servers share without a
+# network folder: django-storages, the "evidence" storage (portal.evidence_store). The keys
+# may instead come the usual ways of boto3 (AWS_ACCESS_KEY_ID…, an instance's role).
+EVIDENCE_S3_BUCKET = env_str("DTI_EVIDENCE_S3_BUCKET", "")
+if EVIDENCE_S3_BUCKET:
+    from botocore.config import Config
+
+    # "path" for most S3-compatible servers on a private network (MinIO, Ceph), "auto" for AWS
+    ADDRESSING: dict[str, Literal["auto", "virtual", "path"]] = {
+        "auto": "auto", "virtual": "virtual", "path": "path"
+    }  # fmt: skip
+    addressing = env_str("DTI_EVIDENCE_S3_ADDRESSING", "auto")
+    if addressing not in ADDRESSING:
+        raise ImproperlyConfigured(
+            f"DTI_EVIDENCE_S3_ADDRESSING={addressing!r}: expected one of auto, virtual, path"
+        )
+
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "location": env_str("DTI_EVIDENCE_S3_PREFIX", "evidence"),
+            "endpoint_url": env_str("DTI_EVIDENCE_S3_ENDPOINT", "") or None,
+            "region_name": env_str("DTI_EVIDENCE_S3_REGION", "") or None,
+            "access_key": env_str("DTI_EVIDENCE_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("DTI_EVIDENCE_S3_SECRET_KEY", "") or None,
+            # A bucket that does not answer fails an upload within seconds, never a minute.
+            "client_config": Config(
+                s3={"addressing_style": ADDRESSING[addressing]},
+                signature_version="s3v4",
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+            "default_acl": None,  # private, as the bucket's policy says: served by the portal
+            "file_overwrite": True,  # names are random: no lookup before each upload
+        },
+    }
 # What all the evidence files of one unit in one campaign may add up to.
 EVIDENCE_QUOTA_BYTES = env_int("DTI_EVIDENCE_QUOTA_MB", 500, minimum=1) * 1024 * 1024
 # clamd scans every evidence file before it is stored, when one of these is set (the socket

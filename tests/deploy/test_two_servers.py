@@ -1,5 +1,6 @@
 """Two app servers on one PostgreSQL 15 database, sharing one evidence store and one folder
-of job files (docs/deployment.md), as a deployment behind a load balancer runs them: the
+of job files (docs/deployment.md), as a deployment behind a load balancer runs them, the
+evidence store being a shared folder or an S3-compatible bucket (moto's server): the
 demo loaded once; Lan signs in on server A and her session works on server B; a file she
 uploads through A downloads whole through B; an answer saved on B shows on A's form; a
 log's XLSX asked for on B is made by the one task worker and downloads through A. PostgreSQL
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from tests.bucket import new_bucket
 from tests.conftest import REPO, TABLES
 from tests.deploy.processes import manage, start, stop, wait_for
 from tests.deploy.test_stack import free_port
@@ -54,7 +56,10 @@ def token(page: str) -> str:
     return found[1]
 
 
-def test_two_app_servers_share_one_database_and_one_evidence_store(database, tmp_path):
+@pytest.mark.parametrize("store", ["folder", "bucket"])
+def test_two_app_servers_share_one_database_and_one_evidence_store(
+    database, tmp_path, store, request
+):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DTI_", "DJANGO_"))}
     env.update(
         DTI_DEBUG="1",  # plain HTTP to 127.0.0.1: cookies without "Secure"
@@ -66,6 +71,10 @@ def test_two_app_servers_share_one_database_and_one_evidence_store(database, tmp
         DTI_WORKERS="2",
         DTI_LOG_FORMAT="text",
     )
+    bucket = None
+    if store == "bucket":  # S3-compatible storage instead of a network folder
+        bucket = new_bucket(request.getfixturevalue("s3_endpoint"))
+        env.update(bucket.env())
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "load_demo", "--tables", str(TABLES))
     pk, campaign = manage(env, "shell", "-c", (
@@ -97,19 +106,24 @@ def test_two_app_servers_share_one_database_and_one_evidence_store(database, tmp
         on_b = browser.get(b + form, timeout=30)
         assert on_b.status_code == 200 and "Nguyễn Thị Lan" in on_b.text  # the session
 
+        before = set(bucket.objects()) if bucket is not None else set()
         uploaded = browser.post(
             f"{a}{form}minh-chung/nts_ke_hoach/tai-len/",
             data={"csrfmiddlewaretoken": token(on_b.text)},
-            files={"file": ("ke-hoach-hai-may.pdf", PDF, "application/pdf")},
+            files={"file": (f"ke-hoach-{store}.pdf", PDF, "application/pdf")},
             allow_redirects=False, timeout=30,
         )  # fmt: skip
         assert uploaded.status_code == 302, uploaded.text[:500]
         page_b = browser.get(b + form, timeout=30).text
         link = re.search(
-            rf'href="({form}minh-chung/\d+/tai-ve/)"[^>]*>ke-hoach-hai-may\.pdf', page_b
+            rf'href="({form}minh-chung/\d+/tai-ve/)"[^>]*>ke-hoach-{store}\.pdf', page_b
         )
         assert link is not None, "server B does not list the file uploaded through A"
         assert browser.get(b + link[1], timeout=30).content == PDF
+        if bucket is not None:  # kept in the bucket, not on either server's disk
+            added = {k: v for k, v in bucket.objects().items() if k not in before}
+            assert list(added.values()) == [PDF]
+            assert not any(p.is_file() for p in (tmp_path / "shared" / "evidence").rglob("*"))
 
         fields = FormFields("answers")
         fields.feed(page_b)

@@ -75,3 +75,28 @@ def test_the_workers_of_one_machine_may_share_a_cache_folder(monkeypatch, tmp_pa
     assert shared["LOCATION"] == str(tmp_path)
     alone = fresh_settings(monkeypatch, DTI_DEBUG="true", DTI_CACHE_DIR="").get("CACHES")
     assert alone is None  # Django's default: each process's memory
+
+
+def test_evidence_goes_to_a_bucket_only_when_one_is_named(monkeypatch):
+    assert "evidence" not in fresh_settings(monkeypatch, DTI_DEBUG="1")["STORAGES"]
+    made = fresh_settings(
+        monkeypatch, DTI_DEBUG="1", DTI_EVIDENCE_S3_BUCKET="minh-chung-tinh",
+        DTI_EVIDENCE_S3_ENDPOINT="https://s3.tinh.example", DTI_EVIDENCE_S3_ADDRESSING="path",
+    )["STORAGES"]["evidence"]  # fmt: skip
+    options = made["OPTIONS"]
+    assert made["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert (options["bucket_name"], options["endpoint_url"], options["location"]) == (
+        "minh-chung-tinh", "https://s3.tinh.example", "evidence",
+    )  # fmt: skip
+    assert options["default_acl"] is None  # private: the portal serves each file itself
+    assert options["access_key"] is None  # boto3's own sources, when no key is set
+    assert options["client_config"].s3 == {"addressing_style": "path"}
+    assert options["client_config"].connect_timeout == 5
+
+
+def test_a_bad_addressing_style_names_the_variable(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="DTI_EVIDENCE_S3_ADDRESSING"):
+        fresh_settings(
+            monkeypatch, DTI_DEBUG="1", DTI_EVIDENCE_S3_BUCKET="b",
+            DTI_EVIDENCE_S3_ADDRESSING="ảo",
+        )  # fmt: skip

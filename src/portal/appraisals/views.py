@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -332,7 +333,9 @@ def sheet_score(request: AuthenticatedHttpRequest, pk: int, number: int) -> Http
 
 @login_required
 @require_GET
-def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_download(
+    request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
+) -> HttpResponseBase:
     """An evidence file, for whoever may read the unit's sheet (team members who hold no
     province-wide role included)."""
     campaign_unit = get_campaign_unit_for_team(request.user, pk)

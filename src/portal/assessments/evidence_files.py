@@ -1,6 +1,6 @@
-"""Evidence files on disk: what a file really is (by its content, never its name), where it
-is kept (under settings.EVIDENCE_ROOT, with a random name), and the upload guard that stops
-reading an oversized upload instead of spooling it to disk."""
+"""Evidence files: what a file really is (by its content, never its name), where it is kept
+(in the evidence store, portal.evidence_store: a folder or a bucket, with a random name),
+and the upload guard that stops reading an oversized upload instead of spooling it to disk."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import IO
 
 import filetype
@@ -19,11 +19,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext
 
 from dti.fixedpoint import format_vi, round_half_up
 from dti.text import file_label
+from portal import evidence_store
 from portal.accounts.models import User
 from portal.assessments.evidence_checks import check_upload
 from portal.assessments.evidence_signatures import RECHECK_ACTOR, campaign_pdfs, signatures_store
@@ -174,41 +176,34 @@ def _office_kind(upload: UploadedFile) -> str | None:
 
 
 def store(upload: UploadedFile) -> StoredFile:
-    """Copy the upload under EVIDENCE_ROOT with a random name, hashing it on the way."""
+    """Keep the upload in the evidence store (a folder or a bucket: portal.evidence_store)
+    under a random name, hashed and measured first: an oversized upload is refused before
+    anything is written, and a store that cannot take it says so as a form error."""
     token = secrets.token_hex(20)
     stored_name = f"{token[:2]}/{token}"
-    path = evidence_path(stored_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     upload.seek(0)
+    for chunk in upload.chunks():
+        size += len(chunk)
+        if size > settings.EVIDENCE_MAX_BYTES:
+            raise ValidationError(too_large_message(size))
+        digest.update(chunk)
+    upload.seek(0)
     try:
-        with path.open("xb") as target:
-            for chunk in upload.chunks():
-                size += len(chunk)
-                if size > settings.EVIDENCE_MAX_BYTES:
-                    raise ValidationError(too_large_message(size))
-                digest.update(chunk)
-                target.write(chunk)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        evidence_store.save(stored_name, upload.file)  # type: ignore[arg-type]  # an upload's file is open: never None
+    except evidence_store.EvidenceStoreError:
+        raise ValidationError(
+            gettext("Chưa lưu được tệp vào kho minh chứng. Vui lòng thử lại sau ít phút.")
+        ) from None
     return StoredFile(stored_name, size, digest.hexdigest())
 
 
-def evidence_path(stored_name: str) -> Path:
-    root = Path(settings.EVIDENCE_ROOT).resolve()
-    path = (root / stored_name).resolve()
-    if root not in path.parents:  # stored names are ours, but never follow one out of the root
-        raise ValueError(f"stored evidence name outside EVIDENCE_ROOT: {stored_name!r}")
-    return path
-
-
 def open_stored(stored_name: str) -> IO[bytes]:
-    return evidence_path(stored_name).open("rb")
+    return evidence_store.open_file(stored_name)
 
 
 def remove_stored(stored_name: str) -> None:
-    evidence_path(stored_name).unlink(missing_ok=True)
+    evidence_store.remove(stored_name)
 
 
 def add_upload(
@@ -262,8 +257,7 @@ def _check_signatures(evidence: Evidence, upload: UploadedFile, actor: User) -> 
 
 
 def read_stored(stored_name: str) -> bytes:
-    with open_stored(stored_name) as handle:
-        return handle.read()
+    return evidence_store.read(stored_name)
 
 
 @dataclass(frozen=True)
@@ -310,7 +304,7 @@ def evidence_signatures_recheck(
     return Recheck(checked, changed, missing)
 
 
-def download(evidence: Evidence) -> FileResponse:
+def download(evidence: Evidence) -> HttpResponseBase:
     """The stored file of an evidence row, as an attachment the browser will not sniff."""
     if not evidence.stored_name:
         raise Http404(gettext("Minh chứng này là liên kết, không có tệp."))
@@ -321,12 +315,18 @@ def download(evidence: Evidence) -> FileResponse:
     )
 
 
-def download_stored(stored_name: str, filename: str, content_type: str) -> FileResponse:
+def download_stored(stored_name: str, filename: str, content_type: str) -> HttpResponseBase:
     """A file of the evidence store (evidence, a signed submission) as an attachment."""
     try:
         handle = open_stored(stored_name)
     except FileNotFoundError:
         raise Http404(gettext("Không tìm thấy tệp minh chứng.")) from None
+    except evidence_store.EvidenceStoreError:  # logged by the store, with its cause
+        return HttpResponse(
+            gettext("Kho minh chứng tạm thời chưa trả lời. Vui lòng tải lại sau ít phút."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
@@ -182,7 +183,9 @@ def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
 
 @login_required
 @require_GET
-def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_download(
+    request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
+) -> HttpResponseBase:
     campaign_unit = get_campaign_unit_for_user(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission__campaign_unit=campaign_unit)
     return evidence_files.download(evidence)
@@ -291,7 +294,7 @@ def document(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def signed_copy(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def signed_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The signed PDF kept with the current approval; 404 when there is none."""
     campaign_unit = get_campaign_unit_for_user(request.user, pk)
     kept = verify.current_signature(submission_for(campaign_unit))

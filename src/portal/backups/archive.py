@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
+from portal import evidence_store
 from portal.backups.snapshot import BackupError, Moment, database_snapshot
 
 FORMAT = "dti-backup"
@@ -49,7 +51,7 @@ def create_backup(destination: Path) -> Written:
         raise BackupError(f"Không có thư mục {destination.parent}.")
     with tempfile.TemporaryDirectory(prefix=".dti-backup-", dir=destination.parent) as stage:
         moment = database_snapshot(Path(stage))
-        evidence, missing, changed = _evidence_files(moment)
+        evidence, missing, changed = _evidence_files(moment, Path(stage))
         anchor = _anchor_until(moment, Path(stage))
         entries = [(f"database/{moment.database_file.name}", moment.database_file)]
         if anchor is not None:
@@ -66,7 +68,13 @@ def create_backup(destination: Path) -> Written:
     return Written(destination, manifest, missing, changed)
 
 
-def _evidence_files(moment: Moment) -> tuple[list[tuple[str, Path]], list[str], list[str]]:
+def _evidence_files(
+    moment: Moment, stage: Path
+) -> tuple[list[tuple[str, Path]], list[str], list[str]]:
+    """The files the copied rows name: from the folder where they are; from a bucket, each
+    downloaded into the stage first (the backup's folder needs room for them)."""
+    if evidence_store.in_bucket():
+        return _bucket_files(moment, stage / "evidence")
     root = Path(settings.EVIDENCE_ROOT).resolve()
     found, missing, changed = [], [], []
     for name, expected in sorted(moment.stored_files.items()):
@@ -76,6 +84,30 @@ def _evidence_files(moment: Moment) -> tuple[list[tuple[str, Path]], list[str], 
             continue
         if expected and file_sha256(path) != expected:
             changed.append(name)  # kept as it is: the row still says what it should be
+        found.append((name, path))
+    return found, missing, changed
+
+
+def _bucket_files(
+    moment: Moment, folder: Path
+) -> tuple[list[tuple[str, Path]], list[str], list[str]]:
+    found, missing, changed = [], [], []
+    for name, expected in sorted(moment.stored_files.items()):
+        if not safe_member_name(name):
+            missing.append(name)
+            continue
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with evidence_store.open_file(name) as source, path.open("xb") as target:
+                shutil.copyfileobj(source, target, CHUNK)
+        except FileNotFoundError:
+            missing.append(name)
+            continue
+        except evidence_store.EvidenceStoreError as error:
+            raise BackupError(f"Không đọc được tệp minh chứng {name} từ kho: {error}") from None
+        if expected and file_sha256(path) != expected:
+            changed.append(name)
         found.append((name, path))
     return found, missing, changed
 

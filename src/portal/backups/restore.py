@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
+from portal import evidence_store
 from portal.audit.verify import audit_log_verify
 from portal.backups.archive import (
     ANCHOR_FILE,
@@ -217,14 +218,27 @@ def _restore_database(engine: str, staged: dict[str, Path]) -> None:
 
 
 def _put_evidence(staged: dict[str, Path]) -> int:
-    root = Path(settings.EVIDENCE_ROOT)
+    """The backup's files into the evidence store: moved into the folder, or uploaded to the
+    bucket (a file of the same name there is replaced)."""
+    root, bucket = Path(settings.EVIDENCE_ROOT), evidence_store.in_bucket()
     count = 0
     for member, path in staged.items():
         if not member.startswith(EVIDENCE_PREFIX):
             continue
-        target = root / member.removeprefix(EVIDENCE_PREFIX)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
+        name = member.removeprefix(EVIDENCE_PREFIX)
+        if bucket:
+            try:
+                with path.open("rb") as content:
+                    evidence_store.save(name, content)
+            except evidence_store.EvidenceStoreError as error:
+                raise BackupError(
+                    f"Đã khôi phục cơ sở dữ liệu nhưng chưa ghi được tệp minh chứng {name} vào "
+                    f"kho ({error}); chạy lại lệnh khôi phục với --replace khi kho trả lời."
+                ) from None
+        else:
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
         count += 1
     return count
 
