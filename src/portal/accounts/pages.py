@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.accounts import selectors, services
+from portal.accounts import selectors, services, tasks
 from portal.accounts.forms import (
     PeopleFilterForm,
     PeopleImportForm,
@@ -30,6 +31,7 @@ from portal.accounts.permissions import (
 )
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.accounts.sheet import read_people, template_workbook
+from portal.jobs.services import job_start
 from portal.responses import attachment
 from portal.roles import UNIT_ROLES, Role
 from portal.units.models import Unit
@@ -212,21 +214,30 @@ def people_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PeopleImportForm(request.POST or None, request.FILES or None, scope=scope)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, province = form.cleaned_data["file"], form.chosen_province()
         try:
-            rows, found = read_people(upload.read(), form.chosen_province())
-            created = services.people_import(
-                actor=request.user, rows=rows, file_name=upload.name, problems=found
-            )
+            data = upload.read()
+            rows, found = read_people(data, province)
+            if len(rows) + len(found) <= services.PEOPLE_JOB_ROWS:
+                created = services.people_import(
+                    actor=request.user, rows=rows, file_name=upload.name, problems=found
+                )
+                messages.success(request, tasks.created_text(len(created)))
+                return redirect("accounts:people")
+            problems = services.people_import_problems(rows, found)  # at once, as above
+            if not problems:  # the worker writes them (accounts/tasks.py)
+                job = job_start(
+                    tasks.people_import,
+                    user=request.user,
+                    params={"province": province.code, "file_name": upload.name},
+                    subject=gettext("Nhập người dùng của %(province)s")
+                    % {"province": province.name},
+                    back_url=reverse("accounts:people_import"),
+                    upload=data,
+                )
+                return redirect("jobs:job", job.pk)
         except ValidationError as error:
             problems = error.messages
-        else:
-            messages.success(
-                request,
-                gettext("Đã tạo %(count)s tài khoản và gửi thư mời đặt mật khẩu.")
-                % {"count": len(created)},
-            )
-            return redirect("accounts:people")
     context = {"form": form, "problems": problems, "scope": scope}
     return render(request, "accounts/people_import.html", context, status=400 if problems else 200)
 

@@ -9,7 +9,7 @@ the commit: a refused import sends nothing."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -203,17 +203,39 @@ def person_create(*, actor: User, row: PersonRow) -> User:
     return person
 
 
+PEOPLE_JOB_ROWS = 300  # more rows than this are imported by the worker (about 1.5 s here)
+
+
+def _no_progress(done: int, total: int, step: str = "") -> None:
+    return None
+
+
+def people_import_problems(rows: Sequence[PersonRow], problems: Sequence[str] = ()) -> list[str]:
+    """Every problem of the rows: `problems` as the reader found them, then those against
+    each other and the people already in the portal, each placed by sheet, row and column."""
+    return [*problems, *_import_problems(rows)]
+
+
 @transaction.atomic
 def people_import(
-    *, actor: User, rows: Sequence[PersonRow], file_name: str, problems: Sequence[str] = ()
+    *,
+    actor: User,
+    rows: Sequence[PersonRow],
+    file_name: str,
+    problems: Sequence[str] = (),
+    progress: Callable[[int, int, str], None] = _no_progress,
 ) -> list[User]:
-    """All the rows or none: every problem found (in the file, `problems` as the reader
-    found them, or against the people already in the portal) is raised at once, each
-    placed by sheet, row and column."""
-    problems = [*problems, *_import_problems(rows)]
+    """All the rows or none: every problem found is raised at once
+    (people_import_problems). `progress(done, total, step)` is told as the people are
+    written (a job's page shows it); they are invited once the whole import is committed."""
+    problems = people_import_problems(rows, problems)
     if problems:
         raise ValidationError(problems)
-    people = [_new_person(actor, row, reason=f"Nhập từ tệp {file_name}") for row in rows]
+    people, step = [], gettext("Đang tạo tài khoản")
+    for done, row in enumerate(rows):
+        people.append(_new_person(actor, row, reason=f"Nhập từ tệp {file_name}"))
+        progress(done, len(rows), step)
+    progress(len(rows), len(rows), step)
     _invite_after_commit(people)
     return people
 
