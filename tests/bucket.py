@@ -51,7 +51,7 @@ class Bucket:
         options: dict[str, Any] = {
             "bucket_name": self.name, "location": PREFIX, "endpoint_url": self.endpoint,
             "region_name": REGION, "access_key": KEY, "secret_key": SECRET,
-            "default_acl": None, "file_overwrite": True,
+            "default_acl": None, "file_overwrite": True, "max_memory_size": 2 * 1024 * 1024,
             "client_config": Config(
                 s3={"addressing_style": "path"}, signature_version="s3v4", connect_timeout=5,
                 read_timeout=30, retries={"max_attempts": 3, "mode": "standard"},

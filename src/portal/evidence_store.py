@@ -8,8 +8,9 @@ before it reaches either store."""
 from __future__ import annotations
 
 import logging
-from pathlib import PurePosixPath
-from typing import IO, cast
+import re
+import time
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.files import File
@@ -18,6 +19,7 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 logger = logging.getLogger(__name__)
 BUCKET = "evidence"  # the key of settings.STORAGES that holds the bucket, when one is set
 FILE_MODE, FOLDER_MODE = 0o640, 0o750  # the folder's files: the portal's user and group only
+NAME = re.compile(r"[0-9a-f]{2}/[0-9a-f]{40}")
 
 
 class EvidenceStoreError(OSError):
@@ -41,44 +43,64 @@ def evidence_storage() -> Storage:
 
 
 def checked_name(name: str) -> str:
-    """The portal's stored names are relative, plain and short; never follow another one
-    out of the folder or the bucket's prefix."""
-    path = PurePosixPath(name)
-    if (
-        not name
-        or "\\" in name
-        or "\x00" in name
-        or path.is_absolute()
-        or any(part in {"", ".", ".."} for part in name.split("/"))
-    ):
-        raise ValueError(f"stored evidence name outside the evidence store: {name!r}")
+    """The portal names every stored file itself, "<2 hex>/<40 hex>" (evidence_files.store):
+    any other name, from a database or a backup made elsewhere, is never followed, in the
+    folder or under the bucket's prefix."""
+    if not NAME.fullmatch(name):
+        raise ValueError(f"not a stored evidence name: {name!r}")
     return name
 
 
 def save(name: str, content: IO[bytes]) -> None:
-    """Keep `content` under `name`, which must be new (the portal's names are random)."""
+    """Keep `content` under `name`. In the folder the name must be new; in the bucket a file
+    of that name is replaced (a restore puts back what it holds). Whatever fails, nothing is
+    left half written, and the caller gets EvidenceStoreError."""
     storage = evidence_storage()
     try:
         saved = storage.save(checked_name(name), File(content, name=name))
-    except OSError:
-        raise
-    except Exception as error:  # botocore's errors are not OSErrors
+    except Exception as error:  # a full disk, a bucket that refuses or does not answer
         logger.exception("Evidence store: %s could not be written", name)
+        _forget(storage, name)
         raise EvidenceStoreError(str(error)) from error
-    if saved != name:  # a file of that name was there already: keep none of the two mixed up
+    if saved != name:  # the folder had a file of that name: keep none of the two mixed up
         storage.delete(saved)
         raise EvidenceStoreError(f"{name} already exists in the evidence store")
 
 
-def open_file(name: str) -> IO[bytes]:
-    """The file, open for reading; FileNotFoundError when the store lacks it."""
+def _forget(storage: Storage, name: str) -> None:
     try:
-        return cast(IO[bytes], evidence_storage().open(checked_name(name), "rb"))
-    except OSError:
+        storage.delete(name)
+    except Exception:  # the store is failing already: what is left is logged above
+        logger.warning("Evidence store: %s may be left half written", name)
+
+
+def open_file(name: str) -> IO[bytes]:
+    """The file, open for reading and already fetched (from a bucket, the body is fetched
+    here, so a failure to read it is known before an answer starts); FileNotFoundError when
+    the store lacks it (or the name is not one the portal gives), EvidenceStoreError when
+    the store fails."""
+    if not NAME.fullmatch(name):
+        logger.error("Evidence store: %r is not a stored name; not read", name)
+        raise FileNotFoundError(name)
+    try:
+        handle = cast(IO[bytes], evidence_storage().open(name, "rb"))
+        handle.seek(0)
+    except FileNotFoundError:
         raise
     except Exception as error:
+        if _not_found(error):
+            raise FileNotFoundError(name) from error
         logger.exception("Evidence store: %s could not be read", name)
         raise EvidenceStoreError(str(error)) from error
+    return handle
+
+
+def _not_found(error: Exception) -> bool:
+    """botocore's answer for a key the bucket lacks (404, or 403 without s3:ListBucket is
+    not taken for one: that is a policy to fix, docs/deployment.md)."""
+    response = getattr(error, "response", None)
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode") if response else None
+    return status == 404
 
 
 def read(name: str) -> bytes:
@@ -87,25 +109,52 @@ def read(name: str) -> bytes:
 
 
 def remove(name: str) -> None:
-    """Remove the file; one already gone is no error."""
+    """Remove the file; one already gone, or a name the portal never gives, is no error."""
+    if not NAME.fullmatch(name):
+        logger.error("Evidence store: %r is not a stored name; not removed", name)
+        return
     try:
-        evidence_storage().delete(checked_name(name))
+        evidence_storage().delete(name)
     except FileNotFoundError:
         return
-    except OSError:
-        raise
     except Exception as error:
         logger.exception("Evidence store: %s could not be removed", name)
         raise EvidenceStoreError(str(error)) from error
 
 
+HEALTH_EVERY_S = 15.0  # a bucket's answer is asked again at most this often, per process
+_health: dict[tuple[object, ...], tuple[float, bool]] = {}  # bucket → (asked at, answered)
+
+
 def bucket_answers() -> bool:
-    """One request to the bucket (HEAD): it exists and these credentials may use it."""
-    storage = evidence_storage()
-    bucket = storage.bucket  # type: ignore[attr-defined]  # django-storages' S3Storage
+    """One HEAD request to the bucket (it exists, these credentials may list it), at most
+    every HEALTH_EVERY_S seconds in a process and within about two seconds: `/healthz` is
+    public and polled, and must not hold a server thread while the bucket is away."""
+    now, storage = time.monotonic(), evidence_storage()
+    key = (storage.bucket_name, storage.endpoint_url, storage.access_key)  # type: ignore[attr-defined]  # django-storages' S3Storage
+    asked = _health.get(key)
+    if asked is not None and now - asked[0] < HEALTH_EVERY_S:
+        return asked[1]
     try:
-        bucket.meta.client.head_bucket(Bucket=bucket.name)
+        _quick_client(storage).head_bucket(Bucket=storage.bucket_name)  # type: ignore[attr-defined]  # django-storages' S3Storage
+        answered = True
     except Exception:
         logger.exception("Health: the evidence bucket does not answer")
-        return False
-    return True
+        answered = False
+    _health[key] = (now, answered)
+    return answered
+
+
+def _quick_client(storage: Any) -> Any:  # botocore's clients are made at run time
+    from botocore.config import Config
+    from botocore.session import get_session
+
+    quick = Config(connect_timeout=2, read_timeout=2, retries={"max_attempts": 1})
+    return get_session().create_client(
+        "s3",
+        region_name=storage.region_name,
+        endpoint_url=storage.endpoint_url,
+        aws_access_key_id=storage.access_key,
+        aws_secret_access_key=storage.secret_key,
+        config=storage.client_config.merge(quick),
+    )

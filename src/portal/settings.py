@@ -195,6 +195,7 @@ if EVIDENCE_S3_BUCKET:
             ),
             "default_acl": None,  # private, as the bucket's policy says: served by the portal
             "file_overwrite": True,  # names are random: no lookup before each upload
+            "max_memory_size": 2 * 1024 * 1024,  # a larger download waits on disk, not in RAM
         },
     }
 # What all the evidence files of one unit in one campaign may add up to.

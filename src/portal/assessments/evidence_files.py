@@ -203,7 +203,13 @@ def open_stored(stored_name: str) -> IO[bytes]:
 
 
 def remove_stored(stored_name: str) -> None:
-    evidence_store.remove(stored_name)
+    """Remove a stored file; never raises: it runs once the row is gone (on commit) or while
+    another error is being reported, and a store that fails then leaves the file behind,
+    logged with its name (portal.evidence_store), rather than an error for a done deed."""
+    try:
+        evidence_store.remove(stored_name)
+    except OSError:
+        return
 
 
 def add_upload(
@@ -263,7 +269,8 @@ def read_stored(stored_name: str) -> bytes:
 @dataclass(frozen=True)
 class Recheck:
     """What a campaign's re-check did: PDF files checked, files whose signatures now read
-    differently, files missing from the disk (their rows left as they were)."""
+    differently, files the store could not give (missing, or the store failing: their rows
+    left as they were)."""
 
     checked: int
     changed: int
@@ -281,7 +288,7 @@ def evidence_signatures_recheck(
     for evidence in campaign_pdfs(campaign, every_pdf=every_pdf):
         try:
             data = read_stored(evidence.stored_name)
-        except FileNotFoundError:
+        except OSError:  # not in the store, or the store failed (logged): not checked
             missing += 1
             continue
         with transaction.atomic():

@@ -75,7 +75,7 @@ class Evidence(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="evidence")
     criterion = models.CharField(gettext_lazy("tiêu chí"), max_length=64)
     url = models.URLField(gettext_lazy("liên kết"), blank=True)
-    stored_name = models.CharField(max_length=200, blank=True)  # path under EVIDENCE_ROOT
+    stored_name = models.CharField(max_length=200, blank=True)  # name in the evidence store
     original_name = models.CharField(gettext_lazy("tên tệp"), max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
@@ -187,7 +187,7 @@ class SubmissionSignature(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="signatures")
     snapshot_sha256 = models.CharField(max_length=64)  # the snapshot the PDF was made from
-    stored_name = models.CharField(max_length=200)  # path under EVIDENCE_ROOT
+    stored_name = models.CharField(max_length=200)  # name in the evidence store
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)  # of the signed file
     signer_name = models.CharField(gettext_lazy("người ký"), max_length=255)

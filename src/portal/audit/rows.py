@@ -95,7 +95,7 @@ KEY_LABELS: dict[str, Promise] = {
     "revocation_checked": gettext_lazy("đã kiểm tra thu hồi"),
     "checked": gettext_lazy("số tệp đã kiểm tra"),
     "changed": gettext_lazy("số tệp có kết quả khác"),
-    "missing": gettext_lazy("số tệp không còn trên đĩa"),
+    "missing": gettext_lazy("số tệp không đọc được từ kho"),
     "every_pdf": gettext_lazy("mọi tệp PDF"),
     "size": gettext_lazy("dung lượng (byte)"),
 }

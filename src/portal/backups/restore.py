@@ -103,6 +103,8 @@ def restore_backup(source: Path, *, replace: bool) -> Restored:
                 "bằng bản sao lưu."
             )
         staged = _extract_checked(archive, manifest, Path(stage), source)
+        # into a bucket first: one that fails stops the restore before the database changes
+        evidence = _put_evidence(staged) if evidence_store.in_bucket() else 0
         engine = manifest["engine"]
         counts = {table: int(digest["rows"]) for table, digest in manifest["tables"].items()}
         if engine == connection.vendor:
@@ -110,7 +112,8 @@ def restore_backup(source: Path, *, replace: bool) -> Restored:
         else:  # compared value by value as it is copied (portable.py)
             dump = staged[f"database/{DATABASE_FILES[engine]}"]
             counts = restore_across(engine, dump, manifest["migrations"])
-        evidence = _put_evidence(staged)
+        if not evidence_store.in_bucket():
+            evidence = _put_evidence(staged)
         aside = _put_anchor(staged)
     if engine == connection.vendor:
         _compare_with_manifest(manifest)
@@ -232,8 +235,8 @@ def _put_evidence(staged: dict[str, Path]) -> int:
                     evidence_store.save(name, content)
             except evidence_store.EvidenceStoreError as error:
                 raise BackupError(
-                    f"Đã khôi phục cơ sở dữ liệu nhưng chưa ghi được tệp minh chứng {name} vào "
-                    f"kho ({error}); chạy lại lệnh khôi phục với --replace khi kho trả lời."
+                    f"Chưa ghi được tệp minh chứng {name} vào kho ({error}); cơ sở dữ liệu "
+                    "chưa thay đổi. Chạy lại lệnh khôi phục khi kho trả lời."
                 ) from None
         else:
             target = root / name

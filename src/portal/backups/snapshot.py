@@ -28,7 +28,7 @@ from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import ConnectionHandler
 
-STORED_FILE_FIELD = "stored_name"  # a model's path under EVIDENCE_ROOT (assessments' files)
+STORED_FILE_FIELD = "stored_name"  # a model's name in the evidence store (assessments' files)
 DIGEST_BATCH = 2000
 # The copy's file name by engine: in the archive as `database/<name>` (archive, restore).
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}

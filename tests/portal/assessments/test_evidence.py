@@ -258,3 +258,27 @@ def test_adding_evidence_starts_the_draft(cast: Cast):
     submission = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
     assert submission.state == SubmissionState.DRAFT
     assert submission.events.get().note == "Thêm tệp ke-hoach.pdf"
+
+
+def test_a_folder_that_fills_up_mid_file_leaves_nothing_and_says_so(
+    cast: Cast, evidence_root, monkeypatch
+):
+    """The disk fills while the file is written: the half file is removed, the person reads
+    a form error, and no row is saved."""
+    from django.core.files.storage import FileSystemStorage
+
+    real = FileSystemStorage._save
+
+    def fills_up(self, name, content):  # type: ignore[no-untyped-def]
+        path = self.path(name)
+        real(self, name, SimpleUploadedFile("half", PDF[:20]))  # a part is written
+        raise OSError(28, "No space left on device", path)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", fills_up)
+    response = upload(cast, "ke-hoach.pdf", PDF)
+    notice_in_block(
+        response, "nts_ke_hoach",
+        "Chưa lưu được tệp vào kho minh chứng. Vui lòng thử lại sau ít phút.", ok=False,
+    )  # fmt: skip
+    assert Evidence.objects.count() == 0
+    assert stored_files(evidence_root) == []

@@ -7,8 +7,11 @@ server on 127.0.0.1 (tests/bucket.py)."""
 from __future__ import annotations
 
 import hashlib
+import socket
+from collections.abc import Iterator
 
 import pytest
+from botocore.config import Config
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.assessments.models import Evidence
@@ -117,15 +120,34 @@ def test_a_file_missing_from_the_bucket_is_a_plain_404(cast: Cast, bucket: Bucke
     assert response.status_code == 404  # the site's page for what is not there, no trace
 
 
+@pytest.fixture
+def silent() -> Iterator[str]:
+    """An address that takes the connection and never answers (a bucket behind a dead
+    proxy): each request times out."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+QUICK = Config(s3={"addressing_style": "path"}, signature_version="s3v4", connect_timeout=1,
+               read_timeout=1, retries={"max_attempts": 1})  # fmt: skip
+
+
+@pytest.mark.parametrize("away", ["refused", "silent"])
 def test_a_bucket_that_does_not_answer_refuses_the_upload_and_writes_nothing(
-    cast: Cast, bucket: Bucket, settings, caplog
+    cast: Cast, bucket: Bucket, settings, caplog, away, request
 ):
     upload(cast, "truoc.pdf", PDF)  # one file kept while the bucket answered
     kept = Evidence.objects.get()
-    gone = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    gone = (
+        f"http://127.0.0.1:{free_port()}"
+        if away == "refused"
+        else request.getfixturevalue("silent")
+    )
     settings.STORAGES = {
         **settings.STORAGES,
-        "evidence": bucket.storage(endpoint_url=gone),
+        "evidence": bucket.storage(endpoint_url=gone, client_config=QUICK),
     }
     response = upload(cast, "ke-hoach.pdf", PDF)
     notice_in_block(
@@ -139,6 +161,38 @@ def test_a_bucket_that_does_not_answer_refuses_the_upload_and_writes_nothing(
     assert download.status_code == 503
     assert "Kho minh chứng tạm thời chưa trả lời" in download.content.decode()
     assert "could not be written" in caplog.text  # the cause is in the log, for the operator
+
+
+def test_a_deletion_when_the_bucket_fails_still_deletes_and_logs_the_file_left(
+    cast: Cast, bucket: Bucket, settings, caplog, django_capture_on_commit_callbacks
+):
+    upload(cast, "ke-hoach.pdf", PDF)
+    evidence = Evidence.objects.get()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": bucket.storage(endpoint_url=f"http://127.0.0.1:{free_port()}",
+                                   client_config=QUICK),
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cast.client(cast.lan).post(
+            url("evidence_delete", cast.noi_vu_campaign_unit, evidence.pk), CONFIRMED, follow=True
+        )
+    notice_in_block(response, CRITERION, "Đã xoá minh chứng “ke-hoach.pdf”.", ok=True)
+    assert Evidence.objects.count() == 0
+    assert list(bucket.objects()) == [evidence.stored_name]  # left, and said so in the log
+    assert f"{evidence.stored_name} could not be removed" in caplog.text
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "evidence/ab", "ab/" + "c" * 40 + "/x"])
+def test_a_stored_name_the_portal_never_gives_is_never_read(cast: Cast, bucket: Bucket, name):
+    upload(cast, "ke-hoach.pdf", PDF)
+    evidence = Evidence.objects.get()
+    bucket.client().put_object(Bucket=bucket.name, Key=f"evidence/{name}", Body=b"secret")
+    Evidence.objects.filter(pk=evidence.pk).update(stored_name=name)
+    response = cast.client(cast.lan).get(
+        url("evidence_download", cast.noi_vu_campaign_unit, evidence.pk)
+    )
+    assert response.status_code == 404
 
 
 def test_healthz_asks_the_bucket(client, db, bucket: Bucket, settings):

@@ -40,5 +40,5 @@ class Command(BaseCommand):
         done = evidence_signatures_recheck(campaign=campaign, every_pdf=options["every_pdf"])
         self.stdout.write(
             f"{campaign}: đã kiểm tra {done.checked} tệp PDF, {done.changed} tệp có kết quả "
-            f"khác trước, {done.missing} tệp không còn trên đĩa."
+            f"khác trước, {done.missing} tệp không đọc được từ kho minh chứng."
         )
