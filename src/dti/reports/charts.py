@@ -14,16 +14,16 @@ import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from dti.reports.model import ClassCount, IndexSummary, UnitProfile
 from dti.reports.numbers import percent_text
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: a process that never draws
+    # one (a portal's web worker) does not carry its 50 MB (docs/performance-load.md)
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
 REGULAR = FONT_DIR / "LiberationSans-Regular.ttf"
@@ -41,6 +41,8 @@ class ChartError(RuntimeError):
 
 
 def _font(size: float, *, bold: bool = False) -> FontProperties:
+    from matplotlib.font_manager import FontProperties
+
     path = BOLD if bold else REGULAR
     if not path.is_file():
         raise ChartError(
@@ -51,6 +53,9 @@ def _font(size: float, *, bold: bool = False) -> FontProperties:
 
 
 def _figure(height_cm: float) -> tuple[Figure, Axes]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_CM * _CM, height_cm * _CM), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure, figure.add_subplot()
@@ -73,6 +78,9 @@ def _fonts(axes: Axes, title: str) -> None:
 
 
 def class_distribution(classes: Sequence[ClassCount], title: str) -> bytes:
+    import matplotlib
+    from matplotlib.ticker import MaxNLocator
+
     """Bars: units per class, every band of the classification shown (zero included)."""
     with matplotlib.rc_context(_RC):
         figure, axes = _figure(7)
@@ -98,6 +106,8 @@ def _percent_bars(
     names: Sequence[str], values: Sequence[Decimal], title: str, marks: Sequence[Decimal] = ()
 ) -> bytes:
     """Horizontal bars of percents (first name on top), each labelled '91,7%'."""
+    import matplotlib
+
     with matplotlib.rc_context(_RC):
         figure, axes = _figure(max(5.0, 1.0 + 0.75 * len(names)))
         positions = list(range(len(names)))[::-1]
