@@ -109,6 +109,7 @@ bench: $(STAMP)
 	scripts/with-postgres $(BIN)/python bench/bench_saves.py --postgres --out docs/performance-saves-postgresql.md
 	$(BIN)/python bench/bench_login.py --out docs/performance-login.md
 	scripts/with-postgres $(BIN)/python bench/bench_login.py --postgres --out docs/performance-login-postgresql.md
+	$(BIN)/python bench/bench_load.py --out docs/performance-load.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
