@@ -146,30 +146,11 @@ def campaign(scene: Scene, state: str) -> Any:
 def in_appraisal(scene: Scene) -> Any:
     """Every commune in scope, its 80 answers approved; the chair's final round agreed."""
     from portal.appraisals.models import TeamMember
-    from portal.assessments.models import Answer, Submission
-    from portal.campaigns.models import AppraisalRound, CampaignUnit
-    from portal.workflow import CampaignState, RoundState, SubmissionState
+    from portal.campaigns.models import AppraisalRound
+    from portal.workflow import CampaignState, RoundState
 
     found = campaign(scene, CampaignState.IN_APPRAISAL)
-    rows = CampaignUnit.objects.bulk_create(
-        CampaignUnit(campaign=found, unit=unit, level="xa") for unit in scene.units
-    )
-    submissions = Submission.objects.bulk_create(
-        Submission(campaign_unit=row, state=SubmissionState.APPROVED) for row in rows
-    )
-    Answer.objects.bulk_create(
-        (
-            Answer(
-                submission=submission,
-                criterion=criterion,
-                value=str((position + n) % 5),
-                updated_by=scene.reporter,
-            )
-            for position, submission in enumerate(submissions)
-            for n, criterion in enumerate(CODES)
-        ),
-        batch_size=2000,
-    )
+    approved(found, scene.units, scene.reporter, lambda position, n: str((position + n) % 5))
     TeamMember.objects.create(campaign=found, user=scene.chair, chair=True)
     AppraisalRound.objects.create(
         campaign=found,
@@ -179,6 +160,37 @@ def in_appraisal(scene: Scene) -> Any:
         appraisal_due=datetime.now(UTC) + timedelta(days=30),
     )
     return found
+
+
+def approved(
+    campaign: Any, units: Sequence[Any], reporter: Any, value: Callable[[int, int], str]
+) -> list[Any]:
+    """`units` in `campaign`, each with its 80 answers approved: criterion n of the unit at
+    `position` holding value(position, n). The campaign units, in the order of `units`."""
+    from portal.assessments.models import Answer, Submission
+    from portal.campaigns.models import CampaignUnit
+    from portal.workflow import SubmissionState
+
+    rows = CampaignUnit.objects.bulk_create(
+        CampaignUnit(campaign=campaign, unit=unit, level="xa") for unit in units
+    )
+    submissions = Submission.objects.bulk_create(
+        Submission(campaign_unit=row, state=SubmissionState.APPROVED) for row in rows
+    )
+    Answer.objects.bulk_create(
+        (
+            Answer(
+                submission=submission,
+                criterion=criterion,
+                value=value(position, n),
+                updated_by=reporter,
+            )
+            for position, submission in enumerate(submissions)
+            for n, criterion in enumerate(CODES)
+        ),
+        batch_size=2000,
+    )
+    return rows
 
 
 def saver(scene: Scene) -> tuple[Callable[[], int], Any]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench_writes import CODES
+from bench_writes import CODES, approved
 from save_scene import LEVEL, Reporter, build, signed_in
 
 APPRAISED_PER_MEMBER = 5  # communes each appraiser is assigned
@@ -96,12 +96,11 @@ def _in_appraisal(
     being scored; `appraisers` members, each assigned APPRAISED_PER_MEMBER communes."""
     from portal.accounts.models import Membership, User
     from portal.appraisals.models import Assignment, TeamMember
-    from portal.assessments.models import Answer, Submission
-    from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel, CampaignUnit
+    from portal.campaigns.models import AppraisalRound, Campaign, CampaignLevel
     from portal.frameworks.models import FrameworkVersion
     from portal.roles import Role
     from portal.units.models import Unit
-    from portal.workflow import CampaignState, RoundState, SubmissionState
+    from portal.workflow import CampaignState, RoundState
 
     framework = FrameworkVersion.objects.get(province=province)
     campaign = Campaign.objects.create(
@@ -116,25 +115,7 @@ def _in_appraisal(
     )
     communes = list(Unit.objects.filter(province=province).order_by("code"))
     reporter = User.objects.filter(memberships__unit=communes[0]).first()
-    rows = CampaignUnit.objects.bulk_create(
-        CampaignUnit(campaign=campaign, unit=unit, level=LEVEL) for unit in communes
-    )
-    submissions = Submission.objects.bulk_create(
-        Submission(campaign_unit=row, state=SubmissionState.APPROVED) for row in rows
-    )
-    Answer.objects.bulk_create(
-        (
-            Answer(
-                submission=submission,
-                criterion=criterion,
-                value=str(n % 2 + 1),
-                updated_by=reporter,
-            )
-            for submission in submissions
-            for n, criterion in enumerate(CODES)
-        ),
-        batch_size=2000,
-    )
+    rows = approved(campaign, communes, reporter, lambda position, n: str(n % 2 + 1))
     round_ = AppraisalRound.objects.create(
         campaign=campaign,
         number=1,
