@@ -39,10 +39,9 @@ def _people_import(job: Job, progress: Progress) -> JobResult:
             problems=found, progress=progress,
         )  # fmt: skip
     except ValidationError as error:
-        raise JobError(
-            gettext("Chưa tạo tài khoản nào. Sửa các lỗi sau trong tệp rồi nhập lại:")
-            + "\n"
-            + "\n".join(error.messages)
+        raise JobError.listing(
+            gettext("Chưa tạo tài khoản nào. Sửa các lỗi sau trong tệp rồi nhập lại:"),
+            error.messages,
         ) from error
     return JobResult(text=created_text(len(created)), next_url=reverse("accounts:people"))
 

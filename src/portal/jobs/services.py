@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +40,12 @@ def queue_in_database() -> bool:
 
 class JobError(Exception):
     """An expected failure: its text says to the person what went wrong and what to do."""
+
+    @classmethod
+    def listing(cls, heading: str, problems: Iterable[str]) -> JobError:
+        """The heading, then every problem on a line of its own (the job's page keeps the
+        lines): an import refused by its file."""
+        return cls("\n".join([heading, *problems]))
 
 
 class WorkerLost(Exception):

@@ -31,10 +31,9 @@ def _registry_import(job: Job, progress: Progress) -> JobResult:
     try:
         summary = services.registry_import(province=province, data=data, progress=progress)
     except ValidationError as error:
-        raise JobError(
-            gettext("Danh mục không thay đổi. Sửa các lỗi sau trong tệp rồi nhập lại:")
-            + "\n"
-            + "\n".join(error.messages)
+        raise JobError.listing(
+            gettext("Danh mục không thay đổi. Sửa các lỗi sau trong tệp rồi nhập lại:"),
+            error.messages,
         ) from error
     return JobResult(
         text=summary_text(summary),
