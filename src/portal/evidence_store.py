@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
 from typing import IO, Any, cast
 
@@ -42,8 +43,14 @@ def evidence_storage() -> Storage:
     )
 
 
+def new_name() -> str:
+    """A name for a new file: random, never the person's file name, in the form NAME."""
+    token = secrets.token_hex(20)
+    return f"{token[:2]}/{token}"
+
+
 def checked_name(name: str) -> str:
-    """The portal names every stored file itself, "<2 hex>/<40 hex>" (evidence_files.store):
+    """The portal names every stored file itself, "<2 hex>/<40 hex>" (new_name):
     any other name, from a database or a backup made elsewhere, is never followed, in the
     folder or under the bucket's prefix."""
     if not NAME.fullmatch(name):

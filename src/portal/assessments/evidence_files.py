@@ -5,7 +5,6 @@ and the upload guard that stops reading an oversized upload instead of spooling 
 from __future__ import annotations
 
 import hashlib
-import secrets
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -179,8 +178,7 @@ def store(upload: UploadedFile) -> StoredFile:
     """Keep the upload in the evidence store (a folder or a bucket: portal.evidence_store)
     under a random name, hashed and measured first: an oversized upload is refused before
     anything is written, and a store that cannot take it says so as a form error."""
-    token = secrets.token_hex(20)
-    stored_name = f"{token[:2]}/{token}"
+    stored_name = evidence_store.new_name()
     digest, size = hashlib.sha256(), 0
     upload.seek(0)
     for chunk in upload.chunks():

@@ -73,13 +73,11 @@ def _evidence_files(
 ) -> tuple[list[tuple[str, Path]], list[str], list[str]]:
     """The files the copied rows name: from the folder where they are; from a bucket, each
     downloaded into the stage first (the backup's folder needs room for them)."""
-    if evidence_store.in_bucket():
-        return _bucket_files(moment, stage / "evidence")
-    root = Path(settings.EVIDENCE_ROOT).resolve()
+    located = _downloaded if evidence_store.in_bucket() else _in_folder
     found, missing, changed = [], [], []
     for name, expected in sorted(moment.stored_files.items()):
-        path = (root / name).resolve()
-        if not safe_member_name(name) or not path.is_relative_to(root) or not path.is_file():
+        path = located(name, stage / "evidence") if safe_member_name(name) else None
+        if path is None:
             missing.append(name)
             continue
         if expected and file_sha256(path) != expected:
@@ -88,28 +86,23 @@ def _evidence_files(
     return found, missing, changed
 
 
-def _bucket_files(
-    moment: Moment, folder: Path
-) -> tuple[list[tuple[str, Path]], list[str], list[str]]:
-    found, missing, changed = [], [], []
-    for name, expected in sorted(moment.stored_files.items()):
-        if not safe_member_name(name):
-            missing.append(name)
-            continue
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with evidence_store.open_file(name) as source, path.open("xb") as target:
-                shutil.copyfileobj(source, target, CHUNK)
-        except FileNotFoundError:
-            missing.append(name)
-            continue
-        except evidence_store.EvidenceStoreError as error:
-            raise BackupError(f"Không đọc được tệp minh chứng {name} từ kho: {error}") from None
-        if expected and file_sha256(path) != expected:
-            changed.append(name)
-        found.append((name, path))
-    return found, missing, changed
+def _in_folder(name: str, stage: Path) -> Path | None:
+    root = Path(settings.EVIDENCE_ROOT).resolve()
+    path = (root / name).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
+def _downloaded(name: str, stage: Path) -> Path | None:
+    path = stage / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with evidence_store.open_file(name) as source, path.open("xb") as target:
+            shutil.copyfileobj(source, target, CHUNK)
+    except FileNotFoundError:
+        return None
+    except evidence_store.EvidenceStoreError as error:
+        raise BackupError(f"Không đọc được tệp minh chứng {name} từ kho: {error}") from None
+    return path
 
 
 def _anchor_until(moment: Moment, stage: Path) -> Path | None:
