@@ -88,10 +88,10 @@ def _column(field: object) -> tuple[Field[object, object], str]:
     return field, field.column
 
 
-def insert_rows(rows: Sequence[Model], *, keys: bool = False) -> None:
+def insert_rows(rows: Sequence[Model], *, keys: bool = False, stamped: bool = True) -> None:
     """Insert new rows (all of one model), each given its id by the database, or with the
     ids they hold (`keys`). Fields set on saving (`auto_now_add`) are set as Django's save
-    would set them."""
+    would set them, unless not `stamped`: rows carried from elsewhere keep their times."""
     if not rows:
         return
     model = type(rows[0])
@@ -102,6 +102,8 @@ def insert_rows(rows: Sequence[Model], *, keys: bool = False) -> None:
         # elsewhere the ids come from a sequence that explicit ids would not move
         raise ValueError("insert_rows(keys=True) is for SQLite, whose writer holds the lock")
     if not connection.features.can_return_rows_from_bulk_insert and not keys:
+        if not stamped:  # Django's bulk insert would stamp them
+            raise ValueError("insert_rows(stamped=False) needs a database that returns ids")
         # a plain queryset: a model's own manager may refuse bulk inserts (the audit trail's)
         plain: models.QuerySet[Model] = models.QuerySet(model, using=alias)
         plain.bulk_create(rows, batch_size=INSERT_BATCH)
@@ -112,7 +114,7 @@ def insert_rows(rows: Sequence[Model], *, keys: bool = False) -> None:
     limit = connection.features.max_query_params
     size = INSERT_BATCH if limit is None else min(INSERT_BATCH, limit // len(fields))
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    readers = [(_reader(field), _converter(field, connection)) for field in fields]
+    readers = [(_reader(field, stamped), _converter(field, connection)) for field in fields]
     by_column = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
@@ -136,10 +138,10 @@ def insert_rows(rows: Sequence[Model], *, keys: bool = False) -> None:
                 row._state.adding, row._state.db = False, alias
 
 
-def _reader(field: Field[Any, Any]) -> Callable[[Model], Any]:
+def _reader(field: Field[Any, Any], stamped: bool = True) -> Callable[[Model], Any]:
     """How a new row's value of `field` is read: as Django's save sets it for a field set on
-    saving, else as it stands (decided once per field, not per row)."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+    saving (when `stamped`), else as it stands (decided once per field, not per row)."""
+    if stamped and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
         return lambda row: field.pre_save(row, add=True)
     name = field.attname
     return lambda row: getattr(row, name)

@@ -220,3 +220,57 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} mục, mã cuối {self.last_hash}"
+
+
+class CarriedQuerySet(models.QuerySet["CarriedEntry"]):
+    """Carried entries are inserted once, by the import, and never changed."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnly("Nhật ký mang sang chỉ được ghi thêm, không được sửa.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("Nhật ký mang sang chỉ được ghi thêm, không được xoá.")
+
+
+class CarriedEntry(models.Model):
+    """An audit entry of another deployment, carried in with a campaign archive
+    (portal.backups.campaign_import): kept verbatim as its source chained it (its place in
+    the source's chain, both hashes, the content its hash covers, whose ids are the
+    source's), so it can be checked again here. The import itself is an entry of this
+    deployment's chain, which names the archive and the last carried hash. A campaign
+    exported again carries them on with its own entries."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # the archive it first came in with: entries of one source share it
+    archive_sha256 = models.CharField(max_length=64)
+    seq = models.PositiveBigIntegerField()  # its place in the source's chain
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    content = models.JSONField()
+
+    objects = CarriedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = gettext_lazy("mục nhật ký mang sang")
+        verbose_name_plural = gettext_lazy("nhật ký mang sang")
+        ordering = ["campaign", "archive_sha256", "seq"]
+        constraints = [
+            # places repeat across sources (a campaign moved twice); hashes do not
+            models.UniqueConstraint(fields=["campaign", "hash"], name="carried_entry_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} ({self.archive_sha256[:12]})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnly("Nhật ký mang sang chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("Nhật ký mang sang chỉ được ghi thêm, không được xoá.")

@@ -14,6 +14,7 @@ an intact chain is checkpointed at the end."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -24,9 +25,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext
 
 from dti.anchor import AnchorDamaged
-from dti.ledger import Break, Checkpoint, Entry, Head, Verdict, verify
+from dti.ledger import Break, Checkpoint, Entry, Head, Verdict, link_hash, verify
 from portal.audit.anchor import anchor, checkpoint_write
-from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, hashed_content
+from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, CarriedEntry, hashed_content
 from portal.audit.rows import what_changed
 from portal.audit.sealing import HEAD, mark_holds
 from portal.moments import moment_text
@@ -72,6 +73,17 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class CarriedCheck:
+    """Entries carried in with campaign archives (CarriedEntry): how many were checked, and
+    the campaigns whose carried entries no longer hold: an entry whose hash its content
+    does not give, or entries added, removed or replaced since the import, whose entry in
+    this chain pins a digest of all their hashes."""
+
+    count: int = 0
+    changed: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class ChainReport:
     verdict: Verdict
     count: int | None  # entries the head records, read after them (None: the head is gone)
@@ -80,12 +92,14 @@ class ChainReport:
     kept: Kept | None = None
     anchor: AnchorCheck = AnchorCheck()
     pending: Pending = Pending()
+    carried: CarriedCheck = CarriedCheck()
 
     @property
     def intact(self) -> bool:
         return (
             self.verdict.intact
             and not self.pending.forged
+            and not self.carried.changed
             and (self.kept is None or self.kept.position is not None)
             and self.anchor.unreadable is None
         )
@@ -107,11 +121,14 @@ def audit_log_verify(
             entry = AuditEntry.objects.using(using).filter(pk=broken.id).first()
         found = _find_kept(using, kept) if kept else None
         pending = _pending(using)
+        carried = _carried(using)
     except DatabaseError as error:
         raise LogUnreadable(_unreadable(error)) from error
     if head is None:
-        return ChainReport(verdict, None, verdict.last_hash, entry, found, checked, pending)
-    report = ChainReport(verdict, head.count, head.hash, entry, found, checked, pending)
+        return ChainReport(
+            verdict, None, verdict.last_hash, entry, found, checked, pending, carried
+        )
+    report = ChainReport(verdict, head.count, head.hash, entry, found, checked, pending, carried)
     kept_ok = found is None or found.position is not None
     if verdict.intact and kept_ok and head.count:  # even if the anchor could not be read
         failure = checkpoint_write(head.count, head.hash)
@@ -190,6 +207,48 @@ def _pending(using: str) -> Pending:
     return Pending(count, oldest, tuple(forged))
 
 
+def _carried(using: str) -> CarriedCheck:
+    """Each campaign's carried entries, in the order they were kept, against the digest its
+    import entry pins (portal.backups.campaign_import), each entry's hash recomputed."""
+    imports = AuditEntry.objects.using(using).filter(
+        entity="campaign", action="import", seq__isnull=False
+    )
+    pinned = {
+        campaign: new.get("carried_digest") if isinstance(new, dict) else None
+        for campaign, new in imports.values_list("campaign_id", "new")
+    }
+    rows = (
+        CarriedEntry.objects.using(using)
+        .order_by("campaign_id", "pk")
+        .values_list("campaign_id", "previous_hash", "hash", "content")
+    )
+    count, changed = 0, set()
+    hashes: dict[int, list[str]] = {}
+    for campaign, previous, digest, content in rows.iterator(chunk_size=CHUNK):
+        count += 1
+        hashes.setdefault(campaign, []).append(digest)
+        try:
+            holds = link_hash(previous, content) == digest
+        except (TypeError, ValueError):
+            holds = False
+        if not holds:
+            changed.add(campaign)
+    for campaign in set(hashes) | {c for c, d in pinned.items() if d and d != EMPTY_CARRIED}:
+        seen = hashes.get(campaign, [])
+        if pinned.get(campaign) != carried_digest(seen):
+            changed.add(campaign)
+    return CarriedCheck(count, tuple(sorted(changed)))
+
+
+def carried_digest(hashes: list[str]) -> str:
+    """What the import entry pins of the entries it carried in: one SHA-256 over their
+    hashes, in the order they were kept."""
+    return hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()
+
+
+EMPTY_CARRIED = hashlib.sha256(b"").hexdigest()
+
+
 def _head(using: str) -> Head | None:
     row = AuditHead.objects.using(using).filter(pk=HEAD).first()
     return None if row is None else Head(row.count, row.last_hash, row.last_id)
@@ -236,7 +295,12 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
             gettext("%(count)s mục đã nối vào chuỗi vẫn khớp mã băm từ mục đầu đến mục cuối.")
             % {"count": verdict.checked},
         ]
-        return lines + _waiting_lines(report.pending) + _anchor_lines(report.anchor)
+        return (
+            lines
+            + _waiting_lines(report.pending)
+            + _anchor_lines(report.anchor)
+            + _carried_lines(report.carried)
+        )
     if broken is None:
         lines = [
             gettext("Nhật ký toàn vẹn: %(count)s mục, chuỗi mã băm khớp từ mục đầu đến mục cuối.")
@@ -249,6 +313,7 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
             + _waiting_lines(report.pending)
             + _kept_lines(report.kept, None)
             + _anchor_lines(report.anchor)
+            + _carried_lines(report.carried)
         )
     entry = f"#{broken.id}" if broken.id is not None else gettext("đã mất")
     where = {"entry": entry, "position": broken.position, "count": report.count}
@@ -285,7 +350,28 @@ def report_lines(report: ChainReport, *, province_id: int | None = None) -> list
         + _waiting_lines(report.pending)
         + _kept_lines(report.kept, broken)
         + _anchor_lines(report.anchor)
+        + _carried_lines(report.carried)
     )
+
+
+def _carried_lines(carried: CarriedCheck) -> list[str]:
+    if carried.changed:
+        return [
+            gettext(
+                "Nhật ký mang sang (nhập cùng tệp lưu trữ) của đợt số %(campaigns)s đã bị thay "
+                "đổi ngoài cổng: có mục không khớp mã băm, hoặc bị thêm, xoá, thay sau khi nhập."
+            )
+            % {"campaigns": ", ".join(str(c) for c in carried.changed)}
+        ]
+    if carried.count:
+        return [
+            gettext(
+                "%(count)s mục nhật ký mang sang từ hệ thống khác cùng các đợt đã nhập: khớp "
+                "mã băm và khớp bản ghi lúc nhập."
+            )
+            % {"count": carried.count}
+        ]
+    return []
 
 
 def _waiting_lines(pending: Pending) -> list[str]:

@@ -57,15 +57,23 @@ def create_backup(destination: Path) -> Written:
         if anchor is not None:
             entries.append((ANCHOR_MEMBER, anchor))
         entries += [(EVIDENCE_PREFIX + name, path) for name, path in evidence]
-        files = [_described(member, path) for member, path in entries]
+        files = [described(member, path) for member, path in entries]
         manifest = _manifest(moment, files, missing, changed)
-        partial = destination.with_name(destination.name + ".partial")
-        try:
-            _write_tar(partial, manifest, entries)
-            os.replace(partial, destination)
-        finally:
-            partial.unlink(missing_ok=True)
+        write_archive(destination, manifest, entries)
     return Written(destination, manifest, missing, changed)
+
+
+def write_archive(
+    destination: Path, manifest: dict[str, Any], entries: list[tuple[str, Path]]
+) -> None:
+    """The manifest and the members in one tar file, written under a temporary name, synced
+    and renamed: a file at `destination` is always whole."""
+    partial = destination.with_name(destination.name + ".partial")
+    try:
+        _write_tar(partial, manifest, entries)
+        os.replace(partial, destination)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _evidence_files(
@@ -125,7 +133,7 @@ def _anchor_until(moment: Moment, stage: Path) -> Path | None:
     return target
 
 
-def _described(member: str, path: Path) -> dict[str, Any]:
+def described(member: str, path: Path) -> dict[str, Any]:
     return {"path": member, "size": path.stat().st_size, "sha256": file_sha256(path)}
 
 

@@ -13,6 +13,8 @@ import shutil
 import sqlite3
 import tarfile
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,11 +57,18 @@ class Restored:
     anchor_set_aside: Path | None
 
 
-def read_manifest(archive: tarfile.TarFile, source: Path) -> dict[str, Any]:
+def read_manifest(
+    archive: tarfile.TarFile,
+    source: Path,
+    kind: tuple[str, int, str] = (FORMAT, FORMAT_VERSION, "bản sao lưu DTI"),
+) -> dict[str, Any]:
+    """The manifest of a DTI file of `kind` (its format, version and name in words), read
+    only once its size is known to be bounded."""
+    expected, number, named = kind
     try:
         member = archive.getmember(MANIFEST)
     except KeyError:
-        raise BackupError(f"{source}: không có {MANIFEST}, không phải bản sao lưu DTI.") from None
+        raise BackupError(f"{source}: không có {MANIFEST}, không phải {named}.") from None
     if not member.isfile() or member.size > MANIFEST_MAX_BYTES:
         raise BackupError(f"{source}: {MANIFEST} không hợp lệ.")
     content = archive.extractfile(member)
@@ -68,8 +77,10 @@ def read_manifest(archive: tarfile.TarFile, source: Path) -> dict[str, Any]:
         manifest: dict[str, Any] = json.loads(content.read())
     except ValueError as error:
         raise BackupError(f"{source}: {MANIFEST} không đọc được ({error}).") from None
-    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
-        raise BackupError(f"{source}: không phải bản sao lưu DTI phiên bản {FORMAT_VERSION}.")
+    if not isinstance(manifest, dict) or manifest.get("format") != expected:
+        raise BackupError(f"{source}: không phải {named}.")
+    if manifest.get("version") != number:
+        raise BackupError(f"{source}: không phải {named} phiên bản {number}.")
     return manifest
 
 
@@ -85,14 +96,22 @@ def target_holdings() -> dict[str, int]:
     }
 
 
-def restore_backup(source: Path, *, replace: bool) -> Restored:
-    Path(settings.EVIDENCE_ROOT).mkdir(parents=True, exist_ok=True)  # staged beside it
+@contextmanager
+def opened_with_stage(source: Path, prefix: str) -> Iterator[tuple[tarfile.TarFile, Path]]:
+    """The tar file `source`, and a staging folder beside the evidence folder (on its disk,
+    so the files staged there move into it), removed afterwards."""
+    Path(settings.EVIDENCE_ROOT).mkdir(parents=True, exist_ok=True)
     with (
         tarfile.open(source, mode="r:") as archive,
         tempfile.TemporaryDirectory(
-            prefix=".dti-restore-", dir=Path(settings.EVIDENCE_ROOT).parent
+            prefix=prefix, dir=Path(settings.EVIDENCE_ROOT).parent
         ) as stage,
     ):
+        yield archive, Path(stage)
+
+
+def restore_backup(source: Path, *, replace: bool) -> Restored:
+    with opened_with_stage(source, ".dti-restore-") as (archive, stage):
         manifest = read_manifest(archive, source)
         _check_fits_here(manifest, source)
         held = target_holdings()
@@ -102,7 +121,7 @@ def restore_backup(source: Path, *, replace: bool) -> Restored:
                 f"Cơ sở dữ liệu đích đã có dữ liệu ({said}). Thêm --replace để thay toàn bộ "
                 "bằng bản sao lưu."
             )
-        staged = _extract_checked(archive, manifest, Path(stage), source)
+        staged = extract_checked(archive, manifest, stage, source)
         # into a bucket first: one that fails stops the restore before the database changes
         evidence = _put_evidence(staged) if evidence_store.in_bucket() else 0
         engine = manifest["engine"]
@@ -157,7 +176,7 @@ def _check_fits_here(manifest: dict[str, Any], source: Path) -> None:
         )
 
 
-def _extract_checked(
+def extract_checked(
     archive: tarfile.TarFile, manifest: dict[str, Any], stage: Path, source: Path
 ) -> dict[str, Path]:
     """Every member the manifest lists, and nothing else, copied out while hashed: nothing
@@ -169,7 +188,7 @@ def _extract_checked(
             continue
         entry = expected.get(member.name)
         if entry is None or not member.isfile() or not safe_member_name(member.name):
-            raise BackupError(f"{source}: thành phần lạ {member.name!r}; không khôi phục.")
+            raise BackupError(f"{source}: thành phần lạ {member.name!r}; không dùng tệp này.")
         if member.size != entry["size"]:
             raise BackupError(f"{source}: {member.name} có kích thước khác bản kê; tệp bị hỏng.")
         target = stage / "files" / member.name
