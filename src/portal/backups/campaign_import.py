@@ -33,7 +33,7 @@ import json
 import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ import jsonschema
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Field, Model
 from django.utils.dateparse import parse_date, parse_datetime
@@ -81,15 +82,18 @@ from portal.units.models import Unit
 
 BATCH = 2000
 LINE_MAX = 64 * 1024 * 1024  # one row (a report file in base64) read at most this long
+JSON_DEPTH = 64  # a stored value nested deeper is refused (reading it back would recurse)
 
 _HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
-_ID = {"type": "integer", "minimum": 1}
+_ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+_TEXT = {"type": "string", "maxLength": 300}
 MANIFEST_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["format", "version", "portal_version", "migrations", "campaign", "rows",
                  "audit", "files"],
     "properties": {
         "portal_version": {"type": "string", "maxLength": 100},
+        "created_at": {"type": "string", "maxLength": 40},
         "migrations": {
             "type": "array",
             "items": {"type": "array", "items": {"type": "string"}, "minItems": 2,
@@ -98,9 +102,9 @@ MANIFEST_SCHEMA: dict[str, Any] = {
         "campaign": {
             "type": "object",
             "required": ["id", "province", "province_name", "year", "title"],
-            "properties": {"id": _ID, "province": {"type": "string"},
-                           "province_name": {"type": "string"}, "year": {"type": "integer"},
-                           "title": {"type": "string"}},
+            "properties": {"id": _ID, "province": _TEXT, "province_name": _TEXT,
+                           "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
+                           "title": _TEXT},
         },
         "rows": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
         "audit": {"type": "object", "required": ["entries"],
@@ -182,6 +186,7 @@ class Imported:
     entries: int = 0
     created: dict[str, int] = field(default_factory=dict)  # province, units, frameworks, people
     published: bool = False
+    skipped_links: int = 0  # lineage between two units held already: left as it is here
 
 
 def import_campaign(
@@ -206,6 +211,7 @@ def import_campaign(
 def _checked_and_written(source: Path, province: str | None, digest: str) -> Imported:
     with opened_with_stage(source, ".dti-campaign-import-") as (archive, stage):
         manifest = read_manifest(archive, source, (FORMAT, FORMAT_VERSION, NAMED))
+        _bounded(manifest, f"{source}: manifest.json", 0)
         _check_shape(manifest, MANIFEST_SCHEMA, f"{source}: manifest.json")
         _check_release(manifest, source)
         staged = extract_checked(archive, manifest, stage, source)
@@ -246,27 +252,60 @@ def _check_release(manifest: dict[str, Any], source: Path) -> None:
 
 
 def _json_file(path: Path, member: str) -> Any:
+    if path.stat().st_size > LINE_MAX:
+        raise BackupError(f"{member}: lớn quá {LINE_MAX // 2**20} MB.")
+    return _parsed(path.read_bytes(), member)
+
+
+def _parsed(text: bytes, where: str) -> Any:
+    """JSON as plain values a database stores and a page shows: no NaN or infinity, whole
+    numbers within 64 bits, text that is UTF-8, nested at most JSON_DEPTH deep."""
     try:
-        return json.loads(path.read_bytes())
+        value = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise BackupError(f"{where}: JSON lồng quá sâu.") from None
     except ValueError as error:
-        raise BackupError(f"{member}: không đọc được JSON ({error}).") from None
+        raise BackupError(f"{where}: không đọc được JSON ({error}).") from None
+    _bounded(value, where, 0)
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} không phải một số")
+
+
+def _bounded(value: Any, where: str, depth: int) -> None:
+    if depth > JSON_DEPTH:
+        raise BackupError(f"{where}: JSON lồng sâu quá {JSON_DEPTH} mức.")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BackupError(f"{where}: có ký tự không hợp lệ trong văn bản.") from None
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            raise BackupError(f"{where}: số nguyên quá lớn ({str(value)[:30]}…).")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _bounded(key, where, depth + 1)
+            _bounded(item, where, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _bounded(item, where, depth + 1)
 
 
 def _lines(path: Path, member: str) -> Iterator[tuple[int, Any]]:
-    """Each line of a JSON Lines member, parsed, with its number; a line longer than
-    LINE_MAX is refused before it is parsed."""
+    """Each line of a JSON Lines member, parsed and bounded (_parsed), with its number; a
+    line longer than LINE_MAX is refused before it is parsed."""
     with path.open("rb") as lines:
         number = 0
         while line := lines.readline(LINE_MAX + 1):
             number += 1
             if len(line) > LINE_MAX:
                 raise BackupError(f"{member}, dòng {number}: dài quá {LINE_MAX // 2**20} MB.")
-            try:
-                yield number, json.loads(line)
-            except ValueError as error:
-                raise BackupError(
-                    f"{member}, dòng {number}: không đọc được JSON ({error})."
-                ) from None
+            yield number, _parsed(line, f"{member}, dòng {number}")
 
 
 def _checked_entries(path: Path, member: str, campaign_id: int | None) -> Iterator[dict[str, Any]]:
@@ -338,15 +377,16 @@ def _write(
                     f"{target.name} đã có đợt “{about['title']}” năm {about['year']}: đợt này đã "
                     "được nhập, hoặc hãy đổi tên đợt đang có trước khi nhập."
                 )
+            used = _referenced(shared, staged)
             maps = _Maps()
             maps.ids[PROVINCE] = {0: target.pk}
             done = Imported(0, target.name, about["title"], about["year"])
             done.created["province"] = int(created)
-            done.created["units"] = _units(shared, target, maps)
-            done.created["frameworks"] = _frameworks(shared, target, maps)
-            done.created["people"] = _people(shared, maps)
+            done.created["units"], done.skipped_links = _units(shared, used, target, maps)
+            done.created["frameworks"] = _frameworks(shared, used, target, maps)
+            done.created["people"] = _people(shared, used, maps)
             for label, _ in PARTS:
-                done.rows += _part(label, staged[part_member(label)], maps, sizes, about["id"])
+                done.rows += _part(label, staged[part_member(label)], maps, sizes, about)
             campaign = campaign_model.objects.get(pk=maps.ids["campaigns.Campaign"][about["id"]])
             done.campaign_id = campaign.pk
             done.entries = _carry(entries, campaign.pk)
@@ -391,6 +431,35 @@ def _write(
     return done
 
 
+def _referenced(shared: dict[str, Any], staged: dict[str, Path]) -> dict[str, set[int]]:
+    """The units (with their parents), frameworks and people the rows name: only these are
+    matched or created. A unit, framework or person `shared.json` lists that no row names
+    is left out, so an archive cannot add to a province what its campaign does not use."""
+    used: dict[str, set[int]] = {UNIT: set(), FRAMEWORK: set(), USER: set()}
+    for label, _ in PARTS:
+        model = apps.get_model(label)
+        names = [
+            (f.name, related_label(f))
+            for f in model._meta.concrete_fields
+            if f.is_relation and related_label(f) in used
+        ]
+        if not names:
+            continue
+        for _, row in _lines(staged[part_member(label)], part_member(label)):
+            if isinstance(row, dict):
+                for name, target in names:
+                    if isinstance(row.get(name), int):
+                        used[target].add(row[name])
+    parents = {u["id"]: u["parent"] for u in shared["units"]}
+    wanted = list(used[UNIT])
+    while wanted:
+        parent = parents.get(wanted.pop())
+        if parent is not None and parent not in used[UNIT]:
+            used[UNIT].add(parent)
+            wanted.append(parent)
+    return used
+
+
 def _forget(names: list[str]) -> None:
     for name in names:
         evidence_store.remove(name)
@@ -418,16 +487,18 @@ def _clean(row: Model, where: str, exclude: list[str] | None = None) -> None:
         raise BackupError(f"{where}: {said}") from None
 
 
-def _units(shared: dict[str, Any], province: Province, maps: _Maps) -> int:
+def _units(
+    shared: dict[str, Any], used: dict[str, set[int]], province: Province, maps: _Maps
+) -> tuple[int, int]:
     """The archive's units in the province: the same unit where its code is held already
     (by name, or an alias of either), created where not, parents first."""
     model = apps.get_model(UNIT)
-    by_id = {u["id"]: u for u in shared["units"]}
+    by_id = {u["id"]: u for u in shared["units"] if u["id"] in used[UNIT]}
     held = {u.code: u for u in model.objects.filter(province=province)}
     ids = maps.ids.setdefault(UNIT, {})
     conflicts: list[str] = []
     new: dict[int, list[tuple[int, dict[str, Any]]]] = {}  # by depth: parents first
-    for unit in shared["units"]:
+    for unit in by_id.values():
         existing = held.get(unit["code"])
         if existing is None:
             new.setdefault(_depth(unit, by_id), []).append((unit["id"], unit))
@@ -458,11 +529,15 @@ def _units(shared: dict[str, Any], province: Province, maps: _Maps) -> int:
             "predecessor_id", "successor_id", "kind"
         )
     )
-    links = []
+    links, skipped = [], 0
+    made = {ids[source_id] for rows in new.values() for source_id, _ in rows}
     for link in shared["lineage"]:
         where = f"{SHARED}: quan hệ sáp nhập"
         if link["predecessor"] not in ids or link["successor"] not in ids:
-            raise BackupError(f"{where}: đơn vị không có trong tệp.")
+            continue  # between units the campaign does not use
+        if ids[link["predecessor"]] not in made and ids[link["successor"]] not in made:
+            skipped += 1  # the province's own registry says how its own units relate
+            continue
         row = lineage(
             predecessor_id=ids[link["predecessor"]],
             successor_id=ids[link["successor"]],
@@ -475,7 +550,7 @@ def _units(shared: dict[str, Any], province: Province, maps: _Maps) -> int:
             known.add((row.predecessor_id, row.successor_id, row.kind))
             links.append(row)
     insert_rows(links)
-    return created
+    return created, skipped
 
 
 def _new_unit(
@@ -516,17 +591,24 @@ def _same_unit(existing: Any, unit: dict[str, Any]) -> bool:
 def _date(text: str | None, where: str) -> date | None:
     if text is None:
         return None
-    value = parse_date(text) if isinstance(text, str) else None
+    try:
+        value = parse_date(text) if isinstance(text, str) else None
+    except ValueError:
+        value = None
     if value is None:
-        raise BackupError(f"{where}: ngày không đọc được ({text!r}).")
+        raise BackupError(f"{where}: ngày không đọc được ({str(text)[:40]!r}).")
     return value
 
 
-def _frameworks(shared: dict[str, Any], province: Province, maps: _Maps) -> int:
+def _frameworks(
+    shared: dict[str, Any], used: dict[str, set[int]], province: Province, maps: _Maps
+) -> int:
     model = apps.get_model(FRAMEWORK)
     ids = maps.ids.setdefault(FRAMEWORK, {})
     created = 0
     for framework in shared["frameworks"]:
+        if framework["id"] not in used[FRAMEWORK]:
+            continue
         where = f"{SHARED}: bộ chỉ số {framework['code']}"
         document = framework["document"]
         existing = model.objects.filter(province=province, code=framework["code"]).first()
@@ -566,29 +648,25 @@ def _canonical(document: Any) -> str:
     return json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _people(shared: dict[str, Any], maps: _Maps) -> int:
-    """Who acted, as accounts of this deployment: the account of the same username and
-    name where there is one; otherwise a new one that cannot sign in (inactive, no
-    password), under the username, or the username and a number when it is taken."""
+def _people(shared: dict[str, Any], used: dict[str, set[int]], maps: _Maps) -> int:
+    """Who acted, as new accounts of this deployment that cannot sign in (inactive, without
+    a password), under the username, or the username and a number when it is taken. Never
+    an account already here, even of the same username and name: a row of the archive (a
+    place on an appraisal team) would give that account rights it was never given here."""
     model = apps.get_model(USER)
     ids = maps.ids.setdefault(USER, {})
-    wanted = [person["username"] for person in shared["people"]]
-    held = {u.username: u for u in model.objects.filter(username__in=wanted)}
     taken = set(model.objects.values_list("username", flat=True))  # thousands at most
     accounts = []
     for person in shared["people"]:
-        where = f"{SHARED}: người dùng {person['username']}"
-        name = person["full_name"].strip()
-        existing = held.get(person["username"])
-        if existing is not None and existing.full_name.strip().casefold() == name.casefold():
-            ids[person["id"]] = existing.pk
+        if person["id"] not in used[USER]:
             continue
+        where = f"{SHARED}: người dùng {person['username']}"
         username, number = person["username"], 1
         while username in taken:
             number += 1
             username = f"{person['username'][:140]}-{number}"
         taken.add(username)
-        account = model(username=username, full_name=name, is_active=False)
+        account = model(username=username, full_name=person["full_name"].strip(), is_active=False)
         account.set_unusable_password()
         _clean(account, where, exclude=["password"])
         accounts.append((person["id"], account))
@@ -597,7 +675,7 @@ def _people(shared: dict[str, Any], maps: _Maps) -> int:
     return len(accounts)
 
 
-def _part(label: str, path: Path, maps: _Maps, files: dict[str, str], campaign_id: int) -> int:
+def _part(label: str, path: Path, maps: _Maps, files: dict[str, str], about: dict[str, Any]) -> int:
     """The rows of one part, each value read by its field, references mapped, inserted in
     batches; returns how many."""
     model = apps.get_model(label)
@@ -624,7 +702,11 @@ def _part(label: str, path: Path, maps: _Maps, files: dict[str, str], campaign_i
         source_id = data.get(model._meta.pk.name)
         if not isinstance(source_id, int) or source_id in ids:
             raise BackupError(f"{where}: mã dòng thiếu hoặc trùng.")
-        if label == "campaigns.Campaign" and (source_id != campaign_id or count):
+        if label == "campaigns.Campaign" and (
+            source_id != about["id"]
+            or count
+            or (data.get("year"), data.get("title")) != (about["year"], about["title"])
+        ):
             raise BackupError(f"{where}: không phải đợt đánh giá của bản kê.")
         values: dict[str, Any] = {}
         for fld, read in readers:
@@ -695,7 +777,7 @@ def _reader(fld: Field[Any, Any], maps: _Maps, member: str) -> Callable[[Any, st
             raise BackupError(f"{where}, cột {name}: thiếu giá trị.")
         try:
             converted = _convert(kind, fld, value)
-        except (ValueError, TypeError, ArithmeticError, binascii.Error):
+        except (ValueError, TypeError, ArithmeticError, binascii.Error):  # OverflowError too
             converted = _WRONG
         if converted is _WRONG:
             raise BackupError(f"{where}, cột {name}: giá trị không hợp lệ ({kind}).")
@@ -713,7 +795,7 @@ _INTEGERS = {
     "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
     "PositiveBigIntegerField", "PositiveSmallIntegerField",
 }  # fmt: skip
-_TEXT = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "GenericIPAddressField"}
+_TEXTS = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "GenericIPAddressField"}
 
 
 def _convert(kind: str, fld: Field[Any, Any], value: Any) -> Any:
@@ -724,15 +806,20 @@ def _convert(kind: str, fld: Field[Any, Any], value: Any) -> Any:
     if kind in _INTEGERS:
         if not isinstance(value, int) or isinstance(value, bool):
             return _WRONG
-        return value if not kind.startswith("Positive") or value >= 0 else _WRONG
-    if kind in _TEXT:
+        # the columns' ranges on PostgreSQL (SQLite would store any 64-bit whole number):
+        # an archive imports the same into either engine
+        low, high = BaseDatabaseOperations.integer_field_ranges[kind]
+        return value if low <= value <= high else _WRONG
+    if kind in _TEXTS:
         limit = getattr(fld, "max_length", None)
         return (
             value if isinstance(value, str) and (limit is None or len(value) <= limit) else _WRONG
         )
     if kind == "DateTimeField":
         moment = parse_datetime(value) if isinstance(value, str) else None
-        return moment if isinstance(moment, datetime) and moment.tzinfo is not None else _WRONG
+        if not isinstance(moment, datetime) or moment.tzinfo is None:
+            return _WRONG
+        return moment.astimezone(UTC)  # OverflowError past year 1 or 9999: caught above
     if kind == "DateField":
         day = parse_date(value) if isinstance(value, str) else None
         return day if day is not None else _WRONG

@@ -46,6 +46,7 @@ from portal.backups.snapshot import (
 )
 
 MANIFEST_MAX_BYTES = 64 * 1024 * 1024  # checked before the manifest is parsed
+DISK_MARGIN = 256 * 1024 * 1024  # left free on the stage's disk (the evidence folder's)
 
 
 @dataclass(frozen=True)
@@ -62,19 +63,21 @@ def read_manifest(
     source: Path,
     kind: tuple[str, int, str] = (FORMAT, FORMAT_VERSION, "bản sao lưu DTI"),
 ) -> dict[str, Any]:
-    """The manifest of a DTI file of `kind` (its format, version and name in words), read
-    only once its size is known to be bounded."""
+    """The manifest of a DTI file of `kind` (its format, version and name in words): its
+    first member (read without reading every member's header first), read only once its
+    size is known to be bounded."""
     expected, number, named = kind
-    try:
-        member = archive.getmember(MANIFEST)
-    except KeyError:
-        raise BackupError(f"{source}: không có {MANIFEST}, không phải {named}.") from None
+    member = archive.next()
+    if member is None or member.name != MANIFEST:
+        raise BackupError(f"{source}: không bắt đầu bằng {MANIFEST}, không phải {named}.")
     if not member.isfile() or member.size > MANIFEST_MAX_BYTES:
         raise BackupError(f"{source}: {MANIFEST} không hợp lệ.")
     content = archive.extractfile(member)
     assert content is not None  # a regular file (checked above)
     try:
         manifest: dict[str, Any] = json.loads(content.read())
+    except RecursionError:
+        raise BackupError(f"{source}: {MANIFEST} lồng quá sâu.") from None
     except ValueError as error:
         raise BackupError(f"{source}: {MANIFEST} không đọc được ({error}).") from None
     if not isinstance(manifest, dict) or manifest.get("format") != expected:
@@ -180,14 +183,29 @@ def extract_checked(
     archive: tarfile.TarFile, manifest: dict[str, Any], stage: Path, source: Path
 ) -> dict[str, Path]:
     """Every member the manifest lists, and nothing else, copied out while hashed: nothing
-    is changed unless all of them match."""
+    is changed unless all of them match. The sizes the manifest lists must fit the stage's
+    disk before anything is copied; a sparse member (whose few bytes unpack to many) or one
+    listed twice is refused."""
     expected = {entry["path"]: entry for entry in manifest["files"]}
+    stage.mkdir(parents=True, exist_ok=True)
+    needed, free = sum(int(e["size"]) for e in expected.values()), shutil.disk_usage(stage).free
+    if needed > free - DISK_MARGIN:
+        raise BackupError(
+            f"{source}: cần {needed / 2**20:,.0f} MB để mở tệp, ổ đĩa chỉ còn "
+            f"{free / 2**20:,.0f} MB trống."
+        )
     staged: dict[str, Path] = {}
     for member in archive:
-        if member.name == MANIFEST:
+        if member.name == MANIFEST and not staged:
             continue
         entry = expected.get(member.name)
-        if entry is None or not member.isfile() or not safe_member_name(member.name):
+        if (
+            entry is None
+            or not member.isfile()
+            or member.issparse()
+            or member.name in staged
+            or not safe_member_name(member.name)
+        ):
             raise BackupError(f"{source}: thành phần lạ {member.name!r}; không dùng tệp này.")
         if member.size != entry["size"]:
             raise BackupError(f"{source}: {member.name} có kích thước khác bản kê; tệp bị hỏng.")

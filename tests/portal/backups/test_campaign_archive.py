@@ -82,12 +82,13 @@ def rewritten(archive: Path, out: Path, change: dict[str, bytes], *, manifest: b
 def comparable(archive: Path) -> dict[str, list[dict[str, Any]]]:
     """An archive's rows with every id replaced by what it stands for: a row of the
     campaign by its place among its part's rows, a unit by its code, a person by their
-    username, a framework by its code, a stored file by its SHA-256."""
+    name (an import gives them accounts of its own), a framework by its code, a stored file
+    by its SHA-256."""
     content = members(archive)
     shared = json.loads(content["shared.json"])
     natural = {
         "units.Unit": {u["id"]: u["code"] for u in shared["units"]},
-        "accounts.User": {p["id"]: p["username"] for p in shared["people"]},
+        "accounts.User": {p["id"]: p["full_name"] for p in shared["people"]},
         "frameworks.FrameworkVersion": {f["id"]: f["code"] for f in shared["frameworks"]},
     }
     files = {
@@ -220,18 +221,28 @@ def test_the_sources_entries_are_carried_checked_and_the_import_is_on_this_trail
         CarriedEntry.objects.filter(pk=carried[0].pk).update(reason="x")
 
 
-def test_the_people_who_acted_are_accounts_that_cannot_sign_in(tmp_path: Path, elsewhere: Province):
+def test_the_people_who_acted_are_new_accounts_that_cannot_sign_in_never_accounts_here(
+    tmp_path: Path, elsewhere: Province
+):
+    """Even an account of the same username and name is not taken for the person: the
+    archive's rows (a place on an appraisal team) would give it rights here."""
     source = Campaign.objects.get(province__code="binh-phuoc", year=2025)
     archive = export_campaign(source.pk, tmp_path / "a.tar").path
     people = json.loads(members(archive)["shared.json"])["people"]
-    someone = people[0]
-    User.objects.filter(username=someone["username"]).update(full_name="Người Khác Hẳn")
-    before = set(User.objects.values_list("pk", flat=True))
+    before = {u.pk: (u.username, u.full_name, u.is_active, u.password) for u in User.objects.all()}
     done = import_campaign(archive, province=elsewhere.code)
     made = User.objects.exclude(pk__in=before)
-    assert made.count() == done.created["people"] >= 1
+    assert made.count() == done.created["people"] == len(people)
     assert all(not u.is_active and not u.has_usable_password() for u in made)
-    assert made.filter(username=f"{someone['username']}-2", full_name=someone["full_name"])
+    assert {u.full_name for u in made} == {p["full_name"] for p in people}
+    assert made.filter(username=f"{people[0]['username']}-2")  # the name was taken here
+    after = {
+        u.pk: (u.username, u.full_name, u.is_active, u.password)
+        for u in User.objects.filter(pk__in=before)
+    }
+    assert after == before
+    team = apps.get_model("appraisals", "TeamMember")
+    assert not team.objects.filter(campaign_id=done.campaign_id, user_id__in=before).exists()
 
 
 def test_an_archive_into_its_own_province_twice_is_refused_the_second_time(tmp_path: Path):
@@ -276,7 +287,7 @@ def _first_line_changed(member: str, change: Any) -> Any:
         lines = content[member].splitlines()
         row = json.loads(lines[0])
         change(row)
-        lines[0] = json.dumps(row, ensure_ascii=False).encode()
+        lines[0] = json.dumps(row).encode()  # escaped: a lone surrogate is written too
         return {member: b"\n".join(lines) + b"\n"}
 
     return edit
@@ -454,3 +465,126 @@ def test_carried_entries_changed_behind_the_portal_break_the_verdict(
     with pytest.raises(SystemExit):
         call_command("audit_log_verify", stdout=said)
     assert f"của đợt số {done.campaign_id} đã bị thay đổi ngoài cổng" in said.getvalue()
+
+
+def _shared_changed(change: Any) -> Any:
+    def edit(content: dict[str, bytes]) -> dict[str, bytes]:
+        shared = json.loads(content["shared.json"])
+        change(shared)
+        return {"shared.json": json.dumps(shared, ensure_ascii=False).encode()}
+
+    return edit
+
+
+def test_what_shared_json_lists_but_no_row_names_is_not_added_to_the_province(
+    tmp_path: Path, elsewhere: Province
+):
+    """An archive adds to a province only the units, frameworks and people its campaign
+    uses; and it never links two units the province already holds."""
+    source = Campaign.objects.get(province__code="binh-phuoc", year=2025)
+    used = list(source.units.values_list("unit__code", flat=True)[:2])
+    for code in used:  # the province here holds two of the campaign's units already
+        unit = Unit.objects.get(province=source.province, code=code)
+        Unit.objects.create(province=elsewhere, code=code, name=unit.name, level=unit.level)
+
+    def extra(shared: dict[str, Any]) -> None:
+        ids = {u["code"]: u["id"] for u in shared["units"]}
+        shared["units"].append(
+            {
+                **shared["units"][0],
+                "id": 99001,
+                "code": "so-gia-mao",
+                "name": "Sở giả mạo",
+                "parent": None,
+            }
+        )
+        shared["people"].append(
+            {"id": 99002, "username": "admin", "full_name": "Quản trị hệ thống"}
+        )
+        shared["lineage"].append(
+            {
+                "predecessor": ids[used[0]],
+                "successor": ids[used[1]],
+                "kind": "merged",
+                "effective": "2025-07-01",
+                "note": "",
+            }
+        )
+
+    changed = _tampered(tmp_path, _shared_changed(extra))
+    done = import_campaign(changed, province=elsewhere.code)
+    assert not Unit.objects.filter(code="so-gia-mao").exists()
+    assert not User.objects.filter(full_name="Quản trị hệ thống").exists()
+    lineage = apps.get_model("units", "Lineage")
+    assert not lineage.objects.filter(
+        predecessor__province=elsewhere, predecessor__code=used[0]
+    ).exists()
+    assert done.skipped_links == 1
+
+
+def _row_value(part: str, key: str, value: Any) -> Any:
+    return _first_line_changed(part_member(part), _set(key, value))
+
+
+def _raw_line(member: str, text: bytes) -> Any:
+    return lambda content: {member: text + b"\n" + content[member]}
+
+
+HOSTILE = [
+    pytest.param(_row_value("assessments.Answer", "version", 2**70), "số nguyên quá lớn", id="int-past-64-bits"),
+    pytest.param(_row_value("assessments.Answer", "version", 2**40), "cột version: giá trị không hợp lệ", id="int-past-its-column"),
+    pytest.param(_row_value("campaigns.CampaignUnit", "level", "\ud800"), "ký tự không hợp lệ", id="lone-surrogate"),
+    pytest.param(_row_value("appraisals.Appraisal", "updated_at", "0001-01-01T00:00:00+05:00"), "cột updated_at: giá trị không hợp lệ", id="time-before-year-1"),
+    pytest.param(_shared_changed(lambda s: s["units"][0].update(active_from="2025-02-30")), "ngày không đọc được", id="date-30-february"),
+    pytest.param(_raw_line(part_member("assessments.Answer"), b"[" * 200_000), "JSON lồng quá sâu", id="deep-brackets"),
+    pytest.param(_row_value("assessments.Answer", "value", json.loads("[" * 70 + "]" * 70)), "lồng sâu quá 64", id="deep-stored-value"),
+    pytest.param(_raw_line("audit/entries.jsonl", b'{"seq": NaN}'), "NaN không phải một số", id="nan"),
+    pytest.param(_first_line_changed(part_member("campaigns.Campaign"), _set("title", "Đợt khác")), "không phải đợt đánh giá của bản kê", id="campaign-row-not-the-manifests"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("edit", "said"), HOSTILE)
+def test_values_no_database_or_page_could_hold_are_refused_with_their_place(
+    edit: Any, said: str, tmp_path: Path, elsewhere: Province
+):
+    changed = _tampered(tmp_path, edit)
+    counts = table_counts()
+    with pytest.raises(BackupError, match=said):
+        import_campaign(changed, province=elsewhere.code)
+    assert table_counts() == counts
+
+
+def test_a_sparse_member_or_one_past_the_free_disk_is_refused_before_it_is_unpacked(
+    tmp_path: Path, elsewhere: Province, monkeypatch: pytest.MonkeyPatch
+):
+    source = Campaign.objects.get(province__code="binh-phuoc", year=2025)
+    archive = export_campaign(source.pk, tmp_path / "a.tar").path
+    listed = json.loads(members(archive)["manifest.json"])
+    listed["files"][0]["size"] = 2**50  # a petabyte, declared
+    content = {**members(archive), "manifest.json": json.dumps(listed).encode()}
+    big = tmp_path / "big.tar"
+    with tarfile.open(big, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in content.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    with pytest.raises(BackupError, match="ổ đĩa chỉ còn"):
+        import_campaign(big, province=elsewhere.code)
+    monkeypatch.setattr(tarfile.TarInfo, "issparse", lambda self: self.name.startswith("rows/"))
+    with pytest.raises(BackupError, match="thành phần lạ"):
+        import_campaign(archive, province=elsewhere.code)
+
+
+def test_an_archive_that_does_not_start_with_its_manifest_is_refused(
+    tmp_path: Path, elsewhere: Province
+):
+    source = Campaign.objects.get(province__code="binh-dinh", year=2023)
+    content = members(export_campaign(source.pk, tmp_path / "a.tar").path)
+    moved = tmp_path / "b.tar"
+    with tarfile.open(moved, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name in sorted(content, key=lambda n: n == "manifest.json"):
+            info = tarfile.TarInfo(name)
+            info.size = len(content[name])
+            tar.addfile(info, io.BytesIO(content[name]))
+    with pytest.raises(BackupError, match=r"không bắt đầu bằng manifest\.json"):
+        import_campaign(moved, province=elsewhere.code)

@@ -7,6 +7,7 @@ written)."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from portal.backups.campaign_import import import_campaign
 from portal.backups.snapshot import BackupError
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -46,18 +49,36 @@ class Command(BaseCommand):
         except (BackupError, OSError) as error:
             self.stderr.write(f"Lỗi: không nhập được: {error}")
             sys.exit(2)
+        except Exception:  # an archive no check foresaw: said, logged, and nothing written
+            logger.exception("campaign_import %s", options["file"])
+            self.stderr.write(
+                f"Lỗi: không nhập được {options['file']}: tệp có dữ liệu không đọc được "
+                "(chi tiết trong nhật ký hệ thống). Không nhập gì."
+            )
+            sys.exit(2)
         made = done.created
         self.stdout.write(
             f"Đã nhập đợt “{done.title}” năm {done.year} vào {done.province} (đợt số "
             f"{done.campaign_id}): {done.rows:,} dòng, {done.evidence:,} tệp minh chứng, "
-            f"{done.entries:,} mục nhật ký của hệ thống nguồn, đã kiểm tra mã băm từng mục."
+            f"{done.entries:,} mục nhật ký của hệ thống nguồn, mỗi mục khớp mã băm của nó."
         )
         self.stdout.write(
             f"Tạo mới: {made['province']} tỉnh, {made['units']:,} đơn vị, "
-            f"{made['frameworks']:,} bộ chỉ số, {made['people']:,} tài khoản người đã thực "
-            "hiện (chưa kích hoạt, không đăng nhập được cho đến khi quản trị giao vai trò và "
-            "kích hoạt)."
+            f"{made['frameworks']:,} bộ chỉ số, {made['people']:,} tài khoản của người đã thực "
+            "hiện (chưa kích hoạt, không đăng nhập được; quản trị kích hoạt và giao vai trò nếu "
+            "người đó làm việc ở đây)."
         )
+        if done.skipped_links:
+            self.stdout.write(
+                f"Bỏ qua {done.skipped_links:,} quan hệ sáp nhập giữa các đơn vị đã có ở đây: "
+                "danh mục của tỉnh giữ nguyên."
+            )
+        if options["expect_sha256"] is None:
+            self.stdout.write(
+                "Chưa đối chiếu mã SHA-256 của tệp với mã bên gửi báo (--expect-sha256): mã "
+                "băm bên trong tệp chỉ chứng minh tệp không hỏng, không chứng minh đây là tệp "
+                "đã gửi."
+            )
         if done.published:
             self.stdout.write(
                 "Đợt có kết quả đã công bố: kết quả hiển thị trên cổng công khai của tỉnh."
