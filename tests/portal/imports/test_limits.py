@@ -164,7 +164,7 @@ YAML_REFUSALS = {
     "5000-levels": ("[" * 5000 + "]" * 5000, "lồng quá sâu: tối đa 40 cấp"),
     "100000-digits": ("kind: framework\nmax: " + "9" * 100_000, "số quá dài"),
     "1e309": ("kind: framework\nmax: 1.0e+309\n", "Số quá lớn"),
-    "too-large": ("# " + "x" * (2 * 1024 * 1024) + "\n", "Tệp quá lớn: tối đa 2 MB."),
+    "too-large": ("# " + "x" * (512 * 1024) + "\n", "Tệp quá lớn: tối đa 512 KB."),
 }
 
 
