@@ -18,7 +18,8 @@ from dti.text import control_characters
 from portal.accounts.models import Province, User
 from portal.accounts.permissions import is_office_admin
 from portal.audit.locks import locked_or_refused
-from portal.audit.services import audit_record
+from portal.audit.services import Record, audit_record, audit_records
+from portal.bulk import insert_rows, update_rows
 from portal.campaigns.models import Campaign
 from portal.indicators.checks import PlannedValue, plan_import
 from portal.indicators.models import (
@@ -130,8 +131,7 @@ def system_values_import(
             campaign_unit__campaign=campaign, criterion__in={p.leaf.code for p in planned}
         )
     }
-    for plan in planned:
-        _write(plan, batch, current.get((plan.campaign_unit.pk, plan.leaf.code)), actor)
+    _write(planned, batch, current, actor)
     return batch
 
 
@@ -150,30 +150,50 @@ def _sources(planned: Sequence[PlannedValue]) -> str:
 
 
 def _write(
-    plan: PlannedValue, batch: ImportBatch, value: SystemValue | None, actor: User | None
+    planned: Sequence[PlannedValue],
+    batch: ImportBatch,
+    current: dict[tuple[int, str], SystemValue],
+    actor: User | None,
 ) -> None:
-    old = value.value if value is not None else None
-    if value is None:
-        value = SystemValue(campaign_unit=plan.campaign_unit, criterion=plan.leaf.code)
-    value.value, value.source, value.measured_at = plan.value, plan.source, plan.measured_at
-    value.imported_at, value.batch = batch.at, batch
-    # Its unit and batch are the objects just read and written; the one row per unit ×
-    # criterion is `value` itself.
-    value.full_clean(exclude=["campaign_unit", "batch"], validate_unique=False)
-    value.save()
-    measured = moment_text(plan.measured_at)
-    audit_record(
-        actor=actor,
-        actor_name=batch.actor_name,
-        entity="system_value",
-        action="import",
-        old=old,
-        new=value.value,
-        reason=f"{value.source}, đo lúc {measured}",
-        campaign=batch.campaign,
-        unit=plan.campaign_unit.unit,
-        criterion=plan.leaf.code,
-        entity_id=value.pk,
+    """Every planned value written in bulk (new rows inserted, held rows updated: a few
+    statements whatever the rows, portal.bulk), each checked by its fields first, then one
+    audit entry each, appended together."""
+    written: list[tuple[PlannedValue, SystemValue, object]] = []
+    new: list[SystemValue] = []
+    changed: list[SystemValue] = []
+    for plan in planned:
+        value = current.get((plan.campaign_unit.pk, plan.leaf.code))
+        old = value.value if value is not None else None
+        if value is None:
+            value = SystemValue(campaign_unit=plan.campaign_unit, criterion=plan.leaf.code)
+            new.append(value)
+        else:
+            changed.append(value)
+        value.value, value.source, value.measured_at = plan.value, plan.source, plan.measured_at
+        value.imported_at, value.batch = batch.at, batch
+        # Its unit and batch are the objects just read and written; the one row per unit ×
+        # criterion is `value` itself.
+        value.full_clean(exclude=["campaign_unit", "batch"], validate_unique=False)
+        written.append((plan, value, old))
+    insert_rows(new)
+    update_rows(changed, ["value", "source", "measured_at", "imported_at", "batch"])
+    audit_records(
+        [
+            Record(
+                actor=actor,
+                actor_name=batch.actor_name,
+                entity="system_value",
+                action="import",
+                old=old,
+                new=value.value,
+                reason=f"{value.source}, đo lúc {moment_text(plan.measured_at)}",
+                campaign=batch.campaign,
+                unit=plan.campaign_unit.unit,
+                criterion=plan.leaf.code,
+                entity_id=value.pk,
+            )
+            for plan, value, old in written
+        ]
     )
 
 
