@@ -32,8 +32,13 @@ from bench_engine import Timing, machine, measure, positive, status  # noqa: E40
 TARGET_RATIO = 5.0  # the check may cost at most this many times the floor
 
 
-def setup_django(database: Path) -> None:
-    os.environ["DTI_DATABASE_URL"] = f"sqlite:///{database}"
+def setup_django(database: Path, *, postgres: bool = False) -> None:
+    """Django on a fresh SQLite file `database`, or (`postgres`) on the PostgreSQL of
+    DTI_DATABASE_URL, as scripts/with-postgres sets it; migrated."""
+    if not postgres:
+        os.environ["DTI_DATABASE_URL"] = f"sqlite:///{database}"
+    elif not os.environ.get("DTI_DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("--postgres needs DTI_DATABASE_URL (run under scripts/with-postgres)")
     # A throwaway portal on a laptop: development mode, as `make run` (the default is production's).
     os.environ.setdefault("DTI_DEBUG", "1")
     # The check checkpoints the chain: beside this throwaway database, not in var/.

@@ -1,8 +1,9 @@
-"""Benchmark of the portal's large writes on SQLite: a unit saving 80 answers, an office
-adding 3,300 communes to a campaign, and the chair finalizing 3,300 communes, each against
-a floor measured in the same run.
+"""Benchmark of the portal's large writes on SQLite or PostgreSQL: a unit saving 80
+answers, an office adding 3,300 communes to a campaign, and the chair finalizing 3,300
+communes, each against a floor measured in the same run.
 
-What is timed is the services behind the pages, in a SQLite file (WAL) as `make run` uses:
+What is timed is the services behind the pages, in a SQLite file (WAL) as `make run` uses,
+or with --postgres in the PostgreSQL of DTI_DATABASE_URL (as scripts/with-postgres sets it):
 `portal.assessments.saving.answers_save` (80 answers changed, each audited),
 `portal.campaigns.services.campaign_units_add` (every commune of the level, each audited)
 and `portal.appraisals.finalization.campaign_finalize` (every commune's 80 values read, the
@@ -13,7 +14,7 @@ finalization the core's evaluation of the same level from inputs already in memo
 The office's pages at that scale (their HTML size and time) are measured in the same
 scene (bench/office_pages.py).
 
-Usage: python bench/bench_writes.py [--units N] [--runs N] [--out FILE]
+Usage: python bench/bench_writes.py [--units N] [--runs N] [--postgres] [--out FILE]
 """
 
 from __future__ import annotations
@@ -258,8 +259,9 @@ def raw_insert(rows: int, width: int = 8) -> Callable[[], int]:
 
     with connection.cursor() as cursor:
         columns = ", ".join(f"c{n} TEXT" for n in range(width))
+        key = "SERIAL" if connection.vendor == "postgresql" else "INTEGER"
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS bench_floor_{width} (id INTEGER PRIMARY KEY, {columns})"
+            f"CREATE TABLE IF NOT EXISTS bench_floor_{width} (id {key} PRIMARY KEY, {columns})"
         )
     values = [[f"{row}-{n}" for n in range(width)] for row in range(rows)]
     marks = ", ".join(["%s"] * width)
@@ -366,6 +368,7 @@ def report(
     host: dict[str, str],
     durable: list[Durability],
     pages: str = "",
+    engine: str = "sqlite",
 ) -> str:
     machine_rows = "\n".join(f"| {name} | {value} |" for name, value in host.items())
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -386,7 +389,13 @@ def report(
         f"{line.full.median / line.normal.median:.2f}× |"
         for line in durable
     )
-    return f"""# Portal writes at commune scale
+    where = (
+        "a SQLite file (WAL, `synchronous=FULL`) as the portal opens it"
+        if engine == "sqlite"
+        else "PostgreSQL 15 on this machine (127.0.0.1), as the portal connects to it"
+    )
+    durability = DURABILITY.format(durability_rows=durability_rows) if durable else ""
+    return f"""# Portal writes at commune scale ({engine})
 
 Measured {when} by `make bench` (`bench/bench_writes.py`).
 
@@ -394,8 +403,7 @@ Measured {when} by `make bench` (`bench/bench_writes.py`).
 
 ## What is measured
 
-The services behind the pages, on a SQLite file (WAL, `synchronous=FULL`) as the portal
-opens it, in one process:
+The services behind the pages, on {where}, in one process:
 
 - **save**: a commune's reporter saves its {CRITERIA} answers, each changed since the last
   save (`answers_save`: the answers validated, written in bulk, one audit entry each);
@@ -443,7 +451,16 @@ Finalization computes before its write transaction and holds the write lock only
 (docs/portal-appraisal.md#finalization): what the lock costs a sign-in meanwhile is in
 performance-login.md.
 
-## Durability: `synchronous=FULL`
+{durability}{pages}
+## Targets
+
+{targets}
+- Saving {CRITERIA} answers costs at most 25 queries: asserted in
+  tests/portal/assessments/test_save_queries.py, with the request as a whole.
+"""
+
+
+DURABILITY = """## Durability: `synchronous=FULL`
 
 The portal opens SQLite with `synchronous=FULL` (docs/decisions.md): a commit returns only
 once the write-ahead log is on the disk, so a save the portal acknowledged survives a power
@@ -455,12 +472,6 @@ on the disk of this machine, in milliseconds:
 |---|---:|---:|---:|
 {durability_rows}
 
-{pages}
-## Targets
-
-{targets}
-- Saving {CRITERIA} answers costs at most 25 queries: asserted in
-  tests/portal/assessments/test_save_queries.py, with the request as a whole.
 """
 
 
@@ -468,12 +479,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--units", type=positive, default=3300)
     parser.add_argument("--runs", type=positive, default=3)
+    parser.add_argument("--postgres", action="store_true", help="DTI_DATABASE_URL's PostgreSQL")
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     options = parser.parse_args(argv)
     host = machine()  # the load average before the work starts
     with tempfile.TemporaryDirectory(prefix="dti-bench-writes-") as folder:
         os.environ.setdefault("DTI_EVIDENCE_ROOT", str(Path(folder) / "evidence"))
-        setup_django(Path(folder) / "bench.sqlite3")
+        setup_django(Path(folder) / "bench.sqlite3", postgres=options.postgres)
         scene = build(options.units)
         save, _ = saver(scene)
         add, finalize = adder(scene), finalizer(scene)
@@ -500,11 +512,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     target,
                 )
             )
-        durable = durability(save, options.runs)
+        durable = [] if options.postgres else durability(save, options.runs)
         assert finalize() == add() == options.units  # every unit finalized, every unit added
         found = in_appraisal(scene)  # a second campaign of every commune, being appraised
         pages = section(options.units, office_pages(scene, found.pk, options.runs, queries))
-        text = report(options.units, options.runs, lines, host, durable, pages)
+        engine = "postgresql" if options.postgres else "sqlite"
+        text = report(options.units, options.runs, lines, host, durable, pages, engine)
     if options.out:
         options.out.write_text(text, encoding="utf-8")
     print(text)
