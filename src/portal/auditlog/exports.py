@@ -13,6 +13,7 @@ from itertools import islice
 from typing import Any
 
 import xlsxwriter
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -31,6 +32,8 @@ NUMBER = re.compile(r"-\d+(,\d+)?")
 CSV_BATCH = 500  # entries a piece of the streamed CSV holds
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_ROWS = 1_048_576  # a worksheet's rows, the title and header included
+XLSX_CELL = 32_767  # characters a cell holds
 # rows written to a temporary file as they come; a text is never read as a number, a
 # formula or a link
 XLSX_OPTIONS = {
@@ -98,6 +101,10 @@ def titled_sheet(
     return sheet
 
 
+class TooManyRows(ValueError):
+    """More entries than a worksheet has rows: the words say to filter or take the CSV."""
+
+
 def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
     """One sheet: a title line, the header (frozen), one entry per row; times as dates.
 
@@ -121,10 +128,21 @@ def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
         sheet.write_number, sheet.write_datetime, sheet.write_string,
     )  # fmt: skip
     for line, cells in enumerate(xlsx_cells(rows), start=2):
+        if line >= XLSX_ROWS:
+            book.close()
+            raise TooManyRows(
+                gettext(
+                    "Nhật ký đã lọc có hơn %(count)s mục, quá số dòng của một trang tính "
+                    "XLSX: hãy lọc bớt (theo thời gian, đơn vị, tiêu chí) hoặc tải tệp CSV."
+                )
+                % {"count": f"{XLSX_ROWS - 2:,}".replace(",", ".")}
+            )
         write_number(line, 0, cells[0])
         write_datetime(line, 1, cells[1], moment)
         for column, text in enumerate(cells[2:], start=2):
             if text is not None:
+                if len(text) > XLSX_CELL:  # a cell holds no more: cut, and say so
+                    text = text[: XLSX_CELL - 1] + "…"
                 write_string(line, column, text)
     book.close()
     return out.getvalue()

@@ -34,7 +34,10 @@ def _export(job: Job, progress: Progress) -> JobResult:
     units = selectors.filter_choices(scope).units
     progress(0, 1, gettext("Đang ghi các mục nhật ký vào tệp XLSX…"))
     rows = selectors.export_rows(scope, filters, units)
-    content = exports.log_xlsx(rows, f"Nhật ký thay đổi — {scope.campaign}")
+    try:
+        content = exports.log_xlsx(rows, f"Nhật ký thay đổi — {scope.campaign}")
+    except exports.TooManyRows as error:
+        raise JobError(str(error)) from error
     name = f"nhat-ky-dot-{scope.campaign.pk}.xlsx"
     return JobResult(content=content, name=name, content_type=exports.XLSX_TYPE)
 

@@ -18,8 +18,10 @@ The file is a tar of:
   with (a campaign moved twice keeps its whole history), each with the archive it came in;
 - `evidence/<name>`: the evidence and signed files the rows name.
 
-Everything is read in one read transaction (one snapshot of the database), so a campaign
-being worked on exports as it was at one moment."""
+The rows are read in one read transaction (one snapshot of the database), so a campaign
+being worked on exports as it was at one moment; the files are copied after it (a file
+deleted meanwhile stops the export, which is then run again). A campaign with a submission
+or a published version awaiting a decision is refused (`in_flight`)."""
 
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ CARRIED = "audit/carried.jsonl"
 EVIDENCE_PREFIX = "evidence/"
 STORED_FILE_FIELD = "stored_name"
 BATCH = 2000
+LINE_MAX = 64 * 1024 * 1024  # one row (a report file in base64) at most: the import reads no more
 
 # The campaign's own rows, parents before children, each with the path from it to its
 # campaign. tests/portal/backups/test_campaign_archive.py checks that every model that
@@ -140,6 +143,36 @@ def export_campaign(campaign_id: int, destination: Path) -> Exported:
     return Exported(destination, manifest, file_sha256(destination))
 
 
+def in_flight(campaign_id: int) -> str:
+    """What waits for a decision that only this deployment can take, in words ("" when
+    nothing does): a submission awaiting approval was signed as a snapshot naming this
+    campaign, and a version awaiting leadership's approval as a digest of these rows; both
+    would be refused as changed once the campaign has another id elsewhere."""
+    submission = apps.get_model("assessments", "Submission")
+    version = apps.get_model("publication", "Version")
+    waiting = list(
+        submission.objects.filter(
+            campaign_unit__campaign_id=campaign_id, state="submitted"
+        ).values_list("campaign_unit__unit__name", flat=True)
+    )
+    pending = version.objects.filter(
+        campaign_id=campaign_id, published_at__isnull=True, refused_at__isnull=True
+    ).count()
+    said = []
+    if waiting:
+        shown = ", ".join(waiting[:10]) + (" …" if len(waiting) > 10 else "")
+        said.append(f"{len(waiting)} bản tự đánh giá đang chờ phê duyệt ({shown})")
+    if pending:
+        said.append(f"{pending} phiên bản kết quả đang chờ lãnh đạo duyệt")
+    if not said:
+        return ""
+    return (
+        "Đợt còn " + " và ".join(said) + ": hãy phê duyệt hoặc trả lại ở hệ thống này rồi "
+        "xuất lại. Bản chốt và bản kết quả chờ duyệt gắn với đợt ở đây, nơi khác sẽ không "
+        "duyệt được."
+    )
+
+
 def campaigns_listed() -> list[str]:
     """Every campaign as the command lists it when the one asked for is not there."""
     campaign = apps.get_model("campaigns", "Campaign")
@@ -157,6 +190,9 @@ def _write_parts(
     campaign = apps.get_model("campaigns", "Campaign").objects.filter(pk=campaign_id).first()
     if campaign is None:
         raise BackupError(f"Không có đợt đánh giá số {campaign_id}.")
+    waiting = in_flight(campaign_id)
+    if waiting:
+        raise BackupError(waiting)
     named: dict[str, set[Any]] = {label: set() for label in SHARED_MODELS}
     counts: dict[str, int] = {}
     members: list[tuple[str, Path]] = []
@@ -180,7 +216,13 @@ def _write_parts(
                             row[f.name] = None  # what stays behind (LEFT_OUT) is not named
                 if row.get(STORED_FILE_FIELD):
                     stored[row[STORED_FILE_FIELD]] = str(row.get("sha256", ""))
-                out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+                line = json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+                if len(line) > LINE_MAX:
+                    raise BackupError(
+                        f"{label} số {row.get('id')}: dòng dữ liệu lớn quá "
+                        f"{LINE_MAX // 2**20} MB, tệp lưu trữ không chứa được."
+                    )
+                out.write(line)
                 counts[label] += 1
         members.append((part_member(label), target))
     named[PROVINCE].add(campaign.province_id)

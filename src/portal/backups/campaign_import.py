@@ -18,8 +18,8 @@ Checked before anything is written:
   this campaign.
 
 Then, in one transaction: the province (created from the archive when it has none of that
-code), the units and frameworks it lacks, an account for each person who acted (inactive,
-without a password, unless an account of the same username and name is there), every row
+code), the units and frameworks the rows name that it lacks, a new account for each person
+who acted (inactive, without a password: never an account already here), every row
 of every part with its references mapped to the new ids (each value read by its field's
 type, length and choices), the carried entries, and one entry of this deployment's trail
 saying who imported which file. The evidence files are put into the store under new names
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import getpass
 import json
 import tarfile
 from collections.abc import Callable, Iterator
@@ -63,6 +64,7 @@ from portal.backups.campaign_archive import (
     FORMAT,
     FORMAT_VERSION,
     FRAMEWORK,
+    LINE_MAX,
     NAMED,
     PARTS,
     PROVINCE,
@@ -81,7 +83,6 @@ from portal.frameworks.documents import check_framework, exact_document
 from portal.units.models import Unit
 
 BATCH = 2000
-LINE_MAX = 64 * 1024 * 1024  # one row (a report file in base64) read at most this long
 JSON_DEPTH = 64  # a stored value nested deeper is refused (reading it back would recurse)
 
 _HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
@@ -282,6 +283,8 @@ def _bounded(value: Any, where: str, depth: int) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise BackupError(f"{where}: có ký tự không hợp lệ trong văn bản.") from None
+        if "\x00" in value:  # PostgreSQL stores no NUL in text or JSON
+            raise BackupError(f"{where}: có ký tự NUL trong văn bản.")
     elif isinstance(value, bool):
         return
     elif isinstance(value, int):
@@ -392,7 +395,7 @@ def _write(
             done.entries = _carry(entries, campaign.pk)
             audit_record(
                 actor=None,
-                actor_name="Nhập tệp lưu trữ (campaign_import)",
+                actor_name=f"Nhập tệp lưu trữ (campaign_import, {_operator()})",
                 entity="campaign",
                 action="import",
                 campaign=campaign,
@@ -460,6 +463,14 @@ def _referenced(shared: dict[str, Any], staged: dict[str, Path]) -> dict[str, se
     return used
 
 
+def _operator() -> str:
+    """Who ran the command, as the system knows them: no account of the portal does."""
+    try:
+        return getpass.getuser()[:60]
+    except (KeyError, OSError):
+        return "không rõ"
+
+
 def _forget(names: list[str]) -> None:
     for name in names:
         evidence_store.remove(name)
@@ -508,6 +519,13 @@ def _units(
             conflicts.append(
                 f"mã {unit['code']}: trong tệp là “{unit['name']}”, ở đây là “{existing.name}”"
             )
+    if conflicts:
+        raise BackupError(
+            f"Tỉnh {province} đã có đơn vị cùng mã nhưng khác tên ({len(conflicts)}): "
+            + "; ".join(conflicts[:10])
+            + (" …" if len(conflicts) > 10 else "")
+            + ". Sửa tên (hoặc thêm tên khác) của đơn vị ở đây rồi nhập lại."
+        )
     created = 0
     for depth in sorted(new):
         rows = [
@@ -516,13 +534,6 @@ def _units(
         insert_rows([row for _, row in rows])
         ids.update((source_id, int(row.pk)) for source_id, row in rows)
         created += len(rows)
-    if conflicts:
-        raise BackupError(
-            f"Tỉnh {province} đã có đơn vị cùng mã nhưng khác tên ({len(conflicts)}): "
-            + "; ".join(conflicts[:10])
-            + (" …" if len(conflicts) > 10 else "")
-            + ". Sửa tên (hoặc thêm tên khác) của đơn vị ở đây rồi nhập lại."
-        )
     lineage = apps.get_model("units", "Lineage")
     known = set(
         lineage.objects.filter(predecessor__province=province).values_list(
@@ -716,6 +727,11 @@ def _part(label: str, path: Path, maps: _Maps, files: dict[str, str], about: dic
                 values[fld.attname] = fld.get_default()
             else:
                 raise BackupError(f"{where}: thiếu cột {fld.name}.")
+        if _awaiting(label, values):
+            raise BackupError(
+                f"{where}: đang chờ phê duyệt ở hệ thống nguồn; bản chốt gắn với đợt ở đó. "
+                "Hãy để bên gửi phê duyệt hoặc trả lại rồi xuất lại."
+            )
         stored = values.get(STORED_FILE_FIELD)
         if stored:
             values[STORED_FILE_FIELD] = _stored(
@@ -730,6 +746,16 @@ def _part(label: str, path: Path, maps: _Maps, files: dict[str, str], about: dic
     if label == "campaigns.Campaign" and count != 1:
         raise BackupError(f"{member}: phải có đúng một đợt đánh giá.")
     return count
+
+
+def _awaiting(label: str, values: dict[str, Any]) -> bool:
+    """A submission awaiting approval, or a version awaiting leadership's: decisions only
+    the source can take (campaign_archive.in_flight)."""
+    if label == "assessments.Submission":
+        return bool(values.get("state") == "submitted")
+    if label == "publication.Version":
+        return values.get("published_at") is None and values.get("refused_at") is None
+    return False
 
 
 def _stored(name: str, sha256: str, files: dict[str, str], maps: _Maps, where: str) -> str:
@@ -828,7 +854,10 @@ def _convert(kind: str, fld: Field[Any, Any], value: Any) -> Any:
         if not isinstance(number, Decimal) or not number.is_finite():
             return _WRONG
         digits, places = fld.max_digits, fld.decimal_places  # type: ignore[attr-defined]  # a DecimalField's own
-        fits = number.is_zero() or number.adjusted() < digits - places
+        exponent = number.as_tuple().exponent
+        fits = (number.is_zero() or number.adjusted() < digits - places) and (
+            isinstance(exponent, int) and -exponent <= places
+        )
         return number if fits else _WRONG
     if kind == "BinaryField":
         return base64.b64decode(value, validate=True) if isinstance(value, str) else _WRONG

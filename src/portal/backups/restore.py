@@ -186,17 +186,23 @@ def extract_checked(
     is changed unless all of them match. The sizes the manifest lists must fit the stage's
     disk before anything is copied; a sparse member (whose few bytes unpack to many) or one
     listed twice is refused."""
-    expected = {entry["path"]: entry for entry in manifest["files"]}
+    try:
+        expected = {str(entry["path"]): entry for entry in manifest["files"]}
+        needed = sum(int(entry["size"]) for entry in expected.values())
+    except (KeyError, TypeError, ValueError):
+        raise BackupError(f"{source}: bản kê không liệt kê đúng các thành phần.") from None
     stage.mkdir(parents=True, exist_ok=True)
-    needed, free = sum(int(e["size"]) for e in expected.values()), shutil.disk_usage(stage).free
+    free = shutil.disk_usage(stage).free
     if needed > free - DISK_MARGIN:
         raise BackupError(
             f"{source}: cần {needed / 2**20:,.0f} MB để mở tệp, ổ đĩa chỉ còn "
             f"{free / 2**20:,.0f} MB trống."
         )
     staged: dict[str, Path] = {}
+    manifest_seen = False
     for member in archive:
-        if member.name == MANIFEST and not staged:
+        if member.name == MANIFEST and not manifest_seen:  # the first: read already
+            manifest_seen = True
             continue
         entry = expected.get(member.name)
         if (

@@ -164,8 +164,8 @@ def test_the_csv_starts_with_its_header_before_any_entry_is_read(
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_no_text_of_the_xlsx_can_start_as_a_formula(text: str):
-    """openpyxl writes a plain text value as a formula when it starts with "=": the cells
-    the export hands it are plain values, so none may."""
+    """A spreadsheet runs a text starting with "=" as a formula once it is pasted elsewhere:
+    the texts the XLSX holds are made inert as the CSV's are."""
     row = LogRow(
         id=1, at=dt.datetime(2025, 7, 1, 8, 30, tzinfo=dt.UTC), actor=text, unit_id=None,
         unit=text, criterion=text, criterion_name=text, entity=text, what=text, old=text,
@@ -177,3 +177,33 @@ def test_no_text_of_the_xlsx_can_start_as_a_formula(text: str):
     for cell in cells[2:]:
         assert cell is None if text == "" else isinstance(cell, str)
         assert cell is None or not cell.startswith("=")
+
+
+def _row(text: str, pk: int = 1) -> LogRow:
+    return LogRow(
+        id=pk, at=dt.datetime(2025, 7, 1, 8, 30, tzinfo=dt.UTC), actor="Lan", unit_id=None,
+        unit="Sở Nội vụ", criterion="c1", criterion_name="c1", entity="answer", what="Sửa",
+        old="1", new="2", old_plain="1", new_plain="2", changes_technical="",
+        reason=text, reason_plain=text, reason_technical="", old_json="1", new_json="2",
+    )  # fmt: skip
+
+
+def test_the_xlsx_holds_texts_as_texts_and_cuts_one_past_a_cells_room():
+    """A number-like, a link-like and a formula-like text stay texts; a text longer than
+    a cell holds (32,767 characters) is cut and ends with "…", never dropped silently."""
+    texts = ["12,5", "https://vi.wikipedia.org", "=1+1", "x" * 40_000]
+    book = load_workbook(
+        io.BytesIO(exports.log_xlsx([_row(t, n) for n, t in enumerate(texts)], "T"))
+    )
+    sheet = book.active
+    reasons = [sheet.cell(row=3 + n, column=9).value for n in range(len(texts))]
+    assert reasons[:3] == ["12,5", "https://vi.wikipedia.org", "'=1+1"]
+    assert len(reasons[3]) == exports.XLSX_CELL and reasons[3].endswith("…")
+    assert all(sheet.cell(row=3 + n, column=9).data_type == "s" for n in range(len(texts)))
+
+
+def test_more_entries_than_a_sheet_has_rows_say_to_filter_or_take_the_csv(monkeypatch):
+    monkeypatch.setattr(exports, "XLSX_ROWS", 5)  # a title, a header and 3 entries
+    exports.log_xlsx([_row("a", n) for n in range(3)], "T")
+    with pytest.raises(exports.TooManyRows, match=r"hãy lọc bớt .* hoặc tải tệp CSV"):
+        exports.log_xlsx([_row("a", n) for n in range(4)], "T")

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import tarfile
+import tempfile
 from collections import deque
 from io import StringIO
 from pathlib import Path
@@ -25,6 +26,7 @@ from django.db.models import Model
 from dti.ledger import link_hash
 from portal import evidence_store
 from portal.accounts.models import Province, User
+from portal.assessments.services import submission_return
 from portal.audit.models import AuditEntry, CarriedEntry
 from portal.audit.verify import audit_log_verify, carried_digest
 from portal.backups.campaign_archive import (
@@ -127,6 +129,19 @@ def _named(
     return named
 
 
+def decided(campaign: Campaign) -> Campaign:
+    """The campaign with no submission left awaiting approval: the demo leaves some, which
+    an archive refuses (their snapshots name this campaign); returned, as an approver may."""
+    waiting = apps.get_model("assessments", "Submission").objects.filter(
+        campaign_unit__campaign=campaign, state="submitted"
+    )
+    for submission in waiting.select_related("campaign_unit"):
+        unit = submission.campaign_unit
+        approver = User.objects.get(memberships__unit=unit.unit_id, memberships__role="approver")
+        submission_return(campaign_unit=unit, actor=approver, note="Trả lại để bổ sung")
+    return campaign
+
+
 def table_counts() -> dict[str, int]:
     return {
         m._meta.label: m._base_manager.count()
@@ -162,7 +177,7 @@ def test_every_model_that_names_a_campaign_is_carried_or_left_out_on_purpose():
 
 @pytest.mark.parametrize("year", [2023, 2024, 2025])
 def test_every_demo_campaign_comes_back_whole_in_another_province(year: int, tmp_path: Path):
-    for source in Campaign.objects.filter(year=year):
+    for source in map(decided, Campaign.objects.filter(year=year)):
         elsewhere = Province.objects.create(code=f"nhan-{source.pk}", name=f"Nhận {source.pk}")
         first = export_campaign(source.pk, tmp_path / f"{source.pk}.tar").path
         done = import_campaign(first, province=elsewhere.code)
@@ -207,7 +222,7 @@ def test_the_appraisal_and_the_evidence_files_come_along_byte_for_byte(
 def test_the_sources_entries_are_carried_checked_and_the_import_is_on_this_trail(
     tmp_path: Path, elsewhere: Province
 ):
-    source = Campaign.objects.get(province__code="binh-dinh", year=2025)
+    source = decided(Campaign.objects.get(province__code="binh-dinh", year=2025))
     archive = export_campaign(source.pk, tmp_path / "a.tar")
     done = import_campaign(archive.path, province=elsewhere.code, expect_sha256=archive.sha256)
     carried = list(CarriedEntry.objects.filter(campaign_id=done.campaign_id).order_by("seq"))
@@ -257,7 +272,7 @@ def test_an_archive_into_its_own_province_twice_is_refused_the_second_time(tmp_p
 def test_a_unit_of_the_same_code_and_another_name_is_refused_by_name(
     tmp_path: Path, elsewhere: Province
 ):
-    source = Campaign.objects.get(province__code="binh-dinh", year=2025)
+    source = decided(Campaign.objects.get(province__code="binh-dinh", year=2025))
     unit = source.units.first().unit
     Unit.objects.create(
         province=elsewhere, code=unit.code, name="Một đơn vị khác", level=unit.level
@@ -276,10 +291,13 @@ def test_a_province_named_that_is_not_here_is_refused(tmp_path: Path):
         import_campaign(archive, province="khong-co")
 
 
-def _tampered(tmp_path: Path, edit: Any, *, manifest: bool = True) -> Path:
-    source = Campaign.objects.get(province__code="binh-phuoc", year=2025)
-    archive = export_campaign(source.pk, tmp_path / "a.tar").path
-    return rewritten(archive, tmp_path / "b.tar", edit(members(archive)), manifest=manifest)
+def _tampered(
+    tmp_path: Path, edit: Any, *, manifest: bool = True, source: Campaign | None = None
+) -> Path:
+    source = source or Campaign.objects.get(province__code="binh-phuoc", year=2025)
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    archive = export_campaign(source.pk, folder / "a.tar").path
+    return rewritten(archive, folder / "b.tar", edit(members(archive)), manifest=manifest)
 
 
 def _first_line_changed(member: str, change: Any) -> Any:
@@ -398,7 +416,7 @@ def test_a_store_failing_midway_leaves_no_file_and_no_row(
 
 
 def test_the_commands_say_what_they_did_and_what_to_send(tmp_path: Path, elsewhere: Province):
-    source = Campaign.objects.get(province__code="binh-dinh", year=2025)
+    source = decided(Campaign.objects.get(province__code="binh-dinh", year=2025))
     said = StringIO()
     call_command("campaign_export", str(source.pk), str(tmp_path / "a.tar"), stdout=said)
     digest = hashlib.sha256((tmp_path / "a.tar").read_bytes()).hexdigest()
@@ -416,7 +434,7 @@ def test_the_commands_say_what_they_did_and_what_to_send(tmp_path: Path, elsewhe
 
 
 def test_a_campaign_moved_twice_keeps_every_entry_of_both_earlier_deployments(tmp_path: Path):
-    source = Campaign.objects.get(province__code="binh-dinh", year=2025)
+    source = decided(Campaign.objects.get(province__code="binh-dinh", year=2025))
     first, second = (
         Province.objects.create(code=code, name=code) for code in ("buoc-mot", "buoc-hai")
     )
@@ -440,7 +458,7 @@ def test_a_campaign_moved_twice_keeps_every_entry_of_both_earlier_deployments(tm
 def test_carried_entries_changed_behind_the_portal_break_the_verdict(
     how: str, tmp_path: Path, elsewhere: Province
 ):
-    source = Campaign.objects.get(province__code="binh-dinh", year=2025)
+    source = decided(Campaign.objects.get(province__code="binh-dinh", year=2025))
     done = import_campaign(
         export_campaign(source.pk, tmp_path / "a.tar").path, province=elsewhere.code
     )
@@ -588,3 +606,61 @@ def test_an_archive_that_does_not_start_with_its_manifest_is_refused(
             tar.addfile(info, io.BytesIO(content[name]))
     with pytest.raises(BackupError, match=r"không bắt đầu bằng manifest\.json"):
         import_campaign(moved, province=elsewhere.code)
+
+
+def test_a_campaign_with_decisions_pending_here_is_not_exported_nor_imported(
+    tmp_path: Path, elsewhere: Province
+):
+    """A submission awaiting approval was signed as a snapshot naming this campaign: once
+    it has another id elsewhere, approving it there would be refused as changed."""
+    source = Campaign.objects.get(province__code="binh-dinh", year=2025)
+    with pytest.raises(BackupError, match="bản tự đánh giá đang chờ phê duyệt"):
+        export_campaign(source.pk, tmp_path / "a.tar")
+    assert not (tmp_path / "a.tar").exists()
+    edit = _first_line_changed(part_member("assessments.Submission"), _set("state", "submitted"))
+    changed = _tampered(tmp_path, edit)
+    with pytest.raises(BackupError, match=r"Submission\.jsonl, dòng 1: đang chờ phê duyệt"):
+        import_campaign(changed, province=elsewhere.code)
+
+
+def test_a_parent_unit_named_otherwise_here_is_listed_as_a_conflict(
+    tmp_path: Path, elsewhere: Province
+):
+    source = Campaign.objects.get(province__code="binh-phuoc", year=2025)
+    parent = Unit.objects.create(
+        province=source.province, code="huyen-cha", name="Huyện Cha", level="huyen"
+    )
+    Unit.objects.filter(pk=source.units.first().unit_id).update(parent=parent)
+    Unit.objects.create(province=elsewhere, code="huyen-cha", name="Huyện Khác", level="huyen")
+    archive = export_campaign(source.pk, tmp_path / "a.tar").path
+    with pytest.raises(BackupError, match="mã huyen-cha: trong tệp là “Huyện Cha”"):
+        import_campaign(archive, province=elsewhere.code)
+
+
+def test_more_decimals_than_a_column_keeps_or_a_nul_are_refused(
+    tmp_path: Path, elsewhere: Province
+):
+    historic = Campaign.objects.get(province__code="binh-dinh", year=2023)
+    edit = _first_line_changed(part_member("campaigns.HistoricResult"), _set("total", "1.12345"))
+    with pytest.raises(BackupError, match="cột total: giá trị không hợp lệ"):
+        import_campaign(_tampered(tmp_path, edit, source=historic), province=elsewhere.code)
+    edit = _first_line_changed(part_member("assessments.Answer"), _set("note", "a\x00b"))
+    with pytest.raises(BackupError, match="ký tự NUL"):
+        import_campaign(_tampered(tmp_path, edit), province=elsewhere.code)
+
+
+def test_a_second_manifest_is_a_stray_member(tmp_path: Path, elsewhere: Province):
+    source = Campaign.objects.get(province__code="binh-dinh", year=2023)
+    content = members(export_campaign(source.pk, tmp_path / "a.tar").path)
+    doubled = tmp_path / "b.tar"
+    with tarfile.open(doubled, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name in [
+            "manifest.json",
+            "manifest.json",
+            *[n for n in content if n != "manifest.json"],
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size = len(content[name])
+            tar.addfile(info, io.BytesIO(content[name]))
+    with pytest.raises(BackupError, match=r"thành phần lạ 'manifest\.json'"):
+        import_campaign(doubled, province=elsewhere.code)
