@@ -149,7 +149,8 @@ SHARED_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["id", "code", "year", "level", "document"],
             "properties": {"id": _ID, "code": {"type": "string"}, "year": {"type": "integer"},
-                           "level": {"type": "string"}, "document": {"type": "object"}},
+                           "level": {"type": "string"}, "document": {"type": "object"},
+                           "name": {"type": "string"}, "source": {"type": "string"}},
         }},
         "people": {"type": "array", "items": {
             "type": "object",
@@ -631,8 +632,6 @@ def _frameworks(
                 )
             ids[framework["id"]] = existing.pk
             continue
-        if document.get("code") != framework["code"]:
-            raise BackupError(f"{where}: mã trong nội dung khác mã của bộ chỉ số.")
         try:
             check_framework(exact_document(document), SHARED)
         except DocumentError as error:
@@ -644,8 +643,8 @@ def _frameworks(
             year=framework["year"],
             level=framework["level"],
             code=framework["code"],
-            name=str(document.get("name", "")),
-            source=str(document.get("source", "")),
+            name=str(framework.get("name") or document.get("name", "")),
+            source=str(framework.get("source") or document.get("source", "")),
             document=document,
         )
         _clean(made, where, exclude=["province", "created_by", "cloned_from"])

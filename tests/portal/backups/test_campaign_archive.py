@@ -664,3 +664,18 @@ def test_a_second_manifest_is_a_stray_member(tmp_path: Path, elsewhere: Province
             tar.addfile(info, io.BytesIO(content[name]))
     with pytest.raises(BackupError, match=r"thành phần lạ 'manifest\.json'"):
         import_campaign(doubled, province=elsewhere.code)
+
+
+def test_a_framework_is_known_by_its_rows_code_even_when_its_document_says_another(
+    tmp_path: Path, elsewhere: Province
+):
+    source = Campaign.objects.get(province__code="binh-dinh", year=2023)
+    level = source.levels.first()
+    apps.get_model("frameworks", "FrameworkVersion").objects.filter(pk=level.framework_id).update(
+        code="ma-rieng", name="Tên riêng"
+    )
+    done = import_campaign(
+        export_campaign(source.pk, tmp_path / "a.tar").path, province=elsewhere.code
+    )
+    made = Campaign.objects.get(pk=done.campaign_id).levels.get(level=level.level).framework
+    assert (made.code, made.name, made.province) == ("ma-rieng", "Tên riêng", elsewhere)
