@@ -73,8 +73,13 @@ def rewritten(archive: Path, out: Path, change: dict[str, bytes], *, manifest: b
             data = content[entry["path"]]
             entry["size"], entry["sha256"] = len(data), hashlib.sha256(data).hexdigest()
         content["manifest.json"] = json.dumps(listed).encode()
+    return packed(out, list(content.items()))
+
+
+def packed(out: Path, items: list[tuple[str, bytes]]) -> Path:
+    """A tar of these members, in this order (a name may come twice)."""
     with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
-        for name, data in content.items():
+        for name, data in items:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
@@ -580,12 +585,7 @@ def test_a_sparse_member_or_one_past_the_free_disk_is_refused_before_it_is_unpac
     listed = json.loads(members(archive)["manifest.json"])
     listed["files"][0]["size"] = 2**50  # a petabyte, declared
     content = {**members(archive), "manifest.json": json.dumps(listed).encode()}
-    big = tmp_path / "big.tar"
-    with tarfile.open(big, "w", format=tarfile.PAX_FORMAT) as tar:
-        for name, data in content.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
+    big = packed(tmp_path / "big.tar", list(content.items()))
     with pytest.raises(BackupError, match="ổ đĩa chỉ còn"):
         import_campaign(big, province=elsewhere.code)
     monkeypatch.setattr(tarfile.TarInfo, "issparse", lambda self: self.name.startswith("rows/"))
@@ -598,12 +598,8 @@ def test_an_archive_that_does_not_start_with_its_manifest_is_refused(
 ):
     source = Campaign.objects.get(province__code="binh-dinh", year=2023)
     content = members(export_campaign(source.pk, tmp_path / "a.tar").path)
-    moved = tmp_path / "b.tar"
-    with tarfile.open(moved, "w", format=tarfile.PAX_FORMAT) as tar:
-        for name in sorted(content, key=lambda n: n == "manifest.json"):
-            info = tarfile.TarInfo(name)
-            info.size = len(content[name])
-            tar.addfile(info, io.BytesIO(content[name]))
+    last = sorted(content, key=lambda n: n == "manifest.json")
+    moved = packed(tmp_path / "b.tar", [(name, content[name]) for name in last])
     with pytest.raises(BackupError, match=r"không bắt đầu bằng manifest\.json"):
         import_campaign(moved, province=elsewhere.code)
 
@@ -652,16 +648,8 @@ def test_more_decimals_than_a_column_keeps_or_a_nul_are_refused(
 def test_a_second_manifest_is_a_stray_member(tmp_path: Path, elsewhere: Province):
     source = Campaign.objects.get(province__code="binh-dinh", year=2023)
     content = members(export_campaign(source.pk, tmp_path / "a.tar").path)
-    doubled = tmp_path / "b.tar"
-    with tarfile.open(doubled, "w", format=tarfile.PAX_FORMAT) as tar:
-        for name in [
-            "manifest.json",
-            "manifest.json",
-            *[n for n in content if n != "manifest.json"],
-        ]:
-            info = tarfile.TarInfo(name)
-            info.size = len(content[name])
-            tar.addfile(info, io.BytesIO(content[name]))
+    twice = ["manifest.json", *content]  # the manifest, then it again, then the rest
+    doubled = packed(tmp_path / "b.tar", [(name, content[name]) for name in twice])
     with pytest.raises(BackupError, match=r"thành phần lạ 'manifest\.json'"):
         import_campaign(doubled, province=elsewhere.code)
 
