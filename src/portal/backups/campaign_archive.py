@@ -47,6 +47,7 @@ from portal.audit.models import AuditEntry, AuditHead, CarriedEntry
 from portal.audit.sealing import audit_seal
 from portal.backups.archive import described, file_sha256, safe_member_name, write_archive
 from portal.backups.snapshot import BackupError
+from portal.workflow import STATE_LABELS, Machine, SubmissionState
 
 FORMAT = "dti-campaign-archive"
 FORMAT_VERSION = 1
@@ -152,7 +153,7 @@ def in_flight(campaign_id: int) -> str:
     version = apps.get_model("publication", "Version")
     waiting = list(
         submission.objects.filter(
-            campaign_unit__campaign_id=campaign_id, state="submitted"
+            campaign_unit__campaign_id=campaign_id, state=SubmissionState.SUBMITTED
         ).values_list("campaign_unit__unit__name", flat=True)
     )
     pending = version.objects.filter(
@@ -161,7 +162,8 @@ def in_flight(campaign_id: int) -> str:
     said = []
     if waiting:
         shown = ", ".join(waiting[:10]) + (" …" if len(waiting) > 10 else "")
-        said.append(f"{len(waiting)} bản tự đánh giá đang chờ phê duyệt ({shown})")
+        label = STATE_LABELS[Machine.SUBMISSION][SubmissionState.SUBMITTED]
+        said.append(f"{len(waiting)} bản tự đánh giá “{label}” ({shown})")
     if pending:
         said.append(f"{pending} phiên bản kết quả đang chờ lãnh đạo duyệt")
     if not said:

@@ -81,6 +81,7 @@ from portal.backups.snapshot import BackupError
 from portal.bulk import insert_rows
 from portal.frameworks.documents import check_framework, exact_document
 from portal.units.models import Unit
+from portal.workflow import SubmissionState
 
 BATCH = 2000
 JSON_DEPTH = 64  # a stored value nested deeper is refused (reading it back would recurse)
@@ -728,8 +729,9 @@ def _part(label: str, path: Path, maps: _Maps, files: dict[str, str], about: dic
                 raise BackupError(f"{where}: thiếu cột {fld.name}.")
         if _awaiting(label, values):
             raise BackupError(
-                f"{where}: đang chờ phê duyệt ở hệ thống nguồn; bản chốt gắn với đợt ở đó. "
-                "Hãy để bên gửi phê duyệt hoặc trả lại rồi xuất lại."
+                f"{where}: còn chờ quyết định ở hệ thống nguồn (bản tự đánh giá chờ phê "
+                "duyệt, hoặc kết quả chờ lãnh đạo duyệt); bản chốt gắn với đợt ở đó. Hãy để "
+                "bên gửi phê duyệt hoặc trả lại rồi xuất lại."
             )
         stored = values.get(STORED_FILE_FIELD)
         if stored:
@@ -751,7 +753,7 @@ def _awaiting(label: str, values: dict[str, Any]) -> bool:
     """A submission awaiting approval, or a version awaiting leadership's: decisions only
     the source can take (campaign_archive.in_flight)."""
     if label == "assessments.Submission":
-        return bool(values.get("state") == "submitted")
+        return bool(values.get("state") == SubmissionState.SUBMITTED)
     if label == "publication.Version":
         return values.get("published_at") is None and values.get("refused_at") is None
     return False

@@ -610,12 +610,14 @@ def test_a_campaign_with_decisions_pending_here_is_not_exported_nor_imported(
     """A submission awaiting approval was signed as a snapshot naming this campaign: once
     it has another id elsewhere, approving it there would be refused as changed."""
     source = Campaign.objects.get(province__code="binh-dinh", year=2025)
-    with pytest.raises(BackupError, match="bản tự đánh giá đang chờ phê duyệt"):
+    with pytest.raises(BackupError, match="bản tự đánh giá “Đã gửi, chờ phê duyệt”"):
         export_campaign(source.pk, tmp_path / "a.tar")
     assert not (tmp_path / "a.tar").exists()
     edit = _first_line_changed(part_member("assessments.Submission"), _set("state", "submitted"))
     changed = _tampered(tmp_path, edit)
-    with pytest.raises(BackupError, match=r"Submission\.jsonl, dòng 1: đang chờ phê duyệt"):
+    with pytest.raises(
+        BackupError, match=r"Submission\.jsonl, dòng 1: còn chờ quyết định ở hệ thống nguồn"
+    ):
         import_campaign(changed, province=elsewhere.code)
 
 
