@@ -76,6 +76,7 @@ from portal.backups.campaign_archive import (
     part_member,
     related_label,
 )
+from portal.backups.portable import INTEGER_FIELDS, TEXT_FIELDS, fits_column
 from portal.backups.restore import extract_checked, opened_with_stage, read_manifest
 from portal.backups.snapshot import BackupError
 from portal.bulk import insert_rows
@@ -818,11 +819,6 @@ def _reader(fld: Field[Any, Any], maps: _Maps, member: str) -> Callable[[Any, st
 
 
 _WRONG = object()
-_INTEGERS = {
-    "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
-    "PositiveBigIntegerField", "PositiveSmallIntegerField",
-}  # fmt: skip
-_TEXTS = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "GenericIPAddressField"}
 
 
 def _convert(kind: str, fld: Field[Any, Any], value: Any) -> Any:
@@ -830,14 +826,14 @@ def _convert(kind: str, fld: Field[Any, Any], value: Any) -> Any:
         return value
     if kind == "BooleanField":
         return value if isinstance(value, bool) else _WRONG
-    if kind in _INTEGERS:
+    if kind in INTEGER_FIELDS:
         if not isinstance(value, int) or isinstance(value, bool):
             return _WRONG
         # the columns' ranges on PostgreSQL (SQLite would store any 64-bit whole number):
         # an archive imports the same into either engine
         low, high = BaseDatabaseOperations.integer_field_ranges[kind]
         return value if low <= value <= high else _WRONG
-    if kind in _TEXTS:
+    if kind in TEXT_FIELDS:
         limit = getattr(fld, "max_length", None)
         return (
             value if isinstance(value, str) and (limit is None or len(value) <= limit) else _WRONG
@@ -854,12 +850,10 @@ def _convert(kind: str, fld: Field[Any, Any], value: Any) -> Any:
         number = Decimal(value) if isinstance(value, str) else _WRONG
         if not isinstance(number, Decimal) or not number.is_finite():
             return _WRONG
-        digits, places = fld.max_digits, fld.decimal_places  # type: ignore[attr-defined]  # a DecimalField's own
-        exponent = number.as_tuple().exponent
-        fits = (number.is_zero() or number.adjusted() < digits - places) and (
-            isinstance(exponent, int) and -exponent <= places
-        )
-        return number if fits else _WRONG
+        places = fld.decimal_places  # type: ignore[attr-defined]  # a DecimalField's own
+        exponent = number.as_tuple().exponent  # no more places than the column keeps
+        fits = isinstance(exponent, int) and -exponent <= places
+        return number if fits and fits_column(fld, number) else _WRONG
     if kind == "BinaryField":
         return base64.b64decode(value, validate=True) if isinstance(value, str) else _WRONG
     return _WRONG

@@ -186,7 +186,7 @@ def _value(field: Field[Any, Any], text: str | None) -> Any:
     kind = target.get_internal_type()
     try:
         value = _convert(kind, text)
-        if isinstance(value, Decimal) and not _fits(target, value):
+        if isinstance(value, Decimal) and not fits_column(target, value):
             value = None
     except (ValueError, ArithmeticError):
         value = None
@@ -198,7 +198,7 @@ def _value(field: Field[Any, Any], text: str | None) -> Any:
     return value
 
 
-def _fits(field: Field[Any, Any], number: Decimal) -> bool:
+def fits_column(field: Field[Any, Any], number: Decimal) -> bool:
     """Whether a decimal fits its column (max_digits, decimal_places), as the database would
     check it."""
     digits, places = getattr(field, "max_digits", None), getattr(field, "decimal_places", None)
@@ -210,7 +210,7 @@ def _fits(field: Field[Any, Any], number: Decimal) -> bool:
 def _convert(kind: str, text: str) -> Any:
     if kind == "BooleanField":
         return {"t": True, "f": False}.get(text)
-    if kind in _INTEGERS:
+    if kind in INTEGER_FIELDS:
         return int(text)
     if kind == "DecimalField":
         number = Decimal(text)
@@ -225,13 +225,13 @@ def _convert(kind: str, text: str) -> Any:
         return bytes.fromhex(text[2:]) if text.startswith("\\x") else None
     if kind == "UUIDField":
         return uuid.UUID(text)
-    if kind in _TEXT:
+    if kind in TEXT_FIELDS:
         return text
     raise ValueError(kind)
 
 
-_TEXT = {"CharField", "TextField", "SlugField", "GenericIPAddressField", "EmailField"}
-_INTEGERS = {
+TEXT_FIELDS = {"CharField", "TextField", "SlugField", "GenericIPAddressField", "EmailField"}
+INTEGER_FIELDS = {
     "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
     "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
     "PositiveSmallIntegerField",
