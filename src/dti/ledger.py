@@ -22,10 +22,15 @@ from typing import Any
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 
 
+# One encoder for every entry: json.dumps with these options builds a new one on each call,
+# which cost checking 100,000 entries a tenth of a second.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
 def canonical_json(data: Any) -> bytes:
-    return json.dumps(
-        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    return _CANONICAL.encode(data).encode("utf-8")
 
 
 def link_hash(previous: str, content: Mapping[str, Any]) -> str:

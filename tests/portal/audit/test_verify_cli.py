@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.db import DataError, connection, transaction
 from django.db.utils import ConnectionHandler
 from django.utils import translation
 
@@ -290,3 +291,45 @@ def test_it_exits_2_when_the_database_cannot_be_read(database):
     assert result.exit_code == 2, result.output
     assert "Không đọc được cơ sở dữ liệu" in result.stderr
     assert result.stdout == ""
+
+
+def test_the_check_reads_each_entry_as_the_orm_reads_it(log: Log):
+    """verify reads the chain with one plain SELECT (its speed): what each hash is computed
+    over must be the content the model gives, on either database."""
+    from portal.audit.verify import _sealed
+
+    read = {entry.id: dict(entry.content) for entry in _sealed("default", chunk_size=3)}
+    assert read == {entry.pk: entry.content() for entry in log.entries}
+
+
+def refused_by_the_column(stored: str, row_id: int) -> bool:
+    """Store `stored` as the entry's time: SQLite keeps any text; PostgreSQL must refuse it
+    (then there is nothing more to check)."""
+    if connection.vendor == "sqlite":
+        tamper("UPDATE {table} SET at = %s WHERE id = %s", [stored, row_id])
+        return False
+    with pytest.raises(DataError), transaction.atomic():
+        tamper("UPDATE {table} SET at = %s WHERE id = %s", [stored, row_id])
+    return True
+
+
+@pytest.mark.parametrize("stored", ["2025-02-30 10:00:00", "không phải thời điểm", ""])
+def test_a_time_that_is_no_time_breaks_the_chain_at_its_entry(log: Log, stored: str):
+    """SQLite keeps any text in a time's column: such a row is named, and the check goes on
+    past it."""
+    if refused_by_the_column(stored, log.ids[2]):
+        return
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert f"chuỗi gãy tại mục #{log.ids[2]} (vị trí 3 trong chuỗi" in result.output
+    assert "đã bị sửa" in result.output
+    assert "2 mục trước đó còn nguyên vẹn." in result.output
+
+
+def test_a_pending_row_whose_time_is_no_time_is_refused(log: Log):
+    row_id, _ = insert_row(log, seq=None, mark="pending-" + "a" * 56)
+    if refused_by_the_column("2025-02-30 10:00:00", row_id):
+        return
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert f"1 mục chờ nối (#{row_id}) không mang dấu mà cổng đã ghi" in result.output
