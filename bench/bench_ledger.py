@@ -2,8 +2,8 @@
 in a SQLite file, against a floor measured in the same run.
 
 What is timed is `portal.audit.verify.audit_log_verify()`, the function behind the command:
-it reads every entry in id order from the database, rebuilds each entry's content and
-checks each link of the chain (dti.ledger.verify). The floor reads the same rows with one
+it reads every entry in the chain's order with one plain SELECT, rebuilds each entry's
+content and checks each link of the chain (dti.ledger.verify). The floor reads the same rows with one
 raw SELECT and hashes the same number of bytes with hashlib: the least any check of the
 chain must do. The log is written before timing, with raw INSERTs of entries hashed exactly
 as portal.audit.services.audit_record hashes them (appending 100,000 entries one by one
@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engi
 
 from bench_engine import Timing, machine, measure, positive, status  # noqa: E402
 
-TARGET_RATIO = 5.0  # the check may cost at most this many times the floor
+TARGET_RATIO = 3.9  # at most this many times the floor: the check's ratio before sealing came
 
 
 def setup_django(database: Path, *, postgres: bool = False) -> None:
@@ -242,8 +242,8 @@ Measured {when} by `make bench` (`bench/bench_ledger.py`).
 
 `portal.audit.verify.audit_log_verify()`, the function behind `manage.py audit_log_verify`, on a
 SQLite file (WAL) holding {entries:,} audit entries and the head row: it reads every entry in
-id order, rebuilds what each hash covers (canonical JSON) and checks every link of the chain
-with `dti.ledger.verify`. The entries are written before timing with raw INSERTs, hashed as
+the chain's order with one plain SELECT, rebuilds what each hash covers (canonical JSON) and
+checks every link of the chain with `dti.ledger.verify`. The entries are written before timing with raw INSERTs, hashed as
 `audit_record` hashes them.
 
 The floor reads the same rows with one raw `SELECT … ORDER BY id` and chains SHA-256 over the
