@@ -105,11 +105,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ledger.py --out docs/performance-ledger.md
 	$(BIN)/python bench/bench_public.py --out docs/performance-public.md
 	$(BIN)/python bench/bench_writes.py --out docs/performance-writes.md
-	scripts/with-postgres $(BIN)/python bench/bench_writes.py --postgres --out docs/performance-writes-postgresql.md
+	scripts/with-postgres --durable $(BIN)/python bench/bench_writes.py --postgres --out docs/performance-writes-postgresql.md
 	$(BIN)/python bench/bench_saves.py --out docs/performance-saves.md
-	scripts/with-postgres $(BIN)/python bench/bench_saves.py --postgres --out docs/performance-saves-postgresql.md
+	scripts/with-postgres --durable $(BIN)/python bench/bench_saves.py --postgres --out docs/performance-saves-postgresql.md
 	$(BIN)/python bench/bench_login.py --out docs/performance-login.md
-	scripts/with-postgres $(BIN)/python bench/bench_login.py --postgres --out docs/performance-login-postgresql.md
+	scripts/with-postgres --durable $(BIN)/python bench/bench_login.py --postgres --out docs/performance-login-postgresql.md
 	$(BIN)/python bench/bench_load.py --out docs/performance-load.md
 
 clean:

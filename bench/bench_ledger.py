@@ -3,9 +3,9 @@ in a SQLite file, against a floor measured in the same run.
 
 What is timed is `portal.audit.verify.audit_log_verify()`, the function behind the command:
 it reads every entry in the chain's order with one plain SELECT, rebuilds each entry's
-content and checks each link of the chain (dti.ledger.verify). The floor reads the same rows with one
-raw SELECT and hashes the same number of bytes with hashlib: the least any check of the
-chain must do. The log is written before timing, with raw INSERTs of entries hashed exactly
+content and checks each link of the chain (dti.ledger.verify). The floor reads the same rows
+with one raw SELECT and hashes the same number of bytes with hashlib: the least any check of
+the chain must do. The log is written before timing, with raw INSERTs of entries hashed exactly
 as portal.audit.services.audit_record hashes them (appending 100,000 entries one by one
 through the service would only measure the writes).
 
@@ -49,6 +49,24 @@ def setup_django(database: Path, *, postgres: bool = False) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def database_described() -> str:
+    """The database the benchmark ran on, as its report names it: SQLite, or PostgreSQL's
+    version and whether its commits wait for the disk (scripts/with-postgres --durable, as
+    a production server runs, or the tests' server, which does not)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "SQLite (WAL, `synchronous=FULL`)"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+        cursor.execute("SHOW fsync")
+        (fsync,) = cursor.fetchone()
+        cursor.execute("SHOW synchronous_commit")
+        (synchronous,) = cursor.fetchone()
+    return f"PostgreSQL {version} (`fsync={fsync}`, `synchronous_commit={synchronous}`)"
 
 
 def write_log(entries: int) -> str:
@@ -243,8 +261,8 @@ Measured {when} by `make bench` (`bench/bench_ledger.py`).
 `portal.audit.verify.audit_log_verify()`, the function behind `manage.py audit_log_verify`, on a
 SQLite file (WAL) holding {entries:,} audit entries and the head row: it reads every entry in
 the chain's order with one plain SELECT, rebuilds what each hash covers (canonical JSON) and
-checks every link of the chain with `dti.ledger.verify`. The entries are written before timing with raw INSERTs, hashed as
-`audit_record` hashes them.
+checks every link of the chain with `dti.ledger.verify`. The entries are written before
+timing with raw INSERTs, hashed as `audit_record` hashes them.
 
 The floor reads the same rows with one raw `SELECT … ORDER BY id` and chains SHA-256 over the
 same columns' text: no model instances, no canonical JSON. It is the least any check of the

@@ -14,7 +14,7 @@ the other, until the worker has finished it. Afterwards every commune has its re
 campaign is finalized and the audit trail verifies.
 
     .venv/bin/python bench/bench_login.py --out docs/performance-login.md
-    scripts/with-postgres .venv/bin/python bench/bench_login.py --postgres \
+    scripts/with-postgres --durable .venv/bin/python bench/bench_login.py --postgres \
         --out docs/performance-login-postgresql.md
 
 Exits 0 whether or not the target is met (a missed one is written as MISSED); 1 when a
@@ -39,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engine imports dti
 
 from bench_engine import machine_table, positive  # noqa: E402
+from bench_ledger import database_described  # noqa: E402
 from bench_public import free_port, start_server, stop_server  # noqa: E402
 from bench_saves import Run, request, served_portal  # noqa: E402
 from bench_writes import OVERRIDE, build, in_appraisal  # noqa: E402
@@ -216,7 +217,7 @@ def markdown(result: Result, options: argparse.Namespace) -> str:
         "",
         f"{result.units:,} communes in a campaign in appraisal, 80 answers each approved, the "
         f"final round agreed. The portal runs under gunicorn (Django {get_version()}, "
-        f"{options.workers} workers × 2 threads, production settings) on {result.engine}, "
+        f"{options.workers} workers × 2 threads, production settings) on {database_described()}, "
         "the task worker beside it, all on this machine. A sign-in is the sign-in page read "
         "on a new connection and the password posted, answered by a redirect (302). The "
         "floor: a commune's reporter signs in "

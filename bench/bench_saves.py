@@ -20,7 +20,7 @@ Afterwards, in this process: every commune's 80 answers are at the version and v
 last acknowledged save (no acknowledged write lost), and the audit trail verifies.
 
     .venv/bin/python bench/bench_saves.py --out docs/performance-saves.md
-    scripts/with-postgres .venv/bin/python bench/bench_saves.py --postgres \
+    scripts/with-postgres --durable .venv/bin/python bench/bench_saves.py --postgres \
         --out docs/performance-saves-postgresql.md
 
 Exits 0 whether or not the targets are met (a missed one is written as MISSED); 1 when a
@@ -48,6 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engine imports dti
 
 from bench_engine import machine, positive  # noqa: E402
+from bench_ledger import database_described  # noqa: E402
 from bench_public import environment, free_port, start_server, stop_server  # noqa: E402
 from public_load import HEADERS, HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
 from save_scene import Reporter, build, form_fields, lost_writes  # noqa: E402
@@ -278,11 +279,11 @@ def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]
         f"Provinces of {options.units} communes, each in an open campaign of 80 criteria with "
         f"a signed-in reporter for every commune. The portal runs under gunicorn "
         f"{package_version('gunicorn')} ({options.workers} workers × 2 threads, production "
-        f"settings) on {engine}, the task worker beside it; the benchmark's clients run on "
-        "the same machine. Each scenario starts the server, reads a few form pages to warm "
-        f"every worker (not timed), then measures the floor: {options.clients} threads "
-        f"request `/healthz` {options.saves} times, {FLOOR_RUNS} times over, the run of the "
-        f"median p95 kept. Then the surge: {options.saves} saves of "
+        f"settings) on {database_described()}, the task worker beside it; the benchmark's "
+        "clients run on the same machine. Each scenario starts the server, reads a few form "
+        "pages to warm every worker (not timed), then measures the floor: "
+        f"{options.clients} threads request `/healthz` {options.saves} times, {FLOOR_RUNS} "
+        f"times over, the run of the median p95 kept. Then the surge: {options.saves} saves of "
         "all 80 answers per province, sent at once, one thread per commune (a commune's saves "
         "follow one another, as one person's do; the forms are encoded beforehand, as a "
         "browser encodes them on the person's device). Throughput is the acknowledged saves (302) "

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engine imports dti
 
 from bench_engine import Timing, machine, measure, positive, status  # noqa: E402
-from bench_ledger import setup_django  # noqa: E402
+from bench_ledger import database_described, setup_django  # noqa: E402
 from office_pages import office_pages, section  # noqa: E402
 
 CRITERIA = 80  # a commune framework's size
@@ -392,7 +392,7 @@ def report(
     where = (
         "a SQLite file (WAL, `synchronous=FULL`) as the portal opens it"
         if engine == "sqlite"
-        else "PostgreSQL 15 on this machine (127.0.0.1), as the portal connects to it"
+        else f"{database_described()} on this machine (127.0.0.1), as the portal connects to it"
     )
     durability = DURABILITY.format(durability_rows=durability_rows) if durable else ""
     return f"""# Portal writes at commune scale ({engine})

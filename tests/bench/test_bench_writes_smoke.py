@@ -30,3 +30,21 @@ def test_postgres_is_asked_for_only_with_a_postgresql_url(tmp_path):
     )  # fmt: skip
     assert result.returncode != 0
     assert "--postgres needs DTI_DATABASE_URL" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_postgresql_report_names_whether_its_commits_waited_for_the_disk():
+    """make bench runs PostgreSQL as production does (scripts/with-postgres --durable); the
+    reports say which it was, so a figure of the tests' server (no fsync) is not taken for
+    one of production."""
+    from django.db import connection
+
+    from tests.bench.test_bench_public_smoke import _load
+
+    _load("bench_engine")
+    described = _load("bench_ledger").database_described()
+    if connection.vendor == "postgresql":
+        assert described.startswith("PostgreSQL 15.")
+        assert "`fsync=off`" in described  # the tests' server: data thrown away
+    else:
+        assert described == "SQLite (WAL, `synchronous=FULL`)"
