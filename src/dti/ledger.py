@@ -167,7 +167,11 @@ def _link_problem(entry: Entry, previous: str, last_id: int | None) -> str | Non
             f"mã “mục trước” ghi ở mục này không khớp mã băm của mục liền trước (#{last_id}): "
             "có mục giữa hai mục đã bị xoá, hoặc mục này đã bị sửa hay chèn vào"
         )
-    if link_hash(previous, entry.content) != entry.hash:
+    try:
+        digest = link_hash(previous, entry.content)
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        digest = None  # content no entry can have (bytes, infinity, endless nesting)
+    if digest != entry.hash:
         return (
             "nội dung của mục không khớp với mã băm đã ghi: mục này đã bị sửa, "
             "hoặc được chèn thẳng vào cơ sở dữ liệu"

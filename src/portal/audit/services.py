@@ -75,6 +75,8 @@ def _float(text: str) -> float | int:
     number = float(text)
     if math.isfinite(number) and number.is_integer() and "e" in repr(number):
         return int(number)  # 1e+20: jsonb stores and returns 100000000000000000000
+    if number == 0:
+        return 0.0  # -0.0: jsonb's numbers have no negative zero, and give back 0.0
     return number
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
@@ -191,6 +191,11 @@ def _stored(using: str, chunk_size: int, *, sealed: bool) -> Iterator[Entry]:
     at, old, new = (HASHED_FIELDS.index(name) for name in ("at", "old", "new"))
     if connection.vendor == "sqlite":  # as text: the driver's own reading fails on 30 February
         columns[at] = f"CAST({columns[at]} AS TEXT)"
+    elif connection.vendor == "postgresql":  # none beyond Python's years: the driver fails
+        columns[at] = (
+            f"CASE WHEN {columns[at]} >= '0001-01-01 00:00:00+00' "
+            f"AND {columns[at]} < '10000-01-01 00:00:00+00' THEN {columns[at]} END"
+        )
     seq = quote("seq")
     where, order = (f"{seq} IS NOT NULL", seq) if sealed else (f"{seq} IS NULL", quote("id"))
     # names from the model's metadata, quoted; no value in the statement
@@ -199,7 +204,8 @@ def _stored(using: str, chunk_size: int, *, sealed: bool) -> Iterator[Entry]:
         f"FROM {quote(AuditEntry._meta.db_table)} WHERE {where} ORDER BY {order}"
     )
     zone = connection.timezone or UTC  # the connection's zone: UTC with USE_TZ
-    with connection.cursor() as cursor:
+    # chunked: a server-side cursor on PostgreSQL, so a long log is never held whole
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(chunk_size):
             for row in rows:
@@ -221,11 +227,13 @@ def _moment(value: object, zone: tzinfo) -> datetime | None:
     changed behind the portal's back: its hash cannot match)."""
     try:
         parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
-    except ValueError:  # the shape of a time, but none (30 February)
+        if parsed is None:
+            return None
+        parsed = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+        parsed.astimezone(UTC)  # as its hash is computed: beyond year 9999 in UTC, no time
+    except (ValueError, OverflowError):  # the shape of a time, but none (30 February)
         return None
-    if parsed is None:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+    return parsed
 
 
 def _json(value: object) -> object:
@@ -233,6 +241,11 @@ def _json(value: object) -> object:
     it is not JSON (SQLite holds any text: then its hash cannot match). The decoder is
     called directly where the text is one value and nothing around it, as the portal
     stores it; json.loads's own look for surrounding spaces was a tenth of the check."""
+    if isinstance(value, bytes | bytearray):  # SQLite keeps a blob there too
+        try:
+            return json.loads(value)
+        except (ValueError, RecursionError):
+            return value  # no hash matches it: a break, not a crash (dti.ledger)
     if not isinstance(value, str):
         return value
     try:
@@ -243,19 +256,31 @@ def _json(value: object) -> object:
     except ValueError:  # not JSON (raw_decode also refuses spaces before it)
         try:
             return json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return value
+    except RecursionError:  # nested past Python's limit: written behind the portal's back
+        return value
 
 
 _DECODER = json.JSONDecoder()
 
 
+def _mark_holds(entry: Entry) -> bool:
+    """Whether a pending row carries the mark the portal gave its content; a mark or a
+    content no writer can make (a blob, infinity) does not."""
+    try:
+        return isinstance(entry.hash, str) and mark_holds(entry.hash, dict(entry.content))
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        return False
+
+
 def _entry(using: str, pk: int) -> AuditEntry | None:
     """The broken entry as stored, to describe it; None where it cannot be read (a time
-    that is no time: the break names it by its id alone)."""
+    that is no time, or past year 9999: the break names it by its id alone)."""
     try:
-        return AuditEntry.objects.using(using).filter(pk=pk).first()
-    except ValueError:
+        with transaction.atomic(using=using):  # a refused read leaves no transaction broken
+            return AuditEntry.objects.using(using).filter(pk=pk).first()
+    except (DatabaseError, ValueError, TypeError, OverflowError, RecursionError):
         return None
 
 
@@ -277,7 +302,7 @@ def _pending(using: str) -> Pending:
         at = None if unreadable else datetime.fromisoformat(entry.content["at"])
         if at is not None:
             oldest = at if oldest is None else min(oldest, at)
-        if at is None or not mark_holds(entry.hash, dict(entry.content)):
+        if at is None or not _mark_holds(entry):
             forged.append(entry.id)
     return Pending(count, oldest, tuple(forged))
 
@@ -527,6 +552,15 @@ def _kept_lines(kept: Kept | None, broken: Break | None) -> list[str]:
     ]
 
 
+def _moment_words(at: datetime) -> str:
+    """The entry's time as the pages write it; as stored where it has no local time (a
+    time changed behind the portal's back to the edge of the calendar)."""
+    try:
+        return moment_text(at)
+    except (OverflowError, ValueError):
+        return str(at)
+
+
 def _described(entry: AuditEntry) -> str:
     where = []
     if entry.unit_id is not None:
@@ -536,7 +570,7 @@ def _described(entry: AuditEntry) -> str:
     if entry.criterion:
         where.append(gettext("tiêu chí %(code)s") % {"code": entry.criterion})
     return gettext("Mục này, như đang lưu: lúc %(at)s, %(actor)s, %(what)s%(where)s.") % {
-        "at": moment_text(entry.at),
+        "at": _moment_words(entry.at),
         "actor": entry.actor_name or "—",
         "what": what_changed(entry.entity, entry.action),
         "where": "".join(f", {part}" for part in where),

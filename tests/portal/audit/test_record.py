@@ -40,11 +40,22 @@ def test_each_entry_links_to_the_one_before_and_the_head_follows(log: Log):
         dt.date(2025, 6, 30),
         1e20,
         0.1,
+        -0.0,
         float("nan"),
         {"b": [1, (2, 3)], "a": {"online": "12"}, 5: True},
         "Sở Nội vụ — “trích dẫn”",
     ],
-    ids=["decimal", "datetime", "date", "large-float", "float", "nan", "nested", "text"],
+    ids=[
+        "decimal",
+        "datetime",
+        "date",
+        "large-float",
+        "float",
+        "negative-zero",
+        "nan",
+        "nested",
+        "text",
+    ],
 )
 def test_the_hash_is_what_the_row_read_back_hashes_to(cast: Cast, value):
     entry = audit_record(actor=cast.lan, entity="answer", action="save", old=value, new=[value])

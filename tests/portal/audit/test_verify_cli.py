@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.utils import ConnectionHandler
 from django.utils import translation
 
@@ -302,18 +302,24 @@ def test_the_check_reads_each_entry_as_the_orm_reads_it(log: Log):
     assert read == {entry.pk: entry.content() for entry in log.entries}
 
 
-def refused_by_the_column(stored: str, row_id: int) -> bool:
-    """Store `stored` as the entry's time: SQLite keeps any text; PostgreSQL must refuse it
-    (then there is nothing more to check)."""
-    if connection.vendor == "sqlite":
-        tamper("UPDATE {table} SET at = %s WHERE id = %s", [stored, row_id])
-        return False
-    with pytest.raises(DataError), transaction.atomic():
-        tamper("UPDATE {table} SET at = %s WHERE id = %s", [stored, row_id])
-    return True
+def refused_by_the_column(stored: object, row_id: int, column: str = "at") -> bool:
+    """Store `stored` in the entry's `column`, or say the database refused it: SQLite keeps
+    any text or blob; PostgreSQL refuses a time that is no time and a blob in a JSON column
+    (then there is nothing more to check), but keeps an infinite or deeply nested JSON."""
+    assert column in {"at", "new"}  # a name of this test's, never a value
+    sql = f"UPDATE {{table}} SET {column} = %s WHERE id = %s"  # noqa: S608
+    try:
+        with transaction.atomic():
+            tamper(sql, [stored, row_id])
+    except DatabaseError:
+        assert connection.vendor == "postgresql"  # SQLite keeps it all
+        return True
+    return False
 
 
-@pytest.mark.parametrize("stored", ["2025-02-30 10:00:00", "không phải thời điểm", ""])
+@pytest.mark.parametrize(
+    "stored", ["2025-02-30 10:00:00", "không phải thời điểm", "", "9999-12-31 23:59:59-05:00"]
+)
 def test_a_time_that_is_no_time_breaks_the_chain_at_its_entry(log: Log, stored: str):
     """SQLite keeps any text in a time's column: such a row is named, and the check goes on
     past it."""
@@ -329,6 +335,31 @@ def test_a_time_that_is_no_time_breaks_the_chain_at_its_entry(log: Log, stored: 
 def test_a_pending_row_whose_time_is_no_time_is_refused(log: Log):
     row_id, _ = insert_row(log, seq=None, mark="pending-" + "a" * 56)
     if refused_by_the_column("2025-02-30 10:00:00", row_id):
+        return
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert f"1 mục chờ nối (#{row_id}) không mang dấu mà cổng đã ghi" in result.output
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [b"[1]", "[1e999]", '{"a": -1e400}', "[" * 990 + "]" * 990],
+    ids=["blob", "infinity", "minus-infinity", "nested-990"],
+)
+def test_a_value_no_entry_can_hold_breaks_the_chain_at_its_entry(log: Log, stored: object):
+    """SQLite's JSON check lets through a blob, an infinite number and any nesting; none can
+    be hashed as the portal hashes content: the check names the entry instead of failing."""
+    if refused_by_the_column(stored, log.ids[2], column="new"):
+        return
+    result = verify()
+    assert result.exit_code == 1, result.output
+    assert f"chuỗi gãy tại mục #{log.ids[2]} (vị trí 3 trong chuỗi" in result.output
+    assert "2 mục trước đó còn nguyên vẹn." in result.output
+
+
+def test_a_pending_row_holding_a_blob_is_refused(log: Log):
+    row_id, _ = insert_row(log, seq=None, mark="pending-" + "a" * 56)
+    if refused_by_the_column(b"[1]", row_id, column="new"):
         return
     result = verify()
     assert result.exit_code == 1, result.output
