@@ -50,13 +50,12 @@ def _require_office_admin(actor: User, province_id: int) -> None:
 # ---- imports -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def system_values_upload(
     *, campaign: Campaign, actor: User, data: bytes, file_name: str, source: str
 ) -> ImportBatch:
     """Import an uploaded CSV, XLSX or JSON file; `source` is the default of its rows."""
     _require_office_admin(actor, campaign.province_id)
-    _check_campaign(campaign)
+    _refuse_closed(campaign)  # before reading the file; again, locked, before writing
     upload = read_upload(data, file_name)
     if upload.campaign is not None and upload.campaign != campaign.pk:
         message = gettext("tệp ghi đợt đánh giá %(other)s, không phải đợt này (%(this)s)")
@@ -72,12 +71,11 @@ def system_values_upload(
     )
 
 
-@transaction.atomic
 def system_values_push(*, campaign: Campaign, token: ApiToken, data: bytes) -> ImportBatch:
     """Import the API's JSON body, pushed with `token` (already checked to reach `campaign`)."""
-    _check_campaign(campaign)
+    _refuse_closed(campaign)
     upload = read_json_body(data)
-    batch = system_values_import(
+    return system_values_import(
         campaign=campaign,
         rows=upload.rows,
         source=upload.source,
@@ -86,14 +84,8 @@ def system_values_push(*, campaign: Campaign, token: ApiToken, data: bytes) -> I
         token=token,
         actor_name=f"API: {token.name}",
     )
-    # Only now, with the values imported (and in their transaction): a refused push, a
-    # wrong campaign or a closed one never counts as a use of the token.
-    token.last_used_at = batch.at
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
-    return batch
 
 
-@transaction.atomic
 def system_values_import(
     *,
     campaign: Campaign,
@@ -110,29 +102,66 @@ def system_values_import(
     by file, row and column) or ValidationError (the campaign takes no values now).
 
     `actor` is the person importing; None for a push (`token`) or the demo loader, then
-    `actor_name` says who it was ("API: <token name>", "Nhập mẫu")."""
-    campaign = _check_campaign(campaign)
+    `actor_name` says who it was ("API: <token name>", "Nhập mẫu"). A push counts as a use
+    of its token only once its values are written, in their transaction.
+
+    The rows are checked and the values built before the transaction, which on SQLite holds
+    the database's one write lock from its first statement (a file of 20,000 values took
+    seconds to check, while every sign-in and save waited): under the lock the campaign is
+    checked again, and the rows are planned again if its units changed meanwhile
+    (docs/decisions.md, 17)."""
+    scope = _scope(campaign)
     planned = plan_import(campaign, rows, source)
-    batch = ImportBatch(
-        campaign=campaign,
-        source=(source.strip() or _sources(planned))[:200],
-        file_name=file_name[-255:],
-        format=file_format,
-        created_by=actor,
-        token=token,
-        actor_name=(str(actor) if actor else actor_name)[:200],
-        count=len(planned),
-    )
-    batch.full_clean()
-    batch.save()
-    current = {
-        (value.campaign_unit_id, value.criterion): value
-        for value in SystemValue.objects.select_for_update().filter(
-            campaign_unit__campaign=campaign, criterion__in={p.leaf.code for p in planned}
+    values = _built(planned)
+    with transaction.atomic():
+        campaign = _check_campaign(campaign)
+        if _scope(campaign) != scope:  # a unit added, removed or changed meanwhile
+            planned = plan_import(campaign, rows, source)
+            values = _built(planned)
+        batch = ImportBatch(
+            campaign=campaign,
+            source=(source.strip() or _sources(planned))[:200],
+            file_name=file_name[-255:],
+            format=file_format,
+            created_by=actor,
+            token=token,
+            actor_name=(str(actor) if actor else actor_name)[:200],
+            count=len(planned),
         )
-    }
-    _write(planned, batch, current, actor)
+        batch.full_clean()
+        batch.save()
+        current = {
+            (value.campaign_unit_id, value.criterion): value
+            for value in SystemValue.objects.select_for_update().filter(
+                campaign_unit__campaign=campaign, criterion__in={p.leaf.code for p in planned}
+            )
+        }
+        _write(planned, values, batch, current, actor)
+        if token is not None:
+            # Only now, with the values written: a refused push, a wrong campaign or a
+            # closed one never counts as a use of the token.
+            token.last_used_at = batch.at
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
     return batch
+
+
+def _scope(campaign: Campaign) -> tuple[tuple[object, ...], ...]:
+    """What planning an import reads of the campaign that can change while it is checked:
+    its levels' frameworks, and each unit in it with its code, name and attributes (which
+    criteria apply)."""
+    levels = campaign.levels.order_by("level").values_list("level", "framework_id")
+    units = campaign.units.order_by("pk").values_list(
+        "pk", "level", "unit__code", "unit__name", "unit__attributes"
+    )
+    return (*levels, *units)
+
+
+def _refuse_closed(campaign: Campaign) -> None:
+    """A campaign that takes no values now, refused before a file is read (read again,
+    locked, before anything is written)."""
+    reason = import_block_reason(Campaign.objects.get(pk=campaign.pk))
+    if reason:
+        raise ValidationError(reason)
 
 
 def _check_campaign(campaign: Campaign) -> Campaign:
@@ -149,31 +178,47 @@ def _sources(planned: Sequence[PlannedValue]) -> str:
     return "; ".join(dict.fromkeys(plan.source for plan in planned))
 
 
+def _built(planned: Sequence[PlannedValue]) -> list[SystemValue]:
+    """Each planned value as its row, checked by its fields (its unit and batch are set as
+    they are written: the one row per unit × criterion is the unit's held one, if any)."""
+    values = []
+    for plan in planned:
+        value = SystemValue(
+            campaign_unit=plan.campaign_unit,
+            criterion=plan.leaf.code,
+            value=plan.value,
+            source=plan.source,
+            measured_at=plan.measured_at,
+            imported_at=timezone.now(),  # the batch's moment, set when it is written
+        )
+        value.full_clean(exclude=["campaign_unit", "batch"], validate_unique=False)
+        values.append(value)
+    return values
+
+
 def _write(
     planned: Sequence[PlannedValue],
+    values: Sequence[SystemValue],
     batch: ImportBatch,
     current: dict[tuple[int, str], SystemValue],
     actor: User | None,
 ) -> None:
-    """Every planned value written in bulk (new rows inserted, held rows updated: a few
-    statements whatever the rows, portal.bulk), each checked by its fields first, then one
-    audit entry each, appended together."""
+    """Every value written in bulk (new rows inserted, held rows updated: a few statements
+    whatever the rows, portal.bulk), then one audit entry each, appended together."""
     written: list[tuple[PlannedValue, SystemValue, object]] = []
     new: list[SystemValue] = []
     changed: list[SystemValue] = []
-    for plan in planned:
+    for plan, checked in zip(planned, values, strict=True):
         value = current.get((plan.campaign_unit.pk, plan.leaf.code))
         old = value.value if value is not None else None
         if value is None:
-            value = SystemValue(campaign_unit=plan.campaign_unit, criterion=plan.leaf.code)
+            value = checked
             new.append(value)
-        else:
+        else:  # the held row takes the checked fields
+            value.value, value.source = checked.value, checked.source
+            value.measured_at = checked.measured_at
             changed.append(value)
-        value.value, value.source, value.measured_at = plan.value, plan.source, plan.measured_at
         value.imported_at, value.batch = batch.at, batch
-        # Its unit and batch are the objects just read and written; the one row per unit ×
-        # criterion is `value` itself.
-        value.full_clean(exclude=["campaign_unit", "batch"], validate_unique=False)
         written.append((plan, value, old))
     insert_rows(new)
     update_rows(changed, ["value", "source", "measured_at", "imported_at", "batch"])
