@@ -223,8 +223,8 @@ def _stored(using: str, chunk_size: int, *, sealed: bool) -> Iterator[Entry]:
 def _moment(value: object, zone: tzinfo) -> datetime | None:
     """A stored `at` as DateTimeField reads it: aware as PostgreSQL's driver gives it; on
     SQLite, text read by Django's parser, in the connection's zone (UTC) where it names
-    none, as Django makes it aware. None where it is no time (a row
-    changed behind the portal's back: its hash cannot match)."""
+    none, as Django makes it aware. None where it is no time (a row changed behind the
+    portal's back: its hash cannot match)."""
     try:
         parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
         if parsed is None:
