@@ -61,6 +61,7 @@ def test_the_deadline_benchmark_runs_and_writes_its_report(tmp_path):
     assert "# Deadline day: concurrent saves (sqlite)" in report
     assert "production settings) on SQLite (WAL, `synchronous=FULL`)" in report
     assert "- 1 province(s): " in report and "- 2 province(s): " in report
+    assert "- 2 provinces at once: " in report and "of one province's alone" in report
     assert "| saves of 80 answers | 7 |" in report and "| saves of 80 answers | 14 |" in report
     assert "| … of province 2 | 7 |" in report
     assert report.count("- Problems afterwards: none") == 2
