@@ -29,6 +29,11 @@ _CANONICAL = json.JSONEncoder(
 )
 
 
+# What hashing a content no writer can make raises (bytes, infinity, endless nesting, a
+# time past year 9999 in UTC): such an entry cannot match its hash.
+UNHASHABLE = (TypeError, ValueError, OverflowError, RecursionError)
+
+
 def canonical_json(data: Any) -> bytes:
     return _CANONICAL.encode(data).encode("utf-8")
 
@@ -169,8 +174,8 @@ def _link_problem(entry: Entry, previous: str, last_id: int | None) -> str | Non
         )
     try:
         digest = link_hash(previous, entry.content)
-    except (TypeError, ValueError, OverflowError, RecursionError):
-        digest = None  # content no entry can have (bytes, infinity, endless nesting)
+    except UNHASHABLE:
+        digest = None
     if digest != entry.hash:
         return (
             "nội dung của mục không khớp với mã băm đã ghi: mục này đã bị sửa, "

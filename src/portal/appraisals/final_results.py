@@ -36,6 +36,7 @@ from portal.audit.models import AuditEntry
 from portal.audit.services import Record, audit_append, audit_entries
 from portal.bulk import insert_rows, update_rows
 from portal.campaigns.models import Campaign, CampaignUnit, HistoricResult
+from portal.campaigns.selectors import units_as_scored
 from portal.frameworks.scoring import applicability, core_value, unit_attributes
 
 SOURCE_TABLE = "Kết quả thẩm định vòng cuối"
@@ -56,11 +57,7 @@ def fingerprint(campaign: Campaign) -> Fingerprint:
     level (one row per unit)."""
     return Fingerprint(
         entries=AuditEntry.objects.filter(campaign_id=campaign.pk).count(),
-        units=tuple(
-            campaign.units.order_by("pk").values_list(
-                "pk", "level", "unit__code", "unit__name", "unit__attributes"
-            )
-        ),
+        units=units_as_scored(campaign),
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 
@@ -26,7 +27,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from dti.anchor import AnchorDamaged
-from dti.ledger import Break, Checkpoint, Entry, Head, Verdict, link_hash, verify
+from dti.ledger import (
+    UNHASHABLE,
+    Break,
+    Checkpoint,
+    Entry,
+    Head,
+    Verdict,
+    link_hash,
+    verify,
+)
 from portal.audit.anchor import anchor, checkpoint_write
 from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, CarriedEntry, hashed_content
 from portal.audit.rows import what_changed
@@ -155,7 +165,7 @@ def _walk(
     using: str, chunk_size: int, checkpoints: list[Checkpoint]
 ) -> tuple[Verdict, Head | None]:
     """The verdict, and the head as read after the entries."""
-    rows = _sealed(using, chunk_size)
+    rows = _stored(using, chunk_size, sealed=True)
     before = _head(using)
     if before is None:  # deleted: the chain alone can still be checked
         verdict = verify(rows, checkpoints=checkpoints)
@@ -170,11 +180,6 @@ def _walk(
 
     verdict = verify(rows, head=before, count_after=count_after, checkpoints=checkpoints)
     return verdict, after[0] if after else before
-
-
-def _sealed(using: str, chunk_size: int) -> Iterator[Entry]:
-    """The sealed entries in chain order, each as its hash covers it."""
-    return _stored(using, chunk_size, sealed=True)
 
 
 def _stored(using: str, chunk_size: int, *, sealed: bool) -> Iterator[Entry]:
@@ -210,14 +215,15 @@ def _stored(using: str, chunk_size: int, *, sealed: bool) -> Iterator[Entry]:
         while rows := cursor.fetchmany(chunk_size):
             for row in rows:
                 *hashed, previous, digest = row
-                moment = _moment(hashed[at], zone)
-                if moment is None:
-                    content = {"id": hashed[0], UNREADABLE: str(hashed[at])}
-                    yield Entry(hashed[0], content, previous, digest)
-                    continue
-                hashed[at] = moment
+                stored_at, hashed[at] = hashed[at], _moment(hashed[at], zone)
                 hashed[old], hashed[new] = _json(hashed[old]), _json(hashed[new])
-                yield Entry(hashed[0], hashed_content(*hashed), previous, digest)
+                content = None
+                if hashed[at] is not None:
+                    with suppress(OverflowError):  # a time with none in UTC (past 9999)
+                        content = hashed_content(*hashed)
+                if content is None:
+                    content = {"id": hashed[0], UNREADABLE: str(stored_at)}
+                yield Entry(hashed[0], content, previous, digest)
 
 
 def _moment(value: object, zone: tzinfo) -> datetime | None:
@@ -227,38 +233,31 @@ def _moment(value: object, zone: tzinfo) -> datetime | None:
     portal's back: its hash cannot match)."""
     try:
         parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
-        if parsed is None:
-            return None
-        parsed = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
-        parsed.astimezone(UTC)  # as its hash is computed: beyond year 9999 in UTC, no time
-    except (ValueError, OverflowError):  # the shape of a time, but none (30 February)
+    except ValueError:  # the shape of a time, but none (30 February)
         return None
-    return parsed
+    if parsed is None or parsed.tzinfo is not None:
+        return parsed
+    return parsed.replace(tzinfo=zone)
 
 
 def _json(value: object) -> object:
     """A stored JSON value as JSONField reads it (json.loads): decoded, or as it is where
-    it is not JSON (SQLite holds any text: then its hash cannot match). The decoder is
-    called directly where the text is one value and nothing around it, as the portal
-    stores it; json.loads's own look for surrounding spaces was a tenth of the check."""
-    if isinstance(value, bytes | bytearray):  # SQLite keeps a blob there too
+    it is not JSON (SQLite holds any text, or a blob: then its hash cannot match). The
+    decoder is called directly where the text is one value and nothing around it, as the
+    portal stores it; json.loads's own look for surrounding spaces was a tenth of the
+    check."""
+    if isinstance(value, str):
         try:
-            return json.loads(value)
+            decoded, end = _DECODER.raw_decode(value)
+            if end == len(value):
+                return decoded
         except (ValueError, RecursionError):
-            return value  # no hash matches it: a break, not a crash (dti.ledger)
-    if not isinstance(value, str):
+            pass  # spaces before it, or not JSON: as json.loads says
+    if not isinstance(value, str | bytes | bytearray):
         return value
     try:
-        decoded, end = _DECODER.raw_decode(value)
-        if end == len(value):
-            return decoded
-        return json.loads(value)  # spaces around it, or text after it
-    except ValueError:  # not JSON (raw_decode also refuses spaces before it)
-        try:
-            return json.loads(value)
-        except (ValueError, RecursionError):
-            return value
-    except RecursionError:  # nested past Python's limit: written behind the portal's back
+        return json.loads(value)
+    except (ValueError, RecursionError):
         return value
 
 
@@ -270,7 +269,7 @@ def _mark_holds(entry: Entry) -> bool:
     content no writer can make (a blob, infinity) does not."""
     try:
         return isinstance(entry.hash, str) and mark_holds(entry.hash, dict(entry.content))
-    except (TypeError, ValueError, OverflowError, RecursionError):
+    except UNHASHABLE:
         return False
 
 
@@ -280,7 +279,7 @@ def _entry(using: str, pk: int) -> AuditEntry | None:
     try:
         with transaction.atomic(using=using):  # a refused read leaves no transaction broken
             return AuditEntry.objects.using(using).filter(pk=pk).first()
-    except (DatabaseError, ValueError, TypeError, OverflowError, RecursionError):
+    except (DatabaseError, *UNHASHABLE):
         return None
 
 

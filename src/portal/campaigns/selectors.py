@@ -32,6 +32,18 @@ def campaigns_for_user(user: AnyUser) -> QuerySet[Campaign]:
     )
 
 
+def units_as_scored(campaign: Campaign) -> tuple[tuple[object, ...], ...]:
+    """Each unit in the campaign, in id order, with what scoring and imports read of it:
+    its level, code, name and attributes (which criteria apply). Compared before and after
+    a computation done outside a lock, it says whether a unit was added, removed or edited
+    meanwhile (finalization, system-value imports); one query."""
+    return tuple(
+        campaign.units.order_by("pk").values_list(
+            "pk", "level", "unit__code", "unit__name", "unit__attributes"
+        )
+    )
+
+
 def units_of_level(province: Province, level: str, year: int) -> QuerySet[Unit]:
     """The province's units of a level that exist at some time in `year`."""
     return Unit.objects.filter(province=province, level=level).filter(

@@ -21,6 +21,7 @@ from portal.audit.locks import locked_or_refused
 from portal.audit.services import Record, audit_record, audit_records
 from portal.bulk import insert_rows, update_rows
 from portal.campaigns.models import Campaign
+from portal.campaigns.selectors import units_as_scored
 from portal.indicators.checks import PlannedValue, plan_import
 from portal.indicators.models import (
     TOKEN_DAYS,
@@ -55,7 +56,7 @@ def system_values_upload(
 ) -> ImportBatch:
     """Import an uploaded CSV, XLSX or JSON file; `source` is the default of its rows."""
     _require_office_admin(actor, campaign.province_id)
-    _refuse_closed(campaign)  # before reading the file; again, locked, before writing
+    _check_campaign(campaign, lock=False)  # before reading the file; locked before writing
     upload = read_upload(data, file_name)
     if upload.campaign is not None and upload.campaign != campaign.pk:
         message = gettext("tệp ghi đợt đánh giá %(other)s, không phải đợt này (%(this)s)")
@@ -73,7 +74,7 @@ def system_values_upload(
 
 def system_values_push(*, campaign: Campaign, token: ApiToken, data: bytes) -> ImportBatch:
     """Import the API's JSON body, pushed with `token` (already checked to reach `campaign`)."""
-    _refuse_closed(campaign)
+    _check_campaign(campaign, lock=False)
     upload = read_json_body(data)
     return system_values_import(
         campaign=campaign,
@@ -150,28 +151,19 @@ def _scope(campaign: Campaign) -> tuple[tuple[object, ...], ...]:
     its levels' frameworks, and each unit in it with its code, name and attributes (which
     criteria apply)."""
     levels = campaign.levels.order_by("level").values_list("level", "framework_id")
-    units = campaign.units.order_by("pk").values_list(
-        "pk", "level", "unit__code", "unit__name", "unit__attributes"
-    )
-    return (*levels, *units)
+    return (*levels, *units_as_scored(campaign))
 
 
-def _refuse_closed(campaign: Campaign) -> None:
-    """A campaign that takes no values now, refused before a file is read (read again,
-    locked, before anything is written)."""
-    reason = import_block_reason(Campaign.objects.get(pk=campaign.pk))
+def _check_campaign(campaign: Campaign, *, lock: bool = True) -> Campaign:
+    """The campaign as stored now, if it takes system values now; else a ValidationError
+    saying why. Locked (so a finalization waits for the import, or the import sees the
+    finalized state) before writing; unlocked, to refuse before a file is even read."""
+    campaigns = Campaign.objects.select_for_update() if lock else Campaign.objects
+    stored = campaigns.get(pk=campaign.pk)
+    reason = import_block_reason(stored)
     if reason:
         raise ValidationError(reason)
-
-
-def _check_campaign(campaign: Campaign) -> Campaign:
-    """The campaign, locked, if it takes system values now (so a finalization waits for
-    the import, or the import sees the finalized state); else a ValidationError saying why."""
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    reason = import_block_reason(locked)
-    if reason:
-        raise ValidationError(reason)
-    return locked
+    return stored
 
 
 def _sources(planned: Sequence[PlannedValue]) -> str:

@@ -296,9 +296,9 @@ def test_it_exits_2_when_the_database_cannot_be_read(database):
 def test_the_check_reads_each_entry_as_the_orm_reads_it(log: Log):
     """verify reads the chain with one plain SELECT (its speed): what each hash is computed
     over must be the content the model gives, on either database."""
-    from portal.audit.verify import _sealed
+    from portal.audit.verify import _stored
 
-    read = {entry.id: dict(entry.content) for entry in _sealed("default", chunk_size=3)}
+    read = {entry.id: dict(entry.content) for entry in _stored("default", 3, sealed=True)}
     assert read == {entry.pk: entry.content() for entry in log.entries}
 
 
