@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from portal.bulk import INSERT_BATCH, insert_rows, update_rows
@@ -149,3 +149,93 @@ def test_rows_with_their_own_ids_are_for_sqlite_alone(cast: Cast):
     else:  # a sequence gives the ids there, and explicit ones would not move it
         with pytest.raises(ValueError, match="SQLite"):
             insert_rows([row], keys=True)
+
+
+AWKWARD_TEXT = "Sở \"Nội vụ\" \\ C:\\dữ liệu\n\ttab, {ngoặc} [mảng] 'nháy' 🇻🇳 Ơ Ư Ạ %s %(x)s"
+
+
+def test_text_of_any_kind_reads_back_as_written(cast: Cast):
+    """Quotes, backslashes, line breaks, placeholders and any letter: on PostgreSQL the rows
+    go as one JSON document (portal.bulk.recordset), which must not change a character."""
+    rows = [Notification(user=cast.lan, kind="k", title=AWKWARD_TEXT, key="a")]
+    insert_rows(rows)
+    assert Notification.objects.get(pk=rows[0].pk).title == AWKWARD_TEXT
+    rows[0].title = AWKWARD_TEXT[::-1]
+    update_rows(rows, ["title"])
+    assert Notification.objects.get(pk=rows[0].pk).title == AWKWARD_TEXT[::-1]
+
+
+def test_json_values_keep_their_nesting_and_their_nulls(cast: Cast):
+    nested = {"a": None, "b": [1, 2.5, "x", {"c": AWKWARD_TEXT}], "d": {"e": []}, "f": True}
+    row = result(cast.noi_vu_campaign_unit, 0)
+    row.index_scores = nested
+    insert_rows([row])
+    assert HistoricResult.objects.get(pk=row.pk).index_scores == nested
+    row.index_scores = ["only", None]  # type: ignore[assignment]  # a list is JSON too
+    update_rows([row], ["index_scores"])
+    assert HistoricResult.objects.get(pk=row.pk).index_scores == ["only", None]
+
+
+def test_a_json_field_with_nothing_stores_no_value_and_json_null_is_kept(cast: Cast):
+    """An audit entry's old value of None is SQL's NULL, as the ORM's save stores it; a JSON
+    null inside a value stays a JSON null."""
+    from portal.audit.models import AuditEntry
+
+    entry = AuditEntry(
+        at=timezone.now(), actor_name="DTI", entity="answer", action="save",
+        old=None, new={"value": None}, previous_hash="", hash="pending-" + "0" * 56,
+    )  # fmt: skip
+    AuditEntry.objects.append_pending([entry])
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        # the model's own table name; the value a parameter
+        cursor.execute(f"SELECT old IS NULL, new IS NULL FROM {table} WHERE id = %s", [entry.pk])  # noqa: S608
+        assert tuple(map(bool, cursor.fetchone())) == (True, False)
+    assert AuditEntry.objects.get(pk=entry.pk).new == {"value": None}
+
+
+def test_bytes_decimals_and_times_read_back_exactly(cast: Cast):
+    from portal.signatures.models import TrustRoot
+
+    every_byte = bytes(range(256))
+    moment = timezone.now().replace(microsecond=123456)
+    root = TrustRoot(
+        province=cast.province, name="CA", der=every_byte, fingerprint="f" * 64,
+        subject="CN=CA", not_after=moment, added_by=cast.quang,
+    )  # fmt: skip
+    insert_rows([root])
+    stored = TrustRoot.objects.get(pk=root.pk)
+    assert (bytes(stored.der), stored.not_after) == (every_byte, moment)
+    root.der = b"\x00PK\x03\x04\\x00"  # a backslash and an x among the bytes
+    update_rows([root], ["der"])
+    assert bytes(TrustRoot.objects.get(pk=root.pk).der) == b"\x00PK\x03\x04\\x00"
+    row = result(cast.noi_vu_campaign_unit, 0)
+    row.total, row.value = Decimal("1E+2"), Decimal("0.0001")
+    insert_rows([row])
+    stored_result = HistoricResult.objects.get(pk=row.pk)
+    assert (stored_result.total, stored_result.value) == (Decimal("100"), Decimal("0.0001"))
+
+
+def test_a_json_field_with_its_own_encoder_is_written_through_it(cast: Cast):
+    """A framework's document is written with Django's encoder (decimals and times as text):
+    the bulk path writes what the ORM's save writes."""
+    from portal.frameworks.models import FrameworkVersion
+
+    document = {"max": Decimal("12.50"), "at": timezone.now(), "items": [Decimal("1")]}
+    saved = FrameworkVersion.objects.create(
+        province=cast.province, year=2030, level="so", code="saved", name="A", document=document
+    )
+    bulk = FrameworkVersion(
+        province=cast.province, year=2030, level="so", code="bulk", name="B", document=document
+    )
+    insert_rows([bulk])
+    read = FrameworkVersion.objects.in_bulk([saved.pk, bulk.pk])
+    assert read[bulk.pk].document == read[saved.pk].document
+
+
+def test_a_number_json_cannot_hold_is_refused_and_nothing_is_written(cast: Cast):
+    row = result(cast.noi_vu_campaign_unit, 0)
+    row.index_scores = {"score": float("nan")}
+    with pytest.raises((ValueError, IntegrityError)), transaction.atomic():
+        insert_rows([row])
+    assert not HistoricResult.objects.exists()

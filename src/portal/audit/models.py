@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connections, models
 from django.utils.translation import gettext_lazy
 
-from portal.bulk import arrays, insert_rows
+from portal.bulk import insert_rows, recordset, values_document
 
 
 class AppendOnly(Exception):
@@ -56,34 +56,35 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
         """Store each pending entry's place in the chain, previous hash and hash, by id
         (portal.audit.sealing). The one update the log allows, and only on entries still
         pending: one statement, run for every entry (executemany); on PostgreSQL one
-        statement over one array per column."""
+        statement over the links as one JSON document."""
         if not links:
             return
         connection = connections[self.db]
-        quote = connection.ops.quote_name
         # the table's name from the model, quoted; every value a parameter
-        table = quote(AuditEntry._meta.db_table)
-        sql = (
-            f"UPDATE {table} SET seq = %s, previous_hash = %s, hash = %s "  # noqa: S608
-            "WHERE id = %s AND seq IS NULL AND hash LIKE %s"
-        )
-        params: list[tuple[int, str, str, int, str]] = [
-            (seq, previous, digest, pk, "pending-%")
-            for pk, (seq, previous, digest) in links.items()
-        ]
+        table = connection.ops.quote_name(AuditEntry._meta.db_table)
+        pending = f"{table}.seq IS NULL AND {table}.hash LIKE %s"
         with connection.cursor() as cursor:
-            if connection.vendor != "postgresql":
-                cursor.executemany(sql, params)
+            if connection.vendor == "postgresql":
+                # one statement over the links as one JSON document (portal.bulk.recordset)
+                links_json = values_document(
+                    ("id", "seq", "previous_hash", "hash"),
+                    ((pk, *link) for pk, link in links.items()),
+                )
+                cursor.execute(
+                    f"UPDATE {table} SET seq = v.seq, previous_hash = v.previous_hash, "  # noqa: S608
+                    f"hash = v.hash FROM {recordset(AuditEntry, connection)} AS v "
+                    f"WHERE {table}.id = v.id AND {pending}",
+                    [links_json, "pending-%"],
+                )
                 return
-            # one statement over one array per column (portal.bulk.arrays)
-            named = {field.name: field for field in AuditEntry._meta.concrete_fields}
-            fields = [named[name] for name in ("seq", "previous_hash", "hash", "id")]
-            sql = (
-                f"UPDATE {table} SET seq = v.seq, previous_hash = v.previous, hash = v.hash "  # noqa: S608
-                f"FROM {arrays(fields, connection)} AS v(seq, previous, hash, id) "
-                f"WHERE {table}.id = v.id AND {table}.seq IS NULL AND {table}.hash LIKE %s"
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, previous_hash = %s, hash = %s "  # noqa: S608
+                f"WHERE id = %s AND {pending}",
+                [
+                    (seq, previous, digest, pk, "pending-%")
+                    for pk, (seq, previous, digest) in links.items()
+                ],
             )
-            cursor.execute(sql, [*[list(c) for c in zip(*params, strict=True)][:4], "pending-%"])
 
 
 class AuditEntry(models.Model):
