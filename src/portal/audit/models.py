@@ -93,6 +93,7 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -104,6 +105,7 @@ class AuditEntry(models.Model):
         "accounts.Province",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -112,6 +114,7 @@ class AuditEntry(models.Model):
         "campaigns.Campaign",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -120,6 +123,7 @@ class AuditEntry(models.Model):
         "units.Unit",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -150,6 +154,10 @@ class AuditEntry(models.Model):
             models.Index(fields=["campaign", "unit", "criterion"], name="audit_where"),
             # the few entries waiting to be sealed, found without reading the others
             models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_pending"),
+            # a person's history (accounts.selectors.person_history): only their entries
+            models.Index(
+                fields=["entity_id"], condition=models.Q(entity="person"), name="audit_person"
+            ),
         ]
 
     def __str__(self) -> str:
