@@ -17,6 +17,21 @@ from tests.portal.conftest import Cast
 pytestmark = pytest.mark.browser
 
 
+DRAWN = "key => Boolean(window.Chart && Chart.getChart(document.querySelector(`canvas[data-chart=${key}]`)))"
+
+
+def chart_drawn(page: Page, key: str, seconds: float = 10) -> bool:
+    """Whether the charting library has drawn into the canvas within `seconds`, asked from
+    outside the page: a predicate Playwright polls inside it (wait_for_function) is compiled
+    there with eval, which the page's Content-Security-Policy refuses whenever the chart is
+    not drawn at the first look."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(DRAWN, key):
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
 def test_leadership_reads_how_sure_each_rank_is_on_a_phone(
     page: Page,
     live_server,
@@ -110,9 +125,7 @@ def test_leadership_reads_the_overview_with_its_charts_on_a_phone(
     for key in ("bins", "averages"):
         canvas = page.locator(f'canvas[data-chart="{key}"]')
         expect(canvas).to_be_visible()
-        page.wait_for_function(
-            f"window.Chart && Chart.getChart(document.querySelector('canvas[data-chart={key}]'))"
-        )
+        assert chart_drawn(page, key)
         assert canvas.bounding_box()["width"] > 200
     assert_accessible(page)
     with page.expect_download() as download:
