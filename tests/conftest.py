@@ -65,7 +65,8 @@ def audit_sealed_at_once(request: pytest.FixtureRequest, monkeypatch: pytest.Mon
     audit entries are sealed as soon as they are written, as SQLite does. Tests on real
     commits (`transactional_db`, the live server, other processes) seal as production does.
     Tests marked `audit_pending` look at entries before they are sealed: nothing seals them
-    until the test calls `audit_seal`, as after a server stopped between commit and seal."""
+    until the test calls `audit_seal`, as after a server stopped between commit and seal
+    (a writer that links its own, `audit_append(linked=True)`, still does)."""
     from portal.audit import services
     from portal.audit.sealing import audit_seal
 

@@ -40,7 +40,13 @@ def canonical_json(data: Any) -> bytes:
 
 def link_hash(previous: str, content: Mapping[str, Any]) -> str:
     """The hash of an entry: SHA-256 of the previous entry's hash and the entry's content."""
-    return hashlib.sha256(previous.encode("ascii") + b"\n" + canonical_json(content)).hexdigest()
+    return encoded_link_hash(previous, canonical_json(content))
+
+
+def encoded_link_hash(previous: str, encoded: bytes) -> str:
+    """`link_hash` of a content already written as `canonical_json`: a writer encodes its
+    entries before it locks the chain's head, and only chains the hashes under the lock."""
+    return hashlib.sha256(previous.encode("ascii") + b"\n" + encoded).hexdigest()
 
 
 @dataclass(frozen=True)

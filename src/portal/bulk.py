@@ -2,10 +2,10 @@
 conversions.
 
 - `update_rows`: one UPDATE by primary key, run for every row (executemany; on PostgreSQL
-  one UPDATE over the rows as one JSON document, `recordset`), so no query per row in the code's loop and no
-  CASE expression per row. Django's bulk_update builds a CASE … WHEN per row and field,
-  which costs about a millisecond a row in Python (80 answers: 0.4 s; 3,300 results:
-  seconds).
+  one UPDATE over the rows as one JSON document, `recordset`), so no query per row in the
+  code's loop and no CASE expression per row. Django's bulk_update builds a CASE … WHEN per
+  row and field, which costs about a millisecond a row in Python (80 answers: 0.4 s; 3,300
+  results: seconds).
 - `insert_rows`: multi-row INSERTs that return the new ids, as few as the database allows
   (on PostgreSQL `INSERT … SELECT … FROM json_populate_recordset(…)`, `recordset`). Django's
   bulk_create prepares every value through its query compiler, which took longer than the
@@ -122,17 +122,17 @@ def _column(field: object) -> tuple[Field[object, object], str]:
 
 def insert_rows(rows: Sequence[Model], *, keys: bool = False, stamped: bool = True) -> None:
     """Insert new rows (all of one model), each given its id by the database, or with the
-    ids they hold (`keys`). Fields set on saving (`auto_now_add`) are set as Django's save
-    would set them, unless not `stamped`: rows carried from elsewhere keep their times."""
+    ids they hold (`keys`), which the database's own numbering must have given: on
+    PostgreSQL taken from the table's sequence (an id it did not give, it would give again
+    later), on SQLite chosen under its write lock. Fields set on saving (`auto_now_add`) are
+    set as Django's save would set them, unless not `stamped`: rows carried from elsewhere
+    keep their times."""
     if not rows:
         return
     model = type(rows[0])
     meta = model._meta
     alias = router.db_for_write(model)
     connection = connections[alias]
-    if keys and connection.vendor != "sqlite":
-        # elsewhere the ids come from a sequence that explicit ids would not move
-        raise ValueError("insert_rows(keys=True) is for SQLite, whose writer holds the lock")
     if not connection.features.can_return_rows_from_bulk_insert and not keys:
         if not stamped:  # Django's bulk insert would stamp them
             raise ValueError("insert_rows(stamped=False) needs a database that returns ids")

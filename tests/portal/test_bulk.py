@@ -140,15 +140,23 @@ def test_a_text_longer_than_its_column_is_never_cut(cast: Cast):
         assert HistoricResult.objects.get(pk=row.pk).class_label == "x" * 41
 
 
-def test_rows_with_their_own_ids_are_for_sqlite_alone(cast: Cast):
+def test_rows_keep_the_ids_the_databases_numbering_gave_them(cast: Cast):
+    """On PostgreSQL the ids are taken from the table's sequence first (as the audit trail's
+    linked entries are), so the rows the database numbers itself come after them."""
+    table = HistoricResult._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+            (taken,) = cursor.fetchone()
+    else:
+        taken = 1000
     row = result(cast.noi_vu_campaign_unit, 0)
-    row.pk = 1000
-    if connection.vendor == "sqlite":
-        insert_rows([row], keys=True)
-        assert HistoricResult.objects.get(pk=1000).rank == 1
-    else:  # a sequence gives the ids there, and explicit ones would not move it
-        with pytest.raises(ValueError, match="SQLite"):
-            insert_rows([row], keys=True)
+    row.pk = taken
+    insert_rows([row], keys=True)
+    assert HistoricResult.objects.get(pk=taken).rank == 1
+    after = result(cast.tu_phap_campaign_unit, 1)
+    insert_rows([after])
+    assert after.pk > taken
 
 
 AWKWARD_TEXT = "Sở \"Nội vụ\" \\ C:\\dữ liệu\n\ttab, {ngoặc} [mảng] 'nháy' 🇻🇳 Ơ Ư Ạ %s %(x)s"

@@ -124,11 +124,14 @@ def _write(
     update_rows(prepared.changed, WRITTEN)
     for answer, entry in zip(prepared.answers, prepared.entries, strict=True):
         entry.entity_id = str(answer.pk)  # a new row's, known once it is inserted
-    audit_append(prepared.entries)
     if prepared.names or submission.state != SubmissionState.DRAFT:
         # the criteria by name: the status page's history shows the note as written
         note = "Lưu: " + "; ".join(prepared.names) if prepared.names else ""
         move_submission(campaign_unit, submission, actor, "save", note, roles)
+    # the last write, linked as it is written: the chain's head is locked only for it and the
+    # commit, where a seal after the commit would take it in a second transaction of its own
+    # (portal.audit.sealing)
+    audit_append(prepared.entries, linked=True)
     return SaveResult(len(prepared.names), submission.state)
 
 

@@ -19,7 +19,12 @@ is missing, was written or changed behind the portal's back: it is never sealed,
 
 On SQLite none of this is needed: a transaction that writes holds the database's one write
 lock from its first statement, so the writer links its entries into the chain as it
-inserts them (`append_sealed`), and they are never pending."""
+inserts them (`append_sealed`), and they are never pending. On PostgreSQL a writer whose
+transaction ends right after its entries (a unit's save of its answers) links them so too,
+locking the head for the end of its transaction only: the seal after the commit would cost
+it a second transaction, a second wait for the disk, and the head's lock all the same.
+Other writers keep their entries pending: their transactions go on after them (a
+finalization, an import), and the head must not stay locked that long."""
 
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from dti.ledger import GENESIS, canonical_json, link_hash
+from dti.ledger import GENESIS, canonical_json, encoded_link_hash, link_hash
 from portal.audit.anchor import checkpoint_after_commit, checkpoint_if_due
 from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, hashed_content
 
@@ -61,41 +66,68 @@ def sealed_with_writer(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 
 def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> None:
-    """Insert entries already linked into the chain (SQLite): no one else can write between
-    reading the head and inserting, so each entry gets the id the table would give it, its
-    place and its hash before the insert, and is never pending (no mark, and no update of
-    the rows just written). Entries left pending before are sealed first."""
+    """Insert entries already linked into the chain, under the head's lock, which the
+    writer's transaction then holds until it commits: each entry gets its id (`_next_ids`),
+    its place and its hash before the insert, and is never pending (no mark, and no update
+    of the rows just written).
+
+    On SQLite every writer does so: a transaction that writes holds the database's one
+    write lock anyway. Entries left pending before are sealed first, so the chain keeps the
+    ids' order. On PostgreSQL a writer does so when nothing is left of its transaction but
+    the commit (a save: `audit_append(linked=True)`): the ids come from the table's
+    sequence and each entry is encoded before the lock, so the head is locked only while
+    the hashes are chained, the rows inserted and the transaction committed. What others
+    left pending is sealed after their commits, as always."""
     with transaction.atomic(using=using, savepoint=False):
         entries_of = AuditEntry.objects.using(using)
+        encoded: list[bytes] = []
+        if not sealed_with_writer(using):  # ids from the sequence: taken before the lock
+            _numbered(entries, _next_ids(using, len(entries)))
+            encoded = [canonical_json(entry.content()) for entry in entries]
         head = _locked_head(using)  # rebuilt, if it was deleted, with an entry saying so
-        if entries_of.filter(seq__isnull=True).exists():
-            audit_seal(using)  # that entry, or what was left pending, first
-            head = _locked_head(using)
-        first = _next_id(using)
+        if not encoded:  # SQLite: ids chosen under the lock, after what was left pending
+            if entries_of.filter(seq__isnull=True).exists():
+                audit_seal(using)  # that entry, or what was left pending, first
+                head = _locked_head(using)
+            _numbered(entries, _next_ids(using, len(entries)))
+            encoded = [canonical_json(entry.content()) for entry in entries]
         last_hash, position = head.last_hash, head.count
-        for offset, entry in enumerate(entries):
-            entry.pk, position = first + offset, position + 1
+        for entry, content in zip(entries, encoded, strict=True):
+            position += 1
             entry.seq, entry.previous_hash = position, last_hash
-            entry.hash = last_hash = link_hash(last_hash, entry.content())
+            entry.hash = last_hash = encoded_link_hash(last_hash, content)
         entries_of.append_sealed(entries)
         head.last_hash, head.count, head.last_id = last_hash, position, entries[-1].pk
         head.save(using=using, update_fields=["last_hash", "count", "last_id"])
     checkpoint_after_commit(using)
 
 
-def _next_id(using: str) -> int:
-    """The id SQLite's AUTOINCREMENT would give the next entry: above every id it ever gave
+def _numbered(entries: list[AuditEntry], ids: list[int]) -> None:
+    for entry, pk in zip(entries, ids, strict=True):
+        entry.pk = pk
+
+
+def _next_ids(using: str, count: int) -> list[int]:
+    """Ids for `count` new entries, in order. On PostgreSQL taken from the table's own
+    sequence, so no other writer gets them. On SQLite, whose writer holds the database's
+    write lock, the ids AUTOINCREMENT would give: above every id it ever gave
     (sqlite_sequence) and every id in the table."""
-    table = AuditEntry._meta.db_table
-    # the model's own table name; the value a parameter
-    sql = (
-        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
-        f"COALESCE((SELECT MAX(id) FROM {table}), 0))"
-    )
+    table, key = AuditEntry._meta.db_table, AuditEntry._meta.pk.column
     with connections[using].cursor() as cursor:
+        if connections[using].vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, key, count],
+            )
+            return sorted(int(pk) for (pk,) in cursor.fetchall())
+        # the model's own table name; the value a parameter
+        sql = (
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0))"
+        )
         cursor.execute(sql, [table])
         (last,) = cursor.fetchone()
-    return int(last) + 1
+    return list(range(int(last) + 1, int(last) + 1 + count))
 
 
 def mark_holds(mark: str, content: dict[str, Any]) -> bool:

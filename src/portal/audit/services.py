@@ -6,7 +6,8 @@ Entries are inserted pending, without any lock: writers of different units never
 one another here. After the commit a short step links them into the hash chain
 (portal.audit.sealing), then a checkpoint of the chain may be written outside the database
 (portal.audit.anchor). On SQLite, whose writers take turns anyway, the writer inserts them
-already linked (sealing.append_sealed)."""
+already linked (sealing.append_sealed), and so does a save on PostgreSQL, its entries the
+last of its writes (`audit_append(linked=True)`)."""
 
 from __future__ import annotations
 
@@ -142,16 +143,18 @@ def audit_entries(records: Sequence[Record]) -> list[AuditEntry]:
 # No savepoint of its own: an entry that cannot be written fails the caller's transaction,
 # so the change it describes is never committed without it.
 @transaction.atomic(savepoint=False)
-def audit_append(entries: list[AuditEntry]) -> list[AuditEntry]:
+def audit_append(entries: list[AuditEntry], *, linked: bool = False) -> list[AuditEntry]:
     """Write entries built by `audit_entries`, all at this moment (one transaction's changes
     are made at once): pending, sealed after the commit; on SQLite, linked into the chain
-    as they are inserted (portal.audit.sealing)."""
+    as they are inserted (portal.audit.sealing). `linked`: linked as they are inserted on
+    PostgreSQL too, the chain's head then locked until the commit: for the last of a short
+    transaction's writes (a save of a unit's answers), never for a long one's."""
     if not entries:
         return []
     now = timezone.now()
     for entry in entries:
         entry.at = now
-    if sealed_with_writer():
+    if linked or sealed_with_writer():
         append_sealed(entries)
         return entries
     contents = []

@@ -1,7 +1,9 @@
 """Saving a unit's answers costs a bounded number of queries, whatever the number of criteria
-saved: 80 answers (a commune framework's size) cost about what 2 cost, at most 25, the seal of
-the audit trail that follows the commit included. The audit trail gets one entry per changed
-answer still, chained in order, and verifies."""
+saved: 80 answers (a commune framework's size) cost about what 2 cost, at most 25, the audit
+trail included: the answers' entries are linked into the chain as they are written, and an
+entry of the submission's move, written pending on PostgreSQL, is sealed at once here as
+after the commit in production (tests/conftest.py). The audit trail gets one entry per
+changed answer still, chained in order, and verifies."""
 
 from __future__ import annotations
 
@@ -15,14 +17,10 @@ from portal.answers import PostedAnswer, canonical_answer
 from portal.assessments.models import Answer
 from portal.assessments.saving import answers_save
 from portal.audit.models import AuditEntry
-from portal.audit.sealing import audit_seal
 from portal.audit.verify import audit_log_verify
 from tests.portal.assessments.conftest import form_fields, url
 from tests.portal.conftest import Cast, framework_document
 
-# The entries stay pending in the test's transaction: each count below includes the one
-# seal that follows the save's commit in production (portal.audit.sealing).
-pytestmark = pytest.mark.audit_pending
 CRITERIA = 80
 BOUND = 25
 
@@ -77,7 +75,6 @@ def codes(count: int) -> list[str]:
 def queries_to_save(cast: Cast, answers: dict) -> int:
     with CaptureQueriesContext(connection) as captured:
         answers_save(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers=answers)
-        audit_seal()
     SPENT.append([query["sql"] for query in captured.captured_queries])
     return len(captured)
 
@@ -135,7 +132,6 @@ def test_pressing_save_with_eighty_changes_is_bounded_as_a_whole(eighty: Cast):
     fields.update({f"value:{code}": "4" for code in codes(CRITERIA)})
     with CaptureQueriesContext(connection) as captured:
         response = client.post(url("save", eighty.noi_vu_campaign_unit), fields)
-        audit_seal()
     assert response.status_code == 302
     assert len(captured) <= BOUND, "\n".join(q["sql"][:150] for q in captured.captured_queries)
     assert {a.value for a in stored(eighty).values()} == {"4"}

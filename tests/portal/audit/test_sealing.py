@@ -185,6 +185,69 @@ def test_writers_in_many_threads_are_all_sealed_into_one_chain(cast: Cast):
     assert report.intact and report.verdict.checked == 4 * 10 * 8
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_links_its_entries_has_them_in_the_chain_before_its_commit(cast: Cast):
+    """A save links its entries as it writes them, on PostgreSQL too (audit_append(linked=
+    True)): no seal after its commit, ids from the table's own numbering, and what another
+    writer left pending is sealed after its own commit, behind them."""
+    with transaction.atomic():
+        left = audit_record(actor=cast.lan, entity="answer", action="save", new="1")
+        linked = services.audit_append(
+            services.audit_entries(
+                [Record(actor=cast.lan, entity="answer", action="save", new=n) for n in (2, 3)]
+            ),
+            linked=True,
+        )
+        # SQLite's writer seals what was left pending first; PostgreSQL's links its own at
+        # once and leaves the other entry to the seal after the commit, behind them
+        places = [2, 3] if connection.vendor == "sqlite" else [1, 2]
+        assert [AuditEntry.objects.get(pk=e.pk).seq for e in linked] == places
+        assert all(not e.hash.startswith("pending-") for e in linked)
+    assert [e.pk for e in linked] == [left.pk + 1, left.pk + 2]
+    later = audit_record(actor=cast.lan, entity="answer", action="save", new="4")
+    assert later.pk == left.pk + 3  # the table's numbering goes on after the ids taken
+    assert not pending()
+    assert AuditHead.objects.get().count == 4
+    assert audit_log_verify().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_linking_and_pending_writers_in_many_threads_make_one_chain(cast: Cast):
+    """Saves that link under the head's lock and writers that leave entries to the seal,
+    at once: every entry in one chain, no deadlock, nothing left pending."""
+    start, errors = threading.Barrier(4), []
+
+    def write(worker: int) -> None:
+        try:
+            start.wait(timeout=10)
+            for n in range(10):
+                with transaction.atomic():
+                    entries = services.audit_entries(
+                        [
+                            Record(
+                                actor=cast.lan, entity="answer", action="save", new=[worker, n, k]
+                            )
+                            for k in range(8)
+                        ]
+                    )
+                    services.audit_append(entries, linked=worker % 2 == 0)
+                    audit_record(actor=cast.lan, entity="submission", action="save", new=n)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert not pending()
+    report = audit_log_verify()
+    assert report.intact and report.verdict.checked == 4 * 10 * 9
+
+
 @pytest.mark.django_db
 def test_a_log_sealed_at_once_is_the_log_tests_use(cast: Cast):
     """The fixture the other tests use seals at once: what they check is a sealed chain."""
