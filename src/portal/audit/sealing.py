@@ -80,17 +80,14 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
     left pending is sealed after their commits, as always."""
     with transaction.atomic(using=using, savepoint=False):
         entries_of = AuditEntry.objects.using(using)
-        encoded: list[bytes] = []
-        if not sealed_with_writer(using):  # ids from the sequence: taken before the lock
-            _numbered(entries, _next_ids(using, len(entries)))
-            encoded = [canonical_json(entry.content()) for entry in entries]
+        numbered = not sealed_with_writer(using)  # PostgreSQL: ids from the table's sequence
+        encoded = _encoded(entries, using) if numbered else []  # before the lock
         head = _locked_head(using)  # rebuilt, if it was deleted, with an entry saying so
-        if not encoded:  # SQLite: ids chosen under the lock, after what was left pending
+        if not numbered:  # SQLite: ids chosen under the lock, after what was left pending
             if entries_of.filter(seq__isnull=True).exists():
                 audit_seal(using)  # that entry, or what was left pending, first
                 head = _locked_head(using)
-            _numbered(entries, _next_ids(using, len(entries)))
-            encoded = [canonical_json(entry.content()) for entry in entries]
+            encoded = _encoded(entries, using)
         last_hash, position = head.last_hash, head.count
         for entry, content in zip(entries, encoded, strict=True):
             position += 1
@@ -102,9 +99,11 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
     checkpoint_after_commit(using)
 
 
-def _numbered(entries: list[AuditEntry], ids: list[int]) -> None:
-    for entry, pk in zip(entries, ids, strict=True):
+def _encoded(entries: list[AuditEntry], using: str) -> list[bytes]:
+    """Each entry given its id (`_next_ids`), then written as its hash covers it."""
+    for entry, pk in zip(entries, _next_ids(using, len(entries)), strict=True):
         entry.pk = pk
+    return [canonical_json(entry.content()) for entry in entries]
 
 
 def _next_ids(using: str, count: int) -> list[int]:
