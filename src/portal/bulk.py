@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
@@ -96,8 +97,15 @@ def document(
     read = readers or [_reader(field, stamped=False) for field in fields]
     converters = [_json_converter(field, connection) for field in fields]
     plan = list(zip(names, read, converters, strict=True))
+    items = []
+    for row in rows:
+        item = {}
+        for name, get, convert in plan:
+            value = get(row)
+            item[name] = value if convert is None else convert(value)
+        items.append(item)
     return json.dumps(
-        [{name: convert(get(row)) for name, get, convert in plan} for row in rows],
+        items,
         ensure_ascii=False,
         separators=(",", ":"),
         allow_nan=False,  # PostgreSQL's JSON has no NaN: refused here, by name
@@ -178,35 +186,43 @@ def _reader(field: Field[Any, Any], stamped: bool = True) -> Callable[[Model], A
     saving (when `stamped`), else as it stands (decided once per field, not per row)."""
     if stamped and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
         return lambda row: field.pre_save(row, add=True)
-    name = field.attname
-    return lambda row: getattr(row, name)
+    return attrgetter(field.attname)
 
 
-def _converter(field: Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
+def _converter(
+    field: Field[Any, Any], connection: Any, as_json: bool = False
+) -> Callable[[Any], Any]:
+    """How a value of `field` is prepared for the database, as Django's save prepares it;
+    `as_json`: then written in JSON's terms (`_json_value`)."""
     prepare = field.get_db_prep_save
+
+    def prepared(value: Any) -> Any:
+        ready = prepare(value, connection)
+        return _json_value(ready) if as_json else ready
+
     for kinds, types in _AS_IS:
         if isinstance(field, kinds):
             return lambda value: (
-                value if value is None or type(value) in types else prepare(value, connection)
+                value if value is None or type(value) in types else prepared(value)
             )
     if isinstance(field, models.DateTimeField):
-        return _last_remembered(lambda value: prepare(value, connection))
-    return lambda value: prepare(value, connection)
+        return _last_remembered(prepared)
+    return prepared
 
 
-def _json_converter(field: Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
+def _json_converter(field: Field[Any, Any], connection: Any) -> Callable[[Any], Any] | None:
     """How a value of `field` is written in a `document`: as the field would prepare it for
-    the database, in JSON's terms (`_json_value`); a JSON field's value as the value itself,
-    which it is already (through the field's own encoder, if it has one)."""
+    the database, in JSON's terms (`_json_value`); None when the value is written as it is
+    (a JSON field's value, which is JSON already, unless the field has an encoder of its
+    own)."""
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         if encoder is None:
-            return lambda value: value
+            return None
         return lambda value: (None if value is None else json.loads(json.dumps(value, cls=encoder)))
     if isinstance(field, models.BinaryField):  # bytes, in PostgreSQL's hex form
         return lambda value: None if value is None else "\\x" + bytes(value).hex()
-    convert = _converter(field, connection)
-    return lambda value: _json_value(convert(value))
+    return _converter(field, connection, as_json=True)
 
 
 def _json_value(value: Any) -> Any:
