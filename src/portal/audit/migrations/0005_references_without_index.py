@@ -7,9 +7,13 @@ entries, which the others never write.
 The indexes are dropped by name as the database lists them, rather than by Django's
 AlterField, which on SQLite copies the whole table once per field."""
 
+from typing import Any
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 REFERENCES = {
     "actor": settings.AUTH_USER_MODEL,
@@ -19,7 +23,9 @@ REFERENCES = {
 }
 
 
-def _single_column_indexes(schema_editor, model):
+def _single_column_indexes(
+    schema_editor: BaseDatabaseSchemaEditor, model: Any
+) -> dict[str, list[str]]:
     """{column: [index names]} of the plain (not unique) one-column indexes on the
     references' columns."""
     columns = {model._meta.get_field(name).column for name in REFERENCES}
@@ -40,7 +46,7 @@ def _single_column_indexes(schema_editor, model):
     return found
 
 
-def drop_indexes(apps, schema_editor):
+def drop_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     model = apps.get_model("audit", "AuditEntry")
     quote = schema_editor.quote_name
     for names in _single_column_indexes(schema_editor, model).values():
@@ -48,7 +54,7 @@ def drop_indexes(apps, schema_editor):
             schema_editor.execute(f"DROP INDEX {quote(name)}")
 
 
-def create_indexes(apps, schema_editor):
+def create_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     model = apps.get_model("audit", "AuditEntry")
     present = _single_column_indexes(schema_editor, model)
     for name in REFERENCES:
@@ -57,7 +63,7 @@ def create_indexes(apps, schema_editor):
             schema_editor.add_index(model, index)
 
 
-def reference(to):
+def reference(to: str) -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
         blank=True,
         db_constraint=False,
