@@ -6,6 +6,7 @@ verdict; sealing follows commits, then the worker's beat catches up what was lef
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import connection, transaction
@@ -155,34 +156,46 @@ def test_each_commit_seals_its_entries_and_the_worker_beat_seals_what_was_left(
     assert audit_log_verify().intact
 
 
-@pytest.mark.django_db(transaction=True)
-def test_writers_in_many_threads_are_all_sealed_into_one_chain(cast: Cast):
-    """No lock is taken while writing: threads append at once and every entry is sealed."""
-    start, errors = threading.Barrier(4), []
+THREADS, ROUNDS = 4, 10
 
-    def write(worker: int) -> None:
+
+def in_threads(step: Callable[[int, int], None]) -> list[BaseException]:
+    """`step(worker, round)` in THREADS threads at once, ROUNDS times each, every thread on
+    its own connection: what went wrong in them."""
+    start, errors = threading.Barrier(THREADS), []
+
+    def work(worker: int) -> None:
         try:
             start.wait(timeout=10)
-            for n in range(10):
-                records = [
-                    Record(actor=cast.lan, entity="answer", action="save", new=[worker, n, k])
-                    for k in range(8)
-                ]
-                audit_records(records)
+            for number in range(ROUNDS):
+                step(worker, number)
         except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert not errors
+    return errors
+
+
+def eight(cast: Cast, worker: int, number: int) -> list[Record]:
+    return [
+        Record(actor=cast.lan, entity="answer", action="save", new=[worker, number, k])
+        for k in range(8)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_in_many_threads_are_all_sealed_into_one_chain(cast: Cast):
+    """No lock is taken while writing: threads append at once and every entry is sealed."""
+    assert not in_threads(lambda worker, number: audit_records(eight(cast, worker, number)))
     assert not pending()
     report = audit_log_verify()
-    assert report.intact and report.verdict.checked == 4 * 10 * 8
+    assert report.intact and report.verdict.checked == THREADS * ROUNDS * 8
 
 
 @pytest.mark.django_db(transaction=True)
@@ -215,37 +228,17 @@ def test_a_writer_that_links_its_entries_has_them_in_the_chain_before_its_commit
 def test_linking_and_pending_writers_in_many_threads_make_one_chain(cast: Cast):
     """Saves that link under the head's lock and writers that leave entries to the seal,
     at once: every entry in one chain, no deadlock, nothing left pending."""
-    start, errors = threading.Barrier(4), []
 
-    def write(worker: int) -> None:
-        try:
-            start.wait(timeout=10)
-            for n in range(10):
-                with transaction.atomic():
-                    entries = services.audit_entries(
-                        [
-                            Record(
-                                actor=cast.lan, entity="answer", action="save", new=[worker, n, k]
-                            )
-                            for k in range(8)
-                        ]
-                    )
-                    services.audit_append(entries, linked=worker % 2 == 0)
-                    audit_record(actor=cast.lan, entity="submission", action="save", new=n)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
+    def step(worker: int, number: int) -> None:
+        with transaction.atomic():
+            entries = services.audit_entries(eight(cast, worker, number))
+            services.audit_append(entries, linked=worker % 2 == 0)
+            audit_record(actor=cast.lan, entity="submission", action="save", new=number)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
+    assert not in_threads(step)
     assert not pending()
     report = audit_log_verify()
-    assert report.intact and report.verdict.checked == 4 * 10 * 9
+    assert report.intact and report.verdict.checked == THREADS * ROUNDS * 9
 
 
 @pytest.mark.django_db
