@@ -104,22 +104,17 @@ def document(
             value = get(row)
             item[name] = value if convert is None else convert(value)
         items.append(item)
-    return json.dumps(
-        items,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        allow_nan=False,  # PostgreSQL's JSON has no NaN: refused here, by name
-    )
+    return _json_text(items)
 
 
 def values_document(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """Plain values (text, whole numbers, None) as `recordset` reads them, by column name."""
-    return json.dumps(
-        [dict(zip(columns, row, strict=True)) for row in rows],
-        ensure_ascii=False,
-        separators=(",", ":"),
-        allow_nan=False,
-    )
+    return _json_text([dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def _json_text(items: list[dict[str, Any]]) -> str:
+    # PostgreSQL's JSON has no NaN: refused here (ValueError), before anything is sent
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _column(field: object) -> tuple[Field[object, object], str]:
@@ -155,8 +150,10 @@ def insert_rows(rows: Sequence[Model], *, keys: bool = False, stamped: bool = Tr
     size = INSERT_BATCH if limit is None else min(INSERT_BATCH, limit // len(fields))
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     read = [_reader(field, stamped) for field in fields]
-    readers = [(reader, _converter(f, connection)) for f, reader in zip(fields, read, strict=True)]
     as_document = connection.vendor == "postgresql"
+    # elsewhere a parameter per value, each prepared by its field
+    pairs = zip(fields, read, strict=True)
+    readers = [] if as_document else [(get, _converter(f, connection)) for f, get in pairs]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
@@ -169,7 +166,7 @@ def insert_rows(rows: Sequence[Model], *, keys: bool = False, stamped: bool = Tr
                     f"SELECT {columns} FROM {recordset(model, connection)}"
                 )
             else:
-                params = [convert(read(row)) for row in batch for read, convert in readers]
+                params = [convert(get(row)) for row in batch for get, convert in readers]
                 sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(batch))}"  # noqa: S608
             if keys:
                 cursor.execute(sql, params)
