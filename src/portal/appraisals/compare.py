@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
@@ -25,7 +26,7 @@ from portal.appraisals.unit_selectors import rounds_for
 from portal.appraisals.values import Trail, trail_for
 from portal.assessments.selectors import framework_for
 from portal.audit.models import AuditEntry
-from portal.audit.rows import entity_label
+from portal.audit.rows import SAVE_ENTITY, Logged, entity_label, lines
 from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.frameworks.scoring import LiveScore, points_text, score_answers
 
@@ -150,7 +151,7 @@ def _cells(leaf: Node, trail: Trail, numbers: list[int], scores: list[LiveScore]
 # ---- the history of each value -------------------------------------------------------------
 
 
-def _round_of(audit_entry: AuditEntry) -> int | None:
+def _round_of(audit_entry: Logged) -> int | None:
     for data in (audit_entry.new, audit_entry.old):
         if isinstance(data, dict) and isinstance(data.get("round"), int):
             return int(data["round"])
@@ -160,29 +161,32 @@ def _round_of(audit_entry: AuditEntry) -> int | None:
 def _history(
     campaign_unit: CampaignUnit, full: bool, visible: set[int], nodes: Mapping[str, Node]
 ) -> dict[str, list[Change]]:
-    """Every audit entry about this unit's criteria, in one query, grouped by criterion."""
+    """Every audit entry about this unit's criteria, in one query, grouped by criterion (a
+    save of several answers, under each criterion it changed)."""
     audit_entries = AuditEntry.objects.filter(
+        Q(criterion__in=list(nodes)) | Q(entity=SAVE_ENTITY),
         campaign_id=campaign_unit.campaign_id,
         unit_id=campaign_unit.unit_id,
-        criterion__in=list(nodes),
     ).order_by("pk")
     history: dict[str, list[Change]] = {}
-    for item in audit_entries:
-        number = _round_of(item)
-        if not (full or item.entity in UNIT_ENTITIES or number in visible):
+    for line in (line for entry in audit_entries for line in lines(entry)):
+        node = nodes.get(line.criterion)
+        if node is None:  # a save's criterion no longer in the framework
             continue
-        node = nodes[item.criterion]
-        what = entity_label(item.entity)  # the audit trail's own words for it
+        number = _round_of(line)
+        if not (full or line.entity in UNIT_ENTITIES or number in visible):
+            continue
+        what = entity_label(line.entity)  # the audit trail's own words for it
         if number is not None:
             what = gettext("%(what)s, vòng %(number)s") % {"what": what, "number": number}
-        history.setdefault(item.criterion, []).append(
+        history.setdefault(line.criterion, []).append(
             Change(
-                item.at,
-                item.actor_name,
+                line.at,
+                line.actor_name,
                 what,
-                _describe(node, item.old),
-                _describe(node, item.new),
-                item.reason,
+                _describe(node, line.old),
+                _describe(node, line.new),
+                line.reason,
             )
         )
     return history

@@ -10,7 +10,11 @@ lock, as it always was, and written from that.
 
 On SQLite a transaction that writes holds the database's one write lock from its first
 statement, so every unit's save waited for the whole of the save before it; now it waits for
-the writing alone (docs/decisions.md, "A save prepares before it locks")."""
+the writing alone (docs/decisions.md, "A save prepares before it locks").
+
+A save is one audit entry (entity "answers"), whatever the number of answers it changes:
+its old and new values are keyed by criterion (portal.audit.rows reads it back as one line
+per criterion)."""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from portal.assessments.permissions import unit_roles
 from portal.assessments.selectors import answers_of, edit_block_reason, framework_for
 from portal.assessments.services import editable_leaves, move_submission, open_for_edit
 from portal.audit.models import AuditEntry
+from portal.audit.rows import SAVE_ENTITY
 from portal.audit.services import Record, audit_append, audit_entries
 from portal.bulk import insert_rows, update_rows
 from portal.campaigns.models import CampaignUnit
@@ -64,15 +69,15 @@ class SaveResult:
 
 @dataclass
 class _Prepared:
-    """A save ready to write: the rows (new ones without their submission yet), an audit
-    entry for each (a new row's id is set once it is inserted), and the stored versions
-    they were prepared against."""
+    """A save ready to write: the rows (new ones without their submission yet), its one
+    audit entry (its submission's id is set once the submission is locked), and the stored
+    versions they were prepared against."""
 
     stored: Stored
     new: list[Answer] = field(default_factory=list)
     changed: list[Answer] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)  # new and changed, as posted
-    entries: list[AuditEntry] = field(default_factory=list)  # one for each of `answers`
+    entries: list[AuditEntry] = field(default_factory=list)  # one, or none if nothing changed
     names: list[str] = field(default_factory=list)  # their criteria, by name
 
 
@@ -122,8 +127,8 @@ def _write(
         answer.updated_at = now
     insert_rows(prepared.new)
     update_rows(prepared.changed, WRITTEN)
-    for answer, entry in zip(prepared.answers, prepared.entries, strict=True):
-        entry.entity_id = str(answer.pk)  # a new row's, known once it is inserted
+    for entry in prepared.entries:
+        entry.entity_id = str(submission.pk)  # a first save's, known once it is created
     if prepared.names or submission.state != SubmissionState.DRAFT:
         # the criteria by name: the status page's history shows the note as written
         note = "Lưu: " + "; ".join(prepared.names) if prepared.names else ""
@@ -180,21 +185,23 @@ def _prepare(
         records.append((answer, old))
     if conflicts:
         raise AnswerConflict(_named(conflicts, leaves, submission))
-    prepared.entries = audit_entries(
-        [
-            Record(
-                actor=actor,
-                entity="answer",
-                action="save",
-                old=old,
-                new={"value": answer.value, "note": answer.note},
-                campaign=campaign_unit.campaign,
-                unit=campaign_unit.unit,
-                criterion=answer.criterion,
-            )
-            for answer, old in records
-        ]
-    )
+    if records:
+        prepared.entries = audit_entries(
+            [
+                Record(
+                    actor=actor,
+                    entity=SAVE_ENTITY,
+                    action="save",
+                    old={answer.criterion: old for answer, old in records},
+                    new={
+                        answer.criterion: {"value": answer.value, "note": answer.note}
+                        for answer, _ in records
+                    },
+                    campaign=campaign_unit.campaign,
+                    unit=campaign_unit.unit,
+                )
+            ]
+        )
     prepared.answers = [answer for answer, _ in records]
     prepared.names = [leaves[answer.criterion].name for answer in prepared.answers]
     return prepared

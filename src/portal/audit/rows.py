@@ -1,6 +1,10 @@
 """Entries of the audit trail as people read them: labels for what changed and how, and the
 old and new values written compactly (decimal comma, dates dd/mm/yyyy, states by name).
-The page and the CSV/XLSX exports show the same `LogRow`s; building them runs no query."""
+The page and the CSV/XLSX exports show the same `LogRow`s; building them runs no query.
+
+A save of a unit's answers is one entry (SAVE_ENTITY) whose old and new values are keyed by
+criterion; people read it as one line per criterion it changed, each an answer's change
+(`lines`)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -20,8 +24,14 @@ from portal.audit.models import AuditEntry
 from portal.moments import moment_text
 from portal.workflow import ACTION_LABELS, STATE_LABELS, Machine
 
+# A save of a unit's answers: one entry, its old and new values keyed by criterion (an
+# answer's {"value", "note"}; None as the old value of a first answer). Read as "answer"
+# lines, one per criterion (`lines`); the log's filters offer the two as one.
+SAVE_ENTITY = "answers"
+ANSWER_ENTITY = "answer"  # one answer's change: a save's line, or an entry of its own
 ENTITY_LABELS: dict[str, Promise] = {
     "answer": gettext_lazy("Giá trị tự đánh giá"),
+    SAVE_ENTITY: gettext_lazy("Giá trị tự đánh giá"),
     "evidence": gettext_lazy("Minh chứng"),
     "submission": gettext_lazy("Bản tự đánh giá"),
     "submission_signature": gettext_lazy("Bản tự đánh giá đã ký số"),
@@ -174,6 +184,7 @@ class LogRow:
     reason_technical: str  # the hashes it carried, for the page's technical details
     old_json: str  # the stored values themselves, for the exports
     new_json: str
+    part: int = 0  # the line's place in its entry: a save's criteria are lines 0, 1, 2…
 
 
 _HASH = re.compile(r"(?:SHA-256\s*)?\b[0-9a-f]{64}\b")
@@ -192,8 +203,17 @@ def log_rows(
     entries: Iterable[AuditEntry],
     unit_names: Mapping[int, str],
     criterion_names: Mapping[str, str] | None = None,
+    *,
+    criterion: str = "",
 ) -> list[LogRow]:
-    return [log_row(entry, unit_names, criterion_names) for entry in entries]
+    """The page's rows: each entry's `lines`, a save's in the order of `criterion_names`
+    (the frameworks'), only `criterion`'s if the page is filtered by one."""
+    order = {code: place for place, code in enumerate(criterion_names or {})}
+    return [
+        log_row(line, unit_names, criterion_names, part=part)
+        for entry in entries
+        for part, line in enumerate(lines(entry, criterion, order))
+    ]
 
 
 class Logged(Protocol):
@@ -221,6 +241,45 @@ class Logged(Protocol):
     def reason(self) -> str: ...
 
 
+class Line(NamedTuple):
+    """One criterion's change in a save, read as an answer's entry of its own."""
+
+    pk: int
+    at: datetime
+    actor_name: str
+    unit_id: int | None
+    criterion: str
+    entity: str
+    action: str
+    old: Any
+    new: Any
+    reason: str
+
+
+def lines(
+    entry: Logged, criterion: str = "", order: Mapping[str, int] | None = None
+) -> list[Logged]:
+    """An entry as people read it: a save's (SAVE_ENTITY) as one answer's change per
+    criterion, by `order` (each code's place; the others after, by code), or `criterion`'s
+    alone; any other entry as it is."""
+    new, old = entry.new, entry.old
+    if entry.entity != SAVE_ENTITY or not isinstance(new, dict):
+        return [entry]
+    old = old if isinstance(old, dict) else {}
+    if criterion:
+        codes = [criterion] if criterion in new else []
+    else:
+        places = order or {}
+        codes = sorted(new, key=lambda code: (places.get(code, len(places)), code))
+    pk, at, actor, unit, action, reason = (
+        entry.pk, entry.at, entry.actor_name, entry.unit_id, entry.action, entry.reason
+    )  # fmt: skip
+    return [
+        Line(pk, at, actor, unit, code, ANSWER_ENTITY, action, old.get(code), new[code], reason)
+        for code in codes
+    ]
+
+
 Described = tuple[str, str, str]  # a value in words, without its codes, and its codes
 
 
@@ -233,6 +292,7 @@ def log_row(
     zone: tzinfo | None = None,
     memo: dict[tuple[str, str], Described] | None = None,
     stored: tuple[str, str] | None = None,
+    part: int = 0,
 ) -> LogRow:
     """`criterion_names`: the page shows a criterion by its name (the exports keep the code).
     `language` and `zone`: the active ones, which an export of many entries reads once;
@@ -252,6 +312,7 @@ def log_row(
     names = criterion_names or {}
     return LogRow(
         id=entry.pk,
+        part=part,
         at=timezone.localtime(entry.at, zone),
         actor=entry.actor_name,
         unit_id=entry.unit_id,

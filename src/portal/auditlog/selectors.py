@@ -11,12 +11,23 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 
 from portal.audit.models import AuditEntry
-from portal.audit.rows import MEMO_SIZE, Described, LogRow, entity_label, log_row, stored_json
+from portal.audit.rows import (
+    ANSWER_ENTITY,
+    MEMO_SIZE,
+    SAVE_ENTITY,
+    Described,
+    LogRow,
+    entity_label,
+    lines,
+    log_row,
+    stored_json,
+)
 from portal.auditlog.permissions import LogScope
 from portal.campaigns.models import CampaignLevel
 from portal.units.models import Unit
@@ -66,9 +77,11 @@ def log_entries(scope: LogScope, filters: LogFilter) -> QuerySet[AuditEntry]:
     entries = scope_entries(scope)
     if filters.unit is not None:
         entries = entries.filter(unit_id=filters.unit)
-    if filters.criterion:
-        entries = entries.filter(criterion=filters.criterion)
-    if filters.entity:
+    if filters.criterion:  # an answer's own entry, or a save that changed it
+        entries = entries.filter(_about(filters.criterion))
+    if filters.entity == ANSWER_ENTITY:  # offered as one (filter_choices)
+        entries = entries.filter(entity__in=(ANSWER_ENTITY, SAVE_ENTITY))
+    elif filters.entity:
         entries = entries.filter(entity=filters.entity)
     if filters.actor.startswith("="):
         entries = entries.filter(actor__isnull=True, actor_name=filters.actor[1:])
@@ -83,25 +96,52 @@ def log_entries(scope: LogScope, filters: LogFilter) -> QuerySet[AuditEntry]:
             Q(actor_name__icontains=word)
             | Q(unit__name__icontains=word)
             | Q(criterion__icontains=word)
+            | Q(entity=SAVE_ENTITY, new__has_key=word)  # a criterion's code, whole
         )
     return entries.order_by("-pk")
 
 
+def _about(criterion: str) -> Q:
+    return Q(criterion=criterion) | Q(entity=SAVE_ENTITY, new__has_key=criterion)
+
+
 def filter_choices(scope: LogScope) -> FilterChoices:
-    """Four queries, whatever the size of the log."""
+    """Five queries, whatever the size of the log."""
     entries = scope_entries(scope)
     units = Unit.objects.filter(pk__in=entries.exclude(unit=None).values("unit_id"))
     criteria = entries.exclude(criterion="").values_list("criterion", flat=True)
-    entities = entries.values_list("entity", flat=True).distinct().order_by("entity")
+    stored = entries.values_list("entity", flat=True).distinct().order_by("entity")
+    entities = sorted({ANSWER_ENTITY if e == SAVE_ENTITY else e for e in stored})
     actors: dict[str, str] = {}
     for actor_id, name in entries.values_list("actor_id", "actor_name").distinct().order_by():
         actors[str(actor_id) if actor_id else f"={name}"] = name  # a person renamed: one choice
     return FilterChoices(
         units=dict(units.order_by("name").values_list("pk", "name")),
-        criteria=list(criteria.distinct().order_by("criterion")),
+        criteria=sorted({*criteria.distinct().order_by(), *_saved_criteria(entries)}),
         entities=[(entity, entity_label(entity)) for entity in entities],
         actors=sorted(actors.items(), key=lambda item: item[1]),
     )
+
+
+def _saved_criteria(entries: QuerySet[AuditEntry]) -> list[str]:
+    """The criteria the saves among `entries` changed: their new values' keys, listed by
+    the database (one query, each save's JSON read there)."""
+    saves = entries.filter(entity=SAVE_ENTITY).values("new").order_by()
+    connection = connections[saves.db]
+    inner, params = saves.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT DISTINCT k FROM ({inner}) s, jsonb_object_keys(s.new) k "  # noqa: S608  (the ORM's own SQL, its values as parameters)
+            "WHERE jsonb_typeof(s.new) = 'object'"
+        )
+    else:
+        sql = (
+            f"SELECT DISTINCT j.key FROM ({inner}) s, json_each(s.new) j "  # noqa: S608  (the ORM's own SQL, its values as parameters)
+            "WHERE json_type(s.new) = 'object'"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [key for (key,) in cursor.fetchall()]
 
 
 def criterion_names(scope: LogScope) -> dict[str, str]:
@@ -133,6 +173,12 @@ def export_rows(
     ):
         (old_value, old_json), (new_value, new_json) = _parsed(texts, old), _parsed(texts, new)
         entry = Stored(pk, at, actor, unit, criterion, entity, action, old_value, new_value, reason)
+        if entity == SAVE_ENTITY:  # a line per criterion, each with its own values' JSON
+            for part, line in enumerate(lines(entry, filters.criterion)):
+                yield log_row(
+                    line, unit_names, language=language, zone=zone, memo=memo, part=part
+                )  # fmt: skip
+            continue
         yield log_row(
             entry, unit_names, language=language, zone=zone, memo=memo,
             stored=(old_json, new_json),

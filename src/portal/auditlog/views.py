@@ -79,7 +79,7 @@ def _log_page(
         "filters": filters,
         "choices": choices,
         "page": page,
-        "rows": log_rows(page, choices.units, names),
+        "rows": log_rows(page, choices.units, names, criterion=filters.criterion),
         "criterion_name": names.get(criterion, criterion),
         "criterion_choices": [(code, names.get(code, code)) for code in choices.criteria],
         "query": query.urlencode(),

@@ -181,4 +181,4 @@ def test_saves_of_one_criterion_from_pages_loaded_at_once_store_one_and_refuse_t
     assert len(stored) == 1 and len(conflicts) == CLICKS - 1, outcomes
     answer = Answer.objects.get(submission__campaign_unit=unit, criterion="cqs_ky_so")
     assert answer.version == 1 and answer.value in values
-    assert entries("answer", "save") == 1
+    assert entries("answers", "save") == 1  # the one save's entry

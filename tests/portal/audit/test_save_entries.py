@@ -1,0 +1,164 @@
+"""A save of a unit's answers is one entry of the trail, its old and new values keyed by
+criterion; every reader shows it as one line per criterion it changed: the log's page (and
+its filters by criterion, by what changed and by words), the exports, and the history under
+each row of the comparison between rounds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.audit.models import AuditEntry
+from portal.audit.rows import Line, lines, log_rows
+from portal.audit.services import audit_record
+from tests.portal.assessments.conftest import save_fields
+from tests.portal.audit.test_exports import csv_rows, export
+from tests.portal.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def saved(cast: Cast) -> AuditEntry:
+    """Lan saves twice: cqs_ky_so, then cqs_ky_so again with a note and cqs_so_hoa."""
+    client = cast.client(cast.lan)
+    save_fields(client, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"})
+    save_fields(
+        client,
+        cast.noi_vu_campaign_unit,
+        {"value:cqs_ky_so": "87,5", "note:cqs_ky_so": "Theo QLVB", "value:cqs_so_hoa": "75"},
+    )
+    return AuditEntry.objects.filter(entity="answers").latest("pk")
+
+
+def page(cast: Cast, who: str = "quang", **query: object) -> str:
+    target = reverse("audit:campaign", args=[cast.campaign.pk])
+    response = cast.client(getattr(cast, who)).get(target, query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def row_ids(html: str) -> list[str]:
+    return [part.split('"')[0] for part in html.split('<tr id="entry-')[1:]]
+
+
+def test_a_save_reads_as_one_answer_line_per_criterion_in_the_frameworks_order():
+    at = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
+    entry = AuditEntry(
+        pk=7, at=at, actor_name="Lan", entity="answers", action="save", unit_id=3,
+        old={"b": None, "a": {"value": "1", "note": ""}},
+        new={"b": {"value": "2", "note": ""}, "a": {"value": "3", "note": "x"}},
+    )  # fmt: skip
+    assert lines(entry, order={"b": 0, "a": 1}) == [
+        Line(7, at, "Lan", 3, "b", "answer", "save", None, {"value": "2", "note": ""}, ""),
+        Line(7, at, "Lan", 3, "a", "answer", "save", {"value": "1", "note": ""},
+             {"value": "3", "note": "x"}, ""),
+    ]  # fmt: skip
+    assert [line.criterion for line in lines(entry)] == ["a", "b"]  # no order known: by code
+    assert [line.criterion for line in lines(entry, "a")] == ["a"]
+    assert lines(entry, "zz") == []
+    other = AuditEntry(pk=8, at=at, entity="answer", action="save", criterion="a", new="1")
+    assert lines(other) == [other]  # an entry of one answer, as it is
+    rows = log_rows([entry, other], {3: "Sở Nội vụ"})
+    assert [(row.id, row.part, row.criterion) for row in rows] == [
+        (7, 0, "a"), (7, 1, "b"), (8, 0, "a"),
+    ]  # fmt: skip
+    assert rows[0].what == "Giá trị tự đánh giá: lưu nháp"
+    assert (rows[0].old_plain, rows[0].new_plain) == ("1", "3; thuyết minh: x")
+
+
+def test_the_page_shows_each_criterion_of_a_save_with_its_old_and_new_value(cast: Cast):
+    entry = saved(cast)
+    html = page(cast)
+    assert f'<tr id="entry-{entry.pk}">' in html and f'<tr id="entry-{entry.pk}-1">' in html
+    assert "87,5; thuyết minh: Theo QLVB" in html
+    lan = page(cast, "lan")  # the reporter reads her unit's saves too
+    assert f'<tr id="entry-{entry.pk}-1">' in lan
+    assert f"entry-{entry.pk}" not in page(cast, "thao")  # another unit's reporter does not
+
+
+def test_filtering_by_criterion_keeps_the_saves_that_changed_it_and_only_its_line(cast: Cast):
+    entry = saved(cast)
+    first = AuditEntry.objects.filter(entity="answers").earliest("pk")
+    so_hoa = page(cast, criterion="cqs_so_hoa")
+    assert row_ids(so_hoa) == [str(entry.pk)]  # the first save did not change it
+    assert "75" in so_hoa and "87,5" not in so_hoa
+    ky_so = row_ids(page(cast, criterion="cqs_ky_so"))
+    assert ky_so == [str(entry.pk), str(first.pk)]
+    target = reverse(
+        "audit:criterion", args=[cast.campaign.pk, cast.noi_vu.pk, "cqs_so_hoa"]
+    )  # the criterion's own page
+    own = cast.client(cast.quang).get(target).content.decode()
+    assert row_ids(own) == [str(entry.pk)]
+
+
+def test_what_changed_offers_answers_once_and_keeps_saves_and_single_answers(cast: Cast):
+    entry = saved(cast)
+    single = audit_record(
+        actor=cast.lan, entity="answer", action="save", new={"value": "1", "note": ""},
+        campaign=cast.campaign, unit=cast.noi_vu, criterion="ke_hoach",
+    )  # fmt: skip
+    html = page(cast)
+    assert html.count('<option value="answer"') == 1 and 'value="answers"' not in html
+    for code in ("cqs_ky_so", "cqs_so_hoa", "ke_hoach"):  # a save's criteria are offered
+        assert f'<option value="{code}"' in html
+    shown = {row.split("-")[0] for row in row_ids(page(cast, entity="answer"))}
+    assert {str(entry.pk), str(single.pk)} <= shown
+    assert all(
+        AuditEntry.objects.get(pk=pk).entity in ("answer", "answers") for pk in map(int, shown)
+    )
+
+
+def test_words_find_a_save_by_a_criterions_code(cast: Cast):
+    entry = saved(cast)
+    assert str(entry.pk) in row_ids(page(cast, q="cqs_so_hoa"))
+    assert row_ids(page(cast, q="cqs_khong_co")) == []
+
+
+@pytest.mark.parametrize(
+    "hostile", ['"', "\\", "'", "$", "a.b", "[0]", "*", '$."x"', "%", "_", "a' OR '1'='1"]
+)
+def test_a_hostile_criterion_or_word_finds_nothing_and_breaks_nothing(cast: Cast, hostile: str):
+    saved(cast)
+    assert row_ids(page(cast, criterion=hostile)) == []
+    page(cast, q=hostile)  # answers 200
+    header, *rows = csv_rows(export(cast, "quang", "csv", criterion=hostile))
+    assert rows == []
+
+
+def test_the_csv_has_a_line_for_each_criterion_of_a_save_with_its_own_values(cast: Cast):
+    entry = saved(cast)
+    _, *rows = csv_rows(export(cast, "quang", "csv"))
+    mine = [row for row in rows if row[0] == str(entry.pk)]
+    assert [row[4] for row in mine] == ["cqs_ky_so", "cqs_so_hoa"]
+    ky_so, so_hoa = mine
+    assert ky_so[6:8] == ["60", "87,5; thuyết minh: Theo QLVB"]
+    assert so_hoa[6:8] == ["—", "75"]
+    assert ky_so[-2:] == ['{"note":"","value":"60"}', '{"note":"Theo QLVB","value":"87.5"}']
+    _, *only = csv_rows(export(cast, "quang", "csv", criterion="cqs_so_hoa"))
+    assert [(row[0], row[4]) for row in only] == [(str(entry.pk), "cqs_so_hoa")]
+
+
+def test_the_xlsx_has_the_same_lines(cast: Cast):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    entry = saved(cast)
+    sheet = load_workbook(BytesIO(export(cast, "quang", "xlsx").content)).active
+    ids = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert ids.count(entry.pk) == 2
+
+
+def test_a_save_is_under_each_criterion_it_changed_in_the_comparison(cast: Cast):
+    from portal.appraisals.compare import _history
+
+    saved(cast)
+    framework = cast.framework.build()
+    history = _history(cast.noi_vu_campaign_unit, True, set(), framework.by_code)
+    assert [change.new for change in history["cqs_ky_so"]][-1].startswith("87,5")
+    assert len(history["cqs_ky_so"]) == 2 and len(history["cqs_so_hoa"]) == 1
+    assert all(change.who == "Nguyễn Thị Lan" for change in history["cqs_so_hoa"])
+    assert timezone.now() - history["cqs_so_hoa"][0].at < dt.timedelta(minutes=5)
