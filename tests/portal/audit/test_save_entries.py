@@ -124,7 +124,7 @@ def test_a_hostile_criterion_or_word_finds_nothing_and_breaks_nothing(cast: Cast
     saved(cast)
     assert row_ids(page(cast, criterion=hostile)) == []
     page(cast, q=hostile)  # answers 200
-    header, *rows = csv_rows(export(cast, "quang", "csv", criterion=hostile))
+    _, *rows = csv_rows(export(cast, "quang", "csv", criterion=hostile))
     assert rows == []
 
 
