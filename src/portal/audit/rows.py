@@ -242,7 +242,8 @@ class Logged(Protocol):
 
 
 class Line(NamedTuple):
-    """One criterion's change in a save, read as an answer's entry of its own."""
+    """An entry's columns that its row shows: an entry as an export reads them, or one
+    criterion's change in a save, read as an answer's entry of its own (`lines`)."""
 
     pk: int
     at: datetime

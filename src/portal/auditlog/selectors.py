@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, NamedTuple
+from datetime import date
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
@@ -22,6 +22,7 @@ from portal.audit.rows import (
     MEMO_SIZE,
     SAVE_ENTITY,
     Described,
+    Line,
     LogRow,
     entity_label,
     lines,
@@ -166,13 +167,13 @@ def export_rows(
     memo: dict[tuple[str, str], Described] = {}
     texts: dict[str, tuple[Any, str]] = {}
     rows = log_entries(scope, filters).values_list(
-        *Stored._fields[:7], Cast("old", TextField()), Cast("new", TextField()), "reason"
+        *Line._fields[:7], Cast("old", TextField()), Cast("new", TextField()), "reason"
     )
     for pk, at, actor, unit, criterion, entity, action, old, new, reason in rows.iterator(
         chunk_size=EXPORT_CHUNK
     ):
         (old_value, old_json), (new_value, new_json) = _parsed(texts, old), _parsed(texts, new)
-        entry = Stored(pk, at, actor, unit, criterion, entity, action, old_value, new_value, reason)
+        entry = Line(pk, at, actor, unit, criterion, entity, action, old_value, new_value, reason)
         if entity == SAVE_ENTITY:  # a line per criterion, each with its own values' JSON
             for part, line in enumerate(lines(entry, filters.criterion)):
                 yield log_row(
@@ -197,18 +198,3 @@ def _parsed(texts: dict[str, tuple[Any, str]], text: str | None) -> tuple[Any, s
         value = json.loads(text)
         found = texts[text] = (value, stored_json(value))
     return found
-
-
-class Stored(NamedTuple):
-    """An entry's columns that its row shows (portal.audit.rows.Logged)."""
-
-    pk: int
-    at: datetime
-    actor_name: str
-    unit_id: int | None
-    criterion: str
-    entity: str
-    action: str
-    old: Any
-    new: Any
-    reason: str

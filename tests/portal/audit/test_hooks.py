@@ -21,6 +21,7 @@ from portal.campaigns import services as campaigns
 from portal.campaigns.models import Campaign, CampaignUnit
 from portal.workflow import CampaignState, SubmissionState
 from tests.portal.assessments.conftest import COMPLETE, save_fields
+from tests.portal.audit.test_save_entries import saved
 from tests.portal.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +39,7 @@ def moment(value) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_a_save_logs_one_entry_with_each_criterions_old_and_new_value(cast: Cast):
-    client = cast.client(cast.lan)
-    save_fields(client, cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"})
-    save_fields(
-        client,
-        cast.noi_vu_campaign_unit,
-        {"value:cqs_ky_so": "87,5", "note:cqs_ky_so": "Theo QLVB", "value:cqs_so_hoa": "75"},
-    )
+    saved(cast)
     first, second = logged("answers")
     assert (first.action, first.criterion, first.old, first.new) == (
         "save",
