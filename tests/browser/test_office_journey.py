@@ -100,3 +100,25 @@ def test_a_notification_leads_from_the_bell_to_its_page(page: Page, cast: Cast):
     page.wait_for_url(f"**/tu-danh-gia/{cast.noi_vu_campaign_unit.pk}/")
     expect(page.get_by_role("link", name="Thông báo", exact=True)).to_be_visible()  # read
     assert_accessible(page)
+
+
+def test_a_large_save_reads_in_a_few_lines_and_opens_whole_on_a_phone(page: Page, cast: Cast):
+    """A save of 80 answers is one entry: the log shows its first criteria and a link to
+    the whole save, which lists every criterion it changed."""
+    from portal.audit.services import audit_record
+
+    codes = [f"tc_{n:02d}" for n in range(80)]
+    entry = audit_record(
+        actor=cast.lan, entity="answers", action="save", old=dict.fromkeys(codes),
+        new={code: {"value": str(n), "note": "Theo báo cáo"} for n, code in enumerate(codes)},
+        campaign=cast.campaign, unit=cast.noi_vu,
+    )  # fmt: skip
+    page.set_viewport_size({"width": 360, "height": 800})
+    log_in(page, "quang")
+    page.goto(f"/nhat-ky/dot/{cast.campaign.pk}/")
+    expect(page.locator("#log tbody tr[id]")).to_have_count(5)
+    assert_accessible(page)
+    page.get_by_role("link", name="Lần lưu này còn 75 tiêu chí nữa: xem cả lần lưu").click()
+    expect(page.locator("#log tbody tr[id]")).to_have_count(80)
+    expect(page.locator(f"#entry-{entry.pk}-79")).to_contain_text("tc_79")
+    assert_accessible(page)

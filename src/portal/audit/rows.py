@@ -185,6 +185,7 @@ class LogRow:
     old_json: str  # the stored values themselves, for the exports
     new_json: str
     part: int = 0  # the line's place in its entry: a save's criteria are lines 0, 1, 2…
+    more: int = 0  # on the last line a page shows of a save: how many lines it leaves out
 
 
 _HASH = re.compile(r"(?:SHA-256\s*)?\b[0-9a-f]{64}\b")
@@ -205,15 +206,25 @@ def log_rows(
     criterion_names: Mapping[str, str] | None = None,
     *,
     criterion: str = "",
+    most: int | None = None,
 ) -> list[LogRow]:
     """The page's rows: each entry's `lines`, a save's in the order of `criterion_names`
-    (the frameworks'), only `criterion`'s if the page is filtered by one."""
+    (the frameworks'), only `criterion`'s if the page is filtered by one; at `most` lines
+    of a save, the last saying how many it leaves out (a page of 50 saves of 80 answers
+    would be 4,000 rows)."""
     order = {code: place for place, code in enumerate(criterion_names or {})}
-    return [
-        log_row(line, unit_names, criterion_names, part=part)
-        for entry in entries
-        for part, line in enumerate(lines(entry, criterion, order))
-    ]
+    rows = []
+    for entry in entries:
+        shown = lines(entry, criterion, order)
+        left = len(shown) - most if most is not None and len(shown) > most else 0
+        if left:
+            shown = shown[:most]
+        rows += [
+            log_row(line, unit_names, criterion_names, part=part) for part, line in enumerate(shown)
+        ]
+        if left:
+            rows[-1].more = left
+    return rows
 
 
 class Logged(Protocol):

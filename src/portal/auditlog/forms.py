@@ -9,15 +9,21 @@ from django.utils.translation import gettext_lazy
 from portal.auditlog.selectors import LogFilter
 from portal.form_text import TextCheckedForm
 
+MAX_ID = 2**63 - 1  # the largest id a database holds: one larger would fail the query
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]  # dd/mm/yyyy in both languages (docs/i18n.md)
 
 
 class LogFilterForm(TextCheckedForm):
     q = forms.CharField(label=gettext_lazy("Tìm"), required=False, max_length=100)
-    unit = forms.IntegerField(label=gettext_lazy("Đơn vị"), required=False, min_value=1)
+    unit = forms.IntegerField(
+        label=gettext_lazy("Đơn vị"), required=False, min_value=1, max_value=MAX_ID
+    )
     criterion = forms.CharField(label=gettext_lazy("Tiêu chí"), required=False, max_length=64)
     entity = forms.CharField(label=gettext_lazy("Đối tượng"), required=False, max_length=40)
     actor = forms.CharField(label=gettext_lazy("Người thực hiện"), required=False, max_length=201)
+    entry = forms.IntegerField(
+        label=gettext_lazy("Mục"), required=False, min_value=1, max_value=MAX_ID
+    )
     since = forms.DateField(
         label=gettext_lazy("Từ ngày"),
         required=False,

@@ -34,6 +34,7 @@ from portal.campaigns.models import CampaignLevel
 from portal.units.models import Unit
 
 PAGE_SIZE = 50
+SAVE_LINES = 5  # the lines a page shows of a save, the others a link away (filter `entry`)
 EXPORT_CHUNK = 2000
 
 
@@ -46,6 +47,7 @@ class LogFilter:
     since: date | None = None
     until: date | None = None
     q: str = ""  # words found in the person's name, the unit's name or the criterion
+    entry: int | None = None  # one entry: a save with all its lines
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ def scope_entries(scope: LogScope) -> QuerySet[AuditEntry]:
 
 def log_entries(scope: LogScope, filters: LogFilter) -> QuerySet[AuditEntry]:
     entries = scope_entries(scope)
+    if filters.entry is not None:
+        entries = entries.filter(pk=filters.entry)
     if filters.unit is not None:
         entries = entries.filter(unit_id=filters.unit)
     if filters.criterion:  # an answer's own entry, or a save that changed it

@@ -14,6 +14,7 @@ from django.utils import timezone
 from portal.audit.models import AuditEntry
 from portal.audit.rows import Line, lines, log_rows
 from portal.audit.services import audit_record
+from portal.auditlog.selectors import SAVE_LINES
 from tests.portal.assessments.conftest import save_fields
 from tests.portal.audit.test_exports import csv_rows, export
 from tests.portal.conftest import Cast
@@ -33,9 +34,9 @@ def saved(cast: Cast) -> AuditEntry:
     return AuditEntry.objects.filter(entity="answers").latest("pk")
 
 
-def page(cast: Cast, who: str = "quang", **query: object) -> str:
+def page(cast: Cast, who: str = "quang", language: str = "vi", **query: object) -> str:
     target = reverse("audit:campaign", args=[cast.campaign.pk])
-    response = cast.client(getattr(cast, who)).get(target, query)
+    response = cast.client(getattr(cast, who)).get(target, query, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -162,3 +163,56 @@ def test_a_save_is_under_each_criterion_it_changed_in_the_comparison(cast: Cast)
     assert len(history["cqs_ky_so"]) == 2 and len(history["cqs_so_hoa"]) == 1
     assert all(change.who == "Nguyễn Thị Lan" for change in history["cqs_so_hoa"])
     assert timezone.now() - history["cqs_so_hoa"][0].at < dt.timedelta(minutes=5)
+
+
+def big_save(cast: Cast, criteria: int = 8) -> AuditEntry:
+    codes = [f"tc_{n:02d}" for n in range(criteria)]
+    return audit_record(
+        actor=cast.lan, entity="answers", action="save", old=dict.fromkeys(codes),
+        new={code: {"value": str(n), "note": ""} for n, code in enumerate(codes)},
+        campaign=cast.campaign, unit=cast.noi_vu,
+    )  # fmt: skip
+
+
+def test_a_page_shows_a_saves_first_lines_and_links_to_the_whole_save(cast: Cast):
+    entry = big_save(cast)
+    html = page(cast)
+    assert row_ids(html) == [str(entry.pk), *(f"{entry.pk}-{n}" for n in range(1, SAVE_LINES))]
+    link = f'href="{reverse("audit:campaign", args=[cast.campaign.pk])}?entry={entry.pk}"'
+    assert link in html and "Lần lưu này còn 3 tiêu chí nữa: xem cả lần lưu" in html
+    whole = page(cast, entry=entry.pk)
+    assert row_ids(whole) == [str(entry.pk), *(f"{entry.pk}-{n}" for n in range(1, 8))]
+    assert "Lần lưu này còn" not in whole and "một lần lưu" in whole
+    assert page(cast, "lan", entry=entry.pk).count("<tr id=") == 8  # her unit's save
+    assert "<tr id=" not in page(cast, "thao", entry=entry.pk)  # not another unit's
+    _, *rows = csv_rows(export(cast, "quang", "csv", entry=entry.pk))
+    assert [row[4] for row in rows] == [f"tc_{n:02d}" for n in range(8)]  # the export: all
+
+
+def test_a_page_of_large_saves_stays_small(cast: Cast):
+    for _ in range(60):
+        big_save(cast, 80)
+    html = page(cast)
+    assert html.count("<tr id=") == 50 * SAVE_LINES
+    assert html.count('<tr class="more">') == 50
+    english = page(cast, language="en")
+    assert "This save changed 75 more criteria: see the whole save" in english
+
+
+def test_a_saves_line_for_one_criterion_needs_no_link(cast: Cast):
+    entry = big_save(cast)
+    html = page(cast, criterion="tc_07")
+    assert row_ids(html) == [str(entry.pk)] and "Lần lưu này còn" not in html
+
+
+@pytest.mark.parametrize("hostile", ["0", "-1", "x", "1e3", "99999999999999999999"])
+def test_an_entry_that_does_not_parse_is_no_filter(cast: Cast, hostile: str):
+    entry = big_save(cast)
+    assert str(entry.pk) in row_ids(page(cast, entry=hostile))
+
+
+def test_a_unit_or_entry_beyond_any_id_is_no_filter_and_no_error(cast: Cast):
+    entry = big_save(cast)
+    huge = str(2**63)  # one past PostgreSQL's bigint
+    assert str(entry.pk) in row_ids(page(cast, unit=huge))
+    assert str(entry.pk) in row_ids(page(cast, entry=huge))
