@@ -120,5 +120,5 @@ def test_a_large_save_reads_in_a_few_lines_and_opens_whole_on_a_phone(page: Page
     assert_accessible(page)
     page.get_by_role("link", name="Lần lưu này còn 75 tiêu chí nữa: xem cả lần lưu").click()
     expect(page.locator("#log tbody tr[id]")).to_have_count(80)
-    expect(page.locator(f"#entry-{entry.pk}-79")).to_contain_text("tc_79")
+    expect(page.locator(f"#entry-{entry.pk}-tc_79")).to_contain_text("tc_79")
     assert_accessible(page)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import lru_cache
@@ -184,7 +184,7 @@ class LogRow:
     reason_technical: str  # the hashes it carried, for the page's technical details
     old_json: str  # the stored values themselves, for the exports
     new_json: str
-    part: int = 0  # the line's place in its entry: a save's criteria are lines 0, 1, 2…
+    anchor: str = ""  # the row's id on the page: the entry's, a save's with the criterion
     more: int = 0  # on the last line a page shows of a save: how many lines it leaves out
 
 
@@ -206,25 +206,38 @@ def log_rows(
     criterion_names: Mapping[str, str] | None = None,
     *,
     criterion: str = "",
+    words: Collection[str] = (),
     most: int | None = None,
 ) -> list[LogRow]:
     """The page's rows: each entry's `lines`, a save's in the order of `criterion_names`
-    (the frameworks'), only `criterion`'s if the page is filtered by one; at `most` lines
-    of a save, the last saying how many it leaves out (a page of 50 saves of 80 answers
-    would be 4,000 rows)."""
-    order = {code: place for place, code in enumerate(criterion_names or {})}
+    (the frameworks'), only `criterion`'s if the page is filtered by one (or the searched
+    `words`' that it changed); at `most` lines of a save, the last saying how many it
+    leaves out (a page of 50 saves of 80 answers would be 4,000 rows)."""
+    order = criterion_order(criterion_names)
     rows = []
     for entry in entries:
-        shown = lines(entry, criterion, order)
+        shown = lines(entry, criterion, order, words)
         left = len(shown) - most if most is not None and len(shown) > most else 0
         if left:
             shown = shown[:most]
+        saved = entry.entity == SAVE_ENTITY  # its lines' anchors name their criteria
         rows += [
-            log_row(line, unit_names, criterion_names, part=part) for part, line in enumerate(shown)
+            log_row(
+                line,
+                unit_names,
+                criterion_names,
+                anchor=f"{line.pk}-{line.criterion}" if saved else "",
+            )
+            for line in shown
         ]
         if left:
             rows[-1].more = left
     return rows
+
+
+def criterion_order(criterion_names: Mapping[str, str] | None) -> dict[str, int]:
+    """Each criterion's place in the frameworks, from their names in that order."""
+    return {code: place for place, code in enumerate(criterion_names or {})}
 
 
 class Logged(Protocol):
@@ -269,11 +282,15 @@ class Line(NamedTuple):
 
 
 def lines(
-    entry: Logged, criterion: str = "", order: Mapping[str, int] | None = None
+    entry: Logged,
+    criterion: str = "",
+    order: Mapping[str, int] | None = None,
+    words: Collection[str] = (),
 ) -> list[Logged]:
     """An entry as people read it: a save's (SAVE_ENTITY) as one answer's change per
     criterion, by `order` (each code's place; the others after, by code), or `criterion`'s
-    alone; any other entry as it is."""
+    alone, or those of `words` (a search's) that are criteria it changed, if any is;
+    any other entry as it is."""
     new, old = entry.new, entry.old
     if entry.entity != SAVE_ENTITY or not isinstance(new, dict):
         return [entry]
@@ -282,7 +299,8 @@ def lines(
         codes = [criterion] if criterion in new else []
     else:
         places = order or {}
-        codes = sorted(new, key=lambda code: (places.get(code, len(places)), code))
+        found = [word for word in words if word in new]
+        codes = sorted(found or new, key=lambda code: (places.get(code, len(places)), code))
     pk, at, actor, unit, action, reason = (
         entry.pk, entry.at, entry.actor_name, entry.unit_id, entry.action, entry.reason
     )  # fmt: skip
@@ -304,12 +322,13 @@ def log_row(
     zone: tzinfo | None = None,
     memo: dict[tuple[str, str], Described] | None = None,
     stored: tuple[str, str] | None = None,
-    part: int = 0,
+    anchor: str = "",
 ) -> LogRow:
     """`criterion_names`: the page shows a criterion by its name (the exports keep the code).
     `language` and `zone`: the active ones, which an export of many entries reads once;
     `memo`: the words of the values already described in it (most values recur);
-    `stored`: the old and new values as `stored_json` writes them, when already known."""
+    `stored`: the old and new values as `stored_json` writes them, when already known;
+    `anchor`: the row's id on the page, if not the entry's."""
     reason, technical = technical_split(entry.reason)
     language = language or get_language()
     old_json, new_json = stored or (stored_json(entry.old), stored_json(entry.new))
@@ -324,7 +343,7 @@ def log_row(
     names = criterion_names or {}
     return LogRow(
         id=entry.pk,
-        part=part,
+        anchor=anchor or str(entry.pk),
         at=timezone.localtime(entry.at, zone),
         actor=entry.actor_name,
         unit_id=entry.unit_id,

@@ -6,10 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from portal.auditlog.selectors import LogFilter
+from portal.auditlog.selectors import MAX_ID, LogFilter
 from portal.form_text import TextCheckedForm
 
-MAX_ID = 2**63 - 1  # the largest id a database holds: one larger would fail the query
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]  # dd/mm/yyyy in both languages (docs/i18n.md)
 
 

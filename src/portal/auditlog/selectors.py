@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Q, QuerySet, TextField
@@ -24,6 +25,7 @@ from portal.audit.rows import (
     Described,
     Line,
     LogRow,
+    criterion_order,
     entity_label,
     lines,
     log_row,
@@ -34,6 +36,7 @@ from portal.campaigns.models import CampaignLevel
 from portal.units.models import Unit
 
 PAGE_SIZE = 50
+MAX_ID = 2**63 - 1  # the largest id a database holds: a larger one fails a query on SQLite
 SAVE_LINES = 5  # the lines a page shows of a save, the others a link away (filter `entry`)
 EXPORT_CHUNK = 2000
 
@@ -90,13 +93,13 @@ def log_entries(scope: LogScope, filters: LogFilter) -> QuerySet[AuditEntry]:
         entries = entries.filter(entity=filters.entity)
     if filters.actor.startswith("="):
         entries = entries.filter(actor__isnull=True, actor_name=filters.actor[1:])
-    elif filters.actor.isdigit():
+    elif _an_id(filters.actor):
         entries = entries.filter(actor_id=int(filters.actor))
     if filters.since is not None:
         entries = entries.filter(at__date__gte=filters.since)  # in the portal's time zone
     if filters.until is not None:
         entries = entries.filter(at__date__lte=filters.until)
-    for word in filters.q.split()[:5]:
+    for word in search_words(filters):
         entries = entries.filter(
             Q(actor_name__icontains=word)
             | Q(unit__name__icontains=word)
@@ -104,6 +107,16 @@ def log_entries(scope: LogScope, filters: LogFilter) -> QuerySet[AuditEntry]:
             | Q(entity=SAVE_ENTITY, new__has_key=word)  # a criterion's code, whole
         )
     return entries.order_by("-pk")
+
+
+def _an_id(text: str) -> bool:
+    """Digits of an id a database can hold ("²" is a digit to Python, not to int)."""
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
+
+
+def search_words(filters: LogFilter) -> list[str]:
+    """The words of the search that `log_entries` reads (at most 5)."""
+    return filters.q.split()[:5]
 
 
 def _about(criterion: str) -> Q:
@@ -133,7 +146,10 @@ def _saved_criteria(entries: QuerySet[AuditEntry]) -> list[str]:
     the database (one query, each save's JSON read there)."""
     saves = entries.filter(entity=SAVE_ENTITY).values("new").order_by()
     connection = connections[saves.db]
-    inner, params = saves.query.sql_with_params()
+    try:
+        inner, params = saves.query.get_compiler(using=saves.db).as_sql()
+    except EmptyResultSet:  # a scope of no unit: nothing to list
+        return []
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT DISTINCT k FROM ({inner}) s, jsonb_object_keys(s.new) k "  # noqa: S608  (the ORM's own SQL, its values as parameters)
@@ -168,6 +184,7 @@ def export_rows(
     instance per entry), each stored value's text parsed and described once per export
     (the same answers, states and results recur through a campaign's log)."""
     language, zone = translation.get_language(), timezone.get_current_timezone()
+    order, words = criterion_order(criterion_names(scope)), search_words(filters)
     memo: dict[tuple[str, str], Described] = {}
     texts: dict[str, tuple[Any, str]] = {}
     rows = log_entries(scope, filters).values_list(
@@ -179,10 +196,8 @@ def export_rows(
         (old_value, old_json), (new_value, new_json) = _parsed(texts, old), _parsed(texts, new)
         entry = Line(pk, at, actor, unit, criterion, entity, action, old_value, new_value, reason)
         if entity == SAVE_ENTITY:  # a line per criterion, each with its own values' JSON
-            for part, line in enumerate(lines(entry, filters.criterion)):
-                yield log_row(
-                    line, unit_names, language=language, zone=zone, memo=memo, part=part
-                )  # fmt: skip
+            for line in lines(entry, filters.criterion, order, words):
+                yield log_row(line, unit_names, language=language, zone=zone, memo=memo)
             continue
         yield log_row(
             entry, unit_names, language=language, zone=zone, memo=memo,

@@ -84,6 +84,7 @@ def _log_page(
             choices.units,
             names,
             criterion=filters.criterion,
+            words=selectors.search_words(filters),
             most=None if filters.entry else selectors.SAVE_LINES,
         ),
         "criterion_name": names.get(criterion, criterion),

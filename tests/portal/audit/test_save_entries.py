@@ -42,7 +42,12 @@ def page(cast: Cast, who: str = "quang", language: str = "vi", **query: object) 
 
 
 def row_ids(html: str) -> list[str]:
+    """The rows' anchors: an entry's id, and a save's line's criterion after it."""
     return [part.split('"')[0] for part in html.split('<tr id="entry-')[1:]]
+
+
+def entry_ids(html: str) -> list[str]:
+    return [anchor.split("-")[0] for anchor in row_ids(html)]
 
 
 def test_a_save_reads_as_one_answer_line_per_criterion_in_the_frameworks_order():
@@ -63,8 +68,8 @@ def test_a_save_reads_as_one_answer_line_per_criterion_in_the_frameworks_order()
     other = AuditEntry(pk=8, at=at, entity="answer", action="save", criterion="a", new="1")
     assert lines(other) == [other]  # an entry of one answer, as it is
     rows = log_rows([entry, other], {3: "Sở Nội vụ"})
-    assert [(row.id, row.part, row.criterion) for row in rows] == [
-        (7, 0, "a"), (7, 1, "b"), (8, 0, "a"),
+    assert [(row.id, row.anchor, row.criterion) for row in rows] == [
+        (7, "7-a", "a"), (7, "7-b", "b"), (8, "8", "a"),
     ]  # fmt: skip
     assert rows[0].what == "Giá trị tự đánh giá: lưu nháp"
     assert (rows[0].old_plain, rows[0].new_plain) == ("1", "3; thuyết minh: x")
@@ -73,10 +78,10 @@ def test_a_save_reads_as_one_answer_line_per_criterion_in_the_frameworks_order()
 def test_the_page_shows_each_criterion_of_a_save_with_its_old_and_new_value(cast: Cast):
     entry = saved(cast)
     html = page(cast)
-    assert f'<tr id="entry-{entry.pk}">' in html and f'<tr id="entry-{entry.pk}-1">' in html
+    assert row_ids(html)[:2] == [f"{entry.pk}-cqs_ky_so", f"{entry.pk}-cqs_so_hoa"]
     assert "87,5; thuyết minh: Theo QLVB" in html
     lan = page(cast, "lan")  # the reporter reads her unit's saves too
-    assert f'<tr id="entry-{entry.pk}-1">' in lan
+    assert f'<tr id="entry-{entry.pk}-cqs_so_hoa">' in lan
     assert f"entry-{entry.pk}" not in page(cast, "thao")  # another unit's reporter does not
 
 
@@ -84,15 +89,15 @@ def test_filtering_by_criterion_keeps_the_saves_that_changed_it_and_only_its_lin
     entry = saved(cast)
     first = AuditEntry.objects.filter(entity="answers").earliest("pk")
     so_hoa = page(cast, criterion="cqs_so_hoa")
-    assert row_ids(so_hoa) == [str(entry.pk)]  # the first save did not change it
+    assert row_ids(so_hoa) == [f"{entry.pk}-cqs_so_hoa"]  # the first save did not change it
     assert "75" in so_hoa and "87,5" not in so_hoa
     ky_so = row_ids(page(cast, criterion="cqs_ky_so"))
-    assert ky_so == [str(entry.pk), str(first.pk)]
+    assert ky_so == [f"{entry.pk}-cqs_ky_so", f"{first.pk}-cqs_ky_so"]  # as on the whole save
     target = reverse(
         "audit:criterion", args=[cast.campaign.pk, cast.noi_vu.pk, "cqs_so_hoa"]
     )  # the criterion's own page
     own = cast.client(cast.quang).get(target).content.decode()
-    assert row_ids(own) == [str(entry.pk)]
+    assert row_ids(own) == [f"{entry.pk}-cqs_so_hoa"]
 
 
 def test_what_changed_offers_answers_once_and_keeps_saves_and_single_answers(cast: Cast):
@@ -105,7 +110,7 @@ def test_what_changed_offers_answers_once_and_keeps_saves_and_single_answers(cas
     assert html.count('<option value="answer"') == 1 and 'value="answers"' not in html
     for code in ("cqs_ky_so", "cqs_so_hoa", "ke_hoach"):  # a save's criteria are offered
         assert f'<option value="{code}"' in html
-    shown = {row.split("-")[0] for row in row_ids(page(cast, entity="answer"))}
+    shown = set(entry_ids(page(cast, entity="answer")))
     assert {str(entry.pk), str(single.pk)} <= shown
     assert all(
         AuditEntry.objects.get(pk=pk).entity in ("answer", "answers") for pk in map(int, shown)
@@ -114,8 +119,12 @@ def test_what_changed_offers_answers_once_and_keeps_saves_and_single_answers(cas
 
 def test_words_find_a_save_by_a_criterions_code(cast: Cast):
     entry = saved(cast)
-    assert str(entry.pk) in row_ids(page(cast, q="cqs_so_hoa"))
+    assert row_ids(page(cast, q="cqs_so_hoa")) == [f"{entry.pk}-cqs_so_hoa"]  # its line alone
     assert row_ids(page(cast, q="cqs_khong_co")) == []
+    _, *rows = csv_rows(export(cast, "quang", "csv", q="cqs_so_hoa"))
+    assert [(row[0], row[4]) for row in rows] == [(str(entry.pk), "cqs_so_hoa")]
+    everything = row_ids(page(cast, q="Lan"))  # found by the person: every line
+    assert f"{entry.pk}-cqs_ky_so" in everything and f"{entry.pk}-cqs_so_hoa" in everything
 
 
 @pytest.mark.parametrize(
@@ -177,11 +186,11 @@ def big_save(cast: Cast, criteria: int = 8) -> AuditEntry:
 def test_a_page_shows_a_saves_first_lines_and_links_to_the_whole_save(cast: Cast):
     entry = big_save(cast)
     html = page(cast)
-    assert row_ids(html) == [str(entry.pk), *(f"{entry.pk}-{n}" for n in range(1, SAVE_LINES))]
+    assert row_ids(html) == [f"{entry.pk}-tc_{n:02d}" for n in range(SAVE_LINES)]
     link = f'href="{reverse("audit:campaign", args=[cast.campaign.pk])}?entry={entry.pk}"'
     assert link in html and "Lần lưu này còn 3 tiêu chí nữa: xem cả lần lưu" in html
     whole = page(cast, entry=entry.pk)
-    assert row_ids(whole) == [str(entry.pk), *(f"{entry.pk}-{n}" for n in range(1, 8))]
+    assert row_ids(whole) == [f"{entry.pk}-tc_{n:02d}" for n in range(8)]
     assert "Lần lưu này còn" not in whole and "một lần lưu" in whole
     assert page(cast, "lan", entry=entry.pk).count("<tr id=") == 8  # her unit's save
     assert "<tr id=" not in page(cast, "thao", entry=entry.pk)  # not another unit's
@@ -202,17 +211,57 @@ def test_a_page_of_large_saves_stays_small(cast: Cast):
 def test_a_saves_line_for_one_criterion_needs_no_link(cast: Cast):
     entry = big_save(cast)
     html = page(cast, criterion="tc_07")
-    assert row_ids(html) == [str(entry.pk)] and "Lần lưu này còn" not in html
+    assert row_ids(html) == [f"{entry.pk}-tc_07"] and "Lần lưu này còn" not in html
 
 
 @pytest.mark.parametrize("hostile", ["0", "-1", "x", "1e3", "99999999999999999999"])
 def test_an_entry_that_does_not_parse_is_no_filter(cast: Cast, hostile: str):
     entry = big_save(cast)
-    assert str(entry.pk) in row_ids(page(cast, entry=hostile))
+    assert str(entry.pk) in entry_ids(page(cast, entry=hostile))
 
 
 def test_a_unit_or_entry_beyond_any_id_is_no_filter_and_no_error(cast: Cast):
     entry = big_save(cast)
     huge = str(2**63)  # one past PostgreSQL's bigint
-    assert str(entry.pk) in row_ids(page(cast, unit=huge))
-    assert str(entry.pk) in row_ids(page(cast, entry=huge))
+    assert str(entry.pk) in entry_ids(page(cast, unit=huge))
+    assert str(entry.pk) in entry_ids(page(cast, entry=huge))
+    for actor in (huge, "9" * 30, "²"):  # digits to Python that are no id
+        assert str(entry.pk) in entry_ids(page(cast, actor=actor))
+
+
+def test_a_saves_lines_come_in_the_frameworks_order_on_the_page_and_in_the_exports(
+    cast: Cast,
+):
+    """tcs_quy_che comes before cqs_ky_so in the framework, after it by code."""
+    entry = audit_record(
+        actor=cast.lan, entity="answers", action="save",
+        old={"cqs_ky_so": None, "tcs_quy_che": None},
+        new={"cqs_ky_so": {"value": "60", "note": ""}, "tcs_quy_che": {"value": True, "note": ""}},
+        campaign=cast.campaign, unit=cast.noi_vu,
+    )  # fmt: skip
+    framework = [f"{entry.pk}-tcs_quy_che", f"{entry.pk}-cqs_ky_so"]
+    assert row_ids(page(cast)) == framework
+    _, *rows = csv_rows(export(cast, "quang", "csv"))
+    assert [row[4] for row in rows] == ["tcs_quy_che", "cqs_ky_so"]
+
+
+def test_a_criterion_is_matched_whole_not_as_a_path(cast: Cast):
+    """Codes may hold dots: "a.b" is a key of its own, never a path into "a"."""
+    entry = audit_record(
+        actor=cast.lan, entity="answers", action="save", old={"a.b": None, "a": None},
+        new={"a.b": {"value": "1", "note": ""}, "a": {"value": {"b": "2"}, "note": ""}},
+        campaign=cast.campaign, unit=cast.noi_vu,
+    )  # fmt: skip
+    assert row_ids(page(cast, criterion="a.b")) == [f"{entry.pk}-a.b"]
+    assert row_ids(page(cast, criterion="a")) == [f"{entry.pk}-a"]
+    assert row_ids(page(cast, criterion="b")) == []
+    assert row_ids(page(cast, criterion="a.value")) == []
+
+
+def test_a_scope_of_no_unit_offers_no_criteria(cast: Cast):
+    from portal.auditlog.permissions import LogScope
+    from portal.auditlog.selectors import filter_choices
+
+    saved(cast)
+    scope = LogScope(cast.campaign, frozenset(), office_admin=False)
+    assert filter_choices(scope).criteria == []
