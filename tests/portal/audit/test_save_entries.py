@@ -158,16 +158,27 @@ def test_the_xlsx_has_the_same_lines(cast: Cast):
 
     entry = saved(cast)
     sheet = load_workbook(BytesIO(export(cast, "quang", "xlsx").content)).active
-    ids = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
-    assert ids.count(entry.pk) == 2
+    mine = [row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0] == entry.pk]
+    assert [(row[4], row[7]) for row in mine] == [
+        ("cqs_ky_so", "87,5; thuyết minh: Theo QLVB"),
+        ("cqs_so_hoa", "75"),
+    ]
 
 
 def test_a_save_is_under_each_criterion_it_changed_in_the_comparison(cast: Cast):
     from portal.appraisals.compare import _history
 
+    earlier = audit_record(  # an entry of one answer, written before saves were one entry
+        actor=cast.lan, entity="answer", action="save", old=None,
+        new={"value": "50", "note": ""}, campaign=cast.campaign, unit=cast.noi_vu,
+        criterion="cqs_ky_so",
+    )  # fmt: skip
     saved(cast)
     framework = cast.framework.build()
     history = _history(cast.noi_vu_campaign_unit, True, set(), framework.by_code)
+    assert history == _history(cast.noi_vu_campaign_unit, False, set(), framework.by_code)
+    assert earlier.pk and history["cqs_ky_so"][0].new.startswith("50")  # in the order written
+    history["cqs_ky_so"] = history["cqs_ky_so"][1:]
     assert [change.new for change in history["cqs_ky_so"]][-1].startswith("87,5")
     assert len(history["cqs_ky_so"]) == 2 and len(history["cqs_so_hoa"]) == 1
     assert all(change.who == "Nguyễn Thị Lan" for change in history["cqs_so_hoa"])
