@@ -237,7 +237,7 @@ def _json_value(value: Any) -> Any:
 
 def _last_remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """`convert`, remembering its last value: the rows of one write mostly share one moment
-    (80 answers and their 80 entries are saved at once), converted once."""
+    (80 answers are saved at once), converted once."""
     last: list[Any] = [object(), None]  # a value, and what it converts to
 
     def remembered(value: Any) -> Any:

@@ -125,8 +125,8 @@ def audit_record(
 
 
 def audit_records(records: Sequence[Record]) -> list[AuditEntry]:
-    """Append entries in their order, in one statement whatever their number (a save of
-    80 answers: 80 entries), pending: no lock is taken here. They are linked into the chain
+    """Append entries in their order, in one statement whatever their number (an import of
+    a file's values: an entry each), pending: no lock is taken here. They are linked into the chain
     once the transaction commits (portal.audit.sealing), in the order of their ids; on
     SQLite, as they are inserted."""
     return audit_append(audit_entries(records))
