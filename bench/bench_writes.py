@@ -406,7 +406,8 @@ Measured {when} by `make bench` (`bench/bench_writes.py`).
 The services behind the pages, on {where}, in one process:
 
 - **save**: a commune's reporter saves its {CRITERIA} answers, each changed since the last
-  save (`answers_save`: the answers validated, written in bulk, one audit entry each);
+  save (`answers_save`: the answers validated, written in bulk, one audit entry for the
+  save);
 - **add**: the office adds all {units:,} communes of the level to a campaign in preparation
   (`campaign_units_add`: one row and one audit entry each);
 - **finalize**: the chair finalizes the campaign (`campaign_finalize`): every commune's
@@ -442,7 +443,8 @@ Python: each row is a model instance, checked, and its values converted field by
 before the plain SQL that writes it (portal.bulk); each audit entry is made plain JSON and
 hashed into the chain (on SQLite as it is inserted; on PostgreSQL it is first marked with
 its HMAC and sealed after the commit; three tables when units are added: the unit read, its
-campaign row, its audit entry). A save prepares its rows and entries before it takes the
+campaign row, its audit entry; a save's one entry carries its {CRITERIA} changes, linked as it
+is inserted on both databases). A save prepares its rows and entry before it takes the
 write lock (docs/portal-self-assessment.md, "Saving prepares, then locks"). Finalization
 also converts each unit's values to the core's inputs (`dti.inputs.build_inputs`, in the
 floor too) and tells each commune's reporter its result. The floors do none of it, so the
