@@ -126,7 +126,6 @@ def _about(criterion: str) -> Q:
 def filter_choices(scope: LogScope) -> FilterChoices:
     """Five queries, whatever the size of the log."""
     entries = scope_entries(scope)
-    units = Unit.objects.filter(pk__in=entries.exclude(unit=None).values("unit_id"))
     criteria = entries.exclude(criterion="").values_list("criterion", flat=True)
     stored = entries.values_list("entity", flat=True).distinct().order_by("entity")
     entities = sorted({ANSWER_ENTITY if e == SAVE_ENTITY else e for e in stored})
@@ -134,11 +133,18 @@ def filter_choices(scope: LogScope) -> FilterChoices:
     for actor_id, name in entries.values_list("actor_id", "actor_name").distinct().order_by():
         actors[str(actor_id) if actor_id else f"={name}"] = name  # a person renamed: one choice
     return FilterChoices(
-        units=dict(units.order_by("name").values_list("pk", "name")),
+        units=unit_names(scope),
         criteria=sorted({*criteria.distinct().order_by(), *_saved_criteria(entries)}),
         entities=[(entity, entity_label(entity)) for entity in entities],
         actors=sorted(actors.items(), key=lambda item: item[1]),
     )
+
+
+def unit_names(scope: LogScope) -> dict[int, str]:
+    """The units the part of the log a person reads names, by name (one query): what the
+    exports need of `filter_choices`."""
+    entries = scope_entries(scope).exclude(unit=None).values("unit_id")
+    return dict(Unit.objects.filter(pk__in=entries).order_by("name").values_list("pk", "name"))
 
 
 def _saved_criteria(entries: QuerySet[AuditEntry]) -> list[str]:

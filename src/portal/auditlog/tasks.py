@@ -31,7 +31,7 @@ def _export(job: Job, progress: Progress) -> JobResult:
     filters = LogFilterForm(QueryDict(job.params.get("query", ""))).log_filter(
         **job.params.get("fixed", {})
     )
-    units = selectors.filter_choices(scope).units
+    units = selectors.unit_names(scope)
     progress(0, 1, gettext("Đang ghi các mục nhật ký vào tệp XLSX…"))
     rows = selectors.export_rows(scope, filters, units)
     try:

@@ -118,7 +118,7 @@ def export(request: AuthenticatedHttpRequest, campaign_id: int, fmt: str) -> Str
         raise Http404
     scope = get_campaign_log_for_user(request.user, campaign_id)
     filters = LogFilterForm(request.GET).log_filter()
-    units = selectors.filter_choices(scope).units
+    units = selectors.unit_names(scope)
     chunks = _in_vietnamese(lambda: exports.log_csv(selectors.export_rows(scope, filters, units)))
     return streamed_attachment(chunks, exports.CSV_TYPE, f"nhat-ky-dot-{scope.campaign.pk}.csv")
 
