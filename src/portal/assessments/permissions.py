@@ -22,6 +22,14 @@ def get_campaign_unit_for_user(
 
     With `write`, the user must also hold `role` for the unit (the reporter fills in the
     self-assessment; the approver approves or returns it; the office admin reopens it)."""
+    return campaign_unit_and_roles(user, pk, write=write, role=role)[0]
+
+
+def campaign_unit_and_roles(
+    user: AnyUser, pk: int, *, write: bool = False, role: Role = Role.REPORTER
+) -> tuple[CampaignUnit, set[Role]]:
+    """`get_campaign_unit_for_user`, with the roles it read: for a service that would
+    otherwise read them again (a save of the answers)."""
     campaign_unit = (
         CampaignUnit.objects.select_related("campaign", "unit", "submission").filter(pk=pk).first()
     )
@@ -32,7 +40,7 @@ def get_campaign_unit_for_user(
         raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
     if write and role not in roles:
         raise PermissionDenied(gettext("Bạn chỉ có quyền xem bản tự đánh giá này."))
-    return campaign_unit
+    return campaign_unit, roles
 
 
 def unit_roles(user: AnyUser, campaign_unit: CampaignUnit) -> set[Role]:

@@ -82,16 +82,25 @@ class _Prepared:
 
 
 def answers_save(
-    *, campaign_unit: CampaignUnit, actor: User, answers: Mapping[str, PostedAnswer]
+    *,
+    campaign_unit: CampaignUnit,
+    actor: User,
+    answers: Mapping[str, PostedAnswer],
+    roles: set[Role] | None = None,
 ) -> SaveResult:
-    """Store the posted answers that changed since the page was loaded, each with an audit
-    entry, and move the submission (a save of a returned draft makes it a draft again).
+    """Store the posted answers that changed since the page was loaded, in one audit entry,
+    and move the submission (a save of a returned draft makes it a draft again).
     Refused, with nothing written: a user who is not the unit's reporter, a submission or
     campaign that cannot be edited now, a criterion the unit does not answer, and any
-    answer someone else saved after the page was loaded (AnswerConflict)."""
-    if Role.REPORTER not in unit_roles(actor, campaign_unit):  # and again under the lock
+    answer someone else saved after the page was loaded (AnswerConflict).
+
+    `roles`: the actor's roles in the unit as the caller has just read them (the page's
+    permission check), else read here; either way they are read again under the lock. The
+    submission is the one read with `campaign_unit` (the page's select_related), if it was:
+    what is prepared against it is checked again under the lock too."""
+    if Role.REPORTER not in (unit_roles(actor, campaign_unit) if roles is None else roles):
         raise PermissionDenied(gettext("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá."))
-    read = Submission.objects.filter(campaign_unit=campaign_unit).first()
+    read = _submission_read(campaign_unit)
     reason = edit_block_reason(campaign_unit, read or Submission(campaign_unit=campaign_unit))
     if reason:
         raise ValidationError(reason)
@@ -140,6 +149,17 @@ def _write(
     return SaveResult(len(prepared.names), submission.state)
 
 
+def _submission_read(campaign_unit: CampaignUnit) -> Submission | None:
+    """The unit's submission as it was read with `campaign_unit`, or read now; None before
+    the first save."""
+    if CampaignUnit.submission.is_cached(campaign_unit):
+        try:
+            return campaign_unit.submission
+        except Submission.DoesNotExist:
+            return None
+    return Submission.objects.filter(campaign_unit=campaign_unit).first()
+
+
 def _stored(submission: Submission | None) -> Stored:
     if submission is None or submission.pk is None:
         return {}
@@ -167,7 +187,8 @@ def _prepare(
         stored = (
             canonical_answer(answer.value, answer.note) if answer else canonical_answer(None, "")
         )
-        if canonical_answer(posted.value, posted.note) == stored or not posted.changed:
+        text = canonical_answer(posted.value, posted.note)  # PostedAnswer.changed's, once
+        if text == stored or text == posted.loaded:
             continue  # nothing new, or untouched on the page: keep what is stored
         if posted.version != (answer.version if answer else 0):
             conflicts[code] = answer

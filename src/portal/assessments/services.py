@@ -82,12 +82,15 @@ def move_submission(
         campaign_state=campaign_unit.campaign.state,
     )
     before = submission.state
-    submission.state = target
-    # the state alone changes: its field is checked, the rest of the row is as it was read
-    submission.clean_fields(exclude=["campaign_unit", "submitted_by", "approved_by"])
-    submission.save()
+    # a draft saved again: its row stays as it was, and its answers are logged on their own
+    moved = target != before or action != "save"
+    if moved:
+        submission.state = target
+        # the state alone changes: its field is checked, the rest of the row is as it was read
+        submission.clean_fields(exclude=["campaign_unit", "submitted_by", "approved_by"])
+        submission.save()
     SubmissionEvent.objects.create(submission=submission, action=action, actor=actor, note=note)
-    if target != before or action != "save":  # a draft saved again: its answers are logged
+    if moved:
         audit_record(
             actor=actor,
             entity="submission",

@@ -22,7 +22,7 @@ from portal.assessments import documents, evidence_files, saving, services, veri
 from portal.assessments.forms import AnswersForm, EvidenceLinkForm, ReturnForm
 from portal.assessments.models import Evidence
 from portal.assessments.pages import form_context, live_score, posted_answers, status_context
-from portal.assessments.permissions import get_campaign_unit_for_user
+from portal.assessments.permissions import campaign_unit_and_roles, get_campaign_unit_for_user
 from portal.assessments.selectors import framework_for, own_campaign_units, submission_for
 from portal.assessments.uploads import (
     criterion_notice,
@@ -58,7 +58,7 @@ def form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign_unit = get_campaign_unit_for_user(request.user, pk, write=True)
+    campaign_unit, roles = campaign_unit_and_roles(request.user, pk, write=True)
     framework = framework_for(campaign_unit)
     answers = AnswersForm(services.editable_leaves(framework, campaign_unit), request.POST)
     if not answers.is_valid():
@@ -71,7 +71,7 @@ def save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return render(request, "assessments/form.html", context, status=400)
     try:
         result = saving.answers_save(
-            campaign_unit=campaign_unit, actor=request.user, answers=answers.cleaned
+            campaign_unit=campaign_unit, actor=request.user, answers=answers.cleaned, roles=roles
         )
     except saving.AnswerConflict as conflict:
         messages.error(request, conflict.messages[0])

@@ -35,18 +35,42 @@ def anchor() -> Anchor:
     return Anchor(settings.DTI_AUDIT_ANCHOR_DIR)
 
 
-def checkpoint_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Called by the seal inside the writer's transaction (SQLite): once per transaction, a
-    look at whether a checkpoint is due, run after the commit."""
+def checkpoint_after_commit(using: str = DEFAULT_DB_ALIAS, count: int | None = None) -> None:
+    """Called by the seal inside the writer's transaction: once per transaction, a look at
+    whether a checkpoint is due, run after the commit. `count`: the chain's length that
+    this transaction's commit leaves, when the writer knows it."""
     pending = connections[using].run_on_commit
     # Each entry is (savepoint ids, callback, robust); django-stubs types it as a pair.
-    if not any(entry[1] is checkpoint_if_due for entry in pending):
-        # robust: whatever goes wrong after the commit is logged, never the user's error
-        transaction.on_commit(checkpoint_if_due, using=using, robust=True)
+    for entry in pending:
+        if isinstance(entry[1], _CheckpointOnCommit):
+            entry[1].count = count
+            return
+    # robust: whatever goes wrong after the commit is logged, never the user's error
+    transaction.on_commit(_CheckpointOnCommit(count), using=using, robust=True)
 
 
-def checkpoint_if_due() -> None:
-    """Write a checkpoint of the committed head if enough entries or time have passed."""
+class _CheckpointOnCommit:
+    """The look after a commit, with the chain's length the commit left (if known)."""
+
+    def __init__(self, count: int | None) -> None:
+        self.count = count
+
+    def __call__(self) -> None:
+        checkpoint_if_due(self.count)
+
+
+def checkpoint_if_due(committed: int | None = None) -> None:
+    """Write a checkpoint of the committed head if enough entries or time have passed.
+
+    `committed`: the chain's length a writer's commit has just left. When this process knows
+    the newest checkpoint and that length makes none due, nothing is read: a save's usual
+    case. The chain may have grown since by others' commits; each of them looks with its
+    own length, so the one that makes a checkpoint due writes it. A checkpoint written is
+    always of the head as read then."""
+    if committed is not None:
+        known = _newest.get(_file_key())
+        if known is not None and not _due(committed, known):
+            return
     try:
         head = AuditHead.objects.filter(pk=HEAD).values_list("count", "last_hash").first()
     except DatabaseError as error:
@@ -56,7 +80,7 @@ def checkpoint_if_due() -> None:
         return
     known = _newest.get(_file_key())
     if known is not None and not _due(head[0], known):
-        return  # a save's usual case: no file read
+        return  # no file read
     try:
         last = anchor().last()
     except (OSError, AnchorDamaged) as error:  # then try to write: that failure is loud

@@ -96,7 +96,7 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
         entries_of.append_sealed(entries)
         head.last_hash, head.count, head.last_id = last_hash, position, entries[-1].pk
         head.save(using=using, update_fields=["last_hash", "count", "last_id"])
-    checkpoint_after_commit(using)
+    checkpoint_after_commit(using, position)
 
 
 def _encoded(entries: list[AuditEntry], using: str) -> list[bytes]:

@@ -15,6 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ from dti.anchor import Anchor, checkpoint_now
 from dti.ledger import GENESIS, link_hash
 from portal.audit.anchor import checkpoint_write
 from portal.audit.models import AuditEntry, AuditHead
-from portal.audit.services import audit_record
+from portal.audit.services import Record, audit_append, audit_entries, audit_record
 from portal.campaigns.models import Campaign
 from portal.campaigns.services import campaign_update
 from tests.portal.audit.conftest import Log, tamper, verify
@@ -190,6 +192,54 @@ def test_the_anchor_file_is_read_only_when_a_checkpoint_may_be_due(
     assert not reads  # 1 and 2 entries after the checkpoint this process wrote: not due
     record(3)
     assert reads and [c["count"] for c in checkpoints(audit_anchor)] == [1, 4]
+
+
+def linked(number: int) -> None:
+    """An entry linked as it is written, as a save's is, committed at once."""
+    entry = Record(actor=None, entity="answer", action="save", old=number, new=number + 1)
+    with transaction.atomic():
+        audit_append(audit_entries([entry]), linked=True)
+
+
+HEAD_READ = '"audit_audithead"."count" AS "count"'  # the look after a commit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_linked_commit_that_makes_no_checkpoint_due_reads_nothing_more(
+    settings, audit_anchor: Path
+):
+    """A save knows the chain's length its commit leaves: unless that makes a checkpoint
+    due, the look after it costs no query. The one that makes it due writes it."""
+    settings.DTI_AUDIT_ANCHOR_EVERY = 3
+    linked(0)  # the first checkpoint
+    with CaptureQueriesContext(connection) as captured:
+        linked(1)
+        linked(2)
+    assert not [q for q in captured.captured_queries if HEAD_READ in q["sql"]]
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1]
+    with CaptureQueriesContext(connection) as captured:
+        linked(3)
+    assert [q for q in captured.captured_queries if HEAD_READ in q["sql"]]
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1, 4]
+    assert AuditHead.objects.get().count == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_linked_commit_after_others_grew_the_chain_checkpoints_the_head_as_read(
+    settings, audit_anchor: Path
+):
+    """Entries of others sealed after their commits (each looks for itself) then a save:
+    whatever checkpoint is written holds the head as it stands, never the save's length."""
+    settings.DTI_AUDIT_ANCHOR_EVERY = 3
+    linked(0)
+    record(1)
+    record(2)
+    linked(3)
+    head = AuditHead.objects.get()
+    assert head.count == 4
+    assert checkpoints(audit_anchor)[-1]["count"] == 4
+    assert checkpoints(audit_anchor)[-1]["hash"] == head.last_hash
+    assert verify().exit_code == 0
 
 
 @pytest.mark.django_db(transaction=True)
