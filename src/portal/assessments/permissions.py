@@ -30,11 +30,12 @@ def campaign_unit_and_roles(
 ) -> tuple[CampaignUnit, set[Role]]:
     """`get_campaign_unit_for_user`, with the roles it read: for a service that would
     otherwise read them again (a save of the answers)."""
-    campaign_unit = (
-        CampaignUnit.objects.select_related("campaign", "unit", "submission").filter(pk=pk).first()
-    )
-    if campaign_unit is None:
-        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
+    try:  # get(), not first(): no ordering by the unit's name for one row (half its cost)
+        campaign_unit = CampaignUnit.objects.select_related("campaign", "unit", "submission").get(
+            pk=pk
+        )
+    except CampaignUnit.DoesNotExist:
+        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá.")) from None
     roles = roles_for_unit(user, campaign_unit.campaign.province_id, campaign_unit.unit_id)
     if not roles:
         raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))

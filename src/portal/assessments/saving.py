@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Node
 from portal.accounts.models import User
-from portal.answers import Conflict, PostedAnswer, answer_label, canonical_answer
+from portal.answers import Conflict, PostedAnswer, answer_label, same_answer
 from portal.assessments.models import Answer, Submission
 from portal.assessments.permissions import unit_roles
 from portal.assessments.selectors import answers_of, edit_block_reason, framework_for
@@ -141,7 +141,10 @@ def _write(
     if prepared.names or submission.state != SubmissionState.DRAFT:
         # the criteria by name: the status page's history shows the note as written
         note = "Lưu: " + "; ".join(prepared.names) if prepared.names else ""
-        move_submission(campaign_unit, submission, actor, "save", note, roles)
+        # a first save moves the submission: that entry goes with the save's, written below
+        move_submission(
+            campaign_unit, submission, actor, "save", note, roles, entries=prepared.entries
+        )
     # the last write, linked as it is written: the chain's head is locked only for it and the
     # commit, where a seal after the commit would take it in a second transaction of its own
     # (portal.audit.sealing)
@@ -182,13 +185,11 @@ def _prepare(
     prepared = _Prepared({code: (a.pk, a.version) for code, a in current.items()})
     conflicts: dict[str, Answer | None] = {}
     records: list[tuple[Answer, dict[str, object] | None]] = []
+    actor_id = actor.pk  # once: the request's person is a lazy object, each look a call
     for code, posted in answers.items():
         answer = current.get(code)
-        stored = (
-            canonical_answer(answer.value, answer.note) if answer else canonical_answer(None, "")
-        )
-        text = canonical_answer(posted.value, posted.note)  # PostedAnswer.changed's, once
-        if text == stored or text == posted.loaded:
+        stored = (answer.value, answer.note) if answer else (None, "")
+        if same_answer(posted.value, posted.note, *stored) or not posted.changed:
             continue  # nothing new, or untouched on the page: keep what is stored
         if posted.version != (answer.version if answer else 0):
             conflicts[code] = answer
@@ -201,8 +202,11 @@ def _prepare(
             prepared.changed.append(answer)
         answer.value, answer.note = posted.value, posted.note
         answer.version += 1
-        answer.updated_by_id = actor.pk
-        answer.clean_fields(exclude=["submission", "updated_by", "updated_at"])  # set here
+        answer.updated_by_id = actor_id
+        # what was posted is checked; the criterion is the framework's, the rest set here
+        answer.clean_fields(
+            exclude=["submission", "criterion", "version", "updated_by", "updated_at"]
+        )
         records.append((answer, old))
     if conflicts:
         raise AnswerConflict(_named(conflicts, leaves, submission))

@@ -88,13 +88,16 @@ def submission_for(campaign_unit: CampaignUnit) -> Submission:
 
 
 def answers_of(submission: Submission, *, with_people: bool = True) -> dict[str, Answer]:
-    """The submission's answers by criterion; `with_people`: who saved each, read with them
-    (a save compares versions only, and reads the people of conflicts alone)."""
+    """The submission's answers by criterion; `with_people`: who saved each and when, read
+    with them. Without, only what a save compares and writes back (value, note, version):
+    it reads the people of conflicts alone."""
     if submission.pk is None:
         return {}
     answers = Answer.objects.filter(submission=submission)
     if with_people:
         answers = answers.select_related("updated_by")
+    else:
+        answers = answers.only("criterion", "value", "note", "version")
     return {answer.criterion: answer for answer in answers}
 
 

@@ -25,7 +25,8 @@ from portal.assessments.selectors import (
 )
 from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot_sha256
 from portal.audit.locks import locked_or_refused
-from portal.audit.services import audit_record
+from portal.audit.models import AuditEntry
+from portal.audit.services import Record, audit_entries, audit_record, audit_records
 from portal.campaigns.models import CampaignUnit
 from portal.frameworks.scoring import applicability, required, score_answers, unit_attributes
 from portal.indicators.selectors import system_records, system_values_for, with_system_values
@@ -71,8 +72,11 @@ def move_submission(
     action: str,
     note: str = "",
     roles: set[Role] | None = None,
+    entries: list[AuditEntry] | None = None,
 ) -> None:
-    """Move the submission through the workflow table and record who did it."""
+    """Move the submission through the workflow table and record who did it. `entries`: the
+    caller's audit entries, which it writes as the last of its transaction (a save): the
+    move's entry is added to them rather than written now."""
     roles = unit_roles(actor, campaign_unit) if roles is None else roles
     target = check_or_refuse(
         Machine.SUBMISSION,
@@ -90,18 +94,23 @@ def move_submission(
         submission.clean_fields(exclude=["campaign_unit", "submitted_by", "approved_by"])
         submission.save()
     SubmissionEvent.objects.create(submission=submission, action=action, actor=actor, note=note)
-    if moved:
-        audit_record(
-            actor=actor,
-            entity="submission",
-            action=action,
-            old=before,
-            new=target,
-            reason=note,
-            campaign=campaign_unit.campaign,
-            unit=campaign_unit.unit,
-            entity_id=submission.pk,
-        )
+    if not moved:
+        return
+    record = Record(
+        actor=actor,
+        entity="submission",
+        action=action,
+        old=before,
+        new=target,
+        reason=note,
+        campaign=campaign_unit.campaign,
+        unit=campaign_unit.unit,
+        entity_id=submission.pk,
+    )
+    if entries is None:
+        audit_records([record])
+    else:
+        entries[:0] = audit_entries([record])  # before the changes of the move it records
 
 
 # ---- evidence --------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """Saving a unit's answers costs a bounded number of queries, whatever the number of criteria
 saved: 80 answers (a commune framework's size) cost no more than 2 cost, at most 14 in the
-service (22 for a draft's first save, which moves the submission) and 18 for the whole
-request, the audit trail included: the save's one entry is linked into the chain as it is
-written, and an entry of the submission's move, written pending on PostgreSQL, is sealed
-at once here as after the commit in production (tests/conftest.py). The request reads the
-person's roles once before the lock (the page's check, handed to the service) and once
-under it; a draft saved again leaves the submission's row as it was."""
+service (16 for a draft's first save, which moves the submission) and 18 for the whole
+request, the audit trail included: the save's one entry, and on a first save the
+submission's move's entry with it, are linked into the chain as they are written, nothing
+left pending to seal after the commit. The request reads the person's roles once before
+the lock (the page's check, handed to the service) and once under it; a draft saved again
+leaves the submission's row as it was."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from portal.answers import PostedAnswer, canonical_answer
 from portal.assessments.models import Answer, Submission
 from portal.assessments.saving import answers_save
+from portal.audit import sealing
 from portal.audit.models import AuditEntry
 from portal.audit.verify import audit_log_verify
 from portal.roles import Role
@@ -27,7 +28,7 @@ from tests.portal.conftest import Cast, framework_document
 
 CRITERIA = 80
 BOUND = 14  # the service's queries (SQLite's; PostgreSQL's are one fewer)
-FIRST_BOUND = 22  # a draft's first save: the submission moves, its row and its own entry
+FIRST_BOUND = 16  # a draft's first save: the submission's row moves, its entry goes with the save's
 REQUEST_BOUND = 18  # the whole request: session, person, permission, the service
 
 
@@ -122,6 +123,11 @@ def test_eighty_changed_answers_are_bounded_too(eighty: Cast):
 def test_a_save_of_eighty_answers_is_one_entry_of_a_chain_that_verifies(eighty: Cast):
     first = AuditEntry.objects.count()
     queries_to_save(eighty, posted(codes(CRITERIA), "1"))
+    # the first save's two entries linked together, in one transaction: none left pending
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    moved, saved = AuditEntry.objects.order_by("-seq")[:2][::-1]
+    assert (moved.entity, moved.old, moved.new) == ("submission", "not_started", "draft")
+    assert (saved.entity, saved.seq, saved.previous_hash) == ("answers", moved.seq + 1, moved.hash)
     [entry] = AuditEntry.objects.filter(entity="answers")
     assert sorted(entry.new) == sorted(codes(CRITERIA))
     assert entry.old == dict.fromkeys(codes(CRITERIA))  # none of them answered before
@@ -171,3 +177,23 @@ def test_the_first_save_moves_the_submission_and_a_refused_role_writes_nothing(e
     assert len([sql for sql in spent if 'FROM "accounts_membership"' in sql]) == 1  # locked
     assert [sql for sql in spent if sql.startswith('UPDATE "assessments_submission"')]
     assert Submission.objects.get(campaign_unit=eighty.noi_vu_campaign_unit).state == "draft"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_save_commits_once_with_nothing_to_seal_after(
+    eighty: Cast, monkeypatch: pytest.MonkeyPatch
+):
+    """On real commits: the first save's move and its answers are linked in its own
+    transaction; no seal runs after it (a second transaction, a second wait for the disk)."""
+    seals: list[object] = []
+    seal = sealing.audit_seal
+    monkeypatch.setattr(sealing, "audit_seal", lambda *a, **k: seals.append(a) or seal(*a, **k))
+    answers_save(
+        campaign_unit=eighty.noi_vu_campaign_unit,
+        actor=eighty.lan,
+        answers=posted(codes(CRITERIA), "1"),
+    )
+    assert not seals
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert [e.entity for e in AuditEntry.objects.order_by("seq")][-2:] == ["submission", "answers"]
+    assert audit_log_verify().intact
