@@ -7,8 +7,9 @@ bench/save_scene.py: PROVINCES provinces of UNITS communes in an open campaign o
 criteria, a reporter signed in for each. The portal runs under gunicorn with production
 settings on a free port of 127.0.0.1, the task worker beside it, both stopped at the end.
 
-First the floor: CLIENTS threads request /healthz (three small queries) as fast as they are
-answered, SAVES times; three times over, the run of the median p95 kept. Then the surge:
+First the floor: as many threads as the surge has communes request /healthz (three small
+queries) as fast as they are answered, as many times as the surge saves; three times over,
+the run of the median p95 kept. Then the surge:
 SAVES saves of all 80 answers per province, spread over its communes and sent at once; the
 saves of one commune follow one another, as one person's do (a second save of the same
 criteria at the same time would be refused as a conflict), so up to UNITS × PROVINCES
@@ -238,6 +239,7 @@ def _timed(run: Run, clients: Sequence[object], gate: threading.Barrier) -> Run:
 @dataclass(frozen=True)
 class Scenario:
     provinces: int
+    clients: int  # the floor's threads, as many as the surge's communes
     base: Run
     result: Surge
     problems: list[str]
@@ -282,9 +284,11 @@ def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]
         f"{package_version('gunicorn')} ({options.workers} workers × 2 threads, production "
         f"settings) on {database_described()}, the task worker beside it; the benchmark's "
         "clients run on the same machine. Each scenario starts the server, reads a few form "
-        "pages to warm every worker (not timed), then measures the floor: "
-        f"{options.clients} threads request `/healthz` {options.saves} times, {FLOOR_RUNS} "
-        f"times over, the run of the median p95 kept. Then the surge: {options.saves} saves of "
+        "pages to warm every worker (not timed), then measures the floor: as many threads as "
+        "the surge has communes request `/healthz` as many times as the surge saves (the "
+        "same load of a minimal view), "
+        f"{FLOOR_RUNS} times over, the run of the median p95 kept. Then the surge: "
+        f"{options.saves} saves of "
         "all 80 answers per province, sent at once, one thread per commune (a commune's saves "
         "follow one another, as one person's do; the forms are encoded beforehand, as a "
         "browser encodes them on the person's device). Throughput is the acknowledged saves (302) "
@@ -314,7 +318,11 @@ def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]
                 if len(per_province) > 1
             ),
             "",
+            f"- Floor: {scenario.clients} threads, {len(scenario.base.samples)} requests",
             f"- p95 of a save / p95 of the floor: **{scenario.ratio:.1f}×**",
+            f"- A save costs the machine what {_cost(scenario):.1f} floor requests cost (the "
+            "floor's rate over the saves'): with every thread waiting its turn, the p95s stand "
+            "about as far apart",
             f"- Acknowledged saves: {saves.ok(302)} of {len(saves.samples)}",
             f"- Communes checked afterwards: {len(scenario.result.acknowledged)}",
             "- Problems afterwards: " + ("none" if not problems else "; ".join(problems[:10])),
@@ -347,6 +355,10 @@ def _per_floor(scenario: Scenario) -> float:
     return scenario.rate / scenario.base.rate if scenario.base.rate else 0.0
 
 
+def _cost(scenario: Scenario) -> float:
+    return scenario.base.rate / scenario.rate if scenario.rate else 0.0
+
+
 def _row(label: str, run: Run) -> str:
     errors = ", ".join(f"{count}× {status or 'no answer'}" for status, count in run.errors.items())
     return (
@@ -362,7 +374,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--units", type=positive, default=150, help="communes per province")
     parser.add_argument("--saves", type=positive, default=500, help="saves per province")
-    parser.add_argument("--clients", type=positive, default=150, help="threads of the floor")
+    parser.add_argument(
+        "--clients", type=positive, help="threads of the floor (default: the surge's communes)"
+    )
     parser.add_argument("--workers", type=positive, default=4, help="gunicorn workers")
     parser.add_argument("--postgres", action="store_true", help="DTI_DATABASE_URL's PostgreSQL")
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
@@ -415,13 +429,15 @@ def scenario(
     server = start_server(env, port, options.workers, log, lifetime=1200.0)
     try:
         warm_up(port, reporters, options.workers)
-        base = steady_floor(port, options.clients, options.saves)
+        # the floor under the surge's load: its threads and its number of requests
+        clients = options.clients or len(reporters)
+        base = steady_floor(port, clients, options.saves * provinces)
         result = surge(port, reporters, options.saves, provinces)
     finally:
         stop_server(server)
     problems = lost_writes(result.acknowledged, result.values, result.unanswered)
     problems += trail_problems()
-    return Scenario(provinces, base, result, problems)
+    return Scenario(provinces, clients, base, result, problems)
 
 
 def trail_problems() -> list[str]:
