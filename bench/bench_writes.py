@@ -457,8 +457,8 @@ performance-login.md.
 ## Targets
 
 {targets}
-- Saving {CRITERIA} answers costs at most 25 queries: asserted in
-  tests/portal/assessments/test_save_queries.py, with the request as a whole.
+- Saving {CRITERIA} answers costs at most 14 queries (a first save 16), the request as a whole
+  18: asserted in tests/portal/assessments/test_save_queries.py.
 """
 
 
