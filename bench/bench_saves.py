@@ -150,7 +150,7 @@ def floor(port: int, clients: int, requests: int) -> Run:
 
 
 def steady_floor(port: int, clients: int, requests: int, runs: int = FLOOR_RUNS) -> Run:
-    """The floor measured `runs` times, the run of the median p95 kept: 150 connections
+    """The floor measured `runs` times, the run of the median p95 kept: many connections
     opened at once now and then lose one to the listen queue, and its retry alone (a
     second or three) would make the floor's p95, and the ratios to it, mean nothing."""
     measured = sorted((floor(port, clients, requests) for _ in range(runs)), key=_p95)

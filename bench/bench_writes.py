@@ -457,7 +457,7 @@ performance-login.md.
 ## Targets
 
 {targets}
-- Saving {CRITERIA} answers costs at most 14 queries (a first save 16), the request as a whole
+- Saving {CRITERIA} answers costs at most 15 queries (a first save 17), the request as a whole
   18: asserted in tests/portal/assessments/test_save_queries.py.
 """
 

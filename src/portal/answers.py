@@ -41,15 +41,21 @@ def canonical_answer(value: AnswerValue, note: str) -> str:
     return json.dumps({"note": note, "value": value}, sort_keys=True, ensure_ascii=False)
 
 
+_PLAIN = (str, bool, int, type(None))  # compared as they are; any other kind as its JSON
+
+
 def same_answer(value: object, note: str, other_value: object, other_note: str) -> bool:
-    """Whether canonical_answer() of the two is the same text, without writing either (a
-    save compares 80 answers with those stored): a yes/no is never the number 1 or 0, a
-    number is never its text, and a mapping is compared as its canonical text."""
-    if note != other_note or type(value) is not type(other_value):
+    """Whether canonical_answer() of the two is the same text, without writing either when
+    both values are a plain text, yes/no, whole number or nothing (a save compares 80
+    answers with those stored): a yes is never the number 1, a number never its text. Any
+    other kind (a mapping of formula inputs, a decimal number, a subclass) is compared as
+    its canonical text."""
+    if note != other_note:
         return False
-    if isinstance(value, dict | list | float):  # formula inputs, or a number read from JSON
-        return canonical_answer(value, note) == canonical_answer(other_value, other_note)  # type: ignore[arg-type]  # whatever JSON the column holds
-    return value == other_value
+    kind, other_kind = type(value), type(other_value)
+    if kind in _PLAIN and other_kind in _PLAIN:
+        return kind is other_kind and value == other_value
+    return canonical_answer(value, note) == canonical_answer(other_value, other_note)  # type: ignore[arg-type]  # whatever JSON the column holds
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ canonical texts are, whatever the types JSON gave back."""
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 
 import pytest
+from django.utils.safestring import SafeString
 
 from portal.answers import canonical_answer, same_answer
 
@@ -31,6 +33,9 @@ VALUES: list[object] = [
     {"a": 1},
     {"a": True},
     ["1"],
+    ("1",),
+    SafeString("1"),
+    OrderedDict([("a", "1"), ("b", "2")]),
 ]
 NOTES = ["", "ghi chú", " ghi chú"]
 

@@ -89,18 +89,20 @@ def answers_save(
     roles: set[Role] | None = None,
 ) -> SaveResult:
     """Store the posted answers that changed since the page was loaded, in one audit entry,
-    and move the submission (a save of a returned draft makes it a draft again).
+    and move the submission (a first save makes it a draft).
     Refused, with nothing written: a user who is not the unit's reporter, a submission or
     campaign that cannot be edited now, a criterion the unit does not answer, and any
     answer someone else saved after the page was loaded (AnswerConflict).
 
-    `roles`: the actor's roles in the unit as the caller has just read them (the page's
-    permission check), else read here; either way they are read again under the lock. The
-    submission is the one read with `campaign_unit` (the page's select_related), if it was:
-    what is prepared against it is checked again under the lock too."""
-    if Role.REPORTER not in (unit_roles(actor, campaign_unit) if roles is None else roles):
+    `roles`: the actor's roles in the unit as the caller has just read them with
+    `campaign_unit` (the page's permission check, `campaign_unit_and_roles`); the submission
+    read with it is then what the save prepares against. Without, both are read here.
+    Either way the roles, the submission and its answers' versions are read again under the
+    lock."""
+    handed = roles is not None
+    if Role.REPORTER not in (roles if roles is not None else unit_roles(actor, campaign_unit)):
         raise PermissionDenied(gettext("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá."))
-    read = _submission_read(campaign_unit)
+    read = _submission_read(campaign_unit) if handed else _submission_now(campaign_unit)
     reason = edit_block_reason(campaign_unit, read or Submission(campaign_unit=campaign_unit))
     if reason:
         raise ValidationError(reason)
@@ -153,13 +155,17 @@ def _write(
 
 
 def _submission_read(campaign_unit: CampaignUnit) -> Submission | None:
-    """The unit's submission as it was read with `campaign_unit`, or read now; None before
-    the first save."""
+    """The unit's submission as the caller has just read it with `campaign_unit`, or read
+    now; None before the first save."""
     if CampaignUnit.submission.is_cached(campaign_unit):
         try:
             return campaign_unit.submission
         except Submission.DoesNotExist:
             return None
+    return _submission_now(campaign_unit)
+
+
+def _submission_now(campaign_unit: CampaignUnit) -> Submission | None:
     return Submission.objects.filter(campaign_unit=campaign_unit).first()
 
 

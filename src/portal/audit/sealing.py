@@ -28,6 +28,7 @@ finalization, an import), and the head must not stay locked that long."""
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import secrets
@@ -249,6 +250,7 @@ def _seal_batch(
 _HEAD_FIELDS = ("last_hash", "count", "last_id")
 
 
+@functools.cache
 def _head_sql(using: str) -> tuple[str, str]:
     """The head's locked read and its update, names quoted from the model's metadata."""
     connection = connections[using]

@@ -1,11 +1,12 @@
 """Saving a unit's answers costs a bounded number of queries, whatever the number of criteria
-saved: 80 answers (a commune framework's size) cost no more than 2 cost, at most 14 in the
-service (16 for a draft's first save, which moves the submission) and 18 for the whole
-request, the audit trail included: the save's one entry, and on a first save the
-submission's move's entry with it, are linked into the chain as they are written, nothing
-left pending to seal after the commit. The request reads the person's roles once before
-the lock (the page's check, handed to the service) and once under it; a draft saved again
-leaves the submission's row as it was."""
+saved: 80 answers (a commune framework's size) cost no more than 2 cost, at most 15 in the
+service (17 for a draft's first save, which moves the submission) and 18 for the whole
+request, a first one's too (its service is handed the roles and the submission the page
+read), the audit trail included: the save's one entry, and on a first save the submission's
+move's entry with it, are linked into the chain as they are written, nothing left pending
+to seal after the commit. The request reads the person's roles once before the lock (the
+page's check, handed to the service) and once under it; a draft saved again leaves the
+submission's row as it was."""
 
 from __future__ import annotations
 
@@ -22,13 +23,14 @@ from portal.assessments.saving import answers_save
 from portal.audit import sealing
 from portal.audit.models import AuditEntry
 from portal.audit.verify import audit_log_verify
+from portal.campaigns.models import CampaignUnit
 from portal.roles import Role
 from tests.portal.assessments.conftest import form_fields, url
 from tests.portal.conftest import Cast, framework_document
 
 CRITERIA = 80
-BOUND = 14  # the service's queries (SQLite's; PostgreSQL's are one fewer)
-FIRST_BOUND = 16  # a draft's first save: the submission's row moves, its entry goes with the save's
+BOUND = 15  # the service's, reading roles and submission itself (SQLite's; PostgreSQL's one fewer)
+FIRST_BOUND = 17  # a draft's first save: the submission's row moves, its entry goes with the save's
 REQUEST_BOUND = 18  # the whole request: session, person, permission, the service
 
 
@@ -128,6 +130,8 @@ def test_a_save_of_eighty_answers_is_one_entry_of_a_chain_that_verifies(eighty: 
     moved, saved = AuditEntry.objects.order_by("-seq")[:2][::-1]
     assert (moved.entity, moved.old, moved.new) == ("submission", "not_started", "draft")
     assert (saved.entity, saved.seq, saved.previous_hash) == ("answers", moved.seq + 1, moved.hash)
+    # written together, in the save's one append: one moment, ids one after the other
+    assert (saved.at, saved.pk) == (moved.at, moved.pk + 1)
     [entry] = AuditEntry.objects.filter(entity="answers")
     assert sorted(entry.new) == sorted(codes(CRITERIA))
     assert entry.old == dict.fromkeys(codes(CRITERIA))  # none of them answered before
@@ -195,5 +199,32 @@ def test_a_first_save_commits_once_with_nothing_to_seal_after(
     )
     assert not seals
     assert not AuditEntry.objects.filter(seq__isnull=True).exists()
-    assert [e.entity for e in AuditEntry.objects.order_by("seq")][-2:] == ["submission", "answers"]
+    moved, saved = AuditEntry.objects.order_by("seq")[::-1][:2][::-1]
+    assert (moved.entity, saved.entity) == ("submission", "answers")
+    assert (saved.at, saved.pk) == (moved.at, moved.pk + 1)  # in the save's one append
     assert audit_log_verify().intact
+
+
+def test_without_the_pages_roles_the_submission_is_read_afresh(eighty: Cast):
+    """A caller that hands no roles (the demo's loader, a command) may hold a campaign unit
+    read long before: its submission is read again, not taken from that object."""
+    queries_to_save(eighty, posted(codes(1), "1"))  # the draft begins
+    kept = CampaignUnit.objects.select_related("submission").get(pk=eighty.noi_vu_campaign_unit.pk)
+    kept.submission.state = "submitted"  # as the object was before the draft came back
+    answers_save(campaign_unit=kept, actor=eighty.lan, answers=posted(codes(3)[1:], "2"))
+    assert {code: a.value for code, a in stored(eighty).items()} == {
+        code: ("1" if n < 1 else "2") for n, code in enumerate(codes(3))
+    }
+
+
+def test_pressing_save_for_the_first_time_is_bounded_too(eighty: Cast):
+    client = eighty.client(eighty.lan)
+    fields = form_fields(client.get(url("form", eighty.noi_vu_campaign_unit)))
+    fields.update({f"value:{code}": "4" for code in codes(CRITERIA)})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url("save", eighty.noi_vu_campaign_unit), fields)
+    assert response.status_code == 302
+    spent = [query["sql"] for query in captured.captured_queries]
+    assert len(spent) <= REQUEST_BOUND, "\n".join(sql[:150] for sql in spent)
+    assert {a.value for a in stored(eighty).values()} == {"4"}
+    assert Submission.objects.get(campaign_unit=eighty.noi_vu_campaign_unit).state == "draft"

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from dti.anchor import Anchor, checkpoint_now
 from dti.ledger import GENESIS, link_hash
-from portal.audit.anchor import checkpoint_write
+from portal.audit.anchor import checkpoint_if_due, checkpoint_write
 from portal.audit.models import AuditEntry, AuditHead
 from portal.audit.services import Record, audit_append, audit_entries, audit_record
 from portal.campaigns.models import Campaign
@@ -222,6 +222,26 @@ def test_a_linked_commit_that_makes_no_checkpoint_due_reads_nothing_more(
     assert [q for q in captured.captured_queries if HEAD_READ in q["sql"]]
     assert [c["count"] for c in checkpoints(audit_anchor)] == [1, 4]
     assert AuditHead.objects.get().count == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_look_trusts_the_writers_length_to_skip_and_writes_the_head_as_read(
+    settings, audit_anchor: Path
+):
+    """A length that makes no checkpoint due reads nothing, even if others have grown the
+    chain since (they look for themselves); one that makes it due writes the head as it
+    stands then, not that length."""
+    settings.DTI_AUDIT_ANCHOR_EVERY = 100
+    linked(0)  # the first checkpoint, of 1 entry
+    for number in range(1, 4):
+        linked(number)  # the chain at 4, no checkpoint due at 100
+    settings.DTI_AUDIT_ANCHOR_EVERY = 2
+    checkpoint_if_due(committed=2)  # 1 entry after the checkpoint by this writer's count
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1]
+    checkpoint_if_due(committed=3)  # due: the head is read, at 4
+    head, last = AuditHead.objects.get(), checkpoints(audit_anchor)[-1]
+    assert (last["count"], last["hash"]) == (head.count, head.last_hash)
+    assert [c["count"] for c in checkpoints(audit_anchor)] == [1, 4]
 
 
 @pytest.mark.django_db(transaction=True)
