@@ -100,7 +100,9 @@ def answers_save(
     Either way the roles, the submission and its answers' versions are read again under the
     lock."""
     handed = roles is not None
-    if Role.REPORTER not in (roles if roles is not None else unit_roles(actor, campaign_unit)):
+    if roles is None:
+        roles = unit_roles(actor, campaign_unit)
+    if Role.REPORTER not in roles:
         raise PermissionDenied(gettext("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá."))
     read = _submission_read(campaign_unit) if handed else _submission_now(campaign_unit)
     reason = edit_block_reason(campaign_unit, read or Submission(campaign_unit=campaign_unit))

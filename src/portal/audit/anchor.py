@@ -67,10 +67,9 @@ def checkpoint_if_due(committed: int | None = None) -> None:
     case. The chain may have grown since by others' commits; each of them looks with its
     own length, so the one that makes a checkpoint due writes it. A checkpoint written is
     always of the head as read then."""
-    if committed is not None:
-        known = _newest.get(_file_key())
-        if known is not None and not _due(committed, known):
-            return
+    known = _newest.get(_file_key())
+    if committed is not None and known is not None and not _due(committed, known):
+        return
     try:
         head = AuditHead.objects.filter(pk=HEAD).values_list("count", "last_hash").first()
     except DatabaseError as error:
@@ -78,7 +77,6 @@ def checkpoint_if_due(committed: int | None = None) -> None:
         return
     if head is None or head[0] == 0:
         return
-    known = _newest.get(_file_key())
     if known is not None and not _due(head[0], known):
         return  # no file read
     try:

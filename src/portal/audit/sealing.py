@@ -33,7 +33,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
@@ -250,8 +250,13 @@ def _seal_batch(
 _HEAD_FIELDS = ("last_hash", "count", "last_id")
 
 
+class _HeadSql(NamedTuple):
+    read: str  # its fields, locked until the transaction ends
+    move: str  # its fields set, by its key
+
+
 @functools.cache
-def _head_sql(using: str) -> tuple[str, str]:
+def _head_sql(using: str) -> _HeadSql:
     """The head's locked read and its update, names quoted from the model's metadata."""
     connection = connections[using]
     quote = connection.ops.quote_name
@@ -264,19 +269,19 @@ def _head_sql(using: str) -> tuple[str, str]:
     read = f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = %s{lock}"  # noqa: S608
     assignments = ", ".join(f"{column} = %s" for column in columns)
     move = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
-    return read, move
+    return _HeadSql(read, move)
 
 
 def _move_head(using: str, head: AuditHead) -> None:
     with connections[using].cursor() as cursor:
-        cursor.execute(_head_sql(using)[1], [head.last_hash, head.count, head.last_id, HEAD])
+        cursor.execute(_head_sql(using).move, [head.last_hash, head.count, head.last_id, HEAD])
         if cursor.rowcount != 1:  # deleted under the lock: cannot be, but never silently
             raise DatabaseError("The audit trail's head row was not updated.")
 
 
 def _locked_head(using: str) -> AuditHead:
     with connections[using].cursor() as cursor:
-        cursor.execute(_head_sql(using)[0], [HEAD])
+        cursor.execute(_head_sql(using).read, [HEAD])
         row = cursor.fetchone()
     if row is not None:
         return AuditHead(pk=HEAD, **dict(zip(_HEAD_FIELDS, row, strict=True)))
