@@ -17,8 +17,11 @@ saves are in flight. Each save is the form's POST,
 answered by a redirect (302) once committed; the forms are encoded before the surge, as a
 browser encodes them on the person's device.
 
-Afterwards, in this process: every commune's 80 answers are at the version and value of its
-last acknowledged save (no acknowledged write lost), and the audit trail verifies.
+Then, the server idle, what each request costs with no queue (bench/save_costs.py):
+/healthz, a save with nothing to write and a save of 80 changes, one after another through
+the portal's handler in this process. Afterwards, in this process: every commune's 80
+answers are at the version and value of its last acknowledged save, those saves included
+(no acknowledged write lost), and the audit trail verifies.
 
     .venv/bin/python bench/bench_saves.py --out docs/performance-saves.md
     scripts/with-postgres --durable .venv/bin/python bench/bench_saves.py --postgres \
@@ -52,6 +55,7 @@ from bench_engine import machine, positive  # noqa: E402
 from bench_ledger import database_described  # noqa: E402
 from bench_public import environment, free_port, start_server, stop_server  # noqa: E402
 from public_load import HEADERS, HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
+from save_costs import ROUNDS, Commune, Costs, measured  # noqa: E402
 from save_scene import Reporter, build, form_fields, lost_writes  # noqa: E402
 
 # A person on deadline day waits for "Đã lưu" longer than for a page: a save unanswered
@@ -243,6 +247,7 @@ class Scenario:
     base: Run
     result: Surge
     problems: list[str]
+    costs: Costs | None  # one request after another in one process (save_costs.py)
 
     @property
     def rate(self) -> float:
@@ -292,8 +297,12 @@ def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]
         "all 80 answers per province, sent at once, one thread per commune (a commune's saves "
         "follow one another, as one person's do; the forms are encoded beforehand, as a "
         "browser encodes them on the person's device). Throughput is the acknowledged saves (302) "
-        "over the surge's wall time. Afterwards every commune's 80 answers are compared with "
-        "its last acknowledged save, and the audit trail is verified.",
+        "over the surge's wall time. Then, the server idle, `/healthz`, a save with nothing to "
+        "write (the stored answers posted again) and a save of 80 changes are sent one after "
+        "another through the portal's own handler in the benchmark's process "
+        "(`bench/save_costs.py`): what each costs with no queue, in the portal's CPU. "
+        "Afterwards every commune's 80 answers are compared with "
+        "its last acknowledged save (those saves included), and the audit trail is verified.",
         "",
         "## Machine",
         "",
@@ -327,6 +336,7 @@ def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]
             f"- Communes checked afterwards: {len(scenario.result.acknowledged)}",
             "- Problems afterwards: " + ("none" if not problems else "; ".join(problems[:10])),
             "",
+            *_costs(scenario.costs),
         ]
     return "\n".join(lines)
 
@@ -359,6 +369,30 @@ def _cost(scenario: Scenario) -> float:
     return scenario.base.rate / scenario.rate if scenario.rate else 0.0
 
 
+def _costs(costs: Costs | None) -> list[str]:
+    """What each kind of request cost with no queue (save_costs.py), as a table."""
+    if costs is None:
+        return []
+    kinds = [
+        ("`/healthz`", costs.health),
+        ("a save with nothing to write", costs.unchanged),
+        ("a save of 80 changes", costs.changed),
+    ]
+    return [
+        f"One request after another, the server idle, in the benchmark's process (median of "
+        f"{ROUNDS} rounds of {costs.requests} each):",
+        "",
+        "| | the portal's CPU (ms) | × `/healthz` | wall (ms) |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {label} | {cost.cpu * 1000:.2f} | {costs.times(cost):.1f} | "
+            f"{cost.wall * 1000:.2f} |"
+            for label, cost in kinds
+        ),
+        "",
+    ]
+
+
 def _row(label: str, run: Run) -> str:
     errors = ", ".join(f"{count}× {status or 'no answer'}" for status, count in run.errors.items())
     return (
@@ -378,6 +412,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--clients", type=positive, help="threads of the floor (default: the surge's communes)"
     )
     parser.add_argument("--workers", type=positive, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--costs",
+        type=positive,
+        default=100,
+        help="requests of each kind per round sent one after another in this process",
+    )
     parser.add_argument("--postgres", action="store_true", help="DTI_DATABASE_URL's PostgreSQL")
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     options = parser.parse_args(argv)
@@ -433,11 +473,37 @@ def scenario(
         clients = options.clients or len(reporters)
         base = steady_floor(port, clients, options.saves * provinces)
         result = surge(port, reporters, options.saves, provinces)
+        # while the task worker still beats (/healthz asks for it), the server idle
+        try:
+            costs, refused = request_costs(port, reporters, result, options.costs), []
+        except RuntimeError as error:  # a request not answered as it should be
+            costs, refused = None, [f"one request after another: {error}"]
     finally:
         stop_server(server)
-    problems = lost_writes(result.acknowledged, result.values, result.unanswered)
+    problems = refused + lost_writes(result.acknowledged, result.values, result.unanswered)
     problems += trail_problems()
-    return Scenario(provinces, clients, base, result, problems)
+    return Scenario(provinces, clients, base, result, problems, costs)
+
+
+def request_costs(
+    port: int, reporters: list[Reporter], result: Surge, requests: int
+) -> Costs | None:
+    """What each kind of request costs the portal with no queue (save_costs.py), over the
+    communes whose every save was answered; the saves it acknowledges are added to `result`
+    for the check afterwards. None when a save of the surge failed."""
+    if result.run.errors:
+        return None
+    communes = [
+        Commune(r, result.acknowledged[r.campaign_unit], result.values.get(r.campaign_unit))
+        for r in reporters
+        if r.campaign_unit not in result.unanswered
+    ]
+    costs = measured(port, communes, requests)
+    for commune in communes:
+        result.acknowledged[commune.reporter.campaign_unit] = commune.version
+        if commune.value is not None:
+            result.values[commune.reporter.campaign_unit] = commune.value
+    return costs
 
 
 def trail_problems() -> list[str]:

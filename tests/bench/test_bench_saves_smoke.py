@@ -23,6 +23,46 @@ def scene() -> ModuleType:
     return _load("save_scene")
 
 
+@pytest.fixture(scope="module")
+def costs(scene) -> ModuleType:
+    _load("public_load")
+    return _load("save_costs")
+
+
+def answering(status: str):
+    """A WSGI application that answers every request with `status`."""
+
+    def application(environ, start_response):
+        start_response(status, [])
+        return [b""]
+
+    return application
+
+
+def test_a_request_answered_otherwise_than_expected_stops_the_measure(costs, scene):
+    reporter = scene.Reporter(province=0, campaign_unit=7, session="s", csrf="c")
+    commune = costs.Commune(reporter, version=2, value="1")
+    refused = costs.Portal(answering("403 Forbidden"), 8000)
+    with pytest.raises(RuntimeError, match="POST /tu-danh-gia/7/luu-nhap/: 403 Forbidden"):
+        refused.save(commune, change=True)
+    assert (commune.version, commune.value) == (2, "1")  # not acknowledged: not expected
+    with pytest.raises(RuntimeError, match="GET /healthz: 503"):
+        costs.Portal(answering("503 Service Unavailable"), 8000).health()
+
+
+def test_an_acknowledged_change_moves_what_the_check_expects(costs, scene):
+    reporter = scene.Reporter(province=0, campaign_unit=7, session="s", csrf="c")
+    portal = costs.Portal(answering("302 Found"), 8000)
+    commune = costs.Commune(reporter, version=2, value="1")
+    portal.save(commune, change=False)
+    assert (commune.version, commune.value) == (2, "1")  # posted again: nothing written
+    portal.save(commune, change=True)
+    assert (commune.version, commune.value) == (3, "2")
+    never = costs.Commune(reporter, version=0, value=None)
+    portal.save(never, change=False)  # nothing stored to post again: a first save
+    assert (never.version, never.value) == (1, "2")
+
+
 @pytest.mark.django_db
 def test_the_check_finds_what_the_database_lacks_of_the_acknowledged_saves(scene):
     reporters = scene.build(1, 2)
@@ -56,7 +96,7 @@ def test_the_deadline_benchmark_runs_and_writes_its_report(tmp_path):
         "bench_saves.py",
         tmp_path,
         *("--provinces", "1", "2", "--units", "3", "--saves", "7", "--clients", "3"),
-        *("--workers", "2"),
+        *("--workers", "2", "--costs", "3"),
     )
     assert "# Deadline day: concurrent saves (sqlite)" in report
     assert "production settings) on SQLite (WAL, `synchronous=FULL`)" in report
@@ -64,5 +104,7 @@ def test_the_deadline_benchmark_runs_and_writes_its_report(tmp_path):
     assert "- 2 provinces at once: " in report and "of one province's alone" in report
     assert "| saves of 80 answers | 7 |" in report and "| saves of 80 answers | 14 |" in report
     assert "| … of province 2 | 7 |" in report
-    assert report.count("- Problems afterwards: none") == 2
+    assert report.count("- Problems afterwards: none") == 2  # the saves sent one by one too
+    assert report.count("| a save of 80 changes | ") == 2
+    assert "(median of 3 rounds of 3 each)" in report
     assert not list(tmp_path.glob("dti-bench-saves-*"))  # its database and logs removed

@@ -1,0 +1,151 @@
+"""What one request costs the portal itself, for the deadline-day benchmark (bench_saves.py):
+`/healthz` (the floor's minimal view), a save that has nothing to write (the stored answers
+posted again) and a save of 80 changes, sent one after another through the portal's own
+WSGI handler and middleware in the benchmark's process, with nothing else running.
+
+Under a surge every client waits its turn, so a save's p95 stands to the floor's about as
+what the two requests cost; this measures that cost without any queue. It is the portal's
+CPU (`time.process_time`), not the database server's: on PostgreSQL the wall time is given
+too. Each kind is sent `requests` times per round, the rounds in turn, and each round's mean
+kept; the median round is reported. A few requests of each kind go first, untimed, to load
+what the first ones load (templates, translations, connections)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from public_load import HEADERS, HOST
+from save_scene import Reporter, form_fields
+
+ROUNDS = 3
+WARM = 3  # untimed requests of each kind first
+
+
+@dataclass(frozen=True)
+class Cost:
+    cpu: float  # seconds of the portal's CPU a request, the median round's mean
+    wall: float  # seconds a request, the same round's
+
+
+@dataclass(frozen=True)
+class Costs:
+    requests: int  # of each kind, per round
+    health: Cost
+    unchanged: Cost  # a save of the answers as stored: nothing to write
+    changed: Cost  # a save of 80 changes
+
+    def times(self, cost: Cost) -> float:
+        """`cost`'s CPU in `/healthz` requests."""
+        return cost.cpu / self.health.cpu if self.health.cpu else 0.0
+
+
+@dataclass
+class Commune:
+    """A commune's reporter and its answers as last acknowledged: every answer at
+    `version`, all of them `value` (None before its first save)."""
+
+    reporter: Reporter
+    version: int
+    value: str | None
+
+
+def measured(port: int, communes: list[Commune], requests: int) -> Costs:
+    """The three kinds of request, `requests` each per round, over `communes` in turn. The
+    changed saves are acknowledged (302) and move each commune's version and value, which the
+    caller's check afterwards then expects."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connections
+
+    portal = Portal(WSGIHandler(), port)
+    turn = itertools.cycle(communes)
+    kinds: dict[str, Callable[[], None]] = {
+        "health": portal.health,
+        "unchanged": lambda: portal.save(next(turn), change=False),
+        "changed": lambda: portal.save(next(turn), change=True),
+    }
+    rounds: dict[str, list[Cost]] = {kind: [] for kind in kinds}
+    try:
+        for send in kinds.values():
+            for _ in range(WARM):
+                send()
+        for _ in range(ROUNDS):
+            for kind, send in kinds.items():
+                rounds[kind].append(_timed(send, requests))
+    finally:
+        connections.close_all()  # the server's workers go on with the database
+    health, unchanged, changed = (_median(rounds[kind]) for kind in kinds)
+    return Costs(requests, health, unchanged, changed)
+
+
+class Portal:
+    """Requests as the benchmark's clients send them, through the handler in this process."""
+
+    def __init__(self, handler: Any, port: int) -> None:
+        self.handler, self.host = handler, f"{HOST}:{port}"
+
+    def health(self) -> None:
+        self._answered("GET", "/healthz", b"", {}, "200")
+
+    def save(self, commune: Commune, *, change: bool) -> None:
+        reporter, previous = commune.reporter, commune.value
+        value = ("1" if previous == "2" else "2") if change else previous
+        if value is None:  # a commune never saved has nothing to post again
+            value, change = "2", True
+        fields = form_fields(commune.version, value, previous)
+        body = urlencode({**fields, "csrfmiddlewaretoken": reporter.csrf}).encode()
+        page = f"/tu-danh-gia/{reporter.campaign_unit}/"
+        headers = {
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_COOKIE": f"sessionid={reporter.session}; csrftoken={reporter.csrf}",
+            "HTTP_REFERER": f"https://{self.host}{page}",
+        }
+        self._answered("POST", f"{page}luu-nhap/", body, headers, "302")
+        if change:
+            commune.version, commune.value = commune.version + 1, value
+
+    def _answered(
+        self, method: str, path: str, body: bytes, headers: dict[str, str], expected: str
+    ) -> None:
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": HOST,
+            "SERVER_PORT": self.host.rsplit(":", 1)[1],
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": HOST,
+            "HTTP_HOST": self.host,
+            **{"HTTP_" + name.upper().replace("-", "_"): value for name, value in HEADERS.items()},
+            **headers,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+        }
+        statuses: list[str] = []
+        response = self.handler(environ, lambda status, _headers, *_: statuses.append(status))
+        try:
+            b"".join(response)
+        finally:
+            if hasattr(response, "close"):  # as the WSGI specification asks of a server
+                response.close()
+        if not statuses[0].startswith(expected):
+            raise RuntimeError(f"{method} {path}: {statuses[0]}, not {expected}")
+
+
+def _timed(send: Callable[[], None], requests: int) -> Cost:
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(requests):
+        send()
+    return Cost((time.process_time() - cpu) / requests, (time.perf_counter() - wall) / requests)
+
+
+def _median(costs: list[Cost]) -> Cost:
+    return sorted(costs, key=lambda cost: cost.cpu)[len(costs) // 2]
