@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ from bench_engine import machine, positive  # noqa: E402
 from bench_ledger import database_described  # noqa: E402
 from bench_public import environment, free_port, start_server, stop_server  # noqa: E402
 from public_load import HEADERS, HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
-from save_costs import ROUNDS, Commune, Costs, measured  # noqa: E402
+from save_costs import ROUNDS, Commune, Costs, Portal, measured  # noqa: E402
 from save_scene import Reporter, build, form_fields, lost_writes  # noqa: E402
 
 # A person on deadline day waits for "Đã lưu" longer than for a page: a save unanswered
@@ -168,7 +169,9 @@ def _p95(run: Run) -> float:
 @dataclass
 class Surge:
     run: Run
-    acknowledged: dict[int, int]  # campaign unit → saves answered 302
+    # campaign unit → its saves answered 302 (each raised every answer's version by one),
+    # with those of the costs measured afterwards (request_costs)
+    acknowledged: dict[int, int]
     values: dict[int, str]  # campaign unit → the value its last acknowledged save wrote
     by_province: dict[int, Run]
     # campaign unit → the save that got no answer (its number and value): stored or not
@@ -372,7 +375,11 @@ def _cost(scenario: Scenario) -> float:
 def _costs(costs: Costs | None) -> list[str]:
     """What each kind of request cost with no queue (save_costs.py), as a table."""
     if costs is None:
-        return []
+        return [
+            "What each request costs with no queue: not measured, a save of the surge or of "
+            "this measure having failed (above).",
+            "",
+        ]
     kinds = [
         ("`/healthz`", costs.health),
         ("a save with nothing to write", costs.unchanged),
@@ -473,7 +480,8 @@ def scenario(
         clients = options.clients or len(reporters)
         base = steady_floor(port, clients, options.saves * provinces)
         result = surge(port, reporters, options.saves, provinces)
-        # while the task worker still beats (/healthz asks for it), the server idle
+        # before the server stops: /healthz answers 200 only while the task worker beside it
+        # beats; the server is idle
         try:
             costs, refused = request_costs(port, reporters, result, options.costs), []
         except RuntimeError as error:  # a request not answered as it should be
@@ -486,24 +494,29 @@ def scenario(
 
 
 def request_costs(
-    port: int, reporters: list[Reporter], result: Surge, requests: int
+    port: int, reporters: list[Reporter], result: Surge, requests: int, handler: Any = None
 ) -> Costs | None:
-    """What each kind of request costs the portal with no queue (save_costs.py), over the
-    communes whose every save was answered; the saves it acknowledges are added to `result`
-    for the check afterwards. None when a save of the surge failed."""
+    """What each kind of request costs the portal with no queue (save_costs.py), answered
+    by `handler` (by default the portal's own, in this process); the saves it acknowledges,
+    up to a failure too, are added to `result` for the check afterwards. None when the surge
+    had errors: a commune's state is then not known."""
     if result.run.errors:
         return None
+    if handler is None:
+        from django.core.handlers.wsgi import WSGIHandler
+
+        handler = WSGIHandler()
     communes = [
         Commune(r, result.acknowledged[r.campaign_unit], result.values.get(r.campaign_unit))
         for r in reporters
-        if r.campaign_unit not in result.unanswered
     ]
-    costs = measured(port, communes, requests)
-    for commune in communes:
-        result.acknowledged[commune.reporter.campaign_unit] = commune.version
-        if commune.value is not None:
-            result.values[commune.reporter.campaign_unit] = commune.value
-    return costs
+    try:
+        return measured(Portal(handler, port), communes, requests)
+    finally:
+        for commune in communes:
+            result.acknowledged[commune.reporter.campaign_unit] = commune.version
+            if commune.value is not None:
+                result.values[commune.reporter.campaign_unit] = commune.value
 
 
 def trail_problems() -> list[str]:

@@ -29,6 +29,12 @@ def costs(scene) -> ModuleType:
     return _load("save_costs")
 
 
+@pytest.fixture(scope="module")
+def saves(costs) -> ModuleType:
+    _load("bench_public")
+    return _load("bench_saves")
+
+
 def answering(status: str):
     """A WSGI application that answers every request with `status`."""
 
@@ -59,8 +65,47 @@ def test_an_acknowledged_change_moves_what_the_check_expects(costs, scene):
     portal.save(commune, change=True)
     assert (commune.version, commune.value) == (3, "2")
     never = costs.Commune(reporter, version=0, value=None)
-    portal.save(never, change=False)  # nothing stored to post again: a first save
-    assert (never.version, never.value) == (1, "2")
+    with pytest.raises(ValueError, match="nothing stored yet"):
+        portal.save(never, change=False)  # nothing stored to post again
+
+
+def failing_after(saves: int):
+    """/healthz answered 200; the first `saves` posts 302, the next 500."""
+    posted = []
+
+    def application(environ, start_response):
+        if environ["REQUEST_METHOD"] == "GET":
+            start_response("200 OK", [])
+        else:
+            posted.append(environ["PATH_INFO"])
+            start_response("302 Found" if len(posted) <= saves else "500 Error", [])
+        return [b""]
+
+    return application
+
+
+def test_the_check_afterwards_expects_every_save_acknowledged_before_a_failure(saves, scene):
+    """Two communes saved once each, one never: the measure first saves that one, then
+    posts the others' answers again three times and changes them; the sixth post fails."""
+    a, b, c = (
+        scene.Reporter(province=0, campaign_unit=n, session="s", csrf="c") for n in (1, 2, 3)
+    )
+    surge = saves.Surge(saves.Run(), {1: 1, 2: 1, 3: 0}, {1: "1", 2: "1"}, {})
+    with pytest.raises(RuntimeError, match="500 Error"):
+        saves.request_costs(8000, [a, b, c], surge, 2, handler=failing_after(5))
+    # c first saved (post 1); posted again: a, b, c (posts 2-4); changed: a (post 5); b failed
+    assert surge.acknowledged == {1: 2, 2: 1, 3: 1}
+    assert surge.values == {1: "2", 2: "1", 3: "2"}
+
+
+def test_after_a_failed_surge_the_costs_are_not_measured(saves, scene):
+    reporter = scene.Reporter(province=0, campaign_unit=1, session="s", csrf="c")
+    failed = saves.Run()
+    failed.add(saves.Sample(500, 0.1))
+    surge = saves.Surge(failed, {1: 1}, {1: "1"}, {})
+    assert saves.request_costs(8000, [reporter], surge, 2, handler=failing_after(0)) is None
+    assert surge.acknowledged == {1: 1}
+    assert saves._costs(None)[0].startswith("What each request costs with no queue: not measured")
 
 
 @pytest.mark.django_db
