@@ -84,7 +84,8 @@ class Databases:
 def drop_database(server: psycopg.Connection, database: str) -> None:
     """FORCE ends what a site left connected (the suite's own role). An autovacuum worker
     busy with a database just restored belongs to no role, so FORCE refuses to end it for a
-    role that is no superuser; the plain DROP asks such workers to stop and waits for them."""
+    role that is no superuser; the plain DROP asks such workers to stop and waits for them
+    (5 s at most: a site's connection left beside such a worker still fails the drop)."""
     try:
         server.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     except psycopg.errors.InsufficientPrivilege:
