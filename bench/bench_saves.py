@@ -47,7 +47,6 @@ from datetime import datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engine imports dti
@@ -57,7 +56,7 @@ from bench_ledger import database_described  # noqa: E402
 from bench_public import environment, free_port, start_server, stop_server  # noqa: E402
 from public_load import HEADERS, HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
 from save_costs import ROUNDS, Commune, Costs, Portal, measured  # noqa: E402
-from save_scene import Reporter, build, form_fields, lost_writes  # noqa: E402
+from save_scene import Reporter, build, lost_writes, save_post  # noqa: E402
 
 # A person on deadline day waits for "Đã lưu" longer than for a page: a save unanswered
 # after this long counts as failed (it may still have been stored: the check allows it).
@@ -190,23 +189,16 @@ def surge(port: int, reporters: list[Reporter], saves: int, provinces: int) -> S
 
     def client(reporter: Reporter, count: int) -> None:
         connection = http.client.HTTPConnection(HOST, port, timeout=SAVE_TIMEOUT_S)
-        path = f"/tu-danh-gia/{reporter.campaign_unit}/luu-nhap/"
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"sessionid={reporter.session}; csrftoken={reporter.csrf}",
-            "Referer": f"https://{HOST}:{port}/tu-danh-gia/{reporter.campaign_unit}/",
-            "Host": f"{HOST}:{port}",
-        }
         # the forms as the pages post them, encoded before the surge as a browser encodes
         # them on the person's device: the machine's cores serve, the clients only send
-        bodies, previous = [], None
+        posts, previous = [], None
         for number in range(1, count + 1):
             value = str(number % 2 + 1)
-            fields = form_fields(number - 1, value, previous)
-            bodies.append((value, urlencode({**fields, "csrfmiddlewaretoken": reporter.csrf})))
+            path, body, headers = save_post(reporter, f"{HOST}:{port}", number - 1, value, previous)
+            posts.append((value, path, body, {**headers, "Host": f"{HOST}:{port}"}))
             previous = value
         gate.wait()
-        for number, (value, body) in enumerate(bodies, start=1):
+        for number, (value, path, body, headers) in enumerate(posts, start=1):
             sample = request(connection, "POST", path, body, headers)
             run.add(sample)
             by_province[reporter.province].add(sample)

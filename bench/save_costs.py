@@ -23,10 +23,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from public_load import HEADERS, HOST
-from save_scene import Reporter, form_fields
+from save_scene import Reporter, save_post
 
 ROUNDS = 3
 WARM = 3  # untimed requests of each kind first
@@ -107,16 +106,8 @@ class Portal:
         value = ("1" if previous == "2" else "2") if change else previous
         if value is None:
             raise ValueError(f"campaign unit {reporter.campaign_unit}: nothing stored yet")
-        fields = form_fields(commune.version, value, previous)
-        body = urlencode({**fields, "csrfmiddlewaretoken": reporter.csrf}).encode()
-        page = f"/tu-danh-gia/{reporter.campaign_unit}/"
-        headers = {
-            "CONTENT_TYPE": "application/x-www-form-urlencoded",
-            "CONTENT_LENGTH": str(len(body)),
-            "HTTP_COOKIE": f"sessionid={reporter.session}; csrftoken={reporter.csrf}",
-            "HTTP_REFERER": f"https://{self.host}{page}",
-        }
-        self._answered("POST", f"{page}luu-nhap/", body, headers, "302")
+        path, body, headers = save_post(reporter, self.host, commune.version, value, previous)
+        self._answered("POST", path, body.encode(), headers, "302")
         if change:
             commune.version, commune.value = commune.version + 1, value
 
@@ -132,8 +123,8 @@ class Portal:
             "SERVER_PROTOCOL": "HTTP/1.1",
             "REMOTE_ADDR": HOST,
             "HTTP_HOST": self.host,
-            **{"HTTP_" + name.upper().replace("-", "_"): value for name, value in HEADERS.items()},
-            **headers,
+            **_environ({**HEADERS, **headers}),
+            "CONTENT_LENGTH": str(len(body)),
             "wsgi.input": io.BytesIO(body),
             "wsgi.errors": sys.stderr,
             "wsgi.url_scheme": "http",
@@ -147,6 +138,15 @@ class Portal:
                 response.close()
         if not statuses[0].startswith(expected):
             raise RuntimeError(f"{method} {path}: {statuses[0]}, not {expected}")
+
+
+def _environ(headers: dict[str, str]) -> dict[str, str]:
+    """HTTP headers under the names a WSGI server gives them."""
+    named = {name.upper().replace("-", "_"): value for name, value in headers.items()}
+    return {
+        name if name in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{name}": value
+        for name, value in named.items()
+    }
 
 
 def _timed(send: Callable[[], None], requests: int) -> Cost:

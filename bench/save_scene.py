@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from bench_writes import CODES, framework_document
 
@@ -107,6 +108,22 @@ def form_fields(version: int, value: str, previous: str | None) -> dict[str, str
         fields[f"version:{code}"] = str(version)
         fields[f"loaded:{code}"] = loaded
     return fields
+
+
+def save_post(
+    reporter: Reporter, host: str, version: int, value: str, previous: str | None
+) -> tuple[str, str, dict[str, str]]:
+    """A save of the 80 answers as the reporter's page posts it to the server at `host`:
+    its path, its encoded body (`form_fields` and the CSRF token) and the headers the
+    browser sends with it (the reporter's cookies, the page as the referrer)."""
+    page = f"/tu-danh-gia/{reporter.campaign_unit}/"
+    fields = {**form_fields(version, value, previous), "csrfmiddlewaretoken": reporter.csrf}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"sessionid={reporter.session}; csrftoken={reporter.csrf}",
+        "Referer": f"https://{host}{page}",
+    }
+    return f"{page}luu-nhap/", urlencode(fields), headers
 
 
 def lost_writes(
