@@ -53,13 +53,19 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
     if connection.vendor == "postgresql":
         # one statement over the rows as one JSON document: not one statement per row
         assignments = ", ".join(f"{column} = v.{column}" for column in changed)
-        # names from the model's metadata, quoted; the rows one parameter
+        # The rows' keys again, as an array: the planner reads a function's rows as 100
+        # whatever they are, and a join over them alone scanned the whole table (the
+        # answers of 150 communes: 12,000 rows read for a save's 80, 2 ms of the server's
+        # time, growing with every campaign); with the keys it reads only the rows written.
+        key_type = meta.pk.rel_db_type(connection)
+        # names and the key's type from the model's metadata, quoted; the rows one parameter
         sql = (
             f"UPDATE {table} SET {assignments} FROM {recordset(model, connection)} AS v "  # noqa: S608
-            f"WHERE {table}.{key} = v.{key}"
+            f"WHERE {table}.{key} = v.{key} AND {table}.{key} = ANY(%s::{key_type}[])"
         )
+        keys = [meta.pk.get_db_prep_value(row.pk, connection) for row in rows]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [document([f for f, _ in columns], rows, connection)])
+            cursor.execute(sql, [document([f for f, _ in columns], rows, connection), keys])
         return
     assignments = ", ".join(f"{column} = %s" for column in changed)
     # names from the model's metadata, quoted; every value a parameter

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DataError, IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.bulk import INSERT_BATCH, insert_rows, update_rows
@@ -247,3 +248,33 @@ def test_a_number_json_cannot_hold_is_refused_and_nothing_is_written(cast: Cast)
     with pytest.raises((ValueError, IntegrityError)), transaction.atomic():
         insert_rows([row])
     assert not HistoricResult.objects.exists()
+
+
+def test_an_update_reads_only_the_rows_it_writes_however_large_the_table(cast: Cast):
+    """A save writes 80 answers of a table holding every commune's: the statement must find
+    them by key, not read the table through (PostgreSQL's planner reads a function's rows
+    as 100, whatever they are, and chose to scan the whole table and join it)."""
+    rows = [
+        Notification(user=cast.lan, kind="campaign_finalized", title=f"{n}", key=f"k{n}")
+        for n in range(5000)
+    ]
+    insert_rows(rows)
+    written = rows[1200:1210]
+    for row in written:
+        row.title = "Đã đọc"
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")  # the model's own table name
+    with CaptureQueriesContext(connection) as captured:
+        update_rows(written, ["title"])
+    [update] = [q["sql"] for q in captured.captured_queries if "UPDATE" in q["sql"]]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {update}")  # the statement just run, its values inline
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+        assert f"Seq Scan on {table}" not in plan, plan
+    else:  # one statement by key, run for every row
+        assert update.startswith("10 times: UPDATE"), update
+        assert update.endswith('WHERE "id" = %s'), update
+    titles = Notification.objects.filter(title="Đã đọc").values_list("pk", flat=True)
+    assert sorted(titles) == sorted(row.pk for row in written)
