@@ -20,7 +20,7 @@ import io
 import itertools
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,8 @@ from save_scene import Reporter, save_post
 
 ROUNDS = 3
 WARM = 3  # untimed requests of each kind first
+
+Send = Callable[[], None]  # a request ready to send: sent when called
 
 
 @dataclass(frozen=True)
@@ -61,28 +63,31 @@ class Commune:
 
 def measured(portal: Portal, communes: list[Commune], requests: int) -> Costs:
     """The three kinds of request, `requests` each per round, over `communes` in turn. Each
-    acknowledged save that writes moves its commune's version and value as it is answered,
-    so that the caller's check afterwards expects it, even if a later request fails
-    (RuntimeError)."""
+    round's saves are encoded before it is timed, as a browser encodes a form on the
+    person's device (the surge's clients do the same). Each acknowledged save that writes
+    moves its commune's version and value as it is answered, so that the caller's check
+    afterwards expects it, even if a later request fails (RuntimeError)."""
     from django.db import connections
 
     turn = itertools.cycle(communes)
-    kinds: dict[str, Callable[[], None]] = {
-        "health": portal.health,
-        "unchanged": lambda: portal.save(next(turn), change=False),
-        "changed": lambda: portal.save(next(turn), change=True),
+    kinds: dict[str, Callable[[], list[Callable[[], None]]]] = {
+        "health": lambda: [portal.health] * requests,
+        "unchanged": lambda: portal.posts(turn, requests, change=False),
+        "changed": lambda: portal.posts(turn, requests, change=True),
     }
     rounds: dict[str, list[Cost]] = {kind: [] for kind in kinds}
     try:
         for commune in communes:
             if commune.value is None:  # nothing stored yet to post again
                 portal.save(commune, change=True)
-        for send in kinds.values():
+        for _ in range(WARM):
+            portal.health()
+        for change in (False, True):
             for _ in range(WARM):
-                send()
+                portal.save(next(turn), change=change)
         for _ in range(ROUNDS):
-            for kind, send in kinds.items():
-                rounds[kind].append(_timed(send, requests))
+            for kind, prepare in kinds.items():
+                rounds[kind].append(_timed(prepare()))
     finally:
         connections.close_all()  # the server's workers go on with the database
     health, unchanged, changed = (_median(rounds[kind]) for kind in kinds)
@@ -102,14 +107,36 @@ class Portal:
     def save(self, commune: Commune, *, change: bool) -> None:
         """All 80 answers changed, or posted again as stored (`change` False: nothing to
         write, which a commune never saved cannot do)."""
-        reporter, previous = commune.reporter, commune.value
-        value = ("1" if previous == "2" else "2") if change else previous
+        self._post(commune, commune.version, commune.value, change=change)()
+
+    def posts(self, communes: Iterator[Commune], count: int, *, change: bool) -> list[Send]:
+        """The next `count` saves of `communes`, encoded: each sent by calling it. A commune
+        met twice is posted the second time as its first save will have left it."""
+        planned: dict[int, tuple[int, str | None]] = {}
+        sends = []
+        for commune in itertools.islice(communes, count):
+            version, value = planned.get(id(commune), (commune.version, commune.value))
+            sends.append(self._post(commune, version, value, change=change))
+            if change:
+                planned[id(commune)] = (version + 1, _other(value))
+        return sends
+
+    def _post(self, commune: Commune, version: int, previous: str | None, *, change: bool) -> Send:
+        """The save of `commune` loaded at `version` with `previous`, encoded; sent, and
+        once acknowledged a change moves the commune."""
+        value = _other(previous) if change else previous
         if value is None:
+            reporter = commune.reporter
             raise ValueError(f"campaign unit {reporter.campaign_unit}: nothing stored yet")
-        path, body, headers = save_post(reporter, self.host, commune.version, value, previous)
-        self._answered("POST", path, body.encode(), headers, "302")
-        if change:
-            commune.version, commune.value = commune.version + 1, value
+        path, body, headers = save_post(commune.reporter, self.host, version, value, previous)
+        encoded = body.encode()
+
+        def send() -> None:
+            self._answered("POST", path, encoded, headers, "302")
+            if change:
+                commune.version, commune.value = version + 1, value
+
+        return send
 
     def _answered(
         self, method: str, path: str, body: bytes, headers: dict[str, str], expected: str
@@ -149,11 +176,16 @@ def _environ(headers: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _timed(send: Callable[[], None], requests: int) -> Cost:
+def _other(value: str | None) -> str:
+    """The value a change writes over `value`."""
+    return "1" if value == "2" else "2"
+
+
+def _timed(sends: list[Send]) -> Cost:
     wall, cpu = time.perf_counter(), time.process_time()
-    for _ in range(requests):
+    for send in sends:
         send()
-    return Cost((time.process_time() - cpu) / requests, (time.perf_counter() - wall) / requests)
+    return Cost((time.process_time() - cpu) / len(sends), (time.perf_counter() - wall) / len(sends))
 
 
 def _median(costs: list[Cost]) -> Cost:

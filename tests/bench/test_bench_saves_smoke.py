@@ -69,6 +69,32 @@ def test_an_acknowledged_change_moves_what_the_check_expects(costs, scene):
         portal.save(never, change=False)  # nothing stored to post again
 
 
+def test_saves_encoded_ahead_are_posted_as_the_earlier_ones_will_leave_the_commune(costs, scene):
+    """A round's saves are encoded before it is timed; a commune met twice in a round is
+    posted the second time at the version and value its first save leaves, and is moved
+    only as each is acknowledged."""
+    reporter = scene.Reporter(province=0, campaign_unit=7, session="s", csrf="c")
+    posted = []
+
+    def application(environ, start_response):
+        posted.append(environ["wsgi.input"].read().decode())
+        start_response("302 Found", [])
+        return [b""]
+
+    commune = costs.Commune(reporter, version=2, value="1")
+    sends = costs.Portal(application, 8000).posts(iter([commune, commune]), 2, change=True)
+    assert (commune.version, commune.value) == (2, "1") and posted == []  # nothing sent yet
+    sends[0]()
+    assert (commune.version, commune.value) == (3, "2")
+    sends[1]()
+    assert (commune.version, commune.value) == (4, "1")
+    code = scene.CODES[0]
+    assert [
+        (f"version%3A{code}={version}" in body, f"value%3A{code}={value}" in body)
+        for body, version, value in zip(posted, (2, 3), ("2", "1"), strict=True)
+    ] == [(True, True), (True, True)]
+
+
 def failing_after(saves: int):
     """/healthz answered 200; the first `saves` posts 302, the next 500."""
     posted = []
