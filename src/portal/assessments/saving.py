@@ -10,7 +10,8 @@ lock, as it always was, and written from that.
 
 On SQLite a transaction that writes holds the database's one write lock from its first
 statement, so every unit's save waited for the whole of the save before it; now it waits for
-the writing alone (docs/decisions.md, "A save prepares before it locks").
+the writing alone (docs/decisions.md, "A save prepares before it locks"). A draft saved
+again with nothing changed opens no transaction at all.
 
 A save is one audit entry (entity "answers"), whatever the number of answers it changes:
 its old and new values are keyed by criterion (portal.audit.rows reads it back as one line
@@ -118,6 +119,10 @@ def answers_save(
             % {"codes": ", ".join(unknown)}
         )
     prepared = _prepare(campaign_unit, actor, answers, leaves, read)
+    if not prepared.answers and read is not None and read.state == SubmissionState.DRAFT:
+        # nothing to write and a draft stays a draft: no transaction, no lock (on SQLite the
+        # database's one write lock), as if saved just before anyone's save that follows
+        return SaveResult(0, read.state)
     return _write(campaign_unit, actor, answers, leaves, prepared)
 
 

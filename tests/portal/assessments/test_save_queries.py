@@ -227,3 +227,37 @@ def test_without_the_pages_roles_the_submission_is_read_afresh(eighty: Cast):
 def test_pressing_save_for_the_first_time_is_bounded_too(eighty: Cast):
     press_save(eighty)
     assert Submission.objects.get(campaign_unit=eighty.noi_vu_campaign_unit).state == "draft"
+
+
+def test_a_draft_saved_again_with_nothing_changed_opens_no_transaction(eighty: Cast):
+    """Nothing to write: no savepoint, no lock, no write, the roles read once; the answers
+    and the trail stay as they were."""
+    queries_to_save(eighty, posted(codes(CRITERIA), "1"))
+    before, entries = stored(eighty), AuditEntry.objects.count()
+    with CaptureQueriesContext(connection) as captured:
+        result = answers_save(
+            campaign_unit=eighty.noi_vu_campaign_unit,
+            actor=eighty.lan,
+            answers=posted(codes(CRITERIA), "1", before),
+        )
+    spent = [query["sql"] for query in captured.captured_queries]
+    assert (result.saved, result.state) == (0, "draft")
+    assert not [
+        sql for sql in spent if sql.startswith(("SAVEPOINT", "BEGIN", "INSERT", "UPDATE"))
+    ], "\n".join(spent)
+    assert not [sql for sql in spent if "FOR UPDATE" in sql]
+    assert len([sql for sql in spent if 'FROM "accounts_membership"' in sql]) == 1
+    assert {code: a.version for code, a in stored(eighty).items()} == {
+        code: a.version for code, a in before.items()
+    }
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_submission_not_started_saved_with_nothing_changed_still_becomes_a_draft(cast: Cast):
+    """Nothing to write, but the state moves: the save goes through its transaction."""
+    Submission.objects.update_or_create(
+        campaign_unit=cast.noi_vu_campaign_unit, defaults={"state": "not_started"}
+    )
+    result = answers_save(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers={})
+    assert (result.saved, result.state) == (0, "draft")
+    assert Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).state == "draft"
