@@ -58,7 +58,9 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
         # whatever they are, and a join over them alone scanned the whole table (the
         # answers of 150 communes: 12,000 rows read for a save's 80, 2 ms of the server's
         # time, growing with every campaign); with the keys it reads only the rows written.
-        key_type = meta.pk.rel_db_type(connection)
+        key_type = meta.pk.db_type(connection)
+        if key_type is None:
+            raise ValueError(f"{meta.label}: its key has no type in the database")
         # names and the key's type from the model's metadata, quoted; the rows one parameter
         sql = (
             f"UPDATE {table} SET {assignments} FROM {recordset(model, connection)} AS v "  # noqa: S608
