@@ -12,7 +12,14 @@ from portal.assessments import services
 from portal.assessments.models import Answer, Evidence, Submission, SubmissionEvent
 from portal.assessments.permissions import get_campaign_unit_for_user
 from portal.workflow import SubmissionState
-from tests.portal.assessments.conftest import CONFIRMED, PDF, url
+from tests.portal.assessments.conftest import (
+    COMPLETE,
+    CONFIRMED,
+    PDF,
+    form_fields,
+    save_fields,
+    url,
+)
 from tests.portal.conftest import Cast
 
 READERS = ["lan", "minh", "quang", "hung", "hoa"]
@@ -164,3 +171,33 @@ def test_a_second_reporter_of_the_unit_may_edit(cast: Cast):
         Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit).state
         == SubmissionState.DRAFT
     )
+
+
+@pytest.mark.parametrize(("who", "status"), expected({"lan": 302}, 403))
+def test_a_save_that_changes_nothing_is_refused_to_whom_a_change_is(cast: Cast, who, status):
+    """Lan's page posted again as it stands (a replayed POST, or another person's): the save
+    that writes nothing takes no lock, but stands behind the same checks as one that writes."""
+    campaign_unit = cast.noi_vu_campaign_unit
+    lan = cast.client(cast.lan)
+    save_fields(lan, campaign_unit, COMPLETE)
+    fields = form_fields(lan.get(url("form", campaign_unit)))
+    before = state(cast)
+    response = cast.client(getattr(cast, who) if who else None).post(
+        url("save", campaign_unit), fields
+    )
+    assert response.status_code == status
+    assert state(cast) == before
+
+
+def test_a_save_that_changes_nothing_replayed_after_sending_is_refused(cast: Cast):
+    """The draft sent for approval: the page's unchanged POST replayed is not "saved"."""
+    campaign_unit = cast.noi_vu_campaign_unit
+    lan = cast.client(cast.lan)
+    save_fields(lan, campaign_unit, COMPLETE)
+    fields = form_fields(lan.get(url("form", campaign_unit)))
+    assert lan.post(url("submit", campaign_unit), CONFIRMED).status_code == 302
+    before = state(cast)
+    assert before[0] == SubmissionState.SUBMITTED
+    page = lan.post(url("save", campaign_unit), fields, follow=True).content.decode()
+    assert "Đã lưu nháp" not in page
+    assert state(cast) == before
