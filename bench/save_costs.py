@@ -70,7 +70,7 @@ def measured(portal: Portal, communes: list[Commune], requests: int) -> Costs:
     from django.db import connections
 
     turn = itertools.cycle(communes)
-    kinds: dict[str, Callable[[], list[Callable[[], None]]]] = {
+    kinds: dict[str, Callable[[], list[Send]]] = {
         "health": lambda: [portal.health] * requests,
         "unchanged": lambda: portal.posts(turn, requests, change=False),
         "changed": lambda: portal.posts(turn, requests, change=True),
