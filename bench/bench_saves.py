@@ -18,8 +18,9 @@ answered by a redirect (302) once committed; the forms are encoded before the su
 browser encodes them on the person's device.
 
 Then, the server idle, what each request costs with no queue (bench/save_costs.py):
-/healthz, a save with nothing to write and a save of 80 changes, one after another through
-the portal's handler in this process. Afterwards, in this process: every commune's 80
+/healthz, the save's form posted where nothing is saved (the language switch), a save with
+nothing to write and a save of 80 changes, one after another through the portal's handler
+in this process. Afterwards, in this process: every commune's 80
 answers are at the version and value of its last acknowledged save, those saves included
 (no acknowledged write lost), and the audit trail verifies.
 
@@ -292,8 +293,11 @@ def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]
         "all 80 answers per province, sent at once, one thread per commune (a commune's saves "
         "follow one another, as one person's do; the forms are encoded beforehand, as a "
         "browser encodes them on the person's device). Throughput is the acknowledged saves (302) "
-        "over the surge's wall time. Then, the server idle, `/healthz`, a save with nothing to "
-        "write (the stored answers posted again) and a save of 80 changes are sent one after "
+        "over the surge's wall time. Then, the server idle, `/healthz`, the save's form posted "
+        "where nothing is saved (the language switch, which checks the form's CSRF token, "
+        "parses its fields and redirects: what any signed-in POST of that size costs), a save "
+        "with nothing to write (the stored answers posted again) and a save of 80 changes are "
+        "sent one after "
         "another through the portal's own handler in the benchmark's process "
         "(`bench/save_costs.py`): what each costs with no queue, in the portal's CPU. "
         "Afterwards every commune's 80 answers are compared with "
@@ -374,6 +378,7 @@ def _costs(costs: Costs | None) -> list[str]:
         ]
     kinds = [
         ("`/healthz`", costs.health),
+        ("the save's form, nothing saved (language switch)", costs.form_only),
         ("a save with nothing to write", costs.unchanged),
         ("a save of 80 changes", costs.changed),
     ]

@@ -1,7 +1,9 @@
 """What one request costs the portal itself, for the deadline-day benchmark (bench_saves.py):
-`/healthz` (the floor's minimal view), a save that has nothing to write (the stored answers
-posted again) and a save of 80 changes, sent one after another through the portal's own
-WSGI handler and middleware in the benchmark's process, with nothing else running.
+`/healthz` (the floor's minimal view), the save's form posted where nothing is saved (the
+language switch, `FORM_ONLY`: what any signed-in form of that size costs before a view does
+anything), a save that has nothing to write (the stored answers posted again) and a save of
+80 changes, sent one after another through the portal's own WSGI handler and middleware in
+the benchmark's process, with nothing else running.
 
 Under a surge every client waits its turn, so a save's p95 stands to the floor's about as
 what the two requests cost the machine; this measures what they cost the portal without
@@ -29,6 +31,11 @@ from save_scene import Reporter, save_post
 
 ROUNDS = 3
 WARM = 3  # untimed requests of each kind first
+# The language switch (Django's set_language): a signed-in POST, its CSRF token checked and
+# its fields parsed, answered by a redirect to the page it came from; it changes nothing
+# when it names no language. Posted the save's own form, it costs what the middleware, the
+# session, the person and the form's 321 fields cost any signed-in POST of that size.
+FORM_ONLY = "/i18n/setlang/"
 
 Send = Callable[[], None]  # a request ready to send: sent when called
 
@@ -43,6 +50,7 @@ class Cost:
 class Costs:
     requests: int  # of each kind, per round
     health: Cost
+    form_only: Cost  # the save's form posted to FORM_ONLY: nothing read, nothing saved
     unchanged: Cost  # a save of the answers as stored: nothing to write
     changed: Cost  # a save of 80 changes
 
@@ -62,7 +70,7 @@ class Commune:
 
 
 def measured(portal: Portal, communes: list[Commune], requests: int) -> Costs:
-    """The three kinds of request, `requests` each per round, over `communes` in turn. Each
+    """The four kinds of request, `requests` each per round, over `communes` in turn. Each
     round's saves are encoded before it is timed, as a browser encodes a form on the
     person's device (the surge's clients do the same). Each acknowledged save that writes
     moves its commune's version and value as it is answered, so that the caller's check
@@ -72,6 +80,7 @@ def measured(portal: Portal, communes: list[Commune], requests: int) -> Costs:
     turn = itertools.cycle(communes)
     kinds: dict[str, Callable[[], list[Send]]] = {
         "health": lambda: [portal.health] * requests,
+        "form_only": lambda: portal.forms_only(turn, requests),
         "unchanged": lambda: portal.posts(turn, requests, change=False),
         "changed": lambda: portal.posts(turn, requests, change=True),
     }
@@ -85,13 +94,15 @@ def measured(portal: Portal, communes: list[Commune], requests: int) -> Costs:
         for change in (False, True):
             for _ in range(WARM):
                 portal.save(next(turn), change=change)
+        for send in portal.forms_only(turn, WARM):
+            send()
         for _ in range(ROUNDS):
             for kind, prepare in kinds.items():
                 rounds[kind].append(_timed(prepare()))
     finally:
         connections.close_all()  # the server's workers go on with the database
-    health, unchanged, changed = (_median(rounds[kind]) for kind in kinds)
-    return Costs(requests, health, unchanged, changed)
+    health, form_only, unchanged, changed = (_median(rounds[kind]) for kind in kinds)
+    return Costs(requests, health, form_only, unchanged, changed)
 
 
 class Portal:
@@ -120,6 +131,25 @@ class Portal:
             if change:
                 planned[id(commune)] = (version + 1, _other(value))
         return sends
+
+    def forms_only(self, communes: Iterator[Commune], count: int) -> list[Send]:
+        """The next `count` communes' forms as stored, encoded, each posted to `FORM_ONLY`
+        when called (the reporter's cookies, the form's page as the referrer) and answered
+        by a redirect. Nothing is saved, so no commune moves."""
+        return [self._form_only(commune) for commune in itertools.islice(communes, count)]
+
+    def _form_only(self, commune: Commune) -> Send:
+        if commune.value is None:
+            raise ValueError(f"campaign unit {commune.reporter.campaign_unit}: nothing stored yet")
+        _, body, headers = save_post(
+            commune.reporter, self.host, commune.version, commune.value, commune.value
+        )
+        encoded = body.encode()
+
+        def send() -> None:
+            self._answered("POST", FORM_ONLY, encoded, headers, "302")
+
+        return send
 
     def _post(self, commune: Commune, version: int, previous: str | None, *, change: bool) -> Send:
         """The save of `commune` loaded at `version` with `previous`, encoded; sent, and

@@ -95,6 +95,85 @@ def test_saves_encoded_ahead_are_posted_as_the_earlier_ones_will_leave_the_commu
     ] == [(True, True), (True, True)]
 
 
+def test_the_form_alone_is_the_saves_body_posted_to_the_language_switch(costs, scene):
+    reporter = scene.Reporter(province=0, campaign_unit=7, session="s", csrf="c")
+    posted = []
+
+    def application(environ, start_response):
+        posted.append((environ["PATH_INFO"], environ["wsgi.input"].read().decode()))
+        start_response("302 Found", [])
+        return [b""]
+
+    portal = costs.Portal(application, 8000)
+    commune = costs.Commune(reporter, version=2, value="1")
+    portal.forms_only(iter([commune]), 1)[0]()
+    portal.save(commune, change=False)
+    (form_path, form_body), (_, save_body) = posted
+    assert form_path == costs.FORM_ONLY and form_body == save_body
+    assert (commune.version, commune.value) == (2, "1")  # nothing saved: nothing expected
+    with pytest.raises(ValueError, match="nothing stored yet"):
+        portal.forms_only(iter([costs.Commune(reporter, version=0, value=None)]), 1)
+
+
+@pytest.mark.django_db
+def test_the_saves_form_posted_to_the_language_switch_is_redirected_and_saves_nothing(
+    costs, scene, settings
+):
+    """What the measure calls the form alone, through the portal's own handler and
+    middleware: the reporter's session and CSRF token accepted, the 321 fields parsed, a
+    redirect back to the form's page, and nothing written."""
+    from django.contrib.sessions.models import Session
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from portal.assessments.models import Answer
+    from portal.audit.models import AuditEntry
+
+    settings.ALLOWED_HOSTS = [costs.HOST]
+    (reporter,) = scene.build(1, 1)
+    campaign_unit = CampaignUnit.objects.get(pk=reporter.campaign_unit)
+    actor = campaign_unit.unit.memberships.get().user
+    answers = {code: PostedAnswer("2", "", 0, "") for code in scene.CODES}
+    answers_save(campaign_unit=campaign_unit, actor=actor, answers=answers)
+    before = (
+        list(Answer.objects.order_by("pk").values_list("value", "version", "updated_at")),
+        AuditEntry.objects.count(),
+        Session.objects.get(pk=reporter.session).session_data,
+    )
+    portal = costs.Portal(WSGIHandler(), 8000)
+    responses = []
+    portal.handler = _recording(portal.handler, responses)
+    # the test's transaction holds the connection: not closed at the request's start and end
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        portal.forms_only(iter([costs.Commune(reporter, version=1, value="2")]), 1)[0]()
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+    assert responses == [("302 Found", f"https://{portal.host}/tu-danh-gia/{campaign_unit.pk}/")]
+    after = (
+        list(Answer.objects.order_by("pk").values_list("value", "version", "updated_at")),
+        AuditEntry.objects.count(),
+        Session.objects.get(pk=reporter.session).session_data,
+    )
+    assert after == before and len(after[0]) == len(scene.CODES)
+
+
+def _recording(handler, responses):
+    """`handler`, noting each response's status and where it redirects."""
+
+    def application(environ, start_response):
+        def noted(status, headers, *rest):
+            responses.append((status, dict(headers).get("Location")))
+            return start_response(status, headers, *rest)
+
+        return handler(environ, noted)
+
+    return application
+
+
 def failing_after(saves: int):
     """/healthz answered 200; the first `saves` posts 302, the next 500."""
     posted = []
@@ -177,5 +256,6 @@ def test_the_deadline_benchmark_runs_and_writes_its_report(tmp_path):
     assert "| … of province 2 | 7 |" in report
     assert report.count("- Problems afterwards: none") == 2  # the saves sent one by one too
     assert report.count("| a save of 80 changes | ") == 2
+    assert report.count("| the save's form, nothing saved (language switch) | ") == 2
     assert "(median of 3 rounds of 3 each)" in report
     assert not list(tmp_path.glob("dti-bench-saves-*"))  # its database and logs removed
