@@ -41,7 +41,7 @@ def django_db_modify_db_settings(
     folders = []
     for database in settings.DATABASES.values():
         database["CONN_MAX_AGE"] = 0
-        if database["ENGINE"] == "django.db.backends.sqlite3":
+        if database["ENGINE"] == "portal.sqlite":
             folder = Path(tempfile.mkdtemp(prefix="dti-test-db-"))
             folders.append(folder)
             database["TEST"] = {**database.get("TEST", {}), "NAME": str(folder / "test.sqlite3")}

@@ -74,9 +74,11 @@ def database_from_url(url: str, base_dir: Path) -> dict[str, object]:
         path = Path("/" + raw.lstrip("/")) if raw.startswith("//") else base_dir / raw.lstrip("/")
         path.parent.mkdir(parents=True, exist_ok=True)
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite, each transaction that writes waiting its turn (portal.sqlite)
+            "ENGINE": "portal.sqlite",
             "NAME": str(path),
-            # WAL lets readers go on while a unit saves; a busy writer waits instead of failing.
+            # WAL lets readers go on while a unit saves; a write outside a transaction that
+            # finds the database busy waits up to `timeout` seconds instead of failing.
             # FULL: a commit returns once the log is on the disk, so an acknowledged save
             # survives a power cut (its cost is measured in docs/performance-writes.md).
             "OPTIONS": {
