@@ -60,7 +60,7 @@ def in_thread(handler: ConnectionHandler, work: Callable[[Any], None]) -> thread
     def run() -> None:
         try:
             work(handler["default"])
-        except BaseException as error:  # noqa: BLE001  # the test reads it
+        except BaseException as error:  # the test reads it
             errors.append(error)
         finally:
             handler["default"].close()
@@ -69,6 +69,18 @@ def in_thread(handler: ConnectionHandler, work: Callable[[Any], None]) -> thread
     thread.errors = errors  # type: ignore[attr-defined]
     thread.start()
     return thread
+
+
+def inserting(name: str, then: Callable[[], object] = lambda: None) -> Callable[[Any], None]:
+    """Work that writes `name` in a transaction of its own and calls `then` before its
+    commit."""
+
+    def work(wrapper: Any) -> None:
+        with transaction(wrapper) as cursor:
+            cursor.execute("INSERT INTO step VALUES (%s)", [name])
+            then()
+
+    return work
 
 
 def finished(thread: threading.Thread) -> bool:
@@ -85,20 +97,11 @@ def steps(handler: ConnectionHandler) -> list[str]:
 
 def test_a_writer_waits_its_turn_however_long_the_one_before_takes(database):
     begun, go_on = threading.Event(), threading.Event()
-
-    def first(wrapper: Any) -> None:
-        with transaction(wrapper) as cursor:
-            cursor.execute("INSERT INTO step VALUES ('first')")
-            begun.set()
-            go_on.wait(WAIT_S)  # held past SQLite's own 0.3 s
-
-    def second(wrapper: Any) -> None:
-        with transaction(wrapper) as cursor:
-            cursor.execute("INSERT INTO step VALUES ('second')")
-
+    # held past SQLite's own 0.3 s
+    first = inserting("first", then=lambda: (begun.set(), go_on.wait(WAIT_S)))
     one = in_thread(database, first)
     assert begun.wait(WAIT_S)
-    two = in_thread(database, second)
+    two = in_thread(database, inserting("second"))
     two.join(1.0)  # three times SQLite's timeout: without the queue it has failed by now
     assert two.is_alive() and not two.errors  # type: ignore[attr-defined]
     go_on.set()
@@ -110,7 +113,7 @@ def test_a_writer_waits_its_turn_however_long_the_one_before_takes(database):
 def test_a_transaction_rolled_back_or_closed_gives_the_turn_back(database, end):
     """The first connection stays open (rolled back) or is closed mid-transaction, as a
     server thread's is; the next writer goes on meanwhile."""
-    ended, second_done = threading.Event(), threading.Event()
+    ended, let_go = threading.Event(), threading.Event()
 
     def first(wrapper: Any) -> None:
         wrapper.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
@@ -122,19 +125,14 @@ def test_a_transaction_rolled_back_or_closed_gives_the_turn_back(database, end):
         else:
             wrapper.close()
         ended.set()
-        second_done.wait(WAIT_S)  # the connection kept until the next writer is done
-
-    def second(wrapper: Any) -> None:
-        with transaction(wrapper) as cursor:
-            cursor.execute("INSERT INTO step VALUES ('kept')")
-        second_done.set()
+        let_go.wait(WAIT_S)  # the connection kept open until the next writer is done
 
     one = in_thread(database, first)
     assert ended.wait(WAIT_S)
-    two = in_thread(database, second)
+    two = in_thread(database, inserting("kept"))
     two.join(WAIT_S)
     went_on = not two.is_alive()  # while the first connection was still open
-    second_done.set()  # let the first go, whatever happened
+    let_go.set()  # let the first go, whatever happened
     assert finished(one) and finished(two)
     assert went_on and steps(database) == ["kept"]
 
@@ -144,7 +142,7 @@ def test_a_writer_of_another_process_is_waited_for_and_its_end_gives_the_turn_ba
 ):
     """Another process (a server's worker, the task worker) holds the turn; it ends
     without giving it back, and the kernel gives it back for it."""
-    holder = subprocess.Popen(  # noqa: S603  # this interpreter, a fixed program
+    holder = subprocess.Popen(  # this interpreter, a fixed program
         [
             sys.executable,
             "-c",
@@ -163,11 +161,7 @@ def test_a_writer_of_another_process_is_waited_for_and_its_end_gives_the_turn_ba
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
 
-        def writer(wrapper: Any) -> None:
-            with transaction(wrapper) as cursor:
-                cursor.execute("INSERT INTO step VALUES ('after')")
-
-        waiting = in_thread(database, writer)
+        waiting = in_thread(database, inserting("after"))
         waiting.join(1.0)
         assert waiting.is_alive() and steps(database) == []
         assert holder.stdin is not None
@@ -183,13 +177,9 @@ def test_a_writer_of_another_process_is_waited_for_and_its_end_gives_the_turn_ba
 def test_reads_outside_a_transaction_do_not_wait(database):
     begun, go_on = threading.Event(), threading.Event()
 
-    def writer(wrapper: Any) -> None:
-        with transaction(wrapper) as cursor:
-            cursor.execute("INSERT INTO step VALUES ('pending')")
-            begun.set()
-            go_on.wait(WAIT_S)
-
-    holding = in_thread(database, writer)
+    holding = in_thread(
+        database, inserting("pending", then=lambda: (begun.set(), go_on.wait(WAIT_S)))
+    )
     try:
         assert begun.wait(WAIT_S)
         assert steps(database) == []  # a page's reads go on beside a writer (WAL)
