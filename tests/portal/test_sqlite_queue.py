@@ -1,41 +1,51 @@
-"""SQLite's writers wait in turn (portal.sqlite): a transaction takes the lock on the file
-beside the database before SQLite's own write lock and gives it back at its commit, its
-rollback or its connection's close, so a writer waits for the one before it, in this process
-or another, however long that one takes, instead of sleeping and retrying until SQLite's
-busy timeout says "database is locked". The suite's own test database is a file and runs
-every test through this backend; these tests hold the turn on purpose."""
+"""SQLite's writers wait in turn (portal.sqlite): a transaction takes its turn (its process's,
+then the lock on the file beside the database) before SQLite's own write lock, and gives it
+back once the transaction is over, so the next writer goes on as soon as the one before it
+is done, in this process or another; a writer still waiting after the database's timeout
+fails as SQLite would. The suite's own test database is a file and runs every test through
+this backend; these tests hold the turn on purpose."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db.utils import ConnectionHandler
+from django.db.utils import ConnectionHandler, IntegrityError, OperationalError
 
 from portal.env import database_from_url
 from portal.sqlite.base import QUEUE_SUFFIX
 
-WAIT_S = 3  # how long a test waits for a thread that should finish
+WAIT_S = 30  # how long a test waits for a thread that should finish
+SHORT_S = 0.5  # how long a writer that should be waiting is given to show it is not
 
 
 @pytest.fixture
-def database(tmp_path, django_db_blocker) -> Iterator[ConnectionHandler]:
-    """A SQLite file opened as the settings open it, SQLite's own timeout cut to 0.3 s: a
-    writer that waited through SQLite's lock rather than the queue would fail."""
-    settings = database_from_url("sqlite:///dti.sqlite3", tmp_path)
-    settings["OPTIONS"]["timeout"] = 0.3  # type: ignore[index]  # the settings' dict
-    handler = ConnectionHandler({"default": settings})
-    with django_db_blocker.unblock():
+def open_database(tmp_path, django_db_blocker) -> Iterator[Callable[[float], ConnectionHandler]]:
+    """A SQLite file opened as the settings open it, with a table of steps; `timeout` the
+    longest a writer waits (SQLite's busy timeout and the queue's)."""
+    handlers: list[ConnectionHandler] = []
+
+    def opened(timeout: float) -> ConnectionHandler:
+        settings = database_from_url("sqlite:///dti.sqlite3", tmp_path)
+        settings["OPTIONS"]["timeout"] = timeout  # type: ignore[index]  # the settings' dict
+        handler = ConnectionHandler({"default": settings})
+        handlers.append(handler)
         with handler["default"].cursor() as cursor:
-            cursor.execute("CREATE TABLE step (name TEXT)")
-        handler["default"].close()
-        yield handler
-        handler.close_all()
+            cursor.execute("CREATE TABLE IF NOT EXISTS step (name TEXT)")
+        return handler
+
+    with django_db_blocker.unblock():
+        yield opened
+        for handler in handlers:
+            handler.close_all()
 
 
 @contextmanager
@@ -95,59 +105,94 @@ def steps(handler: ConnectionHandler) -> list[str]:
         return [name for (name,) in cursor.fetchall()]
 
 
-def test_a_writer_waits_its_turn_however_long_the_one_before_takes(database):
+def turn_taken(tmp_path: Path) -> bool:
+    """Whether someone holds the database's turn: the file beside it, tried from outside."""
+    descriptor = os.open(tmp_path / f"dti.sqlite3{QUEUE_SUFFIX}", os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
+
+
+def test_a_writer_waits_its_turn_and_goes_on_when_the_one_before_commits(open_database):
+    database = open_database(WAIT_S)
     begun, go_on = threading.Event(), threading.Event()
-    # held past SQLite's own 0.3 s
-    first = inserting("first", then=lambda: (begun.set(), go_on.wait(WAIT_S)))
-    one = in_thread(database, first)
+    one = in_thread(database, inserting("first", then=lambda: (begun.set(), go_on.wait(WAIT_S))))
     assert begun.wait(WAIT_S)
     two = in_thread(database, inserting("second"))
-    two.join(1.0)  # three times SQLite's timeout: without the queue it has failed by now
+    two.join(SHORT_S)
     assert two.is_alive() and not two.errors  # type: ignore[attr-defined]
     go_on.set()
     assert finished(one) and finished(two)
     assert steps(database) == ["first", "second"]
 
 
-@pytest.mark.parametrize("end", ["rollback", "close"])
-def test_a_transaction_rolled_back_or_closed_gives_the_turn_back(database, end):
-    """The first connection stays open (rolled back) or is closed mid-transaction, as a
-    server thread's is; the next writer goes on meanwhile."""
+@pytest.mark.parametrize("end", ["commit", "rollback", "close"])
+def test_the_turn_is_given_back_when_the_transaction_ends_however_it_ends(open_database, end):
+    """The first connection stays open after its commit or rollback (as a server thread's
+    does, for a minute) or is closed mid-transaction; the next writer goes on meanwhile,
+    well before its timeout."""
+    database = open_database(WAIT_S)
     ended, let_go = threading.Event(), threading.Event()
 
     def first(wrapper: Any) -> None:
         wrapper.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
         with wrapper.cursor() as cursor:
-            cursor.execute("INSERT INTO step VALUES ('dropped')")
-        if end == "rollback":
-            wrapper.rollback()
-            wrapper.set_autocommit(True)
-        else:
+            cursor.execute("INSERT INTO step VALUES ('first')")
+        if end == "close":
             wrapper.close()
+        else:
+            getattr(wrapper, end)()
+            wrapper.set_autocommit(True)
         ended.set()
         let_go.wait(WAIT_S)  # the connection kept open until the next writer is done
 
     one = in_thread(database, first)
     assert ended.wait(WAIT_S)
-    two = in_thread(database, inserting("kept"))
-    two.join(WAIT_S)
+    two = in_thread(database, inserting("second"))
+    two.join(WAIT_S / 2)
     went_on = not two.is_alive()  # while the first connection was still open
     let_go.set()  # let the first go, whatever happened
     assert finished(one) and finished(two)
-    assert went_on and steps(database) == ["kept"]
+    assert went_on
+    assert steps(database) == (["first", "second"] if end == "commit" else ["second"])
 
 
-def test_a_writer_of_another_process_is_waited_for_and_its_end_gives_the_turn_back(
-    database, tmp_path
-):
-    """Another process (a server's worker, the task worker) holds the turn; it ends
-    without giving it back, and the kernel gives it back for it."""
-    holder = subprocess.Popen(  # this interpreter, a fixed program
+def test_a_commit_refused_keeps_the_turn_until_its_rollback(open_database, tmp_path):
+    """A reference checked at the commit (Django's are deferred) refuses it, and SQLite keeps
+    the transaction and its write lock until the rollback that follows: so does the turn."""
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+    with wrapper.cursor() as cursor:
+        cursor.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        cursor.execute(
+            "CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+        cursor.execute("PRAGMA foreign_keys = ON")
+    wrapper.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    with wrapper.cursor() as cursor:
+        cursor.execute("INSERT INTO child VALUES (999)")
+    with pytest.raises(IntegrityError):
+        wrapper.commit()
+    assert wrapper.connection.in_transaction and turn_taken(tmp_path)
+    wrapper.rollback()
+    wrapper.set_autocommit(True)
+    assert not turn_taken(tmp_path)
+
+
+@pytest.fixture
+def holder(tmp_path) -> Iterator[subprocess.Popen[str]]:
+    """Another process (a server's worker, the task worker) holding the database's turn until
+    it reads a line, then ending without giving it back: the kernel gives it back for it."""
+    process = subprocess.Popen(  # this interpreter, a fixed program
         [
             sys.executable,
             "-c",
-            "import fcntl, os, sys, time\n"
-            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+            "import fcntl, os, sys\n"
+            "fd = os.open(sys.argv[1], os.O_RDONLY | os.O_CREAT)\n"
             "fcntl.flock(fd, fcntl.LOCK_EX)\n"
             "print('held', flush=True)\n"
             "sys.stdin.readline()\n"
@@ -159,24 +204,80 @@ def test_a_writer_of_another_process_is_waited_for_and_its_end_gives_the_turn_ba
         text=True,
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-
-        waiting = in_thread(database, inserting("after"))
-        waiting.join(1.0)
-        assert waiting.is_alive() and steps(database) == []
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        assert finished(waiting)
-        assert steps(database) == ["after"]
+        assert process.stdout is not None and process.stdout.readline() == "held\n"
+        yield process
     finally:
-        holder.kill()
-        holder.wait()
+        process.kill()
+        process.wait()
 
 
-def test_reads_outside_a_transaction_do_not_wait(database):
+def end(process: subprocess.Popen[str]) -> None:
+    assert process.stdin is not None
+    process.stdin.write("\n")
+    process.stdin.flush()
+    process.wait(WAIT_S)
+
+
+def test_a_writer_of_another_process_is_waited_for_and_its_end_gives_the_turn_back(
+    open_database, holder
+):
+    database = open_database(WAIT_S)
+    waiting = in_thread(database, inserting("after"))
+    waiting.join(SHORT_S)  # SQLite's own lock is free: only the turn holds it back
+    assert waiting.is_alive() and steps(database) == []
+    end(holder)
+    assert finished(waiting)
+    assert steps(database) == ["after"]
+
+
+def test_a_writer_still_waiting_at_its_timeout_fails_as_sqlite_would_and_holds_nothing(
+    open_database, holder, tmp_path
+):
+    database = open_database(0.3)
+    waiting = in_thread(database, inserting("refused"))
+    waiting.join(WAIT_S)
+    assert [str(error) for error in waiting.errors] == ["database is locked"]  # type: ignore[attr-defined]
+    assert isinstance(waiting.errors[0], OperationalError)  # type: ignore[attr-defined]
+    end(holder)
+    assert not turn_taken(tmp_path)  # the refused writer kept no turn
+    assert finished(in_thread(database, inserting("later")))
+    assert steps(database) == ["later"]
+
+
+def test_a_child_forked_in_a_transaction_neither_ends_nor_keeps_the_parents_turn(
+    open_database, tmp_path
+):
+    """A process forked while its parent writes (a confined report template's renderer)
+    closes its connections without giving back the parent's turn, and keeps no copy of
+    the file that would hold the turn after the parent ends."""
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+    wrapper.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    with wrapper.cursor() as cursor:
+        cursor.execute("INSERT INTO step VALUES ('parent')")
+    inherited = wrapper._queue.descriptor
+    child = os.fork()
+    if child == 0:  # the child: close as a process does, then say whether the file is still open
+        try:
+            wrapper.close()
+            os.fstat(inherited)
+            os._exit(1)  # still open here
+        except OSError:
+            os._exit(0)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert turn_taken(tmp_path)  # still the parent's
+    wrapper.commit()
+    wrapper.set_autocommit(True)
+    assert not turn_taken(tmp_path)
+    assert steps(database) == ["parent"]
+
+
+def test_reads_outside_a_transaction_do_not_wait(open_database):
+    database = open_database(WAIT_S)
     begun, go_on = threading.Event(), threading.Event()
-
     holding = in_thread(
         database, inserting("pending", then=lambda: (begun.set(), go_on.wait(WAIT_S)))
     )
