@@ -137,12 +137,21 @@ def _is_docx(content: bytes) -> bool:
         return False
 
 
-@transaction.atomic
 def report_template_set(
     *, campaign: Campaign, user: User, content: bytes, file_name: str
 ) -> CampaignReportTexts:
-    """Keep the office's DOCX template once it fills without fault; nothing is saved else."""
+    """Keep the office's DOCX template once it fills without fault; nothing is saved else.
+    It is filled before the transaction: a hostile template may take its whole confinement
+    (dti.reports.confinement) to fail, and on SQLite a transaction holds the database's one
+    write lock from its start."""
     _check_template(campaign, content)
+    return _template_stored(campaign, user, content, file_name)
+
+
+@transaction.atomic
+def _template_stored(
+    campaign: Campaign, user: User, content: bytes, file_name: str
+) -> CampaignReportTexts:
     stored = _stored(campaign, user)
     stored.template = content
     stored.template_name = file_label(file_name)

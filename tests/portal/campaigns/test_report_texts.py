@@ -280,3 +280,25 @@ def test_the_pdf_of_an_office_template_goes_through_libreoffice_the_standard_one
     response = download(client, published, "pdf")
     assert response.content == b"%PDF-1.7 converted"
     assert "BÁO CÁO CỦA Bình Định" in docx_text(converted[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_template_is_filled_before_its_transaction_opens(cast, published, monkeypatch):  # noqa: F811
+    """A hostile template may take its whole confinement to fail; on SQLite a transaction
+    holds the database's one write lock from its start, so every save would wait for it."""
+    from django.db import connection
+
+    from portal.campaigns import report_texts
+
+    filled_in: list[bool] = []
+    render = report_texts.render_template
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        filled_in.append(connection.in_atomic_block)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(report_texts, "render_template", watched)
+    response = upload(cast.client(cast.quang), published, template_docx("{{ province }}"))
+    assert response.status_code == 302
+    assert filled_in == [False]
+    assert CampaignReportTexts.objects.get(campaign=published).template_name == "mau.docx"
