@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -240,6 +242,34 @@ def test_a_writer_still_waiting_at_its_timeout_fails_as_sqlite_would_and_holds_n
     assert isinstance(waiting.errors[0], OperationalError)  # type: ignore[attr-defined]
     end(holder)
     assert not turn_taken(tmp_path)  # the refused writer kept no turn
+    assert finished(in_thread(database, inserting("later")))
+    assert steps(database) == ["later"]
+
+
+def test_a_wait_broken_off_leaves_no_lock_behind(open_database, holder, tmp_path):
+    """A writer stops waiting for another reason than its timeout (an interrupt in a shell):
+    the lock its wait gets afterwards is given straight back, and the next writer goes on."""
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    database = open_database(WAIT_S)
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, SHORT_S)
+        with pytest.raises(Interrupted), transaction(database["default"]) as cursor:
+            cursor.execute("INSERT INTO step VALUES ('interrupted')")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    end(holder)
+    deadline = time.monotonic() + WAIT_S
+    while turn_taken(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the broken-off wait takes the lock, and gives it back
+    assert not turn_taken(tmp_path)
     assert finished(in_thread(database, inserting("later")))
     assert steps(database) == ["later"]
 

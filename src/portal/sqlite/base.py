@@ -18,17 +18,20 @@ back, or its connection closed):
   one thread of each process that holds its process's turn, and woken as soon as it is
   free. The kernel gives a process's lock back when the process ends, however it ends.
 
-The wait is bounded as SQLite's own is, by the database's `OPTIONS["timeout"]` (20 s in
-portal.env): a writer still waiting then fails as SQLite would, "database is locked", rather
-than hold its server thread for ever behind a writer that does not end (a shell left in a
-transaction). SQLite's own lock and busy timeout stay beneath: a single write outside a
-transaction (a sign-in's time, a job's progress) meets them as before. A database in memory
-is not queued."""
+The wait for the turn is bounded as SQLite's own is, by the database's `OPTIONS["timeout"]`
+(20 s in portal.env): a writer still waiting then fails as SQLite would, "database is
+locked", rather than hold its server thread for ever behind a writer that does not end (a
+shell left in a transaction). SQLite's own lock and busy timeout stay beneath: a single write
+outside a transaction (a sign-in's time, a job's progress) meets them as before, and a
+writer whose turn has come may still wait for one, as long again at most. A database in
+memory is not queued."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 import weakref
@@ -43,7 +46,8 @@ QUEUE_SUFFIX = "-writers"  # the file beside the database that its writers lock 
 DEFAULT_TIMEOUT_S = 5.0  # Python's sqlite3 default, when OPTIONS name none
 
 _turns: dict[str, threading.Lock] = {}  # each database's turn in this process, by path
-_turns_guard = threading.Lock()
+_waiting: set[int] = set()  # descriptors waiting for a file's lock in this process
+_guard = threading.Lock()  # of both
 _wrappers: weakref.WeakSet[DatabaseWrapper] = weakref.WeakSet()
 
 
@@ -93,7 +97,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _end_turn_if_over(self) -> None:
         """A failed COMMIT (a deferred reference refused) leaves SQLite's transaction open,
         and its write lock held, until the rollback that follows: the turn goes with it."""
-        if self.connection is None or not self.connection.in_transaction:
+        try:
+            over = self.connection is None or not self.connection.in_transaction
+        except sqlite3.ProgrammingError:  # closed: its transaction with it
+            over = True
+        if over:
             self._end_turn()
 
     def _end_turn(self) -> None:
@@ -106,7 +114,7 @@ class _Queue:
 
     def __init__(self, database: str) -> None:
         self.path = os.path.realpath(database) + QUEUE_SUFFIX  # one file, however it is named
-        with _turns_guard:
+        with _guard:
             self.process_turn = _turns.setdefault(self.path, threading.Lock())
         descriptor = _opened(self.path)
         self.descriptor = descriptor
@@ -116,40 +124,43 @@ class _Queue:
 
     def take(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        if not self.process_turn.acquire(timeout=timeout):
+        self.has_turn = self.process_turn.acquire(timeout=timeout)
+        if not self.has_turn:
             raise OperationalError("database is locked")
-        self.has_turn = True  # before the file: given back whatever happens from here
         try:
-            self.holding = self._file(deadline)
+            self._take_file(deadline)
         except BaseException:
             self.give_back()
             raise
-        if self.holding is None:
-            self.give_back()
-            raise OperationalError("database is locked")
 
-    def _file(self, deadline: float) -> int | None:
-        """The descriptor holding the file's lock: this connection's own if the lock is free,
-        else one that waited for it until `deadline` (None: in vain)."""
+    def _take_file(self, deadline: float) -> None:
+        """The file's lock, on this connection's own descriptor if it is free, else on one
+        that waits for it until `deadline`; `holding` says which, as soon as it is held."""
         try:
             fcntl.flock(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return self.descriptor
+            self.holding = self.descriptor
+            return
         except BlockingIOError:
-            return _waited_for(self.path, deadline - time.monotonic())
+            pass
         except OSError as error:
             raise OperationalError(f"{self.path}: {error.strerror}") from error
+        _wait_for_file(self, deadline - time.monotonic())
+        if self.holding is None:
+            raise OperationalError("database is locked")
 
     def give_back(self) -> None:
         if not self.has_turn:
             return
-        self.has_turn = False
-        holding, self.holding = self.holding, None
+        holding = self.holding
         try:
             if holding is not None:
-                fcntl.flock(holding, fcntl.LOCK_UN)
-                if holding != self.descriptor:
-                    os.close(holding)
+                try:
+                    fcntl.flock(holding, fcntl.LOCK_UN)
+                finally:
+                    if holding != self.descriptor:
+                        _close_waiting(holding)
         finally:
+            self.holding, self.has_turn = None, False
             self.process_turn.release()
 
     def close(self) -> None:
@@ -159,9 +170,8 @@ class _Queue:
     def forget(self) -> None:
         """In a child process just forked: the parent's turn is the parent's (unlocking here
         would unlock it there, and keeping the file open would keep it locked after the
-        parent ends); the child starts with no turn and no file."""
-        if self.holding is not None and self.holding != self.descriptor:
-            os.close(self.holding)
+        parent ends); the child starts with no turn and no file. A waiting descriptor is
+        closed with the others (`_after_fork_in_child`)."""
         self.has_turn, self.holding = False, None
         self.closed()
 
@@ -173,42 +183,65 @@ def _opened(path: str) -> int:
         raise OperationalError(f"{path}: {error.strerror}") from error
 
 
-def _waited_for(path: str, timeout: float) -> int | None:
-    """A new descriptor of `path` holding its lock once the writer before has given it back,
-    or None if that takes longer than `timeout`. The kernel wakes the waiter as soon as the
-    lock is free, but a waiting flock cannot be given up: it waits in a thread of its own,
-    which gives the lock straight back if it comes too late."""
-    descriptor = _opened(path)
+def _wait_for_file(queue: _Queue, timeout: float) -> None:
+    """The file's lock on a new descriptor, handed to `queue.holding` once the writer before
+    has given it back, if that is within `timeout`. The kernel wakes the waiter as soon as
+    the lock is free, but a waiting flock cannot be given up: it waits in a thread of its
+    own, which gives the lock straight back if it comes too late, or if the caller stopped
+    waiting for any other reason."""
+    if timeout <= 0:
+        return
+    descriptor = _opened(queue.path)
+    with _guard:
+        _waiting.add(descriptor)
     state = threading.Lock()
-    got, late = threading.Event(), threading.Event()
+    done = threading.Event()
+    late = False
+    failure: list[OSError] = []
 
     def wait() -> None:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
-        except OSError:
-            os.close(descriptor)
+        except OSError as error:
+            failure.append(error)
+            _close_waiting(descriptor)
+            done.set()
             return
         with state:
-            if late.is_set():
+            if late:
                 fcntl.flock(descriptor, fcntl.LOCK_UN)
-                os.close(descriptor)
+                _close_waiting(descriptor)
                 return
-            got.set()
+            queue.holding = descriptor
+        done.set()
 
-    threading.Thread(target=wait, name="sqlite-turn", daemon=True).start()
-    if got.wait(max(timeout, 0.0)):
-        return descriptor
-    with state:
-        if got.is_set():  # just now
-            return descriptor
-        late.set()
-    return None
+    try:
+        threading.Thread(target=wait, name="sqlite-turn", daemon=True).start()
+    except BaseException:
+        _close_waiting(descriptor)
+        raise
+    try:
+        done.wait(timeout)
+    finally:
+        with state:
+            late = queue.holding != descriptor  # not handed over: too late from now on
+    if failure:
+        raise OperationalError(f"{queue.path}: {failure[0].strerror}")
+
+
+def _close_waiting(descriptor: int) -> None:
+    with _guard:
+        _waiting.discard(descriptor)
+    os.close(descriptor)
 
 
 def _after_fork_in_child() -> None:
-    global _turns, _turns_guard
+    global _turns, _guard, _waiting
+    for descriptor in _waiting:  # the parent's waits: their copies here would hold its lock
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
     # a lock held by another thread of the parent would never be released here
-    _turns, _turns_guard = {}, threading.Lock()
+    _turns, _guard, _waiting = {}, threading.Lock(), set()
     for wrapper in list(_wrappers):
         if wrapper._queue is not None:
             wrapper._queue.forget()
