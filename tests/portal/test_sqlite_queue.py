@@ -119,6 +119,15 @@ def turn_taken(tmp_path: Path) -> bool:
     return False
 
 
+def turn_given_back(tmp_path: Path) -> bool:
+    """Whether the turn is free within WAIT_S: a wait that came too late takes the lock when
+    its holder ends, then gives it straight back."""
+    deadline = time.monotonic() + WAIT_S
+    while turn_taken(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not turn_taken(tmp_path)
+
+
 def test_a_writer_waits_its_turn_and_goes_on_when_the_one_before_commits(open_database):
     database = open_database(WAIT_S)
     begun, go_on = threading.Event(), threading.Event()
@@ -241,7 +250,7 @@ def test_a_writer_still_waiting_at_its_timeout_fails_as_sqlite_would_and_holds_n
     assert [str(error) for error in waiting.errors] == ["database is locked"]  # type: ignore[attr-defined]
     assert isinstance(waiting.errors[0], OperationalError)  # type: ignore[attr-defined]
     end(holder)
-    assert not turn_taken(tmp_path)  # the refused writer kept no turn
+    assert turn_given_back(tmp_path)  # the refused writer's late wait kept no turn
     assert finished(in_thread(database, inserting("later")))
     assert steps(database) == ["later"]
 
@@ -266,10 +275,7 @@ def test_a_wait_broken_off_leaves_no_lock_behind(open_database, holder, tmp_path
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     end(holder)
-    deadline = time.monotonic() + WAIT_S
-    while turn_taken(tmp_path) and time.monotonic() < deadline:
-        time.sleep(0.01)  # the broken-off wait takes the lock, and gives it back
-    assert not turn_taken(tmp_path)
+    assert turn_given_back(tmp_path)  # the broken-off wait takes the lock, and gives it back
     assert finished(in_thread(database, inserting("later")))
     assert steps(database) == ["later"]
 
@@ -329,3 +335,13 @@ def test_a_database_in_memory_has_no_file_beside_it(tmp_path, django_db_blocker,
             cursor.execute("SELECT 1")
         handler.close_all()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1, "20 s", None])
+def test_a_timeout_that_is_not_a_finite_number_of_seconds_is_refused_at_once(tmp_path, timeout):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings = database_from_url("sqlite:///dti.sqlite3", tmp_path)
+    settings["OPTIONS"]["timeout"] = timeout  # type: ignore[index]  # the settings' dict
+    with pytest.raises(ImproperlyConfigured, match="timeout"):
+        ConnectionHandler({"default": settings})["default"]

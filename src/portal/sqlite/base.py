@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import math
 import os
 import sqlite3
 import threading
@@ -37,6 +38,7 @@ import time
 import weakref
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.sqlite3 import base
 from django.db.utils import OperationalError
 
@@ -55,6 +57,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._queue: _Queue | None = None
+        self._timeout = _timeout(self.settings_dict.get("OPTIONS", {}))
         _wrappers.add(self)
 
     def _start_transaction_under_autocommit(self) -> None:
@@ -81,8 +84,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             super()._close()  # type: ignore[misc]  # Django's own, not in its stubs
         finally:
-            self._end_turn()
-            if self._queue is not None:
+            if self._queue is not None:  # its turn given back with it
                 self._queue.close()
                 self._queue = None
 
@@ -91,8 +93,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return
         if self._queue is None:
             self._queue = _Queue(str(self.settings_dict["NAME"]))
-        timeout = self.settings_dict["OPTIONS"].get("timeout", DEFAULT_TIMEOUT_S)
-        self._queue.take(float(timeout))
+        self._queue.take(self._timeout)
 
     def _end_turn_if_over(self) -> None:
         """A failed COMMIT (a deferred reference refused) leaves SQLite's transaction open,
@@ -107,6 +108,21 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _end_turn(self) -> None:
         if self._queue is not None:
             self._queue.give_back()
+
+
+def _timeout(options: Any) -> float:
+    """The longest a writer waits for its turn, in seconds: the database's `timeout`, which
+    SQLite's own wait uses too; a number, finite and not negative."""
+    value = options.get("timeout", DEFAULT_TIMEOUT_S)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ImproperlyConfigured(
+            f"DATABASES OPTIONS timeout={value!r}: expected seconds, a finite number, 0 or more"
+        )
+    return seconds
 
 
 class _Queue:
