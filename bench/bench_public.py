@@ -24,6 +24,7 @@ import argparse
 import gc
 import http.client
 import os
+import runpy
 import secrets
 import signal
 import socket
@@ -113,17 +114,38 @@ def free_port() -> int:
         return port
 
 
+def server_settings() -> dict[str, str]:
+    """The worker class, threads per worker and keep-alive deploy/gunicorn.conf.py gives
+    gunicorn in production (with this environment's DTI_THREADS, if set)."""
+    config = runpy.run_path(str(REPO / "deploy" / "gunicorn.conf.py"))
+    return {name: str(config[name]) for name in ("worker_class", "threads", "keepalive")}
+
+
+def described_server() -> dict[str, str]:
+    """`server_settings` as the reports name them."""
+    settings = server_settings()
+    seconds = int(settings["keepalive"])
+    return {
+        "worker_class": settings["worker_class"],
+        "threads": settings["threads"],
+        "keepalive": f"{seconds} s" if seconds else "off",
+    }
+
+
 def start_server(
     env: dict[str, str], port: int, workers: int, log: Path, lifetime: float
 ) -> subprocess.Popen[bytes]:
-    """gunicorn under `timeout`: stopped by its PID at the end, and in any case after
-    `lifetime` seconds, even if this process dies first."""
+    """gunicorn under `timeout`, with production's worker class, threads and keep-alive
+    (`server_settings`): stopped by its PID at the end, and in any case after `lifetime`
+    seconds, even if this process dies first."""
+    settings = server_settings()
     command = [
         "timeout", "--kill-after=10", str(int(lifetime)),
         sys.executable, "-m", "gunicorn", "portal.wsgi:application",
         "--bind", f"{HOST}:{port}", "--chdir", str(REPO),
-        "--workers", str(workers), "--worker-class", "gthread", "--threads", "2",
-        "--keep-alive", "5", "--timeout", "120", "--graceful-timeout", "5",
+        "--workers", str(workers), "--worker-class", settings["worker_class"],
+        "--threads", settings["threads"], "--keep-alive", settings["keepalive"],
+        "--timeout", "120", "--graceful-timeout", "5",
         "--error-logfile", str(log), "--log-level", "warning",
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
@@ -218,8 +240,9 @@ has last year's rank beside this year's, and {small} provinces with a level of {
 provincial agencies: {provinces} provinces on the landing page. Setting it up took {setup:.0f}
 s, before any timing.
 
-The portal then runs as in production: gunicorn {gunicorn}, {workers} workers of 2 threads
-(gthread, keep-alive) on 127.0.0.1, `DTI_DEBUG` off, a generated `DTI_SECRET_KEY`,
+The portal then runs as in production: gunicorn {gunicorn}, {workers} workers of {threads}
+threads (`{worker_class}`, keep-alive {keepalive}, as deploy/gunicorn.conf.py sets them) on
+127.0.0.1, `DTI_DEBUG` off, a generated `DTI_SECRET_KEY`,
 `DTI_ALLOWED_HOSTS` set, HTTPS as a reverse proxy in front reports it (`DTI_PROXY_SSL_HEADER`;
 the requests carry `X-Forwarded-Proto: https`), and `DTI_PUBLIC_RATE=0`: the clients share one
 address, which the open data's per-address rate would refuse; the workers share their cache
@@ -227,7 +250,8 @@ address, which the open data's per-address rate would refuse; the workers share 
 `collectstatic` is not needed. The server is stopped by its PID at the end, on error too, and
 runs under `timeout`, so it stops even if the benchmark itself is killed.
 
-{clients} client threads of this process, each with its own kept-alive connection, keep
+{clients} client threads of this process, each with its own connection (opened again when the
+server closes it after an answer, as it does with keep-alive off), keep
 requests in flight against one kind of request at a time, for {seconds:g} s each, in {rounds}
 interleaved slices (every kind sees the same machine). Before timing, every address is
 requested once and its body checked, then loaded for a short slice (warm-up: caches of every
@@ -306,7 +330,7 @@ def markdown(report: Report) -> str:
         small_units=p.small_units, years=" and ".join(map(str, p.years)),
         small=len(p.provinces) - 1, provinces=len(p.provinces), setup=report.setup_seconds,
         gunicorn=package_version("gunicorn"), workers=report.workers, clients=report.clients,
-        seconds=report.seconds, rounds=ROUNDS,
+        seconds=report.seconds, rounds=ROUNDS, **described_server(),
     )  # fmt: skip
     return "\n".join(
         [

@@ -54,7 +54,13 @@ sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engi
 
 from bench_engine import machine, positive  # noqa: E402
 from bench_ledger import database_described  # noqa: E402
-from bench_public import environment, free_port, start_server, stop_server  # noqa: E402
+from bench_public import (  # noqa: E402
+    described_server,
+    environment,
+    free_port,
+    start_server,
+    stop_server,
+)
 from public_load import HEADERS, HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
 from save_costs import ROUNDS, Commune, Costs, Portal, measured  # noqa: E402
 from save_scene import Reporter, build, lost_writes, save_post  # noqa: E402
@@ -259,7 +265,7 @@ class Scenario:
 
 
 def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]) -> str:
-    target = TARGETS[engine]
+    target, server = TARGETS[engine], described_server()
     lines = [
         f"# Deadline day: concurrent saves ({engine})",
         "",
@@ -282,8 +288,10 @@ def markdown(engine: str, options: argparse.Namespace, scenarios: list[Scenario]
         "",
         f"Provinces of {options.units} communes, each in an open campaign of 80 criteria with "
         f"a signed-in reporter for every commune. The portal runs under gunicorn "
-        f"{package_version('gunicorn')} ({options.workers} workers × 2 threads, production "
-        f"settings) on {database_described()}, the task worker beside it; the benchmark's "
+        f"{package_version('gunicorn')} ({options.workers} workers × {server['threads']} threads "
+        f"of `{server['worker_class']}`, keep-alive {server['keepalive']}, as "
+        "deploy/gunicorn.conf.py sets them; production settings) on "
+        f"{database_described()}, the task worker beside it; the benchmark's "
         "clients run on the same machine. Each scenario starts the server, reads a few form "
         "pages to warm every worker (not timed), then measures the floor: as many threads as "
         "the surge has communes request `/healthz` as many times as the surge saves (the "

@@ -10,14 +10,20 @@ bind = os.environ.get("DTI_BIND", "127.0.0.1:8000")
 # Threads wait on the database and the disk while others run: 3 workers of 2 threads is what
 # docs/performance-public.md measured on 2 cores. Each worker is a process with its own
 # memory; more workers take more of it.
-worker_class = "gthread"
+# gunicorn's threaded worker, taking a new connection only while one of its threads is free
+# (portal.server_worker): a request no thread can serve now waits in the kernel's queue, which
+# all the workers share, in arrival order, instead of behind the requests of one worker.
+worker_class = "portal.server_worker.FreeThreadWorker"
 workers = int(os.environ.get("DTI_WORKERS", "3"))
 threads = int(os.environ.get("DTI_THREADS", "2"))
 # A request longer than this is stopped and logged: reports of every commune are built in
 # seconds (docs/performance-reports.md); nothing a person waits for should take longer.
 timeout = int(os.environ.get("DTI_REQUEST_TIMEOUT", "120"))
 graceful_timeout = 30  # a restart lets requests in flight finish
-keepalive = 5
+# Each request is a connection of its own, taken by whichever worker has a thread free: Caddy in
+# front keeps the browser's connection open and opens one to gunicorn, on this machine, per
+# request. A kept-alive connection would stay with the worker that took it first, busy or not.
+keepalive = 0
 # A worker is replaced after this many requests (with jitter, so not all at once): memory a
 # long-lived process accumulates is given back.
 max_requests = 2000

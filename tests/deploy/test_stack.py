@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,6 +175,15 @@ def test_the_app_server_alone_redirects_to_https_but_answers_a_probe(stack: Stac
         "job_files", "job_files_disk", "worker",
     }  # fmt: skip
     assert checks["worker"]["detail"].startswith("1 running")  # scripts/serve started it
+
+
+def test_the_proxy_serves_requests_at_once_over_connections_the_app_server_closes(stack: Stack):
+    # keep-alive off behind the proxy (deploy/gunicorn.conf.py): each request a connection of
+    # its own, taken by a worker with a thread free (portal.server_worker)
+    assert requests.get(stack.app + "/healthz", timeout=30).headers["Connection"] == "close"
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(lambda _: stack.get("/healthz").status_code, range(60)))
+    assert answers == [200] * 60
 
 
 def test_static_files_have_hashed_names_and_are_cached_for_a_year(stack: Stack):
