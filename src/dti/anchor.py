@@ -46,7 +46,8 @@ class Anchor:
         """Append one checkpoint and fsync it. Raises OSError when the folder or the file
         cannot be written: the caller decides how loudly to say so."""
         if not self.folder.is_dir():
-            self.folder.mkdir(mode=FOLDER_MODE, parents=True)
+            # exist_ok: two processes writing the first checkpoint at once both make it
+            self.folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
             os.chmod(self.folder, FOLDER_MODE)  # mkdir's mode is masked by the umask
         line = canonical_json(checkpoint_json(checkpoint)) + b"\n"
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)

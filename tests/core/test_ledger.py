@@ -6,6 +6,7 @@ far as the head read afterwards knows them."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -191,6 +192,25 @@ def test_the_anchor_file_appends_lines_and_reads_them_back(tmp_path):
     anchor.append(second)
     assert anchor.checkpoints() == [first, second]
     assert anchor.last() == second
+
+
+def test_two_processes_writing_the_first_checkpoint_both_make_the_folder(tmp_path, monkeypatch):
+    # the other process made the folder between this one's look and its mkdir
+    folder = tmp_path / "anchor"
+    anchor = Anchor(folder)
+    looked, first_look = Path.is_dir, [True]
+
+    def made_meanwhile(path: Path) -> bool:
+        if path == folder and first_look:
+            first_look.clear()
+            folder.mkdir()
+            return False
+        return looked(path)
+
+    monkeypatch.setattr(Path, "is_dir", made_meanwhile)
+    first = Checkpoint(1, "a" * 64, "2026-01-01T00:00:00+00:00")
+    anchor.append(first)
+    assert anchor.checkpoints() == [first]
 
 
 @pytest.mark.parametrize(

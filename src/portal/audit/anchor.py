@@ -122,7 +122,7 @@ def checkpoint_write(count: int, digest: str) -> str | None:
             anchor().path,
             error,
             count,
-            hash,
+            digest,
         )
         return gettext("Không ghi được mốc neo của nhật ký vào %(path)s: %(error)s") % {
             "path": anchor().path,

@@ -308,6 +308,8 @@ def test_an_unwritable_anchor_keeps_the_save_and_the_integrity_page_says_so(
     assert Campaign.objects.get(pk=cast.campaign.pk).self_assessment_deadline == until
     assert AuditEntry.objects.filter(entity="deadline").count() == 1
     assert "AUDIT ANCHOR NOT WRITTEN" in caplog.text
+    # the checkpoint that could not be written, by its hash, for the administrator
+    assert f"hash={AuditHead.objects.get().last_hash})" in caplog.text
     client = cast.client(cast.quang)
     job = job_of(client.post(reverse("audit:check", args=[cast.campaign.pk])))
     run_jobs()
