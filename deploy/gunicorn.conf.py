@@ -16,8 +16,9 @@ bind = os.environ.get("DTI_BIND", "127.0.0.1:8000")
 worker_class = "portal.server_worker.FreeThreadWorker"
 workers = int(os.environ.get("DTI_WORKERS", "3"))
 threads = int(os.environ.get("DTI_THREADS", "2"))
-# A request longer than this is stopped and logged: reports of every commune are built in
-# seconds (docs/performance-reports.md); nothing a person waits for should take longer.
+# A worker whose own loop has not reported for this long (a process stuck) is killed and
+# replaced. With threads, gunicorn does not stop one long request: its thread stays taken
+# until it ends (long work, reports and exports, runs in the task worker: docs/tasks.md).
 timeout = int(os.environ.get("DTI_REQUEST_TIMEOUT", "120"))
 graceful_timeout = 30  # a restart lets requests in flight finish
 # Each request is a connection of its own, taken by whichever worker has a thread free: Caddy in

@@ -16,16 +16,26 @@ is a connection of its own: first come, first served, by whichever worker has a 
 A kept-alive connection, where keep-alive is on, stays with the worker that holds it, as in
 `gthread`.
 
+A thread counts as taken from the moment its connection is accepted: gunicorn hands a
+connection to a thread only at the next turn of its loop, once the request has arrived, and
+a worker that counted only the threads at work would take one connection more than it can
+serve. A connection accepted that sends nothing for `SILENT_S` (which Caddy never does; a
+browser's connection opened in advance may) no longer counts: it waits as in `gthread`,
+without keeping the worker from taking others. A worker stopping (a restart after its
+`max_requests`, a reload) takes no new connection.
+
 The worker's own loop is gunicorn's: this class stops and resumes listening around it, at the
-top of each turn of the loop (`notify`) and as a request is handed to a thread
-(`enqueue_req`), and wakes the loop when a thread finishes (`finish_request`), which may be
-waiting for connections it does not listen to."""
+top of each turn of the loop (`notify`), as a connection is accepted (`accept`) and as a
+request is handed to a thread (`enqueue_req`), and wakes the loop when a thread finishes
+(`finish_request`), which may be waiting for connections it does not listen to."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import selectors
+import time
+from collections import deque
 from collections.abc import Callable
 from socket import socket
 from typing import Any
@@ -34,11 +44,17 @@ from gunicorn.workers.gthread import ThreadWorker
 
 __all__ = ["FreeThreadWorker"]
 
+# A connection accepted counts as taking a thread until its request is handed to one, or for
+# this long if the request does not come.
+SILENT_S = 1.0
+
 
 class FreeThreadWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no type information
     def init_process(self) -> None:
         self._listening = True
         self._acceptors: dict[socket, Callable[[socket], None]] = {}
+        # when each connection accepted and not yet handed to a thread was accepted
+        self._accepted: deque[float] = deque()
         # a thread that finishes writes here: the loop, waiting on its sockets, wakes
         self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         super().init_process()  # runs the worker (self.run) until it stops
@@ -52,19 +68,28 @@ class FreeThreadWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no
         self._listen_while_free()
 
     def accept(self, server: Any, listener: socket) -> None:
-        # a connection announced in the same turn as the request that took the last thread:
+        # a connection announced in the same turn as the one that took the last thread:
         # left in the kernel's queue for a free worker
-        if self._listening:
-            super().accept(server, listener)
+        if not self._listening:
+            return
+        accepted = self.nr_conns
+        super().accept(server, listener)
+        if self.nr_conns > accepted:
+            self._accepted.append(time.monotonic())
+            self._listen_while_free()
 
     def enqueue_req(self, conn: Any) -> None:
+        if not conn.initialized and self._accepted:  # a new connection's first request
+            self._accepted.popleft()
         super().enqueue_req(conn)
         self._listen_while_free()
 
     def finish_request(self, fs: Any) -> None:
-        super().finish_request(fs)
-        with contextlib.suppress(BlockingIOError):  # the pipe is full: woken already
-            os.write(self._wake_write, b"\0")
+        try:
+            super().finish_request(fs)
+        finally:
+            with contextlib.suppress(BlockingIOError):  # the pipe is full: woken already
+                os.write(self._wake_write, b"\0")
 
     def _woken(self, _pipe: int) -> None:
         with contextlib.suppress(BlockingIOError):  # emptied
@@ -72,8 +97,13 @@ class FreeThreadWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no
                 pass
 
     def _listen_while_free(self) -> None:
-        """Listen if a thread is free, stop if none is (gunicorn's loop, one thread)."""
-        free = sum(1 for future in self.futures if not future.done()) < self.cfg.threads
+        """Listen if a thread is free, stop if none is or the worker is stopping (gunicorn's
+        loop, one thread)."""
+        silent = time.monotonic() - SILENT_S
+        while self._accepted and self._accepted[0] < silent:
+            self._accepted.popleft()
+        working = sum(1 for future in self.futures if not future.done())
+        free = self.alive and working + len(self._accepted) < self.cfg.threads
         if free == self._listening:
             return
         with self._lock:

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import os
 import runpy
+import socket
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from portal.server_worker import SILENT_S
 from tests.conftest import REPO
 from tests.deploy.processes import start, stop
 from tests.deploy.test_stack import HOST, free_port
@@ -29,14 +34,16 @@ QUICK_S = 0.5  # a request answered within this is not waiting behind a slow one
 
 
 @contextlib.contextmanager
-def serve(folder: Path, workers: int, worker_class: str = WORKER) -> Iterator[int]:
-    """gunicorn with `workers` of one thread each, its port once every worker answers."""
+def serve(
+    folder: Path, workers: int, threads: int = 1, worker_class: str = WORKER
+) -> Iterator[int]:
+    """gunicorn with `workers` of `threads` each, its port once every worker answers."""
     port = free_port()
     log = folder / f"gunicorn-{port}.log"
     server = start(
         [sys.executable, "-m", "gunicorn", "tests.deploy.timed_app:application",
          "--bind", f"{HOST}:{port}", "--chdir", str(REPO), "--workers", str(workers),
-         "--worker-class", worker_class, "--threads", "1", "--keep-alive", "0",
+         "--worker-class", worker_class, "--threads", str(threads), "--keep-alive", "0",
          "--log-level", "warning"],
         {}, log, lifetime=120,
     )  # fmt: skip
@@ -123,3 +130,45 @@ def test_two_slow_requests_run_side_by_side(two_workers: int):
         first.join()
         assert pid != answers[0][1]
         assert seconds < SLOW_S + QUICK_S
+
+
+def test_a_burst_is_spread_over_the_workers_two_requests_to_each(tmp_path: Path):
+    # production's two threads a worker: as many slow requests at once as there are threads
+    # in all run side by side, none waiting behind another in a worker that took too many
+    with serve(tmp_path, workers=2, threads=2) as port:
+        for _ in range(3):
+            with ThreadPoolExecutor(max_workers=4) as clients:
+                answers = list(clients.map(lambda _: get(port, "/slow?seconds=1.5"), range(4)))
+            assert sorted(Counter(pid for _, pid, _ in answers).values()) == [2, 2]
+            assert max(seconds for seconds, _, _ in answers) < 1.5 + QUICK_S
+
+
+def test_a_connection_that_sends_nothing_does_not_keep_the_worker_from_others(tmp_path: Path):
+    # one worker of one thread: a connection opened in advance and left silent (a browser
+    # may) counts as taking the thread for a moment only
+    with serve(tmp_path, workers=1) as port, socket.create_connection((HOST, port)):
+        time.sleep(0.2)  # accepted
+        seconds, _, _ = get(port, "/")
+        assert seconds < SILENT_S + 1.5  # gunicorn's loop looks again within a second
+
+
+def test_an_idle_worker_sleeps(tmp_path: Path):
+    with serve(tmp_path, workers=2) as port:
+        get(port, "/slow?seconds=0.2")  # a thread finished: the wake was written and read
+        before = cpu_seconds(port)
+        time.sleep(2)
+        assert cpu_seconds(port) - before < 0.2
+
+
+def cpu_seconds(port: int) -> float:
+    """The CPU time of the gunicorn processes listening on `port` and their workers."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
+            continue
+        if "tests.deploy.timed_app" in command and f":{port}" in command:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
