@@ -98,9 +98,10 @@ class Person(HttpUser):
 
     def on_start(self) -> None:
         self.client.headers.update(HEADERS)
-        # A page asked for on a kept-alive connection that the server closed meanwhile (its
-        # keep-alive is 5 s) is asked again once, on a new one, as a browser does; a save
-        # (POST) never is, and an answer (even 500) is never asked again.
+        # A page asked for on a kept-alive connection that the server closed meanwhile is
+        # asked again once, on a new one, as a browser does (production's gunicorn closes
+        # each connection after its answer); a save (POST) never is, and an answer (even
+        # 500) is never asked again.
         again = Retry(total=1, connect=1, read=1, status=0, other=0,
                       allowed_methods=frozenset({"GET"}), raise_on_status=False)  # fmt: skip
         self.client.mount("http://", HTTPAdapter(max_retries=again))
