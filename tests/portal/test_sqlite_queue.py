@@ -337,7 +337,7 @@ def test_a_database_in_memory_has_no_file_beside_it(tmp_path, django_db_blocker,
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1, "20 s", None])
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1, 1e10, "20 s", None])
 def test_a_timeout_that_is_not_a_finite_number_of_seconds_is_refused_at_once(tmp_path, timeout):
     from django.core.exceptions import ImproperlyConfigured
 

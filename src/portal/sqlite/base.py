@@ -112,15 +112,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
 def _timeout(options: Any) -> float:
     """The longest a writer waits for its turn, in seconds: the database's `timeout`, which
-    SQLite's own wait uses too; a number, finite and not negative."""
+    SQLite's own wait uses too; a number, finite, not negative and within what a thread
+    may wait (`threading.TIMEOUT_MAX`, about 292 years)."""
     value = options.get("timeout", DEFAULT_TIMEOUT_S)
     try:
         seconds = float(value)
     except (TypeError, ValueError):
         seconds = math.nan
-    if not math.isfinite(seconds) or seconds < 0:
+    if not math.isfinite(seconds) or not 0 <= seconds <= threading.TIMEOUT_MAX:
         raise ImproperlyConfigured(
-            f"DATABASES OPTIONS timeout={value!r}: expected seconds, a finite number, 0 or more"
+            f"DATABASES OPTIONS timeout={value!r}: expected seconds, a finite number, 0 or "
+            f"more, at most {threading.TIMEOUT_MAX:.0f}"
         )
     return seconds
 
