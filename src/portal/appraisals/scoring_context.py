@@ -29,13 +29,15 @@ class ScoringContext:
 
 
 def scoring_context(
-    campaign_unit: CampaignUnit, round: AppraisalRound, actor: User
+    campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, *, lock: bool = True
 ) -> ScoringContext:
-    """The round, locked (saves of one round run one after the other, and never beside a
-    move of the round), if the actor may score in it now."""
+    """The round as it is now, locked (saves of one round run one after the other, and never
+    beside a move of the round), if the actor may score in it now. Not `lock`: read without
+    a transaction, for a save's preparation, which checks again under the lock."""
     if round.campaign_id != campaign_unit.campaign_id:
         raise ValidationError(gettext("Vòng thẩm định không thuộc đợt đánh giá của đơn vị."))
-    locked = AppraisalRound.objects.select_for_update().select_related("campaign").get(pk=round.pk)
+    rounds = AppraisalRound.objects.select_for_update() if lock else AppraisalRound.objects
+    locked = rounds.select_related("campaign").get(pk=round.pk)
     campaign = locked.campaign
     roles = campaign_roles(actor, campaign)
     check_or_refuse(Machine.ROUND, locked.state, "score", roles, campaign_state=campaign.state)

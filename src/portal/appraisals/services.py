@@ -14,20 +14,22 @@ that shows the other person's value, remark, name and time, and nothing is writt
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from dti.framework.model import Node, Source
 from portal.accounts.models import User
 from portal.answers import AnswerValue, Conflict, answer_label
-from portal.appraisals.models import Appraisal
+from portal.appraisals.models import Appraisal, EvidenceVerdict
 from portal.appraisals.posted import (
     PostedAppraisal,
     PostedResponse,
@@ -37,9 +39,11 @@ from portal.appraisals.posted import (
 from portal.appraisals.responses import ResponseConflict, response_save
 from portal.appraisals.scoring_context import ScoringContext, refuse_unassigned, scoring_context
 from portal.appraisals.values import Trail, trail_for
-from portal.appraisals.verdicts import verdict_plan, verdict_write
+from portal.appraisals.verdicts import verdict_plan, verdict_row, verdict_versions, verdicts_write
 from portal.assessments.models import Evidence
-from portal.audit.services import audit_record
+from portal.audit.models import AuditEntry
+from portal.audit.services import Record, audit_append, audit_entries
+from portal.bulk import insert_rows, update_rows
 from portal.campaigns.deadlines import format_deadline
 from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.frameworks.scoring import core_value, score_answers
@@ -65,7 +69,6 @@ class Saved:
     verdicts: int
 
 
-@transaction.atomic
 def appraisal_save(
     *,
     campaign_unit: CampaignUnit,
@@ -79,7 +82,6 @@ def appraisal_save(
     ).appraisals
 
 
-@transaction.atomic
 def verdict_set(
     *, evidence: Evidence, round: AppraisalRound, actor: User, posted: PostedVerdict
 ) -> int:
@@ -93,7 +95,6 @@ def verdict_set(
     return saved.verdicts
 
 
-@transaction.atomic
 def sheet_save(
     *,
     campaign_unit: CampaignUnit,
@@ -102,37 +103,172 @@ def sheet_save(
     appraisals: Mapping[str, PostedAppraisal] | None = None,
     verdicts: Mapping[int, PostedVerdict] | None = None,
 ) -> Saved:
-    context = scoring_context(campaign_unit, round, actor)
-    trail = trail_for(campaign_unit)
-    rows, conflicts = _appraisal_plan(context, trail, appraisals or {})
-    evidence, verdict_rows, verdict_conflicts = verdict_plan(context, verdicts or {})
-    if conflicts or verdict_conflicts:
-        raise AppraisalConflict(conflicts, verdict_conflicts)
-    for code, (item, row) in rows.items():
-        _write_appraisal(context, code, item, row)
-    for pk, (posted, row) in verdict_rows.items():
-        verdict_write(context, evidence[pk], posted, row)
-    return Saved(len(rows), len(verdict_rows))
+    """Save the sheet's scores and verdicts of one unit in one round, all or nothing.
+
+    Prepared before its transaction, as a unit's answers are (portal.assessments.saving):
+    the permissions, the conflicts, the rules, the unit's score with the new values, and the
+    rows and audit entries to write are worked out without a lock. The transaction then
+    locks the round (saves of a round run one after the other, never beside a move of the
+    round), checks the permissions again and reads the versions of the unit's scores in the
+    round and of the posted evidence's verdicts: if they are the ones prepared against, the
+    prepared rows and entries are written at once; if someone saved meanwhile, the save is
+    prepared again under the lock, as it always was. A sheet posted with nothing changed
+    opens no transaction."""
+    appraisals, verdicts = appraisals or {}, verdicts or {}
+    context = scoring_context(campaign_unit, round, actor, lock=False)
+    prepared = _prepared(context, appraisals, verdicts)
+    if not prepared.entries:
+        return Saved(0, 0)
+    return _write(campaign_unit, round, actor, appraisals, verdicts, prepared)
+
+
+@transaction.atomic
+def _write(
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    actor: User,
+    appraisals: Mapping[str, PostedAppraisal],
+    verdicts: Mapping[int, PostedVerdict],
+    prepared: _Prepared,
+) -> Saved:
+    context = scoring_context(campaign_unit, round, actor)  # the round locked, checked again
+    if _stored(context, verdicts) != prepared.stored:  # saved meanwhile: prepared again
+        prepared = _prepared(context, appraisals, verdicts)
+    else:  # what was prepared stands; who may score which criterion is checked again, now
+        refuse_unassigned(context, list(appraisals))
+        refuse_unassigned(context, sorted({e.criterion for e in prepared.evidence.values()}))
+    now = timezone.now()
+    for row in prepared.changed:
+        row.updated_at = now
+    for verdict in prepared.changed_verdicts:
+        verdict.updated_at = now
+    insert_rows(prepared.new)
+    update_rows(prepared.changed, APPRAISAL_WRITTEN)
+    verdicts_write(prepared.new_verdicts, prepared.changed_verdicts, prepared.cleared)
+    for entry, inserted in prepared.identified:
+        entry.entity_id = str(inserted.pk)  # a new row's, known once it is inserted
+    # the last write, linked as it is written: the chain's head is locked only for it and
+    # the commit (portal.audit.sealing)
+    audit_append(prepared.entries, linked=True)
+    return Saved(prepared.appraisals, prepared.verdicts)
 
 
 # ---- appraisals ------------------------------------------------------------------------
 
+APPRAISAL_WRITTEN = [
+    "value",
+    "remark",
+    "supplement_requested",
+    "supplement_request",
+    "supplement_due",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+# What a save was prepared against: the versions of the unit's scores in the round, by
+# criterion, and the posted evidence still in the unit, each with its verdict's version in
+# the round (0: none).
+Stored = tuple[dict[str, int], dict[int, int]]
+
+
+@dataclass
+class _Prepared:
+    """A sheet's save ready to write: new and changed rows, the verdicts cleared, the audit
+    entries of them all in order (those of new rows get their row's id once it is
+    inserted: `identified`), and the versions they were prepared against."""
+
+    stored: Stored
+    evidence: dict[int, Evidence]
+    appraisals: int = 0  # scores written
+    verdicts: int = 0  # verdicts set or cleared
+    new: list[Appraisal] = field(default_factory=list)
+    changed: list[Appraisal] = field(default_factory=list)
+    new_verdicts: list[EvidenceVerdict] = field(default_factory=list)
+    changed_verdicts: list[EvidenceVerdict] = field(default_factory=list)
+    cleared: list[EvidenceVerdict] = field(default_factory=list)
+    entries: list[AuditEntry] = field(default_factory=list)
+    identified: list[tuple[AuditEntry, Model]] = field(default_factory=list)
+
+
+def _stored(context: ScoringContext, verdicts: Mapping[int, PostedVerdict]) -> Stored:
+    scores = Appraisal.objects.filter(campaign_unit=context.campaign_unit, round=context.round)
+    return dict(scores.values_list("criterion", "version")), verdict_versions(context, verdicts)
+
+
+def _prepared(
+    context: ScoringContext,
+    appraisals: Mapping[str, PostedAppraisal],
+    verdicts: Mapping[int, PostedVerdict],
+) -> _Prepared:
+    """The rows and entries of a save against what is stored now: AppraisalConflict if a
+    posted score or verdict was loaded at another version than the stored one,
+    ValidationError listing what cannot be accepted, PermissionDenied for a criterion the
+    person may not score. Each row's own fields are validated here; a score's criterion is
+    unique in the round because the rows are written under the round's lock, against these
+    versions."""
+    trail = trail_for(context.campaign_unit)
+    current = {
+        code: row
+        for (number, code), row in trail.appraisals.items()
+        if number == context.round.number
+    }
+    writes, conflicts = _appraisal_plan(context, trail, current, appraisals)
+    plan = verdict_plan(context, verdicts)
+    if conflicts or plan.conflicts:
+        raise AppraisalConflict(conflicts, plan.conflicts)
+    prepared = _Prepared(
+        ({code: row.version for code, row in current.items()}, plan.versions),
+        plan.evidence,
+        appraisals=len(writes),
+        verdicts=len(plan.writes),
+    )
+    records: list[tuple[Record, Model | None]] = []  # with the new row whose id it will name
+    for code, (item, stored) in writes.items():
+        row = _appraisal_row(context, code, item, stored)
+        (prepared.changed if stored else prepared.new).append(row)
+        record = Record(
+            actor=context.actor,
+            entity="appraisal",
+            action="score",
+            old=appraisal_state(context, stored),
+            new=appraisal_state(context, row),
+            reason=row.remark,
+            campaign=context.round.campaign,
+            unit=context.campaign_unit.unit,
+            criterion=code,
+            entity_id=stored.pk if stored else "",
+        )
+        records.append((record, None if stored else row))
+    for pk, (posted, verdict) in plan.writes.items():
+        written = verdict_row(context, plan.evidence[pk], posted, verdict)
+        if written.row is None and written.stored is not None:
+            prepared.cleared.append(written.stored)
+        elif written.row is None:
+            raise AssertionError("a verdict cleared where none was stored")
+        elif written.stored is None:
+            prepared.new_verdicts.append(written.row)
+        else:
+            prepared.changed_verdicts.append(written.row)
+        records.append((written.record, None))
+    prepared.entries = audit_entries([record for record, _ in records])
+    prepared.identified = [
+        (entry, row)
+        for entry, (_, row) in zip(prepared.entries, records, strict=True)
+        if row is not None
+    ]
+    return prepared
+
 
 def _appraisal_plan(
-    context: ScoringContext, trail: Trail, posted: Mapping[str, PostedAppraisal]
-) -> tuple[dict[str, Any], dict[str, Conflict]]:
-    """The criteria to write ({code: (posted, row)}), or the conflicts; ValidationError
-    listing every criterion whose input cannot be accepted."""
+    context: ScoringContext,
+    trail: Trail,
+    current: Mapping[str, Appraisal],
+    posted: Mapping[str, PostedAppraisal],
+) -> tuple[dict[str, tuple[PostedAppraisal, Appraisal | None]], dict[str, Conflict]]:
+    """The criteria to write ({code: (posted, stored row)}), or the conflicts;
+    ValidationError listing every criterion whose input cannot be accepted."""
     refuse_unassigned(context, list(posted))
-    current = {
-        row.criterion: row
-        for row in Appraisal.objects.select_for_update()
-        .filter(
-            campaign_unit=context.campaign_unit, round=context.round, criterion__in=list(posted)
-        )
-        .select_related("updated_by")
-    }
-    writes: dict[str, Any] = {}
+    writes: dict[str, tuple[PostedAppraisal, Appraisal | None]] = {}
     conflicts: dict[str, Conflict] = {}
     for code, item in posted.items():
         row = current.get(code)
@@ -244,12 +380,12 @@ def _same(a: object, b: object) -> bool:
         return a == b
 
 
-def appraisal_state(row: Appraisal | None) -> dict[str, Any] | None:
-    """What the audit trail keeps of an appraisal."""
+def appraisal_state(context: ScoringContext, row: Appraisal | None) -> dict[str, Any] | None:
+    """What the audit trail keeps of a score of the round."""
     if row is None:
         return None
     return {
-        "round": row.round.number,
+        "round": context.round.number,
         "value": row.value,
         "remark": row.remark,
         "supplement_requested": row.supplement_requested,
@@ -258,34 +394,26 @@ def appraisal_state(row: Appraisal | None) -> dict[str, Any] | None:
     }
 
 
-def _write_appraisal(
-    context: ScoringContext, code: str, item: PostedAppraisal, row: Appraisal | None
-) -> None:
-    old = appraisal_state(row)
-    if row is None:
+def _appraisal_row(
+    context: ScoringContext, code: str, item: PostedAppraisal, stored: Appraisal | None
+) -> Appraisal:
+    """The row as the save writes it: a copy of `stored` changed, or a new one (no id
+    yet). A copy: a save prepared again under the lock starts from what it reads then."""
+    if stored is None:
         row = Appraisal(
             campaign_unit=context.campaign_unit, round=context.round, criterion=code, version=0
         )
+    else:
+        row = copy.copy(stored)
     row.value, row.remark = item.value, item.remark.strip()
     row.supplement_requested = item.supplement_requested
     row.supplement_request = item.supplement_request.strip() if item.supplement_requested else ""
     row.supplement_due = item.supplement_due if item.supplement_requested else None
     row.version += 1
     row.updated_by = context.actor
-    row.full_clean()
-    row.save()
-    audit_record(
-        actor=context.actor,
-        entity="appraisal",
-        action="score",
-        old=old,
-        new=appraisal_state(row),
-        reason=row.remark,
-        campaign=context.round.campaign,
-        unit=context.campaign_unit.unit,
-        criterion=code,
-        entity_id=row.pk,
-    )
+    # what was posted is checked; the references and the version are set here
+    row.clean_fields(exclude=["campaign_unit", "round", "criterion", "version", "updated_by"])
+    return row
 
 
 # ---- the unit's replies to a returned round, all of a page at once -------------------------

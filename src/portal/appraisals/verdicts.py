@@ -1,9 +1,12 @@
 """The team's verdict on each evidence file, per round: planned with the scoring sheet's other
-writes (conflicts found before anything is written), then written and audited."""
+writes (conflicts found before anything is written), prepared with their audit records, then
+written together (portal.appraisals.services.sheet_save)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,14 +21,28 @@ from portal.appraisals.posted import (
 )
 from portal.appraisals.scoring_context import ScoringContext, refuse_unassigned
 from portal.assessments.models import Evidence
-from portal.audit.services import audit_record
+from portal.audit.services import Record
+from portal.bulk import insert_rows, update_rows
 
 
-def verdict_plan(
-    context: ScoringContext, posted: Mapping[int, PostedVerdict]
-) -> tuple[dict[int, Evidence], dict[int, Any], dict[int, Conflict]]:
+@dataclass
+class VerdictPlan:
+    """The verdicts a save writes ({evidence id: (posted, stored row)}), the conflicts, the
+    posted evidence, and what they were planned against: the posted evidence, each with
+    its verdict's version in the round (0: none)."""
+
+    evidence: dict[int, Evidence] = field(default_factory=dict)
+    writes: dict[int, tuple[PostedVerdict, EvidenceVerdict | None]] = field(default_factory=dict)
+    conflicts: dict[int, Conflict] = field(default_factory=dict)
+    versions: dict[int, int] = field(default_factory=dict)
+
+
+def verdict_plan(context: ScoringContext, posted: Mapping[int, PostedVerdict]) -> VerdictPlan:
+    """What a save of `posted` writes against what is stored now; ValidationError listing
+    the verdicts that cannot be accepted (unless some are in conflict), PermissionDenied for
+    evidence of a criterion the person may not score."""
     if not posted:
-        return {}, {}, {}
+        return VerdictPlan()
     evidence = {
         item.pk: item
         for item in Evidence.objects.filter(
@@ -37,12 +54,12 @@ def verdict_plan(
     refuse_unassigned(context, sorted({item.criterion for item in evidence.values()}))
     current = {
         row.evidence_id: row
-        for row in EvidenceVerdict.objects.select_for_update()
-        .filter(evidence_id__in=list(posted), round=context.round)
-        .select_related("updated_by")
+        for row in EvidenceVerdict.objects.filter(
+            evidence_id__in=list(posted), round=context.round
+        ).select_related("updated_by")
     }
-    writes: dict[int, Any] = {}
-    conflicts: dict[int, Conflict] = {}
+    versions = {pk: current[pk].version if pk in current else 0 for pk in evidence}
+    plan = VerdictPlan(evidence, versions=versions)
     problems: list[str] = []
     for pk, item in posted.items():
         row = current.get(pk)
@@ -51,13 +68,28 @@ def verdict_plan(
         if not item.verdict and row is None:
             continue  # no verdict, and none to clear
         if item.version != (row.version if row else 0):
-            conflicts[pk] = _verdict_conflict(row)
+            plan.conflicts[pk] = _verdict_conflict(row)
             continue
         problems += _verdict_problems(context, evidence[pk], item)
-        writes[pk] = (item, row)
-    if problems and not conflicts:
+        plan.writes[pk] = (item, row)
+    if problems and not plan.conflicts:
         raise ValidationError(problems)
-    return evidence, writes, conflicts
+    return plan
+
+
+def verdict_versions(
+    context: ScoringContext, posted: Mapping[int, PostedVerdict]
+) -> dict[int, int]:
+    """The posted evidence still in the unit, each with its verdict's version in the round
+    (0: none), as `verdict_plan` read them: what a save compares under the round's lock."""
+    if not posted:
+        return {}
+    present = Evidence.objects.filter(
+        pk__in=list(posted), submission__campaign_unit=context.campaign_unit
+    ).values_list("pk", flat=True)
+    verdicts = EvidenceVerdict.objects.filter(evidence_id__in=list(posted), round=context.round)
+    judged = dict(verdicts.values_list("evidence_id", "version"))
+    return {pk: judged.get(pk, 0) for pk in present}
 
 
 def _verdict_conflict(row: EvidenceVerdict | None) -> Conflict:
@@ -83,38 +115,61 @@ def _verdict_problems(
     return []
 
 
-def _verdict_state(row: EvidenceVerdict | None) -> dict[str, Any] | None:
+def _verdict_state(context: ScoringContext, row: EvidenceVerdict | None) -> dict[str, Any] | None:
     if row is None:
         return None
-    return {"round": row.round.number, "verdict": row.verdict, "note": row.note}
+    return {"round": context.round.number, "verdict": row.verdict, "note": row.note}
 
 
-def verdict_write(
-    context: ScoringContext, evidence: Evidence, item: PostedVerdict, row: EvidenceVerdict | None
-) -> None:
-    old = _verdict_state(row)
-    if not item.verdict:
-        assert row is not None  # an empty verdict over no row is "unchanged"
-        row.delete()
-        new = None
-    else:
-        if row is None:
+@dataclass(frozen=True)
+class VerdictWrite:
+    """A verdict as a save writes it: `row` (None: `stored` is deleted; no id: inserted)
+    and its audit record."""
+
+    stored: EvidenceVerdict | None
+    row: EvidenceVerdict | None
+    record: Record
+
+
+def verdict_row(
+    context: ScoringContext, evidence: Evidence, item: PostedVerdict, stored: EvidenceVerdict | None
+) -> VerdictWrite:
+    """The verdict `item` over `stored`, checked, and its audit record; nothing written."""
+    row: EvidenceVerdict | None = None
+    if item.verdict:
+        if stored is None:
             row = EvidenceVerdict(evidence=evidence, round=context.round, version=0)
+        else:
+            row = copy.copy(stored)
         row.verdict, row.note = item.verdict, item.note.strip()
         row.version += 1
         row.updated_by = context.actor
-        row.full_clean()
-        row.save()
-        new = _verdict_state(row)
-    audit_record(
+        # what was posted is checked; the references and the version are set here
+        row.clean_fields(exclude=["evidence", "round", "version", "updated_by"])
+    elif stored is None:
+        raise ValueError("an empty verdict over no verdict is no change")
+    record = Record(
         actor=context.actor,
         entity="verdict",
-        action="set" if new else "clear",
-        old=old,
-        new=new,
+        action="set" if row is not None else "clear",
+        old=_verdict_state(context, stored),
+        new=_verdict_state(context, row),
         reason=item.note,
         campaign=context.round.campaign,
         unit=context.campaign_unit.unit,
         criterion=evidence.criterion,
         entity_id=evidence.pk,
     )
+    return VerdictWrite(stored, row, record)
+
+
+def verdicts_write(
+    new: Sequence[EvidenceVerdict],
+    changed: Sequence[EvidenceVerdict],
+    cleared: Sequence[EvidenceVerdict],
+) -> None:
+    """Write verdicts prepared by `verdict_row`: a few statements, whatever their number."""
+    insert_rows(new)
+    update_rows(changed, ["verdict", "note", "version", "updated_by", "updated_at"])
+    if cleared:
+        EvidenceVerdict.objects.filter(pk__in=[row.pk for row in cleared]).delete()
