@@ -111,6 +111,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_login.py --out docs/performance-login.md
 	scripts/with-postgres --durable $(BIN)/python bench/bench_login.py --postgres --out docs/performance-login-postgresql.md
 	$(BIN)/python bench/bench_load.py --out docs/performance-load.md
+	scripts/with-postgres --durable $(BIN)/python bench/bench_load.py --postgres --out docs/performance-load-postgresql.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
