@@ -24,6 +24,7 @@ from portal.audit.models import AuditEntry
 from portal.audit.verify import audit_log_verify
 from portal.workflow import RoundState
 from tests.portal.appraisals.conftest import Team
+from tests.portal.meanwhile import meanwhile as prepared_meanwhile
 
 
 def fresh(value: str, remark: str = "Theo minh chứng.") -> PostedAppraisal:
@@ -51,24 +52,7 @@ def scores() -> dict[str, tuple[object, int]]:
 
 
 def meanwhile(monkeypatch: pytest.MonkeyPatch, act: Callable[[], Any]) -> list[bool]:
-    """Run `act` once, right after the first preparation (done without the lock); the list
-    says, for every preparation, whether it ran under the round's lock."""
-    prepare, calls, acting = services._prepared, [], []
-
-    def prepared(*args: Any) -> Any:
-        if acting:  # a save made by `act` itself
-            return prepare(*args)
-        locked = bool(calls)
-        calls.append(locked)
-        result = prepare(*args)
-        if not locked:
-            acting.append(True)
-            act()
-            acting.clear()
-        return result
-
-    monkeypatch.setattr(services, "_prepared", prepared)
-    return calls
+    return prepared_meanwhile(monkeypatch, services, "_prepared", act)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from portal.audit.verify import audit_log_verify
 from portal.workflow import SubmissionState
 from tests.portal.assessments.conftest import COMPLETE, save_fields
 from tests.portal.conftest import Cast
+from tests.portal.meanwhile import meanwhile as prepared_meanwhile
 
 
 def fresh(value: str) -> PostedAnswer:
@@ -43,24 +44,7 @@ def save(cast: Cast, answers: dict[str, PostedAnswer]) -> saving.SaveResult:
 
 
 def meanwhile(monkeypatch: pytest.MonkeyPatch, act: Callable[[], Any]) -> list[bool]:
-    """Run `act` once, right after the first preparation (done without the lock); the list
-    says, for every preparation, whether it ran under the lock."""
-    prepare, calls, acting = saving._prepare, [], []
-
-    def prepared(*args: Any) -> Any:
-        if acting:  # a save made by `act` itself
-            return prepare(*args)
-        locked = bool(calls)
-        calls.append(locked)
-        result = prepare(*args)
-        if not locked:
-            acting.append(True)
-            act()
-            acting.clear()
-        return result
-
-    monkeypatch.setattr(saving, "_prepare", prepared)
-    return calls
+    return prepared_meanwhile(monkeypatch, saving, "_prepare", act)
 
 
 @pytest.mark.django_db
