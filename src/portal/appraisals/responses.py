@@ -201,14 +201,18 @@ def _leaf(campaign_unit: CampaignUnit, framework: Framework, code: str) -> Node:
 
 
 def _open_round(
-    campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, leaf: Node
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    actor: User,
+    leaf: Node,
+    *,
+    lock: bool = True,
 ) -> AppraisalRound:
-    """The round, locked, if the actor may respond to this criterion in it now."""
-    locked = (
-        AppraisalRound.objects.select_for_update()
-        .filter(pk=round.pk, campaign_id=campaign_unit.campaign_id)
-        .first()
-    )
+    """The round, locked, if the actor may respond to this criterion in it now. Not `lock`:
+    read without a transaction, before the work a write does ahead of its transaction (an
+    upload's checks), which checks again under the lock."""
+    rounds = AppraisalRound.objects.select_for_update() if lock else AppraisalRound.objects
+    locked = rounds.filter(pk=round.pk, campaign_id=campaign_unit.campaign_id).first()
     if locked is None:
         raise ValidationError(gettext("Vòng thẩm định không thuộc đợt đánh giá này."))
     roles = roles_for_unit(actor, campaign_unit.campaign.province_id, campaign_unit.unit_id)
@@ -317,7 +321,6 @@ def _record_evidence(
     )
 
 
-@transaction.atomic
 def response_evidence_add_file(
     *,
     campaign_unit: CampaignUnit,
@@ -326,9 +329,31 @@ def response_evidence_add_file(
     criterion: str,
     upload: UploadedFile,
 ) -> Evidence:
-    """A file, checked as the self-assessment's are: its size, and its type by its content."""
+    """A file, checked as the self-assessment's are (its size, its type by its content…),
+    and stored before the transaction (evidence_files.add_upload), which locks the round
+    only to write its row."""
     framework = framework_for(campaign_unit)
     leaf = _evidence_leaf(campaign_unit, framework, criterion)
+    _open_round(campaign_unit, round, actor, leaf, lock=False)
+    _submission(campaign_unit)
+    return evidence_files.add_upload(
+        campaign_unit=campaign_unit,
+        upload=upload,
+        write=lambda checked: _response_file_write(
+            campaign_unit, round, actor, framework, leaf, checked
+        ),
+    )
+
+
+@transaction.atomic
+def _response_file_write(
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    actor: User,
+    framework: Framework,
+    leaf: Node,
+    checked: evidence_files.CheckedUpload,
+) -> Evidence:
     round = _open_round(campaign_unit, round, actor, leaf)
     submission = _submission(campaign_unit)
 
@@ -336,10 +361,10 @@ def response_evidence_add_file(
         _record_evidence(campaign_unit, round, actor, evidence, "add")
         _announce(campaign_unit, round, framework, leaf, actor, gettext("bổ sung minh chứng"))
 
-    return evidence_files.add_upload(
+    return evidence_files.add_checked(
         submission=submission,
         criterion=leaf.code,
-        upload=upload,
+        checked=checked,
         actor=actor,
         record=record,
         round=round,

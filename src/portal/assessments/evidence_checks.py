@@ -21,18 +21,21 @@ from portal.assessments.selectors import evidence_bytes
 logger = logging.getLogger(__name__)
 
 
-def check_upload(*, submission: Submission, upload: UploadedFile) -> None:
-    """Refuse the upload (ValidationError) unless it fits the quota, is not hostile and, when
-    clamd is configured, clamd finds nothing in it."""
+def check_upload(*, campaign_unit_id: int, upload: UploadedFile) -> bytes:
+    """Refuse the upload (ValidationError) unless it fits the unit's quota now, is not
+    hostile and, when clamd is configured, clamd finds nothing in it; its content, read
+    once. Run before the upload's transaction: the quota is counted again under the
+    submission's lock (`check_quota`) when its row is written."""
     name = upload.name or ""
-    check_quota(submission, name, upload.size or 0)
+    refuse_past_quota(campaign_unit_id, name, upload.size or 0)
     upload.seek(0)
-    data = upload.read()  # at most EVIDENCE_MAX_BYTES: the size was checked first
+    data: bytes = upload.read()  # at most EVIDENCE_MAX_BYTES: the size was checked first
     upload.seek(0)
     reason = evidence.refusal(name, data)
     if reason:
         raise ValidationError(reason)
     check_virus(name, data)
+    return data
 
 
 def check_quota(submission: Submission, name: str, size: int) -> None:
@@ -40,8 +43,13 @@ def check_quota(submission: Submission, name: str, size: int) -> None:
     submission's row is locked first (inside the caller's transaction), so two uploads at
     once are counted one after the other and cannot both squeeze into the last megabytes."""
     list(Submission.objects.select_for_update().filter(pk=submission.pk).values_list("pk"))
+    refuse_past_quota(submission.campaign_unit_id, name, size)
+
+
+def refuse_past_quota(campaign_unit_id: int, name: str, size: int) -> None:
+    """ValidationError unless the unit's files in the campaign and this one fit the quota."""
     quota = settings.EVIDENCE_QUOTA_BYTES
-    used = evidence_bytes(submission.campaign_unit_id)
+    used = evidence_bytes(campaign_unit_id)
     if used + size <= quota:
         return
     message = gettext(

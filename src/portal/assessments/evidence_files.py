@@ -26,11 +26,16 @@ from dti.fixedpoint import format_vi, round_half_up
 from dti.text import file_label
 from portal import evidence_store
 from portal.accounts.models import User
-from portal.assessments.evidence_checks import check_upload
-from portal.assessments.evidence_signatures import RECHECK_ACTOR, campaign_pdfs, signatures_store
-from portal.assessments.models import Evidence, Submission
+from portal.assessments.evidence_checks import check_quota, check_upload
+from portal.assessments.evidence_signatures import (
+    RECHECK_ACTOR,
+    campaign_pdfs,
+    signatures_found,
+    signatures_keep,
+)
+from portal.assessments.models import Evidence, EvidenceSignature, Submission
 from portal.audit.services import audit_record
-from portal.campaigns.models import AppraisalRound, Campaign
+from portal.campaigns.models import AppraisalRound, Campaign, CampaignUnit
 
 
 @dataclass(frozen=True)
@@ -210,54 +215,79 @@ def remove_stored(stored_name: str) -> None:
         return
 
 
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed every check of `add_upload`, in the evidence store, its row not
+    written yet; `signatures`: what a check of a PDF's signatures found (unsaved rows)."""
+
+    stored: StoredFile
+    kind: Kind
+    name: str  # as the person named the file, made safe to show (file_label)
+    signatures: list[EvidenceSignature]
+
+
 def add_upload(
+    *,
+    campaign_unit: CampaignUnit,
+    upload: UploadedFile,
+    write: Callable[[CheckedUpload], Evidence],
+) -> Evidence:
+    """Check an uploaded file (size, type by content, then the unit's quota, hostile content
+    and viruses: evidence_checks), check a PDF's signatures, store it, then `write` its row:
+    the caller's transaction, which takes its locks, checks again what may have changed
+    meanwhile (who may add evidence now) and calls `add_checked`.
+
+    The checks and the store run before that transaction, with no lock held: inspecting a
+    20 MB PDF takes up to seconds, and on SQLite a transaction that writes holds the
+    database's one write lock from its start, so every save of every unit would wait for it
+    (docs/decisions.md, 22). If anything fails the stored file is removed again: no orphan
+    file is left in the store."""
+    if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(too_large_message(upload.size or 0))
+    kind = kind_of(upload)
+    data = check_upload(campaign_unit_id=campaign_unit.pk, upload=upload)  # before any write
+    signatures: list[EvidenceSignature] = []
+    if kind.content_type == KINDS["pdf"].content_type:  # checked as it arrives
+        signatures = signatures_found(province=campaign_unit.campaign.province, data=data)
+    stored = store(upload)
+    try:
+        return write(CheckedUpload(stored, kind, file_label(upload.name or ""), signatures))
+    except BaseException:
+        remove_stored(stored.stored_name)
+        raise
+
+
+def add_checked(
     *,
     submission: Submission,
     criterion: str,
-    upload: UploadedFile,
+    checked: CheckedUpload,
     actor: User,
     record: Callable[[Evidence], None],
     round: AppraisalRound | None = None,
 ) -> Evidence:
-    """Check an uploaded file (size, type by content, then the unit's quota, hostile content
-    and viruses: evidence_checks), store it, save its Evidence row
-    and `record` it (the caller's audit and workflow), inside the caller's transaction. If
-    anything fails the stored file is removed again: no orphan file is left on disk."""
-    if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(too_large_message(upload.size or 0))
-    kind = kind_of(upload)
-    check_upload(submission=submission, upload=upload)  # before anything is written
-    stored = store(upload)
-    try:
-        evidence = Evidence(
-            submission=submission,
-            criterion=criterion,
-            stored_name=stored.stored_name,
-            original_name=file_label(upload.name or ""),
-            content_type=kind.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            uploaded_by=actor,
-            round=round,
-        )
-        evidence.full_clean()
-        evidence.save()
-        record(evidence)
-        _check_signatures(evidence, upload, actor)
-    except BaseException:
-        remove_stored(stored.stored_name)
-        raise
+    """The row of an upload `add_upload` checked and stored, in the caller's transaction:
+    the unit's quota counted again under the submission's lock (another file of the unit may
+    have been written since the check), the row saved, `record`ed (the caller's audit and
+    workflow) and the signatures found kept."""
+    check_quota(submission, checked.name, checked.stored.size)
+    evidence = Evidence(
+        submission=submission,
+        criterion=criterion,
+        stored_name=checked.stored.stored_name,
+        original_name=checked.name,
+        content_type=checked.kind.content_type,
+        size=checked.stored.size,
+        sha256=checked.stored.sha256,
+        uploaded_by=actor,
+        round=round,
+    )
+    evidence.full_clean()
+    evidence.save()
+    record(evidence)
+    if evidence.content_type == KINDS["pdf"].content_type:
+        signatures_keep(evidence=evidence, rows=checked.signatures, actor=actor, action="check")
     return evidence
-
-
-def _check_signatures(evidence: Evidence, upload: UploadedFile, actor: User) -> None:
-    """A PDF's signatures are checked as it arrives (evidence_signatures)."""
-    if evidence.content_type != KINDS["pdf"].content_type:
-        return
-    upload.seek(0)
-    data = upload.read()  # at most EVIDENCE_MAX_BYTES: checked before it was stored
-    province = evidence.submission.campaign_unit.campaign.province
-    signatures_store(evidence=evidence, data=data, province=province, actor=actor, action="check")
 
 
 def read_stored(stored_name: str) -> bytes:
@@ -279,9 +309,9 @@ def evidence_signatures_recheck(
     *, campaign: Campaign, actor: User | None = None, every_pdf: bool = False
 ) -> Recheck:
     """Check the signed PDF evidence of the campaign again (every PDF with `every_pdf`) with
-    the province's trust roots as they are now, after the office added one, say. One
-    transaction per file, so a long run holds no lock for long; each change is audited, and
-    the run itself once."""
+    the province's trust roots as they are now, after the office added one, say. Each file
+    is checked with no lock held, then its rows written in a transaction of their own, so a
+    long run holds no lock for long; each change is audited, and the run itself once."""
     checked = changed = missing = 0
     for evidence in campaign_pdfs(campaign, every_pdf=every_pdf):
         try:
@@ -289,14 +319,9 @@ def evidence_signatures_recheck(
         except OSError:  # not in the store, or the store failed (logged): not checked
             missing += 1
             continue
+        rows = signatures_found(province=campaign.province, data=data)  # before the lock
         with transaction.atomic():
-            changed += signatures_store(
-                evidence=evidence,
-                data=data,
-                province=campaign.province,
-                actor=actor,
-                action="recheck",
-            )
+            changed += signatures_keep(evidence=evidence, rows=rows, actor=actor, action="recheck")
         checked += 1
     audit_record(
         actor=actor,

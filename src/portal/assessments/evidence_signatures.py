@@ -61,14 +61,14 @@ def _unreadable(now: datetime) -> EvidenceSignature:
     return EvidenceSignature(position=0, status=SignatureStatus.UNREADABLE, checked_at=now)
 
 
-def signatures_store(
-    *, evidence: Evidence, data: bytes, province: Province, actor: User | None, action: str
+def signatures_keep(
+    *, evidence: Evidence, rows: list[EvidenceSignature], actor: User | None, action: str
 ) -> bool:
-    """Replace the file's rows with what a check of `data` finds; True when that differs
-    from what the rows said. Each difference is audited (`action`: "check" on upload,
-    "recheck" later); an unsigned PDF that stays unsigned is no event."""
+    """Replace the file's rows with `rows`, what a check of its content found
+    (`signatures_found`, run before the caller's transaction); True when that differs from
+    what the rows said. Each difference is audited (`action`: "check" on upload, "recheck"
+    later); an unsigned PDF that stays unsigned is no event."""
     old = [_audited(row) for row in evidence.signatures.all()]
-    rows = signatures_found(province=province, data=data) if evidence.content_type == PDF else []
     new = [_audited(row) for row in rows]
     if old == new:
         evidence.signatures.update(checked_at=timezone.now())

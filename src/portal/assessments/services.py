@@ -56,13 +56,32 @@ def open_for_edit(
 ) -> Submission:
     """The locked submission, if the actor may change it now; else a ValidationError.
     `roles`: the actor's roles in the unit, when the caller has read them already."""
+    _refuse_unless_reporter(campaign_unit, actor, roles)
+    submission = _locked_submission(campaign_unit)
+    _refuse_unless_editable(campaign_unit, submission)
+    return submission
+
+
+def editable_now(campaign_unit: CampaignUnit, actor: User) -> None:
+    """What `open_for_edit` refuses, checked without a lock or a transaction: before the work
+    a write does ahead of its transaction (an upload's checks), which checks again under
+    the submission's lock."""
+    _refuse_unless_reporter(campaign_unit, actor, None)
+    submission = Submission.objects.filter(campaign_unit=campaign_unit).first()
+    _refuse_unless_editable(campaign_unit, submission or Submission(campaign_unit=campaign_unit))
+
+
+def _refuse_unless_reporter(
+    campaign_unit: CampaignUnit, actor: User, roles: set[Role] | None
+) -> None:
     if Role.REPORTER not in (unit_roles(actor, campaign_unit) if roles is None else roles):
         raise PermissionDenied(gettext("Chỉ cán bộ đầu mối của đơn vị được sửa bản tự đánh giá."))
-    submission = _locked_submission(campaign_unit)
+
+
+def _refuse_unless_editable(campaign_unit: CampaignUnit, submission: Submission) -> None:
     reason = edit_block_reason(campaign_unit, submission)
     if reason:
         raise ValidationError(reason)
-    return submission
 
 
 def move_submission(
@@ -127,16 +146,32 @@ def _evidence_criterion(campaign_unit: CampaignUnit, criterion: str) -> None:
         )
 
 
-@transaction.atomic
 def evidence_add_file(
     *, campaign_unit: CampaignUnit, actor: User, criterion: str, upload: UploadedFile
 ) -> Evidence:
-    submission = open_for_edit(campaign_unit, actor)
+    """A file as evidence of `criterion`: checked and stored before the transaction
+    (evidence_files.add_upload), which locks the submission only to write its row."""
+    editable_now(campaign_unit, actor)
     _evidence_criterion(campaign_unit, criterion)
     return evidence_files.add_upload(
+        campaign_unit=campaign_unit,
+        upload=upload,
+        write=lambda checked: _evidence_file_write(campaign_unit, actor, criterion, checked),
+    )
+
+
+@transaction.atomic
+def _evidence_file_write(
+    campaign_unit: CampaignUnit,
+    actor: User,
+    criterion: str,
+    checked: evidence_files.CheckedUpload,
+) -> Evidence:
+    submission = open_for_edit(campaign_unit, actor)
+    return evidence_files.add_checked(
         submission=submission,
         criterion=criterion,
-        upload=upload,
+        checked=checked,
         actor=actor,
         record=lambda evidence: _record_evidence(
             campaign_unit, submission, actor, f"Thêm tệp {evidence.original_name}", evidence

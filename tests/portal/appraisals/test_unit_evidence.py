@@ -172,3 +172,28 @@ def test_only_the_units_reporter_adds_or_deletes_evidence(appraised: Appraised, 
     for target, data in posts:
         assert client.post(target, data).status_code == status
     assert state() == before
+
+
+def test_a_round_closed_while_the_file_is_checked_refuses_it_and_removes_it(
+    appraised: Appraised, evidence_root, monkeypatch
+):
+    """The file is checked and stored before the round is locked (evidence_files.add_upload):
+    a round moved on meanwhile refuses it under the lock, and the stored file goes."""
+    from portal.assessments import evidence_files
+    from portal.campaigns.models import AppraisalRound
+    from portal.workflow import RoundState
+
+    store = evidence_files.store
+
+    def stored_then_closed(file):  # type: ignore[no-untyped-def]
+        result = store(file)
+        AppraisalRound.objects.filter(pk=appraised.rounds[1].pk).update(state=RoundState.CLOSED)
+        return result
+
+    monkeypatch.setattr(evidence_files, "store", stored_then_closed)
+    before = state()
+    cast = appraised.cast
+    html = upload(cast.client(cast.lan), appraised, "danh-sach.pdf", PDF).content.decode()
+    assert "Đã thêm tệp" not in html
+    assert state() == before
+    assert stored_files(evidence_root) == []

@@ -102,12 +102,23 @@ def test_a_failure_after_the_file_is_stored_removes_it_from_the_bucket(cast: Cas
         raise RuntimeError("the caller's audit failed")
 
     submission = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
+    stored = []
+
+    def write(checked: evidence_files.CheckedUpload) -> Evidence:
+        stored.append(checked.stored.stored_name)
+        assert bucket.objects()  # in the bucket already when the row is written
+        return evidence_files.add_checked(
+            submission=submission, criterion=CRITERION, actor=cast.lan, record=refuse,
+            checked=checked,
+        )  # fmt: skip
+
     with pytest.raises(RuntimeError):
         evidence_files.add_upload(
-            submission=submission, criterion=CRITERION, actor=cast.lan, record=refuse,
+            campaign_unit=cast.noi_vu_campaign_unit,
             upload=SimpleUploadedFile("ke-hoach.pdf", PDF),
-        )  # fmt: skip
-    assert bucket.objects() == {}
+            write=write,
+        )
+    assert stored and bucket.objects() == {}
 
 
 def test_a_file_missing_from_the_bucket_is_a_plain_404(cast: Cast, bucket: Bucket):
