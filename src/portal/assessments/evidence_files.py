@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import IO
@@ -224,6 +224,8 @@ class CheckedUpload:
     kind: Kind
     name: str  # as the person named the file, made safe to show (file_label)
     signatures: list[EvidenceSignature]
+    # set once the transaction that wrote its row has committed (`add_checked`)
+    committed: list[bool] = field(default_factory=list)
 
 
 def add_upload(
@@ -250,10 +252,14 @@ def add_upload(
     if kind.content_type == KINDS["pdf"].content_type:  # checked as it arrives
         signatures = signatures_found(province=campaign_unit.campaign.province, data=data)
     stored = store(upload)
+    checked = CheckedUpload(stored, kind, file_label(upload.name or ""), signatures)
     try:
-        return write(CheckedUpload(stored, kind, file_label(upload.name or ""), signatures))
+        return write(checked)
     except BaseException:
-        remove_stored(stored.stored_name)
+        # its row not committed: the file goes too. Committed, and something after the
+        # commit failed (a notification's queueing): the row's file stays.
+        if not checked.committed:
+            remove_stored(stored.stored_name)
         raise
 
 
@@ -270,6 +276,9 @@ def add_checked(
     the unit's quota counted again under the submission's lock (another file of the unit may
     have been written since the check), the row saved, `record`ed (the caller's audit and
     workflow) and the signatures found kept."""
+    # first of what runs once the transaction commits: what the caller's record asks then
+    # (a notification's queueing) may fail after the row is stored
+    transaction.on_commit(lambda: checked.committed.append(True))
     check_quota(submission, checked.name, checked.stored.size)
     evidence = Evidence(
         submission=submission,

@@ -160,3 +160,30 @@ def test_a_refused_file_is_refused_before_anything_is_locked_or_stored(
     with pytest.raises(ValidationError):
         add(cast)
     assert read == [] and stored_files(evidence_root) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_after_the_commit_keeps_the_file_of_the_row_committed(
+    cast: Cast, evidence_root, monkeypatch
+):
+    """Something the write asked to run once committed fails (a notification's queueing):
+    the row is stored, so its file stays."""
+    from django.db import transaction
+
+    from portal.assessments import services
+
+    record = services._record_evidence
+
+    def queue_down() -> None:
+        raise RuntimeError("the task queue is down")
+
+    def recorded(*args: Any, **kwargs: Any) -> None:
+        record(*args, **kwargs)
+        transaction.on_commit(queue_down)
+
+    monkeypatch.setattr(services, "_record_evidence", recorded)
+    with pytest.raises(RuntimeError):
+        add(cast)
+    [evidence] = Evidence.objects.all()
+    assert [path.read_bytes() for path in stored_files(evidence_root)] == [PDF]
+    assert evidence.stored_name.endswith(stored_files(evidence_root)[0].name)
