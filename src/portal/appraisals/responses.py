@@ -354,6 +354,8 @@ def _response_file_write(
     leaf: Node,
     checked: evidence_files.CheckedUpload,
 ) -> Evidence:
+    # as it is now: the campaign may have moved on while the file was checked
+    campaign_unit = CampaignUnit.objects.select_related("campaign", "unit").get(pk=campaign_unit.pk)
     round = _open_round(campaign_unit, round, actor, leaf)
     submission = _submission(campaign_unit)
 

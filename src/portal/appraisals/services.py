@@ -109,8 +109,9 @@ def sheet_save(
     the permissions, the conflicts, the rules, the unit's score with the new values, and the
     rows and audit entries to write are worked out without a lock. The transaction then
     locks the round (saves of a round run one after the other, never beside a move of the
-    round), checks the permissions again and reads the versions of the unit's scores in the
-    round and of the posted evidence's verdicts: if they are the ones prepared against, the
+    round), checks the permissions again and reads the round's state and whether it is final,
+    the unit's scores in the round and the posted evidence's verdicts (each row and its
+    version): if they are the ones prepared against, the
     prepared rows and entries are written at once; if someone saved meanwhile, the save is
     prepared again under the lock, as it always was. A sheet posted with nothing changed
     opens no transaction."""
@@ -165,10 +166,12 @@ APPRAISAL_WRITTEN = [
     "updated_by",
     "updated_at",
 ]
-# What a save was prepared against: the versions of the unit's scores in the round, by
-# criterion, and the posted evidence still in the unit, each with its verdict's version in
-# the round (0: none).
-Stored = tuple[dict[str, int], dict[int, int]]
+# What a save was prepared against: the round's state and whether it is the final one; the
+# unit's scores in the round, by criterion, each as (its row, its version); the posted
+# evidence still in the unit, each with its verdict in the round as (its row, its version),
+# (0, 0) for none. A row and its version together: a verdict cleared and set again starts
+# a new row at version 1.
+Stored = tuple[tuple[str, bool], dict[str, tuple[int, int]], dict[int, tuple[int, int]]]
 
 
 @dataclass
@@ -192,7 +195,20 @@ class _Prepared:
 
 def _stored(context: ScoringContext, verdicts: Mapping[int, PostedVerdict]) -> Stored:
     scores = Appraisal.objects.filter(campaign_unit=context.campaign_unit, round=context.round)
-    return dict(scores.values_list("criterion", "version")), verdict_versions(context, verdicts)
+    return (
+        _round_now(context),
+        {
+            code: (pk, version)
+            for code, pk, version in scores.values_list("criterion", "pk", "version")
+        },
+        verdict_versions(context, verdicts),
+    )
+
+
+def _round_now(context: ScoringContext) -> tuple[str, bool]:
+    """What the rules read of the round: its state, and whether it is the final one (no
+    supplement is asked in the final round)."""
+    return str(context.round.state), bool(context.round.final)
 
 
 def _prepared(
@@ -217,7 +233,11 @@ def _prepared(
     if conflicts or plan.conflicts:
         raise AppraisalConflict(conflicts, plan.conflicts)
     prepared = _Prepared(
-        ({code: row.version for code, row in current.items()}, plan.versions),
+        (
+            _round_now(context),
+            {code: (row.pk, row.version) for code, row in current.items()},
+            plan.versions,
+        ),
         plan.evidence,
         appraisals=len(writes),
         verdicts=len(plan.writes),

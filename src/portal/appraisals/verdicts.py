@@ -29,12 +29,12 @@ from portal.bulk import insert_rows, update_rows
 class VerdictPlan:
     """The verdicts a save writes ({evidence id: (posted, stored row)}), the conflicts, the
     posted evidence, and what they were planned against: the posted evidence, each with
-    its verdict's version in the round (0: none)."""
+    its verdict in the round as (its row, its version), (0, 0) for none."""
 
     evidence: dict[int, Evidence] = field(default_factory=dict)
     writes: dict[int, tuple[PostedVerdict, EvidenceVerdict | None]] = field(default_factory=dict)
     conflicts: dict[int, Conflict] = field(default_factory=dict)
-    versions: dict[int, int] = field(default_factory=dict)
+    versions: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def verdict_plan(context: ScoringContext, posted: Mapping[int, PostedVerdict]) -> VerdictPlan:
@@ -58,7 +58,7 @@ def verdict_plan(context: ScoringContext, posted: Mapping[int, PostedVerdict]) -
             evidence_id__in=list(posted), round=context.round
         ).select_related("updated_by")
     }
-    versions = {pk: current[pk].version if pk in current else 0 for pk in evidence}
+    versions = {pk: _row_version(current.get(pk)) for pk in evidence}
     plan = VerdictPlan(evidence, versions=versions)
     problems: list[str] = []
     for pk, item in posted.items():
@@ -79,17 +79,26 @@ def verdict_plan(context: ScoringContext, posted: Mapping[int, PostedVerdict]) -
 
 def verdict_versions(
     context: ScoringContext, posted: Mapping[int, PostedVerdict]
-) -> dict[int, int]:
-    """The posted evidence still in the unit, each with its verdict's version in the round
-    (0: none), as `verdict_plan` read them: what a save compares under the round's lock."""
+) -> dict[int, tuple[int, int]]:
+    """The posted evidence still in the unit, each with its verdict in the round as (its row,
+    its version), (0, 0) for none, as `verdict_plan` read them: what a save compares under
+    the round's lock. The row too: a verdict cleared and set again starts a new row at
+    version 1."""
     if not posted:
         return {}
     present = Evidence.objects.filter(
         pk__in=list(posted), submission__campaign_unit=context.campaign_unit
     ).values_list("pk", flat=True)
     verdicts = EvidenceVerdict.objects.filter(evidence_id__in=list(posted), round=context.round)
-    judged = dict(verdicts.values_list("evidence_id", "version"))
-    return {pk: judged.get(pk, 0) for pk in present}
+    judged = {
+        evidence: (pk, version)
+        for evidence, pk, version in verdicts.values_list("evidence_id", "pk", "version")
+    }
+    return {pk: judged.get(pk, (0, 0)) for pk in present}
+
+
+def _row_version(row: EvidenceVerdict | None) -> tuple[int, int]:
+    return (row.pk, row.version) if row is not None else (0, 0)
 
 
 def _verdict_conflict(row: EvidenceVerdict | None) -> Conflict:

@@ -71,6 +71,13 @@ def editable_now(campaign_unit: CampaignUnit, actor: User) -> None:
     _refuse_unless_editable(campaign_unit, submission or Submission(campaign_unit=campaign_unit))
 
 
+def _campaign_unit_now(campaign_unit: CampaignUnit) -> CampaignUnit:
+    """The campaign unit and its campaign read again (inside a transaction on SQLite, under
+    the database's write lock): for a write whose checks took long since the request read
+    them."""
+    return CampaignUnit.objects.select_related("campaign", "unit").get(pk=campaign_unit.pk)
+
+
 def _refuse_unless_reporter(
     campaign_unit: CampaignUnit, actor: User, roles: set[Role] | None
 ) -> None:
@@ -167,6 +174,9 @@ def _evidence_file_write(
     criterion: str,
     checked: evidence_files.CheckedUpload,
 ) -> Evidence:
+    # as it is now: the office may have closed the self-assessment, or moved the unit's
+    # deadline, while the file was checked (the request read both before)
+    campaign_unit = _campaign_unit_now(campaign_unit)
     submission = open_for_edit(campaign_unit, actor)
     return evidence_files.add_checked(
         submission=submission,

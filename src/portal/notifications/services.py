@@ -115,7 +115,10 @@ def notify_prepared(rows: Sequence[Notification]) -> list[Notification]:
         mailed = [row for row in created if row.user_id in at_once]
         if mailed:  # by the worker, once the notifications are stored (docs/tasks.md)
             ids = [row.pk for row in mailed]
-            transaction.on_commit(lambda: emails_send.enqueue(ids))
+            # robust: a queue that fails once the person's change is committed is logged,
+            # never turned into an error page for a change that is stored (the person would
+            # do it again); the notifications themselves are stored with it
+            transaction.on_commit(lambda: emails_send.enqueue(ids), robust=True)
     return created
 
 

@@ -256,3 +256,54 @@ def test_a_save_costs_the_same_queries_for_one_score_or_all_of_them(scoring, evi
         scoring, every[1:], "2", evidence[1:]
     )
     assert audit_log_verify().intact
+
+
+@pytest.mark.parametrize(
+    "mine",
+    [
+        PostedVerdict("rejected", "Không đọc được.", version=1, loaded="x"),
+        PostedVerdict("", version=1, loaded="x"),  # cleared
+    ],
+)
+def test_a_verdict_cleared_and_set_again_in_between_is_prepared_again(
+    scoring, evidence, monkeypatch, mine
+):
+    """Cleared, its row is deleted; set again, a new row starts at version 1: the version
+    alone would not show that anything moved, and the save would write over a row that no
+    longer exists while its audit entry said otherwise."""
+    first = evidence[0]
+    judge = {first.pk: PostedVerdict("accepted")}
+    save(scoring, "mai", {}, verdicts=judge)
+
+    def cleared_and_set_again() -> None:
+        save(scoring, "mai", {}, verdicts={first.pk: PostedVerdict("", version=1, loaded="x")})
+        save(scoring, "mai", {}, verdicts={first.pk: PostedVerdict("insufficient", "Thiếu.")})
+
+    calls = meanwhile(monkeypatch, cleared_and_set_again)
+    save(scoring, "mai", {}, verdicts={first.pk: mine})
+    assert calls == [False, True]  # prepared again, under the lock
+    stored = list(EvidenceVerdict.objects.values_list("verdict", flat=True))
+    last = AuditEntry.objects.filter(entity="verdict").order_by("pk").last()
+    assert last is not None
+    assert stored == ([mine.verdict] if mine.verdict else [])  # written as the trail says
+    assert last.old == {"round": 1, "verdict": "insufficient", "note": "Thiếu."}
+    assert audit_log_verify().intact
+
+
+def test_a_round_made_final_in_between_refuses_a_supplement_request(scoring, monkeypatch):
+    round_ = scoring.round(1)
+    meanwhile(
+        monkeypatch,
+        lambda: type(round_).objects.filter(pk=round_.pk).update(final=True),
+    )
+    asked = PostedAppraisal(
+        "2",
+        "Thiếu kế hoạch.",
+        supplement_requested=True,
+        supplement_request="Gửi kế hoạch.",
+        loaded=stored_canonical(None),
+    )
+    with pytest.raises(ValidationError) as refused:
+        save(scoring, "hung", {"nts_tuyen_truyen": asked})
+    assert "vòng cuối không yêu cầu bổ sung" in " ".join(refused.value.messages)
+    assert not scores()

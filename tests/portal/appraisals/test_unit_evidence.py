@@ -197,3 +197,28 @@ def test_a_round_closed_while_the_file_is_checked_refuses_it_and_removes_it(
     assert "Đã thêm tệp" not in html
     assert state() == before
     assert stored_files(evidence_root) == []
+
+
+def test_a_campaign_finalized_while_the_file_is_checked_refuses_it_and_removes_it(
+    appraised: Appraised, evidence_root, monkeypatch
+):
+    """The request read the campaign before the file's checks: the write reads it again."""
+    from portal.assessments import evidence_files
+    from portal.campaigns.models import Campaign
+    from portal.workflow import CampaignState
+
+    store = evidence_files.store
+
+    def stored_then_finalized(file):  # type: ignore[no-untyped-def]
+        result = store(file)
+        campaign = appraised.campaign_unit.campaign_id
+        Campaign.objects.filter(pk=campaign).update(state=CampaignState.FINALIZED)
+        return result
+
+    monkeypatch.setattr(evidence_files, "store", stored_then_finalized)
+    before = state()
+    cast = appraised.cast
+    html = upload(cast.client(cast.lan), appraised, "danh-sach.pdf", PDF).content.decode()
+    assert "Đã thêm tệp" not in html
+    assert state() == before
+    assert stored_files(evidence_root) == []

@@ -187,3 +187,25 @@ def test_a_failure_after_the_commit_keeps_the_file_of_the_row_committed(
     [evidence] = Evidence.objects.all()
     assert [path.read_bytes() for path in stored_files(evidence_root)] == [PDF]
     assert evidence.stored_name.endswith(stored_files(evidence_root)[0].name)
+
+
+@pytest.mark.django_db
+def test_a_self_assessment_closed_while_the_file_is_checked_refuses_it(
+    cast: Cast, evidence_root, monkeypatch
+):
+    """The request read the campaign before the file's checks, which may take seconds: the
+    write reads it again under the lock."""
+    from portal.campaigns.models import Campaign
+    from portal.workflow import CampaignState
+
+    campaign_unit = cast.noi_vu_campaign_unit
+    assert campaign_unit.campaign.state == CampaignState.OPEN  # read, as a request reads it
+    after_store(
+        monkeypatch,
+        lambda: Campaign.objects.filter(pk=campaign_unit.campaign_id).update(
+            state=CampaignState.SELF_ASSESSMENT_CLOSED
+        ),
+    )
+    with pytest.raises(ValidationError):
+        add(cast)
+    assert not Evidence.objects.exists() and stored_files(evidence_root) == []

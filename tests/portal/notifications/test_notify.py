@@ -252,3 +252,24 @@ def test_the_email_leaves_from_the_worker_never_from_the_request(
     assert len(mail.outbox) == 2
     queued.refresh_from_db()
     assert (queued.status, queued.return_value) == ("SUCCESSFUL", 2)
+
+
+def test_an_email_queue_failing_after_the_commit_is_logged_not_shown(
+    cast: Cast, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The change and its notifications are committed; the e-mails' queueing then fails: the
+    person's request still succeeds (they would otherwise do it again) and it is logged."""
+    from types import SimpleNamespace
+
+    from portal.notifications import services
+
+    def queue_down(*args: Any) -> None:
+        raise RuntimeError("the task queue is down")
+
+    monkeypatch.setattr(services, "emails_send", SimpleNamespace(enqueue=queue_down))
+    _give_addresses(cast)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        rows = _notify([cast.lan, cast.minh])
+    assert len(rows) == 2 and Notification.objects.count() == 2
+    assert "the task queue is down" in caplog.text
+    assert not DBTaskResult.objects.exists()
