@@ -174,48 +174,38 @@ def test_only_the_units_reporter_adds_or_deletes_evidence(appraised: Appraised, 
     assert state() == before
 
 
-def test_a_round_closed_while_the_file_is_checked_refuses_it_and_removes_it(
-    appraised: Appraised, evidence_root, monkeypatch
-):
-    """The file is checked and stored before the round is locked (evidence_files.add_upload):
-    a round moved on meanwhile refuses it under the lock, and the stored file goes."""
-    from portal.assessments import evidence_files
+def _round_closed(appraised: Appraised) -> None:
     from portal.campaigns.models import AppraisalRound
     from portal.workflow import RoundState
 
-    store = evidence_files.store
-
-    def stored_then_closed(file):  # type: ignore[no-untyped-def]
-        result = store(file)
-        AppraisalRound.objects.filter(pk=appraised.rounds[1].pk).update(state=RoundState.CLOSED)
-        return result
-
-    monkeypatch.setattr(evidence_files, "store", stored_then_closed)
-    before = state()
-    cast = appraised.cast
-    html = upload(cast.client(cast.lan), appraised, "danh-sach.pdf", PDF).content.decode()
-    assert "Đã thêm tệp" not in html
-    assert state() == before
-    assert stored_files(evidence_root) == []
+    AppraisalRound.objects.filter(pk=appraised.rounds[1].pk).update(state=RoundState.CLOSED)
 
 
-def test_a_campaign_finalized_while_the_file_is_checked_refuses_it_and_removes_it(
-    appraised: Appraised, evidence_root, monkeypatch
-):
-    """The request read the campaign before the file's checks: the write reads it again."""
-    from portal.assessments import evidence_files
+def _campaign_finalized(appraised: Appraised) -> None:
     from portal.campaigns.models import Campaign
     from portal.workflow import CampaignState
 
+    campaign = appraised.campaign_unit.campaign_id
+    Campaign.objects.filter(pk=campaign).update(state=CampaignState.FINALIZED)
+
+
+@pytest.mark.parametrize("moved", [_round_closed, _campaign_finalized])
+def test_a_round_or_campaign_moved_while_the_file_is_checked_refuses_it_and_removes_it(
+    appraised: Appraised, evidence_root, monkeypatch, moved
+):
+    """The file is checked and stored before the round is locked (evidence_files.add_upload),
+    and the request read the campaign before that: the write reads both again under the
+    lock, refuses the file, and the stored file goes."""
+    from portal.assessments import evidence_files
+
     store = evidence_files.store
 
-    def stored_then_finalized(file):  # type: ignore[no-untyped-def]
+    def stored_then_moved(file):  # type: ignore[no-untyped-def]
         result = store(file)
-        campaign = appraised.campaign_unit.campaign_id
-        Campaign.objects.filter(pk=campaign).update(state=CampaignState.FINALIZED)
+        moved(appraised)
         return result
 
-    monkeypatch.setattr(evidence_files, "store", stored_then_finalized)
+    monkeypatch.setattr(evidence_files, "store", stored_then_moved)
     before = state()
     cast = appraised.cast
     html = upload(cast.client(cast.lan), appraised, "danh-sach.pdf", PDF).content.decode()
