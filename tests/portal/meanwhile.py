@@ -18,12 +18,12 @@ def meanwhile(
     first: the save prepared again)."""
     prepare, calls, acting = getattr(module, name), [], []
 
-    def prepared(*args: Any) -> Any:
+    def prepared(*args: Any, **kwargs: Any) -> Any:
         if acting:  # a save made by `act` itself
-            return prepare(*args)
+            return prepare(*args, **kwargs)
         locked = bool(calls)
         calls.append(locked)
-        result = prepare(*args)
+        result = prepare(*args, **kwargs)
         if not locked:
             acting.append(True)
             act()

@@ -2,13 +2,17 @@
 supplements (a new value, a reply, new evidence filed as assessments.Evidence with the round).
 
 Only the unit's reporter responds, only while the round is returned (portal.workflow's
-"respond") and before the criterion's deadline. Each write locks the round first, so it
-cannot slip in after the chair closes the round; the response row itself is guarded by
-optimistic locking (Response.version): a stale save is refused whole with the other person's
-answer. Every write is audited and announced to the team members appraising the criterion."""
+"respond") and before the criterion's deadline. Each write is prepared first and done under
+the round's lock, which it checks again, so it cannot slip in after the chair closes the
+round; the response row itself is guarded by optimistic locking (Response.version): a stale
+save is refused whole with the other person's answer. Every write is audited and announced
+to the team members appraising the criterion."""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,10 +34,13 @@ from portal.assessments import evidence_files
 from portal.assessments.models import Evidence, Submission
 from portal.assessments.selectors import framework_for
 from portal.audit.locks import locked_or_refused
-from portal.audit.services import audit_record
+from portal.audit.models import AuditEntry
+from portal.audit.services import Record, audit_append, audit_entries, audit_record
+from portal.bulk import insert_rows, update_rows
 from portal.campaigns.models import AppraisalRound, CampaignUnit
 from portal.frameworks.scoring import applicability, score_answers, unit_attributes
-from portal.notifications.services import notify
+from portal.notifications.models import Notification
+from portal.notifications.services import Message, notifications_for, notify_many, notify_prepared
 from portal.roles import Role
 from portal.workflow import Machine, check_or_refuse, deadline_passed
 
@@ -55,49 +62,279 @@ class ResponseConflict(ValidationError):
         )
 
 
-@transaction.atomic
 def response_save(
     *, campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, posted: PostedResponse
 ) -> Response:
-    """Confirm or supplement one criterion; unchanged answers write nothing."""
+    """Confirm or supplement one criterion; unchanged answers write nothing. The page's
+    save of one reply: ResponseConflict, or a ValidationError saying what is wrong."""
+    try:
+        saved = replies_save(campaign_unit=campaign_unit, round=round, actor=actor, posted=[posted])
+    except ResponsesRefused as refused:
+        if posted.criterion in refused.conflicts:
+            raise refused.conflicts[posted.criterion] from None
+        raise ValidationError(refused.errors[posted.criterion]) from None
+    return saved.responses[posted.criterion]
+
+
+# ---- every reply of the results page at once -------------------------------------------------
+
+
+class ResponsesRefused(ValidationError):
+    """Replies of one save that were refused, by criterion: nothing of that save is written."""
+
+    def __init__(self, errors: dict[str, str], conflicts: dict[str, ResponseConflict]):
+        self.errors, self.conflicts = errors, conflicts
+        super().__init__(
+            gettext(
+                "Chưa lưu phản hồi nào: %(count)s tiêu chí cần xem lại, ghi ngay dưới tiêu chí."
+            )
+            % {"count": len(errors) + len(conflicts)}
+        )
+
+
+@dataclass(frozen=True)
+class Replies:
+    """A save's replies as stored: each posted criterion's response (written, or as it was
+    when unchanged), and how many were written."""
+
+    responses: dict[str, Response]
+    changed: int
+
+
+# What a save was prepared against: the round's state and deadline, the team's own deadline
+# for each criterion, and the unit's responses in the round, each as (its row, its version).
+Stored = tuple[tuple[str, datetime | None], dict[str, datetime | None], dict[str, tuple[int, int]]]
+WRITTEN = ["kind", "value", "reply", "version", "updated_by", "updated_at"]
+
+
+@dataclass
+class _Prepared:
+    """Replies ready to write, with their audit entries (a new row's id set once it is
+    inserted: `identified`) and the team's notifications, and what they were prepared
+    against."""
+
+    stored: Stored
+    responses: dict[str, Response] = field(default_factory=dict)
+    new: list[Response] = field(default_factory=list)
+    changed: list[Response] = field(default_factory=list)
+    dues: list[datetime] = field(default_factory=list)  # the written replies' deadlines
+    entries: list[AuditEntry] = field(default_factory=list)
+    identified: list[tuple[AuditEntry, Response]] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+
+
+def replies_save(
+    *, campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, posted: list[PostedResponse]
+) -> Replies:
+    """Every reply of the results page at once, all or none (ResponsesRefused names each
+    criterion refused, and why); a criterion posted twice counts as its last reply.
+
+    Prepared before its transaction, as the sheet's scores are (docs/decisions.md, 23):
+    the round and who may respond, each criterion's deadline, the replies' own checks (a new
+    value scored by the criterion's rule), the conflicts, the rows, their audit entries and
+    the team's notifications are worked out without a lock. The transaction then locks the
+    round, checks again who may respond, and reads again the round's state and deadlines
+    and the unit's responses in the round: if nothing moved and no deadline passed, the
+    prepared rows, entries and notifications are written at once; else everything is
+    prepared again under the lock. Nothing changed: no transaction."""
     framework = framework_for(campaign_unit)
-    leaf = _leaf(campaign_unit, framework, posted.criterion)
-    round = _open_round(campaign_unit, round, actor, leaf)
-    _check_posted(campaign_unit, framework, leaf, posted)
-    current = (
-        Response.objects.select_for_update()
-        .select_related("updated_by")
-        .filter(campaign_unit=campaign_unit, round=round, criterion=leaf.code)
-        .first()
+    by_code = {item.criterion: item for item in posted}
+    prepared = _replies_prepared(campaign_unit, round, actor, framework, by_code, lock=False)
+    if not prepared.entries:
+        return Replies(prepared.responses, 0)
+    return _replies_write(campaign_unit, round, actor, framework, by_code, prepared)
+
+
+@transaction.atomic
+def _replies_write(
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    actor: User,
+    framework: Framework,
+    posted: dict[str, PostedResponse],
+    prepared: _Prepared,
+) -> Replies:
+    # as it is now: the campaign may have moved on since the request read it
+    campaign_unit = CampaignUnit.objects.select_related("campaign", "unit").get(pk=campaign_unit.pk)
+    locked = _round_for_replies(campaign_unit, round, actor, list(posted), lock=True)
+    now = timezone.now()
+    late = any(deadline_passed(due, now) for due in prepared.dues)
+    if late or _stored(campaign_unit, locked, list(posted)) != prepared.stored:
+        prepared = _replies_prepared(campaign_unit, locked, actor, framework, posted, lock=True)
+    for row in prepared.changed:
+        row.updated_at = now
+    insert_rows(prepared.new)
+    update_rows(prepared.changed, WRITTEN)
+    for entry, inserted in prepared.identified:
+        entry.entity_id = str(inserted.pk)  # a new row's, known once it is inserted
+    audit_append(prepared.entries, linked=True)
+    notify_prepared(prepared.notifications)
+    return Replies(prepared.responses, len(prepared.entries))
+
+
+def _stored(campaign_unit: CampaignUnit, round: AppraisalRound, codes: list[str]) -> Stored:
+    own = Appraisal.objects.filter(campaign_unit=campaign_unit, round=round, criterion__in=codes)
+    rows = Response.objects.filter(campaign_unit=campaign_unit, round=round)
+    return (
+        (str(round.state), round.supplement_due),
+        dict(own.values_list("criterion", "supplement_due")),
+        {
+            code: (pk, version)
+            for code, pk, version in rows.values_list("criterion", "pk", "version")
+        },
     )
-    if posted.version != (current.version if current else 0):
-        assert current is not None  # a version above 0 was loaded from a saved row
-        raise ResponseConflict(current, leaf)
-    old = _state(current)
-    response = current or Response(
-        campaign_unit=campaign_unit, round=round, criterion=leaf.code, version=0
-    )
-    response.kind, response.value, response.reply = posted.kind, posted.value, posted.reply
-    if current is not None and _state(response) == old:
-        return current
+
+
+def _round_for_replies(
+    campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, codes: list[str], *, lock: bool
+) -> AppraisalRound:
+    """The round, if the actor may respond in it now; else each posted criterion refused with
+    the round's reason (ResponsesRefused), or PermissionDenied for someone not the unit's."""
+    try:
+        return _round_checked(campaign_unit, round, actor, lock=lock)
+    except PermissionDenied:
+        raise
+    except ValidationError as refused:
+        message = " ".join(refused.messages)
+        raise ResponsesRefused(dict.fromkeys(codes, message), {}) from None
+
+
+def _replies_prepared(
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    actor: User,
+    framework: Framework,
+    posted: dict[str, PostedResponse],
+    *,
+    lock: bool,
+) -> _Prepared:
+    """The rows, entries and notifications of the replies against what is stored now;
+    ResponsesRefused naming every criterion refused (its deadline passed, its reply not
+    acceptable, or answered by someone else since the page was loaded)."""
+    codes = list(posted)
+    locked = _round_for_replies(campaign_unit, round, actor, codes, lock=lock)
+    stored = _stored(campaign_unit, locked, codes)
+    own_dues = stored[1]
+    current = {
+        row.criterion: row
+        for row in Response.objects.filter(
+            campaign_unit=campaign_unit, round=locked
+        ).select_related("updated_by")
+    }
+    for stored_row in current.values():
+        stored_row.round = locked  # what the trail keeps of it names the round
+    prepared = _Prepared(stored)
+    errors: dict[str, str] = {}
+    conflicts: dict[str, ResponseConflict] = {}
+    records: list[tuple[Record, Response | None]] = []
+    written: list[tuple[Node, Response]] = []
+    now = timezone.now()
+    for code, item in posted.items():
+        try:
+            leaf = _leaf(campaign_unit, framework, code)
+            due = own_dues.get(leaf.code) or locked.supplement_due
+            if due is not None and deadline_passed(due, now):
+                raise ValidationError(_late_message(leaf, due))
+            _check_posted(campaign_unit, framework, leaf, item)
+            row = current.get(leaf.code)
+            if item.version != (row.version if row else 0):
+                assert row is not None  # a version above 0 was loaded from a saved row
+                conflicts[code] = ResponseConflict(row, leaf)
+                continue
+            response = _reply_row(campaign_unit, locked, actor, leaf, item, row)
+        except ValidationError as error:
+            errors[code] = " ".join(error.messages)
+            continue
+        prepared.responses[code] = response
+        if response is row:
+            continue  # unchanged: nothing written
+        (prepared.changed if row else prepared.new).append(response)
+        if due is not None:
+            prepared.dues.append(due)
+        record = Record(
+            actor=actor,
+            entity="response",
+            action=item.kind,
+            old=_state(row),
+            new=_state(response),
+            reason=item.reply,
+            campaign=campaign_unit.campaign,
+            unit=campaign_unit.unit,
+            criterion=leaf.code,
+            entity_id=row.pk if row else "",
+        )
+        records.append((record, None if row else response))
+        written.append((leaf, response))
+    if errors or conflicts:
+        raise ResponsesRefused(errors, conflicts)
+    prepared.entries = audit_entries([record for record, _ in records])
+    prepared.identified = [
+        (entry, row)
+        for entry, (_, row) in zip(prepared.entries, records, strict=True)
+        if row is not None
+    ]
+    if written:
+        prepared.notifications = _announced(campaign_unit, locked, framework, actor, written)
+    return prepared
+
+
+def _reply_row(
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    actor: User,
+    leaf: Node,
+    item: PostedResponse,
+    row: Response | None,
+) -> Response:
+    """The reply as written: `row` itself when it says the same, else a copy of it changed,
+    or a new row (no id yet), its own fields checked."""
+    if row is None:
+        response = Response(
+            campaign_unit=campaign_unit, round=round, criterion=leaf.code, version=0
+        )
+    else:
+        response = copy.copy(row)
+    response.kind, response.value, response.reply = item.kind, item.value, item.reply
+    if row is not None and _state(response) == _state(row):
+        return row
     response.version += 1
     response.updated_by = actor
-    response.full_clean()
-    response.save()
-    audit_record(
-        actor=actor,
-        entity="response",
-        action=posted.kind,
-        old=old,
-        new=_state(response),
-        reason=posted.reply,
-        campaign=campaign_unit.campaign,
-        unit=campaign_unit.unit,
-        criterion=leaf.code,
-        entity_id=response.pk,
-    )
-    _announce(campaign_unit, round, framework, leaf, actor, response.get_kind_display())
+    # what was posted is checked; the references and the version are set here
+    response.clean_fields(exclude=["campaign_unit", "round", "criterion", "version", "updated_by"])
     return response
+
+
+def _late_message(leaf: Node, due: datetime) -> str:
+    return gettext(
+        "Đã hết hạn giải trình, bổ sung tiêu chí “%(name)s” (hạn %(due)s): không lưu được."
+    ) % {"name": leaf.name, "due": date_text(due)}
+
+
+def _announced(
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    framework: Framework,
+    actor: User,
+    written: list[tuple[Node, Response]],
+) -> list[Notification]:
+    """The notifications of the replies written, one per reply to each team member who
+    appraises its criterion of this unit, built without writing (the team read once)."""
+    team = [
+        (member.user, assigned_indices(member.user, campaign_unit))
+        for member in TeamMember.objects.filter(campaign_id=campaign_unit.campaign_id)
+        .select_related("user")
+        .order_by("pk")
+    ]
+    messages = []
+    for leaf, response in written:
+        index = main_index_of(framework, leaf.code)
+        users = [user for user, indices in team if indices is None or index in indices]
+        messages.append(
+            _message(campaign_unit, round, leaf, actor, response.get_kind_display(), users)
+        )
+    return notifications_for(
+        messages=messages, kind="supplement_received", campaign=campaign_unit.campaign
+    )
 
 
 def respond_refusal(*, campaign_unit: CampaignUnit, round: AppraisalRound, actor: User) -> str:
@@ -211,6 +448,21 @@ def _open_round(
     """The round, locked, if the actor may respond to this criterion in it now. Not `lock`:
     read without a transaction, before the work a write does ahead of its transaction (an
     upload's checks), which checks again under the lock."""
+    locked = _round_checked(campaign_unit, round, actor, lock=lock)
+    appraisal = Appraisal.objects.filter(
+        campaign_unit=campaign_unit, round=locked, criterion=leaf.code
+    ).first()
+    due = response_due(locked, appraisal)
+    if due is not None and deadline_passed(due, timezone.now()):
+        raise ValidationError(_late_message(leaf, due))
+    return locked
+
+
+def _round_checked(
+    campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, *, lock: bool
+) -> AppraisalRound:
+    """The round (locked, with `lock`), if the actor may respond in it now, whatever the
+    criterion: ValidationError, or PermissionDenied for someone who is not the unit's."""
     rounds = AppraisalRound.objects.select_for_update() if lock else AppraisalRound.objects
     locked = rounds.filter(pk=round.pk, campaign_id=campaign_unit.campaign_id).first()
     if locked is None:
@@ -228,17 +480,6 @@ def _open_round(
         if Role.REPORTER not in roles:  # not his to answer: the same words, as a 403
             raise PermissionDenied(refused.messages[0]) from None
         raise
-    appraisal = Appraisal.objects.filter(
-        campaign_unit=campaign_unit, round=locked, criterion=leaf.code
-    ).first()
-    due = response_due(locked, appraisal)
-    if due is not None and deadline_passed(due, timezone.now()):
-        raise ValidationError(
-            gettext(
-                "Đã hết hạn giải trình, bổ sung tiêu chí “%(name)s” (hạn %(due)s): không lưu được."
-            )
-            % {"name": leaf.name, "due": date_text(due)}
-        )
     return locked
 
 
@@ -260,11 +501,21 @@ def _announce(
         indices = assigned_indices(member.user, campaign_unit)
         if indices is None or index in indices:
             users.append(member.user)
+    message = _message(campaign_unit, round, leaf, actor, what, users)
+    notify_many(messages=[message], kind="supplement_received", campaign=campaign_unit.campaign)
+
+
+def _message(
+    campaign_unit: CampaignUnit,
+    round: AppraisalRound,
+    leaf: Node,
+    actor: User,
+    what: str,
+    users: list[User],
+) -> Message:
     url = reverse("appraisals:unit_results", args=[campaign_unit.pk])
-    notify(
+    return Message(
         users=users,
-        kind="supplement_received",
-        campaign=campaign_unit.campaign,
         title=gettext("%(unit)s phản hồi tiêu chí “%(name)s” (vòng %(round)s)")
         % {"unit": campaign_unit.unit.name, "name": leaf.name, "round": round.number},
         body=gettext("%(who)s: %(what)s — %(name)s.")

@@ -3,8 +3,8 @@ the supplement request (`appraisal_save`), and the verdict on each evidence file
 (`verdict_set`); the scoring sheet saves both at once (`sheet_save`). The team and its
 assignments are written by portal.appraisals.team, the rounds' moves by
 portal.appraisals.rounds, the results by portal.appraisals.finalization. The unit's replies
-to a returned round are written one by one in portal.appraisals.responses, and all of a page's
-at once here (`responses_save`).
+to a returned round are written in portal.appraisals.responses (`replies_save`, all of a
+page's at once; `responses_save` here gives the page the number changed).
 
 Writes follow the round machine (check(Machine.ROUND, state, "score", …): an assigned member
 while the round is scoring and the campaign in appraisal, never after finalization) and
@@ -36,7 +36,7 @@ from portal.appraisals.posted import (
     PostedVerdict,
     stored_canonical,
 )
-from portal.appraisals.responses import ResponseConflict, response_save
+from portal.appraisals.responses import replies_save
 from portal.appraisals.scoring_context import ScoringContext, refuse_unassigned, scoring_context
 from portal.appraisals.values import Trail, trail_for
 from portal.appraisals.verdicts import verdict_plan, verdict_row, verdict_versions, verdicts_write
@@ -439,37 +439,11 @@ def _appraisal_row(
 # ---- the unit's replies to a returned round, all of a page at once -------------------------
 
 
-class ResponsesRefused(ValidationError):
-    """Replies of one save that were refused, by criterion: nothing of that save is written."""
-
-    def __init__(self, errors: dict[str, str], conflicts: dict[str, ResponseConflict]):
-        self.errors, self.conflicts = errors, conflicts
-        super().__init__(
-            gettext(
-                "Chưa lưu phản hồi nào: %(count)s tiêu chí cần xem lại, ghi ngay dưới tiêu chí."
-            )
-            % {"count": len(errors) + len(conflicts)}
-        )
-
-
-@transaction.atomic
 def responses_save(
     *, campaign_unit: CampaignUnit, round: AppraisalRound, actor: User, posted: list[PostedResponse]
 ) -> int:
-    """Every reply of the results page at once, all or none; the number of replies changed."""
-    errors: dict[str, str] = {}
-    conflicts: dict[str, ResponseConflict] = {}
-    changed = 0
-    for item in posted:
-        try:
-            saved = response_save(
-                campaign_unit=campaign_unit, round=round, actor=actor, posted=item
-            )
-            changed += saved.version != item.version
-        except ResponseConflict as conflict:
-            conflicts[item.criterion] = conflict
-        except ValidationError as error:
-            errors[item.criterion] = " ".join(error.messages)
-    if errors or conflicts:
-        raise ResponsesRefused(errors, conflicts)  # rolls back the replies already written
-    return changed
+    """Every reply of the results page at once, all or none (ResponsesRefused); the number
+    of replies changed. Prepared before its transaction (responses.replies_save)."""
+    return replies_save(
+        campaign_unit=campaign_unit, round=round, actor=actor, posted=posted
+    ).changed

@@ -147,7 +147,7 @@ class RowForm:
 def attach_forms(
     results: UnitResults,
     bound: RepliesForm | None = None,
-    refused: Any = None,  # services.ResponsesRefused: errors and conflicts by criterion
+    refused: Any = None,  # responses.ResponsesRefused: errors and conflicts by criterion
 ) -> None:
     """Give every row the reporter may answer now its reply's fields: what is stored, or —
     after a refused save — what was typed, every row of it, with its error or conflict."""

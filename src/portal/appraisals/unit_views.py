@@ -20,8 +20,8 @@ from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.appraisals import responses, services
 from portal.appraisals.compare import comparison
 from portal.appraisals.permissions import UnitAccess, get_unit_access_for_user
+from portal.appraisals.responses import ResponsesRefused
 from portal.appraisals.selectors import appraiser_todo
-from portal.appraisals.services import ResponsesRefused
 from portal.appraisals.unit_forms import (
     RepliesForm,
     attach_forms,
@@ -132,7 +132,7 @@ def respond(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResp
             actor=request.user,
             posted=form.cleaned(),
         )
-    except services.ResponsesRefused as refused:
+    except ResponsesRefused as refused:
         messages.error(request, refused.messages[0])
         status = 409 if refused.conflicts else 400
         results = unit_results(access, number)  # the other person's replies, as saved now

@@ -1,0 +1,187 @@
+"""A unit's replies to a returned round, all of a page at once (responses.replies_save), are
+prepared before their transaction, as the sheet's scores are: whatever happens between
+preparing and writing, what is written is what a save under the round's lock from the start
+would have written, or nothing. Its cost in queries does not grow with the replies, and a
+page posted again unchanged takes no lock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.appraisals import responses
+from portal.appraisals.models import Appraisal, Response
+from portal.appraisals.posted import PostedResponse
+from portal.appraisals.responses import ResponsesRefused, replies_save
+from portal.audit.models import AuditEntry
+from portal.audit.verify import audit_log_verify
+from portal.notifications.models import Notification
+from portal.workflow import RoundState
+from tests.portal.appraisals.unit_fixtures import *  # noqa: F403
+from tests.portal.appraisals.unit_fixtures import Appraised
+from tests.portal.meanwhile import meanwhile as prepared_meanwhile
+
+CODES = ["cqs_ky_so", "cqs_so_hoa", "nts_tuyen_truyen", "tcs_quy_che", "xhs_danh_gia"]
+
+
+def meanwhile(monkeypatch: pytest.MonkeyPatch, act: Any) -> list[bool]:
+    return prepared_meanwhile(monkeypatch, responses, "_replies_prepared", act)
+
+
+def confirm(code: str, reply: str = "", version: int = 0) -> PostedResponse:
+    return PostedResponse(code, "confirm", None, reply, version)
+
+
+def save(appraised: Appraised, *posted: PostedResponse) -> Any:
+    return replies_save(
+        campaign_unit=appraised.campaign_unit,
+        round=appraised.rounds[1],
+        actor=appraised.cast.lan,
+        posted=list(posted),
+    )
+
+
+def replies() -> dict[str, tuple[str, str, int]]:
+    return {r.criterion: (r.kind, r.reply, r.version) for r in Response.objects.all()}
+
+
+def written() -> tuple[int, int, int]:
+    return Response.objects.count(), AuditEntry.objects.count(), Notification.objects.count()
+
+
+def test_a_page_with_nothing_in_between_is_prepared_once_audited_and_announced(
+    appraised: Appraised, monkeypatch
+):
+    calls = meanwhile(monkeypatch, lambda: None)
+    before = written()
+    saved = save(appraised, confirm("cqs_ky_so"), confirm("nts_tuyen_truyen", "Thống nhất."))
+    assert (saved.changed, calls) == (2, [False])  # written as prepared
+    assert replies() == {
+        "cqs_ky_so": ("confirm", "", 1),
+        "nts_tuyen_truyen": ("confirm", "Thống nhất.", 1),
+    }
+    entries = AuditEntry.objects.filter(entity="response").order_by("pk")
+    rows = {row.criterion: row for row in Response.objects.all()}
+    assert [(e.criterion, e.action, e.entity_id) for e in entries] == [
+        ("cqs_ky_so", "confirm", str(rows["cqs_ky_so"].pk)),
+        ("nts_tuyen_truyen", "confirm", str(rows["nts_tuyen_truyen"].pk)),
+    ]
+    assert all(entry.seq is not None for entry in entries)  # linked: nothing left pending
+    assert written()[2] > before[2]  # the team is told of each reply
+    titles = set(Notification.objects.values_list("title", flat=True))
+    assert any("Số tin, bài tuyên truyền" in title for title in titles)
+    assert audit_log_verify().intact
+
+
+def test_another_criterion_replied_in_between_is_kept_and_the_page_prepared_again(
+    appraised: Appraised, monkeypatch
+):
+    save(appraised, confirm("cqs_ky_so"))
+    calls = meanwhile(monkeypatch, lambda: save(appraised, confirm("nts_tuyen_truyen")))
+    assert save(appraised, confirm("cqs_ky_so", "Bổ sung lý do.", version=1)).changed == 1
+    assert calls == [False, True]  # the unit's replies moved: prepared again, under the lock
+    assert replies() == {
+        "cqs_ky_so": ("confirm", "Bổ sung lý do.", 2),
+        "nts_tuyen_truyen": ("confirm", "", 1),
+    }
+    assert audit_log_verify().intact
+
+
+def test_the_same_criterion_replied_in_between_is_a_conflict_and_nothing_is_written(
+    appraised: Appraised, monkeypatch
+):
+    meanwhile(monkeypatch, lambda: save(appraised, confirm("cqs_ky_so", "Lần trước.")))
+    with pytest.raises(ResponsesRefused) as refused:
+        save(appraised, confirm("cqs_ky_so"), confirm("nts_tuyen_truyen"))
+    assert set(refused.value.conflicts) == {"cqs_ky_so"}
+    assert replies() == {"cqs_ky_so": ("confirm", "Lần trước.", 1)}  # the other save's alone
+
+
+def test_a_round_closed_in_between_refuses_every_reply(appraised: Appraised, monkeypatch):
+    meanwhile(
+        monkeypatch,
+        lambda: type(appraised.rounds[1])
+        .objects.filter(pk=appraised.rounds[1].pk)
+        .update(state=RoundState.CLOSED),
+    )
+    before = written()
+    with pytest.raises(ResponsesRefused) as refused:
+        save(appraised, confirm("cqs_ky_so"), confirm("nts_tuyen_truyen"))
+    assert set(refused.value.errors) == {"cqs_ky_so", "nts_tuyen_truyen"}
+    assert written() == before
+
+
+def test_a_deadline_moved_into_the_past_in_between_refuses_that_reply(
+    appraised: Appraised, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    past = datetime(2020, 1, 1, tzinfo=UTC)
+    meanwhile(
+        monkeypatch,
+        lambda: Appraisal.objects.filter(
+            campaign_unit=appraised.campaign_unit, criterion="cqs_so_hoa"
+        ).update(supplement_due=past),
+    )
+    before = written()
+    with pytest.raises(ResponsesRefused) as refused:
+        save(appraised, confirm("cqs_so_hoa"), confirm("nts_tuyen_truyen"))
+    assert set(refused.value.errors) == {"cqs_so_hoa"}
+    assert "Đã hết hạn" in refused.value.errors["cqs_so_hoa"]
+    assert written() == before
+
+
+def test_someone_not_the_units_is_refused_before_anything_is_read(appraised: Appraised):
+    with pytest.raises(PermissionDenied):
+        replies_save(
+            campaign_unit=appraised.campaign_unit,
+            round=appraised.rounds[1],
+            actor=appraised.cast.hung,
+            posted=[confirm("cqs_ky_so")],
+        )
+    assert not Response.objects.exists()
+
+
+def test_a_page_posted_again_unchanged_writes_nothing_and_locks_nothing(appraised: Appraised):
+    save(appraised, confirm("cqs_ky_so"), confirm("nts_tuyen_truyen"))
+    before = written()
+    with CaptureQueriesContext(connection) as captured:
+        saved = save(
+            appraised, confirm("cqs_ky_so", version=1), confirm("nts_tuyen_truyen", version=1)
+        )
+    assert saved.changed == 0 and written() == before
+    statements = [query["sql"].upper() for query in captured.captured_queries]
+    assert not [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    # no transaction (a savepoint inside the test's own), no row locked
+    assert not [s for s in statements if s.startswith(("BEGIN", "SAVEPOINT")) or "FOR UPDATE" in s]
+
+
+def test_a_page_of_many_replies_costs_the_queries_of_one(appraised: Appraised):
+    save(appraised, confirm("nts_ke_hoach"))  # what a process reads once, read
+
+    def counted(*posted: PostedResponse) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert save(appraised, *posted).changed == len(posted)
+        return len(captured)
+
+    one = counted(confirm(CODES[0]))
+    many = counted(*(confirm(code) for code in CODES[1:]))
+    assert many <= one, (one, many)
+    assert audit_log_verify().intact
+
+
+def test_a_single_reply_keeps_its_own_errors(appraised: Appraised):
+    """response_save, the one-reply form, raises the reply's own error, not the page's."""
+    with pytest.raises(ValidationError) as refused:
+        responses.response_save(
+            campaign_unit=appraised.campaign_unit,
+            round=appraised.rounds[1],
+            actor=appraised.cast.lan,
+            posted=PostedResponse("cqs_ky_so", "supplement", None, "", 0),
+        )
+    assert not isinstance(refused.value, ResponsesRefused)
+    assert "nhập giá trị mới hoặc nội dung giải trình" in refused.value.messages[0]
