@@ -117,7 +117,8 @@ class _Prepared:
     responses: dict[str, Response] = field(default_factory=dict)
     new: list[Response] = field(default_factory=list)
     changed: list[Response] = field(default_factory=list)
-    dues: list[datetime] = field(default_factory=list)  # the written replies' deadlines
+    # every posted reply's deadline: one passed meanwhile refuses the page, as it would have
+    dues: list[datetime] = field(default_factory=list)
     entries: list[AuditEntry] = field(default_factory=list)
     identified: list[tuple[AuditEntry, Response]] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
@@ -165,10 +166,12 @@ def _replies_write(
         row.updated_at = now
     insert_rows(prepared.new)
     update_rows(prepared.changed, WRITTEN)
+    notify_prepared(prepared.notifications)
     for entry, inserted in prepared.identified:
         entry.entity_id = str(inserted.pk)  # a new row's, known once it is inserted
+    # the last write, linked as it is written: the chain's head, which every audited writer
+    # shares, is locked only for it and the commit (portal.audit.sealing)
     audit_append(prepared.entries, linked=True)
-    notify_prepared(prepared.notifications)
     return Replies(prepared.responses, len(prepared.entries))
 
 
@@ -246,11 +249,11 @@ def _replies_prepared(
             errors[code] = " ".join(error.messages)
             continue
         prepared.responses[code] = response
+        if due is not None:
+            prepared.dues.append(due)
         if response is row:
             continue  # unchanged: nothing written
         (prepared.changed if row else prepared.new).append(response)
-        if due is not None:
-            prepared.dues.append(due)
         record = Record(
             actor=actor,
             entity="response",

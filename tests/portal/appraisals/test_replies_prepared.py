@@ -185,3 +185,28 @@ def test_a_single_reply_keeps_its_own_errors(appraised: Appraised):
         )
     assert not isinstance(refused.value, ResponsesRefused)
     assert "nhập giá trị mới hoặc nội dung giải trình" in refused.value.messages[0]
+
+
+def test_a_deadline_passing_before_the_lock_refuses_the_page_even_for_an_unchanged_reply(
+    appraised: Appraised, monkeypatch
+):
+    """As a save under the lock from the start would: every posted reply's deadline is
+    looked at again once the lock is taken, the unchanged ones' too."""
+    from datetime import timedelta
+
+    from tests.portal.appraisals.unit_fixtures import SUPPLEMENT_DUE
+
+    save(appraised, confirm("cqs_ky_so"))
+    late = SUPPLEMENT_DUE + timedelta(minutes=1)  # the round's; cqs_so_hoa's own is later
+
+    class Later:
+        @staticmethod
+        def now() -> Any:
+            return late
+
+    meanwhile(monkeypatch, lambda: monkeypatch.setattr(responses, "timezone", Later))
+    before = written()
+    with pytest.raises(ResponsesRefused) as refused:
+        save(appraised, confirm("cqs_ky_so", version=1), confirm("cqs_so_hoa"))
+    assert set(refused.value.errors) == {"cqs_ky_so"}
+    assert written() == before
