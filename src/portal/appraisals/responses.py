@@ -29,7 +29,7 @@ from portal.answers import AnswerValue, answer_label
 from portal.appraisals.models import Appraisal, Response, ResponseKind, TeamMember
 from portal.appraisals.permissions import assigned_indices, main_index_of
 from portal.appraisals.posted import REPLY_MAX_LENGTH, PostedResponse
-from portal.appraisals.unit_selectors import date_text, response_due
+from portal.appraisals.unit_selectors import criterion_due, date_text, response_due
 from portal.assessments import evidence_files
 from portal.assessments.models import Evidence, Submission
 from portal.assessments.selectors import framework_for
@@ -38,9 +38,10 @@ from portal.audit.models import AuditEntry
 from portal.audit.services import Record, audit_append, audit_entries, audit_record
 from portal.bulk import insert_rows, update_rows
 from portal.campaigns.models import AppraisalRound, CampaignUnit
+from portal.campaigns.selectors import campaign_unit_now
 from portal.frameworks.scoring import applicability, score_answers, unit_attributes
 from portal.notifications.models import Notification
-from portal.notifications.services import Message, notifications_for, notify_many, notify_prepared
+from portal.notifications.services import Message, notifications_for, notify_prepared
 from portal.roles import Role
 from portal.workflow import Machine, check_or_refuse, deadline_passed
 
@@ -156,7 +157,7 @@ def _replies_write(
     prepared: _Prepared,
 ) -> Replies:
     # as it is now: the campaign may have moved on since the request read it
-    campaign_unit = CampaignUnit.objects.select_related("campaign", "unit").get(pk=campaign_unit.pk)
+    campaign_unit = campaign_unit_now(campaign_unit)
     locked = _round_for_replies(campaign_unit, round, actor, list(posted), lock=True)
     now = timezone.now()
     late = any(deadline_passed(due, now) for due in prepared.dues)
@@ -235,7 +236,7 @@ def _replies_prepared(
     for code, item in posted.items():
         try:
             leaf = _leaf(campaign_unit, framework, code)
-            due = own_dues.get(leaf.code) or locked.supplement_due
+            due = criterion_due(locked, own_dues.get(leaf.code))
             if due is not None and deadline_passed(due, now):
                 raise ValidationError(_late_message(leaf, due))
             _check_posted(campaign_unit, framework, leaf, item)
@@ -277,7 +278,8 @@ def _replies_prepared(
         if row is not None
     ]
     if written:
-        prepared.notifications = _announced(campaign_unit, locked, framework, actor, written)
+        replies = [(leaf, response.get_kind_display()) for leaf, response in written]
+        prepared.notifications = _announced(campaign_unit, locked, framework, actor, replies)
     return prepared
 
 
@@ -318,10 +320,11 @@ def _announced(
     round: AppraisalRound,
     framework: Framework,
     actor: User,
-    written: list[tuple[Node, Response]],
+    replies: list[tuple[Node, str]],
 ) -> list[Notification]:
-    """The notifications of the replies written, one per reply to each team member who
-    appraises its criterion of this unit, built without writing (the team read once)."""
+    """The notifications of `replies` (each a criterion and what the unit did), one per reply
+    to each team member who appraises its criterion of this unit, built without writing (the
+    team read once)."""
     team = [
         (member.user, assigned_indices(member.user, campaign_unit))
         for member in TeamMember.objects.filter(campaign_id=campaign_unit.campaign_id)
@@ -329,12 +332,10 @@ def _announced(
         .order_by("pk")
     ]
     messages = []
-    for leaf, response in written:
+    for leaf, what in replies:
         index = main_index_of(framework, leaf.code)
         users = [user for user, indices in team if indices is None or index in indices]
-        messages.append(
-            _message(campaign_unit, round, leaf, actor, response.get_kind_display(), users)
-        )
+        messages.append(_message(campaign_unit, round, leaf, actor, what, users))
     return notifications_for(
         messages=messages, kind="supplement_received", campaign=campaign_unit.campaign
     )
@@ -495,17 +496,7 @@ def _announce(
     what: str,
 ) -> None:
     """Tell the team members who appraise this criterion of this unit."""
-    index = main_index_of(framework, leaf.code)
-    members = TeamMember.objects.filter(campaign_id=campaign_unit.campaign_id).select_related(
-        "user"
-    )
-    users = []
-    for member in members:
-        indices = assigned_indices(member.user, campaign_unit)
-        if indices is None or index in indices:
-            users.append(member.user)
-    message = _message(campaign_unit, round, leaf, actor, what, users)
-    notify_many(messages=[message], kind="supplement_received", campaign=campaign_unit.campaign)
+    notify_prepared(_announced(campaign_unit, round, framework, actor, [(leaf, what)]))
 
 
 def _message(
@@ -609,7 +600,7 @@ def _response_file_write(
     checked: evidence_files.CheckedUpload,
 ) -> Evidence:
     # as it is now: the campaign may have moved on while the file was checked
-    campaign_unit = CampaignUnit.objects.select_related("campaign", "unit").get(pk=campaign_unit.pk)
+    campaign_unit = campaign_unit_now(campaign_unit)
     round = _open_round(campaign_unit, round, actor, leaf)
     submission = _submission(campaign_unit)
 

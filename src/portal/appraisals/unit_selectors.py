@@ -57,9 +57,13 @@ def response_due(round: AppraisalRound, appraisal: Appraisal | None) -> datetime
     """When the unit's response to one criterion is due: the team's own deadline for it
     when set (Appraisal.supplement_due), else the round's (None: no deadline at all). The
     same rule the team's notification of returned results states."""
-    if appraisal is not None and appraisal.supplement_due is not None:
-        return appraisal.supplement_due
-    return round.supplement_due
+    return criterion_due(round, appraisal.supplement_due if appraisal is not None else None)
+
+
+def criterion_due(round: AppraisalRound, own: datetime | None) -> datetime | None:
+    """`response_due` from the team's own deadline for the criterion (`own`, None when it
+    set none), for a caller that read those of many criteria at once."""
+    return own if own is not None else round.supplement_due
 
 
 def date_text(moment: datetime) -> str:

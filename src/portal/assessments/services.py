@@ -28,6 +28,7 @@ from portal.audit.locks import locked_or_refused
 from portal.audit.models import AuditEntry
 from portal.audit.services import Record, audit_entries, audit_record, audit_records
 from portal.campaigns.models import CampaignUnit
+from portal.campaigns.selectors import campaign_unit_now
 from portal.frameworks.scoring import applicability, required, score_answers, unit_attributes
 from portal.indicators.selectors import system_records, system_values_for, with_system_values
 from portal.notifications.events import submission_moved
@@ -69,13 +70,6 @@ def editable_now(campaign_unit: CampaignUnit, actor: User) -> None:
     _refuse_unless_reporter(campaign_unit, actor, None)
     submission = Submission.objects.filter(campaign_unit=campaign_unit).first()
     _refuse_unless_editable(campaign_unit, submission or Submission(campaign_unit=campaign_unit))
-
-
-def _campaign_unit_now(campaign_unit: CampaignUnit) -> CampaignUnit:
-    """The campaign unit and its campaign read again (inside a transaction on SQLite, under
-    the database's write lock): for a write whose checks took long since the request read
-    them."""
-    return CampaignUnit.objects.select_related("campaign", "unit").get(pk=campaign_unit.pk)
 
 
 def _refuse_unless_reporter(
@@ -176,7 +170,7 @@ def _evidence_file_write(
 ) -> Evidence:
     # as it is now: the office may have closed the self-assessment, or moved the unit's
     # deadline, while the file was checked (the request read both before)
-    campaign_unit = _campaign_unit_now(campaign_unit)
+    campaign_unit = campaign_unit_now(campaign_unit)
     submission = open_for_edit(campaign_unit, actor)
     return evidence_files.add_checked(
         submission=submission,

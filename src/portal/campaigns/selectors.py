@@ -20,6 +20,14 @@ from portal.frameworks.scoring import unit_attributes
 from portal.units.models import Lineage, Unit
 
 
+def campaign_unit_now(campaign_unit: CampaignUnit) -> CampaignUnit:
+    """The campaign unit and its campaign read again, unlocked (inside a transaction on
+    SQLite, under the database's write lock): for a write whose checks took long since the
+    request read them, which must decide on the campaign's state and the unit's deadline as
+    they are now."""
+    return CampaignUnit.objects.select_related("campaign", "unit").get(pk=campaign_unit.pk)
+
+
 def campaigns_for_user(user: AnyUser) -> QuerySet[Campaign]:
     """Campaigns of the provinces where the user holds a role; none for anyone else (the
     public reads published versions: portal.publication.selectors)."""
