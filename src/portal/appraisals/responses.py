@@ -242,7 +242,8 @@ def _replies_prepared(
             _check_posted(campaign_unit, framework, leaf, item)
             row = current.get(leaf.code)
             if item.version != (row.version if row else 0):
-                assert row is not None  # a version above 0 was loaded from a saved row
+                if row is None:  # a version no reply of this criterion ever had
+                    raise ValidationError(_stale_message(leaf))
                 conflicts[code] = ResponseConflict(row, leaf)
                 continue
             response = _reply_row(campaign_unit, locked, actor, leaf, item, row)
@@ -281,6 +282,13 @@ def _replies_prepared(
         replies = [(leaf, response.get_kind_display()) for leaf, response in written]
         prepared.notifications = _announced(campaign_unit, locked, framework, actor, replies)
     return prepared
+
+
+def _stale_message(leaf: Node) -> str:
+    return gettext(
+        "Tiêu chí “%(name)s”: trang gửi một phản hồi không có trong hệ thống; chưa lưu gì. "
+        "Tải lại trang rồi trả lời lại."
+    ) % {"name": leaf.name}
 
 
 def _reply_row(

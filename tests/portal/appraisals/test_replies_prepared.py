@@ -210,3 +210,15 @@ def test_a_deadline_passing_before_the_lock_refuses_the_page_even_for_an_unchang
         save(appraised, confirm("cqs_ky_so", version=1), confirm("cqs_so_hoa"))
     assert set(refused.value.errors) == {"cqs_ky_so"}
     assert written() == before
+
+
+def test_a_reply_posted_at_a_version_never_stored_is_refused_by_name(appraised: Appraised):
+    """A page (or a hand-made body) claiming a reply loaded at version 3 where none was ever
+    saved: that criterion is refused with a message, nothing written, not a server error."""
+    before = written()
+    with pytest.raises(ResponsesRefused) as refused:
+        save(appraised, confirm("cqs_ky_so"), confirm("nts_tuyen_truyen", version=3))
+    assert list(refused.value.errors) == ["nts_tuyen_truyen"]
+    assert "Tải lại trang" in refused.value.errors["nts_tuyen_truyen"]
+    assert not refused.value.conflicts
+    assert written() == before

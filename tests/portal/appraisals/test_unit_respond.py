@@ -339,3 +339,18 @@ def test_a_formula_criterion_declared_by_the_unit_takes_one_number_per_input(
     )
     assert response.status_code == 302
     assert Response.objects.get().value == {"online": "600", "total": "1000"}
+
+
+def test_a_page_claiming_a_reply_never_saved_is_answered_with_the_criterions_message(
+    appraised: Appraised,
+):
+    """A hand-made body (or a page from another round) posting a version no reply ever had:
+    the page again, the criterion's own message in its block, nothing written."""
+    client = appraised.cast.client(appraised.cast.lan)
+    fields = opened(client, appraised, "cqs_ky_so")
+    response = post(
+        client, appraised, "cqs_ky_so", fields, kind__cqs_ky_so="confirm", version__cqs_ky_so="7"
+    )
+    assert response.status_code == 400
+    assert "Tải lại trang rồi trả lời lại." in block(response.content.decode(), "cqs_ky_so")
+    assert written() == (0, 0, 0)
