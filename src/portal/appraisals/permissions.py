@@ -96,6 +96,40 @@ def assigned_indices(user: AnyUser, campaign_unit: CampaignUnit) -> set[str] | N
     return covering_indices(covering, campaign_unit.unit_id, campaign_unit.unit.parent_id)
 
 
+def team_covering(campaign_unit: CampaignUnit) -> list[tuple[TeamMember, set[str] | None]]:
+    """Every member of the campaign's team who appraises something of this unit, in the
+    team's order, with the main indices he appraises there (None for all of them): what
+    `assigned_indices` answers for one person, for the whole team in three queries."""
+    unit = campaign_unit.unit
+    members = list(
+        TeamMember.objects.filter(campaign_id=campaign_unit.campaign_id)
+        .select_related("user")
+        .order_by("pk")
+    )
+    own = set(
+        Membership.objects.filter(
+            user_id__in=[member.user_id for member in members],
+            unit_id=unit.pk,
+            role__in=UNIT_ROLES,
+        ).values_list("user_id", flat=True)
+    )
+    held: dict[int, list[Assignment]] = {}
+    for assignment in Assignment.objects.filter(member__in=members).filter(
+        Q(unit__isnull=True, district__isnull=True)
+        | Q(unit_id=unit.pk)
+        | Q(district_id=unit.parent_id, district__isnull=False)
+    ):
+        held.setdefault(assignment.member_id, []).append(assignment)
+    covering = []
+    for member in members:
+        if member.user_id in own:
+            continue
+        indices = covering_indices(held.get(member.pk, []), unit.pk, unit.parent_id)
+        if indices is None or indices:
+            covering.append((member, indices))
+    return covering
+
+
 def main_index_of(framework: Framework, code: str) -> str:
     """The code of the main index a criterion belongs to ("" if it has none)."""
     node = framework.by_code[code]

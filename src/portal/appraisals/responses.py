@@ -26,8 +26,8 @@ from dti.framework.model import Framework, Node, Source
 from portal.accounts.models import User
 from portal.accounts.permissions import roles_for_unit
 from portal.answers import AnswerValue, answer_label
-from portal.appraisals.models import Appraisal, Response, ResponseKind, TeamMember
-from portal.appraisals.permissions import assigned_indices, main_index_of
+from portal.appraisals.models import Appraisal, Response, ResponseKind
+from portal.appraisals.permissions import main_index_of, team_covering
 from portal.appraisals.posted import REPLY_MAX_LENGTH, PostedResponse
 from portal.appraisals.unit_selectors import criterion_due, date_text, response_due
 from portal.assessments import evidence_files
@@ -330,20 +330,21 @@ def _announced(
     actor: User,
     replies: list[tuple[Node, str]],
 ) -> list[Notification]:
-    """The notifications of `replies` (each a criterion and what the unit did), one per reply
-    to each team member who appraises its criterion of this unit, built without writing (the
-    team read once)."""
-    team = [
-        (member.user, assigned_indices(member.user, campaign_unit))
-        for member in TeamMember.objects.filter(campaign_id=campaign_unit.campaign_id)
-        .select_related("user")
-        .order_by("pk")
+    """The notifications of `replies` (each a criterion and what the unit did), built
+    without writing: one to each team member who appraises any of their criteria of this
+    unit, naming those he appraises. A page of 80 replies is one notification (and at most
+    one e-mail) to each member, not 80."""
+    said = {leaf.code: (leaf, what) for leaf, what in replies}  # a criterion's last reply
+    index = {code: main_index_of(framework, code) for code in said}
+    shared: dict[tuple[str, ...], list[User]] = {}  # the same criteria, one message
+    for member, indices in team_covering(campaign_unit):
+        codes = tuple(code for code in said if indices is None or index[code] in indices)
+        if codes:
+            shared.setdefault(codes, []).append(member.user)
+    messages = [
+        _message(campaign_unit, round, actor, [said[code] for code in codes], users)
+        for codes, users in shared.items()
     ]
-    messages = []
-    for leaf, what in replies:
-        index = main_index_of(framework, leaf.code)
-        users = [user for user, indices in team if indices is None or index in indices]
-        messages.append(_message(campaign_unit, round, leaf, actor, what, users))
     return notifications_for(
         messages=messages, kind="supplement_received", campaign=campaign_unit.campaign
     )
@@ -510,19 +511,38 @@ def _announce(
 def _message(
     campaign_unit: CampaignUnit,
     round: AppraisalRound,
-    leaf: Node,
     actor: User,
-    what: str,
+    replies: list[tuple[Node, str]],
     users: list[User],
 ) -> Message:
+    """One criterion by name in the title; several by their number, and each by name in
+    the body under what the unit did. The link opens the first one in the unit's results."""
     url = reverse("appraisals:unit_results", args=[campaign_unit.pk])
+    first = replies[0][0]
+    if len(replies) == 1:
+        title = gettext("%(unit)s phản hồi tiêu chí “%(name)s” (vòng %(round)s)") % {
+            "unit": campaign_unit.unit.name,
+            "name": first.name,
+            "round": round.number,
+        }
+    else:
+        title = gettext("%(unit)s phản hồi %(count)s tiêu chí (vòng %(round)s)") % {
+            "unit": campaign_unit.unit.name,
+            "count": len(replies),
+            "round": round.number,
+        }
+    named: dict[str, list[str]] = {}  # what the unit did → the criteria, in the page's order
+    for leaf, what in replies:
+        named.setdefault(what, []).append(leaf.name)
+    done = " ".join(
+        gettext("%(what)s — %(names)s.") % {"what": what, "names": "; ".join(names)}
+        for what, names in named.items()
+    )
     return Message(
         users=users,
-        title=gettext("%(unit)s phản hồi tiêu chí “%(name)s” (vòng %(round)s)")
-        % {"unit": campaign_unit.unit.name, "name": leaf.name, "round": round.number},
-        body=gettext("%(who)s: %(what)s — %(name)s.")
-        % {"who": actor, "what": what, "name": leaf.name},
-        url=f"{url}?vong={round.number}#tc-{leaf.code}",
+        title=title,
+        body=gettext("%(who)s: %(done)s") % {"who": actor, "done": done},
+        url=f"{url}?vong={round.number}#tc-{first.code}",
     )
 
 

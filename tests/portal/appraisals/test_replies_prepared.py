@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.accounts.models import User
 from portal.appraisals import responses
-from portal.appraisals.models import Appraisal, Response
+from portal.appraisals.models import Appraisal, Assignment, Response, ResponseKind, TeamMember
 from portal.appraisals.posted import PostedResponse
 from portal.appraisals.responses import ResponsesRefused, replies_save
+from portal.assessments.selectors import framework_for
 from portal.audit.models import AuditEntry
 from portal.audit.verify import audit_log_verify
 from portal.notifications.models import Notification
@@ -71,9 +73,11 @@ def test_a_page_with_nothing_in_between_is_prepared_once_audited_and_announced(
         ("nts_tuyen_truyen", "confirm", str(rows["nts_tuyen_truyen"].pk)),
     ]
     assert all(entry.seq is not None for entry in entries)  # linked: nothing left pending
-    assert written()[2] > before[2]  # the team is told of each reply
-    titles = set(Notification.objects.values_list("title", flat=True))
-    assert any("Số tin, bài tuyên truyền" in title for title in titles)
+    [told] = Notification.objects.all()  # Hùng appraises all of the unit; Thẩm neither
+    assert told.user == appraised.cast.hung
+    assert "phản hồi 2 tiêu chí (vòng 1)" in told.title
+    assert "Số tin, bài tuyên truyền" in told.body
+    assert written()[2] == before[2] + 1
     assert audit_log_verify().intact
 
 
@@ -222,3 +226,59 @@ def test_a_reply_posted_at_a_version_never_stored_is_refused_by_name(appraised: 
     assert "Tải lại trang" in refused.value.errors["nts_tuyen_truyen"]
     assert not refused.value.conflicts
     assert written() == before
+
+
+def supplement(code: str, value: str, reply: str) -> PostedResponse:
+    return PostedResponse(code, "supplement", value, reply, 0)
+
+
+def test_a_page_of_replies_is_one_notification_to_each_member_naming_his_criteria(
+    appraised: Appraised,
+):
+    """Xác nhận tất cả over many criteria tells each member who appraises any of them once,
+    naming those he appraises under what the unit did, not once per criterion (and so not
+    one e-mail per criterion either)."""
+    cast = appraised.cast
+    save(
+        appraised,
+        supplement("cqs_ky_so", "90", "Bổ sung danh sách văn bản."),
+        *(confirm(code) for code in CODES[1:]),
+    )
+    told = {note.user.username: note for note in Notification.objects.select_related("user")}
+    assert sorted(told) == ["hung", "tham"]  # the chair appraises nothing himself
+    framework = framework_for(appraised.campaign_unit)
+    names = {code: framework.by_code[code].name for code in CODES}
+    unit, lan = appraised.campaign_unit.unit.name, str(cast.lan)
+    hung = told["hung"]  # all of the unit: the five
+    assert hung.title == f"{unit} phản hồi 5 tiêu chí (vòng 1)"
+    agreed = "; ".join(names[code] for code in CODES[1:])
+    assert hung.body == (
+        f"{lan}: {ResponseKind.SUPPLEMENT.label} — {names['cqs_ky_so']}. "
+        f"{ResponseKind.CONFIRM.label} — {agreed}."
+    )
+    assert hung.url.endswith("/ket-qua/?vong=1#tc-cqs_ky_so")
+    tham = told["tham"]  # xã hội số only: its one criterion, by name in the title
+    assert tham.title == f"{unit} phản hồi tiêu chí “{names['xhs_danh_gia']}” (vòng 1)"
+    assert tham.body == f"{lan}: {ResponseKind.CONFIRM.label} — {names['xhs_danh_gia']}."
+    assert tham.url.endswith("/ket-qua/?vong=1#tc-xhs_danh_gia")
+
+
+def test_a_larger_team_costs_no_more_queries_to_tell(appraised: Appraised):
+    """The team and what each member appraises of the unit are read at once, whatever the
+    team's size."""
+    save(appraised, confirm("nts_ke_hoach"))  # what a process reads once, read
+
+    def counted(code: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert save(appraised, confirm(code)).changed == 1
+        return len(captured)
+
+    before = counted(CODES[0])
+    for number in range(4):
+        person = User.objects.create_user(username=f"tv{number}", password="x" * 20)
+        member = TeamMember.objects.create(campaign=appraised.cast.campaign, user=person)
+        Assignment.objects.create(member=member, unit=appraised.cast.noi_vu)
+    after = counted(CODES[1])
+    assert after <= before, (before, after)
+    told = Notification.objects.filter(url__endswith=f"#tc-{CODES[1]}")
+    assert told.count() == 1 + 4  # Hùng and the four new members

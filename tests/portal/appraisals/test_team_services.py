@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portal.appraisals.models import Assignment, TeamMember
-from portal.appraisals.permissions import assigned_indices, team_roles
+from portal.appraisals.permissions import assigned_indices, team_covering, team_roles
 from portal.appraisals.team import (
     assignment_add,
     assignment_remove,
@@ -117,6 +117,40 @@ def test_a_district_committee_is_delegated_its_communes(team):
     assert AuditEntry.objects.filter(entity="assignment").last().new["units"] == (
         "các xã của UBND huyện A"
     )
+
+
+def test_the_whole_team_read_at_once_covers_what_each_member_covers_alone(team):
+    """`team_covering` (the team told of a unit's replies) answers, for every member who
+    appraises something of a unit, what `assigned_indices` answers for him alone: an
+    office, a district's communes, everywhere, one index; never his own unit."""
+    cast = team.cast
+    district = Unit.objects.create(
+        province=cast.province, code="huyen-b", name="UBND huyện B", level="huyen"
+    )
+    commune = Unit.objects.create(
+        province=cast.province,
+        code="xa-b1",
+        name="UBND xã B1",
+        level="so",
+        parent=district,
+        attributes={"has_online_public_services": False},
+    )
+    in_district = team.campaign.units.create(unit=commune, level="so")
+    assignment_add(
+        member=team.members["chair"], unit=cast.noi_vu, index="the_che_so", actor=cast.quang
+    )
+    officer = team_member_add(campaign=team.campaign, user=cast.minh, actor=cast.quang)
+    assignment_add(member=officer, district=district, actor=cast.quang)
+    reporter = team_member_add(campaign=team.campaign, user=cast.lan, actor=cast.quang)
+    assignment_add(member=reporter, actor=cast.quang)  # everywhere, but never Sở Nội vụ
+    members = TeamMember.objects.filter(campaign=team.campaign).order_by("pk")
+    for campaign_unit in (team.campaign_unit, team.other, in_district):
+        alone = [(m.user, assigned_indices(m.user, campaign_unit)) for m in members]
+        expected = [(user, indices) for user, indices in alone if indices is None or indices]
+        found = [(member.user, indices) for member, indices in team_covering(campaign_unit)]
+        assert found == expected, campaign_unit.unit.name
+    assert cast.lan not in [member.user for member, _ in team_covering(team.campaign_unit)]
+    assert cast.lan in [member.user for member, _ in team_covering(team.other)]
 
 
 @pytest.mark.parametrize(
