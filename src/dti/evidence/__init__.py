@@ -16,7 +16,6 @@ from pathlib import PurePosixPath
 from dti.evidence.archive import zip_refusal
 from dti.evidence.limits import Limits
 from dti.evidence.markup import image_refusal, page_refusal, polyglot_refusal
-from dti.evidence.pdf import pdf_refusal
 
 __all__ = ["Limits", "refusal"]
 
@@ -43,6 +42,9 @@ def refusal(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> str | No
     if reason:
         return reason
     if data.startswith(b"%PDF-"):
+        # pypdf (some 23 MB of a process) loaded by the first PDF a process inspects
+        from dti.evidence.pdf import pdf_refusal
+
         return pdf_refusal(name, data, limits)
     if data.startswith(ZIP_SIGNATURE):
         return zip_refusal(name, data, limits)

@@ -210,3 +210,26 @@ class PreviousResults:
 
     year: int
     results: Mapping[str, LevelResult]
+
+
+# ---- the one-page brief for a unit's head (dti.reports.unit_brief draws it) -------------
+
+
+@dataclass(frozen=True)
+class BriefLoss:
+    index: str
+    score: str  # "32,5/40"
+    lost: str
+    percent: str
+    best: str  # "100,0% (Sở Tài chính)"
+
+
+@dataclass(frozen=True)
+class UnitBrief:
+    title: str  # "Đánh giá chuyển đổi số năm 2023 — tỉnh Bình Định"
+    unit: str
+    standing: str  # "Hạng 3/21, 98,0%, xếp loại Tốt"
+    losses: tuple[BriefLoss, ...]
+    target: str  # "Để lên hạng 1, cần thêm 4,29 điểm." or why there is no plan
+    steps: tuple[str, ...]  # one sentence per criterion to raise
+    note: str  # how the plan is made

@@ -16,14 +16,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfReadError
-from pyhanko.pdf_utils.reader import PdfFileReader
-
 SOFFICE_NAMES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 180.0
-_KEYWORDS = generic.NameObject("/Keywords")
+_KEYWORDS = "/Keywords"  # the /Info entry
 
 
 class PdfError(RuntimeError):
@@ -100,17 +95,23 @@ def with_keywords(pdf: bytes, keywords: str) -> bytes:
     list of words, split at spaces, commas, semicolons and colons, and writes them joined by
     ", " ("dti-sha256:ab…" becomes "dti-sha256, ab…"). A keyword that must survive exactly,
     such as the hash of the figures a signature is to cover, is therefore set here, after
-    the conversion. PdfError when the PDF cannot be read."""
+    the conversion. PdfError when the PDF cannot be read. pyHanko is loaded here, by the
+    reports that are made, not by every process that names PdfError."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfReadError
+
+    name = generic.NameObject(_KEYWORDS)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         info = writer.trailer_view.get("/Info")
         if info is None:  # no /Info yet: one with the keywords alone
             entries = generic.DictionaryObject()  # type: ignore[no-untyped-call]  # pyHanko leaves __init__ unannotated
-            entries[_KEYWORDS] = generic.TextStringObject(keywords)
+            entries[name] = generic.TextStringObject(keywords)
             writer.set_info(entries)
         else:
             entries = info.get_object()
-            entries[_KEYWORDS] = generic.TextStringObject(keywords)
+            entries[name] = generic.TextStringObject(keywords)
             writer.update_container(entries)  # the update holds the new /Info
         out = io.BytesIO()
         writer.write(out)  # type: ignore[no-untyped-call]  # pyHanko leaves write() unannotated
@@ -122,9 +123,12 @@ def with_keywords(pdf: bytes, keywords: str) -> bytes:
 def keywords_of(pdf: bytes) -> str:
     """The PDF's /Keywords as its latest revision states them ('' when none). PdfError
     when the PDF cannot be read."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         info = reader.trailer_view.get("/Info")
-        return str(info.get_object().get("/Keywords", "")) if info is not None else ""
+        return str(info.get_object().get(_KEYWORDS, "")) if info is not None else ""
     except (PdfReadError, ValueError) as error:
         raise PdfError(f"Không đọc được tệp PDF ({error}).") from error

@@ -6,7 +6,6 @@ page (long lists are cut, saying how many rows were left out)."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
@@ -14,30 +13,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dti.reports.layout import CM, HEADER_FILL, PORTRAIT, font_name
+from dti.reports.model import BriefLoss, UnitBrief
 from dti.text import clean_text
 
 MAX_LOSS_ROWS = 12
 MAX_STEPS = 10
 
-
-@dataclass(frozen=True)
-class BriefLoss:
-    index: str
-    score: str  # "32,5/40"
-    lost: str
-    percent: str
-    best: str  # "100,0% (Sở Tài chính)"
-
-
-@dataclass(frozen=True)
-class UnitBrief:
-    title: str  # "Đánh giá chuyển đổi số năm 2023 — tỉnh Bình Định"
-    unit: str
-    standing: str  # "Hạng 3/21, 98,0%, xếp loại Tốt"
-    losses: tuple[BriefLoss, ...]
-    target: str  # "Để lên hạng 1, cần thêm 4,29 điểm." or why there is no plan
-    steps: tuple[str, ...]  # one sentence per criterion to raise
-    note: str  # how the plan is made
+__all__ = ["BriefLoss", "UnitBrief", "render_unit_brief"]
 
 
 def render_unit_brief(brief: UnitBrief) -> bytes:

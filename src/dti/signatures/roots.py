@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import datetime
 
 from asn1crypto import pem, x509
 
+from dti.signatures.model import Root, RootInvalid
+
+__all__ = ["ROOT_MAX_BYTES", "Root", "RootInvalid", "common_name", "parse_root"]
+
 ROOT_MAX_BYTES = 64 * 1024  # a certificate is a few kilobytes; refused before parsing beyond
-
-
-class RootInvalid(ValueError):
-    """Not a CA certificate this module can use; the message says why (English, technical)."""
-
-
-@dataclass(frozen=True)
-class Root:
-    der: bytes
-    name: str  # the common name, or the whole subject when it has none
-    subject: str
-    fingerprint: str  # SHA-256 of the DER, hex
-    not_before: datetime
-    not_after: datetime
 
 
 def parse_root(data: bytes) -> Root:

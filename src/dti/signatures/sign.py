@@ -9,9 +9,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
+from dti.signatures.model import SigningError
 
-class SigningError(ValueError):
-    """The key file cannot be used, or the PDF cannot be signed (English, technical)."""
+__all__ = ["SigningError", "sign_pdf"]
 
 
 def sign_pdf(

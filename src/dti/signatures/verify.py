@@ -13,9 +13,7 @@ import hashlib
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from asn1crypto import crl as asn1_crl
@@ -38,9 +36,26 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingRule,
 )
 
+from dti.signatures.model import (
+    HASH_KEYWORD,
+    Failure,
+    PdfUnreadable,
+    Signature,
+    Signer,
+    hash_keywords,
+)
 from dti.signatures.roots import common_name
 
-HASH_KEYWORD = "dti-sha256:"
+__all__ = [
+    "HASH_KEYWORD",
+    "Failure",
+    "PdfUnreadable",
+    "Signature",
+    "Signer",
+    "hash_keywords",
+    "verify_pdf",
+]
+
 _CARRIED = re.compile(re.escape(HASH_KEYWORD) + r"([0-9a-f]{64})")
 
 # What PAdES lets a signed document receive afterwards: nothing, the validation data of
@@ -76,49 +91,6 @@ _REQUIRED = CertRevTrustPolicy(
 _USAGE = KeyUsageConstraints(
     key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
 )
-
-
-def hash_keywords(sha256: str) -> str:
-    """The /Keywords a document carries to name the data it was made from."""
-    return f"{HASH_KEYWORD}{sha256}"
-
-
-class PdfUnreadable(ValueError):
-    """Not a PDF that can be read; the message is the reader's (English, technical)."""
-
-
-class Failure(StrEnum):
-    BROKEN = "broken"  # the signed bytes or the signature itself do not verify
-    MODIFIED = "modified"  # changed after signing beyond what PAdES allows
-    UNTRUSTED = "untrusted"  # the certificate does not chain to any of the roots given
-    EXPIRED = "expired"  # the certificate was not valid at the time of signing
-    REVOKED = "revoked"  # the embedded revocation data say the certificate was revoked
-
-
-@dataclass(frozen=True)
-class Signer:
-    name: str
-    subject: str
-    issuer: str
-    serial: str  # hex
-    fingerprint: str  # SHA-256 of the certificate's DER, hex
-    not_before: datetime
-    not_after: datetime
-
-
-@dataclass(frozen=True)
-class Signature:
-    field: str
-    signer: Signer
-    signed_at: datetime | None
-    failures: tuple[Failure, ...]
-    revocation_checked: bool
-    carried_hash: str | None  # the hash the signed revision's /Keywords carry
-    timestamped: bool = False  # signed_at from a verified timestamp token
-
-    @property
-    def valid(self) -> bool:
-        return not self.failures
 
 
 def verify_pdf(data: bytes, roots: Sequence[bytes]) -> tuple[Signature, ...]:

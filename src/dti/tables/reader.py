@@ -19,8 +19,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl.utils import get_column_letter
-
 from dti.names import normalize_label
 from dti.tables.cells import is_blank
 from dti.tables.raw import UNIT_COLUMN_LABELS as UNIT_COLUMN_LABELS
@@ -131,7 +129,7 @@ def _fit_to_header(row: RawRow, width: int, *, source: str, sheet: str | None) -
             source=source,
             sheet=sheet,
             row=row.number,
-            column=get_column_letter(extra + 1),
+            column=_letter(extra + 1),
         )
     return RawRow(row.number, row.cells[:width])
 
@@ -179,7 +177,7 @@ def _refuse_control_characters(
                 source=source,
                 sheet=sheet,
                 row=number,
-                column=get_column_letter(position + 1),
+                column=_letter(position + 1),
             )
 
 
@@ -281,3 +279,11 @@ def _sheet_table(rows: Iterable[list[str]], *, source: str, sheet: str) -> RawTa
         for number, cells in enumerate(rows, start=1)
     ]
     return _build_table(checked, source=source, sheet=sheet)
+
+
+def _letter(number: int) -> str:
+    """openpyxl's name of the column `number` (1 is A), its library loaded only here: a
+    CSV read, and every process that imports this module, need none of it."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)

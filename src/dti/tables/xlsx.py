@@ -13,10 +13,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Protocol, TypeVar
-
-import openpyxl
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from dti.tables.raw import (
     UNIT_LABELS_SHOWN,
@@ -26,6 +23,9 @@ from dti.tables.raw import (
     thousands,
 )
 from dti.text import control_characters
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 _Row = TypeVar("_Row")
 # A sheet's XML is much larger than the zip holding it, but a ratio above this is a zip bomb.
@@ -50,8 +50,11 @@ def read_xlsx(
 
     openpyxl, zipfile and the XML parser raise a dozen unrelated exception types on damaged
     files (BadZipFile, KeyError, ParseError, ValueError, TypeError, EOFError, zlib.error...) and
-    rows are parsed lazily, so the whole read sits behind one boundary.
+    rows are parsed lazily, so the whole read sits behind one boundary. openpyxl is loaded
+    here, by a process that reads a workbook, not by every one that imports this module.
     """
+    import openpyxl
+
     try:
         _check_unpacked_size(data, source=source, max_bytes=max_bytes)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
