@@ -15,8 +15,6 @@ from __future__ import annotations
 import base64
 import logging
 
-import qrcode
-import qrcode.image.svg
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -111,7 +109,11 @@ def totp_secret(device: TOTPDevice) -> str:
 
 def totp_qr_svg(device: TOTPDevice) -> str:
     """The enrolment QR code as inline SVG markup, drawn here: the secret never leaves the
-    server to be drawn, and inline SVG needs no image source a content policy would refuse."""
+    server to be drawn, and inline SVG needs no image source a content policy would refuse.
+    The library is loaded here, by the one page that draws (docs/deployment.md, "Memory")."""
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     svg: str = image.to_string(encoding="unicode")
     return svg[svg.index("<svg") :]

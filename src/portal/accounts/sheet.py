@@ -19,9 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from dti.tables.archive import xlsx_archive_problem
 from dti.tables.xlsx import cell_place, control_characters_found, readable_rows
@@ -41,7 +38,12 @@ LIMITS = {"Họ và tên": 200, "Tên đăng nhập": 150, "Thư điện tử": 
 
 
 def template_workbook(province: Province) -> bytes:
-    """An empty people sheet with its header, and a guide: the roles, the units' codes."""
+    """An empty people sheet with its header, and a guide: the roles, the units' codes.
+    openpyxl is loaded by the download and the import that use it, not by every process."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -97,6 +99,8 @@ def read_people(data: bytes, province: Province) -> tuple[list[PersonRow], list[
     """The good rows of the people sheet and the problems of the others, each placed by
     row and column (the import adds its own and refuses the file if there is any); a file
     that cannot be read at all raises ValidationError."""
+    from openpyxl import load_workbook
+
     problem = xlsx_archive_problem(data)
     if problem is not None:
         raise ValidationError(problem)

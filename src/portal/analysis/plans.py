@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from dti.fixedpoint import points_vi
 from dti.planner import Outcome, Target, options_for, plan_for
-from dti.reports.unit_brief import BriefLoss, UnitBrief
+from dti.reports.model import BriefLoss, UnitBrief
 from dti.weighting import holding_index
 from portal.analysis.selectors import Analysed, share_text, shown_value
 

@@ -13,7 +13,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from dti.reports.unit_brief import render_unit_brief
 from portal.accounts.requests import AuthenticatedHttpRequest
 from portal.analysis import dashboard, history, plans, selectors
 from portal.analysis.forms import (
@@ -95,6 +94,8 @@ def plan(request: AuthenticatedHttpRequest, pk: int, unit: str) -> HttpResponse:
             context["unit"] = plans.unit_plan(analysed, unit, None)
         context["form"] = form
         if request.GET.get("pdf"):
+            from dti.reports.unit_brief import render_unit_brief  # ReportLab, when asked
+
             brief = render_unit_brief(plans.unit_brief(analysed, context["unit"]))
             return attachment(brief, "application/pdf", f"lo-trinh-{unit}.pdf")
     return render(request, "analysis/plan.html", context)

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import weasyprint
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from dti.fixedpoint import round_half_up
 from dti.framework.model import Framework, Node
@@ -31,19 +28,8 @@ from portal.indicators.selectors import value_label
 from portal.moments import moment_text
 from portal.signatures.exports import signed_by_portal
 
-STYLESHEET = Path(__file__).parent / "static" / "assessments" / "submission_document.css"
-
-
-class NoFetch(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types: its base is Any
-    """WeasyPrint's URL fetcher that fetches nothing; `refused` keeps what it was asked for."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=(), fail_on_errors=False)
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        self.refused.append(url)
-        raise ValueError("the submission document fetches nothing")
+if TYPE_CHECKING:
+    from portal.assessments.document_pdf import NoFetch
 
 
 @dataclass(frozen=True)
@@ -162,19 +148,13 @@ def document_of(submission: Submission) -> Document:
     )
 
 
-def pdf_of(html: str, fetcher: NoFetch | None = None) -> bytes:
-    """HTML to PDF with the document's stylesheet, fetching nothing."""
-    fetcher = fetcher or NoFetch()
-    css = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    page = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
-    pdf: bytes = page.write_pdf(stylesheets=[css])
-    return pdf
-
-
 def submission_pdf(submission: Submission, fetcher: NoFetch | None = None) -> bytes:
     """The submission's PDF, from its snapshot (the caller checks there is one); signed by
     the portal when the deployment has a certificate (DTI_SIGNING_PKCS12): the head's
-    signature then comes second, on a file anyone can see the portal made."""
+    signature then comes second, on a file anyone can see the portal made. WeasyPrint is
+    loaded here, by the request that draws a document (docs/deployment.md, "Memory")."""
+    from portal.assessments.document_pdf import pdf_of
+
     document = document_of(submission)
     html = render_to_string("assessments/submission_document.html", {"doc": document})
     return signed_by_portal(pdf_of(html, fetcher))

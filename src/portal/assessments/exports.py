@@ -10,8 +10,6 @@ from datetime import datetime
 from io import BytesIO, StringIO
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from dti.text import spreadsheet_text
 from portal.auditlog.exports import titled_sheet
@@ -46,6 +44,9 @@ def progress_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes
 def progress_xlsx(header: Sequence[str], rows: Iterable[Sequence[Cell]], title: str) -> bytes:
     """One sheet: a title line, the header (frozen, bold), one unit per row; moments as
     dates written dd/mm/yyyy hh:mm."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     book = Workbook(write_only=True)
     widths = [34 if index == 1 else 18 for index in range(len(header))]
     sheet = titled_sheet(book, SHEET, title, header, widths)

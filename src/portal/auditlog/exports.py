@@ -10,16 +10,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from io import BytesIO, StringIO
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
 from django.utils.translation import gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from dti.text import clean_text, spreadsheet_text
 from portal.audit.rows import LogRow
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 COLUMNS = (
     "Mã mục", "Thời điểm", "Người thực hiện", "Đơn vị", "Tiêu chí", "Thay đổi",
@@ -83,7 +82,12 @@ def titled_sheet(
     book: Workbook, name: str, title: str, header: Sequence[str], widths: Sequence[float]
 ) -> Any:  # openpyxl's stubs give a write-only sheet no column_dimensions
     """A write-only sheet of an export: a title line and the header, both bold, frozen under
-    them; the columns as wide as `widths` says (the progress table's export uses it too)."""
+    them; the columns as wide as `widths` says (the progress table's export uses it too).
+    The spreadsheet libraries are loaded by the exports that write, not by every process
+    that imports them (docs/deployment.md, "Memory")."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     sheet = book.create_sheet(name)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -113,6 +117,8 @@ def log_xlsx(rows: Iterable[LogRow], title: str) -> bytes:
     write-only mode took 9 s to write on the benchmark's machine and XlsxWriter 5 to 7
     (docs/performance-ledger.md). Every text is written as text, never read as a formula
     or a number."""
+    import xlsxwriter
+
     out = BytesIO()
     book = xlsxwriter.Workbook(out, XLSX_OPTIONS)
     sheet = book.add_worksheet(SHEET)

@@ -22,13 +22,9 @@ from dti.campaign import Level as CoreLevel
 from dti.campaign import Unit as CoreUnit
 from dti.inputs import UnitInput, build_inputs
 from dti.reports.data import build_report
-from dti.reports.direct_pdf import render_pdf
-from dti.reports.docx import render_docx
 from dti.reports.model import PreviousResults, Report
 from dti.reports.pdf import convert_to_pdf
-from dti.reports.templates import render_template
 from dti.reports.texts import ReportTexts, texts_from_mapping
-from dti.reports.xlsx import render_xlsx
 from dti.results import LevelResult, evaluate
 from portal.campaigns.models import (
     Campaign,
@@ -223,7 +219,13 @@ def campaign_report(
     """The report as a file ("docx", "xlsx" or "pdf"); the DOCX (and the PDF made from it)
     fills the office's own template when it has one, and LibreOffice converts that one to
     PDF; the standard layout's PDF is drawn directly. PdfError when a PDF cannot be made.
-    `progress(done, total, step)` hears of its two steps (a job's page shows them)."""
+    `progress(done, total, step)` hears of its two steps (a job's page shows them). The
+    renderers are loaded here, by the job that writes a file (docs/deployment.md, "Memory")."""
+    from dti.reports.direct_pdf import render_pdf
+    from dti.reports.docx import render_docx
+    from dti.reports.templates import render_template
+    from dti.reports.xlsx import render_xlsx
+
     if progress:
         progress(0, 2, gettext("Đang tính kết quả và xếp hạng…"))
     report = campaign_report_model(campaign)

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
-from dti.reports.templates import TemplateError, render_template
 from dti.reports.texts import DEFAULT_DETAIL_DEPTH, MAX_DETAIL_DEPTH, MAX_ROBUSTNESS, Grouping
 from dti.text import file_label
 from portal.accounts.models import User
@@ -116,6 +115,9 @@ def _check_layout(layout: ReportLayout, levels: set[str]) -> None:
 
 
 def _check_template(campaign: Campaign, content: bytes) -> None:
+    # the template engine (docxtpl, Jinja) loaded by the upload that needs it
+    from dti.reports.templates import TemplateError, render_template
+
     if len(content) > MAX_TEMPLATE_BYTES:
         raise ValidationError(gettext("Tệp mẫu báo cáo lớn hơn 5 MB."))
     if not _is_docx(content):

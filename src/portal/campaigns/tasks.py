@@ -10,7 +10,6 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from dti.reports.pdf import PdfError
-from dti.reports.templates import TemplateError
 from portal.campaigns.permissions import get_campaign_report_for_user
 from portal.campaigns.report import campaign_report, has_report
 from portal.jobs.models import Job
@@ -23,6 +22,9 @@ def report_build(job_id: int) -> None:
 
 
 def _report(job: Job, progress: Progress) -> JobResult:
+    # the template engine with the job that fills a template, in the task worker
+    from dti.reports.templates import TemplateError
+
     try:  # asked again when it runs (a retry days later): who may still download it
         campaign = get_campaign_report_for_user(job.requested_by, job.params["campaign"])
     except (Http404, PermissionDenied) as error:

@@ -20,11 +20,8 @@ from django.db import IntegrityError, transaction
 
 from dti.campaign import Campaign as CoreCampaign
 from dti.reports.data import build_report
-from dti.reports.direct_pdf import render_pdf
-from dti.reports.docx import KEYWORDS, render_docx
 from dti.reports.model import PreviousResults, Report, UnassessedLevel
 from dti.reports.pdf import keywords_of, with_keywords
-from dti.reports.xlsx import render_xlsx
 from dti.results import LevelResult
 from dti.signatures import hash_keywords
 from portal.publication.models import SignedReport, Version, VersionFile
@@ -100,6 +97,13 @@ def report_to_sign(version: Version) -> PublishedReport:
 
 
 def _made(version: Version, fmt: str) -> bytes:
+    """The file of `fmt`, drawn. Its renderer (ReportLab, python-docx, openpyxl) is loaded
+    here, by the request or job that makes a file, not by every process that serves the
+    public pages (docs/deployment.md, "Memory")."""
+    from dti.reports.direct_pdf import render_pdf
+    from dti.reports.docx import render_docx
+    from dti.reports.xlsx import render_xlsx
+
     report = version_report(version)
     if fmt == "pdf":
         # Drawn directly, with the keywords exactly as the DOCX's; then the portal's own
@@ -126,6 +130,8 @@ def _keep(version: Version, fmt: str, content: bytes) -> VersionFile:
 
 def report_keywords(version: Version) -> str:
     """The keywords of the version's report files: the DOCX's, and the PDF's as set again."""
+    from dti.reports.docx import KEYWORDS
+
     return ", ".join((*KEYWORDS, hash_keywords(version.digest)))
 
 

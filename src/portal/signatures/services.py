@@ -5,7 +5,6 @@ audit trail, written in the change's transaction (docs/signatures.md)."""
 
 from __future__ import annotations
 
-from cryptography import x509
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -89,6 +88,8 @@ def signature_settings_save(
 def _readable_certificate(data: bytes) -> bool:
     """Whether the bytes are a certificate at all (PEM or DER), to tell "unreadable" from
     "not a CA" in the refusal."""
+    from cryptography import x509  # by the office's upload of a root, not by every process
+
     loaders = (x509.load_pem_x509_certificate, x509.load_der_x509_certificate)
     for load in loaders:
         try:

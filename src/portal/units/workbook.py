@@ -8,13 +8,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.dates import DateError, checked_date
 from dti.tables.archive import xlsx_archive_problem
@@ -24,6 +20,9 @@ from dti.text import spreadsheet_cell, typed_text
 from portal.units.attributes import AttributeValue, format_attributes, parse_attributes
 from portal.units.attributes import split_outside_quotes as split_list
 from portal.units.models import Lineage, Unit
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 UNIT_SHEET = "Đơn vị"
 UNIT_COLUMNS = (
@@ -80,6 +79,8 @@ class LineageRow:
 
 def registry_workbook(units: Sequence[Unit], links: Sequence[Lineage]) -> bytes:
     """The registry as XLSX bytes; units need their parent loaded, links both ends."""
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -126,6 +127,9 @@ def _append(sheet: Worksheet, values: Sequence[object]) -> None:
 
 
 def _header(sheet: Worksheet, columns: Sequence[str], widths: Sequence[int]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet.append(list(columns))
     for position, (cell, width) in enumerate(zip(sheet[1], widths, strict=True), start=1):
         cell.font = Font(bold=True)
@@ -146,6 +150,8 @@ def read_registry(data: bytes) -> tuple[list[UnitRow], list[LineageRow]]:
     """Typed rows of both sheets ("Kế thừa" may be absent); ValidationError lists every
     problem, each located by sheet, row and column. The zip is inspected before openpyxl
     opens it (dti.tables.archive), and each sheet is read up to MAX_SHEET_ROWS rows."""
+    from openpyxl import load_workbook
+
     problem = xlsx_archive_problem(data)
     if problem is not None:
         raise ValidationError(problem)

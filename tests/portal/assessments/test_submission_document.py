@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from dti.signatures import hash_keywords, verify_pdf
-from portal.assessments import documents
+from portal.assessments import document_pdf, documents
 from portal.assessments.models import Answer, Submission
 from tests.portal.assessments.conftest import url
 from tests.portal.conftest import Cast
@@ -90,7 +90,7 @@ def test_a_hostile_note_is_printed_as_text_and_nothing_is_fetched(cast: Cast):
         cast.client(cast.lan), cast.noi_vu_campaign_unit, {**COMPLETE, "note:cqs_ky_so": hostile}
     )
     services.submission_submit(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan)
-    fetcher = documents.NoFetch()
+    fetcher = document_pdf.NoFetch()
     pdf = documents.submission_pdf(submission(cast), fetcher)
     assert fetcher.refused == []  # escaped: no element, no stylesheet came of the note
     text = text_of(pdf)
@@ -99,13 +99,13 @@ def test_a_hostile_note_is_printed_as_text_and_nothing_is_fetched(cast: Cast):
 
 
 def test_weasyprint_is_refused_every_url():
-    fetcher = documents.NoFetch()
+    fetcher = document_pdf.NoFetch()
     html = (
         '<html><head><link rel="stylesheet" href="http://example.org/a.css"></head>'
         '<body><img src="file:///etc/passwd"><p style="background:url(file:///etc/hosts)">'
         "x</p></body></html>"
     )
-    pdf = documents.pdf_of(html, fetcher)
+    pdf = document_pdf.pdf_of(html, fetcher)
     assert set(fetcher.refused) == {
         "http://example.org/a.css",
         "file:///etc/passwd",
@@ -118,7 +118,7 @@ def test_weasyprint_is_refused_every_url():
 
 
 def test_the_stylesheet_names_no_url():
-    assert "url(" not in documents.STYLESHEET.read_text(encoding="utf-8")
+    assert "url(" not in document_pdf.STYLESHEET.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("who", ["lan", "minh", "quang", "hung", "hoa"])

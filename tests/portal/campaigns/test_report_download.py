@@ -164,7 +164,7 @@ def test_a_pdf_that_cannot_be_made_is_explained(cast, published, monkeypatch):
     def missing(report: object) -> bytes:
         raise PdfError("Thiếu phông chữ Liberation Serif: cài gói fonts-liberation2.")
 
-    monkeypatch.setattr("portal.campaigns.report.render_pdf", missing)
+    monkeypatch.setattr("dti.reports.direct_pdf.render_pdf", missing)
     client = cast.client(cast.quang)
     job = job_of(client.post(url(published, "pdf")))
     run_jobs()

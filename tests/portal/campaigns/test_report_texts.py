@@ -288,16 +288,16 @@ def test_a_template_is_filled_before_its_transaction_opens(cast, published, monk
     holds the database's one write lock from its start, so every save would wait for it."""
     from django.db import connection
 
-    from portal.campaigns import report_texts
+    from dti.reports import templates
 
     filled_in: list[bool] = []
-    render = report_texts.render_template
+    render = templates.render_template  # loaded by the check that fills it
 
     def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
         filled_in.append(connection.in_atomic_block)
         return render(*args, **kwargs)
 
-    monkeypatch.setattr(report_texts, "render_template", watched)
+    monkeypatch.setattr(templates, "render_template", watched)
     response = upload(cast.client(cast.quang), published, template_docx("{{ province }}"))
     assert response.status_code == 302
     assert filled_in == [False]

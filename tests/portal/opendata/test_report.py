@@ -111,7 +111,7 @@ def test_a_pdf_that_cannot_be_drawn_is_a_page_that_says_so(two_years, monkeypatc
     def missing(report: object) -> bytes:
         raise PdfError("Thiếu phông chữ /usr/share/fonts/truetype/liberation2/…")
 
-    monkeypatch.setattr("portal.publication.report.render_pdf", missing)
+    monkeypatch.setattr("dti.reports.direct_pdf.render_pdf", missing)
     response = Client().get(f"{REPORT}.pdf")
     assert response.status_code == 503
     page = response.content.decode()

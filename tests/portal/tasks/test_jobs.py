@@ -77,7 +77,7 @@ def test_a_failed_job_says_why_and_can_be_tried_again(cast: Cast, published, mon
     def missing(report: object) -> bytes:
         raise services.JobError("Thiếu phông chữ Liberation Serif.")
 
-    monkeypatch.setattr("portal.campaigns.report.render_xlsx", missing)
+    monkeypatch.setattr("dti.reports.xlsx.render_xlsx", missing)
     client = cast.client(cast.quang)
     job = job_of(client.post(url(published, "xlsx")))
     run_jobs()

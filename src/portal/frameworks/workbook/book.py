@@ -8,13 +8,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.framework.documents import Problem
 from dti.tables.archive import xlsx_archive_problem
@@ -24,6 +20,9 @@ from dti.text import spreadsheet_cell
 from portal.frameworks.vocabulary import normalize
 from portal.frameworks.workbook import policy, tree
 from portal.frameworks.workbook.cells import CellError, text
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # A framework has a few hundred criteria; the template a dozen columns.
 MAX_SHEET_ROWS = 2_000
@@ -60,6 +59,9 @@ _HELP = [
 
 def framework_workbook(framework: Mapping[str, Any]) -> bytes:
     """The workbook of a framework mapping (exact numbers); no database access."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -102,6 +104,9 @@ def framework_workbook(framework: Mapping[str, Any]) -> bytes:
 def _fill(
     sheet: Worksheet, columns: Sequence[str], rows: Iterable[list[Any]], widths: Sequence[int]
 ) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     sheet.append(list(columns))
     for row in rows:  # text never a formula nor a control character; read back by `text`
         sheet.append([spreadsheet_cell(value) for value in row])
@@ -182,6 +187,8 @@ def read_framework_workbook(data: bytes) -> tuple[dict[str, Any], Locator]:
     """The framework mapping a workbook describes, and where each part was read.
     ValidationError lists every unreadable cell; the core's checks come after. The zip is
     inspected before openpyxl opens it (dti.tables.archive)."""
+    from openpyxl import load_workbook
+
     problem = xlsx_archive_problem(data)
     if problem is not None:
         raise ValidationError(problem)

@@ -20,8 +20,6 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from dti.text import spreadsheet_text
 from portal.auditlog.exports import titled_sheet
@@ -188,6 +186,9 @@ def _csv_cell(value: object) -> object:
 
 def table_xlsx(found: Table, heading: str) -> bytes:
     """For people: a title line, the columns' Vietnamese labels, numbers as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     book = Workbook(write_only=True)
     labels = [str(column.label) for column in found.columns]
     widths = [42 if column.kind == "text" else 14 for column in found.columns]
