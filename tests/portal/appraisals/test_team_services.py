@@ -94,22 +94,31 @@ def test_an_assignment_of_one_office_a_district_or_everywhere(team):
     ]
 
 
-def test_a_district_committee_is_delegated_its_communes(team):
-    """The communes of a district, in a campaign of the province, go to the district's
-    officer; he appraises them and no other unit."""
+def district_and_commune(team, letter: str):  # type: ignore[no-untyped-def]
+    """A district of the province and one commune of it, in the team's campaign."""
     cast = team.cast
     district = Unit.objects.create(
-        province=cast.province, code="huyen-a", name="UBND huyện A", level="huyen"
+        province=cast.province,
+        code=f"huyen-{letter}",
+        name=f"UBND huyện {letter.upper()}",
+        level="huyen",
     )
     commune = Unit.objects.create(
         province=cast.province,
-        code="xa-a1",
-        name="UBND xã A1",
+        code=f"xa-{letter}1",
+        name=f"UBND xã {letter.upper()}1",
         level="so",
         parent=district,
         attributes={"has_online_public_services": False},
     )
-    campaign_unit = team.campaign.units.create(unit=commune, level="so")
+    return district, team.campaign.units.create(unit=commune, level="so")
+
+
+def test_a_district_committee_is_delegated_its_communes(team):
+    """The communes of a district, in a campaign of the province, go to the district's
+    officer; he appraises them and no other unit."""
+    cast = team.cast
+    district, campaign_unit = district_and_commune(team, "a")
     officer = team_member_add(campaign=team.campaign, user=cast.minh, actor=cast.quang)
     assignment_add(member=officer, district=district, actor=cast.quang)
     assert assigned_indices(cast.minh, campaign_unit) is None
@@ -124,18 +133,7 @@ def test_the_whole_team_read_at_once_covers_what_each_member_covers_alone(team):
     appraises something of a unit, what `assigned_indices` answers for him alone: an
     office, a district's communes, everywhere, one index; never his own unit."""
     cast = team.cast
-    district = Unit.objects.create(
-        province=cast.province, code="huyen-b", name="UBND huyện B", level="huyen"
-    )
-    commune = Unit.objects.create(
-        province=cast.province,
-        code="xa-b1",
-        name="UBND xã B1",
-        level="so",
-        parent=district,
-        attributes={"has_online_public_services": False},
-    )
-    in_district = team.campaign.units.create(unit=commune, level="so")
+    district, in_district = district_and_commune(team, "b")
     assignment_add(
         member=team.members["chair"], unit=cast.noi_vu, index="the_che_so", actor=cast.quang
     )
