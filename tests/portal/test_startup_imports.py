@@ -29,6 +29,7 @@ ON_FIRST_USE = {
     "xlsxwriter": "the audit trail's XLSX",
     "pypdf": "inspecting an evidence PDF",
     "cryptography": "an office's trust root, a signature",
+    "asn1crypto": "an office's trust root, a signature's certificates",
     "qrcode": "the second factor's enrolment",
     "PIL": "images, through the libraries above",
     "fontTools": "fonts, through the libraries above",

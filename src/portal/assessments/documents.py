@@ -4,9 +4,11 @@ It is drawn from the submission's snapshot (what the unit sent, hashed), never f
 answers, in the Vietnamese administrative layout; its /Keywords carry the snapshot's hash
 (dti.signatures.hash_keywords), so a signed copy uploaded later names the snapshot it shows.
 
-WeasyPrint fetches nothing: every URL it meets (an image, a stylesheet, a font, a CSS url())
-goes to `NoFetch`, which refuses it; the stylesheet is the app's static file, read here and
-handed over as a string; the template is autoescaped like every page."""
+WeasyPrint draws it (portal.assessments.document_pdf, loaded with its library when a
+document is drawn) and fetches nothing: every URL it meets (an image, a stylesheet, a font,
+a CSS url()) goes to `document_pdf.NoFetch`, which refuses it; the stylesheet is the app's
+static file, read there and handed over as a string; the template is autoescaped like every
+page."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from dti.signatures import RootInvalid, parse_root
+from dti.signatures import Root, RootInvalid, parse_root
 from portal.accounts.models import Province, User
 from portal.accounts.permissions import is_office_admin
 from portal.audit.locks import locked_or_refused
@@ -109,11 +109,11 @@ def _root_described(root: TrustRoot) -> dict[str, object]:
     }
 
 
-@transaction.atomic
 def trust_root_add(*, province: Province, actor: User, data: bytes) -> TrustRoot:
     """Adds a CA certificate (PEM or DER) to the province's trust roots. Refused, with the
     reason in words: too large (checked before anything reads it), unreadable, not a CA,
-    expired, already there."""
+    expired, already there. The certificate is read before the transaction (its library
+    loads on a process's first root), which then checks for it and stores it."""
     _office_only(actor, province)
     if len(data) > MAX_ROOT_BYTES:
         raise ValidationError(
@@ -140,6 +140,11 @@ def trust_root_add(*, province: Province, actor: User, data: bytes) -> TrustRoot
             gettext("Chứng thư gốc “%(name)s” đã hết hạn ngày %(day)s.")
             % {"name": root.name, "day": day_text(timezone.localtime(root.not_after).date())}
         )
+    return _root_stored(province, actor, root)
+
+
+@transaction.atomic
+def _root_stored(province: Province, actor: User, root: Root) -> TrustRoot:
     if TrustRoot.objects.filter(province=province, fingerprint=root.fingerprint).exists():
         raise ValidationError(
             gettext("Chứng thư gốc “%(name)s” đã có trong danh sách.") % {"name": root.name}

@@ -224,7 +224,6 @@ def _no_progress(done: int, total: int, step: str = "") -> None:
     return None
 
 
-@transaction.atomic
 def registry_import(
     *,
     province: Province,
@@ -233,8 +232,19 @@ def registry_import(
 ) -> ImportSummary:
     """Create or update units by code, then lineage links, from a registry workbook: all or
     nothing. ValidationError lists every problem, located by sheet, row and column.
-    `progress(done, total, step)` is told as the rows are written (a job's page shows it)."""
+    `progress(done, total, step)` is told as the rows are written (a job's page shows it).
+    The workbook is read before the transaction (on SQLite the database's one write lock)."""
     unit_rows, link_rows = read_registry(data)
+    return _registry_written(province, unit_rows, link_rows, progress)
+
+
+@transaction.atomic
+def _registry_written(
+    province: Province,
+    unit_rows: Sequence[UnitRow],
+    link_rows: Sequence[LineageRow],
+    progress: Callable[[int, int, str], None],
+) -> ImportSummary:
     by_code = _province_graph(province)
     problems = _reference_problems(unit_rows, link_rows, by_code)  # reported with the rest
     created = [row for row in unit_rows if row.code not in by_code]

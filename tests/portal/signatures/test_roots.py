@@ -135,3 +135,27 @@ def test_only_the_office_admin_adds_or_removes_roots(cast, who):
     url = f"{province_page(cast.province)}goc-tin-cay/{root.pk}/go/"
     assert client.post(url, {"confirmed": "1"}).status_code == 403
     assert list(TrustRoot.objects.values_list("name", flat=True)) == ["Root"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_certificate_is_read_before_the_transaction_opens(cast, monkeypatch):
+    """On SQLite a transaction holds the database's one write lock from its start: the
+    certificate is parsed (its library loaded by a process's first root) before it."""
+    from django.db import connection
+
+    from portal.signatures import services
+
+    read_in_transaction: list[bool] = []
+    parse = services.parse_root
+
+    def watched(data: bytes):  # type: ignore[no-untyped-def]
+        read_in_transaction.append(connection.in_atomic_block)
+        return parse(data)
+
+    monkeypatch.setattr(services, "parse_root", watched)
+    services.trust_root_add(
+        province=cast.province, actor=cast.quang, data=certificate("Root CA Trước giao dịch")
+    )
+    assert read_in_transaction == [False]
+    assert TrustRoot.objects.get().name == "Root CA Trước giao dịch"
+    assert AuditEntry.objects.filter(entity="trust_root", action="add").count() == 1

@@ -371,3 +371,25 @@ def test_every_problem_of_a_file_is_listed_at_once(cast: Cast, unchanged):
     assert "Sheet Đơn vị, dòng 2, cột Tên: không được để trống" in page
     assert "Sheet Đơn vị, dòng 2, cột Hoạt động từ" in page
     assert "Sheet Đơn vị, dòng 3, cột Khối: không được để trống" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workbook_is_read_before_the_transaction_opens(cast: Cast, monkeypatch):
+    """On SQLite a transaction holds the database's one write lock from its start: the
+    workbook is unpacked and parsed before it, and only the writes run under it."""
+    from django.db import connection
+
+    from portal.units import services
+
+    read_in_transaction: list[bool] = []
+    read = services.read_registry
+
+    def watched(data: bytes):  # type: ignore[no-untyped-def]
+        read_in_transaction.append(connection.in_atomic_block)
+        return read(data)
+
+    monkeypatch.setattr(services, "read_registry", watched)
+    summary = services.registry_import(province=cast.province, data=workbook(NEW_UNITS, NEW_LINKS))
+    assert read_in_transaction == [False]
+    assert (summary.created, summary.links) == (3, 1)
+    assert Unit.objects.filter(code="xa-a1", parent__code="huyen-a").exists()
