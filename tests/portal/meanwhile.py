@@ -1,5 +1,7 @@
-"""For the saves that prepare before they lock (a unit's answers, the scoring sheet): run
-something once between the preparation, done without the lock, and the transaction."""
+"""For the writes that do their work before they lock: run something once between the
+preparation, done without the lock, and the transaction (a unit's answers, the scoring
+sheet, the replies); or see that some work ran before any transaction opened (a trust
+root read, a workbook parsed)."""
 
 from __future__ import annotations
 
@@ -32,3 +34,20 @@ def meanwhile(
 
     monkeypatch.setattr(module, name, prepared)
     return calls
+
+
+def in_transaction(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str) -> list[bool]:
+    """For work that must run before its transaction opens (on SQLite a transaction holds the
+    database's one write lock from its start): the list says, for every call of
+    `module.name`, whether a transaction was open. Meaningful with real transactions
+    (`django_db(transaction=True)`): a test's own transaction is open otherwise."""
+    from django.db import connection
+
+    work, seen = getattr(module, name), []
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(connection.in_atomic_block)
+        return work(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, watched)
+    return seen

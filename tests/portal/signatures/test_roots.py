@@ -13,6 +13,7 @@ from django.utils import timezone
 from portal.audit.models import AuditEntry
 from portal.signatures.models import TrustRoot
 from portal.signatures.selectors import root_certificates
+from tests.portal.meanwhile import in_transaction
 from tests.portal.signatures.conftest import certificate, province_page
 
 pytestmark = pytest.mark.django_db
@@ -141,18 +142,9 @@ def test_only_the_office_admin_adds_or_removes_roots(cast, who):
 def test_the_certificate_is_read_before_the_transaction_opens(cast, monkeypatch):
     """On SQLite a transaction holds the database's one write lock from its start: the
     certificate is parsed (its library loaded by a process's first root) before it."""
-    from django.db import connection
-
     from portal.signatures import services
 
-    read_in_transaction: list[bool] = []
-    parse = services.parse_root
-
-    def watched(data: bytes):  # type: ignore[no-untyped-def]
-        read_in_transaction.append(connection.in_atomic_block)
-        return parse(data)
-
-    monkeypatch.setattr(services, "parse_root", watched)
+    read_in_transaction = in_transaction(monkeypatch, services, "parse_root")
     services.trust_root_add(
         province=cast.province, actor=cast.quang, data=certificate("Root CA Trước giao dịch")
     )

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from portal.units.models import Lineage, Unit
 from portal.units.workbook import LINEAGE_COLUMNS, UNIT_COLUMNS
 from tests.portal.conftest import Cast
+from tests.portal.meanwhile import in_transaction
 from tests.portal.units.conftest import LOGIN, MEMBERS, READ_ONLY, registry_state
 
 EXPORT = "/don-vi/tinh/tinh-mau/xuat.xlsx"
@@ -377,18 +378,9 @@ def test_every_problem_of_a_file_is_listed_at_once(cast: Cast, unchanged):
 def test_the_workbook_is_read_before_the_transaction_opens(cast: Cast, monkeypatch):
     """On SQLite a transaction holds the database's one write lock from its start: the
     workbook is unpacked and parsed before it, and only the writes run under it."""
-    from django.db import connection
-
     from portal.units import services
 
-    read_in_transaction: list[bool] = []
-    read = services.read_registry
-
-    def watched(data: bytes):  # type: ignore[no-untyped-def]
-        read_in_transaction.append(connection.in_atomic_block)
-        return read(data)
-
-    monkeypatch.setattr(services, "read_registry", watched)
+    read_in_transaction = in_transaction(monkeypatch, services, "read_registry")
     summary = services.registry_import(province=cast.province, data=workbook(NEW_UNITS, NEW_LINKS))
     assert read_in_transaction == [False]
     assert (summary.created, summary.links) == (3, 1)
