@@ -508,6 +508,21 @@ def _announce(
     notify_prepared(_announced(campaign_unit, round, framework, actor, [(leaf, what)]))
 
 
+# Criteria named in a notification for each kind of reply; the rest are counted, and the
+# link opens the results page, which shows every reply: 80 names are no message on a phone.
+NAMED_AT_MOST = 5
+
+
+def _names(names: list[str]) -> str:
+    shown = "; ".join(names[:NAMED_AT_MOST])
+    if len(names) <= NAMED_AT_MOST:
+        return shown
+    return gettext("%(names)s và %(count)s tiêu chí khác") % {
+        "names": shown,
+        "count": len(names) - NAMED_AT_MOST,
+    }
+
+
 def _message(
     campaign_unit: CampaignUnit,
     round: AppraisalRound,
@@ -515,8 +530,9 @@ def _message(
     replies: list[tuple[Node, str]],
     users: list[User],
 ) -> Message:
-    """One criterion by name in the title; several by their number, and each by name in
-    the body under what the unit did. The link opens the first one in the unit's results."""
+    """One criterion by name in the title; several by their number, and by name in the body
+    under what the unit did (NAMED_AT_MOST of each kind, the rest counted). The link opens
+    the first one in the unit's results."""
     url = reverse("appraisals:unit_results", args=[campaign_unit.pk])
     first = replies[0][0]
     if len(replies) == 1:
@@ -535,7 +551,7 @@ def _message(
     for leaf, what in replies:
         named.setdefault(what, []).append(leaf.name)
     done = " ".join(
-        gettext("%(what)s — %(names)s.") % {"what": what, "names": "; ".join(names)}
+        gettext("%(what)s — %(names)s.") % {"what": what, "names": _names(names)}
         for what, names in named.items()
     )
     return Message(

@@ -282,3 +282,20 @@ def test_a_larger_team_costs_no_more_queries_to_tell(appraised: Appraised):
     assert after <= before, (before, after)
     told = Notification.objects.filter(url__endswith=f"#tc-{CODES[1]}")
     assert told.count() == 1 + 4  # Hùng and the four new members
+
+
+def test_past_a_few_criteria_of_one_kind_the_notification_counts_the_rest(
+    appraised: Appraised, monkeypatch
+):
+    """Xác nhận tất cả over a commune's 80 criteria is no list of 80 names on a phone: a few
+    are named, the rest counted; the link opens the page that shows them all."""
+    monkeypatch.setattr(responses, "NAMED_AT_MOST", 2)
+    save(appraised, *(confirm(code) for code in CODES[:4]))
+    framework = framework_for(appraised.campaign_unit)
+    names = [framework.by_code[code].name for code in CODES[:2]]
+    told = Notification.objects.get(user=appraised.cast.hung)
+    assert told.title.endswith("phản hồi 4 tiêu chí (vòng 1)")
+    assert told.body == (
+        f"{appraised.cast.lan}: {ResponseKind.CONFIRM.label} — "
+        f"{names[0]}; {names[1]} và 2 tiêu chí khác."
+    )
