@@ -36,7 +36,6 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as LayoutTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from dti.reports.docx import KEYWORDS
 from dti.reports.layout import (
     CM,
     FOOTER_FROM_EDGE,
@@ -47,7 +46,7 @@ from dti.reports.layout import (
     font_name,
     table_layout,
 )
-from dti.reports.model import DRAFT, Header, Report
+from dti.reports.model import DRAFT, KEYWORDS, Header, Report
 from dti.reports.outline import (
     Align,
     Block,

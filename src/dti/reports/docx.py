@@ -29,7 +29,7 @@ from docx.text.paragraph import Paragraph
 
 from dti.reports import layout
 from dti.reports.layout import BODY_PT, LANDSCAPE, PORTRAIT, Page, TableLayout, table_layout
-from dti.reports.model import DRAFT, AppendixTable, Header, Report
+from dti.reports.model import DRAFT, KEYWORDS, AppendixTable, Header, Report
 from dti.reports.outline import (
     Align,
     Block,
@@ -52,7 +52,6 @@ from dti.reports.wordml import (
     use_font,
 )
 
-KEYWORDS = ("DTI", "chuyển đổi số")  # every report's; Report.keywords follow
 _ALIGN = {
     Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
     Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,

@@ -212,6 +212,9 @@ class PreviousResults:
     results: Mapping[str, LevelResult]
 
 
+# Every report file's keywords (DOCX and PDF alike); Report.keywords follow them.
+KEYWORDS = ("DTI", "chuyển đổi số")
+
 # ---- the one-page brief for a unit's head (dti.reports.unit_brief draws it) -------------
 
 

@@ -88,12 +88,18 @@ def assigned_indices(user: AnyUser, campaign_unit: CampaignUnit) -> set[str] | N
     member = team_member(user, campaign_unit.campaign_id)
     if member is None or own_unit(user, campaign_unit.unit_id):
         return set()
-    covering = Assignment.objects.filter(member=member).filter(
+    covering = Assignment.objects.filter(member=member).filter(_may_cover(campaign_unit))
+    return covering_indices(covering, campaign_unit.unit_id, campaign_unit.unit.parent_id)
+
+
+def _may_cover(campaign_unit: CampaignUnit) -> Q:
+    """The assignments that may give a member something of this unit (everywhere, the unit,
+    its district's communes); `covering_indices` says what they give."""
+    return (
         Q(unit__isnull=True, district__isnull=True)
         | Q(unit_id=campaign_unit.unit_id)
         | Q(district_id=campaign_unit.unit.parent_id, district__isnull=False)
     )
-    return covering_indices(covering, campaign_unit.unit_id, campaign_unit.unit.parent_id)
 
 
 def team_covering(campaign_unit: CampaignUnit) -> list[tuple[TeamMember, set[str] | None]]:
@@ -115,9 +121,7 @@ def team_covering(campaign_unit: CampaignUnit) -> list[tuple[TeamMember, set[str
     )
     held: dict[int, list[Assignment]] = {}
     for assignment in Assignment.objects.filter(member__in=members).filter(
-        Q(unit__isnull=True, district__isnull=True)
-        | Q(unit_id=unit.pk)
-        | Q(district_id=unit.parent_id, district__isnull=False)
+        _may_cover(campaign_unit)
     ):
         held.setdefault(assignment.member_id, []).append(assignment)
     covering = []

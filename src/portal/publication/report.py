@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 
 from dti.campaign import Campaign as CoreCampaign
 from dti.reports.data import build_report
-from dti.reports.model import PreviousResults, Report, UnassessedLevel
+from dti.reports.model import KEYWORDS, PreviousResults, Report, UnassessedLevel
 from dti.reports.pdf import keywords_of, with_keywords
 from dti.results import LevelResult
 from dti.signatures import hash_keywords
@@ -99,17 +99,21 @@ def report_to_sign(version: Version) -> PublishedReport:
 def _made(version: Version, fmt: str) -> bytes:
     """The file of `fmt`, drawn. Its renderer (ReportLab, python-docx, openpyxl) is loaded
     here, by the request or job that makes a file, not by every process that serves the
-    public pages (docs/deployment.md, "Memory")."""
-    from dti.reports.direct_pdf import render_pdf
-    from dti.reports.docx import render_docx
-    from dti.reports.xlsx import render_xlsx
-
+    public pages (docs/deployment.md, "Memory"); only the format's own."""
     report = version_report(version)
     if fmt == "pdf":
+        from dti.reports.direct_pdf import render_pdf
+
         # Drawn directly, with the keywords exactly as the DOCX's; then the portal's own
         # signature, where the deployment sets a certificate.
         return signed_by_portal(render_pdf(report))
-    return render_xlsx(report) if fmt == "xlsx" else render_docx(report)
+    if fmt == "xlsx":
+        from dti.reports.xlsx import render_xlsx
+
+        return render_xlsx(report)
+    from dti.reports.docx import render_docx
+
+    return render_docx(report)
 
 
 def _keep(version: Version, fmt: str, content: bytes) -> VersionFile:
@@ -130,8 +134,6 @@ def _keep(version: Version, fmt: str, content: bytes) -> VersionFile:
 
 def report_keywords(version: Version) -> str:
     """The keywords of the version's report files: the DOCX's, and the PDF's as set again."""
-    from dti.reports.docx import KEYWORDS
-
     return ", ".join((*KEYWORDS, hash_keywords(version.digest)))
 
 
