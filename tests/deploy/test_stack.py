@@ -11,6 +11,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -184,6 +185,48 @@ def test_the_proxy_serves_requests_at_once_over_connections_the_app_server_close
     with ThreadPoolExecutor(max_workers=12) as pool:
         answers = list(pool.map(lambda _: stack.get("/healthz").status_code, range(60)))
     assert answers == [200] * 60
+
+
+def test_a_slow_upload_waits_in_the_proxy_not_in_a_server_thread(stack: Stack):
+    """A phone on a slow link sends its file for minutes; whoever fetches a CSRF cookie can
+    send a body at a byte a second. The app server has 4 threads (2 workers of 2 here, 6 in
+    production): if the proxy passed on bodies as they arrive, 6 slow ones would hold every
+    thread and nobody else would get a page. Caddy reads the whole body before it passes
+    the request on (deploy/caddy/dti.caddy), so the threads stay free."""
+    verify = str(stack.root_certificate)
+    login = stack.https + "/tai-khoan/dang-nhap/"
+    page = requests.get(login, verify=verify, timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token is not None
+    cookie = page.cookies["csrftoken"]
+    start_of_body = f"csrfmiddlewaretoken={token[1]}&username=thu-nghiem&password=".encode()
+    head = (
+        f"POST /tai-khoan/dang-nhap/ HTTP/1.1\r\nHost: {stack.https.removeprefix('https://')}\r\n"
+        f"Cookie: csrftoken={cookie}\r\nOrigin: {stack.https}\r\nReferer: {login}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(start_of_body) + 100_000}\r\n\r\n"
+    ).encode()
+    context = ssl.create_default_context(cafile=verify)
+    host, port = stack.https.removeprefix("https://").split(":")
+    slow = []
+    try:
+        for _ in range(6):  # more than the app server's threads, as many as production's
+            connection = context.wrap_socket(
+                socket.create_connection((host, int(port)), timeout=30), server_hostname=host
+            )
+            connection.sendall(head + start_of_body)  # and the rest never comes
+            slow.append(connection)
+        time.sleep(1)  # time enough for the proxy to pass them on, if it did
+        started = time.monotonic()
+        try:
+            health = requests.get(stack.https + "/healthz", verify=verify, timeout=10)
+        except requests.Timeout:
+            pytest.fail("the slow bodies held every thread of the app server")
+        assert health.status_code == 200
+        assert time.monotonic() - started < 5
+    finally:
+        for connection in slow:
+            connection.close()
 
 
 def test_static_files_have_hashed_names_and_are_cached_for_a_year(stack: Stack):
