@@ -11,9 +11,19 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from portal.accounts.models import Membership, Province, User
+from portal.compiled import Compiled
 from portal.roles import READ_ALL_ROLES, Role
 
 AnyUser = User | AnonymousUser
+
+# Every page asks, and a save asks again under the database's write lock: composed once.
+_HELD_IN_PROVINCE = Compiled(
+    lambda user, province: Membership.objects.filter(
+        user_id=user, province_id=province
+    ).values_list("role", "unit_id"),
+    "user",
+    "province",
+)
 
 
 def roles_in(user: AnyUser, province: Province | int) -> set[Role]:
@@ -21,12 +31,7 @@ def roles_in(user: AnyUser, province: Province | int) -> set[Role]:
     if not user.is_authenticated:
         return set()
     province_id = province if isinstance(province, int) else province.pk
-    return {
-        Role(r)
-        for r in Membership.objects.filter(user=user, province_id=province_id).values_list(
-            "role", flat=True
-        )
-    }
+    return {Role(role) for role, _ in _HELD_IN_PROVINCE.rows(user=user.pk, province=province_id)}
 
 
 def roles_for_unit(user: AnyUser, province_id: int, unit_id: int) -> set[Role]:
@@ -34,9 +39,7 @@ def roles_for_unit(user: AnyUser, province_id: int, unit_id: int) -> set[Role]:
     if not user.is_authenticated:
         return set()
     roles: set[Role] = set()
-    for role, held_unit in Membership.objects.filter(
-        user=user, province_id=province_id
-    ).values_list("role", "unit_id"):
+    for role, held_unit in _HELD_IN_PROVINCE.rows(user=user.pk, province=province_id):
         if role in READ_ALL_ROLES or held_unit == unit_id:
             roles.add(Role(role))
     return roles

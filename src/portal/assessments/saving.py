@@ -39,6 +39,7 @@ from portal.audit.rows import SAVE_ENTITY
 from portal.audit.services import Record, audit_append, audit_entries
 from portal.bulk import insert_rows, update_rows
 from portal.campaigns.models import CampaignUnit
+from portal.compiled import Compiled
 from portal.roles import Role
 from portal.workflow import SubmissionState
 
@@ -75,6 +76,7 @@ class _Prepared:
     versions they were prepared against."""
 
     stored: Stored
+    read: Submission | None  # the submission they were prepared against
     new: list[Answer] = field(default_factory=list)
     changed: list[Answer] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)  # new and changed, as posted
@@ -135,7 +137,7 @@ def _write(
     prepared: _Prepared,
 ) -> SaveResult:
     roles = unit_roles(actor, campaign_unit)
-    submission = open_for_edit(campaign_unit, actor, roles)
+    submission = open_for_edit(campaign_unit, actor, roles, prepared.read)
     if _stored(submission) != prepared.stored:  # saved meanwhile: prepared again, locked
         prepared = _prepare(campaign_unit, actor, answers, leaves, submission)
     now = timezone.now()
@@ -176,10 +178,19 @@ def _submission_now(campaign_unit: CampaignUnit) -> Submission | None:
     return Submission.objects.filter(campaign_unit=campaign_unit).first()
 
 
+# Read under the database's write lock by every save (SQLite): composed once (portal.compiled).
+_VERSIONS = Compiled(
+    lambda submission: Answer.objects.filter(submission_id=submission).values_list(
+        "criterion", "pk", "version"
+    ),
+    "submission",
+)
+
+
 def _stored(submission: Submission | None) -> Stored:
     if submission is None or submission.pk is None:
         return {}
-    rows = Answer.objects.filter(submission=submission).values_list("criterion", "pk", "version")
+    rows = _VERSIONS.rows(submission=submission.pk)
     return {criterion: (pk, version) for criterion, pk, version in rows}
 
 
@@ -195,17 +206,21 @@ def _prepare(
     Each row's own fields are validated here; its criterion is unique in the submission
     because the rows are written under the submission's lock, against these versions."""
     current = answers_of(submission, with_people=False) if submission is not None else {}
-    prepared = _Prepared({code: (a.pk, a.version) for code, a in current.items()})
+    prepared = _Prepared({code: (a.pk, a.version) for code, a in current.items()}, submission)
     conflicts: dict[str, Answer | None] = {}
     records: list[tuple[Answer, dict[str, object] | None]] = []
     actor_id = actor.pk  # once: the request's person is a lazy object, each look a call
     for code, posted in answers.items():
         answer = current.get(code)
         stored = (answer.value, answer.note) if answer else (None, "")
-        if same_answer(posted.value, posted.note, *stored) or not posted.changed:
-            continue  # nothing new, or untouched on the page: keep what is stored
+        if same_answer(posted.value, posted.note, *stored):
+            continue  # nothing new
         if posted.version != (answer.version if answer else 0):
-            conflicts[code] = answer
+            # saved by someone since the page was loaded: a conflict, unless untouched on
+            # the page (then what they stored is kept). At the stored version the page
+            # showed the stored answer, so a different one was typed: no need to ask.
+            if posted.changed:
+                conflicts[code] = answer
             continue
         old = {"value": answer.value, "note": answer.note} if answer else None
         if answer is None:

@@ -27,8 +27,10 @@ from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot
 from portal.audit.locks import locked_or_refused
 from portal.audit.models import AuditEntry
 from portal.audit.services import Record, audit_entries, audit_record, audit_records
+from portal.bulk import insert_rows
 from portal.campaigns.models import CampaignUnit
 from portal.campaigns.selectors import campaign_unit_now
+from portal.compiled import Compiled
 from portal.frameworks.scoring import applicability, required, score_answers, unit_attributes
 from portal.indicators.selectors import system_records, system_values_for, with_system_values
 from portal.notifications.events import submission_moved
@@ -52,13 +54,38 @@ def _locked_submission(campaign_unit: CampaignUnit) -> Submission:
     return submission
 
 
+# A unit's submission locked, and its state read: composed once (portal.compiled), as every
+# save of a draft asks it under the database's write lock (SQLite).
+_LOCKED_STATE = Compiled(
+    lambda campaign_unit: Submission.objects.select_for_update()
+    .filter(campaign_unit_id=campaign_unit)
+    .values_list("pk", "state"),
+    "campaign_unit",
+)
+
+
+def _locked_draft(campaign_unit: CampaignUnit, read: Submission | None) -> Submission | None:
+    """`read`, the submission as read before the transaction, once its row is locked, if it
+    is still that draft: a draft saved again neither changes its row nor reads any of it but
+    its state. None otherwise (read the whole row again)."""
+    if read is None or read.pk is None or read.state != SubmissionState.DRAFT:
+        return None
+    locked = _LOCKED_STATE.rows(campaign_unit=campaign_unit.pk)
+    return read if locked == [(read.pk, SubmissionState.DRAFT.value)] else None
+
+
 def open_for_edit(
-    campaign_unit: CampaignUnit, actor: User, roles: set[Role] | None = None
+    campaign_unit: CampaignUnit,
+    actor: User,
+    roles: set[Role] | None = None,
+    read: Submission | None = None,
 ) -> Submission:
     """The locked submission, if the actor may change it now; else a ValidationError.
-    `roles`: the actor's roles in the unit, when the caller has read them already."""
+    `roles`: the actor's roles in the unit, when the caller has read them already. `read`:
+    the submission as the caller read it before its transaction; kept if its locked row
+    is still that draft (`_locked_draft`), for a write that changes only its answers."""
     _refuse_unless_reporter(campaign_unit, actor, roles)
-    submission = _locked_submission(campaign_unit)
+    submission = _locked_draft(campaign_unit, read) or _locked_submission(campaign_unit)
     _refuse_unless_editable(campaign_unit, submission)
     return submission
 
@@ -113,7 +140,8 @@ def move_submission(
         # the state alone changes: its field is checked, the rest of the row is as it was read
         submission.clean_fields(exclude=["campaign_unit", "submitted_by", "approved_by"])
         submission.save()
-    SubmissionEvent.objects.create(submission=submission, action=action, actor=actor, note=note)
+    # in plain SQL (portal.bulk): a save writes one under the database's write lock
+    insert_rows([SubmissionEvent(submission=submission, action=action, actor=actor, note=note)])
     if not moved:
         return
     record = Record(

@@ -42,6 +42,7 @@ from django.utils.crypto import salted_hmac
 from dti.ledger import GENESIS, canonical_json, encoded_link_hash, link_hash
 from portal.audit.anchor import checkpoint_after_commit, checkpoint_if_due
 from portal.audit.models import HASHED_FIELDS, AuditEntry, AuditHead, hashed_content
+from portal.compiled import Compiled
 
 HEAD = 1  # the primary key of the one AuditHead row
 PENDING = "pending-"
@@ -85,7 +86,7 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
         encoded = _encoded(entries, using) if numbered else []  # before the lock
         head = _locked_head(using)  # rebuilt, if it was deleted, with an entry saying so
         if not numbered:  # SQLite: ids chosen under the lock, after what was left pending
-            if entries_of.filter(seq__isnull=True).exists():
+            if _PENDING.rows(using):
                 audit_seal(using)  # that entry, or what was left pending, first
                 head = _locked_head(using)
             encoded = _encoded(entries, using)
@@ -98,6 +99,11 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
         head.last_hash, head.count, head.last_id = last_hash, position, entries[-1].pk
         _move_head(using, head)
     checkpoint_after_commit(using, position)
+
+
+# Whether any entry is pending: looked at by every save under the write lock (SQLite), so
+# composed once (portal.compiled).
+_PENDING = Compiled(lambda: AuditEntry.objects.filter(seq__isnull=True).values_list("pk")[:1])
 
 
 def _encoded(entries: list[AuditEntry], using: str) -> list[bytes]:

@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.models import Membership
 from portal.answers import PostedAnswer, canonical_answer
 from portal.assessments import saving
 from portal.assessments.models import Answer, Submission
 from portal.assessments.saving import AnswerConflict, answers_save
-from portal.assessments.services import submission_submit
+from portal.assessments.selectors import answers_of
+from portal.assessments.services import submission_return, submission_submit
 from portal.audit.models import AuditEntry
 from portal.audit.verify import audit_log_verify
 from portal.workflow import SubmissionState
@@ -120,3 +123,81 @@ def test_a_reporter_removed_in_between_is_refused(cast: Cast, monkeypatch):
         save(cast, {"cqs_ky_so": fresh("60")})
     assert not stored(cast)
     assert not AuditEntry.objects.filter(entity="answers").exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_sent_and_returned_in_between_is_saved_and_keeps_what_the_return_wrote(
+    cast: Cast, monkeypatch
+):
+    """Under the lock a draft saved again reads only its state (the row is not written):
+    a submission sent and sent back meanwhile is a draft again, and the save goes on over
+    the row as the return left it, not as it was read before."""
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
+    before = stored(cast)
+
+    returned = []
+
+    def sent_and_returned() -> None:
+        submission_submit(campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan)
+        unit = cast.noi_vu_campaign_unit
+        returned.append(submission_return(campaign_unit=unit, actor=cast.minh, note="Bổ sung"))
+
+    meanwhile(monkeypatch, sent_and_returned)
+    assert save(cast, {"cqs_ky_so": over(before["cqs_ky_so"], "10")}).saved == 1
+    [sent_back] = returned
+    submission = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
+    assert submission.state == SubmissionState.DRAFT
+    assert (submission.submitted_by_id, submission.submitted_at) == (
+        sent_back.submitted_by_id,
+        sent_back.submitted_at,
+    )
+    assert submission.submitted_by_id == cast.lan.pk  # the read before the save had none
+    assert stored(cast)["cqs_ky_so"].value == "10"
+    assert audit_log_verify().intact
+
+
+@pytest.mark.django_db
+def test_a_draft_saved_again_reads_only_its_state_under_the_lock(cast: Cast):
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
+    before = stored(cast)
+    with CaptureQueriesContext(connection) as queries:
+        assert save(cast, {"cqs_ky_so": over(before["cqs_ky_so"], "10")}).saved == 1
+    sql = [query["sql"] for query in queries.captured_queries]
+    begin = next(n for n, text in enumerate(sql) if text.startswith(("BEGIN", "SAVEPOINT")))
+    locked = [text for text in sql[begin:] if 'FROM "assessments_submission"' in text]
+    assert len(locked) == 1
+    assert '"snapshot"' not in locked[0] and '"state"' in locked[0]
+
+
+@pytest.mark.django_db
+def test_the_answers_a_save_compares_are_read_as_the_orm_reads_them(cast: Cast):
+    submission = Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit)
+    values = {
+        "co": True,
+        "khong": False,
+        "so": "87.5",
+        "muc": "muc_2",
+        "cong_thuc": {"online": "12", "total": "40"},
+        "chua_nhap": None,
+    }
+    for n, (code, value) in enumerate(values.items()):
+        Answer.objects.create(
+            submission=submission,
+            criterion=code,
+            value=value,
+            note=f"Thuyết minh {n} “trích dẫn”",
+            version=n + 1,
+            updated_by=cast.lan,
+        )
+    lean, full = answers_of(submission, with_people=False), answers_of(submission)
+    assert set(lean) == set(full) == set(values)
+    for code, answer in full.items():
+        read = lean[code]
+        assert (read.pk, read.criterion, read.value, read.note, read.version) == (
+            answer.pk,
+            answer.criterion,
+            answer.value,
+            answer.note,
+            answer.version,
+        )
+        assert type(read.value) is type(answer.value)
