@@ -9,8 +9,13 @@ other save waits for them (docs/decisions.md, "A save's reads composed once").
 database with a marker for each parameter, and keeps the SQL Django writes for it and where
 each marker went. Each call after that runs that SQL with the values given.
 
-- A parameter is a whole number compared with a whole-number column (an id): the marker is
-  one too, which no key or count is. A constant written in the query stays as it is.
+- A parameter is an id, compared for equality with a key of the portal's own tables (64-bit
+  on both databases): its marker is a whole number no id is. A lookup Django can tell is
+  empty for the marker (a column of smaller range) is refused when composed, as is a
+  parameter the query does not take. A constant written in the query stays as it is.
+- `build` is called with the markers, never with a call's values: it must build the same
+  query whatever they are (no branch on them, no None: `= NULL` matches nothing).
+- A query that locks its rows (`select_for_update`) runs on the database writes go to.
 - The rows are what the database gives, without Django's conversion of a column's value to
   Python (JSON, times on SQLite): for columns of text and whole numbers, which need none."""
 
@@ -20,6 +25,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
@@ -36,11 +42,14 @@ class Compiled:
         self.build, self.names = build, names
         self._compiled = functools.cache(self._compile)
 
-    def rows(self, using: str | None = None, **values: int | None) -> list[tuple[Any, ...]]:
+    def rows(self, using: str | None = None, **values: int) -> list[tuple[Any, ...]]:
         """The rows for `values`, from the database `using` (by default the router's)."""
         if set(values) != set(self.names):
             raise TypeError(f"expected {', '.join(self.names)}; given {', '.join(values)}")
-        alias = using or router.db_for_read(self.model)
+        for name, value in values.items():
+            if type(value) is not int:  # None would compare `= NULL`: no row, silently
+                raise TypeError(f"{name}: an id is a whole number, not {value!r}")
+        alias = using or self._router(self.model)
         sql, placeholders = self._compiled(alias)
         params = [values[name] if name else constant for name, constant in placeholders]
         with connections[alias].cursor() as cursor:
@@ -50,7 +59,17 @@ class Compiled:
 
     @functools.cached_property
     def model(self) -> type[Model]:
-        return self.build(**self._markers()).model
+        return self._marked.model
+
+    @functools.cached_property
+    def _marked(self) -> QuerySet[Any, Any]:
+        """The queryset built once, with the markers."""
+        return self.build(**self._markers())
+
+    @functools.cached_property
+    def _router(self) -> Callable[[type[Model]], str]:
+        locks = bool(self._marked.query.select_for_update)
+        return router.db_for_write if locks else router.db_for_read
 
     def _markers(self) -> dict[str, int]:
         return {name: _MARK_BASE - position for position, name in enumerate(self.names)}
@@ -58,8 +77,13 @@ class Compiled:
     def _compile(self, alias: str) -> tuple[str, Placeholders]:
         """The SQL of the queryset built with the markers, and each placeholder's parameter."""
         named = {marker: name for name, marker in self._markers().items()}
-        query = self.build(**self._markers()).using(alias).query
-        sql, params = query.get_compiler(using=alias).as_sql()
+        query = self._marked.using(alias).query
+        try:
+            sql, params = query.get_compiler(using=alias).as_sql()
+        except EmptyResultSet:  # a marker out of a column's range: the condition dropped
+            raise ValueError(
+                f"{', '.join(self.names)}: compared with a column an id's marker cannot be in"
+            ) from None
         placeholders = tuple(
             (named[p], None) if type(p) is int and p in named else ("", p) for p in params
         )

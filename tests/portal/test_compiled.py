@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, router, transaction
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.models import Membership
+from portal.campaigns.models import Campaign
 from portal.compiled import Compiled
 from portal.roles import Role
 from tests.portal.conftest import Cast
@@ -56,8 +57,8 @@ def test_the_queryset_is_composed_once_whatever_the_reads(cast: Cast):
     compiled = Compiled(counted, "user", "province")
     for person in (cast.lan, cast.minh, cast.hung, cast.khoa) * 5:
         compiled.rows(user=person.pk, province=cast.province.pk)
-    # once for its model, once for its SQL; never with a person's own values
-    assert len(calls) == 2
+    # once, with the markers; never with a person's own values
+    assert len(calls) == 1
     assert {cast.lan.pk, cast.minh.pk, cast.hung.pk, cast.khoa.pk}.isdisjoint(
         user for user, _ in calls
     )
@@ -97,3 +98,54 @@ def test_a_parameter_the_query_does_not_take_is_refused_by_name(cast: Cast):
     compiled = Compiled(held, "user", "province")
     with pytest.raises(TypeError, match="province"):
         compiled.rows(user=cast.lan.pk)
+
+
+def test_an_id_written_in_the_query_stays_as_written(cast: Cast):
+    """A whole number in the query that is no marker is a constant, not a parameter."""
+    noi_vu = cast.noi_vu.pk
+    reporters_here = Compiled(
+        lambda province: Membership.objects.filter(
+            province_id=province, unit_id=noi_vu
+        ).values_list("user_id", "role"),
+        "province",
+    )
+    assert sorted(reporters_here.rows(province=cast.province.pk)) == sorted(
+        [(cast.lan.pk, Role.REPORTER.value), (cast.minh.pk, Role.APPROVER.value)]
+    )
+    assert reporters_here.rows(province=cast.other_province.pk) == []
+
+
+def test_a_value_that_is_no_id_is_refused_rather_than_matching_nothing(cast: Cast):
+    compiled = Compiled(held, "user", "province")
+    for value in (None, "1", True, 1.0):
+        with pytest.raises(TypeError, match="user"):
+            compiled.rows(user=value, province=cast.province.pk)  # type: ignore[arg-type]
+
+
+def test_a_column_the_marker_cannot_be_in_is_refused_when_composed(cast: Cast):
+    years = Compiled(
+        lambda year: Campaign.objects.filter(year=year).values_list("pk"),  # positive only
+        "year",
+    )
+    with pytest.raises(ValueError, match="year"):
+        years.rows(year=2025)
+
+
+def test_a_query_that_locks_its_rows_goes_where_writes_go(cast: Cast, monkeypatch):
+    asked: list[str] = []
+    monkeypatch.setattr(
+        router, "db_for_write", lambda model, **hints: asked.append("write") or "default"
+    )
+    monkeypatch.setattr(
+        router, "db_for_read", lambda model, **hints: asked.append("read") or "default"
+    )
+    locked = Compiled(
+        lambda user: Membership.objects.select_for_update()
+        .filter(user_id=user)
+        .values_list("role"),
+        "user",
+    )
+    with transaction.atomic():
+        assert locked.rows(user=cast.lan.pk) == [(Role.REPORTER.value,)]
+    assert Compiled(held, "user", "province").rows(user=cast.lan.pk, province=cast.province.pk)
+    assert asked == ["write", "read"]

@@ -7,14 +7,16 @@ IMMEDIATE transaction on SQLite), so the two saves run one after the other."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
 
 from portal.accounts.models import Membership, User
+from portal.assessments import saving
 from portal.assessments.models import Answer
 from portal.roles import Role
-from tests.portal.assessments.conftest import form_fields, url
+from tests.portal.assessments.conftest import COMPLETE, form_fields, save_fields, url
 from tests.portal.conftest import Cast
 
 
@@ -57,3 +59,49 @@ def test_two_people_saving_one_criterion_at_once_one_wins_and_the_other_is_told(
     winner = next(name for name, code in status.items() if code == 302)
     row = Answer.objects.select_related("updated_by").get(criterion="cqs_ky_so")
     assert (row.value, row.version, row.updated_by.username) == (people[winner][1], 1, winner)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_one_criterion_of_a_draft_both_prepared_before_either_locks(
+    cast: Cast, huong: User, monkeypatch: pytest.MonkeyPatch
+):
+    """A draft saved again reads only its state under the lock (saving, decision 24): that
+    read must still lock the submission's row (FOR UPDATE on PostgreSQL), or the second
+    save reads the versions before the first commits and overwrites its answer."""
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
+    people = {"lan": (cast.client(cast.lan), "11"), "huong": (cast.client(huong), "12")}
+    pages = {
+        name: form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))
+        for name, (client, _) in people.items()
+    }
+    both_prepared = threading.Barrier(len(people))
+    prepare, seen = saving._prepare, threading.local()
+
+    def prepared_then_wait(*args: Any, **kwargs: Any) -> Any:
+        result = prepare(*args, **kwargs)
+        if not getattr(seen, "waited", False):  # the preparation before the transaction
+            seen.waited = True
+            both_prepared.wait(timeout=10)
+        return result
+
+    monkeypatch.setattr(saving, "_prepare", prepared_then_wait)
+    status: dict[str, int] = {}
+
+    def save(name: str) -> None:
+        client, value = people[name]
+        try:
+            data = {**pages[name], "value:cqs_ky_so": value}
+            status[name] = client.post(url("save", cast.noi_vu_campaign_unit), data).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(status.values()) == [302, 409], status
+    winner = next(name for name, code in status.items() if code == 302)
+    row = Answer.objects.select_related("updated_by").get(criterion="cqs_ky_so")
+    assert (row.value, row.updated_by.username) == (people[winner][1], winner)
+    assert row.version == 2  # the draft's first save, then the winner's: nothing lost
