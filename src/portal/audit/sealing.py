@@ -101,8 +101,8 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
     checkpoint_after_commit(using, position)
 
 
-# Whether any entry is pending: looked at by every save under the write lock (SQLite), so
-# composed once (portal.compiled).
+# Whether any entry is pending: looked at by every save under the write lock (SQLite) and
+# at every heartbeat of the task worker, so composed once (portal.compiled).
 _PENDING = Compiled(lambda: AuditEntry.objects.filter(seq__isnull=True).values_list("pk")[:1])
 
 
@@ -194,7 +194,7 @@ def seal_committed(using: str = DEFAULT_DB_ALIAS, known: Known | None = None) ->
     """Seal what is pending after a commit, or at the task worker's heartbeat: a look
     first, so that a beat with nothing to seal takes no lock (SQLite's is the database's)."""
     try:
-        if known is None and not AuditEntry.objects.using(using).filter(seq__isnull=True).exists():
+        if known is None and not _PENDING.rows(using):
             return
         audit_seal(using, known)
     except DatabaseError as error:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from portal.accounts.models import Membership, User
 from portal.assessments import saving
@@ -29,22 +30,25 @@ def huong(cast: Cast) -> User:
     return user
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_people_saving_one_criterion_at_once_one_wins_and_the_other_is_told(
-    cast: Cast, huong: User
-):
-    people = {"lan": (cast.client(cast.lan), "60"), "huong": (cast.client(huong), "75")}
+Person = tuple[Client, str]  # a signed-in browser and the value it types
+
+
+def saved_at_once(cast: Cast, people: dict[str, Person], *, together: bool) -> dict[str, int]:
+    """Each person loads the form, types their value for cqs_ky_so and presses save, each in
+    a thread of their own on a connection of its own (`together`: the posts start at one
+    moment); the answer each got."""
     pages = {
         name: form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))
         for name, (client, _) in people.items()
     }
-    barrier = threading.Barrier(len(people))
+    start = threading.Barrier(len(people))
     status: dict[str, int] = {}
 
     def save(name: str) -> None:
         client, value = people[name]
         try:
-            barrier.wait(timeout=10)
+            if together:
+                start.wait(timeout=10)
             data = {**pages[name], "value:cqs_ky_so": value}
             status[name] = client.post(url("save", cast.noi_vu_campaign_unit), data).status_code
         finally:
@@ -55,6 +59,15 @@ def test_two_people_saving_one_criterion_at_once_one_wins_and_the_other_is_told(
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    return status
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_one_criterion_at_once_one_wins_and_the_other_is_told(
+    cast: Cast, huong: User
+):
+    people = {"lan": (cast.client(cast.lan), "60"), "huong": (cast.client(huong), "75")}
+    status = saved_at_once(cast, people, together=True)
     assert sorted(status.values()) == [302, 409], status
     winner = next(name for name, code in status.items() if code == 302)
     row = Answer.objects.select_related("updated_by").get(criterion="cqs_ky_so")
@@ -70,10 +83,6 @@ def test_two_people_saving_one_criterion_of_a_draft_both_prepared_before_either_
     save reads the versions before the first commits and overwrites its answer."""
     save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
     people = {"lan": (cast.client(cast.lan), "11"), "huong": (cast.client(huong), "12")}
-    pages = {
-        name: form_fields(client.get(url("form", cast.noi_vu_campaign_unit)))
-        for name, (client, _) in people.items()
-    }
     both_prepared = threading.Barrier(len(people))
     prepare, seen = saving._prepare, threading.local()
 
@@ -85,21 +94,7 @@ def test_two_people_saving_one_criterion_of_a_draft_both_prepared_before_either_
         return result
 
     monkeypatch.setattr(saving, "_prepare", prepared_then_wait)
-    status: dict[str, int] = {}
-
-    def save(name: str) -> None:
-        client, value = people[name]
-        try:
-            data = {**pages[name], "value:cqs_ky_so": value}
-            status[name] = client.post(url("save", cast.noi_vu_campaign_unit), data).status_code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=(name,)) for name in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    status = saved_at_once(cast, people, together=False)  # they meet once prepared
     assert sorted(status.values()) == [302, 409], status
     winner = next(name for name, code in status.items() if code == 302)
     row = Answer.objects.select_related("updated_by").get(criterion="cqs_ky_so")
