@@ -53,7 +53,8 @@ def test_caddy_reads_the_production_caddyfile_with_the_portals_snippet(tmp_path:
     caddyfile.write_text(
         (DEPLOY / "caddy" / "Caddyfile")
         .read_text(encoding="utf-8")
-        .replace("/etc/caddy/dti.caddy", str(DEPLOY / "caddy" / "dti.caddy")),
+        .replace("/etc/caddy/dti.caddy", str(DEPLOY / "caddy" / "dti.caddy"))
+        .replace("/etc/caddy/dti-servers.caddy", str(DEPLOY / "caddy" / "servers.caddy")),
         encoding="utf-8",
     )
     adapted = subprocess.run(
@@ -72,3 +73,6 @@ def test_caddy_reads_the_production_caddyfile_with_the_portals_snippet(tmp_path:
     }
     assert handlers["reverse_proxy"]["upstreams"] == [{"dial": "127.0.0.1:8000"}]
     assert handlers["request_body"]["max_size"] >= 20 * 1024 * 1024  # DTI_EVIDENCE_MAX_MB
+    # a client's time to send its request is bounded (deploy/caddy/servers.caddy), in ns
+    assert server["read_header_timeout"] == 10 * 10**9
+    assert server["read_timeout"] == 30 * 60 * 10**9

@@ -32,6 +32,8 @@ HOST = "127.0.0.1"
 LIFETIME_S = 600  # both servers stop by themselves after this, whatever happens here
 START_TIMEOUT_S = 120
 PASSWORD = "mat-khau-thu-nghiem-2026"
+# the proxy's wait for a request's head, here (deploy/caddy/servers.caddy: 10 s)
+READ_HEADER_TIMEOUT_S = 2
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ def caddyfile(folder: Path, http_port: int, https_port: int) -> Path:
         f"\thttps_port {https_port}\n"
         "\tskip_install_trust\n"
         f"\tstorage file_system {folder / 'caddy'}\n"
+        f"\timport {REPO / 'deploy' / 'caddy' / 'servers.caddy'}\n"
         "}\n"
         f"https://{HOST}:{https_port} {{\n"
         "\ttls internal\n"
@@ -120,7 +123,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     app = start(["scripts/serve"], env, app_log, LIFETIME_S)
     caddy_log = folder / "caddy.log"
     caddy_env = {**env, "DTI_UPSTREAM": f"{HOST}:{app_port}", "HOME": str(folder),
-                 "XDG_DATA_HOME": str(folder), "XDG_CONFIG_HOME": str(folder)}  # fmt: skip
+                 "XDG_DATA_HOME": str(folder), "XDG_CONFIG_HOME": str(folder),
+                 # production's 10 s, shortened so that a test may wait for it
+                 "DTI_PROXY_READ_HEADER_TIMEOUT": f"{READ_HEADER_TIMEOUT_S}s"}  # fmt: skip
     config = caddyfile(folder, http_port, https_port)
     caddy = start(["caddy", "run", "--config", str(config), "--adapter", "caddyfile"],
                   caddy_env, caddy_log, LIFETIME_S)  # fmt: skip
@@ -227,6 +232,29 @@ def test_a_slow_upload_waits_in_the_proxy_not_in_a_server_thread(stack: Stack):
     finally:
         for connection in slow:
             connection.close()
+
+
+def test_the_proxy_closes_a_connection_whose_request_head_never_ends(stack: Stack):
+    """Half a request's head, then nothing (the "slowloris" attack): left open, thousands of
+    them would cost the proxy a goroutine and a socket each for as long as their sender
+    likes. The proxy closes each once its wait for a head is over."""
+    verify = str(stack.root_certificate)
+    context = ssl.create_default_context(cafile=verify)
+    host, port = stack.https.removeprefix("https://").split(":")
+    wait = READ_HEADER_TIMEOUT_S + 8
+    with context.wrap_socket(
+        socket.create_connection((host, int(port)), timeout=wait), server_hostname=host
+    ) as connection:
+        started = time.monotonic()
+        connection.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: ".encode())
+        try:
+            answer = connection.recv(4096)  # b"": closed; or a refusal, then closed
+        except (ssl.SSLError, ConnectionResetError):
+            answer = b""
+        except TimeoutError:
+            pytest.fail(f"the half-sent request was still open after {wait} s")
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), answer[:100]
+    assert time.monotonic() - started >= READ_HEADER_TIMEOUT_S - 0.5
 
 
 def test_static_files_have_hashed_names_and_are_cached_for_a_year(stack: Stack):
