@@ -231,9 +231,10 @@ def _prepare(
         answer.value, answer.note = posted.value, posted.note
         answer.version += 1
         answer.updated_by_id = actor_id
-        # what was posted is checked; the criterion is the framework's, the rest set here
+        # what was posted is checked; the criterion is the framework's, the id the
+        # database's, the rest set here
         answer.clean_fields(
-            exclude=["submission", "criterion", "version", "updated_by", "updated_at"]
+            exclude=["id", "submission", "criterion", "version", "updated_by", "updated_at"]
         )
         records.append((answer, old))
     if conflicts:
