@@ -508,9 +508,9 @@ def request_costs(
     if result.run.errors:
         return None
     if handler is None:
-        from django.core.handlers.wsgi import WSGIHandler
+        from portal.form_body import FormWSGIHandler
 
-        handler = WSGIHandler()
+        handler = FormWSGIHandler()  # as portal.wsgi serves the portal
     communes = [
         Commune(r, result.acknowledged[r.campaign_unit], result.values.get(r.campaign_unit))
         for r in reporters

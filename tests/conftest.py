@@ -50,6 +50,20 @@ def django_db_modify_db_settings(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def requests_as_the_portal_builds_them() -> Iterator[None]:
+    """The tests' client and live server build each request as the portal's own handler
+    does (portal.wsgi: a form's body read by portal.form_body), not as Django's default."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from portal.form_body import FormRequest
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.test.client.WSGIRequest", FormRequest)  # the client's handler
+        patch.setattr(WSGIHandler, "request_class", FormRequest)  # the live server's
+        yield
+
+
 @pytest.fixture(autouse=True)
 def audit_anchor(settings: Any, tmp_path: Path) -> Path:
     """Each test's audit trail is checkpointed in its own folder: the checkpoints of one

@@ -10,23 +10,26 @@ and the names, which every save of a form repeats, are decoded once per process 
 (the short ones only, a bounded number).
 
 What comes out is what Django's QueryDict gives for the same body, field for field and in
-order: `tests/portal/test_form_body.py` compares them on generated bodies. The limits are
-Django's: the body's size (DATA_UPLOAD_MAX_MEMORY_SIZE, checked as `request.body` is read)
-and the number of fields (DATA_UPLOAD_MAX_NUMBER_FIELDS), refused as Django refuses them
-(400). Other bodies (multipart uploads, JSON) are left to Django."""
+order: `tests/portal/test_form_body.py` compares them on generated bodies. The body is read
+when Django would read it, the first time `request.POST` is asked for (`FormRequest`, the
+request of the portal's WSGI handler), and its limits are Django's: its size
+(DATA_UPLOAD_MAX_MEMORY_SIZE, checked as `request.body` is read) and its number of fields
+(DATA_UPLOAD_MAX_NUMBER_FIELDS), raising the errors Django raises. Other bodies (multipart
+uploads, JSON) are Django's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.core.files.uploadedfile import UploadedFile
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
-__all__ = ["FormBodyMiddleware", "parsed_form"]
+__all__ = ["FormRequest", "FormWSGIHandler", "parsed_form"]
 
 FORM = "application/x-www-form-urlencoded"
 # Names up to this long are decoded once and kept, as many as NAMES_KEPT: a form's names are
@@ -78,21 +81,27 @@ def _decoded(value: str) -> str:
     return unquote(value) if "%" in value else value
 
 
-class FormBodyMiddleware:
-    """Reads a form's body with `parsed_form` before anything asks for `request.POST`
-    (the CSRF check is the first to), and leaves `request.FILES` empty, as Django does for
-    such a body. A body declared in another charset than UTF-8 is left to Django, which
-    refuses it."""
+class FormRequest(WSGIRequest):
+    """Django's request, its form's body read by `parsed_form` when `request.POST` (or
+    `request.FILES`) is first asked for, where Django would read it with its QueryDict: the
+    same fields, the same errors at the same moment (the CSRF check's, an upload's own
+    handlers set before, a JSON body never read as a form). Any other body, a charset other
+    than UTF-8 (which Django refuses) and a stream already read are Django's as before."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def _load_post_and_files(self) -> None:
         if (
-            request.method == "POST"
-            and request.content_type == FORM
-            and (request.encoding or "utf-8").lower() == "utf-8"
+            self.method == "POST"
+            and self.content_type == FORM
+            and (self.encoding or "utf-8").lower() == "utf-8"
+            and not (self._read_started and not hasattr(self, "_body"))  # type: ignore[attr-defined]  # Django's own, not in its stubs
         ):
-            request.POST = parsed_form(request.body)  # type: ignore[assignment]  # immutable: the stubs' _ImmutableQueryDict
-            request._files = MultiValueDict()  # type: ignore[attr-defined]  # as Django's own reader sets it
-        return self.get_response(request)
+            self._post = parsed_form(self.body)
+            self._files: MultiValueDict[str, UploadedFile] = MultiValueDict()
+            return
+        super()._load_post_and_files()
+
+
+class FormWSGIHandler(WSGIHandler):
+    """Django's WSGI handler, each request a `FormRequest` (portal.wsgi)."""
+
+    request_class = FormRequest

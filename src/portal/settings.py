@@ -76,7 +76,6 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.public.middleware.OpenAccessMiddleware",  # CORS and the rate of the open data
-    "portal.form_body.FormBodyMiddleware",  # a form's body read in one pass, before the CSRF check
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

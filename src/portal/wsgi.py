@@ -1,8 +1,11 @@
-"""WSGI entry point."""
+"""WSGI entry point: Django's handler, a form's body read in one pass (portal.form_body)."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
+
+from portal.form_body import FormWSGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application does
+application = FormWSGIHandler()

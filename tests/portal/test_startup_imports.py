@@ -40,7 +40,6 @@ STARTED = """
 import json, sys
 import django
 django.setup()
-from django.core.handlers.wsgi import WSGIHandler
 from django.urls import get_resolver
 
 def load(patterns):
@@ -50,7 +49,7 @@ def load(patterns):
         else:
             pattern.callback  # the view's module imported
 load(get_resolver().url_patterns)
-WSGIHandler()  # every middleware
+import portal.wsgi  # the portal's handler, as gunicorn loads it: every middleware
 started = sorted({name.split(".")[0] for name in sys.modules})
 import dti.reports.direct_pdf  # a first report drawn: its renderer loaded now
 print(json.dumps({"started": started, "drawn": "reportlab" in sys.modules}))
