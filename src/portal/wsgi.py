@@ -4,8 +4,10 @@ import os
 
 import django
 
-from portal.form_body import FormWSGIHandler
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application does
+
+# once the settings are named and loaded: nothing of the portal is imported before
+from portal.form_body import FormWSGIHandler  # noqa: E402
+
 application = FormWSGIHandler()

@@ -110,11 +110,13 @@ _COMPARED_READ = Compiled(
 
 
 def _compared(submission_id: int) -> dict[str, Answer]:
-    alias = router.db_for_read(Answer)
+    alias = router.db_for_read(Answer)  # one database, read and decoded
+    connection = connections[alias]
     value = Answer._meta.get_field("value")  # its JSON, decoded as the ORM decodes it
     answers = {}
-    for pk, criterion, stored, note, version in _COMPARED_READ.rows(submission=submission_id):
-        decoded = value.from_db_value(stored, value.cached_col, connections[alias])
+    rows = _COMPARED_READ.rows(alias, submission=submission_id)
+    for pk, criterion, stored, note, version in rows:
+        decoded = value.from_db_value(stored, value.cached_col, connection)
         row = (pk, criterion, decoded, note, version)
         answers[criterion] = Answer.from_db(alias, _COMPARED, row)
     return answers
