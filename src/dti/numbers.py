@@ -25,6 +25,7 @@ from dti.tables.cells import ParsedNumber, parse_number
 MAX_MAGNITUDE = Decimal(10) ** 12
 MAX_DECIMALS = SCALE_DIGITS
 _MAX_BITS = MAX_MAGNITUDE.adjusted() * 4  # an int of more bits is far past the bound
+_WHOLE_DIGITS = MAX_MAGNITUDE.adjusted()  # digits of a whole number below the bound, at most
 
 
 class NumberError(ValueError):
@@ -41,6 +42,10 @@ def read_number(
     Text is read as a printed table reads it (dti.tables.cells)."""
     if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
         raise NumberError("Cần một số")
+    if type(raw) is str and len(raw) <= _WHOLE_DIGITS and raw.isascii() and raw.isdigit():
+        # the commonest text, a whole number of a few digits: what the reading below gives
+        # it, without its steps (a self-assessment of 80 criteria reads 80 of them a save)
+        return ParsedNumber(Decimal(raw), False, 0)
     if isinstance(raw, str):
         parsed = parse_number(raw)  # CellError names the typing mistake
         value = checked_number(parsed.value, max_decimals=max_decimals)

@@ -41,6 +41,20 @@ def canonical_answer(value: AnswerValue, note: str) -> str:
     return json.dumps({"note": note, "value": value}, sort_keys=True, ensure_ascii=False)
 
 
+def stored_as_is(value: object, note: object) -> bool:
+    """Whether an answer is one `Answer` stores as it is: its value an `AnswerValue` of
+    exactly those types (nothing, yes/no, a text, or formula inputs by name, each a text),
+    its note a text. What the answers form gives always is; the field's own check would
+    only learn that the value can be written as JSON, by writing it (80 times a save)."""
+    if type(note) is not str:
+        return False
+    if value is None or type(value) in (bool, str):
+        return True
+    return type(value) is dict and all(
+        type(name) is str and type(item) is str for name, item in value.items()
+    )
+
+
 _PLAIN = (str, bool, int, type(None))  # compared as they are; any other kind as its JSON
 
 

@@ -16,8 +16,8 @@ conversions.
 The values are prepared by each field as Django would save them (JSON, decimals, aware
 datetimes, foreign keys), except text, whole numbers and references whose value already is
 text, a whole number or None, which each field would pass as it is; on PostgreSQL they are
-then written as JSON (`document`). Nothing here validates them: callers run clean_fields
-first."""
+then written as JSON (`document`). Nothing here validates them: callers check them first
+(clean_fields, or a check of their own where the types say more)."""
 
 from __future__ import annotations
 

@@ -4,14 +4,15 @@ never an OverflowError, an InvalidOperation or a 500 further on."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dti.numbers import MAX_MAGNITUDE, NumberError, read_number
-from dti.tables.cells import CellError
+from dti.numbers import MAX_MAGNITUDE, NumberError, checked_number, read_number
+from dti.tables.cells import CellError, parse_number
 
 REFUSED = [
     pytest.param(Decimal("1E+309"), id="1e309"),
@@ -70,6 +71,44 @@ def test_anything_is_a_bounded_exact_number_or_a_value_error(raw):
         return
     assert value.is_finite() and abs(value) <= MAX_MAGNITUDE
     assert value == value.quantize(Decimal("0.0001"))
+
+
+def _read_step_by_step(text: str) -> tuple[Decimal, bool, int]:
+    """What read_number does with any text: the printed number's reading, then its bounds."""
+    parsed = parse_number(text)
+    return checked_number(parsed.value), parsed.percent, parsed.decimals
+
+
+def _read_as_step_by_step(text: str) -> None:
+    try:
+        expected = _read_step_by_step(text)
+    except ValueError as error:
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            read_number(text)
+        return
+    read = read_number(text)
+    assert (read.value, read.percent, read.decimals) == expected
+    assert str(read.value) == str(expected[0])  # the same digits, no exponent either way
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=1, max_size=14),
+        st.text(alphabet="0123456789٣５ ,.%+-", min_size=1, max_size=14),
+    )
+)
+def test_a_whole_number_read_the_short_way_is_read_as_step_by_step(text):
+    _read_as_step_by_step(text)
+
+
+# the short way's edges: the bound (12 digits and 13), leading zeros, digits that are not
+# ASCII (str.isdigit says yes), space around
+@pytest.mark.parametrize(
+    "text", ["0", "007", "999999999999", "1000000000000", "9999999999999", "٣", "５", " 12"]
+)
+def test_whole_numbers_at_the_edges_of_the_short_way(text):
+    _read_as_step_by_step(text)
 
 
 def test_a_published_table_with_a_huge_score_is_refused_by_row_and_column(tmp_path):

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
+from decimal import Decimal
 
 import pytest
 from django.utils.safestring import SafeString
 
-from portal.answers import canonical_answer, same_answer
+from portal.answers import canonical_answer, same_answer, stored_as_is
 
 VALUES: list[object] = [
     None,
@@ -52,3 +53,47 @@ def test_a_yes_is_never_the_number_one_nor_a_no_zero():
     assert not same_answer(False, "", 0, "")
     assert not same_answer("1", "", 1, "")
     assert same_answer({"b": "2", "a": "1"}, "", {"a": "1", "b": "2"}, "")
+
+
+class Text(str):
+    """A text that is not exactly a str: JSON would write it, but as what?"""
+
+
+@pytest.mark.parametrize(
+    "value", [None, True, False, "", "87.5", "mot_phan", {}, {"so_ho_so": "12", "tong": "40"}]
+)
+def test_what_the_answers_form_gives_is_stored_as_it_is(value: object):
+    assert stored_as_is(value, "")
+    assert stored_as_is(value, "Theo báo cáo số 12/BC-UBND")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        1,
+        0,
+        1.5,
+        float("nan"),
+        Decimal("87.5"),
+        ["1"],
+        ("1",),
+        {"1"},
+        {"a": 1},
+        {"a": None},
+        {"a": {"b": "1"}},
+        {1: "1"},
+        Text("1"),
+        {"a": Text("1")},
+        SafeString("1"),
+        OrderedDict(a="1"),
+        b"1",
+        object(),
+    ],
+)
+def test_any_other_value_is_not(value: object):
+    assert not stored_as_is(value, "")
+
+
+@pytest.mark.parametrize("note", [None, 1, b"", Text(""), ["ghi chú"]])
+def test_a_note_that_is_not_exactly_a_text_is_not(note: object):
+    assert not stored_as_is("1", note)

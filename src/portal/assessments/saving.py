@@ -29,7 +29,13 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Node
 from portal.accounts.models import User
-from portal.answers import Conflict, PostedAnswer, answer_label, same_answer
+from portal.answers import (
+    Conflict,
+    PostedAnswer,
+    answer_label,
+    same_answer,
+    stored_as_is,
+)
 from portal.assessments.models import Answer, Submission
 from portal.assessments.permissions import unit_roles
 from portal.assessments.selectors import answers_of, edit_block_reason, framework_for
@@ -211,6 +217,11 @@ def _prepare(
     records: list[tuple[Answer, dict[str, object] | None]] = []
     actor_id = actor.pk  # once: the request's person is a lazy object, each look a call
     for code, posted in answers.items():
+        # what was posted is checked, before it is compared (the criterion is the
+        # framework's, the id the database's, the rest set here): a value or a note the form
+        # cannot give is a caller's mistake, refused before anything is written
+        if not stored_as_is(posted.value, posted.note):
+            raise TypeError(f"{code}: not an answer Answer stores as it is: {posted!r}")
         answer = current.get(code)
         stored = (answer.value, answer.note) if answer else (None, "")
         if same_answer(posted.value, posted.note, *stored):
@@ -231,11 +242,6 @@ def _prepare(
         answer.value, answer.note = posted.value, posted.note
         answer.version += 1
         answer.updated_by_id = actor_id
-        # what was posted is checked; the criterion is the framework's, the id the
-        # database's, the rest set here
-        answer.clean_fields(
-            exclude=["id", "submission", "criterion", "version", "updated_by", "updated_at"]
-        )
         records.append((answer, old))
     if conflicts:
         raise AnswerConflict(_named(conflicts, leaves, submission))

@@ -5,6 +5,7 @@ written is what a save under the lock from the start would have written, or noth
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -201,3 +202,24 @@ def test_the_answers_a_save_compares_are_read_as_the_orm_reads_them(cast: Cast):
             answer.version,
         )
         assert type(read.value) is type(answer.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value, note",
+    [(60, ""), (Decimal("60"), ""), ({"online": 12}, ""), (["60"], ""), ("60", None)],
+    ids=["int", "decimal", "inputs-not-text", "list", "no-note"],
+)
+def test_an_answer_the_form_cannot_give_is_refused_and_nothing_is_written(
+    cast: Cast, value: Any, note: Any
+):
+    """The form gives each value as Answer stores it; a caller that passes anything else
+    (the check the field made by writing it as JSON, made by its types) is told which
+    criterion, and the other answers of the save are not written either."""
+    good = fresh("70")
+    bad = PostedAnswer(value, note, version=0, loaded=canonical_answer(None, ""))
+    with pytest.raises(TypeError, match="cqs_ky_so"):
+        save(cast, {"cqs_so_hoa": good, "cqs_ky_so": bad})
+    assert stored(cast) == {}
+    assert not AuditEntry.objects.exists()
+    assert audit_log_verify().intact
