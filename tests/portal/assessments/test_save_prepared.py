@@ -206,7 +206,7 @@ def test_the_answers_a_save_compares_are_read_as_the_orm_reads_them(cast: Cast):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "value, note",
+    ("value", "note"),
     [(60, ""), (Decimal("60"), ""), ({"online": 12}, ""), (["60"], ""), ("60", None)],
     ids=["int", "decimal", "inputs-not-text", "list", "no-note"],
 )
