@@ -115,10 +115,12 @@ def free_port() -> int:
 
 
 def server_settings() -> dict[str, str]:
-    """The worker class, threads per worker and keep-alive deploy/gunicorn.conf.py gives
-    gunicorn in production (with this environment's DTI_THREADS, if set)."""
+    """The worker class, workers, threads per worker and keep-alive deploy/gunicorn.conf.py
+    gives gunicorn in production (with this environment's DTI_WORKERS and DTI_THREADS, if
+    set)."""
     config = runpy.run_path(str(REPO / "deploy" / "gunicorn.conf.py"))
-    return {name: str(config[name]) for name in ("worker_class", "threads", "keepalive")}
+    names = ("worker_class", "workers", "threads", "keepalive")
+    return {name: str(config[name]) for name in names}
 
 
 def described_server() -> dict[str, str]:
@@ -381,7 +383,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--units", type=positive, default=3300, help="units of the big level")
     parser.add_argument("--clients", type=positive, default=32)
     parser.add_argument("--seconds", type=positive, default=15, help="per kind of request")
-    parser.add_argument("--workers", type=workers, default=3, help="gunicorn workers, 2 to 4")
+    parser.add_argument(
+        "--workers",
+        type=workers,
+        default=int(server_settings()["workers"]),
+        help="gunicorn workers, 2 to 4 (default: production's, deploy/gunicorn.conf.py)",
+    )
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the server

@@ -58,6 +58,7 @@ from bench_public import (  # noqa: E402
     described_server,
     environment,
     free_port,
+    server_settings,
     start_server,
     stop_server,
 )
@@ -423,7 +424,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--clients", type=positive, help="threads of the floor (default: the surge's communes)"
     )
-    parser.add_argument("--workers", type=positive, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--workers",
+        type=positive,
+        default=int(server_settings()["workers"]),
+        help="gunicorn workers (default: production's, deploy/gunicorn.conf.py)",
+    )
     parser.add_argument(
         "--costs",
         type=positive,

@@ -7,14 +7,16 @@ import os
 
 # 127.0.0.1 only: the reverse proxy in front (deploy/caddy) is what the network reaches.
 bind = os.environ.get("DTI_BIND", "127.0.0.1:8000")
-# Threads wait on the database and the disk while others run: 3 workers of 2 threads is what
-# docs/performance-public.md measured on 2 cores. Each worker is a process with its own
-# memory; more workers take more of it.
+# One worker a core the server may use, of 2 threads each: threads wait on the database and
+# the disk while another runs. More workers than cores only take turns on them: on 2 cores,
+# deadline day's saves with 4 workers waited a fifth longer than with 2 and went through a
+# tenth slower, the public pages the same with 2 or 3 (docs/decisions.md, 26). Each worker is
+# a process with its own memory.
 # gunicorn's threaded worker, taking a new connection only while one of its threads is free
 # (portal.server_worker): a request no thread can serve now waits in the kernel's queue, which
 # all the workers share, in arrival order, instead of behind the requests of one worker.
 worker_class = "portal.server_worker.FreeThreadWorker"
-workers = int(os.environ.get("DTI_WORKERS", "3"))
+workers = int(os.environ.get("DTI_WORKERS") or len(os.sched_getaffinity(0)))
 threads = int(os.environ.get("DTI_THREADS", "2"))
 # A worker whose own loop has not reported for this long (a process stuck) is killed and
 # replaced. With threads, gunicorn does not stop one long request: its thread stays taken

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,23 @@ def test_caddy_reads_the_production_caddyfile_with_the_portals_snippet(tmp_path:
     # a client's time to send its request is bounded (deploy/caddy/servers.caddy), in ns
     assert server["read_header_timeout"] == 10 * 10**9
     assert server["read_timeout"] == 30 * 60 * 10**9
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [({}, "cores"), ({"DTI_WORKERS": ""}, "cores"), ({"DTI_WORKERS": "5"}, 5)],
+    ids=["unset", "empty", "set"],
+)
+def test_gunicorn_runs_a_worker_a_core_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: object
+):
+    """One worker for each core the server may use (its CPU affinity, which a container or
+    a systemd CPUAffinity narrows), not every core of the machine; DTI_WORKERS says how
+    many where it is set."""
+    monkeypatch.delenv("DTI_WORKERS", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    cores = {0} if expected == "cores" else set(os.sched_getaffinity(0))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
+    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert config["workers"] == (1 if expected == "cores" else expected)
