@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engi
 
 from bench_engine import machine_table, positive  # noqa: E402
 from bench_ledger import database_described  # noqa: E402
-from bench_public import free_port, start_server, stop_server  # noqa: E402
+from bench_public import free_port, server_settings, start_server, stop_server  # noqa: E402
 from bench_saves import Run, request, served_portal  # noqa: E402
 from bench_writes import OVERRIDE, build, in_appraisal  # noqa: E402
 from public_load import HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
@@ -103,7 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--units", type=positive, default=3300, help="communes finalized")
     parser.add_argument("--logins", type=positive, default=20, help="sign-ins of the floor")
-    parser.add_argument("--workers", type=positive, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--workers",
+        type=positive,
+        default=int(server_settings()["workers"]),
+        help="gunicorn workers (default: production's, deploy/gunicorn.conf.py)",
+    )
     parser.add_argument("--postgres", action="store_true", help="DTI_DATABASE_URL's PostgreSQL")
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     options = parser.parse_args(argv)

@@ -386,8 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--workers",
         type=workers,
-        default=int(server_settings()["workers"]),
-        help="gunicorn workers, 2 to 4 (default: production's, deploy/gunicorn.conf.py)",
+        default=min(4, max(2, int(server_settings()["workers"]))),
+        help="gunicorn workers, 2 to 4 (default: production's, deploy/gunicorn.conf.py, "
+        "within those)",
     )
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@ Every value can be changed by an environment variable without editing this file.
 
 from __future__ import annotations
 
+import math
 import os
 
 # 127.0.0.1 only: the reverse proxy in front (deploy/caddy) is what the network reaches.
@@ -16,7 +17,24 @@ bind = os.environ.get("DTI_BIND", "127.0.0.1:8000")
 # (portal.server_worker): a request no thread can serve now waits in the kernel's queue, which
 # all the workers share, in arrival order, instead of behind the requests of one worker.
 worker_class = "portal.server_worker.FreeThreadWorker"
-workers = int(os.environ.get("DTI_WORKERS") or len(os.sched_getaffinity(0)))
+CPU_QUOTA = "/sys/fs/cgroup/cpu.max"  # cgroup v2: "<quota> <period>", or "max <period>"
+
+
+def cores() -> int:
+    """The cores the server may use: those it may run on (its CPU affinity: a cpuset, systemd's
+    CPUAffinity), fewer where its control group's quota allows less time than that (a
+    container's --cpus, a pod's limit, systemd's CPUQuota): a quota of 2 CPUs on a host of
+    64 cores is 2 workers, not 64."""
+    allowed = len(os.sched_getaffinity(0))
+    try:
+        with open(CPU_QUOTA, encoding="ascii") as quota_file:
+            quota, period = quota_file.read().split()[:2]
+        return max(1, min(allowed, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError, ZeroDivisionError):  # no cgroup v2 here, or no quota ("max")
+        return allowed
+
+
+workers = int(os.environ.get("DTI_WORKERS") or cores())
 threads = int(os.environ.get("DTI_THREADS", "2"))
 # A worker whose own loop has not reported for this long (a process stuck) is killed and
 # replaced. With threads, gunicorn does not stop one long request: its thread stays taken

@@ -4,12 +4,15 @@ tests/deploy/test_stack.py runs gunicorn's configuration and Caddy's snippet for
 
 from __future__ import annotations
 
+import builtins
+import io
 import json
 import os
 import runpy
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,21 +82,56 @@ def test_caddy_reads_the_production_caddyfile_with_the_portals_snippet(tmp_path:
     assert server["read_timeout"] == 30 * 60 * 10**9
 
 
-@pytest.mark.parametrize(
-    ("environment", "expected"),
-    [({}, "cores"), ({"DTI_WORKERS": ""}, "cores"), ({"DTI_WORKERS": "5"}, 5)],
-    ids=["unset", "empty", "set"],
-)
-def test_gunicorn_runs_a_worker_a_core_unless_told_otherwise(
-    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: object
-):
-    """One worker for each core the server may use (its CPU affinity, which a container or
-    a systemd CPUAffinity narrows), not every core of the machine; DTI_WORKERS says how
-    many where it is set."""
+EIGHT_CORES = set(range(8))
+
+
+def gunicorn_workers(
+    monkeypatch: pytest.MonkeyPatch, cores: set[int], quota: str | None, workers: str | None
+) -> object:
+    """deploy/gunicorn.conf.py's `workers`, read on a machine where the server may run on
+    `cores`, its control group's CPU quota `quota` (None: no such file), DTI_WORKERS
+    `workers` (None: unset)."""
     monkeypatch.delenv("DTI_WORKERS", raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    cores = {0} if expected == "cores" else set(os.sched_getaffinity(0))
+    if workers is not None:
+        monkeypatch.setenv("DTI_WORKERS", workers)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
-    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
-    assert config["workers"] == (1 if expected == "cores" else expected)
+    real_open = builtins.open
+
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if file == "/sys/fs/cgroup/cpu.max":
+            if quota is None:
+                raise FileNotFoundError(file)
+            return io.StringIO(quota)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["workers"]
+
+
+@pytest.mark.parametrize(
+    ("quota", "expected"),
+    [
+        (None, 8),  # no cgroup v2 quota file: every core it may run on
+        ("max 100000\n", 8),  # no quota
+        ("200000 100000\n", 2),  # a container of 2 CPUs on a host of 8
+        ("150000 100000\n", 2),  # a CPU and a half: 2 workers, the second part-time
+        ("50000 100000\n", 1),  # half a CPU: one worker all the same
+        ("1600000 100000\n", 8),  # a quota above its cores: its cores
+        ("garbage\n", 8),  # unreadable: its cores
+    ],
+)
+def test_gunicorn_runs_a_worker_a_core_the_server_may_use(
+    monkeypatch: pytest.MonkeyPatch, quota: str | None, expected: int
+):
+    """One worker for each core the server may use: those it may run on (its CPU affinity,
+    which a cpuset or systemd's CPUAffinity narrows), fewer where its control group's quota
+    gives it less time than that (a container's --cpus), never every core of the host."""
+    assert gunicorn_workers(monkeypatch, EIGHT_CORES, quota, None) == expected
+    assert gunicorn_workers(monkeypatch, {0}, quota, None) == 1
+
+
+@pytest.mark.parametrize(("workers", "expected"), [("", 2), ("5", 5), ("1", 1)])
+def test_dti_workers_says_how_many_where_it_is_set(
+    monkeypatch: pytest.MonkeyPatch, workers: str, expected: int
+):
+    assert gunicorn_workers(monkeypatch, EIGHT_CORES, "200000 100000", workers) == expected

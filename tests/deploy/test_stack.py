@@ -194,9 +194,9 @@ def test_the_proxy_serves_requests_at_once_over_connections_the_app_server_close
 
 def test_a_slow_upload_waits_in_the_proxy_not_in_a_server_thread(stack: Stack):
     """A phone on a slow link sends its file for minutes; whoever fetches a CSRF cookie can
-    send a body at a byte a second. The app server has 4 threads (2 workers of 2 here, 6 in
-    production): if the proxy passed on bodies as they arrive, 6 slow ones would hold every
-    thread and nobody else would get a page. Caddy reads the whole body before it passes
+    send a body at a byte a second. The app server has 4 threads (2 workers of 2 here, 2 a
+    core in production): if the proxy passed on bodies as they arrive, 4 slow ones would hold
+    every thread and nobody else would get a page. Caddy reads the whole body before it passes
     the request on (deploy/caddy/dti.caddy), so the threads stay free."""
     verify = str(stack.root_certificate)
     login = stack.https + "/tai-khoan/dang-nhap/"
@@ -215,7 +215,7 @@ def test_a_slow_upload_waits_in_the_proxy_not_in_a_server_thread(stack: Stack):
     host, port = stack.https.removeprefix("https://").split(":")
     slow = []
     try:
-        for _ in range(6):  # more than the app server's threads, as many as production's
+        for _ in range(6):  # more than the app server's threads, as many as 3 cores' in production
             connection = context.wrap_socket(
                 socket.create_connection((host, int(port)), timeout=30), server_hostname=host
             )

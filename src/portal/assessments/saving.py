@@ -221,7 +221,8 @@ def _prepare(
         # framework's, the id the database's, the rest set here): a value or a note the form
         # cannot give is a caller's mistake, refused before anything is written
         if not stored_as_is(posted.value, posted.note):
-            raise TypeError(f"{code}: not an answer Answer stores as it is: {posted!r}")
+            kinds = f"{type(posted.value).__name__}, {type(posted.note).__name__}"
+            raise TypeError(f"{code}: a value and a note Answer does not store ({kinds})")
         answer = current.get(code)
         stored = (answer.value, answer.note) if answer else (None, "")
         if same_answer(posted.value, posted.note, *stored):
