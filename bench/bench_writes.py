@@ -196,7 +196,7 @@ def approved(
 
 def saver(scene: Scene) -> tuple[Callable[[], int], Any]:
     """One unit saving its 80 answers, each changed since the last save."""
-    from portal.answers import PostedAnswer, canonical_answer
+    from portal.answers import PostedAnswer, loaded_mark
     from portal.assessments.models import Answer, Submission
     from portal.assessments.saving import answers_save
     from portal.campaigns.models import CampaignUnit
@@ -215,7 +215,7 @@ def saver(scene: Scene) -> tuple[Callable[[], int], Any]:
                 value=str(turn[0] % 2 + 1),
                 note="",
                 version=stored[criterion].version if criterion in stored else 0,
-                loaded=canonical_answer(stored[criterion].value, "") if criterion in stored else "",
+                loaded=loaded_mark(stored[criterion].value, "") if criterion in stored else "",
             )
             for criterion in CODES
         }

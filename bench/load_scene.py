@@ -84,9 +84,9 @@ def _open_campaign(province: Any) -> int:
 
 def _loaded() -> dict[str, str]:
     """What the form carries as loaded for a criterion last saved with each value."""
-    from portal.answers import canonical_answer
+    from portal.answers import loaded_mark
 
-    return {value: canonical_answer(value, "") for value in ("1", "2")}
+    return {value: loaded_mark(value, "") for value in ("1", "2")}
 
 
 def _in_appraisal(

@@ -98,9 +98,9 @@ def signed_in(user: Any) -> str:
 def form_fields(version: int, value: str, previous: str | None) -> dict[str, str]:
     """The 80 criteria as the form posts them: each changed to `value`, loaded with
     `previous` (None: never saved) at `version`."""
-    from portal.answers import canonical_answer
+    from portal.answers import loaded_mark
 
-    loaded = canonical_answer(previous, "") if previous is not None else ""
+    loaded = loaded_mark(previous, "") if previous is not None else ""
     fields = {}
     for code in CODES:
         fields[f"value:{code}"] = value

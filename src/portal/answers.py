@@ -7,6 +7,8 @@ kept as exact decimal strings, the way the core wants them."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -36,9 +38,19 @@ _AMBIGUOUS = re.compile(r"[+\-−]?[0-9]{1,3}[.,][0-9]{3}\s*%?")
 
 
 def canonical_answer(value: AnswerValue, note: str) -> str:
-    """An answer as one canonical text. The page carries the one it loaded, so a save only
-    touches criteria the person changed: an untouched field never overwrites someone else's."""
+    """An answer as one canonical text: two answers are the same when theirs are."""
     return json.dumps({"note": note, "value": value}, sort_keys=True, ensure_ascii=False)
+
+
+def loaded_mark(value: AnswerValue, note: str) -> str:
+    """What the page carries of each answer it loaded, so that a save only touches criteria
+    the person changed: an untouched field never overwrites what someone else saved since.
+    A digest of `canonical_answer` (BLAKE2b, 128 bits, 22 characters of URL-safe base64):
+    short, the same length whatever the answer, and nothing in it to escape in a form's
+    body, where the canonical text itself was a JSON object escaped character by character
+    (80 of them a save)."""
+    digest = hashlib.blake2b(canonical_answer(value, note).encode(), digest_size=16).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 def stored_as_is(value: object, note: object) -> bool:
@@ -77,11 +89,11 @@ class PostedAnswer:
     value: AnswerValue
     note: str
     version: int  # the Answer.version the page was loaded with; 0 when there was none
-    loaded: str  # canonical_answer() of what the page was loaded with
+    loaded: str  # loaded_mark() of what the page was loaded with
 
     @property
     def changed(self) -> bool:
-        return canonical_answer(self.value, self.note) != self.loaded
+        return loaded_mark(self.value, self.note) != self.loaded
 
 
 @dataclass(frozen=True)

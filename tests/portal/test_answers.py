@@ -5,13 +5,22 @@ canonical texts are, whatever the types JSON gave back."""
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from collections import OrderedDict
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.utils.safestring import SafeString
 
-from portal.answers import canonical_answer, same_answer, stored_as_is
+from portal.answers import (
+    PostedAnswer,
+    canonical_answer,
+    loaded_mark,
+    same_answer,
+    stored_as_is,
+)
 
 VALUES: list[object] = [
     None,
@@ -53,6 +62,32 @@ def test_a_yes_is_never_the_number_one_nor_a_no_zero():
     assert not same_answer(False, "", 0, "")
     assert not same_answer("1", "", 1, "")
     assert same_answer({"b": "2", "a": "1"}, "", {"a": "1", "b": "2"}, "")
+
+
+MARK = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+def test_a_loaded_mark_is_the_same_exactly_when_the_canonical_texts_are():
+    answers = [(v, n) for v in VALUES for n in NOTES]
+    marks = {loaded_mark(v, n) for v, n in answers}  # type: ignore[arg-type]
+    texts = {canonical_answer(v, n) for v, n in answers}  # type: ignore[arg-type]
+    assert len(marks) == len(texts)
+    for value, note in answers:
+        mark = loaded_mark(value, note)  # type: ignore[arg-type]
+        assert MARK.fullmatch(mark), mark
+        assert quote(mark, safe="") == mark  # nothing to escape in a form's body
+        assert mark == loaded_mark(json.loads(canonical_answer(value, note))["value"], note)  # type: ignore[arg-type]
+
+
+def test_an_answer_is_changed_when_it_is_not_the_one_the_page_loaded():
+    loaded = loaded_mark("87.5", "theo báo cáo")
+    assert not PostedAnswer("87.5", "theo báo cáo", 3, loaded).changed
+    assert PostedAnswer("87.6", "theo báo cáo", 3, loaded).changed
+    assert PostedAnswer("87.5", "theo báo cáo ", 3, loaded).changed
+    assert PostedAnswer(None, "", 3, loaded).changed
+    # a page loaded before the page carried marks (the answer's canonical text): changed,
+    # so that a criterion someone saved since is a conflict to look at, never overwritten
+    assert PostedAnswer("87.5", "theo báo cáo", 3, canonical_answer("87.5", "theo báo cáo")).changed
 
 
 class Text(str):

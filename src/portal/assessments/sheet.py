@@ -20,7 +20,7 @@ from dti.framework.model import (
     Source,
     YesNoRule,
 )
-from portal.answers import AnswerValue, Conflict, canonical_answer, display_text
+from portal.answers import AnswerValue, Conflict, display_text, loaded_mark
 from portal.assessments.forms import (
     AnswersForm,
     loaded_field,
@@ -163,7 +163,7 @@ def _leaf(data: SheetData, row: CriterionView) -> None:
         row.system_label = value_label(node, stored_value) if row.system else ""
     row.note = answer.note if answer else ""
     row.version = answer.version if answer else 0
-    row.loaded = canonical_answer(stored_value, row.note)
+    row.loaded = loaded_mark(stored_value, row.note)
     bound = form is not None and node.code in form.cleaned
     if bound:
         assert form is not None

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Province, User
-from portal.answers import PostedAnswer, canonical_answer
+from portal.answers import PostedAnswer, loaded_mark
 from portal.assessments.saving import answers_save
 from portal.assessments.services import (
     evidence_add_file,
@@ -243,7 +243,7 @@ def _answer(campaign_unit: CampaignUnit, reporter: User, position: int, *, compl
     if not complete:
         values = dict(list(values.items())[:3])
     posted = {
-        code: PostedAnswer(value=value, note="", version=0, loaded=canonical_answer(None, ""))
+        code: PostedAnswer(value=value, note="", version=0, loaded=loaded_mark(None, ""))
         for code, value in values.items()
     }
     answers_save(campaign_unit=campaign_unit, actor=reporter, answers=posted)

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.models import Membership
-from portal.answers import PostedAnswer, canonical_answer
+from portal.answers import PostedAnswer, loaded_mark
 from portal.assessments import saving
 from portal.assessments.models import Answer, Submission
 from portal.assessments.saving import AnswerConflict, answers_save
@@ -30,12 +30,12 @@ from tests.portal.meanwhile import meanwhile as prepared_meanwhile
 
 def fresh(value: str) -> PostedAnswer:
     """An answer typed on a page loaded before anything was saved."""
-    return PostedAnswer(value, "", version=0, loaded=canonical_answer(None, ""))
+    return PostedAnswer(value, "", version=0, loaded=loaded_mark(None, ""))
 
 
 def over(answer: Answer, value: str) -> PostedAnswer:
     """An answer typed on a page loaded with `answer` as it is stored."""
-    return PostedAnswer(value, "", answer.version, canonical_answer(answer.value, answer.note))
+    return PostedAnswer(value, "", answer.version, loaded_mark(answer.value, answer.note))
 
 
 def stored(cast: Cast) -> dict[str, Answer]:
@@ -217,7 +217,7 @@ def test_an_answer_the_form_cannot_give_is_refused_and_nothing_is_written(
     (the check the field made by writing it as JSON, made by its types) is told which
     criterion, and the other answers of the save are not written either."""
     good = fresh("70")
-    bad = PostedAnswer(value, note, version=0, loaded=canonical_answer(None, ""))
+    bad = PostedAnswer(value, note, version=0, loaded=loaded_mark(None, ""))
     with pytest.raises(TypeError, match="cqs_ky_so"):
         save(cast, {"cqs_so_hoa": good, "cqs_ky_so": bad})
     assert stored(cast) == {}

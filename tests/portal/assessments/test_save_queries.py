@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.answers import PostedAnswer, canonical_answer
+from portal.answers import PostedAnswer, loaded_mark
 from portal.assessments.models import Answer, Submission
 from portal.assessments.saving import answers_save
 from portal.audit import sealing
@@ -71,7 +71,7 @@ def posted(codes: list[str], value: str, previous: dict[str, Answer] | None = No
             value=value,
             note="",
             version=found[code].version if code in found else 0,
-            loaded=canonical_answer(found[code].value, "") if code in found else "",
+            loaded=loaded_mark(found[code].value, "") if code in found else "",
         )
         for code in codes
     }

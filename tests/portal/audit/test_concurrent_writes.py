@@ -15,7 +15,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from portal.answers import PostedAnswer, canonical_answer
+from portal.answers import PostedAnswer, loaded_mark
 from portal.assessments.models import Answer, Evidence, Submission
 from portal.assessments.saving import AnswerConflict, answers_save
 from portal.assessments.services import evidence_add_link, evidence_delete, submission_return
@@ -166,7 +166,7 @@ def test_saves_of_one_criterion_from_pages_loaded_at_once_store_one_and_refuse_t
     (portal.assessments.saving), and only the first to write may store; every other finds
     the version moved under the lock and is refused as a conflict, writing nothing."""
     unit = CampaignUnit.objects.get(pk=cast.noi_vu_campaign_unit.pk)
-    loaded = canonical_answer(None, "")
+    loaded = loaded_mark(None, "")
 
     def save(value: str) -> Callable[[], object]:
         posted = {"cqs_ky_so": PostedAnswer(value, "", version=0, loaded=loaded)}

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from portal.answers import PostedAnswer, canonical_answer
+from portal.answers import PostedAnswer, loaded_mark
 from portal.assessments import services as assessments
 from portal.assessments.models import Submission
 from portal.assessments.saving import AnswerConflict, answers_save
@@ -73,7 +73,7 @@ def test_a_refused_or_conflicting_save_logs_nothing(cast: Cast):
     assert not AuditEntry.objects.exists()
     save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, {"value:cqs_ky_so": "60"})
     logged_before = AuditEntry.objects.count()
-    stale = PostedAnswer("70", "", version=0, loaded=canonical_answer(None, ""))
+    stale = PostedAnswer("70", "", version=0, loaded=loaded_mark(None, ""))
     with pytest.raises(AnswerConflict):
         answers_save(
             campaign_unit=cast.noi_vu_campaign_unit, actor=cast.lan, answers={"cqs_ky_so": stale}

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.answers import PostedAnswer, canonical_answer
+from portal.answers import PostedAnswer, loaded_mark
 from portal.assessments import saving
 from portal.assessments import services as assessments
 from portal.assessments.models import Answer, Submission
@@ -144,7 +144,7 @@ def test_the_reporter_cannot_write_a_system_criterion(cast):
         value={"online": "5", "total": "9"},
         note="",
         version=0,
-        loaded=canonical_answer(None, ""),
+        loaded=loaded_mark(None, ""),
     )
     with pytest.raises(ValidationError, match=r"Đơn vị không nhập được các tiêu chí: cqs_dvctt\."):
         saving.answers_save(
