@@ -4,10 +4,13 @@ name, keeps what was typed, and a second press of Lưu nháp overwrites on purpo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal.accounts.models import Membership, User
 from portal.assessments.models import Answer
+from portal.audit.models import AuditEntry
 from portal.roles import Role
 from tests.portal.assessments.conftest import form_fields, url
 from tests.portal.conftest import Cast
@@ -98,3 +101,51 @@ def test_a_note_saved_by_someone_else_is_shown_in_the_conflict(cast: Cast, huong
     assert response.status_code == 409
     assert "Theo báo cáo quý IV" in response.content.decode()
     assert Answer.objects.get(criterion="cqs_ky_so").note == "Theo báo cáo quý IV"
+
+
+def test_a_replayed_save_writes_nothing_twice(cast: Cast, huong: User):
+    """The same POST sent again (a double press, a replay): what it posts is stored already,
+    so it writes nothing, no new version and no audit entry; replayed after someone else
+    saved, it is a conflict, never an overwrite."""
+    lan = cast.client(cast.lan)
+    fields = {**opened(lan, cast), "value:cqs_ky_so": "70"}
+    assert lan.post(url("save", cast.noi_vu_campaign_unit), fields).status_code == 302
+    entries = AuditEntry.objects.count()
+    assert lan.post(url("save", cast.noi_vu_campaign_unit), fields).status_code == 302
+    assert answer("cqs_ky_so") == ("70", 1, "lan")
+    assert AuditEntry.objects.count() == entries
+    other = cast.client(huong)
+    assert post(other, cast, opened(other, cast), cqs_ky_so="60").status_code == 302
+    assert lan.post(url("save", cast.noi_vu_campaign_unit), fields).status_code == 409
+    assert answer("cqs_ky_so") == ("60", 2, "huong")
+
+
+@pytest.mark.parametrize(
+    "loaded",
+    ["", "x" * 10_000, "\x00\x1b[2J", '{"note": "", "value": null}', "AAAAAAAAAAAAAAAAAAAAAA"],
+    ids=["blank", "huge", "control-characters", "the-old-canonical-text", "a-made-up-digest"],
+)
+def test_a_page_posting_any_other_loaded_answer_gets_a_conflict_not_an_overwrite(
+    cast: Cast, huong: User, loaded: str
+):
+    """Whatever a crafted page says it loaded, a criterion someone saved since is shown as
+    a conflict (409) and theirs is kept: `loaded:` only ever tells the save whether the
+    person touched the field, and no text but the digest of what was stored says no."""
+    lan, other = cast.client(cast.lan), cast.client(huong)
+    lan_page = opened(lan, cast)
+    assert post(other, cast, opened(other, cast), cqs_ky_so="60").status_code == 302
+    crafted = {**lan_page, "loaded:cqs_ky_so": loaded}  # the field itself left as loaded
+    response = lan.post(url("save", cast.noi_vu_campaign_unit), crafted)
+    assert response.status_code == 409
+    assert answer("cqs_ky_so") == ("60", 1, "huong")
+
+
+def test_the_loaded_answers_travel_in_hidden_fields_only(cast: Cast):
+    """The digest is for the save, not for the person: never shown on the page."""
+    page = cast.client(cast.lan).get(url("form", cast.noi_vu_campaign_unit)).content.decode()
+    fields = re.findall(r'<input[^>]*name="loaded:[^"]+"[^>]*>', page)
+    assert fields
+    assert all('type="hidden"' in field for field in fields)
+    digests = {re.search(r'value="([^"]*)"', field).group(1) for field in fields}  # type: ignore[union-attr]
+    visible = re.sub(r"<[^>]*>", " ", page)
+    assert not any(digest and digest in visible for digest in digests)
