@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engine imports dti
 
 from bench_engine import machine, positive  # noqa: E402
-from bench_public import free_port, server_settings, start_server, stop_server  # noqa: E402
+from bench_public import free_port, production_workers, start_server, stop_server  # noqa: E402
 from bench_saves import (  # noqa: E402
     RATIO_TARGET,
     Surge,
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--workers",
         type=positive,
-        default=int(server_settings()["workers"]),
+        default=production_workers(),
         help="gunicorn workers (default: production's, deploy/gunicorn.conf.py)",
     )
     parser.add_argument("--postgres", action="store_true", help="DTI_DATABASE_URL's PostgreSQL")

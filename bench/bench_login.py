@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "src"))  # this checkout's code, before bench_engi
 
 from bench_engine import machine_table, positive  # noqa: E402
 from bench_ledger import database_described  # noqa: E402
-from bench_public import free_port, server_settings, start_server, stop_server  # noqa: E402
+from bench_public import free_port, production_workers, start_server, stop_server  # noqa: E402
 from bench_saves import Run, request, served_portal  # noqa: E402
 from bench_writes import OVERRIDE, build, in_appraisal  # noqa: E402
 from public_load import HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--workers",
         type=positive,
-        default=int(server_settings()["workers"]),
+        default=production_workers(),
         help="gunicorn workers (default: production's, deploy/gunicorn.conf.py)",
     )
     parser.add_argument("--postgres", action="store_true", help="DTI_DATABASE_URL's PostgreSQL")

@@ -123,6 +123,12 @@ def server_settings() -> dict[str, str]:
     return {name: str(config[name]) for name in names}
 
 
+def production_workers() -> int:
+    """The number of workers deploy/gunicorn.conf.py starts in production on this machine:
+    each benchmark's default."""
+    return int(server_settings()["workers"])
+
+
 def described_server() -> dict[str, str]:
     """`server_settings` as the reports name them."""
     settings = server_settings()
@@ -386,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--workers",
         type=workers,
-        default=min(4, max(2, int(server_settings()["workers"]))),
+        default=min(4, max(2, production_workers())),
         help="gunicorn workers, 2 to 4 (default: production's, deploy/gunicorn.conf.py, "
         "within those)",
     )

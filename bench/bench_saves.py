@@ -58,7 +58,7 @@ from bench_public import (  # noqa: E402
     described_server,
     environment,
     free_port,
-    server_settings,
+    production_workers,
     start_server,
     stop_server,
 )
@@ -427,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--workers",
         type=positive,
-        default=int(server_settings()["workers"]),
+        default=production_workers(),
         help="gunicorn workers (default: production's, deploy/gunicorn.conf.py)",
     )
     parser.add_argument(
