@@ -64,7 +64,7 @@ from bench_public import (  # noqa: E402
 )
 from public_load import HEADERS, HOST, REQUEST_TIMEOUT_S, Sample  # noqa: E402
 from save_costs import ROUNDS, Commune, Costs, Portal, measured  # noqa: E402
-from save_scene import Reporter, build, lost_writes, save_post  # noqa: E402
+from save_scene import Reporter, build, form_page, lost_writes, save_post  # noqa: E402
 
 # A person on deadline day waits for "Đã lưu" longer than for a page: a save unanswered
 # after this long counts as failed (it may still have been stored: the check allows it).
@@ -72,6 +72,7 @@ SAVE_TIMEOUT_S = 300.0
 TARGETS = {"sqlite": 50.0, "postgresql": 100.0}  # saves a second, as the audit-trail issue sets
 RATIO_TARGET = 5.0  # a save's p95 at most this many times the floor's p95
 FLOOR_RUNS = 3  # the floor is measured this many times (steady_floor)
+ELSEWHERE = 1  # the status counted for a save redirected elsewhere than its form (sign-in)
 
 
 @dataclass
@@ -106,7 +107,10 @@ def request(
     path: str,
     body: str | None = None,
     headers: dict[str, str] | None = None,
+    redirect: str | None = None,
 ) -> Sample:
+    """One request and its answer's status; with `redirect`, a redirect anywhere else (to
+    the sign-in page: nothing saved) is counted as `ELSEWHERE`, an error."""
     start = time.perf_counter()
     try:
         connection.request(method, path, body=body, headers={**HEADERS, **(headers or {})})
@@ -114,7 +118,10 @@ def request(
         response.read()
         if response.will_close:
             connection.close()
-        return Sample(response.status, time.perf_counter() - start)
+        status = response.status
+        if redirect is not None and status == 302 and response.getheader("Location") != redirect:
+            status = ELSEWHERE
+        return Sample(status, time.perf_counter() - start)
     except (OSError, http.client.HTTPException):
         connection.close()
         return Sample(0, time.perf_counter() - start)
@@ -207,7 +214,7 @@ def surge(port: int, reporters: list[Reporter], saves: int, provinces: int) -> S
             previous = value
         gate.wait()
         for number, (value, path, body, headers) in enumerate(posts, start=1):
-            sample = request(connection, "POST", path, body, headers)
+            sample = request(connection, "POST", path, body, headers, form_page(path))
             run.add(sample)
             by_province[reporter.province].add(sample)
             if sample.status == 0:

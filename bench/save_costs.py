@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from public_load import HEADERS, HOST
-from save_scene import Reporter, save_post
+from save_scene import Reporter, form_page, save_post
 
 ROUNDS = 3
 WARM = 3  # untimed requests of each kind first
@@ -162,15 +162,23 @@ class Portal:
         encoded = body.encode()
 
         def send() -> None:
-            self._answered("POST", path, encoded, headers, "302")
+            self._answered("POST", path, encoded, headers, "302", form_page(path))
             if change:
                 commune.version, commune.value = version + 1, value
 
         return send
 
     def _answered(
-        self, method: str, path: str, body: bytes, headers: dict[str, str], expected: str
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+        expected: str,
+        redirect: str | None = None,
     ) -> None:
+        """`expected` is the status's start; with `redirect`, where it must send the browser
+        (a save redirected to the sign-in page saved nothing)."""
         environ = {
             "REQUEST_METHOD": method,
             "PATH_INFO": path,
@@ -187,7 +195,13 @@ class Portal:
             "wsgi.url_scheme": "http",
         }
         statuses: list[str] = []
-        response = self.handler(environ, lambda status, _headers, *_: statuses.append(status))
+        locations: list[str] = []
+
+        def start(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
+            statuses.append(status)
+            locations.extend(value for name, value in headers if name.lower() == "location")
+
+        response = self.handler(environ, start)
         try:
             b"".join(response)
         finally:
@@ -195,6 +209,8 @@ class Portal:
                 response.close()
         if not statuses[0].startswith(expected):
             raise RuntimeError(f"{method} {path}: {statuses[0]}, not {expected}")
+        if redirect is not None and locations != [redirect]:
+            raise RuntimeError(f"{method} {path}: sent to {locations}, not {redirect}")
 
 
 def _environ(headers: dict[str, str]) -> dict[str, str]:

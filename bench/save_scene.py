@@ -79,14 +79,17 @@ def build(provinces: int, units: int, prefix: str = "") -> list[Reporter]:
 
 def signed_in(user: Any) -> str:
     """A session as the sign-in leaves it for a person who owes no second factor."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from portal.accounts.second_factor import LAST_SEEN, NONE, STATE
 
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    # the backend that checks passwords, as the sign-in records it
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[STATE] = NONE
     # far ahead: the idle limit must not end a session during the run
@@ -110,13 +113,18 @@ def form_fields(version: int, value: str, previous: str | None) -> dict[str, str
     return fields
 
 
+def form_page(save: str) -> str:
+    """The form's page a save at `save` (save_post's path) redirects to once saved."""
+    return save.removesuffix("luu-nhap/")
+
+
 def save_post(
     reporter: Reporter, host: str, version: int, value: str, previous: str | None
 ) -> tuple[str, str, dict[str, str]]:
     """A save of the 80 answers as the reporter's page posts it to the server at `host`:
     its path, its encoded body (`form_fields` and the CSRF token) and the headers the
     browser sends with it (the reporter's cookies, the page as the referrer)."""
-    page = f"/tu-danh-gia/{reporter.campaign_unit}/"
+    page = f"/tu-danh-gia/{reporter.campaign_unit}/"  # form_page gives it back
     fields = {**form_fields(version, value, previous), "csrfmiddlewaretoken": reporter.csrf}
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",

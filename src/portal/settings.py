@@ -268,6 +268,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DTI_CSRF_TRUSTED_ORIGINS", [])
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Django's sessions in the database, each request's read with a query composed once
+SESSION_ENGINE = "portal.accounts.sessions"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -291,7 +293,8 @@ PASSWORD_HASHERS = [
 # which is the same page) and locks that pair out for the cool-off; a success resets it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the person of each request with a query composed once
+    "portal.accounts.backends.PersonBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DTI_LOGIN_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DTI_LOGIN_COOLOFF_MINUTES", 15, minimum=1))

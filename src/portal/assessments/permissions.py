@@ -12,7 +12,17 @@ from django.utils.translation import gettext
 
 from portal.accounts.permissions import AnyUser, roles_for_unit
 from portal.campaigns.models import CampaignUnit
+from portal.compiled import Compiled
 from portal.roles import Role
+
+# Every page of a unit's self-assessment reads it (a save too): composed once
+# (portal.compiled). get(), not first(): no ordering by the unit's name for one row.
+_CAMPAIGN_UNIT = Compiled(
+    lambda campaign_unit: CampaignUnit.objects.select_related(
+        "campaign", "unit", "submission"
+    ).filter(pk=campaign_unit),
+    "campaign_unit",
+)
 
 
 def get_campaign_unit_for_user(
@@ -30,12 +40,10 @@ def campaign_unit_and_roles(
 ) -> tuple[CampaignUnit, set[Role]]:
     """`get_campaign_unit_for_user`, with the roles it read: for a service that would
     otherwise read them again (a save of the answers)."""
-    try:  # get(), not first(): no ordering by the unit's name for one row (half its cost)
-        campaign_unit = CampaignUnit.objects.select_related("campaign", "unit", "submission").get(
-            pk=pk
-        )
-    except CampaignUnit.DoesNotExist:
-        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá.")) from None
+    found = _CAMPAIGN_UNIT.objects(campaign_unit=pk)
+    if not found:
+        raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
+    campaign_unit: CampaignUnit = found[0]
     roles = roles_for_unit(user, campaign_unit.campaign.province_id, campaign_unit.unit_id)
     if not roles:
         raise Http404(gettext("Không tìm thấy đơn vị trong đợt đánh giá."))
