@@ -14,7 +14,8 @@ SAVES saves of all 80 answers per province, spread over its communes and sent at
 saves of one commune follow one another, as one person's do (a second save of the same
 criteria at the same time would be refused as a conflict), so up to UNITS × PROVINCES
 saves are in flight. Each save is the form's POST,
-answered by a redirect (302) once committed; the forms are encoded before the surge, as a
+answered by a redirect (302) to its form's page once committed (a redirect elsewhere, to
+the sign-in page, saved nothing: counted as an error); the forms are encoded before the surge, as a
 browser encodes them on the person's device.
 
 Then, the server idle, what each request costs with no queue (bench/save_costs.py):
