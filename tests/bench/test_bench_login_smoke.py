@@ -19,7 +19,7 @@ from tests.bench.test_bench_public_smoke import _load, bench_run
 def bench() -> ModuleType:
     for name in ("bench_engine", "bench_ledger", "office_pages", "bench_writes", "public_load"):
         _load(name)
-    for name in ("bench_public", "save_scene", "bench_saves"):
+    for name in ("bench_public", "save_scene", "save_costs", "bench_saves"):
         _load(name)
     return _load("bench_login")
 

@@ -36,13 +36,34 @@ def saves(costs) -> ModuleType:
 
 
 def answering(status: str):
-    """A WSGI application that answers every request with `status`."""
+    """A WSGI application that answers every request with `status` (a redirect: to the page
+    a save redirects to, its form's)."""
 
     def application(environ, start_response):
-        start_response(status, [])
+        start_response(status, redirected(environ) if status.startswith("302") else [])
         return [b""]
 
     return application
+
+
+def redirected(environ) -> list[tuple[str, str]]:
+    """Where the portal sends a save once saved: back to its form's page."""
+    return [("Location", environ["PATH_INFO"].removesuffix("luu-nhap/"))]
+
+
+def test_a_save_sent_to_sign_in_is_no_save(costs, scene):
+    """A session the portal does not accept is redirected to the sign-in page, a 302 as a
+    save's is: the measure stops there, and nothing is counted as saved."""
+    reporter = scene.Reporter(province=0, campaign_unit=7, session="s", csrf="c")
+
+    def sign_in_first(environ, start_response):
+        start_response("302 Found", [("Location", "/tai-khoan/dang-nhap/?next=/tu-danh-gia/7/")])
+        return [b""]
+
+    commune = costs.Commune(reporter, version=2, value="1")
+    with pytest.raises(RuntimeError, match=r"sent to .*dang-nhap"):
+        costs.Portal(sign_in_first, 8000).save(commune, change=True)
+    assert (commune.version, commune.value) == (2, "1")
 
 
 def test_a_request_answered_otherwise_than_expected_stops_the_measure(costs, scene):
@@ -78,7 +99,7 @@ def test_saves_encoded_ahead_are_posted_as_the_earlier_ones_will_leave_the_commu
 
     def application(environ, start_response):
         posted.append(environ["wsgi.input"].read().decode())
-        start_response("302 Found", [])
+        start_response("302 Found", redirected(environ))
         return [b""]
 
     commune = costs.Commune(reporter, version=2, value="1")
@@ -101,7 +122,7 @@ def test_the_form_alone_is_the_saves_body_posted_to_the_language_switch(costs, s
 
     def application(environ, start_response):
         posted.append((environ["PATH_INFO"], environ["wsgi.input"].read().decode()))
-        start_response("302 Found", [])
+        start_response("302 Found", redirected(environ))
         return [b""]
 
     portal = costs.Portal(application, 8000)
@@ -183,7 +204,10 @@ def failing_after(saves: int):
             start_response("200 OK", [])
         else:
             posted.append(environ["PATH_INFO"])
-            start_response("302 Found" if len(posted) <= saves else "500 Error", [])
+            if len(posted) <= saves:
+                start_response("302 Found", redirected(environ))
+            else:
+                start_response("500 Error", [])
         return [b""]
 
     return application
