@@ -89,7 +89,7 @@ def signed_in(user: Any) -> str:
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     # the backend that checks passwords, as the sign-in records it
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    session[BACKEND_SESSION_KEY] = "portal.accounts.backends.PersonBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[STATE] = NONE
     # far ahead: the idle limit must not end a session during the run

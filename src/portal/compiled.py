@@ -12,6 +12,8 @@ each marker went. Each call after that runs that SQL with the values given.
 - A parameter is an id, compared for equality with a key of the portal's own tables (64-bit
   on both databases): its marker is a whole number no id is. An id beyond 64 bits (a
   number typed into an address) matches no row: nothing is read, as the ORM reads nothing.
+  That holds for conditions that must all hold (filter), not for a parameter negated
+  (exclude) or one of alternatives (Q | Q): such a query is not to be composed here.
   A lookup Django can tell is empty for the marker (a column of smaller range) is refused
   when composed, as is a parameter the query does not take. A constant written in the
   query stays as it is.

@@ -301,3 +301,13 @@ def test_a_text_parameter_the_query_transforms_is_refused_when_composed(cast: Ca
     )
     with pytest.raises(ValueError, match="username"):
         containing.rows(username="lan")
+
+
+def test_the_campaign_unit_of_a_page_is_read_without_sorting(cast: Cast):
+    from portal.assessments.permissions import campaign_unit_and_roles
+
+    with CaptureQueriesContext(connection) as queries:
+        campaign_unit, roles = campaign_unit_and_roles(cast.lan, cast.noi_vu_campaign_unit.pk)
+    assert campaign_unit.pk == cast.noi_vu_campaign_unit.pk and Role.REPORTER in roles
+    (read,) = [q["sql"] for q in queries.captured_queries if "campaigns_campaignunit" in q["sql"]]
+    assert "ORDER BY" not in read

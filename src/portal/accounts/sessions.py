@@ -12,6 +12,7 @@ from portal.compiled import Compiled
 
 __all__ = ["SessionStore"]
 
+_KEY_LENGTH = Session._meta.get_field("session_key").max_length or 40
 _SESSION = Compiled(
     lambda session_key: Session.objects.filter(session_key=session_key), texts=("session_key",)
 )
@@ -22,9 +23,15 @@ class SessionStore(db.SessionStore):
         """The session's row, unless it has expired (then, as Django does, the key is
         forgotten and a new one given if anything is stored)."""
         key = self.session_key
-        found = _SESSION.objects(session_key=key) if type(key) is str else []
+        # Django's keys are 32 of [a-z0-9]: anything else (a NUL from a cookie's octal
+        # escape, which PostgreSQL refuses with an error) is no session, read or not
+        found = _SESSION.objects(session_key=key) if _well_formed(key) else []
         if found and found[0].expire_date > timezone.now():
             session: Session = found[0]
             return session
         self._session_key = None
         return None
+
+
+def _well_formed(key: object) -> bool:
+    return type(key) is str and len(key) <= _KEY_LENGTH and key.isascii() and key.isalnum()

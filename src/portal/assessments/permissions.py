@@ -16,11 +16,12 @@ from portal.compiled import Compiled
 from portal.roles import Role
 
 # Every page of a unit's self-assessment reads it (a save too): composed once
-# (portal.compiled). get(), not first(): no ordering by the unit's name for one row.
+# (portal.compiled), and not ordered (the model's ordering, by level and the unit's name,
+# would sort the one row).
 _CAMPAIGN_UNIT = Compiled(
-    lambda campaign_unit: CampaignUnit.objects.select_related(
-        "campaign", "unit", "submission"
-    ).filter(pk=campaign_unit),
+    lambda campaign_unit: CampaignUnit.objects.select_related("campaign", "unit", "submission")
+    .filter(pk=campaign_unit)
+    .order_by(),
     "campaign_unit",
 )
 

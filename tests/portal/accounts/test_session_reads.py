@@ -97,3 +97,15 @@ def test_a_session_signed_in_by_another_backend_is_signed_out(cast: Cast):
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session.save()
     assert _sent_to_log_in(client)
+
+
+def test_a_session_key_no_session_could_have_is_signed_out_without_a_query(cast: Cast):
+    """A cookie's octal escape gives a key with a NUL, which PostgreSQL refuses with an
+    error: such a key, and any that is not of Django's letters and digits, is no session."""
+    for key in ("\x00" + "a" * 31, "a" * 31 + "\x00", "ê" * 32, "a" * 41, "abc-defgh", " " * 10):
+        with CaptureQueriesContext(connection) as queries:
+            assert SessionStore(key).load() == {}
+        assert len(queries) == 0, key
+    stranger = Client()
+    stranger.cookies["sessionid"] = "\x00" + "a" * 31
+    assert _sent_to_log_in(stranger)
