@@ -4,6 +4,8 @@ request a signed-in person makes. What is stored, and when it is written, is Dja
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -33,5 +35,5 @@ class SessionStore(db.SessionStore):
         return None
 
 
-def _well_formed(key: object) -> bool:
+def _well_formed(key: object) -> TypeGuard[str]:
     return type(key) is str and len(key) <= _KEY_LENGTH and key.isascii() and key.isalnum()
