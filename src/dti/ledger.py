@@ -34,8 +34,26 @@ _CANONICAL = json.JSONEncoder(
 UNHASHABLE = (TypeError, ValueError, OverflowError, RecursionError)
 
 
-def canonical_json(data: Any) -> bytes:
-    return _CANONICAL.encode(data).encode("utf-8")
+def canonical_json(data: Any, encoded: Mapping[str, str] | None = None) -> bytes:
+    """`data` as canonical JSON bytes. `encoded`: for a mapping, some of its values as
+    `canonical_text` wrote them already (a writer encodes an entry's large values once,
+    before it takes a lock): the same bytes as without, its other values encoded here."""
+    if not encoded:
+        return _CANONICAL.encode(data).encode("utf-8")
+    encode = _CANONICAL.encode
+    if not isinstance(data, Mapping) or not all(type(key) is str for key in data):
+        raise TypeError("only a mapping keyed by text takes values encoded already")
+    # as the encoder writes a mapping: its keys sorted, each with its value, no spaces
+    items = [
+        f"{encode(key)}:{encoded[key] if key in encoded else encode(data[key])}"
+        for key in sorted(data)
+    ]
+    return ("{" + ",".join(items) + "}").encode("utf-8")
+
+
+def canonical_text(data: Any) -> str:
+    """`data` as canonical JSON text: what `canonical_json` encodes, before its UTF-8."""
+    return _CANONICAL.encode(data)
 
 
 def link_hash(previous: str, content: Mapping[str, Any]) -> str:

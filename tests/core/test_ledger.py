@@ -13,7 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dti.anchor import Anchor, AnchorDamaged, parse_checkpoint
-from dti.ledger import GENESIS, Checkpoint, Entry, Head, canonical_json, link_hash, verify
+from dti.ledger import (
+    GENESIS,
+    Checkpoint,
+    Entry,
+    Head,
+    canonical_json,
+    canonical_text,
+    link_hash,
+    verify,
+)
 
 
 def chain(count: int, start_id: int = 1) -> list[Entry]:
@@ -35,6 +44,35 @@ def test_canonical_json_is_the_same_bytes_whatever_the_key_order():
     assert canonical_json({"a": "ạ"}) == '{"a":"ạ"}'.encode()
     with pytest.raises(ValueError, match="JSON compliant"):
         canonical_json({"a": float("nan")})
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(
+    st.dictionaries(st.text(), JSON_VALUES, max_size=8),
+    st.sets(st.text(), max_size=8),
+)
+def test_values_encoded_beforehand_give_the_same_bytes(content, keys):
+    """A writer encodes an entry's large values before its lock (canonical_text) and the
+    entry with them under it: the bytes its hash covers are the same as encoded at once."""
+    encoded = {key: canonical_text(content[key]) for key in keys if key in content}
+    assert canonical_json(content, encoded) == canonical_json(content)
+
+
+def test_values_encoded_beforehand_need_a_mapping_keyed_by_text():
+    with pytest.raises(TypeError, match="mapping keyed by text"):
+        canonical_json({1: "a", "b": 2}, {"b": "2"})
+    with pytest.raises(TypeError, match="mapping keyed by text"):
+        canonical_json(["a"], {"b": "2"})
 
 
 def test_an_intact_chain_verifies_with_its_head():

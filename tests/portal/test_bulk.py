@@ -11,7 +11,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.bulk import INSERT_BATCH, insert_rows, update_rows
+from portal.bulk import INSERT_BATCH, insert_rows, inserting, update_rows, updating
 from portal.campaigns.models import CampaignUnit, HistoricResult
 from portal.notifications.models import Notification
 from portal.units.models import Unit
@@ -278,3 +278,68 @@ def test_an_update_reads_only_the_rows_it_writes_however_large_the_table(cast: C
         assert update.endswith('WHERE "id" = %s'), update
     titles = Notification.objects.filter(title="Đã đọc").values_list("pk", flat=True)
     assert sorted(titles) == sorted(row.pk for row in written)
+
+
+def notices(cast: Cast, count: int) -> list[Notification]:
+    return [
+        Notification(user=cast.lan, kind="campaign_finalized", title=f"Đã chốt {n}", key=f"k{n}")
+        for n in range(count)
+    ]
+
+
+def test_a_prepared_insert_writes_the_values_it_prepared_and_the_late_ones_it_is_given(
+    cast: Cast,
+):
+    """A save prepares its rows before the lock and gives them the submission and the time
+    under it: what is written is what was prepared, in every statement of the insert."""
+    rows = notices(cast, 250)  # several statements on SQLite (999 values at most)
+    writing = inserting(rows, late=["campaign", "created_at"])
+    rows[0].title = "changed after it was prepared"
+    moment = timezone.now() - timedelta(days=1)
+    writing.run(campaign_id=cast.campaign.pk, created_at=moment)
+    assert all(row.pk is not None and not row._state.adding for row in rows)
+    assert all((row.campaign_id, row.created_at) == (cast.campaign.pk, moment) for row in rows)
+    stored = {n.pk: n for n in Notification.objects.all()}
+    assert len(stored) == len(rows)
+    assert {(n.campaign_id, n.created_at) for n in stored.values()} == {(cast.campaign.pk, moment)}
+    assert [stored[row.pk].title for row in rows[:2]] == ["Đã chốt 0", "Đã chốt 1"]
+
+
+def test_a_prepared_update_writes_the_values_it_prepared_and_the_late_ones_it_is_given(
+    cast: Cast,
+):
+    rows = notices(cast, 3)
+    insert_rows(rows)
+    for row in rows:
+        row.title = f"Đã đọc {row.key}"
+    writing = updating(rows, ["title", "read_at"], late=["read_at"])
+    rows[1].title = "changed after it was prepared"
+    read = timezone.now()
+    writing.run(read_at=read)
+    assert [row.read_at for row in rows] == [read] * 3
+    stored = [Notification.objects.get(pk=row.pk) for row in rows]
+    assert [(n.title, n.read_at) for n in stored] == [(f"Đã đọc k{n}", read) for n in range(3)]
+
+
+def test_a_prepared_write_runs_only_with_each_late_value(cast: Cast, django_assert_num_queries):
+    rows = notices(cast, 2)
+    writing = inserting(rows, late=["created_at"])
+    with django_assert_num_queries(0):
+        with pytest.raises(TypeError, match="late values for"):
+            writing.run()
+        with pytest.raises(TypeError, match="late values for"):
+            writing.run(created_at=timezone.now(), read_at=timezone.now())
+    assert not Notification.objects.exists()
+    with pytest.raises(ValueError, match="not among the fields written"):
+        updating(rows, ["title"], late=["read_at"])
+
+
+def test_values_given_encoded_are_the_parameters_where_each_value_is_one(cast: Cast):
+    """The audit trail gives an entry's JSON encoded once, for its row and its hash."""
+    rows = notices(cast, 2)
+    inserting(rows, encoded={"title": lambda row: f"encoded {row.key}"}).run()
+    stored = [Notification.objects.get(pk=row.pk).title for row in rows]
+    if connection.vendor == "postgresql":  # one JSON document, encoded in one pass
+        assert stored == ["Đã chốt 0", "Đã chốt 1"]
+    else:
+        assert stored == ["encoded k0", "encoded k1"]

@@ -2,11 +2,13 @@
 
 A save of 80 answers first reads what is stored and prepares everything without a
 transaction: it compares each posted answer's version with the stored one (a conflict is
-refused with who saved what), validates the rows and builds their audit entries. Only then
-does its transaction lock the submission, check again that the reporter may edit it, and
-read the stored answers' versions: if they are the ones prepared against, the prepared rows
-and entries are written; if someone saved in between, the save is prepared again under the
-lock, as it always was, and written from that.
+refused with who saved what), validates the rows, prepares their statements' values
+(portal.bulk.updating, inserting) and builds their audit entry, its old and new values
+encoded as they are stored and hashed. Only then does its transaction lock the submission,
+check again that the reporter may edit it, and read the stored answers' versions: if they
+are the ones prepared against, the prepared rows and entries are written, given there only
+the time and, on a first save, the submission just created; if someone saved in between,
+the save is prepared again under the lock, as it always was, and written from that.
 
 On SQLite a transaction that writes holds the database's one write lock from its first
 statement, so every unit's save waited for the whole of the save before it; now it waits for
@@ -43,7 +45,7 @@ from portal.assessments.services import editable_leaves, move_submission, open_f
 from portal.audit.models import AuditEntry
 from portal.audit.rows import SAVE_ENTITY
 from portal.audit.services import Record, audit_append, audit_entries
-from portal.bulk import insert_rows, update_rows
+from portal.bulk import Writing, inserting, updating
 from portal.campaigns.models import CampaignUnit
 from portal.compiled import Compiled
 from portal.roles import Role
@@ -77,14 +79,17 @@ class SaveResult:
 
 @dataclass
 class _Prepared:
-    """A save ready to write: the rows (new ones without their submission yet), its one
-    audit entry (its submission's id is set once the submission is locked), and the stored
-    versions they were prepared against."""
+    """A save ready to write: the rows (new ones without their submission yet), their
+    statements and values (`inserts`, `updates`: run under the lock with the submission and
+    the time), its one audit entry (its submission's id is set once the submission is
+    locked), and the stored versions they were prepared against."""
 
     stored: Stored
     read: Submission | None  # the submission they were prepared against
     new: list[Answer] = field(default_factory=list)
     changed: list[Answer] = field(default_factory=list)
+    inserts: Writing | None = None
+    updates: Writing | None = None
     answers: list[Answer] = field(default_factory=list)  # new and changed, as posted
     entries: list[AuditEntry] = field(default_factory=list)  # one, or none if nothing changed
     names: list[str] = field(default_factory=list)  # their criteria, by name
@@ -147,12 +152,10 @@ def _write(
     if _stored(submission) != prepared.stored:  # saved meanwhile: prepared again, locked
         prepared = _prepare(campaign_unit, actor, answers, leaves, submission)
     now = timezone.now()
-    for answer in prepared.new:
-        answer.submission = submission
-    for answer in (*prepared.new, *prepared.changed):
-        answer.updated_at = now
-    insert_rows(prepared.new)
-    update_rows(prepared.changed, WRITTEN)
+    if prepared.inserts is not None:
+        prepared.inserts.run(submission_id=submission.pk, updated_at=now)
+    if prepared.updates is not None:
+        prepared.updates.run(updated_at=now)
     for entry in prepared.entries:
         entry.entity_id = str(submission.pk)  # a first save's, known once it is created
     if prepared.names or submission.state != SubmissionState.DRAFT:
@@ -264,6 +267,10 @@ def _prepare(
             ]
         )
     prepared.answers = [answer for answer, _ in records]
+    if prepared.new:  # their values prepared here, before the lock; the rest under it
+        prepared.inserts = inserting(prepared.new, late=["submission", "updated_at"])
+    if prepared.changed:
+        prepared.updates = updating(prepared.changed, WRITTEN, late=["updated_at"])
     prepared.names = [leaves[answer.criterion].name for answer in prepared.answers]
     return prepared
 

@@ -110,7 +110,7 @@ def _encoded(entries: list[AuditEntry], using: str) -> list[bytes]:
     """Each entry given its id (`_next_ids`), then written as its hash covers it."""
     for entry, pk in zip(entries, _next_ids(using, len(entries)), strict=True):
         entry.pk = pk
-    return [canonical_json(entry.content()) for entry in entries]
+    return [entry.encoded() for entry in entries]
 
 
 def _next_ids(using: str, count: int) -> list[int]:

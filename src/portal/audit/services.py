@@ -170,7 +170,9 @@ def audit_append(entries: list[AuditEntry], *, linked: bool = False) -> list[Aud
 
 
 def _entry(record: Record, names: dict[int, str]) -> AuditEntry:
-    """The entry for `record`, its references set by id (a save builds 80 of them)."""
+    """The entry for `record`, its references set by id, its old and new values encoded as
+    they are stored and hashed (AuditEntry.texts): before the transaction, when the entries
+    are built ahead of it."""
     campaign, unit, actor = record.campaign, record.unit, record.actor
     province_id = campaign.province_id if campaign else (unit.province_id if unit else None)
     if record.province is not None:
@@ -181,7 +183,7 @@ def _entry(record: Record, names: dict[int, str]) -> AuditEntry:
         actor_name = names[actor.pk]
     else:
         actor_name = record.actor_name[:200]
-    return _built(
+    entry = _built(
         {
             "actor_id": actor.pk if actor is not None else None,
             "actor_name": actor_name,
@@ -197,6 +199,8 @@ def _entry(record: Record, names: dict[int, str]) -> AuditEntry:
             "reason": record.reason,
         }
     )
+    entry.texts()
+    return entry
 
 
 def _built(values: dict[str, Any]) -> AuditEntry:

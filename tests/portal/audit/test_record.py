@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
 
-from dti.ledger import GENESIS, link_hash
+from dti.ledger import GENESIS, canonical_json, canonical_text, link_hash
 from portal.audit.models import AppendOnly, AuditEntry, AuditHead
-from portal.audit.services import Record, audit_record, audit_records
+from portal.audit.services import Record, audit_entries, audit_record, audit_records
 from portal.audit.verify import audit_log_verify
 from portal.bulk import INSERT_BATCH
 from tests.portal.audit.conftest import Log
@@ -63,6 +63,31 @@ def test_the_hash_is_what_the_row_read_back_hashes_to(cast: Cast, value):
     assert entry.hash.startswith("pending-") is (connection.vendor == "postgresql")
     stored = AuditEntry.objects.get(pk=entry.pk)
     assert link_hash(stored.previous_hash, stored.content()) == stored.hash
+    assert audit_log_verify().intact
+
+
+def test_old_and_new_are_encoded_once_when_built_and_again_only_if_replaced(cast: Cast):
+    """A save's entry is encoded before its transaction: under the lock its hash's bytes are
+    put together from that, and on SQLite its two columns store that very text."""
+    old, new = {"1.1": None, "1.2": {"value": "3", "note": "ạ"}}, {"1.2": {"value": "4"}}
+    record = Record(actor=cast.lan, entity="answers", action="save", old=old, new=new)
+    (entry,) = audit_entries([record])
+    assert entry._texts is not None  # encoded as it was built
+    assert entry.texts() == (canonical_text(old), canonical_text(new))
+    entry.new = {"1.2": {"value": "5"}}  # replaced: encoded again
+    assert entry.texts() == (canonical_text(old), canonical_text(entry.new))
+    entry.old = None
+    assert entry.texts() == (None, canonical_text(entry.new))
+    entry.at = dt.datetime(2025, 6, 30, tzinfo=dt.UTC)
+    assert entry.encoded() == canonical_json(entry.content())
+    (written,) = audit_records([record])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT old, new FROM audit_auditentry WHERE id = %s", [written.pk])
+        texts = cursor.fetchone()
+    stored = AuditEntry.objects.get(pk=written.pk)
+    assert (stored.old, stored.new) == (old, new)
+    if connection.vendor == "sqlite":  # PostgreSQL's jsonb keeps no text of its own
+        assert tuple(texts) == (canonical_text(old), canonical_text(new))
     assert audit_log_verify().intact
 
 
