@@ -54,7 +54,10 @@ from portal.workflow import SubmissionState
 __all__ = ["AnswerConflict", "SaveResult", "answers_save"]
 
 Stored = dict[str, tuple[int, int]]  # criterion → (answer id, version), as a save read them
-WRITTEN = ["value", "note", "version", "updated_by", "updated_at"]
+WRITTEN = ["value", "note", "version", "updated_at"]
+# Who saved it, written only where it changes: on SQLite each row that sets it updates its
+# index and checks its reference, a third of the time a save's 80 rows took to write.
+WRITTEN_BY = [*WRITTEN, "updated_by"]
 
 
 class AnswerConflict(ValidationError):
@@ -89,7 +92,7 @@ class _Prepared:
     new: list[Answer] = field(default_factory=list)
     changed: list[Answer] = field(default_factory=list)
     inserts: Writing | None = None
-    updates: Writing | None = None
+    updates: list[Writing] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)  # new and changed, as posted
     entries: list[AuditEntry] = field(default_factory=list)  # one, or none if nothing changed
     names: list[str] = field(default_factory=list)  # their criteria, by name
@@ -154,8 +157,8 @@ def _write(
     now = timezone.now()
     if prepared.inserts is not None:
         prepared.inserts.run(submission_id=submission.pk, updated_at=now)
-    if prepared.updates is not None:
-        prepared.updates.run(updated_at=now)
+    for updates in prepared.updates:
+        updates.run(updated_at=now)
     for entry in prepared.entries:
         entry.entity_id = str(submission.pk)  # a first save's, known once it is created
     if prepared.names or submission.state != SubmissionState.DRAFT:
@@ -218,6 +221,7 @@ def _prepare(
     prepared = _Prepared({code: (a.pk, a.version) for code, a in current.items()}, submission)
     conflicts: dict[str, Answer | None] = {}
     records: list[tuple[Answer, dict[str, object] | None]] = []
+    others: set[int] = set()  # the stored answers changed here that someone else saved last
     actor_id = actor.pk  # once: the request's person is a lazy object, each look a call
     for code, posted in answers.items():
         # what was posted is checked, before it is compared (the criterion is the
@@ -245,7 +249,10 @@ def _prepare(
             prepared.changed.append(answer)
         answer.value, answer.note = posted.value, posted.note
         answer.version += 1
-        answer.updated_by_id = actor_id
+        if answer.updated_by_id != actor_id:
+            answer.updated_by_id = actor_id
+            if answer.pk is not None:
+                others.add(answer.pk)
         records.append((answer, old))
     if conflicts:
         raise AnswerConflict(_named(conflicts, leaves, submission))
@@ -269,8 +276,14 @@ def _prepare(
     prepared.answers = [answer for answer, _ in records]
     if prepared.new:  # their values prepared here, before the lock; the rest under it
         prepared.inserts = inserting(prepared.new, late=["submission", "updated_at"])
-    if prepared.changed:
-        prepared.updates = updating(prepared.changed, WRITTEN, late=["updated_at"])
+    if prepared.changed:  # who saved them written only where it changes
+        mine = [answer for answer in prepared.changed if answer.pk not in others]
+        theirs = [answer for answer in prepared.changed if answer.pk in others]
+        prepared.updates = [
+            updating(rows, fields, late=["updated_at"])
+            for rows, fields in ((mine, WRITTEN), (theirs, WRITTEN_BY))
+            if rows
+        ]
     prepared.names = [leaves[answer.criterion].name for answer in prepared.answers]
     return prepared
 

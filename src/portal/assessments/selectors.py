@@ -92,8 +92,8 @@ def submission_for(campaign_unit: CampaignUnit) -> Submission:
 def answers_of(submission: Submission, *, with_people: bool = True) -> dict[str, Answer]:
     """The submission's answers by criterion; `with_people`: who saved each and when, read
     with them. Without, only what a save compares and writes back (id, value, note,
-    version): it reads the people of conflicts alone, and reads these without composing
-    their query each time (portal.compiled)."""
+    version, and who saved it last by id): it reads the people of conflicts alone, and
+    reads these without composing their query each time (portal.compiled)."""
     if submission.pk is None:
         return {}
     if not with_people:
@@ -102,7 +102,8 @@ def answers_of(submission: Submission, *, with_people: bool = True) -> dict[str,
     return {answer.criterion: answer for answer in answers}
 
 
-_COMPARED = ("id", "criterion", "value", "note", "version")  # in the model's order of fields
+# in the model's order of fields, by attribute name
+_COMPARED = ("id", "criterion", "value", "note", "version", "updated_by_id")
 _COMPARED_READ = Compiled(
     lambda submission: Answer.objects.filter(submission_id=submission).values_list(*_COMPARED),
     "submission",
@@ -115,9 +116,9 @@ def _compared(submission_id: int) -> dict[str, Answer]:
     value = Answer._meta.get_field("value")  # its JSON, decoded as the ORM decodes it
     answers = {}
     rows = _COMPARED_READ.rows(alias, submission=submission_id)
-    for pk, criterion, stored, note, version in rows:
+    for pk, criterion, stored, note, version, by in rows:
         decoded = value.from_db_value(stored, value.cached_col, connection)
-        row = (pk, criterion, decoded, note, version)
+        row = (pk, criterion, decoded, note, version, by)
         answers[criterion] = Answer.from_db(alias, _COMPARED, row)
     return answers
 

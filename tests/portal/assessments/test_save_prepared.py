@@ -194,13 +194,12 @@ def test_the_answers_a_save_compares_are_read_as_the_orm_reads_them(cast: Cast):
     assert set(lean) == set(full) == set(values)
     for code, answer in full.items():
         read = lean[code]
-        assert (read.pk, read.criterion, read.value, read.note, read.version) == (
-            answer.pk,
-            answer.criterion,
-            answer.value,
-            answer.note,
-            answer.version,
-        )
+        assert (
+            read.pk, read.criterion, read.value, read.note, read.version, read.updated_by_id
+        ) == (
+            answer.pk, answer.criterion, answer.value, answer.note, answer.version,
+            answer.updated_by_id,
+        )  # fmt: skip
         assert type(read.value) is type(answer.value)
 
 

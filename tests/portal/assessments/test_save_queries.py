@@ -122,6 +122,23 @@ def test_eighty_changed_answers_are_bounded_too(eighty: Cast):
     assert all(after[code].updated_at > before[code].updated_at for code in after)
 
 
+def test_who_saved_an_answer_is_written_only_where_it_changes(eighty: Cast):
+    """On SQLite each row that sets who saved it updates that column's index and checks the
+    reference: the answers the same person saved last are written without it."""
+    queries_to_save(eighty, posted(codes(4), "1"))
+    before = stored(eighty)
+    theirs = before[codes(4)[0]].pk
+    Answer.objects.filter(pk=theirs).update(updated_by=eighty.minh)  # saved last by another
+    queries_to_save(eighty, posted(codes(4), "2", before))
+    after = stored(eighty)
+    assert {a.updated_by_id for a in after.values()} == {eighty.lan.pk}
+    assert {a.value for a in after.values()} == {"2"}
+    table = Answer._meta.db_table
+    updates = [sql for sql in SPENT[-1] if "UPDATE" in sql and table in sql.split("SET")[0]]
+    assert len(updates) == 2, updates
+    assert sorted("updated_by_id" in sql for sql in updates) == [False, True], updates
+
+
 def test_a_save_of_eighty_answers_is_one_entry_of_a_chain_that_verifies(eighty: Cast):
     first = AuditEntry.objects.count()
     queries_to_save(eighty, posted(codes(CRITERIA), "1"))
