@@ -27,7 +27,9 @@ then written as JSON (`document`). Nothing here validates them: callers check th
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from operator import attrgetter
@@ -198,16 +200,29 @@ def _items(
 ) -> list[dict[str, Any]]:
     """The rows of a `document`, before its JSON: `skip`, late fields by attribute name,
     left None (`Writing.run` sets them)."""
+    return _items_of(_item_plan(fields, connection, readers, skip), rows)
+
+
+def _item_plan(
+    fields: Sequence[Field[Any, Any]],
+    connection: Any,
+    readers: Sequence[Callable[[Model], Any]] | None = None,
+    skip: Mapping[str, Any] | None = None,
+) -> ItemPlan:
+    """How each field's value of a row is read and written in a `document`."""
     late = skip or {}
     names = [_column(field)[1] for field in fields]
     read = readers or [_reader(field, stamped=False) for field in fields]
     converters = [
         None if field.attname in late else _json_converter(field, connection) for field in fields
     ]
-    plan = [
+    return [
         (name, get, convert, field.attname in late)
         for name, get, convert, field in zip(names, read, converters, fields, strict=True)
     ]
+
+
+def _items_of(plan: ItemPlan, rows: Sequence[Model]) -> list[dict[str, Any]]:
     items = []
     for row in rows:
         item: dict[str, Any] = {}
@@ -265,7 +280,6 @@ def inserting(
     if not rows:
         return Writing(rows, {}, lambda: None)
     model = type(rows[0])
-    meta = model._meta
     alias = router.db_for_write(model)
     connection = connections[alias]
     if not connection.features.can_return_rows_from_bulk_insert and not keys:
@@ -273,63 +287,43 @@ def inserting(
             raise ValueError("insert_rows(stamped=False) needs a database that returns ids")
         # a plain queryset: a model's own manager may refuse bulk inserts (the audit trail's)
         plain: models.QuerySet[Model] = models.QuerySet(model, using=alias)
-        named = [meta.get_field(name) for name in late]
+        named = [model._meta.get_field(name) for name in late]
 
         def create() -> None:
             plain.bulk_create(rows, batch_size=INSERT_BATCH)
 
         stamps = {field.attname: _Late(_as_it_is) for field in named if isinstance(field, Field)}
         return Writing(rows, stamps, create)
-    fields = [f for f in meta.concrete_fields if keys or not f.primary_key]
-    quote = connection.ops.quote_name
-    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
-    limit = connection.features.max_query_params
-    size = INSERT_BATCH if limit is None else min(INSERT_BATCH, limit // len(fields))
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    read = [_reader(field, stamped) for field in fields]
-    as_document = connection.vendor == "postgresql"
-    slots, lates = _late(fields, late, connection, as_json=as_document)
-    given: dict[str, Callable[[Model], Any]] = {} if as_document else dict(encoded or {})
-    # elsewhere a parameter per value, each prepared by its field, or given already
-    readers = [
-        (given[f.name], None, f.attname in slots)
-        if f.name in given
-        else (get, _converter(f, connection), f.attname in slots)
-        for f, get in zip(fields, read, strict=True)
-    ]
-    returning = "" if keys else f" RETURNING {quote(meta.pk.column)}"
+    plan = _insert_plan(model, alias, connection, keys, stamped, tuple(late), encoded or {})
+    lates = {name: _Late(convert) for name, convert in plan.late.items()}
     batches: list[tuple[str, list[Any], Sequence[Model]]] = []
-    for start in range(0, len(rows), size):
-        batch = rows[start : start + size]
-        # names from the model's metadata, quoted; every value a parameter
+    for start in range(0, len(rows), plan.size):
+        batch = rows[start : start + plan.size]
         params: list[Any]
-        if as_document:
-            items = _items(fields, batch, connection, read, skip=slots)
-            for name, place in slots.items():
+        if plan.as_document:
+            items = _items_of(plan.items, batch)
+            for name, place in plan.slots.items():
                 lates[name].places += [(item, place) for item in items]
             params = [items]  # written as one JSON document when it runs
-            sql = (
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                f"SELECT {columns} FROM {recordset(model, connection)}"
-            )
+            sql = plan.statement
         else:
             params = [
                 None if skip else get(row) if convert is None else convert(get(row))
                 for row in batch
-                for get, convert, skip in readers
+                for get, convert, skip in plan.readers
             ]
-            width = len(fields)
-            for name, place in slots.items():
+            width = len(plan.readers)
+            for name, place in plan.slots.items():
                 lates[name].places += [
                     (params, index * width + place) for index in range(len(batch))
                 ]
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(batch))}"  # noqa: S608
-        batches.append((sql + returning, params, batch))
+            sql = plan.statement + ", ".join([plan.marks] * len(batch))
+        batches.append((sql + plan.returning, params, batch))
 
     def insert() -> None:
         with connection.cursor() as cursor:
             for sql, params, batch in batches:
-                if as_document:
+                if plan.as_document:
                     cursor.execute(sql, [_json_text(params[0])])
                 else:
                     cursor.execute(sql, params)
@@ -340,6 +334,102 @@ def inserting(
                     row._state.adding, row._state.db = False, alias
 
     return Writing(rows, lates, insert)
+
+
+Reader = tuple[Callable[[Model], Any], Callable[[Any], Any] | None, bool]  # get, convert, late
+ItemPlan = list[tuple[str, Callable[[Model], Any], Callable[[Any], Any] | None, bool]]
+
+
+@dataclass(frozen=True)
+class _InsertPlan:
+    """How `inserting` writes rows of one model on one connection: its statement, and how
+    each value is read and prepared; composed once per thread (`_insert_plan`)."""
+
+    connection: Any
+    statement: str  # up to VALUES (each row's marks follow), or the whole INSERT … SELECT
+    marks: str
+    returning: str
+    size: int  # rows a statement
+    as_document: bool
+    readers: list[Reader]  # a value a parameter: each field's
+    items: ItemPlan  # PostgreSQL: each field's in the document
+    slots: dict[str, Any]  # the late fields' places, by attribute name
+    late: dict[str, Callable[[Any], Any]]  # how each late field's value is prepared
+
+
+_plans = threading.local()  # this thread's plans, by what they write (`_insert_plan`)
+PLANS = 256  # plans kept per thread at most
+
+
+def _insert_plan(
+    model: type[Model],
+    alias: str,
+    connection: Any,
+    keys: bool,
+    stamped: bool,
+    late: tuple[str, ...],
+    encoded: Mapping[str, Callable[[Model], Any]],
+) -> _InsertPlan:
+    """The plan of an insert, composed once per thread and connection: a save inserts two
+    rows under SQLite's write lock, and composing their statements took as long as running
+    them."""
+    key = (model, alias, keys, stamped, late, tuple(sorted(encoded.items())))
+    cache: dict[Any, _InsertPlan] | None = getattr(_plans, "inserts", None)
+    if cache is None:
+        cache = _plans.inserts = {}
+    plan = cache.get(key)
+    if plan is None or plan.connection is not connection:
+        if len(cache) >= PLANS:
+            cache.clear()
+        plan = cache[key] = _new_insert_plan(model, connection, keys, stamped, late, encoded)
+    return plan
+
+
+def _new_insert_plan(
+    model: type[Model],
+    connection: Any,
+    keys: bool,
+    stamped: bool,
+    late: tuple[str, ...],
+    encoded: Mapping[str, Callable[[Model], Any]],
+) -> _InsertPlan:
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if keys or not f.primary_key]
+    quote = connection.ops.quote_name
+    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
+    limit = connection.features.max_query_params
+    size = INSERT_BATCH if limit is None else min(INSERT_BATCH, limit // len(fields))
+    read = [_reader(field, stamped) for field in fields]
+    as_document = connection.vendor == "postgresql"
+    slots, lates = _late(fields, late, connection, as_json=as_document)
+    given: dict[str, Callable[[Model], Any]] = {} if as_document else dict(encoded)
+    # elsewhere a parameter per value, each prepared by its field, or given already
+    readers: list[Reader] = [
+        (given[f.name], None, f.attname in slots)
+        if f.name in given
+        else (get, _converter(f, connection), f.attname in slots)
+        for f, get in zip(fields, read, strict=True)
+    ]
+    # names from the model's metadata, quoted; every value a parameter
+    if as_document:
+        statement = (
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608
+            f"SELECT {columns} FROM {recordset(model, connection)}"
+        )
+    else:
+        statement = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+    return _InsertPlan(
+        connection=connection,
+        statement=statement,
+        marks="(" + ", ".join(["%s"] * len(fields)) + ")",
+        returning="" if keys else f" RETURNING {quote(meta.pk.column)}",
+        size=size,
+        as_document=as_document,
+        readers=readers,
+        items=_item_plan(fields, connection, read, slots) if as_document else [],
+        slots=slots,
+        late={name: slot.convert for name, slot in lates.items()},
+    )
 
 
 def _reader(field: Field[Any, Any], stamped: bool = True) -> Callable[[Model], Any]:

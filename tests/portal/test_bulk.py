@@ -3,6 +3,7 @@ own save would have stored, field by field, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -280,9 +281,11 @@ def test_an_update_reads_only_the_rows_it_writes_however_large_the_table(cast: C
     assert sorted(titles) == sorted(row.pk for row in written)
 
 
-def notices(cast: Cast, count: int) -> list[Notification]:
+def notices(cast: Cast, count: int, prefix: str = "k") -> list[Notification]:
     return [
-        Notification(user=cast.lan, kind="campaign_finalized", title=f"Đã chốt {n}", key=f"k{n}")
+        Notification(
+            user=cast.lan, kind="campaign_finalized", title=f"Đã chốt {n}", key=f"{prefix}{n}"
+        )
         for n in range(count)
     ]
 
@@ -343,3 +346,33 @@ def test_values_given_encoded_are_the_parameters_where_each_value_is_one(cast: C
         assert stored == ["Đã chốt 0", "Đã chốt 1"]
     else:
         assert stored == ["encoded k0", "encoded k1"]
+
+
+def test_an_inserts_statement_is_composed_once_per_thread(cast: Cast, monkeypatch):
+    """A save inserts two rows under SQLite's write lock: their statements are composed
+    once, not at every save; another thread, with its own connection, composes its own."""
+    from portal import bulk
+
+    composed: list[str] = []
+    compose = bulk._new_insert_plan
+
+    def counted(model, *args):
+        composed.append(model.__name__)
+        return compose(model, *args)
+
+    monkeypatch.setattr(bulk, "_plans", threading.local())
+    monkeypatch.setattr(bulk, "_new_insert_plan", counted)
+    for batch in (notices(cast, 2, "a"), notices(cast, 3, "b")):
+        insert_rows(batch)
+    inserting(notices(cast, 1, "c"), late=["created_at"]).run(created_at=timezone.now())
+    assert composed == ["Notification", "Notification"]  # the late field's plan is another
+    assert Notification.objects.count() == 6
+    elsewhere: list[object] = []
+    thread = threading.Thread(
+        target=lambda: elsewhere.append(
+            bulk._insert_plan(Notification, "default", connection, False, True, (), {})
+        )
+    )
+    thread.start()
+    thread.join()
+    assert composed == ["Notification", "Notification", "Notification"]
