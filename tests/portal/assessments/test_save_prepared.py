@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.models import Membership
@@ -201,6 +202,21 @@ def test_the_answers_a_save_compares_are_read_as_the_orm_reads_them(cast: Cast):
             answer.updated_by_id,
         )  # fmt: skip
         assert type(read.value) is type(answer.value)
+        assert (read._state.adding, read._state.db) == (False, answer._state.db)
+        assert read.updated_at == answer.updated_at  # deferred: loaded when read, as the ORM's
+        assert read.submission_id == submission.pk
+    received: list[object] = []
+
+    def count(sender, instance, **kwargs):
+        received.append(instance)
+
+    post_init.connect(count, sender=Answer)  # a receiver: then built by the ORM's own way
+    try:
+        again = answers_of(submission, with_people=False)
+    finally:
+        post_init.disconnect(count, sender=Answer)
+    assert len(received) == len(values)
+    assert {code: a.value for code, a in again.items()} == values
 
 
 @pytest.mark.django_db
