@@ -124,7 +124,10 @@ class Writing:
         self.rows, self._late, self._write = rows, late, write
 
     def run(self, **late: Any) -> None:
-        """Write, with a value for each late field, by the field's attribute name."""
+        """Write, with a value for each late field, by the field's attribute name (no rows:
+        nothing to write, whatever is given)."""
+        if not self.rows:
+            return
         if set(late) != set(self._late):
             raise TypeError(f"late values for {sorted(self._late)}, given {sorted(late)}")
         for attname, value in late.items():
@@ -370,9 +373,9 @@ def _insert_plan(
     late: tuple[str, ...],
     encoded: Mapping[str, Callable[[Model], Any]],
 ) -> _InsertPlan:
-    """The plan of an insert, composed once per thread and connection: a save inserts two
-    rows under SQLite's write lock, and composing their statements took as long as running
-    them."""
+    """The plan of an insert, composed once per thread and connection: a save runs two or
+    three INSERTs under SQLite's write lock, and composing their statements took as long as
+    running them."""
     key = (model, alias, keys, stamped, late, tuple(sorted(encoded.items())))
     cache: dict[Any, _InsertPlan] | None = getattr(_plans, "inserts", None)
     if cache is None:

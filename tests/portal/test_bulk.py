@@ -6,9 +6,10 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -295,7 +296,7 @@ def test_a_prepared_insert_writes_the_values_it_prepared_and_the_late_ones_it_is
 ):
     """A save prepares its rows before the lock and gives them the submission and the time
     under it: what is written is what was prepared, in every statement of the insert."""
-    rows = notices(cast, 250)  # several statements on SQLite (999 values at most)
+    rows = notices(cast, 2 * INSERT_BATCH + 1)  # several statements on either database
     writing = inserting(rows, late=["campaign", "created_at"])
     rows[0].title = "changed after it was prepared"
     moment = timezone.now() - timedelta(days=1)
@@ -335,6 +336,9 @@ def test_a_prepared_write_runs_only_with_each_late_value(cast: Cast, django_asse
     assert not Notification.objects.exists()
     with pytest.raises(ValueError, match="not among the fields written"):
         updating(rows, ["title"], late=["read_at"])
+    with django_assert_num_queries(0):  # no rows: nothing to write, whatever the late values
+        updating([], ["title", "read_at"], late=["read_at"]).run(read_at=timezone.now())
+        inserting([], late=["created_at"]).run(created_at=timezone.now())
 
 
 def test_values_given_encoded_are_the_parameters_where_each_value_is_one(cast: Cast):
@@ -367,12 +371,22 @@ def test_an_inserts_statement_is_composed_once_per_thread(cast: Cast, monkeypatc
     inserting(notices(cast, 1, "c"), late=["created_at"]).run(created_at=timezone.now())
     assert composed == ["Notification", "Notification"]  # the late field's plan is another
     assert Notification.objects.count() == 6
-    elsewhere: list[object] = []
-    thread = threading.Thread(
-        target=lambda: elsewhere.append(
-            bulk._insert_plan(Notification, "default", connection, False, True, (), {})
-        )
-    )
+    mine = bulk._insert_plan(Notification, "default", connections["default"], False, True, (), {})
+    elsewhere: list[Any] = []
+
+    def plan_elsewhere() -> None:  # another thread: another connection, a plan of its own
+        wrapper = connections["default"]
+        elsewhere.append(bulk._insert_plan(Notification, "default", wrapper, False, True, (), {}))
+        elsewhere.append(wrapper)
+
+    thread = threading.Thread(target=plan_elsewhere)
     thread.start()
     thread.join()
+    theirs, wrapper = elsewhere
     assert composed == ["Notification", "Notification", "Notification"]
+    assert theirs is not mine and theirs.connection is wrapper
+    assert mine.connection is connections["default"]
+    assert (
+        bulk._insert_plan(Notification, "default", connections["default"], False, True, (), {})
+        is mine
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connections, router
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.http import Http404
@@ -120,9 +120,12 @@ def _compared(submission_id: int) -> dict[str, Answer]:
     rows = _COMPARED_READ.rows(alias, submission=submission_id)
     # As Answer.from_db builds them (the other fields deferred, loaded if read), without
     # Model.__init__'s walk over every field: that was a sixth of a save's CPU on
-    # PostgreSQL. Its signals have no receiver for answers; if one is connected, the ORM's
-    # own way is taken.
-    fast = not (pre_init.has_listeners(Answer) or post_init.has_listeners(Answer))
+    # PostgreSQL. Its signals have no receiver for answers, and the model builds and loads
+    # its instances as Django's does; if either ever changes, the ORM's own way is taken.
+    fast = not (pre_init.has_listeners(Answer) or post_init.has_listeners(Answer)) and (
+        Answer.__init__ is Model.__init__
+        and getattr(Answer.from_db, "__func__", None) is getattr(Model.from_db, "__func__", 0)
+    )
     for pk, criterion, stored, note, version, by in rows:
         decoded = value.from_db_value(stored, value.cached_col, connection)
         row = (pk, criterion, decoded, note, version, by)

@@ -185,7 +185,9 @@ class AuditEntry(models.Model):
 
     def texts(self) -> tuple[str | None, str | None]:
         """Its old and new values as canonical JSON text (None for none), encoded once
-        unless either value was replaced since."""
+        unless either value was replaced since. A value changed in place after the entry
+        is built is not seen: built entries' values are never changed (`plain` copies
+        them), only replaced."""
         known = self._texts
         if known is None or known[0] is not self.old or known[1] is not self.new:
             old, new = self.old, self.new

@@ -202,6 +202,7 @@ def test_the_answers_a_save_compares_are_read_as_the_orm_reads_them(cast: Cast):
             answer.updated_by_id,
         )  # fmt: skip
         assert type(read.value) is type(answer.value)
+        assert read.get_deferred_fields() == {"submission_id", "updated_at"}
         assert (read._state.adding, read._state.db) == (False, answer._state.db)
         assert read.updated_at == answer.updated_at  # deferred: loaded when read, as the ORM's
         assert read.submission_id == submission.pk
