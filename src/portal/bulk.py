@@ -21,8 +21,9 @@ conversions.
 The values are prepared by each field as Django would save them (JSON, decimals, aware
 datetimes, foreign keys), except text, whole numbers and references whose value already is
 text, a whole number or None, which each field would pass as it is; on PostgreSQL they are
-then written as JSON (`document`). Nothing here validates them: callers check them first
-(clean_fields, or a check of their own where the types say more)."""
+then written as JSON, the rows one JSON document (`recordset`). Nothing here validates
+them: callers check them first (clean_fields, or a check of their own where the types say
+more)."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def updating(rows: Sequence[Model], fields: Sequence[str], *, late: Sequence[str
             f"WHERE {table}.{key} = v.{key} AND {table}.{key} = ANY(%s::{key_type}[])"
         )
         keys = [meta.pk.get_db_prep_value(row.pk, connection) for row in rows]
-        items = _items(named, rows, connection, skip=slots)
+        items = _items_of(_item_plan(named, connection, skip=slots), rows)
         for name, place in slots.items():
             lates[name].places = [(item, place) for item in items]
 
@@ -170,8 +171,8 @@ def _late(
 
 def recordset(model: type[Model], connection: Any) -> str:
     """PostgreSQL: `json_populate_recordset(NULL::table, %s::json)`, the rows of a statement
-    as one JSON document (`document`), each row an object keyed by the table's column names
-    and each value read as its column's type reads a text.
+    as one JSON document (`_items_of`, then JSON), each row an object keyed by the table's
+    column names and each value read as its column's type reads a text.
 
     One parameter, whatever the rows: psycopg neither parses a long statement again on
     every call (a parameter per value: 80 audit entries, 11 ms) nor writes an array literal
@@ -182,37 +183,14 @@ def recordset(model: type[Model], connection: Any) -> str:
     return f"json_populate_recordset(NULL::{table}, %s::json)"
 
 
-def document(
-    fields: Sequence[Field[Any, Any]],
-    rows: Sequence[Model],
-    connection: Any,
-    readers: Sequence[Callable[[Model], Any]] | None = None,
-) -> str:
-    """The rows as `recordset` reads them: a JSON list of objects, each value prepared by its
-    field as Django would save it, then written as JSON (`_json_value`). `readers`: how each
-    field's value is read from a row (by default, as it stands)."""
-    return _json_text(_items(fields, rows, connection, readers))
-
-
-def _items(
-    fields: Sequence[Field[Any, Any]],
-    rows: Sequence[Model],
-    connection: Any,
-    readers: Sequence[Callable[[Model], Any]] | None = None,
-    skip: Mapping[str, Any] | None = None,
-) -> list[dict[str, Any]]:
-    """The rows of a `document`, before its JSON: `skip`, late fields by attribute name,
-    left None (`Writing.run` sets them)."""
-    return _items_of(_item_plan(fields, connection, readers, skip), rows)
-
-
 def _item_plan(
     fields: Sequence[Field[Any, Any]],
     connection: Any,
     readers: Sequence[Callable[[Model], Any]] | None = None,
     skip: Mapping[str, Any] | None = None,
 ) -> ItemPlan:
-    """How each field's value of a row is read and written in a `document`."""
+    """How each field's value of a row is read and written in a `recordset`'s document:
+    `skip`, late fields by attribute name, left None (`Writing.run` sets them)."""
     late = skip or {}
     names = [_column(field)[1] for field in fields]
     read = readers or [_reader(field, stamped=False) for field in fields]
@@ -465,10 +443,10 @@ def _converter(
 
 
 def _json_converter(field: Field[Any, Any], connection: Any) -> Callable[[Any], Any] | None:
-    """How a value of `field` is written in a `document`: as the field would prepare it for
-    the database, in JSON's terms (`_json_value`); None when the value is written as it is
-    (a JSON field's value, which is JSON already, unless the field has an encoder of its
-    own)."""
+    """How a value of `field` is written in a `recordset`'s document: as the field would
+    prepare it for the database, in JSON's terms (`_json_value`); None when the value is
+    written as it is (a JSON field's value, which is JSON already, unless the field has an
+    encoder of its own)."""
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         if encoder is None:
