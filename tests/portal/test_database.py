@@ -25,6 +25,27 @@ def test_it_runs_on_the_database_dti_database_url_names():
         assert int(version) // 10000 == 15
 
 
+def test_postgresql_connections_read_by_key_at_about_the_cost_of_reading_in_order(tmp_path):
+    """Each connection tells the planner that a page read out of order costs 1.1 reads in
+    order (PostgreSQL's default, 4, is a spinning disk's): test_bulk's update of a save's
+    size shows what it changes."""
+    settings = database_from_url("postgresql://dti:secret@127.0.0.1:5432/dti", tmp_path)
+    assert settings["OPTIONS"] == {"options": "-c random_page_cost=1.1"}
+
+
+@pytest.mark.django_db
+def test_the_suites_postgresql_connection_has_that_cost():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW random_page_cost")
+            assert cursor.fetchone()[0] == "1.1"
+    else:  # SQLite has no planner costs to set
+        assert (
+            "OPTIONS" not in connection.settings_dict
+            or "options" not in (connection.settings_dict["OPTIONS"])
+        )
+
+
 @pytest.fixture
 def sqlite_file(tmp_path, django_db_blocker):
     """Two connections to one SQLite file, opened exactly as the settings' OPTIONS say (the
