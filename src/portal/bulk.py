@@ -16,7 +16,9 @@ conversions.
   write under a lock whose rows are known before it: a save of a unit's answers prepares its
   80 rows' values before SQLite's write lock, where preparing them took a quarter of the
   time a save held it, and gives them there only what is known there (the time, the id of
-  a submission created under it: `late`).
+  a submission created under it: `late`). `Writing.run_before` writes, then runs one more
+  statement: on PostgreSQL, after an INSERT of rows given their keys, in the same
+  statement (the audit trail's entry and its head's move, under the head's lock).
 
 The values are prepared by each field as Django would save them (JSON, decimals, aware
 datetimes, foreign keys), except text, whole numbers and references whose value already is
@@ -93,7 +95,7 @@ def updating(rows: Sequence[Model], fields: Sequence[str], *, late: Sequence[str
             with connection.cursor() as cursor:
                 cursor.execute(sql, [_json_text(items), keys])
 
-        return Writing(rows, lates, update_document)
+        return Writing(rows, lates, update_document, connection)
     assignments = ", ".join(f"{column} = %s" for column in changed)
     # names from the model's metadata, quoted; every value a parameter
     sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
@@ -111,7 +113,7 @@ def updating(rows: Sequence[Model], fields: Sequence[str], *, late: Sequence[str
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
 
-    return Writing(rows, lates, update_each)
+    return Writing(rows, lates, update_each, connection)
 
 
 class Writing:
@@ -120,15 +122,42 @@ class Writing:
     the same for every row: a reference's is the referred row's id), prepared once."""
 
     def __init__(
-        self, rows: Sequence[Model], late: dict[str, _Late], write: Callable[[], None]
+        self,
+        rows: Sequence[Model],
+        late: dict[str, _Late],
+        write: Callable[[], None],
+        connection: Any = None,
+        joint: Callable[[str, list[Any]], int] | None = None,
     ) -> None:
         self.rows, self._late, self._write = rows, late, write
+        self._connection, self._joint = connection, joint
 
     def run(self, **late: Any) -> None:
         """Write, with a value for each late field, by the field's attribute name (no rows:
         nothing to write, whatever is given)."""
         if not self.rows:
             return
+        self._give(late)
+        self._write()
+
+    def run_before(self, statement: str, params: Sequence[Any], **late: Any) -> int:
+        """`run`, then `statement` (one statement, with `params`), and its row count. On
+        PostgreSQL, where the write is one INSERT of rows given their keys, both go as one
+        statement (`WITH written AS (the INSERT) statement`): one round trip where they took
+        two, for a write under a lock that others wait for (the audit trail's head). So
+        `statement` must not read the rows written: within one statement it would not see
+        them. Elsewhere it runs after the write. Needs rows to write."""
+        if not self.rows:
+            raise ValueError("run_before: no rows to write")
+        self._give(late)
+        if self._joint is not None:
+            return self._joint(statement, list(params))
+        self._write()
+        with self._connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return int(cursor.rowcount)
+
+    def _give(self, late: Mapping[str, Any]) -> None:
         if set(late) != set(self._late):
             raise TypeError(f"late values for {sorted(self._late)}, given {sorted(late)}")
         for attname, value in late.items():
@@ -138,7 +167,6 @@ class Writing:
                 setattr(row, attname, value)
             for values, place in slot.places:
                 values[place] = ready
-        self._write()
 
 
 class _Late:
@@ -274,7 +302,7 @@ def inserting(
             plain.bulk_create(rows, batch_size=INSERT_BATCH)
 
         stamps = {field.attname: _Late(_as_it_is) for field in named if isinstance(field, Field)}
-        return Writing(rows, stamps, create)
+        return Writing(rows, stamps, create, connection)
     plan = _insert_plan(model, alias, connection, keys, stamped, tuple(late), encoded or {})
     lates = {name: _Late(convert) for name, convert in plan.late.items()}
     batches: list[tuple[str, list[Any], Sequence[Model]]] = []
@@ -314,7 +342,22 @@ def inserting(
                 for row in batch:
                     row._state.adding, row._state.db = False, alias
 
-    return Writing(rows, lates, insert)
+    joint = None
+    if plan.as_document and keys and len(batches) == 1:  # nothing to read back: one statement
+        [(sql, params, batch)] = batches
+
+        def joint(statement: str, more: list[Any]) -> int:
+            with connection.cursor() as cursor:
+                # the INSERT composed from the model's metadata; every value a parameter
+                cursor.execute(
+                    f"WITH written AS ({sql}) {statement}", [_json_text(params[0]), *more]
+                )
+                count = int(cursor.rowcount)
+            for row in batch:
+                row._state.adding, row._state.db = False, alias
+            return count
+
+    return Writing(rows, lates, insert, connection, joint)
 
 
 Reader = tuple[Callable[[Model], Any], Callable[[Any], Any] | None, bool]  # get, convert, late

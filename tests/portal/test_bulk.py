@@ -13,6 +13,7 @@ from django.db import DataError, IntegrityError, connection, connections, transa
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.bulk import INSERT_BATCH, insert_rows, inserting, update_rows, updating
 from portal.campaigns.models import CampaignUnit, HistoricResult
 from portal.notifications.models import Notification
@@ -339,6 +340,92 @@ def test_a_prepared_write_runs_only_with_each_late_value(cast: Cast, django_asse
     with django_assert_num_queries(0):  # no rows: nothing to write, whatever the late values
         updating([], ["title", "read_at"], late=["read_at"]).run(read_at=timezone.now())
         inserting([], late=["created_at"]).run(created_at=timezone.now())
+
+
+def numbered(rows: list[Notification]) -> list[Notification]:
+    """The rows given ids as the database's numbering gives them (on PostgreSQL from the
+    table's sequence; on SQLite, whose writer holds the lock, above every id)."""
+    table = Notification._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, len(rows)],
+            )
+            ids = sorted(pk for (pk,) in cursor.fetchall())
+    else:
+        ids = list(range(10_000, 10_000 + len(rows)))
+    for row, pk in zip(rows, ids, strict=True):
+        row.pk = pk
+    return rows
+
+
+def named(cast: Cast) -> tuple[str, list[Any]]:
+    """A statement on another table: Lan's name changed (its row count: 1)."""
+    table = connection.ops.quote_name(User._meta.db_table)
+    # the model's own table name; the values parameters
+    return f"UPDATE {table} SET first_name = %s WHERE id = %s", ["Lan Anh", cast.lan.pk]  # noqa: S608
+
+
+def test_a_statement_run_after_an_insert_goes_with_it_on_postgresql(cast: Cast):
+    """The audit trail's head moves as a save's entry is inserted: on PostgreSQL in the
+    same statement (one round trip fewer under the head's lock), elsewhere after it."""
+    rows = numbered(notices(cast, 3))
+    moment = timezone.now() - timedelta(hours=1)
+    writing = inserting(rows, keys=True, late=["created_at"])
+    with CaptureQueriesContext(connection) as captured:
+        assert writing.run_before(*named(cast), created_at=moment) == 1
+    spent = [query["sql"] for query in captured.captured_queries]
+    if connection.vendor == "postgresql":
+        [sql] = spent
+        assert sql.startswith('WITH written AS (INSERT INTO "notifications_notification"'), sql
+    else:
+        assert [sql.split()[0] for sql in spent] == ["INSERT", "UPDATE"], spent
+    assert all(not row._state.adding and row._state.db == "default" for row in rows)
+    stored = Notification.objects.in_bulk([row.pk for row in rows])
+    assert [(stored[row.pk].title, stored[row.pk].created_at) for row in rows] == [
+        (f"Đã chốt {n}", moment) for n in range(3)
+    ]
+    assert User.objects.get(pk=cast.lan.pk).first_name == "Lan Anh"
+
+
+@pytest.mark.parametrize("keys", [False, True])
+def test_a_statement_goes_after_an_insert_that_reads_ids_back_or_takes_several(
+    cast: Cast, keys: bool
+):
+    """Ids to read back (RETURNING) or rows for several statements: the statement runs on
+    its own, after them, on either database."""
+    rows = numbered(notices(cast, INSERT_BATCH + 1)) if keys else notices(cast, 2)
+    with CaptureQueriesContext(connection) as captured:
+        assert inserting(rows, keys=keys).run_before(*named(cast)) == 1
+    spent = [query["sql"] for query in captured.captured_queries]
+    assert not any(sql.startswith("WITH") for sql in spent), spent
+    assert spent[-1].startswith("UPDATE"), spent
+    assert Notification.objects.count() == len(rows)
+    assert all(row.pk is not None for row in rows)
+    assert User.objects.get(pk=cast.lan.pk).first_name == "Lan Anh"
+
+
+def test_a_statement_that_fails_after_an_insert_leaves_nothing_written(cast: Cast):
+    rows = numbered(notices(cast, 2))
+    table = connection.ops.quote_name(User._meta.db_table)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        inserting(rows, keys=True).run_before(
+            f"UPDATE {table} SET username = NULL WHERE id = %s",  # noqa: S608
+            [cast.lan.pk],
+        )
+    assert not Notification.objects.exists()
+    assert User.objects.get(pk=cast.lan.pk).username == cast.lan.username
+
+
+def test_a_statement_after_an_insert_needs_rows_and_the_late_values(cast: Cast):
+    with pytest.raises(ValueError, match="no rows"):
+        inserting([], keys=True).run_before(*named(cast))
+    writing = inserting(numbered(notices(cast, 1)), keys=True, late=["created_at"])
+    with pytest.raises(TypeError, match="late values for"):
+        writing.run_before(*named(cast))
+    assert not Notification.objects.exists()
+    assert User.objects.get(pk=cast.lan.pk).first_name != "Lan Anh"
 
 
 def test_values_given_encoded_are_the_parameters_where_each_value_is_one(cast: Cast):

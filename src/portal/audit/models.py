@@ -48,10 +48,12 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
         database spent storing them."""
         inserting(entries, encoded=_ENCODED).run()
 
-    def append_sealed(self, entries: list[AuditEntry]) -> None:
-        """Insert entries given their ids, places and hashes already (portal.audit.sealing,
-        on SQLite), in as few statements as the database allows."""
-        inserting(entries, keys=True, encoded=_ENCODED).run()
+    def append_sealed(self, entries: list[AuditEntry], then: tuple[str, list[Any]]) -> int:
+        """Insert entries given their ids, places and hashes already (portal.audit.sealing),
+        in as few statements as the database allows, then run `then` (the head's move: a
+        statement and its parameters) and give its row count: on PostgreSQL in the same
+        statement as the insert (portal.bulk, `Writing.run_before`)."""
+        return inserting(entries, keys=True, encoded=_ENCODED).run_before(*then)
 
     def seal(self, links: Mapping[int, tuple[int, str, str]]) -> None:
         """Store each pending entry's place in the chain, previous hash and hash, by id

@@ -29,9 +29,12 @@ from tests.portal.assessments.conftest import form_fields, url
 from tests.portal.conftest import Cast, framework_document
 
 CRITERIA = 80
-BOUND = 15  # the service's, reading roles and submission itself (SQLite's; PostgreSQL's one fewer)
-FIRST_BOUND = 17  # a draft's first save: the submission's row moves, its entry goes with the save's
-REQUEST_BOUND = 18  # the whole request: session, person, permission, the service
+# PostgreSQL's fewer: the entries' ids taken as the chain's head is locked, the entry inserted
+# with the head's move (portal.audit.sealing), and no look for entries left pending
+POSTGRESQL = connection.vendor == "postgresql"
+BOUND = 12 if POSTGRESQL else 15  # the service's, reading roles and submission itself
+FIRST_BOUND = 14 if POSTGRESQL else 17  # a first save: the submission's row moves, its entry too
+REQUEST_BOUND = 15 if POSTGRESQL else 18  # the whole request: session, person, permission
 
 
 def eighty_criteria() -> dict[str, Any]:
