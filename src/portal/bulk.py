@@ -146,7 +146,8 @@ class Writing:
         statement (`WITH written AS (the INSERT) statement`): one round trip where they took
         two, for a write under a lock that others wait for (the audit trail's head). So
         `statement` must not read the rows written: within one statement it would not see
-        them. Elsewhere it runs after the write. Needs rows to write."""
+        them; nor begin with a WITH of its own. Elsewhere it runs after the write. Needs
+        rows to write."""
         if not self.rows:
             raise ValueError("run_before: no rows to write")
         self._give(late)
@@ -278,6 +279,7 @@ def inserting(
     stamped: bool = True,
     late: Sequence[str] = (),
     encoded: Mapping[str, Callable[[Model], Any]] | None = None,
+    using: str | None = None,
 ) -> Writing:
     """`insert_rows`, its statements and values prepared now and written by `run` (see
     `updating`). `late`: fields given one value for every row by `run` (the id of a row
@@ -285,11 +287,12 @@ def inserting(
     for the database each row gives already, by these readers (a JSON field's text,
     encoded once for its row and for a hash), used where each value is a parameter; where
     the rows go as one JSON document (PostgreSQL), its one encoding writes them as they
-    stand."""
+    stand. `using`: the database written, where it is not the router's for the model (a
+    write that goes on under a lock taken there)."""
     if not rows:
         return Writing(rows, {}, lambda: None)
     model = type(rows[0])
-    alias = router.db_for_write(model)
+    alias = using or router.db_for_write(model)
     connection = connections[alias]
     if not connection.features.can_return_rows_from_bulk_insert and not keys:
         if not stamped:  # Django's bulk insert would stamp them

@@ -25,10 +25,9 @@ def test_it_runs_on_the_database_dti_database_url_names():
         assert int(version) // 10000 == 15
 
 
-def test_postgresql_connections_read_by_key_at_about_the_cost_of_reading_in_order(tmp_path):
+def test_postgresql_connections_are_opened_with_random_page_cost_1_1(tmp_path):
     """Each connection tells the planner that a page read out of order costs 1.1 reads in
-    order (PostgreSQL's default, 4, is a spinning disk's): test_bulk's update of a save's
-    size shows what it changes."""
+    order (PostgreSQL's default, 4, is a spinning disk's; docs/decisions.md, 29)."""
     settings = database_from_url("postgresql://dti:secret@127.0.0.1:5432/dti", tmp_path)
     assert settings["OPTIONS"] == {"options": "-c random_page_cost=1.1"}
 

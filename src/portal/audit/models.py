@@ -53,7 +53,8 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
         in as few statements as the database allows, then run `then` (the head's move: a
         statement and its parameters) and give its row count: on PostgreSQL in the same
         statement as the insert (portal.bulk, `Writing.run_before`)."""
-        return inserting(entries, keys=True, encoded=_ENCODED).run_before(*then)
+        writing = inserting(entries, keys=True, encoded=_ENCODED, using=self.db)
+        return writing.run_before(*then)
 
     def seal(self, links: Mapping[int, tuple[int, str, str]]) -> None:
         """Store each pending entry's place in the chain, previous hash and hash, by id

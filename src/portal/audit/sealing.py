@@ -69,8 +69,9 @@ def sealed_with_writer(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> None:
     """Insert entries already linked into the chain, under the head's lock, which the
-    writer's transaction then holds until it commits: each entry gets its id (`_next_ids`),
-    its place and its hash before the insert, and is never pending (no mark, and no update
+    writer's transaction then holds until it commits: each entry gets its id (on SQLite
+    `_next_ids`, on PostgreSQL `_locked_head_and_ids`), its place and its hash before the
+    insert, and is never pending (no mark, and no update
     of the rows just written).
 
     On SQLite every writer does so: a transaction that writes holds the database's one
@@ -273,8 +274,9 @@ def _head_sql(using: str) -> _HeadSql:
     read = f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = %s{lock}"  # noqa: S608
     assignments = ", ".join(f"{column} = %s" for column in columns)
     move = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
-    # ids taken as the row is read; if it was locked and changed meanwhile, the row is read
-    # again and ids taken again: the first are left unused, as a sequence's are on rollback
+    # the ids' sub-select does not depend on the row: run once, before any wait for the
+    # lock; a statement that waited reads the row as the writer before it left it, and
+    # keeps the ids it took
     numbering = (
         f"SELECT {', '.join(columns)}, ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) "  # noqa: S608
         f"FROM generate_series(1, %s)) FROM {table} WHERE {key} = %s{lock}"

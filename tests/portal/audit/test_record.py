@@ -15,7 +15,14 @@ from django.db import connection, transaction
 
 from dti.ledger import GENESIS, canonical_json, canonical_text, link_hash
 from portal.audit.models import AppendOnly, AuditEntry, AuditHead
-from portal.audit.services import Record, audit_entries, audit_record, audit_records
+from portal.audit.sealing import audit_seal
+from portal.audit.services import (
+    Record,
+    audit_append,
+    audit_entries,
+    audit_record,
+    audit_records,
+)
 from portal.audit.verify import audit_log_verify
 from portal.bulk import INSERT_BATCH
 from tests.portal.audit.conftest import Log
@@ -141,6 +148,23 @@ def test_a_missing_head_is_rebuilt_from_the_entries_so_new_ones_still_link(log: 
     assert audit_log_verify().intact
     marker = AuditEntry.objects.get(entity="audit_head")  # the deletion stays on record
     assert (marker.action, marker.new) == ("rebuild", {"count": 7, "last_id": log.ids[-1]})
+
+
+def test_a_missing_head_is_rebuilt_when_a_save_links_its_entry(log: Log, cast: Cast):
+    """A save links its entry as it writes it, on PostgreSQL taking its id in the statement
+    that locks the head: with the head deleted, the head is rebuilt from the entries, the
+    deletion is put on record, and the chain verifies once that record is sealed."""
+    AuditHead.objects.all().delete()
+    record = Record(actor=cast.lan, entity="answers", action="save", new={"c1": 2})
+    [entry] = audit_append(audit_entries([record]), linked=True)
+    audit_seal()  # the record of the deletion, left pending on PostgreSQL (SQLite: sealed)
+    marker = AuditEntry.objects.get(entity="audit_head")
+    assert (marker.action, marker.new) == ("rebuild", {"count": 7, "last_id": log.ids[-1]})
+    # SQLite seals what is pending before it links; PostgreSQL links the save first
+    first, second = (marker, entry) if connection.vendor == "sqlite" else (entry, marker)
+    assert [AuditEntry.objects.get(pk=e.pk).seq for e in (first, second)] == [8, 9]
+    assert AuditHead.objects.get().count == 9
+    assert audit_log_verify().intact
 
 
 @pytest.mark.django_db(transaction=True)
