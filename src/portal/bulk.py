@@ -342,8 +342,7 @@ def inserting(
                 if not keys:
                     for row, (pk,) in zip(batch, cursor.fetchall(), strict=True):
                         row.pk = pk
-                for row in batch:
-                    row._state.adding, row._state.db = False, alias
+                _stored(batch, alias)
 
     joint = None
     if plan.as_document and keys and len(batches) == 1:  # nothing to read back: one statement
@@ -356,11 +355,16 @@ def inserting(
                     f"WITH written AS ({sql}) {statement}", [_json_text(params[0]), *more]
                 )
                 count = int(cursor.rowcount)
-            for row in batch:
-                row._state.adding, row._state.db = False, alias
+            _stored(batch, alias)
             return count
 
     return Writing(rows, lates, insert, connection, joint)
+
+
+def _stored(rows: Sequence[Model], alias: str) -> None:
+    """Rows just inserted, as the ORM leaves rows it saved."""
+    for row in rows:
+        row._state.adding, row._state.db = False, alias
 
 
 Reader = tuple[Callable[[Model], Any], Callable[[Any], Any] | None, bool]  # get, convert, late

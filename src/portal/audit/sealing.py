@@ -71,8 +71,7 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
     """Insert entries already linked into the chain, under the head's lock, which the
     writer's transaction then holds until it commits: each entry gets its id (on SQLite
     `_next_ids`, on PostgreSQL `_locked_head_and_ids`), its place and its hash before the
-    insert, and is never pending (no mark, and no update
-    of the rows just written).
+    insert, and is never pending (no mark, and no update of the rows just written).
 
     On SQLite every writer does so: a transaction that writes holds the database's one
     write lock anyway. Entries left pending before are sealed first, so the chain keeps the
@@ -100,9 +99,7 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
             entry.seq, entry.previous_hash = position, last_hash
             entry.hash = last_hash = encoded_link_hash(last_hash, entry.encoded())
         head.last_hash, head.count, head.last_id = last_hash, position, entries[-1].pk
-        moved = AuditEntry.objects.using(using).append_sealed(entries, then=_move(using, head))
-        if moved != 1:  # deleted under the lock: cannot be, but never silently
-            raise DatabaseError("The audit trail's head row was not updated.")
+        _moved(AuditEntry.objects.using(using).append_sealed(entries, then=_move(using, head)))
     checkpoint_after_commit(using, position)
 
 
@@ -292,8 +289,14 @@ def _move(using: str, head: AuditHead) -> tuple[str, list[Any]]:
 def _move_head(using: str, head: AuditHead) -> None:
     with connections[using].cursor() as cursor:
         cursor.execute(*_move(using, head))
-        if cursor.rowcount != 1:  # deleted under the lock: cannot be, but never silently
-            raise DatabaseError("The audit trail's head row was not updated.")
+        _moved(cursor.rowcount)
+
+
+def _moved(count: int) -> None:
+    """The head's move updated its one row: deleted under the lock cannot be, but never
+    silently."""
+    if count != 1:
+        raise DatabaseError("The audit trail's head row was not updated.")
 
 
 def _locked_head_and_ids(using: str, count: int) -> tuple[AuditHead, list[int]]:
