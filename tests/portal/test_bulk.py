@@ -389,6 +389,16 @@ def test_a_statement_run_after_an_insert_goes_with_it_on_postgresql(cast: Cast):
     assert User.objects.get(pk=cast.lan.pk).first_name == "Lan Anh"
 
 
+def test_text_of_any_kind_goes_through_an_insert_with_a_statement(cast: Cast):
+    """The one statement an insert and the statement after it make on PostgreSQL carries the
+    rows as a parameter: placeholders, quotes and percent signs in them change nothing."""
+    rows = numbered([Notification(user=cast.lan, kind="k", title=AWKWARD_TEXT, key="%s")])
+    assert inserting(rows, keys=True).run_before(*named(cast)) == 1
+    stored = Notification.objects.get(pk=rows[0].pk)
+    assert (stored.title, stored.key) == (AWKWARD_TEXT, "%s")
+    assert User.objects.get(pk=cast.lan.pk).first_name == "Lan Anh"
+
+
 @pytest.mark.parametrize("keys", [False, True])
 def test_a_statement_goes_after_an_insert_that_reads_ids_back_or_takes_several(
     cast: Cast, keys: bool
