@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.db.utils import ConnectionHandler
 
+from portal.accounts.models import User
 from portal.env import database_from_url
 
 
@@ -27,9 +28,16 @@ def test_it_runs_on_the_database_dti_database_url_names():
 
 def test_postgresql_connections_are_opened_with_random_page_cost_1_1(tmp_path):
     """Each connection tells the planner that a page read out of order costs 1.1 reads in
-    order (PostgreSQL's default, 4, is a spinning disk's; docs/decisions.md, 29)."""
+    order (PostgreSQL's default, 4, is a spinning disk's; docs/decisions.md, 29), binds its
+    statements' parameters on the server and prepares a statement it runs a second time
+    (docs/decisions.md, 30)."""
     settings = database_from_url("postgresql://dti:secret@127.0.0.1:5432/dti", tmp_path)
-    assert settings["OPTIONS"] == {"options": "-c random_page_cost=1.1"}
+    assert settings["ENGINE"] == "portal.postgresql"
+    assert settings["OPTIONS"] == {
+        "options": "-c random_page_cost=1.1",
+        "server_side_binding": True,
+        "prepare_threshold": 2,
+    }
 
 
 @pytest.mark.django_db
@@ -43,6 +51,47 @@ def test_the_suites_postgresql_connection_has_that_cost():
             "OPTIONS" not in connection.settings_dict
             or "options" not in (connection.settings_dict["OPTIONS"])
         )
+
+
+@pytest.mark.django_db
+def test_a_statement_run_again_on_a_postgresql_connection_is_prepared():
+    if connection.vendor != "postgresql":  # SQLite keeps its own statements, unasked
+        assert connection.settings_dict["ENGINE"] == "portal.sqlite"
+        return
+    query = "SELECT %s::int + 41"
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute(query, [1])
+            assert cursor.fetchone()[0] == 42
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement = %s",
+            ["SELECT $1::int + 41"],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_a_postgresql_statement_of_more_parameters_than_the_server_binds_still_runs():
+    """PostgreSQL binds 65,535 parameters at most; Django 5.2 does not split a statement for
+    that: one of more has them quoted in on this side (portal.postgresql), so a long `__in`
+    list, a bulk insert of thousands of rows, runs as with Django's default cursor."""
+    if connection.vendor != "postgresql":
+        assert connection.settings_dict["ENGINE"] == "portal.sqlite"
+        return
+    from portal.postgresql.base import MAX_BOUND_PARAMETERS, Cursor
+
+    user = User.objects.create(username="many")
+    ids = [user.pk, *range(-MAX_BOUND_PARAMETERS - 10, 0)]  # none of them an id but the first
+    assert User.objects.filter(pk__in=ids).count() == 1
+    texts = ["it's 100%", *(f"t{n}" for n in range(MAX_BOUND_PARAMETERS))]
+    marks = ", ".join(["(%s)"] * len(texts))  # placeholders only: the texts are parameters
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, Cursor)
+        # a percent sign written in the statement itself is one once merged, and stays one
+        cursor.execute(f"SELECT v, '50%%' FROM (VALUES {marks}) AS t(v)", texts)  # noqa: S608
+        rows = cursor.fetchall()
+    assert len(rows) == len(texts)
+    assert rows[0] == ("it's 100%", "50%") and rows[-1] == (f"t{MAX_BOUND_PARAMETERS - 1}", "50%")
 
 
 @pytest.fixture
