@@ -108,9 +108,10 @@ def database_from_url(url: str, base_dir: Path) -> dict[str, object]:
             # Set for each connection, as it opens; a server setting of its own is kept for
             # everyone else.
             # Parameters sent apart from the statement (server-side binding), and a statement
-            # the connection has run twice kept prepared: not parsed and planned again. The
-            # portal's requests run the same few statements over and over; a save's cost the
-            # server a third less, the portal a tenth (docs/decisions.md, 30).
+            # kept prepared from its third run on the connection (after `prepare_threshold`
+            # runs): parsed once, and planned once where a generic plan does. The portal's
+            # requests run the same few statements over and over: a save cost the server
+            # about 30 % less CPU, the portal 5–10 % (portal.postgresql; docs/decisions.md, 30).
             "OPTIONS": {
                 "options": "-c random_page_cost=1.1",
                 "server_side_binding": True,

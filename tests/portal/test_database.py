@@ -29,7 +29,7 @@ def test_it_runs_on_the_database_dti_database_url_names():
 def test_postgresql_connections_are_opened_with_random_page_cost_1_1(tmp_path):
     """Each connection tells the planner that a page read out of order costs 1.1 reads in
     order (PostgreSQL's default, 4, is a spinning disk's; docs/decisions.md, 29), binds its
-    statements' parameters on the server and prepares a statement it runs a second time
+    statements' parameters on the server and prepares a statement from its third run
     (docs/decisions.md, 30)."""
     settings = database_from_url("postgresql://dti:secret@127.0.0.1:5432/dti", tmp_path)
     assert settings["ENGINE"] == "portal.postgresql"
@@ -71,6 +71,32 @@ def test_a_statement_run_again_on_a_postgresql_connection_is_prepared():
 
 
 @pytest.mark.django_db
+def test_a_postgresql_statement_of_many_parameters_is_merged_here_and_not_prepared():
+    """A long `__in` list is read faster quoted into the statement, and seldom comes back
+    with the same length: more than BOUND_AT_MOST parameters are merged by the portal."""
+    if connection.vendor != "postgresql":
+        assert connection.settings_dict["ENGINE"] == "portal.sqlite"
+        return
+    from portal.postgresql.base import BOUND_AT_MOST
+
+    def prepared(count: int) -> int:
+        marks = ", ".join(["(%s::int)"] * count)  # placeholders only
+        query = f"SELECT count(*) FROM (VALUES {marks}) AS t{count}(v)"  # noqa: S608
+        with connection.cursor() as cursor:
+            for _ in range(3):
+                cursor.execute(query, list(range(count)))
+                assert cursor.fetchone()[0] == count
+            cursor.execute(  # bound or merged, the statement ends with its own name
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                [f"%AS t{count}(v)"],
+            )
+            return int(cursor.fetchone()[0])
+
+    assert prepared(BOUND_AT_MOST) == 1
+    assert prepared(BOUND_AT_MOST + 1) == 0
+
+
+@pytest.mark.django_db
 def test_a_postgresql_statement_of_more_parameters_than_the_server_binds_still_runs():
     """PostgreSQL binds 65,535 parameters at most; Django 5.2 does not split a statement for
     that: one of more has them quoted in on this side (portal.postgresql), so a long `__in`
@@ -83,6 +109,8 @@ def test_a_postgresql_statement_of_more_parameters_than_the_server_binds_still_r
     user = User.objects.create(username="many")
     ids = [user.pk, *range(-MAX_BOUND_PARAMETERS - 10, 0)]  # none of them an id but the first
     assert User.objects.filter(pk__in=ids).count() == 1
+    # read in chunks through a named cursor, which quotes its parameters in whatever their number
+    assert [u.pk for u in User.objects.filter(pk__in=ids).iterator(chunk_size=10)] == [user.pk]
     texts = ["it's 100%", *(f"t{n}" for n in range(MAX_BOUND_PARAMETERS))]
     marks = ", ".join(["(%s)"] * len(texts))  # placeholders only: the texts are parameters
     with connection.cursor() as cursor:
