@@ -59,7 +59,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         cursor = base.ServerSideCursor(  # type: ignore[attr-defined]  # psycopg 3's, not in django-stubs
             self.connection, name=name, scrollable=False, withhold=self.connection.autocommit
         )
-        loader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)  # type: ignore[attr-defined]
-        if self.timezone != loader.timezone:  # Django's check: the connection's own zone
-            base.register_tzloader(self.timezone, cursor)  # type: ignore[attr-defined]
+        # Django's check: a zone of the cursor's own only where the connection's differs
+        oid, text = base.TIMESTAMPTZ_OID, base.Format.TEXT  # type: ignore[attr-defined]  # psycopg 3's, not in django-stubs
+        if self.timezone != self.connection.adapters.get_loader(oid, text).timezone:
+            base.register_tzloader(self.timezone, cursor)  # type: ignore[attr-defined]  # as above
         return cursor
