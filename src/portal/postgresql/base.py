@@ -51,16 +51,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             params["cursor_factory"] = Cursor  # in place of Django's, which it extends
         return params
 
-    def create_cursor(self, name: str | None = None) -> Any:
-        if not name:
-            return super().create_cursor(name)
-        # as Django opens a named cursor without server-side binding; in autocommit mode it
-        # is read outside a transaction, so it is held past the statement's end
-        cursor = base.ServerSideCursor(  # type: ignore[attr-defined]  # psycopg 3's, not in django-stubs
-            self.connection, name=name, scrollable=False, withhold=self.connection.autocommit
-        )
-        # Django's check: a zone of the cursor's own only where the connection's differs
-        oid, text = base.TIMESTAMPTZ_OID, base.Format.TEXT  # type: ignore[attr-defined]  # psycopg 3's, not in django-stubs
-        if self.timezone != self.connection.adapters.get_loader(oid, text).timezone:
-            base.register_tzloader(self.timezone, cursor)  # type: ignore[attr-defined]  # as above
-        return cursor
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        connection = super().get_new_connection(conn_params)
+        # a named cursor binds on this side, as Django's default one: Django opens it through
+        # this factory when server-side binding is on (and builds the same class when off)
+        connection.server_cursor_factory = base.ServerSideCursor  # type: ignore[attr-defined]  # psycopg 3's, not in django-stubs
+        return connection
