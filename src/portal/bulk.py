@@ -86,7 +86,11 @@ def updating(rows: Sequence[Model], fields: Sequence[str], *, late: Sequence[str
             f"UPDATE {table} SET {assignments} FROM {recordset(model, connection)} AS v "  # noqa: S608
             f"WHERE {table}.{key} = v.{key} AND {table}.{key} = ANY(%s::{key_type}[])"
         )
-        keys = [meta.pk.get_db_prep_value(row.pk, connection) for row in rows]
+        keys: list[Any] | str = [meta.pk.get_db_prep_value(row.pk, connection) for row in rows]
+        if all(type(key) is int for key in keys):
+            # whole numbers, every key the portal's tables have, sent as the array's text:
+            # psycopg would look at each to choose how to send it (80 keys: 0.1 ms)
+            keys = "{" + ",".join(map(str, keys)) + "}"
         items = _items_of(_item_plan(named, connection, skip=slots), rows)
         for name, place in slots.items():
             lates[name].places = [(item, place) for item in items]

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import DataError, IntegrityError, connection
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.models import Membership
 from portal.answers import PostedAnswer, loaded_mark
-from portal.assessments import saving
+from portal.assessments import saving, selectors
 from portal.assessments.models import Answer, Submission
 from portal.assessments.saving import AnswerConflict, answers_save
 from portal.assessments.selectors import answers_of
@@ -218,6 +218,48 @@ def test_the_answers_a_save_compares_are_read_as_the_orm_reads_them(cast: Cast):
         post_init.disconnect(count, sender=Answer)
     assert len(received) == len(values)
     assert {code: a.value for code, a in again.items()} == values
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ['"87.5"', "true", None, "null", '{"online": "12"}', '"Có “trích dẫn”, và ]"'],
+        ["1,2", "3"],
+        ["", "1"],
+        ["NaN"],
+        [],
+    ],
+    ids=["json", "joined-too-many", "empty-text", "nan", "none"],
+)
+def test_stored_answers_are_decoded_as_the_field_decodes_each(texts):
+    field = Answer._meta.get_field("value")
+    one_by_one = [field.from_db_value(text, field.cached_col, connection) for text in texts]
+    decoded = selectors._decoded(texts, field, connection)
+    assert decoded == one_by_one
+    assert [type(value) for value in decoded] == [type(value) for value in one_by_one]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("text", ["[1", "3,4", ""])
+def test_the_answers_column_holds_only_json(cast: Cast, text):
+    """What lets a save read its answers' values joined into one array (`_decoded`): texts
+    that are not JSON each, such as "[1" and "2]", could read as other values together, and
+    the database refuses them (PostgreSQL's jsonb, SQLite's JSON_VALID check)."""
+    answer = Answer.objects.create(
+        submission=Submission.objects.get(campaign_unit=cast.noi_vu_campaign_unit),
+        criterion="co",
+        value=True,
+        updated_by=cast.lan,
+    )
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    with pytest.raises((IntegrityError, DataError)), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET value = %s WHERE id = %s", [text, answer.pk])  # noqa: S608
+    answer.refresh_from_db()
+    assert answer.value is True
+    with connection.cursor() as cursor:  # the same statement, given JSON
+        cursor.execute(f"UPDATE {table} SET value = %s WHERE id = %s", ['"87.5"', answer.pk])  # noqa: S608
+    answer.refresh_from_db()
+    assert answer.value == "87.5"
 
 
 @pytest.mark.django_db
