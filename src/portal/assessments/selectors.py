@@ -128,7 +128,6 @@ def _compared(submission_id: int) -> dict[str, Answer]:
         Answer.__init__ is Model.__init__
         and getattr(Answer.from_db, "__func__", None) is getattr(Model.from_db, "__func__", 0)
     )
-    rows = list(rows)
     values = _decoded([row[2] for row in rows], value, connection)
     for (pk, criterion, _, note, version, by), decoded in zip(rows, values, strict=True):
         row = (pk, criterion, decoded, note, version, by)
@@ -145,16 +144,23 @@ def _compared(submission_id: int) -> dict[str, Answer]:
 
 def _decoded(texts: list[Any], field: JSONField[Any, Any], connection: Any) -> list[Any]:
     """The JSON values of `field` read as `texts`, as the field decodes each: all of them in
-    one reading of one array when each is JSON text or null, as a JSON field with no
-    decoder of its own reads them (80 readings of one answer each were a twentieth of a
-    save's CPU). The database keeps only valid JSON in the column (PostgreSQL's jsonb,
-    SQLite's JSON_VALID check); should the array not read as one value a text, each is read
-    on its own, a text that is not JSON then kept as it is."""
-    if field.decoder is None and all(text is None or type(text) is str for text in texts):
+    one reading of one array where the field is Django's own JSON field with no decoder and
+    each text is a text or null (80 readings of one answer each were a twentieth of a save's
+    CPU); one at a time otherwise, or when the array does not read as one value a text.
+
+    That the array gives each text's own value rests on the database: its column holds only
+    valid JSON (PostgreSQL's jsonb, SQLite's JSON_VALID check; the answers' tests write
+    text that is not JSON into it and are refused). The count of values catches some texts
+    that are not JSON, not all: "[1" and "2]" would read together as one list."""
+    if (
+        field.decoder is None
+        and type(field).from_db_value is JSONField.from_db_value
+        and all(text is None or type(text) is str for text in texts)
+    ):
         joined = ",".join("null" if text is None else text for text in texts)
         try:
             values = json.loads(f"[{joined}]")
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested one level deeper than each
             values = None
         if isinstance(values, list) and len(values) == len(texts):
             return values
