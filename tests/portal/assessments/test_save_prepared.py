@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, connection
 from django.db.models import JSONField
 from django.db.models.signals import post_init
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.models import Membership
 from portal.answers import PostedAnswer, loaded_mark
+from portal.assessments import forms as answers_forms
 from portal.assessments import saving, selectors
 from portal.assessments.models import Answer, Submission
 from portal.assessments.saving import AnswerConflict, answers_save
@@ -237,6 +239,25 @@ def test_stored_answers_are_decoded_as_the_field_decodes_each(texts):
     decoded = selectors._decoded(texts, field, connection)
     assert decoded == one_by_one
     assert [type(value) for value in decoded] == [type(value) for value in one_by_one]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "value%3ATC1=1&value%3ATC1=2&value%3ATC1=",  # repeated: the last, even empty
+        "note%3ATC1&version%3ATC1=3",  # a name with no "="
+        "value%3ATC1=%FF%00&note%3ATC1=a+b%2B",  # not UTF-8, NUL, "+" and "%2B"
+        "",
+    ],
+    ids=["repeated", "bare-name", "escapes", "empty"],
+)
+def test_a_posted_form_is_read_as_its_get_reads_it(body):
+    """The answers form reads a request's fields from the form's lists: a hostile body reads
+    as `QueryDict.get` reads it, and a name it lacks as ""."""
+    data = QueryDict(body)
+    read = answers_forms._reader(data)
+    for name in ("value:TC1", "note:TC1", "version:TC1", "loaded:TC1", "value:TC2"):
+        assert read(name) == str(data.get(name, ""))
 
 
 def test_stored_answers_are_decoded_in_one_reading(monkeypatch):
