@@ -5,10 +5,11 @@
 //  - after each live score, a field whose value the server could not read is marked
 //    aria-invalid, so a screen reader says so;
 //  - what was typed before the scripts ran (a slow phone) is scored once they have;
-//  - a save under way says so, and a second tap or Enter meanwhile sends nothing: on
-//    deadline day a save can wait its turn for seconds, and a second one sent then would
-//    stop the browser waiting for the first. After RETRY_MS the button may be pressed
-//    again (a save that never answered, a phone that lost its network).
+//  - a save under way says so, the fields wait with it, and a second tap or Enter
+//    meanwhile sends nothing: on deadline day a save can wait its turn for seconds, and a
+//    second one sent then would make the browser drop the first one's answer. With no
+//    answer after RETRY_MS (a stalled connection, a save stopped) the button works again,
+//    and the changes are said to be unsaved, since whether they were stored is not known.
 (function () {
   "use strict";
   var form = document.getElementById("answers");
@@ -16,6 +17,7 @@
   var dirty = false;
   var RETRY_MS = 30000;
   var saving = null;  // while a save is under way: the timer that lets it be sent again
+  var frozen = [];  // the fields that wait with it
 
   function markDirty() {
     dirty = true;
@@ -57,37 +59,53 @@
   // htmx sets up its triggers when the document is ready, taking the fields' values then as
   // unchanged; this runs after it (its script comes first) and, if a field was changed
   // before, asks for the score through the form's own "answered-early" trigger.
-  function scoreEarlyAnswers() {
-    var early = Array.prototype.some.call(form.elements, function (field) {
+  function changedSinceServed() {
+    return Array.prototype.some.call(form.elements, function (field) {
       return field.type !== "hidden" && field.type !== "file" && typedEarly(field);
     });
-    if (!early) { return; }
+  }
+
+  function scoreEarlyAnswers() {
+    if (!changedSinceServed()) { return; }
     markDirty();
     form.dispatchEvent(new CustomEvent("answered-early"));
   }
 
-  // The button's and the note's words while saving, and back: the template gives both
-  // (data-saving), in the page's language.
-  function showSaving(on) {
-    [document.getElementById("save-answers"), document.getElementById("dirty-note")]
-      .forEach(function (node) {
-        if (!node || !node.dataset.saving) { return; }
-        if (on && node.dataset.idle === undefined) { node.dataset.idle = node.textContent; }
-        if (!on && node.dataset.idle === undefined) { return; }
-        node.textContent = on ? node.dataset.saving : node.dataset.idle;
-        if (node.id === "dirty-note") { node.hidden = on ? false : !dirty; }
-        else if (on) { node.setAttribute("aria-disabled", "true"); }
-        else { node.removeAttribute("aria-disabled"); }
-      });
+  // The button's and the note's words: "saving" while a save is under way, "unsure" when
+  // none came back in time, else as served. The template gives them (data-saving,
+  // data-unsure) in the page's language.
+  function say(state) {
+    var button = document.getElementById("save-answers");
+    var note = document.getElementById("dirty-note");
+    [button, note].forEach(function (node) {
+      if (!node) { return; }
+      if (node.dataset.served === undefined) { node.dataset.served = node.textContent; }
+      node.textContent = node.dataset[state] || node.dataset.served;
+    });
+    if (button && state === "saving") { button.setAttribute("aria-disabled", "true"); }
+    else if (button) { button.removeAttribute("aria-disabled"); }
+    if (note) { note.hidden = state === "saving" || state === "unsure" ? false : !dirty; }
   }
 
-  // The button back. `unsure`: no answer came, so what was typed may not be stored: said
-  // as unsaved, and the browser asks before leaving.
-  function saved(unsure) {
+  // Run once the save has taken the fields' values (which follows its submit event): what
+  // is typed while it waits would be lost unseen when its answer replaces the page.
+  function freeze() {
+    if (saving === null) { return; }
+    frozen = Array.prototype.filter.call(form.elements, function (field) {
+      return field.type !== "hidden" && field.type !== "submit" && !field.disabled;
+    });
+    frozen.forEach(function (field) { field.disabled = true; });
+  }
+
+  // The save's wait over without its answer. `unsure`: none came, so what was typed is said
+  // to be unsaved, and the browser asks before leaving.
+  function done(unsure) {
     if (saving !== null) { clearTimeout(saving); }
     saving = null;
+    frozen.forEach(function (field) { field.disabled = false; });
+    frozen = [];
     if (unsure) { dirty = true; }
-    showSaving(false);
+    say(unsure ? "unsure" : "served");
   }
 
   document.addEventListener("input", changed);
@@ -95,13 +113,17 @@
   document.body.addEventListener("htmx:afterSettle", markInvalid);
   form.addEventListener("submit", function (event) {
     if (saving !== null) { event.preventDefault(); return; }  // the first save is under way
-    saving = setTimeout(function () { saved(true); }, RETRY_MS);
+    saving = setTimeout(function () { done(true); }, RETRY_MS);
     dirty = false;
-    showSaving(true);
+    say("saving");
+    setTimeout(freeze, 0);
   });
-  // back to this page from the browser's cache, after the save's answer was shown
+  // Back to this page from the browser's cache, whatever the save's answer said: the fields
+  // as they were left, unsaved if they differ from what the page was served with.
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted) { saved(false); }
+    if (!event.persisted) { return; }
+    done(false);
+    if (changedSinceServed()) { markDirty(); }
   });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
