@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from portal.appraisals.models import Appraisal, Response
 from portal.assessments.models import Evidence
@@ -25,6 +25,7 @@ from portal.workflow import CampaignState
 from tests.browser.accessibility import assert_accessible
 from tests.browser.fixtures import log_in
 from tests.browser.test_guard_rails import confirm
+from tests.browser.test_journey import TWO_TAPS
 from tests.portal.appraisals.conftest import OVERRIDE, Team, team  # noqa: F401  (the fixture)
 from tests.portal.assessments.conftest import PDF
 
@@ -176,3 +177,33 @@ def test_a_full_round_trip_from_round_one_to_locked_results(page: Page, team: Te
     points = page.locator("#compare #tc-cqs_ky_so td.num strong")
     expect(points).to_have_text(["13,13", "9", "12", "12"])  # self, round 1, round 2, final
     assert AuditEntry.objects.filter(entity="appraisal", criterion="cqs_ky_so").count() == 2
+
+
+def test_a_sheet_save_under_way_says_so_and_a_second_tap_sends_nothing(page: Page, team: Team):  # noqa: F811
+    """The scoring sheet saves as the self-assessment form does: "Đang lưu…", the inputs
+    waiting, and no second save sent by a second tap or Enter meanwhile, whose answer would
+    replace the one saying what was saved."""
+    team.move(1, "open_round")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)  # the save waits until released below
+
+    page.route(f"**/tham-dinh/don-vi/{team.campaign_unit.pk}/vong/1/luu/", hold)
+    as_person(page, "mai")
+    score(page, team.campaign_unit.pk, 1, "60", LOWERED)
+    page.evaluate(TWO_TAPS, "value:cqs_ky_so")  # tests/browser/test_journey.py
+    page.wait_for_timeout(1000)  # the save is held meanwhile; the second taps come at once
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu: 1 tiêu chí")
+    assert len(held) == 1
+    assert Appraisal.objects.get(round__number=1, criterion="cqs_ky_so").value == "60"
+    seen = page.evaluate("JSON.parse(sessionStorage.getItem('seen'))")
+    assert seen["taps"] is True
+    assert seen["sent"] == [True, False, False]  # the save, then neither of the others
+    button, disabled, note, hidden = seen["saying"]
+    assert (button, disabled, hidden) == ("Đang lưu…", "true", False)
+    assert note.startswith("Đang lưu, xin chờ")
+    assert seen["waiting"] is True
+    expect(page.get_by_role("button", name="Lưu", exact=True)).to_be_visible()  # as served

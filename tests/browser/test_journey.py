@@ -228,6 +228,33 @@ def test_what_a_slow_phone_typed_before_the_scripts_ran_is_scored(page: Page, ca
     expect(page.locator("#dirty-note")).to_be_visible()  # and it is not yet saved
 
 
+# A save tapped, then tapped again and sent by Enter once it has the fields' values, by the
+# page's own script: while the page waits for the save's answer Playwright waits too (for
+# the navigation). What it saw is noted where the next page can read it (sessionStorage,
+# kept across the tab's pages): the button's and the note's words, whether the field
+# named waited, and which of the three submits were sent.
+TWO_TAPS = """(name) => {
+    const form = document.getElementById("answers");
+    const button = document.getElementById("save-answers");
+    const note = document.getElementById("dirty-note");
+    const field = form.elements.namedItem(name);
+    const seen = {sent: []};
+    const keep = () => sessionStorage.setItem("seen", JSON.stringify(seen));
+    form.addEventListener("submit", (event) => { seen.sent.push(!event.defaultPrevented); keep(); });
+    button.click();  // the save
+    seen.saying = [button.textContent, button.getAttribute("aria-disabled"),
+                   note.textContent, note.hidden];
+    keep();
+    setTimeout(() => {  // once the save has the fields' values
+        seen.waiting = field.disabled;
+        button.click();  // a thumb
+        form.requestSubmit();  // Enter
+        seen.taps = true;
+        keep();
+    }, 0);
+}"""
+
+
 def test_a_save_under_way_says_so_and_a_second_tap_sends_nothing(page: Page, cast: Cast):
     """On deadline day a save can wait its turn for seconds. The button and the note say it
     is saving, the fields wait with it, and a second tap or Enter meanwhile sends no second
@@ -243,31 +270,7 @@ def test_a_save_under_way_says_so_and_a_second_tap_sends_nothing(page: Page, cas
     log_in(page, "lan")
     page.goto(url("form", campaign_unit))
     answer(page, "cqs_ky_so", "87,5")
-    # While the page waits for the save's answer Playwright waits too (for the navigation),
-    # so the page is tapped, read and tapped again by its own script, which notes what it
-    # saw where the next page can read it (sessionStorage, kept across the tab's pages).
-    page.evaluate(
-        """() => {
-        const form = document.getElementById("answers");
-        const button = document.getElementById("save-answers");
-        const note = document.getElementById("dirty-note");
-        const field = form.elements.namedItem("value:cqs_ky_so");
-        const seen = {sent: []};
-        const keep = () => sessionStorage.setItem("seen", JSON.stringify(seen));
-        form.addEventListener("submit", (event) => { seen.sent.push(!event.defaultPrevented); keep(); });
-        button.click();  // the save
-        seen.saying = [button.textContent, button.getAttribute("aria-disabled"),
-                       note.textContent, note.hidden];
-        keep();
-        setTimeout(() => {  // once the save has the fields' values
-            seen.waiting = field.disabled;
-            button.click();  // a thumb
-            form.requestSubmit();  // Enter
-            seen.taps = true;
-            keep();
-        }, 0);
-    }"""
-    )
+    page.evaluate(TWO_TAPS, "value:cqs_ky_so")
     page.wait_for_timeout(1000)  # the save is held meanwhile; the second taps come at once
     assert len(held) == 1
     held[0].continue_()
