@@ -143,18 +143,17 @@ def described_server() -> dict[str, str]:
 def start_server(
     env: dict[str, str], port: int, workers: int, log: Path, lifetime: float
 ) -> subprocess.Popen[bytes]:
-    """gunicorn under `timeout`, with production's worker class, threads and keep-alive
-    (`server_settings`): stopped by its PID at the end, and in any case after `lifetime`
-    seconds, even if this process dies first."""
-    settings = server_settings()
+    """gunicorn under `timeout`, with production's configuration file (its worker class,
+    threads, keep-alive, the requests a worker lives, what it does once loaded, its access
+    log, written beside `log`), `workers` workers, on 127.0.0.1: stopped by its PID at the
+    end, and in any case after `lifetime` seconds, even if this process dies first."""
     command = [
         "timeout", "--kill-after=10", str(int(lifetime)),
         sys.executable, "-m", "gunicorn", "portal.wsgi:application",
-        "--bind", f"{HOST}:{port}", "--chdir", str(REPO),
-        "--workers", str(workers), "--worker-class", settings["worker_class"],
-        "--threads", settings["threads"], "--keep-alive", settings["keepalive"],
-        "--timeout", "120", "--graceful-timeout", "5",
-        "--error-logfile", str(log), "--log-level", "warning",
+        "--config", str(REPO / "deploy" / "gunicorn.conf.py"),
+        "--bind", f"{HOST}:{port}", "--chdir", str(REPO), "--workers", str(workers),
+        "--graceful-timeout", "5", "--error-logfile", str(log), "--log-level", "warning",
+        "--access-logfile", str(log.with_suffix(".access.log")),
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
     # the task worker beside it, as `make serve` runs it: /healthz answers 200 once it beats

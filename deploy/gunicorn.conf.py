@@ -46,9 +46,13 @@ graceful_timeout = 30  # a restart lets requests in flight finish
 # request. A kept-alive connection would stay with the worker that took it first, busy or not.
 keepalive = 0
 # A worker is replaced after this many requests (with jitter, so not all at once): memory a
-# long-lived process accumulates is given back.
-max_requests = 2000
-max_requests_jitter = 200
+# long-lived process might accumulate is given back. Rarely: a worker's memory stays flat
+# (137 MB from its 1,500th save of 80 answers to its 6,000th), and a new one takes about a
+# second of a core to load the portal while its threads serve nothing. At 2,000, deadline
+# day's saves replaced each worker about every half a minute (docs/decisions.md, "A worker
+# lives long").
+max_requests = 20000
+max_requests_jitter = 2000
 # Logs on standard error for the journal: the access log names each request's id, the same
 # id as the portal's own log lines and the response's X-Request-ID header.
 accesslog = "-"
@@ -60,3 +64,18 @@ SHARED_MEMORY = "/dev/shm"  # noqa: S108  (gunicorn's heartbeat files, unlinked 
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 # The proxy on this machine may say the request came over HTTPS (X-Forwarded-Proto).
 forwarded_allow_ips = "127.0.0.1,::1"
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has loaded the portal: its pages' code loaded too (Django imports the
+    views at the first request otherwise), then everything loaded so far set aside from the
+    garbage collector, which then no longer walks it. A full collection, walking it too,
+    stopped both the worker's threads for 40–194 ms every several hundred requests; without
+    it, 6–41 ms (docs/decisions.md, "A worker lives long")."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (imports every page's view)
+    gc.collect()
+    gc.freeze()
