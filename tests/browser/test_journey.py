@@ -266,13 +266,21 @@ def test_a_save_under_way_says_so_and_a_second_tap_sends_nothing(page: Page, cas
     def hold(route: Route) -> None:
         held.append(route)  # the save waits until released below
 
+    def score(route: Route) -> None:
+        scored.append(len(held))  # how many saves had been sent by then
+        route.continue_()
+
+    scored: list[int] = []
     page.route(f"**{url('save', campaign_unit)}", hold)
+    page.route(f"**{url('score', campaign_unit)}", score)
     log_in(page, "lan")
     page.goto(url("form", campaign_unit))
-    answer(page, "cqs_ky_so", "87,5")
+    answer(page, "cqs_ky_so", "87,5")  # its live score asked for 300 ms later: after the tap
     page.evaluate(TWO_TAPS, "value:cqs_ky_so")
     page.wait_for_timeout(1000)  # the save is held meanwhile; the second taps come at once
     assert len(held) == 1
+    # no live score while the save waits: it would be sent without the field that waits
+    assert scored == []
     held[0].continue_()
     # the first save's answer is the page shown: a second save sent meanwhile would have
     # taken its place, and stayed held

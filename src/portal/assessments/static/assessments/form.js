@@ -5,10 +5,10 @@
 //  - after each live score, a field whose value the server could not read is marked
 //    aria-invalid, so a screen reader says so;
 //  - what was typed before the scripts ran (a slow phone) is scored once they have;
-//  - a save under way says so, the fields wait with it, and a second tap or Enter
-//    meanwhile sends nothing: on deadline day a save can wait its turn for seconds, and a
-//    second one sent then would make the browser drop the first one's answer. With no
-//    answer after RETRY_MS (a stalled connection, a save stopped) the button works again,
+//  - a save under way says so, the fields wait with it (and no live score is asked for),
+//    and a second tap or Enter meanwhile sends nothing: on deadline day a save can wait
+//    its turn for seconds, and a second one sent then would make the browser drop the
+//    first one's answer. With no answer after RETRY_MS (a stalled connection, a save stopped) the button works again,
 //    and the changes are said to be unsaved, since whether they were stored is not known.
 (function () {
   "use strict";
@@ -111,6 +111,12 @@
   document.addEventListener("input", changed);
   document.addEventListener("change", changed);
   document.body.addEventListener("htmx:afterSettle", markInvalid);
+  // No live score while a save waits: one asked for by typing just before the tap would be
+  // sent without the fields that wait (a disabled field is not sent), and would show them
+  // unanswered until the save's answer replaces the page.
+  form.addEventListener("htmx:beforeRequest", function (event) {
+    if (saving !== null) { event.preventDefault(); }
+  });
   form.addEventListener("submit", function (event) {
     if (saving !== null) { event.preventDefault(); return; }  // the first save is under way
     saving = setTimeout(function () { done(true); }, RETRY_MS);
