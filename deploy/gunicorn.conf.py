@@ -64,18 +64,3 @@ SHARED_MEMORY = "/dev/shm"  # noqa: S108  (gunicorn's heartbeat files, unlinked 
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 # The proxy on this machine may say the request came over HTTPS (X-Forwarded-Proto).
 forwarded_allow_ips = "127.0.0.1,::1"
-
-
-def post_worker_init(worker: object) -> None:
-    """Once a worker has loaded the portal: its pages' code loaded too (Django imports the
-    views at the first request otherwise), then everything loaded so far set aside from the
-    garbage collector, which then no longer walks it. A full collection, walking it too,
-    stopped both the worker's threads for 40–194 ms every several hundred requests; without
-    it, 6–41 ms (docs/decisions.md, "A worker lives long")."""
-    import gc
-
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns  # noqa: B018  (imports every page's view)
-    gc.collect()
-    gc.freeze()

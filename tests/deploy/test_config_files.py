@@ -135,30 +135,3 @@ def test_dti_workers_says_how_many_where_it_is_set(
     monkeypatch: pytest.MonkeyPatch, workers: str, expected: int
 ):
     assert gunicorn_workers(monkeypatch, EIGHT_CORES, "200000 100000", workers) == expected
-
-
-def test_a_worker_sets_the_portal_it_loaded_aside_from_the_garbage_collector():
-    # gunicorn calls the hook in each worker once the portal is loaded: here, a process of its
-    # own with the portal's settings, as a worker has them
-    script = (
-        "import gc, runpy, sys\n"
-        "import portal.wsgi\n"
-        "hook = runpy.run_path(sys.argv[1])['post_worker_init']\n"
-        "views = 'portal.assessments.views' in sys.modules\n"
-        "hook(None)\n"
-        "print(views, 'portal.assessments.views' in sys.modules, gc.get_freeze_count(),"
-        " len(gc.get_objects()))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(DEPLOY / "gunicorn.conf.py")],
-        capture_output=True, text=True, check=False, cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    loaded_before, loaded_after, frozen, tracked = done.stdout.split()
-    # the pages' code loaded by the hook, not at the first request
-    assert (loaded_before, loaded_after) == ("False", "True")
-    # what is loaded is no longer walked by a collection: tens of thousands set aside, next
-    # to nothing left
-    assert int(frozen) > 50_000
-    assert int(tracked) < 1_000
