@@ -25,7 +25,7 @@ from portal.workflow import CampaignState
 from tests.browser.accessibility import assert_accessible
 from tests.browser.fixtures import log_in
 from tests.browser.test_guard_rails import confirm
-from tests.browser.test_journey import TWO_TAPS
+from tests.browser.test_journey import TWO_TAPS, assert_two_taps_sent_one_save
 from tests.portal.appraisals.conftest import OVERRIDE, Team, team  # noqa: F401  (the fixture)
 from tests.portal.assessments.conftest import PDF
 
@@ -199,11 +199,5 @@ def test_a_sheet_save_under_way_says_so_and_a_second_tap_sends_nothing(page: Pag
     expect(page.locator(".messages")).to_contain_text("Đã lưu: 1 tiêu chí")
     assert len(held) == 1
     assert Appraisal.objects.get(round__number=1, criterion="cqs_ky_so").value == "60"
-    seen = page.evaluate("JSON.parse(sessionStorage.getItem('seen'))")
-    assert seen["taps"] is True
-    assert seen["sent"] == [True, False, False]  # the save, then neither of the others
-    button, disabled, note, hidden = seen["saying"]
-    assert (button, disabled, hidden) == ("Đang lưu…", "true", False)
-    assert note.startswith("Đang lưu, xin chờ")
-    assert seen["waiting"] is True
+    assert_two_taps_sent_one_save(page)
     expect(page.get_by_role("button", name="Lưu", exact=True)).to_be_visible()  # as served

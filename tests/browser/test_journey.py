@@ -255,6 +255,18 @@ TWO_TAPS = """(name) => {
 }"""
 
 
+def assert_two_taps_sent_one_save(page: Page) -> None:
+    """What TWO_TAPS noted, read on the page the save's answer brought: the save said so
+    and its field waited, and neither the second tap nor Enter was sent."""
+    seen = page.evaluate("JSON.parse(sessionStorage.getItem('seen'))")
+    assert seen["taps"] is True
+    assert seen["sent"] == [True, False, False]  # the save, then neither of the others
+    button, disabled, note, hidden = seen["saying"]
+    assert (button, disabled, hidden) == ("Đang lưu…", "true", False)
+    assert note.startswith("Đang lưu, xin chờ")
+    assert seen["waiting"] is True  # the field taken by the save waited with it
+
+
 def test_a_save_under_way_says_so_and_a_second_tap_sends_nothing(page: Page, cast: Cast):
     """On deadline day a save can wait its turn for seconds. The button and the note say it
     is saving, the fields wait with it, and a second tap or Enter meanwhile sends no second
@@ -287,13 +299,7 @@ def test_a_save_under_way_says_so_and_a_second_tap_sends_nothing(page: Page, cas
     expect(page.locator(".messages")).to_contain_text("Đã lưu nháp (1 tiêu chí thay đổi).")
     assert len(held) == 1
     assert Answer.objects.get(criterion="cqs_ky_so").value == "87.5"
-    seen = page.evaluate("JSON.parse(sessionStorage.getItem('seen'))")
-    assert seen["taps"] is True
-    assert seen["sent"] == [True, False, False]  # the save, then neither of the others
-    button, disabled, note, hidden = seen["saying"]
-    assert (button, disabled, hidden) == ("Đang lưu…", "true", False)
-    assert note.startswith("Đang lưu, xin chờ")
-    assert seen["waiting"] is True  # the field taken by the save waited with it
+    assert_two_taps_sent_one_save(page)
 
 
 def test_a_save_that_never_answers_can_be_sent_again(page: Page, cast: Cast):
