@@ -311,11 +311,19 @@ def sheet_save(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpR
         for message in error.messages:
             messages.error(request, message)
         return again(400)
-    messages.success(
-        request,
-        gettext("Đã lưu: %(appraisals)s tiêu chí, %(verdicts)s kết luận minh chứng.")
-        % {"appraisals": saved.appraisals, "verdicts": saved.verdicts},
-    )
+    if saved.appraisals or saved.verdicts:
+        messages.success(
+            request,
+            gettext("Đã lưu: %(appraisals)s tiêu chí, %(verdicts)s kết luận minh chứng.")
+            % {"appraisals": saved.appraisals, "verdicts": saved.verdicts},
+        )
+    else:  # a second tap, a save sent again after no answer came, or nothing changed
+        messages.info(
+            request,
+            gettext(
+                "Không có gì mới để lưu: mọi giá trị trên trang đã được lưu, hoặc chưa được sửa."
+            ),
+        )
     return redirect(reverse("appraisals:sheet", args=[campaign_unit.pk, round.number]))
 
 

@@ -86,9 +86,15 @@ def save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("assessments:form", pk=campaign_unit.pk)
-    messages.success(
-        request, gettext("Đã lưu nháp (%(count)s tiêu chí thay đổi).") % {"count": result.saved}
-    )
+    if result.saved:
+        messages.success(
+            request,
+            gettext("Đã lưu nháp (%(count)s tiêu chí thay đổi).") % {"count": result.saved},
+        )
+    else:  # a second tap, a save sent again after no answer came, or nothing changed
+        messages.info(
+            request, gettext("Không có gì mới để lưu: các câu trả lời trên trang đã được lưu.")
+        )
     return redirect("assessments:form", pk=campaign_unit.pk)
 
 

@@ -242,6 +242,24 @@ def test_an_untouched_criterion_is_saved_only_when_confirmed(scoring):
     ]
 
 
+def test_a_sheet_sent_again_as_saved_writes_nothing_and_says_so(scoring):
+    """A second tap, or a save sent again after no answer came (the page says that is
+    safe): the values are stored already, so nothing is written, no conflict is raised, and
+    the page says there was nothing new rather than "0 criteria saved"."""
+    client = scoring.cast.client(scoring.mai)
+    fields = page_fields(client, scoring, value__cqs_ky_so="60", note__cqs_ky_so="Chỉ 60%.")
+    first = client.post(url(scoring, "luu/"), fields, follow=True)
+    assert "Đã lưu: 1 tiêu chí, 0 kết luận minh chứng." in first.content.decode()
+    before, entries = stored(), AuditEntry.objects.count()
+    again = client.post(url(scoring, "luu/"), fields, follow=True)
+    assert again.redirect_chain[0][1] == 302
+    assert (stored(), AuditEntry.objects.count()) == (before, entries)
+    said = [str(message) for message in again.context["messages"]]
+    assert said == [
+        "Không có gì mới để lưu: mọi giá trị trên trang đã được lưu, hoặc chưa được sửa."
+    ]
+
+
 def test_a_supplement_request_with_its_own_deadline(scoring):
     client = scoring.cast.client(scoring.mai)
     fields = page_fields(

@@ -109,11 +109,16 @@ def test_a_replayed_save_writes_nothing_twice(cast: Cast, huong: User):
     saved, it is a conflict, never an overwrite."""
     lan = cast.client(cast.lan)
     fields = {**opened(lan, cast), "value:cqs_ky_so": "70"}
-    assert lan.post(url("save", cast.noi_vu_campaign_unit), fields).status_code == 302
+    first = lan.post(url("save", cast.noi_vu_campaign_unit), fields, follow=True)
+    assert first.redirect_chain[0][1] == 302  # its message read on the page it leads to
     entries = AuditEntry.objects.count()
-    assert lan.post(url("save", cast.noi_vu_campaign_unit), fields).status_code == 302
+    again = lan.post(url("save", cast.noi_vu_campaign_unit), fields, follow=True)
+    assert again.redirect_chain[0][1] == 302
     assert answer("cqs_ky_so") == ("70", 1, "lan")
     assert AuditEntry.objects.count() == entries
+    # said as it is: nothing new, the page's answers saved (not "0 criteria changed")
+    said = [str(message) for message in again.context["messages"]]
+    assert said == ["Không có gì mới để lưu: các câu trả lời trên trang đã được lưu."]
     other = cast.client(huong)
     assert post(other, cast, opened(other, cast), cqs_ky_so="60").status_code == 302
     assert lan.post(url("save", cast.noi_vu_campaign_unit), fields).status_code == 409

@@ -199,5 +199,7 @@ def test_a_save_that_changes_nothing_replayed_after_sending_is_refused(cast: Cas
     before = state(cast)
     assert before[0] == SubmissionState.SUBMITTED
     page = lan.post(url("save", campaign_unit), fields, follow=True).content.decode()
+    # neither "saved" nor "nothing new to save, the page is saved"
     assert "Đã lưu nháp" not in page
+    assert "Không có gì mới để lưu" not in page
     assert state(cast) == before
