@@ -144,9 +144,9 @@ def start_server(
     env: dict[str, str], port: int, workers: int, log: Path, lifetime: float
 ) -> subprocess.Popen[bytes]:
     """gunicorn under `timeout`, with production's configuration file (its worker class,
-    threads, keep-alive, the requests a worker lives, what it does once loaded, its access
-    log, written beside `log`), `workers` workers, on 127.0.0.1: stopped by its PID at the
-    end, and in any case after `lifetime` seconds, even if this process dies first."""
+    threads, keep-alive, the requests a worker lives, its request timeout, its access log,
+    written beside `log`), `workers` workers, on 127.0.0.1: stopped by its PID at the end,
+    and in any case after `lifetime` seconds, even if this process dies first."""
     command = [
         "timeout", "--kill-after=10", str(int(lifetime)),
         sys.executable, "-m", "gunicorn", "portal.wsgi:application",

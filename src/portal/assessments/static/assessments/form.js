@@ -8,8 +8,9 @@
 //  - a save under way says so, the fields wait with it (and no live score is asked for),
 //    and a second tap or Enter meanwhile sends nothing: on deadline day a save can wait
 //    its turn for seconds, and a second one sent then would make the browser drop the
-//    first one's answer. With no answer after RETRY_MS (a stalled connection, a save stopped) the button works again,
-//    and the changes are said to be unsaved, since whether they were stored is not known.
+//    first one's answer. With no answer after RETRY_MS (a stalled connection, a save
+//    stopped) the button works again, and the changes are said to be unsaved, since
+//    whether they were stored is not known.
 (function () {
   "use strict";
   var form = document.getElementById("answers");
