@@ -3,7 +3,9 @@
 language switch, `FORM_ONLY`: what any signed-in form of that size costs before a view does
 anything), a save that has nothing to write (the stored answers posted again) and a save of
 80 changes, sent one after another through the portal's own WSGI handler and middleware in
-the benchmark's process, with nothing else running.
+the benchmark's process, with nothing else running. On PostgreSQL, one more round of saves
+of 80 changes measures how long each holds the audit trail's head, the one lock every save
+takes whatever the number of app servers (`head_held`).
 
 Under a surge every client waits its turn, so a save's p95 stands to the floor's about as
 what the two requests cost the machine; this measures what they cost the portal without
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -53,6 +56,9 @@ class Costs:
     form_only: Cost  # the save's form posted to FORM_ONLY: nothing read, nothing saved
     unchanged: Cost  # a save of the answers as stored: nothing to write
     changed: Cost  # a save of 80 changes
+    # seconds a save of 80 changes held the audit trail's head, the median (PostgreSQL;
+    # None on SQLite, whose writers hold the database's one write lock: one machine's)
+    head: float | None = None
 
     def times(self, cost: Cost) -> float:
         """`cost`'s CPU in `/healthz` requests."""
@@ -99,10 +105,42 @@ def measured(portal: Portal, communes: list[Commune], requests: int) -> Costs:
         for _ in range(ROUNDS):
             for kind, prepare in kinds.items():
                 rounds[kind].append(_timed(prepare()))
+        head = head_held(portal.posts(turn, requests, change=True))
     finally:
         connections.close_all()  # the server's workers go on with the database
     health, form_only, unchanged, changed = (_median(rounds[kind]) for kind in kinds)
-    return Costs(requests, health, form_only, unchanged, changed)
+    return Costs(requests, health, form_only, unchanged, changed, head)
+
+
+def head_held(saves: list[Send]) -> float | None:
+    """How long each of `saves` (saves that write) held the audit trail's head on
+    PostgreSQL, from the moment the statement that locks it is sent to the moment the
+    transaction has committed (portal.audit.sealing, `append_sealed`): the median, in
+    seconds. Every save of every app server takes this one lock in turn, so one database
+    links at most about one save in this time. None on SQLite, where no save is sent."""
+    from django.db import connection
+
+    from portal.audit.models import AuditHead
+
+    if connection.vendor != "postgresql":
+        return None
+    head = f"FROM {connection.ops.quote_name(AuditHead._meta.db_table)}"
+    held: list[float] = []
+
+    def watch(execute: Callable[..., Any], sql: str, *rest: Any) -> Any:
+        if head in sql and "FOR UPDATE" in sql:
+            locked = time.perf_counter()
+            # run once the save's transaction has committed, in this thread, before anything
+            # else of the request
+            connection.on_commit(lambda: held.append(time.perf_counter() - locked))
+        return execute(sql, *rest)
+
+    with connection.execute_wrapper(watch):
+        for send in saves:
+            send()
+    if len(held) != len(saves):
+        raise RuntimeError(f"{len(saves)} saves locked the audit trail's head {len(held)} times")
+    return statistics.median(held)
 
 
 class Portal:
