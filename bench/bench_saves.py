@@ -22,7 +22,7 @@ Then, the server idle, what each request costs with no queue (bench/save_costs.p
 /healthz, the save's form posted where nothing is saved (the language switch), a save with
 nothing to write and a save of 80 changes, one after another through the portal's handler
 in this process; on PostgreSQL, how long a save holds the audit trail's head, the one lock
-of every save of every app server. Afterwards, in this process: every commune's 80
+all saves of all app servers share. Afterwards, in this process: every commune's 80
 answers are at the version and value of its last acknowledged save, those saves included
 (no acknowledged write lost), and the audit trail verifies.
 
@@ -497,12 +497,13 @@ def _head(costs: Costs) -> list[str]:
     if costs.head is None:
         return []
     return [
-        "The audit trail's head, the one lock every save takes whatever the number of app "
+        "The audit trail's head, the one lock all saves share whatever the number of app "
         f"servers, was held {costs.head * 1000:.2f} ms by a save of 80 changes (the median of "
-        f"{costs.requests} more, one after another), from the statement that locks it to the "
-        f"commit: one PostgreSQL links at most about {1 / costs.head:,.0f} saves a second for "
-        "all its app servers together. On a network between them, each of the three round "
-        "trips in that time (the lock, the insert, the commit) adds its own.",
+        f"{costs.requests} more, one after another), from the statement that locks it sent to "
+        "the commit answered: one PostgreSQL links at most about "
+        f"{1 / costs.head:,.0f} saves a second for all its app servers together, if its "
+        "cores keep up. On a network between them, the lock is held for two of its round "
+        "trips more (the lock's answer and the insert, the insert's answer and the commit).",
         "",
     ]
 

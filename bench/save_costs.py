@@ -4,8 +4,8 @@ language switch, `FORM_ONLY`: what any signed-in form of that size costs before 
 anything), a save that has nothing to write (the stored answers posted again) and a save of
 80 changes, sent one after another through the portal's own WSGI handler and middleware in
 the benchmark's process, with nothing else running. On PostgreSQL, one more round of saves
-of 80 changes measures how long each holds the audit trail's head, the one lock every save
-takes whatever the number of app servers (`head_held`).
+of 80 changes measures how long each holds the audit trail's head, the one lock all saves
+share whatever the number of app servers (`head_held`).
 
 Under a surge every client waits its turn, so a save's p95 stands to the floor's about as
 what the two requests cost the machine; this measures what they cost the portal without
@@ -76,7 +76,9 @@ class Commune:
 
 
 def measured(portal: Portal, communes: list[Commune], requests: int) -> Costs:
-    """The four kinds of request, `requests` each per round, over `communes` in turn. Each
+    """The four kinds of request, `requests` each per round, over `communes` in turn; then,
+    on PostgreSQL, `requests` saves of 80 changes more, each timed holding the audit trail's
+    head (`head_held`). Each
     round's saves are encoded before it is timed, as a browser encodes a form on the
     person's device (the surge's clients do the same). Each acknowledged save that writes
     moves its commune's version and value as it is answered, so that the caller's check
@@ -105,19 +107,21 @@ def measured(portal: Portal, communes: list[Commune], requests: int) -> Costs:
         for _ in range(ROUNDS):
             for kind, prepare in kinds.items():
                 rounds[kind].append(_timed(prepare()))
-        head = head_held(portal.posts(turn, requests, change=True))
+        head = head_held(lambda: portal.posts(turn, requests, change=True))
     finally:
         connections.close_all()  # the server's workers go on with the database
     health, form_only, unchanged, changed = (_median(rounds[kind]) for kind in kinds)
     return Costs(requests, health, form_only, unchanged, changed, head)
 
 
-def head_held(saves: list[Send]) -> float | None:
-    """How long each of `saves` (saves that write) held the audit trail's head on
-    PostgreSQL, from the moment the statement that locks it is sent to the moment the
-    transaction has committed (portal.audit.sealing, `append_sealed`): the median, in
-    seconds. Every save of every app server takes this one lock in turn, so one database
-    links at most about one save in this time. None on SQLite, where no save is sent."""
+def head_held(prepare: Callable[[], list[Send]]) -> float | None:
+    """How long each of the saves `prepare` encodes (saves that write) held the audit
+    trail's head on PostgreSQL, from the moment the statement that locks it is sent to the
+    moment the commit has answered (portal.audit.sealing, `append_sealed`): the median, in
+    seconds. Seen from the client, so a little more than the server holds it. Every save of
+    every app server takes this one lock in turn, so one database links at most about one
+    save in this time. None on SQLite, where nothing is encoded or sent: its writers hold
+    the database's own write lock."""
     from django.db import connection
 
     from portal.audit.models import AuditHead
@@ -125,13 +129,15 @@ def head_held(saves: list[Send]) -> float | None:
     if connection.vendor != "postgresql":
         return None
     head = f"FROM {connection.ops.quote_name(AuditHead._meta.db_table)}"
+    saves = prepare()
     held: list[float] = []
 
     def watch(execute: Callable[..., Any], sql: str, *rest: Any) -> Any:
         if head in sql and "FOR UPDATE" in sql:
             locked = time.perf_counter()
             # run once the save's transaction has committed, in this thread, before anything
-            # else of the request
+            # else of the request: the first callback of its transaction (the anchor's
+            # checkpoint registers after the insert)
             connection.on_commit(lambda: held.append(time.perf_counter() - locked))
         return execute(sql, *rest)
 

@@ -208,14 +208,19 @@ def test_each_save_is_timed_holding_the_audit_trails_head_on_postgresql(costs, s
     (reporter,) = scene.build(1, 1)
     portal = costs.Portal(WSGIHandler(), 8000)
     commune = costs.Commune(reporter, version=0, value=None)
-    portal.save(commune, change=True)  # the first save: its answers to change
-    held = costs.head_held(portal.posts(iter([commune] * 3), 3, change=True))
+    encoded = []
+
+    def three_saves():  # the first also moves the submission: two entries, one lock
+        encoded.append(True)
+        return portal.posts(iter([commune] * 3), 3, change=True)
+
+    held = costs.head_held(three_saves)
     if connection.vendor != "postgresql":
-        assert held is None and commune.version == 1
+        assert held is None and encoded == [] and commune.version == 0
         return
-    assert held is not None and 0 < held < 5 and commune.version == 4
+    assert held is not None and 0 < held < 5 and commune.version == 3
     with pytest.raises(RuntimeError, match="1 saves locked the audit trail's head 0 times"):
-        costs.head_held([lambda: portal.save(commune, change=False)])
+        costs.head_held(lambda: [lambda: portal.save(commune, change=False)])
 
 
 def test_the_report_says_what_the_heads_hold_allows(saves, costs):

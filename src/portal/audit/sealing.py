@@ -78,10 +78,10 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
     ids' order. On PostgreSQL a writer does so when nothing is left of its transaction but
     the commit (a save: `audit_append(linked=True)`): the ids come from the table's
     sequence, taken by the statement that locks the head, and the entries' old and new
-    values were encoded when they were built, so the head is locked only while the hashes
-    are chained, the rows inserted with the head's move (one statement) and the
-    transaction committed. What others left pending is sealed after their commits, as
-    always."""
+    values were encoded for their hashes when they were built, so the head is locked only
+    while the hashes are chained, the rows put together and inserted with the head's move
+    (one statement) and the transaction committed. What others left pending is sealed
+    after their commits, as always."""
     with transaction.atomic(using=using, savepoint=False):
         if sealed_with_writer(using):  # SQLite: ids chosen under the lock, after what was
             head = _locked_head(using)  # left pending
