@@ -1,0 +1,60 @@
+"""On PostgreSQL the answers' pages are kept half empty (migration 0006): a save's new
+versions of its 80 rows are written on their own pages, heap-only, without a new entry in
+each of the table's indexes. SQLite has no such setting, and the migration sends it
+nothing."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.assessments.models import Answer
+from tests.portal.assessments.test_save_queries import (
+    CRITERIA,
+    codes,
+    eighty,  # noqa: F401  (the fixture)
+    posted,
+    queries_to_save,
+    stored,
+)
+from tests.portal.conftest import Cast
+
+MIGRATION = import_module("portal.assessments.migrations.0006_answer_fillfactor")
+
+
+def _updated() -> tuple[int, int]:
+    """The answers' rows this transaction updated, and how many of them heap-only."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_updated(%s::regclass), "
+            "pg_stat_get_xact_tuples_hot_updated(%s::regclass)",
+            [Answer._meta.db_table] * 2,
+        )
+        updated, heap_only = cursor.fetchone()
+    return updated, heap_only
+
+
+def test_a_save_updates_its_answers_on_their_own_pages(eighty: Cast):  # noqa: F811
+    if connection.vendor != "postgresql":  # no pages to keep room in: nothing is sent
+        migrate = MIGRATION.Migration.operations[0].code
+        # not entered: SQLite's would have to leave the test's transaction
+        with CaptureQueriesContext(connection) as captured:
+            migrate(apps, connection.schema_editor())
+        assert not captured.captured_queries
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [Answer._meta.db_table]
+        )
+        assert cursor.fetchone()[0] == [f"fillfactor={MIGRATION.FILLFACTOR}"]
+    queries_to_save(eighty, posted(codes(CRITERIA), "1"))  # 80 rows written at once
+    before = _updated()
+    # in the test's one transaction: the old versions cannot be pruned to make room again
+    # before it ends, so one save of them all is what the pages' room is checked with
+    queries_to_save(eighty, posted(codes(CRITERIA), "2", stored(eighty)))
+    updated, heap_only = (now - then for now, then in zip(_updated(), before, strict=True))
+    assert (updated, heap_only) == (CRITERIA, CRITERIA)
+    assert {answer.value for answer in stored(eighty).values()} == {"2"}
