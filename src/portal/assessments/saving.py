@@ -243,7 +243,7 @@ def _prepare(
             continue
         old = {"value": answer.value, "note": answer.note} if answer else None
         if answer is None:
-            answer = Answer(criterion=code, version=0)
+            answer = _new_answer(code)
             prepared.new.append(answer)
         else:
             prepared.changed.append(answer)
@@ -286,6 +286,23 @@ def _prepare(
         ]
     prepared.names = [leaves[answer.criterion].name for answer in prepared.answers]
     return prepared
+
+
+# A new answer's columns as the model gives them by default, in their order: a row built from
+# them by place costs Django a third of what one built by name does, and a commune's first
+# save builds 80.
+_NEW_ROW = [field.get_default() for field in Answer._meta.concrete_fields]
+_CRITERION, _VERSION = (
+    [field.attname for field in Answer._meta.concrete_fields].index(name)
+    for name in ("criterion", "version")
+)
+
+
+def _new_answer(criterion: str) -> Answer:
+    """An answer to `criterion` not yet stored, at version 0 (its save makes it 1)."""
+    values = _NEW_ROW.copy()
+    values[_CRITERION], values[_VERSION] = criterion, 0
+    return Answer(*values)
 
 
 def _named(
