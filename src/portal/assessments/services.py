@@ -137,10 +137,14 @@ def move_submission(
     note: str = "",
     roles: set[Role] | None = None,
     entries: list[AuditEntry] | None = None,
+    *,
+    state_only: bool = False,
 ) -> None:
     """Move the submission through the workflow table and record who did it. `entries`: the
     caller's audit entries, which it writes as the last of its transaction (a save): the
-    move's entry is added to them rather than written now."""
+    move's entry is added to them rather than written now. `state_only`: the caller changed
+    nothing else of the row (a save moving it to a draft), so the state alone is checked
+    and written."""
     roles = unit_roles(actor, campaign_unit) if roles is None else roles
     target = check_or_refuse(
         Machine.SUBMISSION,
@@ -154,9 +158,12 @@ def move_submission(
     moved = target != before or action != "save"
     if moved:
         submission.state = target
-        # the state alone changes: its field is checked, the rest of the row is as it was read
-        submission.clean_fields(exclude=["campaign_unit", "submitted_by", "approved_by"])
-        submission.save()
+        if state_only:  # a commune's first save: the ORM's whole row took a tenth of it
+            _STATE_FIELD.clean(target, submission)
+            submission.save(update_fields=["state"])
+        else:  # the caller's changes with it (who submitted, the snapshot): the whole row
+            submission.clean_fields(exclude=["campaign_unit", "submitted_by", "approved_by"])
+            submission.save()
     # in plain SQL (portal.bulk): a save writes one under the database's write lock
     insert_rows([SubmissionEvent(submission=submission, action=action, actor=actor, note=note)])
     if not moved:
@@ -176,6 +183,9 @@ def move_submission(
         audit_records([record])
     else:
         entries[:0] = audit_entries([record])  # before the changes of the move it records
+
+
+_STATE_FIELD = Submission._meta.get_field("state")
 
 
 # ---- evidence --------------------------------------------------------------------------
@@ -275,7 +285,7 @@ def _record_evidence(
 ) -> None:
     """Evidence is part of the draft: adding some starts it, like saving an answer. The
     audit trail keeps what was added, or removed (`removed`: the id of the deleted row)."""
-    move_submission(campaign_unit, submission, actor, "save", note)
+    move_submission(campaign_unit, submission, actor, "save", note, state_only=True)
     what = {"name": evidence.original_name}
     what.update({"url": evidence.url} if evidence.url else {"sha256": evidence.sha256})
     audit_record(

@@ -1,7 +1,7 @@
 """A commune's first save: the submission not yet a draft is locked and read whole by a
-query composed once, and its 80 new answers are built by place (portal.assessments.saving,
-services). Built so, they are what the ORM builds by name; a unit with no submission row
-yet still gets one, a draft, with its answers."""
+query composed once, its move to a draft writes the state alone, and its 80 new answers are
+built by place (portal.assessments.saving, services). Built so, they are what the ORM builds
+by name; a unit with no submission row yet still gets one, a draft, with its answers."""
 
 from __future__ import annotations
 
@@ -54,9 +54,17 @@ def test_a_first_save_locks_the_submission_as_stored_now(eighty: Cast):  # noqa:
     if connection.vendor == "postgresql":  # SQLite's writers hold the database's own lock
         locks = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
         assert any('FROM "assessments_submission"' in sql for sql in locks)
+    # the move writes the state alone: nothing else of the row is the save's to write
+    [moved] = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("UPDATE") and 'UPDATE "assessments_submission"' in q["sql"]
+    ]
+    assert moved.split(" SET ")[1].split(" WHERE ")[0].count("=") == 1, moved
+    assert '"state"' in moved.split(" SET ")[1]
     submission = Submission.objects.get(campaign_unit=campaign_unit)
     assert (result.saved, submission.state) == (CRITERIA, SubmissionState.DRAFT)
-    assert submission.snapshot_sha256 == "kept"  # the row as locked, written back as it was
+    assert submission.snapshot_sha256 == "kept"  # the row as locked, left as it was
     assert {a.value for a in stored(eighty).values()} == {"1"}
 
 
