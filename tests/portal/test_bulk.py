@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.bulk import INSERT_BATCH, insert_rows, inserting, update_rows, updating
+from portal.bulk import INSERT_BATCH, built, insert_rows, inserting, update_rows, updating
 from portal.campaigns.models import CampaignUnit, HistoricResult
 from portal.notifications.models import Notification
 from portal.units.models import Unit
@@ -475,3 +475,26 @@ def test_an_inserts_statement_is_composed_once_per_thread(cast: Cast, monkeypatc
         bulk._insert_plan(Notification, "default", connections["default"], False, True, (), {})
         is mine
     )
+
+
+def test_a_row_built_by_position_is_the_row_built_by_name():
+    """`built` gives what the model's constructor gives for the same keywords: every column,
+    the unnamed ones at their defaults, and a row not yet stored."""
+    from portal.assessments.models import Answer
+    from portal.audit.models import AuditEntry
+
+    for model, values in (
+        (Answer, {"criterion": "tc_1", "version": 0}),
+        (AuditEntry, {"entity": "answers", "old": {"a": None}, "new": {"a": 1}, "unit_id": 7}),
+    ):
+        by_place, by_name = built(model, values), model(**values)
+        columns = [field.attname for field in model._meta.concrete_fields]
+        assert [getattr(by_place, c) for c in columns] == [getattr(by_name, c) for c in columns]
+        assert by_place._state.adding and by_place.pk is None
+    assert built(Answer, {"criterion": "tc_2"}).version == 1  # the model's default
+
+
+def test_a_model_whose_default_is_made_for_each_row_is_refused():
+    """A default made by a call (a new dict each row) would be made once and shared."""
+    with pytest.raises(TypeError, match="index_scores"):
+        built(HistoricResult, {})

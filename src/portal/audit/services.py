@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -30,6 +29,7 @@ from portal.audit.sealing import (
     seal_after_commit,
     sealed_with_writer,
 )
+from portal.bulk import built
 
 if TYPE_CHECKING:  # named in annotations only: the trail sits below the apps it records
     from portal.accounts.models import Province, User
@@ -183,7 +183,8 @@ def _entry(record: Record, names: dict[int, str]) -> AuditEntry:
         actor_name = names[actor.pk]
     else:
         actor_name = record.actor_name[:200]
-    entry = _built(
+    entry = built(
+        AuditEntry,
         {
             "actor_id": actor.pk if actor is not None else None,
             "actor_name": actor_name,
@@ -197,22 +198,7 @@ def _entry(record: Record, names: dict[int, str]) -> AuditEntry:
             "old": plain(record.old),
             "new": plain(record.new),
             "reason": record.reason,
-        }
+        },
     )
     entry.texts()
     return entry
-
-
-def _built(values: dict[str, Any]) -> AuditEntry:
-    """AuditEntry(**values), its other fields at their defaults, built by position: Django
-    checks each keyword against every field, which cost a save of 80 answers more than the
-    rest of building its entries."""
-    build: Callable[..., AuditEntry] = AuditEntry  # the stubs type each position as the id
-    return build(*[values.get(name, default) for name, default in _defaults()])
-
-
-@cache
-def _defaults() -> tuple[tuple[str, Any], ...]:
-    """Each column of an entry, in the order its model's constructor takes them by
-    position, with its default (none of them is a callable default)."""
-    return tuple((f.attname, f.get_default()) for f in AuditEntry._meta.concrete_fields)
