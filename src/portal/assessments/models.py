@@ -47,7 +47,11 @@ class Submission(models.Model):
 class Answer(models.Model):
     """The value a unit declares for one criterion (raw input, or the score itself)."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    # Found by the unique index on (submission, criterion), which starts with it: an index of
+    # its own would be one more entry to write for every answer a save inserts.
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     criterion = models.CharField(gettext_lazy("tiêu chí"), max_length=64)
     # None: not answered yet (a note may be kept before the value is known).
     value = models.JSONField(gettext_lazy("giá trị"), null=True, blank=True)

@@ -1,7 +1,8 @@
 """On PostgreSQL the answers' pages are kept half empty (migration 0006): a save's new
 versions of its 80 rows are written on their own pages, heap-only, without a new entry in
 each of the table's indexes. SQLite has no such setting, and the migration sends it
-nothing."""
+nothing. The table has no index of its own on the submission (migration 0007): the unique
+one starts with it."""
 
 from __future__ import annotations
 
@@ -58,3 +59,26 @@ def test_a_save_updates_its_answers_on_their_own_pages(eighty: Cast):  # noqa: F
     updated, heap_only = (now - then for now, then in zip(_updated(), before, strict=True))
     assert (updated, heap_only) == (CRITERIA, CRITERIA)
     assert {answer.value for answer in stored(eighty).values()} == {"2"}
+
+
+def test_a_submissions_answers_are_found_by_the_unique_index_alone(eighty: Cast):  # noqa: F811
+    """The answers have no index of their own on the submission: the unique one on
+    (submission, criterion) starts with it, and finds them; one more would be written for
+    every answer a first save inserts."""
+    table = Answer._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"] or c["unique"]}
+    assert ("submission_id", "criterion") in indexed
+    assert ("submission_id",) not in indexed
+    queries_to_save(eighty, posted(codes(CRITERIA), "1"))
+    submission = Answer.objects.filter(criterion=codes(1)[0]).get().submission_id
+    sql = f'SELECT "id" FROM {connection.ops.quote_name(table)} WHERE "submission_id" = %s'  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # with no index, a scan of the table all the same
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", [submission])
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", [submission])
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "answer_unique" in plan or "sqlite_autoindex" in plan, plan
