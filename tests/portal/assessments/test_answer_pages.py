@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from importlib import import_module
 
+import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from portal.assessments.models import Answer
@@ -82,3 +84,46 @@ def test_a_submissions_answers_are_found_by_the_unique_index_alone(eighty: Cast)
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", [submission])
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "answer_unique" in plan or "sqlite_autoindex" in plan, plan
+
+
+def _submissions_own_indexes() -> list[str]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Answer._meta.db_table)
+    return [
+        name
+        for name, described in found.items()
+        if described["columns"] == ["submission_id"]
+        and described["index"]
+        and not described["unique"]
+    ]
+
+
+def _reference_to_the_submission() -> bool:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Answer._meta.db_table)
+    return any(
+        described["foreign_key"] == ("assessments_submission", "id")
+        and described["columns"] == ["submission_id"]
+        for described in found.values()
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_drops_the_index_alone_and_gives_it_back(eighty: Cast):  # noqa: F811
+    """By name, as the database lists it: the answers, the reference to their submission
+    and the pages' setting stay as they were, either way."""
+    queries_to_save(eighty, posted(codes(CRITERIA), "1"))
+    before = sorted(Answer.objects.values_list("pk", "criterion", "value"))
+    for target, expected in (("0006_answer_fillfactor", 1), ("0007_answer_submission_index", 0)):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("assessments", target)])
+        assert len(_submissions_own_indexes()) == expected
+        assert _reference_to_the_submission()
+        assert sorted(Answer.objects.values_list("pk", "criterion", "value")) == before
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [Answer._meta.db_table]
+            )
+            assert cursor.fetchone()[0] == [f"fillfactor={MIGRATION.FILLFACTOR}"]

@@ -1,6 +1,6 @@
 """The answers' pages on PostgreSQL kept half empty (fillfactor 50), so that a save's new
 versions of its rows are written on their own page, without a new entry in each of the
-table's four indexes (a heap-only update). docs/decisions.md, "The answers' pages kept half
+table's indexes (a heap-only update). docs/decisions.md, "The answers' pages kept half
 empty". SQLite has no such setting: nothing is done there."""
 
 from collections.abc import Callable
