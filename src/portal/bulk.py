@@ -60,8 +60,12 @@ def built(model: type[_M], values: Mapping[str, Any]) -> _M:
     checks each keyword against every field, and a row built by name cost it about three
     times as much (a save of 80 answers builds 80 rows and an audit entry). `values` are
     keyed by each field's attribute name (`unit_id`, not `unit`)."""
+    defaults = _defaults(model)
+    unknown = values.keys() - _attnames(model)
+    if unknown:  # a field's name (`unit`) or a misspelling would be left at its default
+        raise TypeError(f"{model.__name__}: no column {sorted(unknown)}")
     build: Callable[..., _M] = model  # the stubs type each position as the id
-    return build(*[values.get(name, default) for name, default in _defaults(model)])
+    return build(*[values.get(name, default) for name, default in defaults])
 
 
 @cache
@@ -73,6 +77,11 @@ def _defaults(model: type[Model]) -> tuple[tuple[str, Any], ...]:
     if callables:
         raise TypeError(f"{model.__name__}: defaults computed for each row: {callables}")
     return tuple((field.attname, field.get_default()) for field in fields)
+
+
+@cache
+def _attnames(model: type[Model]) -> frozenset[str]:
+    return frozenset(name for name, _ in _defaults(model))
 
 
 def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:

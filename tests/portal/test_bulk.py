@@ -498,3 +498,13 @@ def test_a_model_whose_default_is_made_for_each_row_is_refused():
     """A default made by a call (a new dict each row) would be made once and shared."""
     with pytest.raises(TypeError, match="index_scores"):
         built(HistoricResult, {})
+
+
+def test_a_row_is_not_built_from_a_name_that_is_no_column():
+    """A reference's field name (`submission`, where its column is `submission_id`) or a
+    misspelling would otherwise be left at its default, silently."""
+    from portal.assessments.models import Answer
+
+    for values in ({"submission": 1}, {"criterium": "tc_1"}):
+        with pytest.raises(TypeError, match="no column"):
+            built(Answer, values)
