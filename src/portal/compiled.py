@@ -19,7 +19,9 @@ each marker went. Each call after that runs that SQL with the values given.
   query stays as it is.
 - `build` is called with the markers, never with a call's values: it must build the same
   query whatever they are (no branch on them, no None: `= NULL` matches nothing).
-- A query that locks its rows (`select_for_update`) runs on the database writes go to.
+- A query that locks its rows (`select_for_update`) runs on the database writes go to, and
+  only in a transaction: Django refuses it outside one only as it composes the query, so
+  each call here refuses it too.
 - A text parameter (named in `texts`) is compared for equality with a column of text: its
   marker is a text no value of the portal's holds (it starts with a NUL character).
 - `rows` gives what the database gives, without Django's conversion of a column's value to
@@ -45,6 +47,7 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # Django's o
     get_related_populators,
 )
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 
 __all__ = ["Compiled"]
 
@@ -87,7 +90,7 @@ class Compiled:
         """The rows for `values`, from the database `using` (by default the router's)."""
         if not self._check(values):
             return []
-        alias = using or self._router(self.model)
+        alias = self._alias(using)
         sql, placeholders = self._compiled(alias)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, _params(placeholders, values))
@@ -99,7 +102,7 @@ class Compiled:
         default the router's), as iterating the queryset with them gives them."""
         if not self._check(values):
             return []
-        alias = using or self._router(self.model)
+        alias = self._alias(using)
         plans: dict[str, _Plan] = self._local.__dict__.setdefault("plans", {})
         plan = plans.get(alias)
         if plan is None:
@@ -145,9 +148,18 @@ class Compiled:
         return self.build(**self._markers())
 
     @functools.cached_property
-    def _router(self) -> Callable[[type[Model]], str]:
-        locks = bool(self._marked.query.select_for_update)
-        return router.db_for_write if locks else router.db_for_read
+    def _locks(self) -> bool:
+        return bool(self._marked.query.select_for_update)
+
+    def _alias(self, using: str | None) -> str:
+        """The database to run on: `using`, or the router's (where writes go for a query
+        that locks, which must run in a transaction)."""
+        alias = using or (router.db_for_write if self._locks else router.db_for_read)(self.model)
+        if self._locks and not connections[alias].in_atomic_block:
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        return alias
 
     def _markers(self) -> dict[str, int | str]:
         markers: dict[str, int | str] = {

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection, router, transaction
 from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -155,6 +156,21 @@ def test_a_query_that_locks_its_rows_goes_where_writes_go(cast: Cast, monkeypatc
         assert locked.rows(user=cast.lan.pk) == [(Role.REPORTER.value,)]
     assert Compiled(held, "user", "province").rows(user=cast.lan.pk, province=cast.province.pk)
     assert asked == ["write", "read"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_that_locks_its_rows_is_refused_outside_a_transaction_every_time(cast: Cast):
+    """Django refuses it only as it composes the query: here, every call is refused."""
+    locked = Compiled(
+        lambda user: Membership.objects.select_for_update().filter(user_id=user),
+        "user",
+    )
+    with transaction.atomic():
+        assert locked.objects(user=cast.lan.pk)
+        assert locked.rows(user=cast.lan.pk)
+    for read in (locked.objects, locked.rows):
+        with pytest.raises(TransactionManagementError):
+            read(user=cast.lan.pk)
 
 
 # ---- model instances (`objects`) --------------------------------------------------------
