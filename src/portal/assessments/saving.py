@@ -166,14 +166,7 @@ def _write(
         note = "Lưu: " + "; ".join(prepared.names) if prepared.names else ""
         # a first save moves the submission: that entry goes with the save's, written below
         move_submission(
-            campaign_unit,
-            submission,
-            actor,
-            "save",
-            note,
-            roles,
-            entries=prepared.entries,
-            state_only=True,
+            campaign_unit, submission, actor, "save", note, roles, entries=prepared.entries
         )
     # the last write, linked as it is written: the chain's head is locked only for it and the
     # commit, where a seal after the commit would take it in a second transaction of its own

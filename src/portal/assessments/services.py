@@ -139,14 +139,11 @@ def move_submission(
     note: str = "",
     roles: set[Role] | None = None,
     entries: list[AuditEntry] | None = None,
-    *,
-    state_only: bool = False,
 ) -> None:
     """Move the submission through the workflow table and record who did it. `entries`: the
     caller's audit entries, which it writes as the last of its transaction (a save): the
-    move's entry is added to them rather than written now. `state_only`: the caller changed
-    nothing else of the row (a save moving it to a draft), so the state alone is checked
-    and written."""
+    move's entry is added to them rather than written now. A save (of answers, of evidence)
+    changes nothing else of the row: its move checks and writes the state alone."""
     roles = unit_roles(actor, campaign_unit) if roles is None else roles
     target = check_or_refuse(
         Machine.SUBMISSION,
@@ -160,7 +157,7 @@ def move_submission(
     moved = target != before or action != "save"
     if moved:
         submission.state = target
-        if state_only:  # a commune's first save: the ORM's whole row took a tenth of it
+        if action == "save":  # a commune's first save: nothing else of the row is its to write
             _STATE_FIELD.clean(target, submission)
             submission.save(update_fields=["state"])
         else:  # the caller's changes with it (who submitted, the snapshot): the whole row
@@ -287,7 +284,7 @@ def _record_evidence(
 ) -> None:
     """Evidence is part of the draft: adding some starts it, like saving an answer. The
     audit trail keeps what was added, or removed (`removed`: the id of the deleted row)."""
-    move_submission(campaign_unit, submission, actor, "save", note, state_only=True)
+    move_submission(campaign_unit, submission, actor, "save", note)
     what = {"name": evidence.original_name}
     what.update({"url": evidence.url} if evidence.url else {"sha256": evidence.sha256})
     audit_record(
