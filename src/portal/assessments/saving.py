@@ -150,8 +150,7 @@ def _write(
     leaves: Mapping[str, Node],
     prepared: _Prepared,
 ) -> SaveResult:
-    roles = unit_roles(actor, campaign_unit)
-    submission = open_for_edit(campaign_unit, actor, roles, prepared.read)
+    submission, roles = open_for_edit(campaign_unit, actor, prepared.read)
     if _stored(submission) != prepared.stored:  # saved meanwhile: prepared again, locked
         prepared = _prepare(campaign_unit, actor, answers, leaves, submission)
     now = timezone.now()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from dti.framework.model import Framework, Node
 from portal.accounts.models import User
+from portal.accounts.permissions import held_in_province, roles_reaching
 from portal.assessments import evidence_files, verify
 from portal.assessments.models import Evidence, Submission, SubmissionEvent
 from portal.assessments.permissions import unit_roles
@@ -73,40 +74,54 @@ _LOCKED_ROW = Compiled(
 )
 
 
-# A unit's submission locked, and its state read: composed once (portal.compiled), as every
-# save of a draft asks it under the database's write lock (SQLite).
+# A unit's submission locked and its state read, with the roles the person holds in the
+# unit's province (portal.accounts.permissions.held_in_province) read in the same statement:
+# composed once (portal.compiled), as every save asks it, on SQLite under the database's
+# write lock. Only the submission's row is locked (`of`), not the roles'.
 _LOCKED_STATE = Compiled(
-    lambda campaign_unit: Submission.objects.select_for_update()
+    lambda campaign_unit, person, province: Submission.objects.select_for_update(of=("self",))
     .filter(campaign_unit_id=campaign_unit)
-    .values_list("pk", "state"),
+    .annotate(held=held_in_province(person, province))
+    .values_list("pk", "state", "held"),
     "campaign_unit",
+    "person",
+    "province",
 )
 
 
-def _locked_draft(campaign_unit: CampaignUnit, read: Submission | None) -> Submission | None:
-    """`read`, the submission as read before the transaction, once its row is locked, if it
-    is still that draft: a draft saved again neither changes its row nor reads any of it but
-    its state. None otherwise (read the whole row again)."""
-    if read is None or read.pk is None or read.state != SubmissionState.DRAFT:
-        return None
-    locked = _LOCKED_STATE.rows(campaign_unit=campaign_unit.pk)
-    return read if locked == [(read.pk, SubmissionState.DRAFT.value)] else None
+def _locked_with_roles(
+    campaign_unit: CampaignUnit, actor: User, read: Submission | None
+) -> tuple[Submission | None, set[Role]]:
+    """The unit's submission row locked, and the actor's roles in the unit read with the
+    lock (in one statement, the same roles as a statement of their own just before it would
+    read): `read`, the submission as read before the transaction, if its row is still that
+    draft (a draft saved again neither changes its row nor reads any of it but its state);
+    None if the row must be read whole (`_locked_submission`), or has yet to be created."""
+    locked = _LOCKED_STATE.rows(
+        campaign_unit=campaign_unit.pk, person=actor.pk, province=campaign_unit.campaign.province_id
+    )
+    if not locked:  # no submission yet: the roles alone, the row created once they allow it
+        return None, unit_roles(actor, campaign_unit)
+    [(pk, state, held)] = locked
+    roles = roles_reaching(held, campaign_unit.unit_id)
+    still = read is not None and read.pk == pk and read.state == state == SubmissionState.DRAFT
+    return (read if still else None), roles
 
 
 def open_for_edit(
-    campaign_unit: CampaignUnit,
-    actor: User,
-    roles: set[Role] | None = None,
-    read: Submission | None = None,
-) -> Submission:
-    """The locked submission, if the actor may change it now; else a ValidationError.
-    `roles`: the actor's roles in the unit, when the caller has read them already. `read`:
-    the submission as the caller read it before its transaction; kept if its locked row
-    is still that draft (`_locked_draft`), for a write that changes only its answers."""
+    campaign_unit: CampaignUnit, actor: User, read: Submission | None = None
+) -> tuple[Submission, set[Role]]:
+    """The locked submission, if the actor may change it now, and the actor's roles in the
+    unit, read with the lock; else a ValidationError (PermissionDenied for one who is not
+    the unit's reporter). `read`: the submission as the caller read it before its
+    transaction; kept if its locked row is still that draft, for a write that changes only
+    its answers."""
+    submission, roles = _locked_with_roles(campaign_unit, actor, read)
     _refuse_unless_reporter(campaign_unit, actor, roles)
-    submission = _locked_draft(campaign_unit, read) or _locked_submission(campaign_unit)
+    if submission is None:
+        submission = _locked_submission(campaign_unit)
     _refuse_unless_editable(campaign_unit, submission)
-    return submission
+    return submission, roles
 
 
 def editable_now(campaign_unit: CampaignUnit, actor: User) -> None:
@@ -225,14 +240,14 @@ def _evidence_file_write(
     # as it is now: the office may have closed the self-assessment, or moved the unit's
     # deadline, while the file was checked (the request read both before)
     campaign_unit = campaign_unit_now(campaign_unit)
-    submission = open_for_edit(campaign_unit, actor)
+    submission, roles = open_for_edit(campaign_unit, actor)
     return evidence_files.add_checked(
         submission=submission,
         criterion=criterion,
         checked=checked,
         actor=actor,
         record=lambda evidence: _record_evidence(
-            campaign_unit, submission, actor, f"Thêm tệp {evidence.original_name}", evidence
+            campaign_unit, submission, actor, f"Thêm tệp {evidence.original_name}", evidence, roles
         ),
     )
 
@@ -241,7 +256,7 @@ def _evidence_file_write(
 def evidence_add_link(
     *, campaign_unit: CampaignUnit, actor: User, criterion: str, url: str, name: str = ""
 ) -> Evidence:
-    submission = open_for_edit(campaign_unit, actor)
+    submission, roles = open_for_edit(campaign_unit, actor)
     _evidence_criterion(campaign_unit, criterion)
     evidence = Evidence(
         submission=submission,
@@ -252,20 +267,20 @@ def evidence_add_link(
     )
     evidence.full_clean()
     evidence.save()
-    _record_evidence(campaign_unit, submission, actor, f"Thêm liên kết {url}", evidence)
+    _record_evidence(campaign_unit, submission, actor, f"Thêm liên kết {url}", evidence, roles)
     return evidence
 
 
 @transaction.atomic
 def evidence_delete(*, campaign_unit: CampaignUnit, actor: User, evidence: Evidence) -> None:
-    submission = open_for_edit(campaign_unit, actor)
+    submission, roles = open_for_edit(campaign_unit, actor)
     evidence = locked_or_refused(evidence, _evidence_gone(evidence))
     if evidence.submission_id != submission.pk:
         raise ValidationError(gettext("Minh chứng không thuộc bản tự đánh giá này."))
     stored_name, evidence_id = evidence.stored_name, evidence.pk
     evidence.delete()
     note = f"Xoá minh chứng {evidence.original_name}"
-    _record_evidence(campaign_unit, submission, actor, note, evidence, removed=evidence_id)
+    _record_evidence(campaign_unit, submission, actor, note, evidence, roles, evidence_id)
     if stored_name:  # the file goes only once the row is surely gone
         transaction.on_commit(lambda: evidence_files.remove_stored(stored_name))
 
@@ -280,11 +295,13 @@ def _record_evidence(
     actor: User,
     note: str,
     evidence: Evidence,
+    roles: set[Role],
     removed: int | None = None,
 ) -> None:
     """Evidence is part of the draft: adding some starts it, like saving an answer. The
-    audit trail keeps what was added, or removed (`removed`: the id of the deleted row)."""
-    move_submission(campaign_unit, submission, actor, "save", note)
+    audit trail keeps what was added, or removed (`removed`: the id of the deleted row).
+    `roles`: the actor's, as read with the submission's lock."""
+    move_submission(campaign_unit, submission, actor, "save", note, roles)
     what = {"name": evidence.original_name}
     what.update({"url": evidence.url} if evidence.url else {"sha256": evidence.sha256})
     audit_record(

@@ -172,6 +172,22 @@ def test_a_draft_saved_again_reads_only_its_state_under_the_lock(cast: Cast):
     locked = [text for text in sql[begin:] if 'FROM "assessments_submission"' in text]
     assert len(locked) == 1
     assert '"snapshot"' not in locked[0] and '"state"' in locked[0]
+    # the person's roles read again under the lock, in the statement that locks: none apart
+    roles = [text for text in sql[begin:] if 'FROM "accounts_membership"' in text]
+    assert roles == locked
+    if connection.vendor == "postgresql":  # the submission's row locked, not the roles'
+        assert 'FOR UPDATE OF "assessments_submission"' in locked[0]
+
+
+@pytest.mark.django_db
+def test_a_reporter_removed_before_a_draft_is_saved_again_is_refused(cast: Cast, monkeypatch):
+    save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
+    before = stored(cast)
+    meanwhile(monkeypatch, lambda: Membership.objects.filter(user=cast.lan).delete())
+    with pytest.raises(PermissionDenied):
+        save(cast, {"cqs_ky_so": over(before["cqs_ky_so"], "10")})
+    assert stored(cast)["cqs_ky_so"].value == before["cqs_ky_so"].value
+    assert AuditEntry.objects.filter(entity="answers").count() == 1  # the first save's alone
 
 
 @pytest.mark.django_db

@@ -1,12 +1,12 @@
 """Saving a unit's answers costs a bounded number of queries, whatever the number of criteria
-saved: 80 answers (a commune framework's size) cost no more than 2 cost, at most 15 in the
-service (17 for a draft's first save, which moves the submission) and 18 for the whole
+saved: 80 answers (a commune framework's size) cost no more than 2 cost, at most 14 in the
+service (17 for a draft's first save, which moves the submission) and 17 for the whole
 request, a first one's too (its service is handed the roles and the submission the page
 read), the audit trail included: the save's one entry, and on a first save the submission's
 move's entry with it, are linked into the chain as they are written, nothing left pending
-to seal after the commit. The request reads the person's roles once before the lock (the
-page's check, handed to the service) and once under it; a draft saved again leaves the
-submission's row as it was."""
+to seal after the commit. The request reads the person's roles twice, each time with
+something else: with the unit (the page's check, handed to the service) and with the
+submission's lock; a draft saved again leaves the submission's row as it was."""
 
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ CRITERIA = 80
 # PostgreSQL's fewer: the entries' ids taken as the chain's head is locked, the entry inserted
 # with the head's move (portal.audit.sealing), and no look for entries left pending
 POSTGRESQL = connection.vendor == "postgresql"
-BOUND = 12 if POSTGRESQL else 15  # the service's, reading roles and submission itself
+BOUND = 11 if POSTGRESQL else 14  # the service's, reading roles and submission itself
 FIRST_BOUND = 14 if POSTGRESQL else 17  # a first save: the submission's row moves, its entry too
-REQUEST_BOUND = 15 if POSTGRESQL else 18  # the whole request: session, person, permission
+REQUEST_BOUND = 14 if POSTGRESQL else 17  # the whole request: session, person, permission
 
 
 def eighty_criteria() -> dict[str, Any]:
