@@ -104,9 +104,12 @@ def live_score(
     return {"errors": form.errors, "fields": fields, "criteria": criteria, **summary(live)}
 
 
-def _roles_and_block(user: AnyUser, campaign_unit: CampaignUnit) -> tuple[set[Role], str]:
-    """The user's roles, and why the answers cannot change now ('' when they can)."""
-    return unit_roles(user, campaign_unit), edit_block_reason(
+def _roles_and_block(
+    user: AnyUser, campaign_unit: CampaignUnit, roles: set[Role] | None
+) -> tuple[set[Role], str]:
+    """The user's roles (`roles`: as the view read them with the unit), and why the answers
+    cannot change now ('' when they can)."""
+    return unit_roles(user, campaign_unit) if roles is None else roles, edit_block_reason(
         campaign_unit, submission_for(campaign_unit)
     )
 
@@ -119,7 +122,10 @@ def form_context(
     form: AnswersForm | None = None,
     conflicts: Mapping[str, Conflict] | None = None,
     notices: Mapping[str, CriterionNotice] | None = None,
+    roles: set[Role] | None = None,
 ) -> dict[str, Any]:
+    """The form page's context; `roles`: the user's in the unit, as the view read them with
+    it (`campaign_unit_and_roles`), or read here."""
     framework = framework or framework_for(campaign_unit)
     submission = submission_for(campaign_unit)
     answers = answers_of(submission)
@@ -128,7 +134,7 @@ def form_context(
     if form is not None:
         values.update({code: posted.value for code, posted in form.cleaned.items()})
     live = score_answers(framework, campaign_unit.unit, values)
-    roles, block = _roles_and_block(user, campaign_unit)
+    roles, block = _roles_and_block(user, campaign_unit, roles)
     readonly = block or ("" if Role.REPORTER in roles else gettext("Bạn chỉ có quyền xem bản này."))
     editable = not readonly and not live.error  # live.error: the unit cannot be scored at all
     data = SheetData(
@@ -166,11 +172,15 @@ def _actions(state: str, roles: set[Role], campaign_unit: CampaignUnit) -> list[
     return actions_for(Machine.SUBMISSION, state, roles, campaign_unit.campaign.state)
 
 
-def status_context(user: AnyUser, campaign_unit: CampaignUnit) -> dict[str, Any]:
+def status_context(
+    user: AnyUser, campaign_unit: CampaignUnit, roles: set[Role] | None = None
+) -> dict[str, Any]:
+    """The status page's context; `roles` as `form_context` takes them."""
     framework = framework_for(campaign_unit)
     submission = submission_for(campaign_unit)
     live = score_answers(framework, campaign_unit.unit, stored_values(campaign_unit))
-    roles, block = unit_roles(user, campaign_unit), campaign_block_reason(campaign_unit)
+    roles = unit_roles(user, campaign_unit) if roles is None else roles
+    block = campaign_block_reason(campaign_unit)
     actions = [a for a in _actions(submission.state, roles, campaign_unit) if a != "save"]
     if block and "submit" in actions:  # past the deadline the button would only be refused
         actions.remove("submit")

@@ -48,10 +48,12 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign_unit = get_campaign_unit_for_user(request.user, pk)
+    campaign_unit, roles = campaign_unit_and_roles(request.user, pk)
     framework = framework_for(campaign_unit)
     notices = criterion_notices(request, [leaf.code for leaf in framework.leaves])
-    context = form_context(request.user, campaign_unit, framework=framework, notices=notices)
+    context = form_context(
+        request.user, campaign_unit, framework=framework, notices=notices, roles=roles
+    )
     return render(request, "assessments/form.html", context)
 
 
@@ -67,7 +69,9 @@ def save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             gettext("Chưa lưu: %(count)s ô nhập chưa đúng, xem bên dưới.")
             % {"count": len(answers.errors)},
         )
-        context = form_context(request.user, campaign_unit, framework=framework, form=answers)
+        context = form_context(
+            request.user, campaign_unit, framework=framework, form=answers, roles=roles
+        )
         return render(request, "assessments/form.html", context, status=400)
     try:
         result = saving.answers_save(
@@ -81,6 +85,7 @@ def save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             framework=framework,
             form=answers,
             conflicts=conflict.conflicts,
+            roles=roles,
         )
         return render(request, "assessments/form.html", context, status=409)
     except ValidationError as error:
@@ -203,8 +208,9 @@ def evidence_download(
 @login_required
 @require_GET
 def status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign_unit = get_campaign_unit_for_user(request.user, pk)
-    return render(request, "assessments/status.html", status_context(request.user, campaign_unit))
+    campaign_unit, roles = campaign_unit_and_roles(request.user, pk)
+    context = status_context(request.user, campaign_unit, roles)
+    return render(request, "assessments/status.html", context)
 
 
 # The states in which the submission has a snapshot to print and sign.

@@ -17,6 +17,7 @@ from portal.accounts.permissions import held_in_province, roles_for_unit, roles_
 from portal.assessments.permissions import campaign_unit_and_roles
 from portal.roles import Role
 from portal.units.models import Unit
+from tests.portal.assessments.conftest import url
 from tests.portal.conftest import Cast
 
 PEOPLE = ["lan", "minh", "thao", "hung", "hoa", "quang", "khoa"]
@@ -79,3 +80,25 @@ def test_the_unit_and_the_persons_roles_are_one_statement_and_refuse_as_before(c
     assert not roles_for_unit(cast.lan, cast.province.pk, cast.tu_phap.pk)
     with pytest.raises(Http404):
         campaign_unit_and_roles(cast.lan, tu_phap)
+
+
+@pytest.mark.parametrize("page", ["form", "status"])
+@pytest.mark.parametrize(
+    ("name", "can_save"), [("lan", True), ("minh", False), ("quang", False), ("hoa", False)]
+)
+def test_a_units_pages_read_the_persons_roles_once_with_the_unit(cast: Cast, page, name, can_save):
+    client = cast.client(getattr(cast, name))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(page, cast.noi_vu_campaign_unit))
+    assert response.status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+    # the roles read with the unit, and not again in a statement of their own (the menu's
+    # look at what the person does anywhere is another question)
+    [unit] = [text for text in sql if text.startswith('SELECT "campaigns_campaignunit"."id"')]
+    assert 'FROM "accounts_membership"' in unit
+    assert not [text for text in sql if '"accounts_membership"."province_id"' in text]
+    if (
+        page == "form"
+    ):  # and shows what those roles allow: the answers read-only but to the reporter
+        read_only = "Bạn chỉ có quyền xem bản này." in response.content.decode()
+        assert read_only != can_save
