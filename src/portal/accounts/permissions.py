@@ -50,11 +50,17 @@ def _reaching(held: Iterable[tuple[str, int | None]], unit_id: int) -> set[Role]
     return {Role(role) for role, unit in held if role in READ_ALL_ROLES or unit == unit_id}
 
 
+# How `held_in_province` writes a person's roles as one text: each role and its unit
+# (none: ""), the roles one after another. Control characters, which no role's name holds
+# nor any text the portal accepts: a name that held one could not pass for two roles.
+_BETWEEN_ROLES, _BEFORE_UNIT = "\x1f", "\x1e"
+
+
 class _Listed(Aggregate):
-    """Texts joined by commas: PostgreSQL's string_agg, SQLite's group_concat."""
+    """Texts joined by a separator (its second expression): PostgreSQL's string_agg,
+    SQLite's group_concat."""
 
     function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, ',')"
     output_field = CharField()
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
@@ -69,14 +75,14 @@ def held_in_province(user: Any, province: Any) -> Subquery:
     just before (each is a round trip to the database, a save's largest cost on
     PostgreSQL after its own writes)."""
     pair = Concat(
-        "role", Value(":"), Coalesce(Cast("unit_id", CharField()), Value("")),
+        "role", Value(_BEFORE_UNIT), Coalesce(Cast("unit_id", CharField()), Value("")),
         output_field=CharField(),
     )  # fmt: skip
     held = (
         Membership.objects.filter(user_id=user, province_id=province)
         .order_by()
         .values("user_id")
-        .annotate(held=_Listed(pair))
+        .annotate(held=_Listed(pair, Value(_BETWEEN_ROLES)))
         .values("held")
     )
     return Subquery(held, output_field=CharField())
@@ -84,10 +90,11 @@ def held_in_province(user: Any, province: Any) -> Subquery:
 
 def roles_reaching(held: str | None, unit_id: int) -> set[Role]:
     """The roles of `held_in_province`'s text that reach the unit, as `roles_for_unit`
-    gives them."""
+    gives them; a role the portal does not know, where it would reach the unit, is refused
+    (ValueError), as there."""
     if not held:
         return set()
-    pairs = (pair.partition(":") for pair in held.split(","))
+    pairs = (pair.partition(_BEFORE_UNIT) for pair in held.split(_BETWEEN_ROLES))
     return _reaching(((role, int(unit) if unit else None) for role, _, unit in pairs), unit_id)
 
 

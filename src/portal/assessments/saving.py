@@ -114,8 +114,8 @@ def answers_save(
     `roles`: the actor's roles in the unit as the caller has just read them with
     `campaign_unit` (the page's permission check, `campaign_unit_and_roles`); the submission
     read with it is then what the save prepares against. Without, both are read here.
-    Either way the roles, the submission and its answers' versions are read again under the
-    lock."""
+    Either way the roles are read again with the submission, in the statement that locks it
+    (`open_for_edit`), and its answers' versions after it."""
     handed = roles is not None
     if roles is None:
         roles = unit_roles(actor, campaign_unit)

@@ -76,8 +76,8 @@ _LOCKED_ROW = Compiled(
 
 # A unit's submission locked and its state read, with the roles the person holds in the
 # unit's province (portal.accounts.permissions.held_in_province) read in the same statement:
-# composed once (portal.compiled), as every save asks it, on SQLite under the database's
-# write lock. Only the submission's row is locked (`of`), not the roles'.
+# composed once (portal.compiled), as every save of a draft asks it, on SQLite under the
+# database's write lock. Only the submission's row is locked (`of`), not the roles'.
 _LOCKED_STATE = Compiled(
     lambda campaign_unit, person, province: Submission.objects.select_for_update(of=("self",))
     .filter(campaign_unit_id=campaign_unit)
@@ -88,24 +88,43 @@ _LOCKED_STATE = Compiled(
     "province",
 )
 
+# The same, the row read whole: a submission not yet a draft (a commune's first save), or
+# a write that reads it (evidence's).
+_LOCKED_ROW_AND_ROLES = Compiled(
+    lambda campaign_unit, person, province: Submission.objects.select_for_update(of=("self",))
+    .filter(campaign_unit_id=campaign_unit)
+    .annotate(held=held_in_province(person, province)),
+    "campaign_unit",
+    "person",
+    "province",
+)
+
 
 def _locked_with_roles(
     campaign_unit: CampaignUnit, actor: User, read: Submission | None
 ) -> tuple[Submission | None, set[Role]]:
-    """The unit's submission row locked, and the actor's roles in the unit read with the
-    lock (in one statement, the same roles as a statement of their own just before it would
-    read): `read`, the submission as read before the transaction, if its row is still that
-    draft (a draft saved again neither changes its row nor reads any of it but its state);
-    None if the row must be read whole (`_locked_submission`), or has yet to be created."""
-    locked = _LOCKED_STATE.rows(
-        campaign_unit=campaign_unit.pk, person=actor.pk, province=campaign_unit.campaign.province_id
-    )
-    if not locked:  # no submission yet: the roles alone, the row created once they allow it
+    """The unit's submission, its row locked, and the actor's roles in the unit read in the
+    statement that locks it (the same roles as a statement of their own just before it
+    would read: under READ COMMITTED a statement reads every other table as of its start).
+    `read`, the submission as read before the transaction, if it was a draft and its row
+    still is (a draft saved again neither changes its row nor reads any of it but its
+    state); else the row read whole. None where the unit has no submission row yet: the
+    roles are then read on their own, and the row is created once they allow it."""
+    unit, person, province = campaign_unit.pk, actor.pk, campaign_unit.campaign.province_id
+    if read is not None and read.pk is not None and read.state == SubmissionState.DRAFT:
+        locked = _LOCKED_STATE.rows(campaign_unit=unit, person=person, province=province)
+        if locked:
+            [(pk, state, held)] = locked
+            roles = roles_reaching(held, campaign_unit.unit_id)
+            if pk == read.pk and state == SubmissionState.DRAFT:
+                return read, roles
+            return _locked_submission(campaign_unit), roles  # moved meanwhile: read whole
+    found = _LOCKED_ROW_AND_ROLES.objects(campaign_unit=unit, person=person, province=province)
+    if not found:
         return None, unit_roles(actor, campaign_unit)
-    [(pk, state, held)] = locked
-    roles = roles_reaching(held, campaign_unit.unit_id)
-    still = read is not None and read.pk == pk and read.state == state == SubmissionState.DRAFT
-    return (read if still else None), roles
+    submission: Submission = found[0]
+    submission.campaign_unit = campaign_unit  # each names the other: neither read again
+    return submission, roles_reaching(submission.held, campaign_unit.unit_id)  # type: ignore[attr-defined]  # read with it
 
 
 def open_for_edit(
@@ -118,8 +137,10 @@ def open_for_edit(
     its answers."""
     submission, roles = _locked_with_roles(campaign_unit, actor, read)
     _refuse_unless_reporter(campaign_unit, actor, roles)
-    if submission is None:
-        submission = _locked_submission(campaign_unit)
+    if submission is None:  # the unit's first write: its row created, locked
+        submission, _ = Submission.objects.select_for_update().get_or_create(
+            campaign_unit=campaign_unit
+        )
     _refuse_unless_editable(campaign_unit, submission)
     return submission, roles
 
@@ -240,14 +261,14 @@ def _evidence_file_write(
     # as it is now: the office may have closed the self-assessment, or moved the unit's
     # deadline, while the file was checked (the request read both before)
     campaign_unit = campaign_unit_now(campaign_unit)
-    submission, roles = open_for_edit(campaign_unit, actor)
+    submission, _ = open_for_edit(campaign_unit, actor)
     return evidence_files.add_checked(
         submission=submission,
         criterion=criterion,
         checked=checked,
         actor=actor,
         record=lambda evidence: _record_evidence(
-            campaign_unit, submission, actor, f"Thêm tệp {evidence.original_name}", evidence, roles
+            campaign_unit, submission, actor, f"Thêm tệp {evidence.original_name}", evidence
         ),
     )
 
@@ -256,7 +277,7 @@ def _evidence_file_write(
 def evidence_add_link(
     *, campaign_unit: CampaignUnit, actor: User, criterion: str, url: str, name: str = ""
 ) -> Evidence:
-    submission, roles = open_for_edit(campaign_unit, actor)
+    submission, _ = open_for_edit(campaign_unit, actor)
     _evidence_criterion(campaign_unit, criterion)
     evidence = Evidence(
         submission=submission,
@@ -267,20 +288,20 @@ def evidence_add_link(
     )
     evidence.full_clean()
     evidence.save()
-    _record_evidence(campaign_unit, submission, actor, f"Thêm liên kết {url}", evidence, roles)
+    _record_evidence(campaign_unit, submission, actor, f"Thêm liên kết {url}", evidence)
     return evidence
 
 
 @transaction.atomic
 def evidence_delete(*, campaign_unit: CampaignUnit, actor: User, evidence: Evidence) -> None:
-    submission, roles = open_for_edit(campaign_unit, actor)
+    submission, _ = open_for_edit(campaign_unit, actor)
     evidence = locked_or_refused(evidence, _evidence_gone(evidence))
     if evidence.submission_id != submission.pk:
         raise ValidationError(gettext("Minh chứng không thuộc bản tự đánh giá này."))
     stored_name, evidence_id = evidence.stored_name, evidence.pk
     evidence.delete()
     note = f"Xoá minh chứng {evidence.original_name}"
-    _record_evidence(campaign_unit, submission, actor, note, evidence, roles, evidence_id)
+    _record_evidence(campaign_unit, submission, actor, note, evidence, removed=evidence_id)
     if stored_name:  # the file goes only once the row is surely gone
         transaction.on_commit(lambda: evidence_files.remove_stored(stored_name))
 
@@ -295,13 +316,11 @@ def _record_evidence(
     actor: User,
     note: str,
     evidence: Evidence,
-    roles: set[Role],
     removed: int | None = None,
 ) -> None:
     """Evidence is part of the draft: adding some starts it, like saving an answer. The
-    audit trail keeps what was added, or removed (`removed`: the id of the deleted row).
-    `roles`: the actor's, as read with the submission's lock."""
-    move_submission(campaign_unit, submission, actor, "save", note, roles)
+    audit trail keeps what was added, or removed (`removed`: the id of the deleted row)."""
+    move_submission(campaign_unit, submission, actor, "save", note)
     what = {"name": evidence.original_name}
     what.update({"url": evidence.url} if evidence.url else {"sha256": evidence.sha256})
     audit_record(

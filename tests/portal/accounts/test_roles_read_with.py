@@ -102,3 +102,20 @@ def test_a_units_pages_read_the_persons_roles_once_with_the_unit(cast: Cast, pag
     ):  # and shows what those roles allow: the answers read-only but to the reporter
         read_only = "Bạn chỉ có quyền xem bản này." in response.content.decode()
         assert read_only != can_save
+
+
+def test_a_role_the_portal_does_not_know_is_not_read_as_the_roles_it_names(cast: Cast):
+    # a row no form can write (its role is none of Role's, a province-wide one as the
+    # database's constraint then asks): it reaches nothing, as in roles_for_unit, and is
+    # not taken for the reporter and the leadership it names
+    Membership.objects.filter(user=cast.lan).update(role="reporter,leadership", unit=None)
+    held = _held(cast.lan.pk, cast.province.pk)
+    assert roles_for_unit(cast.lan, cast.province.pk, cast.noi_vu.pk) == set()
+    assert roles_reaching(held, cast.noi_vu.pk) == set()
+
+
+@pytest.mark.parametrize("page", ["form", "status"])
+@pytest.mark.parametrize("name", ["thao", "khoa"])  # another unit's reporter, province's admin
+def test_outsiders_learn_nothing_of_a_units_pages(cast: Cast, page, name):
+    response = cast.client(getattr(cast, name)).get(url(page, cast.noi_vu_campaign_unit))
+    assert response.status_code == 404

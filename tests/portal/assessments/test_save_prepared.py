@@ -180,6 +180,18 @@ def test_a_draft_saved_again_reads_only_its_state_under_the_lock(cast: Cast):
 
 
 @pytest.mark.django_db
+def test_a_reporter_removed_before_the_units_first_write_is_refused_and_nothing_created(
+    cast: Cast, monkeypatch
+):
+    Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).delete()  # no row yet
+    meanwhile(monkeypatch, lambda: Membership.objects.filter(user=cast.lan).delete())
+    with pytest.raises(PermissionDenied):
+        save(cast, {"cqs_ky_so": fresh("60")})
+    assert not Submission.objects.filter(campaign_unit=cast.noi_vu_campaign_unit).exists()
+    assert not AuditEntry.objects.filter(entity="answers").exists()
+
+
+@pytest.mark.django_db
 def test_a_reporter_removed_before_a_draft_is_saved_again_is_refused(cast: Cast, monkeypatch):
     save_fields(cast.client(cast.lan), cast.noi_vu_campaign_unit, COMPLETE)
     before = stored(cast)

@@ -1,12 +1,13 @@
 """Saving a unit's answers costs a bounded number of queries, whatever the number of criteria
 saved: 80 answers (a commune framework's size) cost no more than 2 cost, at most 14 in the
-service (17 for a draft's first save, which moves the submission) and 17 for the whole
+service (16 for a draft's first save, which moves the submission) and 16 for the whole
 request, a first one's too (its service is handed the roles and the submission the page
 read), the audit trail included: the save's one entry, and on a first save the submission's
 move's entry with it, are linked into the chain as they are written, nothing left pending
-to seal after the commit. The request reads the person's roles twice, each time with
-something else: with the unit (the page's check, handed to the service) and with the
-submission's lock; a draft saved again leaves the submission's row as it was."""
+to seal after the commit. The request reads the person's roles twice, each time in a
+statement that reads something else: with the unit (the page's check, handed to the
+service) and with the submission as it is locked; a draft saved again leaves the
+submission's row as it was."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ CRITERIA = 80
 # with the head's move (portal.audit.sealing), and no look for entries left pending
 POSTGRESQL = connection.vendor == "postgresql"
 BOUND = 11 if POSTGRESQL else 14  # the service's, reading roles and submission itself
-FIRST_BOUND = 14 if POSTGRESQL else 17  # a first save: the submission's row moves, its entry too
-REQUEST_BOUND = 14 if POSTGRESQL else 17  # the whole request: session, person, permission
+FIRST_BOUND = 13 if POSTGRESQL else 16  # a first save: the submission's row moves, its entry too
+REQUEST_BOUND = 13 if POSTGRESQL else 16  # the whole request: session, person, permission
 
 
 def eighty_criteria() -> dict[str, Any]:
