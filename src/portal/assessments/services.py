@@ -57,15 +57,22 @@ def _locked_submission(campaign_unit: CampaignUnit) -> Submission:
         # each object names the other, so that neither reads its row again
         submission.campaign_unit = campaign_unit
         return submission
+    return _created(campaign_unit)
+
+
+def _created(campaign_unit: CampaignUnit) -> Submission:
+    """The unit's submission where it has no row yet: created, its row locked (or, if
+    another write created it meanwhile, that row read and locked)."""
     submission, _ = Submission.objects.select_for_update().get_or_create(
         campaign_unit=campaign_unit
     )
     return submission
 
 
-# A unit's submission locked and read whole: composed once (portal.compiled), as a commune's
-# first save locks a submission not yet a draft, where composing the ORM's get_or_create took
-# four times as long as running it.
+# A unit's submission locked and read whole, for the moves that write the whole row
+# (submit, approve, return, reopen): composed once (portal.compiled), where composing the
+# ORM's get_or_create took four times as long as running it. A write of the answers or of
+# evidence reads the person's roles with it (_LOCKED_ROW_AND_ROLES).
 _LOCKED_ROW = Compiled(
     lambda campaign_unit: Submission.objects.select_for_update().filter(
         campaign_unit_id=campaign_unit
@@ -138,9 +145,7 @@ def open_for_edit(
     submission, roles = _locked_with_roles(campaign_unit, actor, read)
     _refuse_unless_reporter(campaign_unit, actor, roles)
     if submission is None:  # the unit's first write: its row created, locked
-        submission, _ = Submission.objects.select_for_update().get_or_create(
-            campaign_unit=campaign_unit
-        )
+        submission = _created(campaign_unit)
     _refuse_unless_editable(campaign_unit, submission)
     return submission, roles
 
