@@ -70,8 +70,9 @@ def sealed_with_writer(using: str = DEFAULT_DB_ALIAS) -> bool:
 def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> None:
     """Insert entries already linked into the chain, under the head's lock, which the
     writer's transaction then holds until it commits: each entry gets its id (on SQLite
-    `_next_ids`, on PostgreSQL `_locked_head_and_ids`), its place and its hash before the
-    insert, and is never pending (no mark, and no update of the rows just written).
+    `_head_and_next_ids`, on PostgreSQL `_locked_head_and_ids`), its place and its hash
+    before the insert, and is never pending (no mark, and no update of the rows just
+    written).
 
     On SQLite every writer does so: a transaction that writes holds the database's one
     write lock anyway. Entries left pending before are sealed first, so the chain keeps the
@@ -84,11 +85,7 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
     after their commits, as always."""
     with transaction.atomic(using=using, savepoint=False):
         if sealed_with_writer(using):  # SQLite: ids chosen under the lock, after what was
-            head = _locked_head(using)  # left pending
-            if _PENDING.rows(using):
-                audit_seal(using)  # that entry, or what was left pending, first
-                head = _locked_head(using)
-            ids = _next_ids(using, len(entries))
+            head, ids = _head_and_next_ids(using, len(entries))  # left pending
         else:  # PostgreSQL: ids from the table's sequence, taken as the head is locked
             head, ids = _locked_head_and_ids(using, len(entries))
         for entry, pk in zip(entries, ids, strict=True):
@@ -121,14 +118,43 @@ def _next_ids(using: str, count: int) -> list[int]:
                 [table, key, count],
             )
             return sorted(int(pk) for (pk,) in cursor.fetchall())
-        # the model's own table name; the value a parameter
-        sql = (
-            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
-            f"COALESCE((SELECT MAX(id) FROM {table}), 0))"
-        )
-        cursor.execute(sql, [table])
+        cursor.execute(f"SELECT {_LAST_ID}", [table])
         (last,) = cursor.fetchone()
+    return _ids_after(last, count)
+
+
+# SQLite: the last id AUTOINCREMENT gave or the table holds, whichever is greater; the
+# entries' table named by a parameter (the model's own), in `_next_ids` and
+# `_head_and_next_ids`.
+_LAST_ID = (
+    "MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+    f"COALESCE((SELECT MAX(id) FROM {AuditEntry._meta.db_table}), 0))"
+)
+
+
+def _ids_after(last: Any, count: int) -> list[int]:
     return list(range(int(last) + 1, int(last) + 1 + count))
+
+
+def _head_and_next_ids(using: str, count: int) -> tuple[AuditHead, list[int]]:
+    """SQLite, whose writer holds the database's write lock: the head, whether any entry is
+    pending, and the ids `_next_ids` would give, in one statement, where they took three
+    (a save holds the lock that every other writer waits for while it runs them). Entries
+    left pending are sealed first, and a head deleted behind the portal's back rebuilt, as
+    `_locked_head` and `audit_seal` do: then the ids are read again, after them."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(_head_sql(using).numbering, [AuditEntry._meta.db_table, HEAD])
+        row = cursor.fetchone()
+    if row is not None and not row[len(_HEAD_FIELDS)]:
+        *fields, _, last = row
+        return AuditHead(pk=HEAD, **dict(zip(_HEAD_FIELDS, fields, strict=True))), _ids_after(
+            last, count
+        )
+    head = _locked_head(using)
+    if _PENDING.rows(using):
+        audit_seal(using)  # that entry, or what was left pending, first
+        head = _locked_head(using)
+    return head, _next_ids(using, count)
 
 
 def mark_holds(mark: str, content: dict[str, Any]) -> bool:
@@ -254,7 +280,9 @@ _HEAD_FIELDS = ("last_hash", "count", "last_id")
 class _HeadSql(NamedTuple):
     read: str  # its fields, locked until the transaction ends
     move: str  # its fields set, by its key
-    numbering: str  # PostgreSQL: `read`, with new ids from the entries' sequence
+    # PostgreSQL: `read`, with new ids from the entries' sequence; SQLite: `read`, whether
+    # any entry is pending, and the last id given (`_head_and_next_ids`)
+    numbering: str
 
 
 @functools.cache
@@ -271,13 +299,25 @@ def _head_sql(using: str) -> _HeadSql:
     read = f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = %s{lock}"  # noqa: S608
     assignments = ", ".join(f"{column} = %s" for column in columns)
     move = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
-    # the ids' sub-select does not depend on the row: run once, before any wait for the
-    # lock; a statement that waited reads the row as the writer before it left it, and
-    # keeps the ids it took
-    numbering = (
-        f"SELECT {', '.join(columns)}, ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) "  # noqa: S608
-        f"FROM generate_series(1, %s)) FROM {table} WHERE {key} = %s{lock}"
-    )
+    if connection.vendor == "postgresql":
+        # the ids' sub-select does not depend on the row: run once, before any wait for the
+        # lock; a statement that waited reads the row as the writer before it left it, and
+        # keeps the ids it took
+        numbering = (
+            f"SELECT {', '.join(columns)}, ARRAY(SELECT nextval(pg_get_serial_sequence(%s, "  # noqa: S608
+            f"%s)) FROM generate_series(1, %s)) FROM {table} WHERE {key} = %s{lock}"
+        )
+    else:  # SQLite: whether any entry is pending (found by the index on its place), and
+        # the last id given
+        entries = AuditEntry._meta
+        pending = (
+            f"EXISTS (SELECT 1 FROM {quote(entries.db_table)} "  # noqa: S608
+            f"WHERE {quote(entries.get_field('seq').column)} IS NULL)"
+        )
+        numbering = (
+            f"SELECT {', '.join(columns)}, {pending}, {_LAST_ID} FROM {table} "  # noqa: S608
+            f"WHERE {key} = %s"
+        )
     return _HeadSql(read, move, numbering)
 
 
