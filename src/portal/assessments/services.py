@@ -28,7 +28,7 @@ from portal.assessments.snapshot import build_snapshot, canonical_json, snapshot
 from portal.audit.locks import locked_or_refused
 from portal.audit.models import AuditEntry
 from portal.audit.services import Record, audit_entries, audit_record, audit_records
-from portal.bulk import insert_rows
+from portal.bulk import insert_rows, update_rows
 from portal.campaigns.models import CampaignUnit
 from portal.campaigns.selectors import campaign_unit_now
 from portal.compiled import Compiled
@@ -200,7 +200,7 @@ def move_submission(
         submission.state = target
         if action == "save":  # a commune's first save: nothing else of the row is its to write
             _STATE_FIELD.clean(target, submission)
-            submission.save(update_fields=["state"])
+            update_rows([submission], ["state"])  # plain SQL (portal.bulk), as the event
         else:  # the caller's changes with it (who submitted, the snapshot): the whole row
             submission.clean_fields(exclude=["campaign_unit", "submitted_by", "approved_by"])
             submission.save()
