@@ -457,8 +457,8 @@ performance-login.md.
 ## Targets
 
 {targets}
-- Saving {CRITERIA} answers costs at most 15 queries on SQLite and 12 on PostgreSQL (a first
-  save 17 and 14), the request as a whole 18 and 15: asserted in
+- Saving {CRITERIA} answers costs at most 12 queries on SQLite and 11 on PostgreSQL (a first
+  save 14 and 13), the request as a whole 14 and 13: asserted in
   tests/portal/assessments/test_save_queries.py.
 """
 

@@ -100,8 +100,9 @@ def append_sealed(entries: list[AuditEntry], using: str = DEFAULT_DB_ALIAS) -> N
     checkpoint_after_commit(using, position)
 
 
-# Whether any entry is pending: looked at by every save under the write lock (SQLite) and
-# at every heartbeat of the task worker, so composed once (portal.compiled).
+# Whether any entry is pending: looked at at every heartbeat of the task worker and, on
+# SQLite, by a writer whose read of the head found one (a writer looks in that statement:
+# `_head_and_next_ids`); composed once (portal.compiled).
 _PENDING = Compiled(lambda: AuditEntry.objects.filter(seq__isnull=True).values_list("pk")[:1])
 
 
@@ -128,7 +129,8 @@ def _next_ids(using: str, count: int) -> list[int]:
 # `_head_and_next_ids`.
 _LAST_ID = (
     "MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
-    f"COALESCE((SELECT MAX(id) FROM {AuditEntry._meta.db_table}), 0))"
+    f'COALESCE((SELECT MAX("{AuditEntry._meta.pk.column}") '
+    f'FROM "{AuditEntry._meta.db_table}"), 0))'
 )
 
 
@@ -287,7 +289,8 @@ class _HeadSql(NamedTuple):
 
 @functools.cache
 def _head_sql(using: str) -> _HeadSql:
-    """The head's locked read and its update, names quoted from the model's metadata."""
+    """The head's locked read, its update, and its read with the next ids (`numbering`),
+    names quoted from the models' metadata."""
     connection = connections[using]
     quote = connection.ops.quote_name
     meta = AuditHead._meta

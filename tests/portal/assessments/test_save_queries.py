@@ -1,13 +1,13 @@
 """Saving a unit's answers costs a bounded number of queries, whatever the number of criteria
-saved: 80 answers (a commune framework's size) cost no more than 2 cost, at most 14 in the
-service (16 for a draft's first save, which moves the submission) and 16 for the whole
-request, a first one's too (its service is handed the roles and the submission the page
-read), the audit trail included: the save's one entry, and on a first save the submission's
-move's entry with it, are linked into the chain as they are written, nothing left pending
-to seal after the commit. The request reads the person's roles twice, each time in a
-statement that reads something else: with the unit (the page's check, handed to the
-service) and with the submission as it is locked; a draft saved again leaves the
-submission's row as it was."""
+saved: 80 answers (a commune framework's size) cost no more than 2 cost, at most 12 in the
+service on SQLite, 11 on PostgreSQL (14 and 13 for a draft's first save, which moves the
+submission), and 14 and 13 for the whole request, a first one's too (its service is handed
+the roles and the submission the page read), the audit trail included: the save's one
+entry, and on a first save the submission's move's entry with it, are linked into the
+chain as they are written, nothing left pending to seal after the commit. The request
+reads the person's roles twice, each time in a statement that reads something else: with
+the unit (the page's check, handed to the service) and with the submission as it is
+locked; a draft saved again leaves the submission's row as it was."""
 
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ def test_pressing_save_with_eighty_changes_is_bounded_as_a_whole(eighty: Cast):
     spent = press_save(eighty)
     roles = [sql for sql in spent if 'FROM "accounts_membership"' in sql]
     assert len(roles) == 2  # the page's check, and the service's under the lock
-    assert not [sql for sql in spent if sql.startswith('UPDATE "assessments_submission"')]
+    assert not [sql for sql in spent if 'UPDATE "assessments_submission"' in sql]
 
 
 def test_the_first_save_moves_the_submission_and_a_refused_role_writes_nothing(eighty: Cast):
@@ -264,9 +264,10 @@ def test_a_draft_saved_again_with_nothing_changed_opens_no_transaction(eighty: C
         )
     spent = [query["sql"] for query in captured.captured_queries]
     assert (result.saved, result.state) == (0, "draft")
-    assert not [
-        sql for sql in spent if sql.startswith(("SAVEPOINT", "BEGIN", "INSERT", "UPDATE"))
-    ], "\n".join(spent)
+    writes = ("SAVEPOINT", "BEGIN", "INSERT", "UPDATE")
+    # an executemany is recorded as "80 times: UPDATE …"
+    written = [sql for sql in spent if sql.split(" times: ")[-1].startswith(writes)]
+    assert not written, "\n".join(spent)
     assert not [sql for sql in spent if "FOR UPDATE" in sql]
     assert len([sql for sql in spent if 'FROM "accounts_membership"' in sql]) == 1
     assert {code: a.version for code, a in stored(eighty).items()} == {

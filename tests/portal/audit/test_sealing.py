@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.audit import services
@@ -105,6 +106,32 @@ def test_a_writers_entries_are_linked_after_what_was_left_pending(
     assert AuditEntry.objects.get(pk=left.pk).seq == 1  # the one left pending, first
     assert [e.pk for e in entries] == [left.pk + 1, left.pk + 2]
     assert AuditHead.objects.get().count == 3
+    assert audit_log_verify().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_linked_append_reads_the_head_and_its_ids_in_one_statement(cast: Cast):
+    """Under the lock every writer waits for (on SQLite the database's, held from the first
+    statement): the head, whether any entry is left pending, and the ids to give are one
+    read, then the insert and the head's move; on SQLite an entry left pending is sealed
+    first."""
+    audit_record(actor=cast.lan, entity="answer", action="save", new="1")
+    record = Record(actor=cast.lan, entity="answers", action="save", new={"c1": 2})
+    with CaptureQueriesContext(connection) as captured:
+        [entry] = services.audit_append(services.audit_entries([record]), linked=True)
+    audit = [q["sql"] for q in captured.captured_queries if '"audit_' in q["sql"]]
+    reads = [sql for sql in audit if sql.startswith("SELECT")]
+    assert len(reads) == 1, "\n".join(audit)
+    assert (entry.seq, AuditHead.objects.get().count) == (2, 2)
+    with transaction.atomic():  # pending, as a writer of a previous version left it
+        left = AuditEntry(actor_name="DTI", entity="answer", action="save", at=timezone.now())
+        left.hash = pending_mark(left.content())
+        AuditEntry.objects.append_pending([left])
+    [after] = services.audit_append(services.audit_entries([record]), linked=True)
+    audit_seal()  # PostgreSQL links the save first, and seals what is pending after it
+    first, second = (left, after) if connection.vendor == "sqlite" else (after, left)
+    assert [AuditEntry.objects.get(pk=e.pk).seq for e in (first, second)] == [3, 4]
+    assert after.pk == left.pk + 1
     assert audit_log_verify().intact
 
 
