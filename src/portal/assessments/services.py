@@ -6,9 +6,12 @@ other; on a ValidationError nothing is written."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -52,12 +55,14 @@ def _locked_submission(campaign_unit: CampaignUnit) -> Submission:
     """The unit's submission, its row locked and read whole (created if it has none yet), in
     the caller's transaction."""
     found = _LOCKED_ROW.objects(campaign_unit=campaign_unit.pk)
-    if found:
-        submission: Submission = found[0]
-        # each object names the other, so that neither reads its row again
-        submission.campaign_unit = campaign_unit
-        return submission
-    return _created(campaign_unit)
+    return _naming(found[0], campaign_unit) if found else _created(campaign_unit)
+
+
+def _naming(submission: Submission, campaign_unit: CampaignUnit) -> Submission:
+    """`submission`, read for `campaign_unit`: each object then names the other, so that
+    neither reads its row again."""
+    submission.campaign_unit = campaign_unit
+    return submission
 
 
 def _created(campaign_unit: CampaignUnit) -> Submission:
@@ -81,15 +86,23 @@ _LOCKED_ROW = Compiled(
 )
 
 
-# A unit's submission locked and its state read, with the roles the person holds in the
-# unit's province (portal.accounts.permissions.held_in_province) read in the same statement:
-# composed once (portal.compiled), as every save of a draft asks it, on SQLite under the
-# database's write lock. Only the submission's row is locked (`of`), not the roles'.
+def _locked_with_held(campaign_unit: Any, person: Any, province: Any) -> QuerySet[Any]:
+    """A unit's submission locked, with the roles the person holds in the unit's province
+    (portal.accounts.permissions.held_in_province) read in the same statement, as `held`:
+    only the submission's row is locked (`of`), not the roles'."""
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .filter(campaign_unit_id=campaign_unit)
+        .annotate(held=held_in_province(person, province))
+    )
+
+
+# Its state alone: composed once (portal.compiled), as every save of a draft asks it, on
+# SQLite under the database's write lock.
 _LOCKED_STATE = Compiled(
-    lambda campaign_unit, person, province: Submission.objects.select_for_update(of=("self",))
-    .filter(campaign_unit_id=campaign_unit)
-    .annotate(held=held_in_province(person, province))
-    .values_list("pk", "state", "held"),
+    lambda campaign_unit, person, province: _locked_with_held(
+        campaign_unit, person, province
+    ).values_list("pk", "state", "held"),
     "campaign_unit",
     "person",
     "province",
@@ -97,14 +110,7 @@ _LOCKED_STATE = Compiled(
 
 # The same, the row read whole: a submission not yet a draft (a commune's first save), or
 # a write that reads it (evidence's).
-_LOCKED_ROW_AND_ROLES = Compiled(
-    lambda campaign_unit, person, province: Submission.objects.select_for_update(of=("self",))
-    .filter(campaign_unit_id=campaign_unit)
-    .annotate(held=held_in_province(person, province)),
-    "campaign_unit",
-    "person",
-    "province",
-)
+_LOCKED_ROW_AND_ROLES = Compiled(_locked_with_held, "campaign_unit", "person", "province")
 
 
 def _locked_with_roles(
@@ -129,8 +135,7 @@ def _locked_with_roles(
     found = _LOCKED_ROW_AND_ROLES.objects(campaign_unit=unit, person=person, province=province)
     if not found:
         return None, unit_roles(actor, campaign_unit)
-    submission: Submission = found[0]
-    submission.campaign_unit = campaign_unit  # each names the other: neither read again
+    submission = _naming(found[0], campaign_unit)
     return submission, roles_reaching(submission.held, campaign_unit.unit_id)  # type: ignore[attr-defined]  # read with it
 
 
