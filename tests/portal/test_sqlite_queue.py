@@ -192,6 +192,7 @@ def test_a_commit_refused_keeps_the_turn_until_its_rollback(open_database, tmp_p
     wrapper.rollback()
     wrapper.set_autocommit(True)
     assert not turn_taken(tmp_path)
+    assert synchronous(wrapper) == 2  # told FULL again with the transaction's end
 
 
 @pytest.fixture
@@ -345,3 +346,123 @@ def test_a_timeout_that_is_not_a_finite_number_of_seconds_is_refused_at_once(tmp
     settings["OPTIONS"]["timeout"] = timeout  # type: ignore[index]  # the settings' dict
     with pytest.raises(ImproperlyConfigured, match="timeout"):
         ConnectionHandler({"default": settings})["default"]
+
+
+# A commit's sync to the disk: SQLite told NORMAL while the transaction writes (its commit
+# does not wait for the disk), the log synced once the turn is given back, before the commit
+# returns: a commit that returns is on the disk, as FULL's is.
+
+
+def syncs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[str, bool]]:
+    """Each of the portal's syncs from now on: the file synced, and whether the turn was
+    taken as it was synced."""
+    calls: list[tuple[str, bool]] = []
+    sync = os.fdatasync
+
+    def recorded(descriptor: int) -> None:
+        calls.append((os.path.realpath(f"/proc/self/fd/{descriptor}"), turn_taken(tmp_path)))
+        sync(descriptor)
+
+    monkeypatch.setattr(os, "fdatasync", recorded)
+    return calls
+
+
+def synchronous(wrapper: Any) -> int:
+    """SQLite's `synchronous` on the wrapper's connection: 1 NORMAL, 2 FULL."""
+    (level,) = wrapper.connection.execute("PRAGMA synchronous").fetchone()
+    return int(level)
+
+
+def log_of(tmp_path: Path) -> str:
+    return os.path.realpath(tmp_path / "dti.sqlite3-wal")
+
+
+def test_a_commit_is_synced_to_the_disk_after_the_turn_is_given_back(
+    open_database, tmp_path, monkeypatch
+):
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+    synced = syncs(monkeypatch, tmp_path)
+    assert synchronous(wrapper) == 2  # FULL outside a transaction: a single write's own
+    with transaction(wrapper) as cursor:
+        cursor.execute("INSERT INTO step VALUES (%s)", ["saved"])
+        assert synchronous(wrapper) == 1 and synced == []
+    assert synced == [(log_of(tmp_path), False)]
+    assert synchronous(wrapper) == 2
+    assert steps(database) == ["saved"]
+
+
+def test_a_transaction_that_writes_nothing_syncs_nothing(open_database, tmp_path, monkeypatch):
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+    synced = syncs(monkeypatch, tmp_path)
+    with transaction(wrapper) as cursor:
+        cursor.execute("SELECT count(*) FROM step")
+
+    def undone() -> None:
+        with transaction(wrapper) as cursor:
+            cursor.execute("INSERT INTO step VALUES (%s)", ["undone"])
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        undone()
+    assert synced == []
+    assert synchronous(wrapper) == 2 and steps(database) == []
+
+
+def test_a_sync_that_fails_fails_the_commit_and_gives_everything_back(
+    open_database, tmp_path, monkeypatch
+):
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+
+    def failing(descriptor: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fdatasync", failing)
+    with (
+        pytest.raises(OperationalError, match=r"dti\.sqlite3-wal: Input/output error"),
+        transaction(wrapper) as cursor,
+    ):
+        cursor.execute("INSERT INTO step VALUES (%s)", ["unsure"])
+    assert not turn_taken(tmp_path) and synchronous(wrapper) == 2
+
+
+@pytest.mark.parametrize(
+    ("pragmas", "level"),
+    [
+        ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", 1),  # told not to wait
+        ("PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;", 2),  # no log to sync
+    ],
+)
+def test_a_database_told_otherwise_is_synced_as_sqlite_syncs_it(
+    open_database, tmp_path, monkeypatch, pragmas, level
+):
+    database = open_database(WAIT_S)
+    database.close_all()
+    settings = database_from_url("sqlite:///dti.sqlite3", tmp_path)
+    settings["OPTIONS"]["init_command"] = pragmas  # type: ignore[index]  # the settings' dict
+    database = ConnectionHandler({"default": settings})
+    wrapper = database["default"]
+    synced = syncs(monkeypatch, tmp_path)
+    try:
+        with transaction(wrapper) as cursor:
+            cursor.execute("INSERT INTO step VALUES (%s)", ["saved"])
+            assert synchronous(wrapper) == level
+        assert synced == [] and synchronous(wrapper) == level
+    finally:
+        database.close_all()
+
+
+def test_a_connection_told_normal_after_it_opened_stays_normal(
+    open_database, tmp_path, monkeypatch
+):
+    """A command that chooses speed over a power cut (PRAGMA synchronous=NORMAL) keeps it."""
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+    synced = syncs(monkeypatch, tmp_path)
+    with wrapper.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    with transaction(wrapper) as cursor:
+        cursor.execute("INSERT INTO step VALUES (%s)", ["saved"])
+    assert synced == [] and synchronous(wrapper) == 1

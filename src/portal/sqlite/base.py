@@ -18,6 +18,17 @@ back, or its connection closed):
   one thread of each process that holds its process's turn, and woken as soon as it is
   free. The kernel gives a process's lock back when the process ends, however it ends.
 
+A commit waits for the disk after the turn is given back. Told `synchronous=FULL`
+(portal.env), SQLite syncs the write-ahead log as it commits, its write lock held all the
+while: on deadline day a fifth of a save's turn went to that wait (docs/decisions.md,
+"A commit waits for the disk after its turn"). Here a transaction tells SQLite NORMAL (its
+commit writes the log without waiting for the disk) and, once the turn is given back,
+syncs the log file itself before the commit returns: a commit that returns is on the disk,
+as FULL's is, and the next writer writes while this one waits. The log is written in commit
+order and a recovery keeps what it holds up to its last whole commit, so the sync of one
+commit is the sync of every commit before it. Writes outside a transaction, a database
+told NORMAL or less, and one not in WAL mode are synced as SQLite syncs them.
+
 The wait for the turn is bounded as SQLite's own is, by the database's `OPTIONS["timeout"]`
 (20 s in portal.env): a writer still waiting then fails as SQLite would, "database is
 locked", rather than hold its server thread for ever behind a writer that does not end (a
@@ -58,27 +69,49 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().__init__(*args, **kwargs)
         self._queue: _Queue | None = None
         self._timeout = _timeout(self.settings_dict.get("OPTIONS", {}))
+        self._log: _Log | None = None  # set on connecting, where a commit's sync is deferred
         _wrappers.add(self)
+
+    def get_new_connection(self, conn_params: Any) -> Any:
+        connection = super().get_new_connection(conn_params)
+        self._log = None if self.is_in_memory_db() else _Log.of(connection)
+        return connection
 
     def _start_transaction_under_autocommit(self) -> None:
         self._take_turn()
         try:
+            if self._log is not None:
+                self._log.defer(self.connection)
             super()._start_transaction_under_autocommit()  # type: ignore[misc]  # Django's own, not in its stubs
         except BaseException:
             self._end_turn()
+            self._restore_sync()
             raise
 
     def _commit(self) -> None:
+        committed = False
         try:
             super()._commit()  # type: ignore[misc]  # Django's own, not in its stubs
+            committed = True
         finally:
-            self._end_turn_if_over()
+            if self._end_turn_if_over():
+                try:
+                    if committed and self._log is not None:
+                        self._log.sync(self.connection)
+                finally:
+                    self._restore_sync()
 
     def _rollback(self) -> None:
         try:
             super()._rollback()  # type: ignore[misc]  # Django's own, not in its stubs
         finally:
-            self._end_turn_if_over()
+            if self._end_turn_if_over():
+                self._restore_sync()
+
+    def _restore_sync(self) -> None:
+        if self._log is not None and self.connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._log.restore(self.connection)
 
     def _close(self) -> None:
         try:
@@ -95,19 +128,71 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._queue = _Queue(str(self.settings_dict["NAME"]))
         self._queue.take(self._timeout)
 
-    def _end_turn_if_over(self) -> None:
+    def _end_turn_if_over(self) -> bool:
         """A failed COMMIT (a deferred reference refused) leaves SQLite's transaction open,
-        and its write lock held, until the rollback that follows: the turn goes with it."""
+        and its write lock held, until the rollback that follows: the turn goes with it.
+        True if the transaction is over."""
         try:
             over = self.connection is None or not self.connection.in_transaction
         except sqlite3.ProgrammingError:  # closed: its transaction with it
             over = True
         if over:
             self._end_turn()
+        return over
 
     def _end_turn(self) -> None:
         if self._queue is not None:
             self._queue.give_back()
+
+
+class _Log:
+    """A connection's write-ahead log, synced at a commit after the turn is given back (the
+    module's docstring): SQLite told NORMAL for the transaction if it was told to sync every
+    commit (FULL or EXTRA; anything less is left as it is), the log file synced before the
+    commit returns, and SQLite told again what it was told before."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.told: int | None = None  # SQLite's `synchronous` before the transaction deferred it
+        self.changes = 0  # the connection's rows changed before it
+
+    @classmethod
+    def of(cls, connection: sqlite3.Connection) -> _Log | None:
+        """None unless the database is in WAL mode: a rollback journal is synced as SQLite
+        syncs it."""
+        (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+        if str(mode).lower() != "wal":
+            return None
+        files = {name: path for _, name, path in connection.execute("PRAGMA database_list")}
+        return cls(f"{files['main']}-wal")
+
+    def defer(self, connection: sqlite3.Connection) -> None:
+        (told,) = connection.execute("PRAGMA synchronous").fetchone()
+        if int(told) >= FULL:
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self.told, self.changes = int(told), connection.total_changes
+
+    def sync(self, connection: sqlite3.Connection) -> None:
+        """The log on the disk, if the transaction deferred its sync and wrote to the log. A
+        commit whose sync fails fails: a power cut may lose it."""
+        if self.told is None or connection.total_changes == self.changes:
+            return  # no row changed: nothing written to the log
+        try:
+            descriptor = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fdatasync(descriptor)
+            finally:
+                os.close(descriptor)
+        except OSError as error:
+            raise OperationalError(f"{self.path}: {error.strerror}") from error
+
+    def restore(self, connection: sqlite3.Connection) -> None:
+        told, self.told = self.told, None
+        if told is not None:
+            connection.execute(f"PRAGMA synchronous={told:d}")
+
+
+FULL = 2  # PRAGMA synchronous's FULL
 
 
 def _timeout(options: Any) -> float:
