@@ -189,6 +189,7 @@ def test_a_commit_refused_keeps_the_turn_until_its_rollback(open_database, tmp_p
     with pytest.raises(IntegrityError):
         wrapper.commit()
     assert wrapper.connection.in_transaction and turn_taken(tmp_path)
+    assert synchronous(wrapper) == 1  # NORMAL until the transaction ends
     wrapper.rollback()
     wrapper.set_autocommit(True)
     assert not turn_taken(tmp_path)
