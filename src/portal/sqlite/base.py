@@ -26,8 +26,11 @@ commit writes the log without waiting for the disk) and, once the turn is given 
 syncs the log file itself before the commit returns: a commit that returns is on the disk,
 as FULL's is, and the next writer writes while this one waits. The log is written in commit
 order and a recovery keeps what it holds up to its last whole commit, so the sync of one
-commit is the sync of every commit before it. Writes outside a transaction, a database
-told NORMAL or less, and one not in WAL mode are synced as SQLite syncs them.
+commit is the sync of every commit before it, and of a commit another writer read before
+writing its own. A commit can be read for the moment before its sync returns, which FULL
+does not allow: a power cut in that moment loses it, though someone may have seen it, and
+its writer was never answered. Writes outside a transaction, a database told NORMAL or
+less, and one not in WAL mode are synced as SQLite syncs them.
 
 The wait for the turn is bounded as SQLite's own is, by the database's `OPTIONS["timeout"]`
 (20 s in portal.env): a writer still waiting then fails as SQLite would, "database is
@@ -81,11 +84,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._take_turn()
         try:
             if self._log is not None:
-                self._log.defer(self.connection)
+                with self.wrap_database_errors:
+                    self._log.defer(self.connection)
             super()._start_transaction_under_autocommit()  # type: ignore[misc]  # Django's own, not in its stubs
         except BaseException:
-            self._end_turn()
-            self._restore_sync()
+            try:
+                self._end_turn()
+            finally:
+                self._restore_sync()
             raise
 
     def _commit(self) -> None:
@@ -109,14 +115,29 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 self._restore_sync()
 
     def _restore_sync(self) -> None:
-        if self._log is not None and self.connection is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._log.restore(self.connection)
+        """SQLite told again what it was told before the transaction. Should SQLite refuse,
+        the connection is left NORMAL: it is then obsolete, and Django closes it at the end
+        of the request, or before the next one uses it (`is_usable`, CONN_HEALTH_CHECKS)."""
+        if self._log is None or self.connection is None:
+            return
+        try:
+            self._log.restore(self.connection)
+        except sqlite3.Error:
+            self.close_at = time.monotonic()
+
+    def is_usable(self) -> bool:
+        return super().is_usable() and not (
+            self._log is not None
+            and self.connection is not None
+            and self._log.left_normal(self.connection)
+        )
 
     def _close(self) -> None:
         try:
             super()._close()  # type: ignore[misc]  # Django's own, not in its stubs
         finally:
+            if self._log is not None:
+                self._log.close()
             if self._queue is not None:  # its turn given back with it
                 self._queue.close()
                 self._queue = None
@@ -149,12 +170,18 @@ class _Log:
     """A connection's write-ahead log, synced at a commit after the turn is given back (the
     module's docstring): SQLite told NORMAL for the transaction if it was told to sync every
     commit (FULL or EXTRA; anything less is left as it is), the log file synced before the
-    commit returns, and SQLite told again what it was told before."""
+    commit returns, and SQLite told again what it was told before.
+
+    The log is synced through one descriptor for the connection's life, opened at its first
+    sync: the file is never deleted while a connection to the database is open, and a
+    descriptor open when the disk fails to write a page is told so at its next sync (one
+    opened after the failure was reported elsewhere would not be)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.told: int | None = None  # SQLite's `synchronous` before the transaction deferred it
-        self.changes = 0  # the connection's rows changed before it
+        self.told: int | None = None  # SQLite's `synchronous` until a transaction deferred it
+        self.descriptor: int | None = None
+        self.closed: weakref.finalize[Any, _Log] | None = None
 
     @classmethod
     def of(cls, connection: sqlite3.Connection) -> _Log | None:
@@ -167,29 +194,40 @@ class _Log:
         return cls(f"{files['main']}-wal")
 
     def defer(self, connection: sqlite3.Connection) -> None:
-        (told,) = connection.execute("PRAGMA synchronous").fetchone()
-        if int(told) >= FULL:
+        if self.told is None:  # else left NORMAL by a restore SQLite refused: still deferred
+            (told,) = connection.execute("PRAGMA synchronous").fetchone()
+            if int(told) < FULL:
+                return
             connection.execute("PRAGMA synchronous=NORMAL")
-            self.told, self.changes = int(told), connection.total_changes
+            self.told = int(told)
 
     def sync(self, connection: sqlite3.Connection) -> None:
-        """The log on the disk, if the transaction deferred its sync and wrote to the log. A
-        commit whose sync fails fails: a power cut may lose it."""
-        if self.told is None or connection.total_changes == self.changes:
-            return  # no row changed: nothing written to the log
+        """The log on the disk, if the transaction deferred its sync: whatever it wrote, rows
+        or the schema. A sync that fails fails the commit, which SQLite has made and others
+        may read: a power cut may lose it (docs/decisions.md, 38)."""
+        if self.told is None:
+            return
         try:
-            descriptor = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-            try:
-                os.fdatasync(descriptor)
-            finally:
-                os.close(descriptor)
+            if self.descriptor is None:
+                self.descriptor = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+                self.closed = weakref.finalize(self, os.close, self.descriptor)
+            os.fdatasync(self.descriptor)
         except OSError as error:
             raise OperationalError(f"{self.path}: {error.strerror}") from error
 
     def restore(self, connection: sqlite3.Connection) -> None:
-        told, self.told = self.told, None
-        if told is not None:
-            connection.execute(f"PRAGMA synchronous={told:d}")
+        if self.told is not None:
+            connection.execute(f"PRAGMA synchronous={self.told:d}")
+            self.told = None
+
+    def left_normal(self, connection: Any) -> bool:
+        """Whether SQLite refused to be told again what it was told, outside a transaction."""
+        return self.told is not None and not connection.in_transaction
+
+    def close(self) -> None:
+        if self.closed is not None:
+            self.closed()
+        self.descriptor = self.closed = None
 
 
 FULL = 2  # PRAGMA synchronous's FULL
