@@ -436,20 +436,6 @@ def test_a_sync_that_fails_fails_the_commit_and_gives_everything_back(
     assert steps(database) == ["unsure"]
 
 
-def test_a_database_told_extra_is_synced_after_its_turn_and_told_extra_again(
-    open_database, tmp_path, monkeypatch
-):
-    database = open_database(WAIT_S)
-    wrapper = database["default"]
-    synced = syncs(monkeypatch, tmp_path)
-    with wrapper.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=EXTRA")
-    with transaction(wrapper) as cursor:
-        cursor.execute("INSERT INTO step VALUES (%s)", ["saved"])
-        assert synchronous(wrapper) == 1
-    assert synced == [(log_of(tmp_path), False)] and synchronous(wrapper) == 3
-
-
 def test_a_begin_that_fails_gives_the_turn_back_and_tells_sqlite_full_again(
     open_database, tmp_path
 ):
@@ -520,15 +506,23 @@ def test_a_database_told_otherwise_is_synced_as_sqlite_syncs_it(
         database.close_all()
 
 
-def test_a_connection_told_normal_after_it_opened_stays_normal(
-    open_database, tmp_path, monkeypatch
+@pytest.mark.parametrize(
+    ("told", "portal_syncs"),
+    [
+        (3, True),  # EXTRA: deferred as FULL is, and told EXTRA again
+        (1, False),  # NORMAL: a command that chooses speed over a power cut keeps it
+    ],
+)
+def test_a_connection_told_another_level_after_it_opened_keeps_it(
+    open_database, tmp_path, monkeypatch, told, portal_syncs
 ):
-    """A command that chooses speed over a power cut (PRAGMA synchronous=NORMAL) keeps it."""
     database = open_database(WAIT_S)
     wrapper = database["default"]
     synced = syncs(monkeypatch, tmp_path)
     with wrapper.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={told:d}")
     with transaction(wrapper) as cursor:
         cursor.execute("INSERT INTO step VALUES (%s)", ["saved"])
-    assert synced == [] and synchronous(wrapper) == 1
+        assert synchronous(wrapper) == 1
+    assert synced == ([(log_of(tmp_path), False)] if portal_syncs else [])
+    assert synchronous(wrapper) == told

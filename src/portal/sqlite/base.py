@@ -81,11 +81,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return connection
 
     def _start_transaction_under_autocommit(self) -> None:
-        self._take_turn()
+        if self._log is not None:  # before the turn: nothing of it needs the write lock
+            with self.wrap_database_errors:
+                self._log.defer(self.connection)
         try:
-            if self._log is not None:
-                with self.wrap_database_errors:
-                    self._log.defer(self.connection)
+            self._take_turn()
             super()._start_transaction_under_autocommit()  # type: ignore[misc]  # Django's own, not in its stubs
         except BaseException:
             try:
