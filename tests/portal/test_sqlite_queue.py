@@ -416,10 +416,11 @@ def test_a_commit_that_changes_only_the_schema_is_synced_one_rolled_back_is_not(
 
 
 def test_a_sync_that_fails_fails_the_commit_and_gives_everything_back(
-    open_database, tmp_path, monkeypatch
+    open_database, tmp_path, monkeypatch, caplog
 ):
     """SQLite has made the commit, which others may read: the request fails as if its
-    server had died just after the commit (docs/decisions.md, 38)."""
+    server had died just after the commit, and the operator is told what to do, since the
+    disk may lack what later commits build on (docs/decisions.md, 38)."""
     database = open_database(WAIT_S)
     wrapper = database["default"]
 
@@ -434,6 +435,10 @@ def test_a_sync_that_fails_fails_the_commit_and_gives_everything_back(
         cursor.execute("INSERT INTO step VALUES (%s)", ["unsure"])
     assert not turn_taken(tmp_path) and synchronous(wrapper) == 2
     assert steps(database) == ["unsure"]
+    [told] = [r for r in caplog.records if r.name == "portal.sqlite"]
+    assert told.levelname == "CRITICAL"
+    assert "dti.sqlite3-wal (Input/output error)" in told.getMessage()
+    assert "Stop the portal" in told.getMessage() and "reliability.md" in told.getMessage()
 
 
 def test_a_begin_that_fails_gives_the_turn_back_and_tells_sqlite_full_again(

@@ -24,7 +24,8 @@ while: on deadline day a fifth of a save's turn went to that wait (docs/decision
 "A commit waits for the disk after its turn"). Here a transaction tells SQLite NORMAL (its
 commit writes the log without waiting for the disk) and, once the turn is given back,
 syncs the log file itself before the commit returns: a commit that returns is on the disk,
-as FULL's is, and the next writer writes while this one waits. The log is written in commit
+as FULL's is (while the disk writes what it is given: docs/reliability.md), and the next
+writer writes while this one waits. The log is written in commit
 order and a recovery keeps what it holds up to its last whole commit, so the sync of one
 commit is the sync of every commit before it, and of a commit another writer read before
 writing its own. A commit can be read for the moment before its sync returns, which FULL
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import math
 import os
 import sqlite3
@@ -60,6 +62,7 @@ __all__ = ["QUEUE_SUFFIX", "DatabaseWrapper"]
 
 QUEUE_SUFFIX = "-writers"  # the file beside the database that its writers lock in turn
 DEFAULT_TIMEOUT_S = 5.0  # Python's sqlite3 default, when OPTIONS name none
+logger = logging.getLogger("portal.sqlite")
 
 _turns: dict[str, threading.Lock] = {}  # each database's turn in this process, by path
 _waiting: set[int] = set()  # descriptors waiting for a file's lock in this process
@@ -204,7 +207,9 @@ class _Log:
     def sync(self, connection: sqlite3.Connection) -> None:
         """The log on the disk, if the transaction deferred its sync: whatever it wrote, rows
         or the schema. A sync that fails fails the commit, which SQLite has made and others
-        may read: a power cut may lose it (docs/decisions.md, 38)."""
+        may read. The disk may then lack it while later commits are acknowledged: the
+        operator is told, at the log's loudest, to stop the portal and move the database
+        (docs/reliability.md; docs/decisions.md, 38)."""
         if self.told is None:
             return
         try:
@@ -213,6 +218,14 @@ class _Log:
                 self.closed = weakref.finalize(self, os.close, self.descriptor)
             os.fdatasync(self.descriptor)
         except OSError as error:
+            logger.critical(
+                "The disk did not write the database's log %s (%s): commits may be "
+                "acknowledged that it lacks. Stop the portal and its worker now, back the "
+                "database up onto another disk and restore it on a sound one "
+                "(docs/reliability.md).",
+                self.path,
+                error.strerror,
+            )
             raise OperationalError(f"{self.path}: {error.strerror}") from error
 
     def restore(self, connection: sqlite3.Connection) -> None:
