@@ -99,9 +99,9 @@ class Check:
 
 
 def health_checks() -> list[Check]:
-    """The database answers; the evidence store, the audit anchor's and the jobs' folders
-    are writable, and their disk has room. Each failure is logged with its cause. (The
-    task worker's heartbeat is portal.jobs.selectors.worker_check.)"""
+    """The database answers and takes writes; the evidence store, the audit anchor's and the
+    jobs' folders are writable, and their disk has room. Each failure is logged with its
+    cause. (The task worker's heartbeat is portal.jobs.selectors.worker_check.)"""
     return [
         _database(),
         *_evidence(),
@@ -117,6 +117,10 @@ def _database() -> Check:
     except Exception:
         logger.exception("Health: the database does not answer")
         return Check("database", False, "unreachable")
+    stopped = getattr(connection, "writes_stopped", None)  # SQLite's (portal.sqlite)
+    if stopped is not None and (said := stopped()) is not None:
+        logger.error("Health: the database takes no writes: %s", said)
+        return Check("database", False, "writes stopped")
     return Check("database", True, connection.vendor)
 
 

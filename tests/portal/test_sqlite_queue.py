@@ -24,7 +24,7 @@ import pytest
 from django.db.utils import ConnectionHandler, IntegrityError, OperationalError
 
 from portal.env import database_from_url
-from portal.sqlite.base import QUEUE_SUFFIX
+from portal.sqlite.base import QUEUE_SUFFIX, STOP_SUFFIX
 
 WAIT_S = 30  # how long a test waits for a thread that should finish
 SHORT_S = 0.5  # how long a writer that should be waiting is given to show it is not
@@ -439,6 +439,86 @@ def test_a_sync_that_fails_fails_the_commit_and_gives_everything_back(
     assert told.levelname == "CRITICAL"
     assert "dti.sqlite3-wal (Input/output error)" in told.getMessage()
     assert "Stop the portal" in told.getMessage() and "reliability.md" in told.getMessage()
+    marker = (tmp_path / f"dti.sqlite3{STOP_SUFFIX}").read_text()
+    assert "dti.sqlite3-wal" in marker and "(Input/output error)" in marker
+
+
+def stopped_by_a_failed_sync(database: ConnectionHandler, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit of `database` whose sync the disk fails, as `fdatasync` reports it."""
+
+    def failing(descriptor: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "fdatasync", failing)
+        with pytest.raises(OperationalError), transaction(database["default"]) as cursor:
+            cursor.execute("INSERT INTO step VALUES (%s)", ["unsure"])
+
+
+def refused_everywhere(database: ConnectionHandler) -> None:
+    """No write goes through `database`'s connection, in a transaction or outside one;
+    reads do."""
+    wrapper = database["default"]
+    begun: list[bool] = []
+
+    def written() -> None:
+        with transaction(wrapper) as cursor:
+            begun.append(True)  # refused as it begins: nothing of it is done
+            cursor.execute("INSERT INTO step VALUES (%s)", ["in a transaction"])
+
+    with pytest.raises(OperationalError, match=r"unsynced: writes stopped: the disk did not"):
+        written()
+    assert begun == []
+    with pytest.raises(OperationalError, match="readonly"), wrapper.cursor() as cursor:
+        cursor.execute("INSERT INTO step VALUES (%s)", ["alone"])
+    assert steps(database) == ["unsure"]
+
+
+def test_a_sync_that_fails_stops_the_databases_writes_in_every_process_reads_go_on(
+    open_database, tmp_path, monkeypatch
+):
+    """Linux counts pages it failed to write as written: a later commit would be synced and
+    acknowledged over the gap, and lost with it (docs/decisions.md, 38). So nothing more is
+    written: not on the failed connection, nor on another, nor in another process, which
+    finds the marker beside the database."""
+    from portal.sqlite import base
+
+    database = open_database(WAIT_S)
+    stopped_by_a_failed_sync(database, monkeypatch)
+    refused_everywhere(database)
+    refused_everywhere(open_database(WAIT_S))  # another connection of this process
+    monkeypatch.setattr(base, "_stopped", {})  # another process: only the marker to go by
+    refused_everywhere(open_database(WAIT_S))
+    assert not turn_taken(tmp_path)
+    assert database["default"].writes_stopped().startswith(str(tmp_path))
+
+
+def test_a_transaction_that_would_commit_after_the_stop_is_rolled_back(
+    open_database, tmp_path, monkeypatch
+):
+    """Stopped by another process while it wrote: the commit, not yet made, is not made."""
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+    synced = syncs(monkeypatch, tmp_path)
+    marker = tmp_path / f"dti.sqlite3{STOP_SUFFIX}"
+
+    def written() -> None:
+        with transaction(wrapper) as cursor:
+            cursor.execute("INSERT INTO step VALUES (%s)", ["late"])
+            marker.write_text("the disk did not write dti.sqlite3-wal (Input/output error)\n")
+
+    with pytest.raises(OperationalError, match="writes stopped: the disk did not write"):
+        written()
+    assert synced == [] and not turn_taken(tmp_path) and synchronous(wrapper) == 2
+    assert steps(database) == []
+
+
+def test_a_database_whose_writes_go_on_says_nothing_stopped(open_database, tmp_path):
+    database = open_database(WAIT_S)
+    with transaction(database["default"]) as cursor:
+        cursor.execute("INSERT INTO step VALUES (%s)", ["saved"])
+    assert database["default"].writes_stopped() is None
+    assert not (tmp_path / f"dti.sqlite3{STOP_SUFFIX}").exists()
 
 
 def test_a_begin_that_fails_gives_the_turn_back_and_tells_sqlite_full_again(

@@ -20,18 +20,18 @@ back, or its connection closed):
 
 A commit waits for the disk after the turn is given back. Told `synchronous=FULL`
 (portal.env), SQLite syncs the write-ahead log as it commits, its write lock held all the
-while: on deadline day a fifth of a save's turn went to that wait (docs/decisions.md,
-"A commit waits for the disk after its turn"). Here a transaction tells SQLite NORMAL (its
-commit writes the log without waiting for the disk) and, once the turn is given back,
-syncs the log file itself before the commit returns: a commit that returns is on the disk,
-as FULL's is (while the disk writes what it is given: docs/reliability.md), and the next
-writer writes while this one waits. The log is written in commit
-order and a recovery keeps what it holds up to its last whole commit, so the sync of one
-commit is the sync of every commit before it, and of a commit another writer read before
-writing its own. A commit can be read for the moment before its sync returns, which FULL
-does not allow: a power cut in that moment loses it, though someone may have seen it, and
-its writer was never answered. Writes outside a transaction, a database told NORMAL or
-less, and one not in WAL mode are synced as SQLite syncs them.
+while: on deadline day a fifth of a save's turn went to that wait (docs/decisions.md, "A
+commit waits for the disk after its turn"). Here a transaction tells SQLite NORMAL (its
+commit writes the log without waiting for the disk) and, once the turn is given back, syncs
+the log file itself before the commit returns: a commit that returns is on the disk, as
+FULL's is, and the next writer writes while this one waits. A sync that fails stops the
+database's writes, in every process (`_Log`). The log is written in commit order and a
+recovery keeps what it holds up to its last whole commit, so the sync of one commit is the
+sync of every commit before it, and of a commit another writer read before writing its own.
+A commit can be read for the moment before its sync returns, which FULL does not allow: a
+power cut in that moment loses it, though someone may have seen it, and its writer was
+never answered. Writes outside a transaction, a database told NORMAL or less, and one not
+in WAL mode are synced as SQLite syncs them.
 
 The wait for the turn is bounded as SQLite's own is, by the database's `OPTIONS["timeout"]`
 (20 s in portal.env): a writer still waiting then fails as SQLite would, "database is
@@ -52,15 +52,17 @@ import sqlite3
 import threading
 import time
 import weakref
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.sqlite3 import base
 from django.db.utils import OperationalError
 
-__all__ = ["QUEUE_SUFFIX", "DatabaseWrapper"]
+__all__ = ["QUEUE_SUFFIX", "STOP_SUFFIX", "DatabaseWrapper"]
 
 QUEUE_SUFFIX = "-writers"  # the file beside the database that its writers lock in turn
+STOP_SUFFIX = "-unsynced"  # beside the database once the disk failed to write its log
 DEFAULT_TIMEOUT_S = 5.0  # Python's sqlite3 default, when OPTIONS name none
 logger = logging.getLogger("portal.sqlite")
 
@@ -68,6 +70,7 @@ _turns: dict[str, threading.Lock] = {}  # each database's turn in this process, 
 _waiting: set[int] = set()  # descriptors waiting for a file's lock in this process
 _guard = threading.Lock()  # of both
 _wrappers: weakref.WeakSet[DatabaseWrapper] = weakref.WeakSet()
+_stopped: dict[str, str] = {}  # the stops this process has made or read, by their marker
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -83,8 +86,23 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._log = None if self.is_in_memory_db() else _Log.of(connection)
         return connection
 
+    def create_cursor(self, name: Any = None) -> Any:
+        """A cursor; outside a transaction (whose commit looks for itself), none that can
+        write once the database's writes are stopped: reads go on."""
+        cursor = super().create_cursor(name)
+        log = self._log
+        if log is not None and not self.connection.in_transaction and log.stopped():
+            self.connection.execute("PRAGMA query_only=ON")
+        return cursor
+
+    def writes_stopped(self) -> str | None:
+        """Why the database takes no more writes (a sync of its log failed), or None."""
+        return None if self._log is None else self._log.stopped()
+
     def _start_transaction_under_autocommit(self) -> None:
         if self._log is not None:  # before the turn: nothing of it needs the write lock
+            if (stopped := self._log.stopped()) is not None:
+                raise OperationalError(stopped)
             with self.wrap_database_errors:
                 self._log.defer(self.connection)
         try:
@@ -100,6 +118,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _commit(self) -> None:
         committed = False
         try:
+            if self._log is not None and (stopped := self._log.stopped()) is not None:
+                raise OperationalError(stopped)  # stopped meanwhile: rolled back (atomic)
             super()._commit()  # type: ignore[misc]  # Django's own, not in its stubs
             committed = True
         finally:
@@ -178,10 +198,20 @@ class _Log:
     The log is synced through one descriptor for the connection's life, opened at its first
     sync: the file is never deleted while a connection to the database is open, and a
     descriptor open when the disk fails to write a page is told so at its next sync (one
-    opened after the failure was reported elsewhere would not be)."""
+    opened after the failure was reported elsewhere would not be).
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    A sync that fails stops the database's writes, in every process, until an operator has
+    moved it (docs/reliability.md): the disk may lack a commit that SQLite has already made,
+    and a later commit, acknowledged over that gap, could be lost with it. The stop is a
+    marker beside the database, `<database>-unsynced`, which says when and why; looked for
+    as a transaction begins and as it commits, and by every cursor outside one: a
+    transaction that finds it is refused (rolled back, if begun), and a connection that
+    finds it outside one takes no more writes (SQLite's `query_only`). Reads go on. A process
+    that has seen the stop keeps it until it ends, the marker removed or not."""
+
+    def __init__(self, database: str) -> None:
+        self.path = f"{database}-wal"
+        self.marker = f"{database}{STOP_SUFFIX}"
         self.told: int | None = None  # SQLite's `synchronous` until a transaction deferred it
         self.descriptor: int | None = None
         self.closed: weakref.finalize[Any, _Log] | None = None
@@ -194,7 +224,7 @@ class _Log:
         if str(mode).lower() != "wal":
             return None
         files = {name: path for _, name, path in connection.execute("PRAGMA database_list")}
-        return cls(f"{files['main']}-wal")
+        return cls(files["main"])
 
     def defer(self, connection: sqlite3.Connection) -> None:
         if self.told is None:  # else left NORMAL by a restore SQLite refused: still deferred
@@ -218,15 +248,51 @@ class _Log:
                 self.closed = weakref.finalize(self, os.close, self.descriptor)
             os.fdatasync(self.descriptor)
         except OSError as error:
-            logger.critical(
-                "The disk did not write the database's log %s (%s): commits may be "
-                "acknowledged that it lacks. Stop the portal and its worker now, back the "
-                "database up onto another disk and restore it on a sound one "
-                "(docs/reliability.md).",
-                self.path,
-                error.strerror,
-            )
+            self._stop(error)
             raise OperationalError(f"{self.path}: {error.strerror}") from error
+
+    def stopped(self) -> str | None:
+        """Why the database's writes are stopped, or None: one `stat` while they are not."""
+        if not os.path.exists(self.marker):
+            return _stopped.get(self.marker)  # a marker this process could not write
+        if self.marker not in _stopped:
+            try:
+                with open(self.marker, encoding="utf-8", errors="replace") as marker:
+                    said = marker.read(1000).strip()
+            except OSError as error:
+                said = f"({error.strerror})"
+            _stopped[self.marker] = f"{self.marker}: writes stopped: {said}"
+        return _stopped[self.marker]
+
+    def _stop(self, error: OSError) -> None:
+        """The database's writes stopped, in this process and, through the marker, in every
+        other; the operator told at the log's loudest."""
+        when = datetime.now(UTC).isoformat(timespec="seconds")
+        said = f"the disk did not write {self.path} at {when} ({error.strerror})"
+        _stopped.setdefault(self.marker, f"{self.marker}: writes stopped: {said}")
+        try:
+            marker = os.open(
+                self.marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644
+            )
+        except FileExistsError:  # stopped already, by this process or another
+            marker = None
+        except OSError as failed:
+            logger.critical("%s could not be written (%s)", self.marker, failed.strerror)
+            marker = None
+        if marker is not None:
+            try:
+                os.write(marker, f"{said}\n".encode())
+            finally:
+                os.close(marker)
+        logger.critical(
+            "The disk did not write the database's log %s (%s): commits may be acknowledged "
+            "that it lacks, so the database takes no more writes (%s). Stop the portal and "
+            "its worker now, back the database up onto another disk and restore it on a "
+            "sound one (docs/reliability.md).",
+            self.path,
+            error.strerror,
+            self.marker,
+        )
 
     def restore(self, connection: sqlite3.Connection) -> None:
         if self.told is not None:

@@ -106,6 +106,30 @@ def test_a_database_that_does_not_answer_is_unhealthy_and_its_error_is_not_shown
     assert "10.0.0.5" not in response.content.decode() and "10.0.0.5" in caplog.text
 
 
+def test_a_database_that_takes_no_writes_is_unhealthy_and_says_so_in_the_log(
+    client, folders, monkeypatch, caplog
+):
+    """SQLite's writes stopped after the disk failed to write its log (portal.sqlite): the
+    pages still read, /healthz tells the monitoring, the error log tells the operator why."""
+
+    class Stopped:
+        vendor = "sqlite"
+
+        def __init__(self) -> None:
+            self.cursor = real.cursor
+
+        def writes_stopped(self) -> str:
+            return "/srv/dti/dti.sqlite3-unsynced: writes stopped: the disk did not write"
+
+    real = observability.connection
+    monkeypatch.setattr(observability, "connection", Stopped())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == {"ok": False, "detail": "writes stopped"}
+    assert "/srv/dti" not in response.content.decode()
+    assert "takes no writes: /srv/dti/dti.sqlite3-unsynced" in caplog.text
+
+
 def test_every_response_carries_a_request_id_and_a_proxys_is_kept(client):
     made = client.get("/healthz")["X-Request-ID"]
     assert len(made) == 32 and made != client.get("/healthz")["X-Request-ID"]
