@@ -24,10 +24,18 @@ import pytest
 from django.db.utils import ConnectionHandler, IntegrityError, OperationalError
 
 from portal.env import database_from_url
+from portal.sqlite import base
 from portal.sqlite.base import QUEUE_SUFFIX, STOP_SUFFIX
 
 WAIT_S = 30  # how long a test waits for a thread that should finish
 SHORT_S = 0.5  # how long a writer that should be waiting is given to show it is not
+
+
+@pytest.fixture(autouse=True)
+def no_stop_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a test's failed sync stops stays the test's (portal.sqlite keeps the stops a
+    process has seen)."""
+    monkeypatch.setattr(base, "_stopped", {})
 
 
 @pytest.fixture
@@ -438,7 +446,8 @@ def test_a_sync_that_fails_fails_the_commit_and_gives_everything_back(
     [told] = [r for r in caplog.records if r.name == "portal.sqlite"]
     assert told.levelname == "CRITICAL"
     assert "dti.sqlite3-wal (Input/output error)" in told.getMessage()
-    assert "Stop the portal" in told.getMessage() and "reliability.md" in told.getMessage()
+    assert "Back it up onto another disk now" in told.getMessage()
+    assert "reliability.md" in told.getMessage()
     marker = (tmp_path / f"dti.sqlite3{STOP_SUFFIX}").read_text()
     assert "dti.sqlite3-wal" in marker and "(Input/output error)" in marker
 
@@ -481,7 +490,6 @@ def test_a_sync_that_fails_stops_the_databases_writes_in_every_process_reads_go_
     acknowledged over the gap, and lost with it (docs/decisions.md, 38). So nothing more is
     written: not on the failed connection, nor on another, nor in another process, which
     finds the marker beside the database."""
-    from portal.sqlite import base
 
     database = open_database(WAIT_S)
     stopped_by_a_failed_sync(database, monkeypatch)
@@ -511,6 +519,89 @@ def test_a_transaction_that_would_commit_after_the_stop_is_rolled_back(
         written()
     assert synced == [] and not turn_taken(tmp_path) and synchronous(wrapper) == 2
     assert steps(database) == []
+
+
+def test_the_failed_connection_takes_no_write_even_through_what_it_had_made_before(
+    open_database, monkeypatch
+):
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+    with wrapper.cursor() as made_before:
+        stopped_by_a_failed_sync(database, monkeypatch)
+        with pytest.raises(OperationalError, match="readonly"):
+            made_before.execute("INSERT INTO step VALUES (%s)", ["by a cursor kept"])
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        wrapper.connection.execute("INSERT INTO step VALUES ('by SQLite itself')")
+    assert steps(database) == ["unsure"]
+
+
+def test_a_commit_stopped_as_it_syncs_is_not_acknowledged(open_database, tmp_path, monkeypatch):
+    """Stopped by another process between this commit and its sync: this commit may sit
+    after what the disk did not write, so it is not answered as saved."""
+    database = open_database(WAIT_S)
+    marker = tmp_path / f"dti.sqlite3{STOP_SUFFIX}"
+    sync = os.fdatasync
+
+    def meanwhile(descriptor: int) -> None:
+        marker.write_text("the disk did not write dti.sqlite3-wal (Input/output error)\n")
+        sync(descriptor)
+
+    monkeypatch.setattr(os, "fdatasync", meanwhile)
+    with (
+        pytest.raises(OperationalError, match="writes stopped: the disk did not write"),
+        transaction(database["default"]) as cursor,
+    ):
+        cursor.execute("INSERT INTO step VALUES (%s)", ["unsure"])
+    assert not turn_taken(tmp_path) and synchronous(database["default"]) == 2
+
+
+def test_a_commit_by_hand_stopped_meanwhile_is_rolled_back_not_left_open(open_database, tmp_path):
+    """Python's sqlite3 would commit a transaction left open when autocommit is set again."""
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+    wrapper.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    with wrapper.cursor() as cursor:
+        cursor.execute("INSERT INTO step VALUES (%s)", ["by hand"])
+    (tmp_path / f"dti.sqlite3{STOP_SUFFIX}").write_text("the disk did not write\n")
+    with pytest.raises(OperationalError, match="writes stopped"):
+        wrapper.commit()
+    wrapper.set_autocommit(True)
+    assert not turn_taken(tmp_path) and synchronous(wrapper) == 2
+    assert steps(database) == []
+
+
+def test_the_log_is_opened_with_the_connection_to_hear_of_any_failure_after(
+    open_database, tmp_path
+):
+    """Linux tells a failure to write once to each descriptor open when it happened: one
+    opened after SQLite's own (a checkpoint's sync, whose error SQLite sets aside) was told
+    would never be."""
+    database = open_database(WAIT_S)
+    database["default"].close()
+    database["default"].ensure_connection()  # the log exists: a connection opens, no commit
+    open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
+    assert log_of(tmp_path) in open_files
+    log = database["default"]._log
+    assert log is not None and log.descriptor is not None
+
+
+def test_a_marker_is_read_as_a_stop_but_never_through_a_link_or_as_more_than_a_line(
+    open_database, tmp_path
+):
+    database = open_database(WAIT_S)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password=hunter2\n")
+    marker = tmp_path / f"dti.sqlite3{STOP_SUFFIX}"
+    marker.symlink_to(secret)
+    said = database["default"].writes_stopped()
+    assert said is not None and "hunter2" not in said
+    assert said.endswith("writes stopped: (Too many levels of symbolic links)")
+    marker.unlink()
+    marker.write_text("the disk did not write\nFAKE LOG LINE\x1b[31m" + "x" * 5000)
+    base._stopped.clear()
+    said = database["default"].writes_stopped()
+    assert said is not None and "\n" not in said and "\x1b" not in said
+    assert "did not write FAKE LOG LINE" in said and len(said) < 1000 + len(str(marker)) + 20
 
 
 def test_a_database_whose_writes_go_on_says_nothing_stopped(open_database, tmp_path):
@@ -543,7 +634,6 @@ def test_a_connection_sqlite_will_not_tell_full_again_is_closed_and_opened_anew(
 ):
     """Left NORMAL, a single write outside a transaction would not be synced: Django closes
     the connection at the end of the request, or before the next one uses it."""
-    from portal.sqlite import base
 
     database = open_database(WAIT_S)
     wrapper = database["default"]

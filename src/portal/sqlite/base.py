@@ -49,6 +49,7 @@ import logging
 import math
 import os
 import sqlite3
+import stat
 import threading
 import time
 import weakref
@@ -119,7 +120,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         committed = False
         try:
             if self._log is not None and (stopped := self._log.stopped()) is not None:
-                raise OperationalError(stopped)  # stopped meanwhile: rolled back (atomic)
+                self.connection.rollback()  # stopped meanwhile: not committed, even by hand
+                raise OperationalError(stopped)
             super()._commit()  # type: ignore[misc]  # Django's own, not in its stubs
             committed = True
         finally:
@@ -195,19 +197,22 @@ class _Log:
     commit (FULL or EXTRA; anything less is left as it is), the log file synced before the
     commit returns, and SQLite told again what it was told before.
 
-    The log is synced through one descriptor for the connection's life, opened at its first
-    sync: the file is never deleted while a connection to the database is open, and a
-    descriptor open when the disk fails to write a page is told so at its next sync (one
-    opened after the failure was reported elsewhere would not be).
+    The log is synced through one descriptor for the connection's life, opened with the
+    connection (at its first sync if the log did not exist yet): the file is never deleted
+    while a connection to the database is open, and a descriptor open when the disk fails
+    to write a page is told so at its next sync (one opened after the failure was reported
+    elsewhere, to SQLite's own at a checkpoint for one, would not be).
 
     A sync that fails stops the database's writes, in every process, until an operator has
     moved it (docs/reliability.md): the disk may lack a commit that SQLite has already made,
     and a later commit, acknowledged over that gap, could be lost with it. The stop is a
     marker beside the database, `<database>-unsynced`, which says when and why; looked for
-    as a transaction begins and as it commits, and by every cursor outside one: a
-    transaction that finds it is refused (rolled back, if begun), and a connection that
-    finds it outside one takes no more writes (SQLite's `query_only`). Reads go on. A process
-    that has seen the stop keeps it until it ends, the marker removed or not."""
+    as a transaction begins, as it commits and once its sync has returned, and outside a
+    transaction as a cursor is made: a transaction that finds it is refused (rolled back,
+    if begun; not acknowledged, if committed), and a connection that finds it outside one
+    takes no more writes (SQLite's `query_only`), as the failed one does at once. Reads go
+    on. A process that has seen the stop keeps it until it ends, the marker removed or
+    not."""
 
     def __init__(self, database: str) -> None:
         self.path = f"{database}-wal"
@@ -224,7 +229,13 @@ class _Log:
         if str(mode).lower() != "wal":
             return None
         files = {name: path for _, name, path in connection.execute("PRAGMA database_list")}
-        return cls(files["main"])
+        log = cls(files["main"])
+        # open now, before any failure to write the log that this connection must hear of:
+        # one opened after another descriptor (SQLite's own, at a checkpoint) was told of it
+        # would not be
+        with contextlib.suppress(FileNotFoundError):  # no log yet: opened at the first sync
+            log._open()
+        return log
 
     def defer(self, connection: sqlite3.Connection) -> None:
         if self.told is None:  # else left NORMAL by a restore SQLite refused: still deferred
@@ -243,33 +254,38 @@ class _Log:
         if self.told is None:
             return
         try:
-            if self.descriptor is None:
-                self.descriptor = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-                self.closed = weakref.finalize(self, os.close, self.descriptor)
-            os.fdatasync(self.descriptor)
+            os.fdatasync(self._open())
         except OSError as error:
-            self._stop(error)
+            self._stop(error, connection)
             raise OperationalError(f"{self.path}: {error.strerror}") from error
+        if (stopped := self.stopped()) is not None:  # by another since this commit began:
+            raise OperationalError(stopped)  # it may sit after what the disk did not write
+
+    def _open(self) -> int:
+        if self.descriptor is None:
+            self.descriptor = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+            self.closed = weakref.finalize(self, os.close, self.descriptor)
+        return self.descriptor
 
     def stopped(self) -> str | None:
         """Why the database's writes are stopped, or None: one `stat` while they are not."""
         if not os.path.exists(self.marker):
             return _stopped.get(self.marker)  # a marker this process could not write
         if self.marker not in _stopped:
-            try:
-                with open(self.marker, encoding="utf-8", errors="replace") as marker:
-                    said = marker.read(1000).strip()
-            except OSError as error:
-                said = f"({error.strerror})"
+            said = _marker_text(self.marker)
+            if not said:  # being written: stopped all the same, the reason read next time
+                return f"{self.marker}: writes stopped"
             _stopped[self.marker] = f"{self.marker}: writes stopped: {said}"
         return _stopped[self.marker]
 
-    def _stop(self, error: OSError) -> None:
-        """The database's writes stopped, in this process and, through the marker, in every
-        other; the operator told at the log's loudest."""
+    def _stop(self, error: OSError, connection: sqlite3.Connection) -> None:
+        """The database's writes stopped: on this connection at once, in this process, and
+        through the marker in every other; the operator told at the log's loudest."""
         when = datetime.now(UTC).isoformat(timespec="seconds")
         said = f"the disk did not write {self.path} at {when} ({error.strerror})"
         _stopped.setdefault(self.marker, f"{self.marker}: writes stopped: {said}")
+        with contextlib.suppress(sqlite3.Error):  # a write on it, by a cursor made before
+            connection.execute("PRAGMA query_only=ON")
         try:
             marker = os.open(
                 self.marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644
@@ -277,18 +293,25 @@ class _Log:
         except FileExistsError:  # stopped already, by this process or another
             marker = None
         except OSError as failed:
-            logger.critical("%s could not be written (%s)", self.marker, failed.strerror)
+            logger.critical(
+                "%s could not be made (%s): only this process stops its writes",
+                self.marker,
+                failed.strerror,
+            )
             marker = None
         if marker is not None:
             try:
                 os.write(marker, f"{said}\n".encode())
+                os.fsync(marker)  # to outlive a restart of the machine, if the disk can
+            except OSError as failed:
+                logger.critical("%s: %s", self.marker, failed.strerror)
             finally:
                 os.close(marker)
         logger.critical(
             "The disk did not write the database's log %s (%s): commits may be acknowledged "
-            "that it lacks, so the database takes no more writes (%s). Stop the portal and "
-            "its worker now, back the database up onto another disk and restore it on a "
-            "sound one (docs/reliability.md).",
+            "that it lacks, so the database takes no more writes (%s). Back it up onto "
+            "another disk now, while the portal runs, then stop the portal and its worker "
+            "and restore the backup on a sound disk (docs/reliability.md).",
             self.path,
             error.strerror,
             self.marker,
@@ -310,6 +333,25 @@ class _Log:
 
 
 FULL = 2  # PRAGMA synchronous's FULL
+MARKER_READ = 1000  # characters of a marker's reason read
+
+
+def _marker_text(path: str) -> str:
+    """The reason a marker gives, on one line of printable characters; read only from a
+    regular file, not through a link, never waiting (a pipe)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        return f"({error.strerror})"
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return "(not a file)"
+        text = os.read(descriptor, MARKER_READ * 4).decode("utf-8", errors="replace")
+    except OSError as error:
+        return f"({error.strerror})"
+    finally:
+        os.close(descriptor)
+    return "".join(c if c.isprintable() else " " for c in text).strip()[:MARKER_READ]
 
 
 def _timeout(options: Any) -> float:
