@@ -579,10 +579,38 @@ def test_the_log_is_opened_with_the_connection_to_hear_of_any_failure_after(
     database = open_database(WAIT_S)
     database["default"].close()
     database["default"].ensure_connection()  # the log exists: a connection opens, no commit
-    open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
-    assert log_of(tmp_path) in open_files
     log = database["default"]._log
     assert log is not None and log.descriptor is not None
+    assert os.path.realpath(f"/proc/self/fd/{log.descriptor}") == log_of(tmp_path)
+
+
+def test_a_log_that_cannot_be_opened_at_a_sync_fails_the_commit_but_stops_nothing(
+    open_database, tmp_path, monkeypatch
+):
+    """Too many files open is not the disk failing to write: the next sync covers it."""
+    database = open_database(WAIT_S)
+    wrapper = database["default"]
+    wrapper.ensure_connection()
+    wrapper._log.close()  # as where the log did not exist yet when it connected
+    opened = os.open
+
+    def refused(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith("-wal"):
+            raise OSError(24, "Too many open files")
+        return opened(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
+    with (
+        pytest.raises(OperationalError, match="Too many open files"),
+        transaction(wrapper) as cursor,
+    ):
+        cursor.execute("INSERT INTO step VALUES (%s)", ["unsynced"])
+    monkeypatch.setattr(os, "open", opened)
+    assert wrapper.writes_stopped() is None
+    assert not (tmp_path / f"dti.sqlite3{STOP_SUFFIX}").exists()
+    with transaction(wrapper) as cursor:
+        cursor.execute("INSERT INTO step VALUES (%s)", ["synced"])
+    assert steps(database) == ["unsynced", "synced"]
 
 
 def test_a_marker_is_read_as_a_stop_but_never_through_a_link_or_as_more_than_a_line(
@@ -597,6 +625,13 @@ def test_a_marker_is_read_as_a_stop_but_never_through_a_link_or_as_more_than_a_l
     assert said is not None and "hunter2" not in said
     assert said.endswith("writes stopped: (Too many levels of symbolic links)")
     marker.unlink()
+    base._stopped.clear()
+    os.mkfifo(marker)  # read without waiting for a writer that never comes
+    assert database["default"].writes_stopped().endswith("writes stopped: (not a file)")
+    marker.unlink()
+    base._stopped.clear()
+    marker.write_text("")  # being written: a stop, its reason read once written
+    assert database["default"].writes_stopped().endswith("writes stopped")
     marker.write_text("the disk did not write\nFAKE LOG LINE\x1b[31m" + "x" * 5000)
     base._stopped.clear()
     said = database["default"].writes_stopped()

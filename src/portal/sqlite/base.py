@@ -233,8 +233,12 @@ class _Log:
         # open now, before any failure to write the log that this connection must hear of:
         # one opened after another descriptor (SQLite's own, at a checkpoint) was told of it
         # would not be
-        with contextlib.suppress(FileNotFoundError):  # no log yet: opened at the first sync
+        try:
             log._open()
+        except FileNotFoundError:  # no log yet: opened at the first sync
+            pass
+        except OSError as error:  # too many files open: not a connection that would hear
+            raise OperationalError(f"{log.path}: {error.strerror}") from error
         return log
 
     def defer(self, connection: sqlite3.Connection) -> None:
@@ -254,7 +258,11 @@ class _Log:
         if self.told is None:
             return
         try:
-            os.fdatasync(self._open())
+            descriptor = self._open()
+        except OSError as error:  # not the disk's: this commit unsynced, the next sync's
+            raise OperationalError(f"{self.path}: {error.strerror}") from error
+        try:
+            os.fdatasync(descriptor)
         except OSError as error:
             self._stop(error, connection)
             raise OperationalError(f"{self.path}: {error.strerror}") from error
