@@ -423,6 +423,11 @@ def test_a_commit_that_changes_only_the_schema_is_synced_one_rolled_back_is_not(
     assert synchronous(wrapper) == 2 and steps(database) == []
 
 
+def disk_failing(descriptor: int) -> None:
+    """`fdatasync` as it reports a page the disk failed to write."""
+    raise OSError(5, "Input/output error")
+
+
 def test_a_sync_that_fails_fails_the_commit_and_gives_everything_back(
     open_database, tmp_path, monkeypatch, caplog
 ):
@@ -431,11 +436,7 @@ def test_a_sync_that_fails_fails_the_commit_and_gives_everything_back(
     disk may lack what later commits build on (docs/decisions.md, 38)."""
     database = open_database(WAIT_S)
     wrapper = database["default"]
-
-    def failing(descriptor: int) -> None:
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(os, "fdatasync", failing)
+    monkeypatch.setattr(os, "fdatasync", disk_failing)
     with (
         pytest.raises(OperationalError, match=r"dti\.sqlite3-wal: Input/output error"),
         transaction(wrapper) as cursor,
@@ -454,12 +455,8 @@ def test_a_sync_that_fails_fails_the_commit_and_gives_everything_back(
 
 def stopped_by_a_failed_sync(database: ConnectionHandler, monkeypatch: pytest.MonkeyPatch) -> None:
     """A commit of `database` whose sync the disk fails, as `fdatasync` reports it."""
-
-    def failing(descriptor: int) -> None:
-        raise OSError(5, "Input/output error")
-
     with monkeypatch.context() as patched:
-        patched.setattr(os, "fdatasync", failing)
+        patched.setattr(os, "fdatasync", disk_failing)
         with pytest.raises(OperationalError), transaction(database["default"]) as cursor:
             cursor.execute("INSERT INTO step VALUES (%s)", ["unsure"])
 

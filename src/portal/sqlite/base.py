@@ -253,8 +253,8 @@ class _Log:
         """The log on the disk, if the transaction deferred its sync: whatever it wrote, rows
         or the schema. A sync that fails fails the commit, which SQLite has made and others
         may read. The disk may then lack it while later commits are acknowledged: the
-        operator is told, at the log's loudest, to stop the portal and move the database
-        (docs/reliability.md; docs/decisions.md, 38)."""
+        database's writes are stopped, and the operator told, at the log's loudest, to back
+        it up and move it (docs/reliability.md; docs/decisions.md, 38)."""
         if self.told is None:
             return
         try:
@@ -282,8 +282,8 @@ class _Log:
         if self.marker not in _stopped:
             said = _marker_text(self.marker)
             if not said:  # being written: stopped all the same, the reason read next time
-                return f"{self.marker}: writes stopped"
-            _stopped[self.marker] = f"{self.marker}: writes stopped: {said}"
+                return _stop_message(self.marker)
+            _stopped[self.marker] = _stop_message(self.marker, said)
         return _stopped[self.marker]
 
     def _stop(self, error: OSError, connection: sqlite3.Connection) -> None:
@@ -291,7 +291,7 @@ class _Log:
         through the marker in every other; the operator told at the log's loudest."""
         when = datetime.now(UTC).isoformat(timespec="seconds")
         said = f"the disk did not write {self.path} at {when} ({error.strerror})"
-        _stopped.setdefault(self.marker, f"{self.marker}: writes stopped: {said}")
+        _stopped.setdefault(self.marker, _stop_message(self.marker, said))
         with contextlib.suppress(sqlite3.Error):  # a write on it, by a cursor made before
             connection.execute("PRAGMA query_only=ON")
         try:
@@ -342,6 +342,11 @@ class _Log:
 
 FULL = 2  # PRAGMA synchronous's FULL
 MARKER_READ = 1000  # characters of a marker's reason read
+
+
+def _stop_message(marker: str, reason: str = "") -> str:
+    """What a refused write says: the marker, and the reason it gives, if read yet."""
+    return f"{marker}: writes stopped: {reason}" if reason else f"{marker}: writes stopped"
 
 
 def _marker_text(path: str) -> str:
